@@ -1,0 +1,13 @@
+//! Polyconnect's core: Kafka Connect with connectors in any language.
+//!
+//! See `ARCHITECTURE.md` at the repository root for the map of this crate.
+
+pub mod config;
+pub mod converter;
+pub mod data;
+pub mod kafka;
+pub mod plugin;
+pub mod record;
+pub mod rest;
+pub mod storage;
+pub mod worker;

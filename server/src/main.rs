@@ -1,0 +1,104 @@
+//! `polyconnect standalone worker.properties [connector.properties|connector.json ...]`
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use polyconnect::config::{load_file, WorkerConfig};
+use polyconnect::worker::Worker;
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(name = "polyconnect", version, about = "Kafka Connect with a Rust core and connectors in any language")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run a standalone worker, like Kafka Connect's connect-standalone.
+    Standalone {
+        /// The worker's properties file.
+        worker: PathBuf,
+        /// Connector configs: .properties, or .json (a plain map or {"name","config"}).
+        connectors: Vec<PathBuf>,
+    },
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_env("POLYCONNECT_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    rt.block_on(async move {
+        match cli.command {
+            Command::Standalone { worker, connectors } => standalone(worker, connectors).await,
+        }
+    })
+}
+
+async fn standalone(worker_file: PathBuf, connector_files: Vec<PathBuf>) -> anyhow::Result<()> {
+    let props = load_file(&worker_file)?;
+    let config = WorkerConfig::from_props(props)?;
+    let listen = parse_listener(&config.listeners)?;
+    // Read every connector file before starting anything: a bad file stops the start.
+    let mut connector_props = Vec::new();
+    for f in &connector_files {
+        connector_props.push(load_file(f).with_context(|| format!("connector config {}", f.display()))?);
+    }
+    let worker = Arc::new(Worker::new(config)?);
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(%listen, "REST API listening");
+    let app = polyconnect::rest::router(worker.clone());
+    let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
+    let rest = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async { let _ = rest_stopped.await; })
+            .await;
+    });
+    for (props, file) in connector_props.into_iter().zip(&connector_files) {
+        worker
+            .start_connector(props)
+            .await
+            .with_context(|| format!("cannot start the connector from {}", file.display()))?;
+    }
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    worker.shutdown().await;
+    let _ = stop_rest.send(());
+    let _ = rest.await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+async fn wait_for_signal() {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate()).expect("SIGTERM handler");
+    let mut int = signal(SignalKind::interrupt()).expect("SIGINT handler");
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+}
+
+/// `listeners` as Kafka Connect writes it: `http://:8083`, `http://0.0.0.0:8083`, ...
+fn parse_listener(l: &str) -> anyhow::Result<SocketAddr> {
+    let first = l.split(',').next().unwrap_or(l).trim();
+    let rest = first
+        .strip_prefix("http://")
+        .ok_or_else(|| anyhow::anyhow!("unsupported listener '{first}': only http:// is supported"))?;
+    let rest = rest.trim_end_matches('/');
+    let (host, port) = rest
+        .rsplit_once(':')
+        .ok_or_else(|| anyhow::anyhow!("listener '{first}' has no port"))?;
+    let host = if host.is_empty() { "0.0.0.0" } else { host.trim_matches(['[', ']']) };
+    let host = if host == "localhost" { "127.0.0.1" } else { host };
+    Ok(format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse())?)
+}

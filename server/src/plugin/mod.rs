@@ -1,0 +1,303 @@
+//! The plugin host: how the core reaches connector processes, and the protocol streams.
+//!
+//! - `channel.rs`: gRPC channels over TCP or unix sockets, with the token.
+//! - `manifest.rs`: `polyconnect-plugin.json` discovery on `plugin.path`.
+//! - `process.rs`: launching, health-checking and restarting connector processes.
+//! - `streams.rs`: the connector, source-task and sink-task streams in the core's own types.
+//! - `wire.rs`: conversion between generated proto types and the core's types.
+//!
+//! API boundary: only this module knows the generated types of `polyconnect-proto`.
+//! Everything else talks to connectors through [`PluginRef`], [`Session`] and the stream
+//! types of `streams.rs`, whichever way the connector is reached (one interface for a
+//! running endpoint and for a launched process).
+
+pub mod channel;
+pub mod manifest;
+pub mod process;
+pub mod streams;
+pub mod wire;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use polyconnect_proto::v1 as pb;
+
+pub use channel::Target;
+use channel::{connect_target, Conn};
+use manifest::Manifest;
+use process::ManagedProcess;
+
+use crate::config::{ConnectorConfig, WorkerConfig};
+
+pub const CORE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluginType {
+    Source,
+    Sink,
+}
+
+impl PluginType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PluginType::Source => "source",
+            PluginType::Sink => "sink",
+        }
+    }
+}
+
+/// A plugin served by a connector process, as announced in its handshake.
+#[derive(Debug, Clone)]
+pub struct PluginInfo {
+    pub class_name: String,
+    pub aliases: Vec<String>,
+    pub plugin_type: Option<PluginType>,
+    pub version: String,
+}
+
+impl PluginInfo {
+    pub fn matches(&self, class: &str) -> bool {
+        std::iter::once(&self.class_name)
+            .chain(&self.aliases)
+            .any(|n| class_matches(n, class))
+    }
+}
+
+/// Kafka Connect's alias rules: the full class name, the simple name, or the simple name
+/// without a `Connector` suffix.
+pub fn class_matches(known: &str, asked: &str) -> bool {
+    if known == asked {
+        return true;
+    }
+    let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_string();
+    let strip = |s: String| s.strip_suffix("Connector").map(str::to_string).unwrap_or(s);
+    let (k, a) = (simple(known), simple(asked));
+    k == a || strip(k) == strip(a)
+}
+
+/// What a handshake agreed on.
+#[derive(Debug, Clone)]
+pub struct Negotiated {
+    pub protocol_version: u32,
+    pub max_message_bytes: u64,
+    pub raw_bytes: bool,
+    pub schema_references: bool,
+    pub trace_context: bool,
+    pub sdk: String,
+    pub plugins: Vec<PluginInfo>,
+}
+
+/// Errors reaching or talking to a connector process.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PluginError {
+    /// The process is not reachable (yet): retried with back-off.
+    #[error("connector process unavailable: {0}")]
+    Unavailable(String),
+    /// The process answered but cannot serve this connector: not retried.
+    #[error("{0}")]
+    Incompatible(String),
+}
+
+/// A connection to a connector process after a successful handshake.
+#[derive(Clone)]
+pub struct Session {
+    conn: Conn,
+    pub negotiated: Negotiated,
+    pub target: Target,
+}
+
+impl Session {
+    pub fn max_message_bytes(&self) -> usize {
+        self.negotiated.max_message_bytes as usize
+    }
+}
+
+/// How one connector reaches its process.
+#[derive(Clone)]
+pub enum PluginRef {
+    Endpoint(Target),
+    Launched(Arc<ManagedProcess>),
+}
+
+impl PluginRef {
+    pub fn describe(&self) -> String {
+        match self {
+            PluginRef::Endpoint(t) => t.describe(),
+            PluginRef::Launched(p) => format!("plugin '{}' ({})", p.manifest.name, p.manifest.dir.display()),
+        }
+    }
+
+    /// Connects and performs the handshake, checking that `class` is served.
+    pub async fn connect(&self, worker: &WorkerConfig, class: &str) -> Result<Session, PluginError> {
+        let target = match self {
+            PluginRef::Endpoint(t) => t.clone(),
+            PluginRef::Launched(p) => p
+                .ready(Duration::from_secs(60))
+                .await
+                .map_err(PluginError::Unavailable)?,
+        };
+        let conn = connect_target(&target).await.map_err(PluginError::Unavailable)?;
+        let negotiated = handshake(&conn, worker).await?;
+        if !negotiated.plugins.iter().any(|p| p.matches(class)) {
+            let served: Vec<&str> = negotiated.plugins.iter().map(|p| p.class_name.as_str()).collect();
+            return Err(PluginError::Incompatible(format!(
+                "the connector process at {} does not serve connector class '{class}' (it serves: {})",
+                target.describe(),
+                served.join(", ")
+            )));
+        }
+        Ok(Session {
+            conn,
+            negotiated,
+            target,
+        })
+    }
+}
+
+async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, PluginError> {
+    let mut client = conn.connector_client(worker.max_message_bytes as usize);
+    let req = pb::HandshakeRequest {
+        protocol_versions: polyconnect_proto::PROTOCOL_VERSIONS.to_vec(),
+        core_version: CORE_VERSION.to_string(),
+        max_message_bytes: worker.max_message_bytes,
+        capabilities: Some(pb::Capabilities {
+            raw_bytes: true,
+            schema_references: true,
+            trace_context: true,
+        }),
+    };
+    let resp = tokio::time::timeout(Duration::from_secs(30), client.handshake(req))
+        .await
+        .map_err(|_| PluginError::Unavailable("handshake timed out".into()))?;
+    let resp = match resp {
+        Ok(r) => r.into_inner(),
+        Err(status) => {
+            return Err(match status.code() {
+                tonic::Code::Unavailable | tonic::Code::Unknown | tonic::Code::Cancelled => {
+                    PluginError::Unavailable(format!("handshake failed: {}", status.message()))
+                }
+                _ => PluginError::Incompatible(format!(
+                    "handshake refused by the connector process ({:?}): {}",
+                    status.code(),
+                    status.message()
+                )),
+            })
+        }
+    };
+    if !polyconnect_proto::PROTOCOL_VERSIONS.contains(&resp.protocol_version) {
+        return Err(PluginError::Incompatible(format!(
+            "the connector process ({} SDK {}) chose protocol version {}, but this core speaks only {:?}",
+            resp.sdk_language,
+            resp.sdk_version,
+            resp.protocol_version,
+            polyconnect_proto::PROTOCOL_VERSIONS
+        )));
+    }
+    let caps = resp.capabilities.unwrap_or_default();
+    let max = if resp.max_message_bytes == 0 {
+        worker.max_message_bytes
+    } else {
+        resp.max_message_bytes.min(worker.max_message_bytes)
+    };
+    Ok(Negotiated {
+        protocol_version: resp.protocol_version,
+        max_message_bytes: max,
+        raw_bytes: caps.raw_bytes,
+        schema_references: caps.schema_references,
+        trace_context: caps.trace_context,
+        sdk: format!("{} {}", resp.sdk_language, resp.sdk_version),
+        plugins: resp
+            .plugins
+            .into_iter()
+            .map(|p| PluginInfo {
+                plugin_type: match pb::PluginType::try_from(p.r#type) {
+                    Ok(pb::PluginType::Source) => Some(PluginType::Source),
+                    Ok(pb::PluginType::Sink) => Some(PluginType::Sink),
+                    _ => None,
+                },
+                class_name: p.class_name,
+                aliases: p.aliases,
+                version: p.version,
+            })
+            .collect(),
+    })
+}
+
+/// The plugins on `plugin.path`, started lazily when a connector first needs them.
+pub struct PluginRegistry {
+    manifests: Vec<Manifest>,
+    running: Mutex<HashMap<usize, Arc<ManagedProcess>>>,
+    socket_dir: PathBuf,
+}
+
+impl PluginRegistry {
+    pub fn discover(worker: &WorkerConfig) -> PluginRegistry {
+        let (manifests, problems) = manifest::discover(&worker.plugin_path);
+        for p in problems {
+            tracing::warn!("plugin.path: {p}");
+        }
+        for m in &manifests {
+            tracing::info!(plugin = %m.name, dir = %m.dir.display(), classes = ?m.names().collect::<Vec<_>>(), "found plugin");
+        }
+        let socket_dir = std::env::temp_dir().join(format!("polyconnect-{}", std::process::id()));
+        PluginRegistry {
+            manifests,
+            running: Mutex::new(HashMap::new()),
+            socket_dir,
+        }
+    }
+
+    pub fn manifests(&self) -> &[Manifest] {
+        &self.manifests
+    }
+
+    /// How a connector reaches its process: its `connector.endpoint`, or the plugin on
+    /// `plugin.path` that serves its `connector.class`.
+    pub fn resolve(&self, config: &ConnectorConfig) -> Result<PluginRef, String> {
+        if let Some(ep) = config.endpoint() {
+            return Ok(PluginRef::Endpoint(Target::parse_endpoint(ep)?));
+        }
+        let class = config.class();
+        let idx = self
+            .manifests
+            .iter()
+            .position(|m| m.names().any(|n| class_matches(n, class)))
+            .ok_or_else(|| {
+                format!(
+                    "Failed to find any class that implements Connector and which name matches {class}: \
+                     no plugin on plugin.path serves it and no connector.endpoint is set"
+                )
+            })?;
+        let mut running = self.running.lock().unwrap();
+        let p = running
+            .entry(idx)
+            .or_insert_with(|| ManagedProcess::start(self.manifests[idx].clone(), self.socket_dir.clone()))
+            .clone();
+        Ok(PluginRef::Launched(p))
+    }
+
+    /// Stops every launched process.
+    pub async fn shutdown(&self) {
+        let procs: Vec<_> = self.running.lock().unwrap().values().cloned().collect();
+        futures::future::join_all(procs.iter().map(|p| p.stop())).await;
+        let _ = std::fs::remove_dir_all(&self.socket_dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn aliases_match_like_kafka_connect() {
+        assert!(class_matches("FileStreamSource", "FileStreamSource"));
+        assert!(class_matches(
+            "org.apache.kafka.connect.file.FileStreamSourceConnector",
+            "FileStreamSourceConnector"
+        ));
+        assert!(class_matches("FileStreamSourceConnector", "FileStreamSource"));
+        assert!(!class_matches("FileStreamSource", "FileStreamSink"));
+    }
+}

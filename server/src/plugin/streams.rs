@@ -1,0 +1,659 @@
+//! The protocol's streams (connector, source task, sink task) in the core's own types.
+//! The lifecycle of each stream is documented in `proto/polyconnect/v1/connector.proto`.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use polyconnect_proto::v1 as pb;
+use prost::Message;
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Streaming;
+
+use super::wire::{self, SchemaRefsIn, SchemaRefsOut, WireError};
+use super::Session;
+use crate::config::Props;
+use crate::data::Value;
+use crate::record::{SinkRecord, SourceRecord, TraceContext};
+
+/// Typed errors a connector sends in a stream (protocol rule 6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    Retriable,
+    Config,
+    Fatal,
+    Record,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectorError {
+    pub kind: ErrorKind,
+    pub message: String,
+    pub error_class: String,
+    pub detail: String,
+    pub retry_after: Option<Duration>,
+    pub record_seq: u64,
+    pub kafka: Option<(String, i32, i64)>,
+}
+
+impl ConnectorError {
+    fn from_proto(e: pb::Error) -> ConnectorError {
+        let kind = match pb::ErrorKind::try_from(e.kind) {
+            Ok(pb::ErrorKind::Retriable) => ErrorKind::Retriable,
+            Ok(pb::ErrorKind::Config) => ErrorKind::Config,
+            Ok(pb::ErrorKind::Record) => ErrorKind::Record,
+            _ => ErrorKind::Fatal,
+        };
+        ConnectorError {
+            kind,
+            retry_after: (e.retry_after_ms > 0).then(|| Duration::from_millis(e.retry_after_ms as u64)),
+            record_seq: e.record_seq,
+            kafka: (!e.kafka_topic.is_empty()).then(|| (e.kafka_topic.clone(), e.kafka_partition, e.kafka_offset)),
+            message: e.message,
+            error_class: e.error_class,
+            detail: e.detail,
+        }
+    }
+
+    /// The text shown as a task's `trace`.
+    pub fn trace(&self) -> String {
+        let mut s = String::new();
+        if !self.error_class.is_empty() {
+            s.push_str(&self.error_class);
+            s.push_str(": ");
+        }
+        s.push_str(&self.message);
+        if !self.detail.is_empty() {
+            s.push('\n');
+            s.push_str(&self.detail);
+        }
+        s
+    }
+}
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StreamError {
+    /// The connection broke or the process went away: the task is restarted with back-off.
+    #[error("connection to the connector process lost: {0}")]
+    Disconnected(String),
+    /// The connector broke the protocol (malformed batch, overdrawn credits, ...).
+    #[error("protocol violation by the connector: {0}")]
+    Protocol(String),
+    /// The connector reported an error.
+    #[error("{}", .0.trace())]
+    Connector(ConnectorError),
+    #[error("{0}")]
+    Timeout(String),
+}
+
+impl From<WireError> for StreamError {
+    fn from(e: WireError) -> Self {
+        StreamError::Protocol(e.0)
+    }
+}
+
+fn status_error(s: tonic::Status) -> StreamError {
+    match s.code() {
+        tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown | tonic::Code::Aborted => {
+            StreamError::Disconnected(format!("{:?}: {}", s.code(), s.message()))
+        }
+        code => StreamError::Connector(ConnectorError {
+            kind: if code == tonic::Code::InvalidArgument || code == tonic::Code::FailedPrecondition {
+                ErrorKind::Config
+            } else {
+                ErrorKind::Fatal
+            },
+            message: format!("the connector process ended the stream with {code:?}: {}", s.message()),
+            error_class: String::new(),
+            detail: String::new(),
+            retry_after: None,
+            record_seq: 0,
+            kafka: None,
+        }),
+    }
+}
+
+/// Timing shared by all streams: heartbeats out, idle detection in.
+pub struct Liveness {
+    pub heartbeat_interval: Duration,
+    pub idle_timeout: Duration,
+    last_sent: Instant,
+    last_received: Instant,
+}
+
+impl Liveness {
+    pub fn new(heartbeat_interval: Duration, idle_timeout: Duration) -> Liveness {
+        let now = Instant::now();
+        Liveness {
+            heartbeat_interval,
+            idle_timeout,
+            last_sent: now,
+            last_received: now,
+        }
+    }
+    fn sent(&mut self) {
+        self.last_sent = Instant::now();
+    }
+    fn received(&mut self) {
+        self.last_received = Instant::now();
+    }
+    pub fn needs_heartbeat(&self) -> bool {
+        self.last_sent.elapsed() >= self.heartbeat_interval
+    }
+    pub fn check_idle(&self) -> Result<(), StreamError> {
+        let idle = self.last_received.elapsed();
+        if idle > self.idle_timeout {
+            return Err(StreamError::Timeout(format!(
+                "no message from the connector for {idle:?} (idle timeout {:?})",
+                self.idle_timeout
+            )));
+        }
+        Ok(())
+    }
+}
+
+struct Duplex<Req, Resp> {
+    tx: mpsc::Sender<Req>,
+    rx: Streaming<Resp>,
+}
+
+impl<Req, Resp> Duplex<Req, Resp> {
+    async fn send(&self, msg: Req) -> Result<(), StreamError> {
+        self.tx
+            .send(msg)
+            .await
+            .map_err(|_| StreamError::Disconnected("request stream closed".into()))
+    }
+
+    async fn recv(&mut self) -> Result<Resp, StreamError> {
+        match self.rx.message().await {
+            Ok(Some(m)) => Ok(m),
+            Ok(None) => Err(StreamError::Disconnected("the connector ended the stream".into())),
+            Err(s) => Err(status_error(s)),
+        }
+    }
+}
+
+async fn wait_started<T>(
+    fut: impl std::future::Future<Output = Result<T, StreamError>>,
+    what: &str,
+) -> Result<T, StreamError> {
+    tokio::time::timeout(Duration::from_secs(60), fut)
+        .await
+        .map_err(|_| StreamError::Timeout(format!("{what} did not start within 60s")))?
+}
+
+// ------------------------------------------------------------------------------------------
+// Connector instance stream
+// ------------------------------------------------------------------------------------------
+
+pub enum ConnectorEvent {
+    TaskConfigs(Vec<Props>),
+    Reconfigure(String),
+    Heartbeat,
+    Error(ConnectorError),
+}
+
+pub struct ConnectorStream {
+    io: Duplex<pb::ConnectorRequest, pb::ConnectorResponse>,
+    pub liveness: Liveness,
+}
+
+impl ConnectorStream {
+    pub async fn open(
+        session: &Session,
+        class: &str,
+        name: &str,
+        config: &Props,
+        liveness: Liveness,
+    ) -> Result<ConnectorStream, StreamError> {
+        let (tx, rx) = mpsc::channel(16);
+        let start = pb::ConnectorRequest {
+            msg: Some(pb::connector_request::Msg::Start(pb::ConnectorStart {
+                protocol_version: session.negotiated.protocol_version,
+                connector_class: class.to_string(),
+                connector_name: name.to_string(),
+                config: config.clone().into_iter().collect(),
+                heartbeat_interval_ms: liveness.heartbeat_interval.as_millis() as u32,
+                idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
+            })),
+        };
+        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let mut client = session.conn.connector_client(session.max_message_bytes());
+        let rx_stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut s = ConnectorStream {
+            io: Duplex { tx, rx: rx_stream },
+            liveness,
+        };
+        wait_started(
+            async {
+                loop {
+                    let m = s.io.recv().await?;
+                    s.liveness.received();
+                    match m.msg {
+                        Some(pb::connector_response::Msg::Started(_)) => return Ok(()),
+                        Some(pb::connector_response::Msg::Error(e)) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                        }
+                        _ => continue,
+                    }
+                }
+            },
+            "the connector",
+        )
+        .await?;
+        Ok(s)
+    }
+
+    pub async fn request_task_configs(&mut self, max_tasks: u32) -> Result<(), StreamError> {
+        self.liveness.sent();
+        self.io
+            .send(pb::ConnectorRequest {
+                msg: Some(pb::connector_request::Msg::TaskConfigs(pb::TaskConfigsRequest { max_tasks })),
+            })
+            .await
+    }
+
+    pub async fn heartbeat(&mut self) -> Result<(), StreamError> {
+        self.liveness.sent();
+        self.io
+            .send(pb::ConnectorRequest {
+                msg: Some(pb::connector_request::Msg::Heartbeat(pb::Heartbeat {})),
+            })
+            .await
+    }
+
+    pub async fn stop(mut self, timeout: Duration) {
+        let _ = self
+            .io
+            .send(pb::ConnectorRequest {
+                msg: Some(pb::connector_request::Msg::Stop(pb::Stop {
+                    timeout_ms: timeout.as_millis() as u32,
+                })),
+            })
+            .await;
+        let _ = tokio::time::timeout(timeout, async {
+            while self.io.recv().await.is_ok() {}
+        })
+        .await;
+    }
+
+    pub async fn recv(&mut self) -> Result<ConnectorEvent, StreamError> {
+        let m = self.io.recv().await?;
+        self.liveness.received();
+        Ok(match m.msg {
+            Some(pb::connector_response::Msg::TaskConfigs(t)) => ConnectorEvent::TaskConfigs(
+                t.configs.into_iter().map(|c| c.config.into_iter().collect()).collect(),
+            ),
+            Some(pb::connector_response::Msg::Reconfigure(r)) => ConnectorEvent::Reconfigure(r.reason),
+            Some(pb::connector_response::Msg::Error(e)) => ConnectorEvent::Error(ConnectorError::from_proto(e)),
+            Some(pb::connector_response::Msg::Started(_)) | Some(pb::connector_response::Msg::Heartbeat(_)) | None => {
+                ConnectorEvent::Heartbeat
+            }
+        })
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Source task stream
+// ------------------------------------------------------------------------------------------
+
+pub struct SourceStartParams<'a> {
+    pub class: &'a str,
+    pub connector: &'a str,
+    pub task_id: u32,
+    pub config: &'a Props,
+    pub offsets: Vec<(Value, Value)>,
+}
+
+pub enum SourceEvent {
+    Batch {
+        records: Vec<SourceRecord>,
+        /// Encoded size, counted against the byte credit.
+        bytes: u64,
+        trace: TraceContext,
+    },
+    OffsetsQuery {
+        request_id: u64,
+        partitions: Vec<Value>,
+    },
+    Drained {
+        last_seq: u64,
+    },
+    Heartbeat,
+    Error(ConnectorError),
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordAck {
+    pub seq: u64,
+    pub topic: String,
+    pub partition: i32,
+    pub offset: i64,
+    pub filtered: bool,
+}
+
+pub struct SourceStream {
+    io: Duplex<pb::SourceRequest, pb::SourceResponse>,
+    refs: SchemaRefsIn,
+    pub liveness: Liveness,
+}
+
+impl SourceStream {
+    pub async fn open(session: &Session, p: SourceStartParams<'_>, liveness: Liveness) -> Result<SourceStream, StreamError> {
+        let (tx, rx) = mpsc::channel(64);
+        let start = pb::SourceRequest {
+            msg: Some(pb::source_request::Msg::Start(pb::SourceStart {
+                protocol_version: session.negotiated.protocol_version,
+                connector_class: p.class.to_string(),
+                connector_name: p.connector.to_string(),
+                task_id: p.task_id,
+                config: p.config.clone().into_iter().collect(),
+                offsets: p
+                    .offsets
+                    .into_iter()
+                    .map(|(part, off)| wire::source_offset_to_proto(part, Some(off)))
+                    .collect(),
+                heartbeat_interval_ms: liveness.heartbeat_interval.as_millis() as u32,
+                idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
+                max_message_bytes: session.negotiated.max_message_bytes,
+                capabilities: Some(pb::Capabilities {
+                    raw_bytes: session.negotiated.raw_bytes,
+                    schema_references: session.negotiated.schema_references,
+                    trace_context: session.negotiated.trace_context,
+                }),
+                trace: None,
+            })),
+        };
+        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let mut client = session.conn.source_client(session.max_message_bytes());
+        let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
+        let mut s = SourceStream {
+            io: Duplex { tx, rx: rx_stream },
+            refs: SchemaRefsIn::default(),
+            liveness,
+        };
+        wait_started(
+            async {
+                loop {
+                    let m = s.io.recv().await?;
+                    s.liveness.received();
+                    match m.msg {
+                        Some(pb::source_response::Msg::Started(_)) => return Ok(()),
+                        Some(pb::source_response::Msg::Error(e)) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                        }
+                        Some(pb::source_response::Msg::Heartbeat(_)) => continue,
+                        _ => return Err(StreamError::Protocol("expected Started after SourceStart".into())),
+                    }
+                }
+            },
+            "the source task",
+        )
+        .await?;
+        Ok(s)
+    }
+
+    async fn send(&mut self, msg: pb::source_request::Msg) -> Result<(), StreamError> {
+        self.liveness.sent();
+        self.io.send(pb::SourceRequest { msg: Some(msg) }).await
+    }
+
+    pub async fn credit(&mut self, records: u32, bytes: u64) -> Result<(), StreamError> {
+        self.send(pb::source_request::Msg::Credit(pb::Credit { records, bytes })).await
+    }
+
+    pub async fn commit_records(&mut self, acks: Vec<RecordAck>) -> Result<(), StreamError> {
+        let acks = acks
+            .into_iter()
+            .map(|a| pb::RecordAck {
+                seq: a.seq,
+                topic: a.topic,
+                partition: a.partition,
+                offset: a.offset,
+                filtered: a.filtered,
+            })
+            .collect();
+        self.send(pb::source_request::Msg::CommitRecords(pb::CommitRecords { acks })).await
+    }
+
+    pub async fn commit(&mut self, up_to_seq: u64) -> Result<(), StreamError> {
+        self.send(pb::source_request::Msg::Commit(pb::Commit { up_to_seq })).await
+    }
+
+    pub async fn answer_offsets(&mut self, request_id: u64, offsets: Vec<(Value, Option<Value>)>) -> Result<(), StreamError> {
+        let offsets = offsets
+            .into_iter()
+            .map(|(p, o)| wire::source_offset_to_proto(p, o))
+            .collect();
+        self.send(pb::source_request::Msg::Offsets(pb::OffsetsAnswer { request_id, offsets }))
+            .await
+    }
+
+    pub async fn heartbeat(&mut self) -> Result<(), StreamError> {
+        self.send(pb::source_request::Msg::Heartbeat(pb::Heartbeat {})).await
+    }
+
+    pub async fn stop(&mut self, timeout: Duration) -> Result<(), StreamError> {
+        self.send(pb::source_request::Msg::Stop(pb::Stop {
+            timeout_ms: timeout.as_millis() as u32,
+        }))
+        .await
+    }
+
+    /// Ends the core's side of the stream (after the final acks and commit), then waits
+    /// for the connector to end its side.
+    pub async fn close(self, timeout: Duration) {
+        let SourceStream { io, .. } = self;
+        let Duplex { tx, mut rx } = io;
+        drop(tx);
+        let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
+    }
+
+    pub async fn recv(&mut self) -> Result<SourceEvent, StreamError> {
+        let m = self.io.recv().await?;
+        self.liveness.received();
+        Ok(match m.msg {
+            Some(pb::source_response::Msg::Batch(b)) => {
+                let bytes: u64 = b.records.iter().map(|r| r.encoded_len() as u64).sum();
+                let trace = wire::trace_from_proto(b.trace);
+                let mut records = Vec::with_capacity(b.records.len());
+                for r in b.records {
+                    records.push(wire::source_record_from_proto(r, &mut self.refs)?);
+                }
+                SourceEvent::Batch { records, bytes, trace }
+            }
+            Some(pb::source_response::Msg::OffsetsQuery(q)) => SourceEvent::OffsetsQuery {
+                request_id: q.request_id,
+                partitions: q
+                    .partitions
+                    .into_iter()
+                    .map(wire::partition_from_proto)
+                    .collect::<Result<_, _>>()?,
+            },
+            Some(pb::source_response::Msg::Drained(d)) => SourceEvent::Drained { last_seq: d.last_seq },
+            Some(pb::source_response::Msg::Error(e)) => SourceEvent::Error(ConnectorError::from_proto(e)),
+            Some(pb::source_response::Msg::Heartbeat(_)) | Some(pb::source_response::Msg::Started(_)) | None => {
+                SourceEvent::Heartbeat
+            }
+        })
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// Sink task stream
+// ------------------------------------------------------------------------------------------
+
+pub type TopicPartition = (String, i32);
+
+pub enum SinkEvent {
+    PutDone { put_id: u64 },
+    Flushed { flush_id: u64, offsets: BTreeMap<TopicPartition, i64> },
+    Errant { topic: String, partition: i32, offset: i64, error: ConnectorError },
+    Heartbeat,
+    Error { error: ConnectorError, put_id: u64 },
+}
+
+pub struct SinkStream {
+    io: Duplex<pb::SinkRequest, pb::SinkResponse>,
+    refs: SchemaRefsOut,
+    pub liveness: Liveness,
+    pub max_inflight_puts: usize,
+}
+
+fn tps(parts: &[TopicPartition]) -> pb::Partitions {
+    pb::Partitions {
+        partitions: parts
+            .iter()
+            .map(|(t, p)| pb::TopicPartition {
+                topic: t.clone(),
+                partition: *p,
+            })
+            .collect(),
+    }
+}
+
+impl SinkStream {
+    pub async fn open(
+        session: &Session,
+        class: &str,
+        connector: &str,
+        task_id: u32,
+        config: &Props,
+        liveness: Liveness,
+    ) -> Result<SinkStream, StreamError> {
+        let (tx, rx) = mpsc::channel(16);
+        let start = pb::SinkRequest {
+            msg: Some(pb::sink_request::Msg::Start(pb::SinkStart {
+                protocol_version: session.negotiated.protocol_version,
+                connector_class: class.to_string(),
+                connector_name: connector.to_string(),
+                task_id,
+                config: config.clone().into_iter().collect(),
+                heartbeat_interval_ms: liveness.heartbeat_interval.as_millis() as u32,
+                idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
+                max_message_bytes: session.negotiated.max_message_bytes,
+                capabilities: Some(pb::Capabilities {
+                    raw_bytes: session.negotiated.raw_bytes,
+                    schema_references: session.negotiated.schema_references,
+                    trace_context: session.negotiated.trace_context,
+                }),
+                trace: None,
+            })),
+        };
+        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let mut client = session.conn.sink_client(session.max_message_bytes());
+        let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
+        let mut io = Duplex { tx, rx: rx_stream };
+        let mut liveness = liveness;
+        let max_inflight = wait_started(
+            async {
+                loop {
+                    let m = io.recv().await?;
+                    liveness.received();
+                    match m.msg {
+                        Some(pb::sink_response::Msg::Started(s)) => return Ok(s.max_inflight_puts.max(1) as usize),
+                        Some(pb::sink_response::Msg::Error(e)) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(
+                                e.error.unwrap_or_default(),
+                            )))
+                        }
+                        Some(pb::sink_response::Msg::Heartbeat(_)) => continue,
+                        _ => return Err(StreamError::Protocol("expected Started after SinkStart".into())),
+                    }
+                }
+            },
+            "the sink task",
+        )
+        .await?;
+        Ok(SinkStream {
+            io,
+            refs: SchemaRefsOut::new(session.negotiated.schema_references),
+            liveness,
+            max_inflight_puts: max_inflight,
+        })
+    }
+
+    async fn send(&mut self, msg: pb::sink_request::Msg) -> Result<(), StreamError> {
+        self.liveness.sent();
+        self.io.send(pb::SinkRequest { msg: Some(msg) }).await
+    }
+
+    pub async fn open_partitions(&mut self, parts: &[TopicPartition]) -> Result<(), StreamError> {
+        self.send(pb::sink_request::Msg::Open(tps(parts))).await
+    }
+
+    pub async fn close_partitions(&mut self, parts: &[TopicPartition]) -> Result<(), StreamError> {
+        self.send(pb::sink_request::Msg::Close(tps(parts))).await
+    }
+
+    pub async fn put(&mut self, put_id: u64, records: Vec<SinkRecord>) -> Result<(), StreamError> {
+        let records = records
+            .into_iter()
+            .map(|r| wire::sink_record_to_proto(r, &mut self.refs))
+            .collect();
+        self.send(pb::sink_request::Msg::Put(pb::Put {
+            put_id,
+            records,
+            trace: None,
+        }))
+        .await
+    }
+
+    pub async fn flush(&mut self, flush_id: u64, offsets: &BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
+        let offsets = offsets
+            .iter()
+            .map(|((t, p), o)| pb::TopicPartitionOffset {
+                topic: t.clone(),
+                partition: *p,
+                offset: *o,
+            })
+            .collect();
+        self.send(pb::sink_request::Msg::Flush(pb::Flush { flush_id, offsets })).await
+    }
+
+    pub async fn heartbeat(&mut self) -> Result<(), StreamError> {
+        self.send(pb::sink_request::Msg::Heartbeat(pb::Heartbeat {})).await
+    }
+
+    /// Stop, then wait for the connector to end its side.
+    pub async fn stop(mut self, timeout: Duration) {
+        let _ = self
+            .send(pb::sink_request::Msg::Stop(pb::Stop {
+                timeout_ms: timeout.as_millis() as u32,
+            }))
+            .await;
+        let Duplex { tx, mut rx } = self.io;
+        let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
+        drop(tx);
+    }
+
+    pub async fn recv(&mut self) -> Result<SinkEvent, StreamError> {
+        let m = self.io.recv().await?;
+        self.liveness.received();
+        Ok(match m.msg {
+            Some(pb::sink_response::Msg::PutDone(p)) => SinkEvent::PutDone { put_id: p.put_id },
+            Some(pb::sink_response::Msg::Flushed(f)) => SinkEvent::Flushed {
+                flush_id: f.flush_id,
+                offsets: f.offsets.into_iter().map(|o| ((o.topic, o.partition), o.offset)).collect(),
+            },
+            Some(pb::sink_response::Msg::Errant(e)) => SinkEvent::Errant {
+                topic: e.topic,
+                partition: e.kafka_partition,
+                offset: e.kafka_offset,
+                error: ConnectorError::from_proto(e.error.unwrap_or_default()),
+            },
+            Some(pb::sink_response::Msg::Error(e)) => SinkEvent::Error {
+                error: ConnectorError::from_proto(e.error.unwrap_or_default()),
+                put_id: e.put_id,
+            },
+            Some(pb::sink_response::Msg::Heartbeat(_)) | Some(pb::sink_response::Msg::Started(_)) | None => {
+                SinkEvent::Heartbeat
+            }
+        })
+    }
+}

@@ -1,0 +1,209 @@
+//! Source offsets in a file (`offset.storage.file.filename`), standalone mode.
+//!
+//! Keys and values are the bytes Kafka Connect writes to its offsets topic: the key is
+//! `["<connector>",{<source partition>}]` and the value the offset map, both compact JSON
+//! from the JsonConverter with schemas disabled. (Kafka Connect's own standalone file is a
+//! Java-serialized HashMap, which nothing but a JVM can read; this file is JSON, one entry
+//! per key, so it can be inspected, and the same bytes go to the offsets topic in
+//! distributed mode.) Writes are atomic: a temporary file, fsync, rename.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use bytes::Bytes;
+
+use crate::converter::{Converter, JsonConverter, JsonConverterConfig};
+use crate::data::{SchemaAndValue, Value};
+
+pub struct OffsetStore {
+    path: Option<PathBuf>,
+    /// key JSON -> offset JSON (`None`: deleted, kept until the next flush).
+    data: Mutex<BTreeMap<String, String>>,
+    json: JsonConverter,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OffsetError {
+    #[error("offset file {path}: {message}")]
+    File { path: PathBuf, message: String },
+    #[error("offset data: {0}")]
+    Data(String),
+}
+
+fn schemaless_json() -> JsonConverter {
+    JsonConverter::new(
+        JsonConverterConfig {
+            schemas_enable: false,
+            ..Default::default()
+        },
+        false,
+    )
+}
+
+impl OffsetStore {
+    /// Loads the file if it exists. `None`: offsets live in memory only.
+    pub fn open(path: Option<&Path>) -> Result<OffsetStore, OffsetError> {
+        let mut data = BTreeMap::new();
+        if let Some(p) = path {
+            match std::fs::read(p) {
+                Ok(bytes) if !bytes.is_empty() => {
+                    data = serde_json::from_slice(&bytes).map_err(|e| OffsetError::File {
+                        path: p.to_path_buf(),
+                        message: format!("not a Polyconnect offsets file: {e}"),
+                    })?;
+                }
+                Ok(_) => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => {
+                    return Err(OffsetError::File {
+                        path: p.to_path_buf(),
+                        message: e.to_string(),
+                    })
+                }
+            }
+        }
+        Ok(OffsetStore {
+            path: path.map(Path::to_path_buf),
+            data: Mutex::new(data),
+            json: schemaless_json(),
+        })
+    }
+
+    fn encode(&self, v: Value) -> Result<String, OffsetError> {
+        let b: Option<Bytes> = self
+            .json
+            .from_connect("", SchemaAndValue::new(None, v))
+            .map_err(|e| OffsetError::Data(e.message))?;
+        Ok(b.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_else(|| "null".into()))
+    }
+
+    fn decode(&self, s: &str) -> Result<Value, OffsetError> {
+        Ok(self
+            .json
+            .to_connect("", Some(s.as_bytes()))
+            .map_err(|e| OffsetError::Data(e.message))?
+            .value)
+    }
+
+    pub fn key(&self, connector: &str, partition: &Value) -> Result<String, OffsetError> {
+        self.encode(Value::Array(vec![Value::String(connector.to_string()), partition.clone()]))
+    }
+
+    /// All stored (partition, offset) pairs of a connector.
+    pub fn offsets(&self, connector: &str) -> Result<Vec<(Value, Value)>, OffsetError> {
+        let data = self.data.lock().unwrap();
+        let mut out = Vec::new();
+        for (k, v) in data.iter() {
+            let Value::Array(parts) = self.decode(k)? else { continue };
+            if parts.len() != 2 || parts[0] != Value::String(connector.to_string()) {
+                continue;
+            }
+            let offset = self.decode(v)?;
+            if offset.is_null() {
+                continue;
+            }
+            out.push((parts[1].clone(), offset));
+        }
+        Ok(out)
+    }
+
+    /// The offset of one partition.
+    pub fn offset(&self, connector: &str, partition: &Value) -> Result<Option<Value>, OffsetError> {
+        let key = self.key(connector, partition)?;
+        let data = self.data.lock().unwrap();
+        match data.get(&key) {
+            Some(v) => {
+                let v = self.decode(v)?;
+                Ok(if v.is_null() { None } else { Some(v) })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Stages offsets (a `None` offset deletes the partition's entry), then writes the file.
+    pub fn put_and_flush(&self, connector: &str, entries: Vec<(Value, Option<Value>)>) -> Result<(), OffsetError> {
+        let mut encoded = Vec::with_capacity(entries.len());
+        for (p, o) in entries {
+            let key = self.key(connector, &p)?;
+            let value = match o {
+                Some(o) => Some(self.encode(o)?),
+                None => None,
+            };
+            encoded.push((key, value));
+        }
+        let snapshot = {
+            let mut data = self.data.lock().unwrap();
+            for (k, v) in encoded {
+                match v {
+                    Some(v) => {
+                        data.insert(k, v);
+                    }
+                    None => {
+                        data.remove(&k);
+                    }
+                }
+            }
+            serde_json::to_vec_pretty(&*data).map_err(|e| OffsetError::Data(e.to_string()))?
+        };
+        self.write(&snapshot)
+    }
+
+    fn write(&self, bytes: &[u8]) -> Result<(), OffsetError> {
+        let Some(path) = &self.path else { return Ok(()) };
+        let err = |e: std::io::Error| OffsetError::File {
+            path: path.clone(),
+            message: e.to_string(),
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(err)?;
+        }
+        let tmp = path.with_extension("tmp");
+        let mut f = std::fs::File::create(&tmp).map_err(err)?;
+        f.write_all(bytes).map_err(err)?;
+        f.sync_all().map_err(err)?;
+        std::fs::rename(&tmp, path).map_err(err)?;
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Ok(d) = std::fs::File::open(dir) {
+                let _ = d.sync_all();
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(k: &str, v: Value) -> Value {
+        Value::Map(vec![(Value::String(k.into()), v)])
+    }
+
+    #[test]
+    fn stores_kafka_connect_keys_and_survives_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offsets.json");
+        let s = OffsetStore::open(Some(&path)).unwrap();
+        let part = map("filename", Value::String("/tmp/in.txt".into()));
+        assert_eq!(s.key("c", &part).unwrap(), r#"["c",{"filename":"/tmp/in.txt"}]"#);
+        s.put_and_flush("c", vec![(part.clone(), Some(map("position", Value::Int64(42))))])
+            .unwrap();
+        s.put_and_flush("other", vec![(part.clone(), Some(map("position", Value::Int64(1))))])
+            .unwrap();
+        let again = OffsetStore::open(Some(&path)).unwrap();
+        assert_eq!(again.offsets("c").unwrap(), vec![(part.clone(), map("position", Value::Int64(42)))]);
+        assert_eq!(again.offset("c", &part).unwrap(), Some(map("position", Value::Int64(42))));
+        again.put_and_flush("c", vec![(part.clone(), None)]).unwrap();
+        assert!(OffsetStore::open(Some(&path)).unwrap().offsets("c").unwrap().is_empty());
+    }
+
+    #[test]
+    fn refuses_a_corrupt_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offsets.json");
+        std::fs::write(&path, b"\xac\xed\x00\x05java").unwrap();
+        assert!(OffsetStore::open(Some(&path)).is_err());
+    }
+}

@@ -1,0 +1,515 @@
+//! The source runner: connector batches -> converters -> Kafka producer -> acks -> offsets.
+//!
+//! Invariants:
+//! - A record's `commitRecord` ack is sent only after Kafka acknowledged it, and acks go
+//!   out in `seq` order (a record is complete when it and every earlier record are acked).
+//! - A source offset is stored only when its record and every earlier record are in Kafka;
+//!   `Commit` is sent only after the offsets file is written and synced.
+//! - The connector never has more than the granted records and bytes in flight; credits are
+//!   returned as records complete.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use rdkafka::error::{KafkaError, RDKafkaErrorCode};
+use rdkafka::message::{Header as KHeader, OwnedHeaders};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::{ClientContext, Message};
+use tokio::sync::{watch, Notify};
+
+use super::{TaskContext, TaskExit};
+use crate::converter::Converter;
+use crate::data::{Header, SchemaAndValue, Value};
+use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
+use crate::record::{RecordData, SourceRecord};
+use crate::storage::status::State;
+
+/// One Kafka delivery report.
+struct Delivery {
+    seq: u64,
+    result: Result<(i32, i64), String>,
+}
+
+/// Collects delivery reports from librdkafka's thread; the runner drains them in batches.
+#[derive(Clone, Default)]
+struct Deliveries {
+    queue: Arc<Mutex<Vec<Delivery>>>,
+    notify: Arc<Notify>,
+}
+
+struct DeliveryContext {
+    deliveries: Deliveries,
+}
+
+impl ClientContext for DeliveryContext {}
+
+impl ProducerContext for DeliveryContext {
+    type DeliveryOpaque = usize;
+
+    fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
+        let result = match result {
+            Ok(m) => Ok((m.partition(), m.offset())),
+            Err((e, _)) => Err(e.to_string()),
+        };
+        self.deliveries.queue.lock().unwrap().push(Delivery {
+            seq: seq as u64,
+            result,
+        });
+        self.deliveries.notify.notify_one();
+    }
+}
+
+type SourceProducer = ThreadedProducer<DeliveryContext>;
+
+/// A record sent to Kafka and not yet complete.
+struct InFlight {
+    seq: u64,
+    bytes: u64,
+    partition: Option<Value>,
+    offset: Option<Value>,
+    ack: Option<Result<(String, i32, i64), String>>,
+    topic: String,
+}
+
+struct State_ {
+    inflight: VecDeque<InFlight>,
+    /// Offsets of completed records not yet written, per source partition key.
+    pending_offsets: HashMap<String, (Value, Value)>,
+    /// Highest seq whose offset is staged in `pending_offsets`.
+    staged_seq: u64,
+    last_seq: u64,
+    granted_records: i64,
+    granted_bytes: i64,
+}
+
+pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
+    let deliveries = Deliveries::default();
+    let producer: SourceProducer = match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+        .create_with_context(DeliveryContext {
+            deliveries: deliveries.clone(),
+        }) {
+        Ok(p) => p,
+        Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
+    };
+    let (key_conv, value_conv) = match ctx.converters() {
+        Ok(c) => c,
+        Err(e) => return ctx.fail(e),
+    };
+    let mut backoff = super::Backoff::new();
+    loop {
+        if *shutdown.borrow() {
+            return TaskExit::Stopped;
+        }
+        let session = match ctx.plugin.connect(&ctx.worker, ctx.connector.class()).await {
+            Ok(s) => s,
+            Err(crate::plugin::PluginError::Incompatible(e)) => return ctx.fail(e),
+            Err(e) => {
+                ctx.status(State::Restarting, Some(e.to_string()));
+                if backoff.wait(&mut shutdown).await {
+                    return TaskExit::Stopped;
+                }
+                continue;
+            }
+        };
+        let offsets = match ctx.offsets.offsets(ctx.connector.name()) {
+            Ok(o) => o,
+            Err(e) => return ctx.fail(e.to_string()),
+        };
+        let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
+        let params = SourceStartParams {
+            class: ctx.connector.class(),
+            connector: ctx.connector.name(),
+            task_id: ctx.task_id,
+            config: &ctx.task_config,
+            offsets,
+        };
+        let stream = match SourceStream::open(&session, params, liveness).await {
+            Ok(s) => s,
+            Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
+                ctx.status(State::Restarting, Some(e));
+                if backoff.wait(&mut shutdown).await {
+                    return TaskExit::Stopped;
+                }
+                continue;
+            }
+            Err(e) => return ctx.fail(e.to_string()),
+        };
+        ctx.status(State::Running, None);
+        tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "source task started");
+        let mut runner = Runner {
+            ctx: &ctx,
+            producer: &producer,
+            deliveries: &deliveries,
+            key_conv: key_conv.as_ref(),
+            value_conv: value_conv.as_ref(),
+            st: State_ {
+                inflight: VecDeque::new(),
+                pending_offsets: HashMap::new(),
+                staged_seq: 0,
+                last_seq: 0,
+                granted_records: 0,
+                granted_bytes: 0,
+            },
+            max_message_bytes: session.max_message_bytes() as u64,
+        };
+        let result = runner.run_stream(stream, &mut shutdown).await;
+        // Whatever happened, records already handed to Kafka complete and their offsets
+        // are stored before anything else starts.
+        runner.drain_kafka().await;
+        if let Err(e) = runner.flush_offsets() {
+            return ctx.fail(format!("cannot store source offsets: {e}"));
+        }
+        match result {
+            Ok(()) => return TaskExit::Stopped,
+            Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
+                tracing::warn!(connector = ctx.connector.name(), task = ctx.task_id, error = %e, "source task lost its connector; restarting");
+                ctx.status(State::Restarting, Some(e));
+                if backoff.wait(&mut shutdown).await {
+                    return TaskExit::Stopped;
+                }
+            }
+            Err(e) => return ctx.fail(e.to_string()),
+        }
+    }
+}
+
+struct Runner<'a> {
+    ctx: &'a TaskContext,
+    producer: &'a SourceProducer,
+    deliveries: &'a Deliveries,
+    key_conv: &'a dyn Converter,
+    value_conv: &'a dyn Converter,
+    st: State_,
+    max_message_bytes: u64,
+}
+
+impl Runner<'_> {
+    async fn run_stream(&mut self, mut stream: SourceStream, shutdown: &mut watch::Receiver<bool>) -> Result<(), StreamError> {
+        let w = &self.ctx.worker;
+        let window_records = w.source_max_inflight_records as i64;
+        let window_bytes = w.source_max_inflight_bytes as i64;
+        stream.credit(window_records as u32, window_bytes as u64).await?;
+        self.st.granted_records = window_records;
+        self.st.granted_bytes = window_bytes;
+        let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
+        flush_tick.tick().await;
+        let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
+        loop {
+            tokio::select! {
+                ev = stream.recv() => {
+                    match ev? {
+                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::OffsetsQuery { request_id, partitions } => {
+                            let mut answer = Vec::with_capacity(partitions.len());
+                            for p in partitions {
+                                let o = self.ctx.offsets.offset(self.ctx.connector.name(), &p)
+                                    .map_err(|e| StreamError::Protocol(e.to_string()))?;
+                                answer.push((p, o));
+                            }
+                            stream.answer_offsets(request_id, answer).await?;
+                        }
+                        SourceEvent::Error(e) if e.kind == ErrorKind::Retriable => {
+                            tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e.trace(), "retriable error from the source task");
+                        }
+                        SourceEvent::Error(e) => return Err(StreamError::Connector(e)),
+                        SourceEvent::Drained { .. } => return Err(StreamError::Protocol("Drained before Stop".into())),
+                        SourceEvent::Heartbeat => {}
+                    }
+                }
+                _ = self.deliveries.notify.notified() => {
+                    self.complete(&mut stream).await?;
+                }
+                _ = flush_tick.tick() => {
+                    self.flush_and_commit(&mut stream).await?;
+                }
+                _ = hb_tick.tick() => {
+                    if stream.liveness.needs_heartbeat() {
+                        stream.heartbeat().await?;
+                    }
+                    stream.liveness.check_idle()?;
+                }
+                _ = shutdown.changed() => {
+                    return self.staged_stop(stream).await;
+                }
+            }
+        }
+    }
+
+    /// Stop, drain, final acks and commit, close (protocol rule 9).
+    async fn staged_stop(&mut self, mut stream: SourceStream) -> Result<(), StreamError> {
+        let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
+        let deadline = tokio::time::Instant::now() + timeout;
+        stream.stop(timeout).await?;
+        let drained = tokio::time::timeout_at(deadline, async {
+            loop {
+                tokio::select! {
+                    ev = stream.recv() => match ev? {
+                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
+                        SourceEvent::Error(e) if e.kind != ErrorKind::Retriable => return Err(StreamError::Connector(e)),
+                        _ => {}
+                    },
+                    _ = self.deliveries.notify.notified() => self.complete(&mut stream).await?,
+                }
+            }
+        })
+        .await;
+        match drained {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(_) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "source task did not drain within {:?}", timeout),
+        }
+        self.drain_kafka().await;
+        self.complete(&mut stream).await?;
+        self.flush_and_commit(&mut stream).await?;
+        stream.close(timeout).await;
+        Ok(())
+    }
+
+    async fn on_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
+        let n = records.len() as i64;
+        self.st.granted_records -= n;
+        self.st.granted_bytes -= bytes as i64;
+        if self.st.granted_records < 0 || self.st.granted_bytes < 0 {
+            return Err(StreamError::Protocol(format!(
+                "the connector sent {n} records ({bytes} bytes) beyond its credit (records left {}, bytes left {})",
+                self.st.granted_records + n,
+                self.st.granted_bytes + bytes as i64
+            )));
+        }
+        for r in records {
+            if r.seq <= self.st.last_seq {
+                return Err(StreamError::Protocol(format!(
+                    "record seq {} is not greater than the previous seq {}",
+                    r.seq, self.st.last_seq
+                )));
+            }
+            self.st.last_seq = r.seq;
+            let per_record = bytes / (n.max(1) as u64);
+            self.produce(r, per_record).await?;
+        }
+        Ok(())
+    }
+
+    fn convert(&self, conv: &dyn Converter, topic: &str, d: RecordData, what: &str) -> Result<Option<Bytes>, StreamError> {
+        match d {
+            RecordData::Raw(b) => Ok(Some(b)),
+            RecordData::Structured(sv) => conv.from_connect(topic, sv).map_err(|e| {
+                StreamError::Connector(crate::plugin::streams::ConnectorError {
+                    kind: ErrorKind::Fatal,
+                    message: format!("{what} conversion failed for topic {topic}: {}", e.message),
+                    error_class: "org.apache.kafka.connect.errors.DataException".into(),
+                    detail: String::new(),
+                    retry_after: None,
+                    record_seq: 0,
+                    kafka: None,
+                })
+            }),
+        }
+    }
+
+    async fn produce(&mut self, r: SourceRecord, bytes: u64) -> Result<(), StreamError> {
+        let key = self.convert(self.key_conv, &r.topic, r.key, "Key")?;
+        let value = self.convert(self.value_conv, &r.topic, r.value, "Value")?;
+        let headers = if r.headers.is_empty() { None } else { Some(headers_to_kafka(r.headers)) };
+        self.st.inflight.push_back(InFlight {
+            seq: r.seq,
+            bytes,
+            partition: r.source_partition,
+            offset: r.source_offset,
+            ack: None,
+            topic: r.topic.clone(),
+        });
+        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(&r.topic, r.seq as usize);
+        if let Some(k) = key.as_deref() {
+            record = record.key(k);
+        }
+        if let Some(v) = value.as_deref() {
+            record = record.payload(v);
+        }
+        if let Some(p) = r.kafka_partition {
+            record = record.partition(p);
+        }
+        if let Some(ts) = r.timestamp {
+            record = record.timestamp(ts);
+        }
+        if let Some(h) = headers {
+            record = record.headers(h);
+        }
+        loop {
+            match self.producer.send(record) {
+                Ok(()) => return Ok(()),
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), rec)) => {
+                    record = rec;
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                Err((e, _)) => {
+                    // Not retriable (e.g. a record larger than the producer allows).
+                    let last = self.st.inflight.pop_back();
+                    let seq = last.map(|l| l.seq).unwrap_or(0);
+                    return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
+                        kind: ErrorKind::Fatal,
+                        message: format!("producing record seq {seq} to Kafka failed: {e}"),
+                        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+                        detail: String::new(),
+                        retry_after: None,
+                        record_seq: seq,
+                        kafka: None,
+                    }));
+                }
+            }
+        }
+    }
+
+    /// Applies delivery reports; completes records in seq order; sends acks and credit.
+    async fn complete(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        let reports = std::mem::take(&mut *self.deliveries.queue.lock().unwrap());
+        for d in reports {
+            let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) else { continue };
+            let f = &mut self.st.inflight[i];
+            f.ack = Some(d.result.map(|(p, o)| (f.topic.clone(), p, o)));
+        }
+        let mut acks = Vec::new();
+        let (mut freed_records, mut freed_bytes) = (0u32, 0u64);
+        while let Some(front) = self.st.inflight.front() {
+            match &front.ack {
+                None => break,
+                Some(Err(e)) => {
+                    return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
+                        kind: ErrorKind::Fatal,
+                        message: format!("Kafka did not accept record seq {} for topic {}: {e}", front.seq, front.topic),
+                        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+                        detail: String::new(),
+                        retry_after: None,
+                        record_seq: front.seq,
+                        kafka: None,
+                    }))
+                }
+                Some(Ok(_)) => {}
+            }
+            let f = self.st.inflight.pop_front().expect("front exists");
+            let Some(Ok((topic, partition, offset))) = f.ack else { unreachable!() };
+            if let (Some(p), Some(o)) = (f.partition, f.offset) {
+                let key = self
+                    .ctx
+                    .offsets
+                    .key(self.ctx.connector.name(), &p)
+                    .map_err(|e| StreamError::Protocol(e.to_string()))?;
+                self.st.pending_offsets.insert(key, (p, o));
+            }
+            self.st.staged_seq = f.seq;
+            freed_records += 1;
+            freed_bytes += f.bytes;
+            acks.push(RecordAck {
+                seq: f.seq,
+                topic,
+                partition,
+                offset,
+                filtered: false,
+            });
+        }
+        if !acks.is_empty() {
+            stream.commit_records(acks).await?;
+            self.st.granted_records += freed_records as i64;
+            self.st.granted_bytes += freed_bytes as i64;
+            // Bytes are granted in whole: a record may always be as large as the message size.
+            let _ = self.max_message_bytes;
+            stream.credit(freed_records, freed_bytes).await?;
+        }
+        Ok(())
+    }
+
+    /// Waits until Kafka has answered for every record handed to the producer.
+    async fn drain_kafka(&mut self) {
+        let timeout = self.ctx.worker.offset_flush_timeout.max(Duration::from_secs(30));
+        let deadline = tokio::time::Instant::now() + timeout;
+        while self.st.inflight.iter().any(|f| f.ack.is_none()) {
+            let _ = self.producer.flush(Duration::from_millis(100));
+            let reports = std::mem::take(&mut *self.deliveries.queue.lock().unwrap());
+            for d in reports {
+                if let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) {
+                    let f = &mut self.st.inflight[i];
+                    f.ack = Some(d.result.map(|(p, o)| (f.topic.clone(), p, o)));
+                }
+            }
+            if tokio::time::Instant::now() > deadline {
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "Kafka did not acknowledge every record within {:?}", timeout);
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+        // Stage the offsets of the complete prefix.
+        while let Some(f) = self.st.inflight.front() {
+            if !matches!(f.ack, Some(Ok(_))) {
+                break;
+            }
+            let f = self.st.inflight.pop_front().expect("front exists");
+            if let (Some(p), Some(o)) = (f.partition, f.offset) {
+                if let Ok(key) = self.ctx.offsets.key(self.ctx.connector.name(), &p) {
+                    self.st.pending_offsets.insert(key, (p, o));
+                }
+            }
+            self.st.staged_seq = f.seq;
+        }
+    }
+
+    fn flush_offsets(&mut self) -> Result<bool, String> {
+        if self.st.pending_offsets.is_empty() {
+            return Ok(false);
+        }
+        let entries: Vec<(Value, Option<Value>)> = self
+            .st
+            .pending_offsets
+            .drain()
+            .map(|(_, (p, o))| (p, Some(o)))
+            .collect();
+        self.ctx
+            .offsets
+            .put_and_flush(self.ctx.connector.name(), entries)
+            .map_err(|e| e.to_string())?;
+        Ok(true)
+    }
+
+    async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        let seq = self.st.staged_seq;
+        let wrote = tokio::task::block_in_place(|| self.flush_offsets()).map_err(|e| {
+            StreamError::Connector(crate::plugin::streams::ConnectorError {
+                kind: ErrorKind::Fatal,
+                message: format!("cannot store source offsets: {e}"),
+                error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+                detail: String::new(),
+                retry_after: None,
+                record_seq: 0,
+                kafka: None,
+            })
+        })?;
+        if wrote || seq > 0 {
+            stream.commit(seq).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Headers to Kafka bytes: strings as UTF-8, bytes as they are, other values in their
+/// string form (SimpleHeaderConverter's form for primitives).
+fn headers_to_kafka(headers: Vec<Header>) -> OwnedHeaders {
+    let mut out = OwnedHeaders::new_with_capacity(headers.len());
+    for h in headers {
+        let bytes: Option<Vec<u8>> = match h.value {
+            Value::Null => None,
+            Value::String(s) => Some(s.into_bytes()),
+            Value::Bytes(b) => Some(b.to_vec()),
+            other => {
+                let sv = SchemaAndValue::new(h.schema, other);
+                Some(crate::converter::display_java(&sv.value).into_bytes())
+            }
+        };
+        out = out.insert(KHeader {
+            key: &h.key,
+            value: bytes.as_deref(),
+        });
+    }
+    out
+}
