@@ -1,0 +1,29 @@
+# Polyconnect: the two commands that matter are `make demo` and `make test`.
+.PHONY: demo test setup build release kafka-up kafka-down bench clean
+
+demo: ## Kafka, the core and the file connectors on a demo file
+	bash scripts/demo.sh
+
+test: ## every test: unit, property and end to end on a real Kafka broker
+	bash scripts/test.sh
+
+setup: ## install what a fresh machine needs (Debian packages, Python packages, Kafka jars)
+	bash scripts/setup.sh
+
+build:
+	cargo build --workspace --bins
+
+release:
+	cargo build --release --workspace --bins
+
+kafka-up: ## a single-node Apache Kafka broker on 127.0.0.1:9092
+	bash scripts/kafka.sh up
+
+kafka-down:
+	bash scripts/kafka.sh down
+
+bench: ## source throughput through the core vs. the raw producer (not part of `make test`)
+	bash scripts/bench.sh
+
+clean:
+	cargo clean

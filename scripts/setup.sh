@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a fresh machine needs to build, test and run Polyconnect: Debian packages
+# (compilers for librdkafka, a JDK and Maven for the Kafka broker), the Python packages of
+# the SDK and its tests, and the Apache Kafka jars. Idempotent and quick on a second run.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+need=()
+for pkg in build-essential cmake perl pkg-config zlib1g-dev openjdk-17-jdk-headless maven python3-pip; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+# A JDK and Maven that are already on the PATH will do.
+if command -v java >/dev/null && command -v mvn >/dev/null; then
+  filtered=()
+  for p in "${need[@]}"; do [[ "$p" == openjdk-* || "$p" == maven ]] || filtered+=("$p"); done
+  need=("${filtered[@]+"${filtered[@]}"}")
+fi
+if command -v pip3 >/dev/null || python3 -m pip --version >/dev/null 2>&1; then
+  filtered=()
+  for p in "${need[@]+"${need[@]}"}"; do [[ "$p" == python3-pip ]] || filtered+=("$p"); done
+  need=("${filtered[@]+"${filtered[@]}"}")
+fi
+if ((${#need[@]})); then
+  echo "setup: installing Debian packages: ${need[*]}"
+  if [[ $(id -u) -eq 0 ]]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+command -v cargo >/dev/null || { echo "setup: cargo (Rust) is required: https://rustup.rs" >&2; exit 1; }
+
+echo "setup: Python packages"
+bash clients/python/scripts/install-deps.sh
+
+echo "setup: Apache Kafka jars"
+bash scripts/kafka.sh fetch
+echo "setup: done"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The whole test suite: unit, property and end-to-end tests on a real Kafka broker with
+# real connector processes. `make test` and `.ci/run` call this.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+bash scripts/setup.sh
+echo "test: building"
+cargo build --workspace --bins --tests --locked
+
+started_kafka=0
+if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
+  bash scripts/kafka.sh up
+  started_kafka=1
+fi
+cleanup() { if ((started_kafka)); then bash scripts/kafka.sh down || true; fi; }
+trap cleanup EXIT
+
+export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
+echo "test: Rust (unit and end to end)"
+cargo test --workspace --locked -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
+echo "test: Python SDK and file connectors"
+python3 -m pytest -q clients/python/tests connectors/file/tests

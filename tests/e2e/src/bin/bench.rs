@@ -1,0 +1,208 @@
+//! `make bench`: source throughput into Kafka through the core, beside the raw rdkafka
+//! producer on the same broker.
+//!
+//! For each value size (100 B and 1 KiB by default) it measures:
+//! - `raw producer`: rdkafka alone, with the producer settings the core uses;
+//! - `core + raw-bytes connector`: the Rust test connector sending raw bytes over gRPC;
+//! - `core + python connector`: a connector written with the Python SDK.
+//!
+//! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
+//! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
+//! BENCH_RECORDS_1K, BENCH_SKIP_PYTHON=1, POLYCONNECT_TEST_BOOTSTRAP.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use polyconnect_e2e::*;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer, DefaultProducerContext};
+use rdkafka::ClientConfig;
+
+struct Result_ {
+    name: String,
+    size: usize,
+    records: u64,
+    secs: f64,
+}
+
+impl Result_ {
+    fn rps(&self) -> f64 {
+        self.records as f64 / self.secs
+    }
+    fn mbps(&self) -> f64 {
+        self.records as f64 * self.size as f64 / self.secs / 1e6
+    }
+}
+
+fn high_watermark(consumer: &BaseConsumer, topic: &str) -> i64 {
+    let md = match consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) {
+        Ok(m) => m,
+        Err(_) => return 0,
+    };
+    let mut total = 0;
+    for t in md.topics() {
+        for p in t.partitions() {
+            if let Ok((_, hi)) = consumer.fetch_watermarks(topic, p.id(), Duration::from_secs(5)) {
+                total += hi;
+            }
+        }
+    }
+    total
+}
+
+fn wait_watermark(bootstrap: &str, topic: &str, n: u64, timeout: Duration) -> Instant {
+    let consumer: BaseConsumer = ClientConfig::new().set("bootstrap.servers", bootstrap).create().unwrap();
+    let deadline = Instant::now() + timeout;
+    loop {
+        if high_watermark(&consumer, topic) as u64 >= n {
+            return Instant::now();
+        }
+        if Instant::now() > deadline {
+            panic!("topic {topic} did not reach {n} records in {timeout:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn raw_producer(bootstrap: &str, size: usize, n: u64) -> Result_ {
+    let topic = unique("bench-raw");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(bootstrap, &topic, 1));
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("enable.idempotence", "true")
+        .set("acks", "all")
+        .set("linger.ms", "5")
+        .set("batch.size", "1000000")
+        .set("queue.buffering.max.messages", "1000000")
+        .set("queue.buffering.max.kbytes", "2097151")
+        .create()
+        .unwrap();
+    let payload = vec![b'x'; size];
+    let start = Instant::now();
+    for _ in 0..n {
+        let mut rec: BaseRecord<'_, [u8], [u8]> = BaseRecord::to(&topic).payload(&payload[..]);
+        loop {
+            match producer.send(rec) {
+                Ok(()) => break,
+                Err((_, r)) => {
+                    rec = r;
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
+    }
+    producer.flush(Duration::from_secs(120)).unwrap();
+    Result_ {
+        name: "raw rdkafka producer".into(),
+        size,
+        records: n,
+        secs: start.elapsed().as_secs_f64(),
+    }
+}
+
+fn through_core(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, extra: &str, size: usize, n: u64) -> Result_ {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("bench-core");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(bootstrap, &topic, 1));
+    let rest = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={bootstrap}\n\
+             key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\noffset.flush.interval.ms=1000\n\
+             listeners=http://127.0.0.1:{rest}\nplugin.path={}\n",
+            dir.path().join("offsets").display(),
+            plugin_dir.display()
+        ),
+    );
+    let conn = dir.path().join("bench.properties");
+    write(
+        &conn,
+        &format!("name=bench\nconnector.class={class}\ntopic={topic}\nrecords={n}\nrecord.bytes={size}\n{extra}\n"),
+    );
+    let core = Core::start(dir.path(), &worker, &[conn], rest);
+    core.wait_task_state("bench", 0, "RUNNING", Duration::from_secs(120));
+    let start = Instant::now();
+    let end = wait_watermark(bootstrap, &topic, n, Duration::from_secs(600));
+    drop(core);
+    Result_ {
+        name: name.into(),
+        size,
+        records: n,
+        secs: (end - start).as_secs_f64(),
+    }
+}
+
+fn env_u64(k: &str, d: u64) -> u64 {
+    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+}
+
+fn main() {
+    let bootstrap = bootstrap();
+    let plugins = tempfile::tempdir().unwrap();
+    let raw_plugin = plugins.path().join("test-connector");
+    std::fs::create_dir_all(&raw_plugin).unwrap();
+    write(
+        &raw_plugin.join("polyconnect-plugin.json"),
+        &format!(
+            r#"{{"name":"test-connector","command":["{}"],"plugins":[{{"class":"TestSource","type":"source"}}]}}"#,
+            binary("polyconnect-test-connector").display()
+        ),
+    );
+    let python_plugins = repo_root().join("tests/bench");
+    let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
+    let mut results = Vec::new();
+    for (size, n) in [(100usize, env_u64("BENCH_RECORDS_100", 1_000_000)), (1024, env_u64("BENCH_RECORDS_1K", 300_000))] {
+        let raw = raw_producer(&bootstrap, size, n);
+        println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s", raw.name, size, raw.rps(), raw.mbps());
+        let core = through_core(&bootstrap, "core + raw-bytes connector", plugins.path(), "TestSource", "batch.size=2000", size, n);
+        println!(
+            "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+            core.name,
+            size,
+            core.rps(),
+            core.mbps(),
+            core.rps() / raw.rps()
+        );
+        let py = if skip_python {
+            None
+        } else {
+            let n_py = (n / 5).max(1000);
+            let r = through_core(&bootstrap, "core + python connector", &python_plugins, "BenchSource", "", size, n_py);
+            println!(
+                "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+                r.name,
+                size,
+                r.rps(),
+                r.mbps(),
+                r.rps() / raw.rps()
+            );
+            Some(r)
+        };
+        results.push((raw, core, py));
+    }
+    println!("\n| value size | raw producer | core + raw-bytes connector | ratio | core + Python connector | ratio |");
+    println!("|---|---|---|---|---|---|");
+    for (raw, core, py) in &results {
+        let (py_s, py_r) = match py {
+            Some(p) => (format!("{:.0} rec/s ({:.1} MB/s)", p.rps(), p.mbps()), format!("{:.2}", p.rps() / raw.rps())),
+            None => ("skipped".into(), "-".into()),
+        };
+        println!(
+            "| {} B | {:.0} rec/s ({:.1} MB/s) | {:.0} rec/s ({:.1} MB/s) | {:.2} | {} | {} |",
+            raw.size,
+            raw.rps(),
+            raw.mbps(),
+            core.rps(),
+            core.mbps(),
+            core.rps() / raw.rps(),
+            py_s,
+            py_r
+        );
+    }
+}

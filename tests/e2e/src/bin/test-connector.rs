@@ -1,0 +1,313 @@
+//! A connector process written directly against the protocol, for tests and benchmarks.
+//!
+//! It serves the source plugin `TestSource` and behaves according to its connector config:
+//! - `mode=raw` (default): sends `records` raw-bytes records (0 = no end) of
+//!   `record.bytes` bytes to `topic`, `batch.size` per batch, as fast as its credit allows;
+//!   its offset is `{"n": <records sent>}` for partition `{"source": "raw"}`, so it resumes.
+//! - `mode=overdraw`: sends more records than it was granted.
+//! - `mode=malformed`: sends a struct value that does not match its schema.
+//! - `mode=fatal`: reports a FATAL error from the task.
+//!
+//! The handshake answers protocol version `TEST_CONNECTOR_PROTOCOL_VERSION` when set (to
+//! test the core's refusal of an unsupported version).
+//!
+//! Listens on `POLYCONNECT_LISTEN` (`unix:/path` or `host:port`), or the first argument.
+
+use std::collections::HashMap;
+use std::pin::Pin;
+
+use bytes::Bytes;
+use futures::Stream;
+use polyconnect_proto::v1 as pb;
+use pb::connector_server::{Connector, ConnectorServer};
+use pb::source_task_server::{SourceTask, SourceTaskServer};
+use tokio::sync::mpsc;
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::{Request, Response, Status, Streaming};
+
+type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
+
+struct Svc;
+
+fn plugin() -> pb::PluginInfo {
+    pb::PluginInfo {
+        class_name: "TestSource".into(),
+        aliases: vec!["io.polyconnect.test.TestSourceConnector".into()],
+        r#type: pb::PluginType::Source as i32,
+        version: "0.1.0".into(),
+    }
+}
+
+#[tonic::async_trait]
+impl Connector for Svc {
+    async fn handshake(&self, req: Request<pb::HandshakeRequest>) -> Result<Response<pb::HandshakeResponse>, Status> {
+        let req = req.into_inner();
+        let version = std::env::var("TEST_CONNECTOR_PROTOCOL_VERSION")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1);
+        Ok(Response::new(pb::HandshakeResponse {
+            protocol_version: version,
+            sdk_language: "rust-test".into(),
+            sdk_version: "0.1.0".into(),
+            max_message_bytes: req.max_message_bytes,
+            capabilities: Some(pb::Capabilities {
+                raw_bytes: true,
+                schema_references: true,
+                trace_context: false,
+            }),
+            plugins: vec![plugin()],
+        }))
+    }
+
+    async fn health(&self, _: Request<pb::HealthRequest>) -> Result<Response<pb::HealthResponse>, Status> {
+        Ok(Response::new(pb::HealthResponse { serving: true }))
+    }
+
+    async fn spec(&self, _: Request<pb::SpecRequest>) -> Result<Response<pb::SpecResponse>, Status> {
+        Ok(Response::new(pb::SpecResponse {
+            plugin: Some(plugin()),
+            config: vec![],
+        }))
+    }
+
+    async fn validate(&self, _: Request<pb::ValidateRequest>) -> Result<Response<pb::ValidateResponse>, Status> {
+        Ok(Response::new(pb::ValidateResponse { values: vec![] }))
+    }
+
+    type RunStream = BoxStream<pb::ConnectorResponse>;
+
+    async fn run(&self, req: Request<Streaming<pb::ConnectorRequest>>) -> Result<Response<Self::RunStream>, Status> {
+        let mut input = req.into_inner();
+        let (tx, rx) = mpsc::channel(16);
+        tokio::spawn(async move {
+            let mut config = HashMap::new();
+            while let Ok(Some(m)) = input.message().await {
+                let reply = match m.msg {
+                    Some(pb::connector_request::Msg::Start(s)) => {
+                        config = s.config;
+                        pb::connector_response::Msg::Started(pb::Started {})
+                    }
+                    Some(pb::connector_request::Msg::TaskConfigs(_)) => {
+                        pb::connector_response::Msg::TaskConfigs(pb::TaskConfigs {
+                            configs: vec![pb::TaskConfig { config: config.clone() }],
+                        })
+                    }
+                    Some(pb::connector_request::Msg::Stop(_)) => break,
+                    _ => pb::connector_response::Msg::Heartbeat(pb::Heartbeat {}),
+                };
+                if tx.send(Ok(pb::ConnectorResponse { msg: Some(reply) })).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}
+
+fn msg(m: pb::source_response::Msg) -> Result<pb::SourceResponse, Status> {
+    Ok(pb::SourceResponse { msg: Some(m) })
+}
+
+fn map(k: &str, v: pb::Value) -> pb::Value {
+    pb::Value {
+        kind: Some(pb::value::Kind::Map(pb::Map {
+            entries: vec![pb::MapEntry {
+                key: Some(pb::Value {
+                    kind: Some(pb::value::Kind::String(k.into())),
+                }),
+                value: Some(v),
+            }],
+        })),
+    }
+}
+
+fn int64(i: i64) -> pb::Value {
+    pb::Value {
+        kind: Some(pb::value::Kind::Int64(i)),
+    }
+}
+
+fn string(s: &str) -> pb::Value {
+    pb::Value {
+        kind: Some(pb::value::Kind::String(s.into())),
+    }
+}
+
+#[tonic::async_trait]
+impl SourceTask for Svc {
+    type RunStream = BoxStream<pb::SourceResponse>;
+
+    async fn run(&self, req: Request<Streaming<pb::SourceRequest>>) -> Result<Response<Self::RunStream>, Status> {
+        let mut input = req.into_inner();
+        let (tx, rx) = mpsc::channel(64);
+        tokio::spawn(async move {
+            let Ok(Some(pb::SourceRequest { msg: Some(pb::source_request::Msg::Start(start)) })) = input.message().await else {
+                return;
+            };
+            let cfg = start.config;
+            let get = |k: &str, d: &str| cfg.get(k).cloned().unwrap_or_else(|| d.to_string());
+            let mode = get("mode", "raw");
+            let topic = get("topic", "test");
+            let size: usize = get("record.bytes", "100").parse().unwrap_or(100);
+            let total: u64 = get("records", "0").parse().unwrap_or(0);
+            let batch_size: u64 = get("batch.size", "1000").parse().unwrap_or(1000);
+            // Resume from the stored offset.
+            let mut sent: u64 = start
+                .offsets
+                .iter()
+                .filter_map(|o| match o.offset.as_ref()?.kind.as_ref()? {
+                    pb::value::Kind::Map(m) => m.entries.iter().find_map(|e| match e.value.as_ref()?.kind.as_ref()? {
+                        pb::value::Kind::Int64(n) => Some(*n as u64),
+                        _ => None,
+                    }),
+                    _ => None,
+                })
+                .max()
+                .unwrap_or(0);
+            if tx.send(msg(pb::source_response::Msg::Started(pb::Started {}))).await.is_err() {
+                return;
+            }
+            if mode == "fatal" {
+                let _ = tx
+                    .send(msg(pb::source_response::Msg::Error(pb::Error {
+                        kind: pb::ErrorKind::Fatal as i32,
+                        message: "the test source failed on purpose".into(),
+                        error_class: "TestFailure".into(),
+                        detail: "at test-connector.rs".into(),
+                        ..Default::default()
+                    })))
+                    .await;
+                return;
+            }
+            let payload = Bytes::from(vec![b'x'; size]);
+            let (mut credit_records, mut credit_bytes) = (0u64, 0u64);
+            let mut seq = 0u64;
+            let mut stopping = false;
+            loop {
+                // Take every command that is waiting, then send while there is credit.
+                let can_send = !stopping && credit_records > 0 && (total == 0 || sent < total);
+                let next = if can_send {
+                    match futures::FutureExt::now_or_never(input.message()) {
+                        Some(m) => Some(m),
+                        None => None,
+                    }
+                } else {
+                    Some(input.message().await)
+                };
+                match next {
+                    Some(Ok(Some(m))) => match m.msg {
+                        Some(pb::source_request::Msg::Credit(c)) => {
+                            credit_records += c.records as u64;
+                            credit_bytes += c.bytes;
+                        }
+                        Some(pb::source_request::Msg::Stop(_)) => {
+                            stopping = true;
+                            let _ = tx.send(msg(pb::source_response::Msg::Drained(pb::Drained { last_seq: seq }))).await;
+                        }
+                        _ => {}
+                    },
+                    Some(Ok(None)) | Some(Err(_)) => return,
+                    None => {}
+                }
+                if stopping || credit_records == 0 || (total != 0 && sent >= total) {
+                    continue;
+                }
+                let mut n = batch_size.min(credit_records);
+                if total != 0 {
+                    n = n.min(total - sent);
+                }
+                if mode == "overdraw" {
+                    n = credit_records + 10;
+                }
+                let mut records = Vec::with_capacity(n as usize);
+                let mut bytes = 0u64;
+                for _ in 0..n {
+                    seq += 1;
+                    sent += 1;
+                    let value = if mode == "malformed" {
+                        pb::RecordData {
+                            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                                schema: Some(pb::Schema {
+                                    r#type: pb::SchemaType::Struct as i32,
+                                    fields: vec![pb::Field {
+                                        name: "id".into(),
+                                        schema: Some(pb::Schema {
+                                            r#type: pb::SchemaType::Int32 as i32,
+                                            ..Default::default()
+                                        }),
+                                    }],
+                                    ..Default::default()
+                                }),
+                                value: Some(pb::Value {
+                                    kind: Some(pb::value::Kind::Struct(pb::Struct {
+                                        fields: vec![string("not an int")],
+                                    })),
+                                }),
+                            })),
+                        }
+                    } else {
+                        // The record number first, padded to the record size.
+                        let mut v = format!("{sent:010}").into_bytes();
+                        v.extend_from_slice(&payload[..size.saturating_sub(v.len())]);
+                        pb::RecordData {
+                            kind: Some(pb::record_data::Kind::Raw(Bytes::from(v))),
+                        }
+                    };
+                    let r = pb::SourceRecord {
+                        seq,
+                        source_partition: Some(map("source", string("raw"))),
+                        source_offset: Some(map("n", int64(sent as i64))),
+                        topic: topic.clone(),
+                        value: Some(value),
+                        ..Default::default()
+                    };
+                    bytes += prost::Message::encoded_len(&r) as u64;
+                    records.push(r);
+                }
+                if mode != "overdraw" && bytes > credit_bytes {
+                    // Not enough byte credit: wait for more (rare with the default window).
+                    seq -= n;
+                    sent -= n;
+                    let m = input.message().await;
+                    if let Ok(Some(pb::SourceRequest { msg: Some(pb::source_request::Msg::Credit(c)) })) = m {
+                        credit_records += c.records as u64;
+                        credit_bytes += c.bytes;
+                    }
+                    continue;
+                }
+                credit_records = credit_records.saturating_sub(n);
+                credit_bytes = credit_bytes.saturating_sub(bytes);
+                let batch = pb::SourceBatch { records, trace: None };
+                if tx.send(msg(pb::source_response::Msg::Batch(batch))).await.is_err() {
+                    return;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let listen = std::env::var("POLYCONNECT_LISTEN")
+        .ok()
+        .or_else(|| std::env::args().nth(1))
+        .unwrap_or_else(|| "127.0.0.1:50061".into());
+    let max = 256 << 20;
+    let router = tonic::transport::Server::builder()
+        .initial_stream_window_size(Some(8 << 20))
+        .initial_connection_window_size(Some(16 << 20))
+        .add_service(ConnectorServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(SourceTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max));
+    if let Some(path) = listen.strip_prefix("unix:") {
+        let _ = std::fs::remove_file(path);
+        let uds = tokio::net::UnixListener::bind(path)?;
+        router
+            .serve_with_incoming(tokio_stream::wrappers::UnixListenerStream::new(uds))
+            .await?;
+    } else {
+        router.serve(listen.parse()?).await?;
+    }
+    Ok(())
+}

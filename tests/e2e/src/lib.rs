@@ -1,0 +1,308 @@
+//! Support for the end-to-end tests: a real Kafka broker (started by `make kafka-up` or
+//! `scripts/kafka.sh up`), the real `polyconnect` binary and real connector processes.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
+use rdkafka::client::DefaultClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+}
+
+pub fn bootstrap() -> String {
+    let b = std::env::var("POLYCONNECT_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:9092".into());
+    let addr = b.split(',').next().unwrap_or(&b).to_string();
+    if std::net::TcpStream::connect_timeout(&addr.parse().expect("bootstrap address"), Duration::from_secs(2)).is_err() {
+        panic!("no Kafka broker at {b}: start one with `make kafka-up` (or set POLYCONNECT_TEST_BOOTSTRAP)");
+    }
+    b
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target"))
+}
+
+/// A binary of this workspace; `make test` builds them before the tests run.
+pub fn binary(name: &str) -> PathBuf {
+    if let Ok(p) = std::env::var(format!("POLYCONNECT_{}_BIN", name.to_uppercase().replace('-', "_"))) {
+        return PathBuf::from(p);
+    }
+    for profile in ["debug", "release"] {
+        let p = target_dir().join(profile).join(name);
+        if p.exists() {
+            return p;
+        }
+    }
+    panic!("binary {name} not built: run `cargo build --workspace --bins` first");
+}
+
+pub fn unique(prefix: &str) -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{}-{}", std::process::id(), nanos % 1_000_000_000)
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+pub fn write(path: &Path, text: &str) {
+    let mut f = std::fs::File::create(path).unwrap();
+    f.write_all(text.as_bytes()).unwrap();
+}
+
+/// A running `polyconnect standalone` process.
+pub struct Core {
+    pub child: Option<Child>,
+    pub port: u16,
+    pub log: PathBuf,
+    args: Vec<PathBuf>,
+    dir: PathBuf,
+}
+
+impl Core {
+    /// Starts the core with a worker config and connector configs (paths).
+    pub fn start(dir: &Path, worker: &Path, connectors: &[PathBuf], port: u16) -> Core {
+        let mut c = Core {
+            child: None,
+            port,
+            log: dir.join("core.log"),
+            args: std::iter::once(worker.to_path_buf()).chain(connectors.iter().cloned()).collect(),
+            dir: dir.to_path_buf(),
+        };
+        c.spawn();
+        c
+    }
+
+    fn spawn(&mut self) {
+        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let child = Command::new(binary("polyconnect"))
+            .arg("standalone")
+            .args(&self.args)
+            .current_dir(&self.dir)
+            .env("POLYCONNECT_LOG", std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "info".into()))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("start polyconnect");
+        self.child = Some(child);
+        self.wait_rest();
+    }
+
+    fn wait_rest(&mut self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+                panic!("polyconnect exited with {status}:\n{}", self.log_text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("polyconnect REST API did not come up:\n{}", self.log_text());
+    }
+
+    pub fn restart(&mut self) {
+        assert!(self.child.is_none(), "still running");
+        self.spawn();
+    }
+
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("running").id()
+    }
+
+    /// SIGTERM and wait: a graceful stop.
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            signal(c.id(), libc::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            loop {
+                if let Ok(Some(status)) = c.try_wait() {
+                    assert!(status.success(), "polyconnect exited with {status}:\n{}", self.log_text());
+                    return;
+                }
+                if Instant::now() > deadline {
+                    let _ = c.kill();
+                    panic!("polyconnect did not stop within 60s:\n{}", self.log_text());
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        }
+    }
+
+    /// SIGKILL: a crash.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let r = reqwest::get(&url).await.expect("REST call");
+            let code = r.status().as_u16();
+            (code, r.json().await.unwrap_or(serde_json::Value::Null))
+        })
+    }
+
+    /// Waits until a task of `connector` has `state`; returns the task status.
+    pub fn wait_task_state(&self, connector: &str, task: u32, state: &str, timeout: Duration) -> serde_json::Value {
+        let deadline = Instant::now() + timeout;
+        let mut last = serde_json::Value::Null;
+        while Instant::now() < deadline {
+            let (code, body) = self.get(&format!("/connectors/{connector}/tasks/{task}/status"));
+            if code == 200 && body["state"] == state {
+                return body;
+            }
+            last = body;
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        panic!("task {connector}-{task} never reached {state}; last status {last}\n{}", self.log_text());
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        if let Some(c) = self.child.as_mut() {
+            signal(c.id(), libc::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(20);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            let _ = c.kill();
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+pub fn signal(pid: u32, sig: i32) {
+    // SAFETY: kill(2) with a pid this test started.
+    unsafe {
+        libc::kill(pid as i32, sig);
+    }
+}
+
+/// Processes whose command line contains `needle` (to find connector processes).
+pub fn pids_with(needle: &str) -> Vec<u32> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
+            let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
+            if cmd.contains(needle) && pid != std::process::id() {
+                out.push(pid);
+            }
+        }
+    }
+    out
+}
+
+pub async fn create_topic(bootstrap: &str, topic: &str, partitions: i32) {
+    let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()
+        .unwrap();
+    let t = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
+    let r = admin.create_topics([&t], &AdminOptions::new()).await.unwrap();
+    for x in r {
+        if let Err((name, e)) = x {
+            if e != rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists {
+                panic!("cannot create topic {name}: {e}");
+            }
+        }
+    }
+}
+
+/// Reads a whole topic (all partitions, from the beginning) until `expected` records or
+/// `timeout`; returns (partition, offset, key, value) in partition/offset order.
+pub fn read_topic(bootstrap: &str, topic: &str, expected: usize, timeout: Duration) -> Vec<(i32, i64, Option<Vec<u8>>, Option<Vec<u8>>)> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", unique("reader"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let md = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    let mut tpl = TopicPartitionList::new();
+    for t in md.topics() {
+        for p in t.partitions() {
+            tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+        }
+    }
+    consumer.assign(&tpl).unwrap();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + timeout;
+    while out.len() < expected && Instant::now() < deadline {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
+            out.push((m.partition(), m.offset(), m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
+        }
+    }
+    // Anything beyond `expected` (duplicates) is picked up too, briefly.
+    let settle = Instant::now() + Duration::from_millis(500);
+    while Instant::now() < settle {
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
+            out.push((m.partition(), m.offset(), m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
+        }
+    }
+    out.sort_by_key(|r| (r.0, r.1));
+    out
+}
+
+/// Waits until `path` has at least `lines` lines; returns its lines.
+pub fn wait_lines(path: &Path, lines: usize, timeout: Duration) -> Vec<String> {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let text = std::fs::read_to_string(path).unwrap_or_default();
+        let got: Vec<String> = text.lines().map(str::to_string).collect();
+        if got.len() >= lines || Instant::now() > deadline {
+            return got;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The worker properties the tests use.
+pub fn worker_properties(dir: &Path, port: u16, extra: &str) -> PathBuf {
+    let p = dir.join("worker.properties");
+    write(
+        &p,
+        &format!(
+            "bootstrap.servers={}\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\n\
+             offset.flush.interval.ms=500\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={}\n\
+             {extra}\n",
+            bootstrap(),
+            dir.join("offsets.json").display(),
+            repo_root().join("connectors").display(),
+        ),
+    );
+    p
+}
