@@ -463,7 +463,10 @@ impl SourceStream {
                 let trace = wire::trace_from_proto(b.trace);
                 let mut records = Vec::with_capacity(b.records.len());
                 for r in b.records {
-                    records.push(wire::source_record_from_proto(r, &mut self.refs)?);
+                    let seq = r.seq;
+                    records.push(wire::source_record_from_proto(r, &mut self.refs).map_err(|e| {
+                        StreamError::Protocol(format!("malformed batch: record seq {seq}: {}", e.0))
+                    })?);
                 }
                 SourceEvent::Batch { records, bytes, trace }
             }

@@ -80,6 +80,8 @@ struct State_ {
     /// Highest seq whose offset is staged in `pending_offsets`.
     staged_seq: u64,
     last_seq: u64,
+    /// Highest seq sent in a `Commit`.
+    committed_seq: u64,
     granted_records: i64,
     granted_bytes: i64,
 }
@@ -149,10 +151,10 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 pending_offsets: HashMap::new(),
                 staged_seq: 0,
                 last_seq: 0,
+                committed_seq: 0,
                 granted_records: 0,
                 granted_bytes: 0,
             },
-            max_message_bytes: session.max_message_bytes() as u64,
         };
         let result = runner.run_stream(stream, &mut shutdown).await;
         // Whatever happened, records already handed to Kafka complete and their offsets
@@ -182,7 +184,6 @@ struct Runner<'a> {
     key_conv: &'a dyn Converter,
     value_conv: &'a dyn Converter,
     st: State_,
-    max_message_bytes: u64,
 }
 
 impl Runner<'_> {
@@ -279,7 +280,12 @@ impl Runner<'_> {
                 self.st.granted_bytes + bytes as i64
             )));
         }
-        for r in records {
+        // Each record carries its share of the batch's bytes; the last one the remainder,
+        // so exactly the bytes taken are returned as credit.
+        let per_record = bytes / (n.max(1) as u64);
+        let last_share = bytes - per_record * (n.max(1) as u64 - 1);
+        let count = records.len();
+        for (i, r) in records.into_iter().enumerate() {
             if r.seq <= self.st.last_seq {
                 return Err(StreamError::Protocol(format!(
                     "record seq {} is not greater than the previous seq {}",
@@ -287,8 +293,8 @@ impl Runner<'_> {
                 )));
             }
             self.st.last_seq = r.seq;
-            let per_record = bytes / (n.max(1) as u64);
-            self.produce(r, per_record).await?;
+            let share = if i + 1 == count { last_share } else { per_record };
+            self.produce(r, share).await?;
         }
         Ok(())
     }
@@ -414,8 +420,6 @@ impl Runner<'_> {
             stream.commit_records(acks).await?;
             self.st.granted_records += freed_records as i64;
             self.st.granted_bytes += freed_bytes as i64;
-            // Bytes are granted in whole: a record may always be as large as the message size.
-            let _ = self.max_message_bytes;
             stream.credit(freed_records, freed_bytes).await?;
         }
         Ok(())
@@ -485,8 +489,9 @@ impl Runner<'_> {
                 kafka: None,
             })
         })?;
-        if wrote || seq > 0 {
+        if wrote || seq > self.st.committed_seq {
             stream.commit(seq).await?;
+            self.st.committed_seq = seq;
         }
         Ok(())
     }

@@ -23,7 +23,7 @@ fn killed_connector_process_is_restarted_and_nothing_is_lost() {
         ),
     );
     let topic = unique("launched");
-    let total = 200_000;
+    let total = 50_000;
     let rest = free_port();
     let worker = dir.path().join("worker.properties");
     write(

@@ -76,7 +76,8 @@ fn protocol_violations_fail_the_task_with_a_clear_cause_and_the_core_keeps_runni
 
     let t = core.wait_task_state("malformed", 0, "FAILED", Duration::from_secs(30));
     let trace = t["trace"].as_str().unwrap();
-    assert!(trace.contains("malformed message"), "{trace}");
+    assert!(trace.contains("malformed batch: record seq 1"), "{trace}");
+    assert!(trace.contains("INT32"), "{trace}");
 
     let t = core.wait_task_state("fatal", 0, "FAILED", Duration::from_secs(30));
     let trace = t["trace"].as_str().unwrap();

@@ -80,6 +80,9 @@ impl Connector for Svc {
     async fn run(&self, req: Request<Streaming<pb::ConnectorRequest>>) -> Result<Response<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
+        heartbeats(tx.clone(), || pb::ConnectorResponse {
+            msg: Some(pb::connector_response::Msg::Heartbeat(pb::Heartbeat {})),
+        });
         tokio::spawn(async move {
             let mut config = HashMap::new();
             while let Ok(Some(m)) = input.message().await {
@@ -103,6 +106,18 @@ impl Connector for Svc {
         });
         Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
     }
+}
+
+/// Heartbeats every second for as long as the stream is open.
+fn heartbeats<T: Send + 'static>(tx: mpsc::Sender<Result<T, Status>>, make: fn() -> T) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            if tx.send(Ok(make())).await.is_err() {
+                return;
+            }
+        }
+    });
 }
 
 fn msg(m: pb::source_response::Msg) -> Result<pb::SourceResponse, Status> {
@@ -141,6 +156,9 @@ impl SourceTask for Svc {
     async fn run(&self, req: Request<Streaming<pb::SourceRequest>>) -> Result<Response<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(64);
+        heartbeats(tx.clone(), || pb::SourceResponse {
+            msg: Some(pb::source_response::Msg::Heartbeat(pb::Heartbeat {})),
+        });
         tokio::spawn(async move {
             let Ok(Some(pb::SourceRequest { msg: Some(pb::source_request::Msg::Start(start)) })) = input.message().await else {
                 return;
