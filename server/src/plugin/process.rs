@@ -89,7 +89,7 @@ impl ManagedProcess {
 
     /// Stops the process and its supervisor; waits until the process is gone.
     pub async fn stop(&self) {
-        let _ = self.shutdown.send(true);
+        let _ = self.shutdown.send_replace(true);
         let mut rx = self.state.subscribe();
         let _ = tokio::time::timeout(STOP_GRACE * 2, async {
             loop {
@@ -121,7 +121,7 @@ async fn supervise(p: Arc<ManagedProcess>) {
             Exit::Failed(reason) => reason,
         };
         tracing::warn!(plugin = %name, %reason, "connector process is down; restarting in {:?}", backoff);
-        let _ = p.state.send(ProcState::Down(reason));
+        let _ = p.state.send_replace(ProcState::Down(reason));
         p.restarts.fetch_add(1, Ordering::Relaxed);
         if started.elapsed() > Duration::from_secs(60) {
             backoff = BACKOFF_START;
@@ -132,7 +132,7 @@ async fn supervise(p: Arc<ManagedProcess>) {
         }
         backoff = (backoff * 2).min(BACKOFF_MAX);
     }
-    let _ = p.state.send(ProcState::Stopped);
+    let _ = p.state.send_replace(ProcState::Stopped);
 }
 
 enum Exit {
@@ -188,7 +188,7 @@ async fn run_once(p: &Arc<ManagedProcess>, generation: u64, shutdown: &mut watch
             _ = shutdown.changed() => { terminate(&mut child).await; return Exit::Shutdown; }
         }
     }
-    let _ = p.state.send(ProcState::Ready(target.clone()));
+    let _ = p.state.send_replace(ProcState::Ready(target.clone()));
 
     let mut failures = 0;
     loop {
