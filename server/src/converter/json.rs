@@ -8,9 +8,7 @@ use base64::Engine;
 use bytes::Bytes;
 use serde_json::Value as Json;
 
-use super::jsonout::{
-    write_big_decimal, write_bytes_base64, write_f32, write_f64, write_i64, write_str,
-};
+use super::jsonout::{write_big_decimal, write_bytes_base64, write_f32, write_f64, write_i64, write_str};
 use super::Converter;
 use crate::data::{
     minimal_twos_complement, DataError, Field, Schema, SchemaAndValue, SchemaType, Struct, Value,
@@ -282,7 +280,12 @@ impl JsonConverter {
             Value::Float64(v) => write_f64(out, *v),
             Value::String(v) => write_str(out, v),
             Value::Bytes(b) => write_bytes_base64(out, b),
-            Value::Decimal { unscaled, scale } => write_big_decimal(out, unscaled, *scale),
+            Value::Decimal { .. } => {
+                // Kafka Connect has no schema type for a schemaless BigDecimal.
+                return Err(DataError::new(
+                    "Java class class java.math.BigDecimal does not have corresponding schema type.",
+                ));
+            }
             Value::Array(items) => {
                 let item_schema = schema.and_then(|s| s.value_schema.as_deref());
                 out.push(b'[');
