@@ -81,7 +81,7 @@ fetch_into() {
     touch "$tmp/.complete"
     rm -rf "$dest"
     mv "$tmp" "$dest"
-    say "fetched $(ls "$dest"/*.jar | wc -l) jars in $((SECONDS - started))s"
+    say "fetched $(find "$dest" -maxdepth 1 -name "*.jar" | wc -l) jars in $((SECONDS - started))s"
   ) 8>"$KAFKA_HOME/.fetch.lock"
 }
 
