@@ -306,3 +306,65 @@ pub fn worker_properties(dir: &Path, port: u16, extra: &str) -> PathBuf {
     );
     p
 }
+
+/// Child processes of `parent` whose command line contains `needle`.
+pub fn children_with(parent: u32, needle: &str) -> Vec<u32> {
+    pids_with(needle)
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .ok()
+                .and_then(|s| {
+                    let after = s.rsplit_once(')')?.1.to_string();
+                    after.split_whitespace().nth(1)?.parse::<u32>().ok()
+                })
+                == Some(parent)
+        })
+        .collect()
+}
+
+/// Appends `count` numbered lines (`prefix-<n>`), starting at `from`, in chunks, pausing
+/// between chunks so the source tails a growing file.
+pub fn append_lines(path: &Path, prefix: &str, from: usize, count: usize, chunks: usize, pause: Duration) {
+    let per = count.div_ceil(chunks.max(1));
+    let mut n = from;
+    let end = from + count;
+    while n < end {
+        let mut text = String::with_capacity(per * 16);
+        let stop = (n + per).min(end);
+        for i in n..stop {
+            text.push_str(&format!("{prefix}-{i}\n"));
+        }
+        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        f.write_all(text.as_bytes()).unwrap();
+        n = stop;
+        std::thread::sleep(pause);
+    }
+}
+
+/// The file connectors' configs (Kafka Connect's FileStream configs, unchanged).
+pub fn file_connectors(dir: &Path, input: &Path, output: &Path, topic: &str) -> Vec<PathBuf> {
+    let source = dir.join("file-source.properties");
+    write(
+        &source,
+        &format!(
+            "name=file-source\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n",
+            input.display()
+        ),
+    );
+    let sink = dir.join("file-sink.json");
+    write(
+        &sink,
+        &serde_json::json!({
+            "name": "file-sink",
+            "config": {
+                "connector.class": "org.apache.kafka.connect.file.FileStreamSinkConnector",
+                "tasks.max": "1",
+                "file": output.display().to_string(),
+                "topics": topic,
+            }
+        })
+        .to_string(),
+    );
+    vec![source, sink]
+}
