@@ -35,4 +35,5 @@ bash clients/python/scripts/install-deps.sh
 
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
+bash scripts/kafka.sh fetch-connect
 echo "setup: done"

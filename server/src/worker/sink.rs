@@ -381,9 +381,10 @@ impl Runner<'_> {
 
     /// Final puts answered, a final flush and commit, then Stop.
     async fn stop(&mut self, mut stream: SinkStream) -> Result<(), StreamError> {
+        let name = self.ctx.connector.name().to_string();
+        let task = self.ctx.task_id;
         let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
-        let deadline = tokio::time::Instant::now() + timeout;
-        let _ = tokio::time::timeout_at(deadline, async {
+        let puts_done = tokio::time::timeout(timeout, async {
             while !self.inflight.is_empty() {
                 match stream.recv().await? {
                     SinkEvent::PutDone { put_id } => {
@@ -396,9 +397,19 @@ impl Runner<'_> {
                     _ => {}
                 }
             }
-            self.flush_pending = None;
-            self.dirty = true;
-            self.request_flush(&mut stream).await?;
+            Ok::<(), StreamError>(())
+        })
+        .await;
+        match puts_done {
+            Ok(r) => r?,
+            Err(_) => tracing::warn!(connector = %name, task, "{} puts still unanswered after {:?}; records since the last commit will be delivered again", self.inflight.len(), timeout),
+        }
+        // The final flush and commit, bounded by offset.flush.timeout.ms.
+        self.flush_pending = None;
+        self.dirty = true;
+        self.request_flush(&mut stream).await?;
+        let flush_timeout = self.ctx.worker.offset_flush_timeout;
+        let flushed = tokio::time::timeout(flush_timeout, async {
             while self.flush_pending.is_some() {
                 if let SinkEvent::Flushed { flush_id, offsets } = stream.recv().await? {
                     self.on_flushed(flush_id, offsets)?;
@@ -407,6 +418,10 @@ impl Runner<'_> {
             Ok::<(), StreamError>(())
         })
         .await;
+        match flushed {
+            Ok(r) => r?,
+            Err(_) => tracing::warn!(connector = %name, task, "the final flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout),
+        }
         let parts = self.assigned.clone();
         if !parts.is_empty() {
             let _ = stream.close_partitions(&parts).await;

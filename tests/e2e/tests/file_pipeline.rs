@@ -119,8 +119,8 @@ fn graceful_restart_loses_nothing_and_duplicates_nothing() {
     writer.join().unwrap();
     let (topic, out) = finish(&p);
     let log = p.core.log_text();
-    assert_eq!(assert_complete_in_order("topic", &topic, &log), 0, "duplicates in the topic after a graceful restart");
-    assert_eq!(assert_complete_in_order("output file", &out, &log), 0, "duplicates in the output after a graceful restart");
+    assert_eq!(assert_complete_in_order("topic", &topic, &log), 0, "duplicates in the topic after a graceful restart\n{log}");
+    assert_eq!(assert_complete_in_order("output file", &out, &log), 0, "duplicates in the output after a graceful restart\n{log}");
 }
 
 #[test]
