@@ -69,14 +69,17 @@ struct InFlight {
     bytes: u64,
     partition: Option<Value>,
     offset: Option<Value>,
-    ack: Option<Result<(String, i32, i64), String>>,
-    topic: String,
+    ack: Option<Result<(i32, i64), String>>,
+    topic: Arc<str>,
 }
 
 struct State_ {
     inflight: VecDeque<InFlight>,
     /// Offsets of completed records not yet written, per source partition key.
-    pending_offsets: HashMap<String, (Value, Value)>,
+    pending_offsets: HashMap<Arc<str>, (Value, Value)>,
+    /// The last partition's storage key: most batches come from one source partition.
+    last_key: Option<(Value, Arc<str>)>,
+    last_topic: Option<Arc<str>>,
     /// Highest seq whose offset is staged in `pending_offsets`.
     staged_seq: u64,
     last_seq: u64,
@@ -149,6 +152,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             st: State_ {
                 inflight: VecDeque::new(),
                 pending_offsets: HashMap::new(),
+                last_key: None,
+                last_topic: None,
                 staged_seq: 0,
                 last_seq: 0,
                 committed_seq: 0,
@@ -320,13 +325,14 @@ impl Runner<'_> {
         let key = self.convert(self.key_conv, &r.topic, r.key, "Key")?;
         let value = self.convert(self.value_conv, &r.topic, r.value, "Value")?;
         let headers = if r.headers.is_empty() { None } else { Some(headers_to_kafka(r.headers)) };
+        let topic = self.topic_name(&r.topic);
         self.st.inflight.push_back(InFlight {
             seq: r.seq,
             bytes,
             partition: r.source_partition,
             offset: r.source_offset,
             ack: None,
-            topic: r.topic.clone(),
+            topic,
         });
         let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(&r.topic, r.seq as usize);
         if let Some(k) = key.as_deref() {
@@ -375,7 +381,7 @@ impl Runner<'_> {
         for d in reports {
             let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) else { continue };
             let f = &mut self.st.inflight[i];
-            f.ack = Some(d.result.map(|(p, o)| (f.topic.clone(), p, o)));
+            f.ack = Some(d.result);
         }
         let mut acks = Vec::new();
         let (mut freed_records, mut freed_bytes) = (0u32, 0u64);
@@ -396,21 +402,16 @@ impl Runner<'_> {
                 Some(Ok(_)) => {}
             }
             let f = self.st.inflight.pop_front().expect("front exists");
-            let Some(Ok((topic, partition, offset))) = f.ack else { unreachable!() };
+            let Some(Ok((partition, offset))) = f.ack else { unreachable!() };
             if let (Some(p), Some(o)) = (f.partition, f.offset) {
-                let key = self
-                    .ctx
-                    .offsets
-                    .key(self.ctx.connector.name(), &p)
-                    .map_err(|e| StreamError::Protocol(e.to_string()))?;
-                self.st.pending_offsets.insert(key, (p, o));
+                self.stage_offset(p, o)?;
             }
             self.st.staged_seq = f.seq;
             freed_records += 1;
             freed_bytes += f.bytes;
             acks.push(RecordAck {
                 seq: f.seq,
-                topic,
+                topic: f.topic.to_string(),
                 partition,
                 offset,
                 filtered: false,
@@ -425,6 +426,36 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Topic names are shared, not copied per record.
+    fn topic_name(&mut self, topic: &str) -> Arc<str> {
+        match &self.st.last_topic {
+            Some(t) if &**t == topic => t.clone(),
+            _ => {
+                let t: Arc<str> = topic.into();
+                self.st.last_topic = Some(t.clone());
+                t
+            }
+        }
+    }
+
+    fn stage_offset(&mut self, partition: Value, offset: Value) -> Result<(), StreamError> {
+        let key = match &self.st.last_key {
+            Some((p, k)) if *p == partition => k.clone(),
+            _ => {
+                let k: Arc<str> = self
+                    .ctx
+                    .offsets
+                    .key(self.ctx.connector.name(), &partition)
+                    .map_err(|e| StreamError::Protocol(e.to_string()))?
+                    .into();
+                self.st.last_key = Some((partition.clone(), k.clone()));
+                k
+            }
+        };
+        self.st.pending_offsets.insert(key, (partition, offset));
+        Ok(())
+    }
+
     /// Waits until Kafka has answered for every record handed to the producer.
     async fn drain_kafka(&mut self) {
         let timeout = self.ctx.worker.offset_flush_timeout.max(Duration::from_secs(30));
@@ -434,8 +465,7 @@ impl Runner<'_> {
             let reports = std::mem::take(&mut *self.deliveries.queue.lock().unwrap());
             for d in reports {
                 if let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) {
-                    let f = &mut self.st.inflight[i];
-                    f.ack = Some(d.result.map(|(p, o)| (f.topic.clone(), p, o)));
+                    self.st.inflight[i].ack = Some(d.result);
                 }
             }
             if tokio::time::Instant::now() > deadline {
@@ -451,9 +481,7 @@ impl Runner<'_> {
             }
             let f = self.st.inflight.pop_front().expect("front exists");
             if let (Some(p), Some(o)) = (f.partition, f.offset) {
-                if let Ok(key) = self.ctx.offsets.key(self.ctx.connector.name(), &p) {
-                    self.st.pending_offsets.insert(key, (p, o));
-                }
+                let _ = self.stage_offset(p, o);
             }
             self.st.staged_seq = f.seq;
         }
