@@ -1,40 +1,61 @@
 //! The sink runner: Kafka consumer -> converters -> Put -> Flush -> commit.
 //!
+//! The consumer runs on its own thread (`consumer_thread`), which polls Kafka and serves
+//! rebalance callbacks; the task's async loop (`Runner`) talks to the connector. They
+//! meet on one ordered channel of events (record batches, assignments, revocations).
+//!
 //! Invariants:
 //! - The consumer group is `connect-<connector>`; offsets are committed only as the
 //!   connector's `Flushed` answer names them (Kafka Connect's preCommit), never before.
-//! - At most `max_inflight_puts` Puts are unanswered; the consumer is not read meanwhile
-//!   (librdkafka's own prefetch is bounded by `queued.max.messages.kbytes`).
+//! - Before partitions are revoked, the records put so far are flushed and their offsets
+//!   committed, then the connector is told to Close them; only then does the rebalance go
+//!   on (the callback waits). So a rebalance or a graceful stop delivers nothing twice.
+//! - At most `max_inflight_puts` Puts are unanswered; the consumer thread pauses its
+//!   partitions while batches wait in the channel, so memory stays bounded and the consumer
+//!   keeps polling (no `max.poll.interval.ms` expiry behind a slow connector).
 //! - A Put that the connector answers with a RETRIABLE error is delivered again, unchanged,
 //!   after the back-off.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc as std_mpsc, Arc};
 use std::time::Duration;
 
-use futures::FutureExt;
-use rdkafka::consumer::{CommitMode, Consumer, ConsumerContext, Rebalance, StreamConsumer};
-use rdkafka::message::{BorrowedMessage, Headers};
+use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use rdkafka::message::{Headers, OwnedMessage};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::{ClientContext, Message, Timestamp};
-use tokio::sync::watch;
+use tokio::sync::{mpsc, watch};
 
 use super::{TaskContext, TaskExit};
 use crate::config::SinkTopics;
 use crate::converter::Converter;
 use crate::data::{Header, Schema, SchemaType, Value};
-use crate::plugin::streams::{ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
+use crate::plugin::streams::{ConnectorError, ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
 
-#[derive(Debug)]
-enum RebalanceEvent {
+/// Batches waiting in the channel before the consumer thread pauses its partitions.
+const MAX_QUEUED_BATCHES: usize = 4;
+/// How long a revocation waits for the task to flush and commit.
+const REVOKE_TIMEOUT: Duration = Duration::from_secs(60);
+
+enum Event {
+    Batch(Vec<OwnedMessage>),
     Assigned(Vec<TopicPartition>),
-    Revoked(Vec<TopicPartition>),
+    /// The consumer thread waits on the sender until the task has flushed and committed.
+    Revoking(Vec<TopicPartition>, std_mpsc::SyncSender<()>),
+    Failed(String),
+}
+
+struct Shared {
+    events: mpsc::UnboundedSender<Event>,
+    queued: AtomicUsize,
+    stopping: AtomicBool,
 }
 
 struct SinkContext {
-    events: Arc<Mutex<Vec<RebalanceEvent>>>,
+    shared: Arc<Shared>,
 }
 
 impl ClientContext for SinkContext {}
@@ -47,19 +68,88 @@ fn tpl_vec(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
 }
 
 impl ConsumerContext for SinkContext {
-    fn pre_rebalance(&self, _c: &rdkafka::consumer::BaseConsumer<Self>, r: &Rebalance<'_>) {
+    fn pre_rebalance(&self, _c: &BaseConsumer<Self>, r: &Rebalance<'_>) {
         if let Rebalance::Revoke(tpl) = r {
-            self.events.lock().unwrap().push(RebalanceEvent::Revoked(tpl_vec(tpl)));
+            let parts = tpl_vec(tpl);
+            if parts.is_empty() || self.shared.stopping.load(Ordering::SeqCst) {
+                return;
+            }
+            let (done, wait) = std_mpsc::sync_channel(1);
+            if self.shared.events.send(Event::Revoking(parts, done)).is_ok() {
+                if wait.recv_timeout(REVOKE_TIMEOUT).is_err() {
+                    tracing::warn!("partitions revoked before the task could commit their offsets");
+                }
+            }
         }
     }
-    fn post_rebalance(&self, _c: &rdkafka::consumer::BaseConsumer<Self>, r: &Rebalance<'_>) {
+
+    fn post_rebalance(&self, _c: &BaseConsumer<Self>, r: &Rebalance<'_>) {
         if let Rebalance::Assign(tpl) = r {
-            self.events.lock().unwrap().push(RebalanceEvent::Assigned(tpl_vec(tpl)));
+            let parts = tpl_vec(tpl);
+            if !parts.is_empty() {
+                let _ = self.shared.events.send(Event::Assigned(parts));
+            }
         }
     }
 }
 
-type SinkConsumer = StreamConsumer<SinkContext>;
+type SinkConsumer = BaseConsumer<SinkContext>;
+
+/// Polls Kafka until `stopping`; sends batches of up to `max_batch` records.
+fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize) {
+    let mut paused = false;
+    while !shared.stopping.load(Ordering::SeqCst) {
+        let full = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES;
+        if full != paused {
+            if let Ok(assignment) = consumer.assignment() {
+                let r = if full { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
+                if r.is_ok() {
+                    paused = full;
+                }
+            }
+        }
+        let first = match consumer.poll(Duration::from_millis(100)) {
+            None => continue,
+            Some(Err(e)) => {
+                if matches!(e, rdkafka::error::KafkaError::PartitionEOF(_)) {
+                    continue;
+                }
+                tracing::warn!(error = %e, "Kafka consumer error");
+                if is_fatal(&e) {
+                    let _ = shared.events.send(Event::Failed(format!("Kafka consumer: {e}")));
+                    return;
+                }
+                continue;
+            }
+            Some(Ok(m)) => m.detach(),
+        };
+        let mut batch = Vec::with_capacity(256);
+        batch.push(first);
+        while batch.len() < max_batch {
+            match consumer.poll(Duration::ZERO) {
+                Some(Ok(m)) => batch.push(m.detach()),
+                _ => break,
+            }
+        }
+        shared.queued.fetch_add(1, Ordering::SeqCst);
+        if shared.events.send(Event::Batch(batch)).is_err() {
+            return;
+        }
+    }
+}
+
+fn is_fatal(e: &rdkafka::error::KafkaError) -> bool {
+    e.rdkafka_error_code()
+        .map(|c| {
+            matches!(
+                c,
+                rdkafka::types::RDKafkaErrorCode::Fatal
+                    | rdkafka::types::RDKafkaErrorCode::TopicAuthorizationFailed
+                    | rdkafka::types::RDKafkaErrorCode::GroupAuthorizationFailed
+            )
+        })
+        .unwrap_or(false)
+}
 
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
     let topics = match ctx.connector.sink_topics() {
@@ -70,7 +160,6 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Ok(c) => c,
         Err(e) => return ctx.fail(e),
     };
-    let events = Arc::new(Mutex::new(Vec::new()));
     let mut backoff = super::Backoff::new();
     loop {
         if *shutdown.borrow() {
@@ -110,9 +199,14 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         };
         // A fresh consumer per stream: it resumes from the committed offsets, so records put
         // to a connector that went away without flushing them are delivered again.
-        events.lock().unwrap().clear();
+        let (tx, events) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            events: tx,
+            queued: AtomicUsize::new(0),
+            stopping: AtomicBool::new(false),
+        });
         let consumer: SinkConsumer = match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-            .create_with_context(SinkContext { events: events.clone() })
+            .create_with_context(SinkContext { shared: shared.clone() })
         {
             Ok(c) => c,
             Err(e) => return ctx.fail(format!("cannot create the Kafka consumer: {e}")),
@@ -127,12 +221,20 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         if let Err(e) = subscribed {
             return ctx.fail(format!("cannot subscribe: {e}"));
         }
+        let consumer = Arc::new(consumer);
+        let thread = {
+            let (c, s, max) = (consumer.clone(), shared.clone(), ctx.worker.sink_max_batch_records.max(1));
+            std::thread::Builder::new()
+                .name(format!("sink-{}-{}", ctx.connector.name(), ctx.task_id))
+                .spawn(move || consumer_thread(c, s, max))
+                .expect("spawn the consumer thread")
+        };
         ctx.status(State::Running, None);
         tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "sink task started");
         let mut runner = Runner {
             ctx: &ctx,
             consumer: &consumer,
-            events: &events,
+            shared: &shared,
             key_conv: key_conv.as_ref(),
             value_conv: value_conv.as_ref(),
             positions: BTreeMap::new(),
@@ -143,7 +245,14 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             assigned: Vec::new(),
             dirty: false,
         };
-        let result = runner.run_stream(stream, &mut shutdown).await;
+        let result = runner.run_stream(stream, events, &mut shutdown).await;
+        shared.stopping.store(true, Ordering::SeqCst);
+        let _ = tokio::task::spawn_blocking(move || {
+            let _ = thread.join();
+            // Closing leaves the group; no callback waits for the task any more.
+            drop(consumer);
+        })
+        .await;
         match result {
             Ok(()) => return TaskExit::Stopped,
             Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
@@ -160,8 +269,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
 
 struct Runner<'a> {
     ctx: &'a TaskContext,
-    consumer: &'a SinkConsumer,
-    events: &'a Arc<Mutex<Vec<RebalanceEvent>>>,
+    consumer: &'a Arc<SinkConsumer>,
+    shared: &'a Arc<Shared>,
     key_conv: &'a dyn Converter,
     value_conv: &'a dyn Converter,
     /// Next offset to consume, per partition, over the records put so far.
@@ -175,52 +284,67 @@ struct Runner<'a> {
     dirty: bool,
 }
 
+fn fatal(message: String, kafka: Option<(String, i32, i64)>) -> StreamError {
+    StreamError::Connector(ConnectorError {
+        kind: ErrorKind::Fatal,
+        message,
+        error_class: "org.apache.kafka.connect.errors.DataException".into(),
+        detail: String::new(),
+        retry_after: None,
+        record_seq: 0,
+        kafka,
+    })
+}
+
 impl Runner<'_> {
-    async fn run_stream(&mut self, mut stream: SinkStream, shutdown: &mut watch::Receiver<bool>) -> Result<(), StreamError> {
+    async fn run_stream(
+        &mut self,
+        mut stream: SinkStream,
+        mut events: mpsc::UnboundedReceiver<Event>,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<(), StreamError> {
         let w = &self.ctx.worker;
         let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
         flush_tick.tick().await;
         let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
-        let max_batch = w.sink_max_batch_records.max(1);
         let mut retry_at: Option<(tokio::time::Instant, u64)> = None;
         loop {
             let can_put = self.inflight.len() < stream.max_inflight_puts && retry_at.is_none();
             tokio::select! {
-                msg = self.consumer.recv(), if can_put => {
-                    self.apply_rebalance(&mut stream).await?;
-                    let first = msg.map_err(|e| StreamError::Disconnected(format!("Kafka consumer: {e}")))?;
-                    let mut batch = Vec::with_capacity(64);
-                    batch.push(self.to_sink_record(&first)?);
-                    drop(first);
-                    while batch.len() < max_batch {
-                        match self.consumer.recv().now_or_never() {
-                            Some(Ok(m)) => batch.push(self.to_sink_record(&m)?),
-                            Some(Err(e)) => return Err(StreamError::Disconnected(format!("Kafka consumer: {e}"))),
-                            None => break,
+                ev = events.recv(), if can_put => {
+                    match ev {
+                        Some(Event::Batch(msgs)) => {
+                            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+                            let mut batch = Vec::with_capacity(msgs.len());
+                            for m in &msgs {
+                                if self.assigned.contains(&(m.topic().to_string(), m.partition())) {
+                                    batch.push(self.to_sink_record(m)?);
+                                }
+                            }
+                            if !batch.is_empty() {
+                                self.put(&mut stream, batch).await?;
+                            }
                         }
-                    }
-                    self.apply_rebalance(&mut stream).await?;
-                    self.put(&mut stream, batch).await?;
-                }
-                ev = stream.recv() => {
-                    match ev? {
-                        SinkEvent::PutDone { put_id } => { self.inflight.remove(&put_id); }
-                        SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets)?,
-                        SinkEvent::Errant { topic, partition, offset, error } => {
-                            tracing::error!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
+                        Some(Event::Assigned(parts)) => {
+                            tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
+                            self.assigned.extend(parts.iter().cloned());
+                            stream.open_partitions(&parts).await?;
                         }
-                        SinkEvent::Error { error, put_id } if error.kind == ErrorKind::Retriable && put_id != 0 => {
-                            let delay = error.retry_after.unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(60));
-                            tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
-                            retry_at = Some((tokio::time::Instant::now() + delay, put_id));
+                        Some(Event::Revoking(parts, done)) => {
+                            tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions revoked: flushing and committing first");
+                            self.settle(&mut stream).await?;
+                            self.assigned.retain(|p| !parts.contains(p));
+                            for p in &parts {
+                                self.positions.remove(p);
+                            }
+                            stream.close_partitions(&parts).await?;
+                            let _ = done.send(());
                         }
-                        SinkEvent::Error { error, .. } if error.kind == ErrorKind::Retriable => {
-                            tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %error.trace(), "retriable error from the sink task");
-                        }
-                        SinkEvent::Error { error, .. } => return Err(StreamError::Connector(error)),
-                        SinkEvent::Heartbeat => {}
+                        Some(Event::Failed(e)) => return Err(StreamError::Disconnected(e)),
+                        None => return Err(StreamError::Disconnected("the consumer thread ended".into())),
                     }
                 }
+                ev = stream.recv() => self.on_event(ev?, &mut retry_at)?,
                 _ = async { tokio::time::sleep_until(retry_at.map(|r| r.0).unwrap_or_else(tokio::time::Instant::now)).await }, if retry_at.is_some() => {
                     let (_, put_id) = retry_at.take().expect("checked");
                     if let Some(records) = self.inflight.get(&put_id).cloned() {
@@ -228,7 +352,6 @@ impl Runner<'_> {
                     }
                 }
                 _ = flush_tick.tick() => {
-                    self.apply_rebalance(&mut stream).await?;
                     self.request_flush(&mut stream).await?;
                 }
                 _ = hb_tick.tick() => {
@@ -236,59 +359,85 @@ impl Runner<'_> {
                         stream.heartbeat().await?;
                     }
                     stream.liveness.check_idle()?;
-                    self.apply_rebalance(&mut stream).await?;
                 }
                 _ = shutdown.changed() => {
-                    return self.stop(stream).await;
+                    // No more records; the consumer thread stops polling.
+                    self.shared.stopping.store(true, Ordering::SeqCst);
+                    return self.stop(stream, events).await;
                 }
             }
         }
     }
 
-    async fn apply_rebalance(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
-        let events = std::mem::take(&mut *self.events.lock().unwrap());
-        for e in events {
-            match e {
-                RebalanceEvent::Assigned(parts) => {
-                    tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
-                    self.assigned.extend(parts.iter().cloned());
-                    stream.open_partitions(&parts).await?;
-                }
-                RebalanceEvent::Revoked(parts) => {
-                    tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions revoked");
-                    self.assigned.retain(|p| !parts.contains(p));
-                    for p in &parts {
-                        self.positions.remove(p);
-                    }
-                    stream.close_partitions(&parts).await?;
-                }
+    fn on_event(&mut self, ev: SinkEvent, retry_at: &mut Option<(tokio::time::Instant, u64)>) -> Result<(), StreamError> {
+        match ev {
+            SinkEvent::PutDone { put_id } => {
+                self.inflight.remove(&put_id);
             }
+            SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets)?,
+            SinkEvent::Errant { topic, partition, offset, error } => {
+                tracing::error!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
+            }
+            SinkEvent::Error { error, put_id } if error.kind == ErrorKind::Retriable && put_id != 0 => {
+                let delay = error.retry_after.unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(60));
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
+                *retry_at = Some((tokio::time::Instant::now() + delay, put_id));
+            }
+            SinkEvent::Error { error, .. } if error.kind == ErrorKind::Retriable => {
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %error.trace(), "retriable error from the sink task");
+            }
+            SinkEvent::Error { error, .. } => return Err(StreamError::Connector(error)),
+            SinkEvent::Heartbeat => {}
         }
         Ok(())
     }
 
-    fn to_sink_record(&self, m: &BorrowedMessage<'_>) -> Result<SinkRecord, StreamError> {
+    /// Waits for every Put to be answered, then flushes and commits, each bounded.
+    async fn settle(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
+        let name = self.ctx.connector.name().to_string();
+        let task = self.ctx.task_id;
+        let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
+        let mut retry = None;
+        let puts_done = tokio::time::timeout(timeout, async {
+            while !self.inflight.is_empty() {
+                let ev = stream.recv().await?;
+                self.on_event(ev, &mut retry)?;
+            }
+            Ok::<(), StreamError>(())
+        })
+        .await;
+        match puts_done {
+            Ok(r) => r?,
+            Err(_) => tracing::warn!(connector = %name, task, "{} puts still unanswered after {:?}; records since the last commit will be delivered again", self.inflight.len(), timeout),
+        }
+        self.flush_pending = None;
+        self.dirty = true;
+        self.request_flush(stream).await?;
+        let flush_timeout = self.ctx.worker.offset_flush_timeout;
+        let flushed = tokio::time::timeout(flush_timeout, async {
+            while self.flush_pending.is_some() {
+                let ev = stream.recv().await?;
+                self.on_event(ev, &mut retry)?;
+            }
+            Ok::<(), StreamError>(())
+        })
+        .await;
+        match flushed {
+            Ok(r) => r?,
+            Err(_) => tracing::warn!(connector = %name, task, "the flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout),
+        }
+        Ok(())
+    }
+
+    fn to_sink_record(&self, m: &OwnedMessage) -> Result<SinkRecord, StreamError> {
         let topic = m.topic();
-        let convert = |conv: &dyn Converter, bytes: Option<&[u8]>, what: &str| {
-            conv.to_connect(topic, bytes).map_err(|e| {
-                StreamError::Connector(crate::plugin::streams::ConnectorError {
-                    kind: ErrorKind::Fatal,
-                    message: format!(
-                        "{what} conversion failed for {topic}-{} at offset {}: {}",
-                        m.partition(),
-                        m.offset(),
-                        e.message
-                    ),
-                    error_class: "org.apache.kafka.connect.errors.DataException".into(),
-                    detail: String::new(),
-                    retry_after: None,
-                    record_seq: 0,
-                    kafka: Some((topic.to_string(), m.partition(), m.offset())),
-                })
-            })
-        };
-        let key = RecordData::Structured(convert(self.key_conv, m.key(), "Key")?);
-        let value = RecordData::Structured(convert(self.value_conv, m.payload(), "Value")?);
+        let coords = || Some((topic.to_string(), m.partition(), m.offset()));
+        let key = self.key_conv.to_connect(topic, m.key()).map_err(|e| {
+            fatal(format!("Key conversion failed for {topic}-{} at offset {}: {}", m.partition(), m.offset(), e.message), coords())
+        })?;
+        let value = self.value_conv.to_connect(topic, m.payload()).map_err(|e| {
+            fatal(format!("Value conversion failed for {topic}-{} at offset {}: {}", m.partition(), m.offset(), e.message), coords())
+        })?;
         let (timestamp, timestamp_type) = match m.timestamp() {
             Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
             Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
@@ -298,23 +447,18 @@ impl Runner<'_> {
         let mut trace = TraceContext::default();
         if let Some(hs) = m.headers() {
             for h in hs.iter() {
-                let value = match h.value {
-                    Some(b) => Value::Bytes(bytes::Bytes::copy_from_slice(b)),
-                    None => Value::Null,
-                };
-                if h.key == "traceparent" {
-                    if let Some(b) = h.value {
-                        trace.traceparent = String::from_utf8_lossy(b).into_owned();
-                    }
-                } else if h.key == "tracestate" {
-                    if let Some(b) = h.value {
-                        trace.tracestate = String::from_utf8_lossy(b).into_owned();
-                    }
+                match (h.key, h.value) {
+                    ("traceparent", Some(b)) => trace.traceparent = String::from_utf8_lossy(b).into_owned(),
+                    ("tracestate", Some(b)) => trace.tracestate = String::from_utf8_lossy(b).into_owned(),
+                    _ => {}
                 }
                 headers.push(Header {
                     key: h.key.to_string(),
                     schema: Some(Arc::new(Schema::new(SchemaType::Bytes).optional())),
-                    value,
+                    value: match h.value {
+                        Some(b) => Value::Bytes(bytes::Bytes::copy_from_slice(b)),
+                        None => Value::Null,
+                    },
                 });
             }
         }
@@ -322,8 +466,8 @@ impl Runner<'_> {
             topic: topic.to_string(),
             kafka_partition: m.partition(),
             kafka_offset: m.offset(),
-            key,
-            value,
+            key: RecordData::Structured(key),
+            value: RecordData::Structured(value),
             timestamp,
             timestamp_type,
             headers,
@@ -379,54 +523,39 @@ impl Runner<'_> {
         Ok(())
     }
 
-    /// Final puts answered, a final flush and commit, then Stop.
-    async fn stop(&mut self, mut stream: SinkStream) -> Result<(), StreamError> {
-        let name = self.ctx.connector.name().to_string();
-        let task = self.ctx.task_id;
-        let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
-        let puts_done = tokio::time::timeout(timeout, async {
-            while !self.inflight.is_empty() {
-                match stream.recv().await? {
-                    SinkEvent::PutDone { put_id } => {
-                        self.inflight.remove(&put_id);
+    /// Records already read are put, every Put answered, a final flush and commit, then Stop.
+    async fn stop(&mut self, mut stream: SinkStream, mut events: mpsc::UnboundedReceiver<Event>) -> Result<(), StreamError> {
+        // Batches the consumer thread already handed over are delivered too: their offsets
+        // may be committed with the final flush.
+        while let Ok(ev) = events.try_recv() {
+            match ev {
+                Event::Batch(msgs) => {
+                    let mut batch = Vec::with_capacity(msgs.len());
+                    for m in &msgs {
+                        if self.assigned.contains(&(m.topic().to_string(), m.partition())) {
+                            batch.push(self.to_sink_record(m)?);
+                        }
                     }
-                    SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets)?,
-                    SinkEvent::Error { error, .. } if error.kind != ErrorKind::Retriable => {
-                        return Err(StreamError::Connector(error))
+                    if !batch.is_empty() {
+                        while self.inflight.len() >= stream.max_inflight_puts {
+                            let ev = stream.recv().await?;
+                            self.on_event(ev, &mut None)?;
+                        }
+                        self.put(&mut stream, batch).await?;
                     }
-                    _ => {}
                 }
-            }
-            Ok::<(), StreamError>(())
-        })
-        .await;
-        match puts_done {
-            Ok(r) => r?,
-            Err(_) => tracing::warn!(connector = %name, task, "{} puts still unanswered after {:?}; records since the last commit will be delivered again", self.inflight.len(), timeout),
-        }
-        // The final flush and commit, bounded by offset.flush.timeout.ms.
-        self.flush_pending = None;
-        self.dirty = true;
-        self.request_flush(&mut stream).await?;
-        let flush_timeout = self.ctx.worker.offset_flush_timeout;
-        let flushed = tokio::time::timeout(flush_timeout, async {
-            while self.flush_pending.is_some() {
-                if let SinkEvent::Flushed { flush_id, offsets } = stream.recv().await? {
-                    self.on_flushed(flush_id, offsets)?;
+                Event::Revoking(_, done) => {
+                    let _ = done.send(());
                 }
+                _ => {}
             }
-            Ok::<(), StreamError>(())
-        })
-        .await;
-        match flushed {
-            Ok(r) => r?,
-            Err(_) => tracing::warn!(connector = %name, task, "the final flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout),
         }
+        self.settle(&mut stream).await?;
         let parts = self.assigned.clone();
         if !parts.is_empty() {
             let _ = stream.close_partitions(&parts).await;
         }
-        stream.stop(timeout).await;
+        stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
         Ok(())
     }
 }

@@ -154,7 +154,7 @@ fn main() {
             binary("polyconnect-test-connector").display()
         ),
     );
-    let python_plugins = repo_root().join("tests/bench");
+    let python_plugins = repo_root().join("tests/bench");  // python-source/ holds the manifest
     let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
     let mut results = Vec::new();
     for (size, n) in [(100usize, env_u64("BENCH_RECORDS_100", 1_000_000)), (1024, env_u64("BENCH_RECORDS_1K", 300_000))] {
