@@ -1,0 +1,229 @@
+"""What a connector author implements: connectors and their tasks, as in Kafka Connect.
+
+Every method may be a plain function or ``async def``. Plain functions run in the task's
+own thread, so a blocking ``poll``, ``put`` or ``flush`` never stops heartbeats and acks;
+``async def`` methods run on the SDK's event loop and must not block.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Sequence
+
+from .config import ConfigDef
+from .records import SinkRecord, SourceRecord, RecordMetadata, TopicPartition
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .streams.connector import ConnectorSession
+    from .streams.sink import SinkSession
+    from .streams.source import SourceSession
+
+__all__ = [
+    "SourceConnector",
+    "SinkConnector",
+    "SourceTask",
+    "SinkTask",
+    "ConnectorContext",
+    "SourceTaskContext",
+    "SinkTaskContext",
+]
+
+
+class _Connector:
+    #: The canonical class name (default: the Python class name).
+    class_name: ClassVar[str | None] = None
+    #: Other names a connector config may use in ``connector.class``.
+    aliases: ClassVar[Sequence[str]] = ()
+    version: ClassVar[str] = "0.0.0"
+    #: The configuration keys (protocol rule 13).
+    config_def: ClassVar[ConfigDef | None] = None
+    #: The task class.
+    task_class: ClassVar[type]
+
+    context: "ConnectorContext"
+    #: The connector's configuration, set before ``start``.
+    config: dict[str, str]
+
+    @classmethod
+    def plugin_name(cls) -> str:
+        return cls.class_name or cls.__name__
+
+    @classmethod
+    def definition(cls) -> ConfigDef:
+        return cls.config_def if cls.config_def is not None else ConfigDef()
+
+    def start(self, config: dict[str, str]) -> Any:
+        """Starts the connector with its configuration (string values)."""
+
+    def task_configs(self, max_tasks: int) -> list[Mapping[str, Any]]:
+        """At most ``max_tasks`` task configurations. Default: one task with the
+        connector's own configuration."""
+        return [dict(self.config)]
+
+    def validate(self, config: dict[str, str]) -> Mapping[str, Iterable[str]] | None:
+        """Extra per-key errors beyond the ConfigDef's own checks (required keys, types,
+        validators), which the SDK runs first."""
+        return None
+
+    def stop(self) -> Any:
+        """Stops the connector."""
+
+
+class SourceConnector(_Connector):
+    """A source connector (Kafka Connect's SourceConnector)."""
+
+    task_class: ClassVar[type["SourceTask"]]
+
+
+class SinkConnector(_Connector):
+    """A sink connector (Kafka Connect's SinkConnector). The core handles ``topics`` and
+    ``topics.regex``."""
+
+    task_class: ClassVar[type["SinkTask"]]
+
+
+class SourceTask:
+    """A source task: ``poll`` returns records; the SDK sends them under the core's flow
+    control, numbers them, and calls back ``commit_record`` and ``commit`` as Kafka and the
+    offset store acknowledge them."""
+
+    context: "SourceTaskContext"
+
+    def start(self, config: dict[str, str]) -> Any:
+        """Starts the task with its task configuration. Stored offsets are available from
+        ``self.context.offset(partition)``."""
+
+    def poll(self) -> list[SourceRecord] | None:
+        """New records, or None/[] when there are none yet. May block for a while (in its
+        own thread), but should return now and then so the task can stop."""
+        raise NotImplementedError
+
+    def commit_record(self, record: SourceRecord, metadata: RecordMetadata | None) -> Any:
+        """Kafka acknowledged ``record`` (``metadata`` is None when a transform dropped
+        it). Called in the order the records were polled."""
+
+    def commit(self) -> Any:
+        """The offsets of every record acknowledged so far are durably stored; upstream
+        data up to there may now be deleted."""
+
+    def stop(self) -> Any:
+        """Stops the task (after the final acks and commit)."""
+
+
+class SinkTask:
+    """A sink task: ``put`` receives records, ``flush``/``pre_commit`` makes them durable
+    and returns the offsets that may be committed."""
+
+    context: "SinkTaskContext"
+    #: How many Puts the core may send before the previous ones are answered. Puts are
+    #: always handled one at a time and in order; more than 1 only overlaps the core's
+    #: sending with ``put``. Keep 1 if ``put`` raises RetriableError: a redelivered Put
+    #: would then follow a later one.
+    max_inflight_puts: ClassVar[int] = 1
+
+    def start(self, config: dict[str, str]) -> Any:
+        """Starts the task with its task configuration."""
+
+    def open(self, partitions: list[TopicPartition]) -> Any:
+        """Partitions assigned to this task."""
+
+    def close(self, partitions: list[TopicPartition]) -> Any:
+        """Partitions revoked from this task (also called for all open partitions before
+        ``stop``)."""
+
+    def put(self, records: list[SinkRecord]) -> Any:
+        """Writes (or buffers) ``records``. Raise RetriableError to have the same records
+        delivered again after a back-off."""
+        raise NotImplementedError
+
+    def flush(self, offsets: dict[TopicPartition, int]) -> Any:
+        """Makes everything put so far durable. ``offsets`` are the next offsets to
+        consume per partition."""
+
+    def pre_commit(self, offsets: dict[TopicPartition, int]) -> Mapping[Any, int] | None:
+        """The offsets that may be committed. Default: ``flush(offsets)``, then all of
+        ``offsets``."""
+        self.flush(offsets)
+        return offsets
+
+    def stop(self) -> Any:
+        """Stops the task."""
+
+
+# ---------------------------------------------------------------------------------------
+# Contexts: what a connector or task may ask of the SDK.
+# ---------------------------------------------------------------------------------------
+
+class ConnectorContext:
+    """Given to a connector as ``self.context``."""
+
+    def __init__(self, session: "ConnectorSession", connector_name: str):
+        self._session = session
+        self.connector_name = connector_name
+
+    def request_task_reconfiguration(self, reason: str = "") -> None:
+        """The connector's view of the source or sink system changed: the core asks for
+        task configurations again and restarts the tasks if they differ. Callable from
+        any thread."""
+        self._session.request_reconfiguration(reason)
+
+    def raise_error(self, error: BaseException) -> None:
+        """Fails the connector with ``error``. Callable from any thread."""
+        self._session.raise_error(error)
+
+
+class SourceTaskContext:
+    """Given to a source task as ``self.context``."""
+
+    def __init__(self, session: "SourceSession", connector_name: str, task_id: int):
+        self._session = session
+        self.connector_name = connector_name
+        self.task_id = task_id
+
+    def offset(self, partition: Mapping[str, Any]) -> dict | None:
+        """The stored offset of ``partition``, or None. From a plain (threaded) method;
+        in ``async def`` code use ``await self.context.query_offsets([partition])``."""
+        return self.offsets([partition])[0]
+
+    def offsets(self, partitions: Iterable[Mapping[str, Any]]) -> list[dict | None]:
+        """The stored offsets of ``partitions``, in the same order (None where none is
+        stored). Offsets given at start are answered at once; others are asked of the core
+        in the stream."""
+        partitions = list(partitions)
+        known = self._session.known_offsets(partitions)
+        if known is not None:
+            return known
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._session.query_offsets_from_thread(partitions)
+        raise RuntimeError(
+            "offsets of partitions not given at start need a round trip to the core: "
+            "use `await self.context.query_offsets(partitions)` in async code"
+        )
+
+    async def query_offsets(self, partitions: Iterable[Mapping[str, Any]]) -> list[dict | None]:
+        """Like :meth:`offsets`, for ``async def`` code."""
+        partitions = list(partitions)
+        known = self._session.known_offsets(partitions)
+        if known is not None:
+            return known
+        return await self._session.query_offsets(partitions)
+
+
+class SinkTaskContext:
+    """Given to a sink task as ``self.context``."""
+
+    def __init__(self, session: "SinkSession", connector_name: str, task_id: int):
+        self._session = session
+        self.connector_name = connector_name
+        self.task_id = task_id
+
+    def errant_record_reporter(self, record: SinkRecord, error: BaseException) -> None:
+        """Reports one bad record without failing the task; the core applies
+        ``errors.tolerance`` and the dead letter queue. Callable from ``put``."""
+        self._session.report_errant(record, error)
+
+    def assignment(self) -> set[TopicPartition]:
+        """The partitions currently open."""
+        return set(self._session.assigned)

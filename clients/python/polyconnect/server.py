@@ -1,0 +1,431 @@
+"""The connector process: a gRPC server for the core (the client).
+
+``serve(MySource, MySink)`` is the one call a connector's ``main`` makes. It reads its
+settings from the environment the core sets for launched plugins:
+
+- ``POLYCONNECT_LISTEN``: ``unix:/path/to.sock`` or ``host:port`` (else ``--listen``,
+  else ``0.0.0.0:$POLYCONNECT_PORT``, else ``0.0.0.0:50051``);
+- ``POLYCONNECT_TOKEN``: every call must carry ``authorization: Bearer <token>``;
+- ``POLYCONNECT_PARENT_PID``: exit when that process dies;
+- ``POLYCONNECT_MAX_MESSAGE_BYTES``: our message size limit (default 64 MiB);
+- ``POLYCONNECT_LOG_LEVEL``: DEBUG, INFO (default), WARNING, ...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import os
+import signal
+import sys
+from typing import Any, Iterable, Sequence
+
+import grpc
+
+from . import __version__
+from .config import NO_DEFAULT, Validator, format_value
+from .connector import SinkConnector, SinkTask, SourceConnector, SourceTask, _Connector
+from .logs import setup_logging
+from .streams import base
+from .streams.connector import ConnectorSession
+from .streams.sink import SinkSession
+from .streams.source import SourceSession
+from .v1 import connector_pb2 as cpb
+
+__all__ = ["serve", "Plugins", "ConnectorServer", "start_server"]
+
+log = logging.getLogger("polyconnect")
+
+DEFAULT_LISTEN_PORT = 50051
+
+
+def class_matches(known: str, asked: str) -> bool:
+    """Kafka Connect's alias rules: the full class name, the simple name, or the simple
+    name without a ``Connector`` suffix."""
+    if known == asked:
+        return True
+
+    def simple(s: str) -> str:
+        return s.rsplit(".", 1)[-1]
+
+    def strip(s: str) -> str:
+        return s[: -len("Connector")] if s.endswith("Connector") else s
+
+    k, a = simple(known), simple(asked)
+    return k == a or strip(k) == strip(a)
+
+
+class Plugins:
+    """The connector classes one process serves."""
+
+    def __init__(self, classes: Iterable[type]):
+        self.classes: list[type[_Connector]] = []
+        for cls in classes:
+            if not isinstance(cls, type) or not issubclass(cls, (SourceConnector, SinkConnector)):
+                raise TypeError(f"{cls!r} is not a SourceConnector or SinkConnector subclass")
+            task = getattr(cls, "task_class", None)
+            want = SourceTask if issubclass(cls, SourceConnector) else SinkTask
+            if not isinstance(task, type) or not issubclass(task, want):
+                raise TypeError(f"{cls.__name__}.task_class must be a {want.__name__} subclass")
+            self.classes.append(cls)
+        if not self.classes:
+            raise TypeError("serve() needs at least one connector class")
+
+    def find(self, name: str, kind: type | None = None) -> type[_Connector] | None:
+        for cls in self.classes:
+            if kind is not None and not issubclass(cls, kind):
+                continue
+            if any(class_matches(n, name) for n in (cls.plugin_name(), *cls.aliases)):
+                return cls
+        return None
+
+    @staticmethod
+    def info(cls: type[_Connector]) -> cpb.PluginInfo:
+        return cpb.PluginInfo(
+            class_name=cls.plugin_name(),
+            aliases=list(cls.aliases),
+            type=cpb.SOURCE if issubclass(cls, SourceConnector) else cpb.SINK,
+            version=str(cls.version),
+        )
+
+
+def config_keys(cls: type[_Connector]) -> list[cpb.ConfigKey]:
+    """A connector's ConfigDef as the protocol's ConfigKey list."""
+    out = []
+    for key in cls.definition().keys.values():
+        ck = cpb.ConfigKey(
+            name=key.name,
+            type=key.type.value,
+            importance=key.importance.value,
+            documentation=key.documentation or "",
+            group=key.group or "",
+            order_in_group=key.order_in_group,
+            width=key.width.value,
+            display_name=key.display_name,
+            dependents=key.dependents,
+            secret=key.type.name == "PASSWORD",
+        )
+        if key.default is not NO_DEFAULT:
+            # A null default has no string form; "" keeps the key optional (see README).
+            ck.default_value = format_value(key.type, key.default)
+        if isinstance(key.validator, Validator):
+            key.validator.to_proto(ck.validator)
+            ck.validator.description = str(key.validator)
+        out.append(ck)
+    return out
+
+
+class ConnectorServer:
+    """The three services of the protocol for a set of connector classes."""
+
+    def __init__(self, plugins: Plugins, max_message_bytes: int = base.DEFAULT_MAX_MESSAGE_BYTES):
+        self.plugins = plugins
+        self.max_message_bytes = max_message_bytes
+        self.serving = True
+
+    # -------------------------------------------------------------- Connector service
+
+    async def handshake(self, request: cpb.HandshakeRequest, context: grpc.aio.ServicerContext) -> Any:
+        offered = list(request.protocol_versions)
+        chosen = next((v for v in offered if v in base.PROTOCOL_VERSIONS), None)
+        if chosen is None:
+            await context.abort(
+                grpc.StatusCode.FAILED_PRECONDITION,
+                f"no common protocol version: the core offered {offered}, this connector process "
+                f"(python SDK {__version__}) speaks {list(base.PROTOCOL_VERSIONS)}",
+            )
+        ours = self.max_message_bytes
+        theirs = request.max_message_bytes
+        caps = request.capabilities
+        log.info("handshake from core %s: protocol %d", request.core_version or "?", chosen)
+        return cpb.HandshakeResponse(
+            protocol_version=chosen,
+            sdk_language="python",
+            sdk_version=__version__,
+            max_message_bytes=min(ours, theirs) if theirs else ours,
+            capabilities=cpb.Capabilities(
+                raw_bytes=caps.raw_bytes,
+                schema_references=caps.schema_references,
+                trace_context=caps.trace_context,
+            ),
+            plugins=[Plugins.info(c) for c in self.plugins.classes],
+        )
+
+    async def health(self, request: cpb.HealthRequest, context: grpc.aio.ServicerContext) -> Any:
+        return cpb.HealthResponse(serving=self.serving)
+
+    async def _plugin(self, name: str, context: grpc.aio.ServicerContext) -> type[_Connector]:
+        cls = self.plugins.find(name)
+        if cls is None:
+            await context.abort(
+                grpc.StatusCode.NOT_FOUND,
+                f"this connector process does not serve '{name}' (it serves: "
+                f"{', '.join(c.plugin_name() for c in self.plugins.classes)})",
+            )
+        return cls
+
+    async def spec(self, request: cpb.SpecRequest, context: grpc.aio.ServicerContext) -> Any:
+        cls = await self._plugin(request.connector_class, context)
+        return cpb.SpecResponse(plugin=Plugins.info(cls), config=config_keys(cls))
+
+    async def validate(self, request: cpb.ValidateRequest, context: grpc.aio.ServicerContext) -> Any:
+        cls = await self._plugin(request.connector_class, context)
+        config = dict(request.config)
+        definition = cls.definition()
+        errors = definition.validate(config)
+        try:
+            connector = cls()
+            connector.config = config
+            if base.is_async(connector.validate):
+                extra = await connector.validate(config)
+            else:
+                extra = await asyncio.to_thread(connector.validate, config)
+        except Exception as e:
+            log.exception("validate() of %s failed", cls.plugin_name())
+            await context.abort(grpc.StatusCode.INTERNAL, f"validate() failed: {type(e).__name__}: {e}")
+        for name, errs in (extra or {}).items():
+            errors.setdefault(name, []).extend(str(e) for e in errs)
+        resp = cpb.ValidateResponse()
+        for name, errs in errors.items():
+            v = resp.values.add(name=name, errors=errs, visible=True)
+            key = definition.keys.get(name)
+            if name in config:
+                v.value = config[name]
+            elif key is not None and key.default is not NO_DEFAULT and key.default is not None:
+                v.value = format_value(key.type, key.default)
+        return resp
+
+    async def run_connector(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
+        await ConnectorSession(self.plugins, request_iterator, context).run()
+
+    # -------------------------------------------------------------- task services
+
+    async def run_source(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
+        await SourceSession(self.plugins, request_iterator, context, self.max_message_bytes).run()
+
+    async def run_sink(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
+        await SinkSession(self.plugins, request_iterator, context).run()
+
+    def handlers(self) -> list[grpc.GenericRpcHandler]:
+        ser = base.serialize
+        uu = grpc.unary_unary_rpc_method_handler
+        ss = grpc.stream_stream_rpc_method_handler
+        return [
+            grpc.method_handlers_generic_handler("polyconnect.v1.Connector", {
+                "Handshake": uu(self.handshake, cpb.HandshakeRequest.FromString, ser),
+                "Health": uu(self.health, cpb.HealthRequest.FromString, ser),
+                "Spec": uu(self.spec, cpb.SpecRequest.FromString, ser),
+                "Validate": uu(self.validate, cpb.ValidateRequest.FromString, ser),
+                "Run": ss(self.run_connector, cpb.ConnectorRequest.FromString, ser),
+            }),
+            grpc.method_handlers_generic_handler("polyconnect.v1.SourceTask", {
+                "Run": ss(self.run_source, cpb.SourceRequest.FromString, ser),
+            }),
+            grpc.method_handlers_generic_handler("polyconnect.v1.SinkTask", {
+                "Run": ss(self.run_sink, cpb.SinkRequest.FromString, ser),
+            }),
+        ]
+
+
+class TokenAuth(grpc.aio.ServerInterceptor):
+    """Refuses calls without ``authorization: Bearer <token>`` (UNAUTHENTICATED)."""
+
+    def __init__(self, token: str):
+        self._expected = f"Bearer {token}".encode()
+
+    async def intercept_service(self, continuation: Any, details: grpc.HandlerCallDetails) -> Any:
+        handler = await continuation(details)
+        if handler is None:
+            return None
+        for key, value in details.invocation_metadata or ():
+            if key == "authorization":
+                got = value.encode() if isinstance(value, str) else bytes(value)
+                if hmac.compare_digest(got, self._expected):
+                    return handler
+        return _refuse(handler)
+
+
+def _refuse(handler: grpc.RpcMethodHandler) -> grpc.RpcMethodHandler:
+    async def deny(request: Any, context: grpc.aio.ServicerContext) -> None:
+        await context.abort(grpc.StatusCode.UNAUTHENTICATED, "missing or invalid authorization token")
+
+    kw = dict(request_deserializer=handler.request_deserializer, response_serializer=handler.response_serializer)
+    if handler.request_streaming and handler.response_streaming:
+        return grpc.stream_stream_rpc_method_handler(deny, **kw)
+    if handler.request_streaming:
+        return grpc.stream_unary_rpc_method_handler(deny, **kw)
+    if handler.response_streaming:
+        return grpc.unary_stream_rpc_method_handler(deny, **kw)
+    return grpc.unary_unary_rpc_method_handler(deny, **kw)
+
+
+def _options(max_message_bytes: int) -> list[tuple[str, Any]]:
+    return [
+        ("grpc.max_send_message_length", max_message_bytes),
+        ("grpc.max_receive_message_length", max_message_bytes),
+        ("grpc.so_reuseport", 0),
+    ]
+
+
+class RunningServer:
+    """A started server (see :func:`start_server`)."""
+
+    def __init__(self, server: grpc.aio.Server, servicer: ConnectorServer, address: str, port: int):
+        self.server = server
+        self.servicer = servicer
+        self.address = address
+        self.port = port
+
+    async def stop(self, grace: float | None = 5.0) -> None:
+        self.servicer.serving = False
+        await self.server.stop(grace)
+
+
+async def start_server(
+    *connectors: type,
+    address: str = "127.0.0.1:0",
+    token: str | None = None,
+    max_message_bytes: int = base.DEFAULT_MAX_MESSAGE_BYTES,
+) -> RunningServer:
+    """Starts serving ``connectors`` on ``address`` in the running event loop (``serve``
+    does this and waits for a signal; tests and embedding applications call it directly).
+    A ``:0`` port picks a free one (see ``.port``)."""
+    plugins = Plugins(connectors)
+    servicer = ConnectorServer(plugins, max_message_bytes)
+    server = grpc.aio.server(
+        options=_options(max_message_bytes),
+        interceptors=[TokenAuth(token)] if token else None,
+    )
+    server.add_generic_rpc_handlers(servicer.handlers())
+    if address.startswith("unix:"):
+        path = address[len("unix:"):]
+        if path.startswith("//"):
+            path = path[2:]
+        if os.path.exists(path):
+            os.unlink(path)
+        parent = os.path.dirname(path)
+        if parent:
+            os.makedirs(parent, exist_ok=True)
+    port = server.add_insecure_port(address)
+    if not address.startswith("unix:") and port == 0:
+        raise OSError(f"cannot listen on {address}")
+    await server.start()
+    return RunningServer(server, servicer, address, port)
+
+
+def listen_address(argv: Sequence[str] | None = None, environ: Any = None) -> str:
+    """Where to listen: POLYCONNECT_LISTEN, else --listen, else POLYCONNECT_PORT, else
+    0.0.0.0:50051."""
+    env = os.environ if environ is None else environ
+    addr = env.get("POLYCONNECT_LISTEN")
+    if not addr:
+        args = list(sys.argv[1:] if argv is None else argv)
+        for i, a in enumerate(args):
+            if a == "--listen" and i + 1 < len(args):
+                addr = args[i + 1]
+            elif a.startswith("--listen="):
+                addr = a.split("=", 1)[1]
+    if not addr:
+        port = env.get("POLYCONNECT_PORT")
+        addr = f"0.0.0.0:{port or DEFAULT_LISTEN_PORT}"
+    for scheme in ("http://", "grpc://"):
+        if addr.startswith(scheme):
+            addr = addr[len(scheme):]
+    return addr
+
+
+def _set_parent_death_signal(parent_pid: int) -> None:
+    """Linux: get SIGTERM when the parent dies (PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        PR_SET_PDEATHSIG = 1
+        libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    except Exception as e:  # best effort; the watchdog below covers the rest
+        log.debug("prctl(PR_SET_PDEATHSIG) failed: %s", e)
+
+
+def _parent_alive(parent_pid: int, direct: bool) -> bool:
+    """Whether the parent still runs. ``direct``: it is our actual parent, so being
+    re-parented also means it died (and guards against its pid being reused)."""
+    if direct and os.getppid() != parent_pid:
+        return False
+    try:
+        os.kill(parent_pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+async def _serve(connectors: Sequence[type], address: str, token: str | None, parent_pid: int | None,
+                 max_message_bytes: int) -> int:
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+            pass
+    try:
+        running = await start_server(*connectors, address=address, token=token,
+                                     max_message_bytes=max_message_bytes)
+    except (OSError, RuntimeError) as e:
+        log.error("cannot listen on %s: %s", address, e)
+        return 1
+    names = ", ".join(c.plugin_name() for c in running.servicer.plugins.classes)
+    log.info("serving %s on %s (python SDK %s%s)", names, address, __version__,
+             ", token required" if token else "")
+    watchdog = None
+    if parent_pid:
+        direct = os.getppid() == parent_pid
+
+        async def watch() -> None:
+            while True:
+                if not _parent_alive(parent_pid, direct):
+                    log.warning("parent process %d is gone; shutting down", parent_pid)
+                    stop.set()
+                    return
+                await asyncio.sleep(1.0)
+
+        watchdog = loop.create_task(watch())
+    await stop.wait()
+    log.info("shutting down")
+    if watchdog is not None:
+        watchdog.cancel()
+    await running.stop(grace=5.0)
+    if address.startswith("unix:"):
+        try:
+            os.unlink(address[len("unix:"):])
+        except OSError:
+            pass
+    return 0
+
+
+def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | None = None) -> None:
+    """Serves ``connectors`` until SIGTERM/SIGINT (or the parent's death). Settings come
+    from the environment (see this module's docstring)."""
+    setup_logging()
+    Plugins(connectors)  # fail early on a bad class
+    address = listen or listen_address(argv)
+    token = os.environ.get("POLYCONNECT_TOKEN") or None
+    max_message_bytes = int(os.environ.get("POLYCONNECT_MAX_MESSAGE_BYTES") or base.DEFAULT_MAX_MESSAGE_BYTES)
+    parent_pid = None
+    if os.environ.get("POLYCONNECT_PARENT_PID"):
+        parent_pid = int(os.environ["POLYCONNECT_PARENT_PID"])
+        if os.getppid() == parent_pid:
+            _set_parent_death_signal(parent_pid)
+        if not _parent_alive(parent_pid, direct=False):
+            log.error("parent process %d is not running; exiting", parent_pid)
+            raise SystemExit(1)
+    code = asyncio.run(_serve(connectors, address, token, parent_pid, max_message_bytes))
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Task threads still stuck in connector code must not keep the process alive.
+    os._exit(code)

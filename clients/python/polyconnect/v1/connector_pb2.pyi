@@ -1,0 +1,716 @@
+from polyconnect.v1 import data_pb2 as _data_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class PluginType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PLUGIN_TYPE_UNSPECIFIED: _ClassVar[PluginType]
+    SOURCE: _ClassVar[PluginType]
+    SINK: _ClassVar[PluginType]
+
+class ConfigType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONFIG_TYPE_UNSPECIFIED: _ClassVar[ConfigType]
+    BOOLEAN_CONFIG: _ClassVar[ConfigType]
+    STRING_CONFIG: _ClassVar[ConfigType]
+    INT_CONFIG: _ClassVar[ConfigType]
+    SHORT_CONFIG: _ClassVar[ConfigType]
+    LONG_CONFIG: _ClassVar[ConfigType]
+    DOUBLE_CONFIG: _ClassVar[ConfigType]
+    LIST_CONFIG: _ClassVar[ConfigType]
+    CLASS_CONFIG: _ClassVar[ConfigType]
+    PASSWORD_CONFIG: _ClassVar[ConfigType]
+
+class Importance(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    IMPORTANCE_UNSPECIFIED: _ClassVar[Importance]
+    HIGH: _ClassVar[Importance]
+    MEDIUM: _ClassVar[Importance]
+    LOW: _ClassVar[Importance]
+
+class Width(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    WIDTH_UNSPECIFIED: _ClassVar[Width]
+    NONE: _ClassVar[Width]
+    SHORT: _ClassVar[Width]
+    MEDIUM_WIDTH: _ClassVar[Width]
+    LONG: _ClassVar[Width]
+
+class ErrorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_KIND_UNSPECIFIED: _ClassVar[ErrorKind]
+    RETRIABLE: _ClassVar[ErrorKind]
+    CONFIG: _ClassVar[ErrorKind]
+    FATAL: _ClassVar[ErrorKind]
+    RECORD: _ClassVar[ErrorKind]
+
+class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    NO_TIMESTAMP_TYPE: _ClassVar[TimestampType]
+    CREATE_TIME: _ClassVar[TimestampType]
+    LOG_APPEND_TIME: _ClassVar[TimestampType]
+PLUGIN_TYPE_UNSPECIFIED: PluginType
+SOURCE: PluginType
+SINK: PluginType
+CONFIG_TYPE_UNSPECIFIED: ConfigType
+BOOLEAN_CONFIG: ConfigType
+STRING_CONFIG: ConfigType
+INT_CONFIG: ConfigType
+SHORT_CONFIG: ConfigType
+LONG_CONFIG: ConfigType
+DOUBLE_CONFIG: ConfigType
+LIST_CONFIG: ConfigType
+CLASS_CONFIG: ConfigType
+PASSWORD_CONFIG: ConfigType
+IMPORTANCE_UNSPECIFIED: Importance
+HIGH: Importance
+MEDIUM: Importance
+LOW: Importance
+WIDTH_UNSPECIFIED: Width
+NONE: Width
+SHORT: Width
+MEDIUM_WIDTH: Width
+LONG: Width
+ERROR_KIND_UNSPECIFIED: ErrorKind
+RETRIABLE: ErrorKind
+CONFIG: ErrorKind
+FATAL: ErrorKind
+RECORD: ErrorKind
+NO_TIMESTAMP_TYPE: TimestampType
+CREATE_TIME: TimestampType
+LOG_APPEND_TIME: TimestampType
+
+class HandshakeRequest(_message.Message):
+    __slots__ = ("protocol_versions", "core_version", "max_message_bytes", "capabilities")
+    PROTOCOL_VERSIONS_FIELD_NUMBER: _ClassVar[int]
+    CORE_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    protocol_versions: _containers.RepeatedScalarFieldContainer[int]
+    core_version: str
+    max_message_bytes: int
+    capabilities: Capabilities
+    def __init__(self, protocol_versions: _Optional[_Iterable[int]] = ..., core_version: _Optional[str] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ...) -> None: ...
+
+class Capabilities(_message.Message):
+    __slots__ = ("raw_bytes", "schema_references", "trace_context")
+    RAW_BYTES_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_REFERENCES_FIELD_NUMBER: _ClassVar[int]
+    TRACE_CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    raw_bytes: bool
+    schema_references: bool
+    trace_context: bool
+    def __init__(self, raw_bytes: _Optional[bool] = ..., schema_references: _Optional[bool] = ..., trace_context: _Optional[bool] = ...) -> None: ...
+
+class HandshakeResponse(_message.Message):
+    __slots__ = ("protocol_version", "sdk_language", "sdk_version", "max_message_bytes", "capabilities", "plugins")
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    SDK_LANGUAGE_FIELD_NUMBER: _ClassVar[int]
+    SDK_VERSION_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    PLUGINS_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    sdk_language: str
+    sdk_version: str
+    max_message_bytes: int
+    capabilities: Capabilities
+    plugins: _containers.RepeatedCompositeFieldContainer[PluginInfo]
+    def __init__(self, protocol_version: _Optional[int] = ..., sdk_language: _Optional[str] = ..., sdk_version: _Optional[str] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., plugins: _Optional[_Iterable[_Union[PluginInfo, _Mapping]]] = ...) -> None: ...
+
+class PluginInfo(_message.Message):
+    __slots__ = ("class_name", "aliases", "type", "version")
+    CLASS_NAME_FIELD_NUMBER: _ClassVar[int]
+    ALIASES_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    class_name: str
+    aliases: _containers.RepeatedScalarFieldContainer[str]
+    type: PluginType
+    version: str
+    def __init__(self, class_name: _Optional[str] = ..., aliases: _Optional[_Iterable[str]] = ..., type: _Optional[_Union[PluginType, str]] = ..., version: _Optional[str] = ...) -> None: ...
+
+class HealthRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class HealthResponse(_message.Message):
+    __slots__ = ("serving",)
+    SERVING_FIELD_NUMBER: _ClassVar[int]
+    serving: bool
+    def __init__(self, serving: _Optional[bool] = ...) -> None: ...
+
+class SpecRequest(_message.Message):
+    __slots__ = ("connector_class",)
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    connector_class: str
+    def __init__(self, connector_class: _Optional[str] = ...) -> None: ...
+
+class SpecResponse(_message.Message):
+    __slots__ = ("plugin", "config")
+    PLUGIN_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    plugin: PluginInfo
+    config: _containers.RepeatedCompositeFieldContainer[ConfigKey]
+    def __init__(self, plugin: _Optional[_Union[PluginInfo, _Mapping]] = ..., config: _Optional[_Iterable[_Union[ConfigKey, _Mapping]]] = ...) -> None: ...
+
+class ConfigKey(_message.Message):
+    __slots__ = ("name", "type", "default_value", "importance", "documentation", "group", "order_in_group", "width", "display_name", "dependents", "validator", "secret")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    DEFAULT_VALUE_FIELD_NUMBER: _ClassVar[int]
+    IMPORTANCE_FIELD_NUMBER: _ClassVar[int]
+    DOCUMENTATION_FIELD_NUMBER: _ClassVar[int]
+    GROUP_FIELD_NUMBER: _ClassVar[int]
+    ORDER_IN_GROUP_FIELD_NUMBER: _ClassVar[int]
+    WIDTH_FIELD_NUMBER: _ClassVar[int]
+    DISPLAY_NAME_FIELD_NUMBER: _ClassVar[int]
+    DEPENDENTS_FIELD_NUMBER: _ClassVar[int]
+    VALIDATOR_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    type: ConfigType
+    default_value: str
+    importance: Importance
+    documentation: str
+    group: str
+    order_in_group: int
+    width: Width
+    display_name: str
+    dependents: _containers.RepeatedScalarFieldContainer[str]
+    validator: Validator
+    secret: bool
+    def __init__(self, name: _Optional[str] = ..., type: _Optional[_Union[ConfigType, str]] = ..., default_value: _Optional[str] = ..., importance: _Optional[_Union[Importance, str]] = ..., documentation: _Optional[str] = ..., group: _Optional[str] = ..., order_in_group: _Optional[int] = ..., width: _Optional[_Union[Width, str]] = ..., display_name: _Optional[str] = ..., dependents: _Optional[_Iterable[str]] = ..., validator: _Optional[_Union[Validator, _Mapping]] = ..., secret: _Optional[bool] = ...) -> None: ...
+
+class Validator(_message.Message):
+    __slots__ = ("range", "valid_string", "non_empty_string", "valid_list", "description")
+    RANGE_FIELD_NUMBER: _ClassVar[int]
+    VALID_STRING_FIELD_NUMBER: _ClassVar[int]
+    NON_EMPTY_STRING_FIELD_NUMBER: _ClassVar[int]
+    VALID_LIST_FIELD_NUMBER: _ClassVar[int]
+    DESCRIPTION_FIELD_NUMBER: _ClassVar[int]
+    range: Range
+    valid_string: ValidString
+    non_empty_string: NonEmptyString
+    valid_list: ValidList
+    description: str
+    def __init__(self, range: _Optional[_Union[Range, _Mapping]] = ..., valid_string: _Optional[_Union[ValidString, _Mapping]] = ..., non_empty_string: _Optional[_Union[NonEmptyString, _Mapping]] = ..., valid_list: _Optional[_Union[ValidList, _Mapping]] = ..., description: _Optional[str] = ...) -> None: ...
+
+class Range(_message.Message):
+    __slots__ = ("min", "max")
+    MIN_FIELD_NUMBER: _ClassVar[int]
+    MAX_FIELD_NUMBER: _ClassVar[int]
+    min: float
+    max: float
+    def __init__(self, min: _Optional[float] = ..., max: _Optional[float] = ...) -> None: ...
+
+class ValidString(_message.Message):
+    __slots__ = ("allowed", "case_insensitive")
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    CASE_INSENSITIVE_FIELD_NUMBER: _ClassVar[int]
+    allowed: _containers.RepeatedScalarFieldContainer[str]
+    case_insensitive: bool
+    def __init__(self, allowed: _Optional[_Iterable[str]] = ..., case_insensitive: _Optional[bool] = ...) -> None: ...
+
+class NonEmptyString(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ValidList(_message.Message):
+    __slots__ = ("allowed",)
+    ALLOWED_FIELD_NUMBER: _ClassVar[int]
+    allowed: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, allowed: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class ValidateRequest(_message.Message):
+    __slots__ = ("connector_class", "config")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    connector_class: str
+    config: _containers.ScalarMap[str, str]
+    def __init__(self, connector_class: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ValidateResponse(_message.Message):
+    __slots__ = ("values",)
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    values: _containers.RepeatedCompositeFieldContainer[ConfigValue]
+    def __init__(self, values: _Optional[_Iterable[_Union[ConfigValue, _Mapping]]] = ...) -> None: ...
+
+class ConfigValue(_message.Message):
+    __slots__ = ("name", "value", "recommended_values", "errors", "visible")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    RECOMMENDED_VALUES_FIELD_NUMBER: _ClassVar[int]
+    ERRORS_FIELD_NUMBER: _ClassVar[int]
+    VISIBLE_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    value: str
+    recommended_values: _containers.RepeatedScalarFieldContainer[str]
+    errors: _containers.RepeatedScalarFieldContainer[str]
+    visible: bool
+    def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ..., recommended_values: _Optional[_Iterable[str]] = ..., errors: _Optional[_Iterable[str]] = ..., visible: _Optional[bool] = ...) -> None: ...
+
+class ConnectorRequest(_message.Message):
+    __slots__ = ("start", "task_configs", "heartbeat", "stop")
+    START_FIELD_NUMBER: _ClassVar[int]
+    TASK_CONFIGS_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    start: ConnectorStart
+    task_configs: TaskConfigsRequest
+    heartbeat: Heartbeat
+    stop: Stop
+    def __init__(self, start: _Optional[_Union[ConnectorStart, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigsRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+
+class ConnectorResponse(_message.Message):
+    __slots__ = ("started", "task_configs", "reconfigure", "heartbeat", "error")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    TASK_CONFIGS_FIELD_NUMBER: _ClassVar[int]
+    RECONFIGURE_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    started: Started
+    task_configs: TaskConfigs
+    reconfigure: ReconfigureRequest
+    heartbeat: Heartbeat
+    error: Error
+    def __init__(self, started: _Optional[_Union[Started, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigs, _Mapping]] = ..., reconfigure: _Optional[_Union[ReconfigureRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class ConnectorStart(_message.Message):
+    __slots__ = ("protocol_version", "connector_class", "connector_name", "config", "heartbeat_interval_ms", "idle_timeout_ms")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    connector_class: str
+    connector_name: str
+    config: _containers.ScalarMap[str, str]
+    heartbeat_interval_ms: int
+    idle_timeout_ms: int
+    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ...) -> None: ...
+
+class TaskConfigsRequest(_message.Message):
+    __slots__ = ("max_tasks",)
+    MAX_TASKS_FIELD_NUMBER: _ClassVar[int]
+    max_tasks: int
+    def __init__(self, max_tasks: _Optional[int] = ...) -> None: ...
+
+class TaskConfigs(_message.Message):
+    __slots__ = ("configs",)
+    CONFIGS_FIELD_NUMBER: _ClassVar[int]
+    configs: _containers.RepeatedCompositeFieldContainer[TaskConfig]
+    def __init__(self, configs: _Optional[_Iterable[_Union[TaskConfig, _Mapping]]] = ...) -> None: ...
+
+class TaskConfig(_message.Message):
+    __slots__ = ("config",)
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    config: _containers.ScalarMap[str, str]
+    def __init__(self, config: _Optional[_Mapping[str, str]] = ...) -> None: ...
+
+class ReconfigureRequest(_message.Message):
+    __slots__ = ("reason",)
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    reason: str
+    def __init__(self, reason: _Optional[str] = ...) -> None: ...
+
+class Started(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Heartbeat(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class Stop(_message.Message):
+    __slots__ = ("timeout_ms",)
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    timeout_ms: int
+    def __init__(self, timeout_ms: _Optional[int] = ...) -> None: ...
+
+class Error(_message.Message):
+    __slots__ = ("kind", "message", "error_class", "detail", "retry_after_ms", "record_seq", "kafka_topic", "kafka_partition", "kafka_offset")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    RETRY_AFTER_MS_FIELD_NUMBER: _ClassVar[int]
+    RECORD_SEQ_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    kind: ErrorKind
+    message: str
+    error_class: str
+    detail: str
+    retry_after_ms: int
+    record_seq: int
+    kafka_topic: str
+    kafka_partition: int
+    kafka_offset: int
+    def __init__(self, kind: _Optional[_Union[ErrorKind, str]] = ..., message: _Optional[str] = ..., error_class: _Optional[str] = ..., detail: _Optional[str] = ..., retry_after_ms: _Optional[int] = ..., record_seq: _Optional[int] = ..., kafka_topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., kafka_offset: _Optional[int] = ...) -> None: ...
+
+class SourceRequest(_message.Message):
+    __slots__ = ("start", "credit", "commit_records", "commit", "offsets", "heartbeat", "stop")
+    START_FIELD_NUMBER: _ClassVar[int]
+    CREDIT_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    start: SourceStart
+    credit: Credit
+    commit_records: CommitRecords
+    commit: Commit
+    offsets: OffsetsAnswer
+    heartbeat: Heartbeat
+    stop: Stop
+    def __init__(self, start: _Optional[_Union[SourceStart, _Mapping]] = ..., credit: _Optional[_Union[Credit, _Mapping]] = ..., commit_records: _Optional[_Union[CommitRecords, _Mapping]] = ..., commit: _Optional[_Union[Commit, _Mapping]] = ..., offsets: _Optional[_Union[OffsetsAnswer, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+
+class SourceResponse(_message.Message):
+    __slots__ = ("started", "batch", "offsets_query", "drained", "heartbeat", "error")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_QUERY_FIELD_NUMBER: _ClassVar[int]
+    DRAINED_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    started: Started
+    batch: SourceBatch
+    offsets_query: OffsetsQuery
+    drained: Drained
+    heartbeat: Heartbeat
+    error: Error
+    def __init__(self, started: _Optional[_Union[Started, _Mapping]] = ..., batch: _Optional[_Union[SourceBatch, _Mapping]] = ..., offsets_query: _Optional[_Union[OffsetsQuery, _Mapping]] = ..., drained: _Optional[_Union[Drained, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class SourceStart(_message.Message):
+    __slots__ = ("protocol_version", "connector_class", "connector_name", "task_id", "config", "offsets", "heartbeat_interval_ms", "idle_timeout_ms", "max_message_bytes", "capabilities", "trace")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    connector_class: str
+    connector_name: str
+    task_id: int
+    config: _containers.ScalarMap[str, str]
+    offsets: _containers.RepeatedCompositeFieldContainer[SourceOffset]
+    heartbeat_interval_ms: int
+    idle_timeout_ms: int
+    max_message_bytes: int
+    capabilities: Capabilities
+    trace: _data_pb2.TraceContext
+    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., config: _Optional[_Mapping[str, str]] = ..., offsets: _Optional[_Iterable[_Union[SourceOffset, _Mapping]]] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class SourceOffset(_message.Message):
+    __slots__ = ("partition", "offset")
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    partition: _data_pb2.Value
+    offset: _data_pb2.Value
+    def __init__(self, partition: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., offset: _Optional[_Union[_data_pb2.Value, _Mapping]] = ...) -> None: ...
+
+class Credit(_message.Message):
+    __slots__ = ("records", "bytes")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    records: int
+    bytes: int
+    def __init__(self, records: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
+
+class SourceBatch(_message.Message):
+    __slots__ = ("records", "trace")
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    records: _containers.RepeatedCompositeFieldContainer[SourceRecord]
+    trace: _data_pb2.TraceContext
+    def __init__(self, records: _Optional[_Iterable[_Union[SourceRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class SourceRecord(_message.Message):
+    __slots__ = ("seq", "source_partition", "source_offset", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "trace")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    source_partition: _data_pb2.Value
+    source_offset: _data_pb2.Value
+    topic: str
+    kafka_partition: int
+    key: _data_pb2.RecordData
+    value: _data_pb2.RecordData
+    timestamp: int
+    headers: _containers.RepeatedCompositeFieldContainer[_data_pb2.Header]
+    trace: _data_pb2.TraceContext
+    def __init__(self, seq: _Optional[int] = ..., source_partition: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., source_offset: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., key: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., value: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., timestamp: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[_data_pb2.Header, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class CommitRecords(_message.Message):
+    __slots__ = ("acks",)
+    ACKS_FIELD_NUMBER: _ClassVar[int]
+    acks: _containers.RepeatedCompositeFieldContainer[RecordAck]
+    def __init__(self, acks: _Optional[_Iterable[_Union[RecordAck, _Mapping]]] = ...) -> None: ...
+
+class RecordAck(_message.Message):
+    __slots__ = ("seq", "topic", "partition", "offset", "filtered")
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    FILTERED_FIELD_NUMBER: _ClassVar[int]
+    seq: int
+    topic: str
+    partition: int
+    offset: int
+    filtered: bool
+    def __init__(self, seq: _Optional[int] = ..., topic: _Optional[str] = ..., partition: _Optional[int] = ..., offset: _Optional[int] = ..., filtered: _Optional[bool] = ...) -> None: ...
+
+class Commit(_message.Message):
+    __slots__ = ("up_to_seq",)
+    UP_TO_SEQ_FIELD_NUMBER: _ClassVar[int]
+    up_to_seq: int
+    def __init__(self, up_to_seq: _Optional[int] = ...) -> None: ...
+
+class OffsetsQuery(_message.Message):
+    __slots__ = ("request_id", "partitions")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    partitions: _containers.RepeatedCompositeFieldContainer[_data_pb2.Value]
+    def __init__(self, request_id: _Optional[int] = ..., partitions: _Optional[_Iterable[_Union[_data_pb2.Value, _Mapping]]] = ...) -> None: ...
+
+class OffsetsAnswer(_message.Message):
+    __slots__ = ("request_id", "offsets")
+    REQUEST_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    request_id: int
+    offsets: _containers.RepeatedCompositeFieldContainer[SourceOffset]
+    def __init__(self, request_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[SourceOffset, _Mapping]]] = ...) -> None: ...
+
+class Drained(_message.Message):
+    __slots__ = ("last_seq",)
+    LAST_SEQ_FIELD_NUMBER: _ClassVar[int]
+    last_seq: int
+    def __init__(self, last_seq: _Optional[int] = ...) -> None: ...
+
+class SinkRequest(_message.Message):
+    __slots__ = ("start", "open", "close", "put", "flush", "heartbeat", "stop")
+    START_FIELD_NUMBER: _ClassVar[int]
+    OPEN_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_FIELD_NUMBER: _ClassVar[int]
+    PUT_FIELD_NUMBER: _ClassVar[int]
+    FLUSH_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    start: SinkStart
+    open: Partitions
+    close: Partitions
+    put: Put
+    flush: Flush
+    heartbeat: Heartbeat
+    stop: Stop
+    def __init__(self, start: _Optional[_Union[SinkStart, _Mapping]] = ..., open: _Optional[_Union[Partitions, _Mapping]] = ..., close: _Optional[_Union[Partitions, _Mapping]] = ..., put: _Optional[_Union[Put, _Mapping]] = ..., flush: _Optional[_Union[Flush, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+
+class SinkResponse(_message.Message):
+    __slots__ = ("started", "put_done", "flushed", "errant", "heartbeat", "error")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    PUT_DONE_FIELD_NUMBER: _ClassVar[int]
+    FLUSHED_FIELD_NUMBER: _ClassVar[int]
+    ERRANT_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    started: SinkStarted
+    put_done: PutDone
+    flushed: Flushed
+    errant: ErrantRecord
+    heartbeat: Heartbeat
+    error: SinkError
+    def __init__(self, started: _Optional[_Union[SinkStarted, _Mapping]] = ..., put_done: _Optional[_Union[PutDone, _Mapping]] = ..., flushed: _Optional[_Union[Flushed, _Mapping]] = ..., errant: _Optional[_Union[ErrantRecord, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[SinkError, _Mapping]] = ...) -> None: ...
+
+class SinkStart(_message.Message):
+    __slots__ = ("protocol_version", "connector_class", "connector_name", "task_id", "config", "heartbeat_interval_ms", "idle_timeout_ms", "max_message_bytes", "capabilities", "trace")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    connector_class: str
+    connector_name: str
+    task_id: int
+    config: _containers.ScalarMap[str, str]
+    heartbeat_interval_ms: int
+    idle_timeout_ms: int
+    max_message_bytes: int
+    capabilities: Capabilities
+    trace: _data_pb2.TraceContext
+    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., config: _Optional[_Mapping[str, str]] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class SinkStarted(_message.Message):
+    __slots__ = ("max_inflight_puts",)
+    MAX_INFLIGHT_PUTS_FIELD_NUMBER: _ClassVar[int]
+    max_inflight_puts: int
+    def __init__(self, max_inflight_puts: _Optional[int] = ...) -> None: ...
+
+class TopicPartition(_message.Message):
+    __slots__ = ("topic", "partition")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    partition: int
+    def __init__(self, topic: _Optional[str] = ..., partition: _Optional[int] = ...) -> None: ...
+
+class Partitions(_message.Message):
+    __slots__ = ("partitions",)
+    PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    partitions: _containers.RepeatedCompositeFieldContainer[TopicPartition]
+    def __init__(self, partitions: _Optional[_Iterable[_Union[TopicPartition, _Mapping]]] = ...) -> None: ...
+
+class Put(_message.Message):
+    __slots__ = ("put_id", "records", "trace")
+    PUT_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    put_id: int
+    records: _containers.RepeatedCompositeFieldContainer[SinkRecord]
+    trace: _data_pb2.TraceContext
+    def __init__(self, put_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[SinkRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class SinkRecord(_message.Message):
+    __slots__ = ("topic", "kafka_partition", "kafka_offset", "key", "value", "timestamp", "timestamp_type", "headers", "original_topic", "original_kafka_partition", "trace")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_TOPIC_FIELD_NUMBER: _ClassVar[int]
+    ORIGINAL_KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    key: _data_pb2.RecordData
+    value: _data_pb2.RecordData
+    timestamp: int
+    timestamp_type: TimestampType
+    headers: _containers.RepeatedCompositeFieldContainer[_data_pb2.Header]
+    original_topic: str
+    original_kafka_partition: int
+    trace: _data_pb2.TraceContext
+    def __init__(self, topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., kafka_offset: _Optional[int] = ..., key: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., value: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., timestamp: _Optional[int] = ..., timestamp_type: _Optional[_Union[TimestampType, str]] = ..., headers: _Optional[_Iterable[_Union[_data_pb2.Header, _Mapping]]] = ..., original_topic: _Optional[str] = ..., original_kafka_partition: _Optional[int] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class PutDone(_message.Message):
+    __slots__ = ("put_id",)
+    PUT_ID_FIELD_NUMBER: _ClassVar[int]
+    put_id: int
+    def __init__(self, put_id: _Optional[int] = ...) -> None: ...
+
+class TopicPartitionOffset(_message.Message):
+    __slots__ = ("topic", "partition", "offset")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    partition: int
+    offset: int
+    def __init__(self, topic: _Optional[str] = ..., partition: _Optional[int] = ..., offset: _Optional[int] = ...) -> None: ...
+
+class Flush(_message.Message):
+    __slots__ = ("flush_id", "offsets")
+    FLUSH_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    flush_id: int
+    offsets: _containers.RepeatedCompositeFieldContainer[TopicPartitionOffset]
+    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ...) -> None: ...
+
+class Flushed(_message.Message):
+    __slots__ = ("flush_id", "offsets")
+    FLUSH_ID_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    flush_id: int
+    offsets: _containers.RepeatedCompositeFieldContainer[TopicPartitionOffset]
+    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ...) -> None: ...
+
+class ErrantRecord(_message.Message):
+    __slots__ = ("topic", "kafka_partition", "kafka_offset", "error")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    kafka_partition: int
+    kafka_offset: int
+    error: Error
+    def __init__(self, topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., kafka_offset: _Optional[int] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class SinkError(_message.Message):
+    __slots__ = ("error", "put_id")
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    PUT_ID_FIELD_NUMBER: _ClassVar[int]
+    error: Error
+    put_id: int
+    def __init__(self, error: _Optional[_Union[Error, _Mapping]] = ..., put_id: _Optional[int] = ...) -> None: ...
