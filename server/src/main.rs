@@ -10,6 +10,11 @@ use polyconnect::config::{load_file, WorkerConfig};
 use polyconnect::worker::Worker;
 use tracing_subscriber::EnvFilter;
 
+/// Records are many small allocations (protocol messages, values, acks): mimalloc makes
+/// them markedly cheaper than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "polyconnect", version, about = "Kafka Connect with a Rust core and connectors in any language")]
 struct Cli {

@@ -344,7 +344,14 @@ pub struct SourceStream {
 }
 
 impl SourceStream {
-    pub async fn open(session: &Session, p: SourceStartParams<'_>, liveness: Liveness) -> Result<SourceStream, StreamError> {
+    /// Opens the stream and waits for `Started`. `lookup` answers offset queries the task
+    /// makes while it starts (a task may read offsets in its `start`).
+    pub async fn open(
+        session: &Session,
+        p: SourceStartParams<'_>,
+        liveness: Liveness,
+        lookup: impl Fn(&Value) -> Option<Value>,
+    ) -> Result<SourceStream, StreamError> {
         let (tx, rx) = mpsc::channel(64);
         let start = pb::SourceRequest {
             msg: Some(pb::source_request::Msg::Start(pb::SourceStart {
@@ -388,6 +395,21 @@ impl SourceStream {
                             return Err(StreamError::Connector(ConnectorError::from_proto(e)))
                         }
                         Some(pb::source_response::Msg::Heartbeat(_)) => continue,
+                        Some(pb::source_response::Msg::OffsetsQuery(q)) => {
+                            let mut offsets = Vec::with_capacity(q.partitions.len());
+                            for part in q.partitions {
+                                let part = wire::partition_from_proto(part)?;
+                                let o = lookup(&part);
+                                offsets.push(wire::source_offset_to_proto(part, o));
+                            }
+                            s.io.send(pb::SourceRequest {
+                                msg: Some(pb::source_request::Msg::Offsets(pb::OffsetsAnswer {
+                                    request_id: q.request_id,
+                                    offsets,
+                                })),
+                            })
+                            .await?;
+                        }
                         _ => return Err(StreamError::Protocol("expected Started after SourceStart".into())),
                     }
                 }

@@ -80,6 +80,8 @@ struct State_ {
     /// The last partition's storage key: most batches come from one source partition.
     last_key: Option<(Value, Arc<str>)>,
     last_topic: Option<Arc<str>>,
+    /// The newest staged offset of the partition seen last (not yet in `pending_offsets`).
+    current: Option<(Arc<str>, Value, Value)>,
     /// Highest seq whose offset is staged in `pending_offsets`.
     staged_seq: u64,
     last_seq: u64,
@@ -130,7 +132,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             config: &ctx.task_config,
             offsets,
         };
-        let stream = match SourceStream::open(&session, params, liveness).await {
+        let lookup = |p: &Value| ctx.offsets.offset(ctx.connector.name(), p).ok().flatten();
+        let stream = match SourceStream::open(&session, params, liveness, lookup).await {
             Ok(s) => s,
             Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
                 ctx.status(State::Restarting, Some(e));
@@ -154,6 +157,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 pending_offsets: HashMap::new(),
                 last_key: None,
                 last_topic: None,
+                current: None,
                 staged_seq: 0,
                 last_seq: 0,
                 committed_seq: 0,
@@ -383,7 +387,7 @@ impl Runner<'_> {
             let f = &mut self.st.inflight[i];
             f.ack = Some(d.result);
         }
-        let mut acks = Vec::new();
+        let mut acks = Vec::with_capacity(self.st.inflight.len().min(4096));
         let (mut freed_records, mut freed_bytes) = (0u32, 0u64);
         while let Some(front) = self.st.inflight.front() {
             match &front.ack {
@@ -452,7 +456,16 @@ impl Runner<'_> {
                 k
             }
         };
-        self.st.pending_offsets.insert(key, (partition, offset));
+        // Consecutive records of one partition replace each other's offset in place; the
+        // map is touched only when the partition changes.
+        match &mut self.st.current {
+            Some((k, _, o)) if Arc::ptr_eq(k, &key) => *o = offset,
+            current => {
+                if let Some((k, p, o)) = current.replace((key, partition, offset)) {
+                    self.st.pending_offsets.insert(k, (p, o));
+                }
+            }
+        }
         Ok(())
     }
 
@@ -488,6 +501,9 @@ impl Runner<'_> {
     }
 
     fn flush_offsets(&mut self) -> Result<bool, String> {
+        if let Some((k, p, o)) = self.st.current.take() {
+            self.st.pending_offsets.insert(k, (p, o));
+        }
         if self.st.pending_offsets.is_empty() {
             return Ok(false);
         }
