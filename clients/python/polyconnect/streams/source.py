@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import logging
+import time
 from typing import Any, Mapping
 
 from .. import wire
@@ -45,6 +46,8 @@ _STARTED = cpb.SourceResponse(started=cpb.Started()).SerializeToString()
 # SourceResponse{batch} and SourceBatch{records} framing: tag + up to 5 length bytes each.
 _FRAME_OVERHEAD = 12
 _DEFAULT_RETRY_S = 0.5
+_QUICK_POLL_S = 0.005
+_MAX_EMPTY_WAIT_S = 0.1
 _OFFSETS_TIMEOUT_S = 60.0
 
 
@@ -235,12 +238,14 @@ class SourceSession:
     async def _poll_loop(self) -> None:
         task = self.task
         poll_async = base.is_async(task.poll)
+        empty = 0  # polls in a row that returned nothing at once
         while not self.stopping:
             if self.pending:
                 self.wake_poller.clear()
                 if self.pending and not self.stopping:
                     await self.wake_poller.wait()
                 continue
+            started = time.monotonic()
             try:
                 if poll_async:
                     encoded = self._encode(await task.poll())
@@ -259,10 +264,19 @@ class SourceSession:
                 await self._fail(e, "poll()")
                 return
             if encoded:
+                empty = 0
                 self.pending.extend(encoded)
                 self.wake_sender.set()
-            # Let the loop breathe even when poll() returns at once.
-            await asyncio.sleep(0)
+                # Let the loop breathe even when poll() returns at once.
+                await asyncio.sleep(0)
+            elif time.monotonic() - started < _QUICK_POLL_S:
+                # poll() returned nothing without waiting: back off a little instead of
+                # spinning (1 ms, doubling up to 100 ms; reset by the next records).
+                empty += 1
+                await asyncio.sleep(min(0.001 * (1 << min(empty, 7)), _MAX_EMPTY_WAIT_S))
+            else:
+                empty = 0
+                await asyncio.sleep(0)
 
     def _poll_sync(self) -> list | None:
         return self._encode(self.task.poll())
