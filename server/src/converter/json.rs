@@ -84,6 +84,9 @@ pub struct JsonConverter {
     /// Serialized schema JSON per schema instance. Holding the `Arc` keeps the address
     /// unique for as long as the entry lives.
     schema_cache: Mutex<HashMap<usize, (Arc<Schema>, Arc<Vec<u8>>)>>,
+    /// Schemas read, by their JSON text (Kafka Connect's toConnectSchemaCache): records
+    /// with the same schema share one `Arc`, so it is sent to a connector only once.
+    read_cache: Mutex<HashMap<String, Arc<Schema>>>,
 }
 
 impl JsonConverter {
@@ -91,7 +94,27 @@ impl JsonConverter {
         JsonConverter {
             config,
             schema_cache: Mutex::new(HashMap::new()),
+            read_cache: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn read_schema(&self, j: &Json) -> Result<Option<Arc<Schema>>, DataError> {
+        if j.is_null() {
+            return Ok(None);
+        }
+        let text = j.to_string();
+        if let Some(s) = self.read_cache.lock().unwrap().get(&text) {
+            return Ok(Some(s.clone()));
+        }
+        let schema = self.as_connect_schema(j)?;
+        if let Some(s) = &schema {
+            let mut cache = self.read_cache.lock().unwrap();
+            if cache.len() >= self.config.schemas_cache_size.max(1) {
+                cache.clear();
+            }
+            cache.insert(text, s.clone());
+        }
+        Ok(schema)
     }
 
     fn schema_json(&self, schema: &Arc<Schema>) -> Result<Arc<Vec<u8>>, DataError> {
@@ -476,14 +499,14 @@ impl JsonConverter {
             s.parameters = Some(out);
         }
         if let Some(d) = j.get("default") {
-            let v = self.to_connect_value(Some(&s), d)?;
+            let v = self.to_connect_value(Some(&Arc::new(s.clone())), d)?;
             s.default_value = if v.is_null() { None } else { Some(v) };
         }
         Ok(Some(Arc::new(s)))
     }
 
     /// `JsonConverter.convertToConnect`, following Jackson's lenient accessors.
-    fn to_connect_value(&self, schema: Option<&Schema>, j: &Json) -> Result<Value, DataError> {
+    fn to_connect_value(&self, schema: Option<&Arc<Schema>>, j: &Json) -> Result<Value, DataError> {
         let Some(s) = schema else {
             return Ok(match j {
                 Json::Null => Value::Null,
@@ -584,13 +607,13 @@ impl JsonConverter {
                 Value::Array(
                     items
                         .iter()
-                        .map(|i| self.to_connect_value(s.value_schema.as_deref(), i))
+                        .map(|i| self.to_connect_value(s.value_schema.as_ref(), i))
                         .collect::<Result<_, _>>()?,
                 )
             }
             SchemaType::Map => {
-                let ks = s.key_schema.as_deref();
-                let vs = s.value_schema.as_deref();
+                let ks = s.key_schema.as_ref();
+                let vs = s.value_schema.as_ref();
                 if ks.map(|k| k.schema_type == SchemaType::String).unwrap_or(true) {
                     let obj = j.as_object().ok_or_else(|| {
                         DataError::new(format!(
@@ -639,7 +662,7 @@ impl JsonConverter {
                         node_type(j)
                     ))
                 })?;
-                let schema = Arc::new(s.clone());
+                let schema = s.clone();
                 let mut values = Vec::with_capacity(s.fields.len());
                 for f in &s.fields {
                     let v = match obj.get(&f.name) {
@@ -762,8 +785,8 @@ impl Converter for JsonConverter {
                     "JsonConverter with schemas.enable requires \"schema\" and \"payload\" fields and may not contain additional fields. If you are trying to deserialize plain JSON data, set schemas.enable=false in your converter configuration.",
                 ));
             }
-            let schema = self.as_connect_schema(&j["schema"])?;
-            let value = self.to_connect_value(schema.as_deref(), &j["payload"])?;
+            let schema = self.read_schema(&j["schema"])?;
+            let value = self.to_connect_value(schema.as_ref(), &j["payload"])?;
             Ok(SchemaAndValue::new(schema, value))
         } else {
             Ok(SchemaAndValue::new(None, self.to_connect_value(None, &j)?))
@@ -850,6 +873,17 @@ mod tests {
         );
         assert_eq!(c.from_connect("t", SchemaAndValue::NULL).unwrap(), None);
         assert_eq!(c.to_connect("t", None).unwrap(), SchemaAndValue::NULL);
+    }
+
+    #[test]
+    fn records_with_one_schema_share_it() {
+        let c = conv(true);
+        let bytes = br#"{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"a"}],"optional":false},"payload":{"a":1}}"#;
+        let a = c.to_connect("t", Some(bytes)).unwrap();
+        let b = c.to_connect("t", Some(bytes)).unwrap();
+        assert!(Arc::ptr_eq(a.schema.as_ref().unwrap(), b.schema.as_ref().unwrap()));
+        let Value::Struct(st) = &a.value else { panic!("a struct") };
+        assert!(Arc::ptr_eq(&st.schema, a.schema.as_ref().unwrap()));
     }
 
     #[test]
