@@ -358,6 +358,16 @@ class SourceTaskServicer:
         task.stop() and closes its side.
         either: Heartbeat{}, Error{}
 
+        Offsets: SourceStart.offsets holds every offset stored for the connector, so a partition
+        missing there has none. A task may still send OffsetsQuery at any time, also before
+        Started (from its start method); the core answers from its store.
+
+        Byte credit: a batch's bytes are the sum of the encoded sizes of its SourceRecord
+        messages, without the SourceBatch/SourceResponse framing. Both sides count the same.
+
+        RETRIABLE errors on this stream are informational: the task polls again after
+        retry_after_ms; the core logs them and keeps the stream.
+
         Sequence numbers: the connector numbers its records 1, 2, 3, ... per stream (`seq`).
         Acks are cumulative and idempotent: CommitRecords may repeat an ack already sent (after
         a reconnect the core sends again every ack the connector may have missed), and
@@ -471,9 +481,13 @@ class SinkTaskServicer:
         and the connector ends its side
         either: Heartbeat{}, Error{}
 
-        A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again after
-        the back-off (Kafka Connect's RetriableException from put); the core pauses
-        consumption meanwhile.
+        A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
+        put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
+        the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
+        connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+        ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
+        (before transforms). Not yet: a way to report a failed flush ("commit nothing,
+        rewind"); today a flush failure is a FATAL error.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
