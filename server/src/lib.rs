@@ -10,4 +10,5 @@ pub mod plugin;
 pub mod record;
 pub mod rest;
 pub mod storage;
+pub mod transforms;
 pub mod worker;

@@ -8,7 +8,9 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use polyconnect::config::{load_file, WorkerConfig};
 use polyconnect::worker::Worker;
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
+use tracing_subscriber::{reload, EnvFilter};
 
 /// Records are many small allocations (protocol messages, values, acks): mimalloc makes
 /// them markedly cheaper than the system allocator.
@@ -35,20 +37,39 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_env("POLYCONNECT_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+    // The filter sits behind a reload handle: `PUT /admin/loggers/{name}` changes levels
+    // at run time.
+    let spec = std::env::var("POLYCONNECT_LOG")
+        .ok()
+        .filter(|s| EnvFilter::try_new(s).is_ok())
+        .unwrap_or_else(|| "info".into());
+    let (filter, reload_handle) = reload::Layer::new(EnvFilter::new(&spec));
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
+        )
         .init();
+    let apply: polyconnect::rest::loggers::Apply = Box::new(move |directives: &str| {
+        let f = EnvFilter::try_new(directives).map_err(|e| e.to_string())?;
+        reload_handle.reload(f).map_err(|e| e.to_string())
+    });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     rt.block_on(async move {
         match cli.command {
-            Command::Standalone { worker, connectors } => standalone(worker, connectors).await,
+            Command::Standalone { worker, connectors } => standalone(worker, connectors, &spec, apply).await,
         }
     })
 }
 
-async fn standalone(worker_file: PathBuf, connector_files: Vec<PathBuf>) -> anyhow::Result<()> {
+async fn standalone(
+    worker_file: PathBuf,
+    connector_files: Vec<PathBuf>,
+    log_spec: &str,
+    apply_log_levels: polyconnect::rest::loggers::Apply,
+) -> anyhow::Result<()> {
     let props = load_file(&worker_file)?;
     let config = WorkerConfig::from_props(props)?;
     let listen = parse_listener(&config.listeners)?;
@@ -58,6 +79,7 @@ async fn standalone(worker_file: PathBuf, connector_files: Vec<PathBuf>) -> anyh
         connector_props.push(load_file(f).with_context(|| format!("connector config {}", f.display()))?);
     }
     let worker = Arc::new(Worker::new(config)?);
+    worker.loggers.install(log_spec, apply_log_levels);
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -69,12 +91,16 @@ async fn standalone(worker_file: PathBuf, connector_files: Vec<PathBuf>) -> anyh
             .with_graceful_shutdown(async { let _ = rest_stopped.await; })
             .await;
     });
-    for (props, file) in connector_props.into_iter().zip(&connector_files) {
-        worker
-            .start_connector(props)
-            .await
-            .with_context(|| format!("cannot start the connector from {}", file.display()))?;
+    worker.fetch_kafka_cluster_id().await;
+    // Connectors kept from earlier runs, then those on the command line.
+    if let Err(e) = worker.start_up(connector_props).await {
+        tracing::error!(error = %e, "stopping after a connector error");
+        worker.shutdown().await;
+        let _ = stop_rest.send(());
+        let _ = rest.await;
+        return Err(e);
     }
+    worker.mark_ready();
     wait_for_signal().await;
     tracing::info!("shutting down");
     worker.shutdown().await;

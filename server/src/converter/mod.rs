@@ -3,16 +3,30 @@
 //!
 //! - `json.rs`: JsonConverter, byte-for-byte compatible with Kafka Connect's.
 //! - `simple.rs`: StringConverter, ByteArrayConverter.
+//! - `number.rs`: Short/Integer/Long/Float/DoubleConverter, BooleanConverter.
+//! - `header.rs`: the [`HeaderConverter`] trait, SimpleHeaderConverter (the default header
+//!   converter) and record converters used as header converters.
+//! - `values.rs`: Kafka Connect's `Values` (parsing and printing, as SimpleHeaderConverter
+//!   and InsertHeader use them).
+//! - `datefmt.rs`: Java's SimpleDateFormat (TimestampConverter, TimestampRouter, Values).
+//! - `java.rs`: Java number parsing/printing, BigDecimal, HashMap iteration order.
 
+pub mod datefmt;
+mod header;
+pub mod java;
 mod json;
 pub mod jsonout;
+mod number;
 mod simple;
+pub mod values;
 
 use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
 pub use json::{JsonConverter, JsonConverterConfig};
+pub use header::{ConverterHeaderConverter, HeaderConverter, SimpleHeaderConverter};
+pub use number::{BooleanConverter, NumberConverter, NumberKind};
 pub use simple::{display_java, ByteArrayConverter, StringConverter};
 
 use crate::data::{DataError, SchemaAndValue};
@@ -36,11 +50,56 @@ pub struct ConverterFactory;
 pub const JSON_CONVERTER: &str = "org.apache.kafka.connect.json.JsonConverter";
 pub const STRING_CONVERTER: &str = "org.apache.kafka.connect.storage.StringConverter";
 pub const BYTE_ARRAY_CONVERTER: &str = "org.apache.kafka.connect.converters.ByteArrayConverter";
+pub const SHORT_CONVERTER: &str = "org.apache.kafka.connect.converters.ShortConverter";
+pub const INTEGER_CONVERTER: &str = "org.apache.kafka.connect.converters.IntegerConverter";
+pub const LONG_CONVERTER: &str = "org.apache.kafka.connect.converters.LongConverter";
+pub const FLOAT_CONVERTER: &str = "org.apache.kafka.connect.converters.FloatConverter";
+pub const DOUBLE_CONVERTER: &str = "org.apache.kafka.connect.converters.DoubleConverter";
+pub const BOOLEAN_CONVERTER: &str = "org.apache.kafka.connect.converters.BooleanConverter";
+pub const SIMPLE_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
+
+/// The default `header.converter`.
+pub const DEFAULT_HEADER_CONVERTER_CLASS: &str = SIMPLE_HEADER_CONVERTER;
 
 /// The converters this core knows, by their Kafka Connect class names.
 pub const DEFAULT_CONVERTER_CLASS: &str = JSON_CONVERTER;
 
-pub const KNOWN: &[&str] = &[JSON_CONVERTER, STRING_CONVERTER, BYTE_ARRAY_CONVERTER];
+pub const KNOWN: &[&str] = &[
+    JSON_CONVERTER,
+    STRING_CONVERTER,
+    BYTE_ARRAY_CONVERTER,
+    SHORT_CONVERTER,
+    INTEGER_CONVERTER,
+    LONG_CONVERTER,
+    FLOAT_CONVERTER,
+    DOUBLE_CONVERTER,
+    BOOLEAN_CONVERTER,
+];
+
+/// The header converters this core knows (every record converter is one too).
+pub const KNOWN_HEADER: &[&str] = &[
+    SIMPLE_HEADER_CONVERTER,
+    JSON_CONVERTER,
+    STRING_CONVERTER,
+    BYTE_ARRAY_CONVERTER,
+    SHORT_CONVERTER,
+    INTEGER_CONVERTER,
+    LONG_CONVERTER,
+    FLOAT_CONVERTER,
+    DOUBLE_CONVERTER,
+    BOOLEAN_CONVERTER,
+];
+
+fn number_kind(simple: &str) -> Option<NumberKind> {
+    Some(match simple {
+        "ShortConverter" => NumberKind::Short,
+        "IntegerConverter" => NumberKind::Integer,
+        "LongConverter" => NumberKind::Long,
+        "FloatConverter" => NumberKind::Float,
+        "DoubleConverter" => NumberKind::Double,
+        _ => return None,
+    })
+}
 
 impl ConverterFactory {
     /// `class` is a Kafka Connect class name (or its simple name); `settings` are the
@@ -58,9 +117,37 @@ impl ConverterFactory {
             ))),
             "StringConverter" => Ok(Box::new(StringConverter::new(settings, is_key)?)),
             "ByteArrayConverter" => Ok(Box::new(ByteArrayConverter)),
+            "BooleanConverter" => Ok(Box::new(BooleanConverter)),
+            other if number_kind(other).is_some() => {
+                Ok(Box::new(NumberConverter::new(number_kind(other).unwrap_or(NumberKind::Integer))))
+            }
             _ => Err(format!(
                 "Invalid value {class} for configuration {}: Class {class} could not be found.",
                 if is_key { "key.converter" } else { "value.converter" }
+            )),
+        }
+    }
+
+    /// A header converter (`header.converter`); `settings` without the `header.converter.`
+    /// prefix. SimpleHeaderConverter, or any record converter (configured as Kafka Connect
+    /// configures a header converter: not a key).
+    pub fn create_header_converter(
+        class: &str,
+        settings: &BTreeMap<String, String>,
+    ) -> Result<Box<dyn HeaderConverter>, String> {
+        let simple = class.rsplit('.').next().unwrap_or(class);
+        match simple {
+            "SimpleHeaderConverter" => Ok(Box::new(SimpleHeaderConverter)),
+            "BooleanConverter" => Ok(Box::new(BooleanConverter)),
+            other if number_kind(other).is_some() => {
+                Ok(Box::new(NumberConverter::new(number_kind(other).unwrap_or(NumberKind::Integer))))
+            }
+            "JsonConverter" | "StringConverter" | "ByteArrayConverter" => {
+                let inner = ConverterFactory::create(class, settings, false)?;
+                Ok(Box::new(ConverterHeaderConverter::new(inner)))
+            }
+            _ => Err(format!(
+                "Invalid value {class} for configuration header.converter: Class {class} could not be found."
             )),
         }
     }

@@ -3,6 +3,7 @@
 //! - `channel.rs`: gRPC channels over TCP or unix sockets, with the token.
 //! - `manifest.rs`: `polyconnect-plugin.json` discovery on `plugin.path`.
 //! - `process.rs`: launching, health-checking and restarting connector processes.
+//! - `spec.rs`: a plugin's config definition (`Spec`) and validation (`Validate`).
 //! - `streams.rs`: the connector, source-task and sink-task streams in the core's own types.
 //! - `wire.rs`: conversion between generated proto types and the core's types.
 //!
@@ -14,6 +15,7 @@
 pub mod channel;
 pub mod manifest;
 pub mod process;
+pub mod spec;
 pub mod streams;
 pub mod wire;
 
@@ -260,22 +262,26 @@ impl PluginRegistry {
             return Ok(PluginRef::Endpoint(Target::parse_endpoint(ep)?));
         }
         let class = config.class();
+        self.resolve_class(class).ok_or_else(|| {
+            format!(
+                "Failed to find any class that implements Connector and which name matches {class}: \
+                 no plugin on plugin.path serves it and no connector.endpoint is set"
+            )
+        })
+    }
+
+    /// The launched process of the plugin on `plugin.path` that serves `class`, if any.
+    pub fn resolve_class(&self, class: &str) -> Option<PluginRef> {
         let idx = self
             .manifests
             .iter()
-            .position(|m| m.names().any(|n| class_matches(n, class)))
-            .ok_or_else(|| {
-                format!(
-                    "Failed to find any class that implements Connector and which name matches {class}: \
-                     no plugin on plugin.path serves it and no connector.endpoint is set"
-                )
-            })?;
+            .position(|m| m.names().any(|n| class_matches(n, class)))?;
         let mut running = self.running.lock().unwrap();
         let p = running
             .entry(idx)
             .or_insert_with(|| ManagedProcess::start(self.manifests[idx].clone(), self.socket_dir.clone()))
             .clone();
-        Ok(PluginRef::Launched(p))
+        Some(PluginRef::Launched(p))
     }
 
     /// Stops every launched process.

@@ -109,6 +109,34 @@ impl OffsetStore {
         Ok(out)
     }
 
+    /// All stored (partition, offset) pairs of a connector as JSON, for the REST API.
+    pub fn json_offsets(&self, connector: &str) -> Result<Vec<(serde_json::Value, serde_json::Value)>, OffsetError> {
+        let data = self.data.lock().unwrap();
+        let mut out = Vec::new();
+        for (k, v) in data.iter() {
+            let Ok(serde_json::Value::Array(mut parts)) = serde_json::from_str::<serde_json::Value>(k) else { continue };
+            if parts.len() != 2 || parts[0].as_str() != Some(connector) {
+                continue;
+            }
+            let offset: serde_json::Value = serde_json::from_str(v).map_err(|e| OffsetError::Data(e.to_string()))?;
+            if offset.is_null() {
+                continue;
+            }
+            out.push((parts.swap_remove(1), offset));
+        }
+        Ok(out)
+    }
+
+    /// A JSON value (from the REST API) as the data a connector would have stored.
+    pub fn value_from_json(&self, v: &serde_json::Value) -> Result<Value, OffsetError> {
+        self.decode(&v.to_string())
+    }
+
+    /// Every stored partition of a connector.
+    pub fn partitions(&self, connector: &str) -> Result<Vec<Value>, OffsetError> {
+        Ok(self.offsets(connector)?.into_iter().map(|(p, _)| p).collect())
+    }
+
     /// The offset of one partition.
     pub fn offset(&self, connector: &str, partition: &Value) -> Result<Option<Value>, OffsetError> {
         let key = self.key(connector, partition)?;

@@ -1,4 +1,9 @@
 //! Connector and task status (Kafka Connect's states), held in memory in standalone mode.
+//!
+//! UNASSIGNED: created, not started yet; RUNNING; PAUSED (target state PAUSED: tasks idle
+//! but kept); STOPPED (connectors only: target state STOPPED, no tasks); FAILED (with the
+//! cause in `trace`); RESTARTING (a restart was asked for, or the connection to the
+//! connector process is being re-established).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -20,6 +25,8 @@ pub enum State {
 pub struct StateInfo {
     pub state: State,
     pub worker_id: String,
+    /// The plugin's version (Kafka Connect 4.1+ reports it); null while unknown.
+    pub version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trace: Option<String>,
 }
@@ -44,6 +51,7 @@ pub struct TaskStatus {
 struct Entry {
     connector: Option<StateInfo>,
     connector_type: String,
+    version: Option<String>,
     tasks: BTreeMap<u32, StateInfo>,
 }
 
@@ -68,6 +76,7 @@ impl StatusStore {
         StateInfo {
             state,
             worker_id: self.worker_id.clone(),
+            version: None,
             trace,
         }
     }
@@ -76,6 +85,17 @@ impl StatusStore {
         let info = self.info(state, trace);
         let mut e = self.entries.lock().unwrap();
         e.entry(name.to_string()).or_default().connector = Some(info);
+    }
+
+    /// The plugin version shown in the connector's and its tasks' states.
+    pub fn set_version(&self, name: &str, version: Option<String>) {
+        let mut e = self.entries.lock().unwrap();
+        e.entry(name.to_string()).or_default().version = version.filter(|v| !v.is_empty());
+    }
+
+    /// The connector's own state, if it has one.
+    pub fn connector_state(&self, name: &str) -> Option<State> {
+        self.entries.lock().unwrap().get(name)?.connector.as_ref().map(|c| c.state)
     }
 
     pub fn set_connector_type(&self, name: &str, t: &str) {
@@ -102,8 +122,18 @@ impl StatusStore {
         self.entries.lock().unwrap().remove(name);
     }
 
+    pub fn remove_task(&self, name: &str, task: u32) {
+        if let Some(e) = self.entries.lock().unwrap().get_mut(name) {
+            e.tasks.remove(&task);
+        }
+    }
+
     pub fn task(&self, name: &str, task: u32) -> Option<StateInfo> {
-        self.entries.lock().unwrap().get(name)?.tasks.get(&task).cloned()
+        let e = self.entries.lock().unwrap();
+        let entry = e.get(name)?;
+        let mut info = entry.tasks.get(&task).cloned()?;
+        info.version = entry.version.clone();
+        Some(info)
     }
 
     pub fn connector(&self, name: &str) -> Option<ConnectorStatus> {
@@ -111,16 +141,22 @@ impl StatusStore {
         let entry = e.get(name)?;
         Some(ConnectorStatus {
             name: name.to_string(),
-            connector: entry
-                .connector
-                .clone()
-                .unwrap_or_else(|| self.info(State::Unassigned, None)),
+            connector: StateInfo {
+                version: entry.version.clone(),
+                ..entry
+                    .connector
+                    .clone()
+                    .unwrap_or_else(|| self.info(State::Unassigned, None))
+            },
             tasks: entry
                 .tasks
                 .iter()
                 .map(|(id, info)| TaskStatus {
                     id: *id,
-                    info: info.clone(),
+                    info: StateInfo {
+                        version: entry.version.clone(),
+                        ..info.clone()
+                    },
                 })
                 .collect(),
             connector_type: if entry.connector_type.is_empty() {

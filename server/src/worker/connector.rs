@@ -1,186 +1,530 @@
-//! A connector instance: its protocol stream, its task configs and its tasks.
+//! A connector instance: its protocol stream, its task configs, its tasks and its target
+//! state.
 //!
-//! The connector's stream stays open while it runs, so a dynamic connector can ask for
-//! task reconfiguration at any time; the tasks are restarted only if their configs changed.
+//! One task (an actor) per connector owns all of it; the herder talks to it with
+//! [`Command`]s and waits for their answers, so every REST operation sees the change done.
+//! The connector's stream stays open while it runs, so a dynamic connector can ask for task
+//! reconfiguration at any time; the tasks are restarted only if their configs changed.
+//!
+//! Target states, with Kafka Connect's meaning:
+//! - STARTED: the connector's stream is open, its tasks run.
+//! - PAUSED: the tasks are kept but idle (a source gets no more credit and its batches wait;
+//!   a sink's consumer is paused, its partitions kept). Task configs are not updated.
+//! - STOPPED: tasks shut down and forgotten (no task configs), the connector's stream closed;
+//!   only then may offsets be changed.
+//!
+//! A failed connector or task is not restarted automatically; a broken connection to the
+//! connector process is retried with back-off (RESTARTING meanwhile).
 
-use std::sync::Arc;
+use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use super::{Backoff, TaskContext, TaskExit};
 use crate::config::{ConnectorConfig, Props, WorkerConfig};
 use crate::plugin::streams::{ConnectorEvent, ConnectorStream, Liveness, StreamError};
 use crate::plugin::{PluginError, PluginRef, PluginType};
+use crate::storage::configs::TargetState;
 use crate::storage::offsets::OffsetStore;
 use crate::storage::status::{State, StatusStore};
 
+/// What the herder and the REST API see of a connector while it runs.
+#[derive(Default)]
+pub struct ConnectorShared {
+    /// The current task configs (empty while stopped or before the connector produced them).
+    pub task_configs: Mutex<Vec<Props>>,
+    /// Source or sink, once the connector process said so.
+    pub plugin_type: Mutex<Option<PluginType>>,
+    /// Topics the connector's records went to (sources) or came from (sinks).
+    pub topics: ActiveTopics,
+}
+
+/// Kafka Connect's active topics of a connector (`topic.tracking.enable`).
+#[derive(Default)]
+pub struct ActiveTopics {
+    topics: Mutex<BTreeSet<String>>,
+}
+
+impl ActiveTopics {
+    /// Records a topic; returns true if it was not known yet.
+    pub fn record(&self, topic: &str) -> bool {
+        let mut t = self.topics.lock().unwrap();
+        if t.contains(topic) {
+            return false;
+        }
+        t.insert(topic.to_string())
+    }
+
+    pub fn list(&self) -> Vec<String> {
+        self.topics.lock().unwrap().iter().cloned().collect()
+    }
+
+    pub fn reset(&self) {
+        self.topics.lock().unwrap().clear();
+    }
+}
+
+#[derive(Clone)]
 pub struct ConnectorContext {
     pub worker: Arc<WorkerConfig>,
     pub config: ConnectorConfig,
     pub plugin: PluginRef,
     pub offsets: Arc<OffsetStore>,
     pub status: Arc<StatusStore>,
+    pub shared: Arc<ConnectorShared>,
+}
+
+/// Requests from the herder; each is answered once done. Dropping the sender stops the
+/// connector and its tasks.
+pub enum Command {
+    Target(TargetState, oneshot::Sender<()>),
+    /// Restart the connector instance (its stream) and/or the given tasks. The herder has
+    /// already marked them RESTARTING.
+    Restart {
+        connector: bool,
+        tasks: Vec<u32>,
+        done: oneshot::Sender<()>,
+    },
+}
+
+struct RunningTask {
+    shutdown: watch::Sender<bool>,
+    handle: JoinHandle<TaskExit>,
 }
 
 struct Tasks {
     configs: Vec<Props>,
-    shutdown: watch::Sender<bool>,
-    handles: Vec<JoinHandle<TaskExit>>,
+    running: Vec<RunningTask>,
 }
 
 impl Tasks {
     async fn stop(self) {
-        let _ = self.shutdown.send(true);
-        for h in self.handles {
-            let _ = h.await;
+        for t in &self.running {
+            let _ = t.shutdown.send(true);
+        }
+        for t in self.running {
+            let _ = t.handle.await;
         }
     }
 }
 
-pub async fn run(ctx: ConnectorContext, mut shutdown: watch::Receiver<bool>) {
-    let name = ctx.config.name().to_string();
-    let mut backoff = Backoff::new();
-    let mut tasks: Option<Tasks> = None;
-    loop {
-        if *shutdown.borrow() {
-            break;
-        }
-        match run_stream(&ctx, &mut tasks, &mut shutdown).await {
-            Ok(()) => break,
-            Err(Failure::Retry(e)) => {
-                tracing::warn!(connector = %name, error = %e, "connector lost its process; reconnecting");
-                ctx.status.set_connector(&name, State::Restarting, Some(e));
-                if backoff.wait(&mut shutdown).await {
-                    break;
-                }
-            }
-            Err(Failure::Fatal(e)) => {
-                tracing::error!(connector = %name, error = %e, "connector failed");
-                ctx.status.set_connector(&name, State::Failed, Some(e));
-                let _ = shutdown.changed().await;
-                break;
-            }
-        }
-    }
-    if let Some(t) = tasks.take() {
-        t.stop().await;
-    }
-}
-
-enum Failure {
+enum Exit {
+    /// The command channel closed: the connector is being deleted, replaced or the worker stops.
+    Shutdown,
+    /// Open the stream again (restart, or the target state changed to STOPPED).
+    Again,
     Retry(String),
     Fatal(String),
 }
 
-impl From<StreamError> for Failure {
+impl From<StreamError> for Exit {
     fn from(e: StreamError) -> Self {
         match e {
-            StreamError::Disconnected(m) | StreamError::Timeout(m) => Failure::Retry(m),
-            other => Failure::Fatal(other.to_string()),
+            StreamError::Disconnected(m) | StreamError::Timeout(m) => Exit::Retry(m),
+            other => Exit::Fatal(other.to_string()),
         }
     }
 }
 
-async fn run_stream(
-    ctx: &ConnectorContext,
-    tasks: &mut Option<Tasks>,
-    shutdown: &mut watch::Receiver<bool>,
-) -> Result<(), Failure> {
-    let name = ctx.config.name();
-    let class = ctx.config.class();
-    let session = ctx.plugin.connect(&ctx.worker, class).await.map_err(|e| match e {
-        PluginError::Unavailable(m) => Failure::Retry(m),
-        PluginError::Incompatible(m) => Failure::Fatal(m),
-    })?;
-    let plugin_type = session
-        .negotiated
-        .plugins
-        .iter()
-        .find(|p| p.matches(class))
-        .and_then(|p| p.plugin_type)
-        .ok_or_else(|| Failure::Fatal(format!("the connector process does not say whether {class} is a source or a sink")))?;
-    ctx.status.set_connector_type(name, plugin_type.as_str());
-    let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
-    let mut stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness).await?;
-    ctx.status.set_connector(name, State::Running, None);
-    tracing::info!(connector = name, class, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "connector started");
-    stream.request_task_configs(ctx.config.tasks_max()).await?;
-    let mut hb = tokio::time::interval(ctx.worker.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
-    loop {
-        tokio::select! {
-            ev = stream.recv() => match ev? {
-                ConnectorEvent::TaskConfigs(configs) => {
-                    if configs.len() > ctx.config.tasks_max() as usize {
-                        return Err(Failure::Fatal(format!(
-                            "the connector returned {} task configs but tasks.max is {}",
-                            configs.len(), ctx.config.tasks_max()
-                        )));
+pub async fn run(ctx: ConnectorContext, target: TargetState, commands: mpsc::UnboundedReceiver<Command>) {
+    let (paused, _) = watch::channel(target == TargetState::Paused);
+    let mut a = Actor {
+        ctx,
+        target,
+        commands,
+        tasks: None,
+        paused,
+        plugin_type: None,
+    };
+    a.run().await;
+    if let Some(t) = a.tasks.take() {
+        t.stop().await;
+    }
+}
+
+struct Actor {
+    ctx: ConnectorContext,
+    target: TargetState,
+    commands: mpsc::UnboundedReceiver<Command>,
+    tasks: Option<Tasks>,
+    /// Tasks watch this: true while the target state is PAUSED.
+    paused: watch::Sender<bool>,
+    plugin_type: Option<PluginType>,
+}
+
+impl Actor {
+    fn name(&self) -> &str {
+        self.ctx.config.name()
+    }
+
+    fn status(&self, state: State, trace: Option<String>) {
+        self.ctx.status.set_connector(self.ctx.config.name(), state, trace);
+    }
+
+    /// The connector's state while its stream is open.
+    fn active_state(&self) -> State {
+        if self.target == TargetState::Paused {
+            State::Paused
+        } else {
+            State::Running
+        }
+    }
+
+    async fn run(&mut self) {
+        let mut backoff = Backoff::new();
+        loop {
+            if self.target == TargetState::Stopped {
+                self.stop_all_tasks().await;
+                self.status(State::Stopped, None);
+                if !self.idle().await {
+                    return;
+                }
+                continue;
+            }
+            match self.run_stream(&mut backoff).await {
+                Exit::Shutdown => return,
+                Exit::Again => continue,
+                Exit::Retry(e) => {
+                    tracing::warn!(connector = %self.name(), error = %e, "connector lost its process; reconnecting");
+                    self.status(State::Restarting, Some(e));
+                    let delay = backoff.next_delay();
+                    if !self.wait(Some(delay)).await {
+                        return;
                     }
-                    let unchanged = tasks.as_ref().map(|t| t.configs == configs).unwrap_or(false);
-                    if !unchanged {
-                        if let Some(t) = tasks.take() {
-                            tracing::info!(connector = name, "task configs changed; restarting tasks");
-                            t.stop().await;
-                            ctx.status.remove_tasks(name);
+                }
+                Exit::Fatal(e) => {
+                    tracing::error!(connector = %self.name(), error = %e, "connector failed");
+                    self.status(State::Failed, Some(e));
+                    // Not restarted automatically (Kafka Connect's behaviour): only a restart
+                    // request or a new target state moves it on.
+                    if !self.wait(None).await {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waits while STOPPED; returns false when the connector is to go away.
+    async fn idle(&mut self) -> bool {
+        loop {
+            match self.commands.recv().await {
+                None => return false,
+                Some(Command::Target(t, done)) => {
+                    self.set_target(t);
+                    let _ = done.send(());
+                    if t != TargetState::Stopped {
+                        return true;
+                    }
+                }
+                Some(Command::Restart { done, .. }) => {
+                    // A stopped connector stays stopped (it has no tasks).
+                    self.status(State::Stopped, None);
+                    let _ = done.send(());
+                }
+            }
+        }
+    }
+
+    /// Waits `delay` (None: until something happens) while serving commands; returns false
+    /// when the connector is to go away.
+    async fn wait(&mut self, delay: Option<Duration>) -> bool {
+        let sleep = tokio::time::sleep(delay.unwrap_or(Duration::from_secs(365 * 24 * 3600)));
+        tokio::pin!(sleep);
+        loop {
+            tokio::select! {
+                _ = &mut sleep => return true,
+                cmd = self.commands.recv() => match cmd {
+                    None => return false,
+                    Some(Command::Target(t, done)) => {
+                        self.set_target(t);
+                        if t == TargetState::Stopped {
+                            self.stop_all_tasks().await;
+                            self.status(State::Stopped, None);
+                            let _ = done.send(());
+                            return true;
                         }
-                        *tasks = Some(start_tasks(ctx, plugin_type, configs));
+                        let _ = done.send(());
+                    }
+                    Some(Command::Restart { connector, tasks, done }) => {
+                        self.restart_tasks(&tasks).await;
+                        let _ = done.send(());
+                        if connector {
+                            return true;
+                        }
                     }
                 }
-                ConnectorEvent::Reconfigure(reason) => {
-                    tracing::info!(connector = name, %reason, "connector requested task reconfiguration");
-                    stream.request_task_configs(ctx.config.tasks_max()).await?;
-                }
-                ConnectorEvent::Error(e) => {
-                    if e.kind == crate::plugin::streams::ErrorKind::Retriable {
-                        tracing::warn!(connector = name, error = %e.trace(), "retriable connector error");
-                    } else {
-                        return Err(Failure::Fatal(e.trace()));
-                    }
-                }
-                ConnectorEvent::Heartbeat => {}
-            },
-            _ = hb.tick() => {
-                if stream.liveness.needs_heartbeat() {
-                    stream.heartbeat().await?;
-                }
-                stream.liveness.check_idle()?;
-            }
-            _ = shutdown.changed() => {
-                if let Some(t) = tasks.take() {
-                    t.stop().await;
-                }
-                stream.stop(ctx.worker.task_shutdown_graceful_timeout).await;
-                return Ok(());
             }
         }
     }
-}
 
-fn start_tasks(ctx: &ConnectorContext, plugin_type: PluginType, configs: Vec<Props>) -> Tasks {
-    let (tx, rx) = watch::channel(false);
-    let mut handles = Vec::with_capacity(configs.len());
-    for (i, c) in configs.iter().enumerate() {
-        let tctx = TaskContext {
-            worker: ctx.worker.clone(),
-            connector: ctx.config.clone(),
-            task_id: i as u32,
-            task_config: c.clone(),
-            plugin: ctx.plugin.clone(),
-            offsets: ctx.offsets.clone(),
-            status: ctx.status.clone(),
+    fn set_target(&mut self, t: TargetState) {
+        self.target = t;
+        // `send_replace`: the value must change even while no task watches it.
+        self.paused.send_replace(t == TargetState::Paused);
+    }
+
+    async fn stop_all_tasks(&mut self) {
+        if let Some(t) = self.tasks.take() {
+            t.stop().await;
+        }
+        self.ctx.status.remove_tasks(self.ctx.config.name());
+        self.ctx.shared.task_configs.lock().unwrap().clear();
+    }
+
+    async fn run_stream(&mut self, backoff: &mut Backoff) -> Exit {
+        // Connecting may take long (a process starting, a service not up yet): commands are
+        // served meanwhile.
+        let opening = open(self.ctx.clone());
+        tokio::pin!(opening);
+        let opened = loop {
+            tokio::select! {
+                r = &mut opening => break r,
+                cmd = self.commands.recv() => match cmd {
+                    None => return Exit::Shutdown,
+                    Some(Command::Target(t, done)) => {
+                        self.set_target(t);
+                        if t == TargetState::Stopped {
+                            self.stop_all_tasks().await;
+                            self.status(State::Stopped, None);
+                            let _ = done.send(());
+                            return Exit::Again;
+                        }
+                        let _ = done.send(());
+                    }
+                    Some(Command::Restart { connector, tasks, done }) => {
+                        self.restart_tasks(&tasks).await;
+                        let _ = done.send(());
+                        if connector {
+                            return Exit::Again;
+                        }
+                    }
+                }
+            }
         };
-        tctx.status(State::Unassigned, None);
-        let rx = rx.clone();
-        handles.push(match plugin_type {
+        let Opened { mut stream, plugin_type, version, describe } = match opened {
+            Ok(o) => o,
+            Err(e) => return e,
+        };
+        let ctx = &self.ctx;
+        let name = ctx.config.name().to_string();
+        let class = ctx.config.class().to_string();
+        self.plugin_type = Some(plugin_type);
+        *ctx.shared.plugin_type.lock().unwrap() = Some(plugin_type);
+        ctx.status.set_connector_type(&name, plugin_type.as_str());
+        ctx.status.set_version(&name, Some(version));
+        *backoff = Backoff::new();
+        self.status(self.active_state(), None);
+        tracing::info!(connector = %name, class = %class, endpoint = %describe, target = self.target.as_str(), "connector started");
+        if self.target == TargetState::Started {
+            if let Err(e) = stream.request_task_configs(ctx.config.tasks_max()).await {
+                return e.into();
+            }
+        }
+        let mut hb = tokio::time::interval(ctx.worker.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
+        loop {
+            tokio::select! {
+                ev = stream.recv() => {
+                    let ev = match ev {
+                        Ok(ev) => ev,
+                        Err(e) => return e.into(),
+                    };
+                    match ev {
+                        ConnectorEvent::TaskConfigs(configs) => {
+                            if self.target != TargetState::Started {
+                                // Kafka Connect does not update tasks unless STARTED; they are
+                                // asked for again on resume.
+                                tracing::info!(connector = %name, target = self.target.as_str(), "not updating tasks: the connector is not started");
+                                continue;
+                            }
+                            let max = self.ctx.config.tasks_max();
+                            if configs.len() > max as usize {
+                                return Exit::Fatal(format!(
+                                    "The connector {name} has generated {} tasks, which is greater than {max}, the maximum number of tasks it is configured to create.",
+                                    configs.len()
+                                ));
+                            }
+                            self.apply_task_configs(configs).await;
+                        }
+                        ConnectorEvent::Reconfigure(reason) => {
+                            tracing::info!(connector = %name, %reason, "connector requested task reconfiguration");
+                            if self.target == TargetState::Started {
+                                if let Err(e) = stream.request_task_configs(self.ctx.config.tasks_max()).await {
+                                    return e.into();
+                                }
+                            }
+                        }
+                        ConnectorEvent::Error(e) => {
+                            if e.kind == crate::plugin::streams::ErrorKind::Retriable {
+                                tracing::warn!(connector = %name, error = %e.trace(), "retriable connector error");
+                            } else {
+                                return Exit::Fatal(e.trace());
+                            }
+                        }
+                        ConnectorEvent::Heartbeat => {}
+                    }
+                }
+                _ = hb.tick() => {
+                    if stream.liveness.needs_heartbeat() {
+                        if let Err(e) = stream.heartbeat().await {
+                            return e.into();
+                        }
+                    }
+                    if let Err(e) = stream.liveness.check_idle() {
+                        return e.into();
+                    }
+                }
+                cmd = self.commands.recv() => match cmd {
+                    None => {
+                        if let Some(t) = self.tasks.take() {
+                            t.stop().await;
+                        }
+                        stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
+                        return Exit::Shutdown;
+                    }
+                    Some(Command::Target(t, done)) => {
+                        let before = self.target;
+                        self.set_target(t);
+                        match t {
+                            TargetState::Stopped => {
+                                self.stop_all_tasks().await;
+                                stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
+                                self.status(State::Stopped, None);
+                                let _ = done.send(());
+                                return Exit::Again;
+                            }
+                            TargetState::Paused => {
+                                self.status(State::Paused, None);
+                                let _ = done.send(());
+                            }
+                            TargetState::Started => {
+                                self.status(State::Running, None);
+                                let _ = done.send(());
+                                if before != TargetState::Started {
+                                    if let Err(e) = stream.request_task_configs(self.ctx.config.tasks_max()).await {
+                                        return e.into();
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Some(Command::Restart { connector, tasks, done }) => {
+                        self.restart_tasks(&tasks).await;
+                        if connector {
+                            stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
+                            let _ = done.send(());
+                            return Exit::Again;
+                        }
+                        let _ = done.send(());
+                    }
+                }
+            }
+        }
+    }
+
+    async fn apply_task_configs(&mut self, configs: Vec<Props>) {
+        let name = self.ctx.config.name().to_string();
+        let unchanged = self.tasks.as_ref().map(|t| t.configs == configs).unwrap_or(false);
+        if unchanged {
+            return;
+        }
+        if let Some(t) = self.tasks.take() {
+            tracing::info!(connector = %name, "task configs changed; restarting tasks");
+            t.stop().await;
+            self.ctx.status.remove_tasks(&name);
+        }
+        let Some(plugin_type) = self.plugin_type else { return };
+        *self.ctx.shared.task_configs.lock().unwrap() = configs.clone();
+        let running = configs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| self.start_task(plugin_type, i as u32, c.clone(), true))
+            .collect();
+        self.tasks = Some(Tasks { configs, running });
+    }
+
+    fn start_task(&self, plugin_type: PluginType, id: u32, config: Props, fresh: bool) -> RunningTask {
+        let (tx, rx) = watch::channel(false);
+        let tctx = TaskContext {
+            worker: self.ctx.worker.clone(),
+            connector: self.ctx.config.clone(),
+            task_id: id,
+            task_config: config,
+            plugin: self.ctx.plugin.clone(),
+            offsets: self.ctx.offsets.clone(),
+            status: self.ctx.status.clone(),
+            paused: self.paused.subscribe(),
+            shared: self.ctx.shared.clone(),
+        };
+        if fresh {
+            tctx.status(State::Unassigned, None);
+        }
+        let handle = match plugin_type {
             PluginType::Source => tokio::spawn(super::source::run(tctx, rx)),
             PluginType::Sink => tokio::spawn(super::sink::run(tctx, rx)),
-        });
+        };
+        RunningTask { shutdown: tx, handle }
     }
-    Tasks {
-        configs,
-        shutdown: tx,
-        handles,
+
+    /// Stops the given tasks and starts them again with the same configs (their status
+    /// stays RESTARTING until they run).
+    async fn restart_tasks(&mut self, ids: &[u32]) {
+        if ids.is_empty() {
+            return;
+        }
+        let Some(plugin_type) = self.plugin_type else { return };
+        let Some(mut tasks) = self.tasks.take() else { return };
+        for &id in ids {
+            let Some(config) = tasks.configs.get(id as usize).cloned() else { continue };
+            // The old runner finishes (final flush and commit) before the new one starts,
+            // so the new one resumes exactly from the stored offsets.
+            let placeholder = RunningTask {
+                shutdown: watch::channel(true).0,
+                handle: tokio::spawn(async { TaskExit::Stopped }),
+            };
+            let old = std::mem::replace(&mut tasks.running[id as usize], placeholder);
+            let _ = old.shutdown.send(true);
+            let _ = old.handle.await;
+            tasks.running[id as usize] = self.start_task(plugin_type, id, config, false);
+        }
+        self.tasks = Some(tasks);
     }
+}
+
+struct Opened {
+    stream: ConnectorStream,
+    plugin_type: PluginType,
+    version: String,
+    /// Where the process is and which SDK it uses, for the log.
+    describe: String,
+}
+
+/// Connects to the connector process and opens the connector's stream.
+async fn open(ctx: ConnectorContext) -> Result<Opened, Exit> {
+    let name = ctx.config.name();
+    let class = ctx.config.class();
+    let session = match ctx.plugin.connect(&ctx.worker, class).await {
+        Ok(s) => s,
+        Err(PluginError::Unavailable(m)) => return Err(Exit::Retry(m)),
+        Err(PluginError::Incompatible(m)) => return Err(Exit::Fatal(m)),
+    };
+    let Some(info) = session.negotiated.plugins.iter().find(|p| p.matches(class)).cloned() else {
+        return Err(Exit::Fatal(format!("the connector process does not serve {class}")));
+    };
+    let Some(plugin_type) = info.plugin_type else {
+        return Err(Exit::Fatal(format!("the connector process does not say whether {class} is a source or a sink")));
+    };
+    let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
+    let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness)
+        .await
+        .map_err(Exit::from)?;
+    Ok(Opened {
+        stream,
+        plugin_type,
+        version: info.version,
+        describe: format!("{} ({})", session.target.describe(), session.negotiated.sdk),
+    })
 }

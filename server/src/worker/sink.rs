@@ -16,7 +16,7 @@
 //! - A Put that the connector answers with a RETRIABLE error is delivered again, unchanged,
 //!   after the back-off.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc as std_mpsc, Arc};
 use std::time::Duration;
@@ -52,6 +52,8 @@ struct Shared {
     events: mpsc::UnboundedSender<Event>,
     queued: AtomicUsize,
     stopping: AtomicBool,
+    /// The connector is paused: the consumer pauses its partitions (and keeps them).
+    paused: AtomicBool,
 }
 
 struct SinkContext {
@@ -95,11 +97,21 @@ impl ConsumerContext for SinkContext {
 
 type SinkConsumer = BaseConsumer<SinkContext>;
 
+/// The next event: a batch held while paused (once resumed), else the consumer thread's.
+async fn next_event(held: &mut VecDeque<Vec<OwnedMessage>>, events: &mut mpsc::UnboundedReceiver<Event>, paused: bool) -> Option<Event> {
+    if !paused {
+        if let Some(b) = held.pop_front() {
+            return Some(Event::Batch(b));
+        }
+    }
+    events.recv().await
+}
+
 /// Polls Kafka until `stopping`; sends batches of up to `max_batch` records.
 fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize) {
     let mut paused = false;
     while !shared.stopping.load(Ordering::SeqCst) {
-        let full = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES;
+        let full = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES || shared.paused.load(Ordering::SeqCst);
         if full != paused {
             if let Ok(assignment) = consumer.assignment() {
                 let r = if full { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
@@ -204,6 +216,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             events: tx,
             queued: AtomicUsize::new(0),
             stopping: AtomicBool::new(false),
+            paused: AtomicBool::new(ctx.is_paused()),
         });
         let consumer: SinkConsumer = match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
             .create_with_context(SinkContext { shared: shared.clone() })
@@ -229,7 +242,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 .spawn(move || consumer_thread(c, s, max))
                 .expect("spawn the consumer thread")
         };
-        ctx.status(State::Running, None);
+        ctx.status(ctx.active_state(), None);
         tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "sink task started");
         let mut runner = Runner {
             ctx: &ctx,
@@ -308,16 +321,26 @@ impl Runner<'_> {
         flush_tick.tick().await;
         let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
         let mut retry_at: Option<(tokio::time::Instant, u64)> = None;
+        // While paused, batches already polled wait here; they are delivered on resume.
+        let mut paused_rx = self.ctx.paused.clone();
+        let mut paused = *paused_rx.borrow_and_update();
+        let mut held: VecDeque<Vec<OwnedMessage>> = VecDeque::new();
         loop {
             let can_put = self.inflight.len() < stream.max_inflight_puts && retry_at.is_none();
             tokio::select! {
-                ev = events.recv(), if can_put => {
+                ev = next_event(&mut held, &mut events, paused), if can_put => {
                     match ev {
+                        Some(Event::Batch(msgs)) if paused => held.push_back(msgs),
                         Some(Event::Batch(msgs)) => {
                             self.shared.queued.fetch_sub(1, Ordering::SeqCst);
                             let mut batch = Vec::with_capacity(msgs.len());
+                            let mut last_topic = None;
                             for m in &msgs {
                                 if self.assigned.contains(&(m.topic().to_string(), m.partition())) {
+                                    if last_topic != Some(m.topic()) {
+                                        self.ctx.record_topic(m.topic());
+                                        last_topic = Some(m.topic());
+                                    }
                                     batch.push(self.to_sink_record(m)?);
                                 }
                             }
@@ -360,10 +383,15 @@ impl Runner<'_> {
                     }
                     stream.liveness.check_idle()?;
                 }
+                Ok(()) = paused_rx.changed() => {
+                    paused = *paused_rx.borrow_and_update();
+                    self.shared.paused.store(paused, Ordering::SeqCst);
+                    self.ctx.status(self.ctx.active_state(), None);
+                }
                 _ = shutdown.changed() => {
                     // No more records; the consumer thread stops polling.
                     self.shared.stopping.store(true, Ordering::SeqCst);
-                    return self.stop(stream, events).await;
+                    return self.stop(stream, events, held).await;
                 }
             }
         }
@@ -524,10 +552,15 @@ impl Runner<'_> {
     }
 
     /// Records already read are put, every Put answered, a final flush and commit, then Stop.
-    async fn stop(&mut self, mut stream: SinkStream, mut events: mpsc::UnboundedReceiver<Event>) -> Result<(), StreamError> {
-        // Batches the consumer thread already handed over are delivered too: their offsets
-        // may be committed with the final flush.
-        while let Ok(ev) = events.try_recv() {
+    async fn stop(
+        &mut self,
+        mut stream: SinkStream,
+        mut events: mpsc::UnboundedReceiver<Event>,
+        mut held: VecDeque<Vec<OwnedMessage>>,
+    ) -> Result<(), StreamError> {
+        // Batches the consumer thread already handed over (held ones first) are delivered
+        // too: their offsets may be committed with the final flush.
+        while let Some(ev) = held.pop_front().map(Event::Batch).or_else(|| events.try_recv().ok()) {
             match ev {
                 Event::Batch(msgs) => {
                     let mut batch = Vec::with_capacity(msgs.len());

@@ -144,7 +144,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             }
             Err(e) => return ctx.fail(e.to_string()),
         };
-        ctx.status(State::Running, None);
+        ctx.status(ctx.active_state(), None);
         tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "source task started");
         let mut runner = Runner {
             ctx: &ctx,
@@ -152,6 +152,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             deliveries: &deliveries,
             key_conv: key_conv.as_ref(),
             value_conv: value_conv.as_ref(),
+            pause: Pause::default(),
             st: State_ {
                 inflight: VecDeque::new(),
                 pending_offsets: HashMap::new(),
@@ -192,7 +193,19 @@ struct Runner<'a> {
     deliveries: &'a Deliveries,
     key_conv: &'a dyn Converter,
     value_conv: &'a dyn Converter,
+    pause: Pause,
     st: State_,
+}
+
+/// While the connector is paused, the task grants no credit (so the connector stops
+/// polling once its credit is used up) and holds the batches it still receives; on resume
+/// they are produced, in order, and the credit is granted.
+#[derive(Default)]
+struct Pause {
+    paused: bool,
+    held: VecDeque<(Vec<SourceRecord>, u64)>,
+    withheld_records: u32,
+    withheld_bytes: u64,
 }
 
 impl Runner<'_> {
@@ -200,9 +213,9 @@ impl Runner<'_> {
         let w = &self.ctx.worker;
         let window_records = w.source_max_inflight_records as i64;
         let window_bytes = w.source_max_inflight_bytes as i64;
-        stream.credit(window_records as u32, window_bytes as u64).await?;
-        self.st.granted_records = window_records;
-        self.st.granted_bytes = window_bytes;
+        let mut paused = self.ctx.paused.clone();
+        self.pause.paused = *paused.borrow_and_update();
+        self.grant(&mut stream, window_records as u32, window_bytes as u64).await?;
         let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
         flush_tick.tick().await;
         let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
@@ -240,6 +253,10 @@ impl Runner<'_> {
                     }
                     stream.liveness.check_idle()?;
                 }
+                Ok(()) = paused.changed() => {
+                    let now = *paused.borrow_and_update();
+                    self.set_paused(&mut stream, now).await?;
+                }
                 _ = shutdown.changed() => {
                     return self.staged_stop(stream).await;
                 }
@@ -251,6 +268,11 @@ impl Runner<'_> {
     async fn staged_stop(&mut self, mut stream: SourceStream) -> Result<(), StreamError> {
         let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
         let deadline = tokio::time::Instant::now() + timeout;
+        // Batches held while paused go out first, so offsets stay in order.
+        self.pause.paused = false;
+        while let Some((records, bytes)) = self.pause.held.pop_front() {
+            self.produce_batch(records, bytes).await?;
+        }
         stream.stop(timeout).await?;
         let drained = tokio::time::timeout_at(deadline, async {
             loop {
@@ -278,6 +300,38 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Pauses or resumes: the task's status, held batches, withheld credit.
+    async fn set_paused(&mut self, stream: &mut SourceStream, paused: bool) -> Result<(), StreamError> {
+        if paused == self.pause.paused {
+            return Ok(());
+        }
+        self.pause.paused = paused;
+        self.ctx.status(self.ctx.active_state(), None);
+        if !paused {
+            while let Some((records, bytes)) = self.pause.held.pop_front() {
+                self.produce_batch(records, bytes).await?;
+            }
+            let (r, b) = (std::mem::take(&mut self.pause.withheld_records), std::mem::take(&mut self.pause.withheld_bytes));
+            self.grant(stream, r, b).await?;
+        }
+        Ok(())
+    }
+
+    /// Returns credit to the connector (withheld while paused).
+    async fn grant(&mut self, stream: &mut SourceStream, records: u32, bytes: u64) -> Result<(), StreamError> {
+        if records == 0 && bytes == 0 {
+            return Ok(());
+        }
+        if self.pause.paused {
+            self.pause.withheld_records += records;
+            self.pause.withheld_bytes += bytes;
+            return Ok(());
+        }
+        self.st.granted_records += records as i64;
+        self.st.granted_bytes += bytes as i64;
+        stream.credit(records, bytes).await
+    }
+
     async fn on_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
         let n = records.len() as i64;
         self.st.granted_records -= n;
@@ -289,6 +343,15 @@ impl Runner<'_> {
                 self.st.granted_bytes + bytes as i64
             )));
         }
+        if self.pause.paused {
+            self.pause.held.push_back((records, bytes));
+            return Ok(());
+        }
+        self.produce_batch(records, bytes).await
+    }
+
+    async fn produce_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
+        let n = records.len() as i64;
         // Each record carries its share of the batch's bytes; the last one the remainder,
         // so exactly the bytes taken are returned as credit.
         let per_record = bytes / (n.max(1) as u64);
@@ -423,9 +486,7 @@ impl Runner<'_> {
         }
         if !acks.is_empty() {
             stream.commit_records(acks).await?;
-            self.st.granted_records += freed_records as i64;
-            self.st.granted_bytes += freed_bytes as i64;
-            stream.credit(freed_records, freed_bytes).await?;
+            self.grant(stream, freed_records, freed_bytes).await?;
         }
         Ok(())
     }
@@ -435,6 +496,7 @@ impl Runner<'_> {
         match &self.st.last_topic {
             Some(t) if &**t == topic => t.clone(),
             _ => {
+                self.ctx.record_topic(topic);
                 let t: Arc<str> = topic.into();
                 self.st.last_topic = Some(t.clone());
                 t

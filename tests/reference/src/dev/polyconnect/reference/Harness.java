@@ -51,17 +51,21 @@ public final class Harness {
         });
         OPS.put("json.serialize", JsonConverterOps::serialize);
         OPS.put("json.deserialize", JsonConverterOps::deserialize);
-        // Single Message Transforms and predicates go here, e.g.
-        //   OPS.put("transform", TransformOps::transform);
-        //   OPS.put("predicate", TransformOps::test);
-        // taking {"op":"transform","class":"<fully qualified class>","config":{...},
-        // "record":{...}} with schemas and values in the tagged form of Codec.
+        // Single message transforms, predicates, a connector's transform chain, and the
+        // other converters (record and header converters): see TransformOps.
+        OPS.put("transform", TransformOps::transform);
+        OPS.put("predicate", TransformOps::predicate);
+        OPS.put("chain", TransformOps::chain);
+        OPS.put("convert", TransformOps::convert);
     }
 
     private Harness() {
     }
 
     public static void main(String[] args) throws Exception {
+        // Kafka Connect's Values and Cast format and parse dates in the JVM's default zone;
+        // Polyconnect works in UTC.
+        java.util.TimeZone.setDefault(java.util.TimeZone.getTimeZone("UTC"));
         // Keep stdout for responses only: anything else printing to
         // System.out ends up on stderr.
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);

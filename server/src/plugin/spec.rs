@@ -1,0 +1,213 @@
+//! A plugin's static config definition (`Spec`) and its own validation (`Validate`), in the
+//! core's types: what `GET /connector-plugins/{p}/config` and `.../config/validate` need.
+
+use std::time::Duration;
+
+use polyconnect_proto::v1 as pb;
+
+use super::{PluginError, PluginInfo, PluginType, Session};
+use crate::config::Props;
+
+const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Kafka Connect's `ConfigDef.Type`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigType {
+    Boolean,
+    String,
+    Int,
+    Short,
+    Long,
+    Double,
+    List,
+    Class,
+    Password,
+}
+
+impl ConfigType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ConfigType::Boolean => "BOOLEAN",
+            ConfigType::String => "STRING",
+            ConfigType::Int => "INT",
+            ConfigType::Short => "SHORT",
+            ConfigType::Long => "LONG",
+            ConfigType::Double => "DOUBLE",
+            ConfigType::List => "LIST",
+            ConfigType::Class => "CLASS",
+            ConfigType::Password => "PASSWORD",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<ConfigType> {
+        Some(match s {
+            "BOOLEAN" => ConfigType::Boolean,
+            "STRING" => ConfigType::String,
+            "INT" => ConfigType::Int,
+            "SHORT" => ConfigType::Short,
+            "LONG" => ConfigType::Long,
+            "DOUBLE" => ConfigType::Double,
+            "LIST" => ConfigType::List,
+            "CLASS" => ConfigType::Class,
+            "PASSWORD" => ConfigType::Password,
+            _ => return None,
+        })
+    }
+}
+
+/// A validator the core can apply itself (the protocol's `Validator`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Validator {
+    Range { min: Option<f64>, max: Option<f64> },
+    ValidString { allowed: Vec<String>, case_insensitive: bool },
+    NonEmptyString,
+    ValidList { allowed: Vec<String> },
+}
+
+/// One key of a plugin's configuration (Kafka Connect's `ConfigDef.ConfigKey`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigKeyDef {
+    pub name: String,
+    pub config_type: ConfigType,
+    /// The default in its string form; `None`: no default, the key is required.
+    pub default_value: Option<String>,
+    pub importance: &'static str,
+    pub documentation: String,
+    pub group: Option<String>,
+    pub order_in_group: i32,
+    pub width: &'static str,
+    pub display_name: String,
+    pub dependents: Vec<String>,
+    pub validator: Option<Validator>,
+    /// Never logged; `PASSWORD` keys are secrets.
+    pub secret: bool,
+}
+
+/// A plugin's description and config definition.
+#[derive(Debug, Clone)]
+pub struct PluginSpec {
+    pub info: Option<PluginInfo>,
+    pub keys: Vec<ConfigKeyDef>,
+}
+
+/// The connector's verdict on one key (Kafka Connect's `ConfigValue`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigValueReport {
+    pub name: String,
+    pub value: Option<String>,
+    pub recommended_values: Vec<String>,
+    pub errors: Vec<String>,
+    pub visible: bool,
+}
+
+fn key_from_proto(k: pb::ConfigKey) -> ConfigKeyDef {
+    let config_type = match pb::ConfigType::try_from(k.r#type) {
+        Ok(pb::ConfigType::BooleanConfig) => ConfigType::Boolean,
+        Ok(pb::ConfigType::IntConfig) => ConfigType::Int,
+        Ok(pb::ConfigType::ShortConfig) => ConfigType::Short,
+        Ok(pb::ConfigType::LongConfig) => ConfigType::Long,
+        Ok(pb::ConfigType::DoubleConfig) => ConfigType::Double,
+        Ok(pb::ConfigType::ListConfig) => ConfigType::List,
+        Ok(pb::ConfigType::ClassConfig) => ConfigType::Class,
+        Ok(pb::ConfigType::PasswordConfig) => ConfigType::Password,
+        _ => ConfigType::String,
+    };
+    let importance = match pb::Importance::try_from(k.importance) {
+        Ok(pb::Importance::High) => "HIGH",
+        Ok(pb::Importance::Low) => "LOW",
+        _ => "MEDIUM",
+    };
+    let width = match pb::Width::try_from(k.width) {
+        Ok(pb::Width::Short) => "SHORT",
+        Ok(pb::Width::MediumWidth) => "MEDIUM",
+        Ok(pb::Width::Long) => "LONG",
+        _ => "NONE",
+    };
+    let validator = k.validator.and_then(|v| match v.kind? {
+        pb::validator::Kind::Range(r) => Some(Validator::Range { min: r.min, max: r.max }),
+        pb::validator::Kind::ValidString(s) => Some(Validator::ValidString {
+            allowed: s.allowed,
+            case_insensitive: s.case_insensitive,
+        }),
+        pb::validator::Kind::NonEmptyString(_) => Some(Validator::NonEmptyString),
+        pb::validator::Kind::ValidList(l) => Some(Validator::ValidList { allowed: l.allowed }),
+    });
+    ConfigKeyDef {
+        display_name: if k.display_name.is_empty() { k.name.clone() } else { k.display_name },
+        secret: k.secret || config_type == ConfigType::Password,
+        name: k.name,
+        config_type,
+        default_value: k.default_value,
+        importance,
+        documentation: k.documentation,
+        group: (!k.group.is_empty()).then_some(k.group),
+        order_in_group: k.order_in_group,
+        width,
+        dependents: k.dependents,
+        validator,
+    }
+}
+
+fn status_error(what: &str, s: tonic::Status) -> PluginError {
+    match s.code() {
+        tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown => {
+            PluginError::Unavailable(format!("{what} failed: {}", s.message()))
+        }
+        code => PluginError::Incompatible(format!("{what} failed ({code:?}): {}", s.message())),
+    }
+}
+
+impl Session {
+    /// The plugin's static config definition (`Spec`).
+    pub async fn spec(&self, class: &str) -> Result<PluginSpec, PluginError> {
+        let mut client = self.conn.connector_client(self.max_message_bytes());
+        let req = pb::SpecRequest {
+            connector_class: class.to_string(),
+        };
+        let resp = tokio::time::timeout(CALL_TIMEOUT, client.spec(req))
+            .await
+            .map_err(|_| PluginError::Unavailable("Spec timed out".into()))?
+            .map_err(|s| status_error("Spec", s))?
+            .into_inner();
+        let info = resp.plugin.map(|p| PluginInfo {
+            plugin_type: match pb::PluginType::try_from(p.r#type) {
+                Ok(pb::PluginType::Source) => Some(PluginType::Source),
+                Ok(pb::PluginType::Sink) => Some(PluginType::Sink),
+                _ => None,
+            },
+            class_name: p.class_name,
+            aliases: p.aliases,
+            version: p.version,
+        });
+        Ok(PluginSpec {
+            info,
+            keys: resp.config.into_iter().map(key_from_proto).collect(),
+        })
+    }
+
+    /// The connector's own validation of `config` (`Validate`, Kafka Connect's
+    /// `Connector.validate`): one entry per key it knows.
+    pub async fn validate(&self, class: &str, config: &Props) -> Result<Vec<ConfigValueReport>, PluginError> {
+        let mut client = self.conn.connector_client(self.max_message_bytes());
+        let req = pb::ValidateRequest {
+            connector_class: class.to_string(),
+            config: config.clone().into_iter().collect(),
+        };
+        let resp = tokio::time::timeout(CALL_TIMEOUT, client.validate(req))
+            .await
+            .map_err(|_| PluginError::Unavailable("Validate timed out".into()))?
+            .map_err(|s| status_error("Validate", s))?
+            .into_inner();
+        Ok(resp
+            .values
+            .into_iter()
+            .map(|v| ConfigValueReport {
+                name: v.name,
+                value: v.value,
+                recommended_values: v.recommended_values,
+                errors: v.errors,
+                visible: v.visible,
+            })
+            .collect())
+    }
+}
