@@ -7,7 +7,8 @@
 //! - a failed task is restarted by `restart?includeTasks=true&onlyFailed=true`, healthy
 //!   ones are left alone;
 //! - connectors created and paused through REST come back after a restart of the core;
-//! - secrets in connector configs never reach the log.
+//! - secrets in connector configs never reach the log;
+//! - a connector's request for task reconfiguration (through the protocol) is applied.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -326,4 +327,48 @@ fn connectors_from_rest_survive_a_core_restart_and_secrets_stay_out_of_the_log()
     core.stop();
     let log = core.log_text();
     assert!(!log.contains(secret), "a secret reached the log:\n{log}");
+}
+
+/// A connector that asks for reconfiguration through the protocol gets its tasks
+/// reconfigured: one task at first, `tasks.max` after its request.
+#[test]
+fn connector_requested_reconfiguration_is_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("plugins/test-connector");
+    std::fs::create_dir_all(&plugin).unwrap();
+    write(
+        &plugin.join("polyconnect-plugin.json"),
+        &format!(
+            r#"{{"name":"test-connector","command":["{}"],"plugins":[{{"class":"TestSource","type":"source"}}]}}"#,
+            binary("polyconnect-test-connector").display()
+        ),
+    );
+    let port = free_port();
+    let worker = worker_properties(
+        dir.path(),
+        port,
+        &format!(
+            "key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
+             value.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
+             plugin.path={}\n",
+            dir.path().join("plugins").display()
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[], port);
+    let topic = unique("reconfigure");
+    let config = json!({
+        "connector.class": "TestSource", "tasks.max": "3", "topic": topic, "records": "10",
+        "reconfigure.after.ms": "1500",
+    });
+    let (code, body) = rest(&core, "POST", "/connectors", Some(json!({"name": "grows", "config": config})));
+    assert_eq!(code, 201, "{body}");
+    let s = wait_status(&core, "grows", "running with 3 tasks", |s| {
+        all_running(s) && s["tasks"].as_array().unwrap().len() == 3
+    });
+    let ids: Vec<i64> = s["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    assert_eq!(ids, vec![0, 1, 2]);
+    let (_, tasks) = rest(&core, "GET", "/connectors/grows/tasks", None);
+    let indexes: Vec<&str> = tasks.as_array().unwrap().iter().map(|t| t["config"]["task.index"].as_str().unwrap()).collect();
+    assert_eq!(indexes, vec!["0", "1", "2"]);
+    assert!(core.log_text().contains("more tasks"), "the reason is logged");
 }

@@ -8,6 +8,9 @@
 //! - `mode=malformed`: sends a struct value that does not match its schema.
 //! - `mode=fatal`: reports a FATAL error from the task.
 //!
+//! With `reconfigure.after.ms=N` the connector gives one task config at first and, N ms
+//! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
+//!
 //! The handshake answers protocol version `TEST_CONNECTOR_PROTOCOL_VERSION` when set (to
 //! test the core's refusal of an unsupported version).
 //!
@@ -85,16 +88,38 @@ impl Connector for Svc {
         });
         tokio::spawn(async move {
             let mut config = HashMap::new();
+            let reconfigured = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             while let Ok(Some(m)) = input.message().await {
                 let reply = match m.msg {
                     Some(pb::connector_request::Msg::Start(s)) => {
                         config = s.config;
+                        if let Some(ms) = config.get("reconfigure.after.ms").and_then(|v| v.parse().ok()) {
+                            let (tx, reconfigured) = (tx.clone(), reconfigured.clone());
+                            tokio::spawn(async move {
+                                tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                                reconfigured.store(true, std::sync::atomic::Ordering::SeqCst);
+                                let m = pb::connector_response::Msg::Reconfigure(pb::ReconfigureRequest {
+                                    reason: "more tasks".into(),
+                                });
+                                let _ = tx.send(Ok(pb::ConnectorResponse { msg: Some(m) })).await;
+                            });
+                        }
                         pb::connector_response::Msg::Started(pb::Started {})
                     }
-                    Some(pb::connector_request::Msg::TaskConfigs(_)) => {
-                        pb::connector_response::Msg::TaskConfigs(pb::TaskConfigs {
-                            configs: vec![pb::TaskConfig { config: config.clone() }],
-                        })
+                    Some(pb::connector_request::Msg::TaskConfigs(t)) => {
+                        let tasks = if reconfigured.load(std::sync::atomic::Ordering::SeqCst) {
+                            t.max_tasks.max(1) as usize
+                        } else {
+                            1
+                        };
+                        let configs = (0..tasks)
+                            .map(|i| {
+                                let mut c = config.clone();
+                                c.insert("task.index".into(), i.to_string());
+                                pb::TaskConfig { config: c }
+                            })
+                            .collect();
+                        pb::connector_response::Msg::TaskConfigs(pb::TaskConfigs { configs })
                     }
                     Some(pb::connector_request::Msg::Stop(_)) => break,
                     _ => pb::connector_response::Msg::Heartbeat(pb::Heartbeat {}),
