@@ -125,8 +125,8 @@ def to_conninfo(url: str, user: str | None = None, password: str | None = None) 
     if password:
         extra["password"] = str(password)
     try:
-        info = pg_conninfo.make_conninfo(url, **extra)
-        pg_conninfo.conninfo_to_dict(info)
+        # Always key=value settings: one form to read back and to add to.
+        info = pg_conninfo.make_conninfo("", **{**pg_conninfo.conninfo_to_dict(url), **extra})
     except psycopg.ProgrammingError as e:
         # libpq's message names the bad part; it never echoes a password.
         raise ConfigError(f"invalid connection settings: {str(e).strip()}") from None
@@ -139,7 +139,7 @@ def _jdbc_to_uri(url: str) -> str:
     base, _, query = url.partition("?")
     if not query:
         return base
-    from urllib.parse import parse_qsl, urlencode
+    from urllib.parse import parse_qsl, quote, urlencode
 
     params = []
     for k, v in parse_qsl(query, keep_blank_values=True):
@@ -153,7 +153,7 @@ def _jdbc_to_uri(url: str) -> str:
                 params.append((target, v))
         else:
             params.append((k, v))
-    return base + ("?" + urlencode(params) if params else "")
+    return base + ("?" + urlencode(params, quote_via=quote) if params else "")
 
 
 def describe(conninfo: str) -> str:

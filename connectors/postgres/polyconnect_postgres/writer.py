@@ -281,7 +281,11 @@ def _column_def(c: Column, nullable: bool | None = None) -> sql.Composable:
 
 
 def _looks_like_auth_failure(msg: str) -> bool:
-    # libpq reports some authentication failures before the server sends a SQLSTATE.
+    # At connect, libpq gives the server's message without its SQLSTATE.
     m = msg.lower()
-    return "password authentication failed" in m or "no password supplied" in m or (
-        "database" in m and "does not exist" in m)
+    return any(p in m for p in _AUTH_FAILURES) or (
+        ("database" in m or "role" in m) and "does not exist" in m)
+
+
+_AUTH_FAILURES = ("password authentication failed", "no password supplied", "no pg_hba.conf entry",
+                  "permission denied for database", "authentication failed")
