@@ -107,7 +107,7 @@ class PostgresSinkTask(SinkTask):
                 return None
             key = ("delete", table, r.key_schema, type(r.key) if r.key_schema is None else None)
             plan, stmt = self._plan(key, lambda: delete_plan_for(self.cfg, r, table), delete=True)
-            if self.db.columns(plan.table) is None:
+            if self.db.columns(plan.table) is None and self.db.columns(plan.table, refresh=True) is None:
                 return None  # no table, no row to delete
             return Op(stmt, plan.key_params(r), r, table)
         key = ("upsert", table, r.key_schema, r.value_schema,

@@ -98,3 +98,20 @@ def test_table_name_format():
     assert table_for("${topic}", "orders.eu") == TableId(None, "orders.eu")
     assert table_for("kafka.${topic}", "orders.eu") == TableId("kafka", "orders.eu")
     assert table_for("t_${topic}_${topic}", "x") == TableId(None, "t_x_x")
+
+
+def test_the_sample_config_is_valid():
+    import os
+
+    from pgtest_support import PLUGIN_DIR
+
+    props = {}
+    with open(os.path.join(PLUGIN_DIR, "config", "postgres-sink.properties")) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                k, _, v = line.partition("=")
+                props[k.strip()] = v.strip()
+    cfg = parse(props)
+    assert cfg.upsert and cfg.pk_mode == "record_key" and cfg.delete_enabled and cfg.auto_create
+    assert cfg.where == "127.0.0.1:5432/shop"
