@@ -5,6 +5,8 @@
 #   test-cluster.sh start PORT    makes a directory under ${TMPDIR:-/tmp}, initdb, starts the
 #                                 server on PORT; prints the directory
 #   test-cluster.sh stop DIR      stops it (immediately) and removes DIR
+#   test-cluster.sh halt DIR      stops the server (fast shutdown), keeping its data
+#   test-cluster.sh resume DIR    starts a halted server again on its port
 #
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` user
 # (created by Debian's postgresql package), which owns the directory.
@@ -34,6 +36,14 @@ as_owner() {
   fi
 }
 
+start_server() {
+  local bin="$1" dir="$2" port
+  port="$(cat "$dir/port")"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+}
+
 cmd="${1:-}"
 case "$cmd" in
   start)
@@ -48,9 +58,8 @@ case "$cmd" in
     if [[ $(id -u) -eq 0 ]]; then chown postgres: "$dir"; fi
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
-    as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    echo "$port" >"$dir/port"
+    start_server "$bin" "$dir"
     echo "$dir"
     ;;
   stop)
@@ -60,8 +69,16 @@ case "$cmd" in
     fi
     rm -rf "$dir"
     ;;
+  halt)
+    dir="${2:?DIR}"
+    as_owner "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    dir="${2:?DIR}"
+    start_server "$(bindir)" "$dir"
+    ;;
   *)
-    echo "usage: $0 start PORT | stop DIR" >&2
+    echo "usage: $0 start PORT | stop DIR | halt DIR | resume DIR" >&2
     exit 2
     ;;
 esac
