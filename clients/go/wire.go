@@ -402,7 +402,8 @@ func twosComplement(n *big.Int) []byte {
 		return b
 	}
 	// Negative: 2^(8*len) + n, with enough bytes that the top bit is set.
-	l := (n.BitLen() + 8) / 8
+	magnitude := new(big.Int).Sub(new(big.Int).Neg(n), big.NewInt(1)) // -n-1 fits in 8*l-1 bits
+	l := (magnitude.BitLen() + 8) / 8
 	m := new(big.Int).Add(new(big.Int).Lsh(big.NewInt(1), uint(8*l)), n)
 	b := m.Bytes()
 	for len(b) < l {
