@@ -90,7 +90,10 @@ func TestSpecAndValidate(t *testing.T) {
 
 type splitConnector struct{ n string }
 
-func (s *splitConnector) Start(_ ConnectorContext, cfg Config) error { s.n = cfg.String("name"); return nil }
+func (s *splitConnector) Start(_ ConnectorContext, cfg Config) error {
+	s.n = cfg.String("name")
+	return nil
+}
 func (s *splitConnector) TaskConfigs(max int) ([]map[string]string, error) {
 	var out []map[string]string
 	for i := 0; i < 5; i++ {

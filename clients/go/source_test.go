@@ -199,7 +199,7 @@ type tracedTask struct {
 }
 
 func (t *tracedTask) Start(tc SourceTaskContext, _ Config) error { t.tc = tc; return nil }
-func (t *tracedTask) Stop() error                                 { return nil }
+func (t *tracedTask) Stop() error                                { return nil }
 func (t *tracedTask) Poll(ctx context.Context) ([]*SourceRecord, error) {
 	if t.done {
 		<-ctx.Done()
