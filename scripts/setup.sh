@@ -33,6 +33,9 @@ command -v cargo >/dev/null || { echo "setup: cargo (Rust) is required: https://
 echo "setup: Python packages"
 bash clients/python/scripts/install-deps.sh
 
+echo "setup: Go SDK and Go connectors"
+bash scripts/setup/go.sh
+
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
