@@ -11,7 +11,7 @@ if ! command -v go >/dev/null; then
   exit 0
 fi
 for mod in clients/go connectors/rest-source tests/bench/go-source; do
-  (cd "$root/$mod" && go mod download && go build -buildvcs=false ./...)
+  (cd "$root/$mod" && go mod download)
 done
 for dir in clients/go/examples/source clients/go/examples/sink connectors/rest-source tests/bench/go-source; do
   (cd "$root/$dir" && go build -buildvcs=false -o ".bin/$(basename "$dir")" .)
