@@ -35,6 +35,8 @@ bash clients/python/scripts/install-deps.sh
 
 echo "setup: PostgreSQL (for connectors/postgres)"
 bash scripts/setup/postgres.sh
+echo "setup: Go SDK and Go connectors"
+bash scripts/setup/go.sh
 
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch

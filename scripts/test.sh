@@ -22,3 +22,6 @@ echo "test: Rust (unit and end to end)"
 cargo test --workspace --locked -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
 echo "test: Python SDK, file and PostgreSQL connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests connectors/postgres/tests
+echo "test: Go SDK and Go connectors"
+(cd clients/go && go test -count=1 ./...)
+(cd connectors/rest-source && go test -count=1 ./...)

@@ -184,6 +184,18 @@ fn main() {
             );
             Some(r)
         };
+        if std::env::var("BENCH_SKIP_GO").is_err() {
+            // A connector written with the Go SDK (tests/bench/go-source).
+            let r = through_core(&bootstrap, "core + Go connector", &python_plugins, "GoBenchSource", "", size, n / 2);
+            println!(
+                "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+                r.name,
+                size,
+                r.rps(),
+                r.mbps(),
+                r.rps() / raw.rps()
+            );
+        }
         results.push((raw, core, py));
     }
     println!("\n| value size | raw producer | core + raw-bytes connector | ratio | core + Python connector | ratio |");

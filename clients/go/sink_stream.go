@@ -1,0 +1,287 @@
+package polyconnect
+
+// The SinkTask.Run stream (lifecycle in connector.proto). The reader queues the core's
+// messages; one goroutine runs them against the task strictly in order (open, put, flush,
+// close, stop), like Kafka Connect's task thread. Records reported with ReportErrant go out
+// before the PutDone of their Put.
+//
+// A failing Flush fails the task: Kafka Connect rewinds the consumer to the committed
+// offsets then, and the protocol has no rewind, so a restart (which resumes from the
+// committed offsets) is the only way not to skip records.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+
+	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
+)
+
+var sinkHeartbeat = &pb.SinkResponse{Msg: &pb.SinkResponse_Heartbeat{Heartbeat: &pb.Heartbeat{}}}
+
+type sinkService struct {
+	pb.UnimplementedSinkTaskServer
+	s *Server
+}
+
+func (x sinkService) Run(stream pb.SinkTask_RunServer) error { return x.s.runSink(stream) }
+
+type sinkTaskContext struct {
+	name    string
+	id      int
+	trace   TraceContext
+	mu      sync.Mutex
+	errants []*pb.ErrantRecord
+}
+
+func (c *sinkTaskContext) ConnectorName() string { return c.name }
+func (c *sinkTaskContext) TaskID() int           { return c.id }
+func (c *sinkTaskContext) Trace() TraceContext   { return c.trace }
+func (c *sinkTaskContext) ReportErrant(r *SinkRecord, err error) {
+	e := errorProto(err, "")
+	e.Kind = pb.ErrorKind_RECORD
+	e.KafkaTopic, e.KafkaPartition, e.KafkaOffset = r.OriginalTopic, r.OriginalKafkaPartition, r.KafkaOffset
+	c.mu.Lock()
+	c.errants = append(c.errants, &pb.ErrantRecord{Topic: r.OriginalTopic, KafkaPartition: r.OriginalKafkaPartition, KafkaOffset: r.KafkaOffset, Error: e})
+	c.mu.Unlock()
+}
+
+func (c *sinkTaskContext) takeErrants() []*pb.ErrantRecord {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.errants
+	c.errants = nil
+	return e
+}
+
+func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
+	out := newSender(stream.Send, sinkHeartbeat)
+	fail := func(e *pb.Error, putID uint64) error {
+		_ = out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: e, PutId: putID}}})
+		return nil
+	}
+	first, err := stream.Recv()
+	if err != nil {
+		return nil
+	}
+	start := first.GetStart()
+	if start == nil {
+		return fail(protocolError(pb.ErrorKind_FATAL, "the first message of a SinkTask stream must be SinkStart"), 0)
+	}
+	if !slices.Contains(protocolVersions, start.ProtocolVersion) {
+		return fail(protocolError(pb.ErrorKind_CONFIG, "protocol version %d is not supported by this connector process (go SDK speaks %v)", start.ProtocolVersion, protocolVersions), 0)
+	}
+	isSink := true
+	p, _ := s.find(start.ConnectorClass, &isSink).(*Sink)
+	if p == nil {
+		return fail(protocolError(pb.ErrorKind_CONFIG, "this connector process does not serve a sink connector named '%s' (it serves: %s)", start.ConnectorClass, s.names()), 0)
+	}
+	log := s.log.With("connector", start.ConnectorName, "task", start.TaskId)
+	out.configure(start.HeartbeatIntervalMs, start.IdleTimeoutMs)
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+
+	work := newQueue[*pb.SinkRequest]()
+	go func() {
+		for {
+			m, err := stream.Recv()
+			if err != nil {
+				if err != io.EOF {
+					log.Debug("sink stream read ended", "error", err)
+				}
+				work.close()
+				return
+			}
+			out.received()
+			if m.GetHeartbeat() == nil {
+				work.push(m)
+			}
+		}
+	}()
+	go out.liveness(ctx, func(silent time.Duration) {
+		log.Error("no message from the core; ending the stream", "silent", silent)
+		_ = fail(protocolError(pb.ErrorKind_FATAL, "no message from the core for %s", silent.Round(time.Millisecond)), 0)
+		cancel()
+	})
+
+	cfg, err := p.Config.Parse(start.Config)
+	if err != nil {
+		log.Error("bad task config", "error", err)
+		return fail(errorProto(err, ""), 0)
+	}
+	tc := &sinkTaskContext{name: start.ConnectorName, id: int(start.TaskId)}
+	if t := start.GetTrace(); t != nil {
+		tc.trace = TraceContext{Traceparent: t.Traceparent, Tracestate: t.Tracestate}
+	}
+	task := p.Task()
+	if err := call(func() error { return task.Start(tc, cfg) }); err != nil {
+		log.Error("task Start failed", "error", err)
+		return fail(errorProto(err, ""), 0)
+	}
+	inflight := max(p.MaxInflightPuts, 1)
+	if err := out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Started{Started: &pb.SinkStarted{MaxInflightPuts: uint32(inflight)}}}); err != nil {
+		return nil
+	}
+	log.Info("sink task started", "class", p.Class)
+	w := &sinkWorker{log: log, out: out, task: task, tc: tc, assigned: map[TopicPartition]bool{}}
+	w.parts, _ = task.(PartitionHandler)
+	stopTimeout := defaultStopTimeout
+	defer func() {
+		withTimeout(stopTimeout, "task Stop", log, w.stop)
+		log.Info("sink task stream ended")
+	}()
+	for {
+		req, ok := work.pop(ctx)
+		if !ok {
+			return nil
+		}
+		if st := req.GetStop(); st != nil {
+			if st.TimeoutMs > 0 {
+				stopTimeout = time.Duration(st.TimeoutMs) * time.Millisecond
+			}
+			return nil
+		}
+		if e := w.handle(ctx, req); e != nil {
+			w.sendErrants()
+			return fail(e.err, e.putID)
+		}
+	}
+}
+
+type sinkWorker struct {
+	log      *slog.Logger
+	out      *sender[*pb.SinkResponse]
+	task     SinkTask
+	parts    PartitionHandler
+	tc       *sinkTaskContext
+	decoder  recordDecoder
+	assigned map[TopicPartition]bool
+}
+
+type sinkFailure struct {
+	err   *pb.Error
+	putID uint64
+}
+
+func (w *sinkWorker) sendErrants() {
+	for _, e := range w.tc.takeErrants() {
+		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Errant{Errant: e}})
+	}
+}
+
+func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailure {
+	switch m := req.Msg.(type) {
+	case *pb.SinkRequest_Put:
+		records := make([]*SinkRecord, 0, len(m.Put.Records))
+		for _, r := range m.Put.Records {
+			rec, err := w.decoder.decode(r)
+			if err != nil {
+				return &sinkFailure{err: protocolError(pb.ErrorKind_FATAL, "bad record from the core: %v", err)}
+			}
+			records = append(records, rec)
+		}
+		err := call(func() error { return w.task.Put(ctx, records) })
+		w.sendErrants()
+		var re *RetriableError
+		if errors.As(err, &re) {
+			w.log.Warn("Put returned a retriable error; the core delivers the records again", "error", err)
+			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: errorProto(err, "Put"), PutId: m.Put.PutId}}})
+			return nil
+		}
+		if err != nil {
+			w.log.Error("Put failed", "error", err)
+			return &sinkFailure{err: errorProto(err, "Put")}
+		}
+		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_PutDone{PutDone: &pb.PutDone{PutId: m.Put.PutId}}})
+	case *pb.SinkRequest_Flush:
+		offsets := make(map[TopicPartition]int64, len(m.Flush.Offsets))
+		for _, o := range m.Flush.Offsets {
+			offsets[TopicPartition{o.Topic, o.Partition}] = o.Offset
+		}
+		var durable map[TopicPartition]int64
+		err := call(func() (err error) { durable, err = w.task.Flush(ctx, offsets); return })
+		w.sendErrants()
+		if err != nil {
+			w.log.Error("Flush failed", "error", err)
+			e := errorProto(err, "Flush")
+			e.Kind = pb.ErrorKind_FATAL
+			return &sinkFailure{err: e}
+		}
+		resp := &pb.Flushed{FlushId: m.Flush.FlushId}
+		for _, tp := range sortedPartitions(durable) {
+			resp.Offsets = append(resp.Offsets, &pb.TopicPartitionOffset{Topic: tp.Topic, Partition: tp.Partition, Offset: durable[tp]})
+		}
+		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Flushed{Flushed: resp}})
+	case *pb.SinkRequest_Open:
+		parts := partitions(m.Open)
+		for _, tp := range parts {
+			w.assigned[tp] = true
+		}
+		if w.parts != nil {
+			if err := call(func() error { return w.parts.Open(parts) }); err != nil {
+				return &sinkFailure{err: errorProto(err, "Open")}
+			}
+		}
+	case *pb.SinkRequest_Close:
+		parts := partitions(m.Close)
+		for _, tp := range parts {
+			delete(w.assigned, tp)
+		}
+		if w.parts != nil {
+			if err := call(func() error { return w.parts.Close(parts) }); err != nil {
+				return &sinkFailure{err: errorProto(err, "Close")}
+			}
+		}
+	case *pb.SinkRequest_Start:
+		w.log.Warn("ignoring a second SinkStart on the same stream")
+	}
+	return nil
+}
+
+// stop closes the partitions still open, then stops the task.
+func (w *sinkWorker) stop() error {
+	if w.parts != nil && len(w.assigned) > 0 {
+		var open []TopicPartition
+		for tp := range w.assigned {
+			open = append(open, tp)
+		}
+		sortTPs(open)
+		if err := call(func() error { return w.parts.Close(open) }); err != nil {
+			w.log.Error("task Close failed", "error", err)
+		}
+	}
+	err := call(w.task.Stop)
+	w.sendErrants()
+	return err
+}
+
+func partitions(p *pb.Partitions) []TopicPartition {
+	out := make([]TopicPartition, 0, len(p.Partitions))
+	for _, x := range p.Partitions {
+		out = append(out, TopicPartition{x.Topic, x.Partition})
+	}
+	return out
+}
+
+func sortedPartitions(m map[TopicPartition]int64) []TopicPartition {
+	out := make([]TopicPartition, 0, len(m))
+	for tp := range m {
+		out = append(out, tp)
+	}
+	sortTPs(out)
+	return out
+}
+
+func sortTPs(tps []TopicPartition) {
+	sort.Slice(tps, func(i, j int) bool {
+		if tps[i].Topic != tps[j].Topic {
+			return tps[i].Topic < tps[j].Topic
+		}
+		return tps[i].Partition < tps[j].Partition
+	})
+}
