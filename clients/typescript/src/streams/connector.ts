@@ -7,7 +7,7 @@ import type { Config, SinkConnector, SourceConnector } from "../connector.js";
 import { errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
-import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, versionError } from "./stream.js";
+import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, versionError, requests } from "./stream.js";
 import { withTimeout } from "./source.js";
 
 const HEARTBEAT = Buffer.from(ConnectorResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
@@ -58,7 +58,7 @@ export class ConnectorSession {
   }
 
   private async runInner(): Promise<void> {
-    const it = this.call[Symbol.asyncIterator]() as AsyncIterator<ConnectorRequest>;
+    const it = requests<ConnectorRequest>(this.call);
     const first = await it.next();
     if (first.done) return;
     const m = first.value.msg;

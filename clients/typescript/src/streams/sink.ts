@@ -13,7 +13,7 @@ import { RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
 import { SinkRecordDecoder } from "../wire.js";
-import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, versionError } from "./stream.js";
+import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, versionError, requests } from "./stream.js";
 import { withTimeout } from "./source.js";
 
 const HEARTBEAT = Buffer.from(SinkResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
@@ -65,7 +65,7 @@ export class SinkSession {
   }
 
   private async runInner(): Promise<void> {
-    const it = this.call[Symbol.asyncIterator]() as AsyncIterator<SinkRequest>;
+    const it = requests<SinkRequest>(this.call);
     const first = await it.next();
     if (first.done) return;
     const m = first.value.msg;

@@ -26,7 +26,7 @@ import { ConfigError, ConnectError, RetriableError, errorMessage, plainError } f
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
 import { SourceRecordEncoder, mapFromProto, partitionKey, valueToProto } from "../wire.js";
-import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, sleep, versionError } from "./stream.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, sleep, versionError, requests } from "./stream.js";
 
 const HEARTBEAT = Buffer.from(SourceResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
 const STARTED = Buffer.from(SourceResponse.encode({ msg: { $case: "started", value: {} } }).finish());
@@ -134,7 +134,7 @@ export class SourceSession {
   }
 
   private async runInner(): Promise<void> {
-    const it = this.call[Symbol.asyncIterator]() as AsyncIterator<SourceRequest>;
+    const it = requests<SourceRequest>(this.call);
     const first = await it.next();
     if (first.done) return;
     const m = first.value.msg;
@@ -333,6 +333,7 @@ export class SourceSession {
     // The core sends the final acks and commit, then closes its side within its stop
     // timeout; past that (and a margin) it has given up on a clean stop.
     const t = setTimeout(() => {
+      if (this.done.fired) return;
       this.log.warn(`the core did not close the stream within ${this.stopTimeoutMs} ms of Drained; stopping`);
       this.done.fire();
     }, this.stopTimeoutMs + 1000);

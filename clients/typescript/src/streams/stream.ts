@@ -122,3 +122,12 @@ export class Wake {
     return this.signal.promise;
   }
 }
+
+/**
+ * The core's messages. Not `for await` on the call: a readable's default iterator destroys
+ * the stream when reading ends, which would cut our side off before it sent its last
+ * messages and status.
+ */
+export function requests<Req>(call: ServerDuplexStream<Req, unknown>): AsyncIterator<Req> {
+  return call.iterator({ destroyOnReturn: false })[Symbol.asyncIterator]() as AsyncIterator<Req>;
+}
