@@ -33,6 +33,9 @@ command -v cargo >/dev/null || { echo "setup: cargo (Rust) is required: https://
 echo "setup: Python packages"
 bash clients/python/scripts/install-deps.sh
 
+echo "setup: TypeScript SDK and connectors"
+bash scripts/setup/typescript.sh
+
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
