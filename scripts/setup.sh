@@ -37,6 +37,8 @@ echo "setup: PostgreSQL (for connectors/postgres)"
 bash scripts/setup/postgres.sh
 echo "setup: Go SDK and Go connectors"
 bash scripts/setup/go.sh
+echo "setup: TypeScript SDK and connectors"
+bash scripts/setup/typescript.sh
 
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch

@@ -25,3 +25,6 @@ python3 -m pytest -q clients/python/tests connectors/file/tests connectors/postg
 echo "test: Go SDK and Go connectors"
 (cd clients/go && go test -count=1 ./...)
 (cd connectors/rest-source && go test -count=1 ./...)
+echo "test: TypeScript SDK and connectors"
+(cd clients/typescript && npm test --silent)
+(cd connectors/http-sink && npm test --silent)

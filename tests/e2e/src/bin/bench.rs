@@ -5,6 +5,8 @@
 //! - `raw producer`: rdkafka alone, with the producer settings the core uses;
 //! - `core + raw-bytes connector`: the Rust test connector sending raw bytes over gRPC;
 //! - `core + python connector`: a connector written with the Python SDK.
+//! - `core + typescript connector`: a connector written with the TypeScript SDK
+//!   (BENCH_SKIP_TYPESCRIPT=1 skips it).
 //!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
@@ -195,6 +197,10 @@ fn main() {
                 r.mbps(),
                 r.rps() / raw.rps()
             );
+        }
+        if std::env::var("BENCH_SKIP_TYPESCRIPT").is_err() {
+            let r = through_core(&bootstrap, "core + typescript connector", &python_plugins, "TsBenchSource", "", size, (n / 5).max(1000));
+            println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}", r.name, size, r.rps(), r.mbps(), r.rps() / raw.rps());
         }
         results.push((raw, core, py));
     }

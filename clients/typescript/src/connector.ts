@@ -1,0 +1,110 @@
+// What connector authors extend: Kafka Connect's Connector, SourceTask and SinkTask, with
+// async methods. Every method may return a value or a promise; none may block the event
+// loop for long (heartbeats and acks share it).
+import { ConfigDef } from "./config.js";
+import type { Offsets, RecordMetadata, SinkRecord, SourceMap, SourceRecord, TopicPartition } from "./data.js";
+
+export type Config = Record<string, string>;
+type MaybePromise<T> = T | Promise<T>;
+
+/** The connector's view of its Connector.Run stream. */
+export interface ConnectorContext {
+  readonly connectorName: string;
+  /** Asks the core for new task configs (the source system changed). */
+  requestTaskReconfiguration(reason?: string): void;
+  /** Fails the connector with `error`. */
+  raiseError(error: unknown): void;
+}
+
+abstract class ConnectorBase {
+  /** The class name connector configs use; default: the JS class name. */
+  static className?: string;
+  /** Other accepted names, e.g. a Kafka Connect class name. */
+  static aliases: string[] = [];
+  static version = "0.0.0";
+  /** The config keys: the static spec, validation and parsing. */
+  static config: ConfigDef = new ConfigDef();
+
+  context!: ConnectorContext;
+  config: Config = {};
+
+  /** Kafka Connect's Connector.start; the default keeps `config`. */
+  start(config: Config): MaybePromise<void> {
+    this.config = config;
+  }
+  /** At most `maxTasks` task configs; the default: one task with the connector's config. */
+  taskConfigs(maxTasks: number): MaybePromise<Config[]> {
+    void maxTasks;
+    return [this.config];
+  }
+  /** Checks beyond the ConfigDef's: key → errors. */
+  validate?(config: Config): MaybePromise<Record<string, string[]>>;
+  stop(): MaybePromise<void> {}
+}
+
+export abstract class SourceConnector extends ConnectorBase {
+  static taskClass: new () => SourceTask;
+}
+
+export abstract class SinkConnector extends ConnectorBase {
+  static taskClass: new () => SinkTask;
+}
+
+export interface SourceTaskContext {
+  readonly connectorName: string;
+  readonly taskId: number;
+  /** The stored offset of a source partition (null: none), from those the core sent at start. */
+  offset(partition: SourceMap): Record<string, unknown> | null;
+  /** Like `offset`, asking the core for partitions it did not send at start. */
+  queryOffsets(partitions: SourceMap[]): Promise<(Record<string, unknown> | null)[]>;
+}
+
+export abstract class SourceTask {
+  context!: SourceTaskContext;
+  abstract start(config: Config): MaybePromise<void>;
+  /** Records to send; nothing (null, undefined or []) when there is nothing now. */
+  abstract poll(): MaybePromise<SourceRecord[] | null | undefined>;
+  /** Kafka has the record (`metadata` null: a transform dropped it). In poll order. */
+  commitRecord?(record: SourceRecord, metadata: RecordMetadata | null): MaybePromise<void>;
+  /** The offsets of everything acknowledged so far are durably stored. */
+  commit?(): MaybePromise<void>;
+  stop(): MaybePromise<void> {}
+}
+
+export interface SinkTaskContext {
+  readonly connectorName: string;
+  readonly taskId: number;
+  /** Reports one bad record (Kafka Connect's ErrantRecordReporter); the rest go on. */
+  reportErrant(record: SinkRecord, error: unknown): void;
+}
+
+export abstract class SinkTask {
+  context!: SinkTaskContext;
+  /** Puts that may be unanswered at once; keep 1 when put may throw RetriableError. */
+  maxInflightPuts = 1;
+  abstract start(config: Config): MaybePromise<void>;
+  open?(partitions: TopicPartition[]): MaybePromise<void>;
+  close?(partitions: TopicPartition[]): MaybePromise<void>;
+  /** The records are the task's now; durable only after flush. */
+  abstract put(records: SinkRecord[]): MaybePromise<void>;
+  /** Make everything put so far durable; then exactly `offsets` are committed. */
+  flush?(offsets: Offsets): MaybePromise<void>;
+  /** Instead of flush: return the offsets made durable (partitions left out are not committed). */
+  preCommit?(offsets: Offsets): MaybePromise<Offsets>;
+  stop(): MaybePromise<void> {}
+}
+
+/** A concrete SourceConnector or SinkConnector subclass. */
+export interface ConnectorClass {
+  new (): SourceConnector | SinkConnector;
+  readonly name: string;
+  readonly prototype: SourceConnector | SinkConnector;
+  className?: string;
+  aliases: string[];
+  version: string;
+  config: ConfigDef;
+}
+
+export function pluginName(cls: ConnectorClass): string {
+  return Object.prototype.hasOwnProperty.call(cls, "className") && cls.className ? cls.className : cls.name;
+}

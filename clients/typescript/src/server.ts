@@ -1,0 +1,278 @@
+// The connector process: a gRPC server for the core (the client). `serve(MySource, MySink)`
+// is the one call a connector's main makes. Settings come from the environment the core
+// sets for launched plugins:
+//   POLYCONNECT_LISTEN             unix:/path/to.sock or host:port (else --listen, else
+//                                  0.0.0.0:$POLYCONNECT_PORT, else 0.0.0.0:50051)
+//   POLYCONNECT_TOKEN              every call must carry "authorization: Bearer <token>"
+//   POLYCONNECT_PARENT_PID         exit when that process dies
+//   POLYCONNECT_MAX_MESSAGE_BYTES  our message size limit (default 64 MiB)
+//   POLYCONNECT_LOG_LEVEL          DEBUG, INFO (default), WARN, ERROR
+import * as grpc from "@grpc/grpc-js";
+import { existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { dirname } from "node:path";
+import { timingSafeEqual } from "node:crypto";
+import {
+  ConnectorService,
+  SinkTaskService,
+  SourceTaskService,
+  type HandshakeRequest,
+  type HandshakeResponse,
+  type HealthResponse,
+  type SpecRequest,
+  type SpecResponse,
+  type ValidateRequest,
+  type ValidateResponse,
+} from "./gen/polyconnect/v1/connector.js";
+import { formatValue } from "./config.js";
+import { pluginName, type ConnectorClass } from "./connector.js";
+import { log } from "./log.js";
+import { Plugins } from "./plugins.js";
+import { ConnectorSession } from "./streams/connector.js";
+import { SinkSession } from "./streams/sink.js";
+import { SourceSession } from "./streams/source.js";
+import { DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSIONS } from "./streams/stream.js";
+
+export const SDK_VERSION = "0.1.0";
+const DEFAULT_LISTEN_PORT = 50051;
+
+/** A response serializer that passes pre-encoded bytes through. */
+function passBytes<T>(def: { responseSerialize: (v: T) => Buffer }): (v: T | Uint8Array) => Buffer {
+  return (v) => (v instanceof Uint8Array ? (Buffer.isBuffer(v) ? v : Buffer.from(v.buffer, v.byteOffset, v.byteLength)) : def.responseSerialize(v));
+}
+
+type Unary<Req, Res> = grpc.handleUnaryCall<Req, Res>;
+
+function authorized(metadata: grpc.Metadata, expected: Buffer | undefined): boolean {
+  if (!expected) return true;
+  const got = metadata.get("authorization")[0];
+  const b = Buffer.from(typeof got === "string" ? got : (got ?? ""));
+  return b.length === expected.length && timingSafeEqual(b, expected);
+}
+
+const UNAUTHENTICATED = { code: grpc.status.UNAUTHENTICATED, details: "missing or invalid authorization token" };
+
+/** The three services of the protocol for a set of connector classes. */
+export class ConnectorServer {
+  serving = true;
+  readonly plugins: Plugins;
+  private expected?: Buffer;
+
+  constructor(connectors: ConnectorClass[], readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, token?: string) {
+    this.plugins = new Plugins(connectors);
+    this.expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
+  }
+
+  private unary<Req, Res>(fn: (req: Req) => Promise<Res>): Unary<Req, Res> {
+    return (call, callback) => {
+      if (!authorized(call.metadata, this.expected)) return callback(UNAUTHENTICATED);
+      fn(call.request).then(
+        (res) => callback(null, res),
+        (e: unknown) => callback(e && typeof e === "object" && "code" in e ? (e as grpc.ServiceError) : { code: grpc.status.INTERNAL, details: String(e) }),
+      );
+    };
+  }
+
+  private stream<Req>(run: (call: grpc.ServerDuplexStream<Req, unknown>) => Promise<void>): grpc.handleBidiStreamingCall<Req, unknown> {
+    return (call) => {
+      if (!authorized(call.metadata, this.expected)) {
+        call.emit("error", UNAUTHENTICATED);
+        return;
+      }
+      run(call).catch((e) => log.error("stream failed", e));
+    };
+  }
+
+  private plugin(name: string): ConnectorClass {
+    const cls = this.plugins.find(name);
+    if (!cls) throw { code: grpc.status.NOT_FOUND, details: `this connector process does not serve '${name}' (it serves: ${this.plugins.names()})` };
+    return cls;
+  }
+
+  async handshake(req: HandshakeRequest): Promise<HandshakeResponse> {
+    const chosen = req.protocolVersions.find((v) => PROTOCOL_VERSIONS.includes(v));
+    if (chosen === undefined) {
+      throw {
+        code: grpc.status.FAILED_PRECONDITION,
+        details: `no common protocol version: the core offered [${req.protocolVersions.join(", ")}], this connector process (typescript SDK ${SDK_VERSION}) speaks [${PROTOCOL_VERSIONS.join(", ")}]`,
+      };
+    }
+    const theirs = Number(req.maxMessageBytes);
+    log.info(`handshake from core ${req.coreVersion || "?"}: protocol ${chosen}`);
+    const caps = req.capabilities;
+    return {
+      protocolVersion: chosen,
+      sdkLanguage: "typescript",
+      sdkVersion: SDK_VERSION,
+      maxMessageBytes: BigInt(theirs ? Math.min(theirs, this.maxMessageBytes) : this.maxMessageBytes),
+      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext },
+      plugins: this.plugins.classes.map(Plugins.info),
+    };
+  }
+
+  async spec(req: SpecRequest): Promise<SpecResponse> {
+    const cls = this.plugin(req.connectorClass);
+    return { plugin: Plugins.info(cls), config: cls.config.toProto() };
+  }
+
+  async validate(req: ValidateRequest): Promise<ValidateResponse> {
+    const cls = this.plugin(req.connectorClass);
+    const config = { ...req.config };
+    const errors = cls.config.validate(config);
+    const connector = new cls();
+    connector.config = config;
+    let extra: Record<string, string[]> = {};
+    try {
+      extra = (await connector.validate?.(config)) ?? {};
+    } catch (e) {
+      throw { code: grpc.status.INTERNAL, details: `validate() failed: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}` };
+    }
+    for (const [k, errs] of Object.entries(extra)) errors.set(k, [...(errors.get(k) ?? []), ...errs.map(String)]);
+    return {
+      values: [...errors].map(([name, errs]) => {
+        const key = cls.config.keys.get(name);
+        const value = name in config ? config[name] : key?.default !== undefined && key.default !== null ? formatValue(key.default) : undefined;
+        return { name, value, recommendedValues: [], errors: errs, visible: true };
+      }),
+    };
+  }
+
+  /** Registers the services on `server`. */
+  addTo(server: grpc.Server): void {
+    const C = ConnectorService;
+    server.addService({ ...C, run: { ...C.run, responseSerialize: passBytes(C.run) } } as unknown as grpc.ServiceDefinition, {
+      handshake: this.unary((r: HandshakeRequest) => this.handshake(r)),
+      health: this.unary(async (): Promise<HealthResponse> => ({ serving: this.serving })),
+      spec: this.unary((r: SpecRequest) => this.spec(r)),
+      validate: this.unary((r: ValidateRequest) => this.validate(r)),
+      run: this.stream((call) => new ConnectorSession(this.plugins, call).run()),
+    });
+    const S = SourceTaskService.run;
+    server.addService({ run: { ...S, responseSerialize: passBytes(S) } } as unknown as grpc.ServiceDefinition, {
+      run: this.stream((call) => new SourceSession(this.plugins, call as never, this.maxMessageBytes).run()),
+    });
+    const K = SinkTaskService.run;
+    server.addService({ run: { ...K, responseSerialize: passBytes(K) } } as unknown as grpc.ServiceDefinition, {
+      run: this.stream((call) => new SinkSession(this.plugins, call as never).run()),
+    });
+  }
+}
+
+export interface RunningServer {
+  server: grpc.Server;
+  servicer: ConnectorServer;
+  address: string;
+  /** The bound TCP port (0 for a unix socket). */
+  port: number;
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Starts serving `connectors` on `address` ("127.0.0.1:0" picks a free port); `serve` does this and waits for a signal. */
+export async function startServer(
+  connectors: ConnectorClass[],
+  options: { address?: string; token?: string; maxMessageBytes?: number } = {},
+): Promise<RunningServer> {
+  const address = options.address ?? "127.0.0.1:0";
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  const servicer = new ConnectorServer(connectors, maxMessageBytes, options.token);
+  const server = new grpc.Server({
+    "grpc.max_send_message_length": maxMessageBytes,
+    "grpc.max_receive_message_length": maxMessageBytes,
+    "grpc.so_reuseport": 0,
+  });
+  servicer.addTo(server);
+  if (address.startsWith("unix:")) {
+    const path = address.slice("unix:".length).replace(/^\/\//, "");
+    if (existsSync(path)) unlinkSync(path);
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    server,
+    servicer,
+    address,
+    port: address.startsWith("unix:") ? 0 : port,
+    stop: (graceMs = 5000) =>
+      new Promise<void>((resolve) => {
+        servicer.serving = false;
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      }),
+  };
+}
+
+/** Where to listen: POLYCONNECT_LISTEN, else --listen, else POLYCONNECT_PORT, else 0.0.0.0:50051. */
+export function listenAddress(argv = process.argv.slice(2), env = process.env): string {
+  let addr = env.POLYCONNECT_LISTEN;
+  if (!addr) {
+    argv.forEach((a, i) => {
+      if (a === "--listen" && argv[i + 1]) addr = argv[i + 1];
+      else if (a.startsWith("--listen=")) addr = a.slice("--listen=".length);
+    });
+  }
+  addr ||= `0.0.0.0:${env.POLYCONNECT_PORT || DEFAULT_LISTEN_PORT}`;
+  return addr.replace(/^(http|grpc):\/\//, "");
+}
+
+function parentAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Serves `connectors` until SIGTERM/SIGINT or the parent's death. */
+export async function serve(...connectors: ConnectorClass[]): Promise<void> {
+  const address = listenAddress();
+  const token = process.env.POLYCONNECT_TOKEN || undefined;
+  const maxMessageBytes = Number(process.env.POLYCONNECT_MAX_MESSAGE_BYTES) || DEFAULT_MAX_MESSAGE_BYTES;
+  const parentPid = Number(process.env.POLYCONNECT_PARENT_PID) || 0;
+  if (parentPid && !parentAlive(parentPid)) {
+    log.error(`parent process ${parentPid} is not running; exiting`);
+    process.exit(1);
+  }
+  let running: RunningServer;
+  try {
+    running = await startServer(connectors, { address, token, maxMessageBytes });
+  } catch (e) {
+    log.error(`cannot listen on ${address}`, e);
+    process.exit(1);
+  }
+  log.info(`serving ${running.servicer.plugins.names()} on ${address} (typescript SDK ${SDK_VERSION}${token ? ", token required" : ""})`);
+  await new Promise<void>((resolve) => {
+    process.once("SIGTERM", resolve);
+    process.once("SIGINT", resolve);
+    if (parentPid) {
+      // The core also sets PR_SET_PDEATHSIG on the processes it launches; this covers the rest.
+      const direct = process.ppid === parentPid;
+      setInterval(() => {
+        if ((direct && process.ppid !== parentPid) || !parentAlive(parentPid)) {
+          log.warn(`parent process ${parentPid} is gone; shutting down`);
+          resolve();
+        }
+      }, 1000).unref();
+    }
+  });
+  log.info("shutting down");
+  await running.stop(5000);
+  if (address.startsWith("unix:")) {
+    try {
+      unlinkSync(address.slice("unix:".length));
+    } catch {
+      // already gone
+    }
+  }
+  // Connector code still holding timers or sockets must not keep the process alive.
+  process.exit(0);
+}
+
+export { pluginName };

@@ -1,0 +1,248 @@
+// The SinkTask.Run stream (lifecycle in connector.proto). The reader queues the core's
+// messages; one worker runs them against the task strictly in order (open, put, flush,
+// close, stop), like Kafka Connect's single task thread. Records reported with
+// context.reportErrant go out before the PutDone of their Put.
+//
+// A failing flush/preCommit fails the task: the protocol has no rewind, so a restart
+// (which resumes from the committed offsets) is the only way not to skip records.
+import type { ServerDuplexStream } from "@grpc/grpc-js";
+import { ErrorKind, SinkResponse, type SinkRequest, type TopicPartitionOffset } from "../gen/polyconnect/v1/connector.js";
+import { SinkConnector, type SinkTask } from "../connector.js";
+import { tpKey, type Offsets, type SinkRecord, type TopicPartition } from "../data.js";
+import { RetriableError, errorMessage, plainError } from "../errors.js";
+import { Logger } from "../log.js";
+import type { Plugins } from "../plugins.js";
+import { SinkRecordDecoder } from "../wire.js";
+import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, versionError, requests } from "./stream.js";
+import { withTimeout } from "./source.js";
+
+const HEARTBEAT = Buffer.from(SinkResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
+
+type Response = NonNullable<SinkResponse["msg"]>;
+
+export class SinkSession {
+  private stream: Stream<SinkRequest>;
+  private log = new Logger("sink");
+  private task?: SinkTask;
+  private started = false;
+  private stopped = false;
+  private done = new Signal();
+  private work: (SinkRequest | null)[] = [];
+  private wakeWorker = new Wake();
+  private assigned = new Map<string, TopicPartition>();
+  private errants: [SinkRecord, unknown][] = [];
+  private decoder = new SinkRecordDecoder();
+  private stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
+
+  constructor(
+    private plugins: Plugins,
+    private call: ServerDuplexStream<SinkRequest, unknown>,
+  ) {
+    this.stream = new Stream(call, HEARTBEAT);
+  }
+
+  async run(): Promise<void> {
+    try {
+      await this.runInner();
+    } catch (e) {
+      if (!(e instanceof StreamClosed)) await this.fail(e, "the sink stream");
+    } finally {
+      this.stream.stopLiveness();
+      if (this.started && !this.stopped) {
+        try {
+          await withTimeout(this.stopTask(), this.stopTimeoutMs, "task.stop()");
+        } catch (e) {
+          this.log.warn("stopping the task failed", e);
+        }
+      }
+      this.stream.end();
+      this.log.info("sink task stream ended");
+    }
+  }
+
+  private send(msg: Response): Promise<void> {
+    return this.stream.send(SinkResponse.encode({ msg }).finish());
+  }
+
+  private async runInner(): Promise<void> {
+    const it = requests<SinkRequest>(this.call);
+    const first = await it.next();
+    if (first.done) return;
+    const m = first.value.msg;
+    if (m?.$case !== "start") return this.sendError(plainError(ErrorKind.FATAL, "the first message of a SinkTask stream must be SinkStart"));
+    const s = m.value;
+    this.log = new Logger(`${s.connectorName}|task-${s.taskId}`);
+    if (!PROTOCOL_VERSIONS.includes(s.protocolVersion)) return this.sendError(plainError(ErrorKind.CONFIG, versionError(s.protocolVersion)));
+    const plugin = this.plugins.find(s.connectorClass, SinkConnector) as typeof SinkConnector | undefined;
+    if (!plugin) return this.sendError(plainError(ErrorKind.CONFIG, `this connector process does not serve a sink connector named '${s.connectorClass}'`));
+    this.stream.configure(s.heartbeatIntervalMs, s.idleTimeoutMs);
+    const task = new plugin.taskClass();
+    task.context = {
+      connectorName: s.connectorName,
+      taskId: s.taskId,
+      reportErrant: (record, error) => void this.errants.push([record, error]),
+    };
+    this.task = task;
+    this.log.info(`starting sink task (${s.connectorClass})`);
+    void this.read(it);
+    this.stream.startLiveness((silent) => {
+      this.log.error(`no message from the core for ${silent} ms; ending the stream`);
+      void this.sendError(plainError(ErrorKind.FATAL, `no message from the core for ${silent} ms`)).finally(() => this.done.fire());
+    });
+    try {
+      await task.start({ ...s.config });
+    } catch (e) {
+      this.log.error("task.start() failed", e);
+      return this.sendError(errorMessage(e));
+    }
+    this.started = true;
+    if (this.done.fired) return;
+    await this.send({ $case: "started", value: { maxInflightPuts: Math.max(1, Math.floor(task.maxInflightPuts || 1)) } });
+    void this.worker().catch(async (e) => {
+      if (!(e instanceof StreamClosed)) await this.fail(e, "the sink stream");
+      this.done.fire();
+    });
+    await this.done.promise;
+  }
+
+  private async sendError(err: ReturnType<typeof errorMessage>, putId = 0n): Promise<void> {
+    try {
+      await this.send({ $case: "error", value: { error: err, putId } });
+    } catch {
+      // the core is gone; nobody to tell
+    }
+  }
+
+  private async fail(e: unknown, what: string, kind?: ErrorKind): Promise<void> {
+    this.log.error(`${what} failed`, e);
+    await this.sendError(errorMessage(e, kind));
+    this.done.fire();
+  }
+
+  private async stopTask(): Promise<void> {
+    this.stopped = true;
+    const task = this.task!;
+    if (this.assigned.size && task.close) {
+      const parts = [...this.assigned.values()];
+      this.assigned.clear();
+      try {
+        await task.close(parts);
+      } catch (e) {
+        this.log.error("task.close() failed", e);
+      }
+    }
+    await task.stop();
+  }
+
+  private async read(it: AsyncIterator<SinkRequest>): Promise<void> {
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        this.stream.received();
+        const kind = r.value.msg?.$case;
+        if (kind === "heartbeat" || kind === undefined) continue;
+        if (kind === "start") {
+          this.log.warn("ignoring a second SinkStart on the same stream");
+          continue;
+        }
+        if (r.value.msg?.$case === "stop" && r.value.msg.value.timeoutMs) this.stopTimeoutMs = r.value.msg.value.timeoutMs;
+        this.work.push(r.value);
+        this.wakeWorker.set();
+      }
+    } catch (e) {
+      this.log.debug(`reading the stream failed: ${String(e)}`);
+    }
+    this.work.push(null);
+    this.wakeWorker.set();
+    if (!this.started) this.done.fire();
+  }
+
+  private async worker(): Promise<void> {
+    const task = this.task!;
+    for (;;) {
+      if (this.work.length === 0) {
+        this.wakeWorker.clear();
+        await this.wakeWorker.wait();
+        continue;
+      }
+      const req = this.work.shift()!;
+      const m = req?.msg;
+      if (!m) break; // the core closed its side without Stop
+      switch (m.$case) {
+        case "put": {
+          try {
+            await task.put(m.value.records.map((r) => this.decoder.decode(r)));
+          } catch (e) {
+            await this.sendErrants();
+            if (e instanceof RetriableError) {
+              this.log.warn("put() threw a retriable error; the core delivers the records again", e);
+              await this.sendError(errorMessage(e), m.value.putId);
+              continue;
+            }
+            return this.fail(e, "put()");
+          }
+          await this.sendErrants();
+          await this.send({ $case: "putDone", value: { putId: m.value.putId } });
+          break;
+        }
+        case "flush": {
+          const offsets: Offsets = new Map();
+          for (const o of m.value.offsets) offsets.set(tpKey(o.topic, o.partition), { topic: o.topic, partition: o.partition, offset: Number(o.offset) });
+          let committed: Offsets;
+          try {
+            if (task.preCommit) committed = (await task.preCommit(offsets)) ?? new Map();
+            else {
+              await task.flush?.(offsets);
+              committed = offsets;
+            }
+          } catch (e) {
+            await this.sendErrants();
+            return this.fail(e, "flush()", ErrorKind.FATAL);
+          }
+          await this.sendErrants();
+          const out: TopicPartitionOffset[] = [...committed.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) }));
+          await this.send({ $case: "flushed", value: { flushId: m.value.flushId, offsets: out } });
+          break;
+        }
+        case "open":
+        case "close": {
+          const parts = m.value.partitions.map((p) => ({ topic: p.topic, partition: p.partition }));
+          for (const p of parts) {
+            if (m.$case === "open") this.assigned.set(tpKey(p.topic, p.partition), p);
+            else this.assigned.delete(tpKey(p.topic, p.partition));
+          }
+          try {
+            await (m.$case === "open" ? task.open?.(parts) : task.close?.(parts));
+          } catch (e) {
+            await this.sendErrants();
+            return this.fail(e, `${m.$case}()`);
+          }
+          break;
+        }
+        case "stop":
+          try {
+            await this.stopTask();
+          } catch (e) {
+            this.log.error("task.stop() failed", e);
+          }
+          await this.sendErrants();
+          this.done.fire();
+          return;
+      }
+    }
+    this.done.fire();
+  }
+
+  private async sendErrants(): Promise<void> {
+    while (this.errants.length) {
+      const [record, error] = this.errants.shift()!;
+      const err = errorMessage(error, ErrorKind.RECORD);
+      err.kafkaTopic = record.originalTopic;
+      err.kafkaPartition = record.originalKafkaPartition;
+      err.kafkaOffset = BigInt(record.kafkaOffset);
+      await this.send({
+        $case: "errant",
+        value: { topic: record.originalTopic, kafkaPartition: record.originalKafkaPartition, kafkaOffset: BigInt(record.kafkaOffset), error: err },
+      });
+    }
+  }
+}
