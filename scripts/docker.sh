@@ -7,7 +7,9 @@
 #   scripts/docker.sh engine-up     start dockerd if none answers, wait until it is ready
 #   scripts/docker.sh engine-down   stop the dockerd that engine-up started (only that one)
 #   scripts/docker.sh base          the base images polyconnect/base:{runtime,python,jre}
-#   scripts/docker.sh images        every image (base included) + compose/.env naming them
+#   scripts/docker.sh images [NAME...]  the images (default: all, base included) and
+#                                   compose/.env naming them; NAME: core, kafka, jaeger,
+#                                   connector-file, connector-rust-test
 #   scripts/docker.sh env           print the env file compose/.env (image names)
 #
 # Environment: POLYCONNECT_CACHE (default ~/.cache/polyconnect) keeps the debootstrap
@@ -148,11 +150,25 @@ cmd_base() {
 
 # ---------------------------------------------------------------- host artifacts
 
-# The core and the Rust connector, built with cargo on the host (release).
-rust_binaries() {
-  say "cargo build --release (polyconnect, polyconnect-test-connector)"
-  (cd "$REPO_DIR" && nice cargo build --release --locked --bin polyconnect \
-    --bin polyconnect-test-connector >&2)
+# The core and the Rust connector, built with cargo on the host, release by default
+# (POLYCONNECT_DOCKER_PROFILE=debug reuses the debug build of `make test`, stripped).
+PROFILE="${POLYCONNECT_DOCKER_PROFILE:-release}"
+rust_built=0
+rust_binary() { # rust_binary NAME: the path of the built binary NAME
+  if ((!rust_built)); then
+    local flags=(--locked --bin polyconnect --bin polyconnect-test-connector)
+    [[ "$PROFILE" == release ]] && flags+=(--release)
+    say "cargo build ${flags[*]}"
+    (cd "$REPO_DIR" && nice cargo build "${flags[@]}" >&2)
+    rust_built=1
+  fi
+  local bin="$REPO_DIR/target/$PROFILE/$1"
+  if [[ "$PROFILE" != release ]]; then
+    mkdir -p "$STATE_DIR/bin"
+    objcopy --strip-debug "$bin" "$STATE_DIR/bin/$1"
+    bin="$STATE_DIR/bin/$1"
+  fi
+  echo "$bin"
 }
 
 # grpcio and protobuf as wheels for the image's Python (Debian's 3.11, x86_64 glibc),
@@ -215,20 +231,23 @@ context() { # context NAME: a fresh, empty build context directory
   echo "$ctx"
 }
 
-cmd_images() {
-  local started=$SECONDS
-  cmd_base
-  rust_binaries
-  local release="$REPO_DIR/target/release" ctx pydeps kafka_lib jaeger kafka_version
-
+# One function per image: image_<name> stages its context and builds it.
+image_core() {
+  local ctx
   ctx="$(context core)"
-  cp "$release/polyconnect" "$ctx/"
+  cp "$(rust_binary polyconnect)" "$ctx/polyconnect"
   build "polyconnect/core:$TAG" "$REPO_DIR/docker/core" "$ctx"
+}
 
+image_connector_rust_test() {
+  local ctx
   ctx="$(context connector-rust-test)"
-  cp "$release/polyconnect-test-connector" "$ctx/"
+  cp "$(rust_binary polyconnect-test-connector)" "$ctx/polyconnect-test-connector"
   build "polyconnect/connector-rust-test:$TAG" "$REPO_DIR/docker/connector-rust-test" "$ctx"
+}
 
+image_connector_file() {
+  local ctx pydeps
   pydeps="$(python_deps)"
   ctx="$(context connector-file)"
   mkdir -p "$ctx/python"
@@ -237,32 +256,51 @@ cmd_images() {
   cp -r "$REPO_DIR/clients/python/polyconnect" "$REPO_DIR/connectors/file/polyconnect_file" "$ctx/python/"
   find "$ctx/python" -name __pycache__ -prune -exec rm -rf {} +
   build "polyconnect/connector-file:$TAG" "$REPO_DIR/docker/connector-file" "$ctx"
+}
 
+image_kafka() {
+  local ctx kafka_lib
   kafka_lib="$(bash "$SCRIPT_DIR/kafka.sh" lib-dir)"
-  kafka_version="$(basename "$(dirname "$kafka_lib")")"
-  kafka_version="${kafka_version#kafka-}"
   ctx="$(context kafka)"
   mkdir -p "$ctx/libs"
   cp "$kafka_lib"/*.jar "$ctx/libs/"
   cp "$SCRIPT_DIR/kafka/log4j2-broker.properties" "$SCRIPT_DIR/kafka/log4j2-tools.properties" "$ctx/"
-  build "polyconnect/kafka:$kafka_version" "$REPO_DIR/docker/kafka" "$ctx"
+  build "polyconnect/kafka:$(kafka_version)" "$REPO_DIR/docker/kafka" "$ctx"
+}
 
-  jaeger="$(jaeger_binary)"
+image_jaeger() {
+  local ctx
   ctx="$(context jaeger)"
-  cp "$jaeger" "$ctx/jaeger"
+  cp "$(jaeger_binary)" "$ctx/jaeger"
   build "polyconnect/jaeger:$JAEGER_VERSION" "$REPO_DIR/docker/jaeger" "$ctx"
+}
 
-  write_env "$kafka_version" >"$REPO_DIR/compose/.env"
+IMAGES=(core connector-rust-test connector-file kafka jaeger)
+
+cmd_images() { # cmd_images [NAME...]: the named images (default: all), then compose/.env
+  local started=$SECONDS name
+  (($#)) || set -- "${IMAGES[@]}"
+  cmd_base
+  for name in "$@"; do
+    [[ " ${IMAGES[*]} " == *" $name "* ]] || die "unknown image '$name' (one of: ${IMAGES[*]})"
+  done
+  for name in "$@"; do "image_${name//-/_}"; done
+  write_env >"$REPO_DIR/compose/.env"
   say "images built in $((SECONDS - started))s; compose/.env names them"
 }
 
-write_env() { # write_env KAFKA_VERSION
+# The Kafka version scripts/kafka.sh fetches (its KAFKA_VERSION default, or the variable).
+kafka_version() {
+  echo "${KAFKA_VERSION:-$(sed -n 's/^KAFKA_VERSION="\${KAFKA_VERSION:-\(.*\)}"$/\1/p' "$SCRIPT_DIR/kafka.sh")}"
+}
+
+write_env() {
   cat <<EOF
 # Written by scripts/docker.sh: the images built on this machine.
 POLYCONNECT_IMAGE=polyconnect/core:$TAG
 FILE_CONNECTOR_IMAGE=polyconnect/connector-file:$TAG
 RUST_CONNECTOR_IMAGE=polyconnect/connector-rust-test:$TAG
-KAFKA_IMAGE=polyconnect/kafka:$1
+KAFKA_IMAGE=polyconnect/kafka:$(kafka_version)
 JAEGER_IMAGE=polyconnect/jaeger:$JAEGER_VERSION
 EOF
 }
@@ -275,7 +313,7 @@ case "${1:-}" in
   engine-up) cmd_engine_up ;;
   engine-down) cmd_engine_down ;;
   base) cmd_base ;;
-  images) cmd_images ;;
+  images) shift; cmd_images "$@" ;;
   env) cmd_env ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;
