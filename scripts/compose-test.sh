@@ -110,13 +110,19 @@ done
 append 1 "$lines"
 wait_for "$lines lines through file-source -> Kafka -> file-sink" 90 all_lines 1 "$lines"
 
-# 2. The Rust connector container: its 1000 records of 40 bytes, as raw bytes, through
-#    Kafka into a second file of the sink container.
+# 2. The Rust connector container: its records (raw bytes: a 10-digit sequence number,
+#    then x up to 40 bytes), through Kafka into a second file of the sink container.
 rust_ok() {
   sink_file rust-output.txt | python3 -c '
-import sys
-lines = sys.stdin.read().splitlines()
-sys.exit(not (len(lines) >= int(sys.argv[1]) and all(l == "x" * 40 for l in lines)))' "$rust_records"
+import re, sys
+n = int(sys.argv[1])
+seen = set()
+for line in sys.stdin.read().splitlines():
+    m = re.fullmatch(r"(\d{10})x{30}", line)
+    if not m:
+        sys.exit(f"unexpected line {line!r}")
+    seen.add(int(m.group(1)))
+sys.exit(seen != set(range(1, n + 1)))' "$rust_records"
 }
 wait_for "$rust_records records from the Rust connector container in the sink's file" 90 rust_ok
 
