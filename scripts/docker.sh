@@ -55,12 +55,14 @@ cmd_engine_up() {
   say "starting dockerd (log: $STATE_DIR/dockerd.log)"
   # No iptables (not every machine allows it; containers need no outside network) and
   # vfs (works on any filesystem, including overlay-in-overlay).
-  as_root setsid dockerd --iptables=false --storage-driver=vfs \
+  rm -f "$STATE_DIR/dockerd.pid"
+  # dockerd writes its own pid to our pid file: engine-down stops only that one.
+  as_root setsid dockerd --iptables=false --storage-driver=vfs --pidfile "$STATE_DIR/dockerd.pid" \
     </dev/null >"$STATE_DIR/dockerd.log" 2>&1 &
-  echo $! >"$STATE_DIR/dockerd.pid"
+  local launcher=$!
   local deadline=$((SECONDS + 60))
   until engine_ready; do
-    kill -0 "$(cat "$STATE_DIR/dockerd.pid")" 2>/dev/null ||
+    kill -0 "$launcher" 2>/dev/null ||
       { tail -n 30 "$STATE_DIR/dockerd.log" >&2; die "dockerd exited"; }
     ((SECONDS < deadline)) || { tail -n 30 "$STATE_DIR/dockerd.log" >&2; die "dockerd not ready after 60s"; }
     sleep 0.5
@@ -72,12 +74,13 @@ cmd_engine_down() {
   local pidfile="$STATE_DIR/dockerd.pid" pid
   [[ -f "$pidfile" ]] || { say "no dockerd started by this script"; return 0; }
   pid="$(cat "$pidfile")"
-  if kill -0 "$pid" 2>/dev/null && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q '^dockerd '; then
+  if [[ "$pid" =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null &&
+      tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "^dockerd .*--pidfile $pidfile"; then
     say "stopping dockerd (pid $pid)"
     as_root kill -TERM "$pid"
     local waited=0
     while kill -0 "$pid" 2>/dev/null && ((waited < 300)); do sleep 0.1; waited=$((waited + 1)); done
-    kill -0 "$pid" 2>/dev/null && as_root kill -KILL "$pid"
+    if kill -0 "$pid" 2>/dev/null; then as_root kill -KILL "$pid"; fi
   fi
   rm -f "$pidfile"
 }
@@ -150,25 +153,25 @@ cmd_base() {
 
 # ---------------------------------------------------------------- host artifacts
 
-# The core and the Rust connector, built with cargo on the host, release by default
-# (POLYCONNECT_DOCKER_PROFILE=debug reuses the debug build of `make test`, stripped).
+# The core and the Rust connector, built with cargo on the host: release by default
+# (`make release`'s command); POLYCONNECT_DOCKER_PROFILE=debug reuses the debug build of
+# `make test` (same command, so nothing is rebuilt), stripped of debug info;
+# POLYCONNECT_DOCKER_BIN_DIR takes the binaries from a directory instead of building.
 PROFILE="${POLYCONNECT_DOCKER_PROFILE:-release}"
 rust_built=0
 rust_binary() { # rust_binary NAME: the path of the built binary NAME
-  if ((!rust_built)); then
-    local flags=(--locked --bin polyconnect --bin polyconnect-test-connector)
-    [[ "$PROFILE" == release ]] && flags+=(--release)
-    say "cargo build ${flags[*]}"
-    (cd "$REPO_DIR" && nice cargo build "${flags[@]}" >&2)
+  local dir="${POLYCONNECT_DOCKER_BIN_DIR:-$REPO_DIR/target/$PROFILE}"
+  if ((!rust_built)) && [[ -z "${POLYCONNECT_DOCKER_BIN_DIR:-}" ]]; then
+    local cmd=(cargo build --workspace --bins --locked)
+    if [[ "$PROFILE" == release ]]; then cmd+=(--release); else cmd+=(--tests); fi
+    say "${cmd[*]}"
+    (cd "$REPO_DIR" && nice "${cmd[@]}" >&2)
     rust_built=1
   fi
-  local bin="$REPO_DIR/target/$PROFILE/$1"
-  if [[ "$PROFILE" != release ]]; then
-    mkdir -p "$STATE_DIR/bin"
-    objcopy --strip-debug "$bin" "$STATE_DIR/bin/$1"
-    bin="$STATE_DIR/bin/$1"
-  fi
-  echo "$bin"
+  [[ -x "$dir/$1" ]] || die "no $1 in $dir"
+  mkdir -p "$STATE_DIR/bin"
+  objcopy --strip-debug "$dir/$1" "$STATE_DIR/bin/$1"
+  echo "$STATE_DIR/bin/$1"
 }
 
 # grpcio and protobuf as wheels for the image's Python (Debian's 3.11, x86_64 glibc),
