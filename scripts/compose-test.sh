@@ -101,6 +101,8 @@ append() { # append FROM TO: the test's lines FROM..TO appended to the source's 
 
 wait_for "kafka healthy" 180 healthy kafka
 wait_for "core healthy" 120 healthy core
+jaeger_api() { curl -fsS "$jaeger/api/services" | python3 -c 'import json,sys; json.load(sys.stdin)["data"]'; }
+wait_for "Jaeger's query API answers on the published port" 60 jaeger_api
 for c in file-source file-sink rust-source rust-sink; do
   wait_for "connector $c running" 90 running "$c"
 done
