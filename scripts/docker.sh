@@ -223,7 +223,9 @@ build() {
   local image="$1" dir="$2" ctx="$3"
   cp -r "$dir/." "$ctx/"
   say "building $image"
-  docker build -q -t "$image" "$ctx" >/dev/null
+  # The legacy builder (no buildx here) warns about itself on every build.
+  docker build -q -t "$image" "$ctx" 2> >(grep -v -e DEPRECATED -e 'legacy builder' \
+    -e buildx -e '^ *$' >&2) >/dev/null
   rm -rf "$ctx"
 }
 
