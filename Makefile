@@ -27,3 +27,10 @@ bench: ## source throughput through the core vs. the raw producer (not part of `
 
 clean:
 	cargo clean
+
+.PHONY: images compose-test
+images: ## every Docker image of compose/docker-compose.yml, built offline (scripts/docker.sh)
+	bash scripts/docker.sh images
+
+compose-test: ## the compose stack from those images, tested end to end (starts dockerd if needed)
+	bash scripts/compose-test.sh
