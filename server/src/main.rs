@@ -163,7 +163,10 @@ fn conformance(a: ConformanceArgs) -> anyhow::Result<()> {
     };
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let mut report = polyconnect::conformance::Report::default();
-    rt.block_on(polyconnect::conformance::run(&opts, &mut report)).map_err(|e| anyhow::anyhow!(e))?;
+    if let Err(e) = rt.block_on(polyconnect::conformance::run(&opts, &mut report)) {
+        eprintln!("polyconnect conformance: {e}");
+        std::process::exit(2);
+    }
     println!("{}", report.summary());
     let failed = report.failed();
     if failed.is_empty() {
