@@ -138,9 +138,8 @@ impl Generator {
                 // The record number first, so a reader can check order and gaps.
                 let mut v = format!("{i:010}").into_bytes();
                 let size = self.pad.max(v.len());
-                while v.len() < size {
-                    v.push(b'a' + rng.below(26) as u8);
-                }
+                let fill = self.padding(&mut rng, size - v.len());
+                v.extend_from_slice(fill.as_bytes());
                 let r = if self.shape == Shape::Raw {
                     r.raw_value(Bytes::from(v))
                 } else {
@@ -160,7 +159,7 @@ impl Generator {
                     ("viewtime", Value::Int64(EPOCH_MS + i as i64 * 1000)),
                 ];
                 if self.pad > 0 {
-                    entries.push(("padding", self.padding(&mut rng).into()));
+                    entries.push(("padding", self.padding(&mut rng, self.pad).into()));
                 }
                 let v = Value::map(entries);
                 self.keyed(r, &v).value(None, v)
@@ -193,7 +192,7 @@ impl Generator {
                         .put("price", (rng.below(100_000) as f64) / 100.0)
                         .put("address", address)
                 };
-                let s = if self.pad > 0 { s.put("padding", self.padding(&mut rng)) } else { s };
+                let s = if self.pad > 0 { s.put("padding", self.padding(&mut rng, self.pad)) } else { s };
                 let v = Value::Struct(s);
                 self.keyed(r, &v).value(Some(schema), v)
             }
@@ -208,8 +207,10 @@ impl Generator {
         }
     }
 
-    fn padding(&self, rng: &mut Rng) -> String {
-        (0..self.pad).map(|_| (b'a' + rng.below(26) as u8) as char).collect()
+    /// `len` letters: 16 random ones, repeated (cheap at any size, still seed-dependent).
+    fn padding(&self, rng: &mut Rng, len: usize) -> String {
+        let unit: Vec<u8> = (0..16).map(|_| b'a' + rng.below(26) as u8).collect();
+        unit.iter().cycle().take(len).map(|&b| b as char).collect()
     }
 }
 
