@@ -22,3 +22,6 @@ echo "test: Rust (unit and end to end)"
 cargo test --workspace --locked -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
 echo "test: Python SDK and file connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests
+echo "test: protocol conformance of the SDKs' example connectors"
+# `cargo test --workspace` above built the examples the kit launches.
+CONFORMANCE_NO_BUILD=1 bash scripts/conformance.sh
