@@ -24,7 +24,7 @@ pub use connector::{Connector, ConnectorContext, Plugin, SinkContext, SinkTask, 
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
 pub use error::{Error, Result};
 pub use record::{Data, Header, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TraceContext};
-pub use server::serve;
+pub use server::{serve, serve_at};
 
 /// This SDK's version, announced in the handshake.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -195,16 +195,8 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&level).unwrap_or_else(|_| "info".into()))
         .try_init();
-    let plugins: Vec<Plugin> = plugins.into_iter().collect();
-    if plugins.is_empty() {
-        return Err(std::io::Error::other("serve() needs at least one plugin"));
-    }
     let listen = listen_address();
     let token = std::env::var("POLYCONNECT_TOKEN").ok().filter(|t| !t.is_empty());
-    let max: u64 = std::env::var("POLYCONNECT_MAX_MESSAGE_BYTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
     let (stop_tx, stop_rx) = watch::channel(false);
     if let Some(parent) = std::env::var("POLYCONNECT_PARENT_PID").ok().and_then(|p| p.parse::<i32>().ok()) {
         watch_parent(parent, stop_tx.clone())?;
@@ -216,6 +208,27 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
         let _ = signals.send(true);
     });
+    serve_at(&listen, token, plugins, stop_rx).await
+}
+
+/// [`serve`] without the environment: on `listen` until `stop` turns true. For tests and
+/// for embedding a connector process in a larger program.
+#[doc(hidden)]
+pub async fn serve_at(
+    listen: &str,
+    token: Option<String>,
+    plugins: impl IntoIterator<Item = Plugin>,
+    stop_rx: watch::Receiver<bool>,
+) -> std::io::Result<()> {
+    let listen = listen.to_string();
+    let plugins: Vec<Plugin> = plugins.into_iter().collect();
+    if plugins.is_empty() {
+        return Err(std::io::Error::other("serve() needs at least one plugin"));
+    }
+    let max: u64 = std::env::var("POLYCONNECT_MAX_MESSAGE_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
 
     let names: Vec<_> = plugins.iter().map(|p| p.class).collect();
     let svc = Svc { plugins: Arc::new(Plugins(plugins)), max_message_bytes: max };
