@@ -141,6 +141,9 @@ impl ConnectorContext {
     }
 }
 
+/// Stored offsets known to a task: (source partition, offset or none).
+pub(crate) type Offsets = Arc<Mutex<Vec<(Value, Option<Value>)>>>;
+
 pub(crate) type Queries = Arc<Mutex<HashMap<u64, oneshot::Sender<Vec<pb::SourceOffset>>>>>;
 
 /// Given to a source task's `start`: stored offsets.
@@ -148,7 +151,7 @@ pub(crate) type Queries = Arc<Mutex<HashMap<u64, oneshot::Sender<Vec<pb::SourceO
 pub struct SourceContext {
     pub(crate) name: String,
     pub(crate) task_id: u32,
-    pub(crate) offsets: Arc<Mutex<Vec<(Value, Option<Value>)>>>,
+    pub(crate) offsets: Offsets,
     pub(crate) queries: Queries,
     pub(crate) next_query: Arc<std::sync::atomic::AtomicU64>,
     pub(crate) out: crate::stream::Out<pb::SourceResponse>,
