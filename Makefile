@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench clean
+.PHONY: demo test setup build release kafka-up kafka-down bench clean conformance
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -24,6 +24,9 @@ kafka-down:
 
 bench: ## source throughput through the core vs. the raw producer (not part of `make test`)
 	bash scripts/bench.sh
+
+conformance: ## the protocol conformance kit against every SDK's example connectors
+	bash scripts/conformance.sh
 
 clean:
 	cargo clean

@@ -28,3 +28,6 @@ echo "test: Go SDK and Go connectors"
 echo "test: TypeScript SDK and connectors"
 (cd clients/typescript && npm test --silent)
 (cd connectors/http-sink && npm test --silent)
+echo "test: protocol conformance of the SDKs' example connectors"
+# `cargo test --workspace` above built the examples the kit launches.
+CONFORMANCE_NO_BUILD=1 bash scripts/conformance.sh

@@ -3,6 +3,7 @@
 //! See `ARCHITECTURE.md` at the repository root for the map of this crate.
 
 pub mod config;
+pub mod conformance;
 pub mod converter;
 pub mod data;
 pub mod kafka;

@@ -33,10 +33,40 @@ enum Command {
         /// Connector configs: .properties, or .json (a plain map or {"name","config"}).
         connectors: Vec<PathBuf>,
     },
+    /// Check a connector process against the protocol (docs/conformance.md).
+    Conformance(ConformanceArgs),
+}
+
+#[derive(clap::Args)]
+struct ConformanceArgs {
+    /// A running connector process: host:port, http://host:port or unix:/path.
+    #[arg(long, conflicts_with = "plugin_dir", required_unless_present = "plugin_dir")]
+    endpoint: Option<String>,
+    /// A plugin directory with a polyconnect-plugin.json: launched as the core would.
+    #[arg(long)]
+    plugin_dir: Option<PathBuf>,
+    /// Only plugins of this kind.
+    #[arg(long, value_parser = ["source", "sink"])]
+    kind: Option<String>,
+    /// Only this connector class (default: every plugin the process serves).
+    #[arg(long = "class")]
+    class: Option<String>,
+    /// The token for `authorization: Bearer` (unix sockets, as in the launch contract).
+    #[arg(long)]
+    token: Option<String>,
+    /// A connector config entry key=value (repeatable).
+    #[arg(long = "config", value_name = "KEY=VALUE")]
+    config: Vec<String>,
+    /// Seconds to wait for each expected message.
+    #[arg(long, default_value_t = 10)]
+    timeout: u64,
 }
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::Conformance(args) = cli.command {
+        return conformance(args);
+    }
     // The filter sits behind a reload handle: `PUT /admin/loggers/{name}` changes levels
     // at run time.
     let spec = std::env::var("POLYCONNECT_LOG")
@@ -60,6 +90,7 @@ fn main() -> anyhow::Result<()> {
     rt.block_on(async move {
         match cli.command {
             Command::Standalone { worker, connectors } => standalone(worker, connectors, &spec, apply).await,
+            Command::Conformance(_) => unreachable!("handled above"),
         }
     })
 }
@@ -108,6 +139,42 @@ async fn standalone(
     let _ = rest.await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// `polyconnect conformance`: the report goes to stdout; the exit code is 1 on any FAIL.
+fn conformance(a: ConformanceArgs) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(EnvFilter::new(std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "warn".into())))
+        .init();
+    let mut config = std::collections::BTreeMap::new();
+    for kv in &a.config {
+        let (k, v) = kv.split_once('=').ok_or_else(|| anyhow::anyhow!("--config {kv}: expected KEY=VALUE"))?;
+        config.insert(k.to_string(), v.to_string());
+    }
+    let opts = polyconnect::conformance::Options {
+        endpoint: a.endpoint,
+        plugin_dir: a.plugin_dir,
+        kind: a.kind,
+        class: a.class,
+        token: a.token,
+        config,
+        timeout: std::time::Duration::from_secs(a.timeout),
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let mut report = polyconnect::conformance::Report::default();
+    if let Err(e) = rt.block_on(polyconnect::conformance::run(&opts, &mut report)) {
+        eprintln!("polyconnect conformance: {e}");
+        std::process::exit(2);
+    }
+    println!("{}", report.summary());
+    let failed = report.failed();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        println!("FAILED: {}", failed.join(", "));
+        std::process::exit(1);
+    }
 }
 
 async fn wait_for_signal() {

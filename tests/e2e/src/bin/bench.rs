@@ -4,13 +4,13 @@
 //! For each value size (100 B and 1 KiB by default) it measures:
 //! - `raw producer`: rdkafka alone, with the producer settings the core uses;
 //! - `core + raw-bytes connector`: the Rust test connector sending raw bytes over gRPC;
-//! - `core + python connector`: a connector written with the Python SDK.
-//! - `core + typescript connector`: a connector written with the TypeScript SDK
-//!   (BENCH_SKIP_TYPESCRIPT=1 skips it).
+//! - `core + <sdk> SDK source`: the same trivial source written with each SDK, one per line
+//!   of `tests/bench/sdk-sources.txt` (an SDK joins the benchmark with one line there).
 //!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
-//! BENCH_RECORDS_1K, BENCH_SKIP_PYTHON=1, POLYCONNECT_TEST_BOOTSTRAP.
+//! BENCH_RECORDS_1K, BENCH_SDKS=python,rust (default: every listed SDK),
+//! BENCH_SKIP_PYTHON=1, POLYCONNECT_TEST_BOOTSTRAP.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -156,71 +156,88 @@ fn main() {
             binary("polyconnect-test-connector").display()
         ),
     );
-    let python_plugins = repo_root().join("tests/bench");  // python-source/ holds the manifest
-    let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
+    let sdks = sdk_sources();
     let mut results = Vec::new();
     for (size, n) in [(100usize, env_u64("BENCH_RECORDS_100", 1_000_000)), (1024, env_u64("BENCH_RECORDS_1K", 300_000))] {
         let raw = raw_producer(&bootstrap, size, n);
         println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s", raw.name, size, raw.rps(), raw.mbps());
         let core = through_core(&bootstrap, "core + raw-bytes connector", plugins.path(), "TestSource", "batch.size=2000", size, n);
-        println!(
-            "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
-            core.name,
-            size,
-            core.rps(),
-            core.mbps(),
-            core.rps() / raw.rps()
-        );
-        let py = if skip_python {
-            None
-        } else {
-            let n_py = (n / 5).max(1000);
-            let r = through_core(&bootstrap, "core + python connector", &python_plugins, "BenchSource", "", size, n_py);
-            println!(
-                "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
-                r.name,
-                size,
-                r.rps(),
-                r.mbps(),
-                r.rps() / raw.rps()
-            );
-            Some(r)
-        };
-        if std::env::var("BENCH_SKIP_GO").is_err() {
-            // A connector written with the Go SDK (tests/bench/go-source).
-            let r = through_core(&bootstrap, "core + Go connector", &python_plugins, "GoBenchSource", "", size, n / 2);
-            println!(
-                "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
-                r.name,
-                size,
-                r.rps(),
-                r.mbps(),
-                r.rps() / raw.rps()
-            );
+        print_ratio(&core, &raw);
+        let mut per_sdk = Vec::new();
+        for s in &sdks {
+            // SDK sources are slower than the raw producer: a fifth of the records keeps
+            // each run short while still measuring steady state.
+            let n_sdk = (n / 5).max(1000);
+            let name = format!("core + {} SDK source", s.sdk);
+            let r = through_core(&bootstrap, &name, &s.dir, &s.class, &s.extra, size, n_sdk);
+            print_ratio(&r, &raw);
+            per_sdk.push(r);
         }
-        if std::env::var("BENCH_SKIP_TYPESCRIPT").is_err() {
-            let r = through_core(&bootstrap, "core + typescript connector", &python_plugins, "TsBenchSource", "", size, (n / 5).max(1000));
-            println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}", r.name, size, r.rps(), r.mbps(), r.rps() / raw.rps());
-        }
-        results.push((raw, core, py));
+        results.push((raw, core, per_sdk));
     }
-    println!("\n| value size | raw producer | core + raw-bytes connector | ratio | core + Python connector | ratio |");
-    println!("|---|---|---|---|---|---|");
-    for (raw, core, py) in &results {
-        let (py_s, py_r) = match py {
-            Some(p) => (format!("{:.0} rec/s ({:.1} MB/s)", p.rps(), p.mbps()), format!("{:.2}", p.rps() / raw.rps())),
-            None => ("skipped".into(), "-".into()),
-        };
-        println!(
-            "| {} B | {:.0} rec/s ({:.1} MB/s) | {:.0} rec/s ({:.1} MB/s) | {:.2} | {} | {} |",
+    let mut header = String::from("| value size | raw producer | core + raw-bytes connector | ratio |");
+    let mut rule = String::from("|---|---|---|---|");
+    for s in &sdks {
+        header.push_str(&format!(" core + {} SDK | ratio |", s.sdk));
+        rule.push_str("---|---|");
+    }
+    println!("\n{header}\n{rule}");
+    for (raw, core, per_sdk) in &results {
+        let mut row = format!(
+            "| {} B | {:.0} rec/s ({:.1} MB/s) | {:.0} rec/s ({:.1} MB/s) | {:.2} |",
             raw.size,
             raw.rps(),
             raw.mbps(),
             core.rps(),
             core.mbps(),
-            core.rps() / raw.rps(),
-            py_s,
-            py_r
+            core.rps() / raw.rps()
         );
+        for r in per_sdk {
+            row.push_str(&format!(" {:.0} rec/s ({:.1} MB/s) | {:.2} |", r.rps(), r.mbps(), r.rps() / raw.rps()));
+        }
+        println!("{row}");
     }
+}
+
+fn print_ratio(r: &Result_, raw: &Result_) {
+    println!(
+        "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+        r.name,
+        r.size,
+        r.rps(),
+        r.mbps(),
+        r.rps() / raw.rps()
+    );
+}
+
+/// One SDK's trivial source, from `tests/bench/sdk-sources.txt`.
+struct SdkSource {
+    sdk: String,
+    dir: std::path::PathBuf,
+    class: String,
+    extra: String,
+}
+
+fn sdk_sources() -> Vec<SdkSource> {
+    let list = repo_root().join("tests/bench/sdk-sources.txt");
+    let text = std::fs::read_to_string(&list).unwrap_or_else(|e| panic!("{}: {e}", list.display()));
+    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS").ok().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let mut parts = line.split_whitespace();
+        let (Some(sdk), Some(dir), Some(class)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])", list.display());
+        };
+        if wanted.as_ref().is_some_and(|w| !w.iter().any(|x| x == sdk)) || (skip_python && sdk == "python") {
+            continue;
+        }
+        let dir = repo_root().join(dir);
+        if !dir.join("polyconnect-plugin.json").is_file() {
+            println!("(skipping the {sdk} SDK: no plugin manifest in {})", dir.display());
+            continue;
+        }
+        out.push(SdkSource { sdk: sdk.into(), dir, class: class.into(), extra: parts.collect::<Vec<_>>().join("\n") });
+    }
+    out
 }

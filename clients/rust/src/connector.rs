@@ -1,0 +1,349 @@
+//! What a connector author implements: a [`Connector`] and its task, a [`SourceTask`] or a
+//! [`SinkTask`], as in Kafka Connect. Register it with [`Plugin::source`] or
+//! [`Plugin::sink`] and hand the plugins to [`crate::serve`].
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use polyconnect_proto::v1 as pb;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::config::{Config, ConfigDef};
+use crate::data::Value;
+use crate::error::{Error, Result};
+use crate::record::{RecordMetadata, SinkRecord, SourceRecord, TopicPartition};
+
+/// A connector (Kafka Connect's Connector): its name, config definition and how it splits
+/// work into task configurations. `Task` is its [`SourceTask`] or [`SinkTask`].
+#[async_trait]
+pub trait Connector: Default + Send + Sync + 'static {
+    type Task: Default + Send + 'static;
+    /// The class name a connector config names in `connector.class`.
+    const CLASS: &'static str;
+    /// Other accepted names (e.g. a Kafka Connect class name).
+    const ALIASES: &'static [&'static str] = &[];
+    const VERSION: &'static str = "0.0.0";
+
+    /// The configuration keys. The SDK checks the connector config against them before
+    /// `start` (a bad config is a CONFIG error) and answers `Spec`/`Validate` with them.
+    fn config_def() -> ConfigDef {
+        ConfigDef::new()
+    }
+
+    /// Extra per-key errors beyond the definition's own checks.
+    fn validate(&self, _config: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
+        BTreeMap::new()
+    }
+
+    async fn start(&mut self, _ctx: ConnectorContext, _config: &Config) -> Result<()> {
+        Ok(())
+    }
+
+    /// At most `max_tasks` task configurations. Default: one task with the connector's
+    /// configuration.
+    async fn task_configs(&mut self, config: &Config, _max_tasks: usize) -> Result<Vec<Config>> {
+        Ok(vec![config.clone()])
+    }
+
+    async fn stop(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A source task: `poll` returns records; the SDK numbers them, sends them within the
+/// core's credit and calls `commit_record` / `commit` as Kafka and the offset store
+/// acknowledge them (between polls, in poll order).
+#[async_trait]
+pub trait SourceTask: Send + 'static {
+    /// Starts the task; stored offsets are in `ctx.offset(...)`.
+    async fn start(&mut self, ctx: SourceContext, config: Config) -> Result<()>;
+
+    /// New records; an empty Vec when there are none yet (the SDK backs off briefly).
+    /// It may wait, but should return now and then so the task can stop.
+    async fn poll(&mut self) -> Result<Vec<SourceRecord>>;
+
+    /// Kafka has `record` (`metadata` is `None` when a transform dropped it).
+    async fn commit_record(&mut self, _record: &SourceRecord, _metadata: Option<&RecordMetadata>) -> Result<()> {
+        Ok(())
+    }
+
+    /// The offsets of every record acknowledged so far are durable: upstream data up to
+    /// there may be deleted.
+    async fn commit(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn stop(&mut self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// A sink task: `put` takes records, `flush`/`pre_commit` makes them durable and says
+/// which offsets the core may commit.
+#[async_trait]
+pub trait SinkTask: Send + 'static {
+    async fn start(&mut self, ctx: SinkContext, config: Config) -> Result<()>;
+
+    async fn open(&mut self, _partitions: &[TopicPartition]) -> Result<()> {
+        Ok(())
+    }
+
+    /// Partitions revoked (also called for every open partition before `stop`).
+    async fn close(&mut self, _partitions: &[TopicPartition]) -> Result<()> {
+        Ok(())
+    }
+
+    /// Writes or buffers records. `Error::Retriable` has the same records delivered again.
+    async fn put(&mut self, records: Vec<SinkRecord>) -> Result<()>;
+
+    /// Makes everything put so far durable. `offsets`: the next offsets per partition.
+    async fn flush(&mut self, _offsets: &HashMap<TopicPartition, i64>) -> Result<()> {
+        Ok(())
+    }
+
+    /// The offsets the core may commit. Default: `flush`, then all of `offsets`.
+    async fn pre_commit(&mut self, offsets: HashMap<TopicPartition, i64>) -> Result<HashMap<TopicPartition, i64>> {
+        self.flush(&offsets).await?;
+        Ok(offsets)
+    }
+
+    async fn stop(&mut self) -> Result<()> {
+        Ok(())
+    }
+
+    /// How many Puts may be unanswered; keep 1 if `put` can be retriable (order).
+    fn max_inflight_puts(&self) -> u32 {
+        1
+    }
+}
+
+// ------------------------------------------------------------------------ contexts
+
+/// Given to a connector's `start`.
+#[derive(Clone)]
+pub struct ConnectorContext {
+    pub(crate) name: String,
+    pub(crate) out: mpsc::Sender<std::result::Result<pb::ConnectorResponse, tonic::Status>>,
+}
+
+impl ConnectorContext {
+    pub fn connector_name(&self) -> &str {
+        &self.name
+    }
+
+    /// The source or sink system changed: the core asks for task configs again.
+    pub fn request_task_reconfiguration(&self, reason: &str) {
+        let msg = pb::ConnectorResponse {
+            msg: Some(pb::connector_response::Msg::Reconfigure(pb::ReconfigureRequest { reason: reason.into() })),
+        };
+        let _ = self.out.try_send(Ok(msg));
+    }
+}
+
+/// Stored offsets known to a task: (source partition, offset or none).
+pub(crate) type Offsets = Arc<Mutex<Vec<(Value, Option<Value>)>>>;
+
+pub(crate) type Queries = Arc<Mutex<HashMap<u64, oneshot::Sender<Vec<pb::SourceOffset>>>>>;
+
+/// Given to a source task's `start`: stored offsets.
+#[derive(Clone)]
+pub struct SourceContext {
+    pub(crate) name: String,
+    pub(crate) task_id: u32,
+    pub(crate) offsets: Offsets,
+    pub(crate) queries: Queries,
+    pub(crate) next_query: Arc<std::sync::atomic::AtomicU64>,
+    pub(crate) out: crate::stream::Out<pb::SourceResponse>,
+}
+
+impl SourceContext {
+    pub fn connector_name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn task_id(&self) -> u32 {
+        self.task_id
+    }
+
+    /// The stored offset of `partition` as of the task's start (or a later query).
+    pub fn offset(&self, partition: &Value) -> Option<Value> {
+        let offsets = self.offsets.lock().unwrap();
+        offsets.iter().find(|(p, _)| same_map(p, partition)).and_then(|(_, o)| o.clone())
+    }
+
+    /// Asks the core for the stored offsets of `partitions` (in the same order).
+    pub async fn query_offsets(&self, partitions: Vec<Value>) -> Result<Vec<Option<Value>>> {
+        let id = self.next_query.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let (tx, rx) = oneshot::channel();
+        self.queries.lock().unwrap().insert(id, tx);
+        let q = pb::OffsetsQuery { request_id: id, partitions: partitions.iter().map(crate::data::value_to_proto).collect() };
+        self.out
+            .send(pb::SourceResponse { msg: Some(pb::source_response::Msg::OffsetsQuery(q)) })
+            .await
+            .map_err(|_| Error::fatal("the stream to the core is closed"))?;
+        let answer = tokio::time::timeout(std::time::Duration::from_secs(60), rx)
+            .await
+            .map_err(|_| Error::fatal("the core did not answer an offsets query within 60s"))?
+            .map_err(|_| Error::fatal("the stream to the core is closed"))?;
+        crate::source::remember_offsets(&self.offsets, answer)?;
+        Ok(partitions.iter().map(|p| self.offset(p)).collect())
+    }
+}
+
+/// Maps compare without regard to entry order (a source partition is a Java Map).
+fn same_map(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Map(x), Value::Map(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && v == v2)),
+        _ => a == b,
+    }
+}
+
+/// Given to a sink task's `start`: the errant record reporter.
+#[derive(Clone)]
+pub struct SinkContext {
+    pub(crate) name: String,
+    pub(crate) task_id: u32,
+    pub(crate) errants: Arc<Mutex<Vec<pb::ErrantRecord>>>,
+}
+
+impl SinkContext {
+    pub fn connector_name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn task_id(&self) -> u32 {
+        self.task_id
+    }
+
+    /// Reports one bad record without failing the task; the core applies
+    /// `errors.tolerance` and the dead letter queue. Sent before the Put's `PutDone`.
+    pub fn report(&self, record: &SinkRecord, error: Error) {
+        let mut e = error.to_proto();
+        e.kind = pb::ErrorKind::Record as i32;
+        e.kafka_topic = record.original_topic.clone();
+        e.kafka_partition = record.original_kafka_partition;
+        e.kafka_offset = record.kafka_offset;
+        self.errants.lock().unwrap().push(pb::ErrantRecord {
+            topic: record.original_topic.clone(),
+            kafka_partition: record.original_kafka_partition,
+            kafka_offset: record.kafka_offset,
+            error: Some(e),
+        });
+    }
+}
+
+// ------------------------------------------------------------------------ plugins
+
+/// The object-safe face of a [`Connector`].
+#[async_trait]
+pub(crate) trait DynConnector: Send + Sync {
+    fn validate(&self, config: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>>;
+    async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()>;
+    async fn task_configs(&mut self, config: &Config, max_tasks: usize) -> Result<Vec<Config>>;
+    async fn stop(&mut self) -> Result<()>;
+}
+
+#[async_trait]
+impl<C: Connector> DynConnector for C {
+    fn validate(&self, config: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
+        Connector::validate(self, config)
+    }
+    async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()> {
+        Connector::start(self, ctx, config).await
+    }
+    async fn task_configs(&mut self, config: &Config, max_tasks: usize) -> Result<Vec<Config>> {
+        Connector::task_configs(self, config, max_tasks).await
+    }
+    async fn stop(&mut self) -> Result<()> {
+        Connector::stop(self).await
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
+    Source,
+    Sink,
+}
+
+/// A connector class served by this process.
+#[derive(Clone)]
+pub struct Plugin {
+    pub(crate) class: &'static str,
+    pub(crate) aliases: &'static [&'static str],
+    pub(crate) version: &'static str,
+    pub(crate) kind: Kind,
+    pub(crate) config_def: ConfigDef,
+    pub(crate) new_connector: fn() -> Box<dyn DynConnector>,
+    pub(crate) new_source: fn() -> Option<Box<dyn SourceTask>>,
+    pub(crate) new_sink: fn() -> Option<Box<dyn SinkTask>>,
+}
+
+fn new_connector<C: Connector>() -> Box<dyn DynConnector> {
+    Box::new(C::default())
+}
+fn new_source<T: SourceTask + Default>() -> Option<Box<dyn SourceTask>> {
+    Some(Box::new(T::default()))
+}
+fn new_sink<T: SinkTask + Default>() -> Option<Box<dyn SinkTask>> {
+    Some(Box::new(T::default()))
+}
+
+impl Plugin {
+    /// A source connector.
+    pub fn source<C: Connector>() -> Plugin
+    where
+        C::Task: SourceTask,
+    {
+        Plugin::new::<C>(Kind::Source, new_source::<C::Task>, || None)
+    }
+
+    /// A sink connector.
+    pub fn sink<C: Connector>() -> Plugin
+    where
+        C::Task: SinkTask,
+    {
+        Plugin::new::<C>(Kind::Sink, || None, new_sink::<C::Task>)
+    }
+
+    fn new<C: Connector>(
+        kind: Kind,
+        new_source: fn() -> Option<Box<dyn SourceTask>>,
+        new_sink: fn() -> Option<Box<dyn SinkTask>>,
+    ) -> Plugin {
+        Plugin {
+            class: C::CLASS,
+            aliases: C::ALIASES,
+            version: C::VERSION,
+            kind,
+            config_def: C::config_def(),
+            new_connector: new_connector::<C>,
+            new_source,
+            new_sink,
+        }
+    }
+
+    pub(crate) fn matches(&self, name: &str) -> bool {
+        std::iter::once(self.class).chain(self.aliases.iter().copied()).any(|k| class_matches(k, name))
+    }
+
+    pub(crate) fn info(&self) -> pb::PluginInfo {
+        pb::PluginInfo {
+            class_name: self.class.into(),
+            aliases: self.aliases.iter().map(|s| s.to_string()).collect(),
+            r#type: match self.kind {
+                Kind::Source => pb::PluginType::Source,
+                Kind::Sink => pb::PluginType::Sink,
+            } as i32,
+            version: self.version.into(),
+        }
+    }
+}
+
+/// Kafka Connect's alias rules: the full name, the simple name, or the simple name
+/// without a `Connector` suffix.
+fn class_matches(known: &str, asked: &str) -> bool {
+    let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_string();
+    let strip = |s: String| s.strip_suffix("Connector").map(str::to_string).unwrap_or(s);
+    known == asked || simple(known) == simple(asked) || strip(simple(known)) == strip(simple(asked))
+}

@@ -1,0 +1,222 @@
+//! The SinkTask.Run stream (lifecycle in `connector.proto`). The reader queues the core's
+//! messages; the session runs them against the task strictly in order (open, put, flush,
+//! close, stop), like Kafka Connect's single task thread. Errant records go out before
+//! the PutDone of their Put. A failing flush fails the task: the protocol has no rewind,
+//! so a restart from the committed offsets is the only way not to skip records.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use polyconnect_proto::v1 as pb;
+use pb::sink_request::Msg as In;
+use pb::sink_response::Msg as OutMsg;
+use tokio::sync::{mpsc, oneshot};
+use tonic::Streaming;
+
+use crate::connector::{Kind, SinkContext};
+use crate::data::SchemaRefsIn;
+use crate::error::Error;
+use crate::record::{sink_record_from_proto, TopicPartition};
+use crate::server::Plugins;
+use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT};
+
+fn msg(m: OutMsg) -> pb::SinkResponse {
+    pb::SinkResponse { msg: Some(m) }
+}
+
+pub(crate) fn heartbeat() -> pb::SinkResponse {
+    msg(OutMsg::Heartbeat(pb::Heartbeat {}))
+}
+
+pub(crate) fn error(e: pb::Error) -> pb::SinkResponse {
+    msg(OutMsg::Error(pb::SinkError { error: Some(e), put_id: 0 }))
+}
+
+fn parts(p: Option<pb::Partitions>) -> Vec<TopicPartition> {
+    p.map(|p| p.partitions).unwrap_or_default().into_iter().map(|p| TopicPartition { topic: p.topic, partition: p.partition }).collect()
+}
+
+pub(crate) async fn run(
+    plugins: Arc<Plugins>,
+    mut input: Streaming<pb::SinkRequest>,
+    out: Out<pb::SinkResponse>,
+    received: LastReceived,
+    timing: oneshot::Sender<Timing>,
+) {
+    let start = match input.message().await {
+        Ok(Some(pb::SinkRequest { msg: Some(In::Start(s)) })) => s,
+        Ok(None) | Err(_) => return,
+        Ok(Some(_)) => {
+            let _ = out.send(error(Error::fatal("the first message of a SinkTask stream must be SinkStart").to_proto())).await;
+            return;
+        }
+    };
+    received.touch();
+    if !crate::PROTOCOL_VERSIONS.contains(&start.protocol_version) {
+        let _ = out.send(error(version_error(start.protocol_version).to_proto())).await;
+        return;
+    }
+    let Some(plugin) = plugins.find(&start.connector_class, Kind::Sink) else {
+        let e = Error::config(format!("this connector process does not serve a sink connector named '{}'", start.connector_class));
+        let _ = out.send(error(e.to_proto())).await;
+        return;
+    };
+    let Some(mut task) = (plugin.new_sink)() else { return };
+    let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
+    let errants = Arc::new(Mutex::new(Vec::new()));
+    let ctx = SinkContext { name: start.connector_name.clone(), task_id: start.task_id, errants: errants.clone() };
+    tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting sink task");
+
+    let (work_tx, mut work) = mpsc::unbounded_channel();
+    let reader = tokio::spawn(async move {
+        while let Ok(Some(m)) = input.message().await {
+            received.touch();
+            match m.msg {
+                Some(In::Heartbeat(_)) | None => {}
+                Some(In::Start(_)) => tracing::warn!("ignoring a second SinkStart on the same stream"),
+                Some(other) => {
+                    if work_tx.send(other).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    let _reader = AbortOnDrop(reader);
+
+    if let Err(e) = guard("start()", task.start(ctx, crate::Config::from_map(start.config.into_iter().collect()))).await {
+        tracing::error!("task start failed: {e}");
+        let _ = out.send(error(e.to_proto())).await;
+        return;
+    }
+    let inflight = task.max_inflight_puts().max(1);
+    if out.send(msg(OutMsg::Started(pb::SinkStarted { max_inflight_puts: inflight }))).await.is_err() {
+        return;
+    }
+    let mut assigned = BTreeSet::new();
+    let mut refs = SchemaRefsIn::default();
+    let send_errants = |out: Out<pb::SinkResponse>| {
+        let pending: Vec<_> = std::mem::take(&mut *errants.lock().unwrap());
+        async move {
+            for e in pending {
+                let _ = out.send(msg(OutMsg::Errant(e))).await;
+            }
+        }
+    };
+    let mut stop_timeout = DEFAULT_STOP_TIMEOUT;
+    while let Some(req) = work.recv().await {
+        match req {
+            In::Open(p) => {
+                let p = parts(Some(p));
+                assigned.extend(p.iter().cloned());
+                if let Err(e) = guard("open()", task.open(&p)).await {
+                    let _ = out.send(error(e.to_proto())).await;
+                    return;
+                }
+            }
+            In::Close(p) => {
+                let p = parts(Some(p));
+                for x in &p {
+                    assigned.remove(x);
+                }
+                if let Err(e) = guard("close()", task.close(&p)).await {
+                    let _ = out.send(error(e.to_proto())).await;
+                    return;
+                }
+            }
+            In::Put(put) => {
+                let records = match put.records.into_iter().map(|r| sink_record_from_proto(r, &mut refs)).collect() {
+                    Ok(r) => r,
+                    Err(e) => {
+                        let _ = out.send(error(e.to_proto())).await;
+                        return;
+                    }
+                };
+                let r = guard("put()", task.put(records)).await;
+                send_errants(out.clone()).await;
+                match r {
+                    Ok(()) => {
+                        if out.send(msg(OutMsg::PutDone(pb::PutDone { put_id: put.put_id }))).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.is_retriable() => {
+                        tracing::warn!("put() raised a retriable error; the core delivers the records again: {e}");
+                        let m = msg(OutMsg::Error(pb::SinkError { error: Some(e.to_proto()), put_id: put.put_id }));
+                        let _ = out.send(m).await;
+                    }
+                    Err(e) => {
+                        tracing::error!("put() failed: {e}");
+                        let _ = out.send(error(e.to_proto())).await;
+                        return;
+                    }
+                }
+            }
+            In::Flush(f) => {
+                let offsets: HashMap<TopicPartition, i64> = f
+                    .offsets
+                    .into_iter()
+                    .map(|o| (TopicPartition { topic: o.topic, partition: o.partition }, o.offset))
+                    .collect();
+                let r = guard("flush()", task.pre_commit(offsets)).await;
+                send_errants(out.clone()).await;
+                match r {
+                    Ok(done) => {
+                        let mut offsets: Vec<_> = done
+                            .into_iter()
+                            .map(|(tp, offset)| pb::TopicPartitionOffset { topic: tp.topic, partition: tp.partition, offset })
+                            .collect();
+                        offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets }));
+                        if out.send(m).await.is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        // Always fatal: see the module comment.
+                        let e = match e {
+                            Error::Retriable { message, .. } | Error::Config(message) => Error::fatal(message),
+                            e => e,
+                        };
+                        tracing::error!("flush failed: {e}");
+                        let _ = out.send(error(e.to_proto())).await;
+                        return;
+                    }
+                }
+            }
+            In::Stop(s) => {
+                if s.timeout_ms != 0 {
+                    stop_timeout = Duration::from_millis(s.timeout_ms.into());
+                }
+                break;
+            }
+            In::Heartbeat(_) | In::Start(_) => {}
+        }
+    }
+    // Stop, or the core closed its side: close the open partitions, then stop.
+    let stopping = async {
+        if !assigned.is_empty() {
+            let p: Vec<_> = assigned.iter().cloned().collect();
+            if let Err(e) = guard("close()", task.close(&p)).await {
+                tracing::warn!("task close failed: {e}");
+            }
+        }
+        if let Err(e) = guard("stop()", task.stop()).await {
+            tracing::warn!("task stop failed: {e}");
+        }
+    };
+    if tokio::time::timeout(stop_timeout, stopping).await.is_err() {
+        tracing::warn!("the task did not stop within {stop_timeout:?}");
+    }
+    send_errants(out.clone()).await;
+    tracing::info!("sink task stream ended");
+}
+
+pub(crate) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}

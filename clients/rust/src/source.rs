@@ -1,0 +1,434 @@
+//! The SourceTask.Run stream (lifecycle in `connector.proto`).
+//!
+//! Three parts share a session:
+//! - the reader takes the core's messages: credit goes to the sender, acks and commits to
+//!   the poll loop, Stop starts the drain;
+//! - the poll loop owns the task: it calls `poll`, numbers and encodes the records, hands
+//!   one poll's worth at a time to the sender, and calls `commit_record` / `commit`
+//!   between polls;
+//! - the sender sends batches while the grant lasts (records and encoded bytes) and each
+//!   batch fits the negotiated message size; several batches are in flight at once.
+//!
+//! Staged stop: on Stop, a poll in progress gets half the stop timeout, the sender sends
+//! what the grant allows, drops the rest (never acknowledged, so read again after a
+//! restart) and sends Drained{last_seq}; acks are handled until the core closes its side;
+//! then `stop()`.
+
+use std::collections::VecDeque;
+use std::pin::pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use polyconnect_proto::v1 as pb;
+use pb::source_request::Msg as In;
+use pb::source_response::Msg as OutMsg;
+use prost::Message;
+use tokio::sync::{mpsc, oneshot, watch, Notify};
+use tokio::task::JoinSet;
+use tonic::Streaming;
+
+use crate::connector::{Kind, Queries, SourceContext, SourceTask};
+use crate::data::{value_from_proto, SchemaRefsOut, Value};
+use crate::error::{Error, Result};
+use crate::record::{source_record_to_proto, Caps, RecordMetadata, SourceRecord};
+use crate::server::Plugins;
+use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT};
+
+/// SourceResponse{batch} and SourceBatch{records} framing: a tag and up to 5 length bytes each.
+const FRAME_OVERHEAD: usize = 12;
+const DEFAULT_RETRY: Duration = Duration::from_millis(500);
+const MAX_EMPTY_WAIT: Duration = Duration::from_millis(100);
+
+fn msg(m: OutMsg) -> pb::SourceResponse {
+    pb::SourceResponse { msg: Some(m) }
+}
+
+pub(crate) fn heartbeat() -> pb::SourceResponse {
+    msg(OutMsg::Heartbeat(pb::Heartbeat {}))
+}
+
+pub(crate) fn error(e: pb::Error) -> pb::SourceResponse {
+    msg(OutMsg::Error(e))
+}
+
+#[derive(Default)]
+struct Credit {
+    records: u64,
+    bytes: u64,
+}
+
+enum Ack {
+    Records(Vec<pb::RecordAck>),
+    Commit(u64),
+}
+
+/// One poll's records, encoded: (seq, message, encoded length).
+type Polled = Vec<(u64, pb::SourceRecord, usize)>;
+
+pub(crate) fn remember_offsets(offsets: &Mutex<Vec<(Value, Option<Value>)>>, new: Vec<pb::SourceOffset>) -> Result<()> {
+    let mut known = offsets.lock().unwrap();
+    for o in new {
+        let p = value_from_proto(o.partition.unwrap_or_default(), None)?;
+        let v = o.offset.map(|v| value_from_proto(v, None)).transpose()?;
+        known.retain(|(k, _)| *k != p);
+        known.push((p, v));
+    }
+    Ok(())
+}
+
+pub(crate) async fn run(
+    plugins: Arc<Plugins>,
+    max_message_bytes: u64,
+    mut input: Streaming<pb::SourceRequest>,
+    out: Out<pb::SourceResponse>,
+    received: LastReceived,
+    timing: oneshot::Sender<Timing>,
+) {
+    let start = match input.message().await {
+        Ok(Some(pb::SourceRequest { msg: Some(In::Start(s)) })) => s,
+        Ok(None) | Err(_) => return,
+        Ok(Some(_)) => {
+            let _ = out.send(error(Error::fatal("the first message of a SourceTask stream must be SourceStart").to_proto())).await;
+            return;
+        }
+    };
+    received.touch();
+    if !crate::PROTOCOL_VERSIONS.contains(&start.protocol_version) {
+        let _ = out.send(error(version_error(start.protocol_version).to_proto())).await;
+        return;
+    }
+    let Some(plugin) = plugins.find(&start.connector_class, Kind::Source) else {
+        let e = Error::config(format!("this connector process does not serve a source connector named '{}'", start.connector_class));
+        let _ = out.send(error(e.to_proto())).await;
+        return;
+    };
+    let Some(mut task) = (plugin.new_source)() else { return };
+    let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
+    let max_bytes = match start.max_message_bytes {
+        0 => max_message_bytes,
+        n => n.min(max_message_bytes),
+    } as usize;
+    let caps = start.capabilities.unwrap_or_default();
+    let ctx = SourceContext {
+        name: start.connector_name.clone(),
+        task_id: start.task_id,
+        offsets: Arc::new(Mutex::new(Vec::new())),
+        queries: Queries::default(),
+        next_query: Arc::new(AtomicU64::new(0)),
+        out: out.clone(),
+    };
+    if let Err(e) = remember_offsets(&ctx.offsets, start.offsets) {
+        let _ = out.send(error(e.to_proto())).await;
+        return;
+    }
+    tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting source task");
+
+    let mut helpers = JoinSet::new();
+    let credit = Arc::new((Mutex::new(Credit::default()), Notify::new()));
+    let (stop_tx, stop_rx) = watch::channel(None::<Duration>);
+    let (ack_tx, mut acks) = mpsc::unbounded_channel();
+    helpers.spawn(read(input, received, credit.clone(), ack_tx, stop_tx, ctx.queries.clone()));
+
+    if let Err(e) = guard("start()", task.start(ctx.clone(), crate::Config::from_map(start.config.into_iter().collect()))).await {
+        tracing::error!("task start failed: {e}");
+        let _ = out.send(error(e.to_proto())).await;
+        return;
+    }
+    if out.send(msg(OutMsg::Started(pb::Started {}))).await.is_err() {
+        return;
+    }
+
+    let last_sent = Arc::new(AtomicU64::new(0));
+    let (polled_tx, polled_rx) = mpsc::channel::<Polled>(1);
+    helpers.spawn(send(out.clone(), polled_rx, credit, stop_rx.clone(), max_bytes, last_sent));
+
+    let mut poller = Poller {
+        task: &mut task,
+        inflight: VecDeque::new(),
+        acked: 0,
+        committed: 0,
+        closed: false,
+    };
+    let failed = poller
+        .poll_loop(&out, &mut acks, stop_rx.clone(), polled_tx, max_bytes, &caps)
+        .await;
+    if !failed {
+        // Drained goes out from the sender; the core sends the final acks and commit, then
+        // closes its side within its stop timeout.
+        let timeout = stop_rx.borrow().unwrap_or(DEFAULT_STOP_TIMEOUT);
+        let deadline = tokio::time::Instant::now() + timeout + Duration::from_secs(1);
+        while !poller.closed {
+            tokio::select! {
+                a = acks.recv() => match a {
+                    Some(a) => poller.ack(a).await,
+                    None => break,
+                },
+                _ = tokio::time::sleep_until(deadline) => {
+                    tracing::warn!("the core did not close the stream within {timeout:?} of Drained; stopping");
+                    break;
+                }
+            }
+        }
+    }
+    if let Err(e) = guard("stop()", task.stop()).await {
+        tracing::warn!("task stop failed: {e}");
+    }
+    tracing::info!("source task stream ended");
+    drop(helpers);
+}
+
+async fn read(
+    mut input: Streaming<pb::SourceRequest>,
+    received: LastReceived,
+    credit: Arc<(Mutex<Credit>, Notify)>,
+    acks: mpsc::UnboundedSender<Ack>,
+    stop: watch::Sender<Option<Duration>>,
+    queries: Queries,
+) {
+    while let Ok(Some(m)) = input.message().await {
+        received.touch();
+        match m.msg {
+            Some(In::Credit(c)) => {
+                let mut g = credit.0.lock().unwrap();
+                g.records += u64::from(c.records);
+                g.bytes += c.bytes;
+                drop(g);
+                credit.1.notify_one();
+            }
+            Some(In::CommitRecords(c)) => {
+                let _ = acks.send(Ack::Records(c.acks));
+            }
+            Some(In::Commit(c)) => {
+                let _ = acks.send(Ack::Commit(c.up_to_seq));
+            }
+            Some(In::Offsets(a)) => {
+                if let Some(tx) = queries.lock().unwrap().remove(&a.request_id) {
+                    let _ = tx.send(a.offsets);
+                }
+            }
+            Some(In::Stop(s)) => {
+                let t = if s.timeout_ms == 0 { DEFAULT_STOP_TIMEOUT } else { Duration::from_millis(s.timeout_ms.into()) };
+                stop.send_if_modified(|v| v.is_none() && { *v = Some(t); true });
+            }
+            Some(In::Start(_)) => tracing::warn!("ignoring a second SourceStart on the same stream"),
+            Some(In::Heartbeat(_)) | None => {}
+        }
+    }
+    // The core closed its side: no more acks will come.
+    stop.send_if_modified(|v| v.is_none() && { *v = Some(Duration::ZERO); true });
+    drop(acks);
+}
+
+async fn send(
+    out: Out<pb::SourceResponse>,
+    mut polled: mpsc::Receiver<Polled>,
+    credit: Arc<(Mutex<Credit>, Notify)>,
+    stop: watch::Receiver<Option<Duration>>,
+    max_bytes: usize,
+    last_sent: Arc<AtomicU64>,
+) {
+    let limit = max_bytes.saturating_sub(FRAME_OVERHEAD);
+    let mut dropped = 0usize;
+    'polls: while let Some(records) = polled.recv().await {
+        let mut pending: VecDeque<_> = records.into();
+        while !pending.is_empty() {
+            let notified = credit.1.notified();
+            let (n, nbytes) = {
+                let g = credit.0.lock().unwrap();
+                let (mut n, mut nbytes, mut size) = (0usize, 0u64, 0usize);
+                for (_, _, len) in pending.iter() {
+                    let framed = 1 + prost::length_delimiter_len(*len) + len;
+                    if n as u64 >= g.records || nbytes + *len as u64 > g.bytes || (n > 0 && size + framed > limit) {
+                        break;
+                    }
+                    n += 1;
+                    nbytes += *len as u64;
+                    size += framed;
+                }
+                (n, nbytes)
+            };
+            if n == 0 {
+                if stop.borrow().is_some() {
+                    dropped += pending.len();
+                    continue 'polls;
+                }
+                let mut stop = stop.clone();
+                tokio::select! {
+                    _ = notified => {}
+                    _ = stop.changed() => {}
+                }
+                continue;
+            }
+            {
+                let mut g = credit.0.lock().unwrap();
+                g.records -= n as u64;
+                g.bytes -= nbytes;
+            }
+            let batch: Vec<pb::SourceRecord> = pending.drain(..n).map(|(_, r, _)| r).collect();
+            let last = batch.last().map(|r| r.seq).unwrap_or(0);
+            if out.send(msg(OutMsg::Batch(pb::SourceBatch { records: batch, trace: None }))).await.is_err() {
+                return;
+            }
+            last_sent.store(last, Ordering::Relaxed);
+        }
+    }
+    if dropped > 0 {
+        tracing::info!("dropping {dropped} polled records that had no credit left at stop; they are read again after a restart");
+    }
+    let last_seq = last_sent.load(Ordering::Relaxed);
+    tracing::info!("drained: last seq {last_seq}");
+    let _ = out.send(msg(OutMsg::Drained(pb::Drained { last_seq }))).await;
+}
+
+struct Poller<'a> {
+    task: &'a mut Box<dyn SourceTask>,
+    inflight: VecDeque<(u64, SourceRecord)>,
+    acked: u64,
+    committed: u64,
+    closed: bool,
+}
+
+impl Poller<'_> {
+    /// Polls until Stop; returns true when the task failed (the stream then ends).
+    async fn poll_loop(
+        &mut self,
+        out: &Out<pb::SourceResponse>,
+        acks: &mut mpsc::UnboundedReceiver<Ack>,
+        mut stop: watch::Receiver<Option<Duration>>,
+        polled: mpsc::Sender<Polled>,
+        max_bytes: usize,
+        caps: &pb::Capabilities,
+    ) -> bool {
+        let mut refs = SchemaRefsOut::new(caps.schema_references);
+        let caps = Caps { raw_bytes: caps.raw_bytes, trace_context: caps.trace_context };
+        let limit = max_bytes.saturating_sub(FRAME_OVERHEAD);
+        let mut seq = 0u64;
+        let mut empty = 0u32;
+        loop {
+            loop {
+                match acks.try_recv() {
+                    Ok(a) => self.ack(a).await,
+                    Err(mpsc::error::TryRecvError::Empty) => break,
+                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                        self.closed = true;
+                        break;
+                    }
+                }
+            }
+            if stop.borrow().is_some() {
+                return false;
+            }
+            let started = Instant::now();
+            let result = {
+                let mut fut = pin!(guard("poll()", self.task.poll()));
+                tokio::select! {
+                    r = &mut fut => Some(r),
+                    _ = stop.changed() => {
+                        let half = stop.borrow().unwrap_or_default() / 2;
+                        match tokio::time::timeout(half, &mut fut).await {
+                            Ok(r) => Some(r),
+                            Err(_) => {
+                                tracing::warn!("poll() did not return within {half:?} of Stop; its records are not sent");
+                                None
+                            }
+                        }
+                    }
+                }
+            };
+            let records = match result {
+                None => return false,
+                Some(Ok(r)) => r,
+                Some(Err(e)) if e.is_retriable() => {
+                    let delay = match &e {
+                        Error::Retriable { retry_after: Some(d), .. } => *d,
+                        _ => DEFAULT_RETRY,
+                    };
+                    tracing::warn!("poll() raised a retriable error; polling again in {delay:?}: {e}");
+                    let _ = out.send(error(e.to_proto())).await;
+                    tokio::select! { _ = tokio::time::sleep(delay) => {}, _ = stop.changed() => {} }
+                    continue;
+                }
+                Some(Err(e)) => {
+                    if stop.borrow().is_some() {
+                        tracing::warn!("poll() failed while stopping: {e}");
+                        return false;
+                    }
+                    tracing::error!("poll() failed: {e}");
+                    let _ = out.send(error(e.to_proto())).await;
+                    return true;
+                }
+            };
+            if records.is_empty() {
+                if started.elapsed() < Duration::from_millis(5) {
+                    // Nothing at once: back off (1 ms doubling to 100 ms), do not spin.
+                    empty += 1;
+                    let wait = Duration::from_millis(1 << empty.min(7)).min(MAX_EMPTY_WAIT);
+                    tokio::select! { _ = tokio::time::sleep(wait) => {}, _ = stop.changed() => {} }
+                }
+                continue;
+            }
+            empty = 0;
+            let mut batch = Vec::with_capacity(records.len());
+            for r in records {
+                seq += 1;
+                let p = match source_record_to_proto(&r, seq, &mut refs, &caps) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        let _ = out.send(error(e.to_proto())).await;
+                        return true;
+                    }
+                };
+                let len = p.encoded_len();
+                if len > limit {
+                    let e = Error::config(format!(
+                        "a record of {len} bytes (topic {}) does not fit in the negotiated maximum message size of {max_bytes} bytes",
+                        r.topic
+                    ));
+                    let _ = out.send(error(e.to_proto())).await;
+                    return true;
+                }
+                batch.push((seq, p, len));
+                self.inflight.push_back((seq, r));
+            }
+            // Waits while the sender still has a poll's worth: at most one waits for credit.
+            tokio::select! {
+                r = polled.send(batch) => if r.is_err() { return false },
+                _ = stop.changed() => return false,
+            }
+        }
+    }
+
+    async fn ack(&mut self, a: Ack) {
+        match a {
+            Ack::Commit(up_to) => {
+                if up_to > self.committed {
+                    self.committed = up_to;
+                    if let Err(e) = guard("commit()", self.task.commit()).await {
+                        tracing::warn!("task commit failed: {e}");
+                    }
+                }
+            }
+            Ack::Records(acks) => {
+                for a in acks {
+                    if a.seq <= self.acked {
+                        continue; // acks are cumulative and may repeat
+                    }
+                    self.acked = a.seq;
+                    while let Some((seq, _)) = self.inflight.front() {
+                        if *seq > a.seq {
+                            break;
+                        }
+                        let (seq, rec) = self.inflight.pop_front().unwrap();
+                        if seq == a.seq {
+                            let md = (!a.filtered).then(|| RecordMetadata { topic: a.topic.clone(), partition: a.partition, offset: a.offset });
+                            if let Err(e) = guard("commit_record()", self.task.commit_record(&rec, md.as_ref())).await {
+                                tracing::warn!("task commit_record failed: {e}");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

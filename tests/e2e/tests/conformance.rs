@@ -1,0 +1,154 @@
+//! The conformance kit (`polyconnect conformance`), run as a third party would: it passes
+//! against the SDKs' connectors, launched from their plugin manifests, and fails, naming
+//! the right check, against connectors that break the protocol on purpose.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use polyconnect_e2e::*;
+
+fn kit(args: &[&str]) -> (bool, String) {
+    let Output { status, stdout, stderr } = Command::new(binary("polyconnect"))
+        .arg("conformance")
+        .args(args)
+        .output()
+        .expect("run polyconnect conformance");
+    let out = String::from_utf8_lossy(&stdout).into_owned();
+    println!("{out}{}", String::from_utf8_lossy(&stderr));
+    (status.success(), out)
+}
+
+fn plugin_dir(rel: &str) -> String {
+    repo_root().join(rel).display().to_string()
+}
+
+/// The line of a check's outcome, e.g. "FAIL  source.credit ...".
+fn outcome<'a>(out: &'a str, check: &str) -> &'a str {
+    out.lines()
+        .find(|l| l.split_whitespace().nth(1) == Some(check))
+        .unwrap_or_else(|| panic!("no check {check} in the report:\n{out}"))
+}
+
+fn assert_all_pass(args: &[&str]) {
+    let (ok, out) = kit(args);
+    assert!(ok, "the kit failed:\n{out}");
+    assert!(!out.lines().any(|l| l.starts_with("FAIL")), "{out}");
+    assert!(out.contains("0 failed"), "{out}");
+}
+
+#[test]
+fn passes_python_file_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in.txt");
+    write(&input, &(0..50).map(|i| format!("line {i}\n")).collect::<String>());
+    let file = format!("file={}", input.display());
+    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/file"), "--class", "FileStreamSource", "--config", &file, "--config", "topic=t"]);
+}
+
+#[test]
+fn passes_python_file_sink() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.txt");
+    let file = format!("file={}", output.display());
+    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/file"), "--class", "FileStreamSink", "--config", &file]);
+    // What the kit put is in the file: the sink really ran.
+    let text = std::fs::read_to_string(&output).unwrap();
+    assert!(text.contains("conformance record 0"), "{text}");
+}
+
+#[test]
+fn passes_rust_examples_and_datagen() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("printed.txt");
+    assert_all_pass(&["--plugin-dir", &plugin_dir("clients/rust/examples/plugins/countdown"), "--config", "topic=t", "--config", "from=100000"]);
+    assert_all_pass(&["--plugin-dir", &plugin_dir("clients/rust/examples/plugins/print-sink"), "--config", &format!("file={}", output.display())]);
+    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/datagen"), "--config", "topic=t", "--config", "schema=orders"]);
+}
+
+struct Proc(Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The hand-written test connector on a TCP port (its modes break the protocol).
+fn test_connector(env: &[(&str, &str)]) -> (Proc, String) {
+    let port = free_port();
+    let mut cmd = Command::new(binary("polyconnect-test-connector"));
+    cmd.arg(format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.envs(env.iter().copied());
+    let p = Proc(cmd.spawn().expect("test connector"));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "test connector did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (p, format!("127.0.0.1:{port}"))
+}
+
+fn run_mode(mode: &str) -> (bool, String) {
+    let (_p, endpoint) = test_connector(&[]);
+    kit(&["--endpoint", &endpoint, "--timeout", "5", "--config", &format!("mode={mode}"), "--config", "topic=t", "--config", "records=100000"])
+}
+
+#[test]
+fn fails_a_source_that_overdraws_its_credit() {
+    let (ok, out) = run_mode("overdraw");
+    assert!(!ok, "{out}");
+    let line = outcome(&out, "source.credit");
+    assert!(line.starts_with("FAIL") && line.contains("with a grant of 3"), "{line}");
+}
+
+#[test]
+fn fails_a_source_that_sends_malformed_records() {
+    let (ok, out) = run_mode("malformed");
+    assert!(!ok, "{out}");
+    let line = outcome(&out, "source.records");
+    assert!(line.starts_with("FAIL") && line.contains("INT32"), "{line}");
+}
+
+#[test]
+fn fails_a_source_that_reports_a_fatal_error() {
+    let (ok, out) = run_mode("fatal");
+    assert!(!ok, "{out}");
+    let line = outcome(&out, "source.records");
+    assert!(line.starts_with("FAIL") && line.contains("FATAL") && line.contains("failed on purpose"), "{line}");
+}
+
+#[test]
+fn names_what_the_bare_test_connector_gets_right_and_wrong() {
+    // In its default mode the test connector respects credit and sends good records, but
+    // it accepts any protocol version and never ends its side of a stream.
+    let (ok, out) = run_mode("raw");
+    assert!(!ok, "{out}");
+    for pass in ["handshake", "source.start", "source.credit", "source.records", "source.heartbeats", "source.commit"] {
+        assert!(outcome(&out, pass).starts_with("PASS"), "{pass}:\n{out}");
+    }
+    for fail in ["handshake.unsupported", "source.version-mismatch", "source.stop"] {
+        assert!(outcome(&out, fail).starts_with("FAIL"), "{fail}:\n{out}");
+    }
+}
+
+#[test]
+fn fails_a_process_that_answers_an_unoffered_version() {
+    let (_p, endpoint) = test_connector(&[("TEST_CONNECTOR_PROTOCOL_VERSION", "99")]);
+    let (ok, out) = kit(&["--endpoint", &endpoint, "--timeout", "5"]);
+    assert!(!ok, "{out}");
+    let line = outcome(&out, "handshake");
+    assert!(line.starts_with("FAIL") && line.contains("chose protocol version 99"), "{line}");
+}
+
+#[test]
+fn bad_arguments_are_refused_clearly() {
+    assert!(!Path::new("/nonexistent/plugin").exists());
+    let missing = Command::new(binary("polyconnect")).args(["conformance", "--plugin-dir", "/nonexistent/plugin"]).output().unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/plugin/polyconnect-plugin.json"));
+    let neither = Command::new(binary("polyconnect")).args(["conformance"]).output().unwrap();
+    assert!(!neither.status.success());
+    assert!(String::from_utf8_lossy(&neither.stderr).contains("--endpoint"));
+}
