@@ -42,6 +42,10 @@ public final class Struct {
     return values[lookup(field).index()];
   }
 
+  public Object getWithoutDefault(Schema.Field field) {
+    return values[field.index()];
+  }
+
   public String getString(String field) { return (String) get(field); }
   public Integer getInt32(String field) { return (Integer) get(field); }
   public Long getInt64(String field) { return (Long) get(field); }

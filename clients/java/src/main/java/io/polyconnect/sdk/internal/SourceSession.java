@@ -394,6 +394,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   /** Waits for the poll loop to end, stops the task and ends our side (ack thread). */
   private void finish() {
     if (finished) return;
+    if (taskThread == null) pollDone.countDown(); // the task never started
     try {
       if (!pollDone.await(stopTimeoutMs + 1000, TimeUnit.MILLISECONDS)) {
         LOG.warning("poll() is still running; stopping the task anyway");

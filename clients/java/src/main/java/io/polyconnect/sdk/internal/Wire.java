@@ -181,7 +181,7 @@ public final class Wire {
             throw new DataException("a Struct of " + st.schema() + " where " + s + " is expected");
           }
           io.polyconnect.protocol.v1.Struct.Builder sb = b.getStructBuilder();
-          for (Schema.Field f : s.fields()) sb.addFields(toProto(f.schema(), st.get(f)));
+          for (Schema.Field f : s.fields()) sb.addFields(toProto(f.schema(), st.getWithoutDefault(f)));
         }
       }
     } catch (ClassCastException | ArithmeticException e) {
