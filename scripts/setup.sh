@@ -36,4 +36,6 @@ bash clients/python/scripts/install-deps.sh
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
+echo "setup: Java SDK, examples and Kafka Connect bridge"
+bash scripts/setup/java.sh
 echo "setup: done"

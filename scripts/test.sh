@@ -22,3 +22,6 @@ echo "test: Rust (unit and end to end)"
 cargo test --workspace --locked -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
 echo "test: Python SDK and file connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests
+echo "test: Java SDK and Kafka Connect bridge"
+(cd clients/java && mvn -B -ntp -q -o test)
+(cd connectors/kafka-connect-bridge && mvn -B -ntp -q -o test)

@@ -26,7 +26,13 @@ build "$root/connectors/kafka-connect-bridge" package "$root/clients/java/target
 # without a network afterwards (one quick test class resolves the provider).
 for dir in "$root/clients/java" "$root/connectors/kafka-connect-bridge"; do
   if [[ ! -f "$dir/target/.deps" ]]; then
-    (cd "$dir" && nice mvn "${mvn_opts[@]}" dependency:go-offline test -Dtest='Wire*,DataConversion*' \
-      -Dsurefire.failIfNoSpecifiedTests=false >/dev/null && touch target/.deps)
+    log="$dir/target/deps.log"
+    if ! (cd "$dir" && nice mvn "${mvn_opts[@]}" dependency:go-offline test -Dtest='Wire*,DataConversion*' \
+        -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1); then
+      tail -n 30 "$log" >&2
+      echo "setup/java: resolving the test dependencies of ${dir#$root/} failed (log: $log)" >&2
+      exit 1
+    fi
+    touch "$dir/target/.deps"
   fi
 done

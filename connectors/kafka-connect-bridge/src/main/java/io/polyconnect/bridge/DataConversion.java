@@ -146,7 +146,10 @@ final class DataConversion {
         io.polyconnect.sdk.Struct st = (io.polyconnect.sdk.Struct) v;
         Struct out = new Struct(s);
         for (org.apache.kafka.connect.data.Field f : s.fields()) {
-          out.put(f, kcValue(f.schema(), st.getWithoutDefault(f.name())));
+          // An unset field stays unset (Kafka Connect refuses an explicit null for a
+          // required field, even one with a default).
+          Object x = kcValue(f.schema(), st.getWithoutDefault(f.name()));
+          if (x != null) out.put(f, x);
         }
         yield out;
       }
