@@ -4,11 +4,12 @@
 //! For each value size (100 B and 1 KiB by default) it measures:
 //! - `raw producer`: rdkafka alone, with the producer settings the core uses;
 //! - `core + raw-bytes connector`: the Rust test connector sending raw bytes over gRPC;
-//! - `core + python connector`: a connector written with the Python SDK.
+//! - `core + python connector`: a connector written with the Python SDK;
+//! - `core + java connector`: a connector written with the Java SDK.
 //!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
-//! BENCH_RECORDS_1K, BENCH_SKIP_PYTHON=1, POLYCONNECT_TEST_BOOTSTRAP.
+//! BENCH_RECORDS_1K, BENCH_SKIP_PYTHON=1, BENCH_SKIP_JAVA=1, POLYCONNECT_TEST_BOOTSTRAP.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -157,6 +158,7 @@ fn main() {
     let python_plugins = repo_root().join("tests/bench");  // python-source/ holds the manifest
     let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
     let mut results = Vec::new();
+    let mut java_results = Vec::new();
     for (size, n) in [(100usize, env_u64("BENCH_RECORDS_100", 1_000_000)), (1024, env_u64("BENCH_RECORDS_1K", 300_000))] {
         let raw = raw_producer(&bootstrap, size, n);
         println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s", raw.name, size, raw.rps(), raw.mbps());
@@ -184,6 +186,13 @@ fn main() {
             );
             Some(r)
         };
+        if std::env::var("BENCH_SKIP_JAVA").is_err() {
+            // tests/bench/java-source: the Java SDK (built by scripts/setup/java.sh).
+            let n_java = (n / 2).max(1000);
+            let r = through_core(&bootstrap, "core + java connector", &python_plugins, "JavaBenchSource", "", size, n_java);
+            println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}", r.name, size, r.rps(), r.mbps(), r.rps() / raw.rps());
+            java_results.push((size, r.rps(), r.mbps(), r.rps() / raw.rps()));
+        }
         results.push((raw, core, py));
     }
     println!("\n| value size | raw producer | core + raw-bytes connector | ratio | core + Python connector | ratio |");
@@ -204,5 +213,12 @@ fn main() {
             py_s,
             py_r
         );
+    }
+    if !java_results.is_empty() {
+        println!("\n| value size | core + Java connector | ratio |");
+        println!("|---|---|---|");
+        for (size, rps, mbps, ratio) in &java_results {
+            println!("| {size} B | {rps:.0} rec/s ({mbps:.1} MB/s) | {ratio:.2} |");
+        }
     }
 }
