@@ -46,9 +46,9 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
   public void onNext(ConnectorRequest req) {
     stream.received();
     switch (req.getMsgCase()) {
-      case START -> thread.execute(() -> start(req.getStart()));
-      case TASK_CONFIGS -> thread.execute(() -> taskConfigs(req.getTaskConfigs().getMaxTasks()));
-      case STOP -> thread.execute(this::stop);
+      case START -> submit(() -> start(req.getStart()));
+      case TASK_CONFIGS -> submit(() -> taskConfigs(req.getTaskConfigs().getMaxTasks()));
+      case STOP -> submit(this::stop);
       default -> { }
     }
   }
@@ -71,7 +71,7 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
       return;
     }
     stream.configure(server.timer(), s.getHeartbeatIntervalMs(), s.getIdleTimeoutMs(),
-        () -> thread.execute(() -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout"))));
+        () -> submit(() -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout"))));
     Map<String, String> config = new HashMap<>(s.getConfigMap());
     LOG.info("starting connector " + name + " (" + plugin.className() + ")");
     try {
@@ -134,12 +134,12 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
   @Override
   public void onError(Throwable t) {
     stream.markClosed();
-    thread.execute(this::stop);
+    submit(this::stop);
   }
 
   @Override
   public void onCompleted() {
-    thread.execute(this::stop);
+    submit(this::stop);
   }
 
   // ---------------------------------------------------------------- ConnectorContext
@@ -155,6 +155,15 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
   @Override
   public void raiseError(Exception error) {
     LOG.log(Level.SEVERE, "the connector raised an error", error);
-    thread.execute(() -> fail(Errors.of(error)));
+    submit(() -> fail(Errors.of(error)));
+  }
+
+  /** Runs {@code r} on the session's thread unless the session already ended. */
+  private void submit(Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException ended) {
+      // the stream is over; nothing left to do
+    }
   }
 }

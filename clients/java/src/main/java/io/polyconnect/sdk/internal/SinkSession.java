@@ -61,7 +61,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   public void onNext(SinkRequest req) {
     stream.received();
     if (req.getMsgCase() == SinkRequest.MsgCase.HEARTBEAT) return;
-    thread.execute(() -> handle(req));
+    submit(() -> handle(req));
   }
 
   private void handle(SinkRequest req) {
@@ -103,7 +103,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       return;
     }
     stream.configure(server.timer(), s.getHeartbeatIntervalMs(), s.getIdleTimeoutMs(),
-        () -> thread.execute(() -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout"), 0)));
+        () -> submit(() -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout"), 0)));
     wire = new Wire(s.getCapabilities().getSchemaReferences(), s.getCapabilities().getRawBytes(),
         s.getCapabilities().getTraceContext());
     LOG.info("starting sink task " + name + "-" + taskId + " (" + plugin.className() + ")");
@@ -236,12 +236,12 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   @Override
   public void onError(Throwable t) {
     stream.markClosed();
-    thread.execute(this::finish);
+    submit(this::finish);
   }
 
   @Override
   public void onCompleted() {
-    thread.execute(this::finish);
+    submit(this::finish);
   }
 
   // ---------------------------------------------------------------- SinkTaskContext
@@ -256,6 +256,15 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   public void reportErrant(SinkRecord record, Throwable error) {
     synchronized (errants) {
       errants.add(new Object[] {record, error});
+    }
+  }
+
+  /** Runs {@code r} on the session's thread unless the session already ended. */
+  private void submit(Runnable r) {
+    try {
+      thread.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException ended) {
+      // the stream is over; nothing left to do
     }
   }
 }

@@ -113,11 +113,11 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
       }
       case COMMIT_RECORDS -> {
         CommitRecords c = req.getCommitRecords();
-        acks.execute(() -> commitRecords(c));
+        submit(() -> commitRecords(c));
       }
       case COMMIT -> {
         long upTo = req.getCommit().getUpToSeq();
-        acks.execute(() -> commit(upTo));
+        submit(() -> commit(upTo));
       }
       case OFFSETS -> onOffsets(req.getOffsets());
       case STOP -> {
@@ -132,14 +132,14 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   public void onError(Throwable t) {
     stream.markClosed();
     beginStop();
-    acks.execute(this::finish);
+    submit(this::finish);
   }
 
   @Override
   public void onCompleted() {
     // The core sent its final acks and closed its side.
     beginStop();
-    acks.execute(this::finish);
+    submit(this::finish);
   }
 
   private void start(SourceStart s) {
@@ -361,7 +361,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     stream.send(SourceResponse.newBuilder().setDrained(Drained.newBuilder().setLastSeq(last)).build());
     // The core sends the final acks and commit, then closes its side within its stop
     // timeout; past that (and a margin) it has given up on a clean stop.
-    server.timer().schedule(() -> acks.execute(this::finish), stopTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+    server.timer().schedule(() -> submit(this::finish), stopTimeoutMs + 1000, TimeUnit.MILLISECONDS);
   }
 
   // ---------------------------------------------------------------- acks (ack thread)
@@ -422,7 +422,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     synchronized (lock) {
       lock.notifyAll();
     }
-    acks.execute(this::finish);
+    submit(this::finish);
   }
 
   // ---------------------------------------------------------------- offsets
@@ -511,6 +511,15 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
       return c.getMethod(method, args).getDeclaringClass() != SourceTask.class;
     } catch (NoSuchMethodException e) {
       return false;
+    }
+  }
+
+  /** Runs {@code r} on the session's thread unless the session already ended. */
+  private void submit(Runnable r) {
+    try {
+      acks.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException ended) {
+      // the stream is over; nothing left to do
     }
   }
 }
