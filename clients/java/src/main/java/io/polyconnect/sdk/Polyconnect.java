@@ -58,7 +58,8 @@ public final class Polyconnect {
 
     @Override
     public void close() {
-      server.shutdown();
+      // Streams still open get a few seconds to finish their staged stop; the timers they
+      // use stop last.
       grpc.shutdown();
       try {
         if (!grpc.awaitTermination(5, TimeUnit.SECONDS)) grpc.shutdownNow();
@@ -66,6 +67,7 @@ public final class Polyconnect {
         grpc.shutdownNow();
         Thread.currentThread().interrupt();
       }
+      server.shutdown();
       for (EventLoopGroup g : groups) g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
   }

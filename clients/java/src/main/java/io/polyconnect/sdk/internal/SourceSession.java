@@ -335,12 +335,16 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     Thread t = taskThread;
     if (t != null) {
       // A poll() that does not return within half the stop timeout is interrupted.
-      server.timer().schedule(() -> {
-        if (pollDone.getCount() > 0) {
-          LOG.warning("poll() did not return within " + stopTimeoutMs / 2 + " ms of Stop; interrupting it");
-          t.interrupt();
-        }
-      }, stopTimeoutMs / 2, TimeUnit.MILLISECONDS);
+      try {
+        server.timer().schedule(() -> {
+          if (pollDone.getCount() > 0) {
+            LOG.warning("poll() did not return within " + stopTimeoutMs / 2 + " ms of Stop; interrupting it");
+            t.interrupt();
+          }
+        }, stopTimeoutMs / 2, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+        t.interrupt();
+      }
     }
   }
 
@@ -361,7 +365,11 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     stream.send(SourceResponse.newBuilder().setDrained(Drained.newBuilder().setLastSeq(last)).build());
     // The core sends the final acks and commit, then closes its side within its stop
     // timeout; past that (and a margin) it has given up on a clean stop.
-    server.timer().schedule(() -> submit(this::finish), stopTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+    try {
+      server.timer().schedule(() -> submit(this::finish), stopTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException shuttingDown) {
+      submit(this::finish);
+    }
   }
 
   // ---------------------------------------------------------------- acks (ack thread)
