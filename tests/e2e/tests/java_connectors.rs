@@ -107,6 +107,16 @@ fn wait_output(output: &Path, expected: &[String], core: &Core) -> Vec<String> {
     }
 }
 
+fn put_json(core: &Core, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
+    let url = format!("http://127.0.0.1:{}{path}", core.port);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let r = reqwest::Client::new().put(&url).json(&body).send().await.expect("REST call");
+        let code = r.status().as_u16();
+        (code, r.json().await.unwrap_or(serde_json::Value::Null))
+    })
+}
+
 fn topic_values(topic: &str, n: usize) -> Vec<String> {
     read_topic(&bootstrap(), topic, n, Duration::from_secs(60))
         .into_iter()
@@ -156,6 +166,22 @@ fn kafka_filestream_connectors_through_the_bridge_resume_after_a_restart() {
     let (code, plugins_listed) = core.get("/connector-plugins");
     assert_eq!(code, 200);
     assert!(plugins_listed.to_string().contains("FileStreamSinkConnector"), "{plugins_listed}");
+
+    // Kafka Connect's ConfigDef and validate() reach the REST API through the bridge.
+    let (code, def) = core.get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config");
+    assert_eq!(code, 200, "{def}");
+    let names: Vec<&str> = def.as_array().expect("keys").iter().filter_map(|k| k["name"].as_str()).collect();
+    for key in ["file", "topic", "batch.size"] {
+        assert!(names.contains(&key), "{key} missing from {names:?}");
+    }
+    let (code, infos) = put_json(
+        &core,
+        "/connector-plugins/FileStreamSourceConnector/config/validate",
+        serde_json::json!({"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "name": "v", "file": "/tmp/x"}),
+    );
+    assert_eq!(code, 200, "{infos}");
+    let topic_info = infos["configs"].as_array().unwrap().iter().find(|c| c["value"]["name"] == "topic").expect("topic");
+    assert!(!topic_info["value"]["errors"].as_array().unwrap().is_empty(), "a missing topic is an error: {infos}");
 
     let first: Vec<String> = (0..20_000).map(|i| format!("line-{i}")).collect();
     wait_output(&output, &first, &core);
