@@ -7,6 +7,11 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 command -v mvn >/dev/null || { echo "setup/java: Maven is required" >&2; exit 1; }
 
+# One build at a time (the end-to-end tests call this script from parallel tests).
+mkdir -p "$root/clients/java/target"
+exec 9>"$root/clients/java/target/.setup.lock"
+flock 9
+
 mvn_opts=(-B -ntp -q -Dstyle.color=never)
 # Offline once the local repository has what we need (the stamp says it had it).
 stamp_ok() { [[ -f "$1/target/.built" ]] && [[ -z "$(find "$1/src" "$1/pom.xml" ${2:+"$2"} -newer "$1/target/.built" -print -quit 2>/dev/null)" ]]; }
@@ -15,7 +20,8 @@ build() { # build DIR GOAL [EXTRA_INPUT]
   local dir="$1" goal="$2" extra="${3:-}"
   if stamp_ok "$dir" "$extra"; then return 0; fi
   echo "setup/java: building ${dir#$root/}"
-  (cd "$dir" && nice mvn "${mvn_opts[@]}" -DskipTests "$goal")
+  # Maven 3.8's -q still prints colour resets; keep the output to real messages.
+  (cd "$dir" && nice mvn "${mvn_opts[@]}" -DskipTests "$goal") 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d' 
   touch "$dir/target/.built"
 }
 
