@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -222,7 +221,6 @@ public final class ConfigDef {
       return String.join(",", c.stream().map(String::valueOf).toList());
     }
     if (v instanceof Class<?> c) return c.getName();
-    return v.toString().toLowerCase(Locale.ROOT).equals(v.toString()) || !(v instanceof Boolean)
-        ? v.toString() : v.toString().toLowerCase(Locale.ROOT);
+    return v.toString();
   }
 }
