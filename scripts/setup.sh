@@ -43,4 +43,6 @@ bash scripts/setup/typescript.sh
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
+echo "setup: Java SDK, examples and Kafka Connect bridge"
+bash scripts/setup/java.sh
 echo "setup: done"

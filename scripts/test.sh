@@ -31,3 +31,6 @@ echo "test: TypeScript SDK and connectors"
 echo "test: protocol conformance of the SDKs' example connectors"
 # `cargo test --workspace` above built the examples the kit launches.
 CONFORMANCE_NO_BUILD=1 bash scripts/conformance.sh
+echo "test: Java SDK and Kafka Connect bridge"
+(cd clients/java && mvn -B -ntp -q -o test)
+(cd connectors/kafka-connect-bridge && mvn -B -ntp -q -o test)

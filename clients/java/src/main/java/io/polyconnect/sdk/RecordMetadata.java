@@ -1,0 +1,4 @@
+package io.polyconnect.sdk;
+
+/** Where Kafka wrote a source record. */
+public record RecordMetadata(String topic, int partition, long offset) {}

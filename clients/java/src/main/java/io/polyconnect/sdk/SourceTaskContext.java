@@ -1,0 +1,18 @@
+package io.polyconnect.sdk;
+
+import java.util.Collection;
+import java.util.Map;
+
+/** Given to a source task: its name and the stored offsets (Kafka Connect's OffsetStorageReader). */
+public interface SourceTaskContext {
+  String connectorName();
+
+  int taskId();
+
+  /** The stored offset of {@code partition}, or null. */
+  Map<String, Object> offset(Map<String, ?> partition);
+
+  /** The stored offsets of {@code partitions}; partitions without one are left out. Offsets
+   * the core gave at start are answered at once, others are asked of the core. */
+  Map<Map<String, ?>, Map<String, Object>> offsets(Collection<? extends Map<String, ?>> partitions);
+}

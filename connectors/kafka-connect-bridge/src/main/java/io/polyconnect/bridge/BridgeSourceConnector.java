@@ -1,0 +1,29 @@
+package io.polyconnect.bridge;
+
+import io.polyconnect.sdk.ConfigDef;
+import io.polyconnect.sdk.SourceConnector;
+import io.polyconnect.sdk.SourceTask;
+import java.util.List;
+import java.util.Map;
+
+/** A Kafka Connect SourceConnector as an SDK source connector. */
+final class BridgeSourceConnector extends SourceConnector {
+  private final BridgedConnector bridged;
+
+  BridgeSourceConnector(Class<? extends org.apache.kafka.connect.connector.Connector> cls) {
+    this.bridged = new BridgedConnector(cls);
+  }
+
+  @Override public ConfigDef config() { return bridged.config(); }
+  @Override public Map<String, List<String>> validate(Map<String, String> props) { return bridged.validate(props); }
+  @Override public void start(Map<String, String> props) { bridged.start(context(), props); }
+  @Override public List<Map<String, String>> taskConfigs(int maxTasks) { return bridged.taskConfigs(maxTasks); }
+  @Override public void stop() { bridged.stop(); }
+  @Override public String version() { return bridged.version(); }
+
+  /** Tasks are made by {@link Bridge.BridgePlugin}, which knows the Kafka Connect task class. */
+  @Override
+  public Class<? extends SourceTask> taskClass() { return BridgeSourceTask.class; }
+
+  Class<? extends org.apache.kafka.connect.connector.Task> kcTaskClass() { return bridged.connector().taskClass(); }
+}

@@ -1,0 +1,85 @@
+package io.polyconnect.bridge;
+
+import io.polyconnect.sdk.ConfigDef;
+import io.polyconnect.sdk.ConnectorContext;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.metrics.PluginMetrics;
+import org.apache.kafka.connect.connector.Connector;
+import org.apache.kafka.connect.sink.SinkConnectorContext;
+import org.apache.kafka.connect.source.SourceConnectorContext;
+import org.apache.kafka.connect.storage.OffsetStorageReader;
+
+/**
+ * A Kafka Connect Connector instance driven through the SDK's connector lifecycle. Shared
+ * by {@link BridgeSourceConnector} and {@link BridgeSinkConnector}.
+ */
+final class BridgedConnector {
+  private final Connector connector;
+
+  BridgedConnector(Class<? extends Connector> cls) {
+    this.connector = Bridge.instantiate(cls);
+  }
+
+  Connector connector() { return connector; }
+
+  ConfigDef config() {
+    return Configs.definition(connector.config());
+  }
+
+  Map<String, List<String>> validate(Map<String, String> props) {
+    return Configs.errors(connector.validate(props));
+  }
+
+  void start(ConnectorContext sdk, Map<String, String> props) {
+    connector.initialize(new Context(sdk));
+    Bridge.withLoader(connector, () -> connector.start(props));
+  }
+
+  List<Map<String, String>> taskConfigs(int maxTasks) {
+    return Bridge.withLoader(connector, () -> connector.taskConfigs(maxTasks));
+  }
+
+  void stop() {
+    Bridge.withLoader(connector, connector::stop);
+  }
+
+  String version() {
+    return connector.version();
+  }
+
+  /** Kafka Connect's connector context on the SDK's. */
+  private static final class Context implements SourceConnectorContext, SinkConnectorContext {
+    private final ConnectorContext sdk;
+
+    Context(ConnectorContext sdk) { this.sdk = sdk; }
+
+    @Override
+    public void requestTaskReconfiguration() { sdk.requestTaskReconfiguration(); }
+
+    @Override
+    public void raiseError(Exception e) { sdk.raiseError(e); }
+
+    /** Connector metrics are not carried by the protocol. */
+    @Override
+    public PluginMetrics pluginMetrics() { return null; }
+
+    /**
+     * The protocol gives offsets to tasks, not to connectors (Connector.Run has no offset
+     * read), so a connector sees none stored, as on a first start.
+     */
+    @Override
+    public OffsetStorageReader offsetStorageReader() {
+      return new OffsetStorageReader() {
+        @Override
+        public <T> Map<String, Object> offset(Map<String, T> partition) { return null; }
+
+        @Override
+        public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
+          return Map.of();
+        }
+      };
+    }
+  }
+}

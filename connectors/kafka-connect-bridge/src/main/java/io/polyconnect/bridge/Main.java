@@ -1,0 +1,58 @@
+package io.polyconnect.bridge;
+
+import io.polyconnect.sdk.Plugin;
+import io.polyconnect.sdk.Polyconnect;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The bridge process.
+ * <pre>
+ *   Main                         serve the connectors on KAFKA_CONNECT_PLUGIN_PATH
+ *   Main manifest DIR [JAVA]     print a polyconnect-plugin.json for them (DIR: this bridge)
+ * </pre>
+ * KAFKA_CONNECT_PLUGIN_PATH lists jars or directories of jars (',' or ':' separated);
+ * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan).
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) throws Exception {
+    String path = System.getenv().getOrDefault("KAFKA_CONNECT_PLUGIN_PATH", "");
+    String named = System.getenv().getOrDefault("KAFKA_CONNECT_CONNECTORS", "");
+    List<String> only = Arrays.stream(named.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<Plugin> plugins = Bridge.discover(path, only);
+    if (args.length > 0 && args[0].equals("manifest")) {
+      System.out.println(manifest(args.length > 1 ? args[1] : "${plugin.dir}", path, plugins));
+      return;
+    }
+    if (plugins.isEmpty()) {
+      System.err.println("no Kafka Connect connectors found on KAFKA_CONNECT_PLUGIN_PATH=" + path);
+      System.exit(2);
+    }
+    Polyconnect.serve(plugins, args);
+  }
+
+  static String manifest(String bridgeDir, String pluginPath, List<Plugin> plugins) {
+    StringBuilder b = new StringBuilder();
+    b.append("{\n  \"name\": \"kafka-connect-bridge\",\n  \"version\": \"0.1.0\",\n");
+    b.append("  \"command\": [\"java\", \"-Xmx512m\", \"-cp\", \"").append(json(bridgeDir)).append("/target/classes:")
+        .append(json(bridgeDir)).append("/target/lib/*\", \"io.polyconnect.bridge.Main\"],\n");
+    b.append("  \"env\": {\"KAFKA_CONNECT_PLUGIN_PATH\": \"").append(json(pluginPath)).append("\"},\n");
+    b.append("  \"plugins\": [\n");
+    for (int i = 0; i < plugins.size(); i++) {
+      Plugin p = plugins.get(i);
+      b.append("    {\"class\": \"").append(json(p.className())).append("\", \"type\": \"")
+          .append(p.kind() == Plugin.Kind.SOURCE ? "source" : "sink").append("\", \"aliases\": [");
+      for (int j = 0; j < p.aliases().size(); j++) {
+        b.append(j > 0 ? ", " : "").append('"').append(json(p.aliases().get(j))).append('"');
+      }
+      b.append("]}").append(i + 1 < plugins.size() ? "," : "").append('\n');
+    }
+    return b.append("  ]\n}").toString();
+  }
+
+  private static String json(String s) {
+    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+  }
+}
