@@ -219,9 +219,11 @@ fn without_tolerance_the_task_fails_with_the_cause() {
     assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"), "{trace}");
     assert!(trace.contains("Caused by: org.apache.kafka.connect.errors.DataException: "), "{trace}");
     assert!(trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"), "{trace}");
-    // The records before the bad one were put.
-    let lines = wait_lines(&output, 2, Duration::from_secs(10));
-    assert_eq!(lines[..2], ["good-0".to_string(), "good-1".to_string()]);
+    // Nothing after the bad record was put (the records before it, converted in the same
+    // batch, may not have been either, as in Kafka Connect, which converts a whole poll
+    // before its put).
+    let lines = wait_lines(&output, 3, Duration::from_secs(2));
+    assert!(lines.iter().all(|l| l == "good-0" || l == "good-1"), "{lines:?}");
 }
 
 struct Proc(Child);
@@ -353,7 +355,7 @@ fn a_sink_chain_with_a_converter_override() {
     let dir2 = tempfile::tempdir().unwrap();
     let rest2 = free_port();
     let worker2 = worker_properties(dir2.path(), rest2, "");
-    let core2 = Core::start(dir2.path(), &worker2, &[], rest2);
+    let _core2 = Core::start(dir2.path(), &worker2, &[], rest2);
     let body = serde_json::json!({
         "name": "broken",
         "config": {
@@ -380,7 +382,8 @@ fn a_sink_chain_with_a_converter_override() {
     });
     assert_eq!(code, 400, "{answer}");
     let msg = answer["message"].as_str().unwrap();
-    for part in ["NoSuchConverter", "transforms.a.type", "transforms.b.spec", "errors.tolerance"] {
+    assert!(msg.contains("4 error(s)"), "{msg}");
+    for part in ["NoSuchConverter", "transforms.a.type", "Invalid type found in casting spec: nonsense", "errors.tolerance"] {
         assert!(msg.contains(part), "{part} missing in: {msg}");
     }
 }
