@@ -94,13 +94,14 @@ pub fn known_header_converters() -> Vec<&'static str> {
     v
 }
 
-/// Single message transforms and predicates this core runs (none yet).
+/// Single message transforms this core runs, by their Kafka Connect class names.
 pub fn known_transformations() -> Vec<&'static str> {
-    Vec::new()
+    crate::transforms::TRANSFORMATIONS.to_vec()
 }
 
+/// Predicates this core runs.
 pub fn known_predicates() -> Vec<&'static str> {
-    Vec::new()
+    crate::transforms::PREDICATES.to_vec()
 }
 
 /// The config definition of a converter, if this core knows it.
@@ -507,7 +508,9 @@ fn alias_keys(kind: &str, prefix: &str, alias: &str, known: Vec<&'static str>) -
         Key {
             info: info("type", "CLASS", true, format!("Class for the '{alias}' {kind}."), 0, format!("{title} type for {alias}")),
             ty: ConfigType::Class,
-            check: Check::Class(known.iter().map(|s| s.to_string()).collect()),
+            // The class and its settings are checked by building the chain (`validate`),
+            // which also knows the short names the runner accepts.
+            check: Check::None,
             secret: false,
             recommended: known.iter().map(|s| s.to_string()).collect(),
         },
@@ -770,7 +773,39 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
             }
         }
     }
+    add_pipeline_problems(w, &resolved, &mut infos);
     Ok((infos, plugin_type))
+}
+
+/// The problems the runner itself would refuse the connector for (converters, the
+/// transform chain with each transform's and predicate's own settings, `errors.*`), so
+/// validation and connector creation agree. A key that already has an error keeps only it.
+fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) {
+    let Ok(config) = crate::config::ConnectorConfig::new(resolved.clone()) else { return };
+    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config) {
+        let related = |name: &str| name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")));
+        if infos
+            .configs
+            .iter()
+            .any(|c| c.value.as_ref().is_some_and(|v| related(&v.name) && !v.errors.is_empty()))
+        {
+            continue;
+        }
+        infos.error_count += 1;
+        match infos.configs.iter_mut().filter_map(|c| c.value.as_mut()).find(|v| v.name == key) {
+            Some(v) => v.errors.push(message),
+            None => infos.configs.push(ConfigInfo {
+                definition: None,
+                value: Some(ConfigValueInfo {
+                    value: resolved.get(&key).cloned(),
+                    name: key,
+                    recommended_values: Vec::new(),
+                    errors: vec![message],
+                    visible: true,
+                }),
+            }),
+        }
+    }
 }
 
 /// `SinkConnectorConfig.validate`: topics / topics.regex and the dead letter queue topic.

@@ -5,9 +5,11 @@
 //!   active topics. Operations that change something are serialized, as in Kafka Connect's
 //!   herder, and each is complete when it returns (a stopped connector's tasks are gone).
 //! - `connector.rs`: a connector instance: its stream, task configs, target state, tasks.
+//! - `pipeline.rs`: a task's converters, transform chain and error handling settings.
 //! - `source.rs`, `sink.rs`: the task runners.
 
 pub mod connector;
+pub mod pipeline;
 pub mod sink;
 pub mod source;
 
@@ -20,7 +22,6 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::{with_prefix, ConfigProviders, ConnectorConfig, Props, WorkerConfig};
-use crate::converter::{Converter, ConverterFactory, DEFAULT_CONVERTER_CLASS};
 use crate::plugin::{class_matches, PluginRef, PluginRegistry, PluginType};
 use crate::storage::configs::{ConfigStore, StoredConnector, TargetState};
 use crate::storage::group_offsets;
@@ -85,22 +86,26 @@ impl TaskContext {
         }
     }
 
-    /// The key and value converters: the connector's overrides, else the worker's.
-    pub fn converters(&self) -> Result<(Box<dyn Converter>, Box<dyn Converter>), String> {
-        let make = |role: &str, is_key: bool| -> Result<Box<dyn Converter>, String> {
-            let key = format!("{role}.converter");
-            let prefix = format!("{key}.");
-            let (class, settings) = match self.connector.get(&key) {
-                Some(c) => (c.to_string(), with_prefix(&self.connector.props, &prefix)),
-                None => (
-                    self.worker.get(&key).unwrap_or(DEFAULT_CONVERTER_CLASS).to_string(),
-                    with_prefix(&self.worker.props, &prefix),
-                ),
-            };
-            ConverterFactory::create(class.trim(), &settings, is_key)
-        };
-        Ok((make("key", true)?, make("value", false)?))
+    /// The task's converters, transforms and error handling settings.
+    pub fn pipeline(&self) -> Result<pipeline::Pipeline, String> {
+        pipeline::Pipeline::new(&self.worker, &self.connector).map_err(|p| pipeline::invalid_config_message(&p))
     }
+}
+
+/// The task fails on a record's failure that was not tolerated; `trace` is the error
+/// handler's (`ConnectException: Tolerance exceeded in error handler`, then the cause).
+pub(crate) fn tolerance_exceeded(trace: String) -> crate::plugin::streams::StreamError {
+    let (first, rest) = trace.split_once('\n').unwrap_or((&trace, ""));
+    let (class, message) = first.split_once(": ").unwrap_or(("", first));
+    crate::plugin::streams::StreamError::Connector(crate::plugin::streams::ConnectorError {
+        kind: crate::plugin::streams::ErrorKind::Fatal,
+        message: message.to_string(),
+        error_class: class.to_string(),
+        detail: rest.to_string(),
+        retry_after: None,
+        record_seq: 0,
+        kafka: None,
+    })
 }
 
 fn bool_setting(worker: &WorkerConfig, key: &str, default: bool) -> bool {
@@ -488,6 +493,10 @@ impl Worker {
                 "Connector name configuration ({}) doesn't match connector name in the URL ({name})",
                 config.name()
             )));
+        }
+        let problems = pipeline::Pipeline::problems(&self.config, &config);
+        if !problems.is_empty() {
+            return Err(HerderError::BadRequest(pipeline::invalid_config_message(&problems)));
         }
         let plugin = self.plugins.resolve(&config).map_err(HerderError::BadRequest)?;
         Ok((config, plugin))

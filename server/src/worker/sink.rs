@@ -1,4 +1,4 @@
-//! The sink runner: Kafka consumer -> converters -> Put -> Flush -> commit.
+//! The sink runner: Kafka consumer -> converters -> transforms -> Put -> Flush -> commit.
 //!
 //! The consumer runs on its own thread (`consumer_thread`), which polls Kafka and serves
 //! rebalance callbacks; the task's async loop (`Runner`) talks to the connector. They
@@ -14,7 +14,12 @@
 //!   partitions while batches wait in the channel, so memory stays bounded and the consumer
 //!   keeps polling (no `max.poll.interval.ms` expiry behind a slow connector).
 //! - A Put that the connector answers with a RETRIABLE error is delivered again, unchanged,
-//!   after the back-off.
+//!   after the connector's hint or the capped exponential back-off.
+//! - A record a transform drops, or whose conversion or transform failed under
+//!   `errors.tolerance=all`, still counts as processed: its offset is committed with the
+//!   next flush. A failed record (and an errant record the connector reports) goes to the
+//!   dead letter queue with its original bytes, and the dead letter queue is flushed before
+//!   any offset is committed, so no failed record is lost.
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -27,11 +32,12 @@ use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::{ClientContext, Message, Timestamp};
 use tokio::sync::{mpsc, watch};
 
-use super::{TaskContext, TaskExit};
+use super::pipeline::Pipeline;
+use super::{tolerance_exceeded, TaskContext, TaskExit};
 use crate::config::SinkTopics;
-use crate::converter::Converter;
-use crate::data::{Header, Schema, SchemaType, Value};
-use crate::plugin::streams::{ConnectorError, ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
+use crate::data::{Header, SchemaAndValue};
+use crate::error_handling::{backoff_delay, DeadLetterQueue, ErrorHandler, Failure, RecordRef, Stage};
+use crate::plugin::streams::{ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
 
@@ -168,10 +174,22 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Ok(t) => t,
         Err(e) => return ctx.fail(e.to_string()),
     };
-    let (key_conv, value_conv) = match ctx.converters() {
-        Ok(c) => c,
+    let pipeline = match ctx.pipeline() {
+        Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
+    let dlq = match &pipeline.errors.dlq_topic {
+        Some(topic) => {
+            let e = &pipeline.errors;
+            match DeadLetterQueue::create(&ctx.worker, &ctx.connector, ctx.task_id, topic, e.dlq_replication_factor, e.dlq_context_headers).await {
+                Ok(d) => Some(d),
+                Err(e) => return ctx.fail(e),
+            }
+        }
+        None => None,
+    };
+    let keep_originals = dlq.is_some();
+    let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, dlq);
     let mut backoff = super::Backoff::new();
     loop {
         if *shutdown.borrow() {
@@ -248,10 +266,14 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             ctx: &ctx,
             consumer: &consumer,
             shared: &shared,
-            key_conv: key_conv.as_ref(),
-            value_conv: value_conv.as_ref(),
+            pipeline: &pipeline,
+            errors: &mut errors,
+            keep_originals,
             positions: BTreeMap::new(),
             inflight: HashMap::new(),
+            put_attempts: 0,
+            done_originals: VecDeque::new(),
+            flush_watermark: 0,
             next_put: 1,
             next_flush: 1,
             flush_pending: None,
@@ -259,6 +281,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             dirty: false,
         };
         let result = runner.run_stream(stream, events, &mut shutdown).await;
+        // Failed records reported so far reach the dead letter queue, whatever happens next.
+        errors.flush().await;
         shared.stopping.store(true, Ordering::SeqCst);
         let _ = tokio::task::spawn_blocking(move || {
             let _ = thread.join();
@@ -284,12 +308,22 @@ struct Runner<'a> {
     ctx: &'a TaskContext,
     consumer: &'a Arc<SinkConsumer>,
     shared: &'a Arc<Shared>,
-    key_conv: &'a dyn Converter,
-    value_conv: &'a dyn Converter,
-    /// Next offset to consume, per partition, over the records put so far.
+    pipeline: &'a Pipeline,
+    errors: &'a mut ErrorHandler,
+    /// The consumed records are kept until flushed, so an errant record the connector
+    /// reports goes to the dead letter queue with its original bytes.
+    keep_originals: bool,
+    /// Next offset to consume, per partition, over the records processed so far (put,
+    /// dropped by a transform, or skipped after a tolerated failure).
     positions: BTreeMap<TopicPartition, i64>,
     /// Unanswered Puts, kept for redelivery after a retriable error.
-    inflight: HashMap<u64, Vec<SinkRecord>>,
+    inflight: HashMap<u64, InflightPut>,
+    /// Retries of the Put being redelivered (for the back-off).
+    put_attempts: u32,
+    /// Consumed records of answered Puts, until a flush covers them (`keep_originals`).
+    done_originals: VecDeque<(u64, Arc<Vec<OwnedMessage>>)>,
+    /// The last Put sent when the pending flush was requested.
+    flush_watermark: u64,
     next_put: u64,
     next_flush: u64,
     flush_pending: Option<u64>,
@@ -297,16 +331,9 @@ struct Runner<'a> {
     dirty: bool,
 }
 
-fn fatal(message: String, kafka: Option<(String, i32, i64)>) -> StreamError {
-    StreamError::Connector(ConnectorError {
-        kind: ErrorKind::Fatal,
-        message,
-        error_class: "org.apache.kafka.connect.errors.DataException".into(),
-        detail: String::new(),
-        retry_after: None,
-        record_seq: 0,
-        kafka,
-    })
+struct InflightPut {
+    records: Vec<SinkRecord>,
+    originals: Option<Arc<Vec<OwnedMessage>>>,
 }
 
 impl Runner<'_> {
@@ -333,20 +360,7 @@ impl Runner<'_> {
                         Some(Event::Batch(msgs)) if paused => held.push_back(msgs),
                         Some(Event::Batch(msgs)) => {
                             self.shared.queued.fetch_sub(1, Ordering::SeqCst);
-                            let mut batch = Vec::with_capacity(msgs.len());
-                            let mut last_topic = None;
-                            for m in &msgs {
-                                if self.assigned.contains(&(m.topic().to_string(), m.partition())) {
-                                    if last_topic != Some(m.topic()) {
-                                        self.ctx.record_topic(m.topic());
-                                        last_topic = Some(m.topic());
-                                    }
-                                    batch.push(self.to_sink_record(m)?);
-                                }
-                            }
-                            if !batch.is_empty() {
-                                self.put(&mut stream, batch).await?;
-                            }
+                            self.process_batch(&mut stream, msgs).await?;
                         }
                         Some(Event::Assigned(parts)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
@@ -367,11 +381,11 @@ impl Runner<'_> {
                         None => return Err(StreamError::Disconnected("the consumer thread ended".into())),
                     }
                 }
-                ev = stream.recv() => self.on_event(ev?, &mut retry_at)?,
+                ev = stream.recv() => self.on_event(ev?, &mut retry_at).await?,
                 _ = async { tokio::time::sleep_until(retry_at.map(|r| r.0).unwrap_or_else(tokio::time::Instant::now)).await }, if retry_at.is_some() => {
                     let (_, put_id) = retry_at.take().expect("checked");
-                    if let Some(records) = self.inflight.get(&put_id).cloned() {
-                        stream.put(put_id, records).await?;
+                    if let Some(p) = self.inflight.get(&put_id) {
+                        stream.put(put_id, p.records.clone()).await?;
                     }
                 }
                 _ = flush_tick.tick() => {
@@ -397,17 +411,42 @@ impl Runner<'_> {
         }
     }
 
-    fn on_event(&mut self, ev: SinkEvent, retry_at: &mut Option<(tokio::time::Instant, u64)>) -> Result<(), StreamError> {
+    async fn on_event(&mut self, ev: SinkEvent, retry_at: &mut Option<(tokio::time::Instant, u64)>) -> Result<(), StreamError> {
         match ev {
             SinkEvent::PutDone { put_id } => {
-                self.inflight.remove(&put_id);
+                self.put_attempts = 0;
+                if let Some(InflightPut { originals: Some(o), .. }) = self.inflight.remove(&put_id) {
+                    self.done_originals.push_back((put_id, o));
+                }
             }
-            SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets)?,
+            SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets).await?,
             SinkEvent::Errant { topic, partition, offset, error } => {
-                tracing::error!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
+                tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
+                let failure = Failure {
+                    stage: Stage::TaskPut,
+                    class: self.ctx.connector.class().to_string(),
+                    exception_class: if error.error_class.is_empty() {
+                        crate::error_handling::CONNECT_EXCEPTION.to_string()
+                    } else {
+                        error.error_class.clone()
+                    },
+                    message: error.message.clone(),
+                    detail: error.detail.clone(),
+                    retriable: false,
+                };
+                let original = self.original(&topic, partition, offset);
+                let record = match &original {
+                    Some(m) => RecordRef::Consumed(m),
+                    None => RecordRef::Unknown,
+                };
+                self.errors.record_failed(record, failure).map_err(tolerance_exceeded)?;
             }
             SinkEvent::Error { error, put_id } if error.kind == ErrorKind::Retriable && put_id != 0 => {
-                let delay = error.retry_after.unwrap_or(Duration::from_secs(1)).min(Duration::from_secs(60));
+                self.put_attempts += 1;
+                let delay = error
+                    .retry_after
+                    .map(|d| d.min(Duration::from_secs(60)))
+                    .unwrap_or_else(|| backoff_delay(self.put_attempts, self.errors.config().retry_delay_max));
                 tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
                 *retry_at = Some((tokio::time::Instant::now() + delay, put_id));
             }
@@ -429,7 +468,7 @@ impl Runner<'_> {
         let puts_done = tokio::time::timeout(timeout, async {
             while !self.inflight.is_empty() {
                 let ev = stream.recv().await?;
-                self.on_event(ev, &mut retry)?;
+                self.on_event(ev, &mut retry).await?;
             }
             Ok::<(), StreamError>(())
         })
@@ -445,7 +484,7 @@ impl Runner<'_> {
         let flushed = tokio::time::timeout(flush_timeout, async {
             while self.flush_pending.is_some() {
                 let ev = stream.recv().await?;
-                self.on_event(ev, &mut retry)?;
+                self.on_event(ev, &mut retry).await?;
             }
             Ok::<(), StreamError>(())
         })
@@ -457,15 +496,75 @@ impl Runner<'_> {
         Ok(())
     }
 
-    fn to_sink_record(&self, m: &OwnedMessage) -> Result<SinkRecord, StreamError> {
+    /// The consumed record at these coordinates, if still kept.
+    fn original(&self, topic: &str, partition: i32, offset: i64) -> Option<OwnedMessage> {
+        let found = |msgs: &Arc<Vec<OwnedMessage>>| {
+            msgs.iter()
+                .find(|m| m.offset() == offset && m.partition() == partition && m.topic() == topic)
+                .cloned()
+        };
+        self.inflight
+            .values()
+            .filter_map(|p| p.originals.as_ref())
+            .chain(self.done_originals.iter().map(|(_, o)| o))
+            .find_map(found)
+    }
+
+    /// Converts, transforms and puts one polled batch; every record's offset counts as
+    /// processed, whether it was put, dropped or skipped.
+    async fn process_batch(&mut self, stream: &mut SinkStream, msgs: Vec<OwnedMessage>) -> Result<(), StreamError> {
+        let mut batch = Vec::with_capacity(msgs.len());
+        let mut last_topic: Option<&str> = None;
+        for m in &msgs {
+            if !self.assigned.iter().any(|(t, p)| *p == m.partition() && t == m.topic()) {
+                continue;
+            }
+            if last_topic != Some(m.topic()) {
+                self.ctx.record_topic(m.topic());
+                last_topic = Some(m.topic());
+            }
+            if let Some(r) = self.to_sink_record(m).await? {
+                batch.push(r);
+            }
+            self.positions.insert((m.topic().to_string(), m.partition()), m.offset() + 1);
+            self.dirty = true;
+        }
+        if !batch.is_empty() {
+            let originals = self.keep_originals.then(|| Arc::new(msgs));
+            self.put(stream, batch, originals).await?;
+        }
+        Ok(())
+    }
+
+    /// A failure of a converter or transform: reported, then `Ok(None)` (skip the record)
+    /// or the task's failure.
+    async fn tolerate<T>(&mut self, m: &OwnedMessage, f: Failure) -> Result<Option<T>, StreamError> {
+        let again = f.clone();
+        self.errors
+            .retry(RecordRef::Consumed(m), f, move || Err(again.clone()))
+            .await
+            .map_err(tolerance_exceeded)
+    }
+
+    /// A consumed record through the converters and transforms; `None` when it was dropped
+    /// or skipped.
+    async fn to_sink_record(&mut self, m: &OwnedMessage) -> Result<Option<SinkRecord>, StreamError> {
+        let p = self.pipeline;
         let topic = m.topic();
-        let coords = || Some((topic.to_string(), m.partition(), m.offset()));
-        let key = self.key_conv.to_connect(topic, m.key()).map_err(|e| {
-            fatal(format!("Key conversion failed for {topic}-{} at offset {}: {}", m.partition(), m.offset(), e.message), coords())
-        })?;
-        let value = self.value_conv.to_connect(topic, m.payload()).map_err(|e| {
-            fatal(format!("Value conversion failed for {topic}-{} at offset {}: {}", m.partition(), m.offset(), e.message), coords())
-        })?;
+        let key = match p.key.to_connect(topic, m.key()) {
+            Ok(k) => k,
+            Err(e) => match self.tolerate(m, Failure::data(Stage::KeyConverter, &p.key_class, e.message)).await? {
+                Some(k) => k,
+                None => return Ok(None),
+            },
+        };
+        let value = match p.value.to_connect(topic, m.payload()) {
+            Ok(v) => v,
+            Err(e) => match self.tolerate(m, Failure::data(Stage::ValueConverter, &p.value_class, e.message)).await? {
+                Some(v) => v,
+                None => return Ok(None),
+            },
+        };
         let (timestamp, timestamp_type) = match m.timestamp() {
             Timestamp::NotAvailable => (None, TimestampType::NoTimestampType),
             Timestamp::CreateTime(t) => (Some(t), TimestampType::CreateTime),
@@ -480,17 +579,17 @@ impl Runner<'_> {
                     ("tracestate", Some(b)) => trace.tracestate = String::from_utf8_lossy(b).into_owned(),
                     _ => {}
                 }
-                headers.push(Header {
-                    key: h.key.to_string(),
-                    schema: Some(Arc::new(Schema::new(SchemaType::Bytes).optional())),
-                    value: match h.value {
-                        Some(b) => Value::Bytes(bytes::Bytes::copy_from_slice(b)),
-                        None => Value::Null,
+                let sv: SchemaAndValue = match p.header.to_connect_header(topic, h.key, h.value) {
+                    Ok(sv) => sv,
+                    Err(e) => match self.tolerate(m, Failure::data(Stage::HeaderConverter, &p.header_class, e.message)).await? {
+                        Some(sv) => sv,
+                        None => return Ok(None),
                     },
-                });
+                };
+                headers.push(Header { key: h.key.to_string(), schema: sv.schema, value: sv.value });
             }
         }
-        Ok(SinkRecord {
+        let record = SinkRecord {
             topic: topic.to_string(),
             kafka_partition: m.partition(),
             kafka_offset: m.offset(),
@@ -502,17 +601,29 @@ impl Runner<'_> {
             original_topic: topic.to_string(),
             original_kafka_partition: m.partition(),
             trace,
-        })
+        };
+        if !p.has_transforms() {
+            return Ok(Some(record));
+        }
+        // A copy for retries only when retries are configured.
+        let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO)).then(|| record.clone());
+        match p.chain.apply_sink(record) {
+            Ok(r) => Ok(r),
+            Err(e) => {
+                let first = Failure::transform(e.clone());
+                let op = || match &copy {
+                    Some(c) => p.chain.apply_sink(c.clone()).map_err(Failure::transform),
+                    None => Err(Failure::transform(e.clone())),
+                };
+                Ok(self.errors.retry(RecordRef::Consumed(m), first, op).await.map_err(tolerance_exceeded)?.flatten())
+            }
+        }
     }
 
-    async fn put(&mut self, stream: &mut SinkStream, batch: Vec<SinkRecord>) -> Result<(), StreamError> {
-        for r in &batch {
-            self.positions
-                .insert((r.original_topic.clone(), r.original_kafka_partition), r.kafka_offset + 1);
-        }
+    async fn put(&mut self, stream: &mut SinkStream, batch: Vec<SinkRecord>, originals: Option<Arc<Vec<OwnedMessage>>>) -> Result<(), StreamError> {
         let id = self.next_put;
         self.next_put += 1;
-        self.inflight.insert(id, batch.clone());
+        self.inflight.insert(id, InflightPut { records: batch.clone(), originals });
         self.dirty = true;
         stream.put(id, batch).await
     }
@@ -524,14 +635,22 @@ impl Runner<'_> {
         let id = self.next_flush;
         self.next_flush += 1;
         self.flush_pending = Some(id);
+        self.flush_watermark = self.next_put - 1;
         self.dirty = false;
         stream.flush(id, &self.positions).await
     }
 
-    fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
+    async fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
         if self.flush_pending == Some(flush_id) {
             self.flush_pending = None;
+            // Errant records of Puts this flush covers were reported before it was answered.
+            while self.done_originals.front().is_some_and(|(id, _)| *id <= self.flush_watermark) {
+                self.done_originals.pop_front();
+            }
         }
+        // A failed record reaches the dead letter queue before the offsets past it are
+        // committed.
+        self.errors.flush().await;
         let mut tpl = TopicPartitionList::new();
         for ((t, p), o) in &offsets {
             if !self.assigned.contains(&(t.clone(), *p)) {
@@ -563,19 +682,11 @@ impl Runner<'_> {
         while let Some(ev) = held.pop_front().map(Event::Batch).or_else(|| events.try_recv().ok()) {
             match ev {
                 Event::Batch(msgs) => {
-                    let mut batch = Vec::with_capacity(msgs.len());
-                    for m in &msgs {
-                        if self.assigned.contains(&(m.topic().to_string(), m.partition())) {
-                            batch.push(self.to_sink_record(m)?);
-                        }
+                    while self.inflight.len() >= stream.max_inflight_puts {
+                        let ev = stream.recv().await?;
+                        self.on_event(ev, &mut None).await?;
                     }
-                    if !batch.is_empty() {
-                        while self.inflight.len() >= stream.max_inflight_puts {
-                            let ev = stream.recv().await?;
-                            self.on_event(ev, &mut None)?;
-                        }
-                        self.put(&mut stream, batch).await?;
-                    }
+                    self.process_batch(&mut stream, msgs).await?;
                 }
                 Event::Revoking(_, done) => {
                     let _ = done.send(());

@@ -1,4 +1,9 @@
-//! The source runner: connector batches -> converters -> Kafka producer -> acks -> offsets.
+//! The source runner: connector batches -> transforms -> converters -> Kafka producer ->
+//! acks -> offsets.
+//!
+//! A record a transform drops (Filter), or one whose transform or conversion failed under
+//! `errors.tolerance=all`, is acked with `filtered` set and its offset stored like any other
+//! (Kafka Connect's `recordDropped`), so offsets advance past it.
 //!
 //! Invariants:
 //! - A record's `commitRecord` ack is sent only after Kafka acknowledged it, and acks go
@@ -19,9 +24,11 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::{ClientContext, Message};
 use tokio::sync::{watch, Notify};
 
-use super::{TaskContext, TaskExit};
-use crate::converter::Converter;
-use crate::data::{Header, SchemaAndValue, Value};
+use super::{tolerance_exceeded, TaskContext, TaskExit};
+use super::pipeline::Pipeline;
+use crate::converter::{Converter, HeaderConverter};
+use crate::data::{Header, Value};
+use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
 use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
 use crate::record::{RecordData, SourceRecord};
 use crate::storage::status::State;
@@ -71,6 +78,8 @@ struct InFlight {
     offset: Option<Value>,
     ack: Option<Result<(i32, i64), String>>,
     topic: Arc<str>,
+    /// Dropped by a transform or skipped after an error: acked with `filtered` set.
+    filtered: bool,
 }
 
 struct State_ {
@@ -100,10 +109,12 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Ok(p) => p,
         Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
     };
-    let (key_conv, value_conv) = match ctx.converters() {
-        Ok(c) => c,
+    let pipeline = match ctx.pipeline() {
+        Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
+    // No dead letter queue for sources, as in Kafka Connect.
+    let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, None);
     let mut backoff = super::Backoff::new();
     loop {
         if *shutdown.borrow() {
@@ -150,8 +161,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             ctx: &ctx,
             producer: &producer,
             deliveries: &deliveries,
-            key_conv: key_conv.as_ref(),
-            value_conv: value_conv.as_ref(),
+            pipeline: &pipeline,
+            errors: &mut errors,
             pause: Pause::default(),
             st: State_ {
                 inflight: VecDeque::new(),
@@ -191,8 +202,8 @@ struct Runner<'a> {
     ctx: &'a TaskContext,
     producer: &'a SourceProducer,
     deliveries: &'a Deliveries,
-    key_conv: &'a dyn Converter,
-    value_conv: &'a dyn Converter,
+    pipeline: &'a Pipeline,
+    errors: &'a mut ErrorHandler,
     pause: Pause,
     st: State_,
 }
@@ -368,40 +379,77 @@ impl Runner<'_> {
             let share = if i + 1 == count { last_share } else { per_record };
             self.produce(r, share).await?;
         }
+        if self.st.inflight.back().is_some_and(|f| f.filtered) {
+            // Dropped records complete without a delivery report.
+            self.deliveries.notify.notify_one();
+        }
         Ok(())
     }
 
-    fn convert(&self, conv: &dyn Converter, topic: &str, d: RecordData, what: &str) -> Result<Option<Bytes>, StreamError> {
-        match d {
-            RecordData::Raw(b) => Ok(Some(b)),
-            RecordData::Structured(sv) => conv.from_connect(topic, sv).map_err(|e| {
-                StreamError::Connector(crate::plugin::streams::ConnectorError {
-                    kind: ErrorKind::Fatal,
-                    message: format!("{what} conversion failed for topic {topic}: {}", e.message),
-                    error_class: "org.apache.kafka.connect.errors.DataException".into(),
-                    detail: String::new(),
-                    retry_after: None,
-                    record_seq: 0,
-                    kafka: None,
-                })
-            }),
-        }
+    /// A record that will not reach Kafka: it completes in its turn, acked as filtered.
+    fn dropped(&mut self, seq: u64, bytes: u64, topic: &str, partition: Option<Value>, offset: Option<Value>) {
+        self.st.inflight.push_back(InFlight {
+            seq,
+            bytes,
+            partition,
+            offset,
+            ack: Some(Ok((-1, -1))),
+            topic: topic.into(),
+            filtered: true,
+        });
     }
 
     async fn produce(&mut self, r: SourceRecord, bytes: u64) -> Result<(), StreamError> {
-        let key = self.convert(self.key_conv, &r.topic, r.key, "Key")?;
-        let value = self.convert(self.value_conv, &r.topic, r.value, "Value")?;
-        let headers = if r.headers.is_empty() { None } else { Some(headers_to_kafka(r.headers)) };
-        let topic = self.topic_name(&r.topic);
+        let seq = r.seq;
+        // Kept for the error log's `errors.log.include.messages` and for retries only.
+        let cfg = self.errors.config();
+        let keep = cfg.log_include_messages || cfg.retry_timeout != Some(Duration::ZERO);
+        let original = keep.then(|| r.clone());
+        let r = if self.pipeline.has_transforms() {
+            let (topic, partition, offset) = (r.topic.clone(), r.source_partition.clone(), r.source_offset.clone());
+            let chain = &self.pipeline.chain;
+            let transformed = match chain.apply_source(r) {
+                Ok(t) => t,
+                Err(e) => {
+                    let op = || match &original {
+                        Some(o) => chain.apply_source(o.clone()).map_err(Failure::transform),
+                        None => Err(Failure::transform(e.clone())),
+                    };
+                    let first = Failure::transform(e.clone());
+                    self.errors.retry(RecordRef::Source(original.as_ref()), first, op).await.map_err(tolerance_exceeded)?.flatten()
+                }
+            };
+            match transformed {
+                Some(t) => t,
+                None => {
+                    self.dropped(seq, bytes, &topic, partition, offset);
+                    return Ok(());
+                }
+            }
+        } else {
+            r
+        };
+        let SourceRecord { source_partition, source_offset, topic: record_topic, kafka_partition, key, value, timestamp, headers, .. } = r;
+        let converted = match self.convert_all(&record_topic, key, value, headers, original.as_ref()).await? {
+            Some(c) => c,
+            None => {
+                self.dropped(seq, bytes, &record_topic, source_partition, source_offset);
+                return Ok(());
+            }
+        };
+        let (key, value, headers) = converted;
+        let topic = self.topic_name(&record_topic);
         self.st.inflight.push_back(InFlight {
-            seq: r.seq,
+            seq,
             bytes,
-            partition: r.source_partition,
-            offset: r.source_offset,
+            partition: source_partition,
+            offset: source_offset,
             ack: None,
             topic,
+            filtered: false,
         });
-        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(&r.topic, r.seq as usize);
+        let r = ProduceArgs { topic: &record_topic, seq, kafka_partition, timestamp };
+        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(r.topic, r.seq as usize);
         if let Some(k) = key.as_deref() {
             record = record.key(k);
         }
@@ -426,6 +474,16 @@ impl Runner<'_> {
                 }
                 Err((e, _)) => {
                     // Not retriable (e.g. a record larger than the producer allows).
+                    if self.errors.tolerates_all() {
+                        let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.to_string());
+                        self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
+                        if let Some(last) = self.st.inflight.back_mut() {
+                            last.ack = Some(Ok((-1, -1)));
+                            last.filtered = true;
+                        }
+                        self.deliveries.notify.notify_one();
+                        return Ok(());
+                    }
                     let last = self.st.inflight.pop_back();
                     let seq = last.map(|l| l.seq).unwrap_or(0);
                     return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
@@ -455,6 +513,16 @@ impl Runner<'_> {
         while let Some(front) = self.st.inflight.front() {
             match &front.ack {
                 None => break,
+                Some(Err(e)) if self.errors.tolerates_all() => {
+                    // Kafka Connect skips a record the producer could not send under
+                    // errors.tolerance=all; its offset is committed.
+                    let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.clone());
+                    self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
+                    let f = self.st.inflight.front_mut().expect("front exists");
+                    f.ack = Some(Ok((-1, -1)));
+                    f.filtered = true;
+                    continue;
+                }
                 Some(Err(e)) => {
                     return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
                         kind: ErrorKind::Fatal,
@@ -481,7 +549,7 @@ impl Runner<'_> {
                 topic: f.topic.to_string(),
                 partition,
                 offset,
-                filtered: false,
+                filtered: f.filtered,
             });
         }
         if !acks.is_empty() {
@@ -603,24 +671,66 @@ impl Runner<'_> {
     }
 }
 
-/// Headers to Kafka bytes: strings as UTF-8, bytes as they are, other values in their
-/// string form (SimpleHeaderConverter's form for primitives).
-fn headers_to_kafka(headers: Vec<Header>) -> OwnedHeaders {
+/// The class Kafka Connect names for a failed produce (`__connect.errors.class.name`).
+const PRODUCER_CLASS: &str = "org.apache.kafka.clients.producer.KafkaProducer";
+const KAFKA_EXCEPTION: &str = "org.apache.kafka.common.KafkaException";
+
+struct ProduceArgs<'a> {
+    topic: &'a str,
+    seq: u64,
+    kafka_partition: Option<i32>,
+    timestamp: Option<i64>,
+}
+
+/// One key or value to bytes: raw bytes as they are (the fast path), else the converter.
+fn convert_data(conv: &dyn Converter, class: &str, stage: Stage, topic: &str, d: RecordData) -> Result<Option<Bytes>, Failure> {
+    match d {
+        RecordData::Raw(b) => Ok(Some(b)),
+        RecordData::Structured(sv) => conv.from_connect(topic, sv).map_err(|e| Failure::data(stage, class, e.message)),
+    }
+}
+
+/// Headers to Kafka bytes with the header converter.
+fn convert_headers(conv: &dyn HeaderConverter, class: &str, topic: &str, headers: &[Header]) -> Result<OwnedHeaders, Failure> {
     let mut out = OwnedHeaders::new_with_capacity(headers.len());
     for h in headers {
-        let bytes: Option<Vec<u8>> = match h.value {
-            Value::Null => None,
-            Value::String(s) => Some(s.into_bytes()),
-            Value::Bytes(b) => Some(b.to_vec()),
-            other => {
-                let sv = SchemaAndValue::new(h.schema, other);
-                Some(crate::converter::display_java(&sv.value).into_bytes())
-            }
-        };
-        out = out.insert(KHeader {
-            key: &h.key,
-            value: bytes.as_deref(),
-        });
+        let bytes = conv
+            .from_connect_header(topic, &h.key, h.schema.as_deref(), &h.value)
+            .map_err(|e| Failure::data(Stage::HeaderConverter, class, e.message))?;
+        out = out.insert(KHeader { key: &h.key, value: bytes.as_deref() });
     }
-    out
+    Ok(out)
+}
+
+type Converted = (Option<Bytes>, Option<Bytes>, Option<OwnedHeaders>);
+
+impl Runner<'_> {
+    /// Key, value and headers to bytes; `None` when a failure was tolerated (the record is
+    /// skipped). Converters fail only on the data, so a failure is not retried.
+    async fn convert_all(
+        &mut self,
+        topic: &str,
+        key: RecordData,
+        value: RecordData,
+        headers: Vec<Header>,
+        original: Option<&SourceRecord>,
+    ) -> Result<Option<Converted>, StreamError> {
+        let p = self.pipeline;
+        let attempt = || -> Result<Converted, Failure> {
+            let k = convert_data(p.key.as_ref(), &p.key_class, Stage::KeyConverter, topic, key)?;
+            let v = convert_data(p.value.as_ref(), &p.value_class, Stage::ValueConverter, topic, value)?;
+            let h = if headers.is_empty() { None } else { Some(convert_headers(p.header.as_ref(), &p.header_class, topic, &headers)?) };
+            Ok((k, v, h))
+        };
+        match attempt() {
+            Ok(c) => Ok(Some(c)),
+            Err(f) => {
+                let again = f.clone();
+                self.errors
+                    .retry(RecordRef::Source(original), f, move || Err::<Converted, _>(again.clone()))
+                    .await
+                    .map_err(tolerance_exceeded)
+            }
+        }
+    }
 }

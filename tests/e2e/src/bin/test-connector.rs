@@ -6,6 +6,9 @@
 //!   its offset is `{"n": <records sent>}` for partition `{"source": "raw"}`, so it resumes.
 //! - `mode=overdraw`: sends more records than it was granted.
 //! - `mode=malformed`: sends a struct value that does not match its schema.
+//! - `mode=structured`: sends struct values `{id: int32, name: string}` (id = the record
+//!   number, name = `user-<id>`) with a timestamp of `id` seconds; every `skip.every`-th
+//!   record carries the header `skip: yes` (for predicates).
 //! - `mode=fatal`: reports a FATAL error from the task.
 //!
 //! With `reconfigure.after.ms=N` the connector gives one task config at first and, N ms
@@ -168,6 +171,29 @@ fn int64(i: i64) -> pb::Value {
     }
 }
 
+/// `{id: int32, name: string}` for record `n`.
+fn user(n: u64) -> pb::RecordData {
+    let field = |name: &str, t: pb::SchemaType| pb::Field {
+        name: name.into(),
+        schema: Some(pb::Schema { r#type: t as i32, ..Default::default() }),
+    };
+    pb::RecordData {
+        kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+            schema: Some(pb::Schema {
+                r#type: pb::SchemaType::Struct as i32,
+                name: "user".into(),
+                fields: vec![field("id", pb::SchemaType::Int32), field("name", pb::SchemaType::String)],
+                ..Default::default()
+            }),
+            value: Some(pb::Value {
+                kind: Some(pb::value::Kind::Struct(pb::Struct {
+                    fields: vec![pb::Value { kind: Some(pb::value::Kind::Int32(n as i32)) }, string(&format!("user-{n}"))],
+                })),
+            }),
+        })),
+    }
+}
+
 fn string(s: &str) -> pb::Value {
     pb::Value {
         kind: Some(pb::value::Kind::String(s.into())),
@@ -195,6 +221,7 @@ impl SourceTask for Svc {
             let size: usize = get("record.bytes", "100").parse().unwrap_or(100);
             let total: u64 = get("records", "0").parse().unwrap_or(0);
             let batch_size: u64 = get("batch.size", "1000").parse().unwrap_or(1000);
+            let skip_every: u64 = get("skip.every", "0").parse().unwrap_or(0);
             // Resume from the stored offset.
             let mut sent: u64 = start
                 .offsets
@@ -297,12 +324,21 @@ impl SourceTask for Svc {
                             kind: Some(pb::record_data::Kind::Raw(Bytes::from(v))),
                         }
                     };
+                    let structured = mode == "structured";
+                    let value = if structured { user(sent) } else { value };
+                    let headers = if structured && skip_every > 0 && sent % skip_every == 0 {
+                        vec![pb::Header { key: "skip".into(), schema: None, value: Some(string("yes")) }]
+                    } else {
+                        Vec::new()
+                    };
                     let r = pb::SourceRecord {
                         seq,
                         source_partition: Some(map("source", string("raw"))),
                         source_offset: Some(map("n", int64(sent as i64))),
                         topic: topic.clone(),
                         value: Some(value),
+                        headers,
+                        timestamp: if structured { Some(sent as i64 * 1000) } else { None },
                         ..Default::default()
                     };
                     bytes += prost::Message::encoded_len(&r) as u64;

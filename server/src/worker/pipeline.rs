@@ -1,0 +1,190 @@
+//! What a task does to each record between the connector and Kafka: the key, value and
+//! header converters, the transform chain and the error handling settings, built from the
+//! connector config (its `key.converter` / `value.converter` / `header.converter` with
+//! their `.`-prefixed settings override the worker's).
+
+use crate::config::{with_prefix, ConnectorConfig, Props, WorkerConfig};
+use crate::converter::{
+    Converter, ConverterFactory, HeaderConverter, DEFAULT_CONVERTER_CLASS, DEFAULT_HEADER_CONVERTER_CLASS, KNOWN_HEADER,
+};
+use crate::error_handling::ErrorHandlingConfig;
+use crate::transforms::TransformChain;
+
+pub struct Pipeline {
+    pub key: Box<dyn Converter>,
+    pub value: Box<dyn Converter>,
+    pub header: Box<dyn HeaderConverter>,
+    /// The converters' Kafka Connect class names (`__connect.errors.class.name`).
+    pub key_class: String,
+    pub value_class: String,
+    pub header_class: String,
+    pub chain: TransformChain,
+    pub errors: ErrorHandlingConfig,
+}
+
+/// A problem with a connector config: the key and the message.
+pub type Problem = (String, String);
+
+/// The full class name of a converter given by its simple name, when this core knows it.
+fn canonical(class: &str) -> String {
+    let simple = class.rsplit('.').next().unwrap_or(class);
+    KNOWN_HEADER
+        .iter()
+        .find(|k| k.rsplit('.').next() == Some(simple))
+        .map(|k| k.to_string())
+        .unwrap_or_else(|| class.to_string())
+}
+
+/// A converter's class and settings: the connector's, else the worker's.
+fn converter_setting(worker: &WorkerConfig, connector: &Props, role: &str, default: &str) -> (String, Props) {
+    let key = format!("{role}.converter");
+    let prefix = format!("{key}.");
+    match connector.get(&key) {
+        Some(c) => (c.trim().to_string(), with_prefix(connector, &prefix)),
+        None => (
+            worker.get(&key).unwrap_or(default).trim().to_string(),
+            with_prefix(&worker.props, &prefix),
+        ),
+    }
+}
+
+impl Pipeline {
+    /// Builds the pipeline of a connector; the error lists every problem.
+    pub fn new(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result<Pipeline, Vec<Problem>> {
+        let props = &connector.props;
+        let mut problems = Vec::new();
+        let mut record_converter = |role: &str, is_key: bool| {
+            let (class, settings) = converter_setting(worker, props, role, DEFAULT_CONVERTER_CLASS);
+            match ConverterFactory::create(&class, &settings, is_key) {
+                Ok(c) => Some((c, canonical(&class))),
+                Err(e) => {
+                    problems.push((format!("{role}.converter"), e));
+                    None
+                }
+            }
+        };
+        let key = record_converter("key", true);
+        let value = record_converter("value", false);
+        let (hclass, hsettings) = converter_setting(worker, props, "header", DEFAULT_HEADER_CONVERTER_CLASS);
+        let header = match ConverterFactory::create_header_converter(&hclass, &hsettings) {
+            Ok(c) => Some(c),
+            Err(e) => {
+                problems.push(("header.converter".into(), e));
+                None
+            }
+        };
+        let chain = match TransformChain::build(props) {
+            Ok(c) => Some(c),
+            Err(issues) => {
+                problems.extend(issues.into_iter().map(|i| (i.key, i.message)));
+                None
+            }
+        };
+        let errors = match ErrorHandlingConfig::from_props(props) {
+            Ok(e) => Some(e),
+            Err(msgs) => {
+                for m in msgs {
+                    let key = m
+                        .split_once("for configuration ")
+                        .and_then(|(_, rest)| rest.split_once(':'))
+                        .map(|(k, _)| k.to_string())
+                        .unwrap_or_else(|| "errors.tolerance".into());
+                    problems.push((key, m));
+                }
+                None
+            }
+        };
+        match (key, value, header, chain, errors) {
+            (Some((key, key_class)), Some((value, value_class)), Some(header), Some(chain), Some(errors)) if problems.is_empty() => {
+                Ok(Pipeline {
+                    key,
+                    value,
+                    header,
+                    key_class,
+                    value_class,
+                    header_class: canonical(&hclass),
+                    chain,
+                    errors,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+
+    /// The problems of a connector config's converters, transforms and error handling.
+    pub fn problems(worker: &WorkerConfig, connector: &ConnectorConfig) -> Vec<Problem> {
+        Pipeline::new(worker, connector).err().unwrap_or_default()
+    }
+
+    /// Nothing to do per record beyond the converters: no transforms.
+    pub fn has_transforms(&self) -> bool {
+        !self.chain.is_empty()
+    }
+}
+
+/// Kafka Connect's message for an invalid connector config, listing every problem.
+pub fn invalid_config_message(problems: &[Problem]) -> String {
+    let mut msg = format!(
+        "Connector configuration is invalid and contains the following {} error(s):",
+        problems.len()
+    );
+    for (_, m) in problems {
+        msg.push('\n');
+        msg.push_str(m);
+    }
+    msg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn worker() -> WorkerConfig {
+        WorkerConfig::from_props(
+            [("bootstrap.servers", "x:1"), ("value.converter", "org.apache.kafka.connect.storage.StringConverter")]
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn connector(pairs: &[(&str, &str)]) -> ConnectorConfig {
+        let mut p: Props = [("name", "c"), ("connector.class", "X")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        p.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        ConnectorConfig::new(p).unwrap()
+    }
+
+    #[test]
+    fn connector_overrides_the_worker() {
+        let p = Pipeline::new(&worker(), &connector(&[])).unwrap();
+        assert_eq!(p.value_class, "org.apache.kafka.connect.storage.StringConverter");
+        assert_eq!(p.key_class, "org.apache.kafka.connect.json.JsonConverter");
+        assert_eq!(p.header_class, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
+        let p = Pipeline::new(
+            &worker(),
+            &connector(&[("value.converter", "IntegerConverter"), ("header.converter", "StringConverter")]),
+        )
+        .unwrap();
+        assert_eq!(p.value_class, "org.apache.kafka.connect.converters.IntegerConverter");
+        assert_eq!(p.header_class, "org.apache.kafka.connect.storage.StringConverter");
+    }
+
+    #[test]
+    fn every_problem_is_listed() {
+        let problems = Pipeline::problems(
+            &worker(),
+            &connector(&[
+                ("key.converter", "NoSuchConverter"),
+                ("header.converter", "Nope"),
+                ("transforms", "a"),
+                ("transforms.a.type", "NoSuchTransform"),
+                ("errors.tolerance", "most"),
+            ]),
+        );
+        let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["key.converter", "header.converter", "transforms.a.type", "errors.tolerance"]);
+        let msg = invalid_config_message(&problems);
+        assert!(msg.starts_with("Connector configuration is invalid and contains the following 4 error(s):\n"), "{msg}");
+    }
+}
