@@ -368,3 +368,53 @@ pub fn file_connectors(dir: &Path, input: &Path, output: &Path, topic: &str) -> 
     );
     vec![source, sink]
 }
+
+/// A consumed record with its headers (as text).
+pub struct Read {
+    pub offset: i64,
+    pub key: Option<Vec<u8>>,
+    pub value: Option<Vec<u8>>,
+    pub headers: std::collections::BTreeMap<String, String>,
+}
+
+/// Reads partition 0 of `topic` until `expected` records, then briefly more (duplicates).
+pub fn read_with_headers(topic: &str, expected: usize, timeout: Duration) -> Vec<Read> {
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap())
+        .set("group.id", unique("reader"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, 0, Offset::Beginning).unwrap();
+    consumer.assign(&tpl).unwrap();
+    let mut out = Vec::new();
+    let deadline = Instant::now() + timeout;
+    let mut settle: Option<Instant> = None;
+    loop {
+        if out.len() >= expected && settle.is_none() {
+            settle = Some(Instant::now() + Duration::from_millis(500));
+        }
+        if settle.is_some_and(|s| Instant::now() > s) || Instant::now() > deadline {
+            break;
+        }
+        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
+            let headers = m
+                .headers()
+                .map(|hs| {
+                    use rdkafka::message::Headers;
+                    hs.iter()
+                        .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.push(Read {
+                offset: m.offset(),
+                key: m.key().map(<[u8]>::to_vec),
+                value: m.payload().map(<[u8]>::to_vec),
+                headers,
+            });
+        }
+    }
+    out
+}

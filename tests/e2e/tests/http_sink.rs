@@ -2,7 +2,8 @@
 //! record of a topic to a real HTTP server that sometimes answers 503, sometimes takes a
 //! batch and still answers 503 (a lost response), and refuses one poison record with 400;
 //! its process is killed once on the way. Every record arrives; duplicates carry the same
-//! idempotency key; the poison record is reported as errant and the task keeps running.
+//! idempotency key; the poison record is reported as errant, lands in the dead letter queue
+//! with its context headers, and the task keeps running.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
@@ -90,7 +91,10 @@ fn every_record_arrives_once_per_idempotency_key() {
         &format!(
             "name=http-sink\nconnector.class=HttpSink\ntopics={topic}\n\
              http.url=http://127.0.0.1:{http_port}/ingest\nhttp.bearer.token=t0ken\n\
-             batch.max.records=100\nbatch.linger.ms=50\nretry.backoff.ms=10\nretry.backoff.max.ms=200\n"
+             batch.max.records=100\nbatch.linger.ms=50\nretry.backoff.ms=10\nretry.backoff.max.ms=200\n\
+             errors.tolerance=all\nerrors.deadletterqueue.topic.name={topic}-dlq\n\
+             errors.deadletterqueue.topic.replication.factor=1\n\
+             errors.deadletterqueue.context.headers.enable=true\nerrors.log.enable=true\n"
         ),
     );
     let mut core = Core::start(dir.path(), &worker, &[conn], rest);
@@ -139,6 +143,17 @@ fn every_record_arrives_once_per_idempotency_key() {
     assert_eq!(values, expected, "every record but the poison one arrived");
     assert!(rx.taken.len() > by_key.len(), "lost responses caused resends, each under the same key");
     assert!(rx.refused >= 1, "the poison record was sent and refused");
-    assert!(log.contains("errant record"), "the poison record was reported as errant\n{log}");
+    // The errant record went to the dead letter queue, with its original bytes and the
+    // stage it failed in (reported again if the killed process had reported it already).
+    let dead = read_with_headers(&format!("{topic}-dlq"), 1, Duration::from_secs(30));
+    assert!(!dead.is_empty(), "the poison record is in the dead letter queue\n{log}");
+    for r in &dead {
+        assert_eq!(r.value.as_deref(), Some(&b"poison"[..]));
+        assert_eq!(r.key.as_deref(), Some(format!("k{POISON}").as_bytes()));
+        assert_eq!(r.headers["__connect.errors.stage"], "TASK_PUT");
+        assert_eq!(r.headers["__connect.errors.topic"], topic);
+        assert_eq!(r.headers["__connect.errors.connector.name"], "http-sink");
+        assert!(!r.headers["__connect.errors.exception.message"].is_empty());
+    }
     println!("requests: {}, records taken: {}, distinct: {}", rx.requests, rx.taken.len(), by_key.len());
 }

@@ -7,16 +7,15 @@
 //!   the bytes in the topic, and dropped records' offsets are stored;
 //! - a sink-side transform with a per-connector converter override.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
-use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::message::{Header, Headers, OwnedHeaders};
+use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
-use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
+use rdkafka::ClientConfig;
 
 const JSON: &str = "org.apache.kafka.connect.json.JsonConverter";
 
@@ -42,54 +41,6 @@ fn produce(topic: &str, records: &[Input]) {
     });
 }
 
-/// A consumed record with its headers (as text).
-struct Read {
-    offset: i64,
-    key: Option<Vec<u8>>,
-    value: Option<Vec<u8>>,
-    headers: BTreeMap<String, String>,
-}
-
-/// Reads partition 0 of `topic` until `expected` records, then briefly more (duplicates).
-fn read_with_headers(topic: &str, expected: usize, timeout: Duration) -> Vec<Read> {
-    let consumer: BaseConsumer = ClientConfig::new()
-        .set("bootstrap.servers", bootstrap())
-        .set("group.id", unique("reader"))
-        .set("enable.auto.commit", "false")
-        .create()
-        .unwrap();
-    let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, Offset::Beginning).unwrap();
-    consumer.assign(&tpl).unwrap();
-    let mut out = Vec::new();
-    let deadline = Instant::now() + timeout;
-    let mut settle: Option<Instant> = None;
-    loop {
-        if out.len() >= expected && settle.is_none() {
-            settle = Some(Instant::now() + Duration::from_millis(500));
-        }
-        if settle.is_some_and(|s| Instant::now() > s) || Instant::now() > deadline {
-            break;
-        }
-        if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
-            let headers = m
-                .headers()
-                .map(|hs| {
-                    hs.iter()
-                        .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
-                        .collect()
-                })
-                .unwrap_or_default();
-            out.push(Read {
-                offset: m.offset(),
-                key: m.key().map(<[u8]>::to_vec),
-                value: m.payload().map(<[u8]>::to_vec),
-                headers,
-            });
-        }
-    }
-    out
-}
 
 fn connector_file(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let p = dir.join(format!("{name}.properties"));
