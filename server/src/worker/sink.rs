@@ -34,6 +34,7 @@ use crate::data::{Header, Schema, SchemaType, Value};
 use crate::plugin::streams::{ConnectorError, ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
+use crate::telemetry::SinkTelemetry;
 
 /// Batches waiting in the channel before the consumer thread pauses its partitions.
 const MAX_QUEUED_BATCHES: usize = 4;
@@ -173,6 +174,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Err(e) => return ctx.fail(e),
     };
     let mut backoff = super::Backoff::new();
+    let mut tel = SinkTelemetry::new(ctx.connector.name(), ctx.task_id);
     loop {
         if *shutdown.borrow() {
             return TaskExit::Stopped;
@@ -257,6 +259,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             flush_pending: None,
             assigned: Vec::new(),
             dirty: false,
+            tel: &mut tel,
         };
         let result = runner.run_stream(stream, events, &mut shutdown).await;
         shared.stopping.store(true, Ordering::SeqCst);
@@ -295,6 +298,7 @@ struct Runner<'a> {
     flush_pending: Option<u64>,
     assigned: Vec<TopicPartition>,
     dirty: bool,
+    tel: &'a mut SinkTelemetry,
 }
 
 fn fatal(message: String, kafka: Option<(String, i32, i64)>) -> StreamError {
@@ -333,6 +337,7 @@ impl Runner<'_> {
                         Some(Event::Batch(msgs)) if paused => held.push_back(msgs),
                         Some(Event::Batch(msgs)) => {
                             self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+                            self.tel.read(msgs.len());
                             let mut batch = Vec::with_capacity(msgs.len());
                             let mut last_topic = None;
                             for m in &msgs {
@@ -351,12 +356,14 @@ impl Runner<'_> {
                         Some(Event::Assigned(parts)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
                             self.assigned.extend(parts.iter().cloned());
+                            self.tel.partitions(self.assigned.len());
                             stream.open_partitions(&parts).await?;
                         }
                         Some(Event::Revoking(parts, done)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions revoked: flushing and committing first");
                             self.settle(&mut stream).await?;
                             self.assigned.retain(|p| !parts.contains(p));
+                            self.tel.partitions(self.assigned.len());
                             for p in &parts {
                                 self.positions.remove(p);
                             }
@@ -401,6 +408,7 @@ impl Runner<'_> {
         match ev {
             SinkEvent::PutDone { put_id } => {
                 self.inflight.remove(&put_id);
+                self.tel.put_done(put_id);
             }
             SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets)?,
             SinkEvent::Errant { topic, partition, offset, error } => {
@@ -505,16 +513,17 @@ impl Runner<'_> {
         })
     }
 
-    async fn put(&mut self, stream: &mut SinkStream, batch: Vec<SinkRecord>) -> Result<(), StreamError> {
+    async fn put(&mut self, stream: &mut SinkStream, mut batch: Vec<SinkRecord>) -> Result<(), StreamError> {
         for r in &batch {
             self.positions
                 .insert((r.original_topic.clone(), r.original_kafka_partition), r.kafka_offset + 1);
         }
         let id = self.next_put;
         self.next_put += 1;
+        let trace = self.tel.put(id, &mut batch);
         self.inflight.insert(id, batch.clone());
         self.dirty = true;
-        stream.put(id, batch).await
+        stream.put_traced(id, batch, trace).await
     }
 
     async fn request_flush(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
@@ -541,9 +550,13 @@ impl Runner<'_> {
                 .map_err(|e| StreamError::Protocol(e.to_string()))?;
         }
         if tpl.count() == 0 {
+            self.tel.committed(None, Duration::ZERO);
             return Ok(());
         }
-        let committed = tokio::task::block_in_place(|| self.consumer.commit(&tpl, CommitMode::Sync));
+        let started = std::time::Instant::now();
+        let span = self.tel.commit_span();
+        let committed = tokio::task::block_in_place(|| span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Sync)));
+        self.tel.committed(Some(committed.is_ok()), started.elapsed());
         match committed {
             Ok(()) => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?offsets, "committed offsets"),
             Err(e) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "offset commit failed; will retry at the next flush"),
@@ -563,6 +576,7 @@ impl Runner<'_> {
         while let Some(ev) = held.pop_front().map(Event::Batch).or_else(|| events.try_recv().ok()) {
             match ev {
                 Event::Batch(msgs) => {
+                    self.tel.read(msgs.len());
                     let mut batch = Vec::with_capacity(msgs.len());
                     for m in &msgs {
                         if self.assigned.contains(&(m.topic().to_string(), m.partition())) {

@@ -25,6 +25,7 @@ use crate::data::{Header, SchemaAndValue, Value};
 use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
 use crate::record::{RecordData, SourceRecord};
 use crate::storage::status::State;
+use crate::telemetry::SourceTelemetry;
 
 /// One Kafka delivery report.
 struct Delivery {
@@ -105,6 +106,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Err(e) => return ctx.fail(e),
     };
     let mut backoff = super::Backoff::new();
+    let mut tel = SourceTelemetry::new(ctx.connector.name(), ctx.task_id);
     loop {
         if *shutdown.borrow() {
             return TaskExit::Stopped;
@@ -153,6 +155,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             key_conv: key_conv.as_ref(),
             value_conv: value_conv.as_ref(),
             pause: Pause::default(),
+            tel: &mut tel,
             st: State_ {
                 inflight: VecDeque::new(),
                 pending_offsets: HashMap::new(),
@@ -194,6 +197,7 @@ struct Runner<'a> {
     key_conv: &'a dyn Converter,
     value_conv: &'a dyn Converter,
     pause: Pause,
+    tel: &'a mut SourceTelemetry,
     st: State_,
 }
 
@@ -223,7 +227,7 @@ impl Runner<'_> {
             tokio::select! {
                 ev = stream.recv() => {
                     match ev? {
-                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
                         SourceEvent::OffsetsQuery { request_id, partitions } => {
                             let mut answer = Vec::with_capacity(partitions.len());
                             for p in partitions {
@@ -278,7 +282,7 @@ impl Runner<'_> {
             loop {
                 tokio::select! {
                     ev = stream.recv() => match ev? {
-                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
                         SourceEvent::Error(e) if e.kind != ErrorKind::Retriable => return Err(StreamError::Connector(e)),
                         _ => {}
@@ -329,7 +333,17 @@ impl Runner<'_> {
         }
         self.st.granted_records += records as i64;
         self.st.granted_bytes += bytes as i64;
+        self.tel.credits(self.st.granted_records);
         stream.credit(records, bytes).await
+    }
+
+    /// A batch with its telemetry: metrics, and spans when its trace is sampled.
+    async fn on_traced_batch(&mut self, mut records: Vec<SourceRecord>, bytes: u64, trace: &crate::record::TraceContext) -> Result<(), StreamError> {
+        self.tel.batch_received(&mut records, trace);
+        let result = self.on_batch(records, bytes).await;
+        self.tel.batch_handled();
+        self.tel.credits(self.st.granted_records);
+        result
     }
 
     async fn on_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
@@ -389,9 +403,11 @@ impl Runner<'_> {
     }
 
     async fn produce(&mut self, r: SourceRecord, bytes: u64) -> Result<(), StreamError> {
+        let stage = self.tel.stage(r.seq, "convert");
         let key = self.convert(self.key_conv, &r.topic, r.key, "Key")?;
         let value = self.convert(self.value_conv, &r.topic, r.value, "Value")?;
-        let headers = if r.headers.is_empty() { None } else { Some(headers_to_kafka(r.headers)) };
+        drop(stage);
+        let headers = if r.headers.is_empty() && r.trace.is_empty() { None } else { Some(headers_to_kafka(r.headers, &r.trace)) };
         let topic = self.topic_name(&r.topic);
         self.st.inflight.push_back(InFlight {
             seq: r.seq,
@@ -485,6 +501,7 @@ impl Runner<'_> {
             });
         }
         if !acks.is_empty() {
+            self.tel.acked(&acks);
             stream.commit_records(acks).await?;
             self.grant(stream, freed_records, freed_bytes).await?;
         }
@@ -584,7 +601,13 @@ impl Runner<'_> {
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         let seq = self.st.staged_seq;
-        let wrote = tokio::task::block_in_place(|| self.flush_offsets()).map_err(|e| {
+        let started = std::time::Instant::now();
+        let span = self.tel.commit_span();
+        let wrote = tokio::task::block_in_place(|| span.in_scope(|| self.flush_offsets()));
+        if wrote != Ok(false) {
+            self.tel.offsets_committed(wrote.is_ok(), started.elapsed());
+        }
+        let wrote = wrote.map_err(|e| {
             StreamError::Connector(crate::plugin::streams::ConnectorError {
                 kind: ErrorKind::Fatal,
                 message: format!("cannot store source offsets: {e}"),
@@ -604,10 +627,14 @@ impl Runner<'_> {
 }
 
 /// Headers to Kafka bytes: strings as UTF-8, bytes as they are, other values in their
-/// string form (SimpleHeaderConverter's form for primitives).
-fn headers_to_kafka(headers: Vec<Header>) -> OwnedHeaders {
-    let mut out = OwnedHeaders::new_with_capacity(headers.len());
+/// string form (SimpleHeaderConverter's form for primitives). The record's trace context
+/// becomes the W3C `traceparent` / `tracestate` headers, replacing any already there.
+fn headers_to_kafka(headers: Vec<Header>, trace: &crate::record::TraceContext) -> OwnedHeaders {
+    let mut out = OwnedHeaders::new_with_capacity(headers.len() + 2);
     for h in headers {
+        if !trace.is_empty() && (h.key == "traceparent" || h.key == "tracestate") {
+            continue;
+        }
         let bytes: Option<Vec<u8>> = match h.value {
             Value::Null => None,
             Value::String(s) => Some(s.into_bytes()),
@@ -621,6 +648,18 @@ fn headers_to_kafka(headers: Vec<Header>) -> OwnedHeaders {
             key: &h.key,
             value: bytes.as_deref(),
         });
+    }
+    if !trace.is_empty() {
+        out = out.insert(KHeader {
+            key: "traceparent",
+            value: Some(trace.traceparent.as_bytes()),
+        });
+        if !trace.tracestate.is_empty() {
+            out = out.insert(KHeader {
+                key: "tracestate",
+                value: Some(trace.tracestate.as_bytes()),
+            });
+        }
     }
     out
 }
