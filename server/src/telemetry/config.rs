@@ -153,6 +153,7 @@ impl TracingSettings {
             ("OTEL_SERVICE_NAME".to_string(), format!("polyconnect-connector-{plugin}")),
             ("OTEL_TRACES_SAMPLER".to_string(), self.sampler.clone()),
             ("OTEL_BSP_MAX_QUEUE_SIZE".to_string(), self.max_queue_size.to_string()),
+            ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE".to_string(), self.max_queue_size.min(512).to_string()),
             ("OTEL_EXPORTER_OTLP_TIMEOUT".to_string(), self.export_timeout.as_millis().to_string()),
         ];
         if let Some(a) = self.sampler_arg {
