@@ -49,6 +49,9 @@ fn attrs(kv: &[KeyValue]) -> Vec<(String, String)> {
 #[derive(Clone, Default)]
 struct Collector {
     spans: Arc<Mutex<Vec<Span>>>,
+    /// Count spans only (benchmarks), do not keep them.
+    count_only: bool,
+    count: Arc<std::sync::atomic::AtomicU64>,
 }
 
 #[tonic::async_trait]
@@ -57,8 +60,14 @@ impl TraceService for Collector {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let request = request.into_inner();
+        if self.count_only {
+            let n: usize = request.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum();
+            self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            return Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }));
+        }
         let mut out = Vec::new();
-        for rs in request.into_inner().resource_spans {
+        for rs in request.resource_spans {
             let service = rs
                 .resource
                 .as_ref()
@@ -80,6 +89,7 @@ impl TraceService for Collector {
                 }
             }
         }
+        self.count.fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
         self.spans.lock().unwrap().extend(out);
         Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
     }
@@ -93,16 +103,30 @@ fn hex(b: &[u8]) -> String {
 pub struct Receiver {
     pub addr: SocketAddr,
     spans: Arc<Mutex<Vec<Span>>>,
+    count: Arc<std::sync::atomic::AtomicU64>,
     _stop: tokio::sync::oneshot::Sender<()>,
 }
 
 impl Receiver {
     pub fn start() -> Receiver {
+        Receiver::start_with(false)
+    }
+
+    /// A receiver that only counts the spans it gets.
+    pub fn counting() -> Receiver {
+        Receiver::start_with(true)
+    }
+
+    fn start_with(count_only: bool) -> Receiver {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
-        let collector = Collector::default();
+        let collector = Collector {
+            count_only,
+            ..Collector::default()
+        };
         let spans = collector.spans.clone();
+        let count = collector.count.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         std::thread::spawn(move || {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
@@ -117,11 +141,16 @@ impl Receiver {
                     .await;
             });
         });
-        Receiver { addr, spans, _stop: stop }
+        Receiver { addr, spans, count, _stop: stop }
     }
 
     pub fn endpoint(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// Spans received so far.
+    pub fn count(&self) -> u64 {
+        self.count.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn spans(&self) -> Vec<Span> {

@@ -139,6 +139,24 @@ fn one_trace_follows_a_record_through_both_connectors_and_the_core() {
         spans.iter().any(|s| s.service == "polyconnect-connector-file" && s.name == "put" && s.parent_span_id == core_put.span_id && s.trace_id == core_put.trace_id),
         "the connector's put span is a child of the core's"
     );
+
+    // Levels still change at run time with the OpenTelemetry layer in place, and every
+    // line of a task carries its connector and task.
+    assert!(!p.core.log_text().contains("committed offsets"), "debug lines are off at first");
+    let url = format!("http://127.0.0.1:{}/admin/loggers/polyconnect.worker.sink", p.core.port);
+    let code = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new().put(&url).json(&serde_json::json!({"level": "DEBUG"})).send().await.unwrap().status().as_u16()
+    });
+    assert_eq!(code, 200);
+    append_lines(&p.input, "more", 0, 10, 1, Duration::ZERO);
+    wait_lines(&p.output, 210, Duration::from_secs(60));
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while !p.core.log_text().contains("committed offsets") && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let log = p.core.log_text();
+    let line = log.lines().find(|l| l.contains("committed offsets")).unwrap_or_else(|| panic!("no debug line after the level change\n{log}"));
+    assert!(line.contains("task{connector=file-sink task=0}"), "{line}");
     p.core.stop();
 }
 
