@@ -140,6 +140,16 @@ fn one_trace_follows_a_record_through_both_connectors_and_the_core() {
         "the connector's put span is a child of the core's"
     );
 
+    // Offset commits are traced too (tracing spans through tracing-opentelemetry).
+    let commit = receiver.wait_for(Duration::from_secs(20), |spans| {
+        spans
+            .iter()
+            .find(|s| s.service == "polyconnect" && s.name == "commit" && s.attr("messaging.consumer.group.name") == Some("connect-file-sink"))
+            .cloned()
+    });
+    let commit = commit.expect("a sink offset commit span");
+    assert_eq!(commit.attr("messaging.operation.type"), Some("settle"));
+
     // Levels still change at run time with the OpenTelemetry layer in place, and every
     // line of a task carries its connector and task.
     assert!(!p.core.log_text().contains("committed offsets"), "debug lines are off at first");

@@ -318,10 +318,13 @@ class SourceSession:
         limit = self.max_bytes - _FRAME_OVERHEAD
         seq = self.next_seq
         out = []
+        sampled, record = pt.sampled, pt.record
         try:
             for r in records:
                 seq += 1
-                b = encode(r, seq, pt.record(r))
+                # Unsampled polls cost one test per record: only records with a context of
+                # their own (the source system's) may still need a span.
+                b = encode(r, seq, record(r) if sampled or r.trace else None)
                 if len(b) > limit:
                     raise ConfigError(
                         f"a record of {len(b)} bytes (topic {r.topic}) does not fit in the negotiated maximum "
