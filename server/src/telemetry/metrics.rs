@@ -71,7 +71,7 @@ const RTT_BUCKETS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
 /// A Prometheus histogram with fixed buckets.
 pub struct Histogram {
     buckets: [AtomicU64; RTT_BUCKETS.len()],
-    count: AtomicU64,
+    pub(crate) count: AtomicU64,
     sum_us: AtomicU64,
 }
 

@@ -82,6 +82,15 @@ impl SourceTelemetry {
         self.metrics.batch_size.observe(n);
         let now = Instant::now();
         self.batch_started = Some(now);
+        // Seqs start again at 1 on a new stream (after a reconnect): what was in flight on
+        // the old one will not be acknowledged.
+        if let (Some(first), Some((last_seen, _))) = (records.first(), self.batches.back()) {
+            if first.seq <= *last_seen {
+                self.batches.clear();
+                self.sends.clear();
+                self.metrics.source_record_active_count.store(n as i64, Relaxed);
+            }
+        }
         if let Some(last) = records.last() {
             self.batches.push_back((last.seq, now));
         }
@@ -269,6 +278,11 @@ impl SinkTelemetry {
     /// Put's own span, linked to them. Returns the context for `Put.trace`.
     pub fn put(&mut self, put_id: u64, records: &mut [SinkRecord]) -> Option<TraceContext> {
         let n = records.len();
+        if put_id == 1 {
+            // A new stream: Puts of the old one will not be answered.
+            self.puts.clear();
+            self.metrics.sink_record_active_count.store(0, Relaxed);
+        }
         self.metrics.sink_record_send_total.fetch_add(n as u64, Relaxed);
         self.metrics.sink_record_active_count.fetch_add(n as i64, Relaxed);
         self.metrics.batch_size.observe(n as u64);
@@ -375,5 +389,56 @@ impl SinkTelemetry {
 impl Drop for SinkTelemetry {
     fn drop(&mut self) {
         metrics::remove_task(&self.connector, self.task, &self.metrics);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordData;
+
+    fn rec(seq: u64) -> SourceRecord {
+        SourceRecord {
+            seq,
+            source_partition: None,
+            source_offset: None,
+            topic: "t".into(),
+            kafka_partition: None,
+            key: RecordData::NULL,
+            value: RecordData::NULL,
+            timestamp: None,
+            headers: Vec::new(),
+            trace: TraceContext::default(),
+        }
+    }
+
+    fn ack(seq: u64) -> RecordAck {
+        RecordAck {
+            seq,
+            topic: "t".into(),
+            partition: 0,
+            offset: seq as i64,
+            filtered: false,
+        }
+    }
+
+    #[test]
+    fn source_counts_per_batch_and_survives_a_new_stream() {
+        let mut t = SourceTelemetry::new("task-test", 0);
+        let mut batch: Vec<_> = (1..=3).map(rec).collect();
+        t.batch_received(&mut batch, &TraceContext::default());
+        t.batch_handled();
+        t.acked(&[ack(1), ack(2)]);
+        assert_eq!(t.metrics.source_record_poll_total.load(Relaxed), 3);
+        assert_eq!(t.metrics.source_record_write_total.load(Relaxed), 2);
+        assert_eq!(t.metrics.source_record_active_count.load(Relaxed), 1);
+        assert_eq!(t.metrics.batch_round_trip.count.load(Relaxed), 0, "the batch's last record is not acked yet");
+        // A reconnect: seqs start again at 1, record 3 of the old stream is never acked.
+        let mut batch: Vec<_> = (1..=2).map(rec).collect();
+        t.batch_received(&mut batch, &TraceContext::default());
+        t.acked(&[ack(1), ack(2)]);
+        assert_eq!(t.metrics.source_record_active_count.load(Relaxed), 0);
+        assert_eq!(t.metrics.batch_round_trip.count.load(Relaxed), 1);
+        assert!(t.batches.is_empty());
     }
 }
