@@ -1,6 +1,7 @@
 //! An OTLP trace receiver for tests: a real gRPC `TraceService` (opentelemetry-proto's
-//! collector service) that keeps every span it is sent, and a listener that accepts
-//! connections and never answers (a hung collector).
+//! collector service), or OTLP/HTTP's `POST /v1/traces` with a protobuf body, that keeps
+//! every span it is sent; and a listener that accepts connections and never answers (a
+//! hung collector).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -60,11 +61,17 @@ impl TraceService for Collector {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        let request = request.into_inner();
+        self.keep(request.into_inner());
+        Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
+    }
+}
+
+impl Collector {
+    fn keep(&self, request: ExportTraceServiceRequest) {
         if self.count_only {
             let n: usize = request.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum();
             self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
-            return Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }));
+            return;
         }
         let mut out = Vec::new();
         for rs in request.resource_spans {
@@ -91,7 +98,6 @@ impl TraceService for Collector {
         }
         self.count.fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
         self.spans.lock().unwrap().extend(out);
-        Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
     }
 }
 
@@ -109,15 +115,20 @@ pub struct Receiver {
 
 impl Receiver {
     pub fn start() -> Receiver {
-        Receiver::start_with(false)
+        Receiver::start_with(false, false)
     }
 
-    /// A receiver that only counts the spans it gets.
+    /// An OTLP/HTTP receiver (`http/protobuf`).
+    pub fn start_http() -> Receiver {
+        Receiver::start_with(false, true)
+    }
+
+    /// A gRPC receiver that only counts the spans it gets.
     pub fn counting() -> Receiver {
-        Receiver::start_with(true)
+        Receiver::start_with(true, false)
     }
 
-    fn start_with(count_only: bool) -> Receiver {
+    fn start_with(count_only: bool, http: bool) -> Receiver {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.set_nonblocking(true).unwrap();
         let addr = listener.local_addr().unwrap();
@@ -132,6 +143,27 @@ impl Receiver {
             let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+                if http {
+                    let app = axum::Router::new().route(
+                        "/v1/traces",
+                        axum::routing::post(move |body: axum::body::Bytes| async move {
+                            match <ExportTraceServiceRequest as prost::Message>::decode(body) {
+                                Ok(req) => {
+                                    collector.keep(req);
+                                    let ok = prost::Message::encode_to_vec(&ExportTraceServiceResponse { partial_success: None });
+                                    (axum::http::StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/x-protobuf")], ok)
+                                }
+                                Err(_) => (axum::http::StatusCode::BAD_REQUEST, [(axum::http::header::CONTENT_TYPE, "text/plain")], b"bad request".to_vec()),
+                            }
+                        }),
+                    );
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                    return;
+                }
                 let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
                 let _ = tonic::transport::Server::builder()
                     .add_service(TraceServiceServer::new(collector))
