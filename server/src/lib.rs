@@ -12,5 +12,6 @@ pub mod plugin;
 pub mod record;
 pub mod rest;
 pub mod storage;
+pub mod telemetry;
 pub mod transforms;
 pub mod worker;

@@ -8,9 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use polyconnect::config::{load_file, WorkerConfig};
 use polyconnect::worker::Worker;
-use tracing_subscriber::layer::SubscriberExt;
-use tracing_subscriber::util::SubscriberInitExt;
-use tracing_subscriber::{reload, EnvFilter};
+use tracing_subscriber::EnvFilter;
 
 /// Records are many small allocations (protocol messages, values, acks): mimalloc makes
 /// them markedly cheaper than the system allocator.
@@ -73,25 +71,27 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .filter(|s| EnvFilter::try_new(s).is_ok())
         .unwrap_or_else(|| "info".into());
-    let (filter, reload_handle) = reload::Layer::new(EnvFilter::new(&spec));
-    tracing_subscriber::registry()
-        .with(filter)
-        .with(
-            tracing_subscriber::fmt::layer()
-                .with_writer(std::io::stderr)
-                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr())),
-        )
-        .init();
-    let apply: polyconnect::rest::loggers::Apply = Box::new(move |directives: &str| {
-        let f = EnvFilter::try_new(directives).map_err(|e| e.to_string())?;
-        reload_handle.reload(f).map_err(|e| e.to_string())
-    });
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    // Tracing settings come from OTEL_* and the worker's polyconnect.tracing.* keys, so the
+    // worker file is read before logging starts (and again, fully checked, below).
+    let props = match &cli.command {
+        Command::Standalone { worker, .. } => load_file(worker).map(|p| p.into_iter().collect()).unwrap_or_default(),
+        Command::Conformance(_) => unreachable!("handled above"),
+    };
+    let env: std::collections::HashMap<String, String> = std::env::vars().collect();
+    let settings = polyconnect::telemetry::TracingSettings::resolve(&env, &props).map_err(anyhow::Error::msg)?;
+    // The span exporter runs on the runtime: the subscriber is built inside it.
+    let (telemetry, apply) = {
+        let _in_runtime = rt.enter();
+        polyconnect::telemetry::init(&spec, settings)?
+    };
     rt.block_on(async move {
-        match cli.command {
+        let result = match cli.command {
             Command::Standalone { worker, connectors } => standalone(worker, connectors, &spec, apply).await,
             Command::Conformance(_) => unreachable!("handled above"),
-        }
+        };
+        telemetry.shutdown(std::time::Duration::from_secs(5)).await;
+        result
     })
 }
 

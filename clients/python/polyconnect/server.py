@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 
 import grpc
 
-from . import __version__
+from . import __version__, tracing
 from .config import NO_DEFAULT, Validator, format_value
 from .connector import SinkConnector, SinkTask, SourceConnector, SourceTask, _Connector
 from .logs import setup_logging
@@ -412,6 +412,7 @@ def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | No
     from the environment (see this module's docstring)."""
     setup_logging()
     Plugins(connectors)  # fail early on a bad class
+    tracing.setup()
     address = listen or listen_address(argv)
     token = os.environ.get("POLYCONNECT_TOKEN") or None
     max_message_bytes = int(os.environ.get("POLYCONNECT_MAX_MESSAGE_BYTES") or base.DEFAULT_MAX_MESSAGE_BYTES)
@@ -424,6 +425,7 @@ def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | No
             log.error("parent process %d is not running; exiting", parent_pid)
             raise SystemExit(1)
     code = asyncio.run(_serve(connectors, address, token, parent_pid, max_message_bytes))
+    tracing.shutdown()
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -683,8 +683,9 @@ class SourceRecordEncoder:
         self._last_ts: int | None = None
         self._last_ts_field = b""
 
-    def encode(self, r: SourceRecord, seq: int) -> bytes:
-        """The `SourceRecord` message bytes of ``r`` with sequence number ``seq``."""
+    def encode(self, r: SourceRecord, seq: int, trace: Any = None) -> bytes:
+        """The `SourceRecord` message bytes of ``r`` with sequence number ``seq``; ``trace``
+        replaces the record's own trace context (its connector-side span's)."""
         V = _VARINT
         out = [b"\x08" + (V[seq] if seq < 16384 else varint(seq))]
         sp = r.source_partition
@@ -743,8 +744,10 @@ class SourceRecordEncoder:
         if r.headers:
             for h in r.headers:
                 out.append(_ld(b"\x4a", self._header(h)))
-        if r.trace and self.trace_context:
-            out.append(_ld(b"\x52", _trace(r.trace)))
+        if trace is None:
+            trace = r.trace
+        if trace and self.trace_context:
+            out.append(_ld(b"\x52", _trace(trace)))
         return b"".join(out)
 
     def _string_prefix(self, n: int) -> bytes:
@@ -877,12 +880,14 @@ def _trace(t: Any) -> bytes:
     return out
 
 
-def batch_frame(records: list[bytes]) -> bytes:
-    """A `SourceResponse{batch: SourceBatch{records}}` message from encoded records."""
+def batch_frame(records: list[bytes], trace: Any = None) -> bytes:
+    """A `SourceResponse{batch: SourceBatch{records, trace}}` message from encoded records."""
     parts = []
     for rb in records:
         n = len(rb)
         parts.append(b"\x0a" + (_VARINT[n] if n < 16384 else varint(n)) + rb)
+    if trace:
+        parts.append(_ld(b"\x12", _trace(trace)))
     return _ld(b"\x12", b"".join(parts))
 
 

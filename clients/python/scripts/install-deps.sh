@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the Python SDK and the Python connectors need to run and to be tested
-# (grpcio, protobuf, grpcio-tools for the stub check, pytest) into the machine's python3.
+# (grpcio, protobuf, grpcio-tools for the stub check, pytest, and the OpenTelemetry SDK and
+# OTLP exporters for connector-side spans) into the machine's python3.
 # Idempotent: returns at once when the right versions are already there.
 #
 #   clients/python/scripts/install-deps.sh        (PYTHON=... to use another interpreter)
@@ -12,8 +13,9 @@ grpc_version="1.85.1"
 protobuf_min="7.35.1"
 protobuf_below="8"
 pytest_min="7"
+otel_min="1.45.2"
 
-if "$python" - "$grpc_version" "$protobuf_min" "$protobuf_below" "$pytest_min" >/dev/null 2>&1 <<'PY'
+if "$python" - "$grpc_version" "$protobuf_min" "$protobuf_below" "$pytest_min" "$otel_min" >/dev/null 2>&1 <<'PY'
 import sys
 from importlib import metadata
 
@@ -24,11 +26,13 @@ def version(s):
         out.append(int(digits or 0))
     return tuple(out)
 
-grpc_v, pb_min, pb_below, pytest_min = (version(a) for a in sys.argv[1:])
+grpc_v, pb_min, pb_below, pytest_min, otel_min = (version(a) for a in sys.argv[1:])
 assert version(metadata.version("grpcio")) >= grpc_v
 assert version(metadata.version("grpcio-tools")) == grpc_v
 assert pb_min <= version(metadata.version("protobuf")) < pb_below
 assert version(metadata.version("pytest")) >= pytest_min
+for p in ("opentelemetry-sdk", "opentelemetry-exporter-otlp-proto-grpc", "opentelemetry-exporter-otlp-proto-http"):
+    assert version(metadata.version(p)) >= otel_min
 import grpc, google.protobuf  # noqa: E401,F401
 PY
 then
@@ -40,4 +44,7 @@ PIP_ROOT_USER_ACTION=ignore "$python" -m pip install --quiet --disable-pip-versi
     "grpcio>=${grpc_version}" \
     "grpcio-tools==${grpc_version}" \
     "protobuf>=${protobuf_min},<${protobuf_below}" \
-    "pytest>=${pytest_min}"
+    "pytest>=${pytest_min}" \
+    "opentelemetry-sdk>=${otel_min}" \
+    "opentelemetry-exporter-otlp-proto-grpc>=${otel_min}" \
+    "opentelemetry-exporter-otlp-proto-http>=${otel_min}"

@@ -123,6 +123,7 @@ async fn supervise(p: Arc<ManagedProcess>) {
         tracing::warn!(plugin = %name, %reason, "connector process is down; restarting in {:?}", backoff);
         let _ = p.state.send_replace(ProcState::Down(reason));
         p.restarts.fetch_add(1, Ordering::Relaxed);
+        crate::telemetry::metrics::process_restarted(&name);
         if started.elapsed() > Duration::from_secs(60) {
             backoff = BACKOFF_START;
         }
@@ -149,6 +150,9 @@ async fn run_once(p: &Arc<ManagedProcess>, generation: u64, shutdown: &mut watch
     let mut cmd = Command::new(&m.command[0]);
     cmd.args(&m.command[1..])
         .current_dir(&m.dir)
+        // The core's tracing settings, with the connector's own service.name; the
+        // manifest's env may override them.
+        .envs(crate::telemetry::connector_env(&m.name))
         .envs(&m.env)
         .env("POLYCONNECT_LISTEN", format!("unix:{}", socket.display()))
         .env("POLYCONNECT_TOKEN", &token)

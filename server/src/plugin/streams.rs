@@ -617,6 +617,11 @@ impl SinkStream {
     }
 
     pub async fn put(&mut self, put_id: u64, records: Vec<SinkRecord>) -> Result<(), StreamError> {
+        self.put_traced(put_id, records, None).await
+    }
+
+    /// A Put carrying the context of the core's put span.
+    pub async fn put_traced(&mut self, put_id: u64, records: Vec<SinkRecord>, trace: Option<TraceContext>) -> Result<(), StreamError> {
         let records = records
             .into_iter()
             .map(|r| wire::sink_record_to_proto(r, &mut self.refs))
@@ -624,7 +629,7 @@ impl SinkStream {
         self.send(pb::sink_request::Msg::Put(pb::Put {
             put_id,
             records,
-            trace: None,
+            trace: trace.as_ref().and_then(wire::trace_to_proto),
         }))
         .await
     }

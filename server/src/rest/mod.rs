@@ -8,6 +8,7 @@
 //! - `plugins.rs`: `/connector-plugins/...`: the plugin list, config definitions, validation.
 //! - `validate.rs`: Kafka Connect's connector config definitions and `ConfigInfos`.
 //! - `loggers.rs`: `/admin/loggers`: log levels changed at run time.
+//! - `metrics.rs`: `/metrics`: Prometheus metrics with Kafka Connect's names.
 //!
 //! Deliberate differences from Kafka Connect (which answers these with 500, from an
 //! internal exception): a malformed or mistyped request body, a missing `config` on create,
@@ -17,6 +18,7 @@
 
 mod connectors;
 pub mod loggers;
+mod metrics;
 mod plugins;
 pub mod validate;
 
@@ -59,6 +61,7 @@ pub fn router(worker: Arc<Worker>) -> Router {
         .route("/connector-plugins", get(plugins::list))
         .route("/connector-plugins/{plugin}/config", get(plugins::config))
         .route("/connector-plugins/{plugin}/config/validate", put(plugins::validate))
+        .route("/metrics", get(metrics::get))
         .route("/admin/loggers", get(loggers::list))
         .route("/admin/loggers/{logger}", get(loggers::get_level).put(loggers::set_level))
         .fallback(unknown_path)

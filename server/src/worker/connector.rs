@@ -462,9 +462,11 @@ impl Actor {
         if fresh {
             tctx.status(State::Unassigned, None);
         }
+        // Every log line of the task carries its connector and task id.
+        let span = tracing::info_span!(parent: None, "task", connector = %tctx.connector.name(), task = tctx.task_id);
         let handle = match plugin_type {
-            PluginType::Source => tokio::spawn(super::source::run(tctx, rx)),
-            PluginType::Sink => tokio::spawn(super::sink::run(tctx, rx)),
+            PluginType::Source => tokio::spawn(tracing::Instrument::instrument(super::source::run(tctx, rx), span)),
+            PluginType::Sink => tokio::spawn(tracing::Instrument::instrument(super::sink::run(tctx, rx), span)),
         };
         RunningTask { shutdown: tx, handle }
     }

@@ -520,7 +520,9 @@ impl Worker {
             self.status.set_version(name, Some(v));
         }
         let (tx, rx) = mpsc::unbounded_channel();
-        let handle = tokio::spawn(connector::run(
+        // Every log line of the connector's actor carries its name.
+        let span = tracing::info_span!("connector", connector = %name);
+        let run = connector::run(
             connector::ConnectorContext {
                 worker: self.config.clone(),
                 config,
@@ -531,7 +533,8 @@ impl Worker {
             },
             target,
             rx,
-        ));
+        );
+        let handle = tokio::spawn(tracing::Instrument::instrument(run, span));
         Runner { commands: tx, handle }
     }
 

@@ -40,6 +40,7 @@ use crate::error_handling::{backoff_delay, DeadLetterQueue, ErrorHandler, Failur
 use crate::plugin::streams::{ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
+use crate::telemetry::SinkTelemetry;
 
 /// Batches waiting in the channel before the consumer thread pauses its partitions.
 const MAX_QUEUED_BATCHES: usize = 4;
@@ -191,6 +192,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     let keep_originals = dlq.is_some();
     let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, dlq);
     let mut backoff = super::Backoff::new();
+    let mut tel = SinkTelemetry::new(ctx.connector.name(), ctx.task_id);
     loop {
         if *shutdown.borrow() {
             return TaskExit::Stopped;
@@ -279,6 +281,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             flush_pending: None,
             assigned: Vec::new(),
             dirty: false,
+            tel: &mut tel,
         };
         let result = runner.run_stream(stream, events, &mut shutdown).await;
         // Failed records reported so far reach the dead letter queue, whatever happens next.
@@ -329,6 +332,7 @@ struct Runner<'a> {
     flush_pending: Option<u64>,
     assigned: Vec<TopicPartition>,
     dirty: bool,
+    tel: &'a mut SinkTelemetry,
 }
 
 struct InflightPut {
@@ -365,12 +369,14 @@ impl Runner<'_> {
                         Some(Event::Assigned(parts)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
                             self.assigned.extend(parts.iter().cloned());
+                            self.tel.partitions(self.assigned.len());
                             stream.open_partitions(&parts).await?;
                         }
                         Some(Event::Revoking(parts, done)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions revoked: flushing and committing first");
                             self.settle(&mut stream).await?;
                             self.assigned.retain(|p| !parts.contains(p));
+                            self.tel.partitions(self.assigned.len());
                             for p in &parts {
                                 self.positions.remove(p);
                             }
@@ -418,6 +424,7 @@ impl Runner<'_> {
                 if let Some(InflightPut { originals: Some(o), .. }) = self.inflight.remove(&put_id) {
                     self.done_originals.push_back((put_id, o));
                 }
+                self.tel.put_done(put_id);
             }
             SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets).await?,
             SinkEvent::Errant { topic, partition, offset, error } => {
@@ -513,6 +520,7 @@ impl Runner<'_> {
     /// Converts, transforms and puts one polled batch; every record's offset counts as
     /// processed, whether it was put, dropped or skipped.
     async fn process_batch(&mut self, stream: &mut SinkStream, msgs: Vec<OwnedMessage>) -> Result<(), StreamError> {
+        self.tel.read(msgs.len());
         let mut batch = Vec::with_capacity(msgs.len());
         let mut last_topic: Option<&str> = None;
         for m in &msgs {
@@ -620,12 +628,13 @@ impl Runner<'_> {
         }
     }
 
-    async fn put(&mut self, stream: &mut SinkStream, batch: Vec<SinkRecord>, originals: Option<Arc<Vec<OwnedMessage>>>) -> Result<(), StreamError> {
+    async fn put(&mut self, stream: &mut SinkStream, mut batch: Vec<SinkRecord>, originals: Option<Arc<Vec<OwnedMessage>>>) -> Result<(), StreamError> {
         let id = self.next_put;
         self.next_put += 1;
+        let trace = self.tel.put(id, &mut batch);
         self.inflight.insert(id, InflightPut { records: batch.clone(), originals });
         self.dirty = true;
-        stream.put(id, batch).await
+        stream.put_traced(id, batch, trace).await
     }
 
     async fn request_flush(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
@@ -660,9 +669,13 @@ impl Runner<'_> {
                 .map_err(|e| StreamError::Protocol(e.to_string()))?;
         }
         if tpl.count() == 0 {
+            self.tel.committed(None, Duration::ZERO);
             return Ok(());
         }
-        let committed = tokio::task::block_in_place(|| self.consumer.commit(&tpl, CommitMode::Sync));
+        let started = std::time::Instant::now();
+        let span = self.tel.commit_span();
+        let committed = tokio::task::block_in_place(|| span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Sync)));
+        self.tel.committed(Some(committed.is_ok()), started.elapsed());
         match committed {
             Ok(()) => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?offsets, "committed offsets"),
             Err(e) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "offset commit failed; will retry at the next flush"),

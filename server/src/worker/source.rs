@@ -32,6 +32,7 @@ use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
 use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
 use crate::record::{RecordData, SourceRecord};
 use crate::storage::status::State;
+use crate::telemetry::SourceTelemetry;
 
 /// One Kafka delivery report.
 struct Delivery {
@@ -116,6 +117,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     // No dead letter queue for sources, as in Kafka Connect.
     let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, None);
     let mut backoff = super::Backoff::new();
+    let mut tel = SourceTelemetry::new(ctx.connector.name(), ctx.task_id);
     loop {
         if *shutdown.borrow() {
             return TaskExit::Stopped;
@@ -164,6 +166,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             pipeline: &pipeline,
             errors: &mut errors,
             pause: Pause::default(),
+            tel: &mut tel,
             st: State_ {
                 inflight: VecDeque::new(),
                 pending_offsets: HashMap::new(),
@@ -205,6 +208,7 @@ struct Runner<'a> {
     pipeline: &'a Pipeline,
     errors: &'a mut ErrorHandler,
     pause: Pause,
+    tel: &'a mut SourceTelemetry,
     st: State_,
 }
 
@@ -234,7 +238,7 @@ impl Runner<'_> {
             tokio::select! {
                 ev = stream.recv() => {
                     match ev? {
-                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
                         SourceEvent::OffsetsQuery { request_id, partitions } => {
                             let mut answer = Vec::with_capacity(partitions.len());
                             for p in partitions {
@@ -289,7 +293,7 @@ impl Runner<'_> {
             loop {
                 tokio::select! {
                     ev = stream.recv() => match ev? {
-                        SourceEvent::Batch { records, bytes, .. } => self.on_batch(records, bytes).await?,
+                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
                         SourceEvent::Error(e) if e.kind != ErrorKind::Retriable => return Err(StreamError::Connector(e)),
                         _ => {}
@@ -340,7 +344,17 @@ impl Runner<'_> {
         }
         self.st.granted_records += records as i64;
         self.st.granted_bytes += bytes as i64;
+        self.tel.credits(self.st.granted_records);
         stream.credit(records, bytes).await
+    }
+
+    /// A batch with its telemetry: metrics, and spans when its trace is sampled.
+    async fn on_traced_batch(&mut self, mut records: Vec<SourceRecord>, bytes: u64, trace: &crate::record::TraceContext) -> Result<(), StreamError> {
+        self.tel.batch_received(&mut records, trace);
+        let result = self.on_batch(records, bytes).await;
+        self.tel.batch_handled();
+        self.tel.credits(self.st.granted_records);
+        result
     }
 
     async fn on_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
@@ -429,8 +443,15 @@ impl Runner<'_> {
         } else {
             r
         };
-        let SourceRecord { source_partition, source_offset, topic: record_topic, kafka_partition, key, value, timestamp, headers, .. } = r;
-        let converted = match self.convert_all(&record_topic, key, value, headers, original.as_ref()).await? {
+        let SourceRecord { source_partition, source_offset, topic: record_topic, kafka_partition, key, value, timestamp, mut headers, trace, .. } = r;
+        if !trace.is_empty() {
+            // The record's trace context becomes the W3C headers, replacing any already there.
+            headers.retain(|h| h.key != "traceparent" && h.key != "tracestate");
+        }
+        let stage = self.tel.stage(seq, "convert");
+        let converted = self.convert_all(&record_topic, key, value, headers, original.as_ref()).await;
+        drop(stage);
+        let converted = match converted? {
             Some(c) => c,
             None => {
                 self.dropped(seq, bytes, &record_topic, source_partition, source_offset);
@@ -438,6 +459,7 @@ impl Runner<'_> {
             }
         };
         let (key, value, headers) = converted;
+        let headers = with_trace(headers, &trace);
         let topic = self.topic_name(&record_topic);
         self.st.inflight.push_back(InFlight {
             seq,
@@ -553,6 +575,7 @@ impl Runner<'_> {
             });
         }
         if !acks.is_empty() {
+            self.tel.acked(&acks);
             stream.commit_records(acks).await?;
             self.grant(stream, freed_records, freed_bytes).await?;
         }
@@ -652,7 +675,13 @@ impl Runner<'_> {
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         let seq = self.st.staged_seq;
-        let wrote = tokio::task::block_in_place(|| self.flush_offsets()).map_err(|e| {
+        let started = std::time::Instant::now();
+        let span = self.tel.commit_span();
+        let wrote = tokio::task::block_in_place(|| span.in_scope(|| self.flush_offsets()));
+        if wrote != Ok(false) {
+            self.tel.offsets_committed(wrote.is_ok(), started.elapsed());
+        }
+        let wrote = wrote.map_err(|e| {
             StreamError::Connector(crate::plugin::streams::ConnectorError {
                 kind: ErrorKind::Fatal,
                 message: format!("cannot store source offsets: {e}"),
@@ -733,4 +762,23 @@ impl Runner<'_> {
             }
         }
     }
+}
+
+/// The record's trace context as the W3C `traceparent` / `tracestate` Kafka headers.
+fn with_trace(headers: Option<OwnedHeaders>, trace: &crate::record::TraceContext) -> Option<OwnedHeaders> {
+    if trace.is_empty() {
+        return headers;
+    }
+    let mut out = headers.unwrap_or_else(|| OwnedHeaders::new_with_capacity(2));
+    out = out.insert(KHeader {
+        key: "traceparent",
+        value: Some(trace.traceparent.as_bytes()),
+    });
+    if !trace.tracestate.is_empty() {
+        out = out.insert(KHeader {
+            key: "tracestate",
+            value: Some(trace.tracestate.as_bytes()),
+        });
+    }
+    Some(out)
 }

@@ -1,6 +1,8 @@
 //! Support for the end-to-end tests: a real Kafka broker (started by `make kafka-up` or
 //! `scripts/kafka.sh up`), the real `polyconnect` binary and real connector processes.
 
+pub mod otlp;
+
 use std::io::Write;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -69,17 +71,25 @@ pub struct Core {
     pub log: PathBuf,
     args: Vec<PathBuf>,
     dir: PathBuf,
+    env: Vec<(String, String)>,
 }
 
 impl Core {
     /// Starts the core with a worker config and connector configs (paths).
     pub fn start(dir: &Path, worker: &Path, connectors: &[PathBuf], port: u16) -> Core {
+        Core::start_with_env(dir, worker, connectors, port, &[])
+    }
+
+    /// As `start`, with extra environment variables for the core (and so for the
+    /// connector processes it launches).
+    pub fn start_with_env(dir: &Path, worker: &Path, connectors: &[PathBuf], port: u16, env: &[(&str, &str)]) -> Core {
         let mut c = Core {
             child: None,
             port,
             log: dir.join("core.log"),
             args: std::iter::once(worker.to_path_buf()).chain(connectors.iter().cloned()).collect(),
             dir: dir.to_path_buf(),
+            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
         };
         c.spawn();
         c
@@ -92,6 +102,7 @@ impl Core {
             .args(&self.args)
             .current_dir(&self.dir)
             .env("POLYCONNECT_LOG", std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "info".into()))
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()
@@ -162,6 +173,24 @@ impl Core {
             let code = r.status().as_u16();
             (code, r.json().await.unwrap_or(serde_json::Value::Null))
         })
+    }
+
+    /// A GET whose body is text (e.g. `/metrics`).
+    pub fn get_text(&self, path: &str) -> (u16, String) {
+        let url = format!("http://127.0.0.1:{}{path}", self.port);
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        rt.block_on(async {
+            let r = reqwest::get(&url).await.expect("REST call");
+            let code = r.status().as_u16();
+            (code, r.text().await.unwrap_or_default())
+        })
+    }
+
+    /// A sample's value from `GET /metrics`: `name{labels}` exactly as rendered.
+    pub fn metric(&self, name: &str, labels: &str) -> Option<f64> {
+        let (_, text) = self.get_text("/metrics");
+        let key = format!("{name}{{{labels}}} ");
+        text.lines().find_map(|l| l.strip_prefix(&key)).and_then(|v| v.trim().parse().ok())
     }
 
     /// Waits until a task of `connector` has `state`; returns the task status.

@@ -15,7 +15,7 @@ import asyncio
 import logging
 from typing import Any, Mapping
 
-from .. import wire
+from .. import tracing, wire
 from ..connector import SinkConnector, SinkTask, SinkTaskContext
 from ..errors import RetriableError
 from ..logs import set_log_context
@@ -45,6 +45,8 @@ class SinkSession:
         self.decoder = wire.SinkRecordDecoder()
         self.tasks: list[asyncio.Task | None] = []
         self.stop_timeout = base.DEFAULT_STOP_TIMEOUT_S
+        self.connector_name = ""
+        self.task_id = 0
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -74,6 +76,7 @@ class SinkSession:
             return
         s = first.start
         set_log_context(s.connector_name, s.task_id)
+        self.connector_name, self.task_id = s.connector_name, s.task_id
         if s.protocol_version not in base.PROTOCOL_VERSIONS:
             await self._error(cpb.CONFIG, base.version_error(s.protocol_version))
             return
@@ -170,27 +173,35 @@ class SinkSession:
             kind = req.WhichOneof("msg")
             if kind == "put":
                 put = req.put
+                pt = tracing.put(self.connector_name, self.task_id, put.trace, put.records)
                 try:
                     if put_async:
                         await task.put(self.decoder.decode_all(put.records))
                     else:
                         await invoke(self.thread, self._put_sync, put.records)
                 except RetriableError as e:
+                    if pt is not None:
+                        pt.end(e)
                     await self._send_errants()
                     log.warning("put() raised a retriable error; the core delivers the records again: %s", e)
                     await self._send_error(error_for(e), put_id=put.put_id)
                     continue
                 except Exception as e:
+                    if pt is not None:
+                        pt.end(e)
                     await self._send_errants()
                     await self._fail(e, "put()")
                     return
+                if pt is not None:
+                    pt.end()
                 await self._send_errants()
                 await self.stream.send(cpb.SinkResponse(put_done=cpb.PutDone(put_id=put.put_id)))
             elif kind == "flush":
                 f = req.flush
                 offsets = {TopicPartition(o.topic, o.partition): o.offset for o in f.offsets}
                 try:
-                    committed = await self._pre_commit(offsets)
+                    with tracing.flush_span(self.connector_name, self.task_id, len(offsets)):
+                        committed = await self._pre_commit(offsets)
                 except Exception as e:
                     await self._send_errants()
                     await self._fail(e, "flush()", kind=cpb.FATAL)

@@ -30,7 +30,7 @@ import logging
 import time
 from typing import Any, Mapping
 
-from .. import wire
+from .. import tracing, wire
 from ..connector import SourceConnector, SourceTask, SourceTaskContext
 from ..errors import ConfigError, ConnectError, RetriableError
 from ..logs import set_log_context
@@ -43,8 +43,9 @@ log = logging.getLogger("polyconnect.source")
 
 _HEARTBEAT = cpb.SourceResponse(heartbeat=cpb.Heartbeat()).SerializeToString()
 _STARTED = cpb.SourceResponse(started=cpb.Started()).SerializeToString()
-# SourceResponse{batch} and SourceBatch{records} framing: tag + up to 5 length bytes each.
-_FRAME_OVERHEAD = 12
+# SourceResponse{batch} and SourceBatch{records} framing: tag + up to 5 length bytes each,
+# and room for the batch's trace context.
+_FRAME_OVERHEAD = 12 + 600
 _DEFAULT_RETRY_S = 0.5
 _QUICK_POLL_S = 0.005
 _MAX_EMPTY_WAIT_S = 0.1
@@ -77,6 +78,10 @@ class SourceSession:
         self.credit_bytes = 0
         self.max_bytes = max_message_bytes
         self.pending: collections.deque = collections.deque()
+        # (last seq, trace context) of the polls whose records are still pending.
+        self.poll_traces: collections.deque = collections.deque()
+        self.connector_name = ""
+        self.task_id = 0
         self.next_seq = 0
         self.last_sent_seq = 0
         self.wake_sender = asyncio.Event()
@@ -131,6 +136,7 @@ class SourceSession:
             return
         s = first.start
         set_log_context(s.connector_name, s.task_id)
+        self.connector_name, self.task_id = s.connector_name, s.task_id
         if s.protocol_version not in base.PROTOCOL_VERSIONS:
             await self._error(cpb.CONFIG, base.version_error(s.protocol_version))
             return
@@ -248,7 +254,8 @@ class SourceSession:
             started = time.monotonic()
             try:
                 if poll_async:
-                    encoded = self._encode(await task.poll())
+                    pt = tracing.poll(self.connector_name, self.task_id)
+                    encoded = self._encode(await task.poll(), pt)
                 else:
                     encoded = await invoke(self.thread, self._poll_sync)
             except RetriableError as e:
@@ -279,11 +286,14 @@ class SourceSession:
                 await asyncio.sleep(0)
 
     def _poll_sync(self) -> list | None:
-        return self._encode(self.task.poll())
+        pt = tracing.poll(self.connector_name, self.task_id)
+        return self._encode(self.task.poll(), pt)
 
-    def _encode(self, records: Any) -> list | None:
+    def _encode(self, records: Any, pt: tracing.PollTrace | None = None) -> list | None:
         if not records:
             return None
+        if pt is not None:
+            return self._encode_traced(records, pt)
         encode = self.encoder.encode
         keep = self.keep_records
         limit = self.max_bytes - _FRAME_OVERHEAD
@@ -300,6 +310,39 @@ class SourceSession:
             out.append((seq, b, r if keep else None))
         self.next_seq = seq
         return out
+
+    def _encode_traced(self, records: Any, pt: tracing.PollTrace) -> list:
+        """As ``_encode``, with each record's connector-side span (when sampled)."""
+        encode = self.encoder.encode
+        keep = self.keep_records
+        limit = self.max_bytes - _FRAME_OVERHEAD
+        seq = self.next_seq
+        out = []
+        sampled, record = pt.sampled, pt.record
+        try:
+            for r in records:
+                seq += 1
+                # Unsampled polls cost one test per record: only records with a context of
+                # their own (the source system's) may still need a span.
+                b = encode(r, seq, record(r) if sampled or r.trace else None)
+                if len(b) > limit:
+                    raise ConfigError(
+                        f"a record of {len(b)} bytes (topic {r.topic}) does not fit in the negotiated maximum "
+                        f"message size of {self.max_bytes} bytes"
+                    )
+                out.append((seq, b, r if keep else None))
+        finally:
+            pt.end(len(out))
+        self.next_seq = seq
+        self.poll_traces.append((seq, pt.trace))
+        return out
+
+    def _batch_trace(self, first_seq: int) -> Any:
+        """The trace context of the poll that made record ``first_seq``."""
+        traces = self.poll_traces
+        while traces and traces[0][0] < first_seq:
+            traces.popleft()
+        return traces[0][1] if traces else None
 
     # ---------------------------------------------------------------- sending
 
@@ -353,8 +396,10 @@ class SourceSession:
                 break
             self.credit_records -= len(batch)
             self.credit_bytes -= nbytes
+            first = self.last_sent_seq + 1
             self.last_sent_seq = last
-            await self.stream.send(wire.batch_frame(batch))
+            trace = self._batch_trace(first) if self.poll_traces else None
+            await self.stream.send(wire.batch_frame(batch, trace))
         if not pending:
             self.wake_poller.set()
 

@@ -7,10 +7,14 @@
 //! - `core + <sdk> SDK source`: the same trivial source written with each SDK, one per line
 //!   of `tests/bench/sdk-sources.txt` (an SDK joins the benchmark with one line there).
 //!
+//! Then the cost of tracing: the same core runs with tracing off, sampled at 1 % and at
+//! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver.
+//!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
-//! BENCH_RECORDS_1K, BENCH_SDKS=python,rust (default: every listed SDK),
-//! BENCH_SKIP_PYTHON=1, POLYCONNECT_TEST_BOOTSTRAP.
+//! BENCH_RECORDS_1K, BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
+//! SDK), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs), BENCH_SKIP_TRACING=1,
+//! POLYCONNECT_TEST_BOOTSTRAP.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -104,6 +108,11 @@ fn raw_producer(bootstrap: &str, size: usize, n: u64) -> Result_ {
 }
 
 fn through_core(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, extra: &str, size: usize, n: u64) -> Result_ {
+    through_core_with_env(bootstrap, name, plugin_dir, class, extra, size, n, &[])
+}
+
+#[allow(clippy::too_many_arguments)]
+fn through_core_with_env(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, extra: &str, size: usize, n: u64, env: &[(&str, &str)]) -> Result_ {
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("bench-core");
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -127,7 +136,7 @@ fn through_core(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, ext
         &conn,
         &format!("name=bench\nconnector.class={class}\ntopic={topic}\nrecords={n}\nrecord.bytes={size}\n{extra}\n"),
     );
-    let core = Core::start(dir.path(), &worker, &[conn], rest);
+    let core = Core::start_with_env(dir.path(), &worker, &[conn], rest, env);
     core.wait_task_state("bench", 0, "RUNNING", Duration::from_secs(120));
     let start = Instant::now();
     let end = wait_watermark(bootstrap, &topic, n, Duration::from_secs(600));
@@ -175,6 +184,12 @@ fn main() {
         }
         results.push((raw, core, per_sdk));
     }
+    let tracing = if std::env::var("BENCH_SKIP_TRACING").is_ok() {
+        Vec::new()
+    } else {
+        let python_plugins = repo_root().join("tests/bench/python-source");
+        tracing_cost(&bootstrap, plugins.path(), &python_plugins, std::env::var("BENCH_SKIP_PYTHON").is_ok())
+    };
     let mut header = String::from("| value size | raw producer | core + raw-bytes connector | ratio |");
     let mut rule = String::from("|---|---|---|---|");
     for s in &sdks {
@@ -197,6 +212,52 @@ fn main() {
         }
         println!("{row}");
     }
+    if !tracing.is_empty() {
+        println!("\n| tracing (100 B records) | core + raw-bytes connector | vs off | core + Python connector | vs off | spans received |");
+        println!("|---|---|---|---|---|---|");
+        let (raw_off, py_off) = (tracing[0].1.rps(), tracing[0].2.as_ref().map(|p| p.rps()));
+        for (label, raw, py, spans) in &tracing {
+            let (py_s, py_c) = match (py, py_off) {
+                (Some(p), Some(off)) => (format!("{:.0} rec/s", p.rps()), format!("{:+.1} %", (p.rps() / off - 1.0) * 100.0)),
+                _ => ("skipped".into(), "-".into()),
+            };
+            println!(
+                "| {label} | {:.0} rec/s | {:+.1} % | {py_s} | {py_c} | {spans} |",
+                raw.rps(),
+                (raw.rps() / raw_off - 1.0) * 100.0
+            );
+        }
+    }
+}
+
+/// Throughput with tracing off, at 1 % and at 100 %: (label, raw-bytes, Python, spans).
+fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip_python: bool) -> Vec<(String, Result_, Option<Result_>, u64)> {
+    let n = env_u64("BENCH_RECORDS_TRACING", 500_000);
+    let mut out = Vec::new();
+    for (label, ratio) in [("off", None), ("sampled 1 %", Some("0.01")), ("sampled 100 %", Some("1.0"))] {
+        let receiver = polyconnect_e2e::otlp::Receiver::counting();
+        let endpoint = receiver.endpoint();
+        let env: Vec<(&str, &str)> = match ratio {
+            None => Vec::new(),
+            Some(r) => vec![
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+                ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+                ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+                ("OTEL_TRACES_SAMPLER_ARG", r),
+            ],
+        };
+        let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=2000", 100, n, &env);
+        println!("tracing {label:<14} core + raw-bytes connector  {:>10.0} records/s", raw.rps());
+        let py = (!skip_python).then(|| {
+            let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "", 100, (n / 5).max(1000), &env);
+            println!("tracing {label:<14} core + python connector     {:>10.0} records/s", r.rps());
+            r
+        });
+        // Give the exporters a moment to deliver what they buffered.
+        std::thread::sleep(Duration::from_secs(1));
+        out.push((label.to_string(), raw, py, receiver.count()));
+    }
+    out
 }
 
 fn print_ratio(r: &Result_, raw: &Result_) {

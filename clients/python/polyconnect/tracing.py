@@ -1,0 +1,243 @@
+"""Connector-side spans (protocol rule 10), exported with OTLP.
+
+On when an OTLP endpoint is configured (``OTEL_EXPORTER_OTLP_ENDPOINT`` or
+``OTEL_EXPORTER_OTLP_TRACES_ENDPOINT``) and the OpenTelemetry SDK is installed
+(``scripts/install-deps.sh``); off with ``OTEL_SDK_DISABLED=true`` or
+``OTEL_TRACES_EXPORTER=none``. The standard variables configure it:
+``OTEL_EXPORTER_OTLP_PROTOCOL`` (``grpc`` or ``http/protobuf``, the default),
+``OTEL_SERVICE_NAME``, ``OTEL_TRACES_SAMPLER`` / ``OTEL_TRACES_SAMPLER_ARG`` (e.g.
+``parentbased_traceidratio`` and ``0.01``). A connector process the core launches gets
+the core's settings with its own ``service.name``.
+
+Spans: ``poll`` per poll that returned records (a root, sampled by ratio) and one
+``create <topic>`` per record of a sampled poll, child of the record's own context when the
+connector set one (the source system's; linked to the poll span) else of the poll span;
+that context travels with the record to the core and into Kafka. On a sink: ``put``
+(child of the core's put span), ``process <topic>`` per sampled record (child of the
+record's context, which comes from its Kafka headers through the core) and ``flush``.
+
+Spans are exported by a batch processor on its own thread with a bounded queue: a slow or
+absent collector drops spans, never holds up records.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any
+
+from .records import TraceContext
+
+log = logging.getLogger("polyconnect.tracing")
+
+_tracer: Any = None
+_api: Any = None
+
+
+def enabled() -> bool:
+    return _tracer is not None
+
+
+def setup() -> bool:
+    """Starts the exporter if tracing is configured; returns whether it is on."""
+    global _tracer, _api
+    if _tracer is not None:
+        return True
+    env = os.environ
+    if env.get("OTEL_SDK_DISABLED", "").strip().lower() == "true" or env.get("OTEL_TRACES_EXPORTER", "").strip() == "none":
+        return False
+    if not (env.get("OTEL_EXPORTER_OTLP_ENDPOINT") or env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")):
+        return False
+    try:
+        from opentelemetry import trace as api
+        from opentelemetry.sdk.resources import SERVICE_NAME, Resource
+        from opentelemetry.sdk.trace import TracerProvider
+        from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    except ImportError:
+        log.warning("OTEL_EXPORTER_OTLP_ENDPOINT is set but the OpenTelemetry SDK is not installed "
+                    "(clients/python/scripts/install-deps.sh); no connector spans")
+        return False
+    protocol = (env.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL") or env.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+                or "http/protobuf").strip()
+    if protocol == "grpc":
+        from opentelemetry.exporter.otlp.proto.grpc.trace_exporter import OTLPSpanExporter
+    elif protocol in ("http/protobuf", "http"):
+        from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    else:
+        log.warning("unsupported OTLP protocol %r (use grpc or http/protobuf); no connector spans", protocol)
+        return False
+    service = env.get("OTEL_SERVICE_NAME") or "polyconnect-connector"
+    try:
+        queue = int(env.get("OTEL_BSP_MAX_QUEUE_SIZE") or 2048)
+        # The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
+        provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
+        provider.add_span_processor(BatchSpanProcessor(
+            OTLPSpanExporter(), max_queue_size=queue, max_export_batch_size=min(512, queue),
+            schedule_delay_millis=500))
+    except Exception as e:  # bad settings cost the spans, never the connector
+        log.warning("cannot start the span exporter, no connector spans: %s", e)
+        return False
+    _api = api
+    _tracer = provider.get_tracer("polyconnect")
+    _provider_holder.append(provider)
+    log.info("OpenTelemetry tracing on (%s, service %s)", protocol, service)
+    return True
+
+
+_provider_holder: list = []
+
+
+def shutdown(timeout_s: float = 5.0) -> None:
+    """Exports what is buffered, for at most about ``timeout_s``."""
+    for p in _provider_holder:
+        try:
+            p.force_flush(int(timeout_s * 1000))
+            p.shutdown()
+        except Exception:  # an exporter failing at exit must not fail the process
+            log.debug("span exporter shutdown failed", exc_info=True)
+
+
+# ---------------------------------------------------------------------------------------
+# W3C trace context
+# ---------------------------------------------------------------------------------------
+
+def _parse(t: Any) -> Any:
+    """A remote SpanContext from a TraceContext (or a traceparent string); None if absent
+    or malformed."""
+    if not t:
+        return None
+    if isinstance(t, str):
+        tp, ts = t, ""
+    else:
+        tp, ts = t.traceparent, t.tracestate
+    parts = tp.strip().split("-")
+    if len(parts) < 4 or len(parts[0]) != 2 or len(parts[1]) != 32 or len(parts[2]) != 16 or len(parts[3]) != 2:
+        return None
+    if parts[0] == "ff" or (parts[0] == "00" and len(parts) != 4):
+        return None
+    try:
+        trace_id, span_id, flags = int(parts[1], 16), int(parts[2], 16), int(parts[3], 16)
+    except ValueError:
+        return None
+    if not trace_id or not span_id:
+        return None
+    state = _api.TraceState.from_header([ts]) if ts else None
+    return _api.SpanContext(trace_id, span_id, is_remote=True, trace_flags=_api.TraceFlags(flags & 1),
+                            trace_state=state)
+
+
+def _format(sc: Any) -> TraceContext:
+    state = sc.trace_state.to_header() if sc.trace_state else ""
+    return TraceContext(f"00-{sc.trace_id:032x}-{sc.span_id:016x}-{int(sc.trace_flags):02x}", state)
+
+
+def _context(sc: Any) -> Any:
+    return _api.set_span_in_context(_api.NonRecordingSpan(sc)) if sc is not None else None
+
+
+# ---------------------------------------------------------------------------------------
+# Source side
+# ---------------------------------------------------------------------------------------
+
+class PollTrace:
+    """The spans of one poll; ``record`` gives each record's context for the wire."""
+
+    __slots__ = ("span", "context", "sampled", "trace", "_attrs")
+
+    def __init__(self, connector: str, task: int):
+        self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes={
+            "polyconnect.connector": connector,
+            "polyconnect.task": task,
+            "messaging.operation.name": "poll",
+        })
+        sc = self.span.get_span_context()
+        self.sampled = sc.trace_flags.sampled
+        self.context = _api.set_span_in_context(self.span)
+        # An unsampled poll still tells the core so: it then records nothing either.
+        self.trace = _format(sc)
+        self._attrs = {"polyconnect.connector": connector, "polyconnect.task": task,
+                       "messaging.system": "kafka", "messaging.operation.name": "create",
+                       "messaging.operation.type": "create"}
+
+    def record(self, r: Any) -> Any:
+        """The context to send with record ``r``: its span's when sampled, else its own."""
+        own = _parse(r.trace) if r.trace else None
+        if own is not None:
+            parent = _context(own)
+            links = [_api.Link(self.span.get_span_context())]
+        elif self.sampled:
+            parent, links = self.context, None
+        else:
+            return None
+        if not (own or self.span.get_span_context()).trace_flags.sampled:
+            return None
+        attrs = dict(self._attrs)
+        attrs["messaging.destination.name"] = r.topic
+        span = _tracer.start_span(f"create {r.topic}", context=parent, kind=_api.SpanKind.PRODUCER,
+                                  attributes=attrs, links=links)
+        tc = _format(span.get_span_context())
+        span.end()
+        return tc
+
+    def end(self, count: int) -> None:
+        """Ends the poll span; a poll that returned nothing is not exported."""
+        if count:
+            self.span.set_attribute("messaging.batch.message_count", count)
+            self.span.end()
+
+
+def poll(connector: str, task: int) -> PollTrace | None:
+    """The trace of a poll about to be made (None when tracing is off)."""
+    if _tracer is None:
+        return None
+    return PollTrace(connector, task)
+
+
+# ---------------------------------------------------------------------------------------
+# Sink side
+# ---------------------------------------------------------------------------------------
+
+class PutTrace:
+    __slots__ = ("spans",)
+
+    def __init__(self, connector: str, task: int, put_trace: Any, records: list):
+        parent = _parse(put_trace) if put_trace is not None and put_trace.traceparent else None
+        base = {"polyconnect.connector": connector, "polyconnect.task": task, "messaging.system": "kafka"}
+        put = _tracer.start_span("put", context=_context(parent), kind=_api.SpanKind.INTERNAL,
+                                 attributes={**base, "messaging.operation.name": "put",
+                                             "messaging.batch.message_count": len(records)})
+        self.spans = [put]
+        for r in records:
+            sc = _parse(r.trace) if r.trace else None
+            if sc is None or not sc.trace_flags.sampled:
+                continue
+            self.spans.append(_tracer.start_span(
+                f"process {r.topic}", context=_context(sc), kind=_api.SpanKind.CONSUMER,
+                attributes={**base, "messaging.operation.name": "process", "messaging.operation.type": "process",
+                            "messaging.destination.name": r.topic,
+                            "messaging.destination.partition.id": str(r.kafka_partition),
+                            "messaging.kafka.offset": r.kafka_offset}))
+
+    def end(self, error: BaseException | None = None) -> None:
+        for s in reversed(self.spans):
+            if error is not None:
+                s.record_exception(error)
+                s.set_status(_api.Status(_api.StatusCode.ERROR, str(error)))
+            s.end()
+
+
+def put(connector: str, task: int, put_trace: Any, records: list) -> PutTrace | None:
+    if _tracer is None:
+        return None
+    return PutTrace(connector, task, put_trace, records)
+
+
+def flush_span(connector: str, task: int, partitions: int) -> Any:
+    """A span around a flush; a no-op context manager when tracing is off."""
+    if _tracer is None:
+        import contextlib
+        return contextlib.nullcontext()
+    return _tracer.start_as_current_span("flush", kind=_api.SpanKind.INTERNAL, attributes={
+        "polyconnect.connector": connector, "polyconnect.task": task,
+        "messaging.operation.name": "flush", "messaging.operation.type": "settle",
+        "polyconnect.partition.count": partitions})

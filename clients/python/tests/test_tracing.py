@@ -1,0 +1,97 @@
+"""Connector-side spans: parents, links and the W3C contexts sent to the core."""
+
+import pytest
+
+from opentelemetry import trace as api
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.sdk.trace.sampling import ALWAYS_OFF, ALWAYS_ON, ParentBased
+
+from polyconnect import tracing
+from polyconnect.records import SinkRecord, SourceRecord, TraceContext
+
+SOURCE_SYSTEM = TraceContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "vendor=x")
+
+
+def sampled(tc):
+    return int(tc.traceparent.rsplit("-", 1)[1], 16) & 1 == 1
+
+
+@pytest.fixture
+def spans(monkeypatch):
+    def install(sampler=ALWAYS_ON):
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(sampler=ParentBased(sampler))
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        monkeypatch.setattr(tracing, "_api", api)
+        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("test"))
+        return exporter
+    return install
+
+
+def test_off_without_an_endpoint(monkeypatch):
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_ENDPOINT", raising=False)
+    monkeypatch.delenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", raising=False)
+    monkeypatch.setattr(tracing, "_tracer", None)
+    assert not tracing.setup()
+    assert tracing.poll("c", 0) is None
+
+
+def test_records_are_children_of_the_poll_or_of_their_own_context(spans):
+    exporter = spans()
+    pt = tracing.poll("src", 0)
+    plain = SourceRecord(None, None, topic="t", value="a")
+    traced = SourceRecord(None, None, topic="t", value="b", trace=SOURCE_SYSTEM)
+    tc_plain = pt.record(plain)
+    tc_traced = pt.record(traced)
+    pt.end(2)
+    by_name = {}
+    for s in exporter.get_finished_spans():
+        by_name.setdefault(s.name, []).append(s)
+    poll = by_name["poll"][0]
+    first, second = by_name["create t"]
+    assert first.parent.span_id == poll.context.span_id
+    assert first.context.trace_id == poll.context.trace_id
+    assert tc_plain.traceparent.startswith(f"00-{first.context.trace_id:032x}-{first.context.span_id:016x}-")
+    assert sampled(tc_plain)
+    # A record with the source system's context keeps it as its parent, linked to the poll.
+    assert second.context.trace_id == 0x4bf92f3577b34da6a3ce929d0e0e4736
+    assert second.parent.span_id == 0x00f067aa0ba902b7
+    assert [l.context.span_id for l in second.links] == [poll.context.span_id]
+    assert tc_traced.tracestate == "vendor=x"
+    assert sampled(pt.trace)
+
+
+def test_an_unsampled_poll_records_nothing_and_passes_contexts_on(spans):
+    exporter = spans(ALWAYS_OFF)
+    pt = tracing.poll("src", 0)
+    assert pt.record(SourceRecord(None, None, topic="t", value="a")) is None
+    unsampled = TraceContext("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00")
+    assert pt.record(SourceRecord(None, None, topic="t", value="b", trace=unsampled)) is None
+    pt.end(2)
+    assert exporter.get_finished_spans() == ()
+    assert not sampled(pt.trace)
+
+
+def test_sink_spans_continue_the_core_contexts(spans):
+    exporter = spans()
+    put_trace = TraceContext("00-11111111111111111111111111111111-2222222222222222-01")
+    records = [SinkRecord("t", 0, None, None, None, "v", 7, trace=SOURCE_SYSTEM),
+               SinkRecord("t", 0, None, None, None, "w", 8)]
+    pt = tracing.put("sink", 0, put_trace, records)
+    pt.end()
+    got = {s.name: s for s in exporter.get_finished_spans()}
+    assert got["put"].context.trace_id == 0x11111111111111111111111111111111
+    assert got["put"].parent.span_id == 0x2222222222222222
+    process = got["process t"]
+    assert process.parent.span_id == 0x00f067aa0ba902b7
+    assert process.attributes["messaging.kafka.offset"] == 7
+    assert len(exporter.get_finished_spans()) == 2  # the record without a context has none
+
+
+@pytest.mark.parametrize("bad", ["", "garbage", "00-0-0-01", "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+                                 "00-00000000000000000000000000000000-00f067aa0ba902b7-01"])
+def test_malformed_contexts_are_ignored(spans, bad):
+    spans()
+    assert tracing._parse(TraceContext(bad)) is None

@@ -1,0 +1,17 @@
+//! `GET /metrics`: Kafka Connect's metrics in Prometheus' text format
+//! (`crate::telemetry::metrics`).
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+
+use crate::worker::Worker;
+
+pub async fn get(State(w): State<Arc<Worker>>) -> impl IntoResponse {
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        crate::telemetry::metrics::render(&w.status),
+    )
+}

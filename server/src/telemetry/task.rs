@@ -1,0 +1,444 @@
+//! What a source or sink runner calls into: metrics and spans of one task, in a few calls
+//! per batch, so the runners stay about data and not about telemetry.
+//!
+//! Source spans (core side): `poll <connector>` per batch, child of the connector's poll
+//! span (`SourceBatch.trace`); per sampled record `send <topic>` (PRODUCER), child of the
+//! record's own context when it has one (from the source system or the connector's
+//! per-record span, with a link to the batch span), else of the batch span; it ends
+//! when Kafka acknowledges the record and carries its partition and offset. Its context
+//! becomes the record's `traceparent` / `tracestate` headers in Kafka. Stages (conversion,
+//! transforms) are child spans of it (`stage`).
+//!
+//! Sink spans (core side): per sampled record `process <topic>` (CONSUMER), child of the
+//! context in its Kafka headers, handed to the connector in `SinkRecord.trace`; per Put a
+//! `put <connector>` span linked to those records' contexts, handed over in `Put.trace`;
+//! `commit` spans around offset commits.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use opentelemetry::trace::{Link, Span as _, SpanContext, SpanKind, TraceContextExt, Tracer};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::trace::Span;
+
+use super::metrics::{self, TaskMetrics};
+use super::trace::{self, tracer};
+use crate::plugin::streams::RecordAck;
+use crate::record::{SinkRecord, SourceRecord, TraceContext};
+
+fn base_attributes(connector: &str, task: u32) -> [KeyValue; 3] {
+    [
+        KeyValue::new("messaging.system", "kafka"),
+        KeyValue::new("polyconnect.connector", connector.to_string()),
+        KeyValue::new("polyconnect.task", task as i64),
+    ]
+}
+
+/// A stage span (conversion, a transform); ends when dropped.
+pub struct StageSpan(#[allow(dead_code)] Option<Span>);
+
+impl Drop for StageSpan {
+    fn drop(&mut self) {
+        if let Some(s) = &mut self.0 {
+            s.end();
+        }
+    }
+}
+
+/// One source task's telemetry.
+pub struct SourceTelemetry {
+    connector: String,
+    task: u32,
+    pub metrics: Arc<TaskMetrics>,
+    /// (last seq, arrival) of batches not yet fully acknowledged: the round-trip histogram.
+    batches: VecDeque<(u64, Instant)>,
+    /// Sampled records' `send` spans, in seq order.
+    sends: VecDeque<(u64, Span)>,
+    batch_span: Option<Span>,
+    batch_started: Option<Instant>,
+}
+
+impl SourceTelemetry {
+    pub fn new(connector: &str, task: u32) -> SourceTelemetry {
+        SourceTelemetry {
+            connector: connector.to_string(),
+            task,
+            metrics: metrics::task(connector, task),
+            batches: VecDeque::new(),
+            sends: VecDeque::new(),
+            batch_span: None,
+            batch_started: None,
+        }
+    }
+
+    /// A batch arrived from the connector. Sampled records get their `send` span, whose
+    /// context replaces the record's (it is what goes into the Kafka headers).
+    pub fn batch_received(&mut self, records: &mut [SourceRecord], trace: &TraceContext) {
+        let n = records.len() as u64;
+        self.metrics.source_record_poll_total.fetch_add(n, Relaxed);
+        self.metrics.source_record_active_count.fetch_add(n as i64, Relaxed);
+        self.metrics.batch_size.observe(n);
+        let now = Instant::now();
+        self.batch_started = Some(now);
+        // Seqs start again at 1 on a new stream (after a reconnect): what was in flight on
+        // the old one will not be acknowledged.
+        if let (Some(first), Some((last_seen, _))) = (records.first(), self.batches.back()) {
+            if first.seq <= *last_seen {
+                self.batches.clear();
+                self.sends.clear();
+                self.metrics.source_record_active_count.store(n as i64, Relaxed);
+            }
+        }
+        if let Some(last) = records.last() {
+            self.batches.push_back((last.seq, now));
+        }
+        let Some(tracer) = tracer() else { return };
+        let parent = trace::parse(trace);
+        // An unsampled parent: nothing of this batch is recorded (parent-based sampling);
+        // the records' own contexts still travel to Kafka unchanged.
+        let batch_span = if parent.as_ref().is_some_and(|p| !p.is_sampled()) {
+            None
+        } else {
+            let mut attrs = base_attributes(&self.connector, self.task).to_vec();
+            attrs.push(KeyValue::new("messaging.operation.name", "poll"));
+            attrs.push(KeyValue::new("messaging.operation.type", "receive"));
+            attrs.push(KeyValue::new("messaging.batch.message_count", n as i64));
+            let span = tracer
+                .span_builder(format!("poll {}", self.connector))
+                .with_kind(SpanKind::Consumer)
+                .with_attributes(attrs)
+                .start_with_context(tracer, &trace::remote(parent.as_ref()));
+            span.span_context().is_sampled().then_some(span)
+        };
+        let batch_cx = batch_span.as_ref().map(|s| s.span_context().clone());
+        for r in records.iter_mut() {
+            let own = if r.trace.is_empty() { None } else { trace::parse(&r.trace) };
+            let parent = match (&own, &batch_cx) {
+                (Some(o), _) => o,
+                (None, Some(b)) => b,
+                (None, None) => continue,
+            };
+            if !parent.is_sampled() {
+                continue;
+            }
+            let mut attrs = base_attributes(&self.connector, self.task).to_vec();
+            attrs.push(KeyValue::new("messaging.operation.name", "send"));
+            attrs.push(KeyValue::new("messaging.operation.type", "send"));
+            attrs.push(KeyValue::new("messaging.destination.name", r.topic.clone()));
+            attrs.push(KeyValue::new("polyconnect.record.seq", r.seq as i64));
+            let mut b = tracer.span_builder(format!("send {}", r.topic)).with_kind(SpanKind::Producer).with_attributes(attrs);
+            if let (Some(_), Some(batch)) = (&own, &batch_cx) {
+                b = b.with_links(vec![Link::with_context(batch.clone())]);
+            }
+            let span = b.start_with_context(tracer, &trace::remote(Some(parent)));
+            r.trace = trace::format(span.span_context());
+            self.sends.push_back((r.seq, span));
+        }
+        self.batch_span = batch_span;
+    }
+
+    /// The batch has been handed to the producer (or held while paused).
+    pub fn batch_handled(&mut self) {
+        if let Some(t) = self.batch_started.take() {
+            self.metrics.poll_batch_time.observe(t.elapsed());
+        }
+        if let Some(mut s) = self.batch_span.take() {
+            s.end();
+        }
+    }
+
+    /// A child span of record `seq`'s `send` span (when sampled), e.g. "convert".
+    pub fn stage(&self, seq: u64, name: &'static str) -> StageSpan {
+        let Some(tracer) = tracer() else { return StageSpan(None) };
+        match self.sends.back() {
+            Some((s, span)) if *s == seq => {
+                let cx = Context::new().with_remote_span_context(span.span_context().clone());
+                StageSpan(Some(tracer.span_builder(name).with_kind(SpanKind::Internal).start_with_context(tracer, &cx)))
+            }
+            _ => StageSpan(None),
+        }
+    }
+
+    /// The connector's remaining record credit.
+    pub fn credits(&self, outstanding: i64) {
+        self.metrics.credits_outstanding.store(outstanding, Relaxed);
+    }
+
+    /// Records Kafka acknowledged, in seq order, just before their acks go to the connector.
+    pub fn acked(&mut self, acks: &[RecordAck]) {
+        let Some(last) = acks.last() else { return };
+        let n = acks.len() as u64;
+        self.metrics.source_record_write_total.fetch_add(n, Relaxed);
+        self.metrics.source_record_active_count.fetch_sub(n as i64, Relaxed);
+        while let Some((seq, t)) = self.batches.front() {
+            if *seq > last.seq {
+                break;
+            }
+            self.metrics.batch_round_trip.observe(t.elapsed());
+            self.batches.pop_front();
+        }
+        if self.sends.is_empty() {
+            return;
+        }
+        let mut i = 0;
+        while let Some((seq, _)) = self.sends.front() {
+            if *seq > last.seq {
+                break;
+            }
+            let (seq, mut span) = self.sends.pop_front().expect("front exists");
+            while i < acks.len() && acks[i].seq < seq {
+                i += 1;
+            }
+            if let Some(a) = acks.get(i).filter(|a| a.seq == seq) {
+                span.set_attribute(KeyValue::new("messaging.destination.partition.id", a.partition.to_string()));
+                span.set_attribute(KeyValue::new("messaging.kafka.offset", a.offset));
+            }
+            span.end();
+        }
+    }
+
+    /// A source offset flush and `Commit`, and whether it worked.
+    pub fn offsets_committed(&self, ok: bool, took: Duration) {
+        self.metrics.offset_commit_time.observe(took);
+        if ok {
+            self.metrics.offset_commit_success_total.fetch_add(1, Relaxed);
+        } else {
+            self.metrics.offset_commit_failure_total.fetch_add(1, Relaxed);
+        }
+    }
+
+    /// A `tracing` span around an offset commit (exported when tracing is on).
+    pub fn commit_span(&self) -> tracing::Span {
+        commit_span(&self.connector, self.task, "")
+    }
+}
+
+impl Drop for SourceTelemetry {
+    fn drop(&mut self) {
+        metrics::remove_task(&self.connector, self.task, &self.metrics);
+    }
+}
+
+fn commit_span(connector: &str, task: u32, group: &str) -> tracing::Span {
+    if tracer().is_none() {
+        return tracing::Span::none();
+    }
+    tracing::info_span!(
+        target: "polyconnect::telemetry",
+        "commit",
+        otel.kind = "client",
+        messaging.system = "kafka",
+        messaging.operation.name = "commit",
+        messaging.operation.type = "settle",
+        messaging.consumer.group.name = group,
+        polyconnect.connector = connector,
+        polyconnect.task = task,
+    )
+}
+
+struct PutTrace {
+    started: Instant,
+    records: usize,
+    spans: Vec<Span>,
+}
+
+/// One sink task's telemetry.
+pub struct SinkTelemetry {
+    connector: String,
+    task: u32,
+    group: String,
+    pub metrics: Arc<TaskMetrics>,
+    puts: HashMap<u64, PutTrace>,
+}
+
+impl SinkTelemetry {
+    pub fn new(connector: &str, task: u32) -> SinkTelemetry {
+        SinkTelemetry {
+            connector: connector.to_string(),
+            task,
+            group: format!("connect-{connector}"),
+            metrics: metrics::task(connector, task),
+            puts: HashMap::new(),
+        }
+    }
+
+    /// Records read from Kafka (a consumer batch).
+    pub fn read(&self, n: usize) {
+        self.metrics.sink_record_read_total.fetch_add(n as u64, Relaxed);
+    }
+
+    pub fn partitions(&self, n: usize) {
+        self.metrics.partition_count.store(n as i64, Relaxed);
+    }
+
+    /// A Put is about to go out: counts it, and for sampled records starts their `process`
+    /// spans (children of the context in their Kafka headers, which they replace) and the
+    /// Put's own span, linked to them. Returns the context for `Put.trace`.
+    pub fn put(&mut self, put_id: u64, records: &mut [SinkRecord]) -> Option<TraceContext> {
+        let n = records.len();
+        if put_id == 1 {
+            // A new stream: Puts of the old one will not be answered.
+            self.puts.clear();
+            self.metrics.sink_record_active_count.store(0, Relaxed);
+        }
+        self.metrics.sink_record_send_total.fetch_add(n as u64, Relaxed);
+        self.metrics.sink_record_active_count.fetch_add(n as i64, Relaxed);
+        self.metrics.batch_size.observe(n as u64);
+        let mut put = PutTrace {
+            started: Instant::now(),
+            records: n,
+            spans: Vec::new(),
+        };
+        let mut out = None;
+        if let Some(tracer) = tracer() {
+            let mut links: Vec<SpanContext> = Vec::new();
+            for r in records.iter_mut() {
+                if r.trace.is_empty() {
+                    continue;
+                }
+                let Some(parent) = trace::parse(&r.trace) else { continue };
+                if !parent.is_sampled() {
+                    continue;
+                }
+                let mut attrs = base_attributes(&self.connector, self.task).to_vec();
+                attrs.extend([
+                    KeyValue::new("messaging.operation.name", "process"),
+                    KeyValue::new("messaging.operation.type", "process"),
+                    KeyValue::new("messaging.destination.name", r.original_topic.clone()),
+                    KeyValue::new("messaging.destination.partition.id", r.original_kafka_partition.to_string()),
+                    KeyValue::new("messaging.kafka.offset", r.kafka_offset),
+                    KeyValue::new("messaging.consumer.group.name", self.group.clone()),
+                ]);
+                let span = tracer
+                    .span_builder(format!("process {}", r.original_topic))
+                    .with_kind(SpanKind::Consumer)
+                    .with_attributes(attrs)
+                    .start_with_context(tracer, &trace::remote(Some(&parent)));
+                r.trace = trace::format(span.span_context());
+                links.push(parent);
+                put.spans.push(span);
+            }
+            let mut attrs = base_attributes(&self.connector, self.task).to_vec();
+            attrs.extend([
+                KeyValue::new("messaging.operation.name", "put"),
+                KeyValue::new("messaging.operation.type", "process"),
+                KeyValue::new("messaging.consumer.group.name", self.group.clone()),
+                KeyValue::new("messaging.batch.message_count", n as i64),
+            ]);
+            // A root span: a batch's records belong to many traces, it links to them.
+            let span = tracer
+                .span_builder(format!("put {}", self.connector))
+                .with_kind(SpanKind::Client)
+                .with_attributes(attrs)
+                .with_links(links.into_iter().map(Link::with_context).collect())
+                .start_with_context(tracer, &Context::new());
+            if span.span_context().is_sampled() {
+                let tc = trace::format(span.span_context());
+                // Records without a context of their own follow the Put's.
+                for r in records.iter_mut().filter(|r| r.trace.is_empty()) {
+                    r.trace = tc.clone();
+                }
+                out = Some(tc);
+                put.spans.push(span);
+            }
+        }
+        self.puts.insert(put_id, put);
+        out
+    }
+
+    /// The connector answered a Put.
+    pub fn put_done(&mut self, put_id: u64) {
+        if let Some(mut p) = self.puts.remove(&put_id) {
+            let took = p.started.elapsed();
+            self.metrics.put_batch_time.observe(took);
+            self.metrics.batch_round_trip.observe(took);
+            self.metrics.sink_record_active_count.fetch_sub(p.records as i64, Relaxed);
+            for s in &mut p.spans {
+                s.end();
+            }
+        }
+    }
+
+    /// An offset commit: `Some(ok)` when one was made, `None` when there was nothing to commit.
+    pub fn committed(&self, outcome: Option<bool>, took: Duration) {
+        self.metrics.offset_commit_seq_no.fetch_add(1, Relaxed);
+        match outcome {
+            None => {
+                self.metrics.offset_commit_skip_total.fetch_add(1, Relaxed);
+            }
+            Some(ok) => {
+                self.metrics.offset_commit_time.observe(took);
+                if ok {
+                    self.metrics.offset_commit_completion_total.fetch_add(1, Relaxed);
+                    self.metrics.offset_commit_success_total.fetch_add(1, Relaxed);
+                } else {
+                    self.metrics.offset_commit_failure_total.fetch_add(1, Relaxed);
+                }
+            }
+        }
+    }
+
+    /// A `tracing` span around an offset commit (exported when tracing is on).
+    pub fn commit_span(&self) -> tracing::Span {
+        commit_span(&self.connector, self.task, &self.group)
+    }
+}
+
+impl Drop for SinkTelemetry {
+    fn drop(&mut self) {
+        metrics::remove_task(&self.connector, self.task, &self.metrics);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::RecordData;
+
+    fn rec(seq: u64) -> SourceRecord {
+        SourceRecord {
+            seq,
+            source_partition: None,
+            source_offset: None,
+            topic: "t".into(),
+            kafka_partition: None,
+            key: RecordData::NULL,
+            value: RecordData::NULL,
+            timestamp: None,
+            headers: Vec::new(),
+            trace: TraceContext::default(),
+        }
+    }
+
+    fn ack(seq: u64) -> RecordAck {
+        RecordAck {
+            seq,
+            topic: "t".into(),
+            partition: 0,
+            offset: seq as i64,
+            filtered: false,
+        }
+    }
+
+    #[test]
+    fn source_counts_per_batch_and_survives_a_new_stream() {
+        let mut t = SourceTelemetry::new("task-test", 0);
+        let mut batch: Vec<_> = (1..=3).map(rec).collect();
+        t.batch_received(&mut batch, &TraceContext::default());
+        t.batch_handled();
+        t.acked(&[ack(1), ack(2)]);
+        assert_eq!(t.metrics.source_record_poll_total.load(Relaxed), 3);
+        assert_eq!(t.metrics.source_record_write_total.load(Relaxed), 2);
+        assert_eq!(t.metrics.source_record_active_count.load(Relaxed), 1);
+        assert_eq!(t.metrics.batch_round_trip.count.load(Relaxed), 0, "the batch's last record is not acked yet");
+        // A reconnect: seqs start again at 1, record 3 of the old stream is never acked.
+        let mut batch: Vec<_> = (1..=2).map(rec).collect();
+        t.batch_received(&mut batch, &TraceContext::default());
+        t.acked(&[ack(1), ack(2)]);
+        assert_eq!(t.metrics.source_record_active_count.load(Relaxed), 0);
+        assert_eq!(t.metrics.batch_round_trip.count.load(Relaxed), 1);
+        assert!(t.batches.is_empty());
+    }
+}
