@@ -27,7 +27,7 @@ DEBIAN_SUITE="${DEBIAN_SUITE:-bookworm}"
 JAEGER_MODULE_VERSION="${JAEGER_MODULE_VERSION:-v1.76.0}"
 JAEGER_VERSION="${JAEGER_VERSION:-2.13.0}"
 # Keep in step with clients/python/scripts/install-deps.sh.
-PY_DEPS=("grpcio>=1.85.1" "protobuf>=7.35.1,<8")
+PY_DEPS=("grpcio>=1.85.1" "protobuf>=7.35.1,<8" "opentelemetry-sdk>=1.45.2" "opentelemetry-exporter-otlp-proto-grpc>=1.45.2")
 TAG="${POLYCONNECT_IMAGE_TAG:-dev}"
 
 say() { printf 'docker: %s\n' "$*" >&2; }
