@@ -68,6 +68,8 @@ pub struct ErrorHandler {
     task: u32,
     dlq: Option<DeadLetterQueue>,
     metrics: ErrorMetrics,
+    /// The same counts on `/metrics` (task-error-metrics).
+    tel: std::sync::Arc<crate::telemetry::metrics::TaskMetrics>,
 }
 
 impl ErrorHandler {
@@ -78,6 +80,7 @@ impl ErrorHandler {
             task,
             dlq,
             metrics: ErrorMetrics::default(),
+            tel: crate::telemetry::metrics::task(connector, task),
         }
     }
 
@@ -115,6 +118,7 @@ impl ErrorHandler {
         let mut attempt = 1u32;
         while failure.retriable {
             self.metrics.record_failures += 1;
+            self.tel.record_failure();
             let deadline = self.config.retry_timeout.map(|t| start + t);
             let now = tokio::time::Instant::now();
             if deadline.is_some_and(|d| now >= d) {
@@ -127,6 +131,7 @@ impl ErrorHandler {
             tracing::debug!(connector = %self.connector, task = self.task, stage = failure.stage.name(), attempt, ?delay, "retrying after a retriable failure");
             tokio::time::sleep(delay).await;
             self.metrics.retries += 1;
+            self.tel.retry();
             attempt += 1;
             match op() {
                 Ok(v) => return Ok(Some(v)),
@@ -146,18 +151,22 @@ impl ErrorHandler {
     /// (Kafka Connect's `executeFailed`).
     pub fn record_failed(&mut self, record: RecordRef<'_>, failure: Failure) -> Result<(), String> {
         self.metrics.record_failures += 1;
+        self.tel.record_failure();
         self.failed(record, failure, "Tolerance exceeded in error handler", true).map(|_: Option<()>| ())
     }
 
     fn failed<T>(&mut self, record: RecordRef<'_>, failure: Failure, why: &str, tolerable: bool) -> Result<Option<T>, String> {
         if !failure.retriable {
             self.metrics.record_failures += 1;
+            self.tel.record_failure();
         }
         self.metrics.record_errors += 1;
+        self.tel.record_error();
         self.metrics.last_error_timestamp = now_ms();
         self.report(record, &failure);
         if tolerable && self.config.tolerance == Tolerance::All {
             self.metrics.records_skipped += 1;
+            self.tel.record_skipped();
             return Ok(None);
         }
         Err(format!("{CONNECT_EXCEPTION}: {why}\nCaused by: {}", failure.stack_trace()))
@@ -167,6 +176,7 @@ impl ErrorHandler {
     fn report(&mut self, record: RecordRef<'_>, failure: &Failure) {
         if self.config.log_enable {
             self.metrics.errors_logged += 1;
+            self.tel.error_logged();
             tracing::error!(
                 connector = %self.connector,
                 task = self.task,
@@ -178,7 +188,9 @@ impl ErrorHandler {
             );
         }
         if let (Some(dlq), RecordRef::Consumed(m)) = (self.dlq.as_mut(), record) {
+            let before = dlq.failures();
             dlq.send(m, failure);
+            self.tel.deadletterqueue_produce(dlq.failures() > before);
         }
     }
 
@@ -213,7 +225,9 @@ impl ErrorHandler {
     /// is logged and counted, as in Kafka Connect). Called before offsets are committed.
     pub async fn flush(&mut self) {
         if let Some(d) = self.dlq.as_mut() {
+            let before = d.failures();
             d.flush().await;
+            self.tel.deadletterqueue_failures(d.failures() - before);
         }
     }
 }

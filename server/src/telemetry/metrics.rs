@@ -178,6 +178,11 @@ impl TaskMetrics {
             self.deadletterqueue_produce_failures.fetch_add(1, Relaxed);
         }
     }
+
+    /// Dead letter queue writes that failed after they were sent (their delivery reports).
+    pub fn deadletterqueue_failures(&self, n: u64) {
+        self.deadletterqueue_produce_failures.fetch_add(n, Relaxed);
+    }
 }
 
 #[derive(Default)]

@@ -129,8 +129,20 @@ fn tolerated_failures_go_to_the_dead_letter_queue_with_their_original_bytes() {
         std::thread::sleep(Duration::from_millis(200));
     };
     let log = core.log_text();
+    // Kafka Connect's task-error metrics on /metrics count the same records.
+    let labels = r#"connector="dlq-sink",task="0""#;
+    let metric = |name: &str| core.metric(&format!("kafka_connect_task_error_{name}"), labels);
+    let (dlq_requests, skipped, errors) = (
+        metric("deadletterqueue_produce_requests"),
+        metric("total_records_skipped"),
+        metric("total_record_errors"),
+    );
     drop(core);
 
+    let bad_count = bad_offsets.len() as f64;
+    assert_eq!(dlq_requests, Some(bad_count), "deadletterqueue-produce-requests");
+    assert_eq!(skipped, Some(bad_count), "total-records-skipped");
+    assert_eq!(errors, Some(bad_count), "total-record-errors");
     assert_eq!(lines, expected, "every good record in the file, once, in order");
     assert_eq!(offsets["offsets"][0]["offset"]["kafka_offset"], total as i64, "{offsets}");
     assert_eq!(dead.iter().map(|r| r.headers["__connect.errors.offset"].parse::<i64>().unwrap()).collect::<Vec<_>>(), bad_offsets);
