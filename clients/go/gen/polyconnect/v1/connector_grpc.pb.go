@@ -43,18 +43,18 @@
 //  3 commitRecord after Kafka ack, commit after
 //    offsets are durable, cumulative idempotent acks implemented
 //  4 sink put / flush returning durable offsets,
-//    open/close, errant records ..................... implemented; errant records are logged,
-//                                                     the dead letter queue is not yet
+//    open/close, errant records ..................... implemented; errant records follow
+//                                                     errors.tolerance and the dead letter queue
 //  5 structured source partitions and offsets ..... implemented
 //  6 typed errors in the stream .................... implemented
 //  7 handshake: version and capabilities ........... implemented
 //  8 heartbeats and idle timeouts .................. implemented
 //  9 staged, bounded shutdown, no orphans ......... implemented
-// 10 W3C trace context on batches and records ..... fields carried; spans not yet
+// 10 W3C trace context on batches and records ..... implemented (core and Python SDK spans;
+//                                                     the other SDKs carry the context)
 // 11 Kafka Connect's data model, raw bytes ......... implemented
 // 12 schemas sent once per stream, then referenced  implemented (both directions)
-// 13 static spec (config definition) ............... Spec and Validate defined; the REST
-//                                                     endpoints that use them not yet
+// 13 static spec (config definition) ............... implemented (REST config and validate)
 //
 // ## Heartbeats (protocol rule 8)
 // Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
