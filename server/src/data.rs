@@ -31,6 +31,25 @@ pub enum SchemaType {
 }
 
 impl SchemaType {
+    /// Whether `v` is a value of this type (its Java class, in Kafka Connect's terms).
+    pub fn holds(self, v: &Value) -> bool {
+        matches!(
+            (self, v),
+            (SchemaType::Int8, Value::Int8(_))
+                | (SchemaType::Int16, Value::Int16(_))
+                | (SchemaType::Int32, Value::Int32(_))
+                | (SchemaType::Int64, Value::Int64(_))
+                | (SchemaType::Float32, Value::Float32(_))
+                | (SchemaType::Float64, Value::Float64(_))
+                | (SchemaType::Boolean, Value::Boolean(_))
+                | (SchemaType::String, Value::String(_))
+                | (SchemaType::Bytes, Value::Bytes(_))
+                | (SchemaType::Array, Value::Array(_))
+                | (SchemaType::Map, Value::Map(_))
+                | (SchemaType::Struct, Value::Struct(_))
+        )
+    }
+
     /// The name Kafka Connect's JsonConverter uses in schemas.
     pub fn json_name(self) -> &'static str {
         match self {
@@ -226,22 +245,7 @@ impl Schema {
                 self.schema_type.connect_name()
             )));
         }
-        let ok = matches!(
-            (self.schema_type, value),
-            (SchemaType::Int8, Value::Int8(_))
-                | (SchemaType::Int16, Value::Int16(_))
-                | (SchemaType::Int32, Value::Int32(_))
-                | (SchemaType::Int64, Value::Int64(_))
-                | (SchemaType::Float32, Value::Float32(_))
-                | (SchemaType::Float64, Value::Float64(_))
-                | (SchemaType::Boolean, Value::Boolean(_))
-                | (SchemaType::String, Value::String(_))
-                | (SchemaType::Bytes, Value::Bytes(_))
-                | (SchemaType::Array, Value::Array(_))
-                | (SchemaType::Map, Value::Map(_))
-                | (SchemaType::Struct, Value::Struct(_))
-        );
-        if !ok {
+        if !self.schema_type.holds(value) {
             return Err(DataError::new(format!(
                 "Invalid Java object for schema with type {}: {}",
                 self.schema_type.connect_name(),

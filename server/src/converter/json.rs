@@ -269,22 +269,7 @@ impl JsonConverter {
                     _ => {}
                 }
             }
-            let matches = matches!(
-                (s.schema_type, value),
-                (SchemaType::Int8, Value::Int8(_))
-                    | (SchemaType::Int16, Value::Int16(_))
-                    | (SchemaType::Int32, Value::Int32(_))
-                    | (SchemaType::Int64, Value::Int64(_))
-                    | (SchemaType::Float32, Value::Float32(_))
-                    | (SchemaType::Float64, Value::Float64(_))
-                    | (SchemaType::Boolean, Value::Boolean(_))
-                    | (SchemaType::String, Value::String(_))
-                    | (SchemaType::Bytes, Value::Bytes(_))
-                    | (SchemaType::Array, Value::Array(_))
-                    | (SchemaType::Map, Value::Map(_))
-                    | (SchemaType::Struct, Value::Struct(_))
-            );
-            if !matches {
+            if !s.schema_type.holds(value) {
                 return Err(DataError::new(format!(
                     "Invalid type for {}: class {}",
                     s.schema_type.connect_name(),

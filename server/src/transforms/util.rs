@@ -163,23 +163,6 @@ pub fn field_value_by_name(s: &Struct, name: &str, with_default: bool) -> Result
     }
 }
 
-fn type_matches(t: SchemaType, v: &Value) -> bool {
-    matches!(
-        (t, v),
-        (SchemaType::Int8, Value::Int8(_))
-            | (SchemaType::Int16, Value::Int16(_))
-            | (SchemaType::Int32, Value::Int32(_))
-            | (SchemaType::Int64, Value::Int64(_))
-            | (SchemaType::Float32, Value::Float32(_))
-            | (SchemaType::Float64, Value::Float64(_))
-            | (SchemaType::Boolean, Value::Boolean(_))
-            | (SchemaType::String, Value::String(_))
-            | (SchemaType::Bytes, Value::Bytes(_))
-            | (SchemaType::Array, Value::Array(_))
-            | (SchemaType::Map, Value::Map(_))
-            | (SchemaType::Struct, Value::Struct(_))
-    )
-}
 
 pub fn same_schema(a: &Arc<Schema>, b: &Schema) -> bool {
     std::ptr::eq(Arc::as_ptr(a), b) || schema_eq(a, b)
@@ -256,7 +239,7 @@ pub fn validate_at(schema: &Schema, v: &Value, location: &str) -> Result<(), Tra
     };
     // A BigDecimal of another scale passes, as in Kafka Connect (its converter refuses it).
     let foreign_decimal = matches!(v, Value::Decimal { .. }) && schema.name.as_deref() == Some(DECIMAL);
-    if (!type_matches(schema.schema_type, v) && !foreign_decimal) || !logical_ok {
+    if (!schema.schema_type.holds(v) && !foreign_decimal) || !logical_ok {
         let name = schema.name.as_ref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
         return Err(data_err(format!(
             "Invalid Java object for schema{name} with type {}: class {} for {location}",
@@ -310,7 +293,7 @@ pub fn validate_struct(s: &Struct) -> Result<(), TransformError> {
 /// `ConnectSchema.validateValue(field, schema, value)`.
 pub fn validate_field(field: &str, schema: &Schema, v: &Value) -> Result<(), TransformError> {
     // Fast path for the common, valid case.
-    if !v.is_null() && type_matches(schema.schema_type, v) && !matches!(v, Value::Struct(_) | Value::Array(_) | Value::Map(_)) {
+    if !v.is_null() && schema.schema_type.holds(v) && !matches!(v, Value::Struct(_) | Value::Array(_) | Value::Map(_)) {
         return Ok(());
     }
     validate_at(schema, v, &format!("field: \"{field}\""))
