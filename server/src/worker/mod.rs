@@ -56,6 +56,27 @@ pub enum TaskExit {
 }
 
 impl TaskContext {
+    /// A session with the connector's process, retried with back-off while it cannot be
+    /// reached (status RESTARTING); `Err` is how the task ends instead (stopped, or failed
+    /// on an incompatible process).
+    pub async fn session(&self, backoff: &mut Backoff, shutdown: &mut watch::Receiver<bool>) -> Result<crate::plugin::Session, TaskExit> {
+        loop {
+            if *shutdown.borrow() {
+                return Err(TaskExit::Stopped);
+            }
+            match self.plugin.connect(&self.worker, self.connector.class()).await {
+                Ok(s) => return Ok(s),
+                Err(crate::plugin::PluginError::Incompatible(e)) => return Err(self.fail(e)),
+                Err(e) => {
+                    self.status(State::Restarting, Some(e.to_string()));
+                    if backoff.wait(shutdown).await {
+                        return Err(TaskExit::Stopped);
+                    }
+                }
+            }
+        }
+    }
+
     pub fn status(&self, state: State, trace: Option<String>) {
         self.status.set_task(self.connector.name(), self.task_id, state, trace);
     }

@@ -197,16 +197,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         if *shutdown.borrow() {
             return TaskExit::Stopped;
         }
-        let session = match ctx.plugin.connect(&ctx.worker, ctx.connector.class()).await {
+        let session = match ctx.session(&mut backoff, &mut shutdown).await {
             Ok(s) => s,
-            Err(crate::plugin::PluginError::Incompatible(e)) => return ctx.fail(e),
-            Err(e) => {
-                ctx.status(State::Restarting, Some(e.to_string()));
-                if backoff.wait(&mut shutdown).await {
-                    return TaskExit::Stopped;
-                }
-                continue;
-            }
+            Err(exit) => return exit,
         };
         let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
         let stream = match SinkStream::open(

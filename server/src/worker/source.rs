@@ -122,16 +122,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         if *shutdown.borrow() {
             return TaskExit::Stopped;
         }
-        let session = match ctx.plugin.connect(&ctx.worker, ctx.connector.class()).await {
+        let session = match ctx.session(&mut backoff, &mut shutdown).await {
             Ok(s) => s,
-            Err(crate::plugin::PluginError::Incompatible(e)) => return ctx.fail(e),
-            Err(e) => {
-                ctx.status(State::Restarting, Some(e.to_string()));
-                if backoff.wait(&mut shutdown).await {
-                    return TaskExit::Stopped;
-                }
-                continue;
-            }
+            Err(exit) => return exit,
         };
         let offsets = match ctx.offsets.offsets(ctx.connector.name()) {
             Ok(o) => o,
