@@ -19,7 +19,7 @@ trap cleanup EXIT
 
 export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 echo "test: Rust (unit and end to end)"
-cargo test --workspace --locked -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
+cargo test --workspace --locked --no-fail-fast -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
 echo "test: Python SDK, file and PostgreSQL connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests connectors/postgres/tests
 echo "test: Go SDK and Go connectors"
