@@ -273,18 +273,26 @@ pub fn read_topic(bootstrap: &str, topic: &str, expected: usize, timeout: Durati
         .set("enable.auto.commit", "false")
         .create()
         .unwrap();
-    let md = consumer
-        .fetch_metadata(Some(topic), Duration::from_secs(10))
-        .expect("metadata");
+    let deadline = Instant::now() + timeout;
+    // The topic may not exist yet (created by the first record the core produces): wait
+    // for its partitions rather than assigning none.
     let mut tpl = TopicPartitionList::new();
-    for t in md.topics() {
-        for p in t.partitions() {
-            tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+    loop {
+        let md = consumer
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .expect("metadata");
+        for t in md.topics().iter().filter(|t| t.error().is_none()) {
+            for p in t.partitions() {
+                tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+            }
         }
+        if tpl.count() > 0 || Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
     }
     consumer.assign(&tpl).unwrap();
     let mut out = Vec::new();
-    let deadline = Instant::now() + timeout;
     while out.len() < expected && Instant::now() < deadline {
         if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
             out.push((m.partition(), m.offset(), m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
