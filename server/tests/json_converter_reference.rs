@@ -3,158 +3,16 @@
 //! harness). Nothing here is an expected value typed by hand: every expectation comes from
 //! Kafka Connect.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::PathBuf;
-use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+mod transforms_support;
+
 use std::sync::Arc;
 
-use base64::Engine;
 use bytes::Bytes;
 use polyconnect::converter::{Converter, JsonConverter, JsonConverterConfig};
 use polyconnect::converter::ConverterFactory;
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
 use serde_json::{json, Value as Json};
-
-struct Harness {
-    child: Child,
-    stdin: ChildStdin,
-    stdout: BufReader<ChildStdout>,
-}
-
-impl Harness {
-    fn start() -> Harness {
-        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let script = root.join("tests/reference/run.sh");
-        let mut child = Command::new("bash")
-            .arg(&script)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("start the Kafka Connect reference harness (tests/reference/run.sh)");
-        let stdin = child.stdin.take().unwrap();
-        let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut h = Harness { child, stdin, stdout };
-        assert_eq!(h.call(json!({"op": "ping"}))["ok"], true);
-        h
-    }
-
-    fn call(&mut self, req: Json) -> Json {
-        writeln!(self.stdin, "{req}").unwrap();
-        self.stdin.flush().unwrap();
-        let mut line = String::new();
-        self.stdout.read_line(&mut line).expect("harness answer");
-        serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad harness answer {line:?}: {e}"))
-    }
-}
-
-impl Drop for Harness {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn b64(b: &[u8]) -> String {
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
-
-/// The harness's schema encoding (Kafka Connect's JSON schema, defaults tagged).
-fn schema_json(s: &Schema) -> Json {
-    let mut o = serde_json::Map::new();
-    o.insert("type".into(), json!(s.schema_type.json_name()));
-    o.insert("optional".into(), json!(s.optional));
-    if let Some(n) = &s.name {
-        o.insert("name".into(), json!(n));
-    }
-    if let Some(v) = s.version {
-        o.insert("version".into(), json!(v));
-    }
-    if let Some(d) = &s.doc {
-        o.insert("doc".into(), json!(d));
-    }
-    if let Some(p) = &s.parameters {
-        let mut m = serde_json::Map::new();
-        for (k, v) in p {
-            m.insert(k.clone(), json!(v));
-        }
-        o.insert("parameters".into(), Json::Object(m));
-    }
-    if let Some(v) = &s.value_schema {
-        o.insert(if s.schema_type == SchemaType::Array { "items" } else { "values" }.into(), schema_json(v));
-    }
-    if let Some(k) = &s.key_schema {
-        o.insert("keys".into(), schema_json(k));
-    }
-    if s.schema_type == SchemaType::Struct {
-        o.insert(
-            "fields".into(),
-            Json::Array(
-                s.fields
-                    .iter()
-                    .map(|f| json!({"field": f.name, "schema": schema_json(&f.schema)}))
-                    .collect(),
-            ),
-        );
-    }
-    if let Some(d) = &s.default_value {
-        o.insert("default".into(), tagged(Some(s), d));
-    }
-    Json::Object(o)
-}
-
-fn float_json(f: f64) -> Json {
-    if f.is_nan() {
-        json!("NaN")
-    } else if f.is_infinite() {
-        json!(if f > 0.0 { "Infinity" } else { "-Infinity" })
-    } else {
-        json!(f)
-    }
-}
-
-/// The harness's tagged value encoding.
-fn tagged(schema: Option<&Schema>, v: &Value) -> Json {
-    let logical = schema.and_then(|s| s.name.as_deref());
-    match v {
-        Value::Null => Json::Null,
-        Value::Boolean(b) => json!({"boolean": b}),
-        Value::Int8(i) => json!({"int8": i}),
-        Value::Int16(i) => json!({"int16": i}),
-        Value::Int32(i) if logical == Some(polyconnect::data::DATE) => json!({"date": i}),
-        Value::Int32(i) if logical == Some(polyconnect::data::TIME) => json!({"time": i}),
-        Value::Int32(i) => json!({"int32": i}),
-        Value::Int64(i) if logical == Some(polyconnect::data::TIMESTAMP) => json!({"timestamp": i}),
-        Value::Int64(i) => json!({"int64": i}),
-        Value::Float32(f) => json!({"float32": float_json(*f as f64)}),
-        Value::Float64(f) => json!({"float64": float_json(*f)}),
-        Value::String(s) => json!({"string": s}),
-        Value::Bytes(b) if logical == Some(polyconnect::data::DECIMAL) => {
-            let scale = schema.unwrap().decimal_scale().unwrap();
-            json!({"decimal": polyconnect::converter::jsonout::big_decimal_string(b, scale)})
-        }
-        Value::Bytes(b) => json!({"bytes": b64(b)}),
-        Value::Decimal { unscaled, scale } => {
-            json!({"decimal": polyconnect::converter::jsonout::big_decimal_string(unscaled, *scale)})
-        }
-        Value::Array(items) => {
-            let is = schema.and_then(|s| s.value_schema.as_deref());
-            json!({"array": items.iter().map(|i| tagged(is, i)).collect::<Vec<_>>()})
-        }
-        Value::Map(entries) => {
-            let ks = schema.and_then(|s| s.key_schema.as_deref());
-            let vs = schema.and_then(|s| s.value_schema.as_deref());
-            json!({"map": entries.iter().map(|(k, v)| json!([tagged(ks, k), tagged(vs, v)])).collect::<Vec<_>>()})
-        }
-        Value::Struct(st) => {
-            let mut m = serde_json::Map::new();
-            for (f, v) in st.schema.fields.iter().zip(&st.values) {
-                m.insert(f.name.clone(), tagged(Some(&f.schema), v));
-            }
-            json!({"struct": Json::Object(m)})
-        }
-    }
-}
+use transforms_support::{schema_json, tagged, Harness};
 
 fn s(t: SchemaType) -> Schema {
     Schema::new(t)
@@ -286,7 +144,7 @@ fn json_converter_bytes_equal_kafka_connect() {
                 "schema": schema.as_ref().map(schema_json).unwrap_or(Json::Null),
                 "value": tagged(schema.as_ref(), &value),
             });
-            let answer = h.call(req.clone());
+            let answer = h.call(&req);
             if let Some(e) = answer.get("error") {
                 // Kafka Connect refuses this data: so must we.
                 let c = JsonConverter::new(config.clone(), false);
