@@ -14,7 +14,8 @@ Spans: ``poll`` per poll that returned records (a root, sampled by ratio) and on
 connector set one (the source system's; linked to the poll span) else of the poll span;
 that context travels with the record to the core and into Kafka. On a sink: ``put``
 (child of the core's put span), ``process <topic>`` per sampled record (child of the
-record's context, which comes from its Kafka headers through the core) and ``flush``.
+record's context, which comes from its Kafka headers through the core) and ``flush``
+(child of the core's flush span, ``Flush.trace``, which links to the Puts it covers).
 
 Spans are exported by a batch processor on its own thread with a bounded queue: a slow or
 absent collector drops spans, never holds up records.
@@ -232,12 +233,15 @@ def put(connector: str, task: int, put_trace: Any, records: list) -> PutTrace | 
     return PutTrace(connector, task, put_trace, records)
 
 
-def flush_span(connector: str, task: int, partitions: int) -> Any:
-    """A span around a flush; a no-op context manager when tracing is off."""
-    if _tracer is None:
+def flush_span(connector: str, task: int, partitions: int, flush_trace: Any = None) -> Any:
+    """A span around a flush, child of the core's flush span (``Flush.trace``); a no-op
+    context manager when tracing is off or the Flush carries no sampled context (the core
+    sends one when a sampled Put is among those the flush covers)."""
+    parent = _parse(flush_trace) if _tracer is not None and flush_trace is not None and flush_trace.traceparent else None
+    if parent is None or not parent.trace_flags.sampled:
         import contextlib
         return contextlib.nullcontext()
-    return _tracer.start_as_current_span("flush", kind=_api.SpanKind.INTERNAL, attributes={
+    return _tracer.start_as_current_span("flush", context=_context(parent), kind=_api.SpanKind.INTERNAL, attributes={
         "polyconnect.connector": connector, "polyconnect.task": task,
         "messaging.operation.name": "flush", "messaging.operation.type": "settle",
         "polyconnect.partition.count": partitions})

@@ -123,7 +123,7 @@ async fn put(ctx: &Ctx, d: &mut D, put_id: u64, recs: Vec<pb::SinkRecord>, erran
 
 async fn flush(ctx: &Ctx, d: &mut D, flush_id: u64, offset: i64, errants: &mut u64) -> Result<Vec<pb::TopicPartitionOffset>, String> {
     let offsets = vec![pb::TopicPartitionOffset { topic: TOPIC.into(), partition: 0, offset }];
-    d.send(req(In::Flush(pb::Flush { flush_id, offsets }))).await?;
+    d.send(req(In::Flush(pb::Flush { flush_id, offsets, trace: None }))).await?;
     match next(d, ctx.timeout, &format!("Flushed{{{flush_id}}}"), errants).await? {
         Out::Flushed(f) if f.flush_id == flush_id => {
             for o in &f.offsets {

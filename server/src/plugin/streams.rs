@@ -634,7 +634,8 @@ impl SinkStream {
         .await
     }
 
-    pub async fn flush(&mut self, flush_id: u64, offsets: &BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
+    /// A Flush; `trace` is the context of the core's flush span.
+    pub async fn flush(&mut self, flush_id: u64, offsets: &BTreeMap<TopicPartition, i64>, trace: Option<TraceContext>) -> Result<(), StreamError> {
         let offsets = offsets
             .iter()
             .map(|((t, p), o)| pb::TopicPartitionOffset {
@@ -643,7 +644,12 @@ impl SinkStream {
                 offset: *o,
             })
             .collect();
-        self.send(pb::sink_request::Msg::Flush(pb::Flush { flush_id, offsets })).await
+        self.send(pb::sink_request::Msg::Flush(pb::Flush {
+            flush_id,
+            offsets,
+            trace: trace.as_ref().and_then(wire::trace_to_proto),
+        }))
+        .await
     }
 
     pub async fn heartbeat(&mut self) -> Result<(), StreamError> {

@@ -12,7 +12,10 @@
 //! Sink spans (core side): per sampled record `process <topic>` (CONSUMER), child of the
 //! context in its Kafka headers, handed to the connector in `SinkRecord.trace`; per Put a
 //! `put <connector>` span linked to those records' contexts, handed over in `Put.trace`;
-//! `commit` spans around offset commits.
+//! per Flush a `flush <connector>` span in the trace of the first sampled Put it covers and
+//! linked to all of them (at most [`MAX_FLUSH_LINKS`]), handed over in `Flush.trace`; the
+//! `commit` of the offsets it made durable is its child. So a record's trace reaches the
+//! flush and commit that made it durable.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::Ordering::Relaxed;
@@ -244,6 +247,10 @@ struct PutTrace {
     spans: Vec<Span>,
 }
 
+/// Put spans a flush span links to, at most; a flush after a long pause covers more Puts
+/// than anyone will click through.
+pub const MAX_FLUSH_LINKS: usize = 128;
+
 /// One sink task's telemetry.
 pub struct SinkTelemetry {
     connector: String,
@@ -251,6 +258,9 @@ pub struct SinkTelemetry {
     group: String,
     pub metrics: Arc<TaskMetrics>,
     puts: HashMap<u64, PutTrace>,
+    /// Sampled Put spans since the last flush span.
+    unflushed: Vec<SpanContext>,
+    flush_span: Option<Span>,
 }
 
 impl SinkTelemetry {
@@ -261,6 +271,42 @@ impl SinkTelemetry {
             group: format!("connect-{connector}"),
             metrics: metrics::task(connector, task),
             puts: HashMap::new(),
+            unflushed: Vec::new(),
+            flush_span: None,
+        }
+    }
+
+    /// A Flush is about to go out: its span, when a sampled Put is among those it covers.
+    /// Returns the context for `Flush.trace`.
+    pub fn flush(&mut self, flush_id: u64) -> Option<TraceContext> {
+        if let Some(mut old) = self.flush_span.take() {
+            old.end();
+        }
+        let tracer = tracer()?;
+        let first = self.unflushed.first()?.clone();
+        let links: Vec<Link> = self.unflushed.drain(..).map(Link::with_context).collect();
+        let mut attrs = base_attributes(&self.connector, self.task).to_vec();
+        attrs.extend([
+            KeyValue::new("messaging.operation.name", "flush"),
+            KeyValue::new("messaging.operation.type", "settle"),
+            KeyValue::new("messaging.consumer.group.name", self.group.clone()),
+            KeyValue::new("polyconnect.flush.id", flush_id as i64),
+        ]);
+        let span = tracer
+            .span_builder(format!("flush {}", self.connector))
+            .with_kind(SpanKind::Internal)
+            .with_attributes(attrs)
+            .with_links(links)
+            .start_with_context(tracer, &trace::remote(Some(&first)));
+        let tc = trace::format(span.span_context());
+        self.flush_span = Some(span);
+        Some(tc)
+    }
+
+    /// The connector answered the Flush; the commit (inside `commit`) is done.
+    pub fn flushed(&mut self) {
+        if let Some(mut s) = self.flush_span.take() {
+            s.end();
         }
     }
 
@@ -335,6 +381,9 @@ impl SinkTelemetry {
                 .with_links(links.into_iter().map(Link::with_context).collect())
                 .start_with_context(tracer, &Context::new());
             if span.span_context().is_sampled() {
+                if self.unflushed.len() < MAX_FLUSH_LINKS {
+                    self.unflushed.push(span.span_context().clone());
+                }
                 let tc = trace::format(span.span_context());
                 // Records without a context of their own follow the Put's.
                 for r in records.iter_mut().filter(|r| r.trace.is_empty()) {
@@ -380,9 +429,15 @@ impl SinkTelemetry {
         }
     }
 
-    /// A `tracing` span around an offset commit (exported when tracing is on).
+    /// A `tracing` span around an offset commit (exported when tracing is on), a child of
+    /// the flush span when there is one.
     pub fn commit_span(&self) -> tracing::Span {
-        commit_span(&self.connector, self.task, &self.group)
+        let span = commit_span(&self.connector, self.task, &self.group);
+        if let Some(f) = &self.flush_span {
+            use tracing_opentelemetry::OpenTelemetrySpanExt;
+            let _ = span.set_parent(Context::new().with_remote_span_context(f.span_context().clone()));
+        }
+        span
     }
 }
 

@@ -639,7 +639,8 @@ impl Runner<'_> {
         self.flush_pending = Some(id);
         self.flush_watermark = self.next_put - 1;
         self.dirty = false;
-        stream.flush(id, &self.positions).await
+        let trace = self.tel.flush(id);
+        stream.flush(id, &self.positions, trace).await
     }
 
     async fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
@@ -663,12 +664,15 @@ impl Runner<'_> {
         }
         if tpl.count() == 0 {
             self.tel.committed(None, Duration::ZERO);
+            self.tel.flushed();
             return Ok(());
         }
         let started = std::time::Instant::now();
         let span = self.tel.commit_span();
         let committed = tokio::task::block_in_place(|| span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Sync)));
         self.tel.committed(Some(committed.is_ok()), started.elapsed());
+        drop(span);
+        self.tel.flushed();
         match committed {
             Ok(()) => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?offsets, "committed offsets"),
             Err(e) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "offset commit failed; will retry at the next flush"),

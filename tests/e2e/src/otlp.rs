@@ -226,3 +226,135 @@ impl Silent {
         format!("http://{}", self.addr)
     }
 }
+
+/// What a record's trace must show, end to end: who made the spans and where the record was.
+pub struct Expect<'a> {
+    /// `service.name` of the source connector process (`polyconnect-connector-<plugin name>`).
+    pub source_service: &'a str,
+    /// `service.name` of the sink connector process.
+    pub sink_service: &'a str,
+    pub sink_connector: &'a str,
+    pub topic: &'a str,
+    /// The record's Kafka offset (partition 0).
+    pub offset: i64,
+}
+
+/// The spans of one record, from the source connector's poll to the commit of its offset.
+#[derive(Debug)]
+pub struct RecordTrace {
+    pub source_poll: Span,
+    pub source_create: Span,
+    pub core_batch: Span,
+    pub core_send: Span,
+    pub core_process: Span,
+    pub sink_process: Span,
+    pub core_put: Span,
+    pub sink_put: Span,
+    pub core_flush: Span,
+    pub sink_flush: Span,
+    pub commit: Span,
+}
+
+fn find<'a>(spans: &'a [Span], f: impl Fn(&Span) -> bool) -> Option<&'a Span> {
+    spans.iter().find(|s| f(s))
+}
+
+fn parent_of<'a>(spans: &'a [Span], child: &Span) -> Option<&'a Span> {
+    find(spans, |s| s.trace_id == child.trace_id && s.span_id == child.parent_span_id)
+}
+
+/// Walks a record's trace in what the receiver got; `Err` names the first missing link.
+pub fn record_trace(spans: &[Span], e: &Expect) -> Result<RecordTrace, String> {
+    let offset = e.offset.to_string();
+    let process = format!("process {}", e.topic);
+    let sink_process = find(spans, |s| s.service == e.sink_service && s.name == process && s.attr("messaging.kafka.offset") == Some(offset.as_str()))
+        .ok_or_else(|| format!("no `{process}` span of {} for offset {offset}", e.sink_service))?;
+    let core_process = parent_of(spans, sink_process).ok_or("the sink connector's process span has no parent (SinkRecord.trace)")?;
+    if core_process.service != "polyconnect" || core_process.name != process {
+        return Err(format!("the sink connector's process span's parent is {core_process:?}"));
+    }
+    let core_send = parent_of(spans, core_process).ok_or("the core's process span has no parent (the Kafka traceparent header)")?;
+    if core_send.service != "polyconnect" || core_send.name != format!("send {}", e.topic) {
+        return Err(format!("the core's process span's parent is {core_send:?}"));
+    }
+    let source_create = parent_of(spans, core_send).ok_or("the core's send span has no parent (SourceRecord.trace)")?;
+    if source_create.service != e.source_service || source_create.name != format!("create {}", e.topic) {
+        return Err(format!("the core's send span's parent is {source_create:?}"));
+    }
+    let source_poll = parent_of(spans, source_create).ok_or("the source connector's create span has no parent")?;
+    if source_poll.service != e.source_service || source_poll.name != "poll" {
+        return Err(format!("the create span's parent is {source_poll:?}"));
+    }
+    let core_batch = find(spans, |s| s.service == "polyconnect" && s.name.starts_with("poll ") && s.trace_id == source_poll.trace_id && s.parent_span_id == source_poll.span_id)
+        .ok_or("no core batch span under the connector's poll span (SourceBatch.trace)")?;
+    let send_id = (core_send.trace_id.clone(), core_send.span_id.clone());
+    let put_name = format!("put {}", e.sink_connector);
+    let core_put = find(spans, |s| s.service == "polyconnect" && s.name == put_name && s.links.contains(&send_id))
+        .ok_or_else(|| format!("no `{put_name}` span linked to the record's context"))?;
+    let sink_put = find(spans, |s| s.service == e.sink_service && s.name == "put" && s.trace_id == core_put.trace_id && s.parent_span_id == core_put.span_id)
+        .ok_or("no connector put span under the core's (Put.trace)")?;
+    let put_id = (core_put.trace_id.clone(), core_put.span_id.clone());
+    let flush_name = format!("flush {}", e.sink_connector);
+    let core_flush = find(spans, |s| s.service == "polyconnect" && s.name == flush_name && (s.links.contains(&put_id) || (s.trace_id == put_id.0 && s.parent_span_id == put_id.1)))
+        .ok_or_else(|| format!("no `{flush_name}` span linked to the put"))?;
+    let sink_flush = find(spans, |s| s.service == e.sink_service && s.name == "flush" && s.trace_id == core_flush.trace_id && s.parent_span_id == core_flush.span_id)
+        .ok_or("no connector flush span under the core's (Flush.trace)")?;
+    let commit = find(spans, |s| s.service == "polyconnect" && s.name == "commit" && s.trace_id == core_flush.trace_id && s.parent_span_id == core_flush.span_id)
+        .ok_or("no commit span under the core's flush span")?;
+    Ok(RecordTrace {
+        source_poll: source_poll.clone(),
+        source_create: source_create.clone(),
+        core_batch: core_batch.clone(),
+        core_send: core_send.clone(),
+        core_process: core_process.clone(),
+        sink_process: sink_process.clone(),
+        core_put: core_put.clone(),
+        sink_put: sink_put.clone(),
+        core_flush: core_flush.clone(),
+        sink_flush: sink_flush.clone(),
+        commit: commit.clone(),
+    })
+}
+
+impl Receiver {
+    /// Waits for a record's whole trace (each process exports on its own schedule) and
+    /// checks what every span says of the record; panics with the first missing link and
+    /// the spans received.
+    pub fn expect_record_trace(&self, e: &Expect, timeout: Duration) -> RecordTrace {
+        let mut last = String::new();
+        let got = self.wait_for(timeout, |spans| match record_trace(spans, e) {
+            Ok(t) => Some(t),
+            Err(why) => {
+                last = why;
+                None
+            }
+        });
+        let Some(t) = got else {
+            let spans = self.spans();
+            let services: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.service.as_str()).collect();
+            panic!("{last}\n{} spans from {services:?}:\n{spans:#?}", spans.len());
+        };
+        let offset = e.offset.to_string();
+        let trace = &t.source_poll.trace_id;
+        for s in [&t.source_create, &t.core_batch, &t.core_send, &t.core_process, &t.sink_process] {
+            assert_eq!(&s.trace_id, trace, "one trace id from the poll to the sink connector: {s:?}");
+        }
+        assert!(t.source_poll.parent_span_id.is_empty(), "the connector's poll span is the root: {:?}", t.source_poll);
+        assert_eq!(t.source_create.attr("messaging.destination.name"), Some(e.topic));
+        assert_eq!(t.core_send.attr("messaging.operation.type"), Some("send"));
+        assert_eq!(t.core_send.attr("messaging.kafka.offset"), Some(offset.as_str()), "the send span carries the broker's ack");
+        assert_eq!(t.core_send.attr("messaging.destination.partition.id"), Some("0"));
+        assert!(t.core_send.links.contains(&(trace.clone(), t.core_batch.span_id.clone())), "the send span links to its batch span");
+        let group = format!("connect-{}", e.sink_connector);
+        for s in [&t.core_process, &t.sink_process] {
+            assert_eq!(s.attr("messaging.system"), Some("kafka"), "{s:?}");
+            assert_eq!(s.attr("messaging.destination.name"), Some(e.topic), "{s:?}");
+            assert_eq!(s.attr("messaging.destination.partition.id"), Some("0"), "{s:?}");
+            assert_eq!(s.attr("messaging.kafka.offset"), Some(offset.as_str()), "{s:?}");
+        }
+        assert_eq!(t.core_process.attr("messaging.consumer.group.name"), Some(group.as_str()));
+        assert_eq!(t.commit.attr("messaging.consumer.group.name"), Some(group.as_str()));
+        assert_eq!(t.commit.attr("messaging.operation.type"), Some("settle"));
+        t
+    }
+}

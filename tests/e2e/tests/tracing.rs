@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use polyconnect_e2e::otlp::{Receiver, Silent, Span};
+use polyconnect_e2e::otlp::{Expect, Receiver, Silent};
 use polyconnect_e2e::*;
 
 struct Pipeline {
@@ -48,10 +48,6 @@ fn deliver(p: &Pipeline, lines: usize) {
     assert_eq!(out, expected, "the output is every line once, in order");
 }
 
-fn by_id<'a>(spans: &'a [Span], trace: &str, id: &str) -> Option<&'a Span> {
-    spans.iter().find(|s| s.trace_id == trace && s.span_id == id)
-}
-
 #[test]
 fn one_trace_follows_a_record_through_both_connectors_and_the_core() {
     trace_chain(Receiver::start(), "grpc", true);
@@ -73,90 +69,20 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
         ],
     );
     deliver(&p, 200);
-    let offset = "42";
+    // Record 42's trace, from the source connector's poll span (the root) through the core,
+    // Kafka's traceparent header and the core again to the sink connector, then the flush
+    // and commit that made it durable.
     let topic = p.topic.clone();
-    // The sink connector's span of the record at offset 42 is the last link of the chain.
-    // Each process exports on its own schedule: wait until the whole chain is in.
-    let find_sink = |spans: &[Span]| {
-        spans
-            .iter()
-            .find(|s| s.service == "polyconnect-connector-file" && s.name == format!("process {topic}") && s.attr("messaging.kafka.offset") == Some(offset))
-            .cloned()
-    };
-    let complete = |spans: &[Span]| -> Option<()> {
-        let mut chain = vec![find_sink(spans)?];
-        for _ in 0..4 {
-            let s = chain.last().expect("not empty");
-            chain.push(by_id(spans, &s.trace_id, &s.parent_span_id)?.clone());
-        }
-        let send = (chain[2].trace_id.clone(), chain[2].span_id.clone());
-        let put = spans.iter().find(|p| p.service == "polyconnect" && p.name == "put file-sink" && p.links.contains(&send))?;
-        spans.iter().find(|c| c.name == "put" && c.parent_span_id == put.span_id).map(|_| ())
-    };
-    let _ = receiver.wait_for(Duration::from_secs(30), complete);
-    let sink_connector = find_sink(&receiver.spans());
-    let spans = receiver.spans();
-    let sink_connector = sink_connector.unwrap_or_else(|| panic!("no connector-side sink span for offset {offset}; got {} spans:\n{spans:#?}", spans.len()));
-    let trace = sink_connector.trace_id.clone();
-    let in_trace: Vec<&Span> = spans.iter().filter(|s| s.trace_id == trace).collect();
-    let show = format!("{in_trace:#?}");
-
-    // sink connector <- core (sink side), through SinkRecord.trace
-    let core_sink = by_id(&spans, &trace, &sink_connector.parent_span_id).unwrap_or_else(|| panic!("the sink connector span's parent is missing\n{show}"));
-    assert_eq!(core_sink.service, "polyconnect");
-    assert_eq!(core_sink.name, format!("process {topic}"));
-    assert_eq!(core_sink.attr("messaging.system"), Some("kafka"));
-    assert_eq!(core_sink.attr("messaging.kafka.offset"), Some(offset));
-    assert_eq!(core_sink.attr("messaging.destination.name"), Some(topic.as_str()));
-    assert_eq!(core_sink.attr("messaging.consumer.group.name"), Some("connect-file-sink"));
-
-    // core (sink side) <- core (source side), through the traceparent header in Kafka
-    let core_source = by_id(&spans, &trace, &core_sink.parent_span_id).unwrap_or_else(|| panic!("the core sink span's parent (from the Kafka header) is missing\n{show}"));
-    assert_eq!(core_source.service, "polyconnect");
-    assert_eq!(core_source.name, format!("send {topic}"));
-    assert_eq!(core_source.attr("messaging.operation.type"), Some("send"));
-    assert_eq!(core_source.attr("messaging.kafka.offset"), Some(offset), "the send span carries the broker's ack");
-    assert_eq!(core_source.attr("messaging.destination.partition.id"), Some("0"));
-
-    // core (source side) <- source connector's record span, through SourceRecord.trace
-    let source_record = by_id(&spans, &trace, &core_source.parent_span_id).unwrap_or_else(|| panic!("the core send span's parent is missing\n{show}"));
-    assert_eq!(source_record.service, "polyconnect-connector-file");
-    assert_eq!(source_record.name, format!("create {topic}"));
-
-    // source connector: record span <- poll span (the root of the trace)
-    let poll = by_id(&spans, &trace, &source_record.parent_span_id).unwrap_or_else(|| panic!("the connector's poll span is missing\n{show}"));
-    assert_eq!(poll.service, "polyconnect-connector-file");
-    assert_eq!(poll.name, "poll");
-    assert!(poll.parent_span_id.is_empty(), "the poll span is the root");
-
-    // The core's batch span continues the connector's poll span (SourceBatch.trace), and
-    // the record's send span links to it.
-    let batch = in_trace
-        .iter()
-        .find(|s| s.service == "polyconnect" && s.name == "poll file-source" && s.parent_span_id == poll.span_id)
-        .unwrap_or_else(|| panic!("no core batch span under the connector's poll span\n{show}"));
-    assert!(core_source.links.contains(&(trace.clone(), batch.span_id.clone())), "the send span links to its batch span");
-
-    // The core's Put span links to the records' contexts from Kafka (a batch has many
-    // parents), and the sink connector's put span is its child (Put.trace).
-    let core_put = spans
-        .iter()
-        .find(|s| s.service == "polyconnect" && s.name == "put file-sink" && s.links.contains(&(trace.clone(), core_source.span_id.clone())))
-        .unwrap_or_else(|| panic!("no core put span linked to the record's context"));
-    assert!(
-        spans.iter().any(|s| s.service == "polyconnect-connector-file" && s.name == "put" && s.parent_span_id == core_put.span_id && s.trace_id == core_put.trace_id),
-        "the connector's put span is a child of the core's"
+    receiver.expect_record_trace(
+        &Expect {
+            source_service: "polyconnect-connector-file",
+            sink_service: "polyconnect-connector-file",
+            sink_connector: "file-sink",
+            topic: &topic,
+            offset: 42,
+        },
+        Duration::from_secs(30),
     );
-
-    // Offset commits are traced too (tracing spans through tracing-opentelemetry).
-    let commit = receiver.wait_for(Duration::from_secs(20), |spans| {
-        spans
-            .iter()
-            .find(|s| s.service == "polyconnect" && s.name == "commit" && s.attr("messaging.consumer.group.name") == Some("connect-file-sink"))
-            .cloned()
-    });
-    let commit = commit.expect("a sink offset commit span");
-    assert_eq!(commit.attr("messaging.operation.type"), Some("settle"));
     if !check_logs {
         p.core.stop();
         return;

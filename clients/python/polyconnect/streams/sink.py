@@ -200,7 +200,8 @@ class SinkSession:
                 f = req.flush
                 offsets = {TopicPartition(o.topic, o.partition): o.offset for o in f.offsets}
                 try:
-                    with tracing.flush_span(self.connector_name, self.task_id, len(offsets)):
+                    with tracing.flush_span(self.connector_name, self.task_id, len(offsets),
+                                            f.trace if f.HasField("trace") else None):
                         committed = await self._pre_commit(offsets)
                 except Exception as e:
                     await self._send_errants()

@@ -680,12 +680,14 @@ class TopicPartitionOffset(_message.Message):
     def __init__(self, topic: _Optional[str] = ..., partition: _Optional[int] = ..., offset: _Optional[int] = ...) -> None: ...
 
 class Flush(_message.Message):
-    __slots__ = ("flush_id", "offsets")
+    __slots__ = ("flush_id", "offsets", "trace")
     FLUSH_ID_FIELD_NUMBER: _ClassVar[int]
     OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
     flush_id: int
     offsets: _containers.RepeatedCompositeFieldContainer[TopicPartitionOffset]
-    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ...) -> None: ...
+    trace: _data_pb2.TraceContext
+    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
 
 class Flushed(_message.Message):
     __slots__ = ("flush_id", "offsets")

@@ -50,8 +50,7 @@
 //  7 handshake: version and capabilities ........... implemented
 //  8 heartbeats and idle timeouts .................. implemented
 //  9 staged, bounded shutdown, no orphans ......... implemented
-// 10 W3C trace context on batches and records ..... implemented (core and Python SDK spans;
-//                                                     the other SDKs carry the context)
+// 10 W3C trace context on batches and records ..... implemented (core and SDK spans)
 // 11 Kafka Connect's data model, raw bytes ......... implemented
 // 12 schemas sent once per stream, then referenced  implemented (both directions)
 // 13 static spec (config definition) ............... implemented (REST config and validate)
@@ -4126,9 +4125,12 @@ func (x *TopicPartitionOffset) GetOffset() int64 {
 }
 
 type Flush struct {
-	state         protoimpl.MessageState  `protogen:"open.v1"`
-	FlushId       uint64                  `protobuf:"varint,1,opt,name=flush_id,json=flushId,proto3" json:"flush_id,omitempty"`
-	Offsets       []*TopicPartitionOffset `protobuf:"bytes,2,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	state   protoimpl.MessageState  `protogen:"open.v1"`
+	FlushId uint64                  `protobuf:"varint,1,opt,name=flush_id,json=flushId,proto3" json:"flush_id,omitempty"`
+	Offsets []*TopicPartitionOffset `protobuf:"bytes,2,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	// The context of the core's flush span, which links to the Puts it covers; the
+	// connector's flush span is its child, and the offset commit that follows is too.
+	Trace         *TraceContext `protobuf:"bytes,3,opt,name=trace,proto3" json:"trace,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4173,6 +4175,13 @@ func (x *Flush) GetFlushId() uint64 {
 func (x *Flush) GetOffsets() []*TopicPartitionOffset {
 	if x != nil {
 		return x.Offsets
+	}
+	return nil
+}
+
+func (x *Flush) GetTrace() *TraceContext {
+	if x != nil {
+		return x.Trace
 	}
 	return nil
 }
@@ -4641,10 +4650,11 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x14TopicPartitionOffset\x12\x14\n" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1c\n" +
 	"\tpartition\x18\x02 \x01(\x05R\tpartition\x12\x16\n" +
-	"\x06offset\x18\x03 \x01(\x03R\x06offset\"b\n" +
+	"\x06offset\x18\x03 \x01(\x03R\x06offset\"\x96\x01\n" +
 	"\x05Flush\x12\x19\n" +
 	"\bflush_id\x18\x01 \x01(\x04R\aflushId\x12>\n" +
-	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\"d\n" +
+	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\x122\n" +
+	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"d\n" +
 	"\aFlushed\x12\x19\n" +
 	"\bflush_id\x18\x01 \x01(\x04R\aflushId\x12>\n" +
 	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\"\x9d\x01\n" +
@@ -4884,28 +4894,29 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	69, // 81: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
 	66, // 82: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
 	56, // 83: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	56, // 84: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	33, // 85: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	33, // 86: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	6,  // 87: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	10, // 88: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	12, // 89: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	20, // 90: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	23, // 91: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	34, // 92: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	47, // 93: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	8,  // 94: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	11, // 95: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	13, // 96: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	21, // 97: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	24, // 98: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	35, // 99: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	48, // 100: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	94, // [94:101] is the sub-list for method output_type
-	87, // [87:94] is the sub-list for method input_type
-	87, // [87:87] is the sub-list for extension type_name
-	87, // [87:87] is the sub-list for extension extendee
-	0,  // [0:87] is the sub-list for field type_name
+	66, // 84: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	56, // 85: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	33, // 86: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	33, // 87: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	6,  // 88: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	10, // 89: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	12, // 90: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	20, // 91: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	23, // 92: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	34, // 93: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	47, // 94: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	8,  // 95: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	11, // 96: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	13, // 97: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	21, // 98: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	24, // 99: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	35, // 100: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	48, // 101: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	95, // [95:102] is the sub-list for method output_type
+	88, // [88:95] is the sub-list for method input_type
+	88, // [88:88] is the sub-list for extension type_name
+	88, // [88:88] is the sub-list for extension extendee
+	0,  // [0:88] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }

@@ -50,8 +50,7 @@
 //  7 handshake: version and capabilities ........... implemented
 //  8 heartbeats and idle timeouts .................. implemented
 //  9 staged, bounded shutdown, no orphans ......... implemented
-// 10 W3C trace context on batches and records ..... implemented (core and Python SDK spans;
-//                                                     the other SDKs carry the context)
+// 10 W3C trace context on batches and records ..... implemented (core and SDK spans)
 // 11 Kafka Connect's data model, raw bytes ......... implemented
 // 12 schemas sent once per stream, then referenced  implemented (both directions)
 // 13 static spec (config definition) ............... implemented (REST config and validate)

@@ -79,8 +79,7 @@ export const protobufFileName = "polyconnect/v1/connector.proto";
  *  7 handshake: version and capabilities ........... implemented
  *  8 heartbeats and idle timeouts .................. implemented
  *  9 staged, bounded shutdown, no orphans ......... implemented
- * 10 W3C trace context on batches and records ..... implemented (core and Python SDK spans;
- *                                                     the other SDKs carry the context)
+ * 10 W3C trace context on batches and records ..... implemented (core and SDK spans)
  * 11 Kafka Connect's data model, raw bytes ......... implemented
  * 12 schemas sent once per stream, then referenced  implemented (both directions)
  * 13 static spec (config definition) ............... implemented (REST config and validate)
@@ -586,6 +585,11 @@ export interface TopicPartitionOffset {
 export interface Flush {
   flushId: bigint;
   offsets: TopicPartitionOffset[];
+  /**
+   * The context of the core's flush span, which links to the Puts it covers; the
+   * connector's flush span is its child, and the offset commit that follows is too.
+   */
+  trace: TraceContext | undefined;
 }
 
 export interface Flushed {
@@ -5749,7 +5753,7 @@ export const TopicPartitionOffset: MessageFns<TopicPartitionOffset> = {
 };
 
 function createBaseFlush(): Flush {
-  return { flushId: 0n, offsets: [] };
+  return { flushId: 0n, offsets: [], trace: undefined };
 }
 
 export const Flush: MessageFns<Flush> = {
@@ -5762,6 +5766,9 @@ export const Flush: MessageFns<Flush> = {
     }
     for (const v of message.offsets) {
       TopicPartitionOffset.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.trace !== undefined) {
+      TraceContext.encode(message.trace, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -5795,6 +5802,14 @@ export const Flush: MessageFns<Flush> = {
             message.offsets.push(TopicPartitionOffset.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.trace = TraceContext.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5814,6 +5829,9 @@ export const Flush: MessageFns<Flush> = {
     const message = createBaseFlush();
     message.flushId = (object.flushId !== undefined && object.flushId !== null) ? BigInt(object.flushId) : 0n;
     message.offsets = object.offsets?.map((e) => TopicPartitionOffset.fromPartial(e)) || [];
+    message.trace = (object.trace !== undefined && object.trace !== null)
+      ? TraceContext.fromPartial(object.trace)
+      : undefined;
     return message;
   },
 };
