@@ -10,7 +10,9 @@
 //! transforms) are child spans of it (`stage`).
 //!
 //! Sink spans (core side): per sampled record `process <topic>` (CONSUMER), child of the
-//! context in its Kafka headers, handed to the connector in `SinkRecord.trace`; per Put a
+//! context in its Kafka headers, handed to the connector in `SinkRecord.trace`, with the
+//! record's `convert` and `transform` stages as its children (timed as they ran, before
+//! the span itself could be made, see [`SinkTelemetry::stages`]); per Put a
 //! `put <connector>` span linked to those records' contexts, handed over in `Put.trace`;
 //! per Flush a `flush <connector>` span in the trace of the first sampled Put it covers and
 //! linked to all of them (at most [`MAX_FLUSH_LINKS`]), handed over in `Flush.trace`; the
@@ -20,7 +22,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use opentelemetry::trace::{Link, Span as _, SpanContext, SpanKind, TraceContextExt, Tracer};
 use opentelemetry::{Context, KeyValue};
@@ -155,7 +157,9 @@ impl SourceTelemetry {
     /// A child span of record `seq`'s `send` span (when sampled), e.g. "convert".
     pub fn stage(&self, seq: u64, name: &'static str) -> StageSpan {
         let Some(tracer) = tracer() else { return StageSpan(None) };
-        match self.sends.back() {
+        // `sends` is in seq order; the batch's records all have theirs already.
+        let i = self.sends.partition_point(|(s, _)| *s < seq);
+        match self.sends.get(i) {
             Some((s, span)) if *s == seq => {
                 let cx = Context::new().with_remote_span_context(span.span_context().clone());
                 StageSpan(Some(tracer.span_builder(name).with_kind(SpanKind::Internal).start_with_context(tracer, &cx)))
@@ -261,7 +265,22 @@ pub struct SinkTelemetry {
     /// Sampled Put spans since the last flush span.
     unflushed: Vec<SpanContext>,
     flush_span: Option<Span>,
+    /// Stage timings of sampled records not yet put, by (topic, partition, offset).
+    stages: HashMap<(String, i32, i64), StageTimes>,
 }
+
+/// When a sampled record's stages ran on the sink side.
+#[derive(Clone, Copy, Debug)]
+pub struct StageTimes {
+    pub started: SystemTime,
+    pub converted: SystemTime,
+    /// None when the connector has no transforms.
+    pub transformed: Option<SystemTime>,
+}
+
+/// Sampled records whose stages wait for their Put, at most; past that (a long pause, a
+/// connector that is never put to) they are forgotten.
+const MAX_PENDING_STAGES: usize = 4096;
 
 impl SinkTelemetry {
     pub fn new(connector: &str, task: u32) -> SinkTelemetry {
@@ -273,7 +292,25 @@ impl SinkTelemetry {
             puts: HashMap::new(),
             unflushed: Vec::new(),
             flush_span: None,
+            stages: HashMap::new(),
         }
+    }
+
+    /// Whether a consumed record with this `traceparent` header gets spans: the clock for
+    /// its stages starts now when so.
+    pub fn stage_clock(&self, traceparent: Option<&[u8]>) -> Option<SystemTime> {
+        tracer()?;
+        let tp = std::str::from_utf8(traceparent?).ok()?;
+        trace::parse_parts(tp, "").filter(|c| c.is_sampled()).map(|_| SystemTime::now())
+    }
+
+    /// A sampled record's conversion and transforms are done: they become child spans of
+    /// its `process` span when it is put.
+    pub fn stages(&mut self, topic: &str, partition: i32, offset: i64, times: StageTimes) {
+        if self.stages.len() >= MAX_PENDING_STAGES {
+            self.stages.clear();
+        }
+        self.stages.insert((topic.to_string(), partition, offset), times);
     }
 
     /// A Flush is about to go out: its span, when a sampled Put is among those it covers.
@@ -327,6 +364,7 @@ impl SinkTelemetry {
         if put_id == 1 {
             // A new stream: Puts of the old one will not be answered.
             self.puts.clear();
+            self.unflushed.clear();
             self.metrics.sink_record_active_count.store(0, Relaxed);
         }
         self.metrics.sink_record_send_total.fetch_add(n as u64, Relaxed);
@@ -357,11 +395,27 @@ impl SinkTelemetry {
                     KeyValue::new("messaging.kafka.offset", r.kafka_offset),
                     KeyValue::new("messaging.consumer.group.name", self.group.clone()),
                 ]);
-                let span = tracer
-                    .span_builder(format!("process {}", r.original_topic))
-                    .with_kind(SpanKind::Consumer)
-                    .with_attributes(attrs)
-                    .start_with_context(tracer, &trace::remote(Some(&parent)));
+                let times = if self.stages.is_empty() {
+                    None
+                } else {
+                    self.stages.remove(&(r.original_topic.clone(), r.original_kafka_partition, r.kafka_offset))
+                };
+                let mut b = tracer.span_builder(format!("process {}", r.original_topic)).with_kind(SpanKind::Consumer).with_attributes(attrs);
+                if let Some(t) = &times {
+                    b = b.with_start_time(t.started);
+                }
+                let span = b.start_with_context(tracer, &trace::remote(Some(&parent)));
+                if let Some(t) = times {
+                    let cx = Context::new().with_remote_span_context(span.span_context().clone());
+                    let stage = |name: &'static str, from: SystemTime, to: SystemTime| {
+                        let mut s = tracer.span_builder(name).with_kind(SpanKind::Internal).with_start_time(from).start_with_context(tracer, &cx);
+                        s.end_with_timestamp(to);
+                    };
+                    stage("convert", t.started, t.converted);
+                    if let Some(done) = t.transformed {
+                        stage("transform", t.converted, done);
+                    }
+                }
                 r.trace = trace::format(span.span_context());
                 links.push(parent);
                 put.spans.push(span);

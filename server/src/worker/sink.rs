@@ -552,6 +552,8 @@ impl Runner<'_> {
     async fn to_sink_record(&mut self, m: &OwnedMessage) -> Result<Option<SinkRecord>, StreamError> {
         let p = self.pipeline;
         let topic = m.topic();
+        // Sampled records (their Kafka headers say so) get convert and transform spans.
+        let clock = self.tel.stage_clock(m.headers().and_then(|hs| hs.iter().find(|h| h.key == "traceparent")).and_then(|h| h.value));
         let key = match p.key.to_connect(topic, m.key()) {
             Ok(k) => k,
             Err(e) => match self.tolerate(m, Failure::data(Stage::KeyConverter, &p.key_class, e.message)).await? {
@@ -603,22 +605,30 @@ impl Runner<'_> {
             original_kafka_partition: m.partition(),
             trace,
         };
-        if !p.has_transforms() {
-            return Ok(Some(record));
-        }
-        // A copy for retries only when retries are configured.
-        let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO)).then(|| record.clone());
-        match p.chain.apply_sink(record) {
-            Ok(r) => Ok(r),
-            Err(e) => {
-                let first = Failure::transform(e.clone());
-                let op = || match &copy {
-                    Some(c) => p.chain.apply_sink(c.clone()).map_err(Failure::transform),
-                    None => Err(Failure::transform(e.clone())),
-                };
-                Ok(self.errors.retry(RecordRef::Consumed(m), first, op).await.map_err(tolerance_exceeded)?.flatten())
+        let converted = clock.map(|_| std::time::SystemTime::now());
+        let out = if !p.has_transforms() {
+            Some(record)
+        } else {
+            // A copy for retries only when retries are configured.
+            let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO)).then(|| record.clone());
+            match p.chain.apply_sink(record) {
+                Ok(r) => r,
+                Err(e) => {
+                    let first = Failure::transform(e.clone());
+                    let op = || match &copy {
+                        Some(c) => p.chain.apply_sink(c.clone()).map_err(Failure::transform),
+                        None => Err(Failure::transform(e.clone())),
+                    };
+                    self.errors.retry(RecordRef::Consumed(m), first, op).await.map_err(tolerance_exceeded)?.flatten()
+                }
             }
+        };
+        if let (Some(started), Some(converted), Some(r)) = (clock, converted, &out) {
+            let transformed = p.has_transforms().then(std::time::SystemTime::now);
+            let times = crate::telemetry::task::StageTimes { started, converted, transformed };
+            self.tel.stages(&r.original_topic, r.original_kafka_partition, r.kafka_offset, times);
         }
+        Ok(out)
     }
 
     async fn put(&mut self, stream: &mut SinkStream, mut batch: Vec<SinkRecord>, originals: Option<Arc<Vec<OwnedMessage>>>) -> Result<(), StreamError> {

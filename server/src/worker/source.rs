@@ -415,7 +415,10 @@ impl Runner<'_> {
         let r = if self.pipeline.has_transforms() {
             let (topic, partition, offset) = (r.topic.clone(), r.source_partition.clone(), r.source_offset.clone());
             let chain = &self.pipeline.chain;
-            let transformed = match chain.apply_source(r) {
+            let stage = self.tel.stage(seq, "transform");
+            let transformed = chain.apply_source(r);
+            drop(stage);
+            let transformed = match transformed {
                 Ok(t) => t,
                 Err(e) => {
                     let op = || match &original {

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use polyconnect_e2e::otlp::{Expect, Receiver, Silent};
+use polyconnect_e2e::otlp::{Expect, Receiver, Silent, Span};
 use polyconnect_e2e::*;
 
 struct Pipeline {
@@ -16,6 +16,10 @@ struct Pipeline {
     topic: String,
     core: Core,
 }
+
+/// A transform on each side, so their spans show up too.
+const SOURCE_TRANSFORMS: &str = "transforms=tag\ntransforms.tag.type=org.apache.kafka.connect.transforms.InsertHeader\n\
+    transforms.tag.header=traced\ntransforms.tag.value.literal=yes\n";
 
 fn start(name: &str, env: &[(&str, &str)]) -> Pipeline {
     let dir = tempfile::tempdir().unwrap();
@@ -28,6 +32,14 @@ fn start(name: &str, env: &[(&str, &str)]) -> Pipeline {
     let rest = free_port();
     let worker = worker_properties(dir.path(), rest, "");
     let connectors = file_connectors(dir.path(), &input, &output, &topic);
+    let mut source = std::fs::read_to_string(&connectors[0]).unwrap();
+    source.push_str(SOURCE_TRANSFORMS);
+    write(&connectors[0], &source);
+    let mut sink: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&connectors[1]).unwrap()).unwrap();
+    for (k, v) in [("transforms", "drop"), ("transforms.drop.type", "org.apache.kafka.connect.transforms.DropHeaders"), ("transforms.drop.headers", "traced")] {
+        sink["config"][k] = v.into();
+    }
+    write(&connectors[1], &sink.to_string());
     let core = Core::start_with_env(dir.path(), &worker, &connectors, rest, env);
     core.wait_task_state("file-source", 0, "RUNNING", Duration::from_secs(60));
     core.wait_task_state("file-sink", 0, "RUNNING", Duration::from_secs(60));
@@ -73,7 +85,7 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
     // Kafka's traceparent header and the core again to the sink connector, then the flush
     // and commit that made it durable.
     let topic = p.topic.clone();
-    receiver.expect_record_trace(
+    let t = receiver.expect_record_trace(
         &Expect {
             source_service: "polyconnect-connector-file",
             sink_service: "polyconnect-connector-file",
@@ -83,6 +95,14 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
         },
         Duration::from_secs(30),
     );
+    // The core's stages are children of the record's span on each side.
+    for (parent, side) in [(&t.core_send, "source"), (&t.core_process, "sink")] {
+        for stage in ["transform", "convert"] {
+            let child = |s: &Span| s.name == stage && s.service == "polyconnect" && s.trace_id == parent.trace_id && s.parent_span_id == parent.span_id;
+            let found = receiver.wait_for(Duration::from_secs(15), |spans| spans.iter().find(|s| child(s)).cloned());
+            assert!(found.is_some(), "no {stage} span under the core's {side} span {parent:?}");
+        }
+    }
     if !check_logs {
         p.core.stop();
         return;

@@ -9,6 +9,10 @@
 //!
 //! Then the cost of tracing: the same core runs with tracing off, sampled at 1 % and at
 //! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver.
+//! The three settings run interleaved for BENCH_TRACING_ROUNDS rounds (default 5), so a
+//! machine's drift hits all of them alike, and the table gives medians: throughput, and
+//! the CPU time the core and the connector process used per record, which other work on
+//! the machine disturbs much less than wall-clock throughput.
 //!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
@@ -29,6 +33,10 @@ struct Result_ {
     size: usize,
     records: u64,
     secs: f64,
+    /// CPU seconds (user + system) of the core, and of the connector process(es) it
+    /// launched, during the measured run.
+    cpu_core: f64,
+    cpu_connector: f64,
 }
 
 impl Result_ {
@@ -38,6 +46,32 @@ impl Result_ {
     fn mbps(&self) -> f64 {
         self.records as f64 * self.size as f64 / self.secs / 1e6
     }
+    /// CPU microseconds per record: the core's, and the core's plus the connector's.
+    fn cpu_us(&self) -> (f64, f64) {
+        let per = |s: f64| s * 1e6 / self.records as f64;
+        (per(self.cpu_core), per(self.cpu_core + self.cpu_connector))
+    }
+}
+
+/// User + system CPU seconds a process has used so far (0 if it is gone).
+fn cpu_seconds(pid: u32) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
+    let Some((_, after)) = stat.rsplit_once(')') else { return 0.0 };
+    // After the command: state is field 3, utime 14 and stime 15 (1-based, man proc).
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // /proc counts in USER_HZ, which Linux fixes at 100 for user space on every
+    // architecture this runs on.
+    ticks / 100.0
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    let m = v.len() / 2;
+    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
 }
 
 fn high_watermark(consumer: &BaseConsumer, topic: &str) -> i64 {
@@ -104,6 +138,8 @@ fn raw_producer(bootstrap: &str, size: usize, n: u64) -> Result_ {
         size,
         records: n,
         secs: start.elapsed().as_secs_f64(),
+        cpu_core: 0.0,
+        cpu_connector: 0.0,
     }
 }
 
@@ -138,14 +174,20 @@ fn through_core_with_env(bootstrap: &str, name: &str, plugin_dir: &Path, class: 
     );
     let core = Core::start_with_env(dir.path(), &worker, &[conn], rest, env);
     core.wait_task_state("bench", 0, "RUNNING", Duration::from_secs(120));
+    let connectors = children_with(core.pid(), "");
+    let cpu = |pids: &[u32]| pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>();
+    let (core0, conn0) = (cpu_seconds(core.pid()), cpu(&connectors));
     let start = Instant::now();
     let end = wait_watermark(bootstrap, &topic, n, Duration::from_secs(600));
+    let (core1, conn1) = (cpu_seconds(core.pid()), cpu(&connectors));
     drop(core);
     Result_ {
         name: name.into(),
         size,
         records: n,
         secs: (end - start).as_secs_f64(),
+        cpu_core: core1 - core0,
+        cpu_connector: conn1 - conn0,
     }
 }
 
@@ -213,51 +255,86 @@ fn main() {
         println!("{row}");
     }
     if !tracing.is_empty() {
-        println!("\n| tracing (100 B records) | core + raw-bytes connector | vs off | core + Python connector | vs off | spans received |");
-        println!("|---|---|---|---|---|---|");
-        let (raw_off, py_off) = (tracing[0].1.rps(), tracing[0].2.as_ref().map(|p| p.rps()));
-        for (label, raw, py, spans) in &tracing {
-            let (py_s, py_c) = match (py, py_off) {
-                (Some(p), Some(off)) => (format!("{:.0} rec/s", p.rps()), format!("{:+.1} %", (p.rps() / off - 1.0) * 100.0)),
-                _ => ("skipped".into(), "-".into()),
-            };
-            println!(
-                "| {label} | {:.0} rec/s | {:+.1} % | {py_s} | {py_c} | {spans} |",
-                raw.rps(),
-                (raw.rps() / raw_off - 1.0) * 100.0
-            );
-        }
+        print_tracing(&tracing);
     }
 }
 
-/// Throughput with tracing off, at 1 % and at 100 %: (label, raw-bytes, Python, spans).
-fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip_python: bool) -> Vec<(String, Result_, Option<Result_>, u64)> {
-    let n = env_u64("BENCH_RECORDS_TRACING", 500_000);
-    let mut out = Vec::new();
-    for (label, ratio) in [("off", None), ("sampled 1 %", Some("0.01")), ("sampled 100 %", Some("1.0"))] {
-        let receiver = polyconnect_e2e::otlp::Receiver::counting();
-        let endpoint = receiver.endpoint();
-        let env: Vec<(&str, &str)> = match ratio {
-            None => Vec::new(),
-            Some(r) => vec![
-                ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
-                ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
-                ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
-                ("OTEL_TRACES_SAMPLER_ARG", r),
-            ],
-        };
-        let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=2000", 100, n, &env);
-        println!("tracing {label:<14} core + raw-bytes connector  {:>10.0} records/s", raw.rps());
-        let py = (!skip_python).then(|| {
-            let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "", 100, (n / 5).max(1000), &env);
-            println!("tracing {label:<14} core + python connector     {:>10.0} records/s", r.rps());
-            r
-        });
-        // Give the exporters a moment to deliver what they buffered.
-        std::thread::sleep(Duration::from_secs(1));
-        out.push((label.to_string(), raw, py, receiver.count()));
+/// One tracing setting's runs.
+struct TracingRow {
+    label: String,
+    raw: Vec<Result_>,
+    python: Vec<Result_>,
+    spans: u64,
+}
+
+impl TracingRow {
+    fn rps(runs: &[Result_]) -> f64 {
+        median(runs.iter().map(Result_::rps).collect())
     }
-    out
+    fn cpu(runs: &[Result_]) -> (f64, f64) {
+        (median(runs.iter().map(|r| r.cpu_us().0).collect()), median(runs.iter().map(|r| r.cpu_us().1).collect()))
+    }
+}
+
+/// Tracing off, at 1 % and at 100 %, interleaved for a number of rounds.
+fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip_python: bool) -> Vec<TracingRow> {
+    let n = env_u64("BENCH_RECORDS_TRACING", 300_000);
+    let rounds = env_u64("BENCH_TRACING_ROUNDS", 5).max(1);
+    let settings = [("off", None), ("sampled 1 %", Some("0.01")), ("sampled 100 %", Some("1.0"))];
+    let mut rows: Vec<TracingRow> = settings
+        .iter()
+        .map(|(l, _)| TracingRow { label: l.to_string(), raw: Vec::new(), python: Vec::new(), spans: 0 })
+        .collect();
+    for round in 1..=rounds {
+        for (row, (label, ratio)) in rows.iter_mut().zip(settings) {
+            let receiver = polyconnect_e2e::otlp::Receiver::counting();
+            let endpoint = receiver.endpoint();
+            let env: Vec<(&str, &str)> = match ratio {
+                None => Vec::new(),
+                Some(r) => vec![
+                    ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+                    ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+                    ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+                    ("OTEL_TRACES_SAMPLER_ARG", r),
+                ],
+            };
+            let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=2000", 100, n, &env);
+            let (c, _) = raw.cpu_us();
+            println!("tracing round {round} {label:<14} core + raw-bytes connector  {:>10.0} records/s  core {c:.2} µs/record", raw.rps());
+            row.raw.push(raw);
+            if !skip_python {
+                let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "", 100, (n / 5).max(1000), &env);
+                let (c, all) = r.cpu_us();
+                println!("tracing round {round} {label:<14} core + python connector     {:>10.0} records/s  core {c:.2}, with connector {all:.2} µs/record", r.rps());
+                row.python.push(r);
+            }
+            // Give the exporters a moment to deliver what they buffered.
+            std::thread::sleep(Duration::from_secs(1));
+            row.spans += receiver.count();
+        }
+    }
+    rows
+}
+
+fn print_tracing(rows: &[TracingRow]) {
+    let rounds = rows[0].raw.len();
+    println!("\nTracing cost, medians of {rounds} interleaved rounds (100 B records; CPU = user + system time per record)");
+    println!("| tracing | raw-bytes: rec/s | vs off | core CPU µs/rec | vs off | Python: rec/s | vs off | core + connector CPU µs/rec | vs off | spans received |");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let off = &rows[0];
+    let pct = |x: f64, base: f64| if x.is_finite() && base.is_finite() { format!("{:+.1} %", (x / base - 1.0) * 100.0) } else { "-".into() };
+    for row in rows {
+        let (rps, base) = (TracingRow::rps(&row.raw), TracingRow::rps(&off.raw));
+        let (cpu, cpu_base) = (TracingRow::cpu(&row.raw).0, TracingRow::cpu(&off.raw).0);
+        let py = if row.python.is_empty() {
+            "skipped | - | skipped | -".to_string()
+        } else {
+            let (p, pb) = (TracingRow::rps(&row.python), TracingRow::rps(&off.python));
+            let (c, cb) = (TracingRow::cpu(&row.python).1, TracingRow::cpu(&off.python).1);
+            format!("{p:.0} | {} | {c:.2} | {}", pct(p, pb), pct(c, cb))
+        };
+        println!("| {} | {rps:.0} | {} | {cpu:.2} | {} | {py} | {} |", row.label, pct(rps, base), pct(cpu, cpu_base), row.spans);
+    }
 }
 
 fn print_ratio(r: &Result_, raw: &Result_) {
