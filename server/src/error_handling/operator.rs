@@ -149,9 +149,9 @@ impl ErrorHandler {
     /// A record that failed outside the handler's control (an errant record the sink
     /// connector reported, a record Kafka refused): reported, then tolerated or not
     /// (Kafka Connect's `executeFailed`).
-    pub fn record_failed(&mut self, record: RecordRef<'_>, failure: Failure) -> Result<(), String> {
-        self.metrics.record_failures += 1;
-        self.tel.record_failure();
+    pub fn record_failed(&mut self, record: RecordRef<'_>, mut failure: Failure) -> Result<(), String> {
+        // Counted once as a failure (in `failed`): nothing retries it here.
+        failure.retriable = false;
         self.failed(record, failure, "Tolerance exceeded in error handler", true).map(|_: Option<()>| ())
     }
 
@@ -332,7 +332,10 @@ mod tests {
         let f = Failure::new(Stage::TaskPut, "X", CONNECT_EXCEPTION, "boom");
         let out: Result<Option<()>, String> = h.retry(RecordRef::Source(Some(&r)), f.clone(), || Err(f.clone())).await;
         assert!(out.unwrap_err().contains("Unhandled exception in error handler"));
+        assert_eq!(h.metrics().record_failures, 1);
         assert_eq!(h.record_failed(RecordRef::Source(Some(&r)), f), Ok(()));
         assert_eq!(h.metrics().records_skipped, 1);
+        assert_eq!(h.metrics().record_failures, 2, "one failure each, counted once");
+        assert_eq!(h.metrics().record_errors, 2);
     }
 }

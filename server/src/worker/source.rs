@@ -244,6 +244,7 @@ impl Runner<'_> {
                         SourceEvent::Error(e) if e.kind == ErrorKind::Retriable => {
                             tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e.trace(), "retriable error from the source task");
                         }
+                        SourceEvent::Error(e) if e.kind == ErrorKind::Record => self.record_error(e)?,
                         SourceEvent::Error(e) => return Err(StreamError::Connector(e)),
                         SourceEvent::Drained { .. } => return Err(StreamError::Protocol("Drained before Stop".into())),
                         SourceEvent::Heartbeat => {}
@@ -288,6 +289,7 @@ impl Runner<'_> {
                     ev = stream.recv() => match ev? {
                         SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
+                        SourceEvent::Error(e) if e.kind == ErrorKind::Record => self.record_error(e)?,
                         SourceEvent::Error(e) if e.kind != ErrorKind::Retriable => return Err(StreamError::Connector(e)),
                         _ => {}
                     },
@@ -391,6 +393,23 @@ impl Runner<'_> {
             self.deliveries.notify.notify_one();
         }
         Ok(())
+    }
+
+    /// The connector could not make record `record_seq` (a RECORD error): Kafka Connect's
+    /// TASK_POLL stage under errors.tolerance. Tolerated, it is logged, counted and
+    /// skipped (the seq is never sent, and seqs need not be contiguous); else the task
+    /// fails with the connector's error as the cause.
+    fn record_error(&mut self, e: crate::plugin::streams::ConnectorError) -> Result<(), StreamError> {
+        tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq = e.record_seq, error = %e.trace(), "the source connector reported a record it could not make");
+        let failure = Failure {
+            stage: Stage::TaskPoll,
+            class: self.ctx.connector.class().to_string(),
+            exception_class: if e.error_class.is_empty() { crate::error_handling::CONNECT_EXCEPTION.to_string() } else { e.error_class.clone() },
+            message: e.message.clone(),
+            detail: e.detail.clone(),
+            retriable: false,
+        };
+        self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)
     }
 
     /// A record that will not reach Kafka: it completes in its turn, acked as filtered.

@@ -350,3 +350,75 @@ fn a_sink_chain_with_a_converter_override() {
         assert!(msg.contains(part), "{part} missing in: {msg}");
     }
 }
+
+/// A source connector that reports a record it could not make (a RECORD error naming its
+/// seq): with errors.tolerance=all the record is logged, counted and skipped and the task
+/// goes on; without tolerance the task fails with the connector's error as the cause.
+#[test]
+fn source_record_errors_follow_errors_tolerance() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_proc, port) = test_connector();
+    let rest = free_port();
+    let worker = worker_properties(dir.path(), rest, "");
+    let records = 100u64;
+    let source = |name: &str, topic: &str, tolerance: &str| {
+        connector_file(
+            dir.path(),
+            name,
+            &[
+                "connector.class=TestSource".into(),
+                format!("connector.endpoint=127.0.0.1:{port}"),
+                format!("records={records}"),
+                "batch.size=30".into(),
+                "record.bytes=20".into(),
+                "record.error.every=10".into(),
+                format!("topic={topic}"),
+                format!("errors.tolerance={tolerance}"),
+                "errors.log.enable=true".into(),
+            ],
+        )
+    };
+    let (tolerant, strict) = (unique("rec-err-all"), unique("rec-err-none"));
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(&bootstrap(), &tolerant, 1));
+    rt.block_on(create_topic(&bootstrap(), &strict, 1));
+    let connectors = [source("tolerant-source", &tolerant, "all"), source("strict-source", &strict, "none")];
+    let core = Core::start(dir.path(), &worker, &connectors, rest);
+
+    let status = core.wait_task_state("strict-source", 0, "FAILED", Duration::from_secs(60));
+    let trace = status["trace"].as_str().unwrap_or_default().to_string();
+    assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"), "{trace}");
+    assert!(trace.contains("Caused by: org.apache.kafka.connect.errors.DataException: record 10 cannot be read"), "{trace}");
+    assert!(trace.contains("(TASK_POLL stage)"), "{trace}");
+
+    // Every good record once, in order; the bad ones are skipped and counted.
+    let kept: Vec<u64> = (1..=records).filter(|n| n % 10 != 0).collect();
+    let got = read_topic(&bootstrap(), &tolerant, kept.len(), Duration::from_secs(60));
+    let numbers: Vec<u64> = got
+        .iter()
+        .map(|r| String::from_utf8_lossy(&r.3.clone().unwrap()[..10]).parse().unwrap())
+        .collect();
+    assert_eq!(numbers, kept);
+    let state = core.get("/connectors/tolerant-source/status").1;
+    assert_eq!(state["tasks"][0]["state"], "RUNNING", "{state}");
+    let labels = "connector=\"tolerant-source\",task=\"0\"";
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while core.metric("kafka_connect_task_error_total_records_skipped", labels) != Some(10.0) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let text = core.get_text("/metrics").1;
+    for m in ["total_record_errors", "total_record_failures", "total_records_skipped", "total_errors_logged"] {
+        assert_eq!(core.metric(&format!("kafka_connect_task_error_{m}"), labels), Some(10.0), "{m}\n{text}");
+    }
+    // The stored offset moves past the skipped last record's predecessor: record 99.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, o) = core.get("/connectors/tolerant-source/offsets");
+        if o["offsets"][0]["offset"]["n"] == 99 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "source offset never reached 99: {o}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(core.log_text().contains("Error encountered in task tolerant-source-0. Executing stage 'TASK_POLL' with class"), "errors.log.enable");
+}

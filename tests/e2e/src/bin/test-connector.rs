@@ -222,6 +222,8 @@ impl SourceTask for Svc {
             let total: u64 = get("records", "0").parse().unwrap_or(0);
             let batch_size: u64 = get("batch.size", "1000").parse().unwrap_or(1000);
             let skip_every: u64 = get("skip.every", "0").parse().unwrap_or(0);
+            // Every Nth record cannot be made: a RECORD error names its seq instead.
+            let error_every: u64 = get("record.error.every", "0").parse().unwrap_or(0);
             // Resume from the stored offset.
             let mut sent: u64 = start
                 .offsets
@@ -291,10 +293,15 @@ impl SourceTask for Svc {
                     n = credit_records + 10;
                 }
                 let mut records = Vec::with_capacity(n as usize);
+                let mut bad = Vec::new();
                 let mut bytes = 0u64;
                 for _ in 0..n {
                     seq += 1;
                     sent += 1;
+                    if error_every > 0 && sent % error_every == 0 {
+                        bad.push((seq, sent));
+                        continue;
+                    }
                     let value = if mode == "malformed" {
                         pb::RecordData {
                             kind: Some(pb::record_data::Kind::Structured(pb::Structured {
@@ -360,6 +367,19 @@ impl SourceTask for Svc {
                 let batch = pb::SourceBatch { records, trace: None };
                 if tx.send(msg(pb::source_response::Msg::Batch(batch))).await.is_err() {
                     return;
+                }
+                for (seq, n) in bad {
+                    let e = pb::Error {
+                        kind: pb::ErrorKind::Record as i32,
+                        message: format!("record {n} cannot be read"),
+                        error_class: "org.apache.kafka.connect.errors.DataException".into(),
+                        detail: "at test-connector.rs".into(),
+                        record_seq: seq,
+                        ..Default::default()
+                    };
+                    if tx.send(msg(pb::source_response::Msg::Error(e))).await.is_err() {
+                        return;
+                    }
                 }
             }
         });
