@@ -31,7 +31,7 @@ build "$root/connectors/kafka-connect-bridge" package "$root/clients/java/target
 # The test dependencies and surefire's JUnit provider too, so `mvn -o test` works
 # without a network afterwards (one quick test class resolves the provider).
 for dir in "$root/clients/java" "$root/connectors/kafka-connect-bridge"; do
-  if [[ ! -f "$dir/target/.deps" ]]; then
+  if [[ ! -f "$dir/target/.deps" || "$dir/pom.xml" -nt "$dir/target/.deps" ]]; then
     log="$dir/target/deps.log"
     if ! (cd "$dir" && nice mvn "${mvn_opts[@]}" dependency:go-offline test -Dtest='Wire*,DataConversion*' \
         -Dsurefire.failIfNoSpecifiedTests=false >"$log" 2>&1); then

@@ -115,7 +115,8 @@ public final class Polyconnect {
   public static Running start(List<Plugin> plugins, String address, String token, long maxMessageBytes)
       throws IOException {
     NETTY_BOOTSTRAP.setLevel(java.util.logging.Level.SEVERE);
-    Server server = new Server(plugins, maxMessageBytes);
+    // Connector-side spans when the OTEL_* variables (which the core passes on) ask for them.
+    Server server = new Server(plugins, maxMessageBytes, io.polyconnect.sdk.internal.Tracing.fromEnvironment(System.getenv()));
     NettyServerBuilder b;
     EventLoopGroup[] groups;
     if (address.startsWith("unix:")) {

@@ -62,20 +62,30 @@ public final class Server {
   private final List<Plugin> plugins;
   private final long maxMessageBytes;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("polyconnect-timer"));
+  private final Tracing tracing;
   private volatile boolean serving = true;
 
   public Server(List<Plugin> plugins, long maxMessageBytes) {
+    this(plugins, maxMessageBytes, null);
+  }
+
+  /** {@code tracing} null: no connector-side spans. */
+  public Server(List<Plugin> plugins, long maxMessageBytes, Tracing tracing) {
     if (plugins.isEmpty()) throw new IllegalArgumentException("a connector process needs at least one plugin");
     this.plugins = List.copyOf(plugins);
     this.maxMessageBytes = maxMessageBytes;
+    this.tracing = tracing;
   }
 
   ScheduledExecutorService timer() { return timer; }
   long maxMessageBytes() { return maxMessageBytes; }
+  Tracing tracing() { return tracing; }
 
+  /** Stops the timers and exports the spans still buffered (a few seconds at most). */
   public void shutdown() {
     serving = false;
     timer.shutdownNow();
+    if (tracing != null) tracing.close();
   }
 
   Plugin find(String name, Plugin.Kind kind) {

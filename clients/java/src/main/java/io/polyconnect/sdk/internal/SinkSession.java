@@ -46,6 +46,8 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   private final List<Object[]> errants = new ArrayList<>();
   private Wire wire = new Wire(true, true, true);
   private SinkTask task;
+  /** This task's spans; null when tracing is off. */
+  private Tracing.Task tracing;
   private String name = "";
   private int taskId;
   private boolean started;
@@ -106,6 +108,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
         () -> submit(() -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout"), 0)));
     wire = new Wire(s.getCapabilities().getSchemaReferences(), s.getCapabilities().getRawBytes(),
         s.getCapabilities().getTraceContext());
+    if (server.tracing() != null) tracing = server.tracing().task(name, taskId);
     LOG.info("starting sink task " + name + "-" + taskId + " (" + plugin.className() + ")");
     try {
       task = plugin.newSinkTask();
@@ -124,16 +127,20 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
 
   private void put(io.polyconnect.protocol.v1.Put put) {
     if (!started) return;
+    Tracing.PutSpans spans = tracing != null ? tracing.put(put) : null;
     try {
       List<SinkRecord> records = new ArrayList<>(put.getRecordsCount());
       for (io.polyconnect.protocol.v1.SinkRecord r : put.getRecordsList()) records.add(wire.decode(r));
       task.put(records);
+      if (spans != null) spans.end(null);
     } catch (RetriableException e) {
+      if (spans != null) spans.end(e);
       sendErrants();
       LOG.warning("put() raised a retriable error; the core delivers the records again: " + e.getMessage());
       stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(Errors.of(e)).setPutId(put.getPutId())).build());
       return;
     } catch (Throwable e) {
+      if (spans != null) spans.end(e);
       sendErrants();
       LOG.log(Level.SEVERE, "put() failed", e);
       fail(Errors.of(e), 0);
@@ -148,9 +155,12 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
     Map<TopicPartition, Long> offsets = new LinkedHashMap<>();
     for (TopicPartitionOffset o : f.getOffsetsList()) offsets.put(new TopicPartition(o.getTopic(), o.getPartition()), o.getOffset());
     Map<TopicPartition, Long> committed;
+    io.opentelemetry.api.trace.Span span = tracing != null ? tracing.flush(f) : null;
     try {
       committed = task.preCommit(offsets);
+      Tracing.end(span, null);
     } catch (Throwable e) {
+      Tracing.end(span, e);
       sendErrants();
       LOG.log(Level.SEVERE, "flush() failed", e);
       fail(Errors.of(e, ErrorKind.FATAL), 0);
@@ -214,6 +224,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
     }
     stream.complete();
     thread.shutdown();
+    if (server.tracing() != null) server.tracing().flush();
     LOG.info("sink task " + name + "-" + taskId + " stream ended");
   }
 

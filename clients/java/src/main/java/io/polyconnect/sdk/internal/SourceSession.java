@@ -71,6 +71,8 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   private Thread taskThread;
   private SourceTask task;
   private Wire wire;
+  /** This task's spans; null when tracing is off. */
+  private Tracing.Task tracing;
   private String name = "";
   private int taskId;
   private long maxBytes;
@@ -85,6 +87,8 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   private long creditBytes;
   private long nextSeq;
   private long lastSentSeq;
+  /** The trace of the poll whose records are pending (one poll's at a time). */
+  private io.polyconnect.protocol.v1.TraceContext batchTrace;
   // the ack thread's
   private long ackedSeq;
   private long committedSeq;
@@ -163,6 +167,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     if (s.getMaxMessageBytes() > 0) maxBytes = Math.min(maxBytes, s.getMaxMessageBytes());
     wire = new Wire(s.getCapabilities().getSchemaReferences(), s.getCapabilities().getRawBytes(),
         s.getCapabilities().getTraceContext());
+    if (server.tracing() != null) tracing = server.tracing().task(name, taskId);
     for (SourceOffset o : s.getOffsetsList()) remember(o);
     stream.configure(server.timer(), s.getHeartbeatIntervalMs(), s.getIdleTimeoutMs(),
         () -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout")));
@@ -209,6 +214,8 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
       }
       if (stopping || failed) return;
       long t0 = System.nanoTime();
+      // A poll span gets this start time, and only when the poll returns records.
+      long pollStart = tracing != null ? tracing.now() : 0;
       List<SourceRecord> records;
       try {
         records = task.poll();
@@ -238,7 +245,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
       if (records != null && !records.isEmpty()) {
         empty = 0;
         try {
-          enqueue(records);
+          enqueue(records, tracing != null ? tracing.poll(pollStart, records.size()) : null);
         } catch (Throwable e) {
           LOG.log(Level.SEVERE, "a polled record cannot be sent", e);
           fail(Errors.of(e));
@@ -263,25 +270,37 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     }
   }
 
-  private void enqueue(List<SourceRecord> records) {
+  /** Encodes a poll's records; {@code poll} (null when tracing is off) gives their spans. */
+  private void enqueue(List<SourceRecord> records, Tracing.Poll poll) {
     long limit = maxBytes - FRAME_OVERHEAD;
     List<Pending> encoded = new ArrayList<>(records.size());
     long seq;
     synchronized (lock) {
       seq = nextSeq;
     }
-    for (SourceRecord r : records) {
-      seq++;
-      io.polyconnect.protocol.v1.SourceRecord p = wire.encode(r, seq);
-      int size = p.getSerializedSize();
-      if (size > limit) {
-        throw new ConfigException("a record of " + size + " bytes (topic " + r.topic()
-            + ") does not fit in the negotiated maximum message size of " + maxBytes + " bytes");
+    // Records of an unsampled poll get a span only if they carry a (sampled) context of
+    // their own; the others skip the span work altogether.
+    boolean spans = poll != null && wire.traces();
+    boolean sampled = spans && poll.sampled();
+    try {
+      for (SourceRecord r : records) {
+        seq++;
+        io.polyconnect.protocol.v1.TraceContext span =
+            spans && (sampled || r.traceparent() != null) ? poll.record(r.topic(), r.traceparent(), r.tracestate()) : null;
+        io.polyconnect.protocol.v1.SourceRecord p = wire.encode(r, seq, span);
+        int size = p.getSerializedSize();
+        if (size > limit) {
+          throw new ConfigException("a record of " + size + " bytes (topic " + r.topic()
+              + ") does not fit in the negotiated maximum message size of " + maxBytes + " bytes");
+        }
+        encoded.add(new Pending(seq, p, size, keepRecords ? r : null));
       }
-      encoded.add(new Pending(seq, p, size, keepRecords ? r : null));
+    } finally {
+      if (poll != null) poll.end();
     }
     synchronized (lock) {
       nextSeq = seq;
+      batchTrace = spans ? poll.batchTrace() : null;
       pending.addAll(encoded);
     }
   }
@@ -309,6 +328,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
           lastSentSeq = p.seq();
         }
         if (n == 0) break;
+        if (batchTrace != null) batch.setTrace(batchTrace);
         creditRecords -= n;
         creditBytes -= bytes;
         stream.send(SourceResponse.newBuilder().setBatch(batch).build());
@@ -420,6 +440,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
     }
     stream.complete();
     acks.shutdown();
+    if (server.tracing() != null) server.tracing().flush();
     LOG.info("source task " + name + "-" + taskId + " stream ended");
   }
 

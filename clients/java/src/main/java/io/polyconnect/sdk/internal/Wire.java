@@ -363,6 +363,16 @@ public final class Wire {
   }
 
   public io.polyconnect.protocol.v1.SourceRecord encode(SourceRecord r, long seq) {
+    return encode(r, seq, null);
+  }
+
+  /** Whether trace contexts travel with records (negotiated at the handshake). */
+  boolean traces() {
+    return trace;
+  }
+
+  /** As {@link #encode(SourceRecord, long)}, with {@code span} (when not null) as the record's trace. */
+  public io.polyconnect.protocol.v1.SourceRecord encode(SourceRecord r, long seq, TraceContext span) {
     if (r.topic() == null || r.topic().isEmpty()) {
       throw new DataException("a source record without a topic");
     }
@@ -385,7 +395,10 @@ public final class Wire {
         hb.setValue(anyToProto(h.value()));
       }
     }
-    if (trace && r.traceparent() != null) {
+    if (!trace) return b.build();
+    if (span != null) {
+      b.setTrace(span);
+    } else if (r.traceparent() != null) {
       b.setTrace(TraceContext.newBuilder().setTraceparent(r.traceparent())
           .setTracestate(r.tracestate() == null ? "" : r.tracestate()));
     }
