@@ -136,7 +136,7 @@ func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
 		withTimeout(stopTimeout, "task Stop", log, w.stop)
 		log.Info("sink task stream ended")
 		if w.tracer != nil {
-			w.tracer.forceFlush()
+			go w.tracer.forceFlush()
 		}
 	}()
 	for {

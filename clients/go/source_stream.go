@@ -183,7 +183,7 @@ func (s *Server) runSource(stream pb.SourceTask_RunServer) error {
 		withTimeout(timeout, "task Stop", ss.log, ss.task.Stop)
 		ss.log.Info("source task stream ended")
 		if ss.tracer != nil {
-			ss.tracer.forceFlush()
+			go ss.tracer.forceFlush()
 		}
 	}()
 	select {

@@ -54,7 +54,8 @@ func newTracer(p trace.TracerProvider) *tracer {
 }
 
 // forceFlush exports what is buffered (for at most a few seconds) when the provider can, so
-// that a stream's last spans are not lost if the process is killed soon after.
+// that a stream's last spans are not lost if the process is killed soon after. Streams call
+// it in a goroutine: a collector that is down must not hold up the end of a stream.
 func (t *tracer) forceFlush() {
 	if f, ok := t.provider.(interface{ ForceFlush(context.Context) error }); ok {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
