@@ -187,8 +187,12 @@ func (p *pollTrace) record(r *SourceRecord) (tc TraceContext, ok bool) {
 	return formatTrace(sc), true
 }
 
-// end ends the poll span with the number of records polled.
+// end ends the poll span with the number of records polled; a poll that returned only
+// nil records is not exported.
 func (p *pollTrace) end(count int) {
+	if count == 0 {
+		return
+	}
 	p.span.SetAttributes(attribute.Int("messaging.batch.message_count", count))
 	p.span.End()
 }
