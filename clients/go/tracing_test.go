@@ -108,7 +108,7 @@ func pollOnce(t *testing.T, opts Options, task *listTask) *pb.SourceBatch {
 	if m := recv(t, s.Recv); m.GetStarted() == nil {
 		t.Fatalf("want Started, got %v", m)
 	}
-	s.Send(credit(100, 1<<20))
+	s.Send(credit(1<<20, 1<<30))
 	b := recv(t, s.Recv).GetBatch()
 	if b == nil {
 		t.Fatal("want a batch")
@@ -526,4 +526,55 @@ func TestDefaultServiceName(t *testing.T) {
 		}
 	}
 	t.Fatalf("service.name: %v", rec.Ended()[0].Resource())
+}
+
+// TestACollectorThatHangsCostsSpansNotRecords: with a collector that accepts connections
+// and never answers, making spans neither blocks nor fails (the queue drops what does not
+// fit) and shutting down ends at its deadline.
+func TestACollectorThatHangsCostsSpansNotRecords(t *testing.T) {
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lis.Close()
+	var conns []net.Conn
+	var mu sync.Mutex
+	go func() {
+		for {
+			c, err := lis.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c) // held open, never read or answered
+			mu.Unlock()
+		}
+	}()
+	defer func() {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for _, protocol := range []string{"grpc", "http/protobuf"} {
+		t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://"+lis.Addr().String())
+		t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", protocol)
+		t.Setenv("OTEL_BSP_MAX_QUEUE_SIZE", "16")
+		tp := TracerProviderFromEnv(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if tp == nil {
+			t.Fatalf("%s: tracing is off", protocol)
+		}
+		task := newListTask()
+		for i := range 5000 {
+			task.records = append(task.records, &SourceRecord{Topic: "t", Value: int64(i)})
+		}
+		b := pollOnce(t, Options{TracerProvider: tp}, task)
+		if len(b.Records) != 5000 || !parseProtoTrace(b.Records[4999].Trace).IsSampled() {
+			t.Fatalf("%s: want 5000 records with their create spans' contexts, got %d", protocol, len(b.Records))
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		tp.Shutdown(ctx)
+		cancel()
+	}
 }
