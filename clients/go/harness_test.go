@@ -27,7 +27,14 @@ type core struct {
 
 func startCore(t *testing.T, plugins ...Plugin) *core {
 	t.Helper()
-	srv, err := NewServer(Options{Token: testToken, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, plugins...)
+	return startCoreWith(t, Options{}, plugins...)
+}
+
+// startCoreWith serves the plugins with opts (its token and logger are the tests').
+func startCoreWith(t *testing.T, opts Options, plugins ...Plugin) *core {
+	t.Helper()
+	opts.Token, opts.Logger = testToken, slog.New(slog.NewTextHandler(io.Discard, nil))
+	srv, err := NewServer(opts, plugins...)
 	if err != nil {
 		t.Fatal(err)
 	}

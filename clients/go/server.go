@@ -18,6 +18,7 @@ import (
 	"time"
 
 	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/metadata"
@@ -33,6 +34,9 @@ type Options struct {
 	MaxMessageBytes int
 	// Logger for the SDK's own messages (default slog.Default()).
 	Logger *slog.Logger
+	// TracerProvider makes the connector-side spans (see the README's Tracing section);
+	// nil: no spans. Serve sets it from the OTEL_* environment (TracerProviderFromEnv).
+	TracerProvider trace.TracerProvider
 }
 
 // Server serves connector plugins over the protocol. Serve is what a connector's main
@@ -42,6 +46,7 @@ type Server struct {
 	opts    Options
 	log     *slog.Logger
 	grpc    *grpc.Server
+	tracer  *tracer // nil: tracing off
 	serving atomic.Bool
 	pb.UnimplementedConnectorServer
 }
@@ -68,7 +73,7 @@ func NewServer(opts Options, plugins ...Plugin) (*Server, error) {
 	if opts.MaxMessageBytes <= 0 {
 		opts.MaxMessageBytes = defaultMaxMessageBytes
 	}
-	s := &Server{plugins: plugins, opts: opts, log: opts.Logger}
+	s := &Server{plugins: plugins, opts: opts, log: opts.Logger, tracer: newTracer(opts.TracerProvider)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -294,7 +299,12 @@ func Serve(plugins ...Plugin) {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 	slog.SetDefault(log)
 	maxBytes, _ := strconv.Atoi(os.Getenv("POLYCONNECT_MAX_MESSAGE_BYTES"))
-	srv, err := NewServer(Options{Token: os.Getenv("POLYCONNECT_TOKEN"), MaxMessageBytes: maxBytes, Logger: log}, plugins...)
+	opts := Options{Token: os.Getenv("POLYCONNECT_TOKEN"), MaxMessageBytes: maxBytes, Logger: log}
+	tp := TracerProviderFromEnv(log)
+	if tp != nil {
+		opts.TracerProvider = tp
+	}
+	srv, err := NewServer(opts, plugins...)
 	if err != nil {
 		log.Error("cannot serve", "error", err)
 		os.Exit(2)
@@ -332,6 +342,12 @@ func Serve(plugins ...Plugin) {
 	reason := <-stop
 	log.Info("shutting down", "reason", reason)
 	srv.Stop(defaultStopTimeout)
+	if tp != nil {
+		// The last spans, for a bounded time: a collector that is down must not hold up the exit.
+		ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+		_ = tp.Shutdown(ctx)
+		cancel()
+	}
 	if path, ok := strings.CutPrefix(addr, "unix:"); ok {
 		_ = os.Remove(path)
 	}

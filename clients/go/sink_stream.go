@@ -20,6 +20,7 @@ import (
 	"time"
 
 	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
+	"go.opentelemetry.io/otel/trace"
 )
 
 var sinkHeartbeat = &pb.SinkResponse{Msg: &pb.SinkResponse_Heartbeat{Heartbeat: &pb.Heartbeat{}}}
@@ -128,12 +129,15 @@ func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
 		return nil
 	}
 	log.Info("sink task started", "class", p.Class)
-	w := &sinkWorker{log: log, out: out, task: task, tc: tc, assigned: map[TopicPartition]bool{}}
+	w := &sinkWorker{log: log, out: out, task: task, tc: tc, tracer: s.tracer, assigned: map[TopicPartition]bool{}}
 	w.parts, _ = task.(PartitionHandler)
 	stopTimeout := defaultStopTimeout
 	defer func() {
 		withTimeout(stopTimeout, "task Stop", log, w.stop)
 		log.Info("sink task stream ended")
+		if w.tracer != nil {
+			go w.tracer.forceFlush()
+		}
 	}()
 	for {
 		req, ok := work.pop(ctx)
@@ -159,6 +163,7 @@ type sinkWorker struct {
 	task     SinkTask
 	parts    PartitionHandler
 	tc       *sinkTaskContext
+	tracer   *tracer // nil: tracing off
 	decoder  recordDecoder
 	assigned map[TopicPartition]bool
 }
@@ -185,7 +190,16 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 			}
 			records = append(records, rec)
 		}
-		err := call(func() error { return w.task.Put(ctx, records) })
+		putCtx := ctx
+		var pt *putTrace
+		if w.tracer != nil {
+			pt = w.tracer.put(ctx, w.tc.name, w.tc.id, m.Put.Trace, records)
+			putCtx = pt.ctx
+		}
+		err := call(func() error { return w.task.Put(putCtx, records) })
+		if pt != nil {
+			pt.end(err)
+		}
 		w.sendErrants()
 		var re *RetriableError
 		if errors.As(err, &re) {
@@ -204,7 +218,17 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 			offsets[TopicPartition{o.Topic, o.Partition}] = o.Offset
 		}
 		var durable map[TopicPartition]int64
-		err := call(func() (err error) { durable, err = w.task.Flush(ctx, offsets); return })
+		flushCtx := ctx
+		var span trace.Span
+		if w.tracer != nil {
+			if span = w.tracer.flushSpan(w.tc.name, w.tc.id, m.Flush.Trace, len(offsets)); span != nil {
+				flushCtx = trace.ContextWithSpan(ctx, span)
+			}
+		}
+		err := call(func() (err error) { durable, err = w.task.Flush(flushCtx, offsets); return })
+		if span != nil {
+			endSpan(span, err)
+		}
 		w.sendErrants()
 		if err != nil {
 			w.log.Error("Flush failed", "error", err)

@@ -60,6 +60,9 @@ type sourceSession struct {
 	recordAcks  RecordCommitter
 	commits     Committer
 	enc         recordEncoder
+	tracer      *tracer // nil: tracing off
+	connector   string
+	taskID      int
 	maxBytes    int
 	nextSeq     uint64
 	acks        *queue[any]
@@ -134,6 +137,9 @@ func (s *Server) runSource(stream pb.SourceTask_RunServer) error {
 		wake:        make(chan struct{}, 1),
 		stopTimeout: defaultStopTimeout,
 		inflight:    map[uint64]*SourceRecord{},
+		tracer:      s.tracer,
+		connector:   start.ConnectorName,
+		taskID:      int(start.TaskId),
 	}
 	ss.pollCtx, ss.pollCancel = context.WithCancel(ctx)
 	if m := int(start.MaxMessageBytes); m > 0 && m < ss.maxBytes {
@@ -176,6 +182,9 @@ func (s *Server) runSource(stream pb.SourceTask_RunServer) error {
 		ss.mu.Unlock()
 		withTimeout(timeout, "task Stop", ss.log, ss.task.Stop)
 		ss.log.Info("source task stream ended")
+		if ss.tracer != nil {
+			go ss.tracer.forceFlush()
+		}
 	}()
 	select {
 	case <-ss.done: // failed or went idle during Start
@@ -350,14 +359,14 @@ func (ss *sourceSession) pump() {
 			continue
 		}
 		empty = 0
-		pending, err := ss.encode(recs)
+		pending, batchTrace, err := ss.encode(recs, began)
 		if err != nil {
 			ss.log.Error("cannot encode a polled record", "error", err)
 			ss.fail(errorProto(err, "Poll"))
 			return
 		}
 		for len(pending) > 0 {
-			n, ok := ss.sendAvailable(pending)
+			n, ok := ss.sendAvailable(pending, batchTrace)
 			if !ok {
 				return
 			}
@@ -380,8 +389,15 @@ func (ss *sourceSession) pump() {
 	}
 }
 
-func (ss *sourceSession) encode(recs []*SourceRecord) ([]encodedRecord, error) {
+// encode numbers and encodes the records of a poll that began at began; with tracing on,
+// it also makes the poll's spans and returns the batch's trace context (SourceBatch.trace).
+func (ss *sourceSession) encode(recs []*SourceRecord, began time.Time) ([]encodedRecord, *pb.TraceContext, error) {
 	out := make([]encodedRecord, 0, len(recs))
+	var pt *pollTrace
+	if ss.tracer != nil {
+		pt = ss.tracer.poll(ss.connector, ss.taskID, began)
+		defer func() { pt.end(len(out)) }()
+	}
 	seq := ss.nextSeq
 	for _, r := range recs {
 		if r == nil {
@@ -390,11 +406,18 @@ func (ss *sourceSession) encode(recs []*SourceRecord) ([]encodedRecord, error) {
 		seq++
 		m, err := ss.enc.encode(r, seq)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
+		}
+		// Unsampled polls cost one test per record: only a record with a context of its
+		// own (the source system's) may still need a span.
+		if pt != nil && (pt.sampled || !r.Trace.IsZero()) {
+			if tc, ok := pt.record(r); ok && ss.enc.caps.trace {
+				m.Trace = protoTrace(tc)
+			}
 		}
 		size := proto.Size(m)
 		if size+frameOverhead > ss.maxBytes {
-			return nil, ConfigErrorf("a record of %d bytes (topic %s) does not fit in the negotiated maximum message size of %d bytes", size, r.Topic, ss.maxBytes)
+			return nil, nil, ConfigErrorf("a record of %d bytes (topic %s) does not fit in the negotiated maximum message size of %d bytes", size, r.Topic, ss.maxBytes)
 		}
 		e := encodedRecord{seq: seq, msg: m, size: size}
 		if ss.recordAcks != nil {
@@ -403,12 +426,16 @@ func (ss *sourceSession) encode(recs []*SourceRecord) ([]encodedRecord, error) {
 		out = append(out, e)
 	}
 	ss.nextSeq = seq
-	return out, nil
+	if pt != nil {
+		return out, pt.batchTrace(), nil
+	}
+	return out, nil, nil
 }
 
 // sendAvailable sends batches of pending while the grant lasts; it returns how many
-// records went out, and false when the stream is over (drained or broken).
-func (ss *sourceSession) sendAvailable(pending []encodedRecord) (int, bool) {
+// records went out, and false when the stream is over (drained or broken). trace: the
+// poll's context, for each batch (nil when tracing is off).
+func (ss *sourceSession) sendAvailable(pending []encodedRecord, trace *pb.TraceContext) (int, bool) {
 	ss.sendMu.Lock()
 	defer ss.sendMu.Unlock()
 	if ss.drained {
@@ -447,7 +474,7 @@ func (ss *sourceSession) sendAvailable(pending []encodedRecord) (int, bool) {
 			}
 		}
 		ss.mu.Unlock()
-		resp := &pb.SourceResponse{Msg: &pb.SourceResponse_Batch{Batch: &pb.SourceBatch{Records: msgs}}}
+		resp := &pb.SourceResponse{Msg: &pb.SourceResponse_Batch{Batch: &pb.SourceBatch{Records: msgs, Trace: trace}}}
 		if err := ss.out.Send(resp); err != nil {
 			ss.finish()
 			return sent, false
