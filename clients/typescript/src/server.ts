@@ -7,6 +7,7 @@
 //   POLYCONNECT_PARENT_PID         exit when that process dies
 //   POLYCONNECT_MAX_MESSAGE_BYTES  our message size limit (default 64 MiB)
 //   POLYCONNECT_LOG_LEVEL          DEBUG, INFO (default), WARN, ERROR
+//   OTEL_*                         connector spans with OTLP export (see tracing.ts)
 import * as grpc from "@grpc/grpc-js";
 import { existsSync, mkdirSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
@@ -31,6 +32,7 @@ import { ConnectorSession } from "./streams/connector.js";
 import { SinkSession } from "./streams/sink.js";
 import { SourceSession } from "./streams/source.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSIONS } from "./streams/stream.js";
+import { setupTracing, shutdownTracing } from "./tracing.js";
 
 export const SDK_VERSION = "0.1.0";
 const DEFAULT_LISTEN_PORT = 50051;
@@ -240,6 +242,7 @@ export async function serve(...connectors: ConnectorClass[]): Promise<void> {
     log.error(`parent process ${parentPid} is not running; exiting`);
     process.exit(1);
   }
+  await setupTracing();
   let running: RunningServer;
   try {
     running = await startServer(connectors, { address, token, maxMessageBytes });
@@ -264,6 +267,8 @@ export async function serve(...connectors: ConnectorClass[]): Promise<void> {
   });
   log.info("shutting down");
   await running.stop(5000);
+  // The last spans, within a few seconds.
+  await shutdownTracing();
   if (address.startsWith("unix:")) {
     try {
       unlinkSync(address.slice("unix:".length));

@@ -215,7 +215,9 @@ export class SourceRecordEncoder {
     return { kind: { $case: "structured", value: { schema: s && this.refs.toProto(s), value: valueToProto(s, v) } } };
   }
 
-  encode(r: SourceRecord, seq: bigint): Uint8Array {
+  /** The SourceRecord message of `r`; `trace` (its connector-side span's context) replaces
+   * the record's own. */
+  encode(r: SourceRecord, seq: bigint, trace?: TraceContext): Uint8Array {
     if (typeof r?.topic !== "string" || r.topic === "") throw new DataError("a source record needs a topic");
     const msg: SourceRecordProto = {
       seq,
@@ -227,7 +229,7 @@ export class SourceRecordEncoder {
       value: this.data(r.valueSchema, r.value),
       timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp instanceof Date ? r.timestamp.getTime() : Math.trunc(r.timestamp)),
       headers: (r.headers ?? []).map((h) => headerToProto(h, this.refs)),
-      trace: traceToProto(r.trace, this.traceContext),
+      trace: traceToProto(trace ?? r.trace, this.traceContext),
     };
     return SourceRecordProto.encode(msg).finish();
   }

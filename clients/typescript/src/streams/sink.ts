@@ -12,6 +12,7 @@ import { tpKey, type Offsets, type SinkRecord, type TopicPartition } from "../da
 import { RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
+import { flushTracing, putTrace, withFlushSpan } from "../tracing.js";
 import { SinkRecordDecoder } from "../wire.js";
 import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, versionError, requests } from "./stream.js";
 import { withTimeout } from "./source.js";
@@ -33,6 +34,8 @@ export class SinkSession {
   private errants: [SinkRecord, unknown][] = [];
   private decoder = new SinkRecordDecoder();
   private stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
+  private connectorName = "";
+  private taskId = 0;
 
   constructor(
     private plugins: Plugins,
@@ -57,6 +60,8 @@ export class SinkSession {
       }
       this.stream.end();
       this.log.info("sink task stream ended");
+      // The task's last spans go out now rather than with the next batch or at exit.
+      void flushTracing();
     }
   }
 
@@ -72,6 +77,7 @@ export class SinkSession {
     if (m?.$case !== "start") return this.sendError(plainError(ErrorKind.FATAL, "the first message of a SinkTask stream must be SinkStart"));
     const s = m.value;
     this.log = new Logger(`${s.connectorName}|task-${s.taskId}`);
+    [this.connectorName, this.taskId] = [s.connectorName, s.taskId];
     if (!PROTOCOL_VERSIONS.includes(s.protocolVersion)) return this.sendError(plainError(ErrorKind.CONFIG, versionError(s.protocolVersion)));
     const plugin = this.plugins.find(s.connectorClass, SinkConnector) as typeof SinkConnector | undefined;
     if (!plugin) return this.sendError(plainError(ErrorKind.CONFIG, `this connector process does not serve a sink connector named '${s.connectorClass}'`));
@@ -169,9 +175,11 @@ export class SinkSession {
       if (!m) break; // the core closed its side without Stop
       switch (m.$case) {
         case "put": {
+          const pt = putTrace(this.connectorName, this.taskId, m.value.trace, m.value.records);
           try {
             await task.put(m.value.records.map((r) => this.decoder.decode(r)));
           } catch (e) {
+            pt?.end(e);
             await this.sendErrants();
             if (e instanceof RetriableError) {
               this.log.warn("put() threw a retriable error; the core delivers the records again", e);
@@ -180,6 +188,7 @@ export class SinkSession {
             }
             return this.fail(e, "put()");
           }
+          pt?.end();
           await this.sendErrants();
           await this.send({ $case: "putDone", value: { putId: m.value.putId } });
           break;
@@ -189,11 +198,11 @@ export class SinkSession {
           for (const o of m.value.offsets) offsets.set(tpKey(o.topic, o.partition), { topic: o.topic, partition: o.partition, offset: Number(o.offset) });
           let committed: Offsets;
           try {
-            if (task.preCommit) committed = (await task.preCommit(offsets)) ?? new Map();
-            else {
+            committed = await withFlushSpan(this.connectorName, this.taskId, offsets.size, m.value.trace, async () => {
+              if (task.preCommit) return (await task.preCommit(offsets)) ?? new Map();
               await task.flush?.(offsets);
-              committed = offsets;
-            }
+              return offsets;
+            });
           } catch (e) {
             await this.sendErrants();
             return this.fail(e, "flush()", ErrorKind.FATAL);

@@ -25,13 +25,16 @@ import type { SourceMap, SourceRecord } from "../data.js";
 import { ConfigError, ConnectError, RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
+import { TraceContext as TraceContextProto } from "../gen/polyconnect/v1/data.js";
+import { flushTracing, pollTrace, spanClock, tracingEnabled } from "../tracing.js";
 import { SourceRecordEncoder, mapFromProto, partitionKey, valueToProto } from "../wire.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, Wake, sleep, versionError, requests } from "./stream.js";
 
 const HEARTBEAT = Buffer.from(SourceResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
 const STARTED = Buffer.from(SourceResponse.encode({ msg: { $case: "started", value: {} } }).finish());
-// SourceResponse{batch} and SourceBatch{records} framing: a tag and up to 5 length bytes each.
-const FRAME_OVERHEAD = 12;
+// SourceResponse{batch} and SourceBatch{records} framing: a tag and up to 5 length bytes each,
+// and room for the batch's trace context (a poll span's traceparent: 59 bytes framed).
+const FRAME_OVERHEAD = 12 + 64;
 const DEFAULT_RETRY_MS = 500;
 const QUICK_POLL_MS = 5;
 const MAX_EMPTY_WAIT_MS = 100;
@@ -58,8 +61,10 @@ function putVarint(buf: Buffer, pos: number, n: number): number {
   return pos;
 }
 
-/** SourceResponse{batch: SourceBatch{records}} around already encoded records. */
-function batchFrame(records: Uint8Array[], size: number): Buffer {
+/** SourceResponse{batch: SourceBatch{records, trace}} around already encoded records
+ * (`size`: their framed length) and an encoded TraceContext. */
+function batchFrame(records: Uint8Array[], size: number, trace?: Uint8Array): Buffer {
+  if (trace) size += 1 + varintLength(trace.length) + trace.length;
   const out = Buffer.allocUnsafe(1 + varintLength(size) + size);
   let pos = putVarint(out, (out[0] = 0x12, 1), size);
   for (const r of records) {
@@ -67,6 +72,11 @@ function batchFrame(records: Uint8Array[], size: number): Buffer {
     pos = putVarint(out, pos, r.length);
     out.set(r, pos);
     pos += r.length;
+  }
+  if (trace) {
+    out[pos++] = 0x12;
+    pos = putVarint(out, pos, trace.length);
+    out.set(trace, pos);
   }
   return out;
 }
@@ -86,6 +96,11 @@ export class SourceSession {
   private pendingHead = 0;
   private nextSeq = 0;
   private lastSentSeq = 0;
+  // With tracing on: the last seq and encoded poll-span context of the polls whose records
+  // are not all sent yet; a batch carries the context of the poll of its first record.
+  private pollTraces: { lastSeq: number; trace: Uint8Array }[] = [];
+  private connectorName = "";
+  private taskId = 0;
   private wakeSender = new Wake();
   private wakePoller = new Wake();
   // Acks.
@@ -130,6 +145,8 @@ export class SourceSession {
       }
       this.stream.end();
       this.log.info("source task stream ended");
+      // The task's last spans go out now rather than with the next batch or at exit.
+      void flushTracing();
     }
   }
 
@@ -141,6 +158,7 @@ export class SourceSession {
     if (m?.$case !== "start") return this.sendError(plainError(ErrorKind.FATAL, "the first message of a SourceTask stream must be SourceStart"));
     const s = m.value;
     this.log = new Logger(`${s.connectorName}|task-${s.taskId}`);
+    [this.connectorName, this.taskId] = [s.connectorName, s.taskId];
     if (!PROTOCOL_VERSIONS.includes(s.protocolVersion)) return this.sendError(plainError(ErrorKind.CONFIG, versionError(s.protocolVersion)));
     const plugin = this.plugins.find(s.connectorClass, SourceConnector) as typeof SourceConnector | undefined;
     if (!plugin) return this.sendError(plainError(ErrorKind.CONFIG, `this connector process does not serve a source connector named '${s.connectorClass}'`));
@@ -263,10 +281,12 @@ export class SourceSession {
         continue;
       }
       const started = Date.now();
+      // The poll span starts before poll() but is made only when records came back.
+      const spanStart = tracingEnabled() ? spanClock() : 0;
       let records: SourceRecord[] | null | undefined;
       try {
         records = await task.poll();
-        if (records && records.length) this.encode(records);
+        if (records && records.length) this.encode(records, spanStart);
       } catch (e) {
         if (e instanceof RetriableError) {
           const delay = e.retryAfterMs || DEFAULT_RETRY_MS;
@@ -294,18 +314,25 @@ export class SourceSession {
     }
   }
 
-  private encode(records: SourceRecord[]): void {
+  private encode(records: SourceRecord[], spanStart: number): void {
     const limit = this.maxBytes - FRAME_OVERHEAD;
     const keep = typeof this.task!.commitRecord === "function";
     let seq = this.nextSeq;
     const out: Pending[] = [];
+    const pt = spanStart ? pollTrace(this.connectorName, this.taskId, records.length, spanStart) : undefined;
     for (const r of records) {
       seq++;
-      const bytes = this.encoder.encode(r, BigInt(seq));
+      // Unsampled polls cost one test per record: only records with a context of their own
+      // (the source system's) may still need a span.
+      const bytes = this.encoder.encode(r, BigInt(seq), pt && (pt.sampled || r.trace) ? pt.record(r) : undefined);
       if (bytes.length > limit) {
         throw new ConfigError(`a record of ${bytes.length} bytes (topic ${r.topic}) does not fit in the negotiated maximum message size of ${this.maxBytes} bytes`);
       }
       out.push(keep ? { seq, bytes, record: r } : { seq, bytes });
+    }
+    if (pt) {
+      pt.end();
+      this.pollTraces.push({ lastSeq: seq, trace: TraceContextProto.encode(pt.trace as TraceContextProto).finish() });
     }
     this.nextSeq = seq;
     if (this.pendingHead > 0 && this.pendingHead === this.pending.length) {
@@ -363,10 +390,19 @@ export class SourceSession {
       if (batch.length === 0) break; // waiting for byte credit
       this.creditRecords -= batch.length;
       this.creditBytes -= nbytes;
+      const first = this.lastSentSeq + 1;
       this.lastSentSeq = last;
-      await this.stream.send(batchFrame(batch, size));
+      await this.stream.send(batchFrame(batch, size, this.pollTraces.length ? this.batchTrace(first) : undefined));
     }
     if (this.pendingCount === 0) this.wakePoller.set();
+  }
+
+  /** The encoded context of the poll that made record `first`. */
+  private batchTrace(first: number): Uint8Array | undefined {
+    let i = 0;
+    while (i < this.pollTraces.length && this.pollTraces[i]!.lastSeq < first) i++;
+    if (i) this.pollTraces.splice(0, i);
+    return this.pollTraces[0]?.trace;
   }
 
   private beginStop(timeoutMs: number): void {
