@@ -4,9 +4,10 @@
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT); off with OTEL_SDK_DISABLED=true or
 // OTEL_TRACES_EXPORTER=none. The standard variables configure it: OTEL_EXPORTER_OTLP_PROTOCOL
 // (grpc or http/protobuf, the default), OTEL_SERVICE_NAME, OTEL_TRACES_SAMPLER /
-// OTEL_TRACES_SAMPLER_ARG, OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE; the OTLP
-// exporters read the endpoint, OTEL_EXPORTER_OTLP_TIMEOUT and the headers themselves. A
-// connector process the core launches gets the core's settings with its own service name.
+// OTEL_TRACES_SAMPLER_ARG, OTEL_BSP_MAX_QUEUE_SIZE, OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+// OTEL_EXPORTER_OTLP_TIMEOUT; the OTLP exporters read the headers and certificates
+// themselves. A connector process the core launches gets the core's settings with its own
+// service name.
 //
 // Spans: `poll` per poll that returned records (a root, so the sampler decides) and one
 // `create <topic>` per record of a sampled poll, child of the record's own context when the
@@ -124,25 +125,29 @@ export async function setupTracing(options: TracingOptions = {}): Promise<boolea
   if (tracer) return true;
   const env = options.env ?? process.env;
   if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === "true" || env.OTEL_TRACES_EXPORTER?.trim().toLowerCase() === "none") return false;
-  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
+  const tracesEndpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
+  const endpoint = tracesEndpoint || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
   if (!endpoint && !options.exporter) return false;
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || env.OTEL_EXPORTER_OTLP_PROTOCOL || "http/protobuf").trim();
   const service = env.OTEL_SERVICE_NAME?.trim() || DEFAULT_SERVICE;
   try {
     if (protocol !== "grpc" && protocol !== "http/protobuf") throw new BadSetting(`unsupported OTLP protocol '${protocol}' (use grpc or http/protobuf)`);
+    let url = "";
     if (endpoint) {
-      let url: URL;
+      let parsed: URL;
       try {
-        url = new URL(endpoint);
+        parsed = new URL(endpoint);
       } catch {
         throw new BadSetting(`the OTLP endpoint '${endpoint}' is not a URL`);
       }
-      if (url.protocol !== "http:" && url.protocol !== "https:") throw new BadSetting(`the OTLP endpoint '${endpoint}' is not an http:// or https:// URL`);
+      if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new BadSetting(`the OTLP endpoint '${endpoint}' is not an http:// or https:// URL`);
+      // The OTLP rule: /v1/traces goes after OTEL_EXPORTER_OTLP_ENDPOINT for http/protobuf,
+      // never after the traces endpoint nor for gRPC.
+      url = protocol === "http/protobuf" && !tracesEndpoint ? `${endpoint.replace(/\/+$/, "")}/v1/traces` : endpoint;
     }
     const queue = positiveInt(env, "OTEL_BSP_MAX_QUEUE_SIZE") ?? 2048;
     const batch = Math.min(positiveInt(env, "OTEL_BSP_MAX_EXPORT_BATCH_SIZE") ?? 512, queue);
-    const timeout = env.OTEL_EXPORTER_OTLP_TRACES_TIMEOUT?.trim() || env.OTEL_EXPORTER_OTLP_TIMEOUT?.trim();
-    if (timeout && !(Number.isInteger(Number(timeout)) && Number(timeout) >= 0)) throw new BadSetting(`OTEL_EXPORTER_OTLP_TIMEOUT=${timeout} is not a number of milliseconds`);
+    const timeoutMillis = positiveInt(env, "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT") ?? positiveInt(env, "OTEL_EXPORTER_OTLP_TIMEOUT") ?? 10_000;
 
     // Loaded only now: a connector without tracing never pays for it.
     const sdk = await import("@opentelemetry/sdk-trace-base");
@@ -151,12 +156,13 @@ export async function setupTracing(options: TracingOptions = {}): Promise<boolea
     if (options.exporter) {
       processor = new sdk.SimpleSpanProcessor(options.exporter);
     } else {
-      // The exporters read the endpoint (appending /v1/traces to OTEL_EXPORTER_OTLP_ENDPOINT
-      // for http/protobuf), the timeout and the headers from the environment.
+      // The endpoint and timeout as read above; the exporters read the rest (headers,
+      // certificates, compression) from process.env themselves.
+      const config = { url, timeoutMillis };
       const exporter =
         protocol === "grpc"
-          ? new (await import("@opentelemetry/exporter-trace-otlp-grpc")).OTLPTraceExporter()
-          : new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter();
+          ? new (await import("@opentelemetry/exporter-trace-otlp-grpc")).OTLPTraceExporter(config)
+          : new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter(config);
       processor = new sdk.BatchSpanProcessor(exporter, { maxQueueSize: queue, maxExportBatchSize: batch, scheduledDelayMillis: SCHEDULE_DELAY_MS });
     }
     const p = new sdk.BasicTracerProvider({
@@ -229,9 +235,11 @@ export function formatTrace(sc: SpanContext): TraceContext {
 const sampled = (sc: SpanContext) => (sc.traceFlags & TraceFlags.SAMPLED) !== 0;
 const within = (sc: SpanContext | undefined): Context => (sc ? trace.setSpanContext(ROOT_CONTEXT, sc) : ROOT_CONTEXT);
 
-/** Now, as a span start time (epoch milliseconds, sub-millisecond precise). */
+/** Now, as a span start time: a performance timestamp, which the span converts with the
+ * same correction as the end time it gets from the same clock (an epoch time in
+ * milliseconds would be ended with Date.now(), which can fall before it). */
 export function spanClock(): number {
-  return performance.timeOrigin + performance.now();
+  return performance.now();
 }
 
 // ------------------------------------------------------------------ source side
@@ -280,7 +288,7 @@ export class PollTrace {
   }
 
   end(): void {
-    this.span.end();
+    this.span.end(spanClock());
   }
 }
 
