@@ -383,7 +383,7 @@ test("a collector that is not there costs the spans, not the connector", async (
   const port = (http.address() as AddressInfo).port;
   await new Promise<void>((r) => http.close(() => r()));
   // Nothing listens on the port now; the poll goes on and shutting down still returns.
-  await exportOnePoll({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" }, 500);
-  await exportOnePoll({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}` }, 500);
+  await exportOnePoll({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_PROTOCOL: "grpc", OTEL_EXPORTER_OTLP_TIMEOUT: "500" }, 500);
+  await exportOnePoll({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://127.0.0.1:${port}`, OTEL_EXPORTER_OTLP_TIMEOUT: "500" }, 500);
   assert.equal(tracingEnabled(), false);
 });
