@@ -163,7 +163,7 @@ export async function setupTracing(options: TracingOptions = {}): Promise<boolea
         protocol === "grpc"
           ? new (await import("@opentelemetry/exporter-trace-otlp-grpc")).OTLPTraceExporter(config)
           : new (await import("@opentelemetry/exporter-trace-otlp-proto")).OTLPTraceExporter(config);
-      processor = new sdk.BatchSpanProcessor(exporter, { maxQueueSize: queue, maxExportBatchSize: batch, scheduledDelayMillis: SCHEDULE_DELAY_MS });
+      processor = new sdk.BatchSpanProcessor(exporter, { maxQueueSize: queue, maxExportBatchSize: batch, scheduledDelayMillis: positiveInt(env, "OTEL_BSP_SCHEDULE_DELAY") ?? SCHEDULE_DELAY_MS });
     }
     const p = new sdk.BasicTracerProvider({
       resource: resourceFromAttributes({ "service.name": service }),
@@ -287,7 +287,9 @@ export class PollTrace {
     return tc;
   }
 
-  end(): void {
+  /** Ends the poll span; with `error` (a record that could not be sent), marked failed. */
+  end(error?: unknown): void {
+    if (error !== undefined) failed(this.span, error);
     this.span.end(spanClock());
   }
 }

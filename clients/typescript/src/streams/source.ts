@@ -320,15 +320,20 @@ export class SourceSession {
     let seq = this.nextSeq;
     const out: Pending[] = [];
     const pt = spanStart ? pollTrace(this.connectorName, this.taskId, records.length, spanStart) : undefined;
-    for (const r of records) {
-      seq++;
-      // Unsampled polls cost one test per record: only records with a context of their own
-      // (the source system's) may still need a span.
-      const bytes = this.encoder.encode(r, BigInt(seq), pt && (pt.sampled || r.trace) ? pt.record(r) : undefined);
-      if (bytes.length > limit) {
-        throw new ConfigError(`a record of ${bytes.length} bytes (topic ${r.topic}) does not fit in the negotiated maximum message size of ${this.maxBytes} bytes`);
+    try {
+      for (const r of records) {
+        seq++;
+        // Unsampled polls cost one test per record: only records with a context of their own
+        // (the source system's) may still need a span.
+        const bytes = this.encoder.encode(r, BigInt(seq), pt && (pt.sampled || r.trace) ? pt.record(r) : undefined);
+        if (bytes.length > limit) {
+          throw new ConfigError(`a record of ${bytes.length} bytes (topic ${r.topic}) does not fit in the negotiated maximum message size of ${this.maxBytes} bytes`);
+        }
+        out.push(keep ? { seq, bytes, record: r } : { seq, bytes });
       }
-      out.push(keep ? { seq, bytes, record: r } : { seq, bytes });
+    } catch (e) {
+      pt?.end(e);
+      throw e;
     }
     if (pt) {
       pt.end();
