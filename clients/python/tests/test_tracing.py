@@ -95,3 +95,20 @@ def test_sink_spans_continue_the_core_contexts(spans):
 def test_malformed_contexts_are_ignored(spans, bad):
     spans()
     assert tracing._parse(TraceContext(bad)) is None
+
+
+def test_flush_span_is_a_child_of_the_cores_flush_span_and_only_then(spans):
+    exporter = spans()
+    core_flush = TraceContext("00-11111111111111111111111111111111-3333333333333333-01")
+    with tracing.flush_span("sink", 0, 2, core_flush):
+        pass
+    with tracing.flush_span("sink", 0, 2, None):
+        pass
+    with tracing.flush_span("sink", 0, 2, TraceContext("00-11111111111111111111111111111111-3333333333333333-00")):
+        pass
+    (flush,) = exporter.get_finished_spans()
+    assert flush.name == "flush"
+    assert flush.context.trace_id == 0x11111111111111111111111111111111
+    assert flush.parent.span_id == 0x3333333333333333
+    assert flush.attributes["messaging.operation.type"] == "settle"
+    assert flush.attributes["polyconnect.partition.count"] == 2
