@@ -401,3 +401,396 @@ impl TaskTracer {
         Some(Spans(vec![span]))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::sync::{Arc, Mutex};
+
+    use opentelemetry::Value;
+    use opentelemetry_sdk::error::OTelSdkResult;
+    use opentelemetry_sdk::trace::{SpanData, SpanExporter};
+
+    use super::*;
+    use crate::record::TraceContext;
+
+    const OWN: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    const OWN_UNSAMPLED: &str = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+    const CORE: &str = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    #[derive(Debug, Clone, Default)]
+    struct Collect(Arc<Mutex<Vec<SpanData>>>);
+
+    impl SpanExporter for Collect {
+        async fn export(&self, batch: Vec<SpanData>) -> OTelSdkResult {
+            self.0.lock().unwrap().extend(batch);
+            Ok(())
+        }
+    }
+
+    /// A tracer whose ended, sampled spans land in the returned list at once.
+    fn tracer(sampler: Sampler) -> (TaskTracer, Collect) {
+        let spans = Collect::default();
+        let provider = SdkTracerProvider::builder().with_simple_exporter(spans.clone()).with_sampler(sampler).build();
+        (TaskTracer::new(provider.tracer("test"), "src", 3), spans)
+    }
+
+    fn attr<'a>(s: &'a SpanData, key: &str) -> Option<&'a Value> {
+        s.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+    }
+
+    fn string(s: &SpanData, key: &str) -> String {
+        match attr(s, key) {
+            Some(Value::String(v)) => v.as_str().to_string(),
+            other => panic!("{key} is not a string: {other:?} in {s:?}"),
+        }
+    }
+
+    fn int(s: &SpanData, key: &str) -> i64 {
+        match attr(s, key) {
+            Some(Value::I64(v)) => *v,
+            other => panic!("{key} is not an int: {other:?} in {s:?}"),
+        }
+    }
+
+    fn record(topic: &str, trace: Option<&str>) -> pb::SourceRecord {
+        pb::SourceRecord {
+            topic: topic.into(),
+            trace: trace.map(|t| pb::TraceContext { traceparent: t.into(), tracestate: "congo=t61".into() }),
+            ..Default::default()
+        }
+    }
+
+    fn wire(sc: &SpanContext) -> String {
+        format(sc).traceparent
+    }
+
+    #[test]
+    fn a_sampled_poll_is_a_root_with_a_create_span_per_record() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+        let started = SystemTime::now() - Duration::from_secs(2);
+        let mut records = vec![record("a", None), record("b", None)];
+        let batch = t.poll(started, &mut records);
+        let spans = spans.0.lock().unwrap();
+        assert_eq!(spans.len(), 3);
+        let poll = spans.iter().find(|s| s.name == "poll").unwrap();
+        assert_eq!(poll.parent_span_id, SpanId::INVALID, "the poll span is a root");
+        assert_eq!(poll.span_kind, SpanKind::Internal);
+        assert_eq!(poll.start_time, started);
+        assert_eq!(string(poll, "polyconnect.connector"), "src");
+        assert_eq!(int(poll, "polyconnect.task"), 3);
+        assert_eq!(string(poll, "messaging.operation.name"), "poll");
+        assert_eq!(int(poll, "messaging.batch.message_count"), 2);
+        assert_eq!(batch.traceparent, wire(&poll.span_context));
+        assert!(batch.traceparent.ends_with("-01"));
+        for (r, topic) in records.iter().zip(["a", "b"]) {
+            let create = spans.iter().find(|s| s.name == format!("create {topic}")).unwrap();
+            assert_eq!(create.span_kind, SpanKind::Producer);
+            assert_eq!(create.span_context.trace_id(), poll.span_context.trace_id());
+            assert_eq!(create.parent_span_id, poll.span_context.span_id());
+            assert!(create.links.links.is_empty());
+            assert_eq!(string(create, "messaging.system"), "kafka");
+            assert_eq!(string(create, "messaging.operation.name"), "create");
+            assert_eq!(string(create, "messaging.operation.type"), "create");
+            assert_eq!(string(create, "messaging.destination.name"), topic);
+            assert_eq!(string(create, "polyconnect.connector"), "src");
+            assert_eq!(int(create, "polyconnect.task"), 3);
+            assert_eq!(r.trace.as_ref().unwrap().traceparent, wire(&create.span_context), "the create span's context goes on the wire");
+        }
+    }
+
+    #[test]
+    fn a_record_with_its_own_context_is_its_child_linked_to_the_poll() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+        let mut records = vec![record("a", Some(OWN))];
+        t.poll(SystemTime::now(), &mut records);
+        let spans = spans.0.lock().unwrap();
+        let poll = spans.iter().find(|s| s.name == "poll").unwrap();
+        let create = spans.iter().find(|s| s.name == "create a").unwrap();
+        assert_eq!(format!("{:032x}", create.span_context.trace_id()), "4bf92f3577b34da6a3ce929d0e0e4736");
+        assert_eq!(format!("{:016x}", create.parent_span_id), "00f067aa0ba902b7");
+        assert_eq!(create.links.links.len(), 1);
+        assert_eq!(create.links.links[0].span_context, poll.span_context);
+        let sent = records[0].trace.as_ref().unwrap();
+        assert_eq!(sent.traceparent, wire(&create.span_context));
+        assert_eq!(sent.tracestate, "congo=t61", "the source system's tracestate travels on");
+    }
+
+    #[test]
+    fn an_unsampled_poll_makes_no_record_spans_and_says_so() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOff)));
+        let mut records = vec![record("a", None), record("b", Some(OWN_UNSAMPLED)), record("c", Some(OWN))];
+        let batch = t.poll(SystemTime::now(), &mut records);
+        assert!(batch.traceparent.ends_with("-00"), "the core learns the poll is not sampled: {batch:?}");
+        assert_eq!(records[0].trace, None);
+        assert_eq!(records[1].trace.as_ref().unwrap().traceparent, OWN_UNSAMPLED, "unchanged");
+        // A record whose own context is sampled is traced under it (parent-based).
+        let spans = spans.0.lock().unwrap();
+        let names: Vec<_> = spans.iter().map(|s| s.name.to_string()).collect();
+        assert_eq!(names, ["create c"]);
+        assert_eq!(format!("{:016x}", spans[0].parent_span_id), "00f067aa0ba902b7");
+        assert_eq!(records[2].trace.as_ref().unwrap().traceparent, wire(&spans[0].span_context));
+    }
+
+    #[test]
+    fn ratio_sampling_decides_at_the_poll() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.0))));
+        let mut records = vec![record("a", None)];
+        let batch = t.poll(SystemTime::now(), &mut records);
+        assert!(batch.traceparent.ends_with("-00"));
+        assert_eq!(records[0].trace, None);
+        assert!(spans.0.lock().unwrap().is_empty());
+    }
+
+    fn sink_record(offset: i64, trace: Option<&str>) -> SinkRecord {
+        SinkRecord {
+            topic: "t".into(),
+            kafka_partition: 0,
+            kafka_offset: offset,
+            key: None,
+            value: None,
+            timestamp: None,
+            headers: vec![],
+            original_topic: "t".into(),
+            original_kafka_partition: 0,
+            trace: trace.map(|t| TraceContext { traceparent: t.into(), tracestate: String::new() }),
+        }
+    }
+
+    fn core_context() -> pb::TraceContext {
+        pb::TraceContext { traceparent: CORE.into(), tracestate: String::new() }
+    }
+
+    #[test]
+    fn a_put_span_under_the_core_and_a_process_span_per_sampled_record() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+        let records = vec![sink_record(5, Some(OWN)), sink_record(6, Some(OWN_UNSAMPLED)), sink_record(7, None)];
+        t.put(Some(&core_context()), &records).end(None);
+        let spans = spans.0.lock().unwrap();
+        assert_eq!(spans.len(), 2, "{spans:?}");
+        let put = spans.iter().find(|s| s.name == "put").unwrap();
+        assert_eq!(put.span_kind, SpanKind::Internal);
+        assert_eq!(format!("{:032x}", put.span_context.trace_id()), "0af7651916cd43dd8448eb211c80319c");
+        assert_eq!(format!("{:016x}", put.parent_span_id), "b7ad6b7169203331");
+        assert_eq!(string(put, "messaging.system"), "kafka");
+        assert_eq!(string(put, "messaging.operation.name"), "put");
+        assert_eq!(int(put, "messaging.batch.message_count"), 3);
+        assert_eq!(string(put, "polyconnect.connector"), "src");
+        let process = spans.iter().find(|s| s.name == "process t").unwrap();
+        assert_eq!(process.span_kind, SpanKind::Consumer);
+        assert_eq!(format!("{:016x}", process.parent_span_id), "00f067aa0ba902b7");
+        assert_eq!(string(process, "messaging.system"), "kafka");
+        assert_eq!(string(process, "messaging.operation.name"), "process");
+        assert_eq!(string(process, "messaging.operation.type"), "process");
+        assert_eq!(string(process, "messaging.destination.name"), "t");
+        assert_eq!(string(process, "messaging.destination.partition.id"), "0");
+        assert_eq!(int(process, "messaging.kafka.offset"), 5);
+        assert_eq!(int(process, "polyconnect.task"), 3);
+        assert_eq!(put.status, Status::Unset);
+    }
+
+    #[test]
+    fn a_failed_put_marks_all_its_spans() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+        t.put(None, &[sink_record(1, Some(OWN))]).end(Some(&Error::retriable("the disk is full")));
+        let spans = spans.0.lock().unwrap();
+        assert_eq!(spans.len(), 2);
+        let put = spans.iter().find(|s| s.name == "put").unwrap();
+        assert_eq!(put.parent_span_id, SpanId::INVALID, "no Put.trace: a root");
+        for s in spans.iter() {
+            assert!(matches!(&s.status, Status::Error { description } if description.contains("the disk is full")), "{s:?}");
+            let e = s.events.events.iter().find(|e| e.name == "exception").expect("an exception event");
+            assert!(e.attributes.iter().any(|kv| kv.key.as_str() == "exception.message" && kv.value.as_str() == "the disk is full"));
+        }
+    }
+
+    #[test]
+    fn a_flush_span_only_under_a_sampled_core_flush() {
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
+        assert!(t.flush(None, 1).is_none());
+        let unsampled = pb::TraceContext { traceparent: CORE.replace("-01", "-00"), tracestate: String::new() };
+        assert!(t.flush(Some(&unsampled), 1).is_none());
+        t.flush(Some(&core_context()), 2).unwrap().end(None);
+        let spans = spans.0.lock().unwrap();
+        assert_eq!(spans.len(), 1);
+        let flush = &spans[0];
+        assert_eq!(flush.name, "flush");
+        assert_eq!(flush.span_kind, SpanKind::Internal);
+        assert_eq!(format!("{:016x}", flush.parent_span_id), "b7ad6b7169203331");
+        assert_eq!(string(flush, "messaging.operation.name"), "flush");
+        assert_eq!(string(flush, "messaging.operation.type"), "settle");
+        assert_eq!(int(flush, "polyconnect.partition.count"), 2);
+        assert_eq!(string(flush, "polyconnect.connector"), "src");
+        assert_eq!(int(flush, "polyconnect.task"), 3);
+    }
+
+    #[test]
+    fn malformed_contexts_are_ignored() {
+        for bad in [
+            "",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",
+            "00-00000000000000000000000000000000-00f067aa0ba902b7-01",
+            "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-extra",
+        ] {
+            assert!(parse_parts(bad, "").is_none(), "{bad}");
+        }
+        let sc = parse_parts(OWN, "congo=t61").unwrap();
+        assert_eq!(format(&sc), pb::TraceContext { traceparent: OWN.into(), tracestate: "congo=t61".into() });
+    }
+
+    fn settings(kv: &[(&str, &str)]) -> Result<Option<Settings>, String> {
+        let env: HashMap<String, String> = kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        Settings::from_env(|k| env.get(k).cloned())
+    }
+
+    #[test]
+    fn settings_follow_the_otel_variables() {
+        assert_eq!(settings(&[]).unwrap(), None);
+        assert_eq!(settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_SDK_DISABLED", "true")]).unwrap(), None);
+        assert_eq!(settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_TRACES_EXPORTER", "none")]).unwrap(), None);
+        let s = settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")]).unwrap().unwrap();
+        assert_eq!(s.protocol, Protocol::HttpProtobuf);
+        assert_eq!(s.traces_endpoint, "http://c:4318/v1/traces");
+        assert_eq!(s.service_name, "polyconnect-connector");
+        assert_eq!(s.sampler, "parentbased_always_on");
+        assert_eq!((s.max_queue_size, s.max_export_batch_size), (2048, 512));
+        let s = settings(&[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:9/traces")]).unwrap().unwrap();
+        assert_eq!(s.traces_endpoint, "http://c:9/traces", "the traces endpoint is used as it is");
+        let s = settings(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317"),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_SERVICE_NAME", "polyconnect-connector-x"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_traceidratio"),
+            ("OTEL_TRACES_SAMPLER_ARG", "0.01"),
+            ("OTEL_BSP_MAX_QUEUE_SIZE", "100"),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "2500"),
+        ])
+        .unwrap()
+        .unwrap();
+        assert_eq!(s.protocol, Protocol::Grpc);
+        assert_eq!(s.traces_endpoint, "http://c:4317");
+        assert_eq!(s.service_name, "polyconnect-connector-x");
+        assert_eq!(s.sampler_arg, Some(0.01));
+        assert_eq!((s.max_queue_size, s.max_export_batch_size), (100, 100));
+        assert_eq!(s.export_timeout, Duration::from_millis(2500));
+        let base = ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318");
+        assert!(settings(&[base, ("OTEL_EXPORTER_OTLP_PROTOCOL", "udp")]).is_err());
+        assert!(settings(&[base, ("OTEL_TRACES_SAMPLER", "sometimes")]).is_err());
+        assert!(settings(&[base, ("OTEL_TRACES_SAMPLER_ARG", "2")]).is_err());
+        assert!(settings(&[base, ("OTEL_BSP_MAX_QUEUE_SIZE", "lots")]).is_err());
+    }
+
+    // ---------------------------------------------------------------- real export
+
+    use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
+    use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+
+    /// (service.name, span name) of every span received.
+    #[derive(Clone, Default)]
+    struct Received(Arc<Mutex<Vec<(String, String)>>>);
+
+    impl Received {
+        fn keep(&self, req: ExportTraceServiceRequest) {
+            use opentelemetry_proto::tonic::common::v1::any_value::Value as V;
+            for rs in req.resource_spans {
+                let service = rs
+                    .resource
+                    .iter()
+                    .flat_map(|r| &r.attributes)
+                    .find(|kv| kv.key == "service.name")
+                    .and_then(|kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+                        Some(V::StringValue(s)) => Some(s.clone()),
+                        _ => None,
+                    })
+                    .unwrap_or_default();
+                for s in rs.scope_spans.into_iter().flat_map(|s| s.spans) {
+                    self.0.lock().unwrap().push((service.clone(), s.name));
+                }
+            }
+        }
+    }
+
+    #[tonic::async_trait]
+    impl TraceService for Received {
+        async fn export(&self, r: tonic::Request<ExportTraceServiceRequest>) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+            self.keep(r.into_inner());
+            Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
+        }
+    }
+
+    /// An OTLP receiver on a free port of 127.0.0.1; returns its base endpoint.
+    async fn receiver(protocol: Protocol, got: Received) -> String {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        match protocol {
+            Protocol::Grpc => {
+                let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
+                tokio::spawn(tonic::transport::Server::builder().add_service(TraceServiceServer::new(got)).serve_with_incoming(incoming));
+            }
+            Protocol::HttpProtobuf => {
+                let app = axum::Router::new().route(
+                    "/v1/traces",
+                    axum::routing::post(move |body: axum::body::Bytes| async move {
+                        let req = <ExportTraceServiceRequest as prost::Message>::decode(body).unwrap();
+                        got.keep(req);
+                        let ok = prost::Message::encode_to_vec(&ExportTraceServiceResponse { partial_success: None });
+                        ([(axum::http::header::CONTENT_TYPE, "application/x-protobuf")], ok)
+                    }),
+                );
+                tokio::spawn(async move { axum::serve(listener, app).await });
+            }
+        }
+        format!("http://{addr}")
+    }
+
+    async fn spans_arrive_over(protocol: Protocol) {
+        let got = Received::default();
+        let endpoint = receiver(protocol, got.clone()).await;
+        let s = settings(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.as_str()),
+            ("OTEL_SERVICE_NAME", "polyconnect-connector-test"),
+        ])
+        .unwrap()
+        .unwrap();
+        let provider = s.provider().unwrap();
+        let t = TaskTracer::new(provider.tracer("polyconnect"), "src", 0);
+        t.poll(SystemTime::now(), &mut [record("a", None)]);
+        let p = provider.clone();
+        wait("flush", Duration::from_secs(10), move || p.force_flush()).await;
+        let got = got.0.lock().unwrap().clone();
+        assert!(got.contains(&("polyconnect-connector-test".into(), "poll".into())), "{got:?}");
+        assert!(got.contains(&("polyconnect-connector-test".into(), "create a".into())), "{got:?}");
+        let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spans_arrive_over_grpc() {
+        spans_arrive_over(Protocol::Grpc).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn spans_arrive_over_http_protobuf() {
+        spans_arrive_over(Protocol::HttpProtobuf).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_collector_that_is_down_costs_only_the_spans() {
+        // Nothing listens there: the export fails, the record path does not wait for it.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let s = settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()), ("OTEL_EXPORTER_OTLP_TIMEOUT", "500")]).unwrap().unwrap();
+        let provider = s.provider().unwrap();
+        let t = TaskTracer::new(provider.tracer("polyconnect"), "src", 0);
+        for _ in 0..10_000 {
+            let mut records = [record("a", None)];
+            t.poll(SystemTime::now(), &mut records);
+            assert!(records[0].trace.is_some());
+        }
+        let p = provider.clone();
+        wait("flush", Duration::from_secs(5), move || p.force_flush()).await;
+        // Off the runtime: a provider's shutdown (also on drop) blocks on its processor task.
+        let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
+    }
+}
