@@ -3,6 +3,7 @@
 //! context and its records their create spans'; the sink's put, process and flush spans
 //! join the core's contexts; the spans arrive by the end of the streams.
 //! (Its own test binary: `serve()` installs the process's one exporter.)
+#![cfg(feature = "otel")]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
