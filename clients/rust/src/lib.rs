@@ -5,13 +5,19 @@
 //! implement [`Connector`] and a [`SourceTask`] or [`SinkTask`], then call [`serve`]. The
 //! SDK does the handshake, the spec and validation, credit-based flow control, batching,
 //! sequence numbers, acknowledgements, offsets, heartbeats, typed errors (a panic too)
-//! and the staged stop. See `clients/rust/README.md`.
+//! and the staged stop, and (feature `otel`, on by default) OpenTelemetry spans when
+//! `OTEL_EXPORTER_OTLP_ENDPOINT` is set. See `clients/rust/README.md`.
 
 mod config;
 mod connector;
 mod connector_stream;
 mod data;
 mod error;
+#[cfg(feature = "otel")]
+mod otel;
+#[cfg(not(feature = "otel"))]
+#[path = "otel_off.rs"]
+mod otel;
 mod record;
 mod server;
 mod sink;

@@ -185,6 +185,8 @@ impl tonic::service::Interceptor for Auth {
 ///
 /// - `POLYCONNECT_LISTEN`: `unix:/path/to.sock` or `host:port` (else `--listen <addr>`,
 ///   else `0.0.0.0:$POLYCONNECT_PORT`, else `0.0.0.0:50051`);
+/// - `OTEL_EXPORTER_OTLP_ENDPOINT` and the other standard `OTEL_*` variables: connector
+///   spans exported with OTLP (feature `otel`; see the README's Tracing section);
 /// - `POLYCONNECT_TOKEN`: every call must carry `authorization: Bearer <token>`;
 /// - `POLYCONNECT_PARENT_PID`: exit when that process dies;
 /// - `POLYCONNECT_MAX_MESSAGE_BYTES` (default 64 MiB), `POLYCONNECT_LOG_LEVEL` (`info`).
@@ -195,6 +197,7 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
         .with_ansi(false)
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&level).unwrap_or_else(|_| "info".into()))
         .try_init();
+    crate::otel::init();
     let listen = listen_address();
     let token = std::env::var("POLYCONNECT_TOKEN").ok().filter(|t| !t.is_empty());
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -208,7 +211,10 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
         let _ = signals.send(true);
     });
-    serve_at(&listen, token, plugins, stop_rx).await
+    let served = serve_at(&listen, token, plugins, stop_rx).await;
+    // The last spans, bounded: a hung collector does not hold up the exit.
+    crate::otel::shutdown(Duration::from_secs(5)).await;
+    served
 }
 
 /// [`serve`] without the environment: on `listen` until `stop` turns true. For tests and

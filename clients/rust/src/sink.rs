@@ -19,7 +19,7 @@ use crate::data::SchemaRefsIn;
 use crate::error::Error;
 use crate::record::{sink_record_from_proto, TopicPartition};
 use crate::server::Plugins;
-use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT};
+use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT};
 
 fn msg(m: OutMsg) -> pb::SinkResponse {
     pb::SinkResponse { msg: Some(m) }
@@ -67,6 +67,7 @@ pub(crate) async fn run(
     let errants = Arc::new(Mutex::new(Vec::new()));
     let ctx = SinkContext { name: start.connector_name.clone(), task_id: start.task_id, errants: errants.clone() };
     tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting sink task");
+    let tracer = crate::otel::task(&start.connector_name, start.task_id);
 
     let (work_tx, mut work) = mpsc::unbounded_channel();
     let reader = tokio::spawn(async move {
@@ -126,14 +127,18 @@ pub(crate) async fn run(
                 }
             }
             In::Put(put) => {
-                let records = match put.records.into_iter().map(|r| sink_record_from_proto(r, &mut refs)).collect() {
+                let records: Vec<_> = match put.records.into_iter().map(|r| sink_record_from_proto(r, &mut refs)).collect() {
                     Ok(r) => r,
                     Err(e) => {
                         let _ = out.send(error(e.to_proto())).await;
                         return;
                     }
                 };
+                let spans = tracer.as_ref().map(|t| t.put(put.trace.as_ref(), &records));
                 let r = guard("put()", task.put(records)).await;
+                if let Some(s) = spans {
+                    s.end(r.as_ref().err());
+                }
                 send_errants(out.clone()).await;
                 match r {
                     Ok(()) => {
@@ -159,7 +164,11 @@ pub(crate) async fn run(
                     .into_iter()
                     .map(|o| (TopicPartition { topic: o.topic, partition: o.partition }, o.offset))
                     .collect();
+                let span = tracer.as_ref().and_then(|t| t.flush(f.trace.as_ref(), offsets.len()));
                 let r = guard("flush()", task.pre_commit(offsets)).await;
+                if let Some(s) = span {
+                    s.end(r.as_ref().err());
+                }
                 send_errants(out.clone()).await;
                 match r {
                     Ok(done) => {
@@ -210,6 +219,9 @@ pub(crate) async fn run(
         tracing::warn!("the task did not stop within {stop_timeout:?}");
     }
     send_errants(out.clone()).await;
+    if tracer.is_some() {
+        crate::otel::flush(SPAN_FLUSH_TIMEOUT).await;
+    }
     tracing::info!("sink task stream ended");
 }
 

@@ -18,7 +18,7 @@ use std::collections::VecDeque;
 use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use polyconnect_proto::v1 as pb;
 use pb::source_request::Msg as In;
@@ -33,7 +33,8 @@ use crate::data::{value_from_proto, SchemaRefsOut, Value};
 use crate::error::{Error, Result};
 use crate::record::{source_record_to_proto, Caps, RecordMetadata, SourceRecord};
 use crate::server::Plugins;
-use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT};
+use crate::otel::TaskTracer;
+use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT};
 
 /// SourceResponse{batch} and SourceBatch{records} framing: a tag and up to 5 length bytes each.
 const FRAME_OVERHEAD: usize = 12;
@@ -63,8 +64,20 @@ enum Ack {
     Commit(u64),
 }
 
-/// One poll's records, encoded: (seq, message, encoded length).
-type Polled = Vec<(u64, pb::SourceRecord, usize)>;
+/// One poll's records, encoded: (seq, message, encoded length), and the context of its
+/// poll span, which every batch of them carries.
+struct Polled {
+    records: Vec<(u64, pb::SourceRecord, usize)>,
+    trace: Option<pb::TraceContext>,
+}
+
+/// What a SourceBatch's trace context takes of the message size.
+fn trace_room(trace: &Option<pb::TraceContext>) -> usize {
+    trace.as_ref().map_or(0, |t| {
+        let len = t.encoded_len();
+        1 + prost::length_delimiter_len(len) + len
+    })
+}
 
 pub(crate) fn remember_offsets(offsets: &Mutex<Vec<(Value, Option<Value>)>>, new: Vec<pb::SourceOffset>) -> Result<()> {
     let mut known = offsets.lock().unwrap();
@@ -123,6 +136,8 @@ pub(crate) async fn run(
         return;
     }
     tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting source task");
+    // Spans only when the core takes trace context: else nothing would join them.
+    let tracer = crate::otel::task(&start.connector_name, start.task_id).filter(|_| caps.trace_context);
 
     let mut helpers = JoinSet::new();
     let credit = Arc::new((Mutex::new(Credit::default()), Notify::new()));
@@ -151,7 +166,7 @@ pub(crate) async fn run(
         closed: false,
     };
     let failed = poller
-        .poll_loop(&out, &mut acks, stop_rx.clone(), polled_tx, max_bytes, &caps)
+        .poll_loop(&out, &mut acks, stop_rx.clone(), polled_tx, max_bytes, &caps, tracer.as_ref())
         .await;
     if !failed {
         // Drained goes out from the sender; the core sends the final acks and commit, then
@@ -173,6 +188,9 @@ pub(crate) async fn run(
     }
     if let Err(e) = guard("stop()", task.stop()).await {
         tracing::warn!("task stop failed: {e}");
+    }
+    if tracer.is_some() {
+        crate::otel::flush(SPAN_FLUSH_TIMEOUT).await;
     }
     tracing::info!("source task stream ended");
     drop(helpers);
@@ -230,7 +248,8 @@ async fn send(
 ) {
     let limit = max_bytes.saturating_sub(FRAME_OVERHEAD);
     let mut dropped = 0usize;
-    'polls: while let Some(records) = polled.recv().await {
+    'polls: while let Some(Polled { records, trace }) = polled.recv().await {
+        let limit = limit.saturating_sub(trace_room(&trace));
         let mut pending: VecDeque<_> = records.into();
         while !pending.is_empty() {
             let notified = credit.1.notified();
@@ -267,7 +286,7 @@ async fn send(
             }
             let batch: Vec<pb::SourceRecord> = pending.drain(..n).map(|(_, r, _)| r).collect();
             let last = batch.last().map(|r| r.seq).unwrap_or(0);
-            if out.send(msg(OutMsg::Batch(pb::SourceBatch { records: batch, trace: None }))).await.is_err() {
+            if out.send(msg(OutMsg::Batch(pb::SourceBatch { records: batch, trace: trace.clone() }))).await.is_err() {
                 return;
             }
             last_sent.store(last, Ordering::Relaxed);
@@ -299,6 +318,7 @@ impl Poller<'_> {
         polled: mpsc::Sender<Polled>,
         max_bytes: usize,
         caps: &pb::Capabilities,
+        tracer: Option<&TaskTracer>,
     ) -> bool {
         let mut refs = SchemaRefsOut::new(caps.schema_references);
         let caps = Caps { raw_bytes: caps.raw_bytes, trace_context: caps.trace_context };
@@ -320,6 +340,8 @@ impl Poller<'_> {
                 return false;
             }
             let started = Instant::now();
+            // The poll span is made only if records come back, with this start time.
+            let started_at = tracer.map(|_| SystemTime::now());
             let result = {
                 let mut fut = pin!(guard("poll()", self.task.poll()));
                 tokio::select! {
@@ -369,16 +391,25 @@ impl Poller<'_> {
                 continue;
             }
             empty = 0;
-            let mut batch = Vec::with_capacity(records.len());
-            for r in records {
+            let mut encoded = Vec::with_capacity(records.len());
+            for r in &records {
                 seq += 1;
-                let p = match source_record_to_proto(&r, seq, &mut refs, &caps) {
-                    Ok(p) => p,
+                match source_record_to_proto(r, seq, &mut refs, &caps) {
+                    Ok(p) => encoded.push(p),
                     Err(e) => {
                         let _ = out.send(error(e.to_proto())).await;
                         return true;
                     }
-                };
+                }
+            }
+            // The create spans change the records' contexts, so before their sizes count.
+            let trace = match (tracer, started_at) {
+                (Some(t), Some(at)) => Some(t.poll(at, &mut encoded)),
+                _ => None,
+            };
+            let limit = limit.saturating_sub(trace_room(&trace));
+            let mut batch = Vec::with_capacity(records.len());
+            for (p, r) in encoded.into_iter().zip(records) {
                 let len = p.encoded_len();
                 if len > limit {
                     let e = Error::config(format!(
@@ -388,12 +419,12 @@ impl Poller<'_> {
                     let _ = out.send(error(e.to_proto())).await;
                     return true;
                 }
-                batch.push((seq, p, len));
-                self.inflight.push_back((seq, r));
+                self.inflight.push_back((p.seq, r));
+                batch.push((p.seq, p, len));
             }
             // Waits while the sender still has a poll's worth: at most one waits for credit.
             tokio::select! {
-                r = polled.send(batch) => if r.is_err() { return false },
+                r = polled.send(Polled { records: batch, trace }) => if r.is_err() { return false },
                 _ = stop.changed() => return false,
             }
         }

@@ -16,6 +16,8 @@ use crate::error::{Error, Result};
 
 pub(crate) const DEFAULT_HEARTBEAT: Duration = Duration::from_secs(5);
 pub(crate) const DEFAULT_STOP_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the end of a stream waits for its last spans to be exported.
+pub(crate) const SPAN_FLUSH_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// The connector's side of a stream. Clones share the record of the last send, which the
 /// heartbeat task reads.

@@ -144,7 +144,12 @@ async fn a_retriable_poll_is_retried_and_trace_context_passes_through() {
         pb::source_response::Msg::Batch(b) => {
             assert_eq!(b.records.len(), 1);
             assert_eq!(b.records[0].seq, 1);
-            assert_eq!(b.records[0].trace.as_ref().unwrap().tracestate, "k=v");
+            // Tracing is off (no OTEL_* endpoint): the record's context passes through
+            // unchanged and the batch carries none.
+            let t = b.records[0].trace.as_ref().unwrap();
+            assert_eq!(t.traceparent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            assert_eq!(t.tracestate, "k=v");
+            assert_eq!(b.trace, None);
         }
         other => panic!("{other:?}"),
     }
