@@ -9,7 +9,8 @@
 //!
 //! Then the cost of tracing: the same core runs with tracing off, sampled at 1 % and at
 //! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver.
-//! The three settings run interleaved for BENCH_TRACING_ROUNDS rounds (default 5), so a
+//! The settings (BENCH_TRACING_RATIOS, default 0.01,1.0, besides off) run interleaved for
+//! BENCH_TRACING_ROUNDS rounds (default 5), so a
 //! machine's drift hits all of them alike, and the table gives medians: throughput, and
 //! the CPU time the core and the connector process used per record, which other work on
 //! the machine disturbs much less than wall-clock throughput.
@@ -280,13 +281,24 @@ impl TracingRow {
 fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip_python: bool) -> Vec<TracingRow> {
     let n = env_u64("BENCH_RECORDS_TRACING", 300_000);
     let rounds = env_u64("BENCH_TRACING_ROUNDS", 5).max(1);
-    let settings = [("off", None), ("sampled 1 %", Some("0.01")), ("sampled 100 %", Some("1.0"))];
+    // BENCH_TRACING_RATIOS=0,0.01,1 picks the sampled ratios (tracing off always runs).
+    let ratios: Vec<String> = std::env::var("BENCH_TRACING_RATIOS")
+        .unwrap_or_else(|_| "0.01,1.0".into())
+        .split(',')
+        .map(|r| r.trim().to_string())
+        .filter(|r| r.parse::<f64>().is_ok())
+        .collect();
+    let mut settings: Vec<(String, Option<&str>)> = vec![("off".to_string(), None)];
+    for r in &ratios {
+        let pct = r.parse::<f64>().unwrap_or(0.0) * 100.0;
+        settings.push((format!("sampled {pct} %"), Some(r.as_str())));
+    }
     let mut rows: Vec<TracingRow> = settings
         .iter()
-        .map(|(l, _)| TracingRow { label: l.to_string(), raw: Vec::new(), python: Vec::new(), spans: 0 })
+        .map(|(l, _)| TracingRow { label: l.clone(), raw: Vec::new(), python: Vec::new(), spans: 0 })
         .collect();
     for round in 1..=rounds {
-        for (row, (label, ratio)) in rows.iter_mut().zip(settings) {
+        for (row, (label, ratio)) in rows.iter_mut().zip(settings.iter().cloned()) {
             let receiver = polyconnect_e2e::otlp::Receiver::counting();
             let endpoint = receiver.endpoint();
             let env: Vec<(&str, &str)> = match ratio {
