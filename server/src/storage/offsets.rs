@@ -21,6 +21,10 @@ pub struct OffsetStore {
     path: Option<PathBuf>,
     /// key JSON -> offset JSON (`None`: deleted, kept until the next flush).
     data: Mutex<BTreeMap<String, String>>,
+    /// Held from taking a snapshot until it is in the file: tasks flush concurrently, and
+    /// without it two writers would share the temporary file (one rename failing) or an
+    /// older snapshot could land after a newer one.
+    writing: Mutex<()>,
     json: JsonConverter,
 }
 
@@ -67,6 +71,7 @@ impl OffsetStore {
         Ok(OffsetStore {
             path: path.map(Path::to_path_buf),
             data: Mutex::new(data),
+            writing: Mutex::new(()),
             json: schemaless_json(),
         })
     }
@@ -161,6 +166,7 @@ impl OffsetStore {
             };
             encoded.push((key, value));
         }
+        let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
         let snapshot = {
             let mut data = self.data.lock().unwrap();
             for (k, v) in encoded {
@@ -225,6 +231,31 @@ mod tests {
         assert_eq!(again.offset("c", &part).unwrap(), Some(map("position", Value::Int64(42))));
         again.put_and_flush("c", vec![(part.clone(), None)]).unwrap();
         assert!(OffsetStore::open(Some(&path)).unwrap().offsets("c").unwrap().is_empty());
+    }
+
+    #[test]
+    fn tasks_flushing_at_once_all_succeed_and_the_file_has_every_last_offset() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offsets.json");
+        let s = std::sync::Arc::new(OffsetStore::open(Some(&path)).unwrap());
+        let threads: Vec<_> = (0..4)
+            .map(|t| {
+                let s = s.clone();
+                std::thread::spawn(move || {
+                    let part = map("task", Value::Int64(t));
+                    for n in 0..50 {
+                        s.put_and_flush(&format!("c{t}"), vec![(part.clone(), Some(map("n", Value::Int64(n))))]).expect("a flush failed");
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let again = OffsetStore::open(Some(&path)).unwrap();
+        for t in 0..4 {
+            assert_eq!(again.offsets(&format!("c{t}")).unwrap(), vec![(map("task", Value::Int64(t)), map("n", Value::Int64(49)))]);
+        }
     }
 
     #[test]
