@@ -296,11 +296,12 @@ impl SinkTelemetry {
         }
     }
 
-    /// Whether a consumed record with this `traceparent` header gets spans: the clock for
-    /// its stages starts now when so.
-    pub fn stage_clock(&self, traceparent: Option<&[u8]>) -> Option<SystemTime> {
+    /// Whether a consumed record whose `traceparent` header `traceparent` finds gets spans:
+    /// the clock for its stages starts now when so. The headers are only looked at when
+    /// tracing is on.
+    pub fn stage_clock<'a>(&self, traceparent: impl FnOnce() -> Option<&'a [u8]>) -> Option<SystemTime> {
         tracer()?;
-        let tp = std::str::from_utf8(traceparent?).ok()?;
+        let tp = std::str::from_utf8(traceparent()?).ok()?;
         trace::parse_parts(tp, "").filter(|c| c.is_sampled()).map(|_| SystemTime::now())
     }
 

@@ -553,7 +553,7 @@ impl Runner<'_> {
         let p = self.pipeline;
         let topic = m.topic();
         // Sampled records (their Kafka headers say so) get convert and transform spans.
-        let clock = self.tel.stage_clock(m.headers().and_then(|hs| hs.iter().find(|h| h.key == "traceparent")).and_then(|h| h.value));
+        let clock = self.tel.stage_clock(|| m.headers()?.iter().find(|h| h.key == "traceparent")?.value);
         let key = match p.key.to_connect(topic, m.key()) {
             Ok(k) => k,
             Err(e) => match self.tolerate(m, Failure::data(Stage::KeyConverter, &p.key_class, e.message)).await? {
