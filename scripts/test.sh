@@ -19,7 +19,19 @@ trap cleanup EXIT
 
 export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 echo "test: Rust (unit and end to end)"
-cargo test --workspace --locked --no-fail-fast -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}"
+rust_log="$(mktemp)"
+set +e
+cargo test --workspace --locked --no-fail-fast -- --test-threads="${POLYCONNECT_TEST_THREADS:-2}" 2>&1 | tee "$rust_log"
+rc=${PIPESTATUS[0]}
+set -e
+if ((rc)); then
+  # The causes again at the end, where a log's tail shows them.
+  echo "test: Rust tests failed; the first lines of each failure:"
+  grep -A6 -E "^thread '.*' .*panicked at" "$rust_log" | cut -c1-400 | head -120 || true
+  rm -f "$rust_log"
+  exit "$rc"
+fi
+rm -f "$rust_log"
 echo "test: Python SDK, file and PostgreSQL connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests connectors/postgres/tests
 echo "test: Go SDK and Go connectors"

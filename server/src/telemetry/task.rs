@@ -254,6 +254,8 @@ struct PutTrace {
 /// Put spans a flush span links to, at most; a flush after a long pause covers more Puts
 /// than anyone will click through.
 pub const MAX_FLUSH_LINKS: usize = 128;
+/// Flush spans kept open waiting for their answer; older ones are ended unanswered.
+const MAX_OPEN_FLUSHES: usize = 8;
 
 /// One sink task's telemetry.
 pub struct SinkTelemetry {
@@ -264,7 +266,10 @@ pub struct SinkTelemetry {
     puts: HashMap<u64, PutTrace>,
     /// Sampled Put spans since the last flush span.
     unflushed: Vec<SpanContext>,
-    flush_span: Option<Span>,
+    /// Open flush spans by flush id, oldest first: a flush asked for while another is
+    /// still unanswered (a rebalance settles at once) must not take the older one's
+    /// commit out of its trace.
+    flush_spans: VecDeque<(u64, Span)>,
     /// Stage timings of sampled records not yet put, by (topic, partition, offset).
     stages: HashMap<(String, i32, i64), StageTimes>,
 }
@@ -291,7 +296,7 @@ impl SinkTelemetry {
             metrics: metrics::task(connector, task),
             puts: HashMap::new(),
             unflushed: Vec::new(),
-            flush_span: None,
+            flush_spans: VecDeque::new(),
             stages: HashMap::new(),
         }
     }
@@ -317,10 +322,13 @@ impl SinkTelemetry {
     /// A Flush is about to go out: its span, when a sampled Put is among those it covers.
     /// Returns the context for `Flush.trace`.
     pub fn flush(&mut self, flush_id: u64) -> Option<TraceContext> {
-        if let Some(mut old) = self.flush_span.take() {
-            old.end();
-        }
         let tracer = tracer()?;
+        // Flushes that were never answered (the connector was replaced or timed out).
+        while self.flush_spans.len() >= MAX_OPEN_FLUSHES {
+            if let Some((_, mut old)) = self.flush_spans.pop_front() {
+                old.end();
+            }
+        }
         let first = self.unflushed.first()?.clone();
         let links: Vec<Link> = self.unflushed.drain(..).map(Link::with_context).collect();
         let mut attrs = base_attributes(&self.connector, self.task).to_vec();
@@ -337,14 +345,16 @@ impl SinkTelemetry {
             .with_links(links)
             .start_with_context(tracer, &trace::remote(Some(&first)));
         let tc = trace::format(span.span_context());
-        self.flush_span = Some(span);
+        self.flush_spans.push_back((flush_id, span));
         Some(tc)
     }
 
-    /// The connector answered the Flush; the commit (inside `commit`) is done.
-    pub fn flushed(&mut self) {
-        if let Some(mut s) = self.flush_span.take() {
-            s.end();
+    /// The connector answered Flush `flush_id`; its commit (inside `commit_span`) is done.
+    pub fn flushed(&mut self, flush_id: u64) {
+        if let Some(i) = self.flush_spans.iter().position(|(id, _)| *id == flush_id) {
+            if let Some((_, mut s)) = self.flush_spans.remove(i) {
+                s.end();
+            }
         }
     }
 
@@ -366,6 +376,9 @@ impl SinkTelemetry {
             // A new stream: Puts of the old one will not be answered.
             self.puts.clear();
             self.unflushed.clear();
+            for (_, mut s) in self.flush_spans.drain(..) {
+                s.end();
+            }
             self.metrics.sink_record_active_count.store(0, Relaxed);
         }
         self.metrics.sink_record_send_total.fetch_add(n as u64, Relaxed);
@@ -484,11 +497,11 @@ impl SinkTelemetry {
         }
     }
 
-    /// A `tracing` span around an offset commit (exported when tracing is on), a child of
-    /// the flush span when there is one.
-    pub fn commit_span(&self) -> tracing::Span {
+    /// A `tracing` span around the offset commit of Flush `flush_id` (exported when
+    /// tracing is on), a child of that flush's span when it has one.
+    pub fn commit_span(&self, flush_id: u64) -> tracing::Span {
         let span = commit_span(&self.connector, self.task, &self.group);
-        if let Some(f) = &self.flush_span {
+        if let Some((_, f)) = self.flush_spans.iter().find(|(id, _)| *id == flush_id) {
             use tracing_opentelemetry::OpenTelemetrySpanExt;
             let _ = span.set_parent(Context::new().with_remote_span_context(f.span_context().clone()));
         }

@@ -19,7 +19,8 @@ use crate::record::TraceContext;
 
 static TRACER: OnceLock<SdkTracer> = OnceLock::new();
 
-pub(crate) fn install(tracer: SdkTracer) {
+/// Sets the tracer of the data-path spans (`telemetry::init` does; a test may instead).
+pub fn install(tracer: SdkTracer) {
     let _ = TRACER.set(tracer);
 }
 

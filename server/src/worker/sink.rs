@@ -674,15 +674,15 @@ impl Runner<'_> {
         }
         if tpl.count() == 0 {
             self.tel.committed(None, Duration::ZERO);
-            self.tel.flushed();
+            self.tel.flushed(flush_id);
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let span = self.tel.commit_span();
+        let span = self.tel.commit_span(flush_id);
         let committed = tokio::task::block_in_place(|| span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Sync)));
         self.tel.committed(Some(committed.is_ok()), started.elapsed());
         drop(span);
-        self.tel.flushed();
+        self.tel.flushed(flush_id);
         match committed {
             Ok(()) => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?offsets, "committed offsets"),
             Err(e) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "offset commit failed; will retry at the next flush"),

@@ -331,8 +331,14 @@ impl Receiver {
         });
         let Some(t) = got else {
             let spans = self.spans();
-            let services: std::collections::BTreeSet<&str> = spans.iter().map(|s| s.service.as_str()).collect();
-            panic!("{last}\n{} spans from {services:?}:\n{spans:#?}", spans.len());
+            let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
+            for s in &spans {
+                *counts.entry((s.service.as_str(), s.name.as_str())).or_default() += 1;
+            }
+            // Every span in a file; the message stays short enough to read in a CI log.
+            let dump = std::env::temp_dir().join(format!("polyconnect-spans-{}-{}.txt", std::process::id(), e.topic));
+            let _ = std::fs::write(&dump, format!("{spans:#?}"));
+            panic!("{last}\n{} spans, by (service, name): {counts:?}\nall of them: {}", spans.len(), dump.display());
         };
         let offset = e.offset.to_string();
         let trace = &t.source_poll.trace_id;

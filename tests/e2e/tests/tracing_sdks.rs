@@ -52,10 +52,13 @@ fn record_trace_across(sdk: Sdk) {
             sdk.plugins.display()
         ),
     );
+    // Names of their own: these tests run side by side, and one sink group for all of
+    // them would rebalance each one's sink whenever another's starts or stops.
+    let (source_name, sink_name) = (format!("{}-traced-source", sdk.name), format!("{}-traced-sink", sdk.name));
     let source = dir.path().join("source.properties");
-    write(&source, &format!("name=traced-source\nconnector.class={}\ntopic={topic}\n{}\n", sdk.source, (sdk.source_config)(RECORDS)));
+    write(&source, &format!("name={source_name}\nconnector.class={}\ntopic={topic}\n{}\n", sdk.source, (sdk.source_config)(RECORDS)));
     let sink = dir.path().join("sink.properties");
-    write(&sink, &format!("name=traced-sink\nconnector.class={}\ntopics={topic}\n{}\n", sdk.sink, (sdk.sink_config)(&output)));
+    write(&sink, &format!("name={sink_name}\nconnector.class={}\ntopics={topic}\n{}\n", sdk.sink, (sdk.sink_config)(&output)));
     let endpoint = receiver.endpoint();
     let env = [
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
@@ -63,15 +66,15 @@ fn record_trace_across(sdk: Sdk) {
         ("OTEL_TRACES_SAMPLER", "parentbased_always_on"),
     ];
     let mut core = Core::start_with_env(dir.path(), &worker, &[source, sink], rest, &env);
-    core.wait_task_state("traced-source", 0, "RUNNING", Duration::from_secs(90));
-    core.wait_task_state("traced-sink", 0, "RUNNING", Duration::from_secs(90));
+    core.wait_task_state(&source_name, 0, "RUNNING", Duration::from_secs(90));
+    core.wait_task_state(&sink_name, 0, "RUNNING", Duration::from_secs(90));
     let lines = wait_lines(&output, RECORDS, Duration::from_secs(90));
     assert_eq!(lines.len(), RECORDS, "records in the sink's file\n{}", core.log_text());
     receiver.expect_record_trace(
         &Expect {
             source_service: sdk.source_service,
             sink_service: sdk.sink_service,
-            sink_connector: "traced-sink",
+            sink_connector: &sink_name,
             topic: &topic,
             offset: 42,
         },
