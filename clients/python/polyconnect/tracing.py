@@ -72,14 +72,16 @@ def setup() -> bool:
         queue = int(env.get("OTEL_BSP_MAX_QUEUE_SIZE") or 2048)
         # The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
         provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
-        provider.add_span_processor(BatchSpanProcessor(
+        processor = BatchSpanProcessor(
             OTLPSpanExporter(), max_queue_size=queue, max_export_batch_size=min(512, queue),
-            schedule_delay_millis=500))
+            schedule_delay_millis=500)
+        provider.add_span_processor(processor)
     except Exception as e:  # bad settings cost the spans, never the connector
         log.warning("cannot start the span exporter, no connector spans: %s", e)
         return False
     _api = api
     _tracer = provider.get_tracer("polyconnect")
+    _fast_path(provider, processor)
     _provider_holder.append(provider)
     log.info("OpenTelemetry tracing on (%s, service %s)", protocol, service)
     return True
@@ -96,6 +98,79 @@ def shutdown(timeout_s: float = 5.0) -> None:
             p.shutdown()
         except Exception:  # an exporter failing at exit must not fail the process
             log.debug("span exporter shutdown failed", exc_info=True)
+
+
+# ---------------------------------------------------------------------------------------
+# Record spans without the SDK's span machinery
+# ---------------------------------------------------------------------------------------
+#
+# A sampled poll or put makes one span per record; through ``Tracer.start_span`` each costs
+# several times what the record itself costs this process. A record's span has a sampled
+# parent and a decision known in advance, so it is built as the finished, immutable
+# ``ReadableSpan`` the exporter reads and handed to the batch processor, as the SDK would
+# at its end: same ids, flags, trace state, resource and scope. Only samplers whose
+# decision for a sampled parent is known (the six standard ones) take this path; any
+# other sampler gets ``start_span``.
+
+class _Fast:
+    __slots__ = ("emit", "resource", "scope", "local", "remote", "readable", "context", "link", "event",
+                 "status_unset", "error", "bits", "now")
+
+    def __init__(self, provider: Any, processor: Any, local: bool, remote: bool):
+        import random
+        import time
+
+        from opentelemetry.sdk.trace import Event, ReadableSpan
+        from opentelemetry.sdk.util.instrumentation import InstrumentationScope
+        self.emit = processor.on_end
+        self.resource = provider.resource
+        self.scope = getattr(_tracer, "_instrumentation_scope", None) or InstrumentationScope("polyconnect")
+        self.local, self.remote = local, remote
+        self.readable, self.context, self.link, self.event = ReadableSpan, _api.SpanContext, _api.Link, Event
+        self.status_unset = _api.Status(_api.StatusCode.UNSET)
+        self.error = lambda e: _api.Status(_api.StatusCode.ERROR, str(e))
+        self.bits, self.now = random.getrandbits, time.time_ns
+
+    def child(self, parent: Any) -> Any:
+        """The context of a new sampled span under ``parent`` (a sampled SpanContext), or
+        None when the sampler's decision is not known in advance."""
+        if not (self.remote if parent.is_remote else self.local):
+            return None
+        span_id = self.bits(64)
+        while not span_id:
+            span_id = self.bits(64)
+        return self.context(parent.trace_id, span_id, False, parent.trace_flags, parent.trace_state)
+
+    def end(self, name: str, sc: Any, parent: Any, kind: Any, attrs: dict, start: int, links: tuple = (),
+            error: BaseException | None = None) -> None:
+        status, events = self.status_unset, ()
+        end = self.now()
+        if error is not None:
+            status = self.error(error)
+            kind_name = type(error).__qualname__
+            events = (self.event("exception", {"exception.type": kind_name, "exception.message": str(error)}, end),)
+        self.emit(self.readable(name, sc, parent, self.resource, attrs, events, links, kind, None, status,
+                                start, end, self.scope))
+
+
+_fast: _Fast | None = None
+
+
+def _fast_path(provider: Any, processor: Any) -> None:
+    global _fast
+    from opentelemetry.sdk.trace import sampling
+    sampler = provider.sampler
+    on, ratio, parent_based = sampling.ALWAYS_ON, sampling.TraceIdRatioBased, sampling.ParentBased
+    if isinstance(sampler, parent_based):
+        # The standard ones sample every child of a sampled parent.
+        local = getattr(sampler, "_local_parent_sampled", None) is on
+        remote = getattr(sampler, "_remote_parent_sampled", None) is on
+    else:
+        # always_on samples everything; a trace-id ratio decides the same for every span
+        # of a trace, so children of a sampled local span are sampled too.
+        local = sampler is on or type(sampler) is ratio
+        remote = sampler is on
+    _fast = _Fast(provider, processor, local, remote) if (local or remote) else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -143,7 +218,7 @@ def _context(sc: Any) -> Any:
 class PollTrace:
     """The spans of one poll; ``record`` gives each record's context for the wire."""
 
-    __slots__ = ("span", "context", "sampled", "trace", "_attrs")
+    __slots__ = ("span", "context", "sampled", "trace", "_base", "_attrs")
 
     def __init__(self, connector: str, task: int):
         self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes={
@@ -156,24 +231,35 @@ class PollTrace:
         self.context = _api.set_span_in_context(self.span)
         # An unsampled poll still tells the core so: it then records nothing either.
         self.trace = _format(sc)
-        self._attrs = {"polyconnect.connector": connector, "polyconnect.task": task,
-                       "messaging.system": "kafka", "messaging.operation.name": "create",
-                       "messaging.operation.type": "create"}
+        self._base = {"polyconnect.connector": connector, "polyconnect.task": task,
+                      "messaging.system": "kafka", "messaging.operation.name": "create",
+                      "messaging.operation.type": "create"}
+        # A record span's attributes, by topic (immutable once made: spans share them).
+        self._attrs: dict = {}
 
     def record(self, r: Any) -> Any:
         """The context to send with record ``r``: its span's when sampled, else its own."""
         own = _parse(r.trace) if r.trace else None
+        poll = self.span.get_span_context()
+        if own is None and not self.sampled:
+            return None
+        if not (own or poll).trace_flags.sampled:
+            return None
+        attrs = self._attrs.get(r.topic)
+        if attrs is None:
+            attrs = self._attrs[r.topic] = {**self._base, "messaging.destination.name": r.topic}
+        fast = _fast
+        if fast is not None:
+            parent = own or poll
+            sc = fast.child(parent)
+            if sc is not None:
+                fast.end(f"create {r.topic}", sc, parent, _api.SpanKind.PRODUCER, attrs, fast.now(),
+                         (fast.link(poll),) if own is not None else ())
+                return _format(sc)
         if own is not None:
-            parent = _context(own)
-            links = [_api.Link(self.span.get_span_context())]
-        elif self.sampled:
-            parent, links = self.context, None
+            parent, links = _context(own), [_api.Link(poll)]
         else:
-            return None
-        if not (own or self.span.get_span_context()).trace_flags.sampled:
-            return None
-        attrs = dict(self._attrs)
-        attrs["messaging.destination.name"] = r.topic
+            parent, links = self.context, None
         span = _tracer.start_span(f"create {r.topic}", context=parent, kind=_api.SpanKind.PRODUCER,
                                   attributes=attrs, links=links)
         tc = _format(span.get_span_context())
@@ -199,7 +285,7 @@ def poll(connector: str, task: int) -> PollTrace | None:
 # ---------------------------------------------------------------------------------------
 
 class PutTrace:
-    __slots__ = ("spans",)
+    __slots__ = ("spans", "records")
 
     def __init__(self, connector: str, task: int, put_trace: Any, records: list):
         parent = _parse(put_trace) if put_trace is not None and put_trace.traceparent else None
@@ -208,18 +294,29 @@ class PutTrace:
                                  attributes={**base, "messaging.operation.name": "put",
                                              "messaging.batch.message_count": len(records)})
         self.spans = [put]
+        # Sampled records' process spans on the fast path: (name, context, parent, attributes, start).
+        self.records: list = []
+        fast = _fast
+        now = fast.now() if fast is not None else 0
         for r in records:
             sc = _parse(r.trace) if r.trace else None
             if sc is None or not sc.trace_flags.sampled:
                 continue
+            attrs = {**base, "messaging.operation.name": "process", "messaging.operation.type": "process",
+                     "messaging.destination.name": r.topic,
+                     "messaging.destination.partition.id": str(r.kafka_partition),
+                     "messaging.kafka.offset": r.kafka_offset}
+            child = fast.child(sc) if fast is not None else None
+            if child is not None:
+                self.records.append((f"process {r.topic}", child, sc, attrs, now))
+                continue
             self.spans.append(_tracer.start_span(
-                f"process {r.topic}", context=_context(sc), kind=_api.SpanKind.CONSUMER,
-                attributes={**base, "messaging.operation.name": "process", "messaging.operation.type": "process",
-                            "messaging.destination.name": r.topic,
-                            "messaging.destination.partition.id": str(r.kafka_partition),
-                            "messaging.kafka.offset": r.kafka_offset}))
+                f"process {r.topic}", context=_context(sc), kind=_api.SpanKind.CONSUMER, attributes=attrs))
 
     def end(self, error: BaseException | None = None) -> None:
+        fast = _fast
+        for name, sc, parent, attrs, start in self.records:
+            fast.end(name, sc, parent, _api.SpanKind.CONSUMER, attrs, start, error=error)
         for s in reversed(self.spans):
             if error is not None:
                 s.record_exception(error)

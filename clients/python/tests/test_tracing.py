@@ -18,14 +18,21 @@ def sampled(tc):
     return int(tc.traceparent.rsplit("-", 1)[1], 16) & 1 == 1
 
 
-@pytest.fixture
-def spans(monkeypatch):
+@pytest.fixture(params=["sdk", "fast"])
+def spans(request, monkeypatch):
+    """Installs a tracer whose spans land in memory: record spans made through the SDK's
+    ``start_span`` ("sdk") or built finished ("fast"); every test holds for both."""
     def install(sampler=ALWAYS_ON):
         exporter = InMemorySpanExporter()
         provider = TracerProvider(sampler=ParentBased(sampler))
-        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        processor = SimpleSpanProcessor(exporter)
+        provider.add_span_processor(processor)
         monkeypatch.setattr(tracing, "_api", api)
-        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("test"))
+        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
+        monkeypatch.setattr(tracing, "_fast", None)
+        if request.param == "fast":
+            tracing._fast_path(provider, processor)
+            assert tracing._fast is not None
         return exporter
     return install
 
@@ -112,3 +119,60 @@ def test_flush_span_is_a_child_of_the_cores_flush_span_and_only_then(spans):
     assert flush.parent.span_id == 0x3333333333333333
     assert flush.attributes["messaging.operation.type"] == "settle"
     assert flush.attributes["polyconnect.partition.count"] == 2
+
+
+def _shape(span):
+    """What a span says, without its ids and times."""
+    return (span.name, span.kind, dict(span.attributes), span.status.status_code, span.status.description,
+            span.context.trace_flags, span.context.trace_state, span.parent is not None and span.parent.is_remote,
+            len(span.links), [e.name for e in span.events], span.resource, span.instrumentation_scope)
+
+
+def test_fast_record_spans_are_what_the_sdk_makes(monkeypatch):
+    """Record spans built finished say exactly what ``start_span`` spans say, and the OTLP
+    encoder takes them."""
+    from opentelemetry.exporter.otlp.proto.common.trace_encoder import encode_spans
+
+    made = {}
+    for mode in ("sdk", "fast"):
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(sampler=ParentBased(ALWAYS_ON))
+        processor = SimpleSpanProcessor(exporter)
+        provider.add_span_processor(processor)
+        monkeypatch.setattr(tracing, "_api", api)
+        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
+        monkeypatch.setattr(tracing, "_fast", None)
+        if mode == "fast":
+            tracing._fast_path(provider, processor)
+        pt = tracing.poll("src", 3)
+        pt.record(SourceRecord(None, None, topic="t", value="a"))
+        pt.record(SourceRecord(None, None, topic="u", value="b", trace=SOURCE_SYSTEM))
+        pt.end(2)
+        put = tracing.put("sink", 1, TraceContext("00-11111111111111111111111111111111-2222222222222222-01"),
+                          [SinkRecord("t", 4, None, None, None, "v", 7, trace=SOURCE_SYSTEM)])
+        put.end(ValueError("the sink failed"))
+        spans = sorted(exporter.get_finished_spans(), key=lambda s: (s.name, str(s.attributes)))
+        assert encode_spans(spans).SerializeToString()
+        made[mode] = [_shape(s) for s in spans if s.name != "put" and s.name != "poll"]
+        for s in spans:
+            assert s.end_time >= s.start_time
+    assert made["fast"] == made["sdk"]
+    assert len(made["fast"]) == 3
+
+
+def test_unknown_samplers_take_the_sdk_path(monkeypatch):
+    from opentelemetry.sdk.trace.sampling import Decision, Sampler, SamplingResult
+
+    class Mine(Sampler):
+        def should_sample(self, *args, **kwargs):
+            return SamplingResult(Decision.RECORD_AND_SAMPLE)
+
+        def get_description(self):
+            return "mine"
+
+    monkeypatch.setattr(tracing, "_api", api)
+    monkeypatch.setattr(tracing, "_fast", None)
+    provider = TracerProvider(sampler=Mine())
+    monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
+    tracing._fast_path(provider, SimpleSpanProcessor(InMemorySpanExporter()))
+    assert tracing._fast is None
