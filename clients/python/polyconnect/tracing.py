@@ -69,6 +69,11 @@ def setup() -> bool:
         return False
     service = env.get("OTEL_SERVICE_NAME") or "polyconnect-connector"
     try:
+        from . import _otlp
+        _otlp.install()  # the exporters' batches encoded by hand (see _otlp.py)
+    except Exception as e:  # the stock encoder still works
+        log.debug("the stock OTLP encoder stays: %s", e)
+    try:
         queue = int(env.get("OTEL_BSP_MAX_QUEUE_SIZE") or 2048)
         # The sampler comes from OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG.
         provider = TracerProvider(resource=Resource.create({SERVICE_NAME: service}))
