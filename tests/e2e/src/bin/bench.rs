@@ -8,7 +8,9 @@
 //!   of `tests/bench/sdk-sources.txt` (an SDK joins the benchmark with one line there).
 //!
 //! Then the cost of tracing: the same core runs with tracing off, sampled at 1 % and at
-//! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver.
+//! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver,
+//! from the raw-bytes connector and from the Python source (half as many records), both
+//! polling 200 records at a time (sampling is per poll).
 //! The settings (BENCH_TRACING_RATIOS, default 0.01,1.0, besides off) run interleaved for
 //! BENCH_TRACING_ROUNDS rounds (default 5), so a
 //! machine's drift hits all of them alike, and the table gives medians: throughput, and
@@ -310,12 +312,14 @@ fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip
                     ("OTEL_TRACES_SAMPLER_ARG", r),
                 ],
             };
-            let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=2000", 100, n, &env);
+            // Sampling is per poll: polls of 200 records make a 1 % run sample tens of
+            // polls rather than a handful, whose count would swing the result.
+            let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=200", 100, n, &env);
             let (c, _) = raw.cpu_us();
             println!("tracing round {round} {label:<14} core + raw-bytes connector  {:>10.0} records/s  core {c:.2} µs/record", raw.rps());
             row.raw.push(raw);
             if !skip_python {
-                let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "", 100, (n / 5).max(1000), &env);
+                let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "batch.size=200", 100, (n / 2).max(1000), &env);
                 let (c, all) = r.cpu_us();
                 println!("tracing round {round} {label:<14} core + python connector     {:>10.0} records/s  core {c:.2}, with connector {all:.2} µs/record", r.rps());
                 row.python.push(r);
