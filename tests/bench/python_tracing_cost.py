@@ -12,6 +12,11 @@ disturb the figure the way they disturb end-to-end throughput (``make bench``), 
 isolates what sampling costs a Python connector.
 
     python3 tests/bench/python_tracing_cost.py [records per run] [rounds]
+    python3 tests/bench/python_tracing_cost.py --once off|0.01|1 [records]
+
+``--once`` runs one setting once, for an instruction count that no other work on the
+machine disturbs: ``valgrind --tool=callgrind --callgrind-out-file=/dev/null python3 ...``
+(its "Collected" line; subtract a run with 0 records for the start-up).
 """
 
 import statistics
@@ -128,6 +133,11 @@ def main():
         ENCODE = http.encode_spans
     except ImportError:
         pass
+    if len(sys.argv) > 1 and sys.argv[1] == "--once":
+        ratio = None if sys.argv[2] == "off" else float(sys.argv[2])
+        seconds, exported = run(int(sys.argv[3]) if len(sys.argv) > 3 else 50_000, ratio)
+        print(f"{sys.argv[2]}: {seconds:.3f} s CPU, {exported} spans")
+        return
     records = int(sys.argv[1]) if len(sys.argv) > 1 else 500_000
     rounds = int(sys.argv[2]) if len(sys.argv) > 2 else 7
     settings = [("off", None), ("sampled 1 %", 0.01), ("sampled 100 %", 1.0)]
