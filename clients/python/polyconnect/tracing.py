@@ -119,9 +119,9 @@ def shutdown(timeout_s: float = 5.0) -> None:
 
 class _Fast:
     __slots__ = ("emit", "resource", "scope", "local", "remote", "readable", "context", "link", "event",
-                 "status_unset", "error", "bits", "now")
+                 "status_unset", "error", "bits", "now", "root", "trace_id", "sampled_flags", "unsampled_flags")
 
-    def __init__(self, provider: Any, processor: Any, local: bool, remote: bool):
+    def __init__(self, provider: Any, processor: Any, local: bool, remote: bool, root: Any = None):
         import random
         import time
 
@@ -135,6 +135,13 @@ class _Fast:
         self.status_unset = _api.Status(_api.StatusCode.UNSET)
         self.error = lambda e: _api.Status(_api.StatusCode.ERROR, str(e))
         self.bits, self.now = random.getrandbits, time.time_ns
+        # A root's decision from its trace id (None: only start_span knows it).
+        self.root = root
+        ids = provider.id_generator
+        self.trace_id = ids.generate_trace_id
+        random_flag = _api.TraceFlags.RANDOM_TRACE_ID if ids.is_trace_id_random() else 0
+        self.sampled_flags = _api.TraceFlags(_api.TraceFlags.SAMPLED | random_flag)
+        self.unsampled_flags = _api.TraceFlags(random_flag)
 
     def child(self, parent: Any) -> Any:
         """The context of a new sampled span under ``parent`` (a sampled SpanContext), or
@@ -170,12 +177,24 @@ def _fast_path(provider: Any, processor: Any) -> None:
         # The standard ones sample every child of a sampled parent.
         local = getattr(sampler, "_local_parent_sampled", None) is on
         remote = getattr(sampler, "_remote_parent_sampled", None) is on
+        root_sampler = getattr(sampler, "_root", None)
     else:
         # always_on samples everything; a trace-id ratio decides the same for every span
         # of a trace, so children of a sampled local span are sampled too.
         local = sampler is on or type(sampler) is ratio
         remote = sampler is on
-    _fast = _Fast(provider, processor, local, remote) if (local or remote) else None
+        root_sampler = sampler
+    # Roots (polls) decided without start_span: by ratio from the trace id, or always/never.
+    root = None
+    if type(root_sampler) is ratio:
+        limit, bound = root_sampler.TRACE_ID_LIMIT, root_sampler.bound
+        root = lambda trace_id: trace_id & limit < bound  # noqa: E731
+    elif root_sampler is on or root_sampler is sampling.ALWAYS_OFF:
+        always = root_sampler is on
+        root = lambda trace_id: always  # noqa: E731
+    if not local:
+        root = None  # a sampled poll's record spans would need start_span
+    _fast = _Fast(provider, processor, local, remote, root) if (local or remote) else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -223,17 +242,28 @@ def _context(sc: Any) -> Any:
 class PollTrace:
     """The spans of one poll; ``record`` gives each record's context for the wire."""
 
-    __slots__ = ("span", "context", "sampled", "trace", "_base", "_attrs")
+    __slots__ = ("span", "poll", "context", "sampled", "trace", "_base", "_attrs", "_poll_attrs", "_start")
 
     def __init__(self, connector: str, task: int):
-        self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes={
-            "polyconnect.connector": connector,
-            "polyconnect.task": task,
-            "messaging.operation.name": "poll",
-        })
-        sc = self.span.get_span_context()
-        self.sampled = sc.trace_flags.sampled
-        self.context = _api.set_span_in_context(self.span)
+        self._poll_attrs = {"polyconnect.connector": connector, "polyconnect.task": task,
+                            "messaging.operation.name": "poll"}
+        fast = _fast
+        if fast is not None and fast.root is not None and not _api.get_current_span().get_span_context().is_valid:
+            # A root decided here, as start_span would; a sampled one is built at its end.
+            trace_id = fast.trace_id()
+            self.sampled = fast.root(trace_id)
+            span_id = fast.bits(64)
+            while not span_id:
+                span_id = fast.bits(64)
+            sc = fast.context(trace_id, span_id, False, fast.sampled_flags if self.sampled else fast.unsampled_flags)
+            self.span, self._start = None, fast.now()
+            self.context = _context(sc) if self.sampled else None
+        else:
+            self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes=self._poll_attrs)
+            sc = self.span.get_span_context()
+            self.sampled = sc.trace_flags.sampled
+            self.context = _api.set_span_in_context(self.span)
+        self.poll = sc
         # An unsampled poll still tells the core so: it then records nothing either.
         self.trace = _format(sc)
         self._base = {"polyconnect.connector": connector, "polyconnect.task": task,
@@ -245,7 +275,7 @@ class PollTrace:
     def record(self, r: Any) -> Any:
         """The context to send with record ``r``: its span's when sampled, else its own."""
         own = _parse(r.trace) if r.trace else None
-        poll = self.span.get_span_context()
+        poll = self.poll
         if own is None and not self.sampled:
             return None
         if not (own or poll).trace_flags.sampled:
@@ -273,9 +303,14 @@ class PollTrace:
 
     def end(self, count: int) -> None:
         """Ends the poll span; a poll that returned nothing is not exported."""
-        if count:
+        if not count:
+            return
+        if self.span is not None:
             self.span.set_attribute("messaging.batch.message_count", count)
             self.span.end()
+        elif self.sampled:
+            _fast.end("poll", self.poll, None, _api.SpanKind.INTERNAL,
+                      {**self._poll_attrs, "messaging.batch.message_count": count}, self._start)
 
 
 def poll(connector: str, task: int) -> PollTrace | None:
