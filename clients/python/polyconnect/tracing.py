@@ -148,10 +148,14 @@ class _Fast:
         None when the sampler's decision is not known in advance."""
         if not (self.remote if parent.is_remote else self.local):
             return None
+        return self.context(parent.trace_id, self.span_id(), False, parent.trace_flags, parent.trace_state)
+
+    def span_id(self) -> int:
+        """A new span id, as the SDK's random id generator makes them (never 0)."""
         span_id = self.bits(64)
         while not span_id:
             span_id = self.bits(64)
-        return self.context(parent.trace_id, span_id, False, parent.trace_flags, parent.trace_state)
+        return span_id
 
     def end(self, name: str, sc: Any, parent: Any, kind: Any, attrs: dict, start: int, links: tuple = (),
             error: BaseException | None = None) -> None:
@@ -242,35 +246,45 @@ def _context(sc: Any) -> Any:
 class PollTrace:
     """The spans of one poll; ``record`` gives each record's context for the wire."""
 
-    __slots__ = ("span", "poll", "context", "sampled", "trace", "_base", "_attrs", "_poll_attrs", "_start")
+    __slots__ = ("span", "poll", "context", "sampled", "trace", "_who", "_attrs", "_start")
 
     def __init__(self, connector: str, task: int):
-        self._poll_attrs = {"polyconnect.connector": connector, "polyconnect.task": task,
-                            "messaging.operation.name": "poll"}
+        self._who = (connector, task)
+        # A record span's attributes by topic, made at the first sampled record (spans of
+        # one poll share them; unsampled polls, nearly all of them, make none).
+        self._attrs: dict | None = None
         fast = _fast
         if fast is not None and fast.root is not None and not _api.get_current_span().get_span_context().is_valid:
             # A root decided here, as start_span would; a sampled one is built at its end.
             trace_id = fast.trace_id()
             self.sampled = fast.root(trace_id)
-            span_id = fast.bits(64)
-            while not span_id:
-                span_id = fast.bits(64)
-            sc = fast.context(trace_id, span_id, False, fast.sampled_flags if self.sampled else fast.unsampled_flags)
+            sc = fast.context(trace_id, fast.span_id(), False, fast.sampled_flags if self.sampled else fast.unsampled_flags)
             self.span, self._start = None, fast.now()
             self.context = _context(sc) if self.sampled else None
         else:
-            self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes=self._poll_attrs)
+            self.span = _tracer.start_span("poll", kind=_api.SpanKind.INTERNAL, attributes=self._poll_attributes())
             sc = self.span.get_span_context()
             self.sampled = sc.trace_flags.sampled
             self.context = _api.set_span_in_context(self.span)
         self.poll = sc
         # An unsampled poll still tells the core so: it then records nothing either.
         self.trace = _format(sc)
-        self._base = {"polyconnect.connector": connector, "polyconnect.task": task,
-                      "messaging.system": "kafka", "messaging.operation.name": "create",
-                      "messaging.operation.type": "create"}
-        # A record span's attributes, by topic (immutable once made: spans share them).
-        self._attrs: dict = {}
+
+    def _poll_attributes(self) -> dict:
+        connector, task = self._who
+        return {"polyconnect.connector": connector, "polyconnect.task": task, "messaging.operation.name": "poll"}
+
+    def _record_attributes(self, topic: str) -> dict:
+        if self._attrs is None:
+            self._attrs = {}
+        attrs = self._attrs.get(topic)
+        if attrs is None:
+            connector, task = self._who
+            attrs = self._attrs[topic] = {
+                "polyconnect.connector": connector, "polyconnect.task": task, "messaging.system": "kafka",
+                "messaging.operation.name": "create", "messaging.operation.type": "create",
+                "messaging.destination.name": topic}
+        return attrs
 
     def record(self, r: Any) -> Any:
         """The context to send with record ``r``: its span's when sampled, else its own."""
@@ -280,9 +294,7 @@ class PollTrace:
             return None
         if not (own or poll).trace_flags.sampled:
             return None
-        attrs = self._attrs.get(r.topic)
-        if attrs is None:
-            attrs = self._attrs[r.topic] = {**self._base, "messaging.destination.name": r.topic}
+        attrs = self._record_attributes(r.topic)
         fast = _fast
         if fast is not None:
             parent = own or poll
@@ -310,7 +322,7 @@ class PollTrace:
             self.span.end()
         elif self.sampled:
             _fast.end("poll", self.poll, None, _api.SpanKind.INTERNAL,
-                      {**self._poll_attrs, "messaging.batch.message_count": count}, self._start)
+                      {**self._poll_attributes(), "messaging.batch.message_count": count}, self._start)
 
 
 def poll(connector: str, task: int) -> PollTrace | None:

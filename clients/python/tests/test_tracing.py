@@ -18,23 +18,26 @@ def sampled(tc):
     return int(tc.traceparent.rsplit("-", 1)[1], 16) & 1 == 1
 
 
+def install_tracer(monkeypatch, mode, sampler=ALWAYS_ON):
+    """A tracer whose spans land in memory: spans made through the SDK's ``start_span``
+    ("sdk") or built finished where the SDK allows ("fast")."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=ParentBased(sampler))
+    processor = SimpleSpanProcessor(exporter)
+    provider.add_span_processor(processor)
+    monkeypatch.setattr(tracing, "_api", api)
+    monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
+    monkeypatch.setattr(tracing, "_fast", None)
+    if mode == "fast":
+        tracing._fast_path(provider, processor)
+        assert tracing._fast is not None
+    return exporter
+
+
 @pytest.fixture(params=["sdk", "fast"])
 def spans(request, monkeypatch):
-    """Installs a tracer whose spans land in memory: record spans made through the SDK's
-    ``start_span`` ("sdk") or built finished ("fast"); every test holds for both."""
-    def install(sampler=ALWAYS_ON):
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider(sampler=ParentBased(sampler))
-        processor = SimpleSpanProcessor(exporter)
-        provider.add_span_processor(processor)
-        monkeypatch.setattr(tracing, "_api", api)
-        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
-        monkeypatch.setattr(tracing, "_fast", None)
-        if request.param == "fast":
-            tracing._fast_path(provider, processor)
-            assert tracing._fast is not None
-        return exporter
-    return install
+    """Every test that takes this holds for both ways of making spans."""
+    return lambda sampler=ALWAYS_ON: install_tracer(monkeypatch, request.param, sampler)
 
 
 def test_off_without_an_endpoint(monkeypatch):
@@ -135,15 +138,7 @@ def test_fast_record_spans_are_what_the_sdk_makes(monkeypatch):
 
     made = {}
     for mode in ("sdk", "fast"):
-        exporter = InMemorySpanExporter()
-        provider = TracerProvider(sampler=ParentBased(ALWAYS_ON))
-        processor = SimpleSpanProcessor(exporter)
-        provider.add_span_processor(processor)
-        monkeypatch.setattr(tracing, "_api", api)
-        monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
-        monkeypatch.setattr(tracing, "_fast", None)
-        if mode == "fast":
-            tracing._fast_path(provider, processor)
+        exporter = install_tracer(monkeypatch, mode)
         pt = tracing.poll("src", 3)
         pt.record(SourceRecord(None, None, topic="t", value="a"))
         pt.record(SourceRecord(None, None, topic="u", value="b", trace=SOURCE_SYSTEM))
