@@ -7,7 +7,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 need=()
-for pkg in build-essential cmake perl pkg-config zlib1g-dev openjdk-17-jdk-headless maven python3-pip; do
+for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev openjdk-17-jdk-headless maven python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A JDK and Maven that are already on the PATH will do.

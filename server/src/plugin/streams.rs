@@ -155,14 +155,30 @@ impl Liveness {
 struct Duplex<Req, Resp> {
     tx: mpsc::Sender<Req>,
     rx: Streaming<Resp>,
+    /// How long a send may wait for room (the connector reading what was sent before);
+    /// past it the connector is taken as hung, whatever heartbeats it still sends.
+    send_timeout: Duration,
+}
+
+/// A connector that reads nothing of what the core sends for this long is hung: its idle
+/// timeout, or a minute when the idle check is off.
+fn send_timeout(l: &Liveness) -> Duration {
+    if l.idle_timeout.is_zero() {
+        Duration::from_secs(60)
+    } else {
+        l.idle_timeout
+    }
 }
 
 impl<Req, Resp> Duplex<Req, Resp> {
     async fn send(&self, msg: Req) -> Result<(), StreamError> {
-        self.tx
-            .send(msg)
-            .await
-            .map_err(|_| StreamError::Disconnected("request stream closed".into()))
+        match tokio::time::timeout(self.send_timeout, self.tx.send(msg)).await {
+            Ok(r) => r.map_err(|_| StreamError::Disconnected("request stream closed".into())),
+            Err(_) => Err(StreamError::Timeout(format!(
+                "the connector has read nothing the core sent for {:?}",
+                self.send_timeout
+            ))),
+        }
     }
 
     async fn recv(&mut self) -> Result<Resp, StreamError> {
@@ -226,7 +242,7 @@ impl ConnectorStream {
             .map_err(status_error)?
             .into_inner();
         let mut s = ConnectorStream {
-            io: Duplex { tx, rx: rx_stream },
+            io: Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) },
             liveness,
         };
         wait_started(
@@ -380,7 +396,7 @@ impl SourceStream {
         let mut client = session.conn.source_client(session.max_message_bytes());
         let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
         let mut s = SourceStream {
-            io: Duplex { tx, rx: rx_stream },
+            io: Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) },
             refs: SchemaRefsIn::default(),
             liveness,
         };
@@ -471,7 +487,7 @@ impl SourceStream {
     /// for the connector to end its side.
     pub async fn close(self, timeout: Duration) {
         let SourceStream { io, .. } = self;
-        let Duplex { tx, mut rx } = io;
+        let Duplex { tx, mut rx, .. } = io;
         drop(tx);
         let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
     }
@@ -517,10 +533,21 @@ pub type TopicPartition = (String, i32);
 
 pub enum SinkEvent {
     PutDone { put_id: u64 },
-    Flushed { flush_id: u64, offsets: BTreeMap<TopicPartition, i64> },
+    /// `error` set: a failed flush (commit nothing, rewind).
+    Flushed { flush_id: u64, offsets: BTreeMap<TopicPartition, i64>, error: Option<ConnectorError> },
+    /// Kafka Connect's SinkTaskContext: rewind, pause/resume partitions, request a commit.
+    Context(SinkContextRequest),
     Errant { topic: String, partition: i32, offset: i64, error: ConnectorError },
     Heartbeat,
     Error { error: ConnectorError, put_id: u64 },
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct SinkContextRequest {
+    pub offsets: BTreeMap<TopicPartition, i64>,
+    pub pause: Vec<TopicPartition>,
+    pub resume: Vec<TopicPartition>,
+    pub request_commit: bool,
 }
 
 pub struct SinkStream {
@@ -573,7 +600,7 @@ impl SinkStream {
         tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.sink_client(session.max_message_bytes());
         let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
-        let mut io = Duplex { tx, rx: rx_stream };
+        let mut io = Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) };
         let mut liveness = liveness;
         let max_inflight = wait_started(
             async {
@@ -663,7 +690,7 @@ impl SinkStream {
                 timeout_ms: timeout.as_millis() as u32,
             }))
             .await;
-        let Duplex { tx, mut rx } = self.io;
+        let Duplex { tx, mut rx, .. } = self.io;
         let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
         drop(tx);
     }
@@ -676,7 +703,14 @@ impl SinkStream {
             Some(pb::sink_response::Msg::Flushed(f)) => SinkEvent::Flushed {
                 flush_id: f.flush_id,
                 offsets: f.offsets.into_iter().map(|o| ((o.topic, o.partition), o.offset)).collect(),
+                error: f.error.map(ConnectorError::from_proto),
             },
+            Some(pb::sink_response::Msg::Context(c)) => SinkEvent::Context(SinkContextRequest {
+                offsets: c.offsets.into_iter().map(|o| ((o.topic, o.partition), o.offset)).collect(),
+                pause: c.pause.into_iter().map(|p| (p.topic, p.partition)).collect(),
+                resume: c.resume.into_iter().map(|p| (p.topic, p.partition)).collect(),
+                request_commit: c.request_commit,
+            }),
             Some(pb::sink_response::Msg::Errant(e)) => SinkEvent::Errant {
                 topic: e.topic,
                 partition: e.kafka_partition,

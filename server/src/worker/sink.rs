@@ -419,7 +419,8 @@ impl Runner<'_> {
                 }
                 self.tel.put_done(put_id);
             }
-            SinkEvent::Flushed { flush_id, offsets } => self.on_flushed(flush_id, offsets).await?,
+            SinkEvent::Flushed { flush_id, offsets, .. } => self.on_flushed(flush_id, offsets).await?,
+            SinkEvent::Context(_) => {}
             SinkEvent::Errant { topic, partition, offset, error } => {
                 tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
                 let failure = Failure {
