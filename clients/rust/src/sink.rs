@@ -177,7 +177,7 @@ pub(crate) async fn run(
                             .map(|(tp, offset)| pb::TopicPartitionOffset { topic: tp.topic, partition: tp.partition, offset })
                             .collect();
                         offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets }));
+                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets, error: None }));
                         if out.send(m).await.is_err() {
                             break;
                         }
