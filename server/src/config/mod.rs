@@ -123,6 +123,16 @@ pub struct WorkerConfig {
     pub max_message_bytes: u64,
     /// Records per Put sent to a sink connector.
     pub sink_max_batch_records: usize,
+    /// The most Puts a sink connector may have unanswered, whatever it asks for.
+    pub sink_max_inflight_puts: usize,
+    /// Bytes (keys, values, headers as read from Kafka) polled but not yet put, before the
+    /// consumer pauses its partitions; also what a Put carries at most.
+    pub sink_max_buffered_bytes: u64,
+    /// A Put unanswered this long means a hung connector: its stream is failed and the task
+    /// restarted with back-off (records are read again from the committed offsets).
+    pub sink_put_timeout: Duration,
+    /// The same for a Flush.
+    pub sink_flush_timeout: Duration,
 }
 
 impl WorkerConfig {
@@ -171,6 +181,10 @@ impl WorkerConfig {
             idle_timeout: ms("polyconnect.idle.timeout.ms", 30_000)?,
             max_message_bytes,
             sink_max_batch_records: get_num(&props, "polyconnect.sink.max.batch.records", 2_000, "INT")?,
+            sink_max_inflight_puts: get_num::<usize>(&props, "polyconnect.sink.max.inflight.puts", 16, "INT")?.max(1),
+            sink_max_buffered_bytes: get_num(&props, "polyconnect.sink.max.buffered.bytes", 64 << 20, "LONG")?,
+            sink_put_timeout: ms("polyconnect.sink.put.timeout.ms", 300_000)?,
+            sink_flush_timeout: ms("polyconnect.sink.flush.timeout.ms", 300_000)?,
             props,
         };
         if cfg.source_max_inflight_bytes < cfg.max_message_bytes {

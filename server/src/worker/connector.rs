@@ -98,6 +98,26 @@ struct RunningTask {
 struct Tasks {
     configs: Vec<Props>,
     running: Vec<RunningTask>,
+    /// How long a task may take to stop before its runner is aborted.
+    stop_limit: Duration,
+}
+
+/// The longest a graceful task stop takes: answers to Puts or the drain, the final flush,
+/// the connector's stop, and leaving the consumer group.
+fn stop_limit(w: &crate::config::WorkerConfig) -> Duration {
+    w.task_shutdown_graceful_timeout * 2 + w.offset_flush_timeout + Duration::from_secs(30)
+}
+
+impl RunningTask {
+    /// Waits for the runner to end; one that does not within `limit` is aborted, and gone
+    /// when this returns, so a replacement never runs beside it.
+    async fn finish(mut self, limit: Duration) {
+        if tokio::time::timeout(limit, &mut self.handle).await.is_err() {
+            tracing::error!("a task did not stop within {limit:?}; aborting its runner");
+            self.handle.abort();
+            let _ = self.handle.await;
+        }
+    }
 }
 
 impl Tasks {
@@ -106,7 +126,7 @@ impl Tasks {
             let _ = t.shutdown.send(true);
         }
         for t in self.running {
-            let _ = t.handle.await;
+            t.finish(self.stop_limit).await;
         }
     }
 }
@@ -443,7 +463,7 @@ impl Actor {
             .enumerate()
             .map(|(i, c)| self.start_task(plugin_type, i as u32, c.clone(), true))
             .collect();
-        self.tasks = Some(Tasks { configs, running });
+        self.tasks = Some(Tasks { configs, running, stop_limit: stop_limit(&self.ctx.worker) });
     }
 
     fn start_task(&self, plugin_type: PluginType, id: u32, config: Props, fresh: bool) -> RunningTask {
@@ -489,7 +509,7 @@ impl Actor {
             };
             let old = std::mem::replace(&mut tasks.running[id as usize], placeholder);
             let _ = old.shutdown.send(true);
-            let _ = old.handle.await;
+            old.finish(tasks.stop_limit).await;
             tasks.running[id as usize] = self.start_task(plugin_type, id, config, false);
         }
         self.tasks = Some(tasks);

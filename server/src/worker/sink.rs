@@ -1,29 +1,40 @@
 //! The sink runner: Kafka consumer -> converters -> transforms -> Put -> Flush -> commit.
 //!
-//! The consumer runs on its own thread (`consumer_thread`), which polls Kafka and serves
-//! rebalance callbacks; the task's async loop (`Runner`) talks to the connector. They
-//! meet on one ordered channel of events (record batches, assignments, revocations).
+//! The consumer runs on its own thread (`consumer_thread`), which polls Kafka, serves
+//! rebalance callbacks, applies pauses and rewinds; the task's async loop (`Runner`) talks
+//! to the connector. They meet on one ordered channel of events (record batches,
+//! assignments, revocations).
 //!
-//! Invariants:
-//! - The consumer group is `connect-<connector>`; offsets are committed only as the
-//!   connector's `Flushed` answer names them (Kafka Connect's preCommit), never before.
-//! - Before partitions are revoked, the records put so far are flushed and their offsets
-//!   committed, then the connector is told to Close them; only then does the rebalance go
-//!   on (the callback waits). So a rebalance or a graceful stop delivers nothing twice.
-//! - At most `max_inflight_puts` Puts are unanswered; the consumer thread pauses its
-//!   partitions while batches wait in the channel, so memory stays bounded and the consumer
-//!   keeps polling (no `max.poll.interval.ms` expiry behind a slow connector).
-//! - A Put that the connector answers with a RETRIABLE error is delivered again, unchanged,
-//!   after the connector's hint or the capped exponential back-off.
+//! Invariants (at-least-once, as Kafka Connect):
+//! - The consumer group is `connect-<connector>`. An offset is committed only for records
+//!   whose Put the connector answered with PutDone *and* that its `Flushed` names: a Flush
+//!   carries, per partition, the offset of the first record of the oldest Put that is
+//!   unanswered or awaits redelivery (else the next offset after what was consumed), and
+//!   offsets in `Flushed` beyond those of its Flush, of partitions not assigned, or of
+//!   another flush id are ignored with a warning.
+//! - A Put answered with a RETRIABLE error is delivered again, unchanged, after the
+//!   connector's hint or the capped back-off; every such Put is kept until it is answered,
+//!   across stop, rebalance and the final flush (whose offsets stay below it).
+//! - A failed flush commits nothing and rewinds every partition to its last committed
+//!   offset; the connector's `SinkContext` offsets rewind the same way. A rewind seeks the
+//!   consumer (on its thread) and drops the batches polled before it (a seek generation).
+//! - Before partitions are revoked, Puts are answered, flushed and committed, then the
+//!   connector is told to Close them; only then does the rebalance go on (the callback
+//!   waits). A stop does the same and puts nothing more.
+//! - Bounded memory whatever the connector asks: at most `polyconnect.sink.max.inflight.puts`
+//!   Puts, Puts split by bytes under the negotiated message size, the consumer pauses every
+//!   assigned partition (including ones assigned later) while batches or bytes wait, and
+//!   the originals kept for the dead letter queue force an early flush past a bound.
+//! - A Put or Flush unanswered past its timeout fails the stream: the task restarts with
+//!   back-off and reads again from the committed offsets.
 //! - A record a transform drops, or whose conversion or transform failed under
-//!   `errors.tolerance=all`, still counts as processed: its offset is committed with the
-//!   next flush. A failed record (and an errant record the connector reports) goes to the
-//!   dead letter queue with its original bytes, and the dead letter queue is flushed before
-//!   any offset is committed, so no failed record is lost.
+//!   `errors.tolerance=all`, still counts as processed. A failed record (and an errant
+//!   record the connector reports) goes to the dead letter queue with its original bytes,
+//!   and the dead letter queue is flushed before any offset is committed.
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{mpsc as std_mpsc, Arc};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{mpsc as std_mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
@@ -31,13 +42,16 @@ use rdkafka::message::{Headers, OwnedMessage};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::{ClientContext, Message, Timestamp};
 use tokio::sync::{mpsc, watch};
+use tokio::time::Instant;
 
 use super::pipeline::Pipeline;
 use super::{tolerance_exceeded, TaskContext, TaskExit};
 use crate::config::SinkTopics;
 use crate::data::{Header, SchemaAndValue};
 use crate::error_handling::{backoff_delay, DeadLetterQueue, ErrorHandler, Failure, RecordRef, Stage};
-use crate::plugin::streams::{ErrorKind, Liveness, SinkEvent, SinkStream, StreamError, TopicPartition};
+use crate::plugin::streams::{
+    ConnectorError, ErrorKind, Liveness, SinkContextRequest, SinkEvent, SinkStream, StreamError, TopicPartition,
+};
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
 use crate::telemetry::SinkTelemetry;
@@ -47,20 +61,49 @@ const MAX_QUEUED_BATCHES: usize = 4;
 /// How long a revocation waits for the task to flush and commit.
 const REVOKE_TIMEOUT: Duration = Duration::from_secs(60);
 
+type Tp = TopicPartition;
+
 enum Event {
-    Batch(Vec<OwnedMessage>),
-    Assigned(Vec<TopicPartition>),
+    /// Records polled under a seek generation; batches of an older one are dropped.
+    Batch { generation: u64, msgs: Vec<OwnedMessage>, bytes: u64 },
+    Assigned(Vec<Tp>),
     /// The consumer thread waits on the sender until the task has flushed and committed.
-    Revoking(Vec<TopicPartition>, std_mpsc::SyncSender<()>),
-    Failed(String),
+    Revoking(Vec<Tp>, std_mpsc::SyncSender<()>),
+    /// The consumer cannot go on; `fatal`: not transient (the task fails, no restart).
+    Failed { cause: String, fatal: bool },
+}
+
+/// A rewind asked by the task: every partition handed out is repositioned, at `targets`
+/// or else at the first offset handed out since the last seek.
+struct SeekRequest {
+    generation: u64,
+    targets: HashMap<Tp, i64>,
 }
 
 struct Shared {
     events: mpsc::UnboundedSender<Event>,
     queued: AtomicUsize,
+    queued_bytes: AtomicU64,
+    max_queued_bytes: u64,
     stopping: AtomicBool,
     /// The connector is paused: the consumer pauses its partitions (and keeps them).
     paused: AtomicBool,
+    /// Partitions the task paused (SinkTaskContext.pause).
+    task_paused: Mutex<HashSet<Tp>>,
+    /// Bumped when `task_paused` or the assignment changes: the pauses are applied again.
+    pause_version: AtomicU64,
+    seek: Mutex<Option<SeekRequest>>,
+    /// Asynchronous offset commits that failed (reported by the consumer thread).
+    commit_failures: AtomicU64,
+}
+
+/// Stops the consumer thread when the runner goes away, however it goes (even aborted).
+struct StopOnDrop(Arc<Shared>);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stopping.store(true, Ordering::SeqCst);
+    }
 }
 
 struct SinkContext {
@@ -69,11 +112,19 @@ struct SinkContext {
 
 impl ClientContext for SinkContext {}
 
-fn tpl_vec(tpl: &TopicPartitionList) -> Vec<TopicPartition> {
+fn tpl_vec(tpl: &TopicPartitionList) -> Vec<Tp> {
     tpl.elements()
         .iter()
         .map(|e| (e.topic().to_string(), e.partition()))
         .collect()
+}
+
+fn tpl_of<'a>(parts: impl IntoIterator<Item = &'a Tp>) -> TopicPartitionList {
+    let mut tpl = TopicPartitionList::new();
+    for (t, p) in parts {
+        tpl.add_partition(t, *p);
+    }
+    tpl
 }
 
 impl ConsumerContext for SinkContext {
@@ -93,6 +144,7 @@ impl ConsumerContext for SinkContext {
     }
 
     fn post_rebalance(&self, _c: &BaseConsumer<Self>, r: &Rebalance<'_>) {
+        self.shared.pause_version.fetch_add(1, Ordering::SeqCst);
         if let Rebalance::Assign(tpl) = r {
             let parts = tpl_vec(tpl);
             if !parts.is_empty() {
@@ -100,32 +152,108 @@ impl ConsumerContext for SinkContext {
             }
         }
     }
+
+    fn commit_callback(&self, result: rdkafka::error::KafkaResult<()>, _offsets: &TopicPartitionList) {
+        if let Err(e) = result {
+            tracing::warn!(error = %e, "offset commit failed; the next flush commits again");
+            self.shared.commit_failures.fetch_add(1, Ordering::SeqCst);
+        }
+    }
 }
 
 type SinkConsumer = BaseConsumer<SinkContext>;
 
 /// The next event: a batch held while paused (once resumed), else the consumer thread's.
-async fn next_event(held: &mut VecDeque<Vec<OwnedMessage>>, events: &mut mpsc::UnboundedReceiver<Event>, paused: bool) -> Option<Event> {
+async fn next_event(held: &mut VecDeque<Event>, events: &mut mpsc::UnboundedReceiver<Event>, paused: bool) -> Option<Event> {
     if !paused {
         if let Some(b) = held.pop_front() {
-            return Some(Event::Batch(b));
+            return Some(b);
         }
     }
     events.recv().await
 }
 
-/// Polls Kafka until `stopping`; sends batches of up to `max_batch` records.
-fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize) {
-    let mut paused = false;
+fn message_bytes(m: &OwnedMessage) -> u64 {
+    let headers = m
+        .headers()
+        .map(|hs| hs.iter().map(|h| h.key.len() + h.value.map_or(0, <[u8]>::len)).sum::<usize>())
+        .unwrap_or(0);
+    (m.key().map_or(0, <[u8]>::len) + m.payload().map_or(0, <[u8]>::len) + headers) as u64
+}
+
+/// The consumer thread's view of what it handed out since the last seek.
+#[derive(Default)]
+struct Handed {
+    /// First offset handed out per partition since the last assignment or seek.
+    first: Vec<(Tp, i64)>,
+}
+
+impl Handed {
+    fn note(&mut self, m: &OwnedMessage) {
+        if !self.first.iter().any(|((t, p), _)| *p == m.partition() && t == m.topic()) {
+            self.first.push(((m.topic().to_string(), m.partition()), m.offset()));
+        }
+    }
+    fn get(&self, tp: &Tp) -> Option<i64> {
+        self.first.iter().find(|(k, _)| k == tp).map(|(_, o)| *o)
+    }
+}
+
+/// Applies a pending rewind: seeks every assigned partition handed out; returns the new
+/// generation, or the error that stops the consumer.
+fn apply_seek(consumer: &SinkConsumer, req: SeekRequest, handed: &mut Handed) -> Result<u64, String> {
+    let assignment = consumer.assignment().map(|a| tpl_vec(&a)).unwrap_or_default();
+    for tp in assignment {
+        let Some(offset) = req.targets.get(&tp).copied().or_else(|| handed.get(&tp)) else { continue };
+        consumer
+            .seek(&tp.0, tp.1, Offset::Offset(offset), Duration::from_secs(10))
+            .map_err(|e| format!("cannot rewind {}-{} to offset {offset}: {e}", tp.0, tp.1))?;
+        tracing::debug!(topic = %tp.0, partition = tp.1, offset, "consumer repositioned");
+    }
+    handed.first.clear();
+    Ok(req.generation)
+}
+
+/// Pauses what should be paused and resumes the rest of the assignment; `false` when
+/// the consumer refused (tried again on the next round).
+fn apply_pauses(consumer: &SinkConsumer, shared: &Shared, all: bool) -> bool {
+    let Ok(assignment) = consumer.assignment() else { return false };
+    let assigned = tpl_vec(&assignment);
+    let task_paused = shared.task_paused.lock().unwrap();
+    let (pause, resume): (Vec<&Tp>, Vec<&Tp>) = assigned.iter().partition(|tp| all || task_paused.contains(*tp));
+    let mut ok = true;
+    if !pause.is_empty() {
+        ok &= consumer.pause(&tpl_of(pause)).is_ok();
+    }
+    if !resume.is_empty() {
+        ok &= consumer.resume(&tpl_of(resume)).is_ok();
+    }
+    ok
+}
+
+/// Polls Kafka until `stopping`; sends batches of up to `max_batch` records and
+/// `max_batch_bytes` bytes.
+fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize, max_batch_bytes: u64) {
+    let mut applied: Option<(bool, u64)> = None;
+    let mut generation = 0u64;
+    let mut handed = Handed::default();
     while !shared.stopping.load(Ordering::SeqCst) {
-        let full = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES || shared.paused.load(Ordering::SeqCst);
-        if full != paused {
-            if let Ok(assignment) = consumer.assignment() {
-                let r = if full { consumer.pause(&assignment) } else { consumer.resume(&assignment) };
-                if r.is_ok() {
-                    paused = full;
+        let seek = shared.seek.lock().unwrap().take();
+        if let Some(req) = seek {
+            match apply_seek(&consumer, req, &mut handed) {
+                Ok(g) => generation = g,
+                Err(cause) => {
+                    let _ = shared.events.send(Event::Failed { cause, fatal: false });
+                    return;
                 }
             }
+        }
+        let all = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES
+            || shared.queued_bytes.load(Ordering::SeqCst) >= shared.max_queued_bytes
+            || shared.paused.load(Ordering::SeqCst);
+        let want = (all, shared.pause_version.load(Ordering::SeqCst));
+        if applied != Some(want) && apply_pauses(&consumer, &shared, all) {
+            applied = Some(want);
         }
         let first = match consumer.poll(Duration::from_millis(100)) {
             None => continue,
@@ -133,41 +261,70 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: 
                 if matches!(e, rdkafka::error::KafkaError::PartitionEOF(_)) {
                     continue;
                 }
-                tracing::warn!(error = %e, "Kafka consumer error");
                 if is_fatal(&e) {
-                    let _ = shared.events.send(Event::Failed(format!("Kafka consumer: {e}")));
+                    tracing::error!(error = %e, "Kafka consumer error the task cannot recover from");
+                    let _ = shared.events.send(Event::Failed { cause: format!("Kafka consumer: {e}"), fatal: true });
                     return;
                 }
+                tracing::warn!(error = %e, "Kafka consumer error");
                 continue;
             }
             Some(Ok(m)) => m.detach(),
         };
+        let mut bytes = message_bytes(&first);
+        handed.note(&first);
         let mut batch = Vec::with_capacity(256);
         batch.push(first);
-        while batch.len() < max_batch {
+        while batch.len() < max_batch && bytes < max_batch_bytes {
             match consumer.poll(Duration::ZERO) {
-                Some(Ok(m)) => batch.push(m.detach()),
+                Some(Ok(m)) => {
+                    let m = m.detach();
+                    bytes += message_bytes(&m);
+                    handed.note(&m);
+                    batch.push(m);
+                }
                 _ => break,
             }
         }
         shared.queued.fetch_add(1, Ordering::SeqCst);
-        if shared.events.send(Event::Batch(batch)).is_err() {
+        shared.queued_bytes.fetch_add(bytes, Ordering::SeqCst);
+        if shared.events.send(Event::Batch { generation, msgs: batch, bytes }).is_err() {
             return;
         }
     }
 }
 
+/// Consumer errors no retry fixes: the task fails with the cause in its status.
 fn is_fatal(e: &rdkafka::error::KafkaError) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
     e.rdkafka_error_code()
         .map(|c| {
             matches!(
                 c,
-                rdkafka::types::RDKafkaErrorCode::Fatal
-                    | rdkafka::types::RDKafkaErrorCode::TopicAuthorizationFailed
-                    | rdkafka::types::RDKafkaErrorCode::GroupAuthorizationFailed
+                C::Fatal
+                    | C::TopicAuthorizationFailed
+                    | C::GroupAuthorizationFailed
+                    | C::ClusterAuthorizationFailed
+                    | C::SaslAuthenticationFailed
+                    | C::Authentication
+                    | C::NotImplemented
+                    | C::UnsupportedCompressionType
+                    | C::UnsupportedSASLMechanism
             )
         })
         .unwrap_or(false)
+}
+
+fn fatal(message: String) -> StreamError {
+    StreamError::Connector(ConnectorError {
+        kind: ErrorKind::Fatal,
+        message,
+        error_class: crate::error_handling::CONNECT_EXCEPTION.to_string(),
+        detail: String::new(),
+        retry_after: None,
+        record_seq: 0,
+        kafka: None,
+    })
 }
 
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
@@ -228,9 +385,16 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         let shared = Arc::new(Shared {
             events: tx,
             queued: AtomicUsize::new(0),
+            queued_bytes: AtomicU64::new(0),
+            max_queued_bytes: ctx.worker.sink_max_buffered_bytes.max(1),
             stopping: AtomicBool::new(false),
             paused: AtomicBool::new(ctx.is_paused()),
+            task_paused: Mutex::new(HashSet::new()),
+            pause_version: AtomicU64::new(0),
+            seek: Mutex::new(None),
+            commit_failures: AtomicU64::new(0),
         });
+        let stop_guard = StopOnDrop(shared.clone());
         let consumer: SinkConsumer = match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
             .create_with_context(SinkContext { shared: shared.clone() })
         {
@@ -248,15 +412,20 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             return ctx.fail(format!("cannot subscribe: {e}"));
         }
         let consumer = Arc::new(consumer);
+        let put_max_bytes = (session.negotiated.max_message_bytes / 4).clamp(64 << 10, ctx.worker.sink_max_buffered_bytes.max(64 << 10));
         let thread = {
             let (c, s, max) = (consumer.clone(), shared.clone(), ctx.worker.sink_max_batch_records.max(1));
             std::thread::Builder::new()
                 .name(format!("sink-{}-{}", ctx.connector.name(), ctx.task_id))
-                .spawn(move || consumer_thread(c, s, max))
+                .spawn(move || consumer_thread(c, s, max, put_max_bytes))
                 .expect("spawn the consumer thread")
         };
         ctx.status(ctx.active_state(), None);
         tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "sink task started");
+        let max_inflight = stream.max_inflight_puts.clamp(1, ctx.worker.sink_max_inflight_puts);
+        if max_inflight < stream.max_inflight_puts {
+            tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, asked = stream.max_inflight_puts, max_inflight, "the connector asked for more Puts in flight than polyconnect.sink.max.inflight.puts allows");
+        }
         let mut runner = Runner {
             ctx: &ctx,
             consumer: &consumer,
@@ -264,22 +433,32 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             pipeline: &pipeline,
             errors: &mut errors,
             keep_originals,
-            positions: BTreeMap::new(),
-            inflight: HashMap::new(),
+            consumed: BTreeMap::new(),
+            last_committed: HashMap::new(),
+            puts: BTreeMap::new(),
+            redeliver: BTreeSet::new(),
+            retry_at: None,
             put_attempts: 0,
             done_originals: VecDeque::new(),
-            flush_watermark: 0,
+            originals_bytes: 0,
             next_put: 1,
             next_flush: 1,
-            flush_pending: None,
+            flush: None,
+            generation: 0,
+            held: VecDeque::new(),
             assigned: Vec::new(),
             dirty: false,
+            commit_requested: false,
+            closing: false,
+            max_inflight,
+            put_max_bytes,
+            commit_failures_seen: 0,
             tel: &mut tel,
         };
         let result = runner.run_stream(stream, events, &mut shutdown).await;
         // Failed records reported so far reach the dead letter queue, whatever happens next.
         errors.flush().await;
-        shared.stopping.store(true, Ordering::SeqCst);
+        drop(stop_guard);
         let _ = tokio::task::spawn_blocking(move || {
             let _ = thread.join();
             // Closing leaves the group; no callback waits for the task any more.
@@ -311,26 +490,73 @@ struct Runner<'a> {
     keep_originals: bool,
     /// Next offset to consume, per partition, over the records processed so far (put,
     /// dropped by a transform, or skipped after a tolerated failure).
-    positions: BTreeMap<TopicPartition, i64>,
-    /// Unanswered Puts, kept for redelivery after a retriable error.
-    inflight: HashMap<u64, InflightPut>,
-    /// Retries of the Put being redelivered (for the back-off).
+    consumed: BTreeMap<Tp, i64>,
+    /// Per partition, the offset every record below is durable in the sink for: the last
+    /// commit, else where consumption of the partition started. A failed flush rewinds here.
+    last_committed: HashMap<Tp, i64>,
+    /// Puts not answered with PutDone (in flight or awaiting redelivery), by put id.
+    puts: BTreeMap<u64, PendingPut>,
+    /// Puts the connector asked to have again (RETRIABLE), delivered at `retry_at`.
+    redeliver: BTreeSet<u64>,
+    retry_at: Option<Instant>,
+    /// Retriable errors in a row (for the back-off).
     put_attempts: u32,
     /// Consumed records of answered Puts, until a flush covers them (`keep_originals`).
-    done_originals: VecDeque<(u64, Arc<Vec<OwnedMessage>>)>,
-    /// The last Put sent when the pending flush was requested.
-    flush_watermark: u64,
+    done_originals: VecDeque<(u64, Arc<Vec<OwnedMessage>>, u64)>,
+    originals_bytes: u64,
     next_put: u64,
     next_flush: u64,
-    flush_pending: Option<u64>,
-    assigned: Vec<TopicPartition>,
+    flush: Option<PendingFlush>,
+    /// The seek generation whose batches are current.
+    generation: u64,
+    /// Batches polled while the connector is paused, delivered on resume.
+    held: VecDeque<Event>,
+    assigned: Vec<Tp>,
     dirty: bool,
+    /// The connector asked for a commit (SinkTaskContext.requestCommit).
+    commit_requested: bool,
+    /// Stopping or revoking: a failed flush is not rewound.
+    closing: bool,
+    max_inflight: usize,
+    put_max_bytes: u64,
+    commit_failures_seen: u64,
     tel: &'a mut SinkTelemetry,
 }
 
-struct InflightPut {
+struct PendingPut {
     records: Vec<SinkRecord>,
-    originals: Option<Arc<Vec<OwnedMessage>>>,
+    /// The consumed batch this Put (the last of its batch) came from, for the DLQ.
+    originals: Option<(Arc<Vec<OwnedMessage>>, u64)>,
+    /// The first (lowest) offset of each partition in this Put.
+    first: Vec<(Tp, i64)>,
+    sent: Instant,
+}
+
+struct PendingFlush {
+    id: u64,
+    /// The offsets the Flush carried: what the connector's answer may commit at most.
+    offsets: BTreeMap<Tp, i64>,
+    /// The last Put sent when the flush was requested.
+    watermark: u64,
+    sent: Instant,
+}
+
+/// One Put being built from a polled batch.
+#[derive(Default)]
+struct PutBuilder {
+    records: Vec<SinkRecord>,
+    first: Vec<(Tp, i64)>,
+    bytes: u64,
+}
+
+impl PutBuilder {
+    fn add(&mut self, m: &OwnedMessage, r: SinkRecord, bytes: u64) {
+        if !self.first.iter().any(|((t, p), _)| *p == m.partition() && t == m.topic()) {
+            self.first.push(((m.topic().to_string(), m.partition()), m.offset()));
+        }
+        self.records.push(r);
+        self.bytes += bytes;
+    }
 }
 
 impl Runner<'_> {
@@ -344,20 +570,32 @@ impl Runner<'_> {
         let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
         flush_tick.tick().await;
         let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
-        let mut retry_at: Option<(tokio::time::Instant, u64)> = None;
-        // While paused, batches already polled wait here; they are delivered on resume.
         let mut paused_rx = self.ctx.paused.clone();
         let mut paused = *paused_rx.borrow_and_update();
-        let mut held: VecDeque<Vec<OwnedMessage>> = VecDeque::new();
         loop {
-            let can_put = self.inflight.len() < stream.max_inflight_puts && retry_at.is_none();
+            if self.commit_requested && self.flush.is_none() {
+                self.commit_requested = false;
+                self.dirty = true;
+                self.request_flush(&mut stream).await?;
+            }
+            // Originals kept for the dead letter queue are bounded: past the bound, a flush
+            // now, and no new batch until it is answered.
+            let originals_full = self.keep_originals && self.originals_bytes >= self.ctx.worker.sink_max_buffered_bytes;
+            if originals_full && self.flush.is_none() {
+                self.dirty = true;
+                self.request_flush(&mut stream).await?;
+            }
+            let can_put = self.puts.len() < self.max_inflight && self.redeliver.is_empty() && !originals_full;
+            let retry_at = self.retry_at;
             tokio::select! {
-                ev = next_event(&mut held, &mut events, paused), if can_put => {
+                ev = next_event(&mut self.held, &mut events, paused), if can_put => {
                     match ev {
-                        Some(Event::Batch(msgs)) if paused => held.push_back(msgs),
-                        Some(Event::Batch(msgs)) => {
-                            self.shared.queued.fetch_sub(1, Ordering::SeqCst);
-                            self.process_batch(&mut stream, msgs).await?;
+                        Some(b @ Event::Batch { .. }) if paused => self.held.push_back(b),
+                        Some(Event::Batch { generation, msgs, bytes }) => {
+                            self.batch_taken(bytes);
+                            if generation == self.generation {
+                                self.process_batch(&mut stream, msgs).await?;
+                            }
                         }
                         Some(Event::Assigned(parts)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions assigned");
@@ -367,25 +605,27 @@ impl Runner<'_> {
                         }
                         Some(Event::Revoking(parts, done)) => {
                             tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?parts, "partitions revoked: flushing and committing first");
+                            self.closing = true;
                             self.settle(&mut stream).await?;
+                            self.closing = false;
                             self.assigned.retain(|p| !parts.contains(p));
                             self.tel.partitions(self.assigned.len());
                             for p in &parts {
-                                self.positions.remove(p);
+                                self.consumed.remove(p);
+                                self.last_committed.remove(p);
                             }
+                            self.shared.task_paused.lock().unwrap().retain(|p| !parts.contains(p));
                             stream.close_partitions(&parts).await?;
                             let _ = done.send(());
                         }
-                        Some(Event::Failed(e)) => return Err(StreamError::Disconnected(e)),
+                        Some(Event::Failed { cause, fatal: true }) => return Err(fatal(cause)),
+                        Some(Event::Failed { cause, .. }) => return Err(StreamError::Disconnected(cause)),
                         None => return Err(StreamError::Disconnected("the consumer thread ended".into())),
                     }
                 }
-                ev = stream.recv() => self.on_event(ev?, &mut retry_at).await?,
-                _ = async { tokio::time::sleep_until(retry_at.map(|r| r.0).unwrap_or_else(tokio::time::Instant::now)).await }, if retry_at.is_some() => {
-                    let (_, put_id) = retry_at.take().expect("checked");
-                    if let Some(p) = self.inflight.get(&put_id) {
-                        stream.put(put_id, p.records.clone()).await?;
-                    }
+                ev = stream.recv() => self.on_event(ev?).await?,
+                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() => {
+                    self.redeliver(&mut stream).await?;
                 }
                 _ = flush_tick.tick() => {
                     self.request_flush(&mut stream).await?;
@@ -395,6 +635,8 @@ impl Runner<'_> {
                         stream.heartbeat().await?;
                     }
                     stream.liveness.check_idle()?;
+                    self.check_timeouts()?;
+                    self.note_commit_failures();
                 }
                 Ok(()) = paused_rx.changed() => {
                     paused = *paused_rx.borrow_and_update();
@@ -404,23 +646,79 @@ impl Runner<'_> {
                 _ = shutdown.changed() => {
                     // No more records; the consumer thread stops polling.
                     self.shared.stopping.store(true, Ordering::SeqCst);
-                    return self.stop(stream, events, held).await;
+                    return self.stop(stream).await;
                 }
             }
         }
     }
 
-    async fn on_event(&mut self, ev: SinkEvent, retry_at: &mut Option<(tokio::time::Instant, u64)>) -> Result<(), StreamError> {
+    /// A batch left the channel: the consumer thread may poll again.
+    fn batch_taken(&self, bytes: u64) {
+        self.shared.queued.fetch_sub(1, Ordering::SeqCst);
+        self.shared.queued_bytes.fetch_sub(bytes, Ordering::SeqCst);
+    }
+
+    /// A Put or Flush unanswered past its timeout: the connector is hung.
+    fn check_timeouts(&self) -> Result<(), StreamError> {
+        let w = &self.ctx.worker;
+        if let Some((id, p)) = self.puts.iter().find(|(id, p)| !self.redeliver.contains(id) && p.sent.elapsed() > w.sink_put_timeout) {
+            return Err(StreamError::Timeout(format!(
+                "put {id} unanswered for {:?} (polyconnect.sink.put.timeout.ms = {:?}); the records since the last commit are read again",
+                p.sent.elapsed(),
+                w.sink_put_timeout
+            )));
+        }
+        if let Some(f) = self.flush.as_ref().filter(|f| f.sent.elapsed() > w.sink_flush_timeout) {
+            return Err(StreamError::Timeout(format!(
+                "flush {} unanswered for {:?} (polyconnect.sink.flush.timeout.ms = {:?}); the records since the last commit are read again",
+                f.id,
+                f.sent.elapsed(),
+                w.sink_flush_timeout
+            )));
+        }
+        Ok(())
+    }
+
+    fn note_commit_failures(&mut self) {
+        let failures = self.shared.commit_failures.load(Ordering::SeqCst);
+        while self.commit_failures_seen < failures {
+            self.commit_failures_seen += 1;
+            self.tel.committed(Some(false), Duration::ZERO);
+        }
+    }
+
+    /// Delivers again, in order, every Put the connector asked to have again.
+    async fn redeliver(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
+        self.retry_at = None;
+        for id in std::mem::take(&mut self.redeliver) {
+            if let Some(p) = self.puts.get_mut(&id) {
+                p.sent = Instant::now();
+                let records = p.records.clone();
+                stream.put(id, records).await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn on_event(&mut self, ev: SinkEvent) -> Result<(), StreamError> {
         match ev {
             SinkEvent::PutDone { put_id } => {
                 self.put_attempts = 0;
-                if let Some(InflightPut { originals: Some(o), .. }) = self.inflight.remove(&put_id) {
-                    self.done_originals.push_back((put_id, o));
+                match self.puts.remove(&put_id) {
+                    Some(p) => {
+                        self.redeliver.remove(&put_id);
+                        if let Some((o, bytes)) = p.originals {
+                            self.originals_bytes += bytes;
+                            self.done_originals.push_back((put_id, o, bytes));
+                        }
+                        self.dirty = true;
+                    }
+                    None => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, "PutDone for a put not pending; ignored"),
                 }
                 self.tel.put_done(put_id);
             }
-            SinkEvent::Flushed { flush_id, offsets, .. } => self.on_flushed(flush_id, offsets).await?,
-            SinkEvent::Context(_) => {}
+            SinkEvent::Flushed { flush_id, offsets, error } => self.on_flushed(flush_id, offsets, error).await?,
+            SinkEvent::Context(c) => self.on_context(c),
             SinkEvent::Errant { topic, partition, offset, error } => {
                 tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
                 let failure = Failure {
@@ -443,13 +741,19 @@ impl Runner<'_> {
                 self.errors.record_failed(record, failure).map_err(tolerance_exceeded)?;
             }
             SinkEvent::Error { error, put_id } if error.kind == ErrorKind::Retriable && put_id != 0 => {
+                if !self.puts.contains_key(&put_id) {
+                    tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, error = %error.trace(), "retriable error for a put not pending; ignored");
+                    return Ok(());
+                }
                 self.put_attempts += 1;
                 let delay = error
                     .retry_after
                     .map(|d| d.min(Duration::from_secs(60)))
                     .unwrap_or_else(|| backoff_delay(self.put_attempts, self.errors.config().retry_delay_max));
                 tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
-                *retry_at = Some((tokio::time::Instant::now() + delay, put_id));
+                self.redeliver.insert(put_id);
+                let at = Instant::now() + delay;
+                self.retry_at = Some(self.retry_at.map_or(at, |r| r.max(at)));
             }
             SinkEvent::Error { error, .. } if error.kind == ErrorKind::Retriable => {
                 tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %error.trace(), "retriable error from the sink task");
@@ -460,32 +764,93 @@ impl Runner<'_> {
         Ok(())
     }
 
-    /// Waits for every Put to be answered, then flushes and commits, each bounded.
+    /// SinkTaskContext: pause/resume partitions, rewind, request a commit.
+    fn on_context(&mut self, c: SinkContextRequest) {
+        let name = self.ctx.connector.name();
+        let task = self.ctx.task_id;
+        if !c.pause.is_empty() || !c.resume.is_empty() {
+            let mut paused = self.shared.task_paused.lock().unwrap();
+            for tp in &c.pause {
+                if self.assigned.contains(tp) {
+                    paused.insert(tp.clone());
+                } else {
+                    tracing::warn!(connector = name, task, topic = %tp.0, partition = tp.1, "cannot pause a partition not assigned to the task");
+                }
+            }
+            for tp in &c.resume {
+                paused.remove(tp);
+            }
+            tracing::debug!(connector = name, task, paused = ?c.pause, resumed = ?c.resume, "the sink task paused or resumed partitions");
+            self.shared.pause_version.fetch_add(1, Ordering::SeqCst);
+        }
+        if !c.offsets.is_empty() {
+            let mut targets = BTreeMap::new();
+            for (tp, o) in c.offsets {
+                if self.assigned.contains(&tp) && o >= 0 {
+                    targets.insert(tp, o);
+                } else {
+                    tracing::warn!(connector = name, task, topic = %tp.0, partition = tp.1, offset = o, "ignoring an offset for a partition not assigned to the task");
+                }
+            }
+            tracing::info!(connector = name, task, ?targets, "the sink task rewinds partitions");
+            self.rewind(targets);
+        }
+        if c.request_commit {
+            self.commit_requested = true;
+        }
+    }
+
+    /// Repositions the consumer: `targets` where given, every other partition at the
+    /// next record the task has not processed. Batches polled before it are dropped.
+    fn rewind(&mut self, targets: BTreeMap<Tp, i64>) {
+        if targets.is_empty() {
+            return;
+        }
+        self.consumed.extend(targets);
+        self.generation += 1;
+        let req = SeekRequest {
+            generation: self.generation,
+            targets: self.consumed.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+        };
+        *self.shared.seek.lock().unwrap() = Some(req);
+        for ev in std::mem::take(&mut self.held) {
+            if let Event::Batch { bytes, .. } = ev {
+                self.batch_taken(bytes);
+            }
+        }
+        self.dirty = true;
+    }
+
+    /// Waits (within the graceful timeout) for every Put to be answered, redelivering
+    /// those the connector asks to have again, then flushes and commits. Offsets never
+    /// pass a Put still unanswered.
     async fn settle(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
         let name = self.ctx.connector.name().to_string();
         let task = self.ctx.task_id;
         let timeout = self.ctx.worker.task_shutdown_graceful_timeout;
-        let mut retry = None;
-        let puts_done = tokio::time::timeout(timeout, async {
-            while !self.inflight.is_empty() {
-                let ev = stream.recv().await?;
-                self.on_event(ev, &mut retry).await?;
+        let deadline = Instant::now() + timeout;
+        while !self.puts.is_empty() {
+            let retry_at = self.retry_at;
+            tokio::select! {
+                ev = stream.recv() => self.on_event(ev?).await?,
+                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() => {
+                    self.redeliver(stream).await?;
+                }
+                _ = tokio::time::sleep_until(deadline) => {
+                    tracing::warn!(connector = %name, task, "{} puts still unanswered after {:?}; their records are not committed and will be delivered again", self.puts.len(), timeout);
+                    break;
+                }
             }
-            Ok::<(), StreamError>(())
-        })
-        .await;
-        match puts_done {
-            Ok(r) => r?,
-            Err(_) => tracing::warn!(connector = %name, task, "{} puts still unanswered after {:?}; records since the last commit will be delivered again", self.inflight.len(), timeout),
         }
-        self.flush_pending = None;
+        // A flush pending from before is superseded; its answer is ignored.
+        self.flush = None;
         self.dirty = true;
         self.request_flush(stream).await?;
         let flush_timeout = self.ctx.worker.offset_flush_timeout;
         let flushed = tokio::time::timeout(flush_timeout, async {
-            while self.flush_pending.is_some() {
+            while self.flush.is_some() {
                 let ev = stream.recv().await?;
-                self.on_event(ev, &mut retry).await?;
+                self.on_event(ev).await?;
             }
             Ok::<(), StreamError>(())
         })
@@ -504,37 +869,212 @@ impl Runner<'_> {
                 .find(|m| m.offset() == offset && m.partition() == partition && m.topic() == topic)
                 .cloned()
         };
-        self.inflight
+        self.puts
             .values()
-            .filter_map(|p| p.originals.as_ref())
-            .chain(self.done_originals.iter().map(|(_, o)| o))
+            .filter_map(|p| p.originals.as_ref().map(|(o, _)| o))
+            .chain(self.done_originals.iter().map(|(_, o, _)| o))
             .find_map(found)
     }
 
-    /// Converts, transforms and puts one polled batch; every record's offset counts as
-    /// processed, whether it was put, dropped or skipped.
+    /// Converts, transforms and puts one polled batch (in Puts under the byte bound);
+    /// every record's offset counts as processed, whether it was put, dropped or skipped.
     async fn process_batch(&mut self, stream: &mut SinkStream, msgs: Vec<OwnedMessage>) -> Result<(), StreamError> {
         self.tel.read(msgs.len());
-        let mut batch = Vec::with_capacity(msgs.len());
+        let msgs = Arc::new(msgs);
+        let mut put = PutBuilder::default();
         let mut last_topic: Option<&str> = None;
-        for m in &msgs {
-            if !self.assigned.iter().any(|(t, p)| *p == m.partition() && t == m.topic()) {
-                continue;
+        // The partition of the run of records being processed, and its next offset.
+        let mut run: Option<(&str, i32, i64)> = None;
+        let mut total_bytes = 0;
+        for m in msgs.iter() {
+            let same = matches!(run, Some((t, p, _)) if p == m.partition() && t == m.topic());
+            if !same {
+                if let Some((t, p, next)) = run.take() {
+                    self.consumed.insert((t.to_string(), p), next);
+                }
+                if !self.assigned.iter().any(|(t, p)| *p == m.partition() && t == m.topic()) {
+                    continue;
+                }
+                let tp = (m.topic().to_string(), m.partition());
+                // Consumption of a partition starts at its committed offset.
+                self.last_committed.entry(tp).or_insert(m.offset());
+                run = Some((m.topic(), m.partition(), m.offset()));
             }
             if last_topic != Some(m.topic()) {
                 self.ctx.record_topic(m.topic());
                 last_topic = Some(m.topic());
             }
-            if let Some(r) = self.to_sink_record(m).await? {
-                batch.push(r);
+            let bytes = message_bytes(m);
+            total_bytes += bytes;
+            if !put.records.is_empty() && put.bytes + bytes > self.put_max_bytes {
+                // Earlier Puts of the batch keep no originals: the last one holds them all.
+                let full = std::mem::take(&mut put);
+                self.put(stream, full, None).await?;
             }
-            self.positions.insert((m.topic().to_string(), m.partition()), m.offset() + 1);
+            if let Some(r) = self.to_sink_record(m).await? {
+                put.add(m, r, bytes);
+            }
+            if let Some((_, _, next)) = run.as_mut() {
+                *next = m.offset() + 1;
+            }
             self.dirty = true;
         }
-        if !batch.is_empty() {
-            let originals = self.keep_originals.then(|| Arc::new(msgs));
-            self.put(stream, batch, originals).await?;
+        if let Some((t, p, next)) = run {
+            self.consumed.insert((t.to_string(), p), next);
         }
+        if !put.records.is_empty() {
+            let originals = self.keep_originals.then(|| (msgs.clone(), total_bytes));
+            self.put(stream, put, originals).await?;
+        }
+        Ok(())
+    }
+
+    async fn put(&mut self, stream: &mut SinkStream, mut put: PutBuilder, originals: Option<(Arc<Vec<OwnedMessage>>, u64)>) -> Result<(), StreamError> {
+        let id = self.next_put;
+        self.next_put += 1;
+        let trace = self.tel.put(id, &mut put.records);
+        self.puts.insert(
+            id,
+            PendingPut {
+                records: put.records.clone(),
+                originals,
+                first: put.first,
+                sent: Instant::now(),
+            },
+        );
+        self.dirty = true;
+        stream.put_traced(id, put.records, trace).await
+    }
+
+    /// What may be committed: per partition, the first record of the oldest Put still
+    /// unanswered, else the next offset after the records processed.
+    fn committable(&self) -> BTreeMap<Tp, i64> {
+        let mut out = self.consumed.clone();
+        for p in self.puts.values() {
+            for (tp, first) in &p.first {
+                if let Some(o) = out.get_mut(tp) {
+                    *o = (*o).min(*first);
+                }
+            }
+        }
+        out
+    }
+
+    async fn request_flush(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
+        if self.flush.is_some() || !self.dirty || self.consumed.is_empty() {
+            return Ok(());
+        }
+        let id = self.next_flush;
+        self.next_flush += 1;
+        let offsets = self.committable();
+        self.dirty = false;
+        let trace = self.tel.flush(id);
+        stream.flush(id, &offsets, trace).await?;
+        self.flush = Some(PendingFlush {
+            id,
+            offsets,
+            watermark: self.next_put - 1,
+            sent: Instant::now(),
+        });
+        Ok(())
+    }
+
+    async fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<Tp, i64>, error: Option<ConnectorError>) -> Result<(), StreamError> {
+        let name = self.ctx.connector.name();
+        let task = self.ctx.task_id;
+        let Some(flush) = self.flush.take_if(|f| f.id == flush_id) else {
+            tracing::warn!(connector = name, task, flush_id, "ignoring the answer to flush {flush_id}: it is not the pending flush");
+            return Ok(());
+        };
+        // Errant records of Puts this flush covers were reported before it was answered.
+        while self.done_originals.front().is_some_and(|(id, _, _)| *id <= flush.watermark) {
+            let (_, _, bytes) = self.done_originals.pop_front().expect("front exists");
+            self.originals_bytes -= bytes;
+        }
+        if let Some(e) = error {
+            self.tel.committed(Some(false), Duration::ZERO);
+            self.tel.flushed(flush_id);
+            if self.closing {
+                tracing::warn!(connector = name, task, error = %e.trace(), "the sink task's flush failed while closing; nothing committed");
+                return Ok(());
+            }
+            tracing::error!(connector = name, task, error = %e.trace(), "the sink task's flush failed; rewinding to the last committed offsets");
+            let targets: BTreeMap<Tp, i64> = self
+                .consumed
+                .keys()
+                .filter_map(|tp| self.last_committed.get(tp).map(|o| (tp.clone(), *o)))
+                .collect();
+            self.rewind(targets);
+            return Ok(());
+        }
+        // A failed record reaches the dead letter queue before the offsets past it are
+        // committed.
+        self.errors.flush().await;
+        let mut tpl = TopicPartitionList::new();
+        let mut committing = Vec::new();
+        for (tp, o) in &offsets {
+            if !self.assigned.contains(tp) {
+                tracing::warn!(connector = name, task, topic = %tp.0, partition = tp.1, offset = o, "ignoring an offset the task returned for a partition not assigned to it");
+                continue;
+            }
+            match flush.offsets.get(tp) {
+                Some(max) if o <= max => {}
+                max => {
+                    tracing::warn!(connector = name, task, topic = %tp.0, partition = tp.1, task_offset = o, flushed_offset = ?max, "ignoring an offset the task returned beyond what it was given in the flush");
+                    continue;
+                }
+            }
+            if self.last_committed.get(tp) == Some(o) {
+                continue;
+            }
+            tpl.add_partition_offset(&tp.0, tp.1, Offset::Offset(*o))
+                .map_err(|e| StreamError::Protocol(e.to_string()))?;
+            committing.push((tp.clone(), *o));
+        }
+        if committing.is_empty() {
+            self.tel.committed(None, Duration::ZERO);
+            self.tel.flushed(flush_id);
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        let span = self.tel.commit_span(flush_id);
+        let committed = if self.closing {
+            // The last commit before the partitions go: synchronous, bounded.
+            let consumer = self.consumer.clone();
+            let commit = tokio::task::spawn_blocking(move || consumer.commit(&tpl, CommitMode::Sync));
+            match tokio::time::timeout(self.ctx.worker.offset_flush_timeout, commit).await {
+                Ok(Ok(r)) => r.map_err(|e| e.to_string()),
+                Ok(Err(e)) => Err(e.to_string()),
+                Err(_) => Err(format!("no answer within {:?}", self.ctx.worker.offset_flush_timeout)),
+            }
+        } else {
+            // Asynchronous: a failure is reported by the consumer thread and counted.
+            span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Async)).map_err(|e| e.to_string())
+        };
+        self.tel.committed(Some(committed.is_ok()), started.elapsed());
+        drop(span);
+        self.tel.flushed(flush_id);
+        match committed {
+            Ok(()) => {
+                tracing::debug!(connector = name, task, ?committing, "committed offsets");
+                self.last_committed.extend(committing);
+            }
+            Err(e) => tracing::warn!(connector = name, task, error = %e, "offset commit failed; will retry at the next flush"),
+        }
+        Ok(())
+    }
+
+    /// Every Put answered (or its time up), a final flush and commit, Close, then Stop.
+    /// Batches polled and not yet put are not put: their offsets are not committed, so
+    /// they are read again.
+    async fn stop(&mut self, mut stream: SinkStream) -> Result<(), StreamError> {
+        self.closing = true;
+        self.settle(&mut stream).await?;
+        let parts = self.assigned.clone();
+        if !parts.is_empty() {
+            let _ = stream.close_partitions(&parts).await;
+        }
+        stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
         Ok(())
     }
 
@@ -632,95 +1172,4 @@ impl Runner<'_> {
         Ok(out)
     }
 
-    async fn put(&mut self, stream: &mut SinkStream, mut batch: Vec<SinkRecord>, originals: Option<Arc<Vec<OwnedMessage>>>) -> Result<(), StreamError> {
-        let id = self.next_put;
-        self.next_put += 1;
-        let trace = self.tel.put(id, &mut batch);
-        self.inflight.insert(id, InflightPut { records: batch.clone(), originals });
-        self.dirty = true;
-        stream.put_traced(id, batch, trace).await
-    }
-
-    async fn request_flush(&mut self, stream: &mut SinkStream) -> Result<(), StreamError> {
-        if self.flush_pending.is_some() || !self.dirty || self.positions.is_empty() {
-            return Ok(());
-        }
-        let id = self.next_flush;
-        self.next_flush += 1;
-        self.flush_pending = Some(id);
-        self.flush_watermark = self.next_put - 1;
-        self.dirty = false;
-        let trace = self.tel.flush(id);
-        stream.flush(id, &self.positions, trace).await
-    }
-
-    async fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<TopicPartition, i64>) -> Result<(), StreamError> {
-        if self.flush_pending == Some(flush_id) {
-            self.flush_pending = None;
-            // Errant records of Puts this flush covers were reported before it was answered.
-            while self.done_originals.front().is_some_and(|(id, _)| *id <= self.flush_watermark) {
-                self.done_originals.pop_front();
-            }
-        }
-        // A failed record reaches the dead letter queue before the offsets past it are
-        // committed.
-        self.errors.flush().await;
-        let mut tpl = TopicPartitionList::new();
-        for ((t, p), o) in &offsets {
-            if !self.assigned.contains(&(t.clone(), *p)) {
-                continue;
-            }
-            tpl.add_partition_offset(t, *p, Offset::Offset(*o))
-                .map_err(|e| StreamError::Protocol(e.to_string()))?;
-        }
-        if tpl.count() == 0 {
-            self.tel.committed(None, Duration::ZERO);
-            self.tel.flushed(flush_id);
-            return Ok(());
-        }
-        let started = std::time::Instant::now();
-        let span = self.tel.commit_span(flush_id);
-        let committed = tokio::task::block_in_place(|| span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Sync)));
-        self.tel.committed(Some(committed.is_ok()), started.elapsed());
-        drop(span);
-        self.tel.flushed(flush_id);
-        match committed {
-            Ok(()) => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, ?offsets, "committed offsets"),
-            Err(e) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "offset commit failed; will retry at the next flush"),
-        }
-        Ok(())
-    }
-
-    /// Records already read are put, every Put answered, a final flush and commit, then Stop.
-    async fn stop(
-        &mut self,
-        mut stream: SinkStream,
-        mut events: mpsc::UnboundedReceiver<Event>,
-        mut held: VecDeque<Vec<OwnedMessage>>,
-    ) -> Result<(), StreamError> {
-        // Batches the consumer thread already handed over (held ones first) are delivered
-        // too: their offsets may be committed with the final flush.
-        while let Some(ev) = held.pop_front().map(Event::Batch).or_else(|| events.try_recv().ok()) {
-            match ev {
-                Event::Batch(msgs) => {
-                    while self.inflight.len() >= stream.max_inflight_puts {
-                        let ev = stream.recv().await?;
-                        self.on_event(ev, &mut None).await?;
-                    }
-                    self.process_batch(&mut stream, msgs).await?;
-                }
-                Event::Revoking(_, done) => {
-                    let _ = done.send(());
-                }
-                _ => {}
-            }
-        }
-        self.settle(&mut stream).await?;
-        let parts = self.assigned.clone();
-        if !parts.is_empty() {
-            let _ = stream.close_partitions(&parts).await;
-        }
-        stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
-        Ok(())
-    }
 }
