@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench bench-transforms clean conformance
+.PHONY: demo test setup build release kafka-up kafka-down bench bench-transforms bench-memory clean conformance
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -30,6 +30,10 @@ conformance: ## the protocol conformance kit against every SDK's example connect
 
 bench-transforms: ## per-record cost of a chain of five SMTs (criterion; not part of `make test`)
 	cargo bench -p polyconnect --bench transforms
+
+bench-memory: ## the core's peak RSS with a 1 GiB backlog behind a paused, then draining sink (not part of `make test`)
+	bash scripts/kafka.sh up
+	BACKLOG_MB=$${BACKLOG_MB:-1024} POLYCONNECT_TEST_BOOTSTRAP=127.0.0.1:9092 cargo test --release -p polyconnect-e2e --test sink_memory -- --nocapture
 
 clean:
 	cargo clean

@@ -452,6 +452,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             closing: false,
             max_inflight,
             put_max_bytes,
+            puts_bytes: 0,
             commit_failures_seen: 0,
             tel: &mut tel,
         };
@@ -519,6 +520,8 @@ struct Runner<'a> {
     closing: bool,
     max_inflight: usize,
     put_max_bytes: u64,
+    /// Bytes of the pending Puts' records: no new Put past `sink_max_buffered_bytes`.
+    puts_bytes: u64,
     commit_failures_seen: u64,
     tel: &'a mut SinkTelemetry,
 }
@@ -529,6 +532,8 @@ struct PendingPut {
     originals: Option<(Arc<Vec<OwnedMessage>>, u64)>,
     /// The first (lowest) offset of each partition in this Put.
     first: Vec<(Tp, i64)>,
+    /// Bytes of its records as read from Kafka.
+    bytes: u64,
     sent: Instant,
 }
 
@@ -585,7 +590,10 @@ impl Runner<'_> {
                 self.dirty = true;
                 self.request_flush(&mut stream).await?;
             }
-            let can_put = self.puts.len() < self.max_inflight && self.redeliver.is_empty() && !originals_full;
+            let can_put = self.puts.len() < self.max_inflight
+                && self.puts_bytes < self.ctx.worker.sink_max_buffered_bytes
+                && self.redeliver.is_empty()
+                && !originals_full;
             let retry_at = self.retry_at;
             tokio::select! {
                 ev = next_event(&mut self.held, &mut events, paused), if can_put => {
@@ -706,6 +714,7 @@ impl Runner<'_> {
                 self.put_attempts = 0;
                 match self.puts.remove(&put_id) {
                     Some(p) => {
+                        self.puts_bytes -= p.bytes;
                         self.redeliver.remove(&put_id);
                         if let Some((o, bytes)) = p.originals {
                             self.originals_bytes += bytes;
@@ -939,9 +948,11 @@ impl Runner<'_> {
                 records: put.records.clone(),
                 originals,
                 first: put.first,
+                bytes: put.bytes,
                 sent: Instant::now(),
             },
         );
+        self.puts_bytes += put.bytes;
         self.dirty = true;
         stream.put_traced(id, put.records, trace).await
     }
