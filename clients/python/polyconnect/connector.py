@@ -138,11 +138,13 @@ class SinkTask:
 
     def flush(self, offsets: dict[TopicPartition, int]) -> Any:
         """Makes everything put so far durable. ``offsets`` are the next offsets to
-        consume per partition."""
+        consume per partition. An exception is a failed flush: nothing is committed, the
+        core rewinds to the last committed offsets and delivers those records again, and
+        the task keeps running (a ``ConfigError`` fails the task)."""
 
     def pre_commit(self, offsets: dict[TopicPartition, int]) -> Mapping[Any, int] | None:
         """The offsets that may be committed. Default: ``flush(offsets)``, then all of
-        ``offsets``."""
+        ``offsets``. An exception is a failed flush, as from ``flush``."""
         self.flush(offsets)
         return offsets
 
@@ -227,3 +229,41 @@ class SinkTaskContext:
     def assignment(self) -> set[TopicPartition]:
         """The partitions currently open."""
         return set(self._session.assigned)
+
+    # Kafka Connect's SinkTaskContext requests. Each call is sent to the core at once, in
+    # call order, and always before the PutDone of a put that makes it; callable from any
+    # thread. Partitions are TopicPartition or (topic, partition) tuples.
+
+    def offset(self, partitions: Mapping[Any, int] | Any, offset: int | None = None) -> None:
+        """Rewinds (or skips) partitions: the next records the task gets for them start at
+        these offsets. ``offset({tp: 5, ...})`` or ``offset(tp, 5)``. The core seeks
+        before the next put, and counts the offset as consumed for the next flush."""
+        if offset is not None:
+            items = [(partitions, offset)]
+        elif isinstance(partitions, Mapping):
+            items = list(partitions.items())
+        else:
+            raise TypeError("offset() takes a mapping of partitions to offsets, or a partition and an offset")
+        if items:
+            self._session.request(offsets=[(_partition(tp), int(off)) for tp, off in items])
+
+    def pause(self, *partitions: Any) -> None:
+        """Stops fetching these partitions (they stay assigned) until ``resume``d or
+        revoked."""
+        if partitions:
+            self._session.request(pause=[_partition(tp) for tp in partitions])
+
+    def resume(self, *partitions: Any) -> None:
+        """Fetches paused partitions again."""
+        if partitions:
+            self._session.request(resume=[_partition(tp) for tp in partitions])
+
+    def request_commit(self) -> None:
+        """Asks for a flush and offset commit as soon as possible instead of at the next
+        ``offset.flush.interval.ms``."""
+        self._session.request(request_commit=True)
+
+
+def _partition(tp: Any) -> TopicPartition:
+    topic, partition = tp
+    return TopicPartition(str(topic), int(partition))

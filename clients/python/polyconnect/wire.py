@@ -958,6 +958,20 @@ class SinkRecordDecoder:
         return Header(h.key, decode_any(h.value), None)
 
 
+def sink_context(offsets: Iterable[tuple[tuple[str, int], int]] = (),
+                 pause: Iterable[tuple[str, int]] = (), resume: Iterable[tuple[str, int]] = (),
+                 request_commit: bool = False) -> cpb.SinkContext:
+    """A `SinkContext` (Kafka Connect's SinkTaskContext requests)."""
+    msg = cpb.SinkContext(request_commit=request_commit)
+    for (topic, partition), offset in offsets:
+        msg.offsets.add(topic=topic, partition=partition, offset=offset)
+    for topic, partition in pause:
+        msg.pause.add(topic=topic, partition=partition)
+    for topic, partition in resume:
+        msg.resume.add(topic=topic, partition=partition)
+    return msg
+
+
 def error_proto(kind: int, exc: BaseException | None = None, message: str | None = None,
                 detail: str | None = None, retry_after_ms: int = 0) -> cpb.Error:
     """An `Error` message for an exception (or a plain message)."""

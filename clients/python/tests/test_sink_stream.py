@@ -5,7 +5,7 @@ import asyncio
 import threading
 
 from harness import run, serving, sink_start, stop, wait_for
-from polyconnect import RetriableError, Schema, SchemaBuilder, SinkConnector, SinkTask, Struct, TopicPartition
+from polyconnect import ConfigError, RetriableError, Schema, SchemaBuilder, SinkConnector, SinkTask, Struct, TopicPartition
 from polyconnect import wire
 from polyconnect.v1 import connector_pb2 as cpb
 
@@ -170,18 +170,162 @@ async def test_fatal_put_error_fails_the_task():
 
 
 @run
-async def test_failed_flush_fails_the_task():
+async def test_failed_flush_is_answered_with_flushed_error_and_the_task_goes_on():
+    attempts = []
+
     def flush_(self, offsets):
-        raise RetriableError("disk full")
+        attempts.append(dict(offsets))
+        if len(attempts) == 1:
+            raise OSError("disk full")
+
+    cls, calls, stopped = make_sink(flush=flush_)
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        await s.send(put(1, "a"))
+        assert (await s.expect("put_done")).put_id == 1
+        await s.send(flush(1, t_0=1))
+        fl = await s.expect("flushed")
+        assert fl.flush_id == 1 and list(fl.offsets) == []
+        assert fl.HasField("error")
+        assert fl.error.kind == cpb.RETRIABLE and fl.error.error_class == "OSError"
+        assert fl.error.message == "disk full" and "Traceback" in fl.error.detail
+        # The stream stays open: the core rewinds and delivers the records again.
+        await s.send(put(2, "a"))
+        assert (await s.expect("put_done")).put_id == 2
+        await s.send(flush(2, t_0=1))
+        fl = await s.expect("flushed")
+        assert not fl.HasField("error") and [(o.topic, o.offset) for o in fl.offsets] == [("t", 1)]
+        assert not stopped.is_set()
+        await s.send(cpb.SinkRequest(stop=stop()))
+        assert await s.end() == []
+        assert [c[0] for c in calls] == ["start", "put", "put", "stop"]
+
+
+@run
+async def test_failed_pre_commit_keeps_retry_hint():
+    def pre_commit(self, offsets):
+        raise RetriableError("not yet", retry_after_ms=300)
+
+    cls, _, _ = make_sink(pre_commit=pre_commit)
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        await s.send(flush(4, t_0=1))
+        fl = await s.expect("flushed")
+        assert fl.flush_id == 4 and list(fl.offsets) == []
+        assert fl.error.kind == cpb.RETRIABLE and fl.error.retry_after_ms == 300
+        assert fl.error.error_class == "RetriableError"
+        await s.send(put(1, "x"))
+        assert (await s.expect("put_done")).put_id == 1
+
+
+@run
+async def test_config_error_from_flush_still_fails_the_task():
+    def flush_(self, offsets):
+        raise ConfigError("bad 'path'")
 
     cls, _, stopped = make_sink(flush=flush_)
     async with serving(cls) as core:
         s, _ = await started(core)
         await s.send(flush(1, t_0=1))
         err = await s.expect("error")
-        assert err.error.kind == cpb.FATAL and "disk full" in err.error.message
+        assert err.error.kind == cpb.CONFIG and "bad 'path'" in err.error.message
         assert await s.end() == []
         assert stopped.is_set()
+
+
+def contexts(msgs):
+    out = []
+    for m in msgs:
+        kind = m.WhichOneof("msg")
+        if kind == "context":
+            c = m.context
+            out.append(("context", [(o.topic, o.partition, o.offset) for o in c.offsets],
+                        [(p.topic, p.partition) for p in c.pause], [(p.topic, p.partition) for p in c.resume],
+                        c.request_commit))
+        elif kind == "put_done":
+            out.append(("put_done", m.put_done.put_id))
+        elif kind == "errant":
+            out.append(("errant", m.errant.kafka_offset))
+        else:
+            out.append((kind,))
+    return out
+
+
+@run
+async def test_context_requests_go_out_in_order_before_put_done():
+    def put_(self, records):
+        ctx = self.context
+        ctx.offset({TopicPartition("t", 0): 5, ("t", 1): 7})
+        ctx.errant_record_reporter(records[0], ValueError("bad"))
+        ctx.offset(TopicPartition("t", 2), 9)
+        ctx.pause(TopicPartition("t", 0), ("u", 3))
+        ctx.resume(("u", 3))
+        ctx.request_commit()
+        ctx.pause()  # nothing to pause: nothing sent
+
+    cls, _, _ = make_sink(put=put_)
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        await s.send(put(1, "a", first_offset=4))
+        got = []
+        while not got or got[-1][0] != "put_done":
+            got.append(contexts([await s.recv()])[0])
+        assert got == [
+            ("context", [("t", 0, 5), ("t", 1, 7)], [], [], False),
+            ("errant", 4),
+            ("context", [("t", 2, 9)], [], [], False),
+            ("context", [], [("t", 0), ("u", 3)], [], False),
+            ("context", [], [], [("u", 3)], False),
+            ("context", [], [], [], True),
+            ("put_done", 1),
+        ]
+
+
+@run
+async def test_context_requests_from_async_code_and_from_start():
+    gate = asyncio.Event()
+
+    class Task(SinkTask):
+        def start(self, config):
+            self.context.request_commit()  # held until SinkStarted is out
+
+        async def put(self, records):
+            self.context.offset(("t", 0), 0)
+            await gate.wait()
+
+    class AsyncCtx(SinkConnector):
+        task_class = Task
+
+    async with serving(AsyncCtx) as core:
+        s = core.open_sink()
+        await s.send(sink_start("AsyncCtx"))
+        await s.expect("started")
+        c = await s.expect("context")
+        assert c.request_commit and not c.offsets
+        await s.send(put(1, "a"))
+        # Sent while put is still running, not held until it returns.
+        c = await s.expect("context")
+        assert [(o.topic, o.partition, o.offset) for o in c.offsets] == [("t", 0, 0)]
+        gate.set()
+        assert (await s.expect("put_done")).put_id == 1
+
+
+@run
+async def test_context_request_from_another_thread_is_sent_at_once():
+    cls, _, _ = make_sink()
+    holder = {}
+
+    def start(self, config):
+        holder["ctx"] = self.context
+
+    cls.task_class.start = start
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        t = threading.Thread(target=lambda: holder["ctx"].pause(("t", 0)))
+        t.start()
+        t.join()
+        c = await s.expect("context")
+        assert [(p.topic, p.partition) for p in c.pause] == [("t", 0)]
 
 
 @run

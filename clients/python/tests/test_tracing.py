@@ -171,3 +171,42 @@ def test_unknown_samplers_take_the_sdk_path(monkeypatch):
     monkeypatch.setattr(tracing, "_tracer", provider.get_tracer("polyconnect"))
     tracing._fast_path(provider, SimpleSpanProcessor(InMemorySpanExporter()))
     assert tracing._fast is None
+
+
+def test_a_failed_flush_ends_its_span_with_an_error_and_answers_flushed(monkeypatch):
+    import asyncio
+
+    from harness import serving, sink_start
+    from polyconnect import SinkConnector, SinkTask
+    from polyconnect.v1 import connector_pb2 as cpb
+    from polyconnect.v1 import data_pb2 as dpb
+    from opentelemetry.trace import StatusCode
+
+    exporter = install_tracer(monkeypatch, "sdk")
+
+    class Task(SinkTask):
+        def put(self, records):
+            pass
+
+        def flush(self, offsets):
+            raise OSError("disk full")
+
+    class FailingFlush(SinkConnector):
+        task_class = Task
+
+    async def scenario():
+        async with serving(FailingFlush) as core:
+            s = core.open_sink()
+            await s.send(sink_start("FailingFlush"))
+            await s.expect("started")
+            f = cpb.Flush(flush_id=3, trace=dpb.TraceContext(
+                traceparent="00-11111111111111111111111111111111-3333333333333333-01"))
+            f.offsets.add(topic="t", partition=0, offset=1)
+            await s.send(cpb.SinkRequest(flush=f))
+            return await s.expect("flushed")
+
+    flushed = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert flushed.flush_id == 3 and flushed.error.message == "disk full" and not flushed.offsets
+    (span,) = [s for s in exporter.get_finished_spans() if s.name == "flush"]
+    assert span.status.status_code == StatusCode.ERROR
+    assert [e.name for e in span.events] == ["exception"]

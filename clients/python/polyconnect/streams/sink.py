@@ -4,14 +4,21 @@ The reader queues the core's messages; one worker runs them against the task str
 order (open, put, flush, close, stop), like Kafka Connect's single task thread. Records
 reported with ``errant_record_reporter`` go out before the PutDone of their Put.
 
-A failing ``flush``/``pre_commit`` fails the task: Kafka Connect rewinds the consumer to
-the last committed offsets in that case, and the protocol has no rewind, so a restart
-(which resumes from the committed offsets) is the only way not to skip records.
+Errant records and the sink task context's requests (``offset``, ``pause``, ``resume``,
+``request_commit``) share one outbox, sent in the order they were made and always before
+the next PutDone/Flushed; a context request is sent at once (once the task has started),
+errant records at the end of their put.
+
+A failing ``flush``/``pre_commit`` is a failed flush, as Kafka Connect's "rewinding to last
+committed offsets": the SDK answers ``Flushed`` with ``error`` set and no offsets, the core
+commits nothing and delivers the records after the committed offsets again, and the task
+keeps running. Only a ``ConfigError`` still fails the task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 from typing import Any, Mapping
 
@@ -22,7 +29,7 @@ from ..logs import set_log_context
 from ..records import SinkRecord, TopicPartition
 from ..v1 import connector_pb2 as cpb
 from . import base
-from .base import Stream, TaskThread, background, cancel_all, error_for, invoke
+from .base import Stream, TaskThread, background, cancel_all, error_for, error_kind, invoke
 
 log = logging.getLogger("polyconnect.sink")
 
@@ -41,7 +48,13 @@ class SinkSession:
         self.done = asyncio.Event()
         self.work: asyncio.Queue = asyncio.Queue()
         self.assigned: set[TopicPartition] = set()
-        self.errants: list[tuple[SinkRecord, BaseException]] = []
+        # Errant records and context requests, in the order they were made (appended from
+        # the task thread or the loop, sent from the loop).
+        self.outbox: collections.deque[cpb.SinkResponse] = collections.deque()
+        self.outbox_lock = asyncio.Lock()
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.live = False  # SinkStarted went out: context requests may be sent at once
+        self.drains: set[asyncio.Task] = set()
         self.decoder = wire.SinkRecordDecoder()
         self.tasks: list[asyncio.Task | None] = []
         self.stop_timeout = base.DEFAULT_STOP_TIMEOUT_S
@@ -54,7 +67,7 @@ class SinkSession:
         try:
             await self._run()
         finally:
-            await cancel_all(self.tasks)
+            await cancel_all(self.tasks + list(self.drains))
             if self.started and not self.stopped:
                 try:
                     await asyncio.wait_for(self._stop_task(), self.stop_timeout)
@@ -67,6 +80,7 @@ class SinkSession:
             log.info("sink task stream ended")
 
     async def _run(self) -> None:
+        self.loop = asyncio.get_running_loop()
         first, it = await base.first_message(self.requests, "start")
         self.requests = it
         if first is None:
@@ -105,6 +119,8 @@ class SinkSession:
             return
         inflight = max(1, int(getattr(task, "max_inflight_puts", 1) or 1))
         await self.stream.send(cpb.SinkResponse(started=cpb.SinkStarted(max_inflight_puts=inflight)))
+        self.live = True
+        await self._send_pending()  # context requests made in start()
         self.tasks.append(background(self._work(), self._on_failure, "sink-worker"))
         await self.done.wait()
 
@@ -182,19 +198,19 @@ class SinkSession:
                 except RetriableError as e:
                     if pt is not None:
                         pt.end(e)
-                    await self._send_errants()
+                    await self._send_pending()
                     log.warning("put() raised a retriable error; the core delivers the records again: %s", e)
                     await self._send_error(error_for(e), put_id=put.put_id)
                     continue
                 except Exception as e:
                     if pt is not None:
                         pt.end(e)
-                    await self._send_errants()
+                    await self._send_pending()
                     await self._fail(e, "put()")
                     return
                 if pt is not None:
                     pt.end()
-                await self._send_errants()
+                await self._send_pending()
                 await self.stream.send(cpb.SinkResponse(put_done=cpb.PutDone(put_id=put.put_id)))
             elif kind == "flush":
                 f = req.flush
@@ -204,10 +220,16 @@ class SinkSession:
                                             f.trace if f.HasField("trace") else None):
                         committed = await self._pre_commit(offsets)
                 except Exception as e:
-                    await self._send_errants()
-                    await self._fail(e, "flush()", kind=cpb.FATAL)
-                    return
-                await self._send_errants()
+                    await self._send_pending()
+                    if error_kind(e) == cpb.CONFIG:
+                        await self._fail(e, "flush()")
+                        return
+                    log.error("flush() failed; nothing is committed and the core rewinds to the "
+                              "last committed offsets: %s", e, exc_info=e)
+                    failed = cpb.Flushed(flush_id=f.flush_id, error=error_for(e, kind=cpb.RETRIABLE))
+                    await self.stream.send(cpb.SinkResponse(flushed=failed))
+                    continue
+                await self._send_pending()
                 out = cpb.Flushed(flush_id=f.flush_id)
                 for tp, off in committed:
                     out.offsets.add(topic=tp[0], partition=tp[1], offset=off)
@@ -227,7 +249,7 @@ class SinkSession:
                     await self._stop_task()
                 except Exception:
                     log.exception("task.stop() failed")
-                await self._send_errants()
+                await self._send_pending()
                 self._finish()
                 return
         # The core closed its side without Stop.
@@ -250,7 +272,7 @@ class SinkSession:
             await invoke(self.thread, fn, *args)
             return True
         except Exception as e:
-            await self._send_errants()
+            await self._send_pending()
             await self._fail(e, what)
             return False
 
@@ -259,25 +281,55 @@ class SinkSession:
         await self._send_error(error_for(exc, kind=kind))
         self._finish()
 
-    # ---------------------------------------------------------------- errant records
+    # ---------------------------------------------------------------- errant records, context
 
     def report_errant(self, record: SinkRecord, error: BaseException) -> None:
-        self.errants.append((record, error))
+        e = error_for(error, kind=cpb.RECORD)
+        e.kafka_topic = record.original_topic
+        e.kafka_partition = record.original_kafka_partition
+        e.kafka_offset = record.kafka_offset
+        msg = cpb.ErrantRecord(
+            topic=record.original_topic,
+            kafka_partition=record.original_kafka_partition,
+            kafka_offset=record.kafka_offset,
+            error=e,
+        )
+        self.outbox.append(cpb.SinkResponse(errant=msg))
 
-    async def _send_errants(self) -> None:
-        while self.errants:
-            record, error = self.errants.pop(0)
-            e = error_for(error, kind=cpb.RECORD)
-            e.kafka_topic = record.original_topic
-            e.kafka_partition = record.original_kafka_partition
-            e.kafka_offset = record.kafka_offset
-            msg = cpb.ErrantRecord(
-                topic=record.original_topic,
-                kafka_partition=record.original_kafka_partition,
-                kafka_offset=record.kafka_offset,
-                error=e,
-            )
-            await self.stream.send(cpb.SinkResponse(errant=msg))
+    def request(self, **fields: Any) -> None:
+        """Queues a SinkContext and sends it at once (from the task thread or the loop)."""
+        self.outbox.append(cpb.SinkResponse(context=wire.sink_context(**fields)))
+        loop = self.loop
+        if loop is None or not self.live or self.stream.closed:
+            return  # sent right after SinkStarted (or never, when the stream is over)
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._drain_soon()
+        else:
+            try:
+                loop.call_soon_threadsafe(self._drain_soon)
+            except RuntimeError:  # the loop is closed: the stream is over
+                pass
+
+    def _drain_soon(self) -> None:
+        async def drain() -> None:
+            try:
+                await self._send_pending()
+            except base.StreamClosed:
+                pass
+
+        t = asyncio.get_running_loop().create_task(drain(), name="sink-context")
+        self.drains.add(t)
+        t.add_done_callback(self.drains.discard)
+
+    async def _send_pending(self) -> None:
+        """Sends the outbox in order; whoever holds the lock sends everything queued."""
+        async with self.outbox_lock:
+            while self.outbox:
+                await self.stream.send(self.outbox.popleft())
 
 
 def _committed(result: Any) -> list[tuple[tuple[str, int], int]]:

@@ -561,20 +561,22 @@ class SinkRequest(_message.Message):
     def __init__(self, start: _Optional[_Union[SinkStart, _Mapping]] = ..., open: _Optional[_Union[Partitions, _Mapping]] = ..., close: _Optional[_Union[Partitions, _Mapping]] = ..., put: _Optional[_Union[Put, _Mapping]] = ..., flush: _Optional[_Union[Flush, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
 
 class SinkResponse(_message.Message):
-    __slots__ = ("started", "put_done", "flushed", "errant", "heartbeat", "error")
+    __slots__ = ("started", "put_done", "flushed", "errant", "heartbeat", "error", "context")
     STARTED_FIELD_NUMBER: _ClassVar[int]
     PUT_DONE_FIELD_NUMBER: _ClassVar[int]
     FLUSHED_FIELD_NUMBER: _ClassVar[int]
     ERRANT_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    CONTEXT_FIELD_NUMBER: _ClassVar[int]
     started: SinkStarted
     put_done: PutDone
     flushed: Flushed
     errant: ErrantRecord
     heartbeat: Heartbeat
     error: SinkError
-    def __init__(self, started: _Optional[_Union[SinkStarted, _Mapping]] = ..., put_done: _Optional[_Union[PutDone, _Mapping]] = ..., flushed: _Optional[_Union[Flushed, _Mapping]] = ..., errant: _Optional[_Union[ErrantRecord, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[SinkError, _Mapping]] = ...) -> None: ...
+    context: SinkContext
+    def __init__(self, started: _Optional[_Union[SinkStarted, _Mapping]] = ..., put_done: _Optional[_Union[PutDone, _Mapping]] = ..., flushed: _Optional[_Union[Flushed, _Mapping]] = ..., errant: _Optional[_Union[ErrantRecord, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[SinkError, _Mapping]] = ..., context: _Optional[_Union[SinkContext, _Mapping]] = ...) -> None: ...
 
 class SinkStart(_message.Message):
     __slots__ = ("protocol_version", "connector_class", "connector_name", "task_id", "config", "heartbeat_interval_ms", "idle_timeout_ms", "max_message_bytes", "capabilities", "trace")
@@ -690,12 +692,26 @@ class Flush(_message.Message):
     def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
 
 class Flushed(_message.Message):
-    __slots__ = ("flush_id", "offsets")
+    __slots__ = ("flush_id", "offsets", "error")
     FLUSH_ID_FIELD_NUMBER: _ClassVar[int]
     OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     flush_id: int
     offsets: _containers.RepeatedCompositeFieldContainer[TopicPartitionOffset]
-    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ...) -> None: ...
+    error: Error
+    def __init__(self, flush_id: _Optional[int] = ..., offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class SinkContext(_message.Message):
+    __slots__ = ("offsets", "pause", "resume", "request_commit")
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    PAUSE_FIELD_NUMBER: _ClassVar[int]
+    RESUME_FIELD_NUMBER: _ClassVar[int]
+    REQUEST_COMMIT_FIELD_NUMBER: _ClassVar[int]
+    offsets: _containers.RepeatedCompositeFieldContainer[TopicPartitionOffset]
+    pause: _containers.RepeatedCompositeFieldContainer[TopicPartition]
+    resume: _containers.RepeatedCompositeFieldContainer[TopicPartition]
+    request_commit: bool
+    def __init__(self, offsets: _Optional[_Iterable[_Union[TopicPartitionOffset, _Mapping]]] = ..., pause: _Optional[_Iterable[_Union[TopicPartition, _Mapping]]] = ..., resume: _Optional[_Iterable[_Union[TopicPartition, _Mapping]]] = ..., request_commit: _Optional[bool] = ...) -> None: ...
 
 class ErrantRecord(_message.Message):
     __slots__ = ("topic", "kafka_partition", "kafka_offset", "error")

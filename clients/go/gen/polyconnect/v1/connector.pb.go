@@ -3438,6 +3438,7 @@ type SinkResponse struct {
 	//	*SinkResponse_Errant
 	//	*SinkResponse_Heartbeat
 	//	*SinkResponse_Error
+	//	*SinkResponse_Context
 	Msg           isSinkResponse_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3534,6 +3535,15 @@ func (x *SinkResponse) GetError() *SinkError {
 	return nil
 }
 
+func (x *SinkResponse) GetContext() *SinkContext {
+	if x != nil {
+		if x, ok := x.Msg.(*SinkResponse_Context); ok {
+			return x.Context
+		}
+	}
+	return nil
+}
+
 type isSinkResponse_Msg interface {
 	isSinkResponse_Msg()
 }
@@ -3562,6 +3572,10 @@ type SinkResponse_Error struct {
 	Error *SinkError `protobuf:"bytes,6,opt,name=error,proto3,oneof"`
 }
 
+type SinkResponse_Context struct {
+	Context *SinkContext `protobuf:"bytes,7,opt,name=context,proto3,oneof"`
+}
+
 func (*SinkResponse_Started) isSinkResponse_Msg() {}
 
 func (*SinkResponse_PutDone) isSinkResponse_Msg() {}
@@ -3573,6 +3587,8 @@ func (*SinkResponse_Errant) isSinkResponse_Msg() {}
 func (*SinkResponse_Heartbeat) isSinkResponse_Msg() {}
 
 func (*SinkResponse_Error) isSinkResponse_Msg() {}
+
+func (*SinkResponse_Context) isSinkResponse_Msg() {}
 
 type SinkStart struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
@@ -4190,7 +4206,11 @@ type Flushed struct {
 	state   protoimpl.MessageState `protogen:"open.v1"`
 	FlushId uint64                 `protobuf:"varint,1,opt,name=flush_id,json=flushId,proto3" json:"flush_id,omitempty"`
 	// The offsets made durable. Partitions left out are not committed this time.
-	Offsets       []*TopicPartitionOffset `protobuf:"bytes,2,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	Offsets []*TopicPartitionOffset `protobuf:"bytes,2,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	// Set when the flush failed (an exception from preCommit/flush): the core commits
+	// nothing for it and rewinds every partition to its last committed offset. `offsets`
+	// should then be empty. A FATAL or CONFIG error still goes as SinkError and fails the task.
+	Error         *Error `protobuf:"bytes,3,opt,name=error,proto3" json:"error,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4239,6 +4259,91 @@ func (x *Flushed) GetOffsets() []*TopicPartitionOffset {
 	return nil
 }
 
+func (x *Flushed) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+// Kafka Connect's SinkTaskContext, from the connector. Any combination of fields; the
+// core applies them in this order, before the next Put.
+type SinkContext struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// SinkTaskContext.offset(...): the next offsets to consume for these partitions. The
+	// core seeks there (records already polled for them are dropped and read again), and
+	// the offset counts as consumed for the next Flush.
+	Offsets []*TopicPartitionOffset `protobuf:"bytes,1,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	// SinkTaskContext.pause(...) / resume(...): the core stops / starts fetching these
+	// partitions (they stay assigned). A pause lasts until resumed or the partition is
+	// revoked, as in Kafka Connect.
+	Pause  []*TopicPartition `protobuf:"bytes,2,rep,name=pause,proto3" json:"pause,omitempty"`
+	Resume []*TopicPartition `protobuf:"bytes,3,rep,name=resume,proto3" json:"resume,omitempty"`
+	// SinkTaskContext.requestCommit(): a Flush as soon as possible instead of at the next
+	// `offset.flush.interval.ms`.
+	RequestCommit bool `protobuf:"varint,4,opt,name=request_commit,json=requestCommit,proto3" json:"request_commit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SinkContext) Reset() {
+	*x = SinkContext{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SinkContext) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SinkContext) ProtoMessage() {}
+
+func (x *SinkContext) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
+func (*SinkContext) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+func (x *SinkContext) GetPause() []*TopicPartition {
+	if x != nil {
+		return x.Pause
+	}
+	return nil
+}
+
+func (x *SinkContext) GetResume() []*TopicPartition {
+	if x != nil {
+		return x.Resume
+	}
+	return nil
+}
+
+func (x *SinkContext) GetRequestCommit() bool {
+	if x != nil {
+		return x.RequestCommit
+	}
+	return false
+}
+
 type ErrantRecord struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Topic          string                 `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
@@ -4251,7 +4356,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4263,7 +4368,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4276,7 +4381,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -4318,7 +4423,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4330,7 +4435,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4343,7 +4448,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -4591,14 +4696,15 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x05flush\x18\x05 \x01(\v2\x15.polyconnect.v1.FlushH\x00R\x05flush\x129\n" +
 	"\theartbeat\x18\x06 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12*\n" +
 	"\x04stop\x18\a \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stopB\x05\n" +
-	"\x03msg\"\xdf\x02\n" +
+	"\x03msg\"\x98\x03\n" +
 	"\fSinkResponse\x127\n" +
 	"\astarted\x18\x01 \x01(\v2\x1b.polyconnect.v1.SinkStartedH\x00R\astarted\x124\n" +
 	"\bput_done\x18\x02 \x01(\v2\x17.polyconnect.v1.PutDoneH\x00R\aputDone\x123\n" +
 	"\aflushed\x18\x03 \x01(\v2\x17.polyconnect.v1.FlushedH\x00R\aflushed\x126\n" +
 	"\x06errant\x18\x04 \x01(\v2\x1c.polyconnect.v1.ErrantRecordH\x00R\x06errant\x129\n" +
 	"\theartbeat\x18\x05 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x121\n" +
-	"\x05error\x18\x06 \x01(\v2\x19.polyconnect.v1.SinkErrorH\x00R\x05errorB\x05\n" +
+	"\x05error\x18\x06 \x01(\v2\x19.polyconnect.v1.SinkErrorH\x00R\x05error\x127\n" +
+	"\acontext\x18\a \x01(\v2\x1b.polyconnect.v1.SinkContextH\x00R\acontextB\x05\n" +
 	"\x03msg\"\x97\x04\n" +
 	"\tSinkStart\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
@@ -4654,10 +4760,16 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x05Flush\x12\x19\n" +
 	"\bflush_id\x18\x01 \x01(\x04R\aflushId\x12>\n" +
 	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\x122\n" +
-	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"d\n" +
+	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\x91\x01\n" +
 	"\aFlushed\x12\x19\n" +
 	"\bflush_id\x18\x01 \x01(\x04R\aflushId\x12>\n" +
-	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\"\x9d\x01\n" +
+	"\aoffsets\x18\x02 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\x12+\n" +
+	"\x05error\x18\x03 \x01(\v2\x15.polyconnect.v1.ErrorR\x05error\"\xe2\x01\n" +
+	"\vSinkContext\x12>\n" +
+	"\aoffsets\x18\x01 \x03(\v2$.polyconnect.v1.TopicPartitionOffsetR\aoffsets\x124\n" +
+	"\x05pause\x18\x02 \x03(\v2\x1e.polyconnect.v1.TopicPartitionR\x05pause\x126\n" +
+	"\x06resume\x18\x03 \x03(\v2\x1e.polyconnect.v1.TopicPartitionR\x06resume\x12%\n" +
+	"\x0erequest_commit\x18\x04 \x01(\bR\rrequestCommit\"\x9d\x01\n" +
 	"\fErrantRecord\x12\x14\n" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x12'\n" +
 	"\x0fkafka_partition\x18\x02 \x01(\x05R\x0ekafkaPartition\x12!\n" +
@@ -4736,7 +4848,7 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 60)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),              // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),              // 1: polyconnect.v1.ConfigType
@@ -4797,126 +4909,132 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(*TopicPartitionOffset)(nil), // 56: polyconnect.v1.TopicPartitionOffset
 	(*Flush)(nil),                // 57: polyconnect.v1.Flush
 	(*Flushed)(nil),              // 58: polyconnect.v1.Flushed
-	(*ErrantRecord)(nil),         // 59: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),            // 60: polyconnect.v1.SinkError
-	nil,                          // 61: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                          // 62: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                          // 63: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                          // 64: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                          // 65: polyconnect.v1.SinkStart.ConfigEntry
-	(*TraceContext)(nil),         // 66: polyconnect.v1.TraceContext
-	(*Value)(nil),                // 67: polyconnect.v1.Value
-	(*RecordData)(nil),           // 68: polyconnect.v1.RecordData
-	(*Header)(nil),               // 69: polyconnect.v1.Header
+	(*SinkContext)(nil),          // 59: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),         // 60: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),            // 61: polyconnect.v1.SinkError
+	nil,                          // 62: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                          // 63: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                          // 64: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                          // 65: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                          // 66: polyconnect.v1.SinkStart.ConfigEntry
+	(*TraceContext)(nil),         // 67: polyconnect.v1.TraceContext
+	(*Value)(nil),                // 68: polyconnect.v1.Value
+	(*RecordData)(nil),           // 69: polyconnect.v1.RecordData
+	(*Header)(nil),               // 70: polyconnect.v1.Header
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	7,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	7,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	9,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
-	0,  // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	9,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	14, // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
-	1,  // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
-	2,  // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
-	3,  // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	15, // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	16, // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	17, // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	18, // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	19, // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	61, // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	22, // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
-	25, // 16: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	26, // 17: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	31, // 18: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32, // 19: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	30, // 20: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	27, // 21: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	29, // 22: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	31, // 23: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	33, // 24: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	62, // 25: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	28, // 26: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	63, // 27: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
-	4,  // 28: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	36, // 29: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	38, // 30: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	41, // 31: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	43, // 32: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	45, // 33: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	31, // 34: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32, // 35: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	30, // 36: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	39, // 37: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	44, // 38: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	46, // 39: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	31, // 40: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	33, // 41: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	64, // 42: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	37, // 43: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	7,  // 44: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	66, // 45: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	67, // 46: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	67, // 47: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	40, // 48: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	66, // 49: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	67, // 50: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	67, // 51: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	68, // 52: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	68, // 53: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	69, // 54: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	66, // 55: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	42, // 56: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	67, // 57: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	37, // 58: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	49, // 59: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	52, // 60: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	52, // 61: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	53, // 62: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	57, // 63: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	31, // 64: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32, // 65: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	50, // 66: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	55, // 67: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	58, // 68: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	59, // 69: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	31, // 70: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	60, // 71: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	65, // 72: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	7,  // 73: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	66, // 74: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	51, // 75: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	54, // 76: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	66, // 77: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	68, // 78: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	68, // 79: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	5,  // 80: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	69, // 81: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	66, // 82: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	56, // 83: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	66, // 84: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	56, // 85: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	33, // 86: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	33, // 87: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	6,  // 88: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	10, // 89: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	12, // 90: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	20, // 91: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	23, // 92: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	34, // 93: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	47, // 94: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	8,  // 95: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	11, // 96: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	13, // 97: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	21, // 98: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	24, // 99: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	35, // 100: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	48, // 101: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	95, // [95:102] is the sub-list for method output_type
-	88, // [88:95] is the sub-list for method input_type
-	88, // [88:88] is the sub-list for extension type_name
-	88, // [88:88] is the sub-list for extension extendee
-	0,  // [0:88] is the sub-list for field type_name
+	7,   // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	7,   // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	9,   // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
+	9,   // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	14,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
+	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
+	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
+	15,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	16,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	17,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	18,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	19,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	62,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	22,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	25,  // 16: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	26,  // 17: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	31,  // 18: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	32,  // 19: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	30,  // 20: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	27,  // 21: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	29,  // 22: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	31,  // 23: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	33,  // 24: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	63,  // 25: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	28,  // 26: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	64,  // 27: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	4,   // 28: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
+	36,  // 29: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	38,  // 30: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	41,  // 31: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	43,  // 32: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	45,  // 33: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	31,  // 34: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	32,  // 35: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	30,  // 36: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	39,  // 37: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	44,  // 38: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	46,  // 39: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	31,  // 40: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	33,  // 41: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	65,  // 42: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	37,  // 43: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	7,   // 44: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	67,  // 45: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	68,  // 46: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	68,  // 47: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	40,  // 48: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	67,  // 49: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	68,  // 50: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	68,  // 51: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	69,  // 52: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	69,  // 53: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	70,  // 54: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	67,  // 55: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	42,  // 56: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	68,  // 57: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	37,  // 58: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	49,  // 59: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	52,  // 60: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	52,  // 61: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	53,  // 62: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	57,  // 63: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	31,  // 64: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	32,  // 65: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	50,  // 66: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	55,  // 67: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	58,  // 68: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	60,  // 69: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	31,  // 70: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	61,  // 71: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	59,  // 72: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	66,  // 73: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	7,   // 74: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	67,  // 75: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	51,  // 76: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	54,  // 77: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	67,  // 78: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	69,  // 79: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	69,  // 80: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	5,   // 81: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	70,  // 82: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	67,  // 83: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	56,  // 84: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	67,  // 85: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	56,  // 86: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	33,  // 87: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	56,  // 88: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	51,  // 89: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	51,  // 90: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	33,  // 91: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	33,  // 92: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	6,   // 93: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	10,  // 94: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	12,  // 95: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	20,  // 96: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	23,  // 97: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	34,  // 98: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	47,  // 99: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	8,   // 100: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	11,  // 101: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	13,  // 102: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	21,  // 103: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	24,  // 104: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	35,  // 105: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	48,  // 106: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	100, // [100:107] is the sub-list for method output_type
+	93,  // [93:100] is the sub-list for method input_type
+	93,  // [93:93] is the sub-list for extension type_name
+	93,  // [93:93] is the sub-list for extension extendee
+	0,   // [0:93] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -4981,6 +5099,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Errant)(nil),
 		(*SinkResponse_Heartbeat)(nil),
 		(*SinkResponse_Error)(nil),
+		(*SinkResponse_Context)(nil),
 	}
 	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{}
 	type x struct{}
@@ -4989,7 +5108,7 @@ func file_polyconnect_v1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   60,
+			NumMessages:   61,
 			NumExtensions: 0,
 			NumServices:   3,
 		},

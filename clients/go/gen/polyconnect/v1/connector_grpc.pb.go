@@ -625,13 +625,28 @@ type SinkTaskClient interface {
 	//	                                          and the connector ends its side
 	//	either: Heartbeat{}, Error{}
 	//
+	//	conn -> SinkContext{...}                  SinkTaskContext: offset(...) (rewind),
+	//	                                          pause/resume(partitions), requestCommit()
+	//
 	// A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
 	// put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
 	// the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
 	// connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+	// Every Put that awaits redelivery is delivered again; none is dropped by a later one.
 	// ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
-	// (before transforms). Not yet: a way to report a failed flush ("commit nothing,
-	// rewind"); today a flush failure is a FATAL error.
+	// (before transforms).
+	//
+	// Delivery guarantee (at least once): the core commits an offset only for records whose
+	// Put was answered with PutDone and that the connector's Flushed names. The offsets of a
+	// Flush never pass a Put that is unanswered or awaits redelivery. Offsets in Flushed
+	// beyond those of the Flush it answers (or of partitions not assigned) are ignored with a
+	// warning, as Kafka Connect does; a Flushed whose flush_id is not the pending Flush is
+	// ignored. A Flushed with `error` set is a failed flush (preCommit/flush threw): the core
+	// commits nothing and rewinds every partition to its last committed offset, so the
+	// records after it are delivered again (Kafka Connect's "rewinding to last committed
+	// offsets"). A Put or Flush unanswered for the worker's
+	// `polyconnect.sink.put.timeout.ms` / `polyconnect.sink.flush.timeout.ms` fails the
+	// stream; the task is restarted with back-off and reads again from its committed offsets.
 	Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[SinkRequest, SinkResponse], error)
 }
 
@@ -688,13 +703,28 @@ type SinkTaskServer interface {
 	//	                                          and the connector ends its side
 	//	either: Heartbeat{}, Error{}
 	//
+	//	conn -> SinkContext{...}                  SinkTaskContext: offset(...) (rewind),
+	//	                                          pause/resume(partitions), requestCommit()
+	//
 	// A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
 	// put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
 	// the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
 	// connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+	// Every Put that awaits redelivery is delivered again; none is dropped by a later one.
 	// ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
-	// (before transforms). Not yet: a way to report a failed flush ("commit nothing,
-	// rewind"); today a flush failure is a FATAL error.
+	// (before transforms).
+	//
+	// Delivery guarantee (at least once): the core commits an offset only for records whose
+	// Put was answered with PutDone and that the connector's Flushed names. The offsets of a
+	// Flush never pass a Put that is unanswered or awaits redelivery. Offsets in Flushed
+	// beyond those of the Flush it answers (or of partitions not assigned) are ignored with a
+	// warning, as Kafka Connect does; a Flushed whose flush_id is not the pending Flush is
+	// ignored. A Flushed with `error` set is a failed flush (preCommit/flush threw): the core
+	// commits nothing and rewinds every partition to its last committed offset, so the
+	// records after it are delivered again (Kafka Connect's "rewinding to last committed
+	// offsets"). A Put or Flush unanswered for the worker's
+	// `polyconnect.sink.put.timeout.ms` / `polyconnect.sink.flush.timeout.ms` fails the
+	// stream; the task is restarted with back-off and reads again from its committed offsets.
 	Run(grpc.BidiStreamingServer[SinkRequest, SinkResponse]) error
 	mustEmbedUnimplementedSinkTaskServer()
 }
