@@ -448,7 +448,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             held: VecDeque::new(),
             assigned: Vec::new(),
             dirty: false,
-            commit_requested: false,
+            commit_requested: None,
             closing: false,
             max_inflight,
             put_max_bytes,
@@ -514,8 +514,8 @@ struct Runner<'a> {
     held: VecDeque<Event>,
     assigned: Vec<Tp>,
     dirty: bool,
-    /// The connector asked for a commit (SinkTaskContext.requestCommit).
-    commit_requested: bool,
+    /// The connector asked for a commit (SinkTaskContext.requestCommit): the last Put sent then.
+    commit_requested: Option<u64>,
     /// Stopping or revoking: a failed flush is not rewound.
     closing: bool,
     max_inflight: usize,
@@ -578,8 +578,11 @@ impl Runner<'_> {
         let mut paused_rx = self.ctx.paused.clone();
         let mut paused = *paused_rx.borrow_and_update();
         loop {
-            if self.commit_requested && self.flush.is_none() {
-                self.commit_requested = false;
+            // A requested commit waits for the Puts sent before the request (Kafka Connect
+            // commits after the put that asked for it returns).
+            let commit_due = self.commit_requested.is_some_and(|last| self.flush.is_none() && self.puts.range(..=last).next().is_none());
+            if commit_due {
+                self.commit_requested = None;
                 self.dirty = true;
                 self.request_flush(&mut stream).await?;
             }
@@ -727,7 +730,10 @@ impl Runner<'_> {
                 self.tel.put_done(put_id);
             }
             SinkEvent::Flushed { flush_id, offsets, error } => self.on_flushed(flush_id, offsets, error).await?,
-            SinkEvent::Context(c) => self.on_context(c),
+            SinkEvent::Context(c) => {
+                tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, context = ?c, "sink task context");
+                self.on_context(c)
+            }
             SinkEvent::Errant { topic, partition, offset, error } => {
                 tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
                 let failure = Failure {
@@ -805,7 +811,7 @@ impl Runner<'_> {
             self.rewind(targets);
         }
         if c.request_commit {
-            self.commit_requested = true;
+            self.commit_requested = Some(self.next_put - 1);
         }
     }
 
@@ -980,6 +986,7 @@ impl Runner<'_> {
         let offsets = self.committable();
         self.dirty = false;
         let trace = self.tel.flush(id);
+        tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, flush_id = id, ?offsets, "flush");
         stream.flush(id, &offsets, trace).await?;
         self.flush = Some(PendingFlush {
             id,
