@@ -816,11 +816,14 @@ impl Runner<'_> {
     }
 
     /// Repositions the consumer: `targets` where given, every other partition at the
-    /// next record the task has not processed. Batches polled before it are dropped.
+    /// next record the task has not processed. Batches polled before it are dropped. As in
+    /// Kafka Connect, a target also counts as the partition's last committed offset (a sink
+    /// that rewinds keeps its own offsets), so a later failed flush rewinds to it.
     fn rewind(&mut self, targets: BTreeMap<Tp, i64>) {
         if targets.is_empty() {
             return;
         }
+        self.last_committed.extend(targets.iter().map(|(k, v)| (k.clone(), *v)));
         self.consumed.extend(targets);
         self.generation += 1;
         let req = SeekRequest {

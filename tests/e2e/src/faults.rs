@@ -34,7 +34,16 @@ pub fn test_plugins_dir() -> PathBuf {
 /// repository's connectors on `plugin.path`, `offset.flush.interval.ms` = `flush_ms`, and
 /// `extra` lines (timeouts and the like) last.
 pub fn fault_worker(dir: &Path, bootstrap: &str, port: u16, flush_ms: u64, extra: &str) -> PathBuf {
+    fault_worker_with_plugins(dir, bootstrap, port, flush_ms, extra, &[])
+}
+
+/// As `fault_worker`, with more `plugin.path` entries (e.g. a manifest for the Rust test
+/// connector written by the test).
+pub fn fault_worker_with_plugins(dir: &Path, bootstrap: &str, port: u16, flush_ms: u64, extra: &str, plugins: &[PathBuf]) -> PathBuf {
     let p = dir.join("worker.properties");
+    let mut path = vec![test_plugins_dir(), repo_root().join("connectors")];
+    path.extend(plugins.iter().cloned());
+    let path: Vec<String> = path.iter().map(|p| p.display().to_string()).collect();
     write(
         &p,
         &format!(
@@ -44,11 +53,10 @@ pub fn fault_worker(dir: &Path, bootstrap: &str, port: u16, flush_ms: u64, extra
              offset.storage.file.filename={}\n\
              offset.flush.interval.ms={flush_ms}\n\
              listeners=http://127.0.0.1:{port}\n\
-             plugin.path={},{}\n\
+             plugin.path={}\n\
              {extra}\n",
             dir.join("offsets.json").display(),
-            test_plugins_dir().display(),
-            repo_root().join("connectors").display(),
+            path.join(","),
         ),
     );
     p
