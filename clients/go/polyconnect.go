@@ -154,7 +154,11 @@ type SinkTask interface {
 	Put(ctx context.Context, records []*SinkRecord) error
 	// Flush makes everything put so far durable and returns the offsets it made durable
 	// (usually offsets itself: the next offset after the records put); the core commits
-	// exactly those. An error fails the task, which then resumes from the committed offsets.
+	// exactly those (Kafka Connect's preCommit; its default, flush and then return the
+	// offsets given, is returning offsets). An error is a failed flush: nothing is
+	// committed, the core rewinds every partition to its last committed offset (those
+	// records are put again) and the task keeps running. A *ConfigError or a panic fails
+	// the task.
 	Flush(ctx context.Context, offsets map[TopicPartition]int64) (map[TopicPartition]int64, error)
 	Stop() error
 }
@@ -174,6 +178,24 @@ type SinkTaskContext interface {
 	// batch goes on, and the core applies errors.tolerance.
 	ReportErrant(r *SinkRecord, err error)
 	Trace() TraceContext
+
+	// Kafka Connect's SinkTaskContext requests. Each goes to the core at once (from Start:
+	// right after it), in call order, and always before the PutDone of a Put that makes
+	// it, so the core applies it before the next Put. Safe for concurrent use.
+
+	// Offset sets the next offset to consume for a partition (a rewind or a skip): the
+	// core seeks there and counts it as consumed for the next Flush.
+	Offset(tp TopicPartition, offset int64)
+	// Offsets is Offset for several partitions in one request.
+	Offsets(offsets map[TopicPartition]int64)
+	// Pause stops fetching these partitions (they stay assigned) until Resume or until
+	// they are revoked.
+	Pause(partitions ...TopicPartition)
+	// Resume fetches paused partitions again.
+	Resume(partitions ...TopicPartition)
+	// RequestCommit asks for a Flush and offset commit as soon as possible instead of at
+	// the next offset.flush.interval.ms.
+	RequestCommit()
 }
 
 // classMatches applies Kafka Connect's alias rules: the full class name, the simple name,

@@ -5,9 +5,14 @@ package polyconnect
 // close, stop), like Kafka Connect's task thread. Records reported with ReportErrant go out
 // before the PutDone of their Put.
 //
-// A failing Flush fails the task: Kafka Connect rewinds the consumer to the committed
-// offsets then, and the protocol has no rewind, so a restart (which resumes from the
-// committed offsets) is the only way not to skip records.
+// Errant records and the context's requests (Offset, Pause, Resume, RequestCommit) share
+// one outbox, sent in call order and always before the next PutDone/Flushed; a context
+// request goes out at once (once SinkStarted is out), errant records at the end of their Put.
+//
+// A failing Flush is a failed flush, as Kafka Connect's "rewinding to last committed
+// offsets": the SDK answers Flushed with the error and no offsets, the core commits nothing
+// and delivers the records after the committed offsets again, and the task keeps running.
+// A *ConfigError or a panic still fails the task.
 
 import (
 	"context"
@@ -33,11 +38,14 @@ type sinkService struct {
 func (x sinkService) Run(stream pb.SinkTask_RunServer) error { return x.s.runSink(stream) }
 
 type sinkTaskContext struct {
-	name    string
-	id      int
-	trace   TraceContext
-	mu      sync.Mutex
-	errants []*pb.ErrantRecord
+	name  string
+	id    int
+	trace TraceContext
+	mu    sync.Mutex
+	// pending holds errant records and context requests in call order; out is set once
+	// SinkStarted went out (context requests are sent at once from then on).
+	pending []*pb.SinkResponse
+	out     *sender[*pb.SinkResponse]
 }
 
 func (c *sinkTaskContext) ConnectorName() string { return c.name }
@@ -48,16 +56,79 @@ func (c *sinkTaskContext) ReportErrant(r *SinkRecord, err error) {
 	e.Kind = pb.ErrorKind_RECORD
 	e.KafkaTopic, e.KafkaPartition, e.KafkaOffset = r.OriginalTopic, r.OriginalKafkaPartition, r.KafkaOffset
 	c.mu.Lock()
-	c.errants = append(c.errants, &pb.ErrantRecord{Topic: r.OriginalTopic, KafkaPartition: r.OriginalKafkaPartition, KafkaOffset: r.KafkaOffset, Error: e})
+	c.pending = append(c.pending, &pb.SinkResponse{Msg: &pb.SinkResponse_Errant{Errant: &pb.ErrantRecord{Topic: r.OriginalTopic, KafkaPartition: r.OriginalKafkaPartition, KafkaOffset: r.KafkaOffset, Error: e}}})
 	c.mu.Unlock()
 }
 
-func (c *sinkTaskContext) takeErrants() []*pb.ErrantRecord {
+func (c *sinkTaskContext) Offset(tp TopicPartition, offset int64) {
+	c.Offsets(map[TopicPartition]int64{tp: offset})
+}
+
+func (c *sinkTaskContext) Offsets(offsets map[TopicPartition]int64) {
+	if len(offsets) == 0 {
+		return
+	}
+	m := &pb.SinkContext{}
+	for _, tp := range sortedPartitions(offsets) {
+		m.Offsets = append(m.Offsets, &pb.TopicPartitionOffset{Topic: tp.Topic, Partition: tp.Partition, Offset: offsets[tp]})
+	}
+	c.request(m)
+}
+
+func (c *sinkTaskContext) Pause(partitions ...TopicPartition) {
+	if len(partitions) > 0 {
+		c.request(&pb.SinkContext{Pause: topicPartitions(partitions)})
+	}
+}
+
+func (c *sinkTaskContext) Resume(partitions ...TopicPartition) {
+	if len(partitions) > 0 {
+		c.request(&pb.SinkContext{Resume: topicPartitions(partitions)})
+	}
+}
+
+func (c *sinkTaskContext) RequestCommit() { c.request(&pb.SinkContext{RequestCommit: true}) }
+
+func (c *sinkTaskContext) request(m *pb.SinkContext) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := c.errants
-	c.errants = nil
-	return e
+	c.pending = append(c.pending, &pb.SinkResponse{Msg: &pb.SinkResponse_Context{Context: m}})
+	if c.out != nil {
+		c.sendLocked()
+	}
+}
+
+// live is called once SinkStarted went out: what start queued goes out, and later
+// requests are sent at once.
+func (c *sinkTaskContext) live(out *sender[*pb.SinkResponse]) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.out = out
+	c.sendLocked()
+}
+
+// sendPending sends the errant records and requests made so far, in order.
+func (c *sinkTaskContext) sendPending() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.out != nil {
+		c.sendLocked()
+	}
+}
+
+func (c *sinkTaskContext) sendLocked() {
+	for _, m := range c.pending {
+		_ = c.out.Send(m)
+	}
+	c.pending = nil
+}
+
+func topicPartitions(tps []TopicPartition) []*pb.TopicPartition {
+	out := make([]*pb.TopicPartition, 0, len(tps))
+	for _, tp := range tps {
+		out = append(out, &pb.TopicPartition{Topic: tp.Topic, Partition: tp.Partition})
+	}
+	return out
 }
 
 func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
@@ -128,6 +199,7 @@ func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
 	if err := out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Started{Started: &pb.SinkStarted{MaxInflightPuts: uint32(inflight)}}}); err != nil {
 		return nil
 	}
+	tc.live(out)
 	log.Info("sink task started", "class", p.Class)
 	w := &sinkWorker{log: log, out: out, task: task, tc: tc, tracer: s.tracer, assigned: map[TopicPartition]bool{}}
 	w.parts, _ = task.(PartitionHandler)
@@ -151,7 +223,7 @@ func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
 			return nil
 		}
 		if e := w.handle(ctx, req); e != nil {
-			w.sendErrants()
+			w.sendPending()
 			return fail(e.err, e.putID)
 		}
 	}
@@ -173,11 +245,8 @@ type sinkFailure struct {
 	putID uint64
 }
 
-func (w *sinkWorker) sendErrants() {
-	for _, e := range w.tc.takeErrants() {
-		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Errant{Errant: e}})
-	}
-}
+// sendPending sends the errant records and context requests made so far.
+func (w *sinkWorker) sendPending() { w.tc.sendPending() }
 
 func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailure {
 	switch m := req.Msg.(type) {
@@ -200,7 +269,7 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 		if pt != nil {
 			pt.end(err)
 		}
-		w.sendErrants()
+		w.sendPending()
 		var re *RetriableError
 		if errors.As(err, &re) {
 			w.log.Warn("Put returned a retriable error; the core delivers the records again", "error", err)
@@ -229,12 +298,20 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 		if span != nil {
 			endSpan(span, err)
 		}
-		w.sendErrants()
+		w.sendPending()
 		if err != nil {
-			w.log.Error("Flush failed", "error", err)
+			var ce *ConfigError
+			var pe *panicError
+			if errors.As(err, &ce) || errors.As(err, &pe) {
+				w.log.Error("Flush failed", "error", err)
+				return &sinkFailure{err: errorProto(err, "Flush")}
+			}
+			// A failed flush: nothing is committed, the core rewinds, the task goes on.
+			w.log.Error("Flush failed; the core commits nothing and rewinds to the committed offsets", "error", err)
 			e := errorProto(err, "Flush")
-			e.Kind = pb.ErrorKind_FATAL
-			return &sinkFailure{err: e}
+			e.Kind = pb.ErrorKind_RETRIABLE
+			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Flushed{Flushed: &pb.Flushed{FlushId: m.Flush.FlushId, Error: e}}})
+			return nil
 		}
 		resp := &pb.Flushed{FlushId: m.Flush.FlushId}
 		for _, tp := range sortedPartitions(durable) {
@@ -280,7 +357,7 @@ func (w *sinkWorker) stop() error {
 		}
 	}
 	err := call(w.task.Stop)
-	w.sendErrants()
+	w.sendPending()
 	return err
 }
 

@@ -108,3 +108,201 @@ func TestSinkUnknownSchemaReferenceFailsTheTask(t *testing.T) {
 		t.Fatalf("want a FATAL error naming the reference, got %v", e)
 	}
 }
+
+// flakySink fails its first Flush with flushErr (or panics when flushPanic is set).
+type flakySink struct {
+	memSink
+	flushErr   error
+	flushPanic bool
+	flushes    int
+}
+
+func (f *flakySink) Flush(ctx context.Context, offsets map[TopicPartition]int64) (map[TopicPartition]int64, error) {
+	f.flushes++
+	if f.flushes == 1 {
+		if f.flushPanic {
+			panic("flush blew up")
+		}
+		if f.flushErr != nil {
+			return nil, f.flushErr
+		}
+	}
+	return f.memSink.Flush(ctx, offsets)
+}
+
+func flushReq(id uint64, offset int64) *pb.SinkRequest {
+	return &pb.SinkRequest{Msg: &pb.SinkRequest_Flush{Flush: &pb.Flush{FlushId: id, Offsets: []*pb.TopicPartitionOffset{{Topic: "t", Partition: 0, Offset: offset}}}}}
+}
+
+func putReq(id uint64, offsets ...int64) *pb.SinkRequest {
+	put := &pb.Put{PutId: id}
+	for _, o := range offsets {
+		put.Records = append(put.Records, sinkRecord(o, &pb.Value{Kind: &pb.Value_String_{String_: "v"}}, &pb.Schema{Type: pb.SchemaType_STRING}))
+	}
+	return &pb.SinkRequest{Msg: &pb.SinkRequest_Put{Put: put}}
+}
+
+func TestSinkFailedFlushAnswersFlushedWithTheErrorAndGoesOn(t *testing.T) {
+	task := &flakySink{memSink: memSink{stopped: make(chan struct{})}, flushErr: errors.New("disk full")}
+	c := startCore(t, &Sink{Class: "Mem", Task: func() SinkTask { return task }})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
+	recv(t, s.Recv)
+	s.Send(putReq(1, 0))
+	if d := recv(t, s.Recv).GetPutDone(); d.GetPutId() != 1 {
+		t.Fatalf("want PutDone{1}, got %v", d)
+	}
+	s.Send(flushReq(1, 1))
+	f := recv(t, s.Recv).GetFlushed()
+	if f.GetFlushId() != 1 || len(f.Offsets) != 0 || f.GetError() == nil {
+		t.Fatalf("want a failed Flushed{1} without offsets, got %v", f)
+	}
+	if e := f.Error; e.Kind != pb.ErrorKind_RETRIABLE || !strings.Contains(e.Message, "disk full") || e.ErrorClass != "*errors.errorString" || e.Detail == "" {
+		t.Fatalf("the failed flush's error: %v", e)
+	}
+	// The stream goes on: the core rewinds and puts the records again.
+	s.Send(putReq(2, 0))
+	if d := recv(t, s.Recv).GetPutDone(); d.GetPutId() != 2 {
+		t.Fatalf("want PutDone{2} after the failed flush, got %v", d)
+	}
+	s.Send(flushReq(2, 1))
+	if f := recv(t, s.Recv).GetFlushed(); f.GetFlushId() != 2 || f.GetError() != nil || len(f.Offsets) != 1 || f.Offsets[0].Offset != 1 {
+		t.Fatalf("want Flushed{2, t-0: 1}, got %v", f)
+	}
+	select {
+	case <-task.stopped:
+		t.Fatal("a failed flush does not stop the task")
+	default:
+	}
+}
+
+func TestSinkConfigErrorOrPanicFromFlushFailsTheTask(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		task *flakySink
+		kind pb.ErrorKind
+	}{
+		{"config", &flakySink{flushErr: ConfigErrorf("bad 'path'")}, pb.ErrorKind_CONFIG},
+		{"panic", &flakySink{flushPanic: true}, pb.ErrorKind_FATAL},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.task.stopped = make(chan struct{})
+			c := startCore(t, &Sink{Class: "Mem", Task: func() SinkTask { return tc.task }})
+			s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
+			recv(t, s.Recv)
+			s.Send(flushReq(1, 1))
+			if e := recv(t, s.Recv).GetError(); e.GetError().GetKind() != tc.kind {
+				t.Fatalf("want a %v SinkError, got %v", tc.kind, e)
+			}
+			waitClosed(t, tc.task.stopped, "task Stop")
+		})
+	}
+}
+
+// contextSink makes context requests from Start and Put.
+type contextSink struct {
+	memSink
+	put func(tc SinkTaskContext, records []*SinkRecord)
+}
+
+func (c *contextSink) Start(tc SinkTaskContext, _ Config) error {
+	c.tc = tc
+	tc.RequestCommit() // held until SinkStarted is out
+	return nil
+}
+
+func (c *contextSink) Put(_ context.Context, records []*SinkRecord) error {
+	c.put(c.tc, records)
+	return nil
+}
+
+// describe names a SinkResponse for order checks.
+func describe(m *pb.SinkResponse) string {
+	switch x := m.Msg.(type) {
+	case *pb.SinkResponse_Context:
+		var b strings.Builder
+		b.WriteString("context")
+		for _, o := range x.Context.Offsets {
+			fmt.Fprintf(&b, " offset %s-%d=%d", o.Topic, o.Partition, o.Offset)
+		}
+		for _, p := range x.Context.Pause {
+			fmt.Fprintf(&b, " pause %s-%d", p.Topic, p.Partition)
+		}
+		for _, p := range x.Context.Resume {
+			fmt.Fprintf(&b, " resume %s-%d", p.Topic, p.Partition)
+		}
+		if x.Context.RequestCommit {
+			b.WriteString(" commit")
+		}
+		return b.String()
+	case *pb.SinkResponse_PutDone:
+		return fmt.Sprintf("putdone %d", x.PutDone.PutId)
+	case *pb.SinkResponse_Errant:
+		return fmt.Sprintf("errant %d", x.Errant.KafkaOffset)
+	case *pb.SinkResponse_Started:
+		return "started"
+	}
+	return fmt.Sprintf("%T", m.Msg)
+}
+
+func TestSinkContextRequestsGoOutInOrderBeforePutDone(t *testing.T) {
+	task := &contextSink{memSink: memSink{stopped: make(chan struct{})}, put: func(tc SinkTaskContext, records []*SinkRecord) {
+		tc.Offsets(map[TopicPartition]int64{{"t", 1}: 7, {"t", 0}: 5})
+		tc.ReportErrant(records[0], errors.New("bad"))
+		tc.Offset(TopicPartition{"t", 2}, 9)
+		tc.Pause(TopicPartition{"t", 0}, TopicPartition{"u", 3})
+		tc.Resume(TopicPartition{"u", 3})
+		tc.RequestCommit()
+		tc.Pause() // nothing to pause: nothing sent
+		tc.Offsets(nil)
+	}}
+	c := startCore(t, &Sink{Class: "Ctx", Task: func() SinkTask { return task }})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Ctx"})
+	var got []string
+	for len(got) < 2 {
+		got = append(got, describe(recv(t, s.Recv)))
+	}
+	s.Send(putReq(1, 4))
+	for got[len(got)-1] != "putdone 1" {
+		got = append(got, describe(recv(t, s.Recv)))
+	}
+	want := []string{
+		"started",
+		"context commit", // from Start, after SinkStarted
+		"context offset t-0=5 offset t-1=7",
+		"errant 4",
+		"context offset t-2=9",
+		"context pause t-0 pause u-3",
+		"context resume u-3",
+		"context commit",
+		"putdone 1",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Fatalf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestSinkContextRequestsAreSentAtOnce(t *testing.T) {
+	release := make(chan struct{})
+	task := &contextSink{memSink: memSink{stopped: make(chan struct{})}, put: func(tc SinkTaskContext, _ []*SinkRecord) {
+		tc.Offset(TopicPartition{"t", 0}, 0)
+		<-release
+	}}
+	c := startCore(t, &Sink{Class: "Ctx", Task: func() SinkTask { return task }})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Ctx"})
+	recv(t, s.Recv) // started
+	recv(t, s.Recv) // the commit request from Start
+	s.Send(putReq(1, 0))
+	// Sent while Put still runs, not held until it returns.
+	if m := describe(recv(t, s.Recv)); m != "context offset t-0=0" {
+		t.Fatalf("want the offset request during Put, got %s", m)
+	}
+	// From another goroutine, between Puts.
+	go task.tc.Resume(TopicPartition{"t", 0})
+	if m := describe(recv(t, s.Recv)); m != "context resume t-0" {
+		t.Fatalf("want the resume request, got %s", m)
+	}
+	close(release)
+	if m := describe(recv(t, s.Recv)); m != "putdone 1" {
+		t.Fatalf("want PutDone{1}, got %s", m)
+	}
+}

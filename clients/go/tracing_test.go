@@ -324,8 +324,8 @@ func TestSinkErrorsMarkEverySpanOfThePut(t *testing.T) {
 		t.Fatalf("want the retriable error of put 1, got %v", e)
 	}
 	s.Send(&pb.SinkRequest{Msg: &pb.SinkRequest_Flush{Flush: &pb.Flush{FlushId: 1, Trace: &pb.TraceContext{Traceparent: coreFlushTrace}}}})
-	if e := recv(t, s.Recv).GetError(); e.GetError().GetKind() != pb.ErrorKind_FATAL {
-		t.Fatalf("want the flush's fatal error, got %v", e)
+	if f := recv(t, s.Recv).GetFlushed(); f.GetFlushId() != 1 || f.GetError() == nil || len(f.Offsets) != 0 {
+		t.Fatalf("want a failed Flushed{1} carrying the flush's error, got %v", f)
 	}
 	spans := sr.Ended()
 	if len(spans) != 4 {

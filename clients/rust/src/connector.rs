@@ -98,11 +98,16 @@ pub trait SinkTask: Send + 'static {
     async fn put(&mut self, records: Vec<SinkRecord>) -> Result<()>;
 
     /// Makes everything put so far durable. `offsets`: the next offsets per partition.
+    ///
+    /// An error is a failed flush, as in Kafka Connect: nothing is committed, the core
+    /// rewinds every partition to its last committed offset (those records are put again)
+    /// and the task keeps running. Only `Error::Config` (or a panic) fails the task.
     async fn flush(&mut self, _offsets: &HashMap<TopicPartition, i64>) -> Result<()> {
         Ok(())
     }
 
-    /// The offsets the core may commit. Default: `flush`, then all of `offsets`.
+    /// The offsets the core may commit. Default: `flush`, then all of `offsets`. An error is
+    /// a failed flush, as from `flush`.
     async fn pre_commit(&mut self, offsets: HashMap<TopicPartition, i64>) -> Result<HashMap<TopicPartition, i64>> {
         self.flush(&offsets).await?;
         Ok(offsets)
@@ -199,12 +204,18 @@ fn same_map(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Given to a sink task's `start`: the errant record reporter.
+/// Given to a sink task's `start`: the errant record reporter and Kafka Connect's
+/// SinkTaskContext requests ([`offset`](Self::offset), [`pause`](Self::pause),
+/// [`resume`](Self::resume), [`request_commit`](Self::request_commit)).
+///
+/// Each request goes to the core at once (from `start`: right after it), in call order with
+/// reported records, and always before the `PutDone` of a `put` that makes it, so the core
+/// applies it before the next `put`. Clones share the stream; any thread may call them.
 #[derive(Clone)]
 pub struct SinkContext {
     pub(crate) name: String,
     pub(crate) task_id: u32,
-    pub(crate) errants: Arc<Mutex<Vec<pb::ErrantRecord>>>,
+    pub(crate) outbox: Arc<crate::sink::Outbox>,
 }
 
 impl SinkContext {
@@ -224,13 +235,56 @@ impl SinkContext {
         e.kafka_topic = record.original_topic.clone();
         e.kafka_partition = record.original_kafka_partition;
         e.kafka_offset = record.kafka_offset;
-        self.errants.lock().unwrap().push(pb::ErrantRecord {
+        self.outbox.push(pb::sink_response::Msg::Errant(pb::ErrantRecord {
             topic: record.original_topic.clone(),
             kafka_partition: record.original_kafka_partition,
             kafka_offset: record.kafka_offset,
             error: Some(e),
-        });
+        }));
     }
+
+    /// The next offset to consume for `partition` (a rewind or a skip): the core seeks
+    /// there and counts it as consumed for the next flush.
+    pub fn offset(&self, partition: TopicPartition, offset: i64) {
+        self.offsets([(partition, offset)]);
+    }
+
+    /// [`offset`](Self::offset) for several partitions in one request.
+    pub fn offsets(&self, offsets: impl IntoIterator<Item = (TopicPartition, i64)>) {
+        let mut offsets: Vec<_> = offsets
+            .into_iter()
+            .map(|(tp, offset)| pb::TopicPartitionOffset { topic: tp.topic, partition: tp.partition, offset })
+            .collect();
+        if offsets.is_empty() {
+            return;
+        }
+        offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+        self.outbox.request(pb::SinkContext { offsets, ..Default::default() });
+    }
+
+    /// Stops fetching these partitions (they stay assigned) until resumed or revoked.
+    pub fn pause(&self, partitions: &[TopicPartition]) {
+        if !partitions.is_empty() {
+            self.outbox.request(pb::SinkContext { pause: partitions_proto(partitions), ..Default::default() });
+        }
+    }
+
+    /// Fetches paused partitions again.
+    pub fn resume(&self, partitions: &[TopicPartition]) {
+        if !partitions.is_empty() {
+            self.outbox.request(pb::SinkContext { resume: partitions_proto(partitions), ..Default::default() });
+        }
+    }
+
+    /// A flush and offset commit as soon as possible instead of at the next
+    /// `offset.flush.interval.ms`.
+    pub fn request_commit(&self) {
+        self.outbox.request(pb::SinkContext { request_commit: true, ..Default::default() });
+    }
+}
+
+fn partitions_proto(partitions: &[TopicPartition]) -> Vec<pb::TopicPartition> {
+    partitions.iter().map(|p| pb::TopicPartition { topic: p.topic.clone(), partition: p.partition }).collect()
 }
 
 // ------------------------------------------------------------------------ plugins

@@ -1,12 +1,23 @@
 //! The SinkTask.Run stream (lifecycle in `connector.proto`). The reader queues the core's
 //! messages; the session runs them against the task strictly in order (open, put, flush,
 //! close, stop), like Kafka Connect's single task thread. Errant records go out before
-//! the PutDone of their Put. A failing flush fails the task: the protocol has no rewind,
-//! so a restart from the committed offsets is the only way not to skip records.
+//! the PutDone of their Put.
+//!
+//! Errant records and the context's requests (offset, pause, resume, request_commit) share
+//! one [`Outbox`], sent in call order and always before the next PutDone/Flushed; a request
+//! goes out at once (once SinkStarted is out), errant records at the end of their put.
+//!
+//! A failing flush/pre_commit is a failed flush, as Kafka Connect's "rewinding to last
+//! committed offsets": the SDK answers Flushed with the error and no offsets, the core
+//! commits nothing and delivers the records after the committed offsets again, and the task
+//! keeps running. `Error::Config` or a panic still fails the task.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use futures::FutureExt;
 
 use polyconnect_proto::v1 as pb;
 use pb::sink_request::Msg as In;
@@ -31,6 +42,60 @@ pub(crate) fn heartbeat() -> pb::SinkResponse {
 
 pub(crate) fn error(e: pb::Error) -> pb::SinkResponse {
     msg(OutMsg::Error(pb::SinkError { error: Some(e), put_id: 0 }))
+}
+
+/// Errant records and context requests, in call order, on their way to the core.
+pub(crate) struct Outbox {
+    pending: Mutex<VecDeque<pb::SinkResponse>>,
+    /// Set once SinkStarted went out (requests are sent at once from then on), cleared when
+    /// the session ends so that a context kept by the task does not hold the stream open.
+    live: Mutex<Option<Out<pb::SinkResponse>>>,
+    /// Held while sending, so that concurrent senders keep the order.
+    sending: tokio::sync::Mutex<()>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl Outbox {
+    fn new() -> Outbox {
+        Outbox {
+            pending: Mutex::new(VecDeque::new()),
+            live: Mutex::new(None),
+            sending: tokio::sync::Mutex::new(()),
+            runtime: tokio::runtime::Handle::current(),
+        }
+    }
+
+    pub(crate) fn push(&self, m: OutMsg) {
+        self.pending.lock().unwrap().push_back(msg(m));
+    }
+
+    /// Queues a SinkContext and sends it at once when the stream is live.
+    pub(crate) fn request(self: &Arc<Self>, c: pb::SinkContext) {
+        self.push(OutMsg::Context(c));
+        if self.live.lock().unwrap().is_some() {
+            let me = self.clone();
+            self.runtime.spawn(async move {
+                let _ = me.send_pending().await;
+            });
+        }
+    }
+
+    fn set_live(&self, out: Option<Out<pb::SinkResponse>>) {
+        *self.live.lock().unwrap() = out;
+    }
+
+    /// Sends what is queued, in order.
+    async fn send_pending(&self) -> Result<(), crate::stream::Closed> {
+        let Some(out) = self.live.lock().unwrap().clone() else { return Ok(()) };
+        let _sending = self.sending.lock().await;
+        loop {
+            let next = self.pending.lock().unwrap().pop_front();
+            match next {
+                Some(m) => out.send(m).await?,
+                None => return Ok(()),
+            }
+        }
+    }
 }
 
 fn parts(p: Option<pb::Partitions>) -> Vec<TopicPartition> {
@@ -64,8 +129,8 @@ pub(crate) async fn run(
     };
     let Some(mut task) = (plugin.new_sink)() else { return };
     let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
-    let errants = Arc::new(Mutex::new(Vec::new()));
-    let ctx = SinkContext { name: start.connector_name.clone(), task_id: start.task_id, errants: errants.clone() };
+    let outbox = Arc::new(Outbox::new());
+    let ctx = SinkContext { name: start.connector_name.clone(), task_id: start.task_id, outbox: outbox.clone() };
     tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting sink task");
     let tracer = crate::otel::task(&start.connector_name, start.task_id);
 
@@ -95,16 +160,11 @@ pub(crate) async fn run(
     if out.send(msg(OutMsg::Started(pb::SinkStarted { max_inflight_puts: inflight }))).await.is_err() {
         return;
     }
+    outbox.set_live(Some(out.clone()));
+    let _not_live = NotLive(outbox.clone());
+    let _ = outbox.send_pending().await; // requests made in start()
     let mut assigned = BTreeSet::new();
     let mut refs = SchemaRefsIn::default();
-    let send_errants = |out: Out<pb::SinkResponse>| {
-        let pending: Vec<_> = std::mem::take(&mut *errants.lock().unwrap());
-        async move {
-            for e in pending {
-                let _ = out.send(msg(OutMsg::Errant(e))).await;
-            }
-        }
-    };
     let mut stop_timeout = DEFAULT_STOP_TIMEOUT;
     while let Some(req) = work.recv().await {
         match req {
@@ -139,7 +199,7 @@ pub(crate) async fn run(
                 if let Some(s) = spans {
                     s.end(r.as_ref().err());
                 }
-                send_errants(out.clone()).await;
+                let _ = outbox.send_pending().await;
                 match r {
                     Ok(()) => {
                         if out.send(msg(OutMsg::PutDone(pb::PutDone { put_id: put.put_id }))).await.is_err() {
@@ -165,11 +225,14 @@ pub(crate) async fn run(
                     .map(|o| (TopicPartition { topic: o.topic, partition: o.partition }, o.offset))
                     .collect();
                 let span = tracer.as_ref().and_then(|t| t.flush(f.trace.as_ref(), offsets.len()));
-                let r = guard("flush()", task.pre_commit(offsets)).await;
+                let (r, panicked) = match AssertUnwindSafe(task.pre_commit(offsets)).catch_unwind().await {
+                    Ok(r) => (r, false),
+                    Err(p) => (Err(Error::from_panic("flush()", p)), true),
+                };
                 if let Some(s) = span {
                     s.end(r.as_ref().err());
                 }
-                send_errants(out.clone()).await;
+                let _ = outbox.send_pending().await;
                 match r {
                     Ok(done) => {
                         let mut offsets: Vec<_> = done
@@ -182,15 +245,20 @@ pub(crate) async fn run(
                             break;
                         }
                     }
-                    Err(e) => {
-                        // Always fatal: see the module comment.
-                        let e = match e {
-                            Error::Retriable { message, .. } | Error::Config(message) => Error::fatal(message),
-                            e => e,
-                        };
+                    Err(e) if panicked || matches!(e, Error::Config(_)) => {
                         tracing::error!("flush failed: {e}");
                         let _ = out.send(error(e.to_proto())).await;
                         return;
+                    }
+                    Err(e) => {
+                        // A failed flush: nothing is committed, the core rewinds, the task goes on.
+                        tracing::error!("flush failed; the core commits nothing and rewinds to the last committed offsets: {e}");
+                        let mut err = e.to_proto();
+                        err.kind = pb::ErrorKind::Retriable as i32;
+                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets: vec![], error: Some(err) }));
+                        if out.send(m).await.is_err() {
+                            break;
+                        }
                     }
                 }
             }
@@ -218,11 +286,20 @@ pub(crate) async fn run(
     if tokio::time::timeout(stop_timeout, stopping).await.is_err() {
         tracing::warn!("the task did not stop within {stop_timeout:?}");
     }
-    send_errants(out.clone()).await;
+    let _ = outbox.send_pending().await;
     if tracer.is_some() {
         crate::otel::flush(SPAN_FLUSH_TIMEOUT).await;
     }
     tracing::info!("sink task stream ended");
+}
+
+/// Ends the outbox's use of the stream when the session ends, however it ends.
+struct NotLive(Arc<Outbox>);
+
+impl Drop for NotLive {
+    fn drop(&mut self) {
+        self.0.set_live(None);
+    }
 }
 
 pub(crate) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);

@@ -176,3 +176,257 @@ async fn an_error_from_put_is_typed_with_its_class() {
     assert_eq!(e.error_class, "Error"); // std::io::Error
     assert!(e.message.contains("disk says no"), "{e:?}");
 }
+
+// ------------------------------------------------------------------ failed flushes, context
+
+static FLUSHES: AtomicU32 = AtomicU32::new(0);
+static RELEASE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static KEPT: std::sync::Mutex<Option<SinkContext>> = std::sync::Mutex::new(None);
+
+#[derive(Default)]
+struct Ctx;
+#[derive(Default)]
+struct CtxTask {
+    mode: String,
+    ctx: Option<SinkContext>,
+}
+
+impl Connector for Ctx {
+    type Task = CtxTask;
+    const CLASS: &'static str = "Ctx";
+}
+
+fn tp(topic: &str, partition: i32) -> TopicPartition {
+    TopicPartition { topic: topic.into(), partition }
+}
+
+#[async_trait]
+impl SinkTask for CtxTask {
+    async fn start(&mut self, ctx: SinkContext, config: Config) -> Result<()> {
+        self.mode = config.string("mode")?;
+        if self.mode.starts_with("context") {
+            ctx.request_commit(); // held until SinkStarted is out
+        }
+        if self.mode == "context-wait" {
+            *KEPT.lock().unwrap() = Some(ctx.clone());
+        }
+        self.ctx = Some(ctx);
+        Ok(())
+    }
+    async fn put(&mut self, records: Vec<SinkRecord>) -> Result<()> {
+        let ctx = self.ctx.as_ref().unwrap();
+        match self.mode.as_str() {
+            "context" => {
+                ctx.offsets([(tp("t", 1), 7), (tp("t", 0), 5)]);
+                ctx.report(&records[0], Error::fatal("bad"));
+                ctx.offset(tp("t", 2), 9);
+                ctx.pause(&[tp("t", 0), tp("u", 3)]);
+                ctx.resume(&[tp("u", 3)]);
+                ctx.request_commit();
+                ctx.pause(&[]); // nothing to pause: nothing sent
+                ctx.offsets([]);
+            }
+            "context-wait" => {
+                ctx.offset(tp("t", 0), 0);
+                while !RELEASE.load(Ordering::SeqCst) {
+                    tokio::time::sleep(Duration::from_millis(5)).await;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+    async fn flush(&mut self, _: &std::collections::HashMap<TopicPartition, i64>) -> Result<()> {
+        match self.mode.as_str() {
+            "flush-fail" if FLUSHES.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "disk full").into())
+            }
+            "flush-config" => Err(Error::config("bad 'path'")),
+            "flush-panic" => panic!("flush blew up"),
+            _ => Ok(()),
+        }
+    }
+}
+
+struct SinkConv {
+    tx: mpsc::Sender<pb::SinkRequest>,
+    stream: tonic::Streaming<pb::SinkResponse>,
+}
+
+impl SinkConv {
+    async fn start(mode: &str) -> (SinkConv, watch::Sender<bool>, tempfile::TempDir) {
+        let (channel, stop, dir) = serve_and_connect_with(vec![Plugin::sink::<Ctx>()]).await;
+        let (tx, rx) = mpsc::channel(16);
+        let start = pb::SinkStart {
+            protocol_version: 1,
+            connector_class: "Ctx".into(),
+            config: [("mode".to_string(), mode.to_string())].into(),
+            ..Default::default()
+        };
+        tx.send(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Start(start)) }).await.unwrap();
+        let mut client = pb::sink_task_client::SinkTaskClient::new(channel);
+        let stream = client.run(ReceiverStream::new(rx)).await.unwrap().into_inner();
+        (SinkConv { tx, stream }, stop, dir)
+    }
+
+    async fn send(&self, m: pb::sink_request::Msg) {
+        self.tx.send(pb::SinkRequest { msg: Some(m) }).await.unwrap();
+    }
+
+    async fn put(&self, put_id: u64, offset: i64) {
+        let record = pb::SinkRecord { topic: "t".into(), kafka_offset: offset, original_topic: "t".into(), ..Default::default() };
+        self.send(pb::sink_request::Msg::Put(pb::Put { put_id, records: vec![record], trace: None })).await;
+    }
+
+    async fn flush(&self, flush_id: u64, offset: i64) {
+        let offsets = vec![pb::TopicPartitionOffset { topic: "t".into(), partition: 0, offset }];
+        self.send(pb::sink_request::Msg::Flush(pb::Flush { flush_id, offsets, trace: None })).await;
+    }
+
+    /// The next message that is not a heartbeat.
+    async fn next(&mut self) -> pb::sink_response::Msg {
+        loop {
+            let m = tokio::time::timeout(Duration::from_secs(5), self.stream.message()).await.expect("a message within 5 s");
+            match m.unwrap().and_then(|m| m.msg) {
+                Some(pb::sink_response::Msg::Heartbeat(_)) => continue,
+                Some(m) => return m,
+                None => panic!("the stream ended"),
+            }
+        }
+    }
+}
+
+async fn serve_and_connect_with(plugins: Vec<Plugin>) -> (tonic::transport::Channel, watch::Sender<bool>, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("c.sock");
+    let (stop, rx) = watch::channel(false);
+    let listen = format!("unix:{}", sock.display());
+    tokio::spawn(async move { serve_at(&listen, None, plugins, rx).await });
+    for _ in 0..200 {
+        if sock.exists() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let channel = Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_: Uri| {
+            let sock = sock.clone();
+            async move { Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(sock).await?)) }
+        }))
+        .await
+        .unwrap();
+    (channel, stop, dir)
+}
+
+fn describe(m: &pb::sink_response::Msg) -> String {
+    use pb::sink_response::Msg;
+    match m {
+        Msg::Context(c) => {
+            let mut s = "context".to_string();
+            for o in &c.offsets {
+                s += &format!(" offset {}-{}={}", o.topic, o.partition, o.offset);
+            }
+            for p in &c.pause {
+                s += &format!(" pause {}-{}", p.topic, p.partition);
+            }
+            for p in &c.resume {
+                s += &format!(" resume {}-{}", p.topic, p.partition);
+            }
+            if c.request_commit {
+                s += " commit";
+            }
+            s
+        }
+        Msg::PutDone(p) => format!("putdone {}", p.put_id),
+        Msg::Errant(e) => format!("errant {}", e.kafka_offset),
+        Msg::Started(_) => "started".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_failed_flush_is_a_flushed_with_the_error_and_the_task_goes_on() {
+    let (mut s, _stop, _dir) = SinkConv::start("flush-fail").await;
+    assert_eq!(describe(&s.next().await), "started");
+    s.put(1, 0).await;
+    assert_eq!(describe(&s.next().await), "putdone 1");
+    s.flush(1, 1).await;
+    let f = match s.next().await {
+        pb::sink_response::Msg::Flushed(f) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(f.flush_id, 1);
+    assert!(f.offsets.is_empty(), "{f:?}");
+    let e = f.error.expect("the flush's error");
+    assert_eq!(e.kind, pb::ErrorKind::Retriable as i32);
+    assert_eq!(e.message, "disk full");
+    assert_eq!(e.error_class, "Error"); // std::io::Error
+    // The core rewinds and puts the records again; the stream goes on.
+    s.put(2, 0).await;
+    assert_eq!(describe(&s.next().await), "putdone 2");
+    s.flush(2, 1).await;
+    match s.next().await {
+        pb::sink_response::Msg::Flushed(f) => {
+            assert_eq!(f.flush_id, 2);
+            assert_eq!(f.error, None);
+            assert_eq!(f.offsets, vec![pb::TopicPartitionOffset { topic: "t".into(), partition: 0, offset: 1 }]);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_config_error_or_a_panic_from_flush_still_fails_the_task() {
+    for (mode, kind, text) in [("flush-config", pb::ErrorKind::Config, "bad 'path'"), ("flush-panic", pb::ErrorKind::Fatal, "flush() panicked: flush blew up")] {
+        let (mut s, _stop, _dir) = SinkConv::start(mode).await;
+        assert_eq!(describe(&s.next().await), "started");
+        s.flush(1, 1).await;
+        match s.next().await {
+            pb::sink_response::Msg::Error(e) => {
+                let e = e.error.unwrap();
+                assert_eq!(e.kind, kind as i32, "{mode}: {e:?}");
+                assert!(e.message.contains(text), "{mode}: {e:?}");
+            }
+            other => panic!("{mode}: {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn context_requests_go_out_in_call_order_before_put_done() {
+    let (mut s, _stop, _dir) = SinkConv::start("context").await;
+    let mut got = vec![describe(&s.next().await), describe(&s.next().await)];
+    s.put(1, 4).await;
+    while got.last().unwrap() != "putdone 1" {
+        got.push(describe(&s.next().await));
+    }
+    assert_eq!(
+        got,
+        [
+            "started",
+            "context commit",
+            "context offset t-0=5 offset t-1=7",
+            "errant 4",
+            "context offset t-2=9",
+            "context pause t-0 pause u-3",
+            "context resume u-3",
+            "context commit",
+            "putdone 1",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_context_request_is_sent_at_once_not_when_put_returns() {
+    let (mut s, _stop, _dir) = SinkConv::start("context-wait").await;
+    assert_eq!(describe(&s.next().await), "started");
+    assert_eq!(describe(&s.next().await), "context commit");
+    s.put(1, 0).await;
+    assert_eq!(describe(&s.next().await), "context offset t-0=0");
+    // From another thread, while put still runs.
+    let kept = KEPT.lock().unwrap().clone().unwrap();
+    std::thread::spawn(move || kept.resume(&[tp("t", 0)])).join().unwrap();
+    assert_eq!(describe(&s.next().await), "context resume t-0");
+    RELEASE.store(true, Ordering::SeqCst);
+    assert_eq!(describe(&s.next().await), "putdone 1");
+}

@@ -76,6 +76,24 @@ export interface SinkTaskContext {
   readonly taskId: number;
   /** Reports one bad record (Kafka Connect's ErrantRecordReporter); the rest go on. */
   reportErrant(record: SinkRecord, error: unknown): void;
+  // Kafka Connect's SinkTaskContext requests. Each goes to the core at once (from start:
+  // right after it), in call order, and always before the PutDone of a put that makes it,
+  // so the core applies it before the next put.
+  /**
+   * The next offsets to consume (a rewind or a skip): `offset(tp, 42)`, or for several
+   * partitions an `Offsets` map or a list of `{ topic, partition, offset }`. The core seeks
+   * there and counts the offset as consumed for the next flush.
+   */
+  offset(partition: TopicPartition, offset: number): void;
+  offset(offsets: Offsets | Iterable<TopicPartition & { offset: number }>): void;
+  /** Stops fetching these partitions (they stay assigned) until resumed or revoked. */
+  pause(...partitions: TopicPartition[]): void;
+  /** Fetches paused partitions again. */
+  resume(...partitions: TopicPartition[]): void;
+  /** A flush and offset commit as soon as possible, not at the next offset.flush.interval.ms. */
+  requestCommit(): void;
+  /** The partitions currently open. */
+  assignment(): TopicPartition[];
 }
 
 export abstract class SinkTask {
@@ -87,9 +105,14 @@ export abstract class SinkTask {
   close?(partitions: TopicPartition[]): MaybePromise<void>;
   /** The records are the task's now; durable only after flush. */
   abstract put(records: SinkRecord[]): MaybePromise<void>;
-  /** Make everything put so far durable; then exactly `offsets` are committed. */
+  /**
+   * Make everything put so far durable; then exactly `offsets` are committed (Kafka
+   * Connect's default preCommit). A throw is a failed flush: nothing is committed, the core
+   * rewinds to the last committed offsets (those records are put again) and the task keeps
+   * running; only a ConfigError fails the task.
+   */
   flush?(offsets: Offsets): MaybePromise<void>;
-  /** Instead of flush: return the offsets made durable (partitions left out are not committed). */
+  /** Instead of flush: return the offsets made durable (partitions left out are not committed). A throw is a failed flush. */
   preCommit?(offsets: Offsets): MaybePromise<Offsets>;
   stop(): MaybePromise<void> {}
 }

@@ -2,7 +2,7 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorKind, SinkRequest } from "../src/gen/polyconnect/v1/connector.js";
 import { schemaToProto, valueToProto } from "../src/wire.js";
-import { Schema } from "../src/index.js";
+import { ConfigError, Schema, SinkConnector, SinkTask, type Offsets, type SinkRecord } from "../src/index.js";
 import { Core, type Conversation } from "./harness.js";
 import { Collect, CollectTask, events } from "./fixtures.js";
 
@@ -88,6 +88,175 @@ test("a reference to an undefined schema is an error, not a crash", async () => 
     s.send(req({ $case: "put", value: { putId: 1n, records: [record(0, "a", true)] } }));
     const e = await s.expect("error");
     assert.match(e.error.message, /schema reference 7 was never defined/);
+  } finally {
+    await core.stop();
+  }
+});
+
+// A sink whose flush and put are set per test.
+class ScriptedTask extends SinkTask {
+  static flush: (task: ScriptedTask, offsets: Offsets) => MaybePromise<void> = () => {};
+  static put: (task: ScriptedTask, records: SinkRecord[]) => MaybePromise<void> = () => {};
+  static start: (task: ScriptedTask) => void = () => {};
+  start(): void {
+    ScriptedTask.start(this);
+  }
+  put(records: SinkRecord[]): MaybePromise<void> {
+    return ScriptedTask.put(this, records);
+  }
+  override flush(offsets: Offsets): MaybePromise<void> {
+    return ScriptedTask.flush(this, offsets);
+  }
+}
+class Scripted extends SinkConnector {
+  static override className = "Scripted";
+  static override taskClass = ScriptedTask;
+}
+type MaybePromise<T> = T | Promise<T>;
+
+function startScripted(s: Conv) {
+  s.send(req({ $case: "start", value: { protocolVersion: 1, connectorClass: "Scripted", connectorName: "k", taskId: 1, config: {} } }));
+}
+
+beforeEach(() => {
+  ScriptedTask.flush = () => {};
+  ScriptedTask.put = () => {};
+  ScriptedTask.start = () => {};
+});
+
+const flushReq = (flushId: bigint, offset: bigint) => req({ $case: "flush", value: { flushId, offsets: [{ topic: "t", partition: 0, offset }] } });
+
+test("a failed flush is a Flushed with the error and no offsets; the stream goes on", async () => {
+  let flushes = 0;
+  ScriptedTask.flush = () => {
+    if (++flushes === 1) throw new TypeError("disk full");
+  };
+  const core = await Core.start([Scripted]);
+  try {
+    const s: Conv = core.sink();
+    startScripted(s);
+    await s.expect("started");
+    s.send(req({ $case: "put", value: { putId: 1n, records: [record(0, "a")] } }));
+    assert.equal((await s.expect("putDone")).putId, 1n);
+    s.send(flushReq(1n, 1n));
+    const failed = await s.expect("flushed");
+    assert.equal(failed.flushId, 1n);
+    assert.deepEqual(failed.offsets, []);
+    assert.equal(failed.error.kind, ErrorKind.RETRIABLE);
+    assert.equal(failed.error.message, "disk full");
+    assert.equal(failed.error.errorClass, "TypeError");
+    assert.match(failed.error.detail, /TypeError: disk full/);
+    // The core rewinds and puts the records again; the task keeps running.
+    s.send(req({ $case: "put", value: { putId: 2n, records: [record(0, "a", true)] } }));
+    assert.equal((await s.expect("putDone")).putId, 2n);
+    s.send(flushReq(2n, 1n));
+    const ok = await s.expect("flushed");
+    assert.equal(ok.flushId, 2n);
+    assert.equal(ok.error, undefined);
+    assert.deepEqual(ok.offsets.map((o: any) => [o.topic, o.partition, o.offset]), [["t", 0, 1n]]);
+  } finally {
+    await core.stop();
+  }
+});
+
+test("a ConfigError from flush still fails the task", async () => {
+  ScriptedTask.flush = () => {
+    throw new ConfigError("bad 'url'");
+  };
+  const core = await Core.start([Scripted]);
+  try {
+    const s: Conv = core.sink();
+    startScripted(s);
+    await s.expect("started");
+    s.send(flushReq(1n, 1n));
+    const e = await s.expect("error");
+    assert.equal(e.error.kind, ErrorKind.CONFIG);
+    assert.equal(e.error.message, "bad 'url'");
+    assert.equal(await s.next(), undefined);
+  } finally {
+    await core.stop();
+  }
+});
+
+function describe(r: any): string {
+  const m = r?.msg;
+  switch (m?.$case) {
+    case "context": {
+      const c = m.value;
+      const parts = ["context"];
+      for (const o of c.offsets) parts.push(`offset ${o.topic}-${o.partition}=${o.offset}`);
+      for (const p of c.pause) parts.push(`pause ${p.topic}-${p.partition}`);
+      for (const p of c.resume) parts.push(`resume ${p.topic}-${p.partition}`);
+      if (c.requestCommit) parts.push("commit");
+      return parts.join(" ");
+    }
+    case "putDone":
+      return `putDone ${m.value.putId}`;
+    case "errant":
+      return `errant ${m.value.kafkaOffset}`;
+    default:
+      return String(m?.$case);
+  }
+}
+
+test("context requests go out in call order, before the put's PutDone", async () => {
+  ScriptedTask.start = (t) => t.context.requestCommit(); // held until SinkStarted is out
+  ScriptedTask.put = (t, records) => {
+    const c = t.context;
+    c.offset(new Map([["t/0", { topic: "t", partition: 0, offset: 5 }], ["t/1", { topic: "t", partition: 1, offset: 7 }]]));
+    c.reportErrant(records[0]!, new Error("bad"));
+    c.offset({ topic: "t", partition: 2 }, 9);
+    c.offset([{ topic: "u", partition: 0, offset: 1 }]);
+    c.pause({ topic: "t", partition: 0 }, { topic: "u", partition: 3 });
+    c.resume({ topic: "u", partition: 3 });
+    c.requestCommit();
+    c.pause(); // nothing to pause: nothing sent
+    c.offset(new Map());
+  };
+  const core = await Core.start([Scripted]);
+  try {
+    const s: Conv = core.sink();
+    startScripted(s);
+    const got = [describe(await s.next()), describe(await s.next())];
+    s.send(req({ $case: "put", value: { putId: 1n, records: [record(4, "a")] } }));
+    while (got[got.length - 1] !== "putDone 1") got.push(describe(await s.next()));
+    assert.deepEqual(got, [
+      "started",
+      "context commit",
+      "context offset t-0=5 offset t-1=7",
+      "errant 4",
+      "context offset t-2=9",
+      "context offset u-0=1",
+      "context pause t-0 pause u-3",
+      "context resume u-3",
+      "context commit",
+      "putDone 1",
+    ]);
+  } finally {
+    await core.stop();
+  }
+});
+
+test("a context request is sent at once, not when put returns", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let task!: ScriptedTask;
+  ScriptedTask.start = (t) => (task = t);
+  ScriptedTask.put = async (t) => {
+    t.context.offset({ topic: "t", partition: 0 }, 0);
+    await gate;
+  };
+  const core = await Core.start([Scripted]);
+  try {
+    const s: Conv = core.sink();
+    startScripted(s);
+    await s.expect("started");
+    s.send(req({ $case: "put", value: { putId: 1n, records: [record(0, "a")] } }));
+    assert.equal(describe(await s.next()), "context offset t-0=0");
+    setTimeout(() => task.context.resume({ topic: "t", partition: 0 }), 1); // from a timer, between calls
+    assert.equal(describe(await s.next()), "context resume t-0");
+    release();
+    assert.equal(describe(await s.next()), "putDone 1");
   } finally {
     await core.stop();
   }

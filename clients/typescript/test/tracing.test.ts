@@ -42,14 +42,15 @@ class Traced extends SourceConnector {
 }
 
 class KeepTask extends SinkTask {
-  private fail = false;
+  private mode = "";
   override start(config: Config): void {
-    this.fail = config.mode === "fail";
+    this.mode = config.mode ?? "";
   }
   put(_: SinkRecord[]): void {
-    if (this.fail) throw new Error("put exploded");
+    if (this.mode === "fail") throw new Error("put exploded");
   }
   override preCommit(offsets: Offsets): Offsets {
+    if (this.mode === "fail-flush") throw new Error("flush exploded");
     return offsets;
   }
   override stop(): void {}
@@ -101,7 +102,9 @@ async function putAndFlush(core: Core, mode: string, flushes: ({ traceparent: st
   let id = 1n;
   for (const trace of flushes) {
     s.send(sinkReq({ $case: "flush", value: { flushId: id, offsets: [{ topic: "orders", partition: 3, offset: 43n }], trace } }));
-    assert.equal((await s.expect("flushed")).flushId, id++);
+    const flushed = await s.expect("flushed");
+    assert.equal(flushed.flushId, id++);
+    assert.equal(flushed.error?.message, mode === "fail-flush" ? "flush exploded" : undefined);
   }
   s.cancel();
 }
@@ -262,6 +265,15 @@ test("a failing put: error status and the exception on all of the Put's spans", 
     assert.equal(s.events[0]?.name, "exception");
     assert.equal(s.events[0]?.attributes?.["exception.message"], "put exploded");
   }
+});
+
+test("a failing flush: error status on the flush span, and a Flushed with the error", async () => {
+  memory.reset();
+  await putAndFlush(core, "fail-flush", [FLUSH_TRACE]);
+  const flush = memory.getFinishedSpans().find((s) => s.name === "flush")!;
+  assert.equal(flush.status.code, SpanStatusCode.ERROR);
+  assert.equal(flush.status.message, "flush exploded");
+  assert.equal(flush.events[0]?.name, "exception");
 });
 
 // ------------------------------------------------------------------ OTLP export

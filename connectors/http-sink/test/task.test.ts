@@ -2,12 +2,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { SinkRecord } from "@polyconnect/sdk";
+import type { SinkRecord, SinkTaskContext } from "@polyconnect/sdk";
 import { HttpSinkTask } from "../src/task.js";
 import { retryAfterMs } from "../src/client.js";
 
 function rec(offset: number, value: unknown): SinkRecord {
   return { topic: "t", kafkaPartition: 0, kafkaOffset: offset, key: null, value, timestampType: "CREATE_TIME", headers: [], originalTopic: "t", originalKafkaPartition: 0 };
+}
+
+function context(reportErrant: SinkTaskContext["reportErrant"]): SinkTaskContext {
+  return { connectorName: "h", taskId: 0, reportErrant, offset: () => {}, pause: () => {}, resume: () => {}, requestCommit: () => {}, assignment: () => [] };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -36,7 +40,7 @@ test("batches, retries 503 and 429 with Retry-After, reports 4xx records as erra
   try {
     const task = new HttpSinkTask();
     const errants: [SinkRecord, unknown][] = [];
-    task.context = { connectorName: "h", taskId: 0, reportErrant: (r, e) => void errants.push([r, e]) };
+    task.context = context((r, e) => void errants.push([r, e]));
     task.start({ "http.url": url, "http.bearer.token": "tok", "batch.max.records": "3", "batch.linger.ms": "10000", "retry.backoff.ms": "1" });
     await task.put([rec(0, "a"), rec(1, { x: 1n }), rec(2, Buffer.from("hi"))]);
     await task.put([rec(3, "d"), rec(4, "poison")]);
@@ -66,7 +70,7 @@ test("a server that keeps failing fails the task and nothing is committed", asyn
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   try {
     const task = new HttpSinkTask();
-    task.context = { connectorName: "h", taskId: 0, reportErrant: () => {} };
+    task.context = context(() => {});
     task.start({ "http.url": url, "batch.max.records": "10", "retry.max.attempts": "3", "retry.backoff.ms": "1" });
     await task.put([rec(0, "a")]);
     await assert.rejects(task.preCommit(new Map([["t/0", { topic: "t", partition: 0, offset: 1 }]])), /failed 3 times; last: HTTP 500/);

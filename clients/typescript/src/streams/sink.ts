@@ -3,13 +3,19 @@
 // close, stop), like Kafka Connect's single task thread. Records reported with
 // context.reportErrant go out before the PutDone of their Put.
 //
-// A failing flush/preCommit fails the task: the protocol has no rewind, so a restart
-// (which resumes from the committed offsets) is the only way not to skip records.
+// Errant records and the context's requests (offset, pause, resume, requestCommit) share
+// one outbox, written in call order and always before the next PutDone/Flushed; a context
+// request is written at once (once SinkStarted is out), errant records at the end of their put.
+//
+// A failing flush/preCommit is a failed flush, as Kafka Connect's "rewinding to last
+// committed offsets": the SDK answers Flushed with the error and no offsets, the core
+// commits nothing and delivers the records after the committed offsets again, and the task
+// keeps running. Only a ConfigError still fails the task.
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { ErrorKind, SinkResponse, type SinkRequest, type TopicPartitionOffset } from "../gen/polyconnect/v1/connector.js";
-import { SinkConnector, type SinkTask } from "../connector.js";
+import { ErrorKind, SinkResponse, type SinkContext, type SinkRequest, type TopicPartitionOffset } from "../gen/polyconnect/v1/connector.js";
+import { SinkConnector, type SinkTask, type SinkTaskContext } from "../connector.js";
 import { tpKey, type Offsets, type SinkRecord, type TopicPartition } from "../data.js";
-import { RetriableError, errorMessage, plainError } from "../errors.js";
+import { ConfigError, RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
 import { flushTracing, putTrace, withFlushSpan } from "../tracing.js";
@@ -31,7 +37,10 @@ export class SinkSession {
   private work: (SinkRequest | null)[] = [];
   private wakeWorker = new Wake();
   private assigned = new Map<string, TopicPartition>();
-  private errants: [SinkRecord, unknown][] = [];
+  /** Errant records and context requests, in call order. */
+  private outbox: Response[] = [];
+  /** SinkStarted went out: context requests are written at once. */
+  private live = false;
   private decoder = new SinkRecordDecoder();
   private stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
   private connectorName = "";
@@ -83,11 +92,7 @@ export class SinkSession {
     if (!plugin) return this.sendError(plainError(ErrorKind.CONFIG, `this connector process does not serve a sink connector named '${s.connectorClass}'`));
     this.stream.configure(s.heartbeatIntervalMs, s.idleTimeoutMs);
     const task = new plugin.taskClass();
-    task.context = {
-      connectorName: s.connectorName,
-      taskId: s.taskId,
-      reportErrant: (record, error) => void this.errants.push([record, error]),
-    };
+    task.context = this.context(s.connectorName, s.taskId);
     this.task = task;
     this.log.info(`starting sink task (${s.connectorClass})`);
     void this.read(it);
@@ -104,6 +109,8 @@ export class SinkSession {
     this.started = true;
     if (this.done.fired) return;
     await this.send({ $case: "started", value: { maxInflightPuts: Math.max(1, Math.floor(task.maxInflightPuts || 1)) } });
+    this.live = true;
+    await this.sendPending(); // requests made in start()
     void this.worker().catch(async (e) => {
       if (!(e instanceof StreamClosed)) await this.fail(e, "the sink stream");
       this.done.fire();
@@ -180,7 +187,7 @@ export class SinkSession {
             await task.put(m.value.records.map((r) => this.decoder.decode(r)));
           } catch (e) {
             pt?.end(e);
-            await this.sendErrants();
+            await this.sendPending();
             if (e instanceof RetriableError) {
               this.log.warn("put() threw a retriable error; the core delivers the records again", e);
               await this.sendError(errorMessage(e), m.value.putId);
@@ -189,7 +196,7 @@ export class SinkSession {
             return this.fail(e, "put()");
           }
           pt?.end();
-          await this.sendErrants();
+          await this.sendPending();
           await this.send({ $case: "putDone", value: { putId: m.value.putId } });
           break;
         }
@@ -204,12 +211,16 @@ export class SinkSession {
               return offsets;
             });
           } catch (e) {
-            await this.sendErrants();
-            return this.fail(e, "flush()", ErrorKind.FATAL);
+            await this.sendPending();
+            if (e instanceof ConfigError) return this.fail(e, "flush()");
+            // A failed flush: nothing is committed, the core rewinds, the task goes on.
+            this.log.error("flush() failed; the core commits nothing and rewinds to the last committed offsets", e);
+            await this.send({ $case: "flushed", value: { flushId: m.value.flushId, offsets: [], error: errorMessage(e, ErrorKind.RETRIABLE) } });
+            break;
           }
-          await this.sendErrants();
+          await this.sendPending();
           const out: TopicPartitionOffset[] = [...committed.values()].map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) }));
-          await this.send({ $case: "flushed", value: { flushId: m.value.flushId, offsets: out } });
+          await this.send({ $case: "flushed", value: { flushId: m.value.flushId, offsets: out, error: undefined } });
           break;
         }
         case "open":
@@ -222,7 +233,7 @@ export class SinkSession {
           try {
             await (m.$case === "open" ? task.open?.(parts) : task.close?.(parts));
           } catch (e) {
-            await this.sendErrants();
+            await this.sendPending();
             return this.fail(e, `${m.$case}()`);
           }
           break;
@@ -233,7 +244,7 @@ export class SinkSession {
           } catch (e) {
             this.log.error("task.stop() failed", e);
           }
-          await this.sendErrants();
+          await this.sendPending();
           this.done.fire();
           return;
       }
@@ -241,17 +252,51 @@ export class SinkSession {
     this.done.fire();
   }
 
-  private async sendErrants(): Promise<void> {
-    while (this.errants.length) {
-      const [record, error] = this.errants.shift()!;
-      const err = errorMessage(error, ErrorKind.RECORD);
-      err.kafkaTopic = record.originalTopic;
-      err.kafkaPartition = record.originalKafkaPartition;
-      err.kafkaOffset = BigInt(record.kafkaOffset);
-      await this.send({
-        $case: "errant",
-        value: { topic: record.originalTopic, kafkaPartition: record.originalKafkaPartition, kafkaOffset: BigInt(record.kafkaOffset), error: err },
-      });
-    }
+  private context(connectorName: string, taskId: number): SinkTaskContext {
+    const request = (c: Partial<SinkContext>) => this.request(c);
+    return {
+      connectorName,
+      taskId,
+      reportErrant: (record: SinkRecord, error: unknown) => {
+        const err = errorMessage(error, ErrorKind.RECORD);
+        err.kafkaTopic = record.originalTopic;
+        err.kafkaPartition = record.originalKafkaPartition;
+        err.kafkaOffset = BigInt(record.kafkaOffset);
+        this.outbox.push({
+          $case: "errant",
+          value: { topic: record.originalTopic, kafkaPartition: record.originalKafkaPartition, kafkaOffset: BigInt(record.kafkaOffset), error: err },
+        });
+      },
+      offset(offsets: Offsets | Iterable<TopicPartition & { offset: number }> | TopicPartition, offset?: number): void {
+        const list =
+          offset !== undefined
+            ? [{ ...(offsets as TopicPartition), offset }]
+            : offsets instanceof Map
+              ? [...offsets.values()]
+              : [...(offsets as Iterable<TopicPartition & { offset: number }>)];
+        if (list.length) request({ offsets: list.map((o) => ({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset) })) });
+      },
+      pause: (...partitions: TopicPartition[]) => {
+        if (partitions.length) request({ pause: partitions.map(({ topic, partition }) => ({ topic, partition })) });
+      },
+      resume: (...partitions: TopicPartition[]) => {
+        if (partitions.length) request({ resume: partitions.map(({ topic, partition }) => ({ topic, partition })) });
+      },
+      requestCommit: () => request({ requestCommit: true }),
+      assignment: () => [...this.assigned.values()].map((p) => ({ ...p })),
+    };
+  }
+
+  /** Queues a SinkContext and writes it at once when the stream is live. */
+  private request(c: Partial<SinkContext>): void {
+    this.outbox.push({ $case: "context", value: { offsets: [], pause: [], resume: [], requestCommit: false, ...c } });
+    if (this.live && !this.stream.closed) this.sendPending().catch(() => {});
+  }
+
+  /** Writes the outbox in order (each write happens now; the promise waits for room). */
+  private sendPending(): Promise<void> {
+    const sends: Promise<void>[] = [];
+    while (this.outbox.length) sends.push(this.send(this.outbox.shift()!));
+    return Promise.all(sends).then(() => undefined);
   }
 }

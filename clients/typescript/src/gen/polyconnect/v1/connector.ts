@@ -512,6 +512,7 @@ export interface SinkResponse {
     | { $case: "errant"; value: ErrantRecord }
     | { $case: "heartbeat"; value: Heartbeat }
     | { $case: "error"; value: SinkError }
+    | { $case: "context"; value: SinkContext }
     | undefined;
 }
 
@@ -596,6 +597,37 @@ export interface Flushed {
   flushId: bigint;
   /** The offsets made durable. Partitions left out are not committed this time. */
   offsets: TopicPartitionOffset[];
+  /**
+   * Set when the flush failed (an exception from preCommit/flush): the core commits
+   * nothing for it and rewinds every partition to its last committed offset. `offsets`
+   * should then be empty. A FATAL or CONFIG error still goes as SinkError and fails the task.
+   */
+  error: Error | undefined;
+}
+
+/**
+ * Kafka Connect's SinkTaskContext, from the connector. Any combination of fields; the
+ * core applies them in this order, before the next Put.
+ */
+export interface SinkContext {
+  /**
+   * SinkTaskContext.offset(...): the next offsets to consume for these partitions. The
+   * core seeks there (records already polled for them are dropped and read again), and
+   * the offset counts as consumed for the next Flush.
+   */
+  offsets: TopicPartitionOffset[];
+  /**
+   * SinkTaskContext.pause(...) / resume(...): the core stops / starts fetching these
+   * partitions (they stay assigned). A pause lasts until resumed or the partition is
+   * revoked, as in Kafka Connect.
+   */
+  pause: TopicPartition[];
+  resume: TopicPartition[];
+  /**
+   * SinkTaskContext.requestCommit(): a Flush as soon as possible instead of at the next
+   * `offset.flush.interval.ms`.
+   */
+  requestCommit: boolean;
 }
 
 export interface ErrantRecord {
@@ -4765,6 +4797,9 @@ export const SinkResponse: MessageFns<SinkResponse> = {
       case "error":
         SinkError.encode(message.msg.value, writer.uint32(50).fork()).join();
         break;
+      case "context":
+        SinkContext.encode(message.msg.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -4830,6 +4865,14 @@ export const SinkResponse: MessageFns<SinkResponse> = {
             message.msg = { $case: "error", value: SinkError.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.msg = { $case: "context", value: SinkContext.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4881,6 +4924,12 @@ export const SinkResponse: MessageFns<SinkResponse> = {
       case "error": {
         if (object.msg?.value !== undefined && object.msg?.value !== null) {
           message.msg = { $case: "error", value: SinkError.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "context": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "context", value: SinkContext.fromPartial(object.msg.value) };
         }
         break;
       }
@@ -5837,7 +5886,7 @@ export const Flush: MessageFns<Flush> = {
 };
 
 function createBaseFlushed(): Flushed {
-  return { flushId: 0n, offsets: [] };
+  return { flushId: 0n, offsets: [], error: undefined };
 }
 
 export const Flushed: MessageFns<Flushed> = {
@@ -5850,6 +5899,9 @@ export const Flushed: MessageFns<Flushed> = {
     }
     for (const v of message.offsets) {
       TopicPartitionOffset.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.error !== undefined) {
+      Error.encode(message.error, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -5883,6 +5935,14 @@ export const Flushed: MessageFns<Flushed> = {
             message.offsets.push(TopicPartitionOffset.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.error = Error.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5902,6 +5962,98 @@ export const Flushed: MessageFns<Flushed> = {
     const message = createBaseFlushed();
     message.flushId = (object.flushId !== undefined && object.flushId !== null) ? BigInt(object.flushId) : 0n;
     message.offsets = object.offsets?.map((e) => TopicPartitionOffset.fromPartial(e)) || [];
+    message.error = (object.error !== undefined && object.error !== null) ? Error.fromPartial(object.error) : undefined;
+    return message;
+  },
+};
+
+function createBaseSinkContext(): SinkContext {
+  return { offsets: [], pause: [], resume: [], requestCommit: false };
+}
+
+export const SinkContext: MessageFns<SinkContext> = {
+  encode(message: SinkContext, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.offsets) {
+      TopicPartitionOffset.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.pause) {
+      TopicPartition.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.resume) {
+      TopicPartition.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.requestCommit !== false) {
+      writer.uint32(32).bool(message.requestCommit);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SinkContext {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSinkContext();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.offsets.push(TopicPartitionOffset.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.pause.push(TopicPartition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.resume.push(TopicPartition.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.requestCommit = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SinkContext>): SinkContext {
+    return SinkContext.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SinkContext>): SinkContext {
+    const message = createBaseSinkContext();
+    message.offsets = object.offsets?.map((e) => TopicPartitionOffset.fromPartial(e)) || [];
+    message.pause = object.pause?.map((e) => TopicPartition.fromPartial(e)) || [];
+    message.resume = object.resume?.map((e) => TopicPartition.fromPartial(e)) || [];
+    message.requestCommit = object.requestCommit ?? false;
     return message;
   },
 };
@@ -6503,13 +6655,28 @@ export const SinkTaskService = {
    *                                             and the connector ends its side
    *   either: Heartbeat{}, Error{}
    *
+   *   conn -> SinkContext{...}                  SinkTaskContext: offset(...) (rewind),
+   *                                             pause/resume(partitions), requestCommit()
+   *
    * A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
    * put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
    * the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
    * connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+   * Every Put that awaits redelivery is delivered again; none is dropped by a later one.
    * ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
-   * (before transforms). Not yet: a way to report a failed flush ("commit nothing,
-   * rewind"); today a flush failure is a FATAL error.
+   * (before transforms).
+   *
+   * Delivery guarantee (at least once): the core commits an offset only for records whose
+   * Put was answered with PutDone and that the connector's Flushed names. The offsets of a
+   * Flush never pass a Put that is unanswered or awaits redelivery. Offsets in Flushed
+   * beyond those of the Flush it answers (or of partitions not assigned) are ignored with a
+   * warning, as Kafka Connect does; a Flushed whose flush_id is not the pending Flush is
+   * ignored. A Flushed with `error` set is a failed flush (preCommit/flush threw): the core
+   * commits nothing and rewinds every partition to its last committed offset, so the
+   * records after it are delivered again (Kafka Connect's "rewinding to last committed
+   * offsets"). A Put or Flush unanswered for the worker's
+   * `polyconnect.sink.put.timeout.ms` / `polyconnect.sink.flush.timeout.ms` fails the
+   * stream; the task is restarted with back-off and reads again from its committed offsets.
    */
   run: {
     path: "/polyconnect.v1.SinkTask/Run" as const,
@@ -6548,13 +6715,28 @@ export interface SinkTaskServer extends UntypedServiceImplementation {
    *                                             and the connector ends its side
    *   either: Heartbeat{}, Error{}
    *
+   *   conn -> SinkContext{...}                  SinkTaskContext: offset(...) (rewind),
+   *                                             pause/resume(partitions), requestCommit()
+   *
    * A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
    * put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
    * the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
    * connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+   * Every Put that awaits redelivery is delivered again; none is dropped by a later one.
    * ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
-   * (before transforms). Not yet: a way to report a failed flush ("commit nothing,
-   * rewind"); today a flush failure is a FATAL error.
+   * (before transforms).
+   *
+   * Delivery guarantee (at least once): the core commits an offset only for records whose
+   * Put was answered with PutDone and that the connector's Flushed names. The offsets of a
+   * Flush never pass a Put that is unanswered or awaits redelivery. Offsets in Flushed
+   * beyond those of the Flush it answers (or of partitions not assigned) are ignored with a
+   * warning, as Kafka Connect does; a Flushed whose flush_id is not the pending Flush is
+   * ignored. A Flushed with `error` set is a failed flush (preCommit/flush threw): the core
+   * commits nothing and rewinds every partition to its last committed offset, so the
+   * records after it are delivered again (Kafka Connect's "rewinding to last committed
+   * offsets"). A Put or Flush unanswered for the worker's
+   * `polyconnect.sink.put.timeout.ms` / `polyconnect.sink.flush.timeout.ms` fails the
+   * stream; the task is restarted with back-off and reads again from its committed offsets.
    */
   run: handleBidiStreamingCall<SinkRequest, SinkResponse>;
 }
@@ -6585,13 +6767,28 @@ export interface SinkTaskClient extends Client {
    *                                             and the connector ends its side
    *   either: Heartbeat{}, Error{}
    *
+   *   conn -> SinkContext{...}                  SinkTaskContext: offset(...) (rewind),
+   *                                             pause/resume(partitions), requestCommit()
+   *
    * A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
    * put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
    * the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
    * connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
+   * Every Put that awaits redelivery is delivered again; none is dropped by a later one.
    * ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
-   * (before transforms). Not yet: a way to report a failed flush ("commit nothing,
-   * rewind"); today a flush failure is a FATAL error.
+   * (before transforms).
+   *
+   * Delivery guarantee (at least once): the core commits an offset only for records whose
+   * Put was answered with PutDone and that the connector's Flushed names. The offsets of a
+   * Flush never pass a Put that is unanswered or awaits redelivery. Offsets in Flushed
+   * beyond those of the Flush it answers (or of partitions not assigned) are ignored with a
+   * warning, as Kafka Connect does; a Flushed whose flush_id is not the pending Flush is
+   * ignored. A Flushed with `error` set is a failed flush (preCommit/flush threw): the core
+   * commits nothing and rewinds every partition to its last committed offset, so the
+   * records after it are delivered again (Kafka Connect's "rewinding to last committed
+   * offsets"). A Put or Flush unanswered for the worker's
+   * `polyconnect.sink.put.timeout.ms` / `polyconnect.sink.flush.timeout.ms` fails the
+   * stream; the task is restarted with back-off and reads again from its committed offsets.
    */
   run(): ClientDuplexStream<SinkRequest, SinkResponse>;
   run(options: Partial<CallOptions>): ClientDuplexStream<SinkRequest, SinkResponse>;

@@ -23,11 +23,17 @@ public abstract class SinkTask {
   /** Writes or buffers records. Throw {@link RetriableException} to get them again later. */
   public abstract void put(Collection<SinkRecord> records);
 
-  /** Makes everything put so far durable; {@code offsets} are the next offsets per partition. */
+  /**
+   * Makes everything put so far durable; {@code offsets} are the next offsets per partition.
+   * An exception is a failed flush, as in Kafka Connect: nothing is committed, the core
+   * rewinds every partition to its last committed offset (those records are put again) and
+   * the task keeps running. Only a {@link ConfigException} fails the task.
+   */
   public void flush(Map<TopicPartition, Long> offsets) {
   }
 
-  /** The offsets the core may commit. Default: {@code flush(offsets)}, then all of them. */
+  /** The offsets the core may commit. Default: {@code flush(offsets)}, then all of them. An
+   * exception is a failed flush, as from {@link #flush}. */
   public Map<TopicPartition, Long> preCommit(Map<TopicPartition, Long> offsets) {
     flush(offsets);
     return offsets;

@@ -1,14 +1,17 @@
 package io.polyconnect.sdk;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.stub.StreamObserver;
 import io.polyconnect.protocol.v1.ErrorKind;
 import io.polyconnect.protocol.v1.Flush;
+import io.polyconnect.protocol.v1.Flushed;
 import io.polyconnect.protocol.v1.Partitions;
 import io.polyconnect.protocol.v1.Put;
 import io.polyconnect.protocol.v1.RecordData;
+import io.polyconnect.protocol.v1.SinkContext;
 import io.polyconnect.protocol.v1.SinkRequest;
 import io.polyconnect.protocol.v1.SinkResponse;
 import io.polyconnect.protocol.v1.SinkStart;
@@ -17,11 +20,17 @@ import io.polyconnect.protocol.v1.Stop;
 import io.polyconnect.protocol.v1.Structured;
 import io.polyconnect.protocol.v1.TopicPartitionOffset;
 import io.polyconnect.protocol.v1.Value;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 class SinkStreamTest {
@@ -110,6 +119,191 @@ class SinkStreamTest {
       assertEquals("close [TopicPartition[topic=t, partition=0]]", Collect.CALLS.poll(5, TimeUnit.SECONDS));
       assertEquals("stop", Collect.CALLS.poll(5, TimeUnit.SECONDS));
       rec.awaitDone();
+    }
+  }
+
+  /** A sink whose start, put and flush are set per test. */
+  public static class Scripted extends SinkConnector {
+    interface Hook<T> { void run(Task task, T arg) throws Exception; }
+
+    static volatile Hook<Map<String, String>> start = (t, a) -> { };
+    static volatile Hook<Collection<SinkRecord>> put = (t, a) -> { };
+    static volatile Hook<Map<TopicPartition, Long>> flush = (t, a) -> { };
+
+    static void reset() {
+      start = (t, a) -> { };
+      put = (t, a) -> { };
+      flush = (t, a) -> { };
+    }
+
+    @Override public Class<? extends SinkTask> taskClass() { return Task.class; }
+
+    public static class Task extends SinkTask {
+      @Override public void start(Map<String, String> props) { run(start, props); }
+      @Override public void put(Collection<SinkRecord> records) { run(put, records); }
+      @Override public void flush(Map<TopicPartition, Long> offsets) { run(flush, offsets); }
+      @Override public void stop() { }
+
+      private <T> void run(Hook<T> hook, T arg) {
+        try {
+          hook.run(this, arg);
+        } catch (RuntimeException e) {
+          throw e;
+        } catch (Exception e) {
+          throw new ConnectException(e.getMessage(), e);
+        }
+      }
+    }
+  }
+
+  static StreamObserver<SinkRequest> startScripted(Harness h, Harness.Recorder<SinkResponse> rec) {
+    StreamObserver<SinkRequest> core = SinkTaskGrpc.newStub(h.channel).run(rec);
+    core.onNext(SinkRequest.newBuilder().setStart(SinkStart.newBuilder().setProtocolVersion(1)
+        .setConnectorClass("io.polyconnect.sdk.SinkStreamTest$Scripted")).build());
+    return core;
+  }
+
+  static SinkRequest flush(long id, long offset) {
+    return SinkRequest.newBuilder().setFlush(Flush.newBuilder().setFlushId(id)
+        .addOffsets(TopicPartitionOffset.newBuilder().setTopic("t").setPartition(0).setOffset(offset))).build();
+  }
+
+  static SinkRequest put(long id, long offset, String value) {
+    return SinkRequest.newBuilder().setPut(Put.newBuilder().setPutId(id).addRecords(record(offset, value))).build();
+  }
+
+  @Test
+  void aFailedFlushIsAFlushedWithTheErrorAndTheTaskGoesOn() throws Exception {
+    Scripted.reset();
+    AtomicInteger flushes = new AtomicInteger();
+    Scripted.flush = (t, offsets) -> {
+      if (flushes.incrementAndGet() == 1) throw new IllegalStateException("disk full");
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertTrue(rec.next(SinkStreamTest::heartbeat).hasStarted());
+      core.onNext(put(1, 0, "a"));
+      assertEquals(1, rec.next(SinkStreamTest::heartbeat).getPutDone().getPutId());
+      core.onNext(flush(1, 1));
+      Flushed failed = rec.next(SinkStreamTest::heartbeat).getFlushed();
+      assertEquals(1, failed.getFlushId());
+      assertEquals(0, failed.getOffsetsCount());
+      assertTrue(failed.hasError());
+      assertEquals(ErrorKind.RETRIABLE, failed.getError().getKind());
+      assertEquals("disk full", failed.getError().getMessage());
+      assertEquals("java.lang.IllegalStateException", failed.getError().getErrorClass());
+      assertTrue(failed.getError().getDetail().contains("IllegalStateException: disk full"));
+      // The core rewinds and puts the records again; the stream goes on.
+      core.onNext(put(2, 0, "a"));
+      assertEquals(2, rec.next(SinkStreamTest::heartbeat).getPutDone().getPutId());
+      core.onNext(flush(2, 1));
+      Flushed ok = rec.next(SinkStreamTest::heartbeat).getFlushed();
+      assertEquals(2, ok.getFlushId());
+      assertFalse(ok.hasError());
+      assertEquals(1, ok.getOffsets(0).getOffset());
+      core.onNext(SinkRequest.newBuilder().setStop(Stop.newBuilder().setTimeoutMs(1000)).build());
+      rec.awaitDone();
+    }
+  }
+
+  @Test
+  void aConfigExceptionFromFlushStillFailsTheTask() throws Exception {
+    Scripted.reset();
+    Scripted.flush = (t, offsets) -> {
+      throw new ConfigException("bad 'path'");
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertTrue(rec.next(SinkStreamTest::heartbeat).hasStarted());
+      core.onNext(flush(1, 1));
+      SinkResponse e = rec.next(SinkStreamTest::heartbeat);
+      assertEquals(ErrorKind.CONFIG, e.getError().getError().getKind());
+      assertEquals("bad 'path'", e.getError().getError().getMessage());
+      rec.awaitDone();
+    }
+  }
+
+  static String describe(SinkResponse r) {
+    return switch (r.getMsgCase()) {
+      case CONTEXT -> {
+        SinkContext c = r.getContext();
+        StringBuilder b = new StringBuilder("context");
+        c.getOffsetsList().forEach(o -> b.append(" offset ").append(o.getTopic()).append('-').append(o.getPartition()).append('=').append(o.getOffset()));
+        c.getPauseList().forEach(p -> b.append(" pause ").append(p.getTopic()).append('-').append(p.getPartition()));
+        c.getResumeList().forEach(p -> b.append(" resume ").append(p.getTopic()).append('-').append(p.getPartition()));
+        if (c.getRequestCommit()) b.append(" commit");
+        yield b.toString();
+      }
+      case PUT_DONE -> "putDone " + r.getPutDone().getPutId();
+      case ERRANT -> "errant " + r.getErrant().getKafkaOffset();
+      case STARTED -> "started";
+      default -> r.getMsgCase().toString();
+    };
+  }
+
+  @Test
+  void contextRequestsGoOutInCallOrderBeforePutDone() throws Exception {
+    Scripted.reset();
+    Scripted.start = (t, props) -> t.context().requestCommit(); // held until SinkStarted is out
+    Scripted.put = (t, records) -> {
+      SinkTaskContext c = t.context();
+      Map<TopicPartition, Long> two = new LinkedHashMap<>();
+      two.put(new TopicPartition("t", 1), 7L);
+      two.put(new TopicPartition("t", 0), 5L);
+      c.offset(two);
+      c.reportErrant(records.iterator().next(), new DataException("bad"));
+      c.offset(new TopicPartition("t", 2), 9);
+      c.pause(new TopicPartition("t", 0), new TopicPartition("u", 3));
+      c.resume(new TopicPartition("u", 3));
+      c.requestCommit();
+      c.pause(); // nothing to pause: nothing sent
+      c.offset(Map.of());
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      List<String> got = new ArrayList<>();
+      got.add(describe(rec.next(SinkStreamTest::heartbeat)));
+      got.add(describe(rec.next(SinkStreamTest::heartbeat)));
+      core.onNext(put(1, 4, "a"));
+      while (!got.get(got.size() - 1).equals("putDone 1")) got.add(describe(rec.next(SinkStreamTest::heartbeat)));
+      assertEquals(List.of(
+          "started",
+          "context commit",
+          "context offset t-0=5 offset t-1=7",
+          "errant 4",
+          "context offset t-2=9",
+          "context pause t-0 pause u-3",
+          "context resume u-3",
+          "context commit",
+          "putDone 1"), got);
+    }
+  }
+
+  @Test
+  void aContextRequestIsSentAtOnceNotWhenPutReturns() throws Exception {
+    Scripted.reset();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicReference<SinkTaskContext> ctx = new AtomicReference<>();
+    Scripted.start = (t, props) -> ctx.set(t.context());
+    Scripted.put = (t, records) -> {
+      t.context().offset(new TopicPartition("t", 0), 0);
+      assertTrue(release.await(10, TimeUnit.SECONDS));
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertTrue(rec.next(SinkStreamTest::heartbeat).hasStarted());
+      core.onNext(put(1, 0, "a"));
+      assertEquals("context offset t-0=0", describe(rec.next(SinkStreamTest::heartbeat)));
+      Thread other = new Thread(() -> ctx.get().resume(new TopicPartition("t", 0)));
+      other.start();
+      other.join();
+      assertEquals("context resume t-0", describe(rec.next(SinkStreamTest::heartbeat)));
+      release.countDown();
+      assertEquals("putDone 1", describe(rec.next(SinkStreamTest::heartbeat)));
     }
   }
 

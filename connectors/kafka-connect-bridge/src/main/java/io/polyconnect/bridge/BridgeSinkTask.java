@@ -1,5 +1,6 @@
 package io.polyconnect.bridge;
 
+import io.polyconnect.sdk.ConnectException;
 import io.polyconnect.sdk.Header;
 import io.polyconnect.sdk.RetriableException;
 import io.polyconnect.sdk.SinkRecord;
@@ -15,7 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.metrics.PluginMetrics;
 import org.apache.kafka.common.record.TimestampType;
@@ -25,12 +25,13 @@ import org.apache.kafka.connect.sink.SinkTaskContext;
 
 /**
  * A Kafka Connect SinkTask behind the SDK: open/close/put/preCommit/stop in the core's
- * order, records converted to Kafka Connect's, and the ErrantRecordReporter reporting
- * per-record errors to the core.
+ * order, records converted to Kafka Connect's, the ErrantRecordReporter reporting
+ * per-record errors to the core, and SinkTaskContext's offset/pause/resume/requestCommit
+ * passed on as the SDK's context requests. An exception from the connector's
+ * preCommit/flush is a failed flush (the core commits nothing and rewinds), as in Kafka
+ * Connect, whatever its type.
  */
 final class BridgeSinkTask extends SinkTask {
-  private static final Logger LOG = Logger.getLogger("polyconnect.bridge");
-
   private final org.apache.kafka.connect.sink.SinkTask task;
   private final DataConversion data = new DataConversion();
   private final Set<org.apache.kafka.common.TopicPartition> assignment = new TreeSet<>(
@@ -93,7 +94,15 @@ final class BridgeSinkTask extends SinkTask {
     Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> in = new HashMap<>();
     offsets.forEach((tp, o) -> in.put(new org.apache.kafka.common.TopicPartition(tp.topic(), tp.partition()),
         new OffsetAndMetadata(o)));
-    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> done = Bridge.withLoader(task, () -> task.preCommit(in));
+    Map<org.apache.kafka.common.TopicPartition, OffsetAndMetadata> done;
+    try {
+      done = Bridge.withLoader(task, () -> task.preCommit(in));
+    } catch (RuntimeException e) {
+      // Kafka Connect rewinds on any exception from preCommit, a ConfigException too; the SDK
+      // would take that one for a config error and fail the task.
+      if (isConfigException(e)) throw new ConnectException(e.getMessage(), e);
+      throw e;
+    }
     Map<TopicPartition, Long> out = new LinkedHashMap<>();
     if (done != null) done.forEach((tp, o) -> out.put(new TopicPartition(tp.topic(), tp.partition()), o.offset()));
     return out;
@@ -102,6 +111,23 @@ final class BridgeSinkTask extends SinkTask {
   @Override
   public void stop() {
     Bridge.withLoader(task, task::stop);
+  }
+
+  private static boolean isConfigException(Throwable e) {
+    for (Class<?> c = e.getClass(); c != null; c = c.getSuperclass()) {
+      if (c.getName().equals("org.apache.kafka.common.config.ConfigException")) return true;
+    }
+    return false;
+  }
+
+  private static TopicPartition ours(org.apache.kafka.common.TopicPartition tp) {
+    return new TopicPartition(tp.topic(), tp.partition());
+  }
+
+  private static TopicPartition[] ours(org.apache.kafka.common.TopicPartition[] tps) {
+    TopicPartition[] out = new TopicPartition[tps.length];
+    for (int i = 0; i < tps.length; i++) out[i] = ours(tps[i]);
+    return out;
   }
 
   private static List<org.apache.kafka.common.TopicPartition> kc(Collection<TopicPartition> parts) {
@@ -118,15 +144,16 @@ final class BridgeSinkTask extends SinkTask {
     @Override
     public Map<String, String> configs() { return configs; }
 
-    /** The protocol has no rewind yet: the core resumes from committed offsets only. */
     @Override
     public void offset(Map<org.apache.kafka.common.TopicPartition, Long> offsets) {
-      LOG.warning("SinkTaskContext.offset() (rewind) is not supported by the protocol; ignored: " + offsets);
+      Map<TopicPartition, Long> out = new LinkedHashMap<>();
+      offsets.forEach((tp, o) -> out.put(ours(tp), o));
+      context().offset(out);
     }
 
     @Override
     public void offset(org.apache.kafka.common.TopicPartition tp, long offset) {
-      offset(Map.of(tp, offset));
+      context().offset(ours(tp), offset);
     }
 
     @Override
@@ -139,16 +166,17 @@ final class BridgeSinkTask extends SinkTask {
 
     @Override
     public void pause(org.apache.kafka.common.TopicPartition... partitions) {
-      LOG.warning("SinkTaskContext.pause() is not supported by the protocol; ignored");
+      context().pause(ours(partitions));
     }
 
     @Override
     public void resume(org.apache.kafka.common.TopicPartition... partitions) {
+      context().resume(ours(partitions));
     }
 
     @Override
     public void requestCommit() {
-      // The core flushes every offset.flush.interval.ms.
+      context().requestCommit();
     }
 
     @Override

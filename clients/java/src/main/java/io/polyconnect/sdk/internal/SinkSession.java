@@ -6,6 +6,7 @@ import io.polyconnect.protocol.v1.ErrorKind;
 import io.polyconnect.protocol.v1.Flushed;
 import io.polyconnect.protocol.v1.Heartbeat;
 import io.polyconnect.protocol.v1.PutDone;
+import io.polyconnect.protocol.v1.SinkContext;
 import io.polyconnect.protocol.v1.SinkError;
 import io.polyconnect.protocol.v1.SinkRequest;
 import io.polyconnect.protocol.v1.SinkResponse;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,8 +34,16 @@ import java.util.logging.Logger;
 /**
  * The SinkTask.Run stream. The core's messages run against the task strictly in order on
  * one thread (open, put, flush, close, stop), like Kafka Connect's task thread. Errant
- * records go out before the PutDone of their Put. A failing flush fails the task: the
- * protocol has no rewind, so a restart from the committed offsets is the safe way on.
+ * records go out before the PutDone of their Put.
+ *
+ * <p>Errant records and the context's requests (offset, pause, resume, requestCommit) share
+ * one outbox, sent in call order and always before the next PutDone/Flushed; a request goes
+ * out at once (once SinkStarted is out), errant records at the end of their put.
+ *
+ * <p>A failing flush/preCommit is a failed flush, as Kafka Connect's "rewinding to last
+ * committed offsets": the SDK answers Flushed with the error and no offsets, the core
+ * commits nothing and delivers the records after the committed offsets again, and the task
+ * keeps running. Only a ConfigException still fails the task.
  */
 final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext {
   private static final Logger LOG = Logger.getLogger("polyconnect.sink");
@@ -43,7 +53,10 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   private final Stream<SinkResponse> stream;
   private final ExecutorService thread;
   private final TreeSet<TopicPartition> assigned = new TreeSet<>();
-  private final List<Object[]> errants = new ArrayList<>();
+  /** Errant records and context requests in call order; guards {@link #live} too. */
+  private final List<SinkResponse> outbox = new ArrayList<>();
+  /** SinkStarted went out: context requests are sent at once. */
+  private boolean live;
   private Wire wire = new Wire(true, true, true);
   private SinkTask task;
   /** This task's spans; null when tracing is off. */
@@ -123,6 +136,10 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
     started = true;
     int inflight = Math.max(1, task.maxInflightPuts());
     stream.send(SinkResponse.newBuilder().setStarted(SinkStarted.newBuilder().setMaxInflightPuts(inflight)).build());
+    synchronized (outbox) {
+      live = true;
+      sendPendingLocked(); // requests made in start()
+    }
   }
 
   private void put(io.polyconnect.protocol.v1.Put put) {
@@ -135,18 +152,18 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       if (spans != null) spans.end(null);
     } catch (RetriableException e) {
       if (spans != null) spans.end(e);
-      sendErrants();
+      sendPending();
       LOG.warning("put() raised a retriable error; the core delivers the records again: " + e.getMessage());
       stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(Errors.of(e)).setPutId(put.getPutId())).build());
       return;
     } catch (Throwable e) {
       if (spans != null) spans.end(e);
-      sendErrants();
+      sendPending();
       LOG.log(Level.SEVERE, "put() failed", e);
       fail(Errors.of(e), 0);
       return;
     }
-    sendErrants();
+    sendPending();
     stream.send(SinkResponse.newBuilder().setPutDone(PutDone.newBuilder().setPutId(put.getPutId())).build());
   }
 
@@ -161,12 +178,20 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       Tracing.end(span, null);
     } catch (Throwable e) {
       Tracing.end(span, e);
-      sendErrants();
-      LOG.log(Level.SEVERE, "flush() failed", e);
-      fail(Errors.of(e, ErrorKind.FATAL), 0);
+      sendPending();
+      io.polyconnect.protocol.v1.Error err = Errors.of(e);
+      if (err.getKind() == ErrorKind.CONFIG) {
+        LOG.log(Level.SEVERE, "flush() failed", e);
+        fail(err, 0);
+        return;
+      }
+      // A failed flush: nothing is committed, the core rewinds, the task goes on.
+      LOG.log(Level.SEVERE, "flush() failed; the core commits nothing and rewinds to the last committed offsets", e);
+      stream.send(SinkResponse.newBuilder().setFlushed(Flushed.newBuilder().setFlushId(f.getFlushId())
+          .setError(err.toBuilder().setKind(ErrorKind.RETRIABLE))).build());
       return;
     }
-    sendErrants();
+    sendPending();
     Flushed.Builder out = Flushed.newBuilder().setFlushId(f.getFlushId());
     if (committed != null) {
       committed.forEach((tp, off) -> out.addOffsets(TopicPartitionOffset.newBuilder()
@@ -180,7 +205,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
     try {
       r.run();
     } catch (Throwable e) {
-      sendErrants();
+      sendPending();
       LOG.log(Level.SEVERE, what + " failed", e);
       fail(Errors.of(e), 0);
     }
@@ -220,7 +245,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       } catch (Throwable e) {
         LOG.log(Level.WARNING, "stop() failed", e);
       }
-      sendErrants();
+      sendPending();
     }
     stream.complete();
     thread.shutdown();
@@ -228,20 +253,27 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
     LOG.info("sink task " + name + "-" + taskId + " stream ended");
   }
 
-  private void sendErrants() {
-    List<Object[]> pending;
-    synchronized (errants) {
-      pending = new ArrayList<>(errants);
-      errants.clear();
+  /** Sends the errant records and context requests made so far, in order. */
+  private void sendPending() {
+    synchronized (outbox) {
+      sendPendingLocked();
     }
-    for (Object[] e : pending) {
-      SinkRecord r = (SinkRecord) e[0];
-      io.polyconnect.protocol.v1.Error err = Errors.of((Throwable) e[1], ErrorKind.RECORD).toBuilder()
-          .setKafkaTopic(r.originalTopic()).setKafkaPartition(r.originalKafkaPartition()).setKafkaOffset(r.kafkaOffset())
-          .build();
-      stream.send(SinkResponse.newBuilder().setErrant(ErrantRecord.newBuilder().setTopic(r.originalTopic())
-          .setKafkaPartition(r.originalKafkaPartition()).setKafkaOffset(r.kafkaOffset()).setError(err)).build());
+  }
+
+  private void sendPendingLocked() {
+    for (SinkResponse r : outbox) stream.send(r);
+    outbox.clear();
+  }
+
+  private void request(SinkContext.Builder c) {
+    synchronized (outbox) {
+      outbox.add(SinkResponse.newBuilder().setContext(c).build());
+      if (live) sendPendingLocked();
     }
+  }
+
+  private static io.polyconnect.protocol.v1.TopicPartition tp(TopicPartition p) {
+    return io.polyconnect.protocol.v1.TopicPartition.newBuilder().setTopic(p.topic()).setPartition(p.partition()).build();
   }
 
   @Override
@@ -265,9 +297,49 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
 
   @Override
   public void reportErrant(SinkRecord record, Throwable error) {
-    synchronized (errants) {
-      errants.add(new Object[] {record, error});
+    io.polyconnect.protocol.v1.Error err = Errors.of(error, ErrorKind.RECORD).toBuilder()
+        .setKafkaTopic(record.originalTopic()).setKafkaPartition(record.originalKafkaPartition())
+        .setKafkaOffset(record.kafkaOffset()).build();
+    SinkResponse r = SinkResponse.newBuilder().setErrant(ErrantRecord.newBuilder().setTopic(record.originalTopic())
+        .setKafkaPartition(record.originalKafkaPartition()).setKafkaOffset(record.kafkaOffset()).setError(err)).build();
+    synchronized (outbox) {
+      outbox.add(r);
     }
+  }
+
+  @Override
+  public void offset(Map<TopicPartition, Long> offsets) {
+    if (offsets.isEmpty()) return;
+    SinkContext.Builder c = SinkContext.newBuilder();
+    new TreeMap<>(offsets).forEach((p, o) -> c.addOffsets(TopicPartitionOffset.newBuilder()
+        .setTopic(p.topic()).setPartition(p.partition()).setOffset(o)));
+    request(c);
+  }
+
+  @Override
+  public void offset(TopicPartition partition, long offset) {
+    offset(Map.of(partition, offset));
+  }
+
+  @Override
+  public void pause(TopicPartition... partitions) {
+    if (partitions.length == 0) return;
+    SinkContext.Builder c = SinkContext.newBuilder();
+    for (TopicPartition p : partitions) c.addPause(tp(p));
+    request(c);
+  }
+
+  @Override
+  public void resume(TopicPartition... partitions) {
+    if (partitions.length == 0) return;
+    SinkContext.Builder c = SinkContext.newBuilder();
+    for (TopicPartition p : partitions) c.addResume(tp(p));
+    request(c);
+  }
+
+  @Override
+  public void requestCommit() {
+    request(SinkContext.newBuilder().setRequestCommit(true));
   }
 
   /** Runs {@code r} on the session's thread unless the session already ended. */

@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
+import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import io.polyconnect.protocol.v1.Capabilities;
@@ -65,6 +66,18 @@ class TracedSessionsTest {
     public static class Task extends SinkTask {
       @Override public void start(Map<String, String> props) { }
       @Override public void put(Collection<SinkRecord> records) { }
+      @Override public void stop() { }
+    }
+  }
+
+  /** A sink whose flush always fails. */
+  public static class FailingFlush extends SinkConnector {
+    @Override public Class<? extends SinkTask> taskClass() { return Task.class; }
+
+    public static class Task extends SinkTask {
+      @Override public void start(Map<String, String> props) { }
+      @Override public void put(Collection<SinkRecord> records) { }
+      @Override public void flush(Map<io.polyconnect.sdk.TopicPartition, Long> offsets) { throw new IllegalStateException("disk full"); }
       @Override public void stop() { }
     }
   }
@@ -162,6 +175,40 @@ class TracedSessionsTest {
       SpanData flush = m.named("flush");
       assertEquals("4444444444444444", flush.getParentSpanId());
       assertEquals("1", TracingTest.attr(flush, "polyconnect.partition.count"));
+      core.onCompleted();
+    } finally {
+      channel.shutdownNow();
+      grpc.shutdownNow();
+      server.shutdown();
+    }
+  }
+
+  @Test
+  void aFailedFlushEndsItsSpanWithAnErrorAndAnswersFlushed() throws Exception {
+    TracingTest.Memory m = new TracingTest.Memory();
+    Server server = new Server(List.of(Plugin.of(FailingFlush.class)), 4 << 20, TracingTest.tracing(m, Sampler.parentBased(Sampler.alwaysOn())));
+    String name = InProcessServerBuilder.generateName();
+    InProcessServerBuilder b = InProcessServerBuilder.forName(name);
+    server.services(null).forEach(b::addService);
+    io.grpc.Server grpc = b.build().start();
+    ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+    try {
+      LinkedBlockingQueue<Object> q = new LinkedBlockingQueue<>();
+      StreamObserver<SinkRequest> core = SinkTaskGrpc.newStub(channel).run(into(q));
+      core.onNext(SinkRequest.newBuilder().setStart(SinkStart.newBuilder().setProtocolVersion(1)
+          .setConnectorClass("FailingFlush").setConnectorName("snk")
+          .setCapabilities(Capabilities.newBuilder().setTraceContext(true))).build());
+      next(q, SinkResponse.class, SinkResponse::hasStarted);
+      core.onNext(SinkRequest.newBuilder().setFlush(Flush.newBuilder().setFlushId(4)
+          .setTrace(TraceContext.newBuilder().setTraceparent("00-33333333333333333333333333333333-4444444444444444-01"))
+          .addOffsets(TopicPartitionOffset.newBuilder().setTopic("t").setPartition(2).setOffset(43))).build());
+      SinkResponse r = next(q, SinkResponse.class, SinkResponse::hasFlushed);
+      assertEquals(4, r.getFlushed().getFlushId());
+      assertEquals("disk full", r.getFlushed().getError().getMessage());
+      assertEquals(0, r.getFlushed().getOffsetsCount());
+      SpanData flush = m.named("flush");
+      assertEquals(StatusCode.ERROR, flush.getStatus().getStatusCode());
+      assertEquals("exception", flush.getEvents().get(0).getName());
       core.onCompleted();
     } finally {
       channel.shutdownNow();
