@@ -541,7 +541,7 @@ impl Default for RigOptions<'_> {
 
 impl Rig {
     pub fn start(scenario: &str, bootstrap: &str, o: RigOptions<'_>) -> Rig {
-        let dir = tempfile::tempdir().unwrap();
+        let dir = scenario_dir(scenario);
         let topic = unique(&format!("faults-{scenario}"));
         let name = unique(&format!("fault-{scenario}"));
         let rt = tokio::runtime::Runtime::new().unwrap();
@@ -580,6 +580,17 @@ impl Rig {
     pub fn committed(&self) -> Vec<i64> {
         committed_offsets(&self.bootstrap, &self.sink.name, &self.sink.topic, partitions_of(&self.bootstrap, &self.sink.topic))
     }
+}
+
+/// A scenario's temporary directory (core log, worker config, output, control files). With
+/// `POLYCONNECT_FAULTS_KEEP=1` it is kept (its path is printed) for a look afterwards.
+pub fn scenario_dir(scenario: &str) -> tempfile::TempDir {
+    let mut dir = tempfile::Builder::new().prefix(&format!("faults-{scenario}-")).tempdir().unwrap();
+    if std::env::var("POLYCONNECT_FAULTS_KEEP").is_ok_and(|v| v == "1") {
+        dir.disable_cleanup(true);
+        println!("scenario={scenario} dir={}", dir.path().display());
+    }
+    dir
 }
 
 /// The number of partitions of `topic`.
