@@ -101,6 +101,8 @@ async fn next(d: &mut D, within: Duration, what: &str, errants: &mut u64) -> Res
         match d.recv_until(deadline).await {
             Recv::Msg(pb::SinkResponse { msg: Some(Out::Heartbeat(_)) }) => continue,
             Recv::Msg(pb::SinkResponse { msg: Some(Out::Errant(_)) }) => *errants += 1,
+            // SinkTaskContext requests (rewind, pause, requestCommit) may come at any time.
+            Recv::Msg(pb::SinkResponse { msg: Some(Out::Context(_)) }) => continue,
             Recv::Msg(pb::SinkResponse { msg: Some(Out::Error(e)) }) => {
                 return Err(format!("the connector sent {} while the kit waited for {what}", describe_error(&e.error.unwrap_or_default())))
             }
@@ -126,6 +128,9 @@ async fn flush(ctx: &Ctx, d: &mut D, flush_id: u64, offset: i64, errants: &mut u
     d.send(req(In::Flush(pb::Flush { flush_id, offsets, trace: None }))).await?;
     match next(d, ctx.timeout, &format!("Flushed{{{flush_id}}}"), errants).await? {
         Out::Flushed(f) if f.flush_id == flush_id => {
+            if let Some(e) = &f.error {
+                return Err(format!("the flush failed: {}", describe_error(e)));
+            }
             for o in &f.offsets {
                 if o.topic != TOPIC || o.partition != 0 {
                     return Err(format!("Flushed names {}-{}, which was never put or flushed", o.topic, o.partition));
