@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench bench-transforms bench-memory clean conformance
+.PHONY: demo test setup build release kafka-up kafka-down bench bench-transforms bench-memory clean conformance soak
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -27,6 +27,9 @@ bench: ## source throughput through the core vs. the raw producer (not part of `
 
 conformance: ## the protocol conformance kit against every SDK's example connectors
 	bash scripts/conformance.sh
+
+soak: ## the fault scenarios again and again for SOAK_MINUTES (default 10), a steady stream alongside; a summary table (not part of `make test`)
+	bash scripts/soak.sh
 
 bench-transforms: ## per-record cost of a chain of five SMTs (criterion; not part of `make test`)
 	cargo bench -p polyconnect --bench transforms
