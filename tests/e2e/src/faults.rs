@@ -523,6 +523,8 @@ pub struct RigOptions<'a> {
     /// Records `0..n` produced before the core starts (a backlog), with padding.
     pub backlog: u64,
     pub pad_to: usize,
+    /// Extra connector settings (e.g. `errors.*`).
+    pub connector: &'a [(&'a str, &'a str)],
 }
 
 impl Default for RigOptions<'_> {
@@ -535,6 +537,7 @@ impl Default for RigOptions<'_> {
             faults: &[],
             backlog: 0,
             pad_to: 0,
+            connector: &[],
         }
     }
 }
@@ -551,7 +554,7 @@ impl Rig {
             p.send(0, o.backlog);
             p.finish();
         }
-        let sink = FaultSink::new(dir.path(), &name, &topic, o.tasks, &[]);
+        let sink = FaultSink::new(dir.path(), &name, &topic, o.tasks, o.connector);
         for f in o.faults {
             sink.set(f);
         }

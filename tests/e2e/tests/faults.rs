@@ -339,3 +339,64 @@ fn sigkill_of_the_core_mid_stream() {
     producer.join().unwrap();
     rig.finish(scenario, n, WAIT, &[]);
 }
+
+/// The dead letter queue is written before offsets are committed: the sink reports every
+/// record ending in 7 as errant (`errors.tolerance=all`, a DLQ topic), and the core is
+/// SIGKILLed mid-stream with offsets committed every 100 ms. Every number is then in the
+/// output file or in the dead letter queue.
+#[test]
+fn errant_records_reach_the_dlq_before_offsets_across_core_sigkill() {
+    let scenario = "dlq-core-sigkill";
+    let n = 10_000;
+    let bootstrap = bootstrap();
+    let dlq = unique("faults-dlq");
+    let mut rig = Rig::start(
+        scenario,
+        &bootstrap,
+        RigOptions {
+            flush_ms: 100,
+            worker: "consumer.session.timeout.ms=10000",
+            faults: &["errant"],
+            connector: &[
+                ("errors.tolerance", "all"),
+                ("errors.deadletterqueue.topic.name", &dlq),
+                ("errors.deadletterqueue.topic.replication.factor", "1"),
+            ],
+            ..RigOptions::default()
+        },
+    );
+    let pid = rig.sink.wait_pid(Duration::from_secs(30));
+    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 40, Duration::from_millis(100));
+    rig.sink.wait_lines(2_000, Duration::from_secs(60));
+    rig.core.kill();
+    let deadline = Instant::now() + Duration::from_secs(15);
+    while std::path::Path::new(&format!("/proc/{pid}")).exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    rig.core.restart();
+    rig.sink.wait_running(&rig.core, Duration::from_secs(60));
+    producer.join().unwrap();
+    // Everything not ending in 7 reaches the file; then the dead letter queue is read.
+    let expected_good = (0..n).filter(|i| i % 10 != 7).count();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while distinct_lines(&rig.sink.output) < expected_good as u64 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let dead: Vec<String> = read_topic(&bootstrap, &dlq, n as usize / 10, Duration::from_secs(60))
+        .into_iter()
+        .filter_map(|r| String::from_utf8(r.3?).ok())
+        .collect();
+    let mut problems = Vec::new();
+    let written = std::fs::read_to_string(&rig.sink.output).unwrap_or_default();
+    if let Some(l) = written.lines().find(|l| l.ends_with('7')) {
+        problems.push(format!("an errant record reached the output file: {l}"));
+    }
+    if let Some(v) = dead.iter().find(|v| !v.ends_with('7')) {
+        problems.push(format!("a good record reached the dead letter queue: {v}"));
+    }
+    println!("dlq-core-sigkill: {} records in the dead letter queue", dead.len());
+    let merged = rig.dir.path().join("output-and-dlq.txt");
+    write(&merged, &format!("{written}{}", dead.iter().map(|v| format!("{v}\n")).collect::<String>()));
+    let c = count(n, &merged);
+    report(scenario, c, &rig.core.log_text(), &merged, &problems);
+}

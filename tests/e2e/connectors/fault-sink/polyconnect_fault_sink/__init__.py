@@ -13,6 +13,8 @@ Faults are toggled at run time by files in ``control.dir``:
 - ``overreport``: ``pre_commit`` returns each given offset + 1000 (the core must ignore
   offsets beyond those it sent).
 - ``hang-put``: ``put`` blocks until the file is removed (the SDK keeps heartbeating).
+- ``errant``: records whose number ends in 7 go to the errant record reporter (so to the
+  dead letter queue under ``errors.tolerance=all``) instead of the file.
 
 The process writes its pid to ``control.dir/pid`` (so a test can SIGKILL or SIGSTOP it)
 and appends one line per event to ``control.dir/events`` (``put``, ``flush``, ``retriable``,
@@ -84,6 +86,8 @@ class FaultSinkTask(SinkTask):
         if self._on("down"):
             self._event(f"retriable records={len(records)}")
             raise RetriableError("the fault sink is down (control file 'down')", retry_after_ms=200)
+        errant = self._on("errant")
+        reported = 0
         for r in records:
             v = r.value
             if isinstance(v, str):
@@ -92,8 +96,13 @@ class FaultSinkTask(SinkTask):
                 v = b"null"
             else:
                 v = bytes(v)
-            self.buffer.append(v.split(b" ", 1)[0])
-        self._event(f"put records={len(records)}")
+            number = v.split(b" ", 1)[0]
+            if errant and number.endswith(b"7"):
+                self.context.errant_record_reporter(r, ValueError(f"record {number.decode()} is errant (control file 'errant')"))
+                reported += 1
+                continue
+            self.buffer.append(number)
+        self._event(f"put records={len(records)}" + (f" errant={reported}" if reported else ""))
 
     def pre_commit(self, offsets: dict) -> dict:
         if self._on("flush-fail"):
