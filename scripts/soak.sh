@@ -14,8 +14,8 @@
 # Environment:
 #   SOAK_MINUTES   how long the fault scenarios are repeated (default 10); a run that
 #                  started before the deadline is finished
-#   SOAK_TESTS     test files (without .rs) to repeat (default: faults faults_load
-#                  faults_compression faults_broker)
+#   SOAK_TESTS     test files (without .rs) to repeat, in order (default: faults_load
+#                  faults_compression faults faults_broker)
 #   SOAK_OUT       output directory (default target/soak)
 #   SOAK_JOBS      cargo -j (default 1)
 #   POLYCONNECT_TEST_BOOTSTRAP  the shared broker (default 127.0.0.1:9092; started with
@@ -25,7 +25,7 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 minutes="${SOAK_MINUTES:-10}"
-tests="${SOAK_TESTS:-faults faults_load faults_compression faults_broker}"
+tests="${SOAK_TESTS:-faults_load faults_compression faults faults_broker}"
 out="${SOAK_OUT:-$root/target/soak}"
 jobs="${SOAK_JOBS:-1}"
 mkdir -p "$out"
