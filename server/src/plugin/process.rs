@@ -56,6 +56,7 @@ impl ManagedProcess {
             restarts: AtomicU64::new(0),
             socket_dir,
         });
+        crate::telemetry::metrics::process_started(&p.manifest.name);
         tokio::spawn(supervise(p.clone()));
         p
     }
