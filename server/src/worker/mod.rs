@@ -10,6 +10,10 @@
 
 pub mod connector;
 pub mod pipeline;
+// `ErrorHandler::flush` returns the dead letter queue's failure; the sink runner is being
+// rewritten to fail the task on it (`errors.flush().await?`), and until then ignores it.
+// Remove this once it does (the compiler says so: the expectation is then unfulfilled).
+#[expect(unused_must_use, reason = "the sink runner does not handle ErrorHandler::flush's Result yet")]
 pub mod sink;
 pub mod source;
 
