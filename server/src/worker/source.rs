@@ -92,6 +92,8 @@ struct Deliveries {
     /// The last id given to a record; never reset, so a report from an earlier session
     /// matches nothing in a later one.
     ids: Arc<std::sync::atomic::AtomicU64>,
+    /// The client reported an error since the runner last looked.
+    errors_seen: Arc<std::sync::atomic::AtomicBool>,
     /// librdkafka's fatal error (e.g. the idempotent producer was fenced): the producer
     /// cannot produce any more.
     fatal: Arc<Mutex<Option<String>>>,
@@ -106,7 +108,14 @@ impl Deliveries {
         std::mem::take(&mut *self.queue.lock().unwrap())
     }
 
-    fn fatal(&self) -> Option<String> {
+    /// The producer's fatal error, if it had one: looked up when the client reported an
+    /// error, then kept.
+    fn fatal(&self, producer: &SourceProducer) -> Option<String> {
+        if self.errors_seen.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            if let Some((code, reason)) = producer.client().fatal_error() {
+                self.fatal.lock().unwrap().get_or_insert_with(|| format!("{code}: {reason}"));
+            }
+        }
         self.fatal.lock().unwrap().clone()
     }
 }
@@ -118,10 +127,10 @@ struct DeliveryContext {
 impl ClientContext for DeliveryContext {
     fn error(&self, error: KafkaError, reason: &str) {
         tracing::error!("librdkafka: {error}: {reason}");
-        if error.rdkafka_error_code() == Some(RDKafkaErrorCode::Fatal) {
-            self.deliveries.fatal.lock().unwrap().get_or_insert_with(|| reason.to_string());
-            self.deliveries.notify.notify_one();
-        }
+        // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
+        // the runner asks the client whether it was fatal.
+        self.deliveries.errors_seen.store(true, std::sync::atomic::Ordering::Release);
+        self.deliveries.notify.notify_one();
     }
 }
 
@@ -257,6 +266,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             Ok(s) => s,
             Err(exit) => return exit,
         };
+        // Offsets a failed write left pending go first, so the connector resumes after them.
+        let _ = tokio::task::block_in_place(|| store_pending(&ctx, &mut pending, &tel));
         let offsets = match ctx.offsets.offsets(ctx.connector.name()) {
             Ok(o) => o,
             Err(e) => return ctx.fail(e.to_string()),
@@ -678,15 +689,15 @@ impl Runner<'_> {
     /// The task's failure for a record Kafka did not take (its offset is never stored).
     fn produce_failed(&self, seq: u64, topic: &str, e: &ProduceError, what: &str) -> StreamError {
         let mut detail = String::new();
-        if e.code == Some(RDKafkaErrorCode::Fatal) || self.deliveries.fatal().is_some() {
-            let cause = self
-                .producer
-                .client()
-                .fatal_error()
-                .map(|(code, reason)| format!("{code}: {reason}"))
-                .or_else(|| self.deliveries.fatal())
-                .unwrap_or_else(|| e.to_string());
-            detail = format!("Caused by: {KAFKA_EXCEPTION}: the Kafka producer hit a fatal error and cannot produce any more: {cause}");
+        let fatal = match self.deliveries.fatal(self.producer) {
+            Some(f) => Some(f),
+            None if e.code == Some(RDKafkaErrorCode::Fatal) => {
+                Some(self.producer.client().fatal_error().map(|(code, reason)| format!("{code}: {reason}")).unwrap_or_else(|| e.to_string()))
+            }
+            None => None,
+        };
+        if let Some(cause) = fatal {
+            detail = format!("Caused by: {KAFKA_EXCEPTION}: {FATAL_PRODUCER}: {cause}");
         } else if self.errors.tolerates_all() && !e.is_record_level() {
             detail = "errors.tolerance=all covers only failures of a record itself (too large, invalid, corrupt), not this one".into();
         }
@@ -703,11 +714,21 @@ impl Runner<'_> {
 
     /// Applies delivery reports; completes records in seq order; sends acks and credit.
     async fn complete(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
-        if let Some(fatal) = self.deliveries.fatal() {
+        if let Some(cause) = self.deliveries.fatal(self.producer) {
             // The producer is unusable: nothing in flight will be delivered.
-            let (seq, topic) = self.st.inflight.iter().find(|f| f.ack.is_none()).map(|f| (f.seq, f.topic.clone())).unwrap_or((0, "".into()));
-            let e = ProduceError { code: Some(RDKafkaErrorCode::Fatal), message: fatal };
-            return Err(self.produce_failed(seq, &topic, &e, "Cannot produce"));
+            let e = ProduceError { code: Some(RDKafkaErrorCode::Fatal), message: FATAL_PRODUCER.into() };
+            return Err(match self.st.inflight.iter().find(|f| f.ack.is_none()) {
+                Some(f) => self.produce_failed(f.seq, &f.topic, &e, "Cannot produce"),
+                None => StreamError::Connector(crate::plugin::streams::ConnectorError {
+                    kind: ErrorKind::Fatal,
+                    message: format!("{FATAL_PRODUCER}: {cause}"),
+                    error_class: crate::error_handling::CONNECT_EXCEPTION.into(),
+                    detail: String::new(),
+                    retry_after: None,
+                    record_seq: 0,
+                    kafka: None,
+                }),
+            });
         }
         apply_reports(&mut self.st.inflight, self.deliveries.take());
         let mut acks = Vec::with_capacity(self.st.inflight.len().min(4096));
@@ -776,7 +797,7 @@ impl Runner<'_> {
         let timeout = self.ctx.worker.offset_flush_timeout.max(Duration::from_secs(30));
         let deadline = tokio::time::Instant::now() + timeout;
         while self.st.inflight.iter().any(|f| f.ack.is_none()) {
-            if self.deliveries.fatal().is_some() {
+            if self.deliveries.fatal(self.producer).is_some() {
                 // Nothing more will be delivered.
                 break;
             }
@@ -801,25 +822,8 @@ impl Runner<'_> {
         }
     }
 
-    /// Writes the pending offsets (`Ok(false)`: none). A failure is counted
-    /// (`offset-commit-failure-total`) and logged, and the offsets stay pending for the next
-    /// flush: a full disk or an I/O error does not fail the task.
     fn store_offsets(&mut self) -> Result<bool, OffsetError> {
-        if self.pending.is_empty() {
-            return Ok(false);
-        }
-        let started = std::time::Instant::now();
-        let span = self.tel.commit_span();
-        let wrote = span.in_scope(|| self.pending.flush(&self.ctx.offsets, self.ctx.connector.name()));
-        match &wrote {
-            Ok(false) => {}
-            Ok(true) => self.tel.offsets_committed(true, started.elapsed()),
-            Err(e) => {
-                self.tel.offsets_committed(false, started.elapsed());
-                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "cannot store source offsets; they stay pending and the next flush tries again");
-            }
-        }
-        wrote
+        store_pending(self.ctx, self.pending, self.tel)
     }
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
@@ -835,6 +839,29 @@ impl Runner<'_> {
         Ok(())
     }
 }
+
+/// Writes the pending offsets (`Ok(false)`: none). A failure is counted
+/// (`offset-commit-failure-total`) and logged, and the offsets stay pending for the next
+/// flush: a full disk or an I/O error does not fail the task.
+fn store_pending(ctx: &TaskContext, pending: &mut PendingOffsets, tel: &SourceTelemetry) -> Result<bool, OffsetError> {
+    if pending.is_empty() {
+        return Ok(false);
+    }
+    let started = std::time::Instant::now();
+    let span = tel.commit_span();
+    let wrote = span.in_scope(|| pending.flush(&ctx.offsets, ctx.connector.name()));
+    match &wrote {
+        Ok(false) => {}
+        Ok(true) => tel.offsets_committed(true, started.elapsed()),
+        Err(e) => {
+            tel.offsets_committed(false, started.elapsed());
+            tracing::warn!(connector = ctx.connector.name(), task = ctx.task_id, error = %e, "cannot store source offsets; they stay pending and the next flush tries again");
+        }
+    }
+    wrote
+}
+
+const FATAL_PRODUCER: &str = "the Kafka producer hit a fatal error and cannot produce any more";
 
 /// The class Kafka Connect names for a failed produce (`__connect.errors.class.name`).
 const PRODUCER_CLASS: &str = "org.apache.kafka.clients.producer.KafkaProducer";
@@ -1009,6 +1036,45 @@ mod tests {
             let e = d.result.unwrap_err();
             assert_eq!(e.code, Some(RDKafkaErrorCode::MessageTimedOut));
             assert!(!e.is_record_level());
+        }
+    }
+
+    /// A fatal producer error (librdkafka's test hook raises the one an idempotent
+    /// producer gets when it is fenced) reaches the runner with its cause, and the records
+    /// still queued fail with it.
+    #[test]
+    #[allow(unsafe_code)]
+    fn a_fatal_producer_error_is_recorded_with_its_cause() {
+        let deliveries = Deliveries::default();
+        let producer: SourceProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", "127.0.0.1:1")
+            .set("enable.idempotence", "true")
+            .create_with_context(DeliveryContext { deliveries: deliveries.clone() })
+            .unwrap();
+        let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 1).payload(b"x");
+        producer.send(r).map_err(|(e, _)| e).unwrap();
+        // SAFETY: a live client handle and a NUL-terminated reason.
+        let code = unsafe {
+            rdkafka::bindings::rd_kafka_test_fatal_error(
+                producer.client().native_ptr(),
+                rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_PRODUCER_FENCED,
+                c"fenced by a newer producer".as_ptr(),
+            )
+        };
+        assert_eq!(code, rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while deliveries.fatal(&producer).is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let fatal = deliveries.fatal(&producer);
+        assert!(fatal.as_deref().is_some_and(|f| f.contains("fenced by a newer producer")), "{fatal:?}");
+        let (code, reason) = producer.client().fatal_error().expect("a fatal error");
+        assert_eq!(code, RDKafkaErrorCode::ProducerFenced);
+        assert!(reason.contains("fenced by a newer producer"));
+        // A record sent now is refused with the fatal error, which is never tolerable.
+        let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 2).payload(b"x");
+        if let Err((e, _)) = producer.send(r) {
+            assert!(!ProduceError::new(&e).is_record_level(), "{e}");
         }
     }
 
