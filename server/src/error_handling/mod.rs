@@ -7,7 +7,9 @@
 //!   letter queue), then tolerates it (`errors.tolerance=all`: the record is skipped) or
 //!   fails the task (`none`), and counts what happened ([`ErrorMetrics`]).
 //! - `dlq.rs`: the dead letter queue of a sink task: the original consumed bytes with the
-//!   `__connect.errors.*` context headers, produced to a topic created if missing.
+//!   `__connect.errors.*` context headers, produced to a topic created if missing. A failed
+//!   write ([`DlqError`]) fails the task: [`ErrorHandler::flush`] returns it (and keeps
+//!   returning it) before offsets are committed, and no record is skipped any more.
 //!
 //! What is tolerated, as in Kafka Connect: any failure of a converter or a transform; a
 //! record a sink connector reports as errant; on a source, a record Kafka refused. A
@@ -20,7 +22,7 @@ use std::time::Duration;
 
 use crate::config::Props;
 
-pub use dlq::{DeadLetterQueue, CONTEXT_HEADERS};
+pub use dlq::{DeadLetterQueue, DlqError, CONTEXT_HEADERS};
 pub use operator::{backoff_delay, ErrorHandler, ErrorMetrics, RecordRef};
 
 /// The step of a record's path that failed (Kafka Connect's `Stage`; its name is the

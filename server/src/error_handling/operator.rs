@@ -5,7 +5,7 @@ use std::time::Duration;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::Timestamp;
 
-use super::{DeadLetterQueue, ErrorHandlingConfig, Failure, Stage, Tolerance, CONNECT_EXCEPTION};
+use super::{DeadLetterQueue, DlqError, ErrorHandlingConfig, Failure, Stage, Tolerance, CONNECT_EXCEPTION};
 use crate::record::SourceRecord;
 
 /// The first retry waits this long; each further one twice as long (Kafka Connect's
@@ -67,6 +67,8 @@ pub struct ErrorHandler {
     connector: String,
     task: u32,
     dlq: Option<DeadLetterQueue>,
+    /// Dead letter queue failures already added to `tel`.
+    dlq_failures_seen: u64,
     metrics: ErrorMetrics,
     /// The same counts on `/metrics` (task-error-metrics).
     tel: std::sync::Arc<crate::telemetry::metrics::TaskMetrics>,
@@ -79,6 +81,7 @@ impl ErrorHandler {
             connector: connector.to_string(),
             task,
             dlq,
+            dlq_failures_seen: 0,
             metrics: ErrorMetrics::default(),
             tel: crate::telemetry::metrics::task(connector, task),
         }
@@ -164,6 +167,11 @@ impl ErrorHandler {
         self.tel.record_error();
         self.metrics.last_error_timestamp = now_ms();
         self.report(record, &failure);
+        if let Some(e) = self.dlq.as_ref().and_then(DeadLetterQueue::failure) {
+            // A broken dead letter queue fails the task whatever the tolerance: the records
+            // it should hold would be lost behind the offsets committed past them.
+            return Err(e.to_string());
+        }
         if tolerable && self.config.tolerance == Tolerance::All {
             self.metrics.records_skipped += 1;
             self.tel.record_skipped();
@@ -188,9 +196,19 @@ impl ErrorHandler {
             );
         }
         if let (Some(dlq), RecordRef::Consumed(m)) = (self.dlq.as_mut(), record) {
-            let before = dlq.failures();
             dlq.send(m, failure);
-            self.tel.deadletterqueue_produce(dlq.failures() > before);
+            self.tel.deadletterqueue_produce(false);
+            self.sync_dlq_failures();
+        }
+    }
+
+    /// Adds the dead letter queue's new failures (delivery reports come on the producer's
+    /// thread) to `deadletterqueue-produce-failures`.
+    fn sync_dlq_failures(&mut self) {
+        if let Some(d) = &self.dlq {
+            let failures = d.failures();
+            self.tel.deadletterqueue_failures(failures.saturating_sub(self.dlq_failures_seen));
+            self.dlq_failures_seen = failures;
         }
     }
 
@@ -221,14 +239,16 @@ impl ErrorHandler {
         s
     }
 
-    /// Waits until every dead letter queue record sent so far is in Kafka (or failed, which
-    /// is logged and counted, as in Kafka Connect). Called before offsets are committed.
-    pub async fn flush(&mut self) {
-        if let Some(d) = self.dlq.as_mut() {
-            let before = d.failures();
-            d.flush().await;
-            self.tel.deadletterqueue_failures(d.failures() - before);
-        }
+    /// Waits until every dead letter queue record sent so far is in Kafka. `Err` if a
+    /// dead letter queue write failed (now or at any time before: the failure is sticky,
+    /// logged and counted once): the task must fail without committing offsets, as Kafka
+    /// Connect's does. Call it before every offset commit, and when a session ends.
+    /// `Ok` without a dead letter queue.
+    pub async fn flush(&mut self) -> Result<(), DlqError> {
+        let Some(d) = self.dlq.as_mut() else { return Ok(()) };
+        let result = d.flush().await;
+        self.sync_dlq_failures();
+        result
     }
 }
 
@@ -323,6 +343,36 @@ mod tests {
         let trace = out.unwrap_err();
         assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler\nCaused by: org.apache.kafka.connect.errors.DataException: broken"), "{trace}");
         assert!(trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"), "{trace}");
+    }
+
+    #[tokio::test]
+    async fn a_failed_dead_letter_queue_write_fails_the_flush_and_then_the_next_record() {
+        let config = ErrorHandlingConfig {
+            tolerance: Tolerance::All,
+            dlq_topic: Some("dlq".into()),
+            ..Default::default()
+        };
+        let mut h = ErrorHandler::new(config, "dlq-test", 0, Some(super::super::dlq::tests::unreachable(&[])));
+        let m = OwnedMessage::new(Some(b"bad".to_vec()), None, "in".into(), Timestamp::CreateTime(1), 0, 3, None);
+        let f = Failure::data(Stage::ValueConverter, "X", "bad");
+        assert_eq!(h.record_failed(RecordRef::Consumed(&m), f.clone()), Ok(()), "tolerated while the write is under way");
+        let e = h.flush().await.unwrap_err();
+        assert!(e.to_string().contains("Could not produce message to dead letter queue. topic=dlq"), "{e}");
+        assert!(h.flush().await.is_err(), "sticky");
+        let m2 = h.metrics();
+        assert_eq!((m2.dlq_produce_requests, m2.dlq_produce_failures), (1, 1));
+        // With the dead letter queue broken, no record is skipped any more.
+        let trace = h.record_failed(RecordRef::Consumed(&m), f).unwrap_err();
+        assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Could not produce message to dead letter queue. topic=dlq\nCaused by: "), "{trace}");
+        // Counted once on /metrics.
+        let text = crate::telemetry::metrics::render(&crate::storage::status::StatusStore::new("w".into()));
+        assert!(text.contains("kafka_connect_task_error_deadletterqueue_produce_failures{connector=\"dlq-test\",task=\"0\"} 1\n"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn without_a_dead_letter_queue_flush_is_ok() {
+        let mut h = handler(Tolerance::All, Some(0));
+        assert_eq!(h.flush().await, Ok(()));
     }
 
     #[tokio::test]

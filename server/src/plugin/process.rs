@@ -4,12 +4,14 @@
 //! environment, waits until it answers `Health`, health-checks it while it runs, restarts it
 //! with capped exponential back-off when it exits or stops answering, and stops it (SIGTERM,
 //! then SIGKILL) when the core stops. The child also gets `PR_SET_PDEATHSIG` and the core's
-//! pid, so it dies with the core even if the core is killed with SIGKILL.
+//! pid, so it dies with the core even if the core is killed with SIGKILL. Processes are
+//! forked by one launcher thread that never exits (see [`launch`]), because the kernel
+//! sends the death signal when the forking thread exits, not the process.
 
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -54,6 +56,7 @@ impl ManagedProcess {
             restarts: AtomicU64::new(0),
             socket_dir,
         });
+        crate::telemetry::metrics::process_started(&p.manifest.name);
         tokio::spawn(supervise(p.clone()));
         p
     }
@@ -162,7 +165,7 @@ async fn run_once(p: &Arc<ManagedProcess>, generation: u64, shutdown: &mut watch
         .stderr(Stdio::piped())
         .kill_on_drop(true);
     die_with_parent(&mut cmd);
-    let mut child = match cmd.spawn() {
+    let mut child = match launch(cmd).await {
         Ok(c) => c,
         Err(e) => return Exit::Failed(format!("cannot start {:?}: {e}", m.command)),
     };
@@ -264,16 +267,83 @@ fn send_signal(pid: u32, sig: i32) {
     }
 }
 
+/// A request to the launcher thread: the command, the runtime whose process driver reaps
+/// the child, where the child goes.
+struct LaunchRequest {
+    cmd: Command,
+    runtime: tokio::runtime::Handle,
+    reply: tokio::sync::oneshot::Sender<std::io::Result<Child>>,
+}
+
+/// The launcher thread's queue; the thread is started on first use and never exits (the
+/// sender lives in this static, so its `recv` never ends).
+fn launcher() -> Option<&'static std::sync::mpsc::Sender<LaunchRequest>> {
+    static LAUNCHER: OnceLock<Option<std::sync::mpsc::Sender<LaunchRequest>>> = OnceLock::new();
+    LAUNCHER
+        .get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::channel::<LaunchRequest>();
+            let started = std::thread::Builder::new().name("polyconnect-launcher".into()).spawn(move || {
+                while let Ok(LaunchRequest { mut cmd, runtime, reply }) = rx.recv() {
+                    let _runtime = runtime.enter();
+                    // A requester that went away drops the child, which kills it.
+                    let _ = reply.send(cmd.spawn());
+                }
+            });
+            match started {
+                Ok(_) => Some(tx),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot start the connector process launcher thread");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Starts a connector process from the launcher thread.
+///
+/// `PR_SET_PDEATHSIG` is tied to the THREAD that forked the child, not to the process:
+/// the child gets its signal when that thread exits. Tokio retires idle blocking threads
+/// (and a worker thread can end up as one), so forking from a task would let a live core
+/// SIGTERM its own connectors. Every connector process is therefore forked by one
+/// dedicated thread that lives as long as the core.
+pub(crate) async fn launch(cmd: Command) -> std::io::Result<Child> {
+    let Some(launcher) = launcher() else {
+        return Err(std::io::Error::other("the connector process launcher thread is not running"));
+    };
+    let (reply, child) = tokio::sync::oneshot::channel();
+    let request = LaunchRequest {
+        cmd,
+        runtime: tokio::runtime::Handle::current(),
+        reply,
+    };
+    launcher
+        .send(request)
+        .map_err(|_| std::io::Error::other("the connector process launcher thread is gone"))?;
+    child
+        .await
+        .map_err(|_| std::io::Error::other("the connector process launcher thread did not answer"))?
+}
+
+/// The child gets SIGTERM when the thread that forked it exits (see [`launch`]: that is
+/// the launcher thread, which lives as long as the core). A core that died between the
+/// fork and the `prctl` is noticed by the parent pid check, and the child is not started.
 #[allow(unsafe_code)]
 fn die_with_parent(cmd: &mut Command) {
     #[cfg(target_os = "linux")]
-    // SAFETY: the closure runs between fork and exec and only calls prctl(2), which is
-    // async-signal-safe.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
-            Ok(())
-        });
+    {
+        let parent = std::process::id() as libc::pid_t;
+        // SAFETY: the closure runs between fork and exec and only calls prctl(2) and
+        // getppid(2), which are async-signal-safe, and makes an io::Error without allocating.
+        unsafe {
+            cmd.pre_exec(move || {
+                libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGTERM);
+                if libc::getppid() != parent {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
+                Ok(())
+            });
+        }
     }
 }
 
@@ -309,4 +379,29 @@ fn random_token() -> String {
     let mut b = [0u8; 24];
     rand::rng().fill_bytes(&mut b);
     hex::encode(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `PR_SET_PDEATHSIG` fires when the thread that forked the child exits: a child
+    /// requested from a thread that ends right after must keep running.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_child_outlives_the_thread_that_asked_for_it() {
+        let handle = tokio::runtime::Handle::current();
+        let mut child = std::thread::spawn(move || {
+            handle.block_on(async {
+                let mut cmd = Command::new("sleep");
+                cmd.arg("30").kill_on_drop(true);
+                die_with_parent(&mut cmd);
+                launch(cmd).await.expect("sleep starts")
+            })
+        })
+        .join()
+        .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(child.try_wait().unwrap(), None, "the child died with the thread that requested it");
+        child.kill().await.unwrap();
+    }
 }

@@ -4,15 +4,15 @@
 //! Polyconnect keeps them in a JSON file beside the offsets file, so connectors created,
 //! changed, paused, stopped or deleted through REST survive a restart of the core. The
 //! configs are stored raw (with their `${provider:..}` references), as Kafka Connect's config
-//! topic stores them. Writes are atomic (temporary file, fsync, rename) and happen before the
-//! change takes effect, so a failed write changes nothing.
+//! topic stores them. Writes are atomic (temporary file, fsync, rename; owner-only, see
+//! `storage::write_atomically`) and happen before the change takes effect, so a failed
+//! write changes nothing.
 //!
 //! ```json
 //! {"connectors": {"my-source": {"config": {"connector.class": "..", ..}, "target_state": "PAUSED"}}}
 //! ```
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -78,6 +78,7 @@ impl ConfigStore {
     pub fn open(path: Option<&Path>) -> Result<ConfigStore, ConfigStoreError> {
         let mut data = BTreeMap::new();
         if let Some(p) = path {
+            super::remove_stale_temp(p);
             let err = |message: String| ConfigStoreError {
                 path: p.to_path_buf(),
                 message,
@@ -147,7 +148,7 @@ impl ConfigStore {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
-            write_atomically(path, &bytes).map_err(|e| ConfigStoreError {
+            super::write_atomically(path, &bytes).map_err(|e| ConfigStoreError {
                 path: path.clone(),
                 message: e.to_string(),
             })?;
@@ -155,35 +156,6 @@ impl ConfigStore {
         *data = next;
         Ok(())
     }
-}
-
-/// A temporary file, fsync, rename, fsync of the directory. The file is readable by its
-/// owner only: connector configs may hold credentials.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-    if let Some(dir) = dir {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = path.with_extension("tmp");
-    {
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut f = opts.open(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    std::fs::rename(&tmp, path)?;
-    if let Some(dir) = dir {
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

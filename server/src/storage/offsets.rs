@@ -5,10 +5,12 @@
 //! from the JsonConverter with schemas disabled. (Kafka Connect's own standalone file is a
 //! Java-serialized HashMap, which nothing but a JVM can read; this file is JSON, one entry
 //! per key, so it can be inspected, and the same bytes go to the offsets topic in
-//! distributed mode.) Writes are atomic: a temporary file, fsync, rename.
+//! distributed mode.) Writes are atomic: a temporary file, fsync, rename (owner-only, see
+//! `storage::write_atomically`). A failed write changes nothing, in the file or in memory,
+//! so what the store answers is what is durable; the caller keeps its offsets and tries
+//! again. A corrupt file stops start-up with what to do about it.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -26,6 +28,8 @@ pub struct OffsetStore {
     /// older snapshot could land after a newer one.
     writing: Mutex<()>,
     json: JsonConverter,
+    #[cfg(test)]
+    fail_writes: Mutex<Option<std::io::ErrorKind>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -51,11 +55,19 @@ impl OffsetStore {
     pub fn open(path: Option<&Path>) -> Result<OffsetStore, OffsetError> {
         let mut data = BTreeMap::new();
         if let Some(p) = path {
+            super::remove_stale_temp(p);
             match std::fs::read(p) {
                 Ok(bytes) if !bytes.is_empty() => {
                     data = serde_json::from_slice(&bytes).map_err(|e| OffsetError::File {
                         path: p.to_path_buf(),
-                        message: format!("not a Polyconnect offsets file: {e}"),
+                        message: format!(
+                            "cannot be read, it is not a Polyconnect offsets file ({e}). Polyconnect will not start \
+                             with it. To recover, stop Polyconnect, move the file aside (keep it to inspect) and \
+                             restore a good copy (e.g. from a backup) at {path}. Without a copy, starting with no \
+                             offsets file (moved aside or deleted) makes every source connector read its source \
+                             from the beginning again",
+                            path = p.display()
+                        ),
                     })?;
                 }
                 Ok(_) => {}
@@ -73,6 +85,8 @@ impl OffsetStore {
             data: Mutex::new(data),
             writing: Mutex::new(()),
             json: schemaless_json(),
+            #[cfg(test)]
+            fail_writes: Mutex::new(None),
         })
     }
 
@@ -166,11 +180,27 @@ impl OffsetStore {
             };
             encoded.push((key, value));
         }
+        // Every change to `data` happens here, under `writing`: a failed write can put back
+        // what it changed without undoing another writer's change.
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut previous = Vec::with_capacity(encoded.len());
         let snapshot = {
             let mut data = self.data.lock().unwrap();
             for (k, v) in encoded {
-                match v {
+                let old = match v {
+                    Some(v) => data.insert(k.clone(), v),
+                    None => data.remove(&k),
+                };
+                previous.push((k, old));
+            }
+            serde_json::to_vec_pretty(&*data).map_err(|e| OffsetError::Data(e.to_string()))
+        };
+        let written = snapshot.and_then(|bytes| self.write(&bytes));
+        if written.is_err() {
+            let mut data = self.data.lock().unwrap();
+            // In reverse, so a key given twice gets its first previous value back.
+            for (k, old) in previous.into_iter().rev() {
+                match old {
                     Some(v) => {
                         data.insert(k, v);
                     }
@@ -179,31 +209,29 @@ impl OffsetStore {
                     }
                 }
             }
-            serde_json::to_vec_pretty(&*data).map_err(|e| OffsetError::Data(e.to_string()))?
-        };
-        self.write(&snapshot)
+        }
+        written
     }
 
     fn write(&self, bytes: &[u8]) -> Result<(), OffsetError> {
         let Some(path) = &self.path else { return Ok(()) };
-        let err = |e: std::io::Error| OffsetError::File {
+        #[cfg(test)]
+        if let Some(kind) = self.fail_writes.lock().unwrap().as_ref() {
+            return Err(OffsetError::File {
+                path: path.clone(),
+                message: std::io::Error::from(*kind).to_string(),
+            });
+        }
+        super::write_atomically(path, bytes).map_err(|e| OffsetError::File {
             path: path.clone(),
             message: e.to_string(),
-        };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        let tmp = path.with_extension("tmp");
-        let mut f = std::fs::File::create(&tmp).map_err(err)?;
-        f.write_all(bytes).map_err(err)?;
-        f.sync_all().map_err(err)?;
-        std::fs::rename(&tmp, path).map_err(err)?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            if let Ok(d) = std::fs::File::open(dir) {
-                let _ = d.sync_all();
-            }
-        }
-        Ok(())
+        })
+    }
+
+    /// Test hook: every write fails with `kind` until set back to `None`.
+    #[cfg(test)]
+    pub(crate) fn fail_writes(&self, kind: Option<std::io::ErrorKind>) {
+        *self.fail_writes.lock().unwrap() = kind;
     }
 }
 
@@ -259,10 +287,53 @@ mod tests {
     }
 
     #[test]
-    fn refuses_a_corrupt_file() {
+    fn refuses_a_corrupt_file_and_says_how_to_recover() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("offsets.json");
         std::fs::write(&path, b"\xac\xed\x00\x05java").unwrap();
-        assert!(OffsetStore::open(Some(&path)).is_err());
+        let Err(e) = OffsetStore::open(Some(&path)) else { panic!("a corrupt file was accepted") };
+        let msg = e.to_string();
+        assert!(msg.contains(&path.display().to_string()), "{msg}");
+        assert!(msg.contains("move the file aside"), "{msg}");
+        assert!(msg.contains("restore a good copy"), "{msg}");
+        assert!(msg.contains("from the beginning"), "{msg}");
+    }
+
+    #[test]
+    fn a_failed_write_changes_nothing_and_the_next_one_stores_everything() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offsets.json");
+        let s = OffsetStore::open(Some(&path)).unwrap();
+        let (a, b) = (map("p", Value::Int64(1)), map("p", Value::Int64(2)));
+        s.put_and_flush("c", vec![(a.clone(), Some(map("n", Value::Int64(1))))]).unwrap();
+        // The temporary file's path is taken by a directory: the write fails (ENOSPC, EIO
+        // and the like take the same path).
+        std::fs::create_dir(crate::storage::temp_path(&path)).unwrap();
+        let staged = vec![(a.clone(), Some(map("n", Value::Int64(2)))), (b.clone(), Some(map("n", Value::Int64(7))))];
+        assert!(s.put_and_flush("c", staged.clone()).is_err());
+        assert_eq!(s.offset("c", &a).unwrap(), Some(map("n", Value::Int64(1))), "the old offset, as in the file");
+        assert_eq!(s.offset("c", &b).unwrap(), None);
+        assert_eq!(OffsetStore::open(Some(&path)).unwrap().offsets("c").unwrap().len(), 1);
+        std::fs::remove_dir(crate::storage::temp_path(&path)).unwrap();
+        s.put_and_flush("c", staged).unwrap();
+        let again = OffsetStore::open(Some(&path)).unwrap();
+        assert_eq!(again.offset("c", &a).unwrap(), Some(map("n", Value::Int64(2))));
+        assert_eq!(again.offset("c", &b).unwrap(), Some(map("n", Value::Int64(7))));
+    }
+
+    #[test]
+    fn the_file_is_owner_only_and_a_stale_temporary_file_is_removed_at_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("offsets.json");
+        let tmp = crate::storage::temp_path(&path);
+        std::fs::write(&tmp, b"{\"half\":").unwrap();
+        let s = OffsetStore::open(Some(&path)).unwrap();
+        assert!(!tmp.exists(), "stale temporary file kept");
+        s.put_and_flush("c", vec![(map("p", Value::Int64(1)), Some(map("n", Value::Int64(1))))]).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        }
     }
 }

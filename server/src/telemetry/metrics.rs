@@ -188,7 +188,10 @@ impl TaskMetrics {
 #[derive(Default)]
 struct Registry {
     tasks: Mutex<BTreeMap<(String, u32), Arc<TaskMetrics>>>,
+    /// Restart counters live as long as the core (a task's metrics go with its runner).
     process_restarts: Mutex<BTreeMap<String, u64>>,
+    connector_restarts: Mutex<BTreeMap<String, u64>>,
+    task_restarts: Mutex<BTreeMap<(String, u32), u64>>,
 }
 
 fn registry() -> &'static Registry {
@@ -198,6 +201,7 @@ fn registry() -> &'static Registry {
 
 /// The metrics of a task, created on first use. They stay until `remove_task`.
 pub fn task(connector: &str, task: u32) -> Arc<TaskMetrics> {
+    registry().task_restarts.lock().unwrap().entry((connector.to_string(), task)).or_insert(0);
     let mut tasks = registry().tasks.lock().unwrap();
     tasks.entry((connector.to_string(), task)).or_default().clone()
 }
@@ -211,9 +215,32 @@ pub fn remove_task(connector: &str, task: u32, metrics: &Arc<TaskMetrics>) {
     }
 }
 
-/// A connector process the core launched was restarted.
+/// A connector process the core launches is supervised: its restart counter shows 0 until
+/// it is restarted.
+pub fn process_started(plugin: &str) {
+    registry().process_restarts.lock().unwrap().entry(plugin.to_string()).or_insert(0);
+}
+
+/// A connector process the core launched was restarted (it exited or stopped answering).
 pub fn process_restarted(plugin: &str) {
     *registry().process_restarts.lock().unwrap().entry(plugin.to_string()).or_default() += 1;
+}
+
+/// A connector runs: its restart counter shows 0 until it is restarted.
+pub fn connector_started(connector: &str) {
+    registry().connector_restarts.lock().unwrap().entry(connector.to_string()).or_insert(0);
+}
+
+/// A connector lost its process or stream and is being restarted with back-off (not
+/// counted: restarts requested through the REST API).
+pub fn connector_restarted(connector: &str) {
+    *registry().connector_restarts.lock().unwrap().entry(connector.to_string()).or_default() += 1;
+}
+
+/// A task lost its connector (it could not be reached or the stream broke) and is being
+/// restarted with back-off (not counted: restarts requested through the REST API).
+pub fn task_restarted(connector: &str, task: u32) {
+    *registry().task_restarts.lock().unwrap().entry((connector.to_string(), task)).or_default() += 1;
 }
 
 /// Prometheus label value escaping.
@@ -353,9 +380,17 @@ pub fn render(status: &StatusStore) -> String {
         o.sample(&format!("{h}_sum"), &labels, m.batch_round_trip.sum_us.load(Relaxed) as f64 / 1e6);
         o.sample(&format!("{h}_count"), &labels, count);
     }
-    o.head("polyconnect_connector_process_restarts_total", "counter", "Restarts of connector processes launched by the core.");
+    o.head("polyconnect_connector_process_restarts_total", "counter", "Restarts of connector processes launched by the core (the process exited or failed its health checks).");
     for (plugin, n) in registry().process_restarts.lock().unwrap().iter() {
         o.sample("polyconnect_connector_process_restarts_total", &format!("plugin=\"{}\"", esc(plugin)), n);
+    }
+    o.head("polyconnect_connector_restarts_total", "counter", "Unexpected restarts of a connector: it lost its connector process or stream (REST restarts not counted).");
+    for (c, n) in registry().connector_restarts.lock().unwrap().iter() {
+        o.sample("polyconnect_connector_restarts_total", &format!("connector=\"{}\"", esc(c)), n);
+    }
+    o.head("polyconnect_task_restarts_total", "counter", "Unexpected restarts of a task: its connector could not be reached or the stream broke (REST restarts not counted).");
+    for ((c, t), n) in registry().task_restarts.lock().unwrap().iter() {
+        o.sample("polyconnect_task_restarts_total", &format!("connector=\"{}\",task=\"{t}\"", esc(c)), n);
     }
     o.text
 }
@@ -378,6 +413,27 @@ mod tests {
         assert!(text.contains("polyconnect_batch_round_trip_seconds_bucket{connector=\"render-test\",task=\"3\",le=\"0.005\"} 1\n"));
         assert!(!text.contains("sink_record_read_total{connector=\"render-test\""));
         remove_task("render-test", 3, &m);
-        assert!(!render(&StatusStore::new("w".into())).contains("render-test"));
+        let text = render(&StatusStore::new("w".into()));
+        assert!(!text.contains("kafka_connect_source_task_source_record_poll_total{connector=\"render-test\""), "{text}");
+    }
+
+    #[test]
+    fn restarts_are_counted_from_zero_and_outlive_the_task() {
+        let m = task("restart-test", 1);
+        connector_started("restart-test");
+        process_started("restart-plugin");
+        let text = render(&StatusStore::new("w".into()));
+        assert!(text.contains("polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 0\n"), "{text}");
+        assert!(text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 0\n"), "{text}");
+        assert!(text.contains("polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 0\n"), "{text}");
+        task_restarted("restart-test", 1);
+        task_restarted("restart-test", 1);
+        connector_restarted("restart-test");
+        process_restarted("restart-plugin");
+        remove_task("restart-test", 1, &m);
+        let text = render(&StatusStore::new("w".into()));
+        assert!(text.contains("polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 2\n"), "{text}");
+        assert!(text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 1\n"), "{text}");
+        assert!(text.contains("polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 1\n"), "{text}");
     }
 }

@@ -195,6 +195,7 @@ impl Actor {
 
     async fn run(&mut self) {
         let mut backoff = Backoff::new();
+        crate::telemetry::metrics::connector_started(self.name());
         loop {
             if self.target == TargetState::Stopped {
                 self.stop_all_tasks().await;
@@ -210,6 +211,7 @@ impl Actor {
                 Exit::Retry(e) => {
                     tracing::warn!(connector = %self.name(), error = %e, "connector lost its process; reconnecting");
                     self.status(State::Restarting, Some(e));
+                    crate::telemetry::metrics::connector_restarted(self.name());
                     let delay = backoff.next_delay();
                     if !self.wait(Some(delay)).await {
                         return;

@@ -77,7 +77,12 @@ impl TaskContext {
         }
     }
 
+    /// Sets the task's status. RESTARTING from a runner means the task lost its connector
+    /// and is restarting with back-off: counted on `polyconnect_task_restarts_total`.
     pub fn status(&self, state: State, trace: Option<String>) {
+        if state == State::Restarting {
+            crate::telemetry::metrics::task_restarted(self.connector.name(), self.task_id);
+        }
         self.status.set_task(self.connector.name(), self.task_id, state, trace);
     }
 

@@ -458,7 +458,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         };
         let result = runner.run_stream(stream, events, &mut shutdown).await;
         // Failed records reported so far reach the dead letter queue, whatever happens next.
-        errors.flush().await;
+        let dlq = errors.flush().await;
         drop(stop_guard);
         let _ = tokio::task::spawn_blocking(move || {
             let _ = thread.join();
@@ -466,6 +466,10 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             drop(consumer);
         })
         .await;
+        if let Err(e) = dlq {
+            // No restart: records the dead letter queue lost must not be skipped.
+            return ctx.fail(StreamError::from(e).to_string());
+        }
         match result {
             Ok(()) => return TaskExit::Stopped,
             Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
@@ -1029,8 +1033,8 @@ impl Runner<'_> {
             return Ok(());
         }
         // A failed record reaches the dead letter queue before the offsets past it are
-        // committed.
-        self.errors.flush().await;
+        // committed; a record the dead letter queue lost fails the task, nothing committed.
+        self.errors.flush().await?;
         let mut tpl = TopicPartitionList::new();
         let mut committing = Vec::new();
         for (tp, o) in &offsets {

@@ -12,6 +12,14 @@
 //!   `Commit` is sent only after the offsets file is written and synced.
 //! - The connector never has more than the granted records and bytes in flight; credits are
 //!   returned as records complete.
+//! - A delivery report completes only the record it was produced for: each produced record
+//!   gets an id from a counter that lives as long as the producer (which outlives a
+//!   connector session), and the id, not the connector's `seq`, is the report's opaque.
+//! - Under `errors.tolerance=all`, only a produce failure of the record itself (too large,
+//!   invalid, corrupt) is tolerated; any other (a fatal producer error, an unknown
+//!   partition, authorization, a timeout) fails the task, and its offset is never stored.
+//! - A failed write of the offsets file does not fail the task: the offsets stay pending,
+//!   no `Commit` is sent for them, and the next flush tries again.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -31,40 +39,110 @@ use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
 use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
 use crate::record::{RecordData, SourceRecord};
+use crate::storage::offsets::{OffsetError, OffsetStore};
 use crate::storage::status::State;
 use crate::telemetry::SourceTelemetry;
 
-/// One Kafka delivery report.
+/// A failed produce: librdkafka's error code, when there is one, and the error's text.
+#[derive(Debug, Clone, PartialEq)]
+struct ProduceError {
+    code: Option<RDKafkaErrorCode>,
+    message: String,
+}
+
+impl ProduceError {
+    fn new(e: &KafkaError) -> ProduceError {
+        ProduceError {
+            code: e.rdkafka_error_code(),
+            message: e.to_string(),
+        }
+    }
+
+    /// A failure of the record itself, which `errors.tolerance=all` may skip, as Kafka
+    /// Connect does: too large, invalid or corrupt. Anything else (a fatal producer error,
+    /// an unknown topic or partition, topic or cluster authorization, a timeout, ...) is
+    /// about the producer or the cluster, and later records would fail alike or be
+    /// reordered around it: the task fails whatever `errors.tolerance` says.
+    fn is_record_level(&self) -> bool {
+        matches!(
+            self.code,
+            Some(RDKafkaErrorCode::MessageSizeTooLarge | RDKafkaErrorCode::InvalidRecord | RDKafkaErrorCode::InvalidMessage)
+        )
+    }
+}
+
+impl std::fmt::Display for ProduceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// One Kafka delivery report, for the produced record with id `id`.
 struct Delivery {
-    seq: u64,
-    result: Result<(i32, i64), String>,
+    id: u64,
+    result: Result<(i32, i64), ProduceError>,
 }
 
 /// Collects delivery reports from librdkafka's thread; the runner drains them in batches.
+/// Lives as long as the task's producer, across connector sessions.
 #[derive(Clone, Default)]
 struct Deliveries {
     queue: Arc<Mutex<Vec<Delivery>>>,
     notify: Arc<Notify>,
+    /// The last id given to a record; never reset, so a report from an earlier session
+    /// matches nothing in a later one.
+    ids: Arc<std::sync::atomic::AtomicU64>,
+    /// The client reported an error since the runner last looked.
+    errors_seen: Arc<std::sync::atomic::AtomicBool>,
+    /// librdkafka's fatal error (e.g. the idempotent producer was fenced): the producer
+    /// cannot produce any more.
+    fatal: Arc<Mutex<Option<String>>>,
+}
+
+impl Deliveries {
+    fn next_id(&self) -> u64 {
+        self.ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
+    }
+
+    fn take(&self) -> Vec<Delivery> {
+        std::mem::take(&mut *self.queue.lock().unwrap())
+    }
+
+    /// The producer's fatal error, if it had one: looked up when the client reported an
+    /// error, then kept.
+    fn fatal(&self, producer: &SourceProducer) -> Option<String> {
+        if self.errors_seen.swap(false, std::sync::atomic::Ordering::AcqRel) {
+            if let Some((code, reason)) = producer.client().fatal_error() {
+                self.fatal.lock().unwrap().get_or_insert_with(|| format!("{code}: {reason}"));
+            }
+        }
+        self.fatal.lock().unwrap().clone()
+    }
 }
 
 struct DeliveryContext {
     deliveries: Deliveries,
 }
 
-impl ClientContext for DeliveryContext {}
+impl ClientContext for DeliveryContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        tracing::error!("librdkafka: {error}: {reason}");
+        // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
+        // the runner asks the client whether it was fatal.
+        self.deliveries.errors_seen.store(true, std::sync::atomic::Ordering::Release);
+        self.deliveries.notify.notify_one();
+    }
+}
 
 impl ProducerContext for DeliveryContext {
     type DeliveryOpaque = usize;
 
-    fn delivery(&self, result: &DeliveryResult<'_>, seq: usize) {
+    fn delivery(&self, result: &DeliveryResult<'_>, id: usize) {
         let result = match result {
             Ok(m) => Ok((m.partition(), m.offset())),
-            Err((e, _)) => Err(e.to_string()),
+            Err((e, _)) => Err(ProduceError::new(e)),
         };
-        self.deliveries.queue.lock().unwrap().push(Delivery {
-            seq: seq as u64,
-            result,
-        });
+        self.deliveries.queue.lock().unwrap().push(Delivery { id: id as u64, result });
         self.deliveries.notify.notify_one();
     }
 }
@@ -73,26 +151,87 @@ type SourceProducer = ThreadedProducer<DeliveryContext>;
 
 /// A record sent to Kafka and not yet complete.
 struct InFlight {
+    /// From [`Deliveries::next_id`]: increasing along `inflight`, the delivery report's key.
+    id: u64,
     seq: u64,
     bytes: u64,
     partition: Option<Value>,
     offset: Option<Value>,
-    ack: Option<Result<(i32, i64), String>>,
+    ack: Option<Result<(i32, i64), ProduceError>>,
     topic: Arc<str>,
     /// Dropped by a transform or skipped after an error: acked with `filtered` set.
     filtered: bool,
 }
 
-struct State_ {
-    inflight: VecDeque<InFlight>,
-    /// Offsets of completed records not yet written, per source partition key.
-    pending_offsets: HashMap<Arc<str>, (Value, Value)>,
+/// Applies delivery reports to the records they were produced for; a report whose record
+/// is not in flight (an earlier session's, given up when it ended) is ignored.
+fn apply_reports(inflight: &mut VecDeque<InFlight>, reports: Vec<Delivery>) {
+    for d in reports {
+        if let Ok(i) = inflight.binary_search_by_key(&d.id, |f| f.id) {
+            inflight[i].ack = Some(d.result);
+        }
+    }
+}
+
+/// Offsets of completed records not yet in the offsets file. They stay until a write
+/// succeeds, across connector sessions: a failed write (an I/O error, a full disk) is
+/// tried again at the next flush.
+#[derive(Default)]
+struct PendingOffsets {
+    /// Per source partition key.
+    map: HashMap<Arc<str>, (Value, Value)>,
     /// The last partition's storage key: most batches come from one source partition.
     last_key: Option<(Value, Arc<str>)>,
-    last_topic: Option<Arc<str>>,
-    /// The newest staged offset of the partition seen last (not yet in `pending_offsets`).
+    /// The newest staged offset of the partition seen last (not yet in `map`).
     current: Option<(Arc<str>, Value, Value)>,
-    /// Highest seq whose offset is staged in `pending_offsets`.
+}
+
+impl PendingOffsets {
+    fn stage(&mut self, store: &OffsetStore, connector: &str, partition: Value, offset: Value) -> Result<(), OffsetError> {
+        let key = match &self.last_key {
+            Some((p, k)) if *p == partition => k.clone(),
+            _ => {
+                let k: Arc<str> = store.key(connector, &partition)?.into();
+                self.last_key = Some((partition.clone(), k.clone()));
+                k
+            }
+        };
+        // Consecutive records of one partition replace each other's offset in place; the
+        // map is touched only when the partition changes.
+        match &mut self.current {
+            Some((k, _, o)) if Arc::ptr_eq(k, &key) => *o = offset,
+            current => {
+                if let Some((k, p, o)) = current.replace((key, partition, offset)) {
+                    self.map.insert(k, (p, o));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.map.is_empty() && self.current.is_none()
+    }
+
+    /// Writes the pending offsets; `Ok(false)`: there were none. On an error they stay.
+    fn flush(&mut self, store: &OffsetStore, connector: &str) -> Result<bool, OffsetError> {
+        if let Some((k, p, o)) = self.current.take() {
+            self.map.insert(k, (p, o));
+        }
+        if self.map.is_empty() {
+            return Ok(false);
+        }
+        let entries: Vec<(Value, Option<Value>)> = self.map.values().map(|(p, o)| (p.clone(), Some(o.clone()))).collect();
+        store.put_and_flush(connector, entries)?;
+        self.map.clear();
+        Ok(true)
+    }
+}
+
+struct State_ {
+    inflight: VecDeque<InFlight>,
+    last_topic: Option<Arc<str>>,
+    /// Highest seq whose offset is staged in the pending offsets.
     staged_seq: u64,
     last_seq: u64,
     /// Highest seq sent in a `Commit`.
@@ -118,6 +257,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, None);
     let mut backoff = super::Backoff::new();
     let mut tel = SourceTelemetry::new(ctx.connector.name(), ctx.task_id);
+    let mut pending = PendingOffsets::default();
     loop {
         if *shutdown.borrow() {
             return TaskExit::Stopped;
@@ -126,6 +266,8 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             Ok(s) => s,
             Err(exit) => return exit,
         };
+        // Offsets a failed write left pending go first, so the connector resumes after them.
+        let _ = tokio::task::block_in_place(|| store_pending(&ctx, &mut pending, &tel));
         let offsets = match ctx.offsets.offsets(ctx.connector.name()) {
             Ok(o) => o,
             Err(e) => return ctx.fail(e.to_string()),
@@ -160,12 +302,10 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             errors: &mut errors,
             pause: Pause::default(),
             tel: &mut tel,
+            pending: &mut pending,
             st: State_ {
                 inflight: VecDeque::new(),
-                pending_offsets: HashMap::new(),
-                last_key: None,
                 last_topic: None,
-                current: None,
                 staged_seq: 0,
                 last_seq: 0,
                 committed_seq: 0,
@@ -175,13 +315,21 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         };
         let result = runner.run_stream(stream, &mut shutdown).await;
         // Whatever happened, records already handed to Kafka complete and their offsets
-        // are stored before anything else starts.
+        // are stored before anything else starts (or stay pending if the write fails).
         runner.drain_kafka().await;
-        if let Err(e) = runner.flush_offsets() {
-            return ctx.fail(format!("cannot store source offsets: {e}"));
-        }
+        let stored = tokio::task::block_in_place(|| runner.store_offsets());
+        drop(runner);
         match result {
-            Ok(()) => return TaskExit::Stopped,
+            Ok(()) => {
+                if stored.is_err() {
+                    tracing::error!(
+                        connector = ctx.connector.name(),
+                        task = ctx.task_id,
+                        "the task stopped with source offsets it could not store: the records after the last stored offsets will be produced again"
+                    );
+                }
+                return TaskExit::Stopped;
+            }
             Err(StreamError::Disconnected(e)) | Err(StreamError::Timeout(e)) => {
                 tracing::warn!(connector = ctx.connector.name(), task = ctx.task_id, error = %e, "source task lost its connector; restarting");
                 ctx.status(State::Restarting, Some(e));
@@ -202,6 +350,7 @@ struct Runner<'a> {
     errors: &'a mut ErrorHandler,
     pause: Pause,
     tel: &'a mut SourceTelemetry,
+    pending: &'a mut PendingOffsets,
     st: State_,
 }
 
@@ -415,6 +564,7 @@ impl Runner<'_> {
     /// A record that will not reach Kafka: it completes in its turn, acked as filtered.
     fn dropped(&mut self, seq: u64, bytes: u64, topic: &str, partition: Option<Value>, offset: Option<Value>) {
         self.st.inflight.push_back(InFlight {
+            id: self.deliveries.next_id(),
             seq,
             bytes,
             partition,
@@ -476,7 +626,9 @@ impl Runner<'_> {
         let (key, value, headers) = converted;
         let headers = with_trace(headers, &trace);
         let topic = self.topic_name(&record_topic);
+        let id = self.deliveries.next_id();
         self.st.inflight.push_back(InFlight {
+            id,
             seq,
             bytes,
             partition: source_partition,
@@ -485,8 +637,8 @@ impl Runner<'_> {
             topic,
             filtered: false,
         });
-        let r = ProduceArgs { topic: &record_topic, seq, kafka_partition, timestamp };
-        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(r.topic, r.seq as usize);
+        let r = ProduceArgs { topic: &record_topic, id, kafka_partition, timestamp };
+        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(r.topic, r.id as usize);
         if let Some(k) = key.as_deref() {
             record = record.key(k);
         }
@@ -510,8 +662,11 @@ impl Runner<'_> {
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
                 Err((e, _)) => {
-                    // Not retriable (e.g. a record larger than the producer allows).
-                    if self.errors.tolerates_all() {
+                    // Not retriable: a record larger than the producer allows (tolerated
+                    // under errors.tolerance=all), or no such partition, or a fatal
+                    // producer (never tolerated).
+                    let e = ProduceError::new(&e);
+                    if e.is_record_level() && self.errors.tolerates_all() {
                         let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.to_string());
                         self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
                         if let Some(last) = self.st.inflight.back_mut() {
@@ -521,56 +676,77 @@ impl Runner<'_> {
                         self.deliveries.notify.notify_one();
                         return Ok(());
                     }
+                    // Never stored: the record leaves the in-flight queue, so no later
+                    // offset passes it either.
                     let last = self.st.inflight.pop_back();
-                    let seq = last.map(|l| l.seq).unwrap_or(0);
-                    return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
-                        kind: ErrorKind::Fatal,
-                        message: format!("producing record seq {seq} to Kafka failed: {e}"),
-                        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
-                        detail: String::new(),
-                        retry_after: None,
-                        record_seq: seq,
-                        kafka: None,
-                    }));
+                    let (seq, topic) = last.map(|l| (l.seq, l.topic)).unwrap_or((0, record_topic.as_str().into()));
+                    return Err(self.produce_failed(seq, &topic, &e, "Cannot produce"));
                 }
             }
         }
     }
 
+    /// The task's failure for a record Kafka did not take (its offset is never stored).
+    fn produce_failed(&self, seq: u64, topic: &str, e: &ProduceError, what: &str) -> StreamError {
+        let mut detail = String::new();
+        let fatal = match self.deliveries.fatal(self.producer) {
+            Some(f) => Some(f),
+            None if e.code == Some(RDKafkaErrorCode::Fatal) => {
+                Some(self.producer.client().fatal_error().map(|(code, reason)| format!("{code}: {reason}")).unwrap_or_else(|| e.to_string()))
+            }
+            None => None,
+        };
+        if let Some(cause) = fatal {
+            detail = format!("Caused by: {KAFKA_EXCEPTION}: {FATAL_PRODUCER}: {cause}");
+        } else if self.errors.tolerates_all() && !e.is_record_level() {
+            detail = "errors.tolerance=all covers only failures of a record itself (too large, invalid, corrupt), not this one".into();
+        }
+        StreamError::Connector(crate::plugin::streams::ConnectorError {
+            kind: ErrorKind::Fatal,
+            message: format!("{what} record seq {seq} for topic {topic}: {e}"),
+            error_class: crate::error_handling::CONNECT_EXCEPTION.into(),
+            detail,
+            retry_after: None,
+            record_seq: seq,
+            kafka: None,
+        })
+    }
+
     /// Applies delivery reports; completes records in seq order; sends acks and credit.
     async fn complete(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
-        let reports = std::mem::take(&mut *self.deliveries.queue.lock().unwrap());
-        for d in reports {
-            let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) else { continue };
-            let f = &mut self.st.inflight[i];
-            f.ack = Some(d.result);
+        if let Some(cause) = self.deliveries.fatal(self.producer) {
+            // The producer is unusable: nothing in flight will be delivered.
+            let e = ProduceError { code: Some(RDKafkaErrorCode::Fatal), message: FATAL_PRODUCER.into() };
+            return Err(match self.st.inflight.iter().find(|f| f.ack.is_none()) {
+                Some(f) => self.produce_failed(f.seq, &f.topic, &e, "Cannot produce"),
+                None => StreamError::Connector(crate::plugin::streams::ConnectorError {
+                    kind: ErrorKind::Fatal,
+                    message: format!("{FATAL_PRODUCER}: {cause}"),
+                    error_class: crate::error_handling::CONNECT_EXCEPTION.into(),
+                    detail: String::new(),
+                    retry_after: None,
+                    record_seq: 0,
+                    kafka: None,
+                }),
+            });
         }
+        apply_reports(&mut self.st.inflight, self.deliveries.take());
         let mut acks = Vec::with_capacity(self.st.inflight.len().min(4096));
         let (mut freed_records, mut freed_bytes) = (0u32, 0u64);
         while let Some(front) = self.st.inflight.front() {
             match &front.ack {
                 None => break,
-                Some(Err(e)) if self.errors.tolerates_all() => {
+                Some(Err(e)) if e.is_record_level() && self.errors.tolerates_all() => {
                     // Kafka Connect skips a record the producer could not send under
                     // errors.tolerance=all; its offset is committed.
-                    let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.clone());
+                    let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.to_string());
                     self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
                     let f = self.st.inflight.front_mut().expect("front exists");
                     f.ack = Some(Ok((-1, -1)));
                     f.filtered = true;
                     continue;
                 }
-                Some(Err(e)) => {
-                    return Err(StreamError::Connector(crate::plugin::streams::ConnectorError {
-                        kind: ErrorKind::Fatal,
-                        message: format!("Kafka did not accept record seq {} for topic {}: {e}", front.seq, front.topic),
-                        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
-                        detail: String::new(),
-                        retry_after: None,
-                        record_seq: front.seq,
-                        kafka: None,
-                    }))
-                }
+                Some(Err(e)) => return Err(self.produce_failed(front.seq, &front.topic, e, "Kafka did not accept")),
                 Some(Ok(_)) => {}
             }
             let f = self.st.inflight.pop_front().expect("front exists");
@@ -611,30 +787,9 @@ impl Runner<'_> {
     }
 
     fn stage_offset(&mut self, partition: Value, offset: Value) -> Result<(), StreamError> {
-        let key = match &self.st.last_key {
-            Some((p, k)) if *p == partition => k.clone(),
-            _ => {
-                let k: Arc<str> = self
-                    .ctx
-                    .offsets
-                    .key(self.ctx.connector.name(), &partition)
-                    .map_err(|e| StreamError::Protocol(e.to_string()))?
-                    .into();
-                self.st.last_key = Some((partition.clone(), k.clone()));
-                k
-            }
-        };
-        // Consecutive records of one partition replace each other's offset in place; the
-        // map is touched only when the partition changes.
-        match &mut self.st.current {
-            Some((k, _, o)) if Arc::ptr_eq(k, &key) => *o = offset,
-            current => {
-                if let Some((k, p, o)) = current.replace((key, partition, offset)) {
-                    self.st.pending_offsets.insert(k, (p, o));
-                }
-            }
-        }
-        Ok(())
+        self.pending
+            .stage(&self.ctx.offsets, self.ctx.connector.name(), partition, offset)
+            .map_err(|e| StreamError::Protocol(e.to_string()))
     }
 
     /// Waits until Kafka has answered for every record handed to the producer.
@@ -642,13 +797,12 @@ impl Runner<'_> {
         let timeout = self.ctx.worker.offset_flush_timeout.max(Duration::from_secs(30));
         let deadline = tokio::time::Instant::now() + timeout;
         while self.st.inflight.iter().any(|f| f.ack.is_none()) {
-            let _ = self.producer.flush(Duration::from_millis(100));
-            let reports = std::mem::take(&mut *self.deliveries.queue.lock().unwrap());
-            for d in reports {
-                if let Ok(i) = self.st.inflight.binary_search_by_key(&d.seq, |f| f.seq) {
-                    self.st.inflight[i].ack = Some(d.result);
-                }
+            if self.deliveries.fatal(self.producer).is_some() {
+                // Nothing more will be delivered.
+                break;
             }
+            let _ = self.producer.flush(Duration::from_millis(100));
+            apply_reports(&mut self.st.inflight, self.deliveries.take());
             if tokio::time::Instant::now() > deadline {
                 tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "Kafka did not acknowledge every record within {:?}", timeout);
                 break;
@@ -668,45 +822,16 @@ impl Runner<'_> {
         }
     }
 
-    fn flush_offsets(&mut self) -> Result<bool, String> {
-        if let Some((k, p, o)) = self.st.current.take() {
-            self.st.pending_offsets.insert(k, (p, o));
-        }
-        if self.st.pending_offsets.is_empty() {
-            return Ok(false);
-        }
-        let entries: Vec<(Value, Option<Value>)> = self
-            .st
-            .pending_offsets
-            .drain()
-            .map(|(_, (p, o))| (p, Some(o)))
-            .collect();
-        self.ctx
-            .offsets
-            .put_and_flush(self.ctx.connector.name(), entries)
-            .map_err(|e| e.to_string())?;
-        Ok(true)
+    fn store_offsets(&mut self) -> Result<bool, OffsetError> {
+        store_pending(self.ctx, self.pending, self.tel)
     }
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         let seq = self.st.staged_seq;
-        let started = std::time::Instant::now();
-        let span = self.tel.commit_span();
-        let wrote = tokio::task::block_in_place(|| span.in_scope(|| self.flush_offsets()));
-        if wrote != Ok(false) {
-            self.tel.offsets_committed(wrote.is_ok(), started.elapsed());
-        }
-        let wrote = wrote.map_err(|e| {
-            StreamError::Connector(crate::plugin::streams::ConnectorError {
-                kind: ErrorKind::Fatal,
-                message: format!("cannot store source offsets: {e}"),
-                error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
-                detail: String::new(),
-                retry_after: None,
-                record_seq: 0,
-                kafka: None,
-            })
-        })?;
+        let Ok(wrote) = tokio::task::block_in_place(|| self.store_offsets()) else {
+            // No Commit for offsets that are not durable.
+            return Ok(());
+        };
         if wrote || seq > self.st.committed_seq {
             stream.commit(seq).await?;
             self.st.committed_seq = seq;
@@ -715,13 +840,36 @@ impl Runner<'_> {
     }
 }
 
+/// Writes the pending offsets (`Ok(false)`: none). A failure is counted
+/// (`offset-commit-failure-total`) and logged, and the offsets stay pending for the next
+/// flush: a full disk or an I/O error does not fail the task.
+fn store_pending(ctx: &TaskContext, pending: &mut PendingOffsets, tel: &SourceTelemetry) -> Result<bool, OffsetError> {
+    if pending.is_empty() {
+        return Ok(false);
+    }
+    let started = std::time::Instant::now();
+    let span = tel.commit_span();
+    let wrote = span.in_scope(|| pending.flush(&ctx.offsets, ctx.connector.name()));
+    match &wrote {
+        Ok(false) => {}
+        Ok(true) => tel.offsets_committed(true, started.elapsed()),
+        Err(e) => {
+            tel.offsets_committed(false, started.elapsed());
+            tracing::warn!(connector = ctx.connector.name(), task = ctx.task_id, error = %e, "cannot store source offsets; they stay pending and the next flush tries again");
+        }
+    }
+    wrote
+}
+
+const FATAL_PRODUCER: &str = "the Kafka producer hit a fatal error and cannot produce any more";
+
 /// The class Kafka Connect names for a failed produce (`__connect.errors.class.name`).
 const PRODUCER_CLASS: &str = "org.apache.kafka.clients.producer.KafkaProducer";
 const KAFKA_EXCEPTION: &str = "org.apache.kafka.common.KafkaException";
 
 struct ProduceArgs<'a> {
     topic: &'a str,
-    seq: u64,
+    id: u64,
     kafka_partition: Option<i32>,
     timestamp: Option<i64>,
 }
@@ -796,4 +944,161 @@ fn with_trace(headers: Option<OwnedHeaders>, trace: &crate::record::TraceContext
         });
     }
     Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inflight(id: u64, seq: u64) -> InFlight {
+        InFlight {
+            id,
+            seq,
+            bytes: 1,
+            partition: None,
+            offset: None,
+            ack: None,
+            topic: "t".into(),
+            filtered: false,
+        }
+    }
+
+    #[test]
+    fn a_delivery_report_completes_only_the_record_it_was_produced_for() {
+        let deliveries = Deliveries::default();
+        // Session 1 produced seqs 1 and 2 and ended before their reports came.
+        let (old1, old2) = (deliveries.next_id(), deliveries.next_id());
+        // Session 2 starts over at seq 1.
+        let mut q: VecDeque<InFlight> = [inflight(deliveries.next_id(), 1), inflight(deliveries.next_id(), 2)].into();
+        // The late reports of session 1 arrive: they must not complete session 2's records.
+        apply_reports(
+            &mut q,
+            vec![Delivery { id: old1, result: Ok((0, 10)) }, Delivery { id: old2, result: Ok((0, 11)) }],
+        );
+        assert!(q.iter().all(|f| f.ack.is_none()), "a stale report completed a record of a later session");
+        let id = q[1].id;
+        apply_reports(&mut q, vec![Delivery { id, result: Ok((0, 12)) }]);
+        assert_eq!(q[0].ack, None);
+        assert_eq!(q[1].ack, Some(Ok((0, 12))));
+    }
+
+    #[test]
+    fn only_failures_of_the_record_itself_are_tolerable() {
+        let e = |code| ProduceError::new(&KafkaError::MessageProduction(code));
+        for code in [RDKafkaErrorCode::MessageSizeTooLarge, RDKafkaErrorCode::InvalidRecord, RDKafkaErrorCode::InvalidMessage] {
+            assert!(e(code).is_record_level(), "{code:?}");
+        }
+        for code in [
+            RDKafkaErrorCode::Fatal,
+            RDKafkaErrorCode::UnknownPartition,
+            RDKafkaErrorCode::UnknownTopic,
+            RDKafkaErrorCode::UnknownTopicOrPartition,
+            RDKafkaErrorCode::TopicAuthorizationFailed,
+            RDKafkaErrorCode::ClusterAuthorizationFailed,
+            RDKafkaErrorCode::TransactionalIdAuthorizationFailed,
+            RDKafkaErrorCode::MessageTimedOut,
+            RDKafkaErrorCode::OutOfOrderSequenceNumber,
+            RDKafkaErrorCode::InvalidProducerEpoch,
+            RDKafkaErrorCode::Fenced,
+            RDKafkaErrorCode::NotEnoughReplicas,
+        ] {
+            assert!(!e(code).is_record_level(), "{code:?}");
+        }
+        let no_code = ProduceError { code: None, message: "x".into() };
+        assert!(!no_code.is_record_level());
+    }
+
+    /// The id travels as the producer's opaque and comes back in the delivery report
+    /// (no broker: the reports are timeouts, which are not the record's fault).
+    #[test]
+    fn reports_carry_the_produced_records_id() {
+        let deliveries = Deliveries::default();
+        let producer: SourceProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", "127.0.0.1:1")
+            .set("message.timeout.ms", "50")
+            .create_with_context(DeliveryContext { deliveries: deliveries.clone() })
+            .unwrap();
+        let ids = [deliveries.next_id() + 100, deliveries.next_id() + 200];
+        for id in ids {
+            let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", id as usize).payload(b"x");
+            producer.send(r).map_err(|(e, _)| e).unwrap();
+        }
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        let mut got = Vec::new();
+        while got.len() < 2 && std::time::Instant::now() < deadline {
+            let _ = producer.flush(Duration::from_millis(100));
+            got.extend(deliveries.take());
+        }
+        let mut got_ids: Vec<u64> = got.iter().map(|d| d.id).collect();
+        got_ids.sort();
+        assert_eq!(got_ids, ids);
+        for d in got {
+            let e = d.result.unwrap_err();
+            assert_eq!(e.code, Some(RDKafkaErrorCode::MessageTimedOut));
+            assert!(!e.is_record_level());
+        }
+    }
+
+    /// A fatal producer error (librdkafka's test hook raises the one an idempotent
+    /// producer gets when it is fenced) reaches the runner with its cause, and the records
+    /// still queued fail with it.
+    #[test]
+    #[allow(unsafe_code)]
+    fn a_fatal_producer_error_is_recorded_with_its_cause() {
+        let deliveries = Deliveries::default();
+        let producer: SourceProducer = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", "127.0.0.1:1")
+            .set("enable.idempotence", "true")
+            .create_with_context(DeliveryContext { deliveries: deliveries.clone() })
+            .unwrap();
+        let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 1).payload(b"x");
+        producer.send(r).map_err(|(e, _)| e).unwrap();
+        // SAFETY: a live client handle and a NUL-terminated reason.
+        let code = unsafe {
+            rdkafka::bindings::rd_kafka_test_fatal_error(
+                producer.client().native_ptr(),
+                rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_PRODUCER_FENCED,
+                c"fenced by a newer producer".as_ptr(),
+            )
+        };
+        assert_eq!(code, rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR);
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while deliveries.fatal(&producer).is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let fatal = deliveries.fatal(&producer);
+        assert!(fatal.as_deref().is_some_and(|f| f.contains("fenced by a newer producer")), "{fatal:?}");
+        let (code, reason) = producer.client().fatal_error().expect("a fatal error");
+        assert_eq!(code, RDKafkaErrorCode::ProducerFenced);
+        assert!(reason.contains("fenced by a newer producer"));
+        // A record sent now is refused with the fatal error, which is never tolerable.
+        let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 2).payload(b"x");
+        if let Err((e, _)) = producer.send(r) {
+            assert!(!ProduceError::new(&e).is_record_level(), "{e}");
+        }
+    }
+
+    #[test]
+    fn offsets_that_cannot_be_written_stay_pending_for_the_next_flush() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = OffsetStore::open(Some(&dir.path().join("offsets.json"))).unwrap();
+        let part = |n: i64| Value::Map(vec![(Value::String("p".into()), Value::Int64(n))]);
+        let off = |n: i64| Value::Map(vec![(Value::String("n".into()), Value::Int64(n))]);
+        let mut pending = PendingOffsets::default();
+        pending.stage(&store, "c", part(1), off(1)).unwrap();
+        pending.stage(&store, "c", part(2), off(5)).unwrap();
+        store.fail_writes(Some(std::io::ErrorKind::StorageFull));
+        assert!(pending.flush(&store, "c").is_err());
+        assert!(!pending.is_empty(), "the offsets were dropped after a failed write");
+        assert_eq!(store.offset("c", &part(1)).unwrap(), None, "not durable, not visible");
+        // More records complete meanwhile; then the disk has room again.
+        pending.stage(&store, "c", part(1), off(2)).unwrap();
+        assert!(pending.flush(&store, "c").is_err());
+        store.fail_writes(None);
+        assert_eq!(pending.flush(&store, "c").unwrap(), true);
+        assert!(pending.is_empty());
+        assert_eq!(store.offset("c", &part(1)).unwrap(), Some(off(2)));
+        assert_eq!(store.offset("c", &part(2)).unwrap(), Some(off(5)));
+        assert_eq!(pending.flush(&store, "c").unwrap(), false, "nothing left to write");
+    }
 }

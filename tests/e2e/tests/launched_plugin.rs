@@ -46,6 +46,12 @@ fn killed_connector_process_is_restarted_and_nothing_is_lost() {
     let mut core = Core::start(dir.path(), &worker, &[conn], rest);
     core.wait_task_state("raw", 0, "RUNNING", Duration::from_secs(60));
 
+    // The restart counters start at zero.
+    let process_restarts = |core: &Core| core.metric("polyconnect_connector_process_restarts_total", "plugin=\"test-connector\"");
+    let task_restarts = |core: &Core| core.metric("polyconnect_task_restarts_total", "connector=\"raw\",task=\"0\"");
+    assert_eq!(process_restarts(&core), Some(0.0));
+    assert_eq!(task_restarts(&core), Some(0.0));
+
     // Kill the connector process while it is sending.
     std::thread::sleep(Duration::from_millis(300));
     let pids = pids_with(&marker);
@@ -77,6 +83,9 @@ fn killed_connector_process_is_restarted_and_nothing_is_lost() {
     assert_eq!(new_pids.len(), 1, "restarted once: {new_pids:?}");
     assert_ne!(new_pids, pids);
     assert!(core.log_text().contains("connector process is down"));
+    // Both restarts are counted on /metrics.
+    assert_eq!(process_restarts(&core), Some(1.0));
+    assert!(task_restarts(&core).is_some_and(|n| n >= 1.0), "{:?}", task_restarts(&core));
 
     // A graceful stop leaves no connector process behind.
     core.stop();

@@ -11,6 +11,10 @@
 //!   record carries the header `skip: yes` (for predicates).
 //! - `mode=fatal`: reports a FATAL error from the task.
 //!
+//! Also: `record.error.every=N` (every Nth record is a RECORD error instead),
+//! `big.every=N` / `big.bytes=B` (every Nth raw value is B bytes long), `kafka.partition=P`
+//! (every record names Kafka partition P), `batch.interval.ms=T` (a pause after each batch).
+//!
 //! With `reconfigure.after.ms=N` the connector gives one task config at first and, N ms
 //! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
 //!
@@ -224,6 +228,13 @@ impl SourceTask for Svc {
             let skip_every: u64 = get("skip.every", "0").parse().unwrap_or(0);
             // Every Nth record cannot be made: a RECORD error names its seq instead.
             let error_every: u64 = get("record.error.every", "0").parse().unwrap_or(0);
+            // Every Nth record's value is `big.bytes` long (e.g. larger than the producer allows).
+            let big_every: u64 = get("big.every", "0").parse().unwrap_or(0);
+            let big_bytes: usize = get("big.bytes", "100000").parse().unwrap_or(100_000);
+            // Every record goes to this Kafka partition (absent: the producer chooses).
+            let kafka_partition: Option<i32> = cfg.get("kafka.partition").and_then(|v| v.parse().ok());
+            // A pause after each batch, to send slowly.
+            let batch_interval = std::time::Duration::from_millis(get("batch.interval.ms", "0").parse().unwrap_or(0));
             // Resume from the stored offset.
             let mut sent: u64 = start
                 .offsets
@@ -326,7 +337,11 @@ impl SourceTask for Svc {
                     } else {
                         // The record number first, padded to the record size.
                         let mut v = format!("{sent:010}").into_bytes();
-                        v.extend_from_slice(&payload[..size.saturating_sub(v.len())]);
+                        if big_every > 0 && sent % big_every == 0 {
+                            v.resize(big_bytes.max(v.len()), b'b');
+                        } else {
+                            v.extend_from_slice(&payload[..size.saturating_sub(v.len())]);
+                        }
                         pb::RecordData {
                             kind: Some(pb::record_data::Kind::Raw(Bytes::from(v))),
                         }
@@ -343,6 +358,7 @@ impl SourceTask for Svc {
                         source_partition: Some(map("source", string("raw"))),
                         source_offset: Some(map("n", int64(sent as i64))),
                         topic: topic.clone(),
+                        kafka_partition,
                         value: Some(value),
                         headers,
                         timestamp: if structured { Some(sent as i64 * 1000) } else { None },
@@ -367,6 +383,9 @@ impl SourceTask for Svc {
                 let batch = pb::SourceBatch { records, trace: None };
                 if tx.send(msg(pb::source_response::Msg::Batch(batch))).await.is_err() {
                     return;
+                }
+                if !batch_interval.is_zero() {
+                    tokio::time::sleep(batch_interval).await;
                 }
                 for (seq, n) in bad {
                     let e = pb::Error {
