@@ -63,3 +63,41 @@ pub fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task:
     apply(&mut cfg, with_prefix(&connector.props, "consumer.override."));
     cfg
 }
+
+/// Transient errors of a task's Kafka client (a broker down, a connection refused): each is
+/// counted in `polyconnect_kafka_client_errors_total`, and logged once per distinct error,
+/// then at most every 30 s with how often it repeated, so an outage shows in `/metrics`
+/// and in the log without flooding it. The task stays RUNNING through them.
+pub struct ClientErrors {
+    connector: String,
+    task: u32,
+    client: &'static str,
+    last: std::sync::Mutex<Option<(String, std::time::Instant, u64)>>,
+}
+
+impl ClientErrors {
+    pub fn new(connector: &str, task: u32, client: &'static str) -> ClientErrors {
+        crate::telemetry::metrics::kafka_client_errors_start(connector, task, client);
+        ClientErrors {
+            connector: connector.to_string(),
+            task,
+            client,
+            last: std::sync::Mutex::new(None),
+        }
+    }
+
+    pub fn report(&self, error: &dyn std::fmt::Display) {
+        crate::telemetry::metrics::kafka_client_error(&self.connector, self.task, self.client);
+        let text = error.to_string();
+        let mut last = self.last.lock().unwrap();
+        if let Some((t, at, repeated)) = last.as_mut() {
+            if *t == text && at.elapsed() < std::time::Duration::from_secs(30) {
+                *repeated += 1;
+                return;
+            }
+        }
+        let repeated = last.as_ref().map_or(0, |l| l.2);
+        tracing::warn!(connector = %self.connector, task = self.task, client = self.client, error = %text, repeated, "Kafka client error (transient: the client retries)");
+        *last = Some((text, std::time::Instant::now(), 0));
+    }
+}

@@ -192,6 +192,7 @@ struct Registry {
     process_restarts: Mutex<BTreeMap<String, u64>>,
     connector_restarts: Mutex<BTreeMap<String, u64>>,
     task_restarts: Mutex<BTreeMap<(String, u32), u64>>,
+    kafka_client_errors: Mutex<BTreeMap<(String, u32, &'static str), u64>>,
 }
 
 fn registry() -> &'static Registry {
@@ -241,6 +242,16 @@ pub fn connector_restarted(connector: &str) {
 /// restarted with back-off (not counted: restarts requested through the REST API).
 pub fn task_restarted(connector: &str, task: u32) {
     *registry().task_restarts.lock().unwrap().entry((connector.to_string(), task)).or_default() += 1;
+}
+
+/// A task's Kafka client exists: its error counter shows 0 until an error.
+pub fn kafka_client_errors_start(connector: &str, task: u32, client: &'static str) {
+    registry().kafka_client_errors.lock().unwrap().entry((connector.to_string(), task, client)).or_insert(0);
+}
+
+/// A transient error of a task's Kafka client (broker down, connection refused, ...).
+pub fn kafka_client_error(connector: &str, task: u32, client: &'static str) {
+    *registry().kafka_client_errors.lock().unwrap().entry((connector.to_string(), task, client)).or_default() += 1;
 }
 
 /// Prometheus label value escaping.
@@ -391,6 +402,10 @@ pub fn render(status: &StatusStore) -> String {
     o.head("polyconnect_task_restarts_total", "counter", "Unexpected restarts of a task: its connector could not be reached or the stream broke (REST restarts not counted).");
     for ((c, t), n) in registry().task_restarts.lock().unwrap().iter() {
         o.sample("polyconnect_task_restarts_total", &format!("connector=\"{}\",task=\"{t}\"", esc(c)), n);
+    }
+    o.head("polyconnect_kafka_client_errors_total", "counter", "Transient errors of a task's Kafka consumer or producer (a broker down, a connection refused); the client retries and the task stays RUNNING.");
+    for ((c, t, client), n) in registry().kafka_client_errors.lock().unwrap().iter() {
+        o.sample("polyconnect_kafka_client_errors_total", &format!("connector=\"{}\",task=\"{t}\",client=\"{client}\"", esc(c)), n);
     }
     o.text
 }

@@ -233,7 +233,7 @@ fn apply_pauses(consumer: &SinkConsumer, shared: &Shared, all: bool) -> bool {
 
 /// Polls Kafka until `stopping`; sends batches of up to `max_batch` records and
 /// `max_batch_bytes` bytes.
-fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize, max_batch_bytes: u64) {
+fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize, max_batch_bytes: u64, errors: crate::kafka::ClientErrors) {
     let mut applied: Option<(bool, u64)> = None;
     let mut generation = 0u64;
     let mut handed = Handed::default();
@@ -266,7 +266,7 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: 
                     let _ = shared.events.send(Event::Failed { cause: format!("Kafka consumer: {e}"), fatal: true });
                     return;
                 }
-                tracing::warn!(error = %e, "Kafka consumer error");
+                errors.report(&e);
                 continue;
             }
             Some(Ok(m)) => m.detach(),
@@ -415,9 +415,10 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         let put_max_bytes = (session.negotiated.max_message_bytes / 4).clamp(64 << 10, ctx.worker.sink_max_buffered_bytes.max(64 << 10));
         let thread = {
             let (c, s, max) = (consumer.clone(), shared.clone(), ctx.worker.sink_max_batch_records.max(1));
+            let errors = crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "consumer");
             std::thread::Builder::new()
                 .name(format!("sink-{}-{}", ctx.connector.name(), ctx.task_id))
-                .spawn(move || consumer_thread(c, s, max, put_max_bytes))
+                .spawn(move || consumer_thread(c, s, max, put_max_bytes, errors))
                 .expect("spawn the consumer thread")
         };
         ctx.status(ctx.active_state(), None);

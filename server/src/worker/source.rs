@@ -122,11 +122,15 @@ impl Deliveries {
 
 struct DeliveryContext {
     deliveries: Deliveries,
+    errors: Option<crate::kafka::ClientErrors>,
 }
 
 impl ClientContext for DeliveryContext {
     fn error(&self, error: KafkaError, reason: &str) {
-        tracing::error!("librdkafka: {error}: {reason}");
+        match &self.errors {
+            Some(e) => e.report(&format_args!("{error}: {reason}")),
+            None => tracing::warn!("librdkafka: {error}: {reason}"),
+        }
         // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
         // the runner asks the client whether it was fatal.
         self.deliveries.errors_seen.store(true, std::sync::atomic::Ordering::Release);
@@ -245,6 +249,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     let producer: SourceProducer = match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
         .create_with_context(DeliveryContext {
             deliveries: deliveries.clone(),
+            errors: Some(crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "producer")),
         }) {
         Ok(p) => p,
         Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
@@ -1016,7 +1021,7 @@ mod tests {
         let producer: SourceProducer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", "127.0.0.1:1")
             .set("message.timeout.ms", "50")
-            .create_with_context(DeliveryContext { deliveries: deliveries.clone() })
+            .create_with_context(DeliveryContext { deliveries: deliveries.clone(), errors: None })
             .unwrap();
         let ids = [deliveries.next_id() + 100, deliveries.next_id() + 200];
         for id in ids {
@@ -1049,7 +1054,7 @@ mod tests {
         let producer: SourceProducer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", "127.0.0.1:1")
             .set("enable.idempotence", "true")
-            .create_with_context(DeliveryContext { deliveries: deliveries.clone() })
+            .create_with_context(DeliveryContext { deliveries: deliveries.clone(), errors: None })
             .unwrap();
         let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 1).payload(b"x");
         producer.send(r).map_err(|(e, _)| e).unwrap();

@@ -47,6 +47,15 @@ fn broker_outage_mid_stream() {
     if states.keys().any(|s| s != "RUNNING") {
         problems.push(format!("the task left RUNNING during the outage: {states:?}"));
     }
+    // The outage is visible in /metrics: the consumer's transient errors are counted.
+    let errors = rig
+        .core
+        .metric("polyconnect_kafka_client_errors_total", &format!("connector=\"{}\",task=\"0\",client=\"consumer\"", rig.sink.name))
+        .unwrap_or(0.0);
+    println!("broker-outage: consumer errors counted during the outage: {errors}");
+    if errors < 1.0 {
+        problems.push("the outage does not show in polyconnect_kafka_client_errors_total".to_string());
+    }
     let t = Instant::now();
     broker.up(true);
     let start_took = t.elapsed();
