@@ -46,7 +46,8 @@ _events_lock = threading.Lock()
 
 def _write_pid(control: str) -> None:
     path = os.path.join(control, "pid")
-    tmp = f"{path}.{os.getpid()}.tmp"
+    # Tasks of one process start side by side: each its own temporary file.
+    tmp = f"{path}.{os.getpid()}.{threading.get_ident()}.tmp"
     with open(tmp, "w") as f:
         f.write(str(os.getpid()))
     os.replace(tmp, path)
