@@ -753,7 +753,11 @@ impl Runner<'_> {
                     detail: error.detail.clone(),
                     retriable: false,
                 };
-                let original = self.original(&topic, partition, offset);
+                let mut original = self.original(&topic, partition, offset);
+                if original.is_none() && self.keep_originals {
+                    // Reported after its Put's records were released: read it again.
+                    original = self.fetch_original(&topic, partition, offset).await;
+                }
                 let record = match &original {
                     Some(m) => RecordRef::Consumed(m),
                     None => RecordRef::Unknown,
@@ -883,6 +887,37 @@ impl Runner<'_> {
             Err(_) => tracing::warn!(connector = %name, task, "the flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout),
         }
         Ok(())
+    }
+
+    /// An errant record reported after the records of its Put were released (a flush
+    /// covered them): read again from Kafka at its coordinates, so it still reaches the
+    /// dead letter queue with its original bytes. `None` if Kafka no longer has it.
+    async fn fetch_original(&self, topic: &str, partition: i32, offset: i64) -> Option<OwnedMessage> {
+        let mut cfg = crate::kafka::consumer_config(&self.ctx.worker, &self.ctx.connector, self.ctx.task_id);
+        cfg.set("client.id", format!("connector-errant-reader-{}-{}", self.ctx.connector.name(), self.ctx.task_id));
+        let topic_name = topic.to_string();
+        let found = tokio::task::spawn_blocking(move || {
+            let consumer: BaseConsumer = cfg.create().ok()?;
+            let mut tpl = TopicPartitionList::new();
+            tpl.add_partition_offset(&topic_name, partition, Offset::Offset(offset)).ok()?;
+            consumer.assign(&tpl).ok()?;
+            let deadline = std::time::Instant::now() + Duration::from_secs(10);
+            while std::time::Instant::now() < deadline {
+                match consumer.poll(Duration::from_millis(200)) {
+                    Some(Ok(m)) if m.offset() == offset => return Some(m.detach()),
+                    Some(Ok(m)) if m.offset() > offset => return None,
+                    _ => {}
+                }
+            }
+            None
+        })
+        .await
+        .ok()
+        .flatten();
+        if found.is_none() {
+            tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, topic, partition, offset, "an errant record reported after its batch was released could not be read again; it is logged but not in the dead letter queue");
+        }
+        found
     }
 
     /// The consumed record at these coordinates, if still kept.

@@ -186,3 +186,49 @@ fn a_paused_partition_is_held_back_until_resumed() {
     assert_eq!(p1_before, 0, "nothing of the paused partition before it is resumed");
     assert_eq!(p0_second_before, 100, "the other partition flows while one is paused");
 }
+
+#[test]
+fn an_errant_record_reported_after_its_flush_still_reaches_the_dead_letter_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("out.txt");
+    let topic = unique("ctx-late-errant");
+    let dlq = unique("ctx-late-errant-dlq");
+    let name = unique("ctx-late-errant-sink");
+    tokio::runtime::Runtime::new().unwrap().block_on(create_topic(&bootstrap(), &topic, 1));
+    produce(&topic, 0, 0, 10);
+    let port = free_port();
+    let w = worker(dir.path(), port, 200);
+    let sink = sink_config(
+        dir.path(),
+        &name,
+        &topic,
+        &output,
+        serde_json::json!({
+            "errant.late.ms": "2000",
+            "errors.tolerance": "all",
+            "errors.deadletterqueue.topic.name": dlq,
+            "errors.deadletterqueue.topic.replication.factor": "1",
+            "errors.deadletterqueue.context.headers.enable": "true",
+        }),
+    );
+    let core = Core::start(dir.path(), &w, &[sink], port);
+    core.wait_task_state(&name, 0, "RUNNING", Duration::from_secs(60));
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && read_output(&output).0.len() < 10 {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Flushes (every 200 ms) cover the first records long before the late report.
+    std::thread::sleep(Duration::from_millis(2500));
+    produce(&topic, 0, 10, 10);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && !std::fs::read_to_string(&output).unwrap_or_default().contains("errant") {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let read = read_with_headers(&dlq, 1, Duration::from_secs(30));
+    println!("scenario=late-errant dlq_records={}", read.len());
+    assert_eq!(read.len(), 1, "the late errant record is in the dead letter queue once\n{}", core.log_text());
+    assert_eq!(read[0].value.as_deref(), Some(&b"v0"[..]), "with its original bytes");
+    assert_eq!(read[0].headers.get("__connect.errors.topic").map(String::as_str), Some(topic.as_str()));
+    assert_eq!(read[0].headers.get("__connect.errors.offset").map(String::as_str), Some("0"));
+    assert_eq!(core.get(&format!("/connectors/{name}/tasks/0/status")).1["state"], "RUNNING");
+}

@@ -10,6 +10,9 @@ Every record it is given is appended at once, durably (write + fsync in ``put``)
   partition; ``pause.ms`` later it resumes it (from another thread). It writes
   ``paused <t>`` and ``resumed <t>`` lines (seconds since the epoch) to ``file``.
 - ``request.commit`` (default false): after each put, ``context.request_commit()``.
+- ``errant.late.ms`` (default 0, off): the first record it is given is reported to the
+  errant record reporter in the first put at least this long after it, i.e. after flushes
+  have covered it (the core reads it again from Kafka for the dead letter queue).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ CONFIG_DEF = (
     .define("pause.partition", Type.INT, default=-1, importance=Importance.LOW, doc="Partition paused at start.")
     .define("pause.ms", Type.LONG, default=0, importance=Importance.LOW, doc="How long it stays paused.")
     .define("request.commit", Type.BOOLEAN, default=False, importance=Importance.LOW, doc="Request a commit after each put.")
+    .define("errant.late.ms", Type.LONG, default=0, importance=Importance.LOW, doc="Report the first record as errant this long after it.")
 )
 
 
@@ -46,7 +50,9 @@ class ContextSinkTask(SinkTask):
         self.pause_ms = v["pause.ms"]
         self.request_commit = v["request.commit"]
         self.paused = False
-        self.topic = None
+        self.errant_late_ms = v["errant.late.ms"]
+        self.first = None  # (record, monotonic time) for errant.late.ms
+        self.errant_reported = False
 
     def _write(self, text: str) -> None:
         data = text.encode()
@@ -81,6 +87,13 @@ class ContextSinkTask(SinkTask):
         if rewind is not None:
             self.rewound = True
             self.context.offset(rewind, self.rewind_to)
+        if self.errant_late_ms > 0 and records:
+            if self.first is None:
+                self.first = (records[0], time.monotonic())
+            elif not self.errant_reported and time.monotonic() - self.first[1] >= self.errant_late_ms / 1000.0:
+                self.errant_reported = True
+                self._write(f"errant {self.first[0].kafka_partition} {self.first[0].kafka_offset}\n")
+                self.context.errant_record_reporter(self.first[0], ValueError("reported late on purpose"))
         if self.request_commit:
             self.context.request_commit()
 
