@@ -36,7 +36,9 @@ bench-transforms: ## per-record cost of a chain of five SMTs (criterion; not par
 
 bench-memory: ## the core's peak RSS with a 1 GiB backlog behind a paused, then draining sink (not part of `make test`)
 	bash scripts/kafka.sh up
-	BACKLOG_MB=$${BACKLOG_MB:-1024} POLYCONNECT_TEST_BOOTSTRAP=127.0.0.1:9092 cargo test --release -p polyconnect-e2e --test sink_memory -- --nocapture
+	cargo build --release -p polyconnect --bins
+	POLYCONNECT_POLYCONNECT_BIN=$(CURDIR)/target/release/polyconnect BACKLOG_MB=$${BACKLOG_MB:-1024} \
+	  POLYCONNECT_TEST_BOOTSTRAP=127.0.0.1:9092 cargo test --release -p polyconnect-e2e --test sink_memory -- --nocapture
 
 clean:
 	cargo clean
