@@ -133,6 +133,9 @@ pub struct WorkerConfig {
     pub sink_put_timeout: Duration,
     /// The same for a Flush.
     pub sink_flush_timeout: Duration,
+    /// A topic of a sink's `topics` list that does not exist this long fails the task (zero:
+    /// wait for it forever).
+    pub sink_topic_missing_timeout: Duration,
 }
 
 impl WorkerConfig {
@@ -185,6 +188,7 @@ impl WorkerConfig {
             sink_max_buffered_bytes: get_num(&props, "polyconnect.sink.max.buffered.bytes", 64 << 20, "LONG")?,
             sink_put_timeout: ms("polyconnect.sink.put.timeout.ms", 300_000)?,
             sink_flush_timeout: ms("polyconnect.sink.flush.timeout.ms", 300_000)?,
+            sink_topic_missing_timeout: ms("polyconnect.sink.topic.missing.timeout.ms", 300_000)?,
             props,
         };
         if cfg.source_max_inflight_bytes < cfg.max_message_bytes {

@@ -233,11 +233,79 @@ fn apply_pauses(consumer: &SinkConsumer, shared: &Shared, all: bool) -> bool {
 
 /// Polls Kafka until `stopping`; sends batches of up to `max_batch` records and
 /// `max_batch_bytes` bytes.
-fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, max_batch: usize, max_batch_bytes: u64, errors: crate::kafka::ClientErrors) {
+/// Topics of a literal `topics` list not known to exist yet: asked of the cluster every few
+/// seconds until they are; one still missing after the timeout fails the task (a typo in
+/// `topics` must not leave a task RUNNING that will never move a record).
+struct MissingTopics {
+    unconfirmed: Vec<String>,
+    since: std::time::Instant,
+    next_check: std::time::Instant,
+    timeout: Duration,
+}
+
+impl MissingTopics {
+    fn new(topics: &SinkTopics, timeout: Duration) -> MissingTopics {
+        let unconfirmed = match topics {
+            SinkTopics::List(list) if !timeout.is_zero() => list.clone(),
+            _ => Vec::new(),
+        };
+        let now = std::time::Instant::now();
+        MissingTopics { unconfirmed, since: now, next_check: now, timeout }
+    }
+
+    /// `Some(cause)` when a topic has been missing for the whole timeout.
+    fn check(&mut self, consumer: &SinkConsumer) -> Option<String> {
+        let now = std::time::Instant::now();
+        if self.unconfirmed.is_empty() || now < self.next_check {
+            return None;
+        }
+        self.next_check = now + (self.timeout / 4).clamp(Duration::from_millis(500), Duration::from_secs(10));
+        let mut asked = true;
+        self.unconfirmed.retain(|t| match consumer.fetch_metadata(Some(t), Duration::from_secs(5)) {
+            Ok(md) => !md.topics().iter().any(|mt| mt.name() == t && mt.error().is_none() && !mt.partitions().is_empty()),
+            Err(_) => {
+                asked = false;
+                true
+            }
+        });
+        if !asked {
+            // The cluster cannot be asked (an outage): no evidence that a topic is missing.
+            self.since = now;
+            return None;
+        }
+        if self.unconfirmed.is_empty() || self.since.elapsed() < self.timeout {
+            return None;
+        }
+        Some(format!(
+            "the topic{} {} of `topics` {} not exist after {:?} (polyconnect.sink.topic.missing.timeout.ms): create {} or correct `topics`",
+            if self.unconfirmed.len() > 1 { "s" } else { "" },
+            self.unconfirmed.join(", "),
+            if self.unconfirmed.len() > 1 { "do" } else { "does" },
+            self.timeout,
+            if self.unconfirmed.len() > 1 { "them" } else { "it" },
+        ))
+    }
+}
+
+/// What the consumer thread needs besides the consumer and the shared state.
+struct ThreadParams {
+    max_batch: usize,
+    max_batch_bytes: u64,
+    errors: crate::kafka::ClientErrors,
+    missing: MissingTopics,
+}
+
+fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: ThreadParams) {
+    let ThreadParams { max_batch, max_batch_bytes, errors, mut missing } = params;
     let mut applied: Option<(bool, u64)> = None;
     let mut generation = 0u64;
     let mut handed = Handed::default();
     while !shared.stopping.load(Ordering::SeqCst) {
+        if let Some(cause) = missing.check(&consumer) {
+            tracing::error!(cause = %cause, "a sink topic does not exist");
+            let _ = shared.events.send(Event::Failed { cause, fatal: true });
+            return;
+        }
         let seek = shared.seek.lock().unwrap().take();
         if let Some(req) = seek {
             match apply_seek(&consumer, req, &mut handed) {
@@ -414,11 +482,16 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         let consumer = Arc::new(consumer);
         let put_max_bytes = (session.negotiated.max_message_bytes / 4).clamp(64 << 10, ctx.worker.sink_max_buffered_bytes.max(64 << 10));
         let thread = {
-            let (c, s, max) = (consumer.clone(), shared.clone(), ctx.worker.sink_max_batch_records.max(1));
-            let errors = crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "consumer");
+            let (c, s) = (consumer.clone(), shared.clone());
+            let params = ThreadParams {
+                max_batch: ctx.worker.sink_max_batch_records.max(1),
+                max_batch_bytes: put_max_bytes,
+                errors: crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "consumer"),
+                missing: MissingTopics::new(&topics, ctx.worker.sink_topic_missing_timeout),
+            };
             std::thread::Builder::new()
                 .name(format!("sink-{}-{}", ctx.connector.name(), ctx.task_id))
-                .spawn(move || consumer_thread(c, s, max, put_max_bytes, errors))
+                .spawn(move || consumer_thread(c, s, params))
                 .expect("spawn the consumer thread")
         };
         ctx.status(ctx.active_state(), None);
