@@ -456,3 +456,31 @@ pub fn read_with_headers(topic: &str, expected: usize, timeout: Duration) -> Vec
     }
     out
 }
+
+/// A child process killed (and reaped) when dropped.
+pub struct Proc(pub Child);
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The Rust test connector (`src/bin/test-connector.rs`) serving on a free TCP port, for
+/// `connector.endpoint=127.0.0.1:<port>`.
+pub fn test_connector() -> (Proc, u16) {
+    let port = free_port();
+    let child = Command::new(binary("polyconnect-test-connector"))
+        .arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("test connector");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "test connector did not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (Proc(child), port)
+}

@@ -6,35 +6,10 @@
 //!   and no offset is stored past it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn test_connector() -> (Proc, u16) {
-    let port = free_port();
-    let child = Command::new(binary("polyconnect-test-connector"))
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("test connector");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "test connector did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Proc(child), port)
-}
 
 fn connector_file(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let p = dir.join(format!("{name}.properties"));

@@ -9,7 +9,6 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
@@ -189,30 +188,6 @@ fn without_tolerance_the_task_fails_with_the_cause() {
     assert!(lines.iter().all(|l| l == "good-0" || l == "good-1"), "{lines:?}");
 }
 
-struct Proc(Child);
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn test_connector() -> (Proc, u16) {
-    let port = free_port();
-    let child = Command::new(binary("polyconnect-test-connector"))
-        .arg(format!("127.0.0.1:{port}"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("test connector");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "test connector did not listen");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    (Proc(child), port)
-}
 
 #[test]
 fn a_source_chain_shapes_the_records_in_the_topic() {
