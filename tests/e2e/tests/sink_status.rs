@@ -73,3 +73,59 @@ fn a_topic_created_after_the_sink_started_is_consumed() {
     }
     assert_eq!(core.get(&format!("/connectors/{name}/tasks/0/status")).1["state"], "RUNNING");
 }
+
+/// The committed offset of the connector's only partition, from the REST API (None: none).
+fn committed(core: &Core, name: &str) -> Option<i64> {
+    let (_, o) = core.get(&format!("/connectors/{name}/offsets"));
+    o["offsets"].as_array()?.first()?["offset"]["kafka_offset"].as_i64()
+}
+
+/// A `Flushed` that answers a flush id the core is not waiting for is ignored: nothing is
+/// committed from it (beside it, a sink answering correctly commits everything).
+#[test]
+fn a_flushed_answer_for_another_flush_is_ignored() {
+    let (_connector, connector_port) = test_connector();
+    let dir = tempfile::tempdir().unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut configs = Vec::new();
+    let mut names = Vec::new();
+    for mode in ["ok", "wrong-flush-id"] {
+        let topic = unique(&format!("flushed-{mode}"));
+        let name = unique(&format!("flushed-{mode}-sink"));
+        rt.block_on(create_topic(&bootstrap(), &topic, 1));
+        let producer: rdkafka::producer::ThreadedProducer<rdkafka::producer::DefaultProducerContext> =
+            rdkafka::ClientConfig::new().set("bootstrap.servers", bootstrap()).create().unwrap();
+        for i in 0..100 {
+            let v = format!("r{i}");
+            producer
+                .send(rdkafka::producer::BaseRecord::<(), str>::to(&topic).payload(&v))
+                .map_err(|(e, _)| e)
+                .unwrap();
+        }
+        rdkafka::producer::Producer::flush(&producer, Duration::from_secs(10)).unwrap();
+        let p = dir.path().join(format!("{mode}.properties"));
+        write(
+            &p,
+            &format!(
+                "name={name}\nconnector.class=TestSink\nconnector.endpoint=127.0.0.1:{connector_port}\ntasks.max=1\ntopics={topic}\nsink.mode={mode}\n"
+            ),
+        );
+        configs.push(p);
+        names.push(name);
+    }
+    let port = free_port();
+    let w = worker_properties(dir.path(), port, "offset.flush.interval.ms=200\n");
+    let core = Core::start(dir.path(), &w, &configs, port);
+    for name in &names {
+        core.wait_task_state(name, 0, "RUNNING", Duration::from_secs(60));
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline && committed(&core, &names[0]) != Some(100) {
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(committed(&core, &names[0]), Some(100), "the sink that answers its flushes commits");
+    // Many flushes later, the other has committed nothing.
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(committed(&core, &names[1]), None, "a Flushed for another flush id commits nothing");
+    assert!(core.log_text().contains("it is not the pending flush"), "the core says why");
+}

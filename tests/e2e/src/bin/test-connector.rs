@@ -15,6 +15,10 @@
 //! `big.every=N` / `big.bytes=B` (every Nth raw value is B bytes long), `kafka.partition=P`
 //! (every record names Kafka partition P), `batch.interval.ms=T` (a pause after each batch).
 //!
+//! It also serves the sink plugin `TestSink`: it answers every Put with PutDone and every
+//! Flush with the offsets it was given; with `sink.mode=wrong-flush-id` its `Flushed`
+//! names another flush id (the core must ignore it and commit nothing).
+//!
 //! With `reconfigure.after.ms=N` the connector gives one task config at first and, N ms
 //! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
 //!
@@ -30,6 +34,7 @@ use bytes::Bytes;
 use futures::Stream;
 use polyconnect_proto::v1 as pb;
 use pb::connector_server::{Connector, ConnectorServer};
+use pb::sink_task_server::{SinkTask, SinkTaskServer};
 use pb::source_task_server::{SourceTask, SourceTaskServer};
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
@@ -44,6 +49,15 @@ fn plugin() -> pb::PluginInfo {
         class_name: "TestSource".into(),
         aliases: vec!["io.polyconnect.test.TestSourceConnector".into()],
         r#type: pb::PluginType::Source as i32,
+        version: "0.1.0".into(),
+    }
+}
+
+fn sink_plugin() -> pb::PluginInfo {
+    pb::PluginInfo {
+        class_name: "TestSink".into(),
+        aliases: vec!["io.polyconnect.test.TestSinkConnector".into()],
+        r#type: pb::PluginType::Sink as i32,
         version: "0.1.0".into(),
     }
 }
@@ -66,7 +80,7 @@ impl Connector for Svc {
                 schema_references: true,
                 trace_context: false,
             }),
-            plugins: vec![plugin()],
+            plugins: vec![plugin(), sink_plugin()],
         }))
     }
 
@@ -74,9 +88,12 @@ impl Connector for Svc {
         Ok(Response::new(pb::HealthResponse { serving: true }))
     }
 
-    async fn spec(&self, _: Request<pb::SpecRequest>) -> Result<Response<pb::SpecResponse>, Status> {
+    async fn spec(&self, req: Request<pb::SpecRequest>) -> Result<Response<pb::SpecResponse>, Status> {
+        let class = req.into_inner().connector_class;
+        let sink = sink_plugin();
+        let info = if class == sink.class_name || sink.aliases.contains(&class) { sink } else { plugin() };
         Ok(Response::new(pb::SpecResponse {
-            plugin: Some(plugin()),
+            plugin: Some(info),
             config: vec![],
         }))
     }
@@ -132,6 +149,48 @@ impl Connector for Svc {
                     _ => pb::connector_response::Msg::Heartbeat(pb::Heartbeat {}),
                 };
                 if tx.send(Ok(pb::ConnectorResponse { msg: Some(reply) })).await.is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Response::new(Box::pin(ReceiverStream::new(rx))))
+    }
+}
+
+#[tonic::async_trait]
+impl SinkTask for Svc {
+    type RunStream = BoxStream<pb::SinkResponse>;
+
+    async fn run(&self, req: Request<Streaming<pb::SinkRequest>>) -> Result<Response<Self::RunStream>, Status> {
+        let mut input = req.into_inner();
+        let (tx, rx) = mpsc::channel(64);
+        heartbeats(tx.clone(), || pb::SinkResponse {
+            msg: Some(pb::sink_response::Msg::Heartbeat(pb::Heartbeat {})),
+        });
+        tokio::spawn(async move {
+            let Ok(Some(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Start(start)) })) = input.message().await else {
+                return;
+            };
+            let wrong_flush_id = start.config.get("sink.mode").map(String::as_str) == Some("wrong-flush-id");
+            let send = |m| {
+                let tx = tx.clone();
+                async move { tx.send(Ok(pb::SinkResponse { msg: Some(m) })).await.is_ok() }
+            };
+            if !send(pb::sink_response::Msg::Started(pb::SinkStarted { max_inflight_puts: 1 })).await {
+                return;
+            }
+            while let Ok(Some(m)) = input.message().await {
+                let reply = match m.msg {
+                    Some(pb::sink_request::Msg::Put(p)) => pb::sink_response::Msg::PutDone(pb::PutDone { put_id: p.put_id }),
+                    Some(pb::sink_request::Msg::Flush(f)) => pb::sink_response::Msg::Flushed(pb::Flushed {
+                        flush_id: if wrong_flush_id { f.flush_id + 1000 } else { f.flush_id },
+                        offsets: f.offsets,
+                        error: None,
+                    }),
+                    Some(pb::sink_request::Msg::Stop(_)) => break,
+                    _ => continue,
+                };
+                if !send(reply).await {
                     break;
                 }
             }
@@ -417,7 +476,8 @@ async fn main() -> anyhow::Result<()> {
         .initial_stream_window_size(Some(8 << 20))
         .initial_connection_window_size(Some(16 << 20))
         .add_service(ConnectorServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(SourceTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max));
+        .add_service(SourceTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max))
+        .add_service(SinkTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max));
     if let Some(path) = listen.strip_prefix("unix:") {
         let _ = std::fs::remove_file(path);
         let uds = tokio::net::UnixListener::bind(path)?;
