@@ -135,7 +135,13 @@ class Database:
         if cols is None:
             if not self.cfg.auto_create:
                 raise RecordError(f"table {table} does not exist (set auto.create=true to create it)")
-            self._ddl(self._create_sql(plan), f"creating table {table}")
+            try:
+                self._ddl(self._create_sql(plan), f"creating table {table}")
+            except RecordError:
+                # Another session may have created it meanwhile (a catalog race PostgreSQL
+                # reports in more than one way): the table that exists now decides.
+                if self.columns(table, refresh=True) is None:
+                    raise
             cols = self.columns(table, refresh=True)
             if cols is None:
                 raise RecordError(f"table {table} could not be created")
@@ -156,7 +162,12 @@ class Database:
         for c in missing:
             stmt = sql.SQL("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {}").format(
                 ident(table), _column_def(c, nullable=True))
-            self._ddl(stmt, f"adding column {c.name} to {table}")
+            try:
+                self._ddl(stmt, f"adding column {c.name} to {table}")
+            except RecordError:
+                # As above: a concurrent session may have added it.
+                if c.name not in (self.columns(table, refresh=True) or {}):
+                    raise
         log.info("added column(s) %s to table %s", names, table)
         self.columns(table, refresh=True)
 
@@ -173,7 +184,8 @@ class Database:
             with conn.transaction():
                 conn.execute(stmt)
             log.info("%s: %s", what, stmt.as_string(conn))
-        except (pg_errors.UniqueViolation, pg_errors.DuplicateTable, pg_errors.DuplicateColumn):
+        except (pg_errors.UniqueViolation, pg_errors.DuplicateTable, pg_errors.DuplicateObject,
+                pg_errors.DuplicateColumn):
             # Another task made the same change at the same time.
             log.info("%s: done concurrently elsewhere", what)
         except psycopg.Error as e:
