@@ -58,7 +58,10 @@ pub fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task:
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
-        .set("enable.partition.eof", "false");
+        .set("enable.partition.eof", "false")
+        // What librdkafka prefetches while the task's queue is full (the sink runner holds
+        // back without pausing, which would drop it): bounded, as Java's fetch buffer is.
+        .set("queued.max.messages.kbytes", "16384");
     apply(&mut cfg, with_prefix(&worker.props, "consumer."));
     apply(&mut cfg, with_prefix(&connector.props, "consumer.override."));
     cfg

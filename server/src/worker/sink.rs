@@ -22,9 +22,15 @@
 //!   connector is told to Close them; only then does the rebalance go on (the callback
 //!   waits). A stop does the same and puts nothing more.
 //! - Bounded memory whatever the connector asks: at most `polyconnect.sink.max.inflight.puts`
-//!   Puts, Puts split by bytes under the negotiated message size, the consumer pauses every
-//!   assigned partition (including ones assigned later) while batches or bytes wait, and
-//!   the originals kept for the dead letter queue force an early flush past a bound.
+//!   Puts, Puts split by bytes under the negotiated message size, the consumer thread holds
+//!   its next batch while batches or bytes wait (librdkafka's prefetch, itself bounded,
+//!   stays; after `BACKPRESSURE_HOLD` every assigned partition, including ones assigned
+//!   later, is paused so rebalances are served), and the originals kept for the dead
+//!   letter queue force an early flush past a bound.
+//! - Puts are pipelined up to the connector's `max_inflight_puts`; a RETRIABLE Put is
+//!   delivered again only once every later Put is answered, and all that await redelivery
+//!   go out again in put-id order before any new Put (SDKs hold back later Puts behind a
+//!   failed one, so order per partition is kept).
 //! - A Put or Flush unanswered past its timeout fails the stream: the task restarts with
 //!   back-off and reads again from the committed offsets.
 //! - A record a transform drops, or whose conversion or transform failed under
@@ -56,8 +62,11 @@ use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
 use crate::telemetry::SinkTelemetry;
 
-/// Batches waiting in the channel before the consumer thread pauses its partitions.
+/// Batches waiting in the channel before the consumer thread holds back.
 const MAX_QUEUED_BATCHES: usize = 4;
+/// How long the consumer thread holds a batch for a full queue before it pauses its
+/// partitions (and polls again, so rebalances are served).
+const BACKPRESSURE_HOLD: Duration = Duration::from_secs(1);
 /// How long a revocation waits for the task to flush and commit.
 const REVOKE_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -95,6 +104,28 @@ struct Shared {
     seek: Mutex<Option<SeekRequest>>,
     /// Asynchronous offset commits that failed (reported by the consumer thread).
     commit_failures: AtomicU64,
+    /// Signalled when the task takes a batch: a consumer thread holding one may send it.
+    room: (Mutex<()>, std::sync::Condvar),
+}
+
+impl Shared {
+    fn has_room(&self) -> bool {
+        self.queued.load(Ordering::SeqCst) < MAX_QUEUED_BATCHES && self.queued_bytes.load(Ordering::SeqCst) < self.max_queued_bytes
+    }
+
+    fn wait_for_room(&self, at_most: Duration) {
+        let guard = self.room.0.lock().unwrap();
+        if !self.has_room() && !self.stopping.load(Ordering::SeqCst) && self.seek.lock().unwrap().is_none() {
+            let _ = self.room.1.wait_timeout(guard, at_most);
+        }
+    }
+
+    fn taken(&self, bytes: u64) {
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        self.queued_bytes.fetch_sub(bytes, Ordering::SeqCst);
+        let _guard = self.room.0.lock().unwrap();
+        self.room.1.notify_all();
+    }
 }
 
 /// Stops the consumer thread when the runner goes away, however it goes (even aborted).
@@ -295,11 +326,25 @@ struct ThreadParams {
     missing: MissingTopics,
 }
 
+/// A polled batch not yet handed to the task.
+struct PolledBatch {
+    msgs: Vec<OwnedMessage>,
+    bytes: u64,
+}
+
 fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: ThreadParams) {
     let ThreadParams { max_batch, max_batch_bytes, errors, mut missing } = params;
     let mut applied: Option<(bool, u64)> = None;
     let mut generation = 0u64;
     let mut handed = Handed::default();
+    // Back-pressure keeps what librdkafka prefetched: while the task's queue is full the
+    // thread holds its next batch and waits, without polling (the group session is kept by
+    // librdkafka's own thread). Only a queue full for longer than `BACKPRESSURE_HOLD`
+    // pauses the partitions, so rebalance callbacks are still served; librdkafka drops a
+    // paused partition's prefetched records and fetches them again on resume, a cost only
+    // a sink stalled for that long pays.
+    let mut pending: Option<PolledBatch> = None;
+    let mut full_since: Option<std::time::Instant> = None;
     while !shared.stopping.load(Ordering::SeqCst) {
         if let Some(cause) = missing.check(&consumer) {
             tracing::error!(cause = %cause, "a sink topic does not exist");
@@ -308,6 +353,8 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
         }
         let seek = shared.seek.lock().unwrap().take();
         if let Some(req) = seek {
+            // A held batch was polled before the rewind: it is stale.
+            pending = None;
             match apply_seek(&consumer, req, &mut handed) {
                 Ok(g) => generation = g,
                 Err(cause) => {
@@ -316,9 +363,26 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
                 }
             }
         }
-        let all = shared.queued.load(Ordering::SeqCst) >= MAX_QUEUED_BATCHES
-            || shared.queued_bytes.load(Ordering::SeqCst) >= shared.max_queued_bytes
-            || shared.paused.load(Ordering::SeqCst);
+        if let Some(b) = pending.take() {
+            if shared.has_room() {
+                full_since = None;
+                shared.queued.fetch_add(1, Ordering::SeqCst);
+                shared.queued_bytes.fetch_add(b.bytes, Ordering::SeqCst);
+                if shared.events.send(Event::Batch { generation, msgs: b.msgs, bytes: b.bytes }).is_err() {
+                    return;
+                }
+            } else {
+                pending = Some(b);
+                let since = *full_since.get_or_insert_with(std::time::Instant::now);
+                if since.elapsed() < BACKPRESSURE_HOLD && !shared.paused.load(Ordering::SeqCst) {
+                    shared.wait_for_room(Duration::from_millis(50));
+                    continue;
+                }
+            }
+        }
+        // Partitions are all paused while the connector is paused, or while the task's
+        // queue has been full for the whole hold.
+        let all = shared.paused.load(Ordering::SeqCst) || pending.is_some();
         let want = (all, shared.pause_version.load(Ordering::SeqCst));
         if applied != Some(want) && apply_pauses(&consumer, &shared, all) {
             applied = Some(want);
@@ -339,25 +403,20 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
             }
             Some(Ok(m)) => m.detach(),
         };
-        let mut bytes = message_bytes(&first);
+        let b = pending.get_or_insert_with(|| PolledBatch { msgs: Vec::with_capacity(256), bytes: 0 });
+        b.bytes += message_bytes(&first);
         handed.note(&first);
-        let mut batch = Vec::with_capacity(256);
-        batch.push(first);
-        while batch.len() < max_batch && bytes < max_batch_bytes {
+        b.msgs.push(first);
+        while b.msgs.len() < max_batch && b.bytes < max_batch_bytes {
             match consumer.poll(Duration::ZERO) {
                 Some(Ok(m)) => {
                     let m = m.detach();
-                    bytes += message_bytes(&m);
+                    b.bytes += message_bytes(&m);
                     handed.note(&m);
-                    batch.push(m);
+                    b.msgs.push(m);
                 }
                 _ => break,
             }
-        }
-        shared.queued.fetch_add(1, Ordering::SeqCst);
-        shared.queued_bytes.fetch_add(bytes, Ordering::SeqCst);
-        if shared.events.send(Event::Batch { generation, msgs: batch, bytes }).is_err() {
-            return;
         }
     }
 }
@@ -461,6 +520,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             pause_version: AtomicU64::new(0),
             seek: Mutex::new(None),
             commit_failures: AtomicU64::new(0),
+            room: (Mutex::new(()), std::sync::Condvar::new()),
         });
         let stop_guard = StopOnDrop(shared.clone());
         let consumer: SinkConsumer = match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
@@ -713,7 +773,7 @@ impl Runner<'_> {
                     }
                 }
                 ev = stream.recv() => self.on_event(ev?).await?,
-                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() => {
+                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() && self.redelivery_ready() => {
                     self.redeliver(&mut stream).await?;
                 }
                 _ = flush_tick.tick() => {
@@ -743,8 +803,7 @@ impl Runner<'_> {
 
     /// A batch left the channel: the consumer thread may poll again.
     fn batch_taken(&self, bytes: u64) {
-        self.shared.queued.fetch_sub(1, Ordering::SeqCst);
-        self.shared.queued_bytes.fetch_sub(bytes, Ordering::SeqCst);
+        self.shared.taken(bytes);
     }
 
     /// A Put or Flush unanswered past its timeout: the connector is hung.
@@ -774,6 +833,14 @@ impl Runner<'_> {
             self.commit_failures_seen += 1;
             self.tel.committed(Some(false), Duration::ZERO);
         }
+    }
+
+    /// Redelivery waits until every Put sent after the first one to deliver again is
+    /// answered: an SDK that keeps order answers those RETRIABLE too (held back behind the
+    /// failed one), and all are then delivered again in put-id order before any new Put.
+    fn redelivery_ready(&self) -> bool {
+        let Some(&first) = self.redeliver.first() else { return true };
+        self.puts.range(first..).all(|(id, _)| self.redeliver.contains(id))
     }
 
     /// Delivers again, in order, every Put the connector asked to have again.
@@ -842,12 +909,21 @@ impl Runner<'_> {
                     tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, error = %error.trace(), "retriable error for a put not pending; ignored");
                     return Ok(());
                 }
-                self.put_attempts += 1;
+                // A Put after one already awaiting redelivery was held back by the SDK to
+                // keep order: it shares the earlier one's back-off.
+                let held_back = self.redeliver.first().is_some_and(|&first| first < put_id);
+                if !held_back {
+                    self.put_attempts += 1;
+                }
                 let delay = error
                     .retry_after
                     .map(|d| d.min(Duration::from_secs(60)))
-                    .unwrap_or_else(|| backoff_delay(self.put_attempts, self.errors.config().retry_delay_max));
-                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
+                    .unwrap_or_else(|| backoff_delay(self.put_attempts.max(1), self.errors.config().retry_delay_max));
+                if held_back {
+                    tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, error = %error.trace(), "put held back behind one awaiting redelivery");
+                } else {
+                    tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, ?delay, error = %error.trace(), "retriable put error; redelivering");
+                }
                 self.redeliver.insert(put_id);
                 let at = Instant::now() + delay;
                 self.retry_at = Some(self.retry_at.map_or(at, |r| r.max(at)));
@@ -933,7 +1009,7 @@ impl Runner<'_> {
             let retry_at = self.retry_at;
             tokio::select! {
                 ev = stream.recv() => self.on_event(ev?).await?,
-                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() => {
+                _ = tokio::time::sleep_until(retry_at.unwrap_or_else(Instant::now)), if retry_at.is_some() && self.redelivery_ready() => {
                     self.redeliver(stream).await?;
                 }
                 _ = tokio::time::sleep_until(deadline) => {
