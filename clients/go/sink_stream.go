@@ -281,6 +281,13 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 		id := m.Put.PutId
 		delete(w.awaiting, id) // a redelivery
 		if first, ok := w.firstAwaiting(); ok && id > first {
+			// Held back. Its records are still decoded for the schemas they define (a
+			// redelivery may refer to them).
+			for _, r := range m.Put.Records {
+				if _, err := w.decoder.decode(r); err != nil {
+					return &sinkFailure{err: protocolError(pb.ErrorKind_FATAL, "bad record from the core: %v", err)}
+				}
+			}
 			w.awaiting[id] = true
 			w.log.Debug("Put held back: an earlier Put awaits redelivery", "put", id, "awaits", first)
 			w.sendPending()

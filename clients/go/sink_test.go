@@ -325,9 +325,14 @@ func TestSinkPutsAfterARetriableOneAreHeldBackUntilRedelivered(t *testing.T) {
 	if st := recv(t, s.Recv).GetStarted(); st.GetMaxInflightPuts() != DefaultMaxInflightPuts || DefaultMaxInflightPuts != 4 {
 		t.Fatalf("want SinkStarted{4} by default, got %v", st)
 	}
-	// Three Puts in flight; the first fails with a retriable error.
+	// Three Puts in flight; the first fails with a retriable error. A schema is defined by a
+	// held-back Put: its redelivery may refer to it.
 	for id := uint64(1); id <= 3; id++ {
-		s.Send(putReq(id, int64(id-1)))
+		p := putReq(id, int64(id-1))
+		if id == 2 {
+			p.GetPut().Records[0].Value.GetStructured().Schema.Id = 5
+		}
+		s.Send(p)
 	}
 	for id := uint64(1); id <= 3; id++ {
 		e := recv(t, s.Recv).GetError()
@@ -343,7 +348,11 @@ func TestSinkPutsAfterARetriableOneAreHeldBackUntilRedelivered(t *testing.T) {
 	}
 	// The core delivers the three again, in order.
 	for id := uint64(1); id <= 3; id++ {
-		s.Send(putReq(id, int64(id-1)))
+		p := putReq(id, int64(id-1))
+		if id == 2 {
+			p.GetPut().Records[0].Value.GetStructured().Schema = &pb.Schema{Ref: 5}
+		}
+		s.Send(p)
 	}
 	for id := uint64(1); id <= 3; id++ {
 		if d := recv(t, s.Recv).GetPutDone(); d.GetPutId() != id {

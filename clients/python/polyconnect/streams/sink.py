@@ -201,7 +201,8 @@ class SinkSession:
                 put = req.put
                 self.awaiting.discard(put.put_id)  # a redelivery
                 if self.awaiting and put.put_id > min(self.awaiting):
-                    await self._hold_back(put.put_id)
+                    if not await self._hold_back(put):
+                        return
                     continue
                 pt = tracing.put(self.connector_name, self.task_id, put.trace, put.records)
                 try:
@@ -270,9 +271,16 @@ class SinkSession:
         # The core closed its side without Stop.
         self._finish()
 
-    async def _hold_back(self, put_id: int) -> None:
+    async def _hold_back(self, put: cpb.Put) -> bool:
         """Answers a Put that came after one awaiting redelivery RETRIABLE without calling
-        ``put``: the core delivers both again, in order."""
+        ``put``: the core delivers both again, in order. Its records are still decoded, for
+        the schemas they define (a redelivery may refer to them)."""
+        put_id = put.put_id
+        try:
+            self.decoder.decode_all(put.records)
+        except Exception as e:
+            await self._fail(e, "decoding a put")
+            return False
         first = min(self.awaiting)
         self.awaiting.add(put_id)
         log.debug("put %d held back: put %d awaits redelivery", put_id, first)
@@ -280,6 +288,7 @@ class SinkSession:
         await self._send_error(wire.error_proto(
             cpb.RETRIABLE, message=f"put {put_id} held back: put {first} awaits redelivery (order kept)"),
             put_id=put_id)
+        return True
 
     def _put_sync(self, records: Any) -> None:
         self.task.put(self.decoder.decode_all(records))
