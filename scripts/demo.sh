@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
-bash scripts/setup.sh
+bash scripts/setup.sh demo  # only what the demo runs; `make setup` installs the rest
 cargo build --release --bin polyconnect
 bash scripts/kafka.sh up
 

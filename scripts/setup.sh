@@ -2,9 +2,24 @@
 # Installs what a fresh machine needs to build, test and run Polyconnect: Debian packages
 # (compilers for librdkafka, a JDK and Maven for the Kafka broker), the Python packages of
 # the SDK and its tests, and the Apache Kafka jars. Idempotent and quick on a second run.
+#
+#   scripts/setup.sh          everything `make test` needs (also `make setup`)
+#   scripts/setup.sh demo     only what `make demo` runs: the Debian packages (compilers for
+#                             the core's librdkafka, a JDK and Maven for the Kafka broker),
+#                             the Python SDK's packages (the file connectors need no more)
+#                             and the Kafka broker jars; no PostgreSQL, no Go, TypeScript or
+#                             Java SDK builds, no Kafka Connect jars
+#
+# SETUP_PROFILE=demo does the same as the `demo` argument.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
+
+profile="${1:-${SETUP_PROFILE:-all}}"
+case "$profile" in
+  all | demo) ;;
+  *) echo "usage: scripts/setup.sh [demo]  (unknown profile '$profile')" >&2; exit 2 ;;
+esac
 
 need=()
 for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev openjdk-17-jdk-headless maven python3-pip; do
@@ -32,6 +47,13 @@ command -v cargo >/dev/null || { echo "setup: cargo (Rust) is required: https://
 
 echo "setup: Python packages"
 bash clients/python/scripts/install-deps.sh
+
+if [[ "$profile" == demo ]]; then
+  echo "setup: Apache Kafka broker jars"
+  bash scripts/kafka.sh fetch
+  echo "setup: done (demo)"
+  exit 0
+fi
 
 echo "setup: PostgreSQL (for connectors/postgres)"
 bash scripts/setup/postgres.sh

@@ -74,7 +74,11 @@ type Sink struct {
 	Connector func() Connector
 	Task      func() SinkTask
 	// MaxInflightPuts is how many Puts the core may send before the first is answered;
-	// 0 means 1 (keeps the order when Put returns a retriable error).
+	// 0 means DefaultMaxInflightPuts. Puts still run one at a time, in order, and the order
+	// holds when Put returns a retriable error (the Puts after it are held back until the
+	// core delivers it again). 1 gives Kafka Connect's exact behaviour for a rewind
+	// (SinkTaskContext.Offsets) from Put; with more, records already put once may come
+	// again before the re-read (at least once).
 	MaxInflightPuts int
 }
 

@@ -5,6 +5,11 @@ package polyconnect
 // close, stop), like Kafka Connect's task thread. Records reported with ReportErrant go out
 // before the PutDone of their Put.
 //
+// Several Puts may be in flight (MaxInflightPuts, DefaultMaxInflightPuts by default), so
+// Puts after one that Put answered with a retriable error may be here before its
+// redelivery. They are held back: answered RETRIABLE at once (retry_after_ms 0) without
+// reaching the task, and the core delivers them again after it, so the order is kept.
+//
 // Errant records and the context's requests (Offset, Pause, Resume, RequestCommit) share
 // one outbox, sent in call order and always before the next PutDone/Flushed; a context
 // request goes out at once (once SinkStarted is out), errant records at the end of their Put.
@@ -17,6 +22,7 @@ package polyconnect
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"slices"
@@ -29,6 +35,9 @@ import (
 )
 
 var sinkHeartbeat = &pb.SinkResponse{Msg: &pb.SinkResponse_Heartbeat{Heartbeat: &pb.Heartbeat{}}}
+
+// DefaultMaxInflightPuts is a sink's MaxInflightPuts when it sets none.
+const DefaultMaxInflightPuts = 4
 
 type sinkService struct {
 	pb.UnimplementedSinkTaskServer
@@ -195,13 +204,16 @@ func (s *Server) runSink(stream pb.SinkTask_RunServer) error {
 		log.Error("task Start failed", "error", err)
 		return fail(errorProto(err, ""), 0)
 	}
-	inflight := max(p.MaxInflightPuts, 1)
+	inflight := p.MaxInflightPuts
+	if inflight <= 0 {
+		inflight = DefaultMaxInflightPuts
+	}
 	if err := out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Started{Started: &pb.SinkStarted{MaxInflightPuts: uint32(inflight)}}}); err != nil {
 		return nil
 	}
 	tc.live(out)
 	log.Info("sink task started", "class", p.Class)
-	w := &sinkWorker{log: log, out: out, task: task, tc: tc, tracer: s.tracer, assigned: map[TopicPartition]bool{}}
+	w := &sinkWorker{log: log, out: out, task: task, tc: tc, tracer: s.tracer, assigned: map[TopicPartition]bool{}, awaiting: map[uint64]bool{}}
 	w.parts, _ = task.(PartitionHandler)
 	stopTimeout := defaultStopTimeout
 	defer func() {
@@ -238,6 +250,9 @@ type sinkWorker struct {
 	tracer   *tracer // nil: tracing off
 	decoder  recordDecoder
 	assigned map[TopicPartition]bool
+	// awaiting holds the put ids answered RETRIABLE and not yet delivered again; a later
+	// Put is held back while one of them waits.
+	awaiting map[uint64]bool
 }
 
 type sinkFailure struct {
@@ -248,9 +263,40 @@ type sinkFailure struct {
 // sendPending sends the errant records and context requests made so far.
 func (w *sinkWorker) sendPending() { w.tc.sendPending() }
 
+// firstAwaiting is the lowest put id that awaits redelivery.
+func (w *sinkWorker) firstAwaiting() (uint64, bool) {
+	var first uint64
+	found := false
+	for id := range w.awaiting {
+		if !found || id < first {
+			first, found = id, true
+		}
+	}
+	return first, found
+}
+
 func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailure {
 	switch m := req.Msg.(type) {
 	case *pb.SinkRequest_Put:
+		id := m.Put.PutId
+		delete(w.awaiting, id) // a redelivery
+		if first, ok := w.firstAwaiting(); ok && id > first {
+			// Held back. Its records are still decoded for the schemas they define (a
+			// redelivery may refer to them).
+			for _, r := range m.Put.Records {
+				if _, err := w.decoder.decode(r); err != nil {
+					return &sinkFailure{err: protocolError(pb.ErrorKind_FATAL, "bad record from the core: %v", err)}
+				}
+			}
+			w.awaiting[id] = true
+			w.log.Debug("Put held back: an earlier Put awaits redelivery", "put", id, "awaits", first)
+			w.sendPending()
+			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{
+				Error: &pb.Error{Kind: pb.ErrorKind_RETRIABLE, Message: fmt.Sprintf("put %d held back: put %d awaits redelivery (order kept)", id, first)},
+				PutId: id,
+			}}})
+			return nil
+		}
 		records := make([]*SinkRecord, 0, len(m.Put.Records))
 		for _, r := range m.Put.Records {
 			rec, err := w.decoder.decode(r)
@@ -273,14 +319,15 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 		var re *RetriableError
 		if errors.As(err, &re) {
 			w.log.Warn("Put returned a retriable error; the core delivers the records again", "error", err)
-			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: errorProto(err, "Put"), PutId: m.Put.PutId}}})
+			w.awaiting[id] = true
+			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: errorProto(err, "Put"), PutId: id}}})
 			return nil
 		}
 		if err != nil {
 			w.log.Error("Put failed", "error", err)
 			return &sinkFailure{err: errorProto(err, "Put")}
 		}
-		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_PutDone{PutDone: &pb.PutDone{PutId: m.Put.PutId}}})
+		_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_PutDone{PutDone: &pb.PutDone{PutId: id}}})
 	case *pb.SinkRequest_Flush:
 		offsets := make(map[TopicPartition]int64, len(m.Flush.Offsets))
 		for _, o := range m.Flush.Offsets {

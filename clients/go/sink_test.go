@@ -306,3 +306,69 @@ func TestSinkContextRequestsAreSentAtOnce(t *testing.T) {
 		t.Fatalf("want PutDone{1}, got %s", m)
 	}
 }
+
+// countingSink counts the calls of Put (a held-back Put never reaches it).
+type countingSink struct {
+	memSink
+	puts int
+}
+
+func (c *countingSink) Put(ctx context.Context, records []*SinkRecord) error {
+	c.puts++
+	return c.memSink.Put(ctx, records)
+}
+
+func TestSinkPutsAfterARetriableOneAreHeldBackUntilRedelivered(t *testing.T) {
+	task := &countingSink{memSink: memSink{failOnce: true, stopped: make(chan struct{})}}
+	c := startCore(t, &Sink{Class: "Mem", Task: func() SinkTask { return task }})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
+	if st := recv(t, s.Recv).GetStarted(); st.GetMaxInflightPuts() != DefaultMaxInflightPuts || DefaultMaxInflightPuts != 4 {
+		t.Fatalf("want SinkStarted{4} by default, got %v", st)
+	}
+	// Three Puts in flight; the first fails with a retriable error. A schema is defined by a
+	// held-back Put: its redelivery may refer to it.
+	for id := uint64(1); id <= 3; id++ {
+		p := putReq(id, int64(id-1))
+		if id == 2 {
+			p.GetPut().Records[0].Value.GetStructured().Schema.Id = 5
+		}
+		s.Send(p)
+	}
+	for id := uint64(1); id <= 3; id++ {
+		e := recv(t, s.Recv).GetError()
+		if e.GetPutId() != id || e.GetError().GetKind() != pb.ErrorKind_RETRIABLE {
+			t.Fatalf("want a RETRIABLE SinkError for put %d, got %v", id, e)
+		}
+		if id > 1 && (e.Error.RetryAfterMs != 0 || !strings.Contains(e.Error.Message, fmt.Sprintf("put %d held back: put 1 awaits redelivery", id))) {
+			t.Fatalf("want put %d held back, got %v", id, e)
+		}
+	}
+	if task.puts != 1 {
+		t.Fatalf("held-back Puts reached the task: %d calls of Put", task.puts)
+	}
+	// The core delivers the three again, in order.
+	for id := uint64(1); id <= 3; id++ {
+		p := putReq(id, int64(id-1))
+		if id == 2 {
+			p.GetPut().Records[0].Value.GetStructured().Schema = &pb.Schema{Ref: 5}
+		}
+		s.Send(p)
+	}
+	for id := uint64(1); id <= 3; id++ {
+		if d := recv(t, s.Recv).GetPutDone(); d.GetPutId() != id {
+			t.Fatalf("want PutDone{%d}, got %v", id, d)
+		}
+	}
+	if got := strings.Join(task.got, ","); got != "t/0/0=v,t/0/1=v,t/0/2=v" {
+		t.Fatalf("records put: %v", got)
+	}
+}
+
+func TestSinkMaxInflightPutsOfTheSink(t *testing.T) {
+	task := &memSink{stopped: make(chan struct{})}
+	c := startCore(t, &Sink{Class: "Mem", Task: func() SinkTask { return task }, MaxInflightPuts: 1})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
+	if st := recv(t, s.Recv).GetStarted(); st.GetMaxInflightPuts() != 1 {
+		t.Fatalf("want SinkStarted{1}, got %v", st)
+	}
+}

@@ -10,10 +10,10 @@ if ! command -v go >/dev/null; then
   echo "setup: go not found; skipping the Go SDK and the Go connectors" >&2
   exit 0
 fi
-for mod in clients/go connectors/rest-source tests/bench/go-source; do
+for mod in clients/go connectors/rest-source tests/bench/go-source tests/bench/go-sink; do
   (cd "$root/$mod" && go mod download)
 done
-for dir in clients/go/examples/source clients/go/examples/sink connectors/rest-source tests/bench/go-source; do
+for dir in clients/go/examples/source clients/go/examples/sink connectors/rest-source tests/bench/go-source tests/bench/go-sink; do
   (cd "$root/$dir" && go build -buildvcs=false -o ".bin/$(basename "$dir")" .)
 done
 # protoc and its Go plugins, for clients/go/scripts/generate.sh and its test.

@@ -76,7 +76,7 @@ async def test_put_flush_and_stop():
     cls, calls, stopped = make_sink()
     async with serving(cls) as core:
         s, st = await started(core, config={"file": "x"})
-        assert st.max_inflight_puts == 1
+        assert st.max_inflight_puts == 4  # the SDK's default
         await s.send(cpb.SinkRequest(open=partitions(("t", 0), ("t", 1))))
         await s.send(put(1, "a", "b"))
         assert (await s.expect("put_done")).put_id == 1
@@ -152,6 +152,51 @@ async def test_retriable_put_asks_for_redelivery():
         await s.send(put(5, "a"))  # the core delivers the same Put again
         assert (await s.expect("put_done")).put_id == 5
         assert attempts == [["a"], ["a"]]
+
+
+@run
+async def test_puts_after_a_retriable_one_are_held_back_until_redelivered():
+    attempts = []
+
+    def put_(self, records):
+        attempts.append([r.value for r in records])
+        if len(attempts) == 1:
+            raise RetriableError("not yet", retry_after_ms=100)
+
+    cls, _, _ = make_sink(put=put_)
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        for i, v in ((1, "a"), (2, "b"), (3, "c")):  # three Puts in flight
+            p = put(i, v, first_offset=i - 1)
+            if i == 2:  # a schema defined by a held-back Put: its redelivery may refer to it
+                p.put.records[0].value.structured.schema.id = 5
+            await s.send(p)
+        errs = [await s.expect("error") for _ in range(3)]
+        assert [e.put_id for e in errs] == [1, 2, 3]
+        assert all(e.error.kind == cpb.RETRIABLE for e in errs)
+        assert errs[0].error.retry_after_ms == 100
+        assert [e.error.retry_after_ms for e in errs[1:]] == [0, 0]
+        assert "put 2 held back: put 1 awaits redelivery" in errs[1].error.message
+        assert attempts == [["a"]]  # 2 and 3 never reached put()
+        for i, v in ((1, "a"), (2, "b"), (3, "c")):  # the core delivers them again, in order
+            p = put(i, v, first_offset=i - 1)
+            if i == 2:
+                p.put.records[0].value.structured.schema.Clear()
+                p.put.records[0].value.structured.schema.ref = 5
+            await s.send(p)
+        assert [(await s.expect("put_done")).put_id for _ in range(3)] == [1, 2, 3]
+        assert attempts == [["a"], ["a"], ["b"], ["c"]]
+
+
+@run
+async def test_max_inflight_puts_of_the_task():
+    class Task(SinkTask):
+        max_inflight_puts = 1
+
+    cls = type("One", (SinkConnector,), {"task_class": Task})
+    async with serving(cls) as core:
+        _, st = await started(core, name="One")
+        assert st.max_inflight_puts == 1
 
 
 @run

@@ -79,6 +79,9 @@ pub trait SourceTask: Send + 'static {
     }
 }
 
+/// A sink task's [`SinkTask::max_inflight_puts`] unless it sets its own.
+pub const DEFAULT_MAX_INFLIGHT_PUTS: u32 = 4;
+
 /// A sink task: `put` takes records, `flush`/`pre_commit` makes them durable and says
 /// which offsets the core may commit.
 #[async_trait]
@@ -117,9 +120,13 @@ pub trait SinkTask: Send + 'static {
         Ok(())
     }
 
-    /// How many Puts may be unanswered; keep 1 if `put` can be retriable (order).
+    /// How many Puts may be unanswered (default [`DEFAULT_MAX_INFLIGHT_PUTS`]). `put` still
+    /// runs one at a time, in order, and the order holds when `put` is retriable (the Puts
+    /// after it are held back until the core delivers it again). 1 gives Kafka Connect's
+    /// exact behaviour for a rewind (`SinkContext::offsets`) from `put`; with more, records
+    /// already put once may come again before the re-read (at least once).
     fn max_inflight_puts(&self) -> u32 {
-        1
+        DEFAULT_MAX_INFLIGHT_PUTS
     }
 }
 

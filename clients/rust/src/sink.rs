@@ -3,6 +3,11 @@
 //! close, stop), like Kafka Connect's single task thread. Errant records go out before
 //! the PutDone of their Put.
 //!
+//! Several Puts may be in flight (`max_inflight_puts`, 4 by default), so Puts after one that
+//! `put` answered with a retriable error may be here before its redelivery. They are held
+//! back: answered RETRIABLE at once (retry_after_ms 0) without reaching the task, and the
+//! core delivers them again after it, so the task sees the records in order.
+//!
 //! Errant records and the context's requests (offset, pause, resume, request_commit) share
 //! one [`Outbox`], sent in call order and always before the next PutDone/Flushed; a request
 //! goes out at once (once SinkStarted is out), errant records at the end of their put.
@@ -166,6 +171,8 @@ pub(crate) async fn run(
     let mut assigned = BTreeSet::new();
     let mut refs = SchemaRefsIn::default();
     let mut stop_timeout = DEFAULT_STOP_TIMEOUT;
+    // Put ids answered RETRIABLE and not yet delivered again: a later Put is held back.
+    let mut awaiting = BTreeSet::new();
     while let Some(req) = work.recv().await {
         match req {
             In::Open(p) => {
@@ -187,6 +194,8 @@ pub(crate) async fn run(
                 }
             }
             In::Put(put) => {
+                // Decoded even when held back, for the schemas it defines (a redelivery may
+                // refer to them).
                 let records: Vec<_> = match put.records.into_iter().map(|r| sink_record_from_proto(r, &mut refs)).collect() {
                     Ok(r) => r,
                     Err(e) => {
@@ -194,6 +203,15 @@ pub(crate) async fn run(
                         return;
                     }
                 };
+                awaiting.remove(&put.put_id); // a redelivery
+                if let Some(&first) = awaiting.first().filter(|&&first| put.put_id > first) {
+                    awaiting.insert(put.put_id);
+                    tracing::debug!("put {} held back: put {first} awaits redelivery", put.put_id);
+                    let _ = outbox.send_pending().await;
+                    let e = Error::retriable(format!("put {} held back: put {first} awaits redelivery (order kept)", put.put_id));
+                    let _ = out.send(msg(OutMsg::Error(pb::SinkError { error: Some(e.to_proto()), put_id: put.put_id }))).await;
+                    continue;
+                }
                 let spans = tracer.as_ref().map(|t| t.put(put.trace.as_ref(), &records));
                 let r = guard("put()", task.put(records)).await;
                 if let Some(s) = spans {
@@ -208,6 +226,7 @@ pub(crate) async fn run(
                     }
                     Err(e) if e.is_retriable() => {
                         tracing::warn!("put() raised a retriable error; the core delivers the records again: {e}");
+                        awaiting.insert(put.put_id);
                         let m = msg(OutMsg::Error(pb::SinkError { error: Some(e.to_proto()), put_id: put.put_id }));
                         let _ = out.send(m).await;
                     }

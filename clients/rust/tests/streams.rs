@@ -182,6 +182,8 @@ async fn an_error_from_put_is_typed_with_its_class() {
 static FLUSHES: AtomicU32 = AtomicU32::new(0);
 static RELEASE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static KEPT: std::sync::Mutex<Option<SinkContext>> = std::sync::Mutex::new(None);
+static RETRY_PUTS: AtomicU32 = AtomicU32::new(0);
+static RETRY_SEEN: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
 
 #[derive(Default)]
 struct Ctx;
@@ -216,6 +218,12 @@ impl SinkTask for CtxTask {
     async fn put(&mut self, records: Vec<SinkRecord>) -> Result<()> {
         let ctx = self.ctx.as_ref().unwrap();
         match self.mode.as_str() {
+            "retry-once" => {
+                if RETRY_PUTS.fetch_add(1, Ordering::SeqCst) == 0 {
+                    return Err(Error::retriable_after("not yet", Duration::from_millis(50)));
+                }
+                RETRY_SEEN.lock().unwrap().extend(records.iter().map(|r| r.kafka_offset));
+            }
             "context" => {
                 ctx.offsets([(tp("t", 1), 7), (tp("t", 0), 5)]);
                 ctx.report(&records[0], Error::fatal("bad"));
@@ -244,6 +252,13 @@ impl SinkTask for CtxTask {
             "flush-config" => Err(Error::config("bad 'path'")),
             "flush-panic" => panic!("flush blew up"),
             _ => Ok(()),
+        }
+    }
+    fn max_inflight_puts(&self) -> u32 {
+        if self.mode == "one-inflight" {
+            1
+        } else {
+            DEFAULT_MAX_INFLIGHT_PUTS
         }
     }
 }
@@ -429,4 +444,49 @@ async fn a_context_request_is_sent_at_once_not_when_put_returns() {
     assert_eq!(describe(&s.next().await), "context resume t-0");
     RELEASE.store(true, Ordering::SeqCst);
     assert_eq!(describe(&s.next().await), "putdone 1");
+}
+
+#[tokio::test]
+async fn puts_after_a_retriable_one_are_held_back_until_redelivered() {
+    let (mut s, _stop, _dir) = SinkConv::start("retry-once").await;
+    match s.next().await {
+        pb::sink_response::Msg::Started(st) => assert_eq!(st.max_inflight_puts, 4), // the SDK's default
+        other => panic!("{other:?}"),
+    }
+    // Three Puts in flight; put 1 fails with a retriable error.
+    for id in 1..=3 {
+        s.put(id, id as i64 - 1).await;
+    }
+    for id in 1..=3 {
+        match s.next().await {
+            pb::sink_response::Msg::Error(e) => {
+                assert_eq!(e.put_id, id);
+                let e = e.error.unwrap();
+                assert_eq!(e.kind, pb::ErrorKind::Retriable as i32);
+                assert_eq!(e.retry_after_ms, if id == 1 { 50 } else { 0 });
+                if id > 1 {
+                    assert!(e.message.contains(&format!("put {id} held back: put 1 awaits redelivery")), "{e:?}");
+                }
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert_eq!(RETRY_PUTS.load(Ordering::SeqCst), 1, "held-back Puts reached put()");
+    // The core delivers them again, in order.
+    for id in 1..=3 {
+        s.put(id, id as i64 - 1).await;
+    }
+    for id in 1..=3 {
+        assert_eq!(describe(&s.next().await), format!("putdone {id}"));
+    }
+    assert_eq!(*RETRY_SEEN.lock().unwrap(), [0, 1, 2]);
+}
+
+#[tokio::test]
+async fn a_task_sets_its_own_max_inflight_puts() {
+    let (mut s, _stop, _dir) = SinkConv::start("one-inflight").await;
+    match s.next().await {
+        pb::sink_response::Msg::Started(st) => assert_eq!(st.max_inflight_puts, 1),
+        other => panic!("{other:?}"),
+    }
 }

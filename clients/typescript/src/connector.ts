@@ -96,10 +96,19 @@ export interface SinkTaskContext {
   assignment(): TopicPartition[];
 }
 
+/** A sink task's maxInflightPuts unless it sets its own. */
+export const DEFAULT_MAX_INFLIGHT_PUTS = 4;
+
 export abstract class SinkTask {
   context!: SinkTaskContext;
-  /** Puts that may be unanswered at once; keep 1 when put may throw RetriableError. */
-  maxInflightPuts = 1;
+  /**
+   * Puts that may be unanswered at once. put still runs one at a time, in order, and the
+   * order holds when put throws RetriableError (the Puts after it are held back until the
+   * core delivers it again). 1 gives Kafka Connect's exact behaviour for a rewind
+   * (context.offset) from put; with more, records already put once may come again before
+   * the re-read (at least once).
+   */
+  maxInflightPuts = DEFAULT_MAX_INFLIGHT_PUTS;
   abstract start(config: Config): MaybePromise<void>;
   open?(partitions: TopicPartition[]): MaybePromise<void>;
   close?(partitions: TopicPartition[]): MaybePromise<void>;

@@ -78,15 +78,18 @@ export class Count extends SourceConnector {
 
 export class CollectTask extends SinkTask {
   static seen: SinkRecord[] = [];
+  static puts = 0;
   private mode = "";
   private retried = false;
   private durable = new Map<string, number>();
 
   start(config: Config): void {
     this.mode = config.mode ?? "";
+    if (config.inflight) this.maxInflightPuts = Number(config.inflight);
   }
 
   put(records: SinkRecord[]): void {
+    CollectTask.puts++;
     if (this.mode === "retry" && !this.retried) {
       this.retried = true;
       throw new RetriableError("receiver busy", { retryAfterMs: 250 });

@@ -21,6 +21,7 @@ function record(offset: number, value: string, schemaRef = false) {
 beforeEach(() => {
   events.splice(0);
   CollectTask.seen = [];
+  CollectTask.puts = 0;
 });
 
 test("put, errant records, flush with the offsets made durable, stop", async () => {
@@ -28,7 +29,7 @@ test("put, errant records, flush with the offsets made durable, stop", async () 
   try {
     const s: Conv = core.sink();
     start(s, { mode: "partial" });
-    assert.equal((await s.expect("started")).maxInflightPuts, 1);
+    assert.equal((await s.expect("started")).maxInflightPuts, 4); // the SDK's default
     s.send(req({ $case: "open", value: { partitions: [{ topic: "t", partition: 0 }] } }));
     s.send(req({ $case: "put", value: { putId: 1n, records: [record(10, "a"), record(11, "bad", true), record(12, "c", true), record(13, "d", true)] } }));
     const errant = await s.expect("errant");
@@ -74,6 +75,38 @@ test("a retriable put names its put_id; a thrown error is FATAL with its stack",
     assert.equal(fatal.error.message, "put exploded");
     assert.match(fatal.error.detail, /at CollectTask\.put/);
     assert.equal(await f.next(), undefined);
+  } finally {
+    await core.stop();
+  }
+});
+
+test("puts after a retriable one are held back until it is delivered again", async () => {
+  const core = await Core.start([Collect]);
+  try {
+    const s: Conv = core.sink();
+    start(s, { mode: "retry" });
+    await s.expect("started");
+    const put = (id: number, schemaRef: boolean) => {
+      const r: any = record(id - 1, `v${id}`, schemaRef);
+      // Put 2 defines schema 9 when first delivered (held back); its redelivery refers to it.
+      if (id === 2) r.value.kind.value.schema = schemaRef ? { ref: 9 } : { ...schemaToProto(Schema.STRING), id: 9 };
+      return req({ $case: "put", value: { putId: BigInt(id), records: [r] } });
+    };
+    for (const id of [1, 2, 3]) s.send(put(id, id === 3)); // three Puts in flight; put 1 fails
+    const errors = [await s.expect("error"), await s.expect("error"), await s.expect("error")];
+    assert.deepEqual(errors.map((e) => [e.putId, e.error.kind]), [[1n, ErrorKind.RETRIABLE], [2n, ErrorKind.RETRIABLE], [3n, ErrorKind.RETRIABLE]]);
+    assert.deepEqual(errors.map((e) => e.error.retryAfterMs), [250, 0, 0]);
+    assert.match(errors[1].error.message, /put 2 held back: put 1 awaits redelivery/);
+    assert.equal(CollectTask.puts, 1); // 2 and 3 never reached put
+    for (const id of [1, 2, 3]) s.send(put(id, true)); // the core delivers them again, in order
+    assert.deepEqual([(await s.expect("putDone")).putId, (await s.expect("putDone")).putId, (await s.expect("putDone")).putId], [1n, 2n, 3n]);
+    assert.deepEqual(CollectTask.seen.map((r) => [r.kafkaOffset, r.value]), [[0, "v1"], [1, "v2"], [2, "v3"]]);
+    s.cancel();
+
+    const one: Conv = core.sink();
+    start(one, { inflight: "1" });
+    assert.equal((await one.expect("started")).maxInflightPuts, 1); // the task's own value
+    one.cancel();
   } finally {
     await core.stop();
   }

@@ -4,6 +4,11 @@ The reader queues the core's messages; one worker runs them against the task str
 order (open, put, flush, close, stop), like Kafka Connect's single task thread. Records
 reported with ``errant_record_reporter`` go out before the PutDone of their Put.
 
+Several Puts may be in flight (``max_inflight_puts``, 4 by default), so a Put after one that
+``put`` answered with RetriableError may already be here before the redelivery. Such a Put
+is held back: answered RETRIABLE at once (``retry_after_ms`` 0) without reaching the task,
+and the core delivers it again after the earlier one, so the task sees records in order.
+
 Errant records and the sink task context's requests (``offset``, ``pause``, ``resume``,
 ``request_commit``) share one outbox, sent in the order they were made and always before
 the next PutDone/Flushed; a context request is sent at once (once the task has started),
@@ -35,6 +40,8 @@ log = logging.getLogger("polyconnect.sink")
 
 _HEARTBEAT = cpb.SinkResponse(heartbeat=cpb.Heartbeat()).SerializeToString()
 
+DEFAULT_MAX_INFLIGHT_PUTS = 4
+
 
 class SinkSession:
     def __init__(self, plugins: Any, request_iterator: Any, context: Any):
@@ -60,6 +67,8 @@ class SinkSession:
         self.stop_timeout = base.DEFAULT_STOP_TIMEOUT_S
         self.connector_name = ""
         self.task_id = 0
+        # Put ids answered RETRIABLE and not yet delivered again: a later Put is held back.
+        self.awaiting: set[int] = set()
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -77,6 +86,7 @@ class SinkSession:
                     log.exception("stopping the task failed")
             if self.thread is not None:
                 self.thread.close()
+            self.awaiting.clear()
             log.info("sink task stream ended")
 
     async def _run(self) -> None:
@@ -117,7 +127,7 @@ class SinkSession:
         self.started = True
         if self.done.is_set():  # the stream failed or went idle during start()
             return
-        inflight = max(1, int(getattr(task, "max_inflight_puts", 1) or 1))
+        inflight = max(1, int(getattr(task, "max_inflight_puts", DEFAULT_MAX_INFLIGHT_PUTS) or 1))
         await self.stream.send(cpb.SinkResponse(started=cpb.SinkStarted(max_inflight_puts=inflight)))
         self.live = True
         await self._send_pending()  # context requests made in start()
@@ -189,6 +199,11 @@ class SinkSession:
             kind = req.WhichOneof("msg")
             if kind == "put":
                 put = req.put
+                self.awaiting.discard(put.put_id)  # a redelivery
+                if self.awaiting and put.put_id > min(self.awaiting):
+                    if not await self._hold_back(put):
+                        return
+                    continue
                 pt = tracing.put(self.connector_name, self.task_id, put.trace, put.records)
                 try:
                     if put_async:
@@ -200,6 +215,7 @@ class SinkSession:
                         pt.end(e)
                     await self._send_pending()
                     log.warning("put() raised a retriable error; the core delivers the records again: %s", e)
+                    self.awaiting.add(put.put_id)
                     await self._send_error(error_for(e), put_id=put.put_id)
                     continue
                 except Exception as e:
@@ -254,6 +270,25 @@ class SinkSession:
                 return
         # The core closed its side without Stop.
         self._finish()
+
+    async def _hold_back(self, put: cpb.Put) -> bool:
+        """Answers a Put that came after one awaiting redelivery RETRIABLE without calling
+        ``put``: the core delivers both again, in order. Its records are still decoded, for
+        the schemas they define (a redelivery may refer to them)."""
+        put_id = put.put_id
+        try:
+            self.decoder.decode_all(put.records)
+        except Exception as e:
+            await self._fail(e, "decoding a put")
+            return False
+        first = min(self.awaiting)
+        self.awaiting.add(put_id)
+        log.debug("put %d held back: put %d awaits redelivery", put_id, first)
+        await self._send_pending()
+        await self._send_error(wire.error_proto(
+            cpb.RETRIABLE, message=f"put {put_id} held back: put {first} awaits redelivery (order kept)"),
+            put_id=put_id)
+        return True
 
     def _put_sync(self, records: Any) -> None:
         self.task.put(self.decoder.decode_all(records))

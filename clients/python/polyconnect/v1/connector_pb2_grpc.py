@@ -486,9 +486,16 @@ class SinkTaskServicer:
 
         A RETRIABLE Error with `put_id` set asks the core to deliver the same Put again (same
         put_id, same records) after the back-off (Kafka Connect's RetriableException from put);
-        the core sends no new Put meanwhile. Puts after it may already have been delivered, so a
-        connector whose put can be RETRIABLE should keep max_inflight_puts at 1 to keep order.
-        Every Put that awaits redelivery is delivered again; none is dropped by a later one.
+        the core sends no new Put meanwhile. Puts after it may already have been delivered; the
+        core delivers every Put that awaits redelivery again, in put_id order, before any new one,
+        and none is dropped by a later one. The SDKs keep per-partition order with several Puts in
+        flight (their default max_inflight_puts is 4): once a put is answered RETRIABLE, every
+        later Put that arrives before its redelivery is answered RETRIABLE too (retry_after_ms 0,
+        "held back") without reaching the task, so the task sees the records in order. A rewind
+        requested from put() (SinkContext offsets) with several Puts in flight may still see
+        records of the rewound partitions that were already sent once before the re-read (at
+        least once); a connector that needs Kafka Connect's exact behaviour sets
+        max_inflight_puts to 1.
         ErrantRecord's topic/partition/offset are the record's original Kafka coordinates
         (before transforms).
 

@@ -3,6 +3,11 @@
 // close, stop), like Kafka Connect's single task thread. Records reported with
 // context.reportErrant go out before the PutDone of their Put.
 //
+// Several Puts may be in flight (maxInflightPuts, 4 by default), so Puts after one that put
+// answered with RetriableError may be here before its redelivery. They are held back:
+// answered RETRIABLE at once (retryAfterMs 0) without reaching the task, and the core
+// delivers them again after it, so the task sees the records in order.
+//
 // Errant records and the context's requests (offset, pause, resume, requestCommit) share
 // one outbox, written in call order and always before the next PutDone/Flushed; a context
 // request is written at once (once SinkStarted is out), errant records at the end of their put.
@@ -13,7 +18,7 @@
 // keeps running. Only a ConfigError still fails the task.
 import type { ServerDuplexStream } from "@grpc/grpc-js";
 import { ErrorKind, SinkResponse, type SinkContext, type SinkRequest, type TopicPartitionOffset } from "../gen/polyconnect/v1/connector.js";
-import { SinkConnector, type SinkTask, type SinkTaskContext } from "../connector.js";
+import { DEFAULT_MAX_INFLIGHT_PUTS, SinkConnector, type SinkTask, type SinkTaskContext } from "../connector.js";
 import { tpKey, type Offsets, type SinkRecord, type TopicPartition } from "../data.js";
 import { ConfigError, RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
@@ -45,6 +50,8 @@ export class SinkSession {
   private stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
   private connectorName = "";
   private taskId = 0;
+  /** Put ids answered RETRIABLE and not yet delivered again: a later Put is held back. */
+  private awaiting = new Set<bigint>();
 
   constructor(
     private plugins: Plugins,
@@ -68,6 +75,7 @@ export class SinkSession {
         }
       }
       this.stream.end();
+      this.awaiting.clear();
       this.log.info("sink task stream ended");
       // The task's last spans go out now rather than with the next batch or at exit.
       void flushTracing();
@@ -108,7 +116,7 @@ export class SinkSession {
     }
     this.started = true;
     if (this.done.fired) return;
-    await this.send({ $case: "started", value: { maxInflightPuts: Math.max(1, Math.floor(task.maxInflightPuts || 1)) } });
+    await this.send({ $case: "started", value: { maxInflightPuts: Math.max(1, Math.floor(task.maxInflightPuts ?? DEFAULT_MAX_INFLIGHT_PUTS)) } });
     this.live = true;
     await this.sendPending(); // requests made in start()
     void this.worker().catch(async (e) => {
@@ -116,6 +124,13 @@ export class SinkSession {
       this.done.fire();
     });
     await this.done.promise;
+  }
+
+  /** The lowest put id that awaits redelivery. */
+  private firstAwaiting(): bigint | undefined {
+    let first: bigint | undefined;
+    for (const id of this.awaiting) if (first === undefined || id < first) first = id;
+    return first;
   }
 
   private async sendError(err: ReturnType<typeof errorMessage>, putId = 0n): Promise<void> {
@@ -182,6 +197,23 @@ export class SinkSession {
       if (!m) break; // the core closed its side without Stop
       switch (m.$case) {
         case "put": {
+          const putId = m.value.putId;
+          this.awaiting.delete(putId); // a redelivery
+          const first = this.firstAwaiting();
+          if (first !== undefined && putId > first) {
+            // Held back. Its records are still decoded for the schemas they define (a
+            // redelivery may refer to them).
+            try {
+              for (const r of m.value.records) this.decoder.decode(r);
+            } catch (e) {
+              return this.fail(e, "decoding a put");
+            }
+            this.awaiting.add(putId);
+            this.log.debug(`put ${putId} held back: put ${first} awaits redelivery`);
+            await this.sendPending();
+            await this.sendError(plainError(ErrorKind.RETRIABLE, `put ${putId} held back: put ${first} awaits redelivery (order kept)`), putId);
+            continue;
+          }
           const pt = putTrace(this.connectorName, this.taskId, m.value.trace, m.value.records);
           try {
             await task.put(m.value.records.map((r) => this.decoder.decode(r)));
@@ -190,14 +222,15 @@ export class SinkSession {
             await this.sendPending();
             if (e instanceof RetriableError) {
               this.log.warn("put() threw a retriable error; the core delivers the records again", e);
-              await this.sendError(errorMessage(e), m.value.putId);
+              this.awaiting.add(putId);
+              await this.sendError(errorMessage(e), putId);
               continue;
             }
             return this.fail(e, "put()");
           }
           pt?.end();
           await this.sendPending();
-          await this.send({ $case: "putDone", value: { putId: m.value.putId } });
+          await this.send({ $case: "putDone", value: { putId } });
           break;
         }
         case "flush": {

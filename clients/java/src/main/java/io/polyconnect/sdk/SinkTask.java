@@ -41,10 +41,16 @@ public abstract class SinkTask {
 
   public abstract void stop();
 
-  /** How many Puts the core may send before earlier ones are answered (keep 1 when put may
-   * throw RetriableException, so a redelivery never follows a later Put). */
+  /** A sink task's {@link #maxInflightPuts()} unless it overrides it. */
+  public static final int DEFAULT_MAX_INFLIGHT_PUTS = 4;
+
+  /** How many Puts the core may send before earlier ones are answered. put() still runs one
+   * at a time, in order, and the order holds when put throws RetriableException (the Puts
+   * after it are held back until the core delivers it again). Return 1 for Kafka Connect's
+   * exact behaviour for a rewind (context().offset(...)) from put(); with more, records
+   * already put once may come again before the re-read (at least once). */
   public int maxInflightPuts() {
-    return 1;
+    return DEFAULT_MAX_INFLIGHT_PUTS;
   }
 
   public SinkTaskContext context() { return context; }

@@ -83,7 +83,7 @@ class SinkStreamTest {
       StreamObserver<SinkRequest> core = SinkTaskGrpc.newStub(h.channel).run(rec);
       core.onNext(SinkRequest.newBuilder().setStart(SinkStart.newBuilder().setProtocolVersion(1)
           .setConnectorClass("io.polyconnect.sdk.SinkStreamTest$Collect").putConfig("x", "1")).build());
-      assertEquals(1, rec.next(SinkStreamTest::heartbeat).getStarted().getMaxInflightPuts());
+      assertEquals(4, rec.next(SinkStreamTest::heartbeat).getStarted().getMaxInflightPuts()); // the SDK's default
       assertEquals("start 1", Collect.CALLS.poll(5, TimeUnit.SECONDS));
 
       Partitions parts = Partitions.newBuilder().addPartitions(io.polyconnect.protocol.v1.TopicPartition.newBuilder()
@@ -129,11 +129,13 @@ class SinkStreamTest {
     static volatile Hook<Map<String, String>> start = (t, a) -> { };
     static volatile Hook<Collection<SinkRecord>> put = (t, a) -> { };
     static volatile Hook<Map<TopicPartition, Long>> flush = (t, a) -> { };
+    static volatile int inflight = SinkTask.DEFAULT_MAX_INFLIGHT_PUTS;
 
     static void reset() {
       start = (t, a) -> { };
       put = (t, a) -> { };
       flush = (t, a) -> { };
+      inflight = SinkTask.DEFAULT_MAX_INFLIGHT_PUTS;
     }
 
     @Override public Class<? extends SinkTask> taskClass() { return Task.class; }
@@ -143,6 +145,7 @@ class SinkStreamTest {
       @Override public void put(Collection<SinkRecord> records) { run(put, records); }
       @Override public void flush(Map<TopicPartition, Long> offsets) { run(flush, offsets); }
       @Override public void stop() { }
+      @Override public int maxInflightPuts() { return inflight; }
 
       private <T> void run(Hook<T> hook, T arg) {
         try {
@@ -170,6 +173,64 @@ class SinkStreamTest {
 
   static SinkRequest put(long id, long offset, String value) {
     return SinkRequest.newBuilder().setPut(Put.newBuilder().setPutId(id).addRecords(record(offset, value))).build();
+  }
+
+  @Test
+  void putsAfterARetriableOneAreHeldBackUntilRedelivered() throws Exception {
+    Scripted.reset();
+    List<String> seen = new ArrayList<>();
+    AtomicInteger puts = new AtomicInteger();
+    Scripted.put = (t, records) -> {
+      if (puts.incrementAndGet() == 1) throw new RetriableException("not now", 50);
+      for (SinkRecord r : records) seen.add(r.value() + "@" + r.kafkaOffset());
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertTrue(rec.next(SinkStreamTest::heartbeat).hasStarted());
+      // Three Puts in flight; put 1 fails. Put 2 defines a schema its redelivery refers to.
+      core.onNext(put(1, 0, "a"));
+      core.onNext(withSchema(put(2, 1, "b"), io.polyconnect.protocol.v1.Schema.newBuilder()
+          .setType(io.polyconnect.protocol.v1.SchemaType.STRING).setId(5).build()));
+      core.onNext(put(3, 2, "c"));
+      for (long id = 1; id <= 3; id++) {
+        io.polyconnect.protocol.v1.SinkError e = rec.next(SinkStreamTest::heartbeat).getError();
+        assertEquals(id, e.getPutId());
+        assertEquals(ErrorKind.RETRIABLE, e.getError().getKind());
+        assertEquals(id == 1 ? 50 : 0, e.getError().getRetryAfterMs());
+        if (id > 1) assertTrue(e.getError().getMessage().contains("put " + id + " held back: put 1 awaits redelivery"), e.getError().getMessage());
+      }
+      assertEquals(1, puts.get()); // 2 and 3 never reached put()
+      // The core delivers them again, in order.
+      core.onNext(put(1, 0, "a"));
+      core.onNext(withSchema(put(2, 1, "b"), io.polyconnect.protocol.v1.Schema.newBuilder().setRef(5).build()));
+      core.onNext(put(3, 2, "c"));
+      for (long id = 1; id <= 3; id++) assertEquals(id, rec.next(SinkStreamTest::heartbeat).getPutDone().getPutId());
+      assertEquals(List.of("a@0", "b@1", "c@2"), seen);
+      core.onNext(SinkRequest.newBuilder().setStop(Stop.newBuilder().setTimeoutMs(1000)).build());
+      rec.awaitDone();
+    }
+  }
+
+  static SinkRequest withSchema(SinkRequest put, io.polyconnect.protocol.v1.Schema schema) {
+    Put.Builder p = put.getPut().toBuilder();
+    p.getRecordsBuilder(0).getValueBuilder().getStructuredBuilder().setSchema(schema);
+    return SinkRequest.newBuilder().setPut(p).build();
+  }
+
+  @Test
+  void aTaskSetsItsOwnMaxInflightPuts() throws Exception {
+    Scripted.reset();
+    Scripted.inflight = 1;
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertEquals(1, rec.next(SinkStreamTest::heartbeat).getStarted().getMaxInflightPuts());
+      core.onNext(SinkRequest.newBuilder().setStop(Stop.newBuilder().setTimeoutMs(1000)).build());
+      rec.awaitDone();
+    } finally {
+      Scripted.reset();
+    }
   }
 
   @Test

@@ -36,6 +36,11 @@ import java.util.logging.Logger;
  * one thread (open, put, flush, close, stop), like Kafka Connect's task thread. Errant
  * records go out before the PutDone of their Put.
  *
+ * <p>Several Puts may be in flight (maxInflightPuts, 4 by default), so Puts after one that
+ * put answered with RetriableException may be here before its redelivery. They are held
+ * back: answered RETRIABLE at once (retry_after_ms 0) without reaching the task, and the core
+ * delivers them again after it, so the task sees the records in order.
+ *
  * <p>Errant records and the context's requests (offset, pause, resume, requestCommit) share
  * one outbox, sent in call order and always before the next PutDone/Flushed; a request goes
  * out at once (once SinkStarted is out), errant records at the end of their put.
@@ -53,6 +58,8 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   private final Stream<SinkResponse> stream;
   private final ExecutorService thread;
   private final TreeSet<TopicPartition> assigned = new TreeSet<>();
+  /** Put ids answered RETRIABLE and not yet delivered again: a later Put is held back. */
+  private final TreeSet<Long> awaiting = new TreeSet<>();
   /** Errant records and context requests in call order; guards {@link #live} too. */
   private final List<SinkResponse> outbox = new ArrayList<>();
   /** SinkStarted went out: context requests are sent at once. */
@@ -144,6 +151,12 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
 
   private void put(io.polyconnect.protocol.v1.Put put) {
     if (!started) return;
+    long putId = put.getPutId();
+    awaiting.remove(putId); // a redelivery
+    if (!awaiting.isEmpty() && putId > awaiting.first()) {
+      holdBack(put);
+      return;
+    }
     Tracing.PutSpans spans = tracing != null ? tracing.put(put) : null;
     try {
       List<SinkRecord> records = new ArrayList<>(put.getRecordsCount());
@@ -154,7 +167,8 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       if (spans != null) spans.end(e);
       sendPending();
       LOG.warning("put() raised a retriable error; the core delivers the records again: " + e.getMessage());
-      stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(Errors.of(e)).setPutId(put.getPutId())).build());
+      awaiting.add(putId);
+      stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(Errors.of(e)).setPutId(putId)).build());
       return;
     } catch (Throwable e) {
       if (spans != null) spans.end(e);
@@ -164,7 +178,29 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       return;
     }
     sendPending();
-    stream.send(SinkResponse.newBuilder().setPutDone(PutDone.newBuilder().setPutId(put.getPutId())).build());
+    stream.send(SinkResponse.newBuilder().setPutDone(PutDone.newBuilder().setPutId(putId)).build());
+  }
+
+  /** Answers a Put that came after one awaiting redelivery RETRIABLE without calling put():
+   * the core delivers both again, in order. Its records are still decoded, for the schemas
+   * they define (a redelivery may refer to them). */
+  private void holdBack(io.polyconnect.protocol.v1.Put put) {
+    long putId = put.getPutId();
+    long first = awaiting.first();
+    try {
+      for (io.polyconnect.protocol.v1.SinkRecord r : put.getRecordsList()) wire.decode(r);
+    } catch (Throwable e) {
+      sendPending();
+      LOG.log(Level.SEVERE, "decoding a put failed", e);
+      fail(Errors.of(e), 0);
+      return;
+    }
+    awaiting.add(putId);
+    LOG.fine("put " + putId + " held back: put " + first + " awaits redelivery");
+    sendPending();
+    stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder()
+        .setError(Errors.of(ErrorKind.RETRIABLE, "put " + putId + " held back: put " + first + " awaits redelivery (order kept)"))
+        .setPutId(putId)).build());
   }
 
   private void flush(io.polyconnect.protocol.v1.Flush f) {
@@ -230,6 +266,7 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   private void finish() {
     if (finished) return;
     finished = true;
+    awaiting.clear();
     if (task != null && started) {
       if (!assigned.isEmpty()) {
         List<TopicPartition> parts = new ArrayList<>(assigned);
