@@ -7,6 +7,15 @@
 //! - `core + <sdk> SDK source`: the same trivial source written with each SDK, one per line
 //!   of `tests/bench/sdk-sources.txt` (an SDK joins the benchmark with one line there).
 //!
+//! Then the sink side (`sink`): the same trivial sink written with each SDK, one per line of
+//! `tests/bench/sdk-sinks.txt` (`<sdk> <plugin dir> <class> [key=value ...]`, the sink
+//! discards the records and returns the offsets it is given on flush; a line whose plugin
+//! directory does not exist is skipped): a topic filled with N STRING records of each size
+//! (N = a fifth of the source runs'), the sink started on it with `topics=<topic>`, done
+//! when the consumer group `connect-<name>` has committed N (offset.flush.interval.ms=500,
+//! so the figure includes up to half a second of commit cadence). Without that file the
+//! Python FileStreamSink (connectors/file, into a file in the run's directory) stands in.
+//!
 //! Then the cost of tracing: the same core runs with tracing off, sampled at 1 % and at
 //! 100 % (`parentbased_traceidratio`), exporting over OTLP/gRPC to an in-process receiver,
 //! from the raw-bytes connector and from the Python source (half as many records), both
@@ -18,9 +27,12 @@
 //! the machine disturbs much less than wall-clock throughput.
 //!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
-//! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100,
-//! BENCH_RECORDS_1K, BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
-//! SDK), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs), BENCH_SKIP_TRACING=1,
+//! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100 (default
+//! BENCH_RECORDS, else 1000000), BENCH_RECORDS_1K (default BENCH_RECORDS / 4, else
+//! 300000), BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
+//! SDK, sources and sinks), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs),
+//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing (default all three; `sdk` means
+//! source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
 //! POLYCONNECT_TEST_BOOTSTRAP.
 
 use std::path::Path;
@@ -210,9 +222,15 @@ fn main() {
             binary("polyconnect-test-connector").display()
         ),
     );
-    let sdks = sdk_sources();
+    // BENCH_RECORDS (the comparison's N) scales these runs too unless they are given.
+    let base = std::env::var("BENCH_RECORDS").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let sizes = [
+        (100usize, env_u64("BENCH_RECORDS_100", base.unwrap_or(1_000_000))),
+        (1024, env_u64("BENCH_RECORDS_1K", base.map(|b| (b / 4).max(1)).unwrap_or(300_000))),
+    ];
+    let sdks = if only("source") { sdk_sources() } else { Vec::new() };
     let mut results = Vec::new();
-    for (size, n) in [(100usize, env_u64("BENCH_RECORDS_100", 1_000_000)), (1024, env_u64("BENCH_RECORDS_1K", 300_000))] {
+    for (size, n) in sizes.into_iter().filter(|_| only("source")) {
         let raw = raw_producer(&bootstrap, size, n);
         println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s", raw.name, size, raw.rps(), raw.mbps());
         let core = through_core(&bootstrap, "core + raw-bytes connector", plugins.path(), "TestSource", "batch.size=2000", size, n);
@@ -229,7 +247,8 @@ fn main() {
         }
         results.push((raw, core, per_sdk));
     }
-    let tracing = if std::env::var("BENCH_SKIP_TRACING").is_ok() {
+    let sinks = if only("sink") { sink_bench(&bootstrap, &sizes) } else { Vec::new() };
+    let tracing = if std::env::var("BENCH_SKIP_TRACING").is_ok() || !only("tracing") {
         Vec::new()
     } else {
         let python_plugins = repo_root().join("tests/bench/python-source");
@@ -241,7 +260,9 @@ fn main() {
         header.push_str(&format!(" core + {} SDK | ratio |", s.sdk));
         rule.push_str("---|---|");
     }
-    println!("\n{header}\n{rule}");
+    if !results.is_empty() {
+        println!("\n{header}\n{rule}");
+    }
     for (raw, core, per_sdk) in &results {
         let mut row = format!(
             "| {} B | {:.0} rec/s ({:.1} MB/s) | {:.0} rec/s ({:.1} MB/s) | {:.2} |",
@@ -257,8 +278,20 @@ fn main() {
         }
         println!("{row}");
     }
+    if !sinks.is_empty() {
+        print_sinks(&sinks);
+    }
     if !tracing.is_empty() {
         print_tracing(&tracing);
+    }
+}
+
+/// Whether BENCH_ONLY (a comma list of source, sink, tracing; `sdk` = source,sink; unset =
+/// all) includes `part`.
+fn only(part: &str) -> bool {
+    match std::env::var("BENCH_ONLY") {
+        Err(_) => true,
+        Ok(v) => v.split(',').map(str::trim).any(|x| x == part || x == "all" || (x == "sdk" && (part == "source" || part == "sink"))),
     }
 }
 
@@ -394,4 +427,193 @@ fn sdk_sources() -> Vec<SdkSource> {
         out.push(SdkSource { sdk: sdk.into(), dir, class: class.into(), extra: parts.collect::<Vec<_>>().join("\n") });
     }
     out
+}
+
+// ------------------------------------------------------------------ SDK sinks
+
+/// One SDK's trivial sink, from `tests/bench/sdk-sinks.txt`.
+struct SdkSink {
+    sdk: String,
+    dir: std::path::PathBuf,
+    class: String,
+    /// key=value lines; `${run.dir}` stands for the run's own directory.
+    extra: String,
+}
+
+/// The sinks to bench: every line of the list whose plugin directory exists; without the
+/// list, the Python FileStreamSink into a file of the run's directory.
+fn sdk_sinks() -> Vec<SdkSink> {
+    let list = std::env::var("BENCH_SDK_SINKS_FILE").map(std::path::PathBuf::from).unwrap_or_else(|_| repo_root().join("tests/bench/sdk-sinks.txt"));
+    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS").ok().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let Ok(text) = std::fs::read_to_string(&list) else {
+        println!("(no {}: the Python FileStreamSink stands in for the SDK sinks)", list.display());
+        return vec![SdkSink {
+            sdk: "python FileStreamSink".into(),
+            dir: repo_root().join("connectors/file"),
+            class: "FileStreamSink".into(),
+            extra: "file=${run.dir}/sink.out".into(),
+        }];
+    };
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+        let mut parts = line.split_whitespace();
+        let (Some(sdk), Some(dir), Some(class)) = (parts.next(), parts.next(), parts.next()) else {
+            panic!("{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])", list.display());
+        };
+        if wanted.as_ref().is_some_and(|w| !w.iter().any(|x| x == sdk)) {
+            continue;
+        }
+        let dir = repo_root().join(dir);
+        if !dir.join("polyconnect-plugin.json").is_file() {
+            println!("(skipping the {sdk} SDK sink: no plugin manifest in {})", dir.display());
+            continue;
+        }
+        out.push(SdkSink { sdk: sdk.into(), dir, class: class.into(), extra: parts.collect::<Vec<_>>().join("\n") });
+    }
+    out
+}
+
+/// Fills a fresh topic (one partition) with `n` STRING values of `size` bytes, the record
+/// number first.
+fn filled_topic(bootstrap: &str, size: usize, n: u64) -> String {
+    let topic = unique("bench-sink-in");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(bootstrap, &topic, 1));
+    let producer: ThreadedProducer<DefaultProducerContext> = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("linger.ms", "20")
+        .set("batch.size", "1000000")
+        .set("queue.buffering.max.messages", "1000000")
+        .set("queue.buffering.max.kbytes", "2097151")
+        .create()
+        .unwrap();
+    for i in 0..n {
+        let mut value = format!("{i:010} ");
+        value.extend(std::iter::repeat_n('x', size.saturating_sub(value.len())));
+        let mut rec: BaseRecord<'_, [u8], str> = BaseRecord::to(&topic).payload(value.as_str());
+        loop {
+            match producer.send(rec) {
+                Ok(()) => break,
+                Err((_, r)) => {
+                    rec = r;
+                    std::thread::sleep(Duration::from_micros(200));
+                }
+            }
+        }
+    }
+    producer.flush(Duration::from_secs(300)).unwrap();
+    topic
+}
+
+/// The offsets a consumer group has committed on `topic`, summed over its partitions.
+fn committed(consumer: &BaseConsumer, topic: &str, partitions: &[i32]) -> i64 {
+    let mut tpl = rdkafka::TopicPartitionList::new();
+    for p in partitions {
+        tpl.add_partition(topic, *p);
+    }
+    match consumer.committed_offsets(tpl, Duration::from_secs(5)) {
+        Ok(list) => list.elements().iter().map(|e| e.offset().to_raw().unwrap_or(0).max(0)).sum(),
+        Err(_) => 0,
+    }
+}
+
+/// One sink through the core: from the task being RUNNING until `connect-<name>` has
+/// committed `n`.
+fn sink_through_core(bootstrap: &str, name: &str, s: &SdkSink, topic: &str, size: usize, n: u64) -> Result_ {
+    let dir = tempfile::tempdir().unwrap();
+    let rest = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={bootstrap}\n\
+             key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\noffset.flush.interval.ms=500\n\
+             listeners=http://127.0.0.1:{rest}\nplugin.path={}\n",
+            dir.path().join("offsets").display(),
+            s.dir.display()
+        ),
+    );
+    let connector = unique("bench-sink");
+    let conn = dir.path().join("bench-sink.properties");
+    write(
+        &conn,
+        &format!(
+            "name={connector}\nconnector.class={}\ntasks.max=1\ntopics={topic}\n{}\n",
+            s.class,
+            s.extra.replace("${run.dir}", &dir.path().display().to_string())
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[conn], rest);
+    core.wait_task_state(&connector, 0, "RUNNING", Duration::from_secs(120));
+    let connectors = children_with(core.pid(), "");
+    let cpu = |pids: &[u32]| pids.iter().map(|p| cpu_seconds(*p)).sum::<f64>();
+    let (core0, conn0) = (cpu_seconds(core.pid()), cpu(&connectors));
+    let start = Instant::now();
+    let group: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .set("group.id", format!("connect-{connector}"))
+        .set("enable.auto.commit", "false")
+        .create()
+        .unwrap();
+    let deadline = start + Duration::from_secs(900);
+    let end = loop {
+        let c = committed(&group, topic, &[0]);
+        if c as u64 >= n {
+            break Instant::now();
+        }
+        if Instant::now() > deadline {
+            panic!("{name}: connect-{connector} committed {c} of {n} in 900 s\n{}", core.log_text());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let (core1, conn1) = (cpu_seconds(core.pid()), cpu(&connectors));
+    drop(core);
+    Result_ {
+        name: name.into(),
+        size,
+        records: n,
+        secs: (end - start).as_secs_f64(),
+        cpu_core: core1 - core0,
+        cpu_connector: conn1 - conn0,
+    }
+}
+
+/// Every listed SDK sink at every size: (size, records, results).
+fn sink_bench(bootstrap: &str, sizes: &[(usize, u64)]) -> Vec<(usize, Vec<(String, Result_)>)> {
+    let sinks = sdk_sinks();
+    let mut out = Vec::new();
+    for &(size, n) in sizes {
+        let n = (n / 5).max(1000);
+        let topic = filled_topic(bootstrap, size, n);
+        let mut row = Vec::new();
+        for s in &sinks {
+            let name = format!("core + {} SDK sink", s.sdk);
+            let r = sink_through_core(bootstrap, &name, s, &topic, size, n);
+            let (core, all) = r.cpu_us();
+            println!(
+                "{:<40} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  CPU µs/record: core {core:.2}, with connector {all:.2}",
+                r.name,
+                size,
+                r.rps(),
+                r.mbps()
+            );
+            row.push((s.sdk.clone(), r));
+        }
+        out.push((size, row));
+    }
+    out
+}
+
+fn print_sinks(rows: &[(usize, Vec<(String, Result_)>)]) {
+    println!("\nSDK sinks: a topic of STRING records → the core → a sink that discards them; done when connect-<name> has committed every record");
+    println!("| value size | SDK | records | records/s | MB/s | core CPU µs/rec | core + connector CPU µs/rec |");
+    println!("|---|---|---|---|---|---|---|");
+    for (size, row) in rows {
+        for (sdk, r) in row {
+            let (core, all) = r.cpu_us();
+            println!("| {size} B | {sdk} | {} | {:.0} | {:.1} | {core:.2} | {all:.2} |", r.records, r.rps(), r.mbps());
+        }
+    }
 }
