@@ -953,9 +953,10 @@ fn main() {
         let (kcpu, pcpu) = (m(&k, &|r| r.cpu_us()), m(&p, &|r| r.cpu_us()));
         let (krss, prss) = (m(&k, &|r| mib(r.rss as f64)), m(&p, &|r| mib(r.rss as f64)));
         let (kst, pst) = (m(&k, &|r| r.startup), m(&p, &|r| r.startup));
+        let errs = |v: &[Run]| v.iter().filter(|r| r.error.is_some()).count();
+        failed |= errs(&k) + errs(&p) > 0;
         let counts = |v: &[Run]| {
-            let errs = v.iter().filter(|r| r.error.is_some()).count();
-            failed |= errs > 0;
+            let errs = errs(v);
             format!(
                 "{}/{}{}",
                 v.iter().map(|r| r.check.missing).sum::<u64>(),
