@@ -61,7 +61,11 @@ pub fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task:
         .set("enable.partition.eof", "false")
         // What librdkafka prefetches while the task's queue is full (the sink runner holds
         // back without pausing, which would drop it): bounded, as Java's fetch buffer is.
-        .set("queued.max.messages.kbytes", "16384");
+        .set("queued.max.messages.kbytes", "16384")
+        // Once that prefetch is full, librdkafka waits this long before fetching again,
+        // even when the task drained it meanwhile (default 1000 ms): with it, a sink moved
+        // one prefetch per second (~100,000 records/s of 100 B, ~16 MiB/s of 1 KiB).
+        .set("fetch.queue.backoff.ms", "10");
     apply(&mut cfg, with_prefix(&worker.props, "consumer."));
     apply(&mut cfg, with_prefix(&connector.props, "consumer.override."));
     cfg
