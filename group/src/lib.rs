@@ -1,0 +1,17 @@
+//! Kafka Connect's worker group, the part of distributed mode that Kafka coordinates.
+//!
+//! Workers of one cluster join a *classic* Kafka group of protocol type `connect` (Kafka
+//! Connect's `WorkerCoordinator`). librdkafka can only join groups of type `consumer`, so
+//! this crate speaks the group protocol itself:
+//!
+//! - [`protocol`]: the member metadata and assignment bytes of Kafka Connect's `default`,
+//!   `compatible` and `sessioned` protocols (`ConnectProtocol`,
+//!   `IncrementalCooperativeConnectProtocol`), byte for byte, so Polyconnect workers and
+//!   Kafka Connect's own workers read each other.
+//!
+//! It depends on nothing of the core, so the byte formats and the assignor are tested
+//! on their own.
+
+pub mod protocol;
+
+pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
