@@ -8,10 +8,16 @@
 //!   `compatible` and `sessioned` protocols (`ConnectProtocol`,
 //!   `IncrementalCooperativeConnectProtocol`), byte for byte, so Polyconnect workers and
 //!   Kafka Connect's own workers read each other.
+//! - [`records`]: the config and status topics' records (keys and JSON values) as Kafka
+//!   Connect's backing stores write and read them.
+//! - [`config_state`]: the config topic read in order into the cluster's configuration
+//!   (task configs applied at their commit, inconsistent connectors, the config offset).
 //!
 //! It depends on nothing of the core, so the byte formats and the assignor are tested
 //! on their own.
 
+pub mod config_state;
 pub mod protocol;
+pub mod records;
 
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
