@@ -57,6 +57,11 @@ public final class Harness {
         OPS.put("predicate", TransformOps::predicate);
         OPS.put("chain", TransformOps::chain);
         OPS.put("convert", TransformOps::convert);
+        // The worker group protocol's metadata and assignments: see GroupOps.
+        OPS.put("group.assignment.encode", GroupOps::encodeAssignment);
+        OPS.put("group.assignment.decode", GroupOps::decodeAssignment);
+        OPS.put("group.metadata.encode", GroupOps::encodeMetadata);
+        OPS.put("group.metadata.decode", GroupOps::decodeMetadata);
     }
 
     private Harness() {
