@@ -5,6 +5,7 @@
 //! - config providers (`config.providers=file,env,dir` and `${provider:path:key}`);
 //! - typed accessors with Kafka Connect's defaults.
 
+pub mod distributed;
 pub mod properties;
 mod providers;
 
