@@ -8,10 +8,14 @@
 //!   `compatible` and `sessioned` protocols (`ConnectProtocol`,
 //!   `IncrementalCooperativeConnectProtocol`), byte for byte, so Polyconnect workers and
 //!   Kafka Connect's own workers read each other.
+//! - [`assignor`]: the leader's incremental cooperative assignor (KIP-415), which also
+//!   spreads each connector's tasks evenly, and the eager one.
 //!
 //! It depends on nothing of the core, so the byte formats and the assignor are tested
 //! on their own.
 
+pub mod assignor;
 pub mod protocol;
 
+pub use assignor::{is_config_mismatch, IncrementalCooperativeAssignor, Member, Round};
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
