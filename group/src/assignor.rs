@@ -398,7 +398,7 @@ struct Plan {
 impl Plan {
     fn new(workers: &[&str], connectors: &BTreeMap<String, u32>, next: &[BTreeSet<Item>]) -> Plan {
         let n = workers.len().max(1);
-        let loads: Vec<Load> = next.iter().map(|items| Load::of(items)).collect();
+        let loads: Vec<Load> = next.iter().map(Load::of).collect();
 
         let q = connectors.len() / n;
         let r = connectors.len() % n;
@@ -481,7 +481,7 @@ impl Plan {
         if workers.is_empty() {
             return;
         }
-        let mut loads: Vec<Load> = next.iter().map(|items| Load::of(items)).collect();
+        let mut loads: Vec<Load> = next.iter().map(Load::of).collect();
         for item in items {
             let chosen = if is_connector(item) {
                 (0..workers.len()).min_by_key(|&w| {
@@ -630,5 +630,630 @@ fn push_item(item: &Item, connectors: &mut Vec<String>, tasks: &mut Vec<Connecto
         connectors.push(item.connector.clone());
     } else {
         tasks.push(item.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const MAX_DELAY: i32 = 300_000;
+    const OFFSET: i64 = 10;
+
+    fn item(connector: &str, task: i32) -> Item {
+        ConnectorTaskId::new(connector, task)
+    }
+
+    /// A group of workers that apply their assignments as Kafka Connect's workers do
+    /// (previous − revoked + assigned), with the leader's assignor.
+    struct Group {
+        assignor: IncrementalCooperativeAssignor,
+        max_delay: i32,
+        workers: BTreeMap<String, BTreeSet<Item>>,
+        connectors: BTreeMap<String, u32>,
+        leader: String,
+        now: i64,
+        generation: i32,
+        joined: usize,
+        /// A member that does not get the next assignment (its SyncGroup fails) and rejoins
+        /// with what it ran before.
+        misses: Option<String>,
+    }
+
+    impl Group {
+        fn new(max_delay: i32, workers: &[&str], connectors: &[(&str, u32)]) -> Group {
+            Group {
+                assignor: IncrementalCooperativeAssignor::new(max_delay),
+                max_delay,
+                workers: workers
+                    .iter()
+                    .map(|w| (w.to_string(), BTreeSet::new()))
+                    .collect(),
+                connectors: connectors
+                    .iter()
+                    .map(|(c, n)| (c.to_string(), *n))
+                    .collect(),
+                leader: workers.first().map(|w| w.to_string()).unwrap_or_default(),
+                now: 1_000,
+                generation: 0,
+                joined: workers.len(),
+                misses: None,
+            }
+        }
+
+        fn join(&mut self, id: &str) {
+            self.workers.insert(id.to_string(), BTreeSet::new());
+        }
+
+        /// The worker dies or leaves: what it ran stops with it. A leader's state dies too,
+        /// and the broker picks another member.
+        fn leave(&mut self, id: &str) {
+            self.workers.remove(id);
+            if id == self.leader {
+                self.assignor = IncrementalCooperativeAssignor::new(self.max_delay);
+                self.leader = self.workers.keys().next().cloned().unwrap_or_default();
+            }
+        }
+
+        fn members(&self) -> Vec<Member> {
+            self.workers
+                .iter()
+                .map(|(id, items)| {
+                    let mut allocation = Assignment {
+                        version: 2,
+                        ..Assignment::default()
+                    };
+                    for i in items {
+                        push_item(i, &mut allocation.connectors, &mut allocation.tasks);
+                    }
+                    Member {
+                        id: id.clone(),
+                        metadata: WorkerMetadata {
+                            version: 2,
+                            url: format!("http://{id}:8083/"),
+                            config_offset: OFFSET,
+                            allocation: Some(allocation),
+                        },
+                    }
+                })
+                .collect()
+        }
+
+        fn configured(&self) -> BTreeSet<Item> {
+            configured_items(&self.connectors)
+        }
+
+        /// One rebalance: every member rejoins, the leader assigns, members apply. Checks
+        /// the rules that must hold after every round.
+        fn round(&mut self) -> BTreeMap<String, Assignment> {
+            self.generation += 1;
+            let members = self.members();
+            let leader_url = format!("http://{}:8083/", self.leader);
+            let round = Round {
+                leader_id: &self.leader,
+                leader_url: &leader_url,
+                config_offset: OFFSET,
+                protocol: ConnectProtocol::Sessioned,
+                connectors: &self.connectors,
+                members: &members,
+                now_ms: self.now,
+                generation: self.generation,
+                last_completed_generation: self.generation - 1,
+            };
+            let out = self.assignor.assign(&round);
+            assert_eq!(
+                out.keys().collect::<Vec<_>>(),
+                self.workers.keys().collect::<Vec<_>>()
+            );
+            let delay = out.values().next().map(|a| a.delay_ms).unwrap_or(0);
+            let before: BTreeMap<Item, Vec<String>> = self.holders();
+            let mut revoked_now = BTreeSet::new();
+            let missed = self.misses.take();
+            for (id, a) in &out {
+                assert_eq!(a.error, NO_ERROR);
+                assert_eq!(a.delay_ms, delay, "every member gets the same delay");
+                assert_eq!(a.version, 2);
+                assert_eq!(a.leader, self.leader);
+                if missed.as_ref() == Some(id) {
+                    continue;
+                }
+                let held = self.workers.get_mut(id).unwrap();
+                for i in revoked_items(a) {
+                    assert!(held.remove(&i), "{id} told to revoke {i} it does not run");
+                    revoked_now.insert(i);
+                }
+                for i in assigned_items(a) {
+                    assert!(
+                        !before.contains_key(&i),
+                        "{i} assigned to {id} while {:?} still run it",
+                        before.get(&i)
+                    );
+                    held.insert(i);
+                }
+            }
+            for (i, hs) in self.holders() {
+                assert!(hs.len() == 1, "{i} held by {hs:?}");
+            }
+            for i in self.configured() {
+                if missed.is_none() && !self.holders().contains_key(&i) {
+                    assert!(
+                        delay > 0 || revoked_now.contains(&i),
+                        "{i} unassigned with no delay and not revoked this round"
+                    );
+                }
+            }
+            out
+        }
+
+        fn holders(&self) -> BTreeMap<Item, Vec<String>> {
+            let mut out: BTreeMap<Item, Vec<String>> = BTreeMap::new();
+            for (id, items) in &self.workers {
+                for i in items {
+                    out.entry(i.clone()).or_default().push(id.clone());
+                }
+            }
+            out
+        }
+
+        /// Every configured item runs exactly once, nothing else runs, and connectors, tasks
+        /// and each connector's tasks are spread within one over the workers.
+        fn balanced(&self) -> Result<(), String> {
+            let holders = self.holders();
+            let configured = self.configured();
+            if holders.keys().cloned().collect::<BTreeSet<_>>() != configured {
+                return Err(format!("held {:?} != configured", holders.keys()));
+            }
+            let spread = |f: &dyn Fn(&BTreeSet<Item>) -> usize| {
+                let counts: Vec<usize> = self.workers.values().map(f).collect();
+                counts.iter().max().unwrap_or(&0) - counts.iter().min().unwrap_or(&0)
+            };
+            if spread(&|s| s.iter().filter(|i| is_connector(i)).count()) > 1 {
+                return Err(format!("connectors unbalanced: {:?}", self.workers));
+            }
+            if spread(&|s| s.iter().filter(|i| !is_connector(i)).count()) > 1 {
+                return Err(format!("tasks unbalanced: {:?}", self.workers));
+            }
+            for c in self.connectors.keys() {
+                if spread(&|s| {
+                    s.iter()
+                        .filter(|i| !is_connector(i) && &i.connector == c)
+                        .count()
+                }) > 1
+                {
+                    return Err(format!("{c}'s tasks unbalanced: {:?}", self.workers));
+                }
+            }
+            Ok(())
+        }
+
+        fn held_by(&self, id: &str) -> BTreeSet<Item> {
+            self.workers[id].clone()
+        }
+    }
+
+    fn assigned_items(a: &Assignment) -> BTreeSet<Item> {
+        a.connectors
+            .iter()
+            .map(|c| item(c, CONNECTOR_TASK))
+            .chain(a.tasks.iter().cloned())
+            .collect()
+    }
+
+    fn revoked_items(a: &Assignment) -> BTreeSet<Item> {
+        a.revoked_connectors
+            .iter()
+            .map(|c| item(c, CONNECTOR_TASK))
+            .chain(a.revoked_tasks.iter().cloned())
+            .collect()
+    }
+
+    fn nothing_revoked(out: &BTreeMap<String, Assignment>) -> bool {
+        out.values().all(|a| revoked_items(a).is_empty())
+    }
+
+    #[test]
+    fn first_round_assigns_everything_balanced() {
+        let mut g = Group::new(
+            MAX_DELAY,
+            &["w1", "w2", "w3"],
+            &[("a", 4), ("b", 2), ("c", 0)],
+        );
+        let out = g.round();
+        assert!(nothing_revoked(&out));
+        let a = &out["w2"];
+        assert_eq!(
+            (
+                a.version,
+                a.leader.as_str(),
+                a.leader_url.as_str(),
+                a.config_offset,
+                a.delay_ms
+            ),
+            (2, "w1", "http://w1:8083/", OFFSET, 0)
+        );
+        g.balanced().unwrap();
+        // The connector with no tasks still runs somewhere.
+        assert!(g.holders().contains_key(&item("c", CONNECTOR_TASK)));
+    }
+
+    #[test]
+    fn joining_worker_gets_revoked_items_in_the_next_round() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 6)]);
+        g.round();
+        g.join("w3");
+        let out = g.round();
+        let revoked: BTreeSet<Item> = out.values().flat_map(revoked_items).collect();
+        assert_eq!(revoked.iter().filter(|i| !is_connector(i)).count(), 2);
+        assert!(assigned_items(&out["w3"]).is_empty());
+        assert_eq!(out["w3"].delay_ms, 0);
+        let out = g.round();
+        assert!(nothing_revoked(&out));
+        assert_eq!(assigned_items(&out["w3"]), revoked);
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn departed_worker_items_wait_for_the_delay_then_go_to_the_others() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2", "w3"], &[("a", 6), ("b", 0)]);
+        g.round();
+        let gone = g.held_by("w3");
+        assert!(!gone.is_empty());
+        g.leave("w3");
+        let out = g.round();
+        assert_eq!(out["w1"].delay_ms, MAX_DELAY);
+        assert!(out.values().all(|a| assigned_items(a).is_empty()));
+        assert_eq!(
+            g.assignor.scheduled_rebalance_ms(),
+            Some(g.now + i64::from(MAX_DELAY))
+        );
+        let deadline = g.now + i64::from(MAX_DELAY);
+
+        g.now += 100_000;
+        let out = g.round();
+        assert_eq!(
+            out["w1"].delay_ms,
+            MAX_DELAY - 100_000,
+            "the delay keeps its deadline"
+        );
+        assert!(gone.iter().all(|i| !g.holders().contains_key(i)));
+
+        g.now = deadline;
+        let out = g.round();
+        assert_eq!(out["w1"].delay_ms, 0);
+        let reassigned: BTreeSet<Item> = out.values().flat_map(assigned_items).collect();
+        assert_eq!(reassigned, gone);
+        g.balanced().unwrap();
+        assert_eq!(g.assignor.scheduled_rebalance_ms(), None);
+    }
+
+    #[test]
+    fn worker_back_before_expiry_gets_its_share_back() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2", "w3"], &[("a", 6), ("b", 3)]);
+        g.round();
+        let gone = g.held_by("w3");
+        let (w1, w2) = (g.held_by("w1"), g.held_by("w2"));
+        g.leave("w3");
+        g.round();
+        g.now += 20_000;
+        g.join("w4"); // w3 restarted, under a new member id
+        let out = g.round();
+        assert_eq!(out["w4"].delay_ms, MAX_DELAY - 20_000);
+        assert!(assigned_items(&out["w4"]).is_empty());
+        assert!(nothing_revoked(&out));
+        g.now += i64::from(MAX_DELAY);
+        let out = g.round();
+        assert!(nothing_revoked(&out));
+        assert_eq!(assigned_items(&out["w4"]), gone);
+        assert_eq!((g.held_by("w1"), g.held_by("w2")), (w1, w2));
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn new_leader_reassigns_at_once() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2", "w3"], &[("a", 6), ("b", 2)]);
+        g.round();
+        let gone = g.held_by("w1");
+        g.leave("w1"); // the leader, and its memory of the group
+        assert_eq!(g.leader, "w2");
+        let out = g.round();
+        assert_eq!(out["w2"].delay_ms, 0);
+        assert_eq!(out["w2"].leader, "w2");
+        let reassigned: BTreeSet<Item> = out.values().flat_map(assigned_items).collect();
+        assert_eq!(reassigned, gone);
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn deleted_connector_is_revoked() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 2), ("b", 2)]);
+        g.round();
+        g.connectors.remove("b");
+        let out = g.round();
+        let revoked: BTreeSet<Item> = out.values().flat_map(revoked_items).collect();
+        assert!(revoked.contains(&item("b", CONNECTOR_TASK)));
+        assert!(revoked.contains(&item("b", 0)) && revoked.contains(&item("b", 1)));
+        assert!(g.holders().keys().all(|i| i.connector == "a"));
+        g.round();
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn tasks_added_then_removed() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2", "w3"], &[("a", 2)]);
+        g.round();
+        g.connectors.insert("a".into(), 7);
+        let out = g.round();
+        assert!(nothing_revoked(&out), "new tasks need no revocation");
+        g.balanced().unwrap();
+
+        g.connectors.insert("a".into(), 2);
+        let out = g.round();
+        let revoked: BTreeSet<Item> = out.values().flat_map(revoked_items).collect();
+        assert!((2..7).all(|t| revoked.contains(&item("a", t))));
+        g.round();
+        g.round();
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn duplicated_items_are_revoked_from_every_holder_and_reassigned_next_round() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 2)]);
+        g.workers
+            .get_mut("w1")
+            .unwrap()
+            .extend([item("a", -1), item("a", 0), item("a", 1)]);
+        g.workers.get_mut("w2").unwrap().insert(item("a", 1));
+        let out = g.round();
+        assert!(revoked_items(&out["w1"]).contains(&item("a", 1)));
+        assert!(revoked_items(&out["w2"]).contains(&item("a", 1)));
+        assert!(!g.holders().contains_key(&item("a", 1)));
+        g.round();
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn each_connector_tasks_are_spread_evenly() {
+        // Balanced per worker (3 and 3), as Kafka Connect leaves it, but each connector
+        // runs on one worker only.
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 4), ("b", 4)]);
+        g.workers.get_mut("w1").unwrap().extend([
+            item("a", -1),
+            item("a", 0),
+            item("a", 1),
+            item("a", 2),
+            item("a", 3),
+        ]);
+        g.workers.get_mut("w2").unwrap().extend([
+            item("b", -1),
+            item("b", 0),
+            item("b", 1),
+            item("b", 2),
+            item("b", 3),
+        ]);
+        let out = g.round();
+        assert!(!nothing_revoked(&out));
+        g.round();
+        g.balanced().unwrap();
+        let out = g.round();
+        assert!(nothing_revoked(&out) && out.values().all(|a| assigned_items(a).is_empty()));
+    }
+
+    #[test]
+    fn successive_revoking_rounds_back_off() {
+        assert_eq!(
+            (1..=5)
+                .map(|n| revoking_backoff(n, MAX_DELAY))
+                .collect::<Vec<_>>(),
+            [40, 1_600, 64_000, MAX_DELAY, MAX_DELAY]
+        );
+        assert_eq!(revoking_backoff(3, 0), 0);
+
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 12)]);
+        g.round();
+        g.join("w3");
+        let out = g.round();
+        assert!(!nothing_revoked(&out));
+        g.join("w4");
+        let out = g.round();
+        assert_eq!(
+            out["w1"].delay_ms, 40,
+            "a second revoking round in a row waits"
+        );
+        assert!(nothing_revoked(&out));
+        g.now += 40;
+        let out = g.round();
+        assert_eq!(out["w1"].delay_ms, 0);
+        assert!(!nothing_revoked(&out));
+        g.round();
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn zero_max_delay_reassigns_at_once() {
+        let mut g = Group::new(0, &["w1", "w2", "w3"], &[("a", 6)]);
+        g.round();
+        g.leave("w3");
+        let out = g.round();
+        assert_eq!(out["w1"].delay_ms, 0);
+        g.balanced().unwrap();
+    }
+
+    #[test]
+    fn config_mismatch_fails_every_member() {
+        let g = Group::new(MAX_DELAY, &["w1", "w2"], &[("a", 2)]);
+        let mut members = g.members();
+        members[1].metadata.config_offset = OFFSET + 5;
+        let round = Round {
+            leader_id: "w1",
+            leader_url: "http://w1:8083/",
+            config_offset: OFFSET,
+            protocol: ConnectProtocol::Compatible,
+            connectors: &g.connectors,
+            members: &members,
+            now_ms: 0,
+            generation: 1,
+            last_completed_generation: 0,
+        };
+        assert_eq!(round.config_behind(), Some(OFFSET + 5));
+        let mut assignor = IncrementalCooperativeAssignor::new(MAX_DELAY);
+        let out = assignor.assign(&round);
+        assert!(is_config_mismatch(&out));
+        for a in out.values() {
+            assert_eq!(
+                a,
+                &Assignment {
+                    version: 1,
+                    error: CONFIG_MISMATCH,
+                    leader: "w1".into(),
+                    leader_url: "http://w1:8083/".into(),
+                    config_offset: OFFSET + 5,
+                    ..Assignment::default()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn eager_deals_connectors_then_tasks_round_robin() {
+        let connectors: BTreeMap<String, u32> =
+            [("c1".to_string(), 2), ("c2".to_string(), 3)].into();
+        let members: Vec<Member> = ["b", "a", "c"]
+            .iter()
+            .map(|id| Member {
+                id: id.to_string(),
+                metadata: WorkerMetadata {
+                    version: 0,
+                    url: format!("http://{id}/"),
+                    config_offset: 3,
+                    allocation: None,
+                },
+            })
+            .collect();
+        let round = Round {
+            leader_id: "a",
+            leader_url: "http://a/",
+            config_offset: 3,
+            protocol: ConnectProtocol::Eager,
+            connectors: &connectors,
+            members: &members,
+            now_ms: 0,
+            generation: 1,
+            last_completed_generation: 0,
+        };
+        let out = IncrementalCooperativeAssignor::new(MAX_DELAY).assign(&round);
+        let got = |id: &str| (out[id].connectors.clone(), out[id].tasks.clone());
+        let t = |c: &str, n| item(c, n);
+        assert_eq!(
+            got("a"),
+            (vec!["c1".to_string()], vec![t("c1", 1), t("c2", 2)])
+        );
+        assert_eq!(got("b"), (vec!["c2".to_string()], vec![t("c2", 0)]));
+        assert_eq!(got("c"), (vec![], vec![t("c1", 0), t("c2", 1)]));
+        assert!(out.values().all(|a| a.version == 0 && a.delay_ms == 0));
+        assert_eq!(out["c"].encode()[..2], [0, 0]);
+    }
+
+    #[derive(Clone, Debug)]
+    enum Op {
+        Join,
+        Leave(usize),
+        SetTasks(usize, u32),
+        Delete(usize),
+        Tick(i64),
+        MissAssignment(usize),
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            3 => Just(Op::Join),
+            3 => any::<usize>().prop_map(Op::Leave),
+            3 => (0..4usize, 0..7u32).prop_map(|(c, n)| Op::SetTasks(c, n)),
+            1 => (0..4usize).prop_map(Op::Delete),
+            2 => (0..400_000i64).prop_map(Op::Tick),
+            1 => any::<usize>().prop_map(Op::MissAssignment),
+        ]
+    }
+
+    fn apply(g: &mut Group, op: &Op) {
+        match *op {
+            Op::Join => {
+                g.joined += 1;
+                let id = format!("w{:02}", g.joined);
+                g.join(&id);
+            }
+            Op::Leave(i) => {
+                if g.workers.len() > 1 {
+                    let id = g.workers.keys().nth(i % g.workers.len()).cloned().unwrap();
+                    g.leave(&id);
+                }
+            }
+            Op::SetTasks(c, n) => {
+                g.connectors.insert(format!("c{c}"), n);
+            }
+            Op::Delete(c) => {
+                g.connectors.remove(&format!("c{c}"));
+            }
+            Op::Tick(ms) => g.now += ms,
+            Op::MissAssignment(i) => {
+                g.misses = g.workers.keys().nth(i % g.workers.len()).cloned();
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Many rounds of workers joining and leaving (the leader too), connectors changing
+        /// and members missing an assignment. Every round (checked in `Group::round`): an item is assigned only when
+        /// no member runs it, no item runs twice, and (unless a member missed the round) an
+        /// item runs nowhere only while a delay runs or in the round after its revocation. Then, with the group and config
+        /// unchanged, members rejoin when told to: within two rounds of the last delay
+        /// expiring everything runs once, balanced per worker and per connector, and stays so.
+        #[test]
+        fn rounds_never_double_assign_and_converge(
+            max_delay in prop_oneof![Just(0), Just(5_000), Just(MAX_DELAY)],
+            workers in 1..5usize,
+            ops in proptest::collection::vec(op(), 0..40),
+        ) {
+            let ids: Vec<String> = (1..=workers).map(|i| format!("w{i:02}")).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let mut g = Group::new(max_delay, &ids, &[("c0", 3), ("c1", 1)]);
+            g.round();
+            let mut last = None;
+            for op in &ops {
+                apply(&mut g, op);
+                last = Some(g.round());
+            }
+            let last = match last {
+                Some(out) => out,
+                None => g.round(),
+            };
+
+            // Index 0 is the round of the last change; members then rejoin when told to:
+            // at once after a revocation, else when the delay is due.
+            let mut delays = vec![last.values().next().map(|a| a.delay_ms).unwrap_or(0)];
+            let mut balanced = vec![g.balanced()];
+            let mut quiet = vec![false];
+            for _ in 0..12 {
+                let previous = delays.last().copied().unwrap_or(0);
+                g.now += if previous > 0 { i64::from(previous) } else { 1 };
+                let out = g.round();
+                delays.push(out.values().next().map(|a| a.delay_ms).unwrap_or(0));
+                balanced.push(g.balanced());
+                quiet.push(
+                    nothing_revoked(&out) && out.values().all(|a| assigned_items(a).is_empty()),
+                );
+            }
+            let last_delay = delays.iter().rposition(|&d| d > 0);
+            prop_assert!(last_delay.is_none_or(|d| d < 7), "delays keep coming: {delays:?}");
+            let from = last_delay.map_or(1, |d| d + 2);
+            for r in from..delays.len() {
+                prop_assert!(balanced[r].is_ok(), "round {r} of {delays:?}: {:?}", balanced[r]);
+                if r > from {
+                    prop_assert!(quiet[r], "round {r} still moves items");
+                }
+            }
+        }
     }
 }
