@@ -8,13 +8,17 @@
 //!
 //! The cooperative rules are Kafka Connect's `IncrementalCooperativeAssignor` (KIP-415):
 //! revoke deleted and duplicated items, hold back the items of a departed worker for up to
-//! `scheduled.rebalance.max.delay.ms` in case it comes back, then balance. Two things are
+//! `scheduled.rebalance.max.delay.ms` in case it comes back, then balance. Some things are
 //! done better:
 //!
 //! - Balance is per connector as well as per worker: a connector's tasks are spread evenly
 //!   over the workers (KAFKA-17049), while each worker's total stays within one of the others.
 //! - Any item a member runs that is not configured is revoked, not only the ones the leader
 //!   remembers assigning, so a new leader also stops deleted connectors.
+//! - A worker leaving when none of its items is lost (say, right after a revoking round)
+//!   starts no delay: there is nothing to wait for.
+//! - When the delay expires, the workers that were empty meanwhile take the lost items only
+//!   up to their fair share; Kafka Connect gives them all, and rebalances again later.
 //!
 //! The module does no I/O and reads no clock: the round's inputs, `now_ms` included, are
 //! arguments, so every decision can be replayed in a test.
@@ -299,7 +303,10 @@ impl IncrementalCooperativeAssignor {
     ) -> LostFate {
         let max_delay = self.max_delay;
         let st = &mut self.state;
-        if lost.is_empty() && !st.revoked_in_previous {
+        // Nothing to wait for unless a revoking back-off is pending. Kafka Connect also starts
+        // the full delay when nothing is lost but a worker left right after a revoking round,
+        // which only stalls balancing; the back-off below handles that round instead.
+        if lost.is_empty() && (!st.revoked_in_previous || st.scheduled_rebalance <= 0) {
             st.reset_delay();
             return LostFate::Hold;
         }
@@ -1067,6 +1074,43 @@ mod tests {
         assert!(!nothing_revoked(&out));
         g.round();
         g.balanced().unwrap();
+    }
+
+    #[test]
+    fn assignment_that_never_arrived_is_not_trusted() {
+        let mut g = Group::new(MAX_DELAY, &["w1", "w2", "w3"], &[("a", 6)]);
+        g.round();
+        // Generation 2 is assigned but its SyncGroup fails: nobody applies it.
+        g.join("w4");
+        let connectors = g.connectors.clone();
+        let members = g.members();
+        let round = Round {
+            leader_id: "w1",
+            leader_url: "http://w1:8083/",
+            config_offset: OFFSET,
+            protocol: ConnectProtocol::Sessioned,
+            connectors: &connectors,
+            members: &members,
+            now_ms: g.now,
+            generation: 2,
+            last_completed_generation: 1,
+        };
+        g.assignor.assign(&round);
+        // Generation 3 follows generation 1 as far as the members know; w3 has left meanwhile.
+        let gone = g.held_by("w3");
+        g.leave("w3");
+        let members = g.members();
+        let round = Round {
+            generation: 3,
+            last_completed_generation: 1,
+            members: &members,
+            ..round
+        };
+        let out = g.assignor.assign(&round);
+        // The leader rebuilt its view from the members: w3's items are new, placed at once.
+        assert_eq!(out["w1"].delay_ms, 0);
+        let assigned: BTreeSet<Item> = out.values().flat_map(assigned_items).collect();
+        assert_eq!(assigned, gone);
     }
 
     #[test]
