@@ -12,12 +12,16 @@
 //!   Connect's backing stores write and read them.
 //! - [`config_state`]: the config topic read in order into the cluster's configuration
 //!   (task configs applied at their commit, inconsistent connectors, the config offset).
+//! - [`assignor`]: the leader's incremental cooperative assignor (KIP-415), which also
+//!   spreads each connector's tasks evenly, and the eager one.
 //!
 //! It depends on nothing of the core, so the byte formats and the assignor are tested
 //! on their own.
 
+pub mod assignor;
 pub mod config_state;
 pub mod protocol;
 pub mod records;
 
+pub use assignor::{is_config_mismatch, IncrementalCooperativeAssignor, Member, Round};
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
