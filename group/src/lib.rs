@@ -8,10 +8,18 @@
 //!   `compatible` and `sessioned` protocols (`ConnectProtocol`,
 //!   `IncrementalCooperativeConnectProtocol`), byte for byte, so Polyconnect workers and
 //!   Kafka Connect's own workers read each other.
+//! - [`client`]: the group member itself (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+//!   LeaveGroup over tokio TCP), heartbeating in its own task so a busy herder never costs
+//!   the worker its membership; it carries the bytes above without reading them.
 //!
 //! It depends on nothing of the core, so the byte formats and the assignor are tested
 //! on their own.
 
+pub mod client;
 pub mod protocol;
 
+pub use client::{
+    GroupError, GroupMember, JoinOutcome, MemberConfig, MemberEvent, MemberEvents, Protocol,
+    RebalanceReason,
+};
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
