@@ -987,3 +987,334 @@ mod tests {
         .is_leader());
     }
 }
+
+/// The member against a scripted fake coordinator, for what a real broker does not do on
+/// demand: answer NOT_COORDINATOR or UNKNOWN_MEMBER_ID to a heartbeat, or vanish.
+#[cfg(test)]
+mod fake_coordinator_tests {
+    use std::collections::VecDeque;
+
+    use kafka_protocol::messages::api_versions_response::ApiVersion;
+    use kafka_protocol::messages::find_coordinator_response::Coordinator;
+    use kafka_protocol::messages::join_group_response::JoinGroupResponseMember;
+    use kafka_protocol::messages::{
+        ApiKey, ApiVersionsResponse, FindCoordinatorResponse, HeartbeatResponse, JoinGroupResponse,
+        LeaveGroupResponse, SyncGroupResponse,
+    };
+    use kafka_protocol::protocol::Decodable;
+    use tokio::net::{TcpListener, TcpStream};
+    use tokio::task::JoinSet;
+
+    use super::super::connection::tests::{read_request, write_response};
+    use super::*;
+
+    #[derive(Default)]
+    struct Script {
+        /// Error codes for the next heartbeats; 0 once empty.
+        heartbeats: VecDeque<i16>,
+        /// (api, member id) of each group request, in order.
+        log: Vec<(ApiKey, String)>,
+        generation: i32,
+    }
+
+    struct Fake {
+        addr: String,
+        script: Arc<std::sync::Mutex<Script>>,
+        server: JoinHandle<()>,
+    }
+
+    impl Fake {
+        async fn start() -> Fake {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap().to_string();
+            let script: Arc<std::sync::Mutex<Script>> = Arc::default();
+            let (s, a) = (script.clone(), addr.clone());
+            let server = tokio::spawn(async move {
+                // Dropping the set (when the server is aborted) closes every connection.
+                let mut connections = JoinSet::new();
+                loop {
+                    let (stream, _) = listener.accept().await.unwrap();
+                    connections.spawn(serve(stream, a.clone(), s.clone()));
+                }
+            });
+            Fake {
+                addr,
+                script,
+                server,
+            }
+        }
+
+        fn log(&self) -> Vec<(ApiKey, String)> {
+            self.script.lock().unwrap().log.clone()
+        }
+
+        fn count(&self, api: ApiKey) -> usize {
+            self.log().iter().filter(|(a, _)| *a == api).count()
+        }
+    }
+
+    async fn serve(mut s: TcpStream, addr: String, script: Arc<std::sync::Mutex<Script>>) {
+        while let Some(r) = read_request(&mut s).await {
+            let (v, cid, mut body) = (r.version, r.correlation_id, r.body.clone());
+            match r.api {
+                ApiKey::ApiVersions => {
+                    let keys = [
+                        (ApiKey::ApiVersions, 4),
+                        (ApiKey::FindCoordinator, 6),
+                        (ApiKey::JoinGroup, 9),
+                        (ApiKey::SyncGroup, 5),
+                        (ApiKey::Heartbeat, 4),
+                        (ApiKey::LeaveGroup, 5),
+                    ]
+                    .map(|(k, max)| {
+                        ApiVersion::default()
+                            .with_api_key(k as i16)
+                            .with_max_version(max)
+                    });
+                    let resp = ApiVersionsResponse::default().with_api_keys(keys.to_vec());
+                    write_response(&mut s, r.api, v, cid, &resp).await;
+                }
+                ApiKey::FindCoordinator => {
+                    script.lock().unwrap().log.push((r.api, String::new()));
+                    let (host, port) = addr.rsplit_once(':').unwrap();
+                    let c = Coordinator::default()
+                        .with_key(StrBytes::from_static_str("g"))
+                        .with_host(StrBytes::from_string(host.into()))
+                        .with_port(port.parse().unwrap());
+                    let resp = FindCoordinatorResponse::default().with_coordinators(vec![c]);
+                    write_response(&mut s, r.api, v, cid, &resp).await;
+                }
+                ApiKey::JoinGroup => {
+                    let req = JoinGroupRequest::decode(&mut body, v).unwrap();
+                    let member = req.member_id.to_string();
+                    let resp = {
+                        let mut sc = script.lock().unwrap();
+                        sc.log.push((r.api, member.clone()));
+                        if member.is_empty() {
+                            JoinGroupResponse::default()
+                                .with_error_code(codes::MEMBER_ID_REQUIRED)
+                                .with_member_id(StrBytes::from_static_str("m-1"))
+                        } else {
+                            sc.generation += 1;
+                            let p = &req.protocols[0];
+                            JoinGroupResponse::default()
+                                .with_generation_id(sc.generation)
+                                .with_protocol_type(Some(req.protocol_type.clone()))
+                                .with_protocol_name(Some(p.name.clone()))
+                                .with_leader(req.member_id.clone())
+                                .with_member_id(req.member_id.clone())
+                                .with_members(vec![JoinGroupResponseMember::default()
+                                    .with_member_id(req.member_id.clone())
+                                    .with_metadata(p.metadata.clone())])
+                        }
+                    };
+                    write_response(&mut s, r.api, v, cid, &resp).await;
+                }
+                ApiKey::SyncGroup => {
+                    let req = SyncGroupRequest::decode(&mut body, v).unwrap();
+                    script
+                        .lock()
+                        .unwrap()
+                        .log
+                        .push((r.api, req.member_id.to_string()));
+                    let mine = req
+                        .assignments
+                        .iter()
+                        .find(|a| a.member_id == req.member_id)
+                        .map(|a| a.assignment.clone())
+                        .unwrap_or_default();
+                    let resp = SyncGroupResponse::default()
+                        .with_protocol_type(req.protocol_type)
+                        .with_protocol_name(req.protocol_name)
+                        .with_assignment(mine);
+                    write_response(&mut s, r.api, v, cid, &resp).await;
+                }
+                ApiKey::Heartbeat => {
+                    let req = HeartbeatRequest::decode(&mut body, v).unwrap();
+                    let code = {
+                        let mut sc = script.lock().unwrap();
+                        sc.log.push((r.api, req.member_id.to_string()));
+                        sc.heartbeats.pop_front().unwrap_or(0)
+                    };
+                    let resp = HeartbeatResponse::default().with_error_code(code);
+                    write_response(&mut s, r.api, v, cid, &resp).await;
+                    if code == codes::NOT_COORDINATOR {
+                        // As a broker that lost the group: the member must come back via
+                        // FindCoordinator.
+                        return;
+                    }
+                }
+                ApiKey::LeaveGroup => {
+                    script.lock().unwrap().log.push((r.api, String::new()));
+                    write_response(&mut s, r.api, v, cid, &LeaveGroupResponse::default()).await;
+                }
+                other => panic!("fake coordinator got {other:?}"),
+            }
+        }
+    }
+
+    fn config(fake: &Fake) -> MemberConfig {
+        let mut c = MemberConfig::new(&fake.addr, "g");
+        c.session_timeout = Duration::from_millis(1_000);
+        c.heartbeat_interval = Duration::from_millis(100);
+        c.retry_backoff = Duration::from_millis(20);
+        c.retry_backoff_max = Duration::from_millis(100);
+        c
+    }
+
+    async fn join_and_sync(member: &GroupMember) -> JoinOutcome {
+        let joined = member
+            .rejoin(vec![Protocol::new("sessioned", &b"meta"[..])])
+            .await
+            .unwrap();
+        let mine = member
+            .sync(
+                joined.generation_id,
+                vec![(joined.member_id.clone(), Bytes::from_static(b"mine"))],
+            )
+            .await
+            .unwrap();
+        assert_eq!(mine, Bytes::from_static(b"mine"));
+        joined
+    }
+
+    #[tokio::test]
+    async fn member_id_required_then_join_with_the_given_id() {
+        let fake = Fake::start().await;
+        let (member, _events) = GroupMember::start(config(&fake)).unwrap();
+        let joined = join_and_sync(&member).await;
+        assert_eq!(joined.member_id, "m-1");
+        assert!(joined.is_leader());
+        assert_eq!(joined.members[0].metadata, Bytes::from_static(b"meta"));
+        let joins: Vec<_> = fake
+            .log()
+            .into_iter()
+            .filter(|(a, _)| *a == ApiKey::JoinGroup)
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(joins, ["", "m-1"]);
+        // A stale generation is refused before anything is sent.
+        assert!(matches!(
+            member.sync(joined.generation_id + 1, vec![]).await,
+            Err(GroupError::StaleGeneration { .. })
+        ));
+        member.leave().await.unwrap();
+        assert_eq!(fake.count(ApiKey::LeaveGroup), 1);
+    }
+
+    #[tokio::test]
+    async fn not_coordinator_on_heartbeat_rediscovers_without_bothering_the_owner() {
+        let fake = Fake::start().await;
+        let (member, mut events) = GroupMember::start(config(&fake)).unwrap();
+        join_and_sync(&member).await;
+        assert_eq!(fake.count(ApiKey::FindCoordinator), 1);
+        fake.script
+            .lock()
+            .unwrap()
+            .heartbeats
+            .extend([codes::NOT_COORDINATOR, codes::COORDINATOR_LOAD_IN_PROGRESS]);
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert!(fake.count(ApiKey::FindCoordinator) >= 2, "{:?}", fake.log());
+        let before = fake.count(ApiKey::Heartbeat);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert!(fake.count(ApiKey::Heartbeat) > before, "heartbeats resumed");
+        assert!(
+            events.try_recv().is_err(),
+            "no event for a coordinator move"
+        );
+        member.leave().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn unknown_member_id_on_heartbeat_asks_for_a_rejoin_as_a_new_member() {
+        let fake = Fake::start().await;
+        let (member, mut events) = GroupMember::start(config(&fake)).unwrap();
+        let first = join_and_sync(&member).await;
+        fake.script
+            .lock()
+            .unwrap()
+            .heartbeats
+            .push_back(codes::UNKNOWN_MEMBER_ID);
+        let event = tokio::time::timeout(Duration::from_secs(2), events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            event,
+            MemberEvent::RebalanceNeeded {
+                generation_id: first.generation_id,
+                reason: RebalanceReason::UnknownMemberId
+            }
+        );
+        // Heartbeats stopped: the generation is gone.
+        let beats = fake.count(ApiKey::Heartbeat);
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert_eq!(fake.count(ApiKey::Heartbeat), beats);
+        join_and_sync(&member).await;
+        let joins: Vec<_> = fake
+            .log()
+            .into_iter()
+            .filter(|(a, _)| *a == ApiKey::JoinGroup)
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(joins, ["", "m-1", "", "m-1"], "rejoined with no member id");
+        member.leave().await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_vanished_coordinator_is_reported_after_the_session_timeout() {
+        let fake = Fake::start().await;
+        let (member, mut events) = GroupMember::start(config(&fake)).unwrap();
+        join_and_sync(&member).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let gone = Instant::now();
+        fake.server.abort();
+        let event = tokio::time::timeout(Duration::from_secs(3), events.recv())
+            .await
+            .expect("CoordinatorUnreachable within the session timeout and a bit")
+            .unwrap();
+        let MemberEvent::CoordinatorUnreachable { since } = event else {
+            panic!("unexpected {event:?}");
+        };
+        assert!(since <= gone, "since is the last answer before the outage");
+        assert!(
+            gone.elapsed() >= Duration::from_millis(700),
+            "not before the session timeout"
+        );
+        // Only once per outage.
+        tokio::time::sleep(Duration::from_millis(1_500)).await;
+        assert!(events.try_recv().is_err());
+        member.abandon();
+    }
+
+    #[tokio::test]
+    async fn a_cancelled_rejoin_gives_up_and_reports_the_outage() {
+        // Nothing listens on this port.
+        let port = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let mut c = MemberConfig::new(&format!("127.0.0.1:{port}"), "g");
+        c.session_timeout = Duration::from_millis(500);
+        c.heartbeat_interval = Duration::from_millis(100);
+        let (member, mut events) = GroupMember::start(c).unwrap();
+        let r = tokio::time::timeout(
+            Duration::from_secs(1),
+            member.rejoin(vec![Protocol::new("default", Bytes::new())]),
+        )
+        .await;
+        assert!(r.is_err(), "rejoin keeps trying while nothing answers");
+        assert!(matches!(
+            events.try_recv(),
+            Ok(MemberEvent::CoordinatorUnreachable { .. })
+        ));
+        // The member still takes commands after the abandoned attempt.
+        assert!(matches!(
+            member.sync(1, vec![]).await,
+            Err(GroupError::StaleGeneration { .. })
+        ));
+        member.leave().await.unwrap();
+    }
+}
