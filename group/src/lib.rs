@@ -14,14 +14,22 @@
 //!   (task configs applied at their commit, inconsistent connectors, the config offset).
 //! - [`assignor`]: the leader's incremental cooperative assignor (KIP-415), which also
 //!   spreads each connector's tasks evenly, and the eager one.
+//! - [`client`]: the group member itself (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
+//!   LeaveGroup over tokio TCP), heartbeating in its own task so a busy herder never costs
+//!   the worker its membership; it carries the bytes above without reading them.
 //!
-//! It depends on nothing of the core, so the byte formats and the assignor are tested
+//! It depends on nothing of the core, so the formats, the assignor and the client are tested
 //! on their own.
 
 pub mod assignor;
+pub mod client;
 pub mod config_state;
 pub mod protocol;
 pub mod records;
 
 pub use assignor::{is_config_mismatch, IncrementalCooperativeAssignor, Member, Round};
+pub use client::{
+    GroupError, GroupMember, JoinOutcome, MemberConfig, MemberEvent, MemberEvents, Protocol,
+    RebalanceReason,
+};
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};
