@@ -1,7 +1,10 @@
 //! Compiles the protocol with protox (a pure-Rust protobuf compiler), so building the core
 //! needs no `protoc` on the machine.
 
-const PROTOS: &[&str] = &["polyconnect/v1/data.proto", "polyconnect/v1/connector.proto"];
+const PROTOS: &[&str] = &[
+    "polyconnect/v1/data.proto",
+    "polyconnect/v1/connector.proto",
+];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let fds = protox::compile(PROTOS, ["."])?;

@@ -11,7 +11,10 @@ use prost_types::FileDescriptorSet;
 fn surface() -> BTreeSet<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let fds: FileDescriptorSet = protox::compile(
-        ["polyconnect/v1/data.proto", "polyconnect/v1/connector.proto"],
+        [
+            "polyconnect/v1/data.proto",
+            "polyconnect/v1/connector.proto",
+        ],
         [root],
     )
     .expect("protos compile");
@@ -20,7 +23,11 @@ fn surface() -> BTreeSet<String> {
         if !f.package().starts_with("polyconnect.") {
             continue;
         }
-        fn messages(prefix: &str, msgs: &[prost_types::DescriptorProto], out: &mut BTreeSet<String>) {
+        fn messages(
+            prefix: &str,
+            msgs: &[prost_types::DescriptorProto],
+            out: &mut BTreeSet<String>,
+        ) {
             for m in msgs {
                 let name = format!("{prefix}.{}", m.name());
                 for fld in &m.field {
@@ -35,7 +42,12 @@ fn surface() -> BTreeSet<String> {
                 }
                 for e in &m.enum_type {
                     for v in &e.value {
-                        out.insert(format!("enum {name}.{}.{} = {}", e.name(), v.name(), v.number()));
+                        out.insert(format!(
+                            "enum {name}.{}.{} = {}",
+                            e.name(),
+                            v.name(),
+                            v.number()
+                        ));
                     }
                 }
                 messages(&name, &m.nested_type, out);
@@ -44,7 +56,13 @@ fn surface() -> BTreeSet<String> {
         messages(f.package(), &f.message_type, &mut out);
         for e in &f.enum_type {
             for v in &e.value {
-                out.insert(format!("enum {}.{}.{} = {}", f.package(), e.name(), v.name(), v.number()));
+                out.insert(format!(
+                    "enum {}.{}.{} = {}",
+                    f.package(),
+                    e.name(),
+                    v.name(),
+                    v.number()
+                ));
             }
         }
         for s in &f.service {
@@ -80,5 +98,8 @@ fn v1_only_grows() {
         .map(str::to_string)
         .collect();
     let removed: Vec<&String> = baseline.difference(&now).collect();
-    assert!(removed.is_empty(), "breaking changes to polyconnect.v1 (removed or changed):\n{removed:#?}");
+    assert!(
+        removed.is_empty(),
+        "breaking changes to polyconnect.v1 (removed or changed):\n{removed:#?}"
+    );
 }

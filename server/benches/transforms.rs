@@ -12,19 +12,34 @@ use polyconnect::transforms::{ConnectRecord, TransformChain};
 fn chain() -> TransformChain {
     let props: BTreeMap<String, String> = [
         ("transforms", "insert,rename,cast,ts,route"),
-        ("transforms.insert.type", "org.apache.kafka.connect.transforms.InsertField$Value"),
+        (
+            "transforms.insert.type",
+            "org.apache.kafka.connect.transforms.InsertField$Value",
+        ),
         ("transforms.insert.static.field", "origin"),
         ("transforms.insert.static.value", "bench"),
-        ("transforms.rename.type", "org.apache.kafka.connect.transforms.ReplaceField$Value"),
+        (
+            "transforms.rename.type",
+            "org.apache.kafka.connect.transforms.ReplaceField$Value",
+        ),
         ("transforms.rename.renames", "name:full_name"),
         ("transforms.rename.exclude", "internal"),
-        ("transforms.cast.type", "org.apache.kafka.connect.transforms.Cast$Value"),
+        (
+            "transforms.cast.type",
+            "org.apache.kafka.connect.transforms.Cast$Value",
+        ),
         ("transforms.cast.spec", "id:string,score:float64"),
-        ("transforms.ts.type", "org.apache.kafka.connect.transforms.TimestampConverter$Value"),
+        (
+            "transforms.ts.type",
+            "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+        ),
         ("transforms.ts.field", "created"),
         ("transforms.ts.target.type", "string"),
         ("transforms.ts.format", "yyyy-MM-dd'T'HH:mm:ss.SSS"),
-        ("transforms.route.type", "org.apache.kafka.connect.transforms.RegexRouter"),
+        (
+            "transforms.route.type",
+            "org.apache.kafka.connect.transforms.RegexRouter",
+        ),
         ("transforms.route.regex", "orders-(.*)"),
         ("transforms.route.replacement", "processed-$1"),
     ]

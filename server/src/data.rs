@@ -200,7 +200,9 @@ impl Schema {
     }
 
     pub fn timestamp() -> Schema {
-        Schema::new(SchemaType::Int64).named(TIMESTAMP).with_version(1)
+        Schema::new(SchemaType::Int64)
+            .named(TIMESTAMP)
+            .with_version(1)
     }
 
     pub fn with_version(mut self, version: i32) -> Schema {
@@ -218,11 +220,14 @@ impl Schema {
 
     /// The scale of a Decimal schema.
     pub fn decimal_scale(&self) -> Result<i32, DataError> {
-        let raw = self.param(DECIMAL_SCALE).ok_or_else(|| {
-            DataError::new("Invalid Decimal schema: scale parameter not found.")
-        })?;
-        raw.parse()
-            .map_err(|_| DataError::new(format!("Invalid scale parameter found in Decimal schema: {raw}")))
+        let raw = self
+            .param(DECIMAL_SCALE)
+            .ok_or_else(|| DataError::new("Invalid Decimal schema: scale parameter not found."))?;
+        raw.parse().map_err(|_| {
+            DataError::new(format!(
+                "Invalid scale parameter found in Decimal schema: {raw}"
+            ))
+        })
     }
 
     pub fn is_logical(&self, name: &str) -> bool {
@@ -298,7 +303,10 @@ pub enum Value {
     Map(Vec<(Value, Value)>),
     Struct(Struct),
     /// A schemaless decimal (java.math.BigDecimal): unscaled big-endian two's complement.
-    Decimal { unscaled: Bytes, scale: i32 },
+    Decimal {
+        unscaled: Bytes,
+        scale: i32,
+    },
 }
 
 impl Value {
@@ -429,6 +437,9 @@ mod tests {
         assert!(s.validate_value(&Value::Int32(1)).is_ok());
         assert!(s.validate_value(&Value::Int64(1)).is_err());
         assert!(s.validate_value(&Value::Null).is_err());
-        assert!(Schema::new(SchemaType::Int32).optional().validate_value(&Value::Null).is_ok());
+        assert!(Schema::new(SchemaType::Int32)
+            .optional()
+            .validate_value(&Value::Null)
+            .is_ok());
     }
 }

@@ -34,27 +34,52 @@ fn apply(cfg: &mut ClientConfig, settings: impl IntoIterator<Item = (String, Str
     }
 }
 
-pub fn producer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task: u32) -> ClientConfig {
+pub fn producer_config(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+    task: u32,
+) -> ClientConfig {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &worker.bootstrap_servers)
-        .set("client.id", format!("connector-producer-{}-{task}", connector.name()))
+        .set(
+            "client.id",
+            format!("connector-producer-{}-{task}", connector.name()),
+        )
         .set("enable.idempotence", "true")
         .set("acks", "all")
         .set("linger.ms", "5")
         .set("batch.size", "1000000")
-        .set("queue.buffering.max.messages", (worker.source_max_inflight_records as u64 * 2 + 1000).to_string())
+        .set(
+            "queue.buffering.max.messages",
+            (worker.source_max_inflight_records as u64 * 2 + 1000).to_string(),
+        )
         .set("queue.buffering.max.kbytes", "2097151")
-        .set("delivery.timeout.ms", "2147483647");
+        .set("delivery.timeout.ms", "2147483647")
+        // Java's default partitioner: murmur2 of the key (librdkafka's default,
+        // consistent_random, puts a key elsewhere, so consumers and joins that rely on
+        // Kafka Connect's placement would see records move); keyless records stick to a
+        // partition per batch, as Java's sticky partitioner does (`sticky.partitioning.linger.ms`).
+        .set("partitioner", "murmur2_random");
     apply(&mut cfg, with_prefix(&worker.props, "producer."));
-    apply(&mut cfg, with_prefix(&connector.props, "producer.override."));
+    apply(
+        &mut cfg,
+        with_prefix(&connector.props, "producer.override."),
+    );
     cfg
 }
 
-pub fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task: u32) -> ClientConfig {
+pub fn consumer_config(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+    task: u32,
+) -> ClientConfig {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &worker.bootstrap_servers)
         .set("group.id", format!("connect-{}", connector.name()))
-        .set("client.id", format!("connector-consumer-{}-{task}", connector.name()))
+        .set(
+            "client.id",
+            format!("connector-consumer-{}-{task}", connector.name()),
+        )
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("auto.offset.reset", "earliest")
@@ -67,7 +92,10 @@ pub fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig, task:
         // one prefetch per second (~100,000 records/s of 100 B, ~16 MiB/s of 1 KiB).
         .set("fetch.queue.backoff.ms", "10");
     apply(&mut cfg, with_prefix(&worker.props, "consumer."));
-    apply(&mut cfg, with_prefix(&connector.props, "consumer.override."));
+    apply(
+        &mut cfg,
+        with_prefix(&connector.props, "consumer.override."),
+    );
     cfg
 }
 
@@ -106,5 +134,55 @@ impl ClientErrors {
         let repeated = last.as_ref().map_or(0, |l| l.2);
         tracing::warn!(connector = %self.connector, task = self.task, client = self.client, error = %text, repeated, "Kafka client error (transient: the client retries)");
         *last = Some((text, std::time::Instant::now(), 0));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn worker(pairs: &[(&str, &str)]) -> WorkerConfig {
+        WorkerConfig::from_props(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
+        .unwrap()
+    }
+
+    fn connector(pairs: &[(&str, &str)]) -> ConnectorConfig {
+        let mut props: crate::config::Props = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        props.insert("name".into(), "c".into());
+        props.insert("connector.class".into(), "X".into());
+        ConnectorConfig::new(props).unwrap()
+    }
+
+    #[test]
+    fn producers_place_keys_as_java_does_unless_overridden() {
+        let cfg = producer_config(&worker(&[]), &connector(&[]), 0);
+        assert_eq!(cfg.get("partitioner"), Some("murmur2_random"));
+        let cfg = producer_config(
+            &worker(&[("producer.partitioner", "fnv1a_random")]),
+            &connector(&[]),
+            0,
+        );
+        assert_eq!(cfg.get("partitioner"), Some("fnv1a_random"));
+        let cfg = producer_config(
+            &worker(&[]),
+            &connector(&[("producer.override.partitioner", "random")]),
+            0,
+        );
+        assert_eq!(cfg.get("partitioner"), Some("random"));
+        // Java's partitioner.class has no librdkafka meaning and is dropped.
+        let cfg = producer_config(
+            &worker(&[("producer.partitioner.class", "x.Y")]),
+            &connector(&[]),
+            0,
+        );
+        assert_eq!(cfg.get("partitioner.class"), None);
     }
 }

@@ -16,7 +16,11 @@ use tracing_subscriber::EnvFilter;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
-#[command(name = "polyconnect", version, about = "Kafka Connect with a Rust core and connectors in any language")]
+#[command(
+    name = "polyconnect",
+    version,
+    about = "Kafka Connect with a Rust core and connectors in any language"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -38,7 +42,11 @@ enum Command {
 #[derive(clap::Args)]
 struct ConformanceArgs {
     /// A running connector process: host:port, http://host:port or unix:/path.
-    #[arg(long, conflicts_with = "plugin_dir", required_unless_present = "plugin_dir")]
+    #[arg(
+        long,
+        conflicts_with = "plugin_dir",
+        required_unless_present = "plugin_dir"
+    )]
     endpoint: Option<String>,
     /// A plugin directory with a polyconnect-plugin.json: launched as the core would.
     #[arg(long)]
@@ -71,15 +79,20 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .filter(|s| EnvFilter::try_new(s).is_ok())
         .unwrap_or_else(|| "info".into());
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     // Tracing settings come from OTEL_* and the worker's polyconnect.tracing.* keys, so the
     // worker file is read before logging starts (and again, fully checked, below).
     let props = match &cli.command {
-        Command::Standalone { worker, .. } => load_file(worker).map(|p| p.into_iter().collect()).unwrap_or_default(),
+        Command::Standalone { worker, .. } => load_file(worker)
+            .map(|p| p.into_iter().collect())
+            .unwrap_or_default(),
         Command::Conformance(_) => unreachable!("handled above"),
     };
     let env: std::collections::HashMap<String, String> = std::env::vars().collect();
-    let settings = polyconnect::telemetry::TracingSettings::resolve(&env, &props).map_err(anyhow::Error::msg)?;
+    let settings = polyconnect::telemetry::TracingSettings::resolve(&env, &props)
+        .map_err(anyhow::Error::msg)?;
     // The span exporter runs on the runtime: the subscriber is built inside it.
     let (telemetry, apply) = {
         let _in_runtime = rt.enter();
@@ -87,7 +100,9 @@ fn main() -> anyhow::Result<()> {
     };
     rt.block_on(async move {
         let result = match cli.command {
-            Command::Standalone { worker, connectors } => standalone(worker, connectors, &spec, apply).await,
+            Command::Standalone { worker, connectors } => {
+                standalone(worker, connectors, &spec, apply).await
+            }
             Command::Conformance(_) => unreachable!("handled above"),
         };
         telemetry.shutdown(std::time::Duration::from_secs(5)).await;
@@ -107,7 +122,8 @@ async fn standalone(
     // Read every connector file before starting anything: a bad file stops the start.
     let mut connector_props = Vec::new();
     for f in &connector_files {
-        connector_props.push(load_file(f).with_context(|| format!("connector config {}", f.display()))?);
+        connector_props
+            .push(load_file(f).with_context(|| format!("connector config {}", f.display()))?);
     }
     let worker = Arc::new(Worker::new(config)?);
     worker.loggers.install(log_spec, apply_log_levels);
@@ -119,7 +135,9 @@ async fn standalone(
     let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
     let rest = tokio::spawn(async move {
         let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async { let _ = rest_stopped.await; })
+            .with_graceful_shutdown(async {
+                let _ = rest_stopped.await;
+            })
             .await;
     });
     worker.fetch_kafka_cluster_id().await;
@@ -145,11 +163,15 @@ async fn standalone(
 fn conformance(a: ConformanceArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(EnvFilter::new(std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "warn".into())))
+        .with_env_filter(EnvFilter::new(
+            std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "warn".into()),
+        ))
         .init();
     let mut config = std::collections::BTreeMap::new();
     for kv in &a.config {
-        let (k, v) = kv.split_once('=').ok_or_else(|| anyhow::anyhow!("--config {kv}: expected KEY=VALUE"))?;
+        let (k, v) = kv
+            .split_once('=')
+            .ok_or_else(|| anyhow::anyhow!("--config {kv}: expected KEY=VALUE"))?;
         config.insert(k.to_string(), v.to_string());
     }
     let opts = polyconnect::conformance::Options {
@@ -161,7 +183,9 @@ fn conformance(a: ConformanceArgs) -> anyhow::Result<()> {
         config,
         timeout: std::time::Duration::from_secs(a.timeout),
     };
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     let mut report = polyconnect::conformance::Report::default();
     if let Err(e) = rt.block_on(polyconnect::conformance::run(&opts, &mut report)) {
         eprintln!("polyconnect conformance: {e}");
@@ -190,14 +214,24 @@ async fn wait_for_signal() {
 /// `listeners` as Kafka Connect writes it: `http://:8083`, `http://0.0.0.0:8083`, ...
 fn parse_listener(l: &str) -> anyhow::Result<SocketAddr> {
     let first = l.split(',').next().unwrap_or(l).trim();
-    let rest = first
-        .strip_prefix("http://")
-        .ok_or_else(|| anyhow::anyhow!("unsupported listener '{first}': only http:// is supported"))?;
+    let rest = first.strip_prefix("http://").ok_or_else(|| {
+        anyhow::anyhow!("unsupported listener '{first}': only http:// is supported")
+    })?;
     let rest = rest.trim_end_matches('/');
     let (host, port) = rest
         .rsplit_once(':')
         .ok_or_else(|| anyhow::anyhow!("listener '{first}' has no port"))?;
-    let host = if host.is_empty() { "0.0.0.0" } else { host.trim_matches(['[', ']']) };
-    let host = if host == "localhost" { "127.0.0.1" } else { host };
-    Ok(format!("{host}:{port}").parse().or_else(|_| format!("[{host}]:{port}").parse())?)
+    let host = if host.is_empty() {
+        "0.0.0.0"
+    } else {
+        host.trim_matches(['[', ']'])
+    };
+    let host = if host == "localhost" {
+        "127.0.0.1"
+    } else {
+        host
+    };
+    Ok(format!("{host}:{port}")
+        .parse()
+        .or_else(|_| format!("[{host}]:{port}").parse())?)
 }

@@ -10,13 +10,28 @@ use proptest::prelude::*;
 fn converters() -> Vec<Box<dyn Converter>> {
     let mut out = Vec::new();
     for (class, settings) in [
-        ("org.apache.kafka.connect.json.JsonConverter", vec![("schemas.enable", "true")]),
-        ("org.apache.kafka.connect.json.JsonConverter", vec![("schemas.enable", "false")]),
-        ("org.apache.kafka.connect.json.JsonConverter", vec![("decimal.format", "NUMERIC")]),
+        (
+            "org.apache.kafka.connect.json.JsonConverter",
+            vec![("schemas.enable", "true")],
+        ),
+        (
+            "org.apache.kafka.connect.json.JsonConverter",
+            vec![("schemas.enable", "false")],
+        ),
+        (
+            "org.apache.kafka.connect.json.JsonConverter",
+            vec![("decimal.format", "NUMERIC")],
+        ),
         ("org.apache.kafka.connect.storage.StringConverter", vec![]),
-        ("org.apache.kafka.connect.converters.ByteArrayConverter", vec![]),
+        (
+            "org.apache.kafka.connect.converters.ByteArrayConverter",
+            vec![],
+        ),
     ] {
-        let s: BTreeMap<String, String> = settings.into_iter().map(|(k, v)| (k.into(), v.into())).collect();
+        let s: BTreeMap<String, String> = settings
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
         out.push(ConverterFactory::create(class, &s, false).unwrap());
     }
     out
@@ -27,16 +42,43 @@ fn json_doc() -> impl Strategy<Value = serde_json::Value> {
         Just(serde_json::Value::Null),
         any::<bool>().prop_map(serde_json::Value::from),
         any::<i64>().prop_map(serde_json::Value::from),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(serde_json::Value::from),
-        "[a-z]{0,6}".prop_map(serde_json::Value::from),
-        prop_oneof![Just("int8"), Just("int32"), Just("int64"), Just("string"), Just("bytes"), Just("struct"), Just("map"), Just("array"), Just("double"), Just("boolean")]
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
             .prop_map(serde_json::Value::from),
+        "[a-z]{0,6}".prop_map(serde_json::Value::from),
+        prop_oneof![
+            Just("int8"),
+            Just("int32"),
+            Just("int64"),
+            Just("string"),
+            Just("bytes"),
+            Just("struct"),
+            Just("map"),
+            Just("array"),
+            Just("double"),
+            Just("boolean")
+        ]
+        .prop_map(serde_json::Value::from),
     ];
     leaf.prop_recursive(4, 32, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::from),
             prop::collection::btree_map(
-                prop_oneof![Just("type".to_string()), Just("optional".to_string()), Just("fields".to_string()), Just("field".to_string()), Just("items".to_string()), Just("keys".to_string()), Just("values".to_string()), Just("name".to_string()), Just("default".to_string()), Just("parameters".to_string()), Just("schema".to_string()), Just("payload".to_string()), "[a-z]{1,4}"],
+                prop_oneof![
+                    Just("type".to_string()),
+                    Just("optional".to_string()),
+                    Just("fields".to_string()),
+                    Just("field".to_string()),
+                    Just("items".to_string()),
+                    Just("keys".to_string()),
+                    Just("values".to_string()),
+                    Just("name".to_string()),
+                    Just("default".to_string()),
+                    Just("parameters".to_string()),
+                    Just("schema".to_string()),
+                    Just("payload".to_string()),
+                    "[a-z]{1,4}"
+                ],
                 inner,
                 0..5
             )
@@ -79,6 +121,9 @@ proptest! {
 #[test]
 fn values_of_the_wrong_type_are_refused_not_panicked() {
     for c in converters() {
-        let _ = c.from_connect("t", SchemaAndValue::new(None, Value::Map(vec![(Value::Null, Value::Null)])));
+        let _ = c.from_connect(
+            "t",
+            SchemaAndValue::new(None, Value::Map(vec![(Value::Null, Value::Null)])),
+        );
     }
 }

@@ -38,8 +38,25 @@ fn values_text() -> impl Strategy<Value = String> {
         "[-+0-9.eE:,\\[\\]{}\" \\\\TZtruefalsn]{0,40}",
         prop::collection::vec(
             prop::sample::select(vec![
-                "[", "]", "{", "}", ",", ":", "\"", "\\", "1", "-7", "1.5", "1e400", "true", "null", "2024-03-01",
-                "10:20:30.400Z", "2024-03-01T10:20:30.400Z", "x", " ",
+                "[",
+                "]",
+                "{",
+                "}",
+                ",",
+                ":",
+                "\"",
+                "\\",
+                "1",
+                "-7",
+                "1.5",
+                "1e400",
+                "true",
+                "null",
+                "2024-03-01",
+                "10:20:30.400Z",
+                "2024-03-01T10:20:30.400Z",
+                "x",
+                " ",
             ]),
             0..30,
         )
@@ -89,9 +106,15 @@ proptest! {
 
 #[test]
 fn deeply_nested_header_text_does_not_overflow() {
-    let c = ConverterFactory::create_header_converter("org.apache.kafka.connect.storage.SimpleHeaderConverter", &BTreeMap::new()).unwrap();
+    let c = ConverterFactory::create_header_converter(
+        "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+        &BTreeMap::new(),
+    )
+    .unwrap();
     let text = "[".repeat(100_000);
-    let sv = c.to_connect_header("t", "h", Some(text.as_bytes())).unwrap();
+    let sv = c
+        .to_connect_header("t", "h", Some(text.as_bytes()))
+        .unwrap();
     assert!(sv.schema.is_some());
     let map = "{\"a\":".repeat(50_000);
     let _ = c.to_connect_header("t", "h", Some(map.as_bytes())).unwrap();

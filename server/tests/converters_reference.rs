@@ -39,7 +39,11 @@ fn random_data(rng: &mut Rng) -> (Option<Schema>, Value) {
         };
         return (None, v);
     }
-    let s = if rng.chance(30) { random_struct_schema(rng, 1) } else { random_schema(rng, 2) };
+    let s = if rng.chance(30) {
+        random_struct_schema(rng, 1)
+    } else {
+        random_schema(rng, 2)
+    };
     let v = random_value(rng, &s, 0);
     (Some(s), v)
 }
@@ -49,17 +53,71 @@ fn random_bytes(rng: &mut Rng) -> Option<Vec<u8>> {
         return None;
     }
     let n = rng.below(10);
-    Some((0..n).map(|_| if rng.chance(50) { rng.below(3) as u8 } else { rng.next() as u8 }).collect())
+    Some(
+        (0..n)
+            .map(|_| {
+                if rng.chance(50) {
+                    rng.below(3) as u8
+                } else {
+                    rng.next() as u8
+                }
+            })
+            .collect(),
+    )
 }
 
 /// Text for `Values.parseString`: tokens that exercise numbers, dates, literals, arrays,
 /// maps, quoting and escapes.
 fn random_text(rng: &mut Rng) -> String {
     const TOKENS: &[&str] = &[
-        "1", "0", "-", "+", "7", "300", "70000", "5000000000", "99999999999999999999", ".", "5", "e", "E3", "1.5", "0.1",
-        "1e400", "3.4e38", ":", ",", "[", "]", "{", "}", "\"", "\\", " ", "  ", "true", "false", "null", "abc", "T", "Z",
-        "2024-03-01", "10:20:30.400Z", "2024-03-01T10:20:30.400Z", "12:00:00.000Z", "2024-13-45", "€", "x y", "\t",
-        "NaN", "Infinity", "-0", "1.0", "00", "\\:", "\\\"",
+        "1",
+        "0",
+        "-",
+        "+",
+        "7",
+        "300",
+        "70000",
+        "5000000000",
+        "99999999999999999999",
+        ".",
+        "5",
+        "e",
+        "E3",
+        "1.5",
+        "0.1",
+        "1e400",
+        "3.4e38",
+        ":",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "\"",
+        "\\",
+        " ",
+        "  ",
+        "true",
+        "false",
+        "null",
+        "abc",
+        "T",
+        "Z",
+        "2024-03-01",
+        "10:20:30.400Z",
+        "2024-03-01T10:20:30.400Z",
+        "12:00:00.000Z",
+        "2024-13-45",
+        "€",
+        "x y",
+        "\t",
+        "NaN",
+        "Infinity",
+        "-0",
+        "1.0",
+        "00",
+        "\\:",
+        "\\\"",
     ];
     if rng.chance(20) {
         return random_string(rng);
@@ -72,7 +130,13 @@ fn settings() -> BTreeMap<String, String> {
     BTreeMap::new()
 }
 
-fn compare_to_connect(label: &str, answer: &Json, ours: Result<SchemaAndValue, String>, failures: &mut Vec<String>, ok: &mut usize) {
+fn compare_to_connect(
+    label: &str,
+    answer: &Json,
+    ours: Result<SchemaAndValue, String>,
+    failures: &mut Vec<String>,
+    ok: &mut usize,
+) {
     if is_input_error(answer) {
         return;
     }
@@ -88,11 +152,19 @@ fn compare_to_connect(label: &str, answer: &Json, ours: Result<SchemaAndValue, S
                 Some(d) => failures.push(format!("{label}: {d}")),
             }
         }
-        (theirs, mine) => failures.push(format!("{label}: theirs {theirs:?} / {answer}, ours {mine:?}")),
+        (theirs, mine) => failures.push(format!(
+            "{label}: theirs {theirs:?} / {answer}, ours {mine:?}"
+        )),
     }
 }
 
-fn compare_from_connect(label: &str, answer: &Json, ours: Result<Option<bytes::Bytes>, String>, failures: &mut Vec<String>, ok: &mut usize) {
+fn compare_from_connect(
+    label: &str,
+    answer: &Json,
+    ours: Result<Option<bytes::Bytes>, String>,
+    failures: &mut Vec<String>,
+    ok: &mut usize,
+) {
     if is_input_error(answer) {
         return;
     }
@@ -104,8 +176,15 @@ fn compare_from_connect(label: &str, answer: &Json, ours: Result<Option<bytes::B
             if theirs == mine {
                 *ok += 1;
             } else {
-                let show = |h: &Option<String>| h.as_ref().map(|h| String::from_utf8_lossy(&hex::decode(h).unwrap()).into_owned());
-                failures.push(format!("{label}: theirs {:?}, ours {:?}", show(&theirs), show(&mine)));
+                let show = |h: &Option<String>| {
+                    h.as_ref()
+                        .map(|h| String::from_utf8_lossy(&hex::decode(h).unwrap()).into_owned())
+                };
+                failures.push(format!(
+                    "{label}: theirs {:?}, ours {:?}",
+                    show(&theirs),
+                    show(&mine)
+                ));
             }
         }
         (theirs, mine) => failures.push(format!("{label}: theirs {theirs:?}, ours {mine:?}")),
@@ -146,7 +225,13 @@ fn number_and_boolean_converters_match_kafka_connect() {
                     } else {
                         conv.from_connect("t", SchemaAndValue::new(schema.map(Arc::new), value))
                     };
-                    compare_from_connect(&label, &answer, ours.map_err(|e| e.message), &mut failures, &mut ok);
+                    compare_from_connect(
+                        &label,
+                        &answer,
+                        ours.map_err(|e| e.message),
+                        &mut failures,
+                        &mut ok,
+                    );
                 }
                 Err(bytes) => {
                     let label = format!("{class} to {bytes:?}");
@@ -155,7 +240,13 @@ fn number_and_boolean_converters_match_kafka_connect() {
                     } else {
                         conv.to_connect("t", bytes.as_deref())
                     };
-                    compare_to_connect(&label, &answer, ours.map_err(|e| e.message), &mut failures, &mut ok);
+                    compare_to_connect(
+                        &label,
+                        &answer,
+                        ours.map_err(|e| e.message),
+                        &mut failures,
+                        &mut ok,
+                    );
                 }
             }
         }
@@ -163,7 +254,10 @@ fn number_and_boolean_converters_match_kafka_connect() {
     for f in failures.iter().take(30) {
         eprintln!("DIFFERENCE: {f}");
     }
-    eprintln!("number and boolean converters: {ok} cases the same, {} different", failures.len());
+    eprintln!(
+        "number and boolean converters: {ok} cases the same, {} different",
+        failures.len()
+    );
     assert!(failures.is_empty());
     assert!(ok > 1500);
 }
@@ -190,7 +284,13 @@ fn simple_header_converter_matches_kafka_connect() {
     for ((schema, value), answer) in datas.into_iter().zip(answers) {
         let label = format!("from {schema:?} {value:?}");
         let ours = conv.from_connect_header("t", "h", schema.as_ref(), &value);
-        compare_from_connect(&label, &answer, ours.map_err(|e| e.message), &mut failures, &mut ok);
+        compare_from_connect(
+            &label,
+            &answer,
+            ours.map_err(|e| e.message),
+            &mut failures,
+            &mut ok,
+        );
         if let Some(hx) = answer.get("hex").and_then(Json::as_str) {
             texts.push(hex::decode(hx).unwrap());
         }
@@ -208,12 +308,21 @@ fn simple_header_converter_matches_kafka_connect() {
     for (t, answer) in texts.iter().zip(answers) {
         let label = format!("to {:?}", String::from_utf8_lossy(t));
         let ours = conv.to_connect_header("t", "h", Some(t));
-        compare_to_connect(&label, &answer, ours.map_err(|e| e.message), &mut failures, &mut ok);
+        compare_to_connect(
+            &label,
+            &answer,
+            ours.map_err(|e| e.message),
+            &mut failures,
+            &mut ok,
+        );
     }
     for f in failures.iter().take(40) {
         eprintln!("DIFFERENCE: {f}");
     }
-    eprintln!("SimpleHeaderConverter: {ok} cases the same, {} different", failures.len());
+    eprintln!(
+        "SimpleHeaderConverter: {ok} cases the same, {} different",
+        failures.len()
+    );
     assert!(failures.is_empty(), "{} differences", failures.len());
     assert!(ok > 4000);
 }
@@ -229,8 +338,16 @@ fn converter_names_and_nulls() {
         assert!(back.value.is_null());
         assert!(back.schema.unwrap().optional);
     }
-    assert!(ConverterFactory::create_header_converter("org.apache.kafka.connect.storage.SimpleHeaderConverter", &settings()).is_ok());
-    assert!(ConverterFactory::create_header_converter("org.apache.kafka.connect.json.JsonConverter", &settings()).is_ok());
+    assert!(ConverterFactory::create_header_converter(
+        "org.apache.kafka.connect.storage.SimpleHeaderConverter",
+        &settings()
+    )
+    .is_ok());
+    assert!(ConverterFactory::create_header_converter(
+        "org.apache.kafka.connect.json.JsonConverter",
+        &settings()
+    )
+    .is_ok());
     assert!(ConverterFactory::create_header_converter("com.example.Nope", &settings()).is_err());
     let _ = Schema::new(SchemaType::Int8);
 }

@@ -22,7 +22,12 @@ fn python_ready() -> bool {
 }
 
 fn connectors_dir() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../connectors").canonicalize().unwrap().display().to_string()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../connectors")
+        .canonicalize()
+        .unwrap()
+        .display()
+        .to_string()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -40,11 +45,22 @@ async fn plugins_and_their_config() {
         .iter()
         .map(|p| (p["class"].as_str().unwrap(), p["type"].as_str().unwrap()))
         .collect();
-    assert!(classes.contains(&("FileStreamSink", "sink")) && classes.contains(&("FileStreamSource", "source")), "{list}");
-    assert!(list.as_array().unwrap().iter().all(|p| p["version"].is_string()));
+    assert!(
+        classes.contains(&("FileStreamSink", "sink"))
+            && classes.contains(&("FileStreamSource", "source")),
+        "{list}"
+    );
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["version"].is_string()));
     let sink_pos = classes.iter().position(|c| c.1 == "sink").unwrap();
     let source_pos = classes.iter().position(|c| c.1 == "source").unwrap();
-    assert!(sink_pos < source_pos, "sinks come first, as in Kafka Connect");
+    assert!(
+        sink_pos < source_pos,
+        "sinks come first, as in Kafka Connect"
+    );
     assert!(!classes.iter().any(|c| c.1 == "converter"));
     let (_, all) = get(&w, "/connector-plugins?connectorsOnly=false").await;
     assert!(all.as_array().unwrap().contains(&json!({
@@ -52,25 +68,63 @@ async fn plugins_and_their_config() {
     })), "{all}");
 
     // A connector's definition: its own keys, then the framework's.
-    let (s, defs) = get(&w, "/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config").await;
+    let (s, defs) = get(
+        &w,
+        "/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config",
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{defs}");
-    let names: Vec<&str> = defs.as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap()).collect();
+    let names: Vec<&str> = defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
     assert_eq!(&names[..3], &["file", "topic", "batch.size"]);
-    assert!(names.contains(&"tasks.max") && names.contains(&"exactly.once.support"), "{names:?}");
+    assert!(
+        names.contains(&"tasks.max") && names.contains(&"exactly.once.support"),
+        "{names:?}"
+    );
     let topic = &defs[1];
-    assert_eq!((topic["type"].clone(), topic["required"].clone(), topic["importance"].clone()), (json!("STRING"), json!(true), json!("HIGH")));
+    assert_eq!(
+        (
+            topic["type"].clone(),
+            topic["required"].clone(),
+            topic["importance"].clone()
+        ),
+        (json!("STRING"), json!(true), json!("HIGH"))
+    );
     let (s, defs) = get(&w, "/connector-plugins/FileStreamSink/config").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(defs.as_array().unwrap().iter().any(|d| d["name"] == "topics.regex"));
+    assert!(defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["name"] == "topics.regex"));
     // Converters the core knows, and unknown plugins.
     let (s, defs) = get(&w, "/connector-plugins/JsonConverter/config").await;
     assert_eq!(s, StatusCode::OK);
-    assert!(defs.as_array().unwrap().iter().any(|d| d["name"] == "schemas.enable"));
-    assert_error(&get(&w, "/connector-plugins/Nope/config").await, 404, "Unknown plugin Nope.");
+    assert!(defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["name"] == "schemas.enable"));
+    assert_error(
+        &get(&w, "/connector-plugins/Nope/config").await,
+        404,
+        "Unknown plugin Nope.",
+    );
 
     // Validation through the file connector's own Validate.
-    let body = r#"{"connector.class":"FileStreamSource","name":"v","topic":"a,b","batch.size":"0"}"#;
-    let (s, _, v) = call(&w, Method::PUT, "/connector-plugins/FileStreamSource/config/validate", Some(body)).await;
+    let body =
+        r#"{"connector.class":"FileStreamSource","name":"v","topic":"a,b","batch.size":"0"}"#;
+    let (s, _, v) = call(
+        &w,
+        Method::PUT,
+        "/connector-plugins/FileStreamSource/config/validate",
+        Some(body),
+    )
+    .await;
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["name"], "FileStreamSource");
     assert!(v["error_count"].as_u64().unwrap() >= 2, "{v}");

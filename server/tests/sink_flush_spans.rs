@@ -23,25 +23,37 @@ impl SpanExporter for Collect {
 }
 
 fn flush_id(s: &SpanData) -> Option<i64> {
-    s.attributes.iter().find(|kv| kv.key.as_str() == "polyconnect.flush.id").and_then(|kv| match kv.value {
-        Value::I64(v) => Some(v),
-        _ => None,
-    })
+    s.attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == "polyconnect.flush.id")
+        .and_then(|kv| match kv.value {
+            Value::I64(v) => Some(v),
+            _ => None,
+        })
 }
 
 #[test]
 fn a_commit_is_the_child_of_the_flush_it_answers() {
     let spans = Collect::default();
-    let provider = SdkTracerProvider::builder().with_span_processor(SimpleSpanProcessor::new(spans.clone())).build();
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(SimpleSpanProcessor::new(spans.clone()))
+        .build();
     trace::install(provider.tracer("polyconnect"));
-    let subscriber = tracing_subscriber::registry().with(tracing_opentelemetry::layer().with_tracer(provider.tracer("polyconnect")));
+    let subscriber = tracing_subscriber::registry()
+        .with(tracing_opentelemetry::layer().with_tracer(provider.tracer("polyconnect")));
     tracing::subscriber::set_global_default(subscriber).unwrap();
 
     let mut tel = SinkTelemetry::new("s", 0);
-    assert!(tel.put(1, &mut []).is_some(), "an always-on tracer samples the put");
+    assert!(
+        tel.put(1, &mut []).is_some(),
+        "an always-on tracer samples the put"
+    );
     assert!(tel.flush(1).is_some(), "the flush covers a sampled put");
     // A rebalance settles before Flush 1 is answered: Flush 2 covers no new put.
-    assert!(tel.flush(2).is_none(), "no sampled put since the last flush");
+    assert!(
+        tel.flush(2).is_none(),
+        "no sampled put since the last flush"
+    );
     // Flush 1's answer arrives and its offsets are committed, then Flush 2's.
     for id in [1, 2] {
         tel.commit_span(id).in_scope(|| ());
@@ -56,14 +68,30 @@ fn a_commit_is_the_child_of_the_flush_it_answers() {
 
     let got = spans.0.lock().unwrap().clone();
     let flushes: Vec<&SpanData> = got.iter().filter(|s| s.name == "flush s").collect();
-    assert_eq!(flushes.iter().map(|s| flush_id(s)).collect::<Vec<_>>(), vec![Some(1), Some(3)], "{got:#?}");
+    assert_eq!(
+        flushes.iter().map(|s| flush_id(s)).collect::<Vec<_>>(),
+        vec![Some(1), Some(3)],
+        "{got:#?}"
+    );
     let commits: Vec<&SpanData> = got.iter().filter(|s| s.name == "commit").collect();
     assert_eq!(commits.len(), 3, "{got:#?}");
     for (commit, flush) in [(commits[0], flushes[0]), (commits[2], flushes[1])] {
-        assert_eq!(commit.parent_span_id, flush.span_context.span_id(), "commit under its flush: {commit:#?}");
-        assert_eq!(commit.span_context.trace_id(), flush.span_context.trace_id());
-        assert!(commit.end_time <= flush.end_time, "the flush span ends after its commit");
+        assert_eq!(
+            commit.parent_span_id,
+            flush.span_context.span_id(),
+            "commit under its flush: {commit:#?}"
+        );
+        assert_eq!(
+            commit.span_context.trace_id(),
+            flush.span_context.trace_id()
+        );
+        assert!(
+            commit.end_time <= flush.end_time,
+            "the flush span ends after its commit"
+        );
     }
     // Flush 2 had no span: its commit is not put under another flush.
-    assert!(flushes.iter().all(|f| commits[1].parent_span_id != f.span_context.span_id()));
+    assert!(flushes
+        .iter()
+        .all(|f| commits[1].parent_span_id != f.span_context.span_id()));
 }

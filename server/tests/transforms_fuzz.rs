@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use polyconnect::converter::datefmt::DateFormat;
 use polyconnect::data::{Header, Value};
 use polyconnect::transforms::jregex::JavaRegex;
-use polyconnect::transforms::{create_predicate, create_transformation, TransformChain, PREDICATES, TRANSFORMATIONS};
+use polyconnect::transforms::{
+    create_predicate, create_transformation, TransformChain, PREDICATES, TRANSFORMATIONS,
+};
 use proptest::prelude::*;
 use transforms_support::{random_record, Rng as Gen};
 
@@ -19,15 +21,33 @@ fn keys(base: &str) -> &'static [&'static str] {
         "DropHeaders" => &["headers"],
         "ExtractField" => &["field", "field.syntax.version", "replace.null.with.default"],
         "Flatten" => &["delimiter"],
-        "HeaderFrom" => &["fields", "headers", "operation", "replace.null.with.default"],
+        "HeaderFrom" => &[
+            "fields",
+            "headers",
+            "operation",
+            "replace.null.with.default",
+        ],
         "HoistField" => &["field"],
-        "InsertField" => &["topic.field", "partition.field", "offset.field", "timestamp.field", "static.field", "static.value"],
+        "InsertField" => &[
+            "topic.field",
+            "partition.field",
+            "offset.field",
+            "timestamp.field",
+            "static.field",
+            "static.value",
+        ],
         "InsertHeader" => &["header", "value.literal"],
         "MaskField" => &["fields", "replacement", "replace.null.with.default"],
         "RegexRouter" => &["regex", "replacement"],
         "ReplaceField" => &["exclude", "include", "renames", "replace.null.with.default"],
         "SetSchemaMetadata" => &["schema.name", "schema.version"],
-        "TimestampConverter" => &["field", "target.type", "format", "unix.precision", "replace.null.with.default"],
+        "TimestampConverter" => &[
+            "field",
+            "target.type",
+            "format",
+            "unix.precision",
+            "replace.null.with.default",
+        ],
         "TimestampRouter" => &["topic.format", "timestamp.format"],
         "ValueToKey" => &["fields", "replace.null.with.default"],
         "TopicNameMatches" => &["pattern"],
@@ -42,9 +62,34 @@ fn setting() -> impl Strategy<Value = String> {
         any::<String>(),
         "[a-zA-Z0-9.:,$!?{}()\\[\\]\\\\'` -]{0,16}",
         prop::sample::select(vec![
-            "id", "name", "inner.id", "ts", "V2", "move", "copy", "string", "unix", "Date", "Time", "Timestamp", "int8",
-            "float64", "boolean", "id:int32", "yyyy-MM-dd", "seconds", "nanoseconds", "true", "false", "(.*)", "$1",
-            "a:b", "", " ", "0", "1e3",
+            "id",
+            "name",
+            "inner.id",
+            "ts",
+            "V2",
+            "move",
+            "copy",
+            "string",
+            "unix",
+            "Date",
+            "Time",
+            "Timestamp",
+            "int8",
+            "float64",
+            "boolean",
+            "id:int32",
+            "yyyy-MM-dd",
+            "seconds",
+            "nanoseconds",
+            "true",
+            "false",
+            "(.*)",
+            "$1",
+            "a:b",
+            "",
+            " ",
+            "0",
+            "1e3",
         ])
         .prop_map(str::to_string),
     ]

@@ -12,19 +12,28 @@ use std::sync::Arc;
 
 use polyconnect::converter::{Converter, JsonConverter, JsonConverterConfig};
 use polyconnect::data::SchemaAndValue;
-use polyconnect::transforms::{create_predicate, create_transformation, ConnectRecord, TransformChain, PREDICATES, TRANSFORMATIONS};
+use polyconnect::transforms::{
+    create_predicate, create_transformation, ConnectRecord, TransformChain, PREDICATES,
+    TRANSFORMATIONS,
+};
 use serde_json::{json, Value as Json};
 use transforms_support::*;
 
 type Config = BTreeMap<String, String>;
 
 fn cfg(pairs: &[(&str, String)]) -> Config {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect()
 }
 
 fn maybe_rnwd(rng: &mut Rng, c: &mut Config) {
     if rng.chance(30) {
-        c.insert("replace.null.with.default".into(), rng.pick(&["false", "true", "FALSE", "nope"]).to_string());
+        c.insert(
+            "replace.null.with.default".into(),
+            rng.pick(&["false", "true", "FALSE", "nope"]).to_string(),
+        );
     }
 }
 
@@ -60,11 +69,15 @@ fn transform_config(rng: &mut Rng, base: &str) -> Config {
     let mut c = Config::new();
     match base {
         "Cast" => {
-            let types = ["int8", "int16", "int32", "int64", "float32", "float64", "boolean", "string", "INT32", "bytes", "foo"];
+            let types = [
+                "int8", "int16", "int32", "int64", "float32", "float64", "boolean", "string",
+                "INT32", "bytes", "foo",
+            ];
             let spec = if rng.chance(35) {
                 rng.pick(&types).to_string()
             } else if rng.chance(5) {
-                rng.pick(&["a:b:c", "", "id:int8,string", ":int8", "id:", "  "]).to_string()
+                rng.pick(&["a:b:c", "", "id:int8,string", ":int8", "id:", "  "])
+                    .to_string()
             } else {
                 (0..1 + rng.below(3))
                     .map(|_| format!("{}:{}", rng.pick(FIELD_NAMES), rng.pick(&types[..8])))
@@ -78,23 +91,48 @@ fn transform_config(rng: &mut Rng, base: &str) -> Config {
         }
         "DropHeaders" => {
             if !rng.chance(5) {
-                c.insert("headers".into(), (0..1 + rng.below(2)).map(|_| rng.pick(&["h1", "h2", "trace", "nope"]).to_string()).collect::<Vec<_>>().join(","));
+                c.insert(
+                    "headers".into(),
+                    (0..1 + rng.below(2))
+                        .map(|_| rng.pick(&["h1", "h2", "trace", "nope"]).to_string())
+                        .collect::<Vec<_>>()
+                        .join(","),
+                );
             }
         }
         "ExtractField" => {
-            let fields = ["id", "name", "inner", "inner.id", "inner.name", "`a.b`", "a.b", "inner.inner.id", "nope", "tags", "inner.", "`a.b`.x"];
+            let fields = [
+                "id",
+                "name",
+                "inner",
+                "inner.id",
+                "inner.name",
+                "`a.b`",
+                "a.b",
+                "inner.inner.id",
+                "nope",
+                "tags",
+                "inner.",
+                "`a.b`.x",
+            ];
             if !rng.chance(3) {
                 c.insert("field".into(), rng.pick(&fields).to_string());
             }
             if rng.chance(50) {
-                c.insert("field.syntax.version".into(), rng.pick(&["V2", "v2", "V1", "V3"]).to_string());
+                c.insert(
+                    "field.syntax.version".into(),
+                    rng.pick(&["V2", "v2", "V1", "V3"]).to_string(),
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
         "Filter" => {}
         "Flatten" => {
             if rng.chance(60) {
-                c.insert("delimiter".into(), rng.pick(&[".", "_", "", "::", " "]).to_string());
+                c.insert(
+                    "delimiter".into(),
+                    rng.pick(&[".", "_", "", "::", " "]).to_string(),
+                );
             }
         }
         "HeaderFrom" => {
@@ -105,25 +143,45 @@ fn transform_config(rng: &mut Rng, base: &str) -> Config {
             }
             c.insert("fields".into(), fields.join(","));
             c.insert("headers".into(), headers.join(","));
-            c.insert("operation".into(), rng.pick(&["move", "copy", "copy", "move", "MOVE"]).to_string());
+            c.insert(
+                "operation".into(),
+                rng.pick(&["move", "copy", "copy", "move", "MOVE"])
+                    .to_string(),
+            );
             maybe_rnwd(rng, &mut c);
         }
         "HoistField" => {
             if !rng.chance(3) {
-                c.insert("field".into(), rng.pick(&["wrapped", "id", "", "x.y"]).to_string());
+                c.insert(
+                    "field".into(),
+                    rng.pick(&["wrapped", "id", "", "x.y"]).to_string(),
+                );
             }
         }
         "InsertField" => {
             let suffix = |rng: &mut Rng| rng.pick(&["", "?", "!"]).to_string();
-            for key in ["topic.field", "partition.field", "offset.field", "timestamp.field", "static.field"] {
+            for key in [
+                "topic.field",
+                "partition.field",
+                "offset.field",
+                "timestamp.field",
+                "static.field",
+            ] {
                 if rng.chance(35) {
-                    let name = if rng.chance(15) { rng.pick(FIELD_NAMES).to_string() } else { key.replace(".field", "_f") };
+                    let name = if rng.chance(15) {
+                        rng.pick(FIELD_NAMES).to_string()
+                    } else {
+                        key.replace(".field", "_f")
+                    };
                     let s = suffix(rng);
                     c.insert(key.into(), format!("{name}{s}"));
                 }
             }
             if c.contains_key("static.field") && !rng.chance(5) {
-                c.insert("static.value".into(), rng.pick(&["v", "42", ""]).to_string());
+                c.insert(
+                    "static.value".into(),
+                    rng.pick(&["v", "42", ""]).to_string(),
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
@@ -138,13 +196,39 @@ fn transform_config(rng: &mut Rng, base: &str) -> Config {
         "MaskField" => {
             c.insert("fields".into(), some_fields(rng, 3).join(","));
             if rng.chance(40) {
-                c.insert("replacement".into(), rng.pick(&["0", "12.5", "abc", "-1", "1e3", "xyz", "  ", "300", "1E+2"]).to_string());
+                c.insert(
+                    "replacement".into(),
+                    rng.pick(&["0", "12.5", "abc", "-1", "1e3", "xyz", "  ", "300", "1E+2"])
+                        .to_string(),
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
         "RegexRouter" => {
-            let regexes = ["(.*)", "orders", "(.*)-(\\d+)", "([a-z]+)\\.(.*)", "x_(.*)", "(?<t>[a-z]+)(.*)", "[", "(\\w+)", "(.*)s", "\\Qa.b\\E"];
-            let repl = ["$1-routed", "prefix-$1", "$2.$1", "${t}x", "$3", "\\$1", "fixed", "$", "$12", "a\\"];
+            let regexes = [
+                "(.*)",
+                "orders",
+                "(.*)-(\\d+)",
+                "([a-z]+)\\.(.*)",
+                "x_(.*)",
+                "(?<t>[a-z]+)(.*)",
+                "[",
+                "(\\w+)",
+                "(.*)s",
+                "\\Qa.b\\E",
+            ];
+            let repl = [
+                "$1-routed",
+                "prefix-$1",
+                "$2.$1",
+                "${t}x",
+                "$3",
+                "\\$1",
+                "fixed",
+                "$",
+                "$12",
+                "a\\",
+            ];
             if !rng.chance(3) {
                 c.insert("regex".into(), rng.pick(&regexes).to_string());
             }
@@ -161,40 +245,83 @@ fn transform_config(rng: &mut Rng, base: &str) -> Config {
             }
             if rng.chance(50) {
                 let r: Vec<String> = (0..1 + rng.below(2))
-                    .map(|_| format!("{}:{}", rng.pick(FIELD_NAMES), rng.pick(&["renamed", "id", "x", "name"])))
+                    .map(|_| {
+                        format!(
+                            "{}:{}",
+                            rng.pick(FIELD_NAMES),
+                            rng.pick(&["renamed", "id", "x", "name"])
+                        )
+                    })
                     .collect();
-                c.insert("renames".into(), if rng.chance(5) { "bad".into() } else { r.join(",") });
+                c.insert(
+                    "renames".into(),
+                    if rng.chance(5) {
+                        "bad".into()
+                    } else {
+                        r.join(",")
+                    },
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
         "SetSchemaMetadata" => {
             if rng.chance(70) {
-                c.insert("schema.name".into(), rng.pick(&["com.example.Renamed", "x"]).to_string());
+                c.insert(
+                    "schema.name".into(),
+                    rng.pick(&["com.example.Renamed", "x"]).to_string(),
+                );
             }
             if rng.chance(50) {
-                c.insert("schema.version".into(), rng.pick(&["3", "12", "x"]).to_string());
+                c.insert(
+                    "schema.version".into(),
+                    rng.pick(&["3", "12", "x"]).to_string(),
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
         "TimestampConverter" => {
             if rng.chance(70) {
-                c.insert("field".into(), rng.pick(&["ts", "day", "at", "name", "note", "amount", "id", "count"]).to_string());
+                c.insert(
+                    "field".into(),
+                    rng.pick(&["ts", "day", "at", "name", "note", "amount", "id", "count"])
+                        .to_string(),
+                );
             }
-            c.insert("target.type".into(), rng.pick(&["string", "unix", "Date", "Time", "Timestamp", "date"]).to_string());
+            c.insert(
+                "target.type".into(),
+                rng.pick(&["string", "unix", "Date", "Time", "Timestamp", "date"])
+                    .to_string(),
+            );
             if rng.chance(75) {
                 c.insert("format".into(), rng.pick(DATE_PATTERNS).to_string());
             }
             if rng.chance(40) {
-                c.insert("unix.precision".into(), rng.pick(&["seconds", "milliseconds", "microseconds", "nanoseconds"]).to_string());
+                c.insert(
+                    "unix.precision".into(),
+                    rng.pick(&["seconds", "milliseconds", "microseconds", "nanoseconds"])
+                        .to_string(),
+                );
             }
             maybe_rnwd(rng, &mut c);
         }
         "TimestampRouter" => {
             if rng.chance(50) {
-                c.insert("topic.format".into(), rng.pick(&["${topic}-${timestamp}", "${timestamp}", "x", "${topic}_${topic}"]).to_string());
+                c.insert(
+                    "topic.format".into(),
+                    rng.pick(&[
+                        "${topic}-${timestamp}",
+                        "${timestamp}",
+                        "x",
+                        "${topic}_${topic}",
+                    ])
+                    .to_string(),
+                );
             }
             if rng.chance(70) {
-                c.insert("timestamp.format".into(), rng.pick(&DATE_PATTERNS[..17]).to_string());
+                c.insert(
+                    "timestamp.format".into(),
+                    rng.pick(&DATE_PATTERNS[..17]).to_string(),
+                );
             }
         }
         "ValueToKey" => {
@@ -212,7 +339,21 @@ fn predicate_config(rng: &mut Rng, base: &str) -> Config {
             if rng.chance(5) {
                 return Config::new();
             }
-            cfg(&[("pattern", rng.pick(&["orders", "o.*", ".*-\\d+", "(?i)ORDERS", "a\\.b", "", "[", "x_y-z|topic", "\\w+"]).to_string())])
+            cfg(&[(
+                "pattern",
+                rng.pick(&[
+                    "orders",
+                    "o.*",
+                    ".*-\\d+",
+                    "(?i)ORDERS",
+                    "a\\.b",
+                    "",
+                    "[",
+                    "x_y-z|topic",
+                    "\\w+",
+                ])
+                .to_string(),
+            )])
         }
         "HasHeaderKey" => cfg(&[("name", rng.pick(&["h1", "trace", "nope", ""]).to_string())]),
         _ => Config::new(),
@@ -234,12 +375,21 @@ struct Stats {
 }
 
 fn our_bytes(schemas_enable: bool, r: &ConnectRecord) -> (String, String) {
-    let settings: BTreeMap<String, String> = [("schemas.enable".to_string(), schemas_enable.to_string())].into_iter().collect();
+    let settings: BTreeMap<String, String> =
+        [("schemas.enable".to_string(), schemas_enable.to_string())]
+            .into_iter()
+            .collect();
     let config = JsonConverterConfig::parse(&settings).unwrap();
     let k = JsonConverter::new(config.clone(), true);
     let v = JsonConverter::new(config, false);
-    let kb = k.from_connect(&r.topic, SchemaAndValue::new(r.key_schema.clone(), r.key.clone()));
-    let vb = v.from_connect(&r.topic, SchemaAndValue::new(r.value_schema.clone(), r.value.clone()));
+    let kb = k.from_connect(
+        &r.topic,
+        SchemaAndValue::new(r.key_schema.clone(), r.key.clone()),
+    );
+    let vb = v.from_connect(
+        &r.topic,
+        SchemaAndValue::new(r.value_schema.clone(), r.value.clone()),
+    );
     let show = |b: Result<Option<bytes::Bytes>, polyconnect::data::DataError>| match b {
         Ok(Some(b)) => String::from_utf8_lossy(&b).into_owned(),
         Ok(None) => "null".into(),
@@ -267,10 +417,14 @@ fn compare(
             if normalize(theirs) == normalize(&mine) {
                 stats.same_message += 1;
             } else if stats.message_differences.len() < 400 {
-                stats.message_differences.push(format!("{label}\n   theirs: {theirs}\n   ours:   {mine}"));
+                stats
+                    .message_differences
+                    .push(format!("{label}\n   theirs: {theirs}\n   ours:   {mine}"));
             }
         }
-        (Some(theirs), Ok(mine)) => stats.failures.push(format!("{label}\n Kafka Connect failed: {theirs}\n we gave: {mine:?}")),
+        (Some(theirs), Ok(mine)) => stats.failures.push(format!(
+            "{label}\n Kafka Connect failed: {theirs}\n we gave: {mine:?}"
+        )),
         (None, Err(mine)) if answer.get("serialize_error").is_some() => {
             // Kafka Connect's transform let the record through, but its own converter
             // refuses it: it fails there instead of in the transform.
@@ -278,7 +432,10 @@ fn compare(
             stats.deferred += 1;
             let _ = mine;
         }
-        (None, Err(mine)) => stats.failures.push(format!("{label}\n we failed: {mine}\n Kafka Connect gave: {}", answer["record"])),
+        (None, Err(mine)) => stats.failures.push(format!(
+            "{label}\n we failed: {mine}\n Kafka Connect gave: {}",
+            answer["record"]
+        )),
         (None, Ok(mine)) => {
             let theirs = &answer["record"];
             match (theirs.is_null(), mine) {
@@ -288,26 +445,44 @@ fn compare(
                     match record_difference(&mine, &theirs) {
                         None => {
                             stats.both_ok += 1;
-                            if let (Some(kh), Some(vh)) = (answer.get("key_hex"), answer.get("value_hex")) {
+                            if let (Some(kh), Some(vh)) =
+                                (answer.get("key_hex"), answer.get("value_hex"))
+                            {
                                 let (ok, ov) = our_bytes(schemas_enable, &mine);
                                 let text = |j: &Json| {
                                     j.as_str()
-                                        .map(|h| String::from_utf8_lossy(&hex::decode(h).unwrap()).into_owned())
+                                        .map(|h| {
+                                            String::from_utf8_lossy(&hex::decode(h).unwrap())
+                                                .into_owned()
+                                        })
                                         .unwrap_or_else(|| "null".into())
                                 };
                                 if ok != text(kh) && !same_but_float_text(&ok, &text(kh), stats) {
-                                    stats.failures.push(format!("{label}\n key bytes differ:\n ours   {ok}\n theirs {}", text(kh)));
-                                } else if ov != text(vh) && !same_but_float_text(&ov, &text(vh), stats) {
-                                    stats.failures.push(format!("{label}\n value bytes differ:\n ours   {ov}\n theirs {}", text(vh)));
+                                    stats.failures.push(format!(
+                                        "{label}\n key bytes differ:\n ours   {ok}\n theirs {}",
+                                        text(kh)
+                                    ));
+                                } else if ov != text(vh)
+                                    && !same_but_float_text(&ov, &text(vh), stats)
+                                {
+                                    stats.failures.push(format!(
+                                        "{label}\n value bytes differ:\n ours   {ov}\n theirs {}",
+                                        text(vh)
+                                    ));
                                 } else {
                                     stats.bytes_compared += 1;
                                 }
                             }
                         }
-                        Some(d) => stats.failures.push(format!("{label}\n records differ in {d}")),
+                        Some(d) => stats
+                            .failures
+                            .push(format!("{label}\n records differ in {d}")),
                     }
                 }
-                (t, m) => stats.failures.push(format!("{label}\n filtered: theirs {t}, ours {}", m.is_none())),
+                (t, m) => stats.failures.push(format!(
+                    "{label}\n filtered: theirs {t}, ours {}",
+                    m.is_none()
+                )),
             }
         }
     }
@@ -320,16 +495,30 @@ fn same_but_float_text(ours: &str, theirs: &str, stats: &mut Stats) -> bool {
     fn eq(a: &Json, b: &Json) -> bool {
         match (a, b) {
             (Json::Number(x), Json::Number(y)) => {
-                x == y || x.to_string().parse::<f32>().ok().zip(y.to_string().parse::<f32>().ok()).map(|(p, q)| p == q).unwrap_or(false)
+                x == y
+                    || x.to_string()
+                        .parse::<f32>()
+                        .ok()
+                        .zip(y.to_string().parse::<f32>().ok())
+                        .map(|(p, q)| p == q)
+                        .unwrap_or(false)
             }
-            (Json::Array(x), Json::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q)),
+            (Json::Array(x), Json::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(p, q)| eq(p, q))
+            }
             (Json::Object(x), Json::Object(y)) => {
-                x.len() == y.len() && x.iter().zip(y).all(|((k1, v1), (k2, v2))| k1 == k2 && eq(v1, v2))
+                x.len() == y.len()
+                    && x.iter()
+                        .zip(y)
+                        .all(|((k1, v1), (k2, v2))| k1 == k2 && eq(v1, v2))
             }
             _ => a == b,
         }
     }
-    let same = match (serde_json::from_str::<Json>(ours), serde_json::from_str::<Json>(theirs)) {
+    let same = match (
+        serde_json::from_str::<Json>(ours),
+        serde_json::from_str::<Json>(theirs),
+    ) {
         (Ok(a), Ok(b)) => eq(&a, &b),
         _ => false,
     };
@@ -343,7 +532,11 @@ fn same_but_float_text(ours: &str, theirs: &str, stats: &mut Stats) -> bool {
 /// harness, Java's `toString()` of a whole record, and the regex engines' own wording.
 fn normalize(m: &str) -> String {
     let m = m.replace("java.util.LinkedHashMap", "java.util.HashMap");
-    for cut in ["Timestamp missing on record: ", "Invalid regex: ", "Java-compatible regular expression: "] {
+    for cut in [
+        "Timestamp missing on record: ",
+        "Invalid regex: ",
+        "Java-compatible regular expression: ",
+    ] {
         if let Some(i) = m.find(cut) {
             return m[..i + cut.len()].to_string();
         }
@@ -354,7 +547,15 @@ fn normalize(m: &str) -> String {
 fn short_json(j: &Json) -> String {
     let s = j.to_string();
     if s.len() > 700 {
-        format!("{}...", &s[..s.char_indices().take_while(|(i, _)| *i < 700).last().map(|(i, _)| i).unwrap_or(0)])
+        format!(
+            "{}...",
+            &s[..s
+                .char_indices()
+                .take_while(|(i, _)| *i < 700)
+                .last()
+                .map(|(i, _)| i)
+                .unwrap_or(0)]
+        )
     } else {
         s
     }
@@ -396,9 +597,15 @@ fn run_transforms(per_class: usize, seed: u64) -> Stats {
         }
         let answers = h.call_many(&reqs);
         for ((config, record, schemas_enable), answer) in cases.into_iter().zip(answers) {
-            let label = format!("{short} {config:?} on {}", short_json(&record_json(&record)));
+            let label = format!(
+                "{short} {config:?} on {}",
+                short_json(&record_json(&record))
+            );
             let ours = match create_transformation(class, &config, "") {
-                Err(issues) => Err(format!("org.apache.kafka.common.config.ConfigException: {}", issues[0].message)),
+                Err(issues) => Err(format!(
+                    "org.apache.kafka.common.config.ConfigException: {}",
+                    issues[0].message
+                )),
                 Ok((_, t)) => t.apply(record).map_err(|e| e.to_string()),
             };
             compare(&mut stats, &label, &answer, ours, schemas_enable);
@@ -414,8 +621,15 @@ fn transforms_match_kafka_connect() {
     for f in stats.failures.iter().take(25) {
         eprintln!("DIFFERENCE: {f}\n");
     }
-    assert!(stats.failures.is_empty(), "{} cases differ from Kafka Connect", stats.failures.len());
-    assert!(stats.cases > 5000 && stats.both_ok > 2500, "too few cases compared");
+    assert!(
+        stats.failures.is_empty(),
+        "{} cases differ from Kafka Connect",
+        stats.failures.len()
+    );
+    assert!(
+        stats.cases > 5000 && stats.both_ok > 2500,
+        "too few cases compared"
+    );
 }
 
 #[test]
@@ -439,7 +653,10 @@ fn predicates_match_kafka_connect() {
                 continue;
             }
             stats.cases += 1;
-            let label = format!("{base} {config:?} on topic {} headers {:?}", record.topic, record.headers);
+            let label = format!(
+                "{base} {config:?} on topic {} headers {:?}",
+                record.topic, record.headers
+            );
             let ours = create_predicate(class, &config, "");
             match (answer.get("error").and_then(Json::as_str), ours) {
                 (Some(_), Err(_)) => stats.both_failed += 1,
@@ -447,10 +664,15 @@ fn predicates_match_kafka_connect() {
                     if answer["result"].as_bool() == Some(p.test(&record)) {
                         stats.both_ok += 1;
                     } else {
-                        stats.failures.push(format!("{label}: theirs {}", answer["result"]));
+                        stats
+                            .failures
+                            .push(format!("{label}: theirs {}", answer["result"]));
                     }
                 }
-                (theirs, ours) => stats.failures.push(format!("{label}: theirs {theirs:?}, ours ok {}", ours.is_ok())),
+                (theirs, ours) => stats.failures.push(format!(
+                    "{label}: theirs {theirs:?}, ours ok {}",
+                    ours.is_ok()
+                )),
             }
         }
     }
@@ -470,7 +692,11 @@ fn chains_match_kafka_connect() {
     let mut stats = Stats::default();
     let mut reqs = Vec::new();
     let mut cases = Vec::new();
-    let usable: Vec<&str> = TRANSFORMATIONS.iter().copied().filter(|c| !c.ends_with("$Key")).collect();
+    let usable: Vec<&str> = TRANSFORMATIONS
+        .iter()
+        .copied()
+        .filter(|c| !c.ends_with("$Key"))
+        .collect();
     for i in 0..600 * scale() {
         let mut config = Config::new();
         let n = 1 + rng.below(5);
@@ -492,7 +718,10 @@ fn chains_match_kafka_connect() {
             }
             config.insert(format!("transforms.{alias}.type"), class.to_string());
             if rng.chance(35) {
-                config.insert(format!("transforms.{alias}.predicate"), rng.pick(&["p0", "p1"]).to_string());
+                config.insert(
+                    format!("transforms.{alias}.predicate"),
+                    rng.pick(&["p0", "p1"]).to_string(),
+                );
                 if rng.chance(50) {
                     config.insert(format!("transforms.{alias}.negate"), "true".into());
                 }
@@ -533,7 +762,11 @@ fn chains_match_kafka_connect() {
     for f in stats.failures.iter().take(20) {
         eprintln!("DIFFERENCE: {f}\n");
     }
-    assert!(stats.failures.is_empty(), "{} chains differ", stats.failures.len());
+    assert!(
+        stats.failures.is_empty(),
+        "{} chains differ",
+        stats.failures.len()
+    );
 }
 
 /// A few fixed cases that must hold whatever the random generator does.
@@ -543,45 +776,115 @@ fn well_known_cases() {
     let order = Arc::new(
         polyconnect::data::Schema::new(polyconnect::data::SchemaType::Struct)
             .named("com.example.Order")
-            .field("id", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64))
+            .field(
+                "id",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64),
+            )
             .field("ts", polyconnect::data::Schema::timestamp())
             .field("amount", polyconnect::data::Schema::decimal(2))
-            .field("inner", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Struct).field("x", polyconnect::data::Schema::new(polyconnect::data::SchemaType::String)).optional()),
+            .field(
+                "inner",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Struct)
+                    .field(
+                        "x",
+                        polyconnect::data::Schema::new(polyconnect::data::SchemaType::String),
+                    )
+                    .optional(),
+            ),
     );
     let inner_schema = order.fields[3].schema.clone();
     let value = polyconnect::data::Struct::new(order.clone())
         .put("id", polyconnect::data::Value::Int64(7))
         .put("ts", polyconnect::data::Value::Int64(1_700_000_000_123))
-        .put("amount", polyconnect::data::Value::Bytes(bytes::Bytes::from_static(&[0x30, 0x39])))
-        .put("inner", polyconnect::data::Value::Struct(polyconnect::data::Struct::new(inner_schema).put("x", polyconnect::data::Value::String("y".into()))));
+        .put(
+            "amount",
+            polyconnect::data::Value::Bytes(bytes::Bytes::from_static(&[0x30, 0x39])),
+        )
+        .put(
+            "inner",
+            polyconnect::data::Value::Struct(
+                polyconnect::data::Struct::new(inner_schema)
+                    .put("x", polyconnect::data::Value::String("y".into())),
+            ),
+        );
     let mut record = ConnectRecord::new("orders");
     record.kafka_partition = Some(0);
     record.timestamp = Some(1_700_000_000_123);
     record.value_schema = Some(order);
     record.value = polyconnect::data::Value::Struct(value);
     let cases: Vec<(&str, Config)> = vec![
-        ("org.apache.kafka.connect.transforms.Flatten$Value", cfg(&[("delimiter", "_".into())])),
-        ("org.apache.kafka.connect.transforms.TimestampConverter$Value", cfg(&[("field", "ts".into()), ("target.type", "string".into()), ("format", "yyyy-MM-dd HH:mm:ss.SSS".into())])),
-        ("org.apache.kafka.connect.transforms.Cast$Value", cfg(&[("spec", "amount:float64,id:string,ts:string".into())])),
-        ("org.apache.kafka.connect.transforms.ExtractField$Value", cfg(&[("field", "inner.x".into()), ("field.syntax.version", "V2".into())])),
-        ("org.apache.kafka.connect.transforms.ValueToKey", cfg(&[("fields", "id".into())])),
-        ("org.apache.kafka.connect.transforms.TimestampRouter", Config::new()),
-        ("org.apache.kafka.connect.transforms.InsertField$Value", cfg(&[("timestamp.field", "at".into()), ("topic.field", "t!".into())])),
-        ("org.apache.kafka.connect.transforms.MaskField$Value", cfg(&[("fields", "id,ts".into())])),
+        (
+            "org.apache.kafka.connect.transforms.Flatten$Value",
+            cfg(&[("delimiter", "_".into())]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.TimestampConverter$Value",
+            cfg(&[
+                ("field", "ts".into()),
+                ("target.type", "string".into()),
+                ("format", "yyyy-MM-dd HH:mm:ss.SSS".into()),
+            ]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.Cast$Value",
+            cfg(&[("spec", "amount:float64,id:string,ts:string".into())]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.ExtractField$Value",
+            cfg(&[
+                ("field", "inner.x".into()),
+                ("field.syntax.version", "V2".into()),
+            ]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.ValueToKey",
+            cfg(&[("fields", "id".into())]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.TimestampRouter",
+            Config::new(),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.InsertField$Value",
+            cfg(&[
+                ("timestamp.field", "at".into()),
+                ("topic.field", "t!".into()),
+            ]),
+        ),
+        (
+            "org.apache.kafka.connect.transforms.MaskField$Value",
+            cfg(&[("fields", "id,ts".into())]),
+        ),
     ];
     let mut stats = Stats::default();
     for (class, config) in cases {
         let answer = h.call(&json!({"op": "transform", "class": class, "config": config, "record": record_json(&record), "serialize": {"schemas.enable": "true"}}));
-        let ours = create_transformation(class, &config, "").unwrap().1.apply(record.clone()).map_err(|e| e.to_string());
+        let ours = create_transformation(class, &config, "")
+            .unwrap()
+            .1
+            .apply(record.clone())
+            .map_err(|e| e.to_string());
         compare(&mut stats, class, &answer, ours, true);
     }
     // Cast of extreme numbers.
     let extremes = Arc::new(
         polyconnect::data::Schema::new(polyconnect::data::SchemaType::Struct)
-            .field("big", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64))
-            .field("small", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64))
-            .field("huge", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Float64))
-            .field("tiny", polyconnect::data::Schema::new(polyconnect::data::SchemaType::Float32)),
+            .field(
+                "big",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64),
+            )
+            .field(
+                "small",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Int64),
+            )
+            .field(
+                "huge",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Float64),
+            )
+            .field(
+                "tiny",
+                polyconnect::data::Schema::new(polyconnect::data::SchemaType::Float32),
+            ),
     );
     let mut r2 = ConnectRecord::new("t");
     r2.value_schema = Some(extremes.clone());
@@ -592,11 +895,17 @@ fn well_known_cases() {
             .put("huge", polyconnect::data::Value::Float64(1e300))
             .put("tiny", polyconnect::data::Value::Float32(-1.5e-45)),
     );
-    for t in ["int8", "int16", "int32", "int64", "float32", "float64", "boolean", "string"] {
+    for t in [
+        "int8", "int16", "int32", "int64", "float32", "float64", "boolean", "string",
+    ] {
         let config = cfg(&[("spec", format!("big:{t},small:{t},huge:{t},tiny:{t}"))]);
         let class = "org.apache.kafka.connect.transforms.Cast$Value";
         let answer = h.call(&json!({"op": "transform", "class": class, "config": config, "record": record_json(&r2), "serialize": {"schemas.enable": "false"}}));
-        let ours = create_transformation(class, &config, "").unwrap().1.apply(r2.clone()).map_err(|e| e.to_string());
+        let ours = create_transformation(class, &config, "")
+            .unwrap()
+            .1
+            .apply(r2.clone())
+            .map_err(|e| e.to_string());
         compare(&mut stats, class, &answer, ours, false);
     }
     for f in &stats.failures {

@@ -4,7 +4,10 @@ use polyconnect_sdk::*;
 #[derive(Default)]
 struct Countdown;
 #[derive(Default)]
-struct CountdownTask { topic: String, n: i64 }
+struct CountdownTask {
+    topic: String,
+    n: i64,
+}
 
 impl Connector for Countdown {
     type Task = CountdownTask;
@@ -21,7 +24,10 @@ impl SourceTask for CountdownTask {
     async fn start(&mut self, ctx: SourceContext, config: Config) -> Result<()> {
         self.topic = config.string("topic")?;
         let stored = ctx.offset(&Value::map([("countdown", "main".into())]));
-        self.n = match stored { Some(o) => o.get("n").and_then(Value::as_i64).unwrap_or(0), None => config.i64("from")? };
+        self.n = match stored {
+            Some(o) => o.get("n").and_then(Value::as_i64).unwrap_or(0),
+            None => config.i64("from")?,
+        };
         Ok(())
     }
 
@@ -34,7 +40,10 @@ impl SourceTask for CountdownTask {
         let batch = (0..self.n.min(500)).map(|_| {
             self.n -= 1;
             SourceRecord::new(&self.topic)
-                .position(Value::map([("countdown", "main".into())]), Value::map([("n", self.n.into())]))
+                .position(
+                    Value::map([("countdown", "main".into())]),
+                    Value::map([("n", self.n.into())]),
+                )
                 .value(Some(value.clone()), self.n)
         });
         Ok(batch.collect())

@@ -61,11 +61,25 @@ impl ConfigDef {
     }
 
     /// An optional key with a default (in its string form, as in a .properties file).
-    pub fn optional(self, name: &str, ty: Type, default: &str, importance: Importance, doc: &str) -> ConfigDef {
+    pub fn optional(
+        self,
+        name: &str,
+        ty: Type,
+        default: &str,
+        importance: Importance,
+        doc: &str,
+    ) -> ConfigDef {
         self.key(name, ty, Some(default.to_string()), importance, doc)
     }
 
-    fn key(mut self, name: &str, ty: Type, default: Option<String>, importance: Importance, doc: &str) -> ConfigDef {
+    fn key(
+        mut self,
+        name: &str,
+        ty: Type,
+        default: Option<String>,
+        importance: Importance,
+        doc: &str,
+    ) -> ConfigDef {
         self.keys.push(Key {
             name: name.into(),
             ty,
@@ -106,7 +120,10 @@ impl ConfigDef {
         for k in &self.keys {
             let mut errs = Vec::new();
             match config.get(&k.name).or(k.default.as_ref()) {
-                None => errs.push(format!("Missing required configuration \"{}\" which has no default value.", k.name)),
+                None => errs.push(format!(
+                    "Missing required configuration \"{}\" which has no default value.",
+                    k.name
+                )),
                 Some(v) => {
                     if let Err(e) = check(k, v) {
                         errs.push(e);
@@ -176,7 +193,10 @@ fn validator(k: &Key) -> Option<pb::Validator> {
     if k.min.is_some() || k.max.is_some() {
         let show = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_else(|| "...".into());
         return Some(pb::Validator {
-            kind: Some(pb::validator::Kind::Range(pb::Range { min: k.min, max: k.max })),
+            kind: Some(pb::validator::Kind::Range(pb::Range {
+                min: k.min,
+                max: k.max,
+            })),
             description: format!("[{},{}]", show(k.min), show(k.max)),
         });
     }
@@ -192,13 +212,28 @@ fn check(k: &Key, v: &str) -> std::result::Result<(), String> {
             }
             None
         }
-        Type::Int => Some(v.trim().parse::<i32>().map_err(|_| bad("Not a number of type INT"))? as f64),
-        Type::Long => Some(v.trim().parse::<i64>().map_err(|_| bad("Not a number of type LONG"))? as f64),
-        Type::Double => Some(v.trim().parse::<f64>().map_err(|_| bad("Not a number of type DOUBLE"))?),
+        Type::Int => Some(
+            v.trim()
+                .parse::<i32>()
+                .map_err(|_| bad("Not a number of type INT"))? as f64,
+        ),
+        Type::Long => Some(
+            v.trim()
+                .parse::<i64>()
+                .map_err(|_| bad("Not a number of type LONG"))? as f64,
+        ),
+        Type::Double => Some(
+            v.trim()
+                .parse::<f64>()
+                .map_err(|_| bad("Not a number of type DOUBLE"))?,
+        ),
         Type::String | Type::List | Type::Password => None,
     };
     if !k.allowed.is_empty() && !k.allowed.iter().any(|a| a == v) {
-        return Err(bad(&format!("String must be one of: {}", k.allowed.join(", "))));
+        return Err(bad(&format!(
+            "String must be one of: {}",
+            k.allowed.join(", ")
+        )));
     }
     if let Some(n) = number {
         if k.min.is_some_and(|m| n < m) || k.max.is_some_and(|m| n > m) {
@@ -291,17 +326,28 @@ mod tests {
 
     #[test]
     fn defaults_and_errors() {
-        let c = def().parse(BTreeMap::from([("topic".into(), "t".into())])).unwrap();
+        let c = def()
+            .parse(BTreeMap::from([("topic".into(), "t".into())]))
+            .unwrap();
         assert_eq!(c.i64("rate").unwrap(), 0);
         assert_eq!(c.string("schema").unwrap(), "raw");
         let e = def().parse(BTreeMap::new()).unwrap_err();
-        assert!(matches!(&e, Error::Config(m) if m.contains("\"topic\"")), "{e}");
+        assert!(
+            matches!(&e, Error::Config(m) if m.contains("\"topic\"")),
+            "{e}"
+        );
         let e = def()
-            .parse(BTreeMap::from([("topic".into(), "t".into()), ("rate".into(), "-1".into())]))
+            .parse(BTreeMap::from([
+                ("topic".into(), "t".into()),
+                ("rate".into(), "-1".into()),
+            ]))
             .unwrap_err();
         assert!(e.message().contains("rate"), "{e}");
         let e = def()
-            .parse(BTreeMap::from([("topic".into(), "t".into()), ("schema".into(), "x".into())]))
+            .parse(BTreeMap::from([
+                ("topic".into(), "t".into()),
+                ("schema".into(), "x".into()),
+            ]))
             .unwrap_err();
         assert!(e.message().contains("one of"), "{e}");
     }

@@ -64,7 +64,11 @@ pub trait SourceTask: Send + 'static {
     async fn poll(&mut self) -> Result<Vec<SourceRecord>>;
 
     /// Kafka has `record` (`metadata` is `None` when a transform dropped it).
-    async fn commit_record(&mut self, _record: &SourceRecord, _metadata: Option<&RecordMetadata>) -> Result<()> {
+    async fn commit_record(
+        &mut self,
+        _record: &SourceRecord,
+        _metadata: Option<&RecordMetadata>,
+    ) -> Result<()> {
         Ok(())
     }
 
@@ -111,7 +115,10 @@ pub trait SinkTask: Send + 'static {
 
     /// The offsets the core may commit. Default: `flush`, then all of `offsets`. An error is
     /// a failed flush, as from `flush`.
-    async fn pre_commit(&mut self, offsets: HashMap<TopicPartition, i64>) -> Result<HashMap<TopicPartition, i64>> {
+    async fn pre_commit(
+        &mut self,
+        offsets: HashMap<TopicPartition, i64>,
+    ) -> Result<HashMap<TopicPartition, i64>> {
         self.flush(&offsets).await?;
         Ok(offsets)
     }
@@ -147,7 +154,11 @@ impl ConnectorContext {
     /// The source or sink system changed: the core asks for task configs again.
     pub fn request_task_reconfiguration(&self, reason: &str) {
         let msg = pb::ConnectorResponse {
-            msg: Some(pb::connector_response::Msg::Reconfigure(pb::ReconfigureRequest { reason: reason.into() })),
+            msg: Some(pb::connector_response::Msg::Reconfigure(
+                pb::ReconfigureRequest {
+                    reason: reason.into(),
+                },
+            )),
         };
         let _ = self.out.try_send(Ok(msg));
     }
@@ -181,17 +192,28 @@ impl SourceContext {
     /// The stored offset of `partition` as of the task's start (or a later query).
     pub fn offset(&self, partition: &Value) -> Option<Value> {
         let offsets = self.offsets.lock().unwrap();
-        offsets.iter().find(|(p, _)| same_map(p, partition)).and_then(|(_, o)| o.clone())
+        offsets
+            .iter()
+            .find(|(p, _)| same_map(p, partition))
+            .and_then(|(_, o)| o.clone())
     }
 
     /// Asks the core for the stored offsets of `partitions` (in the same order).
     pub async fn query_offsets(&self, partitions: Vec<Value>) -> Result<Vec<Option<Value>>> {
-        let id = self.next_query.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        let id = self
+            .next_query
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
         let (tx, rx) = oneshot::channel();
         self.queries.lock().unwrap().insert(id, tx);
-        let q = pb::OffsetsQuery { request_id: id, partitions: partitions.iter().map(crate::data::value_to_proto).collect() };
+        let q = pb::OffsetsQuery {
+            request_id: id,
+            partitions: partitions.iter().map(crate::data::value_to_proto).collect(),
+        };
         self.out
-            .send(pb::SourceResponse { msg: Some(pb::source_response::Msg::OffsetsQuery(q)) })
+            .send(pb::SourceResponse {
+                msg: Some(pb::source_response::Msg::OffsetsQuery(q)),
+            })
             .await
             .map_err(|_| Error::fatal("the stream to the core is closed"))?;
         let answer = tokio::time::timeout(std::time::Duration::from_secs(60), rx)
@@ -206,7 +228,11 @@ impl SourceContext {
 /// Maps compare without regard to entry order (a source partition is a Java Map).
 fn same_map(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Map(x), Value::Map(y)) => x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && v == v2)),
+        (Value::Map(x), Value::Map(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && v == v2))
+        }
         _ => a == b,
     }
 }
@@ -242,12 +268,13 @@ impl SinkContext {
         e.kafka_topic = record.original_topic.clone();
         e.kafka_partition = record.original_kafka_partition;
         e.kafka_offset = record.kafka_offset;
-        self.outbox.push(pb::sink_response::Msg::Errant(pb::ErrantRecord {
-            topic: record.original_topic.clone(),
-            kafka_partition: record.original_kafka_partition,
-            kafka_offset: record.kafka_offset,
-            error: Some(e),
-        }));
+        self.outbox
+            .push(pb::sink_response::Msg::Errant(pb::ErrantRecord {
+                topic: record.original_topic.clone(),
+                kafka_partition: record.original_kafka_partition,
+                kafka_offset: record.kafka_offset,
+                error: Some(e),
+            }));
     }
 
     /// The next offset to consume for `partition` (a rewind or a skip): the core seeks
@@ -260,38 +287,60 @@ impl SinkContext {
     pub fn offsets(&self, offsets: impl IntoIterator<Item = (TopicPartition, i64)>) {
         let mut offsets: Vec<_> = offsets
             .into_iter()
-            .map(|(tp, offset)| pb::TopicPartitionOffset { topic: tp.topic, partition: tp.partition, offset })
+            .map(|(tp, offset)| pb::TopicPartitionOffset {
+                topic: tp.topic,
+                partition: tp.partition,
+                offset,
+            })
             .collect();
         if offsets.is_empty() {
             return;
         }
         offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-        self.outbox.request(pb::SinkContext { offsets, ..Default::default() });
+        self.outbox.request(pb::SinkContext {
+            offsets,
+            ..Default::default()
+        });
     }
 
     /// Stops fetching these partitions (they stay assigned) until resumed or revoked.
     pub fn pause(&self, partitions: &[TopicPartition]) {
         if !partitions.is_empty() {
-            self.outbox.request(pb::SinkContext { pause: partitions_proto(partitions), ..Default::default() });
+            self.outbox.request(pb::SinkContext {
+                pause: partitions_proto(partitions),
+                ..Default::default()
+            });
         }
     }
 
     /// Fetches paused partitions again.
     pub fn resume(&self, partitions: &[TopicPartition]) {
         if !partitions.is_empty() {
-            self.outbox.request(pb::SinkContext { resume: partitions_proto(partitions), ..Default::default() });
+            self.outbox.request(pb::SinkContext {
+                resume: partitions_proto(partitions),
+                ..Default::default()
+            });
         }
     }
 
     /// A flush and offset commit as soon as possible instead of at the next
     /// `offset.flush.interval.ms`.
     pub fn request_commit(&self) {
-        self.outbox.request(pb::SinkContext { request_commit: true, ..Default::default() });
+        self.outbox.request(pb::SinkContext {
+            request_commit: true,
+            ..Default::default()
+        });
     }
 }
 
 fn partitions_proto(partitions: &[TopicPartition]) -> Vec<pb::TopicPartition> {
-    partitions.iter().map(|p| pb::TopicPartition { topic: p.topic.clone(), partition: p.partition }).collect()
+    partitions
+        .iter()
+        .map(|p| pb::TopicPartition {
+            topic: p.topic.clone(),
+            partition: p.partition,
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------------------ plugins
@@ -385,7 +434,9 @@ impl Plugin {
     }
 
     pub(crate) fn matches(&self, name: &str) -> bool {
-        std::iter::once(self.class).chain(self.aliases.iter().copied()).any(|k| class_matches(k, name))
+        std::iter::once(self.class)
+            .chain(self.aliases.iter().copied())
+            .any(|k| class_matches(k, name))
     }
 
     pub(crate) fn info(&self) -> pb::PluginInfo {

@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use polyconnect_proto::v1 as pb;
 use pb::connector_request::Msg as In;
 use pb::connector_response::Msg as OutMsg;
+use polyconnect_proto::v1 as pb;
 use tokio::sync::oneshot;
 use tonic::Streaming;
 
@@ -34,24 +34,39 @@ pub(crate) async fn run(
     timing: oneshot::Sender<Timing>,
 ) {
     let start = match input.message().await {
-        Ok(Some(pb::ConnectorRequest { msg: Some(In::Start(s)) })) => s,
+        Ok(Some(pb::ConnectorRequest {
+            msg: Some(In::Start(s)),
+        })) => s,
         Ok(None) | Err(_) => return,
         Ok(Some(_)) => {
-            let _ = out.send(error(Error::fatal("the first message of a Connector stream must be ConnectorStart").to_proto())).await;
+            let _ = out
+                .send(error(
+                    Error::fatal("the first message of a Connector stream must be ConnectorStart")
+                        .to_proto(),
+                ))
+                .await;
             return;
         }
     };
     received.touch();
     if !crate::PROTOCOL_VERSIONS.contains(&start.protocol_version) {
-        let _ = out.send(error(version_error(start.protocol_version).to_proto())).await;
+        let _ = out
+            .send(error(version_error(start.protocol_version).to_proto()))
+            .await;
         return;
     }
     let Some(plugin) = plugins.find_any(&start.connector_class) else {
-        let e = Error::config(format!("this connector process does not serve a connector named '{}'", start.connector_class));
+        let e = Error::config(format!(
+            "this connector process does not serve a connector named '{}'",
+            start.connector_class
+        ));
         let _ = out.send(error(e.to_proto())).await;
         return;
     };
-    let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
+    let _ = timing.send(Timing::new(
+        start.heartbeat_interval_ms,
+        start.idle_timeout_ms,
+    ));
     let config = match plugin.config_def.parse(start.config.into_iter().collect()) {
         Ok(c) => c,
         Err(e) => {
@@ -61,7 +76,10 @@ pub(crate) async fn run(
         }
     };
     let mut connector = (plugin.new_connector)();
-    let ctx = ConnectorContext { name: start.connector_name.clone(), out: out.raw() };
+    let ctx = ConnectorContext {
+        name: start.connector_name.clone(),
+        out: out.raw(),
+    };
     tracing::info!(connector = %start.connector_name, class = plugin.class, "starting connector");
 
     let (work_tx, mut work) = tokio::sync::mpsc::unbounded_channel();
@@ -80,7 +98,11 @@ pub(crate) async fn run(
         let _ = out.send(error(e.to_proto())).await;
         return;
     }
-    if out.send(msg(OutMsg::Started(pb::Started {}))).await.is_err() {
+    if out
+        .send(msg(OutMsg::Started(pb::Started {})))
+        .await
+        .is_err()
+    {
         return;
     }
     while let Some(In::TaskConfigs(req)) = work.recv().await {
@@ -91,8 +113,17 @@ pub(crate) async fn run(
                     tracing::warn!("task_configs returned {} configs for max_tasks={max}; using the first {max}", configs.len());
                     configs.truncate(max);
                 }
-                let configs = configs.into_iter().map(|c| pb::TaskConfig { config: c.into_map().into_iter().collect() }).collect();
-                if out.send(msg(OutMsg::TaskConfigs(pb::TaskConfigs { configs }))).await.is_err() {
+                let configs = configs
+                    .into_iter()
+                    .map(|c| pb::TaskConfig {
+                        config: c.into_map().into_iter().collect(),
+                    })
+                    .collect();
+                if out
+                    .send(msg(OutMsg::TaskConfigs(pb::TaskConfigs { configs })))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }

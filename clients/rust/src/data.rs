@@ -56,17 +56,38 @@ impl Schema {
             fields: vec![],
         }
     }
-    pub fn int8() -> Schema { Schema::new(SchemaType::Int8) }
-    pub fn int16() -> Schema { Schema::new(SchemaType::Int16) }
-    pub fn int32() -> Schema { Schema::new(SchemaType::Int32) }
-    pub fn int64() -> Schema { Schema::new(SchemaType::Int64) }
-    pub fn float32() -> Schema { Schema::new(SchemaType::Float32) }
-    pub fn float64() -> Schema { Schema::new(SchemaType::Float64) }
-    pub fn boolean() -> Schema { Schema::new(SchemaType::Boolean) }
-    pub fn string() -> Schema { Schema::new(SchemaType::String) }
-    pub fn bytes() -> Schema { Schema::new(SchemaType::Bytes) }
+    pub fn int8() -> Schema {
+        Schema::new(SchemaType::Int8)
+    }
+    pub fn int16() -> Schema {
+        Schema::new(SchemaType::Int16)
+    }
+    pub fn int32() -> Schema {
+        Schema::new(SchemaType::Int32)
+    }
+    pub fn int64() -> Schema {
+        Schema::new(SchemaType::Int64)
+    }
+    pub fn float32() -> Schema {
+        Schema::new(SchemaType::Float32)
+    }
+    pub fn float64() -> Schema {
+        Schema::new(SchemaType::Float64)
+    }
+    pub fn boolean() -> Schema {
+        Schema::new(SchemaType::Boolean)
+    }
+    pub fn string() -> Schema {
+        Schema::new(SchemaType::String)
+    }
+    pub fn bytes() -> Schema {
+        Schema::new(SchemaType::Bytes)
+    }
     pub fn array(items: Schema) -> Schema {
-        Schema { value_schema: Some(Arc::new(items)), ..Schema::new(SchemaType::Array) }
+        Schema {
+            value_schema: Some(Arc::new(items)),
+            ..Schema::new(SchemaType::Array)
+        }
     }
     pub fn map(keys: Schema, values: Schema) -> Schema {
         Schema {
@@ -80,24 +101,54 @@ impl Schema {
         Schema::new(SchemaType::Struct).named(name)
     }
     /// Milliseconds since the epoch (`Value::Int64`).
-    pub fn timestamp() -> Schema { Schema::int64().named(TIMESTAMP).versioned(1) }
+    pub fn timestamp() -> Schema {
+        Schema::int64().named(TIMESTAMP).versioned(1)
+    }
     /// Days since the epoch (`Value::Int32`).
-    pub fn date() -> Schema { Schema::int32().named(DATE).versioned(1) }
+    pub fn date() -> Schema {
+        Schema::int32().named(DATE).versioned(1)
+    }
     /// Milliseconds since midnight (`Value::Int32`).
-    pub fn time() -> Schema { Schema::int32().named(TIME).versioned(1) }
+    pub fn time() -> Schema {
+        Schema::int32().named(TIME).versioned(1)
+    }
     /// An exact decimal (`Value::Bytes` of the unscaled two's-complement big-endian value).
     pub fn decimal(scale: i32) -> Schema {
-        Schema::bytes().named(DECIMAL).versioned(1).param("scale", &scale.to_string())
+        Schema::bytes()
+            .named(DECIMAL)
+            .versioned(1)
+            .param("scale", &scale.to_string())
     }
 
-    pub fn optional(mut self) -> Schema { self.optional = true; self }
-    pub fn named(mut self, name: &str) -> Schema { self.name = Some(name.into()); self }
-    pub fn versioned(mut self, v: i32) -> Schema { self.version = Some(v); self }
-    pub fn doc(mut self, doc: &str) -> Schema { self.doc = Some(doc.into()); self }
-    pub fn param(mut self, k: &str, v: &str) -> Schema { self.parameters.push((k.into(), v.into())); self }
-    pub fn default_value(mut self, v: Value) -> Schema { self.default = Some(v); self }
+    pub fn optional(mut self) -> Schema {
+        self.optional = true;
+        self
+    }
+    pub fn named(mut self, name: &str) -> Schema {
+        self.name = Some(name.into());
+        self
+    }
+    pub fn versioned(mut self, v: i32) -> Schema {
+        self.version = Some(v);
+        self
+    }
+    pub fn doc(mut self, doc: &str) -> Schema {
+        self.doc = Some(doc.into());
+        self
+    }
+    pub fn param(mut self, k: &str, v: &str) -> Schema {
+        self.parameters.push((k.into(), v.into()));
+        self
+    }
+    pub fn default_value(mut self, v: Value) -> Schema {
+        self.default = Some(v);
+        self
+    }
     pub fn field(mut self, name: &str, schema: Schema) -> Schema {
-        self.fields.push(Field { name: name.into(), schema: Arc::new(schema) });
+        self.fields.push(Field {
+            name: name.into(),
+            schema: Arc::new(schema),
+        });
         self
     }
 
@@ -126,19 +177,30 @@ pub enum Value {
     Map(Vec<(Value, Value)>),
     Struct(Struct),
     /// A schemaless decimal: unscaled two's-complement big-endian bytes and a scale.
-    Decimal { unscaled: Bytes, scale: i32 },
+    Decimal {
+        unscaled: Bytes,
+        scale: i32,
+    },
 }
 
 impl Value {
     /// A map with string keys, e.g. a source partition or offset.
     pub fn map<K: Into<String>, I: IntoIterator<Item = (K, Value)>>(entries: I) -> Value {
-        Value::Map(entries.into_iter().map(|(k, v)| (Value::String(k.into()), v)).collect())
+        Value::Map(
+            entries
+                .into_iter()
+                .map(|(k, v)| (Value::String(k.into()), v))
+                .collect(),
+        )
     }
 
     /// The value under a string key of a map.
     pub fn get(&self, key: &str) -> Option<&Value> {
         match self {
-            Value::Map(m) => m.iter().find(|(k, _)| matches!(k, Value::String(s) if s == key)).map(|(_, v)| v),
+            Value::Map(m) => m
+                .iter()
+                .find(|(k, _)| matches!(k, Value::String(s) if s == key))
+                .map(|(_, v)| v),
             Value::Struct(s) => s.get(key),
             _ => None,
         }
@@ -166,7 +228,9 @@ impl Value {
 macro_rules! from {
     ($t:ty, $v:ident) => {
         impl From<$t> for Value {
-            fn from(x: $t) -> Value { Value::$v(x.into()) }
+            fn from(x: $t) -> Value {
+                Value::$v(x.into())
+            }
         }
     };
 }
@@ -230,7 +294,10 @@ pub(crate) struct SchemaRefsOut {
 
 impl SchemaRefsOut {
     pub fn new(enabled: bool) -> SchemaRefsOut {
-        SchemaRefsOut { enabled, sent: HashMap::new() }
+        SchemaRefsOut {
+            enabled,
+            sent: HashMap::new(),
+        }
     }
 
     pub fn encode(&mut self, s: &Arc<Schema>) -> pb::Schema {
@@ -239,7 +306,10 @@ impl SchemaRefsOut {
         }
         let key = Arc::as_ptr(s) as usize;
         if let Some((_, id)) = self.sent.get(&key) {
-            return pb::Schema { r#ref: *id, ..Default::default() };
+            return pb::Schema {
+                r#ref: *id,
+                ..Default::default()
+            };
         }
         let id = self.sent.len() as u32 + 1;
         // Holding the Arc keeps its address from being reused by another schema.
@@ -265,7 +335,10 @@ fn schema_to_proto(s: &Schema, refs: &mut SchemaRefsOut) -> pb::Schema {
         fields: s
             .fields
             .iter()
-            .map(|f| pb::Field { name: f.name.clone(), schema: Some(refs.encode(&f.schema)) })
+            .map(|f| pb::Field {
+                name: f.name.clone(),
+                schema: Some(refs.encode(&f.schema)),
+            })
             .collect(),
         id: 0,
         r#ref: 0,
@@ -285,15 +358,25 @@ pub(crate) fn value_to_proto(v: &Value) -> pb::Value {
         Value::Float64(f) => Kind::Float64(*f),
         Value::String(s) => Kind::String(s.clone()),
         Value::Bytes(b) => Kind::Bytes(b.clone()),
-        Value::Array(a) => Kind::Array(pb::Array { items: a.iter().map(value_to_proto).collect() }),
+        Value::Array(a) => Kind::Array(pb::Array {
+            items: a.iter().map(value_to_proto).collect(),
+        }),
         Value::Map(m) => Kind::Map(pb::Map {
             entries: m
                 .iter()
-                .map(|(k, v)| pb::MapEntry { key: Some(value_to_proto(k)), value: Some(value_to_proto(v)) })
+                .map(|(k, v)| pb::MapEntry {
+                    key: Some(value_to_proto(k)),
+                    value: Some(value_to_proto(v)),
+                })
                 .collect(),
         }),
-        Value::Struct(s) => Kind::Struct(pb::Struct { fields: s.values.iter().map(value_to_proto).collect() }),
-        Value::Decimal { unscaled, scale } => Kind::Decimal(pb::Decimal { unscaled: unscaled.clone(), scale: *scale }),
+        Value::Struct(s) => Kind::Struct(pb::Struct {
+            fields: s.values.iter().map(value_to_proto).collect(),
+        }),
+        Value::Decimal { unscaled, scale } => Kind::Decimal(pb::Decimal {
+            unscaled: unscaled.clone(),
+            scale: *scale,
+        }),
     };
     pb::Value { kind: Some(kind) }
 }
@@ -309,20 +392,25 @@ pub(crate) struct SchemaRefsIn {
 impl SchemaRefsIn {
     pub fn decode(&mut self, p: pb::Schema) -> Result<Arc<Schema>> {
         if p.r#ref != 0 {
-            return self
-                .defs
-                .get(&p.r#ref)
-                .cloned()
-                .ok_or_else(|| Error::fatal(format!("schema reference {} was never defined", p.r#ref)));
+            return self.defs.get(&p.r#ref).cloned().ok_or_else(|| {
+                Error::fatal(format!("schema reference {} was never defined", p.r#ref))
+            });
         }
         let id = p.id;
-        let ty = SchemaType::try_from(p.r#type).map_err(|_| Error::fatal(format!("unknown schema type {}", p.r#type)))?;
+        let ty = SchemaType::try_from(p.r#type)
+            .map_err(|_| Error::fatal(format!("unknown schema type {}", p.r#type)))?;
         let key_schema = p.key_schema.map(|k| self.decode(*k)).transpose()?;
         let value_schema = p.value_schema.map(|k| self.decode(*k)).transpose()?;
         let mut fields = Vec::with_capacity(p.fields.len());
         for f in p.fields {
-            let schema = self.decode(f.schema.ok_or_else(|| Error::fatal(format!("field {} has no schema", f.name)))?)?;
-            fields.push(Field { name: f.name, schema });
+            let schema = self.decode(
+                f.schema
+                    .ok_or_else(|| Error::fatal(format!("field {} has no schema", f.name)))?,
+            )?;
+            fields.push(Field {
+                name: f.name,
+                schema,
+            });
         }
         let mut parameters: Vec<(String, String)> = Vec::new();
         let mut rest = p.parameters;
@@ -359,12 +447,18 @@ impl SchemaRefsIn {
 
 pub(crate) fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Result<Value> {
     use pb::value::Kind;
-    let Some(kind) = v.kind else { return Ok(Value::Null) };
+    let Some(kind) = v.kind else {
+        return Ok(Value::Null);
+    };
     Ok(match kind {
         Kind::Null(_) => Value::Null,
         Kind::Boolean(b) => Value::Boolean(b),
-        Kind::Int8(i) => Value::Int8(i8::try_from(i).map_err(|_| Error::fatal(format!("{i} is out of range for INT8")))?),
-        Kind::Int16(i) => Value::Int16(i16::try_from(i).map_err(|_| Error::fatal(format!("{i} is out of range for INT16")))?),
+        Kind::Int8(i) => Value::Int8(
+            i8::try_from(i).map_err(|_| Error::fatal(format!("{i} is out of range for INT8")))?,
+        ),
+        Kind::Int16(i) => Value::Int16(
+            i16::try_from(i).map_err(|_| Error::fatal(format!("{i} is out of range for INT16")))?,
+        ),
         Kind::Int32(i) => Value::Int32(i),
         Kind::Int64(i) => Value::Int64(i),
         Kind::Float32(f) => Value::Float32(f),
@@ -373,7 +467,12 @@ pub(crate) fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Re
         Kind::Bytes(b) => Value::Bytes(b),
         Kind::Array(a) => {
             let items = schema.and_then(|s| s.value_schema.as_ref());
-            Value::Array(a.items.into_iter().map(|x| value_from_proto(x, items)).collect::<Result<_>>()?)
+            Value::Array(
+                a.items
+                    .into_iter()
+                    .map(|x| value_from_proto(x, items))
+                    .collect::<Result<_>>()?,
+            )
         }
         Kind::Map(m) => {
             let ks = schema.and_then(|s| s.key_schema.as_ref());
@@ -387,7 +486,9 @@ pub(crate) fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Re
             Value::Map(out)
         }
         Kind::Struct(st) => {
-            let schema = schema.ok_or_else(|| Error::fatal("a struct value without a schema"))?.clone();
+            let schema = schema
+                .ok_or_else(|| Error::fatal("a struct value without a schema"))?
+                .clone();
             if st.fields.len() != schema.fields.len() {
                 return Err(Error::fatal(format!(
                     "struct has {} values for {} fields",
@@ -403,7 +504,10 @@ pub(crate) fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Re
                 .collect::<Result<_>>()?;
             Value::Struct(Struct { schema, values })
         }
-        Kind::Decimal(d) => Value::Decimal { unscaled: d.unscaled, scale: d.scale },
+        Kind::Decimal(d) => Value::Decimal {
+            unscaled: d.unscaled,
+            scale: d.scale,
+        },
     })
 }
 
@@ -413,7 +517,11 @@ mod tests {
 
     #[test]
     fn schemas_are_sent_once_then_referenced() {
-        let s = Arc::new(Schema::structure("User").field("id", Schema::int64()).field("at", Schema::timestamp()));
+        let s = Arc::new(
+            Schema::structure("User")
+                .field("id", Schema::int64())
+                .field("at", Schema::timestamp()),
+        );
         let mut out = SchemaRefsOut::new(true);
         let first = out.encode(&s);
         assert_ne!(first.id, 0);
@@ -425,7 +533,11 @@ mod tests {
         let b = inn.decode(second).unwrap();
         assert_eq!(*a, *s);
         assert!(Arc::ptr_eq(&a, &b));
-        let v = Value::Struct(Struct::new(s.clone()).put("id", 7i64).put("at", 1_700_000_000_000i64));
+        let v = Value::Struct(
+            Struct::new(s.clone())
+                .put("id", 7i64)
+                .put("at", 1_700_000_000_000i64),
+        );
         let back = value_from_proto(value_to_proto(&v), Some(&a)).unwrap();
         assert_eq!(back, v);
     }

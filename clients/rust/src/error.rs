@@ -16,30 +16,49 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 pub enum Error {
     /// A temporary failure. From `poll` the SDK polls again after `retry_after` (or its
     /// own back-off); from `put` the core delivers the same records again.
-    Retriable { message: String, retry_after: Option<Duration> },
+    Retriable {
+        message: String,
+        retry_after: Option<Duration>,
+    },
     /// A bad configuration: the connector or task fails; the message names the setting.
     Config(String),
     /// Anything else: the connector or task fails.
-    Fatal { message: String, class: String, detail: String },
+    Fatal {
+        message: String,
+        class: String,
+        detail: String,
+    },
 }
 
 impl Error {
     pub fn retriable(message: impl Into<String>) -> Error {
-        Error::Retriable { message: message.into(), retry_after: None }
+        Error::Retriable {
+            message: message.into(),
+            retry_after: None,
+        }
     }
     pub fn retriable_after(message: impl Into<String>, after: Duration) -> Error {
-        Error::Retriable { message: message.into(), retry_after: Some(after) }
+        Error::Retriable {
+            message: message.into(),
+            retry_after: Some(after),
+        }
     }
     pub fn config(message: impl Into<String>) -> Error {
         Error::Config(message.into())
     }
     pub fn fatal(message: impl Into<String>) -> Error {
-        Error::Fatal { message: message.into(), class: "ConnectError".into(), detail: String::new() }
+        Error::Fatal {
+            message: message.into(),
+            class: "ConnectError".into(),
+            detail: String::new(),
+        }
     }
 
     pub fn message(&self) -> &str {
         match self {
-            Error::Retriable { message, .. } | Error::Config(message) | Error::Fatal { message, .. } => message,
+            Error::Retriable { message, .. }
+            | Error::Config(message)
+            | Error::Fatal { message, .. } => message,
         }
     }
 
@@ -54,7 +73,11 @@ impl Error {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "non-string panic payload".into());
-        Error::Fatal { message: format!("{what} panicked: {msg}"), class: "panic".into(), detail: String::new() }
+        Error::Fatal {
+            message: format!("{what} panicked: {msg}"),
+            class: "panic".into(),
+            detail: String::new(),
+        }
     }
 
     pub(crate) fn to_proto(&self) -> pb::Error {
@@ -63,10 +86,14 @@ impl Error {
                 pb::ErrorKind::Retriable,
                 "RetriableError",
                 "",
-                retry_after.map(|d| d.as_millis().min(u32::MAX as u128) as u32).unwrap_or(0),
+                retry_after
+                    .map(|d| d.as_millis().min(u32::MAX as u128) as u32)
+                    .unwrap_or(0),
             ),
             Error::Config(_) => (pb::ErrorKind::Config, "ConfigError", "", 0),
-            Error::Fatal { class, detail, .. } => (pb::ErrorKind::Fatal, class.as_str(), detail.as_str(), 0),
+            Error::Fatal { class, detail, .. } => {
+                (pb::ErrorKind::Fatal, class.as_str(), detail.as_str(), 0)
+            }
         };
         pb::Error {
             kind: kind as i32,
@@ -104,7 +131,15 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for Error {
             detail.push_str(&format!("caused by: {c}\n"));
             cur = c.source();
         }
-        let class = std::any::type_name::<E>().rsplit("::").next().unwrap_or("Error").to_string();
-        Error::Fatal { message: e.to_string(), class, detail }
+        let class = std::any::type_name::<E>()
+            .rsplit("::")
+            .next()
+            .unwrap_or("Error")
+            .to_string();
+        Error::Fatal {
+            message: e.to_string(),
+            class,
+            detail,
+        }
     }
 }

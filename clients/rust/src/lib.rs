@@ -26,10 +26,15 @@ mod stream;
 
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
-pub use connector::{Connector, ConnectorContext, Plugin, SinkContext, SinkTask, SourceContext, SourceTask, DEFAULT_MAX_INFLIGHT_PUTS};
+pub use connector::{
+    Connector, ConnectorContext, Plugin, SinkContext, SinkTask, SourceContext, SourceTask,
+    DEFAULT_MAX_INFLIGHT_PUTS,
+};
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
 pub use error::{Error, Result};
-pub use record::{Data, Header, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TraceContext};
+pub use record::{
+    Data, Header, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TraceContext,
+};
 pub use server::{serve, serve_at};
 
 /// This SDK's version, announced in the handshake.

@@ -19,7 +19,10 @@
 use std::sync::OnceLock;
 use std::time::{Duration, SystemTime};
 
-use opentelemetry::trace::{Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceContextExt, TraceFlags, TraceId, TraceState, Tracer, TracerProvider as _};
+use opentelemetry::trace::{
+    Link, Span as _, SpanContext, SpanId, SpanKind, Status, TraceContextExt, TraceFlags, TraceId,
+    TraceState, Tracer, TracerProvider as _,
+};
 use opentelemetry::{Context, KeyValue, StringValue};
 use opentelemetry_otlp::{WithExportConfig, WithHttpConfig};
 use opentelemetry_sdk::trace::span_processor_with_async_runtime::BatchSpanProcessor;
@@ -74,7 +77,11 @@ const SAMPLERS: [&str; 6] = [
 impl Settings {
     /// `Ok(None)`: tracing is off. `Err`: a bad setting (the caller warns and stays off).
     pub fn from_env(var: impl Fn(&str) -> Option<String>) -> Result<Option<Settings>, String> {
-        let var = |k: &str| var(k).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let var = |k: &str| {
+            var(k)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         if var("OTEL_SDK_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
             || var("OTEL_TRACES_EXPORTER").is_some_and(|v| v == "none")
         {
@@ -85,46 +92,68 @@ impl Settings {
         if specific.is_none() && base.is_none() {
             return Ok(None);
         }
-        let protocol = match var("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL").or_else(|| var("OTEL_EXPORTER_OTLP_PROTOCOL")).as_deref() {
+        let protocol = match var("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+            .or_else(|| var("OTEL_EXPORTER_OTLP_PROTOCOL"))
+            .as_deref()
+        {
             None | Some("http/protobuf") | Some("http") => Protocol::HttpProtobuf,
             Some("grpc") => Protocol::Grpc,
-            Some(other) => return Err(format!("unsupported OTLP protocol '{other}' (use grpc or http/protobuf)")),
+            Some(other) => {
+                return Err(format!(
+                    "unsupported OTLP protocol '{other}' (use grpc or http/protobuf)"
+                ))
+            }
         };
         // The OTLP spec's rule: `/v1/traces` is added to the base endpoint for HTTP only,
         // never to the traces endpoint, which is used as it is.
         let traces_endpoint = match (specific, base) {
             (Some(s), _) => s,
-            (None, Some(b)) if protocol == Protocol::HttpProtobuf => format!("{}/v1/traces", b.trim_end_matches('/')),
+            (None, Some(b)) if protocol == Protocol::HttpProtobuf => {
+                format!("{}/v1/traces", b.trim_end_matches('/'))
+            }
             (None, Some(b)) => b,
             (None, None) => unreachable!("checked above"),
         };
         let sampler = var("OTEL_TRACES_SAMPLER").unwrap_or_else(|| "parentbased_always_on".into());
         if !SAMPLERS.contains(&sampler.as_str()) {
-            return Err(format!("unsupported OTEL_TRACES_SAMPLER '{sampler}' (one of {})", SAMPLERS.join(", ")));
+            return Err(format!(
+                "unsupported OTEL_TRACES_SAMPLER '{sampler}' (one of {})",
+                SAMPLERS.join(", ")
+            ));
         }
         let sampler_arg = match var("OTEL_TRACES_SAMPLER_ARG") {
             None => None,
             Some(a) => match a.parse::<f64>() {
                 Ok(r) if (0.0..=1.0).contains(&r) => Some(r),
-                _ => return Err(format!("OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1, not '{a}'")),
+                _ => {
+                    return Err(format!(
+                        "OTEL_TRACES_SAMPLER_ARG must be a ratio between 0 and 1, not '{a}'"
+                    ))
+                }
             },
         };
         let num = |k: &str, default: u64| -> Result<u64, String> {
             match var(k) {
                 None => Ok(default),
-                Some(v) => v.parse::<u64>().map_err(|_| format!("{k} must be a number, not '{v}'")),
+                Some(v) => v
+                    .parse::<u64>()
+                    .map_err(|_| format!("{k} must be a number, not '{v}'")),
             }
         };
         let max_queue_size = num("OTEL_BSP_MAX_QUEUE_SIZE", 2048)?.max(1) as usize;
         Ok(Some(Settings {
             traces_endpoint,
             protocol,
-            service_name: var("OTEL_SERVICE_NAME").unwrap_or_else(|| "polyconnect-connector".into()),
+            service_name: var("OTEL_SERVICE_NAME")
+                .unwrap_or_else(|| "polyconnect-connector".into()),
             sampler,
             sampler_arg,
             max_queue_size,
-            max_export_batch_size: (num("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512)?.max(1) as usize).min(max_queue_size),
-            export_timeout: Duration::from_millis(num("OTEL_EXPORTER_OTLP_TIMEOUT", 10_000)?.max(1)),
+            max_export_batch_size: (num("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", 512)?.max(1) as usize)
+                .min(max_queue_size),
+            export_timeout: Duration::from_millis(
+                num("OTEL_EXPORTER_OTLP_TIMEOUT", 10_000)?.max(1),
+            ),
         }))
     }
 
@@ -135,7 +164,9 @@ impl Settings {
             "always_off" => Sampler::AlwaysOff,
             "traceidratio" => Sampler::TraceIdRatioBased(ratio),
             "parentbased_always_off" => Sampler::ParentBased(Box::new(Sampler::AlwaysOff)),
-            "parentbased_traceidratio" => Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio))),
+            "parentbased_traceidratio" => {
+                Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio)))
+            }
             _ => Sampler::ParentBased(Box::new(Sampler::AlwaysOn)),
         }
     }
@@ -150,7 +181,12 @@ impl Settings {
                 .build(),
             Protocol::HttpProtobuf => opentelemetry_otlp::SpanExporter::builder()
                 .with_http()
-                .with_http_client(reqwest::Client::builder().timeout(self.export_timeout).build().map_err(|e| e.to_string())?)
+                .with_http_client(
+                    reqwest::Client::builder()
+                        .timeout(self.export_timeout)
+                        .build()
+                        .map_err(|e| e.to_string())?,
+                )
                 .with_endpoint(&self.traces_endpoint)
                 .with_timeout(self.export_timeout)
                 .build(),
@@ -162,11 +198,17 @@ impl Settings {
             .with_scheduled_delay(Duration::from_millis(500))
             .with_max_export_timeout(self.export_timeout)
             .build();
-        let processor = BatchSpanProcessor::builder(exporter, opentelemetry_sdk::runtime::Tokio).with_batch_config(batch).build();
+        let processor = BatchSpanProcessor::builder(exporter, opentelemetry_sdk::runtime::Tokio)
+            .with_batch_config(batch)
+            .build();
         Ok(SdkTracerProvider::builder()
             .with_span_processor(processor)
             .with_sampler(self.sampler())
-            .with_resource(Resource::builder().with_service_name(self.service_name.clone()).build())
+            .with_resource(
+                Resource::builder()
+                    .with_service_name(self.service_name.clone())
+                    .build(),
+            )
             .build())
     }
 }
@@ -215,23 +257,34 @@ pub(crate) async fn flush(timeout: Duration) {
 pub(crate) async fn shutdown(timeout: Duration) {
     if let Some(p) = PROVIDER.get() {
         let p = p.clone();
-        wait("shutdown", timeout, move || p.shutdown_with_timeout(timeout)).await;
+        wait("shutdown", timeout, move || {
+            p.shutdown_with_timeout(timeout)
+        })
+        .await;
     }
 }
 
-async fn wait(what: &str, timeout: Duration, f: impl FnOnce() -> opentelemetry_sdk::error::OTelSdkResult + Send + 'static) {
+async fn wait(
+    what: &str,
+    timeout: Duration,
+    f: impl FnOnce() -> opentelemetry_sdk::error::OTelSdkResult + Send + 'static,
+) {
     // The processor's flush blocks on its task on this runtime: wait off the runtime.
     match tokio::time::timeout(timeout, tokio::task::spawn_blocking(f)).await {
         Ok(Ok(Ok(()))) => {}
         Ok(Ok(Err(e))) => tracing::debug!("span exporter {what}: {e}"),
         Ok(Err(_)) => tracing::debug!("span exporter {what} panicked"),
-        Err(_) => tracing::warn!("the span exporter did not {what} within {timeout:?}; spans may be lost"),
+        Err(_) => {
+            tracing::warn!("the span exporter did not {what} within {timeout:?}; spans may be lost")
+        }
     }
 }
 
 /// The tracer of one task's session; `None` when tracing is off.
 pub(crate) fn task(connector: &str, task: u32) -> Option<TaskTracer> {
-    PROVIDER.get().map(|p| TaskTracer::new(p.tracer("polyconnect"), connector, task))
+    PROVIDER
+        .get()
+        .map(|p| TaskTracer::new(p.tracer("polyconnect"), connector, task))
 }
 
 // ------------------------------------------------------------------------ W3C context
@@ -244,8 +297,14 @@ fn parse(t: &pb::TraceContext) -> Option<SpanContext> {
 
 fn parse_parts(traceparent: &str, tracestate: &str) -> Option<SpanContext> {
     let mut parts = traceparent.trim().split('-');
-    let (version, trace_id, span_id, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if version.len() != 2 || version == "ff" || trace_id.len() != 32 || span_id.len() != 16 || flags.len() != 2 {
+    let (version, trace_id, span_id, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if version.len() != 2
+        || version == "ff"
+        || trace_id.len() != 32
+        || span_id.len() != 16
+        || flags.len() != 2
+    {
         return None;
     }
     if version == "00" && parts.next().is_some() {
@@ -254,14 +313,23 @@ fn parse_parts(traceparent: &str, tracestate: &str) -> Option<SpanContext> {
     let trace_id = TraceId::from_hex(trace_id).ok()?;
     let span_id = SpanId::from_hex(span_id).ok()?;
     let flags = u8::from_str_radix(flags, 16).ok()?;
-    let state = if tracestate.is_empty() { TraceState::default() } else { tracestate.parse().unwrap_or_default() };
+    let state = if tracestate.is_empty() {
+        TraceState::default()
+    } else {
+        tracestate.parse().unwrap_or_default()
+    };
     let sc = SpanContext::new(trace_id, span_id, TraceFlags::new(flags & 1), true, state);
     sc.is_valid().then_some(sc)
 }
 
 fn format(sc: &SpanContext) -> pb::TraceContext {
     pb::TraceContext {
-        traceparent: format!("00-{:032x}-{:016x}-{:02x}", sc.trace_id(), sc.span_id(), sc.trace_flags().to_u8()),
+        traceparent: format!(
+            "00-{:032x}-{:016x}-{:02x}",
+            sc.trace_id(),
+            sc.span_id(),
+            sc.trace_flags().to_u8()
+        ),
         tracestate: sc.trace_state().header(),
     }
 }
@@ -303,12 +371,19 @@ impl Spans {
 
 impl TaskTracer {
     pub fn new(tracer: SdkTracer, connector: &str, task: u32) -> TaskTracer {
-        TaskTracer { tracer, connector: StringValue::from(std::sync::Arc::<str>::from(connector)), task: task.into() }
+        TaskTracer {
+            tracer,
+            connector: StringValue::from(std::sync::Arc::<str>::from(connector)),
+            task: task.into(),
+        }
     }
 
     fn attributes(&self, n: usize) -> Vec<KeyValue> {
         let mut a = Vec::with_capacity(n + 2);
-        a.push(KeyValue::new("polyconnect.connector", self.connector.clone()));
+        a.push(KeyValue::new(
+            "polyconnect.connector",
+            self.connector.clone(),
+        ));
         a.push(KeyValue::new("polyconnect.task", self.task));
         a
     }
@@ -319,7 +394,10 @@ impl TaskTracer {
     pub fn poll(&self, started: SystemTime, records: &mut [pb::SourceRecord]) -> pb::TraceContext {
         let mut attrs = self.attributes(2);
         attrs.push(KeyValue::new("messaging.operation.name", "poll"));
-        attrs.push(KeyValue::new("messaging.batch.message_count", records.len() as i64));
+        attrs.push(KeyValue::new(
+            "messaging.batch.message_count",
+            records.len() as i64,
+        ));
         let mut poll = self
             .tracer
             .span_builder("poll")
@@ -342,7 +420,11 @@ impl TaskTracer {
             attrs.push(KeyValue::new("messaging.operation.name", "create"));
             attrs.push(KeyValue::new("messaging.operation.type", "create"));
             attrs.push(KeyValue::new("messaging.destination.name", r.topic.clone()));
-            let mut b = self.tracer.span_builder(format!("create {}", r.topic)).with_kind(SpanKind::Producer).with_attributes(attrs);
+            let mut b = self
+                .tracer
+                .span_builder(format!("create {}", r.topic))
+                .with_kind(SpanKind::Producer)
+                .with_attributes(attrs);
             if own.is_some() {
                 b = b.with_links(vec![Link::with_context(poll_cx.clone())]);
             }
@@ -363,12 +445,25 @@ impl TaskTracer {
         let mut attrs = self.attributes(3);
         attrs.push(KeyValue::new("messaging.system", "kafka"));
         attrs.push(KeyValue::new("messaging.operation.name", "put"));
-        attrs.push(KeyValue::new("messaging.batch.message_count", records.len() as i64));
+        attrs.push(KeyValue::new(
+            "messaging.batch.message_count",
+            records.len() as i64,
+        ));
         let cx = parent.as_ref().map(under).unwrap_or_else(Context::new);
-        let put = self.tracer.span_builder("put").with_kind(SpanKind::Internal).with_attributes(attrs).start_with_context(&self.tracer, &cx);
+        let put = self
+            .tracer
+            .span_builder("put")
+            .with_kind(SpanKind::Internal)
+            .with_attributes(attrs)
+            .start_with_context(&self.tracer, &cx);
         let mut spans = vec![put];
         for r in records {
-            let Some(sc) = r.trace.as_ref().and_then(|t| parse_parts(&t.traceparent, &t.tracestate)).filter(SpanContext::is_sampled) else {
+            let Some(sc) = r
+                .trace
+                .as_ref()
+                .and_then(|t| parse_parts(&t.traceparent, &t.tracestate))
+                .filter(SpanContext::is_sampled)
+            else {
                 continue;
             };
             let mut attrs = self.attributes(6);
@@ -376,7 +471,10 @@ impl TaskTracer {
             attrs.push(KeyValue::new("messaging.operation.name", "process"));
             attrs.push(KeyValue::new("messaging.operation.type", "process"));
             attrs.push(KeyValue::new("messaging.destination.name", r.topic.clone()));
-            attrs.push(KeyValue::new("messaging.destination.partition.id", r.kafka_partition.to_string()));
+            attrs.push(KeyValue::new(
+                "messaging.destination.partition.id",
+                r.kafka_partition.to_string(),
+            ));
             attrs.push(KeyValue::new("messaging.kafka.offset", r.kafka_offset));
             let span = self
                 .tracer
@@ -396,8 +494,16 @@ impl TaskTracer {
         let mut attrs = self.attributes(3);
         attrs.push(KeyValue::new("messaging.operation.name", "flush"));
         attrs.push(KeyValue::new("messaging.operation.type", "settle"));
-        attrs.push(KeyValue::new("polyconnect.partition.count", partitions as i64));
-        let span = self.tracer.span_builder("flush").with_kind(SpanKind::Internal).with_attributes(attrs).start_with_context(&self.tracer, &under(&parent));
+        attrs.push(KeyValue::new(
+            "polyconnect.partition.count",
+            partitions as i64,
+        ));
+        let span = self
+            .tracer
+            .span_builder("flush")
+            .with_kind(SpanKind::Internal)
+            .with_attributes(attrs)
+            .start_with_context(&self.tracer, &under(&parent));
         Some(Spans(vec![span]))
     }
 }
@@ -431,12 +537,18 @@ mod tests {
     /// A tracer whose ended, sampled spans land in the returned list at once.
     fn tracer(sampler: Sampler) -> (TaskTracer, Collect) {
         let spans = Collect::default();
-        let provider = SdkTracerProvider::builder().with_simple_exporter(spans.clone()).with_sampler(sampler).build();
+        let provider = SdkTracerProvider::builder()
+            .with_simple_exporter(spans.clone())
+            .with_sampler(sampler)
+            .build();
         (TaskTracer::new(provider.tracer("test"), "src", 3), spans)
     }
 
     fn attr<'a>(s: &'a SpanData, key: &str) -> Option<&'a Value> {
-        s.attributes.iter().find(|kv| kv.key.as_str() == key).map(|kv| &kv.value)
+        s.attributes
+            .iter()
+            .find(|kv| kv.key.as_str() == key)
+            .map(|kv| &kv.value)
     }
 
     fn string(s: &SpanData, key: &str) -> String {
@@ -456,7 +568,10 @@ mod tests {
     fn record(topic: &str, trace: Option<&str>) -> pb::SourceRecord {
         pb::SourceRecord {
             topic: topic.into(),
-            trace: trace.map(|t| pb::TraceContext { traceparent: t.into(), tracestate: "congo=t61".into() }),
+            trace: trace.map(|t| pb::TraceContext {
+                traceparent: t.into(),
+                tracestate: "congo=t61".into(),
+            }),
             ..Default::default()
         }
     }
@@ -474,7 +589,11 @@ mod tests {
         let spans = spans.0.lock().unwrap();
         assert_eq!(spans.len(), 3);
         let poll = spans.iter().find(|s| s.name == "poll").unwrap();
-        assert_eq!(poll.parent_span_id, SpanId::INVALID, "the poll span is a root");
+        assert_eq!(
+            poll.parent_span_id,
+            SpanId::INVALID,
+            "the poll span is a root"
+        );
         assert_eq!(poll.span_kind, SpanKind::Internal);
         assert_eq!(poll.start_time, started);
         assert_eq!(string(poll, "polyconnect.connector"), "src");
@@ -484,7 +603,10 @@ mod tests {
         assert_eq!(batch.traceparent, wire(&poll.span_context));
         assert!(batch.traceparent.ends_with("-01"));
         for (r, topic) in records.iter().zip(["a", "b"]) {
-            let create = spans.iter().find(|s| s.name == format!("create {topic}")).unwrap();
+            let create = spans
+                .iter()
+                .find(|s| s.name == format!("create {topic}"))
+                .unwrap();
             assert_eq!(create.span_kind, SpanKind::Producer);
             assert_eq!(create.span_context.trace_id(), poll.span_context.trace_id());
             assert_eq!(create.parent_span_id, poll.span_context.span_id());
@@ -495,7 +617,11 @@ mod tests {
             assert_eq!(string(create, "messaging.destination.name"), topic);
             assert_eq!(string(create, "polyconnect.connector"), "src");
             assert_eq!(int(create, "polyconnect.task"), 3);
-            assert_eq!(r.trace.as_ref().unwrap().traceparent, wire(&create.span_context), "the create span's context goes on the wire");
+            assert_eq!(
+                r.trace.as_ref().unwrap().traceparent,
+                wire(&create.span_context),
+                "the create span's context goes on the wire"
+            );
         }
     }
 
@@ -507,34 +633,62 @@ mod tests {
         let spans = spans.0.lock().unwrap();
         let poll = spans.iter().find(|s| s.name == "poll").unwrap();
         let create = spans.iter().find(|s| s.name == "create a").unwrap();
-        assert_eq!(format!("{:032x}", create.span_context.trace_id()), "4bf92f3577b34da6a3ce929d0e0e4736");
-        assert_eq!(format!("{:016x}", create.parent_span_id), "00f067aa0ba902b7");
+        assert_eq!(
+            format!("{:032x}", create.span_context.trace_id()),
+            "4bf92f3577b34da6a3ce929d0e0e4736"
+        );
+        assert_eq!(
+            format!("{:016x}", create.parent_span_id),
+            "00f067aa0ba902b7"
+        );
         assert_eq!(create.links.links.len(), 1);
         assert_eq!(create.links.links[0].span_context, poll.span_context);
         let sent = records[0].trace.as_ref().unwrap();
         assert_eq!(sent.traceparent, wire(&create.span_context));
-        assert_eq!(sent.tracestate, "congo=t61", "the source system's tracestate travels on");
+        assert_eq!(
+            sent.tracestate, "congo=t61",
+            "the source system's tracestate travels on"
+        );
     }
 
     #[test]
     fn an_unsampled_poll_makes_no_record_spans_and_says_so() {
         let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOff)));
-        let mut records = vec![record("a", None), record("b", Some(OWN_UNSAMPLED)), record("c", Some(OWN))];
+        let mut records = vec![
+            record("a", None),
+            record("b", Some(OWN_UNSAMPLED)),
+            record("c", Some(OWN)),
+        ];
         let batch = t.poll(SystemTime::now(), &mut records);
-        assert!(batch.traceparent.ends_with("-00"), "the core learns the poll is not sampled: {batch:?}");
+        assert!(
+            batch.traceparent.ends_with("-00"),
+            "the core learns the poll is not sampled: {batch:?}"
+        );
         assert_eq!(records[0].trace, None);
-        assert_eq!(records[1].trace.as_ref().unwrap().traceparent, OWN_UNSAMPLED, "unchanged");
+        assert_eq!(
+            records[1].trace.as_ref().unwrap().traceparent,
+            OWN_UNSAMPLED,
+            "unchanged"
+        );
         // A record whose own context is sampled is traced under it (parent-based).
         let spans = spans.0.lock().unwrap();
         let names: Vec<_> = spans.iter().map(|s| s.name.to_string()).collect();
         assert_eq!(names, ["create c"]);
-        assert_eq!(format!("{:016x}", spans[0].parent_span_id), "00f067aa0ba902b7");
-        assert_eq!(records[2].trace.as_ref().unwrap().traceparent, wire(&spans[0].span_context));
+        assert_eq!(
+            format!("{:016x}", spans[0].parent_span_id),
+            "00f067aa0ba902b7"
+        );
+        assert_eq!(
+            records[2].trace.as_ref().unwrap().traceparent,
+            wire(&spans[0].span_context)
+        );
     }
 
     #[test]
     fn ratio_sampling_decides_at_the_poll() {
-        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(0.0))));
+        let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(
+            0.0,
+        ))));
         let mut records = vec![record("a", None)];
         let batch = t.poll(SystemTime::now(), &mut records);
         assert!(batch.traceparent.ends_with("-00"));
@@ -553,24 +707,37 @@ mod tests {
             headers: vec![],
             original_topic: "t".into(),
             original_kafka_partition: 0,
-            trace: trace.map(|t| TraceContext { traceparent: t.into(), tracestate: String::new() }),
+            trace: trace.map(|t| TraceContext {
+                traceparent: t.into(),
+                tracestate: String::new(),
+            }),
         }
     }
 
     fn core_context() -> pb::TraceContext {
-        pb::TraceContext { traceparent: CORE.into(), tracestate: String::new() }
+        pb::TraceContext {
+            traceparent: CORE.into(),
+            tracestate: String::new(),
+        }
     }
 
     #[test]
     fn a_put_span_under_the_core_and_a_process_span_per_sampled_record() {
         let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
-        let records = vec![sink_record(5, Some(OWN)), sink_record(6, Some(OWN_UNSAMPLED)), sink_record(7, None)];
+        let records = vec![
+            sink_record(5, Some(OWN)),
+            sink_record(6, Some(OWN_UNSAMPLED)),
+            sink_record(7, None),
+        ];
         t.put(Some(&core_context()), &records).end(None);
         let spans = spans.0.lock().unwrap();
         assert_eq!(spans.len(), 2, "{spans:?}");
         let put = spans.iter().find(|s| s.name == "put").unwrap();
         assert_eq!(put.span_kind, SpanKind::Internal);
-        assert_eq!(format!("{:032x}", put.span_context.trace_id()), "0af7651916cd43dd8448eb211c80319c");
+        assert_eq!(
+            format!("{:032x}", put.span_context.trace_id()),
+            "0af7651916cd43dd8448eb211c80319c"
+        );
         assert_eq!(format!("{:016x}", put.parent_span_id), "b7ad6b7169203331");
         assert_eq!(string(put, "messaging.system"), "kafka");
         assert_eq!(string(put, "messaging.operation.name"), "put");
@@ -578,7 +745,10 @@ mod tests {
         assert_eq!(string(put, "polyconnect.connector"), "src");
         let process = spans.iter().find(|s| s.name == "process t").unwrap();
         assert_eq!(process.span_kind, SpanKind::Consumer);
-        assert_eq!(format!("{:016x}", process.parent_span_id), "00f067aa0ba902b7");
+        assert_eq!(
+            format!("{:016x}", process.parent_span_id),
+            "00f067aa0ba902b7"
+        );
         assert_eq!(string(process, "messaging.system"), "kafka");
         assert_eq!(string(process, "messaging.operation.name"), "process");
         assert_eq!(string(process, "messaging.operation.type"), "process");
@@ -592,15 +762,28 @@ mod tests {
     #[test]
     fn a_failed_put_marks_all_its_spans() {
         let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
-        t.put(None, &[sink_record(1, Some(OWN))]).end(Some(&Error::retriable("the disk is full")));
+        t.put(None, &[sink_record(1, Some(OWN))])
+            .end(Some(&Error::retriable("the disk is full")));
         let spans = spans.0.lock().unwrap();
         assert_eq!(spans.len(), 2);
         let put = spans.iter().find(|s| s.name == "put").unwrap();
         assert_eq!(put.parent_span_id, SpanId::INVALID, "no Put.trace: a root");
         for s in spans.iter() {
-            assert!(matches!(&s.status, Status::Error { description } if description.contains("the disk is full")), "{s:?}");
-            let e = s.events.events.iter().find(|e| e.name == "exception").expect("an exception event");
-            assert!(e.attributes.iter().any(|kv| kv.key.as_str() == "exception.message" && kv.value.as_str() == "the disk is full"));
+            assert!(
+                matches!(&s.status, Status::Error { description } if description.contains("the disk is full")),
+                "{s:?}"
+            );
+            let e = s
+                .events
+                .events
+                .iter()
+                .find(|e| e.name == "exception")
+                .expect("an exception event");
+            assert!(e
+                .attributes
+                .iter()
+                .any(|kv| kv.key.as_str() == "exception.message"
+                    && kv.value.as_str() == "the disk is full"));
         }
     }
 
@@ -608,7 +791,10 @@ mod tests {
     fn a_flush_span_only_under_a_sampled_core_flush() {
         let (t, spans) = tracer(Sampler::ParentBased(Box::new(Sampler::AlwaysOn)));
         assert!(t.flush(None, 1).is_none());
-        let unsampled = pb::TraceContext { traceparent: CORE.replace("-01", "-00"), tracestate: String::new() };
+        let unsampled = pb::TraceContext {
+            traceparent: CORE.replace("-01", "-00"),
+            tracestate: String::new(),
+        };
         assert!(t.flush(Some(&unsampled), 1).is_none());
         t.flush(Some(&core_context()), 2).unwrap().end(None);
         let spans = spans.0.lock().unwrap();
@@ -636,27 +822,57 @@ mod tests {
             assert!(parse_parts(bad, "").is_none(), "{bad}");
         }
         let sc = parse_parts(OWN, "congo=t61").unwrap();
-        assert_eq!(format(&sc), pb::TraceContext { traceparent: OWN.into(), tracestate: "congo=t61".into() });
+        assert_eq!(
+            format(&sc),
+            pb::TraceContext {
+                traceparent: OWN.into(),
+                tracestate: "congo=t61".into()
+            }
+        );
     }
 
     fn settings(kv: &[(&str, &str)]) -> Result<Option<Settings>, String> {
-        let env: HashMap<String, String> = kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let env: HashMap<String, String> = kv
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         Settings::from_env(|k| env.get(k).cloned())
     }
 
     #[test]
     fn settings_follow_the_otel_variables() {
         assert_eq!(settings(&[]).unwrap(), None);
-        assert_eq!(settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_SDK_DISABLED", "true")]).unwrap(), None);
-        assert_eq!(settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_TRACES_EXPORTER", "none")]).unwrap(), None);
-        let s = settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")]).unwrap().unwrap();
+        assert_eq!(
+            settings(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+                ("OTEL_SDK_DISABLED", "true")
+            ])
+            .unwrap(),
+            None
+        );
+        assert_eq!(
+            settings(&[
+                ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+                ("OTEL_TRACES_EXPORTER", "none")
+            ])
+            .unwrap(),
+            None
+        );
+        let s = settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318/")])
+            .unwrap()
+            .unwrap();
         assert_eq!(s.protocol, Protocol::HttpProtobuf);
         assert_eq!(s.traces_endpoint, "http://c:4318/v1/traces");
         assert_eq!(s.service_name, "polyconnect-connector");
         assert_eq!(s.sampler, "parentbased_always_on");
         assert_eq!((s.max_queue_size, s.max_export_batch_size), (2048, 512));
-        let s = settings(&[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:9/traces")]).unwrap().unwrap();
-        assert_eq!(s.traces_endpoint, "http://c:9/traces", "the traces endpoint is used as it is");
+        let s = settings(&[("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "http://c:9/traces")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.traces_endpoint, "http://c:9/traces",
+            "the traces endpoint is used as it is"
+        );
         let s = settings(&[
             ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4317"),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
@@ -683,8 +899,12 @@ mod tests {
 
     // ---------------------------------------------------------------- real export
 
-    use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
-    use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+    use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+        TraceService, TraceServiceServer,
+    };
+    use opentelemetry_proto::tonic::collector::trace::v1::{
+        ExportTraceServiceRequest, ExportTraceServiceResponse,
+    };
 
     /// (service.name, span name) of every span received.
     #[derive(Clone, Default)]
@@ -699,10 +919,12 @@ mod tests {
                     .iter()
                     .flat_map(|r| &r.attributes)
                     .find(|kv| kv.key == "service.name")
-                    .and_then(|kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
-                        Some(V::StringValue(s)) => Some(s.clone()),
-                        _ => None,
-                    })
+                    .and_then(
+                        |kv| match kv.value.as_ref().and_then(|v| v.value.as_ref()) {
+                            Some(V::StringValue(s)) => Some(s.clone()),
+                            _ => None,
+                        },
+                    )
                     .unwrap_or_default();
                 for s in rs.scope_spans.into_iter().flat_map(|s| s.spans) {
                     self.0.lock().unwrap().push((service.clone(), s.name));
@@ -713,9 +935,14 @@ mod tests {
 
     #[tonic::async_trait]
     impl TraceService for Received {
-        async fn export(&self, r: tonic::Request<ExportTraceServiceRequest>) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        async fn export(
+            &self,
+            r: tonic::Request<ExportTraceServiceRequest>,
+        ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
             self.keep(r.into_inner());
-            Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
+            Ok(tonic::Response::new(ExportTraceServiceResponse {
+                partial_success: None,
+            }))
         }
     }
 
@@ -726,16 +953,26 @@ mod tests {
         match protocol {
             Protocol::Grpc => {
                 let incoming = tokio_stream::wrappers::TcpListenerStream::new(listener);
-                tokio::spawn(tonic::transport::Server::builder().add_service(TraceServiceServer::new(got)).serve_with_incoming(incoming));
+                tokio::spawn(
+                    tonic::transport::Server::builder()
+                        .add_service(TraceServiceServer::new(got))
+                        .serve_with_incoming(incoming),
+                );
             }
             Protocol::HttpProtobuf => {
                 let app = axum::Router::new().route(
                     "/v1/traces",
                     axum::routing::post(move |body: axum::body::Bytes| async move {
-                        let req = <ExportTraceServiceRequest as prost::Message>::decode(body).unwrap();
+                        let req =
+                            <ExportTraceServiceRequest as prost::Message>::decode(body).unwrap();
                         got.keep(req);
-                        let ok = prost::Message::encode_to_vec(&ExportTraceServiceResponse { partial_success: None });
-                        ([(axum::http::header::CONTENT_TYPE, "application/x-protobuf")], ok)
+                        let ok = prost::Message::encode_to_vec(&ExportTraceServiceResponse {
+                            partial_success: None,
+                        });
+                        (
+                            [(axum::http::header::CONTENT_TYPE, "application/x-protobuf")],
+                            ok,
+                        )
                     }),
                 );
                 tokio::spawn(async move { axum::serve(listener, app).await });
@@ -760,8 +997,14 @@ mod tests {
         let p = provider.clone();
         wait("flush", Duration::from_secs(10), move || p.force_flush()).await;
         let got = got.0.lock().unwrap().clone();
-        assert!(got.contains(&("polyconnect-connector-test".into(), "poll".into())), "{got:?}");
-        assert!(got.contains(&("polyconnect-connector-test".into(), "create a".into())), "{got:?}");
+        assert!(
+            got.contains(&("polyconnect-connector-test".into(), "poll".into())),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&("polyconnect-connector-test".into(), "create a".into())),
+            "{got:?}"
+        );
         let _ = tokio::task::spawn_blocking(move || provider.shutdown()).await;
     }
 
@@ -778,9 +1021,18 @@ mod tests {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_collector_that_is_down_costs_only_the_spans() {
         // Nothing listens there: the export fails, the record path does not wait for it.
-        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let endpoint = format!("http://127.0.0.1:{port}");
-        let s = settings(&[("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()), ("OTEL_EXPORTER_OTLP_TIMEOUT", "500")]).unwrap().unwrap();
+        let s = settings(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
+            ("OTEL_EXPORTER_OTLP_TIMEOUT", "500"),
+        ])
+        .unwrap()
+        .unwrap();
         let provider = s.provider().unwrap();
         let t = TaskTracer::new(provider.tracer("polyconnect"), "src", 0);
         for _ in 0..10_000 {

@@ -37,7 +37,11 @@ impl Spans {
 }
 
 impl TaskTracer {
-    pub fn poll(&self, _started: SystemTime, _records: &mut [pb::SourceRecord]) -> pb::TraceContext {
+    pub fn poll(
+        &self,
+        _started: SystemTime,
+        _records: &mut [pb::SourceRecord],
+    ) -> pb::TraceContext {
         match *self {}
     }
 

@@ -12,7 +12,10 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, PartialEq)]
 pub enum Data {
     /// Structured data, converted by the core's converter. `schema: None` is schemaless.
-    Structured { schema: Option<Arc<Schema>>, value: Value },
+    Structured {
+        schema: Option<Arc<Schema>>,
+        value: Value,
+    },
     /// Already serialized bytes, written to Kafka as they are (no converter).
     Raw(Bytes),
 }
@@ -53,7 +56,10 @@ pub struct SourceRecord {
 impl SourceRecord {
     /// A record for `topic`; set the rest with the builder methods.
     pub fn new(topic: impl Into<String>) -> SourceRecord {
-        SourceRecord { topic: topic.into(), ..Default::default() }
+        SourceRecord {
+            topic: topic.into(),
+            ..Default::default()
+        }
     }
     /// The source partition and offset (maps, see [`Value::map`]).
     pub fn position(mut self, partition: Value, offset: Value) -> SourceRecord {
@@ -62,11 +68,17 @@ impl SourceRecord {
         self
     }
     pub fn key(mut self, schema: Option<Arc<Schema>>, value: impl Into<Value>) -> SourceRecord {
-        self.key = Some(Data::Structured { schema, value: value.into() });
+        self.key = Some(Data::Structured {
+            schema,
+            value: value.into(),
+        });
         self
     }
     pub fn value(mut self, schema: Option<Arc<Schema>>, value: impl Into<Value>) -> SourceRecord {
-        self.value = Some(Data::Structured { schema, value: value.into() });
+        self.value = Some(Data::Structured {
+            schema,
+            value: value.into(),
+        });
         self
     }
     pub fn raw_key(mut self, bytes: impl Into<Bytes>) -> SourceRecord {
@@ -85,8 +97,17 @@ impl SourceRecord {
         self.timestamp = Some(ms);
         self
     }
-    pub fn header(mut self, key: &str, schema: Option<Arc<Schema>>, value: impl Into<Value>) -> SourceRecord {
-        self.headers.push(Header { key: key.into(), schema, value: value.into() });
+    pub fn header(
+        mut self,
+        key: &str,
+        schema: Option<Arc<Schema>>,
+        value: impl Into<Value>,
+    ) -> SourceRecord {
+        self.headers.push(Header {
+            key: key.into(),
+            schema,
+            value: value.into(),
+        });
         self
     }
     pub fn trace(mut self, t: TraceContext) -> SourceRecord {
@@ -144,15 +165,23 @@ pub(crate) struct Caps {
     pub trace_context: bool,
 }
 
-fn data_to_proto(d: &Option<Data>, refs: &mut SchemaRefsOut, caps: &Caps) -> Result<Option<pb::RecordData>> {
+fn data_to_proto(
+    d: &Option<Data>,
+    refs: &mut SchemaRefsOut,
+    caps: &Caps,
+) -> Result<Option<pb::RecordData>> {
     use pb::record_data::Kind;
     Ok(match d {
         None => None,
         Some(Data::Raw(b)) => {
             if !caps.raw_bytes {
-                return Err(Error::config("the core did not agree to raw bytes (capability raw_bytes)"));
+                return Err(Error::config(
+                    "the core did not agree to raw bytes (capability raw_bytes)",
+                ));
             }
-            Some(pb::RecordData { kind: Some(Kind::Raw(b.clone())) })
+            Some(pb::RecordData {
+                kind: Some(Kind::Raw(b.clone())),
+            })
         }
         Some(Data::Structured { schema, value }) => Some(pb::RecordData {
             kind: Some(Kind::Structured(pb::Structured {
@@ -164,18 +193,28 @@ fn data_to_proto(d: &Option<Data>, refs: &mut SchemaRefsOut, caps: &Caps) -> Res
 }
 
 fn trace_to_proto(t: &Option<TraceContext>, caps: &Caps) -> Option<pb::TraceContext> {
-    t.as_ref().filter(|_| caps.trace_context).map(|t| pb::TraceContext {
-        traceparent: t.traceparent.clone(),
-        tracestate: t.tracestate.clone(),
-    })
+    t.as_ref()
+        .filter(|_| caps.trace_context)
+        .map(|t| pb::TraceContext {
+            traceparent: t.traceparent.clone(),
+            tracestate: t.tracestate.clone(),
+        })
 }
 
 fn trace_from_proto(t: Option<pb::TraceContext>) -> Option<TraceContext> {
     t.filter(|t| !t.traceparent.is_empty())
-        .map(|t| TraceContext { traceparent: t.traceparent, tracestate: t.tracestate })
+        .map(|t| TraceContext {
+            traceparent: t.traceparent,
+            tracestate: t.tracestate,
+        })
 }
 
-pub(crate) fn source_record_to_proto(r: &SourceRecord, seq: u64, refs: &mut SchemaRefsOut, caps: &Caps) -> Result<pb::SourceRecord> {
+pub(crate) fn source_record_to_proto(
+    r: &SourceRecord,
+    seq: u64,
+    refs: &mut SchemaRefsOut,
+    caps: &Caps,
+) -> Result<pb::SourceRecord> {
     if r.topic.is_empty() {
         return Err(Error::fatal("a source record without a topic"));
     }
@@ -214,12 +253,19 @@ fn data_from_proto(d: Option<pb::RecordData>, refs: &mut SchemaRefsIn) -> Result
     })
 }
 
-pub(crate) fn sink_record_from_proto(r: pb::SinkRecord, refs: &mut SchemaRefsIn) -> Result<SinkRecord> {
+pub(crate) fn sink_record_from_proto(
+    r: pb::SinkRecord,
+    refs: &mut SchemaRefsIn,
+) -> Result<SinkRecord> {
     let mut headers = Vec::with_capacity(r.headers.len());
     for h in r.headers {
         let schema = h.schema.map(|s| refs.decode(s)).transpose()?;
         let value = value_from_proto(h.value.unwrap_or_default(), schema.as_ref())?;
-        headers.push(Header { key: h.key, schema, value });
+        headers.push(Header {
+            key: h.key,
+            schema,
+            value,
+        });
     }
     Ok(SinkRecord {
         key: data_from_proto(r.key, refs)?,

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::Stream;
-use polyconnect_proto::v1 as pb;
 use pb::connector_server::{Connector as ConnectorSvc, ConnectorServer};
 use pb::sink_task_server::{SinkTask as SinkSvc, SinkTaskServer};
 use pb::source_task_server::{SourceTask as SourceSvc, SourceTaskServer};
+use polyconnect_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
@@ -30,7 +30,10 @@ impl Plugins {
     }
     fn not_found(&self, name: &str) -> Status {
         let served: Vec<_> = self.0.iter().map(|p| p.class).collect();
-        Status::not_found(format!("this connector process does not serve '{name}' (it serves: {})", served.join(", ")))
+        Status::not_found(format!(
+            "this connector process does not serve '{name}' (it serves: {})",
+            served.join(", ")
+        ))
     }
 }
 
@@ -43,24 +46,47 @@ struct Svc {
 type BoxStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 
 /// Starts a session on its own task, with the heartbeat/idle watcher beside it.
-fn open<T: Send + 'static, F>(heartbeat: fn() -> T, error: fn(pb::Error) -> T, session: F) -> BoxStream<T>
+fn open<T: Send + 'static, F>(
+    heartbeat: fn() -> T,
+    error: fn(pb::Error) -> T,
+    session: F,
+) -> BoxStream<T>
 where
-    F: FnOnce(Out<T>, LastReceived, oneshot::Sender<Timing>) -> Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    F: FnOnce(
+        Out<T>,
+        LastReceived,
+        oneshot::Sender<Timing>,
+    ) -> Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
 {
     let (tx, rx) = mpsc::channel(64);
     let out = Out::new(tx);
     let received = LastReceived::new();
     let (timing_tx, timing_rx) = oneshot::channel();
     let handle = tokio::spawn(session(out.clone(), received.clone(), timing_tx));
-    spawn_liveness(out, received, timing_rx, handle.abort_handle(), heartbeat, error);
+    spawn_liveness(
+        out,
+        received,
+        timing_rx,
+        handle.abort_handle(),
+        heartbeat,
+        error,
+    );
     Box::pin(ReceiverStream::new(rx))
 }
 
 #[tonic::async_trait]
 impl ConnectorSvc for Svc {
-    async fn handshake(&self, req: Request<pb::HandshakeRequest>) -> Result<Response<pb::HandshakeResponse>, Status> {
+    async fn handshake(
+        &self,
+        req: Request<pb::HandshakeRequest>,
+    ) -> Result<Response<pb::HandshakeResponse>, Status> {
         let req = req.into_inner();
-        let Some(v) = req.protocol_versions.iter().copied().find(|v| crate::PROTOCOL_VERSIONS.contains(v)) else {
+        let Some(v) = req
+            .protocol_versions
+            .iter()
+            .copied()
+            .find(|v| crate::PROTOCOL_VERSIONS.contains(v))
+        else {
             return Err(Status::failed_precondition(format!(
                 "no common protocol version: the core offered {:?}, this connector process (rust SDK {}) speaks {:?}",
                 req.protocol_versions,
@@ -87,34 +113,56 @@ impl ConnectorSvc for Svc {
         }))
     }
 
-    async fn health(&self, _: Request<pb::HealthRequest>) -> Result<Response<pb::HealthResponse>, Status> {
+    async fn health(
+        &self,
+        _: Request<pb::HealthRequest>,
+    ) -> Result<Response<pb::HealthResponse>, Status> {
         Ok(Response::new(pb::HealthResponse { serving: true }))
     }
 
-    async fn spec(&self, req: Request<pb::SpecRequest>) -> Result<Response<pb::SpecResponse>, Status> {
+    async fn spec(
+        &self,
+        req: Request<pb::SpecRequest>,
+    ) -> Result<Response<pb::SpecResponse>, Status> {
         let name = req.into_inner().connector_class;
-        let p = self.plugins.find_any(&name).ok_or_else(|| self.plugins.not_found(&name))?;
-        Ok(Response::new(pb::SpecResponse { plugin: Some(p.info()), config: p.config_def.to_proto() }))
+        let p = self
+            .plugins
+            .find_any(&name)
+            .ok_or_else(|| self.plugins.not_found(&name))?;
+        Ok(Response::new(pb::SpecResponse {
+            plugin: Some(p.info()),
+            config: p.config_def.to_proto(),
+        }))
     }
 
-    async fn validate(&self, req: Request<pb::ValidateRequest>) -> Result<Response<pb::ValidateResponse>, Status> {
+    async fn validate(
+        &self,
+        req: Request<pb::ValidateRequest>,
+    ) -> Result<Response<pb::ValidateResponse>, Status> {
         let req = req.into_inner();
-        let p = self.plugins.find_any(&req.connector_class).ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
+        let p = self
+            .plugins
+            .find_any(&req.connector_class)
+            .ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
         let config = req.config.into_iter().collect();
         let mut errors = p.config_def.validate(&config);
         let connector = (p.new_connector)();
-        let extra = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| connector.validate(&config)))
-            .map_err(|_| Status::internal("validate() panicked"))?;
+        let extra =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| connector.validate(&config)))
+                .map_err(|_| Status::internal("validate() panicked"))?;
         for (k, errs) in extra {
             errors.entry(k).or_default().extend(errs);
         }
         let values = errors
             .into_iter()
             .map(|(name, errors)| pb::ConfigValue {
-                value: config
-                    .get(&name)
-                    .cloned()
-                    .or_else(|| p.config_def.keys().iter().find(|k| k.name == name).and_then(|k| k.default.clone())),
+                value: config.get(&name).cloned().or_else(|| {
+                    p.config_def
+                        .keys()
+                        .iter()
+                        .find(|k| k.name == name)
+                        .and_then(|k| k.default.clone())
+                }),
                 name,
                 errors,
                 visible: true,
@@ -126,12 +174,17 @@ impl ConnectorSvc for Svc {
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::ConnectorRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::ConnectorRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let plugins = self.plugins.clone();
         let input = req.into_inner();
-        Ok(Response::new(open(crate::connector_stream::heartbeat, crate::connector_stream::error, move |out, rec, t| {
-            Box::pin(crate::connector_stream::run(plugins, input, out, rec, t))
-        })))
+        Ok(Response::new(open(
+            crate::connector_stream::heartbeat,
+            crate::connector_stream::error,
+            move |out, rec, t| Box::pin(crate::connector_stream::run(plugins, input, out, rec, t)),
+        )))
     }
 }
 
@@ -139,12 +192,17 @@ impl ConnectorSvc for Svc {
 impl SourceSvc for Svc {
     type RunStream = BoxStream<pb::SourceResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::SourceRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::SourceRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let (plugins, max) = (self.plugins.clone(), self.max_message_bytes);
         let input = req.into_inner();
-        Ok(Response::new(open(crate::source::heartbeat, crate::source::error, move |out, rec, t| {
-            Box::pin(crate::source::run(plugins, max, input, out, rec, t))
-        })))
+        Ok(Response::new(open(
+            crate::source::heartbeat,
+            crate::source::error,
+            move |out, rec, t| Box::pin(crate::source::run(plugins, max, input, out, rec, t)),
+        )))
     }
 }
 
@@ -152,12 +210,17 @@ impl SourceSvc for Svc {
 impl SinkSvc for Svc {
     type RunStream = BoxStream<pb::SinkResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::SinkRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::SinkRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let plugins = self.plugins.clone();
         let input = req.into_inner();
-        Ok(Response::new(open(crate::sink::heartbeat, crate::sink::error, move |out, rec, t| {
-            Box::pin(crate::sink::run(plugins, input, out, rec, t))
-        })))
+        Ok(Response::new(open(
+            crate::sink::heartbeat,
+            crate::sink::error,
+            move |out, rec, t| Box::pin(crate::sink::run(plugins, input, out, rec, t)),
+        )))
     }
 }
 
@@ -168,14 +231,25 @@ struct Auth(Option<Arc<str>>);
 impl tonic::service::Interceptor for Auth {
     fn call(&mut self, req: Request<()>) -> Result<Request<()>, Status> {
         let Some(token) = &self.0 else { return Ok(req) };
-        let got = req.metadata().get("authorization").and_then(|v| v.to_str().ok()).unwrap_or("");
+        let got = req
+            .metadata()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
         let want = format!("Bearer {token}");
         // Constant time: the token guards a local socket, but a cheap habit.
-        let same = got.len() == want.len() && got.bytes().zip(want.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+        let same = got.len() == want.len()
+            && got
+                .bytes()
+                .zip(want.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0;
         if same {
             Ok(req)
         } else {
-            Err(Status::unauthenticated("missing or invalid authorization token"))
+            Err(Status::unauthenticated(
+                "missing or invalid authorization token",
+            ))
         }
     }
 }
@@ -191,23 +265,37 @@ impl tonic::service::Interceptor for Auth {
 /// - `POLYCONNECT_PARENT_PID`: exit when that process dies;
 /// - `POLYCONNECT_MAX_MESSAGE_BYTES` (default 64 MiB), `POLYCONNECT_LOG_LEVEL` (`info`).
 pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result<()> {
-    let level = std::env::var("POLYCONNECT_LOG_LEVEL").unwrap_or_else(|_| "info".into()).to_lowercase();
+    let level = std::env::var("POLYCONNECT_LOG_LEVEL")
+        .unwrap_or_else(|_| "info".into())
+        .to_lowercase();
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&level).unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_new(&level).unwrap_or_else(|_| "info".into()),
+        )
         .try_init();
     crate::otel::init();
     let listen = listen_address();
-    let token = std::env::var("POLYCONNECT_TOKEN").ok().filter(|t| !t.is_empty());
+    let token = std::env::var("POLYCONNECT_TOKEN")
+        .ok()
+        .filter(|t| !t.is_empty());
     let (stop_tx, stop_rx) = watch::channel(false);
-    if let Some(parent) = std::env::var("POLYCONNECT_PARENT_PID").ok().and_then(|p| p.parse::<i32>().ok()) {
+    if let Some(parent) = std::env::var("POLYCONNECT_PARENT_PID")
+        .ok()
+        .and_then(|p| p.parse::<i32>().ok())
+    {
         watch_parent(parent, stop_tx.clone())?;
     }
     let signals = stop_tx.clone();
     tokio::spawn(async move {
         use tokio::signal::unix::{signal, SignalKind};
-        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else { return };
+        let (Ok(mut term), Ok(mut int)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            return;
+        };
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
         let _ = signals.send(true);
     });
@@ -237,29 +325,42 @@ pub async fn serve_at(
         .unwrap_or(DEFAULT_MAX_MESSAGE_BYTES);
 
     let names: Vec<_> = plugins.iter().map(|p| p.class).collect();
-    let svc = Svc { plugins: Arc::new(Plugins(plugins)), max_message_bytes: max };
+    let svc = Svc {
+        plugins: Arc::new(Plugins(plugins)),
+        max_message_bytes: max,
+    };
     let auth = Auth(token.as_deref().map(Arc::from));
     let m = max as usize;
     let router = tonic::transport::Server::builder()
         .initial_stream_window_size(Some(8 << 20))
         .initial_connection_window_size(Some(16 << 20))
         .add_service(tonic::service::interceptor::InterceptedService::new(
-            ConnectorServer::new(svc.clone()).max_decoding_message_size(m).max_encoding_message_size(m),
+            ConnectorServer::new(svc.clone())
+                .max_decoding_message_size(m)
+                .max_encoding_message_size(m),
             auth.clone(),
         ))
         .add_service(tonic::service::interceptor::InterceptedService::new(
-            SourceTaskServer::new(svc.clone()).max_decoding_message_size(m).max_encoding_message_size(m),
+            SourceTaskServer::new(svc.clone())
+                .max_decoding_message_size(m)
+                .max_encoding_message_size(m),
             auth.clone(),
         ))
         .add_service(tonic::service::interceptor::InterceptedService::new(
-            SinkTaskServer::new(svc).max_decoding_message_size(m).max_encoding_message_size(m),
+            SinkTaskServer::new(svc)
+                .max_decoding_message_size(m)
+                .max_encoding_message_size(m),
             auth,
         ));
     tracing::info!(
         "serving {} on {listen} (rust SDK {}{})",
         names.join(", "),
         crate::SDK_VERSION,
-        if token.is_some() { ", token required" } else { "" }
+        if token.is_some() {
+            ", token required"
+        } else {
+            ""
+        }
     );
     let mut stopped = stop_rx.clone();
     let shutdown = async move {
@@ -275,7 +376,10 @@ pub async fn serve_at(
             }
             let uds = tokio::net::UnixListener::bind(&path)?;
             let r = router
-                .serve_with_incoming_shutdown(tokio_stream::wrappers::UnixListenerStream::new(uds), shutdown)
+                .serve_with_incoming_shutdown(
+                    tokio_stream::wrappers::UnixListenerStream::new(uds),
+                    shutdown,
+                )
                 .await;
             let _ = std::fs::remove_file(&path);
             r.map_err(std::io::Error::other)
@@ -284,7 +388,10 @@ pub async fn serve_at(
                 .await?
                 .next()
                 .ok_or_else(|| std::io::Error::other(format!("cannot resolve {listen}")))?;
-            router.serve_with_shutdown(addr, shutdown).await.map_err(std::io::Error::other)
+            router
+                .serve_with_shutdown(addr, shutdown)
+                .await
+                .map_err(std::io::Error::other)
         }
     };
     // Open streams would hold a graceful shutdown forever: give them a few seconds.
@@ -296,28 +403,35 @@ pub async fn serve_at(
 }
 
 fn listen_address() -> String {
-    let addr = std::env::var("POLYCONNECT_LISTEN").ok().filter(|s| !s.is_empty()).or_else(|| {
-        let args: Vec<String> = std::env::args().collect();
-        args.iter().enumerate().find_map(|(i, a)| {
-            if a == "--listen" {
-                args.get(i + 1).cloned()
-            } else {
-                a.strip_prefix("--listen=").map(str::to_string)
-            }
-        })
-    });
+    let addr = std::env::var("POLYCONNECT_LISTEN")
+        .ok()
+        .filter(|s| !s.is_empty())
+        .or_else(|| {
+            let args: Vec<String> = std::env::args().collect();
+            args.iter().enumerate().find_map(|(i, a)| {
+                if a == "--listen" {
+                    args.get(i + 1).cloned()
+                } else {
+                    a.strip_prefix("--listen=").map(str::to_string)
+                }
+            })
+        });
     let addr = addr.unwrap_or_else(|| match std::env::var("POLYCONNECT_PORT") {
         Ok(p) => format!("0.0.0.0:{p}"),
         Err(_) => DEFAULT_LISTEN.into(),
     });
-    addr.trim_start_matches("http://").trim_start_matches("grpc://").to_string()
+    addr.trim_start_matches("http://")
+        .trim_start_matches("grpc://")
+        .to_string()
 }
 
 /// Exit with the core: PR_SET_PDEATHSIG on Linux, and a watchdog for everything else.
 #[allow(unsafe_code)]
 fn watch_parent(parent: i32, stop: watch::Sender<bool>) -> std::io::Result<()> {
     // SAFETY: getppid, prctl and kill have no memory-safety preconditions.
-    let alive = move |direct: bool| unsafe { !(direct && libc::getppid() != parent) && libc::kill(parent, 0) == 0 };
+    let alive = move |direct: bool| unsafe {
+        !(direct && libc::getppid() != parent) && libc::kill(parent, 0) == 0
+    };
     let direct = unsafe { libc::getppid() } == parent;
     #[cfg(target_os = "linux")]
     if direct {
@@ -326,7 +440,9 @@ fn watch_parent(parent: i32, stop: watch::Sender<bool>) -> std::io::Result<()> {
         }
     }
     if !alive(false) {
-        return Err(std::io::Error::other(format!("parent process {parent} is not running")));
+        return Err(std::io::Error::other(format!(
+            "parent process {parent} is not running"
+        )));
     }
     tokio::spawn(async move {
         loop {

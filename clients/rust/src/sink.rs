@@ -24,9 +24,9 @@ use std::time::Duration;
 
 use futures::FutureExt;
 
-use polyconnect_proto::v1 as pb;
 use pb::sink_request::Msg as In;
 use pb::sink_response::Msg as OutMsg;
+use polyconnect_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Streaming;
 
@@ -35,7 +35,9 @@ use crate::data::SchemaRefsIn;
 use crate::error::Error;
 use crate::record::{sink_record_from_proto, TopicPartition};
 use crate::server::Plugins;
-use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT};
+use crate::stream::{
+    guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT,
+};
 
 fn msg(m: OutMsg) -> pb::SinkResponse {
     pb::SinkResponse { msg: Some(m) }
@@ -46,7 +48,10 @@ pub(crate) fn heartbeat() -> pb::SinkResponse {
 }
 
 pub(crate) fn error(e: pb::Error) -> pb::SinkResponse {
-    msg(OutMsg::Error(pb::SinkError { error: Some(e), put_id: 0 }))
+    msg(OutMsg::Error(pb::SinkError {
+        error: Some(e),
+        put_id: 0,
+    }))
 }
 
 /// Errant records and context requests, in call order, on their way to the core.
@@ -91,7 +96,9 @@ impl Outbox {
 
     /// Sends what is queued, in order.
     async fn send_pending(&self) -> Result<(), crate::stream::Closed> {
-        let Some(out) = self.live.lock().unwrap().clone() else { return Ok(()) };
+        let Some(out) = self.live.lock().unwrap().clone() else {
+            return Ok(());
+        };
         let _sending = self.sending.lock().await;
         loop {
             let next = self.pending.lock().unwrap().pop_front();
@@ -104,7 +111,14 @@ impl Outbox {
 }
 
 fn parts(p: Option<pb::Partitions>) -> Vec<TopicPartition> {
-    p.map(|p| p.partitions).unwrap_or_default().into_iter().map(|p| TopicPartition { topic: p.topic, partition: p.partition }).collect()
+    p.map(|p| p.partitions)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|p| TopicPartition {
+            topic: p.topic,
+            partition: p.partition,
+        })
+        .collect()
 }
 
 pub(crate) async fn run(
@@ -115,27 +129,48 @@ pub(crate) async fn run(
     timing: oneshot::Sender<Timing>,
 ) {
     let start = match input.message().await {
-        Ok(Some(pb::SinkRequest { msg: Some(In::Start(s)) })) => s,
+        Ok(Some(pb::SinkRequest {
+            msg: Some(In::Start(s)),
+        })) => s,
         Ok(None) | Err(_) => return,
         Ok(Some(_)) => {
-            let _ = out.send(error(Error::fatal("the first message of a SinkTask stream must be SinkStart").to_proto())).await;
+            let _ = out
+                .send(error(
+                    Error::fatal("the first message of a SinkTask stream must be SinkStart")
+                        .to_proto(),
+                ))
+                .await;
             return;
         }
     };
     received.touch();
     if !crate::PROTOCOL_VERSIONS.contains(&start.protocol_version) {
-        let _ = out.send(error(version_error(start.protocol_version).to_proto())).await;
+        let _ = out
+            .send(error(version_error(start.protocol_version).to_proto()))
+            .await;
         return;
     }
     let Some(plugin) = plugins.find(&start.connector_class, Kind::Sink) else {
-        let e = Error::config(format!("this connector process does not serve a sink connector named '{}'", start.connector_class));
+        let e = Error::config(format!(
+            "this connector process does not serve a sink connector named '{}'",
+            start.connector_class
+        ));
         let _ = out.send(error(e.to_proto())).await;
         return;
     };
-    let Some(mut task) = (plugin.new_sink)() else { return };
-    let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
+    let Some(mut task) = (plugin.new_sink)() else {
+        return;
+    };
+    let _ = timing.send(Timing::new(
+        start.heartbeat_interval_ms,
+        start.idle_timeout_ms,
+    ));
     let outbox = Arc::new(Outbox::new());
-    let ctx = SinkContext { name: start.connector_name.clone(), task_id: start.task_id, outbox: outbox.clone() };
+    let ctx = SinkContext {
+        name: start.connector_name.clone(),
+        task_id: start.task_id,
+        outbox: outbox.clone(),
+    };
     tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting sink task");
     let tracer = crate::otel::task(&start.connector_name, start.task_id);
 
@@ -145,7 +180,9 @@ pub(crate) async fn run(
             received.touch();
             match m.msg {
                 Some(In::Heartbeat(_)) | None => {}
-                Some(In::Start(_)) => tracing::warn!("ignoring a second SinkStart on the same stream"),
+                Some(In::Start(_)) => {
+                    tracing::warn!("ignoring a second SinkStart on the same stream")
+                }
                 Some(other) => {
                     if work_tx.send(other).is_err() {
                         return;
@@ -156,13 +193,27 @@ pub(crate) async fn run(
     });
     let _reader = AbortOnDrop(reader);
 
-    if let Err(e) = guard("start()", task.start(ctx, crate::Config::from_map(start.config.into_iter().collect()))).await {
+    if let Err(e) = guard(
+        "start()",
+        task.start(
+            ctx,
+            crate::Config::from_map(start.config.into_iter().collect()),
+        ),
+    )
+    .await
+    {
         tracing::error!("task start failed: {e}");
         let _ = out.send(error(e.to_proto())).await;
         return;
     }
     let inflight = task.max_inflight_puts().max(1);
-    if out.send(msg(OutMsg::Started(pb::SinkStarted { max_inflight_puts: inflight }))).await.is_err() {
+    if out
+        .send(msg(OutMsg::Started(pb::SinkStarted {
+            max_inflight_puts: inflight,
+        })))
+        .await
+        .is_err()
+    {
         return;
     }
     outbox.set_live(Some(out.clone()));
@@ -196,7 +247,12 @@ pub(crate) async fn run(
             In::Put(put) => {
                 // Decoded even when held back, for the schemas it defines (a redelivery may
                 // refer to them).
-                let records: Vec<_> = match put.records.into_iter().map(|r| sink_record_from_proto(r, &mut refs)).collect() {
+                let records: Vec<_> = match put
+                    .records
+                    .into_iter()
+                    .map(|r| sink_record_from_proto(r, &mut refs))
+                    .collect()
+                {
                     Ok(r) => r,
                     Err(e) => {
                         let _ = out.send(error(e.to_proto())).await;
@@ -206,10 +262,21 @@ pub(crate) async fn run(
                 awaiting.remove(&put.put_id); // a redelivery
                 if let Some(&first) = awaiting.first().filter(|&&first| put.put_id > first) {
                     awaiting.insert(put.put_id);
-                    tracing::debug!("put {} held back: put {first} awaits redelivery", put.put_id);
+                    tracing::debug!(
+                        "put {} held back: put {first} awaits redelivery",
+                        put.put_id
+                    );
                     let _ = outbox.send_pending().await;
-                    let e = Error::retriable(format!("put {} held back: put {first} awaits redelivery (order kept)", put.put_id));
-                    let _ = out.send(msg(OutMsg::Error(pb::SinkError { error: Some(e.to_proto()), put_id: put.put_id }))).await;
+                    let e = Error::retriable(format!(
+                        "put {} held back: put {first} awaits redelivery (order kept)",
+                        put.put_id
+                    ));
+                    let _ = out
+                        .send(msg(OutMsg::Error(pb::SinkError {
+                            error: Some(e.to_proto()),
+                            put_id: put.put_id,
+                        })))
+                        .await;
                     continue;
                 }
                 let spans = tracer.as_ref().map(|t| t.put(put.trace.as_ref(), &records));
@@ -220,14 +287,21 @@ pub(crate) async fn run(
                 let _ = outbox.send_pending().await;
                 match r {
                     Ok(()) => {
-                        if out.send(msg(OutMsg::PutDone(pb::PutDone { put_id: put.put_id }))).await.is_err() {
+                        if out
+                            .send(msg(OutMsg::PutDone(pb::PutDone { put_id: put.put_id })))
+                            .await
+                            .is_err()
+                        {
                             break;
                         }
                     }
                     Err(e) if e.is_retriable() => {
                         tracing::warn!("put() raised a retriable error; the core delivers the records again: {e}");
                         awaiting.insert(put.put_id);
-                        let m = msg(OutMsg::Error(pb::SinkError { error: Some(e.to_proto()), put_id: put.put_id }));
+                        let m = msg(OutMsg::Error(pb::SinkError {
+                            error: Some(e.to_proto()),
+                            put_id: put.put_id,
+                        }));
                         let _ = out.send(m).await;
                     }
                     Err(e) => {
@@ -241,10 +315,23 @@ pub(crate) async fn run(
                 let offsets: HashMap<TopicPartition, i64> = f
                     .offsets
                     .into_iter()
-                    .map(|o| (TopicPartition { topic: o.topic, partition: o.partition }, o.offset))
+                    .map(|o| {
+                        (
+                            TopicPartition {
+                                topic: o.topic,
+                                partition: o.partition,
+                            },
+                            o.offset,
+                        )
+                    })
                     .collect();
-                let span = tracer.as_ref().and_then(|t| t.flush(f.trace.as_ref(), offsets.len()));
-                let (r, panicked) = match AssertUnwindSafe(task.pre_commit(offsets)).catch_unwind().await {
+                let span = tracer
+                    .as_ref()
+                    .and_then(|t| t.flush(f.trace.as_ref(), offsets.len()));
+                let (r, panicked) = match AssertUnwindSafe(task.pre_commit(offsets))
+                    .catch_unwind()
+                    .await
+                {
                     Ok(r) => (r, false),
                     Err(p) => (Err(Error::from_panic("flush()", p)), true),
                 };
@@ -256,10 +343,19 @@ pub(crate) async fn run(
                     Ok(done) => {
                         let mut offsets: Vec<_> = done
                             .into_iter()
-                            .map(|(tp, offset)| pb::TopicPartitionOffset { topic: tp.topic, partition: tp.partition, offset })
+                            .map(|(tp, offset)| pb::TopicPartitionOffset {
+                                topic: tp.topic,
+                                partition: tp.partition,
+                                offset,
+                            })
                             .collect();
-                        offsets.sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
-                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets, error: None }));
+                        offsets
+                            .sort_by(|a, b| (&a.topic, a.partition).cmp(&(&b.topic, b.partition)));
+                        let m = msg(OutMsg::Flushed(pb::Flushed {
+                            flush_id: f.flush_id,
+                            offsets,
+                            error: None,
+                        }));
                         if out.send(m).await.is_err() {
                             break;
                         }
@@ -274,7 +370,11 @@ pub(crate) async fn run(
                         tracing::error!("flush failed; the core commits nothing and rewinds to the last committed offsets: {e}");
                         let mut err = e.to_proto();
                         err.kind = pb::ErrorKind::Retriable as i32;
-                        let m = msg(OutMsg::Flushed(pb::Flushed { flush_id: f.flush_id, offsets: vec![], error: Some(err) }));
+                        let m = msg(OutMsg::Flushed(pb::Flushed {
+                            flush_id: f.flush_id,
+                            offsets: vec![],
+                            error: Some(err),
+                        }));
                         if out.send(m).await.is_err() {
                             break;
                         }

@@ -20,9 +20,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use polyconnect_proto::v1 as pb;
 use pb::source_request::Msg as In;
 use pb::source_response::Msg as OutMsg;
+use polyconnect_proto::v1 as pb;
 use prost::Message;
 use tokio::sync::{mpsc, oneshot, watch, Notify};
 use tokio::task::JoinSet;
@@ -31,10 +31,12 @@ use tonic::Streaming;
 use crate::connector::{Kind, Queries, SourceContext, SourceTask};
 use crate::data::{value_from_proto, SchemaRefsOut, Value};
 use crate::error::{Error, Result};
+use crate::otel::TaskTracer;
 use crate::record::{source_record_to_proto, Caps, RecordMetadata, SourceRecord};
 use crate::server::Plugins;
-use crate::otel::TaskTracer;
-use crate::stream::{guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT};
+use crate::stream::{
+    guard, version_error, LastReceived, Out, Timing, DEFAULT_STOP_TIMEOUT, SPAN_FLUSH_TIMEOUT,
+};
 
 /// SourceResponse{batch} and SourceBatch{records} framing: a tag and up to 5 length bytes each.
 const FRAME_OVERHEAD: usize = 12;
@@ -79,7 +81,10 @@ fn trace_room(trace: &Option<pb::TraceContext>) -> usize {
     })
 }
 
-pub(crate) fn remember_offsets(offsets: &Mutex<Vec<(Value, Option<Value>)>>, new: Vec<pb::SourceOffset>) -> Result<()> {
+pub(crate) fn remember_offsets(
+    offsets: &Mutex<Vec<(Value, Option<Value>)>>,
+    new: Vec<pb::SourceOffset>,
+) -> Result<()> {
     let mut known = offsets.lock().unwrap();
     for o in new {
         let p = value_from_proto(o.partition.unwrap_or_default(), None)?;
@@ -99,25 +104,42 @@ pub(crate) async fn run(
     timing: oneshot::Sender<Timing>,
 ) {
     let start = match input.message().await {
-        Ok(Some(pb::SourceRequest { msg: Some(In::Start(s)) })) => s,
+        Ok(Some(pb::SourceRequest {
+            msg: Some(In::Start(s)),
+        })) => s,
         Ok(None) | Err(_) => return,
         Ok(Some(_)) => {
-            let _ = out.send(error(Error::fatal("the first message of a SourceTask stream must be SourceStart").to_proto())).await;
+            let _ = out
+                .send(error(
+                    Error::fatal("the first message of a SourceTask stream must be SourceStart")
+                        .to_proto(),
+                ))
+                .await;
             return;
         }
     };
     received.touch();
     if !crate::PROTOCOL_VERSIONS.contains(&start.protocol_version) {
-        let _ = out.send(error(version_error(start.protocol_version).to_proto())).await;
+        let _ = out
+            .send(error(version_error(start.protocol_version).to_proto()))
+            .await;
         return;
     }
     let Some(plugin) = plugins.find(&start.connector_class, Kind::Source) else {
-        let e = Error::config(format!("this connector process does not serve a source connector named '{}'", start.connector_class));
+        let e = Error::config(format!(
+            "this connector process does not serve a source connector named '{}'",
+            start.connector_class
+        ));
         let _ = out.send(error(e.to_proto())).await;
         return;
     };
-    let Some(mut task) = (plugin.new_source)() else { return };
-    let _ = timing.send(Timing::new(start.heartbeat_interval_ms, start.idle_timeout_ms));
+    let Some(mut task) = (plugin.new_source)() else {
+        return;
+    };
+    let _ = timing.send(Timing::new(
+        start.heartbeat_interval_ms,
+        start.idle_timeout_ms,
+    ));
     let max_bytes = match start.max_message_bytes {
         0 => max_message_bytes,
         n => n.min(max_message_bytes),
@@ -137,26 +159,53 @@ pub(crate) async fn run(
     }
     tracing::info!(connector = %start.connector_name, task = start.task_id, class = plugin.class, "starting source task");
     // Spans only when the core takes trace context: else nothing would join them.
-    let tracer = crate::otel::task(&start.connector_name, start.task_id).filter(|_| caps.trace_context);
+    let tracer =
+        crate::otel::task(&start.connector_name, start.task_id).filter(|_| caps.trace_context);
 
     let mut helpers = JoinSet::new();
     let credit = Arc::new((Mutex::new(Credit::default()), Notify::new()));
     let (stop_tx, stop_rx) = watch::channel(None::<Duration>);
     let (ack_tx, mut acks) = mpsc::unbounded_channel();
-    helpers.spawn(read(input, received, credit.clone(), ack_tx, stop_tx, ctx.queries.clone()));
+    helpers.spawn(read(
+        input,
+        received,
+        credit.clone(),
+        ack_tx,
+        stop_tx,
+        ctx.queries.clone(),
+    ));
 
-    if let Err(e) = guard("start()", task.start(ctx.clone(), crate::Config::from_map(start.config.into_iter().collect()))).await {
+    if let Err(e) = guard(
+        "start()",
+        task.start(
+            ctx.clone(),
+            crate::Config::from_map(start.config.into_iter().collect()),
+        ),
+    )
+    .await
+    {
         tracing::error!("task start failed: {e}");
         let _ = out.send(error(e.to_proto())).await;
         return;
     }
-    if out.send(msg(OutMsg::Started(pb::Started {}))).await.is_err() {
+    if out
+        .send(msg(OutMsg::Started(pb::Started {})))
+        .await
+        .is_err()
+    {
         return;
     }
 
     let last_sent = Arc::new(AtomicU64::new(0));
     let (polled_tx, polled_rx) = mpsc::channel::<Polled>(1);
-    helpers.spawn(send(out.clone(), polled_rx, credit, stop_rx.clone(), max_bytes, last_sent));
+    helpers.spawn(send(
+        out.clone(),
+        polled_rx,
+        credit,
+        stop_rx.clone(),
+        max_bytes,
+        last_sent,
+    ));
 
     let mut poller = Poller {
         task: &mut task,
@@ -166,7 +215,15 @@ pub(crate) async fn run(
         closed: false,
     };
     let failed = poller
-        .poll_loop(&out, &mut acks, stop_rx.clone(), polled_tx, max_bytes, &caps, tracer.as_ref())
+        .poll_loop(
+            &out,
+            &mut acks,
+            stop_rx.clone(),
+            polled_tx,
+            max_bytes,
+            &caps,
+            tracer.as_ref(),
+        )
         .await;
     if !failed {
         // Drained goes out from the sender; the core sends the final acks and commit, then
@@ -226,15 +283,31 @@ async fn read(
                 }
             }
             Some(In::Stop(s)) => {
-                let t = if s.timeout_ms == 0 { DEFAULT_STOP_TIMEOUT } else { Duration::from_millis(s.timeout_ms.into()) };
-                stop.send_if_modified(|v| v.is_none() && { *v = Some(t); true });
+                let t = if s.timeout_ms == 0 {
+                    DEFAULT_STOP_TIMEOUT
+                } else {
+                    Duration::from_millis(s.timeout_ms.into())
+                };
+                stop.send_if_modified(|v| {
+                    v.is_none() && {
+                        *v = Some(t);
+                        true
+                    }
+                });
             }
-            Some(In::Start(_)) => tracing::warn!("ignoring a second SourceStart on the same stream"),
+            Some(In::Start(_)) => {
+                tracing::warn!("ignoring a second SourceStart on the same stream")
+            }
             Some(In::Heartbeat(_)) | None => {}
         }
     }
     // The core closed its side: no more acks will come.
-    stop.send_if_modified(|v| v.is_none() && { *v = Some(Duration::ZERO); true });
+    stop.send_if_modified(|v| {
+        v.is_none() && {
+            *v = Some(Duration::ZERO);
+            true
+        }
+    });
     drop(acks);
 }
 
@@ -258,7 +331,10 @@ async fn send(
                 let (mut n, mut nbytes, mut size) = (0usize, 0u64, 0usize);
                 for (_, _, len) in pending.iter() {
                     let framed = 1 + prost::length_delimiter_len(*len) + len;
-                    if n as u64 >= g.records || nbytes + *len as u64 > g.bytes || (n > 0 && size + framed > limit) {
+                    if n as u64 >= g.records
+                        || nbytes + *len as u64 > g.bytes
+                        || (n > 0 && size + framed > limit)
+                    {
                         break;
                     }
                     n += 1;
@@ -286,7 +362,14 @@ async fn send(
             }
             let batch: Vec<pb::SourceRecord> = pending.drain(..n).map(|(_, r, _)| r).collect();
             let last = batch.last().map(|r| r.seq).unwrap_or(0);
-            if out.send(msg(OutMsg::Batch(pb::SourceBatch { records: batch, trace: trace.clone() }))).await.is_err() {
+            if out
+                .send(msg(OutMsg::Batch(pb::SourceBatch {
+                    records: batch,
+                    trace: trace.clone(),
+                })))
+                .await
+                .is_err()
+            {
                 return;
             }
             last_sent.store(last, Ordering::Relaxed);
@@ -297,7 +380,9 @@ async fn send(
     }
     let last_seq = last_sent.load(Ordering::Relaxed);
     tracing::info!("drained: last seq {last_seq}");
-    let _ = out.send(msg(OutMsg::Drained(pb::Drained { last_seq }))).await;
+    let _ = out
+        .send(msg(OutMsg::Drained(pb::Drained { last_seq })))
+        .await;
 }
 
 struct Poller<'a> {
@@ -321,7 +406,10 @@ impl Poller<'_> {
         tracer: Option<&TaskTracer>,
     ) -> bool {
         let mut refs = SchemaRefsOut::new(caps.schema_references);
-        let caps = Caps { raw_bytes: caps.raw_bytes, trace_context: caps.trace_context };
+        let caps = Caps {
+            raw_bytes: caps.raw_bytes,
+            trace_context: caps.trace_context,
+        };
         let limit = max_bytes.saturating_sub(FRAME_OVERHEAD);
         let mut seq = 0u64;
         let mut empty = 0u32;
@@ -363,10 +451,15 @@ impl Poller<'_> {
                 Some(Ok(r)) => r,
                 Some(Err(e)) if e.is_retriable() => {
                     let delay = match &e {
-                        Error::Retriable { retry_after: Some(d), .. } => *d,
+                        Error::Retriable {
+                            retry_after: Some(d),
+                            ..
+                        } => *d,
                         _ => DEFAULT_RETRY,
                     };
-                    tracing::warn!("poll() raised a retriable error; polling again in {delay:?}: {e}");
+                    tracing::warn!(
+                        "poll() raised a retriable error; polling again in {delay:?}: {e}"
+                    );
                     let _ = out.send(error(e.to_proto())).await;
                     tokio::select! { _ = tokio::time::sleep(delay) => {}, _ = stop.changed() => {} }
                     continue;
@@ -452,8 +545,17 @@ impl Poller<'_> {
                         }
                         let (seq, rec) = self.inflight.pop_front().unwrap();
                         if seq == a.seq {
-                            let md = (!a.filtered).then(|| RecordMetadata { topic: a.topic.clone(), partition: a.partition, offset: a.offset });
-                            if let Err(e) = guard("commit_record()", self.task.commit_record(&rec, md.as_ref())).await {
+                            let md = (!a.filtered).then(|| RecordMetadata {
+                                topic: a.topic.clone(),
+                                partition: a.partition,
+                                offset: a.offset,
+                            });
+                            if let Err(e) = guard(
+                                "commit_record()",
+                                self.task.commit_record(&rec, md.as_ref()),
+                            )
+                            .await
+                            {
                                 tracing::warn!("task commit_record failed: {e}");
                             }
                         }

@@ -28,7 +28,10 @@ pub(crate) struct Out<T> {
 
 impl<T> Clone for Out<T> {
     fn clone(&self) -> Self {
-        Out { tx: self.tx.clone(), last_sent: self.last_sent.clone() }
+        Out {
+            tx: self.tx.clone(),
+            last_sent: self.last_sent.clone(),
+        }
     }
 }
 
@@ -37,7 +40,10 @@ pub(crate) struct Closed;
 
 impl<T> Out<T> {
     pub fn new(tx: mpsc::Sender<Result<T, Status>>) -> Out<T> {
-        Out { tx, last_sent: Arc::new(Mutex::new(Instant::now())) }
+        Out {
+            tx,
+            last_sent: Arc::new(Mutex::new(Instant::now())),
+        }
     }
 
     pub async fn send(&self, msg: T) -> Result<(), Closed> {
@@ -80,7 +86,11 @@ pub(crate) struct Timing {
 impl Timing {
     pub fn new(heartbeat_ms: u32, idle_ms: u32) -> Timing {
         Timing {
-            heartbeat: if heartbeat_ms == 0 { DEFAULT_HEARTBEAT } else { Duration::from_millis(heartbeat_ms.into()) },
+            heartbeat: if heartbeat_ms == 0 {
+                DEFAULT_HEARTBEAT
+            } else {
+                Duration::from_millis(heartbeat_ms.into())
+            },
             idle: (idle_ms != 0).then(|| Duration::from_millis(idle_ms.into())),
         }
     }
@@ -98,7 +108,9 @@ pub(crate) fn spawn_liveness<T: Send + 'static>(
 ) {
     tokio::spawn(async move {
         let Ok(t) = timing.await else { return };
-        let tick = (t.heartbeat / 4).min(Duration::from_millis(100)).max(Duration::from_millis(5));
+        let tick = (t.heartbeat / 4)
+            .min(Duration::from_millis(100))
+            .max(Duration::from_millis(5));
         while !session.is_finished() {
             tokio::time::sleep(tick).await;
             if session.is_finished() {
@@ -111,7 +123,9 @@ pub(crate) fn spawn_liveness<T: Send + 'static>(
                 let silent = received.elapsed();
                 if silent > idle {
                     tracing::error!("no message from the core for {silent:?} (idle timeout {idle:?}); ending the stream");
-                    let e = Error::fatal(format!("no message from the core for {silent:?} (idle timeout {idle:?})"));
+                    let e = Error::fatal(format!(
+                        "no message from the core for {silent:?} (idle timeout {idle:?})"
+                    ));
                     let _ = out.send(error(e.to_proto())).await;
                     session.abort();
                     break;

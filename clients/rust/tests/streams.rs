@@ -35,10 +35,15 @@ impl SourceTask for SrcTask {
     async fn poll(&mut self) -> Result<Vec<SourceRecord>> {
         match self.mode.as_str() {
             "panic" => panic!("boom"),
-            "retry" if POLLS.fetch_add(1, Ordering::SeqCst) == 0 => Err(Error::retriable_after("not yet", Duration::from_millis(50))),
-            _ => Ok(vec![SourceRecord::new("t")
-                .value(None, "v")
-                .trace(TraceContext { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(), tracestate: "k=v".into() })]),
+            "retry" if POLLS.fetch_add(1, Ordering::SeqCst) == 0 => {
+                Err(Error::retriable_after("not yet", Duration::from_millis(50)))
+            }
+            _ => Ok(vec![SourceRecord::new("t").value(None, "v").trace(
+                TraceContext {
+                    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
+                    tracestate: "k=v".into(),
+                },
+            )]),
         }
     }
 }
@@ -63,12 +68,24 @@ impl SinkTask for SnkTask {
     }
 }
 
-async fn serve_and_connect() -> (tonic::transport::Channel, watch::Sender<bool>, tempfile::TempDir) {
+async fn serve_and_connect() -> (
+    tonic::transport::Channel,
+    watch::Sender<bool>,
+    tempfile::TempDir,
+) {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("c.sock");
     let (stop, rx) = watch::channel(false);
     let listen = format!("unix:{}", sock.display());
-    tokio::spawn(async move { serve_at(&listen, None, [Plugin::source::<Src>(), Plugin::sink::<Snk>()], rx).await });
+    tokio::spawn(async move {
+        serve_at(
+            &listen,
+            None,
+            [Plugin::source::<Src>(), Plugin::sink::<Snk>()],
+            rx,
+        )
+        .await
+    });
     for _ in 0..200 {
         if sock.exists() {
             break;
@@ -78,7 +95,9 @@ async fn serve_and_connect() -> (tonic::transport::Channel, watch::Sender<bool>,
     let channel = Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_: Uri| {
             let sock = sock.clone();
-            async move { Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(sock).await?)) }
+            async move {
+                Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(sock).await?))
+            }
         }))
         .await
         .unwrap();
@@ -92,19 +111,39 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
             protocol_version: 1,
             connector_class: "Src".into(),
             config: [("mode".to_string(), mode.to_string())].into(),
-            capabilities: Some(pb::Capabilities { raw_bytes: true, schema_references: true, trace_context: true }),
+            capabilities: Some(pb::Capabilities {
+                raw_bytes: true,
+                schema_references: true,
+                trace_context: true,
+            }),
             ..Default::default()
         })),
     })
     .await
     .unwrap();
-    tx.send(pb::SourceRequest { msg: Some(pb::source_request::Msg::Credit(pb::Credit { records: 1, bytes: 1 << 20 })) }).await.unwrap();
+    tx.send(pb::SourceRequest {
+        msg: Some(pb::source_request::Msg::Credit(pb::Credit {
+            records: 1,
+            bytes: 1 << 20,
+        })),
+    })
+    .await
+    .unwrap();
     let mut client = pb::source_task_client::SourceTaskClient::new(channel);
-    let mut stream = client.run(ReceiverStream::new(rx)).await.unwrap().into_inner();
+    let mut stream = client
+        .run(ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
     let mut out = Vec::new();
-    while let Ok(Ok(Some(m))) = tokio::time::timeout(Duration::from_secs(5), stream.message()).await {
+    while let Ok(Ok(Some(m))) = tokio::time::timeout(Duration::from_secs(5), stream.message()).await
+    {
         let m = m.msg.unwrap();
-        let done = matches!(m, pb::source_response::Msg::Batch(_) | pb::source_response::Msg::Error(pb::Error { kind: 3, .. }));
+        let done = matches!(
+            m,
+            pb::source_response::Msg::Batch(_)
+                | pb::source_response::Msg::Error(pb::Error { kind: 3, .. })
+        );
         if !matches!(m, pb::source_response::Msg::Heartbeat(_)) {
             out.push(m);
         }
@@ -119,7 +158,10 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
 async fn a_panic_in_poll_is_a_fatal_error_with_its_message() {
     let (channel, _stop, _dir) = serve_and_connect().await;
     let msgs = source(channel, "panic").await;
-    assert!(matches!(msgs[0], pb::source_response::Msg::Started(_)), "{msgs:?}");
+    assert!(
+        matches!(msgs[0], pb::source_response::Msg::Started(_)),
+        "{msgs:?}"
+    );
     match &msgs[1] {
         pb::source_response::Msg::Error(e) => {
             assert_eq!(e.kind, pb::ErrorKind::Fatal as i32);
@@ -147,7 +189,10 @@ async fn a_retriable_poll_is_retried_and_trace_context_passes_through() {
             // Tracing is off (no OTEL_* endpoint): the record's context passes through
             // unchanged and the batch carries none.
             let t = b.records[0].trace.as_ref().unwrap();
-            assert_eq!(t.traceparent, "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+            assert_eq!(
+                t.traceparent,
+                "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+            );
             assert_eq!(t.tracestate, "k=v");
             assert_eq!(b.trace, None);
         }
@@ -159,13 +204,34 @@ async fn a_retriable_poll_is_retried_and_trace_context_passes_through() {
 async fn an_error_from_put_is_typed_with_its_class() {
     let (channel, _stop, _dir) = serve_and_connect().await;
     let (tx, rx) = mpsc::channel(16);
-    let start = pb::SinkStart { protocol_version: 1, connector_class: "Snk".into(), ..Default::default() };
-    tx.send(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Start(start)) }).await.unwrap();
-    tx.send(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Put(pb::Put { put_id: 7, records: vec![], trace: None })) }).await.unwrap();
+    let start = pb::SinkStart {
+        protocol_version: 1,
+        connector_class: "Snk".into(),
+        ..Default::default()
+    };
+    tx.send(pb::SinkRequest {
+        msg: Some(pb::sink_request::Msg::Start(start)),
+    })
+    .await
+    .unwrap();
+    tx.send(pb::SinkRequest {
+        msg: Some(pb::sink_request::Msg::Put(pb::Put {
+            put_id: 7,
+            records: vec![],
+            trace: None,
+        })),
+    })
+    .await
+    .unwrap();
     let mut client = pb::sink_task_client::SinkTaskClient::new(channel);
-    let mut stream = client.run(ReceiverStream::new(rx)).await.unwrap().into_inner();
+    let mut stream = client
+        .run(ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
     let mut error = None;
-    while let Ok(Ok(Some(m))) = tokio::time::timeout(Duration::from_secs(5), stream.message()).await {
+    while let Ok(Ok(Some(m))) = tokio::time::timeout(Duration::from_secs(5), stream.message()).await
+    {
         if let Some(pb::sink_response::Msg::Error(e)) = m.msg {
             error = e.error;
             break;
@@ -199,7 +265,10 @@ impl Connector for Ctx {
 }
 
 fn tp(topic: &str, partition: i32) -> TopicPartition {
-    TopicPartition { topic: topic.into(), partition }
+    TopicPartition {
+        topic: topic.into(),
+        partition,
+    }
 }
 
 #[async_trait]
@@ -222,7 +291,10 @@ impl SinkTask for CtxTask {
                 if RETRY_PUTS.fetch_add(1, Ordering::SeqCst) == 0 {
                     return Err(Error::retriable_after("not yet", Duration::from_millis(50)));
                 }
-                RETRY_SEEN.lock().unwrap().extend(records.iter().map(|r| r.kafka_offset));
+                RETRY_SEEN
+                    .lock()
+                    .unwrap()
+                    .extend(records.iter().map(|r| r.kafka_offset));
             }
             "context" => {
                 ctx.offsets([(tp("t", 1), 7), (tp("t", 0), 5)]);
@@ -278,30 +350,62 @@ impl SinkConv {
             config: [("mode".to_string(), mode.to_string())].into(),
             ..Default::default()
         };
-        tx.send(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Start(start)) }).await.unwrap();
+        tx.send(pb::SinkRequest {
+            msg: Some(pb::sink_request::Msg::Start(start)),
+        })
+        .await
+        .unwrap();
         let mut client = pb::sink_task_client::SinkTaskClient::new(channel);
-        let stream = client.run(ReceiverStream::new(rx)).await.unwrap().into_inner();
+        let stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .unwrap()
+            .into_inner();
         (SinkConv { tx, stream }, stop, dir)
     }
 
     async fn send(&self, m: pb::sink_request::Msg) {
-        self.tx.send(pb::SinkRequest { msg: Some(m) }).await.unwrap();
+        self.tx
+            .send(pb::SinkRequest { msg: Some(m) })
+            .await
+            .unwrap();
     }
 
     async fn put(&self, put_id: u64, offset: i64) {
-        let record = pb::SinkRecord { topic: "t".into(), kafka_offset: offset, original_topic: "t".into(), ..Default::default() };
-        self.send(pb::sink_request::Msg::Put(pb::Put { put_id, records: vec![record], trace: None })).await;
+        let record = pb::SinkRecord {
+            topic: "t".into(),
+            kafka_offset: offset,
+            original_topic: "t".into(),
+            ..Default::default()
+        };
+        self.send(pb::sink_request::Msg::Put(pb::Put {
+            put_id,
+            records: vec![record],
+            trace: None,
+        }))
+        .await;
     }
 
     async fn flush(&self, flush_id: u64, offset: i64) {
-        let offsets = vec![pb::TopicPartitionOffset { topic: "t".into(), partition: 0, offset }];
-        self.send(pb::sink_request::Msg::Flush(pb::Flush { flush_id, offsets, trace: None })).await;
+        let offsets = vec![pb::TopicPartitionOffset {
+            topic: "t".into(),
+            partition: 0,
+            offset,
+        }];
+        self.send(pb::sink_request::Msg::Flush(pb::Flush {
+            flush_id,
+            offsets,
+            trace: None,
+        }))
+        .await;
     }
 
     /// The next message that is not a heartbeat.
     async fn next(&mut self) -> pb::sink_response::Msg {
         loop {
-            let m = tokio::time::timeout(Duration::from_secs(5), self.stream.message()).await.expect("a message within 5 s");
+            let m = tokio::time::timeout(Duration::from_secs(5), self.stream.message())
+                .await
+                .expect("a message within 5 s");
             match m.unwrap().and_then(|m| m.msg) {
                 Some(pb::sink_response::Msg::Heartbeat(_)) => continue,
                 Some(m) => return m,
@@ -311,7 +415,13 @@ impl SinkConv {
     }
 }
 
-async fn serve_and_connect_with(plugins: Vec<Plugin>) -> (tonic::transport::Channel, watch::Sender<bool>, tempfile::TempDir) {
+async fn serve_and_connect_with(
+    plugins: Vec<Plugin>,
+) -> (
+    tonic::transport::Channel,
+    watch::Sender<bool>,
+    tempfile::TempDir,
+) {
     let dir = tempfile::tempdir().unwrap();
     let sock = dir.path().join("c.sock");
     let (stop, rx) = watch::channel(false);
@@ -326,7 +436,9 @@ async fn serve_and_connect_with(plugins: Vec<Plugin>) -> (tonic::transport::Chan
     let channel = Endpoint::from_static("http://localhost")
         .connect_with_connector(tower::service_fn(move |_: Uri| {
             let sock = sock.clone();
-            async move { Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(sock).await?)) }
+            async move {
+                Ok::<_, std::io::Error>(TokioIo::new(tokio::net::UnixStream::connect(sock).await?))
+            }
         }))
         .await
         .unwrap();
@@ -376,7 +488,7 @@ async fn a_failed_flush_is_a_flushed_with_the_error_and_the_task_goes_on() {
     assert_eq!(e.kind, pb::ErrorKind::Retriable as i32);
     assert_eq!(e.message, "disk full");
     assert_eq!(e.error_class, "Error"); // std::io::Error
-    // The core rewinds and puts the records again; the stream goes on.
+                                        // The core rewinds and puts the records again; the stream goes on.
     s.put(2, 0).await;
     assert_eq!(describe(&s.next().await), "putdone 2");
     s.flush(2, 1).await;
@@ -384,7 +496,14 @@ async fn a_failed_flush_is_a_flushed_with_the_error_and_the_task_goes_on() {
         pb::sink_response::Msg::Flushed(f) => {
             assert_eq!(f.flush_id, 2);
             assert_eq!(f.error, None);
-            assert_eq!(f.offsets, vec![pb::TopicPartitionOffset { topic: "t".into(), partition: 0, offset: 1 }]);
+            assert_eq!(
+                f.offsets,
+                vec![pb::TopicPartitionOffset {
+                    topic: "t".into(),
+                    partition: 0,
+                    offset: 1
+                }]
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -392,7 +511,14 @@ async fn a_failed_flush_is_a_flushed_with_the_error_and_the_task_goes_on() {
 
 #[tokio::test]
 async fn a_config_error_or_a_panic_from_flush_still_fails_the_task() {
-    for (mode, kind, text) in [("flush-config", pb::ErrorKind::Config, "bad 'path'"), ("flush-panic", pb::ErrorKind::Fatal, "flush() panicked: flush blew up")] {
+    for (mode, kind, text) in [
+        ("flush-config", pb::ErrorKind::Config, "bad 'path'"),
+        (
+            "flush-panic",
+            pb::ErrorKind::Fatal,
+            "flush() panicked: flush blew up",
+        ),
+    ] {
         let (mut s, _stop, _dir) = SinkConv::start(mode).await;
         assert_eq!(describe(&s.next().await), "started");
         s.flush(1, 1).await;
@@ -440,7 +566,9 @@ async fn a_context_request_is_sent_at_once_not_when_put_returns() {
     assert_eq!(describe(&s.next().await), "context offset t-0=0");
     // From another thread, while put still runs.
     let kept = KEPT.lock().unwrap().clone().unwrap();
-    std::thread::spawn(move || kept.resume(&[tp("t", 0)])).join().unwrap();
+    std::thread::spawn(move || kept.resume(&[tp("t", 0)]))
+        .join()
+        .unwrap();
     assert_eq!(describe(&s.next().await), "context resume t-0");
     RELEASE.store(true, Ordering::SeqCst);
     assert_eq!(describe(&s.next().await), "putdone 1");
@@ -465,13 +593,21 @@ async fn puts_after_a_retriable_one_are_held_back_until_redelivered() {
                 assert_eq!(e.kind, pb::ErrorKind::Retriable as i32);
                 assert_eq!(e.retry_after_ms, if id == 1 { 50 } else { 0 });
                 if id > 1 {
-                    assert!(e.message.contains(&format!("put {id} held back: put 1 awaits redelivery")), "{e:?}");
+                    assert!(
+                        e.message
+                            .contains(&format!("put {id} held back: put 1 awaits redelivery")),
+                        "{e:?}"
+                    );
                 }
             }
             other => panic!("{other:?}"),
         }
     }
-    assert_eq!(RETRY_PUTS.load(Ordering::SeqCst), 1, "held-back Puts reached put()");
+    assert_eq!(
+        RETRY_PUTS.load(Ordering::SeqCst),
+        1,
+        "held-back Puts reached put()"
+    );
     // The core delivers them again, in order.
     for id in 1..=3 {
         s.put(id, id as i64 - 1).await;

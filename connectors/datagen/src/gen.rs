@@ -29,8 +29,25 @@ impl Shape {
 
     fn fields(self) -> &'static [&'static str] {
         match self {
-            Shape::Users => &["id", "userid", "name", "gender", "regionid", "age", "balance", "registertime"],
-            Shape::Orders => &["orderid", "orderdate", "ordertime", "itemid", "quantity", "price", "address"],
+            Shape::Users => &[
+                "id",
+                "userid",
+                "name",
+                "gender",
+                "regionid",
+                "age",
+                "balance",
+                "registertime",
+            ],
+            Shape::Orders => &[
+                "orderid",
+                "orderdate",
+                "ordertime",
+                "itemid",
+                "quantity",
+                "price",
+                "address",
+            ],
             Shape::Schemaless => &["id", "userid", "pageid", "viewtime"],
             Shape::String | Shape::Raw => &[],
         }
@@ -41,7 +58,10 @@ impl Shape {
         if field.is_empty() || self.fields().is_empty() || self.fields().contains(&field) {
             Ok(())
         } else {
-            Err(format!("key.field '{field}' is not a field of this schema (fields: {})", self.fields().join(", ")))
+            Err(format!(
+                "key.field '{field}' is not a field of this schema (fields: {})",
+                self.fields().join(", ")
+            ))
         }
     }
 }
@@ -68,9 +88,17 @@ impl Rng {
     }
 }
 
-const NAMES: &[&str] = &["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus"];
+const NAMES: &[&str] = &[
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Margaret", "Niklaus",
+];
 const GENDERS: &[&str] = &["FEMALE", "MALE", "OTHER"];
-const CITIES: &[(&str, &str)] = &[("Oslo", "OS"), ("Lyon", "AR"), ("Porto", "PO"), ("Graz", "ST"), ("Turku", "VS")];
+const CITIES: &[(&str, &str)] = &[
+    ("Oslo", "OS"),
+    ("Lyon", "AR"),
+    ("Porto", "PO"),
+    ("Graz", "ST"),
+    ("Turku", "VS"),
+];
 /// 2024-01-01T00:00:00Z, so timestamps do not depend on when the generator runs.
 const EPOCH_MS: i64 = 1_704_067_200_000;
 
@@ -86,7 +114,13 @@ pub struct Generator {
 
 impl Generator {
     pub fn new(shape: Shape, seed: u64, pad: usize, key_field: &str) -> Generator {
-        let padded = |s: Schema| if pad > 0 { s.field("padding", Schema::string()) } else { s };
+        let padded = |s: Schema| {
+            if pad > 0 {
+                s.field("padding", Schema::string())
+            } else {
+                s
+            }
+        };
         let address = Arc::new(
             Schema::structure("io.polyconnect.datagen.Address")
                 .field("city", Schema::string())
@@ -143,7 +177,10 @@ impl Generator {
                 let r = if self.shape == Shape::Raw {
                     r.raw_value(Bytes::from(v))
                 } else {
-                    r.value(self.value_schema.clone(), String::from_utf8(v).expect("ascii"))
+                    r.value(
+                        self.value_schema.clone(),
+                        String::from_utf8(v).expect("ascii"),
+                    )
                 };
                 match &self.key_field {
                     Some(_) if self.shape == Shape::Raw => r.raw_key(Bytes::from(i.to_string())),
@@ -173,10 +210,20 @@ impl Generator {
                         .put("userid", format!("User_{}", rng.below(1000)))
                         .put("name", rng.pick(NAMES))
                         .put("gender", rng.pick(GENDERS))
-                        .put("regionid", if rng.below(10) == 0 { Value::Null } else { format!("Region_{}", rng.below(10)).into() })
+                        .put(
+                            "regionid",
+                            if rng.below(10) == 0 {
+                                Value::Null
+                            } else {
+                                format!("Region_{}", rng.below(10)).into()
+                            },
+                        )
                         .put("age", 18 + rng.below(70) as i32)
                         .put("balance", Value::Bytes(unscaled(cents)))
-                        .put("registertime", EPOCH_MS + rng.below(365 * 86_400_000) as i64)
+                        .put(
+                            "registertime",
+                            EPOCH_MS + rng.below(365 * 86_400_000) as i64,
+                        )
                 } else {
                     let (city, state) = CITIES[rng.below(CITIES.len() as u64) as usize];
                     let address = Struct::new(self.address.clone().expect("address"))
@@ -192,7 +239,11 @@ impl Generator {
                         .put("price", (rng.below(100_000) as f64) / 100.0)
                         .put("address", address)
                 };
-                let s = if self.pad > 0 { s.put("padding", self.padding(&mut rng, self.pad)) } else { s };
+                let s = if self.pad > 0 {
+                    s.put("padding", self.padding(&mut rng, self.pad))
+                } else {
+                    s
+                };
                 let v = Value::Struct(s);
                 self.keyed(r, &v).value(Some(schema), v)
             }
@@ -218,7 +269,10 @@ impl Generator {
 fn unscaled(v: i64) -> Bytes {
     let b = v.to_be_bytes();
     let mut start = 0;
-    while start < 7 && ((b[start] == 0 && b[start + 1] & 0x80 == 0) || (b[start] == 0xff && b[start + 1] & 0x80 != 0)) {
+    while start < 7
+        && ((b[start] == 0 && b[start + 1] & 0x80 == 0)
+            || (b[start] == 0xff && b[start + 1] & 0x80 != 0))
+    {
         start += 1;
     }
     Bytes::copy_from_slice(&b[start..])
@@ -230,7 +284,13 @@ mod tests {
 
     #[test]
     fn the_same_seed_gives_the_same_records() {
-        for shape in [Shape::Users, Shape::Orders, Shape::Schemaless, Shape::String, Shape::Raw] {
+        for shape in [
+            Shape::Users,
+            Shape::Orders,
+            Shape::Schemaless,
+            Shape::String,
+            Shape::Raw,
+        ] {
             let a = Generator::new(shape, 7, 16, "");
             let b = Generator::new(shape, 7, 16, "");
             let c = Generator::new(shape, 8, 16, "");
@@ -244,7 +304,9 @@ mod tests {
     fn keys_and_decimals() {
         let g = Generator::new(Shape::Users, 1, 0, "userid");
         let r = g.record("t", 3);
-        assert!(matches!(&r.key, Some(polyconnect_sdk::Data::Structured { value: Value::String(s), .. }) if s.starts_with("User_")));
+        assert!(
+            matches!(&r.key, Some(polyconnect_sdk::Data::Structured { value: Value::String(s), .. }) if s.starts_with("User_"))
+        );
         assert_eq!(&unscaled(1)[..], &[1]);
         assert_eq!(&unscaled(-1)[..], &[0xff]);
         assert_eq!(&unscaled(128)[..], &[0, 128]);

@@ -43,9 +43,15 @@ impl Connector for DataGen {
             .range(Some(1.0), None)
     }
 
-    fn validate(&self, config: &std::collections::BTreeMap<String, String>) -> std::collections::BTreeMap<String, Vec<String>> {
+    fn validate(
+        &self,
+        config: &std::collections::BTreeMap<String, String>,
+    ) -> std::collections::BTreeMap<String, Vec<String>> {
         let mut out = std::collections::BTreeMap::new();
-        if let (Some(field), Some(shape)) = (config.get("key.field"), config.get("schema").and_then(|s| Shape::parse(s))) {
+        if let (Some(field), Some(shape)) = (
+            config.get("key.field"),
+            config.get("schema").and_then(|s| Shape::parse(s)),
+        ) {
             if let Err(e) = shape.check_key_field(field) {
                 out.insert("key.field".to_string(), vec![e]);
             }
@@ -75,10 +81,16 @@ fn partition() -> Value {
 impl SourceTask for DataGenTask {
     async fn start(&mut self, ctx: SourceContext, config: Config) -> Result<()> {
         self.topic = config.string("topic")?;
-        let shape = Shape::parse(&config.string("schema")?).ok_or_else(|| Error::config("schema: unknown preset"))?;
+        let shape = Shape::parse(&config.string("schema")?)
+            .ok_or_else(|| Error::config("schema: unknown preset"))?;
         let key_field = config.get("key.field").unwrap_or_default();
         shape.check_key_field(key_field).map_err(Error::config)?;
-        self.generator = Some(Generator::new(shape, config.i64("seed")? as u64, config.i64("record.bytes")? as usize, key_field));
+        self.generator = Some(Generator::new(
+            shape,
+            config.i64("seed")? as u64,
+            config.i64("record.bytes")? as usize,
+            key_field,
+        ));
         self.total = config.i64("records")? as u64;
         self.rate = config.f64("rate")?;
         self.batch = config.i64("batch.size")?.max(1) as u64;
@@ -99,13 +111,19 @@ impl SourceTask for DataGenTask {
             n = n.min(self.total - self.iteration);
         }
         if self.rate > 0.0 {
-            let (t0, i0) = *self.run_start.get_or_insert((Instant::now(), self.iteration));
+            let (t0, i0) = *self
+                .run_start
+                .get_or_insert((Instant::now(), self.iteration));
             let due = (t0.elapsed().as_secs_f64() * self.rate) as u64 + 1;
             let done = self.iteration - i0;
             if done >= due {
                 // Wait for the next record's turn (at most 100 ms, so a stop is not held up).
                 let next = Duration::from_secs_f64((done + 1) as f64 / self.rate);
-                tokio::time::sleep(next.saturating_sub(t0.elapsed()).min(Duration::from_millis(100))).await;
+                tokio::time::sleep(
+                    next.saturating_sub(t0.elapsed())
+                        .min(Duration::from_millis(100)),
+                )
+                .await;
                 return Ok(vec![]);
             }
             n = n.min(due - done);
@@ -115,9 +133,10 @@ impl SourceTask for DataGenTask {
         for _ in 0..n {
             let i = self.iteration;
             self.iteration += 1;
-            let r = generator
-                .record(&self.topic, i)
-                .position(partition(), Value::map([("iteration", Value::Int64(self.iteration as i64))]));
+            let r = generator.record(&self.topic, i).position(
+                partition(),
+                Value::map([("iteration", Value::Int64(self.iteration as i64))]),
+            );
             out.push(r);
         }
         Ok(out)

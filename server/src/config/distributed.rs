@@ -96,7 +96,9 @@ impl DistributedConfig {
             match props.get(key).map(|v| v.trim()) {
                 Some(v) if !v.is_empty() => v.to_string(),
                 _ => {
-                    problems.push(format!("Missing required configuration \"{key}\" which has no default value."));
+                    problems.push(format!(
+                        "Missing required configuration \"{key}\" which has no default value."
+                    ));
                     String::new()
                 }
             }
@@ -106,62 +108,56 @@ impl DistributedConfig {
         let offset_storage_topic = required("offset.storage.topic");
         let status_storage_topic = required("status.storage.topic");
 
-        let mut problems_num = Vec::new();
-        let mut int = |key: &str, default: i64, min: i64, max: i64| -> i64 {
-            match props.get(key).map(|v| v.trim()) {
-                None => default,
-                Some(v) => match v.parse::<i64>() {
-                    Ok(n) if n >= min && n <= max => n,
-                    Ok(n) => {
-                        problems_num.push(format!(
-                            "Invalid value {n} for configuration {key}: Value must be {}",
-                            if max == i64::MAX || max == i32::MAX as i64 {
-                                format!("at least {min}")
-                            } else {
-                                format!("between {min} and {max}")
-                            }
-                        ));
-                        default
-                    }
-                    Err(_) => {
-                        problems_num.push(format!(
-                            "Invalid value {v} for configuration {key}: Not a number of type {}",
-                            if max > i32::MAX as i64 { "LONG" } else { "INT" }
-                        ));
-                        default
-                    }
-                },
-            }
-        };
+        let p = &mut problems;
         let ms = |n: i64| Duration::from_millis(n.max(0) as u64);
         let int_max = i32::MAX as i64;
-        let session_timeout = ms(int("session.timeout.ms", 10_000, 1, int_max));
-        let heartbeat_interval = ms(int("heartbeat.interval.ms", 3_000, 1, int_max));
-        let rebalance_timeout = ms(int("rebalance.timeout.ms", 60_000, 1, int_max));
-        let worker_sync_timeout = ms(int("worker.sync.timeout.ms", 3_000, 0, int_max));
-        let worker_unsync_backoff = ms(int("worker.unsync.backoff.ms", 300_000, 0, int_max));
-        let scheduled_rebalance_max_delay = ms(int("scheduled.rebalance.max.delay.ms", 300_000, 0, int_max));
-        let inter_worker_key_ttl = ms(int("inter.worker.key.ttl.ms", 3_600_000, 0, int_max));
-        let inter_worker_key_size = props.get("inter.worker.key.size").map(|_| int("inter.worker.key.size", 256, 1, int_max) as u32);
-        // Partitions and replication factors: positive, or -1 for the broker's default (KIP-464).
-        let mut topic_setting = |key: &str, default: i64, max: i64| -> i64 {
-            let v = int(key, default, -1, max);
-            if v == 0 {
-                problems_num.push(format!(
-                    "Invalid value 0 for configuration {key}: Value must be -1 (the broker's default) or at least 1"
-                ));
-                return default;
-            }
-            v
-        };
-        let config_storage_replication_factor = topic_setting("config.storage.replication.factor", 3, i16::MAX as i64) as i16;
-        let offset_storage_partitions = topic_setting("offset.storage.partitions", 25, int_max) as i32;
-        let offset_storage_replication_factor = topic_setting("offset.storage.replication.factor", 3, i16::MAX as i64) as i16;
-        let status_storage_partitions = topic_setting("status.storage.partitions", 5, int_max) as i32;
-        let status_storage_replication_factor = topic_setting("status.storage.replication.factor", 3, i16::MAX as i64) as i16;
-        problems.append(&mut problems_num);
+        let session_timeout = ms(int(props, p, "session.timeout.ms", 10_000, 1, int_max));
+        let heartbeat_interval = ms(int(props, p, "heartbeat.interval.ms", 3_000, 1, int_max));
+        let rebalance_timeout = ms(int(props, p, "rebalance.timeout.ms", 60_000, 1, int_max));
+        let worker_sync_timeout = ms(int(props, p, "worker.sync.timeout.ms", 3_000, 0, int_max));
+        let worker_unsync_backoff = ms(int(
+            props,
+            p,
+            "worker.unsync.backoff.ms",
+            300_000,
+            0,
+            int_max,
+        ));
+        let scheduled_rebalance_max_delay = ms(int(
+            props,
+            p,
+            "scheduled.rebalance.max.delay.ms",
+            300_000,
+            0,
+            int_max,
+        ));
+        let inter_worker_key_ttl = ms(int(
+            props,
+            p,
+            "inter.worker.key.ttl.ms",
+            3_600_000,
+            0,
+            int_max,
+        ));
+        let inter_worker_key_size = props
+            .get("inter.worker.key.size")
+            .map(|_| int(props, p, "inter.worker.key.size", 256, 1, int_max) as u32);
+        let short_max = i16::MAX as i64;
+        let config_storage_replication_factor =
+            topic_setting(props, p, "config.storage.replication.factor", 3, short_max) as i16;
+        let offset_storage_partitions =
+            topic_setting(props, p, "offset.storage.partitions", 25, int_max) as i32;
+        let offset_storage_replication_factor =
+            topic_setting(props, p, "offset.storage.replication.factor", 3, short_max) as i16;
+        let status_storage_partitions =
+            topic_setting(props, p, "status.storage.partitions", 5, int_max) as i32;
+        let status_storage_replication_factor =
+            topic_setting(props, p, "status.storage.replication.factor", 3, short_max) as i16;
 
-        let connect_protocol = match props.get("connect.protocol").map(|v| v.trim().to_ascii_lowercase()) {
+        let connect_protocol = match props
+            .get("connect.protocol")
+            .map(|v| v.trim().to_ascii_lowercase())
+        {
             None => ConnectProtocolSetting::Sessioned,
             Some(v) => match v.as_str() {
                 "eager" => ConnectProtocolSetting::Eager,
@@ -175,7 +171,10 @@ impl DistributedConfig {
                 }
             },
         };
-        let exactly_once_source_support = match props.get("exactly.once.source.support").map(|v| v.trim().to_ascii_lowercase()) {
+        let exactly_once_source_support = match props
+            .get("exactly.once.source.support")
+            .map(|v| v.trim().to_ascii_lowercase())
+        {
             None => ExactlyOnceSourceSupport::Disabled,
             Some(v) => match v.as_str() {
                 "disabled" => ExactlyOnceSourceSupport::Disabled,
@@ -191,7 +190,10 @@ impl DistributedConfig {
         };
 
         let mut algorithm = |key: &str| -> String {
-            let v = props.get(key).map(|v| v.trim().to_string()).unwrap_or_else(|| "HmacSHA256".into());
+            let v = props
+                .get(key)
+                .map(|v| v.trim().to_string())
+                .unwrap_or_else(|| "HmacSHA256".into());
             if !HMAC_ALGORITHMS.contains(&v.as_str()) {
                 problems.push(format!(
                     "Invalid value {v} for configuration {key}: Algorithm must be one of: {}",
@@ -200,11 +202,17 @@ impl DistributedConfig {
             }
             v
         };
-        let inter_worker_key_generation_algorithm = algorithm("inter.worker.key.generation.algorithm");
+        let inter_worker_key_generation_algorithm =
+            algorithm("inter.worker.key.generation.algorithm");
         let inter_worker_signature_algorithm = algorithm("inter.worker.signature.algorithm");
         let inter_worker_verification_algorithms: Vec<String> = props
             .get("inter.worker.verification.algorithms")
-            .map(|v| v.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+            .map(|v| {
+                v.split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect()
+            })
             .unwrap_or_else(|| vec!["HmacSHA256".into()]);
         if inter_worker_verification_algorithms.is_empty() {
             problems.push("Invalid value for configuration inter.worker.verification.algorithms: List must not be empty".into());
@@ -240,7 +248,11 @@ impl DistributedConfig {
                 ));
             }
         }
-        let names = [&config_storage_topic, &offset_storage_topic, &status_storage_topic];
+        let names = [
+            &config_storage_topic,
+            &offset_storage_topic,
+            &status_storage_topic,
+        ];
         if names.iter().all(|n| !n.is_empty())
             && (names[0] == names[1] || names[0] == names[2] || names[1] == names[2])
         {
@@ -263,7 +275,10 @@ impl DistributedConfig {
                 }
             },
         };
-        let rest_advertised_listener = props.get("rest.advertised.listener").map(|v| v.trim().to_ascii_lowercase()).filter(|v| !v.is_empty());
+        let rest_advertised_listener = props
+            .get("rest.advertised.listener")
+            .map(|v| v.trim().to_ascii_lowercase())
+            .filter(|v| !v.is_empty());
         if let Some(l) = &rest_advertised_listener {
             if l != "http" && l != "https" {
                 problems.push(format!(
@@ -298,7 +313,10 @@ impl DistributedConfig {
             inter_worker_signature_algorithm,
             inter_worker_verification_algorithms,
             exactly_once_source_support,
-            rest_advertised_host_name: props.get("rest.advertised.host.name").map(|v| v.trim().to_string()).filter(|v| !v.is_empty()),
+            rest_advertised_host_name: props
+                .get("rest.advertised.host.name")
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty()),
             rest_advertised_port,
             rest_advertised_listener,
         })
@@ -308,18 +326,83 @@ impl DistributedConfig {
     /// `rest.advertised.*`, else the first listener of `listeners`, else the machine's
     /// host name, as Kafka Connect's `RestServer.advertisedUrl` builds it.
     pub fn advertised_url(&self, listeners: &str, host_name: &str) -> String {
-        let first = listeners.split(',').map(str::trim).find(|l| !l.is_empty()).unwrap_or("http://:8083");
+        let first = listeners
+            .split(',')
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .unwrap_or("http://:8083");
         let (scheme, rest) = first.split_once("://").unwrap_or(("http", first));
         let (listener_host, listener_port) = rest.rsplit_once(':').unwrap_or((rest, "8083"));
-        let scheme = self.rest_advertised_listener.as_deref().unwrap_or(scheme).to_ascii_lowercase();
+        let scheme = self
+            .rest_advertised_listener
+            .as_deref()
+            .unwrap_or(scheme)
+            .to_ascii_lowercase();
         let host = self
             .rest_advertised_host_name
             .clone()
-            .or_else(|| (!listener_host.is_empty() && listener_host != "0.0.0.0").then(|| listener_host.to_string()))
+            .or_else(|| {
+                (!listener_host.is_empty() && listener_host != "0.0.0.0")
+                    .then(|| listener_host.to_string())
+            })
             .unwrap_or_else(|| host_name.to_string());
-        let port = self.rest_advertised_port.map(|p| p.to_string()).unwrap_or_else(|| listener_port.to_string());
+        let port = self
+            .rest_advertised_port
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| listener_port.to_string());
         format!("{scheme}://{host}:{port}/")
     }
+}
+
+/// An integer setting in `min..=max`, else its default and a problem in Kafka Connect's words.
+fn int(
+    props: &Props,
+    problems: &mut Vec<String>,
+    key: &str,
+    default: i64,
+    min: i64,
+    max: i64,
+) -> i64 {
+    let Some(v) = props.get(key).map(|v| v.trim()) else {
+        return default;
+    };
+    match v.parse::<i64>() {
+        Ok(n) if n >= min && n <= max => n,
+        Ok(n) => {
+            let range = if max >= i32::MAX as i64 {
+                format!("at least {min}")
+            } else {
+                format!("between {min} and {max}")
+            };
+            problems.push(format!(
+                "Invalid value {n} for configuration {key}: Value must be {range}"
+            ));
+            default
+        }
+        Err(_) => {
+            let kind = if max > i32::MAX as i64 { "LONG" } else { "INT" };
+            problems.push(format!(
+                "Invalid value {v} for configuration {key}: Not a number of type {kind}"
+            ));
+            default
+        }
+    }
+}
+
+/// Partitions and replication factors: positive, or -1 for the broker's default (KIP-464).
+fn topic_setting(
+    props: &Props,
+    problems: &mut Vec<String>,
+    key: &str,
+    default: i64,
+    max: i64,
+) -> i64 {
+    let v = int(props, problems, key, default, -1, max);
+    if v == 0 {
+        problems.push(format!("Invalid value 0 for configuration {key}: Value must be -1 (the broker's default) or at least 1"));
+        return default;
+    }
+    v
 }
 
 /// Kafka's rule for topic names (`org.apache.kafka.common.internals.Topic.validate`).
@@ -328,7 +411,9 @@ pub fn valid_topic_name(name: &str) -> bool {
         && name.len() <= 249
         && name != "."
         && name != ".."
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]
@@ -336,7 +421,10 @@ mod tests {
     use super::*;
 
     fn props(pairs: &[(&str, &str)]) -> Props {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn minimal() -> Props {
@@ -358,11 +446,17 @@ mod tests {
         assert_eq!(c.worker_unsync_backoff, Duration::from_secs(300));
         assert_eq!(c.scheduled_rebalance_max_delay, Duration::from_secs(300));
         assert_eq!(c.connect_protocol, ConnectProtocolSetting::Sessioned);
-        assert_eq!((c.offset_storage_partitions, c.status_storage_partitions), (25, 5));
+        assert_eq!(
+            (c.offset_storage_partitions, c.status_storage_partitions),
+            (25, 5)
+        );
         assert_eq!(c.config_storage_replication_factor, 3);
         assert_eq!(c.inter_worker_key_ttl, Duration::from_secs(3600));
         assert_eq!(c.inter_worker_verification_algorithms, ["HmacSHA256"]);
-        assert_eq!(c.exactly_once_source_support, ExactlyOnceSourceSupport::Disabled);
+        assert_eq!(
+            c.exactly_once_source_support,
+            ExactlyOnceSourceSupport::Disabled
+        );
         assert_eq!(c.inter_worker_key_size, None);
     }
 
@@ -412,18 +506,32 @@ mod tests {
         let mut p = minimal();
         p.insert("heartbeat.interval.ms".into(), "10000".into());
         let e = DistributedConfig::from_props(&p).unwrap_err().to_string();
-        assert!(e.contains("heartbeat.interval.ms (10000) must be lower than session.timeout.ms (10000)"), "{e}");
+        assert!(
+            e.contains(
+                "heartbeat.interval.ms (10000) must be lower than session.timeout.ms (10000)"
+            ),
+            "{e}"
+        );
     }
 
     #[test]
     fn advertised_url() {
         let c = DistributedConfig::from_props(&minimal()).unwrap();
-        assert_eq!(c.advertised_url("http://:8083", "host1"), "http://host1:8083/");
-        assert_eq!(c.advertised_url("http://10.0.0.5:8084", "host1"), "http://10.0.0.5:8084/");
+        assert_eq!(
+            c.advertised_url("http://:8083", "host1"),
+            "http://host1:8083/"
+        );
+        assert_eq!(
+            c.advertised_url("http://10.0.0.5:8084", "host1"),
+            "http://10.0.0.5:8084/"
+        );
         let mut p = minimal();
         p.insert("rest.advertised.host.name".into(), "w1.example".into());
         p.insert("rest.advertised.port".into(), "18083".into());
         let c = DistributedConfig::from_props(&p).unwrap();
-        assert_eq!(c.advertised_url("http://0.0.0.0:8083", "host1"), "http://w1.example:18083/");
+        assert_eq!(
+            c.advertised_url("http://0.0.0.0:8083", "host1"),
+            "http://w1.example:18083/"
+        );
     }
 }

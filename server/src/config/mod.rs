@@ -90,7 +90,12 @@ pub fn with_prefix(props: &Props, prefix: &str) -> Props {
         .collect()
 }
 
-fn get_num<T: std::str::FromStr>(props: &Props, key: &str, default: T, kind: &str) -> Result<T, ConfigError> {
+fn get_num<T: std::str::FromStr>(
+    props: &Props,
+    key: &str,
+    default: T,
+    kind: &str,
+) -> Result<T, ConfigError> {
     match props.get(key) {
         None => Ok(default),
         Some(v) => v.trim().parse().map_err(|_| {
@@ -142,7 +147,9 @@ pub struct WorkerConfig {
 impl WorkerConfig {
     pub fn from_props(props: Props) -> Result<WorkerConfig, ConfigError> {
         let ms = |key: &str, default: u64| -> Result<Duration, ConfigError> {
-            Ok(Duration::from_millis(get_num(&props, key, default, "LONG")?))
+            Ok(Duration::from_millis(get_num(
+                &props, key, default, "LONG",
+            )?))
         };
         let plugin_path = props
             .get("plugin.path")
@@ -184,9 +191,25 @@ impl WorkerConfig {
             heartbeat_interval: ms("polyconnect.heartbeat.interval.ms", 3_000)?,
             idle_timeout: ms("polyconnect.idle.timeout.ms", 30_000)?,
             max_message_bytes,
-            sink_max_batch_records: get_num(&props, "polyconnect.sink.max.batch.records", 2_000, "INT")?,
-            sink_max_inflight_puts: get_num::<usize>(&props, "polyconnect.sink.max.inflight.puts", 16, "INT")?.max(1),
-            sink_max_buffered_bytes: get_num(&props, "polyconnect.sink.max.buffered.bytes", 64 << 20, "LONG")?,
+            sink_max_batch_records: get_num(
+                &props,
+                "polyconnect.sink.max.batch.records",
+                2_000,
+                "INT",
+            )?,
+            sink_max_inflight_puts: get_num::<usize>(
+                &props,
+                "polyconnect.sink.max.inflight.puts",
+                16,
+                "INT",
+            )?
+            .max(1),
+            sink_max_buffered_bytes: get_num(
+                &props,
+                "polyconnect.sink.max.buffered.bytes",
+                64 << 20,
+                "LONG",
+            )?,
             sink_put_timeout: ms("polyconnect.sink.put.timeout.ms", 300_000)?,
             sink_flush_timeout: ms("polyconnect.sink.flush.timeout.ms", 300_000)?,
             sink_topic_missing_timeout: ms("polyconnect.sink.topic.missing.timeout.ms", 300_000)?,
@@ -217,14 +240,20 @@ impl ConnectorConfig {
         let mut missing = Vec::new();
         for key in ["name", "connector.class"] {
             if props.get(key).map(|v| v.trim().is_empty()).unwrap_or(true) {
-                missing.push(format!("Missing required configuration \"{key}\" which has no default value."));
+                missing.push(format!(
+                    "Missing required configuration \"{key}\" which has no default value."
+                ));
             }
         }
         if let Some(v) = props.get("tasks.max") {
             match v.trim().parse::<i32>() {
                 Ok(n) if n >= 1 => {}
-                Ok(n) => missing.push(format!("Invalid value {n} for configuration tasks.max: Value must be at least 1")),
-                Err(_) => missing.push(format!("Invalid value {v} for configuration tasks.max: Not a number of type INT")),
+                Ok(n) => missing.push(format!(
+                    "Invalid value {n} for configuration tasks.max: Value must be at least 1"
+                )),
+                Err(_) => missing.push(format!(
+                    "Invalid value {v} for configuration tasks.max: Not a number of type INT"
+                )),
             }
         }
         if !missing.is_empty() {
@@ -271,7 +300,10 @@ impl ConnectorConfig {
                     .collect()
             })
             .unwrap_or_default();
-        let regex = self.get("topics.regex").map(str::trim).filter(|s| !s.is_empty());
+        let regex = self
+            .get("topics.regex")
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         match (topics.is_empty(), regex) {
             (false, Some(_)) => Err(ConfigError::Invalid(
                 "topics and topics.regex are mutually exclusive options, but both are set.".into(),
@@ -297,7 +329,10 @@ mod tests {
 
     #[test]
     fn json_connector_files() {
-        let a = parse_connector_json(r#"{"name":"x","config":{"connector.class":"FileStreamSink","tasks.max":1}}"#).unwrap();
+        let a = parse_connector_json(
+            r#"{"name":"x","config":{"connector.class":"FileStreamSink","tasks.max":1}}"#,
+        )
+        .unwrap();
         assert_eq!(a["name"], "x");
         assert_eq!(a["tasks.max"], "1");
         let b = parse_connector_json(r#"{"name":"y","connector.class":"FileStreamSink"}"#).unwrap();

@@ -98,7 +98,9 @@ impl ConfigProviders {
             Kind::Env => std::env::var(key).ok(),
             Kind::File => {
                 let text = std::fs::read_to_string(path).map_err(|e| {
-                    ConfigError::Invalid(format!("config provider {provider}: cannot read {path}: {e}"))
+                    ConfigError::Invalid(format!(
+                        "config provider {provider}: cannot read {path}: {e}"
+                    ))
                 })?;
                 properties::parse(&text).get(key).cloned()
             }
@@ -127,13 +129,22 @@ mod tests {
             "config.providers.env.class".into(),
             "org.apache.kafka.common.config.provider.EnvVarConfigProvider".into(),
         );
-        w.insert("config.providers.file.class".into(), "FileConfigProvider".into());
-        w.insert("config.providers.dir.class".into(), "DirectoryConfigProvider".into());
+        w.insert(
+            "config.providers.file.class".into(),
+            "FileConfigProvider".into(),
+        );
+        w.insert(
+            "config.providers.dir.class".into(),
+            "DirectoryConfigProvider".into(),
+        );
         let p = ConfigProviders::from_worker(&w).unwrap();
         let mut c = Props::new();
         c.insert("a".into(), "x-${env:POLYCONNECT_TEST_PROVIDER}-y".into());
         c.insert("b".into(), format!("${{file:{}:password}}", f.display()));
-        c.insert("c".into(), format!("${{dir:{}:token}}", dir.path().display()));
+        c.insert(
+            "c".into(),
+            format!("${{dir:{}:token}}", dir.path().display()),
+        );
         c.insert("d".into(), "${vault:secret}".into());
         let r = p.resolve(&c).unwrap();
         assert_eq!(r["a"], "x-from-env-y");

@@ -33,7 +33,10 @@ impl<Req, Resp> Drive<Req, Resp> {
 
     pub async fn send(&self, r: Req) -> Result<(), String> {
         match &self.tx {
-            Some(tx) => tx.send(r).await.map_err(|_| "the stream is closed".to_string()),
+            Some(tx) => tx
+                .send(r)
+                .await
+                .map_err(|_| "the stream is closed".to_string()),
             None => Err("the kit already closed its side".into()),
         }
     }
@@ -53,7 +56,8 @@ impl<Req, Resp> Drive<Req, Resp> {
     }
 
     pub async fn recv_until(&mut self, deadline: Instant) -> Recv<Resp> {
-        self.recv(deadline.saturating_duration_since(Instant::now())).await
+        self.recv(deadline.saturating_duration_since(Instant::now()))
+            .await
     }
 }
 

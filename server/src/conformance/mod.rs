@@ -98,7 +98,11 @@ impl Report {
     }
 
     pub fn failed(&self) -> Vec<&str> {
-        self.checks.iter().filter(|c| c.1 == Outcome::Fail).map(|c| c.0.as_str()).collect()
+        self.checks
+            .iter()
+            .filter(|c| c.1 == Outcome::Fail)
+            .map(|c| c.0.as_str())
+            .collect()
     }
 
     pub fn summary(&self) -> String {
@@ -128,10 +132,18 @@ pub async fn run(opts: &Options, report: &mut Report) -> Result<(), String> {
     let mut launched: Option<(Arc<ManagedProcess>, tempfile_dir::Dir)> = None;
     let target = match (&opts.endpoint, &opts.plugin_dir) {
         (Some(ep), None) => match Target::parse_endpoint(ep)? {
-            Target::Unix { path, generation, .. } => Target::Unix { path, token: opts.token.clone(), generation },
+            Target::Unix {
+                path, generation, ..
+            } => Target::Unix {
+                path,
+                token: opts.token.clone(),
+                generation,
+            },
             t @ Target::Tcp { .. } => {
                 if opts.token.is_some() {
-                    return Err("--token works with unix: endpoints (the launch contract's socket)".into());
+                    return Err(
+                        "--token works with unix: endpoints (the launch contract's socket)".into(),
+                    );
                 }
                 t
             }
@@ -154,7 +166,13 @@ pub async fn run(opts: &Options, report: &mut Report) -> Result<(), String> {
         _ => return Err("give exactly one of --endpoint and --plugin-dir".into()),
     };
     if launched.is_some() {
-        report.pass("launch", format!("started from the manifest, listening on {}", target.describe()));
+        report.pass(
+            "launch",
+            format!(
+                "started from the manifest, listening on {}",
+                target.describe()
+            ),
+        );
     }
     let result = run_target(opts, target, report).await;
     stop(launched).await;
@@ -175,17 +193,26 @@ async fn run_target(opts: &Options, target: Target, report: &mut Report) -> Resu
             return Ok(());
         }
     };
-    let Some(hs) = connector::handshake_checks(&conn, &target, report).await else { return Ok(()) };
+    let Some(hs) = connector::handshake_checks(&conn, &target, report).await else {
+        return Ok(());
+    };
     let ctx = Ctx {
         conn,
 
         timeout: opts.timeout,
-        max_message_bytes: if hs.max_message_bytes == 0 { KIT_MAX_MESSAGE_BYTES } else { hs.max_message_bytes.min(KIT_MAX_MESSAGE_BYTES) },
+        max_message_bytes: if hs.max_message_bytes == 0 {
+            KIT_MAX_MESSAGE_BYTES
+        } else {
+            hs.max_message_bytes.min(KIT_MAX_MESSAGE_BYTES)
+        },
         caps: hs.capabilities.unwrap_or_default(),
     };
     let mut plugins: Vec<pb::PluginInfo> = hs.plugins;
     if let Some(c) = &opts.class {
-        plugins.retain(|p| crate::plugin::class_matches(&p.class_name, c) || p.aliases.iter().any(|a| crate::plugin::class_matches(a, c)));
+        plugins.retain(|p| {
+            crate::plugin::class_matches(&p.class_name, c)
+                || p.aliases.iter().any(|a| crate::plugin::class_matches(a, c))
+        });
     }
     if let Some(k) = &opts.kind {
         let want = match k.as_str() {
@@ -196,14 +223,28 @@ async fn run_target(opts: &Options, target: Target, report: &mut Report) -> Resu
         plugins.retain(|p| p.r#type == want as i32);
     }
     if plugins.is_empty() {
-        report.fail("plugins", "the process serves no plugin that matches --class/--kind");
+        report.fail(
+            "plugins",
+            "the process serves no plugin that matches --class/--kind",
+        );
         return Ok(());
     }
     for p in plugins {
         if !report.quiet {
-            println!("---- {} ({})", p.class_name, if p.r#type == pb::PluginType::Sink as i32 { "sink" } else { "source" });
+            println!(
+                "---- {} ({})",
+                p.class_name,
+                if p.r#type == pb::PluginType::Sink as i32 {
+                    "sink"
+                } else {
+                    "source"
+                }
+            );
         }
-        let Some(task_config) = connector::plugin_checks(&ctx, &p, &opts.config, report).await else { continue };
+        let Some(task_config) = connector::plugin_checks(&ctx, &p, &opts.config, report).await
+        else {
+            continue;
+        };
         if p.r#type == pb::PluginType::Sink as i32 {
             sink::checks(&ctx, &p.class_name, &task_config, report).await;
         } else {
@@ -224,7 +265,11 @@ mod tempfile_dir {
     impl Dir {
         pub fn new() -> Result<Dir, String> {
             use rand::RngCore;
-            let path = std::env::temp_dir().join(format!("polyconnect-conformance-{}-{}", std::process::id(), rand::rng().next_u32()));
+            let path = std::env::temp_dir().join(format!(
+                "polyconnect-conformance-{}-{}",
+                std::process::id(),
+                rand::rng().next_u32()
+            ));
             std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             Ok(Dir { path })
         }

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use polyconnect_proto::v1 as pb;
 use pb::sink_request::Msg as In;
 use pb::sink_response::Msg as Out;
+use polyconnect_proto::v1 as pb;
 
 use super::drive::{describe_error, requests, Drive, Recv};
 use super::{Ctx, Report};
@@ -21,7 +21,12 @@ fn req(m: In) -> pb::SinkRequest {
     pb::SinkRequest { msg: Some(m) }
 }
 
-fn start_msg(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, version: u32) -> pb::SinkRequest {
+fn start_msg(
+    ctx: &Ctx,
+    class: &str,
+    config: &BTreeMap<String, String>,
+    version: u32,
+) -> pb::SinkRequest {
     req(In::Start(pb::SinkStart {
         protocol_version: version,
         connector_class: class.into(),
@@ -38,7 +43,9 @@ fn start_msg(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, version:
 
 async fn open(ctx: &Ctx, first: pb::SinkRequest) -> Result<D, String> {
     let (tx, rx) = requests();
-    tx.send(first).await.map_err(|_| "cannot send".to_string())?;
+    tx.send(first)
+        .await
+        .map_err(|_| "cannot send".to_string())?;
     let mut client = ctx.conn.sink_client(ctx.max_message_bytes as usize);
     let resp = tokio::time::timeout(ctx.timeout, client.run(rx))
         .await
@@ -48,17 +55,27 @@ async fn open(ctx: &Ctx, first: pb::SinkRequest) -> Result<D, String> {
 }
 
 fn partitions() -> pb::Partitions {
-    pb::Partitions { partitions: vec![pb::TopicPartition { topic: TOPIC.into(), partition: 0 }] }
+    pb::Partitions {
+        partitions: vec![pb::TopicPartition {
+            topic: TOPIC.into(),
+            partition: 0,
+        }],
+    }
 }
 
 /// Records `from..to` of partition 0: a string key and a string value; the value schema is
 /// defined once (id 1) and referenced afterwards when the process agreed to references.
 fn records(ctx: &Ctx, from: i64, to: i64, schema_sent: &mut bool) -> Vec<pb::SinkRecord> {
-    let string = |s: String| pb::Value { kind: Some(pb::value::Kind::String(s)) };
+    let string = |s: String| pb::Value {
+        kind: Some(pb::value::Kind::String(s)),
+    };
     (from..to)
         .map(|o| {
             let schema = if ctx.caps.schema_references && *schema_sent {
-                pb::Schema { r#ref: 1, ..Default::default() }
+                pb::Schema {
+                    r#ref: 1,
+                    ..Default::default()
+                }
             } else {
                 *schema_sent = true;
                 pb::Schema {
@@ -72,7 +89,10 @@ fn records(ctx: &Ctx, from: i64, to: i64, schema_sent: &mut bool) -> Vec<pb::Sin
                 kafka_partition: 0,
                 kafka_offset: o,
                 key: Some(pb::RecordData {
-                    kind: Some(pb::record_data::Kind::Structured(pb::Structured { schema: None, value: Some(string(format!("key-{o}"))) })),
+                    kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                        schema: None,
+                        value: Some(string(format!("key-{o}"))),
+                    })),
                 }),
                 value: Some(pb::RecordData {
                     kind: Some(pb::record_data::Kind::Structured(pb::Structured {
@@ -99,33 +119,76 @@ async fn next(d: &mut D, within: Duration, what: &str, errants: &mut u64) -> Res
     let deadline = Instant::now() + within;
     loop {
         match d.recv_until(deadline).await {
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Heartbeat(_)) }) => continue,
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Errant(_)) }) => *errants += 1,
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Heartbeat(_)),
+            }) => continue,
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Errant(_)),
+            }) => *errants += 1,
             // SinkTaskContext requests (rewind, pause, requestCommit) may come at any time.
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Context(_)) }) => continue,
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Error(e)) }) => {
-                return Err(format!("the connector sent {} while the kit waited for {what}", describe_error(&e.error.unwrap_or_default())))
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Context(_)),
+            }) => continue,
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Error(e)),
+            }) => {
+                return Err(format!(
+                    "the connector sent {} while the kit waited for {what}",
+                    describe_error(&e.error.unwrap_or_default())
+                ))
             }
             Recv::Msg(pb::SinkResponse { msg: Some(m) }) => return Ok(m),
             Recv::Msg(_) => return Err(format!("an empty SinkResponse while waiting for {what}")),
             Recv::End => return Err(format!("the stream ended while waiting for {what}")),
-            Recv::Status(s) => return Err(format!("the stream failed while waiting for {what}: {:?}: {}", s.code(), s.message())),
+            Recv::Status(s) => {
+                return Err(format!(
+                    "the stream failed while waiting for {what}: {:?}: {}",
+                    s.code(),
+                    s.message()
+                ))
+            }
             Recv::Timeout => return Err(format!("no {what} within {within:?}")),
         }
     }
 }
 
-async fn put(ctx: &Ctx, d: &mut D, put_id: u64, recs: Vec<pb::SinkRecord>, errants: &mut u64) -> Result<(), String> {
-    d.send(req(In::Put(pb::Put { put_id, records: recs, trace: None }))).await?;
+async fn put(
+    ctx: &Ctx,
+    d: &mut D,
+    put_id: u64,
+    recs: Vec<pb::SinkRecord>,
+    errants: &mut u64,
+) -> Result<(), String> {
+    d.send(req(In::Put(pb::Put {
+        put_id,
+        records: recs,
+        trace: None,
+    })))
+    .await?;
     match next(d, ctx.timeout, &format!("PutDone{{{put_id}}}"), errants).await? {
         Out::PutDone(p) if p.put_id == put_id => Ok(()),
         other => Err(format!("expected PutDone{{{put_id}}}, got {other:?}")),
     }
 }
 
-async fn flush(ctx: &Ctx, d: &mut D, flush_id: u64, offset: i64, errants: &mut u64) -> Result<Vec<pb::TopicPartitionOffset>, String> {
-    let offsets = vec![pb::TopicPartitionOffset { topic: TOPIC.into(), partition: 0, offset }];
-    d.send(req(In::Flush(pb::Flush { flush_id, offsets, trace: None }))).await?;
+async fn flush(
+    ctx: &Ctx,
+    d: &mut D,
+    flush_id: u64,
+    offset: i64,
+    errants: &mut u64,
+) -> Result<Vec<pb::TopicPartitionOffset>, String> {
+    let offsets = vec![pb::TopicPartitionOffset {
+        topic: TOPIC.into(),
+        partition: 0,
+        offset,
+    }];
+    d.send(req(In::Flush(pb::Flush {
+        flush_id,
+        offsets,
+        trace: None,
+    })))
+    .await?;
     match next(d, ctx.timeout, &format!("Flushed{{{flush_id}}}"), errants).await? {
         Out::Flushed(f) if f.flush_id == flush_id => {
             if let Some(e) = &f.error {
@@ -133,7 +196,10 @@ async fn flush(ctx: &Ctx, d: &mut D, flush_id: u64, offset: i64, errants: &mut u
             }
             for o in &f.offsets {
                 if o.topic != TOPIC || o.partition != 0 {
-                    return Err(format!("Flushed names {}-{}, which was never put or flushed", o.topic, o.partition));
+                    return Err(format!(
+                        "Flushed names {}-{}, which was never put or flushed",
+                        o.topic, o.partition
+                    ));
                 }
                 if o.offset > offset || o.offset < 0 {
                     return Err(format!("Flushed offset {} for {TOPIC}-0, but only records before offset {offset} were put", o.offset));
@@ -159,30 +225,57 @@ async fn ended(d: &mut D, within: Duration) -> Result<(), String> {
     loop {
         match d.recv_until(deadline).await {
             Recv::End => return Ok(()),
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Error(e)) }) => {
-                return Err(format!("after Stop: {}", describe_error(&e.error.unwrap_or_default())))
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Error(e)),
+            }) => {
+                return Err(format!(
+                    "after Stop: {}",
+                    describe_error(&e.error.unwrap_or_default())
+                ))
             }
             Recv::Msg(_) => continue,
-            Recv::Status(s) => return Err(format!("the stream failed after Stop: {:?}: {}", s.code(), s.message())),
-            Recv::Timeout => return Err(format!("the connector did not end its side within {within:?} of Stop")),
+            Recv::Status(s) => {
+                return Err(format!(
+                    "the stream failed after Stop: {:?}: {}",
+                    s.code(),
+                    s.message()
+                ))
+            }
+            Recv::Timeout => {
+                return Err(format!(
+                    "the connector did not end its side within {within:?} of Stop"
+                ))
+            }
         }
     }
 }
 
-pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, report: &mut Report) {
+pub(crate) async fn checks(
+    ctx: &Ctx,
+    class: &str,
+    config: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
     let mut errants = 0u64;
     let r = async {
         let mut d = open(ctx, start_msg(ctx, class, config, 99)).await?;
         match d.recv(ctx.timeout).await {
-            Recv::Msg(pb::SinkResponse { msg: Some(Out::Error(e)) }) => {
+            Recv::Msg(pb::SinkResponse {
+                msg: Some(Out::Error(e)),
+            }) => {
                 let e = e.error.unwrap_or_default();
                 if e.kind == pb::ErrorKind::Config as i32 {
                     Ok(describe_error(&e))
                 } else {
-                    Err(format!("expected a CONFIG error, got {}", describe_error(&e)))
+                    Err(format!(
+                        "expected a CONFIG error, got {}",
+                        describe_error(&e)
+                    ))
                 }
             }
-            Recv::Msg(m) => Err(format!("SinkStart with protocol version 99 answered with {m:?}, not a CONFIG error")),
+            Recv::Msg(m) => Err(format!(
+                "SinkStart with protocol version 99 answered with {m:?}, not a CONFIG error"
+            )),
             _ => Err("no CONFIG error for SinkStart with protocol version 99".into()),
         }
     }
@@ -197,7 +290,10 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         }
     };
     match started(ctx, &mut d).await {
-        Ok(n) => report.pass("sink.start", format!("SinkStart → SinkStarted{{max_inflight_puts: {n}}}")),
+        Ok(n) => report.pass(
+            "sink.start",
+            format!("SinkStart → SinkStarted{{max_inflight_puts: {n}}}"),
+        ),
         Err(e) => {
             report.fail("sink.start", e);
             return;
@@ -214,7 +310,9 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
     if !report.check("sink.put", r) {
         return;
     }
-    let r = flush(ctx, &mut d, 1, 10, &mut errants).await.map(|o| format!("Flush{{{TOPIC}-0: 10}} → Flushed {o:?}"));
+    let r = flush(ctx, &mut d, 1, 10, &mut errants)
+        .await
+        .map(|o| format!("Flush{{{TOPIC}-0: 10}} → Flushed {o:?}"));
     if !report.check("sink.flush", r) {
         return;
     }
@@ -266,14 +364,28 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         tokio::time::sleep(Duration::from_millis(200)).await;
         drop(first);
         let mut second = open(ctx, start_msg(ctx, class, config, 1)).await?;
-        started(ctx, &mut second).await.map_err(|e| format!("after a dropped stream: {e}"))?;
+        started(ctx, &mut second)
+            .await
+            .map_err(|e| format!("after a dropped stream: {e}"))?;
         let mut sent = false;
         second.send(req(In::Open(partitions()))).await?;
-        put(ctx, &mut second, 1, records(ctx, 12, 14, &mut sent), &mut errants).await?;
+        put(
+            ctx,
+            &mut second,
+            1,
+            records(ctx, 12, 14, &mut sent),
+            &mut errants,
+        )
+        .await?;
         flush(ctx, &mut second, 1, 14, &mut errants).await?;
-        second.send(req(In::Stop(pb::Stop { timeout_ms: 5000 }))).await?;
+        second
+            .send(req(In::Stop(pb::Stop { timeout_ms: 5000 })))
+            .await?;
         ended(&mut second, Duration::from_secs(6)).await?;
-        Ok("a new stream after a dropped one: Started, Put → PutDone, Flush → Flushed, Stop".to_string())
+        Ok(
+            "a new stream after a dropped one: Started, Put → PutDone, Flush → Flushed, Stop"
+                .to_string(),
+        )
     }
     .await;
     report.check("sink.reconnect", r);

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use polyconnect_proto::v1 as pb;
 use pb::source_request::Msg as In;
 use pb::source_response::Msg as Out;
+use polyconnect_proto::v1 as pb;
 use prost::Message;
 
 use super::drive::{describe_error, requests, Drive, Recv};
@@ -27,7 +27,12 @@ fn credit(records: u32, bytes: u64) -> pb::SourceRequest {
     req(In::Credit(pb::Credit { records, bytes }))
 }
 
-fn start_msg(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, version: u32) -> pb::SourceRequest {
+fn start_msg(
+    ctx: &Ctx,
+    class: &str,
+    config: &BTreeMap<String, String>,
+    version: u32,
+) -> pb::SourceRequest {
     req(In::Start(pb::SourceStart {
         protocol_version: version,
         connector_class: class.into(),
@@ -45,7 +50,9 @@ fn start_msg(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, version:
 
 async fn open(ctx: &Ctx, first: pb::SourceRequest) -> Result<D, String> {
     let (tx, rx) = requests();
-    tx.send(first).await.map_err(|_| "cannot send".to_string())?;
+    tx.send(first)
+        .await
+        .map_err(|_| "cannot send".to_string())?;
     let mut client = ctx.conn.source_client(ctx.max_message_bytes as usize);
     let resp = tokio::time::timeout(ctx.timeout, client.run(rx))
         .await
@@ -59,17 +66,34 @@ async fn started(d: &mut D, timeout: Duration) -> Result<(), String> {
     let deadline = Instant::now() + timeout;
     loop {
         match d.recv_until(deadline).await {
-            Recv::Msg(pb::SourceResponse { msg: Some(Out::Started(_)) }) => return Ok(()),
-            Recv::Msg(pb::SourceResponse { msg: Some(Out::Heartbeat(_)) }) => continue,
-            Recv::Msg(pb::SourceResponse { msg: Some(Out::OffsetsQuery(q)) }) => {
+            Recv::Msg(pb::SourceResponse {
+                msg: Some(Out::Started(_)),
+            }) => return Ok(()),
+            Recv::Msg(pb::SourceResponse {
+                msg: Some(Out::Heartbeat(_)),
+            }) => continue,
+            Recv::Msg(pb::SourceResponse {
+                msg: Some(Out::OffsetsQuery(q)),
+            }) => {
                 // No offsets stored: answer every query with none.
-                let a = pb::OffsetsAnswer { request_id: q.request_id, offsets: vec![] };
+                let a = pb::OffsetsAnswer {
+                    request_id: q.request_id,
+                    offsets: vec![],
+                };
                 d.send(req(In::Offsets(a))).await?;
             }
-            Recv::Msg(pb::SourceResponse { msg: Some(Out::Error(e)) }) => return Err(format!("start failed: {}", describe_error(&e))),
+            Recv::Msg(pb::SourceResponse {
+                msg: Some(Out::Error(e)),
+            }) => return Err(format!("start failed: {}", describe_error(&e))),
             Recv::Msg(m) => return Err(format!("expected Started, got {m:?}")),
             Recv::End => return Err("the stream ended before Started".into()),
-            Recv::Status(s) => return Err(format!("the stream failed before Started: {:?}: {}", s.code(), s.message())),
+            Recv::Status(s) => {
+                return Err(format!(
+                    "the stream failed before Started: {:?}: {}",
+                    s.code(),
+                    s.message()
+                ))
+            }
             Recv::Timeout => return Err(format!("no Started within {timeout:?}")),
         }
     }
@@ -102,7 +126,13 @@ struct Seen {
 
 impl Seen {
     /// Takes messages for `window` (or until `until` says stop), checking every record.
-    async fn collect(&mut self, d: &mut D, window: Duration, max_message_bytes: u64, until: impl Fn(&Seen) -> bool) {
+    async fn collect(
+        &mut self,
+        d: &mut D,
+        window: Duration,
+        max_message_bytes: u64,
+        until: impl Fn(&Seen) -> bool,
+    ) {
         let deadline = Instant::now() + window;
         let mut last = Instant::now();
         while !until(self) {
@@ -117,22 +147,31 @@ impl Seen {
                     return;
                 }
                 Recv::Status(s) => {
-                    self.error.get_or_insert(format!("the stream failed: {:?}: {}", s.code(), s.message()));
+                    self.error.get_or_insert(format!(
+                        "the stream failed: {:?}: {}",
+                        s.code(),
+                        s.message()
+                    ));
                     self.ended = true;
                     return;
                 }
                 Recv::Msg(pb::SourceResponse { msg: None }) => {
-                    self.malformed.get_or_insert("an empty SourceResponse".into());
+                    self.malformed
+                        .get_or_insert("an empty SourceResponse".into());
                 }
                 Recv::Msg(pb::SourceResponse { msg: Some(m) }) => match m {
                     Out::Heartbeat(_) => self.heartbeats += 1,
                     Out::Error(e) if e.kind == pb::ErrorKind::Retriable as i32 => {}
                     Out::Error(e) => {
-                        self.error.get_or_insert(format!("the connector sent {}", describe_error(&e)));
+                        self.error
+                            .get_or_insert(format!("the connector sent {}", describe_error(&e)));
                     }
                     Out::Drained(dr) => self.drained = Some(dr.last_seq),
                     Out::OffsetsQuery(q) => {
-                        let a = pb::OffsetsAnswer { request_id: q.request_id, offsets: vec![] };
+                        let a = pb::OffsetsAnswer {
+                            request_id: q.request_id,
+                            offsets: vec![],
+                        };
                         let _ = d.send(req(In::Offsets(a))).await;
                     }
                     Out::Started(_) => {
@@ -148,9 +187,14 @@ impl Seen {
         if self.drained.is_some() {
             self.after_drained = true;
         }
-        let framed = pb::SourceResponse { msg: Some(Out::Batch(b.clone())) }.encoded_len();
+        let framed = pb::SourceResponse {
+            msg: Some(Out::Batch(b.clone())),
+        }
+        .encoded_len();
         if framed as u64 > max_message_bytes {
-            self.malformed.get_or_insert(format!("a batch of {framed} bytes, over the negotiated {max_message_bytes}"));
+            self.malformed.get_or_insert(format!(
+                "a batch of {framed} bytes, over the negotiated {max_message_bytes}"
+            ));
         }
         if b.records.is_empty() {
             self.malformed.get_or_insert("an empty SourceBatch".into());
@@ -163,12 +207,16 @@ impl Seen {
             self.records += 1;
             self.largest_record = self.largest_record.max(len);
             if r.seq != self.last_seq + 1 {
-                self.malformed.get_or_insert(format!("record seq {} follows seq {} (expected 1, 2, 3, ...)", r.seq, self.last_seq));
+                self.malformed.get_or_insert(format!(
+                    "record seq {} follows seq {} (expected 1, 2, 3, ...)",
+                    r.seq, self.last_seq
+                ));
             }
             self.last_seq = r.seq;
             let (seq, topic) = (r.seq, r.topic.clone());
             if let Err(e) = source_record_from_proto(r, &mut self.refs) {
-                self.malformed.get_or_insert(format!("record {seq}: {}", e.0));
+                self.malformed
+                    .get_or_insert(format!("record {seq}: {}", e.0));
             }
             self.unacked.push((seq, topic));
         }
@@ -186,24 +234,43 @@ async fn ack_all(d: &D, seen: &mut Seen, repeat_last: bool) -> Result<u64, Strin
         .unacked
         .drain(..)
         .enumerate()
-        .map(|(i, (seq, topic))| pb::RecordAck { seq, topic, partition: 0, offset: i as i64, filtered: false })
+        .map(|(i, (seq, topic))| pb::RecordAck {
+            seq,
+            topic,
+            partition: 0,
+            offset: i as i64,
+            filtered: false,
+        })
         .collect();
     let last = acks.last().map(|a| a.seq).unwrap_or(0);
     if !acks.is_empty() {
         let mid = acks.len() / 2;
-        d.send(req(In::CommitRecords(pb::CommitRecords { acks: acks[..mid].to_vec() }))).await?;
+        d.send(req(In::CommitRecords(pb::CommitRecords {
+            acks: acks[..mid].to_vec(),
+        })))
+        .await?;
         // Acks are cumulative and idempotent: repeating one must do no harm.
         let from = if repeat_last && mid > 0 { mid - 1 } else { mid };
-        d.send(req(In::CommitRecords(pb::CommitRecords { acks: acks[from..].to_vec() }))).await?;
-        d.send(req(In::Commit(pb::Commit { up_to_seq: last }))).await?;
+        d.send(req(In::CommitRecords(pb::CommitRecords {
+            acks: acks[from..].to_vec(),
+        })))
+        .await?;
+        d.send(req(In::Commit(pb::Commit { up_to_seq: last })))
+            .await?;
         if repeat_last {
-            d.send(req(In::Commit(pb::Commit { up_to_seq: last }))).await?;
+            d.send(req(In::Commit(pb::Commit { up_to_seq: last })))
+                .await?;
         }
     }
     Ok(last)
 }
 
-pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, String>, report: &mut Report) {
+pub(crate) async fn checks(
+    ctx: &Ctx,
+    class: &str,
+    config: &BTreeMap<String, String>,
+    report: &mut Report,
+) {
     let max = ctx.max_message_bytes;
     // A Start with another version is a CONFIG error.
     let r = async {
@@ -211,15 +278,34 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         let deadline = Instant::now() + ctx.timeout;
         loop {
             match d.recv_until(deadline).await {
-                Recv::Msg(pb::SourceResponse { msg: Some(Out::Heartbeat(_)) }) => continue,
-                Recv::Msg(pb::SourceResponse { msg: Some(Out::Error(e)) }) if e.kind == pb::ErrorKind::Config as i32 => {
-                    return Ok(describe_error(&e))
+                Recv::Msg(pb::SourceResponse {
+                    msg: Some(Out::Heartbeat(_)),
+                }) => continue,
+                Recv::Msg(pb::SourceResponse {
+                    msg: Some(Out::Error(e)),
+                }) if e.kind == pb::ErrorKind::Config as i32 => return Ok(describe_error(&e)),
+                Recv::Msg(pb::SourceResponse {
+                    msg: Some(Out::Error(e)),
+                }) => {
+                    return Err(format!(
+                        "expected a CONFIG error, got {}",
+                        describe_error(&e)
+                    ))
                 }
-                Recv::Msg(pb::SourceResponse { msg: Some(Out::Error(e)) }) => return Err(format!("expected a CONFIG error, got {}", describe_error(&e))),
-                Recv::Msg(m) => return Err(format!("SourceStart with protocol version 99 answered with {m:?}, not a CONFIG error")),
+                Recv::Msg(m) => return Err(format!(
+                    "SourceStart with protocol version 99 answered with {m:?}, not a CONFIG error"
+                )),
                 Recv::End => return Err("the stream ended without a CONFIG error".into()),
-                Recv::Status(s) => return Err(format!("a gRPC status instead of a CONFIG error: {:?}: {}", s.code(), s.message())),
-                Recv::Timeout => return Err("no CONFIG error for SourceStart with protocol version 99".into()),
+                Recv::Status(s) => {
+                    return Err(format!(
+                        "a gRPC status instead of a CONFIG error: {:?}: {}",
+                        s.code(),
+                        s.message()
+                    ))
+                }
+                Recv::Timeout => {
+                    return Err("no CONFIG error for SourceStart with protocol version 99".into())
+                }
             }
         }
     }
@@ -233,25 +319,45 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
             return;
         }
     };
-    if !report.check("source.start", started(&mut d, ctx.timeout).await.map(|_| "SourceStart → Started".into())) {
+    if !report.check(
+        "source.start",
+        started(&mut d, ctx.timeout)
+            .await
+            .map(|_| "SourceStart → Started".into()),
+    ) {
         return;
     }
     let mut seen = Seen::default();
 
     // Record credit: a grant of 3, then a moment to see whether more come.
     d.send(credit(3, 1 << 30)).await.ok();
-    seen.collect(&mut d, ctx.timeout, max, |s| s.records >= 3 || s.problem().is_some() || s.ended).await;
+    seen.collect(&mut d, ctx.timeout, max, |s| {
+        s.records >= 3 || s.problem().is_some() || s.ended
+    })
+    .await;
     if let Some(p) = seen.problem() {
         report.fail("source.records", p);
         return;
     }
     if seen.records == 0 {
-        report.skip("source.credit", format!("no records within {:?}: give a config that produces records", ctx.timeout));
+        report.skip(
+            "source.credit",
+            format!(
+                "no records within {:?}: give a config that produces records",
+                ctx.timeout
+            ),
+        );
         report.skip("source.records", "no records");
     } else {
-        seen.collect(&mut d, Duration::from_millis(1000), max, |s| s.problem().is_some() || s.ended).await;
+        seen.collect(&mut d, Duration::from_millis(1000), max, |s| {
+            s.problem().is_some() || s.ended
+        })
+        .await;
         if seen.records > 3 {
-            report.fail("source.credit", format!("sent {} records with a grant of 3", seen.records));
+            report.fail(
+                "source.credit",
+                format!("sent {} records with a grant of 3", seen.records),
+            );
             return;
         }
         // Byte credit, on a stream of its own (credit is additive, so the first grant's
@@ -262,12 +368,18 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
             started(&mut b, ctx.timeout).await?;
             b.send(credit(1000, grant)).await?;
             let mut s = Seen::default();
-            s.collect(&mut b, Duration::from_millis(1500), max, |s| s.problem().is_some() || s.ended).await;
+            s.collect(&mut b, Duration::from_millis(1500), max, |s| {
+                s.problem().is_some() || s.ended
+            })
+            .await;
             if let Some(p) = s.problem() {
                 return Err(p);
             }
             if s.bytes > grant {
-                return Err(format!("sent {} records of {} bytes with a byte grant of {grant}", s.records, s.bytes));
+                return Err(format!(
+                    "sent {} records of {} bytes with a byte grant of {grant}",
+                    s.records, s.bytes
+                ));
             }
             Ok((s.records, s.bytes))
         }
@@ -286,13 +398,22 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
             report.fail("source.records", p);
             return;
         }
-        report.pass("source.records", format!("{} records, seq 1..{}, each well-formed", seen.records, seen.last_seq));
+        report.pass(
+            "source.records",
+            format!(
+                "{} records, seq 1..{}, each well-formed",
+                seen.records, seen.last_seq
+            ),
+        );
     }
 
     // Heartbeats while the core says nothing (a slow core); the stream stays alive.
     seen.longest_gap = Duration::ZERO;
     let hb_before = seen.heartbeats;
-    seen.collect(&mut d, SILENT_CORE, max, |s| s.problem().is_some() || s.ended).await;
+    seen.collect(&mut d, SILENT_CORE, max, |s| {
+        s.problem().is_some() || s.ended
+    })
+    .await;
     let r = if let Some(p) = seen.problem() {
         Err(p)
     } else if seen.ended {
@@ -304,7 +425,11 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
             seen.heartbeats - hb_before
         ))
     } else {
-        Ok(format!("{} heartbeats while the core was silent for {SILENT_CORE:?}; longest gap {:?}", seen.heartbeats - hb_before, seen.longest_gap))
+        Ok(format!(
+            "{} heartbeats while the core was silent for {SILENT_CORE:?}; longest gap {:?}",
+            seen.heartbeats - hb_before,
+            seen.longest_gap
+        ))
     };
     if !report.check("source.heartbeats", r) {
         return;
@@ -315,7 +440,10 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         let before = (seen.records, seen.batches);
         d.send(credit(5000, 1 << 30)).await.ok();
         let target = seen.records + 5000;
-        seen.collect(&mut d, Duration::from_millis(2000), max, |s| s.records >= target || s.problem().is_some() || s.ended).await;
+        seen.collect(&mut d, Duration::from_millis(2000), max, |s| {
+            s.records >= target || s.problem().is_some() || s.ended
+        })
+        .await;
         let (records, batches) = (seen.records - before.0, seen.batches - before.1);
         let r = match seen.problem() {
             Some(p) => Err(p),
@@ -353,17 +481,28 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
     // side → the connector ends its side.
     let r = async {
         d.send(req(In::Stop(pb::Stop { timeout_ms: 5000 }))).await?;
-        seen.collect(&mut d, Duration::from_secs(6), max, |s| s.drained.is_some() || s.problem().is_some() || s.ended).await;
+        seen.collect(&mut d, Duration::from_secs(6), max, |s| {
+            s.drained.is_some() || s.problem().is_some() || s.ended
+        })
+        .await;
         if let Some(p) = seen.problem() {
             return Err(p);
         }
-        let Some(last) = seen.drained else { return Err("no Drained within 6s of Stop{timeout_ms: 5000}".into()) };
+        let Some(last) = seen.drained else {
+            return Err("no Drained within 6s of Stop{timeout_ms: 5000}".into());
+        };
         if last != seen.last_seq {
-            return Err(format!("Drained{{last_seq: {last}}}, but the last record sent was seq {}", seen.last_seq));
+            return Err(format!(
+                "Drained{{last_seq: {last}}}, but the last record sent was seq {}",
+                seen.last_seq
+            ));
         }
         ack_all(&d, &mut seen, false).await?;
         d.close();
-        seen.collect(&mut d, Duration::from_secs(7), max, |s| s.ended || s.problem().is_some()).await;
+        seen.collect(&mut d, Duration::from_secs(7), max, |s| {
+            s.ended || s.problem().is_some()
+        })
+        .await;
         if seen.after_drained {
             return Err("a batch after Drained".into());
         }
@@ -373,7 +512,9 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         if !seen.ended {
             return Err("the connector did not end its side after the core closed its own".into());
         }
-        Ok(format!("Drained{{last_seq: {last}}}, final acks and Commit, stream ended"))
+        Ok(format!(
+            "Drained{{last_seq: {last}}}, final acks and Commit, stream ended"
+        ))
     }
     .await;
     report.check("source.stop", r);
@@ -386,17 +527,33 @@ pub(crate) async fn checks(ctx: &Ctx, class: &str, config: &BTreeMap<String, Str
         tokio::time::sleep(Duration::from_millis(200)).await;
         drop(first);
         let mut second = open(ctx, start_msg(ctx, class, config, 1)).await?;
-        started(&mut second, ctx.timeout).await.map_err(|e| format!("after a dropped stream: {e}"))?;
+        started(&mut second, ctx.timeout)
+            .await
+            .map_err(|e| format!("after a dropped stream: {e}"))?;
         let mut s = Seen::default();
         second.send(credit(5, 1 << 30)).await?;
-        s.collect(&mut second, ctx.timeout.min(Duration::from_secs(3)), max, |s| s.records > 0 || s.problem().is_some() || s.ended).await;
+        s.collect(
+            &mut second,
+            ctx.timeout.min(Duration::from_secs(3)),
+            max,
+            |s| s.records > 0 || s.problem().is_some() || s.ended,
+        )
+        .await;
         if let Some(p) = s.problem() {
             return Err(format!("on the new stream: {p}"));
         }
-        second.send(req(In::Stop(pb::Stop { timeout_ms: 2000 }))).await?;
-        s.collect(&mut second, Duration::from_secs(3), max, |s| s.drained.is_some() || s.ended).await;
+        second
+            .send(req(In::Stop(pb::Stop { timeout_ms: 2000 })))
+            .await?;
+        s.collect(&mut second, Duration::from_secs(3), max, |s| {
+            s.drained.is_some() || s.ended
+        })
+        .await;
         second.close();
-        Ok(format!("a new stream after a dropped one started and sent {} records from seq 1", s.records))
+        Ok(format!(
+            "a new stream after a dropped one started and sent {} records from seq 1",
+            s.records
+        ))
     }
     .await;
     report.check("source.reconnect", r);

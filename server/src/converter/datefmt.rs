@@ -19,13 +19,32 @@ pub const MILLIS_PER_DAY: i64 = 86_400_000;
 const GREGORIAN_CUTOVER_DAY: i64 = -141_427;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
-const SHORT_MONTHS: [&str; 12] =
-    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const SHORT_MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
 /// Indexed by Java's DAY_OF_WEEK - 1 (Sunday first).
-const WEEKDAYS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const WEEKDAYS: [&str; 7] = [
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+];
 const SHORT_WEEKDAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const AM_PM: [&str; 2] = ["AM", "PM"];
 const ERAS: [&str; 2] = ["BC", "AD"];
@@ -124,7 +143,7 @@ fn day_of_week(days: i64) -> i64 {
 /// The broken-down UTC time of a `java.util.Date`.
 #[derive(Debug, Clone, Copy)]
 struct Fields {
-    year: i64, // astronomical (0 = 1 BC)
+    year: i64,  // astronomical (0 = 1 BC)
     month: i64, // 1..=12
     day: i64,
     day_of_year: i64,
@@ -250,7 +269,10 @@ impl DateFormat {
             return Err("Unterminated quote".into());
         }
         flush(&mut items, &mut literal);
-        Ok(DateFormat { pattern: pattern.to_string(), items })
+        Ok(DateFormat {
+            pattern: pattern.to_string(),
+            items,
+        })
     }
 
     pub fn pattern(&self) -> &str {
@@ -317,9 +339,21 @@ fn format_field(out: &mut String, c: char, n: usize, f: &Fields) {
         'W' => pad(out, f.week_of_month, n),
         'E' => {
             let i = (f.day_of_week - 1) as usize;
-            out.push_str(if n >= 4 { WEEKDAYS[i] } else { SHORT_WEEKDAYS[i] });
+            out.push_str(if n >= 4 {
+                WEEKDAYS[i]
+            } else {
+                SHORT_WEEKDAYS[i]
+            });
         }
-        'u' => pad(out, if f.day_of_week == 1 { 7 } else { f.day_of_week - 1 }, n),
+        'u' => pad(
+            out,
+            if f.day_of_week == 1 {
+                7
+            } else {
+                f.day_of_week - 1
+            },
+            n,
+        ),
         'a' => out.push_str(AM_PM[(f.hour / 12) as usize]),
         'H' => pad(out, f.hour, n),
         'k' => pad(out, if f.hour == 0 { 24 } else { f.hour }, n),
@@ -328,7 +362,11 @@ fn format_field(out: &mut String, c: char, n: usize, f: &Fields) {
         'm' => pad(out, f.minute, n),
         's' => pad(out, f.second, n),
         'S' => pad(out, f.millis, n),
-        'z' => out.push_str(if n >= 4 { "Coordinated Universal Time" } else { "UTC" }),
+        'z' => out.push_str(if n >= 4 {
+            "Coordinated Universal Time"
+        } else {
+            "UTC"
+        }),
         'Z' => out.push_str("+0000"),
         'X' => out.push('Z'),
         _ => {}
@@ -433,11 +471,19 @@ fn parse_number(text: &[char], pos: usize, end: usize) -> Option<(i64, usize)> {
     }
     let int_value = if overflow {
         // A Double: intValue() saturates.
-        if neg { i32::MIN as i64 } else { i32::MAX as i64 }
+        if neg {
+            i32::MIN as i64
+        } else {
+            i32::MAX as i64
+        }
     } else {
         let v = if neg { -value } else { value };
         if v > i64::MAX as i128 || v < i64::MIN as i128 {
-            if neg { i32::MIN as i64 } else { i32::MAX as i64 }
+            if neg {
+                i32::MIN as i64
+            } else {
+                i32::MAX as i64
+            }
         } else {
             // Long.intValue(): the low 32 bits.
             (v as i64) as i32 as i64
@@ -452,7 +498,10 @@ fn match_strings(text: &[char], start: usize, options: &[&str]) -> Option<(usize
         let o: Vec<char> = opt.chars().collect();
         if o.len() > best.map(|b| b.1).unwrap_or(0) && start + o.len() <= text.len() {
             let candidate = &text[start..start + o.len()];
-            let eq = candidate.iter().zip(&o).all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()));
+            let eq = candidate
+                .iter()
+                .zip(&o)
+                .all(|(a, b)| a.to_lowercase().eq(b.to_lowercase()));
             if eq {
                 best = Some((idx, o.len()));
             }
@@ -461,7 +510,13 @@ fn match_strings(text: &[char], start: usize, options: &[&str]) -> Option<(usize
     best.map(|(idx, len)| (idx, start + len))
 }
 
-fn numeric_zone(text: &[char], start: usize, sign: i64, count: usize, colon: bool) -> Option<(i64, usize)> {
+fn numeric_zone(
+    text: &[char],
+    start: usize,
+    sign: i64,
+    count: usize,
+    colon: bool,
+) -> Option<(i64, usize)> {
     let at = |i: usize| text.get(i).copied();
     let mut i = start;
     let c = at(i)?;
@@ -517,7 +572,8 @@ fn obeys_count(next: &Item) -> bool {
     match next {
         Item::Field(c, n) => match c {
             'M' | 'L' => *n <= 2,
-            'y' | 'd' | 'k' | 'H' | 'm' | 's' | 'S' | 'D' | 'F' | 'w' | 'W' | 'h' | 'K' | 'Y' | 'u' => true,
+            'y' | 'd' | 'k' | 'H' | 'm' | 's' | 'S' | 'D' | 'F' | 'w' | 'W' | 'h' | 'K' | 'Y'
+            | 'u' => true,
             _ => false,
         },
         Item::Literal(_) => false,
@@ -623,7 +679,8 @@ fn parse_field(
                 p.set(F::Month, value - 1);
                 return Some(end);
             }
-            let (idx, end) = match_strings(t, start, &MONTHS).or_else(|| match_strings(t, start, &SHORT_MONTHS))?;
+            let (idx, end) = match_strings(t, start, &MONTHS)
+                .or_else(|| match_strings(t, start, &SHORT_MONTHS))?;
             p.set(F::Month, idx as i64);
             Some(end)
         }
@@ -644,7 +701,8 @@ fn parse_field(
             Some(end)
         }
         'E' => {
-            let (idx, end) = match_strings(t, start, &WEEKDAYS).or_else(|| match_strings(t, start, &SHORT_WEEKDAYS))?;
+            let (idx, end) = match_strings(t, start, &WEEKDAYS)
+                .or_else(|| match_strings(t, start, &SHORT_WEEKDAYS))?;
             p.set(F::DayOfWeek, idx as i64 + 1);
             Some(end)
         }
@@ -667,7 +725,11 @@ fn parse_field(
             }
             let region = |s: usize, word: &str| -> bool {
                 let w: Vec<char> = word.chars().collect();
-                s + w.len() <= t.len() && t[s..s + w.len()].iter().zip(&w).all(|(a, b)| a.eq_ignore_ascii_case(b))
+                s + w.len() <= t.len()
+                    && t[s..s + w.len()]
+                        .iter()
+                        .zip(&w)
+                        .all(|(a, b)| a.eq_ignore_ascii_case(b))
             };
             if (ch == 'G' || ch == 'g') && region(start, "GMT") {
                 let mut i = start + 3;
@@ -846,7 +908,6 @@ fn select_fields(f: &Fields2) -> u32 {
     mask
 }
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Cal {
     Gregorian,
@@ -861,7 +922,11 @@ fn first_of_month(cal: Cal, year: i64, month0: i64) -> i64 {
 }
 
 fn month_length(cal: Cal, year: i64, month0: i64) -> i64 {
-    let next = if month0 == 11 { first_of_month(cal, year + 1, 0) } else { first_of_month(cal, year, month0 + 1) };
+    let next = if month0 == 11 {
+        first_of_month(cal, year + 1, 0)
+    } else {
+        first_of_month(cal, year, month0 + 1)
+    };
     next - first_of_month(cal, year, month0)
 }
 
@@ -890,8 +955,16 @@ fn fixed_date_in(cal: Cal, f: &Fields2, mut year: i64, mask: u32) -> i64 {
             }
             fd = first + 7 * (f.get(F::WeekOfMonth) - 1);
         } else {
-            let dow = if mask & M_DOW != 0 { f.get(F::DayOfWeek) } else { SUNDAY };
-            let dowim = if mask & M_DOWIM != 0 { f.get(F::DayOfWeekInMonth) } else { 1 };
+            let dow = if mask & M_DOW != 0 {
+                f.get(F::DayOfWeek)
+            } else {
+                SUNDAY
+            };
+            let dowim = if mask & M_DOWIM != 0 {
+                f.get(F::DayOfWeekInMonth)
+            } else {
+                1
+            };
             if dowim >= 0 {
                 fd = on_or_before(fd + 7 * dowim - 1, dow);
             } else {
@@ -944,14 +1017,23 @@ fn fixed_date(f: &Fields2, year: i64, mask: u32) -> i64 {
 /// `GregorianCalendar.computeTime()` in UTC unless a zone was parsed.
 fn compute(f: &Fields2) -> i64 {
     let mask = select_fields(f);
-    let mut year = if f.is_set(F::Year) { f.get(F::Year) } else { 1970 };
+    let mut year = if f.is_set(F::Year) {
+        f.get(F::Year)
+    } else {
+        1970
+    };
     if f.is_set(F::Era) && f.get(F::Era) == 0 {
         year = 1 - year;
     }
     let mut tod = if mask & M_HOD != 0 {
         f.get(F::HourOfDay)
     } else {
-        f.get(F::Hour) + if mask & M_AMPM != 0 { 12 * f.get(F::AmPm) } else { 0 }
+        f.get(F::Hour)
+            + if mask & M_AMPM != 0 {
+                12 * f.get(F::AmPm)
+            } else {
+                0
+            }
     };
     // Java computes in `long` and wraps silently on absurd field values; so do we.
     tod = tod
@@ -976,8 +1058,16 @@ fn establish(f: &Fields2) -> i64 {
     if !week_date {
         return compute(f);
     }
-    let mut woy = if f.is_set(F::WeekOfYear) { f.get(F::WeekOfYear) } else { 1 };
-    let mut dow = if f.is_set(F::DayOfWeek) { f.get(F::DayOfWeek) } else { SUNDAY };
+    let mut woy = if f.is_set(F::WeekOfYear) {
+        f.get(F::WeekOfYear)
+    } else {
+        1
+    };
+    let mut dow = if f.is_set(F::DayOfWeek) {
+        f.get(F::DayOfWeek)
+    } else {
+        SUNDAY
+    };
     if !(1..=7).contains(&dow) {
         if dow >= 8 {
             dow -= 1;
@@ -1027,7 +1117,9 @@ pub fn values_date_string(ms: i64) -> String {
     } else {
         "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'"
     };
-    DateFormat::new(pattern).map(|f| f.format(ms)).unwrap_or_default()
+    DateFormat::new(pattern)
+        .map(|f| f.format(ms))
+        .unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -1047,7 +1139,10 @@ mod tests {
     #[test]
     fn formats_like_java() {
         let f = DateFormat::new("yyyy-MM-dd'T'HH:mm:ss.SSSZ EEE MMM a h k K D G ''").unwrap();
-        assert_eq!(f.format(1_700_000_000_123), "2023-11-14T22:13:20.123+0000 Tue Nov PM 10 22 10 318 AD '");
+        assert_eq!(
+            f.format(1_700_000_000_123),
+            "2023-11-14T22:13:20.123+0000 Tue Nov PM 10 22 10 318 AD '"
+        );
         assert_eq!(DateFormat::new("yyyyMMdd").unwrap().format(0), "19700101");
         assert_eq!(DateFormat::new("yy").unwrap().format(0), "70");
         assert!(DateFormat::new("yyyy-bb").is_err());
@@ -1058,7 +1153,10 @@ mod tests {
     fn parses_leniently() {
         let f = DateFormat::new("yyyy-MM-dd").unwrap();
         assert_eq!(f.parse("1970-01-02"), Some(MILLIS_PER_DAY));
-        assert_eq!(f.parse("1970-01-32"), Some(32 * MILLIS_PER_DAY - MILLIS_PER_DAY));
+        assert_eq!(
+            f.parse("1970-01-32"),
+            Some(32 * MILLIS_PER_DAY - MILLIS_PER_DAY)
+        );
         assert_eq!(f.parse("1970-01-02 trailing"), Some(MILLIS_PER_DAY));
         assert_eq!(f.parse("1970/01/02"), None);
         let g = DateFormat::new("yyyyMMddHHmmss").unwrap();
@@ -1071,6 +1169,9 @@ mod tests {
     fn values_formats() {
         assert_eq!(values_date_string(1000), "00:00:01.000Z");
         assert_eq!(values_date_string(MILLIS_PER_DAY * 2), "1970-01-03");
-        assert_eq!(values_date_string(MILLIS_PER_DAY * 2 + 5), "1970-01-03T00:00:00.005Z");
+        assert_eq!(
+            values_date_string(MILLIS_PER_DAY * 2 + 5),
+            "1970-01-03T00:00:00.005Z"
+        );
     }
 }

@@ -21,7 +21,12 @@ pub trait HeaderConverter: Send + Sync {
     ) -> Result<Option<Bytes>, DataError>;
 
     /// A header's bytes (or null) to Kafka Connect data.
-    fn to_connect_header(&self, topic: &str, header_key: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError>;
+    fn to_connect_header(
+        &self,
+        topic: &str,
+        header_key: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError>;
 }
 
 /// Kafka Connect's SimpleHeaderConverter: values as text, read back with `Values.parseString`
@@ -32,7 +37,8 @@ pub struct SimpleHeaderConverter;
 
 fn bytes_schema() -> Arc<Schema> {
     static S: OnceLock<Arc<Schema>> = OnceLock::new();
-    S.get_or_init(|| Arc::new(Schema::new(crate::data::SchemaType::Bytes))).clone()
+    S.get_or_init(|| Arc::new(Schema::new(crate::data::SchemaType::Bytes)))
+        .clone()
 }
 
 impl HeaderConverter for SimpleHeaderConverter {
@@ -46,7 +52,12 @@ impl HeaderConverter for SimpleHeaderConverter {
         Ok(convert_to_string(schema, value)?.map(|s| Bytes::from(s.into_bytes())))
     }
 
-    fn to_connect_header(&self, _topic: &str, _header_key: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError> {
         let Some(b) = bytes else {
             return Ok(SchemaAndValue::NULL);
         };
@@ -54,7 +65,10 @@ impl HeaderConverter for SimpleHeaderConverter {
         match parse_string(&text) {
             Ok(sv) => Ok(sv),
             // Kafka Connect falls back to the raw bytes when the text cannot be parsed.
-            Err(_) => Ok(SchemaAndValue::new(Some(bytes_schema()), Value::Bytes(Bytes::copy_from_slice(b)))),
+            Err(_) => Ok(SchemaAndValue::new(
+                Some(bytes_schema()),
+                Value::Bytes(Bytes::copy_from_slice(b)),
+            )),
         }
     }
 }
@@ -79,11 +93,18 @@ impl HeaderConverter for ConverterHeaderConverter {
         schema: Option<&Schema>,
         value: &Value,
     ) -> Result<Option<Bytes>, DataError> {
-        self.inner
-            .from_connect(topic, SchemaAndValue::new(schema.map(|s| Arc::new(s.clone())), value.clone()))
+        self.inner.from_connect(
+            topic,
+            SchemaAndValue::new(schema.map(|s| Arc::new(s.clone())), value.clone()),
+        )
     }
 
-    fn to_connect_header(&self, topic: &str, _header_key: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
+    fn to_connect_header(
+        &self,
+        topic: &str,
+        _header_key: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError> {
         self.inner.to_connect(topic, bytes)
     }
 }
@@ -95,9 +116,18 @@ mod tests {
     #[test]
     fn simple_round_trips() {
         let c = SimpleHeaderConverter;
-        let b = c.from_connect_header("t", "h", None, &Value::Int32(42)).unwrap().unwrap();
+        let b = c
+            .from_connect_header("t", "h", None, &Value::Int32(42))
+            .unwrap()
+            .unwrap();
         assert_eq!(&b[..], b"42");
-        assert_eq!(c.to_connect_header("t", "h", Some(b"42")).unwrap().value, Value::Int8(42));
-        assert_eq!(c.to_connect_header("t", "h", None).unwrap(), SchemaAndValue::NULL);
+        assert_eq!(
+            c.to_connect_header("t", "h", Some(b"42")).unwrap().value,
+            Value::Int8(42)
+        );
+        assert_eq!(
+            c.to_connect_header("t", "h", None).unwrap(),
+            SchemaAndValue::NULL
+        );
     }
 }

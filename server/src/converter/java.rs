@@ -35,7 +35,11 @@ impl BigDec {
 
     /// From Kafka Connect's Decimal bytes (big-endian two's complement) and scale.
     pub fn from_bytes(bytes: &[u8], scale: i32) -> BigDec {
-        let unscaled = if bytes.is_empty() { BigInt::from(0) } else { BigInt::from_signed_bytes_be(bytes) };
+        let unscaled = if bytes.is_empty() {
+            BigInt::from(0)
+        } else {
+            BigInt::from_signed_bytes_be(bytes)
+        };
         BigDec::new(unscaled, scale)
     }
 
@@ -248,7 +252,11 @@ impl BigDec {
             Ordering::Less => {
                 let k = (self.scale as i64 - scale as i64) as u32;
                 if k > 100_000 {
-                    return if self.signum() == 0 { Some(BigDec::new(BigInt::from(0), scale)) } else { None };
+                    return if self.signum() == 0 {
+                        Some(BigDec::new(BigInt::from(0), scale))
+                    } else {
+                        None
+                    };
                 }
                 let d = BigInt::from(10).pow(k);
                 let q = &self.unscaled / &d;
@@ -278,7 +286,9 @@ impl BigDec {
             Sign::NoSign => 0,
             Sign::Plus => 1,
         };
-        h.wrapping_mul(signum).wrapping_mul(31).wrapping_add(self.scale)
+        h.wrapping_mul(signum)
+            .wrapping_mul(31)
+            .wrapping_add(self.scale)
     }
 }
 
@@ -335,7 +345,11 @@ fn java_float_text(s: &str) -> Option<Result<String, f64>> {
         return Some(Err(f64::NAN));
     }
     if body == "Infinity" {
-        return Some(Err(if neg { f64::NEG_INFINITY } else { f64::INFINITY }));
+        return Some(Err(if neg {
+            f64::NEG_INFINITY
+        } else {
+            f64::INFINITY
+        }));
     }
     let body = body.strip_suffix(['f', 'F', 'd', 'D']).unwrap_or(body);
     let b = body.as_bytes();
@@ -433,7 +447,13 @@ pub fn string_hash(s: &str) -> i32 {
 pub fn java_hash(v: &Value) -> i32 {
     match v {
         Value::Null => 0,
-        Value::Boolean(b) => if *b { 1231 } else { 1237 },
+        Value::Boolean(b) => {
+            if *b {
+                1231
+            } else {
+                1237
+            }
+        }
         Value::Int8(i) => *i as i32,
         Value::Int16(i) => *i as i32,
         Value::Int32(i) => *i,
@@ -443,7 +463,11 @@ pub fn java_hash(v: &Value) -> i32 {
             bits as i32
         }
         Value::Float64(f) => {
-            let bits = if f.is_nan() { 0x7ff8_0000_0000_0000 } else { f.to_bits() };
+            let bits = if f.is_nan() {
+                0x7ff8_0000_0000_0000
+            } else {
+                f.to_bits()
+            };
             (bits ^ (bits >> 32)) as i32
         }
         Value::String(s) => string_hash(s),
@@ -451,9 +475,9 @@ pub fn java_hash(v: &Value) -> i32 {
         Value::Array(items) => items
             .iter()
             .fold(1i32, |h, e| h.wrapping_mul(31).wrapping_add(java_hash(e))),
-        Value::Map(entries) => entries
-            .iter()
-            .fold(0i32, |h, (k, v)| h.wrapping_add(java_hash(k) ^ java_hash(v))),
+        Value::Map(entries) => entries.iter().fold(0i32, |h, (k, v)| {
+            h.wrapping_add(java_hash(k) ^ java_hash(v))
+        }),
         Value::Decimal { unscaled, scale } => BigDec::from_bytes(unscaled, *scale).java_hash(),
     }
 }
@@ -489,7 +513,14 @@ fn spread(h: i32) -> i32 {
 impl JavaHashMap {
     /// `new HashMap<>()`.
     pub fn new() -> JavaHashMap {
-        JavaHashMap { entries: Vec::new(), by_hash: HashMap::new(), bins: HashMap::new(), len: 0, cap: 0, threshold: 0 }
+        JavaHashMap {
+            entries: Vec::new(),
+            by_hash: HashMap::new(),
+            bins: HashMap::new(),
+            len: 0,
+            cap: 0,
+            threshold: 0,
+        }
     }
 
     /// `new HashMap<>(initialCapacity)`.
@@ -505,7 +536,11 @@ impl JavaHashMap {
         let s = entries.len();
         if s > 0 {
             let ft = (s as f32 / 0.75f32) + 1.0f32;
-            let t = if ft < MAXIMUM_CAPACITY as f32 { ft as usize } else { MAXIMUM_CAPACITY };
+            let t = if ft < MAXIMUM_CAPACITY as f32 {
+                ft as usize
+            } else {
+                MAXIMUM_CAPACITY
+            };
             if t > m.threshold {
                 m.threshold = table_size_for(t);
             }
@@ -539,13 +574,20 @@ impl JavaHashMap {
         }
         if new_thr == 0 {
             let ft = new_cap as f32 * 0.75f32;
-            new_thr = if new_cap < MAXIMUM_CAPACITY && ft < MAXIMUM_CAPACITY as f32 { ft as usize } else { i32::MAX as usize };
+            new_thr = if new_cap < MAXIMUM_CAPACITY && ft < MAXIMUM_CAPACITY as f32 {
+                ft as usize
+            } else {
+                i32::MAX as usize
+            };
         }
         self.threshold = new_thr;
         self.cap = new_cap;
         self.bins.clear();
         for (_, _, h) in self.entries.iter().flatten() {
-            *self.bins.entry((*h as u32 as usize) & (new_cap - 1)).or_insert(0) += 1;
+            *self
+                .bins
+                .entry((*h as u32 as usize) & (new_cap - 1))
+                .or_insert(0) += 1;
         }
     }
 
@@ -555,11 +597,17 @@ impl JavaHashMap {
 
     fn position(&self, key: &Value) -> Option<usize> {
         let h = spread(java_hash(key));
-        self.by_hash.get(&h)?.iter().copied().find(|&i| matches!(&self.entries[i], Some((k, _, _)) if k == key))
+        self.by_hash
+            .get(&h)?
+            .iter()
+            .copied()
+            .find(|&i| matches!(&self.entries[i], Some((k, _, _)) if k == key))
     }
 
     pub fn get(&self, key: &Value) -> Option<&Value> {
-        self.position(key).and_then(|i| self.entries[i].as_ref()).map(|(_, v, _)| v)
+        self.position(key)
+            .and_then(|i| self.entries[i].as_ref())
+            .map(|(_, v, _)| v)
     }
 
     pub fn contains_key(&self, key: &Value) -> bool {
@@ -579,7 +627,10 @@ impl JavaHashMap {
         let hash = spread(java_hash(&key));
         let idx = self.index(hash);
         let in_bin = self.bins.get(&idx).copied().unwrap_or(0);
-        self.by_hash.entry(hash).or_default().push(self.entries.len());
+        self.by_hash
+            .entry(hash)
+            .or_default()
+            .push(self.entries.len());
         self.entries.push(Some((key, value, hash)));
         *self.bins.entry(idx).or_insert(0) += 1;
         self.len += 1;
@@ -629,7 +680,11 @@ impl JavaHashMap {
 
     /// The keys in Java's iteration order.
     pub fn keys(&self) -> Vec<Value> {
-        self.clone().into_entries().into_iter().map(|(k, _)| k).collect()
+        self.clone()
+            .into_entries()
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect()
     }
 }
 
@@ -648,7 +703,13 @@ pub fn java_hash_set_order(items: &[String]) -> Vec<String> {
     }
     m.into_entries()
         .into_iter()
-        .filter_map(|(k, _)| if let Value::String(s) = k { Some(s) } else { None })
+        .filter_map(|(k, _)| {
+            if let Value::String(s) = k {
+                Some(s)
+            } else {
+                None
+            }
+        })
         .collect()
 }
 
@@ -665,7 +726,10 @@ mod tests {
         assert_eq!(BigDec::parse("1e3").unwrap().to_plain_string(), "1000");
         assert!(BigDec::parse("1e").is_none());
         assert!(BigDec::parse(" 1").is_none());
-        assert_eq!(BigDec::parse("1e30").unwrap().long_value(), 5_076_944_270_305_263_616);
+        assert_eq!(
+            BigDec::parse("1e30").unwrap().long_value(),
+            5_076_944_270_305_263_616
+        );
         assert_eq!(BigDec::parse("-2.9").unwrap().long_value(), -2);
         assert_eq!(BigDec::parse("1e999999999").unwrap().long_value(), 0);
     }
@@ -691,7 +755,13 @@ mod tests {
         let keys: Vec<String> = m
             .into_entries()
             .into_iter()
-            .map(|(k, _)| if let Value::String(s) = k { s } else { String::new() })
+            .map(|(k, _)| {
+                if let Value::String(s) = k {
+                    s
+                } else {
+                    String::new()
+                }
+            })
             .collect();
         assert_eq!(keys, vec!["zeta", "alpha", "name", "id"]);
         assert_eq!(string_hash("hello"), 99_162_322);
@@ -704,9 +774,19 @@ mod order_tests {
 
     #[test]
     fn copy_constructor_order() {
-        let e: Vec<(Value, Value)> = ["id", "amount", "day"].iter().map(|k| (Value::String(k.to_string()), Value::Null)).collect();
+        let e: Vec<(Value, Value)> = ["id", "amount", "day"]
+            .iter()
+            .map(|k| (Value::String(k.to_string()), Value::Null))
+            .collect();
         let m = JavaHashMap::from_entries(&e);
-        let keys: Vec<String> = m.into_entries().into_iter().map(|(k, _)| format!("{k:?}")).collect();
-        assert_eq!(keys, vec!["String(\"amount\")", "String(\"id\")", "String(\"day\")"]);
+        let keys: Vec<String> = m
+            .into_entries()
+            .into_iter()
+            .map(|(k, _)| format!("{k:?}"))
+            .collect();
+        assert_eq!(
+            keys,
+            vec!["String(\"amount\")", "String(\"id\")", "String(\"day\")"]
+        );
     }
 }

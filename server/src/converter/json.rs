@@ -8,7 +8,9 @@ use base64::Engine;
 use bytes::Bytes;
 use serde_json::Value as Json;
 
-use super::jsonout::{write_big_decimal, write_bytes_base64, write_f32, write_f64, write_i64, write_str};
+use super::jsonout::{
+    write_big_decimal, write_bytes_base64, write_f32, write_f64, write_i64, write_str,
+};
 use super::Converter;
 use crate::data::{
     minimal_twos_complement, DataError, Field, Schema, SchemaAndValue, SchemaType, Struct, Value,
@@ -135,7 +137,12 @@ impl JsonConverter {
 
     /// `JsonConverter.asJsonSchema`: type, items/keys/values/fields, optional, name,
     /// version, doc, parameters, default; a struct field adds "field" last.
-    fn write_schema(&self, out: &mut Vec<u8>, s: &Schema, field_name: Option<&str>) -> Result<(), DataError> {
+    fn write_schema(
+        &self,
+        out: &mut Vec<u8>,
+        s: &Schema,
+        field_name: Option<&str>,
+    ) -> Result<(), DataError> {
         out.extend_from_slice(b"{\"type\":");
         write_str(out, s.schema_type.json_name());
         match s.schema_type {
@@ -220,7 +227,12 @@ impl JsonConverter {
     }
 
     /// `JsonConverter.convertToJson`.
-    fn write_value(&self, out: &mut Vec<u8>, schema: Option<&Schema>, value: &Value) -> Result<(), DataError> {
+    fn write_value(
+        &self,
+        out: &mut Vec<u8>,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<(), DataError> {
         if value.is_null() {
             let Some(s) = schema else {
                 out.extend_from_slice(b"null");
@@ -387,7 +399,10 @@ impl JsonConverter {
         let scale = s.decimal_scale()?;
         let unscaled: &[u8] = match value {
             Value::Bytes(b) => b,
-            Value::Decimal { unscaled, scale: vs } if *vs == scale => unscaled,
+            Value::Decimal {
+                unscaled,
+                scale: vs,
+            } if *vs == scale => unscaled,
             Value::Decimal { scale: vs, .. } => {
                 return Err(DataError::new(format!(
                     "Decimal value has mismatching scale: expected {scale} but was {vs}"
@@ -468,10 +483,7 @@ impl JsonConverter {
         }
         s.optional = j.get("optional").and_then(Json::as_bool).unwrap_or(false);
         s.name = j.get("name").and_then(Json::as_str).map(str::to_string);
-        s.version = j
-            .get("version")
-            .and_then(|v| v.as_i64())
-            .map(|v| v as i32);
+        s.version = j.get("version").and_then(|v| v.as_i64()).map(|v| v as i32);
         s.doc = j.get("doc").and_then(Json::as_str).map(str::to_string);
         if let Some(params) = j.get("parameters").and_then(Json::as_object) {
             let mut out = Vec::with_capacity(params.len());
@@ -510,7 +522,9 @@ impl JsonConverter {
                 ),
                 Json::Object(map) => Value::Map(
                     map.iter()
-                        .map(|(k, v)| Ok((Value::String(k.clone()), self.to_connect_value(None, v)?)))
+                        .map(|(k, v)| {
+                            Ok((Value::String(k.clone()), self.to_connect_value(None, v)?))
+                        })
                         .collect::<Result<_, DataError>>()?,
                 ),
             });
@@ -599,7 +613,10 @@ impl JsonConverter {
             SchemaType::Map => {
                 let ks = s.key_schema.as_ref();
                 let vs = s.value_schema.as_ref();
-                if ks.map(|k| k.schema_type == SchemaType::String).unwrap_or(true) {
+                if ks
+                    .map(|k| k.schema_type == SchemaType::String)
+                    .unwrap_or(true)
+                {
                     let obj = j.as_object().ok_or_else(|| {
                         DataError::new(format!(
                             "Maps with string fields should be encoded as JSON objects, but found {}",
@@ -608,7 +625,9 @@ impl JsonConverter {
                     })?;
                     Value::Map(
                         obj.iter()
-                            .map(|(k, v)| Ok((Value::String(k.clone()), self.to_connect_value(vs, v)?)))
+                            .map(|(k, v)| {
+                                Ok((Value::String(k.clone()), self.to_connect_value(vs, v)?))
+                            })
                             .collect::<Result<_, DataError>>()?,
                     )
                 } else {
@@ -655,7 +674,10 @@ impl JsonConverter {
                         None => self.to_connect_value(Some(&f.schema), &Json::Null)?,
                     };
                     f.schema.validate_value(&v).map_err(|e| {
-                        DataError::new(format!("Invalid value for field \"{}\": {}", f.name, e.message))
+                        DataError::new(format!(
+                            "Invalid value for field \"{}\": {}",
+                            f.name, e.message
+                        ))
                     })?;
                     values.push(v);
                 }
@@ -689,7 +711,10 @@ fn int_value(j: &Json) -> i64 {
 
 fn long_value(j: &Json) -> i64 {
     match j {
-        Json::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)).unwrap_or(0),
+        Json::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f as i64))
+            .unwrap_or(0),
         _ => 0,
     }
 }
@@ -805,11 +830,19 @@ mod tests {
     #[test]
     fn envelope_for_a_string() {
         assert_eq!(
-            to_string(&conv(true), Some(Schema::new(SchemaType::String)), Value::String("x".into())),
+            to_string(
+                &conv(true),
+                Some(Schema::new(SchemaType::String)),
+                Value::String("x".into())
+            ),
             r#"{"schema":{"type":"string","optional":false},"payload":"x"}"#
         );
         assert_eq!(
-            to_string(&conv(false), Some(Schema::new(SchemaType::String)), Value::String("x".into())),
+            to_string(
+                &conv(false),
+                Some(Schema::new(SchemaType::String)),
+                Value::String("x".into())
+            ),
             r#""x""#
         );
     }
@@ -830,7 +863,10 @@ mod tests {
             .put("at", Value::Int64(1_700_000_000_000));
         let c = conv(true);
         let out = c
-            .from_connect("t", SchemaAndValue::new(Some(schema.clone()), Value::Struct(v.clone())))
+            .from_connect(
+                "t",
+                SchemaAndValue::new(Some(schema.clone()), Value::Struct(v.clone())),
+            )
             .unwrap()
             .unwrap();
         let text = String::from_utf8(out.to_vec()).unwrap();
@@ -866,8 +902,13 @@ mod tests {
         let bytes = br#"{"schema":{"type":"struct","fields":[{"type":"int32","optional":false,"field":"a"}],"optional":false},"payload":{"a":1}}"#;
         let a = c.to_connect("t", Some(bytes)).unwrap();
         let b = c.to_connect("t", Some(bytes)).unwrap();
-        assert!(Arc::ptr_eq(a.schema.as_ref().unwrap(), b.schema.as_ref().unwrap()));
-        let Value::Struct(st) = &a.value else { panic!("a struct") };
+        assert!(Arc::ptr_eq(
+            a.schema.as_ref().unwrap(),
+            b.schema.as_ref().unwrap()
+        ));
+        let Value::Struct(st) = &a.value else {
+            panic!("a struct")
+        };
         assert!(Arc::ptr_eq(&st.schema, a.schema.as_ref().unwrap()));
     }
 
@@ -877,7 +918,10 @@ mod tests {
         assert!(c.to_connect("t", Some(br#"{"a":1}"#)).is_err());
         assert!(c.to_connect("t", Some(b"not json")).is_err());
         assert!(c
-            .to_connect("t", Some(br#"{"schema":{"type":"int32","optional":false},"payload":null}"#))
+            .to_connect(
+                "t",
+                Some(br#"{"schema":{"type":"int32","optional":false},"payload":null}"#)
+            )
             .is_err());
     }
 }

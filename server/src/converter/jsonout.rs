@@ -239,6 +239,9 @@ mod tests {
     fn strings_like_jackson() {
         let mut out = Vec::new();
         write_str(&mut out, "a\"b\\c\nd\u{1}é/");
-        assert_eq!(String::from_utf8(out).unwrap(), "\"a\\\"b\\\\c\\nd\\u0001é/\"");
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\"a\\\"b\\\\c\\nd\\u0001é/\""
+        );
     }
 }

@@ -24,8 +24,8 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-pub use json::{JsonConverter, JsonConverterConfig};
 pub use header::{ConverterHeaderConverter, HeaderConverter, SimpleHeaderConverter};
+pub use json::{JsonConverter, JsonConverterConfig};
 pub use number::{BooleanConverter, NumberConverter, NumberKind};
 pub use simple::{display_java, ByteArrayConverter, StringConverter};
 
@@ -118,12 +118,16 @@ impl ConverterFactory {
             "StringConverter" => Ok(Box::new(StringConverter::new(settings, is_key)?)),
             "ByteArrayConverter" => Ok(Box::new(ByteArrayConverter)),
             "BooleanConverter" => Ok(Box::new(BooleanConverter)),
-            other if number_kind(other).is_some() => {
-                Ok(Box::new(NumberConverter::new(number_kind(other).unwrap_or(NumberKind::Integer))))
-            }
+            other if number_kind(other).is_some() => Ok(Box::new(NumberConverter::new(
+                number_kind(other).unwrap_or(NumberKind::Integer),
+            ))),
             _ => Err(format!(
                 "Invalid value {class} for configuration {}: Class {class} could not be found.",
-                if is_key { "key.converter" } else { "value.converter" }
+                if is_key {
+                    "key.converter"
+                } else {
+                    "value.converter"
+                }
             )),
         }
     }

@@ -9,7 +9,9 @@ use bytes::Bytes;
 
 use super::header::HeaderConverter;
 use super::Converter;
-use crate::data::{DataError, Schema, SchemaAndValue, SchemaType, Value, DATE, DECIMAL, TIME, TIMESTAMP};
+use crate::data::{
+    DataError, Schema, SchemaAndValue, SchemaType, Value, DATE, DECIMAL, TIME, TIMESTAMP,
+};
 
 /// Which number a [`NumberConverter`] handles.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,13 +69,20 @@ fn optional_schema(t: SchemaType) -> Arc<Schema> {
         .map(|t| (t, Arc::new(Schema::new(t).optional())))
         .collect()
     });
-    all.iter().find(|(k, _)| *k == t).map(|(_, s)| s.clone()).unwrap_or_else(|| Arc::new(Schema::new(t).optional()))
+    all.iter()
+        .find(|(k, _)| *k == t)
+        .map(|(_, s)| s.clone())
+        .unwrap_or_else(|| Arc::new(Schema::new(t).optional()))
 }
 
 /// The Java class Kafka Connect would hold for this value (logical types by schema).
 pub(crate) fn java_class(schema: Option<&Schema>, v: &Value) -> &'static str {
     match schema.and_then(|s| s.name.as_deref()) {
-        Some(DATE) | Some(TIME) | Some(TIMESTAMP) if matches!(v, Value::Int32(_) | Value::Int64(_)) => "java.util.Date",
+        Some(DATE) | Some(TIME) | Some(TIMESTAMP)
+            if matches!(v, Value::Int32(_) | Value::Int64(_)) =>
+        {
+            "java.util.Date"
+        }
         Some(DECIMAL) if matches!(v, Value::Bytes(_)) => "java.math.BigDecimal",
         _ => v.type_name(),
     }
@@ -89,8 +98,15 @@ impl NumberConverter {
         NumberConverter { kind }
     }
 
-    fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Bytes>, DataError> {
-        let logical = schema.and_then(|s| s.name.as_deref()).map(|n| [DATE, TIME, TIMESTAMP, DECIMAL].contains(&n)).unwrap_or(false);
+    fn serialize(
+        &self,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Bytes>, DataError> {
+        let logical = schema
+            .and_then(|s| s.name.as_deref())
+            .map(|n| [DATE, TIME, TIMESTAMP, DECIMAL].contains(&n))
+            .unwrap_or(false);
         let bytes: Vec<u8> = match (self.kind, value) {
             (_, Value::Null) => return Ok(None),
             (NumberKind::Short, Value::Int16(v)) if !logical => v.to_be_bytes().to_vec(),
@@ -115,14 +131,21 @@ impl NumberConverter {
             return Ok(SchemaAndValue::new(Some(schema), Value::Null));
         };
         if b.len() != self.kind.size() {
-            return Err(DataError::new(format!("Failed to deserialize {}: ", self.kind.type_name())));
+            return Err(DataError::new(format!(
+                "Failed to deserialize {}: ",
+                self.kind.type_name()
+            )));
         }
         let value = match self.kind {
             NumberKind::Short => Value::Int16(i16::from_be_bytes([b[0], b[1]])),
             NumberKind::Integer => Value::Int32(i32::from_be_bytes([b[0], b[1], b[2], b[3]])),
             NumberKind::Long => Value::Int64(i64::from_be_bytes(b.try_into().unwrap_or([0; 8]))),
-            NumberKind::Float => Value::Float32(f32::from_bits(u32::from_be_bytes([b[0], b[1], b[2], b[3]]))),
-            NumberKind::Double => Value::Float64(f64::from_bits(u64::from_be_bytes(b.try_into().unwrap_or([0; 8])))),
+            NumberKind::Float => {
+                Value::Float32(f32::from_bits(u32::from_be_bytes([b[0], b[1], b[2], b[3]])))
+            }
+            NumberKind::Double => Value::Float64(f64::from_bits(u64::from_be_bytes(
+                b.try_into().unwrap_or([0; 8]),
+            ))),
         };
         Ok(SchemaAndValue::new(Some(schema), value))
     }
@@ -139,11 +162,22 @@ impl Converter for NumberConverter {
 }
 
 impl HeaderConverter for NumberConverter {
-    fn from_connect_header(&self, _topic: &str, _key: &str, schema: Option<&Schema>, value: &Value) -> Result<Option<Bytes>, DataError> {
+    fn from_connect_header(
+        &self,
+        _topic: &str,
+        _key: &str,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Bytes>, DataError> {
         self.serialize(schema, value)
     }
 
-    fn to_connect_header(&self, _topic: &str, _key: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _key: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError> {
         self.deserialize(bytes)
     }
 }
@@ -152,7 +186,11 @@ impl HeaderConverter for NumberConverter {
 pub struct BooleanConverter;
 
 impl BooleanConverter {
-    fn serialize(&self, schema: Option<&Schema>, value: &Value) -> Result<Option<Bytes>, DataError> {
+    fn serialize(
+        &self,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Bytes>, DataError> {
         if let Some(s) = schema {
             if s.schema_type != SchemaType::Boolean {
                 return Err(DataError::new(format!(
@@ -194,11 +232,22 @@ impl Converter for BooleanConverter {
 }
 
 impl HeaderConverter for BooleanConverter {
-    fn from_connect_header(&self, _topic: &str, _key: &str, schema: Option<&Schema>, value: &Value) -> Result<Option<Bytes>, DataError> {
+    fn from_connect_header(
+        &self,
+        _topic: &str,
+        _key: &str,
+        schema: Option<&Schema>,
+        value: &Value,
+    ) -> Result<Option<Bytes>, DataError> {
         self.serialize(schema, value)
     }
 
-    fn to_connect_header(&self, _topic: &str, _key: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _key: &str,
+        bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError> {
         self.deserialize(bytes)
     }
 }
@@ -210,20 +259,36 @@ mod tests {
     #[test]
     fn big_endian_round_trip() {
         let c = NumberConverter::new(NumberKind::Integer);
-        let b = c.from_connect("t", SchemaAndValue::new(None, Value::Int32(258))).unwrap().unwrap();
+        let b = c
+            .from_connect("t", SchemaAndValue::new(None, Value::Int32(258)))
+            .unwrap()
+            .unwrap();
         assert_eq!(&b[..], &[0, 0, 1, 2]);
-        assert_eq!(c.to_connect("t", Some(&b)).unwrap().value, Value::Int32(258));
-        assert!(c.from_connect("t", SchemaAndValue::new(None, Value::Int64(1))).is_err());
+        assert_eq!(
+            c.to_connect("t", Some(&b)).unwrap().value,
+            Value::Int32(258)
+        );
+        assert!(c
+            .from_connect("t", SchemaAndValue::new(None, Value::Int64(1)))
+            .is_err());
         assert!(c.to_connect("t", Some(&[1, 2])).is_err());
         let d = NumberConverter::new(NumberKind::Double);
-        let b = d.from_connect("t", SchemaAndValue::new(None, Value::Float64(1.5))).unwrap().unwrap();
+        let b = d
+            .from_connect("t", SchemaAndValue::new(None, Value::Float64(1.5)))
+            .unwrap()
+            .unwrap();
         assert_eq!(&b[..], &1.5f64.to_bits().to_be_bytes());
     }
 
     #[test]
     fn booleans() {
         let c = BooleanConverter;
-        assert_eq!(&c.from_connect("t", SchemaAndValue::new(None, Value::Boolean(true))).unwrap().unwrap()[..], &[1]);
+        assert_eq!(
+            &c.from_connect("t", SchemaAndValue::new(None, Value::Boolean(true)))
+                .unwrap()
+                .unwrap()[..],
+            &[1]
+        );
         assert!(c.to_connect("t", Some(&[2])).is_err());
     }
 }

@@ -14,7 +14,8 @@ fn optional_schema(t: SchemaType) -> Arc<Schema> {
 
 pub(crate) fn optional_string_schema() -> Arc<Schema> {
     static S: OnceLock<Arc<Schema>> = OnceLock::new();
-    S.get_or_init(|| optional_schema(SchemaType::String)).clone()
+    S.get_or_init(|| optional_schema(SchemaType::String))
+        .clone()
 }
 
 pub(crate) fn optional_bytes_schema() -> Arc<Schema> {
@@ -27,7 +28,10 @@ pub(crate) fn optional_bytes_schema() -> Arc<Schema> {
 pub struct StringConverter;
 
 impl StringConverter {
-    pub fn new(settings: &BTreeMap<String, String>, is_key: bool) -> Result<StringConverter, String> {
+    pub fn new(
+        settings: &BTreeMap<String, String>,
+        is_key: bool,
+    ) -> Result<StringConverter, String> {
         let key = if is_key { "key" } else { "value" };
         for name in ["converter.encoding", &format!("converter.{key}.encoding")] {
             if let Some(enc) = settings.get(name) {
@@ -54,10 +58,16 @@ impl Converter for StringConverter {
 
     fn to_connect(&self, _topic: &str, bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
         match bytes {
-            None => Ok(SchemaAndValue::new(Some(optional_string_schema()), Value::Null)),
+            None => Ok(SchemaAndValue::new(
+                Some(optional_string_schema()),
+                Value::Null,
+            )),
             Some(b) => {
                 let s = String::from_utf8_lossy(b).into_owned();
-                Ok(SchemaAndValue::new(Some(optional_string_schema()), Value::String(s)))
+                Ok(SchemaAndValue::new(
+                    Some(optional_string_schema()),
+                    Value::String(s),
+                ))
             }
         }
     }
@@ -155,7 +165,10 @@ mod tests {
     fn string_round_trip() {
         let c = StringConverter;
         let b = c
-            .from_connect("t", SchemaAndValue::new(None, Value::String("héllo".into())))
+            .from_connect(
+                "t",
+                SchemaAndValue::new(None, Value::String("héllo".into())),
+            )
             .unwrap()
             .unwrap();
         assert_eq!(&b[..], "héllo".as_bytes());
@@ -163,7 +176,9 @@ mod tests {
         assert_eq!(back.value, Value::String("héllo".into()));
         assert_eq!(c.from_connect("t", SchemaAndValue::NULL).unwrap(), None);
         assert_eq!(
-            c.from_connect("t", SchemaAndValue::new(None, Value::Int32(42))).unwrap().unwrap(),
+            c.from_connect("t", SchemaAndValue::new(None, Value::Int32(42)))
+                .unwrap()
+                .unwrap(),
             Bytes::from_static(b"42")
         );
     }
@@ -176,7 +191,8 @@ mod tests {
             .is_err());
         let b = Bytes::from_static(b"\x00\x01");
         assert_eq!(
-            c.from_connect("t", SchemaAndValue::new(None, Value::Bytes(b.clone()))).unwrap(),
+            c.from_connect("t", SchemaAndValue::new(None, Value::Bytes(b.clone())))
+                .unwrap(),
             Some(b)
         );
     }

@@ -13,7 +13,9 @@ use bytes::Bytes;
 
 use super::datefmt::{values_date_string, DateFormat, MILLIS_PER_DAY};
 use super::java::{double_to_string, float_to_string, BigDec};
-use crate::data::{DataError, Schema, SchemaAndValue, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
+use crate::data::{
+    DataError, Schema, SchemaAndValue, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP,
+};
 
 /// A value as the Java object Kafka Connect holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +63,13 @@ impl JObj {
     fn is_number(&self) -> bool {
         matches!(
             self,
-            JObj::Byte(_) | JObj::Short(_) | JObj::Int(_) | JObj::Long(_) | JObj::Float(_) | JObj::Double(_) | JObj::Decimal(_)
+            JObj::Byte(_)
+                | JObj::Short(_)
+                | JObj::Int(_)
+                | JObj::Long(_)
+                | JObj::Float(_)
+                | JObj::Double(_)
+                | JObj::Decimal(_)
         )
     }
 
@@ -144,7 +152,12 @@ pub fn to_jobj(schema: Option<&Schema>, v: &Value) -> JObj {
         Value::Map(entries) => {
             let ks = schema.and_then(|s| s.key_schema.as_deref());
             let vs = schema.and_then(|s| s.value_schema.as_deref());
-            JObj::Map(entries.iter().map(|(k, v)| (to_jobj(ks, k), to_jobj(vs, v))).collect())
+            JObj::Map(
+                entries
+                    .iter()
+                    .map(|(k, v)| (to_jobj(ks, k), to_jobj(vs, v)))
+                    .collect(),
+            )
         }
         Value::Struct(s) => JObj::Struct(s.clone()),
     }
@@ -165,10 +178,15 @@ pub fn from_jobj(schema: Option<&Schema>, o: JObj) -> Value {
         JObj::Str(s) => Value::String(s),
         JObj::Bytes(b) => Value::Bytes(b),
         JObj::Decimal(d) => {
-            let scale = schema.filter(|_| logical == Some(DECIMAL)).and_then(|s| s.decimal_scale().ok());
+            let scale = schema
+                .filter(|_| logical == Some(DECIMAL))
+                .and_then(|s| s.decimal_scale().ok());
             match scale {
                 Some(sc) if sc == d.scale => Value::Bytes(Bytes::from(d.to_bytes())),
-                _ => Value::Decimal { unscaled: Bytes::from(d.to_bytes()), scale: d.scale },
+                _ => Value::Decimal {
+                    unscaled: Bytes::from(d.to_bytes()),
+                    scale: d.scale,
+                },
             }
         }
         JObj::Date(ms) => match logical {
@@ -183,7 +201,12 @@ pub fn from_jobj(schema: Option<&Schema>, o: JObj) -> Value {
         JObj::Map(entries) => {
             let ks = schema.and_then(|s| s.key_schema.as_deref());
             let vs = schema.and_then(|s| s.value_schema.as_deref());
-            Value::Map(entries.into_iter().map(|(k, v)| (from_jobj(ks, k), from_jobj(vs, v))).collect())
+            Value::Map(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (from_jobj(ks, k), from_jobj(vs, v)))
+                    .collect(),
+            )
         }
         JObj::Struct(s) => Value::Struct(s),
     }
@@ -252,7 +275,11 @@ pub fn append(sb: &mut String, v: &JObj, embedded: bool) -> Result<(), DataError
                 }
                 append(sb, &JObj::Str(f.name.clone()), true)?;
                 sb.push(':');
-                let val = if val.is_null() { f.schema.default_value.as_ref().unwrap_or(val) } else { val };
+                let val = if val.is_null() {
+                    f.schema.default_value.as_ref().unwrap_or(val)
+                } else {
+                    val
+                };
                 append(sb, &to_jobj(Some(&f.schema), val), true)?;
             }
             sb.push('}');
@@ -264,7 +291,10 @@ pub fn append(sb: &mut String, v: &JObj, embedded: bool) -> Result<(), DataError
 }
 
 /// `Values.convertToString(schema, value)`: None for null.
-pub fn convert_to_string(schema: Option<&Schema>, value: &Value) -> Result<Option<String>, DataError> {
+pub fn convert_to_string(
+    schema: Option<&Schema>,
+    value: &Value,
+) -> Result<Option<String>, DataError> {
     if value.is_null() {
         return Ok(None);
     }
@@ -276,7 +306,11 @@ pub fn convert_to_string(schema: Option<&Schema>, value: &Value) -> Result<Optio
 // ---------------------------------------------------------------- number conversions
 
 fn unable_number(v: &JObj) -> DataError {
-    DataError::new(format!("Unable to convert {} (class {}) to a number", v.java_to_string(), v.class_name()))
+    DataError::new(format!(
+        "Unable to convert {} (class {}) to a number",
+        v.java_to_string(),
+        v.class_name()
+    ))
 }
 
 /// `Values.asLong(value, null, null)`.
@@ -359,7 +393,12 @@ fn unable(v: &JObj, to: &Schema) -> DataError {
         Some(n) => format!("Schema{{{}:{}}}", n, to.schema_type.connect_name()),
         None => format!("Schema{{{}}}", to.schema_type.connect_name()),
     };
-    DataError::new(format!("Unable to convert {} (class {}) to {}", v.java_to_string(), v.class_name(), name))
+    DataError::new(format!(
+        "Unable to convert {} (class {}) to {}",
+        v.java_to_string(),
+        v.class_name(),
+        name
+    ))
 }
 
 /// `Values.convertTo(toSchema, null, value)`.
@@ -368,7 +407,9 @@ fn convert_to(to: &Schema, v: JObj) -> Result<JObj, DataError> {
         if to.optional {
             return Ok(JObj::Null);
         }
-        return Err(DataError::new("Unable to convert a null value to a schema that requires a value"));
+        return Err(DataError::new(
+            "Unable to convert a null value to a schema that requires a value",
+        ));
     }
     let name = to.name.as_deref();
     Ok(match to.schema_type {
@@ -382,7 +423,9 @@ fn convert_to(to: &Schema, v: JObj) -> Result<JObj, DataError> {
                         let d = n.double_value().unwrap_or(0.0);
                         JObj::Decimal(BigDec::value_of_double(d).ok_or_else(|| unable(n, to))?)
                     }
-                    JObj::Str(ref s) => JObj::Decimal(BigDec::parse(s).ok_or_else(|| unable(&v, to))?),
+                    JObj::Str(ref s) => {
+                        JObj::Decimal(BigDec::parse(s).ok_or_else(|| unable(&v, to))?)
+                    }
                     other => return Err(unable(&other, to)),
                 }
             } else {
@@ -425,7 +468,11 @@ fn convert_to(to: &Schema, v: JObj) -> Result<JObj, DataError> {
                                 "Time values must use number of milliseconds greater than 0 and less than 86400000",
                             ));
                         }
-                        JObj::Date(if name == Some(DATE) { n as i64 * MILLIS_PER_DAY } else { n as i64 })
+                        JObj::Date(if name == Some(DATE) {
+                            n as i64 * MILLIS_PER_DAY
+                        } else {
+                            n as i64
+                        })
                     }
                 }
             } else {
@@ -491,7 +538,12 @@ struct Parser {
 
 impl Parser {
     fn new(s: &str) -> Parser {
-        Parser { orig: s.chars().collect(), idx: 0, next_token: None, previous: None }
+        Parser {
+            orig: s.chars().collect(),
+            idx: 0,
+            next_token: None,
+            previous: None,
+        }
     }
 
     fn original(&self) -> String {
@@ -499,7 +551,12 @@ impl Parser {
     }
 
     fn mark(&self) -> usize {
-        self.idx - self.next_token.as_ref().map(|t| t.chars().count()).unwrap_or(0)
+        self.idx
+            - self
+                .next_token
+                .as_ref()
+                .map(|t| t.chars().count())
+                .unwrap_or(0)
     }
 
     fn rewind_to(&mut self, pos: usize) {
@@ -569,7 +626,9 @@ impl Parser {
             let t = self.consume_next_token();
             self.next_token = Some(t);
         }
-        while self.next_token.as_deref().map(is_blank).unwrap_or(false) && self.can_consume_next_token() {
+        while self.next_token.as_deref().map(is_blank).unwrap_or(false)
+            && self.can_consume_next_token()
+        {
             let t = self.consume_next_token();
             self.next_token = Some(t);
         }
@@ -655,10 +714,15 @@ impl ValueParser {
         if is_blank(&token) {
             return Ok(Some((int_schema(SchemaType::String), JObj::Str(token))));
         }
-        self.parse_next_token(embedded, java_trim(&token).to_string()).map(Some)
+        self.parse_next_token(embedded, java_trim(&token).to_string())
+            .map(Some)
     }
 
-    fn parse_next_token(&mut self, embedded: bool, token: String) -> Result<(Schema, JObj), DataError> {
+    fn parse_next_token(
+        &mut self,
+        embedded: bool,
+        token: String,
+    ) -> Result<(Schema, JObj), DataError> {
         let first = token.chars().next().unwrap_or(' ');
         let digit = first.is_ascii_digit();
         if digit {
@@ -709,7 +773,10 @@ impl ValueParser {
                 return Ok((schema, JObj::List(result)));
             }
             if self.p.can_consume(",") {
-                return Err(DataError::new(format!("Unable to parse an empty array element: {}", self.p.original())));
+                return Err(DataError::new(format!(
+                    "Unable to parse an empty array element: {}",
+                    self.p.original()
+                )));
             }
             let element = self.parse(true)?;
             merger.merge(element.as_ref().map(|e| &e.0));
@@ -722,9 +789,15 @@ impl ValueParser {
             }
         }
         if self.p.previous.as_deref() == Some(",") {
-            return Err(DataError::new(format!("Array is missing element after ',': {}", self.p.original())));
+            return Err(DataError::new(format!(
+                "Array is missing element after ',': {}",
+                self.p.original()
+            )));
         }
-        Err(DataError::new(format!("Array is missing terminating ']': {}", self.p.original())))
+        Err(DataError::new(format!(
+            "Array is missing terminating ']': {}",
+            self.p.original()
+        )))
     }
 
     fn parse_map(&mut self) -> Result<(Schema, JObj), DataError> {
@@ -766,10 +839,18 @@ impl ValueParser {
             let key = self.parse(true)?;
             let key = match key {
                 Some((s, v)) if v != JObj::Null => (s, v),
-                _ => return Err(DataError::new(format!("Map entry may not have a null key: {}", self.p.original()))),
+                _ => {
+                    return Err(DataError::new(format!(
+                        "Map entry may not have a null key: {}",
+                        self.p.original()
+                    )))
+                }
             };
             if !self.p.can_consume(":") {
-                return Err(DataError::new(format!("Map entry is missing ':' in {}", self.p.original())));
+                return Err(DataError::new(format!(
+                    "Map entry is missing ':' in {}",
+                    self.p.original()
+                )));
             }
             let value = self.parse(true)?;
             let entry_value = value.as_ref().map(|v| v.1.clone()).unwrap_or(JObj::Null);
@@ -779,9 +860,15 @@ impl ValueParser {
             values.merge(value.as_ref().map(|v| &v.0));
         }
         if self.p.previous.as_deref() == Some(",") {
-            return Err(DataError::new(format!("Map is missing element after ',': {}", self.p.original())));
+            return Err(DataError::new(format!(
+                "Map is missing element after ',': {}",
+                self.p.original()
+            )));
         }
-        Err(DataError::new(format!("Map is missing terminating '}}': {}", self.p.original())))
+        Err(DataError::new(format!(
+            "Map is missing terminating '}}': {}",
+            self.p.original()
+        )))
     }
 
     fn parse_multiple_tokens_as_temporal(&mut self, token: &str) -> Option<(Schema, JObj)> {
@@ -868,7 +955,11 @@ fn merge_schemas(previous: Schema, new: &Schema) -> Option<Schema> {
         };
     }
     if previous.optional == new.optional {
-        return Some(if previous.optional { previous } else { new.clone() });
+        return Some(if previous.optional {
+            previous
+        } else {
+            new.clone()
+        });
     }
     if previous != *new {
         return None;
@@ -930,9 +1021,15 @@ fn parse_as_temporal(token: &str) -> Option<(Schema, JObj)> {
 /// `Values.parseString` as the Java objects; `(None, Null)` for null.
 pub fn parse_jobj(s: &str) -> Result<(Option<Schema>, JObj), DataError> {
     if s.is_empty() {
-        return Ok((Some(int_schema(SchemaType::String)), JObj::Str(String::new())));
+        return Ok((
+            Some(int_schema(SchemaType::String)),
+            JObj::Str(String::new()),
+        ));
     }
-    let mut vp = ValueParser { p: Parser::new(s), depth: 0 };
+    let mut vp = ValueParser {
+        p: Parser::new(s),
+        depth: 0,
+    };
     Ok(match vp.parse(false)? {
         Some((schema, v)) => (Some(schema), v),
         None => (None, JObj::Null),
@@ -961,7 +1058,10 @@ mod tests {
         assert_eq!(parse("1000").value, Value::Int16(1000));
         assert_eq!(parse("1.5").value, Value::Float32(1.5));
         assert_eq!(parse("1.0").value, Value::Int8(1));
-        assert_eq!(parse("hello world").value, Value::String("hello world".into()));
+        assert_eq!(
+            parse("hello world").value,
+            Value::String("hello world".into())
+        );
         assert_eq!(parse("null").value, Value::Null);
         assert_eq!(parse("2024-01-02").value, Value::Int32(19_724));
         assert_eq!(parse("true}").value, Value::String("true}".into()));
@@ -970,18 +1070,30 @@ mod tests {
     #[test]
     fn parses_containers() {
         let a = parse("[1,2,1000]");
-        assert_eq!(a.value, Value::Array(vec![Value::Int16(1), Value::Int16(2), Value::Int16(1000)]));
+        assert_eq!(
+            a.value,
+            Value::Array(vec![Value::Int16(1), Value::Int16(2), Value::Int16(1000)])
+        );
         let m = parse("{\"a\":1,\"b\":2}");
         assert_eq!(
             m.value,
-            Value::Map(vec![(Value::String("a".into()), Value::Int8(1)), (Value::String("b".into()), Value::Int8(2))])
+            Value::Map(vec![
+                (Value::String("a".into()), Value::Int8(1)),
+                (Value::String("b".into()), Value::Int8(2))
+            ])
         );
         assert_eq!(parse("[1,").value, Value::String("[1,".into()));
     }
 
     #[test]
     fn prints_like_java() {
-        let v = Value::Map(vec![(Value::String("a\"".into()), Value::Array(vec![Value::Int32(1), Value::Null]))]);
-        assert_eq!(convert_to_string(None, &v).unwrap().unwrap(), "{\"a\\\"\":[1,null]}");
+        let v = Value::Map(vec![(
+            Value::String("a\"".into()),
+            Value::Array(vec![Value::Int32(1), Value::Null]),
+        )]);
+        assert_eq!(
+            convert_to_string(None, &v).unwrap().unwrap(),
+            "{\"a\\\"\":[1,null]}"
+        );
     }
 }

@@ -3,7 +3,10 @@
 //! `errors.deadletterqueue.topic.name` (any partition), with the `__connect.errors.*`
 //! context headers when `errors.deadletterqueue.context.headers.enable` is set.
 
-use std::sync::atomic::{AtomicU64, Ordering::{Acquire, Relaxed, Release}};
+use std::sync::atomic::{
+    AtomicU64,
+    Ordering::{Acquire, Relaxed, Release},
+};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -58,7 +61,10 @@ pub struct DlqError {
 impl DlqError {
     /// The failure's first line, without the exception class.
     pub fn message(&self) -> String {
-        format!("Could not produce message to dead letter queue. topic={}", self.topic)
+        format!(
+            "Could not produce message to dead letter queue. topic={}",
+            self.topic
+        )
     }
 }
 
@@ -139,7 +145,8 @@ impl DeadLetterQueue {
         replication_factor: i16,
         context_headers: bool,
     ) -> Result<DeadLetterQueue, String> {
-        let fail = |e: String| format!("Could not initialize dead letter queue with topic={topic}: {e}");
+        let fail =
+            |e: String| format!("Could not initialize dead letter queue with topic={topic}: {e}");
         let mut admin_cfg = ClientConfig::new();
         admin_cfg.set("bootstrap.servers", &worker.bootstrap_servers);
         for (k, v) in with_prefix(&worker.props, "admin.") {
@@ -150,15 +157,23 @@ impl DeadLetterQueue {
         // auto.create.topics.enable would make it with its defaults instead of
         // `replication_factor` (and hide a topic that cannot be made as configured).
         admin_cfg.set("allow.auto.create.topics", "false");
-        let admin: AdminClient<DefaultClientContext> = admin_cfg.create().map_err(|e| fail(e.to_string()))?;
+        let admin: AdminClient<DefaultClientContext> =
+            admin_cfg.create().map_err(|e| fail(e.to_string()))?;
         let exists = {
             let inner = admin.inner();
             tokio::task::block_in_place(|| inner.fetch_metadata(Some(topic), ADMIN_TIMEOUT))
-                .map(|md| md.topics().iter().any(|t| t.name() == topic && t.error().is_none() && !t.partitions().is_empty()))
+                .map(|md| {
+                    md.topics().iter().any(|t| {
+                        t.name() == topic && t.error().is_none() && !t.partitions().is_empty()
+                    })
+                })
                 .unwrap_or(false)
         };
         if !exists {
-            tracing::warn!(topic, "Topic {topic} doesn't exist. Will attempt to create topic.");
+            tracing::warn!(
+                topic,
+                "Topic {topic} doesn't exist. Will attempt to create topic."
+            );
             let replication = if replication_factor < 0 {
                 TopicReplication::Fixed(-1)
             } else {
@@ -166,7 +181,10 @@ impl DeadLetterQueue {
             };
             let new = NewTopic::new(topic, PARTITIONS, replication);
             let opts = AdminOptions::new().operation_timeout(Some(ADMIN_TIMEOUT));
-            let results = admin.create_topics([&new], &opts).await.map_err(|e| fail(e.to_string()))?;
+            let results = admin
+                .create_topics([&new], &opts)
+                .await
+                .map_err(|e| fail(e.to_string()))?;
             for r in results {
                 match r {
                     Ok(_) | Err((_, RDKafkaErrorCode::TopicAlreadyExists)) => {}
@@ -175,18 +193,31 @@ impl DeadLetterQueue {
             }
         }
         let mut cfg = crate::kafka::producer_config(worker, connector, task);
-        cfg.set("client.id", format!("connector-dlq-producer-{}-{task}", connector.name()));
+        cfg.set(
+            "client.id",
+            format!("connector-dlq-producer-{}-{task}", connector.name()),
+        );
         let user_set = |k: &str| {
-            worker.props.contains_key(&format!("producer.{k}")) || connector.props.contains_key(&format!("producer.override.{k}"))
+            worker.props.contains_key(&format!("producer.{k}"))
+                || connector
+                    .props
+                    .contains_key(&format!("producer.override.{k}"))
         };
         if !user_set("queue.buffering.max.kbytes") {
             cfg.set("queue.buffering.max.kbytes", QUEUE_MAX_KBYTES);
         }
-        DeadLetterQueue::with_config(&cfg, topic, connector.name(), task, context_headers).map_err(fail)
+        DeadLetterQueue::with_config(&cfg, topic, connector.name(), task, context_headers)
+            .map_err(fail)
     }
 
     /// The dead letter queue of an existing topic, with a producer made from `cfg`.
-    pub(crate) fn with_config(cfg: &ClientConfig, topic: &str, connector: &str, task: u32, context_headers: bool) -> Result<DeadLetterQueue, String> {
+    pub(crate) fn with_config(
+        cfg: &ClientConfig,
+        topic: &str,
+        connector: &str,
+        task: u32,
+        context_headers: bool,
+    ) -> Result<DeadLetterQueue, String> {
         let state = Arc::new(DlqState::default());
         let producer: ThreadedProducer<DlqContext> = cfg
             .create_with_context(DlqContext {
@@ -215,10 +246,15 @@ impl DeadLetterQueue {
 
     /// The first failed write, if any: the dead letter queue is broken from then on.
     pub fn failure(&self) -> Option<DlqError> {
-        self.state.failed.lock().unwrap().clone().map(|cause| DlqError {
-            topic: self.topic.clone(),
-            cause,
-        })
+        self.state
+            .failed
+            .lock()
+            .unwrap()
+            .clone()
+            .map(|cause| DlqError {
+                topic: self.topic.clone(),
+                cause,
+            })
     }
 
     /// Queues the record; [`flush`](Self::flush) waits for it and reports a failure.
@@ -228,7 +264,10 @@ impl DeadLetterQueue {
         let mut present: Vec<String> = Vec::new();
         if let Some(hs) = original.headers() {
             for h in hs.iter() {
-                headers = headers.insert(Header { key: h.key, value: h.value });
+                headers = headers.insert(Header {
+                    key: h.key,
+                    value: h.value,
+                });
                 present.push(h.key.to_string());
             }
         }
@@ -238,10 +277,14 @@ impl DeadLetterQueue {
                     tracing::error!(topic = %self.topic, "Header already contains the '{key}' key.");
                     continue;
                 }
-                headers = headers.insert(Header { key, value: Some(value.as_bytes()) });
+                headers = headers.insert(Header {
+                    key,
+                    value: Some(value.as_bytes()),
+                });
             }
         }
-        let mut record: BaseRecord<'_, [u8], [u8], ()> = BaseRecord::to(&self.topic).headers(headers);
+        let mut record: BaseRecord<'_, [u8], [u8], ()> =
+            BaseRecord::to(&self.topic).headers(headers);
         if let Some(k) = original.key() {
             record = record.key(k);
         }
@@ -257,7 +300,9 @@ impl DeadLetterQueue {
         loop {
             match self.producer.send(record) {
                 Ok(()) => return,
-                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) if started.elapsed() < QUEUE_FULL_WAIT => {
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r))
+                    if started.elapsed() < QUEUE_FULL_WAIT =>
+                {
                     record = r;
                     // The producer's own thread delivers; room comes as reports do.
                     std::thread::sleep(Duration::from_millis(1));
@@ -276,7 +321,9 @@ impl DeadLetterQueue {
     pub async fn flush(&mut self) -> Result<(), DlqError> {
         while self.state.outstanding.load(Acquire) > 0 {
             // A report between the check and the wait is caught by the next check.
-            let _ = tokio::time::timeout(Duration::from_millis(50), self.state.delivered.notified()).await;
+            let _ =
+                tokio::time::timeout(Duration::from_millis(50), self.state.delivered.notified())
+                    .await;
         }
         match self.failure() {
             Some(e) => Err(e),
@@ -294,7 +341,12 @@ impl Drop for DeadLetterQueue {
 }
 
 /// The `__connect.errors.*` headers of a failed record, as text.
-fn context_headers(m: &OwnedMessage, connector: &str, task: u32, f: &Failure) -> Vec<(&'static str, String)> {
+fn context_headers(
+    m: &OwnedMessage,
+    connector: &str,
+    task: u32,
+    f: &Failure,
+) -> Vec<(&'static str, String)> {
     let values = [
         m.topic().to_string(),
         m.partition().to_string(),
@@ -318,7 +370,8 @@ pub(crate) mod tests {
     /// A dead letter queue whose producer reaches no broker.
     pub(crate) fn unreachable(extra: &[(&str, &str)]) -> DeadLetterQueue {
         let mut cfg = ClientConfig::new();
-        cfg.set("bootstrap.servers", "127.0.0.1:1").set("message.timeout.ms", "100");
+        cfg.set("bootstrap.servers", "127.0.0.1:1")
+            .set("message.timeout.ms", "100");
         for (k, v) in extra {
             cfg.set(*k, *v);
         }
@@ -326,7 +379,15 @@ pub(crate) mod tests {
     }
 
     fn consumed(value: &[u8]) -> OwnedMessage {
-        OwnedMessage::new(Some(value.to_vec()), None, "in".into(), Timestamp::CreateTime(5), 0, 7, None)
+        OwnedMessage::new(
+            Some(value.to_vec()),
+            None,
+            "in".into(),
+            Timestamp::CreateTime(5),
+            0,
+            7,
+            None,
+        )
     }
 
     #[tokio::test]
@@ -351,7 +412,10 @@ pub(crate) mod tests {
     async fn a_record_refused_at_once_fails_the_flush() {
         // Larger than the producer allows: refused when sent, no delivery report.
         let mut d = unreachable(&[("message.max.bytes", "1000")]);
-        d.send(&consumed(&[b'x'; 5000]), &Failure::data(Stage::ValueConverter, "X", "bad"));
+        d.send(
+            &consumed(&[b'x'; 5000]),
+            &Failure::data(Stage::ValueConverter, "X", "bad"),
+        );
         let e = d.flush().await.unwrap_err();
         assert!(e.cause.contains("MessageSizeTooLarge"), "{e}");
         assert_eq!(d.failures(), 1);
@@ -359,8 +423,20 @@ pub(crate) mod tests {
 
     #[test]
     fn headers_name_the_record_and_the_failure() {
-        let m = OwnedMessage::new(None, None, "in".into(), Timestamp::CreateTime(5), 2, 41, None);
-        let f = Failure::data(Stage::ValueConverter, "org.apache.kafka.connect.json.JsonConverter", "bad");
+        let m = OwnedMessage::new(
+            None,
+            None,
+            "in".into(),
+            Timestamp::CreateTime(5),
+            2,
+            41,
+            None,
+        );
+        let f = Failure::data(
+            Stage::ValueConverter,
+            "org.apache.kafka.connect.json.JsonConverter",
+            "bad",
+        );
         let h = context_headers(&m, "c", 3, &f);
         let get = |k: &str| h.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
         assert_eq!(get("__connect.errors.topic"), Some("in"));
@@ -368,9 +444,14 @@ pub(crate) mod tests {
         assert_eq!(get("__connect.errors.offset"), Some("41"));
         assert_eq!(get("__connect.errors.task.id"), Some("3"));
         assert_eq!(get("__connect.errors.stage"), Some("VALUE_CONVERTER"));
-        assert_eq!(get("__connect.errors.exception.class.name"), Some("org.apache.kafka.connect.errors.DataException"));
+        assert_eq!(
+            get("__connect.errors.exception.class.name"),
+            Some("org.apache.kafka.connect.errors.DataException")
+        );
         assert_eq!(get("__connect.errors.exception.message"), Some("bad"));
-        assert!(get("__connect.errors.exception.stacktrace").unwrap().starts_with("org.apache.kafka.connect.errors.DataException: bad\n\tat "));
+        assert!(get("__connect.errors.exception.stacktrace")
+            .unwrap()
+            .starts_with("org.apache.kafka.connect.errors.DataException: bad\n\tat "));
         assert_eq!(h.len(), CONTEXT_HEADERS.len());
     }
 }

@@ -75,7 +75,12 @@ pub struct Failure {
 }
 
 impl Failure {
-    pub fn new(stage: Stage, class: impl Into<String>, exception_class: impl Into<String>, message: impl Into<String>) -> Failure {
+    pub fn new(
+        stage: Stage,
+        class: impl Into<String>,
+        exception_class: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Failure {
         Failure {
             stage,
             class: class.into(),
@@ -124,7 +129,11 @@ impl Failure {
             }
             s.push_str(rest);
         }
-        s.push_str(&format!("\n\tat {}({} stage)", self.class, self.stage.name()));
+        s.push_str(&format!(
+            "\n\tat {}({} stage)",
+            self.class,
+            self.stage.name()
+        ));
         s
     }
 }
@@ -180,15 +189,21 @@ fn java_bool(props: &Props, key: &str, default: bool, problems: &mut Vec<String>
 }
 
 fn java_long(props: &Props, key: &str, default: i64, min: i64, problems: &mut Vec<String>) -> i64 {
-    let Some(raw) = props.get(key).map(|v| v.trim()) else { return default };
+    let Some(raw) = props.get(key).map(|v| v.trim()) else {
+        return default;
+    };
     match raw.parse::<i64>() {
         Ok(n) if n < min => {
-            problems.push(format!("Invalid value {n} for configuration {key}: Value must be at least {min}"));
+            problems.push(format!(
+                "Invalid value {n} for configuration {key}: Value must be at least {min}"
+            ));
             default
         }
         Ok(n) => n,
         Err(_) => {
-            problems.push(format!("Invalid value {raw} for configuration {key}: Not a number of type LONG"));
+            problems.push(format!(
+                "Invalid value {raw} for configuration {key}: Not a number of type LONG"
+            ));
             default
         }
     }
@@ -211,9 +226,19 @@ impl ErrorHandlingConfig {
         let timeout = java_long(props, "errors.retry.timeout", 0, -1, &mut problems);
         let delay_max = java_long(props, "errors.retry.delay.max.ms", 60_000, 1, &mut problems);
         let log_enable = java_bool(props, "errors.log.enable", false, &mut problems);
-        let log_include_messages = java_bool(props, "errors.log.include.messages", false, &mut problems);
-        let dlq_topic = props.get("errors.deadletterqueue.topic.name").map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-        let rf = java_long(props, "errors.deadletterqueue.topic.replication.factor", 3, i16::MIN as i64, &mut problems);
+        let log_include_messages =
+            java_bool(props, "errors.log.include.messages", false, &mut problems);
+        let dlq_topic = props
+            .get("errors.deadletterqueue.topic.name")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty());
+        let rf = java_long(
+            props,
+            "errors.deadletterqueue.topic.replication.factor",
+            3,
+            i16::MIN as i64,
+            &mut problems,
+        );
         let rf = match i16::try_from(rf) {
             Ok(rf) if rf == -1 || rf >= 1 => rf,
             _ => {
@@ -223,7 +248,12 @@ impl ErrorHandlingConfig {
                 d.dlq_replication_factor
             }
         };
-        let dlq_context_headers = java_bool(props, "errors.deadletterqueue.context.headers.enable", false, &mut problems);
+        let dlq_context_headers = java_bool(
+            props,
+            "errors.deadletterqueue.context.headers.enable",
+            false,
+            &mut problems,
+        );
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -245,12 +275,18 @@ mod tests {
     use super::*;
 
     fn props(pairs: &[(&str, &str)]) -> Props {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn defaults_are_kafka_connects() {
-        assert_eq!(ErrorHandlingConfig::from_props(&Props::new()).unwrap(), ErrorHandlingConfig::default());
+        assert_eq!(
+            ErrorHandlingConfig::from_props(&Props::new()).unwrap(),
+            ErrorHandlingConfig::default()
+        );
         let c = ErrorHandlingConfig::from_props(&props(&[
             ("errors.tolerance", "all"),
             ("errors.retry.timeout", "-1"),
@@ -278,6 +314,9 @@ mod tests {
         .unwrap_err();
         assert_eq!(e.len(), 5, "{e:?}");
         assert_eq!(e[0], "Invalid value some for configuration errors.tolerance: String must be one of: none, all");
-        assert_eq!(e[1], "Invalid value -2 for configuration errors.retry.timeout: Value must be at least -1");
+        assert_eq!(
+            e[1],
+            "Invalid value -2 for configuration errors.retry.timeout: Value must be at least -1"
+        );
     }
 }

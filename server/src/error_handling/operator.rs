@@ -5,7 +5,9 @@ use std::time::Duration;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::Timestamp;
 
-use super::{DeadLetterQueue, DlqError, ErrorHandlingConfig, Failure, Stage, Tolerance, CONNECT_EXCEPTION};
+use super::{
+    DeadLetterQueue, DlqError, ErrorHandlingConfig, Failure, Stage, Tolerance, CONNECT_EXCEPTION,
+};
 use crate::record::SourceRecord;
 
 /// The first retry waits this long; each further one twice as long (Kafka Connect's
@@ -15,7 +17,10 @@ const RETRY_DELAY_MIN: Duration = Duration::from_millis(300);
 /// The delay before retry number `attempt` (1-based): 300 ms doubled per attempt; past
 /// `max`, a random delay below `max` (so tasks retrying together spread out).
 pub fn backoff_delay(attempt: u32, max: Duration) -> Duration {
-    let exp = RETRY_DELAY_MIN.checked_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
+    let exp = RETRY_DELAY_MIN.checked_mul(
+        1u32.checked_shl(attempt.saturating_sub(1))
+            .unwrap_or(u32::MAX),
+    );
     match exp {
         Some(d) if d <= max => d,
         _ => {
@@ -75,7 +80,12 @@ pub struct ErrorHandler {
 }
 
 impl ErrorHandler {
-    pub fn new(config: ErrorHandlingConfig, connector: &str, task: u32, dlq: Option<DeadLetterQueue>) -> ErrorHandler {
+    pub fn new(
+        config: ErrorHandlingConfig,
+        connector: &str,
+        task: u32,
+        dlq: Option<DeadLetterQueue>,
+    ) -> ErrorHandler {
         ErrorHandler {
             config,
             connector: connector.to_string(),
@@ -143,22 +153,40 @@ impl ErrorHandler {
         }
         let tolerable = matches!(
             failure.stage,
-            Stage::KeyConverter | Stage::ValueConverter | Stage::HeaderConverter | Stage::Transformation
+            Stage::KeyConverter
+                | Stage::ValueConverter
+                | Stage::HeaderConverter
+                | Stage::Transformation
         ) || failure.retriable;
-        let why = if tolerable { "Tolerance exceeded in error handler" } else { "Unhandled exception in error handler" };
+        let why = if tolerable {
+            "Tolerance exceeded in error handler"
+        } else {
+            "Unhandled exception in error handler"
+        };
         self.failed(record, failure, why, tolerable)
     }
 
     /// A record that failed outside the handler's control (an errant record the sink
     /// connector reported, a record Kafka refused): reported, then tolerated or not
     /// (Kafka Connect's `executeFailed`).
-    pub fn record_failed(&mut self, record: RecordRef<'_>, mut failure: Failure) -> Result<(), String> {
+    pub fn record_failed(
+        &mut self,
+        record: RecordRef<'_>,
+        mut failure: Failure,
+    ) -> Result<(), String> {
         // Counted once as a failure (in `failed`): nothing retries it here.
         failure.retriable = false;
-        self.failed(record, failure, "Tolerance exceeded in error handler", true).map(|_: Option<()>| ())
+        self.failed(record, failure, "Tolerance exceeded in error handler", true)
+            .map(|_: Option<()>| ())
     }
 
-    fn failed<T>(&mut self, record: RecordRef<'_>, failure: Failure, why: &str, tolerable: bool) -> Result<Option<T>, String> {
+    fn failed<T>(
+        &mut self,
+        record: RecordRef<'_>,
+        failure: Failure,
+        why: &str,
+        tolerable: bool,
+    ) -> Result<Option<T>, String> {
         if !failure.retriable {
             self.metrics.record_failures += 1;
             self.tel.record_failure();
@@ -177,7 +205,10 @@ impl ErrorHandler {
             self.tel.record_skipped();
             return Ok(None);
         }
-        Err(format!("{CONNECT_EXCEPTION}: {why}\nCaused by: {}", failure.stack_trace()))
+        Err(format!(
+            "{CONNECT_EXCEPTION}: {why}\nCaused by: {}",
+            failure.stack_trace()
+        ))
     }
 
     /// The log line and the dead letter queue record.
@@ -207,17 +238,24 @@ impl ErrorHandler {
     fn sync_dlq_failures(&mut self) {
         if let Some(d) = &self.dlq {
             let failures = d.failures();
-            self.tel.deadletterqueue_failures(failures.saturating_sub(self.dlq_failures_seen));
+            self.tel
+                .deadletterqueue_failures(failures.saturating_sub(self.dlq_failures_seen));
             self.dlq_failures_seen = failures;
         }
     }
 
     /// Kafka Connect's `ProcessingContext.toString(includeMessage)`.
     fn context(&self, record: RecordRef<'_>, failure: &Failure) -> String {
-        let mut s = format!("Executing stage '{}' with class '{}'", failure.stage.name(), failure.class);
+        let mut s = format!(
+            "Executing stage '{}' with class '{}'",
+            failure.stage.name(),
+            failure.class
+        );
         if self.config.log_include_messages {
             match record {
-                RecordRef::Source(Some(r)) => s.push_str(&format!(", where source record is = {r:?}")),
+                RecordRef::Source(Some(r)) => {
+                    s.push_str(&format!(", where source record is = {r:?}"))
+                }
                 RecordRef::Source(None) | RecordRef::Unknown => {}
                 RecordRef::Consumed(m) => {
                     s.push_str(&format!(
@@ -227,8 +265,12 @@ impl ErrorHandler {
                         m.offset()
                     ));
                     match m.timestamp() {
-                        Timestamp::CreateTime(t) => s.push_str(&format!(", timestamp={t}, timestampType=CreateTime")),
-                        Timestamp::LogAppendTime(t) => s.push_str(&format!(", timestamp={t}, timestampType=LogAppendTime")),
+                        Timestamp::CreateTime(t) => {
+                            s.push_str(&format!(", timestamp={t}, timestampType=CreateTime"))
+                        }
+                        Timestamp::LogAppendTime(t) => {
+                            s.push_str(&format!(", timestamp={t}, timestampType=LogAppendTime"))
+                        }
                         Timestamp::NotAvailable => {}
                     }
                     s.push('}');
@@ -245,7 +287,9 @@ impl ErrorHandler {
     /// Connect's does. Call it before every offset commit, and when a session ends.
     /// `Ok` without a dead letter queue.
     pub async fn flush(&mut self) -> Result<(), DlqError> {
-        let Some(d) = self.dlq.as_mut() else { return Ok(()) };
+        let Some(d) = self.dlq.as_mut() else {
+            return Ok(());
+        };
         let result = d.flush().await;
         self.sync_dlq_failures();
         result
@@ -290,7 +334,11 @@ mod tests {
     }
 
     fn bad(retriable: bool) -> Failure {
-        let mut f = Failure::data(Stage::ValueConverter, "org.apache.kafka.connect.json.JsonConverter", "broken");
+        let mut f = Failure::data(
+            Stage::ValueConverter,
+            "org.apache.kafka.connect.json.JsonConverter",
+            "broken",
+        );
         f.retriable = retriable;
         f
     }
@@ -329,7 +377,9 @@ mod tests {
     async fn retries_stop_at_the_timeout() {
         let mut h = handler(Tolerance::All, Some(50));
         let r = source();
-        let out: Result<Option<()>, String> = h.retry(RecordRef::Source(Some(&r)), bad(true), || Err(bad(true))).await;
+        let out: Result<Option<()>, String> = h
+            .retry(RecordRef::Source(Some(&r)), bad(true), || Err(bad(true)))
+            .await;
         assert_eq!(out, Ok(None));
         assert_eq!(h.metrics().records_skipped, 1);
         assert!(h.metrics().retries >= 2);
@@ -339,10 +389,15 @@ mod tests {
     async fn tolerance_none_fails_with_the_cause() {
         let mut h = handler(Tolerance::None, Some(0));
         let r = source();
-        let out: Result<Option<()>, String> = h.retry(RecordRef::Source(Some(&r)), bad(false), || Err(bad(false))).await;
+        let out: Result<Option<()>, String> = h
+            .retry(RecordRef::Source(Some(&r)), bad(false), || Err(bad(false)))
+            .await;
         let trace = out.unwrap_err();
         assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler\nCaused by: org.apache.kafka.connect.errors.DataException: broken"), "{trace}");
-        assert!(trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"), "{trace}");
+        assert!(
+            trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"),
+            "{trace}"
+        );
     }
 
     #[tokio::test]
@@ -352,12 +407,33 @@ mod tests {
             dlq_topic: Some("dlq".into()),
             ..Default::default()
         };
-        let mut h = ErrorHandler::new(config, "dlq-test", 0, Some(super::super::dlq::tests::unreachable(&[])));
-        let m = OwnedMessage::new(Some(b"bad".to_vec()), None, "in".into(), Timestamp::CreateTime(1), 0, 3, None);
+        let mut h = ErrorHandler::new(
+            config,
+            "dlq-test",
+            0,
+            Some(super::super::dlq::tests::unreachable(&[])),
+        );
+        let m = OwnedMessage::new(
+            Some(b"bad".to_vec()),
+            None,
+            "in".into(),
+            Timestamp::CreateTime(1),
+            0,
+            3,
+            None,
+        );
         let f = Failure::data(Stage::ValueConverter, "X", "bad");
-        assert_eq!(h.record_failed(RecordRef::Consumed(&m), f.clone()), Ok(()), "tolerated while the write is under way");
+        assert_eq!(
+            h.record_failed(RecordRef::Consumed(&m), f.clone()),
+            Ok(()),
+            "tolerated while the write is under way"
+        );
         let e = h.flush().await.unwrap_err();
-        assert!(e.to_string().contains("Could not produce message to dead letter queue. topic=dlq"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("Could not produce message to dead letter queue. topic=dlq"),
+            "{e}"
+        );
         assert!(h.flush().await.is_err(), "sticky");
         let m2 = h.metrics();
         assert_eq!((m2.dlq_produce_requests, m2.dlq_produce_failures), (1, 1));
@@ -365,7 +441,9 @@ mod tests {
         let trace = h.record_failed(RecordRef::Consumed(&m), f).unwrap_err();
         assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Could not produce message to dead letter queue. topic=dlq\nCaused by: "), "{trace}");
         // Counted once on /metrics.
-        let text = crate::telemetry::metrics::render(&crate::storage::status::StatusStore::new("w".into()));
+        let text = crate::telemetry::metrics::render(&crate::storage::status::StatusStore::new(
+            "w".into(),
+        ));
         assert!(text.contains("kafka_connect_task_error_deadletterqueue_produce_failures{connector=\"dlq-test\",task=\"0\"} 1\n"), "{text}");
     }
 
@@ -380,12 +458,20 @@ mod tests {
         let mut h = handler(Tolerance::All, Some(0));
         let r = source();
         let f = Failure::new(Stage::TaskPut, "X", CONNECT_EXCEPTION, "boom");
-        let out: Result<Option<()>, String> = h.retry(RecordRef::Source(Some(&r)), f.clone(), || Err(f.clone())).await;
-        assert!(out.unwrap_err().contains("Unhandled exception in error handler"));
+        let out: Result<Option<()>, String> = h
+            .retry(RecordRef::Source(Some(&r)), f.clone(), || Err(f.clone()))
+            .await;
+        assert!(out
+            .unwrap_err()
+            .contains("Unhandled exception in error handler"));
         assert_eq!(h.metrics().record_failures, 1);
         assert_eq!(h.record_failed(RecordRef::Source(Some(&r)), f), Ok(()));
         assert_eq!(h.metrics().records_skipped, 1);
-        assert_eq!(h.metrics().record_failures, 2, "one failure each, counted once");
+        assert_eq!(
+            h.metrics().record_failures,
+            2,
+            "one failure each, counted once"
+        );
         assert_eq!(h.metrics().record_errors, 2);
     }
 }

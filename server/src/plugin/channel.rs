@@ -15,7 +15,9 @@ use tonic::transport::{Channel, Endpoint, Uri};
 /// Where a connector process listens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
-    Tcp { uri: String },
+    Tcp {
+        uri: String,
+    },
     Unix {
         path: PathBuf,
         token: Option<String>,
@@ -30,7 +32,9 @@ impl Target {
         if let Some(path) = s.strip_prefix("unix:") {
             let path = path.trim_start_matches("//");
             if path.is_empty() {
-                return Err(format!("invalid connector.endpoint '{s}': empty socket path"));
+                return Err(format!(
+                    "invalid connector.endpoint '{s}': empty socket path"
+                ));
             }
             return Ok(Target::Unix {
                 path: PathBuf::from(path),
@@ -136,7 +140,13 @@ pub async fn connect_target(target: &Target) -> Result<Conn, String> {
                     }
                 }))
                 .await
-                .map_err(|e| format!("cannot connect to {}: {}", target.describe(), error_chain(&e)))?
+                .map_err(|e| {
+                    format!(
+                        "cannot connect to {}: {}",
+                        target.describe(),
+                        error_chain(&e)
+                    )
+                })?
         }
     };
     let header = match target.token() {

@@ -67,9 +67,9 @@ impl Manifest {
 
     /// Every class name and alias this manifest's process serves.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.plugins
-            .iter()
-            .flat_map(|p| std::iter::once(p.class.as_str()).chain(p.aliases.iter().map(String::as_str)))
+        self.plugins.iter().flat_map(|p| {
+            std::iter::once(p.class.as_str()).chain(p.aliases.iter().map(String::as_str))
+        })
     }
 }
 
@@ -88,7 +88,10 @@ pub fn discover(plugin_path: &[PathBuf]) -> (Vec<Manifest>, Vec<String>) {
             continue;
         }
         let Ok(dir) = std::fs::read_dir(entry) else {
-            problems.push(format!("plugin.path entry {} is not a readable directory", entry.display()));
+            problems.push(format!(
+                "plugin.path entry {} is not a readable directory",
+                entry.display()
+            ));
             continue;
         };
         let mut subdirs: Vec<PathBuf> = dir.flatten().map(|e| e.path()).collect();

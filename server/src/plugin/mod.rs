@@ -127,12 +127,20 @@ impl PluginRef {
     pub fn describe(&self) -> String {
         match self {
             PluginRef::Endpoint(t) => t.describe(),
-            PluginRef::Launched(p) => format!("plugin '{}' ({})", p.manifest.name, p.manifest.dir.display()),
+            PluginRef::Launched(p) => format!(
+                "plugin '{}' ({})",
+                p.manifest.name,
+                p.manifest.dir.display()
+            ),
         }
     }
 
     /// Connects and performs the handshake, checking that `class` is served.
-    pub async fn connect(&self, worker: &WorkerConfig, class: &str) -> Result<Session, PluginError> {
+    pub async fn connect(
+        &self,
+        worker: &WorkerConfig,
+        class: &str,
+    ) -> Result<Session, PluginError> {
         let target = match self {
             PluginRef::Endpoint(t) => t.clone(),
             PluginRef::Launched(p) => p
@@ -140,10 +148,16 @@ impl PluginRef {
                 .await
                 .map_err(PluginError::Unavailable)?,
         };
-        let conn = connect_target(&target).await.map_err(PluginError::Unavailable)?;
+        let conn = connect_target(&target)
+            .await
+            .map_err(PluginError::Unavailable)?;
         let negotiated = handshake(&conn, worker).await?;
         if !negotiated.plugins.iter().any(|p| p.matches(class)) {
-            let served: Vec<&str> = negotiated.plugins.iter().map(|p| p.class_name.as_str()).collect();
+            let served: Vec<&str> = negotiated
+                .plugins
+                .iter()
+                .map(|p| p.class_name.as_str())
+                .collect();
             return Err(PluginError::Incompatible(format!(
                 "the connector process at {} does not serve connector class '{class}' (it serves: {})",
                 target.describe(),
@@ -279,7 +293,9 @@ impl PluginRegistry {
         let mut running = self.running.lock().unwrap();
         let p = running
             .entry(idx)
-            .or_insert_with(|| ManagedProcess::start(self.manifests[idx].clone(), self.socket_dir.clone()))
+            .or_insert_with(|| {
+                ManagedProcess::start(self.manifests[idx].clone(), self.socket_dir.clone())
+            })
             .clone();
         Some(PluginRef::Launched(p))
     }
@@ -303,7 +319,10 @@ mod tests {
             "org.apache.kafka.connect.file.FileStreamSourceConnector",
             "FileStreamSourceConnector"
         ));
-        assert!(class_matches("FileStreamSourceConnector", "FileStreamSource"));
+        assert!(class_matches(
+            "FileStreamSourceConnector",
+            "FileStreamSource"
+        ));
         assert!(!class_matches("FileStreamSource", "FileStreamSink"));
     }
 }

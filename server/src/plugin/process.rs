@@ -73,13 +73,17 @@ impl ManagedProcess {
         loop {
             match &*rx.borrow_and_update() {
                 ProcState::Ready(t) => return Ok(t.clone()),
-                ProcState::Stopped => return Err(format!("plugin '{}' is stopped", self.manifest.name)),
+                ProcState::Stopped => {
+                    return Err(format!("plugin '{}' is stopped", self.manifest.name))
+                }
                 ProcState::Down(reason) => last = reason.clone(),
                 ProcState::Starting => {}
             }
             match tokio::time::timeout_at(deadline, rx.changed()).await {
                 Ok(Ok(())) => continue,
-                Ok(Err(_)) => return Err(format!("plugin '{}' supervisor ended", self.manifest.name)),
+                Ok(Err(_)) => {
+                    return Err(format!("plugin '{}' supervisor ended", self.manifest.name))
+                }
                 Err(_) => {
                     return Err(format!(
                         "plugin '{}' did not become ready within {:?} (last state: {last})",
@@ -144,10 +148,16 @@ enum Exit {
     Failed(String),
 }
 
-async fn run_once(p: &Arc<ManagedProcess>, generation: u64, shutdown: &mut watch::Receiver<bool>) -> Exit {
+async fn run_once(
+    p: &Arc<ManagedProcess>,
+    generation: u64,
+    shutdown: &mut watch::Receiver<bool>,
+) -> Exit {
     let m = &p.manifest;
     let _ = std::fs::create_dir_all(&p.socket_dir);
-    let socket = p.socket_dir.join(format!("{}-{generation}.sock", sanitize(&m.name)));
+    let socket = p
+        .socket_dir
+        .join(format!("{}-{generation}.sock", sanitize(&m.name)));
     let _ = std::fs::remove_file(&socket);
     let token = random_token();
     let mut cmd = Command::new(&m.command[0]);
@@ -188,7 +198,9 @@ async fn run_once(p: &Arc<ManagedProcess>, generation: u64, shutdown: &mut watch
         }
         if Instant::now() > deadline {
             terminate(&mut child).await;
-            return Exit::Failed(format!("connector process not ready after {STARTUP_TIMEOUT:?}"));
+            return Exit::Failed(format!(
+                "connector process not ready after {STARTUP_TIMEOUT:?}"
+            ));
         }
         tokio::select! {
             _ = tokio::time::sleep(Duration::from_millis(50)) => {}
@@ -309,7 +321,9 @@ fn launcher() -> Option<&'static std::sync::mpsc::Sender<LaunchRequest>> {
 /// dedicated thread that lives as long as the core.
 pub(crate) async fn launch(cmd: Command) -> std::io::Result<Child> {
     let Some(launcher) = launcher() else {
-        return Err(std::io::Error::other("the connector process launcher thread is not running"));
+        return Err(std::io::Error::other(
+            "the connector process launcher thread is not running",
+        ));
     };
     let (reply, child) = tokio::sync::oneshot::channel();
     let request = LaunchRequest {
@@ -320,9 +334,9 @@ pub(crate) async fn launch(cmd: Command) -> std::io::Result<Child> {
     launcher
         .send(request)
         .map_err(|_| std::io::Error::other("the connector process launcher thread is gone"))?;
-    child
-        .await
-        .map_err(|_| std::io::Error::other("the connector process launcher thread did not answer"))?
+    child.await.map_err(|_| {
+        std::io::Error::other("the connector process launcher thread did not answer")
+    })?
 }
 
 /// The child gets SIGTERM when the thread that forked it exits (see [`launch`]: that is
@@ -370,7 +384,13 @@ fn forward_output(name: &str, child: &mut Child) {
 
 fn sanitize(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .collect()
 }
 
@@ -401,7 +421,11 @@ mod tests {
         .join()
         .unwrap();
         tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_eq!(child.try_wait().unwrap(), None, "the child died with the thread that requested it");
+        assert_eq!(
+            child.try_wait().unwrap(),
+            None,
+            "the child died with the thread that requested it"
+        );
         child.kill().await.unwrap();
     }
 }

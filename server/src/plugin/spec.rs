@@ -58,10 +58,18 @@ impl ConfigType {
 /// A validator the core can apply itself (the protocol's `Validator`).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Validator {
-    Range { min: Option<f64>, max: Option<f64> },
-    ValidString { allowed: Vec<String>, case_insensitive: bool },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    ValidString {
+        allowed: Vec<String>,
+        case_insensitive: bool,
+    },
     NonEmptyString,
-    ValidList { allowed: Vec<String> },
+    ValidList {
+        allowed: Vec<String>,
+    },
 }
 
 /// One key of a plugin's configuration (Kafka Connect's `ConfigDef.ConfigKey`).
@@ -124,7 +132,10 @@ fn key_from_proto(k: pb::ConfigKey) -> ConfigKeyDef {
         _ => "NONE",
     };
     let validator = k.validator.and_then(|v| match v.kind? {
-        pb::validator::Kind::Range(r) => Some(Validator::Range { min: r.min, max: r.max }),
+        pb::validator::Kind::Range(r) => Some(Validator::Range {
+            min: r.min,
+            max: r.max,
+        }),
         pb::validator::Kind::ValidString(s) => Some(Validator::ValidString {
             allowed: s.allowed,
             case_insensitive: s.case_insensitive,
@@ -133,7 +144,11 @@ fn key_from_proto(k: pb::ConfigKey) -> ConfigKeyDef {
         pb::validator::Kind::ValidList(l) => Some(Validator::ValidList { allowed: l.allowed }),
     });
     ConfigKeyDef {
-        display_name: if k.display_name.is_empty() { k.name.clone() } else { k.display_name },
+        display_name: if k.display_name.is_empty() {
+            k.name.clone()
+        } else {
+            k.display_name
+        },
         secret: k.secret || config_type == ConfigType::Password,
         name: k.name,
         config_type,
@@ -187,7 +202,11 @@ impl Session {
 
     /// The connector's own validation of `config` (`Validate`, Kafka Connect's
     /// `Connector.validate`): one entry per key it knows.
-    pub async fn validate(&self, class: &str, config: &Props) -> Result<Vec<ConfigValueReport>, PluginError> {
+    pub async fn validate(
+        &self,
+        class: &str,
+        config: &Props,
+    ) -> Result<Vec<ConfigValueReport>, PluginError> {
         let mut client = self.conn.connector_client(self.max_message_bytes());
         let req = pb::ValidateRequest {
             connector_class: class.to_string(),

@@ -46,9 +46,11 @@ impl ConnectorError {
         };
         ConnectorError {
             kind,
-            retry_after: (e.retry_after_ms > 0).then(|| Duration::from_millis(e.retry_after_ms as u64)),
+            retry_after: (e.retry_after_ms > 0)
+                .then(|| Duration::from_millis(e.retry_after_ms as u64)),
             record_seq: e.record_seq,
-            kafka: (!e.kafka_topic.is_empty()).then(|| (e.kafka_topic.clone(), e.kafka_partition, e.kafka_offset)),
+            kafka: (!e.kafka_topic.is_empty())
+                .then(|| (e.kafka_topic.clone(), e.kafka_partition, e.kafka_offset)),
             message: e.message,
             error_class: e.error_class,
             detail: e.detail,
@@ -94,16 +96,23 @@ impl From<WireError> for StreamError {
 
 fn status_error(s: tonic::Status) -> StreamError {
     match s.code() {
-        tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown | tonic::Code::Aborted => {
+        tonic::Code::Unavailable
+        | tonic::Code::Cancelled
+        | tonic::Code::Unknown
+        | tonic::Code::Aborted => {
             StreamError::Disconnected(format!("{:?}: {}", s.code(), s.message()))
         }
         code => StreamError::Connector(ConnectorError {
-            kind: if code == tonic::Code::InvalidArgument || code == tonic::Code::FailedPrecondition {
+            kind: if code == tonic::Code::InvalidArgument || code == tonic::Code::FailedPrecondition
+            {
                 ErrorKind::Config
             } else {
                 ErrorKind::Fatal
             },
-            message: format!("the connector process ended the stream with {code:?}: {}", s.message()),
+            message: format!(
+                "the connector process ended the stream with {code:?}: {}",
+                s.message()
+            ),
             error_class: String::new(),
             detail: String::new(),
             retry_after: None,
@@ -184,7 +193,9 @@ impl<Req, Resp> Duplex<Req, Resp> {
     async fn recv(&mut self) -> Result<Resp, StreamError> {
         match self.rx.message().await {
             Ok(Some(m)) => Ok(m),
-            Ok(None) => Err(StreamError::Disconnected("the connector ended the stream".into())),
+            Ok(None) => Err(StreamError::Disconnected(
+                "the connector ended the stream".into(),
+            )),
             Err(s) => Err(status_error(s)),
         }
     }
@@ -234,7 +245,9 @@ impl ConnectorStream {
                 idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
             })),
         };
-        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.connector_client(session.max_message_bytes());
         let rx_stream = client
             .run(ReceiverStream::new(rx))
@@ -242,7 +255,11 @@ impl ConnectorStream {
             .map_err(status_error)?
             .into_inner();
         let mut s = ConnectorStream {
-            io: Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) },
+            io: Duplex {
+                tx,
+                rx: rx_stream,
+                send_timeout: send_timeout(&liveness),
+            },
             liveness,
         };
         wait_started(
@@ -269,7 +286,9 @@ impl ConnectorStream {
         self.liveness.sent();
         self.io
             .send(pb::ConnectorRequest {
-                msg: Some(pb::connector_request::Msg::TaskConfigs(pb::TaskConfigsRequest { max_tasks })),
+                msg: Some(pb::connector_request::Msg::TaskConfigs(
+                    pb::TaskConfigsRequest { max_tasks },
+                )),
             })
             .await
     }
@@ -292,10 +311,8 @@ impl ConnectorStream {
                 })),
             })
             .await;
-        let _ = tokio::time::timeout(timeout, async {
-            while self.io.recv().await.is_ok() {}
-        })
-        .await;
+        let _ =
+            tokio::time::timeout(timeout, async { while self.io.recv().await.is_ok() {} }).await;
     }
 
     pub async fn recv(&mut self) -> Result<ConnectorEvent, StreamError> {
@@ -303,13 +320,20 @@ impl ConnectorStream {
         self.liveness.received();
         Ok(match m.msg {
             Some(pb::connector_response::Msg::TaskConfigs(t)) => ConnectorEvent::TaskConfigs(
-                t.configs.into_iter().map(|c| c.config.into_iter().collect()).collect(),
+                t.configs
+                    .into_iter()
+                    .map(|c| c.config.into_iter().collect())
+                    .collect(),
             ),
-            Some(pb::connector_response::Msg::Reconfigure(r)) => ConnectorEvent::Reconfigure(r.reason),
-            Some(pb::connector_response::Msg::Error(e)) => ConnectorEvent::Error(ConnectorError::from_proto(e)),
-            Some(pb::connector_response::Msg::Started(_)) | Some(pb::connector_response::Msg::Heartbeat(_)) | None => {
-                ConnectorEvent::Heartbeat
+            Some(pb::connector_response::Msg::Reconfigure(r)) => {
+                ConnectorEvent::Reconfigure(r.reason)
             }
+            Some(pb::connector_response::Msg::Error(e)) => {
+                ConnectorEvent::Error(ConnectorError::from_proto(e))
+            }
+            Some(pb::connector_response::Msg::Started(_))
+            | Some(pb::connector_response::Msg::Heartbeat(_))
+            | None => ConnectorEvent::Heartbeat,
         })
     }
 }
@@ -392,11 +416,21 @@ impl SourceStream {
                 trace: None,
             })),
         };
-        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.source_client(session.max_message_bytes());
-        let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
+        let rx_stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
         let mut s = SourceStream {
-            io: Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) },
+            io: Duplex {
+                tx,
+                rx: rx_stream,
+                send_timeout: send_timeout(&liveness),
+            },
             refs: SchemaRefsIn::default(),
             liveness,
         };
@@ -426,7 +460,11 @@ impl SourceStream {
                             })
                             .await?;
                         }
-                        _ => return Err(StreamError::Protocol("expected Started after SourceStart".into())),
+                        _ => {
+                            return Err(StreamError::Protocol(
+                                "expected Started after SourceStart".into(),
+                            ))
+                        }
                     }
                 }
             },
@@ -442,7 +480,11 @@ impl SourceStream {
     }
 
     pub async fn credit(&mut self, records: u32, bytes: u64) -> Result<(), StreamError> {
-        self.send(pb::source_request::Msg::Credit(pb::Credit { records, bytes })).await
+        self.send(pb::source_request::Msg::Credit(pb::Credit {
+            records,
+            bytes,
+        }))
+        .await
     }
 
     pub async fn commit_records(&mut self, acks: Vec<RecordAck>) -> Result<(), StreamError> {
@@ -456,24 +498,36 @@ impl SourceStream {
                 filtered: a.filtered,
             })
             .collect();
-        self.send(pb::source_request::Msg::CommitRecords(pb::CommitRecords { acks })).await
+        self.send(pb::source_request::Msg::CommitRecords(pb::CommitRecords {
+            acks,
+        }))
+        .await
     }
 
     pub async fn commit(&mut self, up_to_seq: u64) -> Result<(), StreamError> {
-        self.send(pb::source_request::Msg::Commit(pb::Commit { up_to_seq })).await
+        self.send(pb::source_request::Msg::Commit(pb::Commit { up_to_seq }))
+            .await
     }
 
-    pub async fn answer_offsets(&mut self, request_id: u64, offsets: Vec<(Value, Option<Value>)>) -> Result<(), StreamError> {
+    pub async fn answer_offsets(
+        &mut self,
+        request_id: u64,
+        offsets: Vec<(Value, Option<Value>)>,
+    ) -> Result<(), StreamError> {
         let offsets = offsets
             .into_iter()
             .map(|(p, o)| wire::source_offset_to_proto(p, o))
             .collect();
-        self.send(pb::source_request::Msg::Offsets(pb::OffsetsAnswer { request_id, offsets }))
-            .await
+        self.send(pb::source_request::Msg::Offsets(pb::OffsetsAnswer {
+            request_id,
+            offsets,
+        }))
+        .await
     }
 
     pub async fn heartbeat(&mut self) -> Result<(), StreamError> {
-        self.send(pb::source_request::Msg::Heartbeat(pb::Heartbeat {})).await
+        self.send(pb::source_request::Msg::Heartbeat(pb::Heartbeat {}))
+            .await
     }
 
     pub async fn stop(&mut self, timeout: Duration) -> Result<(), StreamError> {
@@ -489,7 +543,10 @@ impl SourceStream {
         let SourceStream { io, .. } = self;
         let Duplex { tx, mut rx, .. } = io;
         drop(tx);
-        let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
+        let _ = tokio::time::timeout(timeout, async {
+            while let Ok(Some(_)) = rx.message().await {}
+        })
+        .await;
     }
 
     pub async fn recv(&mut self) -> Result<SourceEvent, StreamError> {
@@ -502,11 +559,20 @@ impl SourceStream {
                 let mut records = Vec::with_capacity(b.records.len());
                 for r in b.records {
                     let seq = r.seq;
-                    records.push(wire::source_record_from_proto(r, &mut self.refs).map_err(|e| {
-                        StreamError::Protocol(format!("malformed batch: record seq {seq}: {}", e.0))
-                    })?);
+                    records.push(wire::source_record_from_proto(r, &mut self.refs).map_err(
+                        |e| {
+                            StreamError::Protocol(format!(
+                                "malformed batch: record seq {seq}: {}",
+                                e.0
+                            ))
+                        },
+                    )?);
                 }
-                SourceEvent::Batch { records, bytes, trace }
+                SourceEvent::Batch {
+                    records,
+                    bytes,
+                    trace,
+                }
             }
             Some(pb::source_response::Msg::OffsetsQuery(q)) => SourceEvent::OffsetsQuery {
                 request_id: q.request_id,
@@ -516,11 +582,15 @@ impl SourceStream {
                     .map(wire::partition_from_proto)
                     .collect::<Result<_, _>>()?,
             },
-            Some(pb::source_response::Msg::Drained(d)) => SourceEvent::Drained { last_seq: d.last_seq },
-            Some(pb::source_response::Msg::Error(e)) => SourceEvent::Error(ConnectorError::from_proto(e)),
-            Some(pb::source_response::Msg::Heartbeat(_)) | Some(pb::source_response::Msg::Started(_)) | None => {
-                SourceEvent::Heartbeat
+            Some(pb::source_response::Msg::Drained(d)) => SourceEvent::Drained {
+                last_seq: d.last_seq,
+            },
+            Some(pb::source_response::Msg::Error(e)) => {
+                SourceEvent::Error(ConnectorError::from_proto(e))
             }
+            Some(pb::source_response::Msg::Heartbeat(_))
+            | Some(pb::source_response::Msg::Started(_))
+            | None => SourceEvent::Heartbeat,
         })
     }
 }
@@ -532,14 +602,28 @@ impl SourceStream {
 pub type TopicPartition = (String, i32);
 
 pub enum SinkEvent {
-    PutDone { put_id: u64 },
+    PutDone {
+        put_id: u64,
+    },
     /// `error` set: a failed flush (commit nothing, rewind).
-    Flushed { flush_id: u64, offsets: BTreeMap<TopicPartition, i64>, error: Option<ConnectorError> },
+    Flushed {
+        flush_id: u64,
+        offsets: BTreeMap<TopicPartition, i64>,
+        error: Option<ConnectorError>,
+    },
     /// Kafka Connect's SinkTaskContext: rewind, pause/resume partitions, request a commit.
     Context(SinkContextRequest),
-    Errant { topic: String, partition: i32, offset: i64, error: ConnectorError },
+    Errant {
+        topic: String,
+        partition: i32,
+        offset: i64,
+        error: ConnectorError,
+    },
     Heartbeat,
-    Error { error: ConnectorError, put_id: u64 },
+    Error {
+        error: ConnectorError,
+        put_id: u64,
+    },
 }
 
 #[derive(Debug, Default, Clone)]
@@ -597,10 +681,20 @@ impl SinkStream {
                 trace: None,
             })),
         };
-        tx.send(start).await.map_err(|_| StreamError::Disconnected("closed".into()))?;
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.sink_client(session.max_message_bytes());
-        let rx_stream = client.run(ReceiverStream::new(rx)).await.map_err(status_error)?.into_inner();
-        let mut io = Duplex { tx, rx: rx_stream, send_timeout: send_timeout(&liveness) };
+        let rx_stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut io = Duplex {
+            tx,
+            rx: rx_stream,
+            send_timeout: send_timeout(&liveness),
+        };
         let mut liveness = liveness;
         let max_inflight = wait_started(
             async {
@@ -608,14 +702,20 @@ impl SinkStream {
                     let m = io.recv().await?;
                     liveness.received();
                     match m.msg {
-                        Some(pb::sink_response::Msg::Started(s)) => return Ok(s.max_inflight_puts.max(1) as usize),
+                        Some(pb::sink_response::Msg::Started(s)) => {
+                            return Ok(s.max_inflight_puts.max(1) as usize)
+                        }
                         Some(pb::sink_response::Msg::Error(e)) => {
                             return Err(StreamError::Connector(ConnectorError::from_proto(
                                 e.error.unwrap_or_default(),
                             )))
                         }
                         Some(pb::sink_response::Msg::Heartbeat(_)) => continue,
-                        _ => return Err(StreamError::Protocol("expected Started after SinkStart".into())),
+                        _ => {
+                            return Err(StreamError::Protocol(
+                                "expected Started after SinkStart".into(),
+                            ))
+                        }
                     }
                 }
             },
@@ -648,7 +748,12 @@ impl SinkStream {
     }
 
     /// A Put carrying the context of the core's put span.
-    pub async fn put_traced(&mut self, put_id: u64, records: Vec<SinkRecord>, trace: Option<TraceContext>) -> Result<(), StreamError> {
+    pub async fn put_traced(
+        &mut self,
+        put_id: u64,
+        records: Vec<SinkRecord>,
+        trace: Option<TraceContext>,
+    ) -> Result<(), StreamError> {
         let records = records
             .into_iter()
             .map(|r| wire::sink_record_to_proto(r, &mut self.refs))
@@ -662,7 +767,12 @@ impl SinkStream {
     }
 
     /// A Flush; `trace` is the context of the core's flush span.
-    pub async fn flush(&mut self, flush_id: u64, offsets: &BTreeMap<TopicPartition, i64>, trace: Option<TraceContext>) -> Result<(), StreamError> {
+    pub async fn flush(
+        &mut self,
+        flush_id: u64,
+        offsets: &BTreeMap<TopicPartition, i64>,
+        trace: Option<TraceContext>,
+    ) -> Result<(), StreamError> {
         let offsets = offsets
             .iter()
             .map(|((t, p), o)| pb::TopicPartitionOffset {
@@ -680,7 +790,8 @@ impl SinkStream {
     }
 
     pub async fn heartbeat(&mut self) -> Result<(), StreamError> {
-        self.send(pb::sink_request::Msg::Heartbeat(pb::Heartbeat {})).await
+        self.send(pb::sink_request::Msg::Heartbeat(pb::Heartbeat {}))
+            .await
     }
 
     /// Stop, then wait for the connector to end its side.
@@ -691,7 +802,10 @@ impl SinkStream {
             }))
             .await;
         let Duplex { tx, mut rx, .. } = self.io;
-        let _ = tokio::time::timeout(timeout, async { while let Ok(Some(_)) = rx.message().await {} }).await;
+        let _ = tokio::time::timeout(timeout, async {
+            while let Ok(Some(_)) = rx.message().await {}
+        })
+        .await;
         drop(tx);
     }
 
@@ -702,13 +816,29 @@ impl SinkStream {
             Some(pb::sink_response::Msg::PutDone(p)) => SinkEvent::PutDone { put_id: p.put_id },
             Some(pb::sink_response::Msg::Flushed(f)) => SinkEvent::Flushed {
                 flush_id: f.flush_id,
-                offsets: f.offsets.into_iter().map(|o| ((o.topic, o.partition), o.offset)).collect(),
+                offsets: f
+                    .offsets
+                    .into_iter()
+                    .map(|o| ((o.topic, o.partition), o.offset))
+                    .collect(),
                 error: f.error.map(ConnectorError::from_proto),
             },
             Some(pb::sink_response::Msg::Context(c)) => SinkEvent::Context(SinkContextRequest {
-                offsets: c.offsets.into_iter().map(|o| ((o.topic, o.partition), o.offset)).collect(),
-                pause: c.pause.into_iter().map(|p| (p.topic, p.partition)).collect(),
-                resume: c.resume.into_iter().map(|p| (p.topic, p.partition)).collect(),
+                offsets: c
+                    .offsets
+                    .into_iter()
+                    .map(|o| ((o.topic, o.partition), o.offset))
+                    .collect(),
+                pause: c
+                    .pause
+                    .into_iter()
+                    .map(|p| (p.topic, p.partition))
+                    .collect(),
+                resume: c
+                    .resume
+                    .into_iter()
+                    .map(|p| (p.topic, p.partition))
+                    .collect(),
                 request_commit: c.request_commit,
             }),
             Some(pb::sink_response::Msg::Errant(e)) => SinkEvent::Errant {
@@ -721,9 +851,9 @@ impl SinkStream {
                 error: ConnectorError::from_proto(e.error.unwrap_or_default()),
                 put_id: e.put_id,
             },
-            Some(pb::sink_response::Msg::Heartbeat(_)) | Some(pb::sink_response::Msg::Started(_)) | None => {
-                SinkEvent::Heartbeat
-            }
+            Some(pb::sink_response::Msg::Heartbeat(_))
+            | Some(pb::sink_response::Msg::Started(_))
+            | None => SinkEvent::Heartbeat,
         })
     }
 }

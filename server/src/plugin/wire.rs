@@ -81,11 +81,12 @@ fn schema_type_to(t: SchemaType) -> pb::SchemaType {
 
 pub fn schema_from_proto(p: pb::Schema, refs: &mut SchemaRefsIn) -> Result<Arc<Schema>, WireError> {
     if p.r#ref != 0 {
-        return refs
-            .defs
-            .get(&p.r#ref)
-            .cloned()
-            .ok_or_else(|| WireError(format!("schema reference {} was never defined on this stream", p.r#ref)));
+        return refs.defs.get(&p.r#ref).cloned().ok_or_else(|| {
+            WireError(format!(
+                "schema reference {} was never defined on this stream",
+                p.r#ref
+            ))
+        });
     }
     let id = p.id;
     let schema_type = schema_type_from(p.r#type)?;
@@ -115,7 +116,9 @@ pub fn schema_from_proto(p: pb::Schema, refs: &mut SchemaRefsIn) -> Result<Arc<S
             s.value_schema = Some(schema_from_proto(*items, refs)?);
         }
         SchemaType::Map => {
-            let k = p.key_schema.ok_or_else(|| WireError("MAP schema without key_schema".into()))?;
+            let k = p
+                .key_schema
+                .ok_or_else(|| WireError("MAP schema without key_schema".into()))?;
             let v = p
                 .value_schema
                 .ok_or_else(|| WireError("MAP schema without value_schema".into()))?;
@@ -124,9 +127,9 @@ pub fn schema_from_proto(p: pb::Schema, refs: &mut SchemaRefsIn) -> Result<Arc<S
         }
         SchemaType::Struct => {
             for f in p.fields {
-                let fs = f
-                    .schema
-                    .ok_or_else(|| WireError(format!("struct field '{}' without schema", f.name)))?;
+                let fs = f.schema.ok_or_else(|| {
+                    WireError(format!("struct field '{}' without schema", f.name))
+                })?;
                 if s.fields.iter().any(|x| x.name == f.name) {
                     return err(format!("duplicate struct field '{}'", f.name));
                 }
@@ -191,8 +194,14 @@ fn schema_to_proto_inner(s: &Arc<Schema>, refs: &mut SchemaRefsOut) -> pb::Schem
         version: s.version,
         doc: s.doc.clone().unwrap_or_default(),
         parameters,
-        key_schema: s.key_schema.as_ref().map(|k| Box::new(schema_to_proto(k, refs))),
-        value_schema: s.value_schema.as_ref().map(|v| Box::new(schema_to_proto(v, refs))),
+        key_schema: s
+            .key_schema
+            .as_ref()
+            .map(|k| Box::new(schema_to_proto(k, refs))),
+        value_schema: s
+            .value_schema
+            .as_ref()
+            .map(|v| Box::new(schema_to_proto(v, refs))),
         fields: s
             .fields
             .iter()
@@ -216,8 +225,12 @@ pub fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Result<Va
     let value = match kind {
         Kind::Null(_) => Value::Null,
         Kind::Boolean(b) => Value::Boolean(b),
-        Kind::Int8(i) => Value::Int8(i8::try_from(i).map_err(|_| WireError(format!("int8 out of range: {i}")))?),
-        Kind::Int16(i) => Value::Int16(i16::try_from(i).map_err(|_| WireError(format!("int16 out of range: {i}")))?),
+        Kind::Int8(i) => {
+            Value::Int8(i8::try_from(i).map_err(|_| WireError(format!("int8 out of range: {i}")))?)
+        }
+        Kind::Int16(i) => Value::Int16(
+            i16::try_from(i).map_err(|_| WireError(format!("int16 out of range: {i}")))?,
+        ),
         Kind::Int32(i) => Value::Int32(i),
         Kind::Int64(i) => Value::Int64(i),
         Kind::Float32(f) => Value::Float32(f),
@@ -257,7 +270,10 @@ pub fn value_from_proto(v: pb::Value, schema: Option<&Arc<Schema>>) -> Result<Va
                 return err("a struct value needs a schema");
             };
             if s.schema_type != SchemaType::Struct {
-                return err(format!("struct value for a {} schema", s.schema_type.connect_name()));
+                return err(format!(
+                    "struct value for a {} schema",
+                    s.schema_type.connect_name()
+                ));
             }
             if st.fields.len() != s.fields.len() {
                 return err(format!(
@@ -325,7 +341,10 @@ pub fn value_to_proto_ref(v: &Value) -> pb::Value {
     value_to_proto(v.clone())
 }
 
-fn data_from_proto(d: Option<pb::RecordData>, refs: &mut SchemaRefsIn) -> Result<RecordData, WireError> {
+fn data_from_proto(
+    d: Option<pb::RecordData>,
+    refs: &mut SchemaRefsIn,
+) -> Result<RecordData, WireError> {
     let Some(d) = d else {
         return Ok(RecordData::NULL);
     };
@@ -355,7 +374,10 @@ fn data_to_proto(d: RecordData, refs: &mut SchemaRefsOut) -> Option<pb::RecordDa
     })
 }
 
-fn headers_from_proto(hs: Vec<pb::Header>, refs: &mut SchemaRefsIn) -> Result<Vec<Header>, WireError> {
+fn headers_from_proto(
+    hs: Vec<pb::Header>,
+    refs: &mut SchemaRefsIn,
+) -> Result<Vec<Header>, WireError> {
     hs.into_iter()
         .map(|h| {
             let schema = match h.schema {
@@ -413,7 +435,10 @@ fn offset_map(v: Option<pb::Value>, what: &str) -> Result<Option<Value>, WireErr
     }
 }
 
-pub fn source_record_from_proto(r: pb::SourceRecord, refs: &mut SchemaRefsIn) -> Result<SourceRecord, WireError> {
+pub fn source_record_from_proto(
+    r: pb::SourceRecord,
+    refs: &mut SchemaRefsIn,
+) -> Result<SourceRecord, WireError> {
     if r.topic.is_empty() {
         return err(format!("record {} has no topic", r.seq));
     }
@@ -481,7 +506,13 @@ mod tests {
             Schema::new(SchemaType::Struct)
                 .named("x")
                 .field("a", Schema::decimal(2))
-                .field("m", Schema::map(Schema::new(SchemaType::String), Schema::new(SchemaType::Int32).optional()))
+                .field(
+                    "m",
+                    Schema::map(
+                        Schema::new(SchemaType::String),
+                        Schema::new(SchemaType::Int32).optional(),
+                    ),
+                )
                 .parameter("z", "1")
                 .parameter("a", "2"),
         );
@@ -495,12 +526,20 @@ mod tests {
         let b = schema_from_proto(second, &mut inn).unwrap();
         assert_eq!(a.as_ref(), s.as_ref());
         assert!(Arc::ptr_eq(&a, &b));
-        assert!(schema_from_proto(pb::Schema { r#ref: 99, ..Default::default() }, &mut inn).is_err());
+        assert!(schema_from_proto(
+            pb::Schema {
+                r#ref: 99,
+                ..Default::default()
+            },
+            &mut inn
+        )
+        .is_err());
     }
 
     #[test]
     fn values_are_checked_against_schemas() {
-        let s = Arc::new(Schema::new(SchemaType::Struct).field("a", Schema::new(SchemaType::Int32)));
+        let s =
+            Arc::new(Schema::new(SchemaType::Struct).field("a", Schema::new(SchemaType::Int32)));
         let ok = pb::Value {
             kind: Some(pb::value::Kind::Struct(pb::Struct {
                 fields: vec![value_to_proto(Value::Int32(1))],
@@ -517,6 +556,10 @@ mod tests {
             kind: Some(pb::value::Kind::Struct(pb::Struct { fields: vec![] })),
         };
         assert!(value_from_proto(wrong_len, Some(&s)).is_err());
-        assert!(value_from_proto(value_to_proto(Value::Int32(300)), Some(&Arc::new(Schema::new(SchemaType::Int8)))).is_err());
+        assert!(value_from_proto(
+            value_to_proto(Value::Int32(300)),
+            Some(&Arc::new(Schema::new(SchemaType::Int8)))
+        )
+        .is_err());
     }
 }

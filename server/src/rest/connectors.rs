@@ -35,11 +35,16 @@ pub fn info_json(info: &ConnectorInfo) -> Value {
 }
 
 fn status_json(w: &Worker, name: &str) -> Option<Value> {
-    w.connector_status(name).map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
+    w.connector_status(name)
+        .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
 }
 
 pub async fn list(State(w): State<Arc<Worker>>, Query(q): Params) -> ApiResult {
-    let expand: Vec<&str> = q.iter().filter(|(k, _)| k == "expand").map(|(_, v)| v.as_str()).collect();
+    let expand: Vec<&str> = q
+        .iter()
+        .filter(|(k, _)| k == "expand")
+        .map(|(_, v)| v.as_str())
+        .collect();
     if !q.iter().any(|(k, _)| k == "expand") {
         return Ok(Json(w.connector_names()).into_response());
     }
@@ -83,7 +88,10 @@ fn check_name(name: &str, config: &mut Vec<(String, Option<String>)>) -> Result<
 
 /// Validates a config (every error listed, as Kafka Connect does) and returns it as props,
 /// with whether it is a source or a sink.
-async fn validated(w: &Worker, config: Vec<(String, Option<String>)>) -> Result<(Props, PluginType), ApiError> {
+async fn validated(
+    w: &Worker,
+    config: Vec<(String, Option<String>)>,
+) -> Result<(Props, PluginType), ApiError> {
     let (infos, plugin_type) = validate::validate(w, &config).await?;
     if infos.error_count > 0 {
         let mut msg = format!(
@@ -101,7 +109,13 @@ async fn validated(w: &Worker, config: Vec<(String, Option<String>)>) -> Result<
         msg.push_str("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
         return Err(ApiError::bad_request(msg));
     }
-    Ok((config.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect(), plugin_type))
+    Ok((
+        config
+            .into_iter()
+            .filter_map(|(k, v)| v.map(|v| (k, v)))
+            .collect(),
+        plugin_type,
+    ))
 }
 
 fn location(headers: &HeaderMap, name: &str) -> String {
@@ -144,10 +158,19 @@ pub async fn create(State(w): State<Arc<Worker>>, headers: HeaderMap, body: Byte
     let name = match obj.get("name") {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.trim().to_string(),
-        Some(other) => return Err(ApiError::bad_request(format!("\"name\" must be a string, not {}", super::json_kind(other)))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "\"name\" must be a string, not {}",
+                super::json_kind(other)
+            )))
+        }
     };
     let mut config = match obj.get("config") {
-        None | Some(Value::Null) => return Err(ApiError::bad_request("The connector config (\"config\") is missing")),
+        None | Some(Value::Null) => {
+            return Err(ApiError::bad_request(
+                "The connector config (\"config\") is missing",
+            ))
+        }
         Some(c) => string_map(c, "\"config\"")?,
     };
     let initial = match obj.get("initial_state") {
@@ -162,12 +185,23 @@ pub async fn create(State(w): State<Arc<Worker>>, headers: HeaderMap, body: Byte
                 )))
             }
         }),
-        Some(other) => return Err(ApiError::bad_request(format!("\"initial_state\" must be a string, not {}", super::json_kind(other)))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "\"initial_state\" must be a string, not {}",
+                super::json_kind(other)
+            )))
+        }
     };
     check_name(&name, &mut config)?;
     let (props, plugin_type) = validated(&w, config).await?;
     let (_, info) = w
-        .put_connector(&name, props, Some(initial.unwrap_or_default()), false, Some(plugin_type))
+        .put_connector(
+            &name,
+            props,
+            Some(initial.unwrap_or_default()),
+            false,
+            Some(plugin_type),
+        )
         .await?;
     Ok(created(&headers, &info))
 }
@@ -182,12 +216,19 @@ pub async fn get_config(State(w): State<Arc<Worker>>, Path(name): Path<String>) 
     Ok(Json(c).into_response())
 }
 
-pub async fn put_config(State(w): State<Arc<Worker>>, Path(name): Path<String>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn put_config(
+    State(w): State<Arc<Worker>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let body = parse_body(&body)?;
     let mut config = string_map(&body, "The connector config")?;
     check_name(&name, &mut config)?;
     let (props, plugin_type) = validated(&w, config).await?;
-    let (created_now, info) = w.put_connector(&name, props, None, true, Some(plugin_type)).await?;
+    let (created_now, info) = w
+        .put_connector(&name, props, None, true, Some(plugin_type))
+        .await?;
     if created_now {
         Ok(created(&headers, &info))
     } else {
@@ -195,11 +236,16 @@ pub async fn put_config(State(w): State<Arc<Worker>>, Path(name): Path<String>, 
     }
 }
 
-pub async fn patch_config(State(w): State<Arc<Worker>>, Path(name): Path<String>, body: Bytes) -> ApiResult {
+pub async fn patch_config(
+    State(w): State<Arc<Worker>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> ApiResult {
     let body = parse_body(&body)?;
     let patch = string_map(&body, "The config patch")?;
     let current = w.connector_config(&name).ok_or_else(|| not_found(&name))?;
-    let mut config: Vec<(String, Option<String>)> = current.into_iter().map(|(k, v)| (k, Some(v))).collect();
+    let mut config: Vec<(String, Option<String>)> =
+        current.into_iter().map(|(k, v)| (k, Some(v))).collect();
     for (k, v) in patch {
         config.retain(|(key, _)| *key != k);
         if v.is_some() {
@@ -207,7 +253,9 @@ pub async fn patch_config(State(w): State<Arc<Worker>>, Path(name): Path<String>
         }
     }
     let (props, plugin_type) = validated(&w, config).await?;
-    let (_, info) = w.put_connector(&name, props, None, true, Some(plugin_type)).await?;
+    let (_, info) = w
+        .put_connector(&name, props, None, true, Some(plugin_type))
+        .await?;
     Ok(Json(info_json(&info)).into_response())
 }
 
@@ -242,40 +290,55 @@ pub async fn tasks_config(State(w): State<Arc<Worker>>, Path(name): Path<String>
 
 /// A task id from the path: not an integer is an unknown path, as for Kafka Connect.
 fn task_id(s: &str) -> Result<i64, ApiError> {
-    s.parse::<i64>().map_err(|_| ApiError::not_found("HTTP 404 Not Found"))
+    s.parse::<i64>()
+        .map_err(|_| ApiError::not_found("HTTP 404 Not Found"))
 }
 
-pub async fn task_status(State(w): State<Arc<Worker>>, Path((name, task)): Path<(String, String)>) -> ApiResult {
+pub async fn task_status(
+    State(w): State<Arc<Worker>>,
+    Path((name, task)): Path<(String, String)>,
+) -> ApiResult {
     let t = task_id(&task)?;
     let info = u32::try_from(t)
         .ok()
         .and_then(|t| w.status.task(&name, t))
         .ok_or_else(|| ApiError::not_found(format!("No status found for task {name}-{t}")))?;
-    let mut v = json!({"id": t, "state": info.state, "worker_id": info.worker_id, "version": info.version});
+    let mut v =
+        json!({"id": t, "state": info.state, "worker_id": info.worker_id, "version": info.version});
     if let Some(trace) = info.trace {
         v["trace"] = Value::String(trace);
     }
     Ok(Json(v).into_response())
 }
 
-pub async fn restart_task(State(w): State<Arc<Worker>>, Path((name, task)): Path<(String, String)>) -> ApiResult {
+pub async fn restart_task(
+    State(w): State<Arc<Worker>>,
+    Path((name, task)): Path<(String, String)>,
+) -> ApiResult {
     let t = task_id(&task)?;
     if w.connector_config(&name).is_none() {
         return Err(not_found(&name));
     }
-    let t = u32::try_from(t).map_err(|_| ApiError::not_found(format!("Task {name}-{t} not found")))?;
+    let t =
+        u32::try_from(t).map_err(|_| ApiError::not_found(format!("Task {name}-{t} not found")))?;
     w.restart_task(&name, t).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn restart(State(w): State<Arc<Worker>>, Path(name): Path<String>, Query(q): Params) -> ApiResult {
+pub async fn restart(
+    State(w): State<Arc<Worker>>,
+    Path(name): Path<String>,
+    Query(q): Params,
+) -> ApiResult {
     let include_tasks = query_bool(param(&q, "includeTasks"), false);
     let only_failed = query_bool(param(&q, "onlyFailed"), false);
     if !include_tasks && !only_failed {
         w.restart_connector(&name).await?;
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let plan = w.restart_connector_and_tasks(&name, include_tasks, only_failed).await?;
+    let plan = w
+        .restart_connector_and_tasks(&name, include_tasks, only_failed)
+        .await?;
     Ok((StatusCode::ACCEPTED, Json(plan)).into_response())
 }
 
@@ -301,7 +364,10 @@ pub async fn delete(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> A
 
 pub async fn topics(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
     if !topic_tracking(&w.config) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Topic tracking is disabled."));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Topic tracking is disabled.",
+        ));
     }
     // Like Kafka Connect, an unknown connector simply has no active topics.
     let topics = w.active_topics(&name);
@@ -310,10 +376,16 @@ pub async fn topics(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> A
 
 pub async fn reset_topics(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
     if !topic_tracking(&w.config) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Topic tracking is disabled."));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Topic tracking is disabled.",
+        ));
     }
     if !topic_tracking_reset(&w.config) {
-        return Err(ApiError::new(StatusCode::FORBIDDEN, "Topic tracking reset is disabled."));
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            "Topic tracking reset is disabled.",
+        ));
     }
     w.reset_active_topics(&name);
     Ok(StatusCode::ACCEPTED.into_response())
@@ -328,24 +400,39 @@ pub async fn offsets(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> 
     Ok(Json(json!({ "offsets": offsets })).into_response())
 }
 
-pub async fn alter_offsets(State(w): State<Arc<Worker>>, Path(name): Path<String>, body: Bytes) -> ApiResult {
+pub async fn alter_offsets(
+    State(w): State<Arc<Worker>>,
+    Path(name): Path<String>,
+    body: Bytes,
+) -> ApiResult {
     let body = parse_body(&body)?;
-    let empty = || ApiError::bad_request("Partitions / offsets need to be provided for an alter offsets request");
+    let empty = || {
+        ApiError::bad_request(
+            "Partitions / offsets need to be provided for an alter offsets request",
+        )
+    };
     let list = match body.get("offsets") {
         None | Some(Value::Null) => return Err(empty()),
         Some(Value::Array(a)) if a.is_empty() => return Err(empty()),
         Some(Value::Array(a)) => a,
         Some(other) => {
-            return Err(ApiError::bad_request(format!("\"offsets\" must be an array, not {}", super::json_kind(other))))
+            return Err(ApiError::bad_request(format!(
+                "\"offsets\" must be an array, not {}",
+                super::json_kind(other)
+            )))
         }
     };
     let mut entries = Vec::with_capacity(list.len());
     for e in list {
         let Some(e) = e.as_object() else {
-            return Err(ApiError::bad_request("Each entry of \"offsets\" must be an object with \"partition\" and \"offset\""));
+            return Err(ApiError::bad_request(
+                "Each entry of \"offsets\" must be an object with \"partition\" and \"offset\"",
+            ));
         };
         let partition = match e.get("partition") {
-            None | Some(Value::Null) => return Err(ApiError::bad_request("Partition objects cannot be null")),
+            None | Some(Value::Null) => {
+                return Err(ApiError::bad_request("Partition objects cannot be null"))
+            }
             Some(p) => p.clone(),
         };
         let offset = match e.get("offset") {

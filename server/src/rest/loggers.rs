@@ -97,7 +97,11 @@ fn tracing_level(level: &str) -> &'static str {
 }
 
 fn is_under(name: &str, namespace: &str) -> bool {
-    namespace == ROOT || name == namespace || name.strip_prefix(namespace).is_some_and(|r| r.starts_with('.'))
+    namespace == ROOT
+        || name == namespace
+        || name
+            .strip_prefix(namespace)
+            .is_some_and(|r| r.starts_with('.'))
 }
 
 impl Loggers {
@@ -132,13 +136,20 @@ impl Loggers {
     }
 
     fn root_level(inner: &Inner) -> String {
-        inner.root.as_ref().map(|l| l.level.clone()).unwrap_or_else(|| "INFO".into())
+        inner
+            .root
+            .as_ref()
+            .map(|l| l.level.clone())
+            .unwrap_or_else(|| "INFO".into())
     }
 
     /// The level of a logger: its own, else its nearest namespace's, else root's.
     fn effective(inner: &Inner, name: &str) -> (String, Option<i64>) {
         if name == ROOT {
-            return (Self::root_level(inner), inner.root.as_ref().and_then(|l| l.last_modified));
+            return (
+                Self::root_level(inner),
+                inner.root.as_ref().and_then(|l| l.last_modified),
+            );
         }
         let mut best: Option<(&String, &Level)> = None;
         for (ns, l) in &inner.set {
@@ -147,7 +158,10 @@ impl Loggers {
             }
         }
         match best {
-            Some((ns, l)) => (l.level.clone(), if ns == name { l.last_modified } else { None }),
+            Some((ns, l)) => (
+                l.level.clone(),
+                if ns == name { l.last_modified } else { None },
+            ),
             None => (Self::root_level(inner), None),
         }
     }
@@ -194,10 +208,20 @@ impl Loggers {
         };
         let mut next_set: BTreeMap<String, Level> = BTreeMap::new();
         for (k, v) in &inner.set {
-            let l = if is_under(k, namespace) { new() } else { Level { level: v.level.clone(), last_modified: v.last_modified } };
+            let l = if is_under(k, namespace) {
+                new()
+            } else {
+                Level {
+                    level: v.level.clone(),
+                    last_modified: v.last_modified,
+                }
+            };
             next_set.insert(k.clone(), l);
         }
-        let mut next_root = inner.root.as_ref().map(|l| Level { level: l.level.clone(), last_modified: l.last_modified });
+        let mut next_root = inner.root.as_ref().map(|l| Level {
+            level: l.level.clone(),
+            last_modified: l.last_modified,
+        });
         if namespace == ROOT {
             next_root = Some(new());
         } else {
@@ -211,7 +235,13 @@ impl Loggers {
         inner.set = next_set;
         let affected: Vec<String> = Self::names(&inner)
             .into_iter()
-            .filter(|n| if namespace == ROOT { true } else { n != ROOT && is_under(n, namespace) })
+            .filter(|n| {
+                if namespace == ROOT {
+                    true
+                } else {
+                    n != ROOT && is_under(n, namespace)
+                }
+            })
             .collect();
         tracing::info!(namespace, level, "log level changed");
         Ok(affected)
@@ -220,9 +250,14 @@ impl Loggers {
 
 /// The EnvFilter directives for a root level and namespace levels.
 fn filter_spec(root: Option<&Level>, set: &BTreeMap<String, Level>) -> String {
-    let mut parts = vec![tracing_level(root.map(|l| l.level.as_str()).unwrap_or("INFO")).to_string()];
+    let mut parts =
+        vec![tracing_level(root.map(|l| l.level.as_str()).unwrap_or("INFO")).to_string()];
     for (ns, l) in set {
-        parts.push(format!("{}={}", ns.replace('.', "::"), tracing_level(&l.level)));
+        parts.push(format!(
+            "{}={}",
+            ns.replace('.', "::"),
+            tracing_level(&l.level)
+        ));
     }
     parts.join(",")
 }
@@ -248,14 +283,19 @@ pub async fn set_level(
     let level = match body.get("level") {
         Some(Value::String(s)) => s.clone(),
         Some(Value::Null) | None => {
-            return Err(ApiError::bad_request("Desired 'level' parameter was not specified in request."))
+            return Err(ApiError::bad_request(
+                "Desired 'level' parameter was not specified in request.",
+            ))
         }
         Some(other) => other.to_string(),
     };
     if normalize(&level).is_none() {
         return Err(ApiError::not_found(format!("invalid log level '{level}'.")));
     }
-    let scope = q.iter().find(|(k, _)| k == "scope").map(|(_, v)| v.to_ascii_lowercase());
+    let scope = q
+        .iter()
+        .find(|(k, _)| k == "scope")
+        .map(|(_, v)| v.to_ascii_lowercase());
     let affected = w
         .loggers
         .set(&name, &level)
@@ -265,7 +305,10 @@ pub async fn set_level(
         Some("cluster") => Ok(StatusCode::NO_CONTENT.into_response()),
         Some("worker") | None => Ok(Json(affected).into_response()),
         Some(other) => {
-            tracing::warn!(scope = other, "invalid scope in a request to adjust logging level; using worker");
+            tracing::warn!(
+                scope = other,
+                "invalid scope in a request to adjust logging level; using worker"
+            );
             Ok(Json(affected).into_response())
         }
     }
@@ -280,20 +323,29 @@ mod tests {
         let l = Loggers::default();
         let applied = Arc::new(Mutex::new(String::new()));
         let a = applied.clone();
-        l.install("warn,rdkafka=error", Box::new(move |s| {
-            *a.lock().unwrap() = s.to_string();
-            Ok(())
-        }));
+        l.install(
+            "warn,rdkafka=error",
+            Box::new(move |s| {
+                *a.lock().unwrap() = s.to_string();
+                Ok(())
+            }),
+        );
         assert_eq!(l.get("root").unwrap()["level"], "WARN");
         assert_eq!(l.get("rdkafka").unwrap()["level"], "ERROR");
         assert_eq!(l.get("polyconnect.worker").unwrap()["level"], "WARN");
         assert!(l.get("no.such.logger").is_none());
         let changed = l.set("polyconnect.worker", "debug").unwrap();
-        assert!(changed.contains(&"polyconnect.worker.source".to_string()), "{changed:?}");
+        assert!(
+            changed.contains(&"polyconnect.worker.source".to_string()),
+            "{changed:?}"
+        );
         assert!(!changed.contains(&"polyconnect".to_string()));
         assert_eq!(l.get("polyconnect.worker.sink").unwrap()["level"], "DEBUG");
         assert!(l.get("polyconnect.worker").unwrap()["last_modified"].is_i64());
-        assert_eq!(*applied.lock().unwrap(), "warn,polyconnect::worker=debug,rdkafka=error");
+        assert_eq!(
+            *applied.lock().unwrap(),
+            "warn,polyconnect::worker=debug,rdkafka=error"
+        );
         assert!(l.set("x", "loud").is_err());
         l.set("root", "ERROR").unwrap();
         assert_eq!(l.get("polyconnect").unwrap()["level"], "ERROR");

@@ -37,33 +37,61 @@ pub fn router(worker: Arc<Worker>) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/health", get(health))
-        .route("/connectors", get(connectors::list).post(connectors::create))
-        .route("/connectors/{name}", get(connectors::info).delete(connectors::delete))
+        .route(
+            "/connectors",
+            get(connectors::list).post(connectors::create),
+        )
+        .route(
+            "/connectors/{name}",
+            get(connectors::info).delete(connectors::delete),
+        )
         .route(
             "/connectors/{name}/config",
-            get(connectors::get_config).put(connectors::put_config).patch(connectors::patch_config),
+            get(connectors::get_config)
+                .put(connectors::put_config)
+                .patch(connectors::patch_config),
         )
         .route("/connectors/{name}/status", get(connectors::status))
         .route("/connectors/{name}/tasks", get(connectors::tasks))
-        .route("/connectors/{name}/tasks-config", get(connectors::tasks_config))
-        .route("/connectors/{name}/tasks/{task}/status", get(connectors::task_status))
-        .route("/connectors/{name}/tasks/{task}/restart", post(connectors::restart_task))
+        .route(
+            "/connectors/{name}/tasks-config",
+            get(connectors::tasks_config),
+        )
+        .route(
+            "/connectors/{name}/tasks/{task}/status",
+            get(connectors::task_status),
+        )
+        .route(
+            "/connectors/{name}/tasks/{task}/restart",
+            post(connectors::restart_task),
+        )
         .route("/connectors/{name}/restart", post(connectors::restart))
         .route("/connectors/{name}/pause", put(connectors::pause))
         .route("/connectors/{name}/resume", put(connectors::resume))
         .route("/connectors/{name}/stop", put(connectors::stop))
         .route("/connectors/{name}/topics", get(connectors::topics))
-        .route("/connectors/{name}/topics/reset", put(connectors::reset_topics))
+        .route(
+            "/connectors/{name}/topics/reset",
+            put(connectors::reset_topics),
+        )
         .route(
             "/connectors/{name}/offsets",
-            get(connectors::offsets).patch(connectors::alter_offsets).delete(connectors::reset_offsets),
+            get(connectors::offsets)
+                .patch(connectors::alter_offsets)
+                .delete(connectors::reset_offsets),
         )
         .route("/connector-plugins", get(plugins::list))
         .route("/connector-plugins/{plugin}/config", get(plugins::config))
-        .route("/connector-plugins/{plugin}/config/validate", put(plugins::validate))
+        .route(
+            "/connector-plugins/{plugin}/config/validate",
+            put(plugins::validate),
+        )
         .route("/metrics", get(metrics::get))
         .route("/admin/loggers", get(loggers::list))
-        .route("/admin/loggers/{logger}", get(loggers::get_level).put(loggers::set_level))
+        .route(
+            "/admin/loggers/{logger}",
+            get(loggers::get_level).put(loggers::set_level),
+        )
         .fallback(unknown_path)
         .method_not_allowed_fallback(unknown_method)
         .with_state(worker)
@@ -124,24 +152,33 @@ async fn unknown_path() -> ApiError {
 }
 
 async fn unknown_method() -> ApiError {
-    ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "HTTP 405 Method Not Allowed")
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "HTTP 405 Method Not Allowed",
+    )
 }
 
 /// The request body as JSON.
 pub fn parse_body(body: &[u8]) -> Result<Value, ApiError> {
     if body.iter().all(u8::is_ascii_whitespace) {
-        return Err(ApiError::bad_request("The request body is empty; a JSON document is expected"));
+        return Err(ApiError::bad_request(
+            "The request body is empty; a JSON document is expected",
+        ));
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("The request body is not valid JSON: {e}")))
 }
 
 /// A JSON object of strings (a connector config), in the given order. Numbers and booleans
 /// become their text, as Kafka Connect's JSON reader does; null stays null (PATCH removes
 /// the key, elsewhere it is a validation error).
 pub fn string_map(v: &Value, what: &str) -> Result<Vec<(String, Option<String>)>, ApiError> {
-    let obj = v
-        .as_object()
-        .ok_or_else(|| ApiError::bad_request(format!("{what} must be a JSON object of strings, not {}", json_kind(v))))?;
+    let obj = v.as_object().ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "{what} must be a JSON object of strings, not {}",
+            json_kind(v)
+        ))
+    })?;
     let mut out = Vec::with_capacity(obj.len());
     for (k, v) in obj {
         let s = match v {

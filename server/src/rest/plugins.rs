@@ -9,13 +9,23 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::validate::{self, known_converters, known_header_converters, known_predicates, known_transformations};
+use super::validate::{
+    self, known_converters, known_header_converters, known_predicates, known_transformations,
+};
 use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
 use crate::plugin::class_matches;
 use crate::worker::Worker;
 
-pub async fn list(State(w): State<Arc<Worker>>, Query(q): Query<Vec<(String, String)>>) -> ApiResult {
-    let connectors_only = query_bool(q.iter().find(|(k, _)| k == "connectorsOnly").map(|(_, v)| v.as_str()), true);
+pub async fn list(
+    State(w): State<Arc<Worker>>,
+    Query(q): Query<Vec<(String, String)>>,
+) -> ApiResult {
+    let connectors_only = query_bool(
+        q.iter()
+            .find(|(k, _)| k == "connectorsOnly")
+            .map(|(_, v)| v.as_str()),
+        true,
+    );
     let mut sinks = Vec::new();
     let mut sources = Vec::new();
     for m in w.plugins.manifests() {
@@ -81,10 +91,19 @@ pub async fn config(State(w): State<Arc<Worker>>, Path(plugin): Path<String>) ->
     let (plugin_type, spec, _, version) =
         validate::ask_plugin(&w, &plugin, &Default::default(), false).await?;
     let version = (!version.is_empty()).then_some(version);
-    Ok(Json(validate::connector_definitions(&spec, plugin_type, version.as_deref())).into_response())
+    Ok(Json(validate::connector_definitions(
+        &spec,
+        plugin_type,
+        version.as_deref(),
+    ))
+    .into_response())
 }
 
-pub async fn validate(State(w): State<Arc<Worker>>, Path(plugin): Path<String>, body: Bytes) -> ApiResult {
+pub async fn validate(
+    State(w): State<Arc<Worker>>,
+    Path(plugin): Path<String>,
+    body: Bytes,
+) -> ApiResult {
     let body = parse_body(&body)?;
     let config = string_map(&body, "The connector config")?;
     if let Some((_, Some(class))) = config.iter().find(|(k, _)| k == "connector.class") {

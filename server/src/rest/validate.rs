@@ -68,7 +68,8 @@ struct BaseDefs {
 }
 
 static BASE: LazyLock<BaseDefs> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("connector_config.json")).expect("connector_config.json is valid")
+    serde_json::from_str(include_str!("connector_config.json"))
+        .expect("connector_config.json is valid")
 });
 
 #[derive(Deserialize)]
@@ -77,7 +78,8 @@ struct ConverterDefs {
 }
 
 static CONVERTERS: LazyLock<ConverterDefs> = LazyLock::new(|| {
-    serde_json::from_str(include_str!("converter_config.json")).expect("converter_config.json is valid")
+    serde_json::from_str(include_str!("converter_config.json"))
+        .expect("converter_config.json is valid")
 });
 
 /// The converters this core runs, by their Kafka Connect class names, sorted.
@@ -119,8 +121,14 @@ enum Check {
     None,
     /// `name`: may be absent, not empty, no control characters.
     ConnectorName,
-    Range { min: Option<f64>, max: Option<f64> },
-    OneOf { allowed: Vec<String>, case_insensitive: bool },
+    Range {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    OneOf {
+        allowed: Vec<String>,
+        case_insensitive: bool,
+    },
     NonEmptyString,
     ValidList(Vec<String>),
     /// `transforms` / `predicates`: not null, no alias twice.
@@ -146,9 +154,19 @@ fn base_check(name: &str) -> Check {
     };
     match name {
         "name" => Check::ConnectorName,
-        "tasks.max" => Check::Range { min: Some(1.0), max: None },
-        "key.converter" | "value.converter" => Check::Class(known_converters().into_iter().map(String::from).collect()),
-        "header.converter" => Check::Class(known_header_converters().into_iter().map(String::from).collect()),
+        "tasks.max" => Check::Range {
+            min: Some(1.0),
+            max: None,
+        },
+        "key.converter" | "value.converter" => {
+            Check::Class(known_converters().into_iter().map(String::from).collect())
+        }
+        "header.converter" => Check::Class(
+            known_header_converters()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
         "transforms" | "predicates" => Check::UniqueAliases,
         "config.action.reload" => one_of(&["none", "restart"], false),
         "errors.tolerance" => one_of(&["none", "all"], false),
@@ -176,7 +194,11 @@ fn key_from_info(info: ConfigKeyInfo) -> Key {
 
 /// The framework's keys of a sink or source connector. `plugin_version` fills
 /// `connector.plugin.version`; `worker` (when validating) the converters' defaults.
-fn base_keys(plugin_type: PluginType, plugin_version: Option<&str>, worker: Option<&WorkerConfig>) -> Vec<Key> {
+fn base_keys(
+    plugin_type: PluginType,
+    plugin_version: Option<&str>,
+    worker: Option<&WorkerConfig>,
+) -> Vec<Key> {
     let extra = match plugin_type {
         PluginType::Sink => &BASE.sink,
         PluginType::Source => &BASE.source,
@@ -188,14 +210,21 @@ fn base_keys(plugin_type: PluginType, plugin_version: Option<&str>, worker: Opti
         .map(|mut info| {
             match info.name.as_str() {
                 "connector.plugin.version" => info.default_value = plugin_version.map(String::from),
-                "key.converter.plugin.version" | "value.converter.plugin.version" | "header.converter.plugin.version"
+                "key.converter.plugin.version"
+                | "value.converter.plugin.version"
+                | "header.converter.plugin.version"
                     if worker.is_some() =>
                 {
                     info.default_value = Some(crate::plugin::CORE_VERSION.to_string())
                 }
                 "key.converter" | "value.converter" => {
                     if let Some(w) = worker {
-                        info.default_value = Some(w.get(&info.name).unwrap_or(crate::converter::DEFAULT_CONVERTER_CLASS).trim().to_string());
+                        info.default_value = Some(
+                            w.get(&info.name)
+                                .unwrap_or(crate::converter::DEFAULT_CONVERTER_CLASS)
+                                .trim()
+                                .to_string(),
+                        );
                     }
                 }
                 "header.converter" => {
@@ -212,8 +241,14 @@ fn base_keys(plugin_type: PluginType, plugin_version: Option<&str>, worker: Opti
             }
             let mut k = key_from_info(info);
             match k.info.name.as_str() {
-                "connector.plugin.version" => k.recommended = plugin_version.map(|v| vec![v.to_string()]).unwrap_or_default(),
-                "key.converter.plugin.version" | "value.converter.plugin.version" | "header.converter.plugin.version"
+                "connector.plugin.version" => {
+                    k.recommended = plugin_version
+                        .map(|v| vec![v.to_string()])
+                        .unwrap_or_default()
+                }
+                "key.converter.plugin.version"
+                | "value.converter.plugin.version"
+                | "header.converter.plugin.version"
                     if worker.is_some() =>
                 {
                     k.recommended = vec![crate::plugin::CORE_VERSION.to_string()]
@@ -233,8 +268,14 @@ fn importance_width(s: &str) -> String {
 fn plugin_key(d: &ConfigKeyDef) -> Key {
     let check = match &d.validator {
         None => Check::None,
-        Some(Validator::Range { min, max }) => Check::Range { min: *min, max: *max },
-        Some(Validator::ValidString { allowed, case_insensitive }) => Check::OneOf {
+        Some(Validator::Range { min, max }) => Check::Range {
+            min: *min,
+            max: *max,
+        },
+        Some(Validator::ValidString {
+            allowed,
+            case_insensitive,
+        }) => Check::OneOf {
             allowed: allowed.clone(),
             case_insensitive: *case_insensitive,
         },
@@ -264,11 +305,19 @@ fn plugin_key(d: &ConfigKeyDef) -> Key {
 }
 
 /// `GET /connector-plugins/{p}/config` for a connector: its own keys, then the framework's.
-pub fn connector_definitions(spec: &PluginSpec, plugin_type: PluginType, version: Option<&str>) -> Vec<ConfigKeyInfo> {
+pub fn connector_definitions(
+    spec: &PluginSpec,
+    plugin_type: PluginType,
+    version: Option<&str>,
+) -> Vec<ConfigKeyInfo> {
     spec.keys
         .iter()
         .map(|d| plugin_key(d).info)
-        .chain(base_keys(plugin_type, version, None).into_iter().map(|k| k.info))
+        .chain(
+            base_keys(plugin_type, version, None)
+                .into_iter()
+                .map(|k| k.info),
+        )
         .collect()
 }
 
@@ -344,7 +393,11 @@ fn parse(key: &Key, raw: &str) -> Result<Parsed, String> {
             } else if t.eq_ignore_ascii_case("false") {
                 Parsed::Bool(false)
             } else {
-                return Err(invalid(name, shown_raw, "Expected value to be either true or false"));
+                return Err(invalid(
+                    name,
+                    shown_raw,
+                    "Expected value to be either true or false",
+                ));
             }
         }
         ConfigType::String => Parsed::Str(t.to_string()),
@@ -374,13 +427,27 @@ fn parse(key: &Key, raw: &str) -> Result<Parsed, String> {
 /// The validator's verdict on a parsed value (null when parsing failed).
 fn check(key: &Key, v: &Parsed) -> Option<String> {
     let name = &key.info.name;
-    let bad = |msg: &str| Some(invalid(name, &if key.secret && *v != Parsed::Null { HIDDEN.into() } else { v.java() }, msg));
+    let bad = |msg: &str| {
+        Some(invalid(
+            name,
+            &if key.secret && *v != Parsed::Null {
+                HIDDEN.into()
+            } else {
+                v.java()
+            },
+            msg,
+        ))
+    };
     match &key.check {
         Check::None | Check::Class(_) => None,
         Check::ConnectorName => match v {
             Parsed::Str(s) if s.is_empty() => bad("String may not be empty"),
             Parsed::Str(s) => {
-                let codes: Vec<String> = s.chars().filter(|c| c.is_control()).map(|c| (c as u32).to_string()).collect();
+                let codes: Vec<String> = s
+                    .chars()
+                    .filter(|c| c.is_control())
+                    .map(|c| (c as u32).to_string())
+                    .collect();
                 if codes.is_empty() {
                     None
                 } else {
@@ -410,17 +477,27 @@ fn check(key: &Key, v: &Parsed) -> Option<String> {
             }
             None
         }
-        Check::OneOf { allowed, case_insensitive } => {
+        Check::OneOf {
+            allowed,
+            case_insensitive,
+        } => {
             let ok = match v {
-                Parsed::Str(s) | Parsed::Password(s) => allowed
-                    .iter()
-                    .any(|a| if *case_insensitive { a.eq_ignore_ascii_case(s) } else { a == s }),
+                Parsed::Str(s) | Parsed::Password(s) => allowed.iter().any(|a| {
+                    if *case_insensitive {
+                        a.eq_ignore_ascii_case(s)
+                    } else {
+                        a == s
+                    }
+                }),
                 _ => false,
             };
             if ok {
                 None
             } else if *case_insensitive {
-                bad(&format!("String must be one of (case insensitive): {}", allowed.join(", ")))
+                bad(&format!(
+                    "String must be one of (case insensitive): {}",
+                    allowed.join(", ")
+                ))
             } else {
                 bad(&format!("String must be one of: {}", allowed.join(", ")))
             }
@@ -430,10 +507,13 @@ fn check(key: &Key, v: &Parsed) -> Option<String> {
             _ => None,
         },
         Check::ValidList(allowed) => match v {
-            Parsed::List(items) => items
-                .iter()
-                .find(|i| !allowed.contains(i))
-                .map(|i| invalid(name, i, &format!("String must be one of: {}", allowed.join(", ")))),
+            Parsed::List(items) => items.iter().find(|i| !allowed.contains(i)).map(|i| {
+                invalid(
+                    name,
+                    i,
+                    &format!("String must be one of: {}", allowed.join(", ")),
+                )
+            }),
             _ => None,
         },
         Check::UniqueAliases => match v {
@@ -465,7 +545,9 @@ fn validate_key(key: &Key, props: &HashMap<&str, Option<&str>>) -> (ConfigValueI
         Some(None) => Parsed::Null,
         None => match &key.info.default_value {
             _ if key.info.required => {
-                errors.push(format!("Missing required configuration \"{name}\" which has no default value."));
+                errors.push(format!(
+                    "Missing required configuration \"{name}\" which has no default value."
+                ));
                 Parsed::Null
             }
             None => Parsed::Null,
@@ -489,24 +571,45 @@ fn validate_key(key: &Key, props: &HashMap<&str, Option<&str>>) -> (ConfigValueI
 
 /// Keys of a transform or predicate alias (`transforms.<a>.type`, ...).
 fn alias_keys(kind: &str, prefix: &str, alias: &str, known: Vec<&'static str>) -> Vec<Key> {
-    let group = format!("{}: {alias}", if kind == "transformation" { "Transforms" } else { "Predicates" });
-    let title = if kind == "transformation" { "Transformation" } else { "Predicate" };
-    let info = |suffix: &str, ty: &str, required: bool, doc: String, order: i32, display: String| ConfigKeyInfo {
-        name: format!("{prefix}.{alias}.{suffix}"),
-        config_type: ty.into(),
-        required,
-        default_value: None,
-        importance: "HIGH".into(),
-        documentation: doc,
-        group: Some(group.clone()),
-        order_in_group: order,
-        width: "LONG".into(),
-        display_name: display,
-        dependents: Vec::new(),
+    let group = format!(
+        "{}: {alias}",
+        if kind == "transformation" {
+            "Transforms"
+        } else {
+            "Predicates"
+        }
+    );
+    let title = if kind == "transformation" {
+        "Transformation"
+    } else {
+        "Predicate"
     };
+    let info =
+        |suffix: &str, ty: &str, required: bool, doc: String, order: i32, display: String| {
+            ConfigKeyInfo {
+                name: format!("{prefix}.{alias}.{suffix}"),
+                config_type: ty.into(),
+                required,
+                default_value: None,
+                importance: "HIGH".into(),
+                documentation: doc,
+                group: Some(group.clone()),
+                order_in_group: order,
+                width: "LONG".into(),
+                display_name: display,
+                dependents: Vec::new(),
+            }
+        };
     vec![
         Key {
-            info: info("type", "CLASS", true, format!("Class for the '{alias}' {kind}."), 0, format!("{title} type for {alias}")),
+            info: info(
+                "type",
+                "CLASS",
+                true,
+                format!("Class for the '{alias}' {kind}."),
+                0,
+                format!("{title} type for {alias}"),
+            ),
             ty: ConfigType::Class,
             // The class and its settings are checked by building the chain (`validate`),
             // which also knows the short names the runner accepts.
@@ -515,7 +618,14 @@ fn alias_keys(kind: &str, prefix: &str, alias: &str, known: Vec<&'static str>) -
             recommended: known.iter().map(|s| s.to_string()).collect(),
         },
         Key {
-            info: info("plugin.version", "STRING", false, format!("Version of the '{alias}' {kind}."), 1, format!("{title} version for {alias}")),
+            info: info(
+                "plugin.version",
+                "STRING",
+                false,
+                format!("Version of the '{alias}' {kind}."),
+                1,
+                format!("{title} version for {alias}"),
+            ),
             ty: ConfigType::String,
             check: Check::None,
             secret: false,
@@ -527,7 +637,9 @@ fn alias_keys(kind: &str, prefix: &str, alias: &str, known: Vec<&'static str>) -
 /// The keys of a converter set in the connector config (`value.converter.schemas.enable`,
 /// ...), prefixed, with `converter.type` implied.
 fn converter_keys(role: &str, class: &str) -> (Vec<Key>, Vec<String>) {
-    let Some((_, defs)) = converter_definition(class) else { return (Vec::new(), Vec::new()) };
+    let Some((_, defs)) = converter_definition(class) else {
+        return (Vec::new(), Vec::new());
+    };
     let prefix = format!("{role}.converter.");
     let mut groups = Vec::new();
     let keys = defs
@@ -585,9 +697,16 @@ pub async fn ask_plugin(
     config: &Props,
     validate: bool,
 ) -> Result<(PluginType, PluginSpec, Vec<ConfigValueReport>, String), ApiError> {
-    let plugin = match config.get("connector.endpoint").map(|e| e.trim()).filter(|e| !e.is_empty()) {
+    let plugin = match config
+        .get("connector.endpoint")
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+    {
         Some(ep) => PluginRef::Endpoint(Target::parse_endpoint(ep).map_err(ApiError::bad_request)?),
-        None => w.plugins.resolve_class(class).ok_or_else(|| no_connector(w, class))?,
+        None => w
+            .plugins
+            .resolve_class(class)
+            .ok_or_else(|| no_connector(w, class))?,
     };
     let unreachable = |e: PluginError| match e {
         PluginError::Incompatible(m) => {
@@ -600,16 +719,24 @@ pub async fn ask_plugin(
             format!("Cannot reach the connector process of {class}: {m}"),
         ),
     };
-    let session = plugin.connect(&w.config, class).await.map_err(unreachable)?;
+    let session = plugin
+        .connect(&w.config, class)
+        .await
+        .map_err(unreachable)?;
     let spec = session.spec(class).await.map_err(unreachable)?;
-    let info = spec
-        .info
-        .clone()
-        .or_else(|| session.negotiated.plugins.iter().find(|p| p.matches(class)).cloned());
-    let plugin_type = info
-        .as_ref()
-        .and_then(|i| i.plugin_type)
-        .ok_or_else(|| ApiError::bad_request(format!("The connector process does not say whether {class} is a source or a sink")))?;
+    let info = spec.info.clone().or_else(|| {
+        session
+            .negotiated
+            .plugins
+            .iter()
+            .find(|p| p.matches(class))
+            .cloned()
+    });
+    let plugin_type = info.as_ref().and_then(|i| i.plugin_type).ok_or_else(|| {
+        ApiError::bad_request(format!(
+            "The connector process does not say whether {class} is a source or a sink"
+        ))
+    })?;
     let version = info.map(|i| i.version).unwrap_or_default();
     let reports = if validate {
         session.validate(class, config).await.map_err(|e| {
@@ -626,17 +753,29 @@ pub async fn ask_plugin(
 
 /// Validates a connector config (null values allowed, they are errors) the way Kafka
 /// Connect's `validateConnectorConfig` does. Also returns whether it is a source or a sink.
-pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result<(ConfigInfos, PluginType), ApiError> {
-    let raw: Props = config.iter().filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone()))).collect();
+pub async fn validate(
+    w: &Worker,
+    config: &[(String, Option<String>)],
+) -> Result<(ConfigInfos, PluginType), ApiError> {
+    let raw: Props = config
+        .iter()
+        .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
+        .collect();
     let resolved = w.resolve(&raw).map_err(ApiError::bad_request)?;
-    let Some(class) = resolved.get("connector.class").map(|c| c.trim().to_string()) else {
+    let Some(class) = resolved
+        .get("connector.class")
+        .map(|c| c.trim().to_string())
+    else {
         return Err(ApiError::bad_request(format!(
             "Connector config {} contains no connector type",
             java_map(config)
         )));
     };
     let (plugin_type, spec, reports, version) = ask_plugin(w, &class, &resolved, true).await?;
-    let mut props: HashMap<&str, Option<&str>> = resolved.iter().map(|(k, v)| (k.as_str(), Some(v.as_str()))).collect();
+    let mut props: HashMap<&str, Option<&str>> = resolved
+        .iter()
+        .map(|(k, v)| (k.as_str(), Some(v.as_str())))
+        .collect();
     for (k, v) in config {
         if v.is_none() {
             props.insert(k.as_str(), None);
@@ -645,9 +784,18 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
 
     // The framework's keys, then those of each transform and predicate alias.
     let mut keys = base_keys(plugin_type, Some(&version), Some(&w.config));
-    let mut groups: Vec<String> = vec!["Common".into(), "Transforms".into(), "Predicates".into(), "Error Handling".into()];
+    let mut groups: Vec<String> = vec![
+        "Common".into(),
+        "Transforms".into(),
+        "Predicates".into(),
+        "Error Handling".into(),
+    ];
     if plugin_type == PluginType::Source {
-        groups.extend(["Topic Creation".into(), "Exactly Once Support".into(), "offsets.topic".into()]);
+        groups.extend([
+            "Topic Creation".into(),
+            "Exactly Once Support".into(),
+            "offsets.topic".into(),
+        ]);
     }
     let mut values: Vec<ConfigValueInfo> = Vec::new();
     let mut parsed_of: HashMap<String, Parsed> = HashMap::new();
@@ -657,10 +805,17 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
         parsed_of.insert(k.info.name.clone(), p);
     }
     for (list, prefix, kind, known) in [
-        ("transforms", "transforms", "transformation", known_transformations()),
+        (
+            "transforms",
+            "transforms",
+            "transformation",
+            known_transformations(),
+        ),
         ("predicates", "predicates", "predicate", known_predicates()),
     ] {
-        let Some(Parsed::List(aliases)) = parsed_of.get(list).cloned() else { continue };
+        let Some(Parsed::List(aliases)) = parsed_of.get(list).cloned() else {
+            continue;
+        };
         let mut seen = Vec::new();
         for a in aliases {
             if a.is_empty() || seen.contains(&a) {
@@ -685,7 +840,11 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
 
     // The connector's own keys and verdicts.
     let plugin_keys: Vec<Key> = spec.keys.iter().map(plugin_key).collect();
-    let secrets: Vec<&str> = plugin_keys.iter().filter(|k| k.secret).map(|k| k.info.name.as_str()).collect();
+    let secrets: Vec<&str> = plugin_keys
+        .iter()
+        .filter(|k| k.secret)
+        .map(|k| k.info.name.as_str())
+        .collect();
     for k in &plugin_keys {
         if let Some(g) = &k.info.group {
             if !groups.contains(g) {
@@ -705,7 +864,11 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
             })
             .collect();
         values.push(ConfigValueInfo {
-            value: if secret { r.value.map(|_| HIDDEN.to_string()) } else { r.value },
+            value: if secret {
+                r.value.map(|_| HIDDEN.to_string())
+            } else {
+                r.value
+            },
             name: r.name,
             recommended_values: r.recommended_values,
             errors,
@@ -741,11 +904,14 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
     // Settings of converters named in the connector config.
     for role in ["key", "value"] {
         let ck = format!("{role}.converter");
-        let Some(Some(class)) = props.get(ck.as_str()) else { continue };
-        let has_error = infos
-            .configs
-            .iter()
-            .any(|c| c.value.as_ref().is_some_and(|v| v.name == ck && !v.errors.is_empty()));
+        let Some(Some(class)) = props.get(ck.as_str()) else {
+            continue;
+        };
+        let has_error = infos.configs.iter().any(|c| {
+            c.value
+                .as_ref()
+                .is_some_and(|v| v.name == ck && !v.errors.is_empty())
+        });
         if has_error {
             continue;
         }
@@ -759,7 +925,10 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
             // Kafka Connect names the converter's own key in its messages.
             let short = &k.info.name[prefix.len()..];
             for e in v.errors.iter_mut() {
-                *e = e.replace(&format!("configuration {}", k.info.name), &format!("configuration {short}"));
+                *e = e.replace(
+                    &format!("configuration {}", k.info.name),
+                    &format!("configuration {short}"),
+                );
             }
             infos.error_count += v.errors.len();
             infos.configs.push(ConfigInfo {
@@ -781,18 +950,27 @@ pub async fn validate(w: &Worker, config: &[(String, Option<String>)]) -> Result
 /// transform chain with each transform's and predicate's own settings, `errors.*`), so
 /// validation and connector creation agree. A key that already has an error keeps only it.
 fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) {
-    let Ok(config) = crate::config::ConnectorConfig::new(resolved.clone()) else { return };
+    let Ok(config) = crate::config::ConnectorConfig::new(resolved.clone()) else {
+        return;
+    };
     for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config) {
-        let related = |name: &str| name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")));
-        if infos
-            .configs
-            .iter()
-            .any(|c| c.value.as_ref().is_some_and(|v| related(&v.name) && !v.errors.is_empty()))
-        {
+        let related = |name: &str| {
+            name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")))
+        };
+        if infos.configs.iter().any(|c| {
+            c.value
+                .as_ref()
+                .is_some_and(|v| related(&v.name) && !v.errors.is_empty())
+        }) {
             continue;
         }
         infos.error_count += 1;
-        match infos.configs.iter_mut().filter_map(|c| c.value.as_mut()).find(|v| v.name == key) {
+        match infos
+            .configs
+            .iter_mut()
+            .filter_map(|c| c.value.as_mut())
+            .find(|v| v.name == key)
+        {
             Some(v) => v.errors.push(message),
             None => infos.configs.push(ConfigInfo {
                 definition: None,
@@ -811,7 +989,11 @@ fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) 
 /// `SinkConnectorConfig.validate`: topics / topics.regex and the dead letter queue topic.
 fn sink_checks(props: &HashMap<&str, Option<&str>>, values: &mut [ConfigValueInfo]) {
     let get = |k: &str| props.get(k).copied().flatten().map(str::trim).unwrap_or("");
-    let topics: Vec<&str> = get("topics").split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let topics: Vec<&str> = get("topics")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let regex = get("topics.regex");
     let dlq = get("errors.deadletterqueue.topic.name");
     let mut add = |key: &str, msg: String| {
@@ -843,7 +1025,12 @@ fn sink_checks(props: &HashMap<&str, Option<&str>>, values: &mut [ConfigValueInf
 
 /// Kafka Connect's `generateResult`: values of unknown keys first, then every key in order
 /// with its value.
-fn generate_result(name: &str, keys: &[Key], values: Vec<ConfigValueInfo>, groups: Vec<String>) -> ConfigInfos {
+fn generate_result(
+    name: &str,
+    keys: &[Key],
+    values: Vec<ConfigValueInfo>,
+    groups: Vec<String>,
+) -> ConfigInfos {
     let mut configs = Vec::new();
     let mut by_name: HashMap<String, ConfigValueInfo> = HashMap::new();
     let mut error_count = 0;
@@ -894,7 +1081,15 @@ mod tests {
     fn definitions_are_kafka_connects() {
         let src = base_keys(PluginType::Source, Some("1.0"), None);
         let names: Vec<&str> = src.iter().map(|k| k.info.name.as_str()).collect();
-        assert_eq!(&names[..4], &["name", "connector.class", "connector.plugin.version", "tasks.max"]);
+        assert_eq!(
+            &names[..4],
+            &[
+                "name",
+                "connector.class",
+                "connector.plugin.version",
+                "tasks.max"
+            ]
+        );
         assert!(names.contains(&"exactly.once.support"));
         let sink = base_keys(PluginType::Sink, None, None);
         assert!(sink.iter().any(|k| k.info.name == "topics.regex"));
@@ -914,23 +1109,48 @@ mod tests {
             ]
         );
         let (v, _) = validate_key(&key("tasks.max"), &props(&[("tasks.max", Some("0"))]));
-        assert_eq!(v.errors, vec!["Invalid value 0 for configuration tasks.max: Value must be at least 1"]);
+        assert_eq!(
+            v.errors,
+            vec!["Invalid value 0 for configuration tasks.max: Value must be at least 1"]
+        );
         let (v, _) = validate_key(&key("tasks.max"), &props(&[]));
         assert_eq!((v.value.as_deref(), v.errors.len()), (Some("1"), 0));
         let (v, _) = validate_key(&key("name"), &props(&[("name", Some(""))]));
-        assert_eq!(v.errors, vec!["Invalid value  for configuration name: String may not be empty"]);
+        assert_eq!(
+            v.errors,
+            vec!["Invalid value  for configuration name: String may not be empty"]
+        );
         let (v, _) = validate_key(&key("name"), &props(&[("name", Some("a\u{1}b"))]));
-        assert!(v.errors[0].ends_with("had the following ASCII chars: 1"), "{:?}", v.errors);
+        assert!(
+            v.errors[0].ends_with("had the following ASCII chars: 1"),
+            "{:?}",
+            v.errors
+        );
         let (v, _) = validate_key(&key("transforms"), &props(&[("transforms", Some("a, a"))]));
-        assert_eq!(v.errors, vec!["Invalid value [a, a] for configuration transforms: Duplicate alias provided."]);
-        let (v, _) = validate_key(&key("errors.tolerance"), &props(&[("errors.tolerance", Some("bogus"))]));
+        assert_eq!(
+            v.errors,
+            vec!["Invalid value [a, a] for configuration transforms: Duplicate alias provided."]
+        );
+        let (v, _) = validate_key(
+            &key("errors.tolerance"),
+            &props(&[("errors.tolerance", Some("bogus"))]),
+        );
         assert_eq!(v.errors, vec!["Invalid value bogus for configuration errors.tolerance: String must be one of: none, all"]);
-        let (v, _) = validate_key(&key("key.converter"), &props(&[("key.converter", Some("Nope"))]));
+        let (v, _) = validate_key(
+            &key("key.converter"),
+            &props(&[("key.converter", Some("Nope"))]),
+        );
         assert_eq!(v.errors, vec!["Invalid value Nope for configuration key.converter: Class Nope could not be found."]);
-        let (v, _) = validate_key(&key("tasks.max.enforce"), &props(&[("tasks.max.enforce", Some("yes"))]));
+        let (v, _) = validate_key(
+            &key("tasks.max.enforce"),
+            &props(&[("tasks.max.enforce", Some("yes"))]),
+        );
         assert_eq!(v.errors, vec!["Invalid value yes for configuration tasks.max.enforce: Expected value to be either true or false"]);
         let (v, _) = validate_key(&key("connector.class"), &props(&[]));
-        assert_eq!(v.errors, vec!["Missing required configuration \"connector.class\" which has no default value."]);
+        assert_eq!(
+            v.errors,
+            vec!["Missing required configuration \"connector.class\" which has no default value."]
+        );
     }
 
     #[test]
@@ -940,8 +1160,14 @@ mod tests {
         let mut values: Vec<ConfigValueInfo> = keys.iter().map(|k| validate_key(k, &p).0).collect();
         sink_checks(&p, &mut values);
         let t = values.iter().find(|v| v.name == "topics").unwrap();
-        assert_eq!(t.errors, vec!["topics and topics.regex are mutually exclusive options, but both are set."]);
-        let p = props(&[("topics", Some("a,b")), ("errors.deadletterqueue.topic.name", Some("a"))]);
+        assert_eq!(
+            t.errors,
+            vec!["topics and topics.regex are mutually exclusive options, but both are set."]
+        );
+        let p = props(&[
+            ("topics", Some("a,b")),
+            ("errors.deadletterqueue.topic.name", Some("a")),
+        ]);
         let mut values: Vec<ConfigValueInfo> = keys.iter().map(|k| validate_key(k, &p).0).collect();
         sink_checks(&p, &mut values);
         let t = values.iter().find(|v| v.name == "topics").unwrap();
@@ -978,6 +1204,9 @@ mod tests {
         let (v, _) = validate_key(&k, &props(&[("db.password", Some("s3cret"))]));
         assert_eq!(v.value.as_deref(), Some(HIDDEN));
         assert!(!v.errors[0].contains("s3cret"), "{:?}", v.errors);
-        assert_eq!(java_map(&[("db.password".into(), Some("s3cret".into()))]), "{db.password=[hidden]}");
+        assert_eq!(
+            java_map(&[("db.password".into(), Some("s3cret".into()))]),
+            "{db.password=[hidden]}"
+        );
     }
 }

@@ -85,8 +85,9 @@ impl ConfigStore {
             };
             match std::fs::read(p) {
                 Ok(bytes) if !bytes.is_empty() => {
-                    let f: FileContents = serde_json::from_slice(&bytes)
-                        .map_err(|e| err(format!("not a Polyconnect connector config file: {e}")))?;
+                    let f: FileContents = serde_json::from_slice(&bytes).map_err(|e| {
+                        err(format!("not a Polyconnect connector config file: {e}"))
+                    })?;
                     data = f.connectors;
                 }
                 Ok(_) => {}
@@ -135,7 +136,10 @@ impl ConfigStore {
         })
     }
 
-    fn update(&self, change: impl FnOnce(&mut BTreeMap<String, StoredConnector>)) -> Result<(), ConfigStoreError> {
+    fn update(
+        &self,
+        change: impl FnOnce(&mut BTreeMap<String, StoredConnector>),
+    ) -> Result<(), ConfigStoreError> {
         let mut data = self.data.lock().unwrap();
         let mut next = data.clone();
         change(&mut next);
@@ -143,7 +147,9 @@ impl ConfigStore {
             return Ok(());
         }
         if let Some(path) = &self.path {
-            let contents = FileContents { connectors: next.clone() };
+            let contents = FileContents {
+                connectors: next.clone(),
+            };
             let bytes = serde_json::to_vec_pretty(&contents).map_err(|e| ConfigStoreError {
                 path: path.clone(),
                 message: e.to_string(),
@@ -163,7 +169,10 @@ mod tests {
     use super::*;
 
     fn props(pairs: &[(&str, &str)]) -> Props {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -173,7 +182,11 @@ mod tests {
         assert!(path.ends_with("offsets.connectors.json"));
         let s = ConfigStore::open(Some(&path)).unwrap();
         let c = StoredConnector {
-            config: props(&[("name", "a"), ("connector.class", "X"), ("file", "${env:HOME}")]),
+            config: props(&[
+                ("name", "a"),
+                ("connector.class", "X"),
+                ("file", "${env:HOME}"),
+            ]),
             target_state: TargetState::Started,
         };
         s.put("a", c.clone()).unwrap();

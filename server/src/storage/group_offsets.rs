@@ -42,7 +42,10 @@ pub type SinkOffset = (String, i32, Option<i64>);
 
 fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig) -> ClientConfig {
     let mut cfg = crate::kafka::consumer_config(worker, connector, 0);
-    cfg.set("client.id", format!("connector-offsets-{}", connector.name()));
+    cfg.set(
+        "client.id",
+        format!("connector-offsets-{}", connector.name()),
+    );
     cfg
 }
 
@@ -51,9 +54,16 @@ fn group_id(cfg: &ClientConfig) -> String {
 }
 
 /// The group's committed offsets, for every partition of every topic it has one for.
-pub fn committed(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result<Vec<(Json, Json)>, String> {
-    let consumer: BaseConsumer = consumer_config(worker, connector).create().map_err(|e| e.to_string())?;
-    let md = consumer.fetch_metadata(None, TIMEOUT).map_err(|e| e.to_string())?;
+pub fn committed(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+) -> Result<Vec<(Json, Json)>, String> {
+    let consumer: BaseConsumer = consumer_config(worker, connector)
+        .create()
+        .map_err(|e| e.to_string())?;
+    let md = consumer
+        .fetch_metadata(None, TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let mut tpl = TopicPartitionList::new();
     for t in md.topics() {
         if t.name().starts_with("__") {
@@ -66,7 +76,9 @@ pub fn committed(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result<V
     if tpl.count() == 0 {
         return Ok(Vec::new());
     }
-    let committed = consumer.committed_offsets(tpl, TIMEOUT).map_err(|e| e.to_string())?;
+    let committed = consumer
+        .committed_offsets(tpl, TIMEOUT)
+        .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for e in committed.elements() {
         if let Offset::Offset(o) = e.offset() {
@@ -92,7 +104,9 @@ pub fn parse(entries: &[(Json, Option<Json>)]) -> Result<Vec<SinkOffset>, String
     let mut out = Vec::with_capacity(entries.len());
     for (partition, offset) in entries {
         let Some(p) = partition.as_object() else {
-            return Err("The partition for a sink connector offset cannot be null or missing".into());
+            return Err(
+                "The partition for a sink connector offset cannot be null or missing".into(),
+            );
         };
         let (Some(topic), Some(part)) = (p.get(KAFKA_TOPIC_KEY), p.get(KAFKA_PARTITION_KEY)) else {
             return Err(format!(
@@ -129,7 +143,9 @@ pub fn parse(entries: &[(Json, Option<Json>)]) -> Result<Vec<SinkOffset>, String
                     )
                 })?;
                 if n < 0 {
-                    return Err(format!("Kafka offsets must be non-negative, but {n} was given for {topic}-{part}"));
+                    return Err(format!(
+                        "Kafka offsets must be non-negative, but {n} was given for {topic}-{part}"
+                    ));
                 }
                 Some(n)
             }
@@ -142,16 +158,25 @@ pub fn parse(entries: &[(Json, Option<Json>)]) -> Result<Vec<SinkOffset>, String
 /// Commits the given offsets for the group (which must have no active member). A reset
 /// partition gets the offset the connector's consumer would start from without one
 /// (`auto.offset.reset`: the log start, or its end for `latest`).
-pub fn alter(worker: &WorkerConfig, connector: &ConnectorConfig, offsets: &[SinkOffset]) -> Result<(), GroupOffsetsError> {
+pub fn alter(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+    offsets: &[SinkOffset],
+) -> Result<(), GroupOffsetsError> {
     let cfg = consumer_config(worker, connector);
-    let latest = cfg.get("auto.offset.reset").map(|v| v.eq_ignore_ascii_case("latest")).unwrap_or(false);
+    let latest = cfg
+        .get("auto.offset.reset")
+        .map(|v| v.eq_ignore_ascii_case("latest"))
+        .unwrap_or(false);
     let consumer: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
     let mut tpl = TopicPartitionList::new();
     for (topic, part, offset) in offsets {
         let o = match offset {
             Some(o) => *o,
             None => {
-                let (low, high) = consumer.fetch_watermarks(topic, *part, TIMEOUT).map_err(|e| e.to_string())?;
+                let (low, high) = consumer
+                    .fetch_watermarks(topic, *part, TIMEOUT)
+                    .map_err(|e| e.to_string())?;
                 if latest {
                     high
                 } else {
@@ -159,19 +184,26 @@ pub fn alter(worker: &WorkerConfig, connector: &ConnectorConfig, offsets: &[Sink
                 }
             }
         };
-        tpl.add_partition_offset(topic, *part, Offset::Offset(o)).map_err(|e| e.to_string())?;
+        tpl.add_partition_offset(topic, *part, Offset::Offset(o))
+            .map_err(|e| e.to_string())?;
     }
-    consumer.commit(&tpl, CommitMode::Sync).map_err(|e| match e.rdkafka_error_code() {
-        // Only members may commit while the group has members.
-        Some(rdkafka::types::RDKafkaErrorCode::UnknownMemberId) | Some(rdkafka::types::RDKafkaErrorCode::IllegalGeneration) => {
-            GroupOffsetsError::NotEmpty
-        }
-        _ => GroupOffsetsError::Other(e.to_string()),
-    })
+    consumer
+        .commit(&tpl, CommitMode::Sync)
+        .map_err(|e| match e.rdkafka_error_code() {
+            // Only members may commit while the group has members.
+            Some(rdkafka::types::RDKafkaErrorCode::UnknownMemberId)
+            | Some(rdkafka::types::RDKafkaErrorCode::IllegalGeneration) => {
+                GroupOffsetsError::NotEmpty
+            }
+            _ => GroupOffsetsError::Other(e.to_string()),
+        })
 }
 
 /// Deletes the group, and with it every committed offset (Kafka Connect does the same).
-pub async fn reset(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result<(), GroupOffsetsError> {
+pub async fn reset(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+) -> Result<(), GroupOffsetsError> {
     let cfg = consumer_config(worker, connector);
     let group = group_id(&cfg);
     let mut admin_cfg = ClientConfig::new();
@@ -181,14 +213,23 @@ pub async fn reset(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result
     }
     let admin: AdminClient<DefaultClientContext> = admin_cfg.create().map_err(|e| e.to_string())?;
     let opts = AdminOptions::new().request_timeout(Some(TIMEOUT));
-    let results = admin.delete_groups(&[&group], &opts).await.map_err(|e| e.to_string())?;
+    let results = admin
+        .delete_groups(&[&group], &opts)
+        .await
+        .map_err(|e| e.to_string())?;
     for r in results {
         match r {
             Ok(_) => {}
             // Idempotent: a group deleted by an earlier reset is fine.
             Err((_, rdkafka::types::RDKafkaErrorCode::GroupIdNotFound)) => {}
-            Err((_, rdkafka::types::RDKafkaErrorCode::NonEmptyGroup)) => return Err(GroupOffsetsError::NotEmpty),
-            Err((g, e)) => return Err(GroupOffsetsError::Other(format!("cannot delete consumer group {g}: {e}"))),
+            Err((_, rdkafka::types::RDKafkaErrorCode::NonEmptyGroup)) => {
+                return Err(GroupOffsetsError::NotEmpty)
+            }
+            Err((g, e)) => {
+                return Err(GroupOffsetsError::Other(format!(
+                    "cannot delete consumer group {g}: {e}"
+                )))
+            }
         }
     }
     Ok(())
@@ -201,20 +242,34 @@ mod tests {
     #[test]
     fn parses_like_kafka_connect() {
         let ok = parse(&[
-            (json!({"kafka_topic": "t", "kafka_partition": "2"}), Some(json!({"kafka_offset": 10}))),
+            (
+                json!({"kafka_topic": "t", "kafka_partition": "2"}),
+                Some(json!({"kafka_offset": 10})),
+            ),
             (json!({"kafka_topic": "t", "kafka_partition": 3}), None),
         ])
         .unwrap();
-        assert_eq!(ok, vec![("t".to_string(), 2, Some(10)), ("t".to_string(), 3, None)]);
+        assert_eq!(
+            ok,
+            vec![("t".to_string(), 2, Some(10)), ("t".to_string(), 3, None)]
+        );
         let e = parse(&[(json!({"kafka_topic": "t", "kafka_partition": "x"}), None)]).unwrap_err();
         assert!(e.contains("'x'"), "{e}");
         let e = parse(&[(json!({"kafka_topic": "t"}), None)]).unwrap_err();
         assert!(e.contains("must contain the keys"), "{e}");
         let e = parse(&[(Json::Null, None)]).unwrap_err();
         assert!(e.contains("cannot be null"), "{e}");
-        let e = parse(&[(json!({"kafka_topic": "t", "kafka_partition": 0}), Some(json!({"x": 1})))]).unwrap_err();
+        let e = parse(&[(
+            json!({"kafka_topic": "t", "kafka_partition": 0}),
+            Some(json!({"x": 1})),
+        )])
+        .unwrap_err();
         assert!(e.contains("kafka_offset"), "{e}");
-        let e = parse(&[(json!({"kafka_topic": "t", "kafka_partition": 0}), Some(json!({"kafka_offset": 1.5})))]).unwrap_err();
+        let e = parse(&[(
+            json!({"kafka_topic": "t", "kafka_partition": 0}),
+            Some(json!({"kafka_offset": 1.5})),
+        )])
+        .unwrap_err();
         assert!(e.contains("'1.5'"), "{e}");
     }
 }

@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 
 /// The temporary file a write of `path` goes through: `<file name>.tmp` beside it.
 pub(crate) fn temp_path(path: &Path) -> PathBuf {
-    let mut name = path.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let mut name = path
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     name.push(".tmp");
     path.with_file_name(name)
 }
@@ -23,8 +26,12 @@ pub(crate) fn remove_stale_temp(path: &Path) {
     let tmp = temp_path(path);
     if tmp.is_file() {
         match std::fs::remove_file(&tmp) {
-            Ok(()) => tracing::info!(file = %tmp.display(), "removed a temporary file left by an interrupted write"),
-            Err(e) => tracing::warn!(file = %tmp.display(), error = %e, "cannot remove a temporary file left by an interrupted write"),
+            Ok(()) => {
+                tracing::info!(file = %tmp.display(), "removed a temporary file left by an interrupted write")
+            }
+            Err(e) => {
+                tracing::warn!(file = %tmp.display(), error = %e, "cannot remove a temporary file left by an interrupted write")
+            }
         }
     }
 }

@@ -95,7 +95,8 @@ impl OffsetStore {
             .json
             .from_connect("", SchemaAndValue::new(None, v))
             .map_err(|e| OffsetError::Data(e.message))?;
-        Ok(b.map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_else(|| "null".into()))
+        Ok(b.map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_else(|| "null".into()))
     }
 
     fn decode(&self, s: &str) -> Result<Value, OffsetError> {
@@ -107,7 +108,10 @@ impl OffsetStore {
     }
 
     pub fn key(&self, connector: &str, partition: &Value) -> Result<String, OffsetError> {
-        self.encode(Value::Array(vec![Value::String(connector.to_string()), partition.clone()]))
+        self.encode(Value::Array(vec![
+            Value::String(connector.to_string()),
+            partition.clone(),
+        ]))
     }
 
     /// All stored (partition, offset) pairs of a connector.
@@ -115,7 +119,9 @@ impl OffsetStore {
         let data = self.data.lock().unwrap();
         let mut out = Vec::new();
         for (k, v) in data.iter() {
-            let Value::Array(parts) = self.decode(k)? else { continue };
+            let Value::Array(parts) = self.decode(k)? else {
+                continue;
+            };
             if parts.len() != 2 || parts[0] != Value::String(connector.to_string()) {
                 continue;
             }
@@ -129,15 +135,23 @@ impl OffsetStore {
     }
 
     /// All stored (partition, offset) pairs of a connector as JSON, for the REST API.
-    pub fn json_offsets(&self, connector: &str) -> Result<Vec<(serde_json::Value, serde_json::Value)>, OffsetError> {
+    pub fn json_offsets(
+        &self,
+        connector: &str,
+    ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, OffsetError> {
         let data = self.data.lock().unwrap();
         let mut out = Vec::new();
         for (k, v) in data.iter() {
-            let Ok(serde_json::Value::Array(mut parts)) = serde_json::from_str::<serde_json::Value>(k) else { continue };
+            let Ok(serde_json::Value::Array(mut parts)) =
+                serde_json::from_str::<serde_json::Value>(k)
+            else {
+                continue;
+            };
             if parts.len() != 2 || parts[0].as_str() != Some(connector) {
                 continue;
             }
-            let offset: serde_json::Value = serde_json::from_str(v).map_err(|e| OffsetError::Data(e.to_string()))?;
+            let offset: serde_json::Value =
+                serde_json::from_str(v).map_err(|e| OffsetError::Data(e.to_string()))?;
             if offset.is_null() {
                 continue;
             }
@@ -153,7 +167,11 @@ impl OffsetStore {
 
     /// Every stored partition of a connector.
     pub fn partitions(&self, connector: &str) -> Result<Vec<Value>, OffsetError> {
-        Ok(self.offsets(connector)?.into_iter().map(|(p, _)| p).collect())
+        Ok(self
+            .offsets(connector)?
+            .into_iter()
+            .map(|(p, _)| p)
+            .collect())
     }
 
     /// The offset of one partition.
@@ -170,7 +188,11 @@ impl OffsetStore {
     }
 
     /// Stages offsets (a `None` offset deletes the partition's entry), then writes the file.
-    pub fn put_and_flush(&self, connector: &str, entries: Vec<(Value, Option<Value>)>) -> Result<(), OffsetError> {
+    pub fn put_and_flush(
+        &self,
+        connector: &str,
+        entries: Vec<(Value, Option<Value>)>,
+    ) -> Result<(), OffsetError> {
         let mut encoded = Vec::with_capacity(entries.len());
         for (p, o) in entries {
             let key = self.key(connector, &p)?;
@@ -214,7 +236,9 @@ impl OffsetStore {
     }
 
     fn write(&self, bytes: &[u8]) -> Result<(), OffsetError> {
-        let Some(path) = &self.path else { return Ok(()) };
+        let Some(path) = &self.path else {
+            return Ok(());
+        };
         #[cfg(test)]
         if let Some(kind) = self.fail_writes.lock().unwrap().as_ref() {
             return Err(OffsetError::File {
@@ -249,16 +273,37 @@ mod tests {
         let path = dir.path().join("offsets.json");
         let s = OffsetStore::open(Some(&path)).unwrap();
         let part = map("filename", Value::String("/tmp/in.txt".into()));
-        assert_eq!(s.key("c", &part).unwrap(), r#"["c",{"filename":"/tmp/in.txt"}]"#);
-        s.put_and_flush("c", vec![(part.clone(), Some(map("position", Value::Int64(42))))])
-            .unwrap();
-        s.put_and_flush("other", vec![(part.clone(), Some(map("position", Value::Int64(1))))])
-            .unwrap();
+        assert_eq!(
+            s.key("c", &part).unwrap(),
+            r#"["c",{"filename":"/tmp/in.txt"}]"#
+        );
+        s.put_and_flush(
+            "c",
+            vec![(part.clone(), Some(map("position", Value::Int64(42))))],
+        )
+        .unwrap();
+        s.put_and_flush(
+            "other",
+            vec![(part.clone(), Some(map("position", Value::Int64(1))))],
+        )
+        .unwrap();
         let again = OffsetStore::open(Some(&path)).unwrap();
-        assert_eq!(again.offsets("c").unwrap(), vec![(part.clone(), map("position", Value::Int64(42)))]);
-        assert_eq!(again.offset("c", &part).unwrap(), Some(map("position", Value::Int64(42))));
-        again.put_and_flush("c", vec![(part.clone(), None)]).unwrap();
-        assert!(OffsetStore::open(Some(&path)).unwrap().offsets("c").unwrap().is_empty());
+        assert_eq!(
+            again.offsets("c").unwrap(),
+            vec![(part.clone(), map("position", Value::Int64(42)))]
+        );
+        assert_eq!(
+            again.offset("c", &part).unwrap(),
+            Some(map("position", Value::Int64(42)))
+        );
+        again
+            .put_and_flush("c", vec![(part.clone(), None)])
+            .unwrap();
+        assert!(OffsetStore::open(Some(&path))
+            .unwrap()
+            .offsets("c")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
@@ -272,7 +317,11 @@ mod tests {
                 std::thread::spawn(move || {
                     let part = map("task", Value::Int64(t));
                     for n in 0..50 {
-                        s.put_and_flush(&format!("c{t}"), vec![(part.clone(), Some(map("n", Value::Int64(n))))]).expect("a flush failed");
+                        s.put_and_flush(
+                            &format!("c{t}"),
+                            vec![(part.clone(), Some(map("n", Value::Int64(n))))],
+                        )
+                        .expect("a flush failed");
                     }
                 })
             })
@@ -282,7 +331,10 @@ mod tests {
         }
         let again = OffsetStore::open(Some(&path)).unwrap();
         for t in 0..4 {
-            assert_eq!(again.offsets(&format!("c{t}")).unwrap(), vec![(map("task", Value::Int64(t)), map("n", Value::Int64(49)))]);
+            assert_eq!(
+                again.offsets(&format!("c{t}")).unwrap(),
+                vec![(map("task", Value::Int64(t)), map("n", Value::Int64(49)))]
+            );
         }
     }
 
@@ -291,7 +343,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("offsets.json");
         std::fs::write(&path, b"\xac\xed\x00\x05java").unwrap();
-        let Err(e) = OffsetStore::open(Some(&path)) else { panic!("a corrupt file was accepted") };
+        let Err(e) = OffsetStore::open(Some(&path)) else {
+            panic!("a corrupt file was accepted")
+        };
         let msg = e.to_string();
         assert!(msg.contains(&path.display().to_string()), "{msg}");
         assert!(msg.contains("move the file aside"), "{msg}");
@@ -305,20 +359,41 @@ mod tests {
         let path = dir.path().join("offsets.json");
         let s = OffsetStore::open(Some(&path)).unwrap();
         let (a, b) = (map("p", Value::Int64(1)), map("p", Value::Int64(2)));
-        s.put_and_flush("c", vec![(a.clone(), Some(map("n", Value::Int64(1))))]).unwrap();
+        s.put_and_flush("c", vec![(a.clone(), Some(map("n", Value::Int64(1))))])
+            .unwrap();
         // The temporary file's path is taken by a directory: the write fails (ENOSPC, EIO
         // and the like take the same path).
         std::fs::create_dir(crate::storage::temp_path(&path)).unwrap();
-        let staged = vec![(a.clone(), Some(map("n", Value::Int64(2)))), (b.clone(), Some(map("n", Value::Int64(7))))];
+        let staged = vec![
+            (a.clone(), Some(map("n", Value::Int64(2)))),
+            (b.clone(), Some(map("n", Value::Int64(7)))),
+        ];
         assert!(s.put_and_flush("c", staged.clone()).is_err());
-        assert_eq!(s.offset("c", &a).unwrap(), Some(map("n", Value::Int64(1))), "the old offset, as in the file");
+        assert_eq!(
+            s.offset("c", &a).unwrap(),
+            Some(map("n", Value::Int64(1))),
+            "the old offset, as in the file"
+        );
         assert_eq!(s.offset("c", &b).unwrap(), None);
-        assert_eq!(OffsetStore::open(Some(&path)).unwrap().offsets("c").unwrap().len(), 1);
+        assert_eq!(
+            OffsetStore::open(Some(&path))
+                .unwrap()
+                .offsets("c")
+                .unwrap()
+                .len(),
+            1
+        );
         std::fs::remove_dir(crate::storage::temp_path(&path)).unwrap();
         s.put_and_flush("c", staged).unwrap();
         let again = OffsetStore::open(Some(&path)).unwrap();
-        assert_eq!(again.offset("c", &a).unwrap(), Some(map("n", Value::Int64(2))));
-        assert_eq!(again.offset("c", &b).unwrap(), Some(map("n", Value::Int64(7))));
+        assert_eq!(
+            again.offset("c", &a).unwrap(),
+            Some(map("n", Value::Int64(2)))
+        );
+        assert_eq!(
+            again.offset("c", &b).unwrap(),
+            Some(map("n", Value::Int64(7)))
+        );
     }
 
     #[test]
@@ -329,11 +404,18 @@ mod tests {
         std::fs::write(&tmp, b"{\"half\":").unwrap();
         let s = OffsetStore::open(Some(&path)).unwrap();
         assert!(!tmp.exists(), "stale temporary file kept");
-        s.put_and_flush("c", vec![(map("p", Value::Int64(1)), Some(map("n", Value::Int64(1))))]).unwrap();
+        s.put_and_flush(
+            "c",
+            vec![(map("p", Value::Int64(1)), Some(map("n", Value::Int64(1))))],
+        )
+        .unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
     }
 }

@@ -95,7 +95,13 @@ impl StatusStore {
 
     /// The connector's own state, if it has one.
     pub fn connector_state(&self, name: &str) -> Option<State> {
-        self.entries.lock().unwrap().get(name)?.connector.as_ref().map(|c| c.state)
+        self.entries
+            .lock()
+            .unwrap()
+            .get(name)?
+            .connector
+            .as_ref()
+            .map(|c| c.state)
     }
 
     pub fn set_connector_type(&self, name: &str, t: &str) {
@@ -106,10 +112,18 @@ impl StatusStore {
     pub fn set_task(&self, name: &str, task: u32, state: State, trace: Option<String>) {
         let info = self.info(state, trace);
         if state == State::Failed {
-            tracing::error!(connector = name, task, trace = info.trace.as_deref().unwrap_or(""), "task failed");
+            tracing::error!(
+                connector = name,
+                task,
+                trace = info.trace.as_deref().unwrap_or(""),
+                "task failed"
+            );
         }
         let mut e = self.entries.lock().unwrap();
-        e.entry(name.to_string()).or_default().tasks.insert(task, info);
+        e.entry(name.to_string())
+            .or_default()
+            .tasks
+            .insert(task, info);
     }
 
     pub fn remove_tasks(&self, name: &str) {

@@ -17,7 +17,9 @@ impl Protocol {
         match s.trim() {
             "grpc" => Ok(Protocol::Grpc),
             "http/protobuf" | "http" => Ok(Protocol::HttpProtobuf),
-            other => Err(format!("unsupported OTLP protocol '{other}' (use grpc or http/protobuf)")),
+            other => Err(format!(
+                "unsupported OTLP protocol '{other}' (use grpc or http/protobuf)"
+            )),
         }
     }
 
@@ -69,18 +71,34 @@ impl TracingSettings {
     /// endpoint is given (or `polyconnect.tracing.enable=true`, which uses OTLP's default
     /// endpoint), and off when `polyconnect.tracing.enable=false`, `OTEL_SDK_DISABLED=true`
     /// or `OTEL_TRACES_EXPORTER=none`.
-    pub fn resolve(env: &HashMap<String, String>, props: &HashMap<String, String>) -> Result<Option<TracingSettings>, String> {
-        let prop = |k: &str| props.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
-        let var = |k: &str| env.get(k).map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+    pub fn resolve(
+        env: &HashMap<String, String>,
+        props: &HashMap<String, String>,
+    ) -> Result<Option<TracingSettings>, String> {
+        let prop = |k: &str| {
+            props
+                .get(k)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let var = |k: &str| {
+            env.get(k)
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
         let enable = match prop(ENABLE).as_deref() {
             None => None,
             Some("true") => Some(true),
             Some("false") => Some(false),
             Some(other) => return Err(format!("{ENABLE} must be true or false, not '{other}'")),
         };
-        let disabled_by_env = var("OTEL_SDK_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        let disabled_by_env = var("OTEL_SDK_DISABLED")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
             || var("OTEL_TRACES_EXPORTER").is_some_and(|v| v == "none");
-        let protocol = match prop(PROTOCOL).or_else(|| var("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")).or_else(|| var("OTEL_EXPORTER_OTLP_PROTOCOL")) {
+        let protocol = match prop(PROTOCOL)
+            .or_else(|| var("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL"))
+            .or_else(|| var("OTEL_EXPORTER_OTLP_PROTOCOL"))
+        {
             Some(p) => Protocol::parse(&p)?,
             None => Protocol::HttpProtobuf,
         };
@@ -100,35 +118,52 @@ impl TracingSettings {
         let endpoint = base.clone().unwrap_or_else(|| default_base.to_string());
         let traces_endpoint = match (prop(ENDPOINT), specific) {
             (None, Some(s)) => s,
-            _ if protocol == Protocol::HttpProtobuf => format!("{}/v1/traces", endpoint.trim_end_matches('/')),
+            _ if protocol == Protocol::HttpProtobuf => {
+                format!("{}/v1/traces", endpoint.trim_end_matches('/'))
+            }
             _ => endpoint.clone(),
         };
-        let sampler = prop(SAMPLER).or_else(|| var("OTEL_TRACES_SAMPLER")).unwrap_or_else(|| "parentbased_always_on".into());
+        let sampler = prop(SAMPLER)
+            .or_else(|| var("OTEL_TRACES_SAMPLER"))
+            .unwrap_or_else(|| "parentbased_always_on".into());
         if !SAMPLERS.contains(&sampler.as_str()) {
-            return Err(format!("unsupported trace sampler '{sampler}' (one of {})", SAMPLERS.join(", ")));
+            return Err(format!(
+                "unsupported trace sampler '{sampler}' (one of {})",
+                SAMPLERS.join(", ")
+            ));
         }
         let sampler_arg = match prop(SAMPLER_ARG).or_else(|| var("OTEL_TRACES_SAMPLER_ARG")) {
             None => None,
             Some(a) => match a.parse::<f64>() {
                 Ok(r) if (0.0..=1.0).contains(&r) => Some(r),
-                _ => return Err(format!("the sampler argument must be a ratio between 0 and 1, not '{a}'")),
+                _ => {
+                    return Err(format!(
+                        "the sampler argument must be a ratio between 0 and 1, not '{a}'"
+                    ))
+                }
             },
         };
         let num = |k: &str, env_key: &str, default: u64| -> Result<u64, String> {
             match prop(k).or_else(|| var(env_key)) {
                 None => Ok(default),
-                Some(v) => v.parse::<u64>().map_err(|_| format!("{k} must be a number, not '{v}'")),
+                Some(v) => v
+                    .parse::<u64>()
+                    .map_err(|_| format!("{k} must be a number, not '{v}'")),
             }
         };
         Ok(Some(TracingSettings {
             endpoint,
             traces_endpoint,
             protocol,
-            service_name: prop(SERVICE_NAME).or_else(|| var("OTEL_SERVICE_NAME")).unwrap_or_else(|| "polyconnect".into()),
+            service_name: prop(SERVICE_NAME)
+                .or_else(|| var("OTEL_SERVICE_NAME"))
+                .unwrap_or_else(|| "polyconnect".into()),
             sampler,
             sampler_arg,
             max_queue_size: num(QUEUE_SIZE, "OTEL_BSP_MAX_QUEUE_SIZE", 8192)?.max(1) as usize,
-            export_timeout: Duration::from_millis(num(EXPORT_TIMEOUT, "OTEL_EXPORTER_OTLP_TIMEOUT", 10_000)?.max(1)),
+            export_timeout: Duration::from_millis(
+                num(EXPORT_TIMEOUT, "OTEL_EXPORTER_OTLP_TIMEOUT", 10_000)?.max(1),
+            ),
         }))
     }
 
@@ -139,7 +174,9 @@ impl TracingSettings {
             "always_off" => Sampler::AlwaysOff,
             "traceidratio" => Sampler::TraceIdRatioBased(ratio),
             "parentbased_always_off" => Sampler::ParentBased(Box::new(Sampler::AlwaysOff)),
-            "parentbased_traceidratio" => Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio))),
+            "parentbased_traceidratio" => {
+                Sampler::ParentBased(Box::new(Sampler::TraceIdRatioBased(ratio)))
+            }
             _ => Sampler::ParentBased(Box::new(Sampler::AlwaysOn)),
         }
     }
@@ -148,13 +185,31 @@ impl TracingSettings {
     /// sampler, its own `service.name`.
     pub fn connector_env(&self, plugin: &str) -> Vec<(String, String)> {
         let mut env = vec![
-            ("OTEL_EXPORTER_OTLP_ENDPOINT".to_string(), self.endpoint.clone()),
-            ("OTEL_EXPORTER_OTLP_PROTOCOL".to_string(), self.protocol.as_str().to_string()),
-            ("OTEL_SERVICE_NAME".to_string(), format!("polyconnect-connector-{plugin}")),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT".to_string(),
+                self.endpoint.clone(),
+            ),
+            (
+                "OTEL_EXPORTER_OTLP_PROTOCOL".to_string(),
+                self.protocol.as_str().to_string(),
+            ),
+            (
+                "OTEL_SERVICE_NAME".to_string(),
+                format!("polyconnect-connector-{plugin}"),
+            ),
             ("OTEL_TRACES_SAMPLER".to_string(), self.sampler.clone()),
-            ("OTEL_BSP_MAX_QUEUE_SIZE".to_string(), self.max_queue_size.to_string()),
-            ("OTEL_BSP_MAX_EXPORT_BATCH_SIZE".to_string(), self.max_queue_size.min(512).to_string()),
-            ("OTEL_EXPORTER_OTLP_TIMEOUT".to_string(), self.export_timeout.as_millis().to_string()),
+            (
+                "OTEL_BSP_MAX_QUEUE_SIZE".to_string(),
+                self.max_queue_size.to_string(),
+            ),
+            (
+                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE".to_string(),
+                self.max_queue_size.min(512).to_string(),
+            ),
+            (
+                "OTEL_EXPORTER_OTLP_TIMEOUT".to_string(),
+                self.export_timeout.as_millis().to_string(),
+            ),
         ];
         if let Some(a) = self.sampler_arg {
             env.push(("OTEL_TRACES_SAMPLER_ARG".to_string(), a.to_string()));
@@ -168,16 +223,25 @@ mod tests {
     use super::*;
 
     fn map(kv: &[(&str, &str)]) -> HashMap<String, String> {
-        kv.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        kv.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn off_without_an_endpoint() {
-        assert!(TracingSettings::resolve(&map(&[]), &map(&[])).unwrap().is_none());
-        let env = map(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"), ("OTEL_SDK_DISABLED", "true")]);
+        assert!(TracingSettings::resolve(&map(&[]), &map(&[]))
+            .unwrap()
+            .is_none());
+        let env = map(&[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318"),
+            ("OTEL_SDK_DISABLED", "true"),
+        ]);
         assert!(TracingSettings::resolve(&env, &map(&[])).unwrap().is_none());
         let env = map(&[("OTEL_EXPORTER_OTLP_ENDPOINT", "http://c:4318")]);
-        assert!(TracingSettings::resolve(&env, &map(&[(ENABLE, "false")])).unwrap().is_none());
+        assert!(TracingSettings::resolve(&env, &map(&[(ENABLE, "false")]))
+            .unwrap()
+            .is_none());
     }
 
     #[test]
@@ -192,12 +256,19 @@ mod tests {
         assert_eq!(s.protocol, Protocol::HttpProtobuf);
         assert_eq!(s.sampler_arg, Some(0.01));
         assert_eq!(s.service_name, "polyconnect");
-        let props = map(&[(ENDPOINT, "http://d:4317"), (PROTOCOL, "grpc"), (SERVICE_NAME, "core-a")]);
+        let props = map(&[
+            (ENDPOINT, "http://d:4317"),
+            (PROTOCOL, "grpc"),
+            (SERVICE_NAME, "core-a"),
+        ]);
         let s = TracingSettings::resolve(&env, &props).unwrap().unwrap();
         assert_eq!(s.traces_endpoint, "http://d:4317");
         assert_eq!(s.service_name, "core-a");
         let child = s.connector_env("file");
-        assert!(child.contains(&("OTEL_SERVICE_NAME".into(), "polyconnect-connector-file".into())));
+        assert!(child.contains(&(
+            "OTEL_SERVICE_NAME".into(),
+            "polyconnect-connector-file".into()
+        )));
         assert!(child.contains(&("OTEL_EXPORTER_OTLP_PROTOCOL".into(), "grpc".into())));
     }
 

@@ -66,7 +66,9 @@ impl SizeStat {
 }
 
 /// Upper bounds (seconds) of the round-trip histogram's buckets.
-const RTT_BUCKETS: [f64; 14] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
+const RTT_BUCKETS: [f64; 14] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
 
 /// A Prometheus histogram with fixed buckets.
 pub struct Histogram {
@@ -93,7 +95,8 @@ impl Histogram {
             self.buckets[i].fetch_add(1, Relaxed);
         }
         self.count.fetch_add(1, Relaxed);
-        self.sum_us.fetch_add(d.as_micros().min(u64::MAX as u128) as u64, Relaxed);
+        self.sum_us
+            .fetch_add(d.as_micros().min(u64::MAX as u128) as u64, Relaxed);
     }
 }
 
@@ -202,9 +205,17 @@ fn registry() -> &'static Registry {
 
 /// The metrics of a task, created on first use. They stay until `remove_task`.
 pub fn task(connector: &str, task: u32) -> Arc<TaskMetrics> {
-    registry().task_restarts.lock().unwrap().entry((connector.to_string(), task)).or_insert(0);
+    registry()
+        .task_restarts
+        .lock()
+        .unwrap()
+        .entry((connector.to_string(), task))
+        .or_insert(0);
     let mut tasks = registry().tasks.lock().unwrap();
-    tasks.entry((connector.to_string(), task)).or_default().clone()
+    tasks
+        .entry((connector.to_string(), task))
+        .or_default()
+        .clone()
 }
 
 /// Forgets a task's metrics (its runner ended), unless a newer runner replaced them.
@@ -219,44 +230,81 @@ pub fn remove_task(connector: &str, task: u32, metrics: &Arc<TaskMetrics>) {
 /// A connector process the core launches is supervised: its restart counter shows 0 until
 /// it is restarted.
 pub fn process_started(plugin: &str) {
-    registry().process_restarts.lock().unwrap().entry(plugin.to_string()).or_insert(0);
+    registry()
+        .process_restarts
+        .lock()
+        .unwrap()
+        .entry(plugin.to_string())
+        .or_insert(0);
 }
 
 /// A connector process the core launched was restarted (it exited or stopped answering).
 pub fn process_restarted(plugin: &str) {
-    *registry().process_restarts.lock().unwrap().entry(plugin.to_string()).or_default() += 1;
+    *registry()
+        .process_restarts
+        .lock()
+        .unwrap()
+        .entry(plugin.to_string())
+        .or_default() += 1;
 }
 
 /// A connector runs: its restart counter shows 0 until it is restarted.
 pub fn connector_started(connector: &str) {
-    registry().connector_restarts.lock().unwrap().entry(connector.to_string()).or_insert(0);
+    registry()
+        .connector_restarts
+        .lock()
+        .unwrap()
+        .entry(connector.to_string())
+        .or_insert(0);
 }
 
 /// A connector lost its process or stream and is being restarted with back-off (not
 /// counted: restarts requested through the REST API).
 pub fn connector_restarted(connector: &str) {
-    *registry().connector_restarts.lock().unwrap().entry(connector.to_string()).or_default() += 1;
+    *registry()
+        .connector_restarts
+        .lock()
+        .unwrap()
+        .entry(connector.to_string())
+        .or_default() += 1;
 }
 
 /// A task lost its connector (it could not be reached or the stream broke) and is being
 /// restarted with back-off (not counted: restarts requested through the REST API).
 pub fn task_restarted(connector: &str, task: u32) {
-    *registry().task_restarts.lock().unwrap().entry((connector.to_string(), task)).or_default() += 1;
+    *registry()
+        .task_restarts
+        .lock()
+        .unwrap()
+        .entry((connector.to_string(), task))
+        .or_default() += 1;
 }
 
 /// A task's Kafka client exists: its error counter shows 0 until an error.
 pub fn kafka_client_errors_start(connector: &str, task: u32, client: &'static str) {
-    registry().kafka_client_errors.lock().unwrap().entry((connector.to_string(), task, client)).or_insert(0);
+    registry()
+        .kafka_client_errors
+        .lock()
+        .unwrap()
+        .entry((connector.to_string(), task, client))
+        .or_insert(0);
 }
 
 /// A transient error of a task's Kafka client (broker down, connection refused, ...).
 pub fn kafka_client_error(connector: &str, task: u32, client: &'static str) {
-    *registry().kafka_client_errors.lock().unwrap().entry((connector.to_string(), task, client)).or_default() += 1;
+    *registry()
+        .kafka_client_errors
+        .lock()
+        .unwrap()
+        .entry((connector.to_string(), task, client))
+        .or_default() += 1;
 }
 
 /// Prometheus label value escaping.
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    s.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 struct Out {
@@ -321,7 +369,9 @@ fn task_families() -> Vec<(&'static str, &'static str, &'static str, bool, bool,
 
 /// Everything, in Prometheus' text exposition format (version 0.0.4).
 pub fn render(status: &StatusStore) -> String {
-    let mut o = Out { text: String::with_capacity(8192) };
+    let mut o = Out {
+        text: String::with_capacity(8192),
+    };
     // Worker and connector metrics, from the status store.
     let mut connectors = Vec::new();
     for name in status.names() {
@@ -329,10 +379,22 @@ pub fn render(status: &StatusStore) -> String {
             connectors.push(s);
         }
     }
-    o.head("kafka_connect_worker_connector_count", "gauge", "Connectors run in this worker.");
+    o.head(
+        "kafka_connect_worker_connector_count",
+        "gauge",
+        "Connectors run in this worker.",
+    );
     o.sample("kafka_connect_worker_connector_count", "", connectors.len());
-    o.head("kafka_connect_worker_task_count", "gauge", "Tasks run in this worker.");
-    o.sample("kafka_connect_worker_task_count", "", connectors.iter().map(|c| c.tasks.len()).sum::<usize>());
+    o.head(
+        "kafka_connect_worker_task_count",
+        "gauge",
+        "Tasks run in this worker.",
+    );
+    o.sample(
+        "kafka_connect_worker_task_count",
+        "",
+        connectors.iter().map(|c| c.tasks.len()).sum::<usize>(),
+    );
     let states = [
         ("running", State::Running),
         ("paused", State::Paused),
@@ -342,15 +404,26 @@ pub fn render(status: &StatusStore) -> String {
     ];
     for (word, state) in states {
         let name = format!("kafka_connect_worker_connector_{word}_task_count");
-        o.head(&name, "gauge", &format!("The connector's tasks in state {}.", word.to_uppercase()));
+        o.head(
+            &name,
+            "gauge",
+            &format!("The connector's tasks in state {}.", word.to_uppercase()),
+        );
         for c in &connectors {
             let n = c.tasks.iter().filter(|t| t.info.state == state).count();
             o.sample(&name, &format!("connector=\"{}\"", esc(&c.name)), n);
         }
     }
-    o.head("kafka_connect_connector_info", "gauge", "The connector's status, type and version (value 1).");
+    o.head(
+        "kafka_connect_connector_info",
+        "gauge",
+        "The connector's status, type and version (value 1).",
+    );
     for c in &connectors {
-        let state = serde_json::to_value(c.connector.state).ok().and_then(|v| v.as_str().map(str::to_lowercase)).unwrap_or_default();
+        let state = serde_json::to_value(c.connector.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_lowercase))
+            .unwrap_or_default();
         o.sample(
             "kafka_connect_connector_info",
             &format!(
@@ -364,16 +437,27 @@ pub fn render(status: &StatusStore) -> String {
         );
     }
     // Task metrics.
-    let tasks: Vec<((String, u32), Arc<TaskMetrics>)> =
-        registry().tasks.lock().unwrap().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
-    let is_sink = |m: &TaskMetrics| m.sink_record_read_total.load(Relaxed) > 0 || m.partition_count.load(Relaxed) > 0;
+    let tasks: Vec<((String, u32), Arc<TaskMetrics>)> = registry()
+        .tasks
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let is_sink = |m: &TaskMetrics| {
+        m.sink_record_read_total.load(Relaxed) > 0 || m.partition_count.load(Relaxed) > 0
+    };
     let is_source = |m: &TaskMetrics| m.source_record_poll_total.load(Relaxed) > 0 || !is_sink(m);
     for (name, kind, help, for_source, for_sink, get) in task_families() {
         o.head(name, kind, help);
         for ((c, t), m) in &tasks {
             let applies = (for_source && is_source(m)) || (for_sink && is_sink(m));
             if applies {
-                o.sample(name, &format!("connector=\"{}\",task=\"{t}\"", esc(c)), get(m));
+                o.sample(
+                    name,
+                    &format!("connector=\"{}\",task=\"{t}\"", esc(c)),
+                    get(m),
+                );
             }
         }
     }
@@ -384,28 +468,56 @@ pub fn render(status: &StatusStore) -> String {
         let mut cumulative = 0;
         for (i, b) in RTT_BUCKETS.iter().enumerate() {
             cumulative += m.batch_round_trip.buckets[i].load(Relaxed);
-            o.sample(&format!("{h}_bucket"), &format!("{labels},le=\"{b}\""), cumulative);
+            o.sample(
+                &format!("{h}_bucket"),
+                &format!("{labels},le=\"{b}\""),
+                cumulative,
+            );
         }
         let count = m.batch_round_trip.count.load(Relaxed);
-        o.sample(&format!("{h}_bucket"), &format!("{labels},le=\"+Inf\""), count);
-        o.sample(&format!("{h}_sum"), &labels, m.batch_round_trip.sum_us.load(Relaxed) as f64 / 1e6);
+        o.sample(
+            &format!("{h}_bucket"),
+            &format!("{labels},le=\"+Inf\""),
+            count,
+        );
+        o.sample(
+            &format!("{h}_sum"),
+            &labels,
+            m.batch_round_trip.sum_us.load(Relaxed) as f64 / 1e6,
+        );
         o.sample(&format!("{h}_count"), &labels, count);
     }
     o.head("polyconnect_connector_process_restarts_total", "counter", "Restarts of connector processes launched by the core (the process exited or failed its health checks).");
     for (plugin, n) in registry().process_restarts.lock().unwrap().iter() {
-        o.sample("polyconnect_connector_process_restarts_total", &format!("plugin=\"{}\"", esc(plugin)), n);
+        o.sample(
+            "polyconnect_connector_process_restarts_total",
+            &format!("plugin=\"{}\"", esc(plugin)),
+            n,
+        );
     }
     o.head("polyconnect_connector_restarts_total", "counter", "Unexpected restarts of a connector: it lost its connector process or stream (REST restarts not counted).");
     for (c, n) in registry().connector_restarts.lock().unwrap().iter() {
-        o.sample("polyconnect_connector_restarts_total", &format!("connector=\"{}\"", esc(c)), n);
+        o.sample(
+            "polyconnect_connector_restarts_total",
+            &format!("connector=\"{}\"", esc(c)),
+            n,
+        );
     }
     o.head("polyconnect_task_restarts_total", "counter", "Unexpected restarts of a task: its connector could not be reached or the stream broke (REST restarts not counted).");
     for ((c, t), n) in registry().task_restarts.lock().unwrap().iter() {
-        o.sample("polyconnect_task_restarts_total", &format!("connector=\"{}\",task=\"{t}\"", esc(c)), n);
+        o.sample(
+            "polyconnect_task_restarts_total",
+            &format!("connector=\"{}\",task=\"{t}\"", esc(c)),
+            n,
+        );
     }
     o.head("polyconnect_kafka_client_errors_total", "counter", "Transient errors of a task's Kafka consumer or producer (a broker down, a connection refused); the client retries and the task stays RUNNING.");
     for ((c, t, client), n) in registry().kafka_client_errors.lock().unwrap().iter() {
-        o.sample("polyconnect_kafka_client_errors_total", &format!("connector=\"{}\",task=\"{t}\",client=\"{client}\"", esc(c)), n);
+        o.sample(
+            "polyconnect_kafka_client_errors_total",
+            &format!("connector=\"{}\",task=\"{t}\",client=\"{client}\"", esc(c)),
+            n,
+        );
     }
     o.text
 }
@@ -429,7 +541,12 @@ mod tests {
         assert!(!text.contains("sink_record_read_total{connector=\"render-test\""));
         remove_task("render-test", 3, &m);
         let text = render(&StatusStore::new("w".into()));
-        assert!(!text.contains("kafka_connect_source_task_source_record_poll_total{connector=\"render-test\""), "{text}");
+        assert!(
+            !text.contains(
+                "kafka_connect_source_task_source_record_poll_total{connector=\"render-test\""
+            ),
+            "{text}"
+        );
     }
 
     #[test]
@@ -438,17 +555,43 @@ mod tests {
         connector_started("restart-test");
         process_started("restart-plugin");
         let text = render(&StatusStore::new("w".into()));
-        assert!(text.contains("polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 0\n"), "{text}");
-        assert!(text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 0\n"), "{text}");
-        assert!(text.contains("polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 0\n"), "{text}");
+        assert!(
+            text.contains(
+                "polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 0\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 0\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 0\n"
+            ),
+            "{text}"
+        );
         task_restarted("restart-test", 1);
         task_restarted("restart-test", 1);
         connector_restarted("restart-test");
         process_restarted("restart-plugin");
         remove_task("restart-test", 1, &m);
         let text = render(&StatusStore::new("w".into()));
-        assert!(text.contains("polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 2\n"), "{text}");
-        assert!(text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 1\n"), "{text}");
-        assert!(text.contains("polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 1\n"), "{text}");
+        assert!(
+            text.contains(
+                "polyconnect_task_restarts_total{connector=\"restart-test\",task=\"1\"} 2\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains("polyconnect_connector_restarts_total{connector=\"restart-test\"} 1\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "polyconnect_connector_process_restarts_total{plugin=\"restart-plugin\"} 1\n"
+            ),
+            "{text}"
+        );
     }
 }

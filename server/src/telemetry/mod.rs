@@ -41,7 +41,10 @@ pub struct Telemetry {
 
 /// Installs the global subscriber. Call it inside the tokio runtime (the span exporter
 /// runs on it). Returns the function `/admin/loggers` uses to change levels.
-pub fn init(log_spec: &str, settings: Option<TracingSettings>) -> anyhow::Result<(Telemetry, crate::rest::loggers::Apply)> {
+pub fn init(
+    log_spec: &str,
+    settings: Option<TracingSettings>,
+) -> anyhow::Result<(Telemetry, crate::rest::loggers::Apply)> {
     let (filter, reload_handle) = reload::Layer::new(EnvFilter::new(log_spec));
     let fmt = tracing_subscriber::fmt::layer()
         .with_writer(std::io::stderr)
@@ -57,7 +60,11 @@ pub fn init(log_spec: &str, settings: Option<TracingSettings>) -> anyhow::Result
             .with_tracer(p.tracer("polyconnect"))
             .with_filter(filter_fn(|m| m.target() == "polyconnect::telemetry"))
     });
-    tracing_subscriber::registry().with(filter).with(fmt).with(otel).try_init()?;
+    tracing_subscriber::registry()
+        .with(filter)
+        .with(fmt)
+        .with(otel)
+        .try_init()?;
     if let Some(p) = &provider {
         trace::install(p.tracer("polyconnect"));
     }
@@ -81,7 +88,11 @@ fn provider(s: &TracingSettings) -> anyhow::Result<SdkTracerProvider> {
             .build()?,
         config::Protocol::HttpProtobuf => opentelemetry_otlp::SpanExporter::builder()
             .with_http()
-            .with_http_client(reqwest::Client::builder().timeout(s.export_timeout).build()?)
+            .with_http_client(
+                reqwest::Client::builder()
+                    .timeout(s.export_timeout)
+                    .build()?,
+            )
             .with_endpoint(&s.traces_endpoint)
             .with_timeout(s.export_timeout)
             .build()?,
@@ -98,7 +109,11 @@ fn provider(s: &TracingSettings) -> anyhow::Result<SdkTracerProvider> {
     Ok(SdkTracerProvider::builder()
         .with_span_processor(processor)
         .with_sampler(s.sampler())
-        .with_resource(Resource::builder().with_service_name(s.service_name.clone()).build())
+        .with_resource(
+            Resource::builder()
+                .with_service_name(s.service_name.clone())
+                .build(),
+        )
         .build())
 }
 

@@ -83,7 +83,9 @@ impl SourceTelemetry {
     pub fn batch_received(&mut self, records: &mut [SourceRecord], trace: &TraceContext) {
         let n = records.len() as u64;
         self.metrics.source_record_poll_total.fetch_add(n, Relaxed);
-        self.metrics.source_record_active_count.fetch_add(n as i64, Relaxed);
+        self.metrics
+            .source_record_active_count
+            .fetch_add(n as i64, Relaxed);
         self.metrics.batch_size.observe(n);
         let now = Instant::now();
         self.batch_started = Some(now);
@@ -93,7 +95,9 @@ impl SourceTelemetry {
             if first.seq <= *last_seen {
                 self.batches.clear();
                 self.sends.clear();
-                self.metrics.source_record_active_count.store(n as i64, Relaxed);
+                self.metrics
+                    .source_record_active_count
+                    .store(n as i64, Relaxed);
             }
         }
         if let Some(last) = records.last() {
@@ -119,7 +123,11 @@ impl SourceTelemetry {
         };
         let batch_cx = batch_span.as_ref().map(|s| s.span_context().clone());
         for r in records.iter_mut() {
-            let own = if r.trace.is_empty() { None } else { trace::parse(&r.trace) };
+            let own = if r.trace.is_empty() {
+                None
+            } else {
+                trace::parse(&r.trace)
+            };
             let parent = match (&own, &batch_cx) {
                 (Some(o), _) => o,
                 (None, Some(b)) => b,
@@ -133,7 +141,10 @@ impl SourceTelemetry {
             attrs.push(KeyValue::new("messaging.operation.type", "send"));
             attrs.push(KeyValue::new("messaging.destination.name", r.topic.clone()));
             attrs.push(KeyValue::new("polyconnect.record.seq", r.seq as i64));
-            let mut b = tracer.span_builder(format!("send {}", r.topic)).with_kind(SpanKind::Producer).with_attributes(attrs);
+            let mut b = tracer
+                .span_builder(format!("send {}", r.topic))
+                .with_kind(SpanKind::Producer)
+                .with_attributes(attrs);
             if let (Some(_), Some(batch)) = (&own, &batch_cx) {
                 b = b.with_links(vec![Link::with_context(batch.clone())]);
             }
@@ -156,13 +167,20 @@ impl SourceTelemetry {
 
     /// A child span of record `seq`'s `send` span (when sampled), e.g. "convert".
     pub fn stage(&self, seq: u64, name: &'static str) -> StageSpan {
-        let Some(tracer) = tracer() else { return StageSpan(None) };
+        let Some(tracer) = tracer() else {
+            return StageSpan(None);
+        };
         // `sends` is in seq order; the batch's records all have theirs already.
         let i = self.sends.partition_point(|(s, _)| *s < seq);
         match self.sends.get(i) {
             Some((s, span)) if *s == seq => {
                 let cx = Context::new().with_remote_span_context(span.span_context().clone());
-                StageSpan(Some(tracer.span_builder(name).with_kind(SpanKind::Internal).start_with_context(tracer, &cx)))
+                StageSpan(Some(
+                    tracer
+                        .span_builder(name)
+                        .with_kind(SpanKind::Internal)
+                        .start_with_context(tracer, &cx),
+                ))
             }
             _ => StageSpan(None),
         }
@@ -178,7 +196,9 @@ impl SourceTelemetry {
         let Some(last) = acks.last() else { return };
         let n = acks.len() as u64;
         self.metrics.source_record_write_total.fetch_add(n, Relaxed);
-        self.metrics.source_record_active_count.fetch_sub(n as i64, Relaxed);
+        self.metrics
+            .source_record_active_count
+            .fetch_sub(n as i64, Relaxed);
         while let Some((seq, t)) = self.batches.front() {
             if *seq > last.seq {
                 break;
@@ -199,7 +219,10 @@ impl SourceTelemetry {
                 i += 1;
             }
             if let Some(a) = acks.get(i).filter(|a| a.seq == seq) {
-                span.set_attribute(KeyValue::new("messaging.destination.partition.id", a.partition.to_string()));
+                span.set_attribute(KeyValue::new(
+                    "messaging.destination.partition.id",
+                    a.partition.to_string(),
+                ));
                 span.set_attribute(KeyValue::new("messaging.kafka.offset", a.offset));
             }
             span.end();
@@ -210,9 +233,13 @@ impl SourceTelemetry {
     pub fn offsets_committed(&self, ok: bool, took: Duration) {
         self.metrics.offset_commit_time.observe(took);
         if ok {
-            self.metrics.offset_commit_success_total.fetch_add(1, Relaxed);
+            self.metrics
+                .offset_commit_success_total
+                .fetch_add(1, Relaxed);
         } else {
-            self.metrics.offset_commit_failure_total.fetch_add(1, Relaxed);
+            self.metrics
+                .offset_commit_failure_total
+                .fetch_add(1, Relaxed);
         }
     }
 
@@ -304,10 +331,15 @@ impl SinkTelemetry {
     /// Whether a consumed record whose `traceparent` header `traceparent` finds gets spans:
     /// the clock for its stages starts now when so. The headers are only looked at when
     /// tracing is on.
-    pub fn stage_clock<'a>(&self, traceparent: impl FnOnce() -> Option<&'a [u8]>) -> Option<SystemTime> {
+    pub fn stage_clock<'a>(
+        &self,
+        traceparent: impl FnOnce() -> Option<&'a [u8]>,
+    ) -> Option<SystemTime> {
         tracer()?;
         let tp = std::str::from_utf8(traceparent()?).ok()?;
-        trace::parse_parts(tp, "").filter(|c| c.is_sampled()).map(|_| SystemTime::now())
+        trace::parse_parts(tp, "")
+            .filter(|c| c.is_sampled())
+            .map(|_| SystemTime::now())
     }
 
     /// A sampled record's conversion and transforms are done: they become child spans of
@@ -316,7 +348,8 @@ impl SinkTelemetry {
         if self.stages.len() >= MAX_PENDING_STAGES {
             self.stages.clear();
         }
-        self.stages.insert((topic.to_string(), partition, offset), times);
+        self.stages
+            .insert((topic.to_string(), partition, offset), times);
     }
 
     /// A Flush is about to go out: its span, when a sampled Put is among those it covers.
@@ -360,7 +393,9 @@ impl SinkTelemetry {
 
     /// Records read from Kafka (a consumer batch).
     pub fn read(&self, n: usize) {
-        self.metrics.sink_record_read_total.fetch_add(n as u64, Relaxed);
+        self.metrics
+            .sink_record_read_total
+            .fetch_add(n as u64, Relaxed);
     }
 
     pub fn partitions(&self, n: usize) {
@@ -381,8 +416,12 @@ impl SinkTelemetry {
             }
             self.metrics.sink_record_active_count.store(0, Relaxed);
         }
-        self.metrics.sink_record_send_total.fetch_add(n as u64, Relaxed);
-        self.metrics.sink_record_active_count.fetch_add(n as i64, Relaxed);
+        self.metrics
+            .sink_record_send_total
+            .fetch_add(n as u64, Relaxed);
+        self.metrics
+            .sink_record_active_count
+            .fetch_add(n as i64, Relaxed);
         self.metrics.batch_size.observe(n as u64);
         let mut put = PutTrace {
             started: Instant::now(),
@@ -396,7 +435,9 @@ impl SinkTelemetry {
                 if r.trace.is_empty() {
                     continue;
                 }
-                let Some(parent) = trace::parse(&r.trace) else { continue };
+                let Some(parent) = trace::parse(&r.trace) else {
+                    continue;
+                };
                 if !parent.is_sampled() {
                     continue;
                 }
@@ -405,16 +446,26 @@ impl SinkTelemetry {
                     KeyValue::new("messaging.operation.name", "process"),
                     KeyValue::new("messaging.operation.type", "process"),
                     KeyValue::new("messaging.destination.name", r.original_topic.clone()),
-                    KeyValue::new("messaging.destination.partition.id", r.original_kafka_partition.to_string()),
+                    KeyValue::new(
+                        "messaging.destination.partition.id",
+                        r.original_kafka_partition.to_string(),
+                    ),
                     KeyValue::new("messaging.kafka.offset", r.kafka_offset),
                     KeyValue::new("messaging.consumer.group.name", self.group.clone()),
                 ]);
                 let times = if self.stages.is_empty() {
                     None
                 } else {
-                    self.stages.remove(&(r.original_topic.clone(), r.original_kafka_partition, r.kafka_offset))
+                    self.stages.remove(&(
+                        r.original_topic.clone(),
+                        r.original_kafka_partition,
+                        r.kafka_offset,
+                    ))
                 };
-                let mut b = tracer.span_builder(format!("process {}", r.original_topic)).with_kind(SpanKind::Consumer).with_attributes(attrs);
+                let mut b = tracer
+                    .span_builder(format!("process {}", r.original_topic))
+                    .with_kind(SpanKind::Consumer)
+                    .with_attributes(attrs);
                 if let Some(t) = &times {
                     b = b.with_start_time(t.started);
                 }
@@ -422,7 +473,11 @@ impl SinkTelemetry {
                 if let Some(t) = times {
                     let cx = Context::new().with_remote_span_context(span.span_context().clone());
                     let stage = |name: &'static str, from: SystemTime, to: SystemTime| {
-                        let mut s = tracer.span_builder(name).with_kind(SpanKind::Internal).with_start_time(from).start_with_context(tracer, &cx);
+                        let mut s = tracer
+                            .span_builder(name)
+                            .with_kind(SpanKind::Internal)
+                            .with_start_time(from)
+                            .start_with_context(tracer, &cx);
                         s.end_with_timestamp(to);
                     };
                     stage("convert", t.started, t.converted);
@@ -471,7 +526,9 @@ impl SinkTelemetry {
             let took = p.started.elapsed();
             self.metrics.put_batch_time.observe(took);
             self.metrics.batch_round_trip.observe(took);
-            self.metrics.sink_record_active_count.fetch_sub(p.records as i64, Relaxed);
+            self.metrics
+                .sink_record_active_count
+                .fetch_sub(p.records as i64, Relaxed);
             for s in &mut p.spans {
                 s.end();
             }
@@ -488,10 +545,16 @@ impl SinkTelemetry {
             Some(ok) => {
                 self.metrics.offset_commit_time.observe(took);
                 if ok {
-                    self.metrics.offset_commit_completion_total.fetch_add(1, Relaxed);
-                    self.metrics.offset_commit_success_total.fetch_add(1, Relaxed);
+                    self.metrics
+                        .offset_commit_completion_total
+                        .fetch_add(1, Relaxed);
+                    self.metrics
+                        .offset_commit_success_total
+                        .fetch_add(1, Relaxed);
                 } else {
-                    self.metrics.offset_commit_failure_total.fetch_add(1, Relaxed);
+                    self.metrics
+                        .offset_commit_failure_total
+                        .fetch_add(1, Relaxed);
                 }
             }
         }
@@ -503,7 +566,8 @@ impl SinkTelemetry {
         let span = commit_span(&self.connector, self.task, &self.group);
         if let Some((_, f)) = self.flush_spans.iter().find(|(id, _)| *id == flush_id) {
             use tracing_opentelemetry::OpenTelemetrySpanExt;
-            let _ = span.set_parent(Context::new().with_remote_span_context(f.span_context().clone()));
+            let _ =
+                span.set_parent(Context::new().with_remote_span_context(f.span_context().clone()));
         }
         span
     }
@@ -555,7 +619,11 @@ mod tests {
         assert_eq!(t.metrics.source_record_poll_total.load(Relaxed), 3);
         assert_eq!(t.metrics.source_record_write_total.load(Relaxed), 2);
         assert_eq!(t.metrics.source_record_active_count.load(Relaxed), 1);
-        assert_eq!(t.metrics.batch_round_trip.count.load(Relaxed), 0, "the batch's last record is not acked yet");
+        assert_eq!(
+            t.metrics.batch_round_trip.count.load(Relaxed),
+            0,
+            "the batch's last record is not acked yet"
+        );
         // A reconnect: seqs start again at 1, record 3 of the old stream is never acked.
         let mut batch: Vec<_> = (1..=2).map(rec).collect();
         t.batch_received(&mut batch, &TraceContext::default());

@@ -38,8 +38,14 @@ pub fn parse(t: &TraceContext) -> Option<SpanContext> {
 
 pub fn parse_parts(traceparent: &str, tracestate: &str) -> Option<SpanContext> {
     let mut parts = traceparent.trim().split('-');
-    let (version, trace_id, span_id, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    if version.len() != 2 || version == "ff" || trace_id.len() != 32 || span_id.len() != 16 || flags.len() != 2 {
+    let (version, trace_id, span_id, flags) =
+        (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
+    if version.len() != 2
+        || version == "ff"
+        || trace_id.len() != 32
+        || span_id.len() != 16
+        || flags.len() != 2
+    {
         return None;
     }
     if version == "00" && parts.next().is_some() {
@@ -48,7 +54,11 @@ pub fn parse_parts(traceparent: &str, tracestate: &str) -> Option<SpanContext> {
     let trace_id = TraceId::from_hex(trace_id).ok()?;
     let span_id = SpanId::from_hex(span_id).ok()?;
     let flags = u8::from_str_radix(flags, 16).ok()?;
-    let state = if tracestate.is_empty() { TraceState::default() } else { tracestate.parse().unwrap_or_default() };
+    let state = if tracestate.is_empty() {
+        TraceState::default()
+    } else {
+        tracestate.parse().unwrap_or_default()
+    };
     let sc = SpanContext::new(trace_id, span_id, TraceFlags::new(flags & 1), true, state);
     sc.is_valid().then_some(sc)
 }
@@ -56,7 +66,12 @@ pub fn parse_parts(traceparent: &str, tracestate: &str) -> Option<SpanContext> {
 /// A span context in its W3C form.
 pub fn format(sc: &SpanContext) -> TraceContext {
     TraceContext {
-        traceparent: format!("00-{:032x}-{:016x}-{:02x}", sc.trace_id(), sc.span_id(), sc.trace_flags().to_u8()),
+        traceparent: format!(
+            "00-{:032x}-{:016x}-{:02x}",
+            sc.trace_id(),
+            sc.span_id(),
+            sc.trace_flags().to_u8()
+        ),
         tracestate: sc.trace_state().header(),
     }
 }
@@ -82,7 +97,11 @@ mod tests {
         let sc = parse(&t).unwrap();
         assert!(sc.is_sampled());
         assert_eq!(format(&sc), t);
-        let unsampled = parse_parts("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00", "").unwrap();
+        let unsampled = parse_parts(
+            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00",
+            "",
+        )
+        .unwrap();
         assert!(!unsampled.is_sampled());
     }
 

@@ -46,11 +46,16 @@ fn type_by_name(name: &str) -> Option<SchemaType> {
 }
 
 fn valid_output(t: SchemaType) -> bool {
-    !matches!(t, SchemaType::Bytes | SchemaType::Array | SchemaType::Map | SchemaType::Struct)
+    !matches!(
+        t,
+        SchemaType::Bytes | SchemaType::Array | SchemaType::Map | SchemaType::Struct
+    )
 }
 
 /// `parseFieldTypes`: (whole-value type, field casts) or Kafka Connect's message.
-fn parse_spec(mappings: &[String]) -> Result<(Option<SchemaType>, Vec<(String, SchemaType)>), String> {
+fn parse_spec(
+    mappings: &[String],
+) -> Result<(Option<SchemaType>, Vec<(String, SchemaType)>), String> {
     let mut whole = None;
     let mut m = JavaHashMap::new();
     for mapping in mappings {
@@ -62,9 +67,18 @@ fn parse_spec(mappings: &[String]) -> Result<(Option<SchemaType>, Vec<(String, S
             ));
         }
         let (field, type_name) = if parts.len() == 2 {
-            (Some(parts[0].trim().to_string()), parts[1].trim().to_string())
+            (
+                Some(parts[0].trim().to_string()),
+                parts[1].trim().to_string(),
+            )
         } else {
-            (None, parts.first().map(|p| p.trim().to_string()).unwrap_or_default())
+            (
+                None,
+                parts
+                    .first()
+                    .map(|p| p.trim().to_string())
+                    .unwrap_or_default(),
+            )
         };
         // Kafka Connect passes the enum's exception as the "value" of a ConfigException.
         let t = type_by_name(&type_name).ok_or_else(|| {
@@ -122,7 +136,13 @@ impl Cast {
         };
         let replace_null_with_default = s.boolean("replace.null.with.default", true);
         let (whole, fields) = parsed?;
-        Some(Cast { side, whole, fields, replace_null_with_default, cache: SchemaCache::default() })
+        Some(Cast {
+            side,
+            whole,
+            fields,
+            replace_null_with_default,
+            cache: SchemaCache::default(),
+        })
     }
 
     fn field_cast(&self, name: &str) -> Option<SchemaType> {
@@ -191,7 +211,9 @@ impl Transformation for Cast {
                 Ok(Some(r))
             }
             Some(schema) => {
-                let updated_schema = self.cache.get_or_build(&schema, || self.build_schema(&schema))?;
+                let updated_schema = self
+                    .cache
+                    .get_or_build(&schema, || self.build_schema(&schema))?;
                 if let Some(t) = self.whole {
                     let v = cast_value(Some(&schema), side.value(&r), t)?;
                     side.set(&mut r, Some(updated_schema), v);
@@ -216,11 +238,17 @@ impl Transformation for Cast {
 }
 
 fn out_of_range(v: &JObj) -> TransformError {
-    data_err(format!("Value ({}) was out of range for requested data type", v.java_to_string()))
+    data_err(format!(
+        "Value ({}) was out of range for requested data type",
+        v.java_to_string()
+    ))
 }
 
 fn unexpected(v: &JObj) -> TransformError {
-    data_err(format!("Unexpected type in Cast transformation: class {}", v.class_name()))
+    data_err(format!(
+        "Unexpected type in Cast transformation: class {}",
+        v.class_name()
+    ))
 }
 
 /// `Number.intValue()` etc. of the Java number classes.
@@ -291,7 +319,11 @@ fn double_value(v: &JObj) -> Option<f64> {
 }
 
 /// `Cast.castValueToType(schema, value, targetType)`.
-pub(crate) fn cast_value(schema: Option<&Schema>, value: &Value, target: SchemaType) -> Result<Value, TransformError> {
+pub(crate) fn cast_value(
+    schema: Option<&Schema>,
+    value: &Value,
+    target: SchemaType,
+) -> Result<Value, TransformError> {
     if value.is_null() {
         return Ok(Value::Null);
     }
@@ -304,7 +336,10 @@ pub(crate) fn cast_value(schema: Option<&Schema>, value: &Value, target: SchemaT
             ))
         })?,
     };
-    if matches!(inferred, SchemaType::Array | SchemaType::Map | SchemaType::Struct) {
+    if matches!(
+        inferred,
+        SchemaType::Array | SchemaType::Map | SchemaType::Struct
+    ) {
         return Err(data_err(format!(
             "Cast transformation does not support casting from {}; supported types are {INPUT_TYPES}",
             inferred.connect_name()
@@ -331,17 +366,21 @@ pub(crate) fn cast_value(schema: Option<&Schema>, value: &Value, target: SchemaT
     Ok(match target {
         SchemaType::Int8 => Value::Int8(match &v {
             JObj::Bool(b) => *b as i8,
-            JObj::Str(s) => parse_long(s, i8::MIN as i64, i8::MAX as i64).ok_or_else(|| out_of_range(&v))? as i8,
+            JObj::Str(s) => {
+                parse_long(s, i8::MIN as i64, i8::MAX as i64).ok_or_else(|| out_of_range(&v))? as i8
+            }
             other => byte_value(other).ok_or_else(|| unexpected(other))?,
         }),
         SchemaType::Int16 => Value::Int16(match &v {
             JObj::Bool(b) => *b as i16,
-            JObj::Str(s) => parse_long(s, i16::MIN as i64, i16::MAX as i64).ok_or_else(|| out_of_range(&v))? as i16,
+            JObj::Str(s) => parse_long(s, i16::MIN as i64, i16::MAX as i64)
+                .ok_or_else(|| out_of_range(&v))? as i16,
             other => short_value(other).ok_or_else(|| unexpected(other))?,
         }),
         SchemaType::Int32 => Value::Int32(match &v {
             JObj::Bool(b) => *b as i32,
-            JObj::Str(s) => parse_long(s, i32::MIN as i64, i32::MAX as i64).ok_or_else(|| out_of_range(&v))? as i32,
+            JObj::Str(s) => parse_long(s, i32::MIN as i64, i32::MAX as i64)
+                .ok_or_else(|| out_of_range(&v))? as i32,
             other => int_value(other).ok_or_else(|| unexpected(other))?,
         }),
         SchemaType::Int64 => Value::Int64(match &v {
@@ -350,12 +389,24 @@ pub(crate) fn cast_value(schema: Option<&Schema>, value: &Value, target: SchemaT
             other => long_value(other).ok_or_else(|| unexpected(other))?,
         }),
         SchemaType::Float32 => Value::Float32(match &v {
-            JObj::Bool(b) => if *b { 1.0 } else { 0.0 },
+            JObj::Bool(b) => {
+                if *b {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             JObj::Str(s) => parse_float(s).ok_or_else(|| out_of_range(&v))?,
             other => float_value(other).ok_or_else(|| unexpected(other))?,
         }),
         SchemaType::Float64 => Value::Float64(match &v {
-            JObj::Bool(b) => if *b { 1.0 } else { 0.0 },
+            JObj::Bool(b) => {
+                if *b {
+                    1.0
+                } else {
+                    0.0
+                }
+            }
             JObj::Str(s) => parse_double(s).ok_or_else(|| out_of_range(&v))?,
             other => double_value(other).ok_or_else(|| unexpected(other))?,
         }),
@@ -369,6 +420,11 @@ pub(crate) fn cast_value(schema: Option<&Schema>, value: &Value, target: SchemaT
             JObj::Bytes(b) => base64::engine::general_purpose::STANDARD.encode(b),
             other => other.java_to_string(),
         }),
-        other => return Err(data_err(format!("{} is not supported in the Cast transformation.", other.connect_name()))),
+        other => {
+            return Err(data_err(format!(
+                "{} is not supported in the Cast transformation.",
+                other.connect_name()
+            )))
+        }
     })
 }

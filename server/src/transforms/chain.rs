@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::cast::Cast;
-use super::config::{parse_list, java_trim, ConfigIssue, Default, Settings};
+use super::config::{java_trim, parse_list, ConfigIssue, Default, Settings};
 use super::drop_headers::DropHeaders;
 use super::extract_field::ExtractField;
 use super::filter::Filter;
@@ -114,7 +114,10 @@ fn resolve_transform(name: &str) -> Resolved {
 
 fn resolve_predicate(name: &str) -> Option<&'static str> {
     let short = name.strip_prefix(PREDICATES_PACKAGE).unwrap_or(name);
-    PREDICATES.iter().copied().find(|full| full[PREDICATES_PACKAGE.len()..] == *short)
+    PREDICATES
+        .iter()
+        .copied()
+        .find(|full| full[PREDICATES_PACKAGE.len()..] == *short)
 }
 
 /// Creates and configures a transformation. `class` is a Kafka Connect class name (or a
@@ -145,7 +148,11 @@ pub fn create_transformation(
     };
     let short = &full[TRANSFORMS_PACKAGE.len()..];
     let (base, variant) = short.split_once('$').unwrap_or((short, ""));
-    let side = if variant == "Key" { Side::Key } else { Side::Value };
+    let side = if variant == "Key" {
+        Side::Key
+    } else {
+        Side::Value
+    };
     let mut s = Settings::new(settings, prefix);
     fn boxed<T: Transformation + 'static>(t: Option<T>) -> Option<Box<dyn Transformation>> {
         t.map(|t| Box::new(t) as Box<dyn Transformation>)
@@ -190,8 +197,12 @@ pub fn create_predicate(
     };
     let mut s = Settings::new(settings, prefix);
     let p: Option<Box<dyn Predicate>> = match &full[PREDICATES_PACKAGE.len()..] {
-        "TopicNameMatches" => TopicNameMatches::configure(&mut s).map(|p| Box::new(p) as Box<dyn Predicate>),
-        "HasHeaderKey" => HasHeaderKey::configure(&mut s).map(|p| Box::new(p) as Box<dyn Predicate>),
+        "TopicNameMatches" => {
+            TopicNameMatches::configure(&mut s).map(|p| Box::new(p) as Box<dyn Predicate>)
+        }
+        "HasHeaderKey" => {
+            HasHeaderKey::configure(&mut s).map(|p| Box::new(p) as Box<dyn Predicate>)
+        }
         _ => Some(Box::new(RecordIsTombstone)),
     };
     match p {
@@ -217,7 +228,11 @@ pub struct TransformChain {
 impl std::fmt::Debug for TransformChain {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list()
-            .entries(self.stages.iter().map(|s| (&s.alias, s.class, s.predicate.is_some(), s.negate)))
+            .entries(
+                self.stages
+                    .iter()
+                    .map(|s| (&s.alias, s.class, s.predicate.is_some(), s.negate)),
+            )
             .finish()
     }
 }
@@ -232,7 +247,11 @@ fn with_prefix(props: &BTreeMap<String, String>, prefix: &str) -> BTreeMap<Strin
 }
 
 /// An alias list (`transforms`, `predicates`) and its duplicate check.
-fn aliases(props: &BTreeMap<String, String>, key: &str, issues: &mut Vec<ConfigIssue>) -> Vec<String> {
+fn aliases(
+    props: &BTreeMap<String, String>,
+    key: &str,
+    issues: &mut Vec<ConfigIssue>,
+) -> Vec<String> {
     let list = parse_list(props.get(key).map(String::as_str).unwrap_or(""));
     let mut seen = HashSet::new();
     let mut unique = Vec::new();
@@ -244,7 +263,10 @@ fn aliases(props: &BTreeMap<String, String>, key: &str, issues: &mut Vec<ConfigI
     if unique.len() != list.len() {
         issues.push(ConfigIssue {
             key: key.to_string(),
-            message: format!("Invalid value {} for configuration {key}: Duplicate alias provided.", list_display(&list)),
+            message: format!(
+                "Invalid value {} for configuration {key}: Duplicate alias provided.",
+                list_display(&list)
+            ),
         });
     }
     unique
@@ -258,8 +280,11 @@ impl TransformChain {
 
     /// Builds the chain of a connector config; the error lists every problem with Kafka
     /// Connect's message.
-    pub fn from_connector_config(props: &BTreeMap<String, String>) -> Result<TransformChain, Vec<String>> {
-        TransformChain::build(props).map_err(|issues| issues.into_iter().map(|i| i.message).collect())
+    pub fn from_connector_config(
+        props: &BTreeMap<String, String>,
+    ) -> Result<TransformChain, Vec<String>> {
+        TransformChain::build(props)
+            .map_err(|issues| issues.into_iter().map(|i| i.message).collect())
     }
 
     /// Every problem of the transform and predicate settings, with the key it belongs to
@@ -284,7 +309,9 @@ impl TransformChain {
             let Some(class) = props.get(&type_key) else {
                 issues.push(ConfigIssue {
                     key: type_key.clone(),
-                    message: format!("Missing required configuration \"{type_key}\" which has no default value."),
+                    message: format!(
+                        "Missing required configuration \"{type_key}\" which has no default value."
+                    ),
                 });
                 continue;
             };
@@ -337,7 +364,9 @@ impl TransformChain {
             let Some(class) = props.get(&type_key) else {
                 issues.push(ConfigIssue {
                     key: type_key.clone(),
-                    message: format!("Missing required configuration \"{type_key}\" which has no default value."),
+                    message: format!(
+                        "Missing required configuration \"{type_key}\" which has no default value."
+                    ),
                 });
                 continue;
             };
@@ -369,11 +398,17 @@ impl TransformChain {
 
     /// The aliases and classes of the transforms, in order.
     pub fn transforms(&self) -> Vec<(&str, &'static str)> {
-        self.stages.iter().map(|s| (s.alias.as_str(), s.class)).collect()
+        self.stages
+            .iter()
+            .map(|s| (s.alias.as_str(), s.class))
+            .collect()
     }
 
     /// Applies the transforms in order; `Ok(None)` when one of them dropped the record.
-    pub fn apply(&self, mut record: ConnectRecord) -> Result<Option<ConnectRecord>, TransformError> {
+    pub fn apply(
+        &self,
+        mut record: ConnectRecord,
+    ) -> Result<Option<ConnectRecord>, TransformError> {
         for stage in &self.stages {
             if let Some(p) = &stage.predicate {
                 if !(stage.negate ^ p.test(&record)) {
@@ -394,7 +429,10 @@ impl TransformChain {
     }
 
     /// Applies the chain to a source record (what transforms cannot change is kept).
-    pub fn apply_source(&self, record: SourceRecord) -> Result<Option<SourceRecord>, TransformError> {
+    pub fn apply_source(
+        &self,
+        record: SourceRecord,
+    ) -> Result<Option<SourceRecord>, TransformError> {
         if self.is_empty() {
             return Ok(Some(record));
         }
@@ -418,20 +456,29 @@ mod tests {
     use crate::data::Value;
 
     fn props(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn builds_with_predicates() {
         let chain = TransformChain::from_connector_config(&props(&[
             ("transforms", "drop,route"),
-            ("transforms.drop.type", "org.apache.kafka.connect.transforms.Filter"),
+            (
+                "transforms.drop.type",
+                "org.apache.kafka.connect.transforms.Filter",
+            ),
             ("transforms.drop.predicate", "tomb"),
             ("transforms.route.type", "RegexRouter"),
             ("transforms.route.regex", "(.*)"),
             ("transforms.route.replacement", "x-$1"),
             ("predicates", "tomb"),
-            ("predicates.tomb.type", "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone"),
+            (
+                "predicates.tomb.type",
+                "org.apache.kafka.connect.transforms.predicates.RecordIsTombstone",
+            ),
         ]))
         .unwrap();
         assert_eq!(chain.len(), 2);
@@ -445,7 +492,10 @@ mod tests {
     fn lists_every_problem() {
         let errors = TransformChain::from_connector_config(&props(&[
             ("transforms", "a,b,c"),
-            ("transforms.a.type", "org.apache.kafka.connect.transforms.Cast"),
+            (
+                "transforms.a.type",
+                "org.apache.kafka.connect.transforms.Cast",
+            ),
             ("transforms.b.type", "Nope"),
             ("transforms.c.type", "InsertField$Value"),
             ("transforms.c.negate", "true"),

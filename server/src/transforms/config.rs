@@ -41,12 +41,21 @@ pub fn parse_list(raw: &str) -> Vec<String> {
     if t.is_empty() {
         return Vec::new();
     }
-    t.split(',').map(|p| p.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{b}').to_string()).collect()
+    t.split(',')
+        .map(|p| {
+            p.trim_matches(|c: char| c.is_ascii_whitespace() || c == '\u{b}')
+                .to_string()
+        })
+        .collect()
 }
 
 impl<'a> Settings<'a> {
     pub fn new(props: &'a BTreeMap<String, String>, prefix: &str) -> Settings<'a> {
-        Settings { props, prefix: prefix.to_string(), issues: Vec::new() }
+        Settings {
+            props,
+            prefix: prefix.to_string(),
+            issues: Vec::new(),
+        }
     }
 
     /// The full name of a setting.
@@ -61,20 +70,28 @@ impl<'a> Settings<'a> {
     /// A problem with a setting: `Invalid value <v> for configuration <name>: <message>`.
     pub fn invalid(&mut self, key: &str, value: &str, message: &str) {
         let name = self.name(key);
-        self.issues.push(ConfigIssue { key: name.clone(), message: format!("Invalid value {value} for configuration {name}: {message}") });
+        self.issues.push(ConfigIssue {
+            key: name.clone(),
+            message: format!("Invalid value {value} for configuration {name}: {message}"),
+        });
     }
 
     /// A problem with a plain message (Kafka's `new ConfigException(message)`).
     pub fn error(&mut self, key: &str, message: impl Into<String>) {
         let name = self.name(key);
-        self.issues.push(ConfigIssue { key: name, message: message.into() });
+        self.issues.push(ConfigIssue {
+            key: name,
+            message: message.into(),
+        });
     }
 
     fn missing(&mut self, key: &str) {
         let name = self.name(key);
         self.issues.push(ConfigIssue {
             key: name.clone(),
-            message: format!("Missing required configuration \"{name}\" which has no default value."),
+            message: format!(
+                "Missing required configuration \"{name}\" which has no default value."
+            ),
         });
     }
 
@@ -97,7 +114,11 @@ impl<'a> Settings<'a> {
     pub fn one_of(&mut self, key: &str, default: Default, options: &[&str]) -> Option<String> {
         let v = self.string(key, default)?;
         if !options.contains(&v.as_str()) {
-            self.invalid(key, &v, &format!("String must be one of: {}", options.join(", ")));
+            self.invalid(
+                key,
+                &v,
+                &format!("String must be one of: {}", options.join(", ")),
+            );
             return None;
         }
         Some(v)
@@ -140,7 +161,12 @@ impl<'a> Settings<'a> {
 
     /// A LIST setting with Kafka's `ValidList.anyNonDuplicateValues` (Kafka 4.x): repeated
     /// values are dropped, empty values refused, an empty list only if `empty_allowed`.
-    pub fn valid_list(&mut self, key: &str, default: Default, empty_allowed: bool) -> Option<Vec<String>> {
+    pub fn valid_list(
+        &mut self,
+        key: &str,
+        default: Default,
+        empty_allowed: bool,
+    ) -> Option<Vec<String>> {
         let list = self.list(key, default)?;
         let mut unique: Vec<String> = Vec::with_capacity(list.len());
         for v in list {
@@ -154,7 +180,10 @@ impl<'a> Settings<'a> {
             return None;
         }
         if unique.iter().any(String::is_empty) {
-            self.error(key, format!("Configuration '{name}' values must not be empty."));
+            self.error(
+                key,
+                format!("Configuration '{name}' values must not be empty."),
+            );
             return None;
         }
         Some(unique)
@@ -208,7 +237,9 @@ mod tests {
 
     #[test]
     fn messages() {
-        let props: BTreeMap<String, String> = [("flag".to_string(), "yes".to_string())].into_iter().collect();
+        let props: BTreeMap<String, String> = [("flag".to_string(), "yes".to_string())]
+            .into_iter()
+            .collect();
         let mut s = Settings::new(&props, "transforms.x.");
         s.boolean("flag", true);
         s.string("spec", Default::Required);

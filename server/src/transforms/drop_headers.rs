@@ -17,7 +17,8 @@ impl DropHeaders {
 
 impl Transformation for DropHeaders {
     fn apply(&self, mut r: ConnectRecord) -> Result<Option<ConnectRecord>, TransformError> {
-        r.headers.retain(|h| !self.headers.iter().any(|n| *n == h.key));
+        r.headers
+            .retain(|h| !self.headers.iter().any(|n| *n == h.key));
         Ok(Some(r))
     }
 }

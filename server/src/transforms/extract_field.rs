@@ -24,7 +24,11 @@ pub(crate) fn syntax_version(s: &mut Settings) -> Option<FieldSyntaxVersion> {
         "V1" => Some(FieldSyntaxVersion::V1),
         "V2" => Some(FieldSyntaxVersion::V2),
         _ => {
-            s.invalid("field.syntax.version", &v, "String must be one of (case insensitive): V1, V2");
+            s.invalid(
+                "field.syntax.version",
+                &v,
+                "String must be one of (case insensitive): V1, V2",
+            );
             None
         }
     }
@@ -37,7 +41,12 @@ impl ExtractField {
         let version = syntax_version(s);
         let (field, version) = (field?, version?);
         match SingleFieldPath::new(&field, version) {
-            Ok(path) => Some(ExtractField { side, original: field, path, replace_null_with_default }),
+            Ok(path) => Some(ExtractField {
+                side,
+                original: field,
+                path,
+                replace_null_with_default,
+            }),
             Err(e) => {
                 s.error("field", e);
                 None
@@ -59,14 +68,18 @@ impl Transformation for ExtractField {
             }
             Some(schema) => {
                 let value = require_struct_or_null(Some(&schema), side.value(&r), PURPOSE)?;
-                let field = self
-                    .path
-                    .field_from(&schema)?
-                    .ok_or_else(|| TransformError::new(ILLEGAL_ARGUMENT, format!("Unknown field: {}", self.original)))?;
+                let field = self.path.field_from(&schema)?.ok_or_else(|| {
+                    TransformError::new(
+                        ILLEGAL_ARGUMENT,
+                        format!("Unknown field: {}", self.original),
+                    )
+                })?;
                 let field_schema = field.schema.clone();
                 let v = match value {
                     None => Value::Null,
-                    Some(s) => self.path.value_from_struct(s, self.replace_null_with_default)?,
+                    Some(s) => self
+                        .path
+                        .value_from_struct(s, self.replace_null_with_default)?,
                 };
                 side.set(&mut r, Some(field_schema), v);
             }

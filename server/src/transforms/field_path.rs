@@ -22,8 +22,12 @@ impl SingleFieldPath {
     /// Parses a path. The error is Kafka Connect's ConfigException message.
     pub fn new(path: &str, version: FieldSyntaxVersion) -> Result<SingleFieldPath, String> {
         match version {
-            FieldSyntaxVersion::V1 => Ok(SingleFieldPath { steps: vec![path.to_string()] }),
-            FieldSyntaxVersion::V2 => Ok(SingleFieldPath { steps: parse_v2(path)? }),
+            FieldSyntaxVersion::V1 => Ok(SingleFieldPath {
+                steps: vec![path.to_string()],
+            }),
+            FieldSyntaxVersion::V2 => Ok(SingleFieldPath {
+                steps: parse_v2(path)?,
+            }),
         }
     }
 
@@ -58,7 +62,11 @@ impl SingleFieldPath {
     }
 
     /// `valueFrom(struct, withDefault)`.
-    pub fn value_from_struct(&self, s: &Struct, with_default: bool) -> Result<Value, TransformError> {
+    pub fn value_from_struct(
+        &self,
+        s: &Struct,
+        with_default: bool,
+    ) -> Result<Value, TransformError> {
         let mut current: &Struct = s;
         for step in self.init() {
             let Some(i) = current.schema.field_index(step) else {
@@ -66,7 +74,11 @@ impl SingleFieldPath {
             };
             let field_schema = &current.schema.fields[i].schema;
             let v = &current.values[i];
-            let v = if v.is_null() { field_schema.default_value.as_ref().unwrap_or(v) } else { v };
+            let v = if v.is_null() {
+                field_schema.default_value.as_ref().unwrap_or(v)
+            } else {
+                v
+            };
             match require_struct_or_null(Some(field_schema), v, "nested field access")? {
                 None => return Ok(Value::Null),
                 Some(next) => current = next,
@@ -88,7 +100,9 @@ impl SingleFieldPath {
                 Some(next) => current = next,
             }
         }
-        Ok(map_get(current, self.last()).cloned().unwrap_or(Value::Null))
+        Ok(map_get(current, self.last())
+            .cloned()
+            .unwrap_or(Value::Null))
     }
 }
 
@@ -171,7 +185,9 @@ mod tests {
     use super::*;
 
     fn steps(p: &str) -> Vec<String> {
-        SingleFieldPath::new(p, FieldSyntaxVersion::V2).unwrap().steps
+        SingleFieldPath::new(p, FieldSyntaxVersion::V2)
+            .unwrap()
+            .steps
     }
 
     #[test]

@@ -20,7 +20,11 @@ pub struct Flatten {
 impl Flatten {
     pub fn configure(side: Side, s: &mut Settings) -> Option<Flatten> {
         let delimiter = s.string("delimiter", Default::Value("."))?;
-        Some(Flatten { side, delimiter, cache: SchemaCache::default() })
+        Some(Flatten {
+            side,
+            delimiter,
+            cache: SchemaCache::default(),
+        })
     }
 
     fn name(&self, prefix: &str, field: &str) -> String {
@@ -31,7 +35,12 @@ impl Flatten {
         }
     }
 
-    fn flatten_map(&self, map: &[(Value, Value)], prefix: &str, out: &mut LinkedMap) -> Result<(), TransformError> {
+    fn flatten_map(
+        &self,
+        map: &[(Value, Value)],
+        prefix: &str,
+        out: &mut LinkedMap,
+    ) -> Result<(), TransformError> {
         for (k, v) in map {
             let name = self.name(prefix, key_as_str(k)?);
             if v.is_null() {
@@ -105,7 +114,12 @@ impl Flatten {
         Ok(())
     }
 
-    fn flatten_struct(&self, s: &Struct, prefix: &str, out: &mut StructBuilder) -> Result<(), TransformError> {
+    fn flatten_struct(
+        &self,
+        s: &Struct,
+        prefix: &str,
+        out: &mut StructBuilder,
+    ) -> Result<(), TransformError> {
         for (i, f) in s.schema.fields.iter().enumerate() {
             let name = self.name(prefix, &f.name);
             match f.schema.schema_type {

@@ -32,11 +32,25 @@ impl HeaderFrom {
         let replace_null_with_default = s.boolean("replace.null.with.default", true);
         let (fields, headers, operation) = (fields?, headers?, operation?);
         if fields.len() != headers.len() {
-            s.error("headers", "'fields' config must have the same number of elements as 'headers' config.");
+            s.error(
+                "headers",
+                "'fields' config must have the same number of elements as 'headers' config.",
+            );
             return None;
         }
-        let operation = if operation == "move" { Operation::Move } else { Operation::Copy };
-        Some(HeaderFrom { side, fields, headers, operation, replace_null_with_default, cache: SchemaCache::default() })
+        let operation = if operation == "move" {
+            Operation::Move
+        } else {
+            Operation::Copy
+        };
+        Some(HeaderFrom {
+            side,
+            fields,
+            headers,
+            operation,
+            replace_null_with_default,
+            cache: SchemaCache::default(),
+        })
     }
 
     fn purpose(&self) -> &'static str {
@@ -51,7 +65,10 @@ impl HeaderFrom {
 fn check_header(schema: &Schema, value: &Value) -> Result<(), TransformError> {
     if value.is_null() {
         if !schema.optional {
-            return Err(data_err(format!("A null value requires an optional schema but was {}", schema_display(schema))));
+            return Err(data_err(format!(
+                "A null value requires an optional schema but was {}",
+                schema_display(schema)
+            )));
         }
         return Ok(());
     }
@@ -94,7 +111,11 @@ impl Transformation for HeaderFrom {
                     if self.operation == Operation::Move {
                         updated.remove(&Value::String(field.clone()));
                     }
-                    new_headers.push(Header { key: header.clone(), schema: None, value: v });
+                    new_headers.push(Header {
+                        key: header.clone(),
+                        schema: None,
+                        value: v,
+                    });
                 }
                 r.headers.extend(new_headers);
                 side.set(&mut r, None, Value::Map(updated.into_entries()));
@@ -116,7 +137,8 @@ impl Transformation for HeaderFrom {
                     })?;
                     let mut out = StructBuilder::new(updated.clone());
                     for (i, f) in updated.fields.iter().enumerate() {
-                        let v = field_value_by_name(value, &f.name, self.replace_null_with_default)?;
+                        let v =
+                            field_value_by_name(value, &f.name, self.replace_null_with_default)?;
                         out.put_index(i, v)?;
                     }
                     Some((updated, out.build()))
@@ -136,7 +158,11 @@ impl Transformation for HeaderFrom {
                         ));
                     };
                     check_header(&f.schema, &v)?;
-                    new_headers.push(Header { key: header.clone(), schema: Some(f.schema.clone()), value: v });
+                    new_headers.push(Header {
+                        key: header.clone(),
+                        schema: Some(f.schema.clone()),
+                        value: v,
+                    });
                 }
                 if let Some((updated, out)) = moved {
                     side.set(&mut r, Some(updated), Value::Struct(out));

@@ -17,7 +17,11 @@ pub struct HoistField {
 impl HoistField {
     pub fn configure(side: Side, s: &mut Settings) -> Option<HoistField> {
         let field = s.string("field", Default::Required)?;
-        Some(HoistField { side, field, cache: SchemaCache::default() })
+        Some(HoistField {
+            side,
+            field,
+            cache: SchemaCache::default(),
+        })
     }
 }
 

@@ -23,12 +23,21 @@ impl Spec {
     fn parse(spec: Option<String>) -> Option<Spec> {
         let spec = spec?;
         if let Some(n) = spec.strip_suffix('?') {
-            return Some(Spec { name: n.to_string(), optional: true });
+            return Some(Spec {
+                name: n.to_string(),
+                optional: true,
+            });
         }
         if let Some(n) = spec.strip_suffix('!') {
-            return Some(Spec { name: n.to_string(), optional: false });
+            return Some(Spec {
+                name: n.to_string(),
+                optional: false,
+            });
         }
-        Some(Spec { name: spec, optional: true })
+        Some(Spec {
+            name: spec,
+            optional: true,
+        })
     }
 }
 
@@ -84,12 +93,21 @@ impl InsertField {
         if !s.ok() {
             return None;
         }
-        if topic.is_none() && partition.is_none() && offset.is_none() && timestamp.is_none() && static_field.is_none() {
+        if topic.is_none()
+            && partition.is_none()
+            && offset.is_none()
+            && timestamp.is_none()
+            && static_field.is_none()
+        {
             s.error("topic.field", "No field insertion configured");
             return None;
         }
         if let (Some(f), None) = (&static_field, &static_value) {
-            s.invalid("static.value", "null", &format!("No value specified for static field: {}", f.name));
+            s.invalid(
+                "static.value",
+                "null",
+                &format!("No value specified for static field: {}", f.name),
+            );
             return None;
         }
         Some(InsertField {
@@ -151,13 +169,19 @@ impl Transformation for InsertField {
                 let map = require_map(side.value(&r), PURPOSE)?;
                 let mut m = JavaHashMap::from_entries(map);
                 if let Some(s) = &self.topic {
-                    m.put(Value::String(s.name.clone()), Value::String(r.topic.clone()));
+                    m.put(
+                        Value::String(s.name.clone()),
+                        Value::String(r.topic.clone()),
+                    );
                 }
                 if let (Some(s), Some(p)) = (&self.partition, r.kafka_partition) {
                     m.put(Value::String(s.name.clone()), Value::Int32(p));
                 }
                 if let Some(s) = &self.offset {
-                    m.put(Value::String(s.name.clone()), Value::Int64(self.offset_of(&r)?));
+                    m.put(
+                        Value::String(s.name.clone()),
+                        Value::Int64(self.offset_of(&r)?),
+                    );
                 }
                 if let (Some(s), Some(t)) = (&self.timestamp, r.timestamp) {
                     m.put(Value::String(s.name.clone()), Value::Int64(t));
@@ -169,10 +193,15 @@ impl Transformation for InsertField {
             }
             Some(schema) => {
                 let value = require_struct(Some(&schema), side.value(&r), PURPOSE)?;
-                let updated = self.cache.get_or_build(&value.schema, || self.updated_schema(&value.schema))?;
+                let updated = self
+                    .cache
+                    .get_or_build(&value.schema, || self.updated_schema(&value.schema))?;
                 let mut out = StructBuilder::new(updated.clone());
                 for (i, f) in value.schema.fields.iter().enumerate() {
-                    out.put(&f.name, field_value(value, i, self.replace_null_with_default))?;
+                    out.put(
+                        &f.name,
+                        field_value(value, i, self.replace_null_with_default),
+                    )?;
                 }
                 if let Some(s) = &self.topic {
                     out.put(&s.name, Value::String(r.topic.clone()))?;

@@ -17,14 +17,19 @@ impl InsertHeader {
         let header = s.string("header", Default::Required);
         let literal = s.string("value.literal", Default::Required);
         let (header, literal) = (header?, literal?);
-        let literal = parse_string(&literal).unwrap_or_else(|_| SchemaAndValue::new(None, crate::data::Value::String(literal)));
+        let literal = parse_string(&literal)
+            .unwrap_or_else(|_| SchemaAndValue::new(None, crate::data::Value::String(literal)));
         Some(InsertHeader { header, literal })
     }
 }
 
 impl Transformation for InsertHeader {
     fn apply(&self, mut r: ConnectRecord) -> Result<Option<ConnectRecord>, TransformError> {
-        r.headers.push(Header { key: self.header.clone(), schema: self.literal.schema.clone(), value: self.literal.value.clone() });
+        r.headers.push(Header {
+            key: self.header.clone(),
+            schema: self.literal.schema.clone(),
+            value: self.literal.value.clone(),
+        });
         Ok(Some(r))
     }
 }

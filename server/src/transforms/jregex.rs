@@ -59,7 +59,11 @@ fn translate(p: &str) -> Result<String, String> {
                 }
                 'd' => out.push_str(if in_class { "0-9" } else { "[0-9]" }),
                 'D' => out.push_str("[^0-9]"),
-                'w' => out.push_str(if in_class { "a-zA-Z_0-9" } else { "[a-zA-Z_0-9]" }),
+                'w' => out.push_str(if in_class {
+                    "a-zA-Z_0-9"
+                } else {
+                    "[a-zA-Z_0-9]"
+                }),
                 'W' => out.push_str("[^a-zA-Z_0-9]"),
                 's' => {
                     if in_class {
@@ -189,7 +193,11 @@ impl JavaRegex {
         let t = translate(pattern)?;
         let full = Regex::new(&format!(r"\A(?:{t})\z")).map_err(|e| e.to_string())?;
         let find = Regex::new(&t).map_err(|e| e.to_string())?;
-        Ok(JavaRegex { pattern: pattern.to_string(), full, find })
+        Ok(JavaRegex {
+            pattern: pattern.to_string(),
+            full,
+            find,
+        })
     }
 
     pub fn pattern(&self) -> &str {
@@ -203,7 +211,11 @@ impl JavaRegex {
 
     /// `pattern.matcher(s).replaceFirst(replacement)`. Errors are (exception class,
     /// message) as Java throws them for a bad replacement.
-    pub fn replace_first(&self, s: &str, replacement: &str) -> Result<String, (&'static str, String)> {
+    pub fn replace_first(
+        &self,
+        s: &str,
+        replacement: &str,
+    ) -> Result<String, (&'static str, String)> {
         let Some(caps) = self.find.captures(s) else {
             return Ok(s.to_string());
         };
@@ -226,7 +238,10 @@ impl JavaRegex {
             } else if ch == '$' {
                 i += 1;
                 if i == r.len() {
-                    return Err((IAE, "Illegal group reference: group index is missing".into()));
+                    return Err((
+                        IAE,
+                        "Illegal group reference: group index is missing".into(),
+                    ));
                 }
                 if r[i] == '{' {
                     i += 1;
@@ -243,7 +258,12 @@ impl JavaRegex {
                     }
                     i += 1;
                     if name.as_bytes()[0].is_ascii_digit() {
-                        return Err((IAE, "capturing group name {".to_string() + &name + "} starts with digit character"));
+                        return Err((
+                            IAE,
+                            "capturing group name {".to_string()
+                                + &name
+                                + "} starts with digit character",
+                        ));
                     }
                     if self.find.capture_names().all(|n| n != Some(name.as_str())) {
                         return Err((IAE, format!("No group with name {{{name}}}")));
@@ -267,7 +287,10 @@ impl JavaRegex {
                         i += 1;
                     }
                     if num > group_count {
-                        return Err(("java.lang.IndexOutOfBoundsException", format!("No group {num}")));
+                        return Err((
+                            "java.lang.IndexOutOfBoundsException",
+                            format!("No group {num}"),
+                        ));
                     }
                     if let Some(g) = caps.get(num) {
                         out.push_str(g.as_str());

@@ -10,7 +10,8 @@ use super::util::*;
 use super::{TransformError, Transformation};
 use crate::converter::java::{java_hash_set_order, BigDec, JavaHashMap};
 use crate::converter::values::{
-    convert_to_byte, convert_to_double, convert_to_float, convert_to_integer, convert_to_long, convert_to_short, JObj,
+    convert_to_byte, convert_to_double, convert_to_float, convert_to_integer, convert_to_long,
+    convert_to_short, JObj,
 };
 use crate::data::{Schema, Value, DATE, DECIMAL, TIME, TIMESTAMP};
 
@@ -34,7 +35,12 @@ impl MaskField {
         if !replacement_ok {
             return None;
         }
-        Some(MaskField { side, fields: java_hash_set_order(&fields), replacement, replace_null_with_default })
+        Some(MaskField {
+            side,
+            fields: java_hash_set_order(&fields),
+            replacement,
+            replace_null_with_default,
+        })
     }
 
     fn masked(&self, schema: Option<&Schema>, v: &Value) -> Result<Value, TransformError> {
@@ -64,7 +70,12 @@ fn mask_with_null_value(v: &JObj) -> Result<JObj, TransformError> {
         JObj::Str(_) => JObj::Str(String::new()),
         JObj::List(_) => JObj::List(Vec::new()),
         JObj::Map(_) => JObj::Map(Vec::new()),
-        other => return Err(data_err(format!("Cannot mask value of type: class {}", other.class_name()))),
+        other => {
+            return Err(data_err(format!(
+                "Cannot mask value of type: class {}",
+                other.class_name()
+            )))
+        }
     })
 }
 
@@ -80,7 +91,9 @@ fn mask_with_replacement(v: &JObj, replacement: &str) -> Result<JObj, TransformE
         JObj::Double(_) => JObj::Double(convert_to_double(&r).map_err(conv)?),
         JObj::Str(_) => r,
         JObj::Decimal(_) => JObj::Decimal(BigDec::parse(replacement).ok_or_else(|| {
-            data_err(format!("Unable to convert {replacement} (class java.lang.String) to number"))
+            data_err(format!(
+                "Unable to convert {replacement} (class java.lang.String) to number"
+            ))
         })?),
         other => {
             return Err(data_err(format!(
@@ -100,7 +113,10 @@ fn physical(schema: Option<&Schema>, v: JObj) -> Result<Value, TransformError> {
         (Some(DECIMAL), JObj::Decimal(d)) => {
             let scale = schema.and_then(|s| s.decimal_scale().ok()).unwrap_or(0);
             if d.scale != scale {
-                Value::Decimal { unscaled: Bytes::from(d.to_bytes()), scale: d.scale }
+                Value::Decimal {
+                    unscaled: Bytes::from(d.to_bytes()),
+                    scale: d.scale,
+                }
             } else {
                 Value::Bytes(Bytes::from(d.to_bytes()))
             }
@@ -130,7 +146,11 @@ impl Transformation for MaskField {
                 let mut out = StructBuilder::new(value.schema.clone());
                 for (i, f) in value.schema.fields.iter().enumerate() {
                     let orig = field_value(value, i, self.replace_null_with_default);
-                    let v = if self.fields.contains(&f.name) { self.masked(Some(&f.schema), &orig)? } else { orig };
+                    let v = if self.fields.contains(&f.name) {
+                        self.masked(Some(&f.schema), &orig)?
+                    } else {
+                        orig
+                    };
                     out.put_index(i, v)?;
                 }
                 let out = out.build();

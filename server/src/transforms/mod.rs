@@ -55,7 +55,9 @@ mod timestamp_router;
 pub mod util;
 mod value_to_key;
 
-pub use chain::{create_predicate, create_transformation, TransformChain, PREDICATES, TRANSFORMATIONS};
+pub use chain::{
+    create_predicate, create_transformation, TransformChain, PREDICATES, TRANSFORMATIONS,
+};
 pub use config::ConfigIssue;
 pub use record::{ConnectRecord, SinkContext, SourceContext};
 
@@ -86,14 +88,22 @@ pub struct TransformError {
 
 impl TransformError {
     pub fn new(exception_class: &str, message: impl Into<String>) -> TransformError {
-        TransformError { exception_class: exception_class.to_string(), message: message.into(), alias: None, transform_class: None }
+        TransformError {
+            exception_class: exception_class.to_string(),
+            message: message.into(),
+            alias: None,
+            transform_class: None,
+        }
     }
 
     /// A stack trace in Java's layout, for `__connect.errors.exception.stacktrace`.
     pub fn stack_trace(&self) -> String {
         let mut s = self.to_string();
         if let Some(class) = &self.transform_class {
-            s.push_str(&format!("\n\tat {class}.apply(transform '{}')", self.alias.as_deref().unwrap_or("")));
+            s.push_str(&format!(
+                "\n\tat {class}.apply(transform '{}')",
+                self.alias.as_deref().unwrap_or("")
+            ));
         }
         s
     }

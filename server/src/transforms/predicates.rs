@@ -14,7 +14,12 @@ pub struct TopicNameMatches {
 impl TopicNameMatches {
     pub fn configure(s: &mut Settings) -> Option<TopicNameMatches> {
         let p = s.non_empty_string("pattern", Default::Required)?;
-        let pattern = regex_setting(s, "pattern", &p, "entry must be a Java-compatible regular expression: ")?;
+        let pattern = regex_setting(
+            s,
+            "pattern",
+            &p,
+            "entry must be a Java-compatible regular expression: ",
+        )?;
         Some(TopicNameMatches { pattern })
     }
 }

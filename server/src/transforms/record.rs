@@ -81,7 +81,8 @@ pub struct SinkContext {
 
 fn optional_bytes() -> Arc<Schema> {
     static S: OnceLock<Arc<Schema>> = OnceLock::new();
-    S.get_or_init(|| Arc::new(Schema::new(SchemaType::Bytes).optional())).clone()
+    S.get_or_init(|| Arc::new(Schema::new(SchemaType::Bytes).optional()))
+        .clone()
 }
 
 /// Raw bytes (the raw-bytes fast path) are seen by transforms as optional BYTES, which is

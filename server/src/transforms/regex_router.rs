@@ -12,7 +12,12 @@ pub struct RegexRouter {
 }
 
 /// Compiles a Java regex setting, with RegexValidator's message.
-pub(crate) fn regex_setting(s: &mut Settings, key: &str, value: &str, prefix_message: &str) -> Option<JavaRegex> {
+pub(crate) fn regex_setting(
+    s: &mut Settings,
+    key: &str,
+    value: &str,
+    prefix_message: &str,
+) -> Option<JavaRegex> {
     match JavaRegex::new(value) {
         Ok(r) => Some(r),
         Err(e) => {
@@ -27,7 +32,10 @@ impl RegexRouter {
         let regex = s.string("regex", Default::Required);
         let regex = regex.and_then(|r| regex_setting(s, "regex", &r, "Invalid regex: "));
         let replacement = s.string("replacement", Default::Required);
-        Some(RegexRouter { regex: regex?, replacement: replacement? })
+        Some(RegexRouter {
+            regex: regex?,
+            replacement: replacement?,
+        })
     }
 }
 

@@ -30,7 +30,10 @@ fn parse_renames(mappings: &[String]) -> Result<Vec<(String, String)>, String> {
         if parts.len() != 2 {
             return Err(format!("Invalid rename mapping: {mapping}"));
         }
-        m.put(Value::String(parts[0].clone()), Value::String(parts[1].clone()));
+        m.put(
+            Value::String(parts[0].clone()),
+            Value::String(parts[1].clone()),
+        );
     }
     Ok(strings(m))
 }
@@ -75,15 +78,24 @@ impl ReplaceField {
     }
 
     fn keep(&self, name: &str) -> bool {
-        !self.exclude.iter().any(|e| e == name) && (self.include.is_empty() || self.include.iter().any(|i| i == name))
+        !self.exclude.iter().any(|e| e == name)
+            && (self.include.is_empty() || self.include.iter().any(|i| i == name))
     }
 
     fn renamed<'a>(&'a self, name: &'a str) -> &'a str {
-        self.renames.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or(name)
+        self.renames
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or(name)
     }
 
     fn reverse_renamed<'a>(&'a self, name: &'a str) -> &'a str {
-        self.reverse.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).unwrap_or(name)
+        self.reverse
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or(name)
     }
 
     fn updated_schema(&self, schema: &Schema) -> Result<Arc<Schema>, TransformError> {
@@ -120,10 +132,16 @@ impl Transformation for ReplaceField {
             }
             Some(schema) => {
                 let value = require_struct(Some(&schema), side.value(&r), PURPOSE)?;
-                let updated = self.cache.get_or_build(&value.schema, || self.updated_schema(&value.schema))?;
+                let updated = self
+                    .cache
+                    .get_or_build(&value.schema, || self.updated_schema(&value.schema))?;
                 let mut out = StructBuilder::new(updated.clone());
                 for (i, f) in updated.fields.iter().enumerate() {
-                    let v = field_value_by_name(value, self.reverse_renamed(&f.name), self.replace_null_with_default)?;
+                    let v = field_value_by_name(
+                        value,
+                        self.reverse_renamed(&f.name),
+                        self.replace_null_with_default,
+                    )?;
                     out.put_index(i, v)?;
                 }
                 let out = out.build();

@@ -28,7 +28,13 @@ impl SetSchemaMetadata {
             s.error("schema.name", "Neither schema name nor version configured");
             return None;
         }
-        Some(SetSchemaMetadata { side, name, version, replace_null_with_default, cache: SchemaCache::default() })
+        Some(SetSchemaMetadata {
+            side,
+            name,
+            version,
+            replace_null_with_default,
+            cache: SchemaCache::default(),
+        })
     }
 
     fn updated(&self, schema: &Schema) -> Result<Arc<Schema>, TransformError> {

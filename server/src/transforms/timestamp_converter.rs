@@ -86,7 +86,11 @@ pub struct TimestampConverter {
 impl TimestampConverter {
     pub fn configure(side: Side, s: &mut Settings) -> Option<TimestampConverter> {
         let field = s.string("field", Default::Value(""));
-        let target = s.one_of("target.type", Default::Required, &["string", "unix", "Date", "Time", "Timestamp"]);
+        let target = s.one_of(
+            "target.type",
+            Default::Required,
+            &["string", "unix", "Date", "Time", "Timestamp"],
+        );
         let format = s.string("format", Default::Value(""));
         let precision = s.one_of(
             "unix.precision",
@@ -142,7 +146,12 @@ impl TimestampConverter {
     }
 
     /// `toRaw`: the source value as epoch milliseconds.
-    fn to_raw(&self, kind: Kind, schema: Option<&Schema>, v: &Value) -> Result<i64, TransformError> {
+    fn to_raw(
+        &self,
+        kind: Kind,
+        schema: Option<&Schema>,
+        v: &Value,
+    ) -> Result<i64, TransformError> {
         match kind {
             Kind::String => {
                 let Value::String(s) = v else {
@@ -197,7 +206,12 @@ impl TimestampConverter {
     /// `toType`: epoch milliseconds as the target type (physical form).
     fn to_type(&self, ms: i64, schemaless: bool) -> Value {
         match self.target {
-            Kind::String => Value::String(self.format.as_ref().map(|f| f.format(ms)).unwrap_or_default()),
+            Kind::String => Value::String(
+                self.format
+                    .as_ref()
+                    .map(|f| f.format(ms))
+                    .unwrap_or_default(),
+            ),
             Kind::Unix => Value::Int64(match self.precision {
                 Precision::Seconds => ms / 1000,
                 Precision::Millis => ms,
@@ -224,7 +238,12 @@ impl TimestampConverter {
         }
     }
 
-    fn convert(&self, kind: Option<Kind>, schema: Option<&Schema>, v: &Value) -> Result<Value, TransformError> {
+    fn convert(
+        &self,
+        kind: Option<Kind>,
+        schema: Option<&Schema>,
+        v: &Value,
+    ) -> Result<Value, TransformError> {
         if v.is_null() {
             return Ok(Value::Null);
         }
@@ -299,7 +318,10 @@ fn kind_of_schema(s: &Schema) -> Result<Kind, TransformError> {
             _ => {
                 return Err(TransformError::new(
                     CONNECT_EXCEPTION,
-                    format!("Schema {} does not correspond to a known timestamp type format", schema_display(s)),
+                    format!(
+                        "Schema {} does not correspond to a known timestamp type format",
+                        schema_display(s)
+                    ),
                 ))
             }
         },
@@ -318,7 +340,11 @@ impl Transformation for TimestampConverter {
                 } else {
                     let map = require_map(raw, PURPOSE)?;
                     let mut updated = JavaHashMap::from_entries(map);
-                    let v = self.convert(None, None, map_get(map, &self.field).unwrap_or(&Value::Null))?;
+                    let v = self.convert(
+                        None,
+                        None,
+                        map_get(map, &self.field).unwrap_or(&Value::Null),
+                    )?;
                     updated.put(Value::String(self.field.clone()), v);
                     side.set(&mut r, None, Value::Map(updated.into_entries()));
                 }
@@ -331,7 +357,9 @@ impl Transformation for TimestampConverter {
                     side.set(&mut r, Some(updated), v);
                 } else {
                     let value = require_struct_or_null(Some(&schema), side.value(&r), PURPOSE)?;
-                    let updated = self.cache.get_or_build(&schema, || self.updated_schema(&schema))?;
+                    let updated = self
+                        .cache
+                        .get_or_build(&schema, || self.updated_schema(&schema))?;
                     let v = match value {
                         None => Value::Null,
                         Some(s) => Value::Struct(self.struct_with(s, &updated)?),

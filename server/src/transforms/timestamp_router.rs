@@ -25,7 +25,10 @@ impl TimestampRouter {
                 return None;
             }
         };
-        Some(TimestampRouter { topic_format: topic_format?, format })
+        Some(TimestampRouter {
+            topic_format: topic_format?,
+            format,
+        })
     }
 }
 
@@ -39,7 +42,10 @@ impl Transformation for TimestampRouter {
             )));
         };
         let formatted = self.format.format(ts);
-        r.topic = self.topic_format.replace("${topic}", &r.topic).replace("${timestamp}", &formatted);
+        r.topic = self
+            .topic_format
+            .replace("${topic}", &r.topic)
+            .replace("${timestamp}", &formatted);
         Ok(Some(r))
     }
 }

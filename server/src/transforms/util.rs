@@ -28,7 +28,9 @@ pub fn builder_err(message: impl Into<String>) -> TransformError {
 /// `value.getClass().getName()` of the Java object Kafka Connect would hold.
 pub fn class_name(schema: Option<&Schema>, v: &Value) -> &'static str {
     match (schema.and_then(|s| s.name.as_deref()), v) {
-        (Some(DATE) | Some(TIME), Value::Int32(_)) | (Some(TIMESTAMP), Value::Int64(_)) => "java.util.Date",
+        (Some(DATE) | Some(TIME), Value::Int32(_)) | (Some(TIMESTAMP), Value::Int64(_)) => {
+            "java.util.Date"
+        }
         (Some(DECIMAL), Value::Bytes(_)) => "java.math.BigDecimal",
         _ => v.type_name(),
     }
@@ -49,7 +51,11 @@ pub fn schema_display(s: &Schema) -> String {
 
 // ---------------------------------------------------------------- Requirements
 
-pub fn require_struct<'a>(schema: Option<&Schema>, v: &'a Value, purpose: &str) -> Result<&'a Struct, TransformError> {
+pub fn require_struct<'a>(
+    schema: Option<&Schema>,
+    v: &'a Value,
+    purpose: &str,
+) -> Result<&'a Struct, TransformError> {
     match v {
         Value::Struct(s) => Ok(s),
         other => Err(data_err(format!(
@@ -70,7 +76,10 @@ pub fn require_struct_or_null<'a>(
     require_struct(schema, v, purpose).map(Some)
 }
 
-pub fn require_map<'a>(v: &'a Value, purpose: &str) -> Result<&'a Vec<(Value, Value)>, TransformError> {
+pub fn require_map<'a>(
+    v: &'a Value,
+    purpose: &str,
+) -> Result<&'a Vec<(Value, Value)>, TransformError> {
     match v {
         Value::Map(m) => Ok(m),
         other => Err(data_err(format!(
@@ -80,14 +89,20 @@ pub fn require_map<'a>(v: &'a Value, purpose: &str) -> Result<&'a Vec<(Value, Va
     }
 }
 
-pub fn require_map_or_null<'a>(v: &'a Value, purpose: &str) -> Result<Option<&'a Vec<(Value, Value)>>, TransformError> {
+pub fn require_map_or_null<'a>(
+    v: &'a Value,
+    purpose: &str,
+) -> Result<Option<&'a Vec<(Value, Value)>>, TransformError> {
     if v.is_null() {
         return Ok(None);
     }
     require_map(v, purpose).map(Some)
 }
 
-pub fn require_schema<'a>(schema: Option<&'a Arc<Schema>>, purpose: &str) -> Result<&'a Arc<Schema>, TransformError> {
+pub fn require_schema<'a>(
+    schema: Option<&'a Arc<Schema>>,
+    purpose: &str,
+) -> Result<&'a Arc<Schema>, TransformError> {
     schema.ok_or_else(|| data_err(format!("Schema required for [{purpose}]")))
 }
 
@@ -117,8 +132,15 @@ pub fn class_cast(from: &str, to: &str) -> TransformError {
         }
     };
     let (mf, mt) = (module(from), module(to));
-    let where_ = if mf == mt { format!("{from} and {to} are in {mf}") } else { format!("{from} is in {mf}; {to} is in {mt}") };
-    TransformError::new(CLASS_CAST, format!("class {from} cannot be cast to class {to} ({where_})"))
+    let where_ = if mf == mt {
+        format!("{from} and {to} are in {mf}")
+    } else {
+        format!("{from} is in {mf}; {to} is in {mt}")
+    };
+    TransformError::new(
+        CLASS_CAST,
+        format!("class {from} cannot be cast to class {to} ({where_})"),
+    )
 }
 
 /// `ConnectSchema.schemaType(value.getClass())` for schemaless values (None for the classes
@@ -156,13 +178,16 @@ pub fn field_value(s: &Struct, idx: usize, with_default: bool) -> Value {
 }
 
 /// `Struct.get(name)` / `getWithoutDefault(name)`.
-pub fn field_value_by_name(s: &Struct, name: &str, with_default: bool) -> Result<Value, TransformError> {
+pub fn field_value_by_name(
+    s: &Struct,
+    name: &str,
+    with_default: bool,
+) -> Result<Value, TransformError> {
     match s.schema.field_index(name) {
         Some(i) => Ok(field_value(s, i, with_default)),
         None => Err(data_err(format!("{name} is not a valid field name"))),
     }
 }
-
 
 pub fn same_schema(a: &Arc<Schema>, b: &Schema) -> bool {
     std::ptr::eq(Arc::as_ptr(a), b) || schema_eq(a, b)
@@ -190,7 +215,10 @@ pub fn schema_eq(a: &Schema, b: &Schema) -> bool {
             _ => false,
         }
         && a.fields.len() == b.fields.len()
-        && a.fields.iter().zip(&b.fields).all(|(x, y)| x.name == y.name && (Arc::ptr_eq(&x.schema, &y.schema) || schema_eq(&x.schema, &y.schema)))
+        && a.fields.iter().zip(&b.fields).all(|(x, y)| {
+            x.name == y.name
+                && (Arc::ptr_eq(&x.schema, &y.schema) || schema_eq(&x.schema, &y.schema))
+        })
         && opt(&a.key_schema, &b.key_schema)
         && opt(&a.value_schema, &b.value_schema)
         && a.parameters == b.parameters
@@ -204,15 +232,27 @@ pub fn value_eq(a: &Value, b: &Value) -> bool {
             bits(*x) == bits(*y)
         }
         (Value::Float64(x), Value::Float64(y)) => {
-            let bits = |f: f64| if f.is_nan() { 0x7ff8_0000_0000_0000 } else { f.to_bits() };
+            let bits = |f: f64| {
+                if f.is_nan() {
+                    0x7ff8_0000_0000_0000
+                } else {
+                    f.to_bits()
+                }
+            };
             bits(*x) == bits(*y)
         }
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| value_eq(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| value_eq(a, b))
+        }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.iter().any(|(k2, v2)| value_eq(k, k2) && value_eq(v, v2)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| value_eq(k, k2) && value_eq(v, v2)))
         }
         (Value::Struct(x), Value::Struct(y)) => {
-            same_schema(&x.schema, &y.schema) && x.values.len() == y.values.len() && x.values.iter().zip(&y.values).all(|(a, b)| value_eq(a, b))
+            same_schema(&x.schema, &y.schema)
+                && x.values.len() == y.values.len()
+                && x.values.iter().zip(&y.values).all(|(a, b)| value_eq(a, b))
         }
         _ => a == b,
     }
@@ -238,9 +278,14 @@ pub fn validate_at(schema: &Schema, v: &Value, location: &str) -> Result<(), Tra
         _ => true,
     };
     // A BigDecimal of another scale passes, as in Kafka Connect (its converter refuses it).
-    let foreign_decimal = matches!(v, Value::Decimal { .. }) && schema.name.as_deref() == Some(DECIMAL);
+    let foreign_decimal =
+        matches!(v, Value::Decimal { .. }) && schema.name.as_deref() == Some(DECIMAL);
     if (!schema.schema_type.holds(v) && !foreign_decimal) || !logical_ok {
-        let name = schema.name.as_ref().map(|n| format!(" \"{n}\"")).unwrap_or_default();
+        let name = schema
+            .name
+            .as_ref()
+            .map(|n| format!(" \"{n}\""))
+            .unwrap_or_default();
         return Err(data_err(format!(
             "Invalid Java object for schema{name} with type {}: class {} for {location}",
             schema.schema_type.connect_name(),
@@ -267,8 +312,14 @@ pub fn validate_at(schema: &Schema, v: &Value, location: &str) -> Result<(), Tra
         Value::Map(entries) => {
             let kloc = format!("key of map {location}");
             let vloc = format!("value of map {location}");
-            let ks = schema.key_schema.as_deref().ok_or_else(|| data_err(format!("No schema defined for {kloc}")))?;
-            let vs = schema.value_schema.as_deref().ok_or_else(|| data_err(format!("No schema defined for {vloc}")))?;
+            let ks = schema
+                .key_schema
+                .as_deref()
+                .ok_or_else(|| data_err(format!("No schema defined for {kloc}")))?;
+            let vs = schema
+                .value_schema
+                .as_deref()
+                .ok_or_else(|| data_err(format!("No schema defined for {vloc}")))?;
             for (k, val) in entries {
                 validate_at(ks, k, &kloc)?;
                 validate_at(vs, val, &vloc)?;
@@ -293,7 +344,10 @@ pub fn validate_struct(s: &Struct) -> Result<(), TransformError> {
 /// `ConnectSchema.validateValue(field, schema, value)`.
 pub fn validate_field(field: &str, schema: &Schema, v: &Value) -> Result<(), TransformError> {
     // Fast path for the common, valid case.
-    if !v.is_null() && schema.schema_type.holds(v) && !matches!(v, Value::Struct(_) | Value::Array(_) | Value::Map(_)) {
+    if !v.is_null()
+        && schema.schema_type.holds(v)
+        && !matches!(v, Value::Struct(_) | Value::Array(_) | Value::Map(_))
+    {
         return Ok(());
     }
     validate_at(schema, v, &format!("field: \"{field}\""))
@@ -311,7 +365,9 @@ pub struct StructBuilder {
 
 impl StructBuilder {
     pub fn new(schema: Arc<Schema>) -> StructBuilder {
-        StructBuilder { s: Struct::new(schema) }
+        StructBuilder {
+            s: Struct::new(schema),
+        }
     }
 
     pub fn put_index(&mut self, idx: usize, v: Value) -> Result<(), TransformError> {
@@ -342,7 +398,9 @@ pub struct SchemaBuilder {
 
 impl SchemaBuilder {
     pub fn new(t: SchemaType) -> SchemaBuilder {
-        SchemaBuilder { schema: Schema::new(t) }
+        SchemaBuilder {
+            schema: Schema::new(t),
+        }
     }
 
     pub fn struct_() -> SchemaBuilder {
@@ -385,9 +443,14 @@ impl SchemaBuilder {
             return Err(builder_err("fieldName cannot be null."));
         }
         if self.schema.field_index(name).is_some() {
-            return Err(builder_err(format!("Cannot create field because of field name duplication {name}")));
+            return Err(builder_err(format!(
+                "Cannot create field because of field name duplication {name}"
+            )));
         }
-        self.schema.fields.push(crate::data::Field { name: name.to_string(), schema });
+        self.schema.fields.push(crate::data::Field {
+            name: name.to_string(),
+            schema,
+        });
         Ok(())
     }
 

@@ -19,7 +19,11 @@ impl ValueToKey {
     pub fn configure(s: &mut Settings) -> Option<ValueToKey> {
         let fields = s.valid_list("fields", super::config::Default::Required, false);
         let replace_null_with_default = s.boolean("replace.null.with.default", true);
-        Some(ValueToKey { fields: fields?, replace_null_with_default, cache: SchemaCache::default() })
+        Some(ValueToKey {
+            fields: fields?,
+            replace_null_with_default,
+            cache: SchemaCache::default(),
+        })
     }
 }
 
@@ -30,7 +34,10 @@ impl Transformation for ValueToKey {
                 let map = require_map(&r.value, PURPOSE)?;
                 let mut key = JavaHashMap::with_capacity(self.fields.len());
                 for f in &self.fields {
-                    key.put(Value::String(f.clone()), map_get(map, f).cloned().unwrap_or(Value::Null));
+                    key.put(
+                        Value::String(f.clone()),
+                        map_get(map, f).cloned().unwrap_or(Value::Null),
+                    );
                 }
                 r.key_schema = None;
                 r.key = Value::Map(key.into_entries());
@@ -49,7 +56,10 @@ impl Transformation for ValueToKey {
                 })?;
                 let mut key = StructBuilder::new(key_schema.clone());
                 for f in &self.fields {
-                    key.put(f, field_value_by_name(value, f, self.replace_null_with_default)?)?;
+                    key.put(
+                        f,
+                        field_value_by_name(value, f, self.replace_null_with_default)?,
+                    )?;
                 }
                 let key = key.build();
                 r.value_schema = Some(value.schema.clone());

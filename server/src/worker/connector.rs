@@ -149,7 +149,11 @@ impl From<StreamError> for Exit {
     }
 }
 
-pub async fn run(ctx: ConnectorContext, target: TargetState, commands: mpsc::UnboundedReceiver<Command>) {
+pub async fn run(
+    ctx: ConnectorContext,
+    target: TargetState,
+    commands: mpsc::UnboundedReceiver<Command>,
+) {
     let (paused, _) = watch::channel(target == TargetState::Paused);
     let mut a = Actor {
         ctx,
@@ -181,7 +185,9 @@ impl Actor {
     }
 
     fn status(&self, state: State, trace: Option<String>) {
-        self.ctx.status.set_connector(self.ctx.config.name(), state, trace);
+        self.ctx
+            .status
+            .set_connector(self.ctx.config.name(), state, trace);
     }
 
     /// The connector's state while its stream is open.
@@ -327,7 +333,12 @@ impl Actor {
                 }
             }
         };
-        let Opened { mut stream, plugin_type, version, describe } = match opened {
+        let Opened {
+            mut stream,
+            plugin_type,
+            version,
+            describe,
+        } = match opened {
             Ok(o) => o,
             Err(e) => return e,
         };
@@ -346,7 +357,12 @@ impl Actor {
                 return e.into();
             }
         }
-        let mut hb = tokio::time::interval(ctx.worker.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
+        let mut hb = tokio::time::interval(
+            ctx.worker
+                .heartbeat_interval
+                .min(Duration::from_secs(1))
+                .max(Duration::from_millis(100)),
+        );
         loop {
             tokio::select! {
                 ev = stream.recv() => {
@@ -449,7 +465,11 @@ impl Actor {
 
     async fn apply_task_configs(&mut self, configs: Vec<Props>) {
         let name = self.ctx.config.name().to_string();
-        let unchanged = self.tasks.as_ref().map(|t| t.configs == configs).unwrap_or(false);
+        let unchanged = self
+            .tasks
+            .as_ref()
+            .map(|t| t.configs == configs)
+            .unwrap_or(false);
         if unchanged {
             return;
         }
@@ -458,17 +478,29 @@ impl Actor {
             t.stop().await;
             self.ctx.status.remove_tasks(&name);
         }
-        let Some(plugin_type) = self.plugin_type else { return };
+        let Some(plugin_type) = self.plugin_type else {
+            return;
+        };
         *self.ctx.shared.task_configs.lock().unwrap() = configs.clone();
         let running = configs
             .iter()
             .enumerate()
             .map(|(i, c)| self.start_task(plugin_type, i as u32, c.clone(), true))
             .collect();
-        self.tasks = Some(Tasks { configs, running, stop_limit: stop_limit(&self.ctx.worker) });
+        self.tasks = Some(Tasks {
+            configs,
+            running,
+            stop_limit: stop_limit(&self.ctx.worker),
+        });
     }
 
-    fn start_task(&self, plugin_type: PluginType, id: u32, config: Props, fresh: bool) -> RunningTask {
+    fn start_task(
+        &self,
+        plugin_type: PluginType,
+        id: u32,
+        config: Props,
+        fresh: bool,
+    ) -> RunningTask {
         let (tx, rx) = watch::channel(false);
         let tctx = TaskContext {
             worker: self.ctx.worker.clone(),
@@ -487,10 +519,19 @@ impl Actor {
         // Every log line of the task carries its connector and task id.
         let span = tracing::info_span!(parent: None, "task", connector = %tctx.connector.name(), task = tctx.task_id);
         let handle = match plugin_type {
-            PluginType::Source => tokio::spawn(tracing::Instrument::instrument(super::source::run(tctx, rx), span)),
-            PluginType::Sink => tokio::spawn(tracing::Instrument::instrument(super::sink::run(tctx, rx), span)),
+            PluginType::Source => tokio::spawn(tracing::Instrument::instrument(
+                super::source::run(tctx, rx),
+                span,
+            )),
+            PluginType::Sink => tokio::spawn(tracing::Instrument::instrument(
+                super::sink::run(tctx, rx),
+                span,
+            )),
         };
-        RunningTask { shutdown: tx, handle }
+        RunningTask {
+            shutdown: tx,
+            handle,
+        }
     }
 
     /// Stops the given tasks and starts them again with the same configs (their status
@@ -499,10 +540,16 @@ impl Actor {
         if ids.is_empty() {
             return;
         }
-        let Some(plugin_type) = self.plugin_type else { return };
-        let Some(mut tasks) = self.tasks.take() else { return };
+        let Some(plugin_type) = self.plugin_type else {
+            return;
+        };
+        let Some(mut tasks) = self.tasks.take() else {
+            return;
+        };
         for &id in ids {
-            let Some(config) = tasks.configs.get(id as usize).cloned() else { continue };
+            let Some(config) = tasks.configs.get(id as usize).cloned() else {
+                continue;
+            };
             // The old runner finishes (final flush and commit) before the new one starts,
             // so the new one resumes exactly from the stored offsets.
             let placeholder = RunningTask {
@@ -535,11 +582,21 @@ async fn open(ctx: ConnectorContext) -> Result<Opened, Exit> {
         Err(PluginError::Unavailable(m)) => return Err(Exit::Retry(m)),
         Err(PluginError::Incompatible(m)) => return Err(Exit::Fatal(m)),
     };
-    let Some(info) = session.negotiated.plugins.iter().find(|p| p.matches(class)).cloned() else {
-        return Err(Exit::Fatal(format!("the connector process does not serve {class}")));
+    let Some(info) = session
+        .negotiated
+        .plugins
+        .iter()
+        .find(|p| p.matches(class))
+        .cloned()
+    else {
+        return Err(Exit::Fatal(format!(
+            "the connector process does not serve {class}"
+        )));
     };
     let Some(plugin_type) = info.plugin_type else {
-        return Err(Exit::Fatal(format!("the connector process does not say whether {class} is a source or a sink")));
+        return Err(Exit::Fatal(format!(
+            "the connector process does not say whether {class} is a source or a sink"
+        )));
     };
     let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
     let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness)

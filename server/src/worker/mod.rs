@@ -59,12 +59,20 @@ impl TaskContext {
     /// A session with the connector's process, retried with back-off while it cannot be
     /// reached (status RESTARTING); `Err` is how the task ends instead (stopped, or failed
     /// on an incompatible process).
-    pub async fn session(&self, backoff: &mut Backoff, shutdown: &mut watch::Receiver<bool>) -> Result<crate::plugin::Session, TaskExit> {
+    pub async fn session(
+        &self,
+        backoff: &mut Backoff,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<crate::plugin::Session, TaskExit> {
         loop {
             if *shutdown.borrow() {
                 return Err(TaskExit::Stopped);
             }
-            match self.plugin.connect(&self.worker, self.connector.class()).await {
+            match self
+                .plugin
+                .connect(&self.worker, self.connector.class())
+                .await
+            {
                 Ok(s) => return Ok(s),
                 Err(crate::plugin::PluginError::Incompatible(e)) => return Err(self.fail(e)),
                 Err(e) => {
@@ -83,7 +91,8 @@ impl TaskContext {
         if state == State::Restarting {
             crate::telemetry::metrics::task_restarted(self.connector.name(), self.task_id);
         }
-        self.status.set_task(self.connector.name(), self.task_id, state, trace);
+        self.status
+            .set_task(self.connector.name(), self.task_id, state, trace);
     }
 
     pub fn fail(&self, trace: impl Into<String>) -> TaskExit {
@@ -108,13 +117,19 @@ impl TaskContext {
     /// active topics (`GET /connectors/{c}/topics`).
     pub fn record_topic(&self, topic: &str) {
         if topic_tracking(&self.worker) && self.shared.topics.record(topic) {
-            tracing::info!(connector = self.connector.name(), task = self.task_id, topic, "topic is now active for the connector");
+            tracing::info!(
+                connector = self.connector.name(),
+                task = self.task_id,
+                topic,
+                "topic is now active for the connector"
+            );
         }
     }
 
     /// The task's converters, transforms and error handling settings.
     pub fn pipeline(&self) -> Result<pipeline::Pipeline, String> {
-        pipeline::Pipeline::new(&self.worker, &self.connector).map_err(|p| pipeline::invalid_config_message(&p))
+        pipeline::Pipeline::new(&self.worker, &self.connector)
+            .map_err(|p| pipeline::invalid_config_message(&p))
     }
 }
 
@@ -248,7 +263,10 @@ impl Worker {
         let offsets = OffsetStore::open(config.offset_storage_file.as_deref())?;
         let configs_path = match config.get("polyconnect.config.storage.file.filename") {
             Some(p) if !p.trim().is_empty() => Some(std::path::PathBuf::from(p.trim())),
-            _ => config.offset_storage_file.as_deref().map(ConfigStore::path_beside),
+            _ => config
+                .offset_storage_file
+                .as_deref()
+                .map(ConfigStore::path_beside),
         };
         let configs = ConfigStore::open(configs_path.as_deref())?;
         let plugins = PluginRegistry::discover(&config);
@@ -300,7 +318,9 @@ impl Worker {
             Some(id) => {
                 let _ = self.cluster_id.set(id);
             }
-            None => tracing::warn!(bootstrap = %self.config.bootstrap_servers, "cannot get the Kafka cluster id"),
+            None => {
+                tracing::warn!(bootstrap = %self.config.bootstrap_servers, "cannot get the Kafka cluster id")
+            }
         }
     }
 
@@ -321,14 +341,33 @@ impl Worker {
             .map(|(n, c)| (n, (c, false)))
             .collect();
         for raw in command_line {
-            let resolved = ConnectorConfig::new(self.resolve(&raw).map_err(|e| anyhow::anyhow!(e))?)?;
+            let resolved =
+                ConnectorConfig::new(self.resolve(&raw).map_err(|e| anyhow::anyhow!(e))?)?;
             let name = resolved.name().to_string();
-            let target = wanted.get(&name).map(|(c, _)| c.target_state).unwrap_or_default();
-            wanted.insert(name, (StoredConnector { config: raw, target_state: target }, true));
+            let target = wanted
+                .get(&name)
+                .map(|(c, _)| c.target_state)
+                .unwrap_or_default();
+            wanted.insert(
+                name,
+                (
+                    StoredConnector {
+                        config: raw,
+                        target_state: target,
+                    },
+                    true,
+                ),
+            );
         }
         for (name, (stored, from_command_line)) in wanted {
             match self
-                .put_connector(&name, stored.config.clone(), Some(stored.target_state), true, None)
+                .put_connector(
+                    &name,
+                    stored.config.clone(),
+                    Some(stored.target_state),
+                    true,
+                    None,
+                )
                 .await
             {
                 Ok(_) => {}
@@ -363,7 +402,11 @@ impl Worker {
 
     /// The raw config of a connector.
     pub fn connector_config(&self, name: &str) -> Option<Props> {
-        self.connectors.lock().unwrap().get(name).map(|e| e.raw.clone())
+        self.connectors
+            .lock()
+            .unwrap()
+            .get(name)
+            .map(|e| e.raw.clone())
     }
 
     pub fn target_state(&self, name: &str) -> Option<TargetState> {
@@ -412,7 +455,11 @@ impl Worker {
         self.plugins.manifests().iter().find_map(|m| {
             m.plugins
                 .iter()
-                .find(|p| std::iter::once(&p.class).chain(&p.aliases).any(|n| class_matches(n, class)))
+                .find(|p| {
+                    std::iter::once(&p.class)
+                        .chain(&p.aliases)
+                        .any(|n| class_matches(n, class))
+                })
                 .and_then(|p| match p.plugin_type.as_str() {
                     "source" => Some(PluginType::Source),
                     "sink" => Some(PluginType::Sink),
@@ -459,18 +506,22 @@ impl Worker {
             conns.get(name).map(|e| (e.raw.clone(), e.target))
         };
         if existing.is_some() && !allow_replace {
-            return Err(HerderError::Conflict(format!("Connector {name} already exists")));
+            return Err(HerderError::Conflict(format!(
+                "Connector {name} already exists"
+            )));
         }
         let (config, plugin) = self.prepare(name, &raw)?;
-        let target = initial.or(existing.as_ref().map(|e| e.1)).unwrap_or_default();
+        let target = initial
+            .or(existing.as_ref().map(|e| e.1))
+            .unwrap_or_default();
         let stored = StoredConnector {
             config: raw.clone(),
             target_state: target,
         };
         // Persist first: if that fails, nothing changed.
-        self.configs
-            .put(name, stored)
-            .map_err(|e| HerderError::Internal(format!("cannot store the connector config: {e}")))?;
+        self.configs.put(name, stored).map_err(|e| {
+            HerderError::Internal(format!("cannot store the connector config: {e}"))
+        })?;
         let old = self.connectors.lock().unwrap().remove(name);
         let shared = match old {
             Some(old) => {
@@ -496,7 +547,12 @@ impl Worker {
             },
         );
         drop(_op);
-        tracing::info!(connector = name, target = target.as_str(), created = existing.is_none(), "connector configured");
+        tracing::info!(
+            connector = name,
+            target = target.as_str(),
+            created = existing.is_none(),
+            "connector configured"
+        );
         if validated.is_some() && target == TargetState::Started {
             let deadline = tokio::time::Instant::now() + TASKS_WAIT;
             while shared.task_configs.lock().unwrap().is_empty()
@@ -511,9 +567,14 @@ impl Worker {
     }
 
     /// The resolved config of a connector and how to reach its process.
-    fn prepare(&self, name: &str, raw: &Props) -> Result<(ConnectorConfig, PluginRef), HerderError> {
+    fn prepare(
+        &self,
+        name: &str,
+        raw: &Props,
+    ) -> Result<(ConnectorConfig, PluginRef), HerderError> {
         let resolved = self.resolve(raw).map_err(HerderError::BadRequest)?;
-        let config = ConnectorConfig::new(resolved).map_err(|e| HerderError::BadRequest(e.to_string()))?;
+        let config =
+            ConnectorConfig::new(resolved).map_err(|e| HerderError::BadRequest(e.to_string()))?;
         if config.name() != name {
             return Err(HerderError::BadRequest(format!(
                 "Connector name configuration ({}) doesn't match connector name in the URL ({name})",
@@ -522,9 +583,14 @@ impl Worker {
         }
         let problems = pipeline::Pipeline::problems(&self.config, &config);
         if !problems.is_empty() {
-            return Err(HerderError::BadRequest(pipeline::invalid_config_message(&problems)));
+            return Err(HerderError::BadRequest(pipeline::invalid_config_message(
+                &problems,
+            )));
         }
-        let plugin = self.plugins.resolve(&config).map_err(HerderError::BadRequest)?;
+        let plugin = self
+            .plugins
+            .resolve(&config)
+            .map_err(HerderError::BadRequest)?;
         Ok((config, plugin))
     }
 
@@ -561,12 +627,18 @@ impl Worker {
             rx,
         );
         let handle = tokio::spawn(tracing::Instrument::instrument(run, span));
-        Runner { commands: tx, handle }
+        Runner {
+            commands: tx,
+            handle,
+        }
     }
 
     /// The command channel of a connector's actor; one that could not start (a stored
     /// connector whose plugin was missing) is started now.
-    fn commands_or_start(&self, name: &str) -> Result<Option<mpsc::UnboundedSender<Command>>, HerderError> {
+    fn commands_or_start(
+        &self,
+        name: &str,
+    ) -> Result<Option<mpsc::UnboundedSender<Command>>, HerderError> {
         let (raw, target, shared) = {
             let conns = self.connectors.lock().unwrap();
             let e = conns.get(name).ok_or_else(|| not_found(name))?;
@@ -576,7 +648,8 @@ impl Worker {
             (e.raw.clone(), e.target, e.shared.clone())
         };
         let (config, plugin) = self.prepare(name, &raw).map_err(|e| {
-            self.status.set_connector(name, State::Failed, Some(e.to_string()));
+            self.status
+                .set_connector(name, State::Failed, Some(e.to_string()));
             HerderError::Internal(format!("Failed to start connector {name}: {e}"))
         })?;
         let runner = self.spawn(name, config, plugin, target, shared);
@@ -591,7 +664,11 @@ impl Worker {
             drop(r.commands);
             let grace = self.config.task_shutdown_graceful_timeout * 3 + Duration::from_secs(5);
             if tokio::time::timeout(grace, r.handle).await.is_err() {
-                tracing::warn!(connector = name, "connector did not stop within {:?}", grace);
+                tracing::warn!(
+                    connector = name,
+                    "connector did not stop within {:?}",
+                    grace
+                );
             }
         }
     }
@@ -601,9 +678,9 @@ impl Worker {
         if !self.connectors.lock().unwrap().contains_key(name) {
             return Err(not_found(name));
         }
-        self.configs
-            .remove(name)
-            .map_err(|e| HerderError::Internal(format!("cannot store the connector config: {e}")))?;
+        self.configs.remove(name).map_err(|e| {
+            HerderError::Internal(format!("cannot store the connector config: {e}"))
+        })?;
         let entry = self.connectors.lock().unwrap().remove(name);
         if let Some(e) = entry {
             self.stop_entry(name, e).await;
@@ -615,7 +692,11 @@ impl Worker {
 
     /// Pause, resume (from PAUSED or STOPPED) or stop a connector; done when the connector
     /// is in the new state (for STOPPED: its tasks have stopped).
-    pub async fn set_target_state(&self, name: &str, target: TargetState) -> Result<(), HerderError> {
+    pub async fn set_target_state(
+        &self,
+        name: &str,
+        target: TargetState,
+    ) -> Result<(), HerderError> {
         let _op = self.ops.lock().await;
         let commands = {
             let conns = self.connectors.lock().unwrap();
@@ -625,9 +706,9 @@ impl Worker {
             })?;
             e.runner.as_ref().map(|r| r.commands.clone())
         };
-        self.configs
-            .set_target_state(name, target)
-            .map_err(|e| HerderError::Internal(format!("cannot store the connector's target state: {e}")))?;
+        self.configs.set_target_state(name, target).map_err(|e| {
+            HerderError::Internal(format!("cannot store the connector's target state: {e}"))
+        })?;
         if let Some(e) = self.connectors.lock().unwrap().get_mut(name) {
             e.target = target;
         }
@@ -637,7 +718,11 @@ impl Worker {
                 await_done(wait).await?;
             }
         }
-        tracing::info!(connector = name, target = target.as_str(), "connector target state changed");
+        tracing::info!(
+            connector = name,
+            target = target.as_str(),
+            "connector target state changed"
+        );
         Ok(())
     }
 
@@ -662,26 +747,29 @@ impl Worker {
         if !self.connectors.lock().unwrap().contains_key(name) {
             return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
         }
-        let mut plan = self
-            .connector_status(name)
-            .ok_or_else(|| HerderError::NotFound(format!("Status for connector {name} not found")))?;
+        let mut plan = self.connector_status(name).ok_or_else(|| {
+            HerderError::NotFound(format!("Status for connector {name} not found"))
+        })?;
         let restart_connector = !only_failed || plan.connector.state == State::Failed;
         if restart_connector {
             plan.connector.state = State::Restarting;
-            self.status.set_connector(name, State::Restarting, plan.connector.trace.clone());
+            self.status
+                .set_connector(name, State::Restarting, plan.connector.trace.clone());
         }
         let mut tasks = Vec::new();
         for t in plan.tasks.iter_mut() {
             if include_tasks && (!only_failed || t.info.state == State::Failed) {
                 t.info.state = State::Restarting;
-                self.status.set_task(name, t.id, State::Restarting, t.info.trace.clone());
+                self.status
+                    .set_task(name, t.id, State::Restarting, t.info.trace.clone());
                 tasks.push(t.id);
             }
         }
         tracing::info!(connector = name, restart_connector, ?tasks, "restarting");
         if restart_connector || !tasks.is_empty() {
             if let Some(commands) = self.commands_or_start(name)? {
-                self.send_restart(commands, restart_connector, tasks).await?;
+                self.send_restart(commands, restart_connector, tasks)
+                    .await?;
             }
         }
         Ok(plan)
@@ -691,7 +779,9 @@ impl Worker {
         let _op = self.ops.lock().await;
         let count = self.task_configs(name)?.len() as u32;
         if task >= count {
-            return Err(HerderError::NotFound(format!("Task {name}-{task} not found")));
+            return Err(HerderError::NotFound(format!(
+                "Task {name}-{task} not found"
+            )));
         }
         let commands = self.commands(name).ok_or_else(|| not_found(name))?;
         let trace = self.status.task(name, task).and_then(|t| t.trace);
@@ -704,9 +794,21 @@ impl Worker {
         conns.get(name)?.runner.as_ref().map(|r| r.commands.clone())
     }
 
-    async fn send_restart(&self, commands: mpsc::UnboundedSender<Command>, connector: bool, tasks: Vec<u32>) -> Result<(), HerderError> {
+    async fn send_restart(
+        &self,
+        commands: mpsc::UnboundedSender<Command>,
+        connector: bool,
+        tasks: Vec<u32>,
+    ) -> Result<(), HerderError> {
         let (done, wait) = oneshot::channel();
-        if commands.send(Command::Restart { connector, tasks, done }).is_ok() {
+        if commands
+            .send(Command::Restart {
+                connector,
+                tasks,
+                done,
+            })
+            .is_ok()
+        {
             await_done(wait).await?;
         }
         Ok(())
@@ -715,7 +817,10 @@ impl Worker {
     /// Topics the connector's records went to or came from.
     pub fn active_topics(&self, name: &str) -> Vec<String> {
         let conns = self.connectors.lock().unwrap();
-        conns.get(name).map(|e| e.shared.topics.list()).unwrap_or_default()
+        conns
+            .get(name)
+            .map(|e| e.shared.topics.list())
+            .unwrap_or_default()
     }
 
     pub fn reset_active_topics(&self, name: &str) {
@@ -735,7 +840,10 @@ impl Worker {
         if let Some(t) = *shared.plugin_type.lock().unwrap() {
             return Ok(t);
         }
-        let class = raw.get("connector.class").map(|c| c.trim().to_string()).unwrap_or_default();
+        let class = raw
+            .get("connector.class")
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default();
         if let Some(t) = self.manifest_type(&class) {
             return Ok(t);
         }
@@ -743,7 +851,10 @@ impl Worker {
             .resolve(&raw)
             .and_then(|r| ConnectorConfig::new(r).map_err(|e| e.to_string()))
             .map_err(HerderError::Internal)?;
-        let plugin = self.plugins.resolve(&config).map_err(HerderError::Internal)?;
+        let plugin = self
+            .plugins
+            .resolve(&config)
+            .map_err(HerderError::Internal)?;
         let session = plugin
             .connect(&self.config, &class)
             .await
@@ -754,7 +865,9 @@ impl Worker {
             .iter()
             .find(|p| p.matches(&class))
             .and_then(|p| p.plugin_type)
-            .ok_or_else(|| HerderError::Internal(format!("cannot tell whether {class} is a source or a sink")))
+            .ok_or_else(|| {
+                HerderError::Internal(format!("cannot tell whether {class} is a source or a sink"))
+            })
     }
 
     /// The resolved config of an existing connector.
@@ -766,7 +879,10 @@ impl Worker {
     }
 
     /// `GET /connectors/{c}/offsets`: (partition, offset) pairs as JSON.
-    pub async fn connector_offsets(&self, name: &str) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
+    pub async fn connector_offsets(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
         match self.plugin_type(name).await? {
             PluginType::Source => self
                 .offsets
@@ -820,7 +936,8 @@ impl Worker {
                         for (p, o) in list {
                             if !p.is_object() {
                                 return Err(HerderError::BadRequest(
-                                    "Source partitions must be JSON objects and may not be null".into(),
+                                    "Source partitions must be JSON objects and may not be null"
+                                        .into(),
                                 ));
                             }
                             if o.as_ref().is_some_and(|o| !o.is_object()) {
@@ -828,9 +945,16 @@ impl Worker {
                                     "Source offsets must be JSON objects or null".into(),
                                 ));
                             }
-                            let p = self.offsets.value_from_json(&p).map_err(|e| HerderError::BadRequest(e.to_string()))?;
+                            let p = self
+                                .offsets
+                                .value_from_json(&p)
+                                .map_err(|e| HerderError::BadRequest(e.to_string()))?;
                             let o = match o {
-                                Some(o) => Some(self.offsets.value_from_json(&o).map_err(|e| HerderError::BadRequest(e.to_string()))?),
+                                Some(o) => Some(
+                                    self.offsets
+                                        .value_from_json(&o)
+                                        .map_err(|e| HerderError::BadRequest(e.to_string()))?,
+                                ),
                                 None => None,
                             };
                             entries.push((p, o));
@@ -839,24 +963,30 @@ impl Worker {
                     }
                 };
                 if !entries.is_empty() {
-                    self.offsets
-                        .put_and_flush(name, entries)
-                        .map_err(|e| HerderError::Internal(format!("Failed to modify offsets for source connector {name}: {e}")))?;
+                    self.offsets.put_and_flush(name, entries).map_err(|e| {
+                        HerderError::Internal(format!(
+                            "Failed to modify offsets for source connector {name}: {e}"
+                        ))
+                    })?;
                 }
             }
             PluginType::Sink => {
                 let parsed = match offsets {
                     None => None,
-                    Some(list) => Some(group_offsets::parse(&list).map_err(HerderError::BadRequest)?),
+                    Some(list) => {
+                        Some(group_offsets::parse(&list).map_err(HerderError::BadRequest)?)
+                    }
                 };
                 let config = self.resolved_config(name)?;
                 let worker = self.config.clone();
                 let result = match parsed {
                     None => group_offsets::reset(&worker, &config).await,
-                    Some(p) => tokio::task::spawn_blocking(move || group_offsets::alter(&worker, &config, &p))
-                        .await
-                        .map_err(|e| group_offsets::GroupOffsetsError::Other(e.to_string()))
-                        .and_then(|r| r),
+                    Some(p) => tokio::task::spawn_blocking(move || {
+                        group_offsets::alter(&worker, &config, &p)
+                    })
+                    .await
+                    .map_err(|e| group_offsets::GroupOffsetsError::Other(e.to_string()))
+                    .and_then(|r| r),
                 };
                 let what = if reset { "reset" } else { "alter" };
                 result.map_err(|e| match e {
@@ -883,7 +1013,9 @@ impl Worker {
     /// Stops every connector (staged task shutdown, offsets flushed), then the plugins.
     pub async fn shutdown(&self) {
         let _op = self.ops.lock().await;
-        let entries: Vec<(String, Entry)> = std::mem::take(&mut *self.connectors.lock().unwrap()).into_iter().collect();
+        let entries: Vec<(String, Entry)> = std::mem::take(&mut *self.connectors.lock().unwrap())
+            .into_iter()
+            .collect();
         let runners: Vec<(String, Runner)> = entries
             .into_iter()
             .filter_map(|(n, e)| e.runner.map(|r| (n, r)))

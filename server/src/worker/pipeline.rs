@@ -5,7 +5,8 @@
 
 use crate::config::{with_prefix, ConnectorConfig, Props, WorkerConfig};
 use crate::converter::{
-    Converter, ConverterFactory, HeaderConverter, DEFAULT_CONVERTER_CLASS, DEFAULT_HEADER_CONVERTER_CLASS, KNOWN_HEADER,
+    Converter, ConverterFactory, HeaderConverter, DEFAULT_CONVERTER_CLASS,
+    DEFAULT_HEADER_CONVERTER_CLASS, KNOWN_HEADER,
 };
 use crate::error_handling::ErrorHandlingConfig;
 use crate::transforms::TransformChain;
@@ -36,7 +37,12 @@ fn canonical(class: &str) -> String {
 }
 
 /// A converter's class and settings: the connector's, else the worker's.
-fn converter_setting(worker: &WorkerConfig, connector: &Props, role: &str, default: &str) -> (String, Props) {
+fn converter_setting(
+    worker: &WorkerConfig,
+    connector: &Props,
+    role: &str,
+    default: &str,
+) -> (String, Props) {
     let key = format!("{role}.converter");
     let prefix = format!("{key}.");
     match connector.get(&key) {
@@ -50,7 +56,10 @@ fn converter_setting(worker: &WorkerConfig, connector: &Props, role: &str, defau
 
 impl Pipeline {
     /// Builds the pipeline of a connector; the error lists every problem.
-    pub fn new(worker: &WorkerConfig, connector: &ConnectorConfig) -> Result<Pipeline, Vec<Problem>> {
+    pub fn new(
+        worker: &WorkerConfig,
+        connector: &ConnectorConfig,
+    ) -> Result<Pipeline, Vec<Problem>> {
         let props = &connector.props;
         let mut problems = Vec::new();
         let mut record_converter = |role: &str, is_key: bool| {
@@ -65,7 +74,8 @@ impl Pipeline {
         };
         let key = record_converter("key", true);
         let value = record_converter("value", false);
-        let (hclass, hsettings) = converter_setting(worker, props, "header", DEFAULT_HEADER_CONVERTER_CLASS);
+        let (hclass, hsettings) =
+            converter_setting(worker, props, "header", DEFAULT_HEADER_CONVERTER_CLASS);
         let header = match ConverterFactory::create_header_converter(&hclass, &hsettings) {
             Ok(c) => Some(c),
             Err(e) => {
@@ -95,18 +105,22 @@ impl Pipeline {
             }
         };
         match (key, value, header, chain, errors) {
-            (Some((key, key_class)), Some((value, value_class)), Some(header), Some(chain), Some(errors)) if problems.is_empty() => {
-                Ok(Pipeline {
-                    key,
-                    value,
-                    header,
-                    key_class,
-                    value_class,
-                    header_class: canonical(&hclass),
-                    chain,
-                    errors,
-                })
-            }
+            (
+                Some((key, key_class)),
+                Some((value, value_class)),
+                Some(header),
+                Some(chain),
+                Some(errors),
+            ) if problems.is_empty() => Ok(Pipeline {
+                key,
+                value,
+                header,
+                key_class,
+                value_class,
+                header_class: canonical(&hclass),
+                chain,
+                errors,
+            }),
             _ => Err(problems),
         }
     }
@@ -141,16 +155,25 @@ mod tests {
 
     fn worker() -> WorkerConfig {
         WorkerConfig::from_props(
-            [("bootstrap.servers", "x:1"), ("value.converter", "org.apache.kafka.connect.storage.StringConverter")]
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
+            [
+                ("bootstrap.servers", "x:1"),
+                (
+                    "value.converter",
+                    "org.apache.kafka.connect.storage.StringConverter",
+                ),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
         )
         .unwrap()
     }
 
     fn connector(pairs: &[(&str, &str)]) -> ConnectorConfig {
-        let mut p: Props = [("name", "c"), ("connector.class", "X")].iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let mut p: Props = [("name", "c"), ("connector.class", "X")]
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
         p.extend(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         ConnectorConfig::new(p).unwrap()
     }
@@ -158,16 +181,31 @@ mod tests {
     #[test]
     fn connector_overrides_the_worker() {
         let p = Pipeline::new(&worker(), &connector(&[])).unwrap();
-        assert_eq!(p.value_class, "org.apache.kafka.connect.storage.StringConverter");
+        assert_eq!(
+            p.value_class,
+            "org.apache.kafka.connect.storage.StringConverter"
+        );
         assert_eq!(p.key_class, "org.apache.kafka.connect.json.JsonConverter");
-        assert_eq!(p.header_class, "org.apache.kafka.connect.storage.SimpleHeaderConverter");
+        assert_eq!(
+            p.header_class,
+            "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+        );
         let p = Pipeline::new(
             &worker(),
-            &connector(&[("value.converter", "IntegerConverter"), ("header.converter", "StringConverter")]),
+            &connector(&[
+                ("value.converter", "IntegerConverter"),
+                ("header.converter", "StringConverter"),
+            ]),
         )
         .unwrap();
-        assert_eq!(p.value_class, "org.apache.kafka.connect.converters.IntegerConverter");
-        assert_eq!(p.header_class, "org.apache.kafka.connect.storage.StringConverter");
+        assert_eq!(
+            p.value_class,
+            "org.apache.kafka.connect.converters.IntegerConverter"
+        );
+        assert_eq!(
+            p.header_class,
+            "org.apache.kafka.connect.storage.StringConverter"
+        );
     }
 
     #[test]
@@ -183,8 +221,21 @@ mod tests {
             ]),
         );
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["key.converter", "header.converter", "transforms.a.type", "errors.tolerance"]);
+        assert_eq!(
+            keys,
+            [
+                "key.converter",
+                "header.converter",
+                "transforms.a.type",
+                "errors.tolerance"
+            ]
+        );
         let msg = invalid_config_message(&problems);
-        assert!(msg.starts_with("Connector configuration is invalid and contains the following 4 error(s):\n"), "{msg}");
+        assert!(
+            msg.starts_with(
+                "Connector configuration is invalid and contains the following 4 error(s):\n"
+            ),
+            "{msg}"
+        );
     }
 }

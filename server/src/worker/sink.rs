@@ -54,9 +54,12 @@ use super::pipeline::Pipeline;
 use super::{tolerance_exceeded, TaskContext, TaskExit};
 use crate::config::SinkTopics;
 use crate::data::{Header, SchemaAndValue};
-use crate::error_handling::{backoff_delay, DeadLetterQueue, ErrorHandler, Failure, RecordRef, Stage};
+use crate::error_handling::{
+    backoff_delay, DeadLetterQueue, ErrorHandler, Failure, RecordRef, Stage,
+};
 use crate::plugin::streams::{
-    ConnectorError, ErrorKind, Liveness, SinkContextRequest, SinkEvent, SinkStream, StreamError, TopicPartition,
+    ConnectorError, ErrorKind, Liveness, SinkContextRequest, SinkEvent, SinkStream, StreamError,
+    TopicPartition,
 };
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
@@ -74,12 +77,19 @@ type Tp = TopicPartition;
 
 enum Event {
     /// Records polled under a seek generation; batches of an older one are dropped.
-    Batch { generation: u64, msgs: Vec<OwnedMessage>, bytes: u64 },
+    Batch {
+        generation: u64,
+        msgs: Vec<OwnedMessage>,
+        bytes: u64,
+    },
     Assigned(Vec<Tp>),
     /// The consumer thread waits on the sender until the task has flushed and committed.
     Revoking(Vec<Tp>, std_mpsc::SyncSender<()>),
     /// The consumer cannot go on; `fatal`: not transient (the task fails, no restart).
-    Failed { cause: String, fatal: bool },
+    Failed {
+        cause: String,
+        fatal: bool,
+    },
 }
 
 /// A rewind asked by the task: every partition handed out is repositioned, at `targets`
@@ -110,12 +120,16 @@ struct Shared {
 
 impl Shared {
     fn has_room(&self) -> bool {
-        self.queued.load(Ordering::SeqCst) < MAX_QUEUED_BATCHES && self.queued_bytes.load(Ordering::SeqCst) < self.max_queued_bytes
+        self.queued.load(Ordering::SeqCst) < MAX_QUEUED_BATCHES
+            && self.queued_bytes.load(Ordering::SeqCst) < self.max_queued_bytes
     }
 
     fn wait_for_room(&self, at_most: Duration) {
         let guard = self.room.0.lock().unwrap();
-        if !self.has_room() && !self.stopping.load(Ordering::SeqCst) && self.seek.lock().unwrap().is_none() {
+        if !self.has_room()
+            && !self.stopping.load(Ordering::SeqCst)
+            && self.seek.lock().unwrap().is_none()
+        {
             let _ = self.room.1.wait_timeout(guard, at_most);
         }
     }
@@ -166,7 +180,12 @@ impl ConsumerContext for SinkContext {
                 return;
             }
             let (done, wait) = std_mpsc::sync_channel(1);
-            if self.shared.events.send(Event::Revoking(parts, done)).is_ok() {
+            if self
+                .shared
+                .events
+                .send(Event::Revoking(parts, done))
+                .is_ok()
+            {
                 if wait.recv_timeout(REVOKE_TIMEOUT).is_err() {
                     tracing::warn!("partitions revoked before the task could commit their offsets");
                 }
@@ -184,7 +203,11 @@ impl ConsumerContext for SinkContext {
         }
     }
 
-    fn commit_callback(&self, result: rdkafka::error::KafkaResult<()>, _offsets: &TopicPartitionList) {
+    fn commit_callback(
+        &self,
+        result: rdkafka::error::KafkaResult<()>,
+        _offsets: &TopicPartitionList,
+    ) {
         if let Err(e) = result {
             tracing::warn!(error = %e, "offset commit failed; the next flush commits again");
             self.shared.commit_failures.fetch_add(1, Ordering::SeqCst);
@@ -195,7 +218,11 @@ impl ConsumerContext for SinkContext {
 type SinkConsumer = BaseConsumer<SinkContext>;
 
 /// The next event: a batch held while paused (once resumed), else the consumer thread's.
-async fn next_event(held: &mut VecDeque<Event>, events: &mut mpsc::UnboundedReceiver<Event>, paused: bool) -> Option<Event> {
+async fn next_event(
+    held: &mut VecDeque<Event>,
+    events: &mut mpsc::UnboundedReceiver<Event>,
+    paused: bool,
+) -> Option<Event> {
     if !paused {
         if let Some(b) = held.pop_front() {
             return Some(b);
@@ -207,7 +234,11 @@ async fn next_event(held: &mut VecDeque<Event>, events: &mut mpsc::UnboundedRece
 fn message_bytes(m: &OwnedMessage) -> u64 {
     let headers = m
         .headers()
-        .map(|hs| hs.iter().map(|h| h.key.len() + h.value.map_or(0, <[u8]>::len)).sum::<usize>())
+        .map(|hs| {
+            hs.iter()
+                .map(|h| h.key.len() + h.value.map_or(0, <[u8]>::len))
+                .sum::<usize>()
+        })
         .unwrap_or(0);
     (m.key().map_or(0, <[u8]>::len) + m.payload().map_or(0, <[u8]>::len) + headers) as u64
 }
@@ -221,8 +252,13 @@ struct Handed {
 
 impl Handed {
     fn note(&mut self, m: &OwnedMessage) {
-        if !self.first.iter().any(|((t, p), _)| *p == m.partition() && t == m.topic()) {
-            self.first.push(((m.topic().to_string(), m.partition()), m.offset()));
+        if !self
+            .first
+            .iter()
+            .any(|((t, p), _)| *p == m.partition() && t == m.topic())
+        {
+            self.first
+                .push(((m.topic().to_string(), m.partition()), m.offset()));
         }
     }
     fn get(&self, tp: &Tp) -> Option<i64> {
@@ -232,10 +268,19 @@ impl Handed {
 
 /// Applies a pending rewind: seeks every assigned partition handed out; returns the new
 /// generation, or the error that stops the consumer.
-fn apply_seek(consumer: &SinkConsumer, req: SeekRequest, handed: &mut Handed) -> Result<u64, String> {
-    let assignment = consumer.assignment().map(|a| tpl_vec(&a)).unwrap_or_default();
+fn apply_seek(
+    consumer: &SinkConsumer,
+    req: SeekRequest,
+    handed: &mut Handed,
+) -> Result<u64, String> {
+    let assignment = consumer
+        .assignment()
+        .map(|a| tpl_vec(&a))
+        .unwrap_or_default();
     for tp in assignment {
-        let Some(offset) = req.targets.get(&tp).copied().or_else(|| handed.get(&tp)) else { continue };
+        let Some(offset) = req.targets.get(&tp).copied().or_else(|| handed.get(&tp)) else {
+            continue;
+        };
         consumer
             .seek(&tp.0, tp.1, Offset::Offset(offset), Duration::from_secs(10))
             .map_err(|e| format!("cannot rewind {}-{} to offset {offset}: {e}", tp.0, tp.1))?;
@@ -248,10 +293,14 @@ fn apply_seek(consumer: &SinkConsumer, req: SeekRequest, handed: &mut Handed) ->
 /// Pauses what should be paused and resumes the rest of the assignment; `false` when
 /// the consumer refused (tried again on the next round).
 fn apply_pauses(consumer: &SinkConsumer, shared: &Shared, all: bool) -> bool {
-    let Ok(assignment) = consumer.assignment() else { return false };
+    let Ok(assignment) = consumer.assignment() else {
+        return false;
+    };
     let assigned = tpl_vec(&assignment);
     let task_paused = shared.task_paused.lock().unwrap();
-    let (pause, resume): (Vec<&Tp>, Vec<&Tp>) = assigned.iter().partition(|tp| all || task_paused.contains(*tp));
+    let (pause, resume): (Vec<&Tp>, Vec<&Tp>) = assigned
+        .iter()
+        .partition(|tp| all || task_paused.contains(*tp));
     let mut ok = true;
     if !pause.is_empty() {
         ok &= consumer.pause(&tpl_of(pause)).is_ok();
@@ -281,7 +330,12 @@ impl MissingTopics {
             _ => Vec::new(),
         };
         let now = std::time::Instant::now();
-        MissingTopics { unconfirmed, since: now, next_check: now, timeout }
+        MissingTopics {
+            unconfirmed,
+            since: now,
+            next_check: now,
+            timeout,
+        }
     }
 
     /// `Some(cause)` when a topic has been missing for the whole timeout.
@@ -290,13 +344,18 @@ impl MissingTopics {
         if self.unconfirmed.is_empty() || now < self.next_check {
             return None;
         }
-        self.next_check = now + (self.timeout / 4).clamp(Duration::from_millis(500), Duration::from_secs(10));
+        self.next_check =
+            now + (self.timeout / 4).clamp(Duration::from_millis(500), Duration::from_secs(10));
         let mut asked = true;
-        self.unconfirmed.retain(|t| match consumer.fetch_metadata(Some(t), Duration::from_secs(5)) {
-            Ok(md) => !md.topics().iter().any(|mt| mt.name() == t && mt.error().is_none() && !mt.partitions().is_empty()),
-            Err(_) => {
-                asked = false;
-                true
+        self.unconfirmed.retain(|t| {
+            match consumer.fetch_metadata(Some(t), Duration::from_secs(5)) {
+                Ok(md) => !md.topics().iter().any(|mt| {
+                    mt.name() == t && mt.error().is_none() && !mt.partitions().is_empty()
+                }),
+                Err(_) => {
+                    asked = false;
+                    true
+                }
             }
         });
         if !asked {
@@ -333,7 +392,12 @@ struct PolledBatch {
 }
 
 fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: ThreadParams) {
-    let ThreadParams { max_batch, max_batch_bytes, errors, mut missing } = params;
+    let ThreadParams {
+        max_batch,
+        max_batch_bytes,
+        errors,
+        mut missing,
+    } = params;
     let mut applied: Option<(bool, u64)> = None;
     let mut generation = 0u64;
     let mut handed = Handed::default();
@@ -358,7 +422,10 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
             match apply_seek(&consumer, req, &mut handed) {
                 Ok(g) => generation = g,
                 Err(cause) => {
-                    let _ = shared.events.send(Event::Failed { cause, fatal: false });
+                    let _ = shared.events.send(Event::Failed {
+                        cause,
+                        fatal: false,
+                    });
                     return;
                 }
             }
@@ -368,7 +435,15 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
                 full_since = None;
                 shared.queued.fetch_add(1, Ordering::SeqCst);
                 shared.queued_bytes.fetch_add(b.bytes, Ordering::SeqCst);
-                if shared.events.send(Event::Batch { generation, msgs: b.msgs, bytes: b.bytes }).is_err() {
+                if shared
+                    .events
+                    .send(Event::Batch {
+                        generation,
+                        msgs: b.msgs,
+                        bytes: b.bytes,
+                    })
+                    .is_err()
+                {
                     return;
                 }
             } else {
@@ -395,7 +470,10 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
                 }
                 if is_fatal(&e) {
                     tracing::error!(error = %e, "Kafka consumer error the task cannot recover from");
-                    let _ = shared.events.send(Event::Failed { cause: format!("Kafka consumer: {e}"), fatal: true });
+                    let _ = shared.events.send(Event::Failed {
+                        cause: format!("Kafka consumer: {e}"),
+                        fatal: true,
+                    });
                     return;
                 }
                 errors.report(&e);
@@ -403,7 +481,10 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
             }
             Some(Ok(m)) => m.detach(),
         };
-        let b = pending.get_or_insert_with(|| PolledBatch { msgs: Vec::with_capacity(256), bytes: 0 });
+        let b = pending.get_or_insert_with(|| PolledBatch {
+            msgs: Vec::with_capacity(256),
+            bytes: 0,
+        });
         b.bytes += message_bytes(&first);
         handed.note(&first);
         b.msgs.push(first);
@@ -466,7 +547,16 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     let dlq = match &pipeline.errors.dlq_topic {
         Some(topic) => {
             let e = &pipeline.errors;
-            match DeadLetterQueue::create(&ctx.worker, &ctx.connector, ctx.task_id, topic, e.dlq_replication_factor, e.dlq_context_headers).await {
+            match DeadLetterQueue::create(
+                &ctx.worker,
+                &ctx.connector,
+                ctx.task_id,
+                topic,
+                e.dlq_replication_factor,
+                e.dlq_context_headers,
+            )
+            .await
+            {
                 Ok(d) => Some(d),
                 Err(e) => return ctx.fail(e),
             }
@@ -474,7 +564,12 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         None => None,
     };
     let keep_originals = dlq.is_some();
-    let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, dlq);
+    let mut errors = ErrorHandler::new(
+        pipeline.errors.clone(),
+        ctx.connector.name(),
+        ctx.task_id,
+        dlq,
+    );
     let mut backoff = super::Backoff::new();
     let mut tel = SinkTelemetry::new(ctx.connector.name(), ctx.task_id);
     loop {
@@ -523,30 +618,39 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             room: (Mutex::new(()), std::sync::Condvar::new()),
         });
         let stop_guard = StopOnDrop(shared.clone());
-        let consumer: SinkConsumer = match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-            .create_with_context(SinkContext { shared: shared.clone() })
-        {
-            Ok(c) => c,
-            Err(e) => return ctx.fail(format!("cannot create the Kafka consumer: {e}")),
-        };
+        let consumer: SinkConsumer =
+            match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+                .create_with_context(SinkContext {
+                    shared: shared.clone(),
+                }) {
+                Ok(c) => c,
+                Err(e) => return ctx.fail(format!("cannot create the Kafka consumer: {e}")),
+            };
         let subscribed = match &topics {
             SinkTopics::List(list) => {
                 let refs: Vec<&str> = list.iter().map(String::as_str).collect();
                 consumer.subscribe(&refs)
             }
-            SinkTopics::Regex(r) => consumer.subscribe(&[&format!("^{}", r.trim_start_matches('^'))]),
+            SinkTopics::Regex(r) => {
+                consumer.subscribe(&[&format!("^{}", r.trim_start_matches('^'))])
+            }
         };
         if let Err(e) = subscribed {
             return ctx.fail(format!("cannot subscribe: {e}"));
         }
         let consumer = Arc::new(consumer);
-        let put_max_bytes = (session.negotiated.max_message_bytes / 4).clamp(64 << 10, ctx.worker.sink_max_buffered_bytes.max(64 << 10));
+        let put_max_bytes = (session.negotiated.max_message_bytes / 4)
+            .clamp(64 << 10, ctx.worker.sink_max_buffered_bytes.max(64 << 10));
         let thread = {
             let (c, s) = (consumer.clone(), shared.clone());
             let params = ThreadParams {
                 max_batch: ctx.worker.sink_max_batch_records.max(1),
                 max_batch_bytes: put_max_bytes,
-                errors: crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "consumer"),
+                errors: crate::kafka::ClientErrors::new(
+                    ctx.connector.name(),
+                    ctx.task_id,
+                    "consumer",
+                ),
                 missing: MissingTopics::new(&topics, ctx.worker.sink_topic_missing_timeout),
             };
             std::thread::Builder::new()
@@ -556,7 +660,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         };
         ctx.status(ctx.active_state(), None);
         tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, endpoint = %session.target.describe(), sdk = %session.negotiated.sdk, "sink task started");
-        let max_inflight = stream.max_inflight_puts.clamp(1, ctx.worker.sink_max_inflight_puts);
+        let max_inflight = stream
+            .max_inflight_puts
+            .clamp(1, ctx.worker.sink_max_inflight_puts);
         if max_inflight < stream.max_inflight_puts {
             tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, asked = stream.max_inflight_puts, max_inflight, "the connector asked for more Puts in flight than polyconnect.sink.max.inflight.puts allows");
         }
@@ -694,8 +800,13 @@ struct PutBuilder {
 
 impl PutBuilder {
     fn add(&mut self, m: &OwnedMessage, r: SinkRecord, bytes: u64) {
-        if !self.first.iter().any(|((t, p), _)| *p == m.partition() && t == m.topic()) {
-            self.first.push(((m.topic().to_string(), m.partition()), m.offset()));
+        if !self
+            .first
+            .iter()
+            .any(|((t, p), _)| *p == m.partition() && t == m.topic())
+        {
+            self.first
+                .push(((m.topic().to_string(), m.partition()), m.offset()));
         }
         self.records.push(r);
         self.bytes += bytes;
@@ -712,13 +823,19 @@ impl Runner<'_> {
         let w = &self.ctx.worker;
         let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
         flush_tick.tick().await;
-        let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
+        let mut hb_tick = tokio::time::interval(
+            w.heartbeat_interval
+                .min(Duration::from_secs(1))
+                .max(Duration::from_millis(100)),
+        );
         let mut paused_rx = self.ctx.paused.clone();
         let mut paused = *paused_rx.borrow_and_update();
         loop {
             // A requested commit waits for the Puts sent before the request (Kafka Connect
             // commits after the put that asked for it returns).
-            let commit_due = self.commit_requested.is_some_and(|last| self.flush.is_none() && self.puts.range(..=last).next().is_none());
+            let commit_due = self.commit_requested.is_some_and(|last| {
+                self.flush.is_none() && self.puts.range(..=last).next().is_none()
+            });
             if commit_due {
                 self.commit_requested = None;
                 self.dirty = true;
@@ -726,7 +843,8 @@ impl Runner<'_> {
             }
             // Originals kept for the dead letter queue are bounded: past the bound, a flush
             // now, and no new batch until it is answered.
-            let originals_full = self.keep_originals && self.originals_bytes >= self.ctx.worker.sink_max_buffered_bytes;
+            let originals_full = self.keep_originals
+                && self.originals_bytes >= self.ctx.worker.sink_max_buffered_bytes;
             if originals_full && self.flush.is_none() {
                 self.dirty = true;
                 self.request_flush(&mut stream).await?;
@@ -809,14 +927,22 @@ impl Runner<'_> {
     /// A Put or Flush unanswered past its timeout: the connector is hung.
     fn check_timeouts(&self) -> Result<(), StreamError> {
         let w = &self.ctx.worker;
-        if let Some((id, p)) = self.puts.iter().find(|(id, p)| !self.redeliver.contains(id) && p.sent.elapsed() > w.sink_put_timeout) {
+        if let Some((id, p)) = self
+            .puts
+            .iter()
+            .find(|(id, p)| !self.redeliver.contains(id) && p.sent.elapsed() > w.sink_put_timeout)
+        {
             return Err(StreamError::Timeout(format!(
                 "put {id} unanswered for {:?} (polyconnect.sink.put.timeout.ms = {:?}); the records since the last commit are read again",
                 p.sent.elapsed(),
                 w.sink_put_timeout
             )));
         }
-        if let Some(f) = self.flush.as_ref().filter(|f| f.sent.elapsed() > w.sink_flush_timeout) {
+        if let Some(f) = self
+            .flush
+            .as_ref()
+            .filter(|f| f.sent.elapsed() > w.sink_flush_timeout)
+        {
             return Err(StreamError::Timeout(format!(
                 "flush {} unanswered for {:?} (polyconnect.sink.flush.timeout.ms = {:?}); the records since the last commit are read again",
                 f.id,
@@ -839,8 +965,12 @@ impl Runner<'_> {
     /// answered: an SDK that keeps order answers those RETRIABLE too (held back behind the
     /// failed one), and all are then delivered again in put-id order before any new Put.
     fn redelivery_ready(&self) -> bool {
-        let Some(&first) = self.redeliver.first() else { return true };
-        self.puts.range(first..).all(|(id, _)| self.redeliver.contains(id))
+        let Some(&first) = self.redeliver.first() else {
+            return true;
+        };
+        self.puts
+            .range(first..)
+            .all(|(id, _)| self.redeliver.contains(id))
     }
 
     /// Delivers again, in order, every Put the connector asked to have again.
@@ -870,16 +1000,30 @@ impl Runner<'_> {
                         }
                         self.dirty = true;
                     }
-                    None => tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, "PutDone for a put not pending; ignored"),
+                    None => tracing::debug!(
+                        connector = self.ctx.connector.name(),
+                        task = self.ctx.task_id,
+                        put_id,
+                        "PutDone for a put not pending; ignored"
+                    ),
                 }
                 self.tel.put_done(put_id);
             }
-            SinkEvent::Flushed { flush_id, offsets, error } => self.on_flushed(flush_id, offsets, error).await?,
+            SinkEvent::Flushed {
+                flush_id,
+                offsets,
+                error,
+            } => self.on_flushed(flush_id, offsets, error).await?,
             SinkEvent::Context(c) => {
                 tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, context = ?c, "sink task context");
                 self.on_context(c)
             }
-            SinkEvent::Errant { topic, partition, offset, error } => {
+            SinkEvent::Errant {
+                topic,
+                partition,
+                offset,
+                error,
+            } => {
                 tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, %topic, partition, offset, error = %error.trace(), "the sink connector reported an errant record");
                 let failure = Failure {
                     stage: Stage::TaskPut,
@@ -902,9 +1046,13 @@ impl Runner<'_> {
                     Some(m) => RecordRef::Consumed(m),
                     None => RecordRef::Unknown,
                 };
-                self.errors.record_failed(record, failure).map_err(tolerance_exceeded)?;
+                self.errors
+                    .record_failed(record, failure)
+                    .map_err(tolerance_exceeded)?;
             }
-            SinkEvent::Error { error, put_id } if error.kind == ErrorKind::Retriable && put_id != 0 => {
+            SinkEvent::Error { error, put_id }
+                if error.kind == ErrorKind::Retriable && put_id != 0 =>
+            {
                 if !self.puts.contains_key(&put_id) {
                     tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, error = %error.trace(), "retriable error for a put not pending; ignored");
                     return Ok(());
@@ -918,7 +1066,12 @@ impl Runner<'_> {
                 let delay = error
                     .retry_after
                     .map(|d| d.min(Duration::from_secs(60)))
-                    .unwrap_or_else(|| backoff_delay(self.put_attempts.max(1), self.errors.config().retry_delay_max));
+                    .unwrap_or_else(|| {
+                        backoff_delay(
+                            self.put_attempts.max(1),
+                            self.errors.config().retry_delay_max,
+                        )
+                    });
                 if held_back {
                     tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, put_id, error = %error.trace(), "put held back behind one awaiting redelivery");
                 } else {
@@ -965,7 +1118,12 @@ impl Runner<'_> {
                     tracing::warn!(connector = name, task, topic = %tp.0, partition = tp.1, offset = o, "ignoring an offset for a partition not assigned to the task");
                 }
             }
-            tracing::info!(connector = name, task, ?targets, "the sink task rewinds partitions");
+            tracing::info!(
+                connector = name,
+                task,
+                ?targets,
+                "the sink task rewinds partitions"
+            );
             self.rewind(targets);
         }
         if c.request_commit {
@@ -981,7 +1139,8 @@ impl Runner<'_> {
         if targets.is_empty() {
             return;
         }
-        self.last_committed.extend(targets.iter().map(|(k, v)| (k.clone(), *v)));
+        self.last_committed
+            .extend(targets.iter().map(|(k, v)| (k.clone(), *v)));
         self.consumed.extend(targets);
         self.generation += 1;
         let req = SeekRequest {
@@ -1033,7 +1192,9 @@ impl Runner<'_> {
         .await;
         match flushed {
             Ok(r) => r?,
-            Err(_) => tracing::warn!(connector = %name, task, "the flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout),
+            Err(_) => {
+                tracing::warn!(connector = %name, task, "the flush did not answer within {:?} (offset.flush.timeout.ms); records since the last commit will be delivered again", flush_timeout)
+            }
         }
         Ok(())
     }
@@ -1041,14 +1202,28 @@ impl Runner<'_> {
     /// An errant record reported after the records of its Put were released (a flush
     /// covered them): read again from Kafka at its coordinates, so it still reaches the
     /// dead letter queue with its original bytes. `None` if Kafka no longer has it.
-    async fn fetch_original(&self, topic: &str, partition: i32, offset: i64) -> Option<OwnedMessage> {
-        let mut cfg = crate::kafka::consumer_config(&self.ctx.worker, &self.ctx.connector, self.ctx.task_id);
-        cfg.set("client.id", format!("connector-errant-reader-{}-{}", self.ctx.connector.name(), self.ctx.task_id));
+    async fn fetch_original(
+        &self,
+        topic: &str,
+        partition: i32,
+        offset: i64,
+    ) -> Option<OwnedMessage> {
+        let mut cfg =
+            crate::kafka::consumer_config(&self.ctx.worker, &self.ctx.connector, self.ctx.task_id);
+        cfg.set(
+            "client.id",
+            format!(
+                "connector-errant-reader-{}-{}",
+                self.ctx.connector.name(),
+                self.ctx.task_id
+            ),
+        );
         let topic_name = topic.to_string();
         let found = tokio::task::spawn_blocking(move || {
             let consumer: BaseConsumer = cfg.create().ok()?;
             let mut tpl = TopicPartitionList::new();
-            tpl.add_partition_offset(&topic_name, partition, Offset::Offset(offset)).ok()?;
+            tpl.add_partition_offset(&topic_name, partition, Offset::Offset(offset))
+                .ok()?;
             consumer.assign(&tpl).ok()?;
             let deadline = std::time::Instant::now() + Duration::from_secs(10);
             while std::time::Instant::now() < deadline {
@@ -1085,7 +1260,11 @@ impl Runner<'_> {
 
     /// Converts, transforms and puts one polled batch (in Puts under the byte bound);
     /// every record's offset counts as processed, whether it was put, dropped or skipped.
-    async fn process_batch(&mut self, stream: &mut SinkStream, msgs: Vec<OwnedMessage>) -> Result<(), StreamError> {
+    async fn process_batch(
+        &mut self,
+        stream: &mut SinkStream,
+        msgs: Vec<OwnedMessage>,
+    ) -> Result<(), StreamError> {
         self.tel.read(msgs.len());
         let msgs = Arc::new(msgs);
         let mut put = PutBuilder::default();
@@ -1099,7 +1278,11 @@ impl Runner<'_> {
                 if let Some((t, p, next)) = run.take() {
                     self.consumed.insert((t.to_string(), p), next);
                 }
-                if !self.assigned.iter().any(|(t, p)| *p == m.partition() && t == m.topic()) {
+                if !self
+                    .assigned
+                    .iter()
+                    .any(|(t, p)| *p == m.partition() && t == m.topic())
+                {
                     continue;
                 }
                 let tp = (m.topic().to_string(), m.partition());
@@ -1136,7 +1319,12 @@ impl Runner<'_> {
         Ok(())
     }
 
-    async fn put(&mut self, stream: &mut SinkStream, mut put: PutBuilder, originals: Option<(Arc<Vec<OwnedMessage>>, u64)>) -> Result<(), StreamError> {
+    async fn put(
+        &mut self,
+        stream: &mut SinkStream,
+        mut put: PutBuilder,
+        originals: Option<(Arc<Vec<OwnedMessage>>, u64)>,
+    ) -> Result<(), StreamError> {
         let id = self.next_put;
         self.next_put += 1;
         let trace = self.tel.put(id, &mut put.records);
@@ -1178,7 +1366,13 @@ impl Runner<'_> {
         let offsets = self.committable();
         self.dirty = false;
         let trace = self.tel.flush(id);
-        tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, flush_id = id, ?offsets, "flush");
+        tracing::debug!(
+            connector = self.ctx.connector.name(),
+            task = self.ctx.task_id,
+            flush_id = id,
+            ?offsets,
+            "flush"
+        );
         stream.flush(id, &offsets, trace).await?;
         self.flush = Some(PendingFlush {
             id,
@@ -1189,15 +1383,29 @@ impl Runner<'_> {
         Ok(())
     }
 
-    async fn on_flushed(&mut self, flush_id: u64, offsets: BTreeMap<Tp, i64>, error: Option<ConnectorError>) -> Result<(), StreamError> {
+    async fn on_flushed(
+        &mut self,
+        flush_id: u64,
+        offsets: BTreeMap<Tp, i64>,
+        error: Option<ConnectorError>,
+    ) -> Result<(), StreamError> {
         let name = self.ctx.connector.name();
         let task = self.ctx.task_id;
         let Some(flush) = self.flush.take_if(|f| f.id == flush_id) else {
-            tracing::warn!(connector = name, task, flush_id, "ignoring the answer to flush {flush_id}: it is not the pending flush");
+            tracing::warn!(
+                connector = name,
+                task,
+                flush_id,
+                "ignoring the answer to flush {flush_id}: it is not the pending flush"
+            );
             return Ok(());
         };
         // Errant records of Puts this flush covers were reported before it was answered.
-        while self.done_originals.front().is_some_and(|(id, _, _)| *id <= flush.watermark) {
+        while self
+            .done_originals
+            .front()
+            .is_some_and(|(id, _, _)| *id <= flush.watermark)
+        {
             let (_, _, bytes) = self.done_originals.pop_front().expect("front exists");
             self.originals_bytes -= bytes;
         }
@@ -1251,17 +1459,23 @@ impl Runner<'_> {
         let committed = if self.closing {
             // The last commit before the partitions go: synchronous, bounded.
             let consumer = self.consumer.clone();
-            let commit = tokio::task::spawn_blocking(move || consumer.commit(&tpl, CommitMode::Sync));
+            let commit =
+                tokio::task::spawn_blocking(move || consumer.commit(&tpl, CommitMode::Sync));
             match tokio::time::timeout(self.ctx.worker.offset_flush_timeout, commit).await {
                 Ok(Ok(r)) => r.map_err(|e| e.to_string()),
                 Ok(Err(e)) => Err(e.to_string()),
-                Err(_) => Err(format!("no answer within {:?}", self.ctx.worker.offset_flush_timeout)),
+                Err(_) => Err(format!(
+                    "no answer within {:?}",
+                    self.ctx.worker.offset_flush_timeout
+                )),
             }
         } else {
             // Asynchronous: a failure is reported by the consumer thread and counted.
-            span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Async)).map_err(|e| e.to_string())
+            span.in_scope(|| self.consumer.commit(&tpl, CommitMode::Async))
+                .map_err(|e| e.to_string())
         };
-        self.tel.committed(Some(committed.is_ok()), started.elapsed());
+        self.tel
+            .committed(Some(committed.is_ok()), started.elapsed());
         drop(span);
         self.tel.flushed(flush_id);
         match committed {
@@ -1269,7 +1483,9 @@ impl Runner<'_> {
                 tracing::debug!(connector = name, task, ?committing, "committed offsets");
                 self.last_committed.extend(committing);
             }
-            Err(e) => tracing::warn!(connector = name, task, error = %e, "offset commit failed; will retry at the next flush"),
+            Err(e) => {
+                tracing::warn!(connector = name, task, error = %e, "offset commit failed; will retry at the next flush")
+            }
         }
         Ok(())
     }
@@ -1284,13 +1500,19 @@ impl Runner<'_> {
         if !parts.is_empty() {
             let _ = stream.close_partitions(&parts).await;
         }
-        stream.stop(self.ctx.worker.task_shutdown_graceful_timeout).await;
+        stream
+            .stop(self.ctx.worker.task_shutdown_graceful_timeout)
+            .await;
         Ok(())
     }
 
     /// A failure of a converter or transform: reported, then `Ok(None)` (skip the record)
     /// or the task's failure.
-    async fn tolerate<T>(&mut self, m: &OwnedMessage, f: Failure) -> Result<Option<T>, StreamError> {
+    async fn tolerate<T>(
+        &mut self,
+        m: &OwnedMessage,
+        f: Failure,
+    ) -> Result<Option<T>, StreamError> {
         let again = f.clone();
         self.errors
             .retry(RecordRef::Consumed(m), f, move || Err(again.clone()))
@@ -1300,21 +1522,38 @@ impl Runner<'_> {
 
     /// A consumed record through the converters and transforms; `None` when it was dropped
     /// or skipped.
-    async fn to_sink_record(&mut self, m: &OwnedMessage) -> Result<Option<SinkRecord>, StreamError> {
+    async fn to_sink_record(
+        &mut self,
+        m: &OwnedMessage,
+    ) -> Result<Option<SinkRecord>, StreamError> {
         let p = self.pipeline;
         let topic = m.topic();
         // Sampled records (their Kafka headers say so) get convert and transform spans.
-        let clock = self.tel.stage_clock(|| m.headers()?.iter().find(|h| h.key == "traceparent")?.value);
+        let clock = self
+            .tel
+            .stage_clock(|| m.headers()?.iter().find(|h| h.key == "traceparent")?.value);
         let key = match p.key.to_connect(topic, m.key()) {
             Ok(k) => k,
-            Err(e) => match self.tolerate(m, Failure::data(Stage::KeyConverter, &p.key_class, e.message)).await? {
+            Err(e) => match self
+                .tolerate(
+                    m,
+                    Failure::data(Stage::KeyConverter, &p.key_class, e.message),
+                )
+                .await?
+            {
                 Some(k) => k,
                 None => return Ok(None),
             },
         };
         let value = match p.value.to_connect(topic, m.payload()) {
             Ok(v) => v,
-            Err(e) => match self.tolerate(m, Failure::data(Stage::ValueConverter, &p.value_class, e.message)).await? {
+            Err(e) => match self
+                .tolerate(
+                    m,
+                    Failure::data(Stage::ValueConverter, &p.value_class, e.message),
+                )
+                .await?
+            {
                 Some(v) => v,
                 None => return Ok(None),
             },
@@ -1329,18 +1568,32 @@ impl Runner<'_> {
         if let Some(hs) = m.headers() {
             for h in hs.iter() {
                 match (h.key, h.value) {
-                    ("traceparent", Some(b)) => trace.traceparent = String::from_utf8_lossy(b).into_owned(),
-                    ("tracestate", Some(b)) => trace.tracestate = String::from_utf8_lossy(b).into_owned(),
+                    ("traceparent", Some(b)) => {
+                        trace.traceparent = String::from_utf8_lossy(b).into_owned()
+                    }
+                    ("tracestate", Some(b)) => {
+                        trace.tracestate = String::from_utf8_lossy(b).into_owned()
+                    }
                     _ => {}
                 }
                 let sv: SchemaAndValue = match p.header.to_connect_header(topic, h.key, h.value) {
                     Ok(sv) => sv,
-                    Err(e) => match self.tolerate(m, Failure::data(Stage::HeaderConverter, &p.header_class, e.message)).await? {
+                    Err(e) => match self
+                        .tolerate(
+                            m,
+                            Failure::data(Stage::HeaderConverter, &p.header_class, e.message),
+                        )
+                        .await?
+                    {
                         Some(sv) => sv,
                         None => return Ok(None),
                     },
                 };
-                headers.push(Header { key: h.key.to_string(), schema: sv.schema, value: sv.value });
+                headers.push(Header {
+                    key: h.key.to_string(),
+                    schema: sv.schema,
+                    value: sv.value,
+                });
             }
         }
         let record = SinkRecord {
@@ -1361,7 +1614,8 @@ impl Runner<'_> {
             Some(record)
         } else {
             // A copy for retries only when retries are configured.
-            let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO)).then(|| record.clone());
+            let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO))
+                .then(|| record.clone());
             match p.chain.apply_sink(record) {
                 Ok(r) => r,
                 Err(e) => {
@@ -1370,16 +1624,28 @@ impl Runner<'_> {
                         Some(c) => p.chain.apply_sink(c.clone()).map_err(Failure::transform),
                         None => Err(Failure::transform(e.clone())),
                     };
-                    self.errors.retry(RecordRef::Consumed(m), first, op).await.map_err(tolerance_exceeded)?.flatten()
+                    self.errors
+                        .retry(RecordRef::Consumed(m), first, op)
+                        .await
+                        .map_err(tolerance_exceeded)?
+                        .flatten()
                 }
             }
         };
         if let (Some(started), Some(converted), Some(r)) = (clock, converted, &out) {
             let transformed = p.has_transforms().then(std::time::SystemTime::now);
-            let times = crate::telemetry::task::StageTimes { started, converted, transformed };
-            self.tel.stages(&r.original_topic, r.original_kafka_partition, r.kafka_offset, times);
+            let times = crate::telemetry::task::StageTimes {
+                started,
+                converted,
+                transformed,
+            };
+            self.tel.stages(
+                &r.original_topic,
+                r.original_kafka_partition,
+                r.kafka_offset,
+                times,
+            );
         }
         Ok(out)
     }
-
 }

@@ -32,12 +32,14 @@ use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, T
 use rdkafka::{ClientContext, Message};
 use tokio::sync::{watch, Notify};
 
-use super::{tolerance_exceeded, TaskContext, TaskExit};
 use super::pipeline::Pipeline;
+use super::{tolerance_exceeded, TaskContext, TaskExit};
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
-use crate::plugin::streams::{ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError};
+use crate::plugin::streams::{
+    ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError,
+};
 use crate::record::{RecordData, SourceRecord};
 use crate::storage::offsets::{OffsetError, OffsetStore};
 use crate::storage::status::State;
@@ -66,7 +68,11 @@ impl ProduceError {
     fn is_record_level(&self) -> bool {
         matches!(
             self.code,
-            Some(RDKafkaErrorCode::MessageSizeTooLarge | RDKafkaErrorCode::InvalidRecord | RDKafkaErrorCode::InvalidMessage)
+            Some(
+                RDKafkaErrorCode::MessageSizeTooLarge
+                    | RDKafkaErrorCode::InvalidRecord
+                    | RDKafkaErrorCode::InvalidMessage
+            )
         )
     }
 }
@@ -111,9 +117,15 @@ impl Deliveries {
     /// The producer's fatal error, if it had one: looked up when the client reported an
     /// error, then kept.
     fn fatal(&self, producer: &SourceProducer) -> Option<String> {
-        if self.errors_seen.swap(false, std::sync::atomic::Ordering::AcqRel) {
+        if self
+            .errors_seen
+            .swap(false, std::sync::atomic::Ordering::AcqRel)
+        {
             if let Some((code, reason)) = producer.client().fatal_error() {
-                self.fatal.lock().unwrap().get_or_insert_with(|| format!("{code}: {reason}"));
+                self.fatal
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(|| format!("{code}: {reason}"));
             }
         }
         self.fatal.lock().unwrap().clone()
@@ -133,7 +145,9 @@ impl ClientContext for DeliveryContext {
         }
         // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
         // the runner asks the client whether it was fatal.
-        self.deliveries.errors_seen.store(true, std::sync::atomic::Ordering::Release);
+        self.deliveries
+            .errors_seen
+            .store(true, std::sync::atomic::Ordering::Release);
         self.deliveries.notify.notify_one();
     }
 }
@@ -146,7 +160,10 @@ impl ProducerContext for DeliveryContext {
             Ok(m) => Ok((m.partition(), m.offset())),
             Err((e, _)) => Err(ProduceError::new(e)),
         };
-        self.deliveries.queue.lock().unwrap().push(Delivery { id: id as u64, result });
+        self.deliveries.queue.lock().unwrap().push(Delivery {
+            id: id as u64,
+            result,
+        });
         self.deliveries.notify.notify_one();
     }
 }
@@ -191,7 +208,13 @@ struct PendingOffsets {
 }
 
 impl PendingOffsets {
-    fn stage(&mut self, store: &OffsetStore, connector: &str, partition: Value, offset: Value) -> Result<(), OffsetError> {
+    fn stage(
+        &mut self,
+        store: &OffsetStore,
+        connector: &str,
+        partition: Value,
+        offset: Value,
+    ) -> Result<(), OffsetError> {
         let key = match &self.last_key {
             Some((p, k)) if *p == partition => k.clone(),
             _ => {
@@ -225,7 +248,11 @@ impl PendingOffsets {
         if self.map.is_empty() {
             return Ok(false);
         }
-        let entries: Vec<(Value, Option<Value>)> = self.map.values().map(|(p, o)| (p.clone(), Some(o.clone()))).collect();
+        let entries: Vec<(Value, Option<Value>)> = self
+            .map
+            .values()
+            .map(|(p, o)| (p.clone(), Some(o.clone())))
+            .collect();
         store.put_and_flush(connector, entries)?;
         self.map.clear();
         Ok(true)
@@ -246,20 +273,30 @@ struct State_ {
 
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
     let deliveries = Deliveries::default();
-    let producer: SourceProducer = match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-        .create_with_context(DeliveryContext {
-            deliveries: deliveries.clone(),
-            errors: Some(crate::kafka::ClientErrors::new(ctx.connector.name(), ctx.task_id, "producer")),
-        }) {
-        Ok(p) => p,
-        Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
-    };
+    let producer: SourceProducer =
+        match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+            .create_with_context(DeliveryContext {
+                deliveries: deliveries.clone(),
+                errors: Some(crate::kafka::ClientErrors::new(
+                    ctx.connector.name(),
+                    ctx.task_id,
+                    "producer",
+                )),
+            }) {
+            Ok(p) => p,
+            Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
+        };
     let pipeline = match ctx.pipeline() {
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
     // No dead letter queue for sources, as in Kafka Connect.
-    let mut errors = ErrorHandler::new(pipeline.errors.clone(), ctx.connector.name(), ctx.task_id, None);
+    let mut errors = ErrorHandler::new(
+        pipeline.errors.clone(),
+        ctx.connector.name(),
+        ctx.task_id,
+        None,
+    );
     let mut backoff = super::Backoff::new();
     let mut tel = SourceTelemetry::new(ctx.connector.name(), ctx.task_id);
     let mut pending = PendingOffsets::default();
@@ -371,16 +408,25 @@ struct Pause {
 }
 
 impl Runner<'_> {
-    async fn run_stream(&mut self, mut stream: SourceStream, shutdown: &mut watch::Receiver<bool>) -> Result<(), StreamError> {
+    async fn run_stream(
+        &mut self,
+        mut stream: SourceStream,
+        shutdown: &mut watch::Receiver<bool>,
+    ) -> Result<(), StreamError> {
         let w = &self.ctx.worker;
         let window_records = w.source_max_inflight_records as i64;
         let window_bytes = w.source_max_inflight_bytes as i64;
         let mut paused = self.ctx.paused.clone();
         self.pause.paused = *paused.borrow_and_update();
-        self.grant(&mut stream, window_records as u32, window_bytes as u64).await?;
+        self.grant(&mut stream, window_records as u32, window_bytes as u64)
+            .await?;
         let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
         flush_tick.tick().await;
-        let mut hb_tick = tokio::time::interval(w.heartbeat_interval.min(Duration::from_secs(1)).max(Duration::from_millis(100)));
+        let mut hb_tick = tokio::time::interval(
+            w.heartbeat_interval
+                .min(Duration::from_secs(1))
+                .max(Duration::from_millis(100)),
+        );
         loop {
             tokio::select! {
                 ev = stream.recv() => {
@@ -455,7 +501,12 @@ impl Runner<'_> {
         match drained {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => return Err(e),
-            Err(_) => tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "source task did not drain within {:?}", timeout),
+            Err(_) => tracing::warn!(
+                connector = self.ctx.connector.name(),
+                task = self.ctx.task_id,
+                "source task did not drain within {:?}",
+                timeout
+            ),
         }
         self.drain_kafka().await;
         self.complete(&mut stream).await?;
@@ -465,7 +516,11 @@ impl Runner<'_> {
     }
 
     /// Pauses or resumes: the task's status, held batches, withheld credit.
-    async fn set_paused(&mut self, stream: &mut SourceStream, paused: bool) -> Result<(), StreamError> {
+    async fn set_paused(
+        &mut self,
+        stream: &mut SourceStream,
+        paused: bool,
+    ) -> Result<(), StreamError> {
         if paused == self.pause.paused {
             return Ok(());
         }
@@ -475,14 +530,22 @@ impl Runner<'_> {
             while let Some((records, bytes)) = self.pause.held.pop_front() {
                 self.produce_batch(records, bytes).await?;
             }
-            let (r, b) = (std::mem::take(&mut self.pause.withheld_records), std::mem::take(&mut self.pause.withheld_bytes));
+            let (r, b) = (
+                std::mem::take(&mut self.pause.withheld_records),
+                std::mem::take(&mut self.pause.withheld_bytes),
+            );
             self.grant(stream, r, b).await?;
         }
         Ok(())
     }
 
     /// Returns credit to the connector (withheld while paused).
-    async fn grant(&mut self, stream: &mut SourceStream, records: u32, bytes: u64) -> Result<(), StreamError> {
+    async fn grant(
+        &mut self,
+        stream: &mut SourceStream,
+        records: u32,
+        bytes: u64,
+    ) -> Result<(), StreamError> {
         if records == 0 && bytes == 0 {
             return Ok(());
         }
@@ -498,7 +561,12 @@ impl Runner<'_> {
     }
 
     /// A batch with its telemetry: metrics, and spans when its trace is sampled.
-    async fn on_traced_batch(&mut self, mut records: Vec<SourceRecord>, bytes: u64, trace: &crate::record::TraceContext) -> Result<(), StreamError> {
+    async fn on_traced_batch(
+        &mut self,
+        mut records: Vec<SourceRecord>,
+        bytes: u64,
+        trace: &crate::record::TraceContext,
+    ) -> Result<(), StreamError> {
         self.tel.batch_received(&mut records, trace);
         let result = self.on_batch(records, bytes).await;
         self.tel.batch_handled();
@@ -506,7 +574,11 @@ impl Runner<'_> {
         result
     }
 
-    async fn on_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
+    async fn on_batch(
+        &mut self,
+        records: Vec<SourceRecord>,
+        bytes: u64,
+    ) -> Result<(), StreamError> {
         let n = records.len() as i64;
         self.st.granted_records -= n;
         self.st.granted_bytes -= bytes as i64;
@@ -524,7 +596,11 @@ impl Runner<'_> {
         self.produce_batch(records, bytes).await
     }
 
-    async fn produce_batch(&mut self, records: Vec<SourceRecord>, bytes: u64) -> Result<(), StreamError> {
+    async fn produce_batch(
+        &mut self,
+        records: Vec<SourceRecord>,
+        bytes: u64,
+    ) -> Result<(), StreamError> {
         let n = records.len() as i64;
         // Each record carries its share of the batch's bytes; the last one the remainder,
         // so exactly the bytes taken are returned as credit.
@@ -539,7 +615,11 @@ impl Runner<'_> {
                 )));
             }
             self.st.last_seq = r.seq;
-            let share = if i + 1 == count { last_share } else { per_record };
+            let share = if i + 1 == count {
+                last_share
+            } else {
+                per_record
+            };
             self.produce(r, share).await?;
         }
         if self.st.inflight.back().is_some_and(|f| f.filtered) {
@@ -553,21 +633,37 @@ impl Runner<'_> {
     /// TASK_POLL stage under errors.tolerance. Tolerated, it is logged, counted and
     /// skipped (the seq is never sent, and seqs need not be contiguous); else the task
     /// fails with the connector's error as the cause.
-    fn record_error(&mut self, e: crate::plugin::streams::ConnectorError) -> Result<(), StreamError> {
+    fn record_error(
+        &mut self,
+        e: crate::plugin::streams::ConnectorError,
+    ) -> Result<(), StreamError> {
         tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq = e.record_seq, error = %e.trace(), "the source connector reported a record it could not make");
         let failure = Failure {
             stage: Stage::TaskPoll,
             class: self.ctx.connector.class().to_string(),
-            exception_class: if e.error_class.is_empty() { crate::error_handling::CONNECT_EXCEPTION.to_string() } else { e.error_class.clone() },
+            exception_class: if e.error_class.is_empty() {
+                crate::error_handling::CONNECT_EXCEPTION.to_string()
+            } else {
+                e.error_class.clone()
+            },
             message: e.message.clone(),
             detail: e.detail.clone(),
             retriable: false,
         };
-        self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)
+        self.errors
+            .record_failed(RecordRef::Source(None), failure)
+            .map_err(tolerance_exceeded)
     }
 
     /// A record that will not reach Kafka: it completes in its turn, acked as filtered.
-    fn dropped(&mut self, seq: u64, bytes: u64, topic: &str, partition: Option<Value>, offset: Option<Value>) {
+    fn dropped(
+        &mut self,
+        seq: u64,
+        bytes: u64,
+        topic: &str,
+        partition: Option<Value>,
+        offset: Option<Value>,
+    ) {
         self.st.inflight.push_back(InFlight {
             id: self.deliveries.next_id(),
             seq,
@@ -587,7 +683,11 @@ impl Runner<'_> {
         let keep = cfg.log_include_messages || cfg.retry_timeout != Some(Duration::ZERO);
         let original = keep.then(|| r.clone());
         let r = if self.pipeline.has_transforms() {
-            let (topic, partition, offset) = (r.topic.clone(), r.source_partition.clone(), r.source_offset.clone());
+            let (topic, partition, offset) = (
+                r.topic.clone(),
+                r.source_partition.clone(),
+                r.source_offset.clone(),
+            );
             let chain = &self.pipeline.chain;
             let stage = self.tel.stage(seq, "transform");
             let transformed = chain.apply_source(r);
@@ -600,7 +700,11 @@ impl Runner<'_> {
                         None => Err(Failure::transform(e.clone())),
                     };
                     let first = Failure::transform(e.clone());
-                    self.errors.retry(RecordRef::Source(original.as_ref()), first, op).await.map_err(tolerance_exceeded)?.flatten()
+                    self.errors
+                        .retry(RecordRef::Source(original.as_ref()), first, op)
+                        .await
+                        .map_err(tolerance_exceeded)?
+                        .flatten()
                 }
             };
             match transformed {
@@ -613,13 +717,26 @@ impl Runner<'_> {
         } else {
             r
         };
-        let SourceRecord { source_partition, source_offset, topic: record_topic, kafka_partition, key, value, timestamp, mut headers, trace, .. } = r;
+        let SourceRecord {
+            source_partition,
+            source_offset,
+            topic: record_topic,
+            kafka_partition,
+            key,
+            value,
+            timestamp,
+            mut headers,
+            trace,
+            ..
+        } = r;
         if !trace.is_empty() {
             // The record's trace context becomes the W3C headers, replacing any already there.
             headers.retain(|h| h.key != "traceparent" && h.key != "tracestate");
         }
         let stage = self.tel.stage(seq, "convert");
-        let converted = self.convert_all(&record_topic, key, value, headers, original.as_ref()).await;
+        let converted = self
+            .convert_all(&record_topic, key, value, headers, original.as_ref())
+            .await;
         drop(stage);
         let converted = match converted? {
             Some(c) => c,
@@ -642,8 +759,14 @@ impl Runner<'_> {
             topic,
             filtered: false,
         });
-        let r = ProduceArgs { topic: &record_topic, id, kafka_partition, timestamp };
-        let mut record: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to(r.topic, r.id as usize);
+        let r = ProduceArgs {
+            topic: &record_topic,
+            id,
+            kafka_partition,
+            timestamp,
+        };
+        let mut record: BaseRecord<'_, [u8], [u8], usize> =
+            BaseRecord::with_opaque_to(r.topic, r.id as usize);
         if let Some(k) = key.as_deref() {
             record = record.key(k);
         }
@@ -672,8 +795,15 @@ impl Runner<'_> {
                     // producer (never tolerated).
                     let e = ProduceError::new(&e);
                     if e.is_record_level() && self.errors.tolerates_all() {
-                        let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.to_string());
-                        self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
+                        let failure = Failure::new(
+                            Stage::KafkaProduce,
+                            PRODUCER_CLASS,
+                            KAFKA_EXCEPTION,
+                            e.to_string(),
+                        );
+                        self.errors
+                            .record_failed(RecordRef::Source(None), failure)
+                            .map_err(tolerance_exceeded)?;
                         if let Some(last) = self.st.inflight.back_mut() {
                             last.ack = Some(Ok((-1, -1)));
                             last.filtered = true;
@@ -684,7 +814,9 @@ impl Runner<'_> {
                     // Never stored: the record leaves the in-flight queue, so no later
                     // offset passes it either.
                     let last = self.st.inflight.pop_back();
-                    let (seq, topic) = last.map(|l| (l.seq, l.topic)).unwrap_or((0, record_topic.as_str().into()));
+                    let (seq, topic) = last
+                        .map(|l| (l.seq, l.topic))
+                        .unwrap_or((0, record_topic.as_str().into()));
                     return Err(self.produce_failed(seq, &topic, &e, "Cannot produce"));
                 }
             }
@@ -696,9 +828,13 @@ impl Runner<'_> {
         let mut detail = String::new();
         let fatal = match self.deliveries.fatal(self.producer) {
             Some(f) => Some(f),
-            None if e.code == Some(RDKafkaErrorCode::Fatal) => {
-                Some(self.producer.client().fatal_error().map(|(code, reason)| format!("{code}: {reason}")).unwrap_or_else(|| e.to_string()))
-            }
+            None if e.code == Some(RDKafkaErrorCode::Fatal) => Some(
+                self.producer
+                    .client()
+                    .fatal_error()
+                    .map(|(code, reason)| format!("{code}: {reason}"))
+                    .unwrap_or_else(|| e.to_string()),
+            ),
             None => None,
         };
         if let Some(cause) = fatal {
@@ -721,7 +857,10 @@ impl Runner<'_> {
     async fn complete(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         if let Some(cause) = self.deliveries.fatal(self.producer) {
             // The producer is unusable: nothing in flight will be delivered.
-            let e = ProduceError { code: Some(RDKafkaErrorCode::Fatal), message: FATAL_PRODUCER.into() };
+            let e = ProduceError {
+                code: Some(RDKafkaErrorCode::Fatal),
+                message: FATAL_PRODUCER.into(),
+            };
             return Err(match self.st.inflight.iter().find(|f| f.ack.is_none()) {
                 Some(f) => self.produce_failed(f.seq, &f.topic, &e, "Cannot produce"),
                 None => StreamError::Connector(crate::plugin::streams::ConnectorError {
@@ -744,18 +883,34 @@ impl Runner<'_> {
                 Some(Err(e)) if e.is_record_level() && self.errors.tolerates_all() => {
                     // Kafka Connect skips a record the producer could not send under
                     // errors.tolerance=all; its offset is committed.
-                    let failure = Failure::new(Stage::KafkaProduce, PRODUCER_CLASS, KAFKA_EXCEPTION, e.to_string());
-                    self.errors.record_failed(RecordRef::Source(None), failure).map_err(tolerance_exceeded)?;
+                    let failure = Failure::new(
+                        Stage::KafkaProduce,
+                        PRODUCER_CLASS,
+                        KAFKA_EXCEPTION,
+                        e.to_string(),
+                    );
+                    self.errors
+                        .record_failed(RecordRef::Source(None), failure)
+                        .map_err(tolerance_exceeded)?;
                     let f = self.st.inflight.front_mut().expect("front exists");
                     f.ack = Some(Ok((-1, -1)));
                     f.filtered = true;
                     continue;
                 }
-                Some(Err(e)) => return Err(self.produce_failed(front.seq, &front.topic, e, "Kafka did not accept")),
+                Some(Err(e)) => {
+                    return Err(self.produce_failed(
+                        front.seq,
+                        &front.topic,
+                        e,
+                        "Kafka did not accept",
+                    ))
+                }
                 Some(Ok(_)) => {}
             }
             let f = self.st.inflight.pop_front().expect("front exists");
-            let Some(Ok((partition, offset))) = f.ack else { unreachable!() };
+            let Some(Ok((partition, offset))) = f.ack else {
+                unreachable!()
+            };
             if let (Some(p), Some(o)) = (f.partition, f.offset) {
                 self.stage_offset(p, o)?;
             }
@@ -793,13 +948,22 @@ impl Runner<'_> {
 
     fn stage_offset(&mut self, partition: Value, offset: Value) -> Result<(), StreamError> {
         self.pending
-            .stage(&self.ctx.offsets, self.ctx.connector.name(), partition, offset)
+            .stage(
+                &self.ctx.offsets,
+                self.ctx.connector.name(),
+                partition,
+                offset,
+            )
             .map_err(|e| StreamError::Protocol(e.to_string()))
     }
 
     /// Waits until Kafka has answered for every record handed to the producer.
     async fn drain_kafka(&mut self) {
-        let timeout = self.ctx.worker.offset_flush_timeout.max(Duration::from_secs(30));
+        let timeout = self
+            .ctx
+            .worker
+            .offset_flush_timeout
+            .max(Duration::from_secs(30));
         let deadline = tokio::time::Instant::now() + timeout;
         while self.st.inflight.iter().any(|f| f.ack.is_none()) {
             if self.deliveries.fatal(self.producer).is_some() {
@@ -809,7 +973,12 @@ impl Runner<'_> {
             let _ = self.producer.flush(Duration::from_millis(100));
             apply_reports(&mut self.st.inflight, self.deliveries.take());
             if tokio::time::Instant::now() > deadline {
-                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "Kafka did not acknowledge every record within {:?}", timeout);
+                tracing::warn!(
+                    connector = self.ctx.connector.name(),
+                    task = self.ctx.task_id,
+                    "Kafka did not acknowledge every record within {:?}",
+                    timeout
+                );
                 break;
             }
             tokio::task::yield_now().await;
@@ -848,7 +1017,11 @@ impl Runner<'_> {
 /// Writes the pending offsets (`Ok(false)`: none). A failure is counted
 /// (`offset-commit-failure-total`) and logged, and the offsets stay pending for the next
 /// flush: a full disk or an I/O error does not fail the task.
-fn store_pending(ctx: &TaskContext, pending: &mut PendingOffsets, tel: &SourceTelemetry) -> Result<bool, OffsetError> {
+fn store_pending(
+    ctx: &TaskContext,
+    pending: &mut PendingOffsets,
+    tel: &SourceTelemetry,
+) -> Result<bool, OffsetError> {
     if pending.is_empty() {
         return Ok(false);
     }
@@ -880,21 +1053,37 @@ struct ProduceArgs<'a> {
 }
 
 /// One key or value to bytes: raw bytes as they are (the fast path), else the converter.
-fn convert_data(conv: &dyn Converter, class: &str, stage: Stage, topic: &str, d: RecordData) -> Result<Option<Bytes>, Failure> {
+fn convert_data(
+    conv: &dyn Converter,
+    class: &str,
+    stage: Stage,
+    topic: &str,
+    d: RecordData,
+) -> Result<Option<Bytes>, Failure> {
     match d {
         RecordData::Raw(b) => Ok(Some(b)),
-        RecordData::Structured(sv) => conv.from_connect(topic, sv).map_err(|e| Failure::data(stage, class, e.message)),
+        RecordData::Structured(sv) => conv
+            .from_connect(topic, sv)
+            .map_err(|e| Failure::data(stage, class, e.message)),
     }
 }
 
 /// Headers to Kafka bytes with the header converter.
-fn convert_headers(conv: &dyn HeaderConverter, class: &str, topic: &str, headers: &[Header]) -> Result<OwnedHeaders, Failure> {
+fn convert_headers(
+    conv: &dyn HeaderConverter,
+    class: &str,
+    topic: &str,
+    headers: &[Header],
+) -> Result<OwnedHeaders, Failure> {
     let mut out = OwnedHeaders::new_with_capacity(headers.len());
     for h in headers {
         let bytes = conv
             .from_connect_header(topic, &h.key, h.schema.as_deref(), &h.value)
             .map_err(|e| Failure::data(Stage::HeaderConverter, class, e.message))?;
-        out = out.insert(KHeader { key: &h.key, value: bytes.as_deref() });
+        out = out.insert(KHeader {
+            key: &h.key,
+            value: bytes.as_deref(),
+        });
     }
     Ok(out)
 }
@@ -914,9 +1103,30 @@ impl Runner<'_> {
     ) -> Result<Option<Converted>, StreamError> {
         let p = self.pipeline;
         let attempt = || -> Result<Converted, Failure> {
-            let k = convert_data(p.key.as_ref(), &p.key_class, Stage::KeyConverter, topic, key)?;
-            let v = convert_data(p.value.as_ref(), &p.value_class, Stage::ValueConverter, topic, value)?;
-            let h = if headers.is_empty() { None } else { Some(convert_headers(p.header.as_ref(), &p.header_class, topic, &headers)?) };
+            let k = convert_data(
+                p.key.as_ref(),
+                &p.key_class,
+                Stage::KeyConverter,
+                topic,
+                key,
+            )?;
+            let v = convert_data(
+                p.value.as_ref(),
+                &p.value_class,
+                Stage::ValueConverter,
+                topic,
+                value,
+            )?;
+            let h = if headers.is_empty() {
+                None
+            } else {
+                Some(convert_headers(
+                    p.header.as_ref(),
+                    &p.header_class,
+                    topic,
+                    &headers,
+                )?)
+            };
             Ok((k, v, h))
         };
         match attempt() {
@@ -924,7 +1134,9 @@ impl Runner<'_> {
             Err(f) => {
                 let again = f.clone();
                 self.errors
-                    .retry(RecordRef::Source(original), f, move || Err::<Converted, _>(again.clone()))
+                    .retry(RecordRef::Source(original), f, move || {
+                        Err::<Converted, _>(again.clone())
+                    })
                     .await
                     .map_err(tolerance_exceeded)
             }
@@ -933,7 +1145,10 @@ impl Runner<'_> {
 }
 
 /// The record's trace context as the W3C `traceparent` / `tracestate` Kafka headers.
-fn with_trace(headers: Option<OwnedHeaders>, trace: &crate::record::TraceContext) -> Option<OwnedHeaders> {
+fn with_trace(
+    headers: Option<OwnedHeaders>,
+    trace: &crate::record::TraceContext,
+) -> Option<OwnedHeaders> {
     if trace.is_empty() {
         return headers;
     }
@@ -974,15 +1189,37 @@ mod tests {
         // Session 1 produced seqs 1 and 2 and ended before their reports came.
         let (old1, old2) = (deliveries.next_id(), deliveries.next_id());
         // Session 2 starts over at seq 1.
-        let mut q: VecDeque<InFlight> = [inflight(deliveries.next_id(), 1), inflight(deliveries.next_id(), 2)].into();
+        let mut q: VecDeque<InFlight> = [
+            inflight(deliveries.next_id(), 1),
+            inflight(deliveries.next_id(), 2),
+        ]
+        .into();
         // The late reports of session 1 arrive: they must not complete session 2's records.
         apply_reports(
             &mut q,
-            vec![Delivery { id: old1, result: Ok((0, 10)) }, Delivery { id: old2, result: Ok((0, 11)) }],
+            vec![
+                Delivery {
+                    id: old1,
+                    result: Ok((0, 10)),
+                },
+                Delivery {
+                    id: old2,
+                    result: Ok((0, 11)),
+                },
+            ],
         );
-        assert!(q.iter().all(|f| f.ack.is_none()), "a stale report completed a record of a later session");
+        assert!(
+            q.iter().all(|f| f.ack.is_none()),
+            "a stale report completed a record of a later session"
+        );
         let id = q[1].id;
-        apply_reports(&mut q, vec![Delivery { id, result: Ok((0, 12)) }]);
+        apply_reports(
+            &mut q,
+            vec![Delivery {
+                id,
+                result: Ok((0, 12)),
+            }],
+        );
         assert_eq!(q[0].ack, None);
         assert_eq!(q[1].ack, Some(Ok((0, 12))));
     }
@@ -990,7 +1227,11 @@ mod tests {
     #[test]
     fn only_failures_of_the_record_itself_are_tolerable() {
         let e = |code| ProduceError::new(&KafkaError::MessageProduction(code));
-        for code in [RDKafkaErrorCode::MessageSizeTooLarge, RDKafkaErrorCode::InvalidRecord, RDKafkaErrorCode::InvalidMessage] {
+        for code in [
+            RDKafkaErrorCode::MessageSizeTooLarge,
+            RDKafkaErrorCode::InvalidRecord,
+            RDKafkaErrorCode::InvalidMessage,
+        ] {
             assert!(e(code).is_record_level(), "{code:?}");
         }
         for code in [
@@ -1009,7 +1250,10 @@ mod tests {
         ] {
             assert!(!e(code).is_record_level(), "{code:?}");
         }
-        let no_code = ProduceError { code: None, message: "x".into() };
+        let no_code = ProduceError {
+            code: None,
+            message: "x".into(),
+        };
         assert!(!no_code.is_record_level());
     }
 
@@ -1021,11 +1265,15 @@ mod tests {
         let producer: SourceProducer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", "127.0.0.1:1")
             .set("message.timeout.ms", "50")
-            .create_with_context(DeliveryContext { deliveries: deliveries.clone(), errors: None })
+            .create_with_context(DeliveryContext {
+                deliveries: deliveries.clone(),
+                errors: None,
+            })
             .unwrap();
         let ids = [deliveries.next_id() + 100, deliveries.next_id() + 200];
         for id in ids {
-            let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", id as usize).payload(b"x");
+            let r: BaseRecord<'_, [u8], [u8], usize> =
+                BaseRecord::with_opaque_to("t", id as usize).payload(b"x");
             producer.send(r).map_err(|(e, _)| e).unwrap();
         }
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
@@ -1054,7 +1302,10 @@ mod tests {
         let producer: SourceProducer = rdkafka::ClientConfig::new()
             .set("bootstrap.servers", "127.0.0.1:1")
             .set("enable.idempotence", "true")
-            .create_with_context(DeliveryContext { deliveries: deliveries.clone(), errors: None })
+            .create_with_context(DeliveryContext {
+                deliveries: deliveries.clone(),
+                errors: None,
+            })
             .unwrap();
         let r: BaseRecord<'_, [u8], [u8], usize> = BaseRecord::with_opaque_to("t", 1).payload(b"x");
         producer.send(r).map_err(|(e, _)| e).unwrap();
@@ -1066,13 +1317,21 @@ mod tests {
                 c"fenced by a newer producer".as_ptr(),
             )
         };
-        assert_eq!(code, rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR);
+        assert_eq!(
+            code,
+            rdkafka::types::RDKafkaRespErr::RD_KAFKA_RESP_ERR_NO_ERROR
+        );
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         while deliveries.fatal(&producer).is_none() && std::time::Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(20));
         }
         let fatal = deliveries.fatal(&producer);
-        assert!(fatal.as_deref().is_some_and(|f| f.contains("fenced by a newer producer")), "{fatal:?}");
+        assert!(
+            fatal
+                .as_deref()
+                .is_some_and(|f| f.contains("fenced by a newer producer")),
+            "{fatal:?}"
+        );
         let (code, reason) = producer.client().fatal_error().expect("a fatal error");
         assert_eq!(code, RDKafkaErrorCode::ProducerFenced);
         assert!(reason.contains("fenced by a newer producer"));
@@ -1094,8 +1353,15 @@ mod tests {
         pending.stage(&store, "c", part(2), off(5)).unwrap();
         store.fail_writes(Some(std::io::ErrorKind::StorageFull));
         assert!(pending.flush(&store, "c").is_err());
-        assert!(!pending.is_empty(), "the offsets were dropped after a failed write");
-        assert_eq!(store.offset("c", &part(1)).unwrap(), None, "not durable, not visible");
+        assert!(
+            !pending.is_empty(),
+            "the offsets were dropped after a failed write"
+        );
+        assert_eq!(
+            store.offset("c", &part(1)).unwrap(),
+            None,
+            "not durable, not visible"
+        );
         // More records complete meanwhile; then the disk has room again.
         pending.stage(&store, "c", part(1), off(2)).unwrap();
         assert!(pending.flush(&store, "c").is_err());
@@ -1104,6 +1370,10 @@ mod tests {
         assert!(pending.is_empty());
         assert_eq!(store.offset("c", &part(1)).unwrap(), Some(off(2)));
         assert_eq!(store.offset("c", &part(2)).unwrap(), Some(off(5)));
-        assert_eq!(pending.flush(&store, "c").unwrap(), false, "nothing left to write");
+        assert_eq!(
+            pending.flush(&store, "c").unwrap(),
+            false,
+            "nothing left to write"
+        );
     }
 }

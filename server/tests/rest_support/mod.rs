@@ -98,7 +98,10 @@ fn keys() -> Vec<pb::ConfigKey> {
 
 #[tonic::async_trait]
 impl pb::connector_server::Connector for Fake {
-    async fn handshake(&self, req: GrpcRequest<pb::HandshakeRequest>) -> Result<GrpcResponse<pb::HandshakeResponse>, Status> {
+    async fn handshake(
+        &self,
+        req: GrpcRequest<pb::HandshakeRequest>,
+    ) -> Result<GrpcResponse<pb::HandshakeResponse>, Status> {
         Ok(GrpcResponse::new(pb::HandshakeResponse {
             protocol_version: 1,
             sdk_language: "rust-fake".into(),
@@ -109,30 +112,42 @@ impl pb::connector_server::Connector for Fake {
         }))
     }
 
-    async fn health(&self, _: GrpcRequest<pb::HealthRequest>) -> Result<GrpcResponse<pb::HealthResponse>, Status> {
+    async fn health(
+        &self,
+        _: GrpcRequest<pb::HealthRequest>,
+    ) -> Result<GrpcResponse<pb::HealthResponse>, Status> {
         Ok(GrpcResponse::new(pb::HealthResponse { serving: true }))
     }
 
-    async fn spec(&self, req: GrpcRequest<pb::SpecRequest>) -> Result<GrpcResponse<pb::SpecResponse>, Status> {
-        let p = find(&req.into_inner().connector_class).ok_or_else(|| Status::not_found("no such plugin"))?;
+    async fn spec(
+        &self,
+        req: GrpcRequest<pb::SpecRequest>,
+    ) -> Result<GrpcResponse<pb::SpecResponse>, Status> {
+        let p = find(&req.into_inner().connector_class)
+            .ok_or_else(|| Status::not_found("no such plugin"))?;
         Ok(GrpcResponse::new(pb::SpecResponse {
             plugin: Some(p),
             config: keys(),
         }))
     }
 
-    async fn validate(&self, req: GrpcRequest<pb::ValidateRequest>) -> Result<GrpcResponse<pb::ValidateResponse>, Status> {
+    async fn validate(
+        &self,
+        req: GrpcRequest<pb::ValidateRequest>,
+    ) -> Result<GrpcResponse<pb::ValidateResponse>, Status> {
         let req = req.into_inner();
         let config = req.config;
         let mut values = Vec::new();
         let topic = config.get("topic").cloned();
         let mut topic_errors = Vec::new();
         match &topic {
-            None => topic_errors.push("Missing required configuration \"topic\" which has no default value.".to_string()),
-            Some(t) if t.is_empty() => topic_errors.push("Invalid value  for configuration topic: String must be non-empty".into()),
-            Some(t) if t.contains(',') && req.connector_class.contains("Source") => {
-                topic_errors.push("FakeSource should only have a single topic when used as a source.".into())
-            }
+            None => topic_errors.push(
+                "Missing required configuration \"topic\" which has no default value.".to_string(),
+            ),
+            Some(t) if t.is_empty() => topic_errors
+                .push("Invalid value  for configuration topic: String must be non-empty".into()),
+            Some(t) if t.contains(',') && req.connector_class.contains("Source") => topic_errors
+                .push("FakeSource should only have a single topic when used as a source.".into()),
             _ => {}
         }
         values.push(pb::ConfigValue {
@@ -142,11 +157,18 @@ impl pb::connector_server::Connector for Fake {
             visible: true,
             ..Default::default()
         });
-        let batch = config.get("batch.size").cloned().unwrap_or_else(|| "100".into());
+        let batch = config
+            .get("batch.size")
+            .cloned()
+            .unwrap_or_else(|| "100".into());
         let batch_errors = match batch.parse::<i32>() {
             Ok(n) if n >= 1 => vec![],
-            Ok(n) => vec![format!("Invalid value {n} for configuration batch.size: Value must be at least 1")],
-            Err(_) => vec![format!("Invalid value {batch} for configuration batch.size: Not a number of type INT")],
+            Ok(n) => vec![format!(
+                "Invalid value {n} for configuration batch.size: Value must be at least 1"
+            )],
+            Err(_) => vec![format!(
+                "Invalid value {batch} for configuration batch.size: Not a number of type INT"
+            )],
         };
         values.push(pb::ConfigValue {
             name: "batch.size".into(),
@@ -157,7 +179,9 @@ impl pb::connector_server::Connector for Fake {
         });
         let pw = config.get("db.password").cloned();
         let pw_errors = match &pw {
-            Some(p) if p == "wrong" => vec![format!("Invalid value {p} for configuration db.password: refused")],
+            Some(p) if p == "wrong" => vec![format!(
+                "Invalid value {p} for configuration db.password: refused"
+            )],
             _ => vec![],
         };
         values.push(pb::ConfigValue {
@@ -172,7 +196,10 @@ impl pb::connector_server::Connector for Fake {
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
 
-    async fn run(&self, req: GrpcRequest<Streaming<pb::ConnectorRequest>>) -> Result<GrpcResponse<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: GrpcRequest<Streaming<pb::ConnectorRequest>>,
+    ) -> Result<GrpcResponse<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
         heartbeats(tx.clone(), || pb::ConnectorResponse {
@@ -196,7 +223,11 @@ impl pb::connector_server::Connector for Fake {
                         r
                     }
                     Some(pb::connector_request::Msg::TaskConfigs(t)) => {
-                        let n = config.get("tasks").and_then(|n| n.parse().ok()).unwrap_or(1u32).min(t.max_tasks);
+                        let n = config
+                            .get("tasks")
+                            .and_then(|n| n.parse().ok())
+                            .unwrap_or(1u32)
+                            .min(t.max_tasks);
                         let configs = (0..n)
                             .map(|i| {
                                 let mut c = config.clone();
@@ -204,13 +235,19 @@ impl pb::connector_server::Connector for Fake {
                                 pb::TaskConfig { config: c }
                             })
                             .collect();
-                        vec![pb::connector_response::Msg::TaskConfigs(pb::TaskConfigs { configs })]
+                        vec![pb::connector_response::Msg::TaskConfigs(pb::TaskConfigs {
+                            configs,
+                        })]
                     }
                     Some(pb::connector_request::Msg::Stop(_)) => break,
                     _ => vec![],
                 };
                 for reply in replies {
-                    if tx.send(Ok(pb::ConnectorResponse { msg: Some(reply) })).await.is_err() {
+                    if tx
+                        .send(Ok(pb::ConnectorResponse { msg: Some(reply) }))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -224,7 +261,10 @@ impl pb::connector_server::Connector for Fake {
 impl pb::source_task_server::SourceTask for Fake {
     type RunStream = BoxStream<pb::SourceResponse>;
 
-    async fn run(&self, req: GrpcRequest<Streaming<pb::SourceRequest>>) -> Result<GrpcResponse<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: GrpcRequest<Streaming<pb::SourceRequest>>,
+    ) -> Result<GrpcResponse<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
         heartbeats(tx.clone(), || pb::SourceResponse {
@@ -245,10 +285,16 @@ impl pb::source_task_server::SourceTask for Fake {
                             pb::source_response::Msg::Started(pb::Started {})
                         }
                     }
-                    Some(pb::source_request::Msg::Stop(_)) => pb::source_response::Msg::Drained(pb::Drained { last_seq: 0 }),
+                    Some(pb::source_request::Msg::Stop(_)) => {
+                        pb::source_response::Msg::Drained(pb::Drained { last_seq: 0 })
+                    }
                     _ => continue,
                 };
-                if tx.send(Ok(pb::SourceResponse { msg: Some(reply) })).await.is_err() {
+                if tx
+                    .send(Ok(pb::SourceResponse { msg: Some(reply) }))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -261,7 +307,10 @@ impl pb::source_task_server::SourceTask for Fake {
 impl pb::sink_task_server::SinkTask for Fake {
     type RunStream = BoxStream<pb::SinkResponse>;
 
-    async fn run(&self, req: GrpcRequest<Streaming<pb::SinkRequest>>) -> Result<GrpcResponse<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: GrpcRequest<Streaming<pb::SinkRequest>>,
+    ) -> Result<GrpcResponse<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
         heartbeats(tx.clone(), || pb::SinkResponse {
@@ -271,12 +320,18 @@ impl pb::sink_task_server::SinkTask for Fake {
             while let Ok(Some(m)) = input.message().await {
                 let reply = match m.msg {
                     Some(pb::sink_request::Msg::Start(_)) => {
-                        pb::sink_response::Msg::Started(pb::SinkStarted { max_inflight_puts: 2 })
+                        pb::sink_response::Msg::Started(pb::SinkStarted {
+                            max_inflight_puts: 2,
+                        })
                     }
                     Some(pb::sink_request::Msg::Stop(_)) => break,
                     _ => continue,
                 };
-                if tx.send(Ok(pb::SinkResponse { msg: Some(reply) })).await.is_err() {
+                if tx
+                    .send(Ok(pb::SinkResponse { msg: Some(reply) }))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
             }
@@ -316,7 +371,10 @@ pub async fn start_fake() -> String {
 pub fn worker(dir: &Path, extra: &[(&str, &str)]) -> Arc<Worker> {
     let mut props = Props::new();
     props.insert("bootstrap.servers".into(), "127.0.0.1:9".into());
-    props.insert("offset.storage.file.filename".into(), dir.join("offsets.json").display().to_string());
+    props.insert(
+        "offset.storage.file.filename".into(),
+        dir.join("offsets.json").display().to_string(),
+    );
     props.insert("listeners".into(), "http://127.0.0.1:8083".into());
     props.insert("task.shutdown.graceful.timeout.ms".into(), "1000".into());
     props.insert("polyconnect.heartbeat.interval.ms".into(), "500".into());
@@ -330,7 +388,12 @@ pub fn worker(dir: &Path, extra: &[(&str, &str)]) -> Arc<Worker> {
 
 /// Calls the router without a socket; returns the status, the headers and the JSON body
 /// (Null when empty).
-pub async fn call(w: &Arc<Worker>, method: Method, path: &str, body: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Value) {
+pub async fn call(
+    w: &Arc<Worker>,
+    method: Method,
+    path: &str,
+    body: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
     let req = Request::builder()
         .method(method)
         .uri(path)
@@ -341,14 +404,20 @@ pub async fn call(w: &Arc<Worker>, method: Method, path: &str, body: Option<&str
             None => Body::empty(),
         })
         .unwrap();
-    let resp = polyconnect::rest::router(w.clone()).oneshot(req).await.unwrap();
+    let resp = polyconnect::rest::router(w.clone())
+        .oneshot(req)
+        .await
+        .unwrap();
     let status = resp.status();
     let headers = resp.headers().clone();
-    let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20).await.unwrap();
+    let bytes = axum::body::to_bytes(resp.into_body(), 16 << 20)
+        .await
+        .unwrap();
     let json = if bytes.is_empty() {
         Value::Null
     } else {
-        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+        serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
     };
     (status, headers, json)
 }
@@ -363,11 +432,19 @@ pub fn assert_error(got: &(StatusCode, Value), status: u16, needle: &str) {
     assert_eq!(got.0.as_u16(), status, "{}", got.1);
     assert_eq!(got.1["error_code"], status, "{}", got.1);
     let msg = got.1["message"].as_str().unwrap_or_default();
-    assert!(msg.contains(needle), "message {msg:?} does not contain {needle:?}");
+    assert!(
+        msg.contains(needle),
+        "message {msg:?} does not contain {needle:?}"
+    );
 }
 
 /// Waits until `f` holds for the connector's status.
-pub async fn wait_status(w: &Arc<Worker>, name: &str, what: &str, f: impl Fn(&Value) -> bool) -> Value {
+pub async fn wait_status(
+    w: &Arc<Worker>,
+    name: &str,
+    what: &str,
+    f: impl Fn(&Value) -> bool,
+) -> Value {
     let deadline = Instant::now() + Duration::from_secs(20);
     loop {
         let (_, s) = get(w, &format!("/connectors/{name}/status")).await;

@@ -12,7 +12,9 @@ use std::sync::Arc;
 use base64::Engine;
 use bytes::Bytes;
 use polyconnect::converter::java::BigDec;
-use polyconnect::data::{Header, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
+use polyconnect::data::{
+    Header, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP,
+};
 use polyconnect::transforms::ConnectRecord;
 use serde_json::{json, Value as Json};
 
@@ -37,7 +39,11 @@ impl Harness {
             .expect("start the Kafka Connect reference harness (tests/reference/run.sh)");
         let stdin = child.stdin.take().unwrap();
         let stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut h = Harness { child, stdin, stdout };
+        let mut h = Harness {
+            child,
+            stdin,
+            stdout,
+        };
         assert_eq!(h.call(&json!({"op": "ping"}))["ok"], true);
         h
     }
@@ -66,7 +72,10 @@ impl Harness {
             for _ in reqs {
                 let mut line = String::new();
                 stdout.read_line(&mut line).expect("harness answer");
-                out.push(serde_json::from_str(&line).unwrap_or_else(|e| panic!("bad harness answer {line:?}: {e}")));
+                out.push(
+                    serde_json::from_str(&line)
+                        .unwrap_or_else(|e| panic!("bad harness answer {line:?}: {e}")),
+                );
             }
             out
         })
@@ -122,15 +131,38 @@ pub fn schema_json(s: &Schema) -> Json {
         SchemaType::Struct => {
             o.insert(
                 "fields".into(),
-                Json::Array(s.fields.iter().map(|f| json!({"field": f.name, "schema": schema_json(&f.schema)})).collect()),
+                Json::Array(
+                    s.fields
+                        .iter()
+                        .map(|f| json!({"field": f.name, "schema": schema_json(&f.schema)}))
+                        .collect(),
+                ),
             );
         }
         SchemaType::Array => {
-            o.insert("items".into(), s.value_schema.as_deref().map(schema_json).unwrap_or(Json::Null));
+            o.insert(
+                "items".into(),
+                s.value_schema
+                    .as_deref()
+                    .map(schema_json)
+                    .unwrap_or(Json::Null),
+            );
         }
         SchemaType::Map => {
-            o.insert("keys".into(), s.key_schema.as_deref().map(schema_json).unwrap_or(Json::Null));
-            o.insert("values".into(), s.value_schema.as_deref().map(schema_json).unwrap_or(Json::Null));
+            o.insert(
+                "keys".into(),
+                s.key_schema
+                    .as_deref()
+                    .map(schema_json)
+                    .unwrap_or(Json::Null),
+            );
+            o.insert(
+                "values".into(),
+                s.value_schema
+                    .as_deref()
+                    .map(schema_json)
+                    .unwrap_or(Json::Null),
+            );
         }
         _ => {}
     }
@@ -172,7 +204,9 @@ pub fn tagged(schema: Option<&Schema>, v: &Value) -> Json {
             json!({"decimal": BigDec::from_bytes(b, scale).to_java_string()})
         }
         Value::Bytes(b) => json!({"bytes": b64(b)}),
-        Value::Decimal { unscaled, scale } => json!({"decimal": BigDec::from_bytes(unscaled, *scale).to_java_string()}),
+        Value::Decimal { unscaled, scale } => {
+            json!({"decimal": BigDec::from_bytes(unscaled, *scale).to_java_string()})
+        }
         Value::Array(items) => {
             let is = schema.and_then(|s| s.value_schema.as_deref());
             json!({"array": items.iter().map(|i| tagged(is, i)).collect::<Vec<_>>()})
@@ -226,7 +260,11 @@ pub fn decode_schema(j: &Json) -> Option<Arc<Schema>> {
     s.version = j.get("version").and_then(Json::as_i64).map(|v| v as i32);
     s.doc = j.get("doc").and_then(Json::as_str).map(str::to_string);
     if let Some(p) = j.get("parameters").and_then(Json::as_object) {
-        s.parameters = Some(p.iter().map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string())).collect());
+        s.parameters = Some(
+            p.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or("").to_string()))
+                .collect(),
+        );
     }
     match t {
         SchemaType::Struct => {
@@ -286,13 +324,22 @@ pub fn decode_value(j: &Json, schema: Option<&Arc<Schema>>) -> Value {
             t => t.parse().unwrap(),
         }),
         "string" => Value::String(v.as_str().unwrap().to_string()),
-        "bytes" => Value::Bytes(Bytes::from(base64::engine::general_purpose::STANDARD.decode(v.as_str().unwrap()).unwrap())),
+        "bytes" => Value::Bytes(Bytes::from(
+            base64::engine::general_purpose::STANDARD
+                .decode(v.as_str().unwrap())
+                .unwrap(),
+        )),
         "decimal" => {
             let d = BigDec::parse(v.as_str().unwrap()).unwrap();
-            let schema_scale = schema.filter(|_| logical == Some(DECIMAL)).and_then(|s| s.decimal_scale().ok());
+            let schema_scale = schema
+                .filter(|_| logical == Some(DECIMAL))
+                .and_then(|s| s.decimal_scale().ok());
             match schema_scale {
                 Some(sc) if sc == d.scale => Value::Bytes(Bytes::from(d.to_bytes())),
-                _ => Value::Decimal { unscaled: Bytes::from(d.to_bytes()), scale: d.scale },
+                _ => Value::Decimal {
+                    unscaled: Bytes::from(d.to_bytes()),
+                    scale: d.scale,
+                },
             }
         }
         "date" => Value::Int32(v.as_i64().unwrap() as i32),
@@ -300,7 +347,13 @@ pub fn decode_value(j: &Json, schema: Option<&Arc<Schema>>) -> Value {
         "timestamp" => Value::Int64(v.as_i64().unwrap()),
         "array" => {
             let is = schema.and_then(|s| s.value_schema.as_ref());
-            Value::Array(v.as_array().unwrap().iter().map(|i| decode_value(i, is)).collect())
+            Value::Array(
+                v.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| decode_value(i, is))
+                    .collect(),
+            )
         }
         "map" => {
             let ks = schema.and_then(|s| s.key_schema.as_ref());
@@ -344,7 +397,11 @@ pub fn decode_record(j: &Json) -> ConnectRecord {
             .iter()
             .map(|h| {
                 let schema = decode_schema(&h["schema"]);
-                Header { key: h["key"].as_str().unwrap().to_string(), value: decode_value(&h["value"], schema.as_ref()), schema }
+                Header {
+                    key: h["key"].as_str().unwrap().to_string(),
+                    value: decode_value(&h["value"], schema.as_ref()),
+                    schema,
+                }
             })
             .collect(),
         kafka_offset: j.get("offset").and_then(Json::as_i64),
@@ -356,17 +413,33 @@ pub fn decode_record(j: &Json) -> ConnectRecord {
 /// Value equality with NaN equal to NaN and schemas compared structurally.
 pub fn same_value(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Float32(x), Value::Float32(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-        (Value::Float64(x), Value::Float64(y)) => x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan()),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b)),
+        (Value::Float32(x), Value::Float32(y)) => {
+            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+        }
+        (Value::Float64(x), Value::Float64(y)) => {
+            x.to_bits() == y.to_bits() || (x.is_nan() && y.is_nan())
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_value(a, b))
+        }
         (Value::Map(x), Value::Map(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|((ka, va), (kb, vb))| same_value(ka, kb) && same_value(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y)
+                    .all(|((ka, va), (kb, vb))| same_value(ka, kb) && same_value(va, vb))
         }
         (Value::Struct(x), Value::Struct(y)) => {
-            same_schema(&x.schema, &y.schema) && x.values.len() == y.values.len() && x.values.iter().zip(&y.values).all(|(a, b)| same_value(a, b))
+            same_schema(&x.schema, &y.schema)
+                && x.values.len() == y.values.len()
+                && x.values
+                    .iter()
+                    .zip(&y.values)
+                    .all(|(a, b)| same_value(a, b))
         }
         (Value::Bytes(x), Value::Bytes(y)) => {
-            polyconnect::data::minimal_twos_complement(x) == polyconnect::data::minimal_twos_complement(y) || x == y
+            polyconnect::data::minimal_twos_complement(x)
+                == polyconnect::data::minimal_twos_complement(y)
+                || x == y
         }
         _ => a == b,
     }
@@ -385,7 +458,10 @@ pub fn same_schema(a: &Schema, b: &Schema) -> bool {
             _ => false,
         }
         && a.fields.len() == b.fields.len()
-        && a.fields.iter().zip(&b.fields).all(|(x, y)| x.name == y.name && same_schema(&x.schema, &y.schema))
+        && a.fields
+            .iter()
+            .zip(&b.fields)
+            .all(|(x, y)| x.name == y.name && same_schema(&x.schema, &y.schema))
         && same_opt_schema(a.key_schema.as_deref(), b.key_schema.as_deref())
         && same_opt_schema(a.value_schema.as_deref(), b.value_schema.as_deref())
 }
@@ -401,15 +477,25 @@ pub fn same_opt_schema(a: Option<&Schema>, b: Option<&Schema>) -> bool {
 /// Where two values differ (a path and both sides), or None.
 pub fn value_difference(path: &str, a: &Value, b: &Value) -> Option<String> {
     match (a, b) {
-        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
-            x.iter().zip(y).enumerate().find_map(|(i, (a, b))| value_difference(&format!("{path}[{i}]"), a, b))
-        }
-        (Value::Map(x), Value::Map(y)) if x.len() == y.len() => x.iter().zip(y).enumerate().find_map(|(i, ((ka, va), (kb, vb)))| {
-            value_difference(&format!("{path}{{key {i}}}"), ka, kb).or_else(|| value_difference(&format!("{path}{{{ka:?}}}"), va, vb))
-        }),
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, (a, b))| value_difference(&format!("{path}[{i}]"), a, b)),
+        (Value::Map(x), Value::Map(y)) if x.len() == y.len() => x
+            .iter()
+            .zip(y)
+            .enumerate()
+            .find_map(|(i, ((ka, va), (kb, vb)))| {
+                value_difference(&format!("{path}{{key {i}}}"), ka, kb)
+                    .or_else(|| value_difference(&format!("{path}{{{ka:?}}}"), va, vb))
+            }),
         (Value::Struct(x), Value::Struct(y)) if x.values.len() == y.values.len() => {
             if !same_schema(&x.schema, &y.schema) {
-                return Some(format!("{path}: struct schemas\n   ours:   {:?}\n   theirs: {:?}", x.schema, y.schema));
+                return Some(format!(
+                    "{path}: struct schemas\n   ours:   {:?}\n   theirs: {:?}",
+                    x.schema, y.schema
+                ));
             }
             x.schema
                 .fields
@@ -431,7 +517,11 @@ pub fn schema_difference(path: &str, a: Option<&Schema>, b: Option<&Schema>) -> 
                     if fa.name != fb.name {
                         return Some(format!("{path}: field {} vs {}", fa.name, fb.name));
                     }
-                    if let Some(d) = schema_difference(&format!("{path}.{}", fa.name), Some(&fa.schema), Some(&fb.schema)) {
+                    if let Some(d) = schema_difference(
+                        &format!("{path}.{}", fa.name),
+                        Some(&fa.schema),
+                        Some(&fb.schema),
+                    ) {
                         return Some(d);
                     }
                 }
@@ -452,10 +542,18 @@ pub fn schema_difference(path: &str, a: Option<&Schema>, b: Option<&Schema>) -> 
                         s.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>()
                     )
                 };
-                Some(format!("{path}: schema\n   ours:   {}\n   theirs: {}", brief(x), brief(y)))
+                Some(format!(
+                    "{path}: schema\n   ours:   {}\n   theirs: {}",
+                    brief(x),
+                    brief(y)
+                ))
             }
         }
-        (x, y) => Some(format!("{path}: schema {:?} vs {:?}", x.map(|s| s.schema_type), y.map(|s| s.schema_type))),
+        (x, y) => Some(format!(
+            "{path}: schema {:?} vs {:?}",
+            x.map(|s| s.schema_type),
+            y.map(|s| s.schema_type)
+        )),
     }
 }
 
@@ -465,27 +563,46 @@ pub fn record_difference(ours: &ConnectRecord, theirs: &ConnectRecord) -> Option
         return Some(format!("topic {:?} vs {:?}", ours.topic, theirs.topic));
     }
     if ours.kafka_partition != theirs.kafka_partition {
-        return Some(format!("partition {:?} vs {:?}", ours.kafka_partition, theirs.kafka_partition));
+        return Some(format!(
+            "partition {:?} vs {:?}",
+            ours.kafka_partition, theirs.kafka_partition
+        ));
     }
     if ours.timestamp != theirs.timestamp {
         return Some("timestamp".into());
     }
-    schema_difference("key schema", ours.key_schema.as_deref(), theirs.key_schema.as_deref())
-        .or_else(|| value_difference("key", &ours.key, &theirs.key))
-        .or_else(|| schema_difference("value schema", ours.value_schema.as_deref(), theirs.value_schema.as_deref()))
-        .or_else(|| value_difference("value", &ours.value, &theirs.value))
-        .or_else(|| {
-            if ours.headers.len() != theirs.headers.len() {
-                return Some(format!("headers\n ours:   {:?}\n theirs: {:?}", ours.headers, theirs.headers));
+    schema_difference(
+        "key schema",
+        ours.key_schema.as_deref(),
+        theirs.key_schema.as_deref(),
+    )
+    .or_else(|| value_difference("key", &ours.key, &theirs.key))
+    .or_else(|| {
+        schema_difference(
+            "value schema",
+            ours.value_schema.as_deref(),
+            theirs.value_schema.as_deref(),
+        )
+    })
+    .or_else(|| value_difference("value", &ours.value, &theirs.value))
+    .or_else(|| {
+        if ours.headers.len() != theirs.headers.len() {
+            return Some(format!(
+                "headers\n ours:   {:?}\n theirs: {:?}",
+                ours.headers, theirs.headers
+            ));
+        }
+        ours.headers.iter().zip(&theirs.headers).find_map(|(a, b)| {
+            if a.key != b.key
+                || !same_opt_schema(a.schema.as_deref(), b.schema.as_deref())
+                || !same_value(&a.value, &b.value)
+            {
+                Some(format!("header\n ours:   {a:?}\n theirs: {b:?}"))
+            } else {
+                None
             }
-            ours.headers.iter().zip(&theirs.headers).find_map(|(a, b)| {
-                if a.key != b.key || !same_opt_schema(a.schema.as_deref(), b.schema.as_deref()) || !same_value(&a.value, &b.value) {
-                    Some(format!("header\n ours:   {a:?}\n theirs: {b:?}"))
-                } else {
-                    None
-                }
-            })
         })
+    })
 }
 
 // ---------------------------------------------------------------- random data
@@ -493,11 +610,18 @@ pub fn record_difference(ours: &ConnectRecord, theirs: &ConnectRecord) -> Option
 /// `POLYCONNECT_DIFF_SCALE` multiplies the number of generated cases (default 1);
 /// `POLYCONNECT_DIFF_SEED` changes the seeds (default 0), to explore beyond the fixed runs.
 pub fn scale() -> usize {
-    std::env::var("POLYCONNECT_DIFF_SCALE").ok().and_then(|s| s.parse().ok()).unwrap_or(1)
+    std::env::var("POLYCONNECT_DIFF_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1)
 }
 
 pub fn seed(base: u64) -> u64 {
-    base + std::env::var("POLYCONNECT_DIFF_SEED").ok().and_then(|s| s.parse::<u64>().ok()).unwrap_or(0) * 1000
+    base + std::env::var("POLYCONNECT_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .unwrap_or(0)
+        * 1000
 }
 
 /// A small deterministic generator (xorshift*), so every run checks the same cases.
@@ -534,15 +658,53 @@ impl Rng {
     }
 }
 
-pub const FIELD_NAMES: &[&str] = &["id", "name", "amount", "ts", "day", "at", "ok", "ratio", "tags", "attrs", "inner", "blob", "count", "a.b", "note"];
+pub const FIELD_NAMES: &[&str] = &[
+    "id", "name", "amount", "ts", "day", "at", "ok", "ratio", "tags", "attrs", "inner", "blob",
+    "count", "a.b", "note",
+];
 
 pub fn random_string(rng: &mut Rng) -> String {
     let pool: &[&str] = &[
-        "", "x", "hello", "Zoë", "42", "-7", "3.5", "1e3", "true", "FALSE", "null", "2024-03-01",
-        "2024-03-01T10:20:30.400Z", "10:20:30.400Z", "[1,2]", "{\"a\":1}", "a,b", " spaced ", "00123", "9999999999",
-        "0x10", "NaN", "Infinity", "1.5f", "€", "\"q\"", "a\\b", "01/02/2024 10:20", "Tue, 14 Nov 2023 22:13:20 +0000",
-        "24-3-1", "2024-03-01 10:20:30.400+01:00", "10:20 PM", "20240301", "2024-02-30", "1582-10-10", "-0001-01-01",
-        "2024-03-01T10:20:30", " 2024-03-01", "AD 2024", "366",
+        "",
+        "x",
+        "hello",
+        "Zoë",
+        "42",
+        "-7",
+        "3.5",
+        "1e3",
+        "true",
+        "FALSE",
+        "null",
+        "2024-03-01",
+        "2024-03-01T10:20:30.400Z",
+        "10:20:30.400Z",
+        "[1,2]",
+        "{\"a\":1}",
+        "a,b",
+        " spaced ",
+        "00123",
+        "9999999999",
+        "0x10",
+        "NaN",
+        "Infinity",
+        "1.5f",
+        "€",
+        "\"q\"",
+        "a\\b",
+        "01/02/2024 10:20",
+        "Tue, 14 Nov 2023 22:13:20 +0000",
+        "24-3-1",
+        "2024-03-01 10:20:30.400+01:00",
+        "10:20 PM",
+        "20240301",
+        "2024-02-30",
+        "1582-10-10",
+        "-0001-01-01",
+        "2024-03-01T10:20:30",
+        " 2024-03-01",
+        "AD 2024",
+        "366",
     ];
     pool[rng.below(pool.len())].to_string()
 }
@@ -572,7 +734,11 @@ pub fn random_schema(rng: &mut Rng, depth: u32) -> Schema {
     } else if depth > 0 && rng.chance(10) {
         Schema::array(random_schema(rng, depth - 1))
     } else if depth > 0 && rng.chance(8) {
-        let k = if rng.chance(80) { Schema::new(SchemaType::String) } else { Schema::new(SchemaType::Int32) };
+        let k = if rng.chance(80) {
+            Schema::new(SchemaType::String)
+        } else {
+            Schema::new(SchemaType::Int32)
+        };
         Schema::map(k, random_schema(rng, depth - 1))
     } else {
         primitive_schema(rng)
@@ -622,7 +788,10 @@ pub fn random_struct_schema(rng: &mut Rng, depth: u32) -> Schema {
         let i = rng.below(names.len());
         let name = names.remove(i);
         let fs = random_schema(rng, depth);
-        s.fields.push(polyconnect::data::Field { name: name.to_string(), schema: Arc::new(fs) });
+        s.fields.push(polyconnect::data::Field {
+            name: name.to_string(),
+            schema: Arc::new(fs),
+        });
     }
     s
 }
@@ -636,23 +805,75 @@ pub fn random_value(rng: &mut Rng, schema: &Schema, depth: u32) -> Value {
     match schema.schema_type {
         SchemaType::Int8 => Value::Int8(*rng.pick(&[0i8, 1, -1, 42, i8::MIN, i8::MAX])),
         SchemaType::Int16 => Value::Int16(*rng.pick(&[0i16, 7, -300, 1000, i16::MIN, i16::MAX])),
-        SchemaType::Int32 if logical == Some(DATE) => Value::Int32(*rng.pick(&[0, 1, -1, 19_723, 2_932_896, -141_428, -800_000])),
-        SchemaType::Int32 if logical == Some(TIME) => Value::Int32(*rng.pick(&[0, 1, 45_296_789, 86_399_999, 3_600_000])),
-        SchemaType::Int32 => Value::Int32(*rng.pick(&[0, 5, -5, 100_000, i32::MIN, i32::MAX, 1_700_000_000])),
-        SchemaType::Int64 if logical == Some(TIMESTAMP) => {
-            Value::Int64(*rng.pick(&[0i64, 1_700_000_000_123, -1, 86_400_000, -12_219_292_800_001, 253_402_300_799_999, 951_782_400_000]))
+        SchemaType::Int32 if logical == Some(DATE) => {
+            Value::Int32(*rng.pick(&[0, 1, -1, 19_723, 2_932_896, -141_428, -800_000]))
         }
+        SchemaType::Int32 if logical == Some(TIME) => {
+            Value::Int32(*rng.pick(&[0, 1, 45_296_789, 86_399_999, 3_600_000]))
+        }
+        SchemaType::Int32 => {
+            Value::Int32(*rng.pick(&[0, 5, -5, 100_000, i32::MIN, i32::MAX, 1_700_000_000]))
+        }
+        SchemaType::Int64 if logical == Some(TIMESTAMP) => Value::Int64(*rng.pick(&[
+            0i64,
+            1_700_000_000_123,
+            -1,
+            86_400_000,
+            -12_219_292_800_001,
+            253_402_300_799_999,
+            951_782_400_000,
+        ])),
         // (Not i64::MIN/MAX: Java's Calendar cannot represent those instants, which
         // TimestampConverter would try; the Cast cases in well_known_cases have them.)
-        SchemaType::Int64 => Value::Int64(*rng.pick(&[0i64, 1, -1, 1_700_000_000_123, 1_700_000_000, -9_007_199_254_740_993, 9_007_199_254_740_993, 5_000_000_000])),
-        SchemaType::Float32 => Value::Float32(*rng.pick(&[0.0f32, 1.5, -0.1, 3.4e38, 1e-7, f32::NAN, 0.5, 16_777_217.0, 0.3])),
-        SchemaType::Float64 => Value::Float64(*rng.pick(&[0.0f64, 1.5, -0.1, 1e300, 1e-7, f64::NAN, 0.5, 9.99e18, 2.5e9, f64::INFINITY])),
+        SchemaType::Int64 => Value::Int64(*rng.pick(&[
+            0i64,
+            1,
+            -1,
+            1_700_000_000_123,
+            1_700_000_000,
+            -9_007_199_254_740_993,
+            9_007_199_254_740_993,
+            5_000_000_000,
+        ])),
+        SchemaType::Float32 => Value::Float32(*rng.pick(&[
+            0.0f32,
+            1.5,
+            -0.1,
+            3.4e38,
+            1e-7,
+            f32::NAN,
+            0.5,
+            16_777_217.0,
+            0.3,
+        ])),
+        SchemaType::Float64 => Value::Float64(*rng.pick(&[
+            0.0f64,
+            1.5,
+            -0.1,
+            1e300,
+            1e-7,
+            f64::NAN,
+            0.5,
+            9.99e18,
+            2.5e9,
+            f64::INFINITY,
+        ])),
         SchemaType::Boolean => Value::Boolean(rng.chance(50)),
         SchemaType::String => Value::String(random_string(rng)),
-        SchemaType::Bytes if logical == Some(DECIMAL) => {
-            Value::Bytes(Bytes::from(rng.pick(&[vec![0u8], vec![0x30, 0x39], vec![0xff, 0x85], vec![0x7f, 0xff, 0xff, 0xff, 0xff], vec![1]]).clone()))
-        }
-        SchemaType::Bytes => Value::Bytes(Bytes::from(rng.pick(&[vec![], vec![0u8, 1, 2], b"hi".to_vec(), vec![0xff]]).clone())),
+        SchemaType::Bytes if logical == Some(DECIMAL) => Value::Bytes(Bytes::from(
+            rng.pick(&[
+                vec![0u8],
+                vec![0x30, 0x39],
+                vec![0xff, 0x85],
+                vec![0x7f, 0xff, 0xff, 0xff, 0xff],
+                vec![1],
+            ])
+            .clone(),
+        )),
+        SchemaType::Bytes => Value::Bytes(Bytes::from(
+            rng.pick(&[vec![], vec![0u8, 1, 2], b"hi".to_vec(), vec![0xff]])
+                .clone(),
+        )),
         SchemaType::Array => {
             let vs = schema.value_schema.as_deref().unwrap();
             let n = rng.below(3);
@@ -664,7 +885,14 @@ pub fn random_value(rng: &mut Rng, schema: &Schema, depth: u32) -> Value {
             let n = rng.below(3);
             let mut entries: Vec<(Value, Value)> = Vec::new();
             for _ in 0..n {
-                let k = random_value(rng, &Schema { optional: false, ..ks.clone() }, depth + 1);
+                let k = random_value(
+                    rng,
+                    &Schema {
+                        optional: false,
+                        ..ks.clone()
+                    },
+                    depth + 1,
+                );
                 if entries.iter().any(|(e, _)| *e == k) {
                     continue;
                 }
@@ -674,7 +902,11 @@ pub fn random_value(rng: &mut Rng, schema: &Schema, depth: u32) -> Value {
         }
         SchemaType::Struct => {
             let s = Arc::new(schema.clone());
-            let values = s.fields.iter().map(|f| random_value(rng, &f.schema, depth + 1)).collect();
+            let values = s
+                .fields
+                .iter()
+                .map(|f| random_value(rng, &f.schema, depth + 1))
+                .collect();
             Value::Struct(Struct { schema: s, values })
         }
     }
@@ -695,7 +927,11 @@ pub fn random_schemaless(rng: &mut Rng, depth: u32) -> Value {
             for _ in 0..n {
                 let i = rng.below(names.len());
                 let k = names.remove(i);
-                let v = if depth > 0 && rng.chance(20) { random_schemaless(rng, depth - 1) } else { random_leaf(rng) };
+                let v = if depth > 0 && rng.chance(20) {
+                    random_schemaless(rng, depth - 1)
+                } else {
+                    random_leaf(rng)
+                };
                 entries.push((Value::String(k.to_string()), v));
             }
             if rng.chance(5) {
@@ -717,7 +953,10 @@ fn random_leaf(rng: &mut Rng) -> Value {
         6 => Value::Float32(*rng.pick(&[1.25f32, f32::NAN, 0.1])),
         7 => Value::Float64(*rng.pick(&[2.5f64, 1e21, 0.1])),
         8 => Value::Bytes(Bytes::from_static(b"\x00\x01")),
-        9 => Value::Decimal { unscaled: Bytes::from_static(&[0x04, 0xd2]), scale: 2 },
+        9 => Value::Decimal {
+            unscaled: Bytes::from_static(&[0x04, 0xd2]),
+            scale: 2,
+        },
         10 => Value::Array(vec![Value::Int32(1), Value::Null]),
         _ => Value::String(random_string(rng)),
     }
@@ -725,10 +964,29 @@ fn random_leaf(rng: &mut Rng) -> Value {
 
 /// A random record; `schemaless` decides whether key and value have schemas.
 pub fn random_record(rng: &mut Rng, schemaless: bool) -> ConnectRecord {
-    let mut r = ConnectRecord::new(*rng.pick(&["orders", "users-1", "a.b", "x_y-z", "topic", "Orders-2024"]));
-    r.kafka_partition = if rng.chance(80) { Some(rng.below(4) as i32) } else { None };
+    let mut r = ConnectRecord::new(*rng.pick(&[
+        "orders",
+        "users-1",
+        "a.b",
+        "x_y-z",
+        "topic",
+        "Orders-2024",
+    ]));
+    r.kafka_partition = if rng.chance(80) {
+        Some(rng.below(4) as i32)
+    } else {
+        None
+    };
     r.timestamp = if rng.chance(85) {
-        Some(*rng.pick(&[1_700_000_000_123i64, 0, -1, 951_782_400_000, 4_102_444_800_000, -12_219_292_800_001, 86_399_999]))
+        Some(*rng.pick(&[
+            1_700_000_000_123i64,
+            0,
+            -1,
+            951_782_400_000,
+            4_102_444_800_000,
+            -12_219_292_800_001,
+            86_399_999,
+        ]))
     } else {
         None
     };
@@ -742,12 +1000,24 @@ pub fn random_record(rng: &mut Rng, schemaless: bool) -> ConnectRecord {
         r.value = random_schemaless(rng, 2);
     } else {
         if rng.chance(70) {
-            let ks = if rng.chance(60) { random_struct_schema(rng, 1) } else { random_schema(rng, 1) };
+            let ks = if rng.chance(60) {
+                random_struct_schema(rng, 1)
+            } else {
+                random_schema(rng, 1)
+            };
             r.key = random_value(rng, &ks, 0);
             r.key_schema = Some(Arc::new(ks));
         }
-        let vs = if rng.chance(80) { random_struct_schema(rng, 2) } else { random_schema(rng, 1) };
-        r.value = if vs.optional && rng.chance(10) { Value::Null } else { random_value(rng, &vs, 0) };
+        let vs = if rng.chance(80) {
+            random_struct_schema(rng, 2)
+        } else {
+            random_schema(rng, 1)
+        };
+        r.value = if vs.optional && rng.chance(10) {
+            Value::Null
+        } else {
+            random_value(rng, &vs, 0)
+        };
         r.value_schema = Some(Arc::new(vs));
     }
     let nh = rng.below(3);
@@ -756,9 +1026,17 @@ pub fn random_record(rng: &mut Rng, schemaless: bool) -> ConnectRecord {
         if rng.chance(50) {
             let s = primitive_schema(rng);
             let v = random_value(rng, &s, 0);
-            r.headers.push(Header { key, schema: Some(Arc::new(s)), value: v });
+            r.headers.push(Header {
+                key,
+                schema: Some(Arc::new(s)),
+                value: v,
+            });
         } else {
-            r.headers.push(Header { key, schema: None, value: Value::String(random_string(rng)) });
+            r.headers.push(Header {
+                key,
+                schema: None,
+                value: Value::String(random_string(rng)),
+            });
         }
     }
     r

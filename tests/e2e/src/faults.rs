@@ -18,9 +18,9 @@ use std::time::{Duration, Instant};
 
 use rdkafka::client::ClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::error::KafkaError;
 use rdkafka::producer::{BaseProducer, BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::types::RDKafkaErrorCode;
-use rdkafka::error::KafkaError;
 use rdkafka::{ClientConfig, Offset, TopicPartitionList};
 
 use crate::{create_topic, free_port, repo_root, unique, write, Core};
@@ -39,7 +39,14 @@ pub fn fault_worker(dir: &Path, bootstrap: &str, port: u16, flush_ms: u64, extra
 
 /// As `fault_worker`, with more `plugin.path` entries (e.g. a manifest for the Rust test
 /// connector written by the test).
-pub fn fault_worker_with_plugins(dir: &Path, bootstrap: &str, port: u16, flush_ms: u64, extra: &str, plugins: &[PathBuf]) -> PathBuf {
+pub fn fault_worker_with_plugins(
+    dir: &Path,
+    bootstrap: &str,
+    port: u16,
+    flush_ms: u64,
+    extra: &str,
+    plugins: &[PathBuf],
+) -> PathBuf {
     let p = dir.join("worker.properties");
     let mut path = vec![test_plugins_dir(), repo_root().join("connectors")];
     path.extend(plugins.iter().cloned());
@@ -75,7 +82,13 @@ pub struct FaultSink {
 impl FaultSink {
     /// Writes `<name>.json` in `dir` (FaultSink reading `topic` with `tasks` tasks); the
     /// output file and control directory are created in `dir` too.
-    pub fn new(dir: &Path, name: &str, topic: &str, tasks: u32, extra: &[(&str, &str)]) -> FaultSink {
+    pub fn new(
+        dir: &Path,
+        name: &str,
+        topic: &str,
+        tasks: u32,
+        extra: &[(&str, &str)],
+    ) -> FaultSink {
         let output = dir.join(format!("{name}.out"));
         let control = dir.join(format!("{name}.control"));
         std::fs::create_dir_all(&control).unwrap();
@@ -91,7 +104,10 @@ impl FaultSink {
             config[*k] = serde_json::Value::String(v.to_string());
         }
         let path = dir.join(format!("{name}.json"));
-        write(&path, &serde_json::json!({"name": name, "config": config}).to_string());
+        write(
+            &path,
+            &serde_json::json!({"name": name, "config": config}).to_string(),
+        );
         FaultSink {
             name: name.to_string(),
             topic: topic.to_string(),
@@ -104,7 +120,8 @@ impl FaultSink {
 
     /// The connector's config as the REST API takes it (`PUT /connectors/<name>/config`).
     pub fn config_map(&self) -> serde_json::Value {
-        let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&self.config).unwrap()).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&self.config).unwrap()).unwrap();
         v["config"].clone()
     }
 
@@ -119,7 +136,11 @@ impl FaultSink {
 
     /// The pid of the connector process (written by its tasks when they start).
     pub fn pid(&self) -> Option<u32> {
-        std::fs::read_to_string(self.control.join("pid")).ok()?.trim().parse().ok()
+        std::fs::read_to_string(self.control.join("pid"))
+            .ok()?
+            .trim()
+            .parse()
+            .ok()
     }
 
     /// Waits for a pid file naming a live process.
@@ -131,7 +152,11 @@ impl FaultSink {
                     return p;
                 }
             }
-            assert!(Instant::now() < deadline, "the fault sink wrote no pid file in {}", self.control.display());
+            assert!(
+                Instant::now() < deadline,
+                "the fault sink wrote no pid file in {}",
+                self.control.display()
+            );
             std::thread::sleep(Duration::from_millis(100));
         }
     }
@@ -188,7 +213,10 @@ pub struct Count {
 
 /// Counts the lines of `output` against `0..expected`.
 pub fn count(expected: u64, output: &Path) -> Count {
-    count_lines(expected, &std::fs::read_to_string(output).unwrap_or_default())
+    count_lines(
+        expected,
+        &std::fs::read_to_string(output).unwrap_or_default(),
+    )
 }
 
 pub fn count_lines(expected: u64, text: &str) -> Count {
@@ -216,7 +244,10 @@ pub fn count_lines(expected: u64, text: &str) -> Count {
 /// Distinct numeric lines of a file (records written at least once).
 pub fn distinct_lines(path: &Path) -> u64 {
     let text = std::fs::read_to_string(path).unwrap_or_default();
-    text.lines().filter_map(|l| l.trim().parse::<u64>().ok()).collect::<std::collections::HashSet<u64>>().len() as u64
+    text.lines()
+        .filter_map(|l| l.trim().parse::<u64>().ok())
+        .collect::<std::collections::HashSet<u64>>()
+        .len() as u64
 }
 
 /// The first few missing numbers (for a failure message).
@@ -230,7 +261,12 @@ pub fn missing_sample(expected: u64, output: &Path, n: usize) -> Vec<u64> {
             }
         }
     }
-    seen.iter().enumerate().filter(|(_, s)| !**s).map(|(i, _)| i as u64).take(n).collect()
+    seen.iter()
+        .enumerate()
+        .filter(|(_, s)| !**s)
+        .map(|(i, _)| i as u64)
+        .take(n)
+        .collect()
 }
 
 /// Waits until nothing of `0..expected` is missing from `output`, or until `timeout`, or
@@ -267,7 +303,11 @@ pub fn restarts_in_log(log: &str) -> (u64, u64) {
     for l in log.lines() {
         if l.contains("connector process is down") {
             process += 1;
-        } else if l.contains("WARN") && l.contains("task") && l.to_lowercase().contains("restarting") && !l.contains("plugin::output") {
+        } else if l.contains("WARN")
+            && l.contains("task")
+            && l.to_lowercase().contains("restarting")
+            && !l.contains("plugin::output")
+        {
             task += 1;
         }
     }
@@ -298,7 +338,10 @@ pub fn report(scenario: &str, c: Count, core_log: &str, output: &Path, problems:
         c.input,
         missing_sample(c.input, output, 10)
     );
-    assert!(problems.is_empty(), "scenario {scenario}: {problems:?}\n--- core log tail ---\n{tail}");
+    assert!(
+        problems.is_empty(),
+        "scenario {scenario}: {problems:?}\n--- core log tail ---\n{tail}"
+    );
 }
 
 // ------------------------------------------------------------------------------ producing
@@ -373,7 +416,9 @@ impl SeqProducer {
             let v = self.value(n);
             let p = (n % self.partitions as u64) as i32;
             loop {
-                let r = self.producer.send::<[u8], [u8]>(BaseRecord::to(&self.topic).payload(&v[..]).partition(p));
+                let r = self
+                    .producer
+                    .send::<[u8], [u8]>(BaseRecord::to(&self.topic).payload(&v[..]).partition(p));
                 match r {
                     Ok(()) => break,
                     Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
@@ -389,8 +434,14 @@ impl SeqProducer {
     /// Waits until everything sent was delivered; panics if the test's own producer lost a
     /// record (that would not be the core's fault).
     pub fn finish(&self) {
-        self.producer.flush(Duration::from_secs(330)).expect("test producer flush");
-        assert_eq!(self.failed.load(Ordering::Relaxed), 0, "the test's producer could not deliver every record");
+        self.producer
+            .flush(Duration::from_secs(330))
+            .expect("test producer flush");
+        assert_eq!(
+            self.failed.load(Ordering::Relaxed),
+            0,
+            "the test's producer could not deliver every record"
+        );
     }
 
     pub fn delivered(&self) -> u64 {
@@ -407,7 +458,14 @@ pub fn produce_seq(bootstrap: &str, topic: &str, partitions: i32, n: u64) {
 
 /// Produces `0..n` in `chunks` chunks with `pause` between them, on a thread: a stream
 /// the sink is in the middle of when a fault strikes.
-pub fn produce_in_background(bootstrap: &str, topic: &str, partitions: i32, n: u64, chunks: u64, pause: Duration) -> std::thread::JoinHandle<()> {
+pub fn produce_in_background(
+    bootstrap: &str,
+    topic: &str,
+    partitions: i32,
+    n: u64,
+    chunks: u64,
+    pause: Duration,
+) -> std::thread::JoinHandle<()> {
     let (bootstrap, topic) = (bootstrap.to_string(), topic.to_string());
     std::thread::spawn(move || {
         let p = SeqProducer::new(&bootstrap, &topic, partitions, 0);
@@ -426,7 +484,12 @@ pub fn produce_in_background(bootstrap: &str, topic: &str, partitions: i32, n: u
 
 /// Produces at `per_second` until `stop` is set; returns how many were produced (all
 /// delivered).
-pub fn produce_until(bootstrap: &str, topic: &str, per_second: u64, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<u64> {
+pub fn produce_until(
+    bootstrap: &str,
+    topic: &str,
+    per_second: u64,
+    stop: Arc<AtomicBool>,
+) -> std::thread::JoinHandle<u64> {
     let (bootstrap, topic) = (bootstrap.to_string(), topic.to_string());
     std::thread::spawn(move || {
         let p = SeqProducer::new(&bootstrap, &topic, 1, 0);
@@ -453,7 +516,12 @@ pub fn produce_until(bootstrap: &str, topic: &str, per_second: u64, stop: Arc<At
 
 /// The committed offsets of group `connect-<connector>` for partitions `0..partitions` of
 /// `topic` (-1 where none is committed).
-pub fn committed_offsets(bootstrap: &str, connector: &str, topic: &str, partitions: i32) -> Vec<i64> {
+pub fn committed_offsets(
+    bootstrap: &str,
+    connector: &str,
+    topic: &str,
+    partitions: i32,
+) -> Vec<i64> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("group.id", format!("connect-{connector}"))
@@ -464,7 +532,9 @@ pub fn committed_offsets(bootstrap: &str, connector: &str, topic: &str, partitio
     for p in 0..partitions {
         tpl.add_partition(topic, p);
     }
-    let got = consumer.committed_offsets(tpl, Duration::from_secs(10)).expect("committed offsets");
+    let got = consumer
+        .committed_offsets(tpl, Duration::from_secs(10))
+        .expect("committed offsets");
     (0..partitions)
         .map(|p| match got.find_partition(topic, p).map(|e| e.offset()) {
             Some(Offset::Offset(o)) => o,
@@ -476,9 +546,17 @@ pub fn committed_offsets(bootstrap: &str, connector: &str, topic: &str, partitio
 // ------------------------------------------------------------------------------ REST
 
 /// A REST call with a JSON body; returns the status and the JSON answer.
-pub fn rest(core: &Core, method: &str, path: &str, body: Option<serde_json::Value>) -> (u16, serde_json::Value) {
+pub fn rest(
+    core: &Core,
+    method: &str,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
     let url = format!("http://127.0.0.1:{}{path}", core.port);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::new();
         let m = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
@@ -576,19 +654,33 @@ impl Rig {
     /// nothing is missing.
     pub fn finish(&self, scenario: &str, n: u64, timeout: Duration, problems: &[String]) -> Count {
         let c = wait_complete(n, &self.sink.output, timeout, Duration::from_secs(60));
-        report(scenario, c, &self.core.log_text(), &self.sink.output, problems);
+        report(
+            scenario,
+            c,
+            &self.core.log_text(),
+            &self.sink.output,
+            problems,
+        );
         c
     }
 
     pub fn committed(&self) -> Vec<i64> {
-        committed_offsets(&self.bootstrap, &self.sink.name, &self.sink.topic, partitions_of(&self.bootstrap, &self.sink.topic))
+        committed_offsets(
+            &self.bootstrap,
+            &self.sink.name,
+            &self.sink.topic,
+            partitions_of(&self.bootstrap, &self.sink.topic),
+        )
     }
 }
 
 /// A scenario's temporary directory (core log, worker config, output, control files). With
 /// `POLYCONNECT_FAULTS_KEEP=1` it is kept (its path is printed) for a look afterwards.
 pub fn scenario_dir(scenario: &str) -> tempfile::TempDir {
-    let mut dir = tempfile::Builder::new().prefix(&format!("faults-{scenario}-")).tempdir().unwrap();
+    let mut dir = tempfile::Builder::new()
+        .prefix(&format!("faults-{scenario}-"))
+        .tempdir()
+        .unwrap();
     if std::env::var("POLYCONNECT_FAULTS_KEEP").is_ok_and(|v| v == "1") {
         dir.disable_cleanup(true);
         println!("scenario={scenario} dir={}", dir.path().display());
@@ -598,9 +690,17 @@ pub fn scenario_dir(scenario: &str) -> tempfile::TempDir {
 
 /// The number of partitions of `topic`.
 pub fn partitions_of(bootstrap: &str, topic: &str) -> i32 {
-    let consumer: BaseConsumer = ClientConfig::new().set("bootstrap.servers", bootstrap).create().unwrap();
-    let md = consumer.fetch_metadata(Some(topic), Duration::from_secs(10)).expect("metadata");
-    md.topics().first().map(|t| t.partitions().len() as i32).unwrap_or(1)
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()
+        .unwrap();
+    let md = consumer
+        .fetch_metadata(Some(topic), Duration::from_secs(10))
+        .expect("metadata");
+    md.topics()
+        .first()
+        .map(|t| t.partitions().len() as i32)
+        .unwrap_or(1)
 }
 
 // ------------------------------------------------------------------------------ Kafka tools
@@ -638,14 +738,20 @@ pub fn kafka_java(class: &str, args: &[&str]) -> (bool, String, String) {
 /// The data directory of the shared broker, if it was started by `scripts/kafka.sh` on
 /// this machine (`$POLYCONNECT_STATE/kafka-data`, default `<repo>/.cache/kafka-data`).
 pub fn shared_broker_data_dir() -> Option<PathBuf> {
-    let state = std::env::var("POLYCONNECT_STATE").map(PathBuf::from).unwrap_or_else(|_| repo_root().join(".cache"));
+    let state = std::env::var("POLYCONNECT_STATE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join(".cache"));
     let d = state.join("kafka-data");
     d.join("meta.properties").exists().then_some(d)
 }
 
 /// The compression codecs of the record batches of a partition's log segments, read with
 /// Kafka's DumpLogSegments (e.g. {"zstd": 12}). None if the log is not on this machine.
-pub fn batch_codecs(data_dir: &Path, topic: &str, partition: i32) -> Option<HashMap<String, usize>> {
+pub fn batch_codecs(
+    data_dir: &Path,
+    topic: &str,
+    partition: i32,
+) -> Option<HashMap<String, usize>> {
     let dir = data_dir.join(format!("{topic}-{partition}"));
     let mut files: Vec<String> = std::fs::read_dir(&dir)
         .ok()?
@@ -658,7 +764,10 @@ pub fn batch_codecs(data_dir: &Path, topic: &str, partition: i32) -> Option<Hash
         return None;
     }
     files.sort();
-    let (ok, out, err) = kafka_java("org.apache.kafka.tools.DumpLogSegments", &["--files", &files.join(",")]);
+    let (ok, out, err) = kafka_java(
+        "org.apache.kafka.tools.DumpLogSegments",
+        &["--files", &files.join(",")],
+    );
     assert!(ok, "DumpLogSegments failed: {err}");
     let mut codecs = HashMap::new();
     for l in out.lines() {
@@ -697,10 +806,19 @@ impl OwnBroker {
 
     fn env(&self, keep: bool) -> Vec<(String, String)> {
         vec![
-            ("POLYCONNECT_STATE".into(), self.state.path().display().to_string()),
+            (
+                "POLYCONNECT_STATE".into(),
+                self.state.path().display().to_string(),
+            ),
             ("KAFKA_PORT".into(), self.port.to_string()),
-            ("KAFKA_CONTROLLER_PORT".into(), self.controller_port.to_string()),
-            ("KAFKA_KEEP_DATA".into(), if keep { "1" } else { "0" }.into()),
+            (
+                "KAFKA_CONTROLLER_PORT".into(),
+                self.controller_port.to_string(),
+            ),
+            (
+                "KAFKA_KEEP_DATA".into(),
+                if keep { "1" } else { "0" }.into(),
+            ),
             ("KAFKA_HEAP_OPTS".into(), "-Xms64m -Xmx384m".into()),
         ]
     }
@@ -727,7 +845,8 @@ impl Drop for OwnBroker {
     fn drop(&mut self) {
         if self.running {
             let env = self.env(true);
-            let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let env: Vec<(&str, &str)> =
+                env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
             let _ = kafka_sh(&["down"], &env);
         }
     }

@@ -16,13 +16,21 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::{ClientConfig, Message, Offset, TopicPartitionList};
 
 pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repo root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repo root")
 }
 
 pub fn bootstrap() -> String {
     let b = std::env::var("POLYCONNECT_TEST_BOOTSTRAP").unwrap_or_else(|_| "127.0.0.1:9092".into());
     let addr = b.split(',').next().unwrap_or(&b).to_string();
-    if std::net::TcpStream::connect_timeout(&addr.parse().expect("bootstrap address"), Duration::from_secs(2)).is_err() {
+    if std::net::TcpStream::connect_timeout(
+        &addr.parse().expect("bootstrap address"),
+        Duration::from_secs(2),
+    )
+    .is_err()
+    {
         panic!("no Kafka broker at {b}: start one with `make kafka-up` (or set POLYCONNECT_TEST_BOOTSTRAP)");
     }
     b
@@ -36,7 +44,10 @@ fn target_dir() -> PathBuf {
 
 /// A binary of this workspace; `make test` builds them before the tests run.
 pub fn binary(name: &str) -> PathBuf {
-    if let Ok(p) = std::env::var(format!("POLYCONNECT_{}_BIN", name.to_uppercase().replace('-', "_"))) {
+    if let Ok(p) = std::env::var(format!(
+        "POLYCONNECT_{}_BIN",
+        name.to_uppercase().replace('-', "_")
+    )) {
         return PathBuf::from(p);
     }
     for profile in ["debug", "release"] {
@@ -57,7 +68,11 @@ pub fn unique(prefix: &str) -> String {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 pub fn write(path: &Path, text: &str) {
@@ -83,26 +98,44 @@ impl Core {
 
     /// As `start`, with extra environment variables for the core (and so for the
     /// connector processes it launches).
-    pub fn start_with_env(dir: &Path, worker: &Path, connectors: &[PathBuf], port: u16, env: &[(&str, &str)]) -> Core {
+    pub fn start_with_env(
+        dir: &Path,
+        worker: &Path,
+        connectors: &[PathBuf],
+        port: u16,
+        env: &[(&str, &str)],
+    ) -> Core {
         let mut c = Core {
             child: None,
             port,
             log: dir.join("core.log"),
-            args: std::iter::once(worker.to_path_buf()).chain(connectors.iter().cloned()).collect(),
+            args: std::iter::once(worker.to_path_buf())
+                .chain(connectors.iter().cloned())
+                .collect(),
             dir: dir.to_path_buf(),
-            env: env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            env: env
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         };
         c.spawn();
         c
     }
 
     fn spawn(&mut self) {
-        let log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log).unwrap();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)
+            .unwrap();
         let child = Command::new(binary("polyconnect"))
             .arg("standalone")
             .args(&self.args)
             .current_dir(&self.dir)
-            .env("POLYCONNECT_LOG", std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "info".into()))
+            .env(
+                "POLYCONNECT_LOG",
+                std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "info".into()),
+            )
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdout(Stdio::null())
             .stderr(log)
@@ -118,7 +151,11 @@ impl Core {
             if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
                 return;
             }
-            if let Some(status) = self.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
+            if let Some(status) = self
+                .child
+                .as_mut()
+                .and_then(|c| c.try_wait().ok().flatten())
+            {
                 panic!("polyconnect exited with {status}:\n{}", self.log_text());
             }
             std::thread::sleep(Duration::from_millis(50));
@@ -146,7 +183,11 @@ impl Core {
             let deadline = Instant::now() + Duration::from_secs(60);
             loop {
                 if let Ok(Some(status)) = c.try_wait() {
-                    assert!(status.success(), "polyconnect exited with {status}:\n{}", self.log_text());
+                    assert!(
+                        status.success(),
+                        "polyconnect exited with {status}:\n{}",
+                        self.log_text()
+                    );
                     return;
                 }
                 if Instant::now() > deadline {
@@ -168,7 +209,10 @@ impl Core {
 
     pub fn get(&self, path: &str) -> (u16, serde_json::Value) {
         let url = format!("http://127.0.0.1:{}{path}", self.port);
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let r = reqwest::get(&url).await.expect("REST call");
             let code = r.status().as_u16();
@@ -179,7 +223,10 @@ impl Core {
     /// A GET whose body is text (e.g. `/metrics`).
     pub fn get_text(&self, path: &str) -> (u16, String) {
         let url = format!("http://127.0.0.1:{}{path}", self.port);
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async {
             let r = reqwest::get(&url).await.expect("REST call");
             let code = r.status().as_u16();
@@ -191,11 +238,19 @@ impl Core {
     pub fn metric(&self, name: &str, labels: &str) -> Option<f64> {
         let (_, text) = self.get_text("/metrics");
         let key = format!("{name}{{{labels}}} ");
-        text.lines().find_map(|l| l.strip_prefix(&key)).and_then(|v| v.trim().parse().ok())
+        text.lines()
+            .find_map(|l| l.strip_prefix(&key))
+            .and_then(|v| v.trim().parse().ok())
     }
 
     /// Waits until a task of `connector` has `state`; returns the task status.
-    pub fn wait_task_state(&self, connector: &str, task: u32, state: &str, timeout: Duration) -> serde_json::Value {
+    pub fn wait_task_state(
+        &self,
+        connector: &str,
+        task: u32,
+        state: &str,
+        timeout: Duration,
+    ) -> serde_json::Value {
         let deadline = Instant::now() + timeout;
         let mut last = serde_json::Value::Null;
         while Instant::now() < deadline {
@@ -206,7 +261,10 @@ impl Core {
             last = body;
             std::thread::sleep(Duration::from_millis(200));
         }
-        panic!("task {connector}-{task} never reached {state}; last status {last}\n{}", self.log_text());
+        panic!(
+            "task {connector}-{task} never reached {state}; last status {last}\n{}",
+            self.log_text()
+        );
     }
 }
 
@@ -238,7 +296,9 @@ pub fn signal(pid: u32, sig: i32) {
 pub fn pids_with(needle: &str) -> Vec<u32> {
     let mut out = Vec::new();
     for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
         if let Ok(cmd) = std::fs::read(e.path().join("cmdline")) {
             let cmd = String::from_utf8_lossy(&cmd).replace('\0', " ");
             if cmd.contains(needle) && pid != std::process::id() {
@@ -255,7 +315,10 @@ pub async fn create_topic(bootstrap: &str, topic: &str, partitions: i32) {
         .create()
         .unwrap();
     let t = NewTopic::new(topic, partitions, TopicReplication::Fixed(1));
-    let r = admin.create_topics([&t], &AdminOptions::new()).await.unwrap();
+    let r = admin
+        .create_topics([&t], &AdminOptions::new())
+        .await
+        .unwrap();
     for x in r {
         if let Err((name, e)) = x {
             if e != rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists {
@@ -267,7 +330,12 @@ pub async fn create_topic(bootstrap: &str, topic: &str, partitions: i32) {
 
 /// Reads a whole topic (all partitions, from the beginning) until `expected` records or
 /// `timeout`; returns (partition, offset, key, value) in partition/offset order.
-pub fn read_topic(bootstrap: &str, topic: &str, expected: usize, timeout: Duration) -> Vec<(i32, i64, Option<Vec<u8>>, Option<Vec<u8>>)> {
+pub fn read_topic(
+    bootstrap: &str,
+    topic: &str,
+    expected: usize,
+    timeout: Duration,
+) -> Vec<(i32, i64, Option<Vec<u8>>, Option<Vec<u8>>)> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("group.id", unique("reader"))
@@ -284,7 +352,8 @@ pub fn read_topic(bootstrap: &str, topic: &str, expected: usize, timeout: Durati
             .expect("metadata");
         for t in md.topics().iter().filter(|t| t.error().is_none()) {
             for p in t.partitions() {
-                tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+                tpl.add_partition_offset(topic, p.id(), Offset::Beginning)
+                    .unwrap();
             }
         }
         if tpl.count() > 0 || Instant::now() > deadline {
@@ -296,14 +365,24 @@ pub fn read_topic(bootstrap: &str, topic: &str, expected: usize, timeout: Durati
     let mut out = Vec::new();
     while out.len() < expected && Instant::now() < deadline {
         if let Some(Ok(m)) = consumer.poll(Duration::from_millis(200)) {
-            out.push((m.partition(), m.offset(), m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
+            out.push((
+                m.partition(),
+                m.offset(),
+                m.key().map(<[u8]>::to_vec),
+                m.payload().map(<[u8]>::to_vec),
+            ));
         }
     }
     // Anything beyond `expected` (duplicates) is picked up too, briefly.
     let settle = Instant::now() + Duration::from_millis(500);
     while Instant::now() < settle {
         if let Some(Ok(m)) = consumer.poll(Duration::from_millis(100)) {
-            out.push((m.partition(), m.offset(), m.key().map(<[u8]>::to_vec), m.payload().map(<[u8]>::to_vec)));
+            out.push((
+                m.partition(),
+                m.offset(),
+                m.key().map(<[u8]>::to_vec),
+                m.payload().map(<[u8]>::to_vec),
+            ));
         }
     }
     out.sort_by_key(|r| (r.0, r.1));
@@ -363,7 +442,14 @@ pub fn children_with(parent: u32, needle: &str) -> Vec<u32> {
 
 /// Appends `count` numbered lines (`prefix-<n>`), starting at `from`, in chunks, pausing
 /// between chunks so the source tails a growing file.
-pub fn append_lines(path: &Path, prefix: &str, from: usize, count: usize, chunks: usize, pause: Duration) {
+pub fn append_lines(
+    path: &Path,
+    prefix: &str,
+    from: usize,
+    count: usize,
+    chunks: usize,
+    pause: Duration,
+) {
     let per = count.div_ceil(chunks.max(1));
     let mut n = from;
     let end = from + count;
@@ -373,7 +459,11 @@ pub fn append_lines(path: &Path, prefix: &str, from: usize, count: usize, chunks
         for i in n..stop {
             text.push_str(&format!("{prefix}-{i}\n"));
         }
-        let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        let mut f = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .unwrap();
         f.write_all(text.as_bytes()).unwrap();
         n = stop;
         std::thread::sleep(pause);
@@ -424,7 +514,8 @@ pub fn read_with_headers(topic: &str, expected: usize, timeout: Duration) -> Vec
         .create()
         .unwrap();
     let mut tpl = TopicPartitionList::new();
-    tpl.add_partition_offset(topic, 0, Offset::Beginning).unwrap();
+    tpl.add_partition_offset(topic, 0, Offset::Beginning)
+        .unwrap();
     consumer.assign(&tpl).unwrap();
     let mut out = Vec::new();
     let deadline = Instant::now() + timeout;
@@ -442,7 +533,12 @@ pub fn read_with_headers(topic: &str, expected: usize, timeout: Duration) -> Vec
                 .map(|hs| {
                     use rdkafka::message::Headers;
                     hs.iter()
-                        .map(|h| (h.key.to_string(), String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned()))
+                        .map(|h| {
+                            (
+                                h.key.to_string(),
+                                String::from_utf8_lossy(h.value.unwrap_or_default()).into_owned(),
+                            )
+                        })
                         .collect()
                 })
                 .unwrap_or_default();

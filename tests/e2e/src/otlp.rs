@@ -7,8 +7,12 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{TraceService, TraceServiceServer};
-use opentelemetry_proto::tonic::collector::trace::v1::{ExportTraceServiceRequest, ExportTraceServiceResponse};
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
 use opentelemetry_proto::tonic::common::v1::any_value::Value as AnyValue;
 use opentelemetry_proto::tonic::common::v1::KeyValue;
 
@@ -28,7 +32,10 @@ pub struct Span {
 
 impl Span {
     pub fn attr(&self, key: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
+        self.attributes
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -44,7 +51,9 @@ fn value_text(v: &Option<opentelemetry_proto::tonic::common::v1::AnyValue>) -> S
 }
 
 fn attrs(kv: &[KeyValue]) -> Vec<(String, String)> {
-    kv.iter().map(|a| (a.key.clone(), value_text(&a.value))).collect()
+    kv.iter()
+        .map(|a| (a.key.clone(), value_text(&a.value)))
+        .collect()
 }
 
 #[derive(Clone, Default)]
@@ -62,15 +71,23 @@ impl TraceService for Collector {
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
         self.keep(request.into_inner());
-        Ok(tonic::Response::new(ExportTraceServiceResponse { partial_success: None }))
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
+            partial_success: None,
+        }))
     }
 }
 
 impl Collector {
     fn keep(&self, request: ExportTraceServiceRequest) {
         if self.count_only {
-            let n: usize = request.resource_spans.iter().flat_map(|r| &r.scope_spans).map(|s| s.spans.len()).sum();
-            self.count.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+            let n: usize = request
+                .resource_spans
+                .iter()
+                .flat_map(|r| &r.scope_spans)
+                .map(|s| s.spans.len())
+                .sum();
+            self.count
+                .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
             return;
         }
         let mut out = Vec::new();
@@ -78,7 +95,11 @@ impl Collector {
             let service = rs
                 .resource
                 .as_ref()
-                .and_then(|r| attrs(&r.attributes).into_iter().find(|(k, _)| k == "service.name"))
+                .and_then(|r| {
+                    attrs(&r.attributes)
+                        .into_iter()
+                        .find(|(k, _)| k == "service.name")
+                })
                 .map(|(_, v)| v)
                 .unwrap_or_default();
             for ss in rs.scope_spans {
@@ -90,13 +111,18 @@ impl Collector {
                         span_id: hex(&s.span_id),
                         parent_span_id: hex(&s.parent_span_id),
                         kind: s.kind,
-                        links: s.links.iter().map(|l| (hex(&l.trace_id), hex(&l.span_id))).collect(),
+                        links: s
+                            .links
+                            .iter()
+                            .map(|l| (hex(&l.trace_id), hex(&l.span_id)))
+                            .collect(),
                         attributes: attrs(&s.attributes),
                     });
                 }
             }
         }
-        self.count.fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        self.count
+            .fetch_add(out.len() as u64, std::sync::atomic::Ordering::Relaxed);
         self.spans.lock().unwrap().extend(out);
     }
 }
@@ -140,7 +166,10 @@ impl Receiver {
         let count = collector.count.clone();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).unwrap();
                 if http {
@@ -150,10 +179,25 @@ impl Receiver {
                             match <ExportTraceServiceRequest as prost::Message>::decode(body) {
                                 Ok(req) => {
                                     collector.keep(req);
-                                    let ok = prost::Message::encode_to_vec(&ExportTraceServiceResponse { partial_success: None });
-                                    (axum::http::StatusCode::OK, [(axum::http::header::CONTENT_TYPE, "application/x-protobuf")], ok)
+                                    let ok = prost::Message::encode_to_vec(
+                                        &ExportTraceServiceResponse {
+                                            partial_success: None,
+                                        },
+                                    );
+                                    (
+                                        axum::http::StatusCode::OK,
+                                        [(
+                                            axum::http::header::CONTENT_TYPE,
+                                            "application/x-protobuf",
+                                        )],
+                                        ok,
+                                    )
                                 }
-                                Err(_) => (axum::http::StatusCode::BAD_REQUEST, [(axum::http::header::CONTENT_TYPE, "text/plain")], b"bad request".to_vec()),
+                                Err(_) => (
+                                    axum::http::StatusCode::BAD_REQUEST,
+                                    [(axum::http::header::CONTENT_TYPE, "text/plain")],
+                                    b"bad request".to_vec(),
+                                ),
                             }
                         }),
                     );
@@ -173,7 +217,12 @@ impl Receiver {
                     .await;
             });
         });
-        Receiver { addr, spans, count, _stop: stop }
+        Receiver {
+            addr,
+            spans,
+            count,
+            _stop: stop,
+        }
     }
 
     pub fn endpoint(&self) -> String {
@@ -190,7 +239,11 @@ impl Receiver {
     }
 
     /// Waits until `found` returns something for the spans received so far.
-    pub fn wait_for<T>(&self, timeout: Duration, mut found: impl FnMut(&[Span]) -> Option<T>) -> Option<T> {
+    pub fn wait_for<T>(
+        &self,
+        timeout: Duration,
+        mut found: impl FnMut(&[Span]) -> Option<T>,
+    ) -> Option<T> {
         let deadline = Instant::now() + timeout;
         loop {
             if let Some(t) = found(&self.spans()) {
@@ -260,47 +313,95 @@ fn find<'a>(spans: &'a [Span], f: impl Fn(&Span) -> bool) -> Option<&'a Span> {
 }
 
 fn parent_of<'a>(spans: &'a [Span], child: &Span) -> Option<&'a Span> {
-    find(spans, |s| s.trace_id == child.trace_id && s.span_id == child.parent_span_id)
+    find(spans, |s| {
+        s.trace_id == child.trace_id && s.span_id == child.parent_span_id
+    })
 }
 
 /// Walks a record's trace in what the receiver got; `Err` names the first missing link.
 pub fn record_trace(spans: &[Span], e: &Expect) -> Result<RecordTrace, String> {
     let offset = e.offset.to_string();
     let process = format!("process {}", e.topic);
-    let sink_process = find(spans, |s| s.service == e.sink_service && s.name == process && s.attr("messaging.kafka.offset") == Some(offset.as_str()))
-        .ok_or_else(|| format!("no `{process}` span of {} for offset {offset}", e.sink_service))?;
-    let core_process = parent_of(spans, sink_process).ok_or("the sink connector's process span has no parent (SinkRecord.trace)")?;
+    let sink_process = find(spans, |s| {
+        s.service == e.sink_service
+            && s.name == process
+            && s.attr("messaging.kafka.offset") == Some(offset.as_str())
+    })
+    .ok_or_else(|| {
+        format!(
+            "no `{process}` span of {} for offset {offset}",
+            e.sink_service
+        )
+    })?;
+    let core_process = parent_of(spans, sink_process)
+        .ok_or("the sink connector's process span has no parent (SinkRecord.trace)")?;
     if core_process.service != "polyconnect" || core_process.name != process {
-        return Err(format!("the sink connector's process span's parent is {core_process:?}"));
+        return Err(format!(
+            "the sink connector's process span's parent is {core_process:?}"
+        ));
     }
-    let core_send = parent_of(spans, core_process).ok_or("the core's process span has no parent (the Kafka traceparent header)")?;
+    let core_send = parent_of(spans, core_process)
+        .ok_or("the core's process span has no parent (the Kafka traceparent header)")?;
     if core_send.service != "polyconnect" || core_send.name != format!("send {}", e.topic) {
         return Err(format!("the core's process span's parent is {core_send:?}"));
     }
-    let source_create = parent_of(spans, core_send).ok_or("the core's send span has no parent (SourceRecord.trace)")?;
-    if source_create.service != e.source_service || source_create.name != format!("create {}", e.topic) {
-        return Err(format!("the core's send span's parent is {source_create:?}"));
+    let source_create = parent_of(spans, core_send)
+        .ok_or("the core's send span has no parent (SourceRecord.trace)")?;
+    if source_create.service != e.source_service
+        || source_create.name != format!("create {}", e.topic)
+    {
+        return Err(format!(
+            "the core's send span's parent is {source_create:?}"
+        ));
     }
-    let source_poll = parent_of(spans, source_create).ok_or("the source connector's create span has no parent")?;
+    let source_poll = parent_of(spans, source_create)
+        .ok_or("the source connector's create span has no parent")?;
     if source_poll.service != e.source_service || source_poll.name != "poll" {
         return Err(format!("the create span's parent is {source_poll:?}"));
     }
-    let core_batch = find(spans, |s| s.service == "polyconnect" && s.name.starts_with("poll ") && s.trace_id == source_poll.trace_id && s.parent_span_id == source_poll.span_id)
-        .ok_or("no core batch span under the connector's poll span (SourceBatch.trace)")?;
+    let core_batch = find(spans, |s| {
+        s.service == "polyconnect"
+            && s.name.starts_with("poll ")
+            && s.trace_id == source_poll.trace_id
+            && s.parent_span_id == source_poll.span_id
+    })
+    .ok_or("no core batch span under the connector's poll span (SourceBatch.trace)")?;
     let send_id = (core_send.trace_id.clone(), core_send.span_id.clone());
     let put_name = format!("put {}", e.sink_connector);
-    let core_put = find(spans, |s| s.service == "polyconnect" && s.name == put_name && s.links.contains(&send_id))
-        .ok_or_else(|| format!("no `{put_name}` span linked to the record's context"))?;
-    let sink_put = find(spans, |s| s.service == e.sink_service && s.name == "put" && s.trace_id == core_put.trace_id && s.parent_span_id == core_put.span_id)
-        .ok_or("no connector put span under the core's (Put.trace)")?;
+    let core_put = find(spans, |s| {
+        s.service == "polyconnect" && s.name == put_name && s.links.contains(&send_id)
+    })
+    .ok_or_else(|| format!("no `{put_name}` span linked to the record's context"))?;
+    let sink_put = find(spans, |s| {
+        s.service == e.sink_service
+            && s.name == "put"
+            && s.trace_id == core_put.trace_id
+            && s.parent_span_id == core_put.span_id
+    })
+    .ok_or("no connector put span under the core's (Put.trace)")?;
     let put_id = (core_put.trace_id.clone(), core_put.span_id.clone());
     let flush_name = format!("flush {}", e.sink_connector);
-    let core_flush = find(spans, |s| s.service == "polyconnect" && s.name == flush_name && (s.links.contains(&put_id) || (s.trace_id == put_id.0 && s.parent_span_id == put_id.1)))
-        .ok_or_else(|| format!("no `{flush_name}` span linked to the put"))?;
-    let sink_flush = find(spans, |s| s.service == e.sink_service && s.name == "flush" && s.trace_id == core_flush.trace_id && s.parent_span_id == core_flush.span_id)
-        .ok_or("no connector flush span under the core's (Flush.trace)")?;
-    let commit = find(spans, |s| s.service == "polyconnect" && s.name == "commit" && s.trace_id == core_flush.trace_id && s.parent_span_id == core_flush.span_id)
-        .ok_or("no commit span under the core's flush span")?;
+    let core_flush = find(spans, |s| {
+        s.service == "polyconnect"
+            && s.name == flush_name
+            && (s.links.contains(&put_id)
+                || (s.trace_id == put_id.0 && s.parent_span_id == put_id.1))
+    })
+    .ok_or_else(|| format!("no `{flush_name}` span linked to the put"))?;
+    let sink_flush = find(spans, |s| {
+        s.service == e.sink_service
+            && s.name == "flush"
+            && s.trace_id == core_flush.trace_id
+            && s.parent_span_id == core_flush.span_id
+    })
+    .ok_or("no connector flush span under the core's (Flush.trace)")?;
+    let commit = find(spans, |s| {
+        s.service == "polyconnect"
+            && s.name == "commit"
+            && s.trace_id == core_flush.trace_id
+            && s.parent_span_id == core_flush.span_id
+    })
+    .ok_or("no commit span under the core's flush span")?;
     Ok(RecordTrace {
         source_poll: source_poll.clone(),
         source_create: source_create.clone(),
@@ -333,33 +434,85 @@ impl Receiver {
             let spans = self.spans();
             let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
             for s in &spans {
-                *counts.entry((s.service.as_str(), s.name.as_str())).or_default() += 1;
+                *counts
+                    .entry((s.service.as_str(), s.name.as_str()))
+                    .or_default() += 1;
             }
             // Every span in a file; the message stays short enough to read in a CI log.
-            let dump = std::env::temp_dir().join(format!("polyconnect-spans-{}-{}.txt", std::process::id(), e.topic));
+            let dump = std::env::temp_dir().join(format!(
+                "polyconnect-spans-{}-{}.txt",
+                std::process::id(),
+                e.topic
+            ));
             let _ = std::fs::write(&dump, format!("{spans:#?}"));
-            panic!("{last}\n{} spans, by (service, name): {counts:?}\nall of them: {}", spans.len(), dump.display());
+            panic!(
+                "{last}\n{} spans, by (service, name): {counts:?}\nall of them: {}",
+                spans.len(),
+                dump.display()
+            );
         };
         let offset = e.offset.to_string();
         let trace = &t.source_poll.trace_id;
-        for s in [&t.source_create, &t.core_batch, &t.core_send, &t.core_process, &t.sink_process] {
-            assert_eq!(&s.trace_id, trace, "one trace id from the poll to the sink connector: {s:?}");
+        for s in [
+            &t.source_create,
+            &t.core_batch,
+            &t.core_send,
+            &t.core_process,
+            &t.sink_process,
+        ] {
+            assert_eq!(
+                &s.trace_id, trace,
+                "one trace id from the poll to the sink connector: {s:?}"
+            );
         }
-        assert!(t.source_poll.parent_span_id.is_empty(), "the connector's poll span is the root: {:?}", t.source_poll);
-        assert_eq!(t.source_create.attr("messaging.destination.name"), Some(e.topic));
+        assert!(
+            t.source_poll.parent_span_id.is_empty(),
+            "the connector's poll span is the root: {:?}",
+            t.source_poll
+        );
+        assert_eq!(
+            t.source_create.attr("messaging.destination.name"),
+            Some(e.topic)
+        );
         assert_eq!(t.core_send.attr("messaging.operation.type"), Some("send"));
-        assert_eq!(t.core_send.attr("messaging.kafka.offset"), Some(offset.as_str()), "the send span carries the broker's ack");
-        assert_eq!(t.core_send.attr("messaging.destination.partition.id"), Some("0"));
-        assert!(t.core_send.links.contains(&(trace.clone(), t.core_batch.span_id.clone())), "the send span links to its batch span");
+        assert_eq!(
+            t.core_send.attr("messaging.kafka.offset"),
+            Some(offset.as_str()),
+            "the send span carries the broker's ack"
+        );
+        assert_eq!(
+            t.core_send.attr("messaging.destination.partition.id"),
+            Some("0")
+        );
+        assert!(
+            t.core_send
+                .links
+                .contains(&(trace.clone(), t.core_batch.span_id.clone())),
+            "the send span links to its batch span"
+        );
         let group = format!("connect-{}", e.sink_connector);
         for s in [&t.core_process, &t.sink_process] {
             assert_eq!(s.attr("messaging.system"), Some("kafka"), "{s:?}");
             assert_eq!(s.attr("messaging.destination.name"), Some(e.topic), "{s:?}");
-            assert_eq!(s.attr("messaging.destination.partition.id"), Some("0"), "{s:?}");
-            assert_eq!(s.attr("messaging.kafka.offset"), Some(offset.as_str()), "{s:?}");
+            assert_eq!(
+                s.attr("messaging.destination.partition.id"),
+                Some("0"),
+                "{s:?}"
+            );
+            assert_eq!(
+                s.attr("messaging.kafka.offset"),
+                Some(offset.as_str()),
+                "{s:?}"
+            );
         }
-        assert_eq!(t.core_process.attr("messaging.consumer.group.name"), Some(group.as_str()));
-        assert_eq!(t.commit.attr("messaging.consumer.group.name"), Some(group.as_str()));
+        assert_eq!(
+            t.core_process.attr("messaging.consumer.group.name"),
+            Some(group.as_str())
+        );
+        assert_eq!(
+            t.commit.attr("messaging.consumer.group.name"),
+            Some(group.as_str())
+        );
         assert_eq!(t.commit.attr("messaging.operation.type"), Some("settle"));
         t
     }

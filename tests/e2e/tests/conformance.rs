@@ -9,7 +9,11 @@ use std::time::{Duration, Instant};
 use polyconnect_e2e::*;
 
 fn kit(args: &[&str]) -> (bool, String) {
-    let Output { status, stdout, stderr } = Command::new(binary("polyconnect"))
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = Command::new(binary("polyconnect"))
         .arg("conformance")
         .args(args)
         .output()
@@ -41,9 +45,21 @@ fn assert_all_pass(args: &[&str]) {
 fn passes_python_file_source() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in.txt");
-    write(&input, &(0..50).map(|i| format!("line {i}\n")).collect::<String>());
+    write(
+        &input,
+        &(0..50).map(|i| format!("line {i}\n")).collect::<String>(),
+    );
     let file = format!("file={}", input.display());
-    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/file"), "--class", "FileStreamSource", "--config", &file, "--config", "topic=t"]);
+    assert_all_pass(&[
+        "--plugin-dir",
+        &plugin_dir("connectors/file"),
+        "--class",
+        "FileStreamSource",
+        "--config",
+        &file,
+        "--config",
+        "topic=t",
+    ]);
 }
 
 #[test]
@@ -51,7 +67,14 @@ fn passes_python_file_sink() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("out.txt");
     let file = format!("file={}", output.display());
-    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/file"), "--class", "FileStreamSink", "--config", &file]);
+    assert_all_pass(&[
+        "--plugin-dir",
+        &plugin_dir("connectors/file"),
+        "--class",
+        "FileStreamSink",
+        "--config",
+        &file,
+    ]);
     // What the kit put is in the file: the sink really ran.
     let text = std::fs::read_to_string(&output).unwrap();
     assert!(text.contains("conformance record 0"), "{text}");
@@ -61,9 +84,28 @@ fn passes_python_file_sink() {
 fn passes_rust_examples_and_datagen() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("printed.txt");
-    assert_all_pass(&["--plugin-dir", &plugin_dir("clients/rust/examples/plugins/countdown"), "--config", "topic=t", "--config", "from=100000"]);
-    assert_all_pass(&["--plugin-dir", &plugin_dir("clients/rust/examples/plugins/print-sink"), "--config", &format!("file={}", output.display())]);
-    assert_all_pass(&["--plugin-dir", &plugin_dir("connectors/datagen"), "--config", "topic=t", "--config", "schema=orders"]);
+    assert_all_pass(&[
+        "--plugin-dir",
+        &plugin_dir("clients/rust/examples/plugins/countdown"),
+        "--config",
+        "topic=t",
+        "--config",
+        "from=100000",
+    ]);
+    assert_all_pass(&[
+        "--plugin-dir",
+        &plugin_dir("clients/rust/examples/plugins/print-sink"),
+        "--config",
+        &format!("file={}", output.display()),
+    ]);
+    assert_all_pass(&[
+        "--plugin-dir",
+        &plugin_dir("connectors/datagen"),
+        "--config",
+        "topic=t",
+        "--config",
+        "schema=orders",
+    ]);
 }
 
 struct Proc(Child);
@@ -79,7 +121,9 @@ impl Drop for Proc {
 fn test_connector(env: &[(&str, &str)]) -> (Proc, String) {
     let port = free_port();
     let mut cmd = Command::new(binary("polyconnect-test-connector"));
-    cmd.arg(format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     cmd.envs(env.iter().copied());
     let p = Proc(cmd.spawn().expect("test connector"));
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -92,7 +136,18 @@ fn test_connector(env: &[(&str, &str)]) -> (Proc, String) {
 
 fn run_mode(mode: &str) -> (bool, String) {
     let (_p, endpoint) = test_connector(&[]);
-    kit(&["--endpoint", &endpoint, "--timeout", "5", "--config", &format!("mode={mode}"), "--config", "topic=t", "--config", "records=100000"])
+    kit(&[
+        "--endpoint",
+        &endpoint,
+        "--timeout",
+        "5",
+        "--config",
+        &format!("mode={mode}"),
+        "--config",
+        "topic=t",
+        "--config",
+        "records=100000",
+    ])
 }
 
 #[test]
@@ -100,7 +155,10 @@ fn fails_a_source_that_overdraws_its_credit() {
     let (ok, out) = run_mode("overdraw");
     assert!(!ok, "{out}");
     let line = outcome(&out, "source.credit");
-    assert!(line.starts_with("FAIL") && line.contains("with a grant of 3"), "{line}");
+    assert!(
+        line.starts_with("FAIL") && line.contains("with a grant of 3"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -116,7 +174,10 @@ fn fails_a_source_that_reports_a_fatal_error() {
     let (ok, out) = run_mode("fatal");
     assert!(!ok, "{out}");
     let line = outcome(&out, "source.records");
-    assert!(line.starts_with("FAIL") && line.contains("FATAL") && line.contains("failed on purpose"), "{line}");
+    assert!(
+        line.starts_with("FAIL") && line.contains("FATAL") && line.contains("failed on purpose"),
+        "{line}"
+    );
 }
 
 #[test]
@@ -125,10 +186,21 @@ fn names_what_the_bare_test_connector_gets_right_and_wrong() {
     // it accepts any protocol version and never ends its side of a stream.
     let (ok, out) = run_mode("raw");
     assert!(!ok, "{out}");
-    for pass in ["handshake", "source.start", "source.credit", "source.records", "source.heartbeats", "source.commit"] {
+    for pass in [
+        "handshake",
+        "source.start",
+        "source.credit",
+        "source.records",
+        "source.heartbeats",
+        "source.commit",
+    ] {
         assert!(outcome(&out, pass).starts_with("PASS"), "{pass}:\n{out}");
     }
-    for fail in ["handshake.unsupported", "source.version-mismatch", "source.stop"] {
+    for fail in [
+        "handshake.unsupported",
+        "source.version-mismatch",
+        "source.stop",
+    ] {
         assert!(outcome(&out, fail).starts_with("FAIL"), "{fail}:\n{out}");
     }
 }
@@ -139,16 +211,26 @@ fn fails_a_process_that_answers_an_unoffered_version() {
     let (ok, out) = kit(&["--endpoint", &endpoint, "--timeout", "5"]);
     assert!(!ok, "{out}");
     let line = outcome(&out, "handshake");
-    assert!(line.starts_with("FAIL") && line.contains("chose protocol version 99"), "{line}");
+    assert!(
+        line.starts_with("FAIL") && line.contains("chose protocol version 99"),
+        "{line}"
+    );
 }
 
 #[test]
 fn bad_arguments_are_refused_clearly() {
     assert!(!Path::new("/nonexistent/plugin").exists());
-    let missing = Command::new(binary("polyconnect")).args(["conformance", "--plugin-dir", "/nonexistent/plugin"]).output().unwrap();
+    let missing = Command::new(binary("polyconnect"))
+        .args(["conformance", "--plugin-dir", "/nonexistent/plugin"])
+        .output()
+        .unwrap();
     assert_eq!(missing.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/plugin/polyconnect-plugin.json"));
-    let neither = Command::new(binary("polyconnect")).args(["conformance"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&missing.stderr)
+        .contains("/nonexistent/plugin/polyconnect-plugin.json"));
+    let neither = Command::new(binary("polyconnect"))
+        .args(["conformance"])
+        .output()
+        .unwrap();
     assert!(!neither.status.success());
     assert!(String::from_utf8_lossy(&neither.stderr).contains("--endpoint"));
 }

@@ -8,15 +8,21 @@ use std::time::{Duration, Instant};
 use polyconnect_e2e::*;
 
 /// (id, count) of the records in `topic`, from their JSON values.
-fn ids(bootstrap: &str, topic: &str, expected: usize) -> (BTreeMap<i64, usize>, Vec<serde_json::Value>) {
+fn ids(
+    bootstrap: &str,
+    topic: &str,
+    expected: usize,
+) -> (BTreeMap<i64, usize>, Vec<serde_json::Value>) {
     let records = read_topic(bootstrap, topic, expected, Duration::from_secs(5));
     let mut ids = BTreeMap::new();
     let mut values = Vec::new();
     for (_, _, key, value) in records {
-        let v: serde_json::Value = serde_json::from_slice(&value.expect("a value")).expect("JSON value");
+        let v: serde_json::Value =
+            serde_json::from_slice(&value.expect("a value")).expect("JSON value");
         *ids.entry(v["id"].as_i64().expect("id")).or_insert(0) += 1;
         // The key is the user id (key.field=userid), as a JSON string.
-        let key: serde_json::Value = serde_json::from_slice(&key.expect("a key")).expect("JSON key");
+        let key: serde_json::Value =
+            serde_json::from_slice(&key.expect("a key")).expect("JSON key");
         assert_eq!(key, v["userid"], "key.field");
         values.push(v);
     }
@@ -55,7 +61,11 @@ fn generates_the_requested_records_and_resumes_after_a_restart() {
     };
     core.stop();
     let (before, _) = ids(&bootstrap, &topic, first);
-    assert!(before.len() >= 500 && before.len() < total, "stopped after {} records", before.len());
+    assert!(
+        before.len() >= 500 && before.len() < total,
+        "stopped after {} records",
+        before.len()
+    );
 
     // After a restart it continues from its stored offset to the end.
     core.restart();
@@ -73,11 +83,22 @@ fn generates_the_requested_records_and_resumes_after_a_restart() {
     // Resumed, not started over: the first record exists once.
     assert_eq!(all[&0], 1, "record 0 was generated again after the restart");
     let duplicates: usize = all.values().map(|n| n - 1).sum();
-    println!("records before the restart: {}, duplicates: {duplicates}", before.len());
+    println!(
+        "records before the restart: {}, duplicates: {duplicates}",
+        before.len()
+    );
 
     // The users preset: structs with a Decimal and a Timestamp, as JSON.
     let v = &values[0];
-    for field in ["id", "userid", "name", "gender", "age", "balance", "registertime"] {
+    for field in [
+        "id",
+        "userid",
+        "name",
+        "gender",
+        "age",
+        "balance",
+        "registertime",
+    ] {
         assert!(v.get(field).is_some(), "{field} missing in {v}");
     }
     assert!(v["registertime"].is_i64(), "{v}");

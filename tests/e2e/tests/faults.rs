@@ -49,7 +49,14 @@ fn committed_within_written(rig: &Rig, what: &str, problems: &mut Vec<String>) {
 fn retriable_put_across_graceful_core_restart() {
     let scenario = "down-across-core-restart";
     let n = 2_000;
-    let mut rig = Rig::start(scenario, &bootstrap(), RigOptions { faults: &["down"], ..RigOptions::default() });
+    let mut rig = Rig::start(
+        scenario,
+        &bootstrap(),
+        RigOptions {
+            faults: &["down"],
+            ..RigOptions::default()
+        },
+    );
     produce_seq(&rig.bootstrap, &rig.sink.topic, 1, n);
     let mut problems = Vec::new();
     if !wait_events(&rig.sink, "retriable", 2, Duration::from_secs(30)) {
@@ -77,7 +84,14 @@ fn retriable_put_across_graceful_core_restart() {
 fn retriable_put_across_reconfiguration() {
     let scenario = "down-across-reconfigure";
     let n = 2_000;
-    let rig = Rig::start(scenario, &bootstrap(), RigOptions { faults: &["down"], ..RigOptions::default() });
+    let rig = Rig::start(
+        scenario,
+        &bootstrap(),
+        RigOptions {
+            faults: &["down"],
+            ..RigOptions::default()
+        },
+    );
     produce_seq(&rig.bootstrap, &rig.sink.topic, 1, n);
     let mut problems = Vec::new();
     if !wait_events(&rig.sink, "retriable", 2, Duration::from_secs(30)) {
@@ -87,7 +101,12 @@ fn retriable_put_across_reconfiguration() {
     let starts = rig.sink.event_count(" start ");
     let mut config = rig.sink.config_map();
     config["fault.comment"] = serde_json::Value::String("reconfigured while down".into());
-    let (code, body) = rest(&rig.core, "PUT", &format!("/connectors/{}/config", rig.sink.name), Some(config));
+    let (code, body) = rest(
+        &rig.core,
+        "PUT",
+        &format!("/connectors/{}/config", rig.sink.name),
+        Some(config),
+    );
     assert_eq!(code, 200, "PUT config: {body}");
     if !wait_events(&rig.sink, " start ", starts + 1, Duration::from_secs(30)) {
         problems.push("the task was not restarted by the reconfiguration".into());
@@ -126,9 +145,19 @@ fn retriable_put_across_task_restart_with_two_tasks() {
     }
     std::thread::sleep(Duration::from_secs(2));
     let starts = rig.sink.event_count("task=0 start");
-    let (code, body) = rest(&rig.core, "POST", &format!("/connectors/{}/tasks/0/restart", rig.sink.name), None);
+    let (code, body) = rest(
+        &rig.core,
+        "POST",
+        &format!("/connectors/{}/tasks/0/restart", rig.sink.name),
+        None,
+    );
     assert!(code == 204 || code == 200, "task restart: {code} {body}");
-    if !wait_events(&rig.sink, "task=0 start", starts + 1, Duration::from_secs(30)) {
+    if !wait_events(
+        &rig.sink,
+        "task=0 start",
+        starts + 1,
+        Duration::from_secs(30),
+    ) {
         problems.push("task 0 was not restarted".into());
     }
     rig.sink.wait_running(&rig.core, Duration::from_secs(60));
@@ -145,8 +174,23 @@ fn retriable_put_across_task_restart_with_two_tasks() {
 fn overreported_offsets_are_not_committed() {
     let scenario = "overreport";
     let half = 1_000;
-    let mut rig = Rig::start(scenario, &bootstrap(), RigOptions { faults: &["overreport"], flush_ms: 200, ..RigOptions::default() });
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, half, 10, Duration::from_millis(200));
+    let mut rig = Rig::start(
+        scenario,
+        &bootstrap(),
+        RigOptions {
+            faults: &["overreport"],
+            flush_ms: 200,
+            ..RigOptions::default()
+        },
+    );
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        half,
+        10,
+        Duration::from_millis(200),
+    );
     let mut problems = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut checks = 0;
@@ -164,7 +208,10 @@ fn overreported_offsets_are_not_committed() {
     committed_within_written(&rig, "with the first half written", &mut problems);
     let committed = rig.committed();
     if committed[0] > half as i64 {
-        problems.push(format!("committed offset {} beyond the {half} records in the topic", committed[0]));
+        problems.push(format!(
+            "committed offset {} beyond the {half} records in the topic",
+            committed[0]
+        ));
     }
     rig.core.stop();
     committed_within_written(&rig, "after the stop", &mut problems);
@@ -174,7 +221,10 @@ fn overreported_offsets_are_not_committed() {
     p.send(half, 2 * half);
     p.finish();
     let c = rig.finish(scenario, 2 * half, WAIT, &problems);
-    println!("overreport: {checks} checks of the committed offset while streaming; {} duplicates", c.duplicated);
+    println!(
+        "overreport: {checks} checks of the committed offset while streaming; {} duplicates",
+        c.duplicated
+    );
 }
 
 /// (d) The sink's flush fails (an ordinary exception, its buffer discarded) for a few
@@ -184,8 +234,22 @@ fn overreported_offsets_are_not_committed() {
 fn failed_flush_rewinds() {
     let scenario = "flush-fail";
     let n = 6_000;
-    let rig = Rig::start(scenario, &bootstrap(), RigOptions { flush_ms: 200, ..RigOptions::default() });
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 30, Duration::from_millis(200));
+    let rig = Rig::start(
+        scenario,
+        &bootstrap(),
+        RigOptions {
+            flush_ms: 200,
+            ..RigOptions::default()
+        },
+    );
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        30,
+        Duration::from_millis(200),
+    );
     let mut problems = Vec::new();
     rig.sink.wait_lines(500, Duration::from_secs(60));
     rig.sink.set("flush-fail");
@@ -197,7 +261,12 @@ fn failed_flush_rewinds() {
     producer.join().unwrap();
     let c = rig.finish(scenario, n, WAIT, &problems);
     let state = task_state(&rig.core, &rig.sink.name, 0);
-    assert_eq!(state, "RUNNING", "the task after failed flushes ({c:?})\n{}", rig.core.log_text());
+    assert_eq!(
+        state,
+        "RUNNING",
+        "the task after failed flushes ({c:?})\n{}",
+        rig.core.log_text()
+    );
 }
 
 /// (e) The connector process is SIGKILLed mid-stream: the core restarts it and the task
@@ -208,12 +277,20 @@ fn sigkill_of_the_connector_process() {
     let n = 10_000;
     let rig = Rig::start(scenario, &bootstrap(), RigOptions::default());
     let pid = rig.sink.wait_pid(Duration::from_secs(30));
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 40, Duration::from_millis(100));
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        40,
+        Duration::from_millis(100),
+    );
     rig.sink.wait_lines(1_000, Duration::from_secs(60));
     signal(pid, libc::SIGKILL);
     producer.join().unwrap();
     rig.finish(scenario, n, WAIT, &[]);
-    rig.core.wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
+    rig.core
+        .wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
     let now = rig.sink.wait_pid(Duration::from_secs(10));
     assert_ne!(now, pid, "a new connector process");
 }
@@ -231,7 +308,14 @@ fn sigstop(scenario: &str, resume: i32) {
         },
     );
     let pid = rig.sink.wait_pid(Duration::from_secs(30));
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 30, Duration::from_millis(100));
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        30,
+        Duration::from_millis(100),
+    );
     rig.sink.wait_lines(500, Duration::from_secs(60));
     signal(pid, libc::SIGSTOP);
     std::thread::sleep(Duration::from_secs(9));
@@ -242,7 +326,8 @@ fn sigstop(scenario: &str, resume: i32) {
     }
     producer.join().unwrap();
     rig.finish(scenario, n, WAIT, &[]);
-    rig.core.wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
+    rig.core
+        .wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
 }
 
 /// (e) SIGSTOP past the idle timeout, then SIGCONT.
@@ -273,7 +358,14 @@ fn hung_put_times_out_and_the_task_restarts() {
             ..RigOptions::default()
         },
     );
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 20, Duration::from_millis(200));
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        20,
+        Duration::from_millis(200),
+    );
     rig.sink.wait_lines(500, Duration::from_secs(60));
     rig.sink.set("hang-put");
     let mut problems = Vec::new();
@@ -305,7 +397,8 @@ fn hung_put_times_out_and_the_task_restarts() {
     rig.sink.clear("hang-put");
     producer.join().unwrap();
     rig.finish(scenario, n, WAIT, &problems);
-    rig.core.wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
+    rig.core
+        .wait_task_state(&rig.sink.name, 0, "RUNNING", Duration::from_secs(60));
 }
 
 /// (g) The core is SIGKILLed in the middle of a stream (offsets committed every 100 ms) and
@@ -326,7 +419,14 @@ fn sigkill_of_the_core_mid_stream() {
         },
     );
     let pid = rig.sink.wait_pid(Duration::from_secs(30));
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 40, Duration::from_millis(100));
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        40,
+        Duration::from_millis(100),
+    );
     rig.sink.wait_lines(2_000, Duration::from_secs(60));
     rig.core.kill();
     // The connector process goes with the core.
@@ -366,7 +466,14 @@ fn errant_records_reach_the_dlq_before_offsets_across_core_sigkill() {
         },
     );
     let pid = rig.sink.wait_pid(Duration::from_secs(30));
-    let producer = produce_in_background(&rig.bootstrap, &rig.sink.topic, 1, n, 40, Duration::from_millis(100));
+    let producer = produce_in_background(
+        &rig.bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        40,
+        Duration::from_millis(100),
+    );
     rig.sink.wait_lines(2_000, Duration::from_secs(60));
     rig.core.kill();
     let deadline = Instant::now() + Duration::from_secs(15);
@@ -394,9 +501,18 @@ fn errant_records_reach_the_dlq_before_offsets_across_core_sigkill() {
     if let Some(v) = dead.iter().find(|v| !v.ends_with('7')) {
         problems.push(format!("a good record reached the dead letter queue: {v}"));
     }
-    println!("dlq-core-sigkill: {} records in the dead letter queue", dead.len());
+    println!(
+        "dlq-core-sigkill: {} records in the dead letter queue",
+        dead.len()
+    );
     let merged = rig.dir.path().join("output-and-dlq.txt");
-    write(&merged, &format!("{written}{}", dead.iter().map(|v| format!("{v}\n")).collect::<String>()));
+    write(
+        &merged,
+        &format!(
+            "{written}{}",
+            dead.iter().map(|v| format!("{v}\n")).collect::<String>()
+        ),
+    );
     let c = count(n, &merged);
     report(scenario, c, &rig.core.log_text(), &merged, &problems);
 }

@@ -28,7 +28,14 @@ fn broker_outage_mid_stream() {
             ..RigOptions::default()
         },
     );
-    let producer = produce_in_background(&bootstrap, &rig.sink.topic, 1, n, 80, Duration::from_millis(250));
+    let producer = produce_in_background(
+        &bootstrap,
+        &rig.sink.topic,
+        1,
+        n,
+        80,
+        Duration::from_millis(250),
+    );
     rig.sink.wait_lines(3_000, Duration::from_secs(60));
     let before = rig.sink.lines();
     let t = Instant::now();
@@ -45,16 +52,25 @@ fn broker_outage_mid_stream() {
     let during = rig.sink.lines();
     println!("broker-outage: {before} lines before the outage, {during} at its end; task states seen during it: {states:?}");
     if states.keys().any(|s| s != "RUNNING") {
-        problems.push(format!("the task left RUNNING during the outage: {states:?}"));
+        problems.push(format!(
+            "the task left RUNNING during the outage: {states:?}"
+        ));
     }
     // The outage is visible in /metrics: the consumer's transient errors are counted.
     let errors = rig
         .core
-        .metric("polyconnect_kafka_client_errors_total", &format!("connector=\"{}\",task=\"0\",client=\"consumer\"", rig.sink.name))
+        .metric(
+            "polyconnect_kafka_client_errors_total",
+            &format!(
+                "connector=\"{}\",task=\"0\",client=\"consumer\"",
+                rig.sink.name
+            ),
+        )
         .unwrap_or(0.0);
     println!("broker-outage: consumer errors counted during the outage: {errors}");
     if errors < 1.0 {
-        problems.push("the outage does not show in polyconnect_kafka_client_errors_total".to_string());
+        problems
+            .push("the outage does not show in polyconnect_kafka_client_errors_total".to_string());
     }
     let t = Instant::now();
     broker.up(true);
@@ -86,22 +102,38 @@ fn source_records_unacked_during_an_outage_survive_a_core_sigkill() {
     let worker = fault_worker(dir.path(), &bootstrap, port, 200, "");
     let name = unique("file-source");
     let conn = dir.path().join("source.properties");
-    write(&conn, &format!("name={name}\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n", input.display()));
+    write(
+        &conn,
+        &format!(
+            "name={name}\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n",
+            input.display()
+        ),
+    );
     let mut core = Core::start(dir.path(), &worker, &[conn], port);
     core.wait_task_state(&name, 0, "RUNNING", Duration::from_secs(60));
     let lines = |from: u64, to: u64| (from..to).map(|i| format!("{i}\n")).collect::<String>();
     let append = |text: &str| {
         use std::io::Write;
-        std::fs::OpenOptions::new().append(true).open(&input).unwrap().write_all(text.as_bytes()).unwrap();
+        std::fs::OpenOptions::new()
+            .append(true)
+            .open(&input)
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     };
     append(&lines(0, n / 2));
     let first = read_topic(&bootstrap, &topic, n as usize / 2, Duration::from_secs(60)).len();
-    assert!(first >= n as usize / 2, "the first half did not reach the topic: {first}\n{}", core.log_text());
+    assert!(
+        first >= n as usize / 2,
+        "the first half did not reach the topic: {first}\n{}",
+        core.log_text()
+    );
     broker.down();
     append(&lines(n / 2, n));
     // The source reads the second half; none of it can be acknowledged.
     std::thread::sleep(Duration::from_secs(5));
-    let offsets_before_kill = std::fs::read_to_string(dir.path().join("offsets.json")).unwrap_or_default();
+    let offsets_before_kill =
+        std::fs::read_to_string(dir.path().join("offsets.json")).unwrap_or_default();
     core.kill();
     broker.up(true);
     core.restart();
@@ -117,18 +149,27 @@ fn source_records_unacked_during_an_outage_survive_a_core_sigkill() {
             break got;
         }
     };
-    println!("source-outage-core-sigkill: offsets stored before the kill: {}", offsets_before_kill.trim());
+    println!(
+        "source-outage-core-sigkill: offsets stored before the kill: {}",
+        offsets_before_kill.trim()
+    );
     // The stored position may not pass the lines Kafka acknowledged (the first half).
     let mut problems = Vec::new();
     let acked_bytes = lines(0, n / 2).len() as u64;
-    let position: Option<u64> = offsets_before_kill
-        .split("position")
-        .nth(1)
-        .and_then(|r| r.trim_start_matches(|c: char| !c.is_ascii_digit()).split(|c: char| !c.is_ascii_digit()).next()?.parse().ok());
+    let position: Option<u64> = offsets_before_kill.split("position").nth(1).and_then(|r| {
+        r.trim_start_matches(|c: char| !c.is_ascii_digit())
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    });
     if position.is_some_and(|p| p > acked_bytes) {
         problems.push(format!("the source offset stored during the outage ({position:?}) passes the {acked_bytes} bytes Kafka acknowledged"));
     }
     let got = dir.path().join("topic.txt");
-    write(&got, &values.iter().map(|v| format!("{v}\n")).collect::<String>());
+    write(
+        &got,
+        &values.iter().map(|v| format!("{v}\n")).collect::<String>(),
+    );
     report(scenario, count(n, &got), &core.log_text(), &got, &problems);
 }

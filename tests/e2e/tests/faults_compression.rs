@@ -24,14 +24,26 @@ fn java_producer_codecs_reach_the_sink() {
     for codec in CODECS {
         let topic = unique(&format!("faults-codec-{codec}"));
         rt.block_on(create_topic(&bootstrap, &topic, 1));
-        sinks.push((codec, FaultSink::new(dir.path(), &unique(&format!("fault-codec-{codec}")), &topic, 1, &[])));
+        sinks.push((
+            codec,
+            FaultSink::new(
+                dir.path(),
+                &unique(&format!("fault-codec-{codec}")),
+                &topic,
+                1,
+                &[],
+            ),
+        ));
     }
     // Kafka's producer, one JVM per codec, in parallel.
     let producers: Vec<_> = sinks
         .iter()
         .map(|(codec, sink)| {
             let config = dir.path().join(format!("producer-{codec}.properties"));
-            write(&config, &format!("compression.type={codec}\nlinger.ms=20\nacks=all\n"));
+            write(
+                &config,
+                &format!("compression.type={codec}\nlinger.ms=20\nacks=all\n"),
+            );
             let (topic, bootstrap) = (sink.topic.clone(), bootstrap.clone());
             let codec = codec.to_string();
             std::thread::spawn(move || {
@@ -62,22 +74,40 @@ fn java_producer_codecs_reach_the_sink() {
     let mut failures = Vec::new();
     for (codec, sink) in &sinks {
         sink.wait_running(&core, Duration::from_secs(60));
-        let c = wait_complete(n, &sink.output, Duration::from_secs(120), Duration::from_secs(60));
+        let c = wait_complete(
+            n,
+            &sink.output,
+            Duration::from_secs(120),
+            Duration::from_secs(60),
+        );
         let mut problems = Vec::new();
         if let Some(data) = shared_broker_data_dir() {
             if let Some(codecs) = batch_codecs(&data, &sink.topic, 0) {
                 println!("codec-{codec}: batches by codec in the broker's log: {codecs:?}");
                 if codecs.keys().any(|k| k != codec) || codecs.is_empty() {
-                    problems.push(format!("the topic's batches are not all {codec}: {codecs:?}"));
+                    problems.push(format!(
+                        "the topic's batches are not all {codec}: {codecs:?}"
+                    ));
                 }
             }
         }
-        let r = std::panic::catch_unwind(|| report(&format!("codec-{codec}"), c, &core.log_text(), &sink.output, &problems));
+        let r = std::panic::catch_unwind(|| {
+            report(
+                &format!("codec-{codec}"),
+                c,
+                &core.log_text(),
+                &sink.output,
+                &problems,
+            )
+        });
         if r.is_err() {
             failures.push(codec.to_string());
         }
     }
-    assert!(failures.is_empty(), "codecs with missing records or problems: {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "codecs with missing records or problems: {failures:?}"
+    );
 }
 
 /// (j) A source connector (the Rust test connector, raw records numbered 1..N) with
@@ -144,12 +174,21 @@ fn source_with_zstd_override_is_read_by_the_java_consumer() {
         problems.push(format!("the console consumer failed: {err}"));
     }
     // rdkafka reads the same.
-    let distinct: BTreeSet<u64> = read_topic(&bootstrap, &topic, n as usize, Duration::from_secs(60))
-        .iter()
-        .filter_map(|r| std::str::from_utf8(r.3.as_ref()?.get(..10)?).ok()?.parse().ok())
-        .collect();
+    let distinct: BTreeSet<u64> =
+        read_topic(&bootstrap, &topic, n as usize, Duration::from_secs(60))
+            .iter()
+            .filter_map(|r| {
+                std::str::from_utf8(r.3.as_ref()?.get(..10)?)
+                    .ok()?
+                    .parse()
+                    .ok()
+            })
+            .collect();
     if distinct.len() as u64 != n {
-        problems.push(format!("rdkafka read {} distinct records of {n}", distinct.len()));
+        problems.push(format!(
+            "rdkafka read {} distinct records of {n}",
+            distinct.len()
+        ));
     }
     if let Some(data) = shared_broker_data_dir() {
         if let Some(codecs) = batch_codecs(&data, &topic, 0) {

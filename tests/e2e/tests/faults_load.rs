@@ -23,7 +23,10 @@ fn backlog_of_40kb_records_drains() {
         },
     );
     let c = rig.finish(scenario, n, Duration::from_secs(240), &[]);
-    let read = rig.core.metric("kafka_connect_sink_task_sink_record_read_total", &format!("connector=\"{}\",task=\"0\"", rig.sink.name));
+    let read = rig.core.metric(
+        "kafka_connect_sink_task_sink_record_read_total",
+        &format!("connector=\"{}\",task=\"0\"", rig.sink.name),
+    );
     println!("backlog-40kb: {c:?}, records read by the task {read:?}");
     assert_eq!(task_state(&rig.core, &rig.sink.name, 0), "RUNNING");
 }

@@ -74,8 +74,16 @@ fn assert_complete_in_order(what: &str, got: &[String], log: &str) -> usize {
         }
         *c += 1;
     }
-    let missing: Vec<String> = (0..LINES).map(expected).filter(|e| !seen.contains_key(e.as_str())).take(5).collect();
-    assert!(missing.is_empty(), "{what}: lines lost, e.g. {missing:?} ({} distinct of {LINES})\n{log}", firsts.len());
+    let missing: Vec<String> = (0..LINES)
+        .map(expected)
+        .filter(|e| !seen.contains_key(e.as_str()))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: lines lost, e.g. {missing:?} ({} distinct of {LINES})\n{log}",
+        firsts.len()
+    );
     assert_eq!(firsts.len(), LINES, "{what}: unexpected lines");
     for (i, l) in firsts.iter().enumerate() {
         assert_eq!(*l, expected(i), "{what}: out of order at {i}");
@@ -95,7 +103,10 @@ fn write_in_background(input: &Path) -> std::thread::JoinHandle<()> {
                 text.push('\n');
             }
             use std::io::Write;
-            let mut f = std::fs::OpenOptions::new().append(true).open(&input).unwrap();
+            let mut f = std::fs::OpenOptions::new()
+                .append(true)
+                .open(&input)
+                .unwrap();
             f.write_all(text.as_bytes()).unwrap();
             std::thread::sleep(Duration::from_millis(60));
         }
@@ -104,7 +115,12 @@ fn write_in_background(input: &Path) -> std::thread::JoinHandle<()> {
 
 fn wait_output_at_least(p: &Pipeline, n: usize) {
     let got = wait_lines(&p.output, n, Duration::from_secs(120));
-    assert!(got.len() >= n, "output stuck at {} lines\n{}", got.len(), p.core.log_text());
+    assert!(
+        got.len() >= n,
+        "output stuck at {} lines\n{}",
+        got.len(),
+        p.core.log_text()
+    );
 }
 
 #[test]
@@ -114,13 +130,24 @@ fn graceful_restart_loses_nothing_and_duplicates_nothing() {
     wait_output_at_least(&p, LINES / 4);
     p.core.stop();
     let offsets = std::fs::read_to_string(p.dir.path().join("offsets.json")).unwrap();
-    assert!(offsets.contains("position"), "source offsets flushed at shutdown: {offsets}");
+    assert!(
+        offsets.contains("position"),
+        "source offsets flushed at shutdown: {offsets}"
+    );
     p.core.restart();
     writer.join().unwrap();
     let (topic, out) = finish(&p);
     let log = p.core.log_text();
-    assert_eq!(assert_complete_in_order("topic", &topic, &log), 0, "duplicates in the topic after a graceful restart\n{log}");
-    assert_eq!(assert_complete_in_order("output file", &out, &log), 0, "duplicates in the output after a graceful restart\n{log}");
+    assert_eq!(
+        assert_complete_in_order("topic", &topic, &log),
+        0,
+        "duplicates in the topic after a graceful restart\n{log}"
+    );
+    assert_eq!(
+        assert_complete_in_order("output file", &out, &log),
+        0,
+        "duplicates in the output after a graceful restart\n{log}"
+    );
 }
 
 #[test]
@@ -133,8 +160,14 @@ fn sigkill_of_the_core_loses_nothing() {
     p.core.kill();
     // The connector process dies with the core.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while connector_pids.iter().any(|pid| Path::new(&format!("/proc/{pid}")).exists()) {
-        assert!(Instant::now() < deadline, "connector process outlived the killed core");
+    while connector_pids
+        .iter()
+        .any(|pid| Path::new(&format!("/proc/{pid}")).exists())
+    {
+        assert!(
+            Instant::now() < deadline,
+            "connector process outlived the killed core"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     p.core.restart();

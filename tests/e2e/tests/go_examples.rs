@@ -12,11 +12,20 @@ fn go_example_source_and_sink_carry_every_record_across_a_restart() {
     let examples = repo_root().join("clients/go/examples");
     for name in ["source", "sink"] {
         let status = Command::new("go")
-            .args(["build", "-buildvcs=false", "-o", &format!(".bin/{name}"), "."])
+            .args([
+                "build",
+                "-buildvcs=false",
+                "-o",
+                &format!(".bin/{name}"),
+                ".",
+            ])
             .current_dir(examples.join(name))
             .status()
             .expect("go is needed to build the Go examples");
-        assert!(status.success(), "building clients/go/examples/{name} failed");
+        assert!(
+            status.success(),
+            "building clients/go/examples/{name} failed"
+        );
     }
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("go-examples");
@@ -37,16 +46,29 @@ fn go_example_source_and_sink_carry_every_record_across_a_restart() {
     );
     let source = dir.path().join("source.properties");
     let sink = dir.path().join("sink.properties");
-    let source_config = |count: usize| format!("name=go-source\nconnector.class=GoSequenceSource\ntopic={topic}\ncount={count}\n");
+    let source_config = |count: usize| {
+        format!("name=go-source\nconnector.class=GoSequenceSource\ntopic={topic}\ncount={count}\n")
+    };
     write(&source, &source_config(3000));
-    write(&sink, &format!("name=go-sink\nconnector.class=GoFileSink\ntopics={topic}\nfile={}\n", output.display()));
+    write(
+        &sink,
+        &format!(
+            "name=go-sink\nconnector.class=GoFileSink\ntopics={topic}\nfile={}\n",
+            output.display()
+        ),
+    );
 
     let mut core = Core::start(dir.path(), &worker, &[source.clone(), sink.clone()], rest);
     core.wait_task_state("go-source", 0, "RUNNING", Duration::from_secs(60));
     core.wait_task_state("go-sink", 0, "RUNNING", Duration::from_secs(60));
     let lines = wait_lines(&output, 3000, Duration::from_secs(60));
     let want: Vec<String> = (1..=3000).map(|n| format!("record-{n}")).collect();
-    assert_eq!(lines, want, "the sink's file holds every record in order\n{}", core.log_text());
+    assert_eq!(
+        lines,
+        want,
+        "the sink's file holds every record in order\n{}",
+        core.log_text()
+    );
 
     // More records after a restart: the source resumes from its offset, nothing twice.
     core.stop();
@@ -57,6 +79,10 @@ fn go_example_source_and_sink_carry_every_record_across_a_restart() {
     assert_eq!(lines, want, "after the restart\n{}", core.log_text());
     let topic_records = read_topic(&bootstrap(), &topic, 3500, Duration::from_secs(30));
     assert_eq!(topic_records.len(), 3500);
-    assert_eq!(topic_records[0].2.as_deref(), Some(&b"1"[..]), "the key is the record number");
+    assert_eq!(
+        topic_records[0].2.as_deref(),
+        Some(&b"1"[..]),
+        "the key is the record number"
+    );
     core.stop();
 }

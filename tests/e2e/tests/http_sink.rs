@@ -29,19 +29,30 @@ struct Receiver {
     refused: usize,
 }
 
-async fn ingest(State(rx): State<Arc<Mutex<Receiver>>>, Json(records): Json<Vec<serde_json::Value>>) -> Response {
+async fn ingest(
+    State(rx): State<Arc<Mutex<Receiver>>>,
+    Json(records): Json<Vec<serde_json::Value>>,
+) -> Response {
     let mut rx = rx.lock().unwrap();
     rx.requests += 1;
     let n = rx.requests;
     if n % 7 == 3 {
-        return (StatusCode::SERVICE_UNAVAILABLE, [("retry-after", "0")], "busy").into_response();
+        return (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [("retry-after", "0")],
+            "busy",
+        )
+            .into_response();
     }
     if records.iter().any(|r| r["value"] == "poison") {
         rx.refused += 1;
         return (StatusCode::BAD_REQUEST, "poison").into_response();
     }
     for r in &records {
-        let key = r["idempotencyKey"].as_str().expect("an idempotencyKey").to_string();
+        let key = r["idempotencyKey"]
+            .as_str()
+            .expect("an idempotencyKey")
+            .to_string();
         let value = r["value"].as_str().expect("a string value").to_string();
         rx.taken.push((key, value));
     }
@@ -53,30 +64,48 @@ async fn ingest(State(rx): State<Arc<Mutex<Receiver>>>, Json(records): Json<Vec<
 }
 
 fn value(i: usize) -> String {
-    if i == POISON { "poison".into() } else { format!("rec-{i}") }
+    if i == POISON {
+        "poison".into()
+    } else {
+        format!("rec-{i}")
+    }
 }
 
 #[test]
 fn every_record_arrives_once_per_idempotency_key() {
     let built = repo_root().join("connectors/http-sink/build/src/main.js");
-    assert!(built.is_file(), "{} is missing: run scripts/setup/typescript.sh", built.display());
+    assert!(
+        built.is_file(),
+        "{} is missing: run scripts/setup/typescript.sh",
+        built.display()
+    );
     let bootstrap = bootstrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let receiver = Arc::new(Mutex::new(Receiver::default()));
-    let listener = rt.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let listener = rt
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
     let http_port = listener.local_addr().unwrap().port();
-    let app = Router::new().route("/ingest", post(ingest)).with_state(receiver.clone());
+    let app = Router::new()
+        .route("/ingest", post(ingest))
+        .with_state(receiver.clone());
     rt.spawn(async move { axum::serve(listener, app).await.unwrap() });
 
     let topic = unique("http-sink");
     rt.block_on(async {
         create_topic(&bootstrap, &topic, 2).await;
-        let producer: FutureProducer = ClientConfig::new().set("bootstrap.servers", &bootstrap).create().unwrap();
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", &bootstrap)
+            .create()
+            .unwrap();
         for i in 0..RECORDS {
             let v = value(i);
             let key = format!("k{i}");
             producer
-                .send(FutureRecord::to(&topic).key(&key).payload(&v), Duration::from_secs(10))
+                .send(
+                    FutureRecord::to(&topic).key(&key).payload(&v),
+                    Duration::from_secs(10),
+                )
                 .await
                 .expect("produce");
         }
@@ -100,11 +129,21 @@ fn every_record_arrives_once_per_idempotency_key() {
     let mut core = Core::start(dir.path(), &worker, &[conn], rest);
     core.wait_task_state("http-sink", 0, "RUNNING", Duration::from_secs(60));
 
-    let distinct = |rx: &Receiver| rx.taken.iter().map(|(k, _)| k.clone()).collect::<BTreeSet<_>>().len();
+    let distinct = |rx: &Receiver| {
+        rx.taken
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect::<BTreeSet<_>>()
+            .len()
+    };
     // Kill the connector process once a third has arrived; the core starts it again.
     let deadline = Instant::now() + Duration::from_secs(60);
     while distinct(&receiver.lock().unwrap()) < RECORDS / 3 {
-        assert!(Instant::now() < deadline, "records stopped arriving\n{}", core.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "records stopped arriving\n{}",
+            core.log_text()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let pids = pids_with("http-sink/build/src/main.js");
@@ -136,17 +175,29 @@ fn every_record_arrives_once_per_idempotency_key() {
         assert_eq!(vs.len(), 1, "key {k} carried different values: {vs:?}");
         let parts: Vec<&str> = k.rsplitn(3, '-').collect();
         assert_eq!(parts[2], topic, "key {k} names the topic");
-        assert!(parts[1] == "0" || parts[1] == "1", "key {k} names the partition");
+        assert!(
+            parts[1] == "0" || parts[1] == "1",
+            "key {k} names the partition"
+        );
     }
-    let values: BTreeSet<String> = by_key.values().flat_map(|vs| vs.iter().map(|v| v.to_string())).collect();
+    let values: BTreeSet<String> = by_key
+        .values()
+        .flat_map(|vs| vs.iter().map(|v| v.to_string()))
+        .collect();
     let expected: BTreeSet<String> = (0..RECORDS).filter(|&i| i != POISON).map(value).collect();
     assert_eq!(values, expected, "every record but the poison one arrived");
-    assert!(rx.taken.len() > by_key.len(), "lost responses caused resends, each under the same key");
+    assert!(
+        rx.taken.len() > by_key.len(),
+        "lost responses caused resends, each under the same key"
+    );
     assert!(rx.refused >= 1, "the poison record was sent and refused");
     // The errant record went to the dead letter queue, with its original bytes and the
     // stage it failed in (reported again if the killed process had reported it already).
     let dead = read_with_headers(&format!("{topic}-dlq"), 1, Duration::from_secs(30));
-    assert!(!dead.is_empty(), "the poison record is in the dead letter queue\n{log}");
+    assert!(
+        !dead.is_empty(),
+        "the poison record is in the dead letter queue\n{log}"
+    );
     for r in &dead {
         assert_eq!(r.value.as_deref(), Some(&b"poison"[..]));
         assert_eq!(r.key.as_deref(), Some(format!("k{POISON}").as_bytes()));
@@ -155,5 +206,10 @@ fn every_record_arrives_once_per_idempotency_key() {
         assert_eq!(r.headers["__connect.errors.connector.name"], "http-sink");
         assert!(!r.headers["__connect.errors.exception.message"].is_empty());
     }
-    println!("requests: {}, records taken: {}, distinct: {}", rx.requests, rx.taken.len(), by_key.len());
+    println!(
+        "requests: {}, records taken: {}, distinct: {}",
+        rx.requests,
+        rx.taken.len(),
+        by_key.len()
+    );
 }

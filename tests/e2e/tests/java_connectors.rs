@@ -14,7 +14,10 @@ use polyconnect_e2e::*;
 
 fn build_java() {
     let root = repo_root();
-    let status = Command::new("bash").arg(root.join("scripts/setup/java.sh")).status().expect("bash");
+    let status = Command::new("bash")
+        .arg(root.join("scripts/setup/java.sh"))
+        .status()
+        .expect("bash");
     assert!(status.success(), "scripts/setup/java.sh failed");
 }
 
@@ -25,8 +28,19 @@ fn connect_file_jar() -> PathBuf {
         .arg("connect-lib-dir")
         .output()
         .expect("scripts/kafka.sh connect-lib-dir");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().lines().last().expect("a directory").trim());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .expect("a directory")
+            .trim(),
+    );
     let jar = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -43,16 +57,26 @@ fn bridge_plugin(plugins: &Path, jar: &Path) {
     let bridge = repo_root().join("connectors/kafka-connect-bridge");
     let out = Command::new("java")
         .arg("-cp")
-        .arg(format!("{0}/target/classes:{0}/target/lib/*", bridge.display()))
+        .arg(format!(
+            "{0}/target/classes:{0}/target/lib/*",
+            bridge.display()
+        ))
         .arg("io.polyconnect.bridge.Main")
         .arg("manifest")
         .arg(&bridge)
         .env("KAFKA_CONNECT_PLUGIN_PATH", jar)
         .output()
         .expect("java");
-    assert!(out.status.success(), "bridge manifest: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "bridge manifest: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("org.apache.kafka.connect.file.FileStreamSourceConnector"), "{text}");
+    assert!(
+        text.contains("org.apache.kafka.connect.file.FileStreamSourceConnector"),
+        "{text}"
+    );
     let dir = plugins.join("kafka-connect-bridge");
     std::fs::create_dir_all(&dir).unwrap();
     write(&dir.join("polyconnect-plugin.json"), &text);
@@ -89,8 +113,17 @@ fn assert_complete(what: &str, got: &[String], expected: &[String], log: &str) -
         }
         *c += 1;
     }
-    let missing: Vec<&String> = expected.iter().filter(|e| !seen.contains_key(e.as_str())).take(5).collect();
-    assert!(missing.is_empty(), "{what}: lines lost, e.g. {missing:?} ({} distinct of {})\n{log}", firsts.len(), expected.len());
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|e| !seen.contains_key(e.as_str()))
+        .take(5)
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{what}: lines lost, e.g. {missing:?} ({} distinct of {})\n{log}",
+        firsts.len(),
+        expected.len()
+    );
     assert_eq!(firsts, expected, "{what}: unexpected lines or order");
     got.len() - expected.len()
 }
@@ -103,15 +136,28 @@ fn wait_output(output: &Path, expected: &[String], core: &Core) -> Vec<String> {
         if distinct.len() >= expected.len() {
             return got;
         }
-        assert!(Instant::now() < deadline, "output stuck at {} lines\n{}", got.len(), core.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "output stuck at {} lines\n{}",
+            got.len(),
+            core.log_text()
+        );
     }
 }
 
 fn put_json(core: &Core, path: &str, body: serde_json::Value) -> (u16, serde_json::Value) {
     let url = format!("http://127.0.0.1:{}{path}", core.port);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
-        let r = reqwest::Client::new().put(&url).json(&body).send().await.expect("REST call");
+        let r = reqwest::Client::new()
+            .put(&url)
+            .json(&body)
+            .send()
+            .await
+            .expect("REST call");
         let code = r.status().as_u16();
         (code, r.json().await.unwrap_or(serde_json::Value::Null))
     })
@@ -165,12 +211,23 @@ fn kafka_filestream_connectors_through_the_bridge_resume_after_a_restart() {
     core.wait_task_state("kc-file-sink", 0, "RUNNING", Duration::from_secs(60));
     let (code, plugins_listed) = core.get("/connector-plugins");
     assert_eq!(code, 200);
-    assert!(plugins_listed.to_string().contains("FileStreamSinkConnector"), "{plugins_listed}");
+    assert!(
+        plugins_listed
+            .to_string()
+            .contains("FileStreamSinkConnector"),
+        "{plugins_listed}"
+    );
 
     // Kafka Connect's ConfigDef and validate() reach the REST API through the bridge.
-    let (code, def) = core.get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config");
+    let (code, def) = core
+        .get("/connector-plugins/org.apache.kafka.connect.file.FileStreamSourceConnector/config");
     assert_eq!(code, 200, "{def}");
-    let names: Vec<&str> = def.as_array().expect("keys").iter().filter_map(|k| k["name"].as_str()).collect();
+    let names: Vec<&str> = def
+        .as_array()
+        .expect("keys")
+        .iter()
+        .filter_map(|k| k["name"].as_str())
+        .collect();
     for key in ["file", "topic", "batch.size"] {
         assert!(names.contains(&key), "{key} missing from {names:?}");
     }
@@ -180,8 +237,16 @@ fn kafka_filestream_connectors_through_the_bridge_resume_after_a_restart() {
         serde_json::json!({"connector.class": "org.apache.kafka.connect.file.FileStreamSourceConnector", "name": "v", "file": "/tmp/x"}),
     );
     assert_eq!(code, 200, "{infos}");
-    let topic_info = infos["configs"].as_array().unwrap().iter().find(|c| c["value"]["name"] == "topic").expect("topic");
-    assert!(!topic_info["value"]["errors"].as_array().unwrap().is_empty(), "a missing topic is an error: {infos}");
+    let topic_info = infos["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["value"]["name"] == "topic")
+        .expect("topic");
+    assert!(
+        !topic_info["value"]["errors"].as_array().unwrap().is_empty(),
+        "a missing topic is an error: {infos}"
+    );
 
     let first: Vec<String> = (0..20_000).map(|i| format!("line-{i}")).collect();
     wait_output(&output, &first, &core);
@@ -190,20 +255,37 @@ fn kafka_filestream_connectors_through_the_bridge_resume_after_a_restart() {
     // and the restarted task starts from it.
     core.stop();
     let offsets = std::fs::read_to_string(dir.path().join("offsets.json")).unwrap();
-    assert!(offsets.contains("position"), "source offsets stored: {offsets}");
+    assert!(
+        offsets.contains("position"),
+        "source offsets stored: {offsets}"
+    );
     append_lines(&input, "line", 20_000, 10_000, 2, Duration::from_millis(20));
     core.restart();
     let all: Vec<String> = (0..30_000).map(|i| format!("line-{i}")).collect();
     let out = wait_output(&output, &all, &core);
     let log = core.log_text();
     let in_topic = topic_values(&topic, all.len());
-    assert_eq!(assert_complete("topic", &in_topic, &all, &log), 0, "the source read lines again after a graceful restart\n{log}");
-    assert_eq!(assert_complete("output file", &out, &all, &log), 0, "duplicates in the output after a graceful restart\n{log}");
-    assert!(log.contains("sdk=java"), "the tasks ran in the Java bridge\n{log}");
+    assert_eq!(
+        assert_complete("topic", &in_topic, &all, &log),
+        0,
+        "the source read lines again after a graceful restart\n{log}"
+    );
+    assert_eq!(
+        assert_complete("output file", &out, &all, &log),
+        0,
+        "duplicates in the output after a graceful restart\n{log}"
+    );
+    assert!(
+        log.contains("sdk=java"),
+        "the tasks ran in the Java bridge\n{log}"
+    );
     let bridge = children_with(core.pid(), "io.polyconnect.bridge.Main");
     assert_eq!(bridge.len(), 1, "one bridge process: {bridge:?}");
     core.stop();
-    assert!(!Path::new(&format!("/proc/{}", bridge[0])).exists(), "the bridge process outlived the core");
+    assert!(
+        !Path::new(&format!("/proc/{}", bridge[0])).exists(),
+        "the bridge process outlived the core"
+    );
 }
 
 #[test]
@@ -235,7 +317,15 @@ fn java_sdk_examples_carry_numbers_into_a_file_and_resume() {
     let all: Vec<String> = (1..=8_000).map(|i| i.to_string()).collect();
     let out = wait_output(&output, &all, &core);
     let log = core.log_text();
-    assert_eq!(assert_complete("topic", &topic_values(&topic, all.len()), &all, &log), 0, "numbers sent again\n{log}");
-    assert_eq!(assert_complete("output file", &out, &all, &log), 0, "duplicates in the output\n{log}");
+    assert_eq!(
+        assert_complete("topic", &topic_values(&topic, all.len()), &all, &log),
+        0,
+        "numbers sent again\n{log}"
+    );
+    assert_eq!(
+        assert_complete("output file", &out, &all, &log),
+        0,
+        "duplicates in the output\n{log}"
+    );
     core.stop();
 }

@@ -47,8 +47,18 @@ fn killed_connector_process_is_restarted_and_nothing_is_lost() {
     core.wait_task_state("raw", 0, "RUNNING", Duration::from_secs(60));
 
     // The restart counters start at zero.
-    let process_restarts = |core: &Core| core.metric("polyconnect_connector_process_restarts_total", "plugin=\"test-connector\"");
-    let task_restarts = |core: &Core| core.metric("polyconnect_task_restarts_total", "connector=\"raw\",task=\"0\"");
+    let process_restarts = |core: &Core| {
+        core.metric(
+            "polyconnect_connector_process_restarts_total",
+            "plugin=\"test-connector\"",
+        )
+    };
+    let task_restarts = |core: &Core| {
+        core.metric(
+            "polyconnect_task_restarts_total",
+            "connector=\"raw\",task=\"0\"",
+        )
+    };
     assert_eq!(process_restarts(&core), Some(0.0));
     assert_eq!(task_restarts(&core), Some(0.0));
 
@@ -72,24 +82,44 @@ fn killed_connector_process_is_restarted_and_nothing_is_lost() {
     };
     let numbers: Vec<u64> = records
         .iter()
-        .map(|x| std::str::from_utf8(&x.3.as_ref().unwrap()[..10]).unwrap().parse().unwrap())
+        .map(|x| {
+            std::str::from_utf8(&x.3.as_ref().unwrap()[..10])
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
         .collect();
     let distinct: BTreeSet<u64> = numbers.iter().copied().collect();
-    assert_eq!(distinct.len(), total, "lost records after the connector process was killed\n{}", core.log_text());
+    assert_eq!(
+        distinct.len(),
+        total,
+        "lost records after the connector process was killed\n{}",
+        core.log_text()
+    );
     assert_eq!(*distinct.iter().next().unwrap(), 1);
     assert_eq!(*distinct.iter().last().unwrap(), total as u64);
-    println!("duplicates after the kill: {}", numbers.len() - distinct.len());
+    println!(
+        "duplicates after the kill: {}",
+        numbers.len() - distinct.len()
+    );
     let new_pids = pids_with(&marker);
     assert_eq!(new_pids.len(), 1, "restarted once: {new_pids:?}");
     assert_ne!(new_pids, pids);
     assert!(core.log_text().contains("connector process is down"));
     // Both restarts are counted on /metrics.
     assert_eq!(process_restarts(&core), Some(1.0));
-    assert!(task_restarts(&core).is_some_and(|n| n >= 1.0), "{:?}", task_restarts(&core));
+    assert!(
+        task_restarts(&core).is_some_and(|n| n >= 1.0),
+        "{:?}",
+        task_restarts(&core)
+    );
 
     // A graceful stop leaves no connector process behind.
     core.stop();
-    assert!(pids_with(&marker).is_empty(), "connector process left behind");
+    assert!(
+        pids_with(&marker).is_empty(),
+        "connector process left behind"
+    );
 }
 
 #[test]
@@ -120,7 +150,10 @@ fn connector_process_dies_with_a_killed_core() {
     let conn = dir.path().join("raw.json");
     write(
         &conn,
-        &format!(r#"{{"name":"raw","config":{{"connector.class":"TestSource","topic":"{}","records":"10"}}}}"#, unique("orphan")),
+        &format!(
+            r#"{{"name":"raw","config":{{"connector.class":"TestSource","topic":"{}","records":"10"}}}}"#,
+            unique("orphan")
+        ),
     );
     let mut core = Core::start(dir.path(), &worker, &[conn], rest);
     core.wait_task_state("raw", 0, "RUNNING", Duration::from_secs(60));
@@ -128,7 +161,10 @@ fn connector_process_dies_with_a_killed_core() {
     core.kill();
     let deadline = Instant::now() + Duration::from_secs(10);
     while !pids_with(&marker).is_empty() {
-        assert!(Instant::now() < deadline, "connector process outlived a SIGKILLed core");
+        assert!(
+            Instant::now() < deadline,
+            "connector process outlived a SIGKILLed core"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
 }

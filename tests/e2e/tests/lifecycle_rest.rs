@@ -18,10 +18,16 @@ use serde_json::{json, Value};
 
 fn rest(core: &Core, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
     let url = format!("http://127.0.0.1:{}{path}", core.port);
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let mut req = client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url);
+        let mut req = client.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            &url,
+        );
         if let Some(b) = body {
             req = req.json(&b);
         }
@@ -44,17 +50,24 @@ fn wait_status(core: &Core, name: &str, what: &str, f: impl Fn(&Value) -> bool) 
         last = s;
         std::thread::sleep(Duration::from_millis(100));
     }
-    panic!("{name} never became {what}; last status {last}\n{}", core.log_text());
+    panic!(
+        "{name} never became {what}; last status {last}\n{}",
+        core.log_text()
+    );
 }
 
 fn all_running(s: &Value) -> bool {
     s["connector"]["state"] == "RUNNING"
-        && s["tasks"].as_array().is_some_and(|t| !t.is_empty() && t.iter().all(|t| t["state"] == "RUNNING"))
+        && s["tasks"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty() && t.iter().all(|t| t["state"] == "RUNNING"))
 }
 
 fn all_paused(s: &Value) -> bool {
     s["connector"]["state"] == "PAUSED"
-        && s["tasks"].as_array().is_some_and(|t| !t.is_empty() && t.iter().all(|t| t["state"] == "PAUSED"))
+        && s["tasks"]
+            .as_array()
+            .is_some_and(|t| !t.is_empty() && t.iter().all(|t| t["state"] == "PAUSED"))
 }
 
 fn line(i: usize) -> String {
@@ -70,7 +83,13 @@ fn topic_values(topic: &str, expected: usize, timeout: Duration) -> Vec<String> 
 
 fn wait_exact_lines(path: &Path, n: usize, core: &Core) -> Vec<String> {
     let got = wait_lines(path, n, Duration::from_secs(90));
-    assert!(got.len() >= n, "{} has {} lines, expected {n}\n{}", path.display(), got.len(), core.log_text());
+    assert!(
+        got.len() >= n,
+        "{} has {} lines, expected {n}\n{}",
+        path.display(),
+        got.len(),
+        core.log_text()
+    );
     got
 }
 
@@ -133,34 +152,73 @@ fn pause_stops_the_flow_and_resume_loses_nothing() {
     wait_exact_lines(&s.output, 1000, &s.core);
 
     // A paused source sends nothing more to Kafka.
-    let (code, body) = rest(&s.core, "PUT", &format!("/connectors/{}/pause", s.source), None);
+    let (code, body) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/pause", s.source),
+        None,
+    );
     assert_eq!((code, body), (202, Value::Null));
     wait_status(&s.core, &s.source, "paused", all_paused);
     append_lines(&s.input, "line", 1000, 1000, 1, Duration::ZERO);
     std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(topic_values(&s.topic, 1001, Duration::from_secs(2)).len(), 1000, "records reached Kafka while paused");
+    assert_eq!(
+        topic_values(&s.topic, 1001, Duration::from_secs(2)).len(),
+        1000,
+        "records reached Kafka while paused"
+    );
     assert_eq!(wait_lines(&s.output, 1001, Duration::ZERO).len(), 1000);
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/resume", s.source), None);
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/resume", s.source),
+        None,
+    );
     assert_eq!(code, 202);
     wait_status(&s.core, &s.source, "running", all_running);
     let out = wait_exact_lines(&s.output, 2000, &s.core);
-    assert_eq!(out, (0..2000).map(line).collect::<Vec<_>>(), "lines lost, duplicated or out of order");
+    assert_eq!(
+        out,
+        (0..2000).map(line).collect::<Vec<_>>(),
+        "lines lost, duplicated or out of order"
+    );
 
     // A paused sink delivers nothing more, while its source goes on.
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/pause", s.sink), None);
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/pause", s.sink),
+        None,
+    );
     assert_eq!(code, 202);
     wait_status(&s.core, &s.sink, "paused", all_paused);
     append_lines(&s.input, "line", 2000, 1000, 1, Duration::ZERO);
-    assert_eq!(topic_values(&s.topic, 3000, Duration::from_secs(60)).len(), 3000);
+    assert_eq!(
+        topic_values(&s.topic, 3000, Duration::from_secs(60)).len(),
+        3000
+    );
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(wait_lines(&s.output, 2001, Duration::ZERO).len(), 2000, "the paused sink wrote records");
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/resume", s.sink), None);
+    assert_eq!(
+        wait_lines(&s.output, 2001, Duration::ZERO).len(),
+        2000,
+        "the paused sink wrote records"
+    );
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/resume", s.sink),
+        None,
+    );
     assert_eq!(code, 202);
     let out = wait_exact_lines(&s.output, 3000, &s.core);
     std::thread::sleep(Duration::from_millis(500));
     let out_final = wait_lines(&s.output, 3000, Duration::ZERO);
     assert_eq!(out_final.len(), out.len());
-    assert_eq!(out, (0..3000).map(line).collect::<Vec<_>>(), "lines lost, duplicated or out of order");
+    assert_eq!(
+        out,
+        (0..3000).map(line).collect::<Vec<_>>(),
+        "lines lost, duplicated or out of order"
+    );
     drop(s.dir);
 }
 
@@ -172,15 +230,40 @@ fn stop_alter_offsets_and_resume_rereads() {
 
     // Offsets may change only while stopped.
     let patch = |pos: u64| json!({"offsets": [{"partition": {"filename": s.input.display().to_string()}, "offset": {"position": pos}}]});
-    let (code, body) = rest(&s.core, "PATCH", &format!("/connectors/{}/offsets", s.source), Some(patch(0)));
+    let (code, body) = rest(
+        &s.core,
+        "PATCH",
+        &format!("/connectors/{}/offsets", s.source),
+        Some(patch(0)),
+    );
     assert_eq!(code, 400, "{body}");
-    let (code, body) = rest(&s.core, "PUT", &format!("/connectors/{}/stop", s.source), None);
+    let (code, body) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/stop", s.source),
+        None,
+    );
     assert_eq!((code, body), (204, Value::Null));
-    let st = wait_status(&s.core, &s.source, "stopped", |s| s["connector"]["state"] == "STOPPED");
+    let st = wait_status(&s.core, &s.source, "stopped", |s| {
+        s["connector"]["state"] == "STOPPED"
+    });
     assert_eq!(st["tasks"], json!([]));
-    assert_eq!(rest(&s.core, "GET", &format!("/connectors/{}/tasks", s.source), None), (200, json!([])));
+    assert_eq!(
+        rest(
+            &s.core,
+            "GET",
+            &format!("/connectors/{}/tasks", s.source),
+            None
+        ),
+        (200, json!([]))
+    );
     let size = std::fs::metadata(&s.input).unwrap().len();
-    let (code, offsets) = rest(&s.core, "GET", &format!("/connectors/{}/offsets", s.source), None);
+    let (code, offsets) = rest(
+        &s.core,
+        "GET",
+        &format!("/connectors/{}/offsets", s.source),
+        None,
+    );
     assert_eq!(code, 200);
     assert_eq!(
         offsets,
@@ -188,10 +271,23 @@ fn stop_alter_offsets_and_resume_rereads() {
     );
     // Back to the start of line 50.
     let pos: u64 = (0..50).map(|i| line(i).len() as u64 + 1).sum();
-    let (code, body) = rest(&s.core, "PATCH", &format!("/connectors/{}/offsets", s.source), Some(patch(pos)));
+    let (code, body) = rest(
+        &s.core,
+        "PATCH",
+        &format!("/connectors/{}/offsets", s.source),
+        Some(patch(pos)),
+    );
     assert_eq!(code, 200, "{body}");
-    assert!(body["message"].as_str().unwrap().contains("altered successfully"));
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/resume", s.source), None);
+    assert!(body["message"]
+        .as_str()
+        .unwrap()
+        .contains("altered successfully"));
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/resume", s.source),
+        None,
+    );
     assert_eq!(code, 202);
     wait_status(&s.core, &s.source, "running", all_running);
     let out = wait_exact_lines(&s.output, 150, &s.core);
@@ -199,11 +295,21 @@ fn stop_alter_offsets_and_resume_rereads() {
     assert_eq!(out, expected);
 
     // The sink: its committed offset moved back, it consumes again from there.
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/stop", s.sink), None);
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/stop", s.sink),
+        None,
+    );
     assert_eq!(code, 204);
     let deadline = Instant::now() + Duration::from_secs(30);
     let committed = loop {
-        let (code, o) = rest(&s.core, "GET", &format!("/connectors/{}/offsets", s.sink), None);
+        let (code, o) = rest(
+            &s.core,
+            "GET",
+            &format!("/connectors/{}/offsets", s.sink),
+            None,
+        );
         assert_eq!(code, 200, "{o}");
         let n = o["offsets"][0]["offset"]["kafka_offset"].as_i64();
         if n == Some(150) || Instant::now() > deadline {
@@ -216,22 +322,64 @@ fn stop_alter_offsets_and_resume_rereads() {
         json!({"offsets": [{"partition": {"kafka_topic": s.topic, "kafka_partition": 0}, "offset": {"kafka_offset": 150}}]})
     );
     let sink_patch = json!({"offsets": [{"partition": {"kafka_topic": s.topic, "kafka_partition": 0}, "offset": {"kafka_offset": 140}}]});
-    let (code, body) = rest(&s.core, "PATCH", &format!("/connectors/{}/offsets", s.sink), Some(sink_patch));
+    let (code, body) = rest(
+        &s.core,
+        "PATCH",
+        &format!("/connectors/{}/offsets", s.sink),
+        Some(sink_patch),
+    );
     assert_eq!(code, 200, "{body}");
-    assert_eq!(rest(&s.core, "GET", &format!("/connectors/{}/offsets", s.sink), None).1["offsets"][0]["offset"]["kafka_offset"], 140);
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/resume", s.sink), None);
+    assert_eq!(
+        rest(
+            &s.core,
+            "GET",
+            &format!("/connectors/{}/offsets", s.sink),
+            None
+        )
+        .1["offsets"][0]["offset"]["kafka_offset"],
+        140
+    );
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/resume", s.sink),
+        None,
+    );
     assert_eq!(code, 202);
     let out = wait_exact_lines(&s.output, 160, &s.core);
     let expected: Vec<String> = (0..100).chain(50..100).chain(90..100).map(line).collect();
     assert_eq!(out, expected);
 
     // Resetting the sink's offsets (the consumer group goes) makes it read the topic again.
-    let (code, _) = rest(&s.core, "PUT", &format!("/connectors/{}/stop", s.sink), None);
+    let (code, _) = rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/stop", s.sink),
+        None,
+    );
     assert_eq!(code, 204);
-    let (code, body) = rest(&s.core, "DELETE", &format!("/connectors/{}/offsets", s.sink), None);
+    let (code, body) = rest(
+        &s.core,
+        "DELETE",
+        &format!("/connectors/{}/offsets", s.sink),
+        None,
+    );
     assert_eq!(code, 200, "{body}");
-    assert_eq!(rest(&s.core, "GET", &format!("/connectors/{}/offsets", s.sink), None), (200, json!({"offsets": []})));
-    rest(&s.core, "PUT", &format!("/connectors/{}/resume", s.sink), None);
+    assert_eq!(
+        rest(
+            &s.core,
+            "GET",
+            &format!("/connectors/{}/offsets", s.sink),
+            None
+        ),
+        (200, json!({"offsets": []}))
+    );
+    rest(
+        &s.core,
+        "PUT",
+        &format!("/connectors/{}/resume", s.sink),
+        None,
+    );
     wait_exact_lines(&s.output, 310, &s.core);
 }
 
@@ -254,19 +402,50 @@ fn restart_only_failed_tasks() {
         }})),
     );
     assert_eq!(code, 201, "{body}");
-    let st = wait_status(&s.core, &late, "a failed task", |s| s["tasks"][0]["state"] == "FAILED");
+    let st = wait_status(&s.core, &late, "a failed task", |s| {
+        s["tasks"][0]["state"] == "FAILED"
+    });
     assert_eq!(st["connector"]["state"], "RUNNING");
-    assert!(st["tasks"][0]["trace"].as_str().unwrap().contains("output.txt"), "{st}");
+    assert!(
+        st["tasks"][0]["trace"]
+            .as_str()
+            .unwrap()
+            .contains("output.txt"),
+        "{st}"
+    );
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(rest(&s.core, "GET", &format!("/connectors/{late}/status"), None).1["tasks"][0]["state"], "FAILED", "restarted on its own");
+    assert_eq!(
+        rest(&s.core, "GET", &format!("/connectors/{late}/status"), None).1["tasks"][0]["state"],
+        "FAILED",
+        "restarted on its own"
+    );
 
     // Nothing failed in the source: nothing is restarted.
-    let (code, plan) = rest(&s.core, "POST", &format!("/connectors/{}/restart?includeTasks=true&onlyFailed=true", s.source), None);
+    let (code, plan) = rest(
+        &s.core,
+        "POST",
+        &format!(
+            "/connectors/{}/restart?includeTasks=true&onlyFailed=true",
+            s.source
+        ),
+        None,
+    );
     assert_eq!(code, 202);
-    assert_eq!((plan["connector"]["state"].clone(), plan["tasks"][0]["state"].clone()), (json!("RUNNING"), json!("RUNNING")));
+    assert_eq!(
+        (
+            plan["connector"]["state"].clone(),
+            plan["tasks"][0]["state"].clone()
+        ),
+        (json!("RUNNING"), json!("RUNNING"))
+    );
 
     std::fs::create_dir(&missing).unwrap();
-    let (code, plan) = rest(&s.core, "POST", &format!("/connectors/{late}/restart?includeTasks=true&onlyFailed=true"), None);
+    let (code, plan) = rest(
+        &s.core,
+        "POST",
+        &format!("/connectors/{late}/restart?includeTasks=true&onlyFailed=true"),
+        None,
+    );
     assert_eq!(code, 202, "{plan}");
     assert_eq!(plan["connector"]["state"], "RUNNING", "{plan}");
     assert_eq!(plan["tasks"][0]["state"], "RESTARTING", "{plan}");
@@ -275,7 +454,10 @@ fn restart_only_failed_tasks() {
     assert_eq!(out, (0..200).map(line).collect::<Vec<_>>());
     // The source went on untouched.
     append_lines(&s.input, "line", 200, 100, 1, Duration::ZERO);
-    assert_eq!(wait_exact_lines(&s.output, 300, &s.core), (0..300).map(line).collect::<Vec<_>>());
+    assert_eq!(
+        wait_exact_lines(&s.output, 300, &s.core),
+        (0..300).map(line).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -309,18 +491,33 @@ fn connectors_from_rest_survive_a_core_restart_and_secrets_stay_out_of_the_log()
 
     core.stop();
     core.restart();
-    assert_eq!(rest(&core, "GET", "/connectors", None), (200, json!(["rest-source"])));
-    assert_eq!(rest(&core, "GET", "/connectors/rest-source/config", None).1["topic"], topic);
-    wait_status(&core, "rest-source", "paused", |s| s["connector"]["state"] == "PAUSED");
+    assert_eq!(
+        rest(&core, "GET", "/connectors", None),
+        (200, json!(["rest-source"]))
+    );
+    assert_eq!(
+        rest(&core, "GET", "/connectors/rest-source/config", None).1["topic"],
+        topic
+    );
+    wait_status(&core, "rest-source", "paused", |s| {
+        s["connector"]["state"] == "PAUSED"
+    });
     append_lines(&input, "line", 50, 50, 1, Duration::ZERO);
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(topic_values(&topic, 51, Duration::from_secs(2)).len(), 50, "a paused connector came back running");
+    assert_eq!(
+        topic_values(&topic, 51, Duration::from_secs(2)).len(),
+        50,
+        "a paused connector came back running"
+    );
     rest(&core, "PUT", "/connectors/rest-source/resume", None);
     let values = topic_values(&topic, 100, Duration::from_secs(60));
     assert_eq!(values, (0..100).map(line).collect::<Vec<_>>());
 
     // Deleted: gone after the next restart too.
-    assert_eq!(rest(&core, "DELETE", "/connectors/rest-source", None).0, 204);
+    assert_eq!(
+        rest(&core, "DELETE", "/connectors/rest-source", None).0,
+        204
+    );
     core.stop();
     core.restart();
     assert_eq!(rest(&core, "GET", "/connectors", None), (200, json!([])));
@@ -360,15 +557,33 @@ fn connector_requested_reconfiguration_is_applied() {
         "connector.class": "TestSource", "tasks.max": "3", "topic": topic, "records": "10",
         "reconfigure.after.ms": "1500",
     });
-    let (code, body) = rest(&core, "POST", "/connectors", Some(json!({"name": "grows", "config": config})));
+    let (code, body) = rest(
+        &core,
+        "POST",
+        "/connectors",
+        Some(json!({"name": "grows", "config": config})),
+    );
     assert_eq!(code, 201, "{body}");
     let s = wait_status(&core, "grows", "running with 3 tasks", |s| {
         all_running(s) && s["tasks"].as_array().unwrap().len() == 3
     });
-    let ids: Vec<i64> = s["tasks"].as_array().unwrap().iter().map(|t| t["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = s["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect();
     assert_eq!(ids, vec![0, 1, 2]);
     let (_, tasks) = rest(&core, "GET", "/connectors/grows/tasks", None);
-    let indexes: Vec<&str> = tasks.as_array().unwrap().iter().map(|t| t["config"]["task.index"].as_str().unwrap()).collect();
+    let indexes: Vec<&str> = tasks
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["config"]["task.index"].as_str().unwrap())
+        .collect();
     assert_eq!(indexes, vec!["0", "1", "2"]);
-    assert!(core.log_text().contains("more tasks"), "the reason is logged");
+    assert!(
+        core.log_text().contains("more tasks"),
+        "the reason is logged"
+    );
 }

@@ -38,7 +38,13 @@ impl Postgres {
             "cannot start PostgreSQL (run scripts/setup.sh):\n{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let dir = String::from_utf8(out.stdout).unwrap().trim().lines().last().unwrap().to_string();
+        let dir = String::from_utf8(out.stdout)
+            .unwrap()
+            .trim()
+            .lines()
+            .last()
+            .unwrap()
+            .to_string();
         Postgres { port, dir }
     }
 
@@ -49,14 +55,27 @@ impl Postgres {
     /// Rows of a query, unaligned, `|` between columns; an empty string for NULL.
     fn query(&self, sql: &str) -> Result<Vec<String>, String> {
         let out = Command::new("psql")
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres", "-d", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+            ])
             .args(["-X", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-c", sql])
             .output()
             .expect("run psql");
         if !out.status.success() {
             return Err(String::from_utf8_lossy(&out.stderr).into_owned());
         }
-        Ok(String::from_utf8(out.stdout).unwrap().lines().map(str::to_string).collect())
+        Ok(String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(str::to_string)
+            .collect())
     }
 
     /// Waits until `sql` returns `expected`; returns what it returned last.
@@ -75,19 +94,30 @@ impl Postgres {
 impl Postgres {
     /// Stops the server (fast shutdown: connections are cut), keeping its data.
     fn halt(&self) {
-        let ok = Command::new("bash").arg(cluster_script()).args(["halt", &self.dir]).status().unwrap();
+        let ok = Command::new("bash")
+            .arg(cluster_script())
+            .args(["halt", &self.dir])
+            .status()
+            .unwrap();
         assert!(ok.success(), "halting PostgreSQL failed");
     }
 
     fn resume(&self) {
-        let ok = Command::new("bash").arg(cluster_script()).args(["resume", &self.dir]).status().unwrap();
+        let ok = Command::new("bash")
+            .arg(cluster_script())
+            .args(["resume", &self.dir])
+            .status()
+            .unwrap();
         assert!(ok.success(), "restarting PostgreSQL failed");
     }
 }
 
 impl Drop for Postgres {
     fn drop(&mut self) {
-        let _ = Command::new("bash").arg(cluster_script()).args(["stop", &self.dir]).status();
+        let _ = Command::new("bash")
+            .arg(cluster_script())
+            .args(["stop", &self.dir])
+            .status();
     }
 }
 
@@ -144,8 +174,17 @@ impl Account {
     /// The row in the upsert table, as `expected_rows` prints it.
     fn row(&self) -> String {
         let c = self.cents();
-        let balance = format!("{}{}.{:02}", if c < 0 { "-" } else { "" }, c.abs() / 100, c.abs() % 100);
-        let email = if self.email { format!("{}@example.com", self.id) } else { String::new() };
+        let balance = format!(
+            "{}{}.{:02}",
+            if c < 0 { "-" } else { "" },
+            c.abs() / 100,
+            c.abs() % 100
+        );
+        let email = if self.email {
+            format!("{}@example.com", self.id)
+        } else {
+            String::new()
+        };
         format!(
             "{}|{}|{}|{}|{}|{}|{}",
             self.id,
@@ -184,7 +223,11 @@ fn base64(data: &[u8]) -> String {
     const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for chunk in data.chunks(3) {
-        let b = [chunk[0], *chunk.get(1).unwrap_or(&0), *chunk.get(2).unwrap_or(&0)];
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
         let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
         for i in 0..4 {
             if i <= chunk.len() {
@@ -221,7 +264,9 @@ fn produce(topic: &str, events: &[Event]) {
         producer.send(rec).map_err(|(e, _)| e).expect("produce");
         producer.poll(Duration::ZERO);
     }
-    producer.flush(Duration::from_secs(30)).expect("flush the producer");
+    producer
+        .flush(Duration::from_secs(30))
+        .expect("flush the producer");
 }
 
 fn connector(dir: &Path, name: &str, topic: &str, pg: &Postgres, extra: Value) -> PathBuf {
@@ -270,12 +315,20 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
     let mut state = std::collections::BTreeMap::new();
     let mut events = Vec::new();
     let mut logged = 0usize; // records with a value: the insert-only table gets each once
-    // Version 1 of accounts 0..50, version 2 of 0..10, then 40..45 deleted.
+                             // Version 1 of accounts 0..50, version 2 of 0..10, then 40..45 deleted.
     for id in 0..50 {
-        events.push(Event::Upsert(Account { id, v: 1, email: false }));
+        events.push(Event::Upsert(Account {
+            id,
+            v: 1,
+            email: false,
+        }));
     }
     for id in 0..10 {
-        events.push(Event::Upsert(Account { id, v: 2, email: false }));
+        events.push(Event::Upsert(Account {
+            id,
+            v: 2,
+            email: false,
+        }));
     }
     for id in 40..45 {
         events.push(Event::Delete(id));
@@ -286,11 +339,23 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
     let rest = free_port();
     let worker = worker_properties(dir.path(), rest, "");
     let connectors = vec![
-        connector(dir.path(), "pg-upsert", &topic, &pg, json!({
-            "insert.mode": "upsert", "pk.mode": "record_key", "delete.enabled": "true",
-            "table.name.format": "accounts", "batch.size": "7",
-        })),
-        connector(dir.path(), "pg-log", &topic, &pg, json!({"table.name.format": "accounts_log"})),
+        connector(
+            dir.path(),
+            "pg-upsert",
+            &topic,
+            &pg,
+            json!({
+                "insert.mode": "upsert", "pk.mode": "record_key", "delete.enabled": "true",
+                "table.name.format": "accounts", "batch.size": "7",
+            }),
+        ),
+        connector(
+            dir.path(),
+            "pg-log",
+            &topic,
+            &pg,
+            json!({"table.name.format": "accounts_log"}),
+        ),
     ];
 
     let mut core = Core::start(dir.path(), &worker, &connectors, rest);
@@ -301,10 +366,18 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
     let got = pg.wait_for(&upsert_rows(false), &want, Duration::from_secs(60));
     assert_eq!(got, want, "upsert table\n{}", core.log_text());
     let want_log = vec![format!("{logged}|{logged}")];
-    assert_eq!(pg.wait_for(LOG_CHECK, &want_log, Duration::from_secs(60)), want_log, "log table\n{}", core.log_text());
     assert_eq!(
-        pg.query("SELECT column_name, data_type, is_nullable FROM information_schema.columns \
-                  WHERE table_name = 'accounts' ORDER BY ordinal_position").unwrap(),
+        pg.wait_for(LOG_CHECK, &want_log, Duration::from_secs(60)),
+        want_log,
+        "log table\n{}",
+        core.log_text()
+    );
+    assert_eq!(
+        pg.query(
+            "SELECT column_name, data_type, is_nullable FROM information_schema.columns \
+                  WHERE table_name = 'accounts' ORDER BY ordinal_position"
+        )
+        .unwrap(),
         vec![
             "id|bigint|NO",
             "name|text|NO",
@@ -321,14 +394,26 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
     core.stop();
     let mut more = Vec::new();
     for id in 50..60 {
-        more.push(Event::Upsert(Account { id, v: 1, email: true }));
+        more.push(Event::Upsert(Account {
+            id,
+            v: 1,
+            email: true,
+        }));
     }
     for id in 10..20 {
-        more.push(Event::Upsert(Account { id, v: 3, email: true }));
+        more.push(Event::Upsert(Account {
+            id,
+            v: 3,
+            email: true,
+        }));
     }
     more.push(Event::Delete(0));
     more.push(Event::Delete(21));
-    more.push(Event::Upsert(Account { id: 21, v: 4, email: false }));
+    more.push(Event::Upsert(Account {
+        id: 21,
+        v: 4,
+        email: false,
+    }));
     more.push(Event::Delete(99)); // never existed
     apply(&mut state, &mut logged, &more);
     produce(&topic, &more);
@@ -337,16 +422,33 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
 
     let want = expected_rows(&state);
     let got = pg.wait_for(&upsert_rows(true), &want, Duration::from_secs(60));
-    assert_eq!(got, want, "upsert table after the restart\n{}", core.log_text());
+    assert_eq!(
+        got,
+        want,
+        "upsert table after the restart\n{}",
+        core.log_text()
+    );
     let want_log = vec![format!("{logged}|{logged}")];
     let got_log = pg.wait_for(LOG_CHECK, &want_log, Duration::from_secs(60));
-    assert_eq!(got_log, want_log, "insert-only table after the restart: (rows, distinct records)\n{}", core.log_text());
+    assert_eq!(
+        got_log,
+        want_log,
+        "insert-only table after the restart: (rows, distinct records)\n{}",
+        core.log_text()
+    );
     // Nothing more arrives later (no redelivery of what was committed).
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(pg.query(LOG_CHECK).unwrap(), want_log);
     let log = core.log_text();
-    let errants: Vec<&str> = log.lines().filter(|l| l.contains("errant record")).collect();
-    assert!(errants.is_empty(), "no errant records expected, got:\n{}\n\nthe whole log:\n{log}", errants.join("\n"));
+    let errants: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("errant record"))
+        .collect();
+    assert!(
+        errants.is_empty(),
+        "no errant records expected, got:\n{}\n\nthe whole log:\n{log}",
+        errants.join("\n")
+    );
     assert!(
         pg.query("SELECT column_name FROM information_schema.columns WHERE table_name = 'accounts' AND column_name = 'email'")
             .unwrap()
@@ -355,12 +457,23 @@ fn upserts_deletes_and_a_restart_end_up_as_the_expected_rows() {
     );
 }
 
-fn apply(state: &mut std::collections::BTreeMap<i64, Account>, logged: &mut usize, events: &[Event]) {
+fn apply(
+    state: &mut std::collections::BTreeMap<i64, Account>,
+    logged: &mut usize,
+    events: &[Event],
+) {
     for e in events {
         match e {
             Event::Upsert(a) => {
                 *logged += 1;
-                state.insert(a.id, Account { id: a.id, v: a.v, email: a.email });
+                state.insert(
+                    a.id,
+                    Account {
+                        id: a.id,
+                        v: a.v,
+                        email: a.email,
+                    },
+                );
             }
             Event::Delete(id) => {
                 state.remove(id);
@@ -379,42 +492,88 @@ fn a_postgres_outage_is_retried_and_nothing_is_lost() {
     let rest = free_port();
     let worker = worker_properties(dir.path(), rest, "");
     let connectors = vec![
-        connector(dir.path(), "pg-upsert", &topic, &pg, json!({
-            "insert.mode": "upsert", "pk.mode": "record_key", "delete.enabled": "true",
-            "table.name.format": "accounts", "retry.backoff.ms": "200", "tasks.max": "1",
-        })),
-        connector(dir.path(), "pg-log", &topic, &pg, json!({
-            "table.name.format": "accounts_log", "retry.backoff.ms": "200", "tasks.max": "1",
-        })),
+        connector(
+            dir.path(),
+            "pg-upsert",
+            &topic,
+            &pg,
+            json!({
+                "insert.mode": "upsert", "pk.mode": "record_key", "delete.enabled": "true",
+                "table.name.format": "accounts", "retry.backoff.ms": "200", "tasks.max": "1",
+            }),
+        ),
+        connector(
+            dir.path(),
+            "pg-log",
+            &topic,
+            &pg,
+            json!({
+                "table.name.format": "accounts_log", "retry.backoff.ms": "200", "tasks.max": "1",
+            }),
+        ),
     ];
     let core = Core::start(dir.path(), &worker, &connectors, rest);
     let mut state = std::collections::BTreeMap::new();
     let mut logged = 0usize;
-    let first: Vec<Event> = (0..20).map(|id| Event::Upsert(Account { id, v: 1, email: false })).collect();
+    let first: Vec<Event> = (0..20)
+        .map(|id| {
+            Event::Upsert(Account {
+                id,
+                v: 1,
+                email: false,
+            })
+        })
+        .collect();
     apply(&mut state, &mut logged, &first);
     produce(&topic, &first);
     let want = expected_rows(&state);
-    assert_eq!(pg.wait_for(&upsert_rows(false), &want, Duration::from_secs(60)), want, "{}", core.log_text());
+    assert_eq!(
+        pg.wait_for(&upsert_rows(false), &want, Duration::from_secs(60)),
+        want,
+        "{}",
+        core.log_text()
+    );
 
     pg.halt();
-    let mut during: Vec<Event> = (10..30).map(|id| Event::Upsert(Account { id, v: 2, email: false })).collect();
+    let mut during: Vec<Event> = (10..30)
+        .map(|id| {
+            Event::Upsert(Account {
+                id,
+                v: 2,
+                email: false,
+            })
+        })
+        .collect();
     during.push(Event::Delete(3));
     apply(&mut state, &mut logged, &during);
     produce(&topic, &during);
     // The puts of these records fail while the server is down; the tasks keep running.
     let deadline = Instant::now() + Duration::from_secs(30);
     while !core.log_text().contains("retriable put error") {
-        assert!(Instant::now() < deadline, "no retriable put error while PostgreSQL was down\n{}", core.log_text());
+        assert!(
+            Instant::now() < deadline,
+            "no retriable put error while PostgreSQL was down\n{}",
+            core.log_text()
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     pg.resume();
 
     let want = expected_rows(&state);
-    assert_eq!(pg.wait_for(&upsert_rows(false), &want, Duration::from_secs(60)), want, "{}", core.log_text());
+    assert_eq!(
+        pg.wait_for(&upsert_rows(false), &want, Duration::from_secs(60)),
+        want,
+        "{}",
+        core.log_text()
+    );
     // Every record in the insert-only table: none lost. (A connection cut in the middle of
     // a COMMIT could in theory duplicate a put there, so only loss is asserted.)
     let distinct = format!("{logged}");
-    let got = pg.wait_for("SELECT count(DISTINCT name) FROM accounts_log", &[distinct.clone()], Duration::from_secs(60));
+    let got = pg.wait_for(
+        "SELECT count(DISTINCT name) FROM accounts_log",
+        &[distinct.clone()],
+        Duration::from_secs(60),
+    );
     assert_eq!(got, vec![distinct], "{}", core.log_text());
     for name in ["pg-upsert", "pg-log"] {
         core.wait_task_state(name, 0, "RUNNING", Duration::from_secs(10));

@@ -18,20 +18,31 @@ impl Drop for Proc {
 
 fn test_connector(port: u16, env: &[(&str, &str)]) -> Proc {
     let mut cmd = Command::new(binary("polyconnect-test-connector"));
-    cmd.arg(format!("127.0.0.1:{port}")).stdout(Stdio::null()).stderr(Stdio::null());
+    cmd.arg(format!("127.0.0.1:{port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let p = Proc(cmd.spawn().expect("test connector"));
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(std::time::Instant::now() < deadline, "test connector did not listen");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "test connector did not listen"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     p
 }
 
-fn connector_file(dir: &std::path::Path, name: &str, endpoint: u16, mode: &str, topic: &str) -> std::path::PathBuf {
+fn connector_file(
+    dir: &std::path::Path,
+    name: &str,
+    endpoint: u16,
+    mode: &str,
+    topic: &str,
+) -> std::path::PathBuf {
     let p = dir.join(format!("{name}.properties"));
     write(
         &p,
@@ -81,7 +92,10 @@ fn protocol_violations_fail_the_task_with_a_clear_cause_and_the_core_keeps_runni
 
     let t = core.wait_task_state("fatal", 0, "FAILED", Duration::from_secs(30));
     let trace = t["trace"].as_str().unwrap();
-    assert!(trace.contains("TestFailure: the test source failed on purpose"), "{trace}");
+    assert!(
+        trace.contains("TestFailure: the test source failed on purpose"),
+        "{trace}"
+    );
 
     // The unsupported version fails the connector itself.
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
@@ -92,17 +106,31 @@ fn protocol_violations_fail_the_task_with_a_clear_cause_and_the_core_keeps_runni
             assert!(trace.contains("protocol version 99"), "{trace}");
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "v99 never failed: {s}\n{}", core.log_text());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "v99 never failed: {s}\n{}",
+            core.log_text()
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
 
     // Meanwhile the good connector delivered all its records.
     core.wait_task_state("good", 0, "RUNNING", Duration::from_secs(30));
     let records = read_topic(&bootstrap(), &topic, 500, Duration::from_secs(30));
-    let good: Vec<_> = records.iter().filter(|r| r.3.as_deref().map(|v| v.len() == 100).unwrap_or(false)).collect();
-    assert!(good.len() >= 500, "only {} records from the good connector", good.len());
+    let good: Vec<_> = records
+        .iter()
+        .filter(|r| r.3.as_deref().map(|v| v.len() == 100).unwrap_or(false))
+        .collect();
+    assert!(
+        good.len() >= 500,
+        "only {} records from the good connector",
+        good.len()
+    );
 
     let log = core.log_text();
     assert!(log.contains("beyond its credit"), "the log names the cause");
-    assert!(log.contains("protocol version 99"), "the log names the cause");
+    assert!(
+        log.contains("protocol version 99"),
+        "the log names the cause"
+    );
 }

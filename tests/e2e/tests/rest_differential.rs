@@ -23,15 +23,42 @@ use serde_json::{json, Map, Value};
 
 /// (call label, what differs and why).
 const DIFFERENCES: &[(&str, &str)] = &[
-    ("post-malformed-json", "status: Kafka Connect 500 (Jackson's parse error), Polyconnect 400"),
-    ("post-without-config", "status: Kafka Connect 500 (a NullPointerException), Polyconnect 400"),
-    ("post-bad-initial-state", "status: Kafka Connect 500 (Jackson's enum error), Polyconnect 400"),
-    ("stop-unknown", "status: Kafka Connect 500 (IllegalArgumentException), Polyconnect 404"),
-    ("restart-unknown", "status: Kafka Connect 500 (a NullPointerException), Polyconnect 404"),
-    ("restart-task-unknown-connector", "status: Kafka Connect 500, Polyconnect 404"),
-    ("tasks-config", "status: the endpoint was removed in Kafka Connect 4.0 (404); Polyconnect keeps it (200)"),
-    ("validate-no-class", "status: Kafka Connect 500 (a wrapped BadRequestException), Polyconnect 400"),
-    ("validate-unknown-class", "status: Kafka Connect 500 (a wrapped ConnectException), Polyconnect 400"),
+    (
+        "post-malformed-json",
+        "status: Kafka Connect 500 (Jackson's parse error), Polyconnect 400",
+    ),
+    (
+        "post-without-config",
+        "status: Kafka Connect 500 (a NullPointerException), Polyconnect 400",
+    ),
+    (
+        "post-bad-initial-state",
+        "status: Kafka Connect 500 (Jackson's enum error), Polyconnect 400",
+    ),
+    (
+        "stop-unknown",
+        "status: Kafka Connect 500 (IllegalArgumentException), Polyconnect 404",
+    ),
+    (
+        "restart-unknown",
+        "status: Kafka Connect 500 (a NullPointerException), Polyconnect 404",
+    ),
+    (
+        "restart-task-unknown-connector",
+        "status: Kafka Connect 500, Polyconnect 404",
+    ),
+    (
+        "tasks-config",
+        "status: the endpoint was removed in Kafka Connect 4.0 (404); Polyconnect keeps it (200)",
+    ),
+    (
+        "validate-no-class",
+        "status: Kafka Connect 500 (a wrapped BadRequestException), Polyconnect 400",
+    ),
+    (
+        "validate-unknown-class",
+        "status: Kafka Connect 500 (a wrapped ConnectException), Polyconnect 400",
+    ),
 ];
 
 #[derive(Clone, Copy, PartialEq)]
@@ -52,12 +79,20 @@ struct Side {
 
 fn rest(port: u16, method: &str, path: &str, body: Option<&str>) -> (u16, Value) {
     let url = format!("http://127.0.0.1:{port}{path}");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::new();
-        let mut req = client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url);
+        let mut req = client.request(
+            reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+            &url,
+        );
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_string());
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_string());
         }
         let r = req.send().await.expect("REST call");
         let code = r.status().as_u16();
@@ -88,7 +123,10 @@ fn shape(v: &Value, path: &str, maps: &[&str]) -> Value {
                     .reduce(merge);
                 json!({ "map": merged.unwrap_or(json!("empty")) })
             } else {
-                let m: Map<String, Value> = o.iter().map(|(k, e)| (k.clone(), shape(e, &format!("{path}.{k}"), maps))).collect();
+                let m: Map<String, Value> = o
+                    .iter()
+                    .map(|(k, e)| (k.clone(), shape(e, &format!("{path}.{k}"), maps)))
+                    .collect();
                 json!({ "object": m })
             }
         }
@@ -102,8 +140,14 @@ fn merge(a: Value, b: Value) -> Value {
         return a;
     }
     match (a, b) {
-        (Value::Object(x), Value::Object(y)) if x.contains_key("object") && y.contains_key("object") => {
-            let (Some(Value::Object(xo)), Some(Value::Object(yo))) = (x.get("object"), y.get("object")) else { unreachable!() };
+        (Value::Object(x), Value::Object(y))
+            if x.contains_key("object") && y.contains_key("object") =>
+        {
+            let (Some(Value::Object(xo)), Some(Value::Object(yo))) =
+                (x.get("object"), y.get("object"))
+            else {
+                unreachable!()
+            };
             let mut out = xo.clone();
             for (k, v) in yo {
                 let merged = match out.remove(k) {
@@ -114,7 +158,9 @@ fn merge(a: Value, b: Value) -> Value {
             }
             json!({ "object": out })
         }
-        (Value::Object(x), Value::Object(y)) if x.contains_key("array") && y.contains_key("array") => {
+        (Value::Object(x), Value::Object(y))
+            if x.contains_key("array") && y.contains_key("array") =>
+        {
             let (xa, ya) = (x["array"].clone(), y["array"].clone());
             match (xa == json!("empty"), ya == json!("empty")) {
                 (true, _) => Value::Object(y),
@@ -145,9 +191,19 @@ fn start_kafka_connect(dir: &Path, port: u16) -> Child {
     // `scripts/setup.sh` installs Java and `scripts/kafka.sh` fetches the jars: a missing
     // piece is a failure, not a reason to skip.
     let java = Command::new("java").arg("-version").output();
-    assert!(java.map(|o| o.status.success()).unwrap_or(false), "no java: run scripts/setup.sh");
-    let out = Command::new(repo_root().join("scripts/kafka.sh")).arg("connect-lib-dir").output().unwrap();
-    assert!(out.status.success(), "no Kafka Connect jars: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        java.map(|o| o.status.success()).unwrap_or(false),
+        "no java: run scripts/setup.sh"
+    );
+    let out = Command::new(repo_root().join("scripts/kafka.sh"))
+        .arg("connect-lib-dir")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "no Kafka Connect jars: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let lib = String::from_utf8_lossy(&out.stdout).trim().to_string();
     let props = dir.join("connect-worker.properties");
     write(
@@ -163,7 +219,12 @@ fn start_kafka_connect(dir: &Path, port: u16) -> Child {
     let log = std::fs::File::create(dir.join("connect.log")).unwrap();
     let child = Command::new("java")
         .args(["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"])
-        .arg(format!("-Dlog4j2.configurationFile={}", repo_root().join("tests/reference/log4j2.properties").display()))
+        .arg(format!(
+            "-Dlog4j2.configurationFile={}",
+            repo_root()
+                .join("tests/reference/log4j2.properties")
+                .display()
+        ))
         .arg("-cp")
         .arg(format!("{lib}/*"))
         .arg("org.apache.kafka.connect.cli.ConnectStandalone")
@@ -179,7 +240,9 @@ fn start_kafka_connect(dir: &Path, port: u16) -> Child {
 fn wait_healthy(port: u16, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(240);
     while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && rest(port, "GET", "/health", None).0 == 200 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+            && rest(port, "GET", "/health", None).0 == 200
+        {
             return;
         }
         std::thread::sleep(Duration::from_millis(250));
@@ -191,14 +254,23 @@ fn wait_state(side: &Side, name: &str, f: impl Fn(&Value) -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut last = Value::Null;
     while Instant::now() < deadline {
-        let (code, s) = rest(side.port, "GET", &format!("/connectors/{name}/status"), None);
+        let (code, s) = rest(
+            side.port,
+            "GET",
+            &format!("/connectors/{name}/status"),
+            None,
+        );
         if code == 200 && f(&s) {
             return;
         }
         last = s;
         std::thread::sleep(Duration::from_millis(100));
     }
-    let who = if side.sys == Sys::Kc { "Kafka Connect" } else { "Polyconnect" };
+    let who = if side.sys == Sys::Kc {
+        "Kafka Connect"
+    } else {
+        "Polyconnect"
+    };
     panic!("{who}: {name} never reached the expected state; last status {last}");
 }
 
@@ -220,7 +292,12 @@ enum Step {
     AppendLines(usize),
 }
 
-fn call(label: &'static str, method: &'static str, path: impl Into<String>, body: Option<Value>) -> Step {
+fn call(
+    label: &'static str,
+    method: &'static str,
+    path: impl Into<String>,
+    body: Option<Value>,
+) -> Step {
     Step::Call {
         label,
         method,
@@ -230,7 +307,13 @@ fn call(label: &'static str, method: &'static str, path: impl Into<String>, body
     }
 }
 
-fn call_maps(label: &'static str, method: &'static str, path: impl Into<String>, body: Option<Value>, maps: &'static [&'static str]) -> Step {
+fn call_maps(
+    label: &'static str,
+    method: &'static str,
+    path: impl Into<String>,
+    body: Option<Value>,
+    maps: &'static [&'static str],
+) -> Step {
     Step::Call {
         label,
         method,
@@ -268,49 +351,193 @@ fn steps(s: &Side) -> Vec<Step> {
         call("root", "GET", "/", None),
         call("health", "GET", "/health", None),
         call("list-empty", "GET", "/connectors", None),
-        call_maps("create-source", "POST", "/connectors", Some(json!({"name": src, "config": source_config})), cfg_maps),
-        call("create-source-again", "POST", "/connectors", Some(json!({"name": src, "config": source_config}))),
+        call_maps(
+            "create-source",
+            "POST",
+            "/connectors",
+            Some(json!({"name": src, "config": source_config})),
+            cfg_maps,
+        ),
+        call(
+            "create-source-again",
+            "POST",
+            "/connectors",
+            Some(json!({"name": src, "config": source_config})),
+        ),
         Step::WaitRunning(src.into()),
         Step::AppendLines(5),
         call_maps("info", "GET", format!("/connectors/{src}"), None, cfg_maps),
-        call_maps("config", "GET", format!("/connectors/{src}/config"), None, &[""]),
+        call_maps(
+            "config",
+            "GET",
+            format!("/connectors/{src}/config"),
+            None,
+            &[""],
+        ),
         call("status", "GET", format!("/connectors/{src}/status"), None),
-        call_maps("expand", "GET", "/connectors?expand=status&expand=info", None, &["", ".*.info.config"]),
-        call_maps("tasks", "GET", format!("/connectors/{src}/tasks"), None, &["[].config"]),
-        call_maps("tasks-config", "GET", format!("/connectors/{src}/tasks-config"), None, &["", ".*"]),
-        call("task-status", "GET", format!("/connectors/{src}/tasks/0/status"), None),
-        call("task-status-unknown", "GET", format!("/connectors/{src}/tasks/9/status"), None),
-        call_maps("put-config-update", "PUT", format!("/connectors/{src}/config"), Some(source_config.clone()), cfg_maps),
-        call_maps("patch-config", "PATCH", format!("/connectors/{src}/config"), Some(json!({"batch.size": "100"})), cfg_maps),
-        call("patch-config-invalid", "PATCH", format!("/connectors/{src}/config"), Some(json!({"tasks.max": "0"}))),
+        call_maps(
+            "expand",
+            "GET",
+            "/connectors?expand=status&expand=info",
+            None,
+            &["", ".*.info.config"],
+        ),
+        call_maps(
+            "tasks",
+            "GET",
+            format!("/connectors/{src}/tasks"),
+            None,
+            &["[].config"],
+        ),
+        call_maps(
+            "tasks-config",
+            "GET",
+            format!("/connectors/{src}/tasks-config"),
+            None,
+            &["", ".*"],
+        ),
+        call(
+            "task-status",
+            "GET",
+            format!("/connectors/{src}/tasks/0/status"),
+            None,
+        ),
+        call(
+            "task-status-unknown",
+            "GET",
+            format!("/connectors/{src}/tasks/9/status"),
+            None,
+        ),
+        call_maps(
+            "put-config-update",
+            "PUT",
+            format!("/connectors/{src}/config"),
+            Some(source_config.clone()),
+            cfg_maps,
+        ),
+        call_maps(
+            "patch-config",
+            "PATCH",
+            format!("/connectors/{src}/config"),
+            Some(json!({"batch.size": "100"})),
+            cfg_maps,
+        ),
+        call(
+            "patch-config-invalid",
+            "PATCH",
+            format!("/connectors/{src}/config"),
+            Some(json!({"tasks.max": "0"})),
+        ),
         Step::WaitRunning(src.into()),
         call("pause", "PUT", format!("/connectors/{src}/pause"), None),
         Step::WaitState(src.into(), "PAUSED"),
-        call("status-paused", "GET", format!("/connectors/{src}/status"), None),
+        call(
+            "status-paused",
+            "GET",
+            format!("/connectors/{src}/status"),
+            None,
+        ),
         call("resume", "PUT", format!("/connectors/{src}/resume"), None),
         Step::WaitRunning(src.into()),
-        call("restart", "POST", format!("/connectors/{src}/restart"), None),
+        call(
+            "restart",
+            "POST",
+            format!("/connectors/{src}/restart"),
+            None,
+        ),
         Step::WaitRunning(src.into()),
-        call("restart-with-tasks", "POST", format!("/connectors/{src}/restart?includeTasks=true"), None),
+        call(
+            "restart-with-tasks",
+            "POST",
+            format!("/connectors/{src}/restart?includeTasks=true"),
+            None,
+        ),
         Step::WaitRunning(src.into()),
-        call("restart-only-failed", "POST", format!("/connectors/{src}/restart?includeTasks=true&onlyFailed=true"), None),
-        call("restart-task", "POST", format!("/connectors/{src}/tasks/0/restart"), None),
+        call(
+            "restart-only-failed",
+            "POST",
+            format!("/connectors/{src}/restart?includeTasks=true&onlyFailed=true"),
+            None,
+        ),
+        call(
+            "restart-task",
+            "POST",
+            format!("/connectors/{src}/tasks/0/restart"),
+            None,
+        ),
         Step::WaitRunning(src.into()),
         Step::Sleep(1500),
-        call_maps("topics", "GET", format!("/connectors/{src}/topics"), None, &[""]),
-        call("topics-reset", "PUT", format!("/connectors/{src}/topics/reset"), None),
+        call_maps(
+            "topics",
+            "GET",
+            format!("/connectors/{src}/topics"),
+            None,
+            &[""],
+        ),
+        call(
+            "topics-reset",
+            "PUT",
+            format!("/connectors/{src}/topics/reset"),
+            None,
+        ),
         call("offsets", "GET", format!("/connectors/{src}/offsets"), None),
-        call("alter-offsets-running", "PATCH", format!("/connectors/{src}/offsets"), Some(offsets.clone())),
+        call(
+            "alter-offsets-running",
+            "PATCH",
+            format!("/connectors/{src}/offsets"),
+            Some(offsets.clone()),
+        ),
         call("stop", "PUT", format!("/connectors/{src}/stop"), None),
         Step::WaitState(src.into(), "STOPPED"),
-        call("status-stopped", "GET", format!("/connectors/{src}/status"), None),
-        call_maps("info-stopped", "GET", format!("/connectors/{src}"), None, cfg_maps),
-        call("alter-offsets-empty", "PATCH", format!("/connectors/{src}/offsets"), Some(json!({"offsets": []}))),
-        call("alter-offsets", "PATCH", format!("/connectors/{src}/offsets"), Some(offsets)),
-        call("offsets-altered", "GET", format!("/connectors/{src}/offsets"), None),
-        call("reset-offsets", "DELETE", format!("/connectors/{src}/offsets"), None),
-        call("offsets-reset", "GET", format!("/connectors/{src}/offsets"), None),
-        call("resume-stopped", "PUT", format!("/connectors/{src}/resume"), None),
+        call(
+            "status-stopped",
+            "GET",
+            format!("/connectors/{src}/status"),
+            None,
+        ),
+        call_maps(
+            "info-stopped",
+            "GET",
+            format!("/connectors/{src}"),
+            None,
+            cfg_maps,
+        ),
+        call(
+            "alter-offsets-empty",
+            "PATCH",
+            format!("/connectors/{src}/offsets"),
+            Some(json!({"offsets": []})),
+        ),
+        call(
+            "alter-offsets",
+            "PATCH",
+            format!("/connectors/{src}/offsets"),
+            Some(offsets),
+        ),
+        call(
+            "offsets-altered",
+            "GET",
+            format!("/connectors/{src}/offsets"),
+            None,
+        ),
+        call(
+            "reset-offsets",
+            "DELETE",
+            format!("/connectors/{src}/offsets"),
+            None,
+        ),
+        call(
+            "offsets-reset",
+            "GET",
+            format!("/connectors/{src}/offsets"),
+            None,
+        ),
+        call(
+            "resume-stopped",
+            "PUT",
+            format!("/connectors/{src}/resume"),
+            None,
+        ),
         Step::WaitRunning(src.into()),
         call_maps(
             "create-sink-stopped",
@@ -320,23 +547,69 @@ fn steps(s: &Side) -> Vec<Step> {
             cfg_maps,
         ),
         Step::WaitState(sink.into(), "STOPPED"),
-        call("sink-offsets-empty", "GET", format!("/connectors/{sink}/offsets"), None),
-        call("sink-alter-offsets", "PATCH", format!("/connectors/{sink}/offsets"), Some(sink_offsets)),
-        call("sink-offsets", "GET", format!("/connectors/{sink}/offsets"), None),
+        call(
+            "sink-offsets-empty",
+            "GET",
+            format!("/connectors/{sink}/offsets"),
+            None,
+        ),
+        call(
+            "sink-alter-offsets",
+            "PATCH",
+            format!("/connectors/{sink}/offsets"),
+            Some(sink_offsets),
+        ),
+        call(
+            "sink-offsets",
+            "GET",
+            format!("/connectors/{sink}/offsets"),
+            None,
+        ),
         call(
             "sink-alter-offsets-bad",
             "PATCH",
             format!("/connectors/{sink}/offsets"),
-            Some(json!({"offsets": [{"partition": {"kafka_topic": s.topic, "kafka_partition": "x"}, "offset": {"kafka_offset": 1}}]})),
+            Some(
+                json!({"offsets": [{"partition": {"kafka_topic": s.topic, "kafka_partition": "x"}, "offset": {"kafka_offset": 1}}]}),
+            ),
         ),
-        call("sink-reset-offsets", "DELETE", format!("/connectors/{sink}/offsets"), None),
-        call_maps("create-paused", "POST", "/connectors", Some(json!({"name": "diff-paused", "config": source_config, "initial_state": "PAUSED"})), cfg_maps),
+        call(
+            "sink-reset-offsets",
+            "DELETE",
+            format!("/connectors/{sink}/offsets"),
+            None,
+        ),
+        call_maps(
+            "create-paused",
+            "POST",
+            "/connectors",
+            Some(
+                json!({"name": "diff-paused", "config": source_config, "initial_state": "PAUSED"}),
+            ),
+            cfg_maps,
+        ),
         Step::WaitState("diff-paused".into(), "PAUSED"),
-        call("status-created-paused", "GET", "/connectors/diff-paused/status", None),
-        call_maps("put-config-create", "PUT", "/connectors/diff-put/config", Some(source_config.clone()), cfg_maps),
+        call(
+            "status-created-paused",
+            "GET",
+            "/connectors/diff-paused/status",
+            None,
+        ),
+        call_maps(
+            "put-config-create",
+            "PUT",
+            "/connectors/diff-put/config",
+            Some(source_config.clone()),
+            cfg_maps,
+        ),
         // (Kafka Connect then shows a FAILED task 9 in the status: done on a connector
         // that is deleted next.)
-        call("restart-task-unknown", "POST", "/connectors/diff-put/tasks/9/restart", None),
+        call(
+            "restart-task-unknown",
+            "POST",
+            "/connectors/diff-put/tasks/9/restart",
+            None,
+        ),
         call("delete", "DELETE", "/connectors/diff-put", None),
         call("delete-again", "DELETE", "/connectors/diff-put", None),
         call("info-deleted", "GET", "/connectors/diff-put", None),
@@ -345,53 +618,184 @@ fn steps(s: &Side) -> Vec<Step> {
             "validate",
             "PUT",
             "/connector-plugins/FileStreamSource/config/validate",
-            Some(json!({"connector.class": "FileStreamSource", "name": "v", "tasks.max": "x", "errors.tolerance": "bogus", "transforms": "a,a"})),
+            Some(
+                json!({"connector.class": "FileStreamSource", "name": "v", "tasks.max": "x", "errors.tolerance": "bogus", "transforms": "a,a"}),
+            ),
         ),
-        call("validate-sink", "PUT", "/connector-plugins/FileStreamSinkConnector/config/validate", Some(json!({"connector.class": "FileStreamSink", "name": "v", "topics": "a", "topics.regex": "b"}))),
-        call("validate-mismatch", "PUT", "/connector-plugins/FileStreamSource/config/validate", Some(json!({"connector.class": "FileStreamSink"}))),
-        call("validate-no-class", "PUT", "/connector-plugins/FileStreamSource/config/validate", Some(json!({}))),
-        call("validate-unknown-class", "PUT", "/connector-plugins/Nope/config/validate", Some(json!({"connector.class": "Nope"}))),
+        call(
+            "validate-sink",
+            "PUT",
+            "/connector-plugins/FileStreamSinkConnector/config/validate",
+            Some(
+                json!({"connector.class": "FileStreamSink", "name": "v", "topics": "a", "topics.regex": "b"}),
+            ),
+        ),
+        call(
+            "validate-mismatch",
+            "PUT",
+            "/connector-plugins/FileStreamSource/config/validate",
+            Some(json!({"connector.class": "FileStreamSink"})),
+        ),
+        call(
+            "validate-no-class",
+            "PUT",
+            "/connector-plugins/FileStreamSource/config/validate",
+            Some(json!({})),
+        ),
+        call(
+            "validate-unknown-class",
+            "PUT",
+            "/connector-plugins/Nope/config/validate",
+            Some(json!({"connector.class": "Nope"})),
+        ),
         call("plugins", "GET", "/connector-plugins", None),
-        call("plugins-all", "GET", "/connector-plugins?connectorsOnly=false", None),
-        call("plugin-config", "GET", "/connector-plugins/FileStreamSource/config", None),
-        call("plugin-config-converter", "GET", "/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config", None),
-        call("plugin-config-unknown", "GET", "/connector-plugins/Nope/config", None),
+        call(
+            "plugins-all",
+            "GET",
+            "/connector-plugins?connectorsOnly=false",
+            None,
+        ),
+        call(
+            "plugin-config",
+            "GET",
+            "/connector-plugins/FileStreamSource/config",
+            None,
+        ),
+        call(
+            "plugin-config-converter",
+            "GET",
+            "/connector-plugins/org.apache.kafka.connect.json.JsonConverter/config",
+            None,
+        ),
+        call(
+            "plugin-config-unknown",
+            "GET",
+            "/connector-plugins/Nope/config",
+            None,
+        ),
         // Loggers.
         call_maps("loggers", "GET", "/admin/loggers", None, &[""]),
         call("logger-root", "GET", "/admin/loggers/root", None),
-        call("logger-unknown", "GET", "/admin/loggers/no.such.logger", None),
-        call("logger-set", "PUT", "/admin/loggers/root", Some(json!({"level": "INFO"}))),
-        call("logger-set-cluster", "PUT", "/admin/loggers/root?scope=cluster", Some(json!({"level": "INFO"}))),
-        call("logger-bad-level", "PUT", "/admin/loggers/root", Some(json!({"level": "loud"}))),
-        call("logger-no-level", "PUT", "/admin/loggers/root", Some(json!({}))),
+        call(
+            "logger-unknown",
+            "GET",
+            "/admin/loggers/no.such.logger",
+            None,
+        ),
+        call(
+            "logger-set",
+            "PUT",
+            "/admin/loggers/root",
+            Some(json!({"level": "INFO"})),
+        ),
+        call(
+            "logger-set-cluster",
+            "PUT",
+            "/admin/loggers/root?scope=cluster",
+            Some(json!({"level": "INFO"})),
+        ),
+        call(
+            "logger-bad-level",
+            "PUT",
+            "/admin/loggers/root",
+            Some(json!({"level": "loud"})),
+        ),
+        call(
+            "logger-no-level",
+            "PUT",
+            "/admin/loggers/root",
+            Some(json!({})),
+        ),
         // Bad requests and unknown connectors.
         raw("post-malformed-json", "POST", "/connectors", "{bad json"),
-        call("post-without-config", "POST", "/connectors", Some(json!({"name": "x"}))),
-        call("post-no-class", "POST", "/connectors", Some(json!({"name": "x", "config": {}}))),
-        call("post-unknown-class", "POST", "/connectors", Some(json!({"name": "x", "config": {"connector.class": "Nope"}}))),
-        call("post-name-mismatch", "POST", "/connectors", Some(json!({"name": "x", "config": {"name": "y", "connector.class": "FileStreamSource"}}))),
-        call("post-invalid", "POST", "/connectors", Some(json!({"name": "x", "config": {"connector.class": "FileStreamSource", "tasks.max": "0", "topic": "t"}}))),
+        call(
+            "post-without-config",
+            "POST",
+            "/connectors",
+            Some(json!({"name": "x"})),
+        ),
+        call(
+            "post-no-class",
+            "POST",
+            "/connectors",
+            Some(json!({"name": "x", "config": {}})),
+        ),
+        call(
+            "post-unknown-class",
+            "POST",
+            "/connectors",
+            Some(json!({"name": "x", "config": {"connector.class": "Nope"}})),
+        ),
+        call(
+            "post-name-mismatch",
+            "POST",
+            "/connectors",
+            Some(
+                json!({"name": "x", "config": {"name": "y", "connector.class": "FileStreamSource"}}),
+            ),
+        ),
+        call(
+            "post-invalid",
+            "POST",
+            "/connectors",
+            Some(
+                json!({"name": "x", "config": {"connector.class": "FileStreamSource", "tasks.max": "0", "topic": "t"}}),
+            ),
+        ),
         call(
             "post-bad-initial-state",
             "POST",
             "/connectors",
-            Some(json!({"name": "x", "config": {"connector.class": "FileStreamSource", "topic": "t"}, "initial_state": "BOGUS"})),
+            Some(
+                json!({"name": "x", "config": {"connector.class": "FileStreamSource", "topic": "t"}, "initial_state": "BOGUS"}),
+            ),
         ),
-        call("put-config-name-mismatch", "PUT", "/connectors/x/config", Some(json!({"name": "y"}))),
+        call(
+            "put-config-name-mismatch",
+            "PUT",
+            "/connectors/x/config",
+            Some(json!({"name": "y"})),
+        ),
         call("unknown-info", "GET", "/connectors/nope", None),
         call("unknown-status", "GET", "/connectors/nope/status", None),
         call("unknown-tasks", "GET", "/connectors/nope/tasks", None),
-        call("unknown-task-status", "GET", "/connectors/nope/tasks/0/status", None),
-        call_maps("unknown-topics", "GET", "/connectors/nope/topics", None, &[""]),
+        call(
+            "unknown-task-status",
+            "GET",
+            "/connectors/nope/tasks/0/status",
+            None,
+        ),
+        call_maps(
+            "unknown-topics",
+            "GET",
+            "/connectors/nope/topics",
+            None,
+            &[""],
+        ),
         call("unknown-offsets", "GET", "/connectors/nope/offsets", None),
         call("pause-unknown", "PUT", "/connectors/nope/pause", None),
         call("resume-unknown", "PUT", "/connectors/nope/resume", None),
         call("stop-unknown", "PUT", "/connectors/nope/stop", None),
         call("restart-unknown", "POST", "/connectors/nope/restart", None),
-        call("restart-unknown-with-tasks", "POST", "/connectors/nope/restart?includeTasks=true", None),
-        call("restart-task-unknown-connector", "POST", "/connectors/nope/tasks/0/restart", None),
+        call(
+            "restart-unknown-with-tasks",
+            "POST",
+            "/connectors/nope/restart?includeTasks=true",
+            None,
+        ),
+        call(
+            "restart-task-unknown-connector",
+            "POST",
+            "/connectors/nope/tasks/0/restart",
+            None,
+        ),
         call("delete-unknown", "DELETE", "/connectors/nope", None),
-        call("patch-unknown", "PATCH", "/connectors/nope/config", Some(json!({"a": "b"}))),
+        call(
+            "patch-unknown",
+            "PATCH",
+            "/connectors/nope/config",
+            Some(json!({"a": "b"})),
+        ),
         call("unknown-path", "GET", "/nope", None),
         call("wrong-method", "DELETE", "/connectors", None),
         call("list", "GET", "/connectors", None),
@@ -402,12 +806,20 @@ fn run(side: &Side, report: &mut BTreeMap<&'static str, (u16, Value, Value)>) {
     let mut appended = 0;
     for step in steps(side) {
         match step {
-            Step::Call { label, method, path, body, maps } => {
+            Step::Call {
+                label,
+                method,
+                path,
+                body,
+                maps,
+            } => {
                 let (code, v) = rest(side.port, method, &path, body.as_deref());
                 report.insert(label, (code, shape(&v, "", maps), v));
             }
             Step::WaitRunning(name) => wait_state(side, &name, running),
-            Step::WaitState(name, state) => wait_state(side, &name, |s| s["connector"]["state"] == state),
+            Step::WaitState(name, state) => {
+                wait_state(side, &name, |s| s["connector"]["state"] == state)
+            }
             Step::Sleep(ms) => std::thread::sleep(Duration::from_millis(ms)),
             Step::AppendLines(n) => {
                 append_lines(&side.input, "line", appended, n, 1, Duration::ZERO);
@@ -464,7 +876,10 @@ fn same_status_codes_and_json_shapes_as_kafka_connect() {
     println!("{:<34} {:>6} {:>6}  shape", "call", "KC", "PC");
     for (label, (kc_code, kc_shape, kc_body)) in &kc_report {
         let (pc_code, pc_shape, pc_body) = &pc_report[label];
-        let documented = DIFFERENCES.iter().find(|(l, _)| l == label).map(|(_, why)| *why);
+        let documented = DIFFERENCES
+            .iter()
+            .find(|(l, _)| l == label)
+            .map(|(_, why)| *why);
         let same_code = kc_code == pc_code;
         // Error bodies are compared by shape only when both are errors or both are not.
         let same_shape = kc_shape == pc_shape;
@@ -482,7 +897,10 @@ fn same_status_codes_and_json_shapes_as_kafka_connect() {
             println!("  Polyconnect:   {}\n  shape {}", trim(pc_body), pc_shape);
         }
     }
-    assert!(mismatches.is_empty(), "calls answered differently: {mismatches:?}");
+    assert!(
+        mismatches.is_empty(),
+        "calls answered differently: {mismatches:?}"
+    );
 }
 
 fn trim(v: &Value) -> String {

@@ -33,7 +33,10 @@ fn user(i: usize) -> String {
 }
 
 fn order(i: usize) -> String {
-    format!(r#"{{"id":"o-{i}","total":{},"lines":[{{"sku":"x{i}","qty":1}}]}}"#, i * 3)
+    format!(
+        r#"{{"id":"o-{i}","total":{},"lines":[{{"sku":"x{i}","qty":1}}]}}"#,
+        i * 3
+    )
 }
 
 fn serve(api: Arc<Mutex<Api>>) -> u16 {
@@ -69,7 +72,10 @@ fn handle(mut conn: TcpStream, api: &Mutex<Api>) {
     }
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let param = |name: &str| -> Option<usize> {
-        query.split('&').find_map(|kv| kv.strip_prefix(&format!("{name}=")).and_then(|v| v.parse().ok()))
+        query.split('&').find_map(|kv| {
+            kv.strip_prefix(&format!("{name}="))
+                .and_then(|v| v.parse().ok())
+        })
     };
     let (offset, limit) = (param("offset").unwrap_or(0), param("limit").unwrap_or(10));
     let mut api = api.lock().unwrap();
@@ -82,7 +88,12 @@ fn handle(mut conn: TcpStream, api: &Mutex<Api>) {
     } else if api.fail_503.remove(&key) {
         (503, "{\"error\":\"try later\"}".to_string())
     } else if let Some(items) = api.items.get(path) {
-        let page: Vec<&str> = items.iter().skip(offset).take(limit).map(String::as_str).collect();
+        let page: Vec<&str> = items
+            .iter()
+            .skip(offset)
+            .take(limit)
+            .map(String::as_str)
+            .collect();
         (200, format!("[{}]", page.join(",")))
     } else {
         (404, "{}".to_string())
@@ -104,15 +115,16 @@ fn handle(mut conn: TcpStream, api: &Mutex<Api>) {
 
 /// (key, value) of every record in the topic, sorted.
 fn topic_records(topic: &str, expected: usize) -> Vec<(String, String)> {
-    let mut got: Vec<(String, String)> = read_topic(&bootstrap(), topic, expected, Duration::from_secs(90))
-        .into_iter()
-        .map(|r| {
-            (
-                String::from_utf8(r.2.expect("a key")).unwrap(),
-                String::from_utf8(r.3.expect("a value")).unwrap(),
-            )
-        })
-        .collect();
+    let mut got: Vec<(String, String)> =
+        read_topic(&bootstrap(), topic, expected, Duration::from_secs(90))
+            .into_iter()
+            .map(|r| {
+                (
+                    String::from_utf8(r.2.expect("a key")).unwrap(),
+                    String::from_utf8(r.3.expect("a value")).unwrap(),
+                )
+            })
+            .collect();
     got.sort();
     got
 }
@@ -146,8 +158,10 @@ fn rest_source_reads_every_page_and_resumes_after_a_restart() {
     let api = Arc::new(Mutex::new(Api::default()));
     {
         let mut a = api.lock().unwrap();
-        a.items.insert("/users".into(), (0..150).map(user).collect());
-        a.items.insert("/orders".into(), (0..90).map(order).collect());
+        a.items
+            .insert("/users".into(), (0..150).map(user).collect());
+        a.items
+            .insert("/orders".into(), (0..90).map(order).collect());
         a.items.insert("/empty".into(), Vec::new());
         a.fail_503.insert(("/orders".into(), PAGE));
         a.drop_connection.insert(("/users".into(), 2 * PAGE));
@@ -172,9 +186,20 @@ fn rest_source_reads_every_page_and_resumes_after_a_restart() {
     {
         let mut a = api.lock().unwrap();
         let items = std::mem::take(&mut a.items);
-        a.items = items.into_iter().map(|(k, v)| (format!("/api{k}"), v)).collect();
-        a.fail_503 = a.fail_503.drain().map(|(k, o)| (format!("/api{k}"), o)).collect();
-        a.drop_connection = a.drop_connection.drain().map(|(k, o)| (format!("/api{k}"), o)).collect();
+        a.items = items
+            .into_iter()
+            .map(|(k, v)| (format!("/api{k}"), v))
+            .collect();
+        a.fail_503 = a
+            .fail_503
+            .drain()
+            .map(|(k, o)| (format!("/api{k}"), o))
+            .collect();
+        a.drop_connection = a
+            .drop_connection
+            .drain()
+            .map(|(k, o)| (format!("/api{k}"), o))
+            .collect();
     }
 
     let mut core = Core::start(dir.path(), &worker, &[conn], rest);
@@ -184,39 +209,88 @@ fn rest_source_reads_every_page_and_resumes_after_a_restart() {
     let want = expected(&api);
     assert_eq!(want.len(), 240);
     let got = topic_records(&topic, want.len());
-    assert_eq!(got.len(), want.len(), "records in the topic\n{}", core.log_text());
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "records in the topic\n{}",
+        core.log_text()
+    );
     assert_eq!(got, want, "the topic holds exactly the items served");
     {
         let a = api.lock().unwrap();
-        assert!(a.log.iter().all(|r| r.2), "a request without the bearer token: {:?}", a.log.iter().find(|r| !r.2));
-        let orders_page2: Vec<u16> = a.log.iter().filter(|r| r.0 == "/api/orders" && r.1 == PAGE).map(|r| r.3).collect();
+        assert!(
+            a.log.iter().all(|r| r.2),
+            "a request without the bearer token: {:?}",
+            a.log.iter().find(|r| !r.2)
+        );
+        let orders_page2: Vec<u16> = a
+            .log
+            .iter()
+            .filter(|r| r.0 == "/api/orders" && r.1 == PAGE)
+            .map(|r| r.3)
+            .collect();
         assert_eq!(orders_page2, vec![503, 200], "the 5xx page is asked again");
-        let users_page3: Vec<u16> = a.log.iter().filter(|r| r.0 == "/api/users" && r.1 == 2 * PAGE).map(|r| r.3).collect();
-        assert_eq!(users_page3, vec![0, 200], "the dropped request is sent again");
+        let users_page3: Vec<u16> = a
+            .log
+            .iter()
+            .filter(|r| r.0 == "/api/users" && r.1 == 2 * PAGE)
+            .map(|r| r.3)
+            .collect();
+        assert_eq!(
+            users_page3,
+            vec![0, 200],
+            "the dropped request is sent again"
+        );
         assert!(a.fail_503.is_empty() && a.drop_connection.is_empty());
     }
     let log = core.log_text();
-    assert!(log.contains("503"), "the retriable error is reported to the core\n{log}");
+    assert!(
+        log.contains("503"),
+        "the retriable error is reported to the core\n{log}"
+    );
 
     // A restart resumes from the stored offsets: new items only.
     core.stop();
     {
         let mut a = api.lock().unwrap();
         a.log.clear();
-        a.items.get_mut("/api/users").unwrap().extend((150..180).map(user));
-        a.items.get_mut("/api/orders").unwrap().extend((90..95).map(order));
+        a.items
+            .get_mut("/api/users")
+            .unwrap()
+            .extend((150..180).map(user));
+        a.items
+            .get_mut("/api/orders")
+            .unwrap()
+            .extend((90..95).map(order));
     }
     core.restart();
     let want = expected(&api);
     assert_eq!(want.len(), 275);
     let got = topic_records(&topic, want.len());
-    assert_eq!(got, want, "after the restart the topic holds every item once\n{}", core.log_text());
+    assert_eq!(
+        got,
+        want,
+        "after the restart the topic holds every item once\n{}",
+        core.log_text()
+    );
     let a = api.lock().unwrap();
     let first = |path: &str| a.log.iter().find(|r| r.0 == path).map(|r| r.1);
-    assert_eq!(first("/api/users"), Some(150), "users resume from the stored offset");
-    assert_eq!(first("/api/orders"), Some(90), "orders resume from the stored offset");
+    assert_eq!(
+        first("/api/users"),
+        Some(150),
+        "users resume from the stored offset"
+    );
+    assert_eq!(
+        first("/api/orders"),
+        Some(90),
+        "orders resume from the stored offset"
+    );
     assert_eq!(first("/api/empty"), Some(0));
-    assert!(a.log.iter().all(|r| r.0 == "/api/empty" || r.1 >= 90), "nothing is read again: {:?}", a.log);
+    assert!(
+        a.log.iter().all(|r| r.0 == "/api/empty" || r.1 >= 90),
+        "nothing is read again: {:?}",
+        a.log
+    );
     drop(a);
     core.stop();
 }

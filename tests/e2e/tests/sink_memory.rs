@@ -17,11 +17,17 @@ const RECORD_BYTES: usize = 4096;
 
 fn call(port: u16, method: &str, path: &str) -> u16 {
     let url = format!("http://127.0.0.1:{port}{path}");
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         let client = reqwest::Client::new();
         let r = client
-            .request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url)
+            .request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                &url,
+            )
             .send()
             .await
             .expect("REST call");
@@ -69,7 +75,10 @@ fn produce(topic: &str, count: usize) {
 
 #[test]
 fn a_large_backlog_behind_a_paused_then_slow_sink_keeps_memory_bounded() {
-    let backlog_mb: usize = std::env::var("BACKLOG_MB").ok().and_then(|v| v.parse().ok()).unwrap_or(512);
+    let backlog_mb: usize = std::env::var("BACKLOG_MB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(512);
     let count = backlog_mb * 1024 * 1024 / RECORD_BYTES;
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("output.txt");

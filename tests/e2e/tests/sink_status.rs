@@ -32,12 +32,19 @@ fn a_topic_that_never_appears_fails_the_task_with_the_cause() {
     let topic = unique("never-created");
     let name = unique("missing-topic-sink");
     let port = free_port();
-    let w = worker_properties(dir.path(), port, "polyconnect.sink.topic.missing.timeout.ms=3000\n");
+    let w = worker_properties(
+        dir.path(),
+        port,
+        "polyconnect.sink.topic.missing.timeout.ms=3000\n",
+    );
     let s = sink(dir.path(), &name, &topic, &dir.path().join("out.txt"));
     let core = Core::start(dir.path(), &w, &[s], port);
     let status = core.wait_task_state(&name, 0, "FAILED", Duration::from_secs(60));
     let trace = status["trace"].as_str().unwrap_or_default();
-    assert!(trace.contains(&topic) && trace.contains("does not exist"), "the cause names the topic: {trace}");
+    assert!(
+        trace.contains(&topic) && trace.contains("does not exist"),
+        "the cause names the topic: {trace}"
+    );
 }
 
 #[test]
@@ -47,7 +54,11 @@ fn a_topic_created_after_the_sink_started_is_consumed() {
     let name = unique("late-topic-sink");
     let output = dir.path().join("out.txt");
     let port = free_port();
-    let w = worker_properties(dir.path(), port, "polyconnect.sink.topic.missing.timeout.ms=8000\n");
+    let w = worker_properties(
+        dir.path(),
+        port,
+        "polyconnect.sink.topic.missing.timeout.ms=8000\n",
+    );
     let s = sink(dir.path(), &name, &topic, &output);
     let core = Core::start(dir.path(), &w, &[s], port);
     core.wait_task_state(&name, 0, "RUNNING", Duration::from_secs(60));
@@ -55,7 +66,10 @@ fn a_topic_created_after_the_sink_started_is_consumed() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(create_topic(&bootstrap(), &topic, 1));
     let producer: rdkafka::producer::ThreadedProducer<rdkafka::producer::DefaultProducerContext> =
-        rdkafka::ClientConfig::new().set("bootstrap.servers", bootstrap()).create().unwrap();
+        rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", bootstrap())
+            .create()
+            .unwrap();
     for i in 0..10 {
         let v = format!("late-{i}");
         producer
@@ -71,7 +85,10 @@ fn a_topic_created_after_the_sink_started_is_consumed() {
     while Instant::now() < until {
         std::thread::sleep(Duration::from_secs(2));
     }
-    assert_eq!(core.get(&format!("/connectors/{name}/tasks/0/status")).1["state"], "RUNNING");
+    assert_eq!(
+        core.get(&format!("/connectors/{name}/tasks/0/status")).1["state"],
+        "RUNNING"
+    );
 }
 
 /// The committed offset of the connector's only partition, from the REST API (None: none).
@@ -93,8 +110,12 @@ fn a_flushed_answer_for_another_flush_is_ignored() {
         let topic = unique(&format!("flushed-{mode}"));
         let name = unique(&format!("flushed-{mode}-sink"));
         rt.block_on(create_topic(&bootstrap(), &topic, 1));
-        let producer: rdkafka::producer::ThreadedProducer<rdkafka::producer::DefaultProducerContext> =
-            rdkafka::ClientConfig::new().set("bootstrap.servers", bootstrap()).create().unwrap();
+        let producer: rdkafka::producer::ThreadedProducer<
+            rdkafka::producer::DefaultProducerContext,
+        > = rdkafka::ClientConfig::new()
+            .set("bootstrap.servers", bootstrap())
+            .create()
+            .unwrap();
         for i in 0..100 {
             let v = format!("r{i}");
             producer
@@ -123,9 +144,20 @@ fn a_flushed_answer_for_another_flush_is_ignored() {
     while Instant::now() < deadline && committed(&core, &names[0]) != Some(100) {
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert_eq!(committed(&core, &names[0]), Some(100), "the sink that answers its flushes commits");
+    assert_eq!(
+        committed(&core, &names[0]),
+        Some(100),
+        "the sink that answers its flushes commits"
+    );
     // Many flushes later, the other has committed nothing.
     std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(committed(&core, &names[1]), None, "a Flushed for another flush id commits nothing");
-    assert!(core.log_text().contains("it is not the pending flush"), "the core says why");
+    assert_eq!(
+        committed(&core, &names[1]),
+        None,
+        "a Flushed for another flush id commits nothing"
+    );
+    assert!(
+        core.log_text().contains("it is not the pending flush"),
+        "the core says why"
+    );
 }

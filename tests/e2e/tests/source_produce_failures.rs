@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
 
-
 fn connector_file(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let p = dir.join(format!("{name}.properties"));
     write(&p, &format!("name={name}\n{}\n", lines.join("\n")));
@@ -45,13 +44,28 @@ fn a_failure_not_about_the_record_fails_the_task_even_under_tolerance_all() {
     let core = Core::start(dir.path(), &worker, &[source], rest);
     let status = core.wait_task_state("bad-partition", 0, "FAILED", Duration::from_secs(60));
     let trace = status["trace"].as_str().unwrap_or_default().to_string();
-    assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: "), "{trace}");
-    assert!(trace.to_lowercase().contains("unknown partition"), "the cause is in the trace: {trace}");
-    assert!(trace.contains("errors.tolerance=all covers only failures of a record itself"), "{trace}");
+    assert!(
+        trace.starts_with("org.apache.kafka.connect.errors.ConnectException: "),
+        "{trace}"
+    );
+    assert!(
+        trace.to_lowercase().contains("unknown partition"),
+        "the cause is in the trace: {trace}"
+    );
+    assert!(
+        trace.contains("errors.tolerance=all covers only failures of a record itself"),
+        "{trace}"
+    );
     // Nothing was skipped, and no offset was stored.
     let (_, offsets) = core.get("/connectors/bad-partition/offsets");
     assert_eq!(offsets["offsets"], serde_json::json!([]), "{offsets}");
-    assert!(!core.log_text().contains("Error encountered in task bad-partition-0"), "a record was skipped:\n{}", core.log_text());
+    assert!(
+        !core
+            .log_text()
+            .contains("Error encountered in task bad-partition-0"),
+        "a record was skipped:\n{}",
+        core.log_text()
+    );
     assert!(read_topic(&bootstrap(), &topic, 1, Duration::from_secs(2)).is_empty());
 }
 
@@ -86,7 +100,14 @@ fn a_record_too_large_for_the_producer_is_skipped_under_tolerance_all() {
     core.wait_task_state("too-large", 0, "RUNNING", Duration::from_secs(60));
     let kept: Vec<u64> = (1..=records).filter(|n| n % 10 != 0).collect();
     let got = read_topic(&bootstrap(), &topic, kept.len(), Duration::from_secs(60));
-    let numbers: Vec<u64> = got.iter().map(|r| String::from_utf8_lossy(&r.3.clone().unwrap()[..10]).parse().unwrap()).collect();
+    let numbers: Vec<u64> = got
+        .iter()
+        .map(|r| {
+            String::from_utf8_lossy(&r.3.clone().unwrap()[..10])
+                .parse()
+                .unwrap()
+        })
+        .collect();
     assert_eq!(numbers, kept);
     // The last record (50) was too large: its offset is stored all the same.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -95,9 +116,21 @@ fn a_record_too_large_for_the_producer_is_skipped_under_tolerance_all() {
         if o["offsets"][0]["offset"]["n"] == records as i64 {
             break;
         }
-        assert!(Instant::now() < deadline, "source offset never reached {records}: {o}");
+        assert!(
+            Instant::now() < deadline,
+            "source offset never reached {records}: {o}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert_eq!(core.metric("kafka_connect_task_error_total_records_skipped", "connector=\"too-large\",task=\"0\""), Some(5.0));
-    assert_eq!(core.get("/connectors/too-large/status").1["tasks"][0]["state"], "RUNNING");
+    assert_eq!(
+        core.metric(
+            "kafka_connect_task_error_total_records_skipped",
+            "connector=\"too-large\",task=\"0\""
+        ),
+        Some(5.0)
+    );
+    assert_eq!(
+        core.get("/connectors/too-large/status").1["tasks"][0]["state"],
+        "RUNNING"
+    );
 }

@@ -18,7 +18,8 @@ struct Pipeline {
 }
 
 /// A transform on each side, so their spans show up too.
-const SOURCE_TRANSFORMS: &str = "transforms=tag\ntransforms.tag.type=org.apache.kafka.connect.transforms.InsertHeader\n\
+const SOURCE_TRANSFORMS: &str =
+    "transforms=tag\ntransforms.tag.type=org.apache.kafka.connect.transforms.InsertHeader\n\
     transforms.tag.header=traced\ntransforms.tag.value.literal=yes\n";
 
 fn start(name: &str, env: &[(&str, &str)]) -> Pipeline {
@@ -35,8 +36,16 @@ fn start(name: &str, env: &[(&str, &str)]) -> Pipeline {
     let mut source = std::fs::read_to_string(&connectors[0]).unwrap();
     source.push_str(SOURCE_TRANSFORMS);
     write(&connectors[0], &source);
-    let mut sink: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&connectors[1]).unwrap()).unwrap();
-    for (k, v) in [("transforms", "drop"), ("transforms.drop.type", "org.apache.kafka.connect.transforms.DropHeaders"), ("transforms.drop.headers", "traced")] {
+    let mut sink: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&connectors[1]).unwrap()).unwrap();
+    for (k, v) in [
+        ("transforms", "drop"),
+        (
+            "transforms.drop.type",
+            "org.apache.kafka.connect.transforms.DropHeaders",
+        ),
+        ("transforms.drop.headers", "traced"),
+    ] {
         sink["config"][k] = v.into();
     }
     write(&connectors[1], &sink.to_string());
@@ -56,7 +65,12 @@ fn deliver(p: &Pipeline, lines: usize) {
     append_lines(&p.input, "line", 0, lines, 4, Duration::from_millis(100));
     let out = wait_lines(&p.output, lines, Duration::from_secs(120));
     let expected: Vec<String> = (0..lines).map(|i| format!("line-{i}")).collect();
-    assert_eq!(out.len(), lines, "lines in the output\n{}", p.core.log_text());
+    assert_eq!(
+        out.len(),
+        lines,
+        "lines in the output\n{}",
+        p.core.log_text()
+    );
     assert_eq!(out, expected, "the output is every line once, in order");
 }
 
@@ -98,9 +112,19 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
     // The core's stages are children of the record's span on each side.
     for (parent, side) in [(&t.core_send, "source"), (&t.core_process, "sink")] {
         for stage in ["transform", "convert"] {
-            let child = |s: &Span| s.name == stage && s.service == "polyconnect" && s.trace_id == parent.trace_id && s.parent_span_id == parent.span_id;
-            let found = receiver.wait_for(Duration::from_secs(15), |spans| spans.iter().find(|s| child(s)).cloned());
-            assert!(found.is_some(), "no {stage} span under the core's {side} span {parent:?}");
+            let child = |s: &Span| {
+                s.name == stage
+                    && s.service == "polyconnect"
+                    && s.trace_id == parent.trace_id
+                    && s.parent_span_id == parent.span_id
+            };
+            let found = receiver.wait_for(Duration::from_secs(15), |spans| {
+                spans.iter().find(|s| child(s)).cloned()
+            });
+            assert!(
+                found.is_some(),
+                "no {stage} span under the core's {side} span {parent:?}"
+            );
         }
     }
     if !check_logs {
@@ -110,10 +134,23 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
 
     // Levels still change at run time with the OpenTelemetry layer in place, and every
     // line of a task carries its connector and task.
-    assert!(!p.core.log_text().contains("committed offsets"), "debug lines are off at first");
-    let url = format!("http://127.0.0.1:{}/admin/loggers/polyconnect.worker.sink", p.core.port);
+    assert!(
+        !p.core.log_text().contains("committed offsets"),
+        "debug lines are off at first"
+    );
+    let url = format!(
+        "http://127.0.0.1:{}/admin/loggers/polyconnect.worker.sink",
+        p.core.port
+    );
     let code = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        reqwest::Client::new().put(&url).json(&serde_json::json!({"level": "DEBUG"})).send().await.unwrap().status().as_u16()
+        reqwest::Client::new()
+            .put(&url)
+            .json(&serde_json::json!({"level": "DEBUG"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
     });
     assert_eq!(code, 200);
     append_lines(&p.input, "more", 0, 10, 1, Duration::ZERO);
@@ -123,7 +160,10 @@ fn trace_chain(receiver: Receiver, protocol: &str, check_logs: bool) {
         std::thread::sleep(Duration::from_millis(200));
     }
     let log = p.core.log_text();
-    let line = log.lines().find(|l| l.contains("committed offsets")).unwrap_or_else(|| panic!("no debug line after the level change\n{log}"));
+    let line = log
+        .lines()
+        .find(|l| l.contains("committed offsets"))
+        .unwrap_or_else(|| panic!("no debug line after the level change\n{log}"));
     assert!(line.contains("task{connector=file-sink task=0}"), "{line}");
     p.core.stop();
 }
@@ -150,13 +190,27 @@ fn records_flow_with_a_broken_collector(name: &str, endpoint: &str, protocol: &s
     // Counters move after the records do (acks, PutDone): wait until they settle, then
     // they must be exactly the number of records.
     let names = [
-        ("kafka_connect_source_task_source_record_poll_total", labels_src),
-        ("kafka_connect_source_task_source_record_write_total", labels_src),
-        ("kafka_connect_sink_task_sink_record_read_total", labels_sink),
-        ("kafka_connect_sink_task_sink_record_send_total", labels_sink),
+        (
+            "kafka_connect_source_task_source_record_poll_total",
+            labels_src,
+        ),
+        (
+            "kafka_connect_source_task_source_record_write_total",
+            labels_src,
+        ),
+        (
+            "kafka_connect_sink_task_sink_record_read_total",
+            labels_sink,
+        ),
+        (
+            "kafka_connect_sink_task_sink_record_send_total",
+            labels_sink,
+        ),
     ];
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
-    while names.iter().any(|(m, l)| p.core.metric(m, l) != Some(n)) && std::time::Instant::now() < deadline {
+    while names.iter().any(|(m, l)| p.core.metric(m, l) != Some(n))
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(200));
     }
     let (code, text) = p.core.get_text("/metrics");
@@ -164,15 +218,46 @@ fn records_flow_with_a_broken_collector(name: &str, endpoint: &str, protocol: &s
     for (m, l) in names {
         assert_eq!(p.core.metric(m, l), Some(n), "{m}{{{l}}}\n{text}");
     }
-    assert_eq!(p.core.metric("kafka_connect_worker_connector_count", ""), Some(2.0), "{text}");
-    assert_eq!(p.core.metric("kafka_connect_worker_task_count", ""), Some(2.0), "{text}");
-    assert_eq!(p.core.metric("kafka_connect_worker_connector_running_task_count", "connector=\"file-sink\""), Some(1.0), "{text}");
-    assert_eq!(p.core.metric("kafka_connect_task_error_total_record_errors", labels_src), Some(0.0), "{text}");
-    assert!(p.core.metric("kafka_connect_sink_task_partition_count", labels_sink) == Some(1.0), "{text}");
-    let rtt = p.core.metric("polyconnect_batch_round_trip_seconds_count", labels_sink).unwrap_or(0.0);
+    assert_eq!(
+        p.core.metric("kafka_connect_worker_connector_count", ""),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        p.core.metric("kafka_connect_worker_task_count", ""),
+        Some(2.0),
+        "{text}"
+    );
+    assert_eq!(
+        p.core.metric(
+            "kafka_connect_worker_connector_running_task_count",
+            "connector=\"file-sink\""
+        ),
+        Some(1.0),
+        "{text}"
+    );
+    assert_eq!(
+        p.core
+            .metric("kafka_connect_task_error_total_record_errors", labels_src),
+        Some(0.0),
+        "{text}"
+    );
+    assert!(
+        p.core
+            .metric("kafka_connect_sink_task_partition_count", labels_sink)
+            == Some(1.0),
+        "{text}"
+    );
+    let rtt = p
+        .core
+        .metric("polyconnect_batch_round_trip_seconds_count", labels_sink)
+        .unwrap_or(0.0);
     assert!(rtt >= 1.0, "puts are timed\n{text}");
     p.core.stop();
-    assert!(p.core.log_text().contains("OpenTelemetry tracing on"), "tracing was on in this run");
+    assert!(
+        p.core.log_text().contains("OpenTelemetry tracing on"),
+        "tracing was on in this run"
+    );
 }
 
 #[test]

@@ -31,8 +31,17 @@ struct Sdk<'a> {
 const RECORDS: usize = 200;
 
 fn record_trace_across(sdk: Sdk) {
-    assert!(sdk.built.exists(), "{} is missing: {}", sdk.built.display(), sdk.how_to_build);
-    let receiver = if sdk.protocol == "grpc" { Receiver::start() } else { Receiver::start_http() };
+    assert!(
+        sdk.built.exists(),
+        "{} is missing: {}",
+        sdk.built.display(),
+        sdk.how_to_build
+    );
+    let receiver = if sdk.protocol == "grpc" {
+        Receiver::start()
+    } else {
+        Receiver::start_http()
+    };
     let dir = tempfile::tempdir().unwrap();
     let topic = unique(&format!("{}-trace", sdk.name));
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -54,11 +63,28 @@ fn record_trace_across(sdk: Sdk) {
     );
     // Names of their own: these tests run side by side, and one sink group for all of
     // them would rebalance each one's sink whenever another's starts or stops.
-    let (source_name, sink_name) = (format!("{}-traced-source", sdk.name), format!("{}-traced-sink", sdk.name));
+    let (source_name, sink_name) = (
+        format!("{}-traced-source", sdk.name),
+        format!("{}-traced-sink", sdk.name),
+    );
     let source = dir.path().join("source.properties");
-    write(&source, &format!("name={source_name}\nconnector.class={}\ntopic={topic}\n{}\n", sdk.source, (sdk.source_config)(RECORDS)));
+    write(
+        &source,
+        &format!(
+            "name={source_name}\nconnector.class={}\ntopic={topic}\n{}\n",
+            sdk.source,
+            (sdk.source_config)(RECORDS)
+        ),
+    );
     let sink = dir.path().join("sink.properties");
-    write(&sink, &format!("name={sink_name}\nconnector.class={}\ntopics={topic}\n{}\n", sdk.sink, (sdk.sink_config)(&output)));
+    write(
+        &sink,
+        &format!(
+            "name={sink_name}\nconnector.class={}\ntopics={topic}\n{}\n",
+            sdk.sink,
+            (sdk.sink_config)(&output)
+        ),
+    );
     let endpoint = receiver.endpoint();
     let env = [
         ("OTEL_EXPORTER_OTLP_ENDPOINT", endpoint.as_str()),
@@ -69,7 +95,12 @@ fn record_trace_across(sdk: Sdk) {
     core.wait_task_state(&source_name, 0, "RUNNING", Duration::from_secs(90));
     core.wait_task_state(&sink_name, 0, "RUNNING", Duration::from_secs(90));
     let lines = wait_lines(&output, RECORDS, Duration::from_secs(90));
-    assert_eq!(lines.len(), RECORDS, "records in the sink's file\n{}", core.log_text());
+    assert_eq!(
+        lines.len(),
+        RECORDS,
+        "records in the sink's file\n{}",
+        core.log_text()
+    );
     receiver.expect_record_trace(
         &Expect {
             source_service: sdk.source_service,
@@ -141,7 +172,9 @@ fn java_sdk_spans_join_the_record_trace() {
 #[test]
 fn rust_sdk_spans_join_the_record_trace() {
     let plugins = repo_root().join("clients/rust/examples/plugins");
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| repo_root().join("target"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("target"));
     record_trace_across(Sdk {
         name: "rust",
         plugins,

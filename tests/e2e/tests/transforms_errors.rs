@@ -25,21 +25,32 @@ fn produce(topic: &str, records: &[Input]) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         create_topic(&bootstrap(), topic, 1).await;
-        let producer: FutureProducer = ClientConfig::new().set("bootstrap.servers", bootstrap()).create().unwrap();
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", bootstrap())
+            .create()
+            .unwrap();
         for (key, value, headers) in records {
             let mut hs = OwnedHeaders::new();
             for (k, v) in headers {
-                hs = hs.insert(Header { key: k, value: Some(v.as_bytes()) });
+                hs = hs.insert(Header {
+                    key: k,
+                    value: Some(v.as_bytes()),
+                });
             }
-            let mut r: FutureRecord<'_, str, [u8]> = FutureRecord::to(topic).payload(value.as_slice()).headers(hs);
+            let mut r: FutureRecord<'_, str, [u8]> = FutureRecord::to(topic)
+                .payload(value.as_slice())
+                .headers(hs);
             if let Some(k) = key {
                 r = r.key(k.as_str());
             }
-            producer.send(r, Duration::from_secs(10)).await.map_err(|(e, _)| e).unwrap();
+            producer
+                .send(r, Duration::from_secs(10))
+                .await
+                .map_err(|(e, _)| e)
+                .unwrap();
         }
     });
 }
-
 
 fn connector_file(dir: &Path, name: &str, lines: &[String]) -> PathBuf {
     let p = dir.join(format!("{name}.properties"));
@@ -59,7 +70,8 @@ fn file_sink(dir: &Path, name: &str, topic: &str, output: &Path, extra: &[&str])
 }
 
 fn good(i: usize) -> Vec<u8> {
-    format!(r#"{{"schema":{{"type":"string","optional":false}},"payload":"good-{i}"}}"#).into_bytes()
+    format!(r#"{{"schema":{{"type":"string","optional":false}},"payload":"good-{i}"}}"#)
+        .into_bytes()
 }
 
 /// Three kinds of malformed records, in turn: bytes that are not JSON, JSON without the
@@ -83,14 +95,21 @@ fn tolerated_failures_go_to_the_dead_letter_queue_with_their_original_bytes() {
     let records: Vec<Input> = (0..total)
         .map(|i| {
             if is_bad(i) {
-                (Some(format!("k-{i}")), bad(i), vec![("origin".to_string(), format!("h-{i}"))])
+                (
+                    Some(format!("k-{i}")),
+                    bad(i),
+                    vec![("origin".to_string(), format!("h-{i}"))],
+                )
             } else {
                 (None, good(i), vec![])
             }
         })
         .collect();
     produce(&topic, &records);
-    let bad_offsets: Vec<i64> = (0..total).filter(|i| is_bad(*i)).map(|i| i as i64).collect();
+    let bad_offsets: Vec<i64> = (0..total)
+        .filter(|i| is_bad(*i))
+        .map(|i| i as i64)
+        .collect();
 
     let output = dir.path().join("out.txt");
     let rest = free_port();
@@ -116,7 +135,10 @@ fn tolerated_failures_go_to_the_dead_letter_queue_with_their_original_bytes() {
 
     let good_count = total - bad_offsets.len();
     let lines = wait_lines(&output, good_count, Duration::from_secs(60));
-    let expected: Vec<String> = (0..total).filter(|i| !is_bad(*i)).map(|i| format!("good-{i}")).collect();
+    let expected: Vec<String> = (0..total)
+        .filter(|i| !is_bad(*i))
+        .map(|i| format!("good-{i}"))
+        .collect();
     let dead = read_with_headers(&dlq, bad_offsets.len(), Duration::from_secs(60));
     // The committed offset passes the last record, bad ones included.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -139,28 +161,63 @@ fn tolerated_failures_go_to_the_dead_letter_queue_with_their_original_bytes() {
     drop(core);
 
     let bad_count = bad_offsets.len() as f64;
-    assert_eq!(dlq_requests, Some(bad_count), "deadletterqueue-produce-requests");
+    assert_eq!(
+        dlq_requests,
+        Some(bad_count),
+        "deadletterqueue-produce-requests"
+    );
     assert_eq!(skipped, Some(bad_count), "total-records-skipped");
     assert_eq!(errors, Some(bad_count), "total-record-errors");
-    assert_eq!(lines, expected, "every good record in the file, once, in order");
-    assert_eq!(offsets["offsets"][0]["offset"]["kafka_offset"], total as i64, "{offsets}");
-    assert_eq!(dead.iter().map(|r| r.headers["__connect.errors.offset"].parse::<i64>().unwrap()).collect::<Vec<_>>(), bad_offsets);
+    assert_eq!(
+        lines, expected,
+        "every good record in the file, once, in order"
+    );
+    assert_eq!(
+        offsets["offsets"][0]["offset"]["kafka_offset"], total as i64,
+        "{offsets}"
+    );
+    assert_eq!(
+        dead.iter()
+            .map(|r| r.headers["__connect.errors.offset"].parse::<i64>().unwrap())
+            .collect::<Vec<_>>(),
+        bad_offsets
+    );
     let offsets_seen: HashSet<i64> = dead.iter().map(|r| r.offset).collect();
-    assert_eq!(offsets_seen.len(), dead.len(), "no record twice in the dead letter queue");
+    assert_eq!(
+        offsets_seen.len(),
+        dead.len(),
+        "no record twice in the dead letter queue"
+    );
     for r in &dead {
         let i: usize = r.headers["__connect.errors.offset"].parse().unwrap();
-        assert_eq!(r.value.as_deref(), Some(bad(i).as_slice()), "the original value bytes");
-        assert_eq!(r.key.as_deref(), Some(format!("k-{i}").as_bytes()), "the original key");
-        assert_eq!(r.headers["origin"], format!("h-{i}"), "the original headers");
+        assert_eq!(
+            r.value.as_deref(),
+            Some(bad(i).as_slice()),
+            "the original value bytes"
+        );
+        assert_eq!(
+            r.key.as_deref(),
+            Some(format!("k-{i}").as_bytes()),
+            "the original key"
+        );
+        assert_eq!(
+            r.headers["origin"],
+            format!("h-{i}"),
+            "the original headers"
+        );
         assert_eq!(r.headers["__connect.errors.topic"], topic);
         assert_eq!(r.headers["__connect.errors.partition"], "0");
         assert_eq!(r.headers["__connect.errors.connector.name"], "dlq-sink");
         assert_eq!(r.headers["__connect.errors.task.id"], "0");
         assert_eq!(r.headers["__connect.errors.stage"], "VALUE_CONVERTER");
         assert_eq!(r.headers["__connect.errors.class.name"], JSON);
-        assert_eq!(r.headers["__connect.errors.exception.class.name"], "org.apache.kafka.connect.errors.DataException");
+        assert_eq!(
+            r.headers["__connect.errors.exception.class.name"],
+            "org.apache.kafka.connect.errors.DataException"
+        );
         assert!(!r.headers["__connect.errors.exception.message"].is_empty());
-        assert!(r.headers["__connect.errors.exception.stacktrace"].starts_with("org.apache.kafka.connect.errors.DataException: "));
+        assert!(r.headers["__connect.errors.exception.stacktrace"]
+            .starts_with("org.apache.kafka.connect.errors.DataException: "));
     }
     assert!(log.contains("Error encountered in task dlq-sink-0. Executing stage 'VALUE_CONVERTER' with class 'org.apache.kafka.connect.json.JsonConverter', where consumed record is {topic="), "errors.log.enable");
 }
@@ -169,25 +226,49 @@ fn tolerated_failures_go_to_the_dead_letter_queue_with_their_original_bytes() {
 fn without_tolerance_the_task_fails_with_the_cause() {
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("none-in");
-    let records: Vec<Input> = vec![(None, good(0), vec![]), (None, good(1), vec![]), (None, bad(0), vec![]), (None, good(3), vec![])];
+    let records: Vec<Input> = vec![
+        (None, good(0), vec![]),
+        (None, good(1), vec![]),
+        (None, bad(0), vec![]),
+        (None, good(3), vec![]),
+    ];
     produce(&topic, &records);
     let output = dir.path().join("out.txt");
     let rest = free_port();
     let worker = worker_properties(dir.path(), rest, "");
-    let sink = file_sink(dir.path(), "strict-sink", &topic, &output, &[&format!("value.converter={JSON}")]);
+    let sink = file_sink(
+        dir.path(),
+        "strict-sink",
+        &topic,
+        &output,
+        &[&format!("value.converter={JSON}")],
+    );
     let core = Core::start(dir.path(), &worker, &[sink], rest);
     let status = core.wait_task_state("strict-sink", 0, "FAILED", Duration::from_secs(60));
     let trace = status["trace"].as_str().unwrap_or_default().to_string();
-    assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"), "{trace}");
-    assert!(trace.contains("Caused by: org.apache.kafka.connect.errors.DataException: "), "{trace}");
-    assert!(trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"), "{trace}");
+    assert!(
+        trace.starts_with(
+            "org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"
+        ),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("Caused by: org.apache.kafka.connect.errors.DataException: "),
+        "{trace}"
+    );
+    assert!(
+        trace.contains("org.apache.kafka.connect.json.JsonConverter(VALUE_CONVERTER stage)"),
+        "{trace}"
+    );
     // Nothing after the bad record was put (the records before it, converted in the same
     // batch, may not have been either, as in Kafka Connect, which converts a whole poll
     // before its put).
     let lines = wait_lines(&output, 3, Duration::from_secs(2));
-    assert!(lines.iter().all(|l| l == "good-0" || l == "good-1"), "{lines:?}");
+    assert!(
+        lines.iter().all(|l| l == "good-0" || l == "good-1"),
+        "{lines:?}"
+    );
 }
-
 
 #[test]
 fn a_source_chain_shapes_the_records_in_the_topic() {
@@ -222,7 +303,8 @@ fn a_source_chain_shapes_the_records_in_the_topic() {
             "transforms.hoist.type=HoistField$Value".into(),
             "transforms.hoist.field=user".into(),
             "predicates=skipped".into(),
-            "predicates.skipped.type=org.apache.kafka.connect.transforms.predicates.HasHeaderKey".into(),
+            "predicates.skipped.type=org.apache.kafka.connect.transforms.predicates.HasHeaderKey"
+                .into(),
             "predicates.skipped.name=skip".into(),
         ],
     );
@@ -232,11 +314,19 @@ fn a_source_chain_shapes_the_records_in_the_topic() {
     core.wait_task_state("smt-source", 0, "RUNNING", Duration::from_secs(60));
     let kept: Vec<u64> = (1..=records).filter(|n| n % 10 != 0).collect();
     let got = read_with_headers(&format!("{base}-out"), kept.len(), Duration::from_secs(60));
-    let values: Vec<String> = got.iter().map(|r| String::from_utf8(r.value.clone().unwrap()).unwrap()).collect();
-    let expected: Vec<String> =
-        kept.iter().map(|n| format!(r#"{{"user":{{"id":{n},"name":"user-{n}","origin":"test"}}}}"#)).collect();
+    let values: Vec<String> = got
+        .iter()
+        .map(|r| String::from_utf8(r.value.clone().unwrap()).unwrap())
+        .collect();
+    let expected: Vec<String> = kept
+        .iter()
+        .map(|n| format!(r#"{{"user":{{"id":{n},"name":"user-{n}","origin":"test"}}}}"#))
+        .collect();
     assert_eq!(values, expected);
-    assert!(got.iter().all(|r| r.headers.is_empty()), "records with the header were filtered out");
+    assert!(
+        got.iter().all(|r| r.headers.is_empty()),
+        "records with the header were filtered out"
+    );
     // The offsets of filtered records are stored too: the last record (100) was filtered.
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
@@ -244,11 +334,17 @@ fn a_source_chain_shapes_the_records_in_the_topic() {
         if o["offsets"][0]["offset"]["n"] == records as i64 {
             break;
         }
-        assert!(Instant::now() < deadline, "source offset never reached {records}: {o}");
+        assert!(
+            Instant::now() < deadline,
+            "source offset never reached {records}: {o}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let (_, topics) = core.get("/connectors/smt-source/topics");
-    assert_eq!(topics["smt-source"]["topics"], serde_json::json!([format!("{base}-out")]));
+    assert_eq!(
+        topics["smt-source"]["topics"],
+        serde_json::json!([format!("{base}-out")])
+    );
 }
 
 #[test]
@@ -256,7 +352,13 @@ fn a_sink_chain_with_a_converter_override() {
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("sink-smt");
     let records: Vec<Input> = (0..50)
-        .map(|i| (None, format!(r#"{{"id":{i},"name":"n-{i}","secret":"s"}}"#).into_bytes(), vec![]))
+        .map(|i| {
+            (
+                None,
+                format!(r#"{{"id":{i},"name":"n-{i}","secret":"s"}}"#).into_bytes(),
+                vec![],
+            )
+        })
         .collect();
     produce(&topic, &records);
     let output = dir.path().join("out.txt");
@@ -284,7 +386,10 @@ fn a_sink_chain_with_a_converter_override() {
     assert_eq!(lines.len(), 50);
     for (i, line) in lines.iter().enumerate() {
         assert!(line.contains(&format!("name=n-{i}")), "{line}");
-        assert!(line.contains("secret=,") || line.contains("secret=}"), "masked: {line}");
+        assert!(
+            line.contains("secret=,") || line.contains("secret=}"),
+            "masked: {line}"
+        );
         assert!(!line.contains("id="), "excluded: {line}");
     }
     drop(core);
@@ -316,12 +421,20 @@ fn a_sink_chain_with_a_converter_override() {
             .send()
             .await
             .unwrap();
-        (r.status().as_u16(), r.json::<serde_json::Value>().await.unwrap())
+        (
+            r.status().as_u16(),
+            r.json::<serde_json::Value>().await.unwrap(),
+        )
     });
     assert_eq!(code, 400, "{answer}");
     let msg = answer["message"].as_str().unwrap();
     assert!(msg.contains("4 error(s)"), "{msg}");
-    for part in ["NoSuchConverter", "transforms.a.type", "Invalid type found in casting spec: nonsense", "errors.tolerance"] {
+    for part in [
+        "NoSuchConverter",
+        "transforms.a.type",
+        "Invalid type found in casting spec: nonsense",
+        "errors.tolerance",
+    ] {
         assert!(msg.contains(part), "{part} missing in: {msg}");
     }
 }
@@ -357,13 +470,26 @@ fn source_record_errors_follow_errors_tolerance() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(create_topic(&bootstrap(), &tolerant, 1));
     rt.block_on(create_topic(&bootstrap(), &strict, 1));
-    let connectors = [source("tolerant-source", &tolerant, "all"), source("strict-source", &strict, "none")];
+    let connectors = [
+        source("tolerant-source", &tolerant, "all"),
+        source("strict-source", &strict, "none"),
+    ];
     let core = Core::start(dir.path(), &worker, &connectors, rest);
 
     let status = core.wait_task_state("strict-source", 0, "FAILED", Duration::from_secs(60));
     let trace = status["trace"].as_str().unwrap_or_default().to_string();
-    assert!(trace.starts_with("org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"), "{trace}");
-    assert!(trace.contains("Caused by: org.apache.kafka.connect.errors.DataException: record 10 cannot be read"), "{trace}");
+    assert!(
+        trace.starts_with(
+            "org.apache.kafka.connect.errors.ConnectException: Tolerance exceeded in error handler"
+        ),
+        "{trace}"
+    );
+    assert!(
+        trace.contains(
+            "Caused by: org.apache.kafka.connect.errors.DataException: record 10 cannot be read"
+        ),
+        "{trace}"
+    );
     assert!(trace.contains("(TASK_POLL stage)"), "{trace}");
 
     // Every good record once, in order; the bad ones are skipped and counted.
@@ -371,19 +497,34 @@ fn source_record_errors_follow_errors_tolerance() {
     let got = read_topic(&bootstrap(), &tolerant, kept.len(), Duration::from_secs(60));
     let numbers: Vec<u64> = got
         .iter()
-        .map(|r| String::from_utf8_lossy(&r.3.clone().unwrap()[..10]).parse().unwrap())
+        .map(|r| {
+            String::from_utf8_lossy(&r.3.clone().unwrap()[..10])
+                .parse()
+                .unwrap()
+        })
         .collect();
     assert_eq!(numbers, kept);
     let state = core.get("/connectors/tolerant-source/status").1;
     assert_eq!(state["tasks"][0]["state"], "RUNNING", "{state}");
     let labels = "connector=\"tolerant-source\",task=\"0\"";
     let deadline = Instant::now() + Duration::from_secs(20);
-    while core.metric("kafka_connect_task_error_total_records_skipped", labels) != Some(10.0) && Instant::now() < deadline {
+    while core.metric("kafka_connect_task_error_total_records_skipped", labels) != Some(10.0)
+        && Instant::now() < deadline
+    {
         std::thread::sleep(Duration::from_millis(200));
     }
     let text = core.get_text("/metrics").1;
-    for m in ["total_record_errors", "total_record_failures", "total_records_skipped", "total_errors_logged"] {
-        assert_eq!(core.metric(&format!("kafka_connect_task_error_{m}"), labels), Some(10.0), "{m}\n{text}");
+    for m in [
+        "total_record_errors",
+        "total_record_failures",
+        "total_records_skipped",
+        "total_errors_logged",
+    ] {
+        assert_eq!(
+            core.metric(&format!("kafka_connect_task_error_{m}"), labels),
+            Some(10.0),
+            "{m}\n{text}"
+        );
     }
     // The stored offset moves past the skipped last record's predecessor: record 99.
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -392,8 +533,16 @@ fn source_record_errors_follow_errors_tolerance() {
         if o["offsets"][0]["offset"]["n"] == 99 {
             break;
         }
-        assert!(Instant::now() < deadline, "source offset never reached 99: {o}");
+        assert!(
+            Instant::now() < deadline,
+            "source offset never reached 99: {o}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
-    assert!(core.log_text().contains("Error encountered in task tolerant-source-0. Executing stage 'TASK_POLL' with class"), "errors.log.enable");
+    assert!(
+        core.log_text().contains(
+            "Error encountered in task tolerant-source-0. Executing stage 'TASK_POLL' with class"
+        ),
+        "errors.log.enable"
+    );
 }

@@ -11,7 +11,11 @@ const RECORDS: usize = 2000;
 fn example_source_and_sink_carry_every_record_in_order() {
     let examples = repo_root().join("clients/typescript/examples");
     let built = repo_root().join("clients/typescript/build/examples/source/source.js");
-    assert!(built.is_file(), "{} is missing: run scripts/setup/typescript.sh", built.display());
+    assert!(
+        built.is_file(),
+        "{} is missing: run scripts/setup/typescript.sh",
+        built.display()
+    );
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("ts-examples");
     let output = dir.path().join("out.txt");
@@ -49,14 +53,20 @@ fn example_source_and_sink_carry_every_record_in_order() {
     core.wait_task_state("counter", 0, "RUNNING", Duration::from_secs(60));
     core.wait_task_state("lines", 0, "RUNNING", Duration::from_secs(60));
     let first = wait_lines(&output, RECORDS / 4, Duration::from_secs(60));
-    assert!(first.len() >= RECORDS / 4, "the sink is stuck at {} lines\n{}", first.len(), core.log_text());
+    assert!(
+        first.len() >= RECORDS / 4,
+        "the sink is stuck at {} lines\n{}",
+        first.len(),
+        core.log_text()
+    );
     core.stop();
     core.restart();
     let lines = wait_lines(&output, RECORDS, Duration::from_secs(60));
-    let topic_values: Vec<String> = read_topic(&bootstrap(), &topic, RECORDS, Duration::from_secs(30))
-        .into_iter()
-        .map(|r| String::from_utf8(r.3.unwrap()).unwrap())
-        .collect();
+    let topic_values: Vec<String> =
+        read_topic(&bootstrap(), &topic, RECORDS, Duration::from_secs(30))
+            .into_iter()
+            .map(|r| String::from_utf8(r.3.unwrap()).unwrap())
+            .collect();
     let log = core.log_text();
     core.stop();
     // The source resumed from its stored offset: every number once, in order, in the topic.
@@ -65,7 +75,10 @@ fn example_source_and_sink_carry_every_record_in_order() {
     // The sink may write again what it wrote after its last committed offset, but in order.
     let mut next = 0;
     for l in &lines {
-        let n: usize = l.strip_prefix("n-").and_then(|x| x.parse().ok()).unwrap_or_else(|| panic!("bad line {l}"));
+        let n: usize = l
+            .strip_prefix("n-")
+            .and_then(|x| x.parse().ok())
+            .unwrap_or_else(|| panic!("bad line {l}"));
         assert!(n <= next, "line {l} skipped ahead of n-{next}");
         if n == next {
             next += 1;

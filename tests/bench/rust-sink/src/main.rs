@@ -34,7 +34,10 @@ impl SinkTask for BenchSinkTask {
     async fn put(&mut self, records: Vec<SinkRecord>) -> Result<()> {
         for r in &records {
             self.bytes += match &r.value {
-                Some(Data::Structured { value: Value::String(s), .. }) => s.len(),
+                Some(Data::Structured {
+                    value: Value::String(s),
+                    ..
+                }) => s.len(),
                 Some(Data::Raw(b)) => b.len(),
                 Some(Data::Structured { value, .. }) => format!("{value:?}").len(),
                 None => 0,

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::producer::{BaseRecord, Producer, ThreadedProducer, DefaultProducerContext};
+use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::ClientConfig;
 
 struct Result_ {
@@ -70,11 +70,16 @@ impl Result_ {
 
 /// User + system CPU seconds a process has used so far (0 if it is gone).
 fn cpu_seconds(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
-    let Some((_, after)) = stat.rsplit_once(')') else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
     // After the command: state is field 3, utime 14 and stime 15 (1-based, man proc).
     let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0) + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    let ticks: f64 = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+        + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
     // /proc counts in USER_HZ, which Linux fixes at 100 for user space on every
     // architecture this runs on.
     ticks / 100.0
@@ -86,7 +91,11 @@ fn median(mut v: Vec<f64>) -> f64 {
         return f64::NAN;
     }
     let m = v.len() / 2;
-    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
 }
 
 fn high_watermark(consumer: &BaseConsumer, topic: &str) -> i64 {
@@ -106,7 +115,10 @@ fn high_watermark(consumer: &BaseConsumer, topic: &str) -> i64 {
 }
 
 fn wait_watermark(bootstrap: &str, topic: &str, n: u64, timeout: Duration) -> Instant {
-    let consumer: BaseConsumer = ClientConfig::new().set("bootstrap.servers", bootstrap).create().unwrap();
+    let consumer: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()
+        .unwrap();
     let deadline = Instant::now() + timeout;
     loop {
         if high_watermark(&consumer, topic) as u64 >= n {
@@ -158,12 +170,29 @@ fn raw_producer(bootstrap: &str, size: usize, n: u64) -> Result_ {
     }
 }
 
-fn through_core(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, extra: &str, size: usize, n: u64) -> Result_ {
+fn through_core(
+    bootstrap: &str,
+    name: &str,
+    plugin_dir: &Path,
+    class: &str,
+    extra: &str,
+    size: usize,
+    n: u64,
+) -> Result_ {
     through_core_with_env(bootstrap, name, plugin_dir, class, extra, size, n, &[])
 }
 
 #[allow(clippy::too_many_arguments)]
-fn through_core_with_env(bootstrap: &str, name: &str, plugin_dir: &Path, class: &str, extra: &str, size: usize, n: u64, env: &[(&str, &str)]) -> Result_ {
+fn through_core_with_env(
+    bootstrap: &str,
+    name: &str,
+    plugin_dir: &Path,
+    class: &str,
+    extra: &str,
+    size: usize,
+    n: u64,
+    env: &[(&str, &str)],
+) -> Result_ {
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("bench-core");
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -207,7 +236,10 @@ fn through_core_with_env(bootstrap: &str, name: &str, plugin_dir: &Path, class: 
 }
 
 fn env_u64(k: &str, d: u64) -> u64 {
-    std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(d)
 }
 
 fn main() {
@@ -223,17 +255,46 @@ fn main() {
         ),
     );
     // BENCH_RECORDS (the comparison's N) scales these runs too unless they are given.
-    let base = std::env::var("BENCH_RECORDS").ok().and_then(|v| v.trim().parse::<u64>().ok());
+    let base = std::env::var("BENCH_RECORDS")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok());
     let sizes = [
-        (100usize, env_u64("BENCH_RECORDS_100", base.unwrap_or(1_000_000))),
-        (1024, env_u64("BENCH_RECORDS_1K", base.map(|b| (b / 4).max(1)).unwrap_or(300_000))),
+        (
+            100usize,
+            env_u64("BENCH_RECORDS_100", base.unwrap_or(1_000_000)),
+        ),
+        (
+            1024,
+            env_u64(
+                "BENCH_RECORDS_1K",
+                base.map(|b| (b / 4).max(1)).unwrap_or(300_000),
+            ),
+        ),
     ];
-    let sdks = if only("source") { sdk_sources() } else { Vec::new() };
+    let sdks = if only("source") {
+        sdk_sources()
+    } else {
+        Vec::new()
+    };
     let mut results = Vec::new();
     for (size, n) in sizes.into_iter().filter(|_| only("source")) {
         let raw = raw_producer(&bootstrap, size, n);
-        println!("{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s", raw.name, size, raw.rps(), raw.mbps());
-        let core = through_core(&bootstrap, "core + raw-bytes connector", plugins.path(), "TestSource", "batch.size=2000", size, n);
+        println!(
+            "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s",
+            raw.name,
+            size,
+            raw.rps(),
+            raw.mbps()
+        );
+        let core = through_core(
+            &bootstrap,
+            "core + raw-bytes connector",
+            plugins.path(),
+            "TestSource",
+            "batch.size=2000",
+            size,
+            n,
+        );
         print_ratio(&core, &raw);
         let mut per_sdk = Vec::new();
         for s in &sdks {
@@ -247,14 +308,24 @@ fn main() {
         }
         results.push((raw, core, per_sdk));
     }
-    let sinks = if only("sink") { sink_bench(&bootstrap, &sizes) } else { Vec::new() };
+    let sinks = if only("sink") {
+        sink_bench(&bootstrap, &sizes)
+    } else {
+        Vec::new()
+    };
     let tracing = if std::env::var("BENCH_SKIP_TRACING").is_ok() || !only("tracing") {
         Vec::new()
     } else {
         let python_plugins = repo_root().join("tests/bench/python-source");
-        tracing_cost(&bootstrap, plugins.path(), &python_plugins, std::env::var("BENCH_SKIP_PYTHON").is_ok())
+        tracing_cost(
+            &bootstrap,
+            plugins.path(),
+            &python_plugins,
+            std::env::var("BENCH_SKIP_PYTHON").is_ok(),
+        )
     };
-    let mut header = String::from("| value size | raw producer | core + raw-bytes connector | ratio |");
+    let mut header =
+        String::from("| value size | raw producer | core + raw-bytes connector | ratio |");
     let mut rule = String::from("|---|---|---|---|");
     for s in &sdks {
         header.push_str(&format!(" core + {} SDK | ratio |", s.sdk));
@@ -274,7 +345,12 @@ fn main() {
             core.rps() / raw.rps()
         );
         for r in per_sdk {
-            row.push_str(&format!(" {:.0} rec/s ({:.1} MB/s) | {:.2} |", r.rps(), r.mbps(), r.rps() / raw.rps()));
+            row.push_str(&format!(
+                " {:.0} rec/s ({:.1} MB/s) | {:.2} |",
+                r.rps(),
+                r.mbps(),
+                r.rps() / raw.rps()
+            ));
         }
         println!("{row}");
     }
@@ -291,7 +367,9 @@ fn main() {
 fn only(part: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Err(_) => true,
-        Ok(v) => v.split(',').map(str::trim).any(|x| x == part || x == "all" || (x == "sdk" && (part == "source" || part == "sink"))),
+        Ok(v) => v.split(',').map(str::trim).any(|x| {
+            x == part || x == "all" || (x == "sdk" && (part == "source" || part == "sink"))
+        }),
     }
 }
 
@@ -308,12 +386,20 @@ impl TracingRow {
         median(runs.iter().map(Result_::rps).collect())
     }
     fn cpu(runs: &[Result_]) -> (f64, f64) {
-        (median(runs.iter().map(|r| r.cpu_us().0).collect()), median(runs.iter().map(|r| r.cpu_us().1).collect()))
+        (
+            median(runs.iter().map(|r| r.cpu_us().0).collect()),
+            median(runs.iter().map(|r| r.cpu_us().1).collect()),
+        )
     }
 }
 
 /// Tracing off, at 1 % and at 100 %, interleaved for a number of rounds.
-fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip_python: bool) -> Vec<TracingRow> {
+fn tracing_cost(
+    bootstrap: &str,
+    raw_plugins: &Path,
+    python_plugins: &Path,
+    skip_python: bool,
+) -> Vec<TracingRow> {
     let n = env_u64("BENCH_RECORDS_TRACING", 300_000);
     let rounds = env_u64("BENCH_TRACING_ROUNDS", 5).max(1);
     // BENCH_TRACING_RATIOS=0,0.01,1 picks the sampled ratios (tracing off always runs).
@@ -330,7 +416,12 @@ fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip
     }
     let mut rows: Vec<TracingRow> = settings
         .iter()
-        .map(|(l, _)| TracingRow { label: l.clone(), raw: Vec::new(), python: Vec::new(), spans: 0 })
+        .map(|(l, _)| TracingRow {
+            label: l.clone(),
+            raw: Vec::new(),
+            python: Vec::new(),
+            spans: 0,
+        })
         .collect();
     for round in 1..=rounds {
         for (row, (label, ratio)) in rows.iter_mut().zip(settings.iter().cloned()) {
@@ -347,12 +438,30 @@ fn tracing_cost(bootstrap: &str, raw_plugins: &Path, python_plugins: &Path, skip
             };
             // Sampling is per poll: polls of 200 records make a 1 % run sample tens of
             // polls rather than a handful, whose count would swing the result.
-            let raw = through_core_with_env(bootstrap, "raw-bytes", raw_plugins, "TestSource", "batch.size=200", 100, n, &env);
+            let raw = through_core_with_env(
+                bootstrap,
+                "raw-bytes",
+                raw_plugins,
+                "TestSource",
+                "batch.size=200",
+                100,
+                n,
+                &env,
+            );
             let (c, _) = raw.cpu_us();
             println!("tracing round {round} {label:<14} core + raw-bytes connector  {:>10.0} records/s  core {c:.2} µs/record", raw.rps());
             row.raw.push(raw);
             if !skip_python {
-                let r = through_core_with_env(bootstrap, "python", python_plugins, "BenchSource", "batch.size=200", 100, (n / 2).max(1000), &env);
+                let r = through_core_with_env(
+                    bootstrap,
+                    "python",
+                    python_plugins,
+                    "BenchSource",
+                    "batch.size=200",
+                    100,
+                    (n / 2).max(1000),
+                    &env,
+                );
                 let (c, all) = r.cpu_us();
                 println!("tracing round {round} {label:<14} core + python connector     {:>10.0} records/s  core {c:.2}, with connector {all:.2} µs/record", r.rps());
                 row.python.push(r);
@@ -371,7 +480,13 @@ fn print_tracing(rows: &[TracingRow]) {
     println!("| tracing | raw-bytes: rec/s | vs off | core CPU µs/rec | vs off | Python: rec/s | vs off | core + connector CPU µs/rec | vs off | spans received |");
     println!("|---|---|---|---|---|---|---|---|---|---|");
     let off = &rows[0];
-    let pct = |x: f64, base: f64| if x.is_finite() && base.is_finite() { format!("{:+.1} %", (x / base - 1.0) * 100.0) } else { "-".into() };
+    let pct = |x: f64, base: f64| {
+        if x.is_finite() && base.is_finite() {
+            format!("{:+.1} %", (x / base - 1.0) * 100.0)
+        } else {
+            "-".into()
+        }
+    };
     for row in rows {
         let (rps, base) = (TracingRow::rps(&row.raw), TracingRow::rps(&off.raw));
         let (cpu, cpu_base) = (TracingRow::cpu(&row.raw).0, TracingRow::cpu(&off.raw).0);
@@ -379,10 +494,19 @@ fn print_tracing(rows: &[TracingRow]) {
             "skipped | - | skipped | -".to_string()
         } else {
             let (p, pb) = (TracingRow::rps(&row.python), TracingRow::rps(&off.python));
-            let (c, cb) = (TracingRow::cpu(&row.python).1, TracingRow::cpu(&off.python).1);
+            let (c, cb) = (
+                TracingRow::cpu(&row.python).1,
+                TracingRow::cpu(&off.python).1,
+            );
             format!("{p:.0} | {} | {c:.2} | {}", pct(p, pb), pct(c, cb))
         };
-        println!("| {} | {rps:.0} | {} | {cpu:.2} | {} | {py} | {} |", row.label, pct(rps, base), pct(cpu, cpu_base), row.spans);
+        println!(
+            "| {} | {rps:.0} | {} | {cpu:.2} | {} | {py} | {} |",
+            row.label,
+            pct(rps, base),
+            pct(cpu, cpu_base),
+            row.spans
+        );
     }
 }
 
@@ -408,23 +532,42 @@ struct SdkSource {
 fn sdk_sources() -> Vec<SdkSource> {
     let list = repo_root().join("tests/bench/sdk-sources.txt");
     let text = std::fs::read_to_string(&list).unwrap_or_else(|e| panic!("{}: {e}", list.display()));
-    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS").ok().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS")
+        .ok()
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
     let skip_python = std::env::var("BENCH_SKIP_PYTHON").is_ok();
     let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let mut parts = line.split_whitespace();
         let (Some(sdk), Some(dir), Some(class)) = (parts.next(), parts.next(), parts.next()) else {
-            panic!("{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])", list.display());
+            panic!(
+                "{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])",
+                list.display()
+            );
         };
-        if wanted.as_ref().is_some_and(|w| !w.iter().any(|x| x == sdk)) || (skip_python && sdk == "python") {
+        if wanted.as_ref().is_some_and(|w| !w.iter().any(|x| x == sdk))
+            || (skip_python && sdk == "python")
+        {
             continue;
         }
         let dir = repo_root().join(dir);
         if !dir.join("polyconnect-plugin.json").is_file() {
-            println!("(skipping the {sdk} SDK: no plugin manifest in {})", dir.display());
+            println!(
+                "(skipping the {sdk} SDK: no plugin manifest in {})",
+                dir.display()
+            );
             continue;
         }
-        out.push(SdkSource { sdk: sdk.into(), dir, class: class.into(), extra: parts.collect::<Vec<_>>().join("\n") });
+        out.push(SdkSource {
+            sdk: sdk.into(),
+            dir,
+            class: class.into(),
+            extra: parts.collect::<Vec<_>>().join("\n"),
+        });
     }
     out
 }
@@ -443,10 +586,17 @@ struct SdkSink {
 /// The sinks to bench: every line of the list whose plugin directory exists; without the
 /// list, the Python FileStreamSink into a file of the run's directory.
 fn sdk_sinks() -> Vec<SdkSink> {
-    let list = std::env::var("BENCH_SDK_SINKS_FILE").map(std::path::PathBuf::from).unwrap_or_else(|_| repo_root().join("tests/bench/sdk-sinks.txt"));
-    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS").ok().map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
+    let list = std::env::var("BENCH_SDK_SINKS_FILE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("tests/bench/sdk-sinks.txt"));
+    let wanted: Option<Vec<String>> = std::env::var("BENCH_SDKS")
+        .ok()
+        .map(|s| s.split(',').map(|x| x.trim().to_string()).collect());
     let Ok(text) = std::fs::read_to_string(&list) else {
-        println!("(no {}: the Python FileStreamSink stands in for the SDK sinks)", list.display());
+        println!(
+            "(no {}: the Python FileStreamSink stands in for the SDK sinks)",
+            list.display()
+        );
         return vec![SdkSink {
             sdk: "python FileStreamSink".into(),
             dir: repo_root().join("connectors/file"),
@@ -455,20 +605,35 @@ fn sdk_sinks() -> Vec<SdkSink> {
         }];
     };
     let mut out = Vec::new();
-    for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
+    for line in text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    {
         let mut parts = line.split_whitespace();
         let (Some(sdk), Some(dir), Some(class)) = (parts.next(), parts.next(), parts.next()) else {
-            panic!("{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])", list.display());
+            panic!(
+                "{}: bad line '{line}' (want: <sdk> <plugin dir> <class> [key=value ...])",
+                list.display()
+            );
         };
         if wanted.as_ref().is_some_and(|w| !w.iter().any(|x| x == sdk)) {
             continue;
         }
         let dir = repo_root().join(dir);
         if !dir.join("polyconnect-plugin.json").is_file() {
-            println!("(skipping the {sdk} SDK sink: no plugin manifest in {})", dir.display());
+            println!(
+                "(skipping the {sdk} SDK sink: no plugin manifest in {})",
+                dir.display()
+            );
             continue;
         }
-        out.push(SdkSink { sdk: sdk.into(), dir, class: class.into(), extra: parts.collect::<Vec<_>>().join("\n") });
+        out.push(SdkSink {
+            sdk: sdk.into(),
+            dir,
+            class: class.into(),
+            extra: parts.collect::<Vec<_>>().join("\n"),
+        });
     }
     out
 }
@@ -512,14 +677,25 @@ fn committed(consumer: &BaseConsumer, topic: &str, partitions: &[i32]) -> i64 {
         tpl.add_partition(topic, *p);
     }
     match consumer.committed_offsets(tpl, Duration::from_secs(5)) {
-        Ok(list) => list.elements().iter().map(|e| e.offset().to_raw().unwrap_or(0).max(0)).sum(),
+        Ok(list) => list
+            .elements()
+            .iter()
+            .map(|e| e.offset().to_raw().unwrap_or(0).max(0))
+            .sum(),
         Err(_) => 0,
     }
 }
 
 /// One sink through the core: from the task being RUNNING until `connect-<name>` has
 /// committed `n`.
-fn sink_through_core(bootstrap: &str, name: &str, s: &SdkSink, topic: &str, size: usize, n: u64) -> Result_ {
+fn sink_through_core(
+    bootstrap: &str,
+    name: &str,
+    s: &SdkSink,
+    topic: &str,
+    size: usize,
+    n: u64,
+) -> Result_ {
     let dir = tempfile::tempdir().unwrap();
     let rest = free_port();
     let worker = dir.path().join("worker.properties");
@@ -542,7 +718,8 @@ fn sink_through_core(bootstrap: &str, name: &str, s: &SdkSink, topic: &str, size
         &format!(
             "name={connector}\nconnector.class={}\ntasks.max=1\ntopics={topic}\n{}\n",
             s.class,
-            s.extra.replace("${run.dir}", &dir.path().display().to_string())
+            s.extra
+                .replace("${run.dir}", &dir.path().display().to_string())
         ),
     );
     let core = Core::start(dir.path(), &worker, &[conn], rest);
@@ -564,7 +741,10 @@ fn sink_through_core(bootstrap: &str, name: &str, s: &SdkSink, topic: &str, size
             break Instant::now();
         }
         if Instant::now() > deadline {
-            panic!("{name}: connect-{connector} committed {c} of {n} in 900 s\n{}", core.log_text());
+            panic!(
+                "{name}: connect-{connector} committed {c} of {n} in 900 s\n{}",
+                core.log_text()
+            );
         }
         std::thread::sleep(Duration::from_millis(50));
     };
@@ -613,7 +793,12 @@ fn print_sinks(rows: &[(usize, Vec<(String, Result_)>)]) {
     for (size, row) in rows {
         for (sdk, r) in row {
             let (core, all) = r.cpu_us();
-            println!("| {size} B | {sdk} | {} | {:.0} | {:.1} | {core:.2} | {all:.2} |", r.records, r.rps(), r.mbps());
+            println!(
+                "| {size} B | {sdk} | {} | {:.0} | {:.1} | {core:.2} | {all:.2} |",
+                r.records,
+                r.rps(),
+                r.mbps()
+            );
         }
     }
 }

@@ -53,7 +53,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use polyconnect_e2e::{binary, bootstrap, create_topic, free_port, repo_root, signal, unique, write};
+use polyconnect_e2e::{
+    binary, bootstrap, create_topic, free_port, repo_root, signal, unique, write,
+};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{BaseRecord, DefaultProducerContext, Producer, ThreadedProducer};
 use rdkafka::ClientConfig;
@@ -66,10 +68,20 @@ fn tree(root: u32) -> Vec<u32> {
     let mut children: HashMap<u32, Vec<u32>> = HashMap::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for e in dir.flatten() {
-            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { continue };
-            let Some((_, after)) = stat.rsplit_once(')') else { continue };
-            if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) {
+            let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+                continue;
+            };
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                continue;
+            };
+            let Some((_, after)) = stat.rsplit_once(')') else {
+                continue;
+            };
+            if let Some(ppid) = after
+                .split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok())
+            {
                 children.entry(ppid).or_default().push(pid);
             }
         }
@@ -87,11 +99,17 @@ fn tree(root: u32) -> Vec<u32> {
 
 /// utime + stime + cutime + cstime of a process, in seconds (0 if it is gone).
 fn cpu_of(pid: u32) -> f64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return 0.0 };
-    let Some((_, after)) = stat.rsplit_once(')') else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0.0;
+    };
+    let Some((_, after)) = stat.rsplit_once(')') else {
+        return 0.0;
+    };
     // After the command: state is field 3; utime, stime, cutime, cstime are 14..=17.
     let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = (11..=14).filter_map(|i| f.get(i).and_then(|v| v.parse::<f64>().ok())).sum();
+    let ticks: f64 = (11..=14)
+        .filter_map(|i| f.get(i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
     // USER_HZ is 100 for user space on every Linux architecture this runs on.
     ticks / 100.0
 }
@@ -108,7 +126,11 @@ fn tree_rss(root: u32) -> u64 {
         .filter_map(|pid| {
             let s = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
             let line = s.lines().find(|l| l.starts_with("VmRSS:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok().map(|kb| kb * 1024)
+            line.split_whitespace()
+                .nth(1)?
+                .parse::<u64>()
+                .ok()
+                .map(|kb| kb * 1024)
         })
         .sum()
 }
@@ -131,7 +153,11 @@ impl RssSampler {
                 std::thread::sleep(Duration::from_millis(100));
             }
         });
-        RssSampler { peak, stop, handle: Some(handle) }
+        RssSampler {
+            peak,
+            stop,
+            handle: Some(handle),
+        }
     }
 
     fn take(&self, root: u32) -> u64 {
@@ -189,11 +215,15 @@ impl Runtime {
         let mut cmd = match rt {
             Rt::Polyconnect => {
                 let mut c = Command::new(binary("polyconnect"));
-                c.arg("standalone").arg(worker).env("POLYCONNECT_LOG", std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "warn".into()));
+                c.arg("standalone").arg(worker).env(
+                    "POLYCONNECT_LOG",
+                    std::env::var("POLYCONNECT_LOG").unwrap_or_else(|_| "warn".into()),
+                );
                 c
             }
             Rt::KafkaConnect => {
-                let heap = std::env::var("BENCH_KC_HEAP_OPTS").unwrap_or_else(|_| "-Xms256M -Xmx2G".into());
+                let heap = std::env::var("BENCH_KC_HEAP_OPTS")
+                    .unwrap_or_else(|_| "-Xms256M -Xmx2G".into());
                 let mut c = Command::new("java");
                 c.args(heap.split_whitespace())
                     .args([
@@ -208,7 +238,12 @@ impl Runtime {
                         "-Dcom.sun.management.jmxremote.authenticate=false",
                         "-Dcom.sun.management.jmxremote.ssl=false",
                     ])
-                    .arg(format!("-Dlog4j2.configurationFile={}", repo_root().join("tests/reference/log4j2.properties").display()))
+                    .arg(format!(
+                        "-Dlog4j2.configurationFile={}",
+                        repo_root()
+                            .join("tests/reference/log4j2.properties")
+                            .display()
+                    ))
                     .arg("-cp")
                     .arg(format!("{kc_lib}/*"))
                     .arg("org.apache.kafka.connect.cli.ConnectStandalone")
@@ -217,7 +252,13 @@ impl Runtime {
             }
         };
         let t0 = Instant::now();
-        let child = cmd.current_dir(dir).stdin(Stdio::null()).stdout(out.try_clone().unwrap()).stderr(out).spawn().expect("start the runtime");
+        let child = cmd
+            .current_dir(dir)
+            .stdin(Stdio::null())
+            .stdout(out.try_clone().unwrap())
+            .stderr(out)
+            .spawn()
+            .expect("start the runtime");
         let pid = child.id();
         let mut r = Runtime {
             child: Some(child),
@@ -225,17 +266,27 @@ impl Runtime {
             log,
             startup: 0.0,
             sampler: RssSampler::start(pid),
-            http: tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap(),
+            http: tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap(),
         };
         let deadline = t0 + Duration::from_secs(240);
         loop {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() && r.rest("GET", "/health", None).0 == 200 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
+                && r.rest("GET", "/health", None).0 == 200
+            {
                 break;
             }
             if let Some(status) = r.child.as_mut().and_then(|c| c.try_wait().ok().flatten()) {
                 panic!("{} exited with {status}:\n{}", rt.label(), r.log_tail());
             }
-            assert!(Instant::now() < deadline, "{} did not become healthy:\n{}", rt.label(), r.log_tail());
+            assert!(
+                Instant::now() < deadline,
+                "{} did not become healthy:\n{}",
+                rt.label(),
+                r.log_tail()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
         r.startup = t0.elapsed().as_secs_f64();
@@ -256,7 +307,10 @@ impl Runtime {
         let url = format!("http://127.0.0.1:{}{path}", self.port);
         self.http.block_on(async {
             let client = reqwest::Client::new();
-            let mut req = client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url);
+            let mut req = client.request(
+                reqwest::Method::from_bytes(method.as_bytes()).unwrap(),
+                &url,
+            );
             if let Some(b) = body {
                 req = req.json(b);
             }
@@ -264,7 +318,10 @@ impl Runtime {
                 Ok(r) => {
                     let code = r.status().as_u16();
                     let text = r.text().await.unwrap_or_default();
-                    (code, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+                    (
+                        code,
+                        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+                    )
                 }
                 Err(e) => (0, Value::String(e.to_string())),
             }
@@ -274,10 +331,18 @@ impl Runtime {
     /// Creates a connector from a `.properties` file: `POST /connectors`.
     fn create(&self, props: &Path) {
         let config = read_properties(props);
-        let name = config.get("name").cloned().expect("a name in the connector properties");
+        let name = config
+            .get("name")
+            .cloned()
+            .expect("a name in the connector properties");
         let body = serde_json::json!({ "name": name, "config": config });
         let (code, resp) = self.rest("POST", "/connectors", Some(&body));
-        assert!(code == 201 || code == 200, "creating {name} from {}: {code} {resp}\n{}", props.display(), self.log_tail());
+        assert!(
+            code == 201 || code == 200,
+            "creating {name} from {}: {code} {resp}\n{}",
+            props.display(),
+            self.log_tail()
+        );
     }
 
     /// Waits until every task of `names` is RUNNING.
@@ -287,10 +352,18 @@ impl Runtime {
             loop {
                 let (code, s) = self.rest("GET", &format!("/connectors/{name}/status"), None);
                 let tasks = s["tasks"].as_array().cloned().unwrap_or_default();
-                if code == 200 && s["connector"]["state"] == "RUNNING" && !tasks.is_empty() && tasks.iter().all(|t| t["state"] == "RUNNING") {
+                if code == 200
+                    && s["connector"]["state"] == "RUNNING"
+                    && !tasks.is_empty()
+                    && tasks.iter().all(|t| t["state"] == "RUNNING")
+                {
                     break;
                 }
-                assert!(Instant::now() < deadline, "{name} never ran: {s}\n{}", self.log_tail());
+                assert!(
+                    Instant::now() < deadline,
+                    "{name} never ran: {s}\n{}",
+                    self.log_tail()
+                );
                 std::thread::sleep(Duration::from_millis(100));
             }
         }
@@ -298,7 +371,9 @@ impl Runtime {
 
     /// SIGTERM, then SIGKILL for anything of the tree left after 30 s.
     fn stop(&mut self) {
-        let Some(mut c) = self.child.take() else { return };
+        let Some(mut c) = self.child.take() else {
+            return;
+        };
         let pids = tree(c.id());
         signal(c.id(), libc::SIGTERM);
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -330,7 +405,10 @@ fn read_properties(path: &Path) -> BTreeMap<String, String> {
     text.lines()
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#') && !l.starts_with('!'))
-        .filter_map(|l| l.split_once('=').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())))
+        .filter_map(|l| {
+            l.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        })
         .collect()
 }
 
@@ -348,7 +426,11 @@ fn record(seq: u64, size: usize) -> String {
 
 /// Writes lines `from..from + count` to `path` (created or appended to), one write per MiB.
 fn write_lines(path: &Path, from: u64, count: u64, size: usize) {
-    let mut f = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .unwrap();
     let mut buf = String::with_capacity(1 << 21);
     for seq in from..from + count {
         buf.push_str(&record(seq, size));
@@ -387,7 +469,12 @@ fn check_output(paths: &[PathBuf], range: std::ops::Range<u64>) -> Check {
                 let at = i + pos + 1;
                 let digits = &line[at..(at + 10).min(line.len())];
                 i = at;
-                let Some(seq) = std::str::from_utf8(digits).ok().and_then(|d| d.parse::<u64>().ok()) else { continue };
+                let Some(seq) = std::str::from_utf8(digits)
+                    .ok()
+                    .and_then(|d| d.parse::<u64>().ok())
+                else {
+                    continue;
+                };
                 records += 1;
                 c.found += 1;
                 if range.contains(&seq) {
@@ -400,12 +487,16 @@ fn check_output(paths: &[PathBuf], range: std::ops::Range<u64>) -> Check {
         }
     }
     c.missing = seen.iter().filter(|s| **s == 0).count() as u64;
-    c.duplicates = seen.iter().map(|s| s.saturating_sub(1) as u64).sum::<u64>() + (c.found - seen.iter().map(|s| *s as u64).sum::<u64>());
+    c.duplicates = seen.iter().map(|s| s.saturating_sub(1) as u64).sum::<u64>()
+        + (c.found - seen.iter().map(|s| *s as u64).sum::<u64>());
     c
 }
 
 fn file_len(paths: &[PathBuf]) -> u64 {
-    paths.iter().map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0)).sum()
+    paths
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum()
 }
 
 /// Waits until the files hold `bytes` bytes; the time then, or None at the deadline.
@@ -422,7 +513,9 @@ fn wait_bytes(paths: &[PathBuf], bytes: u64, deadline: Instant) -> Option<Instan
 }
 
 fn high_watermark(consumer: &BaseConsumer, topic: &str) -> i64 {
-    let Ok(md) = consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) else { return 0 };
+    let Ok(md) = consumer.fetch_metadata(Some(topic), Duration::from_secs(5)) else {
+        return 0;
+    };
     let mut total = 0;
     for t in md.topics() {
         for p in t.partitions() {
@@ -447,7 +540,9 @@ fn fill_topic(bootstrap: &str, topic: &str, partitions: i32, n: u64, size: usize
         .unwrap();
     for seq in 0..n {
         let value = record(seq, size);
-        let mut rec: BaseRecord<'_, [u8], str> = BaseRecord::to(topic).payload(value.as_str()).partition((seq % partitions as u64) as i32);
+        let mut rec: BaseRecord<'_, [u8], str> = BaseRecord::to(topic)
+            .payload(value.as_str())
+            .partition((seq % partitions as u64) as i32);
         loop {
             match producer.send(rec) {
                 Ok(()) => break,
@@ -587,16 +682,23 @@ impl Bench {
             return t.clone();
         }
         let topic = unique(&format!("bench-cmp-fill-{size}-{partitions}"));
-        self.tokio.block_on(create_topic(&self.bootstrap, &topic, partitions));
+        self.tokio
+            .block_on(create_topic(&self.bootstrap, &topic, partitions));
         let t0 = Instant::now();
         fill_topic(&self.bootstrap, &topic, partitions, n, size);
-        println!("filled {topic}: {n} records of {size} B in {:.1} s", t0.elapsed().as_secs_f64());
+        println!(
+            "filled {topic}: {n} records of {size} B in {:.1} s",
+            t0.elapsed().as_secs_f64()
+        );
         self.filled.insert((size, partitions), topic.clone());
         topic
     }
 
     fn run(&mut self, rt: Rt, case: Case, n: u64) -> Run {
-        let dir = tempfile::Builder::new().prefix("bench-cmp-").tempdir_in(&self.data).unwrap();
+        let dir = tempfile::Builder::new()
+            .prefix("bench-cmp-")
+            .tempdir_in(&self.data)
+            .unwrap();
         let port = free_port();
         let worker = self.worker(dir.path(), port);
         let n = n / case.tasks as u64 * case.tasks as u64;
@@ -608,26 +710,47 @@ impl Bench {
         match case.pipeline {
             Pipeline::E2e | Pipeline::Source => {
                 topic = unique(&format!("bench-cmp-{tag}"));
-                self.tokio.block_on(create_topic(&self.bootstrap, &topic, partitions));
+                self.tokio
+                    .block_on(create_topic(&self.bootstrap, &topic, partitions));
                 for (i, (file, _)) in self.inputs(case.size, case.tasks, n).iter().enumerate() {
-                    props.push(Self::source_props(dir.path(), &format!("src-{i}"), file, &topic));
+                    props.push(Self::source_props(
+                        dir.path(),
+                        &format!("src-{i}"),
+                        file,
+                        &topic,
+                    ));
                 }
                 if case.pipeline == Pipeline::E2e {
                     let out = dir.path().join("output.txt");
-                    props.push(Self::sink_props(dir.path(), &unique("sink"), &out, &topic, case.tasks));
+                    props.push(Self::sink_props(
+                        dir.path(),
+                        &unique("sink"),
+                        &out,
+                        &topic,
+                        case.tasks,
+                    ));
                     outputs.push(out);
                 }
             }
             Pipeline::Sink => {
                 let filled = self.filled_topic(case.size, partitions, n);
                 let out = dir.path().join("output.txt");
-                props.push(Self::sink_props(dir.path(), &unique("sink"), &out, &filled, case.tasks));
+                props.push(Self::sink_props(
+                    dir.path(),
+                    &unique("sink"),
+                    &out,
+                    &filled,
+                    case.tasks,
+                ));
                 outputs.push(out);
             }
         }
         let mut runtime = Runtime::start(rt, dir.path(), &worker, port, &self.kc_lib);
         let pid = runtime.pid();
-        let consumer: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .create()
+            .unwrap();
         let cpu0 = tree_cpu(pid);
         let t0 = Instant::now();
         for p in &props {
@@ -635,7 +758,11 @@ impl Bench {
         }
         let deadline = t0 + self.timeout;
         let line = case.size as u64 + 1;
-        let mut run = Run { records: n, startup: runtime.startup, ..Run::default() };
+        let mut run = Run {
+            records: n,
+            startup: runtime.startup,
+            ..Run::default()
+        };
         let end = if outputs.is_empty() {
             loop {
                 if high_watermark(&consumer, &topic) as u64 >= n {
@@ -663,7 +790,12 @@ impl Bench {
         if outputs.is_empty() {
             std::thread::sleep(Duration::from_millis(500));
             let hw = high_watermark(&consumer, &topic) as u64;
-            run.check = Check { found: hw, missing: n.saturating_sub(hw), duplicates: hw.saturating_sub(n), malformed: 0 };
+            run.check = Check {
+                found: hw,
+                missing: n.saturating_sub(hw),
+                duplicates: hw.saturating_sub(n),
+                malformed: 0,
+            };
         } else {
             // Let a straggling write land before the content is read.
             let mut c = check_output(&outputs, 0..n);
@@ -678,7 +810,13 @@ impl Bench {
             run.error = Some(format!("{} records missing", run.check.missing));
         }
         if run.error.is_some() {
-            eprintln!("{} {:?}: {:?}\n{}", rt.label(), case, run.error, runtime.log_tail());
+            eprintln!(
+                "{} {:?}: {:?}\n{}",
+                rt.label(),
+                case,
+                run.error,
+                runtime.log_tail()
+            );
         }
         runtime.stop();
         drop(dir);
@@ -703,7 +841,10 @@ struct Footprint {
 }
 
 fn footprint(b: &Bench, rt: Rt, size: usize, n: u64, idle: Duration) -> Footprint {
-    let dir = tempfile::Builder::new().prefix("bench-fp-").tempdir_in(&b.data).unwrap();
+    let dir = tempfile::Builder::new()
+        .prefix("bench-fp-")
+        .tempdir_in(&b.data)
+        .unwrap();
     let port = free_port();
     let worker = b.worker(dir.path(), port);
     let per = n / 5;
@@ -717,8 +858,19 @@ fn footprint(b: &Bench, rt: Rt, size: usize, n: u64, idle: Duration) -> Footprin
         let input = dir.path().join(format!("input-{i}.txt"));
         std::fs::File::create(&input).unwrap();
         let output = dir.path().join(format!("output-{i}.txt"));
-        props.push(Bench::source_props(dir.path(), &format!("fp-src-{i}"), &input, &topic));
-        props.push(Bench::sink_props(dir.path(), &format!("fp-sink-{i}"), &output, &topic, 1));
+        props.push(Bench::source_props(
+            dir.path(),
+            &format!("fp-src-{i}"),
+            &input,
+            &topic,
+        ));
+        props.push(Bench::sink_props(
+            dir.path(),
+            &format!("fp-sink-{i}"),
+            &output,
+            &topic,
+            1,
+        ));
         names.push(format!("fp-src-{i}"));
         names.push(format!("fp-sink-{i}"));
         inputs.push(input);
@@ -730,7 +882,11 @@ fn footprint(b: &Bench, rt: Rt, size: usize, n: u64, idle: Duration) -> Footprin
         runtime.create(p);
     }
     runtime.wait_running(&names, Duration::from_secs(120));
-    let mut f = Footprint { startup: runtime.startup, records: per * 5, ..Footprint::default() };
+    let mut f = Footprint {
+        startup: runtime.startup,
+        records: per * 5,
+        ..Footprint::default()
+    };
     // The idle period starts once everything runs.
     runtime.sampler.take(pid);
     let c0 = tree_cpu(pid);
@@ -757,7 +913,10 @@ fn footprint(b: &Bench, rt: Rt, size: usize, n: u64, idle: Duration) -> Footprin
     }
     let mut c = Check::default();
     for (i, out) in outputs.iter().enumerate() {
-        let r = check_output(std::slice::from_ref(out), i as u64 * per..(i as u64 + 1) * per);
+        let r = check_output(
+            std::slice::from_ref(out),
+            i as u64 * per..(i as u64 + 1) * per,
+        );
         c.found += r.found;
         c.missing += r.missing;
         c.duplicates += r.duplicates;
@@ -768,7 +927,12 @@ fn footprint(b: &Bench, rt: Rt, size: usize, n: u64, idle: Duration) -> Footprin
         f.error = Some(format!("{} records missing", c.missing));
     }
     if f.error.is_some() {
-        eprintln!("{} footprint: {:?}\n{}", rt.label(), f.error, runtime.log_tail());
+        eprintln!(
+            "{} footprint: {:?}\n{}",
+            rt.label(),
+            f.error,
+            runtime.log_tail()
+        );
     }
     runtime.stop();
     f
@@ -783,7 +947,11 @@ fn median(mut v: Vec<f64>) -> f64 {
         return f64::NAN;
     }
     let m = v.len() / 2;
-    if v.len() % 2 == 1 { v[m] } else { (v[m - 1] + v[m]) / 2.0 }
+    if v.len() % 2 == 1 {
+        v[m]
+    } else {
+        (v[m - 1] + v[m]) / 2.0
+    }
 }
 
 fn mib(b: f64) -> f64 {
@@ -791,34 +959,67 @@ fn mib(b: f64) -> f64 {
 }
 
 fn ratio(pc: f64, kc: f64) -> String {
-    if pc.is_finite() && kc.is_finite() && kc > 0.0 { format!("{:.2}", pc / kc) } else { "-".into() }
+    if pc.is_finite() && kc.is_finite() && kc > 0.0 {
+        format!("{:.2}", pc / kc)
+    } else {
+        "-".into()
+    }
 }
 
 fn fmt(x: f64, digits: usize) -> String {
-    if x.is_finite() { format!("{x:.digits$}") } else { "-".into() }
+    if x.is_finite() {
+        format!("{x:.digits$}")
+    } else {
+        "-".into()
+    }
 }
 
 fn env_u64(k: &str, d: u64) -> u64 {
-    std::env::var(k).ok().and_then(|v| v.trim().parse().ok()).unwrap_or(d)
+    std::env::var(k)
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(d)
 }
 
 fn env_list(k: &str, d: &str) -> Vec<String> {
-    std::env::var(k).unwrap_or_else(|_| d.into()).split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()
+    std::env::var(k)
+        .unwrap_or_else(|_| d.into())
+        .split(',')
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect()
 }
 
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string()))
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
+        })
         .unwrap_or_default();
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|t| t.lines().next().and_then(|l| l.split_whitespace().nth(1)).and_then(|k| k.parse::<f64>().ok()))
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|k| k.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0 / 1024.0)
         .unwrap_or(0.0);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    format!("{cpu}, {cores} cores, {mem:.0} GiB; load average at the end {}", load.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+    format!(
+        "{cpu}, {cores} cores, {mem:.0} GiB; load average at the end {}",
+        load.split_whitespace()
+            .take(3)
+            .collect::<Vec<_>>()
+            .join(" ")
+    )
 }
 
 fn main() {
@@ -827,8 +1028,14 @@ fn main() {
     let n100 = env_u64("BENCH_RECORDS", 500_000);
     let n1k = env_u64("BENCH_RECORDS_1K", (n100 / 4).max(1));
     let pipelines = env_list("BENCH_PIPELINES", "e2e,source,sink,footprint");
-    let sizes: Vec<usize> = env_list("BENCH_SIZES", "100,1024").iter().filter_map(|s| s.parse().ok()).collect();
-    let tasks: Vec<u32> = env_list("BENCH_TASKS", "1,4").iter().filter_map(|s| s.parse().ok()).collect();
+    let sizes: Vec<usize> = env_list("BENCH_SIZES", "100,1024")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
+    let tasks: Vec<u32> = env_list("BENCH_TASKS", "1,4")
+        .iter()
+        .filter_map(|s| s.parse().ok())
+        .collect();
     let runtimes: Vec<Rt> = env_list("BENCH_RUNTIMES", "polyconnect,kafka-connect")
         .iter()
         .filter_map(|s| match s.as_str() {
@@ -838,14 +1045,31 @@ fn main() {
         })
         .collect();
     let idle = Duration::from_secs(env_u64("BENCH_IDLE_SECS", 20));
-    let out_path = std::env::var("BENCH_OUT").map(PathBuf::from).unwrap_or_else(|_| repo_root().join("target/bench/compare.md"));
+    let out_path = std::env::var("BENCH_OUT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| repo_root().join("target/bench/compare.md"));
     let records = |size: usize| if size >= 1024 { n1k } else { n100 };
 
     let kc_lib = if runtimes.contains(&Rt::KafkaConnect) {
-        let out = Command::new(repo_root().join("scripts/kafka.sh")).arg("connect-lib-dir").output().expect("scripts/kafka.sh");
-        assert!(out.status.success(), "no Kafka Connect jars: {}", String::from_utf8_lossy(&out.stderr));
+        let out = Command::new(repo_root().join("scripts/kafka.sh"))
+            .arg("connect-lib-dir")
+            .output()
+            .expect("scripts/kafka.sh");
+        assert!(
+            out.status.success(),
+            "no Kafka Connect jars: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let lib = String::from_utf8_lossy(&out.stdout).trim().to_string();
-        assert!(Path::new(&lib).join("connect-file-4.3.1.jar").exists() || std::fs::read_dir(&lib).map(|d| d.flatten().any(|e| e.file_name().to_string_lossy().starts_with("connect-file-"))).unwrap_or(false), "no connect-file jar in {lib}");
+        assert!(
+            Path::new(&lib).join("connect-file-4.3.1.jar").exists()
+                || std::fs::read_dir(&lib)
+                    .map(|d| d
+                        .flatten()
+                        .any(|e| e.file_name().to_string_lossy().starts_with("connect-file-")))
+                    .unwrap_or(false),
+            "no connect-file jar in {lib}"
+        );
         lib
     } else {
         String::new()
@@ -862,13 +1086,21 @@ fn main() {
         tokio: tokio::runtime::Runtime::new().unwrap(),
     };
     let mut cases = Vec::new();
-    for p in [("e2e", Pipeline::E2e), ("source", Pipeline::Source), ("sink", Pipeline::Sink)] {
+    for p in [
+        ("e2e", Pipeline::E2e),
+        ("source", Pipeline::Source),
+        ("sink", Pipeline::Sink),
+    ] {
         if !pipelines.iter().any(|x| x == p.0) {
             continue;
         }
         for &size in &sizes {
             for &t in &tasks {
-                cases.push(Case { pipeline: p.1, size, tasks: t });
+                cases.push(Case {
+                    pipeline: p.1,
+                    size,
+                    tasks: t,
+                });
             }
         }
     }
@@ -877,7 +1109,11 @@ fn main() {
         "compare: {} cases x {} runtimes x {rounds} rounds, N = {n100} at 100 B, {n1k} at 1 KiB{}",
         cases.len(),
         runtimes.len(),
-        if do_footprint { ", and the footprint run" } else { "" }
+        if do_footprint {
+            ", and the footprint run"
+        } else {
+            ""
+        }
     );
     let started = Instant::now();
     let mut runs: BTreeMap<(Case, Rt), Vec<Run>> = BTreeMap::new();
@@ -948,7 +1184,9 @@ fn main() {
     for &case in &cases {
         let get = |rt: Rt| runs.get(&(case, rt)).cloned().unwrap_or_default();
         let (k, p) = (get(kc), get(pc));
-        let m = |v: &[Run], f: &dyn Fn(&Run) -> f64| median(v.iter().filter(|r| r.error.is_none()).map(f).collect());
+        let m = |v: &[Run], f: &dyn Fn(&Run) -> f64| {
+            median(v.iter().filter(|r| r.error.is_none()).map(f).collect())
+        };
         let (krps, prps) = (m(&k, &|r| r.rps()), m(&p, &|r| r.rps()));
         let (kcpu, pcpu) = (m(&k, &|r| r.cpu_us()), m(&p, &|r| r.cpu_us()));
         let (krss, prss) = (m(&k, &|r| mib(r.rss as f64)), m(&p, &|r| mib(r.rss as f64)));
@@ -961,7 +1199,11 @@ fn main() {
                 "{}/{}{}",
                 v.iter().map(|r| r.check.missing).sum::<u64>(),
                 v.iter().map(|r| r.check.duplicates).sum::<u64>(),
-                if errs > 0 { format!(" ({errs} FAILED)") } else { String::new() }
+                if errs > 0 {
+                    format!(" ({errs} FAILED)")
+                } else {
+                    String::new()
+                }
             )
         };
         md.push_str(&format!(
@@ -987,13 +1229,23 @@ fn main() {
     if do_footprint {
         let get = |rt: Rt| fps.get(&rt).cloned().unwrap_or_default();
         let (k, p) = (get(kc), get(pc));
-        let m = |v: &[Footprint], f: &dyn Fn(&Footprint) -> f64| median(v.iter().filter(|r| r.error.is_none()).map(f).collect());
+        let m = |v: &[Footprint], f: &dyn Fn(&Footprint) -> f64| {
+            median(v.iter().filter(|r| r.error.is_none()).map(f).collect())
+        };
         let rows: [(&str, &dyn Fn(&Footprint) -> f64, usize); 6] = [
             ("peak RSS idle, MiB", &|f| mib(f.idle_rss as f64), 0),
-            ("CPU while idle, % of one core", &|f| f.idle_cpu / f.idle_secs * 100.0, 2),
+            (
+                "CPU while idle, % of one core",
+                &|f| f.idle_cpu / f.idle_secs * 100.0,
+                2,
+            ),
             ("peak RSS under load, MiB", &|f| mib(f.load_rss as f64), 0),
             ("records/s under load", &|f| f.records as f64 / f.secs, 0),
-            ("CPU µs per record under load", &|f| f.cpu * 1e6 / f.records as f64, 1),
+            (
+                "CPU µs per record under load",
+                &|f| f.cpu * 1e6 / f.records as f64,
+                1,
+            ),
             ("start-up, s", &|f| f.startup, 1),
         ];
         md.push_str(&format!(
@@ -1005,7 +1257,12 @@ fn main() {
         md.push_str("| footprint | Kafka Connect | Polyconnect | ratio |\n|---|---|---|---|\n");
         for (label, f, d) in rows {
             let (kv, pv) = (m(&k, f), m(&p, f));
-            md.push_str(&format!("| {label} | {} | {} | {} |\n", fmt(kv, d), fmt(pv, d), ratio(pv, kv)));
+            md.push_str(&format!(
+                "| {label} | {} | {} | {} |\n",
+                fmt(kv, d),
+                fmt(pv, d),
+                ratio(pv, kv)
+            ));
         }
         for (rt, v) in [(kc, &k), (pc, &p)] {
             let errs: Vec<&String> = v.iter().filter_map(|f| f.error.as_ref()).collect();

@@ -32,10 +32,10 @@ use std::pin::Pin;
 
 use bytes::Bytes;
 use futures::Stream;
-use polyconnect_proto::v1 as pb;
 use pb::connector_server::{Connector, ConnectorServer};
 use pb::sink_task_server::{SinkTask, SinkTaskServer};
 use pb::source_task_server::{SourceTask, SourceTaskServer};
+use polyconnect_proto::v1 as pb;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status, Streaming};
@@ -64,7 +64,10 @@ fn sink_plugin() -> pb::PluginInfo {
 
 #[tonic::async_trait]
 impl Connector for Svc {
-    async fn handshake(&self, req: Request<pb::HandshakeRequest>) -> Result<Response<pb::HandshakeResponse>, Status> {
+    async fn handshake(
+        &self,
+        req: Request<pb::HandshakeRequest>,
+    ) -> Result<Response<pb::HandshakeResponse>, Status> {
         let req = req.into_inner();
         let version = std::env::var("TEST_CONNECTOR_PROTOCOL_VERSION")
             .ok()
@@ -84,27 +87,43 @@ impl Connector for Svc {
         }))
     }
 
-    async fn health(&self, _: Request<pb::HealthRequest>) -> Result<Response<pb::HealthResponse>, Status> {
+    async fn health(
+        &self,
+        _: Request<pb::HealthRequest>,
+    ) -> Result<Response<pb::HealthResponse>, Status> {
         Ok(Response::new(pb::HealthResponse { serving: true }))
     }
 
-    async fn spec(&self, req: Request<pb::SpecRequest>) -> Result<Response<pb::SpecResponse>, Status> {
+    async fn spec(
+        &self,
+        req: Request<pb::SpecRequest>,
+    ) -> Result<Response<pb::SpecResponse>, Status> {
         let class = req.into_inner().connector_class;
         let sink = sink_plugin();
-        let info = if class == sink.class_name || sink.aliases.contains(&class) { sink } else { plugin() };
+        let info = if class == sink.class_name || sink.aliases.contains(&class) {
+            sink
+        } else {
+            plugin()
+        };
         Ok(Response::new(pb::SpecResponse {
             plugin: Some(info),
             config: vec![],
         }))
     }
 
-    async fn validate(&self, _: Request<pb::ValidateRequest>) -> Result<Response<pb::ValidateResponse>, Status> {
+    async fn validate(
+        &self,
+        _: Request<pb::ValidateRequest>,
+    ) -> Result<Response<pb::ValidateResponse>, Status> {
         Ok(Response::new(pb::ValidateResponse { values: vec![] }))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::ConnectorRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::ConnectorRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(16);
         heartbeats(tx.clone(), || pb::ConnectorResponse {
@@ -117,14 +136,19 @@ impl Connector for Svc {
                 let reply = match m.msg {
                     Some(pb::connector_request::Msg::Start(s)) => {
                         config = s.config;
-                        if let Some(ms) = config.get("reconfigure.after.ms").and_then(|v| v.parse().ok()) {
+                        if let Some(ms) = config
+                            .get("reconfigure.after.ms")
+                            .and_then(|v| v.parse().ok())
+                        {
                             let (tx, reconfigured) = (tx.clone(), reconfigured.clone());
                             tokio::spawn(async move {
                                 tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
                                 reconfigured.store(true, std::sync::atomic::Ordering::SeqCst);
-                                let m = pb::connector_response::Msg::Reconfigure(pb::ReconfigureRequest {
-                                    reason: "more tasks".into(),
-                                });
+                                let m = pb::connector_response::Msg::Reconfigure(
+                                    pb::ReconfigureRequest {
+                                        reason: "more tasks".into(),
+                                    },
+                                );
                                 let _ = tx.send(Ok(pb::ConnectorResponse { msg: Some(m) })).await;
                             });
                         }
@@ -148,7 +172,11 @@ impl Connector for Svc {
                     Some(pb::connector_request::Msg::Stop(_)) => break,
                     _ => pb::connector_response::Msg::Heartbeat(pb::Heartbeat {}),
                 };
-                if tx.send(Ok(pb::ConnectorResponse { msg: Some(reply) })).await.is_err() {
+                if tx
+                    .send(Ok(pb::ConnectorResponse { msg: Some(reply) }))
+                    .await
+                    .is_err()
+                {
                     break;
                 }
             }
@@ -161,32 +189,51 @@ impl Connector for Svc {
 impl SinkTask for Svc {
     type RunStream = BoxStream<pb::SinkResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::SinkRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::SinkRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(64);
         heartbeats(tx.clone(), || pb::SinkResponse {
             msg: Some(pb::sink_response::Msg::Heartbeat(pb::Heartbeat {})),
         });
         tokio::spawn(async move {
-            let Ok(Some(pb::SinkRequest { msg: Some(pb::sink_request::Msg::Start(start)) })) = input.message().await else {
+            let Ok(Some(pb::SinkRequest {
+                msg: Some(pb::sink_request::Msg::Start(start)),
+            })) = input.message().await
+            else {
                 return;
             };
-            let wrong_flush_id = start.config.get("sink.mode").map(String::as_str) == Some("wrong-flush-id");
+            let wrong_flush_id =
+                start.config.get("sink.mode").map(String::as_str) == Some("wrong-flush-id");
             let send = |m| {
                 let tx = tx.clone();
                 async move { tx.send(Ok(pb::SinkResponse { msg: Some(m) })).await.is_ok() }
             };
-            if !send(pb::sink_response::Msg::Started(pb::SinkStarted { max_inflight_puts: 1 })).await {
+            if !send(pb::sink_response::Msg::Started(pb::SinkStarted {
+                max_inflight_puts: 1,
+            }))
+            .await
+            {
                 return;
             }
             while let Ok(Some(m)) = input.message().await {
                 let reply = match m.msg {
-                    Some(pb::sink_request::Msg::Put(p)) => pb::sink_response::Msg::PutDone(pb::PutDone { put_id: p.put_id }),
-                    Some(pb::sink_request::Msg::Flush(f)) => pb::sink_response::Msg::Flushed(pb::Flushed {
-                        flush_id: if wrong_flush_id { f.flush_id + 1000 } else { f.flush_id },
-                        offsets: f.offsets,
-                        error: None,
-                    }),
+                    Some(pb::sink_request::Msg::Put(p)) => {
+                        pb::sink_response::Msg::PutDone(pb::PutDone { put_id: p.put_id })
+                    }
+                    Some(pb::sink_request::Msg::Flush(f)) => {
+                        pb::sink_response::Msg::Flushed(pb::Flushed {
+                            flush_id: if wrong_flush_id {
+                                f.flush_id + 1000
+                            } else {
+                                f.flush_id
+                            },
+                            offsets: f.offsets,
+                            error: None,
+                        })
+                    }
                     Some(pb::sink_request::Msg::Stop(_)) => break,
                     _ => continue,
                 };
@@ -238,19 +285,30 @@ fn int64(i: i64) -> pb::Value {
 fn user(n: u64) -> pb::RecordData {
     let field = |name: &str, t: pb::SchemaType| pb::Field {
         name: name.into(),
-        schema: Some(pb::Schema { r#type: t as i32, ..Default::default() }),
+        schema: Some(pb::Schema {
+            r#type: t as i32,
+            ..Default::default()
+        }),
     };
     pb::RecordData {
         kind: Some(pb::record_data::Kind::Structured(pb::Structured {
             schema: Some(pb::Schema {
                 r#type: pb::SchemaType::Struct as i32,
                 name: "user".into(),
-                fields: vec![field("id", pb::SchemaType::Int32), field("name", pb::SchemaType::String)],
+                fields: vec![
+                    field("id", pb::SchemaType::Int32),
+                    field("name", pb::SchemaType::String),
+                ],
                 ..Default::default()
             }),
             value: Some(pb::Value {
                 kind: Some(pb::value::Kind::Struct(pb::Struct {
-                    fields: vec![pb::Value { kind: Some(pb::value::Kind::Int32(n as i32)) }, string(&format!("user-{n}"))],
+                    fields: vec![
+                        pb::Value {
+                            kind: Some(pb::value::Kind::Int32(n as i32)),
+                        },
+                        string(&format!("user-{n}")),
+                    ],
                 })),
             }),
         })),
@@ -267,14 +325,20 @@ fn string(s: &str) -> pb::Value {
 impl SourceTask for Svc {
     type RunStream = BoxStream<pb::SourceResponse>;
 
-    async fn run(&self, req: Request<Streaming<pb::SourceRequest>>) -> Result<Response<Self::RunStream>, Status> {
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::SourceRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
         let mut input = req.into_inner();
         let (tx, rx) = mpsc::channel(64);
         heartbeats(tx.clone(), || pb::SourceResponse {
             msg: Some(pb::source_response::Msg::Heartbeat(pb::Heartbeat {})),
         });
         tokio::spawn(async move {
-            let Ok(Some(pb::SourceRequest { msg: Some(pb::source_request::Msg::Start(start)) })) = input.message().await else {
+            let Ok(Some(pb::SourceRequest {
+                msg: Some(pb::source_request::Msg::Start(start)),
+            })) = input.message().await
+            else {
                 return;
             };
             let cfg = start.config;
@@ -291,23 +355,33 @@ impl SourceTask for Svc {
             let big_every: u64 = get("big.every", "0").parse().unwrap_or(0);
             let big_bytes: usize = get("big.bytes", "100000").parse().unwrap_or(100_000);
             // Every record goes to this Kafka partition (absent: the producer chooses).
-            let kafka_partition: Option<i32> = cfg.get("kafka.partition").and_then(|v| v.parse().ok());
+            let kafka_partition: Option<i32> =
+                cfg.get("kafka.partition").and_then(|v| v.parse().ok());
             // A pause after each batch, to send slowly.
-            let batch_interval = std::time::Duration::from_millis(get("batch.interval.ms", "0").parse().unwrap_or(0));
+            let batch_interval = std::time::Duration::from_millis(
+                get("batch.interval.ms", "0").parse().unwrap_or(0),
+            );
             // Resume from the stored offset.
-            let mut sent: u64 = start
-                .offsets
-                .iter()
-                .filter_map(|o| match o.offset.as_ref()?.kind.as_ref()? {
-                    pb::value::Kind::Map(m) => m.entries.iter().find_map(|e| match e.value.as_ref()?.kind.as_ref()? {
-                        pb::value::Kind::Int64(n) => Some(*n as u64),
+            let mut sent: u64 =
+                start
+                    .offsets
+                    .iter()
+                    .filter_map(|o| match o.offset.as_ref()?.kind.as_ref()? {
+                        pb::value::Kind::Map(m) => m.entries.iter().find_map(|e| {
+                            match e.value.as_ref()?.kind.as_ref()? {
+                                pb::value::Kind::Int64(n) => Some(*n as u64),
+                                _ => None,
+                            }
+                        }),
                         _ => None,
-                    }),
-                    _ => None,
-                })
-                .max()
-                .unwrap_or(0);
-            if tx.send(msg(pb::source_response::Msg::Started(pb::Started {}))).await.is_err() {
+                    })
+                    .max()
+                    .unwrap_or(0);
+            if tx
+                .send(msg(pb::source_response::Msg::Started(pb::Started {})))
+                .await
+                .is_err()
+            {
                 return;
             }
             if mode == "fatal" {
@@ -345,7 +419,11 @@ impl SourceTask for Svc {
                         }
                         Some(pb::source_request::Msg::Stop(_)) => {
                             stopping = true;
-                            let _ = tx.send(msg(pb::source_response::Msg::Drained(pb::Drained { last_seq: seq }))).await;
+                            let _ = tx
+                                .send(msg(pb::source_response::Msg::Drained(pb::Drained {
+                                    last_seq: seq,
+                                })))
+                                .await;
                         }
                         _ => {}
                     },
@@ -408,7 +486,11 @@ impl SourceTask for Svc {
                     let structured = mode == "structured";
                     let value = if structured { user(sent) } else { value };
                     let headers = if structured && skip_every > 0 && sent % skip_every == 0 {
-                        vec![pb::Header { key: "skip".into(), schema: None, value: Some(string("yes")) }]
+                        vec![pb::Header {
+                            key: "skip".into(),
+                            schema: None,
+                            value: Some(string("yes")),
+                        }]
                     } else {
                         Vec::new()
                     };
@@ -420,7 +502,11 @@ impl SourceTask for Svc {
                         kafka_partition,
                         value: Some(value),
                         headers,
-                        timestamp: if structured { Some(sent as i64 * 1000) } else { None },
+                        timestamp: if structured {
+                            Some(sent as i64 * 1000)
+                        } else {
+                            None
+                        },
                         ..Default::default()
                     };
                     bytes += prost::Message::encoded_len(&r) as u64;
@@ -431,7 +517,10 @@ impl SourceTask for Svc {
                     seq -= n;
                     sent -= n;
                     let m = input.message().await;
-                    if let Ok(Some(pb::SourceRequest { msg: Some(pb::source_request::Msg::Credit(c)) })) = m {
+                    if let Ok(Some(pb::SourceRequest {
+                        msg: Some(pb::source_request::Msg::Credit(c)),
+                    })) = m
+                    {
                         credit_records += c.records as u64;
                         credit_bytes += c.bytes;
                     }
@@ -439,8 +528,15 @@ impl SourceTask for Svc {
                 }
                 credit_records = credit_records.saturating_sub(n);
                 credit_bytes = credit_bytes.saturating_sub(bytes);
-                let batch = pb::SourceBatch { records, trace: None };
-                if tx.send(msg(pb::source_response::Msg::Batch(batch))).await.is_err() {
+                let batch = pb::SourceBatch {
+                    records,
+                    trace: None,
+                };
+                if tx
+                    .send(msg(pb::source_response::Msg::Batch(batch)))
+                    .await
+                    .is_err()
+                {
                     return;
                 }
                 if !batch_interval.is_zero() {
@@ -455,7 +551,11 @@ impl SourceTask for Svc {
                         record_seq: seq,
                         ..Default::default()
                     };
-                    if tx.send(msg(pb::source_response::Msg::Error(e))).await.is_err() {
+                    if tx
+                        .send(msg(pb::source_response::Msg::Error(e)))
+                        .await
+                        .is_err()
+                    {
                         return;
                     }
                 }
@@ -475,9 +575,21 @@ async fn main() -> anyhow::Result<()> {
     let router = tonic::transport::Server::builder()
         .initial_stream_window_size(Some(8 << 20))
         .initial_connection_window_size(Some(16 << 20))
-        .add_service(ConnectorServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(SourceTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max))
-        .add_service(SinkTaskServer::new(Svc).max_decoding_message_size(max).max_encoding_message_size(max));
+        .add_service(
+            ConnectorServer::new(Svc)
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            SourceTaskServer::new(Svc)
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        )
+        .add_service(
+            SinkTaskServer::new(Svc)
+                .max_decoding_message_size(max)
+                .max_encoding_message_size(max),
+        );
     if let Some(path) = listen.strip_prefix("unix:") {
         let _ = std::fs::remove_file(path);
         let uds = tokio::net::UnixListener::bind(path)?;
