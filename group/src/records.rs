@@ -380,13 +380,14 @@ pub struct Status {
 }
 
 impl Status {
-    /// Kafka Connect's rule for a "safe" write: overwrite only a missing value, the same
-    /// worker's value, or a value of an older generation, so a worker that lost its
-    /// assignment cannot overwrite the status its successor wrote.
+    /// Kafka Connect's rule for a "safe" write (`KafkaStatusBackingStore.CacheEntry
+    /// .canWriteSafely`): overwrite only a missing value, the same worker's value, or a value
+    /// of the same or an older generation, so a worker that lost its assignment (an older
+    /// generation) cannot overwrite the status its successor wrote.
     pub fn may_overwrite(&self, existing: Option<&Status>) -> bool {
         match existing {
             None => true,
-            Some(e) => e.worker_id == self.worker_id || e.generation < self.generation,
+            Some(e) => e.worker_id == self.worker_id || e.generation <= self.generation,
         }
     }
 }
@@ -783,7 +784,9 @@ mod tests {
         assert!(s("a", 1).may_overwrite(None));
         assert!(s("a", 1).may_overwrite(Some(&s("a", 5))));
         assert!(s("b", 6).may_overwrite(Some(&s("a", 5))));
-        assert!(!s("b", 5).may_overwrite(Some(&s("a", 5))));
+        // The same generation may overwrite (Kafka 4.3.1's `value.generation() <=
+        // status.generation()`).
+        assert!(s("b", 5).may_overwrite(Some(&s("a", 5))));
         assert!(!s("b", 4).may_overwrite(Some(&s("a", 5))));
     }
 

@@ -1,9 +1,15 @@
 //! Stores: source offsets (`offsets.rs`), connector configs and target states
 //! (`configs.rs`), sink connectors' consumer group offsets (`group_offsets.rs`), connector
-//! and task status (`status.rs`).
+//! and task status (`status.rs`); in distributed mode the same in Kafka Connect's
+//! internal topics (`kafka_offsets.rs`, `kafka_configs.rs`, `kafka_status.rs`), on the
+//! compacted-topic log and topic checks of `kafka_log.rs`.
 
 pub mod configs;
 pub mod group_offsets;
+pub mod kafka_configs;
+pub mod kafka_log;
+pub mod kafka_offsets;
+pub mod kafka_status;
 pub mod offsets;
 pub mod status;
 

@@ -114,6 +114,21 @@ impl OffsetStore {
         ]))
     }
 
+    /// An offset as the stored JSON text.
+    pub(crate) fn encode_offset(&self, offset: Value) -> Result<String, OffsetError> {
+        self.encode(offset)
+    }
+
+    /// Sets (or, with `None`, removes) one entry by its stored key and value text, without
+    /// writing anything: how the offsets topic's records are applied as they are read.
+    pub(crate) fn apply_raw(&self, key: String, value: Option<String>) {
+        let mut data = self.data.lock().unwrap();
+        match value {
+            Some(v) => data.insert(key, v),
+            None => data.remove(&key),
+        };
+    }
+
     /// All stored (partition, offset) pairs of a connector.
     pub fn offsets(&self, connector: &str) -> Result<Vec<(Value, Value)>, OffsetError> {
         let data = self.data.lock().unwrap();

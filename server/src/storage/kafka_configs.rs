@@ -1,0 +1,242 @@
+//! Connector configs, task configs and target states in the config topic
+//! (`config.storage.topic`), distributed mode: Kafka Connect's `KafkaConfigBackingStore`.
+//!
+//! Records are `polyconnect_group::records`' (Kafka Connect's keys and JSON values) and
+//! the topic is read through `polyconnect_group::config_state`, with Kafka Connect's rules
+//! (task configs take effect at their `commit-` record). Writes follow Kafka Connect's
+//! order: on create, the `target-state-` record before the `connector-` record (KIP-980),
+//! so no worker starts a connector meant to be created paused or stopped; task configs,
+//! acknowledged, before their `commit-` record; a delete tombstones `connector-` and
+//! `target-state-`. Each write reads the topic to the end before it returns, so the
+//! writer's next look at the state includes it.
+
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+
+use polyconnect_group::config_state::{ConfigChange, ConfigState};
+use polyconnect_group::records::{ConfigRecord, RawConfig, SessionKey, TargetState};
+use polyconnect_group::ConnectorTaskId;
+use rdkafka::ClientConfig;
+
+use super::configs::{self, StoredConnector};
+use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
+
+pub struct KafkaConfigStore {
+    log: KafkaLog,
+    state: Mutex<ConfigState>,
+}
+
+fn to_stored_state(s: TargetState) -> configs::TargetState {
+    match s {
+        TargetState::Started => configs::TargetState::Started,
+        TargetState::Paused => configs::TargetState::Paused,
+        TargetState::Stopped => configs::TargetState::Stopped,
+    }
+}
+
+pub fn from_stored_state(s: configs::TargetState) -> TargetState {
+    match s {
+        configs::TargetState::Started => TargetState::Started,
+        configs::TargetState::Paused => TargetState::Paused,
+        configs::TargetState::Stopped => TargetState::Stopped,
+    }
+}
+
+impl KafkaConfigStore {
+    /// Creates or checks the topic (one partition, compacted), then reads it to the end.
+    pub async fn start(
+        base: &ClientConfig,
+        spec: &TopicSpec,
+        client_id: &str,
+    ) -> Result<KafkaConfigStore, KafkaLogError> {
+        ensure_topics(base, std::slice::from_ref(spec)).await?;
+        let log = KafkaLog::open(base, &spec.name, client_id).await?;
+        let store = KafkaConfigStore {
+            log,
+            state: Mutex::new(ConfigState::new()),
+        };
+        store.refresh().await?;
+        Ok(store)
+    }
+
+    pub fn log(&self) -> &KafkaLog {
+        &self.log
+    }
+
+    /// Reads the topic to its end; what each record changed, in order.
+    pub async fn refresh(&self) -> Result<Vec<ConfigChange>, KafkaLogError> {
+        let mut changes = Vec::new();
+        self.log
+            .read_to_end_with(|r| {
+                let Some(key) = r.key else { return };
+                let mut state = self.state.lock().unwrap();
+                let before = state.skipped();
+                if let Some(c) = state.apply(r.offset, &key, r.value.as_deref()) {
+                    changes.push(c);
+                }
+                if state.skipped() > before {
+                    tracing::warn!(topic = %self.log.topic(), key, offset = r.offset, "skipped a config topic record that is not Kafka Connect's");
+                }
+            })
+            .await?;
+        Ok(changes)
+    }
+
+    /// The configuration read so far.
+    pub fn snapshot(&self) -> ConfigState {
+        self.state.lock().unwrap().clone()
+    }
+
+    /// Every connector with its config (null values dropped) and target state, as the
+    /// standalone file store gives them.
+    pub fn all(&self) -> BTreeMap<String, StoredConnector> {
+        let state = self.state.lock().unwrap();
+        state
+            .connectors()
+            .filter_map(|c| Some((c.to_string(), stored(&state, c)?)))
+            .collect()
+    }
+
+    pub fn get(&self, name: &str) -> Option<StoredConnector> {
+        stored(&self.state.lock().unwrap(), name)
+    }
+
+    /// The task configs of a connector's last complete commit.
+    pub fn task_configs(&self, connector: &str) -> Vec<(ConnectorTaskId, RawConfig)> {
+        let state = self.state.lock().unwrap();
+        state
+            .tasks(connector)
+            .into_iter()
+            .filter_map(|id| {
+                let c = state.task_config(&id)?.clone();
+                Some((id, c))
+            })
+            .collect()
+    }
+
+    /// Writes records in order, waits for the broker, then reads to the end.
+    pub async fn write(&self, records: &[ConfigRecord]) -> Result<(), KafkaLogError> {
+        let out: Vec<(String, Option<Vec<u8>>)> =
+            records.iter().map(|r| (r.key(), r.value())).collect();
+        self.log.send(&out).await?;
+        self.refresh().await?;
+        Ok(())
+    }
+
+    /// Creates or updates a connector. With a target state (a create), its record goes
+    /// first (KIP-980).
+    pub async fn put_connector_config(
+        &self,
+        name: &str,
+        config: RawConfig,
+        target_state: Option<TargetState>,
+    ) -> Result<(), KafkaLogError> {
+        let mut records = Vec::new();
+        if let Some(state) = target_state {
+            records.push(ConfigRecord::TargetState {
+                connector: name.to_string(),
+                state: Some(state),
+            });
+        }
+        records.push(ConfigRecord::Connector {
+            name: name.to_string(),
+            config: Some(config),
+        });
+        self.write(&records).await
+    }
+
+    /// Deletes a connector: tombstones for its config and its target state.
+    pub async fn remove_connector_config(&self, name: &str) -> Result<(), KafkaLogError> {
+        self.write(&[
+            ConfigRecord::Connector {
+                name: name.to_string(),
+                config: None,
+            },
+            ConfigRecord::TargetState {
+                connector: name.to_string(),
+                state: None,
+            },
+        ])
+        .await
+    }
+
+    /// A connector's task configs: the `task-` records, acknowledged, then the `commit-`.
+    pub async fn put_task_configs(
+        &self,
+        connector: &str,
+        configs: Vec<RawConfig>,
+    ) -> Result<(), KafkaLogError> {
+        let n = configs.len() as u32;
+        let tasks: Vec<(String, Option<Vec<u8>>)> = configs
+            .into_iter()
+            .enumerate()
+            .map(|(i, config)| {
+                let r = ConfigRecord::Task {
+                    id: ConnectorTaskId::new(connector, i as i32),
+                    config: Some(config),
+                };
+                (r.key(), r.value())
+            })
+            .collect();
+        self.log.send(&tasks).await?;
+        self.write(&[ConfigRecord::Commit {
+            connector: connector.to_string(),
+            tasks: n,
+        }])
+        .await
+    }
+
+    pub async fn put_target_state(
+        &self,
+        connector: &str,
+        state: TargetState,
+    ) -> Result<(), KafkaLogError> {
+        self.write(&[ConfigRecord::TargetState {
+            connector: connector.to_string(),
+            state: Some(state),
+        }])
+        .await
+    }
+
+    pub async fn put_restart_request(
+        &self,
+        connector: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<(), KafkaLogError> {
+        self.write(&[ConfigRecord::Restart {
+            connector: connector.to_string(),
+            include_tasks,
+            only_failed,
+        }])
+        .await
+    }
+
+    pub async fn put_session_key(&self, key: SessionKey) -> Result<(), KafkaLogError> {
+        self.write(&[ConfigRecord::SessionKey(key)]).await
+    }
+
+    /// A cluster-wide logger level (`None` removes it).
+    pub async fn put_logger_level(
+        &self,
+        namespace: &str,
+        level: Option<String>,
+    ) -> Result<(), KafkaLogError> {
+        self.write(&[ConfigRecord::LoggerLevel {
+            namespace: namespace.to_string(),
+            level,
+        }])
+        .await
+    }
+}
+
+fn stored(state: &ConfigState, name: &str) -> Option<StoredConnector> {
+    let config = state.connector_config(name)?;
+    Some(StoredConnector {
+        config: config
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .collect(),
+        target_state: to_stored_state(state.target_state(name).unwrap_or(TargetState::Started)),
+    })
+}
