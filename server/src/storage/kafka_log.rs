@@ -550,3 +550,81 @@ fn read_blocking(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn props(pairs: &[(&str, &str)]) -> Props {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn topic_specs_follow_the_distributed_settings() {
+        let p = props(&[
+            ("group.id", "g"),
+            ("config.storage.topic", "c"),
+            ("offset.storage.topic", "o"),
+            ("status.storage.topic", "s"),
+            ("config.storage.replication.factor", "-1"),
+            ("offset.storage.partitions", "7"),
+            ("status.storage.replication.factor", "2"),
+            // Topic settings: passed on, except what the spec decides itself.
+            ("config.storage.partitions", "9"),
+            ("config.storage.min.insync.replicas", "2"),
+            ("offset.storage.cleanup.policy", "delete"),
+            ("offset.storage.retention.ms", "1000"),
+        ]);
+        let d = DistributedConfig::from_props(&p).unwrap();
+        let c = TopicSpec::config(&d, &p);
+        assert_eq!(
+            (c.name.as_str(), c.partitions, c.replication_factor),
+            ("c", 1, -1)
+        );
+        assert!(c.single_partition);
+        assert_eq!(
+            c.settings,
+            vec![("min.insync.replicas".to_string(), "2".to_string())]
+        );
+        let o = TopicSpec::offsets(&d, &p);
+        assert_eq!(
+            (o.name.as_str(), o.partitions, o.replication_factor),
+            ("o", 7, 3)
+        );
+        assert!(!o.single_partition);
+        assert_eq!(
+            o.settings,
+            vec![("retention.ms".to_string(), "1000".to_string())]
+        );
+        assert_eq!(o.replication_setting(), "offset.storage.replication.factor");
+        let s = TopicSpec::status(&d, &p);
+        assert_eq!(
+            (s.name.as_str(), s.partitions, s.replication_factor),
+            ("s", 5, 2)
+        );
+        assert_eq!(s.purpose, "connector and task statuses");
+    }
+
+    #[test]
+    fn internal_clients_get_the_workers_security_settings_only() {
+        let w = WorkerConfig::from_props(props(&[
+            ("bootstrap.servers", "b:9092"),
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "PLAIN"),
+            ("ssl.ca.location", "/ca.pem"),
+            ("key.converter", "x"),
+            ("producer.linger.ms", "9"),
+        ]))
+        .unwrap();
+        let c = base_client_config(&w);
+        assert_eq!(c.get("bootstrap.servers"), Some("b:9092"));
+        assert_eq!(c.get("security.protocol"), Some("SASL_SSL"));
+        assert_eq!(c.get("sasl.mechanism"), Some("PLAIN"));
+        assert_eq!(c.get("ssl.ca.location"), Some("/ca.pem"));
+        assert_eq!(c.get("key.converter"), None);
+        assert_eq!(c.get("linger.ms"), None);
+    }
+}
