@@ -320,6 +320,9 @@ pub struct KafkaLog {
     producer: FutureProducer,
     /// Only one read at a time: the consumer and its positions are one cursor.
     consumer: tokio::sync::Mutex<Arc<BaseConsumer>>,
+    /// Asks for the end offsets. A client of its own: on the reading consumer's connection
+    /// the request would wait behind a fetch parked at the broker (`fetch.wait.max.ms`).
+    ends: Arc<BaseConsumer>,
     partitions: Vec<i32>,
     timeout: Duration,
 }
@@ -358,6 +361,10 @@ impl KafkaLog {
         let consumer: BaseConsumer = ccfg
             .create()
             .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
+        ccfg.set("client.id", format!("{client_id}-end-offsets"));
+        let ends: BaseConsumer = ccfg
+            .create()
+            .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
         let consumer = Arc::new(consumer);
         let name = topic.to_string();
         let c = consumer.clone();
@@ -392,6 +399,7 @@ impl KafkaLog {
             topic: topic.to_string(),
             producer,
             consumer: tokio::sync::Mutex::new(consumer),
+            ends: Arc::new(ends),
             partitions,
             timeout: DEFAULT_TIMEOUT,
         })
@@ -421,13 +429,15 @@ impl KafkaLog {
     ) -> Result<usize, KafkaLogError> {
         let consumer = self.consumer.lock().await;
         let c = consumer.clone();
+        let ends = self.ends.clone();
         let topic = self.topic.clone();
         let partitions = self.partitions.clone();
         let timeout = self.timeout;
-        let records =
-            tokio::task::spawn_blocking(move || read_blocking(&c, &topic, &partitions, timeout))
-                .await
-                .map_err(|e| kafka_err(&self.topic, "read", e))??;
+        let records = tokio::task::spawn_blocking(move || {
+            read_blocking(&c, &ends, &topic, &partitions, timeout)
+        })
+        .await
+        .map_err(|e| kafka_err(&self.topic, "read", e))??;
         let n = records.len();
         for r in records {
             apply(r);
@@ -488,6 +498,7 @@ impl KafkaLog {
 
 fn read_blocking(
     consumer: &BaseConsumer,
+    end_offsets: &BaseConsumer,
     topic: &str,
     partitions: &[i32],
     timeout: Duration,
@@ -495,12 +506,43 @@ fn read_blocking(
     let deadline = Instant::now() + timeout;
     // The end of each partition now (the last stable offset under read_committed), and
     // its start: an empty partition, or one compacted to nothing, is read at once.
+    // One ListOffsets request per leader for each (Java's `endOffsets`); under
+    // read_committed the latest offset is the last stable offset.
+    let list = |at: Offset| -> Result<BTreeMap<i32, i64>, KafkaLogError> {
+        let mut tpl = TopicPartitionList::new();
+        for p in partitions {
+            tpl.add_partition_offset(topic, *p, at)
+                .map_err(|e| kafka_err(topic, "end offsets", e))?;
+        }
+        let got = end_offsets
+            .offsets_for_times(tpl, timeout)
+            .map_err(|e| kafka_err(topic, "end offsets", e))?;
+        let mut out = BTreeMap::new();
+        for e in got.elements_for_topic(topic) {
+            if let Err(err) = e.error() {
+                return Err(kafka_err(topic, "end offsets", err));
+            }
+            match e.offset() {
+                Offset::Offset(o) => out.insert(e.partition(), o),
+                other => {
+                    return Err(kafka_err(
+                        topic,
+                        "end offsets",
+                        format!("partition {}: no offset ({other:?})", e.partition()),
+                    ))
+                }
+            };
+        }
+        Ok(out)
+    };
+    let highs = list(Offset::End)?;
+    let lows = list(Offset::Beginning)?;
     let mut ends: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
     for p in partitions {
-        let (low, high) = consumer
-            .fetch_watermarks(topic, *p, timeout)
-            .map_err(|e| kafka_err(topic, "end offsets", e))?;
-        ends.insert(*p, (low, high));
+        let high = *highs
+            .get(p)
+            .ok_or_else(|| kafka_err(topic, "end offsets", format!("partition {p} missing")))?;
+        ends.insert(*p, (lows.get(p).copied().unwrap_or(0), high));
     }
     let mut next: BTreeMap<i32, i64> = BTreeMap::new();
     let mut out = Vec::new();
