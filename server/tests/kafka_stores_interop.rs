@@ -28,6 +28,7 @@ use polyconnect::storage::configs::TargetState as StoredTargetState;
 use polyconnect::storage::kafka_configs::KafkaConfigStore;
 use polyconnect::storage::kafka_offsets::KafkaOffsetStore;
 use polyconnect::storage::kafka_status::KafkaStatusStore;
+use polyconnect_group::config_state::ConfigChange;
 use polyconnect_group::records::{RawConfig, StatusState, TargetState};
 use polyconnect_group::ConnectorTaskId;
 use serde_json::{json, Value as Json};
@@ -326,6 +327,10 @@ async fn stores_read_and_write_kafka_connects_own_topics() {
         )]
     );
     assert!(state.inconsistent().next().is_none());
+    // The leader's session key (KIP-507), readable.
+    let key = state.session_key().expect("Kafka Connect's session key");
+    assert_eq!(key.algorithm, "HmacSHA256");
+    assert_eq!(key.key.len(), 32);
 
     // RUNNING, on Kafka Connect's worker.
     statuses.refresh().await.unwrap();
@@ -333,6 +338,7 @@ async fn stores_read_and_write_kafka_connects_own_topics() {
     assert_eq!(c.state, StatusState::Running);
     assert_eq!(c.worker_id, worker_id);
     assert!(c.generation >= 1, "{c:?}");
+    assert!(c.version.as_deref().is_some_and(|v| !v.is_empty()), "{c:?}");
     let tasks = statuses.tasks("java-src");
     assert_eq!(tasks.len(), 1);
     assert_eq!(tasks[0].0, 0);
@@ -341,6 +347,54 @@ async fn stores_read_and_write_kafka_connects_own_topics() {
     let (_, rest_status) = rest(kc.port, "GET", "/connectors/java-src/status", None);
     assert_eq!(rest_status["connector"]["worker_id"], json!(worker_id));
     assert_eq!(rest_status["tasks"][0]["worker_id"], json!(worker_id));
+
+    // A restart request through Kafka Connect: its record reads as one.
+    let (code, body) = rest(
+        kc.port,
+        "POST",
+        "/connectors/java-src/restart?includeTasks=true&onlyFailed=false",
+        None,
+    );
+    assert!(
+        code == 202 || code == 200 || code == 204,
+        "restart: {code} {body}"
+    );
+    let want_restart = ConfigChange::RestartRequested {
+        connector: "java-src".into(),
+        include_tasks: true,
+        only_failed: false,
+    };
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !seen.contains(&want_restart) {
+        assert!(
+            Instant::now() < deadline,
+            "no restart request read: {seen:?}"
+        );
+        seen.extend(configs.refresh().await.unwrap());
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Created STOPPED through Kafka Connect (KIP-980): its own config topic has the target
+    // state before the connector, the order Polyconnect's store writes.
+    let (code, body) = rest(
+        kc.port,
+        "POST",
+        "/connectors",
+        Some(&json!({"name": "java-stopped", "config": config, "initial_state": "STOPPED"})),
+    );
+    assert_eq!(code, 201, "create stopped: {body}");
+    eventually("java-stopped in the config topic", || async {
+        configs.refresh().await.unwrap();
+        configs.get("java-stopped").map(|c| c.target_state) == Some(StoredTargetState::Stopped)
+    })
+    .await;
+    let keys: Vec<String> = read_all(&topics.config).into_iter().map(|r| r.2).collect();
+    let at = |k: &str| keys.iter().position(|x| x == k).unwrap_or(usize::MAX);
+    assert!(
+        at("target-state-java-stopped") < at("connector-java-stopped"),
+        "{keys:?}"
+    );
 
     // A pause through Kafka Connect: the target state and the statuses follow.
     let (code, _) = rest(kc.port, "PUT", "/connectors/java-src/pause", None);
