@@ -422,3 +422,48 @@ async fn statuses_follow_the_safe_write_rule_and_survive_a_restart() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_following_config_store_reports_every_change_its_own_and_others() {
+    use polyconnect_group::config_state::ConfigChange;
+    let topic = unique("pc-follow");
+    let spec = config_spec(&topic);
+    let a = std::sync::Arc::new(KafkaConfigStore::start(&base(), &spec, "a").await.unwrap());
+    let b = KafkaConfigStore::start(&base(), &spec, "b").await.unwrap();
+    let mut changes = a.changes();
+    let follower = a.spawn_follower(std::time::Duration::from_millis(50));
+
+    // Another worker's writes arrive without anyone on A calling refresh.
+    b.put_connector_config("x", raw(&[("connector.class", Some("X"))]), None)
+        .await
+        .unwrap();
+    b.put_task_configs("x", vec![raw(&[("t", Some("0"))])])
+        .await
+        .unwrap();
+    // A's own write: its internal read applies the change, which still reaches the receiver.
+    a.put_target_state("x", TargetState::Paused).await.unwrap();
+    b.put_restart_request("x", true, true).await.unwrap();
+    b.remove_connector_config("x").await.unwrap();
+
+    let want = vec![
+        ConfigChange::ConnectorUpdated("x".into()),
+        ConfigChange::TasksCommitted("x".into()),
+        ConfigChange::TargetStateChanged("x".into()),
+        ConfigChange::RestartRequested {
+            connector: "x".into(),
+            include_tasks: true,
+            only_failed: true,
+        },
+        ConfigChange::ConnectorRemoved("x".into()),
+    ];
+    let mut got = Vec::new();
+    while got.len() < want.len() {
+        match tokio::time::timeout(std::time::Duration::from_secs(10), changes.recv()).await {
+            Ok(Some(c)) => got.push(c),
+            other => panic!("changes stopped at {got:?}: {other:?}"),
+        }
+    }
+    assert_eq!(got, want);
+    assert!(!a.snapshot().contains("x"));
+    follower.abort();
+}

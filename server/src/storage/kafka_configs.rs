@@ -8,7 +8,9 @@
 //! so no worker starts a connector meant to be created paused or stopped; task configs,
 //! acknowledged, before their `commit-` record; a delete tombstones `connector-` and
 //! `target-state-`. Each write reads the topic to the end before it returns, so the
-//! writer's next look at the state includes it.
+//! writer's next look at the state includes it. [`KafkaConfigStore::changes`] reports every
+//! change applied, by any read; [`KafkaConfigStore::spawn_follower`] keeps reading, so other
+//! workers' writes are reported without a caller asking (Kafka Connect's log thread).
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -24,6 +26,8 @@ use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
 pub struct KafkaConfigStore {
     log: KafkaLog,
     state: Mutex<ConfigState>,
+    /// Where every applied change also goes (see [`KafkaConfigStore::changes`]).
+    listener: Mutex<Option<tokio::sync::mpsc::UnboundedSender<ConfigChange>>>,
 }
 
 fn to_stored_state(s: TargetState) -> configs::TargetState {
@@ -54,6 +58,7 @@ impl KafkaConfigStore {
         let store = KafkaConfigStore {
             log,
             state: Mutex::new(ConfigState::new()),
+            listener: Mutex::new(None),
         };
         store.refresh().await?;
         Ok(store)
@@ -61,6 +66,35 @@ impl KafkaConfigStore {
 
     pub fn log(&self) -> &KafkaLog {
         &self.log
+    }
+
+    /// Every change applied from now on, whoever's read applied it (a write's, a
+    /// follower's, a `refresh`): Kafka Connect's `UpdateListener`. A new call replaces the
+    /// previous receiver.
+    pub fn changes(&self) -> tokio::sync::mpsc::UnboundedReceiver<ConfigChange> {
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        *self.listener.lock().unwrap() = Some(tx);
+        rx
+    }
+
+    /// Reads the topic every `every` until the store is dropped, so [`Self::changes`]
+    /// reports other workers' writes as Kafka Connect's log thread does. A failed read is
+    /// logged and tried again.
+    pub fn spawn_follower(
+        self: &std::sync::Arc<Self>,
+        every: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let weak = std::sync::Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let Some(store) = weak.upgrade() else { return };
+                if let Err(e) = store.refresh().await {
+                    tracing::warn!(topic = %store.log.topic(), error = %e, "reading the config topic");
+                }
+                drop(store);
+                tokio::time::sleep(every).await;
+            }
+        })
     }
 
     /// Reads the topic to its end; what each record changed, in order.
@@ -72,6 +106,9 @@ impl KafkaConfigStore {
                 let mut state = self.state.lock().unwrap();
                 let before = state.skipped();
                 if let Some(c) = state.apply(r.offset, &key, r.value.as_deref()) {
+                    if let Some(tx) = self.listener.lock().unwrap().as_ref() {
+                        let _ = tx.send(c.clone());
+                    }
                     changes.push(c);
                 }
                 if state.skipped() > before {

@@ -62,6 +62,25 @@ impl KafkaStatusStore {
         &self.log
     }
 
+    /// Reads the topic every `every` until the store is dropped, so the cache follows
+    /// other workers' writes. A failed read is logged and tried again.
+    pub fn spawn_follower(
+        self: &std::sync::Arc<Self>,
+        every: std::time::Duration,
+    ) -> tokio::task::JoinHandle<()> {
+        let weak = std::sync::Arc::downgrade(self);
+        tokio::spawn(async move {
+            loop {
+                let Some(store) = weak.upgrade() else { return };
+                if let Err(e) = store.refresh().await {
+                    tracing::warn!(topic = %store.log.topic(), error = %e, "reading the status topic");
+                }
+                drop(store);
+                tokio::time::sleep(every).await;
+            }
+        })
+    }
+
     /// Reads the topic to its end.
     pub async fn refresh(&self) -> Result<(), KafkaLogError> {
         self.log
