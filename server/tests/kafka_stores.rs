@@ -62,6 +62,13 @@ async fn missing_topics_are_created_compacted_with_their_partitions() {
     assert_eq!(describe(&config).await, (1, "compact".to_string()));
     assert_eq!(describe(&offsets).await, (4, "compact".to_string()));
     assert_eq!(describe(&status).await, (3, "compact".to_string()));
+    // -1 partitions: the broker's default (`num.partitions`, 1 on the test broker of
+    // scripts/kafka.sh).
+    let defaulted = unique("pc-default");
+    let mut spec = kafka_stores_support::offsets_spec(&defaulted, -1);
+    spec.replication_factor = -1;
+    ensure_topics(&base(), &[spec]).await.unwrap();
+    assert_eq!(describe(&defaulted).await, (1, "compact".to_string()));
     // Present and right: accepted again, unchanged.
     ensure_topics(&base(), &[offsets_spec, status_spec])
         .await
