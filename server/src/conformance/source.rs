@@ -292,9 +292,11 @@ pub(crate) async fn checks(
                         describe_error(&e)
                     ))
                 }
-                Recv::Msg(m) => return Err(format!(
+                Recv::Msg(m) => {
+                    return Err(format!(
                     "SourceStart with protocol version 99 answered with {m:?}, not a CONFIG error"
-                )),
+                ))
+                }
                 Recv::End => return Err("the stream ended without a CONFIG error".into()),
                 Recv::Status(s) => {
                     return Err(format!(
