@@ -956,41 +956,48 @@ class SinkRecordDecoder:
         last_ref = 0
         last_schema = None
         last_dec = None
+        last_str = False
         key_ref = 0
         key_schema = None
         key_dec = None
+        key_str = False
+        dec_string = _dec_string
         for r in records:
             d = r.key
-            kind = d.WhichOneof("kind")
-            if kind == "structured":
-                st = d.structured
-                ref = st.schema.ref
-                if ref:
-                    if ref != key_ref:
-                        key_schema = ref_of(ref)
-                        key_dec = key_schema._decoder or value_decoder(key_schema)
-                        key_ref = ref
-                    ks, k = key_schema, key_dec(st.value)
+            st = d.structured  # an empty message when the data is not structured
+            ref = st.schema.ref
+            if ref:
+                if ref != key_ref:
+                    key_schema = ref_of(ref)
+                    key_dec = key_schema._decoder or value_decoder(key_schema)
+                    key_str = key_dec is dec_string
+                    key_ref = ref
+                ks = key_schema
+                if key_str:
+                    pv = st.value
+                    k = pv.string or dec_string(pv)
                 else:
-                    ks, k = data(d)
-            elif kind is None:
+                    k = key_dec(st.value)
+            elif d.WhichOneof("kind") is None:
                 ks, k = None, None
             else:
                 ks, k = data(d)
             d = r.value
-            kind = d.WhichOneof("kind")
-            if kind == "structured":
-                st = d.structured
-                ref = st.schema.ref
-                if ref:
-                    if ref != last_ref:
-                        last_schema = ref_of(ref)
-                        last_dec = last_schema._decoder or value_decoder(last_schema)
-                        last_ref = ref
-                    vs, v = last_schema, last_dec(st.value)
+            st = d.structured  # an empty message when the data is not structured
+            ref = st.schema.ref
+            if ref:
+                if ref != last_ref:
+                    last_schema = ref_of(ref)
+                    last_dec = last_schema._decoder or value_decoder(last_schema)
+                    last_str = last_dec is dec_string
+                    last_ref = ref
+                vs = last_schema
+                if last_str:
+                    pv = st.value
+                    v = pv.string or dec_string(pv)
                 else:
-                    vs, v = data(d)
-            elif kind is None:
+                    v = last_dec(st.value)
+            elif d.WhichOneof("kind") is None:
                 vs, v = None, None
             else:
                 vs, v = data(d)
@@ -1003,6 +1010,7 @@ class SinkRecordDecoder:
                 trace = None
             topic = r.topic
             partition = r.kafka_partition
+            ts = r.timestamp
             ot = r.original_topic
             append(make(
                 topic,
@@ -1012,7 +1020,7 @@ class SinkRecordDecoder:
                 vs,
                 v,
                 r.kafka_offset,
-                r.timestamp if r.HasField("timestamp") else None,
+                ts if ts or r.HasField("timestamp") else None,
                 ts_types.get(r.timestamp_type, no_ts),
                 [header(h) for h in hs] if hs else [],
                 ot or topic,

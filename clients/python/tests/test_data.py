@@ -368,6 +368,9 @@ def test_sink_record_decoding():
     assert a.headers == [Header("h", "v", None)]
     plain = wire.SinkRecordDecoder().decode(cpb.SinkRecord(topic="x", kafka_partition=0, kafka_offset=1))
     assert plain.value is None and plain.value_schema is None and plain.original_topic == "x"
+    assert plain.timestamp is None and plain.headers == [] and plain.trace is None
+    zero = wire.SinkRecordDecoder().decode(cpb.SinkRecord(topic="x", timestamp=0))
+    assert zero.timestamp == 0
 
 
 def test_string_records_with_schema_references_decode_as_sink_records():
