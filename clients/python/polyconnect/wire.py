@@ -687,6 +687,10 @@ class SourceRecordEncoder:
         self.raw_bytes = raw_bytes
         self.trace_context = trace_context
         self._partitions: dict[tuple, bytes] = {}
+        # The last string-valued partition encoded: the object, a copy, its field.
+        self._last_sp: Any = None
+        self._last_sp_copy: dict | None = None
+        self._last_sp_field = b""
         self._topics: dict[str, bytes] = {}
         self._last_schema: Schema | None = None
         self._last_schema_field = b""
@@ -705,7 +709,12 @@ class SourceRecordEncoder:
                           _VARINT_LOW[seq & 0x3FFF] + V[seq >> 14] if seq < 268435456 else varint(seq))]
         sp = r.source_partition
         if sp is not None:
-            out.append(self._partition(sp))
+            # Most records share their task's partition object: compared with a copy, so
+            # a partition changed in place is encoded again.
+            if sp is self._last_sp and sp == self._last_sp_copy:
+                out.append(self._last_sp_field)
+            else:
+                out.append(self._partition(sp))
         so = r.source_offset
         if so is not None:
             out.append(self._offset(so))
@@ -831,12 +840,15 @@ class SourceRecordEncoder:
         except TypeError:  # unhashable values
             key, hit = None, None
         if hit is not None:
+            self._last_sp, self._last_sp_copy, self._last_sp_field = sp, dict(sp), hit
             return hit
         b = _ld(b"\x12", _enc_any_map(sp))
         # Only string-valued partitions are cached: for them tuple equality is exact
         # (1, 1.0 and True compare equal but encode differently).
-        if key is not None and len(self._partitions) < 4096 and all(v.__class__ is str for v in sp.values()):
-            self._partitions[key] = b
+        if key is not None and all(v.__class__ is str for v in sp.values()):
+            if len(self._partitions) < 4096:
+                self._partitions[key] = b
+            self._last_sp, self._last_sp_copy, self._last_sp_field = sp, dict(sp), b
         return b
 
     def _data(self, schema: Schema | None, value: Any, remember: bool = False) -> bytes | None:

@@ -474,3 +474,15 @@ def test_batch_frames_and_large_sequence_numbers_parse_back():
     assert [r.seq for r in msg.batch.records[:len(seqs)]] == list(seqs)
     assert [r.source_offset.map.entries[0].value.int64 for r in msg.batch.records[:len(seqs)]] == list(seqs)
     assert len(msg.batch.records) == len(records) and msg.batch.trace.traceparent == tp
+
+
+def test_a_partition_changed_in_place_is_encoded_again():
+    enc = wire.SourceRecordEncoder()
+    part = {"filename": "a"}
+    first = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 1))
+    part["filename"] = "b"
+    second = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 2))
+    part["filename"] = 1
+    third = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 3))
+    names = [r.source_partition.map.entries[0].value for r in (first, second, third)]
+    assert [n.string for n in names[:2]] == ["a", "b"] and names[2].int64 == 1
