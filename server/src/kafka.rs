@@ -5,6 +5,8 @@
 //! Settings are passed to librdkafka by their Kafka names; the Java-only ones that
 //! librdkafka does not know (serializers, interceptors, ...) are dropped with a debug line.
 
+pub mod producer;
+
 use rdkafka::ClientConfig;
 
 use crate::config::{with_prefix, ConnectorConfig, WorkerConfig};

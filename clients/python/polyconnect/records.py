@@ -172,3 +172,26 @@ class SinkRecord:
     def __repr__(self) -> str:
         return (f"SinkRecord(topic={self.topic!r}, partition={self.kafka_partition}, "
                 f"offset={self.kafka_offset}, key={self.key!r}, value={self.value!r})")
+
+
+class _DecodedSinkRecord(SinkRecord):
+    """A SinkRecord as the SDK decodes it from the core: its fields come normalised (headers
+    a list, the original coordinates filled in), so construction only stores them."""
+
+    __slots__ = ()
+
+    def __init__(self, topic, kafka_partition, key_schema, key, value_schema, value, kafka_offset,
+                 timestamp, timestamp_type, headers, original_topic, original_kafka_partition, trace):
+        self.topic = topic
+        self.kafka_partition = kafka_partition
+        self.key_schema = key_schema
+        self.key = key
+        self.value_schema = value_schema
+        self.value = value
+        self.kafka_offset = kafka_offset
+        self.timestamp = timestamp
+        self.timestamp_type = timestamp_type
+        self.headers = headers
+        self.original_topic = original_topic
+        self.original_kafka_partition = original_kafka_partition
+        self.trace = trace

@@ -26,6 +26,7 @@ from . import data as _data
 from .data import Schema, SchemaType, Struct
 from .errors import ConnectError, DataError
 from .records import Header, RawBytes, SinkRecord, SourceRecord, TimestampType, TraceContext
+from .records import _DecodedSinkRecord as _sink_record
 from .v1 import connector_pb2 as cpb
 from .v1 import data_pb2 as dpb
 
@@ -438,6 +439,17 @@ def decode_any(pv: dpb.Value) -> Any:
     return _GET[k](pv)
 
 
+def _dec_string(pv: dpb.Value) -> Any:
+    """A STRING value: one field read when it is a non-empty string (the usual case)."""
+    s = pv.string
+    if s:
+        return s
+    k = pv.WhichOneof("kind")
+    if k is None or k == "null":
+        return None
+    return _GET[k](pv)
+
+
 def value_decoder(schema: Schema) -> Callable[[dpb.Value], Any]:
     """The compiled decoder of `Value` messages of ``schema`` (cached on the schema)."""
     dec = schema._decoder
@@ -475,6 +487,8 @@ def _compile_decoder(schema: Schema) -> Callable[[dpb.Value], Any]:
                 return conv(getattr(pv, field))
             return _null_or_error(k, schema)
         return dec_logical
+    if t is SchemaType.STRING:
+        return _dec_string
     if t.is_primitive:
         return decode_any
     if t is SchemaType.ARRAY:
@@ -673,6 +687,10 @@ class SourceRecordEncoder:
         self.raw_bytes = raw_bytes
         self.trace_context = trace_context
         self._partitions: dict[tuple, bytes] = {}
+        # The last string-valued partition encoded: the object, a copy, its field.
+        self._last_sp: Any = None
+        self._last_sp_copy: dict | None = None
+        self._last_sp_field = b""
         self._topics: dict[str, bytes] = {}
         self._last_schema: Schema | None = None
         self._last_schema_field = b""
@@ -687,10 +705,16 @@ class SourceRecordEncoder:
         """The `SourceRecord` message bytes of ``r`` with sequence number ``seq``; ``trace``
         replaces the record's own trace context (its connector-side span's)."""
         V = _VARINT
-        out = [b"\x08" + (V[seq] if seq < 16384 else varint(seq))]
+        out = [b"\x08" + (V[seq] if seq < 16384 else
+                          _VARINT_LOW[seq & 0x3FFF] + V[seq >> 14] if seq < 268435456 else varint(seq))]
         sp = r.source_partition
         if sp is not None:
-            out.append(self._partition(sp))
+            # Most records share their task's partition object: compared with a copy, so
+            # a partition changed in place is encoded again.
+            if sp is self._last_sp and sp == self._last_sp_copy:
+                out.append(self._last_sp_field)
+            else:
+                out.append(self._partition(sp))
         so = r.source_offset
         if so is not None:
             out.append(self._offset(so))
@@ -766,14 +790,23 @@ class SourceRecordEncoder:
         """The `source_offset` field. A one-key map of a non-negative int (a position, an
         offset, a sequence number: the usual case) is a cached prefix plus the varint."""
         if so.__class__ is dict and len(so) == 1:
-            for k, x in so.items():
-                if x.__class__ is int and k.__class__ is str and 0 <= x < 4611686018427387904:
-                    vb = varint(x << 1)
-                    key = (k, len(vb))
-                    prefix = self._offset_prefixes.get(key)
-                    if prefix is None:
-                        prefix = self._offset_prefix(k, len(vb))
-                    return prefix + vb
+            ((k, x),) = so.items()
+            if x.__class__ is int and k.__class__ is str and 0 <= x < 134217728:
+                # Below 2^27 (the usual case): a zigzag varint of at most 4 bytes, without a call.
+                z = x << 1
+                if z < 16384:
+                    vb = _VARINT[z]
+                else:
+                    vb = _VARINT_LOW[z & 0x3FFF] + _VARINT[z >> 14]
+            elif x.__class__ is int and k.__class__ is str and 0 <= x < 4611686018427387904:
+                vb = varint(x << 1)
+            else:
+                vb = None
+            if vb is not None:
+                prefix = self._offset_prefixes.get((k, len(vb)))
+                if prefix is None:
+                    prefix = self._offset_prefix(k, len(vb))
+                return prefix + vb
         if not isinstance(so, dict):
             raise DataError(f"a source offset must be a dict, not {type(so).__name__}")
         ob = _enc_any_map(so)
@@ -807,12 +840,15 @@ class SourceRecordEncoder:
         except TypeError:  # unhashable values
             key, hit = None, None
         if hit is not None:
+            self._last_sp, self._last_sp_copy, self._last_sp_field = sp, dict(sp), hit
             return hit
         b = _ld(b"\x12", _enc_any_map(sp))
         # Only string-valued partitions are cached: for them tuple equality is exact
         # (1, 1.0 and True compare equal but encode differently).
-        if key is not None and len(self._partitions) < 4096 and all(v.__class__ is str for v in sp.values()):
-            self._partitions[key] = b
+        if key is not None and all(v.__class__ is str for v in sp.values()):
+            if len(self._partitions) < 4096:
+                self._partitions[key] = b
+            self._last_sp, self._last_sp_copy, self._last_sp_field = sp, dict(sp), b
         return b
 
     def _data(self, schema: Schema | None, value: Any, remember: bool = False) -> bytes | None:
@@ -883,9 +919,12 @@ def _trace(t: Any) -> bytes:
 def batch_frame(records: list[bytes], trace: Any = None) -> bytes:
     """A `SourceResponse{batch: SourceBatch{records, trace}}` message from encoded records."""
     parts = []
+    append = parts.append
+    V = _VARINT
     for rb in records:
         n = len(rb)
-        parts.append(b"\x0a" + (_VARINT[n] if n < 16384 else varint(n)) + rb)
+        append(b"\x0a" + V[n] if n < 16384 else b"\x0a" + varint(n))
+        append(rb)
     if trace:
         parts.append(_ld(b"\x12", _trace(trace)))
     return _ld(b"\x12", b"".join(parts))
@@ -914,8 +953,10 @@ class SinkRecordDecoder:
         self.schemas = SchemaReader()
 
     def decode_all(self, records: Iterable[cpb.SinkRecord]) -> list[SinkRecord]:
-        # The hot path of every sink: one pass with the lookups bound once, and the schema
-        # of consecutive records (almost always the same reference) resolved once.
+        # The hot path of every sink: one pass with the lookups bound once. The schemas of
+        # consecutive keys and of consecutive values (almost always the same reference)
+        # are resolved once, and each field is read once: every read of a message field
+        # makes a Python object.
         out = []
         append = out.append
         data = self._data
@@ -923,46 +964,80 @@ class SinkRecordDecoder:
         ts_types = _TS_TYPES
         no_ts = TimestampType.NO_TIMESTAMP_TYPE
         ref_of = self.schemas._ref
+        make = _sink_record
         last_ref = 0
         last_schema = None
         last_dec = None
+        last_str = False
+        key_ref = 0
+        key_schema = None
+        key_dec = None
+        key_str = False
+        dec_string = _dec_string
         for r in records:
-            key = r.key
-            ks, k = data(key) if key.WhichOneof("kind") else (None, None)
-            d = r.value
-            kind = d.WhichOneof("kind")
-            if kind == "structured":
-                st = d.structured
-                ref = st.schema.ref
-                if ref:
-                    if ref != last_ref:
-                        last_schema = ref_of(ref)
-                        last_dec = last_schema._decoder or value_decoder(last_schema)
-                        last_ref = ref
-                    vs, v = last_schema, last_dec(st.value)
+            d = r.key
+            st = d.structured  # an empty message when the data is not structured
+            ref = st.schema.ref
+            if ref:
+                if ref != key_ref:
+                    key_schema = ref_of(ref)
+                    key_dec = key_schema._decoder or value_decoder(key_schema)
+                    key_str = key_dec is dec_string
+                    key_ref = ref
+                ks = key_schema
+                if key_str:
+                    pv = st.value
+                    k = pv.string or dec_string(pv)
                 else:
-                    vs, v = data(d)
-            elif kind is None:
+                    k = key_dec(st.value)
+            elif d.WhichOneof("kind") is None:
+                ks, k = None, None
+            else:
+                ks, k = data(d)
+            d = r.value
+            st = d.structured  # an empty message when the data is not structured
+            ref = st.schema.ref
+            if ref:
+                if ref != last_ref:
+                    last_schema = ref_of(ref)
+                    last_dec = last_schema._decoder or value_decoder(last_schema)
+                    last_str = last_dec is dec_string
+                    last_ref = ref
+                vs = last_schema
+                if last_str:
+                    pv = st.value
+                    v = pv.string or dec_string(pv)
+                else:
+                    v = last_dec(st.value)
+            elif d.WhichOneof("kind") is None:
                 vs, v = None, None
             else:
                 vs, v = data(d)
             hs = r.headers
-            tp = r.trace.traceparent
+            if r.HasField("trace"):
+                t = r.trace
+                tp = t.traceparent
+                trace = TraceContext(tp, t.tracestate) if tp else None
+            else:
+                trace = None
+            topic = r.topic
+            partition = r.kafka_partition
+            ts = r.timestamp
             ot = r.original_topic
-            append(SinkRecord(
-                r.topic,
-                r.kafka_partition,
+            append(make(
+                topic,
+                partition,
                 ks,
                 k,
                 vs,
                 v,
                 r.kafka_offset,
-                r.timestamp if r.HasField("timestamp") else None,
+                ts if ts or r.HasField("timestamp") else None,
                 ts_types.get(r.timestamp_type, no_ts),
-                [header(h) for h in hs] if hs else None,
-                ot or None,
-                r.original_kafka_partition if ot else None,
-                TraceContext(tp, r.trace.tracestate) if tp else None,
+                [header(h) for h in hs] if hs else [],
+                ot or topic,
+                r.original_kafka_partition if ot else partition,
+                trace,
             ))
         return out
 

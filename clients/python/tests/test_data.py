@@ -15,6 +15,7 @@ from polyconnect import (
     Schema,
     SchemaBuilder,
     SchemaType,
+    SinkRecord,
     SourceRecord,
     Struct,
     Time,
@@ -367,6 +368,47 @@ def test_sink_record_decoding():
     assert a.headers == [Header("h", "v", None)]
     plain = wire.SinkRecordDecoder().decode(cpb.SinkRecord(topic="x", kafka_partition=0, kafka_offset=1))
     assert plain.value is None and plain.value_schema is None and plain.original_topic == "x"
+    assert plain.timestamp is None and plain.headers == [] and plain.trace is None
+    zero = wire.SinkRecordDecoder().decode(cpb.SinkRecord(topic="x", timestamp=0))
+    assert zero.timestamp == 0
+
+
+def test_string_records_with_schema_references_decode_as_sink_records():
+    """The common case of StringConverter keys and values (one schema defined, then
+    referred to): null, empty and non-empty strings, with and without a trace context,
+    decode to the fields a SinkRecord made by hand has."""
+    def sink_record(i, key, value, trace=None):
+        first = i == 0
+        r = cpb.SinkRecord(topic="t", kafka_partition=2, kafka_offset=i, timestamp=7 + i,
+                           timestamp_type=cpb.LOG_APPEND_TIME)
+        r.key.structured.schema.CopyFrom(dpb.Schema(type=dpb.STRING, optional=True, id=1) if first
+                                         else dpb.Schema(ref=1))
+        if key is None:
+            r.key.structured.value.null = 0
+        else:
+            r.key.structured.value.string = key
+        r.value.structured.schema.ref = 1
+        if value is None:
+            r.value.structured.value.null = 0
+        else:
+            r.value.structured.value.string = value
+        if trace:
+            r.trace.traceparent = trace
+        return r
+
+    tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    cases = [(None, "a"), ("k", ""), ("", None), ("kk", "ünï"), (None, None)]
+    recs = [sink_record(i, k, v, tp if i == 3 else None) for i, (k, v) in enumerate(cases)]
+    got = wire.SinkRecordDecoder().decode_all(recs)
+    for i, ((k, v), r) in enumerate(zip(cases, got)):
+        assert isinstance(r, SinkRecord)
+        want = SinkRecord("t", 2, Schema.OPTIONAL_STRING_SCHEMA, k, Schema.OPTIONAL_STRING_SCHEMA, v, i,
+                          timestamp=7 + i, timestamp_type="LogAppendTime")
+        for f in SinkRecord.__slots__:
+            if f != "trace":
+                assert getattr(r, f) == getattr(want, f), (i, f)
+        assert (r.trace.traceparent if r.trace else None) == (tp if i == 3 else None)
+    assert got[0].key_schema is got[1].key_schema is got[0].value_schema
 
 
 def test_fast_paths_match_protobuf():
@@ -375,7 +417,7 @@ def test_fast_paths_match_protobuf():
     for refs in (False, True):
         enc = wire.SourceRecordEncoder(schema_refs=refs)
         seq = 0
-        for pos in (0, 1, 63, 64, 8191, 8192, 2**20, 2**27, 2**40, 2**61):
+        for pos in (0, 1, 63, 64, 8191, 8192, 2**20, 2**27 - 1, 2**27, 2**40, 2**61):
             for length in (0, 1, 127, 128, 16383, 16384, 70000):
                 seq += 1
                 line = "é" * (length // 2) + "x" * (length % 2)
@@ -419,3 +461,28 @@ def test_dates_and_times_without_a_schema_bring_their_logical_type():
     assert wire.value_from_proto(r.value.structured.value, Timestamp.SCHEMA) == when
     assert reader.read(r.key.structured.schema) == Date.SCHEMA
     assert reader.read(r.headers[0].schema) == Time.SCHEMA
+
+
+def test_batch_frames_and_large_sequence_numbers_parse_back():
+    enc = wire.SourceRecordEncoder()
+    seqs = (1, 16383, 16384, 2**21, 2**28 - 1, 2**28, 2**40)
+    records = [enc.encode(SourceRecord({"f": "a"}, {"position": s}, "t", value="x" * (s % 200)), s) for s in seqs]
+    records += [b"", enc.encode(SourceRecord(None, None, "t", value="y" * 16400), 9)]
+    tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    msg = cpb.SourceResponse.FromString(wire.batch_frame(records, TraceContext(tp)))
+    assert [r.SerializeToString() for r in msg.batch.records[:len(seqs)]] == records[:len(seqs)]
+    assert [r.seq for r in msg.batch.records[:len(seqs)]] == list(seqs)
+    assert [r.source_offset.map.entries[0].value.int64 for r in msg.batch.records[:len(seqs)]] == list(seqs)
+    assert len(msg.batch.records) == len(records) and msg.batch.trace.traceparent == tp
+
+
+def test_a_partition_changed_in_place_is_encoded_again():
+    enc = wire.SourceRecordEncoder()
+    part = {"filename": "a"}
+    first = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 1))
+    part["filename"] = "b"
+    second = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 2))
+    part["filename"] = 1
+    third = cpb.SourceRecord.FromString(enc.encode(SourceRecord(part, None, "t", value="x"), 3))
+    names = [r.source_partition.map.entries[0].value for r in (first, second, third)]
+    assert [n.string for n in names[:2]] == ["a", "b"] and names[2].int64 == 1

@@ -14,12 +14,13 @@ use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
-use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientConfig, ClientContext, Timestamp};
 use tokio::sync::Notify;
 
 use super::{Failure, CONNECT_EXCEPTION};
 use crate::config::{with_prefix, ConnectorConfig, WorkerConfig};
+use crate::kafka::producer::PolledProducer;
 
 /// The context headers, in the order Kafka Connect adds them.
 pub const CONTEXT_HEADERS: &[&str] = &[
@@ -127,7 +128,7 @@ pub struct DeadLetterQueue {
     context_headers: bool,
     connector: String,
     task: u32,
-    producer: ThreadedProducer<DlqContext>,
+    producer: PolledProducer<DlqContext>,
     state: Arc<DlqState>,
     requests: u64,
 }
@@ -219,7 +220,7 @@ impl DeadLetterQueue {
         context_headers: bool,
     ) -> Result<DeadLetterQueue, String> {
         let state = Arc::new(DlqState::default());
-        let producer: ThreadedProducer<DlqContext> = cfg
+        let producer: PolledProducer<DlqContext> = cfg
             .create_with_context(DlqContext {
                 state: state.clone(),
                 topic: topic.to_string(),

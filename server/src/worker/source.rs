@@ -28,7 +28,7 @@ use std::time::Duration;
 use bytes::Bytes;
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::message::{Header as KHeader, OwnedHeaders};
-use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext, ThreadedProducer};
+use rdkafka::producer::{BaseRecord, DeliveryResult, Producer, ProducerContext};
 use rdkafka::{ClientContext, Message};
 use tokio::sync::{watch, Notify};
 
@@ -168,7 +168,7 @@ impl ProducerContext for DeliveryContext {
     }
 }
 
-type SourceProducer = ThreadedProducer<DeliveryContext>;
+type SourceProducer = crate::kafka::producer::PolledProducer<DeliveryContext>;
 
 /// A record sent to Kafka and not yet complete.
 struct InFlight {

@@ -382,7 +382,7 @@ class SourceSession:
                 n = len(b)
                 if nbytes + n > cb:
                     break
-                framed = 1 + len(varint(n)) + n
+                framed = n + (2 if n < 128 else 3 if n < 16384 else 1 + len(varint(n)))
                 if batch and size + framed > limit:
                     break
                 pending.popleft()
