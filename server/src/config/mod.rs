@@ -126,6 +126,9 @@ pub struct WorkerConfig {
     pub source_max_inflight_bytes: u64,
     pub heartbeat_interval: Duration,
     pub idle_timeout: Duration,
+    /// How long a connector process launched from `plugin.path` may take to answer
+    /// `Health` before the launch counts as failed.
+    pub plugin_startup_timeout: Duration,
     pub max_message_bytes: u64,
     /// Records per Put sent to a sink connector.
     pub sink_max_batch_records: usize,
@@ -190,6 +193,7 @@ impl WorkerConfig {
             )?,
             heartbeat_interval: ms("polyconnect.heartbeat.interval.ms", 3_000)?,
             idle_timeout: ms("polyconnect.idle.timeout.ms", 30_000)?,
+            plugin_startup_timeout: ms("polyconnect.plugin.startup.timeout.ms", 60_000)?,
             max_message_bytes,
             sink_max_batch_records: get_num(
                 &props,

@@ -151,15 +151,20 @@ pub async fn run(opts: &Options, report: &mut Report) -> Result<(), String> {
         (None, Some(dir)) => {
             let manifest = Manifest::load(&dir.join(MANIFEST_FILE))?;
             let sockets = tempfile_dir::Dir::new()?;
-            let proc = ManagedProcess::start(manifest, sockets.path.clone());
-            let t = proc.ready(Duration::from_secs(60)).await;
+            // The process must answer Health within --timeout; the first failed start ends
+            // the run (the kit does not wait for relaunches).
+            let proc = ManagedProcess::start(manifest, sockets.path.clone(), opts.timeout);
+            let t = proc.ready(opts.timeout + Duration::from_secs(2)).await;
             launched = Some((proc, sockets));
             match t {
                 Ok(t) => t,
                 Err(e) => {
-                    report.fail("launch", e.clone());
+                    report.fail("launch", e.to_string());
                     stop(launched).await;
-                    return Ok(());
+                    return Err(format!(
+                        "cannot run the checks: the plugin in {} did not start (see launch)",
+                        dir.display()
+                    ));
                 }
             }
         }

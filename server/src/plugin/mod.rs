@@ -3,6 +3,7 @@
 //! - `channel.rs`: gRPC channels over TCP or unix sockets, with the token.
 //! - `manifest.rs`: `polyconnect-plugin.json` discovery on `plugin.path`.
 //! - `process.rs`: launching, health-checking and restarting connector processes.
+//! - `output.rs`: a connector process's output into the log, and the end of its stderr.
 //! - `spec.rs`: a plugin's config definition (`Spec`) and validation (`Validate`).
 //! - `streams.rs`: the connector, source-task and sink-task streams in the core's own types.
 //! - `wire.rs`: conversion between generated proto types and the core's types.
@@ -14,6 +15,7 @@
 
 pub mod channel;
 pub mod manifest;
+pub mod output;
 pub mod process;
 pub mod spec;
 pub mod streams;
@@ -34,6 +36,9 @@ use process::ManagedProcess;
 use crate::config::{ConnectorConfig, WorkerConfig};
 
 pub const CORE_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// How much longer than its start-up timeout a connection waits for a launched process.
+const READY_MARGIN: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PluginType {
@@ -100,6 +105,12 @@ pub enum PluginError {
     /// The process answered but cannot serve this connector: not retried.
     #[error("{0}")]
     Incompatible(String),
+    /// The launched process failed to start (it could not be run, exited, or did not
+    /// answer `Health` in time): the message has the exit status and the end of its
+    /// stderr. Its supervisor keeps relaunching it with back-off; wait on
+    /// [`PluginRef::relaunched`] before trying again.
+    #[error("{0}")]
+    StartFailed(String),
 }
 
 /// A connection to a connector process after a successful handshake.
@@ -135,6 +146,14 @@ impl PluginRef {
         }
     }
 
+    /// Returns once a launched process that failed to start is being launched again (or is
+    /// ready, or stopped); at once for an endpoint.
+    pub async fn relaunched(&self) {
+        if let PluginRef::Launched(p) = self {
+            p.relaunched().await;
+        }
+    }
+
     /// Connects and performs the handshake, checking that `class` is served.
     pub async fn connect(
         &self,
@@ -143,10 +162,8 @@ impl PluginRef {
     ) -> Result<Session, PluginError> {
         let target = match self {
             PluginRef::Endpoint(t) => t.clone(),
-            PluginRef::Launched(p) => p
-                .ready(Duration::from_secs(60))
-                .await
-                .map_err(PluginError::Unavailable)?,
+            // Past the start-up timeout, so a launch under way ends ready or failed.
+            PluginRef::Launched(p) => p.ready(p.startup_timeout() + READY_MARGIN).await?,
         };
         let conn = connect_target(&target)
             .await
@@ -246,6 +263,7 @@ pub struct PluginRegistry {
     manifests: Vec<Manifest>,
     running: Mutex<HashMap<usize, Arc<ManagedProcess>>>,
     socket_dir: PathBuf,
+    startup_timeout: Duration,
 }
 
 impl PluginRegistry {
@@ -262,6 +280,7 @@ impl PluginRegistry {
             manifests,
             running: Mutex::new(HashMap::new()),
             socket_dir,
+            startup_timeout: worker.plugin_startup_timeout,
         }
     }
 
@@ -294,7 +313,11 @@ impl PluginRegistry {
         let p = running
             .entry(idx)
             .or_insert_with(|| {
-                ManagedProcess::start(self.manifests[idx].clone(), self.socket_dir.clone())
+                ManagedProcess::start(
+                    self.manifests[idx].clone(),
+                    self.socket_dir.clone(),
+                    self.startup_timeout,
+                )
             })
             .clone();
         Some(PluginRef::Launched(p))

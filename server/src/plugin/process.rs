@@ -7,6 +7,13 @@
 //! pid, so it dies with the core even if the core is killed with SIGKILL. Processes are
 //! forked by one launcher thread that never exits (see [`launch`]), because the kernel
 //! sends the death signal when the forking thread exits, not the process.
+//!
+//! A launch that fails before the process answers `Health` (it cannot be spawned, exits,
+//! or does not answer within the start-up timeout) is a start failure
+//! ([`ProcState::StartFailed`]): its message names the command, the exit status and the
+//! last lines of the process's stderr, is logged at warn level, and is what waiting
+//! connectors, tasks and `polyconnect conformance` report. The supervisor keeps relaunching
+//! with back-off; a later successful start makes the process ready again.
 
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -14,14 +21,16 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
 use super::channel::{connect_target, Target};
 use super::manifest::Manifest;
+use super::output;
+use super::PluginError;
 
-const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long to wait for the rest of a dead process's stderr (a grandchild may keep the pipe).
+const STDERR_SETTLE: Duration = Duration::from_secs(1);
 const HEALTH_INTERVAL: Duration = Duration::from_secs(5);
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(5);
 const HEALTH_FAILURES_BEFORE_RESTART: u32 = 3;
@@ -31,9 +40,14 @@ const STOP_GRACE: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Clone)]
 pub enum ProcState {
+    /// A launch is under way.
     Starting,
     Ready(Target),
+    /// The process exited or stopped answering after it was ready; a relaunch follows.
     Down(String),
+    /// The last launch failed before the process answered `Health`; a relaunch follows
+    /// after the back-off. The message says why, with the end of its stderr.
+    StartFailed(String),
     Stopped,
 }
 
@@ -43,10 +57,17 @@ pub struct ManagedProcess {
     shutdown: watch::Sender<bool>,
     restarts: AtomicU64,
     socket_dir: PathBuf,
+    startup_timeout: Duration,
 }
 
 impl ManagedProcess {
-    pub fn start(manifest: Manifest, socket_dir: PathBuf) -> Arc<ManagedProcess> {
+    /// Starts supervising the manifest's process; it must answer `Health` within
+    /// `startup_timeout` of each launch.
+    pub fn start(
+        manifest: Manifest,
+        socket_dir: PathBuf,
+        startup_timeout: Duration,
+    ) -> Arc<ManagedProcess> {
         let (state, _) = watch::channel(ProcState::Starting);
         let (shutdown, _) = watch::channel(false);
         let p = Arc::new(ManagedProcess {
@@ -55,6 +76,7 @@ impl ManagedProcess {
             shutdown,
             restarts: AtomicU64::new(0),
             socket_dir,
+            startup_timeout,
         });
         crate::telemetry::metrics::process_started(&p.manifest.name);
         tokio::spawn(supervise(p.clone()));
@@ -65,8 +87,15 @@ impl ManagedProcess {
         self.restarts.load(Ordering::Relaxed)
     }
 
-    /// Waits until the process is ready, up to `timeout`.
-    pub async fn ready(&self, timeout: Duration) -> Result<Target, String> {
+    pub fn startup_timeout(&self) -> Duration {
+        self.startup_timeout
+    }
+
+    /// Waits until the process is ready, up to `timeout`. A failed start ends the wait at
+    /// once with [`PluginError::StartFailed`] (the supervisor keeps relaunching; see
+    /// [`ManagedProcess::relaunched`]); anything else that keeps it from being ready is
+    /// [`PluginError::Unavailable`].
+    pub async fn ready(&self, timeout: Duration) -> Result<Target, PluginError> {
         let mut rx = self.state.subscribe();
         let deadline = tokio::time::Instant::now() + timeout;
         let mut last = String::from("starting");
@@ -74,7 +103,13 @@ impl ManagedProcess {
             match &*rx.borrow_and_update() {
                 ProcState::Ready(t) => return Ok(t.clone()),
                 ProcState::Stopped => {
-                    return Err(format!("plugin '{}' is stopped", self.manifest.name))
+                    return Err(PluginError::Unavailable(format!(
+                        "plugin '{}' is stopped",
+                        self.manifest.name
+                    )))
+                }
+                ProcState::StartFailed(reason) => {
+                    return Err(PluginError::StartFailed(reason.clone()))
                 }
                 ProcState::Down(reason) => last = reason.clone(),
                 ProcState::Starting => {}
@@ -82,14 +117,31 @@ impl ManagedProcess {
             match tokio::time::timeout_at(deadline, rx.changed()).await {
                 Ok(Ok(())) => continue,
                 Ok(Err(_)) => {
-                    return Err(format!("plugin '{}' supervisor ended", self.manifest.name))
+                    return Err(PluginError::Unavailable(format!(
+                        "plugin '{}' supervisor ended",
+                        self.manifest.name
+                    )))
                 }
                 Err(_) => {
-                    return Err(format!(
+                    return Err(PluginError::Unavailable(format!(
                         "plugin '{}' did not become ready within {:?} (last state: {last})",
                         self.manifest.name, timeout
-                    ))
+                    )))
                 }
+            }
+        }
+    }
+
+    /// Returns once the process is no longer in a failed start: relaunching, ready or
+    /// stopped. What waits on a [`PluginError::StartFailed`] waits here before trying again.
+    pub async fn relaunched(&self) {
+        let mut rx = self.state.subscribe();
+        loop {
+            if !matches!(&*rx.borrow_and_update(), ProcState::StartFailed(_)) {
+                return;
+            }
+            if rx.changed().await.is_err() {
+                return;
             }
         }
     }
@@ -122,13 +174,22 @@ async fn supervise(p: Arc<ManagedProcess>) {
             break;
         }
         generation += 1;
+        if generation > 1 {
+            let _ = p.state.send_replace(ProcState::Starting);
+        }
         let started = Instant::now();
-        let reason = match run_once(&p, generation, &mut shutdown).await {
+        let state = match run_once(&p, generation, &mut shutdown).await {
             Exit::Shutdown => break,
-            Exit::Failed(reason) => reason,
+            Exit::StartFailed(reason) => {
+                tracing::warn!(plugin = %name, "{reason}\n(relaunching in {backoff:?})");
+                ProcState::StartFailed(reason)
+            }
+            Exit::Failed(reason) => {
+                tracing::warn!(plugin = %name, %reason, "connector process is down; restarting in {:?}", backoff);
+                ProcState::Down(reason)
+            }
         };
-        tracing::warn!(plugin = %name, %reason, "connector process is down; restarting in {:?}", backoff);
-        let _ = p.state.send_replace(ProcState::Down(reason));
+        let _ = p.state.send_replace(state);
         p.restarts.fetch_add(1, Ordering::Relaxed);
         crate::telemetry::metrics::process_restarted(&name);
         if started.elapsed() > Duration::from_secs(60) {
@@ -145,7 +206,28 @@ async fn supervise(p: Arc<ManagedProcess>) {
 
 enum Exit {
     Shutdown,
+    /// The launch failed before the process answered `Health`.
+    StartFailed(String),
+    /// The process exited or stopped answering after it was ready.
     Failed(String),
+}
+
+/// A failed start's message: what happened, the command, and the end of the process's
+/// stderr.
+fn start_failure(m: &Manifest, what: &str, stderr: &str) -> String {
+    let mut msg = format!(
+        "the connector process of plugin '{}' failed to start: {what} (command {:?} in {})",
+        m.name,
+        m.command,
+        m.dir.display()
+    );
+    if stderr.is_empty() {
+        msg.push_str("; it wrote nothing to stderr");
+    } else {
+        msg.push_str("; the last lines of its stderr:\n");
+        msg.push_str(stderr);
+    }
+    msg
 }
 
 async fn run_once(
@@ -177,9 +259,9 @@ async fn run_once(
     die_with_parent(&mut cmd);
     let mut child = match launch(cmd).await {
         Ok(c) => c,
-        Err(e) => return Exit::Failed(format!("cannot start {:?}: {e}", m.command)),
+        Err(e) => return Exit::StartFailed(start_failure(m, &format!("cannot run it: {e}"), "")),
     };
-    forward_output(&m.name, &mut child);
+    let (stderr, mut stderr_reader) = output::forward(&m.name, &mut child);
     tracing::info!(plugin = %m.name, pid = child.id(), "started connector process");
     let target = Target::Unix {
         path: socket.clone(),
@@ -188,18 +270,35 @@ async fn run_once(
     };
 
     // Wait until it answers Health.
-    let deadline = Instant::now() + STARTUP_TIMEOUT;
+    let deadline = Instant::now() + p.startup_timeout;
+    let mut last_error = String::from("its socket was never created");
     loop {
         if let Ok(Some(status)) = child.try_wait() {
-            return Exit::Failed(format!("connector process exited during startup: {status}"));
+            let _ = std::fs::remove_file(&socket);
+            let tail = output::settle(&stderr, &mut stderr_reader, STDERR_SETTLE).await;
+            return Exit::StartFailed(start_failure(
+                m,
+                &format!("it exited during start-up with {status}"),
+                &tail,
+            ));
         }
-        if socket.exists() && health(&target).await.is_ok() {
-            break;
+        if socket.exists() {
+            match health(&target).await {
+                Ok(()) => break,
+                Err(e) => last_error = e,
+            }
         }
         if Instant::now() > deadline {
             terminate(&mut child).await;
-            return Exit::Failed(format!(
-                "connector process not ready after {STARTUP_TIMEOUT:?}"
+            let _ = std::fs::remove_file(&socket);
+            let tail = output::settle(&stderr, &mut stderr_reader, STDERR_SETTLE).await;
+            return Exit::StartFailed(start_failure(
+                m,
+                &format!(
+                    "it did not answer Health within {:?} ({last_error}) and was stopped",
+                    p.startup_timeout
+                ),
+                &tail,
             ));
         }
         tokio::select! {
@@ -214,6 +313,7 @@ async fn run_once(
         tokio::select! {
             status = child.wait() => {
                 let _ = std::fs::remove_file(&socket);
+                // Its output is in the log already (plugin::output), line by line.
                 return Exit::Failed(match status {
                     Ok(s) => format!("connector process exited: {s}"),
                     Err(e) => format!("connector process wait failed: {e}"),
@@ -361,27 +461,6 @@ fn die_with_parent(cmd: &mut Command) {
     }
 }
 
-fn forward_output(name: &str, child: &mut Child) {
-    if let Some(out) = child.stdout.take() {
-        let name = name.to_string();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(out).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                tracing::info!(target: "polyconnect::plugin::output", plugin = %name, "{line}");
-            }
-        });
-    }
-    if let Some(err) = child.stderr.take() {
-        let name = name.to_string();
-        tokio::spawn(async move {
-            let mut lines = BufReader::new(err).lines();
-            while let Ok(Some(line)) = lines.next_line().await {
-                tracing::info!(target: "polyconnect::plugin::output", plugin = %name, "{line}");
-            }
-        });
-    }
-}
-
 fn sanitize(s: &str) -> String {
     s.chars()
         .map(|c| {
@@ -404,6 +483,74 @@ fn random_token() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn manifest(dir: &std::path::Path, command: &[&str]) -> Manifest {
+        let path = dir.join(super::super::manifest::MANIFEST_FILE);
+        std::fs::write(
+            &path,
+            serde_json::json!({"name": "broken", "command": command}).to_string(),
+        )
+        .unwrap();
+        Manifest::load(&path).unwrap()
+    }
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "polyconnect-process-test-{name}-{}",
+            std::process::id()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
+    /// A process that exits at start-up is a start failure naming its exit status and
+    /// the end of its stderr; it is relaunched after the back-off.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_process_that_exits_at_start_up_fails_with_its_status_and_stderr() {
+        let dir = temp_dir("exits");
+        let m = manifest(
+            &dir,
+            &[
+                "sh",
+                "-c",
+                "echo first >&2; echo 'No module named x' >&2; exit 3",
+            ],
+        );
+        let p = ManagedProcess::start(m, dir.join("sockets"), Duration::from_secs(10));
+        let started = Instant::now();
+        let e = p.ready(Duration::from_secs(10)).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "{e}");
+        let PluginError::StartFailed(msg) = e else {
+            panic!("not a start failure: {e}")
+        };
+        assert!(msg.contains("exit status: 3"), "{msg}");
+        assert!(
+            msg.ends_with("the last lines of its stderr:\nfirst\nNo module named x"),
+            "{msg}"
+        );
+        // The supervisor tries again: the failed state gives way to a new launch.
+        tokio::time::timeout(Duration::from_secs(5), p.relaunched())
+            .await
+            .expect("relaunched after the back-off");
+        p.stop().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    /// A process that never answers Health is stopped at the start-up timeout and
+    /// reported with what it wrote.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_process_that_never_answers_fails_at_the_start_up_timeout() {
+        let dir = temp_dir("silent");
+        let m = manifest(&dir, &["sh", "-c", "echo loading >&2; exec sleep 60"]);
+        let p = ManagedProcess::start(m, dir.join("sockets"), Duration::from_millis(500));
+        let e = p.ready(Duration::from_secs(10)).await.unwrap_err();
+        let msg = e.to_string();
+        assert!(matches!(e, PluginError::StartFailed(_)), "{msg}");
+        assert!(msg.contains("did not answer Health within 500ms"), "{msg}");
+        assert!(msg.ends_with("stderr:\nloading"), "{msg}");
+        p.stop().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     /// `PR_SET_PDEATHSIG` fires when the thread that forked the child exits: a child
     /// requested from a thread that ends right after must keep running.

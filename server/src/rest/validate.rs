@@ -714,7 +714,7 @@ pub async fn ask_plugin(
             err.message = format!("{} ({m})", err.message);
             err
         }
-        PluginError::Unavailable(m) => ApiError::new(
+        PluginError::Unavailable(m) | PluginError::StartFailed(m) => ApiError::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             format!("Cannot reach the connector process of {class}: {m}"),
         ),

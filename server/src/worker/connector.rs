@@ -14,7 +14,10 @@
 //!   only then may offsets be changed.
 //!
 //! A failed connector or task is not restarted automatically; a broken connection to the
-//! connector process is retried with back-off (RESTARTING meanwhile).
+//! connector process is retried with back-off (RESTARTING meanwhile). A launched process
+//! that fails to start makes the connector FAILED with the process's exit status and the
+//! end of its stderr; it tries again when the process is relaunched, and is RUNNING once
+//! a launch succeeds.
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
@@ -138,6 +141,8 @@ enum Exit {
     Again,
     Retry(String),
     Fatal(String),
+    /// The connector's process failed to start; its supervisor relaunches it.
+    StartFailed(String),
 }
 
 impl From<StreamError> for Exit {
@@ -223,6 +228,16 @@ impl Actor {
                         return;
                     }
                 }
+                Exit::StartFailed(e) => {
+                    tracing::error!(connector = %self.name(), "connector failed: {e}");
+                    self.status(State::Failed, Some(e));
+                    // Tried again once the process is being relaunched (a restart request
+                    // or a new target state also moves it on).
+                    let plugin = self.ctx.plugin.clone();
+                    if !self.wait_until(plugin.relaunched()).await {
+                        return;
+                    }
+                }
                 Exit::Fatal(e) => {
                     tracing::error!(connector = %self.name(), error = %e, "connector failed");
                     self.status(State::Failed, Some(e));
@@ -260,11 +275,19 @@ impl Actor {
     /// Waits `delay` (None: until something happens) while serving commands; returns false
     /// when the connector is to go away.
     async fn wait(&mut self, delay: Option<Duration>) -> bool {
-        let sleep = tokio::time::sleep(delay.unwrap_or(Duration::from_secs(365 * 24 * 3600)));
-        tokio::pin!(sleep);
+        self.wait_until(tokio::time::sleep(
+            delay.unwrap_or(Duration::from_secs(365 * 24 * 3600)),
+        ))
+        .await
+    }
+
+    /// Waits until `event` while serving commands; returns false when the connector is to
+    /// go away.
+    async fn wait_until(&mut self, event: impl std::future::Future<Output = ()>) -> bool {
+        tokio::pin!(event);
         loop {
             tokio::select! {
-                _ = &mut sleep => return true,
+                _ = &mut event => return true,
                 cmd = self.commands.recv() => match cmd {
                     None => return false,
                     Some(Command::Target(t, done)) => {
@@ -581,6 +604,7 @@ async fn open(ctx: ConnectorContext) -> Result<Opened, Exit> {
         Ok(s) => s,
         Err(PluginError::Unavailable(m)) => return Err(Exit::Retry(m)),
         Err(PluginError::Incompatible(m)) => return Err(Exit::Fatal(m)),
+        Err(PluginError::StartFailed(m)) => return Err(Exit::StartFailed(m)),
     };
     let Some(info) = session
         .negotiated

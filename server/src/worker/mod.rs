@@ -57,8 +57,9 @@ pub enum TaskExit {
 
 impl TaskContext {
     /// A session with the connector's process, retried with back-off while it cannot be
-    /// reached (status RESTARTING); `Err` is how the task ends instead (stopped, or failed
-    /// on an incompatible process).
+    /// reached (status RESTARTING) and on each relaunch while it fails to start (status
+    /// FAILED, with the process's exit status and stderr); `Err` is how the task ends
+    /// instead (stopped, or failed on an incompatible process).
     pub async fn session(
         &self,
         backoff: &mut Backoff,
@@ -75,6 +76,14 @@ impl TaskContext {
             {
                 Ok(s) => return Ok(s),
                 Err(crate::plugin::PluginError::Incompatible(e)) => return Err(self.fail(e)),
+                Err(crate::plugin::PluginError::StartFailed(e)) => {
+                    // FAILED with the process's own words until it is relaunched.
+                    self.status(State::Failed, Some(e));
+                    tokio::select! {
+                        _ = self.plugin.relaunched() => {}
+                        _ = shutdown.changed() => return Err(TaskExit::Stopped),
+                    }
+                }
                 Err(e) => {
                     self.status(State::Restarting, Some(e.to_string()));
                     if backoff.wait(shutdown).await {

@@ -295,13 +295,15 @@ pub fn wait_complete(expected: u64, output: &Path, timeout: Duration, stall: Dur
 }
 
 /// Restarts the core's log announces: (connector process restarts, task restarts).
-/// Process: "connector process is down"; task: a WARN line saying a task is restarting
-/// (lost its connector, timed out), not the process line.
+/// Process: "connector process is down", or a relaunch after a failed start; task: a WARN
+/// line saying a task is restarting (lost its connector, timed out), not the process line.
 pub fn restarts_in_log(log: &str) -> (u64, u64) {
     let mut process = 0;
     let mut task = 0;
     for l in log.lines() {
-        if l.contains("connector process is down") {
+        if l.contains("connector process is down")
+            || (l.contains("polyconnect::plugin::process") && l.contains("failed to start:"))
+        {
             process += 1;
         } else if l.contains("WARN")
             && l.contains("task")
@@ -875,7 +877,10 @@ mod tests {
     fn restarts_are_counted_from_the_log() {
         let log = "2026 WARN polyconnect::plugin::process: connector process is down; restarting in 1s plugin=fault-sink\n\
                    2026 WARN polyconnect::worker::sink: sink task lost its connector; restarting connector=x task=0\n\
-                   2026 INFO polyconnect::worker::sink: sink task started\n";
-        assert_eq!(restarts_in_log(log), (1, 1));
+                   2026 INFO polyconnect::worker::sink: sink task started\n\
+                   2026 WARN polyconnect::plugin::process: the connector process of plugin 'fault-sink' failed to start: it exited during start-up with exit status: 1 (command [\"x\"] in /p); the last lines of its stderr:\n\
+                   boom\n\
+                   (relaunching in 1s) plugin=fault-sink\n";
+        assert_eq!(restarts_in_log(log), (2, 1));
     }
 }

@@ -234,3 +234,97 @@ fn bad_arguments_are_refused_clearly() {
     assert!(!neither.status.success());
     assert!(String::from_utf8_lossy(&neither.stderr).contains("--endpoint"));
 }
+
+/// Runs the kit with `--plugin-dir dir --timeout 5`, killing it if it runs past `limit`;
+/// returns its exit code, stdout + stderr and how long it took.
+fn kit_within(dir: &Path, limit: Duration) -> (Option<i32>, String, Duration) {
+    let started = Instant::now();
+    let out = dir.join("kit.out");
+    let err = dir.join("kit.err");
+    let mut child = Command::new(binary("polyconnect"))
+        .arg("conformance")
+        .arg("--plugin-dir")
+        .arg(dir)
+        .args(["--timeout", "5"])
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .expect("run polyconnect conformance");
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break Some(s);
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    let text = format!(
+        "{}{}",
+        std::fs::read_to_string(&out).unwrap_or_default(),
+        std::fs::read_to_string(&err).unwrap_or_default()
+    );
+    println!("{text}");
+    assert!(
+        status.is_some(),
+        "the kit did not exit within {limit:?}:\n{text}"
+    );
+    (status.and_then(|s| s.code()), text, started.elapsed())
+}
+
+fn manifest_running(dir: &Path, command: &[&str]) {
+    write(
+        &dir.join("polyconnect-plugin.json"),
+        &serde_json::json!({
+            "name": "broken",
+            "command": command,
+            "plugins": [{"class": "Broken", "type": "source"}],
+        })
+        .to_string(),
+    );
+}
+
+#[test]
+fn a_plugin_that_exits_at_start_up_fails_launch_with_its_stderr_and_exit_code_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = format!(
+        "ModuleNotFoundError: No module named '{}'",
+        unique("missing")
+    );
+    manifest_running(
+        dir.path(),
+        &["sh", "-c", &format!("echo \"{said}\" >&2; exit 1")],
+    );
+    let (code, text, took) = kit_within(dir.path(), Duration::from_secs(15));
+    assert_eq!(code, Some(2), "{text}");
+    let launch = outcome(&text, "launch");
+    assert!(launch.starts_with("FAIL"), "{text}");
+    assert!(launch.contains("exit status: 1"), "{text}");
+    assert!(
+        text.lines().any(|l| l == said),
+        "the stderr line is not reported:\n{text}"
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+#[test]
+fn a_plugin_that_never_answers_health_fails_launch_within_the_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let said = unique("still-starting");
+    manifest_running(
+        dir.path(),
+        &["sh", "-c", &format!("echo {said} >&2; exec sleep 600")],
+    );
+    let (code, text, took) = kit_within(dir.path(), Duration::from_secs(15));
+    assert_eq!(code, Some(2), "{text}");
+    let launch = outcome(&text, "launch");
+    assert!(launch.starts_with("FAIL"), "{text}");
+    assert!(launch.contains("did not answer Health within 5s"), "{text}");
+    assert!(
+        text.lines().any(|l| l == said),
+        "the stderr line is not reported:\n{text}"
+    );
+    assert!(took >= Duration::from_secs(5), "took {took:?}");
+}
