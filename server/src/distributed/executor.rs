@@ -109,7 +109,9 @@ impl WorkerExecutor {
         }
     }
 
-    async fn stop_connector(&self, local: &mut Local, name: &str) {
+    /// Stops the local instance of a connector; `unassigned`: say so in its status (not
+    /// for a deleted connector, whose statuses are gone).
+    async fn stop_connector(&self, local: &mut Local, name: &str, unassigned: bool) {
         if let Some(r) = local.connectors.remove(name) {
             drop(r.commands);
             let grace = self.worker.config.task_shutdown_graceful_timeout * 3
@@ -117,9 +119,11 @@ impl WorkerExecutor {
             if tokio::time::timeout(grace, r.handle).await.is_err() {
                 tracing::warn!(connector = name, "connector did not stop within {grace:?}");
             }
-            self.worker
-                .status
-                .set_connector(name, State::Unassigned, None);
+            if unassigned {
+                self.worker
+                    .status
+                    .set_connector(name, State::Unassigned, None);
+            }
         }
     }
 
@@ -267,11 +271,11 @@ impl WorkerExecutor {
         match change {
             ConfigChange::ConnectorUpdated(name) if local.connectors.contains_key(&name) => {
                 tracing::info!(connector = %name, "connector config changed; restarting the connector");
-                self.stop_connector(&mut local, &name).await;
+                self.stop_connector(&mut local, &name, false).await;
                 self.start_connector(&mut local, &name);
             }
             ConfigChange::ConnectorRemoved(name) => {
-                self.stop_connector(&mut local, &name).await;
+                self.stop_connector(&mut local, &name, false).await;
                 let ids: Vec<ConnectorTaskId> = local
                     .tasks
                     .keys()
@@ -412,7 +416,7 @@ impl Executor for WorkerExecutor {
             }))
             .await;
             for name in &work.connectors {
-                self.stop_connector(&mut local, name).await;
+                self.stop_connector(&mut local, name, true).await;
             }
         })
     }

@@ -384,7 +384,7 @@ impl Cluster {
 
     /// A connector's status from the status topic: whichever worker runs each item wrote it.
     pub(crate) fn connector_status(&self, worker: &Worker, name: &str) -> Option<ConnectorStatus> {
-        if !self.exists(name) && self.statuses.connector(name).is_none() {
+        if !self.exists(name) {
             return None;
         }
         let tasks_now = self.configs.snapshot().tasks(name).len() as i32;
