@@ -43,6 +43,8 @@ pub struct WorkerExecutor {
     worker: Arc<Worker>,
     cluster: Arc<Cluster>,
     local: tokio::sync::Mutex<Local>,
+    /// True while this worker leads the group (the leader's duties watch it).
+    leading: watch::Sender<bool>,
 }
 
 impl WorkerExecutor {
@@ -51,6 +53,7 @@ impl WorkerExecutor {
             worker,
             cluster,
             local: tokio::sync::Mutex::new(Local::default()),
+            leading: watch::channel(false).0,
         }
     }
 
@@ -196,6 +199,21 @@ impl WorkerExecutor {
             }
         };
         match self.task_context(&id.connector).await {
+            Ok((_, PluginType::Source)) if snapshot.fencing_task_count(&id.connector).is_some() => {
+                // Kafka Connect's exactly-once sources (KIP-618) fenced this connector's
+                // producers; running it at least once could break what its users rely on.
+                let trace = format!(
+                    "the config topic has a tasks-fencing-{} record: the connector ran with Kafka Connect's                      exactly-once source support, which this worker does not implement yet; not running its tasks",
+                    id.connector
+                );
+                tracing::error!(task = %id, "{trace}");
+                self.worker.status.set_task(
+                    &id.connector,
+                    id.task as u32,
+                    State::Failed,
+                    Some(trace),
+                );
+            }
             Ok((ctx, plugin_type)) => {
                 let paused = self.paused_rx(local, &id.connector);
                 let runner = connector::spawn_task(
@@ -423,5 +441,23 @@ impl Executor for WorkerExecutor {
 
     fn config_changed(&self, change: ConfigChange) -> BoxFuture<'_, ()> {
         Box::pin(self.on_change(change))
+    }
+
+    fn leadership(&self, leader: bool, generation: i32) -> BoxFuture<'_, ()> {
+        Box::pin(async move {
+            self.leading.send_replace(leader);
+            if leader {
+                tracing::info!(generation, "this worker leads the group");
+                let sessioned = self.cluster.distributed.connect_protocol
+                    == crate::config::distributed::ConnectProtocolSetting::Sessioned;
+                if sessioned {
+                    tokio::spawn(
+                        self.cluster
+                            .clone()
+                            .keep_session_key(self.leading.subscribe()),
+                    );
+                }
+            }
+        })
     }
 }

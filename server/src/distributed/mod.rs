@@ -123,6 +123,57 @@ impl Cluster {
         self.generation.store(generation, Ordering::SeqCst);
     }
 
+    /// The leader's duty with the `sessioned` protocol (KIP-507): a session key in the
+    /// config topic, rotated every `inter.worker.key.ttl.ms`, while `leading` says this
+    /// worker leads.
+    pub(crate) async fn keep_session_key(self: Arc<Self>, leading: watch::Receiver<bool>) {
+        loop {
+            if !*leading.borrow() {
+                return;
+            }
+            let ttl = self.distributed.inter_worker_key_ttl;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default();
+            let expires = self
+                .configs
+                .snapshot()
+                .session_key()
+                .map(|k| k.creation_timestamp_ms + ttl.as_millis() as i64);
+            let wait_ms = match expires {
+                Some(at) if at > now_ms => at - now_ms,
+                _ => {
+                    let bytes = (self.distributed.inter_worker_key_size.unwrap_or(256) / 8).max(1);
+                    let key: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+                    let record = polyconnect_group::records::SessionKey {
+                        key,
+                        algorithm: self
+                            .distributed
+                            .inter_worker_key_generation_algorithm
+                            .clone(),
+                        creation_timestamp_ms: now_ms,
+                    };
+                    match self.configs.put_session_key(record).await {
+                        Ok(()) => {
+                            tracing::info!("wrote a new session key for requests between workers");
+                            ttl.as_millis() as i64
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot write the session key; trying again");
+                            5_000
+                        }
+                    }
+                }
+            };
+            let mut leading = leading.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(wait_ms.clamp(100, 60_000) as u64)) => {}
+                _ = leading.changed() => {}
+            }
+        }
+    }
+
     pub(crate) async fn refresh_offsets(&self) -> Result<(), HerderError> {
         self.offsets
             .refresh()

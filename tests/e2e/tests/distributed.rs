@@ -294,6 +294,23 @@ fn three_workers_share_connectors_and_survive_sigkill() {
         std::thread::sleep(Duration::from_millis(200));
     };
     let follower = (0..WORKERS).find(|&i| i != leader).unwrap();
+    // The leader keeps a session key in the config topic (protocol `sessioned`), in Kafka
+    // Connect's record.
+    let configs = read_topic(
+        &bootstrap(),
+        &format!("{group}-configs"),
+        1,
+        Duration::from_secs(20),
+    );
+    let key = configs
+        .iter()
+        .find(|r| r.2.as_deref() == Some(b"session-key".as_slice()))
+        .and_then(|r| r.3.clone())
+        .map(|v| String::from_utf8(v).unwrap())
+        .unwrap_or_else(|| panic!("no session key in the config topic:{}", cluster.logs()));
+    let key: serde_json::Value = serde_json::from_str(&key).unwrap();
+    assert_eq!(key["algorithm"], "HmacSHA256", "{key}");
+    assert!(key["creation-timestamp"].as_i64().unwrap() > 0, "{key}");
 
     let mut connectors = Vec::new();
     let mut inputs = Vec::new();
