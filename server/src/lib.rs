@@ -6,6 +6,7 @@ pub mod config;
 pub mod conformance;
 pub mod converter;
 pub mod data;
+pub mod distributed;
 pub mod error_handling;
 pub mod kafka;
 pub mod plugin;

@@ -1,6 +1,5 @@
 //! `polyconnect standalone worker.properties [connector.properties|connector.json ...]`
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -34,6 +33,12 @@ enum Command {
         worker: PathBuf,
         /// Connector configs: .properties, or .json (a plain map or {"name","config"}).
         connectors: Vec<PathBuf>,
+    },
+    /// Run a worker of a distributed cluster, like Kafka Connect's connect-distributed:
+    /// workers with the same `group.id` share connectors and tasks, coordinated by Kafka.
+    Distributed {
+        /// The worker's properties file (Kafka Connect's distributed worker keys).
+        worker: PathBuf,
     },
     /// Check a connector process against the protocol (docs/conformance.md).
     Conformance(ConformanceArgs),
@@ -85,7 +90,7 @@ fn main() -> anyhow::Result<()> {
     // Tracing settings come from OTEL_* and the worker's polyconnect.tracing.* keys, so the
     // worker file is read before logging starts (and again, fully checked, below).
     let props = match &cli.command {
-        Command::Standalone { worker, .. } => load_file(worker)
+        Command::Standalone { worker, .. } | Command::Distributed { worker } => load_file(worker)
             .map(|p| p.into_iter().collect())
             .unwrap_or_default(),
         Command::Conformance(_) => unreachable!("handled above"),
@@ -103,6 +108,12 @@ fn main() -> anyhow::Result<()> {
             Command::Standalone { worker, connectors } => {
                 standalone(worker, connectors, &spec, apply).await
             }
+            Command::Distributed { worker } => match load_file(&worker) {
+                Ok(props) => {
+                    polyconnect::distributed::run(props, &spec, apply, wait_for_signal()).await
+                }
+                Err(e) => Err(e.into()),
+            },
             Command::Conformance(_) => unreachable!("handled above"),
         };
         telemetry.shutdown(std::time::Duration::from_secs(5)).await;
@@ -118,7 +129,7 @@ async fn standalone(
 ) -> anyhow::Result<()> {
     let props = load_file(&worker_file)?;
     let config = WorkerConfig::from_props(props)?;
-    let listen = parse_listener(&config.listeners)?;
+    let listen = polyconnect::rest::parse_listener(&config.listeners)?;
     // Read every connector file before starting anything: a bad file stops the start.
     let mut connector_props = Vec::new();
     for f in &connector_files {
@@ -209,29 +220,4 @@ async fn wait_for_signal() {
         _ = term.recv() => {}
         _ = int.recv() => {}
     }
-}
-
-/// `listeners` as Kafka Connect writes it: `http://:8083`, `http://0.0.0.0:8083`, ...
-fn parse_listener(l: &str) -> anyhow::Result<SocketAddr> {
-    let first = l.split(',').next().unwrap_or(l).trim();
-    let rest = first.strip_prefix("http://").ok_or_else(|| {
-        anyhow::anyhow!("unsupported listener '{first}': only http:// is supported")
-    })?;
-    let rest = rest.trim_end_matches('/');
-    let (host, port) = rest
-        .rsplit_once(':')
-        .ok_or_else(|| anyhow::anyhow!("listener '{first}' has no port"))?;
-    let host = if host.is_empty() {
-        "0.0.0.0"
-    } else {
-        host.trim_matches(['[', ']'])
-    };
-    let host = if host == "localhost" {
-        "127.0.0.1"
-    } else {
-        host
-    };
-    Ok(format!("{host}:{port}")
-        .parse()
-        .or_else(|_| format!("[{host}]:{port}").parse())?)
 }

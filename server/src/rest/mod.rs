@@ -245,3 +245,28 @@ pub const HIDDEN: &str = "[hidden]";
 pub fn is_secret_name(key: &str) -> bool {
     key.to_ascii_lowercase().contains("password")
 }
+
+/// `listeners` as Kafka Connect writes it: `http://:8083`, `http://0.0.0.0:8083`, ...
+pub fn parse_listener(l: &str) -> anyhow::Result<std::net::SocketAddr> {
+    let first = l.split(',').next().unwrap_or(l).trim();
+    let rest = first.strip_prefix("http://").ok_or_else(|| {
+        anyhow::anyhow!("unsupported listener '{first}': only http:// is supported")
+    })?;
+    let rest = rest.trim_end_matches('/');
+    let (host, port) = rest
+        .rsplit_once(':')
+        .ok_or_else(|| anyhow::anyhow!("listener '{first}' has no port"))?;
+    let host = if host.is_empty() {
+        "0.0.0.0"
+    } else {
+        host.trim_matches(['[', ']'])
+    };
+    let host = if host == "localhost" {
+        "127.0.0.1"
+    } else {
+        host
+    };
+    Ok(format!("{host}:{port}")
+        .parse()
+        .or_else(|_| format!("[{host}]:{port}").parse())?)
+}

@@ -30,7 +30,7 @@ pub struct KafkaConfigStore {
     listener: Mutex<Option<tokio::sync::mpsc::UnboundedSender<ConfigChange>>>,
 }
 
-fn to_stored_state(s: TargetState) -> configs::TargetState {
+pub fn to_stored_state(s: TargetState) -> configs::TargetState {
     match s {
         TargetState::Started => configs::TargetState::Started,
         TargetState::Paused => configs::TargetState::Paused,

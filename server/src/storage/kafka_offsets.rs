@@ -12,7 +12,8 @@ use crate::data::Value;
 use rdkafka::ClientConfig;
 
 use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
-use super::offsets::{OffsetError, OffsetStore};
+use super::offsets::{OffsetError, OffsetMirror, OffsetStore};
+use std::sync::Arc;
 
 #[derive(Debug, thiserror::Error)]
 pub enum KafkaOffsetError {
@@ -23,9 +24,32 @@ pub enum KafkaOffsetError {
 }
 
 pub struct KafkaOffsetStore {
-    log: KafkaLog,
-    /// The topic read so far, in the offsets file's in-memory form.
-    data: OffsetStore,
+    log: Arc<KafkaLog>,
+    /// The topic read so far, in the offsets file's in-memory form. Its writes go to the
+    /// topic first ([`OffsetStore::set_mirror`]), so tasks use it as they use the file.
+    data: Arc<OffsetStore>,
+}
+
+/// Writes an [`OffsetStore`]'s offsets to the offsets topic, waiting for the broker.
+struct TopicMirror {
+    log: Arc<KafkaLog>,
+    runtime: tokio::runtime::Handle,
+}
+
+impl OffsetMirror for TopicMirror {
+    fn write(&self, records: &[(String, Option<String>)]) -> Result<(), String> {
+        let out: Vec<(String, Option<Vec<u8>>)> = records
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_ref().map(|v| v.clone().into_bytes())))
+            .collect();
+        let send = || self.runtime.block_on(self.log.send(&out));
+        let result = match tokio::runtime::Handle::try_current() {
+            // On a runtime thread: give the thread's other work away while waiting.
+            Ok(_) => tokio::task::block_in_place(send),
+            Err(_) => send(),
+        };
+        result.map_err(|e| e.to_string())
+    }
 }
 
 impl KafkaOffsetStore {
@@ -36,11 +60,13 @@ impl KafkaOffsetStore {
         client_id: &str,
     ) -> Result<KafkaOffsetStore, KafkaOffsetError> {
         ensure_topics(base, std::slice::from_ref(spec)).await?;
-        let log = KafkaLog::open(base, &spec.name, client_id).await?;
-        let store = KafkaOffsetStore {
-            log,
-            data: OffsetStore::open(None)?,
-        };
+        let log = Arc::new(KafkaLog::open(base, &spec.name, client_id).await?);
+        let data = Arc::new(OffsetStore::open(None)?);
+        data.set_mirror(Box::new(TopicMirror {
+            log: log.clone(),
+            runtime: tokio::runtime::Handle::current(),
+        }));
+        let store = KafkaOffsetStore { log, data };
         store.refresh().await?;
         Ok(store)
     }
@@ -113,5 +139,11 @@ impl KafkaOffsetStore {
     /// What was read so far, without reading: for callers that just refreshed.
     pub fn cached(&self) -> &OffsetStore {
         &self.data
+    }
+
+    /// The store tasks read and write: reads answer what was read so far, writes go to the
+    /// topic before they count.
+    pub fn shared(&self) -> Arc<OffsetStore> {
+        self.data.clone()
     }
 }

@@ -19,6 +19,14 @@ use bytes::Bytes;
 use crate::converter::{Converter, JsonConverter, JsonConverterConfig};
 use crate::data::{SchemaAndValue, Value};
 
+/// Another home for the offsets a store writes (distributed mode: the offsets topic). A
+/// write counts only once the mirror has it durably; a failed mirror write changes nothing.
+pub trait OffsetMirror: Send + Sync {
+    /// Writes `(key, value)` pairs (a `None` value resets the key) and returns once they are
+    /// durable. Called from a thread that may block.
+    fn write(&self, records: &[(String, Option<String>)]) -> Result<(), String>;
+}
+
 pub struct OffsetStore {
     path: Option<PathBuf>,
     /// key JSON -> offset JSON (`None`: deleted, kept until the next flush).
@@ -28,6 +36,8 @@ pub struct OffsetStore {
     /// older snapshot could land after a newer one.
     writing: Mutex<()>,
     json: JsonConverter,
+    /// Distributed mode: where every write goes before it counts (the offsets topic).
+    mirror: std::sync::OnceLock<Box<dyn OffsetMirror>>,
     #[cfg(test)]
     fail_writes: Mutex<Option<std::io::ErrorKind>>,
 }
@@ -85,9 +95,15 @@ impl OffsetStore {
             data: Mutex::new(data),
             writing: Mutex::new(()),
             json: schemaless_json(),
+            mirror: std::sync::OnceLock::new(),
             #[cfg(test)]
             fail_writes: Mutex::new(None),
         })
+    }
+
+    /// Sends every later write to `mirror` too (once; a second mirror is ignored).
+    pub fn set_mirror(&self, mirror: Box<dyn OffsetMirror>) {
+        let _ = self.mirror.set(mirror);
     }
 
     fn encode(&self, v: Value) -> Result<String, OffsetError> {
@@ -220,6 +236,9 @@ impl OffsetStore {
         // Every change to `data` happens here, under `writing`: a failed write can put back
         // what it changed without undoing another writer's change.
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(mirror) = self.mirror.get() {
+            mirror.write(&encoded).map_err(OffsetError::Data)?;
+        }
         let mut previous = Vec::with_capacity(encoded.len());
         let snapshot = {
             let mut data = self.data.lock().unwrap();

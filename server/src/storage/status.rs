@@ -55,9 +55,25 @@ struct Entry {
     tasks: BTreeMap<u32, StateInfo>,
 }
 
+/// A state this worker set, for distributed mode's status topic.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StatusEvent {
+    Connector {
+        name: String,
+        info: StateInfo,
+    },
+    Task {
+        name: String,
+        task: u32,
+        info: StateInfo,
+    },
+}
+
 pub struct StatusStore {
     worker_id: String,
     entries: Mutex<BTreeMap<String, Entry>>,
+    /// Distributed mode: every state set goes here too, in order.
+    publisher: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<StatusEvent>>,
 }
 
 impl StatusStore {
@@ -65,6 +81,18 @@ impl StatusStore {
         StatusStore {
             worker_id,
             entries: Mutex::new(BTreeMap::new()),
+            publisher: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Sends every state set from now on to `tx` as well (once; later calls are ignored).
+    pub fn set_publisher(&self, tx: tokio::sync::mpsc::UnboundedSender<StatusEvent>) {
+        let _ = self.publisher.set(tx);
+    }
+
+    fn publish(&self, event: impl FnOnce() -> StatusEvent) {
+        if let Some(tx) = self.publisher.get() {
+            let _ = tx.send(event());
         }
     }
 
@@ -84,7 +112,13 @@ impl StatusStore {
     pub fn set_connector(&self, name: &str, state: State, trace: Option<String>) {
         let info = self.info(state, trace);
         let mut e = self.entries.lock().unwrap();
-        e.entry(name.to_string()).or_default().connector = Some(info);
+        let entry = e.entry(name.to_string()).or_default();
+        entry.connector = Some(info.clone());
+        let version = entry.version.clone();
+        self.publish(|| StatusEvent::Connector {
+            name: name.to_string(),
+            info: StateInfo { version, ..info },
+        });
     }
 
     /// The plugin version shown in the connector's and its tasks' states.
@@ -120,10 +154,14 @@ impl StatusStore {
             );
         }
         let mut e = self.entries.lock().unwrap();
-        e.entry(name.to_string())
-            .or_default()
-            .tasks
-            .insert(task, info);
+        let entry = e.entry(name.to_string()).or_default();
+        entry.tasks.insert(task, info.clone());
+        let version = entry.version.clone();
+        self.publish(|| StatusEvent::Task {
+            name: name.to_string(),
+            task,
+            info: StateInfo { version, ..info },
+        });
     }
 
     pub fn remove_tasks(&self, name: &str) {

@@ -78,7 +78,17 @@ pub struct ConnectorContext {
     pub offsets: Arc<OffsetStore>,
     pub status: Arc<StatusStore>,
     pub shared: Arc<ConnectorShared>,
+    /// Distributed mode: the connector's task configs go here (to the config topic) and
+    /// its tasks run wherever the group assigns them; `None`: they run in this actor.
+    pub publish_tasks: Option<TaskConfigSink>,
 }
+
+/// Where a distributed connector's task configs go: `(connector, configs)`.
+pub type TaskConfigSink = Arc<
+    dyn Fn(String, Vec<Props>) -> futures::future::BoxFuture<'static, Result<(), String>>
+        + Send
+        + Sync,
+>;
 
 /// Requests from the herder; each is answered once done. Dropping the sender stops the
 /// connector and its tasks.
@@ -93,7 +103,7 @@ pub enum Command {
     },
 }
 
-struct RunningTask {
+pub(crate) struct RunningTask {
     shutdown: watch::Sender<bool>,
     handle: JoinHandle<TaskExit>,
 }
@@ -107,11 +117,17 @@ struct Tasks {
 
 /// The longest a graceful task stop takes: answers to Puts or the drain, the final flush,
 /// the connector's stop, and leaving the consumer group.
-fn stop_limit(w: &crate::config::WorkerConfig) -> Duration {
+pub(crate) fn stop_limit(w: &crate::config::WorkerConfig) -> Duration {
     w.task_shutdown_graceful_timeout * 2 + w.offset_flush_timeout + Duration::from_secs(30)
 }
 
 impl RunningTask {
+    /// Asks the runner to stop (final flush and commit) and waits for it, up to `limit`.
+    pub(crate) async fn stop(self, limit: Duration) {
+        let _ = self.shutdown.send(true);
+        self.finish(limit).await;
+    }
+
     /// Waits for the runner to end; one that does not within `limit` is aborted, and gone
     /// when this returns, so a replacement never runs beside it.
     async fn finish(mut self, limit: Duration) {
@@ -323,7 +339,9 @@ impl Actor {
             t.stop().await;
         }
         self.ctx.status.remove_tasks(self.ctx.config.name());
-        self.ctx.shared.task_configs.lock().unwrap().clear();
+        if self.ctx.publish_tasks.is_none() {
+            self.ctx.shared.task_configs.lock().unwrap().clear();
+        }
     }
 
     async fn run_stream(&mut self, backoff: &mut Backoff) -> Exit {
@@ -488,6 +506,24 @@ impl Actor {
 
     async fn apply_task_configs(&mut self, configs: Vec<Props>) {
         let name = self.ctx.config.name().to_string();
+        if let Some(publish) = &self.ctx.publish_tasks {
+            // The config topic holds the cluster's task configs: written only when they
+            // changed, and the group's assignment starts them.
+            if *self.ctx.shared.task_configs.lock().unwrap() == configs {
+                return;
+            }
+            tracing::info!(connector = %name, tasks = configs.len(), "writing new task configs to the config topic");
+            if let Err(e) = publish(name.clone(), configs).await {
+                tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
+                self.status(
+                    State::Failed,
+                    Some(format!(
+                        "cannot write the task configs to the config topic: {e}"
+                    )),
+                );
+            }
+            return;
+        }
         let unchanged = self
             .tasks
             .as_ref()
@@ -524,37 +560,14 @@ impl Actor {
         config: Props,
         fresh: bool,
     ) -> RunningTask {
-        let (tx, rx) = watch::channel(false);
-        let tctx = TaskContext {
-            worker: self.ctx.worker.clone(),
-            connector: self.ctx.config.clone(),
-            task_id: id,
-            task_config: config,
-            plugin: self.ctx.plugin.clone(),
-            offsets: self.ctx.offsets.clone(),
-            status: self.ctx.status.clone(),
-            paused: self.paused.subscribe(),
-            shared: self.ctx.shared.clone(),
-        };
-        if fresh {
-            tctx.status(State::Unassigned, None);
-        }
-        // Every log line of the task carries its connector and task id.
-        let span = tracing::info_span!(parent: None, "task", connector = %tctx.connector.name(), task = tctx.task_id);
-        let handle = match plugin_type {
-            PluginType::Source => tokio::spawn(tracing::Instrument::instrument(
-                super::source::run(tctx, rx),
-                span,
-            )),
-            PluginType::Sink => tokio::spawn(tracing::Instrument::instrument(
-                super::sink::run(tctx, rx),
-                span,
-            )),
-        };
-        RunningTask {
-            shutdown: tx,
-            handle,
-        }
+        spawn_task(
+            &self.ctx,
+            self.paused.subscribe(),
+            plugin_type,
+            id,
+            config,
+            fresh,
+        )
     }
 
     /// Stops the given tasks and starts them again with the same configs (their status
@@ -585,6 +598,49 @@ impl Actor {
             tasks.running[id as usize] = self.start_task(plugin_type, id, config, false);
         }
         self.tasks = Some(tasks);
+    }
+}
+
+/// Starts a task runner of the connector `ctx` describes. `fresh`: a new task (status
+/// UNASSIGNED until it runs), not a restart.
+pub(crate) fn spawn_task(
+    ctx: &ConnectorContext,
+    paused: watch::Receiver<bool>,
+    plugin_type: PluginType,
+    id: u32,
+    config: Props,
+    fresh: bool,
+) -> RunningTask {
+    let (tx, rx) = watch::channel(false);
+    let tctx = TaskContext {
+        worker: ctx.worker.clone(),
+        connector: ctx.config.clone(),
+        task_id: id,
+        task_config: config,
+        plugin: ctx.plugin.clone(),
+        offsets: ctx.offsets.clone(),
+        status: ctx.status.clone(),
+        paused,
+        shared: ctx.shared.clone(),
+    };
+    if fresh {
+        tctx.status(State::Unassigned, None);
+    }
+    // Every log line of the task carries its connector and task id.
+    let span = tracing::info_span!(parent: None, "task", connector = %tctx.connector.name(), task = tctx.task_id);
+    let handle = match plugin_type {
+        PluginType::Source => tokio::spawn(tracing::Instrument::instrument(
+            super::source::run(tctx, rx),
+            span,
+        )),
+        PluginType::Sink => tokio::spawn(tracing::Instrument::instrument(
+            super::sink::run(tctx, rx),
+            span,
+        )),
+    };
+    RunningTask {
+        shutdown: tx,
+        handle,
     }
 }
 

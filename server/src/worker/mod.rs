@@ -236,17 +236,18 @@ pub struct ConnectorInfo {
     pub connector_type: &'static str,
 }
 
-struct Runner {
-    commands: mpsc::UnboundedSender<Command>,
-    handle: JoinHandle<()>,
+pub(crate) struct Runner {
+    pub(crate) commands: mpsc::UnboundedSender<Command>,
+    pub(crate) handle: JoinHandle<()>,
 }
 
-struct Entry {
-    raw: Props,
-    target: TargetState,
-    shared: Arc<ConnectorShared>,
-    /// None when the connector could not be started (its status says why).
-    runner: Option<Runner>,
+pub(crate) struct Entry {
+    pub(crate) raw: Props,
+    pub(crate) target: TargetState,
+    pub(crate) shared: Arc<ConnectorShared>,
+    /// None when the connector could not be started (its status says why), and always in
+    /// distributed mode, where the cluster's executor owns the runners.
+    pub(crate) runner: Option<Runner>,
 }
 
 /// The standalone worker.
@@ -259,11 +260,13 @@ pub struct Worker {
     /// Runtime log levels (`/admin/loggers`).
     pub loggers: crate::rest::loggers::Loggers,
     providers: ConfigProviders,
-    connectors: Mutex<BTreeMap<String, Entry>>,
+    pub(crate) connectors: Mutex<BTreeMap<String, Entry>>,
     /// Serializes operations that change connectors.
-    ops: tokio::sync::Mutex<()>,
+    pub(crate) ops: tokio::sync::Mutex<()>,
     ready: AtomicBool,
     cluster_id: std::sync::OnceLock<String>,
+    /// Distributed mode: the cluster this worker is a member of.
+    pub(crate) cluster: std::sync::OnceLock<Arc<crate::distributed::Cluster>>,
 }
 
 impl Worker {
@@ -278,12 +281,35 @@ impl Worker {
                 .map(ConfigStore::path_beside),
         };
         let configs = ConfigStore::open(configs_path.as_deref())?;
-        let plugins = PluginRegistry::discover(&config);
         let worker_id = worker_id(&config);
+        Worker::assemble(config, providers, Arc::new(offsets), configs, worker_id)
+    }
+
+    /// A worker of a distributed cluster: offsets in the offsets topic (`offsets` writes
+    /// there), statuses under the advertised `worker_id`, connector configs kept by
+    /// [`crate::distributed`] from the config topic.
+    pub fn new_distributed(
+        config: WorkerConfig,
+        offsets: Arc<OffsetStore>,
+        worker_id: String,
+    ) -> anyhow::Result<Worker> {
+        let providers = ConfigProviders::from_worker(&config.props)?;
+        let configs = ConfigStore::open(None)?;
+        Worker::assemble(config, providers, offsets, configs, worker_id)
+    }
+
+    fn assemble(
+        config: WorkerConfig,
+        providers: ConfigProviders,
+        offsets: Arc<OffsetStore>,
+        configs: ConfigStore,
+        worker_id: String,
+    ) -> anyhow::Result<Worker> {
+        let plugins = PluginRegistry::discover(&config);
         Ok(Worker {
             config: Arc::new(config),
             plugins: Arc::new(plugins),
-            offsets: Arc::new(offsets),
+            offsets,
             status: Arc::new(StatusStore::new(worker_id)),
             configs: Arc::new(configs),
             loggers: crate::rest::loggers::Loggers::default(),
@@ -292,7 +318,13 @@ impl Worker {
             ops: tokio::sync::Mutex::new(()),
             ready: AtomicBool::new(false),
             cluster_id: std::sync::OnceLock::new(),
+            cluster: std::sync::OnceLock::new(),
         })
+    }
+
+    /// The cluster, in distributed mode.
+    pub fn cluster(&self) -> Option<&Arc<crate::distributed::Cluster>> {
+        self.cluster.get()
     }
 
     /// Startup is complete (`GET /health` answers healthy from now on).
@@ -439,6 +471,9 @@ impl Worker {
 
     /// The connector's status with its type filled in.
     pub fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
+        if let Some(c) = self.cluster() {
+            return c.connector_status(self, name);
+        }
         let mut s = self.status.connector(name)?;
         if s.connector_type == "unknown" {
             if let Some(info) = self.connector_info(name) {
@@ -509,6 +544,11 @@ impl Worker {
         allow_replace: bool,
         validated: Option<PluginType>,
     ) -> Result<(bool, ConnectorInfo), HerderError> {
+        if let Some(c) = self.cluster() {
+            return c
+                .put_connector(self, name, raw, initial, allow_replace, validated)
+                .await;
+        }
         let _op = self.ops.lock().await;
         let existing = {
             let conns = self.connectors.lock().unwrap();
@@ -576,7 +616,7 @@ impl Worker {
     }
 
     /// The resolved config of a connector and how to reach its process.
-    fn prepare(
+    pub(crate) fn prepare(
         &self,
         name: &str,
         raw: &Props,
@@ -612,6 +652,20 @@ impl Worker {
         target: TargetState,
         shared: Arc<ConnectorShared>,
     ) -> Runner {
+        self.spawn_runner(name, config, plugin, target, shared, None)
+    }
+
+    /// Starts a connector's actor; with `publish_tasks` (distributed mode) its task configs
+    /// go there and it runs no task itself.
+    pub(crate) fn spawn_runner(
+        &self,
+        name: &str,
+        config: ConnectorConfig,
+        plugin: PluginRef,
+        target: TargetState,
+        shared: Arc<ConnectorShared>,
+        publish_tasks: Option<connector::TaskConfigSink>,
+    ) -> Runner {
         self.status.remove_tasks(name);
         self.status.set_connector(name, State::Unassigned, None);
         if let Some(t) = self.manifest_type(config.class()) {
@@ -631,6 +685,7 @@ impl Worker {
                 offsets: self.offsets.clone(),
                 status: self.status.clone(),
                 shared,
+                publish_tasks,
             },
             target,
             rx,
@@ -683,6 +738,9 @@ impl Worker {
     }
 
     pub async fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
+        if let Some(c) = self.cluster() {
+            return c.delete_connector(self, name).await;
+        }
         let _op = self.ops.lock().await;
         if !self.connectors.lock().unwrap().contains_key(name) {
             return Err(not_found(name));
@@ -706,6 +764,9 @@ impl Worker {
         name: &str,
         target: TargetState,
     ) -> Result<(), HerderError> {
+        if let Some(c) = self.cluster() {
+            return c.set_target_state(self, name, target).await;
+        }
         let _op = self.ops.lock().await;
         let commands = {
             let conns = self.connectors.lock().unwrap();
@@ -737,6 +798,9 @@ impl Worker {
 
     /// `POST /connectors/{c}/restart` without flags: restart the connector instance only.
     pub async fn restart_connector(&self, name: &str) -> Result<(), HerderError> {
+        if let Some(c) = self.cluster() {
+            return c.restart(self, name, false, false).await.map(|_| ());
+        }
         let _op = self.ops.lock().await;
         match self.commands_or_start(name)? {
             Some(commands) => self.send_restart(commands, true, Vec::new()).await,
@@ -752,6 +816,9 @@ impl Worker {
         include_tasks: bool,
         only_failed: bool,
     ) -> Result<ConnectorStatus, HerderError> {
+        if let Some(c) = self.cluster() {
+            return c.restart(self, name, include_tasks, only_failed).await;
+        }
         let _op = self.ops.lock().await;
         if !self.connectors.lock().unwrap().contains_key(name) {
             return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
@@ -785,6 +852,9 @@ impl Worker {
     }
 
     pub async fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
+        if let Some(c) = self.cluster() {
+            return c.restart_task(self, name, task).await;
+        }
         let _op = self.ops.lock().await;
         let count = self.task_configs(name)?.len() as u32;
         if task >= count {
@@ -840,7 +910,7 @@ impl Worker {
 
     /// Whether a connector is a source or a sink: from its running instance, its manifest,
     /// or by asking its connector process.
-    async fn plugin_type(&self, name: &str) -> Result<PluginType, HerderError> {
+    pub(crate) async fn plugin_type(&self, name: &str) -> Result<PluginType, HerderError> {
         let (raw, shared) = {
             let conns = self.connectors.lock().unwrap();
             let e = conns.get(name).ok_or_else(|| not_found(name))?;
@@ -893,10 +963,14 @@ impl Worker {
         name: &str,
     ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
         match self.plugin_type(name).await? {
-            PluginType::Source => self
-                .offsets
-                .json_offsets(name)
-                .map_err(|e| HerderError::Internal(e.to_string())),
+            PluginType::Source => {
+                if let Some(c) = self.cluster() {
+                    c.refresh_offsets().await?;
+                }
+                self.offsets
+                    .json_offsets(name)
+                    .map_err(|e| HerderError::Internal(e.to_string()))
+            }
             PluginType::Sink => {
                 let config = self.resolved_config(name)?;
                 let worker = self.config.clone();

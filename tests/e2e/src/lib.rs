@@ -88,6 +88,8 @@ pub struct Core {
     args: Vec<PathBuf>,
     dir: PathBuf,
     env: Vec<(String, String)>,
+    /// `standalone` or `distributed`.
+    mode: &'static str,
 }
 
 impl Core {
@@ -117,6 +119,24 @@ impl Core {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
+            mode: "standalone",
+        };
+        c.spawn();
+        c
+    }
+
+    /// Starts a worker of a distributed cluster (`polyconnect distributed worker`); its log
+    /// is `<dir>/core.log`.
+    pub fn start_distributed(dir: &Path, worker: &Path, port: u16) -> Core {
+        std::fs::create_dir_all(dir).unwrap();
+        let mut c = Core {
+            child: None,
+            port,
+            log: dir.join("core.log"),
+            args: vec![worker.to_path_buf()],
+            dir: dir.to_path_buf(),
+            env: Vec::new(),
+            mode: "distributed",
         };
         c.spawn();
         c
@@ -129,7 +149,7 @@ impl Core {
             .open(&self.log)
             .unwrap();
         let child = Command::new(binary("polyconnect"))
-            .arg("standalone")
+            .arg(self.mode)
             .args(&self.args)
             .current_dir(&self.dir)
             .env(

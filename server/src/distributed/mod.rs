@@ -1,0 +1,676 @@
+//! Distributed mode: a cluster of workers coordinated by Kafka (`polyconnect distributed
+//! worker.properties`), in Kafka Connect's own formats.
+//!
+//! - `herder.rs`: the membership loop (join, assign when leading, reconcile with the config
+//!   topic, stop and start work), on `polyconnect_group`'s member and assignor.
+//! - `executor.rs`: runs what the group assigns to this worker: connector instances, whose
+//!   task configs go to the config topic, and tasks, with their configs from it.
+//! - this file: the [`Cluster`] (the three Kafka-backed stores and the herder's state),
+//!   the REST operations as a distributed worker serves them, and [`run`], the boot.
+//!
+//! REST requests change the cluster by writing to the config topic; every worker reads it
+//! and the group's assignment decides who runs what. Statuses are written to the status
+//! topic by whoever runs the item and read from it by every worker, so any worker answers
+//! `GET /connectors/{c}/status` for the whole cluster.
+
+pub mod executor;
+pub mod herder;
+
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use polyconnect_group::records::{RawConfig, Status, StatusState};
+use polyconnect_group::ConnectorTaskId;
+use tokio::sync::{mpsc, watch};
+
+use crate::config::distributed::DistributedConfig;
+use crate::config::{Props, WorkerConfig};
+use crate::plugin::PluginType;
+use crate::storage::configs::TargetState;
+use crate::storage::kafka_configs::{from_stored_state, KafkaConfigStore};
+use crate::storage::kafka_log::{base_client_config, TopicSpec};
+use crate::storage::kafka_offsets::KafkaOffsetStore;
+use crate::storage::kafka_status::KafkaStatusStore;
+use crate::storage::status::{ConnectorStatus, State, StateInfo, StatusEvent, TaskStatus};
+use crate::worker::{ConnectorInfo, HerderError, Worker};
+use herder::{Herder, HerderConfig, HerderStatus};
+
+/// How often a worker reads the config and status topics for other workers' writes.
+const FOLLOW_EVERY: Duration = Duration::from_millis(250);
+/// How long creating a connector waits for its task configs, so the answer lists its tasks.
+const TASKS_WAIT: Duration = Duration::from_secs(10);
+
+/// A worker's view of its cluster.
+pub struct Cluster {
+    pub distributed: DistributedConfig,
+    /// This worker's advertised REST URL.
+    pub url: String,
+    pub configs: Arc<KafkaConfigStore>,
+    pub statuses: Arc<KafkaStatusStore>,
+    pub offsets: Arc<KafkaOffsetStore>,
+    /// The generation statuses are written with (the last completed rebalance's).
+    generation: Arc<AtomicI32>,
+    herder: std::sync::OnceLock<watch::Receiver<HerderStatus>>,
+    executor: std::sync::OnceLock<std::sync::Weak<executor::WorkerExecutor>>,
+    http: reqwest::Client,
+}
+
+pub(crate) fn to_raw(props: &Props) -> RawConfig {
+    props
+        .iter()
+        .map(|(k, v)| (k.clone(), Some(v.clone())))
+        .collect()
+}
+
+pub(crate) fn from_raw(raw: &RawConfig) -> Props {
+    raw.iter()
+        .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+        .collect()
+}
+
+fn state_of(s: StatusState) -> State {
+    match s {
+        StatusState::Unassigned | StatusState::Destroyed => State::Unassigned,
+        StatusState::Running => State::Running,
+        StatusState::Paused => State::Paused,
+        StatusState::Stopped => State::Stopped,
+        StatusState::Failed => State::Failed,
+        StatusState::Restarting => State::Restarting,
+    }
+}
+
+fn status_state(s: State) -> StatusState {
+    match s {
+        State::Unassigned => StatusState::Unassigned,
+        State::Running => StatusState::Running,
+        State::Paused => StatusState::Paused,
+        State::Stopped => StatusState::Stopped,
+        State::Failed => StatusState::Failed,
+        State::Restarting => StatusState::Restarting,
+    }
+}
+
+fn info_of(s: &Status) -> StateInfo {
+    StateInfo {
+        state: state_of(s.state),
+        worker_id: s.worker_id.clone(),
+        version: s.version.clone(),
+        trace: s.trace.clone(),
+    }
+}
+
+fn internal(what: &str, e: impl std::fmt::Display) -> HerderError {
+    HerderError::Internal(format!("{what}: {e}"))
+}
+
+impl Cluster {
+    /// The herder's state (a default one before it started).
+    pub fn herder_status(&self) -> HerderStatus {
+        self.herder
+            .get()
+            .map(|h| h.borrow().clone())
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn generation(&self) -> i32 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    pub(crate) fn set_generation(&self, generation: i32) {
+        self.generation.store(generation, Ordering::SeqCst);
+    }
+
+    /// The leader's duty with the `sessioned` protocol (KIP-507): a session key in the
+    /// config topic, rotated every `inter.worker.key.ttl.ms`, while `leading` says this
+    /// worker leads.
+    pub(crate) async fn keep_session_key(self: Arc<Self>, leading: watch::Receiver<bool>) {
+        loop {
+            if !*leading.borrow() {
+                return;
+            }
+            let ttl = self.distributed.inter_worker_key_ttl;
+            let now_ms = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis() as i64)
+                .unwrap_or_default();
+            let expires = self
+                .configs
+                .snapshot()
+                .session_key()
+                .map(|k| k.creation_timestamp_ms + ttl.as_millis() as i64);
+            let wait_ms = match expires {
+                Some(at) if at > now_ms => at - now_ms,
+                _ => {
+                    let bytes = (self.distributed.inter_worker_key_size.unwrap_or(256) / 8).max(1);
+                    let key: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+                    let record = polyconnect_group::records::SessionKey {
+                        key,
+                        algorithm: self
+                            .distributed
+                            .inter_worker_key_generation_algorithm
+                            .clone(),
+                        creation_timestamp_ms: now_ms,
+                    };
+                    match self.configs.put_session_key(record).await {
+                        Ok(()) => {
+                            tracing::info!("wrote a new session key for requests between workers");
+                            ttl.as_millis() as i64
+                        }
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot write the session key; trying again");
+                            5_000
+                        }
+                    }
+                }
+            };
+            let mut leading = leading.clone();
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(wait_ms.clamp(100, 60_000) as u64)) => {}
+                _ = leading.changed() => {}
+            }
+        }
+    }
+
+    pub(crate) async fn refresh_offsets(&self) -> Result<(), HerderError> {
+        self.offsets
+            .refresh()
+            .await
+            .map_err(|e| internal("cannot read the offsets topic", e))
+    }
+
+    /// Makes the worker's connector entries (what `GET /connectors` and the config and
+    /// task endpoints read) match the config topic read so far.
+    pub(crate) fn sync_entries(&self, worker: &Worker) {
+        let snapshot = self.configs.snapshot();
+        let mut conns = worker.connectors.lock().unwrap();
+        conns.retain(|name, _| snapshot.contains(name));
+        for name in snapshot.connectors() {
+            let Some(raw) = snapshot.connector_config(name) else {
+                continue;
+            };
+            let raw = from_raw(raw);
+            let target = crate::storage::kafka_configs::to_stored_state(
+                snapshot
+                    .target_state(name)
+                    .unwrap_or(polyconnect_group::records::TargetState::Started),
+            );
+            let tasks: Vec<Props> = snapshot
+                .tasks(name)
+                .iter()
+                .filter_map(|id| snapshot.task_config(id).map(from_raw))
+                .collect();
+            let entry = conns
+                .entry(name.to_string())
+                .or_insert_with(|| crate::worker::Entry {
+                    raw: raw.clone(),
+                    target,
+                    shared: Arc::new(Default::default()),
+                    runner: None,
+                });
+            entry.raw = raw;
+            entry.target = target;
+            *entry.shared.task_configs.lock().unwrap() = tasks;
+        }
+    }
+
+    fn exists(&self, name: &str) -> bool {
+        self.configs.snapshot().contains(name)
+    }
+
+    pub(crate) async fn put_connector(
+        &self,
+        worker: &Worker,
+        name: &str,
+        raw: Props,
+        initial: Option<TargetState>,
+        allow_replace: bool,
+        validated: Option<PluginType>,
+    ) -> Result<(bool, ConnectorInfo), HerderError> {
+        let _op = worker.ops.lock().await;
+        let existing = self.configs.get(name);
+        if existing.is_some() && !allow_replace {
+            return Err(HerderError::Conflict(format!(
+                "Connector {name} already exists"
+            )));
+        }
+        // The same checks as standalone: a config this worker cannot run is refused here.
+        worker.prepare(name, &raw)?;
+        let created = existing.is_none();
+        let target = if created {
+            Some(initial.unwrap_or_default())
+        } else {
+            initial.filter(|t| Some(*t) != existing.as_ref().map(|e| e.target_state))
+        };
+        self.configs
+            .put_connector_config(name, to_raw(&raw), target.map(from_stored_state))
+            .await
+            .map_err(|e| internal("cannot write the connector config to the config topic", e))?;
+        self.sync_entries(worker);
+        if let Some(t) = validated {
+            if let Some(e) = worker.connectors.lock().unwrap().get(name) {
+                *e.shared.plugin_type.lock().unwrap() = Some(t);
+            }
+        }
+        drop(_op);
+        tracing::info!(
+            connector = name,
+            created,
+            "connector config written to the config topic"
+        );
+        let target = target
+            .or(existing.map(|e| e.target_state))
+            .unwrap_or_default();
+        if validated.is_some() && target == TargetState::Started {
+            // Wait briefly for the owner's task configs (from any worker), as standalone does.
+            let deadline = tokio::time::Instant::now() + TASKS_WAIT;
+            while tokio::time::Instant::now() < deadline {
+                if !self.configs.task_configs(name).is_empty() {
+                    break;
+                }
+                if self
+                    .statuses
+                    .connector(name)
+                    .is_some_and(|s| s.state == StatusState::Failed)
+                {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            self.sync_entries(worker);
+        }
+        let info = worker
+            .connector_info(name)
+            .ok_or_else(|| HerderError::NotFound(format!("Connector {name} not found")))?;
+        Ok((created, info))
+    }
+
+    pub(crate) async fn delete_connector(
+        &self,
+        worker: &Worker,
+        name: &str,
+    ) -> Result<(), HerderError> {
+        let _op = worker.ops.lock().await;
+        if !self.exists(name) {
+            return Err(HerderError::NotFound(format!("Connector {name} not found")));
+        }
+        self.configs
+            .remove_connector_config(name)
+            .await
+            .map_err(|e| internal("cannot write to the config topic", e))?;
+        self.sync_entries(worker);
+        if let Err(e) = self.statuses.delete_connector(name).await {
+            tracing::warn!(connector = name, error = %e, "cannot remove the deleted connector's statuses");
+        }
+        tracing::info!(connector = name, "connector deleted");
+        Ok(())
+    }
+
+    pub(crate) async fn set_target_state(
+        &self,
+        worker: &Worker,
+        name: &str,
+        target: TargetState,
+    ) -> Result<(), HerderError> {
+        let _op = worker.ops.lock().await;
+        if !self.exists(name) {
+            return Err(match target {
+                TargetState::Stopped => {
+                    HerderError::NotFound(format!("Connector {name} not found"))
+                }
+                _ => HerderError::NotFound(format!("Unknown connector {name}")),
+            });
+        }
+        self.configs
+            .put_target_state(name, from_stored_state(target))
+            .await
+            .map_err(|e| internal("cannot write to the config topic", e))?;
+        if target == TargetState::Stopped {
+            // As Kafka Connect: a stopped connector has no tasks, so they are revoked
+            // everywhere and its offsets may be changed.
+            self.configs
+                .put_task_configs(name, Vec::new())
+                .await
+                .map_err(|e| internal("cannot write to the config topic", e))?;
+        }
+        self.sync_entries(worker);
+        tracing::info!(
+            connector = name,
+            target = target.as_str(),
+            "connector target state written"
+        );
+        Ok(())
+    }
+
+    /// Kafka Connect's restart plan, carried out by whichever workers run the items (the
+    /// restart request goes through the config topic).
+    pub(crate) async fn restart(
+        &self,
+        worker: &Worker,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<ConnectorStatus, HerderError> {
+        if !self.exists(name) {
+            return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
+        }
+        let mut plan = self.connector_status(worker, name).ok_or_else(|| {
+            HerderError::NotFound(format!("Status for connector {name} not found"))
+        })?;
+        if !only_failed || plan.connector.state == State::Failed {
+            plan.connector.state = State::Restarting;
+        }
+        for t in plan.tasks.iter_mut() {
+            if include_tasks && (!only_failed || t.info.state == State::Failed) {
+                t.info.state = State::Restarting;
+            }
+        }
+        self.configs
+            .put_restart_request(name, include_tasks, only_failed)
+            .await
+            .map_err(|e| internal("cannot write to the config topic", e))?;
+        tracing::info!(
+            connector = name,
+            include_tasks,
+            only_failed,
+            "restart requested"
+        );
+        Ok(plan)
+    }
+
+    /// Restarts a task where it runs: here, or by asking the worker that runs it.
+    pub(crate) async fn restart_task(
+        &self,
+        worker: &Worker,
+        name: &str,
+        task: u32,
+    ) -> Result<(), HerderError> {
+        let count = worker.task_configs(name)?.len() as u32;
+        if task >= count {
+            return Err(HerderError::NotFound(format!(
+                "Task {name}-{task} not found"
+            )));
+        }
+        let id = ConnectorTaskId::new(name, task as i32);
+        if let Some(exec) = self.executor.get().and_then(|e| e.upgrade()) {
+            if exec.restart_task_here(&id).await {
+                return Ok(());
+            }
+        }
+        let owner = self
+            .statuses
+            .task(&id)
+            .map(|s| s.worker_id)
+            .filter(|w| !w.is_empty())
+            .ok_or_else(|| {
+                HerderError::Conflict(format!(
+                    "Cannot restart task {id}: no worker runs it right now (the cluster may be rebalancing)"
+                ))
+            })?;
+        let url = format!("http://{owner}/connectors/{name}/tasks/{task}/restart?forward=false");
+        let response = self
+            .http
+            .post(&url)
+            .timeout(Duration::from_secs(90))
+            .send()
+            .await
+            .map_err(|e| {
+                internal(
+                    &format!("cannot reach the worker {owner} that runs {id}"),
+                    e,
+                )
+            })?;
+        if response.status().is_success() {
+            Ok(())
+        } else {
+            let status = response.status();
+            let body = response.text().await.unwrap_or_default();
+            Err(HerderError::Internal(format!(
+                "the worker {owner} that runs {id} answered {status}: {body}"
+            )))
+        }
+    }
+
+    /// A connector's status from the status topic: whichever worker runs each item wrote it.
+    pub(crate) fn connector_status(&self, worker: &Worker, name: &str) -> Option<ConnectorStatus> {
+        if !self.exists(name) {
+            return None;
+        }
+        let tasks_now = self.configs.snapshot().tasks(name).len() as i32;
+        let connector = self
+            .statuses
+            .connector(name)
+            .map(|s| info_of(&s))
+            .unwrap_or(StateInfo {
+                state: State::Unassigned,
+                worker_id: String::new(),
+                version: None,
+                trace: None,
+            });
+        let tasks = self
+            .statuses
+            .tasks(name)
+            .into_iter()
+            .filter(|(id, _)| *id < tasks_now)
+            .map(|(id, s)| TaskStatus {
+                id: id as u32,
+                info: info_of(&s),
+            })
+            .collect();
+        let connector_type = worker
+            .connector_info(name)
+            .map(|i| i.connector_type.to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Some(ConnectorStatus {
+            name: name.to_string(),
+            connector,
+            tasks,
+            connector_type,
+        })
+    }
+}
+
+/// Writes the states this worker sets to the status topic, in order, with the generation
+/// of the moment (a safe write: never over a newer generation's status of another worker).
+async fn publish_statuses(
+    cluster: Arc<Cluster>,
+    worker_id: String,
+    mut rx: mpsc::UnboundedReceiver<StatusEvent>,
+    mut closing: tokio::sync::oneshot::Receiver<()>,
+) {
+    let mut draining = false;
+    loop {
+        let event = if draining {
+            match rx.try_recv() {
+                Ok(e) => e,
+                Err(_) => return,
+            }
+        } else {
+            tokio::select! {
+                e = rx.recv() => match e {
+                    Some(e) => e,
+                    None => return,
+                },
+                _ = &mut closing => {
+                    draining = true;
+                    continue;
+                }
+            }
+        };
+        let generation = cluster.generation();
+        let status = |info: &StateInfo| Status {
+            state: status_state(info.state),
+            trace: info.trace.clone(),
+            worker_id: worker_id.clone(),
+            generation,
+            version: info.version.clone(),
+        };
+        for attempt in 0..5u32 {
+            let result = match &event {
+                StatusEvent::Connector { name, info } => {
+                    cluster
+                        .statuses
+                        .put_connector_safe(name, status(info))
+                        .await
+                }
+                StatusEvent::Task { name, task, info } => {
+                    let id = ConnectorTaskId::new(name.clone(), *task as i32);
+                    cluster.statuses.put_task_safe(&id, status(info)).await
+                }
+            };
+            match result {
+                Ok(true) => break,
+                Ok(false) => {
+                    tracing::debug!(
+                        ?event,
+                        "status not written: another worker's of a newer generation is there"
+                    );
+                    break;
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, attempt, "cannot write a status to the status topic");
+                    tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+                }
+            }
+        }
+    }
+}
+
+/// `polyconnect distributed worker.properties`: boots the worker and runs it until SIGTERM
+/// or SIGINT.
+pub async fn run(
+    props: Props,
+    log_spec: &str,
+    apply_log_levels: crate::rest::loggers::Apply,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let distributed = DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut props = props;
+    // Distributed workers keep offsets in the offsets topic, never in a file.
+    props.remove("offset.storage.file.filename");
+    let config = WorkerConfig::from_props(props)?;
+    let listen: SocketAddr = crate::rest::parse_listener(&config.listeners)?;
+    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "localhost".into());
+    let url = distributed.advertised_url(&config.listeners, &host);
+    let worker_id = url
+        .trim_end_matches('/')
+        .split_once("://")
+        .map(|(_, hp)| hp.to_string())
+        .unwrap_or_else(|| url.clone());
+    let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
+    let base = base_client_config(&config);
+    tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
+    let (configs, statuses, offsets) = tokio::try_join!(
+        async {
+            KafkaConfigStore::start(
+                &base,
+                &TopicSpec::config(&distributed, &config.props),
+                &client_id,
+            )
+            .await
+            .context("config topic")
+        },
+        async {
+            KafkaStatusStore::start(
+                &base,
+                &TopicSpec::status(&distributed, &config.props),
+                &client_id,
+            )
+            .await
+            .context("status topic")
+        },
+        async {
+            KafkaOffsetStore::start(
+                &base,
+                &TopicSpec::offsets(&distributed, &config.props),
+                &client_id,
+            )
+            .await
+            .context("offsets topic")
+        },
+    )?;
+    let (configs, statuses, offsets) = (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
+    let _config_follower = configs.spawn_follower(FOLLOW_EVERY);
+    let _status_follower = statuses.spawn_follower(FOLLOW_EVERY);
+    let worker = Arc::new(Worker::new_distributed(
+        config,
+        offsets.shared(),
+        worker_id.clone(),
+    )?);
+    worker.loggers.install(log_spec, apply_log_levels);
+    let cluster = Arc::new(Cluster {
+        distributed: distributed.clone(),
+        url: url.clone(),
+        configs: configs.clone(),
+        statuses,
+        offsets,
+        generation: Arc::new(AtomicI32::new(-1)),
+        herder: std::sync::OnceLock::new(),
+        executor: std::sync::OnceLock::new(),
+        http: reqwest::Client::new(),
+    });
+    let _ = worker.cluster.set(cluster.clone());
+    let (status_tx, status_rx) = mpsc::unbounded_channel();
+    worker.status.set_publisher(status_tx);
+    let (close_publisher, closing) = tokio::sync::oneshot::channel();
+    let publisher = tokio::spawn(publish_statuses(
+        cluster.clone(),
+        worker_id.clone(),
+        status_rx,
+        closing,
+    ));
+    cluster.sync_entries(&worker);
+
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(%listen, "REST API listening");
+    let app = crate::rest::router(worker.clone());
+    let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
+    let rest = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rest_stopped.await;
+            })
+            .await;
+    });
+    worker.fetch_kafka_cluster_id().await;
+
+    let exec = Arc::new(executor::WorkerExecutor::new(
+        worker.clone(),
+        cluster.clone(),
+    ));
+    let _ = cluster.executor.set(Arc::downgrade(&exec));
+    let herder = Herder::start(
+        HerderConfig::from_distributed(
+            &distributed,
+            &worker.config.bootstrap_servers,
+            url,
+            &client_id,
+        ),
+        configs,
+        exec.clone(),
+    )?;
+    let _ = cluster.herder.set(herder.watch());
+    worker.mark_ready();
+    shutdown.await;
+    tracing::info!("shutting down: stopping work and leaving the group");
+    herder.leave().await;
+    worker.shutdown().await;
+    // The last statuses (UNASSIGNED for what stopped) reach the topic before the end.
+    let _ = close_publisher.send(());
+    if tokio::time::timeout(Duration::from_secs(10), publisher)
+        .await
+        .is_err()
+    {
+        tracing::warn!("not every status reached the status topic before the end");
+    }
+    let _ = stop_rest.send(());
+    let _ = rest.await;
+    tracing::info!("stopped");
+    Ok(())
+}
