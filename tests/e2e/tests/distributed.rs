@@ -384,6 +384,33 @@ fn three_workers_share_connectors_and_survive_sigkill() {
         "the work is spread over every worker: {spread:#?}"
     );
 
+    // The internal task-configs endpoint takes only requests signed with the session key.
+    let leader_core = cluster.workers[leader].as_ref().unwrap();
+    let (code, body) = rest(
+        leader_core,
+        "POST",
+        "/connectors/src-0/tasks",
+        Some(serde_json::json!([{"file": "/etc/passwd"}])),
+    );
+    assert_eq!(code, 400, "unsigned internal request: {body}");
+    let url = format!(
+        "http://127.0.0.1:{}/connectors/src-0/tasks",
+        leader_core.port
+    );
+    let code = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(&url)
+            .header("X-Connect-Authorization", "bm90IGEgc2lnbmF0dXJl")
+            .header("X-Connect-Request-Signature-Algorithm", "HmacSHA256")
+            .body(r#"[{"file":"/etc/passwd"}]"#)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(code, 403, "a wrong signature is refused");
+
     // Pause through one worker, seen from another; then resume.
     let (code, _) = rest(
         cluster.workers[leader].as_ref().unwrap(),
