@@ -132,6 +132,24 @@ impl Cluster {
         if let Some(connector) = self.configs.get(name) {
             forward::restore_references(&connector.config, &mut tasks);
         }
+        // Kafka Connect's workers add `task.class` to every task config; a connector that
+        // Kafka Connect ran keeps it, so the configs read the same to both runtimes and are
+        // not rewritten only for it.
+        let current: Vec<Props> = self
+            .configs
+            .task_configs(name)
+            .iter()
+            .map(|(_, c)| from_raw(c))
+            .collect();
+        if let Some(class) = current.iter().find_map(|c| c.get("task.class").cloned()) {
+            for t in tasks.iter_mut() {
+                t.entry("task.class".to_string())
+                    .or_insert_with(|| class.clone());
+            }
+        }
+        if current == tasks {
+            return Ok(());
+        }
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         let mut delay = Duration::from_millis(100);
         loop {

@@ -28,43 +28,13 @@ struct Cluster {
     workers: Vec<Option<Core>>,
 }
 
-fn worker_file(dir: &Path, port: u16, group: &str) -> PathBuf {
-    let p = dir.join(format!("worker-{port}.properties"));
-    write(
-        &p,
-        &format!(
-            "bootstrap.servers={bootstrap}\n\
-             group.id={group}\n\
-             config.storage.topic={group}-configs\n\
-             offset.storage.topic={group}-offsets\n\
-             status.storage.topic={group}-status\n\
-             config.storage.replication.factor=1\n\
-             offset.storage.replication.factor=1\n\
-             status.storage.replication.factor=1\n\
-             offset.storage.partitions=5\n\
-             status.storage.partitions=2\n\
-             session.timeout.ms=6000\n\
-             heartbeat.interval.ms=1000\n\
-             scheduled.rebalance.max.delay.ms=5000\n\
-             offset.flush.interval.ms=1000\n\
-             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
-             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
-             listeners=http://127.0.0.1:{port}\n\
-             plugin.path={plugins}\n",
-            bootstrap = bootstrap(),
-            plugins = repo_root().join("connectors").display(),
-        ),
-    );
-    p
-}
-
 impl Cluster {
     fn start(group: &str) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<u16> = (0..WORKERS).map(|_| free_port()).collect();
         let files: Vec<PathBuf> = ports
             .iter()
-            .map(|&p| worker_file(dir.path(), p, group))
+            .map(|&p| distributed_worker_file(dir.path(), p, group))
             .collect();
         let workers = (0..WORKERS)
             .map(|i| {
