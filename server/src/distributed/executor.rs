@@ -381,6 +381,22 @@ impl WorkerExecutor {
                     }
                 }
             }
+            ConfigChange::LoggerLevel {
+                namespace,
+                level: Some(level),
+            } => match self.worker.loggers.set(&namespace, &level) {
+                Ok(affected) => {
+                    tracing::info!(
+                        namespace,
+                        level,
+                        ?affected,
+                        "cluster-wide logger level applied"
+                    )
+                }
+                Err(e) => {
+                    tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level")
+                }
+            },
             _ => {}
         }
     }

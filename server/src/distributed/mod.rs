@@ -704,6 +704,12 @@ pub async fn run(
         worker_id.clone(),
     )?);
     worker.loggers.install(log_spec, apply_log_levels);
+    // Cluster-wide logger levels set before this worker started (KIP-976).
+    for (namespace, level) in configs.snapshot().logger_levels() {
+        if let Err(e) = worker.loggers.set(namespace, level) {
+            tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
+        }
+    }
     let cluster = Arc::new(Cluster {
         distributed: distributed.clone(),
         url: url.clone(),

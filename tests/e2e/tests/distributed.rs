@@ -409,6 +409,30 @@ fn three_workers_share_connectors_and_survive_sigkill() {
     );
     assert_eq!(code, 202);
 
+    // A cluster-wide logger level set through one worker reaches the others (KIP-976).
+    let (code, body) = rest(
+        cluster.workers[follower].as_ref().unwrap(),
+        "PUT",
+        "/admin/loggers/polyconnect.cluster.test?scope=cluster",
+        Some(serde_json::json!({"level": "DEBUG"})),
+    );
+    assert_eq!(code, 204, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (code, body) = cluster.workers[leader]
+            .as_ref()
+            .unwrap()
+            .get("/admin/loggers/polyconnect.cluster.test");
+        if code == 200 && body["level"] == "DEBUG" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cluster-wide level did not reach the leader: {code} {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+
     let mut writer = Writer::start(inputs.clone());
     std::thread::sleep(Duration::from_secs(3));
 
