@@ -621,6 +621,17 @@ async fn publish_statuses(
                     let id = ConnectorTaskId::new(name.clone(), *task as i32);
                     cluster.statuses.put_task_safe(&id, status(info)).await
                 }
+                StatusEvent::Topic { name, topic, task } => {
+                    let now_ms = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis() as i64)
+                        .unwrap_or_default();
+                    cluster
+                        .statuses
+                        .put_topic(name, topic, *task as i32, now_ms)
+                        .await
+                        .map(|()| true)
+                }
             };
             match result {
                 Ok(true) => break,

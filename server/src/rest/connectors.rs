@@ -404,7 +404,7 @@ pub async fn reset_topics(State(w): State<Arc<Worker>>, Path(name): Path<String>
             "Topic tracking reset is disabled.",
         ));
     }
-    w.reset_active_topics(&name);
+    w.reset_active_topics(&name).await;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

@@ -510,6 +510,18 @@ fn three_workers_share_connectors_and_survive_sigkill() {
     }
     assert_eq!(missing_total, 0, "lines lost:{}", cluster.logs());
 
+    // Active topics are the cluster's (status topic), whichever worker is asked.
+    for w in cluster.workers.iter().flatten() {
+        let (code, body) = w.get("/connectors/snk-1/topics");
+        assert_eq!(code, 200);
+        assert_eq!(
+            body["snk-1"]["topics"],
+            serde_json::json!([format!("{group}-lines-1")]),
+            "active topics on worker {}",
+            w.port
+        );
+    }
+
     // A graceful stop of every worker.
     for w in cluster.workers.iter_mut().flatten() {
         w.stop();
