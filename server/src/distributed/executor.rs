@@ -61,18 +61,14 @@ impl WorkerExecutor {
         self.worker.target_state(connector).unwrap_or_default()
     }
 
-    /// The sink for a connector's task configs: the config topic.
+    /// The sink for a connector's task configs: the leader, which writes them to the
+    /// config topic.
     fn task_sink(&self) -> TaskConfigSink {
-        let configs = self.cluster.configs.clone();
+        let cluster = self.cluster.clone();
         Arc::new(move |name: String, tasks: Vec<Props>| {
-            let configs = configs.clone();
-            Box::pin(async move {
-                let raw = tasks.iter().map(super::to_raw).collect();
-                configs
-                    .put_task_configs(&name, raw)
-                    .await
-                    .map_err(|e| e.to_string())
-            }) as BoxFuture<'static, Result<(), String>>
+            let cluster = cluster.clone();
+            Box::pin(async move { cluster.publish_task_configs(&name, tasks).await })
+                as BoxFuture<'static, Result<(), String>>
         })
     }
 
@@ -385,6 +381,22 @@ impl WorkerExecutor {
                     }
                 }
             }
+            ConfigChange::LoggerLevel {
+                namespace,
+                level: Some(level),
+            } => match self.worker.loggers.set(&namespace, &level) {
+                Ok(affected) => {
+                    tracing::info!(
+                        namespace,
+                        level,
+                        ?affected,
+                        "cluster-wide logger level applied"
+                    )
+                }
+                Err(e) => {
+                    tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level")
+                }
+            },
             _ => {}
         }
     }

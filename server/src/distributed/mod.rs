@@ -14,6 +14,7 @@
 //! `GET /connectors/{c}/status` for the whole cluster.
 
 pub mod executor;
+pub mod forward;
 pub mod herder;
 
 use std::net::SocketAddr;
@@ -55,7 +56,7 @@ pub struct Cluster {
     generation: Arc<AtomicI32>,
     herder: std::sync::OnceLock<watch::Receiver<HerderStatus>>,
     executor: std::sync::OnceLock<std::sync::Weak<executor::WorkerExecutor>>,
-    http: reqwest::Client,
+    pub(crate) http: reqwest::Client,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -113,6 +114,101 @@ impl Cluster {
             .get()
             .map(|h| h.borrow().clone())
             .unwrap_or_default()
+    }
+
+    pub(crate) fn herder_watch(&self) -> Option<watch::Receiver<HerderStatus>> {
+        self.herder.get().cloned()
+    }
+
+    /// Hands a connector's task configs to the leader, which writes them to the config
+    /// topic (Kafka Connect's `POST /connectors/{c}/tasks`, signed), or writes them itself
+    /// when this worker leads. `${...}` references of the connector's config are put back
+    /// first. Retried for up to a minute (a rebalance, a session key being rotated).
+    pub(crate) async fn publish_task_configs(
+        &self,
+        name: &str,
+        mut tasks: Vec<Props>,
+    ) -> Result<(), String> {
+        if let Some(connector) = self.configs.get(name) {
+            forward::restore_references(&connector.config, &mut tasks);
+        }
+        // Kafka Connect's workers add `task.class` to every task config; a connector that
+        // Kafka Connect ran keeps it, so the configs read the same to both runtimes and are
+        // not rewritten only for it.
+        let current: Vec<Props> = self
+            .configs
+            .task_configs(name)
+            .iter()
+            .map(|(_, c)| from_raw(c))
+            .collect();
+        if let Some(class) = current.iter().find_map(|c| c.get("task.class").cloned()) {
+            for t in tasks.iter_mut() {
+                t.entry("task.class".to_string())
+                    .or_insert_with(|| class.clone());
+            }
+        }
+        if current == tasks {
+            return Ok(());
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut delay = Duration::from_millis(100);
+        loop {
+            let result = self.try_publish(name, &tasks).await;
+            match result {
+                Ok(()) => return Ok(()),
+                Err(e) if tokio::time::Instant::now() + delay < deadline => {
+                    tracing::warn!(connector = name, error = %e, "cannot hand the task configs to the leader yet; trying again");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    async fn try_publish(&self, name: &str, tasks: &[Props]) -> Result<(), String> {
+        let status = self.herder_status();
+        if status.is_leader && !status.rebalancing {
+            return self
+                .configs
+                .put_task_configs(name, tasks.iter().map(to_raw).collect())
+                .await
+                .map_err(|e| e.to_string());
+        }
+        if status.leader_url.is_empty() || status.rebalancing {
+            return Err("the group is rebalancing; no leader to hand the task configs to".into());
+        }
+        let body = serde_json::to_vec(tasks).map_err(|e| e.to_string())?;
+        let url = format!(
+            "{}/connectors/{name}/tasks?forward=true",
+            status.leader_url.trim_end_matches('/')
+        );
+        let mut request = self
+            .http
+            .post(&url)
+            .timeout(Duration::from_secs(30))
+            .header("content-type", "application/json");
+        if let Some(key) = self.configs.snapshot().session_key() {
+            let algorithm = &self.distributed.inter_worker_signature_algorithm;
+            let signature = forward::sign(algorithm, &key.key, &body)?;
+            request = request
+                .header(forward::SIGNATURE_HEADER, signature)
+                .header(forward::ALGORITHM_HEADER, algorithm.as_str());
+        }
+        let answer = request
+            .body(body)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        if answer.status().is_success() {
+            Ok(())
+        } else {
+            let code = answer.status();
+            Err(format!(
+                "{url} answered {code}: {}",
+                answer.text().await.unwrap_or_default()
+            ))
+        }
     }
 
     pub(crate) fn generation(&self) -> i32 {
@@ -409,6 +505,12 @@ impl Cluster {
                     "Cannot restart task {id}: no worker runs it right now (the cluster may be rebalancing)"
                 ))
             })?;
+        if owner == worker.status.worker_id() {
+            // The status says this worker, which does not run it: it is moving.
+            return Err(HerderError::Conflict(format!(
+                "Cannot restart task {id}: it is being moved between workers (the cluster is rebalancing)"
+            )));
+        }
         let url = format!("http://{owner}/connectors/{name}/tasks/{task}/restart?forward=false");
         let response = self
             .http
@@ -519,6 +621,17 @@ async fn publish_statuses(
                     let id = ConnectorTaskId::new(name.clone(), *task as i32);
                     cluster.statuses.put_task_safe(&id, status(info)).await
                 }
+                StatusEvent::Topic { name, topic, task } => {
+                    let now_ms = std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .map(|d| d.as_millis() as i64)
+                        .unwrap_or_default();
+                    cluster
+                        .statuses
+                        .put_topic(name, topic, *task as i32, now_ms)
+                        .await
+                        .map(|()| true)
+                }
             };
             match result {
                 Ok(true) => break,
@@ -602,6 +715,12 @@ pub async fn run(
         worker_id.clone(),
     )?);
     worker.loggers.install(log_spec, apply_log_levels);
+    // Cluster-wide logger levels set before this worker started (KIP-976).
+    for (namespace, level) in configs.snapshot().logger_levels() {
+        if let Err(e) = worker.loggers.set(namespace, level) {
+            tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
+        }
+    }
     let cluster = Arc::new(Cluster {
         distributed: distributed.clone(),
         url: url.clone(),

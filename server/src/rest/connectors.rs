@@ -275,6 +275,23 @@ pub async fn tasks(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> Ap
     Ok(Json(out).into_response())
 }
 
+/// `POST /connectors/{c}/tasks`: Kafka Connect's internal endpoint, through which the
+/// worker running a connector hands its task configs to the leader (distributed mode only;
+/// signed with the session key).
+pub async fn put_tasks(
+    State(w): State<Arc<Worker>>,
+    Path(name): Path<String>,
+    headers: axum::http::HeaderMap,
+    body: axum::body::Bytes,
+) -> ApiResult {
+    if w.cluster().is_none() {
+        return Err(ApiError::not_found(
+            "HTTP 404 Not Found: task configs are written by the worker itself in standalone mode",
+        ));
+    }
+    crate::distributed::forward::put_task_configs(&w, &name, &headers, &body).await
+}
+
 /// Deprecated in Kafka Connect 3.x and removed in 4.0; kept for older tools.
 pub async fn tasks_config(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
     let configs = w.task_configs(&name).unwrap_or_default();
@@ -387,7 +404,7 @@ pub async fn reset_topics(State(w): State<Arc<Worker>>, Path(name): Path<String>
             "Topic tracking reset is disabled.",
         ));
     }
-    w.reset_active_topics(&name);
+    w.reset_active_topics(&name).await;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 

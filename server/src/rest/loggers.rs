@@ -296,6 +296,22 @@ pub async fn set_level(
         .iter()
         .find(|(k, _)| k == "scope")
         .map(|(_, v)| v.to_ascii_lowercase());
+    if scope.as_deref() == Some("cluster") {
+        if let Some(cluster) = w.cluster() {
+            // Every worker applies it when it reads the record (KIP-976), this one too.
+            cluster
+                .configs
+                .put_logger_level(&name, Some(level.clone()))
+                .await
+                .map_err(|e| {
+                    ApiError::new(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("cannot write the logger level to the config topic: {e}"),
+                    )
+                })?;
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        }
+    }
     let affected = w
         .loggers
         .set(&name, &level)

@@ -52,7 +52,10 @@ pub fn router(worker: Arc<Worker>) -> Router {
                 .patch(connectors::patch_config),
         )
         .route("/connectors/{name}/status", get(connectors::status))
-        .route("/connectors/{name}/tasks", get(connectors::tasks))
+        .route(
+            "/connectors/{name}/tasks",
+            get(connectors::tasks).post(connectors::put_tasks),
+        )
         .route(
             "/connectors/{name}/tasks-config",
             get(connectors::tasks_config),
@@ -92,6 +95,11 @@ pub fn router(worker: Arc<Worker>) -> Router {
             "/admin/loggers/{logger}",
             get(loggers::get_level).put(loggers::set_level),
         )
+        // Distributed mode: changes only the leader makes are forwarded to it.
+        .route_layer(axum::middleware::from_fn_with_state(
+            worker.clone(),
+            crate::distributed::forward::middleware,
+        ))
         .fallback(unknown_path)
         .method_not_allowed_fallback(unknown_method)
         .with_state(worker)

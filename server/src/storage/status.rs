@@ -67,6 +67,12 @@ pub enum StatusEvent {
         task: u32,
         info: StateInfo,
     },
+    /// A task's records went to or came from `topic` for the first time.
+    Topic {
+        name: String,
+        topic: String,
+        task: u32,
+    },
 }
 
 pub struct StatusStore {
@@ -88,6 +94,15 @@ impl StatusStore {
     /// Sends every state set from now on to `tx` as well (once; later calls are ignored).
     pub fn set_publisher(&self, tx: tokio::sync::mpsc::UnboundedSender<StatusEvent>) {
         let _ = self.publisher.set(tx);
+    }
+
+    /// A task of `name` used `topic` (its active topics); only published.
+    pub fn topic_used(&self, name: &str, topic: &str, task: u32) {
+        self.publish(|| StatusEvent::Topic {
+            name: name.to_string(),
+            topic: topic.to_string(),
+            task,
+        });
     }
 
     fn publish(&self, event: impl FnOnce() -> StatusEvent) {

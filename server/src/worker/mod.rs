@@ -126,6 +126,8 @@ impl TaskContext {
     /// active topics (`GET /connectors/{c}/topics`).
     pub fn record_topic(&self, topic: &str) {
         if topic_tracking(&self.worker) && self.shared.topics.record(topic) {
+            self.status
+                .topic_used(self.connector.name(), topic, self.task_id);
             tracing::info!(
                 connector = self.connector.name(),
                 task = self.task_id,
@@ -895,6 +897,10 @@ impl Worker {
 
     /// Topics the connector's records went to or came from.
     pub fn active_topics(&self, name: &str) -> Vec<String> {
+        if let Some(c) = self.cluster() {
+            // Every worker's tasks record theirs in the status topic.
+            return c.statuses.topics(name).into_keys().collect();
+        }
         let conns = self.connectors.lock().unwrap();
         conns
             .get(name)
@@ -902,9 +908,14 @@ impl Worker {
             .unwrap_or_default()
     }
 
-    pub fn reset_active_topics(&self, name: &str) {
+    pub async fn reset_active_topics(&self, name: &str) {
         if let Some(e) = self.connectors.lock().unwrap().get(name) {
             e.shared.topics.reset();
+        }
+        if let Some(c) = self.cluster() {
+            if let Err(e) = c.statuses.reset_topics(name).await {
+                tracing::warn!(connector = name, error = %e, "cannot reset the active topics in the status topic");
+            }
         }
     }
 

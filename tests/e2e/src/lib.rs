@@ -600,3 +600,172 @@ pub fn test_connector() -> (Proc, u16) {
     }
     (Proc(child), port)
 }
+
+/// Apache Kafka Connect's `ConnectDistributed` from the Kafka jars
+/// (`scripts/kafka.sh connect-lib-dir`), its log in `<dir>/connect.log` (printed when a test
+/// fails). Killed when dropped unless stopped.
+pub struct KafkaConnectDistributed {
+    child: Option<Child>,
+    pub port: u16,
+    pub log: PathBuf,
+}
+
+impl KafkaConnectDistributed {
+    /// Starts it with `properties` (`listeners` is added) and waits until its REST API
+    /// lists connectors (it joined the group and read the config topic).
+    pub fn start(dir: &Path, properties: &str, port: u16) -> KafkaConnectDistributed {
+        std::fs::create_dir_all(dir).unwrap();
+        let out = Command::new("bash")
+            .arg(repo_root().join("scripts/kafka.sh"))
+            .arg("connect-lib-dir")
+            .output()
+            .expect("scripts/kafka.sh connect-lib-dir");
+        assert!(
+            out.status.success(),
+            "no Kafka Connect jars: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let lib = String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        let props = dir.join("connect-distributed.properties");
+        write(
+            &props,
+            &format!(
+                "{properties}\nlisteners=http://127.0.0.1:{port}\nrest.advertised.host.name=127.0.0.1\nrest.advertised.port={port}\n"
+            ),
+        );
+        let log = dir.join("connect.log");
+        let child = Command::new("java")
+            .args(["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"])
+            .arg(format!(
+                "-Dlog4j2.configurationFile={}",
+                repo_root()
+                    .join("tests/reference/log4j2.properties")
+                    .display()
+            ))
+            .arg("-Dpolyconnect.reference.log.level=INFO")
+            .arg("-cp")
+            .arg(format!("{lib}/*"))
+            .arg("org.apache.kafka.connect.cli.ConnectDistributed")
+            .arg(&props)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .expect("start ConnectDistributed");
+        let mut kc = KafkaConnectDistributed {
+            child: Some(child),
+            port,
+            log,
+        };
+        let deadline = Instant::now() + Duration::from_secs(240);
+        loop {
+            if let Some(Ok(Some(status))) = kc.child.as_mut().map(|c| c.try_wait()) {
+                panic!(
+                    "ConnectDistributed exited at start ({status}):\n{}",
+                    kc.log_tail()
+                );
+            }
+            let url = format!("http://127.0.0.1:{port}/connectors");
+            let ok = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(async {
+                    reqwest::get(&url)
+                        .await
+                        .map(|r| r.status().as_u16() == 200)
+                        .unwrap_or(false)
+                });
+            if ok {
+                return kc;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "ConnectDistributed did not become ready:\n{}",
+                kc.log_tail()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    pub fn log_tail(&self) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let tail: Vec<&str> = log.lines().rev().take(80).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    /// SIGTERM and wait (Kafka Connect stops its connectors, commits and leaves the group).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            signal(c.id(), libc::SIGTERM);
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if let Ok(Some(_)) = c.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for KafkaConnectDistributed {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+            if std::thread::panicking() {
+                eprintln!(
+                    "--- Kafka Connect's log (last lines) ---\n{}",
+                    self.log_tail()
+                );
+            }
+        }
+    }
+}
+
+/// A distributed worker's properties for the tests: group `group`, topics `<group>-configs`,
+/// `-offsets`, `-status` (what Kafka Connect's workers of the same group use too), short
+/// session and rebalance delays.
+pub fn distributed_worker_file(dir: &Path, port: u16, group: &str) -> PathBuf {
+    let p = dir.join(format!("worker-{port}.properties"));
+    write(
+        &p,
+        &format!(
+            "{common}listeners=http://127.0.0.1:{port}\nplugin.path={plugins}\n",
+            common = distributed_common_properties(group),
+            plugins = repo_root().join("connectors").display(),
+        ),
+    );
+    p
+}
+
+/// The settings every worker of a test cluster shares, Polyconnect's or Kafka Connect's.
+pub fn distributed_common_properties(group: &str) -> String {
+    format!(
+        "bootstrap.servers={bootstrap}\n\
+             group.id={group}\n\
+             config.storage.topic={group}-configs\n\
+             offset.storage.topic={group}-offsets\n\
+             status.storage.topic={group}-status\n\
+             config.storage.replication.factor=1\n\
+             offset.storage.replication.factor=1\n\
+             status.storage.replication.factor=1\n\
+             offset.storage.partitions=5\n\
+             status.storage.partitions=2\n\
+             session.timeout.ms=6000\n\
+             heartbeat.interval.ms=1000\n\
+             scheduled.rebalance.max.delay.ms=5000\n\
+             offset.flush.interval.ms=1000\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n",
+        bootstrap = bootstrap(),
+    )
+}

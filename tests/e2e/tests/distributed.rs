@@ -28,43 +28,13 @@ struct Cluster {
     workers: Vec<Option<Core>>,
 }
 
-fn worker_file(dir: &Path, port: u16, group: &str) -> PathBuf {
-    let p = dir.join(format!("worker-{port}.properties"));
-    write(
-        &p,
-        &format!(
-            "bootstrap.servers={bootstrap}\n\
-             group.id={group}\n\
-             config.storage.topic={group}-configs\n\
-             offset.storage.topic={group}-offsets\n\
-             status.storage.topic={group}-status\n\
-             config.storage.replication.factor=1\n\
-             offset.storage.replication.factor=1\n\
-             status.storage.replication.factor=1\n\
-             offset.storage.partitions=5\n\
-             status.storage.partitions=2\n\
-             session.timeout.ms=6000\n\
-             heartbeat.interval.ms=1000\n\
-             scheduled.rebalance.max.delay.ms=5000\n\
-             offset.flush.interval.ms=1000\n\
-             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
-             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
-             listeners=http://127.0.0.1:{port}\n\
-             plugin.path={plugins}\n",
-            bootstrap = bootstrap(),
-            plugins = repo_root().join("connectors").display(),
-        ),
-    );
-    p
-}
-
 impl Cluster {
     fn start(group: &str) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<u16> = (0..WORKERS).map(|_| free_port()).collect();
         let files: Vec<PathBuf> = ports
             .iter()
-            .map(|&p| worker_file(dir.path(), p, group))
+            .map(|&p| distributed_worker_file(dir.path(), p, group))
             .collect();
         let workers = (0..WORKERS)
             .map(|i| {
@@ -384,6 +354,33 @@ fn three_workers_share_connectors_and_survive_sigkill() {
         "the work is spread over every worker: {spread:#?}"
     );
 
+    // The internal task-configs endpoint takes only requests signed with the session key.
+    let leader_core = cluster.workers[leader].as_ref().unwrap();
+    let (code, body) = rest(
+        leader_core,
+        "POST",
+        "/connectors/src-0/tasks",
+        Some(serde_json::json!([{"file": "/etc/passwd"}])),
+    );
+    assert_eq!(code, 400, "unsigned internal request: {body}");
+    let url = format!(
+        "http://127.0.0.1:{}/connectors/src-0/tasks",
+        leader_core.port
+    );
+    let code = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        reqwest::Client::new()
+            .post(&url)
+            .header("X-Connect-Authorization", "bm90IGEgc2lnbmF0dXJl")
+            .header("X-Connect-Request-Signature-Algorithm", "HmacSHA256")
+            .body(r#"[{"file":"/etc/passwd"}]"#)
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    });
+    assert_eq!(code, 403, "a wrong signature is refused");
+
     // Pause through one worker, seen from another; then resume.
     let (code, _) = rest(
         cluster.workers[leader].as_ref().unwrap(),
@@ -411,6 +408,30 @@ fn three_workers_share_connectors_and_survive_sigkill() {
         None,
     );
     assert_eq!(code, 202);
+
+    // A cluster-wide logger level set through one worker reaches the others (KIP-976).
+    let (code, body) = rest(
+        cluster.workers[follower].as_ref().unwrap(),
+        "PUT",
+        "/admin/loggers/polyconnect.cluster.test?scope=cluster",
+        Some(serde_json::json!({"level": "DEBUG"})),
+    );
+    assert_eq!(code, 204, "{body}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let (code, body) = cluster.workers[leader]
+            .as_ref()
+            .unwrap()
+            .get("/admin/loggers/polyconnect.cluster.test");
+        if code == 200 && body["level"] == "DEBUG" {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the cluster-wide level did not reach the leader: {code} {body}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
 
     let mut writer = Writer::start(inputs.clone());
     std::thread::sleep(Duration::from_secs(3));
@@ -488,6 +509,18 @@ fn three_workers_share_connectors_and_survive_sigkill() {
         assert_eq!(*unexpected, 0, "pipeline {p} wrote lines nobody appended");
     }
     assert_eq!(missing_total, 0, "lines lost:{}", cluster.logs());
+
+    // Active topics are the cluster's (status topic), whichever worker is asked.
+    for w in cluster.workers.iter().flatten() {
+        let (code, body) = w.get("/connectors/snk-1/topics");
+        assert_eq!(code, 200);
+        assert_eq!(
+            body["snk-1"]["topics"],
+            serde_json::json!([format!("{group}-lines-1")]),
+            "active topics on worker {}",
+            w.port
+        );
+    }
 
     // A graceful stop of every worker.
     for w in cluster.workers.iter_mut().flatten() {
