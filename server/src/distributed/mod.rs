@@ -16,8 +16,8 @@
 pub mod executor;
 pub mod forward;
 pub mod herder;
+pub mod rest_herder;
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -328,7 +328,7 @@ impl Cluster {
         let _op = worker.ops.lock().await;
         let existing = self.configs.get(name);
         if existing.is_some() && !allow_replace {
-            return Err(HerderError::Conflict(format!(
+            return Err(HerderError::AlreadyExists(format!(
                 "Connector {name} already exists"
             )));
         }
@@ -480,34 +480,27 @@ impl Cluster {
     pub(crate) async fn restart_task(
         &self,
         worker: &Worker,
-        name: &str,
-        task: u32,
+        id: &ConnectorTaskId,
     ) -> Result<(), HerderError> {
-        let count = worker.task_configs(name)?.len() as u32;
-        if task >= count {
-            return Err(HerderError::NotFound(format!(
-                "Task {name}-{task} not found"
-            )));
-        }
-        let id = ConnectorTaskId::new(name, task as i32);
+        let (name, task) = (id.connector.as_str(), id.task);
         if let Some(exec) = self.executor.get().and_then(|e| e.upgrade()) {
-            if exec.restart_task_here(&id).await {
+            if exec.restart_task_here(id).await {
                 return Ok(());
             }
         }
         let owner = self
             .statuses
-            .task(&id)
+            .task(id)
             .map(|s| s.worker_id)
             .filter(|w| !w.is_empty())
             .ok_or_else(|| {
-                HerderError::Conflict(format!(
+                HerderError::Rebalancing(format!(
                     "Cannot restart task {id}: no worker runs it right now (the cluster may be rebalancing)"
                 ))
             })?;
         if owner == worker.status.worker_id() {
             // The status says this worker, which does not run it: it is moving.
-            return Err(HerderError::Conflict(format!(
+            return Err(HerderError::Rebalancing(format!(
                 "Cannot restart task {id}: it is being moved between workers (the cluster is rebalancing)"
             )));
         }
@@ -664,7 +657,8 @@ pub async fn run(
     // Distributed workers keep offsets in the offsets topic, never in a file.
     props.remove("offset.storage.file.filename");
     let config = WorkerConfig::from_props(props)?;
-    let listen: SocketAddr = crate::rest::parse_listener(&config.listeners)?;
+    // A listener that cannot be parsed stops the start before anything is created.
+    crate::rest::parse_listener(&config.listeners)?;
     let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
         .map(|h| h.trim().to_string())
         .unwrap_or_else(|_| "localhost".into());
@@ -732,7 +726,6 @@ pub async fn run(
         executor: std::sync::OnceLock::new(),
         http: reqwest::Client::new(),
     });
-    let _ = worker.cluster.set(cluster.clone());
     let (status_tx, status_rx) = mpsc::unbounded_channel();
     worker.status.set_publisher(status_tx);
     let (close_publisher, closing) = tokio::sync::oneshot::channel();
@@ -744,19 +737,11 @@ pub async fn run(
     ));
     cluster.sync_entries(&worker);
 
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!(%listen, "REST API listening");
-    let app = crate::rest::router(worker.clone());
-    let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
-    let rest = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rest_stopped.await;
-            })
-            .await;
+    let rest_herder: Arc<dyn crate::herder::Herder> = Arc::new(rest_herder::DistributedHerder {
+        worker: worker.clone(),
+        cluster: cluster.clone(),
     });
+    let rest = crate::rest::Server::start(&worker.config.listeners, rest_herder).await?;
     worker.fetch_kafka_cluster_id().await;
 
     let exec = Arc::new(executor::WorkerExecutor::new(
@@ -788,8 +773,7 @@ pub async fn run(
     {
         tracing::warn!("not every status reached the status topic before the end");
     }
-    let _ = stop_rest.send(());
-    let _ = rest.await;
+    rest.stop().await;
     tracing::info!("stopped");
     Ok(())
 }
