@@ -57,6 +57,9 @@ pub struct Cluster {
     herder: std::sync::OnceLock<watch::Receiver<HerderStatus>>,
     executor: std::sync::OnceLock<std::sync::Weak<executor::WorkerExecutor>>,
     pub(crate) http: reqwest::Client,
+    /// Serializes the leader's writes of target states and task configs, so task configs
+    /// never land after a STOPPED target state.
+    task_writes: tokio::sync::Mutex<()>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -129,6 +132,13 @@ impl Cluster {
         name: &str,
         mut tasks: Vec<Props>,
     ) -> Result<(), String> {
+        if self.is_stopped(name) {
+            tracing::info!(
+                connector = name,
+                "not writing task configs: the connector is STOPPED"
+            );
+            return Ok(());
+        }
         if let Some(connector) = self.configs.get(name) {
             forward::restore_references(&connector.config, &mut tasks);
         }
@@ -170,8 +180,7 @@ impl Cluster {
         let status = self.herder_status();
         if status.is_leader && !status.rebalancing {
             return self
-                .configs
-                .put_task_configs(name, tasks.iter().map(to_raw).collect())
+                .write_task_configs(name, tasks.iter().map(to_raw).collect())
                 .await
                 .map_err(|e| e.to_string());
         }
@@ -209,6 +218,30 @@ impl Cluster {
                 answer.text().await.unwrap_or_default()
             ))
         }
+    }
+
+    fn is_stopped(&self, name: &str) -> bool {
+        self.configs.snapshot().target_state(name)
+            == Some(polyconnect_group::records::TargetState::Stopped)
+    }
+
+    /// The leader's write of a connector's task configs (its own connector's, or handed up
+    /// by another worker). A STOPPED connector has no tasks: configs that a connector
+    /// generated just before it was stopped are dropped, never written after the stop.
+    pub(crate) async fn write_task_configs(
+        &self,
+        name: &str,
+        tasks: Vec<RawConfig>,
+    ) -> Result<(), crate::storage::kafka_log::KafkaLogError> {
+        let _writes = self.task_writes.lock().await;
+        if self.is_stopped(name) && !tasks.is_empty() {
+            tracing::info!(
+                connector = name,
+                "dropping task configs that arrived after the connector was STOPPED"
+            );
+            return Ok(());
+        }
+        self.configs.put_task_configs(name, tasks).await
     }
 
     pub(crate) fn generation(&self) -> i32 {
@@ -419,6 +452,7 @@ impl Cluster {
                 _ => HerderError::NotFound(format!("Unknown connector {name}")),
             });
         }
+        let writes = self.task_writes.lock().await;
         self.configs
             .put_target_state(name, from_stored_state(target))
             .await
@@ -431,6 +465,7 @@ impl Cluster {
                 .await
                 .map_err(|e| internal("cannot write to the config topic", e))?;
         }
+        drop(writes);
         self.sync_entries(worker);
         tracing::info!(
             connector = name,
@@ -652,128 +687,194 @@ pub async fn run(
     apply_log_levels: crate::rest::loggers::Apply,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let distributed = DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut props = props;
-    // Distributed workers keep offsets in the offsets topic, never in a file.
-    props.remove("offset.storage.file.filename");
-    let config = WorkerConfig::from_props(props)?;
-    // A listener that cannot be parsed stops the start before anything is created.
-    crate::rest::parse_listener(&config.listeners)?;
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into());
-    let url = distributed.advertised_url(&config.listeners, &host);
-    let worker_id = url
-        .trim_end_matches('/')
-        .split_once("://")
-        .map(|(_, hp)| hp.to_string())
-        .unwrap_or_else(|| url.clone());
-    let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
-    let base = base_client_config(&config);
-    tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
-    let (configs, statuses, offsets) = tokio::try_join!(
-        async {
-            KafkaConfigStore::start(
-                &base,
-                &TopicSpec::config(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("config topic")
-        },
-        async {
-            KafkaStatusStore::start(
-                &base,
-                &TopicSpec::status(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("status topic")
-        },
-        async {
-            KafkaOffsetStore::start(
-                &base,
-                &TopicSpec::offsets(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("offsets topic")
-        },
-    )?;
-    let (configs, statuses, offsets) = (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
-    let _config_follower = configs.spawn_follower(FOLLOW_EVERY);
-    let _status_follower = statuses.spawn_follower(FOLLOW_EVERY);
-    let worker = Arc::new(Worker::new_distributed(
-        config,
-        offsets.shared(),
-        worker_id.clone(),
-    )?);
-    worker.loggers.install(log_spec, apply_log_levels);
-    // Cluster-wide logger levels set before this worker started (KIP-976).
-    for (namespace, level) in configs.snapshot().logger_levels() {
-        if let Err(e) = worker.loggers.set(namespace, level) {
-            tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
-        }
-    }
-    let cluster = Arc::new(Cluster {
-        distributed: distributed.clone(),
-        url: url.clone(),
-        configs: configs.clone(),
-        statuses,
-        offsets,
-        generation: Arc::new(AtomicI32::new(-1)),
-        herder: std::sync::OnceLock::new(),
-        executor: std::sync::OnceLock::new(),
-        http: reqwest::Client::new(),
-    });
-    let (status_tx, status_rx) = mpsc::unbounded_channel();
-    worker.status.set_publisher(status_tx);
-    let (close_publisher, closing) = tokio::sync::oneshot::channel();
-    let publisher = tokio::spawn(publish_statuses(
-        cluster.clone(),
-        worker_id.clone(),
-        status_rx,
-        closing,
-    ));
-    cluster.sync_entries(&worker);
-
-    let rest_herder: Arc<dyn crate::herder::Herder> = Arc::new(rest_herder::DistributedHerder {
-        worker: worker.clone(),
-        cluster: cluster.clone(),
-    });
-    let rest = crate::rest::Server::start(&worker.config.listeners, rest_herder).await?;
-    worker.fetch_kafka_cluster_id().await;
-
-    let exec = Arc::new(executor::WorkerExecutor::new(
-        worker.clone(),
-        cluster.clone(),
-    ));
-    let _ = cluster.executor.set(Arc::downgrade(&exec));
-    let herder = Herder::start(
-        HerderConfig::from_distributed(
-            &distributed,
-            &worker.config.bootstrap_servers,
-            url,
-            &client_id,
-        ),
-        configs,
-        exec.clone(),
-    )?;
-    let _ = cluster.herder.set(herder.watch());
-    worker.mark_ready();
+    let member = Member::start(
+        props,
+        |worker| worker.loggers.install(log_spec, apply_log_levels),
+        true,
+    )
+    .await?;
     shutdown.await;
-    tracing::info!("shutting down: stopping work and leaving the group");
-    herder.leave().await;
-    worker.shutdown().await;
-    // The last statuses (UNASSIGNED for what stopped) reach the topic before the end.
-    let _ = close_publisher.send(());
-    if tokio::time::timeout(Duration::from_secs(10), publisher)
-        .await
-        .is_err()
-    {
-        tracing::warn!("not every status reached the status topic before the end");
-    }
-    rest.stop().await;
-    tracing::info!("stopped");
+    member.stop().await;
     Ok(())
+}
+
+/// A running member of a cluster: its stores read, its REST API (optionally) serving, in
+/// the group, running what it is assigned.
+pub struct Member {
+    herder: Arc<rest_herder::DistributedHerder>,
+    membership: Herder,
+    rest: Option<crate::rest::Server>,
+    close_publisher: tokio::sync::oneshot::Sender<()>,
+    publisher: tokio::task::JoinHandle<()>,
+    followers: (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>),
+}
+
+impl Member {
+    /// Boot order: the topics are created or checked, the three stores read to the end,
+    /// `setup` called on the worker (log levels), the REST API started (with `serve_rest`),
+    /// then the executor and the membership loop.
+    pub async fn start(
+        props: Props,
+        setup: impl FnOnce(&Worker),
+        serve_rest: bool,
+    ) -> anyhow::Result<Member> {
+        let distributed =
+            DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut props = props;
+        // Distributed workers keep offsets in the offsets topic, never in a file.
+        props.remove("offset.storage.file.filename");
+        let config = WorkerConfig::from_props(props)?;
+        // A listener that cannot be parsed stops the start before anything is created.
+        crate::rest::parse_listener(&config.listeners)?;
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "localhost".into());
+        let url = distributed.advertised_url(&config.listeners, &host);
+        let worker_id = url
+            .trim_end_matches('/')
+            .split_once("://")
+            .map(|(_, hp)| hp.to_string())
+            .unwrap_or_else(|| url.clone());
+        let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
+        let base = base_client_config(&config);
+        tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
+        let (configs, statuses, offsets) = tokio::try_join!(
+            async {
+                KafkaConfigStore::start(
+                    &base,
+                    &TopicSpec::config(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("config topic")
+            },
+            async {
+                KafkaStatusStore::start(
+                    &base,
+                    &TopicSpec::status(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("status topic")
+            },
+            async {
+                KafkaOffsetStore::start(
+                    &base,
+                    &TopicSpec::offsets(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("offsets topic")
+            },
+        )?;
+        let (configs, statuses, offsets) =
+            (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
+        let followers = (
+            configs.spawn_follower(FOLLOW_EVERY),
+            statuses.spawn_follower(FOLLOW_EVERY),
+        );
+        let worker = Arc::new(Worker::new_distributed(
+            config,
+            offsets.shared(),
+            worker_id.clone(),
+        )?);
+        setup(&worker);
+        // Cluster-wide logger levels set before this worker started (KIP-976).
+        for (namespace, level) in configs.snapshot().logger_levels() {
+            if let Err(e) = worker.loggers.set(namespace, level) {
+                tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
+            }
+        }
+        let cluster = Arc::new(Cluster {
+            distributed: distributed.clone(),
+            url: url.clone(),
+            configs: configs.clone(),
+            statuses,
+            offsets,
+            generation: Arc::new(AtomicI32::new(-1)),
+            herder: std::sync::OnceLock::new(),
+            executor: std::sync::OnceLock::new(),
+            http: reqwest::Client::new(),
+            task_writes: tokio::sync::Mutex::new(()),
+        });
+        let (status_tx, status_rx) = mpsc::unbounded_channel();
+        worker.status.set_publisher(status_tx);
+        let (close_publisher, closing) = tokio::sync::oneshot::channel();
+        let publisher = tokio::spawn(publish_statuses(
+            cluster.clone(),
+            worker_id.clone(),
+            status_rx,
+            closing,
+        ));
+        cluster.sync_entries(&worker);
+
+        let rest_herder = Arc::new(rest_herder::DistributedHerder {
+            worker: worker.clone(),
+            cluster: cluster.clone(),
+        });
+        let rest = match serve_rest {
+            true => Some(
+                crate::rest::Server::start(&worker.config.listeners, rest_herder.clone()).await?,
+            ),
+            false => None,
+        };
+        worker.fetch_kafka_cluster_id().await;
+
+        let exec = Arc::new(executor::WorkerExecutor::new(
+            worker.clone(),
+            cluster.clone(),
+        ));
+        let _ = cluster.executor.set(Arc::downgrade(&exec));
+        let herder = Herder::start(
+            HerderConfig::from_distributed(
+                &distributed,
+                &worker.config.bootstrap_servers,
+                url,
+                &client_id,
+            ),
+            configs,
+            exec.clone(),
+        )?;
+        let _ = cluster.herder.set(herder.watch());
+        worker.mark_ready();
+        Ok(Member {
+            herder: rest_herder,
+            membership: herder,
+            rest,
+            close_publisher,
+            publisher,
+            followers: followers,
+        })
+    }
+
+    /// What the REST API of this member talks to.
+    pub fn herder(&self) -> Arc<dyn crate::herder::Herder> {
+        self.herder.clone()
+    }
+
+    /// The membership loop's state.
+    pub fn status(&self) -> HerderStatus {
+        self.membership.status()
+    }
+
+    /// Stops the work, leaves the group, and sees the last statuses written.
+    pub async fn stop(self) {
+        tracing::info!("shutting down: stopping work and leaving the group");
+        self.membership.leave().await;
+        self.herder.worker.shutdown().await;
+        // The last statuses (UNASSIGNED for what stopped) reach the topic before the end.
+        let _ = self.close_publisher.send(());
+        if tokio::time::timeout(Duration::from_secs(10), self.publisher)
+            .await
+            .is_err()
+        {
+            tracing::warn!("not every status reached the status topic before the end");
+        }
+        if let Some(rest) = self.rest {
+            rest.stop().await;
+        }
+        self.followers.0.abort();
+        self.followers.1.abort();
+        tracing::info!("stopped");
+    }
 }

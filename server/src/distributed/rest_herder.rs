@@ -175,8 +175,7 @@ impl Herder for DistributedHerder {
             return Err(HerderError::connector_not_found(name));
         }
         self.cluster
-            .configs
-            .put_task_configs(name, configs.iter().map(super::to_raw).collect())
+            .write_task_configs(name, configs.iter().map(super::to_raw).collect())
             .await
             .map_err(|e| {
                 HerderError::Internal(format!(
