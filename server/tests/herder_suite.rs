@@ -46,6 +46,22 @@ async fn wait_get(h: &Arc<dyn Herder>, path: &str, what: &str, f: impl Fn(&Value
     }
 }
 
+/// Waits until the connector is in `state` with `tasks` tasks, all in `state` too.
+async fn wait_state(h: &Arc<dyn Herder>, name: &str, state: &str, tasks: usize) {
+    wait_get(
+        h,
+        &format!("/connectors/{name}/status"),
+        &format!("{state} with {tasks} task(s)"),
+        |s| {
+            s["connector"]["state"] == state
+                && s["tasks"]
+                    .as_array()
+                    .is_some_and(|t| t.len() == tasks && t.iter().all(|t| t["state"] == state))
+        },
+    )
+    .await;
+}
+
 /// The suite. `distributed`: where the two modes answer differently.
 async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     let name = unique("suite");
@@ -70,18 +86,7 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     let (_, config) = get(&h, &format!("/connectors/{name}/config")).await;
     assert_eq!(config["connector.class"], "FakeSource");
     assert_eq!(config["name"], name.as_str());
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "two RUNNING tasks",
-        |s| {
-            s["connector"]["state"] == "RUNNING"
-                && s["tasks"]
-                    .as_array()
-                    .is_some_and(|t| t.len() == 2 && t.iter().all(|t| t["state"] == "RUNNING"))
-        },
-    )
-    .await;
+    wait_state(&h, &name, "RUNNING", 2).await;
     let (_, status) = get(&h, &format!("/connectors/{name}/status")).await;
     assert_eq!(status["type"], "source");
     let worker_id = status["connector"]["worker_id"]
@@ -162,27 +167,10 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     // Pause and resume.
     let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/pause"), None).await;
     assert_eq!(s, StatusCode::ACCEPTED);
-    wait_get(&h, &format!("/connectors/{name}/status"), "PAUSED", |s| {
-        s["connector"]["state"] == "PAUSED"
-            && s["tasks"]
-                .as_array()
-                .is_some_and(|t| t.len() == 2 && t.iter().all(|t| t["state"] == "PAUSED"))
-    })
-    .await;
+    wait_state(&h, &name, "PAUSED", 2).await;
     let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/resume"), None).await;
     assert_eq!(s, StatusCode::ACCEPTED);
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "RUNNING again",
-        |s| {
-            s["connector"]["state"] == "RUNNING"
-                && s["tasks"]
-                    .as_array()
-                    .is_some_and(|t| t.len() == 2 && t.iter().all(|t| t["state"] == "RUNNING"))
-        },
-    )
-    .await;
+    wait_state(&h, &name, "RUNNING", 2).await;
 
     // Reconfigure: the new config is served, tasks run again.
     let (s, _, v) = call(
@@ -202,17 +190,7 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
         |c| c["batch.size"] == "7",
     )
     .await;
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "one RUNNING task",
-        |s| {
-            s["tasks"]
-                .as_array()
-                .is_some_and(|t| t.len() == 1 && t[0]["state"] == "RUNNING")
-        },
-    )
-    .await;
+    wait_state(&h, &name, "RUNNING", 1).await;
 
     // Restarts: the plan, then a task on its own.
     let (s, _, plan) = call(
@@ -225,18 +203,7 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     assert_eq!(s, StatusCode::ACCEPTED, "{plan}");
     assert_eq!(plan["connector"]["state"], "RESTARTING");
     assert_eq!(plan["tasks"][0]["state"], "RESTARTING");
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "RUNNING after the restart",
-        |s| {
-            s["connector"]["state"] == "RUNNING"
-                && s["tasks"]
-                    .as_array()
-                    .is_some_and(|t| t.len() == 1 && t[0]["state"] == "RUNNING")
-        },
-    )
-    .await;
+    wait_state(&h, &name, "RUNNING", 1).await;
     let (s, _, v) = call(
         &h,
         Method::POST,
@@ -245,17 +212,7 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     )
     .await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "RUNNING after the task restart",
-        |s| {
-            s["tasks"]
-                .as_array()
-                .is_some_and(|t| t.len() == 1 && t[0]["state"] == "RUNNING")
-        },
-    )
-    .await;
+    wait_state(&h, &name, "RUNNING", 1).await;
 
     // Offsets: only while STOPPED; altered, read back, reset.
     let partition = json!({"file": "x"});
@@ -270,15 +227,7 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     assert_error(&(s, v), 400, "STOPPED state");
     let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/stop"), None).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    wait_get(
-        &h,
-        &format!("/connectors/{name}/status"),
-        "STOPPED without tasks",
-        |s| {
-            s["connector"]["state"] == "STOPPED" && s["tasks"].as_array().is_some_and(Vec::is_empty)
-        },
-    )
-    .await;
+    wait_state(&h, &name, "STOPPED", 0).await;
     wait_get(
         &h,
         &format!("/connectors/{name}/tasks"),

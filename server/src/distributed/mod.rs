@@ -106,6 +106,14 @@ fn info_of(s: &Status) -> StateInfo {
     }
 }
 
+/// Milliseconds since the epoch, as Kafka Connect's records carry them.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
 fn internal(what: &str, e: impl std::fmt::Display) -> HerderError {
     HerderError::Internal(format!("{what}: {e}"))
 }
@@ -261,10 +269,7 @@ impl Cluster {
                 return;
             }
             let ttl = self.distributed.inter_worker_key_ttl;
-            let now_ms = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default();
+            let now_ms = now_ms();
             let expires = self
                 .configs
                 .snapshot()
@@ -650,10 +655,7 @@ async fn publish_statuses(
                     cluster.statuses.put_task_safe(&id, status(info)).await
                 }
                 StatusEvent::Topic { name, topic, task } => {
-                    let now_ms = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_millis() as i64)
-                        .unwrap_or_default();
+                    let now_ms = now_ms();
                     cluster
                         .statuses
                         .put_topic(name, topic, *task as i32, now_ms)
