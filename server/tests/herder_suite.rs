@@ -349,7 +349,7 @@ async fn the_distributed_herder() {
     let member = Member::start(props, |_| {}, false).await.unwrap();
     // Joined and leading (the only member).
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !(member.status().is_leader && !member.status().rebalancing) {
+    while !member.status().is_leader || member.status().rebalancing {
         assert!(
             Instant::now() < deadline,
             "never led: {:?}",

@@ -609,6 +609,9 @@ impl Cluster {
 
 /// Writes the states this worker sets to the status topic, in order, with the generation
 /// of the moment (a safe write: never over a newer generation's status of another worker).
+/// A write that fails is retried (with back-off up to 5 s) until it lands or a newer state
+/// of the same connector, task or topic is queued behind it, as Kafka Connect's status
+/// store does: a status is never silently lost while it is still the latest.
 async fn publish_statuses(
     cluster: Arc<Cluster>,
     worker_id: String,
@@ -616,8 +619,11 @@ async fn publish_statuses(
     mut closing: tokio::sync::oneshot::Receiver<()>,
 ) {
     let mut draining = false;
+    let mut queued: std::collections::VecDeque<StatusEvent> = Default::default();
     loop {
-        let event = if draining {
+        let event = if let Some(e) = queued.pop_front() {
+            e
+        } else if draining {
             match rx.try_recv() {
                 Ok(e) => e,
                 Err(_) => return,
@@ -634,36 +640,9 @@ async fn publish_statuses(
                 }
             }
         };
-        let generation = cluster.generation();
-        let status = |info: &StateInfo| Status {
-            state: status_state(info.state),
-            trace: info.trace.clone(),
-            worker_id: worker_id.clone(),
-            generation,
-            version: info.version.clone(),
-        };
-        for attempt in 0..5u32 {
-            let result = match &event {
-                StatusEvent::Connector { name, info } => {
-                    cluster
-                        .statuses
-                        .put_connector_safe(name, status(info))
-                        .await
-                }
-                StatusEvent::Task { name, task, info } => {
-                    let id = ConnectorTaskId::new(name.clone(), *task as i32);
-                    cluster.statuses.put_task_safe(&id, status(info)).await
-                }
-                StatusEvent::Topic { name, topic, task } => {
-                    let now_ms = now_ms();
-                    cluster
-                        .statuses
-                        .put_topic(name, topic, *task as i32, now_ms)
-                        .await
-                        .map(|()| true)
-                }
-            };
-            match result {
+        let mut delay = Duration::from_millis(200);
+        for attempt in 0u32.. {
+            match write_status(&cluster, &worker_id, &event).await {
                 Ok(true) => break,
                 Ok(false) => {
                     tracing::debug!(
@@ -673,11 +652,79 @@ async fn publish_statuses(
                     break;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, attempt, "cannot write a status to the status topic");
-                    tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+                    tracing::warn!(error = %e, attempt, "cannot write a status to the status topic; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                    while let Ok(e) = rx.try_recv() {
+                        queued.push_back(e);
+                    }
+                    if queued.iter().any(|q| same_item(q, &event)) {
+                        tracing::debug!(
+                            ?event,
+                            "status superseded by a newer one before it could be written"
+                        );
+                        break;
+                    }
                 }
             }
         }
+    }
+}
+
+/// Whether two status events are about the same connector, task or topic.
+fn same_item(a: &StatusEvent, b: &StatusEvent) -> bool {
+    match (a, b) {
+        (StatusEvent::Connector { name: x, .. }, StatusEvent::Connector { name: y, .. }) => x == y,
+        (
+            StatusEvent::Task {
+                name: x, task: i, ..
+            },
+            StatusEvent::Task {
+                name: y, task: j, ..
+            },
+        ) => x == y && i == j,
+        (
+            StatusEvent::Topic {
+                name: x, topic: s, ..
+            },
+            StatusEvent::Topic {
+                name: y, topic: t, ..
+            },
+        ) => x == y && s == t,
+        _ => false,
+    }
+}
+
+/// One status write; `Ok(false)`: not written, a newer generation's status is there.
+async fn write_status(
+    cluster: &Cluster,
+    worker_id: &str,
+    event: &StatusEvent,
+) -> Result<bool, crate::storage::kafka_log::KafkaLogError> {
+    let generation = cluster.generation();
+    let status = |info: &StateInfo| Status {
+        state: status_state(info.state),
+        trace: info.trace.clone(),
+        worker_id: worker_id.to_string(),
+        generation,
+        version: info.version.clone(),
+    };
+    match event {
+        StatusEvent::Connector { name, info } => {
+            cluster
+                .statuses
+                .put_connector_safe(name, status(info))
+                .await
+        }
+        StatusEvent::Task { name, task, info } => {
+            let id = ConnectorTaskId::new(name.clone(), *task as i32);
+            cluster.statuses.put_task_safe(&id, status(info)).await
+        }
+        StatusEvent::Topic { name, topic, task } => cluster
+            .statuses
+            .put_topic(name, topic, *task as i32, now_ms())
+            .await
+            .map(|()| true),
     }
 }
 
@@ -845,7 +892,7 @@ impl Member {
             rest,
             close_publisher,
             publisher,
-            followers: followers,
+            followers,
         })
     }
 

@@ -299,10 +299,8 @@ pub async fn set_level(
         .iter()
         .find(|(k, _)| k == "scope")
         .map(|(_, v)| v.to_ascii_lowercase());
-    if scope.as_deref() == Some("cluster") {
-        if h.put_cluster_logger_level(&name, &level).await? {
-            return Ok(StatusCode::NO_CONTENT.into_response());
-        }
+    if scope.as_deref() == Some("cluster") && h.put_cluster_logger_level(&name, &level).await? {
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let affected = w
         .loggers
