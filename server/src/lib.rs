@@ -8,6 +8,7 @@ pub mod converter;
 pub mod data;
 pub mod distributed;
 pub mod error_handling;
+pub mod herder;
 pub mod kafka;
 pub mod plugin;
 pub mod record;

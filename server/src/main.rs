@@ -6,6 +6,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use polyconnect::config::{load_file, WorkerConfig};
+use polyconnect::herder::standalone::StandaloneHerder;
 use polyconnect::worker::Worker;
 use tracing_subscriber::EnvFilter;
 
@@ -129,7 +130,8 @@ async fn standalone(
 ) -> anyhow::Result<()> {
     let props = load_file(&worker_file)?;
     let config = WorkerConfig::from_props(props)?;
-    let listen = polyconnect::rest::parse_listener(&config.listeners)?;
+    // A listener that cannot be parsed stops the start before anything is created.
+    polyconnect::rest::parse_listener(&config.listeners)?;
     // Read every connector file before starting anything: a bad file stops the start.
     let mut connector_props = Vec::new();
     for f in &connector_files {
@@ -138,34 +140,21 @@ async fn standalone(
     }
     let worker = Arc::new(Worker::new(config)?);
     worker.loggers.install(log_spec, apply_log_levels);
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!(%listen, "REST API listening");
-    let app = polyconnect::rest::router(worker.clone());
-    let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
-    let rest = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rest_stopped.await;
-            })
-            .await;
-    });
+    let herder = Arc::new(StandaloneHerder::new(worker.clone())?);
+    let rest = polyconnect::rest::Server::start(&worker.config.listeners, herder.clone()).await?;
     worker.fetch_kafka_cluster_id().await;
     // Connectors kept from earlier runs, then those on the command line.
-    if let Err(e) = worker.start_up(connector_props).await {
+    if let Err(e) = herder.start_up(connector_props).await {
         tracing::error!(error = %e, "stopping after a connector error");
-        worker.shutdown().await;
-        let _ = stop_rest.send(());
-        let _ = rest.await;
+        herder.shutdown().await;
+        rest.stop().await;
         return Err(e);
     }
     worker.mark_ready();
     wait_for_signal().await;
     tracing::info!("shutting down");
-    worker.shutdown().await;
-    let _ = stop_rest.send(());
-    let _ = rest.await;
+    herder.shutdown().await;
+    rest.stop().await;
     tracing::info!("stopped");
     Ok(())
 }

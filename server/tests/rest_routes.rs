@@ -4,6 +4,7 @@
 mod rest_support;
 
 use axum::http::{Method, StatusCode};
+use polyconnect::herder::Herder;
 use rest_support::*;
 use serde_json::{json, Value};
 
@@ -30,8 +31,11 @@ async fn root_health_and_unknown_routes() {
     );
 
     let starting = rest_support::worker(tempfile::tempdir().unwrap().path(), &[]);
-    let fresh = polyconnect::worker::Worker::new(starting.config.as_ref().clone()).unwrap();
-    let fresh = std::sync::Arc::new(fresh);
+    let fresh =
+        polyconnect::worker::Worker::new(starting.worker().config.as_ref().clone()).unwrap();
+    let fresh = std::sync::Arc::new(
+        polyconnect::herder::standalone::StandaloneHerder::new(std::sync::Arc::new(fresh)).unwrap(),
+    );
     let (s, v) = get(&fresh, "/health").await;
     assert_eq!((s.as_u16(), v["status"].as_str()), (503, Some("starting")));
 }

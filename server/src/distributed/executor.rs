@@ -39,6 +39,17 @@ struct Local {
     paused: BTreeMap<String, watch::Sender<bool>>,
 }
 
+impl Local {
+    /// The ids of the tasks of `connector` that run here.
+    fn task_ids(&self, connector: &str) -> Vec<ConnectorTaskId> {
+        self.tasks
+            .keys()
+            .filter(|t| t.connector == connector)
+            .cloned()
+            .collect()
+    }
+}
+
 pub struct WorkerExecutor {
     worker: Arc<Worker>,
     cluster: Arc<Cluster>,
@@ -290,12 +301,7 @@ impl WorkerExecutor {
             }
             ConfigChange::ConnectorRemoved(name) => {
                 self.stop_connector(&mut local, &name, false).await;
-                let ids: Vec<ConnectorTaskId> = local
-                    .tasks
-                    .keys()
-                    .filter(|t| t.connector == name)
-                    .cloned()
-                    .collect();
+                let ids = local.task_ids(&name);
                 for id in ids {
                     self.stop_task(&mut local, &id, false).await;
                 }
@@ -312,12 +318,7 @@ impl WorkerExecutor {
             }
             ConfigChange::TasksCommitted(name) => {
                 let snapshot = self.cluster.configs.snapshot();
-                let ids: Vec<ConnectorTaskId> = local
-                    .tasks
-                    .keys()
-                    .filter(|t| t.connector == name)
-                    .cloned()
-                    .collect();
+                let ids = local.task_ids(&name);
                 for id in ids {
                     let now = snapshot.task_config(&id).map(from_raw);
                     let same = now.as_ref() == local.tasks.get(&id).map(|t| &t.config);
@@ -354,12 +355,7 @@ impl WorkerExecutor {
                     .await;
                 }
                 if include_tasks {
-                    let ids: Vec<ConnectorTaskId> = local
-                        .tasks
-                        .keys()
-                        .filter(|t| t.connector == connector)
-                        .cloned()
-                        .collect();
+                    let ids = local.task_ids(&connector);
                     for id in ids {
                         let state = self
                             .worker

@@ -25,8 +25,14 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 
 use crate::config::Props;
+use crate::herder::{Herder, HerderError, Leadership, Signature};
 use crate::rest::ApiError;
-use crate::worker::Worker;
+
+/// The client requests are forwarded with.
+fn http() -> &'static reqwest::Client {
+    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
+    HTTP.get_or_init(reqwest::Client::new)
+}
 
 /// How long a request that needs the leader waits for a rebalance to end.
 pub const LEADER_WAIT: Duration = Duration::from_secs(10);
@@ -74,34 +80,29 @@ fn conflict(message: &str) -> Response {
     ApiError::new(StatusCode::CONFLICT, message).into_response()
 }
 
-/// The middleware in front of every route of a distributed worker.
+/// The middleware in front of every route: requests only the leader serves go to it when
+/// this herder does not lead (distributed mode; a standalone herder always leads).
 pub async fn middleware(
-    State(worker): State<Arc<Worker>>,
+    State(herder): State<Arc<dyn Herder>>,
     request: Request,
     next: Next,
 ) -> Response {
-    let Some(cluster) = worker.cluster().cloned() else {
-        return next.run(request).await;
-    };
     if !leader_only(request.method(), request.uri().path()) {
         return next.run(request).await;
     }
     // Wait (briefly) for a rebalance in progress to end, so the leader is known.
-    let mut status = cluster.herder_status();
-    if status.rebalancing {
-        if let Some(mut watch) = cluster.herder_watch() {
-            let _ = tokio::time::timeout(LEADER_WAIT, watch.wait_for(|s| !s.rebalancing)).await;
-            status = watch.borrow().clone();
+    let leader_url = match herder.settled_leadership(LEADER_WAIT).await {
+        Leadership::Here => return next.run(request).await,
+        Leadership::Unknown { rebalancing: true } => {
+            return conflict(
+                "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)",
+            )
         }
-    }
-    if status.rebalancing {
-        return conflict(
-            "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent config change)",
-        );
-    }
-    if status.is_leader {
-        return next.run(request).await;
-    }
+        Leadership::Unknown { rebalancing: false } => {
+            return conflict("Cannot complete request because the leader is not known")
+        }
+        Leadership::Elsewhere(url) => url,
+    };
     let forward = forward_param(request.uri().query());
     if forward == Some(false) {
         // Two hops and still not at the leader: the group is moving.
@@ -109,12 +110,9 @@ pub async fn middleware(
             "Cannot complete request because of a conflicting operation (e.g. worker rebalance)",
         );
     }
-    if status.leader_url.is_empty() {
-        return conflict("Cannot complete request because the leader is not known");
-    }
     let url = format!(
         "{}{}?{}",
-        status.leader_url.trim_end_matches('/'),
+        leader_url.trim_end_matches('/'),
         request.uri().path(),
         with_forward(request.uri().query(), forward.is_none())
     );
@@ -128,7 +126,7 @@ pub async fn middleware(
         }
     };
     tracing::debug!(%method, %url, "forwarding a request to the leader");
-    match send(&cluster.http, method, &url, &headers, body).await {
+    match send(http(), method, &url, &headers, body).await {
         Ok(r) => r,
         Err(e) => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -210,21 +208,20 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Checks an internal request's signature; `Err` is the answer to give.
-pub fn verify(worker: &Worker, headers: &HeaderMap, body: &[u8]) -> Result<(), ApiError> {
-    let Some(cluster) = worker.cluster() else {
-        return Err(ApiError::not_found("HTTP 404 Not Found"));
-    };
+/// Checks an internal request's signature.
+pub(crate) fn verify(
+    cluster: &super::Cluster,
+    signature: &Signature<'_>,
+    body: &[u8],
+) -> Result<(), HerderError> {
     let sessioned = cluster.distributed.connect_protocol
         == crate::config::distributed::ConnectProtocolSetting::Sessioned;
     if !sessioned {
         return Ok(());
     }
-    let signature = headers.get(SIGNATURE_HEADER).and_then(|v| v.to_str().ok());
-    let algorithm = headers.get(ALGORITHM_HEADER).and_then(|v| v.to_str().ok());
-    let (Some(signature), Some(algorithm)) = (signature, algorithm) else {
-        return Err(ApiError::bad_request(
-            "Internal request missing required signature or signature algorithm",
+    let (Some(sig), Some(algorithm)) = (signature.signature, signature.algorithm) else {
+        return Err(HerderError::Invalid(
+            "Internal request missing required signature or signature algorithm".into(),
         ));
     };
     if !cluster
@@ -233,58 +230,23 @@ pub fn verify(worker: &Worker, headers: &HeaderMap, body: &[u8]) -> Result<(), A
         .iter()
         .any(|a| a == algorithm)
     {
-        return Err(ApiError::bad_request(format!(
+        return Err(HerderError::Invalid(format!(
             "This worker does not support the signature algorithm {algorithm}; it accepts {:?}",
             cluster.distributed.inter_worker_verification_algorithms
         )));
     }
     let Some(key) = cluster.configs.snapshot().session_key().cloned() else {
-        return Err(ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "This worker has no session key yet to check the request's signature",
+        return Err(HerderError::Unavailable(
+            "This worker has no session key yet to check the request's signature".into(),
         ));
     };
-    let expected = sign(algorithm, &key.key, body).map_err(ApiError::bad_request)?;
-    if !same(expected.as_bytes(), signature.trim().as_bytes()) {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "Internal request contained invalid signature.",
+    let expected = sign(algorithm, &key.key, body).map_err(HerderError::Invalid)?;
+    if !same(expected.as_bytes(), sig.trim().as_bytes()) {
+        return Err(HerderError::Forbidden(
+            "Internal request contained invalid signature.".into(),
         ));
     }
     Ok(())
-}
-
-/// `POST /connectors/{c}/tasks` (internal): a connector's task configs, to be written by
-/// the leader (the forwarding middleware brought the request here).
-pub async fn put_task_configs(
-    worker: &Worker,
-    name: &str,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Response, ApiError> {
-    verify(worker, headers, body)?;
-    let cluster = worker
-        .cluster()
-        .ok_or_else(|| ApiError::not_found("HTTP 404 Not Found"))?;
-    let configs: Vec<Props> = serde_json::from_slice(body).map_err(|e| {
-        ApiError::bad_request(format!(
-            "task configs must be a JSON list of string maps: {e}"
-        ))
-    })?;
-    if !cluster.configs.snapshot().contains(name) {
-        return Err(ApiError::not_found(format!("Connector {name} not found")));
-    }
-    cluster
-        .configs
-        .put_task_configs(name, configs.iter().map(super::to_raw).collect())
-        .await
-        .map_err(|e| {
-            ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                format!("cannot write the task configs to the config topic: {e}"),
-            )
-        })?;
-    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Kafka Connect's `reverseTransform`: a task config value that came from a connector

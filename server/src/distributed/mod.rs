@@ -16,8 +16,8 @@
 pub mod executor;
 pub mod forward;
 pub mod herder;
+pub mod rest_herder;
 
-use std::net::SocketAddr;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,6 +57,9 @@ pub struct Cluster {
     herder: std::sync::OnceLock<watch::Receiver<HerderStatus>>,
     executor: std::sync::OnceLock<std::sync::Weak<executor::WorkerExecutor>>,
     pub(crate) http: reqwest::Client,
+    /// Serializes the leader's writes of target states and task configs, so task configs
+    /// never land after a STOPPED target state.
+    task_writes: tokio::sync::Mutex<()>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -103,6 +106,14 @@ fn info_of(s: &Status) -> StateInfo {
     }
 }
 
+/// Milliseconds since the epoch, as Kafka Connect's records carry them.
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
 fn internal(what: &str, e: impl std::fmt::Display) -> HerderError {
     HerderError::Internal(format!("{what}: {e}"))
 }
@@ -129,6 +140,13 @@ impl Cluster {
         name: &str,
         mut tasks: Vec<Props>,
     ) -> Result<(), String> {
+        if self.is_stopped(name) {
+            tracing::info!(
+                connector = name,
+                "not writing task configs: the connector is STOPPED"
+            );
+            return Ok(());
+        }
         if let Some(connector) = self.configs.get(name) {
             forward::restore_references(&connector.config, &mut tasks);
         }
@@ -170,8 +188,7 @@ impl Cluster {
         let status = self.herder_status();
         if status.is_leader && !status.rebalancing {
             return self
-                .configs
-                .put_task_configs(name, tasks.iter().map(to_raw).collect())
+                .write_task_configs(name, tasks.iter().map(to_raw).collect())
                 .await
                 .map_err(|e| e.to_string());
         }
@@ -211,6 +228,30 @@ impl Cluster {
         }
     }
 
+    fn is_stopped(&self, name: &str) -> bool {
+        self.configs.snapshot().target_state(name)
+            == Some(polyconnect_group::records::TargetState::Stopped)
+    }
+
+    /// The leader's write of a connector's task configs (its own connector's, or handed up
+    /// by another worker). A STOPPED connector has no tasks: configs that a connector
+    /// generated just before it was stopped are dropped, never written after the stop.
+    pub(crate) async fn write_task_configs(
+        &self,
+        name: &str,
+        tasks: Vec<RawConfig>,
+    ) -> Result<(), crate::storage::kafka_log::KafkaLogError> {
+        let _writes = self.task_writes.lock().await;
+        if self.is_stopped(name) && !tasks.is_empty() {
+            tracing::info!(
+                connector = name,
+                "dropping task configs that arrived after the connector was STOPPED"
+            );
+            return Ok(());
+        }
+        self.configs.put_task_configs(name, tasks).await
+    }
+
     pub(crate) fn generation(&self) -> i32 {
         self.generation.load(Ordering::SeqCst)
     }
@@ -228,10 +269,7 @@ impl Cluster {
                 return;
             }
             let ttl = self.distributed.inter_worker_key_ttl;
-            let now_ms = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_millis() as i64)
-                .unwrap_or_default();
+            let now_ms = now_ms();
             let expires = self
                 .configs
                 .snapshot()
@@ -328,7 +366,7 @@ impl Cluster {
         let _op = worker.ops.lock().await;
         let existing = self.configs.get(name);
         if existing.is_some() && !allow_replace {
-            return Err(HerderError::Conflict(format!(
+            return Err(HerderError::AlreadyExists(format!(
                 "Connector {name} already exists"
             )));
         }
@@ -419,6 +457,7 @@ impl Cluster {
                 _ => HerderError::NotFound(format!("Unknown connector {name}")),
             });
         }
+        let writes = self.task_writes.lock().await;
         self.configs
             .put_target_state(name, from_stored_state(target))
             .await
@@ -431,6 +470,7 @@ impl Cluster {
                 .await
                 .map_err(|e| internal("cannot write to the config topic", e))?;
         }
+        drop(writes);
         self.sync_entries(worker);
         tracing::info!(
             connector = name,
@@ -480,34 +520,27 @@ impl Cluster {
     pub(crate) async fn restart_task(
         &self,
         worker: &Worker,
-        name: &str,
-        task: u32,
+        id: &ConnectorTaskId,
     ) -> Result<(), HerderError> {
-        let count = worker.task_configs(name)?.len() as u32;
-        if task >= count {
-            return Err(HerderError::NotFound(format!(
-                "Task {name}-{task} not found"
-            )));
-        }
-        let id = ConnectorTaskId::new(name, task as i32);
+        let (name, task) = (id.connector.as_str(), id.task);
         if let Some(exec) = self.executor.get().and_then(|e| e.upgrade()) {
-            if exec.restart_task_here(&id).await {
+            if exec.restart_task_here(id).await {
                 return Ok(());
             }
         }
         let owner = self
             .statuses
-            .task(&id)
+            .task(id)
             .map(|s| s.worker_id)
             .filter(|w| !w.is_empty())
             .ok_or_else(|| {
-                HerderError::Conflict(format!(
+                HerderError::Rebalancing(format!(
                     "Cannot restart task {id}: no worker runs it right now (the cluster may be rebalancing)"
                 ))
             })?;
         if owner == worker.status.worker_id() {
             // The status says this worker, which does not run it: it is moving.
-            return Err(HerderError::Conflict(format!(
+            return Err(HerderError::Rebalancing(format!(
                 "Cannot restart task {id}: it is being moved between workers (the cluster is rebalancing)"
             )));
         }
@@ -576,6 +609,9 @@ impl Cluster {
 
 /// Writes the states this worker sets to the status topic, in order, with the generation
 /// of the moment (a safe write: never over a newer generation's status of another worker).
+/// A write that fails is retried (with back-off up to 5 s) until it lands or a newer state
+/// of the same connector, task or topic is queued behind it, as Kafka Connect's status
+/// store does: a status is never silently lost while it is still the latest.
 async fn publish_statuses(
     cluster: Arc<Cluster>,
     worker_id: String,
@@ -583,8 +619,11 @@ async fn publish_statuses(
     mut closing: tokio::sync::oneshot::Receiver<()>,
 ) {
     let mut draining = false;
+    let mut queued: std::collections::VecDeque<StatusEvent> = Default::default();
     loop {
-        let event = if draining {
+        let event = if let Some(e) = queued.pop_front() {
+            e
+        } else if draining {
             match rx.try_recv() {
                 Ok(e) => e,
                 Err(_) => return,
@@ -601,39 +640,9 @@ async fn publish_statuses(
                 }
             }
         };
-        let generation = cluster.generation();
-        let status = |info: &StateInfo| Status {
-            state: status_state(info.state),
-            trace: info.trace.clone(),
-            worker_id: worker_id.clone(),
-            generation,
-            version: info.version.clone(),
-        };
-        for attempt in 0..5u32 {
-            let result = match &event {
-                StatusEvent::Connector { name, info } => {
-                    cluster
-                        .statuses
-                        .put_connector_safe(name, status(info))
-                        .await
-                }
-                StatusEvent::Task { name, task, info } => {
-                    let id = ConnectorTaskId::new(name.clone(), *task as i32);
-                    cluster.statuses.put_task_safe(&id, status(info)).await
-                }
-                StatusEvent::Topic { name, topic, task } => {
-                    let now_ms = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map(|d| d.as_millis() as i64)
-                        .unwrap_or_default();
-                    cluster
-                        .statuses
-                        .put_topic(name, topic, *task as i32, now_ms)
-                        .await
-                        .map(|()| true)
-                }
-            };
-            match result {
+        let mut delay = Duration::from_millis(200);
+        for attempt in 0u32.. {
+            match write_status(&cluster, &worker_id, &event).await {
                 Ok(true) => break,
                 Ok(false) => {
                     tracing::debug!(
@@ -643,11 +652,79 @@ async fn publish_statuses(
                     break;
                 }
                 Err(e) => {
-                    tracing::warn!(error = %e, attempt, "cannot write a status to the status topic");
-                    tokio::time::sleep(Duration::from_millis(200 << attempt)).await;
+                    tracing::warn!(error = %e, attempt, "cannot write a status to the status topic; retrying");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                    while let Ok(e) = rx.try_recv() {
+                        queued.push_back(e);
+                    }
+                    if queued.iter().any(|q| same_item(q, &event)) {
+                        tracing::debug!(
+                            ?event,
+                            "status superseded by a newer one before it could be written"
+                        );
+                        break;
+                    }
                 }
             }
         }
+    }
+}
+
+/// Whether two status events are about the same connector, task or topic.
+fn same_item(a: &StatusEvent, b: &StatusEvent) -> bool {
+    match (a, b) {
+        (StatusEvent::Connector { name: x, .. }, StatusEvent::Connector { name: y, .. }) => x == y,
+        (
+            StatusEvent::Task {
+                name: x, task: i, ..
+            },
+            StatusEvent::Task {
+                name: y, task: j, ..
+            },
+        ) => x == y && i == j,
+        (
+            StatusEvent::Topic {
+                name: x, topic: s, ..
+            },
+            StatusEvent::Topic {
+                name: y, topic: t, ..
+            },
+        ) => x == y && s == t,
+        _ => false,
+    }
+}
+
+/// One status write; `Ok(false)`: not written, a newer generation's status is there.
+async fn write_status(
+    cluster: &Cluster,
+    worker_id: &str,
+    event: &StatusEvent,
+) -> Result<bool, crate::storage::kafka_log::KafkaLogError> {
+    let generation = cluster.generation();
+    let status = |info: &StateInfo| Status {
+        state: status_state(info.state),
+        trace: info.trace.clone(),
+        worker_id: worker_id.to_string(),
+        generation,
+        version: info.version.clone(),
+    };
+    match event {
+        StatusEvent::Connector { name, info } => {
+            cluster
+                .statuses
+                .put_connector_safe(name, status(info))
+                .await
+        }
+        StatusEvent::Task { name, task, info } => {
+            let id = ConnectorTaskId::new(name.clone(), *task as i32);
+            cluster.statuses.put_task_safe(&id, status(info)).await
+        }
+        StatusEvent::Topic { name, topic, task } => cluster
+            .statuses
+            .put_topic(name, topic, *task as i32, now_ms())
+            .await
+            .map(|()| true),
     }
 }
 
@@ -659,137 +736,194 @@ pub async fn run(
     apply_log_levels: crate::rest::loggers::Apply,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> anyhow::Result<()> {
-    let distributed = DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut props = props;
-    // Distributed workers keep offsets in the offsets topic, never in a file.
-    props.remove("offset.storage.file.filename");
-    let config = WorkerConfig::from_props(props)?;
-    let listen: SocketAddr = crate::rest::parse_listener(&config.listeners)?;
-    let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .map(|h| h.trim().to_string())
-        .unwrap_or_else(|_| "localhost".into());
-    let url = distributed.advertised_url(&config.listeners, &host);
-    let worker_id = url
-        .trim_end_matches('/')
-        .split_once("://")
-        .map(|(_, hp)| hp.to_string())
-        .unwrap_or_else(|| url.clone());
-    let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
-    let base = base_client_config(&config);
-    tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
-    let (configs, statuses, offsets) = tokio::try_join!(
-        async {
-            KafkaConfigStore::start(
-                &base,
-                &TopicSpec::config(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("config topic")
-        },
-        async {
-            KafkaStatusStore::start(
-                &base,
-                &TopicSpec::status(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("status topic")
-        },
-        async {
-            KafkaOffsetStore::start(
-                &base,
-                &TopicSpec::offsets(&distributed, &config.props),
-                &client_id,
-            )
-            .await
-            .context("offsets topic")
-        },
-    )?;
-    let (configs, statuses, offsets) = (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
-    let _config_follower = configs.spawn_follower(FOLLOW_EVERY);
-    let _status_follower = statuses.spawn_follower(FOLLOW_EVERY);
-    let worker = Arc::new(Worker::new_distributed(
-        config,
-        offsets.shared(),
-        worker_id.clone(),
-    )?);
-    worker.loggers.install(log_spec, apply_log_levels);
-    // Cluster-wide logger levels set before this worker started (KIP-976).
-    for (namespace, level) in configs.snapshot().logger_levels() {
-        if let Err(e) = worker.loggers.set(namespace, level) {
-            tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
-        }
-    }
-    let cluster = Arc::new(Cluster {
-        distributed: distributed.clone(),
-        url: url.clone(),
-        configs: configs.clone(),
-        statuses,
-        offsets,
-        generation: Arc::new(AtomicI32::new(-1)),
-        herder: std::sync::OnceLock::new(),
-        executor: std::sync::OnceLock::new(),
-        http: reqwest::Client::new(),
-    });
-    let _ = worker.cluster.set(cluster.clone());
-    let (status_tx, status_rx) = mpsc::unbounded_channel();
-    worker.status.set_publisher(status_tx);
-    let (close_publisher, closing) = tokio::sync::oneshot::channel();
-    let publisher = tokio::spawn(publish_statuses(
-        cluster.clone(),
-        worker_id.clone(),
-        status_rx,
-        closing,
-    ));
-    cluster.sync_entries(&worker);
-
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!(%listen, "REST API listening");
-    let app = crate::rest::router(worker.clone());
-    let (stop_rest, rest_stopped) = tokio::sync::oneshot::channel::<()>();
-    let rest = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rest_stopped.await;
-            })
-            .await;
-    });
-    worker.fetch_kafka_cluster_id().await;
-
-    let exec = Arc::new(executor::WorkerExecutor::new(
-        worker.clone(),
-        cluster.clone(),
-    ));
-    let _ = cluster.executor.set(Arc::downgrade(&exec));
-    let herder = Herder::start(
-        HerderConfig::from_distributed(
-            &distributed,
-            &worker.config.bootstrap_servers,
-            url,
-            &client_id,
-        ),
-        configs,
-        exec.clone(),
-    )?;
-    let _ = cluster.herder.set(herder.watch());
-    worker.mark_ready();
+    let member = Member::start(
+        props,
+        |worker| worker.loggers.install(log_spec, apply_log_levels),
+        true,
+    )
+    .await?;
     shutdown.await;
-    tracing::info!("shutting down: stopping work and leaving the group");
-    herder.leave().await;
-    worker.shutdown().await;
-    // The last statuses (UNASSIGNED for what stopped) reach the topic before the end.
-    let _ = close_publisher.send(());
-    if tokio::time::timeout(Duration::from_secs(10), publisher)
-        .await
-        .is_err()
-    {
-        tracing::warn!("not every status reached the status topic before the end");
-    }
-    let _ = stop_rest.send(());
-    let _ = rest.await;
-    tracing::info!("stopped");
+    member.stop().await;
     Ok(())
+}
+
+/// A running member of a cluster: its stores read, its REST API (optionally) serving, in
+/// the group, running what it is assigned.
+pub struct Member {
+    herder: Arc<rest_herder::DistributedHerder>,
+    membership: Herder,
+    rest: Option<crate::rest::Server>,
+    close_publisher: tokio::sync::oneshot::Sender<()>,
+    publisher: tokio::task::JoinHandle<()>,
+    followers: (tokio::task::JoinHandle<()>, tokio::task::JoinHandle<()>),
+}
+
+impl Member {
+    /// Boot order: the topics are created or checked, the three stores read to the end,
+    /// `setup` called on the worker (log levels), the REST API started (with `serve_rest`),
+    /// then the executor and the membership loop.
+    pub async fn start(
+        props: Props,
+        setup: impl FnOnce(&Worker),
+        serve_rest: bool,
+    ) -> anyhow::Result<Member> {
+        let distributed =
+            DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut props = props;
+        // Distributed workers keep offsets in the offsets topic, never in a file.
+        props.remove("offset.storage.file.filename");
+        let config = WorkerConfig::from_props(props)?;
+        // A listener that cannot be parsed stops the start before anything is created.
+        crate::rest::parse_listener(&config.listeners)?;
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_string())
+            .unwrap_or_else(|_| "localhost".into());
+        let url = distributed.advertised_url(&config.listeners, &host);
+        let worker_id = url
+            .trim_end_matches('/')
+            .split_once("://")
+            .map(|(_, hp)| hp.to_string())
+            .unwrap_or_else(|| url.clone());
+        let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
+        let base = base_client_config(&config);
+        tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
+        let (configs, statuses, offsets) = tokio::try_join!(
+            async {
+                KafkaConfigStore::start(
+                    &base,
+                    &TopicSpec::config(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("config topic")
+            },
+            async {
+                KafkaStatusStore::start(
+                    &base,
+                    &TopicSpec::status(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("status topic")
+            },
+            async {
+                KafkaOffsetStore::start(
+                    &base,
+                    &TopicSpec::offsets(&distributed, &config.props),
+                    &client_id,
+                )
+                .await
+                .context("offsets topic")
+            },
+        )?;
+        let (configs, statuses, offsets) =
+            (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
+        let followers = (
+            configs.spawn_follower(FOLLOW_EVERY),
+            statuses.spawn_follower(FOLLOW_EVERY),
+        );
+        let worker = Arc::new(Worker::new_distributed(
+            config,
+            offsets.shared(),
+            worker_id.clone(),
+        )?);
+        setup(&worker);
+        // Cluster-wide logger levels set before this worker started (KIP-976).
+        for (namespace, level) in configs.snapshot().logger_levels() {
+            if let Err(e) = worker.loggers.set(namespace, level) {
+                tracing::warn!(namespace, error = %e, "cannot apply a cluster-wide logger level");
+            }
+        }
+        let cluster = Arc::new(Cluster {
+            distributed: distributed.clone(),
+            url: url.clone(),
+            configs: configs.clone(),
+            statuses,
+            offsets,
+            generation: Arc::new(AtomicI32::new(-1)),
+            herder: std::sync::OnceLock::new(),
+            executor: std::sync::OnceLock::new(),
+            http: reqwest::Client::new(),
+            task_writes: tokio::sync::Mutex::new(()),
+        });
+        let (status_tx, status_rx) = mpsc::unbounded_channel();
+        worker.status.set_publisher(status_tx);
+        let (close_publisher, closing) = tokio::sync::oneshot::channel();
+        let publisher = tokio::spawn(publish_statuses(
+            cluster.clone(),
+            worker_id.clone(),
+            status_rx,
+            closing,
+        ));
+        cluster.sync_entries(&worker);
+
+        let rest_herder = Arc::new(rest_herder::DistributedHerder {
+            worker: worker.clone(),
+            cluster: cluster.clone(),
+        });
+        let rest = match serve_rest {
+            true => Some(
+                crate::rest::Server::start(&worker.config.listeners, rest_herder.clone()).await?,
+            ),
+            false => None,
+        };
+        worker.fetch_kafka_cluster_id().await;
+
+        let exec = Arc::new(executor::WorkerExecutor::new(
+            worker.clone(),
+            cluster.clone(),
+        ));
+        let _ = cluster.executor.set(Arc::downgrade(&exec));
+        let herder = Herder::start(
+            HerderConfig::from_distributed(
+                &distributed,
+                &worker.config.bootstrap_servers,
+                url,
+                &client_id,
+            ),
+            configs,
+            exec.clone(),
+        )?;
+        let _ = cluster.herder.set(herder.watch());
+        worker.mark_ready();
+        Ok(Member {
+            herder: rest_herder,
+            membership: herder,
+            rest,
+            close_publisher,
+            publisher,
+            followers,
+        })
+    }
+
+    /// What the REST API of this member talks to.
+    pub fn herder(&self) -> Arc<dyn crate::herder::Herder> {
+        self.herder.clone()
+    }
+
+    /// The membership loop's state.
+    pub fn status(&self) -> HerderStatus {
+        self.membership.status()
+    }
+
+    /// Stops the work, leaves the group, and sees the last statuses written.
+    pub async fn stop(self) {
+        tracing::info!("shutting down: stopping work and leaving the group");
+        self.membership.leave().await;
+        self.herder.worker.shutdown().await;
+        // The last statuses (UNASSIGNED for what stopped) reach the topic before the end.
+        let _ = self.close_publisher.send(());
+        if tokio::time::timeout(Duration::from_secs(10), self.publisher)
+            .await
+            .is_err()
+        {
+            tracing::warn!("not every status reached the status topic before the end");
+        }
+        if let Some(rest) = self.rest {
+            rest.stop().await;
+        }
+        self.followers.0.abort();
+        self.followers.1.abort();
+        tracing::info!("stopped");
+    }
 }

@@ -11,9 +11,10 @@ use serde_json::{json, Map, Value};
 
 use super::{parse_body, query_bool, string_map, validate, ApiError, ApiResult};
 use crate::config::Props;
+use crate::herder::{ConnectorTaskId, Herder, Signature};
 use crate::plugin::PluginType;
 use crate::storage::configs::TargetState;
-use crate::worker::{topic_tracking, topic_tracking_reset, ConnectorInfo, Worker};
+use crate::worker::{topic_tracking, topic_tracking_reset, ConnectorInfo};
 
 type Params = Query<Vec<(String, String)>>;
 
@@ -34,32 +35,32 @@ pub fn info_json(info: &ConnectorInfo) -> Value {
     })
 }
 
-fn status_json(w: &Worker, name: &str) -> Option<Value> {
-    w.connector_status(name)
+fn status_json(h: &dyn Herder, name: &str) -> Option<Value> {
+    h.connector_status(name)
         .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
 }
 
-pub async fn list(State(w): State<Arc<Worker>>, Query(q): Params) -> ApiResult {
+pub async fn list(State(h): State<Arc<dyn Herder>>, Query(q): Params) -> ApiResult {
     let expand: Vec<&str> = q
         .iter()
         .filter(|(k, _)| k == "expand")
         .map(|(_, v)| v.as_str())
         .collect();
     if !q.iter().any(|(k, _)| k == "expand") {
-        return Ok(Json(w.connector_names()).into_response());
+        return Ok(Json(h.connectors()).into_response());
     }
     let mut out = Map::new();
-    for name in w.connector_names() {
+    for name in h.connectors() {
         let mut e = Map::new();
         for x in &expand {
             match *x {
                 "status" => {
-                    if let Some(s) = status_json(&w, &name) {
+                    if let Some(s) = status_json(h.as_ref(), &name) {
                         e.insert("status".into(), s);
                     }
                 }
                 "info" => {
-                    if let Some(i) = w.connector_info(&name) {
+                    if let Some(i) = h.connector_info(&name) {
                         e.insert("info".into(), info_json(&i));
                     }
                 }
@@ -89,10 +90,10 @@ fn check_name(name: &str, config: &mut Vec<(String, Option<String>)>) -> Result<
 /// Validates a config (every error listed, as Kafka Connect does) and returns it as props,
 /// with whether it is a source or a sink.
 async fn validated(
-    w: &Worker,
+    h: &dyn Herder,
     config: Vec<(String, Option<String>)>,
 ) -> Result<(Props, PluginType), ApiError> {
-    let (infos, plugin_type) = validate::validate(w, &config).await?;
+    let (infos, plugin_type) = validate::validate(h.worker(), &config).await?;
     if infos.error_count > 0 {
         let mut msg = format!(
             "Connector configuration is invalid and contains the following {} error(s):",
@@ -147,7 +148,11 @@ fn created(headers: &HeaderMap, info: &ConnectorInfo) -> axum::response::Respons
         .into_response()
 }
 
-pub async fn create(State(w): State<Arc<Worker>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+pub async fn create(
+    State(h): State<Arc<dyn Herder>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
     let body = parse_body(&body)?;
     let obj = body.as_object().ok_or_else(|| {
         ApiError::bad_request(format!(
@@ -193,8 +198,8 @@ pub async fn create(State(w): State<Arc<Worker>>, headers: HeaderMap, body: Byte
         }
     };
     check_name(&name, &mut config)?;
-    let (props, plugin_type) = validated(&w, config).await?;
-    let (_, info) = w
+    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (_, info) = h
         .put_connector(
             &name,
             props,
@@ -206,18 +211,18 @@ pub async fn create(State(w): State<Arc<Worker>>, headers: HeaderMap, body: Byte
     Ok(created(&headers, &info))
 }
 
-pub async fn info(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let info = w.connector_info(&name).ok_or_else(|| not_found(&name))?;
+pub async fn info(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let info = h.connector_info(&name).ok_or_else(|| not_found(&name))?;
     Ok(Json(info_json(&info)).into_response())
 }
 
-pub async fn get_config(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let c = w.connector_config(&name).ok_or_else(|| not_found(&name))?;
+pub async fn get_config(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let c = h.connector_config(&name).ok_or_else(|| not_found(&name))?;
     Ok(Json(c).into_response())
 }
 
 pub async fn put_config(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
     headers: HeaderMap,
     body: Bytes,
@@ -225,8 +230,8 @@ pub async fn put_config(
     let body = parse_body(&body)?;
     let mut config = string_map(&body, "The connector config")?;
     check_name(&name, &mut config)?;
-    let (props, plugin_type) = validated(&w, config).await?;
-    let (created_now, info) = w
+    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (created_now, info) = h
         .put_connector(&name, props, None, true, Some(plugin_type))
         .await?;
     if created_now {
@@ -237,13 +242,13 @@ pub async fn put_config(
 }
 
 pub async fn patch_config(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
     body: Bytes,
 ) -> ApiResult {
     let body = parse_body(&body)?;
     let patch = string_map(&body, "The config patch")?;
-    let current = w.connector_config(&name).ok_or_else(|| not_found(&name))?;
+    let current = h.connector_config(&name).ok_or_else(|| not_found(&name))?;
     let mut config: Vec<(String, Option<String>)> =
         current.into_iter().map(|(k, v)| (k, Some(v))).collect();
     for (k, v) in patch {
@@ -252,21 +257,21 @@ pub async fn patch_config(
             config.push((k, v));
         }
     }
-    let (props, plugin_type) = validated(&w, config).await?;
-    let (_, info) = w
+    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (_, info) = h
         .put_connector(&name, props, None, true, Some(plugin_type))
         .await?;
     Ok(Json(info_json(&info)).into_response())
 }
 
-pub async fn status(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    status_json(&w, &name)
+pub async fn status(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    status_json(h.as_ref(), &name)
         .map(|s| Json(s).into_response())
         .ok_or_else(|| ApiError::not_found(format!("No status found for connector {name}")))
 }
 
-pub async fn tasks(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let configs = w.task_configs(&name)?;
+pub async fn tasks(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let configs = h.task_configs(&name)?;
     let out: Vec<Value> = configs
         .into_iter()
         .enumerate()
@@ -279,22 +284,23 @@ pub async fn tasks(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> Ap
 /// worker running a connector hands its task configs to the leader (distributed mode only;
 /// signed with the session key).
 pub async fn put_tasks(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
-    headers: axum::http::HeaderMap,
-    body: axum::body::Bytes,
+    headers: HeaderMap,
+    body: Bytes,
 ) -> ApiResult {
-    if w.cluster().is_none() {
-        return Err(ApiError::not_found(
-            "HTTP 404 Not Found: task configs are written by the worker itself in standalone mode",
-        ));
-    }
-    crate::distributed::forward::put_task_configs(&w, &name, &headers, &body).await
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let signature = Signature {
+        signature: header(crate::distributed::forward::SIGNATURE_HEADER),
+        algorithm: header(crate::distributed::forward::ALGORITHM_HEADER),
+    };
+    h.put_task_configs(&name, signature, &body).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Deprecated in Kafka Connect 3.x and removed in 4.0; kept for older tools.
-pub async fn tasks_config(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let configs = w.task_configs(&name).unwrap_or_default();
+pub async fn tasks_config(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let configs = h.task_configs(&name).unwrap_or_default();
     if configs.is_empty() {
         return Err(not_found(&name));
     }
@@ -312,13 +318,13 @@ fn task_id(s: &str) -> Result<i64, ApiError> {
 }
 
 pub async fn task_status(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path((name, task)): Path<(String, String)>,
 ) -> ApiResult {
     let t = task_id(&task)?;
-    let info = u32::try_from(t)
+    let info = i32::try_from(t)
         .ok()
-        .and_then(|t| w.status.task(&name, t))
+        .and_then(|t| h.task_status(&ConnectorTaskId::new(name.as_str(), t)))
         .ok_or_else(|| ApiError::not_found(format!("No status found for task {name}-{t}")))?;
     let mut v =
         json!({"id": t, "state": info.state, "worker_id": info.worker_id, "version": info.version});
@@ -329,87 +335,88 @@ pub async fn task_status(
 }
 
 pub async fn restart_task(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path((name, task)): Path<(String, String)>,
 ) -> ApiResult {
     let t = task_id(&task)?;
-    if w.connector_config(&name).is_none() {
+    if h.connector_config(&name).is_none() {
         return Err(not_found(&name));
     }
     let t =
-        u32::try_from(t).map_err(|_| ApiError::not_found(format!("Task {name}-{t} not found")))?;
-    w.restart_task(&name, t).await?;
+        i32::try_from(t).map_err(|_| ApiError::not_found(format!("Task {name}-{t} not found")))?;
+    h.restart_task(&ConnectorTaskId::new(name.as_str(), t))
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 pub async fn restart(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
     Query(q): Params,
 ) -> ApiResult {
     let include_tasks = query_bool(param(&q, "includeTasks"), false);
     let only_failed = query_bool(param(&q, "onlyFailed"), false);
     if !include_tasks && !only_failed {
-        w.restart_connector(&name).await?;
+        h.restart_connector(&name).await?;
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
-    let plan = w
+    let plan = h
         .restart_connector_and_tasks(&name, include_tasks, only_failed)
         .await?;
     Ok((StatusCode::ACCEPTED, Json(plan)).into_response())
 }
 
-pub async fn pause(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    w.set_target_state(&name, TargetState::Paused).await?;
+pub async fn pause(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    h.set_target_state(&name, TargetState::Paused).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-pub async fn resume(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    w.set_target_state(&name, TargetState::Started).await?;
+pub async fn resume(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    h.set_target_state(&name, TargetState::Started).await?;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-pub async fn stop(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    w.set_target_state(&name, TargetState::Stopped).await?;
+pub async fn stop(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    h.set_target_state(&name, TargetState::Stopped).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn delete(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    w.delete_connector(&name).await?;
+pub async fn delete(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    h.delete_connector(&name).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-pub async fn topics(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    if !topic_tracking(&w.config) {
+pub async fn topics(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    if !topic_tracking(&h.worker().config) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "Topic tracking is disabled.",
         ));
     }
     // Like Kafka Connect, an unknown connector simply has no active topics.
-    let topics = w.active_topics(&name);
+    let topics = h.active_topics(&name);
     Ok(Json(json!({ name: {"topics": topics} })).into_response())
 }
 
-pub async fn reset_topics(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    if !topic_tracking(&w.config) {
+pub async fn reset_topics(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    if !topic_tracking(&h.worker().config) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "Topic tracking is disabled.",
         ));
     }
-    if !topic_tracking_reset(&w.config) {
+    if !topic_tracking_reset(&h.worker().config) {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             "Topic tracking reset is disabled.",
         ));
     }
-    w.reset_active_topics(&name).await;
+    h.reset_active_topics(&name).await;
     Ok(StatusCode::ACCEPTED.into_response())
 }
 
-pub async fn offsets(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let list = w.connector_offsets(&name).await?;
+pub async fn offsets(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let list = h.connector_offsets(&name).await?;
     let offsets: Vec<Value> = list
         .into_iter()
         .map(|(p, o)| json!({"partition": p, "offset": o}))
@@ -418,7 +425,7 @@ pub async fn offsets(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> 
 }
 
 pub async fn alter_offsets(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
     body: Bytes,
 ) -> ApiResult {
@@ -458,11 +465,14 @@ pub async fn alter_offsets(
         };
         entries.push((partition, offset));
     }
-    let message = w.modify_offsets(&name, Some(entries)).await?;
+    let message = h.modify_offsets(&name, Some(entries)).await?;
     Ok(Json(json!({ "message": message })).into_response())
 }
 
-pub async fn reset_offsets(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
-    let message = w.modify_offsets(&name, None).await?;
+pub async fn reset_offsets(
+    State(h): State<Arc<dyn Herder>>,
+    Path(name): Path<String>,
+) -> ApiResult {
+    let message = h.modify_offsets(&name, None).await?;
     Ok(Json(json!({ "message": message })).into_response())
 }

@@ -17,7 +17,7 @@ use axum::Json;
 use serde_json::{json, Map, Value};
 
 use super::{parse_body, ApiError, ApiResult};
-use crate::worker::Worker;
+use crate::herder::Herder;
 
 /// Applies a `tracing_subscriber::EnvFilter` directive string.
 pub type Apply = Box<dyn Fn(&str) -> Result<(), String> + Send + Sync>;
@@ -262,11 +262,13 @@ fn filter_spec(root: Option<&Level>, set: &BTreeMap<String, Level>) -> String {
     parts.join(",")
 }
 
-pub async fn list(State(w): State<Arc<Worker>>) -> ApiResult {
+pub async fn list(State(h): State<Arc<dyn Herder>>) -> ApiResult {
+    let w = h.worker();
     Ok(Json(Value::Object(w.loggers.all())).into_response())
 }
 
-pub async fn get_level(State(w): State<Arc<Worker>>, Path(name): Path<String>) -> ApiResult {
+pub async fn get_level(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
+    let w = h.worker();
     w.loggers
         .get(&name)
         .map(|v| Json(v).into_response())
@@ -274,11 +276,12 @@ pub async fn get_level(State(w): State<Arc<Worker>>, Path(name): Path<String>) -
 }
 
 pub async fn set_level(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(name): Path<String>,
     Query(q): Query<Vec<(String, String)>>,
     body: Bytes,
 ) -> ApiResult {
+    let w = h.worker();
     let body = parse_body(&body)?;
     let level = match body.get("level") {
         Some(Value::String(s)) => s.clone(),
@@ -296,21 +299,8 @@ pub async fn set_level(
         .iter()
         .find(|(k, _)| k == "scope")
         .map(|(_, v)| v.to_ascii_lowercase());
-    if scope.as_deref() == Some("cluster") {
-        if let Some(cluster) = w.cluster() {
-            // Every worker applies it when it reads the record (KIP-976), this one too.
-            cluster
-                .configs
-                .put_logger_level(&name, Some(level.clone()))
-                .await
-                .map_err(|e| {
-                    ApiError::new(
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        format!("cannot write the logger level to the config topic: {e}"),
-                    )
-                })?;
-            return Ok(StatusCode::NO_CONTENT.into_response());
-        }
+    if scope.as_deref() == Some("cluster") && h.put_cluster_logger_level(&name, &level).await? {
+        return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let affected = w
         .loggers

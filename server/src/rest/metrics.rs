@@ -7,9 +7,10 @@ use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 
-use crate::worker::Worker;
+use crate::herder::Herder;
 
-pub async fn get(State(w): State<Arc<Worker>>) -> impl IntoResponse {
+pub async fn get(State(h): State<Arc<dyn Herder>>) -> impl IntoResponse {
+    let w = h.worker();
     (
         [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
         crate::telemetry::metrics::render(&w.status),

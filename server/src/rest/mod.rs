@@ -31,9 +31,10 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 
-use crate::worker::{HerderError, Worker};
+use crate::herder::{Herder, HerderError};
 
-pub fn router(worker: Arc<Worker>) -> Router {
+/// The routes, over a herder (standalone or distributed): REST talks to nothing else.
+pub fn router(herder: Arc<dyn Herder>) -> Router {
     Router::new()
         .route("/", get(root))
         .route("/health", get(health))
@@ -95,14 +96,48 @@ pub fn router(worker: Arc<Worker>) -> Router {
             "/admin/loggers/{logger}",
             get(loggers::get_level).put(loggers::set_level),
         )
-        // Distributed mode: changes only the leader makes are forwarded to it.
+        // Changes only the leader makes are forwarded to it (distributed mode).
         .route_layer(axum::middleware::from_fn_with_state(
-            worker.clone(),
+            herder.clone(),
             crate::distributed::forward::middleware,
         ))
         .fallback(unknown_path)
         .method_not_allowed_fallback(unknown_method)
-        .with_state(worker)
+        .with_state(herder)
+}
+
+/// The REST server, running until [`Server::stop`].
+pub struct Server {
+    stop: tokio::sync::oneshot::Sender<()>,
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Server {
+    /// Binds `listeners` (Kafka Connect's form) and serves the routes over `herder`.
+    pub async fn start(listeners: &str, herder: Arc<dyn Herder>) -> anyhow::Result<Server> {
+        use anyhow::Context;
+        let listen = parse_listener(listeners)?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .with_context(|| format!("cannot listen on {listen}"))?;
+        tracing::info!(%listen, "REST API listening");
+        let app = router(herder);
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let handle = tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Server { stop, handle })
+    }
+
+    /// Stops taking requests and waits for those under way.
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        let _ = self.handle.await;
+    }
 }
 
 /// An error answer: `{"error_code": N, "message": "..."}`.
@@ -146,9 +181,18 @@ impl From<HerderError> for ApiError {
     fn from(e: HerderError) -> Self {
         match e {
             HerderError::NotFound(m) => ApiError::new(StatusCode::NOT_FOUND, m),
-            HerderError::Conflict(m) => ApiError::new(StatusCode::CONFLICT, m),
-            HerderError::BadRequest(m) => ApiError::new(StatusCode::BAD_REQUEST, m),
-            HerderError::Internal(m) => ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m),
+            HerderError::AlreadyExists(m) | HerderError::Rebalancing(m) => {
+                ApiError::new(StatusCode::CONFLICT, m)
+            }
+            // Reached only when forwarding was not possible (`forward=false`, or no leader).
+            HerderError::NotLeader { message, .. } => ApiError::new(StatusCode::CONFLICT, message),
+            HerderError::Invalid(m) => ApiError::new(StatusCode::BAD_REQUEST, m),
+            HerderError::Forbidden(m) => ApiError::new(StatusCode::FORBIDDEN, m),
+            HerderError::Unavailable(m) => ApiError::new(StatusCode::SERVICE_UNAVAILABLE, m),
+            // Kafka Connect answers a request that timed out with 500.
+            HerderError::Timeout(m) | HerderError::Internal(m) => {
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m)
+            }
         }
     }
 }
@@ -225,7 +269,8 @@ pub fn query_bool(v: Option<&str>, default: bool) -> bool {
     }
 }
 
-async fn root(State(w): State<Arc<Worker>>) -> Json<Value> {
+async fn root(State(h): State<Arc<dyn Herder>>) -> Json<Value> {
+    let w = h.worker();
     Json(json!({
         "version": env!("CARGO_PKG_VERSION"),
         "commit": option_env!("POLYCONNECT_COMMIT").unwrap_or("unknown"),
@@ -233,7 +278,8 @@ async fn root(State(w): State<Arc<Worker>>) -> Json<Value> {
     }))
 }
 
-async fn health(State(w): State<Arc<Worker>>) -> Response {
+async fn health(State(h): State<Arc<dyn Herder>>) -> Response {
+    let w = h.worker();
     if w.is_ready() {
         Json(json!({"status": "healthy", "message": "Worker has completed startup and is ready to handle requests."}))
             .into_response()

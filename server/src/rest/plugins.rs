@@ -13,13 +13,14 @@ use super::validate::{
     self, known_converters, known_header_converters, known_predicates, known_transformations,
 };
 use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
+use crate::herder::Herder;
 use crate::plugin::class_matches;
-use crate::worker::Worker;
 
 pub async fn list(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Query(q): Query<Vec<(String, String)>>,
 ) -> ApiResult {
+    let w = h.worker();
     let connectors_only = query_bool(
         q.iter()
             .find(|(k, _)| k == "connectorsOnly")
@@ -75,7 +76,8 @@ fn normalized(name: &str) -> &str {
     }
 }
 
-pub async fn config(State(w): State<Arc<Worker>>, Path(plugin): Path<String>) -> ApiResult {
+pub async fn config(State(h): State<Arc<dyn Herder>>, Path(plugin): Path<String>) -> ApiResult {
+    let w = h.worker();
     let unknown = || ApiError::not_found(format!("Unknown plugin {plugin}."));
     if let Some((_, defs)) = validate::converter_definition(&plugin) {
         return Ok(Json(defs).into_response());
@@ -100,10 +102,11 @@ pub async fn config(State(w): State<Arc<Worker>>, Path(plugin): Path<String>) ->
 }
 
 pub async fn validate(
-    State(w): State<Arc<Worker>>,
+    State(h): State<Arc<dyn Herder>>,
     Path(plugin): Path<String>,
     body: Bytes,
 ) -> ApiResult {
+    let w = h.worker();
     let body = parse_body(&body)?;
     let config = string_map(&body, "The connector config")?;
     if let Some((_, Some(class))) = config.iter().find(|(k, _)| k == "connector.class") {

@@ -1,9 +1,8 @@
-//! The worker: runs connectors and their tasks (standalone mode's herder).
+//! The worker: runs the connectors and tasks its herder ([`crate::herder`]) tells it to,
+//! and decides nothing about them.
 //!
-//! - `mod.rs`: the herder: connector configs and target states (persisted in the config
-//!   store), create/update/delete, pause/resume/stop, restarts, task configs, offsets and
-//!   active topics. Operations that change something are serialized, as in Kafka Connect's
-//!   herder, and each is complete when it returns (a stopped connector's tasks are gone).
+//! - `mod.rs`: the [`Worker`]: the plugins, the offset and status stores, the connector
+//!   entries with their actors, start and stop of a connector's actor, log levels.
 //! - `connector.rs`: a connector instance: its stream, task configs, target state, tasks.
 //! - `pipeline.rs`: a task's converters, transform chain and error handling settings.
 //! - `source.rs`, `sink.rs`: the task runners.
@@ -18,23 +17,15 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
 use crate::config::{with_prefix, ConfigProviders, ConnectorConfig, Props, WorkerConfig};
 use crate::plugin::{class_matches, PluginRef, PluginRegistry, PluginType};
-use crate::storage::configs::{ConfigStore, StoredConnector, TargetState};
-use crate::storage::group_offsets;
+use crate::storage::configs::TargetState;
 use crate::storage::offsets::OffsetStore;
-use crate::storage::status::{ConnectorStatus, State, StatusStore};
+use crate::storage::status::{State, StatusStore};
 use connector::{Command, ConnectorShared};
-
-/// How long a REST operation waits for a connector to carry it out (Kafka Connect's
-/// request timeout).
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(90);
-/// How long creating or updating a connector waits for its task configs, so the answer
-/// lists its tasks as Kafka Connect's does.
-const TASKS_WAIT: Duration = Duration::from_secs(5);
 
 /// Everything a task runner needs.
 pub struct TaskContext {
@@ -214,18 +205,7 @@ impl Default for Backoff {
     }
 }
 
-/// Errors of herder operations, with the HTTP status Kafka Connect answers them with.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum HerderError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("{0}")]
-    BadRequest(String),
-    #[error("{0}")]
-    Internal(String),
-}
+pub use crate::herder::HerderError;
 
 /// Kafka Connect's ConnectorInfo.
 #[derive(Debug, Clone)]
@@ -252,13 +232,12 @@ pub(crate) struct Entry {
     pub(crate) runner: Option<Runner>,
 }
 
-/// The standalone worker.
+/// The runtime of one process: what its herder starts runs here.
 pub struct Worker {
     pub config: Arc<WorkerConfig>,
     pub plugins: Arc<PluginRegistry>,
     pub offsets: Arc<OffsetStore>,
     pub status: Arc<StatusStore>,
-    pub configs: Arc<ConfigStore>,
     /// Runtime log levels (`/admin/loggers`).
     pub loggers: crate::rest::loggers::Loggers,
     providers: ConfigProviders,
@@ -267,24 +246,14 @@ pub struct Worker {
     pub(crate) ops: tokio::sync::Mutex<()>,
     ready: AtomicBool,
     cluster_id: std::sync::OnceLock<String>,
-    /// Distributed mode: the cluster this worker is a member of.
-    pub(crate) cluster: std::sync::OnceLock<Arc<crate::distributed::Cluster>>,
 }
 
 impl Worker {
     pub fn new(config: WorkerConfig) -> anyhow::Result<Worker> {
         let providers = ConfigProviders::from_worker(&config.props)?;
         let offsets = OffsetStore::open(config.offset_storage_file.as_deref())?;
-        let configs_path = match config.get("polyconnect.config.storage.file.filename") {
-            Some(p) if !p.trim().is_empty() => Some(std::path::PathBuf::from(p.trim())),
-            _ => config
-                .offset_storage_file
-                .as_deref()
-                .map(ConfigStore::path_beside),
-        };
-        let configs = ConfigStore::open(configs_path.as_deref())?;
         let worker_id = worker_id(&config);
-        Worker::assemble(config, providers, Arc::new(offsets), configs, worker_id)
+        Worker::assemble(config, providers, Arc::new(offsets), worker_id)
     }
 
     /// A worker of a distributed cluster: offsets in the offsets topic (`offsets` writes
@@ -296,15 +265,13 @@ impl Worker {
         worker_id: String,
     ) -> anyhow::Result<Worker> {
         let providers = ConfigProviders::from_worker(&config.props)?;
-        let configs = ConfigStore::open(None)?;
-        Worker::assemble(config, providers, offsets, configs, worker_id)
+        Worker::assemble(config, providers, offsets, worker_id)
     }
 
     fn assemble(
         config: WorkerConfig,
         providers: ConfigProviders,
         offsets: Arc<OffsetStore>,
-        configs: ConfigStore,
         worker_id: String,
     ) -> anyhow::Result<Worker> {
         let plugins = PluginRegistry::discover(&config);
@@ -313,20 +280,13 @@ impl Worker {
             plugins: Arc::new(plugins),
             offsets,
             status: Arc::new(StatusStore::new(worker_id)),
-            configs: Arc::new(configs),
             loggers: crate::rest::loggers::Loggers::default(),
             providers,
             connectors: Mutex::new(BTreeMap::new()),
             ops: tokio::sync::Mutex::new(()),
             ready: AtomicBool::new(false),
             cluster_id: std::sync::OnceLock::new(),
-            cluster: std::sync::OnceLock::new(),
         })
-    }
-
-    /// The cluster, in distributed mode.
-    pub fn cluster(&self) -> Option<&Arc<crate::distributed::Cluster>> {
-        self.cluster.get()
     }
 
     /// Startup is complete (`GET /health` answers healthy from now on).
@@ -372,73 +332,6 @@ impl Worker {
         self.providers.resolve(raw).map_err(|e| e.to_string())
     }
 
-    /// Starts the connectors kept in the config store, and those given on the command line
-    /// (their config replaces a stored one of the same name; a stored target state is kept).
-    /// A command-line connector that cannot start is an error; a stored one that cannot is
-    /// reported in its status.
-    pub async fn start_up(&self, command_line: Vec<Props>) -> anyhow::Result<()> {
-        let mut wanted: BTreeMap<String, (StoredConnector, bool)> = self
-            .configs
-            .all()
-            .into_iter()
-            .map(|(n, c)| (n, (c, false)))
-            .collect();
-        for raw in command_line {
-            let resolved =
-                ConnectorConfig::new(self.resolve(&raw).map_err(|e| anyhow::anyhow!(e))?)?;
-            let name = resolved.name().to_string();
-            let target = wanted
-                .get(&name)
-                .map(|(c, _)| c.target_state)
-                .unwrap_or_default();
-            wanted.insert(
-                name,
-                (
-                    StoredConnector {
-                        config: raw,
-                        target_state: target,
-                    },
-                    true,
-                ),
-            );
-        }
-        for (name, (stored, from_command_line)) in wanted {
-            match self
-                .put_connector(
-                    &name,
-                    stored.config.clone(),
-                    Some(stored.target_state),
-                    true,
-                    None,
-                )
-                .await
-            {
-                Ok(_) => {}
-                Err(e) if from_command_line => anyhow::bail!("cannot start connector {name}: {e}"),
-                Err(e) => {
-                    // Keep it registered (visible, deletable) with the cause in its status.
-                    tracing::error!(connector = %name, error = %e, "cannot start a stored connector");
-                    self.register_failed(&name, stored, e.to_string());
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn register_failed(&self, name: &str, stored: StoredConnector, trace: String) {
-        self.status.set_connector(name, State::Failed, Some(trace));
-        let shared = Arc::new(ConnectorShared::default());
-        self.connectors.lock().unwrap().insert(
-            name.to_string(),
-            Entry {
-                raw: stored.config,
-                target: stored.target_state,
-                shared,
-                runner: None,
-            },
-        );
-    }
-
     pub fn connector_names(&self) -> Vec<String> {
         self.connectors.lock().unwrap().keys().cloned().collect()
     }
@@ -469,20 +362,6 @@ impl Worker {
             config: raw,
             tasks,
         })
-    }
-
-    /// The connector's status with its type filled in.
-    pub fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
-        if let Some(c) = self.cluster() {
-            return c.connector_status(self, name);
-        }
-        let mut s = self.status.connector(name)?;
-        if s.connector_type == "unknown" {
-            if let Some(info) = self.connector_info(name) {
-                s.connector_type = info.connector_type.to_string();
-            }
-        }
-        Some(s)
     }
 
     fn connector_type(&self, raw: &Props, shared: &ConnectorShared) -> &'static str {
@@ -533,128 +412,32 @@ impl Worker {
         Ok(configs)
     }
 
-    /// Creates or replaces a connector. The config must have been validated (`validated`:
-    /// whether it is a source or a sink, as validation found; the answer then waits briefly
-    /// for the task configs, so it lists the tasks as Kafka Connect's does). Returns whether
-    /// it was created, and its info. `initial`: the target state (None keeps the current
-    /// one, STARTED for a new connector).
-    pub async fn put_connector(
-        &self,
-        name: &str,
-        raw: Props,
-        initial: Option<TargetState>,
-        allow_replace: bool,
-        validated: Option<PluginType>,
-    ) -> Result<(bool, ConnectorInfo), HerderError> {
-        if let Some(c) = self.cluster() {
-            return c
-                .put_connector(self, name, raw, initial, allow_replace, validated)
-                .await;
-        }
-        let _op = self.ops.lock().await;
-        let existing = {
-            let conns = self.connectors.lock().unwrap();
-            conns.get(name).map(|e| (e.raw.clone(), e.target))
-        };
-        if existing.is_some() && !allow_replace {
-            return Err(HerderError::Conflict(format!(
-                "Connector {name} already exists"
-            )));
-        }
-        let (config, plugin) = self.prepare(name, &raw)?;
-        let target = initial
-            .or(existing.as_ref().map(|e| e.1))
-            .unwrap_or_default();
-        let stored = StoredConnector {
-            config: raw.clone(),
-            target_state: target,
-        };
-        // Persist first: if that fails, nothing changed.
-        self.configs.put(name, stored).map_err(|e| {
-            HerderError::Internal(format!("cannot store the connector config: {e}"))
-        })?;
-        let old = self.connectors.lock().unwrap().remove(name);
-        let shared = match old {
-            Some(old) => {
-                let shared = old.shared.clone();
-                self.stop_entry(name, old).await;
-                shared.task_configs.lock().unwrap().clear();
-                *shared.plugin_type.lock().unwrap() = None;
-                shared
-            }
-            None => Arc::new(ConnectorShared::default()),
-        };
-        if let Some(t) = validated {
-            *shared.plugin_type.lock().unwrap() = Some(t);
-        }
-        let runner = self.spawn(name, config, plugin, target, shared.clone());
-        self.connectors.lock().unwrap().insert(
-            name.to_string(),
-            Entry {
-                raw,
-                target,
-                shared: shared.clone(),
-                runner: Some(runner),
-            },
-        );
-        drop(_op);
-        tracing::info!(
-            connector = name,
-            target = target.as_str(),
-            created = existing.is_none(),
-            "connector configured"
-        );
-        if validated.is_some() && target == TargetState::Started {
-            let deadline = tokio::time::Instant::now() + TASKS_WAIT;
-            while shared.task_configs.lock().unwrap().is_empty()
-                && tokio::time::Instant::now() < deadline
-                && !matches!(self.status.connector_state(name), Some(State::Failed))
-            {
-                tokio::time::sleep(Duration::from_millis(20)).await;
-            }
-        }
-        let info = self.connector_info(name).ok_or_else(|| not_found(name))?;
-        Ok((existing.is_none(), info))
-    }
-
     /// The resolved config of a connector and how to reach its process.
     pub(crate) fn prepare(
         &self,
         name: &str,
         raw: &Props,
     ) -> Result<(ConnectorConfig, PluginRef), HerderError> {
-        let resolved = self.resolve(raw).map_err(HerderError::BadRequest)?;
+        let resolved = self.resolve(raw).map_err(HerderError::Invalid)?;
         let config =
-            ConnectorConfig::new(resolved).map_err(|e| HerderError::BadRequest(e.to_string()))?;
+            ConnectorConfig::new(resolved).map_err(|e| HerderError::Invalid(e.to_string()))?;
         if config.name() != name {
-            return Err(HerderError::BadRequest(format!(
+            return Err(HerderError::Invalid(format!(
                 "Connector name configuration ({}) doesn't match connector name in the URL ({name})",
                 config.name()
             )));
         }
         let problems = pipeline::Pipeline::problems(&self.config, &config);
         if !problems.is_empty() {
-            return Err(HerderError::BadRequest(pipeline::invalid_config_message(
+            return Err(HerderError::Invalid(pipeline::invalid_config_message(
                 &problems,
             )));
         }
         let plugin = self
             .plugins
             .resolve(&config)
-            .map_err(HerderError::BadRequest)?;
+            .map_err(HerderError::Invalid)?;
         Ok((config, plugin))
-    }
-
-    /// Starts a connector's actor.
-    fn spawn(
-        &self,
-        name: &str,
-        config: ConnectorConfig,
-        plugin: PluginRef,
-        target: TargetState,
-        shared: Arc<ConnectorShared>,
-    ) -> Runner {
-        self.spawn_runner(name, config, plugin, target, shared, None)
     }
 
     /// Starts a connector's actor; with `publish_tasks` (distributed mode) its task configs
@@ -699,33 +482,7 @@ impl Worker {
         }
     }
 
-    /// The command channel of a connector's actor; one that could not start (a stored
-    /// connector whose plugin was missing) is started now.
-    fn commands_or_start(
-        &self,
-        name: &str,
-    ) -> Result<Option<mpsc::UnboundedSender<Command>>, HerderError> {
-        let (raw, target, shared) = {
-            let conns = self.connectors.lock().unwrap();
-            let e = conns.get(name).ok_or_else(|| not_found(name))?;
-            if let Some(r) = &e.runner {
-                return Ok(Some(r.commands.clone()));
-            }
-            (e.raw.clone(), e.target, e.shared.clone())
-        };
-        let (config, plugin) = self.prepare(name, &raw).map_err(|e| {
-            self.status
-                .set_connector(name, State::Failed, Some(e.to_string()));
-            HerderError::Internal(format!("Failed to start connector {name}: {e}"))
-        })?;
-        let runner = self.spawn(name, config, plugin, target, shared);
-        if let Some(e) = self.connectors.lock().unwrap().get_mut(name) {
-            e.runner = Some(runner);
-        }
-        Ok(None)
-    }
-
-    async fn stop_entry(&self, name: &str, entry: Entry) {
+    pub(crate) async fn stop_entry(&self, name: &str, entry: Entry) {
         if let Some(r) = entry.runner {
             drop(r.commands);
             let grace = self.config.task_shutdown_graceful_timeout * 3 + Duration::from_secs(5);
@@ -735,186 +492,6 @@ impl Worker {
                     "connector did not stop within {:?}",
                     grace
                 );
-            }
-        }
-    }
-
-    pub async fn delete_connector(&self, name: &str) -> Result<(), HerderError> {
-        if let Some(c) = self.cluster() {
-            return c.delete_connector(self, name).await;
-        }
-        let _op = self.ops.lock().await;
-        if !self.connectors.lock().unwrap().contains_key(name) {
-            return Err(not_found(name));
-        }
-        self.configs.remove(name).map_err(|e| {
-            HerderError::Internal(format!("cannot store the connector config: {e}"))
-        })?;
-        let entry = self.connectors.lock().unwrap().remove(name);
-        if let Some(e) = entry {
-            self.stop_entry(name, e).await;
-        }
-        self.status.remove(name);
-        tracing::info!(connector = name, "connector deleted");
-        Ok(())
-    }
-
-    /// Pause, resume (from PAUSED or STOPPED) or stop a connector; done when the connector
-    /// is in the new state (for STOPPED: its tasks have stopped).
-    pub async fn set_target_state(
-        &self,
-        name: &str,
-        target: TargetState,
-    ) -> Result<(), HerderError> {
-        if let Some(c) = self.cluster() {
-            return c.set_target_state(self, name, target).await;
-        }
-        let _op = self.ops.lock().await;
-        let commands = {
-            let conns = self.connectors.lock().unwrap();
-            let e = conns.get(name).ok_or_else(|| match target {
-                TargetState::Stopped => not_found(name),
-                _ => HerderError::NotFound(format!("Unknown connector {name}")),
-            })?;
-            e.runner.as_ref().map(|r| r.commands.clone())
-        };
-        self.configs.set_target_state(name, target).map_err(|e| {
-            HerderError::Internal(format!("cannot store the connector's target state: {e}"))
-        })?;
-        if let Some(e) = self.connectors.lock().unwrap().get_mut(name) {
-            e.target = target;
-        }
-        if let Some(commands) = commands {
-            let (done, wait) = oneshot::channel();
-            if commands.send(Command::Target(target, done)).is_ok() {
-                await_done(wait).await?;
-            }
-        }
-        tracing::info!(
-            connector = name,
-            target = target.as_str(),
-            "connector target state changed"
-        );
-        Ok(())
-    }
-
-    /// `POST /connectors/{c}/restart` without flags: restart the connector instance only.
-    pub async fn restart_connector(&self, name: &str) -> Result<(), HerderError> {
-        if let Some(c) = self.cluster() {
-            return c.restart(self, name, false, false).await.map(|_| ());
-        }
-        let _op = self.ops.lock().await;
-        match self.commands_or_start(name)? {
-            Some(commands) => self.send_restart(commands, true, Vec::new()).await,
-            None => Ok(()),
-        }
-    }
-
-    /// `POST /connectors/{c}/restart?includeTasks=..&onlyFailed=..`: Kafka Connect's restart
-    /// plan. Returns the states with RESTARTING for what is being restarted.
-    pub async fn restart_connector_and_tasks(
-        &self,
-        name: &str,
-        include_tasks: bool,
-        only_failed: bool,
-    ) -> Result<ConnectorStatus, HerderError> {
-        if let Some(c) = self.cluster() {
-            return c.restart(self, name, include_tasks, only_failed).await;
-        }
-        let _op = self.ops.lock().await;
-        if !self.connectors.lock().unwrap().contains_key(name) {
-            return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
-        }
-        let mut plan = self.connector_status(name).ok_or_else(|| {
-            HerderError::NotFound(format!("Status for connector {name} not found"))
-        })?;
-        let restart_connector = !only_failed || plan.connector.state == State::Failed;
-        if restart_connector {
-            plan.connector.state = State::Restarting;
-            self.status
-                .set_connector(name, State::Restarting, plan.connector.trace.clone());
-        }
-        let mut tasks = Vec::new();
-        for t in plan.tasks.iter_mut() {
-            if include_tasks && (!only_failed || t.info.state == State::Failed) {
-                t.info.state = State::Restarting;
-                self.status
-                    .set_task(name, t.id, State::Restarting, t.info.trace.clone());
-                tasks.push(t.id);
-            }
-        }
-        tracing::info!(connector = name, restart_connector, ?tasks, "restarting");
-        if restart_connector || !tasks.is_empty() {
-            if let Some(commands) = self.commands_or_start(name)? {
-                self.send_restart(commands, restart_connector, tasks)
-                    .await?;
-            }
-        }
-        Ok(plan)
-    }
-
-    pub async fn restart_task(&self, name: &str, task: u32) -> Result<(), HerderError> {
-        if let Some(c) = self.cluster() {
-            return c.restart_task(self, name, task).await;
-        }
-        let _op = self.ops.lock().await;
-        let count = self.task_configs(name)?.len() as u32;
-        if task >= count {
-            return Err(HerderError::NotFound(format!(
-                "Task {name}-{task} not found"
-            )));
-        }
-        let commands = self.commands(name).ok_or_else(|| not_found(name))?;
-        let trace = self.status.task(name, task).and_then(|t| t.trace);
-        self.status.set_task(name, task, State::Restarting, trace);
-        self.send_restart(commands, false, vec![task]).await
-    }
-
-    fn commands(&self, name: &str) -> Option<mpsc::UnboundedSender<Command>> {
-        let conns = self.connectors.lock().unwrap();
-        conns.get(name)?.runner.as_ref().map(|r| r.commands.clone())
-    }
-
-    async fn send_restart(
-        &self,
-        commands: mpsc::UnboundedSender<Command>,
-        connector: bool,
-        tasks: Vec<u32>,
-    ) -> Result<(), HerderError> {
-        let (done, wait) = oneshot::channel();
-        if commands
-            .send(Command::Restart {
-                connector,
-                tasks,
-                done,
-            })
-            .is_ok()
-        {
-            await_done(wait).await?;
-        }
-        Ok(())
-    }
-
-    /// Topics the connector's records went to or came from.
-    pub fn active_topics(&self, name: &str) -> Vec<String> {
-        if let Some(c) = self.cluster() {
-            // Every worker's tasks record theirs in the status topic.
-            return c.statuses.topics(name).into_keys().collect();
-        }
-        let conns = self.connectors.lock().unwrap();
-        conns
-            .get(name)
-            .map(|e| e.shared.topics.list())
-            .unwrap_or_default()
-    }
-
-    pub async fn reset_active_topics(&self, name: &str) {
-        if let Some(e) = self.connectors.lock().unwrap().get(name) {
-            e.shared.topics.reset();
-        }
-        if let Some(c) = self.cluster() {
-            if let Err(e) = c.statuses.reset_topics(name).await {
-                tracing::warn!(connector = name, error = %e, "cannot reset the active topics in the status topic");
             }
         }
     }
@@ -960,150 +537,6 @@ impl Worker {
             })
     }
 
-    /// The resolved config of an existing connector.
-    fn resolved_config(&self, name: &str) -> Result<ConnectorConfig, HerderError> {
-        let raw = self.connector_config(name).ok_or_else(|| not_found(name))?;
-        self.resolve(&raw)
-            .and_then(|r| ConnectorConfig::new(r).map_err(|e| e.to_string()))
-            .map_err(HerderError::Internal)
-    }
-
-    /// `GET /connectors/{c}/offsets`: (partition, offset) pairs as JSON.
-    pub async fn connector_offsets(
-        &self,
-        name: &str,
-    ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
-        match self.plugin_type(name).await? {
-            PluginType::Source => {
-                if let Some(c) = self.cluster() {
-                    c.refresh_offsets().await?;
-                }
-                self.offsets
-                    .json_offsets(name)
-                    .map_err(|e| HerderError::Internal(e.to_string()))
-            }
-            PluginType::Sink => {
-                let config = self.resolved_config(name)?;
-                let worker = self.config.clone();
-                tokio::task::spawn_blocking(move || group_offsets::committed(&worker, &config))
-                    .await
-                    .map_err(|e| HerderError::Internal(e.to_string()))?
-                    .map_err(|e| HerderError::Internal(format!("Failed to retrieve consumer group offsets for sink connector {name}: {e}")))
-            }
-        }
-    }
-
-    fn check_stopped(&self, name: &str) -> Result<(), HerderError> {
-        let conns = self.connectors.lock().unwrap();
-        let e = conns.get(name).ok_or_else(|| not_found(name))?;
-        if e.target != TargetState::Stopped || !e.shared.task_configs.lock().unwrap().is_empty() {
-            return Err(HerderError::BadRequest(format!(
-                "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the \
-                 specified connector by issuing a 'PUT' request to the '/connectors/{name}/stop' endpoint"
-            )));
-        }
-        Ok(())
-    }
-
-    /// `PATCH /connectors/{c}/offsets` (`offsets`: partition and offset, None resets it) or
-    /// `DELETE` (`offsets` None: every partition). Only while STOPPED.
-    pub async fn modify_offsets(
-        &self,
-        name: &str,
-        offsets: Option<Vec<(serde_json::Value, Option<serde_json::Value>)>>,
-    ) -> Result<String, HerderError> {
-        let _op = self.ops.lock().await;
-        self.check_stopped(name)?;
-        let reset = offsets.is_none();
-        match self.plugin_type(name).await? {
-            PluginType::Source => {
-                let entries = match offsets {
-                    None => self
-                        .offsets
-                        .partitions(name)
-                        .map_err(|e| HerderError::Internal(e.to_string()))?
-                        .into_iter()
-                        .map(|p| (p, None))
-                        .collect(),
-                    Some(list) => {
-                        let mut entries = Vec::with_capacity(list.len());
-                        for (p, o) in list {
-                            if !p.is_object() {
-                                return Err(HerderError::BadRequest(
-                                    "Source partitions must be JSON objects and may not be null"
-                                        .into(),
-                                ));
-                            }
-                            if o.as_ref().is_some_and(|o| !o.is_object()) {
-                                return Err(HerderError::BadRequest(
-                                    "Source offsets must be JSON objects or null".into(),
-                                ));
-                            }
-                            let p = self
-                                .offsets
-                                .value_from_json(&p)
-                                .map_err(|e| HerderError::BadRequest(e.to_string()))?;
-                            let o = match o {
-                                Some(o) => Some(
-                                    self.offsets
-                                        .value_from_json(&o)
-                                        .map_err(|e| HerderError::BadRequest(e.to_string()))?,
-                                ),
-                                None => None,
-                            };
-                            entries.push((p, o));
-                        }
-                        entries
-                    }
-                };
-                if !entries.is_empty() {
-                    self.offsets.put_and_flush(name, entries).map_err(|e| {
-                        HerderError::Internal(format!(
-                            "Failed to modify offsets for source connector {name}: {e}"
-                        ))
-                    })?;
-                }
-            }
-            PluginType::Sink => {
-                let parsed = match offsets {
-                    None => None,
-                    Some(list) => {
-                        Some(group_offsets::parse(&list).map_err(HerderError::BadRequest)?)
-                    }
-                };
-                let config = self.resolved_config(name)?;
-                let worker = self.config.clone();
-                let result = match parsed {
-                    None => group_offsets::reset(&worker, &config).await,
-                    Some(p) => tokio::task::spawn_blocking(move || {
-                        group_offsets::alter(&worker, &config, &p)
-                    })
-                    .await
-                    .map_err(|e| group_offsets::GroupOffsetsError::Other(e.to_string()))
-                    .and_then(|r| r),
-                };
-                let what = if reset { "reset" } else { "alter" };
-                result.map_err(|e| match e {
-                    group_offsets::GroupOffsetsError::NotEmpty => HerderError::Internal(format!(
-                        "Failed to {what} consumer group offsets for connector {name} either because its tasks haven't stopped \
-                         completely yet or the connector was resumed before the request to {what} its offsets could be successfully \
-                         completed. If the connector is in a stopped state, this operation can be safely retried. If it doesn't \
-                         eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks."
-                    )),
-                    group_offsets::GroupOffsetsError::Other(e) => {
-                        HerderError::Internal(format!("Failed to {what} consumer group offsets for sink connector {name}: {e}"))
-                    }
-                })?;
-            }
-        }
-        let what = if reset { "reset" } else { "altered" };
-        tracing::info!(connector = name, "offsets {what}");
-        Ok(format!(
-            "The Connect framework-managed offsets for this connector have been {what} successfully. However, if this \
-             connector manages offsets externally, they will need to be manually {what} in the system that the connector uses."
-        ))
-    }
-
     /// Stops every connector (staged task shutdown, offsets flushed), then the plugins.
     pub async fn shutdown(&self) {
         let _op = self.ops.lock().await;
@@ -1129,15 +562,8 @@ impl Worker {
     }
 }
 
-async fn await_done(wait: oneshot::Receiver<()>) -> Result<(), HerderError> {
-    match tokio::time::timeout(REQUEST_TIMEOUT, wait).await {
-        Ok(_) => Ok(()),
-        Err(_) => Err(HerderError::Internal("Request timed out".into())),
-    }
-}
-
 fn not_found(name: &str) -> HerderError {
-    HerderError::NotFound(format!("Connector {name} not found"))
+    HerderError::connector_not_found(name)
 }
 
 fn worker_id(config: &WorkerConfig) -> String {

@@ -19,6 +19,8 @@ use axum::body::Body;
 use axum::http::{Method, Request, StatusCode};
 use futures::Stream;
 use polyconnect::config::{Props, WorkerConfig};
+use polyconnect::herder::standalone::StandaloneHerder;
+use polyconnect::herder::Herder;
 use polyconnect::worker::Worker;
 use polyconnect_proto::v1 as pb;
 use serde_json::Value;
@@ -368,7 +370,7 @@ pub async fn start_fake() -> String {
 
 /// A worker whose offsets (and connector configs) live in `dir`. Kafka is not needed: the
 /// bootstrap address points nowhere.
-pub fn worker(dir: &Path, extra: &[(&str, &str)]) -> Arc<Worker> {
+pub fn worker(dir: &Path, extra: &[(&str, &str)]) -> Arc<StandaloneHerder> {
     let mut props = Props::new();
     props.insert("bootstrap.servers".into(), "127.0.0.1:9".into());
     props.insert(
@@ -383,13 +385,30 @@ pub fn worker(dir: &Path, extra: &[(&str, &str)]) -> Arc<Worker> {
     }
     let w = Arc::new(Worker::new(WorkerConfig::from_props(props).unwrap()).unwrap());
     w.mark_ready();
-    w
+    Arc::new(StandaloneHerder::new(w).unwrap())
+}
+
+/// What the router can be built over: a herder of either kind.
+pub trait AsHerder {
+    fn herder(&self) -> Arc<dyn Herder>;
+}
+
+impl AsHerder for Arc<StandaloneHerder> {
+    fn herder(&self) -> Arc<dyn Herder> {
+        self.clone()
+    }
+}
+
+impl AsHerder for Arc<dyn Herder> {
+    fn herder(&self) -> Arc<dyn Herder> {
+        self.clone()
+    }
 }
 
 /// Calls the router without a socket; returns the status, the headers and the JSON body
 /// (Null when empty).
 pub async fn call(
-    w: &Arc<Worker>,
+    w: &impl AsHerder,
     method: Method,
     path: &str,
     body: Option<&str>,
@@ -404,7 +423,7 @@ pub async fn call(
             None => Body::empty(),
         })
         .unwrap();
-    let resp = polyconnect::rest::router(w.clone())
+    let resp = polyconnect::rest::router(w.herder())
         .oneshot(req)
         .await
         .unwrap();
@@ -422,7 +441,7 @@ pub async fn call(
     (status, headers, json)
 }
 
-pub async fn get(w: &Arc<Worker>, path: &str) -> (StatusCode, Value) {
+pub async fn get(w: &impl AsHerder, path: &str) -> (StatusCode, Value) {
     let (s, _, v) = call(w, Method::GET, path, None).await;
     (s, v)
 }
@@ -440,7 +459,7 @@ pub fn assert_error(got: &(StatusCode, Value), status: u16, needle: &str) {
 
 /// Waits until `f` holds for the connector's status.
 pub async fn wait_status(
-    w: &Arc<Worker>,
+    w: &impl AsHerder,
     name: &str,
     what: &str,
     f: impl Fn(&Value) -> bool,

@@ -1,0 +1,321 @@
+//! The herder: what the REST API talks to, and nothing else does its work.
+//!
+//! As in Kafka Connect, a herder decides: it keeps connector configs and target states in
+//! its config store, answers for statuses, task configs and offsets, and tells the
+//! [`Worker`] which connectors and tasks to run. The worker runs them and decides nothing.
+//!
+//! - this file: the [`Herder`] trait, its errors ([`HerderError`], named by what went wrong;
+//!   the HTTP status of each is `rest/`'s business), and the part both herders share: the
+//!   offsets endpoints' checks and their reads and writes.
+//! - `standalone.rs`: [`standalone::StandaloneHerder`], one process, configs in a file.
+//! - the distributed herder lives with the group client in [`crate::distributed`]
+//!   ([`crate::distributed::rest_herder::DistributedHerder`]).
+
+pub mod standalone;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+pub use polyconnect_group::ConnectorTaskId;
+
+use crate::config::{ConnectorConfig, Props};
+use crate::plugin::PluginType;
+use crate::storage::configs::TargetState;
+use crate::storage::group_offsets;
+use crate::storage::status::{ConnectorStatus, StateInfo};
+use crate::worker::{ConnectorInfo, Worker};
+
+/// What went wrong in a herder operation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HerderError {
+    /// No such connector or task.
+    #[error("{0}")]
+    NotFound(String),
+    /// A connector of that name exists already.
+    #[error("{0}")]
+    AlreadyExists(String),
+    /// The request or the config is not acceptable.
+    #[error("{0}")]
+    Invalid(String),
+    /// Only the leader can do this; `leader_url` is where it is (when known).
+    #[error("{message}")]
+    NotLeader {
+        leader_url: Option<String>,
+        message: String,
+    },
+    /// The cluster is rebalancing (or an item is moving between workers): try again.
+    #[error("{0}")]
+    Rebalancing(String),
+    /// An internal request's signature is missing the mark.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Not possible yet (e.g. no session key to check a signature with).
+    #[error("{0}")]
+    Unavailable(String),
+    /// The operation did not finish in time.
+    #[error("{0}")]
+    Timeout(String),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl HerderError {
+    pub fn connector_not_found(name: &str) -> HerderError {
+        HerderError::NotFound(format!("Connector {name} not found"))
+    }
+}
+
+/// Who may carry out changes to the cluster's connectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Leadership {
+    /// This herder (always, in standalone mode).
+    Here,
+    /// Another worker, at this URL.
+    Elsewhere(String),
+    /// Not known right now (a rebalance, or the group is not joined).
+    Unknown { rebalancing: bool },
+}
+
+/// A signed internal request (Kafka Connect's `X-Connect-Authorization`).
+pub struct Signature<'a> {
+    pub signature: Option<&'a str>,
+    pub algorithm: Option<&'a str>,
+}
+
+/// The operations of Kafka Connect's herder that the REST API needs.
+///
+/// Operations that change something are complete when they return, as far as the herder
+/// can tell: in standalone mode the connector is in its new state; in distributed mode the
+/// change is in the config topic and the workers that run the items carry it out.
+#[async_trait]
+pub trait Herder: Send + Sync {
+    /// The runtime under this herder: its plugins (listing, validation), log levels and
+    /// metrics. The REST API reads no store through it.
+    fn worker(&self) -> &Arc<Worker>;
+
+    /// Whether this herder may carry out changes now, or who can.
+    fn leadership(&self) -> Leadership {
+        Leadership::Here
+    }
+
+    /// [`Herder::leadership`], after waiting up to `wait` for a rebalance to end.
+    async fn settled_leadership(&self, wait: std::time::Duration) -> Leadership {
+        let _ = wait;
+        self.leadership()
+    }
+
+    fn connectors(&self) -> Vec<String>;
+    fn connector_info(&self, name: &str) -> Option<ConnectorInfo>;
+    /// The config as given, with its `${...}` references.
+    fn connector_config(&self, name: &str) -> Option<Props>;
+    fn connector_status(&self, name: &str) -> Option<ConnectorStatus>;
+    fn task_status(&self, id: &ConnectorTaskId) -> Option<StateInfo>;
+    /// The task configs (empty while stopped), with `${...}` references as stored.
+    fn task_configs(&self, name: &str) -> Result<Vec<Props>, HerderError>;
+
+    /// Creates or replaces a connector. `validated`: the config was validated and found to
+    /// be of this type (the answer then waits briefly for the task configs, so it lists the
+    /// tasks as Kafka Connect's does). `initial`: the target state (None keeps the current
+    /// one; STARTED for a new connector). Returns whether it was created.
+    async fn put_connector(
+        &self,
+        name: &str,
+        raw: Props,
+        initial: Option<TargetState>,
+        allow_replace: bool,
+        validated: Option<PluginType>,
+    ) -> Result<(bool, ConnectorInfo), HerderError>;
+    async fn delete_connector(&self, name: &str) -> Result<(), HerderError>;
+    /// Pause, resume or stop.
+    async fn set_target_state(&self, name: &str, target: TargetState) -> Result<(), HerderError>;
+    /// The connector instance only.
+    async fn restart_connector(&self, name: &str) -> Result<(), HerderError>;
+    /// Kafka Connect's restart plan: the states, RESTARTING for what is being restarted.
+    async fn restart_connector_and_tasks(
+        &self,
+        name: &str,
+        include_tasks: bool,
+        only_failed: bool,
+    ) -> Result<ConnectorStatus, HerderError>;
+    async fn restart_task(&self, id: &ConnectorTaskId) -> Result<(), HerderError>;
+
+    /// Kafka Connect's internal `POST /connectors/{c}/tasks`: task configs handed up by the
+    /// worker that runs the connector (distributed mode; signed with the session key).
+    async fn put_task_configs(
+        &self,
+        name: &str,
+        signature: Signature<'_>,
+        body: &[u8],
+    ) -> Result<(), HerderError> {
+        let _ = (signature, body);
+        Err(HerderError::NotFound(format!(
+            "HTTP 404 Not Found: the task configs of {name} are written by the worker itself in standalone mode"
+        )))
+    }
+
+    /// Topics the connector's records went to or came from.
+    fn active_topics(&self, name: &str) -> Vec<String>;
+    async fn reset_active_topics(&self, name: &str);
+
+    /// `GET /connectors/{c}/offsets`: (partition, offset) pairs as JSON.
+    async fn connector_offsets(
+        &self,
+        name: &str,
+    ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError>;
+    /// `PATCH /connectors/{c}/offsets` (`offsets`: partition and offset, None resets it) or
+    /// `DELETE` (`offsets` None: every partition). Only while STOPPED. Returns the message.
+    async fn modify_offsets(
+        &self,
+        name: &str,
+        offsets: Option<Vec<(serde_json::Value, Option<serde_json::Value>)>>,
+    ) -> Result<String, HerderError>;
+
+    /// A logger level for the whole cluster (KIP-976). `Ok(false)`: this herder is the
+    /// whole cluster, the caller applies it here.
+    async fn put_cluster_logger_level(
+        &self,
+        namespace: &str,
+        level: &str,
+    ) -> Result<bool, HerderError> {
+        let _ = (namespace, level);
+        Ok(false)
+    }
+}
+
+/// Kafka Connect's message when offsets are changed outside the STOPPED state.
+pub(crate) fn not_stopped(name: &str) -> HerderError {
+    HerderError::Invalid(format!(
+        "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the \
+         specified connector by issuing a 'PUT' request to the '/connectors/{name}/stop' endpoint"
+    ))
+}
+
+/// The offsets endpoints, shared by both herders: source offsets in the worker's offset
+/// store (file or topic), sink offsets in the connector's consumer group.
+pub(crate) mod offsets {
+    use super::*;
+
+    fn resolved(w: &Worker, raw: &Props) -> Result<ConnectorConfig, HerderError> {
+        w.resolve(raw)
+            .and_then(|r| ConnectorConfig::new(r).map_err(|e| e.to_string()))
+            .map_err(HerderError::Internal)
+    }
+
+    pub(crate) async fn read(
+        w: &Worker,
+        name: &str,
+        raw: &Props,
+        plugin_type: PluginType,
+    ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
+        match plugin_type {
+            PluginType::Source => w
+                .offsets
+                .json_offsets(name)
+                .map_err(|e| HerderError::Internal(e.to_string())),
+            PluginType::Sink => {
+                let config = resolved(w, raw)?;
+                let worker = w.config.clone();
+                tokio::task::spawn_blocking(move || group_offsets::committed(&worker, &config))
+                    .await
+                    .map_err(|e| HerderError::Internal(e.to_string()))?
+                    .map_err(|e| HerderError::Internal(format!("Failed to retrieve consumer group offsets for sink connector {name}: {e}")))
+            }
+        }
+    }
+
+    /// Alters or resets; the caller checked the connector is STOPPED.
+    pub(crate) async fn modify(
+        w: &Worker,
+        name: &str,
+        raw: &Props,
+        plugin_type: PluginType,
+        offsets: Option<Vec<(serde_json::Value, Option<serde_json::Value>)>>,
+    ) -> Result<String, HerderError> {
+        let reset = offsets.is_none();
+        match plugin_type {
+            PluginType::Source => {
+                let entries = match offsets {
+                    None => w
+                        .offsets
+                        .partitions(name)
+                        .map_err(|e| HerderError::Internal(e.to_string()))?
+                        .into_iter()
+                        .map(|p| (p, None))
+                        .collect(),
+                    Some(list) => {
+                        let mut entries = Vec::with_capacity(list.len());
+                        for (p, o) in list {
+                            if !p.is_object() {
+                                return Err(HerderError::Invalid(
+                                    "Source partitions must be JSON objects and may not be null"
+                                        .into(),
+                                ));
+                            }
+                            if o.as_ref().is_some_and(|o| !o.is_object()) {
+                                return Err(HerderError::Invalid(
+                                    "Source offsets must be JSON objects or null".into(),
+                                ));
+                            }
+                            let p = w
+                                .offsets
+                                .value_from_json(&p)
+                                .map_err(|e| HerderError::Invalid(e.to_string()))?;
+                            let o = match o {
+                                Some(o) => Some(
+                                    w.offsets
+                                        .value_from_json(&o)
+                                        .map_err(|e| HerderError::Invalid(e.to_string()))?,
+                                ),
+                                None => None,
+                            };
+                            entries.push((p, o));
+                        }
+                        entries
+                    }
+                };
+                if !entries.is_empty() {
+                    w.offsets.put_and_flush(name, entries).map_err(|e| {
+                        HerderError::Internal(format!(
+                            "Failed to modify offsets for source connector {name}: {e}"
+                        ))
+                    })?;
+                }
+            }
+            PluginType::Sink => {
+                let parsed = match offsets {
+                    None => None,
+                    Some(list) => Some(group_offsets::parse(&list).map_err(HerderError::Invalid)?),
+                };
+                let config = resolved(w, raw)?;
+                let worker = w.config.clone();
+                let result = match parsed {
+                    None => group_offsets::reset(&worker, &config).await,
+                    Some(p) => tokio::task::spawn_blocking(move || {
+                        group_offsets::alter(&worker, &config, &p)
+                    })
+                    .await
+                    .map_err(|e| group_offsets::GroupOffsetsError::Other(e.to_string()))
+                    .and_then(|r| r),
+                };
+                let what = if reset { "reset" } else { "alter" };
+                result.map_err(|e| match e {
+                    group_offsets::GroupOffsetsError::NotEmpty => HerderError::Internal(format!(
+                        "Failed to {what} consumer group offsets for connector {name} either because its tasks haven't stopped \
+                         completely yet or the connector was resumed before the request to {what} its offsets could be successfully \
+                         completed. If the connector is in a stopped state, this operation can be safely retried. If it doesn't \
+                         eventually succeed, the Connect cluster may need to be restarted to get rid of the zombie sink tasks."
+                    )),
+                    group_offsets::GroupOffsetsError::Other(e) => {
+                        HerderError::Internal(format!("Failed to {what} consumer group offsets for sink connector {name}: {e}"))
+                    }
+                })?;
+            }
+        }
+        let what = if reset { "reset" } else { "altered" };
+        tracing::info!(connector = name, "offsets {what}");
+        Ok(format!(
+            "The Connect framework-managed offsets for this connector have been {what} successfully. However, if this \
+             connector manages offsets externally, they will need to be manually {what} in the system that the connector uses."
+        ))
+    }
+}

@@ -1,0 +1,362 @@
+//! One herder test suite, run against both herders through the REST router: the standalone
+//! herder (in-memory config store) and a one-worker distributed cluster on the broker (its
+//! config, status and offsets topics). Same requests, same answers, except where Kafka
+//! Connect's two modes differ (the internal task-configs endpoint).
+//!
+//! The connector is the in-process fake of `rest_support`, reached over real gRPC.
+
+mod kafka_stores_support;
+mod rest_support;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode};
+use polyconnect::config::Props;
+use polyconnect::distributed::Member;
+use polyconnect::herder::Herder;
+use rest_support::*;
+use serde_json::{json, Value};
+
+fn unique(prefix: &str) -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let n = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_nanos();
+    format!("{prefix}-{n:x}")
+}
+
+fn create(name: &str, ep: &str, topic: &str, extra: &str) -> String {
+    format!(
+        r#"{{"name":"{name}","config":{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"{topic}","tasks.max":"2","tasks":"2"{extra}}}}}"#
+    )
+}
+
+/// Waits until `f` holds for GET `path`.
+async fn wait_get(h: &Arc<dyn Herder>, path: &str, what: &str, f: impl Fn(&Value) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, v) = get(h, path).await;
+        if f(&v) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{path} never showed {what}: {v}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until the connector is in `state` with `tasks` tasks, all in `state` too.
+async fn wait_state(h: &Arc<dyn Herder>, name: &str, state: &str, tasks: usize) {
+    wait_get(
+        h,
+        &format!("/connectors/{name}/status"),
+        &format!("{state} with {tasks} task(s)"),
+        |s| {
+            s["connector"]["state"] == state
+                && s["tasks"]
+                    .as_array()
+                    .is_some_and(|t| t.len() == tasks && t.iter().all(|t| t["state"] == state))
+        },
+    )
+    .await;
+}
+
+/// The suite. `distributed`: where the two modes answer differently.
+async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
+    let name = unique("suite");
+    let topic = unique("suite-topic");
+
+    // Create: 201 with the tasks, then every read agrees.
+    let (s, headers, v) = call(
+        &h,
+        Method::POST,
+        "/connectors",
+        Some(&create(&name, ep, &topic, "")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert!(headers.get("location").is_some());
+    assert_eq!(v["name"], name.as_str());
+    assert_eq!(v["type"], "source");
+    assert_eq!(v["config"]["topic"], topic.as_str());
+    let (s, list) = get(&h, "/connectors").await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(list.as_array().unwrap().contains(&json!(name)), "{list}");
+    let (_, config) = get(&h, &format!("/connectors/{name}/config")).await;
+    assert_eq!(config["connector.class"], "FakeSource");
+    assert_eq!(config["name"], name.as_str());
+    wait_state(&h, &name, "RUNNING", 2).await;
+    let (_, status) = get(&h, &format!("/connectors/{name}/status")).await;
+    assert_eq!(status["type"], "source");
+    let worker_id = status["connector"]["worker_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(!worker_id.is_empty());
+    let (s, task) = get(&h, &format!("/connectors/{name}/tasks/1/status")).await;
+    assert_eq!(s, StatusCode::OK, "{task}");
+    assert_eq!(
+        (task["id"].clone(), task["state"].clone()),
+        (json!(1), json!("RUNNING"))
+    );
+    assert_eq!(task["worker_id"], worker_id.as_str());
+    let (_, tasks) = get(&h, &format!("/connectors/{name}/tasks")).await;
+    let tasks = tasks.as_array().unwrap();
+    assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[1]["id"], json!({"connector": name, "task": 1}));
+    let (_, expanded) = get(&h, "/connectors?expand=info&expand=status").await;
+    assert_eq!(
+        expanded[&name]["info"]["tasks"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(expanded[&name]["status"]["connector"]["state"], "RUNNING");
+
+    // Errors by meaning: exists 409, invalid 400 listing the problem, unknown 404.
+    assert_error(
+        &{
+            let (s, _, v) = call(
+                &h,
+                Method::POST,
+                "/connectors",
+                Some(&create(&name, ep, &topic, "")),
+            )
+            .await;
+            (s, v)
+        },
+        409,
+        &format!("Connector {name} already exists"),
+    );
+    let (s, _, v) = call(
+        &h,
+        Method::PUT,
+        &format!("/connectors/{name}/config"),
+        Some(&format!(
+            r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"a,b","batch.size":"0"}}"#
+        )),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
+    let message = v["message"].as_str().unwrap();
+    assert!(message.contains("2 error(s)"), "{message}");
+    assert_error(
+        &get(&h, "/connectors/nope/config").await,
+        404,
+        "Connector nope not found",
+    );
+    assert_error(
+        &get(&h, &format!("/connectors/{name}/tasks/7/status")).await,
+        404,
+        &format!("No status found for task {name}-7"),
+    );
+    assert_error(
+        &{
+            let (s, _, v) = call(
+                &h,
+                Method::POST,
+                &format!("/connectors/{name}/tasks/7/restart"),
+                None,
+            )
+            .await;
+            (s, v)
+        },
+        404,
+        &format!("Task {name}-7 not found"),
+    );
+
+    // Pause and resume.
+    let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/pause"), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    wait_state(&h, &name, "PAUSED", 2).await;
+    let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/resume"), None).await;
+    assert_eq!(s, StatusCode::ACCEPTED);
+    wait_state(&h, &name, "RUNNING", 2).await;
+
+    // Reconfigure: the new config is served, tasks run again.
+    let (s, _, v) = call(
+        &h,
+        Method::PUT,
+        &format!("/connectors/{name}/config"),
+        Some(&format!(
+            r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"{topic}","tasks.max":"1","batch.size":"7"}}"#
+        )),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    wait_get(
+        &h,
+        &format!("/connectors/{name}/config"),
+        "the new config",
+        |c| c["batch.size"] == "7",
+    )
+    .await;
+    wait_state(&h, &name, "RUNNING", 1).await;
+
+    // Restarts: the plan, then a task on its own.
+    let (s, _, plan) = call(
+        &h,
+        Method::POST,
+        &format!("/connectors/{name}/restart?includeTasks=true"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{plan}");
+    assert_eq!(plan["connector"]["state"], "RESTARTING");
+    assert_eq!(plan["tasks"][0]["state"], "RESTARTING");
+    wait_state(&h, &name, "RUNNING", 1).await;
+    let (s, _, v) = call(
+        &h,
+        Method::POST,
+        &format!("/connectors/{name}/tasks/0/restart"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
+    wait_state(&h, &name, "RUNNING", 1).await;
+
+    // Offsets: only while STOPPED; altered, read back, reset.
+    let partition = json!({"file": "x"});
+    let patch = json!({"offsets": [{"partition": partition, "offset": {"line": 42}}]}).to_string();
+    let (s, _, v) = call(
+        &h,
+        Method::PATCH,
+        &format!("/connectors/{name}/offsets"),
+        Some(&patch),
+    )
+    .await;
+    assert_error(&(s, v), 400, "STOPPED state");
+    let (s, _, _) = call(&h, Method::PUT, &format!("/connectors/{name}/stop"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    wait_state(&h, &name, "STOPPED", 0).await;
+    wait_get(
+        &h,
+        &format!("/connectors/{name}/tasks"),
+        "no task configs",
+        |t| t.as_array().is_some_and(Vec::is_empty),
+    )
+    .await;
+    let (s, _, v) = call(
+        &h,
+        Method::PATCH,
+        &format!("/connectors/{name}/offsets"),
+        Some(&patch),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("altered successfully"),
+        "{v}"
+    );
+    let (s, v) = get(&h, &format!("/connectors/{name}/offsets")).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v,
+        json!({"offsets": [{"partition": partition, "offset": {"line": 42}}]})
+    );
+    let (s, _, v) = call(
+        &h,
+        Method::DELETE,
+        &format!("/connectors/{name}/offsets"),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert!(
+        v["message"]
+            .as_str()
+            .unwrap()
+            .contains("reset successfully"),
+        "{v}"
+    );
+    let (_, v) = get(&h, &format!("/connectors/{name}/offsets")).await;
+    assert_eq!(v, json!({"offsets": []}));
+
+    // The internal endpoint: standalone has none; a sessioned cluster wants a signature.
+    let (s, _, v) = call(
+        &h,
+        Method::POST,
+        &format!("/connectors/{name}/tasks"),
+        Some("[]"),
+    )
+    .await;
+    if distributed {
+        assert_error(&(s, v), 400, "missing required signature");
+    } else {
+        assert_error(&(s, v), 404, "standalone mode");
+    }
+
+    // Delete: gone from every read.
+    let (s, _, _) = call(&h, Method::DELETE, &format!("/connectors/{name}"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    wait_get(&h, "/connectors", "the connector gone", |l| {
+        !l.as_array().unwrap().contains(&json!(name))
+    })
+    .await;
+    assert_error(
+        &get(&h, &format!("/connectors/{name}/status")).await,
+        404,
+        &format!("No status found for connector {name}"),
+    );
+    assert_error(
+        &{
+            let (s, _, v) = call(&h, Method::DELETE, &format!("/connectors/{name}"), None).await;
+            (s, v)
+        },
+        404,
+        &format!("Connector {name} not found"),
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_standalone_herder() {
+    let dir = tempfile::tempdir().unwrap();
+    let ep = start_fake().await;
+    let w = worker(dir.path(), &[]);
+    let h: Arc<dyn Herder> = w.clone();
+    suite(h, &ep, false).await;
+    w.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_distributed_herder() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("info,polyconnect=debug")
+        .with_test_writer()
+        .try_init();
+    let ep = start_fake().await;
+    let group = unique("suite-group");
+    let mut props = Props::new();
+    for (k, v) in [
+        ("bootstrap.servers", kafka_stores_support::bootstrap()),
+        ("group.id", group.clone()),
+        ("config.storage.topic", format!("{group}-configs")),
+        ("offset.storage.topic", format!("{group}-offsets")),
+        ("status.storage.topic", format!("{group}-status")),
+        ("config.storage.replication.factor", "1".into()),
+        ("offset.storage.replication.factor", "1".into()),
+        ("status.storage.replication.factor", "1".into()),
+        ("listeners", "http://127.0.0.1:18083".into()),
+        ("session.timeout.ms", "6000".into()),
+        ("heartbeat.interval.ms", "1000".into()),
+        ("task.shutdown.graceful.timeout.ms", "1000".into()),
+        ("polyconnect.heartbeat.interval.ms", "500".into()),
+    ] {
+        props.insert(k.to_string(), v);
+    }
+    let member = Member::start(props, |_| {}, false).await.unwrap();
+    // Joined and leading (the only member).
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !member.status().is_leader || member.status().rebalancing {
+        assert!(
+            Instant::now() < deadline,
+            "never led: {:?}",
+            member.status()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    suite(member.herder(), &ep, true).await;
+    member.stop().await;
+}
