@@ -344,6 +344,10 @@ impl Cluster {
                     shared: Arc::new(Default::default()),
                     runner: None,
                 });
+            if entry.raw != raw {
+                // Another class may be another type: asked again when needed.
+                *entry.shared.plugin_type.lock().unwrap() = None;
+            }
             entry.raw = raw;
             entry.target = target;
             *entry.shared.task_configs.lock().unwrap() = tasks;

@@ -86,8 +86,17 @@ impl Herder for DistributedHerder {
             .map(super::from_raw)
     }
 
-    fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
-        self.cluster.connector_status(&self.worker, name)
+    async fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
+        let mut status = self.cluster.connector_status(&self.worker, name)?;
+        if status.connector_type == "unknown" {
+            // Not run here and not in a manifest (a connector container): its plugin says.
+            self.cluster.sync_entries(&self.worker);
+            match self.worker.plugin_type(name).await {
+                Ok(t) => status.connector_type = t.as_str().to_string(),
+                Err(e) => tracing::debug!(connector = name, error = %e, "type unknown"),
+            }
+        }
+        Some(status)
     }
 
     fn task_status(&self, id: &ConnectorTaskId) -> Option<StateInfo> {

@@ -108,7 +108,9 @@ pub trait Herder: Send + Sync {
     fn connector_info(&self, name: &str) -> Option<ConnectorInfo>;
     /// The config as given, with its `${...}` references.
     fn connector_config(&self, name: &str) -> Option<Props>;
-    fn connector_status(&self, name: &str) -> Option<ConnectorStatus>;
+    /// The statuses, with the connector's type (asked of its plugin when nothing else
+    /// tells it).
+    async fn connector_status(&self, name: &str) -> Option<ConnectorStatus>;
     fn task_status(&self, id: &ConnectorTaskId) -> Option<StateInfo>;
     /// The task configs (empty while stopped), with `${...}` references as stored.
     fn task_configs(&self, name: &str) -> Result<Vec<Props>, HerderError>;

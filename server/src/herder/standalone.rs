@@ -124,6 +124,16 @@ impl StandaloneHerder {
         self.worker.shutdown().await;
     }
 
+    fn status_now(&self, name: &str) -> Option<ConnectorStatus> {
+        let mut s = self.worker.status.connector(name)?;
+        if s.connector_type == "unknown" {
+            if let Some(info) = self.worker.connector_info(name) {
+                s.connector_type = info.connector_type.to_string();
+            }
+        }
+        Some(s)
+    }
+
     fn commands(&self, name: &str) -> Option<mpsc::UnboundedSender<Command>> {
         let conns = self.worker.connectors.lock().unwrap();
         conns.get(name)?.runner.as_ref().map(|r| r.commands.clone())
@@ -211,14 +221,8 @@ impl Herder for StandaloneHerder {
         self.worker.connector_config(name)
     }
 
-    fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
-        let mut s = self.worker.status.connector(name)?;
-        if s.connector_type == "unknown" {
-            if let Some(info) = self.worker.connector_info(name) {
-                s.connector_type = info.connector_type.to_string();
-            }
-        }
-        Some(s)
+    async fn connector_status(&self, name: &str) -> Option<ConnectorStatus> {
+        self.status_now(name)
     }
 
     fn task_status(&self, id: &ConnectorTaskId) -> Option<StateInfo> {
@@ -371,7 +375,7 @@ impl Herder for StandaloneHerder {
         if !w.connectors.lock().unwrap().contains_key(name) {
             return Err(HerderError::NotFound(format!("Unknown connector: {name}")));
         }
-        let mut plan = self.connector_status(name).ok_or_else(|| {
+        let mut plan = self.status_now(name).ok_or_else(|| {
             HerderError::NotFound(format!("Status for connector {name} not found"))
         })?;
         let restart_connector = !only_failed || plan.connector.state == State::Failed;

@@ -35,8 +35,9 @@ pub fn info_json(info: &ConnectorInfo) -> Value {
     })
 }
 
-fn status_json(h: &dyn Herder, name: &str) -> Option<Value> {
+async fn status_json(h: &dyn Herder, name: &str) -> Option<Value> {
     h.connector_status(name)
+        .await
         .map(|s| serde_json::to_value(s).unwrap_or(Value::Null))
 }
 
@@ -55,7 +56,7 @@ pub async fn list(State(h): State<Arc<dyn Herder>>, Query(q): Params) -> ApiResu
         for x in &expand {
             match *x {
                 "status" => {
-                    if let Some(s) = status_json(h.as_ref(), &name) {
+                    if let Some(s) = status_json(h.as_ref(), &name).await {
                         e.insert("status".into(), s);
                     }
                 }
@@ -266,6 +267,7 @@ pub async fn patch_config(
 
 pub async fn status(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
     status_json(h.as_ref(), &name)
+        .await
         .map(|s| Json(s).into_response())
         .ok_or_else(|| ApiError::not_found(format!("No status found for connector {name}")))
 }

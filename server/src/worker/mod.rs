@@ -526,7 +526,7 @@ impl Worker {
             .connect(&self.config, &class)
             .await
             .map_err(|e| HerderError::Internal(e.to_string()))?;
-        session
+        let t = session
             .negotiated
             .plugins
             .iter()
@@ -534,7 +534,10 @@ impl Worker {
             .and_then(|p| p.plugin_type)
             .ok_or_else(|| {
                 HerderError::Internal(format!("cannot tell whether {class} is a source or a sink"))
-            })
+            })?;
+        // Kept until the connector's config changes.
+        *shared.plugin_type.lock().unwrap() = Some(t);
+        Ok(t)
     }
 
     /// Stops every connector (staged task shutdown, offsets flushed), then the plugins.
