@@ -4,12 +4,28 @@
 //!
 //! Settings are passed to librdkafka by their Kafka names; the Java-only ones that
 //! librdkafka does not know (serializers, interceptors, ...) are dropped with a debug line.
+//! Security settings (`security.protocol`, `ssl.*`, `sasl.*`) are merged first and then
+//! translated from Java's form by [`security`].
+//!
+//! Which layers each client gets, as in Kafka Connect:
+//! - task producers (and the DLQ producer): `producer.` worker settings, then the
+//!   connector's `producer.override.`;
+//! - task consumers (and the group-offsets clients): `consumer.`, then `consumer.override.`;
+//! - admin clients: the worker's top-level security settings, then `admin.`, then the
+//!   connector's `admin.override.`;
+//! - the internal topics' clients of distributed mode: the worker's top-level settings.
 
 pub mod producer;
+pub mod security;
 
+use std::collections::BTreeMap;
+
+use rdkafka::error::KafkaError;
 use rdkafka::ClientConfig;
 
-use crate::config::{with_prefix, ConnectorConfig, WorkerConfig};
+pub use security::SecurityError;
+
+use crate::config::{with_prefix, ConnectorConfig, Props, WorkerConfig};
 
 /// Java client settings with no librdkafka equivalent.
 const JAVA_ONLY: &[&str] = &[
@@ -26,13 +42,97 @@ const JAVA_ONLY: &[&str] = &[
     "default.api.timeout.ms",
 ];
 
-fn apply(cfg: &mut ClientConfig, settings: impl IntoIterator<Item = (String, String)>) {
-    for (k, v) in settings {
+/// Merges the layers (a later one wins), translates the security settings and sets the
+/// rest on `cfg` (Java-only ones dropped).
+fn apply(
+    cfg: &mut ClientConfig,
+    layers: impl IntoIterator<Item = Props>,
+) -> Result<(), SecurityError> {
+    let mut merged: BTreeMap<String, String> = BTreeMap::new();
+    for layer in layers {
+        merged.extend(layer);
+    }
+    security::apply(cfg, &mut merged)?;
+    for (k, v) in merged {
         if JAVA_ONLY.contains(&k.as_str()) {
             tracing::debug!(setting = %k, "ignoring a Java-only client setting");
             continue;
         }
         cfg.set(k, v);
+    }
+    Ok(())
+}
+
+/// The worker's top-level client security settings (`security.protocol`, `ssl.*`, `sasl.*`).
+fn worker_security(props: &Props) -> Props {
+    props
+        .iter()
+        .filter(|(k, _)| security::is_security_setting(k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// An admin client's settings: the worker's top-level security settings, its `admin.`
+/// settings, then the connector's `admin.override.` settings.
+pub fn admin_config(
+    worker: &WorkerConfig,
+    connector: Option<&ConnectorConfig>,
+) -> Result<ClientConfig, SecurityError> {
+    let mut cfg = ClientConfig::new();
+    cfg.set("bootstrap.servers", &worker.bootstrap_servers);
+    let mut layers = vec![
+        worker_security(&worker.props),
+        with_prefix(&worker.props, "admin."),
+    ];
+    if let Some(c) = connector {
+        layers.push(with_prefix(&c.props, "admin.override."));
+    }
+    apply(&mut cfg, layers)?;
+    Ok(cfg)
+}
+
+/// The settings of clients made with the worker's own top-level settings (the internal
+/// topics' clients): the bootstrap servers and the security settings.
+pub fn worker_client_config(worker: &WorkerConfig) -> Result<ClientConfig, SecurityError> {
+    let mut cfg = ClientConfig::new();
+    cfg.set("bootstrap.servers", &worker.bootstrap_servers);
+    apply(&mut cfg, [worker_security(&worker.props)])?;
+    Ok(cfg)
+}
+
+/// A client creation error for messages and logs: librdkafka's configuration errors
+/// carry the value, which is left out for secret settings.
+pub fn creation_error(e: &KafkaError) -> String {
+    match e {
+        KafkaError::ClientConfig(_, desc, key, value) => {
+            if security::is_secret(key) || key.starts_with("ssl.") || key.starts_with("sasl.") {
+                format!("invalid client setting {key}: {desc}")
+            } else {
+                format!("invalid client setting {key}={value}: {desc}")
+            }
+        }
+        other => other.to_string(),
+    }
+}
+
+/// An error event of a Kafka client that no retry fixes: authentication refused (a wrong
+/// password, an unknown user, a mechanism the broker does not enable) or a TLS handshake
+/// the peer or the client refused (an untrusted or missing certificate, a host name that
+/// does not match, TLS against a plaintext listener). Kafka Connect's tasks fail on these
+/// (`SaslAuthenticationException`, `SslAuthenticationException`).
+pub fn is_permanent_security_error(code: rdkafka::types::RDKafkaErrorCode, reason: &str) -> bool {
+    use rdkafka::types::RDKafkaErrorCode as C;
+    match code {
+        C::Authentication | C::SaslAuthenticationFailed | C::UnsupportedSASLMechanism => true,
+        // A connection cut during the handshake (a broker going down) is transient.
+        C::SSL => {
+            let r = reason.to_ascii_lowercase();
+            !(r.contains("disconnected")
+                || r.contains("connection reset")
+                || r.contains("broken pipe")
+                || r.contains("timed out"))
+        }
+        _ => false,
     }
 }
 
@@ -40,7 +140,7 @@ pub fn producer_config(
     worker: &WorkerConfig,
     connector: &ConnectorConfig,
     task: u32,
-) -> ClientConfig {
+) -> Result<ClientConfig, SecurityError> {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &worker.bootstrap_servers)
         .set(
@@ -62,19 +162,21 @@ pub fn producer_config(
         // Kafka Connect's placement would see records move); keyless records stick to a
         // partition per batch, as Java's sticky partitioner does (`sticky.partitioning.linger.ms`).
         .set("partitioner", "murmur2_random");
-    apply(&mut cfg, with_prefix(&worker.props, "producer."));
     apply(
         &mut cfg,
-        with_prefix(&connector.props, "producer.override."),
-    );
-    cfg
+        [
+            with_prefix(&worker.props, "producer."),
+            with_prefix(&connector.props, "producer.override."),
+        ],
+    )?;
+    Ok(cfg)
 }
 
 pub fn consumer_config(
     worker: &WorkerConfig,
     connector: &ConnectorConfig,
     task: u32,
-) -> ClientConfig {
+) -> Result<ClientConfig, SecurityError> {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &worker.bootstrap_servers)
         .set("group.id", format!("connect-{}", connector.name()))
@@ -93,12 +195,14 @@ pub fn consumer_config(
         // even when the task drained it meanwhile (default 1000 ms): with it, a sink moved
         // one prefetch per second (~100,000 records/s of 100 B, ~16 MiB/s of 1 KiB).
         .set("fetch.queue.backoff.ms", "10");
-    apply(&mut cfg, with_prefix(&worker.props, "consumer."));
     apply(
         &mut cfg,
-        with_prefix(&connector.props, "consumer.override."),
-    );
-    cfg
+        [
+            with_prefix(&worker.props, "consumer."),
+            with_prefix(&connector.props, "consumer.override."),
+        ],
+    )?;
+    Ok(cfg)
 }
 
 /// Transient errors of a task's Kafka client (a broker down, a connection refused): each is
@@ -165,26 +269,29 @@ mod tests {
 
     #[test]
     fn producers_place_keys_as_java_does_unless_overridden() {
-        let cfg = producer_config(&worker(&[]), &connector(&[]), 0);
+        let cfg = producer_config(&worker(&[]), &connector(&[]), 0).unwrap();
         assert_eq!(cfg.get("partitioner"), Some("murmur2_random"));
         let cfg = producer_config(
             &worker(&[("producer.partitioner", "fnv1a_random")]),
             &connector(&[]),
             0,
-        );
+        )
+        .unwrap();
         assert_eq!(cfg.get("partitioner"), Some("fnv1a_random"));
         let cfg = producer_config(
             &worker(&[]),
             &connector(&[("producer.override.partitioner", "random")]),
             0,
-        );
+        )
+        .unwrap();
         assert_eq!(cfg.get("partitioner"), Some("random"));
         // Java's partitioner.class has no librdkafka meaning and is dropped.
         let cfg = producer_config(
             &worker(&[("producer.partitioner.class", "x.Y")]),
             &connector(&[]),
             0,
-        );
+        )
+        .unwrap();
         assert_eq!(cfg.get("partitioner.class"), None);
     }
 }

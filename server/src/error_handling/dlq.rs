@@ -19,7 +19,7 @@ use rdkafka::{ClientConfig, ClientContext, Timestamp};
 use tokio::sync::Notify;
 
 use super::{Failure, CONNECT_EXCEPTION};
-use crate::config::{with_prefix, ConnectorConfig, WorkerConfig};
+use crate::config::{ConnectorConfig, WorkerConfig};
 use crate::kafka::producer::PolledProducer;
 
 /// The context headers, in the order Kafka Connect adds them.
@@ -148,18 +148,16 @@ impl DeadLetterQueue {
     ) -> Result<DeadLetterQueue, String> {
         let fail =
             |e: String| format!("Could not initialize dead letter queue with topic={topic}: {e}");
-        let mut admin_cfg = ClientConfig::new();
-        admin_cfg.set("bootstrap.servers", &worker.bootstrap_servers);
-        for (k, v) in with_prefix(&worker.props, "admin.") {
-            admin_cfg.set(k, v);
-        }
+        let mut admin_cfg =
+            crate::kafka::admin_config(worker, Some(connector)).map_err(|e| fail(e.to_string()))?;
         // The existence check must not create the topic itself: librdkafka's producer-type
         // clients ask for auto-creation by default, and a broker with
         // auto.create.topics.enable would make it with its defaults instead of
         // `replication_factor` (and hide a topic that cannot be made as configured).
         admin_cfg.set("allow.auto.create.topics", "false");
-        let admin: AdminClient<DefaultClientContext> =
-            admin_cfg.create().map_err(|e| fail(e.to_string()))?;
+        let admin: AdminClient<DefaultClientContext> = admin_cfg
+            .create()
+            .map_err(|e| fail(crate::kafka::creation_error(&e)))?;
         let exists = {
             let inner = admin.inner();
             tokio::task::block_in_place(|| inner.fetch_metadata(Some(topic), ADMIN_TIMEOUT))
@@ -193,7 +191,8 @@ impl DeadLetterQueue {
                 }
             }
         }
-        let mut cfg = crate::kafka::producer_config(worker, connector, task);
+        let mut cfg = crate::kafka::producer_config(worker, connector, task)
+            .map_err(|e| fail(e.to_string()))?;
         cfg.set(
             "client.id",
             format!("connector-dlq-producer-{}-{task}", connector.name()),

@@ -142,16 +142,11 @@ impl TopicSpec {
 }
 
 /// The client settings the internal topics' clients share: the bootstrap servers and the
-/// worker's security settings (Kafka Connect gives these clients the worker's own settings).
-pub fn base_client_config(worker: &WorkerConfig) -> ClientConfig {
-    let mut cfg = ClientConfig::new();
-    cfg.set("bootstrap.servers", &worker.bootstrap_servers);
-    for (k, v) in &worker.props {
-        if k == "security.protocol" || k.starts_with("ssl.") || k.starts_with("sasl.") {
-            cfg.set(k, v);
-        }
-    }
-    cfg
+/// worker's security settings (Kafka Connect gives these clients the worker's own
+/// settings), translated for librdkafka (`crate::kafka::security`).
+pub fn base_client_config(worker: &WorkerConfig) -> Result<ClientConfig, KafkaLogError> {
+    crate::kafka::worker_client_config(worker)
+        .map_err(|e| KafkaLogError::Topics(vec![format!("invalid Kafka client settings: {e}")]))
 }
 
 /// Creates the topics that are missing and checks every one; `Err` lists every problem.
@@ -661,10 +656,11 @@ mod tests {
             ("producer.linger.ms", "9"),
         ]))
         .unwrap();
-        let c = base_client_config(&w);
+        let c = base_client_config(&w).unwrap();
         assert_eq!(c.get("bootstrap.servers"), Some("b:9092"));
-        assert_eq!(c.get("security.protocol"), Some("SASL_SSL"));
-        assert_eq!(c.get("sasl.mechanism"), Some("PLAIN"));
+        assert_eq!(c.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(c.get("sasl.mechanisms"), Some("PLAIN"));
+        assert_eq!(c.get("sasl.mechanism"), None);
         assert_eq!(c.get("ssl.ca.location"), Some("/ca.pem"));
         assert_eq!(c.get("key.converter"), None);
         assert_eq!(c.get("linger.ms"), None);
