@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine needs to build, test and run Polyconnect: Debian packages
-# (compilers for librdkafka, a JDK and Maven for the Kafka broker, openssl and keytool for its
-# TLS listeners), the Python packages of
-# the SDK and its tests, and the Apache Kafka jars. Idempotent and quick on a second run.
+# (compilers for librdkafka, a JDK and Maven for the Kafka broker, openssl and the JDK's
+# keytool for its TLS listeners), the Python packages of the SDK and its tests, and the
+# Apache Kafka jars. Idempotent and quick on a second run.
 #
 #   scripts/setup.sh          everything `make test` needs (also `make setup`)
 #   scripts/setup.sh demo     only what `make demo` runs: the Debian packages (compilers for

@@ -116,22 +116,42 @@ pub fn creation_error(e: &KafkaError) -> String {
 }
 
 /// An error event of a Kafka client that no retry fixes: authentication refused (a wrong
-/// password, an unknown user, a mechanism the broker does not enable) or a TLS handshake
-/// the peer or the client refused (an untrusted or missing certificate, a host name that
-/// does not match, TLS against a plaintext listener). Kafka Connect's tasks fail on these
-/// (`SaslAuthenticationException`, `SslAuthenticationException`).
+/// password, an unknown user, a mechanism the broker does not enable) or TLS refused by
+/// either side (an untrusted certificate, a host name that does not match, no client
+/// certificate where the listener requires one, TLS against a plaintext listener). Kafka
+/// Connect's tasks fail on these (`SaslAuthenticationException`,
+/// `SslAuthenticationException`). With TLS 1.3 a refused client certificate reaches the
+/// client as a transport failure carrying the peer's alert, so those count too; a
+/// connection merely cut (a broker going down) does not.
 pub fn is_permanent_security_error(code: rdkafka::types::RDKafkaErrorCode, reason: &str) -> bool {
     use rdkafka::types::RDKafkaErrorCode as C;
+    const REFUSALS: &[&str] = &[
+        "certificate verify failed",
+        "alert bad certificate",
+        "alert certificate required",
+        "alert unknown ca",
+        "alert certificate unknown",
+        "alert certificate expired",
+        "alert certificate revoked",
+        "alert unsupported certificate",
+        "alert handshake failure",
+        "alert access denied",
+        "alert protocol version",
+        "wrong version number",
+        "no shared cipher",
+    ];
+    let r = reason.to_ascii_lowercase();
+    let refused = REFUSALS.iter().any(|p| r.contains(p));
     match code {
         C::Authentication | C::SaslAuthenticationFailed | C::UnsupportedSASLMechanism => true,
-        // A connection cut during the handshake (a broker going down) is transient.
         C::SSL => {
-            let r = reason.to_ascii_lowercase();
-            !(r.contains("disconnected")
-                || r.contains("connection reset")
-                || r.contains("broken pipe")
-                || r.contains("timed out"))
+            refused
+                || !(r.contains("disconnected")
+                    || r.contains("connection reset")
+                    || r.contains("broken pipe")
+                    || r.contains("timed out"))
         }
+        C::BrokerTransportFailure => refused,
         _ => false,
     }
 }
@@ -246,6 +266,94 @@ impl ClientErrors {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rdkafka::types::RDKafkaErrorCode as C;
+
+    #[test]
+    fn refused_credentials_and_certificates_are_permanent_and_outages_are_not() {
+        for (code, reason) in [
+            (C::Authentication, "sasl_ssl://h:9094/bootstrap: SASL authentication error: Authentication failed during authentication due to invalid credentials with SASL mechanism SCRAM-SHA-512"),
+            (C::SSL, "ssl://h:9093/bootstrap: SSL handshake failed: error:0A000086:SSL routines::certificate verify failed: broker certificate could not be verified"),
+            (C::BrokerTransportFailure, "ssl://h:9095/bootstrap: Receive failed: error:0A000412:SSL routines::sslv3 alert bad certificate: SSL alert number 42"),
+            (C::BrokerTransportFailure, "ssl://h:9095/bootstrap: Receive failed: error:0A00045C:SSL routines::tlsv13 alert certificate required"),
+            (C::SSL, "ssl://h:9092/bootstrap: SSL handshake failed: error:0A00010B:SSL routines::wrong version number"),
+        ] {
+            assert!(is_permanent_security_error(code, reason), "{reason}");
+        }
+        for (code, reason) in [
+            (C::BrokerTransportFailure, "ssl://h:9095/bootstrap: Disconnected (after 10ms in state UP)"),
+            (C::BrokerTransportFailure, "h:9092/bootstrap: Connect to ipv4#127.0.0.1:9092 failed: Connection refused"),
+            (C::SSL, "ssl://h:9095/bootstrap: SSL handshake failed: Disconnected: connecting to a PLAINTEXT broker listener?"),
+            (C::AllBrokersDown, "1/1 brokers are down"),
+        ] {
+            assert!(!is_permanent_security_error(code, reason), "{reason}");
+        }
+    }
+
+    #[test]
+    fn every_client_gets_its_layers_of_security_settings() {
+        let jaas = r#"org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p";"#;
+        let w = worker(&[
+            ("security.protocol", "SASL_PLAINTEXT"),
+            ("sasl.mechanism", "PLAIN"),
+            ("sasl.jaas.config", jaas),
+            ("producer.security.protocol", "SASL_PLAINTEXT"),
+            ("producer.sasl.mechanism", "SCRAM-SHA-256"),
+            ("producer.sasl.jaas.config", jaas),
+            ("admin.sasl.mechanism", "SCRAM-SHA-512"),
+        ]);
+        // Task producers: `producer.` only, then the connector's override.
+        let p = producer_config(&w, &connector(&[]), 0).unwrap();
+        assert_eq!(p.get("sasl.mechanisms"), Some("SCRAM-SHA-256"));
+        assert_eq!(p.get("sasl.username"), Some("u"));
+        let p = producer_config(
+            &w,
+            &connector(&[("producer.override.sasl.mechanism", "SCRAM-SHA-512")]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.get("sasl.mechanisms"), Some("SCRAM-SHA-512"));
+        // Task consumers: no `consumer.` settings, so none (as in Kafka Connect).
+        let c = consumer_config(&w, &connector(&[]), 0).unwrap();
+        assert_eq!(c.get("security.protocol"), None);
+        assert_eq!(c.get("sasl.username"), None);
+        // Admin clients: the top level, then `admin.`.
+        let a = admin_config(&w, None).unwrap();
+        assert_eq!(a.get("security.protocol"), Some("sasl_plaintext"));
+        assert_eq!(a.get("sasl.mechanisms"), Some("SCRAM-SHA-512"));
+        assert_eq!(a.get("sasl.password"), Some("p"));
+        // The internal topics' clients: the top level.
+        let b = worker_client_config(&w).unwrap();
+        assert_eq!(b.get("sasl.mechanisms"), Some("PLAIN"));
+        assert_eq!(b.get("sasl.jaas.config"), None);
+        // A malformed line fails the client's settings, naming the setting.
+        let bad = worker(&[
+            ("producer.security.protocol", "SASL_SSL"),
+            (
+                "producer.sasl.jaas.config",
+                "x.PlainLoginModule required password=\"s3cret",
+            ),
+        ]);
+        let e = producer_config(&bad, &connector(&[]), 0)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("sasl.jaas.config is malformed"), "{e}");
+        assert!(!e.contains("s3cret"), "{e}");
+    }
+
+    #[test]
+    fn creation_errors_hide_secret_values() {
+        let e = KafkaError::ClientConfig(
+            rdkafka::bindings::rd_kafka_conf_res_t::RD_KAFKA_CONF_INVALID,
+            "bad".into(),
+            "ssl.key.pem".into(),
+            "-----BEGIN PRIVATE KEY-----secret".into(),
+        );
+        let text = creation_error(&e);
+        assert!(
+            text.contains("ssl.key.pem") && !text.contains("secret"),
+            "{text}"
+        );
+    }
 
     fn worker(pairs: &[(&str, &str)]) -> WorkerConfig {
         WorkerConfig::from_props(
