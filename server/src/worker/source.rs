@@ -147,7 +147,9 @@ impl ClientContext for DeliveryContext {
                     .fatal
                     .lock()
                     .unwrap()
-                    .get_or_insert_with(|| format!("{error}: {reason}"));
+                    .get_or_insert_with(|| {
+                        format!("Kafka refused the connection (authentication or TLS): {error}: {reason}")
+                    });
                 self.deliveries.notify.notify_one();
                 return;
             }

@@ -201,6 +201,8 @@ fn failing_pipeline(name: &str, bootstrap: &str, security: &str) -> (String, Str
     let core = Core::start(dir.path(), &worker, &connectors, rest);
     let source = core.wait_task_state("file-source", 0, "FAILED", Duration::from_secs(60));
     let sink = core.wait_task_state("file-sink", 0, "FAILED", Duration::from_secs(60));
+    eprintln!("{name}: source task trace: {}", source["trace"]);
+    eprintln!("{name}: sink task trace: {}", sink["trace"]);
     (
         source["trace"].as_str().unwrap_or_default().to_string(),
         sink["trace"].as_str().unwrap_or_default().to_string(),
@@ -226,7 +228,10 @@ fn a_wrong_password_fails_the_tasks_with_the_cause() {
             trace.contains("SCRAM-SHA-512"),
             "the {task} task's trace does not name the mechanism: {trace}"
         );
-        assert!(!trace.contains(planted), "the password is in the trace: {trace}");
+        assert!(
+            !trace.contains(planted),
+            "the password is in the trace: {trace}"
+        );
     }
     assert!(!log.contains(planted), "the password is in the log:\n{log}");
 }
@@ -239,8 +244,11 @@ fn a_missing_client_certificate_fails_the_tasks() {
         .into_iter()
         .filter(|(k, _)| !k.starts_with("ssl.keystore") && *k != "ssl.key.password")
         .collect();
-    let (source, sink, log) =
-        failing_pipeline("sec-nocert", s.get("ssl.bootstrap"), &with_copies(&settings));
+    let (source, sink, log) = failing_pipeline(
+        "sec-nocert",
+        s.get("ssl.bootstrap"),
+        &with_copies(&settings),
+    );
     for (task, trace) in [("source", &source), ("sink", &sink)] {
         assert!(
             trace.contains("SSL"),
