@@ -108,7 +108,26 @@ struct DlqContext {
     topic: String,
 }
 
-impl ClientContext for DlqContext {}
+impl ClientContext for DlqContext {
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        match error.rdkafka_error_code() {
+            // Authentication or TLS refused: nothing will be delivered, and a flush must
+            // not wait for it.
+            Some(code) if crate::kafka::is_permanent_security_error(code, reason) => {
+                self.state.fail(
+                    &self.topic,
+                    format!(
+                        "Kafka refused the connection (authentication or TLS): {error}: {reason}"
+                    ),
+                );
+                self.state.delivered.notify_one();
+            }
+            _ => {
+                tracing::warn!(topic = %self.topic, "dead letter queue producer: {error}: {reason}")
+            }
+        }
+    }
+}
 
 impl ProducerContext for DlqContext {
     type DeliveryOpaque = ();
@@ -319,7 +338,11 @@ impl DeadLetterQueue {
     /// Waits for every queued record's delivery report; `Err` if any write failed since
     /// the dead letter queue was made (the failure stays: every later flush reports it).
     pub async fn flush(&mut self) -> Result<(), DlqError> {
-        while self.state.outstanding.load(Acquire) > 0 {
+        // A failure ends the wait: the flush fails anyway, and a producer refused by the
+        // broker would never report its records.
+        while self.state.outstanding.load(Acquire) > 0
+            && self.state.failed.lock().unwrap().is_none()
+        {
             // A report between the check and the wait is caught by the next check.
             let _ =
                 tokio::time::timeout(Duration::from_millis(50), self.state.delivered.notified())

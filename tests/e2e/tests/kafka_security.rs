@@ -2,9 +2,9 @@
 //! SASL_SSL with SCRAM and PLAIN, and SSL requiring a client certificate; `scripts/kafka.sh
 //! secure-info` names them). The FileStream connectors carry numbered lines file → topic →
 //! file with the worker's settings written as a Kafka Connect user writes them (a JAAS
-//! line, a PKCS12 truststore or keystore, `producer.` / `consumer.` copies); a wrong
-//! password or a missing client certificate fails the tasks with the cause in their
-//! status; a JKS truststore is refused with how to convert it; topics Kafka's Java
+//! line, a PKCS12 truststore or keystore, `producer.` / `consumer.` copies; over SASL_SSL a
+//! dead letter queue too); a wrong password or a missing client certificate fails the
+//! tasks with the cause in their status; a JKS truststore is refused with how to convert it; topics Kafka's Java
 //! producer compressed with each codec over SASL_SSL reach a sink.
 
 use std::collections::{BTreeMap, HashSet};
@@ -121,7 +121,9 @@ fn mtls(s: &Secure) -> Vec<(&'static str, String)> {
 }
 
 /// Runs the file pipeline with `security` over `bootstrap` and checks every line arrives.
-fn pipeline(name: &str, bootstrap: &str, security: &str) {
+/// `with_dlq`: a second sink reads the topic with JsonConverter, which refuses every line,
+/// into a dead letter queue (its admin client and producer over the same listener).
+fn pipeline(name: &str, bootstrap: &str, security: &str, with_dlq: bool) {
     const LINES: usize = 2_000;
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("input.txt");
@@ -132,7 +134,23 @@ fn pipeline(name: &str, bootstrap: &str, security: &str) {
     rt.block_on(create_topic(&polyconnect_e2e::bootstrap(), &topic, 1));
     let rest = free_port();
     let worker = worker_file(dir.path(), rest, bootstrap, security);
-    let connectors = file_connectors(dir.path(), &input, &output, &topic);
+    let mut connectors = file_connectors(dir.path(), &input, &output, &topic);
+    let dlq = format!("{topic}-dlq");
+    if with_dlq {
+        let p = dir.path().join("dlq-sink.properties");
+        write(
+            &p,
+            &format!(
+                "name=dlq-sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n\
+                 value.converter=org.apache.kafka.connect.json.JsonConverter\n\
+                 value.converter.schemas.enable=false\nerrors.tolerance=all\n\
+                 errors.deadletterqueue.topic.name={dlq}\n\
+                 errors.deadletterqueue.topic.replication.factor=1\n",
+                dir.path().join("dlq-out.txt").display()
+            ),
+        );
+        connectors.push(p);
+    }
     let core = Core::start(dir.path(), &worker, &connectors, rest);
     core.wait_task_state("file-source", 0, "RUNNING", Duration::from_secs(60));
     core.wait_task_state("file-sink", 0, "RUNNING", Duration::from_secs(60));
@@ -167,6 +185,20 @@ fn pipeline(name: &str, bootstrap: &str, security: &str) {
         Duration::from_secs(30),
     );
     assert_eq!(records.len(), LINES);
+    if with_dlq {
+        let dead = read_topic(
+            &polyconnect_e2e::bootstrap(),
+            &dlq,
+            LINES,
+            Duration::from_secs(60),
+        );
+        assert_eq!(
+            dead.len(),
+            LINES,
+            "records in the dead letter queue\n{}",
+            core.log_text()
+        );
+    }
 }
 
 #[test]
@@ -176,13 +208,19 @@ fn file_pipeline_over_sasl_ssl_with_scram_sha_512() {
         "sec-scram",
         s.get("sasl_ssl.bootstrap"),
         &with_copies(&scram(&s, s.get("sasl.password"))),
+        true,
     );
 }
 
 #[test]
 fn file_pipeline_over_mutual_tls() {
     let s = secure();
-    pipeline("sec-mtls", s.get("ssl.bootstrap"), &with_copies(&mtls(&s)));
+    pipeline(
+        "sec-mtls",
+        s.get("ssl.bootstrap"),
+        &with_copies(&mtls(&s)),
+        false,
+    );
 }
 
 /// Starts the file pipeline expecting its tasks to fail; returns (source trace, sink
@@ -314,7 +352,7 @@ fn java_producer_codecs_over_sasl_ssl_reach_a_file_sink() {
             .args(["console-producer", "--bootstrap-server"])
             .arg(s.get("sasl_ssl.bootstrap"))
             .args(["--topic", &topic, "--compression-codec", codec])
-            .arg("--producer.config")
+            .arg("--command-config")
             .arg(&client)
             .stdin(std::process::Stdio::piped())
             .spawn()
