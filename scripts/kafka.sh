@@ -48,6 +48,8 @@ LOCK_FILE="$STATE_DIR/kafka.lock"
 # TLS material for the secured listeners, made once (scripts/kafka.sh secure-info).
 TLS_DIR="$STATE_DIR/kafka-tls"
 SECURE_INFO="$STATE_DIR/kafka-secure.properties"
+# Present once the data in DATA_DIR has the SCRAM users.
+SCRAM_MARK="$STATE_DIR/kafka-data.scram"
 # Development credentials of the secured listeners: not secrets, the broker is local.
 STORE_PASSWORD=polyconnect-store
 SASL_USER=connect
@@ -209,6 +211,7 @@ extendedKeyUsage=serverAuth,clientAuth"
     rm -rf "$tmp"
     die "making TLS material failed (log: $log)"
   fi
+  rm -f "$log"
   rm -rf "$TLS_DIR"
   mv "$tmp" "$TLS_DIR"
 }
@@ -334,10 +337,12 @@ cmd_up() {
   write_server_props
   write_client_props
   write_secure_info
+  local kept=0
   if [[ "${KAFKA_KEEP_DATA:-0}" == 1 && -f "$DATA_DIR/meta.properties" ]]; then
     say "keeping existing data in $DATA_DIR"
+    kept=1
   else
-    rm -rf "$DATA_DIR"
+    rm -rf "$DATA_DIR" "$SCRAM_MARK"
     mkdir -p "$DATA_DIR"
     local fmt_out
     if ! fmt_out="$(tool kafka.tools.StorageTool format -t "$(random_cluster_id)" \
@@ -347,6 +352,7 @@ cmd_up() {
       printf '%s\n' "$fmt_out" >&2
       die "formatting storage in $DATA_DIR failed"
     fi
+    touch "$SCRAM_MARK"
   fi
 
   say "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (log: $LOG_FILE)"
@@ -384,6 +390,17 @@ cmd_up() {
     fi
     sleep 0.2
   done
+  if ((kept)) && [[ ! -f "$SCRAM_MARK" ]]; then
+    # Data kept from a broker formatted without the SCRAM users gets them now.
+    local mech made=1
+    for mech in SCRAM-SHA-256 SCRAM-SHA-512; do
+      tool kafka.admin.ConfigCommand --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_PROPS" \
+        --alter --entity-type users --entity-name "$SASL_USER" \
+        --add-config "$mech=[password=$SASL_PASSWORD]" \
+        >/dev/null 2>&1 || { made=0; say "warning: could not make the $mech user $SASL_USER"; }
+    done
+    ((made)) && touch "$SCRAM_MARK"
+  fi
   say "ready on $BOOTSTRAP, SASL_SSL on $KAFKA_HOST:$KAFKA_SASL_SSL_PORT, mTLS on $KAFKA_HOST:$KAFKA_SSL_PORT (pid $pid) in $((SECONDS - started))s"
 }
 
