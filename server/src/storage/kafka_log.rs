@@ -151,10 +151,12 @@ pub fn base_client_config(worker: &WorkerConfig) -> Result<ClientConfig, KafkaLo
 
 /// Creates the topics that are missing and checks every one; `Err` lists every problem.
 pub async fn ensure_topics(base: &ClientConfig, specs: &[TopicSpec]) -> Result<(), KafkaLogError> {
-    let admin: AdminClient<DefaultClientContext> = base
-        .clone()
-        .create()
-        .map_err(|e| KafkaLogError::Topics(vec![format!("cannot create an admin client: {e}")]))?;
+    let admin: AdminClient<DefaultClientContext> = base.clone().create().map_err(|e| {
+        KafkaLogError::Topics(vec![format!(
+            "cannot create an admin client: {}",
+            crate::kafka::creation_error(&e)
+        )])
+    })?;
     let admin = Arc::new(admin);
     let mut problems = Vec::new();
     for spec in specs {
@@ -340,9 +342,13 @@ impl KafkaLog {
                 "message.timeout.ms",
                 DEFAULT_TIMEOUT.as_millis().to_string(),
             );
-        let producer: FutureProducer = pcfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the producer", e))?;
+        let producer: FutureProducer = pcfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the producer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         let mut ccfg = base.clone();
         ccfg.set("client.id", format!("{client_id}-consumer"))
             // No group: the log reads every partition itself and commits nothing. librdkafka
@@ -353,13 +359,21 @@ impl KafkaLog {
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "true");
-        let consumer: BaseConsumer = ccfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
+        let consumer: BaseConsumer = ccfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the consumer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         ccfg.set("client.id", format!("{client_id}-end-offsets"));
-        let ends: BaseConsumer = ccfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
+        let ends: BaseConsumer = ccfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the consumer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         let consumer = Arc::new(consumer);
         let name = topic.to_string();
         let c = consumer.clone();
