@@ -105,6 +105,24 @@ fn scram(s: &Secure, password: &str) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// SASL_SSL with PLAIN, the truststore given as a PEM file.
+fn plain(s: &Secure) -> Vec<(&'static str, String)> {
+    vec![
+        ("security.protocol", "SASL_SSL".into()),
+        ("sasl.mechanism", "PLAIN".into()),
+        (
+            "sasl.jaas.config",
+            format!(
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"{}\" password=\"{}\";",
+                s.get("sasl.username"),
+                s.get("sasl.password")
+            ),
+        ),
+        ("ssl.truststore.location", s.get("ca.pem").into()),
+        ("ssl.truststore.type", "PEM".into()),
+    ]
+}
+
 fn mtls(s: &Secure) -> Vec<(&'static str, String)> {
     vec![
         ("security.protocol", "SSL".into()),
@@ -325,18 +343,17 @@ fn a_jks_truststore_is_refused_with_how_to_convert_it() {
     }
 }
 
-/// Kafka's Java console producer writes numbered lines over SASL_SSL with each codec; a
-/// FileStreamSink over SASL_SSL writes them all out.
+/// Kafka's Java console producer writes numbered lines over SASL_SSL (SCRAM-SHA-512) with
+/// each codec; a FileStreamSink over SASL_SSL (PLAIN, a PEM truststore) writes them all out.
 #[test]
 fn java_producer_codecs_over_sasl_ssl_reach_a_file_sink() {
     const LINES: usize = 500;
     let s = secure();
     let dir = tempfile::tempdir().unwrap();
     let client = dir.path().join("client.properties");
-    let settings = scram(&s, s.get("sasl.password"));
     write(
         &client,
-        &settings
+        &scram(&s, s.get("sasl.password"))
             .iter()
             .map(|(k, v)| format!("{k}={v}\n"))
             .collect::<String>(),
@@ -381,7 +398,7 @@ fn java_producer_codecs_over_sasl_ssl_reach_a_file_sink() {
         dir.path(),
         rest,
         s.get("sasl_ssl.bootstrap"),
-        &with_copies(&settings),
+        &with_copies(&plain(&s)),
     );
     let core = Core::start(dir.path(), &worker, &[sink], rest);
     let out = wait_lines(&output, 4 * LINES, Duration::from_secs(120));
