@@ -221,7 +221,7 @@ write_secure_info() {
 # The secured listeners of the broker scripts/kafka.sh started (docs/kafka.md).
 plaintext.bootstrap=$KAFKA_HOST:$KAFKA_PORT
 sasl_ssl.bootstrap=$KAFKA_HOST:$KAFKA_SASL_SSL_PORT
-sasl_ssl.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+sasl_ssl.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
 sasl.username=$SASL_USER
 sasl.password=$SASL_PASSWORD
 ssl.bootstrap=$KAFKA_HOST:$KAFKA_SSL_PORT
@@ -249,12 +249,14 @@ advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
 listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL
-# SASL_SSL: SCRAM users are made at format time; PLAIN users are listed here.
-sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
-listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN
+# SASL_SSL: SCRAM users are made at format time; PLAIN users are listed here; OAUTHBEARER
+# takes unsecured JWTs (Kafka's default validator), for development only.
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
 listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";
 # TLS for SASL_SSL and MTLS; MTLS requires a client certificate signed by the CA.
 ssl.keystore.type=PKCS12
 ssl.keystore.location=$TLS_DIR/broker.keystore.p12

@@ -2,8 +2,8 @@
 //! SASL_SSL with SCRAM and PLAIN, and SSL requiring a client certificate; `scripts/kafka.sh
 //! secure-info` names them). The FileStream connectors carry numbered lines file → topic →
 //! file with the worker's settings written as a Kafka Connect user writes them (a JAAS
-//! line, a PKCS12 truststore or keystore, `producer.` / `consumer.` copies; over SASL_SSL a
-//! dead letter queue too); a wrong password or a missing client certificate fails the
+//! line, a PKCS12 truststore or keystore, `producer.` / `consumer.` copies; SCRAM-SHA-512
+//! with a dead letter queue, OAUTHBEARER with an unsecured JWT, mTLS); a wrong password or a missing client certificate fails the
 //! tasks with the cause in their status; a JKS truststore is refused with how to convert it; topics Kafka's Java
 //! producer compressed with each codec over SASL_SSL reach a sink.
 
@@ -123,6 +123,20 @@ fn plain(s: &Secure) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// SASL_SSL with OAUTHBEARER and an unsecured JWT (the broker's default validator).
+fn oauthbearer(s: &Secure) -> Vec<(&'static str, String)> {
+    vec![
+        ("security.protocol", "SASL_SSL".into()),
+        ("sasl.mechanism", "OAUTHBEARER".into()),
+        (
+            "sasl.jaas.config",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub=\"connect\";".into(),
+        ),
+        ("ssl.truststore.location", s.get("truststore.p12").into()),
+        ("ssl.truststore.password", s.get("store.password").into()),
+    ]
+}
+
 fn mtls(s: &Secure) -> Vec<(&'static str, String)> {
     vec![
         ("security.protocol", "SSL".into()),
@@ -227,6 +241,17 @@ fn file_pipeline_over_sasl_ssl_with_scram_sha_512() {
         s.get("sasl_ssl.bootstrap"),
         &with_copies(&scram(&s, s.get("sasl.password"))),
         true,
+    );
+}
+
+#[test]
+fn file_pipeline_over_sasl_ssl_with_an_unsecured_oauthbearer_token() {
+    let s = secure();
+    pipeline(
+        "sec-oauth",
+        s.get("sasl_ssl.bootstrap"),
+        &with_copies(&oauthbearer(&s)),
+        false,
     );
 }
 
