@@ -341,6 +341,39 @@ mod tests {
     }
 
     #[test]
+    fn security_settings_merge_across_layers_before_translation() {
+        // The truststore from the worker's `producer.` settings, the protocol from the
+        // connector's override: one translation of both.
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("ca.pem");
+        std::fs::write(&ca, "-----BEGIN CERTIFICATE-----\n").unwrap();
+        let ca = ca.display().to_string();
+        let w = worker(&[
+            ("producer.ssl.truststore.location", ca.as_str()),
+            ("producer.ssl.truststore.type", "PEM"),
+        ]);
+        let p = producer_config(
+            &w,
+            &connector(&[("producer.override.security.protocol", "SSL")]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.get("security.protocol"), Some("ssl"));
+        assert_eq!(p.get("ssl.ca.location"), Some(ca.as_str()));
+        assert_eq!(p.get("ssl.truststore.location"), None);
+        // Without the override the truststore is unused (plaintext) and dropped.
+        let p = producer_config(&w, &connector(&[]), 0).unwrap();
+        assert_eq!(p.get("ssl.ca.location"), None);
+        // The DLQ and group-offsets admin clients take the connector's admin.override.
+        let a = admin_config(
+            &w,
+            Some(&connector(&[("admin.override.security.protocol", "SSL")])),
+        )
+        .unwrap();
+        assert_eq!(a.get("security.protocol"), Some("ssl"));
+    }
+
+    #[test]
     fn creation_errors_hide_secret_values() {
         let e = KafkaError::ClientConfig(
             rdkafka::bindings::rd_kafka_conf_res_t::RD_KAFKA_CONF_INVALID,
