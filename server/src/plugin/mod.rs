@@ -264,6 +264,7 @@ pub struct PluginRegistry {
     running: Mutex<HashMap<usize, Arc<ManagedProcess>>>,
     socket_dir: PathBuf,
     startup_timeout: Duration,
+    base_env: Arc<Vec<(String, String)>>,
 }
 
 impl PluginRegistry {
@@ -275,12 +276,33 @@ impl PluginRegistry {
         for m in &manifests {
             tracing::info!(plugin = %m.name, dir = %m.dir.display(), classes = ?m.names().collect::<Vec<_>>(), "found plugin");
         }
-        let socket_dir = std::env::temp_dir().join(format!("polyconnect-{}", std::process::id()));
+        // Not guessable, created 0700 and checked before the first launch.
+        let socket_dir = std::env::temp_dir().join(format!(
+            "polyconnect-{}-{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        // What launched processes get of the core's environment: the defaults, and the
+        // names (or `PREFIX*`) of `polyconnect.plugin.env.passthrough`.
+        let mut passthrough: Vec<String> = process::ENV_PASSTHROUGH
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        passthrough.extend(
+            worker
+                .get("polyconnect.plugin.env.passthrough")
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
         PluginRegistry {
             manifests,
             running: Mutex::new(HashMap::new()),
             socket_dir,
             startup_timeout: worker.plugin_startup_timeout,
+            base_env: Arc::new(process::base_env(&passthrough)),
         }
     }
 
@@ -317,6 +339,7 @@ impl PluginRegistry {
                     self.manifests[idx].clone(),
                     self.socket_dir.clone(),
                     self.startup_timeout,
+                    self.base_env.clone(),
                 )
             })
             .clone();
