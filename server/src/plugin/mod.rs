@@ -258,6 +258,10 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
     })
 }
 
+/// The connector setting with the token a `connector.endpoint` process expects (its
+/// `POLYCONNECT_TOKEN`); best given through a config provider.
+pub const ENDPOINT_TOKEN: &str = "connector.endpoint.token";
+
 /// The plugins on `plugin.path`, started lazily when a connector first needs them.
 pub struct PluginRegistry {
     manifests: Vec<Manifest>,
@@ -265,6 +269,8 @@ pub struct PluginRegistry {
     socket_dir: PathBuf,
     startup_timeout: Duration,
     base_env: Arc<Vec<(String, String)>>,
+    /// `polyconnect.connector.endpoint.allowlist` (None: not set, any endpoint).
+    endpoint_allowlist: Option<Vec<channel::AllowEntry>>,
 }
 
 impl PluginRegistry {
@@ -303,6 +309,19 @@ impl PluginRegistry {
             socket_dir,
             startup_timeout: worker.plugin_startup_timeout,
             base_env: Arc::new(process::base_env(&passthrough)),
+            endpoint_allowlist: worker.get("polyconnect.connector.endpoint.allowlist").map(|l| {
+                l.split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .filter_map(|e| match channel::AllowEntry::parse(e) {
+                        Ok(a) => Some(a),
+                        Err(err) => {
+                            tracing::error!("polyconnect.connector.endpoint.allowlist: {err}; the entry allows nothing");
+                            None
+                        }
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -314,7 +333,8 @@ impl PluginRegistry {
     /// `plugin.path` that serves its `connector.class`.
     pub fn resolve(&self, config: &ConnectorConfig) -> Result<PluginRef, String> {
         if let Some(ep) = config.endpoint() {
-            return Ok(PluginRef::Endpoint(Target::parse_endpoint(ep)?));
+            let token = config.props.get(ENDPOINT_TOKEN).map(String::as_str);
+            return Ok(PluginRef::Endpoint(self.endpoint(ep, token)?));
         }
         let class = config.class();
         self.resolve_class(class).ok_or_else(|| {
@@ -323,6 +343,18 @@ impl PluginRegistry {
                  no plugin on plugin.path serves it and no connector.endpoint is set"
             )
         })
+    }
+
+    /// A `connector.endpoint` with its token, refused unless the allow-list lets it through.
+    pub fn endpoint(&self, ep: &str, token: Option<&str>) -> Result<Target, String> {
+        let target = Target::parse_endpoint(ep)?.with_token(
+            token
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from),
+        );
+        channel::check_allowed(self.endpoint_allowlist.as_deref(), &target)?;
+        Ok(target)
     }
 
     /// The launched process of the plugin on `plugin.path` that serves `class`, if any.
