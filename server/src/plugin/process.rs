@@ -90,6 +90,8 @@ pub const ENV_PASSTHROUGH: &[&str] = &[
     "npm_config_*",
     "RUST_LOG",
     "RUST_BACKTRACE",
+    "CARGO_*",
+    "RUSTUP_*",
     "XDG_*",
 ];
 
