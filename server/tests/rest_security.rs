@@ -487,3 +487,61 @@ async fn auth_settings_that_cannot_work_stop_the_start() {
     .unwrap();
     assert!(e.contains("java.security.auth.login.config"), "{e}");
 }
+
+/// `connector.endpoint` outside `polyconnect.connector.endpoint.allowlist` is refused before
+/// any connection, at creation and at validation; inside it, the connector runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoints_outside_the_allowlist_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ep = rest_support::start_fake().await;
+    let (server, addr) = start(
+        dir.path(),
+        &[(
+            "polyconnect.connector.endpoint.allowlist",
+            "connectors.internal, 10.0.0.0/8".into(),
+        )],
+    )
+    .await
+    .unwrap();
+    let body = rest_support::source_request("x", &ep, "");
+    let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{b}");
+    assert!(b.contains("is not allowed"), "{b}");
+    let config =
+        format!(r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"t"}}"#);
+    let (s, b) = request(
+        addr,
+        None,
+        "PUT",
+        "/connector-plugins/FakeSource/config/validate",
+        None,
+        Some(&config),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b.contains("polyconnect.connector.endpoint.allowlist"),
+        "{b}"
+    );
+    server.stop().await;
+
+    // Allowed by its block: created and running.
+    let dir = tempfile::tempdir().unwrap();
+    let (server, addr) = start(
+        dir.path(),
+        &[(
+            "polyconnect.connector.endpoint.allowlist",
+            "127.0.0.0/8".into(),
+        )],
+    )
+    .await
+    .unwrap();
+    let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    server.stop().await;
+}
