@@ -62,17 +62,36 @@ async fn wait_state(h: &Arc<dyn Herder>, name: &str, state: &str, tasks: usize) 
     .await;
 }
 
-/// The suite. `distributed`: where the two modes answer differently.
-async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
+/// A secret in a file read through the `file` config provider: (reference, value).
+fn secret(dir: &std::path::Path) -> (String, String) {
+    let value = unique("s3cret");
+    let file = dir.join("secrets.properties");
+    std::fs::write(&file, format!("db.password={value}\n")).unwrap();
+    (format!("${{file:{}:db.password}}", file.display()), value)
+}
+
+const FILE_PROVIDER: [(&str, &str); 2] = [
+    ("config.providers", "file"),
+    (
+        "config.providers.file.class",
+        "org.apache.kafka.common.config.provider.FileConfigProvider",
+    ),
+];
+
+/// The suite. `distributed`: where the two modes answer differently. `secret`: a config
+/// provider reference and the value it resolves to.
+async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String, String)) {
     let name = unique("suite");
     let topic = unique("suite-topic");
+    let (reference, value) = secret;
+    let password = format!(r#","db.password":"{reference}""#);
 
     // Create: 201 with the tasks, then every read agrees.
     let (s, headers, v) = call(
         &h,
         Method::POST,
         "/connectors",
-        Some(&create(&name, ep, &topic, "")),
+        Some(&create(&name, ep, &topic, &password)),
     )
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
@@ -102,8 +121,15 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
     );
     assert_eq!(task["worker_id"], worker_id.as_str());
     let (_, tasks) = get(&h, &format!("/connectors/{name}/tasks")).await;
+    // Secrets are served as their references, never resolved (Kafka Connect's reverseTransform).
+    assert!(
+        !tasks.to_string().contains(&value),
+        "a resolved secret was served: {tasks}"
+    );
+    assert_eq!(config["db.password"], reference.as_str());
     let tasks = tasks.as_array().unwrap();
     assert_eq!(tasks.len(), 2);
+    assert_eq!(tasks[0]["config"]["db.password"], reference.as_str());
     assert_eq!(tasks[1]["id"], json!({"connector": name, "task": 1}));
     let (_, expanded) = get(&h, "/connectors?expand=info&expand=status").await;
     assert_eq!(
@@ -314,9 +340,9 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool) {
 async fn the_standalone_herder() {
     let dir = tempfile::tempdir().unwrap();
     let ep = start_fake().await;
-    let w = worker(dir.path(), &[]);
+    let w = worker(dir.path(), &FILE_PROVIDER);
     let h: Arc<dyn Herder> = w.clone();
-    suite(h, &ep, false).await;
+    suite(h, &ep, false, secret(dir.path())).await;
     w.shutdown().await;
 }
 
@@ -346,6 +372,10 @@ async fn the_distributed_herder() {
     ] {
         props.insert(k.to_string(), v);
     }
+    for (k, v) in FILE_PROVIDER {
+        props.insert(k.to_string(), v.to_string());
+    }
+    let dir = tempfile::tempdir().unwrap();
     let member = Member::start(props, |_| {}, false).await.unwrap();
     // Joined and leading (the only member).
     let deadline = Instant::now() + Duration::from_secs(30);
@@ -357,6 +387,6 @@ async fn the_distributed_herder() {
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    suite(member.herder(), &ep, true).await;
+    suite(member.herder(), &ep, true, secret(dir.path())).await;
     member.stop().await;
 }

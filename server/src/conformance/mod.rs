@@ -153,7 +153,16 @@ pub async fn run(opts: &Options, report: &mut Report) -> Result<(), String> {
             let sockets = tempfile_dir::Dir::new()?;
             // The process must answer Health within --timeout; the first failed start ends
             // the run (the kit does not wait for relaunches).
-            let proc = ManagedProcess::start(manifest, sockets.path.clone(), opts.timeout);
+            let env = crate::plugin::process::ENV_PASSTHROUGH
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<Vec<_>>();
+            let proc = ManagedProcess::start(
+                manifest,
+                sockets.path.clone(),
+                opts.timeout,
+                std::sync::Arc::new(crate::plugin::process::base_env(&env)),
+            );
             let t = proc.ready(opts.timeout + Duration::from_secs(2)).await;
             launched = Some((proc, sockets));
             match t {
@@ -275,7 +284,7 @@ mod tempfile_dir {
                 std::process::id(),
                 rand::rng().next_u32()
             ));
-            std::fs::create_dir_all(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            crate::plugin::process::private_dir(&path)?;
             Ok(Dir { path })
         }
     }

@@ -24,7 +24,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use hmac::{Hmac, Mac};
 
-use crate::config::Props;
 use crate::herder::{Herder, HerderError, Leadership, Signature};
 use crate::rest::ApiError;
 
@@ -249,24 +248,12 @@ pub(crate) fn verify(
     Ok(())
 }
 
-/// Kafka Connect's `reverseTransform`: a task config value that came from a connector
-/// config value with `${...}` references gets the references back, so resolved secrets never
-/// reach the config topic.
-pub fn restore_references(connector: &Props, tasks: &mut [Props]) {
-    for task in tasks {
-        for (k, raw) in connector {
-            if raw.contains("${") {
-                if let Some(v) = task.get_mut(k) {
-                    *v = raw.clone();
-                }
-            }
-        }
-    }
-}
+pub use crate::herder::restore_references;
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Props;
 
     #[test]
     fn leader_only_requests_are_kafka_connects() {

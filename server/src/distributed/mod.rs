@@ -549,18 +549,17 @@ impl Cluster {
             )));
         }
         let url = format!("http://{owner}/connectors/{name}/tasks/{task}/restart?forward=false");
-        let response = self
-            .http
-            .post(&url)
-            .timeout(Duration::from_secs(90))
-            .send()
-            .await
-            .map_err(|e| {
-                internal(
-                    &format!("cannot reach the worker {owner} that runs {id}"),
-                    e,
-                )
-            })?;
+        let mut request = self.http.post(&url).timeout(Duration::from_secs(90));
+        // As Kafka Connect: the caller's credentials go with the request.
+        if let Some(authorization) = crate::rest::auth::forwarded_authorization() {
+            request = request.header("authorization", authorization);
+        }
+        let response = request.send().await.map_err(|e| {
+            internal(
+                &format!("cannot reach the worker {owner} that runs {id}"),
+                e,
+            )
+        })?;
         if response.status().is_success() {
             Ok(())
         } else {
@@ -779,6 +778,12 @@ impl Member {
         let config = WorkerConfig::from_props(props)?;
         // A listener that cannot be parsed stops the start before anything is created.
         crate::rest::parse_listener(&config.listeners)?;
+        if crate::rest::is_https(&config.listeners) {
+            anyhow::bail!(
+                "https listeners are not supported in distributed mode yet: workers send requests \
+                 to each other over http (use http on a private network, or standalone mode for https)"
+            );
+        }
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_string())
             .unwrap_or_else(|_| "localhost".into());

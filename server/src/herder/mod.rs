@@ -184,6 +184,21 @@ pub trait Herder: Send + Sync {
     }
 }
 
+/// Kafka Connect's `reverseTransform`: a task config value that came from a connector
+/// config value with `${...}` references gets the references back, so resolved secrets are
+/// never stored in the config topic nor served by `GET /connectors/{c}/tasks`.
+pub fn restore_references(connector: &Props, tasks: &mut [Props]) {
+    for task in tasks {
+        for (k, raw) in connector {
+            if raw.contains("${") {
+                if let Some(v) = task.get_mut(k) {
+                    *v = raw.clone();
+                }
+            }
+        }
+    }
+}
+
 /// Kafka Connect's message when offsets are changed outside the STOPPED state.
 pub(crate) fn not_stopped(name: &str) -> HerderError {
     HerderError::Invalid(format!(

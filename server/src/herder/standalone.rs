@@ -231,7 +231,12 @@ impl Herder for StandaloneHerder {
     }
 
     fn task_configs(&self, name: &str) -> Result<Vec<Props>, HerderError> {
-        self.worker.task_configs(name)
+        let mut tasks = self.worker.task_configs(name)?;
+        // Served as Kafka Connect stores them: with the connector's `${...}` references.
+        if let Some(raw) = self.worker.connector_config(name) {
+            super::restore_references(&raw, &mut tasks);
+        }
+        Ok(tasks)
     }
 
     async fn put_connector(

@@ -17,6 +17,8 @@ use tonic::transport::{Channel, Endpoint, Uri};
 pub enum Target {
     Tcp {
         uri: String,
+        /// `connector.endpoint.token`: sent as the process's `POLYCONNECT_TOKEN` expects.
+        token: Option<String>,
     },
     Unix {
         path: PathBuf,
@@ -49,21 +51,168 @@ impl Target {
         };
         uri.parse::<Uri>()
             .map_err(|e| format!("invalid connector.endpoint '{s}': {e}"))?;
-        Ok(Target::Tcp { uri })
+        Ok(Target::Tcp { uri, token: None })
+    }
+
+    /// The token every call carries (`authorization: Bearer <token>`).
+    pub fn with_token(self, new: Option<String>) -> Target {
+        match self {
+            Target::Tcp { uri, .. } => Target::Tcp { uri, token: new },
+            Target::Unix {
+                path, generation, ..
+            } => Target::Unix {
+                path,
+                token: new,
+                generation,
+            },
+        }
+    }
+
+    /// Where it points, for the allow-list: a host (name or address), or a socket path.
+    fn place(&self) -> Place {
+        match self {
+            Target::Unix { path, .. } => Place::Socket(path.clone()),
+            Target::Tcp { uri, .. } => {
+                let host = uri
+                    .parse::<Uri>()
+                    .ok()
+                    .and_then(|u| u.host().map(|h| h.trim_matches(['[', ']']).to_string()))
+                    .unwrap_or_default();
+                match host.parse::<std::net::IpAddr>() {
+                    Ok(ip) => Place::Ip(ip),
+                    Err(_) => Place::Host(host.to_ascii_lowercase()),
+                }
+            }
+        }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Target::Tcp { uri } => uri.clone(),
+            Target::Tcp { uri, .. } => uri.clone(),
             Target::Unix { path, .. } => format!("unix:{}", path.display()),
         }
     }
 
     fn token(&self) -> Option<&str> {
         match self {
-            Target::Unix { token, .. } => token.as_deref(),
-            Target::Tcp { .. } => None,
+            Target::Unix { token, .. } | Target::Tcp { token, .. } => token.as_deref(),
         }
+    }
+}
+
+enum Place {
+    Ip(std::net::IpAddr),
+    Host(String),
+    Socket(PathBuf),
+}
+
+/// `polyconnect.connector.endpoint.allowlist`: where `connector.endpoint` may point.
+/// Entries: a host name (`connectors.internal`, or `*.connectors.internal` for its
+/// subdomains), an address or a CIDR block (`10.0.0.0/8`, `fd00::/8`), or `unix:` and a
+/// directory for sockets under it. A host name endpoint must be listed by name (it is not
+/// resolved to be checked against blocks, so DNS cannot move it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AllowEntry {
+    Host(String),
+    Suffix(String),
+    Block(std::net::IpAddr, u8),
+    Sockets(PathBuf),
+}
+
+impl AllowEntry {
+    pub fn parse(s: &str) -> Result<AllowEntry, String> {
+        let s = s.trim();
+        if let Some(dir) = s.strip_prefix("unix:") {
+            if !dir.starts_with('/') {
+                return Err(format!("'{s}': a unix: entry needs an absolute directory"));
+            }
+            return Ok(AllowEntry::Sockets(PathBuf::from(dir)));
+        }
+        if let Some((ip, bits)) = s.split_once('/') {
+            let ip: std::net::IpAddr = ip
+                .parse()
+                .map_err(|_| format!("'{s}': not an address/prefix block"))?;
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let bits: u8 = bits
+                .parse()
+                .ok()
+                .filter(|b| *b <= max)
+                .ok_or_else(|| format!("'{s}': the prefix length must be 0 to {max}"))?;
+            return Ok(AllowEntry::Block(ip, bits));
+        }
+        if let Ok(ip) = s.trim_matches(['[', ']']).parse::<std::net::IpAddr>() {
+            return Ok(AllowEntry::Block(ip, if ip.is_ipv4() { 32 } else { 128 }));
+        }
+        if let Some(suffix) = s.strip_prefix("*.") {
+            return Ok(AllowEntry::Suffix(format!(
+                ".{}",
+                suffix.to_ascii_lowercase()
+            )));
+        }
+        if s.is_empty() || s.contains(['/', ':', '*']) {
+            return Err(format!(
+                "'{s}': not a host name, address, block or unix: directory"
+            ));
+        }
+        Ok(AllowEntry::Host(s.to_ascii_lowercase()))
+    }
+
+    fn allows(&self, place: &Place) -> bool {
+        match (self, place) {
+            (AllowEntry::Host(h), Place::Host(p)) => h == p,
+            (AllowEntry::Suffix(sfx), Place::Host(p)) => p.ends_with(sfx.as_str()),
+            (AllowEntry::Block(net, bits), Place::Ip(ip)) => in_block(*net, *bits, *ip),
+            (AllowEntry::Sockets(dir), Place::Socket(path)) => {
+                // `..` cannot climb out: compared component by component after normalizing.
+                let mut norm = PathBuf::new();
+                for c in path.components() {
+                    match c {
+                        std::path::Component::ParentDir => {
+                            norm.pop();
+                        }
+                        std::path::Component::CurDir => {}
+                        other => norm.push(other.as_os_str()),
+                    }
+                }
+                norm.starts_with(dir)
+            }
+            _ => false,
+        }
+    }
+}
+
+fn in_block(net: std::net::IpAddr, bits: u8, ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    let (net, ip, width) = match (net, ip) {
+        (IpAddr::V4(n), IpAddr::V4(i)) => (u32::from(n) as u128, u32::from(i) as u128, 32u32),
+        (IpAddr::V6(n), IpAddr::V6(i)) => (u128::from(n), u128::from(i), 128u32),
+        (IpAddr::V6(n), IpAddr::V4(i)) => (u128::from(n), u128::from(i.to_ipv6_mapped()), 128),
+        (IpAddr::V4(n), IpAddr::V6(i)) => match i.to_ipv4_mapped() {
+            Some(i) => (u32::from(n) as u128, u32::from(i) as u128, 32),
+            None => return false,
+        },
+    };
+    let bits = u32::from(bits).min(width);
+    if bits == 0 {
+        return true;
+    }
+    let shift = width - bits;
+    (net >> shift) == (ip >> shift)
+}
+
+/// Whether `target` may be reached under `allowlist` (None: no list, anything goes).
+pub fn check_allowed(allowlist: Option<&[AllowEntry]>, target: &Target) -> Result<(), String> {
+    let Some(list) = allowlist else {
+        return Ok(());
+    };
+    let place = target.place();
+    if list.iter().any(|e| e.allows(&place)) {
+        Ok(())
+    } else {
+        Err(format!(
+            "connector.endpoint {} is not allowed: it matches no entry of polyconnect.connector.endpoint.allowlist",
+            target.describe()
+        ))
     }
 }
 
@@ -125,7 +274,7 @@ fn endpoint(uri: &str) -> Result<Endpoint, String> {
 
 pub async fn connect_target(target: &Target) -> Result<Conn, String> {
     let channel = match target {
-        Target::Tcp { uri } => endpoint(uri)?
+        Target::Tcp { uri, .. } => endpoint(uri)?
             .connect()
             .await
             .map_err(|e| format!("cannot connect to {uri}: {}", error_chain(&e)))?,
@@ -172,4 +321,41 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         cur = inner.source();
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check_allowed as allowed_by, AllowEntry, Target};
+
+    #[test]
+    fn the_endpoint_allowlist_matches_hosts_blocks_and_socket_directories() {
+        let list: Vec<AllowEntry> = [
+            "connectors.internal",
+            "*.svc.cluster.local",
+            "10.1.0.0/16",
+            "::1",
+            "unix:/run/connectors",
+        ]
+        .iter()
+        .map(|e| AllowEntry::parse(e).unwrap())
+        .collect();
+        let ok = |ep: &str| allowed_by(Some(&list), &Target::parse_endpoint(ep).unwrap()).is_ok();
+        assert!(ok("connectors.internal:50051"));
+        assert!(ok("http://CONNECTORS.internal:50051"));
+        assert!(ok("file.team.svc.cluster.local:50051"));
+        assert!(ok("10.1.200.3:50051"));
+        assert!(ok("[::1]:50051"));
+        assert!(ok("unix:/run/connectors/file.sock"));
+        assert!(!ok("evil.example:50051"));
+        assert!(!ok("connectors.internal.evil.example:50051"));
+        assert!(!ok("10.2.0.1:50051"));
+        assert!(!ok("127.0.0.1:50051"));
+        assert!(!ok("unix:/run/connectors/../docker.sock"));
+        assert!(!ok("unix:/var/run/docker.sock"));
+        // No list: anything goes.
+        assert!(allowed_by(None, &Target::parse_endpoint("evil.example:1").unwrap()).is_ok());
+        for bad in ["10.0.0.0/40", "unix:relative", "a/b", "*"] {
+            assert!(AllowEntry::parse(bad).is_err(), "{bad}");
+        }
+    }
 }

@@ -258,12 +258,19 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
     })
 }
 
+/// The connector setting with the token a `connector.endpoint` process expects (its
+/// `POLYCONNECT_TOKEN`); best given through a config provider.
+pub const ENDPOINT_TOKEN: &str = "connector.endpoint.token";
+
 /// The plugins on `plugin.path`, started lazily when a connector first needs them.
 pub struct PluginRegistry {
     manifests: Vec<Manifest>,
     running: Mutex<HashMap<usize, Arc<ManagedProcess>>>,
     socket_dir: PathBuf,
     startup_timeout: Duration,
+    base_env: Arc<Vec<(String, String)>>,
+    /// `polyconnect.connector.endpoint.allowlist` (None: not set, any endpoint).
+    endpoint_allowlist: Option<Vec<channel::AllowEntry>>,
 }
 
 impl PluginRegistry {
@@ -275,12 +282,46 @@ impl PluginRegistry {
         for m in &manifests {
             tracing::info!(plugin = %m.name, dir = %m.dir.display(), classes = ?m.names().collect::<Vec<_>>(), "found plugin");
         }
-        let socket_dir = std::env::temp_dir().join(format!("polyconnect-{}", std::process::id()));
+        // Not guessable, created 0700 and checked before the first launch.
+        let socket_dir = std::env::temp_dir().join(format!(
+            "polyconnect-{}-{:016x}",
+            std::process::id(),
+            rand::random::<u64>()
+        ));
+        // What launched processes get of the core's environment: the defaults, and the
+        // names (or `PREFIX*`) of `polyconnect.plugin.env.passthrough`.
+        let mut passthrough: Vec<String> = process::ENV_PASSTHROUGH
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        passthrough.extend(
+            worker
+                .get("polyconnect.plugin.env.passthrough")
+                .unwrap_or("")
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
+        );
         PluginRegistry {
             manifests,
             running: Mutex::new(HashMap::new()),
             socket_dir,
             startup_timeout: worker.plugin_startup_timeout,
+            base_env: Arc::new(process::base_env(&passthrough)),
+            endpoint_allowlist: worker.get("polyconnect.connector.endpoint.allowlist").map(|l| {
+                l.split(',')
+                    .map(str::trim)
+                    .filter(|e| !e.is_empty())
+                    .filter_map(|e| match channel::AllowEntry::parse(e) {
+                        Ok(a) => Some(a),
+                        Err(err) => {
+                            tracing::error!("polyconnect.connector.endpoint.allowlist: {err}; the entry allows nothing");
+                            None
+                        }
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -292,7 +333,8 @@ impl PluginRegistry {
     /// `plugin.path` that serves its `connector.class`.
     pub fn resolve(&self, config: &ConnectorConfig) -> Result<PluginRef, String> {
         if let Some(ep) = config.endpoint() {
-            return Ok(PluginRef::Endpoint(Target::parse_endpoint(ep)?));
+            let token = config.props.get(ENDPOINT_TOKEN).map(String::as_str);
+            return Ok(PluginRef::Endpoint(self.endpoint(ep, token)?));
         }
         let class = config.class();
         self.resolve_class(class).ok_or_else(|| {
@@ -301,6 +343,18 @@ impl PluginRegistry {
                  no plugin on plugin.path serves it and no connector.endpoint is set"
             )
         })
+    }
+
+    /// A `connector.endpoint` with its token, refused unless the allow-list lets it through.
+    pub fn endpoint(&self, ep: &str, token: Option<&str>) -> Result<Target, String> {
+        let target = Target::parse_endpoint(ep)?.with_token(
+            token
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(String::from),
+        );
+        channel::check_allowed(self.endpoint_allowlist.as_deref(), &target)?;
+        Ok(target)
     }
 
     /// The launched process of the plugin on `plugin.path` that serves `class`, if any.
@@ -317,6 +371,7 @@ impl PluginRegistry {
                     self.manifests[idx].clone(),
                     self.socket_dir.clone(),
                     self.startup_timeout,
+                    self.base_env.clone(),
                 )
             })
             .clone();

@@ -15,7 +15,7 @@
 //! connectors, tasks and `polyconnect conformance` report. The supervisor keeps relaunching
 //! with back-off; a later successful start makes the process ready again.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -58,15 +58,118 @@ pub struct ManagedProcess {
     restarts: AtomicU64,
     socket_dir: PathBuf,
     startup_timeout: Duration,
+    /// The part of the core's environment the process gets ([`base_env`]).
+    base_env: Arc<Vec<(String, String)>>,
+}
+
+/// What a launched process inherits of the core's environment, by default: what programs
+/// and their toolchains need to run, none of the core's own settings or secrets.
+pub const ENV_PASSTHROUGH: &[&str] = &[
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "LANG",
+    "LANGUAGE",
+    "LC_*",
+    "TZ",
+    "TMPDIR",
+    "TERM",
+    "LD_LIBRARY_PATH",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "JAVA_HOME",
+    "JAVA_TOOL_OPTIONS",
+    "PYTHON*",
+    "VIRTUAL_ENV",
+    "GO*",
+    "CGO_*",
+    "NODE_*",
+    "NPM_*",
+    "npm_config_*",
+    "RUST_LOG",
+    "RUST_BACKTRACE",
+    "CARGO_*",
+    "RUSTUP_*",
+    "XDG_*",
+];
+
+/// The core's environment variables whose names match `patterns` (a name, or a prefix
+/// ending in `*`).
+pub fn base_env(patterns: &[String]) -> Vec<(String, String)> {
+    let matches = |name: &str| {
+        patterns.iter().any(|p| match p.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == p,
+        })
+    };
+    std::env::vars().filter(|(k, _)| matches(k)).collect()
+}
+
+/// Makes `dir` the private runtime directory of the launched processes' sockets: created
+/// mode 0700 if missing, and refused unless it is a real directory owned by this user that
+/// nobody else may enter (another user could otherwise reach or replace the sockets).
+pub fn private_dir(dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
+    if let Some(parent) = dir.parent() {
+        let _ = std::fs::create_dir_all(parent);
+    }
+    match std::fs::DirBuilder::new().mode(0o700).create(dir) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        Err(e) => {
+            return Err(format!(
+                "cannot create the plugin runtime directory {}: {e}",
+                dir.display()
+            ))
+        }
+    }
+    let meta = std::fs::symlink_metadata(dir).map_err(|e| {
+        format!(
+            "cannot inspect the plugin runtime directory {}: {e}",
+            dir.display()
+        )
+    })?;
+    // This process's effective user: the owner of /proc/self.
+    let me = std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .map_err(|e| format!("cannot tell this process's user: {e}"))?;
+    let problem = if meta.file_type().is_symlink() {
+        Some("it is a symbolic link".to_string())
+    } else if !meta.is_dir() {
+        Some("it is not a directory".to_string())
+    } else if meta.uid() != me {
+        Some(format!(
+            "it is owned by uid {}, not this process's {me}",
+            meta.uid()
+        ))
+    } else if meta.permissions().mode() & 0o077 != 0 {
+        Some(format!(
+            "its mode is {:o}; others may enter it",
+            meta.permissions().mode() & 0o777
+        ))
+    } else {
+        None
+    };
+    match problem {
+        Some(p) => Err(format!(
+            "refusing the plugin runtime directory {}: {p}",
+            dir.display()
+        )),
+        None => Ok(()),
+    }
 }
 
 impl ManagedProcess {
     /// Starts supervising the manifest's process; it must answer `Health` within
-    /// `startup_timeout` of each launch.
+    /// `startup_timeout` of each launch. It gets `base_env` of the core's environment,
+    /// then its manifest's `env`.
     pub fn start(
         manifest: Manifest,
         socket_dir: PathBuf,
         startup_timeout: Duration,
+        base_env: Arc<Vec<(String, String)>>,
     ) -> Arc<ManagedProcess> {
         let (state, _) = watch::channel(ProcState::Starting);
         let (shutdown, _) = watch::channel(false);
@@ -77,6 +180,7 @@ impl ManagedProcess {
             restarts: AtomicU64::new(0),
             socket_dir,
             startup_timeout,
+            base_env,
         });
         crate::telemetry::metrics::process_started(&p.manifest.name);
         tokio::spawn(supervise(p.clone()));
@@ -236,7 +340,9 @@ async fn run_once(
     shutdown: &mut watch::Receiver<bool>,
 ) -> Exit {
     let m = &p.manifest;
-    let _ = std::fs::create_dir_all(&p.socket_dir);
+    if let Err(e) = private_dir(&p.socket_dir) {
+        return Exit::StartFailed(e);
+    }
     let socket = p
         .socket_dir
         .join(format!("{}-{generation}.sock", sanitize(&m.name)));
@@ -245,6 +351,9 @@ async fn run_once(
     let mut cmd = Command::new(&m.command[0]);
     cmd.args(&m.command[1..])
         .current_dir(&m.dir)
+        // Not the core's whole environment: its secrets stay with it.
+        .env_clear()
+        .envs(p.base_env.iter().cloned())
         // The core's tracing settings, with the connector's own service.name; the
         // manifest's env may override them.
         .envs(crate::telemetry::connector_env(&m.name))
@@ -516,7 +625,12 @@ mod tests {
                 "echo first >&2; echo 'No module named x' >&2; exit 3",
             ],
         );
-        let p = ManagedProcess::start(m, dir.join("sockets"), Duration::from_secs(10));
+        let p = ManagedProcess::start(
+            m,
+            dir.join("sockets"),
+            Duration::from_secs(10),
+            Arc::new(base_env(&[])),
+        );
         let started = Instant::now();
         let e = p.ready(Duration::from_secs(10)).await.unwrap_err();
         assert!(started.elapsed() < Duration::from_secs(5), "{e}");
@@ -536,13 +650,68 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
     }
 
+    /// The runtime directory is made private, and one that others could enter, or that is
+    /// a link, is refused.
+    #[test]
+    fn the_runtime_directory_is_private_or_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = temp_dir("private");
+        let dir = root.join("run");
+        private_dir(&dir).unwrap();
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700);
+        let open = root.join("open");
+        std::fs::create_dir(&open).unwrap();
+        std::fs::set_permissions(&open, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let e = private_dir(&open).unwrap_err();
+        assert!(e.contains("others may enter it"), "{e}");
+        let link = root.join("link");
+        std::os::unix::fs::symlink(&dir, &link).unwrap();
+        let e = private_dir(&link).unwrap_err();
+        assert!(e.contains("symbolic link"), "{e}");
+        let _ = std::fs::remove_dir_all(&root);
+    }
+
+    /// A launched process sees only the passed-through part of the core's environment.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_process_gets_a_minimal_environment() {
+        let dir = temp_dir("env");
+        std::env::set_var("POLYCONNECT_TEST_CORE_SECRET", "do-not-leak");
+        let out = dir.join("env.txt");
+        let m = manifest(
+            &dir,
+            &["sh", "-c", &format!("env > {}; exit 3", out.display())],
+        );
+        let p = ManagedProcess::start(
+            m,
+            dir.join("sockets"),
+            Duration::from_secs(10),
+            Arc::new(base_env(&["PATH".to_string(), "HOME".to_string()])),
+        );
+        let _ = p.ready(Duration::from_secs(10)).await;
+        p.stop().await;
+        let env = std::fs::read_to_string(&out).unwrap();
+        assert!(!env.contains("do-not-leak"), "{env}");
+        assert!(env.lines().any(|l| l.starts_with("PATH=")), "{env}");
+        assert!(
+            env.lines().any(|l| l.starts_with("POLYCONNECT_TOKEN=")),
+            "{env}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     /// A process that never answers Health is stopped at the start-up timeout and
     /// reported with what it wrote.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_process_that_never_answers_fails_at_the_start_up_timeout() {
         let dir = temp_dir("silent");
         let m = manifest(&dir, &["sh", "-c", "echo loading >&2; exec sleep 60"]);
-        let p = ManagedProcess::start(m, dir.join("sockets"), Duration::from_millis(500));
+        let p = ManagedProcess::start(
+            m,
+            dir.join("sockets"),
+            Duration::from_millis(500),
+            Arc::new(base_env(&[])),
+        );
         let e = p.ready(Duration::from_secs(10)).await.unwrap_err();
         let msg = e.to_string();
         assert!(matches!(e, PluginError::StartFailed(_)), "{msg}");

@@ -16,10 +16,12 @@
 //! with 400 or 404 and a message saying what is wrong. Requests are accepted whatever their
 //! `Content-Type`.
 
+pub mod auth;
 mod connectors;
 pub mod loggers;
 mod metrics;
 mod plugins;
+mod tls;
 pub mod validate;
 
 use std::sync::Arc;
@@ -113,23 +115,50 @@ pub struct Server {
 }
 
 impl Server {
-    /// Binds `listeners` (Kafka Connect's form) and serves the routes over `herder`.
+    /// Binds `listeners` (Kafka Connect's form, `http://` or `https://`) and serves the
+    /// routes over `herder`, behind authentication when the worker's settings ask for it
+    /// (`rest/auth.rs`).
     pub async fn start(listeners: &str, herder: Arc<dyn Herder>) -> anyhow::Result<Server> {
         use anyhow::Context;
+        let worker = herder.worker().config.clone();
         let listen = parse_listener(listeners)?;
-        let listener = tokio::net::TcpListener::bind(listen)
+        let https = is_https(listeners);
+        let acceptor = if https {
+            Some(tls::acceptor(&worker).context("the https listener")?)
+        } else {
+            None
+        };
+        let auth = Arc::new(auth::Auth::from_worker(&worker)?);
+        if !auth.enabled() && !listen.ip().is_loopback() {
+            tracing::warn!(
+                %listen,
+                "the REST API listens beyond this machine without authentication: anyone who reaches it \
+                 can create, change and delete connectors (see docs/security.md)"
+            );
+        }
+        let app =
+            router(herder).layer(axum::middleware::from_fn_with_state(auth, auth::middleware));
+        let tcp = tokio::net::TcpListener::bind(listen)
             .await
             .with_context(|| format!("cannot listen on {listen}"))?;
-        tracing::info!(%listen, "REST API listening");
-        let app = router(herder);
+        tracing::info!(%listen, https, "REST API listening");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let handle = tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        let handle = match acceptor {
+            Some(acceptor) => {
+                let listener = tls::TlsListener::new(tcp, acceptor)?;
+                tokio::spawn(async move {
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(shutdown)
+                        .await;
                 })
-                .await;
-        });
+            }
+            None => tokio::spawn(async move {
+                let _ = axum::serve(tcp, app).with_graceful_shutdown(shutdown).await;
+            }),
+        };
         Ok(Server { stop, handle })
     }
 
@@ -300,12 +329,28 @@ pub fn is_secret_name(key: &str) -> bool {
     key.to_ascii_lowercase().contains("password")
 }
 
-/// `listeners` as Kafka Connect writes it: `http://:8083`, `http://0.0.0.0:8083`, ...
+/// Whether the (first) listener is `https://`.
+pub fn is_https(l: &str) -> bool {
+    l.split(',')
+        .next()
+        .unwrap_or(l)
+        .trim()
+        .to_ascii_lowercase()
+        .starts_with("https://")
+}
+
+/// `listeners` as Kafka Connect writes it: `http://:8083`, `https://0.0.0.0:8443`, ...
+/// (the first one; one REST listener per worker).
 pub fn parse_listener(l: &str) -> anyhow::Result<std::net::SocketAddr> {
     let first = l.split(',').next().unwrap_or(l).trim();
-    let rest = first.strip_prefix("http://").ok_or_else(|| {
-        anyhow::anyhow!("unsupported listener '{first}': only http:// is supported")
-    })?;
+    let lower = first.to_ascii_lowercase();
+    let rest = if lower.starts_with("http://") {
+        &first["http://".len()..]
+    } else if lower.starts_with("https://") {
+        &first["https://".len()..]
+    } else {
+        anyhow::bail!("unsupported listener '{first}': http:// or https:// is expected")
+    };
     let rest = rest.trim_end_matches('/');
     let (host, port) = rest
         .rsplit_once(':')

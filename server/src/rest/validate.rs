@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::{is_secret_name, ApiError, HIDDEN};
 use crate::config::{Props, WorkerConfig};
 use crate::plugin::spec::{ConfigKeyDef, ConfigType, ConfigValueReport, PluginSpec, Validator};
-use crate::plugin::{class_matches, PluginError, PluginRef, PluginType, Target};
+use crate::plugin::{class_matches, PluginError, PluginRef, PluginType};
 use crate::worker::Worker;
 
 /// Kafka Connect's ConfigKeyInfo.
@@ -702,7 +702,15 @@ pub async fn ask_plugin(
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
     {
-        Some(ep) => PluginRef::Endpoint(Target::parse_endpoint(ep).map_err(ApiError::bad_request)?),
+        Some(ep) => PluginRef::Endpoint(
+            w.plugins
+                .endpoint(ep, config.get(crate::plugin::ENDPOINT_TOKEN).map(String::as_str))
+                .map_err(|e| {
+                    ApiError::bad_request(format!(
+                        "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
+                    ))
+                })?,
+        ),
         None => w
             .plugins
             .resolve_class(class)

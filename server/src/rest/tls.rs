@@ -1,0 +1,246 @@
+//! HTTPS for the REST API: `listeners=https://host:port` with Kafka Connect's settings,
+//! `listeners.https.ssl.*` first, then the worker's `ssl.*`:
+//!
+//! - `ssl.keystore.location`, `ssl.keystore.password`, `ssl.keystore.type` (PKCS12, the
+//!   default, or PEM: the private key and the certificate chain in one file, the key
+//!   decrypted with `ssl.key.password`); a JKS keystore is refused with how to convert it;
+//! - `ssl.truststore.location`, `ssl.truststore.password`, `ssl.truststore.type` (PKCS12 or
+//!   PEM): whom client certificates must be signed by;
+//! - `ssl.client.auth`: `none` (default), `requested` or `required`.
+//!
+//! Handshakes run beside the accept loop (one slow client holds up no other), each bounded
+//! by [`HANDSHAKE_TIMEOUT`].
+
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context};
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private};
+use openssl::ssl::{Ssl, SslAcceptor, SslMethod, SslVerifyMode};
+use openssl::x509::store::X509StoreBuilder;
+use openssl::x509::X509;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio_openssl::SslStream;
+
+use crate::config::WorkerConfig;
+
+/// How long a client has to finish its TLS handshake.
+pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `listeners.https.<key>`, else the worker's `<key>`.
+fn setting<'a>(worker: &'a WorkerConfig, key: &str) -> Option<&'a str> {
+    worker
+        .get(&format!("listeners.https.{key}"))
+        .or_else(|| worker.get(key))
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+}
+
+fn store_type(worker: &WorkerConfig, key: &str) -> String {
+    setting(worker, key)
+        .unwrap_or("PKCS12")
+        .to_ascii_uppercase()
+}
+
+fn refuse_jks(path: &str, what: &str) -> anyhow::Error {
+    anyhow!(
+        "the REST {what} {path} is a JKS store, which cannot be read here: convert it to PKCS12 with \
+         `keytool -importkeystore -srckeystore {path} -destkeystore {path}.p12 -deststoretype PKCS12` \
+         and set its type to PKCS12"
+    )
+}
+
+/// The server's key and certificate chain.
+fn keystore(worker: &WorkerConfig) -> anyhow::Result<(PKey<Private>, X509, Vec<X509>)> {
+    let path = setting(worker, "ssl.keystore.location").ok_or_else(|| {
+        anyhow!("an https listener needs listeners.https.ssl.keystore.location (or ssl.keystore.location)")
+    })?;
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the REST keystore {path}"))?;
+    match store_type(worker, "ssl.keystore.type").as_str() {
+        "PKCS12" => {
+            let password = setting(worker, "ssl.keystore.password").unwrap_or("");
+            let parsed = Pkcs12::from_der(&bytes)
+                .and_then(|p| p.parse2(password))
+                .map_err(|e| {
+                    anyhow!("cannot open the REST keystore {path} (PKCS12): wrong password or not a PKCS12 file ({e})")
+                })?;
+            let key = parsed
+                .pkey
+                .ok_or_else(|| anyhow!("the REST keystore {path} holds no private key"))?;
+            let cert = parsed
+                .cert
+                .ok_or_else(|| anyhow!("the REST keystore {path} holds no certificate"))?;
+            let chain = parsed
+                .ca
+                .map(|s| s.into_iter().collect())
+                .unwrap_or_default();
+            Ok((key, cert, chain))
+        }
+        "PEM" => {
+            let key = match setting(worker, "ssl.key.password") {
+                Some(pw) => PKey::private_key_from_pem_passphrase(&bytes, pw.as_bytes()),
+                None => PKey::private_key_from_pem(&bytes),
+            }
+            .map_err(|e| {
+                anyhow!("cannot read the private key of the REST keystore {path} (PEM): {e}")
+            })?;
+            let mut certs = X509::stack_from_pem(&bytes)
+                .map_err(|e| {
+                    anyhow!("cannot read the certificates of the REST keystore {path}: {e}")
+                })?
+                .into_iter();
+            let cert = certs
+                .next()
+                .ok_or_else(|| anyhow!("the REST keystore {path} holds no certificate"))?;
+            Ok((key, cert, certs.collect()))
+        }
+        "JKS" => Err(refuse_jks(path, "keystore")),
+        other => {
+            bail!("ssl.keystore.type {other} is not supported for the REST API: use PKCS12 or PEM")
+        }
+    }
+}
+
+/// The certificates client certificates must chain to.
+fn truststore(worker: &WorkerConfig) -> anyhow::Result<Option<Vec<X509>>> {
+    let Some(path) = setting(worker, "ssl.truststore.location") else {
+        return Ok(None);
+    };
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read the REST truststore {path}"))?;
+    let certs = match store_type(worker, "ssl.truststore.type").as_str() {
+        "PKCS12" => {
+            let password = setting(worker, "ssl.truststore.password").unwrap_or("");
+            let parsed = Pkcs12::from_der(&bytes)
+                .and_then(|p| p.parse2(password))
+                .map_err(|e| {
+                    anyhow!("cannot open the REST truststore {path} (PKCS12): wrong password or not a PKCS12 file ({e})")
+                })?;
+            parsed
+                .ca
+                .map(|s| s.into_iter().collect::<Vec<_>>())
+                .into_iter()
+                .flatten()
+                .chain(parsed.cert)
+                .collect()
+        }
+        "PEM" => X509::stack_from_pem(&bytes)
+            .map_err(|e| anyhow!("cannot read the REST truststore {path} (PEM): {e}"))?,
+        "JKS" => return Err(refuse_jks(path, "truststore")),
+        other => bail!(
+            "ssl.truststore.type {other} is not supported for the REST API: use PKCS12 or PEM"
+        ),
+    };
+    if certs.is_empty() {
+        bail!("the REST truststore {path} holds no certificate");
+    }
+    Ok(Some(certs))
+}
+
+/// The TLS settings of an https listener.
+pub fn acceptor(worker: &WorkerConfig) -> anyhow::Result<SslAcceptor> {
+    let (key, cert, chain) = keystore(worker)?;
+    let mut b = SslAcceptor::mozilla_intermediate_v5(SslMethod::tls_server())?;
+    b.set_private_key(&key)?;
+    b.set_certificate(&cert)?;
+    for c in chain {
+        b.add_extra_chain_cert(c)?;
+    }
+    b.check_private_key()
+        .context("the REST keystore's private key does not match its certificate")?;
+    let client_auth = setting(worker, "ssl.client.auth")
+        .unwrap_or("none")
+        .to_ascii_lowercase();
+    let mode = match client_auth.as_str() {
+        "none" => SslVerifyMode::NONE,
+        "requested" => SslVerifyMode::PEER,
+        "required" => SslVerifyMode::PEER | SslVerifyMode::FAIL_IF_NO_PEER_CERT,
+        other => bail!("ssl.client.auth must be none, requested or required, not '{other}'"),
+    };
+    if mode != SslVerifyMode::NONE {
+        let trusted = truststore(worker)?.ok_or_else(|| {
+            anyhow!("ssl.client.auth={client_auth} needs a truststore (listeners.https.ssl.truststore.location)")
+        })?;
+        let mut store = X509StoreBuilder::new()?;
+        for c in trusted {
+            store.add_cert(c)?;
+        }
+        b.set_verify_cert_store(store.build())?;
+        b.set_verify(mode);
+    }
+    Ok(b.build())
+}
+
+/// An https listener for `axum::serve`: TCP accepted here, handshakes done beside it.
+pub struct TlsListener {
+    ready: mpsc::Receiver<(SslStream<TcpStream>, SocketAddr)>,
+    local: SocketAddr,
+}
+
+impl TlsListener {
+    pub fn new(tcp: TcpListener, acceptor: SslAcceptor) -> std::io::Result<TlsListener> {
+        let local = tcp.local_addr()?;
+        let acceptor = Arc::new(acceptor);
+        let (tx, ready) = mpsc::channel(64);
+        tokio::spawn(async move {
+            loop {
+                let (stream, peer) = match tcp.accept().await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        tracing::debug!(error = %e, "REST accept failed");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                if tx.is_closed() {
+                    return;
+                }
+                let acceptor = acceptor.clone();
+                let tx = tx.clone();
+                tokio::spawn(async move {
+                    let handshake = async {
+                        let ssl = Ssl::new(acceptor.context())?;
+                        let mut s = SslStream::new(ssl, stream)?;
+                        Pin::new(&mut s)
+                            .accept()
+                            .await
+                            .map_err(|e| anyhow!("{e}"))?;
+                        anyhow::Ok(s)
+                    };
+                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake).await {
+                        Ok(Ok(s)) => {
+                            let _ = tx.send((s, peer)).await;
+                        }
+                        Ok(Err(e)) => {
+                            tracing::debug!(%peer, error = %e, "REST TLS handshake failed")
+                        }
+                        Err(_) => tracing::debug!(%peer, "REST TLS handshake timed out"),
+                    }
+                });
+            }
+        });
+        Ok(TlsListener { ready, local })
+    }
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = SslStream<TcpStream>;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        match self.ready.recv().await {
+            Some(c) => c,
+            // The accept loop ends only with the listener; wait for the shutdown.
+            None => std::future::pending().await,
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        Ok(self.local)
+    }
+}

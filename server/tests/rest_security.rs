@@ -1,0 +1,547 @@
+//! The REST API over a real socket, locked down: HTTPS with Kafka Connect's
+//! `listeners.https.ssl.*` settings and client certificates, HTTP Basic as Kafka Connect's
+//! BasicAuthSecurityRestExtension does it (a JAAS file naming a credentials file), bearer
+//! tokens, a read-only role, open paths. Certificates are made here with OpenSSL; the client
+//! speaks HTTP/1.1 over OpenSSL's TLS.
+
+mod rest_support;
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use base64::Engine;
+use openssl::asn1::Asn1Time;
+use openssl::bn::{BigNum, MsbOption};
+use openssl::hash::MessageDigest;
+use openssl::pkcs12::Pkcs12;
+use openssl::pkey::{PKey, Private};
+use openssl::rsa::Rsa;
+use openssl::ssl::{Ssl, SslConnector, SslMethod, SslVerifyMode};
+use openssl::stack::Stack;
+use openssl::x509::extension::{BasicConstraints, SubjectAlternativeName};
+use openssl::x509::{X509NameBuilder, X509};
+use polyconnect::herder::Herder;
+use polyconnect::rest::Server;
+use rest_support::worker;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+struct Cert {
+    key: PKey<Private>,
+    cert: X509,
+}
+
+fn make_cert(cn: &str, issuer: Option<&Cert>, ca: bool) -> Cert {
+    let key = PKey::from_rsa(Rsa::generate(2048).unwrap()).unwrap();
+    let mut name = X509NameBuilder::new().unwrap();
+    name.append_entry_by_text("CN", cn).unwrap();
+    let name = name.build();
+    let mut b = X509::builder().unwrap();
+    b.set_version(2).unwrap();
+    let mut serial = BigNum::new().unwrap();
+    serial.rand(64, MsbOption::MAYBE_ZERO, false).unwrap();
+    b.set_serial_number(&serial.to_asn1_integer().unwrap())
+        .unwrap();
+    b.set_subject_name(&name).unwrap();
+    b.set_issuer_name(issuer.map_or(&name, |i| i.cert.subject_name()))
+        .unwrap();
+    b.set_pubkey(&key).unwrap();
+    b.set_not_before(&Asn1Time::days_from_now(0).unwrap())
+        .unwrap();
+    b.set_not_after(&Asn1Time::days_from_now(2).unwrap())
+        .unwrap();
+    if ca {
+        b.append_extension(BasicConstraints::new().critical().ca().build().unwrap())
+            .unwrap();
+    } else {
+        let san = SubjectAlternativeName::new()
+            .ip("127.0.0.1")
+            .dns("localhost")
+            .build(&b.x509v3_context(issuer.map(|i| i.cert.as_ref()), None))
+            .unwrap();
+        b.append_extension(san).unwrap();
+    }
+    b.sign(issuer.map_or(&key, |i| &i.key), MessageDigest::sha256())
+        .unwrap();
+    Cert {
+        key,
+        cert: b.build(),
+    }
+}
+
+fn pkcs12_keystore(path: &Path, c: &Cert, ca: &Cert, password: &str) {
+    let mut chain = Stack::new().unwrap();
+    chain.push(ca.cert.clone()).unwrap();
+    let p12 = Pkcs12::builder()
+        .name("rest")
+        .pkey(&c.key)
+        .cert(&c.cert)
+        .ca(chain)
+        .build2(password)
+        .unwrap();
+    std::fs::write(path, p12.to_der().unwrap()).unwrap();
+}
+
+fn pkcs12_truststore(path: &Path, ca: &Cert, password: &str) {
+    let mut certs = Stack::new().unwrap();
+    certs.push(ca.cert.clone()).unwrap();
+    let p12 = Pkcs12::builder().ca(certs).build2(password).unwrap();
+    std::fs::write(path, p12.to_der().unwrap()).unwrap();
+}
+
+/// An HTTP/1.1 exchange; `Err` when the connection or the TLS handshake fails.
+async fn request(
+    addr: SocketAddr,
+    tls: Option<(&Cert, Option<&Cert>)>,
+    method: &str,
+    path: &str,
+    authorization: Option<&str>,
+    body: Option<&str>,
+) -> Result<(u16, String), String> {
+    let tcp = tokio::net::TcpStream::connect(addr)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    if let Some(a) = authorization {
+        head.push_str(&format!("Authorization: {a}\r\n"));
+    }
+    let body = body.unwrap_or("");
+    head.push_str(&format!(
+        "Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    let mut raw = Vec::new();
+    match tls {
+        None => {
+            let mut s = tcp;
+            s.write_all(head.as_bytes())
+                .await
+                .map_err(|e| e.to_string())?;
+            s.read_to_end(&mut raw).await.map_err(|e| e.to_string())?;
+        }
+        Some((ca, client)) => {
+            let mut b = SslConnector::builder(SslMethod::tls_client()).unwrap();
+            b.cert_store_mut().add_cert(ca.cert.clone()).unwrap();
+            b.set_verify(SslVerifyMode::PEER);
+            if let Some(c) = client {
+                b.set_certificate(&c.cert).unwrap();
+                b.set_private_key(&c.key).unwrap();
+            }
+            let config = b.build().configure().unwrap();
+            let ssl: Ssl = config.into_ssl("127.0.0.1").unwrap();
+            let mut s = tokio_openssl::SslStream::new(ssl, tcp).unwrap();
+            Pin::new(&mut s)
+                .connect()
+                .await
+                .map_err(|e| e.to_string())?;
+            s.write_all(head.as_bytes())
+                .await
+                .map_err(|e| e.to_string())?;
+            // TLS 1.3 reports a refused client certificate on the first read.
+            s.read_to_end(&mut raw).await.map_err(|e| e.to_string())?;
+        }
+    }
+    let text = String::from_utf8_lossy(&raw).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| format!("no HTTP answer: {text:?}"))?;
+    let body = text.split_once("\r\n\r\n").map(|x| x.1).unwrap_or("");
+    // Chunked answers: the JSON sits between the chunk sizes.
+    let body = if text
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked")
+    {
+        body.lines()
+            .filter(|l| !l.chars().all(|c| c.is_ascii_hexdigit()) || l.is_empty())
+            .collect::<Vec<_>>()
+            .join("")
+    } else {
+        body.to_string()
+    };
+    Ok((status, body))
+}
+
+fn basic(user: &str, password: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
+    )
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+async fn start(dir: &Path, settings: &[(&str, String)]) -> anyhow::Result<(Server, SocketAddr)> {
+    let port = free_port();
+    let https = settings
+        .iter()
+        .any(|(k, _)| k.starts_with("listeners.https"));
+    let listeners = format!(
+        "{}://127.0.0.1:{port}",
+        if https { "https" } else { "http" }
+    );
+    let mut extra: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    extra.push(("listeners", &listeners));
+    let h = worker(dir, &extra);
+    let h: Arc<dyn Herder> = h;
+    let server = Server::start(&listeners, h).await?;
+    Ok((server, format!("127.0.0.1:{port}").parse().unwrap()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_client_certificates() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_cert("test-ca", None, true);
+    let server_cert = make_cert("127.0.0.1", Some(&ca), false);
+    let client = make_cert("client", Some(&ca), false);
+    let rogue_ca = make_cert("rogue-ca", None, true);
+    let rogue = make_cert("rogue", Some(&rogue_ca), false);
+    let ks = dir.path().join("rest.p12");
+    let ts = dir.path().join("trust.p12");
+    pkcs12_keystore(&ks, &server_cert, &ca, "ks-secret");
+    pkcs12_truststore(&ts, &ca, "ts-secret");
+    let (server, addr) = start(
+        dir.path(),
+        &[
+            (
+                "listeners.https.ssl.keystore.location",
+                ks.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.password", "ks-secret".into()),
+            ("listeners.https.ssl.keystore.type", "PKCS12".into()),
+            (
+                "listeners.https.ssl.truststore.location",
+                ts.display().to_string(),
+            ),
+            (
+                "listeners.https.ssl.truststore.password",
+                "ts-secret".into(),
+            ),
+            ("listeners.https.ssl.client.auth", "required".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let ok = request(
+        addr,
+        Some((&ca, Some(&client))),
+        "GET",
+        "/connectors",
+        None,
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(ok, (200, "[]".to_string()));
+    let none = request(addr, Some((&ca, None)), "GET", "/connectors", None, None).await;
+    assert!(none.is_err(), "no client certificate was let in: {none:?}");
+    let wrong = request(
+        addr,
+        Some((&ca, Some(&rogue))),
+        "GET",
+        "/connectors",
+        None,
+        None,
+    )
+    .await;
+    assert!(
+        wrong.is_err(),
+        "a certificate of another CA was let in: {wrong:?}"
+    );
+    // Plain HTTP on the TLS port gets no answer.
+    let plain = request(addr, None, "GET", "/connectors", None, None).await;
+    assert!(
+        plain.is_err() || plain.as_ref().unwrap().0 != 200,
+        "{plain:?}"
+    );
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_settings_that_cannot_work_stop_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_cert("test-ca", None, true);
+    let server_cert = make_cert("127.0.0.1", Some(&ca), false);
+    let ks = dir.path().join("rest.p12");
+    pkcs12_keystore(&ks, &server_cert, &ca, "ks-secret");
+    let err = |r: anyhow::Result<(Server, SocketAddr)>| match r {
+        Ok(_) => panic!("started"),
+        Err(e) => format!("{e:#}"),
+    };
+    let e = err(start(
+        dir.path(),
+        &[
+            (
+                "listeners.https.ssl.keystore.location",
+                ks.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.password", "wrong".into()),
+        ],
+    )
+    .await);
+    assert!(e.contains("wrong password"), "{e}");
+    let e = err(start(
+        dir.path(),
+        &[
+            (
+                "listeners.https.ssl.keystore.location",
+                ks.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.type", "JKS".into()),
+        ],
+    )
+    .await);
+    assert!(e.contains("keytool -importkeystore"), "{e}");
+    let e = err(start(
+        dir.path(),
+        &[
+            (
+                "listeners.https.ssl.keystore.location",
+                ks.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.password", "ks-secret".into()),
+            ("listeners.https.ssl.client.auth", "required".into()),
+        ],
+    )
+    .await);
+    assert!(e.contains("needs a truststore"), "{e}");
+    // The PEM form of the keystore works too.
+    let pem = dir.path().join("rest.pem");
+    let mut bytes = server_cert.key.private_key_to_pem_pkcs8().unwrap();
+    bytes.extend(server_cert.cert.to_pem().unwrap());
+    std::fs::write(&pem, bytes).unwrap();
+    let (server, addr) = start(
+        dir.path(),
+        &[
+            (
+                "listeners.https.ssl.keystore.location",
+                pem.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.type", "PEM".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let ok = request(addr, Some((&ca, None)), "GET", "/", None, None)
+        .await
+        .unwrap();
+    assert_eq!(ok.0, 200, "{ok:?}");
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn basic_auth_as_kafka_connect_with_a_read_only_role_and_tokens() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("credentials.properties");
+    std::fs::write(&creds, "admin=admin-secret\nviewer: viewer-secret\n").unwrap();
+    let jaas = dir.path().join("connect.jaas");
+    std::fs::write(
+        &jaas,
+        format!(
+            "KafkaConnect {{\n  org.apache.kafka.connect.rest.basic.auth.extension.PropertyFileLoginModule required\n  file=\"{}\";\n}};\n",
+            creds.display()
+        ),
+    )
+    .unwrap();
+    let tokens = dir.path().join("tokens.properties");
+    std::fs::write(&tokens, "robot=tok-robot-1\n").unwrap();
+    let (server, addr) = start(
+        dir.path(),
+        &[
+            (
+                "rest.extension.classes",
+                "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension"
+                    .into(),
+            ),
+            (
+                "java.security.auth.login.config",
+                jaas.display().to_string(),
+            ),
+            (
+                "polyconnect.rest.auth.bearer.file",
+                tokens.display().to_string(),
+            ),
+            ("polyconnect.rest.auth.read.only.users", "viewer".into()),
+            ("polyconnect.rest.auth.open.paths", "/health".into()),
+        ],
+    )
+    .await
+    .unwrap();
+    let get = |auth: Option<String>, path: &'static str| async move {
+        request(addr, None, "GET", path, auth.as_deref(), None)
+            .await
+            .unwrap()
+    };
+    // Kafka Connect's refusal, for no, malformed and wrong credentials and unknown paths.
+    let refused = (401, "User cannot access the resource.".to_string());
+    assert_eq!(get(None, "/connectors").await, refused);
+    assert_eq!(
+        get(Some(basic("admin", "nope")), "/connectors").await,
+        refused
+    );
+    assert_eq!(
+        get(Some(basic("nobody", "admin-secret")), "/connectors").await,
+        refused
+    );
+    assert_eq!(get(Some("Basic %%%".into()), "/connectors").await, refused);
+    assert_eq!(get(None, "/nope").await, refused);
+    assert_eq!(
+        get(Some("Bearer tok-wrong".into()), "/connectors").await,
+        refused
+    );
+    // Accepted.
+    assert_eq!(
+        get(Some(basic("admin", "admin-secret")), "/connectors")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(Some(basic("viewer", "viewer-secret")), "/connectors")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(Some("Bearer tok-robot-1".into()), "/connectors")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(get(None, "/health").await.0, 200);
+    // The read-only role may not change anything; the admin may.
+    let body = r#"{"name":"x","config":{"connector.class":"Nope"}}"#;
+    let (s, b) = request(
+        addr,
+        None,
+        "POST",
+        "/connectors",
+        Some(&basic("viewer", "viewer-secret")),
+        Some(body),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s, 403, "{b}");
+    let v: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(v["error_code"], 403);
+    assert!(
+        v["message"].as_str().unwrap().contains("may only read"),
+        "{v}"
+    );
+    let (s, b) = request(
+        addr,
+        None,
+        "POST",
+        "/connectors",
+        Some(&basic("admin", "admin-secret")),
+        Some(body),
+    )
+    .await
+    .unwrap();
+    // Through to validation (no such class), not stopped at the door.
+    assert_eq!(s, 400, "{b}");
+    // The signed internal endpoint is not behind the credentials (its signature is checked).
+    let (s, _) = request(addr, None, "POST", "/connectors/x/tasks", None, Some("[]"))
+        .await
+        .unwrap();
+    assert_ne!(s, 401);
+    server.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn auth_settings_that_cannot_work_stop_the_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.properties");
+    std::fs::write(&empty, "# nobody\n").unwrap();
+    let e = start(
+        dir.path(),
+        &[(
+            "polyconnect.rest.auth.basic.file",
+            empty.display().to_string(),
+        )],
+    )
+    .await
+    .err()
+    .map(|e| format!("{e:#}"))
+    .unwrap();
+    assert!(e.contains("is empty"), "{e}");
+    let e = start(
+        dir.path(),
+        &[(
+            "rest.extension.classes",
+            "org.apache.kafka.connect.rest.basic.auth.extension.BasicAuthSecurityRestExtension"
+                .into(),
+        )],
+    )
+    .await
+    .err()
+    .map(|e| format!("{e:#}"))
+    .unwrap();
+    assert!(e.contains("java.security.auth.login.config"), "{e}");
+}
+
+/// `connector.endpoint` outside `polyconnect.connector.endpoint.allowlist` is refused before
+/// any connection, at creation and at validation; inside it, the connector runs.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn endpoints_outside_the_allowlist_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let ep = rest_support::start_fake().await;
+    let (server, addr) = start(
+        dir.path(),
+        &[(
+            "polyconnect.connector.endpoint.allowlist",
+            "connectors.internal, 10.0.0.0/8".into(),
+        )],
+    )
+    .await
+    .unwrap();
+    let body = rest_support::source_request("x", &ep, "");
+    let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{b}");
+    assert!(b.contains("is not allowed"), "{b}");
+    let config =
+        format!(r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"t"}}"#);
+    let (s, b) = request(
+        addr,
+        None,
+        "PUT",
+        "/connector-plugins/FakeSource/config/validate",
+        None,
+        Some(&config),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b.contains("polyconnect.connector.endpoint.allowlist"),
+        "{b}"
+    );
+    server.stop().await;
+
+    // Allowed by its block: created and running.
+    let dir = tempfile::tempdir().unwrap();
+    let (server, addr) = start(
+        dir.path(),
+        &[(
+            "polyconnect.connector.endpoint.allowlist",
+            "127.0.0.0/8".into(),
+        )],
+    )
+    .await
+    .unwrap();
+    let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(s, 201, "{b}");
+    server.stop().await;
+}
