@@ -4,6 +4,7 @@
 //! tokens, a read-only role, open paths. Certificates are made here with OpenSSL; the client
 //! speaks HTTP/1.1 over OpenSSL's TLS.
 
+mod kafka_stores_support;
 mod rest_support;
 
 use std::net::SocketAddr;
@@ -544,4 +545,97 @@ async fn endpoints_outside_the_allowlist_are_refused() {
         .unwrap();
     assert_eq!(s, 201, "{b}");
     server.stop().await;
+}
+
+/// A cluster on https with client certificates: a change sent to a follower is forwarded to
+/// the leader over TLS, with the follower's own certificate, and answered as if made there.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_cluster_forwards_between_workers_over_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = make_cert("test-ca", None, true);
+    let server_cert = make_cert("127.0.0.1", Some(&ca), false);
+    let client = make_cert("client", Some(&ca), false);
+    let ks = dir.path().join("rest.p12");
+    let ts = dir.path().join("trust.p12");
+    pkcs12_keystore(&ks, &server_cert, &ca, "ks-secret");
+    pkcs12_truststore(&ts, &ca, "ts-secret");
+    let ep = rest_support::start_fake().await;
+    let group = format!("https-{}", free_port());
+    let mut members = Vec::new();
+    let mut addrs = Vec::new();
+    for _ in 0..2 {
+        let port = free_port();
+        let mut props = polyconnect::config::Props::new();
+        for (k, v) in [
+            ("bootstrap.servers", kafka_stores_support::bootstrap()),
+            ("group.id", group.clone()),
+            ("config.storage.topic", format!("{group}-configs")),
+            ("offset.storage.topic", format!("{group}-offsets")),
+            ("status.storage.topic", format!("{group}-status")),
+            ("config.storage.replication.factor", "1".into()),
+            ("offset.storage.replication.factor", "1".into()),
+            ("status.storage.replication.factor", "1".into()),
+            ("listeners", format!("https://127.0.0.1:{port}")),
+            (
+                "listeners.https.ssl.keystore.location",
+                ks.display().to_string(),
+            ),
+            ("listeners.https.ssl.keystore.password", "ks-secret".into()),
+            (
+                "listeners.https.ssl.truststore.location",
+                ts.display().to_string(),
+            ),
+            (
+                "listeners.https.ssl.truststore.password",
+                "ts-secret".into(),
+            ),
+            ("listeners.https.ssl.client.auth", "required".into()),
+            ("session.timeout.ms", "6000".into()),
+            ("heartbeat.interval.ms", "1000".into()),
+            ("task.shutdown.graceful.timeout.ms", "1000".into()),
+        ] {
+            props.insert(k.to_string(), v);
+        }
+        members.push(
+            polyconnect::distributed::Member::start(props, |_| {}, true)
+                .await
+                .unwrap(),
+        );
+        addrs.push(format!("127.0.0.1:{port}").parse::<SocketAddr>().unwrap());
+    }
+    // Both in one generation, one of them leading.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let follower = loop {
+        let s: Vec<_> = members.iter().map(|m| m.status()).collect();
+        let settled = s
+            .iter()
+            .all(|x| !x.rebalancing && x.generation == s[0].generation)
+            && s.iter().filter(|x| x.is_leader).count() == 1;
+        if settled {
+            break s.iter().position(|x| !x.is_leader).unwrap();
+        }
+        assert!(std::time::Instant::now() < deadline, "never settled: {s:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    };
+    let tls = Some((&ca, Some(&client)));
+    let body = rest_support::source_request("over-https", &ep, "");
+    let (s, b) = request(
+        addrs[follower],
+        tls,
+        "POST",
+        "/connectors",
+        None,
+        Some(&body),
+    )
+    .await
+    .unwrap();
+    assert_eq!(s, 201, "{b}");
+    let leader = 1 - follower;
+    let (s, b) = request(addrs[leader], tls, "GET", "/connectors", None, None)
+        .await
+        .unwrap();
+    assert_eq!((s, b.as_str()), (200, r#"["over-https"]"#));
+    for m in members {
+        m.stop().await;
+    }
 }

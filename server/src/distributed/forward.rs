@@ -27,12 +27,6 @@ use hmac::{Hmac, Mac};
 use crate::herder::{Herder, HerderError, Leadership, Signature};
 use crate::rest::ApiError;
 
-/// The client requests are forwarded with.
-fn http() -> &'static reqwest::Client {
-    static HTTP: std::sync::OnceLock<reqwest::Client> = std::sync::OnceLock::new();
-    HTTP.get_or_init(reqwest::Client::new)
-}
-
 /// How long a request that needs the leader waits for a rebalance to end.
 pub const LEADER_WAIT: Duration = Duration::from_secs(10);
 /// The largest request body forwarded.
@@ -125,7 +119,7 @@ pub async fn middleware(
         }
     };
     tracing::debug!(%method, %url, "forwarding a request to the leader");
-    match send(http(), method, &url, &headers, body).await {
+    match send(&herder.http_client(), method, &url, &headers, body).await {
         Ok(r) => r,
         Err(e) => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,

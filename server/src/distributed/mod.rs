@@ -548,7 +548,9 @@ impl Cluster {
                 "Cannot restart task {id}: it is being moved between workers (the cluster is rebalancing)"
             )));
         }
-        let url = format!("http://{owner}/connectors/{name}/tasks/{task}/restart?forward=false");
+        let scheme = self.url.split_once("://").map_or("http", |(s, _)| s);
+        let url =
+            format!("{scheme}://{owner}/connectors/{name}/tasks/{task}/restart?forward=false");
         let mut request = self.http.post(&url).timeout(Duration::from_secs(90));
         // As Kafka Connect: the caller's credentials go with the request.
         if let Some(authorization) = crate::rest::auth::forwarded_authorization() {
@@ -778,12 +780,6 @@ impl Member {
         let config = WorkerConfig::from_props(props)?;
         // A listener that cannot be parsed stops the start before anything is created.
         crate::rest::parse_listener(&config.listeners)?;
-        if crate::rest::is_https(&config.listeners) {
-            anyhow::bail!(
-                "https listeners are not supported in distributed mode yet: workers send requests \
-                 to each other over http (use http on a private network, or standalone mode for https)"
-            );
-        }
         let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
             .map(|h| h.trim().to_string())
             .unwrap_or_else(|_| "localhost".into());
@@ -852,7 +848,7 @@ impl Member {
             generation: Arc::new(AtomicI32::new(-1)),
             herder: std::sync::OnceLock::new(),
             executor: std::sync::OnceLock::new(),
-            http: reqwest::Client::new(),
+            http: crate::rest::tls::client(&worker.config)?,
             task_writes: tokio::sync::Mutex::new(()),
         });
         let (status_tx, status_rx) = mpsc::unbounded_channel();

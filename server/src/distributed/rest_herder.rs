@@ -49,6 +49,10 @@ impl Herder for DistributedHerder {
         &self.worker
     }
 
+    fn http_client(&self) -> reqwest::Client {
+        self.cluster.http.clone()
+    }
+
     fn leadership(&self) -> Leadership {
         Self::leadership_of(&self.cluster.herder_status())
     }

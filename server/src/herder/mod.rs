@@ -93,6 +93,11 @@ pub trait Herder: Send + Sync {
     /// metrics. The REST API reads no store through it.
     fn worker(&self) -> &Arc<Worker>;
 
+    /// The client requests to other workers go out with (their TLS settings).
+    fn http_client(&self) -> reqwest::Client {
+        reqwest::Client::new()
+    }
+
     /// Whether this herder may carry out changes now, or who can.
     fn leadership(&self) -> Leadership {
         Leadership::Here

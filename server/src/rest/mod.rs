@@ -21,7 +21,7 @@ mod connectors;
 pub mod loggers;
 mod metrics;
 mod plugins;
-mod tls;
+pub mod tls;
 pub mod validate;
 
 use std::sync::Arc;

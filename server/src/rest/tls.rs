@@ -176,6 +176,33 @@ pub fn acceptor(worker: &WorkerConfig) -> anyhow::Result<SslAcceptor> {
     Ok(b.build())
 }
 
+/// The client a worker sends requests to other workers with: over https, it trusts the
+/// REST truststore (else the system's roots) and presents the REST keystore as its client
+/// certificate, as Kafka Connect's REST client uses the listener's SSL settings.
+pub fn client(worker: &WorkerConfig) -> anyhow::Result<reqwest::Client> {
+    let mut b = reqwest::Client::builder();
+    let https = worker.get("listeners").is_some_and(super::is_https)
+        || worker
+            .get("rest.advertised.listener")
+            .is_some_and(|l| l.trim().eq_ignore_ascii_case("https"));
+    if https {
+        if let Some(trusted) = truststore(worker)? {
+            for c in trusted {
+                b = b.add_root_certificate(reqwest::Certificate::from_der(&c.to_der()?)?);
+            }
+        }
+        let (key, cert, chain) = keystore(worker)?;
+        let mut certs = cert.to_pem()?;
+        for c in chain {
+            certs.extend(c.to_pem()?);
+        }
+        let identity = reqwest::Identity::from_pkcs8_pem(&certs, &key.private_key_to_pem_pkcs8()?)
+            .context("the REST keystore as a client certificate")?;
+        b = b.identity(identity);
+    }
+    Ok(b.build()?)
+}
+
 /// An https listener for `axum::serve`: TCP accepted here, handshakes done beside it.
 pub struct TlsListener {
     ready: mpsc::Receiver<(SslStream<TcpStream>, SocketAddr)>,

@@ -50,6 +50,22 @@ pub enum KafkaLogError {
     },
 }
 
+/// An error that means "no leader yet" (a topic just created, a leader moving).
+fn leaderless(e: &KafkaLogError) -> bool {
+    let text = e.to_string();
+    [
+        "NotLeaderForPartition",
+        "NotLeaderOrFollower",
+        "LeaderNotAvailable",
+        "UnknownTopicOrPartition",
+        "Unknown topic or partition",
+        "Not leader",
+        "Leader not available",
+    ]
+    .iter()
+    .any(|needle| text.contains(needle))
+}
+
 fn kafka_err(topic: &str, what: &str, e: impl std::fmt::Display) -> KafkaLogError {
     KafkaLogError::Kafka {
         topic: topic.to_string(),
@@ -544,8 +560,23 @@ fn read_blocking(
         }
         Ok(out)
     };
-    let highs = list(Offset::End)?;
-    let lows = list(Offset::Beginning)?;
+    // Right after a topic is created its partitions may have no leader yet: the lookup is
+    // tried again (as Java's admin client retries) until the deadline.
+    let list_settled = |at: Offset| -> Result<BTreeMap<i32, i64>, KafkaLogError> {
+        loop {
+            match list(at) {
+                Err(e)
+                    if Instant::now() + Duration::from_millis(200) < deadline && leaderless(&e) =>
+                {
+                    tracing::debug!(topic, error = %e, "partition leaders not known yet; asking again");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                other => return other,
+            }
+        }
+    };
+    let highs = list_settled(Offset::End)?;
+    let lows = list_settled(Offset::Beginning)?;
     let mut ends: BTreeMap<i32, (i64, i64)> = BTreeMap::new();
     for p in partitions {
         let high = *highs
