@@ -12,6 +12,7 @@
 #   scripts/kafka.sh console-producer ARGS...
 #   scripts/kafka.sh run CLASS ARGS... any main class on the broker classpath
 #   scripts/kafka.sh bootstrap         print the bootstrap address
+#   scripts/kafka.sh secure-info       print the secured listeners, users and TLS files
 #   scripts/kafka.sh lib-dir | connect-lib-dir   print a jar directory (fetching if needed)
 #
 # See docs/kafka.md for the environment variables.
@@ -30,6 +31,8 @@ CONNECT_LIB_DIR="$KAFKA_HOME/connect-lib"
 STATE_DIR="${POLYCONNECT_STATE:-$REPO_DIR/.cache}"
 KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}"
+KAFKA_SSL_PORT="${KAFKA_SSL_PORT:-$((KAFKA_PORT + 3))}"
 KAFKA_HOST=127.0.0.1
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
@@ -42,6 +45,15 @@ LOG_FILE="$STATE_DIR/kafka.log"
 SERVER_PROPS="$STATE_DIR/kafka-server.properties"
 CLIENT_PROPS="$STATE_DIR/kafka-client.properties"
 LOCK_FILE="$STATE_DIR/kafka.lock"
+# TLS material for the secured listeners, made once (scripts/kafka.sh secure-info).
+TLS_DIR="$STATE_DIR/kafka-tls"
+SECURE_INFO="$STATE_DIR/kafka-secure.properties"
+# Present once the data in DATA_DIR has the SCRAM users.
+SCRAM_MARK="$STATE_DIR/kafka-data.scram"
+# Development credentials of the secured listeners: not secrets, the broker is local.
+STORE_PASSWORD=polyconnect-store
+SASL_USER=connect
+SASL_PASSWORD=connect-secret
 
 # Tools start many short JVMs: keep them small and quick to start.
 TOOL_JAVA_OPTS=(-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1
@@ -153,17 +165,107 @@ random_cluster_id() {
   done
 }
 
+# make_tls: a CA, a broker certificate (SAN IP:127.0.0.1, DNS:localhost) and a client
+# certificate, as PEM files, PKCS12 keystores, a PKCS12 and a JKS truststore. Made once;
+# a missing file makes them all again.
+TLS_FILES=(ca.pem ca.key broker.pem broker.key broker.keystore.p12 client.pem client.key
+  client-keystore.pem client.keystore.p12 truststore.p12 truststore.jks)
+make_tls() {
+  local f missing=0
+  for f in "${TLS_FILES[@]}"; do [[ -s "$TLS_DIR/$f" ]] || missing=1; done
+  ((missing)) || return 0
+  need openssl "install openssl (scripts/setup.sh does)"
+  need keytool "install a JDK 17 (scripts/setup.sh does)"
+  say "making TLS material in $TLS_DIR"
+  local tmp="$TLS_DIR.tmp.$$" log
+  rm -rf "$tmp"
+  mkdir -p "$tmp"
+  log="$TLS_DIR.make.log"
+  if ! (
+    set -e
+    cd "$tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -sha256 \
+      -subj "/CN=Polyconnect development CA" -keyout ca.key -out ca.pem \
+      -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign"
+    # cert NAME CN EXTENSIONS: a key and a certificate signed by the CA, and a PKCS12
+    # keystore of them with the CA's certificate as the chain.
+    cert() {
+      openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$1.key" -out "$1.csr"
+      printf '%s\n' "$3" >"$1.ext"
+      openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+        -sha256 -extfile "$1.ext" -out "$1.pem"
+      openssl pkcs12 -export -name "$1" -inkey "$1.key" -in "$1.pem" -certfile ca.pem \
+        -passout "pass:$STORE_PASSWORD" -out "$1.keystore.p12"
+    }
+    cert broker localhost "subjectAltName=IP:127.0.0.1,DNS:localhost
+extendedKeyUsage=serverAuth,clientAuth"
+    cert client connect "extendedKeyUsage=clientAuth"
+    cat client.key client.pem >client-keystore.pem
+    keytool -importcert -noprompt -alias ca -file ca.pem -storetype PKCS12 \
+      -keystore truststore.p12 -storepass "$STORE_PASSWORD"
+    keytool -importcert -noprompt -alias ca -file ca.pem -storetype JKS \
+      -keystore truststore.jks -storepass "$STORE_PASSWORD"
+    rm -f ./*.csr ./*.ext ./*.srl
+  ) >"$log" 2>&1; then
+    cat "$log" >&2
+    rm -rf "$tmp"
+    die "making TLS material failed (log: $log)"
+  fi
+  rm -f "$log"
+  rm -rf "$TLS_DIR"
+  mv "$tmp" "$TLS_DIR"
+}
+
+write_secure_info() {
+  cat >"$SECURE_INFO" <<EOF
+# The secured listeners of the broker scripts/kafka.sh started (docs/kafka.md).
+plaintext.bootstrap=$KAFKA_HOST:$KAFKA_PORT
+sasl_ssl.bootstrap=$KAFKA_HOST:$KAFKA_SASL_SSL_PORT
+sasl_ssl.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
+sasl.username=$SASL_USER
+sasl.password=$SASL_PASSWORD
+ssl.bootstrap=$KAFKA_HOST:$KAFKA_SSL_PORT
+ssl.client.auth=required
+store.password=$STORE_PASSWORD
+tls.dir=$TLS_DIR
+ca.pem=$TLS_DIR/ca.pem
+truststore.p12=$TLS_DIR/truststore.p12
+truststore.jks=$TLS_DIR/truststore.jks
+client.keystore.p12=$TLS_DIR/client.keystore.p12
+client.pem=$TLS_DIR/client.pem
+client.key=$TLS_DIR/client.key
+client-keystore.pem=$TLS_DIR/client-keystore.pem
+EOF
+}
+
 write_server_props() {
   cat >"$SERVER_PROPS" <<EOF
 # Written by scripts/kafka.sh; rewritten on every 'up'.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL
+# SASL_SSL: SCRAM users are made at format time; PLAIN users are listed here; OAUTHBEARER
+# takes unsecured JWTs (Kafka's default validator), for development only.
+sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
+listener.name.sasl_ssl.sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";
+# TLS for SASL_SSL and MTLS; MTLS requires a client certificate signed by the CA.
+ssl.keystore.type=PKCS12
+ssl.keystore.location=$TLS_DIR/broker.keystore.p12
+ssl.keystore.password=$STORE_PASSWORD
+ssl.key.password=$STORE_PASSWORD
+ssl.truststore.type=PKCS12
+ssl.truststore.location=$TLS_DIR/truststore.p12
+ssl.truststore.password=$STORE_PASSWORD
+listener.name.mtls.ssl.client.auth=required
 log.dirs=$DATA_DIR
 num.partitions=1
 auto.create.topics.enable=true
@@ -226,20 +328,33 @@ cmd_up() {
   if port_open "$KAFKA_CONTROLLER_PORT"; then
     die "controller port $KAFKA_CONTROLLER_PORT is already in use (set KAFKA_CONTROLLER_PORT)"
   fi
+  if port_open "$KAFKA_SASL_SSL_PORT"; then
+    die "SASL_SSL port $KAFKA_SASL_SSL_PORT is already in use (set KAFKA_SASL_SSL_PORT)"
+  fi
+  if port_open "$KAFKA_SSL_PORT"; then
+    die "SSL (mTLS) port $KAFKA_SSL_PORT is already in use (set KAFKA_SSL_PORT)"
+  fi
 
+  make_tls
   write_server_props
   write_client_props
+  write_secure_info
+  local kept=0
   if [[ "${KAFKA_KEEP_DATA:-0}" == 1 && -f "$DATA_DIR/meta.properties" ]]; then
     say "keeping existing data in $DATA_DIR"
+    kept=1
   else
-    rm -rf "$DATA_DIR"
+    rm -rf "$DATA_DIR" "$SCRAM_MARK"
     mkdir -p "$DATA_DIR"
     local fmt_out
     if ! fmt_out="$(tool kafka.tools.StorageTool format -t "$(random_cluster_id)" \
-        -c "$SERVER_PROPS" 2>&1)"; then
+        -c "$SERVER_PROPS" \
+        --add-scram "SCRAM-SHA-512=[name=$SASL_USER,password=$SASL_PASSWORD]" \
+        --add-scram "SCRAM-SHA-256=[name=$SASL_USER,password=$SASL_PASSWORD]" 2>&1)"; then
       printf '%s\n' "$fmt_out" >&2
       die "formatting storage in $DATA_DIR failed"
     fi
+    touch "$SCRAM_MARK"
   fi
 
   say "starting Kafka $KAFKA_VERSION on $BOOTSTRAP (log: $LOG_FILE)"
@@ -265,7 +380,8 @@ cmd_up() {
       log_tail
       die "broker exited during startup"
     fi
-    if port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$LOG_FILE" && metadata_ok; then
+    if port_open "$KAFKA_PORT" && port_open "$KAFKA_SASL_SSL_PORT" && port_open "$KAFKA_SSL_PORT" \
+        && grep -q 'Kafka Server started' "$LOG_FILE" && metadata_ok; then
       break
     fi
     if ((SECONDS >= deadline)); then
@@ -276,7 +392,24 @@ cmd_up() {
     fi
     sleep 0.2
   done
-  say "ready on $BOOTSTRAP (pid $pid) in $((SECONDS - started))s"
+  if ((kept)) && [[ ! -f "$SCRAM_MARK" ]]; then
+    # Data kept from a broker formatted without the SCRAM users gets them now.
+    local mech made=1
+    for mech in SCRAM-SHA-256 SCRAM-SHA-512; do
+      tool kafka.admin.ConfigCommand --bootstrap-server "$BOOTSTRAP" --command-config "$CLIENT_PROPS" \
+        --alter --entity-type users --entity-name "$SASL_USER" \
+        --add-config "$mech=[password=$SASL_PASSWORD]" \
+        >/dev/null 2>&1 || { made=0; say "warning: could not make the $mech user $SASL_USER"; }
+    done
+    ((made)) && touch "$SCRAM_MARK"
+  fi
+  say "ready on $BOOTSTRAP, SASL_SSL on $KAFKA_HOST:$KAFKA_SASL_SSL_PORT, mTLS on $KAFKA_HOST:$KAFKA_SSL_PORT (pid $pid) in $((SECONDS - started))s"
+}
+
+cmd_secure_info() {
+  running_pid >/dev/null || die "the broker is not running (scripts/kafka.sh up)"
+  [[ -f "$SECURE_INFO" ]] || die "$SECURE_INFO is missing: restart the broker (scripts/kafka.sh down; scripts/kafka.sh up)"
+  grep -v '^#' "$SECURE_INFO"
 }
 
 cmd_down() {
@@ -337,6 +470,7 @@ main() {
     console-producer) with_bootstrap org.apache.kafka.tools.ConsoleProducer "$@" ;;
     run) [[ $# -ge 1 ]] || die "usage: $0 run CLASS [ARGS...]"; cmd_fetch; tool "$@" ;;
     bootstrap) echo "$BOOTSTRAP" ;;
+    secure-info) cmd_secure_info ;;
     lib-dir) cmd_fetch; echo "$LIB_DIR" ;;
     connect-lib-dir) cmd_fetch_connect; echo "$CONNECT_LIB_DIR" ;;
     -h|--help|help) usage ;;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what a fresh machine needs to build, test and run Polyconnect: Debian packages
-# (compilers for librdkafka, a JDK and Maven for the Kafka broker), the Python packages of
-# the SDK and its tests, and the Apache Kafka jars. Idempotent and quick on a second run.
+# (compilers for librdkafka, a JDK and Maven for the Kafka broker, openssl and the JDK's
+# keytool for its TLS listeners), the Python packages of the SDK and its tests, and the
+# Apache Kafka jars. Idempotent and quick on a second run.
 #
 #   scripts/setup.sh          everything `make test` needs (also `make setup`)
 #   scripts/setup.sh demo     only what `make demo` runs: the Debian packages (compilers for
@@ -22,7 +23,7 @@ case "$profile" in
 esac
 
 need=()
-for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev openjdk-17-jdk-headless maven python3-pip; do
+for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev openssl openjdk-17-jdk-headless maven python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A JDK and Maven that are already on the PATH will do.

@@ -474,3 +474,71 @@ async fn a_following_config_store_reports_every_change_its_own_and_others() {
     assert!(!a.snapshot().contains("x"));
     follower.abort();
 }
+
+/// What `scripts/kafka.sh secure-info` prints about the test broker's secured listeners.
+fn secure_info() -> BTreeMap<String, String> {
+    let b = bootstrap();
+    let port = b.rsplit(':').next().unwrap().to_string();
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/kafka.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .arg("secure-info")
+        .env("KAFKA_PORT", port)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "scripts/kafka.sh secure-info: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// The internal topics' clients take the worker's top-level settings as a Kafka Connect
+/// user writes them (SCRAM-SHA-256 in a JAAS line, a PKCS12 truststore) over SASL_SSL.
+#[tokio::test]
+async fn the_internal_topics_work_over_sasl_ssl_with_kafka_connects_settings() {
+    let info = secure_info();
+    let jaas = format!(
+        "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"{}\" password=\"{}\";",
+        info["sasl.username"], info["sasl.password"]
+    );
+    let props: polyconnect::config::Props = [
+        ("bootstrap.servers", info["sasl_ssl.bootstrap"].as_str()),
+        ("security.protocol", "SASL_SSL"),
+        ("sasl.mechanism", "SCRAM-SHA-256"),
+        ("sasl.jaas.config", jaas.as_str()),
+        ("ssl.truststore.location", info["truststore.p12"].as_str()),
+        ("ssl.truststore.password", info["store.password"].as_str()),
+        ("ssl.truststore.type", "PKCS12"),
+        ("ssl.protocol", "TLSv1.3"),
+        (
+            "key.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+        (
+            "value.converter",
+            "org.apache.kafka.connect.storage.StringConverter",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let worker = polyconnect::config::WorkerConfig::from_props(props).unwrap();
+    let base = polyconnect::storage::kafka_log::base_client_config(&worker).unwrap();
+    let topic = unique("pc-secure-log");
+    ensure_topics(&base, &[status_spec(&topic, 2)])
+        .await
+        .unwrap();
+    let a = KafkaLog::open(&base, &topic, "a").await.unwrap();
+    let written: Vec<(String, Option<Vec<u8>>)> = (0..20)
+        .map(|i| (format!("k{i}"), Some(format!("v{i}").into_bytes())))
+        .collect();
+    a.send(&written).await.unwrap();
+    let b = KafkaLog::open(&base, &topic, "b").await.unwrap();
+    assert_eq!(b.read_to_end().await.unwrap().len(), 20);
+}

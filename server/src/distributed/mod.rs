@@ -790,7 +790,7 @@ impl Member {
             .map(|(_, hp)| hp.to_string())
             .unwrap_or_else(|| url.clone());
         let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
-        let base = base_client_config(&config);
+        let base = base_client_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
         let (configs, statuses, offsets) = tokio::try_join!(
             async {

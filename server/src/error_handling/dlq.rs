@@ -19,7 +19,7 @@ use rdkafka::{ClientConfig, ClientContext, Timestamp};
 use tokio::sync::Notify;
 
 use super::{Failure, CONNECT_EXCEPTION};
-use crate::config::{with_prefix, ConnectorConfig, WorkerConfig};
+use crate::config::{ConnectorConfig, WorkerConfig};
 use crate::kafka::producer::PolledProducer;
 
 /// The context headers, in the order Kafka Connect adds them.
@@ -108,7 +108,26 @@ struct DlqContext {
     topic: String,
 }
 
-impl ClientContext for DlqContext {}
+impl ClientContext for DlqContext {
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        match error.rdkafka_error_code() {
+            // Authentication or TLS refused: nothing will be delivered, and a flush must
+            // not wait for it.
+            Some(code) if crate::kafka::is_permanent_security_error(code, reason) => {
+                self.state.fail(
+                    &self.topic,
+                    format!(
+                        "Kafka refused the connection (authentication or TLS): {error}: {reason}"
+                    ),
+                );
+                self.state.delivered.notify_one();
+            }
+            _ => {
+                tracing::warn!(topic = %self.topic, "dead letter queue producer: {error}: {reason}")
+            }
+        }
+    }
+}
 
 impl ProducerContext for DlqContext {
     type DeliveryOpaque = ();
@@ -148,18 +167,16 @@ impl DeadLetterQueue {
     ) -> Result<DeadLetterQueue, String> {
         let fail =
             |e: String| format!("Could not initialize dead letter queue with topic={topic}: {e}");
-        let mut admin_cfg = ClientConfig::new();
-        admin_cfg.set("bootstrap.servers", &worker.bootstrap_servers);
-        for (k, v) in with_prefix(&worker.props, "admin.") {
-            admin_cfg.set(k, v);
-        }
+        let mut admin_cfg =
+            crate::kafka::admin_config(worker, Some(connector)).map_err(|e| fail(e.to_string()))?;
         // The existence check must not create the topic itself: librdkafka's producer-type
         // clients ask for auto-creation by default, and a broker with
         // auto.create.topics.enable would make it with its defaults instead of
         // `replication_factor` (and hide a topic that cannot be made as configured).
         admin_cfg.set("allow.auto.create.topics", "false");
-        let admin: AdminClient<DefaultClientContext> =
-            admin_cfg.create().map_err(|e| fail(e.to_string()))?;
+        let admin: AdminClient<DefaultClientContext> = admin_cfg
+            .create()
+            .map_err(|e| fail(crate::kafka::creation_error(&e)))?;
         let exists = {
             let inner = admin.inner();
             tokio::task::block_in_place(|| inner.fetch_metadata(Some(topic), ADMIN_TIMEOUT))
@@ -193,7 +210,8 @@ impl DeadLetterQueue {
                 }
             }
         }
-        let mut cfg = crate::kafka::producer_config(worker, connector, task);
+        let mut cfg = crate::kafka::producer_config(worker, connector, task)
+            .map_err(|e| fail(e.to_string()))?;
         cfg.set(
             "client.id",
             format!("connector-dlq-producer-{}-{task}", connector.name()),
@@ -320,7 +338,11 @@ impl DeadLetterQueue {
     /// Waits for every queued record's delivery report; `Err` if any write failed since
     /// the dead letter queue was made (the failure stays: every later flush reports it).
     pub async fn flush(&mut self) -> Result<(), DlqError> {
-        while self.state.outstanding.load(Acquire) > 0 {
+        // A failure ends the wait: the flush fails anyway, and a producer refused by the
+        // broker would never report its records.
+        while self.state.outstanding.load(Acquire) > 0
+            && self.state.failed.lock().unwrap().is_none()
+        {
             // A report between the check and the wait is caught by the next check.
             let _ =
                 tokio::time::timeout(Duration::from_millis(50), self.state.delivered.notified())

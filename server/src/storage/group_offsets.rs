@@ -40,13 +40,17 @@ impl From<String> for GroupOffsetsError {
 /// A sink offset to write: topic, partition, and the offset (None: reset the partition).
 pub type SinkOffset = (String, i32, Option<i64>);
 
-fn consumer_config(worker: &WorkerConfig, connector: &ConnectorConfig) -> ClientConfig {
-    let mut cfg = crate::kafka::consumer_config(worker, connector, 0);
+fn consumer_config(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+) -> Result<ClientConfig, String> {
+    let mut cfg = crate::kafka::consumer_config(worker, connector, 0)
+        .map_err(|e| format!("invalid Kafka consumer settings: {e}"))?;
     cfg.set(
         "client.id",
         format!("connector-offsets-{}", connector.name()),
     );
-    cfg
+    Ok(cfg)
 }
 
 fn group_id(cfg: &ClientConfig) -> String {
@@ -58,9 +62,9 @@ pub fn committed(
     worker: &WorkerConfig,
     connector: &ConnectorConfig,
 ) -> Result<Vec<(Json, Json)>, String> {
-    let consumer: BaseConsumer = consumer_config(worker, connector)
+    let consumer: BaseConsumer = consumer_config(worker, connector)?
         .create()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| crate::kafka::creation_error(&e))?;
     let md = consumer
         .fetch_metadata(None, TIMEOUT)
         .map_err(|e| e.to_string())?;
@@ -163,12 +167,12 @@ pub fn alter(
     connector: &ConnectorConfig,
     offsets: &[SinkOffset],
 ) -> Result<(), GroupOffsetsError> {
-    let cfg = consumer_config(worker, connector);
+    let cfg = consumer_config(worker, connector)?;
     let latest = cfg
         .get("auto.offset.reset")
         .map(|v| v.eq_ignore_ascii_case("latest"))
         .unwrap_or(false);
-    let consumer: BaseConsumer = cfg.create().map_err(|e| e.to_string())?;
+    let consumer: BaseConsumer = cfg.create().map_err(|e| crate::kafka::creation_error(&e))?;
     let mut tpl = TopicPartitionList::new();
     for (topic, part, offset) in offsets {
         let o = match offset {
@@ -204,14 +208,13 @@ pub async fn reset(
     worker: &WorkerConfig,
     connector: &ConnectorConfig,
 ) -> Result<(), GroupOffsetsError> {
-    let cfg = consumer_config(worker, connector);
+    let cfg = consumer_config(worker, connector)?;
     let group = group_id(&cfg);
-    let mut admin_cfg = ClientConfig::new();
-    admin_cfg.set("bootstrap.servers", &worker.bootstrap_servers);
-    for (k, v) in crate::config::with_prefix(&worker.props, "admin.") {
-        admin_cfg.set(k, v);
-    }
-    let admin: AdminClient<DefaultClientContext> = admin_cfg.create().map_err(|e| e.to_string())?;
+    let admin_cfg = crate::kafka::admin_config(worker, Some(connector))
+        .map_err(|e| format!("invalid Kafka admin client settings: {e}"))?;
+    let admin: AdminClient<DefaultClientContext> = admin_cfg
+        .create()
+        .map_err(|e| crate::kafka::creation_error(&e))?;
     let opts = AdminOptions::new().request_timeout(Some(TIMEOUT));
     let results = admin
         .delete_groups(&[&group], &opts)

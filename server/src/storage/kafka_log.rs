@@ -158,24 +158,21 @@ impl TopicSpec {
 }
 
 /// The client settings the internal topics' clients share: the bootstrap servers and the
-/// worker's security settings (Kafka Connect gives these clients the worker's own settings).
-pub fn base_client_config(worker: &WorkerConfig) -> ClientConfig {
-    let mut cfg = ClientConfig::new();
-    cfg.set("bootstrap.servers", &worker.bootstrap_servers);
-    for (k, v) in &worker.props {
-        if k == "security.protocol" || k.starts_with("ssl.") || k.starts_with("sasl.") {
-            cfg.set(k, v);
-        }
-    }
-    cfg
+/// worker's security settings (Kafka Connect gives these clients the worker's own
+/// settings), translated for librdkafka (`crate::kafka::security`).
+pub fn base_client_config(worker: &WorkerConfig) -> Result<ClientConfig, KafkaLogError> {
+    crate::kafka::worker_client_config(worker)
+        .map_err(|e| KafkaLogError::Topics(vec![format!("invalid Kafka client settings: {e}")]))
 }
 
 /// Creates the topics that are missing and checks every one; `Err` lists every problem.
 pub async fn ensure_topics(base: &ClientConfig, specs: &[TopicSpec]) -> Result<(), KafkaLogError> {
-    let admin: AdminClient<DefaultClientContext> = base
-        .clone()
-        .create()
-        .map_err(|e| KafkaLogError::Topics(vec![format!("cannot create an admin client: {e}")]))?;
+    let admin: AdminClient<DefaultClientContext> = base.clone().create().map_err(|e| {
+        KafkaLogError::Topics(vec![format!(
+            "cannot create an admin client: {}",
+            crate::kafka::creation_error(&e)
+        )])
+    })?;
     let admin = Arc::new(admin);
     let mut problems = Vec::new();
     for spec in specs {
@@ -361,9 +358,13 @@ impl KafkaLog {
                 "message.timeout.ms",
                 DEFAULT_TIMEOUT.as_millis().to_string(),
             );
-        let producer: FutureProducer = pcfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the producer", e))?;
+        let producer: FutureProducer = pcfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the producer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         let mut ccfg = base.clone();
         ccfg.set("client.id", format!("{client_id}-consumer"))
             // No group: the log reads every partition itself and commits nothing. librdkafka
@@ -374,13 +375,21 @@ impl KafkaLog {
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "true");
-        let consumer: BaseConsumer = ccfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
+        let consumer: BaseConsumer = ccfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the consumer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         ccfg.set("client.id", format!("{client_id}-end-offsets"));
-        let ends: BaseConsumer = ccfg
-            .create()
-            .map_err(|e| kafka_err(topic, "cannot create the consumer", e))?;
+        let ends: BaseConsumer = ccfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the consumer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
         let consumer = Arc::new(consumer);
         let name = topic.to_string();
         let c = consumer.clone();
@@ -692,10 +701,11 @@ mod tests {
             ("producer.linger.ms", "9"),
         ]))
         .unwrap();
-        let c = base_client_config(&w);
+        let c = base_client_config(&w).unwrap();
         assert_eq!(c.get("bootstrap.servers"), Some("b:9092"));
-        assert_eq!(c.get("security.protocol"), Some("SASL_SSL"));
-        assert_eq!(c.get("sasl.mechanism"), Some("PLAIN"));
+        assert_eq!(c.get("security.protocol"), Some("sasl_ssl"));
+        assert_eq!(c.get("sasl.mechanisms"), Some("PLAIN"));
+        assert_eq!(c.get("sasl.mechanism"), None);
         assert_eq!(c.get("ssl.ca.location"), Some("/ca.pem"));
         assert_eq!(c.get("key.converter"), None);
         assert_eq!(c.get("linger.ms"), None);

@@ -20,7 +20,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
-use crate::config::{with_prefix, ConfigProviders, ConnectorConfig, Props, WorkerConfig};
+use crate::config::{ConfigProviders, ConnectorConfig, Props, WorkerConfig};
 use crate::plugin::{class_matches, PluginRef, PluginRegistry, PluginType};
 use crate::storage::configs::TargetState;
 use crate::storage::offsets::OffsetStore;
@@ -305,11 +305,13 @@ impl Worker {
 
     /// Asks the Kafka cluster for its id (for `GET /`).
     pub async fn fetch_kafka_cluster_id(&self) {
-        let mut cfg = rdkafka::ClientConfig::new();
-        cfg.set("bootstrap.servers", &self.config.bootstrap_servers);
-        for (k, v) in with_prefix(&self.config.props, "admin.") {
-            cfg.set(k, v);
-        }
+        let cfg = match crate::kafka::admin_config(&self.config, None) {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot get the Kafka cluster id: invalid admin client settings");
+                return;
+            }
+        };
         let id = tokio::task::spawn_blocking(move || {
             let consumer: rdkafka::consumer::BaseConsumer = cfg.create().ok()?;
             rdkafka::consumer::Consumer::client(&consumer).fetch_cluster_id(Duration::from_secs(10))

@@ -116,6 +116,8 @@ struct Shared {
     commit_failures: AtomicU64,
     /// Signalled when the task takes a batch: a consumer thread holding one may send it.
     room: (Mutex<()>, std::sync::Condvar),
+    /// The last error event's text (the consumer's poll returns its code only).
+    last_error: Mutex<Option<String>>,
 }
 
 impl Shared {
@@ -155,7 +157,13 @@ struct SinkContext {
     shared: Arc<Shared>,
 }
 
-impl ClientContext for SinkContext {}
+impl ClientContext for SinkContext {
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        // Reported by the consumer thread, which gets the same error from its poll.
+        *self.shared.last_error.lock().unwrap() = Some(format!("{error}: {reason}"));
+        tracing::debug!(error = %error, reason, "Kafka consumer error event");
+    }
+}
 
 fn tpl_vec(tpl: &TopicPartitionList) -> Vec<Tp> {
     tpl.elements()
@@ -468,15 +476,23 @@ fn consumer_thread(consumer: Arc<SinkConsumer>, shared: Arc<Shared>, params: Thr
                 if matches!(e, rdkafka::error::KafkaError::PartitionEOF(_)) {
                     continue;
                 }
-                if is_fatal(&e) {
-                    tracing::error!(error = %e, "Kafka consumer error the task cannot recover from");
-                    let _ = shared.events.send(Event::Failed {
-                        cause: format!("Kafka consumer: {e}"),
-                        fatal: true,
-                    });
+                let text = shared.last_error.lock().unwrap().take();
+                let security = e.rdkafka_error_code().is_some_and(|code| {
+                    crate::kafka::is_permanent_security_error(code, text.as_deref().unwrap_or(""))
+                });
+                if security || is_fatal(&e) {
+                    let cause = match &text {
+                        Some(t) => format!("Kafka consumer: {t}"),
+                        None => format!("Kafka consumer: {e}"),
+                    };
+                    tracing::error!(cause = %cause, "Kafka consumer error the task cannot recover from");
+                    let _ = shared.events.send(Event::Failed { cause, fatal: true });
                     return;
                 }
-                errors.report(&e);
+                match &text {
+                    Some(t) => errors.report(t),
+                    None => errors.report(&e),
+                }
                 continue;
             }
             Some(Ok(m)) => m.detach(),
@@ -616,16 +632,25 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             seek: Mutex::new(None),
             commit_failures: AtomicU64::new(0),
             room: (Mutex::new(()), std::sync::Condvar::new()),
+            last_error: Mutex::new(None),
         });
         let stop_guard = StopOnDrop(shared.clone());
-        let consumer: SinkConsumer =
-            match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-                .create_with_context(SinkContext {
-                    shared: shared.clone(),
-                }) {
+        let consumer_cfg =
+            match crate::kafka::consumer_config(&ctx.worker, &ctx.connector, ctx.task_id) {
                 Ok(c) => c,
-                Err(e) => return ctx.fail(format!("cannot create the Kafka consumer: {e}")),
+                Err(e) => return ctx.fail(format!("invalid Kafka consumer settings: {e}")),
             };
+        let consumer: SinkConsumer = match consumer_cfg.create_with_context(SinkContext {
+            shared: shared.clone(),
+        }) {
+            Ok(c) => c,
+            Err(e) => {
+                return ctx.fail(format!(
+                    "cannot create the Kafka consumer: {}",
+                    crate::kafka::creation_error(&e)
+                ))
+            }
+        };
         let subscribed = match &topics {
             SinkTopics::List(list) => {
                 let refs: Vec<&str> = list.iter().map(String::as_str).collect();
@@ -1209,7 +1234,8 @@ impl Runner<'_> {
         offset: i64,
     ) -> Option<OwnedMessage> {
         let mut cfg =
-            crate::kafka::consumer_config(&self.ctx.worker, &self.ctx.connector, self.ctx.task_id);
+            crate::kafka::consumer_config(&self.ctx.worker, &self.ctx.connector, self.ctx.task_id)
+                .ok()?;
         cfg.set(
             "client.id",
             format!(

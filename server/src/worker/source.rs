@@ -139,6 +139,21 @@ struct DeliveryContext {
 
 impl ClientContext for DeliveryContext {
     fn error(&self, error: KafkaError, reason: &str) {
+        if let Some(code) = error.rdkafka_error_code() {
+            if crate::kafka::is_permanent_security_error(code, reason) {
+                // Authentication or TLS refused: no retry fixes it, the task fails with it.
+                tracing::error!(error = %error, reason, "Kafka producer error the task cannot recover from");
+                self.deliveries
+                    .fatal
+                    .lock()
+                    .unwrap()
+                    .get_or_insert_with(|| {
+                        format!("Kafka refused the connection (authentication or TLS): {error}: {reason}")
+                    });
+                self.deliveries.notify.notify_one();
+                return;
+            }
+        }
         match &self.errors {
             Some(e) => e.report(&format_args!("{error}: {reason}")),
             None => tracing::warn!("librdkafka: {error}: {reason}"),
@@ -273,19 +288,27 @@ struct State_ {
 
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
     let deliveries = Deliveries::default();
-    let producer: SourceProducer =
-        match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-            .create_with_context(DeliveryContext {
-                deliveries: deliveries.clone(),
-                errors: Some(crate::kafka::ClientErrors::new(
-                    ctx.connector.name(),
-                    ctx.task_id,
-                    "producer",
-                )),
-            }) {
-            Ok(p) => p,
-            Err(e) => return ctx.fail(format!("cannot create the Kafka producer: {e}")),
-        };
+    let producer_cfg = match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+    {
+        Ok(c) => c,
+        Err(e) => return ctx.fail(format!("invalid Kafka producer settings: {e}")),
+    };
+    let producer: SourceProducer = match producer_cfg.create_with_context(DeliveryContext {
+        deliveries: deliveries.clone(),
+        errors: Some(crate::kafka::ClientErrors::new(
+            ctx.connector.name(),
+            ctx.task_id,
+            "producer",
+        )),
+    }) {
+        Ok(p) => p,
+        Err(e) => {
+            return ctx.fail(format!(
+                "cannot create the Kafka producer: {}",
+                crate::kafka::creation_error(&e)
+            ))
+        }
+    };
     let pipeline = match ctx.pipeline() {
         Ok(p) => p,
         Err(e) => return ctx.fail(e),

@@ -787,6 +787,8 @@ pub struct OwnBroker {
     pub state: tempfile::TempDir,
     pub port: u16,
     pub controller_port: u16,
+    /// Its SASL_SSL and mTLS listeners (unused by the fault tests, but bound).
+    secure_ports: (u16, u16),
     running: bool,
 }
 
@@ -796,6 +798,7 @@ impl OwnBroker {
             state: tempfile::tempdir().unwrap(),
             port: free_port(),
             controller_port: free_port(),
+            secure_ports: (free_port(), free_port()),
             running: false,
         };
         b.up(false);
@@ -817,6 +820,11 @@ impl OwnBroker {
                 "KAFKA_CONTROLLER_PORT".into(),
                 self.controller_port.to_string(),
             ),
+            (
+                "KAFKA_SASL_SSL_PORT".into(),
+                self.secure_ports.0.to_string(),
+            ),
+            ("KAFKA_SSL_PORT".into(), self.secure_ports.1.to_string()),
             (
                 "KAFKA_KEEP_DATA".into(),
                 if keep { "1" } else { "0" }.into(),
