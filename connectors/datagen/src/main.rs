@@ -99,7 +99,7 @@ fn partition(task: u32) -> Value {
     } else {
         Value::map([
             ("generator", "datagen".into()),
-            ("task", Value::Int32(task as i32)),
+            ("task", Value::Int64(i64::from(task))),
         ])
     }
 }
@@ -299,7 +299,7 @@ mod tests {
         // Task 0 keeps the single task's partition, so its stored offset still applies.
         assert_eq!(partitions[0], partition(0));
         assert_eq!(partitions[0], Value::map([("generator", "datagen".into())]));
-        assert_eq!(partitions[2].get("task"), Some(&Value::Int32(2)));
+        assert_eq!(partitions[2].get("task"), Some(&Value::Int64(2)));
         assert_ne!(partitions[1], partitions[2]);
         assert_ne!(partitions[0], partitions[1]);
     }

@@ -1,6 +1,7 @@
 //! Support for the end-to-end tests: a real Kafka broker (started by `make kafka-up` or
 //! `scripts/kafka.sh up`), the real `polyconnect` binary and real connector processes.
 
+pub mod cluster;
 pub mod faults;
 pub mod otlp;
 
