@@ -183,6 +183,7 @@ pub async fn run(
         tasks: None,
         paused,
         plugin_type: None,
+        publishing: None,
     };
     a.run().await;
     if let Some(t) = a.tasks.take() {
@@ -198,6 +199,18 @@ struct Actor {
     /// Tasks watch this: true while the target state is PAUSED.
     paused: watch::Sender<bool>,
     plugin_type: Option<PluginType>,
+    /// Distributed mode: the hand-over of the latest task configs, while under way.
+    publishing: Option<Publishing>,
+}
+
+/// A background hand-over of task configs, abandoned when dropped (newer configs replace
+/// it; a connector that stops does not finish it).
+struct Publishing(tokio::task::JoinHandle<()>);
+
+impl Drop for Publishing {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 impl Actor {
@@ -513,15 +526,24 @@ impl Actor {
                 return;
             }
             tracing::info!(connector = %name, tasks = configs.len(), "writing new task configs to the config topic");
-            if let Err(e) = publish(name.clone(), configs).await {
-                tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
-                self.status(
-                    State::Failed,
-                    Some(format!(
-                        "cannot write the task configs to the config topic: {e}"
-                    )),
-                );
-            }
+            // In the background: the hand-over waits while the group rebalances, and the
+            // rebalance may need this worker's herder, which may be waiting for this actor
+            // (a stop, a restart, a target state). The actor keeps serving its commands and
+            // its stream meanwhile.
+            let publish = publish(name.clone(), configs);
+            let status = self.ctx.status.clone();
+            self.publishing = Some(Publishing(tokio::spawn(async move {
+                if let Err(e) = publish.await {
+                    tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
+                    status.set_connector(
+                        &name,
+                        State::Failed,
+                        Some(format!(
+                            "cannot write the task configs to the config topic: {e}"
+                        )),
+                    );
+                }
+            })));
             return;
         }
         let unchanged = self

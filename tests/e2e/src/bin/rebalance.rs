@@ -195,6 +195,22 @@ impl Workers {
         }
     }
 
+    /// Copies every worker's log to target/bench/rebalance-logs/<group>-<i>.log.
+    fn keep_logs(&self, group: &str) {
+        let dir = repo_root().join("target/bench/rebalance-logs");
+        let _ = std::fs::create_dir_all(&dir);
+        for i in 0..WORKERS {
+            let log = match self {
+                Workers::Polyconnect(c) => c.dir.path().join(format!("w{i}")).join("core.log"),
+                Workers::KafkaConnect { workers, .. } => match &workers[i] {
+                    Some(w) => w.log.clone(),
+                    None => continue,
+                },
+            };
+            let _ = std::fs::copy(&log, dir.join(format!("{group}-{i}.log")));
+        }
+    }
+
     /// SIGKILL of every worker (the benchmark needs no graceful stop).
     fn kill_all(&mut self) {
         for i in 0..WORKERS {
@@ -413,6 +429,8 @@ fn assign_part(
     tokio::runtime::Runtime::new()
         .unwrap()
         .block_on(create_topic(bootstrap, &topic, 1));
+    let class = env_or("BENCH_REBALANCE_CLASS", class);
+    let class = class.as_str();
     let config = |i: usize| match class {
         "DataGen" => json!({
             "connector.class": "DataGen",
@@ -477,6 +495,7 @@ fn assign_part(
         connectors * tasks
     );
     let mut workers = workers;
+    workers.keep_logs(&group);
     workers.kill_all();
     (created, took)
 }
