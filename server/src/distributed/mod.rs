@@ -17,8 +17,9 @@ pub mod executor;
 pub mod forward;
 pub mod herder;
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -57,6 +58,9 @@ pub struct Cluster {
     herder: std::sync::OnceLock<watch::Receiver<HerderStatus>>,
     executor: std::sync::OnceLock<std::sync::Weak<executor::WorkerExecutor>>,
     pub(crate) http: reqwest::Client,
+    /// Per connector: lets one task-configs hand-over attempt through at a time, so an
+    /// abandoned hand-over's last attempt never lands after a newer one's.
+    publish_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -123,11 +127,15 @@ impl Cluster {
     /// Hands a connector's task configs to the leader, which writes them to the config
     /// topic (Kafka Connect's `POST /connectors/{c}/tasks`, signed), or writes them itself
     /// when this worker leads. `${...}` references of the connector's config are put back
-    /// first. Retried for up to a minute (a rebalance, a session key being rotated).
+    /// first. Retried for up to a minute (a rebalance, a session key being rotated), until
+    /// `abandoned` (newer task configs, or the connector stopped here): an attempt under
+    /// way is never cut short (a write to the config topic reads it back), and attempts for
+    /// one connector go one at a time.
     pub(crate) async fn publish_task_configs(
         &self,
         name: &str,
         mut tasks: Vec<Props>,
+        abandoned: Arc<AtomicBool>,
     ) -> Result<(), String> {
         if let Some(connector) = self.configs.get(name) {
             forward::restore_references(&connector.config, &mut tasks);
@@ -150,10 +158,22 @@ impl Cluster {
         if current == tasks {
             return Ok(());
         }
+        let gate = self
+            .publish_gates
+            .lock()
+            .unwrap()
+            .entry(name.to_string())
+            .or_default()
+            .clone();
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         let mut delay = Duration::from_millis(100);
         loop {
+            let turn = gate.lock().await;
+            if abandoned.load(Ordering::SeqCst) {
+                return Ok(());
+            }
             let result = self.try_publish(name, &tasks).await;
+            drop(turn);
             match result {
                 Ok(()) => return Ok(()),
                 Err(e) if tokio::time::Instant::now() + delay < deadline => {
@@ -731,6 +751,7 @@ pub async fn run(
         herder: std::sync::OnceLock::new(),
         executor: std::sync::OnceLock::new(),
         http: reqwest::Client::new(),
+        publish_gates: std::sync::Mutex::new(HashMap::new()),
     });
     let _ = worker.cluster.set(cluster.clone());
     let (status_tx, status_rx) = mpsc::unbounded_channel();

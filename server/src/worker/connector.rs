@@ -83,9 +83,14 @@ pub struct ConnectorContext {
     pub publish_tasks: Option<TaskConfigSink>,
 }
 
-/// Where a distributed connector's task configs go: `(connector, configs)`.
+/// Where a distributed connector's task configs go: `(connector, configs, abandoned)`; the
+/// hand-over stops trying once `abandoned` is set.
 pub type TaskConfigSink = Arc<
-    dyn Fn(String, Vec<Props>) -> futures::future::BoxFuture<'static, Result<(), String>>
+    dyn Fn(
+            String,
+            Vec<Props>,
+            Arc<std::sync::atomic::AtomicBool>,
+        ) -> futures::future::BoxFuture<'static, Result<(), String>>
         + Send
         + Sync,
 >;
@@ -204,12 +209,13 @@ struct Actor {
 }
 
 /// A background hand-over of task configs, abandoned when dropped (newer configs replace
-/// it; a connector that stops does not finish it).
-struct Publishing(tokio::task::JoinHandle<()>);
+/// it; a connector that stops here does not retry it): an attempt under way finishes, no
+/// further one is made.
+struct Publishing(Arc<std::sync::atomic::AtomicBool>);
 
 impl Drop for Publishing {
     fn drop(&mut self) {
-        self.0.abort();
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 }
 
@@ -530,9 +536,12 @@ impl Actor {
             // rebalance may need this worker's herder, which may be waiting for this actor
             // (a stop, a restart, a target state). The actor keeps serving its commands and
             // its stream meanwhile.
-            let publish = publish(name.clone(), configs);
+            let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let publish = publish(name.clone(), configs, abandoned.clone());
             let status = self.ctx.status.clone();
-            self.publishing = Some(Publishing(tokio::spawn(async move {
+            // Replacing the previous hand-over abandons it.
+            self.publishing = Some(Publishing(abandoned));
+            tokio::spawn(async move {
                 if let Err(e) = publish.await {
                     tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
                     status.set_connector(
@@ -543,7 +552,7 @@ impl Actor {
                         )),
                     );
                 }
-            })));
+            });
             return;
         }
         let unchanged = self
