@@ -127,7 +127,7 @@ impl Cluster {
     /// Hands a connector's task configs to the leader, which writes them to the config
     /// topic (Kafka Connect's `POST /connectors/{c}/tasks`, signed), or writes them itself
     /// when this worker leads. `${...}` references of the connector's config are put back
-    /// first. Retried for up to a minute (a rebalance, a session key being rotated), until
+    /// first. Retried (a rebalance, a session key being rotated) until it succeeds or is
     /// `abandoned` (newer task configs, or the connector stopped here): an attempt under
     /// way is never cut short (a write to the config topic reads it back), and attempts for
     /// one connector go one at a time.
@@ -165,8 +165,8 @@ impl Cluster {
             .entry(name.to_string())
             .or_default()
             .clone();
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         let mut delay = Duration::from_millis(100);
+        let mut failing_since: Option<tokio::time::Instant> = None;
         loop {
             let turn = gate.lock().await;
             if abandoned.load(Ordering::SeqCst) {
@@ -174,15 +174,30 @@ impl Cluster {
             }
             let result = self.try_publish(name, &tasks).await;
             drop(turn);
-            match result {
-                Ok(()) => return Ok(()),
-                Err(e) if tokio::time::Instant::now() + delay < deadline => {
-                    tracing::warn!(connector = name, error = %e, "cannot hand the task configs to the leader yet; trying again");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-                Err(e) => return Err(e),
+            let Err(e) = result else { return Ok(()) };
+            // As Kafka Connect does, tried again until it succeeds or is abandoned: while
+            // connectors are being created one after another the group may rebalance for
+            // minutes. A rebalance's end is waited for, so the attempt lands in the gap.
+            let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+            if since.elapsed() < Duration::from_secs(60) {
+                tracing::warn!(connector = name, error = %e, "cannot hand the task configs to the leader yet; trying again");
+            } else {
+                tracing::error!(connector = name, error = %e, waiting = ?since.elapsed(), "cannot hand the task configs to the leader; trying again");
             }
+            let waiting_for_rebalance = self.herder_status().rebalancing;
+            match self.herder.get().cloned() {
+                Some(mut status) if waiting_for_rebalance => {
+                    let _ = tokio::time::timeout(
+                        delay,
+                        status.wait_for(|s| !s.rebalancing && !s.leader_url.is_empty()),
+                    )
+                    .await;
+                    // The group's state settles (the leader's own view of it) first.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                _ => tokio::time::sleep(delay).await,
+            }
+            delay = (delay * 2).min(Duration::from_secs(5));
         }
     }
 
