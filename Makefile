@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench bench-transforms bench-memory clean conformance soak
+.PHONY: demo test setup build release kafka-up kafka-down bench bench-rebalance bench-transforms bench-memory clean conformance soak
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -29,6 +29,12 @@ bench: ## Polyconnect vs Apache Kafka Connect side by side, SDK sources and sink
 # BENCH_ROUNDS (default 3), BENCH_PIPELINES=e2e,source,sink,footprint, BENCH_SIZES=100,1024,
 # BENCH_TASKS=1,4, BENCH_RUNTIMES=polyconnect,kafka-connect, BENCH_IDLE_SECS (default 20).
 # The comparison table is also written to target/bench/compare.md (BENCH_OUT).
+
+bench-rebalance: ## three-worker clusters, Polyconnect's and Kafka Connect's: a dead worker's tasks RUNNING elsewhere, 500 connectors x 4 tasks placed (not part of `make test`)
+	BENCH_ONLY=rebalance bash scripts/bench.sh
+# `make bench-rebalance` knobs: BENCH_REBALANCE_PARTS=kill,assign, BENCH_REBALANCE_CONNECTORS (default
+# 500), BENCH_REBALANCE_TASKS (default 4), BENCH_REBALANCE_DATAGEN=1, BENCH_RUNTIMES, BENCH_KC_HEAP_OPTS.
+# The table is also written to target/bench/rebalance.md (BENCH_REBALANCE_OUT).
 
 conformance: ## the protocol conformance kit against every SDK's example connectors
 	bash scripts/conformance.sh

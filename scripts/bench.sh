@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # `make bench`: Polyconnect side by side with Apache Kafka Connect 4.3.1 (compare), source
 # throughput through the core vs. the raw producer with each SDK's source (source), each
-# SDK's sink (sink) and the cost of tracing (tracing). Not part of `make test`.
+# SDK's sink (sink), the cost of tracing (tracing) and, on three-worker distributed
+# clusters of both runtimes, the time to move a dead worker's tasks and to place many
+# connectors (rebalance; `make bench-rebalance` runs it alone). Not part of `make test`.
 #
 # Knobs (environment):
-#   BENCH_ONLY=compare,source,sink,tracing  the parts to run (default: all; sdk = source,sink)
+#   BENCH_ONLY=compare,source,sink,tracing,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_REBALANCE_PARTS=kill,assign  BENCH_REBALANCE_CONNECTORS=500  BENCH_REBALANCE_TASKS=4
+#   BENCH_REBALANCE_DATAGEN=1  Polyconnect also places as many DataGen connectors
 #   BENCH_RECORDS=500000     N per comparison run at 100 B; scales the source/sink parts too
 #   BENCH_RECORDS_1K         N at 1 KiB (default BENCH_RECORDS / 4)
 #   BENCH_ROUNDS=3           interleaved rounds of the comparison (medians reported)
@@ -56,5 +60,8 @@ if want source || want sink || want tracing; then
 fi
 if want compare; then
   "$target/release/polyconnect-compare" || status=$?
+fi
+if want rebalance; then
+  "$target/release/polyconnect-rebalance" || status=$?
 fi
 exit "$status"

@@ -225,14 +225,20 @@ impl SourceContext {
     }
 }
 
-/// Maps compare without regard to entry order (a source partition is a Java Map).
+/// Maps compare without regard to entry order (a source partition is a Java Map), and
+/// integers by value whatever their width: a stored partition comes back from its JSON
+/// with 64-bit integers, and Kafka Connect looks a partition up by its serialized form.
 fn same_map(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Map(x), Value::Map(y)) => {
             x.len() == y.len()
                 && x.iter()
-                    .all(|(k, v)| y.iter().any(|(k2, v2)| k == k2 && v == v2))
+                    .all(|(k, v)| y.iter().any(|(k2, v2)| same_map(k, k2) && same_map(v, v2)))
         }
+        (
+            Value::Int8(_) | Value::Int16(_) | Value::Int32(_) | Value::Int64(_),
+            Value::Int8(_) | Value::Int16(_) | Value::Int32(_) | Value::Int64(_),
+        ) => a.as_i64() == b.as_i64(),
         _ => a == b,
     }
 }
@@ -458,4 +464,20 @@ fn class_matches(known: &str, asked: &str) -> bool {
     let simple = |s: &str| s.rsplit('.').next().unwrap_or(s).to_string();
     let strip = |s: String| s.strip_suffix("Connector").map(str::to_string).unwrap_or(s);
     known == asked || simple(known) == simple(asked) || strip(simple(known)) == strip(simple(asked))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partitions_match_whatever_the_integer_width() {
+        let mine = Value::map([("file", "a".into()), ("task", Value::Int32(3))]);
+        let stored = Value::map([("task", Value::Int64(3)), ("file", "a".into())]);
+        assert!(same_map(&mine, &stored));
+        let other = Value::map([("task", Value::Int64(4)), ("file", "a".into())]);
+        assert!(!same_map(&mine, &other));
+        let text = Value::map([("task", "3".into()), ("file", "a".into())]);
+        assert!(!same_map(&mine, &text));
+    }
 }

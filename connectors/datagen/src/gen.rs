@@ -13,6 +13,7 @@ pub enum Shape {
     Schemaless,
     String,
     Raw,
+    Sequence,
 }
 
 impl Shape {
@@ -23,6 +24,7 @@ impl Shape {
             "schemaless" => Shape::Schemaless,
             "string" => Shape::String,
             "raw" => Shape::Raw,
+            "sequence" => Shape::Sequence,
             _ => return None,
         })
     }
@@ -49,6 +51,7 @@ impl Shape {
                 "address",
             ],
             Shape::Schemaless => &["id", "userid", "pageid", "viewtime"],
+            Shape::Sequence => &["task", "seq"],
             Shape::String | Shape::Raw => &[],
         }
     }
@@ -66,12 +69,15 @@ impl Shape {
     }
 }
 
-/// SplitMix64: a tiny, well-mixed generator; one stream per record from (seed, iteration).
+/// SplitMix64: a tiny, well-mixed generator; one stream per record from (seed, task,
+/// iteration). Task 0 mixes in nothing, so a single task's records stay what they were.
 struct Rng(u64);
 
 impl Rng {
-    fn new(seed: u64, i: u64) -> Rng {
-        Rng(seed ^ i.wrapping_mul(0xA24B_AED4_963E_E407))
+    fn new(seed: u64, task: u32, i: u64) -> Rng {
+        Rng(seed
+            ^ u64::from(task).wrapping_mul(0xD1B5_4A32_D192_ED03)
+            ^ i.wrapping_mul(0xA24B_AED4_963E_E407))
     }
     fn next(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
@@ -105,6 +111,8 @@ const EPOCH_MS: i64 = 1_704_067_200_000;
 pub struct Generator {
     shape: Shape,
     seed: u64,
+    /// The task this generator runs in (0 for a single task).
+    task: u32,
     pad: usize,
     key_field: Option<String>,
     value_schema: Option<Arc<Schema>>,
@@ -149,12 +157,18 @@ impl Generator {
                     .field("price", Schema::float64())
                     .field("address", (*address).clone()),
             )),
+            Shape::Sequence => Some(padded(
+                Schema::structure("io.polyconnect.datagen.Sequence")
+                    .field("task", Schema::int32())
+                    .field("seq", Schema::int64()),
+            )),
             Shape::String => Some(Schema::string()),
             Shape::Schemaless | Shape::Raw => None,
         };
         Generator {
             shape,
             seed,
+            task: 0,
             pad,
             key_field: Some(key_field.to_string()).filter(|k| !k.is_empty()),
             value_schema: value_schema.map(Arc::new),
@@ -163,9 +177,16 @@ impl Generator {
         }
     }
 
-    /// Record `i` (0-based) for `topic`, without its source position.
+    /// The generator of task `task`: its records are its own (the task is mixed into the
+    /// seed; task 0's are a single task's).
+    pub fn for_task(mut self, task: u32) -> Generator {
+        self.task = task;
+        self
+    }
+
+    /// Record `i` (0-based) of this task for `topic`, without its source position.
     pub fn record(&self, topic: &str, i: u64) -> SourceRecord {
-        let mut rng = Rng::new(self.seed, i);
+        let mut rng = Rng::new(self.seed, self.task, i);
         let r = SourceRecord::new(topic);
         match self.shape {
             Shape::Raw | Shape::String => {
@@ -200,6 +221,19 @@ impl Generator {
                 }
                 let v = Value::map(entries);
                 self.keyed(r, &v).value(None, v)
+            }
+            Shape::Sequence => {
+                let schema = self.value_schema.clone().expect("struct schema");
+                let s = Struct::new(schema.clone())
+                    .put("task", self.task as i32)
+                    .put("seq", i as i64);
+                let s = if self.pad > 0 {
+                    s.put("padding", self.padding(&mut rng, self.pad))
+                } else {
+                    s
+                };
+                let v = Value::Struct(s);
+                self.keyed(r, &v).value(Some(schema), v)
             }
             Shape::Users | Shape::Orders => {
                 let schema = self.value_schema.clone().expect("struct schema");
@@ -290,6 +324,7 @@ mod tests {
             Shape::Schemaless,
             Shape::String,
             Shape::Raw,
+            Shape::Sequence,
         ] {
             let a = Generator::new(shape, 7, 16, "");
             let b = Generator::new(shape, 7, 16, "");

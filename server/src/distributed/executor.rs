@@ -76,9 +76,9 @@ impl WorkerExecutor {
     /// config topic.
     fn task_sink(&self) -> TaskConfigSink {
         let cluster = self.cluster.clone();
-        Arc::new(move |name: String, tasks: Vec<Props>| {
+        Arc::new(move |name: String, tasks: Vec<Props>, abandoned| {
             let cluster = cluster.clone();
-            Box::pin(async move { cluster.publish_task_configs(&name, tasks).await })
+            Box::pin(async move { cluster.publish_task_configs(&name, tasks, abandoned).await })
                 as BoxFuture<'static, Result<(), String>>
         })
     }

@@ -18,7 +18,8 @@ pub mod forward;
 pub mod herder;
 pub mod rest_herder;
 
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -60,6 +61,9 @@ pub struct Cluster {
     /// Serializes the leader's writes of target states and task configs, so task configs
     /// never land after a STOPPED target state.
     task_writes: tokio::sync::Mutex<()>,
+    /// Per connector: lets one task-configs hand-over attempt through at a time, so an
+    /// abandoned hand-over's last attempt never lands after a newer one's.
+    publish_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -134,11 +138,15 @@ impl Cluster {
     /// Hands a connector's task configs to the leader, which writes them to the config
     /// topic (Kafka Connect's `POST /connectors/{c}/tasks`, signed), or writes them itself
     /// when this worker leads. `${...}` references of the connector's config are put back
-    /// first. Retried for up to a minute (a rebalance, a session key being rotated).
+    /// first. Retried (a rebalance, a session key being rotated) until it succeeds or is
+    /// `abandoned` (newer task configs, or the connector stopped here): an attempt under
+    /// way is never cut short (a write to the config topic reads it back), and attempts for
+    /// one connector go one at a time.
     pub(crate) async fn publish_task_configs(
         &self,
         name: &str,
         mut tasks: Vec<Props>,
+        abandoned: Arc<AtomicBool>,
     ) -> Result<(), String> {
         if self.is_stopped(name) {
             tracing::info!(
@@ -168,19 +176,46 @@ impl Cluster {
         if current == tasks {
             return Ok(());
         }
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let gate = self
+            .publish_gates
+            .lock()
+            .unwrap()
+            .entry(name.to_string())
+            .or_default()
+            .clone();
         let mut delay = Duration::from_millis(100);
+        let mut failing_since: Option<tokio::time::Instant> = None;
         loop {
-            let result = self.try_publish(name, &tasks).await;
-            match result {
-                Ok(()) => return Ok(()),
-                Err(e) if tokio::time::Instant::now() + delay < deadline => {
-                    tracing::warn!(connector = name, error = %e, "cannot hand the task configs to the leader yet; trying again");
-                    tokio::time::sleep(delay).await;
-                    delay = (delay * 2).min(Duration::from_secs(5));
-                }
-                Err(e) => return Err(e),
+            let turn = gate.lock().await;
+            if abandoned.load(Ordering::SeqCst) {
+                return Ok(());
             }
+            let result = self.try_publish(name, &tasks).await;
+            drop(turn);
+            let Err(e) = result else { return Ok(()) };
+            // As Kafka Connect does, tried again until it succeeds or is abandoned: while
+            // connectors are being created one after another the group may rebalance for
+            // minutes. A rebalance's end is waited for, so the attempt lands in the gap.
+            let since = *failing_since.get_or_insert_with(tokio::time::Instant::now);
+            if since.elapsed() < Duration::from_secs(60) {
+                tracing::warn!(connector = name, error = %e, "cannot hand the task configs to the leader yet; trying again");
+            } else {
+                tracing::error!(connector = name, error = %e, waiting = ?since.elapsed(), "cannot hand the task configs to the leader; trying again");
+            }
+            let waiting_for_rebalance = self.herder_status().rebalancing;
+            match self.herder.get().cloned() {
+                Some(mut status) if waiting_for_rebalance => {
+                    let _ = tokio::time::timeout(
+                        delay,
+                        status.wait_for(|s| !s.rebalancing && !s.leader_url.is_empty()),
+                    )
+                    .await;
+                    // The group's state settles (the leader's own view of it) first.
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                _ => tokio::time::sleep(delay).await,
+            }
+            delay = (delay * 2).min(Duration::from_secs(5));
         }
     }
 
@@ -850,6 +885,7 @@ impl Member {
             executor: std::sync::OnceLock::new(),
             http: crate::rest::tls::client(&worker.config)?,
             task_writes: tokio::sync::Mutex::new(()),
+            publish_gates: std::sync::Mutex::new(HashMap::new()),
         });
         let (status_tx, status_rx) = mpsc::unbounded_channel();
         worker.status.set_publisher(status_tx);

@@ -83,9 +83,14 @@ pub struct ConnectorContext {
     pub publish_tasks: Option<TaskConfigSink>,
 }
 
-/// Where a distributed connector's task configs go: `(connector, configs)`.
+/// Where a distributed connector's task configs go: `(connector, configs, abandoned)`; the
+/// hand-over stops trying once `abandoned` is set.
 pub type TaskConfigSink = Arc<
-    dyn Fn(String, Vec<Props>) -> futures::future::BoxFuture<'static, Result<(), String>>
+    dyn Fn(
+            String,
+            Vec<Props>,
+            Arc<std::sync::atomic::AtomicBool>,
+        ) -> futures::future::BoxFuture<'static, Result<(), String>>
         + Send
         + Sync,
 >;
@@ -183,6 +188,7 @@ pub async fn run(
         tasks: None,
         paused,
         plugin_type: None,
+        publishing: None,
     };
     a.run().await;
     if let Some(t) = a.tasks.take() {
@@ -198,6 +204,19 @@ struct Actor {
     /// Tasks watch this: true while the target state is PAUSED.
     paused: watch::Sender<bool>,
     plugin_type: Option<PluginType>,
+    /// Distributed mode: the hand-over of the latest task configs, while under way.
+    publishing: Option<Publishing>,
+}
+
+/// A background hand-over of task configs, abandoned when dropped (newer configs replace
+/// it; a connector that stops here does not retry it): an attempt under way finishes, no
+/// further one is made.
+struct Publishing(Arc<std::sync::atomic::AtomicBool>);
+
+impl Drop for Publishing {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+    }
 }
 
 impl Actor {
@@ -513,15 +532,27 @@ impl Actor {
                 return;
             }
             tracing::info!(connector = %name, tasks = configs.len(), "writing new task configs to the config topic");
-            if let Err(e) = publish(name.clone(), configs).await {
-                tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
-                self.status(
-                    State::Failed,
-                    Some(format!(
-                        "cannot write the task configs to the config topic: {e}"
-                    )),
-                );
-            }
+            // In the background: the hand-over waits while the group rebalances, and the
+            // rebalance may need this worker's herder, which may be waiting for this actor
+            // (a stop, a restart, a target state). The actor keeps serving its commands and
+            // its stream meanwhile.
+            let abandoned = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let publish = publish(name.clone(), configs, abandoned.clone());
+            let status = self.ctx.status.clone();
+            // Replacing the previous hand-over abandons it.
+            self.publishing = Some(Publishing(abandoned));
+            tokio::spawn(async move {
+                if let Err(e) = publish.await {
+                    tracing::error!(connector = %name, error = %e, "cannot write the connector's task configs");
+                    status.set_connector(
+                        &name,
+                        State::Failed,
+                        Some(format!(
+                            "cannot write the task configs to the config topic: {e}"
+                        )),
+                    );
+                }
+            });
             return;
         }
         let unchanged = self

@@ -1,6 +1,7 @@
 //! Support for the end-to-end tests: a real Kafka broker (started by `make kafka-up` or
 //! `scripts/kafka.sh up`), the real `polyconnect` binary and real connector processes.
 
+pub mod cluster;
 pub mod faults;
 pub mod otlp;
 
@@ -614,6 +615,20 @@ impl KafkaConnectDistributed {
     /// Starts it with `properties` (`listeners` is added) and waits until its REST API
     /// lists connectors (it joined the group and read the config topic).
     pub fn start(dir: &Path, properties: &str, port: u16) -> KafkaConnectDistributed {
+        let jvm: Vec<String> = ["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        KafkaConnectDistributed::start_with_jvm(dir, properties, port, &jvm)
+    }
+
+    /// As `start`, with these JVM flags (heap, collector) instead of the tests' small ones.
+    pub fn start_with_jvm(
+        dir: &Path,
+        properties: &str,
+        port: u16,
+        jvm: &[String],
+    ) -> KafkaConnectDistributed {
         std::fs::create_dir_all(dir).unwrap();
         let out = Command::new("bash")
             .arg(repo_root().join("scripts/kafka.sh"))
@@ -640,7 +655,7 @@ impl KafkaConnectDistributed {
         );
         let log = dir.join("connect.log");
         let child = Command::new("java")
-            .args(["-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"])
+            .args(jvm)
             .arg(format!(
                 "-Dlog4j2.configurationFile={}",
                 repo_root()
@@ -697,6 +712,18 @@ impl KafkaConnectDistributed {
         let log = std::fs::read_to_string(&self.log).unwrap_or_default();
         let tail: Vec<&str> = log.lines().rev().take(80).collect();
         tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+    }
+
+    /// SIGKILL: a crash.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
     }
 
     /// SIGTERM and wait (Kafka Connect stops its connectors, commits and leaves the group).
