@@ -461,7 +461,7 @@ fn assign_part(
                     return;
                 }
                 create(port, &format!("c{i:04}"), config(i));
-                if (i + 1) % 100 == 0 {
+                if i % 100 == 99 {
                     println!(
                         "{runtime}: connector {} created at {:?}",
                         i + 1,
