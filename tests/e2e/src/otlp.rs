@@ -381,27 +381,49 @@ pub fn record_trace(spans: &[Span], e: &Expect) -> Result<RecordTrace, String> {
     .ok_or("no connector put span under the core's (Put.trace)")?;
     let put_id = (core_put.trace_id.clone(), core_put.span_id.clone());
     let flush_name = format!("flush {}", e.sink_connector);
-    let core_flush = find(spans, |s| {
-        s.service == "polyconnect"
-            && s.name == flush_name
-            && (s.links.contains(&put_id)
-                || (s.trace_id == put_id.0 && s.parent_span_id == put_id.1))
-    })
-    .ok_or_else(|| format!("no `{flush_name}` span linked to the put"))?;
-    let sink_flush = find(spans, |s| {
-        s.service == e.sink_service
-            && s.name == "flush"
-            && s.trace_id == core_flush.trace_id
-            && s.parent_span_id == core_flush.span_id
-    })
-    .ok_or("no connector flush span under the core's (Flush.trace)")?;
-    let commit = find(spans, |s| {
-        s.service == "polyconnect"
-            && s.name == "commit"
-            && s.trace_id == core_flush.trace_id
-            && s.parent_span_id == core_flush.span_id
-    })
-    .ok_or("no commit span under the core's flush span")?;
+    // More than one flush may cover the put (one that committed nothing new, at a
+    // rebalance or a stop): the record's is the one with the connector's flush and the
+    // commit under it.
+    let flushes: Vec<&Span> = spans
+        .iter()
+        .filter(|s| {
+            s.service == "polyconnect"
+                && s.name == flush_name
+                && (s.links.contains(&put_id)
+                    || (s.trace_id == put_id.0 && s.parent_span_id == put_id.1))
+        })
+        .collect();
+    if flushes.is_empty() {
+        return Err(format!("no `{flush_name}` span linked to the put"));
+    }
+    let child = |parent: &Span, service: &str, name: &str| {
+        find(spans, |s| {
+            s.service == service
+                && s.name == name
+                && s.trace_id == parent.trace_id
+                && s.parent_span_id == parent.span_id
+        })
+        .cloned()
+    };
+    let mut sink_flush_seen = false;
+    let mut found = None;
+    for f in &flushes {
+        let Some(sink_flush) = child(f, &e.sink_service, "flush") else {
+            continue;
+        };
+        sink_flush_seen = true;
+        if let Some(commit) = child(f, "polyconnect", "commit") {
+            found = Some(((*f).clone(), sink_flush, commit));
+            break;
+        }
+    }
+    let Some((core_flush, sink_flush, commit)) = found else {
+        return Err(if sink_flush_seen {
+            "no commit span under the core's flush span".into()
+        } else {
+            "no connector flush span under the core's (Flush.trace)".into()
+        });
+    };
     Ok(RecordTrace {
         source_poll: source_poll.clone(),
         source_create: source_create.clone(),
@@ -411,9 +433,9 @@ pub fn record_trace(spans: &[Span], e: &Expect) -> Result<RecordTrace, String> {
         sink_process: sink_process.clone(),
         core_put: core_put.clone(),
         sink_put: sink_put.clone(),
-        core_flush: core_flush.clone(),
-        sink_flush: sink_flush.clone(),
-        commit: commit.clone(),
+        core_flush,
+        sink_flush,
+        commit,
     })
 }
 

@@ -114,6 +114,30 @@ fn wait_state(
 }
 
 /// What a worker says about the cluster: connector → (config, target-ish state, task configs).
+/// `view(port)` once every connector of `expected` shows its expected state in one view
+/// (the last view after 90 s, for the assertions to report).
+fn settled_view(
+    port: u16,
+    expected: &BTreeMap<String, (Value, String, Value)>,
+    logs: &dyn Fn() -> String,
+) -> BTreeMap<String, (Value, String, Value)> {
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let v = view(port);
+        let settled = expected
+            .iter()
+            .all(|(name, (_, state, _))| v.get(name).is_some_and(|(_, s, _)| s == state));
+        if settled {
+            return v;
+        }
+        if Instant::now() > deadline {
+            eprintln!("states never settled on :{port}{}", logs());
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
 fn view(port: u16) -> BTreeMap<String, (Value, String, Value)> {
     let (code, names) = call(port, "GET", "/connectors", None);
     assert_eq!(code, 200);
@@ -249,7 +273,9 @@ fn a_cluster_moves_from_kafka_connect_to_polyconnect_and_back() {
     wait_state(p0, "snk", "RUNNING", Some(1), &pc_logs);
     wait_state(p0, "held", "PAUSED", Some(0), &pc_logs);
     wait_state(p0, "parked", "STOPPED", Some(0), &pc_logs);
-    let pc_view = view(p0);
+    // A worker that joins later takes connectors over (the first is stopped, UNASSIGNED,
+    // then started on the other): compare once every state has settled.
+    let pc_view = settled_view(p0, &kc_view, &pc_logs);
     let names =
         |v: &BTreeMap<String, (Value, String, Value)>| v.keys().cloned().collect::<BTreeSet<_>>();
     assert_eq!(names(&pc_view), names(&kc_view));
@@ -293,7 +319,10 @@ fn a_cluster_moves_from_kafka_connect_to_polyconnect_and_back() {
         "Polyconnect's new sink",
         &pc_logs,
     );
-    let pc_view = view(p0);
+    let mut expected = kc_view.clone();
+    expected.get_mut("held").unwrap().1 = "RUNNING".into();
+    expected.insert("snk-2".into(), (Value::Null, "RUNNING".into(), Value::Null));
+    let pc_view = settled_view(p0, &expected, &pc_logs);
     for w in workers.iter_mut() {
         w.stop();
     }
@@ -303,7 +332,7 @@ fn a_cluster_moves_from_kafka_connect_to_polyconnect_and_back() {
     wait_state(kc.port, "held", "RUNNING", Some(1), &|| kc.log_tail());
     wait_state(kc.port, "snk-2", "RUNNING", Some(1), &|| kc.log_tail());
     wait_state(kc.port, "src", "RUNNING", Some(1), &|| kc.log_tail());
-    let kc_view = view(kc.port);
+    let kc_view = settled_view(kc.port, &pc_view, &|| kc.log_tail());
     assert_eq!(names(&kc_view), names(&pc_view));
     for (name, (config, state, tasks)) in &pc_view {
         let (kc_config, kc_state, kc_tasks) = &kc_view[name];
