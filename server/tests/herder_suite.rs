@@ -12,7 +12,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
-use polyconnect::config::Props;
 use polyconnect::distributed::Member;
 use polyconnect::herder::Herder;
 use rest_support::*;
@@ -354,24 +353,13 @@ async fn the_distributed_herder() {
         .try_init();
     let ep = start_fake().await;
     let group = unique("suite-group");
-    let mut props = Props::new();
-    for (k, v) in [
-        ("bootstrap.servers", kafka_stores_support::bootstrap()),
-        ("group.id", group.clone()),
-        ("config.storage.topic", format!("{group}-configs")),
-        ("offset.storage.topic", format!("{group}-offsets")),
-        ("status.storage.topic", format!("{group}-status")),
-        ("config.storage.replication.factor", "1".into()),
-        ("offset.storage.replication.factor", "1".into()),
-        ("status.storage.replication.factor", "1".into()),
-        ("listeners", "http://127.0.0.1:18083".into()),
-        ("session.timeout.ms", "6000".into()),
-        ("heartbeat.interval.ms", "1000".into()),
-        ("task.shutdown.graceful.timeout.ms", "1000".into()),
-        ("polyconnect.heartbeat.interval.ms", "500".into()),
-    ] {
-        props.insert(k.to_string(), v);
-    }
+    let mut props = kafka_stores_support::member_props(
+        &group,
+        &[
+            ("listeners", "http://127.0.0.1:18083".into()),
+            ("polyconnect.heartbeat.interval.ms", "500".into()),
+        ],
+    );
     for (k, v) in FILE_PROVIDER {
         props.insert(k.to_string(), v.to_string());
     }

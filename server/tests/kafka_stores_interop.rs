@@ -16,7 +16,6 @@
 //! failure, never a skip.
 
 mod kafka_stores_support;
-
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -38,24 +37,6 @@ fn repo_root() -> PathBuf {
         .join("..")
         .canonicalize()
         .unwrap()
-}
-
-/// A port nothing listens on now, never handed out before in this process (the kernel
-/// may give one ephemeral port to two binds in a row).
-fn free_port() -> u16 {
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
 }
 
 /// One HTTP/1.0 call: (status, JSON body or Null).

@@ -7,6 +7,8 @@
 mod kafka_stores_support;
 mod rest_support;
 
+use kafka_stores_support::free_port;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::pin::Pin;
@@ -170,24 +172,6 @@ fn basic(user: &str, password: &str) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"))
     )
-}
-
-/// A port nothing listens on now, never handed out before in this process (the kernel
-/// may give one ephemeral port to two binds in a row).
-fn free_port() -> u16 {
-    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
-    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
-    loop {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        if !given.contains(&port) {
-            given.push(port);
-            return port;
-        }
-    }
 }
 
 async fn start(dir: &Path, settings: &[(&str, String)]) -> anyhow::Result<(Server, SocketAddr)> {
@@ -575,37 +559,26 @@ async fn a_cluster_forwards_between_workers_over_https() {
     let mut addrs = Vec::new();
     for _ in 0..2 {
         let port = free_port();
-        let mut props = polyconnect::config::Props::new();
-        for (k, v) in [
-            ("bootstrap.servers", kafka_stores_support::bootstrap()),
-            ("group.id", group.clone()),
-            ("config.storage.topic", format!("{group}-configs")),
-            ("offset.storage.topic", format!("{group}-offsets")),
-            ("status.storage.topic", format!("{group}-status")),
-            ("config.storage.replication.factor", "1".into()),
-            ("offset.storage.replication.factor", "1".into()),
-            ("status.storage.replication.factor", "1".into()),
-            ("listeners", format!("https://127.0.0.1:{port}")),
-            (
-                "listeners.https.ssl.keystore.location",
-                ks.display().to_string(),
-            ),
-            ("listeners.https.ssl.keystore.password", "ks-secret".into()),
-            (
-                "listeners.https.ssl.truststore.location",
-                ts.display().to_string(),
-            ),
-            (
-                "listeners.https.ssl.truststore.password",
-                "ts-secret".into(),
-            ),
-            ("listeners.https.ssl.client.auth", "required".into()),
-            ("session.timeout.ms", "6000".into()),
-            ("heartbeat.interval.ms", "1000".into()),
-            ("task.shutdown.graceful.timeout.ms", "1000".into()),
-        ] {
-            props.insert(k.to_string(), v);
-        }
+        let props = kafka_stores_support::member_props(
+            &group,
+            &[
+                ("listeners", format!("https://127.0.0.1:{port}")),
+                (
+                    "listeners.https.ssl.keystore.location",
+                    ks.display().to_string(),
+                ),
+                ("listeners.https.ssl.keystore.password", "ks-secret".into()),
+                (
+                    "listeners.https.ssl.truststore.location",
+                    ts.display().to_string(),
+                ),
+                (
+                    "listeners.https.ssl.truststore.password",
+                    "ts-secret".into(),
+                ),
+                ("listeners.https.ssl.client.auth", "required".into()),
+            ],
+        );
         members.push(
             polyconnect::distributed::Member::start(props, |_| {}, true)
                 .await

@@ -240,21 +240,11 @@ mod tests {
         std::fs::write(&f, "password=s3cret\n").unwrap();
         std::fs::write(dir.path().join("token"), "t0k").unwrap();
         std::env::set_var("POLYCONNECT_TEST_PROVIDER", "from-env");
-        let mut w = Props::new();
-        w.insert("config.providers".into(), "env,file,dir".into());
-        w.insert(
-            "config.providers.env.class".into(),
-            "org.apache.kafka.common.config.provider.EnvVarConfigProvider".into(),
-        );
-        w.insert(
-            "config.providers.file.class".into(),
-            "FileConfigProvider".into(),
-        );
-        w.insert(
-            "config.providers.dir.class".into(),
-            "DirectoryConfigProvider".into(),
-        );
-        let p = ConfigProviders::from_worker(&w).unwrap();
+        // The Java class name is accepted with its package too.
+        let p = providers(&[(
+            "config.providers.env.class",
+            "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+        )]);
         let mut c = Props::new();
         c.insert("a".into(), "x-${env:POLYCONNECT_TEST_PROVIDER}-y".into());
         c.insert("b".into(), format!("${{file:{}:password}}", f.display()));

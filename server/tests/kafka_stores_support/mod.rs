@@ -203,3 +203,47 @@ pub fn murmur2(data: &[u8]) -> i32 {
 pub fn java_partition(key: &[u8], partitions: i32) -> i32 {
     (murmur2(key) & 0x7fff_ffff) % partitions
 }
+
+/// A port nothing listens on now, never handed out before in this process (the kernel
+/// may give one ephemeral port to two binds in a row).
+pub fn free_port() -> u16 {
+    static GIVEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut given = GIVEN.lock().unwrap_or_else(|e| e.into_inner());
+    loop {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        if !given.contains(&port) {
+            given.push(port);
+            return port;
+        }
+    }
+}
+
+/// The settings of an in-process distributed member of `group` on the test broker: its
+/// internal topics named after the group, replication factor 1, short session and
+/// shutdown timeouts; `extra` added on top (its keys win).
+pub fn member_props(group: &str, extra: &[(&str, String)]) -> polyconnect::config::Props {
+    let mut props = polyconnect::config::Props::new();
+    for (k, v) in [
+        ("bootstrap.servers", bootstrap()),
+        ("group.id", group.to_string()),
+        ("config.storage.topic", format!("{group}-configs")),
+        ("offset.storage.topic", format!("{group}-offsets")),
+        ("status.storage.topic", format!("{group}-status")),
+        ("config.storage.replication.factor", "1".into()),
+        ("offset.storage.replication.factor", "1".into()),
+        ("status.storage.replication.factor", "1".into()),
+        ("session.timeout.ms", "6000".into()),
+        ("heartbeat.interval.ms", "1000".into()),
+        ("task.shutdown.graceful.timeout.ms", "1000".into()),
+    ] {
+        props.insert(k.to_string(), v);
+    }
+    for (k, v) in extra {
+        props.insert(k.to_string(), v.clone());
+    }
+    props
+}

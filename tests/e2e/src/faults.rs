@@ -640,7 +640,12 @@ impl Rig {
         }
         let port = free_port();
         let worker = fault_worker(dir.path(), bootstrap, port, o.flush_ms, o.worker);
-        let core = Core::start(dir.path(), &worker, &[sink.config.clone()], port);
+        let core = Core::start(
+            dir.path(),
+            &worker,
+            std::slice::from_ref(&sink.config),
+            port,
+        );
         sink.wait_running(&core, Duration::from_secs(60));
         Rig {
             dir,

@@ -362,12 +362,15 @@ pub async fn create_topic(bootstrap: &str, topic: &str, partitions: i32) {
 
 /// Reads a whole topic (all partitions, from the beginning) until `expected` records or
 /// `timeout`; returns (partition, offset, key, value) in partition/offset order.
+/// A record read back: (partition, offset, key, value).
+pub type TopicRecord = (i32, i64, Option<Vec<u8>>, Option<Vec<u8>>);
+
 pub fn read_topic(
     bootstrap: &str,
     topic: &str,
     expected: usize,
     timeout: Duration,
-) -> Vec<(i32, i64, Option<Vec<u8>>, Option<Vec<u8>>)> {
+) -> Vec<TopicRecord> {
     let consumer: BaseConsumer = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .set("group.id", unique("reader"))

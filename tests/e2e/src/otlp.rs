@@ -308,7 +308,7 @@ pub struct RecordTrace {
     pub commit: Span,
 }
 
-fn find<'a>(spans: &'a [Span], f: impl Fn(&Span) -> bool) -> Option<&'a Span> {
+fn find(spans: &[Span], f: impl Fn(&Span) -> bool) -> Option<&Span> {
     spans.iter().find(|s| f(s))
 }
 
@@ -408,7 +408,7 @@ pub fn record_trace(spans: &[Span], e: &Expect) -> Result<RecordTrace, String> {
     let mut sink_flush_seen = false;
     let mut found = None;
     for f in &flushes {
-        let Some(sink_flush) = child(f, &e.sink_service, "flush") else {
+        let Some(sink_flush) = child(f, e.sink_service, "flush") else {
             continue;
         };
         sink_flush_seen = true;

@@ -15,134 +15,12 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use polyconnect_e2e::cluster::{items, Cluster};
 use polyconnect_e2e::faults::rest;
 use polyconnect_e2e::*;
 
 const PIPELINES: usize = 3;
 const WORKERS: usize = 3;
-
-struct Cluster {
-    dir: tempfile::TempDir,
-    ports: Vec<u16>,
-    files: Vec<PathBuf>,
-    workers: Vec<Option<Core>>,
-}
-
-impl Cluster {
-    fn start(group: &str) -> Cluster {
-        let dir = tempfile::tempdir().unwrap();
-        let ports: Vec<u16> = (0..WORKERS).map(|_| free_port()).collect();
-        let files: Vec<PathBuf> = ports
-            .iter()
-            .map(|&p| distributed_worker_file(dir.path(), p, group))
-            .collect();
-        let workers = (0..WORKERS)
-            .map(|i| {
-                Some(Core::start_distributed(
-                    &dir.path().join(format!("w{i}")),
-                    &files[i],
-                    ports[i],
-                ))
-            })
-            .collect();
-        Cluster {
-            dir,
-            ports,
-            files,
-            workers,
-        }
-    }
-
-    fn worker_id(&self, i: usize) -> String {
-        format!("127.0.0.1:{}", self.ports[i])
-    }
-
-    fn any(&self) -> &Core {
-        self.workers.iter().flatten().next().expect("a live worker")
-    }
-
-    fn logs(&self) -> String {
-        let mut out = String::new();
-        for (i, w) in self.workers.iter().enumerate() {
-            let log = self.dir.path().join(format!("w{i}")).join("core.log");
-            let text = std::fs::read_to_string(&log).unwrap_or_default();
-            let tail: Vec<&str> = text.lines().rev().take(60).collect();
-            out.push_str(&format!(
-                "\n===== worker {i} ({}) {}\n",
-                self.worker_id(i),
-                if w.is_some() { "alive" } else { "killed" }
-            ));
-            for l in tail.into_iter().rev() {
-                out.push_str(l);
-                out.push('\n');
-            }
-        }
-        out
-    }
-
-    /// The live worker that led the last rebalance it completed.
-    fn leader(&self) -> Option<usize> {
-        self.workers.iter().enumerate().find_map(|(i, w)| {
-            let w = w.as_ref()?;
-            let last = w
-                .log_text()
-                .lines()
-                .rev()
-                .find(|l| l.contains("rebalance complete"))?
-                .to_string();
-            last.contains("leader=true").then_some(i)
-        })
-    }
-
-    fn kill(&mut self, i: usize) {
-        if let Some(mut w) = self.workers[i].take() {
-            w.kill();
-        }
-    }
-
-    fn restart(&mut self, i: usize) {
-        self.workers[i] = Some(Core::start_distributed(
-            &self.dir.path().join(format!("w{i}")),
-            &self.files[i],
-            self.ports[i],
-        ));
-    }
-}
-
-/// Every connector and task: item ("src-0", "src-0/0") → (state, worker_id), read from
-/// one worker.
-fn items(core: &Core, connectors: &[String]) -> BTreeMap<String, (String, String)> {
-    let mut out = BTreeMap::new();
-    for c in connectors {
-        let (code, body) = core.get(&format!("/connectors/{c}/status"));
-        if code != 200 {
-            continue;
-        }
-        out.insert(
-            c.clone(),
-            (
-                body["connector"]["state"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-                body["connector"]["worker_id"]
-                    .as_str()
-                    .unwrap_or("")
-                    .to_string(),
-            ),
-        );
-        for t in body["tasks"].as_array().cloned().unwrap_or_default() {
-            out.insert(
-                format!("{c}/{}", t["id"]),
-                (
-                    t["state"].as_str().unwrap_or("").to_string(),
-                    t["worker_id"].as_str().unwrap_or("").to_string(),
-                ),
-            );
-        }
-    }
-    out
-}
 
 /// Waits until every connector and its one task runs on one of `on`; returns the items
 /// and how long it took.
@@ -241,7 +119,7 @@ fn count(output: &Path, pipeline: usize, expected: u64) -> (u64, u64, u64) {
 #[test]
 fn three_workers_share_connectors_and_survive_sigkill() {
     let group = unique("dist");
-    let mut cluster = Cluster::start(&group);
+    let mut cluster = Cluster::start(&group, WORKERS, "");
     let dir = cluster.dir.path().to_path_buf();
     // The group forms: one leader among the three.
     let deadline = Instant::now() + Duration::from_secs(60);

@@ -349,17 +349,7 @@ fn kill_part(runtime: &str, bootstrap: &str) -> Vec<(String, Duration)> {
         .unwrap_or((leader + 1) % WORKERS);
     let mut out = Vec::new();
 
-    let death = Instant::now();
-    workers.kill(victim);
-    let survivors = workers.live_ids();
-    let (_, took) = wait_running(
-        &workers,
-        want,
-        &survivors,
-        death,
-        Duration::from_millis(100),
-        Duration::from_secs(180),
-    );
+    let took = kill_and_wait(&mut workers, victim, want);
     println!("{runtime}: SIGKILL of a follower → every task RUNNING on the survivors in {took:?}");
     out.push((
         "follower SIGKILL → all RUNNING on the survivors".to_string(),
@@ -395,17 +385,7 @@ fn kill_part(runtime: &str, bootstrap: &str) -> Vec<(String, Duration)> {
 
     std::thread::sleep(Duration::from_secs(3));
     let leader = workers.leader().expect("a leader");
-    let death = Instant::now();
-    workers.kill(leader);
-    let survivors = workers.live_ids();
-    let (_, took) = wait_running(
-        &workers,
-        want,
-        &survivors,
-        death,
-        Duration::from_millis(100),
-        Duration::from_secs(180),
-    );
+    let took = kill_and_wait(&mut workers, leader, want);
     println!("{runtime}: SIGKILL of the leader → every task RUNNING on the survivors in {took:?}");
     out.push((
         "leader SIGKILL → all RUNNING on the survivors".to_string(),
@@ -413,6 +393,22 @@ fn kill_part(runtime: &str, bootstrap: &str) -> Vec<(String, Duration)> {
     ));
     workers.kill_all();
     out
+}
+
+/// SIGKILLs worker `i`; how long until `want` items run on the survivors.
+fn kill_and_wait(workers: &mut Workers, i: usize, want: usize) -> Duration {
+    let death = Instant::now();
+    workers.kill(i);
+    let survivors = workers.live_ids();
+    let (_, took) = wait_running(
+        workers,
+        want,
+        &survivors,
+        death,
+        Duration::from_millis(100),
+        Duration::from_secs(180),
+    );
+    took
 }
 
 /// The `assign` part: (creates took, last create → all RUNNING).
