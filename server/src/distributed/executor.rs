@@ -199,9 +199,7 @@ impl WorkerExecutor {
         let resolved = match self.worker.resolve(&raw) {
             Ok(r) => r,
             Err(e) => {
-                self.worker
-                    .status
-                    .set_task(&id.connector, id.task as u32, State::Failed, Some(e));
+                self.worker.status.set_task(&id, State::Failed, Some(e));
                 return;
             }
         };
@@ -214,12 +212,7 @@ impl WorkerExecutor {
                     id.connector
                 );
                 tracing::error!(task = %id, "{trace}");
-                self.worker.status.set_task(
-                    &id.connector,
-                    id.task as u32,
-                    State::Failed,
-                    Some(trace),
-                );
+                self.worker.status.set_task(&id, State::Failed, Some(trace));
             }
             Ok((ctx, plugin_type)) => {
                 let paused = self.paused_rx(local, &id.connector);
@@ -241,9 +234,7 @@ impl WorkerExecutor {
             }
             Err(e) => {
                 tracing::error!(task = %id, error = %e, "cannot start the assigned task");
-                self.worker
-                    .status
-                    .set_task(&id.connector, id.task as u32, State::Failed, Some(e));
+                self.worker.status.set_task(&id, State::Failed, Some(e));
             }
         }
     }
@@ -254,9 +245,7 @@ impl WorkerExecutor {
                 .stop(connector::stop_limit(&self.worker.config))
                 .await;
             if unassigned {
-                self.worker
-                    .status
-                    .set_task(&id.connector, id.task as u32, State::Unassigned, None);
+                self.worker.status.set_task(&id, State::Unassigned, None);
             }
         }
     }
@@ -267,9 +256,7 @@ impl WorkerExecutor {
         if !local.tasks.contains_key(id) {
             return false;
         }
-        self.worker
-            .status
-            .set_task(&id.connector, id.task as u32, State::Restarting, None);
+        self.worker.status.set_task(&id, State::Restarting, None);
         self.stop_task(&mut local, id, false).await;
         self.start_task(&mut local, id, false).await;
         true
@@ -357,21 +344,12 @@ impl WorkerExecutor {
                 if include_tasks {
                     let ids = local.task_ids(&connector);
                     for id in ids {
-                        let state = self
-                            .worker
-                            .status
-                            .task(&id.connector, id.task as u32)
-                            .map(|s| s.state);
+                        let state = self.worker.status.task(&id).map(|s| s.state);
                         if only_failed && !failed(state) {
                             continue;
                         }
                         tracing::info!(task = %id, "restarting the task on request");
-                        self.worker.status.set_task(
-                            &id.connector,
-                            id.task as u32,
-                            State::Restarting,
-                            None,
-                        );
+                        self.worker.status.set_task(&id, State::Restarting, None);
                         self.stop_task(&mut local, &id, false).await;
                         self.start_task(&mut local, &id, false).await;
                     }
@@ -436,9 +414,7 @@ impl Executor for WorkerExecutor {
             let limit = connector::stop_limit(&self.worker.config);
             futures::future::join_all(stopping.into_iter().map(|(id, t)| async move {
                 t.runner.stop(limit).await;
-                self.worker
-                    .status
-                    .set_task(&id.connector, id.task as u32, State::Unassigned, None);
+                self.worker.status.set_task(&id, State::Unassigned, None);
             }))
             .await;
             for name in &work.connectors {

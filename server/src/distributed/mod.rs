@@ -715,22 +715,15 @@ async fn publish_statuses(
 fn same_item(a: &StatusEvent, b: &StatusEvent) -> bool {
     match (a, b) {
         (StatusEvent::Connector { name: x, .. }, StatusEvent::Connector { name: y, .. }) => x == y,
-        (
-            StatusEvent::Task {
-                name: x, task: i, ..
-            },
-            StatusEvent::Task {
-                name: y, task: j, ..
-            },
-        ) => x == y && i == j,
+        (StatusEvent::Task { id: x, .. }, StatusEvent::Task { id: y, .. }) => x == y,
         (
             StatusEvent::Topic {
-                name: x, topic: s, ..
+                id: x, topic: s, ..
             },
             StatusEvent::Topic {
-                name: y, topic: t, ..
+                id: y, topic: t, ..
             },
-        ) => x == y && s == t,
+        ) => x.connector == y.connector && s == t,
         _ => false,
     }
 }
@@ -756,13 +749,10 @@ async fn write_status(
                 .put_connector_safe(name, status(info))
                 .await
         }
-        StatusEvent::Task { name, task, info } => {
-            let id = ConnectorTaskId::new(name.clone(), *task as i32);
-            cluster.statuses.put_task_safe(&id, status(info)).await
-        }
-        StatusEvent::Topic { name, topic, task } => cluster
+        StatusEvent::Task { id, info } => cluster.statuses.put_task_safe(id, status(info)).await,
+        StatusEvent::Topic { id, topic } => cluster
             .statuses
-            .put_topic(name, topic, *task as i32, now_ms())
+            .put_topic(&id.connector, topic, id.task, now_ms())
             .await
             .map(|()| true),
     }

@@ -226,8 +226,7 @@ impl Herder for StandaloneHerder {
     }
 
     fn task_status(&self, id: &ConnectorTaskId) -> Option<StateInfo> {
-        let task = u32::try_from(id.task).ok()?;
-        self.worker.status.task(&id.connector, task)
+        self.worker.status.task(id)
     }
 
     fn task_configs(&self, name: &str) -> Result<Vec<Props>, HerderError> {
@@ -393,8 +392,11 @@ impl Herder for StandaloneHerder {
         for t in plan.tasks.iter_mut() {
             if include_tasks && (!only_failed || t.info.state == State::Failed) {
                 t.info.state = State::Restarting;
-                w.status
-                    .set_task(name, t.id, State::Restarting, t.info.trace.clone());
+                w.status.set_task(
+                    &ConnectorTaskId::new(name, t.id as i32),
+                    State::Restarting,
+                    t.info.trace.clone(),
+                );
                 tasks.push(t.id);
             }
         }
@@ -417,8 +419,8 @@ impl Herder for StandaloneHerder {
         }
         let task = id.task as u32;
         let commands = self.commands(name).ok_or_else(|| not_found(name))?;
-        let trace = w.status.task(name, task).and_then(|t| t.trace);
-        w.status.set_task(name, task, State::Restarting, trace);
+        let trace = w.status.task(id).and_then(|t| t.trace);
+        w.status.set_task(id, State::Restarting, trace);
         Self::send_restart(commands, false, vec![task]).await
     }
 

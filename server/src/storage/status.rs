@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 
+use polyconnect_group::ConnectorTaskId;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,16 +64,19 @@ pub enum StatusEvent {
         info: StateInfo,
     },
     Task {
-        name: String,
-        task: u32,
+        id: ConnectorTaskId,
         info: StateInfo,
     },
     /// A task's records went to or came from `topic` for the first time.
     Topic {
-        name: String,
+        id: ConnectorTaskId,
         topic: String,
-        task: u32,
     },
+}
+
+/// A task's number as the REST API shows it (task numbers are never negative).
+fn task_number(id: &ConnectorTaskId) -> u32 {
+    u32::try_from(id.task).unwrap_or(0)
 }
 
 pub struct StatusStore {
@@ -96,12 +100,11 @@ impl StatusStore {
         let _ = self.publisher.set(tx);
     }
 
-    /// A task of `name` used `topic` (its active topics); only published.
-    pub fn topic_used(&self, name: &str, topic: &str, task: u32) {
+    /// Task `id` used `topic` (its connector's active topics); only published.
+    pub fn topic_used(&self, id: &ConnectorTaskId, topic: &str) {
         self.publish(|| StatusEvent::Topic {
-            name: name.to_string(),
+            id: id.clone(),
             topic: topic.to_string(),
-            task,
         });
     }
 
@@ -158,23 +161,22 @@ impl StatusStore {
         e.entry(name.to_string()).or_default().connector_type = t.to_string();
     }
 
-    pub fn set_task(&self, name: &str, task: u32, state: State, trace: Option<String>) {
+    pub fn set_task(&self, id: &ConnectorTaskId, state: State, trace: Option<String>) {
         let info = self.info(state, trace);
         if state == State::Failed {
             tracing::error!(
-                connector = name,
-                task,
+                connector = id.connector,
+                task = id.task,
                 trace = info.trace.as_deref().unwrap_or(""),
                 "task failed"
             );
         }
         let mut e = self.entries.lock().unwrap();
-        let entry = e.entry(name.to_string()).or_default();
-        entry.tasks.insert(task, info.clone());
+        let entry = e.entry(id.connector.clone()).or_default();
+        entry.tasks.insert(task_number(id), info.clone());
         let version = entry.version.clone();
         self.publish(|| StatusEvent::Task {
-            name: name.to_string(),
-            task,
+            id: id.clone(),
             info: StateInfo { version, ..info },
         });
     }
@@ -189,16 +191,16 @@ impl StatusStore {
         self.entries.lock().unwrap().remove(name);
     }
 
-    pub fn remove_task(&self, name: &str, task: u32) {
-        if let Some(e) = self.entries.lock().unwrap().get_mut(name) {
-            e.tasks.remove(&task);
+    pub fn remove_task(&self, id: &ConnectorTaskId) {
+        if let Some(e) = self.entries.lock().unwrap().get_mut(&id.connector) {
+            e.tasks.remove(&task_number(id));
         }
     }
 
-    pub fn task(&self, name: &str, task: u32) -> Option<StateInfo> {
+    pub fn task(&self, id: &ConnectorTaskId) -> Option<StateInfo> {
         let e = self.entries.lock().unwrap();
-        let entry = e.get(name)?;
-        let mut info = entry.tasks.get(&task).cloned()?;
+        let entry = e.get(&id.connector)?;
+        let mut info = entry.tasks.get(&task_number(id)).cloned()?;
         info.version = entry.version.clone();
         Some(info)
     }

@@ -26,6 +26,7 @@ use crate::storage::configs::TargetState;
 use crate::storage::offsets::OffsetStore;
 use crate::storage::status::{State, StatusStore};
 use connector::{Command, ConnectorShared};
+use polyconnect_group::ConnectorTaskId;
 
 /// Everything a task runner needs.
 pub struct TaskContext {
@@ -91,8 +92,12 @@ impl TaskContext {
         if state == State::Restarting {
             crate::telemetry::metrics::task_restarted(self.connector.name(), self.task_id);
         }
-        self.status
-            .set_task(self.connector.name(), self.task_id, state, trace);
+        self.status.set_task(&self.id(), state, trace);
+    }
+
+    /// The task's id, for the stores.
+    pub fn id(&self) -> ConnectorTaskId {
+        ConnectorTaskId::new(self.connector.name(), self.task_id as i32)
     }
 
     pub fn fail(&self, trace: impl Into<String>) -> TaskExit {
@@ -117,8 +122,7 @@ impl TaskContext {
     /// active topics (`GET /connectors/{c}/topics`).
     pub fn record_topic(&self, topic: &str) {
         if topic_tracking(&self.worker) && self.shared.topics.record(topic) {
-            self.status
-                .topic_used(self.connector.name(), topic, self.task_id);
+            self.status.topic_used(&self.id(), topic);
             tracing::info!(
                 connector = self.connector.name(),
                 task = self.task_id,
