@@ -21,10 +21,10 @@ use polyconnect_group::ConnectorTaskId;
 use rdkafka::ClientConfig;
 
 use super::configs::{self, StoredConnector};
-use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
+use super::kafka_log::{ensure_topics, CompactedLog, KafkaLog, KafkaLogError, TopicSpec};
 
 pub struct KafkaConfigStore {
-    log: KafkaLog,
+    log: std::sync::Arc<dyn CompactedLog>,
     state: Mutex<ConfigState>,
     /// Where every applied change also goes (see [`KafkaConfigStore::changes`]).
     listener: Mutex<Option<tokio::sync::mpsc::UnboundedSender<ConfigChange>>>,
@@ -55,6 +55,14 @@ impl KafkaConfigStore {
     ) -> Result<KafkaConfigStore, KafkaLogError> {
         ensure_topics(base, std::slice::from_ref(spec)).await?;
         let log = KafkaLog::open(base, &spec.name, client_id).await?;
+        KafkaConfigStore::over(std::sync::Arc::new(log)).await
+    }
+
+    /// The store on `log` (a topic checked already, or a [`super::kafka_log::MemoryLog`]),
+    /// read to its end.
+    pub async fn over(
+        log: std::sync::Arc<dyn CompactedLog>,
+    ) -> Result<KafkaConfigStore, KafkaLogError> {
         let store = KafkaConfigStore {
             log,
             state: Mutex::new(ConfigState::new()),
@@ -62,10 +70,6 @@ impl KafkaConfigStore {
         };
         store.refresh().await?;
         Ok(store)
-    }
-
-    pub fn log(&self) -> &KafkaLog {
-        &self.log
     }
 
     /// Every change applied from now on, whoever's read applied it (a write's, a
@@ -101,7 +105,7 @@ impl KafkaConfigStore {
     pub async fn refresh(&self) -> Result<Vec<ConfigChange>, KafkaLogError> {
         let mut changes = Vec::new();
         self.log
-            .read_to_end_with(|r| {
+            .read_to_end_with(&mut |r| {
                 let Some(key) = r.key else { return };
                 let mut state = self.state.lock().unwrap();
                 let before = state.skipped();
@@ -276,4 +280,83 @@ fn stored(state: &ConfigState, name: &str) -> Option<StoredConnector> {
             .collect(),
         target_state: to_stored_state(state.target_state(name).unwrap_or(TargetState::Started)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::storage::kafka_log::MemoryLog;
+
+    fn raw(pairs: &[(&str, &str)]) -> RawConfig {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), Some(v.to_string())))
+            .collect()
+    }
+
+    /// Two workers' stores on one log: task configs count only with their commit record,
+    /// so a writer that died between its `task-` records and the `commit-` leaves the
+    /// previous set in force on every other worker.
+    #[tokio::test]
+    async fn task_configs_reach_another_worker_only_with_their_commit() {
+        let log = MemoryLog::new("configs");
+        let shared = Arc::new(log.reader());
+        let leader = KafkaConfigStore::over(Arc::new(log)).await.unwrap();
+        let follower = KafkaConfigStore::over(shared.clone()).await.unwrap();
+        leader
+            .put_connector_config(
+                "c",
+                raw(&[("connector.class", "FileStreamSource")]),
+                Some(TargetState::Paused),
+            )
+            .await
+            .unwrap();
+        let changes = follower.refresh().await.unwrap();
+        assert!(changes.contains(&ConfigChange::ConnectorUpdated("c".into())));
+        assert_eq!(
+            follower.snapshot().target_state("c"),
+            Some(TargetState::Paused)
+        );
+        assert!(follower.task_configs("c").is_empty());
+
+        // A dead writer's task records with no commit after them.
+        let orphan = ConfigRecord::Task {
+            id: ConnectorTaskId::new("c", 0),
+            config: Some(raw(&[("task", "orphan")])),
+        };
+        shared
+            .send(&[(orphan.key(), orphan.value())])
+            .await
+            .unwrap();
+        let changes = follower.refresh().await.unwrap();
+        assert!(
+            !changes.contains(&ConfigChange::TasksCommitted("c".into())),
+            "{changes:?}"
+        );
+        assert!(follower.task_configs("c").is_empty());
+
+        leader
+            .put_task_configs("c", vec![raw(&[("task", "0")]), raw(&[("task", "1")])])
+            .await
+            .unwrap();
+        let changes = follower.refresh().await.unwrap();
+        assert!(changes.contains(&ConfigChange::TasksCommitted("c".into())));
+        let tasks: Vec<_> = follower
+            .task_configs("c")
+            .into_iter()
+            .map(|(id, c)| (id.task, c["task"].clone()))
+            .collect();
+        assert_eq!(
+            tasks,
+            vec![(0, Some("0".to_string())), (1, Some("1".to_string()))]
+        );
+
+        // A delete is seen as one.
+        leader.remove_connector_config("c").await.unwrap();
+        let changes = follower.refresh().await.unwrap();
+        assert!(changes.contains(&ConfigChange::ConnectorRemoved("c".into())));
+        assert!(follower.get("c").is_none());
+    }
 }

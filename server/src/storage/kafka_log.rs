@@ -327,6 +327,114 @@ pub struct LogRecord {
     pub value: Option<Vec<u8>>,
 }
 
+/// What the internal-topic stores need of a compacted topic: read what is new up to the
+/// end as it is now, and write records in order, returning once they are durable. The
+/// stores (`kafka_configs`, `kafka_status`, `kafka_offsets`) hold one of these, so their
+/// formats, snapshots and generation checks run the same on a broker ([`KafkaLog`]) and in
+/// memory ([`MemoryLog`], for tests that need no broker).
+#[async_trait::async_trait]
+pub trait CompactedLog: Send + Sync {
+    fn topic(&self) -> &str;
+
+    /// Applies every record written since this reader's previous read, up to the end as it
+    /// was when called, in log order; returns how many.
+    async fn read_to_end_with(
+        &self,
+        apply: &mut (dyn FnMut(LogRecord) + Send),
+    ) -> Result<usize, KafkaLogError>;
+
+    /// Writes records in order (a `None` value is a tombstone); returns once all are
+    /// durable.
+    async fn send(&self, records: &[(String, Option<Vec<u8>>)]) -> Result<(), KafkaLogError>;
+}
+
+#[async_trait::async_trait]
+impl CompactedLog for KafkaLog {
+    fn topic(&self) -> &str {
+        KafkaLog::topic(self)
+    }
+
+    async fn read_to_end_with(
+        &self,
+        apply: &mut (dyn FnMut(LogRecord) + Send),
+    ) -> Result<usize, KafkaLogError> {
+        KafkaLog::read_to_end_with(self, apply).await
+    }
+
+    async fn send(&self, records: &[(String, Option<Vec<u8>>)]) -> Result<(), KafkaLogError> {
+        KafkaLog::send(self, records).await
+    }
+}
+
+/// A log in memory, one partition: what several workers' stores share in a test (each
+/// reader made by [`MemoryLog::reader`] has its own position, as each worker's consumer
+/// has). Compaction is not modelled: a reader from the start reads every record.
+pub struct MemoryLog {
+    topic: String,
+    records: Arc<std::sync::Mutex<Vec<LogRecord>>>,
+    position: std::sync::Mutex<usize>,
+}
+
+impl MemoryLog {
+    pub fn new(topic: &str) -> MemoryLog {
+        MemoryLog {
+            topic: topic.to_string(),
+            records: Arc::new(std::sync::Mutex::new(Vec::new())),
+            position: std::sync::Mutex::new(0),
+        }
+    }
+
+    /// Another reader of the same records, from the start.
+    pub fn reader(&self) -> MemoryLog {
+        MemoryLog {
+            topic: self.topic.clone(),
+            records: self.records.clone(),
+            position: std::sync::Mutex::new(0),
+        }
+    }
+
+    /// Every record written, in order.
+    pub fn records(&self) -> Vec<LogRecord> {
+        self.records.lock().unwrap().clone()
+    }
+}
+
+#[async_trait::async_trait]
+impl CompactedLog for MemoryLog {
+    fn topic(&self) -> &str {
+        &self.topic
+    }
+
+    async fn read_to_end_with(
+        &self,
+        apply: &mut (dyn FnMut(LogRecord) + Send),
+    ) -> Result<usize, KafkaLogError> {
+        // The position is held while applying, so two reads of one reader apply in order.
+        let mut position = self.position.lock().unwrap();
+        let new: Vec<LogRecord> = self.records.lock().unwrap()[*position..].to_vec();
+        *position += new.len();
+        let n = new.len();
+        for r in new {
+            apply(r);
+        }
+        Ok(n)
+    }
+
+    async fn send(&self, records: &[(String, Option<Vec<u8>>)]) -> Result<(), KafkaLogError> {
+        let mut log = self.records.lock().unwrap();
+        for (key, value) in records {
+            let offset = log.len() as i64;
+            log.push(LogRecord {
+                partition: 0,
+                offset,
+                key: Some(key.clone()),
+                value: value.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
 /// A compacted topic as a log (see the module docs).
 pub struct KafkaLog {
     topic: String,

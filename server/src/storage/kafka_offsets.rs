@@ -11,7 +11,7 @@
 use crate::data::Value;
 use rdkafka::ClientConfig;
 
-use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
+use super::kafka_log::{ensure_topics, CompactedLog, KafkaLog, KafkaLogError, TopicSpec};
 use super::offsets::{OffsetError, OffsetMirror, OffsetStore};
 use std::sync::Arc;
 
@@ -24,7 +24,7 @@ pub enum KafkaOffsetError {
 }
 
 pub struct KafkaOffsetStore {
-    log: Arc<KafkaLog>,
+    log: Arc<dyn CompactedLog>,
     /// The topic read so far, in the offsets file's in-memory form. Its writes go to the
     /// topic first ([`OffsetStore::set_mirror`]), so tasks use it as they use the file.
     data: Arc<OffsetStore>,
@@ -32,7 +32,7 @@ pub struct KafkaOffsetStore {
 
 /// Writes an [`OffsetStore`]'s offsets to the offsets topic, waiting for the broker.
 struct TopicMirror {
-    log: Arc<KafkaLog>,
+    log: Arc<dyn CompactedLog>,
     runtime: tokio::runtime::Handle,
 }
 
@@ -60,7 +60,13 @@ impl KafkaOffsetStore {
         client_id: &str,
     ) -> Result<KafkaOffsetStore, KafkaOffsetError> {
         ensure_topics(base, std::slice::from_ref(spec)).await?;
-        let log = Arc::new(KafkaLog::open(base, &spec.name, client_id).await?);
+        let log = KafkaLog::open(base, &spec.name, client_id).await?;
+        KafkaOffsetStore::over(Arc::new(log)).await
+    }
+
+    /// The store on `log` (a topic checked already, or a [`super::kafka_log::MemoryLog`]),
+    /// read to its end.
+    pub async fn over(log: Arc<dyn CompactedLog>) -> Result<KafkaOffsetStore, KafkaOffsetError> {
         let data = Arc::new(OffsetStore::open(None)?);
         data.set_mirror(Box::new(TopicMirror {
             log: log.clone(),
@@ -71,14 +77,10 @@ impl KafkaOffsetStore {
         Ok(store)
     }
 
-    pub fn log(&self) -> &KafkaLog {
-        &self.log
-    }
-
     /// Reads the topic to its current end.
     pub async fn refresh(&self) -> Result<(), KafkaOffsetError> {
         self.log
-            .read_to_end_with(|r| {
+            .read_to_end_with(&mut |r| {
                 let Some(key) = r.key else { return };
                 let value = r
                     .value
@@ -145,5 +147,47 @@ impl KafkaOffsetStore {
     /// topic before they count.
     pub fn shared(&self) -> Arc<OffsetStore> {
         self.data.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::kafka_log::MemoryLog;
+    use serde_json::json;
+
+    /// Offsets written by one worker are read by another; a reset is a tombstone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offsets_written_by_one_worker_are_read_by_another() {
+        let log = MemoryLog::new("offsets");
+        let reader = Arc::new(log.reader());
+        let a = KafkaOffsetStore::over(Arc::new(log)).await.unwrap();
+        let b = KafkaOffsetStore::over(reader).await.unwrap();
+        let v = |j: serde_json::Value| a.cached().value_from_json(&j).unwrap();
+        let (p1, p2) = (v(json!({"file": "a"})), v(json!({"file": "b"})));
+        a.put_and_flush(
+            "src",
+            vec![
+                (p1.clone(), Some(v(json!({"position": 10})))),
+                (p2.clone(), Some(v(json!({"position": 20})))),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            b.offset("src", &p1).await.unwrap(),
+            Some(v(json!({"position": 10})))
+        );
+        a.put_and_flush("src", vec![(p1.clone(), None)])
+            .await
+            .unwrap();
+        let left = b.json_offsets("src").await.unwrap();
+        assert_eq!(
+            left,
+            vec![(json!({"file": "b"}), json!({"position": 20}))],
+            "the reset partition is gone, the other kept"
+        );
+        // Writes of the tasks' shared store go to the log before they count.
+        assert_eq!(b.offset("other", &p1).await.unwrap(), None);
     }
 }

@@ -19,7 +19,7 @@ use polyconnect_group::records::{Status, StatusRecord, StatusState};
 use polyconnect_group::ConnectorTaskId;
 use rdkafka::ClientConfig;
 
-use super::kafka_log::{ensure_topics, KafkaLog, KafkaLogError, TopicSpec};
+use super::kafka_log::{ensure_topics, CompactedLog, KafkaLog, KafkaLogError, TopicSpec};
 
 /// A topic a connector used (`GET /connectors/{c}/topics`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,7 +37,7 @@ struct Cache {
 }
 
 pub struct KafkaStatusStore {
-    log: KafkaLog,
+    log: std::sync::Arc<dyn CompactedLog>,
     cache: Mutex<Cache>,
 }
 
@@ -50,16 +50,20 @@ impl KafkaStatusStore {
     ) -> Result<KafkaStatusStore, KafkaLogError> {
         ensure_topics(base, std::slice::from_ref(spec)).await?;
         let log = KafkaLog::open(base, &spec.name, client_id).await?;
+        KafkaStatusStore::over(std::sync::Arc::new(log)).await
+    }
+
+    /// The store on `log` (a topic checked already, or a [`super::kafka_log::MemoryLog`]),
+    /// read to its end.
+    pub async fn over(
+        log: std::sync::Arc<dyn CompactedLog>,
+    ) -> Result<KafkaStatusStore, KafkaLogError> {
         let store = KafkaStatusStore {
             log,
             cache: Mutex::new(Cache::default()),
         };
         store.refresh().await?;
         Ok(store)
-    }
-
-    pub fn log(&self) -> &KafkaLog {
-        &self.log
     }
 
     /// Reads the topic every `every` until the store is dropped, so the cache follows
@@ -84,7 +88,7 @@ impl KafkaStatusStore {
     /// Reads the topic to its end.
     pub async fn refresh(&self) -> Result<(), KafkaLogError> {
         self.log
-            .read_to_end_with(|r| {
+            .read_to_end_with(&mut |r| {
                 let Some(key) = r.key else { return };
                 match StatusRecord::decode(&key, r.value.as_deref()) {
                     Ok(Some(record)) => self.cache.lock().unwrap().apply(record),
@@ -313,5 +317,67 @@ impl Cache {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::storage::kafka_log::MemoryLog;
+    use polyconnect_group::records::StatusState;
+
+    fn status(worker: &str, generation: i32, state: StatusState) -> Status {
+        Status {
+            state,
+            trace: None,
+            worker_id: worker.into(),
+            generation,
+            version: None,
+        }
+    }
+
+    /// Kafka Connect's safe writes: a worker of an older generation does not overwrite the
+    /// status another worker wrote for the same task; the same worker, or a newer
+    /// generation, does.
+    #[tokio::test]
+    async fn a_stale_generation_does_not_overwrite_another_workers_status() {
+        let log = MemoryLog::new("status");
+        let reader = Arc::new(log.reader());
+        let a = KafkaStatusStore::over(Arc::new(log)).await.unwrap();
+        let b = KafkaStatusStore::over(reader).await.unwrap();
+        let id = ConnectorTaskId::new("c", 0);
+        assert!(a
+            .put_task_safe(&id, status("w1", 5, StatusState::Running))
+            .await
+            .unwrap());
+        b.refresh().await.unwrap();
+        assert!(
+            !b.put_task_safe(&id, status("w2", 4, StatusState::Unassigned))
+                .await
+                .unwrap(),
+            "an older generation's write went through"
+        );
+        assert!(a
+            .put_task_safe(&id, status("w1", 4, StatusState::Failed))
+            .await
+            .unwrap());
+        assert!(b
+            .put_task_safe(&id, status("w2", 6, StatusState::Running))
+            .await
+            .unwrap());
+        a.refresh().await.unwrap();
+        let seen = a.task(&id).unwrap();
+        assert_eq!((seen.worker_id.as_str(), seen.generation), ("w2", 6));
+
+        // Deleting the connector removes its statuses on every reader.
+        b.put_connector("c", status("w2", 6, StatusState::Running))
+            .await
+            .unwrap();
+        b.delete_connector("c").await.unwrap();
+        a.refresh().await.unwrap();
+        assert!(a.connector("c").is_none());
+        assert!(a.task(&id).is_none());
     }
 }

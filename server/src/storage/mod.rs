@@ -1,8 +1,10 @@
 //! Stores: source offsets (`offsets.rs`), connector configs and target states
 //! (`configs.rs`), sink connectors' consumer group offsets (`group_offsets.rs`), connector
 //! and task status (`status.rs`); in distributed mode the same in Kafka Connect's
-//! internal topics (`kafka_offsets.rs`, `kafka_configs.rs`, `kafka_status.rs`), on the
-//! compacted-topic log and topic checks of `kafka_log.rs`.
+//! internal topics (`kafka_offsets.rs`, `kafka_configs.rs`, `kafka_status.rs`), each on a
+//! `kafka_log::CompactedLog`: the broker's compacted topic (`KafkaLog`, with the topic
+//! checks) or one in memory (`MemoryLog`), which the stores' own tests share between
+//! several "workers".
 
 pub mod configs;
 pub mod group_offsets;
