@@ -18,12 +18,16 @@
 //!   LeaveGroup over tokio TCP), heartbeating in its own task so a busy herder never costs
 //!   the worker its membership; it carries the bytes above without reading them.
 //!
+//! - [`membership`]: the [`Membership`] the herder drives, over Kafka ([`GroupMember`]) or
+//!   in memory ([`MemoryGroup`]), so a distributed herder runs in a test without a broker.
+//!
 //! It depends on nothing of the core, so the formats, the assignor and the client are tested
 //! on their own.
 
 pub mod assignor;
 pub mod client;
 pub mod config_state;
+pub mod membership;
 pub mod protocol;
 pub mod records;
 
@@ -32,4 +36,5 @@ pub use client::{
     GroupError, GroupMember, JoinOutcome, MemberConfig, MemberEvent, MemberEvents, Protocol,
     RebalanceReason,
 };
+pub use membership::{Membership, MemoryGroup, MemoryMember};
 pub use protocol::{Assignment, ConnectProtocol, ConnectorTaskId, DecodeError, WorkerMetadata};

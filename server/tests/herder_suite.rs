@@ -1,6 +1,7 @@
 //! One herder test suite, run against both herders through the REST router: the standalone
-//! herder (in-memory config store) and a one-worker distributed cluster on the broker (its
-//! config, status and offsets topics). Same requests, same answers, except where Kafka
+//! herder (in-memory config store), a one-worker distributed cluster on in-memory stores and
+//! group (`MemoryCluster`: no broker), and the same on the broker (its config, status and
+//! offsets topics, its group coordinator). Same requests, same answers, except where Kafka
 //! Connect's two modes differ (the internal task-configs endpoint).
 //!
 //! The connector is the in-process fake of `rest_support`, reached over real gRPC.
@@ -12,7 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::http::{Method, StatusCode};
-use polyconnect::distributed::Member;
+use polyconnect::config::Props;
+use polyconnect::distributed::{Member, MemoryCluster};
 use polyconnect::herder::Herder;
 use rest_support::*;
 use serde_json::{json, Value};
@@ -377,4 +379,141 @@ async fn the_distributed_herder() {
     }
     suite(member.herder(), &ep, true, secret(dir.path())).await;
     member.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_distributed_herder_in_memory() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter("info,polyconnect=debug")
+        .with_test_writer()
+        .try_init();
+    let ep = start_fake().await;
+    let group = unique("memory-group");
+    let props = memory_member_props(&group, 18084);
+    let dir = tempfile::tempdir().unwrap();
+    let cluster = MemoryCluster::new(Duration::from_secs(10), Duration::from_secs(3));
+    let member = Member::start_in_memory(props, |_| {}, false, &cluster)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !member.status().is_leader || member.status().rebalancing {
+        assert!(
+            Instant::now() < deadline,
+            "never led: {:?}",
+            member.status()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    suite(member.herder(), &ep, true, secret(dir.path())).await;
+    member.stop().await;
+}
+
+/// A member's settings for a cluster in memory: nothing listens on the bootstrap address.
+fn memory_member_props(group: &str, port: u16) -> Props {
+    let mut props = Props::new();
+    for (k, v) in [
+        ("bootstrap.servers", "127.0.0.1:9".to_string()),
+        ("group.id", group.to_string()),
+        ("config.storage.topic", "configs".into()),
+        ("offset.storage.topic", "offsets".into()),
+        ("status.storage.topic", "status".into()),
+        ("listeners", format!("http://127.0.0.1:{port}")),
+        ("task.shutdown.graceful.timeout.ms", "1000".into()),
+        ("polyconnect.heartbeat.interval.ms", "500".into()),
+        ("scheduled.rebalance.max.delay.ms", "1000".into()),
+    ] {
+        props.insert(k.to_string(), v);
+    }
+    for (k, v) in FILE_PROVIDER {
+        props.insert(k.to_string(), v.to_string());
+    }
+    props
+}
+
+/// Where each item runs, from one worker's herder: item (`c`, `c/0`) → worker_id.
+async fn placement(h: &Arc<dyn Herder>, name: &str) -> Option<Vec<(String, String)>> {
+    let (_, s) = get(h, &format!("/connectors/{name}/status")).await;
+    let mut out = vec![(
+        name.to_string(),
+        s["connector"]["worker_id"].as_str()?.to_string(),
+    )];
+    if s["connector"]["state"] != "RUNNING" {
+        return None;
+    }
+    for t in s["tasks"].as_array()? {
+        if t["state"] != "RUNNING" {
+            return None;
+        }
+        out.push((
+            format!("{name}/{}", t["id"]),
+            t["worker_id"].as_str()?.to_string(),
+        ));
+    }
+    Some(out)
+}
+
+/// Two members of one cluster in memory: the connector and its two tasks are spread over
+/// both, both answer alike; the leader leaves and the other runs everything.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_members_in_memory_share_the_work_and_take_it_over() {
+    let ep = start_fake().await;
+    let group = unique("memory-pair");
+    let cluster = MemoryCluster::new(Duration::from_secs(10), Duration::from_secs(3));
+    let a = Member::start_in_memory(memory_member_props(&group, 18085), |_| {}, false, &cluster)
+        .await
+        .unwrap();
+    let b = Member::start_in_memory(memory_member_props(&group, 18086), |_| {}, false, &cluster)
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (leader, follower) = loop {
+        let (sa, sb) = (a.status(), b.status());
+        if !sa.rebalancing && !sb.rebalancing && sa.generation == sb.generation {
+            assert!(sa.is_leader != sb.is_leader, "{sa:?} {sb:?}");
+            break if sa.is_leader { (a, b) } else { (b, a) };
+        }
+        assert!(Instant::now() < deadline, "never formed: {sa:?} {sb:?}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    let (lh, fh) = (leader.herder(), follower.herder());
+    let name = unique("pair");
+    let (s, _, v) = call(
+        &lh,
+        Method::POST,
+        "/connectors",
+        Some(&create(&name, &ep, &unique("pair-topic"), "")),
+    )
+    .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    // Three items over two workers, the same seen from both.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (pl, pf) = (placement(&lh, &name).await, placement(&fh, &name).await);
+        if let (Some(pl), Some(pf)) = (pl, pf) {
+            let workers: std::collections::BTreeSet<&String> = pl.iter().map(|(_, w)| w).collect();
+            if pl.len() == 3 && pl == pf && workers.len() == 2 {
+                break;
+            }
+        }
+        assert!(Instant::now() < deadline, "never spread over both workers");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    // The leader leaves: everything runs on the other.
+    leader.stop().await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(p) = placement(&fh, &name).await {
+            let workers: std::collections::BTreeSet<&String> = p.iter().map(|(_, w)| w).collect();
+            if p.len() == 3 && workers.len() == 1 && follower.status().is_leader {
+                break;
+            }
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the survivor did not take the work over: {:?}",
+            placement(&fh, &name).await
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    follower.stop().await;
 }

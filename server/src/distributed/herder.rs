@@ -27,7 +27,7 @@ use futures::future::BoxFuture;
 use polyconnect_group::config_state::ConfigChange;
 use polyconnect_group::{
     Assignment, ConnectProtocol, ConnectorTaskId, GroupError, GroupMember,
-    IncrementalCooperativeAssignor, Member, MemberConfig, MemberEvent, Protocol, Round,
+    IncrementalCooperativeAssignor, Member, MemberConfig, MemberEvent, Membership, Protocol, Round,
     WorkerMetadata,
 };
 use tokio::sync::{oneshot, watch};
@@ -189,6 +189,24 @@ impl Herder {
         executor: Arc<dyn Executor>,
     ) -> Result<Herder, GroupError> {
         let (member, events) = GroupMember::start(config.member.clone())?;
+        Ok(Herder::start_with(
+            config,
+            store,
+            executor,
+            Box::new(member),
+            events,
+        ))
+    }
+
+    /// As [`Herder::start`], on a membership of the caller's (e.g. a
+    /// [`polyconnect_group::MemoryGroup`]'s member).
+    pub fn start_with(
+        config: HerderConfig,
+        store: Arc<KafkaConfigStore>,
+        executor: Arc<dyn Executor>,
+        member: Box<dyn Membership>,
+        events: polyconnect_group::MemberEvents,
+    ) -> Herder {
         let changes = store.changes();
         let (status_tx, status) = watch::channel(HerderStatus {
             generation: -1,
@@ -218,11 +236,11 @@ impl Herder {
             known: Work::default(),
         };
         let task = tokio::spawn(lp.run(stop_rx));
-        Ok(Herder {
+        Herder {
             status,
             stop: Some(stop),
             task,
-        })
+        }
     }
 
     pub fn status(&self) -> HerderStatus {
@@ -255,7 +273,7 @@ struct Loop {
     config: HerderConfig,
     store: Arc<KafkaConfigStore>,
     executor: Arc<dyn Executor>,
-    member: Option<GroupMember>,
+    member: Option<Box<dyn Membership>>,
     events: polyconnect_group::MemberEvents,
     changes: tokio::sync::mpsc::UnboundedReceiver<ConfigChange>,
     status: watch::Sender<HerderStatus>,
@@ -279,9 +297,9 @@ enum Rebalanced {
 }
 
 impl Loop {
-    fn member(&self) -> &GroupMember {
+    fn member(&self) -> &dyn Membership {
         self.member
-            .as_ref()
+            .as_deref()
             .expect("the member lives as long as the loop")
     }
 

@@ -779,6 +779,28 @@ pub async fn run(
 
 /// A running member of a cluster: its stores read, its REST API (optionally) serving, in
 /// the group, running what it is assigned.
+/// A cluster's group and three internal topics in memory, shared by the members started
+/// on it with [`Member::start_in_memory`] (each reads the logs with its own position, as
+/// each worker's consumers do).
+pub struct MemoryCluster {
+    configs: crate::storage::kafka_log::MemoryLog,
+    statuses: crate::storage::kafka_log::MemoryLog,
+    offsets: crate::storage::kafka_log::MemoryLog,
+    group: polyconnect_group::MemoryGroup,
+}
+
+impl MemoryCluster {
+    pub fn new(rebalance_timeout: Duration, session_timeout: Duration) -> MemoryCluster {
+        use crate::storage::kafka_log::MemoryLog;
+        MemoryCluster {
+            configs: MemoryLog::new("configs"),
+            statuses: MemoryLog::new("status"),
+            offsets: MemoryLog::new("offsets"),
+            group: polyconnect_group::MemoryGroup::new(rebalance_timeout, session_timeout),
+        }
+    }
+}
+
 pub struct Member {
     herder: Arc<rest_herder::DistributedHerder>,
     membership: Herder,
@@ -796,6 +818,26 @@ impl Member {
         props: Props,
         setup: impl FnOnce(&Worker),
         serve_rest: bool,
+    ) -> anyhow::Result<Member> {
+        Member::start_on(props, setup, serve_rest, None).await
+    }
+
+    /// As [`Member::start`], with the group and the internal topics of `cluster` in memory
+    /// instead of the broker's (for tests; connectors' own records still go to Kafka).
+    pub async fn start_in_memory(
+        props: Props,
+        setup: impl FnOnce(&Worker),
+        serve_rest: bool,
+        cluster: &MemoryCluster,
+    ) -> anyhow::Result<Member> {
+        Member::start_on(props, setup, serve_rest, Some(cluster)).await
+    }
+
+    async fn start_on(
+        props: Props,
+        setup: impl FnOnce(&Worker),
+        serve_rest: bool,
+        memory: Option<&MemoryCluster>,
     ) -> anyhow::Result<Member> {
         let distributed =
             DistributedConfig::from_props(&props).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -817,35 +859,42 @@ impl Member {
         let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
         let base = base_client_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
-        let (configs, statuses, offsets) = tokio::try_join!(
-            async {
-                KafkaConfigStore::start(
-                    &base,
-                    &TopicSpec::config(&distributed, &config.props),
-                    &client_id,
-                )
-                .await
-                .context("config topic")
-            },
-            async {
-                KafkaStatusStore::start(
-                    &base,
-                    &TopicSpec::status(&distributed, &config.props),
-                    &client_id,
-                )
-                .await
-                .context("status topic")
-            },
-            async {
-                KafkaOffsetStore::start(
-                    &base,
-                    &TopicSpec::offsets(&distributed, &config.props),
-                    &client_id,
-                )
-                .await
-                .context("offsets topic")
-            },
-        )?;
+        let (configs, statuses, offsets) = match memory {
+            Some(m) => (
+                KafkaConfigStore::over(Arc::new(m.configs.reader())).await?,
+                KafkaStatusStore::over(Arc::new(m.statuses.reader())).await?,
+                KafkaOffsetStore::over(Arc::new(m.offsets.reader())).await?,
+            ),
+            None => tokio::try_join!(
+                async {
+                    KafkaConfigStore::start(
+                        &base,
+                        &TopicSpec::config(&distributed, &config.props),
+                        &client_id,
+                    )
+                    .await
+                    .context("config topic")
+                },
+                async {
+                    KafkaStatusStore::start(
+                        &base,
+                        &TopicSpec::status(&distributed, &config.props),
+                        &client_id,
+                    )
+                    .await
+                    .context("status topic")
+                },
+                async {
+                    KafkaOffsetStore::start(
+                        &base,
+                        &TopicSpec::offsets(&distributed, &config.props),
+                        &client_id,
+                    )
+                    .await
+                    .context("offsets topic")
+                },
+            )?,
+        };
         let (configs, statuses, offsets) =
             (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
         let followers = (
@@ -898,23 +947,34 @@ impl Member {
             ),
             false => None,
         };
-        worker.fetch_kafka_cluster_id().await;
+        if memory.is_none() {
+            worker.fetch_kafka_cluster_id().await;
+        }
 
         let exec = Arc::new(executor::WorkerExecutor::new(
             worker.clone(),
             cluster.clone(),
         ));
         let _ = cluster.executor.set(Arc::downgrade(&exec));
-        let herder = Herder::start(
-            HerderConfig::from_distributed(
-                &distributed,
-                &worker.config.bootstrap_servers,
-                url,
-                &client_id,
-            ),
-            configs,
-            exec.clone(),
-        )?;
+        let herder_config = HerderConfig::from_distributed(
+            &distributed,
+            &worker.config.bootstrap_servers,
+            url,
+            &client_id,
+        );
+        let herder = match memory {
+            Some(m) => {
+                let (member, events) = m.group.member();
+                Herder::start_with(
+                    herder_config,
+                    configs,
+                    exec.clone(),
+                    Box::new(member),
+                    events,
+                )
+            }
+            None => Herder::start(herder_config, configs, exec.clone())?,
+        };
         let _ = cluster.herder.set(herder.watch());
         worker.mark_ready();
         Ok(Member {
