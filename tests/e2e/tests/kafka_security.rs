@@ -169,11 +169,11 @@ fn pipeline(name: &str, bootstrap: &str, security: &str, with_dlq: bool) {
     let mut connectors = file_connectors(dir.path(), &input, &output, &topic);
     let dlq = format!("{topic}-dlq");
     if with_dlq {
-        let p = dir.path().join("dlq-sink.properties");
+        let p = dir.path().join("sec-dlq-sink.properties");
         write(
             &p,
             &format!(
-                "name=dlq-sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n\
+                "name=sec-dlq-sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n\
                  value.converter=org.apache.kafka.connect.json.JsonConverter\n\
                  value.converter.schemas.enable=false\nerrors.tolerance=all\n\
                  errors.deadletterqueue.topic.name={dlq}\n\
