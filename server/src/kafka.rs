@@ -15,6 +15,7 @@
 //!   connector's `admin.override.`;
 //! - the internal topics' clients of distributed mode: the worker's top-level settings.
 
+pub mod group_client;
 pub mod producer;
 pub mod security;
 

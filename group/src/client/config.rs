@@ -4,13 +4,9 @@ use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use super::GroupError;
+use super::{GroupError, SaslConfig, TlsConfig};
 
 /// `security.protocol`, as Kafka clients spell it.
-///
-/// All four values parse so that a worker configured for TLS or SASL gets a clear
-/// "not supported yet" rather than "unknown value"; only [`SecurityProtocol::Plaintext`]
-/// connects today.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum SecurityProtocol {
     #[default]
@@ -43,16 +39,6 @@ impl SecurityProtocol {
             SecurityProtocol::SaslPlaintext | SecurityProtocol::SaslSsl
         )
     }
-
-    /// Fails fast, naming the setting, for what this build cannot connect with yet.
-    pub fn ensure_supported(self) -> Result<(), GroupError> {
-        match self {
-            SecurityProtocol::Plaintext => Ok(()),
-            other => Err(GroupError::UnsupportedSecurityProtocol(
-                other.as_str().to_string(),
-            )),
-        }
-    }
 }
 
 impl fmt::Display for SecurityProtocol {
@@ -84,9 +70,13 @@ pub struct ConnectionConfig {
     /// `client.id`, sent in every request header (shows in broker logs and quotas).
     pub client_id: String,
     pub security_protocol: SecurityProtocol,
-    /// Bound on the TCP connect (and, later, the TLS and SASL handshakes).
+    /// Used with `SSL` and `SASL_SSL`.
+    pub tls: TlsConfig,
+    /// Needed with `SASL_PLAINTEXT` and `SASL_SSL`.
+    pub sasl: Option<SaslConfig>,
+    /// Bound on the TCP connect and on the TLS handshake.
     pub connect_timeout: Duration,
-    /// Timeout of the ApiVersions exchange that opens each connection.
+    /// Timeout of each request that opens a connection (ApiVersions, the SASL exchange).
     pub request_timeout: Duration,
 }
 
@@ -95,9 +85,27 @@ impl Default for ConnectionConfig {
         ConnectionConfig {
             client_id: "polyconnect".to_string(),
             security_protocol: SecurityProtocol::Plaintext,
+            tls: TlsConfig::default(),
+            sasl: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(40),
         }
+    }
+}
+
+impl ConnectionConfig {
+    /// What `security.protocol` needs is there, and the TLS material fits together.
+    pub fn validate(&self) -> Result<(), GroupError> {
+        let p = self.security_protocol;
+        if p.uses_sasl() && self.sasl.is_none() {
+            return Err(GroupError::Config(format!(
+                "security.protocol={p} needs sasl.mechanism and sasl.jaas.config"
+            )));
+        }
+        if p.uses_tls() {
+            self.tls.connector()?;
+        }
+        Ok(())
     }
 }
 
@@ -158,7 +166,7 @@ impl MemberConfig {
 
     /// Checked when the member starts, so a bad setting fails the worker at boot.
     pub fn validate(&self) -> Result<(), GroupError> {
-        self.connection.security_protocol.ensure_supported()?;
+        self.connection.validate()?;
         if self.bootstrap_servers.is_empty() {
             return Err(GroupError::Config("bootstrap.servers is empty".into()));
         }
@@ -211,15 +219,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn security_protocol_parses_and_only_plaintext_connects() {
+    fn security_protocol_parses() {
         let p: SecurityProtocol = "plaintext".parse().unwrap();
         assert_eq!(p, SecurityProtocol::Plaintext);
-        assert!(p.ensure_supported().is_ok());
-        for s in ["SSL", "sasl_plaintext", "SASL_SSL"] {
+        for (s, tls, sasl) in [
+            ("SSL", true, false),
+            ("sasl_plaintext", false, true),
+            ("SASL_SSL", true, true),
+        ] {
             let p: SecurityProtocol = s.parse().unwrap();
-            let err = p.ensure_supported().unwrap_err().to_string();
-            assert!(err.contains("security.protocol="), "{err}");
-            assert!(err.contains(p.as_str()), "{err}");
+            assert_eq!((p.uses_tls(), p.uses_sasl()), (tls, sasl), "{s}");
         }
         let err = "TLS".parse::<SecurityProtocol>().unwrap_err().to_string();
         assert!(err.contains("security.protocol=TLS"), "{err}");
@@ -231,10 +240,16 @@ mod tests {
         assert_eq!(c.bootstrap_servers, ["127.0.0.1:9092", "b:9093"]);
         c.validate().unwrap();
         c.connection.security_protocol = SecurityProtocol::SaslSsl;
-        assert!(matches!(
-            c.validate(),
-            Err(GroupError::UnsupportedSecurityProtocol(_))
-        ));
+        let e = c.validate().unwrap_err().to_string();
+        assert!(
+            e.contains("security.protocol=SASL_SSL needs sasl.mechanism"),
+            "{e}"
+        );
+        c.connection.sasl = Some(SaslConfig::Plain {
+            username: "u".into(),
+            password: "p".into(),
+        });
+        c.validate().unwrap();
         let mut c = MemberConfig::new("127.0.0.1:9092", "g");
         c.heartbeat_interval = c.session_timeout;
         assert!(c.validate().is_err());

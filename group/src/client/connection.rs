@@ -2,32 +2,41 @@
 //! matched back to their callers by correlation id, so several requests (a heartbeat and a
 //! JoinGroup, say) can be in flight on one connection.
 //!
-//! Opening a connection is a sequence of steps, so that TLS and SASL slot in later without
-//! touching the rest: TCP connect → transport security (TLS, for `SSL`/`SASL_SSL`) → reader
-//! and writer tasks → ApiVersions → authentication (SASL, for `SASL_*`). Only PLAINTEXT is
-//! implemented; the other values fail at the security step with an error naming
-//! `security.protocol`.
+//! Opening a connection is a sequence of steps, the same for the bootstrap servers and the
+//! coordinator: TCP connect → TLS (for `SSL` / `SASL_SSL`) → reader and writer tasks →
+//! ApiVersions → SASL (for `SASL_*`: SaslHandshake, then SaslAuthenticate rounds). A broker
+//! that gives the session a lifetime (KIP-368, `connections.max.reauth.ms`) gets the same
+//! SASL exchange again on the same connection before it ends; no other request is written
+//! while it runs.
+//!
+//! A refusal (TLS or SASL) is [`GroupError::Authentication`], which the member does not
+//! retry; a broker that cannot be reached stays a connection error, which it does.
 
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicI32, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, Weak};
+use std::time::{Duration, SystemTime};
 
 use bytes::Bytes;
-use kafka_protocol::messages::{ApiKey, ApiVersionsRequest, ApiVersionsResponse};
+use kafka_protocol::messages::{
+    ApiKey, ApiVersionsRequest, ApiVersionsResponse, SaslAuthenticateRequest,
+    SaslAuthenticateResponse, SaslHandshakeRequest,
+};
 use kafka_protocol::protocol::{Message, Request, StrBytes, VersionRange};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, RwLock};
 use tokio::task::JoinHandle;
-use tracing::debug;
+use tracing::{debug, info, warn};
 
+use super::config::split_host_port;
 use super::error::codes;
 use super::frame;
-use super::{ConnectionConfig, GroupError, SecurityProtocol};
+use super::sasl::{oauthbearer_initial, plain_message, ScramClient};
+use super::{ConnectionConfig, GroupError, SaslConfig};
 
-/// The byte stream under the Kafka protocol: TCP now, TLS over TCP later.
+/// The byte stream under the Kafka protocol: TCP, or TLS over TCP.
 trait Transport: AsyncRead + AsyncWrite + Send + Unpin + 'static {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin + 'static> Transport for T {}
 
@@ -125,14 +134,21 @@ struct Inner {
     pending: Pending,
     outgoing: mpsc::UnboundedSender<Bytes>,
     versions: BrokerVersions,
+    /// Held shared while a request is queued, exclusively while a re-authentication runs,
+    /// so that no other request reaches the broker in the middle of a SASL exchange.
+    gate: RwLock<()>,
     reader: JoinHandle<()>,
     writer: JoinHandle<()>,
+    reauth: Mutex<Option<JoinHandle<()>>>,
 }
 
 impl Drop for Inner {
     fn drop(&mut self) {
         self.reader.abort();
         self.writer.abort();
+        if let Some(h) = self.reauth.lock().unwrap_or_else(|e| e.into_inner()).take() {
+            h.abort();
+        }
     }
 }
 
@@ -145,35 +161,74 @@ impl fmt::Debug for Connection {
 }
 
 impl Connection {
-    /// Connects to `addr` (`host:port`), negotiates versions with ApiVersions and, once
-    /// implemented, secures and authenticates the connection as `security.protocol` says.
+    /// Connects to `addr` (`host:port`), secures the connection as `security.protocol`
+    /// says, negotiates versions with ApiVersions and authenticates.
     pub async fn open(addr: &str, config: &ConnectionConfig) -> Result<Connection, GroupError> {
-        // Before any byte goes out: a TLS listener must not see a plaintext request.
-        config.security_protocol.ensure_supported()?;
         let io_err = |source| GroupError::Io {
             addr: addr.to_string(),
             source,
         };
+        let timed_out = |what: &str| {
+            io_err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("{what} timed out after {:?}", config.connect_timeout),
+            ))
+        };
         let tcp = tokio::time::timeout(config.connect_timeout, TcpStream::connect(addr))
             .await
-            .map_err(|_| {
-                io_err(std::io::Error::new(
-                    std::io::ErrorKind::TimedOut,
-                    format!("connect timed out after {:?}", config.connect_timeout),
-                ))
-            })?
+            .map_err(|_| timed_out("connect"))?
             .map_err(io_err)?;
         // Group requests are small and latency-bound.
         tcp.set_nodelay(true).map_err(io_err)?;
-        let transport = secure_transport(tcp, config.security_protocol)?;
-        let mut conn = Connection::start(addr, &config.client_id, transport);
-        let versions = conn.api_versions(config.request_timeout).await?;
-        debug!(broker = addr, apis = versions.0.len(), "connected");
+        let protocol = config.security_protocol;
+        let mut conn = if protocol.uses_tls() {
+            let host = split_host_port(addr).map(|(h, _)| h).unwrap_or(addr);
+            let tls = tokio::time::timeout(
+                config.connect_timeout,
+                config.tls.handshake(tcp, host, addr),
+            )
+            .await
+            .map_err(|_| timed_out("TLS handshake"))??;
+            Connection::start(addr, &config.client_id, tls)
+        } else {
+            Connection::start(addr, &config.client_id, tcp)
+        };
+        let versions = match conn.api_versions(config.request_timeout).await {
+            Ok(v) => v,
+            // With TLS 1.3 the broker's refusal of a client certificate arrives as an alert
+            // on the first read, after the handshake looked complete.
+            Err(GroupError::Disconnected { reason, .. })
+                if protocol.uses_tls() && reason.contains(" alert ") =>
+            {
+                return Err(GroupError::Authentication {
+                    addr: addr.to_string(),
+                    message: format!("TLS refused by the broker: {reason}"),
+                });
+            }
+            Err(e) => return Err(e),
+        };
+        debug!(broker = addr, apis = versions.0.len(), %protocol, "connected");
         // Only this clone exists yet, so the versions can be set in place.
         if let Some(inner) = Arc::get_mut(&mut conn.inner) {
             inner.versions = versions;
         }
-        authenticate(&conn, config.security_protocol).await?;
+        if protocol.uses_sasl() {
+            let sasl = config.sasl.as_ref().ok_or_else(|| {
+                GroupError::Config(format!(
+                    "security.protocol={protocol} needs sasl.mechanism and sasl.jaas.config"
+                ))
+            })?;
+            let lifetime = authenticate(&conn, sasl, config.request_timeout, false).await?;
+            if let Some(lifetime) = lifetime {
+                let task = tokio::spawn(reauthenticate(
+                    Arc::downgrade(&conn.inner),
+                    sasl.clone(),
+                    config.request_timeout,
+                    lifetime,
+                ));
+                *conn.inner.reauth.lock().unwrap_or_else(|e| e.into_inner()) = Some(task);
+            }
+        }
         Ok(conn)
     }
 
@@ -232,8 +287,10 @@ impl Connection {
                 pending,
                 outgoing,
                 versions: BrokerVersions::default(),
+                gate: RwLock::new(()),
                 reader,
                 writer,
+                reauth: Mutex::new(None),
             }),
         }
     }
@@ -273,8 +330,22 @@ impl Connection {
         version: i16,
         timeout: Duration,
     ) -> Result<R::Response, GroupError> {
+        self.exchange(request, version, timeout, true).await
+    }
+
+    /// One request and its decoded response; `gated`: wait while a re-authentication runs
+    /// (which itself sends ungated).
+    async fn exchange<R: Request>(
+        &self,
+        request: &R,
+        version: i16,
+        timeout: Duration,
+        gated: bool,
+    ) -> Result<R::Response, GroupError> {
         let api = api_key_of::<R>()?;
-        let frame = self.roundtrip(api, version, request, timeout).await?;
+        let frame = self
+            .roundtrip(api, version, request, timeout, gated)
+            .await?;
         frame::decode_response(api, version, frame).map_err(|message| self.protocol(message))
     }
 
@@ -285,6 +356,7 @@ impl Connection {
         version: i16,
         request: &R,
         timeout: Duration,
+        gated: bool,
     ) -> Result<Bytes, GroupError> {
         let inner = &self.inner;
         // Wraps at i32::MAX; ids only need to be unique among requests in flight.
@@ -292,6 +364,10 @@ impl Connection {
         let frame = frame::encode_request(api, version, cid, &inner.client_id, request)
             .map_err(|m| self.protocol(m))?;
         let (tx, rx) = oneshot::channel();
+        let _gate = match gated {
+            true => Some(inner.gate.read().await),
+            false => None,
+        };
         {
             let mut pending = lock(&inner.pending);
             if let Some(reason) = &pending.failed {
@@ -304,6 +380,7 @@ impl Connection {
             lock(&inner.pending).waiting.remove(&cid);
             return Err(self.disconnected("writer stopped".into()));
         }
+        drop(_gate);
         match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(frame)) => Ok(frame),
             Ok(Err(_)) => {
@@ -334,7 +411,7 @@ impl Connection {
         let mut version = ApiVersionsRequest::VERSIONS.max;
         for _ in 0..2 {
             let frame = self
-                .roundtrip(ApiKey::ApiVersions, version, &request, timeout)
+                .roundtrip(ApiKey::ApiVersions, version, &request, timeout, true)
                 .await?;
             let layout =
                 if frame::api_versions_error_code(&frame) == Some(codes::UNSUPPORTED_VERSION) {
@@ -386,28 +463,178 @@ impl Connection {
     }
 }
 
-/// The transport-security step. TLS (tokio-rustls) goes here for `SSL` and `SASL_SSL`.
-fn secure_transport(
-    tcp: TcpStream,
-    protocol: SecurityProtocol,
-) -> Result<impl Transport, GroupError> {
-    if protocol.uses_tls() {
-        return Err(GroupError::UnsupportedSecurityProtocol(
-            protocol.as_str().into(),
-        ));
+/// Opens one connection to the first of `servers` that answers, to check before anything
+/// else that this client may connect at all: an [`GroupError::Authentication`] or
+/// [`GroupError::Config`] error comes back at once, a server that cannot be reached is
+/// skipped (and the last such error returned if none can).
+pub async fn probe(servers: &[String], config: &ConnectionConfig) -> Result<(), GroupError> {
+    let mut last = GroupError::Config("bootstrap.servers is empty".into());
+    for addr in servers {
+        match Connection::open(addr, config).await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.is_connection_error() => last = e,
+            Err(e) => return Err(e),
+        }
     }
-    Ok(tcp)
+    Err(last)
 }
 
-/// The authentication step, after ApiVersions as Kafka requires: SaslHandshake and
-/// SaslAuthenticate go here for `SASL_PLAINTEXT` and `SASL_SSL`.
-async fn authenticate(_conn: &Connection, protocol: SecurityProtocol) -> Result<(), GroupError> {
-    if protocol.uses_sasl() {
-        return Err(GroupError::UnsupportedSecurityProtocol(
-            protocol.as_str().into(),
+/// The SASL exchange after ApiVersions (and again for a re-authentication): SaslHandshake
+/// names the mechanism, SaslAuthenticate carries its messages. Returns the session's
+/// lifetime when the broker gives one (KIP-368).
+async fn authenticate(
+    conn: &Connection,
+    sasl: &SaslConfig,
+    timeout: Duration,
+    reauth: bool,
+) -> Result<Option<Duration>, GroupError> {
+    let addr = conn.addr().to_string();
+    let refused = |message: String| GroupError::Authentication {
+        addr: addr.clone(),
+        message,
+    };
+    let mechanism = sasl.mechanism();
+    let version = conn.version_of::<SaslHandshakeRequest>()?;
+    if version < 1 {
+        return Err(conn.protocol(
+            "the broker offers only SaslHandshake v0 (raw SASL frames), which this client does not speak".into(),
         ));
     }
-    Ok(())
+    let handshake =
+        SaslHandshakeRequest::default().with_mechanism(StrBytes::from_static_str(mechanism));
+    let resp = conn.exchange(&handshake, version, timeout, !reauth).await?;
+    match resp.error_code {
+        codes::NONE => {}
+        codes::UNSUPPORTED_SASL_MECHANISM => {
+            let enabled: Vec<String> = resp.mechanisms.iter().map(|m| m.to_string()).collect();
+            return Err(refused(format!(
+                "the listener does not enable SASL mechanism {mechanism} (it enables {})",
+                enabled.join(", ")
+            )));
+        }
+        code => {
+            return Err(refused(format!(
+                "SaslHandshake for {mechanism} failed: {}",
+                super::error_name(code)
+            )))
+        }
+    }
+    let version = conn.version_of::<SaslAuthenticateRequest>()?;
+    let step = |bytes: Vec<u8>| {
+        let request = SaslAuthenticateRequest::default().with_auth_bytes(Bytes::from(bytes));
+        async move {
+            let resp: SaslAuthenticateResponse =
+                conn.exchange(&request, version, timeout, !reauth).await?;
+            Ok::<_, GroupError>(resp)
+        }
+    };
+    let failed = |resp: &SaslAuthenticateResponse| {
+        let why = resp
+            .error_message
+            .as_deref()
+            .map(|m| m.to_string())
+            .unwrap_or_else(|| super::error_name(resp.error_code));
+        GroupError::Authentication {
+            addr: addr.clone(),
+            message: format!("SASL {mechanism} authentication failed: {why}"),
+        }
+    };
+    let last = match sasl {
+        SaslConfig::Plain { username, password } => {
+            let resp = step(plain_message(username, password)).await?;
+            if resp.error_code != codes::NONE {
+                return Err(failed(&resp));
+            }
+            resp
+        }
+        SaslConfig::Scram {
+            mechanism: m,
+            username,
+            password,
+        } => {
+            let mut scram = ScramClient::new(*m, username, password);
+            let resp = step(scram.first()).await?;
+            if resp.error_code != codes::NONE {
+                return Err(failed(&resp));
+            }
+            let fin = scram
+                .final_message(&resp.auth_bytes)
+                .map_err(|e| refused(format!("SASL {mechanism}: {e}")))?;
+            let resp = step(fin).await?;
+            if resp.error_code != codes::NONE {
+                return Err(failed(&resp));
+            }
+            scram
+                .verify_server(&resp.auth_bytes)
+                .map_err(|e| refused(format!("SASL {mechanism}: {e}")))?;
+            resp
+        }
+        SaslConfig::OAuthBearerUnsecured(jwt) => {
+            let token = jwt.token(SystemTime::now());
+            let resp = step(oauthbearer_initial(&token, &jwt.extensions)).await?;
+            if resp.error_code != codes::NONE {
+                return Err(failed(&resp));
+            }
+            if !resp.auth_bytes.is_empty() {
+                // RFC 7628 3.2.2: the server's error challenge (JSON), answered with a
+                // lone 0x01 before it fails the exchange.
+                let challenge = String::from_utf8_lossy(&resp.auth_bytes).to_string();
+                let resp = step(vec![0x01]).await?;
+                let why = resp
+                    .error_message
+                    .as_deref()
+                    .map(|m| m.to_string())
+                    .unwrap_or_default();
+                return Err(refused(format!(
+                    "SASL OAUTHBEARER authentication failed: {challenge} {why}"
+                )));
+            }
+            resp
+        }
+    };
+    let lifetime = (last.session_lifetime_ms > 0)
+        .then(|| Duration::from_millis(last.session_lifetime_ms as u64));
+    debug!(broker = %addr, mechanism, reauth, ?lifetime, "authenticated");
+    Ok(lifetime)
+}
+
+/// Re-authenticates before each session lifetime ends (at 85 to 95% of it, as Kafka's Java
+/// client), holding the gate so that no other request is written meanwhile. A failure marks
+/// the connection failed: its users then open a new one, which authenticates from scratch.
+async fn reauthenticate(
+    inner: Weak<Inner>,
+    sasl: SaslConfig,
+    timeout: Duration,
+    mut lifetime: Duration,
+) {
+    loop {
+        let mut r = [0u8; 1];
+        let _ = openssl::rand::rand_bytes(&mut r);
+        let fraction = 0.85 + 0.10 * f64::from(r[0]) / 255.0;
+        tokio::time::sleep(lifetime.mul_f64(fraction)).await;
+        let Some(inner) = inner.upgrade() else { return };
+        let conn = Connection { inner };
+        let result = {
+            let _exclusive = conn.inner.gate.write().await;
+            authenticate(&conn, &sasl, timeout, true).await
+        };
+        match result {
+            Ok(Some(next)) => {
+                debug!(broker = %conn.addr(), lifetime = ?next, "re-authenticated");
+                lifetime = next;
+            }
+            Ok(None) => {
+                info!(broker = %conn.addr(), "re-authenticated; the broker sets no new session lifetime");
+                return;
+            }
+            Err(e) => {
+                warn!(broker = %conn.addr(), error = %e, "re-authentication failed; the connection is dropped");
+                lock(&conn.inner.pending).fail(format!("re-authentication failed: {e}"));
+                conn.inner.writer.abort();
+                return;
+            }
+        }
+    }
 }
 
 /// The pending map's lock; a panic while holding it cannot leave the map inconsistent, so a
@@ -634,20 +861,263 @@ pub(crate) mod tests {
         assert_eq!(conn.version_of::<HeartbeatRequest>().unwrap(), 3);
     }
 
+    /// Answers ApiVersions offering Heartbeat, SaslHandshake and SaslAuthenticate.
+    async fn answer_api_versions_with_sasl(s: &mut TcpStream) {
+        let r = read_request(s).await.unwrap();
+        assert_eq!(r.api, ApiKey::ApiVersions);
+        let api = |k: ApiKey, max: i16| {
+            ApiVersion::default()
+                .with_api_key(k as i16)
+                .with_min_version(0)
+                .with_max_version(max)
+        };
+        let resp = ApiVersionsResponse::default().with_api_keys(vec![
+            api(ApiKey::ApiVersions, 4),
+            api(ApiKey::Heartbeat, 4),
+            api(ApiKey::SaslHandshake, 1),
+            api(ApiKey::SaslAuthenticate, 2),
+        ]);
+        write_response(s, ApiKey::ApiVersions, r.version, r.correlation_id, &resp).await;
+    }
+
+    /// Reads a SaslHandshake, checks its mechanism and answers `code`.
+    async fn answer_handshake(s: &mut TcpStream, mechanism: &str, code: i16) {
+        let r = read_request(s).await.unwrap();
+        assert_eq!((r.api, r.version), (ApiKey::SaslHandshake, 1));
+        let req = SaslHandshakeRequest::decode(&mut r.body.clone(), r.version).unwrap();
+        assert_eq!(req.mechanism.as_str(), mechanism);
+        let resp = kafka_protocol::messages::SaslHandshakeResponse::default()
+            .with_error_code(code)
+            .with_mechanisms(vec![StrBytes::from_static_str("PLAIN")]);
+        write_response(s, r.api, r.version, r.correlation_id, &resp).await;
+    }
+
+    /// Reads a SaslAuthenticate; returns its bytes and what is needed to answer it.
+    async fn read_authenticate(s: &mut TcpStream) -> (Bytes, i16, i32) {
+        let r = read_request(s).await.unwrap();
+        assert_eq!((r.api, r.version), (ApiKey::SaslAuthenticate, 2));
+        let req = SaslAuthenticateRequest::decode(&mut r.body.clone(), r.version).unwrap();
+        (req.auth_bytes, r.version, r.correlation_id)
+    }
+
+    async fn answer_authenticate(
+        s: &mut TcpStream,
+        v: i16,
+        cid: i32,
+        resp: SaslAuthenticateResponse,
+    ) {
+        write_response(s, ApiKey::SaslAuthenticate, v, cid, &resp).await;
+    }
+
+    fn sasl_config(sasl: SaslConfig) -> ConnectionConfig {
+        ConnectionConfig {
+            security_protocol: super::super::SecurityProtocol::SaslPlaintext,
+            sasl: Some(sasl),
+            ..ConnectionConfig::default()
+        }
+    }
+
+    /// The server's side of SCRAM-SHA-256 for `password`, written out from RFC 5802:
+    /// checks the client's proof and returns the server's signature.
+    fn scram_server(password: &str, salt: &[u8], auth_message: &str, proof: &[u8]) -> Vec<u8> {
+        use openssl::hash::{hash, MessageDigest};
+        use openssl::sign::Signer;
+        let md = MessageDigest::sha256();
+        let hmac = |key: &[u8], data: &[u8]| {
+            let k = openssl::pkey::PKey::hmac(key).unwrap();
+            let mut s = Signer::new(md, &k).unwrap();
+            s.update(data).unwrap();
+            s.sign_to_vec().unwrap()
+        };
+        let mut salted = [0u8; 32];
+        openssl::pkcs5::pbkdf2_hmac(password.as_bytes(), salt, 4096, md, &mut salted).unwrap();
+        let stored = hash(md, &hmac(&salted, b"Client Key")).unwrap();
+        let signature = hmac(&stored, auth_message.as_bytes());
+        let client_key: Vec<u8> = proof.iter().zip(&signature).map(|(a, b)| a ^ b).collect();
+        assert_eq!(
+            &*hash(md, &client_key).unwrap(),
+            &*stored,
+            "the client's proof is right"
+        );
+        hmac(&hmac(&salted, b"Server Key"), auth_message.as_bytes())
+    }
+
     #[tokio::test]
-    async fn tls_and_sasl_fail_before_connecting() {
-        for p in [
-            SecurityProtocol::Ssl,
-            SecurityProtocol::SaslPlaintext,
-            SecurityProtocol::SaslSsl,
-        ] {
-            let config = ConnectionConfig {
-                security_protocol: p,
-                ..ConnectionConfig::default()
-            };
-            // Nothing listens there: the error must come before the connect.
-            let err = Connection::open("127.0.0.1:1", &config).await.unwrap_err();
-            assert!(err.to_string().contains("security.protocol"), "{err}");
+    async fn scram_exchange_is_framed_as_kafka_expects() {
+        use base64::Engine;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let (listener, addr) = fake_broker().await;
+        let broker = tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            answer_api_versions_with_sasl(&mut s).await;
+            answer_handshake(&mut s, "SCRAM-SHA-256", codes::NONE).await;
+            let (first, v, cid) = read_authenticate(&mut s).await;
+            let first = String::from_utf8(first.to_vec()).unwrap();
+            let bare = first.strip_prefix("n,,").expect("GS2 header").to_string();
+            assert!(bare.starts_with("n=connect,r="), "{bare}");
+            let nonce = format!("{}srv", &bare["n=connect,r=".len()..]);
+            let server_first = format!("r={nonce},s={},i=4096", b64.encode(b"salt"));
+            answer_authenticate(
+                &mut s,
+                v,
+                cid,
+                SaslAuthenticateResponse::default()
+                    .with_auth_bytes(Bytes::from(server_first.clone())),
+            )
+            .await;
+            let (fin, v, cid) = read_authenticate(&mut s).await;
+            let fin = String::from_utf8(fin.to_vec()).unwrap();
+            let (without_proof, proof) = fin.split_once(",p=").unwrap();
+            assert_eq!(without_proof, format!("c=biws,r={nonce}"));
+            let auth_message = format!("{bare},{server_first},{without_proof}");
+            let sig = scram_server("pw", b"salt", &auth_message, &b64.decode(proof).unwrap());
+            answer_authenticate(
+                &mut s,
+                v,
+                cid,
+                SaslAuthenticateResponse::default()
+                    .with_auth_bytes(Bytes::from(format!("v={}", b64.encode(sig)))),
+            )
+            .await;
+            // Then ordinary requests.
+            let r = read_request(&mut s).await.unwrap();
+            assert_eq!(r.api, ApiKey::Heartbeat);
+            write_response(
+                &mut s,
+                r.api,
+                r.version,
+                r.correlation_id,
+                &HeartbeatResponse::default(),
+            )
+            .await;
+        });
+        let config = sasl_config(SaslConfig::Scram {
+            mechanism: super::super::ScramMechanism::Sha256,
+            username: "connect".into(),
+            password: "pw".into(),
+        });
+        let conn = Connection::open(&addr, &config).await.unwrap();
+        let r = conn
+            .send(&heartbeat(1), Duration::from_secs(5))
+            .await
+            .unwrap();
+        assert_eq!(r.error_code, 0);
+        broker.await.unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_refused_password_is_an_authentication_error_naming_the_cause() {
+        let (listener, addr) = fake_broker().await;
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            answer_api_versions_with_sasl(&mut s).await;
+            answer_handshake(&mut s, "PLAIN", codes::NONE).await;
+            let (bytes, v, cid) = read_authenticate(&mut s).await;
+            assert_eq!(&bytes[..], b"\0connect\0not-the-password");
+            let resp = SaslAuthenticateResponse::default()
+                .with_error_code(58)
+                .with_error_message(Some(StrBytes::from_static_str(
+                    "Authentication failed: Invalid username or password",
+                )));
+            answer_authenticate(&mut s, v, cid, resp).await;
+            let _ = read_request(&mut s).await;
+        });
+        let config = sasl_config(SaslConfig::Plain {
+            username: "connect".into(),
+            password: "not-the-password".into(),
+        });
+        let err = Connection::open(&addr, &config).await.unwrap_err();
+        let msg = err.to_string();
+        assert!(matches!(err, GroupError::Authentication { .. }), "{msg}");
+        assert!(!err.is_connection_error(), "not retried");
+        assert!(
+            msg.contains("SASL PLAIN authentication failed: Authentication failed: Invalid username or password"),
+            "{msg}"
+        );
+        assert!(!msg.contains("not-the-password"), "{msg}");
+    }
+
+    #[tokio::test]
+    async fn a_mechanism_the_listener_lacks_is_named_with_those_it_has() {
+        let (listener, addr) = fake_broker().await;
+        tokio::spawn(async move {
+            loop {
+                let (mut s, _) = listener.accept().await.unwrap();
+                answer_api_versions_with_sasl(&mut s).await;
+                answer_handshake(&mut s, "SCRAM-SHA-512", codes::UNSUPPORTED_SASL_MECHANISM).await;
+            }
+        });
+        let config = sasl_config(SaslConfig::Scram {
+            mechanism: super::super::ScramMechanism::Sha512,
+            username: "u".into(),
+            password: "p".into(),
+        });
+        let err = Connection::open(&addr, &config).await.unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("does not enable SASL mechanism SCRAM-SHA-512 (it enables PLAIN)"),
+            "{err}"
+        );
+        // probe skips a server that cannot be reached and stops at a refusal.
+        let dead = fake_broker().await.1;
+        let err = probe(&[dead.clone(), addr.clone()], &config)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, GroupError::Authentication { .. }), "{err}");
+        let err = probe(&[dead], &config).await.unwrap_err();
+        assert!(err.is_connection_error(), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_session_is_renewed_before_its_lifetime_ends() {
+        let (listener, addr) = fake_broker().await;
+        let (done_tx, mut done) = oneshot::channel();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            answer_api_versions_with_sasl(&mut s).await;
+            let mut authentications = 0;
+            loop {
+                let r = read_request(&mut s).await.unwrap();
+                match r.api {
+                    ApiKey::Heartbeat => {
+                        let resp = HeartbeatResponse::default();
+                        write_response(&mut s, r.api, r.version, r.correlation_id, &resp).await;
+                    }
+                    ApiKey::SaslHandshake => {
+                        let resp = kafka_protocol::messages::SaslHandshakeResponse::default();
+                        write_response(&mut s, r.api, r.version, r.correlation_id, &resp).await;
+                        // Nothing else between the handshake and the authentication.
+                        let (bytes, v, cid) = read_authenticate(&mut s).await;
+                        assert_eq!(&bytes[..], b"\0u\0p");
+                        authentications += 1;
+                        // 300 ms sessions (connections.max.reauth.ms).
+                        let resp =
+                            SaslAuthenticateResponse::default().with_session_lifetime_ms(300);
+                        answer_authenticate(&mut s, v, cid, resp).await;
+                        if authentications == 3 {
+                            let _ = done_tx.send(());
+                            return;
+                        }
+                    }
+                    other => panic!("unexpected {other:?}"),
+                }
+            }
+        });
+        let config = sasl_config(SaslConfig::Plain {
+            username: "u".into(),
+            password: "p".into(),
+        });
+        let conn = Connection::open(&addr, &config).await.unwrap();
+        // Heartbeats all along; two re-authentications come between them.
+        let beat = heartbeat(1);
+        loop {
+            tokio::select! {
+                _ = &mut done => break,
+                r = conn.send(&beat, Duration::from_secs(10)) => {
+                    r.unwrap();
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            }
         }
     }
 

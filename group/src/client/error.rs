@@ -8,13 +8,14 @@ use kafka_protocol::ResponseError;
 /// An error of the group member or of one connection to a broker.
 #[derive(Debug, thiserror::Error)]
 pub enum GroupError {
-    /// Only PLAINTEXT exists so far; TLS and SASL are later steps of [`super::Connection::open`].
-    /// Failing at start beats a worker that hangs trying to speak plaintext to a TLS listener.
-    #[error(
-        "security.protocol={0} is not supported by the group member yet (only PLAINTEXT is); \
-         set security.protocol=PLAINTEXT or run the worker against a PLAINTEXT listener"
-    )]
-    UnsupportedSecurityProtocol(String),
+    /// The broker refused this client, or this client the broker: SASL authentication
+    /// failed (a wrong password, an unknown user, a mechanism the listener does not enable)
+    /// or the TLS handshake was refused (an untrusted certificate, a host name that does not
+    /// match, a client certificate the listener wants or refuses). No retry fixes it, so the
+    /// member does not retry it (Kafka's `SaslAuthenticationException`,
+    /// `SslAuthenticationException`). The message names the cause, never a secret.
+    #[error("authentication with {addr} failed: {message}")]
+    Authentication { addr: String, message: String },
 
     /// A setting the member cannot work with (empty bootstrap list, heartbeat not below the
     /// session timeout, ...).
@@ -118,6 +119,7 @@ pub mod codes {
     pub const ILLEGAL_GENERATION: i16 = 22;
     pub const UNKNOWN_MEMBER_ID: i16 = 25;
     pub const REBALANCE_IN_PROGRESS: i16 = 27;
+    pub const UNSUPPORTED_SASL_MECHANISM: i16 = 33;
     pub const UNSUPPORTED_VERSION: i16 = 35;
     pub const MEMBER_ID_REQUIRED: i16 = 79;
 }

@@ -175,7 +175,7 @@ pub struct GroupMember {
 }
 
 impl GroupMember {
-    /// Checks the configuration (failing fast on an unsupported `security.protocol`) and
+    /// Checks the configuration (failing fast on TLS or SASL settings that cannot work) and
     /// starts the member's task. Nothing is sent until the first `rejoin`. Must be called
     /// inside a tokio runtime.
     pub fn start(config: MemberConfig) -> Result<(GroupMember, MemberEvents), GroupError> {
@@ -957,9 +957,10 @@ mod tests {
             addr: "a".into(),
             reason: "x".into()
         }));
-        assert!(!retriable(&GroupError::UnsupportedSecurityProtocol(
-            "SSL".into()
-        )));
+        assert!(!retriable(&GroupError::Authentication {
+            addr: "a".into(),
+            message: "SASL authentication failed".into()
+        }));
     }
 
     #[test]

@@ -12,10 +12,14 @@ mod connection;
 mod error;
 mod frame;
 mod member;
+mod sasl;
+mod tls;
 
 pub use config::{ConnectionConfig, MemberConfig, SecurityProtocol};
-pub use connection::Connection;
+pub use connection::{probe, Connection};
 pub use error::{error_name, GroupError};
 pub use member::{
     GroupMember, JoinOutcome, JoinedMember, MemberEvent, MemberEvents, Protocol, RebalanceReason,
 };
+pub use sasl::{SaslConfig, ScramMechanism, UnsecuredJwt};
+pub use tls::{TlsConfig, TlsIdentity};

@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use polyconnect_group::records::{RawConfig, Status, StatusState};
-use polyconnect_group::ConnectorTaskId;
+use polyconnect_group::{ConnectorTaskId, MemberConfig};
 use tokio::sync::{mpsc, watch};
 
 use crate::config::distributed::DistributedConfig;
@@ -859,41 +859,57 @@ impl Member {
         let client_id = format!("polyconnect-{}-{}", distributed.group_id, worker_id);
         let base = base_client_config(&config).map_err(|e| anyhow::anyhow!("{e}"))?;
         tracing::info!(group = %distributed.group_id, %url, "starting a distributed worker");
+        // The group client takes the same top-level settings as the internal topics'
+        // clients. A refusal (TLS or SASL) stops the start here with its cause; a broker
+        // that does not answer yet is for the membership loop to keep trying.
+        let group_connection =
+            crate::kafka::group_client::connection_config(&config.props, &client_id)
+                .map_err(|e| anyhow::anyhow!("the group client's settings: {e}"))?;
         let (configs, statuses, offsets) = match memory {
             Some(m) => (
                 KafkaConfigStore::over(Arc::new(m.configs.reader())).await?,
                 KafkaStatusStore::over(Arc::new(m.statuses.reader())).await?,
                 KafkaOffsetStore::over(Arc::new(m.offsets.reader())).await?,
             ),
-            None => tokio::try_join!(
-                async {
-                    KafkaConfigStore::start(
-                        &base,
-                        &TopicSpec::config(&distributed, &config.props),
-                        &client_id,
-                    )
-                    .await
-                    .context("config topic")
-                },
-                async {
-                    KafkaStatusStore::start(
-                        &base,
-                        &TopicSpec::status(&distributed, &config.props),
-                        &client_id,
-                    )
-                    .await
-                    .context("status topic")
-                },
-                async {
-                    KafkaOffsetStore::start(
-                        &base,
-                        &TopicSpec::offsets(&distributed, &config.props),
-                        &client_id,
-                    )
-                    .await
-                    .context("offsets topic")
-                },
-            )?,
+            None => {
+                let bootstrap = MemberConfig::new(&config.bootstrap_servers, "").bootstrap_servers;
+                match polyconnect_group::client::probe(&bootstrap, &group_connection).await {
+                    Ok(()) => {}
+                    Err(e) if e.is_connection_error() => {
+                        tracing::warn!(error = %e, "the group client cannot reach a bootstrap server yet")
+                    }
+                    Err(e) => anyhow::bail!("the worker cannot join its group: {e}"),
+                }
+                tokio::try_join!(
+                    async {
+                        KafkaConfigStore::start(
+                            &base,
+                            &TopicSpec::config(&distributed, &config.props),
+                            &client_id,
+                        )
+                        .await
+                        .context("config topic")
+                    },
+                    async {
+                        KafkaStatusStore::start(
+                            &base,
+                            &TopicSpec::status(&distributed, &config.props),
+                            &client_id,
+                        )
+                        .await
+                        .context("status topic")
+                    },
+                    async {
+                        KafkaOffsetStore::start(
+                            &base,
+                            &TopicSpec::offsets(&distributed, &config.props),
+                            &client_id,
+                        )
+                        .await
+                        .context("offsets topic")
+                    },
+                )?
+            }
         };
         let (configs, statuses, offsets) =
             (Arc::new(configs), Arc::new(statuses), Arc::new(offsets));
@@ -956,12 +972,13 @@ impl Member {
             cluster.clone(),
         ));
         let _ = cluster.executor.set(Arc::downgrade(&exec));
-        let herder_config = HerderConfig::from_distributed(
+        let mut herder_config = HerderConfig::from_distributed(
             &distributed,
             &worker.config.bootstrap_servers,
             url,
             &client_id,
         );
+        herder_config.member.connection = group_connection;
         let herder = match memory {
             Some(m) => {
                 let (member, events) = m.group.member();

@@ -538,11 +538,11 @@ fn jks_error(setting: &str, location: &str) -> SecurityError {
     ))
 }
 
-fn read_store(setting: &str, location: &str) -> Result<Vec<u8>, SecurityError> {
+pub(crate) fn read_store(setting: &str, location: &str) -> Result<Vec<u8>, SecurityError> {
     std::fs::read(location).map_err(|e| err(format!("{setting}={location} cannot be read: {e}")))
 }
 
-fn parse_pkcs12(
+pub(crate) fn parse_pkcs12(
     setting: &str,
     location: &str,
     bytes: &[u8],
