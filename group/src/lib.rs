@@ -15,7 +15,7 @@
 //! - [`assignor`]: the leader's incremental cooperative assignor (KIP-415), which also
 //!   spreads each connector's tasks evenly, and the eager one.
 //! - [`client`]: the group member itself (FindCoordinator, JoinGroup, SyncGroup, Heartbeat,
-//!   LeaveGroup over tokio TCP), heartbeating in its own task so a busy herder never costs
+//!   LeaveGroup over TCP, with TLS and SASL as the worker's settings say), heartbeating in its own task so a busy herder never costs
 //!   the worker its membership; it carries the bytes above without reading them.
 //!
 //! - [`membership`]: the [`Membership`] the herder drives, over Kafka ([`GroupMember`]) or

@@ -101,6 +101,53 @@ pub fn worker_client_config(worker: &WorkerConfig) -> Result<ClientConfig, Secur
     Ok(cfg)
 }
 
+/// The connector's Kafka clients whose settings it may override: the prefix of its
+/// override settings and the worker's layers under them (as [`producer_config`],
+/// [`consumer_config`] and [`admin_config`] merge them).
+pub const OVERRIDE_CLIENTS: [&str; 3] = ["producer", "consumer", "admin"];
+
+/// Whether the security settings a client of this connector would take (the worker's
+/// layers, then the connector's `<client>.override.` settings) can be used; else the
+/// problem and the override setting it belongs to (`producer.override.ssl.truststore.location`),
+/// or `None` as the key when only the worker's own settings are at fault.
+pub fn override_security_problem(
+    worker: &WorkerConfig,
+    connector: &Props,
+    client: &str,
+) -> Option<(Option<String>, SecurityError)> {
+    let prefix = format!("{client}.override.");
+    let overrides = with_prefix(connector, &prefix);
+    let mut layers = match client {
+        "admin" => vec![
+            worker_security(&worker.props),
+            with_prefix(&worker.props, "admin."),
+        ],
+        other => vec![with_prefix(&worker.props, &format!("{other}."))],
+    };
+    layers.push(overrides.clone());
+    let mut merged: Props = Props::new();
+    for layer in layers {
+        merged.extend(layer);
+    }
+    let sec: BTreeMap<String, String> = merged
+        .into_iter()
+        .filter(|(k, _)| security::is_security_setting(k))
+        .collect();
+    let e = security::translate(&sec).err()?;
+    let setting = e.setting();
+    let key = if overrides.contains_key(setting) {
+        Some(format!("{prefix}{setting}"))
+    } else {
+        // A problem of the worker's settings that an override brought into play (a
+        // protocol that now reads a store, say): the override that changed the protocol.
+        overrides
+            .keys()
+            .find(|k| security::is_security_setting(k))
+            .map(|k| format!("{prefix}{k}"))
+    };
+    Some((key, e))
+}
+
 /// A client creation error for messages and logs: librdkafka's configuration errors
 /// carry the value, which is left out for secret settings.
 pub fn creation_error(e: &KafkaError) -> String {

@@ -483,8 +483,27 @@ async fn auth_settings_that_cannot_work_stop_the_start() {
     assert!(e.contains("java.security.auth.login.config"), "{e}");
 }
 
+/// The entry named `key` of a validate answer: its errors and shown value.
+fn entry(infos: &serde_json::Value, key: &str) -> (Vec<String>, serde_json::Value) {
+    let c = infos["configs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["value"]["name"] == key)
+        .unwrap_or_else(|| panic!("no entry {key} in {infos}"));
+    let errors = c["value"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap().to_string())
+        .collect();
+    (errors, c["value"]["value"].clone())
+}
+
 /// `connector.endpoint` outside `polyconnect.connector.endpoint.allowlist` is refused before
-/// any connection, at creation and at validation; inside it, the connector runs.
+/// any connection: validation answers Kafka Connect's ConfigInfos with the error on the
+/// endpoint's own entry (beside the config's other problems), creation a 400 listing every
+/// problem; inside it, the connector runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endpoints_outside_the_allowlist_are_refused() {
     let dir = tempfile::tempdir().unwrap();
@@ -498,14 +517,19 @@ async fn endpoints_outside_the_allowlist_are_refused() {
     )
     .await
     .unwrap();
-    let body = rest_support::source_request("x", &ep, "");
+    let body = rest_support::source_request("x", &ep, r#","errors.tolerance":"most""#);
     let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
         .await
         .unwrap();
     assert_eq!(s, 400, "{b}");
-    assert!(b.contains("is not allowed"), "{b}");
-    let config =
-        format!(r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"t"}}"#);
+    assert!(
+        b.contains("contains the following 2 error(s)") && b.contains("is not allowed"),
+        "{b}"
+    );
+    assert!(b.contains("errors.tolerance"), "every problem listed: {b}");
+    let config = format!(
+        r#"{{"name":"x","connector.class":"FakeSource","connector.endpoint":"{ep}","topic":"t","errors.tolerance":"most"}}"#
+    );
     let (s, b) = request(
         addr,
         None,
@@ -516,11 +540,21 @@ async fn endpoints_outside_the_allowlist_are_refused() {
     )
     .await
     .unwrap();
-    assert_eq!(s, 400, "{b}");
+    assert_eq!(s, 200, "{b}");
+    let infos: serde_json::Value = serde_json::from_str(&b).unwrap();
+    assert_eq!(infos["error_count"], 2, "{infos}");
+    let (errors, value) = entry(&infos, "connector.endpoint");
+    assert_eq!(value, serde_json::json!(ep));
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert!(
-        b.contains("polyconnect.connector.endpoint.allowlist"),
-        "{b}"
+        errors[0].contains("is not allowed")
+            && errors[0].contains("polyconnect.connector.endpoint.allowlist"),
+        "{errors:?}"
     );
+    let (errors, _) = entry(&infos, "errors.tolerance");
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    // The framework's keys are answered although the connector was not asked.
+    entry(&infos, "tasks.max");
     server.stop().await;
 
     // Allowed by its block: created and running.
@@ -534,6 +568,7 @@ async fn endpoints_outside_the_allowlist_are_refused() {
     )
     .await
     .unwrap();
+    let body = rest_support::source_request("x", &ep, "");
     let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
         .await
         .unwrap();
@@ -620,5 +655,185 @@ async fn a_cluster_forwards_between_workers_over_https() {
     assert_eq!((s, b.as_str()), (200, r#"["over-https"]"#));
     for m in members {
         m.stop().await;
+    }
+}
+
+/// The connector's client overrides are checked at validation as its tasks would use them:
+/// security settings no client can use (a JKS truststore, a file that does not exist, an
+/// unknown mechanism, a malformed JAAS line) and keys the worker's
+/// `connector.client.config.override.policy` refuses, each on its own entry with the
+/// message, and every one listed in the 400 of a create or a config update.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn client_overrides_are_checked_per_field_at_validation() {
+    let dir = tempfile::tempdir().unwrap();
+    let jks = dir.path().join("trust.jks");
+    std::fs::write(&jks, [0xFE, 0xED, 0xFE, 0xED, 0, 0, 0, 2]).unwrap();
+    let ep = rest_support::start_fake().await;
+    let (server, addr) = start(dir.path(), &[]).await.unwrap();
+    let jaas_secret = "jaas-secret-value";
+    let config = serde_json::json!({
+        "name": "o",
+        "connector.class": "FakeSource",
+        "connector.endpoint": ep,
+        "topic": "t",
+        "producer.override.security.protocol": "SASL_SSL",
+        "producer.override.ssl.truststore.location": jks.display().to_string(),
+        "producer.override.ssl.truststore.type": "JKS",
+        "producer.override.sasl.mechanism": "SCRAM-SHA-1024",
+        // A sink's settings on a source: not used, not checked (as in Kafka Connect).
+        "consumer.override.sasl.mechanism": "NOPE",
+    });
+    let validate = |config: serde_json::Value| async move {
+        let (s, b) = request(
+            addr,
+            None,
+            "PUT",
+            "/connector-plugins/FakeSource/config/validate",
+            None,
+            Some(&config.to_string()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s, 200, "{b}");
+        serde_json::from_str::<serde_json::Value>(&b).unwrap()
+    };
+    let infos = validate(config.clone()).await;
+    assert_eq!(infos["error_count"], 1, "{infos}");
+    // The mechanism is checked before any file is read.
+    let (errors, _) = entry(&infos, "producer.override.sasl.mechanism");
+    assert_eq!(
+        errors,
+        ["producer.override.sasl.mechanism=SCRAM-SHA-1024 is not one of GSSAPI, PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER"]
+    );
+
+    let mut c = config.clone();
+    c["producer.override.sasl.mechanism"] = "SCRAM-SHA-512".into();
+    let infos = validate(c.clone()).await;
+    assert_eq!(infos["error_count"], 1, "{infos}");
+    let (errors, _) = entry(&infos, "producer.override.ssl.truststore.location");
+    assert!(
+        errors[0].starts_with(&format!(
+            "producer.override.ssl.truststore.location={} is a JKS keystore",
+            jks.display()
+        )) && errors[0].contains("keytool -importkeystore"),
+        "{errors:?}"
+    );
+
+    c["producer.override.ssl.truststore.location"] = "/nonexistent/trust.p12".into();
+    c["producer.override.ssl.truststore.type"] = "PKCS12".into();
+    let infos = validate(c.clone()).await;
+    let (errors, _) = entry(&infos, "producer.override.ssl.truststore.location");
+    assert!(errors[0].contains("cannot be read"), "{errors:?}");
+
+    // A malformed JAAS line: the error names what is wrong; neither the message nor the
+    // entry shows the line.
+    c["producer.override.ssl.truststore.location"] = serde_json::Value::Null;
+    let c = {
+        let mut m = c.as_object().unwrap().clone();
+        m.remove("producer.override.ssl.truststore.location");
+        m.remove("producer.override.ssl.truststore.type");
+        m.insert(
+            "producer.override.sasl.jaas.config".into(),
+            format!("org.apache.kafka.common.security.scram.ScramLoginModule required username=\"u\" password=\"{jaas_secret}\"").into(),
+        );
+        serde_json::Value::Object(m)
+    };
+    let infos = validate(c.clone()).await;
+    assert_eq!(infos["error_count"], 1, "{infos}");
+    let (errors, value) = entry(&infos, "producer.override.sasl.jaas.config");
+    assert!(
+        errors[0].starts_with(
+            "producer.override.sasl.jaas.config is malformed: it does not end with ';'"
+        ),
+        "{errors:?}"
+    );
+    assert!(!infos.to_string().contains(jaas_secret), "{infos}");
+    assert_eq!(value, "[hidden]");
+
+    // Creation lists them; nothing is created.
+    let body = serde_json::json!({"name": "o", "config": c}).to_string();
+    let (s, b) = request(addr, None, "POST", "/connectors", None, Some(&body))
+        .await
+        .unwrap();
+    assert_eq!(s, 400, "{b}");
+    assert!(
+        b.contains("contains the following 1 error(s)")
+            && b.contains("producer.override.sasl.jaas.config is malformed"),
+        "{b}"
+    );
+    assert!(!b.contains(jaas_secret), "{b}");
+    let (s, _) = request(addr, None, "GET", "/connectors/o", None, None)
+        .await
+        .unwrap();
+    assert_eq!(s, 404);
+    server.stop().await;
+
+    // connector.client.config.override.policy: None refuses every override, Principal all
+    // but the three SASL keys, with Kafka Connect's message; a config update too.
+    for (policy, refused) in [
+        ("None", vec!["linger.ms", "security.protocol"]),
+        (
+            "org.apache.kafka.connect.connector.policy.PrincipalConnectorClientConfigOverridePolicy",
+            vec!["linger.ms"],
+        ),
+        ("All", vec![]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let (server, addr) = start(
+            dir.path(),
+            &[("connector.client.config.override.policy", policy.into())],
+        )
+        .await
+        .unwrap();
+        let name = policy.rsplit('.').next().unwrap().replace("ConnectorClientConfigOverridePolicy", "");
+        let config = serde_json::json!({
+            "name": "p",
+            "connector.class": "FakeSource",
+            "connector.endpoint": ep,
+            "topic": "t",
+            "producer.override.linger.ms": "5",
+            "producer.override.security.protocol": "PLAINTEXT",
+        });
+        let (s, b) = request(
+            addr,
+            None,
+            "PUT",
+            "/connectors/p/config",
+            None,
+            Some(&config.to_string()),
+        )
+        .await
+        .unwrap();
+        if refused.is_empty() {
+            assert!(s == 201 || s == 200, "{policy}: {s} {b}");
+        } else {
+            assert_eq!(s, 400, "{policy}: {b}");
+            for k in &refused {
+                let msg = format!("The '{name}' policy does not allow '{k}' to be overridden in the connector configuration.");
+                assert!(b.contains(&msg), "{policy}: {msg} in {b}");
+            }
+            assert!(
+                b.contains(&format!("contains the following {} error(s)", refused.len())),
+                "{policy}: {b}"
+            );
+        }
+        let (s, b) = request(
+            addr,
+            None,
+            "PUT",
+            "/connector-plugins/FakeSource/config/validate",
+            None,
+            Some(&config.to_string()),
+        )
+        .await
+        .unwrap();
+        assert_eq!(s, 200, "{b}");
+        let infos: serde_json::Value = serde_json::from_str(&b).unwrap();
+        assert_eq!(infos["error_count"], refused.len(), "{policy}: {infos}");
+        for k in &refused {
+            let (errors, _) = entry(&infos, &format!("producer.override.{k}"));
+            assert_eq!(errors.len(), 1, "{policy}: {errors:?}");
+        }
+        server.stop().await;
     }
 }

@@ -443,7 +443,13 @@ impl Loop {
             Ok(o) => o,
             Err(e) => {
                 tracing::error!(error = %e, "cannot join the worker group; trying again");
-                return Rebalanced::Again(Some(Duration::from_secs(1)));
+                // A refusal (credentials changed under a running worker) needs someone to
+                // act; asking again every second would only flood the broker's log.
+                let wait = match e {
+                    GroupError::Authentication { .. } => Duration::from_secs(10),
+                    _ => Duration::from_secs(1),
+                };
+                return Rebalanced::Again(Some(wait));
             }
         };
         let Some(protocol) = ConnectProtocol::from_protocol_name(&outcome.protocol_name) else {

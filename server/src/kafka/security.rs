@@ -35,9 +35,29 @@ use rdkafka::ClientConfig;
 #[error("{0}")]
 pub struct SecurityError(pub String);
 
+impl SecurityError {
+    /// The setting the message is about: every message starts with its name.
+    pub fn setting(&self) -> &str {
+        let end = self
+            .0
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '_' || c == '-'))
+            .unwrap_or(self.0.len());
+        &self.0[..end]
+    }
+}
+
 fn err(msg: impl Into<String>) -> SecurityError {
     SecurityError(msg.into())
 }
+
+/// The SASL mechanisms librdkafka knows (`sasl.mechanisms`).
+const MECHANISMS: &[&str] = &[
+    "GSSAPI",
+    "PLAIN",
+    "SCRAM-SHA-256",
+    "SCRAM-SHA-512",
+    "OAUTHBEARER",
+];
 
 /// librdkafka settings under `ssl.` / `sasl.` whose name and meaning are Java's too, or
 /// that only librdkafka has: passed through.
@@ -155,7 +175,14 @@ pub fn translate(sec: &BTreeMap<String, String>) -> Result<Vec<(String, String)>
     if uses_sasl {
         used.extend(["sasl.mechanism", "sasl.jaas.config"]);
         if let Some(m) = get("sasl.mechanism") {
-            out.insert("sasl.mechanisms".into(), m.trim().to_string());
+            let m = m.trim();
+            if !MECHANISMS.contains(&m) {
+                return Err(err(format!(
+                    "sasl.mechanism={m} is not one of {}",
+                    MECHANISMS.join(", ")
+                )));
+            }
+            out.insert("sasl.mechanisms".into(), m.to_string());
         }
         if let Some(jaas) = get("sasl.jaas.config") {
             let module = parse_jaas(jaas)?;
@@ -849,6 +876,15 @@ mod tests {
         assert!(e.contains("com.acme.Custom is not supported"), "{e}");
         let e = tr_err(&[("security.protocol", "TLS")]);
         assert!(e.contains("security.protocol=TLS"), "{e}");
+        let e = tr_err(&[
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "SCRAM-SHA-1"),
+        ]);
+        assert!(
+            e.starts_with("sasl.mechanism=SCRAM-SHA-1 is not one of GSSAPI, PLAIN"),
+            "{e}"
+        );
+        assert_eq!(SecurityError(e).setting(), "sasl.mechanism");
     }
 
     #[test]

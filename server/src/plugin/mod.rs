@@ -357,6 +357,24 @@ impl PluginRegistry {
         Ok(target)
     }
 
+    /// Whether the manifest that serves `class` says it is a source or a sink.
+    pub fn manifest_type(&self, class: &str) -> Option<PluginType> {
+        let p = self
+            .manifests
+            .iter()
+            .flat_map(|m| m.plugins.iter())
+            .find(|p| {
+                std::iter::once(p.class.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
+                    .any(|n| class_matches(n, class))
+            })?;
+        match p.plugin_type.to_ascii_lowercase().as_str() {
+            "source" => Some(PluginType::Source),
+            "sink" => Some(PluginType::Sink),
+            _ => None,
+        }
+    }
+
     /// The launched process of the plugin on `plugin.path` that serves `class`, if any.
     pub fn resolve_class(&self, class: &str) -> Option<PluginRef> {
         let idx = self

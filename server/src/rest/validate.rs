@@ -779,7 +779,40 @@ pub async fn validate(
             java_map(config)
         )));
     };
-    let (plugin_type, spec, reports, version) = ask_plugin(w, &class, &resolved, true).await?;
+    // An endpoint outside the allow-list is not contacted: the connector's own keys and
+    // verdicts are missing from the answer, the framework's are there with this error.
+    let refused_endpoint = resolved
+        .get("connector.endpoint")
+        .map(|e| e.trim())
+        .filter(|e| !e.is_empty())
+        .and_then(|ep| {
+            w.plugins
+                .endpoint(
+                    ep,
+                    resolved
+                        .get(crate::plugin::ENDPOINT_TOKEN)
+                        .map(String::as_str),
+                )
+                .err()
+        });
+    let (plugin_type, spec, reports, version) = match &refused_endpoint {
+        Some(_) => (
+            w.plugins.manifest_type(&class).unwrap_or_else(|| {
+                // Kafka Connect's own naming, for a class no manifest describes.
+                match class.ends_with("Sink") || class.ends_with("SinkConnector") {
+                    true => PluginType::Sink,
+                    false => PluginType::Source,
+                }
+            }),
+            PluginSpec {
+                info: None,
+                keys: Vec::new(),
+            },
+            Vec::new(),
+            String::new(),
+        ),
+        None => ask_plugin(w, &class, &resolved, true).await?,
+    };
     let mut props: HashMap<&str, Option<&str>> = resolved
         .iter()
         .map(|(k, v)| (k.as_str(), Some(v.as_str())))
@@ -951,7 +984,138 @@ pub async fn validate(
         }
     }
     add_pipeline_problems(w, &resolved, &mut infos);
+    if let Some(e) = refused_endpoint {
+        add_problem(&mut infos, &resolved, "connector.endpoint", e);
+    }
+    add_client_override_problems(w, &resolved, plugin_type, &mut infos);
     Ok((infos, plugin_type))
+}
+
+/// An error on `key`'s own entry (one without a definition if the answer has none yet).
+fn add_problem(infos: &mut ConfigInfos, resolved: &Props, key: &str, message: String) {
+    infos.error_count += 1;
+    match infos
+        .configs
+        .iter_mut()
+        .filter_map(|c| c.value.as_mut())
+        .find(|v| v.name == key)
+    {
+        Some(v) => v.errors.push(message),
+        None => infos.configs.push(ConfigInfo {
+            definition: None,
+            value: Some(ConfigValueInfo {
+                value: resolved.get(key).map(|v| {
+                    match is_secret_name(key)
+                        || crate::kafka::security::is_secret(
+                            key.split_once(".override.").map_or(key, |(_, k)| k),
+                        ) {
+                        true => HIDDEN.to_string(),
+                        false => v.clone(),
+                    }
+                }),
+                name: key.to_string(),
+                recommended_values: Vec::new(),
+                errors: vec![message],
+                visible: true,
+            }),
+        }),
+    }
+}
+
+/// An override policy: its name in messages, and which client keys it lets a connector
+/// override.
+type OverridePolicy = (&'static str, fn(&str) -> bool);
+
+/// `connector.client.config.override.policy` as Kafka Connect's worker takes it (an alias
+/// or the class name).
+fn override_policy(w: &Worker) -> Result<OverridePolicy, String> {
+    let raw = w
+        .config
+        .get("connector.client.config.override.policy")
+        .unwrap_or("All")
+        .trim();
+    let simple = raw
+        .strip_prefix("org.apache.kafka.connect.connector.policy.")
+        .and_then(|c| c.strip_suffix("ConnectorClientConfigOverridePolicy"))
+        .unwrap_or(raw);
+    match simple {
+        "All" => Ok(("All", |_| true)),
+        "None" => Ok(("None", |_| false)),
+        "Principal" => Ok(("Principal", |k| {
+            matches!(
+                k,
+                "sasl.jaas.config" | "sasl.mechanism" | "security.protocol"
+            )
+        })),
+        _ => Err(format!(
+            "connector.client.config.override.policy={raw} is not All, None or Principal"
+        )),
+    }
+}
+
+/// The connector's `producer.override.` / `consumer.override.` / `admin.override.`
+/// settings: each key the worker's override policy refuses, with Kafka Connect's message,
+/// and security settings the clients could not use (a JKS or missing store, an unknown
+/// mechanism, a malformed JAAS line), on the override's own entry, as the tasks would
+/// otherwise fail on them at start. Only the clients the connector's tasks make are
+/// checked, as Kafka Connect does: a source's producer; a sink's consumer and admin client
+/// and, with a dead letter queue, its producer.
+fn add_client_override_problems(
+    w: &Worker,
+    resolved: &Props,
+    plugin_type: PluginType,
+    infos: &mut ConfigInfos,
+) {
+    let dlq = resolved
+        .get("errors.deadletterqueue.topic.name")
+        .is_some_and(|t| !t.trim().is_empty());
+    for client in crate::kafka::OVERRIDE_CLIENTS {
+        let used = match (client, plugin_type) {
+            ("producer", PluginType::Source) => true,
+            ("producer", PluginType::Sink) => dlq,
+            (_, PluginType::Sink) => true,
+            _ => false,
+        };
+        if !used {
+            continue;
+        }
+        let prefix = format!("{client}.override.");
+        let overrides = crate::config::with_prefix(resolved, &prefix);
+        if overrides.is_empty() {
+            continue;
+        }
+        match override_policy(w) {
+            Ok((name, allowed)) => {
+                for k in overrides.keys().filter(|k| !allowed(k)) {
+                    add_problem(
+                        infos,
+                        resolved,
+                        &format!("{prefix}{k}"),
+                        format!(
+                            "The '{name}' policy does not allow '{k}' to be overridden in the connector configuration."
+                        ),
+                    );
+                }
+            }
+            Err(e) => {
+                let first = format!(
+                    "{prefix}{}",
+                    overrides.keys().next().unwrap_or(&String::new())
+                );
+                add_problem(infos, resolved, &first, e);
+            }
+        }
+        if let Some((Some(key), e)) =
+            crate::kafka::override_security_problem(&w.config, resolved, client)
+        {
+            // The message starts with the setting's name: the override's when it is its.
+            let message = match key == format!("{prefix}{}", e.setting()) {
+                true => format!("{prefix}{e}"),
+                false => format!("{key}: {e}"),
+            };
+            add_problem(infos, resolved, &key, message);
+        }
+    }
 }
 
 /// The problems the runner itself would refuse the connector for (converters, the
