@@ -1,7 +1,8 @@
 //! The group member over the test broker's secured listeners (`scripts/kafka.sh up` starts
 //! them beside the plaintext one; `scripts/kafka.sh secure-info` names them): SASL_SSL with
-//! each SASL mechanism, mTLS with a client certificate, and the refusals (a wrong password,
-//! no client certificate, an untrusted broker) as non-retriable authentication errors.
+//! each SASL mechanism, mTLS with a client certificate, host name verification, and the
+//! refusals (a wrong password, no client certificate, an untrusted broker, a host name the
+//! certificate does not name) as non-retriable authentication errors.
 //!
 //! The TLS material is given to the member already read, as the core gives it.
 
@@ -221,4 +222,40 @@ async fn an_untrusted_broker_is_refused() {
     let msg = err.to_string();
     assert!(matches!(err, GroupError::Authentication { .. }), "{msg}");
     assert!(msg.contains("certificate"), "{msg}");
+}
+
+#[tokio::test]
+async fn the_brokers_host_name_is_verified_unless_turned_off() {
+    use polyconnect_group::client::Connection;
+    let info = secure_info();
+    let port = info["sasl_ssl.bootstrap"]
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    // The broker's certificate names 127.0.0.1 and localhost; this IPv6 form of 127.0.0.1
+    // reaches the same listener under an address the certificate does not name.
+    let addr = format!("[::ffff:127.0.0.1]:{port}");
+    let plain = SaslConfig::Plain {
+        username: info["sasl.username"].clone(),
+        password: info["sasl.password"].clone(),
+    };
+    let err = Connection::open(&addr, &sasl_ssl(&info, plain.clone()))
+        .await
+        .unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, GroupError::Authentication { .. }), "{msg}");
+    assert!(msg.contains("mismatch"), "{msg}");
+    // By name it matches.
+    Connection::open(
+        &format!("localhost:{port}"),
+        &sasl_ssl(&info, plain.clone()),
+    )
+    .await
+    .unwrap();
+    // ssl.endpoint.identification.algorithm= (empty): the certificate is still checked,
+    // the name is not.
+    let mut config = sasl_ssl(&info, plain);
+    config.tls.verify_hostname = false;
+    Connection::open(&addr, &config).await.unwrap();
 }
