@@ -702,15 +702,11 @@ pub async fn ask_plugin(
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
     {
-        Some(ep) => PluginRef::Endpoint(
-            w.plugins
-                .endpoint(ep, config.get(crate::plugin::ENDPOINT_TOKEN).map(String::as_str))
-                .map_err(|e| {
-                    ApiError::bad_request(format!(
-                        "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
-                    ))
-                })?,
-        ),
+        Some(ep) => PluginRef::Endpoint(w.plugins.endpoint(ep, config).map_err(|e| {
+            ApiError::bad_request(format!(
+                "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
+            ))
+        })?),
         None => w
             .plugins
             .resolve_class(class)
