@@ -192,11 +192,44 @@ pub async fn connect(
         record(&slot, msg.clone());
         return Err(io::Error::other(msg));
     }
+    // TLS 1.3 servers refuse a client certificate (or its absence) after the client's side
+    // of the handshake ended, with an alert or by closing the connection. gRPC servers send
+    // their HTTP/2 settings at once, so waiting for the first byte tells a refusal from a
+    // working connection here.
+    let mut first = [0u8; 1];
+    let refused =
+        match tokio::time::timeout(FIRST_BYTE_WAIT, Pin::new(&mut stream).peek(&mut first)).await {
+            Ok(Ok(n)) if n > 0 => None,
+            // Nothing yet: the connection goes on, and its first failure is recorded below.
+            Err(_) => None,
+            Ok(Err(e)) if e.ssl_error().is_some() => {
+                Some(format!("TLS refused by the connector process: {e}"))
+            }
+            Ok(other) => Some(format!(
+                "TLS refused by the connector process: it closed the connection right after the \
+             handshake ({}), as a process that requires a client certificate does when it \
+             gets none or one it does not trust (connector.endpoint.ssl.keystore.*)",
+                match other {
+                    Ok(_) => "end of stream".to_string(),
+                    Err(e) => match e.io_error() {
+                        Some(io) => io.to_string(),
+                        None => "end of stream".to_string(),
+                    },
+                }
+            )),
+        };
+    if let Some(msg) = refused {
+        record(&slot, msg.clone());
+        return Err(io::Error::other(msg));
+    }
     Ok(Tracked {
         inner: stream,
         slot,
     })
 }
+
+/// How long a new connection waits for the process's first bytes before going on.
+const FIRST_BYTE_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// A TLS stream that records the first TLS error it meets: with TLS 1.3 a server that
 /// refuses the client's certificate says so only after the client's handshake ended.

@@ -713,6 +713,12 @@ pub async fn ask_plugin(
             .ok_or_else(|| no_connector(w, class))?,
     };
     let unreachable = |e: PluginError| match e {
+        // The endpoint's own settings (TLS) cannot be used, or TLS was refused.
+        PluginError::Incompatible(m) if m.starts_with("connector.endpoint ") => {
+            ApiError::bad_request(format!(
+                "Connector configuration is invalid and contains the following 1 error(s):\n{m}"
+            ))
+        }
         PluginError::Incompatible(m) => {
             let mut err = no_connector(w, class);
             err.message = format!("{} ({m})", err.message);
