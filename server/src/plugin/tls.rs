@@ -13,7 +13,8 @@
 //! connection is made, so renewed files are picked up by the next connection. A handshake
 //! refused by either side is recorded on the connection, so the core tells a TLS refusal
 //! (not retried: the task fails with the cause) from a process that is not up yet.
-//! Passwords never reach a message: `Debug` hides them and errors name files only.
+//! Passwords never reach a message: `Debug` hides them and errors name files only; the
+//! `connector.endpoint.ssl.*` settings are not passed on to the connector process.
 
 use std::collections::BTreeMap;
 use std::io;
@@ -45,6 +46,16 @@ pub const KEYS: &[&str] = &[
     "ssl.key.password",
     "ssl.endpoint.identification.algorithm",
 ];
+
+/// A config as the connector process gets it: without the core's own TLS settings (its
+/// stores' passwords are no business of the process).
+pub fn for_process(config: &crate::config::Props) -> std::collections::HashMap<String, String> {
+    config
+        .iter()
+        .filter(|(k, _)| !k.starts_with("connector.endpoint.ssl."))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
 
 /// A connector's TLS settings for its endpoint, its own over the worker's.
 #[derive(Clone, PartialEq, Default)]
@@ -348,6 +359,26 @@ mod tests {
         let shown = format!("{t:?}");
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("/w/core.p12"), "{shown}");
+    }
+
+    #[test]
+    fn the_process_never_gets_the_cores_tls_settings() {
+        let config: crate::config::Props = [
+            ("connector.endpoint", "https://c:1"),
+            ("connector.endpoint.token", "t"),
+            ("connector.endpoint.ssl.keystore.password", "secret"),
+            ("connector.endpoint.ssl.truststore.location", "/t.p12"),
+            ("file", "/out"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        let mut keys: Vec<String> = for_process(&config).into_keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            ["connector.endpoint", "connector.endpoint.token", "file"]
+        );
     }
 
     #[test]
