@@ -2,10 +2,11 @@
 //! (`POLYCONNECT_TLS_CERT`, `_KEY`, `_CLIENT_CA`), and one core reaches all of them with
 //! `connector.endpoint=https://localhost:<port>`, its truststore and client certificate
 //! given once as the worker's `polyconnect.connector.endpoint.ssl.*` (PKCS12, with
-//! passwords). Every record of a topic reaches every sink's file. Then the refusals: a core
-//! without a client certificate, a process whose certificate another CA signed, a wrong
-//! truststore password: each connector FAILED with the cause in its status trace, and no
-//! password in a trace or the log.
+//! passwords), each process checking a token as well. Every record of a topic reaches
+//! every sink's file, and the conformance kit passes over mutual TLS. Then the refusals: a
+//! core without a client certificate, a process whose certificate another CA signed, a
+//! wrong truststore password: each connector FAILED with the cause in its status trace, a
+//! 400 with the cause through REST, and no password or token in a trace or the log.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -18,6 +19,8 @@ use serde_json::{json, Value};
 const RECORDS: u64 = 300;
 const TRUST_PASSWORD: &str = "trust-pw-4711";
 const KEY_PASSWORD: &str = "key-pw-0815";
+/// Every process also checks a token: it travels inside TLS.
+const TOKEN: &str = "endpoint-token-42";
 
 /// A CA, a server certificate for localhost and 127.0.0.1 and a client certificate signed
 /// by it, a second CA with a server certificate of its own, and the core's PKCS12 stores.
@@ -76,7 +79,7 @@ impl Drop for Served {
 }
 
 /// Runs the manifest in `plugin_dir` as a standalone process listening on `port`, with
-/// `tls` as its `POLYCONNECT_TLS_*` environment.
+/// `tls` as its `POLYCONNECT_TLS_*` environment and `TOKEN` as its `POLYCONNECT_TOKEN`.
 fn serve(plugin_dir: &Path, port: u16, tls: &[(&str, PathBuf)], log_dir: &Path) -> Served {
     let manifest: Value = serde_json::from_str(
         &std::fs::read_to_string(plugin_dir.join("polyconnect-plugin.json")).unwrap(),
@@ -95,7 +98,7 @@ fn serve(plugin_dir: &Path, port: u16, tls: &[(&str, PathBuf)], log_dir: &Path) 
     let mut cmd = Command::new(&command[0]);
     cmd.args(&command[1..])
         .env("POLYCONNECT_LISTEN", format!("127.0.0.1:{port}"))
-        .env_remove("POLYCONNECT_TOKEN")
+        .env("POLYCONNECT_TOKEN", TOKEN)
         .env_remove("POLYCONNECT_PARENT_PID")
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(&stderr).unwrap());
@@ -295,6 +298,7 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
             "topics": topic,
             "file": d.join(format!("{name}.out")).display().to_string(),
             "tasks.max": "1",
+            "connector.endpoint.token": TOKEN,
         });
         for (k, v) in extra.as_object().unwrap() {
             config[k] = v.clone();
@@ -393,14 +397,16 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
     );
 
     // The conformance kit reaches a TLS endpoint with the core's settings.
-    let (go_port, go_out) = (served[1].2, d.join("go-conformance.out"));
-    let kit = |keystore: bool| {
+    let go_out = d.join("go-conformance.out");
+    let kit = |port: u16, class: &str, keystore: bool| {
         let mut args = vec![
             "conformance".to_string(),
             "--endpoint".into(),
-            format!("https://localhost:{go_port}"),
+            format!("https://localhost:{port}"),
             "--class".into(),
-            "GoFileSink".into(),
+            class.into(),
+            "--token".into(),
+            TOKEN.into(),
             "--config".into(),
             format!("file={}", go_out.display()),
             "--config".into(),
@@ -430,14 +436,19 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
             + &String::from_utf8_lossy(&out.stderr);
         (out.status.success(), text)
     };
-    let (ok, text) = kit(true);
+    let (ok, text) = kit(served[1].2, "GoFileSink", true);
     assert!(ok, "the conformance kit over mutual TLS:\n{text}");
     assert!(text.contains(" 0 failed"), "{text}");
-    let (ok, text) = kit(false);
-    assert!(
-        !ok && text.contains("TLS refused by the connector process"),
-        "the conformance kit without a client certificate:\n{text}"
-    );
+    // Every SDK requires the client certificate.
+    for (s, _, p, _) in &served {
+        let (ok, text) = kit(*p, s.class, false);
+        println!("{} without a client certificate: {}", s.name, text.trim());
+        assert!(
+            !ok && text.contains("TLS refused by the connector process"),
+            "{}: the conformance kit without a client certificate:\n{text}",
+            s.name
+        );
+    }
 
     // The refusals: FAILED, the cause in the trace.
     let trace = wait_failed(&core, "tls-no-client-cert", Duration::from_secs(30));
@@ -490,10 +501,10 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
         "{body}"
     );
 
-    // No password in the core's log.
+    // No password or token in the core's log.
     let log = core.log_text();
-    for secret in [TRUST_PASSWORD, KEY_PASSWORD, wrong] {
-        assert!(!log.contains(secret), "the core's log shows a password");
+    for secret in [TRUST_PASSWORD, KEY_PASSWORD, wrong, TOKEN] {
+        assert!(!log.contains(secret), "the core's log shows a secret");
     }
     drop(served);
 }
