@@ -343,6 +343,11 @@ pub async fn serve_at_tls(
     stop_rx: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
     let listen = listen.to_string();
+    if tls.is_some() && listen.starts_with("unix:") {
+        return Err(std::io::Error::other(format!(
+            "POLYCONNECT_TLS_* is for TCP addresses, not {listen}"
+        )));
+    }
     let plugins: Vec<Plugin> = plugins.into_iter().collect();
     if plugins.is_empty() {
         return Err(std::io::Error::other("serve() needs at least one plugin"));

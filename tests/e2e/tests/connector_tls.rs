@@ -40,6 +40,8 @@ issue() {{ # name CN ca ext
 issue server localhost ca server.ext
 issue client polyconnect-core ca client.ext
 issue impostor localhost other-ca server.ext
+printf 'subjectAltName=DNS:elsewhere.example\nextendedKeyUsage=serverAuth\n' > elsewhere.ext
+issue elsewhere elsewhere.example ca elsewhere.ext
 openssl pkcs12 -export -nokeys -in ca.pem -out trust.p12 -passout pass:{TRUST_PASSWORD}
 openssl pkcs12 -export -in client.pem -inkey client.key -out core.p12 -passout pass:{KEY_PASSWORD}
 "#,
@@ -288,6 +290,10 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
         wait_listening(proc, *p);
     }
     wait_listening(&mut impostor, impostor_port);
+    // Signed by the right CA, for another host name.
+    let elsewhere_port = free_port();
+    let mut elsewhere = serve(&sdks[0].plugin_dir, elsewhere_port, &mutual("elsewhere"), d);
+    wait_listening(&mut elsewhere, elsewhere_port);
     let python_port = served[0].2;
 
     let config = |name: &str, endpoint_port: u16, class: &str, extra: Value| {
@@ -318,6 +324,8 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
         ),
         // A process whose certificate another CA signed is refused by the core.
         config("tls-impostor", impostor_port, "FileStreamSink", json!({})),
+        // A certificate for another host: refused, host names are verified by default.
+        config("tls-elsewhere", elsewhere_port, "FileStreamSink", json!({})),
         // A wrong truststore password.
         config(
             "tls-wrong-password",
@@ -463,6 +471,36 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
         trace.contains("the connector process's certificate was refused"),
         "{trace}"
     );
+    let trace = wait_failed(&core, "tls-elsewhere", Duration::from_secs(30));
+    println!("another host name: {trace}");
+    assert!(trace.contains("hostname mismatch"), "{trace}");
+    // The same process with host name verification turned off: records go through.
+    let unverified = config(
+        "tls-unverified",
+        elsewhere_port,
+        "FileStreamSink",
+        json!({"connector.endpoint.ssl.endpoint.identification.algorithm": ""}),
+    );
+    let (code, body) = rest(
+        &core,
+        "PUT",
+        "/connectors/tls-unverified/config",
+        Some(unverified),
+    );
+    assert!(
+        code == 201 || code == 200,
+        "creating tls-unverified: {code} {body}"
+    );
+    let out = d.join("tls-unverified.out");
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let mut c = count_lines(RECORDS, &numbers(&out));
+    while c.missing > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(200));
+        c = count_lines(RECORDS, &numbers(&out));
+    }
+    println!("host name not verified: {c:?}");
+    assert_eq!((c.missing, c.unexpected), (0, 0), "{c:?}");
+
     let trace = wait_failed(&core, "tls-wrong-password", Duration::from_secs(30));
     println!("wrong truststore password: {trace}");
     assert!(
