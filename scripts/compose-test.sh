@@ -5,18 +5,20 @@
 # A second phase does the same for the cluster of compose/docker-compose.cluster.yml (three
 # distributed workers, the same images): the worker running the file pipeline's tasks is
 # SIGKILLed, its work moves to the other two, it comes back, and no line is lost.
+# A third phase starts the mutual-TLS variant (compose/docker-compose.tls.yml over the
+# first): lines through the file-sink container served over mutual TLS.
 #
 # Starts dockerd if none runs, and stops it again at the end (only the one it started).
 # It also asserts that Jaeger holds a trace spanning the core and both file connector
 # containers (COMPOSE_TEST_TRACES=0 skips that). COMPOSE_TEST_PHASES (default
-# "standalone cluster") picks the phases.
+# "standalone cluster tls") picks the phases.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 started=$SECONDS
 project="${COMPOSE_TEST_PROJECT:-polyconnect-compose-test}"
-phases=" ${COMPOSE_TEST_PHASES:-standalone cluster} "
+phases=" ${COMPOSE_TEST_PHASES:-standalone cluster tls} "
 lines="${COMPOSE_TEST_LINES:-200}"
 rust_records=1000 # compose/config/connectors/rust-source.json
 marker="compose-test-$$-$RANDOM"
@@ -52,12 +54,13 @@ jaeger="http://127.0.0.1:$JAEGER_UI_PORT"
 # compose/docker-compose.cluster.yml under $project-cluster.
 use_stack() {
   case "$1" in
-    standalone) stack_project="$project" stack_file=compose/docker-compose.yml ;;
-    cluster) stack_project="$project-cluster" stack_file=compose/docker-compose.cluster.yml ;;
+    standalone) stack_project="$project" stack_files=(-f compose/docker-compose.yml) ;;
+    cluster) stack_project="$project-cluster" stack_files=(-f compose/docker-compose.cluster.yml) ;;
+    tls) stack_project="$project-tls" stack_files=(-f compose/docker-compose.yml -f compose/docker-compose.tls.yml) ;;
   esac
 }
 use_stack standalone
-compose() { "${compose_cmd[@]}" -p "$stack_project" -f "$stack_file" --env-file compose/.env "$@"; }
+compose() { "${compose_cmd[@]}" -p "$stack_project" "${stack_files[@]}" --env-file compose/.env "$@"; }
 
 finish() {
   local rc=$?
@@ -70,6 +73,8 @@ finish() {
     use_stack standalone
     compose down -v --remove-orphans >/dev/null 2>&1 || true
     use_stack cluster
+    compose down -v --remove-orphans >/dev/null 2>&1 || true
+    use_stack tls
     compose down -v --remove-orphans >/dev/null 2>&1 || true
   fi
   if ((!engine_was_running)); then bash scripts/docker.sh engine-down || true; fi
@@ -313,6 +318,45 @@ print(" ".join(t["worker_id"].split(":")[0] for c in ("file-source", "file-sink"
   compose down -v --remove-orphans >/dev/null 2>&1 || true
   passed=$((passed + 1))
   say "cluster phase passed in $((SECONDS - cluster_started))s"
+fi
+
+if [[ "$phases" == *" tls "* ]]; then
+  say "tls phase: compose/docker-compose.yml with compose/docker-compose.tls.yml"
+  tls_started=$SECONDS
+  use_stack tls
+  bash compose/tls.sh
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  compose up -d
+  wait_for "kafka healthy" 180 healthy kafka
+  wait_for "core healthy" 120 healthy core
+  for c in file-source file-sink rust-source rust-sink; do
+    wait_for "connector $c running" 90 running "$c"
+  done
+  mutual_tls() { compose logs --no-color file-sink 2>/dev/null | grep -q 'mutual TLS'; }
+  wait_for "file-sink serves mutual TLS" 30 mutual_tls
+  https_endpoint() { curl -fsS "$rest/connectors/file-sink/config" | grep -q '"connector.endpoint":"https://file-sink:50051"'; }
+  wait_for "the core reaches file-sink at https://file-sink:50051" 10 https_endpoint
+  append 1 "$lines"
+  wait_for "$lines lines through file-source -> Kafka -> file-sink over mutual TLS" 90 all_lines 1 "$lines"
+  # The conformance kit in the core's container: through with the core's certificate;
+  # nobody gets in without TLS, nor with TLS but no client certificate.
+  kit() { compose exec -T core polyconnect conformance --class FileStreamSink --timeout 5 \
+    --config file=/data/conformance.txt "$@" 2>&1 || true; }
+  tls_opts=(--config connector.endpoint.ssl.truststore.location=/etc/polyconnect-tls/ca.pem
+    --config connector.endpoint.ssl.truststore.type=PEM)
+  out="$(kit --endpoint https://file-sink:50051 "${tls_opts[@]}" \
+    --config connector.endpoint.ssl.keystore.location=/etc/polyconnect-tls/core.pem \
+    --config connector.endpoint.ssl.keystore.type=PEM)"
+  grep -q '^PASS  handshake' <<<"$out" || fail "the kit with the core's certificate: $out"
+  out="$(kit --endpoint file-sink:50051)"
+  grep -q '^PASS  handshake' <<<"$out" && fail "file-sink answered a clear-text connection: $out"
+  out="$(kit --endpoint https://file-sink:50051 "${tls_opts[@]}")"
+  grep -q 'TLS refused by the connector process' <<<"$out" ||
+    fail "file-sink did not refuse a client without a certificate: $out"
+  say "file-sink refuses clear text and clients without a certificate"
+  compose down -v --remove-orphans >/dev/null 2>&1 || true
+  passed=$((passed + 1))
+  say "tls phase passed in $((SECONDS - tls_started))s"
 fi
 
 say "run (without building images) took $((SECONDS - images_done))s"

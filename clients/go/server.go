@@ -3,6 +3,7 @@ package polyconnect
 import (
 	"context"
 	"crypto/subtle"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -21,6 +22,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/metadata"
 	"google.golang.org/grpc/status"
 )
@@ -37,6 +39,9 @@ type Options struct {
 	// TracerProvider makes the connector-side spans (see the README's Tracing section);
 	// nil: no spans. Serve sets it from the OTEL_* environment (TracerProviderFromEnv).
 	TracerProvider trace.TracerProvider
+	// TLS, when set, is served on TCP listeners (Serve sets it from TLSConfigFromEnv); with
+	// ClientAuth set to tls.RequireAndVerifyClientCert the core must present a certificate.
+	TLS *tls.Config
 }
 
 // Server serves connector plugins over the protocol. Serve is what a connector's main
@@ -80,6 +85,9 @@ func NewServer(opts Options, plugins ...Plugin) (*Server, error) {
 	grpcOpts := []grpc.ServerOption{
 		grpc.MaxRecvMsgSize(opts.MaxMessageBytes),
 		grpc.MaxSendMsgSize(opts.MaxMessageBytes),
+	}
+	if opts.TLS != nil {
+		grpcOpts = append(grpcOpts, grpc.Creds(credentials.NewTLS(opts.TLS)))
 	}
 	if opts.Token != "" {
 		want := []byte("Bearer " + opts.Token)
@@ -292,7 +300,8 @@ func Listen(addr string) (net.Listener, error) {
 // Serve serves the plugins until SIGTERM or SIGINT, or until the core that launched the
 // process dies, then exits the process. Settings come from the environment the core sets
 // for launched plugins: POLYCONNECT_LISTEN, POLYCONNECT_TOKEN, POLYCONNECT_PARENT_PID, and
-// POLYCONNECT_MAX_MESSAGE_BYTES, POLYCONNECT_LOG_LEVEL (debug, info, warn, error).
+// POLYCONNECT_MAX_MESSAGE_BYTES, POLYCONNECT_LOG_LEVEL (debug, info, warn, error), and
+// POLYCONNECT_TLS_CERT, POLYCONNECT_TLS_KEY, POLYCONNECT_TLS_CLIENT_CA (TLSConfigFromEnv).
 func Serve(plugins ...Plugin) {
 	level := slog.LevelInfo
 	_ = level.UnmarshalText([]byte(os.Getenv("POLYCONNECT_LOG_LEVEL")))
@@ -300,6 +309,16 @@ func Serve(plugins ...Plugin) {
 	slog.SetDefault(log)
 	maxBytes, _ := strconv.Atoi(os.Getenv("POLYCONNECT_MAX_MESSAGE_BYTES"))
 	opts := Options{Token: os.Getenv("POLYCONNECT_TOKEN"), MaxMessageBytes: maxBytes, Logger: log}
+	addr := ListenAddress(os.Args[1:])
+	tlsCfg, err := TLSConfigFromEnv()
+	if err == nil && tlsCfg != nil && strings.HasPrefix(addr, "unix:") {
+		err = fmt.Errorf("POLYCONNECT_TLS_* is for TCP addresses, not %s", addr)
+	}
+	if err != nil {
+		log.Error("cannot serve TLS", "error", err)
+		os.Exit(1)
+	}
+	opts.TLS = tlsCfg
 	tp := TracerProviderFromEnv(log)
 	if tp != nil {
 		opts.TracerProvider = tp
@@ -309,7 +328,6 @@ func Serve(plugins ...Plugin) {
 		log.Error("cannot serve", "error", err)
 		os.Exit(2)
 	}
-	addr := ListenAddress(os.Args[1:])
 	lis, err := Listen(addr)
 	if err != nil {
 		log.Error("cannot listen", "address", addr, "error", err)
@@ -338,7 +356,7 @@ func Serve(plugins ...Plugin) {
 			stop <- "serve failed: " + err.Error()
 		}
 	}()
-	log.Info("serving", "plugins", srv.names(), "address", addr, "sdk", "go "+Version, "token", srv.opts.Token != "")
+	log.Info("serving", "plugins", srv.names(), "address", addr, "sdk", "go "+Version, "token", srv.opts.Token != "", "tls", tlsMode(tlsCfg))
 	reason := <-stop
 	log.Info("shutting down", "reason", reason)
 	srv.Stop(defaultStopTimeout)
@@ -363,4 +381,15 @@ func alive(pid int, direct bool) bool {
 	}
 	err := syscall.Kill(pid, 0)
 	return err == nil || errors.Is(err, syscall.EPERM)
+}
+
+func tlsMode(c *tls.Config) string {
+	switch {
+	case c == nil:
+		return "off"
+	case c.ClientAuth == tls.RequireAndVerifyClientCert:
+		return "mutual"
+	default:
+		return "on"
+	}
 }

@@ -47,7 +47,9 @@ enum Command {
 
 #[derive(clap::Args)]
 struct ConformanceArgs {
-    /// A running connector process: host:port, http://host:port or unix:/path.
+    /// A running connector process: host:port, http://host:port, unix:/path, or
+    /// https://host:port (TLS; give the core's settings as --config
+    /// connector.endpoint.ssl.truststore.location=... and so on).
     #[arg(
         long,
         conflicts_with = "plugin_dir",
@@ -63,7 +65,7 @@ struct ConformanceArgs {
     /// Only this connector class (default: every plugin the process serves).
     #[arg(long = "class")]
     class: Option<String>,
-    /// The token for `authorization: Bearer` (unix sockets, as in the launch contract).
+    /// The token for `authorization: Bearer` (the process's POLYCONNECT_TOKEN).
     #[arg(long)]
     token: Option<String>,
     /// A connector config entry key=value (repeatable).

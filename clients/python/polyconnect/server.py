@@ -9,6 +9,10 @@ settings from the environment the core sets for launched plugins:
 - ``POLYCONNECT_PARENT_PID``: exit when that process dies;
 - ``POLYCONNECT_MAX_MESSAGE_BYTES``: our message size limit (default 64 MiB);
 - ``POLYCONNECT_LOG_LEVEL``: DEBUG, INFO (default), WARNING, ...
+- ``POLYCONNECT_TLS_CERT``, ``POLYCONNECT_TLS_KEY``: PEM files (the certificate chain, the
+  private key): serve TLS on a TCP address;
+- ``POLYCONNECT_TLS_CLIENT_CA``: a PEM file of CA certificates: require a client
+  certificate signed by one of them (mutual TLS).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ from .streams.sink import SinkSession
 from .streams.source import SourceSession
 from .v1 import connector_pb2 as cpb
 
-__all__ = ["serve", "Plugins", "ConnectorServer", "start_server"]
+__all__ = ["serve", "Plugins", "ConnectorServer", "start_server", "tls_credentials", "TlsConfigError"]
 
 log = logging.getLogger("polyconnect")
 
@@ -282,11 +286,46 @@ class RunningServer:
         await self.server.stop(grace)
 
 
+class TlsConfigError(Exception):
+    """The POLYCONNECT_TLS_* settings cannot be used."""
+
+
+def tls_credentials(environ: Any = None) -> grpc.ServerCredentials | None:
+    """TLS from ``POLYCONNECT_TLS_CERT`` / ``_KEY`` (PEM), with ``POLYCONNECT_TLS_CLIENT_CA``
+    requiring a client certificate; None when none is set."""
+    env = os.environ if environ is None else environ
+    names = ("POLYCONNECT_TLS_CERT", "POLYCONNECT_TLS_KEY", "POLYCONNECT_TLS_CLIENT_CA")
+    cert, key, ca = (env.get(n) or None for n in names)
+    if not (cert or key or ca):
+        return None
+    if not (cert and key):
+        raise TlsConfigError("POLYCONNECT_TLS_CERT and POLYCONNECT_TLS_KEY must be set together"
+                             " (POLYCONNECT_TLS_CLIENT_CA needs both)")
+
+    def read(name: str, path: str) -> bytes:
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError as e:
+            raise TlsConfigError(f"{name}={path} cannot be read: {e.strerror}") from None
+        if b"-----BEGIN" not in data:
+            raise TlsConfigError(f"{name}={path} is not a PEM file")
+        return data
+
+    creds = grpc.ssl_server_credentials(
+        [(read("POLYCONNECT_TLS_KEY", key), read("POLYCONNECT_TLS_CERT", cert))],
+        root_certificates=read("POLYCONNECT_TLS_CLIENT_CA", ca) if ca else None,
+        require_client_auth=bool(ca),
+    )
+    return creds
+
+
 async def start_server(
     *connectors: type,
     address: str = "127.0.0.1:0",
     token: str | None = None,
     max_message_bytes: int = base.DEFAULT_MAX_MESSAGE_BYTES,
+    tls: grpc.ServerCredentials | None = None,
 ) -> RunningServer:
     """Starts serving ``connectors`` on ``address`` in the running event loop (``serve``
     does this and waits for a signal; tests and embedding applications call it directly).
@@ -307,7 +346,12 @@ async def start_server(
         parent = os.path.dirname(path)
         if parent:
             os.makedirs(parent, exist_ok=True)
-    port = server.add_insecure_port(address)
+    if tls is not None:
+        if address.startswith("unix:"):
+            raise TlsConfigError("POLYCONNECT_TLS_* is for TCP addresses, not " + address)
+        port = server.add_secure_port(address, tls)
+    else:
+        port = server.add_insecure_port(address)
     if not address.startswith("unix:") and port == 0:
         raise OSError(f"cannot listen on {address}")
     await server.start()
@@ -364,7 +408,7 @@ def _parent_alive(parent_pid: int, direct: bool) -> bool:
 
 
 async def _serve(connectors: Sequence[type], address: str, token: str | None, parent_pid: int | None,
-                 max_message_bytes: int) -> int:
+                 max_message_bytes: int, tls: grpc.ServerCredentials | None = None) -> int:
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -374,13 +418,17 @@ async def _serve(connectors: Sequence[type], address: str, token: str | None, pa
             pass
     try:
         running = await start_server(*connectors, address=address, token=token,
-                                     max_message_bytes=max_message_bytes)
+                                     max_message_bytes=max_message_bytes, tls=tls)
+    except TlsConfigError as e:
+        log.error("cannot serve TLS: %s", e)
+        return 1
     except (OSError, RuntimeError) as e:
         log.error("cannot listen on %s: %s", address, e)
         return 1
     names = ", ".join(c.plugin_name() for c in running.servicer.plugins.classes)
-    log.info("serving %s on %s (python SDK %s%s)", names, address, __version__,
-             ", token required" if token else "")
+    how = ("mutual TLS" if os.environ.get("POLYCONNECT_TLS_CLIENT_CA") else "TLS") if tls else ""
+    log.info("serving %s on %s (python SDK %s%s%s)", names, address, __version__,
+             ", token required" if token else "", ", " + how if how else "")
     watchdog = None
     if parent_pid:
         direct = os.getppid() == parent_pid
@@ -415,6 +463,11 @@ def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | No
     tracing.setup()
     address = listen or listen_address(argv)
     token = os.environ.get("POLYCONNECT_TOKEN") or None
+    try:
+        tls = tls_credentials()
+    except TlsConfigError as e:
+        log.error("cannot serve TLS: %s", e)
+        raise SystemExit(1) from None
     max_message_bytes = int(os.environ.get("POLYCONNECT_MAX_MESSAGE_BYTES") or base.DEFAULT_MAX_MESSAGE_BYTES)
     parent_pid = None
     if os.environ.get("POLYCONNECT_PARENT_PID"):
@@ -424,7 +477,7 @@ def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | No
         if not _parent_alive(parent_pid, direct=False):
             log.error("parent process %d is not running; exiting", parent_pid)
             raise SystemExit(1)
-    code = asyncio.run(_serve(connectors, address, token, parent_pid, max_message_bytes))
+    code = asyncio.run(_serve(connectors, address, token, parent_pid, max_message_bytes, tls))
     tracing.shutdown()
     logging.shutdown()
     sys.stdout.flush()

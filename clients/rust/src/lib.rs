@@ -23,6 +23,7 @@ mod server;
 mod sink;
 mod source;
 mod stream;
+mod tls;
 
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
@@ -35,7 +36,7 @@ pub use error::{Error, Result};
 pub use record::{
     Data, Header, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TraceContext,
 };
-pub use server::{serve, serve_at};
+pub use server::{serve, serve_at, serve_at_tls, TlsConfig};
 
 /// This SDK's version, announced in the handshake.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");

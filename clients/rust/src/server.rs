@@ -15,6 +15,7 @@ use tonic::{Request, Response, Status, Streaming};
 
 use crate::connector::{Kind, Plugin};
 use crate::stream::{spawn_liveness, LastReceived, Out, Timing};
+pub use crate::tls::TlsConfig;
 
 const DEFAULT_MAX_MESSAGE_BYTES: u64 = 64 << 20;
 const DEFAULT_LISTEN: &str = "0.0.0.0:50051";
@@ -263,7 +264,9 @@ impl tonic::service::Interceptor for Auth {
 ///   spans exported with OTLP (feature `otel`; see the README's Tracing section);
 /// - `POLYCONNECT_TOKEN`: every call must carry `authorization: Bearer <token>`;
 /// - `POLYCONNECT_PARENT_PID`: exit when that process dies;
-/// - `POLYCONNECT_MAX_MESSAGE_BYTES` (default 64 MiB), `POLYCONNECT_LOG_LEVEL` (`info`).
+/// - `POLYCONNECT_MAX_MESSAGE_BYTES` (default 64 MiB), `POLYCONNECT_LOG_LEVEL` (`info`);
+/// - `POLYCONNECT_TLS_CERT`, `POLYCONNECT_TLS_KEY` (PEM): serve TLS on TCP, and
+///   `POLYCONNECT_TLS_CLIENT_CA` (PEM): require a client certificate it signed ([`TlsConfig`]).
 pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result<()> {
     let level = std::env::var("POLYCONNECT_LOG_LEVEL")
         .unwrap_or_else(|_| "info".into())
@@ -280,6 +283,19 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
     let token = std::env::var("POLYCONNECT_TOKEN")
         .ok()
         .filter(|t| !t.is_empty());
+    let tls = TlsConfig::from_env().and_then(|t| match t {
+        Some(_) if listen.starts_with("unix:") => Err(format!(
+            "POLYCONNECT_TLS_* is for TCP addresses, not {listen}"
+        )),
+        t => Ok(t),
+    });
+    let tls = match tls {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!("cannot serve TLS: {e}");
+            return Err(std::io::Error::other(format!("cannot serve TLS: {e}")));
+        }
+    };
     let (stop_tx, stop_rx) = watch::channel(false);
     if let Some(parent) = std::env::var("POLYCONNECT_PARENT_PID")
         .ok()
@@ -299,7 +315,7 @@ pub async fn serve(plugins: impl IntoIterator<Item = Plugin>) -> std::io::Result
         tokio::select! { _ = term.recv() => {}, _ = int.recv() => {} }
         let _ = signals.send(true);
     });
-    let served = serve_at(&listen, token, plugins, stop_rx).await;
+    let served = serve_at_tls(&listen, token, tls, plugins, stop_rx).await;
     // The last spans, bounded: a hung collector does not hold up the exit.
     crate::otel::shutdown(Duration::from_secs(5)).await;
     served
@@ -314,7 +330,24 @@ pub async fn serve_at(
     plugins: impl IntoIterator<Item = Plugin>,
     stop_rx: watch::Receiver<bool>,
 ) -> std::io::Result<()> {
+    serve_at_tls(listen, token, None, plugins, stop_rx).await
+}
+
+/// [`serve_at`] with TLS on a TCP address.
+#[doc(hidden)]
+pub async fn serve_at_tls(
+    listen: &str,
+    token: Option<String>,
+    tls: Option<TlsConfig>,
+    plugins: impl IntoIterator<Item = Plugin>,
+    stop_rx: watch::Receiver<bool>,
+) -> std::io::Result<()> {
     let listen = listen.to_string();
+    if tls.is_some() && listen.starts_with("unix:") {
+        return Err(std::io::Error::other(format!(
+            "POLYCONNECT_TLS_* is for TCP addresses, not {listen}"
+        )));
+    }
     let plugins: Vec<Plugin> = plugins.into_iter().collect();
     if plugins.is_empty() {
         return Err(std::io::Error::other("serve() needs at least one plugin"));
@@ -353,13 +386,18 @@ pub async fn serve_at(
             auth,
         ));
     tracing::info!(
-        "serving {} on {listen} (rust SDK {}{})",
+        "serving {} on {listen} (rust SDK {}{}{})",
         names.join(", "),
         crate::SDK_VERSION,
         if token.is_some() {
             ", token required"
         } else {
             ""
+        },
+        match &tls {
+            Some(t) if t.mutual => ", mutual TLS",
+            Some(_) => ", TLS",
+            None => "",
         }
     );
     let mut stopped = stop_rx.clone();
@@ -383,6 +421,16 @@ pub async fn serve_at(
                 .await;
             let _ = std::fs::remove_file(&path);
             r.map_err(std::io::Error::other)
+        } else if let Some(tls) = &tls {
+            let addr = tokio::net::lookup_host(&listen)
+                .await?
+                .next()
+                .ok_or_else(|| std::io::Error::other(format!("cannot resolve {listen}")))?;
+            let tcp = tokio::net::TcpListener::bind(addr).await?;
+            router
+                .serve_with_incoming_shutdown(tls.incoming(tcp), shutdown)
+                .await
+                .map_err(std::io::Error::other)
         } else {
             let addr = tokio::net::lookup_host(&listen)
                 .await?

@@ -29,4 +29,4 @@ export {
 } from "./data.js";
 export { ConnectError, RetriableError, ConfigError, DataError } from "./errors.js";
 export { Logger } from "./log.js";
-export { serve, startServer, listenAddress, ConnectorServer, SDK_VERSION, type RunningServer } from "./server.js";
+export { serve, startServer, listenAddress, tlsCredentials, TlsConfigError, ConnectorServer, SDK_VERSION, type RunningServer } from "./server.js";

@@ -7,9 +7,12 @@
 //   POLYCONNECT_PARENT_PID         exit when that process dies
 //   POLYCONNECT_MAX_MESSAGE_BYTES  our message size limit (default 64 MiB)
 //   POLYCONNECT_LOG_LEVEL          DEBUG, INFO (default), WARN, ERROR
+//   POLYCONNECT_TLS_CERT, _KEY     PEM files (certificate chain, private key): serve TLS on TCP
+//   POLYCONNECT_TLS_CLIENT_CA      PEM CA certificates: require a client certificate they
+//                                  signed (mutual TLS)
 //   OTEL_*                         connector spans with OTLP export (see tracing.ts)
 import * as grpc from "@grpc/grpc-js";
-import { existsSync, mkdirSync, unlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, unlinkSync } from "node:fs";
 import { dirname } from "node:path";
 import { timingSafeEqual } from "node:crypto";
 import {
@@ -171,9 +174,12 @@ export interface RunningServer {
 /** Starts serving `connectors` on `address` ("127.0.0.1:0" picks a free port); `serve` does this and waits for a signal. */
 export async function startServer(
   connectors: ConnectorClass[],
-  options: { address?: string; token?: string; maxMessageBytes?: number } = {},
+  options: { address?: string; token?: string; maxMessageBytes?: number; tls?: grpc.ServerCredentials } = {},
 ): Promise<RunningServer> {
   const address = options.address ?? "127.0.0.1:0";
+  if (options.tls && address.startsWith("unix:")) {
+    throw new TlsConfigError(`POLYCONNECT_TLS_* is for TCP addresses, not ${address}`);
+  }
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
   const servicer = new ConnectorServer(connectors, maxMessageBytes, options.token);
   const server = new grpc.Server({
@@ -188,7 +194,7 @@ export async function startServer(
     mkdirSync(dirname(path), { recursive: true });
   }
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    server.bindAsync(address, options.tls ?? grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
   return {
     server,
@@ -208,6 +214,40 @@ export async function startServer(
         });
       }),
   };
+}
+
+/** The POLYCONNECT_TLS_* settings cannot be used. */
+export class TlsConfigError extends Error {}
+
+/**
+ * TLS from POLYCONNECT_TLS_CERT / POLYCONNECT_TLS_KEY (PEM files), requiring a client
+ * certificate signed by POLYCONNECT_TLS_CLIENT_CA when that is set; undefined when none is set.
+ */
+export function tlsCredentials(env: NodeJS.ProcessEnv = process.env): grpc.ServerCredentials | undefined {
+  const cert = env.POLYCONNECT_TLS_CERT || "";
+  const key = env.POLYCONNECT_TLS_KEY || "";
+  const ca = env.POLYCONNECT_TLS_CLIENT_CA || "";
+  if (!cert && !key && !ca) return undefined;
+  if (!cert || !key) {
+    throw new TlsConfigError("POLYCONNECT_TLS_CERT and POLYCONNECT_TLS_KEY must be set together (POLYCONNECT_TLS_CLIENT_CA needs both)");
+  }
+  const read = (name: string, path: string): Buffer => {
+    let data: Buffer;
+    try {
+      data = readFileSync(path);
+    } catch (e) {
+      throw new TlsConfigError(`${name}=${path} cannot be read: ${(e as Error).message}`);
+    }
+    if (!data.includes("-----BEGIN")) throw new TlsConfigError(`${name}=${path} is not a PEM file`);
+    return data;
+  };
+  const pair = { private_key: read("POLYCONNECT_TLS_KEY", key), cert_chain: read("POLYCONNECT_TLS_CERT", cert) };
+  const roots = ca ? read("POLYCONNECT_TLS_CLIENT_CA", ca) : null;
+  try {
+    return grpc.ServerCredentials.createSsl(roots, [pair], Boolean(ca));
+  } catch (e) {
+    throw new TlsConfigError(`POLYCONNECT_TLS_CERT=${cert} and POLYCONNECT_TLS_KEY=${key} cannot be used: ${(e as Error).message}`);
+  }
 }
 
 /** Where to listen: POLYCONNECT_LISTEN, else --listen, else POLYCONNECT_PORT, else 0.0.0.0:50051. */
@@ -242,15 +282,24 @@ export async function serve(...connectors: ConnectorClass[]): Promise<void> {
     log.error(`parent process ${parentPid} is not running; exiting`);
     process.exit(1);
   }
+  let tls: grpc.ServerCredentials | undefined;
+  try {
+    tls = tlsCredentials();
+    if (tls && address.startsWith("unix:")) throw new TlsConfigError(`POLYCONNECT_TLS_* is for TCP addresses, not ${address}`);
+  } catch (e) {
+    log.error(`cannot serve TLS: ${(e as Error).message}`);
+    process.exit(1);
+  }
   await setupTracing();
   let running: RunningServer;
   try {
-    running = await startServer(connectors, { address, token, maxMessageBytes });
+    running = await startServer(connectors, { address, token, maxMessageBytes, tls });
   } catch (e) {
     log.error(`cannot listen on ${address}`, e);
     process.exit(1);
   }
-  log.info(`serving ${running.servicer.plugins.names()} on ${address} (typescript SDK ${SDK_VERSION}${token ? ", token required" : ""})`);
+  const how = tls ? (process.env.POLYCONNECT_TLS_CLIENT_CA ? ", mutual TLS" : ", TLS") : "";
+  log.info(`serving ${running.servicer.plugins.names()} on ${address} (typescript SDK ${SDK_VERSION}${token ? ", token required" : ""}${how})`);
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", resolve);
     process.once("SIGINT", resolve);

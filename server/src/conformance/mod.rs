@@ -27,11 +27,13 @@ use polyconnect_proto::v1 as pb;
 use crate::plugin::channel::{connect_target, Conn, Target};
 use crate::plugin::manifest::{Manifest, MANIFEST_FILE};
 use crate::plugin::process::ManagedProcess;
+use crate::plugin::tls::TlsSettings;
 
 /// What to test and how to reach it.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// `host:port`, `http://host:port` or `unix:/path`.
+    /// `host:port`, `http://host:port`, `https://host:port` (TLS with the
+    /// `connector.endpoint.ssl.*` entries of `config`) or `unix:/path`.
     pub endpoint: Option<String>,
     /// A plugin directory with a `polyconnect-plugin.json`: the kit launches it as the core
     /// would (unix socket, token, parent pid).
@@ -140,12 +142,17 @@ pub async fn run(opts: &Options, report: &mut Report) -> Result<(), String> {
                 generation,
             },
             t @ Target::Tcp { .. } => {
-                if opts.token.is_some() {
-                    return Err(
-                        "--token works with unix: endpoints (the launch contract's socket)".into(),
-                    );
-                }
-                t
+                // `https://`: TLS with the core's settings, `connector.endpoint.ssl.*`, given
+                // as --config entries (not passed on to the connector).
+                let settings =
+                    TlsSettings::from_layers(&|k| opts.config.get(k).cloned(), &|_| None);
+                let t = if t.is_https() {
+                    settings.check()?;
+                    t.with_tls(settings)
+                } else {
+                    t
+                };
+                t.with_token(opts.token.clone())
             }
         },
         (None, Some(dir)) => {
@@ -243,6 +250,13 @@ async fn run_target(opts: &Options, target: Target, report: &mut Report) -> Resu
         );
         return Ok(());
     }
+    // The kit's own TLS settings are not the connector's.
+    let connector_config: BTreeMap<String, String> = opts
+        .config
+        .iter()
+        .filter(|(k, _)| !k.starts_with(crate::plugin::tls::PREFIX))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     for p in plugins {
         if !report.quiet {
             println!(
@@ -255,7 +269,7 @@ async fn run_target(opts: &Options, target: Target, report: &mut Report) -> Resu
                 }
             );
         }
-        let Some(task_config) = connector::plugin_checks(&ctx, &p, &opts.config, report).await
+        let Some(task_config) = connector::plugin_checks(&ctx, &p, &connector_config, report).await
         else {
             continue;
         };

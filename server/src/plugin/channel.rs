@@ -1,4 +1,5 @@
-//! gRPC channels to connector processes, over TCP or a unix socket, with the token.
+//! gRPC channels to connector processes, over TCP (with TLS for `https://` endpoints,
+//! `tls.rs`) or a unix socket, with the token.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -12,6 +13,8 @@ use tonic::metadata::MetadataValue;
 use tonic::service::interceptor::InterceptedService;
 use tonic::transport::{Channel, Endpoint, Uri};
 
+use super::tls::{self, FailureSlot, TlsSettings};
+
 /// Where a connector process listens.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Target {
@@ -19,6 +22,8 @@ pub enum Target {
         uri: String,
         /// `connector.endpoint.token`: sent as the process's `POLYCONNECT_TOKEN` expects.
         token: Option<String>,
+        /// Set for `https://` endpoints.
+        tls: Option<TlsSettings>,
     },
     Unix {
         path: PathBuf,
@@ -51,13 +56,38 @@ impl Target {
         };
         uri.parse::<Uri>()
             .map_err(|e| format!("invalid connector.endpoint '{s}': {e}"))?;
-        Ok(Target::Tcp { uri, token: None })
+        Ok(Target::Tcp {
+            uri,
+            token: None,
+            tls: None,
+        })
+    }
+
+    /// Whether the endpoint was written `https://...`.
+    pub fn is_https(&self) -> bool {
+        matches!(self, Target::Tcp { uri, .. } if uri.starts_with("https://"))
+    }
+
+    /// The TLS settings of an `https://` endpoint.
+    pub fn with_tls(self, settings: TlsSettings) -> Target {
+        match self {
+            Target::Tcp { uri, token, .. } => Target::Tcp {
+                uri,
+                token,
+                tls: Some(settings),
+            },
+            unix => unix,
+        }
     }
 
     /// The token every call carries (`authorization: Bearer <token>`).
     pub fn with_token(self, new: Option<String>) -> Target {
         match self {
-            Target::Tcp { uri, .. } => Target::Tcp { uri, token: new },
+            Target::Tcp { uri, tls, .. } => Target::Tcp {
+                uri,
+                token: new,
+                tls,
+            },
             Target::Unix {
                 path, generation, ..
             } => Target::Unix {
@@ -238,9 +268,18 @@ pub type AuthChannel = InterceptedService<Channel, Auth>;
 pub struct Conn {
     channel: Channel,
     auth: Auth,
+    /// The first TLS failure of an `https://` endpoint's connections.
+    tls_failure: Option<FailureSlot>,
 }
 
 impl Conn {
+    /// Why TLS failed, when it did: a call that failed on it is not worth retrying.
+    pub fn tls_failure(&self) -> Option<String> {
+        self.tls_failure
+            .as_ref()
+            .and_then(|s| s.lock().unwrap().clone())
+    }
+
     pub fn connector_client(&self, max_bytes: usize) -> ConnectorClient<AuthChannel> {
         ConnectorClient::with_interceptor(self.channel.clone(), self.auth.clone())
             .max_decoding_message_size(max_bytes)
@@ -272,15 +311,81 @@ fn endpoint(uri: &str) -> Result<Endpoint, String> {
         .initial_connection_window_size(Some(16 << 20)))
 }
 
+/// Why a connection could not be made.
+#[derive(Debug, Clone)]
+pub enum ConnectError {
+    /// Nothing answered (yet): worth retrying.
+    Unreachable(String),
+    /// The settings cannot be used, or TLS was refused by either side: retrying does not help.
+    Refused(String),
+}
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ConnectError::Unreachable(m) | ConnectError::Refused(m) => f.write_str(m),
+        }
+    }
+}
+
 pub async fn connect_target(target: &Target) -> Result<Conn, String> {
+    connect(target).await.map_err(|e| e.to_string())
+}
+
+/// A channel to `target`, its TLS handshake done for `https://` endpoints.
+pub async fn connect(target: &Target) -> Result<Conn, ConnectError> {
+    let unreachable = |e: &dyn std::error::Error| {
+        ConnectError::Unreachable(format!(
+            "cannot connect to {}: {}",
+            target.describe(),
+            error_chain(e)
+        ))
+    };
+    let mut tls_failure = None;
     let channel = match target {
-        Target::Tcp { uri, .. } => endpoint(uri)?
+        Target::Tcp {
+            uri,
+            tls: Some(settings),
+            ..
+        } => {
+            let connector = settings
+                .connector()
+                .map_err(|e| ConnectError::Refused(format!("connector.endpoint {uri}: {e}")))?;
+            let verify = settings.verify_hostname().map_err(ConnectError::Refused)?;
+            let slot = FailureSlot::default();
+            tls_failure = Some(slot.clone());
+            let result = endpoint(uri)
+                .map_err(ConnectError::Refused)?
+                .connect_with_connector(tower::service_fn(move |uri: Uri| {
+                    let (connector, slot) = (connector.clone(), slot.clone());
+                    async move {
+                        let host = uri.host().unwrap_or_default().trim_matches(['[', ']']);
+                        let port = uri.port_u16().unwrap_or(443);
+                        let stream = tls::connect(&connector, verify, host, port, slot).await?;
+                        Ok::<_, std::io::Error>(TokioIo::new(stream))
+                    }
+                }))
+                .await;
+            match result {
+                Ok(c) => c,
+                Err(e) => {
+                    let failure = tls_failure.as_ref().and_then(|s| s.lock().unwrap().clone());
+                    return Err(match failure {
+                        Some(f) => ConnectError::Refused(format!("connector.endpoint {uri}: {f}")),
+                        None => unreachable(&e),
+                    });
+                }
+            }
+        }
+        Target::Tcp { uri, .. } => endpoint(uri)
+            .map_err(ConnectError::Refused)?
             .connect()
             .await
-            .map_err(|e| format!("cannot connect to {uri}: {}", error_chain(&e)))?,
+            .map_err(|e| unreachable(&e))?,
         Target::Unix { path, .. } => {
             let path = path.clone();
-            endpoint("http://localhost")?
+            endpoint("http://localhost")
+                .map_err(ConnectError::Refused)?
                 .connect_with_connector(tower::service_fn(move |_: Uri| {
                     let path = path.clone();
                     async move {
@@ -289,26 +394,21 @@ pub async fn connect_target(target: &Target) -> Result<Conn, String> {
                     }
                 }))
                 .await
-                .map_err(|e| {
-                    format!(
-                        "cannot connect to {}: {}",
-                        target.describe(),
-                        error_chain(&e)
-                    )
-                })?
+                .map_err(|e| unreachable(&e))?
         }
     };
     let header = match target.token() {
         Some(t) => Some(
             format!("Bearer {t}")
                 .parse()
-                .map_err(|_| "invalid token".to_string())?,
+                .map_err(|_| ConnectError::Refused("invalid token".to_string()))?,
         ),
         None => None,
     };
     Ok(Conn {
         channel,
         auth: Auth { header },
+        tls_failure,
     })
 }
 

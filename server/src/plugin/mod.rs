@@ -1,6 +1,7 @@
 //! The plugin host: how the core reaches connector processes, and the protocol streams.
 //!
 //! - `channel.rs`: gRPC channels over TCP or unix sockets, with the token.
+//! - `tls.rs`: TLS and mutual TLS to `https://` endpoints (`connector.endpoint.ssl.*`).
 //! - `manifest.rs`: `polyconnect-plugin.json` discovery on `plugin.path`.
 //! - `process.rs`: launching, health-checking and restarting connector processes.
 //! - `output.rs`: a connector process's output into the log, and the end of its stderr.
@@ -19,6 +20,7 @@ pub mod output;
 pub mod process;
 pub mod spec;
 pub mod streams;
+pub mod tls;
 pub mod wire;
 
 use std::collections::HashMap;
@@ -29,7 +31,7 @@ use std::time::Duration;
 use polyconnect_proto::v1 as pb;
 
 pub use channel::Target;
-use channel::{connect_target, Conn};
+use channel::{Conn, ConnectError};
 use manifest::Manifest;
 use process::ManagedProcess;
 
@@ -165,10 +167,24 @@ impl PluginRef {
             // Past the start-up timeout, so a launch under way ends ready or failed.
             PluginRef::Launched(p) => p.ready(p.startup_timeout() + READY_MARGIN).await?,
         };
-        let conn = connect_target(&target)
-            .await
-            .map_err(PluginError::Unavailable)?;
-        let negotiated = handshake(&conn, worker).await?;
+        let conn = channel::connect(&target).await.map_err(|e| match e {
+            ConnectError::Unreachable(m) => PluginError::Unavailable(m),
+            ConnectError::Refused(m) => PluginError::Incompatible(m),
+        })?;
+        let negotiated = match handshake(&conn, worker).await {
+            Err(PluginError::Unavailable(m)) => {
+                // TLS 1.3 servers refuse a client certificate after the client's handshake:
+                // the first call fails on it, and no retry would do better.
+                return Err(match conn.tls_failure() {
+                    Some(f) => PluginError::Incompatible(format!(
+                        "connector.endpoint {}: {f}",
+                        target.describe()
+                    )),
+                    None => PluginError::Unavailable(m),
+                });
+            }
+            other => other?,
+        };
         if !negotiated.plugins.iter().any(|p| p.matches(class)) {
             let served: Vec<&str> = negotiated
                 .plugins
@@ -271,6 +287,8 @@ pub struct PluginRegistry {
     base_env: Arc<Vec<(String, String)>>,
     /// `polyconnect.connector.endpoint.allowlist` (None: not set, any endpoint).
     endpoint_allowlist: Option<Vec<channel::AllowEntry>>,
+    /// The worker's `polyconnect.connector.endpoint.ssl.*` settings.
+    endpoint_tls_defaults: crate::config::Props,
 }
 
 impl PluginRegistry {
@@ -303,7 +321,13 @@ impl PluginRegistry {
                 .filter(|s| !s.is_empty())
                 .map(str::to_string),
         );
+        let endpoint_tls_defaults = tls::KEYS
+            .iter()
+            .map(|k| format!("{}{k}", tls::WORKER_PREFIX))
+            .filter_map(|k| worker.get(&k).map(|v| (k, v.to_string())))
+            .collect();
         PluginRegistry {
+            endpoint_tls_defaults,
             manifests,
             running: Mutex::new(HashMap::new()),
             socket_dir,
@@ -333,8 +357,7 @@ impl PluginRegistry {
     /// `plugin.path` that serves its `connector.class`.
     pub fn resolve(&self, config: &ConnectorConfig) -> Result<PluginRef, String> {
         if let Some(ep) = config.endpoint() {
-            let token = config.props.get(ENDPOINT_TOKEN).map(String::as_str);
-            return Ok(PluginRef::Endpoint(self.endpoint(ep, token)?));
+            return Ok(PluginRef::Endpoint(self.endpoint(ep, &config.props)?));
         }
         let class = config.class();
         self.resolve_class(class).ok_or_else(|| {
@@ -345,15 +368,34 @@ impl PluginRegistry {
         })
     }
 
-    /// A `connector.endpoint` with its token, refused unless the allow-list lets it through.
-    pub fn endpoint(&self, ep: &str, token: Option<&str>) -> Result<Target, String> {
-        let target = Target::parse_endpoint(ep)?.with_token(
+    /// A `connector.endpoint` with its token and, for `https://`, its TLS settings (the
+    /// connector's `connector.endpoint.ssl.*`, else the worker's), refused unless the
+    /// allow-list lets it through.
+    pub fn endpoint(&self, ep: &str, config: &crate::config::Props) -> Result<Target, String> {
+        let token = config.get(ENDPOINT_TOKEN).map(String::as_str);
+        let mut target = Target::parse_endpoint(ep)?.with_token(
             token
                 .map(str::trim)
                 .filter(|t| !t.is_empty())
                 .map(String::from),
         );
         channel::check_allowed(self.endpoint_allowlist.as_deref(), &target)?;
+        let settings = tls::TlsSettings::from_layers(&|k| config.get(k).cloned(), &|k| {
+            self.endpoint_tls_defaults.get(k).cloned()
+        });
+        if target.is_https() {
+            settings.check()?;
+            target = target.with_tls(settings);
+        } else if let Some(k) = tls::KEYS
+            .iter()
+            .map(|k| format!("{}{k}", tls::PREFIX))
+            .find(|k| config.contains_key(k))
+        {
+            // The connector asked for TLS on a plaintext endpoint: never silently in clear.
+            return Err(format!(
+                "{k} is set but connector.endpoint {ep} is not https://: write connector.endpoint=https://host:port for TLS"
+            ));
+        }
         Ok(target)
     }
 

@@ -210,7 +210,7 @@ impl Session {
         let mut client = self.conn.connector_client(self.max_message_bytes());
         let req = pb::ValidateRequest {
             connector_class: class.to_string(),
-            config: config.clone().into_iter().collect(),
+            config: super::tls::for_process(config),
         };
         let resp = tokio::time::timeout(CALL_TIMEOUT, client.validate(req))
             .await

@@ -240,7 +240,7 @@ impl ConnectorStream {
                 protocol_version: session.negotiated.protocol_version,
                 connector_class: class.to_string(),
                 connector_name: name.to_string(),
-                config: config.clone().into_iter().collect(),
+                config: super::tls::for_process(config),
                 heartbeat_interval_ms: liveness.heartbeat_interval.as_millis() as u32,
                 idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
             })),
@@ -399,7 +399,7 @@ impl SourceStream {
                 connector_class: p.class.to_string(),
                 connector_name: p.connector.to_string(),
                 task_id: p.task_id,
-                config: p.config.clone().into_iter().collect(),
+                config: super::tls::for_process(p.config),
                 offsets: p
                     .offsets
                     .into_iter()
@@ -669,7 +669,7 @@ impl SinkStream {
                 connector_class: class.to_string(),
                 connector_name: connector.to_string(),
                 task_id,
-                config: config.clone().into_iter().collect(),
+                config: super::tls::for_process(config),
                 heartbeat_interval_ms: liveness.heartbeat_interval.as_millis() as u32,
                 idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
                 max_message_bytes: session.negotiated.max_message_bytes,

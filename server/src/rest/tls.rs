@@ -17,7 +17,6 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context};
-use openssl::pkcs12::Pkcs12;
 use openssl::pkey::{PKey, Private};
 use openssl::ssl::{Ssl, SslAcceptor, SslMethod, SslVerifyMode};
 use openssl::x509::store::X509StoreBuilder;
@@ -27,6 +26,7 @@ use tokio::sync::mpsc;
 use tokio_openssl::SslStream;
 
 use crate::config::WorkerConfig;
+use crate::keystores;
 
 /// How long a client has to finish its TLS handshake.
 pub const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -40,106 +40,28 @@ fn setting<'a>(worker: &'a WorkerConfig, key: &str) -> Option<&'a str> {
         .filter(|v| !v.is_empty())
 }
 
-fn store_type(worker: &WorkerConfig, key: &str) -> String {
-    setting(worker, key)
-        .unwrap_or("PKCS12")
-        .to_ascii_uppercase()
-}
-
-fn refuse_jks(path: &str, what: &str) -> anyhow::Error {
-    anyhow!(
-        "the REST {what} {path} is a JKS store, which cannot be read here: convert it to PKCS12 with \
-         `keytool -importkeystore -srckeystore {path} -destkeystore {path}.p12 -deststoretype PKCS12` \
-         and set its type to PKCS12"
-    )
+fn stores<T>(
+    worker: &WorkerConfig,
+    read: impl Fn(&keystores::Settings) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let get = |k: &str| setting(worker, k).map(str::to_string);
+    read(&keystores::Settings {
+        what: "REST",
+        get: &get,
+    })
 }
 
 /// The server's key and certificate chain.
 fn keystore(worker: &WorkerConfig) -> anyhow::Result<(PKey<Private>, X509, Vec<X509>)> {
-    let path = setting(worker, "ssl.keystore.location").ok_or_else(|| {
+    let id = stores(worker, keystores::keystore)?.ok_or_else(|| {
         anyhow!("an https listener needs listeners.https.ssl.keystore.location (or ssl.keystore.location)")
     })?;
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read the REST keystore {path}"))?;
-    match store_type(worker, "ssl.keystore.type").as_str() {
-        "PKCS12" => {
-            let password = setting(worker, "ssl.keystore.password").unwrap_or("");
-            let parsed = Pkcs12::from_der(&bytes)
-                .and_then(|p| p.parse2(password))
-                .map_err(|e| {
-                    anyhow!("cannot open the REST keystore {path} (PKCS12): wrong password or not a PKCS12 file ({e})")
-                })?;
-            let key = parsed
-                .pkey
-                .ok_or_else(|| anyhow!("the REST keystore {path} holds no private key"))?;
-            let cert = parsed
-                .cert
-                .ok_or_else(|| anyhow!("the REST keystore {path} holds no certificate"))?;
-            let chain = parsed
-                .ca
-                .map(|s| s.into_iter().collect())
-                .unwrap_or_default();
-            Ok((key, cert, chain))
-        }
-        "PEM" => {
-            let key = match setting(worker, "ssl.key.password") {
-                Some(pw) => PKey::private_key_from_pem_passphrase(&bytes, pw.as_bytes()),
-                None => PKey::private_key_from_pem(&bytes),
-            }
-            .map_err(|e| {
-                anyhow!("cannot read the private key of the REST keystore {path} (PEM): {e}")
-            })?;
-            let mut certs = X509::stack_from_pem(&bytes)
-                .map_err(|e| {
-                    anyhow!("cannot read the certificates of the REST keystore {path}: {e}")
-                })?
-                .into_iter();
-            let cert = certs
-                .next()
-                .ok_or_else(|| anyhow!("the REST keystore {path} holds no certificate"))?;
-            Ok((key, cert, certs.collect()))
-        }
-        "JKS" => Err(refuse_jks(path, "keystore")),
-        other => {
-            bail!("ssl.keystore.type {other} is not supported for the REST API: use PKCS12 or PEM")
-        }
-    }
+    Ok((id.key, id.cert, id.chain))
 }
 
 /// The certificates client certificates must chain to.
 fn truststore(worker: &WorkerConfig) -> anyhow::Result<Option<Vec<X509>>> {
-    let Some(path) = setting(worker, "ssl.truststore.location") else {
-        return Ok(None);
-    };
-    let bytes =
-        std::fs::read(path).with_context(|| format!("cannot read the REST truststore {path}"))?;
-    let certs = match store_type(worker, "ssl.truststore.type").as_str() {
-        "PKCS12" => {
-            let password = setting(worker, "ssl.truststore.password").unwrap_or("");
-            let parsed = Pkcs12::from_der(&bytes)
-                .and_then(|p| p.parse2(password))
-                .map_err(|e| {
-                    anyhow!("cannot open the REST truststore {path} (PKCS12): wrong password or not a PKCS12 file ({e})")
-                })?;
-            parsed
-                .ca
-                .map(|s| s.into_iter().collect::<Vec<_>>())
-                .into_iter()
-                .flatten()
-                .chain(parsed.cert)
-                .collect()
-        }
-        "PEM" => X509::stack_from_pem(&bytes)
-            .map_err(|e| anyhow!("cannot read the REST truststore {path} (PEM): {e}"))?,
-        "JKS" => return Err(refuse_jks(path, "truststore")),
-        other => bail!(
-            "ssl.truststore.type {other} is not supported for the REST API: use PKCS12 or PEM"
-        ),
-    };
-    if certs.is_empty() {
-        bail!("the REST truststore {path} holds no certificate");
-    }
-    Ok(Some(certs))
+    stores(worker, keystores::truststore)
 }
 
 /// The TLS settings of an https listener.

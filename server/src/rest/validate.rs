@@ -702,21 +702,23 @@ pub async fn ask_plugin(
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
     {
-        Some(ep) => PluginRef::Endpoint(
-            w.plugins
-                .endpoint(ep, config.get(crate::plugin::ENDPOINT_TOKEN).map(String::as_str))
-                .map_err(|e| {
-                    ApiError::bad_request(format!(
-                        "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
-                    ))
-                })?,
-        ),
+        Some(ep) => PluginRef::Endpoint(w.plugins.endpoint(ep, config).map_err(|e| {
+            ApiError::bad_request(format!(
+                "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
+            ))
+        })?),
         None => w
             .plugins
             .resolve_class(class)
             .ok_or_else(|| no_connector(w, class))?,
     };
     let unreachable = |e: PluginError| match e {
+        // The endpoint's own settings (TLS) cannot be used, or TLS was refused.
+        PluginError::Incompatible(m) if m.starts_with("connector.endpoint ") => {
+            ApiError::bad_request(format!(
+                "Connector configuration is invalid and contains the following 1 error(s):\n{m}"
+            ))
+        }
         PluginError::Incompatible(m) => {
             let mut err = no_connector(w, class);
             err.message = format!("{} ({m})", err.message);
