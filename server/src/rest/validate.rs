@@ -787,16 +787,7 @@ pub async fn validate(
         .get("connector.endpoint")
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
-        .and_then(|ep| {
-            w.plugins
-                .endpoint(
-                    ep,
-                    resolved
-                        .get(crate::plugin::ENDPOINT_TOKEN)
-                        .map(String::as_str),
-                )
-                .err()
-        });
+        .and_then(|ep| w.plugins.endpoint(ep, &resolved).err());
     let (plugin_type, spec, reports, version) = match &refused_endpoint {
         Some(_) => (
             w.plugins.manifest_type(&class).unwrap_or_else(|| {
