@@ -810,3 +810,31 @@ pub fn distributed_common_properties(group: &str) -> String {
         bootstrap = bootstrap(),
     )
 }
+
+/// What `scripts/kafka.sh secure-info` prints about the test broker's secured listeners
+/// (their addresses, the SCRAM user and password, the certificate files), as key → value.
+pub fn secure_info() -> std::collections::BTreeMap<String, String> {
+    let b = bootstrap();
+    let port = b
+        .split(',')
+        .next()
+        .and_then(|a| a.rsplit(':').next())
+        .expect("bootstrap port")
+        .to_string();
+    let out = Command::new("bash")
+        .arg(repo_root().join("scripts/kafka.sh"))
+        .arg("secure-info")
+        .env("KAFKA_PORT", &port)
+        .output()
+        .expect("run scripts/kafka.sh secure-info");
+    assert!(
+        out.status.success(),
+        "scripts/kafka.sh secure-info failed (the broker at {b} must be the one scripts/kafka.sh started): {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}

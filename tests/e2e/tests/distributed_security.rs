@@ -28,31 +28,8 @@ use polyconnect_e2e::cluster::{items, Cluster, Items};
 use polyconnect_e2e::faults::rest;
 use polyconnect_e2e::*;
 
-/// What `scripts/kafka.sh secure-info` prints about the test broker.
 fn secure() -> BTreeMap<String, String> {
-    let b = bootstrap();
-    let port = b
-        .split(',')
-        .next()
-        .and_then(|a| a.rsplit(':').next())
-        .expect("bootstrap port")
-        .to_string();
-    let out = Command::new("bash")
-        .arg(repo_root().join("scripts/kafka.sh"))
-        .arg("secure-info")
-        .env("KAFKA_PORT", &port)
-        .output()
-        .expect("run scripts/kafka.sh secure-info");
-    assert!(
-        out.status.success(),
-        "scripts/kafka.sh secure-info failed (the broker at {b} must be the one scripts/kafka.sh started): {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+    secure_info()
 }
 
 /// The settings at the top level (the internal topics' clients and the group client), and
