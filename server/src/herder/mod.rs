@@ -12,6 +12,7 @@
 //!   ([`crate::distributed::rest_herder::DistributedHerder`]).
 
 pub mod standalone;
+pub mod validate;
 
 use std::sync::Arc;
 
@@ -96,6 +97,48 @@ pub trait Herder: Send + Sync {
     /// The client requests to other workers go out with (their TLS settings).
     fn http_client(&self) -> reqwest::Client {
         reqwest::Client::new()
+    }
+
+    /// Kafka Connect's validation of a connector config (`ConfigInfos`, every problem of
+    /// every key), with whether it is a source or a sink. The connector's own keys are its
+    /// process's to define and judge.
+    async fn validate_connector_config(
+        &self,
+        config: &[(String, Option<String>)],
+    ) -> Result<(validate::ConfigInfos, PluginType), HerderError> {
+        validate::validate(self.worker(), config).await
+    }
+
+    /// A config to create or update a connector with, once validation found no problem
+    /// (otherwise `Invalid` listing every one, in Kafka Connect's words).
+    async fn validated_config(
+        &self,
+        config: Vec<(String, Option<String>)>,
+    ) -> Result<(Props, PluginType), HerderError> {
+        let (infos, plugin_type) = self.validate_connector_config(&config).await?;
+        if infos.error_count > 0 {
+            let mut msg = format!(
+                "Connector configuration is invalid and contains the following {} error(s):",
+                infos.error_count
+            );
+            for c in &infos.configs {
+                if let Some(v) = &c.value {
+                    for e in &v.errors {
+                        msg.push('\n');
+                        msg.push_str(e);
+                    }
+                }
+            }
+            msg.push_str("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
+            return Err(HerderError::Invalid(msg));
+        }
+        Ok((
+            config
+                .into_iter()
+                .filter_map(|(k, v)| v.map(|v| (k, v)))
+                .collect(),
+            plugin_type,
+        ))
     }
 
     /// Whether this herder may carry out changes now, or who can.

@@ -9,10 +9,8 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Map, Value};
 
-use super::{parse_body, query_bool, string_map, validate, ApiError, ApiResult};
-use crate::config::Props;
+use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
 use crate::herder::{ConnectorTaskId, Herder, Signature};
-use crate::plugin::PluginType;
 use crate::storage::configs::TargetState;
 use crate::worker::{topic_tracking, topic_tracking_reset, ConnectorInfo};
 
@@ -86,38 +84,6 @@ fn check_name(name: &str, config: &mut Vec<(String, Option<String>)>) -> Result<
             Ok(())
         }
     }
-}
-
-/// Validates a config (every error listed, as Kafka Connect does) and returns it as props,
-/// with whether it is a source or a sink.
-async fn validated(
-    h: &dyn Herder,
-    config: Vec<(String, Option<String>)>,
-) -> Result<(Props, PluginType), ApiError> {
-    let (infos, plugin_type) = validate::validate(h.worker(), &config).await?;
-    if infos.error_count > 0 {
-        let mut msg = format!(
-            "Connector configuration is invalid and contains the following {} error(s):",
-            infos.error_count
-        );
-        for c in &infos.configs {
-            if let Some(v) = &c.value {
-                for e in &v.errors {
-                    msg.push('\n');
-                    msg.push_str(e);
-                }
-            }
-        }
-        msg.push_str("\nYou can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`");
-        return Err(ApiError::bad_request(msg));
-    }
-    Ok((
-        config
-            .into_iter()
-            .filter_map(|(k, v)| v.map(|v| (k, v)))
-            .collect(),
-        plugin_type,
-    ))
 }
 
 fn location(headers: &HeaderMap, name: &str) -> String {
@@ -199,7 +165,7 @@ pub async fn create(
         }
     };
     check_name(&name, &mut config)?;
-    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (props, plugin_type) = h.validated_config(config).await?;
     let (_, info) = h
         .put_connector(
             &name,
@@ -231,7 +197,7 @@ pub async fn put_config(
     let body = parse_body(&body)?;
     let mut config = string_map(&body, "The connector config")?;
     check_name(&name, &mut config)?;
-    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (props, plugin_type) = h.validated_config(config).await?;
     let (created_now, info) = h
         .put_connector(&name, props, None, true, Some(plugin_type))
         .await?;
@@ -258,7 +224,7 @@ pub async fn patch_config(
             config.push((k, v));
         }
     }
-    let (props, plugin_type) = validated(h.as_ref(), config).await?;
+    let (props, plugin_type) = h.validated_config(config).await?;
     let (_, info) = h
         .put_connector(&name, props, None, true, Some(plugin_type))
         .await?;

@@ -22,7 +22,6 @@ pub mod loggers;
 mod metrics;
 mod plugins;
 pub mod tls;
-pub mod validate;
 
 use std::sync::Arc;
 

@@ -9,7 +9,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
-use super::validate::{
+use crate::herder::validate::{
     self, known_converters, known_header_converters, known_predicates, known_transformations,
 };
 use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
@@ -106,7 +106,6 @@ pub async fn validate(
     Path(plugin): Path<String>,
     body: Bytes,
 ) -> ApiResult {
-    let w = h.worker();
     let body = parse_body(&body)?;
     let config = string_map(&body, "The connector config")?;
     if let Some((_, Some(class))) = config.iter().find(|(k, _)| k == "connector.class") {
@@ -116,6 +115,6 @@ pub async fn validate(
             )));
         }
     }
-    let (infos, _) = validate::validate(&w, &config).await?;
+    let (infos, _) = h.validate_connector_config(&config).await?;
     Ok(Json(infos).into_response())
 }

@@ -12,7 +12,8 @@ use std::sync::LazyLock;
 
 use serde::{Deserialize, Serialize};
 
-use super::{is_secret_name, ApiError, HIDDEN};
+use super::HerderError;
+use crate::rest::{is_secret_name, HIDDEN};
 use crate::config::{Props, WorkerConfig};
 use crate::plugin::spec::{ConfigKeyDef, ConfigType, ConfigValueReport, PluginSpec, Validator};
 use crate::plugin::{class_matches, PluginError, PluginRef, PluginType};
@@ -659,7 +660,7 @@ fn converter_keys(role: &str, class: &str) -> (Vec<Key>, Vec<String>) {
 }
 
 /// The class named in `connector.class`, resolved to a plugin (or why not).
-fn no_connector(w: &Worker, class: &str) -> ApiError {
+fn no_connector(w: &Worker, class: &str) -> HerderError {
     let mut known: Vec<&str> = w
         .plugins
         .manifests()
@@ -668,7 +669,7 @@ fn no_connector(w: &Worker, class: &str) -> ApiError {
         .collect();
     known.sort_unstable();
     known.dedup();
-    ApiError::bad_request(format!(
+    HerderError::Invalid(format!(
         "Failed to find any class that implements Connector and which name matches {class}, available connectors are: {}",
         known.join(", ")
     ))
@@ -696,14 +697,14 @@ pub async fn ask_plugin(
     class: &str,
     config: &Props,
     validate: bool,
-) -> Result<(PluginType, PluginSpec, Vec<ConfigValueReport>, String), ApiError> {
+) -> Result<(PluginType, PluginSpec, Vec<ConfigValueReport>, String), HerderError> {
     let plugin = match config
         .get("connector.endpoint")
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
     {
         Some(ep) => PluginRef::Endpoint(w.plugins.endpoint(ep, config).map_err(|e| {
-            ApiError::bad_request(format!(
+            HerderError::Invalid(format!(
                 "Connector configuration is invalid and contains the following 1 error(s):\n{e}"
             ))
         })?),
@@ -715,18 +716,15 @@ pub async fn ask_plugin(
     let unreachable = |e: PluginError| match e {
         // The endpoint's own settings (TLS) cannot be used, or TLS was refused.
         PluginError::Incompatible(m) if m.starts_with("connector.endpoint ") => {
-            ApiError::bad_request(format!(
+            HerderError::Invalid(format!(
                 "Connector configuration is invalid and contains the following 1 error(s):\n{m}"
             ))
         }
-        PluginError::Incompatible(m) => {
-            let mut err = no_connector(w, class);
-            err.message = format!("{} ({m})", err.message);
-            err
-        }
-        PluginError::Unavailable(m) | PluginError::StartFailed(m) => ApiError::new(
-            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-            format!("Cannot reach the connector process of {class}: {m}"),
+        PluginError::Incompatible(m) => match no_connector(w, class) {
+            HerderError::Invalid(message) => HerderError::Invalid(format!("{message} ({m})")),
+            other => other,
+        },
+        PluginError::Unavailable(m) | PluginError::StartFailed(m) => HerderError::Internal(format!("Cannot reach the connector process of {class}: {m}"),
         ),
     };
     let session = plugin
@@ -743,16 +741,14 @@ pub async fn ask_plugin(
             .cloned()
     });
     let plugin_type = info.as_ref().and_then(|i| i.plugin_type).ok_or_else(|| {
-        ApiError::bad_request(format!(
+        HerderError::Invalid(format!(
             "The connector process does not say whether {class} is a source or a sink"
         ))
     })?;
     let version = info.map(|i| i.version).unwrap_or_default();
     let reports = if validate {
         session.validate(class, config).await.map_err(|e| {
-            ApiError::new(
-                axum::http::StatusCode::INTERNAL_SERVER_ERROR,
-                format!("The connector's validation of the config failed: {e}"),
+            HerderError::Internal(format!("The connector's validation of the config failed: {e}"),
             )
         })?
     } else {
@@ -766,17 +762,17 @@ pub async fn ask_plugin(
 pub async fn validate(
     w: &Worker,
     config: &[(String, Option<String>)],
-) -> Result<(ConfigInfos, PluginType), ApiError> {
+) -> Result<(ConfigInfos, PluginType), HerderError> {
     let raw: Props = config
         .iter()
         .filter_map(|(k, v)| v.as_ref().map(|v| (k.clone(), v.clone())))
         .collect();
-    let resolved = w.resolve(&raw).map_err(ApiError::bad_request)?;
+    let resolved = w.resolve(&raw).map_err(HerderError::Invalid)?;
     let Some(class) = resolved
         .get("connector.class")
         .map(|c| c.trim().to_string())
     else {
-        return Err(ApiError::bad_request(format!(
+        return Err(HerderError::Invalid(format!(
             "Connector config {} contains no connector type",
             java_map(config)
         )));
