@@ -349,6 +349,17 @@ impl PluginRegistry {
         }
     }
 
+    /// Resolves the `${provider:...}` references of the worker's
+    /// `polyconnect.connector.endpoint.ssl.*` settings (a password in a file), once, with the
+    /// worker's config providers.
+    pub fn resolve_endpoint_tls_defaults(
+        &mut self,
+        resolve: impl Fn(&crate::config::Props) -> Result<crate::config::Props, String>,
+    ) -> Result<(), String> {
+        self.endpoint_tls_defaults = resolve(&self.endpoint_tls_defaults)?;
+        Ok(())
+    }
+
     pub fn manifests(&self) -> &[Manifest] {
         &self.manifests
     }

@@ -278,7 +278,10 @@ impl Worker {
         offsets: Arc<OffsetStore>,
         worker_id: String,
     ) -> anyhow::Result<Worker> {
-        let plugins = PluginRegistry::discover(&config);
+        let mut plugins = PluginRegistry::discover(&config);
+        plugins
+            .resolve_endpoint_tls_defaults(|p| providers.resolve(p).map_err(|e| e.to_string()))
+            .map_err(|e| anyhow::anyhow!("polyconnect.connector.endpoint.ssl.*: {e}"))?;
         Ok(Worker {
             config: Arc::new(config),
             plugins: Arc::new(plugins),

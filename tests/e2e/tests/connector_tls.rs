@@ -2,11 +2,12 @@
 //! (`POLYCONNECT_TLS_CERT`, `_KEY`, `_CLIENT_CA`), and one core reaches all of them with
 //! `connector.endpoint=https://localhost:<port>`, its truststore and client certificate
 //! given once as the worker's `polyconnect.connector.endpoint.ssl.*` (PKCS12, with
-//! passwords), each process checking a token as well. Every record of a topic reaches
-//! every sink's file, and the conformance kit passes over mutual TLS. Then the refusals: a
-//! core without a client certificate, a process whose certificate another CA signed, a
-//! wrong truststore password: each connector FAILED with the cause in its status trace, a
-//! 400 with the cause through REST, and no password or token in a trace or the log.
+//! passwords, the truststore's from a file through a config provider), each process
+//! checking a token as well. Every record of a topic reaches every sink's file, and the
+//! conformance kit passes over mutual TLS. Then the refusals: a core without a client
+//! certificate, a process whose certificate another CA signed or that names another host,
+//! a wrong truststore password: each connector FAILED with the cause in its status trace,
+//! a 400 with the cause through REST, and no password or token in a trace or the log.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -343,19 +344,25 @@ fn every_sdk_serves_mutual_tls_and_the_core_refuses_what_it_must() {
         })
         .collect();
 
+    // The worker's truststore password through a config provider.
+    let secrets = d.join("secrets.properties");
+    write(&secrets, &format!("truststore={TRUST_PASSWORD}\n"));
     let port = free_port();
     let worker = worker_properties(
         d,
         port,
         &format!(
             "polyconnect.connector.endpoint.ssl.truststore.location={trust}\n\
-             polyconnect.connector.endpoint.ssl.truststore.password={TRUST_PASSWORD}\n\
+             config.providers=file\n\
+             config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider\n\
+             polyconnect.connector.endpoint.ssl.truststore.password=${{file:{secrets}:truststore}}\n\
              polyconnect.connector.endpoint.ssl.truststore.type=PKCS12\n\
              polyconnect.connector.endpoint.ssl.keystore.location={core}\n\
              polyconnect.connector.endpoint.ssl.keystore.password={KEY_PASSWORD}\n\
              polyconnect.connector.endpoint.ssl.keystore.type=PKCS12\n",
             trust = d.join("trust.p12").display(),
             core = d.join("core.p12").display(),
+            secrets = secrets.display(),
         ),
     );
     let core = Core::start(d, &worker, &files, port);
