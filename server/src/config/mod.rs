@@ -149,6 +149,10 @@ pub struct WorkerConfig {
 
 impl WorkerConfig {
     pub fn from_props(props: Props) -> Result<WorkerConfig, ConfigError> {
+        // As Kafka Connect's worker config (AbstractConfig), `${provider:path:key}` in the
+        // worker's own settings is resolved with the providers the same file configures:
+        // `ssl.truststore.password=${file:/etc/connect/secrets.properties:truststore}`.
+        let props = ConfigProviders::from_worker(&props)?.resolve(&props)?;
         let ms = |key: &str, default: u64| -> Result<Duration, ConfigError> {
             Ok(Duration::from_millis(get_num(
                 &props, key, default, "LONG",
@@ -343,6 +347,32 @@ mod tests {
         assert_eq!(b["name"], "y");
         assert!(parse_connector_json(r#"{"name":"x","config":{"name":"z"}}"#).is_err());
         assert!(parse_connector_json("[1]").is_err());
+    }
+
+    /// The worker's own settings take `${...}` references, resolved with the providers the
+    /// worker file configures (a missing file stops the start).
+    #[test]
+    fn worker_settings_resolve_their_references() {
+        let dir = tempfile::tempdir().unwrap();
+        let secrets = dir.path().join("secrets.properties");
+        std::fs::write(&secrets, "truststore=s3cret\n").unwrap();
+        let mut p = Props::new();
+        p.insert("config.providers".into(), "file".into());
+        p.insert(
+            "config.providers.file.class".into(),
+            "org.apache.kafka.common.config.provider.FileConfigProvider".into(),
+        );
+        p.insert(
+            "ssl.truststore.password".into(),
+            format!("${{file:{}:truststore}}", secrets.display()),
+        );
+        let w = WorkerConfig::from_props(p.clone()).unwrap();
+        assert_eq!(w.props["ssl.truststore.password"], "s3cret");
+        p.insert(
+            "ssl.keystore.password".into(),
+            format!("${{file:{}/missing.properties:k}}", dir.path().display()),
+        );
+        assert!(WorkerConfig::from_props(p).is_err());
     }
 
     #[test]

@@ -13,10 +13,10 @@ use std::sync::LazyLock;
 use serde::{Deserialize, Serialize};
 
 use super::HerderError;
-use crate::rest::{is_secret_name, HIDDEN};
 use crate::config::{Props, WorkerConfig};
 use crate::plugin::spec::{ConfigKeyDef, ConfigType, ConfigValueReport, PluginSpec, Validator};
 use crate::plugin::{class_matches, PluginError, PluginRef, PluginType};
+use crate::rest::{is_secret_name, HIDDEN};
 use crate::worker::Worker;
 
 /// Kafka Connect's ConfigKeyInfo.
@@ -724,7 +724,8 @@ pub async fn ask_plugin(
             HerderError::Invalid(message) => HerderError::Invalid(format!("{message} ({m})")),
             other => other,
         },
-        PluginError::Unavailable(m) | PluginError::StartFailed(m) => HerderError::Internal(format!("Cannot reach the connector process of {class}: {m}"),
+        PluginError::Unavailable(m) | PluginError::StartFailed(m) => HerderError::Internal(
+            format!("Cannot reach the connector process of {class}: {m}"),
         ),
     };
     let session = plugin
@@ -748,8 +749,9 @@ pub async fn ask_plugin(
     let version = info.map(|i| i.version).unwrap_or_default();
     let reports = if validate {
         session.validate(class, config).await.map_err(|e| {
-            HerderError::Internal(format!("The connector's validation of the config failed: {e}"),
-            )
+            HerderError::Internal(format!(
+                "The connector's validation of the config failed: {e}"
+            ))
         })?
     } else {
         Vec::new()

@@ -9,10 +9,10 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::{json, Value};
 
+use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
 use crate::herder::validate::{
     self, known_converters, known_header_converters, known_predicates, known_transformations,
 };
-use super::{parse_body, query_bool, string_map, ApiError, ApiResult};
 use crate::herder::Herder;
 use crate::plugin::class_matches;
 
