@@ -63,6 +63,9 @@ bash scripts/setup/go.sh
 echo "setup: TypeScript SDK and connectors"
 bash scripts/setup/typescript.sh
 
+echo "setup: third-party Kafka Connect REST clients"
+bash scripts/setup/third-party.sh >/dev/null
+
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
