@@ -10,6 +10,7 @@ pub mod distributed;
 pub mod error_handling;
 pub mod herder;
 pub mod kafka;
+pub mod new_project;
 pub mod keystores;
 pub mod plugin;
 pub mod record;

@@ -1,4 +1,5 @@
-//! `polyconnect standalone worker.properties [connector.properties|connector.json ...]`
+//! `polyconnect standalone worker.properties [connector.properties|connector.json ...]`,
+//! `polyconnect distributed`, `polyconnect conformance`, `polyconnect new`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,36 @@ enum Command {
     },
     /// Check a connector process against the protocol (docs/conformance.md).
     Conformance(ConformanceArgs),
+    /// Create a connector project (python, go, typescript, java, rust) that builds, passes
+    /// the conformance kit and runs with `polyconnect standalone` as it is.
+    New(NewArgs),
+}
+
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("kind").args(["source", "sink", "transform"])))]
+struct NewArgs {
+    /// python, go, typescript, java or rust.
+    #[arg(value_parser = ["python", "go", "typescript", "java", "rust"])]
+    language: String,
+    /// The project name: lowercase letters, digits, '-' and '_' (the connector class,
+    /// module and package names are derived from it).
+    name: String,
+    /// A source connector (the default).
+    #[arg(long)]
+    source: bool,
+    /// A sink connector.
+    #[arg(long)]
+    sink: bool,
+    /// A transform (no SDK serves transforms: refused, naming what is supported).
+    #[arg(long)]
+    transform: bool,
+    /// Where to create it (default ./<name>); it must be empty or not exist.
+    #[arg(long)]
+    dir: Option<PathBuf>,
+    /// The SDK packages made by scripts/sdk-packages.sh (default: $POLYCONNECT_SDK_PACKAGES);
+    /// a Rust project's .cargo/config.toml points polyconnect-sdk at the crate in it.
+    #[arg(long)]
+    sdk_packages: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -78,9 +109,11 @@ struct ConformanceArgs {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    if let Command::Conformance(args) = cli.command {
-        return conformance(args);
-    }
+    let cli = match cli.command {
+        Command::Conformance(args) => return conformance(args),
+        Command::New(args) => return new_project(args),
+        _ => cli,
+    };
     // The filter sits behind a reload handle: `PUT /admin/loggers/{name}` changes levels
     // at run time.
     let spec = std::env::var("POLYCONNECT_LOG")
@@ -96,7 +129,7 @@ fn main() -> anyhow::Result<()> {
         Command::Standalone { worker, .. } | Command::Distributed { worker } => load_file(worker)
             .map(|p| p.into_iter().collect())
             .unwrap_or_default(),
-        Command::Conformance(_) => unreachable!("handled above"),
+        Command::Conformance(_) | Command::New(_) => unreachable!("handled above"),
     };
     let env: std::collections::HashMap<String, String> = std::env::vars().collect();
     let settings = polyconnect::telemetry::TracingSettings::resolve(&env, &props)
@@ -117,7 +150,7 @@ fn main() -> anyhow::Result<()> {
                 }
                 Err(e) => Err(e.into()),
             },
-            Command::Conformance(_) => unreachable!("handled above"),
+            Command::Conformance(_) | Command::New(_) => unreachable!("handled above"),
         };
         telemetry.shutdown(std::time::Duration::from_secs(5)).await;
         result
@@ -201,6 +234,42 @@ fn conformance(a: ConformanceArgs) -> anyhow::Result<()> {
         println!("FAILED: {}", failed.join(", "));
         std::process::exit(1);
     }
+}
+
+/// `polyconnect new`: creates the project and prints its README (the next steps).
+fn new_project(a: NewArgs) -> anyhow::Result<()> {
+    use polyconnect::new_project::{create, Kind, Language, Options};
+    let kind = if a.sink {
+        Kind::Sink
+    } else if a.transform {
+        Kind::Transform
+    } else {
+        Kind::Source
+    };
+    let language = Language::parse(&a.language).expect("clap checked the language");
+    let sdk_packages = a
+        .sdk_packages
+        .or_else(|| std::env::var_os("POLYCONNECT_SDK_PACKAGES").map(PathBuf::from));
+    let sdk_packages = match sdk_packages {
+        Some(p) => Some(
+            std::fs::canonicalize(&p)
+                .with_context(|| format!("--sdk-packages {}", p.display()))?,
+        ),
+        None => None,
+    };
+    let dir = create(&Options {
+        language,
+        kind,
+        name: a.name,
+        dir: a.dir,
+        sdk_packages,
+    })?;
+    println!("Created {} ({} {}):\n", dir.display(), language.name(), kind.name());
+    print!(
+        "{}",
+        std::fs::read_to_string(dir.join("README.md")).unwrap_or_default()
+    );
+    Ok(())
 }
 
 async fn wait_for_signal() {

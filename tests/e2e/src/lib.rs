@@ -37,7 +37,8 @@ pub fn bootstrap() -> String {
     b
 }
 
-fn target_dir() -> PathBuf {
+/// Where cargo builds this workspace (`CARGO_TARGET_DIR`, else `target/`).
+pub fn target_dir() -> PathBuf {
     std::env::var("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|_| repo_root().join("target"))

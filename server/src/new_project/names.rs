@@ -1,0 +1,80 @@
+//! The names a project is given in each language's conventions, from its project name
+//! (`orders-feed`, `--source`): the connector class `OrdersFeedSource`, the Python module
+//! `orders_feed`, the Java package `com.example.ordersfeed`, the topic `orders-feed`.
+
+use super::{Kind, SDK_VERSION};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Names {
+    /// The project name as given: crate, npm package, Maven artifact, binary, plugin name.
+    pub name: String,
+    pub kind: Kind,
+    /// The connector class (PascalCase, ending in `Source` or `Sink`).
+    pub class: String,
+    /// A Python module name (snake_case).
+    pub module: String,
+    /// A Java package.
+    pub package: String,
+    /// The topic the connector writes to or reads from.
+    pub topic: String,
+}
+
+impl Names {
+    /// None when `name` is not a project name: lowercase letters, digits, `-` and `_`,
+    /// starting with a letter, at most 64 characters.
+    pub fn new(name: &str, kind: Kind) -> Option<Names> {
+        let ok = (1..=64).contains(&name.len())
+            && name.starts_with(|c: char| c.is_ascii_lowercase())
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !ok {
+            return None;
+        }
+        let words: Vec<&str> = name.split(['-', '_']).filter(|w| !w.is_empty()).collect();
+        let mut class: String = words
+            .iter()
+            .map(|w| {
+                let mut c = w.chars();
+                c.next()
+                    .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let suffix = match kind {
+            Kind::Source => "Source",
+            Kind::Sink => "Sink",
+            Kind::Transform => "Transform",
+        };
+        if !class.ends_with(suffix) {
+            class.push_str(suffix);
+        }
+        Some(Names {
+            name: name.to_string(),
+            kind,
+            class,
+            module: words.join("_"),
+            package: format!("com.example.{}", words.concat()),
+            topic: name.to_string(),
+        })
+    }
+
+    /// The placeholders of the templates and their values.
+    pub fn vars(&self) -> Vec<(&'static str, String)> {
+        let conformance_config = match self.kind {
+            Kind::Source => format!(" --config topic={} --config count=100000", self.topic),
+            _ => String::new(),
+        };
+        vec![
+            ("name", self.name.clone()),
+            ("kind", self.kind.name().to_string()),
+            ("class", self.class.clone()),
+            ("module", self.module.clone()),
+            ("package", self.package.clone()),
+            ("package_path", self.package.replace('.', "/")),
+            ("topic", self.topic.clone()),
+            ("sdk_version", SDK_VERSION.to_string()),
+            ("conformance_config", conformance_config),
+        ]
+    }
+}
