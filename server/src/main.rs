@@ -257,13 +257,19 @@ fn new_project(a: NewArgs) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    let dir = create(&Options {
+    let dir = match create(&Options {
         language,
         kind,
         name: a.name,
         dir: a.dir,
         sdk_packages,
-    })?;
+    }) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("polyconnect new: {e}");
+            std::process::exit(2);
+        }
+    };
     println!("Created {} ({} {}):\n", dir.display(), language.name(), kind.name());
     print!(
         "{}",
