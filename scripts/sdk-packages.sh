@@ -66,7 +66,7 @@ fi
 if want java; then
   say "java"
   rm -rf "$out/java"
-  (cd clients/java && mvn -B -ntp -q -Dstyle.color=never -DskipTests package)
+  (cd clients/java && mvn -B -ntp -q -Dstyle.color=never -DskipTests package) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d'
   # A Maven repository layout, as a remote repository serves it (checksums, metadata).
   dir="$out/java/repository/io/polyconnect/polyconnect-sdk"
   mkdir -p "$dir/$version"
@@ -94,7 +94,7 @@ EOF
   done
   if [[ "${SDK_PACKAGES_SKIP_M2:-0}" != 1 ]]; then
     # Into the user's local repository too, so a pom needs no <repository> at all.
-    (cd clients/java && mvn -B -ntp -q -Dstyle.color=never -DskipTests install)
+    (cd clients/java && mvn -B -ntp -q -Dstyle.color=never -DskipTests install) 2>&1 | sed -e 's/\x1b\[[0-9;]*m//g' -e '/^[[:space:]]*$/d'
   fi
 fi
 
