@@ -18,6 +18,16 @@ cleanup() { if ((started_kafka)); then bash scripts/kafka.sh down || true; fi; }
 trap cleanup EXIT
 
 export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
+# The five SDK packages, built once: tests/e2e/tests/new_project.rs builds the projects
+# `polyconnect new` makes (outside the repository) from them.
+echo "test: SDK packages"
+sdk_packages="$(mktemp -d)"
+cleanup() {
+  rm -rf "$sdk_packages"
+  if ((started_kafka)); then bash scripts/kafka.sh down || true; fi
+}
+SDK_PACKAGES_OUT="$sdk_packages" bash scripts/sdk-packages.sh >/dev/null
+export POLYCONNECT_SDK_PACKAGES="$sdk_packages"
 echo "test: Rust (unit and end to end)"
 rust_log="$(mktemp)"
 set +e
