@@ -252,8 +252,7 @@ fn new_project(a: NewArgs) -> anyhow::Result<()> {
         .or_else(|| std::env::var_os("POLYCONNECT_SDK_PACKAGES").map(PathBuf::from));
     let sdk_packages = match sdk_packages {
         Some(p) => Some(
-            std::fs::canonicalize(&p)
-                .with_context(|| format!("--sdk-packages {}", p.display()))?,
+            std::fs::canonicalize(&p).with_context(|| format!("--sdk-packages {}", p.display()))?,
         ),
         None => None,
     };
@@ -270,7 +269,12 @@ fn new_project(a: NewArgs) -> anyhow::Result<()> {
             std::process::exit(2);
         }
     };
-    println!("Created {} ({} {}):\n", dir.display(), language.name(), kind.name());
+    println!(
+        "Created {} ({} {}):\n",
+        dir.display(),
+        language.name(),
+        kind.name()
+    );
     print!(
         "{}",
         std::fs::read_to_string(dir.join("README.md")).unwrap_or_default()

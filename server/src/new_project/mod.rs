@@ -158,7 +158,9 @@ pub fn render(
         }
     }
     if let (Language::Rust, Some(dir)) = (language, sdk_packages) {
-        let crate_dir = dir.join("rust").join(format!("polyconnect-sdk-{SDK_VERSION}"));
+        let crate_dir = dir
+            .join("rust")
+            .join(format!("polyconnect-sdk-{SDK_VERSION}"));
         files.push(File {
             path: ".cargo/config.toml".into(),
             text: format!(

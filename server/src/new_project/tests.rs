@@ -4,7 +4,11 @@ fn all() -> Vec<(Language, Kind, Vec<File>)> {
     let mut out = Vec::new();
     for language in Language::ALL {
         for &kind in language.kinds() {
-            out.push((language, kind, render(language, kind, "orders-feed", None).unwrap()));
+            out.push((
+                language,
+                kind,
+                render(language, kind, "orders-feed", None).unwrap(),
+            ));
         }
     }
     out
@@ -14,7 +18,12 @@ fn file<'a>(files: &'a [File], path: &str) -> &'a str {
     &files
         .iter()
         .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path} in {:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no {path} in {:?}",
+                files.iter().map(|f| &f.path).collect::<Vec<_>>()
+            )
+        })
         .text
 }
 
@@ -26,8 +35,19 @@ fn names_follow_each_language_s_conventions() {
     assert_eq!(n.package, "com.example.ordersfeed");
     assert_eq!(n.topic, "orders-feed");
     assert_eq!(Names::new("my_sink", Kind::Sink).unwrap().class, "MySink");
-    assert_eq!(Names::new("np-go-12-34", Kind::Sink).unwrap().class, "NpGo1234Sink");
-    for bad in ["", "Orders", "1orders", "orders feed", "orders/feed", "ünï", &"a".repeat(65)] {
+    assert_eq!(
+        Names::new("np-go-12-34", Kind::Sink).unwrap().class,
+        "NpGo1234Sink"
+    );
+    for bad in [
+        "",
+        "Orders",
+        "1orders",
+        "orders feed",
+        "orders/feed",
+        "ünï",
+        &"a".repeat(65),
+    ] {
         assert!(Names::new(bad, Kind::Source).is_none(), "{bad:?}");
         assert!(matches!(
             render(Language::Python, Kind::Source, bad, None),
@@ -41,10 +61,20 @@ fn every_template_is_rendered_without_a_placeholder_left() {
     for (language, kind, files) in all() {
         assert!(!files.is_empty());
         for f in &files {
-            assert!(!f.path.contains("{{") && !f.text.contains("{{"), "{language:?} {kind:?} {}", f.path);
+            assert!(
+                !f.path.contains("{{") && !f.text.contains("{{"),
+                "{language:?} {kind:?} {}",
+                f.path
+            );
             assert!(!f.path.contains("}}"), "{language:?} {kind:?} {}", f.path);
         }
-        for common in ["README.md", ".gitignore", "polyconnect-plugin.json", "worker.properties", "connector.properties"] {
+        for common in [
+            "README.md",
+            ".gitignore",
+            "polyconnect-plugin.json",
+            "worker.properties",
+            "connector.properties",
+        ] {
             file(&files, common);
         }
     }
@@ -53,7 +83,11 @@ fn every_template_is_rendered_without_a_placeholder_left() {
 #[test]
 fn names_are_substituted_where_each_language_expects_them() {
     for (language, kind, files) in all() {
-        let class = if kind == Kind::Source { "OrdersFeedSource" } else { "OrdersFeedSink" };
+        let class = if kind == Kind::Source {
+            "OrdersFeedSource"
+        } else {
+            "OrdersFeedSink"
+        };
         let manifest: serde_json::Value =
             serde_json::from_str(file(&files, "polyconnect-plugin.json")).unwrap();
         assert_eq!(manifest["name"], "orders-feed");
@@ -66,7 +100,10 @@ fn names_are_substituted_where_each_language_expects_them() {
             .map(|c| c.as_str().unwrap())
             .collect();
         let connector = file(&files, "connector.properties");
-        assert!(connector.contains(&format!("connector.class={class}\n")), "{connector}");
+        assert!(
+            connector.contains(&format!("connector.class={class}\n")),
+            "{connector}"
+        );
         let readme = file(&files, "README.md");
         assert_eq!(readme.lines().count(), 5, "{readme}");
         for step in ["Build:", "Test:", "Conformance:", "Run:"] {
@@ -74,7 +111,13 @@ fn names_are_substituted_where_each_language_expects_them() {
         }
         match language {
             Language::Python => {
-                assert_eq!(command, ["${plugin.dir}/.venv/bin/python", "${plugin.dir}/orders_feed.py"]);
+                assert_eq!(
+                    command,
+                    [
+                        "${plugin.dir}/.venv/bin/python",
+                        "${plugin.dir}/orders_feed.py"
+                    ]
+                );
                 assert!(file(&files, "orders_feed.py").contains(&format!("class {class}(")));
                 assert!(file(&files, "test_orders_feed.py").contains("from orders_feed import"));
                 assert_eq!(file(&files, "requirements.txt"), "polyconnect-sdk==1.0.0\n");
@@ -82,13 +125,17 @@ fn names_are_substituted_where_each_language_expects_them() {
             Language::Go => {
                 assert_eq!(command, ["${plugin.dir}/bin/orders-feed"]);
                 let gomod = file(&files, "go.mod");
-                assert!(gomod.contains("require github.com/polyconnect/polyconnect/clients/go v1.0.0"));
-                assert!(file(&files, &format!("{}.go", kind.name())).contains(&format!("Class: \"{class}\"")));
+                assert!(
+                    gomod.contains("require github.com/polyconnect/polyconnect/clients/go v1.0.0")
+                );
+                assert!(file(&files, &format!("{}.go", kind.name()))
+                    .contains(&format!("Class: \"{class}\"")));
                 file(&files, &format!("{}_test.go", kind.name()));
             }
             Language::Typescript => {
                 assert_eq!(command, ["node", "${plugin.dir}/build/src/main.js"]);
-                let pkg: serde_json::Value = serde_json::from_str(file(&files, "package.json")).unwrap();
+                let pkg: serde_json::Value =
+                    serde_json::from_str(file(&files, "package.json")).unwrap();
                 assert_eq!(pkg["name"], "orders-feed");
                 assert_eq!(pkg["dependencies"]["@polyconnect/sdk"], "1.0.0");
                 assert!(file(&files, "src/main.ts").contains(&format!("await serve({class});")));
@@ -98,12 +145,18 @@ fn names_are_substituted_where_each_language_expects_them() {
                 let java = format!("src/main/java/com/example/ordersfeed/{class}.java");
                 assert!(file(&files, &java).starts_with("package com.example.ordersfeed;"));
                 assert!(file(&files, &java).contains(&format!("public class {class} extends")));
-                file(&files, &format!("src/test/java/com/example/ordersfeed/{class}Test.java"));
+                file(
+                    &files,
+                    &format!("src/test/java/com/example/ordersfeed/{class}Test.java"),
+                );
                 assert_eq!(command.last(), Some(&"com.example.ordersfeed.Main"));
-                assert!(command.contains(&"${plugin.dir}/target/orders-feed.jar:${plugin.dir}/target/lib/*"));
+                assert!(command
+                    .contains(&"${plugin.dir}/target/orders-feed.jar:${plugin.dir}/target/lib/*"));
                 let pom = file(&files, "pom.xml");
                 assert!(pom.contains("<artifactId>orders-feed</artifactId>"));
-                assert!(pom.contains("<artifactId>polyconnect-sdk</artifactId>\n      <version>1.0.0</version>"));
+                assert!(pom.contains(
+                    "<artifactId>polyconnect-sdk</artifactId>\n      <version>1.0.0</version>"
+                ));
             }
             Language::Rust => {
                 assert_eq!(command, ["${plugin.dir}/target/release/orders-feed"]);
@@ -122,14 +175,24 @@ fn generated_files_hold_no_path_into_the_repository() {
         for f in &files {
             assert!(!f.text.contains(repo), "{language:?} {kind:?} {}", f.path);
             // A path out of the project (test/ to src/ is inside it).
-            assert!(!f.text.contains("../../"), "{language:?} {kind:?} {}", f.path);
+            assert!(
+                !f.text.contains("../../"),
+                "{language:?} {kind:?} {}",
+                f.path
+            );
         }
     }
 }
 
 #[test]
 fn the_rust_sdk_package_is_patched_in_when_given() {
-    let files = render(Language::Rust, Kind::Source, "orders", Some(Path::new("/opt/pkgs"))).unwrap();
+    let files = render(
+        Language::Rust,
+        Kind::Source,
+        "orders",
+        Some(Path::new("/opt/pkgs")),
+    )
+    .unwrap();
     let config = file(&files, ".cargo/config.toml");
     assert!(config.contains("[patch.crates-io]\npolyconnect-sdk = { path = \"/opt/pkgs/rust/polyconnect-sdk-1.0.0\" }"), "{config}");
 }
@@ -137,8 +200,16 @@ fn the_rust_sdk_package_is_patched_in_when_given() {
 #[test]
 fn a_transform_is_refused_naming_what_is_supported() {
     for language in Language::ALL {
-        let e = render(language, Kind::Transform, "orders", None).unwrap_err().to_string();
-        assert!(e.contains(&format!("the {} SDK has no transform connectors", language.name())), "{e}");
+        let e = render(language, Kind::Transform, "orders", None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!(
+                "the {} SDK has no transform connectors",
+                language.name()
+            )),
+            "{e}"
+        );
         assert!(e.contains("--source, --sink"), "{e}");
     }
 }
@@ -157,7 +228,10 @@ fn creates_a_project_in_a_new_or_empty_directory_only() {
     assert_eq!(create(&opts(&new)).unwrap(), new);
     assert!(new.join("orders.py").is_file() && new.join(".gitignore").is_file());
     let gitignore = std::fs::read_to_string(new.join(".gitignore")).unwrap();
-    assert!(gitignore.contains(".venv/") && gitignore.contains("offsets/"), "{gitignore}");
+    assert!(
+        gitignore.contains(".venv/") && gitignore.contains("offsets/"),
+        "{gitignore}"
+    );
 
     let empty = root.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -169,9 +243,16 @@ fn creates_a_project_in_a_new_or_empty_directory_only() {
     let e = create(&opts(&busy)).unwrap_err();
     assert!(matches!(e, NewError::NotEmpty(_)), "{e}");
     assert!(e.to_string().contains("is not empty"));
-    assert_eq!(std::fs::read_dir(&busy).unwrap().count(), 1, "nothing written");
+    assert_eq!(
+        std::fs::read_dir(&busy).unwrap().count(),
+        1,
+        "nothing written"
+    );
 
     let a_file = root.path().join("file");
     std::fs::write(&a_file, "").unwrap();
-    assert!(matches!(create(&opts(&a_file)), Err(NewError::NotADirectory(_))));
+    assert!(matches!(
+        create(&opts(&a_file)),
+        Err(NewError::NotADirectory(_))
+    ));
 }

@@ -38,7 +38,11 @@ fn sdk_packages() -> &'static Path {
                 .env("SDK_PACKAGES_OUT", &out),
             "scripts/sdk-packages.sh",
         );
-        println!("SDK packages built in {:.0?}: {}", started.elapsed(), out.display());
+        println!(
+            "SDK packages built in {:.0?}: {}",
+            started.elapsed(),
+            out.display()
+        );
         out
     })
 }
@@ -53,7 +57,11 @@ fn run(cmd: &mut Command, what: &str) -> String {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(out.status.success(), "{what} failed ({}):\n{text}", out.status);
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{text}",
+        out.status
+    );
     text
 }
 
@@ -188,8 +196,14 @@ fn adapt_worker(dir: &Path) -> u16 {
     let port = free_port();
     let path = dir.join("worker.properties");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("\nlisteners=http://127.0.0.1:8083\n"), "{text}");
-    assert!(text.contains("\nbootstrap.servers=127.0.0.1:9092\n"), "{text}");
+    assert!(
+        text.contains("\nlisteners=http://127.0.0.1:8083\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\nbootstrap.servers=127.0.0.1:9092\n"),
+        "{text}"
+    );
     let text = text
         .replace(
             "\nlisteners=http://127.0.0.1:8083\n",
@@ -206,9 +220,15 @@ fn adapt_worker(dir: &Path) -> u16 {
 /// `polyconnect conformance` with the README's arguments: every check passes.
 fn conformance(dir: &Path, topic: Option<&str>) {
     let mut c = Command::new(binary("polyconnect"));
-    c.args(["conformance", "--plugin-dir", "."]).current_dir(dir);
+    c.args(["conformance", "--plugin-dir", "."])
+        .current_dir(dir);
     if let Some(t) = topic {
-        c.args(["--config", &format!("topic={t}"), "--config", "count=100000"]);
+        c.args([
+            "--config",
+            &format!("topic={t}"),
+            "--config",
+            "count=100000",
+        ]);
     }
     let out = run(&mut c, "polyconnect conformance");
     println!("{out}");
@@ -221,8 +241,16 @@ fn assert_no_repository_path(dir: &Path) {
     let repo = repo_root().display().to_string();
     assert!(!dir.starts_with(&repo));
     let out = Command::new("grep")
-        .args(["-rlF", "--exclude-dir=node_modules", "--exclude-dir=target", "--exclude-dir=.venv",
-               "--exclude-dir=build", "--exclude-dir=bin", "--exclude=core.log", &repo])
+        .args([
+            "-rlF",
+            "--exclude-dir=node_modules",
+            "--exclude-dir=target",
+            "--exclude-dir=.venv",
+            "--exclude-dir=build",
+            "--exclude-dir=bin",
+            "--exclude=core.log",
+            &repo,
+        ])
         .arg(dir)
         .output()
         .unwrap();
@@ -241,7 +269,10 @@ fn check_sequence(seqs: &[i64], what: &str) {
     }
     let missing = seen.iter().filter(|&&n| n == 0).count();
     let duplicated: usize = seen.iter().map(|&n| n.saturating_sub(1)).sum();
-    println!("{what}: {} records, {missing} missing, {duplicated} duplicated", seqs.len());
+    println!(
+        "{what}: {} records, {missing} missing, {duplicated} duplicated",
+        seqs.len()
+    );
     assert_eq!((missing, duplicated), (0, 0), "{what}");
 }
 
@@ -305,7 +336,11 @@ fn scenario(lang: Lang) {
         &[sink.join("connector.properties")],
         port,
     );
-    let lines = wait_lines(&sink.join("received.txt"), RECORDS, Duration::from_secs(120));
+    let lines = wait_lines(
+        &sink.join("received.txt"),
+        RECORDS,
+        Duration::from_secs(120),
+    );
     let seqs: Vec<i64> = lines
         .iter()
         .map(|l| {
@@ -315,7 +350,9 @@ fn scenario(lang: Lang) {
         })
         .collect();
     assert!(
-        lines.iter().any(|l| l.ends_with(" customer=customer-7 amount=1.75 express=false")),
+        lines
+            .iter()
+            .any(|l| l.ends_with(" customer=customer-7 amount=1.75 express=false")),
         "{}",
         lines.get(7).map(String::as_str).unwrap_or("")
     );
