@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench bench-rebalance bench-transforms bench-memory clean conformance soak
+.PHONY: demo test setup build release kafka-up kafka-down bench bench-rebalance bench-transforms bench-memory clean conformance soak sdk-packages
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -35,6 +35,9 @@ bench-rebalance: ## three-worker clusters, Polyconnect's and Kafka Connect's: a 
 # `make bench-rebalance` knobs: BENCH_REBALANCE_PARTS=kill,assign, BENCH_REBALANCE_CONNECTORS (default
 # 500), BENCH_REBALANCE_TASKS (default 4), BENCH_REBALANCE_DATAGEN=1, BENCH_RUNTIMES, BENCH_KC_HEAP_OPTS.
 # The table is also written to target/bench/rebalance.md (BENCH_REBALANCE_OUT).
+
+sdk-packages: ## the five SDKs as packages (wheel, npm tarball, Maven repository, Go proxy tree, crate) in target/sdk-packages (SDK_PACKAGES_OUT)
+	bash scripts/sdk-packages.sh
 
 conformance: ## the protocol conformance kit against every SDK's example connectors
 	bash scripts/conformance.sh

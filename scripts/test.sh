@@ -34,6 +34,17 @@ fi
 rm -f "$rust_log"
 echo "test: Python SDK, file and PostgreSQL connectors"
 python3 -m pytest -q clients/python/tests connectors/file/tests connectors/postgres/tests
+echo "test: the Python SDK's wheel installs into a fresh venv and imports"
+# The other SDK packages are exercised end to end by their own test; this one is cheap.
+pkgs="$(mktemp -d)"
+SDK_PACKAGES_ONLY=python SDK_PACKAGES_OUT="$pkgs" bash scripts/sdk-packages.sh >/dev/null
+python3 -m venv --system-site-packages "$pkgs/venv"
+"$pkgs/venv/bin/pip" install -q --no-index --no-deps "$pkgs/python/polyconnect_sdk-1.0.0-py3-none-any.whl"
+(cd "$pkgs" && venv/bin/python -c 'import sys, polyconnect
+assert polyconnect.__version__ == "1.0.0" and polyconnect.__file__.startswith(sys.argv[1]), polyconnect.__file__
+from polyconnect import SchemaBuilder, Schema, Struct
+Struct(SchemaBuilder.struct().field("id", Schema.INT64_SCHEMA).build()).put("id", 1)' "$pkgs/venv")
+rm -rf "$pkgs"
 echo "test: Go SDK and Go connectors"
 (cd clients/go && go test -count=1 ./...)
 (cd connectors/rest-source && go test -count=1 ./...)

@@ -30,7 +30,7 @@ import (
 )
 
 // Version is the SDK's version, announced in the handshake.
-const Version = "0.1.0"
+const Version = "1.0.0"
 
 // protocolVersions are the protocol versions this SDK speaks, newest first.
 var protocolVersions = []uint32{1}

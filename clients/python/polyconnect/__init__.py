@@ -21,7 +21,7 @@ Flow control, batching, acknowledgements, heartbeats, the handshake and typed er
 the SDK's job (see ``clients/python/README.md``).
 """
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"
 
 from .config import (  # noqa: E402
     NO_DEFAULT,

@@ -5,7 +5,7 @@
 //! implement [`Connector`] and a [`SourceTask`] or [`SinkTask`], then call [`serve`]. The
 //! SDK does the handshake, the spec and validation, credit-based flow control, batching,
 //! sequence numbers, acknowledgements, offsets, heartbeats, typed errors (a panic too)
-//! and the staged stop, and (feature `otel`, on by default) OpenTelemetry spans when
+//! and the staged stop, and (feature `otel`, off by default) OpenTelemetry spans when
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` is set. See `clients/rust/README.md`.
 
 mod config;

@@ -37,7 +37,7 @@ import { SourceSession } from "./streams/source.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSIONS } from "./streams/stream.js";
 import { setupTracing, shutdownTracing } from "./tracing.js";
 
-export const SDK_VERSION = "0.1.0";
+export const SDK_VERSION = "1.0.0";
 const DEFAULT_LISTEN_PORT = 50051;
 
 /** A response serializer that passes pre-encoded bytes through. */

@@ -57,7 +57,7 @@ import java.util.logging.Logger;
 public final class Server {
   private static final Logger LOG = Logger.getLogger("polyconnect");
   public static final int PROTOCOL_VERSION = 1;
-  public static final String SDK_VERSION = "0.1.0";
+  public static final String SDK_VERSION = "1.0.0";
 
   private final List<Plugin> plugins;
   private final long maxMessageBytes;
