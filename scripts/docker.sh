@@ -90,7 +90,7 @@ cmd_engine_down() {
 # Packages of each base variant beyond debootstrap's minbase.
 base_packages() {
   case "$1" in
-    runtime) echo "ca-certificates,curl,tini,libsasl2-2" ;;
+    runtime) echo "ca-certificates,curl,libcurl4,tini,libsasl2-2" ;;
     python) echo "ca-certificates,curl,tini,python3" ;;
     jre) echo "ca-certificates,curl,tini,openjdk-17-jre-headless" ;;
     *) die "unknown base variant $1" ;;

@@ -33,6 +33,7 @@ KAFKA_PORT="${KAFKA_PORT:-9092}"
 KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 KAFKA_SASL_SSL_PORT="${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}"
 KAFKA_SSL_PORT="${KAFKA_SSL_PORT:-$((KAFKA_PORT + 3))}"
+KAFKA_OAUTH_PORT="${KAFKA_OAUTH_PORT:-$((KAFKA_PORT + 4))}"
 KAFKA_HOST=127.0.0.1
 BOOTSTRAP="$KAFKA_HOST:$KAFKA_PORT"
 START_TIMEOUT="${KAFKA_START_TIMEOUT:-90}"
@@ -169,7 +170,7 @@ random_cluster_id() {
 # certificate, as PEM files, PKCS12 keystores, a PKCS12 and a JKS truststore. Made once;
 # a missing file makes them all again.
 TLS_FILES=(ca.pem ca.key broker.pem broker.key broker.keystore.p12 client.pem client.key
-  client-keystore.pem client.keystore.p12 truststore.p12 truststore.jks)
+  client-keystore.pem client.keystore.p12 truststore.p12 truststore.jks oauth.key jwks.json)
 make_tls() {
   local f missing=0
   for f in "${TLS_FILES[@]}"; do [[ -s "$TLS_DIR/$f" ]] || missing=1; done
@@ -206,6 +207,19 @@ extendedKeyUsage=serverAuth,clientAuth"
     keytool -importcert -noprompt -alias ca -file ca.pem -storetype JKS \
       -keystore truststore.jks -storepass "$STORE_PASSWORD"
     rm -f ./*.csr ./*.ext ./*.srl
+    # The OAUTH listener's identity provider: an RSA key that signs the access tokens a
+    # test's token endpoint hands out, and its public half as a JWKS the broker reads.
+    openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out oauth.key
+    python3 - oauth.key jwks.json <<'PY'
+import base64, json, subprocess, sys
+out = subprocess.run(["openssl", "rsa", "-in", sys.argv[1], "-noout", "-modulus"],
+                     check=True, capture_output=True, text=True).stdout
+n = bytes.fromhex(out.strip().split("=", 1)[1])
+b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+key = {"kty": "RSA", "kid": "polyconnect-dev", "use": "sig", "alg": "RS256",
+       "n": b64(n), "e": b64((65537).to_bytes(3, "big"))}
+json.dump({"keys": [key]}, open(sys.argv[2], "w"))
+PY
   ) >"$log" 2>&1; then
     cat "$log" >&2
     rm -rf "$tmp"
@@ -235,6 +249,9 @@ client.keystore.p12=$TLS_DIR/client.keystore.p12
 client.pem=$TLS_DIR/client.pem
 client.key=$TLS_DIR/client.key
 client-keystore.pem=$TLS_DIR/client-keystore.pem
+oauth.bootstrap=$KAFKA_HOST:$KAFKA_OAUTH_PORT
+oauth.signing.key=$TLS_DIR/oauth.key
+oauth.key.id=polyconnect-dev
 EOF
 }
 
@@ -244,11 +261,11 @@ write_server_props() {
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT
+listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT,OAUTH://$KAFKA_HOST:$KAFKA_OAUTH_PORT,CONTROLLER://$KAFKA_HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$KAFKA_HOST:$KAFKA_PORT,SASL_SSL://$KAFKA_HOST:$KAFKA_SASL_SSL_PORT,MTLS://$KAFKA_HOST:$KAFKA_SSL_PORT,OAUTH://$KAFKA_HOST:$KAFKA_OAUTH_PORT
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_SSL:SASL_SSL,MTLS:SSL,OAUTH:SASL_PLAINTEXT
 # SASL_SSL: SCRAM users are made at format time; PLAIN users are listed here; OAUTHBEARER
 # takes unsecured JWTs (Kafka's default validator), for development only.
 sasl.enabled.mechanisms=SCRAM-SHA-512,SCRAM-SHA-256,PLAIN,OAUTHBEARER
@@ -257,6 +274,13 @@ listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.se
 listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
 listener.name.sasl_ssl.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub="broker";
+# OAUTH: OAUTHBEARER with signed access tokens only (the client-credentials flow), checked
+# against the JWKS of the development identity provider (oauth.key in the TLS directory).
+listener.name.oauth.sasl.enabled.mechanisms=OAUTHBEARER
+listener.name.oauth.oauthbearer.sasl.jaas.config=org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required;
+listener.name.oauth.oauthbearer.sasl.server.callback.handler.class=org.apache.kafka.common.security.oauthbearer.OAuthBearerValidatorCallbackHandler
+sasl.oauthbearer.jwks.endpoint.url=file://$TLS_DIR/jwks.json
+sasl.oauthbearer.expected.audience=polyconnect-dev-cluster
 # TLS for SASL_SSL and MTLS; MTLS requires a client certificate signed by the CA.
 ssl.keystore.type=PKCS12
 ssl.keystore.location=$TLS_DIR/broker.keystore.p12
@@ -334,6 +358,9 @@ cmd_up() {
   if port_open "$KAFKA_SSL_PORT"; then
     die "SSL (mTLS) port $KAFKA_SSL_PORT is already in use (set KAFKA_SSL_PORT)"
   fi
+  if port_open "$KAFKA_OAUTH_PORT"; then
+    die "OAUTH port $KAFKA_OAUTH_PORT is already in use (set KAFKA_OAUTH_PORT)"
+  fi
 
   make_tls
   write_server_props
@@ -365,6 +392,7 @@ cmd_up() {
   setsid java $KAFKA_HEAP_OPTS -XX:+UseG1GC -XX:MaxGCPauseMillis=20 \
     -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true \
     "-Dlog4j2.configurationFile=$SUPPORT_DIR/log4j2-broker.properties" \
+    "-Dorg.apache.kafka.sasl.oauthbearer.allowed.urls=file://$TLS_DIR/jwks.json" \
     ${KAFKA_JVM_OPTS:-} \
     -cp "$LIB_DIR/*" kafka.Kafka "$SERVER_PROPS" \
     </dev/null >>"$LOG_FILE" 2>&1 9>&- &
@@ -381,7 +409,7 @@ cmd_up() {
       die "broker exited during startup"
     fi
     if port_open "$KAFKA_PORT" && port_open "$KAFKA_SASL_SSL_PORT" && port_open "$KAFKA_SSL_PORT" \
-        && grep -q 'Kafka Server started' "$LOG_FILE" && metadata_ok; then
+        && port_open "$KAFKA_OAUTH_PORT" && grep -q 'Kafka Server started' "$LOG_FILE" && metadata_ok; then
       break
     fi
     if ((SECONDS >= deadline)); then
@@ -403,7 +431,7 @@ cmd_up() {
     done
     ((made)) && touch "$SCRAM_MARK"
   fi
-  say "ready on $BOOTSTRAP, SASL_SSL on $KAFKA_HOST:$KAFKA_SASL_SSL_PORT, mTLS on $KAFKA_HOST:$KAFKA_SSL_PORT (pid $pid) in $((SECONDS - started))s"
+  say "ready on $BOOTSTRAP, SASL_SSL on $KAFKA_HOST:$KAFKA_SASL_SSL_PORT, mTLS on $KAFKA_HOST:$KAFKA_SSL_PORT, OAUTHBEARER on $KAFKA_HOST:$KAFKA_OAUTH_PORT (pid $pid) in $((SECONDS - started))s"
 }
 
 cmd_secure_info() {

@@ -12,7 +12,7 @@
 # The version of every SDK follows the protocol: major 1 speaks polyconnect.v1. Each
 # package is ready for its registry (PyPI, npm, Maven Central, a Go module tag, crates.io).
 #
-#   SDK_PACKAGES_OUT=DIR   where to write them (default target/sdk-packages; emptied first)
+#   SDK_PACKAGES_OUT=DIR   where to write them (default target/sdk-packages; each part is replaced)
 #   SDK_PACKAGES_SKIP_M2=1 do not also install the Java SDK into ~/.m2 (mvn install)
 #   SDK_PACKAGES_ONLY=python,typescript,java,go,rust   some of them only
 set -euo pipefail

@@ -23,7 +23,7 @@ case "$profile" in
 esac
 
 need=()
-for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev openssl openjdk-17-jdk-headless maven python3-pip; do
+for pkg in build-essential cmake perl pkg-config zlib1g-dev libssl-dev libsasl2-dev libzstd-dev libcurl4-openssl-dev openssl openjdk-17-jdk-headless maven python3-pip; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 # A JDK and Maven that are already on the PATH will do.

@@ -569,9 +569,20 @@ async fn authenticate(
                 .map_err(|e| refused(format!("SASL {mechanism}: {e}")))?;
             resp
         }
-        SaslConfig::OAuthBearerUnsecured(jwt) => {
-            let token = jwt.token(SystemTime::now());
-            let resp = step(oauthbearer_initial(&token, &jwt.extensions)).await?;
+        SaslConfig::OAuthBearerUnsecured(_) | SaslConfig::OAuthBearer(_) => {
+            let (token, extensions) = match sasl {
+                SaslConfig::OAuthBearerUnsecured(jwt) => {
+                    (jwt.token(SystemTime::now()), &jwt.extensions)
+                }
+                SaslConfig::OAuthBearer(c) => (
+                    c.token()
+                        .await
+                        .map_err(|e| refused(format!("SASL OAUTHBEARER: {e}")))?,
+                    &c.extensions,
+                ),
+                _ => unreachable!(),
+            };
+            let resp = step(oauthbearer_initial(&token, extensions)).await?;
             if resp.error_code != codes::NONE {
                 return Err(failed(&resp));
             }

@@ -14,6 +14,7 @@ mod connection;
 mod error;
 mod frame;
 mod member;
+mod oauth;
 mod sasl;
 mod tls;
 
@@ -23,5 +24,6 @@ pub use error::{error_name, GroupError};
 pub use member::{
     GroupMember, JoinOutcome, JoinedMember, MemberEvent, MemberEvents, Protocol, RebalanceReason,
 };
+pub use oauth::ClientCredentials;
 pub use sasl::{SaslConfig, ScramMechanism, UnsecuredJwt};
 pub use tls::{TlsConfig, TlsIdentity};

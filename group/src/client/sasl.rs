@@ -2,12 +2,15 @@
 //! `SaslAuthenticate` and checks in the answers: PLAIN (RFC 4616), SCRAM-SHA-256 and
 //! SCRAM-SHA-512 (RFC 5802, RFC 7677, as Kafka's `ScramSaslClient`), and OAUTHBEARER
 //! (RFC 7628) with an unsecured JWT, as librdkafka's `enable.sasl.oauthbearer.unsecure.jwt`
-//! and Java's `OAuthBearerUnsecuredLoginCallbackHandler` make it.
+//! and Java's `OAuthBearerUnsecuredLoginCallbackHandler` make it, or with an identity
+//! provider's access token (`oauth.rs`).
 //!
 //! Pure: no socket, no clock except the one given in. The cryptography is OpenSSL's.
 //! Nothing here puts a password or a token in an error message.
 
 use std::fmt;
+
+use super::oauth::ClientCredentials;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
@@ -33,6 +36,9 @@ pub enum SaslConfig {
     /// A token the client makes and signs with nothing (`alg: none`): for development
     /// clusters whose broker accepts them (Kafka's default OAUTHBEARER validator).
     OAuthBearerUnsecured(UnsecuredJwt),
+    /// Access tokens from an identity provider's token endpoint (the client-credentials
+    /// flow), signed by the provider and checked by the broker.
+    OAuthBearer(ClientCredentials),
 }
 
 impl SaslConfig {
@@ -41,7 +47,7 @@ impl SaslConfig {
         match self {
             SaslConfig::Plain { .. } => "PLAIN",
             SaslConfig::Scram { mechanism, .. } => mechanism.name(),
-            SaslConfig::OAuthBearerUnsecured(_) => "OAUTHBEARER",
+            SaslConfig::OAuthBearerUnsecured(_) | SaslConfig::OAuthBearer(_) => "OAUTHBEARER",
         }
     }
 }
@@ -58,6 +64,7 @@ impl fmt::Debug for SaslConfig {
                 .debug_struct("OAUTHBEARER")
                 .field("principal", &j.principal)
                 .finish_non_exhaustive(),
+            SaslConfig::OAuthBearer(c) => f.debug_tuple("OAUTHBEARER").field(c).finish(),
         }
     }
 }

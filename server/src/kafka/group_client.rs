@@ -4,8 +4,7 @@
 //! client's own (certificates and keys read, the JAAS line's credentials), so both kinds of
 //! client connect with the same settings and refuse the same mistakes.
 //!
-//! What librdkafka can do and the group client cannot (GSSAPI, OAUTHBEARER's `oidc`
-//! method, an OpenSSL engine) is refused here, naming the setting, so a worker fails at
+//! What librdkafka can do and the group client cannot (GSSAPI, an OpenSSL engine) is refused here, naming the setting, so a worker fails at
 //! start rather than when it first joins.
 
 use std::collections::BTreeMap;
@@ -13,8 +12,8 @@ use std::collections::BTreeMap;
 use openssl::pkey::PKey;
 use openssl::x509::X509;
 use polyconnect_group::client::{
-    ConnectionConfig, SaslConfig, ScramMechanism, SecurityProtocol, TlsConfig, TlsIdentity,
-    UnsecuredJwt,
+    ClientCredentials, ConnectionConfig, SaslConfig, ScramMechanism, SecurityProtocol, TlsConfig,
+    TlsIdentity, UnsecuredJwt,
 };
 
 use super::security::{self, SecurityError};
@@ -180,21 +179,50 @@ fn sasl<'a>(get: &impl Fn(&str) -> Option<&'a str>) -> Result<SaslConfig, Securi
         }
         "OAUTHBEARER" => {
             if get("sasl.oauthbearer.method") == Some("oidc") {
-                return Err(err(
-                    "sasl.mechanism=OAUTHBEARER with sasl.oauthbearer.token.endpoint.url (the client-credentials flow) is not supported by the distributed group client yet; only the unsecured JWT of development clusters (unsecuredLoginStringClaim_sub) is",
-                ));
+                return client_credentials(get).map(SaslConfig::OAuthBearer);
             }
             if get("enable.sasl.oauthbearer.unsecure.jwt") != Some("true") {
                 return Err(err(
-                    "sasl.mechanism=OAUTHBEARER needs sasl.jaas.config with an OAuthBearerLoginModule and unsecuredLoginStringClaim_sub for the distributed group client",
+                    "sasl.mechanism=OAUTHBEARER needs sasl.jaas.config with an OAuthBearerLoginModule and either sasl.oauthbearer.token.endpoint.url (the client-credentials flow) or unsecuredLoginStringClaim_sub",
                 ));
             }
             unsecured_jwt(get("sasl.oauthbearer.config").unwrap_or("")).map(SaslConfig::OAuthBearerUnsecured)
         }
         other => Err(err(format!(
-            "sasl.mechanism={other} is not supported by the distributed group client (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER with an unsecured JWT)"
+            "sasl.mechanism={other} is not supported by the distributed group client (PLAIN, SCRAM-SHA-256, SCRAM-SHA-512, OAUTHBEARER)"
         ))),
     }
+}
+
+/// The client-credentials flow from librdkafka's `oidc` settings (translated from the JAAS
+/// line's `clientId`, `clientSecret`, `scope` and `extension_*` options).
+fn client_credentials<'a>(
+    get: &impl Fn(&str) -> Option<&'a str>,
+) -> Result<ClientCredentials, SecurityError> {
+    let need = |k: &str, what: &str| {
+        get(k).map(str::to_string).ok_or_else(|| {
+            err(format!(
+                "sasl.mechanism=OAUTHBEARER with a token endpoint needs {what} (sasl.jaas.config's OAuthBearerLoginModule option)"
+            ))
+        })
+    };
+    let url = need(
+        "sasl.oauthbearer.token.endpoint.url",
+        "sasl.oauthbearer.token.endpoint.url",
+    )?;
+    let mut c = ClientCredentials::new(
+        url,
+        need("sasl.oauthbearer.client.id", "clientId")?,
+        need("sasl.oauthbearer.client.secret", "clientSecret")?,
+    );
+    c.scope = get("sasl.oauthbearer.scope").map(str::to_string);
+    c.extensions = get("sasl.oauthbearer.extensions")
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Ok(c)
 }
 
 /// librdkafka's `sasl.oauthbearer.config` for unsecured JWTs (`principal=`, `lifeSeconds=`,
@@ -304,6 +332,38 @@ mod tests {
     }
 
     #[test]
+    fn the_client_credentials_flow_takes_the_jaas_lines_options() {
+        let c = cfg(&[
+            ("security.protocol", "SASL_SSL"),
+            ("sasl.mechanism", "OAUTHBEARER"),
+            ("sasl.oauthbearer.token.endpoint.url", "https://idp/token"),
+            (
+                "sasl.login.callback.handler.class",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler",
+            ),
+            (
+                "sasl.jaas.config",
+                r#"org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="c" clientSecret="s" scope="kafka" extension_tenant="t1";"#,
+            ),
+        ])
+        .unwrap();
+        let Some(SaslConfig::OAuthBearer(cc)) = c.sasl else {
+            panic!("{:?}", c.sasl)
+        };
+        assert_eq!(cc.token_endpoint_url, "https://idp/token");
+        assert_eq!(
+            (cc.client_id.as_str(), cc.client_secret.as_str()),
+            ("c", "s")
+        );
+        assert_eq!(cc.scope.as_deref(), Some("kafka"));
+        assert_eq!(
+            cc.extensions,
+            vec![("tenant".to_string(), "t1".to_string())]
+        );
+        assert!(!format!("{cc:?}").contains("\"s\""));
+    }
+
+    #[test]
     fn what_the_group_client_cannot_do_is_refused_by_name() {
         let e = cfg(&[
             ("security.protocol", "SASL_SSL"),
@@ -325,14 +385,11 @@ mod tests {
             ("sasl.oauthbearer.token.endpoint.url", "https://idp/token"),
             (
                 "sasl.jaas.config",
-                r#"org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="c" clientSecret="s";"#,
+                r#"org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientSecret="s";"#,
             ),
         ])
         .unwrap_err();
-        assert!(
-            e.contains("(the client-credentials flow) is not supported"),
-            "{e}"
-        );
+        assert!(e.contains("needs clientId"), "{e}");
         assert!(!e.contains("\"s\""), "{e}");
         // The translation's own errors come through unchanged (one parser).
         let e = cfg(&[

@@ -3,6 +3,7 @@
 
 pub mod cluster;
 pub mod faults;
+pub mod idp;
 pub mod otlp;
 
 use std::io::Write;

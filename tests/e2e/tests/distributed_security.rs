@@ -11,6 +11,11 @@
 //! - mTLS (SSL with a client certificate): a worker joins its group and runs a pipeline.
 //! - A wrong password: the worker stops at start with the broker's refusal in its log and
 //!   a failing exit status, the password nowhere.
+//! - OAUTHBEARER with an identity provider (the client-credentials flow): the test runs the
+//!   provider's token endpoint, which signs access tokens with the key whose JWKS the
+//!   broker's OAUTH listener checks them against. A worker whose every client (librdkafka's
+//!   `oidc` method and the group client) gets its tokens there runs a pipeline; a refused
+//!   client secret, and an unsigned token, stop the worker at start with the cause.
 //!
 //! The secured listeners are the ones `scripts/kafka.sh up` starts beside the plaintext
 //! one (`scripts/kafka.sh secure-info`; set `POLYCONNECT_STATE` when the broker was started
@@ -26,6 +31,7 @@ use std::time::{Duration, Instant};
 
 use polyconnect_e2e::cluster::{items, Cluster, Items};
 use polyconnect_e2e::faults::rest;
+use polyconnect_e2e::idp::{TokenEndpoint, CLIENT_ID, CLIENT_SECRET};
 use polyconnect_e2e::*;
 
 fn secure() -> BTreeMap<String, String> {
@@ -342,5 +348,150 @@ fn a_wrong_password_stops_the_worker_at_start_with_the_cause() {
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
         "no REST API left behind"
+    );
+}
+
+fn oauth(s: &BTreeMap<String, String>, token_endpoint: &str, secret: &str) -> String {
+    worker_security(
+        &s["oauth.bootstrap"],
+        &[
+            ("security.protocol", "SASL_PLAINTEXT".into()),
+            ("sasl.mechanism", "OAUTHBEARER".into()),
+            (
+                "sasl.login.callback.handler.class",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler".into(),
+            ),
+            ("sasl.oauthbearer.token.endpoint.url", token_endpoint.into()),
+            (
+                "sasl.jaas.config",
+                format!(
+                    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"{CLIENT_ID}\" clientSecret=\"{secret}\" scope=\"kafka\";"
+                ),
+            ),
+        ],
+    )
+}
+
+#[test]
+fn a_worker_with_an_identity_providers_tokens_runs_a_pipeline() {
+    let s = secure();
+    let idp = TokenEndpoint::start(&s);
+    let group = unique("doauth");
+    let mut cluster = Cluster::start(&group, 2, &oauth(&s, &idp.url, CLIENT_SECRET));
+    cluster.wait_formed(Duration::from_secs(90));
+    let dir = cluster.dir.path().to_path_buf();
+    let input = dir.join("in.txt");
+    let output = dir.join("out.txt");
+    let lines: String = (0..300u64).map(|i| format!("{i:08}\n")).collect();
+    std::fs::write(&input, lines).unwrap();
+    create_pipeline(
+        cluster.worker(1),
+        "o",
+        &input,
+        &format!("{group}-lines"),
+        &output,
+    );
+    let connectors = vec!["o-src".to_string(), "o-snk".to_string()];
+    wait_running_on(
+        &cluster,
+        &connectors,
+        &cluster.live_ids(),
+        Duration::from_secs(90),
+    );
+    let (seen, duplicates, other) = wait_output(&output, 300, Duration::from_secs(90));
+    let issued = idp.issued.load(Ordering::SeqCst);
+    println!(
+        "OAUTHBEARER pipeline: lines=300 out_distinct={seen} duplicated={duplicates} other={other}; tokens issued={issued}, refused={}",
+        idp.refused.load(Ordering::SeqCst)
+    );
+    assert_eq!((seen, other), (300, 0), "{}", cluster.logs());
+    // The group clients and librdkafka's clients of two workers: well over two tokens.
+    assert!(issued >= 4, "tokens issued: {issued}");
+    assert_eq!(idp.refused.load(Ordering::SeqCst), 0);
+    cluster.stop();
+}
+
+/// Starts a worker with `security` that must stop at start; returns its log.
+fn worker_refused_at_start(security: &str, group: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let file = dir.path().join("worker.properties");
+    write(
+        &file,
+        &format!(
+            "{}{security}\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
+            distributed_common_properties(group),
+            repo_root().join("connectors").display()
+        ),
+    );
+    let log = dir.path().join("core.log");
+    let mut child = Command::new(binary("polyconnect"))
+        .arg("distributed")
+        .arg(&file)
+        .current_dir(dir.path())
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!(
+                "the worker kept running:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let text = std::fs::read_to_string(&log).unwrap();
+    println!(
+        "exit: {status}\n{}",
+        text.lines().rev().take(3).collect::<Vec<_>>().join("\n")
+    );
+    assert!(!status.success(), "{status}\n{text}");
+    assert!(
+        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
+        "no REST API left behind"
+    );
+    text
+}
+
+#[test]
+fn a_refused_client_secret_or_an_unsigned_token_stops_the_worker_with_the_cause() {
+    let s = secure();
+    let idp = TokenEndpoint::start(&s);
+    let text = worker_refused_at_start(
+        &oauth(&s, &idp.url, "not-the-secret-9c1e"),
+        &unique("doauthno"),
+    );
+    assert!(
+        text.contains(&format!("refused client {CLIENT_ID} with 401"))
+            && text.contains("invalid_client"),
+        "the provider's refusal is in the log:\n{text}"
+    );
+    assert!(!text.contains("not-the-secret-9c1e"), "{text}");
+    assert!(idp.refused.load(Ordering::SeqCst) >= 1);
+    assert_eq!(idp.issued.load(Ordering::SeqCst), 0);
+
+    // The OAUTH listener checks signatures: a token the client signs with nothing is refused.
+    let unsigned = worker_security(
+        &s["oauth.bootstrap"],
+        &[
+            ("security.protocol", "SASL_PLAINTEXT".into()),
+            ("sasl.mechanism", "OAUTHBEARER".into()),
+            (
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required unsecuredLoginStringClaim_sub=\"intruder\";".into(),
+            ),
+        ],
+    );
+    let text = worker_refused_at_start(&unsigned, &unique("doauthnone"));
+    assert!(
+        text.contains("SASL OAUTHBEARER authentication failed"),
+        "the broker's refusal is in the log:\n{text}"
     );
 }

@@ -3,15 +3,19 @@
 //! secure-info` names them). The FileStream connectors carry numbered lines file → topic →
 //! file with the worker's settings written as a Kafka Connect user writes them (a JAAS
 //! line, a PKCS12 truststore or keystore, `producer.` / `consumer.` copies; SCRAM-SHA-512
-//! with a dead letter queue, OAUTHBEARER with an unsecured JWT, mTLS); a wrong password or a missing client certificate fails the
-//! tasks with the cause in their status; a JKS truststore is refused with how to convert it; topics Kafka's Java
+//! with a dead letter queue, OAUTHBEARER with an unsecured JWT, OAUTHBEARER with an identity
+//! provider's signed tokens on the `OAUTH` listener, mTLS); a wrong password, a refused
+//! client secret or a missing client certificate fails the tasks with the cause in their
+//! status; a JKS truststore is refused with how to convert it; topics Kafka's Java
 //! producer compressed with each codec over SASL_SSL reach a sink.
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
+use polyconnect_e2e::idp::{TokenEndpoint, CLIENT_ID, CLIENT_SECRET};
 use polyconnect_e2e::*;
 
 /// What `scripts/kafka.sh secure-info` prints about the test broker.
@@ -229,6 +233,66 @@ fn file_pipeline_over_sasl_ssl_with_an_unsecured_oauthbearer_token() {
         &with_copies(&oauthbearer(&s)),
         false,
     );
+}
+
+/// OAUTHBEARER with an identity provider's signed tokens (the client-credentials flow:
+/// librdkafka's `oidc` method) on the listener that checks them against a JWKS.
+fn client_credentials(token_endpoint: &str, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("security.protocol", "SASL_PLAINTEXT".into()),
+        ("sasl.mechanism", "OAUTHBEARER".into()),
+        (
+            "sasl.login.callback.handler.class",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler".into(),
+        ),
+        ("sasl.oauthbearer.token.endpoint.url", token_endpoint.into()),
+        (
+            "sasl.jaas.config",
+            format!(
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"{CLIENT_ID}\" clientSecret=\"{secret}\" scope=\"kafka\";"
+            ),
+        ),
+    ]
+}
+
+#[test]
+fn file_pipeline_with_an_identity_providers_oauthbearer_tokens() {
+    let s = secure();
+    let idp = TokenEndpoint::start(&s.0);
+    pipeline(
+        "sec-oidc",
+        s.get("oauth.bootstrap"),
+        &with_copies(&client_credentials(&idp.url, CLIENT_SECRET)),
+        false,
+    );
+    assert!(
+        idp.issued.load(Ordering::SeqCst) >= 2,
+        "the clients asked the provider"
+    );
+}
+
+#[test]
+fn a_refused_client_secret_fails_the_tasks_with_the_providers_answer() {
+    let s = secure();
+    let idp = TokenEndpoint::start(&s.0);
+    let planted = "client-secret-wrong-5d2b";
+    let (source, sink, log) = failing_pipeline(
+        "sec-oidc-wrong",
+        s.get("oauth.bootstrap"),
+        &with_copies(&client_credentials(&idp.url, planted)),
+    );
+    for (task, trace) in [("source", &source), ("sink", &sink)] {
+        assert!(
+            trace.contains("OAUTHBEARER token") && trace.contains("invalid_client"),
+            "the {task} task's trace does not give the provider's answer: {trace}\n{log}"
+        );
+        assert!(
+            !trace.contains(planted),
+            "the secret is in the trace: {trace}"
+        );
+    }
+    assert!(!log.contains(planted), "the secret is in the log:\n{log}");
+    assert_eq!(idp.issued.load(Ordering::SeqCst), 0);
 }
 
 #[test]

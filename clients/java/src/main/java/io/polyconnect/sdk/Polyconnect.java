@@ -84,6 +84,12 @@ public final class Polyconnect {
     serve(Arrays.stream(connectors).map(Plugin::of).toList(), new String[0]);
   }
 
+  /** As {@link #serve(Class[])}, with the command line's {@code --listen ADDR}. */
+  @SafeVarargs
+  public static void serve(String[] args, Class<? extends Connector>... connectors) {
+    serve(Arrays.stream(connectors).map(Plugin::of).toList(), args);
+  }
+
   /** Serves {@code plugins} until SIGTERM or the parent's death; {@code args} may hold --listen. */
   public static void serve(List<Plugin> plugins, String[] args) {
     configureLogging();

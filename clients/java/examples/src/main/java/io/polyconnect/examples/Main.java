@@ -5,6 +5,6 @@ import io.polyconnect.sdk.Polyconnect;
 /** The connector process: serves both examples. */
 public class Main {
   public static void main(String[] args) {
-    Polyconnect.serve(NumbersSource.class, LinesSink.class);
+    Polyconnect.serve(args, NumbersSource.class, LinesSink.class);
   }
 }
