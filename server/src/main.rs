@@ -250,10 +250,12 @@ fn new_project(a: NewArgs) -> anyhow::Result<()> {
     let sdk_packages = a
         .sdk_packages
         .or_else(|| std::env::var_os("POLYCONNECT_SDK_PACKAGES").map(PathBuf::from));
-    let sdk_packages = match sdk_packages {
-        Some(p) => Some(
-            std::fs::canonicalize(&p).with_context(|| format!("--sdk-packages {}", p.display()))?,
-        ),
+    let sdk_packages = match sdk_packages.map(|p| std::fs::canonicalize(&p).map_err(|e| (p, e))) {
+        Some(Ok(p)) => Some(p),
+        Some(Err((p, e))) => {
+            eprintln!("polyconnect new: the SDK packages {}: {e}", p.display());
+            std::process::exit(2);
+        }
         None => None,
     };
     let dir = match create(&Options {
