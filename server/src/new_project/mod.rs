@@ -41,6 +41,17 @@ impl Language {
         Language::Rust,
     ];
 
+    /// The language's name as people write it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Language::Python => "Python",
+            Language::Go => "Go",
+            Language::Typescript => "TypeScript",
+            Language::Java => "Java",
+            Language::Rust => "Rust",
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Language::Python => "python",
@@ -95,6 +106,8 @@ pub struct Options {
 pub enum NewError {
     #[error("{0:?} is not a project name: use lowercase letters, digits, '-' and '_', starting with a letter (at most 64 characters)")]
     InvalidName(String),
+    #[error("{0:?} cannot be a {2} project's name: its package or module would be {1:?}, which {2} reserves; choose another name")]
+    ReservedName(String, String, &'static str),
     #[error(
         "the {language} SDK has no {kind} connectors; it serves: {supported} (transforms run in the core: Kafka Connect's built-in SMTs, see docs/transforms-and-errors.md)"
     )]
@@ -143,6 +156,13 @@ pub fn render(
         });
     }
     let names = Names::new(name, kind).ok_or_else(|| NewError::InvalidName(name.to_string()))?;
+    if let Some(word) = names.reserved(language) {
+        return Err(NewError::ReservedName(
+            name.to_string(),
+            word,
+            language.title(),
+        ));
+    }
     let vars = names.vars();
     let mut files = Vec::new();
     for t in templates::files(language, kind) {

@@ -198,6 +198,30 @@ fn the_rust_sdk_package_is_patched_in_when_given() {
 }
 
 #[test]
+fn a_name_the_language_reserves_is_refused() {
+    for (language, name, word) in [
+        (Language::Java, "new", "new"),
+        (Language::Python, "class", "class"),
+        (Language::Python, "polyconnect", "polyconnect"),
+        (Language::Rust, "fn", "fn"),
+    ] {
+        let e = render(language, Kind::Source, name, None)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!(
+                "would be \"{word}\", which {} reserves",
+                language.title()
+            )),
+            "{e}"
+        );
+    }
+    // Another language takes it.
+    render(Language::Go, Kind::Source, "new", None).unwrap();
+    render(Language::Java, Kind::Source, "class-feed", None).unwrap();
+}
+
+#[test]
 fn a_transform_is_refused_naming_what_is_supported() {
     for language in Language::ALL {
         let e = render(language, Kind::Transform, "orders", None)
