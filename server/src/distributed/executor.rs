@@ -18,12 +18,13 @@ use tokio::sync::{oneshot, watch};
 
 use super::herder::{Executor, Work};
 use super::{from_raw, Cluster};
+use crate::config::distributed::ExactlyOnceSourceSupport;
 use crate::config::{ConnectorConfig, Props};
 use crate::plugin::PluginType;
 use crate::storage::configs::TargetState;
 use crate::storage::status::State;
 use crate::worker::connector::{self, Command, ConnectorContext, RunningTask, TaskConfigSink};
-use crate::worker::{Runner, Worker};
+use crate::worker::{ExactlyOnce, Runner, TransactionBoundary, Worker};
 
 struct LocalTask {
     runner: RunningTask,
@@ -176,6 +177,12 @@ impl WorkerExecutor {
         if let Some(v) = self.worker.manifest_version(config.class()) {
             self.worker.status.set_version(connector, Some(v));
         }
+        let exactly_once = match plugin_type {
+            PluginType::Source if self.cluster.exactly_once_enabled() => {
+                Some(self.exactly_once(&config))
+            }
+            _ => None,
+        };
         Ok((
             ConnectorContext {
                 worker: self.worker.config.clone(),
@@ -185,9 +192,37 @@ impl WorkerExecutor {
                 status: self.worker.status.clone(),
                 shared,
                 publish_tasks: None,
+                exactly_once,
             },
             plugin_type,
         ))
+    }
+
+    /// What an exactly-once source task of `config` runs with.
+    fn exactly_once(&self, config: &ConnectorConfig) -> ExactlyOnce {
+        let boundary = match config.props.get("transaction.boundary").map(|b| b.trim().to_ascii_lowercase()) {
+            Some(b) if b == "interval" => {
+                let interval = config
+                    .props
+                    .get("transaction.boundary.interval.ms")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(std::time::Duration::from_millis)
+                    .unwrap_or(self.worker.config.offset_flush_interval);
+                TransactionBoundary::Interval(interval.max(std::time::Duration::from_millis(1)))
+            }
+            // `connector` is refused when the connector is created; `poll` is the default.
+            _ => TransactionBoundary::Poll,
+        };
+        let offsets = self.cluster.offsets.clone();
+        ExactlyOnce {
+            group_id: self.cluster.distributed.group_id.clone(),
+            offsets_topic: self.cluster.distributed.offset_storage_topic.clone(),
+            boundary,
+            refresh_offsets: Arc::new(move || {
+                let offsets = offsets.clone();
+                Box::pin(async move { offsets.refresh().await.map_err(|e| e.to_string()) })
+            }),
+        }
     }
 
     async fn start_task(&self, local: &mut Local, id: &ConnectorTaskId, fresh: bool) {
@@ -204,11 +239,15 @@ impl WorkerExecutor {
             }
         };
         match self.task_context(&id.connector).await {
-            Ok((_, PluginType::Source)) if snapshot.fencing_task_count(&id.connector).is_some() => {
+            Ok((_, PluginType::Source))
+                if snapshot.fencing_task_count(&id.connector).is_some()
+                    && self.cluster.distributed.exactly_once_source_support
+                        == ExactlyOnceSourceSupport::Disabled =>
+            {
                 // Kafka Connect's exactly-once sources (KIP-618) fenced this connector's
                 // producers; running it at least once could break what its users rely on.
                 let trace = format!(
-                    "the config topic has a tasks-fencing-{} record: the connector ran with Kafka Connect's                      exactly-once source support, which this worker does not implement yet; not running its tasks",
+                    "the config topic has a tasks-fencing-{} record: the connector ran with exactly-once source support, which this worker has disabled (exactly.once.source.support=disabled); not running its tasks",
                     id.connector
                 );
                 tracing::error!(task = %id, "{trace}");

@@ -287,6 +287,12 @@ impl Cluster {
         self.configs.put_task_configs(name, tasks).await
     }
 
+    /// `exactly.once.source.support=enabled`: source tasks run in transactions (KIP-618).
+    pub(crate) fn exactly_once_enabled(&self) -> bool {
+        self.distributed.exactly_once_source_support
+            == crate::config::distributed::ExactlyOnceSourceSupport::Enabled
+    }
+
     pub(crate) fn generation(&self) -> i32 {
         self.generation.load(Ordering::SeqCst)
     }

@@ -40,6 +40,44 @@ pub struct TaskContext {
     /// True while the connector's target state is PAUSED.
     pub paused: watch::Receiver<bool>,
     pub shared: Arc<ConnectorShared>,
+    /// Distributed mode with `exactly.once.source.support=enabled`, source tasks only: the
+    /// task produces in transactions (KIP-618).
+    pub exactly_once: Option<ExactlyOnce>,
+}
+
+/// Where a transaction ends (`transaction.boundary`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TransactionBoundary {
+    /// Every batch the connector hands over (one `poll`) is one transaction.
+    Poll,
+    /// A transaction is committed every interval (`transaction.boundary.interval.ms`).
+    Interval(std::time::Duration),
+}
+
+/// What an exactly-once source task needs beyond an at-least-once one.
+#[derive(Clone)]
+pub struct ExactlyOnce {
+    /// The worker group's `group.id`: transactional ids are `<group.id>-<connector>-<task>`.
+    pub group_id: String,
+    /// The topic the task's offsets go to, in the same transaction as its records.
+    pub offsets_topic: String,
+    pub boundary: TransactionBoundary,
+    /// Reads the offsets topic to its end into the task's offset store (after the task's
+    /// producer fenced its predecessors, so their last transaction is settled).
+    pub refresh_offsets: Arc<
+        dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync,
+    >,
+}
+
+impl ExactlyOnce {
+    pub fn transactional_id(&self, connector: &str, task: u32) -> String {
+        transactional_id(&self.group_id, connector, task)
+    }
+}
+
+/// Kafka Connect's transactional id of a source task (`Worker.taskTransactionalId`).
+pub fn transactional_id(group_id: &str, connector: &str, task: u32) -> String {
+    format!("{group_id}-{connector}-{task}")
 }
 
 pub enum TaskExit {
@@ -480,6 +518,7 @@ impl Worker {
                 status: self.status.clone(),
                 shared,
                 publish_tasks,
+                exactly_once: None,
             },
             target,
             rx,
