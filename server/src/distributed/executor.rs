@@ -198,9 +198,18 @@ impl WorkerExecutor {
         ))
     }
 
+    /// True only when the connector is known to be a sink.
+    pub(crate) async fn is_sink(&self, name: &str) -> bool {
+        matches!(self.worker.plugin_type(name).await, Ok(PluginType::Sink))
+    }
+
     /// What an exactly-once source task of `config` runs with.
     fn exactly_once(&self, config: &ConnectorConfig) -> ExactlyOnce {
-        let boundary = match config.props.get("transaction.boundary").map(|b| b.trim().to_ascii_lowercase()) {
+        let boundary = match config
+            .props
+            .get("transaction.boundary")
+            .map(|b| b.trim().to_ascii_lowercase())
+        {
             Some(b) if b == "interval" => {
                 let interval = config
                     .props
@@ -345,10 +354,13 @@ impl WorkerExecutor {
             ConfigChange::TasksCommitted(name) => {
                 let snapshot = self.cluster.configs.snapshot();
                 let ids = local.task_ids(&name);
+                // Exactly once, a new generation fenced every task of the previous one: all
+                // restart, changed or not.
+                let fenced = self.cluster.exactly_once_enabled() && !self.is_sink(&name).await;
                 for id in ids {
                     let now = snapshot.task_config(&id).map(from_raw);
                     let same = now.as_ref() == local.tasks.get(&id).map(|t| &t.config);
-                    if same {
+                    if same && !fenced {
                         continue;
                     }
                     // A task whose config changed restarts here (the group rebalances

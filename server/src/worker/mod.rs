@@ -64,9 +64,8 @@ pub struct ExactlyOnce {
     pub boundary: TransactionBoundary,
     /// Reads the offsets topic to its end into the task's offset store (after the task's
     /// producer fenced its predecessors, so their last transaction is settled).
-    pub refresh_offsets: Arc<
-        dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync,
-    >,
+    pub refresh_offsets:
+        Arc<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>,
 }
 
 impl ExactlyOnce {
@@ -288,9 +287,27 @@ pub struct Worker {
     pub(crate) ops: tokio::sync::Mutex<()>,
     ready: AtomicBool,
     cluster_id: std::sync::OnceLock<String>,
+    /// Distributed mode: the worker's `exactly.once.source.support` (unset: standalone).
+    exactly_once_support: std::sync::OnceLock<crate::config::distributed::ExactlyOnceSourceSupport>,
 }
 
 impl Worker {
+    /// Distributed mode: the worker's `exactly.once.source.support` (set once).
+    pub fn set_exactly_once_support(
+        &self,
+        support: crate::config::distributed::ExactlyOnceSourceSupport,
+    ) {
+        let _ = self.exactly_once_support.set(support);
+    }
+
+    /// The worker's `exactly.once.source.support`; `None` in standalone mode, which has no
+    /// exactly-once sources.
+    pub fn exactly_once_support(
+        &self,
+    ) -> Option<crate::config::distributed::ExactlyOnceSourceSupport> {
+        self.exactly_once_support.get().copied()
+    }
+
     pub fn new(config: WorkerConfig) -> anyhow::Result<Worker> {
         let providers = ConfigProviders::from_worker(&config.props)?;
         let offsets = OffsetStore::open(config.offset_storage_file.as_deref())?;
@@ -331,6 +348,7 @@ impl Worker {
             ops: tokio::sync::Mutex::new(()),
             ready: AtomicBool::new(false),
             cluster_id: std::sync::OnceLock::new(),
+            exactly_once_support: std::sync::OnceLock::new(),
         })
     }
 

@@ -1242,11 +1242,9 @@ impl Runner<'_> {
                     &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
                 ));
             }
-            let _ = tokio::time::timeout(
-                Duration::from_millis(50),
-                self.deliveries.notify.notified(),
-            )
-            .await;
+            let _ =
+                tokio::time::timeout(Duration::from_millis(50), self.deliveries.notify.notified())
+                    .await;
         }
         let (acks, freed_records, freed_bytes) = self.collect_acks()?;
         let seq = self.st.staged_seq;
