@@ -143,6 +143,33 @@ fn task_worker(cluster: &Cluster, timeout: Duration) -> usize {
     );
 }
 
+/// How many times a task's transactional producer was initialized, over every worker's log
+/// (killed workers' too: a restarted worker appends to its log).
+fn producer_inits(cluster: &Cluster) -> usize {
+    (0..cluster.ports.len())
+        .map(|i| {
+            std::fs::read_to_string(cluster.dir.path().join(format!("w{i}")).join("core.log"))
+                .unwrap_or_default()
+                .matches("transactional producer initialized")
+                .count()
+        })
+        .sum()
+}
+
+/// Waits until a task producer was initialized after the `before`-th time and `src/0` runs.
+fn task_taken_over(cluster: &Cluster, before: usize, timeout: Duration) -> usize {
+    let deadline = Instant::now() + timeout;
+    while producer_inits(cluster) <= before {
+        assert!(
+            Instant::now() < deadline,
+            "no new instance of src/0 initialized its producer within {timeout:?}{}",
+            cluster.logs()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    task_worker(cluster, deadline.saturating_duration_since(Instant::now()))
+}
+
 #[test]
 fn exactly_once_source_survives_sigkill_of_its_worker() {
     let group = unique("eos");
@@ -190,18 +217,19 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
     );
     assert_eq!(code, 201, "create: {body}");
     let started = Instant::now();
-    let mut at = task_worker(&cluster, Duration::from_secs(60));
+    let mut at = task_taken_over(&cluster, 0, Duration::from_secs(60));
     for kill in 0..KILLS {
         std::thread::sleep(Duration::from_secs(3));
-        let before = written.load(Ordering::SeqCst);
+        let lines = written.load(Ordering::SeqCst);
+        let inits = producer_inits(&cluster);
         eprintln!(
-            "kill {}: SIGKILL worker {at} running src/0 ({before} lines written)",
+            "kill {}: SIGKILL worker {at} running src/0 ({lines} lines written)",
             kill + 1
         );
         cluster.kill(at);
         std::thread::sleep(Duration::from_millis(500));
         cluster.restart(at);
-        at = task_worker(&cluster, Duration::from_secs(60));
+        at = task_taken_over(&cluster, inits, Duration::from_secs(60));
         eprintln!(
             "kill {}: src/0 RUNNING again on worker {at} after {:?}",
             kill + 1,
