@@ -240,35 +240,7 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
     stop.store(true, Ordering::SeqCst);
     writer.join().unwrap();
     let expected = written.load(Ordering::SeqCst);
-
-    // Every number reaches the topic, committed.
-    let deadline = Instant::now() + Duration::from_secs(40);
-    let (committed, missing, duplicates, unexpected) = loop {
-        let values = read_all(&topic, "read_committed");
-        let (missing, duplicates, unexpected) = count(&values, expected);
-        if missing == 0 || Instant::now() > deadline {
-            break (values.len(), missing, duplicates, unexpected);
-        }
-        std::thread::sleep(Duration::from_secs(1));
-    };
-    let uncommitted = read_all(&topic, "read_uncommitted").len();
-    eprintln!(
-        "{expected} lines written; read_committed: {committed} records, {missing} missing, {duplicates} duplicates, {unexpected} unexpected; read_uncommitted: {uncommitted} records ({} from aborted transactions)",
-        uncommitted.saturating_sub(committed)
-    );
-    assert_eq!(
-        missing,
-        0,
-        "numbers missing under read_committed{}",
-        cluster.logs()
-    );
-    assert_eq!(
-        duplicates,
-        0,
-        "duplicates under read_committed{}",
-        cluster.logs()
-    );
-    assert_eq!(unexpected, 0, "unexpected values{}", cluster.logs());
+    assert_exactly_once(&cluster, &topic, expected);
 
     // The leader fenced the connector's first generation and recorded its task count.
     let configs = read_topic(
@@ -286,5 +258,118 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
         .unwrap_or_else(|| panic!("no tasks-fencing-src record{}", cluster.logs()));
     let fencing: serde_json::Value = serde_json::from_str(&fencing).unwrap();
     assert_eq!(fencing["task-count"], 1, "{fencing}");
+    cluster.stop();
+}
+
+/// A `read_committed` consumer finds each of the numbers `0..expected` once in `topic`.
+fn assert_exactly_once(cluster: &Cluster, topic: &str, expected: u64) {
+    let deadline = Instant::now() + Duration::from_secs(40);
+    let (committed, missing, duplicates, unexpected) = loop {
+        let values = read_all(topic, "read_committed");
+        let (missing, duplicates, unexpected) = count(&values, expected);
+        if missing == 0 || Instant::now() > deadline {
+            break (values.len(), missing, duplicates, unexpected);
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    };
+    let uncommitted = read_all(topic, "read_uncommitted").len();
+    eprintln!(
+        "{expected} lines written; read_committed: {committed} records, {missing} missing, {duplicates} duplicates, {unexpected} unexpected; read_uncommitted: {uncommitted} records ({} from aborted transactions)",
+        uncommitted.saturating_sub(committed)
+    );
+    assert_eq!(
+        missing,
+        0,
+        "numbers missing under read_committed{}",
+        cluster.logs()
+    );
+    assert_eq!(
+        duplicates,
+        0,
+        "duplicates under read_committed{}",
+        cluster.logs()
+    );
+    assert_eq!(unexpected, 0, "unexpected values{}", cluster.logs());
+}
+
+/// A zombie: the worker running the task is SIGSTOPped past its session, the task starts on
+/// another worker (whose producer fences the stopped one's), and the stopped worker is
+/// SIGCONTinued. Whatever the zombie still does, nothing it writes becomes visible to
+/// `read_committed` consumers: every number once.
+#[test]
+fn a_fenced_zombie_task_adds_nothing() {
+    let group = unique("eos-zombie");
+    let mut cluster = Cluster::start(&group, 2, "exactly.once.source.support=enabled\n");
+    cluster.wait_formed(Duration::from_secs(60));
+    let input = cluster.dir.path().join("numbers.txt");
+    std::fs::File::create(&input).unwrap();
+    let topic = format!("{group}-numbers");
+    let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(AtomicU64::new(0));
+    let writer = start_writer(input.clone(), stop.clone(), written.clone());
+    let (code, body) = rest(
+        cluster.any(),
+        "POST",
+        "/connectors",
+        Some(serde_json::json!({
+            "name": "src",
+            "config": {
+                "connector.class": "FileStreamSource",
+                "tasks.max": "1",
+                "file": input.display().to_string(),
+                "topic": topic,
+            }
+        })),
+    );
+    assert_eq!(code, 201, "create: {body}");
+    let zombie = task_taken_over(&cluster, 0, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(2));
+    let inits = producer_inits(&cluster);
+    let pid = cluster.worker(zombie).pid() as i32;
+    eprintln!("SIGSTOP worker {zombie} running src/0");
+    // SAFETY: signals to a child process of this test.
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(pid, libc::SIGSTOP);
+    }
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = BTreeMap::new();
+    let moved = loop {
+        if producer_inits(&cluster) > inits {
+            last = items(cluster.worker(1 - zombie), &["src".to_string()]);
+            if let Some((state, worker)) = last.get("src/0") {
+                if state == "RUNNING" && *worker == cluster.worker_id(1 - zombie) {
+                    break true;
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            break false;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    std::thread::sleep(Duration::from_secs(2));
+    eprintln!("SIGCONT worker {zombie}");
+    #[allow(unsafe_code)]
+    unsafe {
+        libc::kill(pid, libc::SIGCONT);
+    }
+    assert!(
+        moved,
+        "src/0 did not move off the stopped worker: {last:#?}{}",
+        cluster.logs()
+    );
+    // The zombie notices it lost its membership, and its producer that it was fenced.
+    std::thread::sleep(Duration::from_secs(8));
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    let zombie_log = cluster.worker(zombie).log_text();
+    let fenced: Vec<&str> = zombie_log
+        .lines()
+        .filter(|l| l.contains("was fenced") || l.contains("Fenced"))
+        .take(3)
+        .collect();
+    eprintln!("the zombie's log on being fenced: {fenced:#?}");
+    assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
     cluster.stop();
 }
