@@ -222,6 +222,19 @@ impl WorkerExecutor {
             // `connector` is refused when the connector is created; `poll` is the default.
             _ => TransactionBoundary::Poll,
         };
+        if let Some(topic) = config
+            .props
+            .get("offsets.storage.topic")
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic)
+        {
+            tracing::warn!(
+                connector = config.name(),
+                topic,
+                worker_topic = %self.cluster.distributed.offset_storage_topic,
+                "offsets.storage.topic is not supported yet: the connector's offsets go to the worker's offsets topic"
+            );
+        }
         let offsets = self.cluster.offsets.clone();
         ExactlyOnce {
             group_id: self.cluster.distributed.group_id.clone(),
