@@ -373,3 +373,52 @@ fn a_fenced_zombie_task_adds_nothing() {
     assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
     cluster.stop();
 }
+
+/// `transaction.boundary=interval`: transactions span several batches, committed every
+/// `transaction.boundary.interval.ms`; a SIGKILL of the task's worker still loses and
+/// duplicates nothing for `read_committed` consumers.
+#[test]
+fn interval_transactions_survive_sigkill() {
+    let group = unique("eos-interval");
+    let mut cluster = Cluster::start(&group, 2, "exactly.once.source.support=enabled\n");
+    cluster.wait_formed(Duration::from_secs(60));
+    let input = cluster.dir.path().join("numbers.txt");
+    std::fs::File::create(&input).unwrap();
+    let topic = format!("{group}-numbers");
+    let stop = Arc::new(AtomicBool::new(false));
+    let written = Arc::new(AtomicU64::new(0));
+    let writer = start_writer(input.clone(), stop.clone(), written.clone());
+    let (code, body) = rest(
+        cluster.any(),
+        "POST",
+        "/connectors",
+        Some(serde_json::json!({
+            "name": "src",
+            "config": {
+                "connector.class": "FileStreamSource",
+                "tasks.max": "1",
+                "file": input.display().to_string(),
+                "topic": topic,
+                "transaction.boundary": "interval",
+                "transaction.boundary.interval.ms": "700",
+            }
+        })),
+    );
+    assert_eq!(code, 201, "create: {body}");
+    let at = task_taken_over(&cluster, 0, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(3));
+    let inits = producer_inits(&cluster);
+    eprintln!(
+        "SIGKILL worker {at} running src/0 ({} lines written)",
+        written.load(Ordering::SeqCst)
+    );
+    cluster.kill(at);
+    std::thread::sleep(Duration::from_millis(500));
+    cluster.restart(at);
+    task_taken_over(&cluster, inits, Duration::from_secs(60));
+    std::thread::sleep(Duration::from_secs(3));
+    stop.store(true, Ordering::SeqCst);
+    writer.join().unwrap();
+    assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
+    cluster.stop();
+}
