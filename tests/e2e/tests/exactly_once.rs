@@ -422,3 +422,84 @@ fn interval_transactions_survive_sigkill() {
     assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
     cluster.stop();
 }
+
+/// The cost of transactions, measured rather than checked (`--ignored`): one worker, a
+/// FileStream source over a file of `lines` numbered lines, the time until a
+/// `read_committed` consumer has all of them, at least once and then exactly once
+/// (`transaction.boundary=poll`, a transaction per batch of up to `batch.size` lines).
+#[test]
+#[ignore = "a measurement; run with --ignored --nocapture"]
+fn exactly_once_cost() {
+    let lines: u64 = std::env::var("EOS_COST_LINES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(200_000);
+    let runs = std::env::var("EOS_COST_RUNS")
+        .unwrap_or_else(|_| "disabled:2000,enabled:2000,disabled:100,enabled:100".into());
+    for (mode, batch) in runs.split(',').filter_map(|r| r.split_once(':')) {
+        let group = unique("eos-cost");
+        let mut cluster =
+            Cluster::start(&group, 1, &format!("exactly.once.source.support={mode}\n"));
+        cluster.wait_formed(Duration::from_secs(60));
+        let input = cluster.dir.path().join("numbers.txt");
+        let text: String = (0..lines).map(|n| format!("{n}\n")).collect();
+        std::fs::write(&input, text).unwrap();
+        let topic = format!("{group}-numbers");
+        let started = Instant::now();
+        let (code, body) = rest(
+            cluster.any(),
+            "POST",
+            "/connectors",
+            Some(serde_json::json!({
+                "name": "src",
+                "config": {
+                    "connector.class": "FileStreamSource",
+                    "tasks.max": "1",
+                    "file": input.display().to_string(),
+                    "topic": topic,
+                    "batch.size": batch,
+                }
+            })),
+        );
+        assert_eq!(code, 201, "create: {body}");
+        let deadline = Instant::now() + Duration::from_secs(300);
+        let consumer: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", bootstrap())
+            .set("group.id", unique("eos-cost-reader"))
+            .set("enable.auto.commit", "false")
+            .set("isolation.level", "read_committed")
+            .create()
+            .unwrap();
+        let mut tpl = TopicPartitionList::new();
+        while tpl.count() == 0 {
+            assert!(Instant::now() < deadline, "no topic{}", cluster.logs());
+            if let Ok(md) = consumer.fetch_metadata(Some(&topic), Duration::from_secs(5)) {
+                for t in md.topics().iter().filter(|t| t.error().is_none()) {
+                    for p in t.partitions() {
+                        tpl.add_partition_offset(&topic, p.id(), Offset::Beginning)
+                            .unwrap();
+                    }
+                }
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        consumer.assign(&tpl).unwrap();
+        let mut n = 0u64;
+        while n < lines {
+            assert!(
+                Instant::now() < deadline,
+                "{n} of {lines}{}",
+                cluster.logs()
+            );
+            if let Some(Ok(_)) = consumer.poll(Duration::from_millis(100)) {
+                n += 1;
+            }
+        }
+        let took = started.elapsed();
+        eprintln!(
+            "exactly.once.source.support={mode}, batch.size={batch}: {lines} lines committed in {took:.1?} ({:.0} lines/s)",
+            lines as f64 / took.as_secs_f64()
+        );
+        cluster.stop();
+    }
+}
