@@ -1229,30 +1229,28 @@ impl Runner<'_> {
             return Ok(());
         }
         let started = std::time::Instant::now();
-        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
-        loop {
-            self.check_fatal()?;
-            apply_reports(&mut self.st.inflight, self.deliveries.take());
-            if self.st.inflight.iter().all(|f| f.ack.is_some()) {
-                break;
+        // The offsets of every record of the transaction (a record that fails makes the
+        // whole transaction fail, so they need not wait for the delivery reports), written
+        // at once: librdkafka registers the offsets topic's partitions with the records'
+        // in flight, and the commit finds nothing left to send (an offset record sent only
+        // after the records were delivered costs about 100 ms more per transaction).
+        let mut staged = PendingOffsets::default();
+        for f in self.st.inflight.iter() {
+            if let (Some(p), Some(o)) = (&f.partition, &f.offset) {
+                staged
+                    .stage(
+                        &self.ctx.offsets,
+                        self.ctx.connector.name(),
+                        p.clone(),
+                        o.clone(),
+                    )
+                    .map_err(|e| StreamError::Protocol(e.to_string()))?;
             }
-            if tokio::time::Instant::now() > deadline {
-                return Err(self.transaction_failed(
-                    "commit",
-                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
-                ));
-            }
-            let _ =
-                tokio::time::timeout(Duration::from_millis(50), self.deliveries.notify.notified())
-                    .await;
         }
-        let (acks, freed_records, freed_bytes) = self.collect_acks()?;
-        let seq = self.st.staged_seq;
-        let entries = self.pending.take_entries();
         let encoded = self
             .ctx
             .offsets
-            .encode_entries(self.ctx.connector.name(), entries)
+            .encode_entries(self.ctx.connector.name(), staged.take_entries())
             .map_err(|e| StreamError::Protocol(e.to_string()))?;
         for (key, value) in &encoded {
             let mut record: BaseRecord<'_, [u8], [u8], usize> =
@@ -1271,6 +1269,31 @@ impl Runner<'_> {
                 }
             }
         }
+        // Every record and offset record delivered before the commit, which would otherwise
+        // wait on its own polling.
+        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
+        loop {
+            self.check_fatal()?;
+            apply_reports(&mut self.st.inflight, self.deliveries.take());
+            if self.st.inflight.iter().all(|f| f.ack.is_some())
+                && self.producer.in_flight_count() == 0
+            {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(self.transaction_failed(
+                    "commit",
+                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
+                ));
+            }
+            let _ =
+                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
+                    .await;
+        }
+        let (acks, freed_records, freed_bytes) = self.collect_acks()?;
+        // What completing the records staged is what the transaction holds already.
+        *self.pending = PendingOffsets::default();
+        let seq = self.st.staged_seq;
         let span = self.tel.commit_span();
         let committed = span.in_scope(|| {
             tokio::task::block_in_place(|| self.producer.commit_transaction(TRANSACTION_TIMEOUT))
