@@ -163,9 +163,14 @@ impl ClientContext for DeliveryContext {
                 return;
             }
         }
-        match &self.errors {
-            Some(e) => e.report(&format_args!("{error}: {reason}")),
-            None => tracing::warn!("librdkafka: {error}: {reason}"),
+        if is_fenced(error.rdkafka_error_code(), "") {
+            // Exactly once: a newer instance of the task took over; not a transient error.
+            tracing::warn!(error = %error, reason, "the task's transactional producer was fenced");
+        } else {
+            match &self.errors {
+                Some(e) => e.report(&format_args!("{error}: {reason}")),
+                None => tracing::warn!("librdkafka: {error}: {reason}"),
+            }
         }
         // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
         // the runner asks the client whether it was fatal.
