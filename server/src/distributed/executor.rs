@@ -177,18 +177,19 @@ impl WorkerExecutor {
         if let Some(v) = self.worker.manifest_version(config.class()) {
             self.worker.status.set_version(connector, Some(v));
         }
-        let exactly_once = match plugin_type {
+        let (exactly_once, offsets) = match plugin_type {
             PluginType::Source if self.cluster.exactly_once_enabled() => {
-                Some(self.exactly_once(&config))
+                let (eos, offsets) = self.exactly_once(&config).await?;
+                (Some(eos), offsets)
             }
-            _ => None,
+            _ => (None, self.worker.offsets.clone()),
         };
         Ok((
             ConnectorContext {
                 worker: self.worker.config.clone(),
                 config,
                 plugin,
-                offsets: self.worker.offsets.clone(),
+                offsets,
                 status: self.worker.status.clone(),
                 shared,
                 publish_tasks: None,
@@ -203,8 +204,14 @@ impl WorkerExecutor {
         matches!(self.worker.plugin_type(name).await, Ok(PluginType::Sink))
     }
 
-    /// What an exactly-once source task of `config` runs with.
-    fn exactly_once(&self, config: &ConnectorConfig) -> ExactlyOnce {
+    /// What an exactly-once source task of `config` runs with, and the offset store it
+    /// reads and updates: the worker's, or with `offsets.storage.topic` the connector's own
+    /// topic's, the worker's offsets filling in what it lacks (Kafka Connect's
+    /// `ConnectorOffsetBackingStore`).
+    async fn exactly_once(
+        &self,
+        config: &ConnectorConfig,
+    ) -> Result<(ExactlyOnce, Arc<crate::storage::offsets::OffsetStore>), String> {
         let boundary = match config
             .props
             .get("transaction.boundary")
@@ -222,29 +229,57 @@ impl WorkerExecutor {
             // `connector` is refused when the connector is created; `poll` is the default.
             _ => TransactionBoundary::Poll,
         };
-        if let Some(topic) = config
+        let worker_offsets = self.cluster.offsets.clone();
+        let own_topic = config
             .props
             .get("offsets.storage.topic")
-            .map(|t| t.trim())
-            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic)
-        {
-            tracing::warn!(
-                connector = config.name(),
-                topic,
-                worker_topic = %self.cluster.distributed.offset_storage_topic,
-                "offsets.storage.topic is not supported yet: the connector's offsets go to the worker's offsets topic"
-            );
-        }
-        let offsets = self.cluster.offsets.clone();
-        ExactlyOnce {
-            group_id: self.cluster.distributed.group_id.clone(),
-            offsets_topic: self.cluster.distributed.offset_storage_topic.clone(),
-            boundary,
-            refresh_offsets: Arc::new(move || {
-                let offsets = offsets.clone();
-                Box::pin(async move { offsets.refresh().await.map_err(|e| e.to_string()) })
-            }),
-        }
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic);
+        let (offsets_topic, store, refresh_offsets): (String, _, crate::worker::RefreshOffsets) =
+            match own_topic {
+                None => {
+                    let store = worker_offsets.shared();
+                    (
+                        self.cluster.distributed.offset_storage_topic.clone(),
+                        store,
+                        Arc::new(move || {
+                            let offsets = worker_offsets.clone();
+                            Box::pin(
+                                async move { offsets.refresh().await.map_err(|e| e.to_string()) },
+                            )
+                        }),
+                    )
+                }
+                Some(topic) => {
+                    let own = self.cluster.connector_offset_store(&topic).await?;
+                    let name = config.name().to_string();
+                    let store = own.shared();
+                    (
+                        topic,
+                        store,
+                        Arc::new(move || {
+                            let (own, worker_offsets, name) =
+                                (own.clone(), worker_offsets.clone(), name.clone());
+                            Box::pin(async move {
+                                own.refresh().await.map_err(|e| e.to_string())?;
+                                worker_offsets.refresh().await.map_err(|e| e.to_string())?;
+                                own.cached()
+                                    .fill_missing_from(worker_offsets.cached(), &name);
+                                Ok(())
+                            })
+                        }),
+                    )
+                }
+            };
+        Ok((
+            ExactlyOnce {
+                group_id: self.cluster.distributed.group_id.clone(),
+                offsets_topic,
+                boundary,
+                refresh_offsets,
+            },
+            store,
+        ))
     }
 
     async fn start_task(&self, local: &mut Local, id: &ConnectorTaskId, fresh: bool) {

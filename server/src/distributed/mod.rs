@@ -66,6 +66,11 @@ pub struct Cluster {
     publish_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// The Kafka clients' common settings (bootstrap, security): fencing producers.
     kafka: rdkafka::ClientConfig,
+    /// The worker's offsets topic's settings and its clients' id prefix: connectors' own
+    /// offsets topics (`offsets.storage.topic`) are made and read alike.
+    offsets_spec: crate::storage::kafka_log::TopicSpec,
+    client_id: String,
+    connector_offsets: tokio::sync::Mutex<HashMap<String, Arc<KafkaOffsetStore>>>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -350,6 +355,28 @@ impl Cluster {
             "fenced the producers of the previous generation of tasks"
         );
         self.configs.put_fencing(name, task_count).await
+    }
+
+    /// The store of a connector's own offsets topic (`offsets.storage.topic`), created
+    /// and read to its end on first use, then shared by the connector's tasks here.
+    pub(crate) async fn connector_offset_store(
+        &self,
+        topic: &str,
+    ) -> Result<Arc<KafkaOffsetStore>, String> {
+        let mut stores = self.connector_offsets.lock().await;
+        if let Some(s) = stores.get(topic) {
+            return Ok(s.clone());
+        }
+        let mut spec = self.offsets_spec.clone();
+        spec.name = topic.to_string();
+        spec.setting = "offsets.storage.topic";
+        let store =
+            KafkaOffsetStore::start(&self.kafka, &spec, &format!("{}-{topic}", self.client_id))
+                .await
+                .map_err(|e| format!("the connector's offsets topic {topic}: {e}"))?;
+        let store = Arc::new(store);
+        stores.insert(topic.to_string(), store.clone());
+        Ok(store)
     }
 
     /// `exactly.once.source.support=enabled`: source tasks run in transactions (KIP-618).
@@ -1014,6 +1041,9 @@ impl Member {
             task_writes: tokio::sync::Mutex::new(()),
             publish_gates: std::sync::Mutex::new(HashMap::new()),
             kafka: base.clone(),
+            offsets_spec: TopicSpec::offsets(&distributed, &worker.config.props),
+            client_id: client_id.clone(),
+            connector_offsets: tokio::sync::Mutex::new(HashMap::new()),
         });
         let (status_tx, status_rx) = mpsc::unbounded_channel();
         worker.status.set_publisher(status_tx);

@@ -145,6 +145,30 @@ impl OffsetStore {
         };
     }
 
+    /// Copies `connector`'s entries of `other` this store does not have, in memory only:
+    /// a connector's own offsets topic read first, the worker's as its fallback (Kafka
+    /// Connect's `ConnectorOffsetBackingStore`).
+    pub(crate) fn fill_missing_from(&self, other: &OffsetStore, connector: &str) {
+        let theirs: Vec<(String, String)> = {
+            let data = other.data.lock().unwrap();
+            data.iter()
+                .filter(|(k, _)| {
+                    matches!(
+                        serde_json::from_str::<serde_json::Value>(k),
+                        Ok(serde_json::Value::Array(parts))
+                            if parts.len() == 2 && parts[0].as_str() == Some(connector)
+                    )
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut data = self.data.lock().unwrap();
+        for (k, v) in theirs {
+            data.entry(k).or_insert(v);
+        }
+    }
+
     /// All stored (partition, offset) pairs of a connector.
     pub fn offsets(&self, connector: &str) -> Result<Vec<(Value, Value)>, OffsetError> {
         let data = self.data.lock().unwrap();

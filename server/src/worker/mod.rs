@@ -64,9 +64,12 @@ pub struct ExactlyOnce {
     pub boundary: TransactionBoundary,
     /// Reads the offsets topic to its end into the task's offset store (after the task's
     /// producer fenced its predecessors, so their last transaction is settled).
-    pub refresh_offsets:
-        Arc<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>,
+    pub refresh_offsets: RefreshOffsets,
 }
+
+/// Reads the offsets topic (or topics) an exactly-once task resumes from to the end.
+pub type RefreshOffsets =
+    Arc<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
 impl ExactlyOnce {
     pub fn transactional_id(&self, connector: &str, task: u32) -> String {

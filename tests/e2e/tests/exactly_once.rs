@@ -375,8 +375,9 @@ fn a_fenced_zombie_task_adds_nothing() {
 }
 
 /// `transaction.boundary=interval`: transactions span several batches, committed every
-/// `transaction.boundary.interval.ms`; a SIGKILL of the task's worker still loses and
-/// duplicates nothing for `read_committed` consumers.
+/// `transaction.boundary.interval.ms`, with the offsets in the connector's own offsets topic
+/// (`offsets.storage.topic`); a SIGKILL of the task's worker still loses and duplicates
+/// nothing for `read_committed` consumers.
 #[test]
 fn interval_transactions_survive_sigkill() {
     let group = unique("eos-interval");
@@ -401,6 +402,7 @@ fn interval_transactions_survive_sigkill() {
                 "topic": topic,
                 "transaction.boundary": "interval",
                 "transaction.boundary.interval.ms": "700",
+                "offsets.storage.topic": format!("{group}-src-offsets"),
             }
         })),
     );
@@ -420,6 +422,13 @@ fn interval_transactions_survive_sigkill() {
     stop.store(true, Ordering::SeqCst);
     writer.join().unwrap();
     assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
+    // The task's offsets went to the connector's own offsets topic, in its transactions.
+    let own = read_all(&format!("{group}-src-offsets"), "read_committed");
+    assert!(
+        own.iter().any(|v| v.contains("position")),
+        "no offsets in the connector's offsets topic: {own:?}{}",
+        cluster.logs()
+    );
     cluster.stop();
 }
 
