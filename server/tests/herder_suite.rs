@@ -166,6 +166,44 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
     assert_eq!(s, StatusCode::BAD_REQUEST, "{v}");
     let message = v["message"].as_str().unwrap();
     assert!(message.contains("2 error(s)"), "{message}");
+    // Exactly-once settings (KIP-618) are judged by distributed workers only, as Kafka
+    // Connect's: `required` needs `exactly.once.source.support=enabled` (these workers have
+    // the default, disabled), and connector-defined boundaries cannot be carried yet.
+    let (s, _, v) = call(
+        &h,
+        Method::PUT,
+        "/connector-plugins/FakeSource/config/validate",
+        Some(&format!(
+            r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","name":"eos","topic":"a","exactly.once.support":"required","transaction.boundary":"connector"}}"#
+        )),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let errors = |key: &str| -> Vec<String> {
+        v["configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["value"]["name"] == key)
+            .flat_map(|c| c["value"]["errors"].as_array().cloned().unwrap_or_default())
+            .map(|e| e.as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    if distributed {
+        assert_eq!(
+            errors("exactly.once.support"),
+            vec!["This worker does not have exactly-once source support enabled.".to_string()],
+            "{v}"
+        );
+        let boundary = errors("transaction.boundary");
+        assert!(
+            boundary.len() == 1 && boundary[0].contains("connector-defined transaction boundaries"),
+            "{v}"
+        );
+    } else {
+        assert!(errors("exactly.once.support").is_empty(), "{v}");
+        assert!(errors("transaction.boundary").is_empty(), "{v}");
+    }
     assert_error(
         &get(&h, "/connectors/nope/config").await,
         404,

@@ -18,12 +18,13 @@ use tokio::sync::{oneshot, watch};
 
 use super::herder::{Executor, Work};
 use super::{from_raw, Cluster};
+use crate::config::distributed::ExactlyOnceSourceSupport;
 use crate::config::{ConnectorConfig, Props};
 use crate::plugin::PluginType;
 use crate::storage::configs::TargetState;
 use crate::storage::status::State;
 use crate::worker::connector::{self, Command, ConnectorContext, RunningTask, TaskConfigSink};
-use crate::worker::{Runner, Worker};
+use crate::worker::{ExactlyOnce, Runner, TransactionBoundary, Worker};
 
 struct LocalTask {
     runner: RunningTask,
@@ -176,17 +177,108 @@ impl WorkerExecutor {
         if let Some(v) = self.worker.manifest_version(config.class()) {
             self.worker.status.set_version(connector, Some(v));
         }
+        let (exactly_once, offsets) = match plugin_type {
+            PluginType::Source if self.cluster.exactly_once_enabled() => {
+                let (eos, offsets) = self.exactly_once(&config).await?;
+                (Some(eos), offsets)
+            }
+            _ => (None, self.worker.offsets.clone()),
+        };
         Ok((
             ConnectorContext {
                 worker: self.worker.config.clone(),
                 config,
                 plugin,
-                offsets: self.worker.offsets.clone(),
+                offsets,
                 status: self.worker.status.clone(),
                 shared,
                 publish_tasks: None,
+                exactly_once,
             },
             plugin_type,
+        ))
+    }
+
+    /// True only when the connector is known to be a sink.
+    pub(crate) async fn is_sink(&self, name: &str) -> bool {
+        matches!(self.worker.plugin_type(name).await, Ok(PluginType::Sink))
+    }
+
+    /// What an exactly-once source task of `config` runs with, and the offset store it
+    /// reads and updates: the worker's, or with `offsets.storage.topic` the connector's own
+    /// topic's, the worker's offsets filling in what it lacks (Kafka Connect's
+    /// `ConnectorOffsetBackingStore`).
+    async fn exactly_once(
+        &self,
+        config: &ConnectorConfig,
+    ) -> Result<(ExactlyOnce, Arc<crate::storage::offsets::OffsetStore>), String> {
+        let boundary = match config
+            .props
+            .get("transaction.boundary")
+            .map(|b| b.trim().to_ascii_lowercase())
+        {
+            Some(b) if b == "interval" => {
+                let interval = config
+                    .props
+                    .get("transaction.boundary.interval.ms")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map(std::time::Duration::from_millis)
+                    .unwrap_or(self.worker.config.offset_flush_interval);
+                TransactionBoundary::Interval(interval.max(std::time::Duration::from_millis(1)))
+            }
+            // `connector` is refused when the connector is created; `poll` is the default.
+            _ => TransactionBoundary::Poll,
+        };
+        let worker_offsets = self.cluster.offsets.clone();
+        let own_topic = config
+            .props
+            .get("offsets.storage.topic")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic);
+        let (offsets_topic, store, refresh_offsets): (String, _, crate::worker::RefreshOffsets) =
+            match own_topic {
+                None => {
+                    let store = worker_offsets.shared();
+                    (
+                        self.cluster.distributed.offset_storage_topic.clone(),
+                        store,
+                        Arc::new(move || {
+                            let offsets = worker_offsets.clone();
+                            Box::pin(
+                                async move { offsets.refresh().await.map_err(|e| e.to_string()) },
+                            )
+                        }),
+                    )
+                }
+                Some(topic) => {
+                    let own = self.cluster.connector_offset_store(&topic).await?;
+                    let name = config.name().to_string();
+                    let store = own.shared();
+                    (
+                        topic,
+                        store,
+                        Arc::new(move || {
+                            let (own, worker_offsets, name) =
+                                (own.clone(), worker_offsets.clone(), name.clone());
+                            Box::pin(async move {
+                                own.refresh().await.map_err(|e| e.to_string())?;
+                                worker_offsets.refresh().await.map_err(|e| e.to_string())?;
+                                own.cached()
+                                    .fill_missing_from(worker_offsets.cached(), &name);
+                                Ok(())
+                            })
+                        }),
+                    )
+                }
+            };
+        Ok((
+            ExactlyOnce {
+                group_id: self.cluster.distributed.group_id.clone(),
+                offsets_topic,
+                boundary,
+                refresh_offsets,
+            },
+            store,
         ))
     }
 
@@ -204,11 +296,15 @@ impl WorkerExecutor {
             }
         };
         match self.task_context(&id.connector).await {
-            Ok((_, PluginType::Source)) if snapshot.fencing_task_count(&id.connector).is_some() => {
+            Ok((_, PluginType::Source))
+                if snapshot.fencing_task_count(&id.connector).is_some()
+                    && self.cluster.distributed.exactly_once_source_support
+                        == ExactlyOnceSourceSupport::Disabled =>
+            {
                 // Kafka Connect's exactly-once sources (KIP-618) fenced this connector's
                 // producers; running it at least once could break what its users rely on.
                 let trace = format!(
-                    "the config topic has a tasks-fencing-{} record: the connector ran with Kafka Connect's                      exactly-once source support, which this worker does not implement yet; not running its tasks",
+                    "the config topic has a tasks-fencing-{} record: the connector ran with exactly-once source support, which this worker has disabled (exactly.once.source.support=disabled); not running its tasks",
                     id.connector
                 );
                 tracing::error!(task = %id, "{trace}");
@@ -306,10 +402,13 @@ impl WorkerExecutor {
             ConfigChange::TasksCommitted(name) => {
                 let snapshot = self.cluster.configs.snapshot();
                 let ids = local.task_ids(&name);
+                // Exactly once, a new generation fenced every task of the previous one: all
+                // restart, changed or not.
+                let fenced = self.cluster.exactly_once_enabled() && !self.is_sink(&name).await;
                 for id in ids {
                     let now = snapshot.task_config(&id).map(from_raw);
                     let same = now.as_ref() == local.tasks.get(&id).map(|t| &t.config);
-                    if same {
+                    if same && !fenced {
                         continue;
                     }
                     // A task whose config changed restarts here (the group rebalances

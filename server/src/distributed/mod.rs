@@ -64,6 +64,13 @@ pub struct Cluster {
     /// Per connector: lets one task-configs hand-over attempt through at a time, so an
     /// abandoned hand-over's last attempt never lands after a newer one's.
     publish_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// The Kafka clients' common settings (bootstrap, security): fencing producers.
+    kafka: rdkafka::ClientConfig,
+    /// The worker's offsets topic's settings and its clients' id prefix: connectors' own
+    /// offsets topics (`offsets.storage.topic`) are made and read alike.
+    offsets_spec: crate::storage::kafka_log::TopicSpec,
+    client_id: String,
+    connector_offsets: tokio::sync::Mutex<HashMap<String, Arc<KafkaOffsetStore>>>,
 }
 
 pub(crate) fn to_raw(props: &Props) -> RawConfig {
@@ -284,7 +291,98 @@ impl Cluster {
             );
             return Ok(());
         }
+        if self.exactly_once_enabled() && !self.is_sink(name).await {
+            self.fence_zombies(name, tasks.len() as u32).await?;
+        }
         self.configs.put_task_configs(name, tasks).await
+    }
+
+    /// True only when the connector is known to be a sink (sinks have no fencing).
+    async fn is_sink(&self, name: &str) -> bool {
+        match self.executor.get().and_then(|e| e.upgrade()) {
+            Some(exec) => exec.is_sink(name).await,
+            None => false,
+        }
+    }
+
+    /// KIP-618's zombie fencing, before a new generation of an exactly-once source
+    /// connector's tasks is written: every transactional id of the previous generation
+    /// (the larger of the last `tasks-fencing-` count and the current task count) is taken
+    /// over by a producer of the leader's (`init_transactions` bumps the id's epoch, so a
+    /// zombie's next write or commit is refused, and aborts its open transaction), then the
+    /// `tasks-fencing-<connector>` record says how many tasks the new generation has.
+    /// librdkafka has no `fenceProducers` admin call; this is what it does.
+    async fn fence_zombies(
+        &self,
+        name: &str,
+        task_count: u32,
+    ) -> Result<(), crate::storage::kafka_log::KafkaLogError> {
+        let snapshot = self.configs.snapshot();
+        let previous = snapshot
+            .fencing_task_count(name)
+            .unwrap_or(0)
+            .max(self.configs.task_configs(name).len() as u32);
+        let topic = self.distributed.config_storage_topic.clone();
+        for task in 0..previous {
+            let id = crate::worker::transactional_id(&self.distributed.group_id, name, task);
+            let mut cfg = self.kafka.clone();
+            cfg.set("transactional.id", &id)
+                .set("client.id", format!("connector-fencing-{id}"));
+            let fenced = tokio::task::spawn_blocking(move || -> Result<(), String> {
+                use rdkafka::producer::Producer;
+                let producer: rdkafka::producer::BaseProducer =
+                    cfg.create().map_err(|e| e.to_string())?;
+                producer
+                    .init_transactions(Duration::from_secs(60))
+                    .map_err(|e| e.to_string())
+            })
+            .await
+            .map_err(|e| e.to_string())
+            .and_then(|r| r);
+            if let Err(e) = fenced {
+                return Err(crate::storage::kafka_log::KafkaLogError::Kafka {
+                    topic,
+                    message: format!(
+                        "cannot fence the producer {id} of the previous generation of {name}'s tasks: {e}"
+                    ),
+                });
+            }
+        }
+        tracing::info!(
+            connector = name,
+            fenced = previous,
+            task_count,
+            "fenced the producers of the previous generation of tasks"
+        );
+        self.configs.put_fencing(name, task_count).await
+    }
+
+    /// The store of a connector's own offsets topic (`offsets.storage.topic`), created
+    /// and read to its end on first use, then shared by the connector's tasks here.
+    pub(crate) async fn connector_offset_store(
+        &self,
+        topic: &str,
+    ) -> Result<Arc<KafkaOffsetStore>, String> {
+        let mut stores = self.connector_offsets.lock().await;
+        if let Some(s) = stores.get(topic) {
+            return Ok(s.clone());
+        }
+        let mut spec = self.offsets_spec.clone();
+        spec.name = topic.to_string();
+        spec.setting = "offsets.storage.topic";
+        let store =
+            KafkaOffsetStore::start(&self.kafka, &spec, &format!("{}-{topic}", self.client_id))
+                .await
+                .map_err(|e| format!("the connector's offsets topic {topic}: {e}"))?;
+        let store = Arc::new(store);
+        stores.insert(topic.to_string(), store.clone());
+        Ok(store)
+    }
+
+    /// `exactly.once.source.support=enabled`: source tasks run in transactions (KIP-618).
+    pub(crate) fn exactly_once_enabled(&self) -> bool {
+        self.distributed.exactly_once_source_support
+            == crate::config::distributed::ExactlyOnceSourceSupport::Enabled
     }
 
     pub(crate) fn generation(&self) -> i32 {
@@ -922,6 +1020,7 @@ impl Member {
             offsets.shared(),
             worker_id.clone(),
         )?);
+        worker.set_exactly_once_support(distributed.exactly_once_source_support);
         setup(&worker);
         // Cluster-wide logger levels set before this worker started (KIP-976).
         for (namespace, level) in configs.snapshot().logger_levels() {
@@ -941,6 +1040,10 @@ impl Member {
             http: crate::rest::tls::client(&worker.config)?,
             task_writes: tokio::sync::Mutex::new(()),
             publish_gates: std::sync::Mutex::new(HashMap::new()),
+            kafka: base.clone(),
+            offsets_spec: TopicSpec::offsets(&distributed, &worker.config.props),
+            client_id: client_id.clone(),
+            connector_offsets: tokio::sync::Mutex::new(HashMap::new()),
         });
         let (status_tx, status_rx) = mpsc::unbounded_channel();
         worker.status.set_publisher(status_tx);

@@ -979,7 +979,53 @@ pub async fn validate(
         add_problem(&mut infos, &resolved, "connector.endpoint", e);
     }
     add_client_override_problems(w, &resolved, plugin_type, &mut infos);
+    if plugin_type == PluginType::Source {
+        add_exactly_once_problems(w, &resolved, &mut infos);
+    }
     Ok((infos, plugin_type))
+}
+
+/// Distributed mode, as Kafka Connect's `DistributedHerder`: `exactly.once.support=required`
+/// needs a worker with `exactly.once.source.support=enabled`, and `transaction.boundary=connector`
+/// needs a connector that defines its transactions, which the protocol cannot say yet.
+/// A standalone worker ignores both, as Kafka Connect's does.
+fn add_exactly_once_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) {
+    use crate::config::distributed::ExactlyOnceSourceSupport;
+    let Some(support) = w.exactly_once_support() else {
+        return;
+    };
+    let value = |k: &str| resolved.get(k).map(|v| v.trim().to_ascii_lowercase());
+    let invalid = |infos: &ConfigInfos, k: &str| {
+        infos.configs.iter().any(|c| {
+            c.value
+                .as_ref()
+                .is_some_and(|v| v.name == k && !v.errors.is_empty())
+        })
+    };
+    if value("exactly.once.support").as_deref() == Some("required")
+        && support != ExactlyOnceSourceSupport::Enabled
+        && !invalid(infos, "exactly.once.support")
+    {
+        add_problem(
+            infos,
+            resolved,
+            "exactly.once.support",
+            "This worker does not have exactly-once source support enabled.".into(),
+        );
+    }
+    if value("transaction.boundary").as_deref() == Some("connector")
+        && !invalid(infos, "transaction.boundary")
+    {
+        add_problem(
+            infos,
+            resolved,
+            "transaction.boundary",
+            "The connector does not support connector-defined transaction boundaries with the given configuration. \
+             Please reconfigure it to use a different transaction boundary definition. (Polyconnect's protocol \
+             cannot carry a connector's transaction boundaries yet: use poll or interval.)"
+                .into(),
+        );
+    }
 }
 
 /// An error on `key`'s own entry (one without a definition if the answer has none yet).

@@ -257,6 +257,16 @@ impl KafkaConfigStore {
         self.write(&[ConfigRecord::SessionKey(key)]).await
     }
 
+    /// The `tasks-fencing-<connector>` record (exactly-once sources): the task count of the
+    /// generation whose predecessors' producers were fenced.
+    pub async fn put_fencing(&self, connector: &str, task_count: u32) -> Result<(), KafkaLogError> {
+        self.write(&[ConfigRecord::TasksFencing {
+            connector: connector.to_string(),
+            task_count,
+        }])
+        .await
+    }
+
     /// A cluster-wide logger level (`None` removes it).
     pub async fn put_logger_level(
         &self,

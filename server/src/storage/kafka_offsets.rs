@@ -190,4 +190,52 @@ mod tests {
         // Writes of the tasks' shared store go to the log before they count.
         assert_eq!(b.offset("other", &p1).await.unwrap(), None);
     }
+
+    /// An exactly-once task writes its offsets itself, in its transaction: the records it
+    /// encodes are the bytes the store writes, another worker reads them, and the task's own
+    /// store takes them after the commit without writing them again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn offsets_a_transaction_writes_are_the_stores_own_records() {
+        let log = MemoryLog::new("offsets");
+        let reader = Arc::new(log.reader());
+        let log = Arc::new(log);
+        let a = KafkaOffsetStore::over(log.clone()).await.unwrap();
+        let b = KafkaOffsetStore::over(reader).await.unwrap();
+        let v = |j: serde_json::Value| a.cached().value_from_json(&j).unwrap();
+        let p = v(json!({"file": "a"}));
+        a.put_and_flush("src", vec![(p.clone(), Some(v(json!({"position": 10}))))])
+            .await
+            .unwrap();
+        let encoded = a
+            .cached()
+            .encode_entries("src", vec![(p.clone(), Some(v(json!({"position": 10}))))])
+            .unwrap();
+        let written = log.records();
+        assert_eq!(written.len(), 1);
+        assert_eq!(written[0].key.as_deref(), Some(encoded[0].0.as_str()));
+        assert_eq!(
+            written[0].value.as_deref(),
+            encoded[0].1.as_ref().map(|s| s.as_bytes())
+        );
+        // The transaction's offset record, as the task's producer writes it.
+        let twenty = a
+            .cached()
+            .encode_entries("src", vec![(p.clone(), Some(v(json!({"position": 20}))))])
+            .unwrap();
+        let raw: Vec<(String, Option<Vec<u8>>)> = twenty
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_ref().map(|v| v.clone().into_bytes())))
+            .collect();
+        log.send(&raw).await.unwrap();
+        a.cached().apply_committed(twenty);
+        assert_eq!(
+            a.cached().offset("src", &p).unwrap(),
+            Some(v(json!({"position": 20})))
+        );
+        assert_eq!(log.records().len(), 2, "applied without a second write");
+        assert_eq!(
+            b.offset("src", &p).await.unwrap(),
+            Some(v(json!({"position": 20})))
+        );
+    }
 }

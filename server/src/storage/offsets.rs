@@ -145,6 +145,30 @@ impl OffsetStore {
         };
     }
 
+    /// Copies `connector`'s entries of `other` this store does not have, in memory only:
+    /// a connector's own offsets topic read first, the worker's as its fallback (Kafka
+    /// Connect's `ConnectorOffsetBackingStore`).
+    pub(crate) fn fill_missing_from(&self, other: &OffsetStore, connector: &str) {
+        let theirs: Vec<(String, String)> = {
+            let data = other.data.lock().unwrap();
+            data.iter()
+                .filter(|(k, _)| {
+                    matches!(
+                        serde_json::from_str::<serde_json::Value>(k),
+                        Ok(serde_json::Value::Array(parts))
+                            if parts.len() == 2 && parts[0].as_str() == Some(connector)
+                    )
+                })
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        };
+        let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        let mut data = self.data.lock().unwrap();
+        for (k, v) in theirs {
+            data.entry(k).or_insert(v);
+        }
+    }
+
     /// All stored (partition, offset) pairs of a connector.
     pub fn offsets(&self, connector: &str) -> Result<Vec<(Value, Value)>, OffsetError> {
         let data = self.data.lock().unwrap();
@@ -219,11 +243,13 @@ impl OffsetStore {
     }
 
     /// Stages offsets (a `None` offset deletes the partition's entry), then writes the file.
-    pub fn put_and_flush(
+    /// A connector's offsets as the offsets topic's records: (key, value) text, a `None`
+    /// value resetting the partition. The one serialization of both the file and the topic.
+    pub fn encode_entries(
         &self,
         connector: &str,
         entries: Vec<(Value, Option<Value>)>,
-    ) -> Result<(), OffsetError> {
+    ) -> Result<Vec<(String, Option<String>)>, OffsetError> {
         let mut encoded = Vec::with_capacity(entries.len());
         for (p, o) in entries {
             let key = self.key(connector, &p)?;
@@ -233,6 +259,24 @@ impl OffsetStore {
             };
             encoded.push((key, value));
         }
+        Ok(encoded)
+    }
+
+    /// Applies records that are durable already (written by an exactly-once task in its
+    /// committed transaction), without writing them anywhere.
+    pub(crate) fn apply_committed(&self, encoded: Vec<(String, Option<String>)>) {
+        let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        for (k, v) in encoded {
+            self.apply_raw(k, v);
+        }
+    }
+
+    pub fn put_and_flush(
+        &self,
+        connector: &str,
+        entries: Vec<(Value, Option<Value>)>,
+    ) -> Result<(), OffsetError> {
+        let encoded = self.encode_entries(connector, entries)?;
         // Every change to `data` happens here, under `writing`: a failed write can put back
         // what it changed without undoing another writer's change.
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());

@@ -81,6 +81,8 @@ pub struct ConnectorContext {
     /// Distributed mode: the connector's task configs go here (to the config topic) and
     /// its tasks run wherever the group assigns them; `None`: they run in this actor.
     pub publish_tasks: Option<TaskConfigSink>,
+    /// Source tasks of this connector run exactly once (distributed mode, KIP-618).
+    pub exactly_once: Option<super::ExactlyOnce>,
 }
 
 /// Where a distributed connector's task configs go: `(connector, configs, abandoned)`; the
@@ -653,6 +655,10 @@ pub(crate) fn spawn_task(
         status: ctx.status.clone(),
         paused,
         shared: ctx.shared.clone(),
+        exactly_once: match plugin_type {
+            PluginType::Source => ctx.exactly_once.clone(),
+            PluginType::Sink => None,
+        },
     };
     if fresh {
         tctx.status(State::Unassigned, None);

@@ -40,6 +40,46 @@ pub struct TaskContext {
     /// True while the connector's target state is PAUSED.
     pub paused: watch::Receiver<bool>,
     pub shared: Arc<ConnectorShared>,
+    /// Distributed mode with `exactly.once.source.support=enabled`, source tasks only: the
+    /// task produces in transactions (KIP-618).
+    pub exactly_once: Option<ExactlyOnce>,
+}
+
+/// Where a transaction ends (`transaction.boundary`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum TransactionBoundary {
+    /// Every batch the connector hands over (one `poll`) is one transaction.
+    Poll,
+    /// A transaction is committed every interval (`transaction.boundary.interval.ms`).
+    Interval(std::time::Duration),
+}
+
+/// What an exactly-once source task needs beyond an at-least-once one.
+#[derive(Clone)]
+pub struct ExactlyOnce {
+    /// The worker group's `group.id`: transactional ids are `<group.id>-<connector>-<task>`.
+    pub group_id: String,
+    /// The topic the task's offsets go to, in the same transaction as its records.
+    pub offsets_topic: String,
+    pub boundary: TransactionBoundary,
+    /// Reads the offsets topic to its end into the task's offset store (after the task's
+    /// producer fenced its predecessors, so their last transaction is settled).
+    pub refresh_offsets: RefreshOffsets,
+}
+
+/// Reads the offsets topic (or topics) an exactly-once task resumes from to the end.
+pub type RefreshOffsets =
+    Arc<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+impl ExactlyOnce {
+    pub fn transactional_id(&self, connector: &str, task: u32) -> String {
+        transactional_id(&self.group_id, connector, task)
+    }
+}
+
+/// Kafka Connect's transactional id of a source task (`Worker.taskTransactionalId`).
+pub fn transactional_id(group_id: &str, connector: &str, task: u32) -> String {
+    format!("{group_id}-{connector}-{task}")
 }
 
 pub enum TaskExit {
@@ -250,9 +290,27 @@ pub struct Worker {
     pub(crate) ops: tokio::sync::Mutex<()>,
     ready: AtomicBool,
     cluster_id: std::sync::OnceLock<String>,
+    /// Distributed mode: the worker's `exactly.once.source.support` (unset: standalone).
+    exactly_once_support: std::sync::OnceLock<crate::config::distributed::ExactlyOnceSourceSupport>,
 }
 
 impl Worker {
+    /// Distributed mode: the worker's `exactly.once.source.support` (set once).
+    pub fn set_exactly_once_support(
+        &self,
+        support: crate::config::distributed::ExactlyOnceSourceSupport,
+    ) {
+        let _ = self.exactly_once_support.set(support);
+    }
+
+    /// The worker's `exactly.once.source.support`; `None` in standalone mode, which has no
+    /// exactly-once sources.
+    pub fn exactly_once_support(
+        &self,
+    ) -> Option<crate::config::distributed::ExactlyOnceSourceSupport> {
+        self.exactly_once_support.get().copied()
+    }
+
     pub fn new(config: WorkerConfig) -> anyhow::Result<Worker> {
         let providers = ConfigProviders::from_worker(&config.props)?;
         let offsets = OffsetStore::open(config.offset_storage_file.as_deref())?;
@@ -293,6 +351,7 @@ impl Worker {
             ops: tokio::sync::Mutex::new(()),
             ready: AtomicBool::new(false),
             cluster_id: std::sync::OnceLock::new(),
+            exactly_once_support: std::sync::OnceLock::new(),
         })
     }
 
@@ -480,6 +539,7 @@ impl Worker {
                 status: self.status.clone(),
                 shared,
                 publish_tasks,
+                exactly_once: None,
             },
             target,
             rx,

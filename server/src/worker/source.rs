@@ -20,6 +20,15 @@
 //!   partition, authorization, a timeout) fails the task, and its offset is never stored.
 //! - A failed write of the offsets file does not fail the task: the offsets stay pending,
 //!   no `Commit` is sent for them, and the next flush tries again.
+//!
+//! Exactly once (distributed mode, `exactly.once.source.support=enabled`, KIP-618): the
+//! producer is transactional (`<group.id>-<connector>-<task>`; its `init_transactions`
+//! fences every earlier instance of the task and settles their last transaction before the
+//! task reads its offsets). A transaction holds the records of one batch
+//! (`transaction.boundary=poll`) or of an interval, and the offset records of those records,
+//! written to the offsets topic by the same producer. Acks, credit, the offset store's
+//! update and `Commit` come only after `commit_transaction`; a task that stops or loses its
+//! connector aborts its open transaction, and a fenced one fails without writing anything.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -33,7 +42,7 @@ use rdkafka::{ClientContext, Message};
 use tokio::sync::{watch, Notify};
 
 use super::pipeline::Pipeline;
-use super::{tolerance_exceeded, TaskContext, TaskExit};
+use super::{tolerance_exceeded, ExactlyOnce, TaskContext, TaskExit, TransactionBoundary};
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
@@ -154,9 +163,14 @@ impl ClientContext for DeliveryContext {
                 return;
             }
         }
-        match &self.errors {
-            Some(e) => e.report(&format_args!("{error}: {reason}")),
-            None => tracing::warn!("librdkafka: {error}: {reason}"),
+        if is_fenced(error.rdkafka_error_code(), "") {
+            // Exactly once: a newer instance of the task took over; not a transient error.
+            tracing::warn!(error = %error, reason, "the task's transactional producer was fenced");
+        } else {
+            match &self.errors {
+                Some(e) => e.report(&format_args!("{error}: {reason}")),
+                None => tracing::warn!("librdkafka: {error}: {reason}"),
+            }
         }
         // A fatal error comes as an error event with its own code (e.g. ProducerFenced):
         // the runner asks the client whether it was fatal.
@@ -255,6 +269,14 @@ impl PendingOffsets {
         self.map.is_empty() && self.current.is_none()
     }
 
+    /// Takes every pending offset (exactly once: they go into the open transaction).
+    fn take_entries(&mut self) -> Vec<(Value, Option<Value>)> {
+        if let Some((k, p, o)) = self.current.take() {
+            self.map.insert(k, (p, o));
+        }
+        self.map.drain().map(|(_, (p, o))| (p, Some(o))).collect()
+    }
+
     /// Writes the pending offsets; `Ok(false)`: there were none. On an error they stay.
     fn flush(&mut self, store: &OffsetStore, connector: &str) -> Result<bool, OffsetError> {
         if let Some((k, p, o)) = self.current.take() {
@@ -284,15 +306,35 @@ struct State_ {
     committed_seq: u64,
     granted_records: i64,
     granted_bytes: i64,
+    /// Exactly once: a transaction is open.
+    in_txn: bool,
 }
+
+/// `transaction.timeout.ms` of an exactly-once task's producer, as Java's producer default.
+const TRANSACTION_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
     let deliveries = Deliveries::default();
-    let producer_cfg = match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
-    {
-        Ok(c) => c,
-        Err(e) => return ctx.fail(format!("invalid Kafka producer settings: {e}")),
-    };
+    let eos = ctx.exactly_once.clone();
+    let mut producer_cfg =
+        match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id) {
+            Ok(c) => c,
+            Err(e) => return ctx.fail(format!("invalid Kafka producer settings: {e}")),
+        };
+    if let Some(e) = &eos {
+        let timeout = producer_cfg
+            .get("transaction.timeout.ms")
+            .and_then(|t| t.parse::<u64>().ok())
+            .unwrap_or(TRANSACTION_TIMEOUT.as_millis() as u64);
+        producer_cfg
+            .set(
+                "transactional.id",
+                e.transactional_id(ctx.connector.name(), ctx.task_id),
+            )
+            .set("transaction.timeout.ms", timeout.to_string())
+            // librdkafka wants a record's delivery timeout within the transaction's.
+            .set("delivery.timeout.ms", timeout.to_string());
+    }
     let producer: SourceProducer = match producer_cfg.create_with_context(DeliveryContext {
         deliveries: deliveries.clone(),
         errors: Some(crate::kafka::ClientErrors::new(
@@ -309,6 +351,11 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             ))
         }
     };
+    if let Some(e) = &eos {
+        if let Err(exit) = init_transactions(&ctx, e, &producer).await {
+            return exit;
+        }
+    }
     let pipeline = match ctx.pipeline() {
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
@@ -368,6 +415,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             pause: Pause::default(),
             tel: &mut tel,
             pending: &mut pending,
+            eos: eos.as_ref(),
             st: State_ {
                 inflight: VecDeque::new(),
                 last_topic: None,
@@ -376,13 +424,20 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 committed_seq: 0,
                 granted_records: 0,
                 granted_bytes: 0,
+                in_txn: false,
             },
         };
         let result = runner.run_stream(stream, &mut shutdown).await;
         // Whatever happened, records already handed to Kafka complete and their offsets
         // are stored before anything else starts (or stay pending if the write fails).
-        runner.drain_kafka().await;
-        let stored = tokio::task::block_in_place(|| runner.store_offsets());
+        let stored = if runner.eos.is_some() {
+            // Exactly once: what is not committed is aborted, and produced again.
+            runner.abort_transaction();
+            Ok(false)
+        } else {
+            runner.drain_kafka().await;
+            tokio::task::block_in_place(|| runner.store_offsets())
+        };
         drop(runner);
         match result {
             Ok(()) => {
@@ -416,7 +471,54 @@ struct Runner<'a> {
     pause: Pause,
     tel: &'a mut SourceTelemetry,
     pending: &'a mut PendingOffsets,
+    eos: Option<&'a ExactlyOnce>,
     st: State_,
+}
+
+/// Exactly once: the task's transactional producer takes over its transactional id (which
+/// fences every earlier producer with it and settles their open transaction), then the task
+/// reads the offsets topic to its end, so it resumes after the last committed transaction.
+async fn init_transactions(
+    ctx: &TaskContext,
+    eos: &ExactlyOnce,
+    producer: &SourceProducer,
+) -> Result<(), TaskExit> {
+    let id = eos.transactional_id(ctx.connector.name(), ctx.task_id);
+    let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
+    loop {
+        match tokio::task::block_in_place(|| producer.init_transactions(Duration::from_secs(30))) {
+            Ok(()) => break,
+            Err(KafkaError::Transaction(e))
+                if e.is_retriable() && tokio::time::Instant::now() < deadline =>
+            {
+                tracing::warn!(connector = ctx.connector.name(), task = ctx.task_id, transactional_id = %id, error = %e, "cannot initialize the transactional producer yet; trying again");
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+            Err(e) => {
+                return Err(ctx.fail(format!(
+                    "cannot initialize the transactional producer {id} (exactly.once.source.support=enabled): {e}"
+                )))
+            }
+        }
+    }
+    tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, transactional_id = %id, "transactional producer initialized; earlier instances of the task are fenced");
+    if let Err(e) = (eos.refresh_offsets)().await {
+        return Err(ctx.fail(format!("cannot read the offsets topic: {e}")));
+    }
+    Ok(())
+}
+
+/// A producer error that means another producer with the task's transactional id took over.
+fn is_fenced(code: Option<RDKafkaErrorCode>, text: &str) -> bool {
+    matches!(
+        code,
+        Some(
+            RDKafkaErrorCode::Fenced
+                | RDKafkaErrorCode::ProducerFenced
+                | RDKafkaErrorCode::InvalidProducerEpoch
+        )
+    ) || text.contains("fenced")
+        || text.contains("Fenced")
 }
 
 /// While the connector is paused, the task grants no credit (so the connector stops
@@ -443,7 +545,11 @@ impl Runner<'_> {
         self.pause.paused = *paused.borrow_and_update();
         self.grant(&mut stream, window_records as u32, window_bytes as u64)
             .await?;
-        let mut flush_tick = tokio::time::interval(w.offset_flush_interval);
+        let flush_every = match self.eos.map(|e| e.boundary) {
+            Some(TransactionBoundary::Interval(i)) => i,
+            _ => w.offset_flush_interval,
+        };
+        let mut flush_tick = tokio::time::interval(flush_every);
         flush_tick.tick().await;
         let mut hb_tick = tokio::time::interval(
             w.heartbeat_interval
@@ -454,7 +560,10 @@ impl Runner<'_> {
             tokio::select! {
                 ev = stream.recv() => {
                     match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
+                        SourceEvent::Batch { records, bytes, trace } => {
+                            self.on_traced_batch(records, bytes, &trace).await?;
+                            self.after_batch(&mut stream).await?;
+                        }
                         SourceEvent::OffsetsQuery { request_id, partitions } => {
                             let mut answer = Vec::with_capacity(partitions.len());
                             for p in partitions {
@@ -510,7 +619,10 @@ impl Runner<'_> {
             loop {
                 tokio::select! {
                     ev = stream.recv() => match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => self.on_traced_batch(records, bytes, &trace).await?,
+                        SourceEvent::Batch { records, bytes, trace } => {
+                            self.on_traced_batch(records, bytes, &trace).await?;
+                            self.after_batch(&mut stream).await?;
+                        }
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
                         SourceEvent::Error(e) if e.kind == ErrorKind::Record => self.record_error(e)?,
                         SourceEvent::Error(e) if e.kind != ErrorKind::Retriable => return Err(StreamError::Connector(e)),
@@ -552,6 +664,7 @@ impl Runner<'_> {
         if !paused {
             while let Some((records, bytes)) = self.pause.held.pop_front() {
                 self.produce_batch(records, bytes).await?;
+                self.after_batch(stream).await?;
             }
             let (r, b) = (
                 std::mem::take(&mut self.pause.withheld_records),
@@ -624,6 +737,12 @@ impl Runner<'_> {
         records: Vec<SourceRecord>,
         bytes: u64,
     ) -> Result<(), StreamError> {
+        if self.eos.is_some() && !self.st.in_txn {
+            if let Err(e) = self.producer.begin_transaction() {
+                return Err(self.transaction_failed("begin", &e));
+            }
+            self.st.in_txn = true;
+        }
         let n = records.len() as i64;
         // Each record carries its share of the batch's bytes; the last one the remainder,
         // so exactly the bytes taken are returned as credit.
@@ -877,8 +996,23 @@ impl Runner<'_> {
     }
 
     /// Applies delivery reports; completes records in seq order; sends acks and credit.
+    /// Exactly once, acks wait for the transaction's commit: only a fatal error is looked at.
     async fn complete(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        if self.eos.is_some() {
+            return self.check_fatal();
+        }
+        let (acks, freed_records, freed_bytes) = self.collect_acks()?;
+        self.send_acks(stream, acks, freed_records, freed_bytes)
+            .await
+    }
+
+    /// The producer's fatal error (for a transactional producer, being fenced), as the
+    /// task's failure.
+    fn check_fatal(&self) -> Result<(), StreamError> {
         if let Some(cause) = self.deliveries.fatal(self.producer) {
+            if let Some(eos) = self.eos.filter(|_| is_fenced(None, &cause)) {
+                return Err(self.fenced_error(eos, &cause));
+            }
             // The producer is unusable: nothing in flight will be delivered.
             let e = ProduceError {
                 code: Some(RDKafkaErrorCode::Fatal),
@@ -897,6 +1031,49 @@ impl Runner<'_> {
                 }),
             });
         }
+        Ok(())
+    }
+
+    /// The fenced task's failure: another instance of it took over.
+    fn fenced_error(&self, eos: &ExactlyOnce, cause: &str) -> StreamError {
+        let id = eos.transactional_id(self.ctx.connector.name(), self.ctx.task_id);
+        StreamError::Connector(crate::plugin::streams::ConnectorError {
+            kind: ErrorKind::Fatal,
+            message: format!(
+                "the task's transactional producer {id} was fenced: a newer instance of the task took over (exactly.once.source.support=enabled); this instance stops without writing anything more"
+            ),
+            error_class: "org.apache.kafka.common.errors.ProducerFencedException".into(),
+            detail: cause.to_string(),
+            retry_after: None,
+            record_seq: 0,
+            kafka: None,
+        })
+    }
+
+    /// A failed transactional call (`what`: begin, commit, ...); the caller aborts.
+    fn transaction_failed(&self, what: &str, e: &KafkaError) -> StreamError {
+        let eos = self.eos.expect("exactly once");
+        let text = e.to_string();
+        if is_fenced(e.rdkafka_error_code(), &text) {
+            return self.fenced_error(eos, &text);
+        }
+        let id = eos.transactional_id(self.ctx.connector.name(), self.ctx.task_id);
+        StreamError::Connector(crate::plugin::streams::ConnectorError {
+            kind: ErrorKind::Fatal,
+            message: format!("cannot {what} a transaction of the producer {id}: {text}"),
+            error_class: KAFKA_EXCEPTION.into(),
+            detail: String::new(),
+            retry_after: None,
+            record_seq: 0,
+            kafka: None,
+        })
+    }
+
+    /// Completes the records Kafka answered for, in seq order, staging their offsets:
+    /// the acks to send and the credit they free.
+    #[allow(clippy::type_complexity)]
+    fn collect_acks(&mut self) -> Result<(Vec<RecordAck>, u32, u64), StreamError> {
+        self.check_fatal()?;
         apply_reports(&mut self.st.inflight, self.deliveries.take());
         let mut acks = Vec::with_capacity(self.st.inflight.len().min(4096));
         let (mut freed_records, mut freed_bytes) = (0u32, 0u64);
@@ -948,6 +1125,16 @@ impl Runner<'_> {
                 filtered: f.filtered,
             });
         }
+        Ok((acks, freed_records, freed_bytes))
+    }
+
+    async fn send_acks(
+        &mut self,
+        stream: &mut SourceStream,
+        acks: Vec<RecordAck>,
+        freed_records: u32,
+        freed_bytes: u64,
+    ) -> Result<(), StreamError> {
         if !acks.is_empty() {
             self.tel.acked(&acks);
             stream.commit_records(acks).await?;
@@ -981,7 +1168,11 @@ impl Runner<'_> {
     }
 
     /// Waits until Kafka has answered for every record handed to the producer.
+    /// (Exactly once, the transaction's commit does.)
     async fn drain_kafka(&mut self) {
+        if self.eos.is_some() {
+            return;
+        }
         let timeout = self
             .ctx
             .worker
@@ -1023,7 +1214,131 @@ impl Runner<'_> {
         store_pending(self.ctx, self.pending, self.tel)
     }
 
+    /// Exactly once, after a batch: a `poll` boundary commits; an `interval` one commits
+    /// early when the connector's credit is used up (no credit comes back before a commit).
+    async fn after_batch(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        let Some(eos) = self.eos else { return Ok(()) };
+        let exhausted = self.st.granted_records <= 0 || self.st.granted_bytes <= 0;
+        if eos.boundary == TransactionBoundary::Poll || exhausted {
+            self.commit_transaction(stream).await?;
+        }
+        Ok(())
+    }
+
+    /// Exactly once: waits until Kafka answered for every record of the open transaction,
+    /// writes their offsets in it, commits it; then acks, credit, the offset store and
+    /// `Commit`. Any failure leaves the transaction to be aborted and fails the task.
+    async fn commit_transaction(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        let eos = self.eos.expect("exactly once");
+        if !self.st.in_txn {
+            return Ok(());
+        }
+        let started = std::time::Instant::now();
+        // The offsets of every record of the transaction (a record that fails makes the
+        // whole transaction fail, so they need not wait for the delivery reports), written
+        // at once: librdkafka registers the offsets topic's partitions with the records'
+        // in flight, and the commit finds nothing left to send (an offset record sent only
+        // after the records were delivered costs about 100 ms more per transaction).
+        let mut staged = PendingOffsets::default();
+        for f in self.st.inflight.iter() {
+            if let (Some(p), Some(o)) = (&f.partition, &f.offset) {
+                staged
+                    .stage(
+                        &self.ctx.offsets,
+                        self.ctx.connector.name(),
+                        p.clone(),
+                        o.clone(),
+                    )
+                    .map_err(|e| StreamError::Protocol(e.to_string()))?;
+            }
+        }
+        let encoded = self
+            .ctx
+            .offsets
+            .encode_entries(self.ctx.connector.name(), staged.take_entries())
+            .map_err(|e| StreamError::Protocol(e.to_string()))?;
+        for (key, value) in &encoded {
+            let mut record: BaseRecord<'_, [u8], [u8], usize> =
+                BaseRecord::with_opaque_to(&eos.offsets_topic, 0).key(key.as_bytes());
+            if let Some(v) = value {
+                record = record.payload(v.as_bytes());
+            }
+            loop {
+                match self.producer.send(record) {
+                    Ok(()) => break,
+                    Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), r)) => {
+                        record = r;
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    Err((e, _)) => return Err(self.transaction_failed("write the offsets of", &e)),
+                }
+            }
+        }
+        // Every record and offset record delivered before the commit, which would otherwise
+        // wait on its own polling.
+        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
+        loop {
+            self.check_fatal()?;
+            apply_reports(&mut self.st.inflight, self.deliveries.take());
+            if self.st.inflight.iter().all(|f| f.ack.is_some())
+                && self.producer.in_flight_count() == 0
+            {
+                break;
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(self.transaction_failed(
+                    "commit",
+                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
+                ));
+            }
+            let _ =
+                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
+                    .await;
+        }
+        let (acks, freed_records, freed_bytes) = self.collect_acks()?;
+        // What completing the records staged is what the transaction holds already.
+        *self.pending = PendingOffsets::default();
+        let seq = self.st.staged_seq;
+        let span = self.tel.commit_span();
+        let committed = span.in_scope(|| {
+            tokio::task::block_in_place(|| self.producer.commit_transaction(TRANSACTION_TIMEOUT))
+        });
+        if let Err(e) = committed {
+            self.tel.offsets_committed(false, started.elapsed());
+            return Err(self.transaction_failed("commit", &e));
+        }
+        self.st.in_txn = false;
+        self.tel.offsets_committed(true, started.elapsed());
+        self.ctx.offsets.apply_committed(encoded);
+        self.send_acks(stream, acks, freed_records, freed_bytes)
+            .await?;
+        if seq > self.st.committed_seq {
+            stream.commit(seq).await?;
+            self.st.committed_seq = seq;
+        }
+        Ok(())
+    }
+
+    /// Exactly once: aborts the open transaction (best effort: a fenced producer cannot),
+    /// and forgets what was in it; the connector produces it again from the committed offsets.
+    fn abort_transaction(&mut self) {
+        if self.st.in_txn {
+            self.st.in_txn = false;
+            let aborted = tokio::task::block_in_place(|| {
+                self.producer.abort_transaction(Duration::from_secs(30))
+            });
+            if let Err(e) = aborted {
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, error = %e, "cannot abort the open transaction; the broker aborts it when it times out or when the task's producer is initialized again");
+            }
+        }
+        self.st.inflight.clear();
+        *self.pending = PendingOffsets::default();
+    }
+
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
+        if self.eos.is_some() {
+            return self.commit_transaction(stream).await;
+        }
         let seq = self.st.staged_seq;
         let Ok(wrote) = tokio::task::block_in_place(|| self.store_offsets()) else {
             // No Commit for offsets that are not durable.
