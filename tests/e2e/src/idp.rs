@@ -100,3 +100,24 @@ impl TokenEndpoint {
         }
     }
 }
+
+/// A client's settings for OAUTHBEARER with this provider's tokens, as a Kafka Connect user
+/// writes them: the JAAS line's `clientId`, `clientSecret` and `scope`, the token endpoint,
+/// Kafka's login callback handler; `SASL_PLAINTEXT` for the `OAUTH` listener.
+pub fn client_credentials(token_endpoint: &str, secret: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("security.protocol", "SASL_PLAINTEXT".into()),
+        ("sasl.mechanism", "OAUTHBEARER".into()),
+        (
+            "sasl.login.callback.handler.class",
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler".into(),
+        ),
+        ("sasl.oauthbearer.token.endpoint.url", token_endpoint.into()),
+        (
+            "sasl.jaas.config",
+            format!(
+                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"{CLIENT_ID}\" clientSecret=\"{secret}\" scope=\"kafka\";"
+            ),
+        ),
+    ]
+}

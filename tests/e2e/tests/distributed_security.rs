@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 
 use polyconnect_e2e::cluster::{items, Cluster, Items};
 use polyconnect_e2e::faults::rest;
-use polyconnect_e2e::idp::{TokenEndpoint, CLIENT_ID, CLIENT_SECRET};
+use polyconnect_e2e::idp::{client_credentials, TokenEndpoint, CLIENT_ID, CLIENT_SECRET};
 use polyconnect_e2e::*;
 
 fn secure() -> BTreeMap<String, String> {
@@ -297,79 +297,18 @@ fn a_worker_on_mtls_only_joins_and_runs_a_pipeline() {
 #[test]
 fn a_wrong_password_stops_the_worker_at_start_with_the_cause() {
     let s = secure();
-    let group = unique("dwrong");
-    let dir = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let file = dir.path().join("worker.properties");
-    write(
-        &file,
-        &format!(
-            "{}{}\nlisteners=http://127.0.0.1:{port}\nplugin.path={}\n",
-            distributed_common_properties(&group),
-            scram(&s, "wrong-secret-password"),
-            repo_root().join("connectors").display()
-        ),
-    );
-    let log = dir.path().join("core.log");
-    let mut child = Command::new(binary("polyconnect"))
-        .arg("distributed")
-        .arg(&file)
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(std::fs::File::create(&log).unwrap())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(120);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!(
-                "the worker kept running with a wrong password:\n{}",
-                std::fs::read_to_string(&log).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    };
-    let text = std::fs::read_to_string(&log).unwrap();
-    println!(
-        "exit: {status}\n{}",
-        text.lines().rev().take(5).collect::<Vec<_>>().join("\n")
-    );
-    assert!(!status.success(), "{status}\n{text}");
+    let text = worker_refused_at_start(&scram(&s, "wrong-secret-password"), &unique("dwrong"));
     assert!(
         text.contains("SASL SCRAM-SHA-512 authentication failed")
             && text.contains("invalid credentials"),
         "the cause is in the log:\n{text}"
     );
     assert!(!text.contains("wrong-secret-password"), "{text}");
-    assert!(
-        std::net::TcpStream::connect(("127.0.0.1", port)).is_err(),
-        "no REST API left behind"
-    );
 }
 
 fn oauth(s: &BTreeMap<String, String>, token_endpoint: &str, secret: &str) -> String {
-    worker_security(
-        &s["oauth.bootstrap"],
-        &[
-            ("security.protocol", "SASL_PLAINTEXT".into()),
-            ("sasl.mechanism", "OAUTHBEARER".into()),
-            (
-                "sasl.login.callback.handler.class",
-                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler".into(),
-            ),
-            ("sasl.oauthbearer.token.endpoint.url", token_endpoint.into()),
-            (
-                "sasl.jaas.config",
-                format!(
-                    "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"{CLIENT_ID}\" clientSecret=\"{secret}\" scope=\"kafka\";"
-                ),
-            ),
-        ],
-    )
+    let settings = client_credentials(token_endpoint, secret);
+    worker_security(&s["oauth.bootstrap"], &settings)
 }
 
 #[test]

@@ -15,7 +15,7 @@ use std::process::Command;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use polyconnect_e2e::idp::{TokenEndpoint, CLIENT_ID, CLIENT_SECRET};
+use polyconnect_e2e::idp::{client_credentials, TokenEndpoint, CLIENT_SECRET};
 use polyconnect_e2e::*;
 
 /// What `scripts/kafka.sh secure-info` prints about the test broker.
@@ -233,26 +233,6 @@ fn file_pipeline_over_sasl_ssl_with_an_unsecured_oauthbearer_token() {
         &with_copies(&oauthbearer(&s)),
         false,
     );
-}
-
-/// OAUTHBEARER with an identity provider's signed tokens (the client-credentials flow:
-/// librdkafka's `oidc` method) on the listener that checks them against a JWKS.
-fn client_credentials(token_endpoint: &str, secret: &str) -> Vec<(&'static str, String)> {
-    vec![
-        ("security.protocol", "SASL_PLAINTEXT".into()),
-        ("sasl.mechanism", "OAUTHBEARER".into()),
-        (
-            "sasl.login.callback.handler.class",
-            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler".into(),
-        ),
-        ("sasl.oauthbearer.token.endpoint.url", token_endpoint.into()),
-        (
-            "sasl.jaas.config",
-            format!(
-                "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"{CLIENT_ID}\" clientSecret=\"{secret}\" scope=\"kafka\";"
-            ),
-        ),
-    ]
 }
 
 #[test]
