@@ -47,6 +47,61 @@ fn start_writer(
     })
 }
 
+/// A FileStream source `src` (one task) over a file of numbered lines that a writer keeps
+/// appending to, into `<group>-numbers`; `extra` settings are added to its config.
+struct Numbers {
+    topic: String,
+    stop: Arc<AtomicBool>,
+    written: Arc<AtomicU64>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Numbers {
+    fn start(cluster: &Cluster, group: &str, extra: serde_json::Value) -> Numbers {
+        let input = cluster.dir.path().join("numbers.txt");
+        std::fs::File::create(&input).unwrap();
+        let topic = format!("{group}-numbers");
+        let stop = Arc::new(AtomicBool::new(false));
+        let written = Arc::new(AtomicU64::new(0));
+        let writer = start_writer(input.clone(), stop.clone(), written.clone());
+        let mut config = serde_json::json!({
+            "connector.class": "FileStreamSource",
+            "tasks.max": "1",
+            "file": input.display().to_string(),
+            "topic": topic,
+        });
+        if let serde_json::Value::Object(extra) = extra {
+            config.as_object_mut().unwrap().extend(extra);
+        }
+        let (code, body) = rest(
+            cluster.any(),
+            "POST",
+            "/connectors",
+            Some(serde_json::json!({"name": "src", "config": config})),
+        );
+        assert_eq!(code, 201, "create: {body}");
+        Numbers {
+            topic,
+            stop,
+            written,
+            writer: Some(writer),
+        }
+    }
+
+    fn written(&self) -> u64 {
+        self.written.load(Ordering::SeqCst)
+    }
+
+    /// Stops the writer; the count of lines written.
+    fn finish(&mut self) -> u64 {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(w) = self.writer.take() {
+            w.join().unwrap();
+        }
+        self.written()
+    }
+}
+
 /// Every value of `topic` up to its end as a consumer with `isolation` reads it.
 fn read_all(topic: &str, isolation: &str) -> Vec<String> {
     let consumer: BaseConsumer = ClientConfig::new()
@@ -175,10 +230,6 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
     let group = unique("eos");
     let mut cluster = Cluster::start(&group, 3, "exactly.once.source.support=enabled\n");
     cluster.wait_formed(Duration::from_secs(60));
-    let dir = cluster.dir.path().to_path_buf();
-    let input = dir.join("numbers.txt");
-    std::fs::File::create(&input).unwrap();
-    let topic = format!("{group}-numbers");
 
     // A connector-defined transaction boundary is refused (no protocol for it yet).
     let (code, body) = rest(
@@ -188,39 +239,24 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
         Some(serde_json::json!({
             "connector.class": "FileStreamSource",
             "name": "v",
-            "file": input.display().to_string(),
-            "topic": topic,
+            "file": cluster.dir.path().join("v.txt").display().to_string(),
+            "topic": "v",
             "transaction.boundary": "connector",
         })),
     );
     assert_eq!(code, 200, "{body}");
     assert_eq!(body["error_count"], 1, "{body}");
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let written = Arc::new(AtomicU64::new(0));
-    let writer = start_writer(input.clone(), stop.clone(), written.clone());
-    let (code, body) = rest(
-        cluster.any(),
-        "POST",
-        "/connectors",
-        Some(serde_json::json!({
-            "name": "src",
-            "config": {
-                "connector.class": "FileStreamSource",
-                "tasks.max": "1",
-                "file": input.display().to_string(),
-                "topic": topic,
-                "exactly.once.support": "required",
-                "transaction.boundary": "poll",
-            }
-        })),
+    let mut numbers = Numbers::start(
+        &cluster,
+        &group,
+        serde_json::json!({"exactly.once.support": "required", "transaction.boundary": "poll"}),
     );
-    assert_eq!(code, 201, "create: {body}");
     let started = Instant::now();
     let mut at = task_taken_over(&cluster, 0, Duration::from_secs(60));
     for kill in 0..KILLS {
         std::thread::sleep(Duration::from_secs(3));
-        let lines = written.load(Ordering::SeqCst);
+        let lines = numbers.written();
         let inits = producer_inits(&cluster);
         eprintln!(
             "kill {}: SIGKILL worker {at} running src/0 ({lines} lines written)",
@@ -237,10 +273,8 @@ fn exactly_once_source_survives_sigkill_of_its_worker() {
         );
     }
     std::thread::sleep(Duration::from_secs(2));
-    stop.store(true, Ordering::SeqCst);
-    writer.join().unwrap();
-    let expected = written.load(Ordering::SeqCst);
-    assert_exactly_once(&cluster, &topic, expected);
+    let expected = numbers.finish();
+    assert_exactly_once(&cluster, &numbers.topic, expected);
 
     // The leader fenced the connector's first generation and recorded its task count.
     let configs = read_topic(
@@ -301,27 +335,7 @@ fn a_fenced_zombie_task_adds_nothing() {
     let group = unique("eos-zombie");
     let mut cluster = Cluster::start(&group, 2, "exactly.once.source.support=enabled\n");
     cluster.wait_formed(Duration::from_secs(60));
-    let input = cluster.dir.path().join("numbers.txt");
-    std::fs::File::create(&input).unwrap();
-    let topic = format!("{group}-numbers");
-    let stop = Arc::new(AtomicBool::new(false));
-    let written = Arc::new(AtomicU64::new(0));
-    let writer = start_writer(input.clone(), stop.clone(), written.clone());
-    let (code, body) = rest(
-        cluster.any(),
-        "POST",
-        "/connectors",
-        Some(serde_json::json!({
-            "name": "src",
-            "config": {
-                "connector.class": "FileStreamSource",
-                "tasks.max": "1",
-                "file": input.display().to_string(),
-                "topic": topic,
-            }
-        })),
-    );
-    assert_eq!(code, 201, "create: {body}");
+    let mut numbers = Numbers::start(&cluster, &group, serde_json::json!({}));
     let zombie = task_taken_over(&cluster, 0, Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(2));
     let inits = producer_inits(&cluster);
@@ -361,8 +375,7 @@ fn a_fenced_zombie_task_adds_nothing() {
     );
     // The zombie notices it lost its membership, and its producer that it was fenced.
     std::thread::sleep(Duration::from_secs(8));
-    stop.store(true, Ordering::SeqCst);
-    writer.join().unwrap();
+    let expected = numbers.finish();
     let zombie_log = cluster.worker(zombie).log_text();
     let fenced: Vec<&str> = zombie_log
         .lines()
@@ -370,7 +383,7 @@ fn a_fenced_zombie_task_adds_nothing() {
         .take(3)
         .collect();
     eprintln!("the zombie's log on being fenced: {fenced:#?}");
-    assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
+    assert_exactly_once(&cluster, &numbers.topic, expected);
     cluster.stop();
 }
 
@@ -383,45 +396,29 @@ fn interval_transactions_survive_sigkill() {
     let group = unique("eos-interval");
     let mut cluster = Cluster::start(&group, 2, "exactly.once.source.support=enabled\n");
     cluster.wait_formed(Duration::from_secs(60));
-    let input = cluster.dir.path().join("numbers.txt");
-    std::fs::File::create(&input).unwrap();
-    let topic = format!("{group}-numbers");
-    let stop = Arc::new(AtomicBool::new(false));
-    let written = Arc::new(AtomicU64::new(0));
-    let writer = start_writer(input.clone(), stop.clone(), written.clone());
-    let (code, body) = rest(
-        cluster.any(),
-        "POST",
-        "/connectors",
-        Some(serde_json::json!({
-            "name": "src",
-            "config": {
-                "connector.class": "FileStreamSource",
-                "tasks.max": "1",
-                "file": input.display().to_string(),
-                "topic": topic,
-                "transaction.boundary": "interval",
-                "transaction.boundary.interval.ms": "700",
-                "offsets.storage.topic": format!("{group}-src-offsets"),
-            }
-        })),
+    let mut numbers = Numbers::start(
+        &cluster,
+        &group,
+        serde_json::json!({
+            "transaction.boundary": "interval",
+            "transaction.boundary.interval.ms": "700",
+            "offsets.storage.topic": format!("{group}-src-offsets"),
+        }),
     );
-    assert_eq!(code, 201, "create: {body}");
     let at = task_taken_over(&cluster, 0, Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(3));
     let inits = producer_inits(&cluster);
     eprintln!(
         "SIGKILL worker {at} running src/0 ({} lines written)",
-        written.load(Ordering::SeqCst)
+        numbers.written()
     );
     cluster.kill(at);
     std::thread::sleep(Duration::from_millis(500));
     cluster.restart(at);
     task_taken_over(&cluster, inits, Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(3));
-    stop.store(true, Ordering::SeqCst);
-    writer.join().unwrap();
-    assert_exactly_once(&cluster, &topic, written.load(Ordering::SeqCst));
+    let expected = numbers.finish();
+    assert_exactly_once(&cluster, &numbers.topic, expected);
     // The task's offsets went to the connector's own offsets topic, in its transactions.
     let own = read_all(&format!("{group}-src-offsets"), "read_committed");
     assert!(
