@@ -1087,8 +1087,13 @@ pub(crate) mod tests {
             let (mut s, _) = listener.accept().await.unwrap();
             answer_api_versions_with_sasl(&mut s).await;
             let mut authentications = 0;
+            let mut done_tx = Some(done_tx);
             loop {
-                let r = read_request(&mut s).await.unwrap();
+                // Kept open after the third authentication, so a heartbeat in flight is
+                // answered rather than cut off; the client closes it.
+                let Some(r) = read_request(&mut s).await else {
+                    return;
+                };
                 match r.api {
                     ApiKey::Heartbeat => {
                         let resp = HeartbeatResponse::default();
@@ -1106,8 +1111,9 @@ pub(crate) mod tests {
                             SaslAuthenticateResponse::default().with_session_lifetime_ms(300);
                         answer_authenticate(&mut s, v, cid, resp).await;
                         if authentications == 3 {
-                            let _ = done_tx.send(());
-                            return;
+                            if let Some(tx) = done_tx.take() {
+                                let _ = tx.send(());
+                            }
                         }
                     }
                     other => panic!("unexpected {other:?}"),

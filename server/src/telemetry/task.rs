@@ -296,7 +296,7 @@ pub struct SinkTelemetry {
     /// Open flush spans by flush id, oldest first: a flush asked for while another is
     /// still unanswered (a rebalance settles at once) must not take the older one's
     /// commit out of its trace.
-    flush_spans: VecDeque<(u64, Span)>,
+    flush_spans: VecDeque<(u64, Span, Vec<SpanContext>)>,
     /// Stage timings of sampled records not yet put, by (topic, partition, offset).
     stages: HashMap<(String, i32, i64), StageTimes>,
 }
@@ -358,12 +358,13 @@ impl SinkTelemetry {
         let tracer = tracer()?;
         // Flushes that were never answered (the connector was replaced or timed out).
         while self.flush_spans.len() >= MAX_OPEN_FLUSHES {
-            if let Some((_, mut old)) = self.flush_spans.pop_front() {
+            if let Some((_, mut old, _)) = self.flush_spans.pop_front() {
                 old.end();
             }
         }
         let first = self.unflushed.first()?.clone();
-        let links: Vec<Link> = self.unflushed.drain(..).map(Link::with_context).collect();
+        let puts: Vec<SpanContext> = std::mem::take(&mut self.unflushed);
+        let links: Vec<Link> = puts.iter().cloned().map(Link::with_context).collect();
         let mut attrs = base_attributes(&self.connector, self.task).to_vec();
         attrs.extend([
             KeyValue::new("messaging.operation.name", "flush"),
@@ -378,15 +379,37 @@ impl SinkTelemetry {
             .with_links(links)
             .start_with_context(tracer, &trace::remote(Some(&first)));
         let tc = trace::format(span.span_context());
-        self.flush_spans.push_back((flush_id, span));
+        self.flush_spans.push_back((flush_id, span, puts));
         Some(tc)
     }
 
     /// The connector answered Flush `flush_id`; its commit (inside `commit_span`) is done.
     pub fn flushed(&mut self, flush_id: u64) {
-        if let Some(i) = self.flush_spans.iter().position(|(id, _)| *id == flush_id) {
-            if let Some((_, mut s)) = self.flush_spans.remove(i) {
+        if let Some(i) = self
+            .flush_spans
+            .iter()
+            .position(|(id, _, _)| *id == flush_id)
+        {
+            if let Some((_, mut s, _)) = self.flush_spans.remove(i) {
                 s.end();
+            }
+        }
+    }
+
+    /// The connector answered Flush `flush_id` with nothing new to commit: the Puts it
+    /// covered are made durable by a later flush's commit, so that flush's span links them
+    /// (a record's trace reaches the commit that made it durable).
+    pub fn flushed_without_commit(&mut self, flush_id: u64) {
+        if let Some(i) = self
+            .flush_spans
+            .iter()
+            .position(|(id, _, _)| *id == flush_id)
+        {
+            if let Some((_, mut s, puts)) = self.flush_spans.remove(i) {
+                s.end();
+                let newer = std::mem::replace(&mut self.unflushed, puts);
+                self.unflushed.extend(newer);
+                self.unflushed.truncate(MAX_FLUSH_LINKS);
             }
         }
     }
@@ -411,7 +434,7 @@ impl SinkTelemetry {
             // A new stream: Puts of the old one will not be answered.
             self.puts.clear();
             self.unflushed.clear();
-            for (_, mut s) in self.flush_spans.drain(..) {
+            for (_, mut s, _) in self.flush_spans.drain(..) {
                 s.end();
             }
             self.metrics.sink_record_active_count.store(0, Relaxed);
@@ -564,7 +587,7 @@ impl SinkTelemetry {
     /// tracing is on), a child of that flush's span when it has one.
     pub fn commit_span(&self, flush_id: u64) -> tracing::Span {
         let span = commit_span(&self.connector, self.task, &self.group);
-        if let Some((_, f)) = self.flush_spans.iter().find(|(id, _)| *id == flush_id) {
+        if let Some((_, f, _)) = self.flush_spans.iter().find(|(id, _, _)| *id == flush_id) {
             use tracing_opentelemetry::OpenTelemetrySpanExt;
             let _ =
                 span.set_parent(Context::new().with_remote_span_context(f.span_context().clone()));

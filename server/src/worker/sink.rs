@@ -1477,7 +1477,7 @@ impl Runner<'_> {
         }
         if committing.is_empty() {
             self.tel.committed(None, Duration::ZERO);
-            self.tel.flushed(flush_id);
+            self.tel.flushed_without_commit(flush_id);
             return Ok(());
         }
         let started = std::time::Instant::now();
