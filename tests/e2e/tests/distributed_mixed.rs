@@ -135,6 +135,38 @@ impl Mixed {
         out
     }
 
+    /// A task that a Kafka Connect worker reports FAILED: its trace is printed, and it is
+    /// restarted once (a Kafka Connect worker has been seen to fail a FileStreamSource task
+    /// it took over in the middle of a rebalance); failing again fails the test.
+    fn restart_kafka_connect_failures(&self, items: &Items, restarted: &mut BTreeSet<String>) {
+        for (item, (state, worker)) in items {
+            let Some((connector, task)) = item.split_once('/') else {
+                continue;
+            };
+            let on_kafka_connect = self.kc.keys().any(|p| worker.ends_with(&format!(":{p}")));
+            if state != "FAILED" || !on_kafka_connect || !restarted.insert(item.clone()) {
+                continue;
+            }
+            let port = *self.kc.keys().next().expect("a Kafka Connect worker");
+            let (_, status) = call(
+                port,
+                "GET",
+                &format!("/connectors/{connector}/status"),
+                None,
+            );
+            eprintln!(
+                "Kafka Connect's worker {worker} reports {item} FAILED; restarting it once. Its status: {status:#}"
+            );
+            let (code, body) = call(
+                port,
+                "POST",
+                &format!("/connectors/{connector}/tasks/{task}/restart"),
+                None,
+            );
+            eprintln!("restart of {item}: {code} {body}");
+        }
+    }
+
     /// Waits until `want` items (connectors and tasks) are RUNNING on live workers, seen
     /// alike from a worker of each runtime; returns them.
     fn wait_running(&self, want: usize, what: &str) -> Items {
@@ -148,9 +180,11 @@ impl Mixed {
             .copied()
             .collect();
         let mut last = BTreeMap::new();
+        let mut restarted = BTreeSet::new();
         loop {
             let views: Vec<Option<Items>> = ports.iter().map(|&p| all_items(p)).collect();
             if let Some(Some(first)) = views.first() {
+                self.restart_kafka_connect_failures(first, &mut restarted);
                 let settled = first.len() == want
                     && first
                         .values()
