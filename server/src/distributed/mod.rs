@@ -174,7 +174,22 @@ impl Cluster {
             .iter()
             .map(|(_, c)| from_raw(c))
             .collect();
-        if let Some(class) = current.iter().find_map(|c| c.get("task.class").cloned()) {
+        // A connector Kafka Connect never ran gets the task class Kafka Connect's own
+        // connector of that class name has, where it is known, so a Kafka Connect worker of
+        // the group can run its tasks ("Missing required configuration task.class" else).
+        let task_class = current
+            .iter()
+            .find_map(|c| c.get("task.class").cloned())
+            .or_else(|| {
+                let class = self
+                    .configs
+                    .get(name)?
+                    .config
+                    .get("connector.class")?
+                    .clone();
+                kafka_connect_task_class(&class).map(str::to_string)
+            });
+        if let Some(class) = task_class {
             for t in tasks.iter_mut() {
                 t.entry("task.class".to_string())
                     .or_insert_with(|| class.clone());
@@ -1136,5 +1151,20 @@ impl Member {
         self.followers.0.abort();
         self.followers.1.abort();
         tracing::info!("stopped");
+    }
+}
+
+/// The task class of Kafka Connect's own connector `connector_class` (the classes
+/// Polyconnect's plugins answer to by name), as Kafka Connect's worker writes it into each
+/// task config.
+fn kafka_connect_task_class(connector_class: &str) -> Option<&'static str> {
+    match connector_class {
+        "org.apache.kafka.connect.file.FileStreamSourceConnector" => {
+            Some("org.apache.kafka.connect.file.FileStreamSourceTask")
+        }
+        "org.apache.kafka.connect.file.FileStreamSinkConnector" => {
+            Some("org.apache.kafka.connect.file.FileStreamSinkTask")
+        }
+        _ => None,
     }
 }
