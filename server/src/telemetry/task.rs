@@ -385,14 +385,21 @@ impl SinkTelemetry {
 
     /// The connector answered Flush `flush_id`; its commit (inside `commit_span`) is done.
     pub fn flushed(&mut self, flush_id: u64) {
-        if let Some(i) = self
+        self.end_flush(flush_id);
+    }
+
+    /// Ends Flush `flush_id`'s span; the Puts it covered.
+    fn end_flush(&mut self, flush_id: u64) -> Vec<SpanContext> {
+        let i = self
             .flush_spans
             .iter()
-            .position(|(id, _, _)| *id == flush_id)
-        {
-            if let Some((_, mut s, _)) = self.flush_spans.remove(i) {
+            .position(|(id, _, _)| *id == flush_id);
+        match i.and_then(|i| self.flush_spans.remove(i)) {
+            Some((_, mut s, puts)) => {
                 s.end();
+                puts
             }
+            None => Vec::new(),
         }
     }
 
@@ -400,17 +407,11 @@ impl SinkTelemetry {
     /// covered are made durable by a later flush's commit, so that flush's span links them
     /// (a record's trace reaches the commit that made it durable).
     pub fn flushed_without_commit(&mut self, flush_id: u64) {
-        if let Some(i) = self
-            .flush_spans
-            .iter()
-            .position(|(id, _, _)| *id == flush_id)
-        {
-            if let Some((_, mut s, puts)) = self.flush_spans.remove(i) {
-                s.end();
-                let newer = std::mem::replace(&mut self.unflushed, puts);
-                self.unflushed.extend(newer);
-                self.unflushed.truncate(MAX_FLUSH_LINKS);
-            }
+        let puts = self.end_flush(flush_id);
+        if !puts.is_empty() {
+            let newer = std::mem::replace(&mut self.unflushed, puts);
+            self.unflushed.extend(newer);
+            self.unflushed.truncate(MAX_FLUSH_LINKS);
         }
     }
 
