@@ -53,6 +53,9 @@ pub struct ConfigState {
     inconsistent: BTreeSet<String>,
     /// Task count of each connector's last `tasks-fencing-` record (exactly-once sources).
     fencing: BTreeMap<String, u32>,
+    /// Connectors whose latest task configs came after their latest `tasks-fencing-`
+    /// record: a round of zombie fencing is due before their tasks start exactly once.
+    pending_fencing: BTreeSet<String>,
     /// Bumped by each applied commit: lets a restart request tell which task configs it saw.
     task_config_generations: BTreeMap<String, u64>,
     session_key: Option<SessionKey>,
@@ -163,6 +166,9 @@ impl ConfigState {
                     self.inconsistent.insert(connector.clone());
                 }
                 self.task_counts.insert(connector.clone(), tasks);
+                // Task configs after the latest task count record: the connector needs a
+                // round of zombie fencing before tasks with these configs start.
+                self.pending_fencing.insert(connector.clone());
                 Some(ConfigChange::TasksCommitted(connector))
             }
             ConfigRecord::Restart {
@@ -179,6 +185,7 @@ impl ConfigState {
                 task_count,
             } => {
                 self.fencing.insert(connector.clone(), task_count);
+                self.pending_fencing.remove(&connector);
                 Some(ConfigChange::TasksFencing(connector))
             }
             ConfigRecord::SessionKey(key) => {
@@ -251,6 +258,13 @@ impl ConfigState {
 
     pub fn fencing_task_count(&self, connector: &str) -> Option<u32> {
         self.fencing.get(connector).copied()
+    }
+
+    /// Whether the connector's latest task configs came after its latest `tasks-fencing-`
+    /// record (Kafka Connect's `pendingFencing`): exactly-once tasks of those configs must
+    /// not start before the leader fenced the previous generation and wrote a new record.
+    pub fn pending_fencing(&self, connector: &str) -> bool {
+        self.pending_fencing.contains(connector)
     }
 
     /// True when any connector has a `tasks-fencing-` record: exactly-once sources are in
@@ -396,6 +410,24 @@ mod tests {
         assert!(log.state.tasks("c").is_empty());
         assert_eq!(log.state.target_state("c"), None);
         assert!(log.state.assignable().is_empty());
+    }
+
+    #[test]
+    fn task_configs_after_the_last_task_count_record_are_pending_fencing() {
+        let mut log = Log::new();
+        assert!(!log.state.pending_fencing("c"));
+        log.put("task-c-0", Some(&props(&[("t", "0")])));
+        log.put("commit-c", Some(br#"{"tasks":1}"#));
+        assert!(log.state.pending_fencing("c"));
+        log.put("tasks-fencing-c", Some(br#"{"task-count":1}"#));
+        assert!(!log.state.pending_fencing("c"));
+        // A task count record written before new task configs does not cover them.
+        log.put("tasks-fencing-c", Some(br#"{"task-count":2}"#));
+        log.put("task-c-0", Some(&props(&[("t", "0b")])));
+        log.put("task-c-1", Some(&props(&[("t", "1b")])));
+        log.put("commit-c", Some(br#"{"tasks":2}"#));
+        assert!(log.state.pending_fencing("c"));
+        assert_eq!(log.state.fencing_task_count("c"), Some(2));
     }
 
     #[test]

@@ -271,12 +271,37 @@ impl WorkerExecutor {
                     )
                 }
             };
+        let name = config.name().to_string();
+        let generation = self
+            .cluster
+            .configs
+            .snapshot()
+            .task_config_generation(&name);
+        let cluster = Arc::downgrade(&self.cluster);
+        let (fencing_cluster, fencing_name) = (cluster.clone(), name.clone());
+        let before_producer: crate::worker::TaskCheck = Arc::new(move |_task| {
+            let (cluster, name) = (fencing_cluster.clone(), fencing_name.clone());
+            Box::pin(async move {
+                let cluster = cluster.upgrade().ok_or("the worker is stopping")?;
+                cluster.request_zombie_fencing(&name).await
+            })
+        });
+        let after_producer: crate::worker::TaskCheck = Arc::new(move |task| {
+            let (cluster, name) = (cluster.clone(), name.clone());
+            Box::pin(async move {
+                let cluster = cluster.upgrade().ok_or("the worker is stopping")?;
+                let id = ConnectorTaskId::new(name.as_str(), task as i32);
+                cluster.verify_task_generation(&id, generation).await
+            })
+        });
         Ok((
             ExactlyOnce {
                 group_id: self.cluster.distributed.group_id.clone(),
                 offsets_topic,
                 boundary,
                 refresh_offsets,
+                before_producer,
+                after_producer,
             },
             store,
         ))
@@ -529,6 +554,7 @@ impl Executor for WorkerExecutor {
     fn leadership(&self, leader: bool, generation: i32) -> BoxFuture<'_, ()> {
         Box::pin(async move {
             self.leading.send_replace(leader);
+            self.cluster.leader_write_privileges(leader).await;
             if leader {
                 tracing::info!(generation, "this worker leads the group");
                 let sessioned = self.cluster.distributed.connect_protocol

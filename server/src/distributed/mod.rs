@@ -64,6 +64,8 @@ pub struct Cluster {
     /// Per connector: lets one task-configs hand-over attempt through at a time, so an
     /// abandoned hand-over's last attempt never lands after a newer one's.
     publish_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    /// Per connector: one round of zombie fencing at a time.
+    fencing_gates: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// The Kafka clients' common settings (bootstrap, security): fencing producers.
     kafka: rdkafka::ClientConfig,
     /// The worker's offsets topic's settings and its clients' id prefix: connectors' own
@@ -306,9 +308,6 @@ impl Cluster {
             );
             return Ok(());
         }
-        if self.exactly_once_enabled() && !self.is_sink(name).await {
-            self.fence_zombies(name, tasks.len() as u32).await?;
-        }
         self.configs.put_task_configs(name, tasks).await
     }
 
@@ -320,25 +319,71 @@ impl Cluster {
         }
     }
 
-    /// KIP-618's zombie fencing, before a new generation of an exactly-once source
-    /// connector's tasks is written: every transactional id of the previous generation
-    /// (the larger of the last `tasks-fencing-` count and the current task count) is taken
-    /// over by a producer of the leader's (`init_transactions` bumps the id's epoch, so a
-    /// zombie's next write or commit is refused, and aborts its open transaction), then the
-    /// `tasks-fencing-<connector>` record says how many tasks the new generation has.
-    /// librdkafka has no `fenceProducers` admin call; this is what it does.
-    async fn fence_zombies(
-        &self,
-        name: &str,
-        task_count: u32,
-    ) -> Result<(), crate::storage::kafka_log::KafkaLogError> {
+    /// The leader's round of zombie fencing for a source connector (Kafka Connect's
+    /// `fenceZombieSourceTasks`, KIP-618), asked for by every exactly-once task before its
+    /// producer starts (`PUT /connectors/{c}/fence` from other workers). Only when the
+    /// connector's latest task configs came after its latest `tasks-fencing-` record is
+    /// anything done: the transactional ids of the generation that record counted are
+    /// taken over by producers of the leader's (`init_transactions` bumps each id's epoch,
+    /// so a zombie's next write or commit is refused, and its open transaction is aborted;
+    /// librdkafka has no `fenceProducers` admin call, this is what that call does), skipped
+    /// when there was no record (no transactional producer ever ran) or one task before and
+    /// after (the new task's own producer fences the old one); then the record is written
+    /// with the current task count. Rounds for one connector go one at a time, and a round
+    /// finding the record already written does nothing.
+    pub(crate) async fn fence_zombie_source_tasks(&self, name: &str) -> Result<(), HerderError> {
+        let status = self.herder_status();
+        if !status.is_leader || status.rebalancing {
+            return Err(HerderError::NotLeader {
+                message: "Only the leader may perform zombie fencing.".into(),
+                leader_url: (!status.leader_url.is_empty()).then(|| status.leader_url.clone()),
+            });
+        }
+        let gate = self
+            .fencing_gates
+            .lock()
+            .unwrap()
+            .entry(name.to_string())
+            .or_default()
+            .clone();
+        let _turn = gate.lock().await;
+        self.configs
+            .refresh()
+            .await
+            .map_err(|e| internal("Failed to read to end of config topic before performing zombie fencing", e))?;
         let snapshot = self.configs.snapshot();
-        let previous = snapshot
-            .fencing_task_count(name)
-            .unwrap_or(0)
-            .max(self.configs.task_configs(name).len() as u32);
+        if !snapshot.contains(name) {
+            return Err(HerderError::connector_not_found(name));
+        }
+        if self.is_sink(name).await {
+            return Err(HerderError::Invalid(format!(
+                "Connector {name} is not a source connector"
+            )));
+        }
+        if !snapshot.pending_fencing(name) {
+            tracing::debug!(
+                connector = name,
+                "no zombie fencing: every older generation of tasks is fenced already"
+            );
+            return Ok(());
+        }
+        let task_count = snapshot.task_count(name).unwrap_or(0);
+        let generation = snapshot.task_config_generation(name);
+        let to_fence = match snapshot.fencing_task_count(name) {
+            Some(previous) if previous != 1 || task_count != 1 => previous,
+            _ => 0,
+        };
         let topic = self.distributed.config_storage_topic.clone();
-        for task in 0..previous {
+        let kafka_err = |message: String| {
+            internal(
+                "Failed to perform round of zombie fencing",
+                crate::storage::kafka_log::KafkaLogError::Kafka {
+                    topic: topic.clone(),
+                    message,
+                },
+            )
+        };
+        for task in 0..to_fence {
             let id = crate::worker::transactional_id(&self.distributed.group_id, name, task);
             let mut cfg = self.kafka.clone();
             cfg.set("transactional.id", &id)
@@ -355,21 +400,150 @@ impl Cluster {
             .map_err(|e| e.to_string())
             .and_then(|r| r);
             if let Err(e) = fenced {
-                return Err(crate::storage::kafka_log::KafkaLogError::Kafka {
-                    topic,
-                    message: format!(
-                        "cannot fence the producer {id} of the previous generation of {name}'s tasks: {e}"
-                    ),
-                });
+                return Err(kafka_err(format!(
+                    "cannot fence the producer {id} of an older generation of {name}'s tasks: {e}"
+                )));
             }
+        }
+        self.configs
+            .refresh()
+            .await
+            .map_err(|e| internal("Failed to read to end of config topic", e))?;
+        if self.configs.snapshot().task_config_generation(name) > generation {
+            return Err(HerderError::Rebalancing(
+                "Fencing failed because new task configurations were generated for the connector"
+                    .into(),
+            ));
         }
         tracing::info!(
             connector = name,
-            fenced = previous,
+            fenced = to_fence,
             task_count,
-            "fenced the producers of the previous generation of tasks"
+            "zombie fencing: the older generations' producers are fenced; writing the task count record"
         );
-        self.configs.put_fencing(name, task_count).await
+        self.configs
+            .put_fencing(name, task_count)
+            .await
+            .map_err(|e| internal("Failed to write to config topic; this may be due to a transient error and the request can be safely retried", e))
+    }
+
+    /// What an exactly-once source task asks before its producer starts: a round of zombie
+    /// fencing by the leader, this worker's own or, signed, `PUT /connectors/{c}/fence` on
+    /// the leader's REST API. Tried again (a rebalance, a session key being rotated) for up
+    /// to a minute.
+    pub(crate) async fn request_zombie_fencing(&self, name: &str) -> Result<(), String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        let mut delay = Duration::from_millis(100);
+        loop {
+            let status = self.herder_status();
+            let attempt = if status.rebalancing || status.leader_url.is_empty() {
+                Err("the group is rebalancing; no leader to ask for zombie fencing".to_string())
+            } else if status.is_leader {
+                self.fence_zombie_source_tasks(name)
+                    .await
+                    .map_err(|e| e.to_string())
+            } else {
+                self.forward_fencing(&status.leader_url, name).await
+            };
+            match attempt {
+                Ok(()) => {
+                    tracing::info!(
+                        connector = name,
+                        leader = %status.leader_url,
+                        "the leader's round of zombie fencing for the connector is done"
+                    );
+                    return Ok(());
+                }
+                Err(e) if tokio::time::Instant::now() < deadline => {
+                    tracing::warn!(connector = name, error = %e, "zombie fencing not done yet; asking again");
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
+                }
+                Err(e) => return Err(format!("Failed to perform round of zombie fencing: {e}")),
+            }
+        }
+    }
+
+    async fn forward_fencing(&self, leader_url: &str, name: &str) -> Result<(), String> {
+        let url = format!(
+            "{}/connectors/{name}/fence?forward=true",
+            leader_url.trim_end_matches('/'),
+        );
+        let mut request = self.http.put(&url).timeout(Duration::from_secs(90));
+        if let Some(key) = self.configs.snapshot().session_key() {
+            // Kafka Connect signs the empty body of this request.
+            let algorithm = &self.distributed.inter_worker_signature_algorithm;
+            let signature = forward::sign(algorithm, &key.key, b"")?;
+            request = request
+                .header(forward::SIGNATURE_HEADER, signature)
+                .header(forward::ALGORITHM_HEADER, algorithm.as_str());
+        }
+        let answer = request.send().await.map_err(|e| format!("{url}: {e}"))?;
+        if answer.status().is_success() {
+            Ok(())
+        } else {
+            let code = answer.status();
+            Err(format!(
+                "{url} answered {code}: {}",
+                answer.text().await.unwrap_or_default()
+            ))
+        }
+    }
+
+    /// After an exactly-once task's producer is initialized (Kafka Connect's
+    /// `verifyTaskGenerationAndOwnership`): the config topic read to its end still has the
+    /// task configs the task started with, and the task is still assigned here.
+    pub(crate) async fn verify_task_generation(
+        &self,
+        id: &ConnectorTaskId,
+        generation: u64,
+    ) -> Result<(), String> {
+        self.configs
+            .refresh()
+            .await
+            .map_err(|e| format!("Failed to read to end of config topic: {e}"))?;
+        if self.configs.snapshot().task_config_generation(&id.connector) != generation {
+            return Err(format!("Cannot start source task {id} with exactly-once support as the connector has already generated a new set of task configs"));
+        }
+        // The herder publishes what it runs right after starting it: a moment's wait.
+        let assigned = match self.herder_watch() {
+            Some(mut status) => tokio::time::timeout(
+                Duration::from_secs(5),
+                status.wait_for(|s| s.running.tasks.contains(id)),
+            )
+            .await
+            .is_ok_and(|r| r.is_ok()),
+            None => false,
+        };
+        if !assigned {
+            return Err(format!(
+                "Cannot start source task {id} as it has already been revoked from this worker"
+            ));
+        }
+        Ok(())
+    }
+
+    /// The leader's write privileges on the config topic with exactly-once source support
+    /// `preparing` or `enabled` (Kafka Connect's transactional leader): claimed when this
+    /// worker becomes the leader, given up when it no longer is.
+    pub(crate) async fn leader_write_privileges(&self, leader: bool) {
+        use crate::config::distributed::ExactlyOnceSourceSupport;
+        if self.distributed.exactly_once_source_support == ExactlyOnceSourceSupport::Disabled {
+            return;
+        }
+        if !leader {
+            self.configs.relinquish_write_privileges().await;
+            return;
+        }
+        let id = format!("connect-cluster-{}", self.distributed.group_id);
+        match self
+            .configs
+            .claim_write_privileges(&self.kafka, &id, &format!("{}-leader", self.client_id))
+            .await
+        {
+            Ok(()) => tracing::info!(transactional_id = %id, "claimed the config topic's write privileges as the leader; an earlier leader's producer is fenced"),
+            Err(e) => tracing::error!(transactional_id = %id, error = %e, "cannot claim the config topic's write privileges yet; the next write tries again"),
+        }
     }
 
     /// The store of a connector's own offsets topic (`offsets.storage.topic`), created
@@ -1055,6 +1229,7 @@ impl Member {
             http: crate::rest::tls::client(&worker.config)?,
             task_writes: tokio::sync::Mutex::new(()),
             publish_gates: std::sync::Mutex::new(HashMap::new()),
+            fencing_gates: std::sync::Mutex::new(HashMap::new()),
             kafka: base.clone(),
             offsets_spec: TopicSpec::offsets(&distributed, &worker.config.props),
             client_id: client_id.clone(),

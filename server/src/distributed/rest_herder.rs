@@ -197,6 +197,20 @@ impl Herder for DistributedHerder {
             })
     }
 
+    async fn fence_zombies(
+        &self,
+        name: &str,
+        signature: Signature<'_>,
+        body: &[u8],
+    ) -> Result<(), HerderError> {
+        super::forward::verify(&self.cluster, &signature, body)?;
+        tracing::info!(
+            connector = name,
+            "another worker asks for a round of zombie fencing"
+        );
+        self.cluster.fence_zombie_source_tasks(name).await
+    }
+
     fn active_topics(&self, name: &str) -> Vec<String> {
         // Every worker's tasks record theirs in the status topic.
         self.cluster.statuses.topics(name).into_keys().collect()

@@ -203,6 +203,21 @@ pub trait Herder: Send + Sync {
         )))
     }
 
+    /// Kafka Connect's internal `PUT /connectors/{c}/fence`: a worker about to start an
+    /// exactly-once source task asks the leader for a round of zombie fencing (distributed
+    /// mode; signed with the session key).
+    async fn fence_zombies(
+        &self,
+        name: &str,
+        signature: Signature<'_>,
+        body: &[u8],
+    ) -> Result<(), HerderError> {
+        let _ = (signature, body);
+        Err(HerderError::NotFound(format!(
+            "HTTP 404 Not Found: zombie fencing of {name} is for exactly-once source connectors in distributed mode"
+        )))
+    }
+
     /// Topics the connector's records went to or came from.
     fn active_topics(&self, name: &str) -> Vec<String>;
     async fn reset_active_topics(&self, name: &str);

@@ -266,6 +266,24 @@ pub async fn put_tasks(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+/// `PUT /connectors/{c}/fence`: Kafka Connect's internal endpoint through which a worker
+/// about to start an exactly-once source task asks the leader to fence the connector's
+/// older task generations (distributed mode only; signed with the session key).
+pub async fn fence(
+    State(h): State<Arc<dyn Herder>>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok());
+    let signature = Signature {
+        signature: header(crate::distributed::forward::SIGNATURE_HEADER),
+        algorithm: header(crate::distributed::forward::ALGORITHM_HEADER),
+    };
+    h.fence_zombies(&name, signature, &body).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// Deprecated in Kafka Connect 3.x and removed in 4.0; kept for older tools.
 pub async fn tasks_config(State(h): State<Arc<dyn Herder>>, Path(name): Path<String>) -> ApiResult {
     let configs = h.task_configs(&name).unwrap_or_default();

@@ -74,6 +74,7 @@ pub fn router(herder: Arc<dyn Herder>) -> Router {
         .route("/connectors/{name}/pause", put(connectors::pause))
         .route("/connectors/{name}/resume", put(connectors::resume))
         .route("/connectors/{name}/stop", put(connectors::stop))
+        .route("/connectors/{name}/fence", put(connectors::fence))
         .route("/connectors/{name}/topics", get(connectors::topics))
         .route(
             "/connectors/{name}/topics/reset",

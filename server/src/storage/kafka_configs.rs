@@ -21,13 +21,28 @@ use polyconnect_group::ConnectorTaskId;
 use rdkafka::ClientConfig;
 
 use super::configs::{self, StoredConnector};
-use super::kafka_log::{ensure_topics, CompactedLog, KafkaLog, KafkaLogError, TopicSpec};
+use super::kafka_log::{
+    ensure_topics, CompactedLog, KafkaLog, KafkaLogError, TopicSpec, TransactionalWriter,
+};
 
 pub struct KafkaConfigStore {
     log: std::sync::Arc<dyn CompactedLog>,
     state: Mutex<ConfigState>,
     /// Where every applied change also goes (see [`KafkaConfigStore::changes`]).
     listener: Mutex<Option<tokio::sync::mpsc::UnboundedSender<ConfigChange>>>,
+    /// The leader's write privileges with exactly-once source support `preparing` or
+    /// `enabled` (Kafka Connect's `claimWritePrivileges`): while claimed, every write goes
+    /// through a transactional producer with the cluster's id, which fences an earlier
+    /// leader's.
+    privileged: tokio::sync::Mutex<Privileged>,
+}
+
+#[derive(Default)]
+struct Privileged {
+    /// The clients' settings, the transactional id and the client id, while claimed.
+    claim: Option<(ClientConfig, String, String)>,
+    /// Made on the first write after a claim, and again after a failed write.
+    writer: Option<TransactionalWriter>,
 }
 
 pub fn to_stored_state(s: TargetState) -> configs::TargetState {
@@ -67,6 +82,7 @@ impl KafkaConfigStore {
             log,
             state: Mutex::new(ConfigState::new()),
             listener: Mutex::new(None),
+            privileged: tokio::sync::Mutex::new(Privileged::default()),
         };
         store.refresh().await?;
         Ok(store)
@@ -159,9 +175,63 @@ impl KafkaConfigStore {
     pub async fn write(&self, records: &[ConfigRecord]) -> Result<(), KafkaLogError> {
         let out: Vec<(String, Option<Vec<u8>>)> =
             records.iter().map(|r| (r.key(), r.value())).collect();
-        self.log.send(&out).await?;
+        self.send(&out).await?;
         self.refresh().await?;
         Ok(())
+    }
+
+    /// Claims the leader's write privileges: from now on writes are transactions of a
+    /// producer with `transactional_id` (`connect-cluster-<group.id>`), initialized here,
+    /// which fences any earlier leader's producer.
+    pub async fn claim_write_privileges(
+        &self,
+        base: &ClientConfig,
+        transactional_id: &str,
+        client_id: &str,
+    ) -> Result<(), KafkaLogError> {
+        let mut p = self.privileged.lock().await;
+        p.claim = Some((
+            base.clone(),
+            transactional_id.to_string(),
+            client_id.to_string(),
+        ));
+        p.writer = None;
+        p.writer = Some(
+            TransactionalWriter::start(base, self.log.topic(), transactional_id, client_id)
+                .await?,
+        );
+        Ok(())
+    }
+
+    /// Gives the leader's write privileges up (leadership lost): writes go out plainly again.
+    pub async fn relinquish_write_privileges(&self) {
+        *self.privileged.lock().await = Privileged::default();
+    }
+
+    /// Whether writes go through the leader's transactional producer.
+    pub async fn writes_privileged(&self) -> bool {
+        self.privileged.lock().await.claim.is_some()
+    }
+
+    /// Sends records in order: in one transaction while write privileges are claimed
+    /// (the producer made again after a failure, which re-initializes the id), plainly
+    /// otherwise.
+    async fn send(&self, records: &[(String, Option<Vec<u8>>)]) -> Result<(), KafkaLogError> {
+        let mut p = self.privileged.lock().await;
+        let Some((base, id, client_id)) = p.claim.clone() else {
+            drop(p);
+            return self.log.send(records).await;
+        };
+        if p.writer.is_none() {
+            p.writer =
+                Some(TransactionalWriter::start(&base, self.log.topic(), &id, &client_id).await?);
+        }
+        let sent = p.writer.as_ref().expect("made above").send(records).await;
+        if let Err(e) = &sent {
+            tracing::warn!(topic = %self.log.topic(), transactional_id = %id, error = %e, "a write to the config topic as the leader failed; its producer is made again for the next write");
+            p.writer = None;
+        }
+        sent
     }
 
     /// Creates or updates a connector. With a target state (a create), its record goes
@@ -219,7 +289,7 @@ impl KafkaConfigStore {
                 (r.key(), r.value())
             })
             .collect();
-        self.log.send(&tasks).await?;
+        self.send(&tasks).await?;
         self.write(&[ConfigRecord::Commit {
             connector: connector.to_string(),
             tasks: n,

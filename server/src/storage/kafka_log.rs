@@ -629,6 +629,112 @@ impl KafkaLog {
     }
 }
 
+/// A transactional writer of one topic: Kafka Connect's fencable config-topic producer
+/// (`connect-cluster-<group.id>`, KIP-618). Its `init_transactions` fences every earlier
+/// producer with the id, so a leader that lost its place (a zombie) can no longer write;
+/// each [`TransactionalWriter::send`] is one transaction.
+pub struct TransactionalWriter {
+    topic: String,
+    transactional_id: String,
+    producer: FutureProducer,
+    timeout: Duration,
+}
+
+impl TransactionalWriter {
+    /// Creates the producer and initializes its transactional id.
+    pub async fn start(
+        base: &ClientConfig,
+        topic: &str,
+        transactional_id: &str,
+        client_id: &str,
+    ) -> Result<TransactionalWriter, KafkaLogError> {
+        let mut cfg = base.clone();
+        cfg.set("client.id", client_id)
+            .set("acks", "all")
+            .set("enable.idempotence", "true")
+            .set("transactional.id", transactional_id)
+            .set("linger.ms", "0")
+            .set(
+                "message.timeout.ms",
+                DEFAULT_TIMEOUT.as_millis().to_string(),
+            );
+        let producer: FutureProducer = cfg.create().map_err(|e| {
+            kafka_err(
+                topic,
+                "cannot create the transactional producer",
+                crate::kafka::creation_error(&e),
+            )
+        })?;
+        let p = producer.clone();
+        let timeout = DEFAULT_TIMEOUT;
+        tokio::task::spawn_blocking(move || p.init_transactions(timeout))
+            .await
+            .map_err(|e| kafka_err(topic, "init_transactions", e))?
+            .map_err(|e| {
+                kafka_err(
+                    topic,
+                    &format!("cannot initialize the transactional id {transactional_id}"),
+                    e,
+                )
+            })?;
+        Ok(TransactionalWriter {
+            topic: topic.to_string(),
+            transactional_id: transactional_id.to_string(),
+            producer,
+            timeout,
+        })
+    }
+
+    pub fn transactional_id(&self) -> &str {
+        &self.transactional_id
+    }
+
+    /// Writes the records in one transaction and commits it; aborts it on a failure.
+    pub async fn send(&self, records: &[(String, Option<Vec<u8>>)]) -> Result<(), KafkaLogError> {
+        let written = self.send_in_transaction(records).await;
+        if written.is_err() {
+            let p = self.producer.clone();
+            let timeout = self.timeout;
+            let _ = tokio::task::spawn_blocking(move || p.abort_transaction(timeout)).await;
+        }
+        written
+    }
+
+    async fn send_in_transaction(
+        &self,
+        records: &[(String, Option<Vec<u8>>)],
+    ) -> Result<(), KafkaLogError> {
+        let topic = &self.topic;
+        self.producer
+            .begin_transaction()
+            .map_err(|e| kafka_err(topic, "begin_transaction", e))?;
+        let mut pending = Vec::with_capacity(records.len());
+        for (key, value) in records {
+            let mut record = FutureRecord::<String, Vec<u8>>::to(topic).key(key);
+            if let Some(v) = value {
+                record = record.payload(v);
+            }
+            match self.producer.send_result(record) {
+                Ok(f) => pending.push(f),
+                Err((e, _)) => return Err(kafka_err(topic, "write", e)),
+            }
+        }
+        for f in pending {
+            match f.await {
+                Ok(Ok(_)) => {}
+                Ok(Err((e, _))) => return Err(kafka_err(topic, "write", e)),
+                Err(_) => return Err(kafka_err(topic, "write", "the producer went away")),
+            }
+        }
+        let p = self.producer.clone();
+        let timeout = self.timeout;
+        tokio::task::spawn_blocking(move || p.commit_transaction(timeout))
+            .await
+            .map_err(|e| kafka_err(topic, "commit_transaction", e))?
+            .map_err(|e| kafka_err(topic, "commit_transaction", e))
+    }
+}
+
 fn read_blocking(
     consumer: &BaseConsumer,
     end_offsets: &BaseConsumer,

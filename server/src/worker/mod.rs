@@ -65,11 +65,22 @@ pub struct ExactlyOnce {
     /// Reads the offsets topic to its end into the task's offset store (after the task's
     /// producer fenced its predecessors, so their last transaction is settled).
     pub refresh_offsets: RefreshOffsets,
+    /// Before the task's producer initializes its id (Kafka Connect's pre-producer check):
+    /// the leader's round of zombie fencing for the connector.
+    pub before_producer: TaskCheck,
+    /// After it did (the post-producer check): the task's configs are still the latest and
+    /// the task is still assigned to this worker.
+    pub after_producer: TaskCheck,
 }
 
 /// Reads the offsets topic (or topics) an exactly-once task resumes from to the end.
 pub type RefreshOffsets =
     Arc<dyn Fn() -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
+
+/// A check an exactly-once task makes at start, given its task number; an error fails
+/// the task with it.
+pub type TaskCheck =
+    Arc<dyn Fn(u32) -> futures::future::BoxFuture<'static, Result<(), String>> + Send + Sync>;
 
 impl ExactlyOnce {
     pub fn transactional_id(&self, connector: &str, task: u32) -> String {

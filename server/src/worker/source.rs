@@ -484,6 +484,9 @@ async fn init_transactions(
     producer: &SourceProducer,
 ) -> Result<(), TaskExit> {
     let id = eos.transactional_id(ctx.connector.name(), ctx.task_id);
+    if let Err(e) = (eos.before_producer)(ctx.task_id).await {
+        return Err(ctx.fail(e));
+    }
     let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
     loop {
         match tokio::task::block_in_place(|| producer.init_transactions(Duration::from_secs(30))) {
@@ -502,6 +505,9 @@ async fn init_transactions(
         }
     }
     tracing::info!(connector = ctx.connector.name(), task = ctx.task_id, transactional_id = %id, "transactional producer initialized; earlier instances of the task are fenced");
+    if let Err(e) = (eos.after_producer)(ctx.task_id).await {
+        return Err(ctx.fail(e));
+    }
     if let Err(e) = (eos.refresh_offsets)().await {
         return Err(ctx.fail(format!("cannot read the offsets topic: {e}")));
     }

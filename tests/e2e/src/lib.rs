@@ -5,6 +5,7 @@ pub mod cluster;
 pub mod faults;
 pub mod idp;
 pub mod otlp;
+pub mod transactions;
 
 use std::io::Write;
 use std::net::TcpListener;

@@ -6,6 +6,12 @@
 //! Kafka Connect to Polyconnect. Connectors are created through a worker of each runtime
 //! while they are mixed. At every step every connector and task is RUNNING, and every line
 //! written is counted in the sink files (0 missing; duplicates printed).
+//!
+//! The same with exactly-once sources (KIP-618) on every worker: FileStream sources with
+//! `exactly.once.support=required` move from Kafka Connect's workers to Polyconnect's and
+//! back while their files grow. Whichever runtime runs a task asks whichever leads for the
+//! round of zombie fencing (`PUT /connectors/{c}/fence`) and takes over the same
+//! transactional ids; a `read_committed` consumer finds every line exactly once.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -13,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::cluster::{all_items, Items};
+use polyconnect_e2e::transactions::{count, read_all, start_writer};
 use polyconnect_e2e::*;
 use serde_json::{json, Value};
 
@@ -104,7 +111,16 @@ impl Mixed {
 
     fn start_pc(&mut self) -> u16 {
         let port = free_port();
-        let file = distributed_worker_file(&self.dir, port, &self.group);
+        let file = self.dir.join(format!("worker-{port}.properties"));
+        std::fs::write(
+            &file,
+            format!(
+                "{}listeners=http://127.0.0.1:{port}\nplugin.path={}\n",
+                self.common,
+                repo_root().join("connectors").display()
+            ),
+        )
+        .unwrap();
         let core = Core::start_distributed(&self.dir.join(format!("pc-{port}")), &file, port);
         self.pc.insert(port, core);
         port
@@ -385,4 +401,142 @@ fn a_kafka_connect_cluster_is_replaced_worker_by_worker() {
     for core in mixed.pc.values_mut() {
         core.stop();
     }
+}
+
+/// A FileStream source with exactly-once support required, over a file a writer keeps
+/// appending numbered lines to, into its own topic.
+struct Numbers {
+    topic: String,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    written: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    writer: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Numbers {
+    fn start(mixed: &Mixed, port: u16, name: &str) -> Numbers {
+        let input = mixed.dir.join(format!("{name}.txt"));
+        std::fs::File::create(&input).unwrap();
+        let topic = format!("{}-{name}", mixed.group);
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let writer = start_writer(input.clone(), stop.clone(), written.clone());
+        let mut config = file_source(&input, &topic);
+        config["exactly.once.support"] = json!("required");
+        config["transaction.boundary"] = json!("poll");
+        create(port, name, config, mixed);
+        Numbers {
+            topic,
+            stop,
+            written,
+            writer: Some(writer),
+        }
+    }
+
+    /// Stops the writer; the count of lines written.
+    fn finish(&mut self) -> u64 {
+        self.stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        if let Some(w) = self.writer.take() {
+            w.join().unwrap();
+        }
+        self.written.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// Waits until a `read_committed` consumer of each source's topic has every line written;
+/// asserts none is there twice.
+fn read_exactly_once(mixed: &Mixed, sources: &mut [Numbers]) {
+    for n in sources.iter_mut() {
+        let expected = n.finish();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        loop {
+            let values = read_all(&n.topic, "read_committed");
+            let (missing, duplicates, unexpected) = count(&values, expected);
+            if missing == 0 || Instant::now() > deadline {
+                let uncommitted = read_all(&n.topic, "read_uncommitted").len();
+                println!(
+                    "{}: {expected} lines, {missing} missing, {duplicates} duplicated (read_committed); read_uncommitted sees {uncommitted} records",
+                    n.topic
+                );
+                assert_eq!(missing, 0, "{}: {missing} lines missing{}", n.topic, mixed.logs());
+                assert_eq!(duplicates, 0, "{}: {duplicates} lines twice", n.topic);
+                assert_eq!(unexpected, 0, "{}: records that are not lines written", n.topic);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+}
+
+/// Prints, per Polyconnect worker, the rounds of zombie fencing it asked a leader for and
+/// those other workers asked it for (`PUT /connectors/{c}/fence`).
+fn fencing_seen(mixed: &Mixed) {
+    for (port, core) in &mixed.pc {
+        let log = core.log_text();
+        let asked = log
+            .lines()
+            .filter(|l| l.contains("round of zombie fencing for the connector is done"))
+            .count();
+        let served = log
+            .lines()
+            .filter(|l| l.contains("another worker asks for a round of zombie fencing"))
+            .count();
+        println!("Polyconnect :{port}: {asked} rounds of zombie fencing asked for, {served} served for other workers");
+    }
+}
+
+#[test]
+fn exactly_once_sources_move_from_kafka_connect_to_polyconnect_and_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let group = unique("mixed-eos");
+    let mut mixed = Mixed {
+        dir: dir.path().to_path_buf(),
+        group: group.clone(),
+        common: format!(
+            "{}exactly.once.source.support=enabled\n",
+            distributed_common_properties(&group)
+        ),
+        kc: BTreeMap::new(),
+        pc: BTreeMap::new(),
+    };
+    let kc_a = mixed.start_kc();
+    let kc_b = mixed.start_kc();
+    let mut sources = vec![Numbers::start(&mixed, kc_a, "eos-0")];
+    mixed.wait_running(2, "Kafka Connect alone, exactly once");
+    std::thread::sleep(Duration::from_secs(2));
+
+    // A Polyconnect worker joins; a second source is created through it.
+    let pc_a = mixed.start_pc();
+    sources.push(Numbers::start(&mixed, pc_a, "eos-1"));
+    let items = mixed.wait_running(4, "two Kafka Connect workers and one Polyconnect worker");
+    println!("mixed, exactly once: items per worker {:?}", runs_on(&items));
+    std::thread::sleep(Duration::from_secs(2));
+
+    // Kafka Connect's first worker leaves, a second Polyconnect worker joins, then the last
+    // Kafka Connect worker leaves.
+    mixed.kc.remove(&kc_a).unwrap().stop();
+    let pc_b = mixed.start_pc();
+    let items = mixed.wait_running(4, "one Kafka Connect worker, two Polyconnect workers");
+    println!("mixed, exactly once: items per worker {:?}", runs_on(&items));
+    std::thread::sleep(Duration::from_secs(2));
+    mixed.kc.remove(&kc_b).unwrap().stop();
+    let items = mixed.wait_running(4, "Polyconnect alone, exactly once");
+    println!("Polyconnect alone, exactly once: items per worker {:?}", runs_on(&items));
+    std::thread::sleep(Duration::from_secs(2));
+
+    fencing_seen(&mixed);
+
+    // And back: a Kafka Connect worker joins, the Polyconnect workers leave one by one.
+    let kc_c = mixed.start_kc();
+    mixed.pc.remove(&pc_a).unwrap().stop();
+    let items = mixed.wait_running(4, "one Polyconnect worker, one Kafka Connect worker");
+    println!("back, exactly once: items per worker {:?}", runs_on(&items));
+    std::thread::sleep(Duration::from_secs(2));
+    mixed.pc.remove(&pc_b).unwrap().stop();
+    mixed.wait_running(4, "Kafka Connect alone again, exactly once");
+    std::thread::sleep(Duration::from_secs(2));
+
+    read_exactly_once(&mixed, &mut sources);
+    // Both runtimes wrote the same task count records.
+    let (_, status) = call(kc_c, "GET", "/connectors/eos-1/status", None);
+    assert_eq!(status["tasks"][0]["state"], "RUNNING", "{status}");
 }
