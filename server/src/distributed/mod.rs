@@ -568,6 +568,97 @@ impl Cluster {
         Ok(store)
     }
 
+    /// A connector's own offsets topic (`offsets.storage.topic`, not the worker's), which
+    /// only exactly-once tasks use.
+    fn own_offsets_topic(&self, raw: &Props) -> Option<String> {
+        if !self.exactly_once_enabled() {
+            return None;
+        }
+        raw.get("offsets.storage.topic")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty() && *t != self.distributed.offset_storage_topic)
+    }
+
+    /// The offsets a source connector's tasks resume from, read to their end: with its own
+    /// offsets topic, that topic's, the worker's filling in what it lacks; the worker's
+    /// otherwise.
+    pub(crate) async fn source_offsets(
+        &self,
+        name: &str,
+        raw: &Props,
+    ) -> Result<Arc<crate::storage::offsets::OffsetStore>, HerderError> {
+        self.refresh_offsets().await?;
+        let Some(topic) = self.own_offsets_topic(raw) else {
+            return Ok(self.offsets.shared());
+        };
+        let own = self
+            .connector_offset_store(&topic)
+            .await
+            .map_err(HerderError::Internal)?;
+        own.refresh()
+            .await
+            .map_err(|e| internal("cannot read the connector's offsets topic", e))?;
+        own.cached().fill_missing_from(self.offsets.cached(), name);
+        Ok(own.shared())
+    }
+
+    /// How an exactly-once source connector's altered or reset offsets are written (its
+    /// tasks fenced already): in one transaction of task 0's transactional id, whose
+    /// `init_transactions` fences that task's producer once more, into the topic its tasks
+    /// resume from; with its own offsets topic, the worker's topic gets the same records
+    /// afterwards (as Kafka Connect's `ConnectorOffsetBackingStore` writes both), so a reset
+    /// partition is not filled in again from it.
+    pub(crate) fn exactly_once_offsets_writer(
+        self: &Arc<Self>,
+        name: &str,
+        raw: &Props,
+    ) -> crate::herder::offsets::SourceOffsetsWriter {
+        let cluster = self.clone();
+        let name = name.to_string();
+        let own_topic = self.own_offsets_topic(raw);
+        Box::new(move |entries| {
+            Box::pin(async move {
+                let topic = own_topic
+                    .clone()
+                    .unwrap_or_else(|| cluster.distributed.offset_storage_topic.clone());
+                let encoded = cluster
+                    .offsets
+                    .cached()
+                    .encode_entries(&name, entries.clone())
+                    .map_err(|e| e.to_string())?;
+                let records: Vec<(String, Option<Vec<u8>>)> = encoded
+                    .into_iter()
+                    .map(|(k, v)| (k, v.map(String::into_bytes)))
+                    .collect();
+                let id = crate::worker::transactional_id(&cluster.distributed.group_id, &name, 0);
+                let writer = crate::storage::kafka_log::TransactionalWriter::start(
+                    &cluster.kafka,
+                    &topic,
+                    &id,
+                    &format!("{}-offsets-{name}", cluster.client_id),
+                )
+                .await
+                .map_err(|e| e.to_string())?;
+                writer.send(&records).await.map_err(|e| e.to_string())?;
+                match own_topic {
+                    Some(own) => {
+                        cluster
+                            .offsets
+                            .cached()
+                            .put_and_flush(&name, entries)
+                            .map_err(|e| e.to_string())?;
+                        let store = cluster.connector_offset_store(&own).await?;
+                        store.refresh().await.map_err(|e| e.to_string())?;
+                    }
+                    None => {
+                        cluster.offsets.refresh().await.map_err(|e| e.to_string())?;
+                    }
+                }
+                Ok(())
+            })
+        })
+    }
+
     /// `exactly.once.source.support=enabled`: source tasks run in transactions (KIP-618).
     pub(crate) fn exactly_once_enabled(&self) -> bool {
         self.distributed.exactly_once_source_support

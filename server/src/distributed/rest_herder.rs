@@ -234,10 +234,11 @@ impl Herder for DistributedHerder {
             .connector_config(name)
             .ok_or_else(|| HerderError::connector_not_found(name))?;
         let plugin_type = self.worker.plugin_type(name).await?;
-        if plugin_type == PluginType::Source {
-            self.cluster.refresh_offsets().await?;
-        }
-        offsets::read(&self.worker, name, &raw, plugin_type).await
+        let store = match plugin_type {
+            PluginType::Source => self.cluster.source_offsets(name, &raw).await?,
+            PluginType::Sink => self.worker.offsets.clone(),
+        };
+        offsets::read(&self.worker, &store, name, &raw, plugin_type).await
     }
 
     async fn modify_offsets(
@@ -260,10 +261,24 @@ impl Herder for DistributedHerder {
         drop(snapshot);
         self.cluster.sync_entries(&self.worker);
         let plugin_type = self.worker.plugin_type(name).await?;
-        if plugin_type == PluginType::Source {
-            self.cluster.refresh_offsets().await?;
-        }
-        offsets::modify(&self.worker, name, &raw, plugin_type, list).await
+        let (store, writer) = match plugin_type {
+            PluginType::Source => {
+                let store = self.cluster.source_offsets(name, &raw).await?;
+                let writer = if self.cluster.exactly_once_enabled() {
+                    // Kafka Connect fences the connector's tasks first, then writes the
+                    // offsets in a transaction of task 0's transactional id.
+                    self.cluster.fence_zombie_source_tasks(name).await.map_err(|e| {
+                        HerderError::Internal(format!("Failed to perform zombie fencing for source connector prior to modifying offsets: {e}"))
+                    })?;
+                    Some(self.cluster.exactly_once_offsets_writer(name, &raw))
+                } else {
+                    None
+                };
+                (store, writer)
+            }
+            PluginType::Sink => (self.worker.offsets.clone(), None),
+        };
+        offsets::modify(&self.worker, &store, writer, name, &raw, plugin_type, list).await
     }
 
     async fn put_cluster_logger_level(

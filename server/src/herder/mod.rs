@@ -281,15 +281,25 @@ pub(crate) mod offsets {
             .map_err(HerderError::Internal)
     }
 
+    /// How a source connector's altered or reset offsets are written when not simply to the
+    /// worker's offset store (an exactly-once connector: in a transaction, after fencing).
+    pub(crate) type SourceOffsetsWriter = Box<
+        dyn FnOnce(
+                Vec<(crate::data::Value, Option<crate::data::Value>)>,
+            ) -> futures::future::BoxFuture<'static, Result<(), String>>
+            + Send,
+    >;
+
+    /// A connector's offsets; a source's from `store` (the offsets its tasks resume from).
     pub(crate) async fn read(
         w: &Worker,
+        store: &crate::storage::offsets::OffsetStore,
         name: &str,
         raw: &Props,
         plugin_type: PluginType,
     ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
         match plugin_type {
-            PluginType::Source => w
-                .offsets
+            PluginType::Source => store
                 .json_offsets(name)
                 .map_err(|e| HerderError::Internal(e.to_string())),
             PluginType::Sink => {
@@ -304,8 +314,11 @@ pub(crate) mod offsets {
     }
 
     /// Alters or resets; the caller checked the connector is STOPPED.
+    /// A source's offsets are those of `store`, written by `writer` when there is one.
     pub(crate) async fn modify(
         w: &Worker,
+        store: &crate::storage::offsets::OffsetStore,
+        writer: Option<SourceOffsetsWriter>,
         name: &str,
         raw: &Props,
         plugin_type: PluginType,
@@ -315,8 +328,7 @@ pub(crate) mod offsets {
         match plugin_type {
             PluginType::Source => {
                 let entries = match offsets {
-                    None => w
-                        .offsets
+                    None => store
                         .partitions(name)
                         .map_err(|e| HerderError::Internal(e.to_string()))?
                         .into_iter()
@@ -336,13 +348,12 @@ pub(crate) mod offsets {
                                     "Source offsets must be JSON objects or null".into(),
                                 ));
                             }
-                            let p = w
-                                .offsets
+                            let p = store
                                 .value_from_json(&p)
                                 .map_err(|e| HerderError::Invalid(e.to_string()))?;
                             let o = match o {
                                 Some(o) => Some(
-                                    w.offsets
+                                    store
                                         .value_from_json(&o)
                                         .map_err(|e| HerderError::Invalid(e.to_string()))?,
                                 ),
@@ -354,7 +365,13 @@ pub(crate) mod offsets {
                     }
                 };
                 if !entries.is_empty() {
-                    w.offsets.put_and_flush(name, entries).map_err(|e| {
+                    let written = match writer {
+                        Some(write) => write(entries).await,
+                        None => store
+                            .put_and_flush(name, entries)
+                            .map_err(|e| e.to_string()),
+                    };
+                    written.map_err(|e| {
                         HerderError::Internal(format!(
                             "Failed to modify offsets for source connector {name}: {e}"
                         ))

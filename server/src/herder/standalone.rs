@@ -444,7 +444,7 @@ impl Herder for StandaloneHerder {
     ) -> Result<Vec<(serde_json::Value, serde_json::Value)>, HerderError> {
         let plugin_type = self.worker.plugin_type(name).await?;
         let raw = self.connector_config(name).ok_or_else(|| not_found(name))?;
-        offsets::read(&self.worker, name, &raw, plugin_type).await
+        offsets::read(&self.worker, &self.worker.offsets, name, &raw, plugin_type).await
     }
 
     async fn modify_offsets(
@@ -455,6 +455,15 @@ impl Herder for StandaloneHerder {
         let _op = self.worker.ops.lock().await;
         let raw = self.check_stopped(name)?;
         let plugin_type = self.worker.plugin_type(name).await?;
-        offsets::modify(&self.worker, name, &raw, plugin_type, list).await
+        offsets::modify(
+            &self.worker,
+            &self.worker.offsets,
+            None,
+            name,
+            &raw,
+            plugin_type,
+            list,
+        )
+        .await
     }
 }
