@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# `make bench`: Polyconnect side by side with Apache Kafka Connect 4.3.1 (compare), source
+# `make bench`: Polyconnect side by side with Apache Kafka Connect 4.3.1 (compare), exactly-once
+# against at-least-once sources in both runtimes (eos), source
 # throughput through the core vs. the raw producer with each SDK's source (source), each
 # SDK's sink (sink), the cost of tracing (tracing) and, on three-worker distributed
 # clusters of both runtimes, the time to move a dead worker's tasks and to place many
 # connectors (rebalance; `make bench-rebalance` runs it alone). Not part of `make test`.
 #
 # Knobs (environment):
-#   BENCH_ONLY=compare,source,sink,tracing,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_ONLY=compare,eos,source,sink,tracing,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_EOS_RECORDS=200000  BENCH_EOS_ROUNDS=2  BENCH_EOS_BATCH=2000  BENCH_EOS_OUT=target/bench/eos.md
 #   BENCH_REBALANCE_PARTS=kill,assign  BENCH_REBALANCE_CONNECTORS=500  BENCH_REBALANCE_TASKS=4
 #   BENCH_REBALANCE_DATAGEN=1  Polyconnect also places as many DataGen connectors
 #   BENCH_RECORDS=500000     N per comparison run at 100 B; scales the source/sink parts too
@@ -20,7 +22,7 @@
 #   BENCH_SKIP_SETUP=1       do not run scripts/setup.sh first
 #   POLYCONNECT_TEST_BOOTSTRAP (default 127.0.0.1:9092): a healthy broker there is used as
 #   it is; only when none answers does this start one (and stop it at the end).
-# The details of each part are at the top of tests/e2e/src/bin/compare.rs and bench.rs.
+# The details of each part are at the top of tests/e2e/src/bin/compare.rs, eos.rs and bench.rs.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -60,6 +62,9 @@ if want source || want sink || want tracing; then
 fi
 if want compare; then
   "$target/release/polyconnect-compare" || status=$?
+fi
+if want eos; then
+  "$target/release/polyconnect-eos-bench" || status=$?
 fi
 if want rebalance; then
   "$target/release/polyconnect-rebalance" || status=$?

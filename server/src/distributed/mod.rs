@@ -347,10 +347,12 @@ impl Cluster {
             .or_default()
             .clone();
         let _turn = gate.lock().await;
-        self.configs
-            .refresh()
-            .await
-            .map_err(|e| internal("Failed to read to end of config topic before performing zombie fencing", e))?;
+        self.configs.refresh().await.map_err(|e| {
+            internal(
+                "Failed to read to end of config topic before performing zombie fencing",
+                e,
+            )
+        })?;
         let snapshot = self.configs.snapshot();
         if !snapshot.contains(name) {
             return Err(HerderError::connector_not_found(name));
@@ -502,7 +504,12 @@ impl Cluster {
             .refresh()
             .await
             .map_err(|e| format!("Failed to read to end of config topic: {e}"))?;
-        if self.configs.snapshot().task_config_generation(&id.connector) != generation {
+        if self
+            .configs
+            .snapshot()
+            .task_config_generation(&id.connector)
+            != generation
+        {
             return Err(format!("Cannot start source task {id} with exactly-once support as the connector has already generated a new set of task configs"));
         }
         // The herder publishes what it runs right after starting it: a moment's wait.
@@ -541,8 +548,12 @@ impl Cluster {
             .claim_write_privileges(&self.kafka, &id, &format!("{}-leader", self.client_id))
             .await
         {
-            Ok(()) => tracing::info!(transactional_id = %id, "claimed the config topic's write privileges as the leader; an earlier leader's producer is fenced"),
-            Err(e) => tracing::error!(transactional_id = %id, error = %e, "cannot claim the config topic's write privileges yet; the next write tries again"),
+            Ok(()) => {
+                tracing::info!(transactional_id = %id, "claimed the config topic's write privileges as the leader; an earlier leader's producer is fenced")
+            }
+            Err(e) => {
+                tracing::error!(transactional_id = %id, error = %e, "cannot claim the config topic's write privileges yet; the next write tries again")
+            }
         }
     }
 

@@ -197,8 +197,7 @@ impl KafkaConfigStore {
         ));
         p.writer = None;
         p.writer = Some(
-            TransactionalWriter::start(base, self.log.topic(), transactional_id, client_id)
-                .await?,
+            TransactionalWriter::start(base, self.log.topic(), transactional_id, client_id).await?,
         );
         Ok(())
     }

@@ -49,12 +49,15 @@ impl TimeStat {
     }
 }
 
-/// Lifetime count, sum and maximum of a size (`batch-size-avg`, `batch-size-max`).
+/// Lifetime count, sum, minimum and maximum of a size (`batch-size-avg`, `batch-size-max`,
+/// `transaction-size-min`/`-avg`/`-max`).
 #[derive(Default)]
 pub struct SizeStat {
     count: AtomicU64,
     sum: AtomicU64,
     max: AtomicU64,
+    /// The minimum + 1; 0 before the first observation.
+    min_plus_one: AtomicU64,
 }
 
 impl SizeStat {
@@ -62,6 +65,22 @@ impl SizeStat {
         self.count.fetch_add(1, Relaxed);
         self.sum.fetch_add(n, Relaxed);
         self.max.fetch_max(n, Relaxed);
+        let _ = self
+            .min_plus_one
+            .fetch_update(Relaxed, Relaxed, |m| (m == 0 || n + 1 < m).then_some(n + 1));
+    }
+
+    fn avg(&self) -> f64 {
+        let n = self.count.load(Relaxed);
+        if n == 0 {
+            0.0
+        } else {
+            self.sum.load(Relaxed) as f64 / n as f64
+        }
+    }
+
+    fn min(&self) -> f64 {
+        self.min_plus_one.load(Relaxed).saturating_sub(1) as f64
     }
 }
 
@@ -109,6 +128,8 @@ pub struct TaskMetrics {
     pub source_record_write_total: AtomicU64,
     pub source_record_active_count: AtomicI64,
     pub poll_batch_time: TimeStat,
+    /// Records of each committed transaction (exactly-once sources).
+    pub transaction_size: SizeStat,
     // sink-task-metrics
     pub sink_record_read_total: AtomicU64,
     pub sink_record_send_total: AtomicU64,
@@ -337,6 +358,9 @@ fn task_families() -> Vec<(&'static str, &'static str, &'static str, bool, bool,
         ("kafka_connect_source_task_source_record_active_count", "gauge", "Records polled but not yet completely written to Kafka.", true, false, |m| i(&m.source_record_active_count)),
         ("kafka_connect_source_task_poll_batch_avg_time_ms", "gauge", "Average time to receive and hand over a batch of source records.", true, false, |m| m.poll_batch_time.avg_ms()),
         ("kafka_connect_source_task_poll_batch_max_time_ms", "gauge", "Maximum time to receive and hand over a batch of source records.", true, false, |m| m.poll_batch_time.max_ms()),
+        ("kafka_connect_source_task_transaction_size_min", "gauge", "Fewest records in a transaction the task committed (exactly-once sources).", true, false, |m| m.transaction_size.min()),
+        ("kafka_connect_source_task_transaction_size_avg", "gauge", "Average number of records in the transactions the task committed (exactly-once sources).", true, false, |m| m.transaction_size.avg()),
+        ("kafka_connect_source_task_transaction_size_max", "gauge", "Most records in a transaction the task committed (exactly-once sources).", true, false, |m| m.transaction_size.max.load(Relaxed) as f64),
         ("kafka_connect_sink_task_sink_record_read_total", "counter", "Records read from Kafka by the task, before transformations.", false, true, |m| u(&m.sink_record_read_total)),
         ("kafka_connect_sink_task_sink_record_send_total", "counter", "Records output from the transformations and sent (put) to the task.", false, true, |m| u(&m.sink_record_send_total)),
         ("kafka_connect_sink_task_sink_record_active_count", "gauge", "Records read from Kafka but not yet completely committed.", false, true, |m| i(&m.sink_record_active_count)),
@@ -350,10 +374,7 @@ fn task_families() -> Vec<(&'static str, &'static str, &'static str, bool, bool,
         ("kafka_connect_connector_task_offset_commit_failure_total", "counter", "Offset commits that failed.", true, true, |m| u(&m.offset_commit_failure_total)),
         ("kafka_connect_connector_task_offset_commit_avg_time_ms", "gauge", "Average time to commit offsets.", true, true, |m| m.offset_commit_time.avg_ms()),
         ("kafka_connect_connector_task_offset_commit_max_time_ms", "gauge", "Maximum time to commit offsets.", true, true, |m| m.offset_commit_time.max_ms()),
-        ("kafka_connect_connector_task_batch_size_avg", "gauge", "Average size of the batches processed.", true, true, |m| {
-            let n = m.batch_size.count.load(Relaxed);
-            if n == 0 { 0.0 } else { m.batch_size.sum.load(Relaxed) as f64 / n as f64 }
-        }),
+        ("kafka_connect_connector_task_batch_size_avg", "gauge", "Average size of the batches processed.", true, true, |m| m.batch_size.avg()),
         ("kafka_connect_connector_task_batch_size_max", "gauge", "Largest batch processed.", true, true, |m| m.batch_size.max.load(Relaxed) as f64),
         ("kafka_connect_task_error_total_record_failures", "counter", "Record processing failures.", true, true, |m| u(&m.total_record_failures)),
         ("kafka_connect_task_error_total_record_errors", "counter", "Records that ended in an error.", true, true, |m| u(&m.total_record_errors)),
@@ -524,6 +545,21 @@ pub fn render(status: &StatusStore) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn transaction_sizes_have_a_minimum_an_average_and_a_maximum() {
+        let s = SizeStat::default();
+        assert_eq!((s.min(), s.avg()), (0.0, 0.0));
+        for n in [40, 10, 100] {
+            s.observe(n);
+        }
+        assert_eq!(s.min(), 10.0);
+        assert_eq!(s.avg(), 50.0);
+        assert_eq!(s.max.load(Relaxed), 100);
+        s.observe(0);
+        assert_eq!(s.min(), 0.0);
+    }
+
     use super::*;
 
     #[test]

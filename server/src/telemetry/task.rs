@@ -230,6 +230,11 @@ impl SourceTelemetry {
     }
 
     /// A source offset flush and `Commit`, and whether it worked.
+    /// An exactly-once task committed a transaction of `records` records.
+    pub fn transaction_committed(&self, records: u64) {
+        self.metrics.transaction_size.observe(records);
+    }
+
     pub fn offsets_committed(&self, ok: bool, took: Duration) {
         self.metrics.offset_commit_time.observe(took);
         if ok {

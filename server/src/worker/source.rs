@@ -1315,6 +1315,8 @@ impl Runner<'_> {
         }
         self.st.in_txn = false;
         self.tel.offsets_committed(true, started.elapsed());
+        self.tel
+            .transaction_committed(acks.iter().filter(|a| !a.filtered).count() as u64);
         self.ctx.offsets.apply_committed(encoded);
         self.send_acks(stream, acks, freed_records, freed_bytes)
             .await?;

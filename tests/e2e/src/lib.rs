@@ -4,6 +4,7 @@
 pub mod cluster;
 pub mod faults;
 pub mod idp;
+pub mod measure;
 pub mod otlp;
 pub mod transactions;
 

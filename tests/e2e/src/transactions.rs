@@ -111,4 +111,3 @@ pub fn count(values: &[String], expected: u64) -> (u64, u64, u64) {
     let duplicates = seen.values().map(|n| n - 1).sum();
     (missing, duplicates, unexpected)
 }
-

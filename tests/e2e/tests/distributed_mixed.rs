@@ -457,9 +457,19 @@ fn read_exactly_once(mixed: &Mixed, sources: &mut [Numbers]) {
                     "{}: {expected} lines, {missing} missing, {duplicates} duplicated (read_committed); read_uncommitted sees {uncommitted} records",
                     n.topic
                 );
-                assert_eq!(missing, 0, "{}: {missing} lines missing{}", n.topic, mixed.logs());
+                assert_eq!(
+                    missing,
+                    0,
+                    "{}: {missing} lines missing{}",
+                    n.topic,
+                    mixed.logs()
+                );
                 assert_eq!(duplicates, 0, "{}: {duplicates} lines twice", n.topic);
-                assert_eq!(unexpected, 0, "{}: records that are not lines written", n.topic);
+                assert_eq!(
+                    unexpected, 0,
+                    "{}: records that are not lines written",
+                    n.topic
+                );
                 break;
             }
             std::thread::sleep(Duration::from_millis(500));
@@ -508,7 +518,10 @@ fn exactly_once_sources_move_from_kafka_connect_to_polyconnect_and_back() {
     let pc_a = mixed.start_pc();
     sources.push(Numbers::start(&mixed, pc_a, "eos-1"));
     let items = mixed.wait_running(4, "two Kafka Connect workers and one Polyconnect worker");
-    println!("mixed, exactly once: items per worker {:?}", runs_on(&items));
+    println!(
+        "mixed, exactly once: items per worker {:?}",
+        runs_on(&items)
+    );
     std::thread::sleep(Duration::from_secs(2));
 
     // Kafka Connect's first worker leaves, a second Polyconnect worker joins, then the last
@@ -516,11 +529,17 @@ fn exactly_once_sources_move_from_kafka_connect_to_polyconnect_and_back() {
     mixed.kc.remove(&kc_a).unwrap().stop();
     let pc_b = mixed.start_pc();
     let items = mixed.wait_running(4, "one Kafka Connect worker, two Polyconnect workers");
-    println!("mixed, exactly once: items per worker {:?}", runs_on(&items));
+    println!(
+        "mixed, exactly once: items per worker {:?}",
+        runs_on(&items)
+    );
     std::thread::sleep(Duration::from_secs(2));
     mixed.kc.remove(&kc_b).unwrap().stop();
     let items = mixed.wait_running(4, "Polyconnect alone, exactly once");
-    println!("Polyconnect alone, exactly once: items per worker {:?}", runs_on(&items));
+    println!(
+        "Polyconnect alone, exactly once: items per worker {:?}",
+        runs_on(&items)
+    );
     std::thread::sleep(Duration::from_secs(2));
 
     fencing_seen(&mixed);

@@ -119,17 +119,28 @@ fn offsets_of_an_exactly_once_connector_are_reset_and_altered_in_its_own_topic()
     );
     assert_eq!(code, 200, "alter: {body}{}", cluster.logs());
     let (_, offsets) = rest(cluster.any(), "GET", "/connectors/src/offsets", None);
-    assert_eq!(position(&offsets), Some(at as i64), "after the alter: {offsets}");
+    assert_eq!(
+        position(&offsets),
+        Some(at as i64),
+        "after the alter: {offsets}"
+    );
     let (code, body) = rest(cluster.any(), "PUT", "/connectors/src/resume", None);
     assert_eq!(code, 202, "resume: {body}");
     wait_state(&cluster, "RUNNING");
     let (missing, duplicates) = committed(&topic, lines, lines + 100);
     println!("after the alter: {missing} missing, {duplicates} extra copies");
-    assert_eq!((missing, duplicates), (0, lines + 100), "{}", cluster.logs());
+    assert_eq!(
+        (missing, duplicates),
+        (0, lines + 100),
+        "{}",
+        cluster.logs()
+    );
     // The reset's and the alter's records are in the connector's own topic, committed.
     let records = read_all(&own, "read_committed");
     assert!(
-        records.iter().any(|r| r.contains(&format!("\"position\":{at}"))),
+        records
+            .iter()
+            .any(|r| r.contains(&format!("\"position\":{at}"))),
         "the altered offset is not in {own}: {records:?}"
     );
     cluster.stop();
