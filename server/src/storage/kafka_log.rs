@@ -22,7 +22,8 @@ use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
 use rdkafka::client::DefaultClientContext;
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::client::ClientContext;
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
 use rdkafka::util::Timeout;
@@ -440,13 +441,33 @@ pub struct KafkaLog {
     topic: String,
     producer: FutureProducer,
     /// Only one read at a time: the consumer and its positions are one cursor.
-    consumer: tokio::sync::Mutex<Arc<BaseConsumer>>,
+    consumer: tokio::sync::Mutex<Arc<BaseConsumer<ReaderContext>>>,
     /// Asks for the end offsets. A client of its own: on the reading consumer's connection
     /// the request would wait behind a fetch parked at the broker (`fetch.wait.max.ms`).
-    ends: Arc<BaseConsumer>,
+    ends: Arc<BaseConsumer<ReaderContext>>,
     partitions: Vec<i32>,
     timeout: Duration,
 }
+
+/// The context of an internal topic's readers. They ask for partition ends
+/// (`enable.partition.eof`), which librdkafka also reports as a client-level error event:
+/// that is where a read stops, not an error, so it is not logged as one.
+pub struct ReaderContext;
+
+impl ClientContext for ReaderContext {
+    fn error(&self, error: KafkaError, reason: &str) {
+        if matches!(
+            error,
+            KafkaError::Global(RDKafkaErrorCode::PartitionEOF) | KafkaError::PartitionEOF(_)
+        ) {
+            tracing::trace!(reason, "internal topic reader: end of a partition");
+            return;
+        }
+        tracing::error!(error = %error, reason, "internal topic reader: Kafka client error");
+    }
+}
+
+impl ConsumerContext for ReaderContext {}
 
 impl KafkaLog {
     /// Opens the log on an existing topic (see [`ensure_topics`]); `client_id` names its
@@ -483,7 +504,8 @@ impl KafkaLog {
             .set("isolation.level", "read_committed")
             .set("auto.offset.reset", "earliest")
             .set("enable.partition.eof", "true");
-        let consumer: BaseConsumer = ccfg.create().map_err(|e| {
+        let consumer: BaseConsumer<ReaderContext> =
+            ccfg.create_with_context(ReaderContext).map_err(|e| {
             kafka_err(
                 topic,
                 "cannot create the consumer",
@@ -491,7 +513,8 @@ impl KafkaLog {
             )
         })?;
         ccfg.set("client.id", format!("{client_id}-end-offsets"));
-        let ends: BaseConsumer = ccfg.create().map_err(|e| {
+        let ends: BaseConsumer<ReaderContext> =
+            ccfg.create_with_context(ReaderContext).map_err(|e| {
             kafka_err(
                 topic,
                 "cannot create the consumer",
@@ -736,8 +759,8 @@ impl TransactionalWriter {
 }
 
 fn read_blocking(
-    consumer: &BaseConsumer,
-    end_offsets: &BaseConsumer,
+    consumer: &BaseConsumer<ReaderContext>,
+    end_offsets: &BaseConsumer<ReaderContext>,
     topic: &str,
     partitions: &[i32],
     timeout: Duration,
