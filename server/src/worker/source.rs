@@ -43,6 +43,7 @@ use tokio::sync::{watch, Notify};
 
 use super::pipeline::Pipeline;
 use super::{tolerance_exceeded, ExactlyOnce, TaskContext, TaskExit, TransactionBoundary};
+use crate::plugin::streams::TransactionAction;
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
@@ -308,6 +309,9 @@ struct State_ {
     granted_bytes: i64,
     /// Exactly once: a transaction is open.
     in_txn: bool,
+    /// Connector-defined boundaries: the warning that an open transaction used up the
+    /// credit was logged.
+    warned_credit: bool,
 }
 
 /// `transaction.timeout.ms` of an exactly-once task's producer, as Java's producer default.
@@ -391,6 +395,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             task_id: ctx.task_id,
             config: &ctx.task_config,
             offsets,
+            transaction_context: eos
+                .as_ref()
+                .is_some_and(|e| e.boundary == TransactionBoundary::Connector),
         };
         let lookup = |p: &Value| ctx.offsets.offset(ctx.connector.name(), p).ok().flatten();
         let stream = match SourceStream::open(&session, params, liveness, lookup).await {
@@ -425,6 +432,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 granted_records: 0,
                 granted_bytes: 0,
                 in_txn: false,
+                warned_credit: false,
             },
         };
         let result = runner.run_stream(stream, &mut shutdown).await;
@@ -527,7 +535,7 @@ fn is_fenced(code: Option<RDKafkaErrorCode>, text: &str) -> bool {
 #[derive(Default)]
 struct Pause {
     paused: bool,
-    held: VecDeque<(Vec<SourceRecord>, u64)>,
+    held: VecDeque<(Vec<SourceRecord>, u64, Vec<(u64, TransactionAction)>)>,
     withheld_records: u32,
     withheld_bytes: u64,
 }
@@ -560,8 +568,8 @@ impl Runner<'_> {
             tokio::select! {
                 ev = stream.recv() => {
                     match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => {
-                            self.on_traced_batch(records, bytes, &trace).await?;
+                        SourceEvent::Batch { records, bytes, trace, actions } => {
+                            self.on_traced_batch(&mut stream, records, bytes, &trace, actions).await?;
                             self.after_batch(&mut stream).await?;
                         }
                         SourceEvent::OffsetsQuery { request_id, partitions } => {
@@ -611,16 +619,16 @@ impl Runner<'_> {
         let deadline = tokio::time::Instant::now() + timeout;
         // Batches held while paused go out first, so offsets stay in order.
         self.pause.paused = false;
-        while let Some((records, bytes)) = self.pause.held.pop_front() {
-            self.produce_batch(records, bytes).await?;
+        while let Some((records, bytes, actions)) = self.pause.held.pop_front() {
+            self.produce_batch(&mut stream, records, bytes, actions).await?;
         }
         stream.stop(timeout).await?;
         let drained = tokio::time::timeout_at(deadline, async {
             loop {
                 tokio::select! {
                     ev = stream.recv() => match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => {
-                            self.on_traced_batch(records, bytes, &trace).await?;
+                        SourceEvent::Batch { records, bytes, trace, actions } => {
+                            self.on_traced_batch(&mut stream, records, bytes, &trace, actions).await?;
                             self.after_batch(&mut stream).await?;
                         }
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
@@ -662,8 +670,8 @@ impl Runner<'_> {
         self.pause.paused = paused;
         self.ctx.status(self.ctx.active_state(), None);
         if !paused {
-            while let Some((records, bytes)) = self.pause.held.pop_front() {
-                self.produce_batch(records, bytes).await?;
+            while let Some((records, bytes, actions)) = self.pause.held.pop_front() {
+                self.produce_batch(stream, records, bytes, actions).await?;
                 self.after_batch(stream).await?;
             }
             let (r, b) = (
@@ -699,12 +707,14 @@ impl Runner<'_> {
     /// A batch with its telemetry: metrics, and spans when its trace is sampled.
     async fn on_traced_batch(
         &mut self,
+        stream: &mut SourceStream,
         mut records: Vec<SourceRecord>,
         bytes: u64,
         trace: &crate::record::TraceContext,
+        actions: Vec<(u64, TransactionAction)>,
     ) -> Result<(), StreamError> {
         self.tel.batch_received(&mut records, trace);
-        let result = self.on_batch(records, bytes).await;
+        let result = self.on_batch(stream, records, bytes, actions).await;
         self.tel.batch_handled();
         self.tel.credits(self.st.granted_records);
         result
@@ -712,8 +722,10 @@ impl Runner<'_> {
 
     async fn on_batch(
         &mut self,
+        stream: &mut SourceStream,
         records: Vec<SourceRecord>,
         bytes: u64,
+        actions: Vec<(u64, TransactionAction)>,
     ) -> Result<(), StreamError> {
         let n = records.len() as i64;
         self.st.granted_records -= n;
@@ -726,23 +738,37 @@ impl Runner<'_> {
             )));
         }
         if self.pause.paused {
-            self.pause.held.push_back((records, bytes));
+            self.pause.held.push_back((records, bytes, actions));
             return Ok(());
         }
-        self.produce_batch(records, bytes).await
+        self.produce_batch(stream, records, bytes, actions).await
     }
 
-    async fn produce_batch(
-        &mut self,
-        records: Vec<SourceRecord>,
-        bytes: u64,
-    ) -> Result<(), StreamError> {
+    fn begin_transaction(&mut self) -> Result<(), StreamError> {
         if self.eos.is_some() && !self.st.in_txn {
             if let Err(e) = self.producer.begin_transaction() {
                 return Err(self.transaction_failed("begin", &e));
             }
             self.st.in_txn = true;
         }
+        Ok(())
+    }
+
+    async fn produce_batch(
+        &mut self,
+        stream: &mut SourceStream,
+        records: Vec<SourceRecord>,
+        bytes: u64,
+        actions: Vec<(u64, TransactionAction)>,
+    ) -> Result<(), StreamError> {
+        self.begin_transaction()?;
+        // Connector-defined boundaries: the records after which the connector commits or
+        // aborts (anything else ignores them, as Kafka Connect gives such tasks no context).
+        let connector_boundaries = !actions.is_empty()
+            && self
+                .eos
+                .is_some_and(|e| e.boundary == TransactionBoundary::Connector);
+        let mut actions = actions.into_iter().peekable();
         let n = records.len() as i64;
         // Each record carries its share of the batch's bytes; the last one the remainder,
         // so exactly the bytes taken are returned as credit.
@@ -762,7 +788,26 @@ impl Runner<'_> {
             } else {
                 per_record
             };
+            let seq = r.seq;
+            // A record after a connector's commit or abort opens the next transaction.
+            if connector_boundaries {
+                self.begin_transaction()?;
+            }
             self.produce(r, share).await?;
+            if connector_boundaries {
+                while actions.peek().is_some_and(|(s, _)| *s < seq) {
+                    actions.next();
+                }
+                if let Some((_, action)) = actions.next_if(|(s, _)| *s == seq) {
+                    match action {
+                        TransactionAction::Commit => {
+                            tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq, "committing the transaction as requested by the connector");
+                            self.commit_transaction(stream).await?
+                        }
+                        TransactionAction::Abort => self.abort_by_connector(stream, seq).await?,
+                    }
+                }
+            }
         }
         if self.st.inflight.back().is_some_and(|f| f.filtered) {
             // Dropped records complete without a delivery report.
@@ -1219,6 +1264,14 @@ impl Runner<'_> {
     async fn after_batch(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         let Some(eos) = self.eos else { return Ok(()) };
         let exhausted = self.st.granted_records <= 0 || self.st.granted_bytes <= 0;
+        if eos.boundary == TransactionBoundary::Connector {
+            // Only the connector commits; credit comes back with the acks of a commit.
+            if exhausted && self.st.in_txn && !self.st.warned_credit {
+                self.st.warned_credit = true;
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "the connector's open transaction used up its credit (polyconnect.source.max.inflight.records / .bytes): no more records come until it commits or aborts");
+            }
+            return Ok(());
+        }
         if eos.boundary == TransactionBoundary::Poll || exhausted {
             self.commit_transaction(stream).await?;
         }
@@ -1319,6 +1372,42 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Connector-defined boundaries: the connector aborted its transaction at record `seq`.
+    /// As Kafka Connect's `ExactlyOnceWorkerSourceTask`, the records are discarded, their
+    /// offsets are committed right after (in a transaction of their own) so they are not
+    /// produced again, and the task goes on polling; their acks carry `filtered` (they are
+    /// in no committed transaction).
+    async fn abort_by_connector(
+        &mut self,
+        stream: &mut SourceStream,
+        seq: u64,
+    ) -> Result<(), StreamError> {
+        tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq, "aborting the transaction as requested by the connector");
+        if self.st.in_txn {
+            let aborted = tokio::task::block_in_place(|| {
+                self.producer.abort_transaction(TRANSACTION_TIMEOUT)
+            });
+            self.st.in_txn = false;
+            if let Err(e) = aborted {
+                return Err(self.transaction_failed("abort", &e));
+            }
+        }
+        self.check_fatal()?;
+        // Their delivery reports (delivered into the aborted transaction, or purged) are
+        // for ids no longer in flight, so they are ignored.
+        let aborted: Vec<InFlight> = self.st.inflight.drain(..).collect();
+        for f in aborted {
+            self.st.inflight.push_back(InFlight {
+                id: self.deliveries.next_id(),
+                ack: Some(Ok((-1, -1))),
+                filtered: true,
+                ..f
+            });
+        }
+        self.begin_transaction()?;
+        self.commit_transaction(stream).await
+    }
+
     /// Exactly once: aborts the open transaction (best effort: a fenced producer cannot),
     /// and forgets what was in it; the connector produces it again from the committed offsets.
     fn abort_transaction(&mut self) {
@@ -1336,7 +1425,12 @@ impl Runner<'_> {
     }
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
-        if self.eos.is_some() {
+        if let Some(eos) = self.eos {
+            if eos.boundary == TransactionBoundary::Connector {
+                // Kafka Connect commits a connector's transactions where it asks only: not
+                // on the flush interval, not at a stop (an open one is aborted then).
+                return Ok(());
+            }
             return self.commit_transaction(stream).await;
         }
         let seq = self.st.staged_seq;
