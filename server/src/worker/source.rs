@@ -1329,25 +1329,7 @@ impl Runner<'_> {
         }
         // Every record and offset record delivered before the commit, which would otherwise
         // wait on its own polling.
-        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
-        loop {
-            self.check_fatal()?;
-            apply_reports(&mut self.st.inflight, self.deliveries.take());
-            if self.st.inflight.iter().all(|f| f.ack.is_some())
-                && self.producer.in_flight_count() == 0
-            {
-                break;
-            }
-            if tokio::time::Instant::now() > deadline {
-                return Err(self.transaction_failed(
-                    "commit",
-                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
-                ));
-            }
-            let _ =
-                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
-                    .await;
-        }
+        self.await_deliveries().await?;
         let (acks, freed_records, freed_bytes) = self.collect_acks()?;
         // What completing the records staged is what the transaction holds already.
         *self.pending = PendingOffsets::default();
@@ -1372,6 +1354,30 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Exactly once: waits until Kafka answered for every record of the open transaction
+    /// (and the producer has nothing left in flight).
+    async fn await_deliveries(&mut self) -> Result<(), StreamError> {
+        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
+        loop {
+            self.check_fatal()?;
+            apply_reports(&mut self.st.inflight, self.deliveries.take());
+            if self.st.inflight.iter().all(|f| f.ack.is_some())
+                && self.producer.in_flight_count() == 0
+            {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(self.transaction_failed(
+                    "commit",
+                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
+                ));
+            }
+            let _ =
+                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
+                    .await;
+        }
+    }
+
     /// Connector-defined boundaries: the connector aborted its transaction at record `seq`.
     /// As Kafka Connect's `ExactlyOnceWorkerSourceTask`, the records are discarded, their
     /// offsets are committed right after (in a transaction of their own) so they are not
@@ -1384,6 +1390,10 @@ impl Runner<'_> {
     ) -> Result<(), StreamError> {
         tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq, "aborting the transaction as requested by the connector");
         if self.st.in_txn {
+            // The records reach the log first (aborted there, as a read_uncommitted consumer
+            // sees), instead of being purged from the producer's queue by the abort: what an
+            // abort leaves behind does not depend on how far the producer got.
+            self.await_deliveries().await?;
             let aborted = tokio::task::block_in_place(|| {
                 self.producer.abort_transaction(TRANSACTION_TIMEOUT)
             });

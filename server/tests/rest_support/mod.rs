@@ -193,7 +193,10 @@ impl pb::connector_server::Connector for Fake {
             visible: true,
             ..Default::default()
         });
-        Ok(GrpcResponse::new(pb::ValidateResponse { values }))
+        Ok(GrpcResponse::new(pb::ValidateResponse {
+            values,
+            ..Default::default()
+        }))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
