@@ -168,7 +168,9 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
     assert!(message.contains("2 error(s)"), "{message}");
     // Exactly-once settings (KIP-618) are judged by distributed workers only, as Kafka
     // Connect's: `required` needs `exactly.once.source.support=enabled` (these workers have
-    // the default, disabled), and connector-defined boundaries cannot be carried yet.
+    // the default, disabled) and a connector that declares SUPPORTED (the fake declares
+    // nothing), and connector-defined boundaries need a connector that says it can define
+    // them.
     let (s, _, v) = call(
         &h,
         Method::PUT,
@@ -190,9 +192,14 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
             .collect()
     };
     if distributed {
+        let eos = errors("exactly.once.support");
+        assert_eq!(eos.len(), 2, "{v}");
         assert_eq!(
-            errors("exactly.once.support"),
-            vec!["This worker does not have exactly-once source support enabled.".to_string()],
+            eos[0], "This worker does not have exactly-once source support enabled.",
+            "{v}"
+        );
+        assert!(
+            eos[1].starts_with("The connector does not implement the API required for preflight validation of exactly-once source support."),
             "{v}"
         );
         let boundary = errors("transaction.boundary");
