@@ -121,7 +121,11 @@ impl TransactionContext {
     }
 
     /// The actions of one poll's records, on their messages; the batch's on the last.
-    pub(crate) fn apply(&self, records: &[SourceRecord], encoded: &mut [pb::SourceRecord]) -> Result<()> {
+    pub(crate) fn apply(
+        &self,
+        records: &[SourceRecord],
+        encoded: &mut [pb::SourceRecord],
+    ) -> Result<()> {
         for (r, p) in records.iter().zip(encoded.iter_mut()) {
             p.transaction = action(r.transaction, || {
                 format!(
@@ -649,7 +653,10 @@ mod transaction_tests {
         txn.commit_transaction_after(&mut rs[1]);
         let mut e = encoded(2);
         txn.apply(&rs, &mut e).unwrap();
-        assert_eq!(e[1].transaction, pb::TransactionAction::CommitTransaction as i32);
+        assert_eq!(
+            e[1].transaction,
+            pb::TransactionAction::CommitTransaction as i32
+        );
         let mut e = encoded(2);
         txn.apply(&records(2), &mut e).unwrap();
         assert!(e.iter().all(|p| p.transaction == 0));

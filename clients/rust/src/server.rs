@@ -549,7 +549,8 @@ fn declarations(
         }
         Ok(Err(e)) => resp.transaction_boundaries_error = text(e.message().to_string()),
         Err(_) => {
-            resp.transaction_boundaries_error = "can_define_transaction_boundaries() panicked".into()
+            resp.transaction_boundaries_error =
+                "can_define_transaction_boundaries() panicked".into()
         }
     }
 }

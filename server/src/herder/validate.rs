@@ -1022,9 +1022,11 @@ fn add_exactly_once_problems(
                 .is_some_and(|v| v.name == k && !v.errors.is_empty())
         })
     };
-    let unexpected = |m: &str| match m.trim() {
+    let unexpected = |m: &str| {
+        match m.trim() {
         "" => "An unexpected error occurred during validation; please see the worker logs for more details.".to_string(),
         m => format!("An unexpected error occurred during validation: {m}"),
+    }
     };
     if value("exactly.once.support").as_deref() == Some("required")
         && !invalid(infos, "exactly.once.support")

@@ -43,10 +43,10 @@ use tokio::sync::{watch, Notify};
 
 use super::pipeline::Pipeline;
 use super::{tolerance_exceeded, ExactlyOnce, TaskContext, TaskExit, TransactionBoundary};
-use crate::plugin::streams::TransactionAction;
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
+use crate::plugin::streams::TransactionAction;
 use crate::plugin::streams::{
     ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError,
 };
@@ -529,13 +529,16 @@ fn is_fenced(code: Option<RDKafkaErrorCode>, text: &str) -> bool {
         || text.contains("Fenced")
 }
 
+/// A batch held while paused: its records, their bytes, the connector's transaction requests.
+type HeldBatch = (Vec<SourceRecord>, u64, Vec<(u64, TransactionAction)>);
+
 /// While the connector is paused, the task grants no credit (so the connector stops
 /// polling once its credit is used up) and holds the batches it still receives; on resume
 /// they are produced, in order, and the credit is granted.
 #[derive(Default)]
 struct Pause {
     paused: bool,
-    held: VecDeque<(Vec<SourceRecord>, u64, Vec<(u64, TransactionAction)>)>,
+    held: VecDeque<HeldBatch>,
     withheld_records: u32,
     withheld_bytes: u64,
 }
@@ -620,7 +623,8 @@ impl Runner<'_> {
         // Batches held while paused go out first, so offsets stay in order.
         self.pause.paused = false;
         while let Some((records, bytes, actions)) = self.pause.held.pop_front() {
-            self.produce_batch(&mut stream, records, bytes, actions).await?;
+            self.produce_batch(&mut stream, records, bytes, actions)
+                .await?;
         }
         stream.stop(timeout).await?;
         let drained = tokio::time::timeout_at(deadline, async {
@@ -801,7 +805,12 @@ impl Runner<'_> {
                 if let Some((_, action)) = actions.next_if(|(s, _)| *s == seq) {
                     match action {
                         TransactionAction::Commit => {
-                            tracing::debug!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq, "committing the transaction as requested by the connector");
+                            tracing::debug!(
+                                connector = self.ctx.connector.name(),
+                                task = self.ctx.task_id,
+                                seq,
+                                "committing the transaction as requested by the connector"
+                            );
                             self.commit_transaction(stream).await?
                         }
                         TransactionAction::Abort => self.abort_by_connector(stream, seq).await?,
@@ -1388,7 +1397,12 @@ impl Runner<'_> {
         stream: &mut SourceStream,
         seq: u64,
     ) -> Result<(), StreamError> {
-        tracing::info!(connector = self.ctx.connector.name(), task = self.ctx.task_id, seq, "aborting the transaction as requested by the connector");
+        tracing::info!(
+            connector = self.ctx.connector.name(),
+            task = self.ctx.task_id,
+            seq,
+            "aborting the transaction as requested by the connector"
+        );
         if self.st.in_txn {
             // The records reach the log first (aborted there, as a read_uncommitted consumer
             // sees), instead of being purged from the producer's queue by the abort: what an

@@ -21,7 +21,12 @@ impl Cluster {
     /// `n` workers of group `group` (`distributed_common_properties`, then `extra`, whose
     /// keys win); returns once every REST API listens.
     pub fn start(group: &str, n: usize, extra: &str) -> Cluster {
-        Cluster::start_with_plugins(group, n, extra, &repo_root().join("connectors").display().to_string())
+        Cluster::start_with_plugins(
+            group,
+            n,
+            extra,
+            &repo_root().join("connectors").display().to_string(),
+        )
     }
 
     /// As [`Cluster::start`], with `plugin.path` set to `plugins` (comma-separated).

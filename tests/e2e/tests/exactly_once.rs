@@ -538,7 +538,10 @@ fn txn_view(topic: &str, isolation: &str) -> TxnView {
             v.aborted += 1;
             continue;
         }
-        match value.split_once(':').map(|(n, t)| (n.parse::<u64>(), t.parse::<u64>())) {
+        match value
+            .split_once(':')
+            .map(|(n, t)| (n.parse::<u64>(), t.parse::<u64>()))
+        {
             Some((Ok(n), Ok(t))) => {
                 *v.numbers.entry(n).or_default() += 1;
                 *v.transactions.entry(t).or_default() += 1;
@@ -587,12 +590,8 @@ fn connector_defined_transactions(class: &str, plugins: &str, label: &str) {
     const SIZE: u64 = 7;
     const COUNT: u64 = 7 * 1500;
     let group = unique(label);
-    let mut cluster = Cluster::start_with_plugins(
-        &group,
-        2,
-        "exactly.once.source.support=enabled\n",
-        plugins,
-    );
+    let mut cluster =
+        Cluster::start_with_plugins(&group, 2, "exactly.once.source.support=enabled\n", plugins);
     cluster.wait_formed(Duration::from_secs(60));
     let topic = format!("{group}-txn");
     check_declarations(&cluster, class, &topic);
@@ -614,17 +613,28 @@ fn connector_defined_transactions(class: &str, plugins: &str, label: &str) {
     // The worker running the task is killed soon after the task started, mid-stream.
     std::thread::sleep(Duration::from_secs(2));
     let inits = producer_inits(&cluster);
-    eprintln!("{label}: SIGKILL worker {at} running src/0 after {:?}", started.elapsed());
+    eprintln!(
+        "{label}: SIGKILL worker {at} running src/0 after {:?}",
+        started.elapsed()
+    );
     cluster.kill(at);
     std::thread::sleep(Duration::from_millis(500));
     cluster.restart(at);
     let at = task_taken_over(&cluster, inits, Duration::from_secs(60));
-    eprintln!("{label}: src/0 RUNNING again on worker {at} after {:?}", started.elapsed());
+    eprintln!(
+        "{label}: src/0 RUNNING again on worker {at} after {:?}",
+        started.elapsed()
+    );
     // Snapshots while it runs: only whole transactions are visible.
     let mut snapshots = Vec::new();
     for i in 0..3 {
         std::thread::sleep(Duration::from_millis(500));
-        snapshots.push(whole_transactions_only(&cluster, &topic, SIZE, &format!("snapshot {i}")));
+        snapshots.push(whole_transactions_only(
+            &cluster,
+            &topic,
+            SIZE,
+            &format!("snapshot {i}"),
+        ));
     }
     assert!(
         snapshots[0] < COUNT,
@@ -655,8 +665,18 @@ fn connector_defined_transactions(class: &str, plugins: &str, label: &str) {
         all.numbers.values().sum::<u64>() + all.aborted,
         all.aborted
     );
-    assert_eq!(missing, 0, "numbers missing under read_committed{}", cluster.logs());
-    assert_eq!(duplicates, 0, "duplicates under read_committed{}", cluster.logs());
+    assert_eq!(
+        missing,
+        0,
+        "numbers missing under read_committed{}",
+        cluster.logs()
+    );
+    assert_eq!(
+        duplicates,
+        0,
+        "duplicates under read_committed{}",
+        cluster.logs()
+    );
     assert_eq!(partial, 0, "transactions not whole{}", cluster.logs());
     assert_eq!(v.aborted, 0, "aborted records visible{}", cluster.logs());
     assert_eq!(v.unexpected, 0, "unexpected values{}", cluster.logs());
@@ -682,11 +702,18 @@ fn go_connector_defined_transactions_survive_sigkill() {
         .current_dir(&dir)
         .status()
         .expect("go is needed to build the Go examples");
-    assert!(status.success(), "building clients/go/examples/txn-source failed");
+    assert!(
+        status.success(),
+        "building clients/go/examples/txn-source failed"
+    );
     // Only this example: the other examples' processes need not start.
     let plugins = tempfile::tempdir().unwrap();
     std::os::unix::fs::symlink(&dir, plugins.path().join("txn-source")).unwrap();
-    connector_defined_transactions("GoTxnSource", &plugins.path().display().to_string(), "eos-go-txn");
+    connector_defined_transactions(
+        "GoTxnSource",
+        &plugins.path().display().to_string(),
+        "eos-go-txn",
+    );
 }
 
 /// The cost of transactions, measured rather than checked (`--ignored`): one worker, a
