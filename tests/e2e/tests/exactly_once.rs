@@ -5,7 +5,10 @@
 //! task moves or comes back, and its transactional producer takes over. At the end a
 //! `read_committed` consumer finds every number exactly once (0 missing, 0 duplicates),
 //! while a `read_uncommitted` one also sees what the killed tasks' aborted transactions
-//! left in the topic.
+//! left in the topic. Then `transaction.boundary=interval`, a fenced zombie, and
+//! connector-defined transactions (`transaction.boundary=connector`) with a Python and a Go
+//! source that commit every 7 records and abort transactions of junk, after Kafka Connect's
+//! checks of their declarations (`exactlyOnceSupport`, `canDefineTransactionBoundaries`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
