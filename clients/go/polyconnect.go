@@ -147,6 +147,10 @@ type SourceTaskContext interface {
 	Offset(partition map[string]any) map[string]any
 	// Trace is the trace context of the core's task span (empty when not traced).
 	Trace() TraceContext
+	// TransactionContext is nil unless the task runs exactly once with
+	// transaction.boundary=connector: then the task commits and aborts its own
+	// transactions through it (Kafka Connect's SourceTaskContext.transactionContext()).
+	TransactionContext() TransactionContext
 }
 
 // SinkTask writes records to a destination system. All methods run in order on the

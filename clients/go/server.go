@@ -243,6 +243,13 @@ func (s *Server) Validate(_ context.Context, req *pb.ValidateRequest) (*pb.Valid
 		}
 	}
 	resp := &pb.ValidateResponse{}
+	if _, ok := p.(*Source); ok {
+		var conn Connector
+		if c.connector != nil {
+			conn = c.connector()
+		}
+		declarations(conn, req.Config, resp)
+	}
 	keys := map[string]ConfigKey{}
 	for _, k := range c.config.Keys() {
 		keys[k.Name] = k
@@ -391,5 +398,38 @@ func tlsMode(c *tls.Config) string {
 		return "mutual"
 	default:
 		return "on"
+	}
+}
+
+// declarations asks a source connector Kafka Connect's exactlyOnceSupport and
+// canDefineTransactionBoundaries; an error (or panic) is reported with its message.
+func declarations(conn Connector, cfg map[string]string, resp *pb.ValidateResponse) {
+	errText := func(err error) string {
+		if m := err.Error(); m != "" {
+			return m
+		}
+		return " "
+	}
+	if d, ok := conn.(ExactlyOnceSupporter); ok {
+		var v ExactlyOnceSupport
+		if err := call(func() (err error) { v, err = d.ExactlyOnceSupport(cfg); return }); err != nil {
+			resp.ExactlyOnceSupportError = errText(err)
+		} else {
+			switch v {
+			case ExactlyOnceSupported:
+				resp.ExactlyOnceSupport = pb.ExactlyOnceSupport_EXACTLY_ONCE_SUPPORTED
+			case ExactlyOnceUnsupported:
+				resp.ExactlyOnceSupport = pb.ExactlyOnceSupport_EXACTLY_ONCE_UNSUPPORTED
+			}
+		}
+	}
+	resp.TransactionBoundaries = pb.TransactionBoundarySupport_TRANSACTION_BOUNDARIES_UNSUPPORTED
+	if d, ok := conn.(TransactionBoundaryDefiner); ok {
+		var v ConnectorTransactionBoundaries
+		if err := call(func() (err error) { v, err = d.CanDefineTransactionBoundaries(cfg); return }); err != nil {
+			resp.TransactionBoundariesError = errText(err)
+		} else if v == TransactionBoundariesSupported {
+			resp.TransactionBoundaries = pb.TransactionBoundarySupport_TRANSACTION_BOUNDARIES_SUPPORTED
+		}
 	}
 }

@@ -51,6 +51,7 @@ type encodedRecord struct {
 	msg  *pb.SourceRecord
 	size int
 	rec  *SourceRecord
+	src  *SourceRecord // connector-defined transactions: the record its requests name
 }
 
 type sourceSession struct {
@@ -84,6 +85,7 @@ type sourceSession struct {
 	sendMu      sync.Mutex // batches and Drained, in order
 	lastSentSeq uint64
 	drained     bool
+	txn         *txnContext // connector-defined transaction boundaries; nil otherwise
 }
 
 type sourceTaskContext struct {
@@ -91,6 +93,16 @@ type sourceTaskContext struct {
 	id      int
 	offsets map[string]map[string]any
 	trace   TraceContext
+	txn     *txnContext
+}
+
+// TransactionContext is nil unless the task runs exactly once with
+// transaction.boundary=connector (Kafka Connect's SourceTaskContext.transactionContext()).
+func (c *sourceTaskContext) TransactionContext() TransactionContext {
+	if c.txn == nil {
+		return nil
+	}
+	return c.txn
 }
 
 func (c *sourceTaskContext) ConnectorName() string { return c.name }
@@ -149,6 +161,10 @@ func (s *Server) runSource(stream pb.SourceTask_RunServer) error {
 	ss.enc.caps = caps{rawBytes: c.GetRawBytes(), schemaRefs: c.GetSchemaReferences(), trace: c.GetTraceContext()}
 	ss.enc.schemas.refs = ss.enc.caps.schemaRefs
 	tc := &sourceTaskContext{name: start.ConnectorName, id: int(start.TaskId), offsets: map[string]map[string]any{}}
+	if start.TransactionContext {
+		ss.txn = newTxnContext()
+		tc.txn = ss.txn
+	}
 	for _, o := range start.Offsets {
 		if part := mapFromValue(o.Partition); part != nil && o.Offset != nil {
 			tc.offsets[partitionKey(part)] = mapFromValue(o.Offset)
@@ -423,7 +439,15 @@ func (ss *sourceSession) encode(recs []*SourceRecord, began time.Time) ([]encode
 		if ss.recordAcks != nil {
 			e.rec = r
 		}
+		if ss.txn != nil {
+			e.src = r
+		}
 		out = append(out, e)
+	}
+	if ss.txn != nil {
+		if err := ss.txn.actions(out); err != nil {
+			return nil, nil, err
+		}
 	}
 	ss.nextSeq = seq
 	if pt != nil {

@@ -13,7 +13,7 @@ fi
 for mod in clients/go connectors/rest-source tests/bench/go-source tests/bench/go-sink; do
   (cd "$root/$mod" && go mod download)
 done
-for dir in clients/go/examples/source clients/go/examples/sink connectors/rest-source tests/bench/go-source tests/bench/go-sink; do
+for dir in clients/go/examples/source clients/go/examples/sink clients/go/examples/txn-source connectors/rest-source tests/bench/go-source tests/bench/go-sink; do
   (cd "$root/$dir" && go build -buildvcs=false -o ".bin/$(basename "$dir")" .)
 done
 # protoc and its Go plugins, for clients/go/scripts/generate.sh and its test.

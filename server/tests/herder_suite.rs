@@ -168,7 +168,9 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
     assert!(message.contains("2 error(s)"), "{message}");
     // Exactly-once settings (KIP-618) are judged by distributed workers only, as Kafka
     // Connect's: `required` needs `exactly.once.source.support=enabled` (these workers have
-    // the default, disabled), and connector-defined boundaries cannot be carried yet.
+    // the default, disabled) and a connector that declares SUPPORTED (the fake declares
+    // nothing), and connector-defined boundaries need a connector that says it can define
+    // them.
     let (s, _, v) = call(
         &h,
         Method::PUT,
@@ -190,9 +192,14 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
             .collect()
     };
     if distributed {
+        let eos = errors("exactly.once.support");
+        assert_eq!(eos.len(), 2, "{v}");
         assert_eq!(
-            errors("exactly.once.support"),
-            vec!["This worker does not have exactly-once source support enabled.".to_string()],
+            eos[0], "This worker does not have exactly-once source support enabled.",
+            "{v}"
+        );
+        assert!(
+            eos[1].starts_with("The connector does not implement the API required for preflight validation of exactly-once source support."),
             "{v}"
         );
         let boundary = errors("transaction.boundary");
@@ -203,6 +210,47 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
     } else {
         assert!(errors("exactly.once.support").is_empty(), "{v}");
         assert!(errors("transaction.boundary").is_empty(), "{v}");
+    }
+    // The connector's own declarations: SUPPORTED for both leaves only the worker's verdict;
+    // a method that threw is reported with its message (or a pointer to the logs).
+    for (declare, eos, boundary) in [
+        ("supported", None, None),
+        (
+            "throws",
+            Some("An unexpected error occurred during validation: cannot tell"),
+            Some("An unexpected error occurred during validation; please see the worker logs for more details."),
+        ),
+    ] {
+        let (s, _, v) = call(
+            &h,
+            Method::PUT,
+            "/connector-plugins/FakeSource/config/validate",
+            Some(&format!(
+                r#"{{"connector.class":"FakeSource","connector.endpoint":"{ep}","name":"eos","topic":"a","exactly.once.support":"required","transaction.boundary":"connector","declare":"{declare}"}}"#
+            )),
+        )
+        .await;
+        assert_eq!(s, StatusCode::OK, "{v}");
+        let errors = |key: &str| -> Vec<String> {
+            v["configs"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|c| c["value"]["name"] == key)
+                .flat_map(|c| c["value"]["errors"].as_array().cloned().unwrap_or_default())
+                .map(|e| e.as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        if !distributed {
+            assert!(errors("exactly.once.support").is_empty(), "{v}");
+            continue;
+        }
+        let mut want_eos =
+            vec!["This worker does not have exactly-once source support enabled.".to_string()];
+        want_eos.extend(eos.map(str::to_string));
+        assert_eq!(errors("exactly.once.support"), want_eos, "{declare}: {v}");
+        let want_boundary: Vec<String> = boundary.map(str::to_string).into_iter().collect();
+        assert_eq!(errors("transaction.boundary"), want_boundary, "{declare}: {v}");
     }
     assert_error(
         &get(&h, "/connectors/nope/config").await,

@@ -42,6 +42,9 @@ from .connector import (  # noqa: E402
     SourceConnector,
     SourceTask,
     SourceTaskContext,
+    TransactionContext,
+    ExactlyOnceSupport,
+    ConnectorTransactionBoundaries,
 )
 from .data import (  # noqa: E402
     Date,
@@ -76,6 +79,9 @@ __all__ = [
     "ConnectorContext",
     "SourceTaskContext",
     "SinkTaskContext",
+    "TransactionContext",
+    "ExactlyOnceSupport",
+    "ConnectorTransactionBoundaries",
     "serve",
     # records
     "SourceRecord",

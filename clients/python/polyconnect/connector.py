@@ -8,6 +8,8 @@ own thread, so a blocking ``poll``, ``put`` or ``flush`` never stops heartbeats 
 from __future__ import annotations
 
 import asyncio
+import enum
+import threading
 from typing import TYPE_CHECKING, Any, ClassVar, Iterable, Mapping, Sequence
 
 from .config import ConfigDef
@@ -26,7 +28,26 @@ __all__ = [
     "ConnectorContext",
     "SourceTaskContext",
     "SinkTaskContext",
+    "TransactionContext",
+    "ExactlyOnceSupport",
+    "ConnectorTransactionBoundaries",
 ]
+
+
+class ExactlyOnceSupport(enum.Enum):
+    """Kafka Connect's ExactlyOnceSupport: what ``SourceConnector.exactly_once_support``
+    answers (None: not declared)."""
+
+    SUPPORTED = "SUPPORTED"
+    UNSUPPORTED = "UNSUPPORTED"
+
+
+class ConnectorTransactionBoundaries(enum.Enum):
+    """Kafka Connect's ConnectorTransactionBoundaries: what
+    ``SourceConnector.can_define_transaction_boundaries`` answers."""
+
+    SUPPORTED = "SUPPORTED"
+    UNSUPPORTED = "UNSUPPORTED"
 
 
 class _Connector:
@@ -73,6 +94,18 @@ class SourceConnector(_Connector):
     """A source connector (Kafka Connect's SourceConnector)."""
 
     task_class: ClassVar[type["SourceTask"]]
+
+    def exactly_once_support(self, config: dict[str, str]) -> ExactlyOnceSupport | None:
+        """Whether the connector can run exactly once with ``config`` (Kafka Connect's
+        ``exactlyOnceSupport``). None (the default): not declared. Asked at validation; a
+        connector with ``exactly.once.support=required`` is refused unless SUPPORTED."""
+        return None
+
+    def can_define_transaction_boundaries(self, config: dict[str, str]) -> ConnectorTransactionBoundaries:
+        """Whether the connector's tasks define their own transactions with ``config``
+        (Kafka Connect's ``canDefineTransactionBoundaries``). ``transaction.boundary=connector``
+        is refused unless SUPPORTED (the default is UNSUPPORTED)."""
+        return ConnectorTransactionBoundaries.UNSUPPORTED
 
 
 class SinkConnector(_Connector):
@@ -176,13 +209,97 @@ class ConnectorContext:
         self._session.raise_error(error)
 
 
+class TransactionContext:
+    """Kafka Connect's TransactionContext: a source task running exactly once with
+    ``transaction.boundary=connector`` commits and aborts its own transactions. Requests
+    apply to records the task returns from ``poll`` (by identity); callable from any thread.
+
+    - ``commit_transaction()``: commit after the records of the next (non-empty) poll;
+    - ``commit_transaction(record)``: commit right after ``record``;
+    - ``abort_transaction()`` / ``abort_transaction(record)``: abort the transaction after the
+      next poll's records / right after ``record``. Its records are discarded (a
+      read_committed consumer never sees them), but, as in Kafka Connect, their offsets are
+      committed so they are not polled again; a task that wants them again raises instead.
+
+    A request for a record takes precedence over one for the poll's batch on the poll's last
+    record. Commit and abort requested for the same record (or both for the same batch)
+    fail the task. The core commits these transactions nowhere else: a transaction still
+    open when the task stops is aborted, and its records are polled again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._records: dict[int, tuple[Any, set]] = {}
+        self._batch: set = set()
+
+    def commit_transaction(self, record: SourceRecord | None = None) -> None:
+        self._request("commit", record)
+
+    def abort_transaction(self, record: SourceRecord | None = None) -> None:
+        self._request("abort", record)
+
+    def _request(self, action: str, record: Any) -> None:
+        with self._lock:
+            if record is None:
+                self._batch.add(action)
+            else:
+                self._records.setdefault(id(record), (record, set()))[1].add(action)
+
+    def _take(self, record: Any) -> str | None:
+        """The request for ``record`` (None: none), consumed."""
+        if not self._records:
+            return None
+        with self._lock:
+            entry = self._records.get(id(record))
+            if entry is None or entry[0] is not record:
+                return None
+            del self._records[id(record)]
+        actions = entry[1]
+        if len(actions) > 1:
+            raise IllegalStateError(
+                f"Connector requested both commit and abort of same record against topic/partition "
+                f"{record.topic}/{record.kafka_partition}"
+            )
+        return next(iter(actions))
+
+    def _take_batch(self) -> str | None:
+        with self._lock:
+            actions, self._batch = self._batch, set()
+        if len(actions) > 1:
+            raise IllegalStateError("Connector requested both commit and abort of same transaction")
+        return next(iter(actions)) if actions else None
+
+    def _actions(self, records: Sequence[Any]) -> dict[int, str]:
+        """The requests for the records of one poll, by index; the batch's on the last."""
+        out: dict[int, str] = {}
+        for i, r in enumerate(records):
+            a = self._take(r)
+            if a is not None:
+                out[i] = a
+        batch = self._take_batch()
+        if batch is not None and records and (len(records) - 1) not in out:
+            out[len(records) - 1] = batch
+        return out
+
+
+class IllegalStateError(RuntimeError):
+    """A task asked for both a commit and an abort of the same transaction."""
+
+
 class SourceTaskContext:
     """Given to a source task as ``self.context``."""
 
-    def __init__(self, session: "SourceSession", connector_name: str, task_id: int):
+    def __init__(self, session: "SourceSession", connector_name: str, task_id: int,
+                 transaction_context: TransactionContext | None = None):
         self._session = session
         self.connector_name = connector_name
         self.task_id = task_id
+        self._transaction_context = transaction_context
+
+    def transaction_context(self) -> TransactionContext | None:
+        """The transaction context when the task runs exactly once with
+        ``transaction.boundary=connector`` (the connector defines its transactions); None
+        otherwise (Kafka Connect's ``SourceTaskContext.transactionContext()``)."""
+        return self._transaction_context
 
     def offset(self, partition: Mapping[str, Any]) -> dict | None:
         """The stored offset of ``partition``, or None. From a plain (threaded) method;

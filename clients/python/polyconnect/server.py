@@ -29,7 +29,15 @@ import grpc
 
 from . import __version__, tracing
 from .config import NO_DEFAULT, Validator, format_value
-from .connector import SinkConnector, SinkTask, SourceConnector, SourceTask, _Connector
+from .connector import (
+    ConnectorTransactionBoundaries,
+    ExactlyOnceSupport,
+    SinkConnector,
+    SinkTask,
+    SourceConnector,
+    SourceTask,
+    _Connector,
+)
 from .logs import setup_logging
 from .streams import base
 from .streams.connector import ConnectorSession
@@ -191,6 +199,8 @@ class ConnectorServer:
         for name, errs in (extra or {}).items():
             errors.setdefault(name, []).extend(str(e) for e in errs)
         resp = cpb.ValidateResponse()
+        if isinstance(connector, SourceConnector):
+            await self._declarations(connector, config, resp)
         for name, errs in errors.items():
             v = resp.values.add(name=name, errors=errs, visible=True)
             key = definition.keys.get(name)
@@ -199,6 +209,34 @@ class ConnectorServer:
             elif key is not None and key.default is not NO_DEFAULT and key.default is not None:
                 v.value = format_value(key.type, key.default)
         return resp
+
+    @staticmethod
+    async def _declarations(connector: SourceConnector, config: dict, resp: Any) -> None:
+        """Kafka Connect's exactlyOnceSupport and canDefineTransactionBoundaries; a method
+        that raises is reported with its message."""
+        async def call(method: Any) -> Any:
+            if base.is_async(method):
+                return await method(config)
+            return await asyncio.to_thread(method, config)
+
+        try:
+            eos = await call(connector.exactly_once_support)
+            resp.exactly_once_support = {
+                ExactlyOnceSupport.SUPPORTED: cpb.EXACTLY_ONCE_SUPPORTED,
+                ExactlyOnceSupport.UNSUPPORTED: cpb.EXACTLY_ONCE_UNSUPPORTED,
+            }.get(eos, cpb.EXACTLY_ONCE_SUPPORT_UNSPECIFIED)
+        except Exception as e:
+            log.warning("exactly_once_support() failed", exc_info=True)
+            resp.exactly_once_support_error = str(e) or " "
+        try:
+            tb = await call(connector.can_define_transaction_boundaries)
+            resp.transaction_boundaries = {
+                ConnectorTransactionBoundaries.SUPPORTED: cpb.TRANSACTION_BOUNDARIES_SUPPORTED,
+                ConnectorTransactionBoundaries.UNSUPPORTED: cpb.TRANSACTION_BOUNDARIES_UNSUPPORTED,
+            }.get(tb, cpb.TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED)
+        except Exception as e:
+            log.warning("can_define_transaction_boundaries() failed", exc_info=True)
+            resp.transaction_boundaries_error = str(e) or " "
 
     async def run_connector(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
         await ConnectorSession(self.plugins, request_iterator, context).run()

@@ -139,8 +139,10 @@ async def serving(*connectors: type, token: str | None = None, metadata: Any = N
 
 def source_start(cls: str, config: dict[str, str] | None = None, offsets: list | None = None,
                  version: int = 1, refs: bool = True, raw: bool = True, max_message_bytes: int = 64 << 20,
-                 heartbeat_ms: int = 1000, idle_ms: int = 0, task_id: int = 0) -> cpb.SourceRequest:
+                 heartbeat_ms: int = 1000, idle_ms: int = 0, task_id: int = 0,
+                 transaction_context: bool = False) -> cpb.SourceRequest:
     start = cpb.SourceStart(
+        transaction_context=transaction_context,
         protocol_version=version,
         connector_class=cls,
         connector_name="test-connector",

@@ -12,7 +12,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::config::{Config, ConfigDef};
 use crate::data::Value;
 use crate::error::{Error, Result};
-use crate::record::{RecordMetadata, SinkRecord, SourceRecord, TopicPartition};
+use crate::record::{RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TransactionRequest};
 
 /// A connector (Kafka Connect's Connector): its name, config definition and how it splits
 /// work into task configurations. `Task` is its [`SourceTask`] or [`SinkTask`].
@@ -36,6 +36,27 @@ pub trait Connector: Default + Send + Sync + 'static {
         BTreeMap::new()
     }
 
+    /// Source connectors: whether the connector can run exactly once with `config` (Kafka
+    /// Connect's `exactlyOnceSupport`); `None`, the default: not declared. With
+    /// `exactly.once.support=required` a connector is refused unless `Supported`. An error
+    /// is reported with its message.
+    fn exactly_once_support(
+        &self,
+        _config: &BTreeMap<String, String>,
+    ) -> Result<Option<ExactlyOnceSupport>> {
+        Ok(None)
+    }
+
+    /// Source connectors: whether the tasks define their own transactions with `config`
+    /// (Kafka Connect's `canDefineTransactionBoundaries`); `transaction.boundary=connector`
+    /// is refused unless `Supported` (the default is `Unsupported`).
+    fn can_define_transaction_boundaries(
+        &self,
+        _config: &BTreeMap<String, String>,
+    ) -> Result<ConnectorTransactionBoundaries> {
+        Ok(ConnectorTransactionBoundaries::Unsupported)
+    }
+
     async fn start(&mut self, _ctx: ConnectorContext, _config: &Config) -> Result<()> {
         Ok(())
     }
@@ -49,6 +70,91 @@ pub trait Connector: Default + Send + Sync + 'static {
     async fn stop(&mut self) -> Result<()> {
         Ok(())
     }
+}
+
+/// Kafka Connect's `ExactlyOnceSupport`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExactlyOnceSupport {
+    Supported,
+    Unsupported,
+}
+
+/// Kafka Connect's `ConnectorTransactionBoundaries`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectorTransactionBoundaries {
+    Supported,
+    Unsupported,
+}
+
+/// Kafka Connect's `TransactionContext`: a source task that runs exactly once with
+/// `transaction.boundary=connector` commits and aborts its own transactions
+/// ([`SourceContext::transaction_context`]). A request for a record marks the record (it
+/// then goes with it); one for the batch applies after the records of the next non-empty
+/// poll, on its last record unless that record has its own request.
+///
+/// An aborted transaction's records are discarded (read_committed consumers never see
+/// them) but, as in Kafka Connect, their offsets are committed, so they are not polled
+/// again; a task that wants them again returns an error instead. A commit and an abort of
+/// the same record (or batch) fail the task. Nothing else commits these transactions: one
+/// still open at a stop is aborted, and its records are polled again.
+#[derive(Clone, Default, Debug)]
+pub struct TransactionContext {
+    batch: Arc<Mutex<TransactionRequest>>,
+}
+
+impl TransactionContext {
+    /// Commits after the records of the next (non-empty) poll.
+    pub fn commit_transaction(&self) {
+        self.batch.lock().unwrap().commit = true;
+    }
+    /// Aborts the transaction after the records of the next (non-empty) poll.
+    pub fn abort_transaction(&self) {
+        self.batch.lock().unwrap().abort = true;
+    }
+    /// Commits right after `record` (returned by the same poll).
+    pub fn commit_transaction_after(&self, record: &mut SourceRecord) {
+        record.transaction.commit = true;
+    }
+    /// Aborts the transaction right after `record`, `record` included.
+    pub fn abort_transaction_after(&self, record: &mut SourceRecord) {
+        record.transaction.abort = true;
+    }
+
+    /// The actions of one poll's records, on their messages; the batch's on the last.
+    pub(crate) fn apply(
+        &self,
+        records: &[SourceRecord],
+        encoded: &mut [pb::SourceRecord],
+    ) -> Result<()> {
+        for (r, p) in records.iter().zip(encoded.iter_mut()) {
+            p.transaction = action(r.transaction, || {
+                format!(
+                    "Connector requested both commit and abort of same record against topic/partition {}/{}",
+                    r.topic,
+                    r.kafka_partition.map_or("null".to_string(), |p| p.to_string())
+                )
+            })?;
+        }
+        let batch = std::mem::take(&mut *self.batch.lock().unwrap());
+        let b = action(batch, || {
+            "Connector requested both commit and abort of same transaction".to_string()
+        })?;
+        if let Some(last) = encoded.last_mut() {
+            if last.transaction == pb::TransactionAction::None as i32 {
+                last.transaction = b;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn action(r: TransactionRequest, both: impl FnOnce() -> String) -> Result<i32> {
+    Ok(match (r.commit, r.abort) {
+        (true, true) => return Err(Error::fatal(both())),
+        (true, false) => pb::TransactionAction::CommitTransaction as i32,
+        (false, true) => pb::TransactionAction::AbortTransaction as i32,
+        (false, false) => pb::TransactionAction::None as i32,
+    })
 }
 
 /// A source task: `poll` returns records; the SDK numbers them, sends them within the
@@ -178,9 +284,17 @@ pub struct SourceContext {
     pub(crate) queries: Queries,
     pub(crate) next_query: Arc<std::sync::atomic::AtomicU64>,
     pub(crate) out: crate::stream::Out<pb::SourceResponse>,
+    pub(crate) txn: Option<TransactionContext>,
 }
 
 impl SourceContext {
+    /// The transaction context when the task runs exactly once with
+    /// `transaction.boundary=connector`; `None` otherwise (Kafka Connect's
+    /// `SourceTaskContext.transactionContext()`).
+    pub fn transaction_context(&self) -> Option<TransactionContext> {
+        self.txn.clone()
+    }
+
     pub fn connector_name(&self) -> &str {
         &self.name
     }
@@ -355,6 +469,14 @@ fn partitions_proto(partitions: &[TopicPartition]) -> Vec<pb::TopicPartition> {
 #[async_trait]
 pub(crate) trait DynConnector: Send + Sync {
     fn validate(&self, config: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>>;
+    fn exactly_once_support(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Option<ExactlyOnceSupport>>;
+    fn can_define_transaction_boundaries(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<ConnectorTransactionBoundaries>;
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()>;
     async fn task_configs(&mut self, config: &Config, max_tasks: usize) -> Result<Vec<Config>>;
     async fn stop(&mut self) -> Result<()>;
@@ -364,6 +486,18 @@ pub(crate) trait DynConnector: Send + Sync {
 impl<C: Connector> DynConnector for C {
     fn validate(&self, config: &BTreeMap<String, String>) -> BTreeMap<String, Vec<String>> {
         Connector::validate(self, config)
+    }
+    fn exactly_once_support(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<Option<ExactlyOnceSupport>> {
+        Connector::exactly_once_support(self, config)
+    }
+    fn can_define_transaction_boundaries(
+        &self,
+        config: &BTreeMap<String, String>,
+    ) -> Result<ConnectorTransactionBoundaries> {
+        Connector::can_define_transaction_boundaries(self, config)
     }
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()> {
         Connector::start(self, ctx, config).await
@@ -479,5 +613,71 @@ mod tests {
         assert!(!same_map(&mine, &other));
         let text = Value::map([("task", "3".into()), ("file", "a".into())]);
         assert!(!same_map(&mine, &text));
+    }
+}
+
+#[cfg(test)]
+mod transaction_tests {
+    use super::*;
+
+    fn records(n: usize) -> Vec<SourceRecord> {
+        (0..n).map(|_| SourceRecord::new("t")).collect()
+    }
+
+    fn encoded(n: usize) -> Vec<pb::SourceRecord> {
+        (0..n).map(|_| pb::SourceRecord::default()).collect()
+    }
+
+    #[test]
+    fn record_requests_go_on_their_records_and_the_batchs_on_the_last() {
+        let txn = TransactionContext::default();
+        let mut rs = records(4);
+        txn.commit_transaction_after(&mut rs[1]);
+        txn.abort_transaction_after(&mut rs[2]);
+        txn.commit_transaction();
+        let mut e = encoded(4);
+        txn.apply(&rs, &mut e).unwrap();
+        let got: Vec<i32> = e.iter().map(|p| p.transaction).collect();
+        assert_eq!(
+            got,
+            vec![
+                pb::TransactionAction::None as i32,
+                pb::TransactionAction::CommitTransaction as i32,
+                pb::TransactionAction::AbortTransaction as i32,
+                pb::TransactionAction::CommitTransaction as i32,
+            ]
+        );
+        // The batch's request was consumed; a record's own wins over the batch's.
+        let mut rs = records(2);
+        txn.abort_transaction();
+        txn.commit_transaction_after(&mut rs[1]);
+        let mut e = encoded(2);
+        txn.apply(&rs, &mut e).unwrap();
+        assert_eq!(
+            e[1].transaction,
+            pb::TransactionAction::CommitTransaction as i32
+        );
+        let mut e = encoded(2);
+        txn.apply(&records(2), &mut e).unwrap();
+        assert!(e.iter().all(|p| p.transaction == 0));
+    }
+
+    #[test]
+    fn a_commit_and_an_abort_of_one_record_fail() {
+        let txn = TransactionContext::default();
+        let mut rs = records(1);
+        txn.commit_transaction_after(&mut rs[0]);
+        txn.abort_transaction_after(&mut rs[0]);
+        let err = txn.apply(&rs, &mut encoded(1)).unwrap_err();
+        assert!(err
+            .message()
+            .starts_with("Connector requested both commit and abort of same record"));
+        txn.commit_transaction();
+        txn.abort_transaction();
+        let err = txn.apply(&records(1), &mut encoded(1)).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Connector requested both commit and abort of same transaction"
+        );
     }
 }

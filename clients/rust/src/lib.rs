@@ -28,13 +28,15 @@ mod tls;
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
 pub use connector::{
-    Connector, ConnectorContext, Plugin, SinkContext, SinkTask, SourceContext, SourceTask,
+    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, Plugin,
+    SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
     DEFAULT_MAX_INFLIGHT_PUTS,
 };
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
 pub use error::{Error, Result};
 pub use record::{
     Data, Header, RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TraceContext,
+    TransactionRequest,
 };
 pub use server::{serve, serve_at, serve_at_tls, TlsConfig};
 

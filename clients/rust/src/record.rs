@@ -51,6 +51,18 @@ pub struct SourceRecord {
     pub timestamp: Option<i64>,
     pub headers: Vec<Header>,
     pub trace: Option<TraceContext>,
+    /// Connector-defined transaction boundaries: what
+    /// [`crate::TransactionContext::commit_transaction_after`] and
+    /// [`crate::TransactionContext::abort_transaction_after`] asked for this record.
+    pub transaction: TransactionRequest,
+}
+
+/// The commit or abort a task asked for right after a record (set through its
+/// [`crate::TransactionContext`]; none by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct TransactionRequest {
+    pub(crate) commit: bool,
+    pub(crate) abort: bool,
 }
 
 impl SourceRecord {
@@ -237,6 +249,8 @@ pub(crate) fn source_record_to_proto(
             })
             .collect(),
         trace: trace_to_proto(&r.trace, caps),
+        // Set from the record's request and the batch's by the TransactionContext.
+        transaction: 0,
     })
 }
 

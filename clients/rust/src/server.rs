@@ -170,7 +170,14 @@ impl ConnectorSvc for Svc {
                 recommended_values: vec![],
             })
             .collect();
-        Ok(Response::new(pb::ValidateResponse { values }))
+        let mut resp = pb::ValidateResponse {
+            values,
+            ..Default::default()
+        };
+        if p.kind == crate::connector::Kind::Source {
+            declarations(&*connector, &config, &mut resp);
+        }
+        Ok(Response::new(resp))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
@@ -503,4 +510,121 @@ fn watch_parent(parent: i32, stop: watch::Sender<bool>) -> std::io::Result<()> {
         }
     });
     Ok(())
+}
+
+/// Kafka Connect's `exactlyOnceSupport` and `canDefineTransactionBoundaries` of a source
+/// connector; an error (or a panic) is reported with its message.
+fn declarations(
+    connector: &dyn crate::connector::DynConnector,
+    config: &std::collections::BTreeMap<String, String>,
+    resp: &mut pb::ValidateResponse,
+) {
+    use crate::connector::{ConnectorTransactionBoundaries, ExactlyOnceSupport};
+    let text = |m: String| if m.is_empty() { " ".to_string() } else { m };
+    let eos = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        connector.exactly_once_support(config)
+    }));
+    match eos {
+        Ok(Ok(Some(ExactlyOnceSupport::Supported))) => {
+            resp.exactly_once_support = pb::ExactlyOnceSupport::ExactlyOnceSupported as i32
+        }
+        Ok(Ok(Some(ExactlyOnceSupport::Unsupported))) => {
+            resp.exactly_once_support = pb::ExactlyOnceSupport::ExactlyOnceUnsupported as i32
+        }
+        Ok(Ok(None)) => {}
+        Ok(Err(e)) => resp.exactly_once_support_error = text(e.message().to_string()),
+        Err(_) => resp.exactly_once_support_error = "exactly_once_support() panicked".into(),
+    }
+    let tb = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        connector.can_define_transaction_boundaries(config)
+    }));
+    match tb {
+        Ok(Ok(ConnectorTransactionBoundaries::Supported)) => {
+            resp.transaction_boundaries =
+                pb::TransactionBoundarySupport::TransactionBoundariesSupported as i32
+        }
+        Ok(Ok(ConnectorTransactionBoundaries::Unsupported)) => {
+            resp.transaction_boundaries =
+                pb::TransactionBoundarySupport::TransactionBoundariesUnsupported as i32
+        }
+        Ok(Err(e)) => resp.transaction_boundaries_error = text(e.message().to_string()),
+        Err(_) => {
+            resp.transaction_boundaries_error =
+                "can_define_transaction_boundaries() panicked".into()
+        }
+    }
+}
+
+#[cfg(test)]
+mod declaration_tests {
+    use super::*;
+    use crate::connector::{ConnectorTransactionBoundaries, ExactlyOnceSupport};
+    use crate::{Config, Connector, Result, SourceContext, SourceRecord, SourceTask};
+    use std::collections::BTreeMap;
+
+    #[derive(Default)]
+    struct Task;
+    #[async_trait::async_trait]
+    impl SourceTask for Task {
+        async fn start(&mut self, _: SourceContext, _: Config) -> Result<()> {
+            Ok(())
+        }
+        async fn poll(&mut self) -> Result<Vec<SourceRecord>> {
+            Ok(vec![])
+        }
+    }
+
+    #[derive(Default)]
+    struct Plain;
+    impl Connector for Plain {
+        type Task = Task;
+        const CLASS: &'static str = "Plain";
+    }
+
+    #[derive(Default)]
+    struct Declared;
+    impl Connector for Declared {
+        type Task = Task;
+        const CLASS: &'static str = "Declared";
+        fn exactly_once_support(
+            &self,
+            config: &BTreeMap<String, String>,
+        ) -> Result<Option<ExactlyOnceSupport>> {
+            match config.get("fail") {
+                Some(m) => Err(crate::Error::config(m.clone())),
+                None => Ok(Some(ExactlyOnceSupport::Supported)),
+            }
+        }
+        fn can_define_transaction_boundaries(
+            &self,
+            _: &BTreeMap<String, String>,
+        ) -> Result<ConnectorTransactionBoundaries> {
+            Ok(ConnectorTransactionBoundaries::Supported)
+        }
+    }
+
+    #[test]
+    fn declarations_answer_what_the_connector_says() {
+        let mut r = pb::ValidateResponse::default();
+        declarations(&Plain, &BTreeMap::new(), &mut r);
+        assert_eq!(r.exactly_once_support, 0);
+        assert_eq!(
+            r.transaction_boundaries,
+            pb::TransactionBoundarySupport::TransactionBoundariesUnsupported as i32
+        );
+        let mut r = pb::ValidateResponse::default();
+        declarations(&Declared, &BTreeMap::new(), &mut r);
+        assert_eq!(
+            r.exactly_once_support,
+            pb::ExactlyOnceSupport::ExactlyOnceSupported as i32
+        );
+        assert_eq!(
+            r.transaction_boundaries,
+            pb::TransactionBoundarySupport::TransactionBoundariesSupported as i32
+        );
+        let mut r = pb::ValidateResponse::default();
+        let config = BTreeMap::from([("fail".to_string(), "cannot tell".to_string())]);
+        declarations(&Declared, &config, &mut r);
+        assert_eq!(r.exactly_once_support_error, "cannot tell");
+    }
 }

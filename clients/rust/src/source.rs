@@ -152,7 +152,11 @@ pub(crate) async fn run(
         queries: Queries::default(),
         next_query: Arc::new(AtomicU64::new(0)),
         out: out.clone(),
+        txn: start
+            .transaction_context
+            .then(crate::connector::TransactionContext::default),
     };
+    let txn = ctx.txn.clone();
     if let Err(e) = remember_offsets(&ctx.offsets, start.offsets) {
         let _ = out.send(error(e.to_proto())).await;
         return;
@@ -209,6 +213,7 @@ pub(crate) async fn run(
 
     let mut poller = Poller {
         task: &mut task,
+        txn,
         inflight: VecDeque::new(),
         acked: 0,
         committed: 0,
@@ -387,6 +392,8 @@ async fn send(
 
 struct Poller<'a> {
     task: &'a mut Box<dyn SourceTask>,
+    /// Connector-defined transaction boundaries; `None` otherwise.
+    txn: Option<crate::connector::TransactionContext>,
     inflight: VecDeque<(u64, SourceRecord)>,
     acked: u64,
     committed: u64,
@@ -493,6 +500,12 @@ impl Poller<'_> {
                         let _ = out.send(error(e.to_proto())).await;
                         return true;
                     }
+                }
+            }
+            if let Some(txn) = &self.txn {
+                if let Err(e) = txn.apply(&records, &mut encoded) {
+                    let _ = out.send(error(e.to_proto())).await;
+                    return true;
                 }
             }
             // The create spans change the records' contexts, so before their sizes count.

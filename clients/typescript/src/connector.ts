@@ -42,17 +42,62 @@ abstract class ConnectorBase {
   stop(): MaybePromise<void> {}
 }
 
+/** Kafka Connect's ExactlyOnceSupport, as `SourceConnector.exactlyOnceSupport` answers it. */
+export type ExactlyOnceSupport = "SUPPORTED" | "UNSUPPORTED";
+/** Kafka Connect's ConnectorTransactionBoundaries. */
+export type ConnectorTransactionBoundaries = "SUPPORTED" | "UNSUPPORTED";
+
 export abstract class SourceConnector extends ConnectorBase {
   static taskClass: new () => SourceTask;
+  /**
+   * Whether the connector can run exactly once with `config` (Kafka Connect's
+   * exactlyOnceSupport); null, the default: not declared. With
+   * `exactly.once.support=required` a connector is refused unless "SUPPORTED".
+   */
+  exactlyOnceSupport(config: Config): MaybePromise<ExactlyOnceSupport | null> {
+    void config;
+    return null;
+  }
+  /**
+   * Whether the connector's tasks define their own transactions with `config` (Kafka
+   * Connect's canDefineTransactionBoundaries); `transaction.boundary=connector` is refused
+   * unless "SUPPORTED" (the default is "UNSUPPORTED").
+   */
+  canDefineTransactionBoundaries(config: Config): MaybePromise<ConnectorTransactionBoundaries> {
+    void config;
+    return "UNSUPPORTED";
+  }
 }
 
 export abstract class SinkConnector extends ConnectorBase {
   static taskClass: new () => SinkTask;
 }
 
+/**
+ * Kafka Connect's TransactionContext: a source task that runs exactly once with
+ * `transaction.boundary=connector` commits and aborts its own transactions. Requests name
+ * records the task returns from `poll` (by identity). Without a record: after the records of
+ * the next (non-empty) poll; with one: right after that record. An aborted transaction's
+ * records are discarded (read_committed consumers never see them) but, as in Kafka Connect,
+ * their offsets are committed, so they are not polled again. A record's request wins over
+ * the batch's on the poll's last record; a commit and an abort of the same record (or batch)
+ * fail the task. Nothing else commits these transactions: one still open at a stop is
+ * aborted, and its records are polled again.
+ */
+export interface TransactionContext {
+  commitTransaction(record?: SourceRecord): void;
+  abortTransaction(record?: SourceRecord): void;
+}
+
 export interface SourceTaskContext {
   readonly connectorName: string;
   readonly taskId: number;
+  /**
+   * The transaction context when the task runs exactly once with
+   * `transaction.boundary=connector`; null otherwise (Kafka Connect's
+   * SourceTaskContext.transactionContext()).
+   */
+  transactionContext(): TransactionContext | null;
   /** The stored offset of a source partition (null: none), from those the core sent at start. */
   offset(partition: SourceMap): Record<string, unknown> | null;
   /** Like `offset`, asking the core for partitions it did not send at start. */

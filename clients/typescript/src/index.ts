@@ -9,6 +9,9 @@ export {
   type ConnectorContext,
   type SourceTaskContext,
   type SinkTaskContext,
+  type TransactionContext,
+  type ExactlyOnceSupport,
+  type ConnectorTransactionBoundaries,
 } from "./connector.js";
 export {
   Schema,

@@ -17,6 +17,8 @@ import { dirname } from "node:path";
 import { timingSafeEqual } from "node:crypto";
 import {
   ConnectorService,
+  ExactlyOnceSupport as ExactlyOnceSupportProto,
+  TransactionBoundarySupport,
   SinkTaskService,
   SourceTaskService,
   type HandshakeRequest,
@@ -28,7 +30,7 @@ import {
   type ValidateResponse,
 } from "./gen/polyconnect/v1/connector.js";
 import { formatValue } from "./config.js";
-import { pluginName, type ConnectorClass } from "./connector.js";
+import { SourceConnector, pluginName, type ConnectorClass } from "./connector.js";
 import { log } from "./log.js";
 import { Plugins } from "./plugins.js";
 import { ConnectorSession } from "./streams/connector.js";
@@ -138,6 +140,7 @@ export class ConnectorServer {
         const value = name in config ? config[name] : key?.default !== undefined && key.default !== null ? formatValue(key.default) : undefined;
         return { name, value, recommendedValues: [], errors: errs, visible: true };
       }),
+      ...(connector instanceof SourceConnector ? await declarations(connector, config) : declarationsNone),
     };
   }
 
@@ -330,3 +333,38 @@ export async function serve(...connectors: ConnectorClass[]): Promise<void> {
 }
 
 export { pluginName };
+
+const declarationsNone = {
+  exactlyOnceSupport: ExactlyOnceSupportProto.EXACTLY_ONCE_SUPPORT_UNSPECIFIED,
+  transactionBoundaries: TransactionBoundarySupport.TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED,
+  exactlyOnceSupportError: "",
+  transactionBoundariesError: "",
+};
+
+/** Kafka Connect's exactlyOnceSupport and canDefineTransactionBoundaries of a source
+ * connector; a method that throws is reported with its message. */
+async function declarations(connector: SourceConnector, config: Record<string, string>): Promise<typeof declarationsNone> {
+  const out = { ...declarationsNone };
+  const message = (e: unknown) => (e instanceof Error ? e.message : String(e)) || " ";
+  try {
+    const eos = await connector.exactlyOnceSupport(config);
+    out.exactlyOnceSupport =
+      eos === "SUPPORTED"
+        ? ExactlyOnceSupportProto.EXACTLY_ONCE_SUPPORTED
+        : eos === "UNSUPPORTED"
+          ? ExactlyOnceSupportProto.EXACTLY_ONCE_UNSUPPORTED
+          : ExactlyOnceSupportProto.EXACTLY_ONCE_SUPPORT_UNSPECIFIED;
+  } catch (e) {
+    out.exactlyOnceSupportError = message(e);
+  }
+  try {
+    const tb = await connector.canDefineTransactionBoundaries(config);
+    out.transactionBoundaries =
+      tb === "SUPPORTED"
+        ? TransactionBoundarySupport.TRANSACTION_BOUNDARIES_SUPPORTED
+        : TransactionBoundarySupport.TRANSACTION_BOUNDARIES_UNSUPPORTED;
+  } catch (e) {
+    out.transactionBoundariesError = message(e);
+  }
+  return out;
+}

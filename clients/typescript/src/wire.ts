@@ -230,6 +230,8 @@ export class SourceRecordEncoder {
       timestamp: r.timestamp === undefined ? undefined : BigInt(r.timestamp instanceof Date ? r.timestamp.getTime() : Math.trunc(r.timestamp)),
       headers: (r.headers ?? []).map((h) => headerToProto(h, this.refs)),
       trace: traceToProto(trace ?? r.trace, this.traceContext),
+      // Set by the TransactionContext after encoding (appended), never here.
+      transaction: 0,
     };
     return SourceRecordProto.encode(msg).finish();
   }

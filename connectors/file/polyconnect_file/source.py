@@ -25,6 +25,7 @@ from typing import Any
 from polyconnect import (
     ConfigDef,
     ConfigError,
+    ExactlyOnceSupport,
     Importance,
     NonEmptyString,
     Range,
@@ -211,6 +212,11 @@ class FileStreamSource(SourceConnector):
         if problem:
             raise ConfigError(problem)
         log.info("Starting file source connector reading from %s", values[FILE_CONFIG] or "standard input")
+
+    def exactly_once_support(self, config: dict[str, str]) -> ExactlyOnceSupport:
+        # Kafka Connect's: exactly once when reading a real file (only appended to), not
+        # standard input, whose position is not tracked.
+        return ExactlyOnceSupport.SUPPORTED if config.get(FILE_CONFIG) else ExactlyOnceSupport.UNSUPPORTED
 
     def task_configs(self, max_tasks: int) -> list[dict[str, str]]:
         # Only one input stream makes sense.

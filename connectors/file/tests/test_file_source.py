@@ -214,3 +214,12 @@ def test_poll_does_not_block_when_idle(tmp_path):
 
     threading.Thread(target=poll_twice, daemon=True).start()
     assert done.wait(2.0)
+
+
+def test_exactly_once_support_as_kafka_connect_declares_it():
+    from polyconnect import ExactlyOnceSupport
+    from polyconnect_file.source import FileStreamSource
+
+    c = FileStreamSource()
+    assert c.exactly_once_support({"file": "/data/in.txt", "topic": "t"}) == ExactlyOnceSupport.SUPPORTED
+    assert c.exactly_once_support({"topic": "t"}) == ExactlyOnceSupport.UNSUPPORTED

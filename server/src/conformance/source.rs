@@ -45,6 +45,8 @@ fn start_msg(
         max_message_bytes: ctx.max_message_bytes,
         capabilities: Some(ctx.caps),
         trace: None,
+        // The kit runs tasks without connector-defined transaction boundaries.
+        transaction_context: false,
     }))
 }
 
@@ -213,6 +215,13 @@ impl Seen {
                 ));
             }
             self.last_seq = r.seq;
+            if r.transaction != pb::TransactionAction::None as i32 {
+                self.malformed.get_or_insert(format!(
+                    "record {} asks to commit or abort a transaction, but the task was started \
+                     without a transaction context (SourceStart.transaction_context)",
+                    r.seq
+                ));
+            }
             let (seq, topic) = (r.seq, r.topic.clone());
             if let Err(e) = source_record_from_proto(r, &mut self.refs) {
                 self.malformed

@@ -226,7 +226,8 @@ impl WorkerExecutor {
                     .unwrap_or(self.worker.config.offset_flush_interval);
                 TransactionBoundary::Interval(interval.max(std::time::Duration::from_millis(1)))
             }
-            // `connector` is refused when the connector is created; `poll` is the default.
+            // Accepted by validation only for a connector that declares it can define them.
+            Some(b) if b == "connector" => TransactionBoundary::Connector,
             _ => TransactionBoundary::Poll,
         };
         let worker_offsets = self.cluster.offsets.clone();

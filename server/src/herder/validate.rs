@@ -14,7 +14,9 @@ use serde::{Deserialize, Serialize};
 
 use super::HerderError;
 use crate::config::{Props, WorkerConfig};
-use crate::plugin::spec::{ConfigKeyDef, ConfigType, ConfigValueReport, PluginSpec, Validator};
+use crate::plugin::spec::{
+    ConfigKeyDef, ConfigType, ConfigValueReport, PluginSpec, SourceDeclarations, Validator,
+};
 use crate::plugin::{class_matches, PluginError, PluginRef, PluginType};
 use crate::rest::{is_secret_name, HIDDEN};
 use crate::worker::Worker;
@@ -697,7 +699,16 @@ pub async fn ask_plugin(
     class: &str,
     config: &Props,
     validate: bool,
-) -> Result<(PluginType, PluginSpec, Vec<ConfigValueReport>, String), HerderError> {
+) -> Result<
+    (
+        PluginType,
+        PluginSpec,
+        Vec<ConfigValueReport>,
+        String,
+        Option<SourceDeclarations>,
+    ),
+    HerderError,
+> {
     let plugin = match config
         .get("connector.endpoint")
         .map(|e| e.trim())
@@ -747,16 +758,17 @@ pub async fn ask_plugin(
         ))
     })?;
     let version = info.map(|i| i.version).unwrap_or_default();
-    let reports = if validate {
-        session.validate(class, config).await.map_err(|e| {
+    let (reports, declarations) = if validate {
+        let (r, d) = session.validate(class, config).await.map_err(|e| {
             HerderError::Internal(format!(
                 "The connector's validation of the config failed: {e}"
             ))
-        })?
+        })?;
+        (r, Some(d))
     } else {
-        Vec::new()
+        (Vec::new(), None)
     };
-    Ok((plugin_type, spec, reports, version))
+    Ok((plugin_type, spec, reports, version, declarations))
 }
 
 /// Validates a connector config (null values allowed, they are errors) the way Kafka
@@ -786,7 +798,7 @@ pub async fn validate(
         .map(|e| e.trim())
         .filter(|e| !e.is_empty())
         .and_then(|ep| w.plugins.endpoint(ep, &resolved).err());
-    let (plugin_type, spec, reports, version) = match &refused_endpoint {
+    let (plugin_type, spec, reports, version, declarations) = match &refused_endpoint {
         Some(_) => (
             w.plugins.manifest_type(&class).unwrap_or_else(|| {
                 // Kafka Connect's own naming, for a class no manifest describes.
@@ -801,6 +813,7 @@ pub async fn validate(
             },
             Vec::new(),
             String::new(),
+            None,
         ),
         None => ask_plugin(w, &class, &resolved, true).await?,
     };
@@ -980,16 +993,23 @@ pub async fn validate(
     }
     add_client_override_problems(w, &resolved, plugin_type, &mut infos);
     if plugin_type == PluginType::Source {
-        add_exactly_once_problems(w, &resolved, &mut infos);
+        add_exactly_once_problems(w, &resolved, declarations.as_ref(), &mut infos);
     }
     Ok((infos, plugin_type))
 }
 
 /// Distributed mode, as Kafka Connect's `DistributedHerder`: `exactly.once.support=required`
-/// needs a worker with `exactly.once.source.support=enabled`, and `transaction.boundary=connector`
-/// needs a connector that defines its transactions, which the protocol cannot say yet.
-/// A standalone worker ignores both, as Kafka Connect's does.
-fn add_exactly_once_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) {
+/// needs a worker with `exactly.once.source.support=enabled` and a connector that declares
+/// SUPPORTED for the config (`exactlyOnceSupport`); `transaction.boundary=connector` needs a
+/// connector that declares it can define its transactions (`canDefineTransactionBoundaries`).
+/// `declarations` is what the connector answered (`None`: it was not asked, its endpoint
+/// is refused). A standalone worker ignores both, as Kafka Connect's does.
+fn add_exactly_once_problems(
+    w: &Worker,
+    resolved: &Props,
+    declarations: Option<&SourceDeclarations>,
+    infos: &mut ConfigInfos,
+) {
     use crate::config::distributed::ExactlyOnceSourceSupport;
     let Some(support) = w.exactly_once_support() else {
         return;
@@ -1002,29 +1022,65 @@ fn add_exactly_once_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInf
                 .is_some_and(|v| v.name == k && !v.errors.is_empty())
         })
     };
+    let unexpected = |m: &str| {
+        match m.trim() {
+        "" => "An unexpected error occurred during validation; please see the worker logs for more details.".to_string(),
+        m => format!("An unexpected error occurred during validation: {m}"),
+    }
+    };
     if value("exactly.once.support").as_deref() == Some("required")
-        && support != ExactlyOnceSourceSupport::Enabled
         && !invalid(infos, "exactly.once.support")
     {
-        add_problem(
-            infos,
-            resolved,
-            "exactly.once.support",
-            "This worker does not have exactly-once source support enabled.".into(),
-        );
+        if support != ExactlyOnceSourceSupport::Enabled {
+            add_problem(
+                infos,
+                resolved,
+                "exactly.once.support",
+                "This worker does not have exactly-once source support enabled.".into(),
+            );
+        }
+        if let Some(d) = declarations {
+            let problem = match (&d.exactly_once_error, d.exactly_once) {
+                (Some(e), _) => Some(unexpected(e)),
+                (None, Some(true)) => None,
+                (None, Some(false)) => Some(
+                    "The connector does not support exactly-once semantics with the provided configuration.".to_string(),
+                ),
+                (None, None) => Some(format!(
+                    "The connector does not implement the API required for preflight validation of exactly-once \
+                     source support. Please consult the documentation for the connector to determine whether it supports exactly-once \
+                     semantics, and then consider reconfiguring the connector to use the value \"{}\" for this property \
+                     (which will disable this preflight check and allow the connector to be created).",
+                    "requested"
+                )),
+            };
+            if let Some(p) = problem {
+                add_problem(infos, resolved, "exactly.once.support", p);
+            }
+        }
     }
     if value("transaction.boundary").as_deref() == Some("connector")
         && !invalid(infos, "transaction.boundary")
     {
-        add_problem(
-            infos,
-            resolved,
-            "transaction.boundary",
-            "The connector does not support connector-defined transaction boundaries with the given configuration. \
-             Please reconfigure it to use a different transaction boundary definition. (Polyconnect's protocol \
-             cannot carry a connector's transaction boundaries yet: use poll or interval.)"
-                .into(),
-        );
+        let problem = match declarations {
+            Some(SourceDeclarations {
+                transaction_boundaries_error: Some(e),
+                ..
+            }) => Some(unexpected(e)),
+            Some(SourceDeclarations {
+                transaction_boundaries: true,
+                ..
+            }) => None,
+            // Not asked (the endpoint is refused) is not SUPPORTED either.
+            _ => Some(
+                "The connector does not support connector-defined transaction boundaries with the given configuration. \
+                 Please reconfigure it to use a different transaction boundary definition."
+                    .to_string(),
+            ),
+        };
+        if let Some(p) = problem {
+            add_problem(infos, resolved, "transaction.boundary", p);
+        }
     }
 }
 

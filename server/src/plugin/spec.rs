@@ -98,6 +98,19 @@ pub struct PluginSpec {
     pub keys: Vec<ConfigKeyDef>,
 }
 
+/// What a source connector declares about a config (`ValidateResponse`): Kafka Connect's
+/// `SourceConnector.exactlyOnceSupport` and `canDefineTransactionBoundaries`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceDeclarations {
+    /// `None`: not declared (Java's null).
+    pub exactly_once: Option<bool>,
+    /// `canDefineTransactionBoundaries` said SUPPORTED.
+    pub transaction_boundaries: bool,
+    /// The connector's method threw: its message.
+    pub exactly_once_error: Option<String>,
+    pub transaction_boundaries_error: Option<String>,
+}
+
 /// The connector's verdict on one key (Kafka Connect's `ConfigValue`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ConfigValueReport {
@@ -206,7 +219,7 @@ impl Session {
         &self,
         class: &str,
         config: &Props,
-    ) -> Result<Vec<ConfigValueReport>, PluginError> {
+    ) -> Result<(Vec<ConfigValueReport>, SourceDeclarations), PluginError> {
         let mut client = self.conn.connector_client(self.max_message_bytes());
         let req = pb::ValidateRequest {
             connector_class: class.to_string(),
@@ -217,7 +230,19 @@ impl Session {
             .map_err(|_| PluginError::Unavailable("Validate timed out".into()))?
             .map_err(|s| status_error("Validate", s))?
             .into_inner();
-        Ok(resp
+        let non_empty = |s: String| Some(s).filter(|s| !s.is_empty());
+        let declarations = SourceDeclarations {
+            exactly_once: match pb::ExactlyOnceSupport::try_from(resp.exactly_once_support) {
+                Ok(pb::ExactlyOnceSupport::ExactlyOnceSupported) => Some(true),
+                Ok(pb::ExactlyOnceSupport::ExactlyOnceUnsupported) => Some(false),
+                _ => None,
+            },
+            transaction_boundaries: resp.transaction_boundaries
+                == pb::TransactionBoundarySupport::TransactionBoundariesSupported as i32,
+            exactly_once_error: non_empty(resp.exactly_once_support_error),
+            transaction_boundaries_error: non_empty(resp.transaction_boundaries_error),
+        };
+        let values = resp
             .values
             .into_iter()
             .map(|v| ConfigValueReport {
@@ -227,6 +252,7 @@ impl Session {
                 errors: v.errors,
                 visible: v.visible,
             })
-            .collect())
+            .collect();
+        Ok((values, declarations))
     }
 }

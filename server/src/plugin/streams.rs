@@ -348,6 +348,15 @@ pub struct SourceStartParams<'a> {
     pub task_id: u32,
     pub config: &'a Props,
     pub offsets: Vec<(Value, Value)>,
+    /// Exactly once with `transaction.boundary=connector`: the task defines its transactions.
+    pub transaction_context: bool,
+}
+
+/// What a connector asked for after one of its records (connector-defined boundaries).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TransactionAction {
+    Commit,
+    Abort,
 }
 
 pub enum SourceEvent {
@@ -356,6 +365,8 @@ pub enum SourceEvent {
         /// Encoded size, counted against the byte credit.
         bytes: u64,
         trace: TraceContext,
+        /// The records after which the connector commits or aborts its transaction, by seq.
+        actions: Vec<(u64, TransactionAction)>,
     },
     OffsetsQuery {
         request_id: u64,
@@ -414,6 +425,7 @@ impl SourceStream {
                     trace_context: session.negotiated.trace_context,
                 }),
                 trace: None,
+                transaction_context: p.transaction_context,
             })),
         };
         tx.send(start)
@@ -557,8 +569,18 @@ impl SourceStream {
                 let bytes: u64 = b.records.iter().map(|r| r.encoded_len() as u64).sum();
                 let trace = wire::trace_from_proto(b.trace);
                 let mut records = Vec::with_capacity(b.records.len());
+                let mut actions = Vec::new();
                 for r in b.records {
                     let seq = r.seq;
+                    match pb::TransactionAction::try_from(r.transaction) {
+                        Ok(pb::TransactionAction::CommitTransaction) => {
+                            actions.push((seq, TransactionAction::Commit))
+                        }
+                        Ok(pb::TransactionAction::AbortTransaction) => {
+                            actions.push((seq, TransactionAction::Abort))
+                        }
+                        _ => {}
+                    }
                     records.push(wire::source_record_from_proto(r, &mut self.refs).map_err(
                         |e| {
                             StreamError::Protocol(format!(
@@ -572,6 +594,7 @@ impl SourceStream {
                     records,
                     bytes,
                     trace,
+                    actions,
                 }
             }
             Some(pb::source_response::Msg::OffsetsQuery(q)) => SourceEvent::OffsetsQuery {

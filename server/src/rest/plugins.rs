@@ -90,7 +90,7 @@ pub async fn config(State(h): State<Arc<dyn Herder>>, Path(plugin): Path<String>
     if !served {
         return Err(unknown());
     }
-    let (plugin_type, spec, _, version) =
+    let (plugin_type, spec, _, version, _) =
         validate::ask_plugin(&w, &plugin, &Default::default(), false).await?;
     let version = (!version.is_empty()).then_some(version);
     Ok(Json(validate::connector_definitions(

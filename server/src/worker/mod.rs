@@ -52,6 +52,9 @@ pub enum TransactionBoundary {
     Poll,
     /// A transaction is committed every interval (`transaction.boundary.interval.ms`).
     Interval(std::time::Duration),
+    /// The connector commits and aborts its transactions itself (its records carry the
+    /// requests); nothing else commits them.
+    Connector,
 }
 
 /// What an exactly-once source task needs beyond an at-least-once one.

@@ -46,6 +46,7 @@ use super::{tolerance_exceeded, ExactlyOnce, TaskContext, TaskExit, TransactionB
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
+use crate::plugin::streams::TransactionAction;
 use crate::plugin::streams::{
     ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError,
 };
@@ -308,6 +309,9 @@ struct State_ {
     granted_bytes: i64,
     /// Exactly once: a transaction is open.
     in_txn: bool,
+    /// Connector-defined boundaries: the warning that an open transaction used up the
+    /// credit was logged.
+    warned_credit: bool,
 }
 
 /// `transaction.timeout.ms` of an exactly-once task's producer, as Java's producer default.
@@ -391,6 +395,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
             task_id: ctx.task_id,
             config: &ctx.task_config,
             offsets,
+            transaction_context: eos
+                .as_ref()
+                .is_some_and(|e| e.boundary == TransactionBoundary::Connector),
         };
         let lookup = |p: &Value| ctx.offsets.offset(ctx.connector.name(), p).ok().flatten();
         let stream = match SourceStream::open(&session, params, liveness, lookup).await {
@@ -425,6 +432,7 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
                 granted_records: 0,
                 granted_bytes: 0,
                 in_txn: false,
+                warned_credit: false,
             },
         };
         let result = runner.run_stream(stream, &mut shutdown).await;
@@ -527,13 +535,16 @@ fn is_fenced(code: Option<RDKafkaErrorCode>, text: &str) -> bool {
         || text.contains("Fenced")
 }
 
+/// A batch held while paused: its records, their bytes, the connector's transaction requests.
+type HeldBatch = (Vec<SourceRecord>, u64, Vec<(u64, TransactionAction)>);
+
 /// While the connector is paused, the task grants no credit (so the connector stops
 /// polling once its credit is used up) and holds the batches it still receives; on resume
 /// they are produced, in order, and the credit is granted.
 #[derive(Default)]
 struct Pause {
     paused: bool,
-    held: VecDeque<(Vec<SourceRecord>, u64)>,
+    held: VecDeque<HeldBatch>,
     withheld_records: u32,
     withheld_bytes: u64,
 }
@@ -566,8 +577,8 @@ impl Runner<'_> {
             tokio::select! {
                 ev = stream.recv() => {
                     match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => {
-                            self.on_traced_batch(records, bytes, &trace).await?;
+                        SourceEvent::Batch { records, bytes, trace, actions } => {
+                            self.on_traced_batch(&mut stream, records, bytes, &trace, actions).await?;
                             self.after_batch(&mut stream).await?;
                         }
                         SourceEvent::OffsetsQuery { request_id, partitions } => {
@@ -617,16 +628,17 @@ impl Runner<'_> {
         let deadline = tokio::time::Instant::now() + timeout;
         // Batches held while paused go out first, so offsets stay in order.
         self.pause.paused = false;
-        while let Some((records, bytes)) = self.pause.held.pop_front() {
-            self.produce_batch(records, bytes).await?;
+        while let Some((records, bytes, actions)) = self.pause.held.pop_front() {
+            self.produce_batch(&mut stream, records, bytes, actions)
+                .await?;
         }
         stream.stop(timeout).await?;
         let drained = tokio::time::timeout_at(deadline, async {
             loop {
                 tokio::select! {
                     ev = stream.recv() => match ev? {
-                        SourceEvent::Batch { records, bytes, trace } => {
-                            self.on_traced_batch(records, bytes, &trace).await?;
+                        SourceEvent::Batch { records, bytes, trace, actions } => {
+                            self.on_traced_batch(&mut stream, records, bytes, &trace, actions).await?;
                             self.after_batch(&mut stream).await?;
                         }
                         SourceEvent::Drained { last_seq } => return Ok::<u64, StreamError>(last_seq),
@@ -668,8 +680,8 @@ impl Runner<'_> {
         self.pause.paused = paused;
         self.ctx.status(self.ctx.active_state(), None);
         if !paused {
-            while let Some((records, bytes)) = self.pause.held.pop_front() {
-                self.produce_batch(records, bytes).await?;
+            while let Some((records, bytes, actions)) = self.pause.held.pop_front() {
+                self.produce_batch(stream, records, bytes, actions).await?;
                 self.after_batch(stream).await?;
             }
             let (r, b) = (
@@ -705,12 +717,14 @@ impl Runner<'_> {
     /// A batch with its telemetry: metrics, and spans when its trace is sampled.
     async fn on_traced_batch(
         &mut self,
+        stream: &mut SourceStream,
         mut records: Vec<SourceRecord>,
         bytes: u64,
         trace: &crate::record::TraceContext,
+        actions: Vec<(u64, TransactionAction)>,
     ) -> Result<(), StreamError> {
         self.tel.batch_received(&mut records, trace);
-        let result = self.on_batch(records, bytes).await;
+        let result = self.on_batch(stream, records, bytes, actions).await;
         self.tel.batch_handled();
         self.tel.credits(self.st.granted_records);
         result
@@ -718,8 +732,10 @@ impl Runner<'_> {
 
     async fn on_batch(
         &mut self,
+        stream: &mut SourceStream,
         records: Vec<SourceRecord>,
         bytes: u64,
+        actions: Vec<(u64, TransactionAction)>,
     ) -> Result<(), StreamError> {
         let n = records.len() as i64;
         self.st.granted_records -= n;
@@ -732,23 +748,37 @@ impl Runner<'_> {
             )));
         }
         if self.pause.paused {
-            self.pause.held.push_back((records, bytes));
+            self.pause.held.push_back((records, bytes, actions));
             return Ok(());
         }
-        self.produce_batch(records, bytes).await
+        self.produce_batch(stream, records, bytes, actions).await
     }
 
-    async fn produce_batch(
-        &mut self,
-        records: Vec<SourceRecord>,
-        bytes: u64,
-    ) -> Result<(), StreamError> {
+    fn begin_transaction(&mut self) -> Result<(), StreamError> {
         if self.eos.is_some() && !self.st.in_txn {
             if let Err(e) = self.producer.begin_transaction() {
                 return Err(self.transaction_failed("begin", &e));
             }
             self.st.in_txn = true;
         }
+        Ok(())
+    }
+
+    async fn produce_batch(
+        &mut self,
+        stream: &mut SourceStream,
+        records: Vec<SourceRecord>,
+        bytes: u64,
+        actions: Vec<(u64, TransactionAction)>,
+    ) -> Result<(), StreamError> {
+        self.begin_transaction()?;
+        // Connector-defined boundaries: the records after which the connector commits or
+        // aborts (anything else ignores them, as Kafka Connect gives such tasks no context).
+        let connector_boundaries = !actions.is_empty()
+            && self
+                .eos
+                .is_some_and(|e| e.boundary == TransactionBoundary::Connector);
+        let mut actions = actions.into_iter().peekable();
         let n = records.len() as i64;
         // Each record carries its share of the batch's bytes; the last one the remainder,
         // so exactly the bytes taken are returned as credit.
@@ -768,7 +798,31 @@ impl Runner<'_> {
             } else {
                 per_record
             };
+            let seq = r.seq;
+            // A record after a connector's commit or abort opens the next transaction.
+            if connector_boundaries {
+                self.begin_transaction()?;
+            }
             self.produce(r, share).await?;
+            if connector_boundaries {
+                while actions.peek().is_some_and(|(s, _)| *s < seq) {
+                    actions.next();
+                }
+                if let Some((_, action)) = actions.next_if(|(s, _)| *s == seq) {
+                    match action {
+                        TransactionAction::Commit => {
+                            tracing::debug!(
+                                connector = self.ctx.connector.name(),
+                                task = self.ctx.task_id,
+                                seq,
+                                "committing the transaction as requested by the connector"
+                            );
+                            self.commit_transaction(stream).await?
+                        }
+                        TransactionAction::Abort => self.abort_by_connector(stream, seq).await?,
+                    }
+                }
+            }
         }
         if self.st.inflight.back().is_some_and(|f| f.filtered) {
             // Dropped records complete without a delivery report.
@@ -1225,6 +1279,14 @@ impl Runner<'_> {
     async fn after_batch(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
         let Some(eos) = self.eos else { return Ok(()) };
         let exhausted = self.st.granted_records <= 0 || self.st.granted_bytes <= 0;
+        if eos.boundary == TransactionBoundary::Connector {
+            // Only the connector commits; credit comes back with the acks of a commit.
+            if exhausted && self.st.in_txn && !self.st.warned_credit {
+                self.st.warned_credit = true;
+                tracing::warn!(connector = self.ctx.connector.name(), task = self.ctx.task_id, "the connector's open transaction used up its credit (polyconnect.source.max.inflight.records / .bytes): no more records come until it commits or aborts");
+            }
+            return Ok(());
+        }
         if eos.boundary == TransactionBoundary::Poll || exhausted {
             self.commit_transaction(stream).await?;
         }
@@ -1282,25 +1344,7 @@ impl Runner<'_> {
         }
         // Every record and offset record delivered before the commit, which would otherwise
         // wait on its own polling.
-        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
-        loop {
-            self.check_fatal()?;
-            apply_reports(&mut self.st.inflight, self.deliveries.take());
-            if self.st.inflight.iter().all(|f| f.ack.is_some())
-                && self.producer.in_flight_count() == 0
-            {
-                break;
-            }
-            if tokio::time::Instant::now() > deadline {
-                return Err(self.transaction_failed(
-                    "commit",
-                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
-                ));
-            }
-            let _ =
-                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
-                    .await;
-        }
+        self.await_deliveries().await?;
         let (acks, freed_records, freed_bytes) = self.collect_acks()?;
         // What completing the records staged is what the transaction holds already.
         *self.pending = PendingOffsets::default();
@@ -1327,6 +1371,75 @@ impl Runner<'_> {
         Ok(())
     }
 
+    /// Exactly once: waits until Kafka answered for every record of the open transaction
+    /// (and the producer has nothing left in flight).
+    async fn await_deliveries(&mut self) -> Result<(), StreamError> {
+        let deadline = tokio::time::Instant::now() + TRANSACTION_TIMEOUT;
+        loop {
+            self.check_fatal()?;
+            apply_reports(&mut self.st.inflight, self.deliveries.take());
+            if self.st.inflight.iter().all(|f| f.ack.is_some())
+                && self.producer.in_flight_count() == 0
+            {
+                return Ok(());
+            }
+            if tokio::time::Instant::now() > deadline {
+                return Err(self.transaction_failed(
+                    "commit",
+                    &KafkaError::MessageProduction(RDKafkaErrorCode::MessageTimedOut),
+                ));
+            }
+            let _ =
+                tokio::time::timeout(Duration::from_millis(5), self.deliveries.notify.notified())
+                    .await;
+        }
+    }
+
+    /// Connector-defined boundaries: the connector aborted its transaction at record `seq`.
+    /// As Kafka Connect's `ExactlyOnceWorkerSourceTask`, the records are discarded, their
+    /// offsets are committed right after (in a transaction of their own) so they are not
+    /// produced again, and the task goes on polling; their acks carry `filtered` (they are
+    /// in no committed transaction).
+    async fn abort_by_connector(
+        &mut self,
+        stream: &mut SourceStream,
+        seq: u64,
+    ) -> Result<(), StreamError> {
+        tracing::info!(
+            connector = self.ctx.connector.name(),
+            task = self.ctx.task_id,
+            seq,
+            "aborting the transaction as requested by the connector"
+        );
+        if self.st.in_txn {
+            // The records reach the log first (aborted there, as a read_uncommitted consumer
+            // sees), instead of being purged from the producer's queue by the abort: what an
+            // abort leaves behind does not depend on how far the producer got.
+            self.await_deliveries().await?;
+            let aborted = tokio::task::block_in_place(|| {
+                self.producer.abort_transaction(TRANSACTION_TIMEOUT)
+            });
+            self.st.in_txn = false;
+            if let Err(e) = aborted {
+                return Err(self.transaction_failed("abort", &e));
+            }
+        }
+        self.check_fatal()?;
+        // Their delivery reports (delivered into the aborted transaction, or purged) are
+        // for ids no longer in flight, so they are ignored.
+        let aborted: Vec<InFlight> = self.st.inflight.drain(..).collect();
+        for f in aborted {
+            self.st.inflight.push_back(InFlight {
+                id: self.deliveries.next_id(),
+                ack: Some(Ok((-1, -1))),
+                filtered: true,
+                ..f
+            });
+        }
+        self.begin_transaction()?;
+        self.commit_transaction(stream).await
+    }
+
     /// Exactly once: aborts the open transaction (best effort: a fenced producer cannot),
     /// and forgets what was in it; the connector produces it again from the committed offsets.
     fn abort_transaction(&mut self) {
@@ -1344,7 +1457,12 @@ impl Runner<'_> {
     }
 
     async fn flush_and_commit(&mut self, stream: &mut SourceStream) -> Result<(), StreamError> {
-        if self.eos.is_some() {
+        if let Some(eos) = self.eos {
+            if eos.boundary == TransactionBoundary::Connector {
+                // Kafka Connect commits a connector's transactions where it asks only: not
+                // on the flush interval, not at a stop (an open one is aborted then).
+                return Ok(());
+            }
             return self.commit_transaction(stream).await;
         }
         let seq = self.st.staged_seq;

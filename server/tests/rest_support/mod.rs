@@ -193,7 +193,30 @@ impl pb::connector_server::Connector for Fake {
             visible: true,
             ..Default::default()
         });
-        Ok(GrpcResponse::new(pb::ValidateResponse { values }))
+        // What it declares for exactly once follows `declare`: "supported" (both
+        // SUPPORTED) or "throws" (both methods fail); else nothing.
+        let declare = config.get("declare").map(String::as_str);
+        Ok(GrpcResponse::new(pb::ValidateResponse {
+            values,
+            exactly_once_support: match declare {
+                Some("supported") => pb::ExactlyOnceSupport::ExactlyOnceSupported as i32,
+                _ => 0,
+            },
+            transaction_boundaries: match declare {
+                Some("supported") => {
+                    pb::TransactionBoundarySupport::TransactionBoundariesSupported as i32
+                }
+                _ => 0,
+            },
+            exactly_once_support_error: match declare {
+                Some("throws") => "cannot tell".into(),
+                _ => String::new(),
+            },
+            transaction_boundaries_error: match declare {
+                Some("throws") => " ".into(),
+                _ => String::new(),
+            },
+        }))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;

@@ -21,6 +21,16 @@ impl Cluster {
     /// `n` workers of group `group` (`distributed_common_properties`, then `extra`, whose
     /// keys win); returns once every REST API listens.
     pub fn start(group: &str, n: usize, extra: &str) -> Cluster {
+        Cluster::start_with_plugins(
+            group,
+            n,
+            extra,
+            &repo_root().join("connectors").display().to_string(),
+        )
+    }
+
+    /// As [`Cluster::start`], with `plugin.path` set to `plugins` (comma-separated).
+    pub fn start_with_plugins(group: &str, n: usize, extra: &str, plugins: &str) -> Cluster {
         let dir = tempfile::tempdir().unwrap();
         let ports: Vec<u16> = (0..n).map(|_| free_port()).collect();
         let files: Vec<PathBuf> = ports
@@ -32,7 +42,6 @@ impl Cluster {
                     &format!(
                         "{common}{extra}\nlisteners=http://127.0.0.1:{port}\nplugin.path={plugins}\n",
                         common = distributed_common_properties(group),
-                        plugins = repo_root().join("connectors").display(),
                     ),
                 );
                 p

@@ -31,7 +31,7 @@ import time
 from typing import Any, Mapping
 
 from .. import tracing, wire
-from ..connector import SourceConnector, SourceTask, SourceTaskContext
+from ..connector import SourceConnector, SourceTask, SourceTaskContext, TransactionContext
 from ..errors import ConfigError, ConnectError, RetriableError
 from ..logs import set_log_context
 from ..records import RecordMetadata
@@ -50,6 +50,9 @@ _DEFAULT_RETRY_S = 0.5
 _QUICK_POLL_S = 0.005
 _MAX_EMPTY_WAIT_S = 0.1
 _OFFSETS_TIMEOUT_S = 60.0
+# SourceRecord.transaction (field 11, varint): COMMIT_TRANSACTION, ABORT_TRANSACTION.
+_COMMIT_FIELD = bytes([11 << 3, cpb.COMMIT_TRANSACTION])
+_ABORT_FIELD = bytes([11 << 3, cpb.ABORT_TRANSACTION])
 
 
 def partition_key(p: Any) -> Any:
@@ -104,6 +107,7 @@ class SourceSession:
         self.tasks: list[asyncio.Task | None] = []
         self.poller: asyncio.Task | None = None
         self.commits = False
+        self.txn: TransactionContext | None = None
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -157,7 +161,8 @@ class SourceSession:
         self.thread = TaskThread(f"source-{name}")
         self.commit_thread = TaskThread(f"source-commit-{name}")
         task = plugin.task_class()
-        task.context = SourceTaskContext(self, s.connector_name, s.task_id)
+        self.txn = TransactionContext() if s.transaction_context else None
+        task.context = SourceTaskContext(self, s.connector_name, s.task_id, self.txn)
         self.task = task
         self.keep_records = base.is_overridden(task, "commit_record", SourceTask)
         self.commits = base.is_overridden(task, "commit", SourceTask)
@@ -308,8 +313,17 @@ class SourceSession:
                     f"message size of {self.max_bytes} bytes"
                 )
             out.append((seq, b, r if keep else None))
+        if self.txn is not None:
+            self._transaction_actions(records, out)
         self.next_seq = seq
         return out
+
+    def _transaction_actions(self, records: Any, out: list) -> None:
+        """Connector-defined boundaries: each record's commit or abort request goes with it
+        (SourceRecord.transaction, appended to its encoding: field order is free)."""
+        for i, action in self.txn._actions(list(records)).items():
+            seq, b, rec = out[i]
+            out[i] = (seq, b + (_COMMIT_FIELD if action == "commit" else _ABORT_FIELD), rec)
 
     def _encode_traced(self, records: Any, pt: tracing.PollTrace) -> list:
         """As ``_encode``, with each record's connector-side span (when sampled)."""
@@ -331,6 +345,8 @@ class SourceSession:
                         f"message size of {self.max_bytes} bytes"
                     )
                 out.append((seq, b, r if keep else None))
+            if self.txn is not None:
+                self._transaction_actions(records, out)
         finally:
             pt.end(len(out))
         self.next_seq = seq

@@ -42,6 +42,18 @@ class Width(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MEDIUM_WIDTH: _ClassVar[Width]
     LONG: _ClassVar[Width]
 
+class ExactlyOnceSupport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    EXACTLY_ONCE_SUPPORT_UNSPECIFIED: _ClassVar[ExactlyOnceSupport]
+    EXACTLY_ONCE_SUPPORTED: _ClassVar[ExactlyOnceSupport]
+    EXACTLY_ONCE_UNSUPPORTED: _ClassVar[ExactlyOnceSupport]
+
+class TransactionBoundarySupport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED: _ClassVar[TransactionBoundarySupport]
+    TRANSACTION_BOUNDARIES_SUPPORTED: _ClassVar[TransactionBoundarySupport]
+    TRANSACTION_BOUNDARIES_UNSUPPORTED: _ClassVar[TransactionBoundarySupport]
+
 class ErrorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     ERROR_KIND_UNSPECIFIED: _ClassVar[ErrorKind]
@@ -49,6 +61,12 @@ class ErrorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     CONFIG: _ClassVar[ErrorKind]
     FATAL: _ClassVar[ErrorKind]
     RECORD: _ClassVar[ErrorKind]
+
+class TransactionAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    TRANSACTION_ACTION_NONE: _ClassVar[TransactionAction]
+    COMMIT_TRANSACTION: _ClassVar[TransactionAction]
+    ABORT_TRANSACTION: _ClassVar[TransactionAction]
 
 class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -77,11 +95,20 @@ NONE: Width
 SHORT: Width
 MEDIUM_WIDTH: Width
 LONG: Width
+EXACTLY_ONCE_SUPPORT_UNSPECIFIED: ExactlyOnceSupport
+EXACTLY_ONCE_SUPPORTED: ExactlyOnceSupport
+EXACTLY_ONCE_UNSUPPORTED: ExactlyOnceSupport
+TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED: TransactionBoundarySupport
+TRANSACTION_BOUNDARIES_SUPPORTED: TransactionBoundarySupport
+TRANSACTION_BOUNDARIES_UNSUPPORTED: TransactionBoundarySupport
 ERROR_KIND_UNSPECIFIED: ErrorKind
 RETRIABLE: ErrorKind
 CONFIG: ErrorKind
 FATAL: ErrorKind
 RECORD: ErrorKind
+TRANSACTION_ACTION_NONE: TransactionAction
+COMMIT_TRANSACTION: TransactionAction
+ABORT_TRANSACTION: TransactionAction
 NO_TIMESTAMP_TYPE: TimestampType
 CREATE_TIME: TimestampType
 LOG_APPEND_TIME: TimestampType
@@ -244,10 +271,18 @@ class ValidateRequest(_message.Message):
     def __init__(self, connector_class: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ...) -> None: ...
 
 class ValidateResponse(_message.Message):
-    __slots__ = ("values",)
+    __slots__ = ("values", "exactly_once_support", "transaction_boundaries", "exactly_once_support_error", "transaction_boundaries_error")
     VALUES_FIELD_NUMBER: _ClassVar[int]
+    EXACTLY_ONCE_SUPPORT_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_BOUNDARIES_FIELD_NUMBER: _ClassVar[int]
+    EXACTLY_ONCE_SUPPORT_ERROR_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_BOUNDARIES_ERROR_FIELD_NUMBER: _ClassVar[int]
     values: _containers.RepeatedCompositeFieldContainer[ConfigValue]
-    def __init__(self, values: _Optional[_Iterable[_Union[ConfigValue, _Mapping]]] = ...) -> None: ...
+    exactly_once_support: ExactlyOnceSupport
+    transaction_boundaries: TransactionBoundarySupport
+    exactly_once_support_error: str
+    transaction_boundaries_error: str
+    def __init__(self, values: _Optional[_Iterable[_Union[ConfigValue, _Mapping]]] = ..., exactly_once_support: _Optional[_Union[ExactlyOnceSupport, str]] = ..., transaction_boundaries: _Optional[_Union[TransactionBoundarySupport, str]] = ..., exactly_once_support_error: _Optional[str] = ..., transaction_boundaries_error: _Optional[str] = ...) -> None: ...
 
 class ConfigValue(_message.Message):
     __slots__ = ("name", "value", "recommended_values", "errors", "visible")
@@ -414,7 +449,7 @@ class SourceResponse(_message.Message):
     def __init__(self, started: _Optional[_Union[Started, _Mapping]] = ..., batch: _Optional[_Union[SourceBatch, _Mapping]] = ..., offsets_query: _Optional[_Union[OffsetsQuery, _Mapping]] = ..., drained: _Optional[_Union[Drained, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
 
 class SourceStart(_message.Message):
-    __slots__ = ("protocol_version", "connector_class", "connector_name", "task_id", "config", "offsets", "heartbeat_interval_ms", "idle_timeout_ms", "max_message_bytes", "capabilities", "trace")
+    __slots__ = ("protocol_version", "connector_class", "connector_name", "task_id", "config", "offsets", "heartbeat_interval_ms", "idle_timeout_ms", "max_message_bytes", "capabilities", "trace", "transaction_context")
     class ConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -433,6 +468,7 @@ class SourceStart(_message.Message):
     MAX_MESSAGE_BYTES_FIELD_NUMBER: _ClassVar[int]
     CAPABILITIES_FIELD_NUMBER: _ClassVar[int]
     TRACE_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_CONTEXT_FIELD_NUMBER: _ClassVar[int]
     protocol_version: int
     connector_class: str
     connector_name: str
@@ -444,7 +480,8 @@ class SourceStart(_message.Message):
     max_message_bytes: int
     capabilities: Capabilities
     trace: _data_pb2.TraceContext
-    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., config: _Optional[_Mapping[str, str]] = ..., offsets: _Optional[_Iterable[_Union[SourceOffset, _Mapping]]] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+    transaction_context: bool
+    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., config: _Optional[_Mapping[str, str]] = ..., offsets: _Optional[_Iterable[_Union[SourceOffset, _Mapping]]] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ..., transaction_context: _Optional[bool] = ...) -> None: ...
 
 class SourceOffset(_message.Message):
     __slots__ = ("partition", "offset")
@@ -471,7 +508,7 @@ class SourceBatch(_message.Message):
     def __init__(self, records: _Optional[_Iterable[_Union[SourceRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
 
 class SourceRecord(_message.Message):
-    __slots__ = ("seq", "source_partition", "source_offset", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "trace")
+    __slots__ = ("seq", "source_partition", "source_offset", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "trace", "transaction")
     SEQ_FIELD_NUMBER: _ClassVar[int]
     SOURCE_PARTITION_FIELD_NUMBER: _ClassVar[int]
     SOURCE_OFFSET_FIELD_NUMBER: _ClassVar[int]
@@ -482,6 +519,7 @@ class SourceRecord(_message.Message):
     TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
     HEADERS_FIELD_NUMBER: _ClassVar[int]
     TRACE_FIELD_NUMBER: _ClassVar[int]
+    TRANSACTION_FIELD_NUMBER: _ClassVar[int]
     seq: int
     source_partition: _data_pb2.Value
     source_offset: _data_pb2.Value
@@ -492,7 +530,8 @@ class SourceRecord(_message.Message):
     timestamp: int
     headers: _containers.RepeatedCompositeFieldContainer[_data_pb2.Header]
     trace: _data_pb2.TraceContext
-    def __init__(self, seq: _Optional[int] = ..., source_partition: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., source_offset: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., key: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., value: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., timestamp: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[_data_pb2.Header, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+    transaction: TransactionAction
+    def __init__(self, seq: _Optional[int] = ..., source_partition: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., source_offset: _Optional[_Union[_data_pb2.Value, _Mapping]] = ..., topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., key: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., value: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., timestamp: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[_data_pb2.Header, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ..., transaction: _Optional[_Union[TransactionAction, str]] = ...) -> None: ...
 
 class CommitRecords(_message.Message):
     __slots__ = ("acks",)

@@ -21,6 +21,7 @@ import {
   type SourceRequest,
 } from "../gen/polyconnect/v1/connector.js";
 import { SourceConnector, type SourceTask, type SourceTaskContext } from "../connector.js";
+import { WorkerTransactionContext, withAction } from "../transactions.js";
 import type { SourceMap, SourceRecord } from "../data.js";
 import { ConfigError, ConnectError, RetriableError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
@@ -111,6 +112,8 @@ export class SourceSession {
   private committedSeq = 0n;
   // Offsets.
   private offsets = new Map<string, Record<string, unknown> | null>();
+  /** Connector-defined transaction boundaries; null otherwise. */
+  private txn: WorkerTransactionContext | null = null;
   private queries = new Map<number, () => void>();
   private nextQuery = 0;
   // Stop.
@@ -169,6 +172,7 @@ export class SourceSession {
     for (const o of s.offsets) this.remember(o);
 
     const task = new plugin.taskClass();
+    this.txn = s.transactionContext ? new WorkerTransactionContext() : null;
     task.context = this.context(s.connectorName, s.taskId);
     this.task = task;
     this.log.info(`starting source task (${s.connectorClass})`);
@@ -194,6 +198,7 @@ export class SourceSession {
     return {
       connectorName,
       taskId,
+      transactionContext: () => this.txn,
       offset: (p: SourceMap) => this.offsets.get(partitionKey(p)) ?? null,
       queryOffsets: (ps: SourceMap[]) => this.queryOffsets(ps),
     };
@@ -330,6 +335,9 @@ export class SourceSession {
           throw new ConfigError(`a record of ${bytes.length} bytes (topic ${r.topic}) does not fit in the negotiated maximum message size of ${this.maxBytes} bytes`);
         }
         out.push(keep ? { seq, bytes, record: r } : { seq, bytes });
+      }
+      if (this.txn) {
+        for (const [i, action] of this.txn.actions(records)) out[i]!.bytes = withAction(out[i]!.bytes, action);
       }
     } catch (e) {
       pt?.end(e);

@@ -115,7 +115,10 @@ impl Connector for Svc {
         &self,
         _: Request<pb::ValidateRequest>,
     ) -> Result<Response<pb::ValidateResponse>, Status> {
-        Ok(Response::new(pb::ValidateResponse { values: vec![] }))
+        Ok(Response::new(pb::ValidateResponse {
+            values: vec![],
+            ..Default::default()
+        }))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;

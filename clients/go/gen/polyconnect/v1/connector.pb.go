@@ -311,6 +311,109 @@ func (Width) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{3}
 }
 
+// Kafka Connect's ExactlyOnceSupport. Values are prefixed: proto enum values share the
+// package's scope.
+type ExactlyOnceSupport int32
+
+const (
+	// Not declared (SourceConnector.exactlyOnceSupport returned null, its default).
+	ExactlyOnceSupport_EXACTLY_ONCE_SUPPORT_UNSPECIFIED ExactlyOnceSupport = 0
+	ExactlyOnceSupport_EXACTLY_ONCE_SUPPORTED           ExactlyOnceSupport = 1
+	ExactlyOnceSupport_EXACTLY_ONCE_UNSUPPORTED         ExactlyOnceSupport = 2
+)
+
+// Enum value maps for ExactlyOnceSupport.
+var (
+	ExactlyOnceSupport_name = map[int32]string{
+		0: "EXACTLY_ONCE_SUPPORT_UNSPECIFIED",
+		1: "EXACTLY_ONCE_SUPPORTED",
+		2: "EXACTLY_ONCE_UNSUPPORTED",
+	}
+	ExactlyOnceSupport_value = map[string]int32{
+		"EXACTLY_ONCE_SUPPORT_UNSPECIFIED": 0,
+		"EXACTLY_ONCE_SUPPORTED":           1,
+		"EXACTLY_ONCE_UNSUPPORTED":         2,
+	}
+)
+
+func (x ExactlyOnceSupport) Enum() *ExactlyOnceSupport {
+	p := new(ExactlyOnceSupport)
+	*p = x
+	return p
+}
+
+func (x ExactlyOnceSupport) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ExactlyOnceSupport) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[4].Descriptor()
+}
+
+func (ExactlyOnceSupport) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[4]
+}
+
+func (x ExactlyOnceSupport) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ExactlyOnceSupport.Descriptor instead.
+func (ExactlyOnceSupport) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{4}
+}
+
+// Kafka Connect's ConnectorTransactionBoundaries.
+type TransactionBoundarySupport int32
+
+const (
+	// Not declared: treated as UNSUPPORTED (Kafka Connect's default).
+	TransactionBoundarySupport_TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED TransactionBoundarySupport = 0
+	TransactionBoundarySupport_TRANSACTION_BOUNDARIES_SUPPORTED         TransactionBoundarySupport = 1
+	TransactionBoundarySupport_TRANSACTION_BOUNDARIES_UNSUPPORTED       TransactionBoundarySupport = 2
+)
+
+// Enum value maps for TransactionBoundarySupport.
+var (
+	TransactionBoundarySupport_name = map[int32]string{
+		0: "TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED",
+		1: "TRANSACTION_BOUNDARIES_SUPPORTED",
+		2: "TRANSACTION_BOUNDARIES_UNSUPPORTED",
+	}
+	TransactionBoundarySupport_value = map[string]int32{
+		"TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED": 0,
+		"TRANSACTION_BOUNDARIES_SUPPORTED":         1,
+		"TRANSACTION_BOUNDARIES_UNSUPPORTED":       2,
+	}
+)
+
+func (x TransactionBoundarySupport) Enum() *TransactionBoundarySupport {
+	p := new(TransactionBoundarySupport)
+	*p = x
+	return p
+}
+
+func (x TransactionBoundarySupport) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TransactionBoundarySupport) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[5].Descriptor()
+}
+
+func (TransactionBoundarySupport) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[5]
+}
+
+func (x TransactionBoundarySupport) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TransactionBoundarySupport.Descriptor instead.
+func (TransactionBoundarySupport) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{5}
+}
+
 type ErrorKind int32
 
 const (
@@ -350,11 +453,11 @@ func (x ErrorKind) String() string {
 }
 
 func (ErrorKind) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[4].Descriptor()
+	return file_polyconnect_v1_connector_proto_enumTypes[6].Descriptor()
 }
 
 func (ErrorKind) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[4]
+	return &file_polyconnect_v1_connector_proto_enumTypes[6]
 }
 
 func (x ErrorKind) Number() protoreflect.EnumNumber {
@@ -363,7 +466,70 @@ func (x ErrorKind) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ErrorKind.Descriptor instead.
 func (ErrorKind) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{4}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{6}
+}
+
+// What happens to the open transaction after a record (connector-defined boundaries).
+//
+//	COMMIT: the records up to this one and their offsets are committed; then the core sends
+//	        their CommitRecords and Commit.
+//	ABORT:  the records of the transaction up to this one are discarded (a read_committed
+//	        consumer never sees them); as in Kafka Connect, their offsets are still
+//	        committed (in a transaction of their own, right after the abort) so they are
+//	        not produced again, and they are acked with `filtered` set (they are in no
+//	        committed transaction). A connector that wants them produced again fails
+//	        instead, or gives the aborted records the offsets to resume from.
+//
+// The core commits a connector-defined transaction nowhere else: not on
+// offset.flush.interval.ms, not at a stop (an open transaction is aborted and its records
+// are produced again from the committed offsets), not when the task is paused.
+type TransactionAction int32
+
+const (
+	TransactionAction_TRANSACTION_ACTION_NONE TransactionAction = 0
+	TransactionAction_COMMIT_TRANSACTION      TransactionAction = 1
+	TransactionAction_ABORT_TRANSACTION       TransactionAction = 2
+)
+
+// Enum value maps for TransactionAction.
+var (
+	TransactionAction_name = map[int32]string{
+		0: "TRANSACTION_ACTION_NONE",
+		1: "COMMIT_TRANSACTION",
+		2: "ABORT_TRANSACTION",
+	}
+	TransactionAction_value = map[string]int32{
+		"TRANSACTION_ACTION_NONE": 0,
+		"COMMIT_TRANSACTION":      1,
+		"ABORT_TRANSACTION":       2,
+	}
+)
+
+func (x TransactionAction) Enum() *TransactionAction {
+	p := new(TransactionAction)
+	*p = x
+	return p
+}
+
+func (x TransactionAction) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (TransactionAction) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[7].Descriptor()
+}
+
+func (TransactionAction) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[7]
+}
+
+func (x TransactionAction) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use TransactionAction.Descriptor instead.
+func (TransactionAction) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{7}
 }
 
 type TimestampType int32
@@ -399,11 +565,11 @@ func (x TimestampType) String() string {
 }
 
 func (TimestampType) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[5].Descriptor()
+	return file_polyconnect_v1_connector_proto_enumTypes[8].Descriptor()
 }
 
 func (TimestampType) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[5]
+	return &file_polyconnect_v1_connector_proto_enumTypes[8]
 }
 
 func (x TimestampType) Number() protoreflect.EnumNumber {
@@ -412,7 +578,7 @@ func (x TimestampType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TimestampType.Descriptor instead.
 func (TimestampType) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{5}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{8}
 }
 
 type HandshakeRequest struct {
@@ -1384,9 +1550,21 @@ func (x *ValidateRequest) GetConfig() map[string]string {
 type ValidateResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// One entry per key the connector knows, with its errors (empty when valid).
-	Values        []*ConfigValue `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Values []*ConfigValue `protobuf:"bytes,1,rep,name=values,proto3" json:"values,omitempty"`
+	// Source connectors: Kafka Connect's SourceConnector.exactlyOnceSupport(config) for the
+	// validated config. UNSPECIFIED is "not declared" (Java's null). The core asks for it
+	// when `exactly.once.support=required`: anything but SUPPORTED is refused.
+	ExactlyOnceSupport ExactlyOnceSupport `protobuf:"varint,2,opt,name=exactly_once_support,json=exactlyOnceSupport,proto3,enum=polyconnect.v1.ExactlyOnceSupport" json:"exactly_once_support,omitempty"`
+	// Source connectors: SourceConnector.canDefineTransactionBoundaries(config). UNSPECIFIED
+	// means UNSUPPORTED (the default). `transaction.boundary=connector` needs SUPPORTED.
+	TransactionBoundaries TransactionBoundarySupport `protobuf:"varint,3,opt,name=transaction_boundaries,json=transactionBoundaries,proto3,enum=polyconnect.v1.TransactionBoundarySupport" json:"transaction_boundaries,omitempty"`
+	// Set when the connector's exactlyOnceSupport or canDefineTransactionBoundaries threw:
+	// the message, reported on `exactly.once.support` / `transaction.boundary` ("An
+	// unexpected error occurred during validation: ...") when the core needs that answer.
+	ExactlyOnceSupportError    string `protobuf:"bytes,4,opt,name=exactly_once_support_error,json=exactlyOnceSupportError,proto3" json:"exactly_once_support_error,omitempty"`
+	TransactionBoundariesError string `protobuf:"bytes,5,opt,name=transaction_boundaries_error,json=transactionBoundariesError,proto3" json:"transaction_boundaries_error,omitempty"`
+	unknownFields              protoimpl.UnknownFields
+	sizeCache                  protoimpl.SizeCache
 }
 
 func (x *ValidateResponse) Reset() {
@@ -1424,6 +1602,34 @@ func (x *ValidateResponse) GetValues() []*ConfigValue {
 		return x.Values
 	}
 	return nil
+}
+
+func (x *ValidateResponse) GetExactlyOnceSupport() ExactlyOnceSupport {
+	if x != nil {
+		return x.ExactlyOnceSupport
+	}
+	return ExactlyOnceSupport_EXACTLY_ONCE_SUPPORT_UNSPECIFIED
+}
+
+func (x *ValidateResponse) GetTransactionBoundaries() TransactionBoundarySupport {
+	if x != nil {
+		return x.TransactionBoundaries
+	}
+	return TransactionBoundarySupport_TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED
+}
+
+func (x *ValidateResponse) GetExactlyOnceSupportError() string {
+	if x != nil {
+		return x.ExactlyOnceSupportError
+	}
+	return ""
+}
+
+func (x *ValidateResponse) GetTransactionBoundariesError() string {
+	if x != nil {
+		return x.TransactionBoundariesError
+	}
+	return ""
 }
 
 type ConfigValue struct {
@@ -2558,9 +2764,13 @@ type SourceStart struct {
 	MaxMessageBytes     uint64          `protobuf:"varint,9,opt,name=max_message_bytes,json=maxMessageBytes,proto3" json:"max_message_bytes,omitempty"`
 	Capabilities        *Capabilities   `protobuf:"bytes,10,opt,name=capabilities,proto3" json:"capabilities,omitempty"`
 	// The trace context of the core's task span.
-	Trace         *TraceContext `protobuf:"bytes,11,opt,name=trace,proto3" json:"trace,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	Trace *TraceContext `protobuf:"bytes,11,opt,name=trace,proto3" json:"trace,omitempty"`
+	// The task runs exactly once with `transaction.boundary=connector`: it defines its own
+	// transactions (Kafka Connect's SourceTaskContext.transactionContext() is not null) by
+	// setting SourceRecord.transaction. False: the SDK gives the task no transaction context.
+	TransactionContext bool `protobuf:"varint,12,opt,name=transaction_context,json=transactionContext,proto3" json:"transaction_context,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *SourceStart) Reset() {
@@ -2668,6 +2878,13 @@ func (x *SourceStart) GetTrace() *TraceContext {
 		return x.Trace
 	}
 	return nil
+}
+
+func (x *SourceStart) GetTransactionContext() bool {
+	if x != nil {
+		return x.TransactionContext
+	}
+	return false
 }
 
 // A source partition and its offset, both maps of primitives (Kafka Connect's
@@ -2847,7 +3064,13 @@ type SourceRecord struct {
 	Timestamp *int64    `protobuf:"varint,8,opt,name=timestamp,proto3,oneof" json:"timestamp,omitempty"`
 	Headers   []*Header `protobuf:"bytes,9,rep,name=headers,proto3" json:"headers,omitempty"`
 	// The trace context of this record in the source system or connector.
-	Trace         *TraceContext `protobuf:"bytes,10,opt,name=trace,proto3" json:"trace,omitempty"`
+	Trace *TraceContext `protobuf:"bytes,10,opt,name=trace,proto3" json:"trace,omitempty"`
+	// Connector-defined transaction boundaries (SourceStart.transaction_context): commit or
+	// abort the open transaction right after this record (TransactionContext's
+	// commitTransaction(record) / abortTransaction(record)). The SDKs carry a request for the
+	// whole batch (commitTransaction() / abortTransaction()) on the poll's last record, unless
+	// that record has its own request, which takes precedence (as in Kafka Connect).
+	Transaction   TransactionAction `protobuf:"varint,11,opt,name=transaction,proto3,enum=polyconnect.v1.TransactionAction" json:"transaction,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2950,6 +3173,13 @@ func (x *SourceRecord) GetTrace() *TraceContext {
 		return x.Trace
 	}
 	return nil
+}
+
+func (x *SourceRecord) GetTransaction() TransactionAction {
+	if x != nil {
+		return x.Transaction
+	}
+	return TransactionAction_TRANSACTION_ACTION_NONE
 }
 
 type CommitRecords struct {
@@ -4546,9 +4776,13 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06config\x18\x02 \x03(\v2+.polyconnect.v1.ValidateRequest.ConfigEntryR\x06config\x1a9\n" +
 	"\vConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"G\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\xff\x02\n" +
 	"\x10ValidateResponse\x123\n" +
-	"\x06values\x18\x01 \x03(\v2\x1b.polyconnect.v1.ConfigValueR\x06values\"\xa7\x01\n" +
+	"\x06values\x18\x01 \x03(\v2\x1b.polyconnect.v1.ConfigValueR\x06values\x12T\n" +
+	"\x14exactly_once_support\x18\x02 \x01(\x0e2\".polyconnect.v1.ExactlyOnceSupportR\x12exactlyOnceSupport\x12a\n" +
+	"\x16transaction_boundaries\x18\x03 \x01(\x0e2*.polyconnect.v1.TransactionBoundarySupportR\x15transactionBoundaries\x12;\n" +
+	"\x1aexactly_once_support_error\x18\x04 \x01(\tR\x17exactlyOnceSupportError\x12@\n" +
+	"\x1ctransaction_boundaries_error\x18\x05 \x01(\tR\x1atransactionBoundariesError\"\xa7\x01\n" +
 	"\vConfigValue\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\tH\x00R\x05value\x88\x01\x01\x12-\n" +
@@ -4625,7 +4859,7 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\adrained\x18\x04 \x01(\v2\x17.polyconnect.v1.DrainedH\x00R\adrained\x129\n" +
 	"\theartbeat\x18\x05 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
 	"\x05error\x18\x06 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
-	"\x03msg\"\xd3\x04\n" +
+	"\x03msg\"\x84\x05\n" +
 	"\vSourceStart\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
 	"\x0fconnector_class\x18\x02 \x01(\tR\x0econnectorClass\x12%\n" +
@@ -4638,7 +4872,8 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x11max_message_bytes\x18\t \x01(\x04R\x0fmaxMessageBytes\x12@\n" +
 	"\fcapabilities\x18\n" +
 	" \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\x122\n" +
-	"\x05trace\x18\v \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x1a9\n" +
+	"\x05trace\x18\v \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x12/\n" +
+	"\x13transaction_context\x18\f \x01(\bR\x12transactionContext\x1a9\n" +
 	"\vConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"r\n" +
@@ -4650,7 +4885,7 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x05bytes\x18\x02 \x01(\x04R\x05bytes\"y\n" +
 	"\vSourceBatch\x126\n" +
 	"\arecords\x18\x01 \x03(\v2\x1c.polyconnect.v1.SourceRecordR\arecords\x122\n" +
-	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\xed\x03\n" +
+	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\xb2\x04\n" +
 	"\fSourceRecord\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12@\n" +
 	"\x10source_partition\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x0fsourcePartition\x12:\n" +
@@ -4662,7 +4897,8 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\ttimestamp\x18\b \x01(\x03H\x01R\ttimestamp\x88\x01\x01\x120\n" +
 	"\aheaders\x18\t \x03(\v2\x16.polyconnect.v1.HeaderR\aheaders\x122\n" +
 	"\x05trace\x18\n" +
-	" \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05traceB\x12\n" +
+	" \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x12C\n" +
+	"\vtransaction\x18\v \x01(\x0e2!.polyconnect.v1.TransactionActionR\vtransactionB\x12\n" +
 	"\x10_kafka_partitionB\f\n" +
 	"\n" +
 	"_timestamp\">\n" +
@@ -4809,7 +5045,15 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x04NONE\x10\x01\x12\t\n" +
 	"\x05SHORT\x10\x02\x12\x10\n" +
 	"\fMEDIUM_WIDTH\x10\x03\x12\b\n" +
-	"\x04LONG\x10\x04*Y\n" +
+	"\x04LONG\x10\x04*t\n" +
+	"\x12ExactlyOnceSupport\x12$\n" +
+	" EXACTLY_ONCE_SUPPORT_UNSPECIFIED\x10\x00\x12\x1a\n" +
+	"\x16EXACTLY_ONCE_SUPPORTED\x10\x01\x12\x1c\n" +
+	"\x18EXACTLY_ONCE_UNSUPPORTED\x10\x02*\x98\x01\n" +
+	"\x1aTransactionBoundarySupport\x12,\n" +
+	"(TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED\x10\x00\x12$\n" +
+	" TRANSACTION_BOUNDARIES_SUPPORTED\x10\x01\x12&\n" +
+	"\"TRANSACTION_BOUNDARIES_UNSUPPORTED\x10\x02*Y\n" +
 	"\tErrorKind\x12\x1a\n" +
 	"\x16ERROR_KIND_UNSPECIFIED\x10\x00\x12\r\n" +
 	"\tRETRIABLE\x10\x01\x12\n" +
@@ -4817,7 +5061,11 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06CONFIG\x10\x02\x12\t\n" +
 	"\x05FATAL\x10\x03\x12\n" +
 	"\n" +
-	"\x06RECORD\x10\x04*L\n" +
+	"\x06RECORD\x10\x04*_\n" +
+	"\x11TransactionAction\x12\x1b\n" +
+	"\x17TRANSACTION_ACTION_NONE\x10\x00\x12\x16\n" +
+	"\x12COMMIT_TRANSACTION\x10\x01\x12\x15\n" +
+	"\x11ABORT_TRANSACTION\x10\x02*L\n" +
 	"\rTimestampType\x12\x15\n" +
 	"\x11NO_TIMESTAMP_TYPE\x10\x00\x12\x0f\n" +
 	"\vCREATE_TIME\x10\x01\x12\x13\n" +
@@ -4847,194 +5095,200 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
 var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
-	(PluginType)(0),              // 0: polyconnect.v1.PluginType
-	(ConfigType)(0),              // 1: polyconnect.v1.ConfigType
-	(Importance)(0),              // 2: polyconnect.v1.Importance
-	(Width)(0),                   // 3: polyconnect.v1.Width
-	(ErrorKind)(0),               // 4: polyconnect.v1.ErrorKind
-	(TimestampType)(0),           // 5: polyconnect.v1.TimestampType
-	(*HandshakeRequest)(nil),     // 6: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),         // 7: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),    // 8: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),           // 9: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),        // 10: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),       // 11: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),          // 12: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),         // 13: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),            // 14: polyconnect.v1.ConfigKey
-	(*Validator)(nil),            // 15: polyconnect.v1.Validator
-	(*Range)(nil),                // 16: polyconnect.v1.Range
-	(*ValidString)(nil),          // 17: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),       // 18: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),            // 19: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),      // 20: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),     // 21: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),          // 22: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),     // 23: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),    // 24: polyconnect.v1.ConnectorResponse
-	(*ConnectorStart)(nil),       // 25: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),   // 26: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),          // 27: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),           // 28: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),   // 29: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),              // 30: polyconnect.v1.Started
-	(*Heartbeat)(nil),            // 31: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                 // 32: polyconnect.v1.Stop
-	(*Error)(nil),                // 33: polyconnect.v1.Error
-	(*SourceRequest)(nil),        // 34: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),       // 35: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),          // 36: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),         // 37: polyconnect.v1.SourceOffset
-	(*Credit)(nil),               // 38: polyconnect.v1.Credit
-	(*SourceBatch)(nil),          // 39: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),         // 40: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),        // 41: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),            // 42: polyconnect.v1.RecordAck
-	(*Commit)(nil),               // 43: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),         // 44: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),        // 45: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),              // 46: polyconnect.v1.Drained
-	(*SinkRequest)(nil),          // 47: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),         // 48: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),            // 49: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),          // 50: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),       // 51: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),           // 52: polyconnect.v1.Partitions
-	(*Put)(nil),                  // 53: polyconnect.v1.Put
-	(*SinkRecord)(nil),           // 54: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),              // 55: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil), // 56: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                // 57: polyconnect.v1.Flush
-	(*Flushed)(nil),              // 58: polyconnect.v1.Flushed
-	(*SinkContext)(nil),          // 59: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),         // 60: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),            // 61: polyconnect.v1.SinkError
-	nil,                          // 62: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                          // 63: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                          // 64: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                          // 65: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                          // 66: polyconnect.v1.SinkStart.ConfigEntry
-	(*TraceContext)(nil),         // 67: polyconnect.v1.TraceContext
-	(*Value)(nil),                // 68: polyconnect.v1.Value
-	(*RecordData)(nil),           // 69: polyconnect.v1.RecordData
-	(*Header)(nil),               // 70: polyconnect.v1.Header
+	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
+	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
+	(Importance)(0),                 // 2: polyconnect.v1.Importance
+	(Width)(0),                      // 3: polyconnect.v1.Width
+	(ExactlyOnceSupport)(0),         // 4: polyconnect.v1.ExactlyOnceSupport
+	(TransactionBoundarySupport)(0), // 5: polyconnect.v1.TransactionBoundarySupport
+	(ErrorKind)(0),                  // 6: polyconnect.v1.ErrorKind
+	(TransactionAction)(0),          // 7: polyconnect.v1.TransactionAction
+	(TimestampType)(0),              // 8: polyconnect.v1.TimestampType
+	(*HandshakeRequest)(nil),        // 9: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 10: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 11: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 12: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 13: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 14: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 15: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 16: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 17: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 18: polyconnect.v1.Validator
+	(*Range)(nil),                   // 19: polyconnect.v1.Range
+	(*ValidString)(nil),             // 20: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 21: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 22: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 23: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 24: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 25: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 26: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 27: polyconnect.v1.ConnectorResponse
+	(*ConnectorStart)(nil),          // 28: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 29: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 30: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 31: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 32: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 33: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 34: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 35: polyconnect.v1.Stop
+	(*Error)(nil),                   // 36: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 37: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 38: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 39: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 40: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 41: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 42: polyconnect.v1.SourceBatch
+	(*SourceRecord)(nil),            // 43: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 44: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 45: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 46: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 47: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 48: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 49: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 50: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 51: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 52: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 53: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 54: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 55: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 56: polyconnect.v1.Put
+	(*SinkRecord)(nil),              // 57: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 58: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 59: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 60: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 61: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 62: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 63: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 64: polyconnect.v1.SinkError
+	nil,                             // 65: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 66: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 67: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 68: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 69: polyconnect.v1.SinkStart.ConfigEntry
+	(*TraceContext)(nil),            // 70: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 71: polyconnect.v1.Value
+	(*RecordData)(nil),              // 72: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 73: polyconnect.v1.Header
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	7,   // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	7,   // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	9,   // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	10,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	10,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	12,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	9,   // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	14,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	12,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	17,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	15,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	16,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	17,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	18,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	19,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	62,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	22,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
-	25,  // 16: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	26,  // 17: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	31,  // 18: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32,  // 19: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	30,  // 20: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	27,  // 21: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	29,  // 22: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	31,  // 23: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	33,  // 24: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	63,  // 25: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	28,  // 26: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	64,  // 27: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
-	4,   // 28: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	36,  // 29: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	38,  // 30: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	41,  // 31: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	43,  // 32: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	45,  // 33: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	31,  // 34: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32,  // 35: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	30,  // 36: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	39,  // 37: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	44,  // 38: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	46,  // 39: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	31,  // 40: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	33,  // 41: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	65,  // 42: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	37,  // 43: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	7,   // 44: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	67,  // 45: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	68,  // 46: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	68,  // 47: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	40,  // 48: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	67,  // 49: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	68,  // 50: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	68,  // 51: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	69,  // 52: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	69,  // 53: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	70,  // 54: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	67,  // 55: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	42,  // 56: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	68,  // 57: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	37,  // 58: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	49,  // 59: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	52,  // 60: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	52,  // 61: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	53,  // 62: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	57,  // 63: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	31,  // 64: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	32,  // 65: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	50,  // 66: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	55,  // 67: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	58,  // 68: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	60,  // 69: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	31,  // 70: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	61,  // 71: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	59,  // 72: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	66,  // 73: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	7,   // 74: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	67,  // 75: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	51,  // 76: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	54,  // 77: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	67,  // 78: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	69,  // 79: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	69,  // 80: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	5,   // 81: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	70,  // 82: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	67,  // 83: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	56,  // 84: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	67,  // 85: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	56,  // 86: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	33,  // 87: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	56,  // 88: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	51,  // 89: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	51,  // 90: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	33,  // 91: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	33,  // 92: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	6,   // 93: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	10,  // 94: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	12,  // 95: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	20,  // 96: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	23,  // 97: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	34,  // 98: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	47,  // 99: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	8,   // 100: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	11,  // 101: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	13,  // 102: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	21,  // 103: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	24,  // 104: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	35,  // 105: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	48,  // 106: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	100, // [100:107] is the sub-list for method output_type
-	93,  // [93:100] is the sub-list for method input_type
-	93,  // [93:93] is the sub-list for extension type_name
-	93,  // [93:93] is the sub-list for extension extendee
-	0,   // [0:93] is the sub-list for field type_name
+	18,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	19,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	20,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	21,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	22,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	65,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	25,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
+	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
+	28,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	29,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	34,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	35,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	33,  // 22: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	30,  // 23: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	32,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	34,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	66,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	31,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	67,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	6,   // 30: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
+	39,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	41,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	44,  // 33: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	46,  // 34: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	48,  // 35: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	34,  // 36: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	35,  // 37: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	33,  // 38: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	42,  // 39: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	47,  // 40: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	49,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	34,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	68,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	40,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	10,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	70,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	71,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	71,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	43,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	70,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	71,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	71,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	72,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	72,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	73,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	70,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	7,   // 58: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	45,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	71,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	40,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	52,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	55,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	55,  // 64: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	56,  // 65: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	60,  // 66: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	34,  // 67: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	35,  // 68: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	53,  // 69: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	58,  // 70: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	61,  // 71: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	63,  // 72: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	34,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	64,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	62,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	69,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	10,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	70,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	54,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	57,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	70,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	72,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	72,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	8,   // 84: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	73,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	70,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	59,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	70,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	59,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	36,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	59,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	54,  // 92: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	54,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	36,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	36,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	9,   // 96: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	13,  // 97: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	15,  // 98: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	23,  // 99: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	26,  // 100: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	37,  // 101: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	50,  // 102: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	11,  // 103: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	14,  // 104: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	16,  // 105: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	24,  // 106: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	27,  // 107: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	38,  // 108: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	51,  // 109: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	103, // [103:110] is the sub-list for method output_type
+	96,  // [96:103] is the sub-list for method input_type
+	96,  // [96:96] is the sub-list for extension type_name
+	96,  // [96:96] is the sub-list for extension extendee
+	0,   // [0:96] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -5107,7 +5361,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      6,
+			NumEnums:      9,
 			NumMessages:   61,
 			NumExtensions: 0,
 			NumServices:   3,

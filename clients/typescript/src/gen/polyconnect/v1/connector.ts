@@ -130,12 +130,54 @@ export enum Width {
   UNRECOGNIZED = -1,
 }
 
+/**
+ * Kafka Connect's ExactlyOnceSupport. Values are prefixed: proto enum values share the
+ * package's scope.
+ */
+export enum ExactlyOnceSupport {
+  /** EXACTLY_ONCE_SUPPORT_UNSPECIFIED - Not declared (SourceConnector.exactlyOnceSupport returned null, its default). */
+  EXACTLY_ONCE_SUPPORT_UNSPECIFIED = 0,
+  EXACTLY_ONCE_SUPPORTED = 1,
+  EXACTLY_ONCE_UNSUPPORTED = 2,
+  UNRECOGNIZED = -1,
+}
+
+/** Kafka Connect's ConnectorTransactionBoundaries. */
+export enum TransactionBoundarySupport {
+  /** TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED - Not declared: treated as UNSUPPORTED (Kafka Connect's default). */
+  TRANSACTION_BOUNDARY_SUPPORT_UNSPECIFIED = 0,
+  TRANSACTION_BOUNDARIES_SUPPORTED = 1,
+  TRANSACTION_BOUNDARIES_UNSUPPORTED = 2,
+  UNRECOGNIZED = -1,
+}
+
 export enum ErrorKind {
   ERROR_KIND_UNSPECIFIED = 0,
   RETRIABLE = 1,
   CONFIG = 2,
   FATAL = 3,
   RECORD = 4,
+  UNRECOGNIZED = -1,
+}
+
+/**
+ * What happens to the open transaction after a record (connector-defined boundaries).
+ *   COMMIT: the records up to this one and their offsets are committed; then the core sends
+ *           their CommitRecords and Commit.
+ *   ABORT:  the records of the transaction up to this one are discarded (a read_committed
+ *           consumer never sees them); as in Kafka Connect, their offsets are still
+ *           committed (in a transaction of their own, right after the abort) so they are
+ *           not produced again, and they are acked with `filtered` set (they are in no
+ *           committed transaction). A connector that wants them produced again fails
+ *           instead, or gives the aborted records the offsets to resume from.
+ * The core commits a connector-defined transaction nowhere else: not on
+ * offset.flush.interval.ms, not at a stop (an open transaction is aborted and its records
+ * are produced again from the committed offsets), not when the task is paused.
+ */
+export enum TransactionAction {
+  TRANSACTION_ACTION_NONE = 0,
+  COMMIT_TRANSACTION = 1,
+  ABORT_TRANSACTION = 2,
   UNRECOGNIZED = -1,
 }
 
@@ -276,6 +318,24 @@ export interface ValidateRequest_ConfigEntry {
 export interface ValidateResponse {
   /** One entry per key the connector knows, with its errors (empty when valid). */
   values: ConfigValue[];
+  /**
+   * Source connectors: Kafka Connect's SourceConnector.exactlyOnceSupport(config) for the
+   * validated config. UNSPECIFIED is "not declared" (Java's null). The core asks for it
+   * when `exactly.once.support=required`: anything but SUPPORTED is refused.
+   */
+  exactlyOnceSupport: ExactlyOnceSupport;
+  /**
+   * Source connectors: SourceConnector.canDefineTransactionBoundaries(config). UNSPECIFIED
+   * means UNSUPPORTED (the default). `transaction.boundary=connector` needs SUPPORTED.
+   */
+  transactionBoundaries: TransactionBoundarySupport;
+  /**
+   * Set when the connector's exactlyOnceSupport or canDefineTransactionBoundaries threw:
+   * the message, reported on `exactly.once.support` / `transaction.boundary` ("An
+   * unexpected error occurred during validation: ...") when the core needs that answer.
+   */
+  exactlyOnceSupportError: string;
+  transactionBoundariesError: string;
 }
 
 export interface ConfigValue {
@@ -406,7 +466,15 @@ export interface SourceStart {
     | Capabilities
     | undefined;
   /** The trace context of the core's task span. */
-  trace: TraceContext | undefined;
+  trace:
+    | TraceContext
+    | undefined;
+  /**
+   * The task runs exactly once with `transaction.boundary=connector`: it defines its own
+   * transactions (Kafka Connect's SourceTaskContext.transactionContext() is not null) by
+   * setting SourceRecord.transaction. False: the SDK gives the task no transaction context.
+   */
+  transactionContext: boolean;
 }
 
 export interface SourceStart_ConfigEntry {
@@ -457,7 +525,17 @@ export interface SourceRecord {
   timestamp?: bigint | undefined;
   headers: Header[];
   /** The trace context of this record in the source system or connector. */
-  trace: TraceContext | undefined;
+  trace:
+    | TraceContext
+    | undefined;
+  /**
+   * Connector-defined transaction boundaries (SourceStart.transaction_context): commit or
+   * abort the open transaction right after this record (TransactionContext's
+   * commitTransaction(record) / abortTransaction(record)). The SDKs carry a request for the
+   * whole batch (commitTransaction() / abortTransaction()) on the poll's last record, unless
+   * that record has its own request, which takes precedence (as in Kafka Connect).
+   */
+  transaction: TransactionAction;
 }
 
 export interface CommitRecords {
@@ -1985,13 +2063,31 @@ export const ValidateRequest_ConfigEntry: MessageFns<ValidateRequest_ConfigEntry
 };
 
 function createBaseValidateResponse(): ValidateResponse {
-  return { values: [] };
+  return {
+    values: [],
+    exactlyOnceSupport: 0,
+    transactionBoundaries: 0,
+    exactlyOnceSupportError: "",
+    transactionBoundariesError: "",
+  };
 }
 
 export const ValidateResponse: MessageFns<ValidateResponse> = {
   encode(message: ValidateResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.values) {
       ConfigValue.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.exactlyOnceSupport !== 0) {
+      writer.uint32(16).int32(message.exactlyOnceSupport);
+    }
+    if (message.transactionBoundaries !== 0) {
+      writer.uint32(24).int32(message.transactionBoundaries);
+    }
+    if (message.exactlyOnceSupportError !== "") {
+      writer.uint32(34).string(message.exactlyOnceSupportError);
+    }
+    if (message.transactionBoundariesError !== "") {
+      writer.uint32(42).string(message.transactionBoundariesError);
     }
     return writer;
   },
@@ -2017,6 +2113,38 @@ export const ValidateResponse: MessageFns<ValidateResponse> = {
             message.values.push(ConfigValue.decode(reader, reader.uint32()));
             continue;
           }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.exactlyOnceSupport = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.transactionBoundaries = reader.int32() as any;
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.exactlyOnceSupportError = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.transactionBoundariesError = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2035,6 +2163,10 @@ export const ValidateResponse: MessageFns<ValidateResponse> = {
   fromPartial(object: DeepPartial<ValidateResponse>): ValidateResponse {
     const message = createBaseValidateResponse();
     message.values = object.values?.map((e) => ConfigValue.fromPartial(e)) || [];
+    message.exactlyOnceSupport = object.exactlyOnceSupport ?? 0;
+    message.transactionBoundaries = object.transactionBoundaries ?? 0;
+    message.exactlyOnceSupportError = object.exactlyOnceSupportError ?? "";
+    message.transactionBoundariesError = object.transactionBoundariesError ?? "";
     return message;
   },
 };
@@ -3525,6 +3657,7 @@ function createBaseSourceStart(): SourceStart {
     maxMessageBytes: 0n,
     capabilities: undefined,
     trace: undefined,
+    transactionContext: false,
   };
 }
 
@@ -3565,6 +3698,9 @@ export const SourceStart: MessageFns<SourceStart> = {
     }
     if (message.trace !== undefined) {
       TraceContext.encode(message.trace, writer.uint32(90).fork()).join();
+    }
+    if (message.transactionContext !== false) {
+      writer.uint32(96).bool(message.transactionContext);
     }
     return writer;
   },
@@ -3673,6 +3809,14 @@ export const SourceStart: MessageFns<SourceStart> = {
             message.trace = TraceContext.decode(reader, reader.uint32());
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.transactionContext = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3715,6 +3859,7 @@ export const SourceStart: MessageFns<SourceStart> = {
     message.trace = (object.trace !== undefined && object.trace !== null)
       ? TraceContext.fromPartial(object.trace)
       : undefined;
+    message.transactionContext = object.transactionContext ?? false;
     return message;
   },
 };
@@ -4008,6 +4153,7 @@ function createBaseSourceRecord(): SourceRecord {
     timestamp: undefined,
     headers: [],
     trace: undefined,
+    transaction: 0,
   };
 }
 
@@ -4048,6 +4194,9 @@ export const SourceRecord: MessageFns<SourceRecord> = {
     }
     if (message.trace !== undefined) {
       TraceContext.encode(message.trace, writer.uint32(82).fork()).join();
+    }
+    if (message.transaction !== 0) {
+      writer.uint32(88).int32(message.transaction);
     }
     return writer;
   },
@@ -4145,6 +4294,14 @@ export const SourceRecord: MessageFns<SourceRecord> = {
             message.trace = TraceContext.decode(reader, reader.uint32());
             continue;
           }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.transaction = reader.int32() as any;
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4182,6 +4339,7 @@ export const SourceRecord: MessageFns<SourceRecord> = {
     message.trace = (object.trace !== undefined && object.trace !== null)
       ? TraceContext.fromPartial(object.trace)
       : undefined;
+    message.transaction = object.transaction ?? 0;
     return message;
   },
 };

@@ -231,11 +231,37 @@ public final class Server {
             v.setValue(ConfigDef.format(key.defaultValue));
           }
         });
+        if (c instanceof io.polyconnect.sdk.SourceConnector sc) declarations(sc, config, b);
         out.onNext(b.build());
         out.onCompleted();
       } catch (Throwable e) {
         LOG.log(Level.SEVERE, "validate() of " + p.className() + " failed", e);
         out.onError(Status.INTERNAL.withDescription("validate() failed: " + e).asRuntimeException());
+      }
+    }
+
+    /** Kafka Connect's exactlyOnceSupport and canDefineTransactionBoundaries; a method that
+     * throws is reported with its message. */
+    private void declarations(io.polyconnect.sdk.SourceConnector c, Map<String, String> config,
+        ValidateResponse.Builder b) {
+      try {
+        io.polyconnect.sdk.ExactlyOnceSupport eos = c.exactlyOnceSupport(config);
+        b.setExactlyOnceSupport(eos == null ? io.polyconnect.protocol.v1.ExactlyOnceSupport.EXACTLY_ONCE_SUPPORT_UNSPECIFIED
+            : eos == io.polyconnect.sdk.ExactlyOnceSupport.SUPPORTED
+                ? io.polyconnect.protocol.v1.ExactlyOnceSupport.EXACTLY_ONCE_SUPPORTED
+                : io.polyconnect.protocol.v1.ExactlyOnceSupport.EXACTLY_ONCE_UNSUPPORTED);
+      } catch (Throwable e) {
+        LOG.log(Level.WARNING, "exactlyOnceSupport() failed", e);
+        b.setExactlyOnceSupportError(e.getMessage() == null || e.getMessage().isEmpty() ? " " : e.getMessage());
+      }
+      try {
+        io.polyconnect.sdk.ConnectorTransactionBoundaries tb = c.canDefineTransactionBoundaries(config);
+        b.setTransactionBoundaries(tb == io.polyconnect.sdk.ConnectorTransactionBoundaries.SUPPORTED
+            ? io.polyconnect.protocol.v1.TransactionBoundarySupport.TRANSACTION_BOUNDARIES_SUPPORTED
+            : io.polyconnect.protocol.v1.TransactionBoundarySupport.TRANSACTION_BOUNDARIES_UNSUPPORTED);
+      } catch (Throwable e) {
+        LOG.log(Level.WARNING, "canDefineTransactionBoundaries() failed", e);
+        b.setTransactionBoundariesError(e.getMessage() == null || e.getMessage().isEmpty() ? " " : e.getMessage());
       }
     }
 

@@ -77,6 +77,8 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   private int taskId;
   private long maxBytes;
   private boolean keepRecords;
+  /** Connector-defined transaction boundaries; null otherwise. */
+  private WorkerTransactionContext txn;
   private boolean started;
   private volatile boolean stopping;
   private volatile boolean finished;
@@ -169,6 +171,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
         s.getCapabilities().getTraceContext());
     if (server.tracing() != null) tracing = server.tracing().task(name, taskId);
     for (SourceOffset o : s.getOffsetsList()) remember(o);
+    if (s.getTransactionContext()) txn = new WorkerTransactionContext();
     stream.configure(server.timer(), s.getHeartbeatIntervalMs(), s.getIdleTimeoutMs(),
         () -> fail(Errors.of(ErrorKind.FATAL, "no message from the core within the idle timeout")));
     Map<String, String> config = new HashMap<>(s.getConfigMap());
@@ -294,6 +297,13 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
               + ") does not fit in the negotiated maximum message size of " + maxBytes + " bytes");
         }
         encoded.add(new Pending(seq, p, size, keepRecords ? r : null));
+      }
+      if (txn != null) {
+        txn.actions(records).forEach((i, action) -> {
+          Pending e = encoded.get(i);
+          io.polyconnect.protocol.v1.SourceRecord p = e.proto().toBuilder().setTransaction(action).build();
+          encoded.set(i, new Pending(e.seq(), p, p.getSerializedSize(), e.record()));
+        });
       }
     } finally {
       if (poll != null) poll.end();
@@ -488,6 +498,11 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
 
   @Override
   public int taskId() { return taskId; }
+
+  @Override
+  public io.polyconnect.sdk.TransactionContext transactionContext() {
+    return txn;
+  }
 
   @Override
   public Map<String, Object> offset(Map<String, ?> partition) {
