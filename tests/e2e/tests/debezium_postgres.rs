@@ -8,7 +8,11 @@
 //! updates and deletes reach Kafka in Debezium's envelope (JsonConverter with schemas). Then
 //! the core is SIGKILLed while rows are being inserted and restarted: the connector resumes
 //! from the LSN in the stored offsets, and every inserted row is in Kafka (0 missing;
-//! duplicates, which at-least-once allows after a crash, are counted and printed).
+//! duplicates, which at-least-once allows after a crash, are counted and printed). All along,
+//! the project's PostgresSink (`connectors/postgres`) keeps a replica table from the same
+//! topic (the envelope's `after` taken by the built-in `ExtractField$Value`, upserts by the
+//! key, deletes on the null rows), which equals the source table row for row at the end.
+//! The bridge JVM's resident memory is printed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -83,6 +87,23 @@ impl Postgres {
             "psql: {}",
             String::from_utf8_lossy(&out.stderr)
         );
+    }
+}
+
+impl Postgres {
+    /// Rows of a query, unaligned, `|` between columns.
+    fn query(&self, sql: &str) -> Vec<String> {
+        let out = Command::new("psql")
+            .args(["-h", "127.0.0.1", "-p", &self.port.to_string()])
+            .args([
+                "-U", "postgres", "-d", "postgres", "-X", "-A", "-t", "-c", sql,
+            ])
+            .output()
+            .expect("run psql");
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .map(str::to_string)
+            .collect()
     }
 }
 
@@ -241,8 +262,27 @@ fn debezium_postgres_cdc_through_the_bridge() {
     let prefix = unique("cdc");
     let topic = format!("{prefix}.public.accounts");
     let config = connector_config(dir, &pg, &prefix);
+    let replica = dir.join("replica.properties");
+    write(
+        &replica,
+        &format!(
+            "name=accounts-replica\n\
+             connector.class=PostgresSink\n\
+             topics={topic}\n\
+             connection.url=postgresql://postgres@127.0.0.1:{}/postgres\n\
+             insert.mode=upsert\n\
+             pk.mode=record_key\n\
+             delete.enabled=true\n\
+             auto.create=true\n\
+             table.name.format=replica_accounts\n\
+             transforms=after\n\
+             transforms.after.type=org.apache.kafka.connect.transforms.ExtractField$Value\n\
+             transforms.after.field=after\n",
+            pg.port
+        ),
+    );
     let started = Instant::now();
-    let mut core = Core::start(dir, &worker, &[config], port);
+    let mut core = Core::start(dir, &worker, &[config, replica], port);
     println!(
         "core up in {:.1} s (the plugin scan, or its cache)",
         started.elapsed().as_secs_f64()
@@ -425,6 +465,44 @@ fn debezium_postgres_cdc_through_the_bridge() {
         &missing[..missing.len().min(10)],
         core.log_text()
     );
+    // The replica equals the source table, row for row.
+    let source_rows = pg.query("SELECT id, name, cents FROM accounts ORDER BY id");
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let replica_rows = loop {
+        let got = pg.query("SELECT id, name, cents FROM replica_accounts ORDER BY id");
+        if got == source_rows || Instant::now() > deadline {
+            break got;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(
+        replica_rows.len(),
+        source_rows.len(),
+        "replica rows\n{}",
+        core.log_text()
+    );
+    assert!(
+        replica_rows == source_rows,
+        "the replica differs from the source table"
+    );
+    println!(
+        "replica: {} rows, equal to the source table (PostgresSink fed from the Debezium topic)",
+        replica_rows.len()
+    );
+    let bridge_rss: Vec<u64> = children_with(core.pid(), "io.polyconnect.bridge.Main")
+        .into_iter()
+        .filter_map(|pid| {
+            let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+            let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+            line.split_whitespace().nth(1)?.parse().ok()
+        })
+        .collect();
+    assert_eq!(
+        bridge_rss.len(),
+        1,
+        "one bridge JVM serves the Kafka Connect plugins"
+    );
+    println!("bridge JVM resident memory: {} MiB", bridge_rss[0] / 1024);
     // Nothing of the earlier phases was lost either.
     let snap_ids: BTreeSet<i64> = after.iter().filter(|c| c.op == "r").map(|c| c.id).collect();
     assert_eq!(snap_ids.len(), snapshot_rows);
