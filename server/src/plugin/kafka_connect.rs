@@ -32,6 +32,7 @@ pub const JVM_OPTIONS_KEY: &str = "polyconnect.plugin.kafka.connect.jvm.options"
 pub const PLUGIN_NAME: &str = "kafka-connect";
 
 const MAIN_CLASS: &str = "io.polyconnect.bridge.Main";
+const MAIN_CLASS_FILE: &str = "target/classes/io/polyconnect/bridge/Main.class";
 const SCAN_TIMEOUT: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Deserialize)]
@@ -114,11 +115,15 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
             join(locations)
         )
     })?;
-    // The bridge's own directory is on plugin.path when a directory of plugins holds it.
+    // A bridge's own directory (this one, or another build of it) is on plugin.path when a
+    // directory of plugins holds it, as `connectors/` does: it is the runtime, not a plugin.
     let bridge_real = std::fs::canonicalize(&bridge).unwrap_or_else(|_| bridge.clone());
     let locations: Vec<PathBuf> = locations
         .iter()
-        .filter(|l| std::fs::canonicalize(l).ok().as_ref() != Some(&bridge_real))
+        .filter(|l| {
+            std::fs::canonicalize(l).ok().as_ref() != Some(&bridge_real)
+                && !l.join(MAIN_CLASS_FILE).is_file()
+        })
         .cloned()
         .collect();
     if locations.is_empty() {
