@@ -74,11 +74,19 @@ public final class Bridge {
    * two locations is the first one's. */
   static List<PluginScan.Found> scan(String pluginPath) throws IOException {
     ClassLoader parent = Bridge.class.getClassLoader();
-    Map<String, PluginScan.Found> found = new LinkedHashMap<>();
-    for (Path location : locations(pluginPath)) {
-      for (PluginScan.Found f : PluginScan.scan(PluginScan.loader(location, parent))) {
-        found.putIfAbsent(f.cls().getName(), f);
+    List<Path> locations = locations(pluginPath);
+    // Locations are independent (a loader each): scanned side by side, merged in order.
+    List<List<PluginScan.Found>> perLocation = locations.parallelStream().map(location -> {
+      try {
+        return PluginScan.scan(PluginScan.loader(location, parent));
+      } catch (IOException e) {
+        LOG.warning("plugin " + location + " cannot be read, ignored: " + e);
+        return List.<PluginScan.Found>of();
       }
+    }).toList();
+    Map<String, PluginScan.Found> found = new LinkedHashMap<>();
+    for (List<PluginScan.Found> l : perLocation) {
+      for (PluginScan.Found f : l) found.putIfAbsent(f.cls().getName(), f);
     }
     return new ArrayList<>(found.values());
   }
