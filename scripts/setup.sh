@@ -71,4 +71,6 @@ bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
 echo "setup: Java SDK, examples and Kafka Connect bridge"
 bash scripts/setup/java.sh
+echo "setup: Debezium's PostgreSQL connector (a Kafka Connect plugin directory for the e2e tests)"
+bash scripts/setup/debezium.sh >/dev/null
 echo "setup: done"

@@ -130,3 +130,64 @@ async fn plugins_and_their_config() {
     assert!(v["error_count"].as_u64().unwrap() >= 2, "{v}");
     w.shutdown().await;
 }
+
+/// Plugins of every type a Kafka Connect plugin directory holds, each with its own version
+/// (as the bridge's scan reports them): connectors listed by default, transformations and
+/// converters only with `connectorsOnly=false`, and never taken for a connector class.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn plugins_of_every_type_with_their_own_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let plugin = dir.path().join("plugins/kc");
+    std::fs::create_dir_all(&plugin).unwrap();
+    std::fs::write(
+        plugin.join("polyconnect-plugin.json"),
+        r#"{"name": "kc", "version": "9.9", "command": ["true"], "plugins": [
+            {"class": "com.example.AlphaConnector", "type": "source", "version": "1.2", "aliases": ["Alpha"]},
+            {"class": "com.example.BetaSink", "type": "sink"},
+            {"class": "com.example.MaskTransformation", "type": "transformation", "version": "3.0"},
+            {"class": "com.example.IsBig", "type": "predicate", "version": "3.0"},
+            {"class": "com.example.AvroishConverter", "type": "converter", "version": "undefined"}]}"#,
+    )
+    .unwrap();
+    let w = worker(
+        dir.path(),
+        &[(
+            "plugin.path",
+            &dir.path().join("plugins").display().to_string(),
+        )],
+    );
+    let (s, list) = get(&w, "/connector-plugins").await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(
+        list,
+        json!([
+            {"class": "com.example.BetaSink", "type": "sink", "version": "9.9"},
+            {"class": "com.example.AlphaConnector", "type": "source", "version": "1.2"}
+        ])
+    );
+    let (_, all) = get(&w, "/connector-plugins?connectorsOnly=false").await;
+    let all = all.as_array().unwrap();
+    for expected in [
+        json!({"class": "com.example.MaskTransformation", "type": "transformation", "version": "3.0"}),
+        json!({"class": "com.example.IsBig", "type": "predicate", "version": "3.0"}),
+        json!({"class": "com.example.AvroishConverter", "type": "converter", "version": "undefined"}),
+    ] {
+        assert!(all.contains(&expected), "{expected} not in {all:?}");
+    }
+    // A transformation is not a connector class.
+    let (s, _, body) = call(
+        &w,
+        Method::PUT,
+        "/connectors/masked/config",
+        Some(r#"{"connector.class": "com.example.MaskTransformation", "topic": "t"}"#),
+    )
+    .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("com.example.AlphaConnector"),
+        "{body}"
+    );
+}

@@ -2,8 +2,10 @@
 # A private, throw-away PostgreSQL server for tests: its own data directory, TCP on
 # 127.0.0.1 only, trust authentication for the user `postgres`, no fsync.
 #
-#   test-cluster.sh start PORT    makes a directory under ${TMPDIR:-/tmp}, initdb, starts the
-#                                 server on PORT; prints the directory
+#   test-cluster.sh start PORT [SETTING=VALUE ...]
+#                                 makes a directory under ${TMPDIR:-/tmp}, initdb, starts the
+#                                 server on PORT (with the extra server settings, e.g.
+#                                 wal_level=logical); prints the directory
 #   test-cluster.sh stop DIR      stops it (immediately) and removes DIR
 #   test-cluster.sh halt DIR      stops the server (fast shutdown), keeping its data
 #   test-cluster.sh resume DIR    starts a halted server again on its port
@@ -39,8 +41,10 @@ as_owner() {
 start_server() {
   local bin="$1" dir="$2" port
   port="$(cat "$dir/port")"
+  local extra=""
+  [[ -f "$dir/settings" ]] && extra="$(cat "$dir/settings")"
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+    -o "-p $port -c listen_addresses=127.0.0.1 -c unix_socket_directories= -c fsync=off -c synchronous_commit=off -c full_page_writes=off$extra" \
     start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
 }
 
@@ -59,6 +63,10 @@ case "$cmd" in
     as_owner "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-locale --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
     echo "$port" >"$dir/port"
+    for setting in "${@:3}"; do
+      [[ "$setting" =~ ^[a-z_.]+=[A-Za-z0-9_.]+$ ]] || { echo "test-cluster: bad setting '$setting'" >&2; exit 2; }
+      printf ' -c %s' "$setting" >>"$dir/settings"
+    done
     start_server "$bin" "$dir"
     echo "$dir"
     ;;

@@ -667,7 +667,12 @@ fn no_connector(w: &Worker, class: &str) -> HerderError {
         .plugins
         .manifests()
         .iter()
-        .flat_map(|m| m.plugins.iter().map(|p| p.class.as_str()))
+        .flat_map(|m| {
+            m.plugins
+                .iter()
+                .filter(|p| p.is_connector())
+                .map(|p| p.class.as_str())
+        })
         .collect();
     known.sort_unstable();
     known.dedup();

@@ -10,7 +10,9 @@
 //! }
 //! ```
 //! Each `plugin.path` entry is a plugin directory (holding a manifest) or a directory of
-//! plugin directories, as in Kafka Connect.
+//! plugin directories, as in Kafka Connect. What holds no manifest but jars or classes is a
+//! Kafka Connect plugin location, served through the Kafka Connect bridge
+//! (`kafka_connect.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +42,21 @@ pub struct ManifestPlugin {
     pub plugin_type: String,
     #[serde(default)]
     pub aliases: Vec<String>,
+    /// This class's own version, when it differs from the manifest's (Kafka Connect
+    /// plugins served through the bridge each have theirs).
+    #[serde(default)]
+    pub version: Option<String>,
+}
+
+impl ManifestPlugin {
+    /// A connector (source or sink), as opposed to a transformation, predicate or
+    /// converter a Kafka Connect plugin directory also holds.
+    pub fn is_connector(&self) -> bool {
+        matches!(
+            self.plugin_type.to_ascii_lowercase().as_str(),
+            "source" | "sink"
+        )
+    }
 }
 
 impl Manifest {
@@ -65,25 +82,66 @@ impl Manifest {
         Ok(m)
     }
 
-    /// Every class name and alias this manifest's process serves.
+    /// Every connector class name and alias this manifest's process serves.
     pub fn names(&self) -> impl Iterator<Item = &str> {
-        self.plugins.iter().flat_map(|p| {
-            std::iter::once(p.class.as_str()).chain(p.aliases.iter().map(String::as_str))
-        })
+        self.plugins
+            .iter()
+            .filter(|p| p.is_connector())
+            .flat_map(|p| {
+                std::iter::once(p.class.as_str()).chain(p.aliases.iter().map(String::as_str))
+            })
     }
+}
+
+/// What `plugin.path` holds: Polyconnect plugins (their manifests) and Kafka Connect plugin
+/// locations (directories of jars or classes, and jars, without a manifest).
+#[derive(Debug, Default)]
+pub struct Discovered {
+    pub manifests: Vec<Manifest>,
+    /// Kafka Connect plugin locations, in `plugin.path` order, absolute.
+    pub kafka_connect: Vec<PathBuf>,
+    pub problems: Vec<String>,
 }
 
 /// Finds manifests in the `plugin.path` entries. Unreadable manifests are reported, not
 /// fatal: one broken plugin must not stop the worker.
 pub fn discover(plugin_path: &[PathBuf]) -> (Vec<Manifest>, Vec<String>) {
+    let d = discover_all(plugin_path);
+    (d.manifests, d.problems)
+}
+
+/// Finds both kinds of plugin, as Kafka Connect reads `plugin.path`: an entry is a plugin
+/// directory with a manifest, a jar (a Kafka Connect plugin of its own), or a directory whose
+/// children are plugins: a subdirectory with a manifest, a jar or zip, or a subdirectory
+/// holding jars or classes (somewhere below it), which is one Kafka Connect plugin.
+pub fn discover_all(plugin_path: &[PathBuf]) -> Discovered {
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    let mut kafka_connect = Vec::new();
+    let absolute = |p: &Path| {
+        std::fs::canonicalize(p).unwrap_or_else(|_| {
+            std::env::current_dir()
+                .map(|d| d.join(p))
+                .unwrap_or_else(|_| p.to_path_buf())
+        })
+    };
     for entry in plugin_path {
         let direct = entry.join(MANIFEST_FILE);
         if direct.is_file() {
             match Manifest::load(&direct) {
                 Ok(m) => found.push(m),
                 Err(e) => problems.push(e),
+            }
+            continue;
+        }
+        if entry.is_file() {
+            if is_archive(entry) {
+                kafka_connect.push(absolute(entry));
+            } else {
+                problems.push(format!(
+                    "plugin.path entry {} is neither a directory nor a jar",
+                    entry.display()
+                ));
             }
             continue;
         }
@@ -103,10 +161,52 @@ pub fn discover(plugin_path: &[PathBuf]) -> (Vec<Manifest>, Vec<String>) {
                     Ok(m) => found.push(m),
                     Err(e) => problems.push(e),
                 }
+            } else if (sub.is_file() && is_archive(&sub)) || (sub.is_dir() && holds_code(&sub)) {
+                kafka_connect.push(absolute(&sub));
             }
         }
     }
-    (found, problems)
+    Discovered {
+        manifests: found,
+        kafka_connect,
+        problems,
+    }
+}
+
+/// A jar or zip, as Kafka Connect's `PluginUtils.isArchive`.
+pub fn is_archive(p: &Path) -> bool {
+    let n = p.to_string_lossy().to_ascii_lowercase();
+    n.ends_with(".jar") || n.ends_with(".zip")
+}
+
+/// Whether a directory holds a jar, zip or class file somewhere below it (symbolic links
+/// followed, each directory visited once).
+fn holds_code(dir: &Path) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(real) = std::fs::canonicalize(&d) else {
+            continue;
+        };
+        if !seen.insert(real) {
+            continue;
+        }
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if is_archive(&p)
+                || p.extension()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("class"))
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -136,5 +236,42 @@ mod tests {
         assert_eq!(m.names().collect::<Vec<_>>(), vec!["A", "org.A"]);
         let (direct, _) = discover(&[a]);
         assert_eq!(direct.len(), 1);
+    }
+
+    #[test]
+    fn kafka_connect_plugins_beside_manifests() {
+        let root = tempfile::tempdir().unwrap();
+        let native = root.path().join("native");
+        std::fs::create_dir(&native).unwrap();
+        std::fs::write(
+            native.join(MANIFEST_FILE),
+            r#"{"name":"n","command":["x"],"plugins":[{"class":"A","type":"source"},
+                {"class":"T","type":"transformation"}]}"#,
+        )
+        .unwrap();
+        let kc = root.path().join("kc-plugin");
+        std::fs::create_dir_all(kc.join("lib")).unwrap();
+        std::fs::write(kc.join("lib/a.jar"), b"PK").unwrap();
+        let classes = root.path().join("classes-plugin");
+        std::fs::create_dir_all(classes.join("com/example")).unwrap();
+        std::fs::write(classes.join("com/example/C.class"), b"").unwrap();
+        std::fs::write(root.path().join("uber.jar"), b"PK").unwrap();
+        let empty = root.path().join("docs");
+        std::fs::create_dir(&empty).unwrap();
+        std::fs::write(empty.join("README"), b"").unwrap();
+        let d = discover_all(&[root.path().to_path_buf(), kc.join("lib/a.jar")]);
+        assert!(d.problems.is_empty(), "{:?}", d.problems);
+        assert_eq!(d.manifests.len(), 1);
+        assert_eq!(d.manifests[0].names().collect::<Vec<_>>(), vec!["A"]);
+        let names: Vec<String> = d
+            .kafka_connect
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().to_string())
+            .collect();
+        assert_eq!(
+            names,
+            vec!["classes-plugin", "kc-plugin", "uber.jar", "a.jar"]
+        );
+        assert!(d.kafka_connect.iter().all(|p| p.is_absolute()));
     }
 }

@@ -3,6 +3,8 @@
 //! - `channel.rs`: gRPC channels over TCP or unix sockets, with the token.
 //! - `tls.rs`: TLS and mutual TLS to `https://` endpoints (`connector.endpoint.ssl.*`).
 //! - `manifest.rs`: `polyconnect-plugin.json` discovery on `plugin.path`.
+//! - `kafka_connect.rs`: Kafka Connect plugin directories on `plugin.path`, scanned by the
+//!   Kafka Connect bridge (cached) and served by one bridge process.
 //! - `process.rs`: launching, health-checking and restarting connector processes.
 //! - `output.rs`: a connector process's output into the log, and the end of its stderr.
 //! - `spec.rs`: a plugin's config definition (`Spec`) and validation (`Validate`).
@@ -15,6 +17,7 @@
 //! running endpoint and for a launched process).
 
 pub mod channel;
+pub mod kafka_connect;
 pub mod manifest;
 pub mod output;
 pub mod process;
@@ -293,9 +296,17 @@ pub struct PluginRegistry {
 
 impl PluginRegistry {
     pub fn discover(worker: &WorkerConfig) -> PluginRegistry {
-        let (manifests, problems) = manifest::discover(&worker.plugin_path);
-        for p in problems {
+        let found = manifest::discover_all(&worker.plugin_path);
+        let mut manifests = found.manifests;
+        for p in found.problems {
             tracing::warn!("plugin.path: {p}");
+        }
+        // Kafka Connect plugins after the Polyconnect ones: a class both claim is served by
+        // the Polyconnect plugin.
+        match kafka_connect::manifest(worker, &found.kafka_connect) {
+            Ok(Some(m)) => manifests.push(m),
+            Ok(None) => {}
+            Err(e) => tracing::warn!("plugin.path: {e}"),
         }
         for m in &manifests {
             tracing::info!(plugin = %m.name, dir = %m.dir.display(), classes = ?m.names().collect::<Vec<_>>(), "found plugin");
@@ -416,6 +427,7 @@ impl PluginRegistry {
             .manifests
             .iter()
             .flat_map(|m| m.plugins.iter())
+            .filter(|p| p.is_connector())
             .find(|p| {
                 std::iter::once(p.class.as_str())
                     .chain(p.aliases.iter().map(String::as_str))

@@ -29,12 +29,20 @@ pub async fn list(
     );
     let mut sinks = Vec::new();
     let mut sources = Vec::new();
+    // Transformations, predicates and converters of Kafka Connect plugin directories.
+    let mut others: Vec<(String, String, String)> = Vec::new();
     for m in w.plugins.manifests() {
         for p in &m.plugins {
-            let entry = (p.class.clone(), m.version.clone());
+            let entry = (
+                p.class.clone(),
+                p.version.clone().unwrap_or_else(|| m.version.clone()),
+            );
             match p.plugin_type.as_str() {
                 "sink" => sinks.push(entry),
                 "source" => sources.push(entry),
+                t @ ("transformation" | "predicate" | "converter" | "header_converter") => {
+                    others.push((t.to_string(), entry.0, entry.1))
+                }
                 _ => {}
             }
         }
@@ -63,6 +71,26 @@ pub async fn list(
         }
         for c in known_header_converters() {
             out.push(json!({"class": c, "type": "header_converter", "version": core}));
+        }
+        // Kafka Connect's order: transformations, predicates, converters, header converters,
+        // each sorted by class; a class the core runs itself is listed once.
+        let rank = |t: &str| {
+            [
+                "transformation",
+                "predicate",
+                "converter",
+                "header_converter",
+            ]
+            .iter()
+            .position(|x| *x == t)
+            .unwrap_or(4)
+        };
+        others.sort_by(|a, b| (rank(&a.0), &a.1).cmp(&(rank(&b.0), &b.1)));
+        for (t, class, version) in others {
+            if out.iter().any(|v| v["class"] == class.as_str()) {
+                continue;
+            }
+            out.push(json!({"class": class, "type": t, "version": version}));
         }
     }
     Ok(Json(out).into_response())

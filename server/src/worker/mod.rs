@@ -462,6 +462,7 @@ impl Worker {
         self.plugins.manifests().iter().find_map(|m| {
             m.plugins
                 .iter()
+                .filter(|p| p.is_connector())
                 .find(|p| {
                     std::iter::once(&p.class)
                         .chain(&p.aliases)
@@ -481,8 +482,14 @@ impl Worker {
         self.plugins
             .manifests()
             .iter()
-            .find(|m| m.names().any(|n| class_matches(n, class)))
-            .map(|m| m.version.clone())
+            .find_map(|m| {
+                let p = m.plugins.iter().filter(|p| p.is_connector()).find(|p| {
+                    std::iter::once(&p.class)
+                        .chain(&p.aliases)
+                        .any(|n| class_matches(n, class))
+                })?;
+                Some(p.version.clone().unwrap_or_else(|| m.version.clone()))
+            })
             .filter(|v| !v.is_empty())
     }
 

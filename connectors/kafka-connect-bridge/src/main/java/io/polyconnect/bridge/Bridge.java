@@ -5,21 +5,15 @@ import io.polyconnect.sdk.Plugin;
 import io.polyconnect.sdk.SinkTask;
 import io.polyconnect.sdk.SourceTask;
 import java.io.IOException;
-import java.lang.reflect.Modifier;
-import java.net.MalformedURLException;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Enumeration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.jar.JarEntry;
-import java.util.jar.JarFile;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 import org.apache.kafka.connect.connector.Connector;
 import org.apache.kafka.connect.sink.SinkConnector;
 import org.apache.kafka.connect.source.SourceConnector;
@@ -33,115 +27,127 @@ public final class Bridge {
   /** An SDK plugin for one Kafka Connect connector class. */
   static final class BridgePlugin extends Plugin {
     private final Class<? extends Connector> cls;
+    private volatile String version;
 
-    BridgePlugin(Class<? extends Connector> cls, Kind kind) {
-      super(cls.getName(), List.of(cls.getSimpleName()), kind,
+    BridgePlugin(Class<? extends Connector> cls, Kind kind, List<String> aliases) {
+      super(cls.getName(), aliases, kind,
           () -> kind == Kind.SOURCE ? new BridgeSourceConnector(cls) : new BridgeSinkConnector(cls));
       this.cls = cls;
     }
 
+    Class<? extends Connector> connectorClass() { return cls; }
+
+    @Override
+    public String version() {
+      if (version == null) version = PluginScan.version(cls, cls.getClassLoader());
+      return version;
+    }
+
     @Override
     public SourceTask newSourceTask() {
-      return new BridgeSourceTask(instantiate(cls).taskClass());
+      return new BridgeSourceTask(withLoader(cls, () -> instantiate(cls).taskClass()));
     }
 
     @Override
     public SinkTask newSinkTask() {
-      return new BridgeSinkTask(instantiate(cls).taskClass());
+      return new BridgeSinkTask(withLoader(cls, () -> instantiate(cls).taskClass()));
     }
   }
 
-  /**
-   * The connectors on {@code pluginPath} (entries separated by ',' or ':'): a jar, or a
-   * directory whose jars (also in subdirectories) form one plugin with its own class
-   * loader, as in Kafka Connect. {@code only}, if not empty, names the classes to serve
-   * and skips scanning.
-   */
-  public static List<Plugin> discover(String pluginPath, List<String> only) throws IOException {
+  /** The plugin path's entries: each a plugin location (a jar, or a directory whose jars,
+   * also in subdirectories, or else classes form one plugin), separated by ',' or ':'. */
+  static List<Path> locations(String pluginPath) {
+    List<Path> out = new ArrayList<>();
+    for (String e : pluginPath.split("[,:\n]")) {
+      if (e.isBlank()) continue;
+      Path p = Path.of(e.trim()).toAbsolutePath();
+      if (!Files.isDirectory(p) && !Files.isRegularFile(p)) {
+        throw new ConnectException("plugin path entry " + e.trim() + " is neither a jar nor a directory");
+      }
+      out.add(p);
+    }
+    return out;
+  }
+
+  /** Every plugin (connectors, converters, transformations, predicates) of the locations on
+   * {@code pluginPath}, each location with its own {@link PluginLoader}; a class found in
+   * two locations is the first one's. */
+  static List<PluginScan.Found> scan(String pluginPath) throws IOException {
     ClassLoader parent = Bridge.class.getClassLoader();
-    TreeMap<String, Plugin> found = new TreeMap<>();
-    List<String> entries = new ArrayList<>();
-    for (String e : pluginPath.split("[,:]")) {
-      if (!e.isBlank()) entries.add(e.trim());
-    }
-    if (entries.isEmpty()) entries.add(""); // connectors on the bridge's own class path
-    for (String entry : entries) {
-      List<Path> jars = new ArrayList<>();
-      if (!entry.isEmpty()) {
-        Path p = Path.of(entry);
-        if (Files.isDirectory(p)) {
-          try (Stream<Path> s = Files.walk(p)) {
-            s.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(jars::add);
-          }
-        } else if (Files.isRegularFile(p)) {
-          jars.add(p);
-        } else {
-          throw new ConnectException("plugin path entry " + entry + " is neither a jar nor a directory");
-        }
+    List<Path> locations = locations(pluginPath);
+    // Locations are independent (a loader each): scanned side by side, merged in order.
+    List<List<PluginScan.Found>> perLocation = locations.parallelStream().map(location -> {
+      try {
+        return PluginScan.scan(PluginScan.loader(location, parent));
+      } catch (IOException e) {
+        LOG.warning("plugin " + location + " cannot be read, ignored: " + e);
+        return List.<PluginScan.Found>of();
       }
-      URLClassLoader loader = new URLClassLoader("kafka-connect-plugin:" + entry, urls(jars), parent);
-      List<String> names = only.isEmpty() ? classNames(jars) : only;
-      for (String name : names) {
-        Class<?> c;
-        try {
-          c = Class.forName(name, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-          if (!only.isEmpty() && !found.containsKey(name)) LOG.fine("no " + name + " in " + entry);
-          continue;
-        }
-        if (!Connector.class.isAssignableFrom(c) || Modifier.isAbstract(c.getModifiers())
-            || !Modifier.isPublic(c.getModifiers())) {
-          continue;
-        }
-        @SuppressWarnings("unchecked")
-        Class<? extends Connector> cc = (Class<? extends Connector>) c;
-        Plugin.Kind kind;
-        if (SourceConnector.class.isAssignableFrom(c)) {
-          kind = Plugin.Kind.SOURCE;
-        } else if (SinkConnector.class.isAssignableFrom(c)) {
-          kind = Plugin.Kind.SINK;
-        } else {
-          continue;
-        }
-        found.putIfAbsent(c.getName(), new BridgePlugin(cc, kind));
-      }
-    }
-    for (String name : only) {
-      if (!found.containsKey(name)) throw new ConnectException("connector class " + name + " is not on the plugin path " + pluginPath);
+    }).toList();
+    Map<String, PluginScan.Found> found = new LinkedHashMap<>();
+    for (List<PluginScan.Found> l : perLocation) {
+      for (PluginScan.Found f : l) found.putIfAbsent(f.cls().getName(), f);
     }
     return new ArrayList<>(found.values());
   }
 
-  private static URL[] urls(List<Path> jars) {
-    URL[] out = new URL[jars.size()];
-    for (int i = 0; i < out.length; i++) {
-      try {
-        out[i] = jars.get(i).toUri().toURL();
-      } catch (MalformedURLException e) {
-        throw new ConnectException("bad jar path " + jars.get(i));
-      }
-    }
-    return out;
-  }
-
-  private static List<String> classNames(List<Path> jars) throws IOException {
-    List<String> out = new ArrayList<>();
-    for (Path j : jars) {
-      try (JarFile jar = new JarFile(j.toFile())) {
-        for (Enumeration<JarEntry> e = jar.entries(); e.hasMoreElements(); ) {
-          String n = e.nextElement().getName();
-          if (n.endsWith(".class") && !n.contains("$") && !n.startsWith("META-INF/") && !n.endsWith("module-info.class")) {
-            out.add(n.substring(0, n.length() - 6).replace('/', '.'));
+  /**
+   * The connectors on {@code pluginPath} as SDK plugins. {@code only}, if not empty, names
+   * the classes to serve: each is looked up in the locations in order (no scan), which is
+   * how the core starts the bridge once it knows what a plugin path holds.
+   */
+  public static List<Plugin> discover(String pluginPath, List<String> only) throws IOException {
+    ClassLoader parent = Bridge.class.getClassLoader();
+    List<Path> locations = locations(pluginPath);
+    List<Class<?>> classes = new ArrayList<>();
+    if (only.isEmpty()) {
+      for (PluginScan.Found f : scan(pluginPath)) classes.add(f.cls());
+    } else {
+      List<ClassLoader> loaders = new ArrayList<>();
+      for (Path l : locations) loaders.add(PluginScan.loader(l, parent));
+      if (locations.isEmpty()) loaders.add(parent); // connectors on the bridge's own class path
+      for (String name : only) {
+        Class<?> hit = null;
+        for (ClassLoader loader : loaders) {
+          try {
+            Class<?> c = Class.forName(name, false, loader);
+            if (loader == parent || c.getClassLoader() == loader) {
+              hit = c;
+              break;
+            }
+          } catch (ClassNotFoundException | LinkageError e) {
+            // not in this location
           }
         }
+        if (hit == null) throw new ConnectException("connector class " + name + " is not on the plugin path " + pluginPath);
+        classes.add(hit);
       }
     }
-    return out;
+    List<PluginScan.Found> connectors = new ArrayList<>();
+    for (Class<?> c : classes) {
+      if (!Connector.class.isAssignableFrom(c) || !PluginScan.concrete(c)) {
+        if (!only.isEmpty()) throw new ConnectException(c.getName() + " is not a concrete Kafka Connect connector");
+        continue;
+      }
+      PluginScan.Type t = SourceConnector.class.isAssignableFrom(c) ? PluginScan.Type.SOURCE
+          : SinkConnector.class.isAssignableFrom(c) ? PluginScan.Type.SINK : null;
+      if (t == null) continue;
+      connectors.add(new PluginScan.Found(c, t, null, null));
+    }
+    Map<String, List<String>> aliases = PluginScan.aliases(connectors);
+    TreeMap<String, Plugin> out = new TreeMap<>();
+    for (PluginScan.Found f : connectors) {
+      @SuppressWarnings("unchecked")
+      Class<? extends Connector> cc = (Class<? extends Connector>) f.cls();
+      out.putIfAbsent(cc.getName(), new BridgePlugin(cc,
+          f.type() == PluginScan.Type.SOURCE ? Plugin.Kind.SOURCE : Plugin.Kind.SINK, aliases.get(cc.getName())));
+    }
+    return new ArrayList<>(out.values());
   }
 
   static <T> T instantiate(Class<? extends T> cls) {
     ClassLoader saved = Thread.currentThread().getContextClassLoader();
-    Thread.currentThread().setContextClassLoader(cls.getClassLoader());
+    Thread.currentThread().setContextClassLoader(loaderOf(cls));
     try {
       return cls.getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException e) {
@@ -151,11 +157,17 @@ public final class Bridge {
     }
   }
 
+  /** The class loader of a plugin instance or class. */
+  static ClassLoader loaderOf(Object plugin) {
+    ClassLoader l = plugin instanceof Class<?> c ? c.getClassLoader() : plugin.getClass().getClassLoader();
+    return l != null ? l : ClassLoader.getSystemClassLoader();
+  }
+
   /** Runs connector code with its plugin's class loader as the context loader, as Kafka
    * Connect does (connectors load their dependencies through it). */
   static void withLoader(Object plugin, Runnable r) {
     ClassLoader saved = Thread.currentThread().getContextClassLoader();
-    Thread.currentThread().setContextClassLoader(plugin.getClass().getClassLoader());
+    Thread.currentThread().setContextClassLoader(loaderOf(plugin));
     try {
       r.run();
     } finally {
@@ -165,7 +177,7 @@ public final class Bridge {
 
   static <T> T withLoader(Object plugin, java.util.function.Supplier<T> s) {
     ClassLoader saved = Thread.currentThread().getContextClassLoader();
-    Thread.currentThread().setContextClassLoader(plugin.getClass().getClassLoader());
+    Thread.currentThread().setContextClassLoader(loaderOf(plugin));
     try {
       return s.get();
     } finally {
@@ -175,7 +187,7 @@ public final class Bridge {
 
   static <T> T withLoaderInterruptibly(Object plugin, Callable<T> c) throws InterruptedException {
     ClassLoader saved = Thread.currentThread().getContextClassLoader();
-    Thread.currentThread().setContextClassLoader(plugin.getClass().getClassLoader());
+    Thread.currentThread().setContextClassLoader(loaderOf(plugin));
     try {
       return c.call();
     } catch (InterruptedException | RuntimeException e) {

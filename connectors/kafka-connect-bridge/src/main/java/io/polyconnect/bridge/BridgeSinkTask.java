@@ -45,8 +45,10 @@ final class BridgeSinkTask extends SinkTask {
 
   @Override
   public void start(Map<String, String> props) {
-    task.initialize(new Context(props));
-    Bridge.withLoader(task, () -> task.start(props));
+    Bridge.withLoader(task, () -> {
+      task.initialize(new Context(props));
+      task.start(props);
+    });
   }
 
   @Override

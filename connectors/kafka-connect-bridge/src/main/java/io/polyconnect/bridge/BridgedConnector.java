@@ -25,16 +25,19 @@ final class BridgedConnector {
   Connector connector() { return connector; }
 
   ConfigDef config() {
-    return Configs.definition(connector.config());
+    // ConfigDef resolves CLASS defaults through the context class loader.
+    return Bridge.withLoader(connector, () -> Configs.definition(connector.config()));
   }
 
   Map<String, List<String>> validate(Map<String, String> props) {
-    return Configs.errors(connector.validate(props));
+    return Bridge.withLoader(connector, () -> Configs.errors(connector.validate(props)));
   }
 
   void start(ConnectorContext sdk, Map<String, String> props) {
-    connector.initialize(new Context(sdk));
-    Bridge.withLoader(connector, () -> connector.start(props));
+    Bridge.withLoader(connector, () -> {
+      connector.initialize(new Context(sdk));
+      connector.start(props);
+    });
   }
 
   List<Map<String, String>> taskConfigs(int maxTasks) {
@@ -46,7 +49,7 @@ final class BridgedConnector {
   }
 
   String version() {
-    return connector.version();
+    return Bridge.withLoader(connector, connector::version);
   }
 
   /** Kafka Connect's connector context on the SDK's. */

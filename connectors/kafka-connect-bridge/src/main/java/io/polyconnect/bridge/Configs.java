@@ -18,7 +18,8 @@ final class Configs {
     for (org.apache.kafka.common.config.ConfigDef.ConfigKey k : def.configKeys().values()) {
       if (k.internalConfig) continue;
       Object dflt = k.defaultValue == org.apache.kafka.common.config.ConfigDef.NO_DEFAULT_VALUE
-          ? ConfigDef.NO_DEFAULT : k.defaultValue;
+          ? ConfigDef.NO_DEFAULT
+          : k.type == org.apache.kafka.common.config.ConfigDef.Type.CLASS ? PluginScan.defaultString(k) : k.defaultValue;
       ConfigDef.Key key = ConfigDef.key(k.name, ConfigDef.Type.valueOf(k.type.name()), dflt,
           ConfigDef.Importance.valueOf(k.importance.name()), k.documentation);
       key.group = k.group == null ? "" : k.group;

@@ -10,6 +10,7 @@ import java.util.List;
  * <pre>
  *   Main                         serve the connectors on KAFKA_CONNECT_PLUGIN_PATH
  *   Main manifest DIR [JAVA]     print a polyconnect-plugin.json for them (DIR: this bridge)
+ *   Main scan                    print every plugin found there as JSON, for the core
  * </pre>
  * KAFKA_CONNECT_PLUGIN_PATH lists jars or directories of jars (',' or ':' separated);
  * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan).
@@ -21,6 +22,11 @@ public final class Main {
     String path = System.getenv().getOrDefault("KAFKA_CONNECT_PLUGIN_PATH", "");
     String named = System.getenv().getOrDefault("KAFKA_CONNECT_CONNECTORS", "");
     List<String> only = Arrays.stream(named.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (args.length > 0 && args[0].equals("scan")) {
+      System.out.println(scanJson(Bridge.scan(path)));
+      System.out.flush();
+      System.exit(0);
+    }
     List<Plugin> plugins = Bridge.discover(path, only);
     if (args.length > 0 && args[0].equals("manifest")) {
       System.out.println(manifest(args.length > 1 ? args[1] : "${plugin.dir}", path, plugins));
@@ -52,7 +58,31 @@ public final class Main {
     return b.append("  ]\n}").toString();
   }
 
+  /** The plugins found, as the core reads them: class, type (Kafka Connect's REST names),
+   * version, aliases and location. */
+  static String scanJson(List<PluginScan.Found> found) {
+    java.util.Map<String, List<String>> aliases = PluginScan.aliases(found);
+    StringBuilder b = new StringBuilder("{\"plugins\": [");
+    for (int i = 0; i < found.size(); i++) {
+      PluginScan.Found f = found.get(i);
+      b.append(i > 0 ? ",\n  " : "\n  ").append("{\"class\": \"").append(json(f.cls().getName()))
+          .append("\", \"type\": \"").append(f.type().rest)
+          .append("\", \"version\": \"").append(json(f.version()))
+          .append("\", \"location\": \"").append(json(f.loader().location())).append("\", \"aliases\": [");
+      List<String> a = aliases.get(f.cls().getName());
+      for (int j = 0; j < a.size(); j++) b.append(j > 0 ? ", " : "").append('"').append(json(a.get(j))).append('"');
+      b.append("]}");
+    }
+    return b.append("\n]}").toString();
+  }
+
   private static String json(String s) {
-    return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') b.append('\\').append(c);
+      else if (c < 0x20) b.append(String.format("\\u%04x", (int) c));
+      else b.append(c);
+    }
+    return b.toString();
   }
 }
