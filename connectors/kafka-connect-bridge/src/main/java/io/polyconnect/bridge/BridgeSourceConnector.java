@@ -21,6 +21,32 @@ final class BridgeSourceConnector extends SourceConnector {
   @Override public void stop() { bridged.stop(); }
   @Override public String version() { return bridged.version(); }
 
+  /** The Kafka Connect connector's own exactlyOnceSupport, in its class loader. */
+  @Override
+  public io.polyconnect.sdk.ExactlyOnceSupport exactlyOnceSupport(Map<String, String> config) {
+    org.apache.kafka.connect.source.SourceConnector c = source();
+    org.apache.kafka.connect.source.ExactlyOnceSupport eos = Bridge.withLoader(c, () -> c.exactlyOnceSupport(config));
+    if (eos == null) return null;
+    return eos == org.apache.kafka.connect.source.ExactlyOnceSupport.SUPPORTED
+        ? io.polyconnect.sdk.ExactlyOnceSupport.SUPPORTED
+        : io.polyconnect.sdk.ExactlyOnceSupport.UNSUPPORTED;
+  }
+
+  /** The Kafka Connect connector's own canDefineTransactionBoundaries, in its class loader. */
+  @Override
+  public io.polyconnect.sdk.ConnectorTransactionBoundaries canDefineTransactionBoundaries(Map<String, String> config) {
+    org.apache.kafka.connect.source.SourceConnector c = source();
+    org.apache.kafka.connect.source.ConnectorTransactionBoundaries tb =
+        Bridge.withLoader(c, () -> c.canDefineTransactionBoundaries(config));
+    return tb == org.apache.kafka.connect.source.ConnectorTransactionBoundaries.SUPPORTED
+        ? io.polyconnect.sdk.ConnectorTransactionBoundaries.SUPPORTED
+        : io.polyconnect.sdk.ConnectorTransactionBoundaries.UNSUPPORTED;
+  }
+
+  private org.apache.kafka.connect.source.SourceConnector source() {
+    return (org.apache.kafka.connect.source.SourceConnector) bridged.connector();
+  }
+
   /** Tasks are made by {@link Bridge.BridgePlugin}, which knows the Kafka Connect task class. */
   @Override
   public Class<? extends SourceTask> taskClass() { return BridgeSourceTask.class; }

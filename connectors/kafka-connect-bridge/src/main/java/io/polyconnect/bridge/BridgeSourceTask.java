@@ -25,6 +25,11 @@ final class BridgeSourceTask extends SourceTask {
   private final DataConversion data = new DataConversion();
   /** SDK record -> the connector's own record, for commitRecord (identity keys). */
   private final Map<SourceRecord, org.apache.kafka.connect.source.SourceRecord> polled = new ConcurrentHashMap<>();
+  /** Transaction requests the task made on its own records (connector-defined boundaries),
+   * applied to their SDK records once poll converted them: bit 1 commit, bit 2 abort (both:
+   * the SDK fails the task, as Kafka Connect does). */
+  private final Map<org.apache.kafka.connect.source.SourceRecord, Integer> requests =
+      java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
   BridgeSourceTask(Class<? extends org.apache.kafka.connect.connector.Task> cls) {
     this.task = (org.apache.kafka.connect.source.SourceTask) Bridge.instantiate(cls);
@@ -57,6 +62,12 @@ final class BridgeSourceTask extends SourceTask {
       }
       polled.put(s, r);
       out.add(s);
+      Integer request = requests.remove(r);
+      io.polyconnect.sdk.TransactionContext txn = context().transactionContext();
+      if (request != null && txn != null) {
+        if ((request & 1) != 0) txn.commitTransaction(s);
+        if ((request & 2) != 0) txn.abortTransaction(s);
+      }
     }
     return out;
   }
@@ -97,6 +108,29 @@ final class BridgeSourceTask extends SourceTask {
 
     @Override
     public PluginMetrics pluginMetrics() { return null; }
+
+    /** With connector-defined transaction boundaries, Kafka Connect's TransactionContext
+     * over the SDK's: requests on a whole batch go through as they are; requests on a
+     * record wait until poll hands that record over (the task names its own record). */
+    @Override
+    public org.apache.kafka.connect.source.TransactionContext transactionContext() {
+      io.polyconnect.sdk.TransactionContext txn = context().transactionContext();
+      if (txn == null) return null;
+      return new org.apache.kafka.connect.source.TransactionContext() {
+        @Override public void commitTransaction() { txn.commitTransaction(); }
+        @Override public void commitTransaction(org.apache.kafka.connect.source.SourceRecord record) {
+          requests.merge(nonNull(record), 1, (a, b) -> a | b);
+        }
+        @Override public void abortTransaction() { txn.abortTransaction(); }
+        @Override public void abortTransaction(org.apache.kafka.connect.source.SourceRecord record) {
+          requests.merge(nonNull(record), 2, (a, b) -> a | b);
+        }
+      };
+    }
+
+    private org.apache.kafka.connect.source.SourceRecord nonNull(org.apache.kafka.connect.source.SourceRecord r) {
+      return java.util.Objects.requireNonNull(r, "Source record used to define transaction boundaries may not be null");
+    }
 
     @Override
     public OffsetStorageReader offsetStorageReader() {
