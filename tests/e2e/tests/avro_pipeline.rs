@@ -157,3 +157,37 @@ fn datagen_to_avro_to_a_sink_through_transforms() {
     }
     core.stop();
 }
+
+#[test]
+fn a_registry_out_of_reach_is_retried_then_shows_in_the_task_status() {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("avro-outage");
+    let rest = free_port();
+    let worker = worker_properties(dir.path(), rest, "");
+    // Nothing listens there.
+    let dead = format!("http://127.0.0.1:{}", free_port());
+    let source = dir.path().join("datagen.properties");
+    write(
+        &source,
+        &format!(
+            "name=avro-outage\nconnector.class=DataGen\ntopic={topic}\nschema=users\n\
+             records=10\nrate=100\n\
+             value.converter=io.confluent.connect.avro.AvroConverter\n\
+             value.converter.schema.registry.url={dead}\n\
+             value.converter.max.retries=1\nvalue.converter.retries.wait.ms=100\n\
+             errors.retry.timeout=3000\nerrors.retry.delay.max.ms=500\n"
+        ),
+    );
+    let started = Instant::now();
+    let mut core = Core::start(dir.path(), &worker, &[source], rest);
+    let status = core.wait_task_state("avro-outage", 0, "FAILED", Duration::from_secs(60));
+    let trace = status["trace"].as_str().unwrap_or_default();
+    assert!(
+        trace.contains("schema registry is unavailable") && trace.contains(&dead),
+        "{status}"
+    );
+    // Retried within errors.retry.timeout before failing.
+    assert!(started.elapsed() >= Duration::from_secs(3), "failed after {:?}", started.elapsed());
+    println!("status after the outage: {}", &trace[..trace.len().min(400)]);
+    core.stop();
+}
