@@ -6,57 +6,13 @@
 //! counted.
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
 
-fn registry() -> String {
-    let url = std::env::var("POLYCONNECT_TEST_SCHEMA_REGISTRY")
-        .unwrap_or_else(|_| "http://127.0.0.1:8081/apis/ccompat/v7".into());
-    let host = url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if std::net::TcpStream::connect(&host).is_err() {
-        panic!("no Schema Registry at {url}: start one with `scripts/registry.sh up` (or set POLYCONNECT_TEST_SCHEMA_REGISTRY)");
-    }
-    url
-}
-
-/// Decodes records with Confluent's AvroDeserializer (tests/avro/confluent_serde.py).
-fn confluent_decode(topic: &str, values: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
-    let ops: Vec<_> = values
-        .iter()
-        .map(|v| {
-            serde_json::json!({"op": "decode", "topic": topic, "key": key,
-                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
-        })
-        .collect();
-    let mut child = Command::new("python3")
-        .arg(repo_root().join("tests/avro/confluent_serde.py"))
-        .env("POLYCONNECT_TEST_SCHEMA_REGISTRY", registry())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(serde_json::Value::Array(ops).to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(out.status.success());
-    serde_json::from_slice(&out.stdout).unwrap()
-}
-
 #[test]
 fn datagen_to_avro_to_a_sink_through_transforms() {
-    let url = registry();
+    let url = schema_registry();
     let bootstrap = bootstrap();
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("avro-pipeline");
@@ -143,7 +99,7 @@ fn datagen_to_avro_to_a_sink_through_transforms() {
     let values: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.3.clone().unwrap()).collect();
     let keys: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.2.clone().unwrap()).collect();
     assert!(values.iter().all(|v| v[0] == 0), "magic byte");
-    let decoded = confluent_decode(&topic, &values, false);
+    let decoded = confluent_avro_decode(&topic, &values, false);
     for d in &decoded {
         assert!(d.get("error").is_none(), "{d}");
         let v = &d["value"];
@@ -151,7 +107,7 @@ fn datagen_to_avro_to_a_sink_through_transforms() {
         assert!(v["registertime"]["$timestamp_ms"].is_i64(), "{v}");
         assert!(v["userid"].is_string(), "{v}");
     }
-    let decoded_keys = confluent_decode(&topic, &keys, true);
+    let decoded_keys = confluent_avro_decode(&topic, &keys, true);
     for (k, d) in decoded_keys.iter().zip(&decoded) {
         assert_eq!(k["value"], d["value"]["userid"], "the key is the userid");
     }
