@@ -29,6 +29,8 @@ struct Outgoing {
     text: String,
     /// The record's full name (RecordNameStrategy, TopicRecordNameStrategy).
     record_name: Option<String>,
+    /// The ids of this schema under the subjects it was written to: the hot path.
+    ids: Mutex<Vec<(String, i32)>>,
 }
 
 /// What a schema id means for reading.
@@ -157,6 +159,7 @@ impl AvroConverter {
             text: avro.to_java_string(),
             avro,
             record_name,
+            ids: Mutex::new(Vec::new()),
         });
         self.outgoing
             .lock()
@@ -222,9 +225,17 @@ impl Converter for AvroConverter {
         };
         let out = self.outgoing(&schema)?;
         let subject = self.subject(topic, out.record_name.as_deref())?;
-        let what = format!("registering Avro schema {} under subject {subject}", out.text);
         let cfg = &self.client.config;
-        let id = if cfg.use_latest_version {
+        let known = out
+            .ids
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .find(|(s, _)| *s == subject)
+            .map(|(_, id)| *id);
+        let id = if let Some(id) = known {
+            id
+        } else if cfg.use_latest_version {
             let latest = self
                 .client
                 .latest(&subject)
@@ -240,8 +251,22 @@ impl Converter for AvroConverter {
         } else {
             self.client
                 .id_for(&subject, &out.text, cfg.auto_register)
-                .map_err(|e| e.into_data_error(&what))?
+                .map_err(|e| {
+                    e.into_data_error(&format!(
+                        "registering Avro schema {} under subject {subject}",
+                        out.text
+                    ))
+                })?
         };
+        if known.is_none() {
+            let mut ids = out.ids.lock().unwrap_or_else(|e| e.into_inner());
+            // Bounded like the client's caches: a schema written to many topics keeps the
+            // latest subjects.
+            if ids.len() >= self.client.config.max_schemas_per_subject {
+                ids.remove(0);
+            }
+            ids.push((subject.clone(), id));
+        }
         let datum = self
             .data
             .to_datum(&schema, &out.avro, &data.value)
