@@ -6,7 +6,8 @@
 #   scripts/registry.sh fetch     build the application into the cache (once)
 #   scripts/registry.sh up        start the registry and wait until it answers
 #   scripts/registry.sh down      stop it
-#   scripts/registry.sh status    exit 0 if it is up and answering
+#   scripts/registry.sh status    exit 0 if the registry started from here is up and answering
+#   scripts/registry.sh answers   exit 0 if any registry answers at the URL
 #   scripts/registry.sh url       print the URL clients set as schema.registry.url
 #
 # Environment: REGISTRY_PORT (default 8081), REGISTRY_START_TIMEOUT (seconds, default 120),
@@ -129,6 +130,12 @@ cmd_up() {
   fi
   rm -f "$PID_FILE"
   if port_open "$REGISTRY_PORT"; then
+    # A registry started from another checkout serves the tests as well (its schemas are
+    # in memory; tests use subjects of their own).
+    if answers; then
+      say "a Schema Registry not started from here already answers at $URL; using it"
+      return 0
+    fi
     die "port $REGISTRY_PORT is already in use by another process (set REGISTRY_PORT to use another port)"
   fi
   say "starting the Schema Registry at $URL (log: $LOG_FILE)"
@@ -178,6 +185,7 @@ case "${1:-}" in
   up) cmd_up ;;
   down) cmd_down ;;
   status) healthy ;;
+  answers) answers ;;
   url) echo "$URL" ;;
   *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -16,7 +16,7 @@ if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
 fi
 # The Schema Registry the Avro tests use (Apicurio Registry with Confluent's API).
 started_registry=0
-if ! bash scripts/registry.sh status >/dev/null 2>&1; then
+if ! bash scripts/registry.sh answers >/dev/null 2>&1; then
   bash scripts/registry.sh up
   started_registry=1
 fi
