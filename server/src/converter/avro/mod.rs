@@ -39,11 +39,14 @@ struct Incoming {
     connect: Arc<Schema>,
 }
 
+/// Connect schemas of one structural hash and what they become.
+type SameHash = Vec<(Arc<Schema>, Arc<Outgoing>)>;
+
 /// Connect schemas seen for writing, bounded (`schemas.cache.config`), looked up by a
 /// structural hash and then compared.
 struct OutCache {
     cap: usize,
-    map: HashMap<u64, Vec<(Arc<Schema>, Arc<Outgoing>)>>,
+    map: HashMap<u64, SameHash>,
     order: VecDeque<u64>,
     len: usize,
 }
