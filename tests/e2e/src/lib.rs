@@ -858,17 +858,24 @@ pub fn schema_registry() -> String {
     url
 }
 
-/// Decodes Kafka record bytes with Confluent's own AvroDeserializer (PyPI's confluent-kafka,
-/// `tests/avro/confluent_serde.py`): one JSON result per record, `{"value": ..., "id": ...}`.
-pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
-    use std::io::Write;
-    let ops: Vec<_> = records
+/// Encodes values with Confluent's own AvroSerializer (`tests/avro/confluent_serde.py`,
+/// auto-registering `schema` under `<topic>-value`): the Kafka record values.
+pub fn confluent_avro_encode(topic: &str, schema: &str, values: &[serde_json::Value]) -> Vec<Vec<u8>> {
+    let ops: Vec<_> = values
         .iter()
-        .map(|v| {
-            serde_json::json!({"op": "decode", "topic": topic, "key": key,
-                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
-        })
+        .map(|v| serde_json::json!({"op": "encode", "topic": topic, "schema": schema, "value": v}))
         .collect();
+    confluent_serde(ops)
+        .iter()
+        .map(|r| {
+            let h = r["hex"].as_str().unwrap_or_else(|| panic!("Confluent's serializer: {r}"));
+            (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+        })
+        .collect()
+}
+
+fn confluent_serde(ops: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    use std::io::Write;
     let mut child = std::process::Command::new("python3")
         .arg(repo_root().join("tests/avro/confluent_serde.py"))
         .env("POLYCONNECT_TEST_SCHEMA_REGISTRY", schema_registry())
@@ -885,4 +892,17 @@ pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "tests/avro/confluent_serde.py failed");
     serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Decodes Kafka record bytes with Confluent's own AvroDeserializer (PyPI's confluent-kafka,
+/// `tests/avro/confluent_serde.py`): one JSON result per record, `{"value": ..., "id": ...}`.
+pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
+    let ops: Vec<_> = records
+        .iter()
+        .map(|v| {
+            serde_json::json!({"op": "decode", "topic": topic, "key": key,
+                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
+        })
+        .collect();
+    confluent_serde(ops)
 }

@@ -147,3 +147,81 @@ fn a_registry_out_of_reach_is_retried_then_shows_in_the_task_status() {
     println!("status after the outage: {}", &trace[..trace.len().min(400)]);
     core.stop();
 }
+
+/// Records the AvroConverter cannot read (not Confluent's wire format, an id the registry
+/// does not know) are record errors: under `errors.tolerance=all` they go to the dead letter
+/// queue with the converter's class and DataException in their headers, and the records
+/// around them reach the sink.
+#[test]
+fn unreadable_avro_records_go_to_the_dead_letter_queue() {
+    use rdkafka::producer::{BaseProducer, BaseRecord, Producer};
+    use rdkafka::ClientConfig;
+    let url = schema_registry();
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("avro-dlq");
+    let dlq = format!("{topic}-dlq");
+    let schema = r#"{"type":"record","name":"N","namespace":"dlq","fields":[{"name":"n","type":"int"}]}"#;
+    let good = confluent_avro_encode(
+        &topic,
+        schema,
+        &[serde_json::json!({"n": 0}), serde_json::json!({"n": 1}), serde_json::json!({"n": 2})],
+    );
+    let unknown_id = vec![0u8, 0x7f, 0xff, 0xff, 0xf0, 0x02];
+    let values: Vec<Vec<u8>> = vec![
+        good[0].clone(),
+        b"not avro at all".to_vec(),
+        good[1].clone(),
+        unknown_id,
+        good[2].clone(),
+    ];
+    let producer: BaseProducer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap())
+        .create()
+        .unwrap();
+    for v in &values {
+        producer
+            .send(BaseRecord::<(), Vec<u8>>::to(&topic).payload(v))
+            .map_err(|(e, _)| e)
+            .unwrap();
+    }
+    producer.flush(Duration::from_secs(30)).unwrap();
+
+    let rest = free_port();
+    let worker = worker_properties(dir.path(), rest, "");
+    let output = dir.path().join("out.txt");
+    let sink = dir.path().join("sink.properties");
+    write(
+        &sink,
+        &format!(
+            "name=avro-dlq-sink\nconnector.class=FileStreamSink\ntopics={topic}\nfile={}\n\
+             value.converter=io.confluent.connect.avro.AvroConverter\nvalue.converter.schema.registry.url={url}\n\
+             errors.tolerance=all\nerrors.deadletterqueue.topic.name={dlq}\n\
+             errors.deadletterqueue.topic.replication.factor=1\nerrors.deadletterqueue.context.headers.enable=true\n",
+            output.display()
+        ),
+    );
+    let mut core = Core::start(dir.path(), &worker, &[sink], rest);
+    let lines = wait_lines(&output, 3, Duration::from_secs(60));
+    assert_eq!(lines, vec!["Struct{n=0}", "Struct{n=1}", "Struct{n=2}"], "{}", core.log_text());
+    let dead = read_with_headers(&dlq, 2, Duration::from_secs(30));
+    assert_eq!(dead.len(), 2, "{}", core.log_text());
+    assert_eq!(dead[0].value.as_deref(), Some(&b"not avro at all"[..]));
+    assert_eq!(dead[1].value.as_deref(), Some(&values[3][..]));
+    for d in &dead {
+        assert_eq!(
+            d.headers.get("__connect.errors.exception.class.name").map(String::as_str),
+            Some("org.apache.kafka.connect.errors.DataException"),
+            "{:?}",
+            d.headers
+        );
+        assert_eq!(
+            d.headers.get("__connect.errors.class.name").map(String::as_str),
+            Some("io.confluent.connect.avro.AvroConverter")
+        );
+    }
+    println!(
+        "dead letters: {:?}",
+        dead.iter().map(|d| d.headers.get("__connect.errors.exception.message").cloned()).collect::<Vec<_>>()
+    );
+    core.stop();
+}
