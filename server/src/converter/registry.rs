@@ -668,6 +668,58 @@ mod tests {
     }
 
     #[test]
+    fn tls_settings_are_read_as_the_cores_other_stores() {
+        let e = RegistryConfig::parse(
+            &settings(&[
+                ("schema.registry.url", "https://a:8081"),
+                ("schema.registry.ssl.truststore.location", "/nonexistent/ca.p12"),
+            ]),
+            false,
+        )
+        .unwrap_err();
+        assert!(e.contains("schema registry truststore /nonexistent/ca.p12"), "{e}");
+        let dir = tempfile::tempdir().unwrap();
+        let jks = dir.path().join("client.jks");
+        std::fs::write(&jks, b"\xfe\xed\xfe\xed").unwrap();
+        let e = RegistryConfig::parse(
+            &settings(&[
+                ("schema.registry.url", "https://a:8081"),
+                ("schema.registry.ssl.keystore.location", jks.to_str().unwrap()),
+                ("schema.registry.ssl.keystore.type", "JKS"),
+            ]),
+            false,
+        )
+        .unwrap_err();
+        assert!(e.contains("keytool"), "{e}");
+        let pem = dir.path().join("ca.pem");
+        let key = openssl::rsa::Rsa::generate(2048).unwrap();
+        let key = openssl::pkey::PKey::from_rsa(key).unwrap();
+        let mut name = openssl::x509::X509NameBuilder::new().unwrap();
+        name.append_entry_by_text("CN", "registry CA").unwrap();
+        let name = name.build();
+        let mut b = openssl::x509::X509Builder::new().unwrap();
+        b.set_version(2).unwrap();
+        b.set_subject_name(&name).unwrap();
+        b.set_issuer_name(&name).unwrap();
+        b.set_pubkey(&key).unwrap();
+        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap()).unwrap();
+        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap()).unwrap();
+        b.sign(&key, openssl::hash::MessageDigest::sha256()).unwrap();
+        std::fs::write(&pem, b.build().to_pem().unwrap()).unwrap();
+        let c = RegistryConfig::parse(
+            &settings(&[
+                ("schema.registry.url", "https://a:8081"),
+                ("schema.registry.ssl.truststore.location", pem.to_str().unwrap()),
+                ("schema.registry.ssl.truststore.type", "PEM"),
+            ]),
+            false,
+        )
+        .unwrap();
+        assert_eq!(c.trust_pem.len(), 1);
+        RegistryClient::new(c).unwrap();
+    }
+
+    #[test]
     fn subjects() {
         use SubjectNameStrategy::*;
         assert_eq!(TopicName.subject("t", true, None).unwrap(), "t-key");
