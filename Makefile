@@ -1,5 +1,5 @@
 # Polyconnect: the two commands that matter are `make demo` and `make test`.
-.PHONY: demo test setup build release kafka-up kafka-down bench bench-rebalance bench-transforms bench-memory clean conformance soak sdk-packages
+.PHONY: demo test setup build release kafka-up kafka-down bench bench-rebalance bench-transforms bench-converters bench-memory clean conformance soak sdk-packages
 
 demo: ## Kafka, the core and the file connectors on a demo file
 	bash scripts/demo.sh
@@ -47,6 +47,9 @@ soak: ## the fault scenarios again and again for SOAK_MINUTES (default 10), a st
 
 bench-transforms: ## per-record cost of a chain of five SMTs (criterion; not part of `make test`)
 	cargo bench -p polyconnect --bench transforms
+
+bench-converters: ## per-record cost of the AvroConverter beside JsonConverter (criterion; not part of `make test`)
+	cargo bench -p polyconnect --bench converters
 
 bench-memory: ## the core's peak RSS with a 1 GiB backlog behind a paused, then draining sink (not part of `make test`)
 	bash scripts/kafka.sh up

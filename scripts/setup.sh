@@ -69,6 +69,8 @@ bash scripts/setup/third-party.sh >/dev/null
 echo "setup: Apache Kafka jars"
 bash scripts/kafka.sh fetch
 bash scripts/kafka.sh fetch-connect
+echo "setup: Schema Registry and Confluent's Python serializers (Avro tests)"
+bash scripts/setup/schema-registry.sh
 echo "setup: Java SDK, examples and Kafka Connect bridge"
 bash scripts/setup/java.sh
 echo "setup: Debezium's PostgreSQL connector (a Kafka Connect plugin directory for the e2e tests)"

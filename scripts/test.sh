@@ -14,8 +14,19 @@ if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
   bash scripts/kafka.sh up
   started_kafka=1
 fi
-cleanup() { if ((started_kafka)); then bash scripts/kafka.sh down || true; fi; }
+# The Schema Registry the Avro tests use (Apicurio Registry with Confluent's API).
+started_registry=0
+if ! bash scripts/registry.sh answers >/dev/null 2>&1; then
+  bash scripts/registry.sh up
+  started_registry=1
+fi
+stop_services() {
+  if ((started_registry)); then bash scripts/registry.sh down || true; fi
+  if ((started_kafka)); then bash scripts/kafka.sh down || true; fi
+}
+cleanup() { stop_services; }
 trap cleanup EXIT
+export POLYCONNECT_TEST_SCHEMA_REGISTRY="${POLYCONNECT_TEST_SCHEMA_REGISTRY:-$(bash scripts/registry.sh url)}"
 
 export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 # The five SDK packages, built once: tests/e2e/tests/new_project.rs builds the projects
@@ -24,7 +35,7 @@ echo "test: SDK packages"
 sdk_packages="$(mktemp -d)"
 cleanup() {
   rm -rf "$sdk_packages"
-  if ((started_kafka)); then bash scripts/kafka.sh down || true; fi
+  stop_services
 }
 SDK_PACKAGES_OUT="$sdk_packages" bash scripts/sdk-packages.sh >/dev/null
 export POLYCONNECT_SDK_PACKAGES="$sdk_packages"

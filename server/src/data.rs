@@ -382,12 +382,23 @@ impl SchemaAndValue {
 #[error("{message}")]
 pub struct DataError {
     pub message: String,
+    /// Not the data's fault (a schema registry that cannot be reached): worth retrying
+    /// within `errors.retry.timeout`, like Kafka Connect's RetriableException.
+    pub retriable: bool,
 }
 
 impl DataError {
     pub fn new(message: impl Into<String>) -> DataError {
         DataError {
             message: message.into(),
+            retriable: false,
+        }
+    }
+
+    pub fn retriable(message: impl Into<String>) -> DataError {
+        DataError {
+            message: message.into(),
+            retriable: true,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Converters between Kafka Connect data and Kafka record bytes (Kafka Connect's
 //! `org.apache.kafka.connect.storage.Converter`), chosen by class name like Kafka Connect.
 //!
+//! - `avro/`: Confluent's AvroConverter (wire format, Avro schemas and codec, AvroData).
+//! - `registry.rs`: the Schema Registry client (Confluent's REST API and settings).
 //! - `json.rs`: JsonConverter, byte-for-byte compatible with Kafka Connect's.
 //! - `simple.rs`: StringConverter, ByteArrayConverter.
 //! - `number.rs`: Short/Integer/Long/Float/DoubleConverter, BooleanConverter.
@@ -11,12 +13,14 @@
 //! - `datefmt.rs`: Java's SimpleDateFormat (TimestampConverter, TimestampRouter, Values).
 //! - `java.rs`: Java number parsing/printing, BigDecimal, HashMap iteration order.
 
+pub mod avro;
 pub mod datefmt;
 mod header;
 pub mod java;
 mod json;
 pub mod jsonout;
 mod number;
+pub mod registry;
 mod simple;
 pub mod values;
 
@@ -42,6 +46,11 @@ pub trait Converter: Send + Sync {
     fn is_passthrough(&self) -> bool {
         false
     }
+    /// True when a conversion can fail for want of a service (a schema registry): the
+    /// record is then converted again within `errors.retry.timeout`.
+    fn may_retry(&self) -> bool {
+        false
+    }
 }
 
 /// Builds converters from class names and their settings.
@@ -56,6 +65,7 @@ pub const LONG_CONVERTER: &str = "org.apache.kafka.connect.converters.LongConver
 pub const FLOAT_CONVERTER: &str = "org.apache.kafka.connect.converters.FloatConverter";
 pub const DOUBLE_CONVERTER: &str = "org.apache.kafka.connect.converters.DoubleConverter";
 pub const BOOLEAN_CONVERTER: &str = "org.apache.kafka.connect.converters.BooleanConverter";
+pub const AVRO_CONVERTER: &str = "io.confluent.connect.avro.AvroConverter";
 pub const SIMPLE_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
 /// The default `header.converter`.
@@ -74,6 +84,7 @@ pub const KNOWN: &[&str] = &[
     FLOAT_CONVERTER,
     DOUBLE_CONVERTER,
     BOOLEAN_CONVERTER,
+    AVRO_CONVERTER,
 ];
 
 /// The header converters this core knows (every record converter is one too).
@@ -118,6 +129,7 @@ impl ConverterFactory {
             "StringConverter" => Ok(Box::new(StringConverter::new(settings, is_key)?)),
             "ByteArrayConverter" => Ok(Box::new(ByteArrayConverter)),
             "BooleanConverter" => Ok(Box::new(BooleanConverter)),
+            "AvroConverter" => Ok(Box::new(avro::AvroConverter::new(settings, is_key)?)),
             other if number_kind(other).is_some() => Ok(Box::new(NumberConverter::new(
                 number_kind(other).unwrap_or(NumberKind::Integer),
             ))),

@@ -55,6 +55,7 @@ impl Stage {
 }
 
 pub const DATA_EXCEPTION: &str = "org.apache.kafka.connect.errors.DataException";
+pub const NETWORK_EXCEPTION: &str = "org.apache.kafka.common.errors.NetworkException";
 pub const CONNECT_EXCEPTION: &str = "org.apache.kafka.connect.errors.ConnectException";
 pub const RETRIABLE_EXCEPTION: &str = "org.apache.kafka.connect.errors.RetriableException";
 
@@ -94,6 +95,19 @@ impl Failure {
     /// A converter's failure (Kafka Connect's converters throw DataException).
     pub fn data(stage: Stage, class: &str, message: impl Into<String>) -> Failure {
         Failure::new(stage, class, DATA_EXCEPTION, message)
+    }
+
+    /// A converter's error: a DataException, or a retriable NetworkException when the
+    /// converter could not reach what it needs (a schema registry), as Confluent's
+    /// converters throw it.
+    pub fn converter(stage: Stage, class: &str, e: crate::data::DataError) -> Failure {
+        if e.retriable {
+            let mut f = Failure::new(stage, class, NETWORK_EXCEPTION, e.message);
+            f.retriable = true;
+            f
+        } else {
+            Failure::data(stage, class, e.message)
+        }
     }
 
     /// A transform's failure, with the transform's class as the executing class.

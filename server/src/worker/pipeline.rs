@@ -6,7 +6,7 @@
 use crate::config::{with_prefix, ConnectorConfig, Props, WorkerConfig};
 use crate::converter::{
     Converter, ConverterFactory, HeaderConverter, DEFAULT_CONVERTER_CLASS,
-    DEFAULT_HEADER_CONVERTER_CLASS, KNOWN_HEADER,
+    DEFAULT_HEADER_CONVERTER_CLASS, KNOWN, KNOWN_HEADER,
 };
 use crate::error_handling::ErrorHandlingConfig;
 use crate::transforms::TransformChain;
@@ -31,6 +31,7 @@ fn canonical(class: &str) -> String {
     let simple = class.rsplit('.').next().unwrap_or(class);
     KNOWN_HEADER
         .iter()
+        .chain(KNOWN)
         .find(|k| k.rsplit('.').next() == Some(simple))
         .map(|k| k.to_string())
         .unwrap_or_else(|| class.to_string())

@@ -1558,27 +1558,37 @@ impl Runner<'_> {
         let clock = self
             .tel
             .stage_clock(|| m.headers()?.iter().find(|h| h.key == "traceparent")?.value);
-        let key = match p.key.to_connect(topic, m.key()) {
+        // A retriable converter failure (a schema registry out of reach) is retried by
+        // converting again, within errors.retry.timeout.
+        let key_attempt = || {
+            p.key
+                .to_connect(topic, m.key())
+                .map_err(|e| Failure::converter(Stage::KeyConverter, &p.key_class, e))
+        };
+        let key = match key_attempt() {
             Ok(k) => k,
-            Err(e) => match self
-                .tolerate(
-                    m,
-                    Failure::data(Stage::KeyConverter, &p.key_class, e.message),
-                )
-                .await?
+            Err(f) => match self
+                .errors
+                .retry(RecordRef::Consumed(m), f, key_attempt)
+                .await
+                .map_err(tolerance_exceeded)?
             {
                 Some(k) => k,
                 None => return Ok(None),
             },
         };
-        let value = match p.value.to_connect(topic, m.payload()) {
+        let value_attempt = || {
+            p.value
+                .to_connect(topic, m.payload())
+                .map_err(|e| Failure::converter(Stage::ValueConverter, &p.value_class, e))
+        };
+        let value = match value_attempt() {
             Ok(v) => v,
-            Err(e) => match self
-                .tolerate(
-                    m,
-                    Failure::data(Stage::ValueConverter, &p.value_class, e.message),
-                )
-                .await?
+            Err(f) => match self
+                .errors
+                .retry(RecordRef::Consumed(m), f, value_attempt)
+                .await
+                .map_err(tolerance_exceeded)?
             {
                 Some(v) => v,
                 None => return Ok(None),

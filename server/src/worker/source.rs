@@ -1528,7 +1528,7 @@ fn convert_data(
         RecordData::Raw(b) => Ok(Some(b)),
         RecordData::Structured(sv) => conv
             .from_connect(topic, sv)
-            .map_err(|e| Failure::data(stage, class, e.message)),
+            .map_err(|e| Failure::converter(stage, class, e)),
     }
 }
 
@@ -1566,7 +1566,11 @@ impl Runner<'_> {
         original: Option<&SourceRecord>,
     ) -> Result<Option<Converted>, StreamError> {
         let p = self.pipeline;
-        let attempt = || -> Result<Converted, Failure> {
+        // A converter that can fail for want of a service (a schema registry) is retried
+        // with the record again; the others fail only on the data.
+        let again = (p.key.may_retry() || p.value.may_retry())
+            .then(|| (key.clone(), value.clone(), headers.clone()));
+        let attempt = |key: RecordData, value: RecordData, headers: Vec<Header>| -> Result<Converted, Failure> {
             let k = convert_data(
                 p.key.as_ref(),
                 &p.key_class,
@@ -1593,13 +1597,14 @@ impl Runner<'_> {
             };
             Ok((k, v, h))
         };
-        match attempt() {
+        match attempt(key, value, headers) {
             Ok(c) => Ok(Some(c)),
             Err(f) => {
-                let again = f.clone();
+                let same = f.clone();
                 self.errors
-                    .retry(RecordRef::Source(original), f, move || {
-                        Err::<Converted, _>(again.clone())
+                    .retry(RecordRef::Source(original), f, move || match &again {
+                        Some((k, v, h)) => attempt(k.clone(), v.clone(), h.clone()),
+                        None => Err::<Converted, _>(same.clone()),
                     })
                     .await
                     .map_err(tolerance_exceeded)

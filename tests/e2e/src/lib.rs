@@ -842,3 +842,69 @@ pub fn secure_info() -> std::collections::BTreeMap<String, String> {
         .map(|(k, v)| (k.to_string(), v.to_string()))
         .collect()
 }
+
+/// The Schema Registry of the tests (`scripts/registry.sh up`; `make test` starts it and sets
+/// POLYCONNECT_TEST_SCHEMA_REGISTRY): its Confluent-compatible URL.
+pub fn schema_registry() -> String {
+    let url = std::env::var("POLYCONNECT_TEST_SCHEMA_REGISTRY")
+        .unwrap_or_else(|_| "http://127.0.0.1:8081/apis/ccompat/v7".into());
+    let host = url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    if std::net::TcpStream::connect(&host).is_err() {
+        panic!("no Schema Registry at {url}: start one with `scripts/registry.sh up` (or set POLYCONNECT_TEST_SCHEMA_REGISTRY)");
+    }
+    url
+}
+
+/// Encodes values with Confluent's own AvroSerializer (`tests/avro/confluent_serde.py`,
+/// auto-registering `schema` under `<topic>-value`): the Kafka record values.
+pub fn confluent_avro_encode(topic: &str, schema: &str, values: &[serde_json::Value]) -> Vec<Vec<u8>> {
+    let ops: Vec<_> = values
+        .iter()
+        .map(|v| serde_json::json!({"op": "encode", "topic": topic, "schema": schema, "value": v}))
+        .collect();
+    confluent_serde(ops)
+        .iter()
+        .map(|r| {
+            let h = r["hex"].as_str().unwrap_or_else(|| panic!("Confluent's serializer: {r}"));
+            (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+        })
+        .collect()
+}
+
+fn confluent_serde(ops: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+    use std::io::Write;
+    let mut child = std::process::Command::new("python3")
+        .arg(repo_root().join("tests/avro/confluent_serde.py"))
+        .env("POLYCONNECT_TEST_SCHEMA_REGISTRY", schema_registry())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(serde_json::Value::Array(ops).to_string().as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "tests/avro/confluent_serde.py failed");
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Decodes Kafka record bytes with Confluent's own AvroDeserializer (PyPI's confluent-kafka,
+/// `tests/avro/confluent_serde.py`): one JSON result per record, `{"value": ..., "id": ...}`.
+pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
+    let ops: Vec<_> = records
+        .iter()
+        .map(|v| {
+            serde_json::json!({"op": "decode", "topic": topic, "key": key,
+                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
+        })
+        .collect();
+    confluent_serde(ops)
+}

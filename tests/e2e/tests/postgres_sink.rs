@@ -4,7 +4,8 @@
 //! table is created and evolved, and a restart of the core neither duplicates nor loses
 //! anything (checked on a second, insert-only connector that keeps every record). An
 //! outage of PostgreSQL makes puts retriable: the core delivers them again and nothing is
-//! lost.
+//! lost. An Avro topic (AvroConverter, real Schema Registry) becomes a table with typed
+//! columns.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -578,4 +579,89 @@ fn a_postgres_outage_is_retried_and_nothing_is_lost() {
     for name in ["pg-upsert", "pg-log"] {
         core.wait_task_state(name, 0, "RUNNING", Duration::from_secs(10));
     }
+}
+
+/// DataGen's users written with the AvroConverter and registered in the real Schema
+/// Registry; the sink reads the topic with the AvroConverter and creates its table from the
+/// registered schema with typed columns: NUMERIC for the Decimal, TIMESTAMP for the
+/// Timestamp. Every record is one row (upserts by id), with the values Confluent's own
+/// deserializer reads from the topic.
+#[test]
+fn an_avro_topic_becomes_a_table_with_typed_columns() {
+    let url = schema_registry();
+    let pg = Postgres::start();
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("pg_avro");
+    let total = 500usize;
+    let rest = free_port();
+    let worker = worker_properties(dir.path(), rest, "");
+    let source = dir.path().join("datagen.properties");
+    write(
+        &source,
+        &format!(
+            "name=pg-avro-datagen\nconnector.class=DataGen\ntopic={topic}\nschema=users\n\
+             seed=3\nrecords={total}\nrate=1000\nbatch.size=100\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=io.confluent.connect.avro.AvroConverter\n\
+             value.converter.schema.registry.url={url}\n"
+        ),
+    );
+    let sink = connector(
+        dir.path(),
+        "pg-avro",
+        &topic,
+        &pg,
+        json!({
+            "tasks.max": "1",
+            "key.converter": "org.apache.kafka.connect.storage.StringConverter",
+            "value.converter": "io.confluent.connect.avro.AvroConverter",
+            "value.converter.schema.registry.url": url,
+            "insert.mode": "upsert",
+            "pk.mode": "record_value",
+            "pk.fields": "id",
+        }),
+    );
+    let mut core = Core::start(dir.path(), &worker, &[source, sink], rest);
+    let count = format!("SELECT count(*) FROM \"{topic}\"");
+    let got = pg.wait_for(&count, &[total.to_string()], Duration::from_secs(90));
+    assert_eq!(got, vec![total.to_string()], "{}", core.log_text());
+    let types = pg
+        .query(&format!(
+            "SELECT column_name, data_type FROM information_schema.columns \
+             WHERE table_name = '{topic}' AND column_name IN ('id', 'age', 'balance', 'registertime', 'regionid') \
+             ORDER BY column_name"
+        ))
+        .unwrap();
+    assert_eq!(
+        types,
+        vec![
+            "age|integer",
+            "balance|numeric",
+            "id|bigint",
+            "regionid|text",
+            "registertime|timestamp without time zone",
+        ],
+        "column types"
+    );
+    // The first record as Confluent's deserializer reads it, and its row.
+    let first = read_topic(&bootstrap(), &topic, 1, Duration::from_secs(5));
+    let decoded = confluent_avro_decode(&topic, &[first[0].3.clone().unwrap()], false);
+    let v = &decoded[0]["value"];
+    let id = v["id"].as_i64().unwrap();
+    let row = pg
+        .query(&format!(
+            "SELECT balance::text, (extract(epoch from registertime) * 1000)::bigint, age FROM \"{topic}\" WHERE id = {id}"
+        ))
+        .unwrap();
+    assert_eq!(
+        row,
+        vec![format!(
+            "{}|{}|{}",
+            v["balance"]["$decimal"].as_str().unwrap(),
+            v["registertime"]["$timestamp_ms"],
+            v["age"]
+        )]
+    );
+    println!("{total} Avro records as rows; row of id {id}: {}", row[0]);
+    core.stop();
 }
