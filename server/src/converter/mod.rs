@@ -2,6 +2,8 @@
 //! `org.apache.kafka.connect.storage.Converter`), chosen by class name like Kafka Connect.
 //!
 //! - `avro/`: Confluent's AvroConverter (wire format, Avro schemas and codec, AvroData).
+//! - `registered.rs`: what the registry-backed converters share (wire format, caches).
+//! - `json_schema.rs`: Confluent's JsonSchemaConverter (JsonSchemaData's mapping).
 //! - `registry.rs`: the Schema Registry client (Confluent's REST API and settings).
 //! - `json.rs`: JsonConverter, byte-for-byte compatible with Kafka Connect's.
 //! - `simple.rs`: StringConverter, ByteArrayConverter.
@@ -20,6 +22,7 @@ pub mod java;
 mod json;
 pub mod jsonout;
 mod number;
+pub mod registered;
 pub mod registry;
 mod simple;
 pub mod values;
