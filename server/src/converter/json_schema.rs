@@ -38,6 +38,8 @@ pub const JSON_TYPE_ONE_OF: &str = "io.confluent.connect.json.OneOf";
 pub const JSON_TYPE_ENUM: &str = "io.confluent.connect.json.Enum";
 pub const GENERALIZED_TYPE_UNION: &str = "org.apache.kafka.connect.data.Union";
 pub const GENERALIZED_TYPE_ENUM: &str = "org.apache.kafka.connect.data.Enum";
+/// The dialect named by top-level schemas that are not objects.
+pub const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 const NULL_MARKER: &str = "<NULL>";
 const KEY_FIELD: &str = "key";
 const VALUE_FIELD: &str = "value";
@@ -160,8 +162,21 @@ impl JsonSchemaData {
     }
 
     /// The JSON Schema of a Connect schema.
+    ///
+    /// A top-level schema that is not an object names its dialect (`$schema`, draft-07):
+    /// registries that detect the language from the text (Apicurio's Confluent API) refuse a
+    /// bare `{"type":"string"}` as JSON Schema. Confluent's own converter leaves it out.
     pub fn from_connect_schema(&self, s: &Schema) -> Result<Json, DataError> {
-        self.raw_schema(s, None, false)
+        let j = self.raw_schema(s, None, false)?;
+        match j {
+            Json::Object(o) if o.get("type").and_then(Json::as_str) != Some("object") => {
+                let mut with = Map::new();
+                with.insert("$schema".into(), Json::String(DRAFT_07.into()));
+                with.extend(o);
+                Ok(Json::Object(with))
+            }
+            other => Ok(other),
+        }
     }
 
     fn raw_schema(&self, s: &Schema, index: Option<usize>, ignore_optional: bool) -> Result<Json, DataError> {
