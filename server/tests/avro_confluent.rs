@@ -12,12 +12,11 @@
 
 mod registry_support;
 
-use std::process::Command;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use polyconnect::converter::Converter;
-use registry_support::{confluent, hex, registry, registry_converter, unhex};
+use registry_support::{confluent, hex, registry_converter, set_compatibility, unhex};
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
 use serde_json::{json, Value as Json};
 
@@ -304,12 +303,7 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
     conv.from_connect(&topic, SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])))
         .unwrap();
     // BACKWARD compatibility on the subject, then a schema that cannot read the old data.
-    let url = format!("{}/config/{topic}-value", registry());
-    let ok = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-XPUT", "-H", "Content-Type: application/vnd.schemaregistry.v1+json", "-d", r#"{"compatibility":"BACKWARD"}"#, &url])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    set_compatibility(&format!("{topic}-value"), "BACKWARD");
     let b = Arc::new(Schema::new(SchemaType::Struct).named("R").field("b", Schema::new(SchemaType::String)));
     let e = conv
         .from_connect(&topic, SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])))

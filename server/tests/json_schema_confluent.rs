@@ -14,13 +14,12 @@
 
 mod registry_support;
 
-use std::process::Command;
 use std::sync::Arc;
 
 use bytes::Bytes;
 use polyconnect::converter::Converter;
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
-use registry_support::{confluent, hex, registry, registry_converter, unhex};
+use registry_support::{confluent, hex, registry_converter, set_compatibility, unhex};
 use serde_json::{json, Value as Json};
 
 const CLASS: &str = "io.confluent.connect.json.JsonSchemaConverter";
@@ -227,12 +226,7 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
     let a = Arc::new(Schema::new(SchemaType::Struct).named("R").field("a", Schema::new(SchemaType::Int32)));
     conv.from_connect(&topic, SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])))
         .unwrap();
-    let url = format!("{}/config/{topic}-value", registry());
-    let ok = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-XPUT", "-H", "Content-Type: application/vnd.schemaregistry.v1+json", "-d", r#"{"compatibility":"BACKWARD"}"#, &url])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    set_compatibility(&format!("{topic}-value"), "BACKWARD");
     // A required property changing its type cannot read the old data.
     let b = Arc::new(Schema::new(SchemaType::Struct).named("R").field("a", Schema::new(SchemaType::String)));
     let e = conv

@@ -90,3 +90,14 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+
+/// Sets the compatibility level of `subject` on the registry.
+pub fn set_compatibility(subject: &str, level: &str) {
+    let url = format!("{}/config/{subject}", registry());
+    let body = format!(r#"{{"compatibility":"{level}"}}"#);
+    let ok = Command::new("curl")
+        .args(["-sf", "-o", "/dev/null", "-XPUT", "-H", "Content-Type: application/vnd.schemaregistry.v1+json", "-d", &body, &url])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "setting the compatibility of {subject}");
+}
