@@ -238,3 +238,26 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
     let e = conv.to_connect(&topic, Some(b"{\"a\":1}")).unwrap_err();
     assert!(e.message.contains("Unknown magic byte"), "{}", e.message);
 }
+
+#[test]
+fn record_name_strategy_names_the_subject_by_the_title() {
+    let topic = topic("record-name");
+    let conv = converter(false, &[("value.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy")]);
+    let s = Arc::new(Schema::new(SchemaType::Struct).named("com.example.Order").field("n", Schema::new(SchemaType::Int32)));
+    let ours = conv
+        .from_connect(&topic, SchemaAndValue::new(Some(s.clone()), st(&s, vec![Value::Int32(1)])))
+        .unwrap()
+        .unwrap();
+    let r = confluent(json!([{"op": "subjects"}]));
+    let subject = format!("{topic}-com.example.Order");
+    assert!(r[0]["subjects"].as_array().unwrap().iter().any(|x| x == &json!(subject)), "{subject} not registered");
+    let back = conv.to_connect(&topic, Some(&ours)).unwrap();
+    assert_eq!(back.schema.unwrap().name.as_deref(), Some("com.example.Order"));
+    // Without a title the record name strategies have no name to use: a record error.
+    let unnamed = Arc::new(Schema::new(SchemaType::Struct).field("n", Schema::new(SchemaType::Int32)));
+    let e = conv
+        .from_connect(&topic, SchemaAndValue::new(Some(unnamed.clone()), st(&unnamed, vec![Value::Int32(1)])))
+        .unwrap_err();
+    assert!(!e.retriable, "{e:?}");
+    assert!(e.message.contains("value.subject.name.strategy = TopicRecordNameStrategy"), "{}", e.message);
+}

@@ -56,9 +56,13 @@ impl SubjectNameStrategy {
         let suffix = if is_key { "key" } else { "value" };
         let need_name = || {
             record_name.ok_or_else(|| {
-                DataError::new(
-                    "In configuration value.subject.name.strategy = RecordNameStrategy, the message must only be an Avro record schema",
-                )
+                let strategy = match self {
+                    SubjectNameStrategy::TopicRecordName => "TopicRecordNameStrategy",
+                    _ => "RecordNameStrategy",
+                };
+                DataError::new(format!(
+                    "In configuration {suffix}.subject.name.strategy = {strategy}, the message must only be a named record schema (an Avro record, a JSON Schema with a title)"
+                ))
             })
         };
         Ok(match self {
