@@ -199,7 +199,7 @@ fn schemas_written_by_confluents_serializer() {
         assert_eq!(f("age").schema_type, SchemaType::Int64);
         assert!(f("age").optional);
         assert_eq!(f("score").schema_type, SchemaType::Float64);
-        assert_eq!(f("score").optional, false);
+        assert!(!f("score").optional);
         assert_eq!(f("kind").param("io.confluent.connect.json.Enum.guest"), Some("guest"));
         assert_eq!(f("id").name.as_deref(), Some("io.confluent.connect.json.OneOf"));
         assert_eq!(f("friends").value_schema.as_ref().unwrap().schema_type, SchemaType::Struct);

@@ -64,11 +64,14 @@ struct Incoming<P> {
     connect: Arc<Schema>,
 }
 
+/// A Connect schema and what it became.
+type Seen<P> = (Arc<Schema>, Arc<Outgoing<P>>);
+
 /// Connect schemas seen for writing, bounded (`schemas.cache.config`), looked up by a
 /// structural hash and then compared.
 struct OutCache<P> {
     cap: usize,
-    map: HashMap<u64, Vec<(Arc<Schema>, Arc<Outgoing<P>>)>>,
+    map: HashMap<u64, Vec<Seen<P>>>,
     order: VecDeque<u64>,
     len: usize,
 }
