@@ -16,8 +16,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use polyconnect::converter::Converter;
-use registry_support::{confluent, hex, registry_converter, set_compatibility, unhex};
-use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
+use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
+use registry_support::{confluent, hex, registry_converter, set_compatibility, st, unhex};
 use serde_json::{json, Value as Json};
 
 fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
@@ -26,13 +26,6 @@ fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
 
 fn topic(name: &str) -> String {
     registry_support::topic("avro-compat", name)
-}
-
-fn st(schema: &Arc<Schema>, values: Vec<Value>) -> Value {
-    Value::Struct(Struct {
-        schema: schema.clone(),
-        values,
-    })
 }
 
 fn bytes(b: &[u8]) -> Value {

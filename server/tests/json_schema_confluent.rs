@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use polyconnect::converter::Converter;
-use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
-use registry_support::{confluent, hex, registry_converter, set_compatibility, unhex};
+use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
+use registry_support::{confluent, hex, registry_converter, set_compatibility, st, unhex};
 use serde_json::{json, Value as Json};
 
 const CLASS: &str = "io.confluent.connect.json.JsonSchemaConverter";
@@ -30,13 +30,6 @@ fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
 
 fn topic(name: &str) -> String {
     registry_support::topic("jsonschema-compat", name)
-}
-
-fn st(schema: &Arc<Schema>, values: Vec<Value>) -> Value {
-    Value::Struct(Struct {
-        schema: schema.clone(),
-        values,
-    })
 }
 
 fn payload(b: &[u8]) -> Json {

@@ -9,7 +9,10 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use std::sync::Arc;
+
 use polyconnect::converter::{Converter, ConverterFactory};
+use polyconnect::data::{Schema, Struct, Value};
 use serde_json::Value as Json;
 
 pub fn registry() -> String {
@@ -100,4 +103,12 @@ pub fn set_compatibility(subject: &str, level: &str) {
         .status()
         .unwrap();
     assert!(ok.success(), "setting the compatibility of {subject}");
+}
+
+/// A struct of `schema` with `values` in field order.
+pub fn st(schema: &Arc<Schema>, values: Vec<Value>) -> Value {
+    Value::Struct(Struct {
+        schema: schema.clone(),
+        values,
+    })
 }
