@@ -1,6 +1,7 @@
-//! Per-record cost of the AvroConverter beside JsonConverter (with and without schemas):
+//! Per-record cost of the AvroConverter and the JsonSchemaConverter beside JsonConverter
+//! (with and without schemas):
 //! serializing and deserializing a struct with a Decimal, a Timestamp, an optional string
-//! and an array. The Avro converter talks to a small stand-in for the registry in this
+//! and an array. The registry-backed converters talk to a small stand-in for the registry in this
 //! process; after the first record its caches answer, so the figures are the hot path.
 //! `cargo bench -p polyconnect --bench converters` (or `make bench-converters`).
 
@@ -107,6 +108,10 @@ fn bench(c: &mut Criterion) {
         (
             "avro",
             converter("io.confluent.connect.avro.AvroConverter", &[("schema.registry.url", &url)]),
+        ),
+        (
+            "json-schema-registry",
+            converter("io.confluent.connect.json.JsonSchemaConverter", &[("schema.registry.url", &url)]),
         ),
         ("json-schemas", converter("org.apache.kafka.connect.json.JsonConverter", &[])),
         (

@@ -10,101 +10,26 @@
 //!   decimal with a precision, defaults) are read with the schema and values Confluent's
 //!   AvroConverter gives them, and written again to the same values.
 
-use std::collections::BTreeMap;
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod registry_support;
+
 use std::sync::Arc;
 
 use bytes::Bytes;
-use polyconnect::converter::{Converter, ConverterFactory};
-use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
+use polyconnect::converter::Converter;
+use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
+use registry_support::{confluent, hex, registry_converter, set_compatibility, st, unhex};
 use serde_json::{json, Value as Json};
 
-fn registry() -> String {
-    let url = std::env::var("POLYCONNECT_TEST_SCHEMA_REGISTRY")
-        .unwrap_or_else(|_| "http://127.0.0.1:8081/apis/ccompat/v7".into());
-    let host = url
-        .trim_start_matches("http://")
-        .split('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    if std::net::TcpStream::connect(&host).is_err() {
-        panic!("no Schema Registry at {url}: start one with `scripts/registry.sh up` (or set POLYCONNECT_TEST_SCHEMA_REGISTRY)");
-    }
-    url
-}
-
 fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
-    let mut s = BTreeMap::new();
-    s.insert("schema.registry.url".to_string(), registry());
-    for (k, v) in extra {
-        s.insert(k.to_string(), v.to_string());
-    }
-    ConverterFactory::create("io.confluent.connect.avro.AvroConverter", &s, is_key).unwrap()
-}
-
-/// Runs operations through Confluent's serializers (one Python process per call).
-fn confluent(ops: Json) -> Vec<Json> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/avro/confluent_serde.py");
-    let mut child = Command::new("python3")
-        .arg(script)
-        .env("POLYCONNECT_TEST_SCHEMA_REGISTRY", registry())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(ops.to_string().as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "confluent_serde.py failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let results: Vec<Json> = serde_json::from_slice(&out.stdout).unwrap();
-    for r in &results {
-        assert!(r.get("error").is_none(), "Confluent's serializers: {r}");
-    }
-    results
+    registry_converter("io.confluent.connect.avro.AvroConverter", is_key, extra)
 }
 
 fn topic(name: &str) -> String {
-    format!(
-        "avro-compat-{name}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_millis()
-    )
-}
-
-fn st(schema: &Arc<Schema>, values: Vec<Value>) -> Value {
-    Value::Struct(Struct {
-        schema: schema.clone(),
-        values,
-    })
+    registry_support::topic("avro-compat", name)
 }
 
 fn bytes(b: &[u8]) -> Value {
     Value::Bytes(Bytes::copy_from_slice(b))
-}
-
-fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
-}
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
-        .collect()
 }
 
 /// Polyconnect writes, Confluent reads; Confluent writes with the same schema text, gets
@@ -371,12 +296,7 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
     conv.from_connect(&topic, SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])))
         .unwrap();
     // BACKWARD compatibility on the subject, then a schema that cannot read the old data.
-    let url = format!("{}/config/{topic}-value", registry());
-    let ok = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-XPUT", "-H", "Content-Type: application/vnd.schemaregistry.v1+json", "-d", r#"{"compatibility":"BACKWARD"}"#, &url])
-        .status()
-        .unwrap();
-    assert!(ok.success());
+    set_compatibility(&format!("{topic}-value"), "BACKWARD");
     let b = Arc::new(Schema::new(SchemaType::Struct).named("R").field("b", Schema::new(SchemaType::String)));
     let e = conv
         .from_connect(&topic, SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])))

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Confluent's own Avro serializer and deserializer (PyPI's confluent-kafka), driven by the
-Avro compatibility tests (server/tests/avro_confluent.rs) against a real Schema Registry.
+"""Confluent's own serializers and deserializers (PyPI's confluent-kafka), driven by the
+compatibility tests of the registry-backed converters (server/tests/avro_confluent.rs,
+server/tests/json_schema_confluent.rs) against a real Schema Registry.
 
 Reads a JSON list of operations on stdin and writes a JSON list of results:
 
-  {"op": "encode", "topic": T, "schema": S, "value": V, "key": false}
-      -> {"hex": ..., "id": schema id}    (AvroSerializer, auto.register.schemas)
-  {"op": "decode", "topic": T, "hex": H, "key": false}
+  {"op": "encode", "topic": T, "schema": S, "value": V, "key": false, "format": F}
+      -> {"hex": ..., "id": schema id}    (the format's serializer, auto.register.schemas)
+  {"op": "decode", "topic": T, "hex": H, "key": false, "format": F}
       -> {"value": V, "id": schema id, "schema": the writer schema's text}
   {"op": "subjects"} -> {"subjects": [...]}
+
+F is "avro" (AvroSerializer/AvroDeserializer, the default) or "json"
+(JSONSerializer/JSONDeserializer: values are plain JSON, as the serializer writes them).
 
 Values are JSON with tags for what JSON lacks: {"$bytes": hex}, {"$decimal": "1.20"},
 {"$date": "2024-01-31"}, {"$time": "12:00:00.123000"}, {"$timestamp_ms": 1700000000123}.
@@ -22,6 +26,7 @@ import sys
 
 from confluent_kafka.schema_registry import SchemaRegistryClient
 from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+from confluent_kafka.schema_registry.json_schema import JSONDeserializer, JSONSerializer
 from confluent_kafka.serialization import MessageField, SerializationContext
 
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
@@ -74,12 +79,22 @@ def main():
     for op in json.load(sys.stdin):
         try:
             field = MessageField.KEY if op.get("key") else MessageField.VALUE
+            fmt = op.get("format", "avro")
             if op["op"] == "encode":
-                ser = AvroSerializer(client, op["schema"], conf={"auto.register.schemas": True})
-                b = ser(to_py(op["value"]), SerializationContext(op["topic"], field))
+                conf = {"auto.register.schemas": True}
+                if fmt == "json":
+                    ser = JSONSerializer(op["schema"], client, conf=conf)
+                    value = op["value"]
+                else:
+                    ser = AvroSerializer(client, op["schema"], conf=conf)
+                    value = to_py(op["value"])
+                b = ser(value, SerializationContext(op["topic"], field))
                 out.append({"hex": b.hex(), "id": int.from_bytes(b[1:5], "big")})
             elif op["op"] == "decode":
-                de = AvroDeserializer(client)
+                if fmt == "json":
+                    de = JSONDeserializer(None, schema_registry_client=client)
+                else:
+                    de = AvroDeserializer(client)
                 b = bytes.fromhex(op["hex"])
                 v = de(b, SerializationContext(op["topic"], field))
                 sid = int.from_bytes(b[1:5], "big")

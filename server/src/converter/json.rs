@@ -397,25 +397,7 @@ impl JsonConverter {
 
     fn write_decimal(&self, out: &mut Vec<u8>, s: &Schema, value: &Value) -> Result<(), DataError> {
         let scale = s.decimal_scale()?;
-        let unscaled: &[u8] = match value {
-            Value::Bytes(b) => b,
-            Value::Decimal {
-                unscaled,
-                scale: vs,
-            } if *vs == scale => unscaled,
-            Value::Decimal { scale: vs, .. } => {
-                return Err(DataError::new(format!(
-                    "Decimal value has mismatching scale: expected {scale} but was {vs}"
-                )))
-            }
-            other => {
-                return Err(DataError::new(format!(
-                    "Invalid type for Decimal, expected BigDecimal but was {}",
-                    other.type_name()
-                )))
-            }
-        };
-        let unscaled = minimal_twos_complement(unscaled);
+        let unscaled = decimal_unscaled(scale, value)?;
         match self.config.decimal_format {
             DecimalFormat::Numeric => write_big_decimal(out, unscaled, scale),
             DecimalFormat::Base64 => {
@@ -546,7 +528,7 @@ impl JsonConverter {
                 DECIMAL => {
                     let scale = s.decimal_scale()?;
                     return match j {
-                        Json::Number(n) => Ok(Value::Bytes(numeric_to_unscaled(&n.to_string(), scale)?)),
+                        Json::Number(n) => Ok(Value::Bytes(numeric_to_unscaled(&n.to_string(), scale, false)?)),
                         Json::String(t) => {
                             let b = base64::engine::general_purpose::STANDARD
                                 .decode(t)
@@ -687,7 +669,30 @@ impl JsonConverter {
     }
 }
 
-fn node_type(j: &Json) -> &'static str {
+/// The minimal unscaled bytes of a Decimal value (`Decimal.fromLogical`) with `scale`.
+pub(super) fn decimal_unscaled(scale: i32, value: &Value) -> Result<&[u8], DataError> {
+    let unscaled: &[u8] = match value {
+        Value::Bytes(b) => b,
+        Value::Decimal {
+            unscaled,
+            scale: vs,
+        } if *vs == scale => unscaled,
+        Value::Decimal { scale: vs, .. } => {
+            return Err(DataError::new(format!(
+                "Decimal value has mismatching scale: expected {scale} but was {vs}"
+            )))
+        }
+        other => {
+            return Err(DataError::new(format!(
+                "Invalid type for Decimal, expected BigDecimal but was {}",
+                other.type_name()
+            )))
+        }
+    };
+    Ok(minimal_twos_complement(unscaled))
+}
+
+pub(super) fn node_type(j: &Json) -> &'static str {
     match j {
         Json::Null => "NULL",
         Json::Bool(_) => "BOOLEAN",
@@ -698,7 +703,7 @@ fn node_type(j: &Json) -> &'static str {
     }
 }
 
-fn int_value(j: &Json) -> i64 {
+pub(super) fn int_value(j: &Json) -> i64 {
     match j {
         Json::Number(n) => n
             .as_i64()
@@ -709,7 +714,7 @@ fn int_value(j: &Json) -> i64 {
     }
 }
 
-fn long_value(j: &Json) -> i64 {
+pub(super) fn long_value(j: &Json) -> i64 {
     match j {
         Json::Number(n) => n
             .as_i64()
@@ -728,8 +733,9 @@ fn json_as_text(rendered: &[u8]) -> String {
 }
 
 /// A JSON number as the unscaled bytes of a decimal with `scale` (Jackson's decimalValue
-/// then `Decimal.fromLogical`, which requires the scales to match after rescaling).
-fn numeric_to_unscaled(text: &str, scale: i32) -> Result<Bytes, DataError> {
+/// then `Decimal.fromLogical`, which requires the scales to match after rescaling); with
+/// `widen`, a number with fewer decimals than `scale` is rescaled (no digit is lost).
+pub(super) fn numeric_to_unscaled(text: &str, scale: i32, widen: bool) -> Result<Bytes, DataError> {
     let (mantissa, exp) = match text.find(['e', 'E']) {
         Some(i) => (&text[..i], text[i + 1..].parse::<i32>().unwrap_or(0)),
         None => (text, 0),
@@ -740,7 +746,9 @@ fn numeric_to_unscaled(text: &str, scale: i32) -> Result<Bytes, DataError> {
     let mut n: num_bigint::BigInt = digits
         .parse()
         .map_err(|_| DataError::new(format!("Invalid decimal number: {text}")))?;
-    if value_scale != scale {
+    if widen && value_scale < scale {
+        n *= num_bigint::BigInt::from(10).pow((scale - value_scale) as u32);
+    } else if value_scale != scale {
         return Err(DataError::new(format!(
             "Decimal value has mismatching scale: expected {scale} but was {value_scale}"
         )));

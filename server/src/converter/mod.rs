@@ -2,6 +2,8 @@
 //! `org.apache.kafka.connect.storage.Converter`), chosen by class name like Kafka Connect.
 //!
 //! - `avro/`: Confluent's AvroConverter (wire format, Avro schemas and codec, AvroData).
+//! - `registered.rs`: what the registry-backed converters share (wire format, caches).
+//! - `json_schema.rs`: Confluent's JsonSchemaConverter (JsonSchemaData's mapping).
 //! - `registry.rs`: the Schema Registry client (Confluent's REST API and settings).
 //! - `json.rs`: JsonConverter, byte-for-byte compatible with Kafka Connect's.
 //! - `simple.rs`: StringConverter, ByteArrayConverter.
@@ -18,8 +20,10 @@ pub mod datefmt;
 mod header;
 pub mod java;
 mod json;
+pub mod json_schema;
 pub mod jsonout;
 mod number;
+pub mod registered;
 pub mod registry;
 mod simple;
 pub mod values;
@@ -66,6 +70,7 @@ pub const FLOAT_CONVERTER: &str = "org.apache.kafka.connect.converters.FloatConv
 pub const DOUBLE_CONVERTER: &str = "org.apache.kafka.connect.converters.DoubleConverter";
 pub const BOOLEAN_CONVERTER: &str = "org.apache.kafka.connect.converters.BooleanConverter";
 pub const AVRO_CONVERTER: &str = "io.confluent.connect.avro.AvroConverter";
+pub const JSON_SCHEMA_CONVERTER: &str = "io.confluent.connect.json.JsonSchemaConverter";
 pub const SIMPLE_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
 /// The default `header.converter`.
@@ -85,6 +90,7 @@ pub const KNOWN: &[&str] = &[
     DOUBLE_CONVERTER,
     BOOLEAN_CONVERTER,
     AVRO_CONVERTER,
+    JSON_SCHEMA_CONVERTER,
 ];
 
 /// The header converters this core knows (every record converter is one too).
@@ -130,6 +136,7 @@ impl ConverterFactory {
             "ByteArrayConverter" => Ok(Box::new(ByteArrayConverter)),
             "BooleanConverter" => Ok(Box::new(BooleanConverter)),
             "AvroConverter" => Ok(Box::new(avro::AvroConverter::new(settings, is_key)?)),
+            "JsonSchemaConverter" => Ok(Box::new(json_schema::JsonSchemaConverter::new(settings, is_key)?)),
             other if number_kind(other).is_some() => Ok(Box::new(NumberConverter::new(
                 number_kind(other).unwrap_or(NumberKind::Integer),
             ))),

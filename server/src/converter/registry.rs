@@ -56,9 +56,13 @@ impl SubjectNameStrategy {
         let suffix = if is_key { "key" } else { "value" };
         let need_name = || {
             record_name.ok_or_else(|| {
-                DataError::new(
-                    "In configuration value.subject.name.strategy = RecordNameStrategy, the message must only be an Avro record schema",
-                )
+                let strategy = match self {
+                    SubjectNameStrategy::TopicRecordName => "TopicRecordNameStrategy",
+                    _ => "RecordNameStrategy",
+                };
+                DataError::new(format!(
+                    "In configuration {suffix}.subject.name.strategy = {strategy}, the message must only be a named record schema (an Avro record, a JSON Schema with a title)"
+                ))
             })
         };
         Ok(match self {
@@ -90,7 +94,7 @@ pub struct RegistryConfig {
     pub identity_pem: Option<(Vec<u8>, Vec<u8>)>,
 }
 
-fn bool_setting(s: &BTreeMap<String, String>, key: &str, default: bool) -> Result<bool, String> {
+pub fn bool_setting(s: &BTreeMap<String, String>, key: &str, default: bool) -> Result<bool, String> {
     match s.get(key).map(|v| v.trim().to_ascii_lowercase()) {
         None => Ok(default),
         Some(v) if v == "true" => Ok(true),
@@ -322,6 +326,8 @@ pub struct RegistryClient {
     versions: Mutex<Bounded<(String, String), i32>>,
     /// The URL that answered last: calls start there.
     current: Mutex<usize>,
+    /// The `schemaType` of the schemas registered and looked up (`None`: Avro).
+    schema_type: Option<&'static str>,
 }
 
 fn io_runtime() -> &'static tokio::runtime::Runtime {
@@ -376,7 +382,23 @@ impl RegistryClient {
             latest: Mutex::new(Bounded::new(cap)),
             versions: Mutex::new(Bounded::new(cap)),
             current: Mutex::new(0),
+            schema_type: None,
         })
+    }
+
+    /// A client registering and looking up schemas of `schema_type` ("JSON", "PROTOBUF";
+    /// `None` for Avro, the registry's default).
+    pub fn with_schema_type(mut self, schema_type: Option<&'static str>) -> RegistryClient {
+        self.schema_type = schema_type;
+        self
+    }
+
+    /// The body that registers or looks up `schema`.
+    fn schema_body(&self, schema: &str) -> serde_json::Value {
+        match self.schema_type {
+            None => json!({ "schema": schema }),
+            Some(t) => json!({ "schemaType": t, "schema": schema }),
+        }
     }
 
     /// One call with fail-over across the URLs and back-off between rounds.
@@ -492,7 +514,7 @@ impl RegistryClient {
         } else {
             format!("/subjects/{}", encode(subject))
         };
-        let body = json!({ "schema": schema });
+        let body = self.schema_body(schema);
         let mut v = self.call(reqwest::Method::POST, path.clone(), Some(body.clone()));
         // Two first registrations racing on a registry may see the loser told that the
         // subject "already exists" (Apicurio's Confluent API does this); asked again, it
@@ -554,7 +576,7 @@ impl RegistryClient {
         let v = self.call(
             reqwest::Method::POST,
             format!("/subjects/{}", encode(subject)),
-            Some(json!({ "schema": schema })),
+            Some(self.schema_body(schema)),
         )?;
         let version = v
             .get("version")

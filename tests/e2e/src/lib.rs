@@ -899,12 +899,120 @@ fn confluent_serde(ops: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
 /// Decodes Kafka record bytes with Confluent's own AvroDeserializer (PyPI's confluent-kafka,
 /// `tests/avro/confluent_serde.py`): one JSON result per record, `{"value": ..., "id": ...}`.
 pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
+    confluent_decode("avro", topic, records, key)
+}
+
+/// Decodes Kafka record bytes with Confluent's own deserializer of `format` ("avro",
+/// "json"; `tests/avro/confluent_serde.py`): one JSON result per record.
+pub fn confluent_decode(format: &str, topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
     let ops: Vec<_> = records
         .iter()
         .map(|v| {
-            serde_json::json!({"op": "decode", "topic": topic, "key": key,
+            serde_json::json!({"op": "decode", "format": format, "topic": topic, "key": key,
                 "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
         })
         .collect();
     confluent_serde(ops)
+}
+
+/// What a registry pipeline left in Kafka: its topic and the first records' keys and values.
+pub struct RegistryPipeline {
+    pub topic: String,
+    pub keys: Vec<Vec<u8>>,
+    pub values: Vec<Vec<u8>>,
+}
+
+/// DataGen's users (structs with a Decimal and a Timestamp) written by the registry-backed
+/// `converter` (a class name), key and value, into Kafka on the real broker and registry; a
+/// FileStreamSink reads them back through the same converter and a chain of SMTs
+/// (InsertField, ReplaceField, Cast) and writes every record once: none missing (asserted),
+/// duplicates counted. `label` names the pipeline in topics, connectors and the records.
+pub fn registry_pipeline(converter: &str, label: &str) -> RegistryPipeline {
+    let url = schema_registry();
+    let bootstrap = bootstrap();
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique(&format!("{label}-pipeline"));
+    let total = 2000usize;
+    let rest = free_port();
+    let worker = worker_properties(dir.path(), rest, "");
+    let output = dir.path().join("out.txt");
+    let conv = |role: &str| {
+        format!("{role}.converter={converter}\n{role}.converter.schema.registry.url={url}\n")
+    };
+    let source = dir.path().join("datagen.properties");
+    write(
+        &source,
+        &format!(
+            "name={label}-datagen\nconnector.class=DataGen\ntopic={topic}\nschema=users\nkey.field=userid\n\
+             seed=7\nrecords={total}\nrate=1000\nbatch.size=100\n{}{}",
+            conv("key"),
+            conv("value")
+        ),
+    );
+    let sink = dir.path().join("sink.properties");
+    write(
+        &sink,
+        &format!(
+            "name={label}-sink\nconnector.class=FileStreamSink\ntopics={topic}\nfile={}\n{}{}\
+             transforms=origin,keep,widen\n\
+             transforms.origin.type=org.apache.kafka.connect.transforms.InsertField$Value\n\
+             transforms.origin.static.field=pipeline\ntransforms.origin.static.value={label}\n\
+             transforms.keep.type=org.apache.kafka.connect.transforms.ReplaceField$Value\n\
+             transforms.keep.include=id,pipeline,age,balance\n\
+             transforms.widen.type=org.apache.kafka.connect.transforms.Cast$Value\n\
+             transforms.widen.spec=age:int64\n",
+            output.display(),
+            conv("key"),
+            conv("value")
+        ),
+    );
+    let started = std::time::Instant::now();
+    let mut core = Core::start(dir.path(), &worker, &[source, sink], rest);
+    core.wait_task_state(&format!("{label}-datagen"), 0, "RUNNING", Duration::from_secs(60));
+    core.wait_task_state(&format!("{label}-sink"), 0, "RUNNING", Duration::from_secs(60));
+
+    // Every record reaches the sink's file, through the transforms.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // Struct{id=5,age=41,balance=1234.56,pipeline=<label>}: the id of a well-formed line.
+    let parse = |line: &str| -> Option<i64> {
+        let body = line.strip_prefix("Struct{")?.strip_suffix('}')?;
+        let kv: Vec<(&str, &str)> = body.split(',').map(|p| p.split_once('=')).collect::<Option<_>>()?;
+        let keys: Vec<&str> = kv.iter().map(|(k, _)| *k).collect();
+        if keys != ["id", "age", "balance", "pipeline"] || kv[3].1 != label {
+            return None;
+        }
+        kv[1].1.parse::<i64>().ok()?;
+        let (_, cents) = kv[2].1.split_once('.')?;
+        (cents.len() == 2).then_some(())?;
+        kv[0].1.parse().ok()
+    };
+    let (ids, bad) = loop {
+        let text = std::fs::read_to_string(&output).unwrap_or_default();
+        let mut ids: std::collections::BTreeMap<i64, usize> = Default::default();
+        let mut bad = Vec::new();
+        for line in text.lines() {
+            match parse(line) {
+                Some(id) => *ids.entry(id).or_insert(0) += 1,
+                None => bad.push(line.to_string()),
+            }
+        }
+        if ids.len() >= total || std::time::Instant::now() > deadline {
+            break (ids, bad);
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let elapsed = started.elapsed();
+    assert!(bad.is_empty(), "lines not as expected: {:?}\n{}", &bad[..bad.len().min(5)], core.log_text());
+    let missing: Vec<i64> = (0..total as i64).filter(|i| !ids.contains_key(i)).collect();
+    assert!(missing.is_empty(), "{} records missing, first {:?}\n{}", missing.len(), &missing[..missing.len().min(10)], core.log_text());
+    let duplicates: usize = ids.values().map(|n| n - 1).sum();
+    let simple = converter.rsplit('.').next().unwrap_or(converter);
+    println!("{label} pipeline: {total} records through DataGen -> {simple} -> Kafka -> {simple} -> 3 SMTs -> FileStreamSink in {elapsed:?}, 0 missing, {duplicates} duplicates");
+
+    let records = read_topic(&bootstrap, &topic, 5, Duration::from_secs(5));
+    let values: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.3.clone().unwrap()).collect();
+    let keys: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.2.clone().unwrap()).collect();
+    assert!(values.iter().chain(&keys).all(|v| v[0] == 0), "magic byte");
+    core.stop();
+    RegistryPipeline { topic, keys, values }
 }
