@@ -1223,7 +1223,8 @@ fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) 
     let Ok(config) = crate::config::ConnectorConfig::new(resolved.clone()) else {
         return;
     };
-    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config) {
+    let remote = |c: &str| w.plugins.transform_kind(c);
+    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config, &remote) {
         let related = |name: &str| {
             name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")))
         };
