@@ -1,0 +1,235 @@
+//! Transforms and predicates out of process, on a real broker: a sink's chain mixes
+//! built-in SMTs with a Python transform and a Python predicate, in its declared order.
+//! - every record is accounted for by its sequence number: in the sink's file (transformed
+//!   by each stage), dropped by the Python transform, filtered by the built-in Filter under
+//!   the Python predicate, or in the dead letter queue (the Python transform's record
+//!   errors, under `errors.tolerance=all`); none missing, duplicates reported;
+//! - with `errors.tolerance=none` the first record error fails the task with the Python
+//!   exception in its status trace.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use polyconnect_e2e::*;
+
+const TRANSFORMS_PY: &str = r#"
+from polyconnect import ConfigDef, Importance, Predicate, Transformation, Type, serve
+
+
+class SeqUpper(Transformation):
+    config_def = ConfigDef().define("suffix", Type.STRING, default="", importance=Importance.LOW)
+
+    def configure(self, config):
+        self.suffix = config.get("suffix", "")
+
+    def apply(self, record):
+        if record.value.startswith("bad"):
+            raise ValueError(f"bad record {record.value}")
+        if record.value.startswith("drop"):
+            return None
+        return record.new_record(value=record.value.upper() + self.suffix)
+
+
+class MultipleOf(Predicate):
+    def configure(self, config):
+        self.n = int(config["n"])
+
+    def test(self, record):
+        return int(record.value.split("-")[1].rstrip("!")) % self.n == 0
+
+
+if __name__ == "__main__":
+    serve(SeqUpper, MultipleOf)
+"#;
+
+/// A plugin directory with the Python transforms, launched by the core from plugin.path.
+fn python_plugin(dir: &Path) -> PathBuf {
+    let plugins = dir.join("plugins");
+    let plugin = plugins.join("py-transforms");
+    std::fs::create_dir_all(&plugin).unwrap();
+    write(&plugin.join("transforms.py"), TRANSFORMS_PY);
+    write(
+        &plugin.join("polyconnect-plugin.json"),
+        &serde_json::json!({
+            "name": "py-transforms",
+            "command": ["python3", "${plugin.dir}/transforms.py"],
+            "env": {"PYTHONPATH": repo_root().join("clients/python").display().to_string()},
+            "plugins": [
+                {"class": "SeqUpper", "type": "transformation", "aliases": ["com.example.SeqUpper"]},
+                {"class": "MultipleOf", "type": "predicate"}
+            ]
+        })
+        .to_string(),
+    );
+    plugins
+}
+
+fn worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
+    let p = dir.join("worker.properties");
+    write(
+        &p,
+        &format!(
+            "bootstrap.servers={}\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\n\
+             offset.flush.interval.ms=500\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={},{}\n",
+            bootstrap(),
+            dir.join("offsets.json").display(),
+            repo_root().join("connectors").display(),
+            plugins.display(),
+        ),
+    );
+    p
+}
+
+/// The input line of sequence number `i`: every 100 records, one the Python transform
+/// fails on and one it drops.
+fn line(i: usize) -> String {
+    match i % 100 {
+        7 => format!("bad-{i}"),
+        13 => format!("drop-{i}"),
+        _ => format!("rec-{i}"),
+    }
+}
+
+fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&str, &str)]) -> Vec<PathBuf> {
+    let source = dir.join("source.properties");
+    write(
+        &source,
+        &format!(
+            "name=src\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n",
+            input.display()
+        ),
+    );
+    let mut config: BTreeMap<&str, String> = [
+        ("connector.class", "FileStreamSink".to_string()),
+        ("tasks.max", "1".into()),
+        ("file", output.display().to_string()),
+        ("topics", topic.into()),
+        ("transforms", "hdr,up,every50".into()),
+        // Built-in.
+        ("transforms.hdr.type", "org.apache.kafka.connect.transforms.InsertHeader".into()),
+        ("transforms.hdr.header", "stage".into()),
+        ("transforms.hdr.value.literal", "builtin".into()),
+        // Python, by its alias.
+        ("transforms.up.type", "com.example.SeqUpper".into()),
+        ("transforms.up.suffix", "!".into()),
+        // Built-in Filter under a Python predicate.
+        ("transforms.every50.type", "org.apache.kafka.connect.transforms.Filter".into()),
+        ("transforms.every50.predicate", "m50".into()),
+        ("predicates", "m50".into()),
+        ("predicates.m50.type", "MultipleOf".into()),
+        ("predicates.m50.n", "50".into()),
+    ]
+    .into_iter()
+    .collect();
+    for (k, v) in errors {
+        config.insert(k, v.to_string());
+    }
+    let sink = dir.join("sink.json");
+    write(
+        &sink,
+        &serde_json::json!({"name": "sink", "config": config}).to_string(),
+    );
+    vec![source, sink]
+}
+
+fn seq_of(s: &str) -> usize {
+    s.split('-').nth(1).unwrap().trim_end_matches('!').parse().unwrap()
+}
+
+#[test]
+fn python_transform_and_predicate_in_a_chain_with_built_ins() {
+    let total = 3000;
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = python_plugin(dir.path());
+    let port = free_port();
+    let worker = worker(dir.path(), port, &plugins);
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let topic = unique("oop-transforms");
+    let dlq = unique("oop-transforms-dlq");
+    let text: String = (0..total).map(|i| line(i) + "\n").collect();
+    write(&input, &text);
+    let connectors = connectors(
+        dir.path(),
+        &input,
+        &output,
+        &topic,
+        &[
+            ("errors.tolerance", "all"),
+            ("errors.deadletterqueue.topic.name", &dlq),
+            ("errors.deadletterqueue.topic.replication.factor", "1"),
+            ("errors.deadletterqueue.context.headers.enable", "true"),
+        ],
+    );
+    let core = Core::start(dir.path(), &worker, &connectors, port);
+    core.wait_task_state("sink", 0, "RUNNING", Duration::from_secs(60));
+
+    let bad: Vec<usize> = (0..total).filter(|i| i % 100 == 7).collect();
+    let dropped: Vec<usize> = (0..total).filter(|i| i % 100 == 13).collect();
+    let filtered: Vec<usize> = (0..total)
+        .filter(|i| i % 50 == 0 && i % 100 != 7 && i % 100 != 13)
+        .collect();
+    let expected: Vec<usize> = (0..total)
+        .filter(|i| !bad.contains(i) && !dropped.contains(i) && !filtered.contains(i))
+        .collect();
+    let lines = wait_lines(&output, expected.len(), Duration::from_secs(90));
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for l in &lines {
+        assert!(l.starts_with("REC-") && l.ends_with('!'), "not transformed: {l}");
+        *counts.entry(seq_of(l)).or_default() += 1;
+    }
+    let missing: Vec<usize> = expected.iter().copied().filter(|i| !counts.contains_key(i)).collect();
+    let duplicates = counts.values().filter(|c| **c > 1).count();
+    let unexpected: Vec<usize> = counts.keys().copied().filter(|i| !expected.contains(i)).collect();
+    eprintln!(
+        "out-of-process chain: {total} records in, {} out ({} distinct), {} dropped, {} filtered, {} to the DLQ; missing {}, duplicates {duplicates}",
+        lines.len(),
+        counts.len(),
+        dropped.len(),
+        filtered.len(),
+        bad.len(),
+        missing.len()
+    );
+    assert!(missing.is_empty(), "missing {} records, e.g. {:?}", missing.len(), &missing[..missing.len().min(10)]);
+    assert!(unexpected.is_empty(), "records that should not be there: {unexpected:?}");
+
+    // Each record error of the Python transform is in the dead letter queue, with its cause.
+    let dead = read_with_headers(&dlq, bad.len(), Duration::from_secs(30));
+    let mut dead_seqs: Vec<usize> = dead
+        .iter()
+        .map(|r| seq_of(std::str::from_utf8(r.value.as_deref().unwrap()).unwrap()))
+        .collect();
+    dead_seqs.sort();
+    dead_seqs.dedup();
+    assert_eq!(dead_seqs, bad, "the dead letter queue holds exactly the failed records");
+    let h = &dead[0].headers;
+    assert_eq!(h.get("__connect.errors.exception.class.name").map(String::as_str), Some("ValueError"), "{h:?}");
+    assert_eq!(h.get("__connect.errors.class.name").map(String::as_str), Some("com.example.SeqUpper"), "{h:?}");
+    assert!(h.get("__connect.errors.exception.message").is_some_and(|m| m.starts_with("bad record bad-")), "{h:?}");
+}
+
+#[test]
+fn a_record_error_fails_the_task_without_tolerance() {
+    let total = 50;
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = python_plugin(dir.path());
+    let port = free_port();
+    let worker = worker(dir.path(), port, &plugins);
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let topic = unique("oop-transforms-none");
+    let text: String = (0..total).map(|i| line(i) + "\n").collect();
+    write(&input, &text);
+    let connectors = connectors(dir.path(), &input, &output, &topic, &[]);
+    let core = Core::start(dir.path(), &worker, &connectors, port);
+    let status = core.wait_task_state("sink", 0, "FAILED", Duration::from_secs(60));
+    let trace = status["trace"].as_str().unwrap_or_default();
+    assert!(trace.contains("Tolerance exceeded in error handler"), "{trace}");
+    assert!(trace.contains("ValueError: bad record bad-7"), "{trace}");
+}
