@@ -1,5 +1,6 @@
 //! Transforms and predicates out of process, on a real broker: a sink's chain mixes
-//! built-in SMTs with a Python transform and a Python predicate, in its declared order.
+//! built-in SMTs with a Python transform, a Go transform (the Go SDK's example) and a
+//! Python predicate, in its declared order.
 //! - every record is accounted for by its sequence number: in the sink's file (transformed
 //!   by each stage), dropped by the Python transform, filtered by the built-in Filter under
 //!   the Python predicate, or in the dead letter queue (the Python transform's record
@@ -36,7 +37,8 @@ class MultipleOf(Predicate):
         self.n = int(config["n"])
 
     def test(self, record):
-        return int(record.value.split("-")[1].rstrip("!")) % self.n == 0
+        # After the Go transform reversed the value: its digits, reversed back.
+        return int("".join(c for c in record.value if c.isdigit())[::-1]) % self.n == 0
 
 
 if __name__ == "__main__":
@@ -65,6 +67,18 @@ fn python_plugin(dir: &Path) -> PathBuf {
     plugins
 }
 
+/// The Go SDK's example transform (`Reverse`), built once, launched from plugin.path.
+fn go_plugin() -> PathBuf {
+    let dir = repo_root().join("clients/go/examples/transform");
+    let status = std::process::Command::new("go")
+        .args(["build", "-buildvcs=false", "-o", ".bin/transform", "."])
+        .current_dir(&dir)
+        .status()
+        .expect("go is needed to build the Go example transform");
+    assert!(status.success(), "building clients/go/examples/transform failed");
+    dir
+}
+
 fn worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
     let p = dir.join("worker.properties");
     write(
@@ -76,11 +90,12 @@ fn worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
              offset.storage.file.filename={}\n\
              offset.flush.interval.ms=500\n\
              listeners=http://127.0.0.1:{port}\n\
-             plugin.path={},{}\n",
+             plugin.path={},{},{}\n",
             bootstrap(),
             dir.join("offsets.json").display(),
             repo_root().join("connectors").display(),
             plugins.display(),
+            go_plugin().display(),
         ),
     );
     p
@@ -110,7 +125,7 @@ fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&
         ("tasks.max", "1".into()),
         ("file", output.display().to_string()),
         ("topics", topic.into()),
-        ("transforms", "hdr,up,every50".into()),
+        ("transforms", "hdr,up,rev,every50".into()),
         // Built-in.
         ("transforms.hdr.type", "org.apache.kafka.connect.transforms.InsertHeader".into()),
         ("transforms.hdr.header", "stage".into()),
@@ -118,6 +133,8 @@ fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&
         // Python, by its alias.
         ("transforms.up.type", "com.example.SeqUpper".into()),
         ("transforms.up.suffix", "!".into()),
+        // Go.
+        ("transforms.rev.type", "Reverse".into()),
         // Built-in Filter under a Python predicate.
         ("transforms.every50.type", "org.apache.kafka.connect.transforms.Filter".into()),
         ("transforms.every50.predicate", "m50".into()),
@@ -136,6 +153,10 @@ fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&
         &serde_json::json!({"name": "sink", "config": config}).to_string(),
     );
     vec![source, sink]
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
 }
 
 fn seq_of(s: &str) -> usize {
@@ -181,8 +202,10 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
     let lines = wait_lines(&output, expected.len(), Duration::from_secs(90));
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for l in &lines {
+        // Python upper-cased it and added "!", then Go reversed it.
+        let l = reversed(l);
         assert!(l.starts_with("REC-") && l.ends_with('!'), "not transformed: {l}");
-        *counts.entry(seq_of(l)).or_default() += 1;
+        *counts.entry(seq_of(&l)).or_default() += 1;
     }
     let missing: Vec<usize> = expected.iter().copied().filter(|i| !counts.contains_key(i)).collect();
     let duplicates = counts.values().filter(|c| **c > 1).count();
