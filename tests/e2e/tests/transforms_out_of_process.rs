@@ -191,6 +191,24 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
     let core = Core::start(dir.path(), &worker, &connectors, port);
     core.wait_task_state("sink", 0, "RUNNING", Duration::from_secs(60));
 
+    // Listed with their types; the transform's config definition comes from its process.
+    let (code, plugins) = core.get("/connector-plugins?connectorsOnly=false");
+    assert_eq!(code, 200);
+    let listed = |class: &str| {
+        plugins
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["class"] == class)
+            .map(|p| p["type"].as_str().unwrap().to_string())
+    };
+    assert_eq!(listed("SeqUpper").as_deref(), Some("transformation"));
+    assert_eq!(listed("MultipleOf").as_deref(), Some("predicate"));
+    assert_eq!(listed("Reverse").as_deref(), Some("transformation"));
+    let (code, defs) = core.get("/connector-plugins/com.example.SeqUpper/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs[0]["name"], "suffix", "{defs}");
+
     let bad: Vec<usize> = (0..total).filter(|i| i % 100 == 7).collect();
     let dropped: Vec<usize> = (0..total).filter(|i| i % 100 == 13).collect();
     let filtered: Vec<usize> = (0..total)
