@@ -421,8 +421,9 @@ impl TransformChain {
             };
             let class = java_trim(class);
             let mut settings = with_prefix(props, &prefix);
-            if resolve_predicate(class).is_none() && remote(class) == Some(TransformKind::Predicate)
-            {
+            // A class a plugin on plugin.path serves runs there, even when the core has a
+            // built-in of that name (Kafka Connect too loads the plugin's own copy).
+            if remote(class) == Some(TransformKind::Predicate) {
                 settings.remove("type");
                 predicates.insert(
                     alias.clone(),
@@ -492,9 +493,7 @@ impl TransformChain {
                 continue;
             };
             let class = java_trim(class);
-            if matches!(resolve_transform(class), Resolved::Unknown)
-                && remote(class) == Some(TransformKind::Transformation)
-            {
+            if remote(class) == Some(TransformKind::Transformation) {
                 settings.remove("type");
                 stages.push(Stage {
                     alias: alias.clone(),
