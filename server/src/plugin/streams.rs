@@ -1072,18 +1072,16 @@ impl TransformStream {
             }
             use pb::transform_outcome::Outcome;
             out[i] = Some(match o.outcome {
-                Some(Outcome::Record(r)) => TransformOutcome::Record(
-                    wire::transform_record_from_proto(
+                Some(Outcome::Record(r)) => {
+                    TransformOutcome::Record(wire::transform_record_from_proto(
                         r,
                         records[i].record.kafka_offset,
                         &mut self.refs_in,
-                    )?,
-                ),
+                    )?)
+                }
                 Some(Outcome::Dropped(_)) => TransformOutcome::Dropped,
                 Some(Outcome::Matches(b)) => TransformOutcome::Matches(b),
-                Some(Outcome::Error(e)) => {
-                    TransformOutcome::Failed(ConnectorError::from_proto(e))
-                }
+                Some(Outcome::Error(e)) => TransformOutcome::Failed(ConnectorError::from_proto(e)),
                 None => {
                     return Err(StreamError::Protocol(format!(
                         "the transform's outcome for record {i} is empty"
@@ -1106,7 +1104,9 @@ impl TransformStream {
         let _ = self
             .io
             .send(pb::TransformRequest {
-                msg: Some(pb::transform_request::Msg::Stop(pb::Stop { timeout_ms: 5000 })),
+                msg: Some(pb::transform_request::Msg::Stop(pb::Stop {
+                    timeout_ms: 5000,
+                })),
             })
             .await;
         let _ = tokio::time::timeout(Duration::from_secs(5), async {

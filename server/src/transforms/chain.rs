@@ -652,7 +652,8 @@ impl TransformChain {
             match &stage.transform {
                 StageTransform::Local(t) => {
                     for i in selected {
-                        let State::Live(r) = std::mem::replace(&mut states[i], State::Done(Ok(None)))
+                        let State::Live(r) =
+                            std::mem::replace(&mut states[i], State::Done(Ok(None)))
                         else {
                             continue;
                         };
@@ -775,13 +776,9 @@ impl TransformChain {
     ) -> Result<Option<ConnectRecord>, TransformError> {
         for stage in &self.stages {
             match &stage.predicate {
-                Some(StagePredicate::Local(p)) => {
-                    if !(stage.negate ^ p.test(&record)) {
-                        continue;
-                    }
-                }
+                Some(StagePredicate::Local(p)) if !(stage.negate ^ p.test(&record)) => continue,
+                Some(StagePredicate::Local(_)) | None => {}
                 Some(StagePredicate::Remote(_)) => return Err(Self::needs_batch(stage)),
-                None => {}
             }
             let StageTransform::Local(t) = &stage.transform else {
                 return Err(Self::needs_batch(stage));

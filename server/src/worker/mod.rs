@@ -558,8 +558,9 @@ impl Worker {
                 config.name()
             )));
         }
-        let problems =
-            pipeline::Pipeline::problems(&self.config, &config, &|c| self.plugins.transform_kind(c));
+        let problems = pipeline::Pipeline::problems(&self.config, &config, &|c| {
+            self.plugins.transform_kind(c)
+        });
         if !problems.is_empty() {
             return Err(HerderError::Invalid(pipeline::invalid_config_message(
                 &problems,

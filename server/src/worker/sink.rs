@@ -1318,11 +1318,8 @@ impl Runner<'_> {
                     None
                 });
             }
-            let batch: Vec<SinkRecord> = converted
-                .iter()
-                .flatten()
-                .map(|(r, _)| r.clone())
-                .collect();
+            let batch: Vec<SinkRecord> =
+                converted.iter().flatten().map(|(r, _)| r.clone()).collect();
             let mut results = self
                 .pipeline
                 .chain

@@ -790,7 +790,9 @@ impl Runner<'_> {
         let count = records.len();
         // Out-of-process transforms get the batch stage by stage, one call each.
         let mut pre = if self.pipeline.chain.has_remote() {
-            let stage = self.tel.stage(records.first().map_or(0, |r| r.seq), "transform");
+            let stage = self
+                .tel
+                .stage(records.first().map_or(0, |r| r.seq), "transform");
             let out = self
                 .pipeline
                 .chain

@@ -75,7 +75,10 @@ fn go_plugin() -> PathBuf {
         .current_dir(&dir)
         .status()
         .expect("go is needed to build the Go example transform");
-    assert!(status.success(), "building clients/go/examples/transform failed");
+    assert!(
+        status.success(),
+        "building clients/go/examples/transform failed"
+    );
     dir
 }
 
@@ -111,7 +114,13 @@ fn line(i: usize) -> String {
     }
 }
 
-fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&str, &str)]) -> Vec<PathBuf> {
+fn connectors(
+    dir: &Path,
+    input: &Path,
+    output: &Path,
+    topic: &str,
+    errors: &[(&str, &str)],
+) -> Vec<PathBuf> {
     let source = dir.join("source.properties");
     write(
         &source,
@@ -127,7 +136,10 @@ fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&
         ("topics", topic.into()),
         ("transforms", "hdr,up,rev,every50".into()),
         // Built-in.
-        ("transforms.hdr.type", "org.apache.kafka.connect.transforms.InsertHeader".into()),
+        (
+            "transforms.hdr.type",
+            "org.apache.kafka.connect.transforms.InsertHeader".into(),
+        ),
         ("transforms.hdr.header", "stage".into()),
         ("transforms.hdr.value.literal", "builtin".into()),
         // Python, by its alias.
@@ -136,7 +148,10 @@ fn connectors(dir: &Path, input: &Path, output: &Path, topic: &str, errors: &[(&
         // Go.
         ("transforms.rev.type", "Reverse".into()),
         // Built-in Filter under a Python predicate.
-        ("transforms.every50.type", "org.apache.kafka.connect.transforms.Filter".into()),
+        (
+            "transforms.every50.type",
+            "org.apache.kafka.connect.transforms.Filter".into(),
+        ),
         ("transforms.every50.predicate", "m50".into()),
         ("predicates", "m50".into()),
         ("predicates.m50.type", "MultipleOf".into()),
@@ -160,7 +175,12 @@ fn reversed(s: &str) -> String {
 }
 
 fn seq_of(s: &str) -> usize {
-    s.split('-').nth(1).unwrap().trim_end_matches('!').parse().unwrap()
+    s.split('-')
+        .nth(1)
+        .unwrap()
+        .trim_end_matches('!')
+        .parse()
+        .unwrap()
 }
 
 #[test]
@@ -222,12 +242,23 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
     for l in &lines {
         // Python upper-cased it and added "!", then Go reversed it.
         let l = reversed(l);
-        assert!(l.starts_with("REC-") && l.ends_with('!'), "not transformed: {l}");
+        assert!(
+            l.starts_with("REC-") && l.ends_with('!'),
+            "not transformed: {l}"
+        );
         *counts.entry(seq_of(&l)).or_default() += 1;
     }
-    let missing: Vec<usize> = expected.iter().copied().filter(|i| !counts.contains_key(i)).collect();
+    let missing: Vec<usize> = expected
+        .iter()
+        .copied()
+        .filter(|i| !counts.contains_key(i))
+        .collect();
     let duplicates = counts.values().filter(|c| **c > 1).count();
-    let unexpected: Vec<usize> = counts.keys().copied().filter(|i| !expected.contains(i)).collect();
+    let unexpected: Vec<usize> = counts
+        .keys()
+        .copied()
+        .filter(|i| !expected.contains(i))
+        .collect();
     eprintln!(
         "out-of-process chain: {total} records in, {} out ({} distinct), {} dropped, {} filtered, {} to the DLQ; missing {}, duplicates {duplicates}",
         lines.len(),
@@ -237,8 +268,16 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
         bad.len(),
         missing.len()
     );
-    assert!(missing.is_empty(), "missing {} records, e.g. {:?}", missing.len(), &missing[..missing.len().min(10)]);
-    assert!(unexpected.is_empty(), "records that should not be there: {unexpected:?}");
+    assert!(
+        missing.is_empty(),
+        "missing {} records, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
+    assert!(
+        unexpected.is_empty(),
+        "records that should not be there: {unexpected:?}"
+    );
 
     // Each record error of the Python transform is in the dead letter queue, with its cause.
     let dead = read_with_headers(&dlq, bad.len(), Duration::from_secs(30));
@@ -248,11 +287,27 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
         .collect();
     dead_seqs.sort();
     dead_seqs.dedup();
-    assert_eq!(dead_seqs, bad, "the dead letter queue holds exactly the failed records");
+    assert_eq!(
+        dead_seqs, bad,
+        "the dead letter queue holds exactly the failed records"
+    );
     let h = &dead[0].headers;
-    assert_eq!(h.get("__connect.errors.exception.class.name").map(String::as_str), Some("ValueError"), "{h:?}");
-    assert_eq!(h.get("__connect.errors.class.name").map(String::as_str), Some("com.example.SeqUpper"), "{h:?}");
-    assert!(h.get("__connect.errors.exception.message").is_some_and(|m| m.starts_with("bad record bad-")), "{h:?}");
+    assert_eq!(
+        h.get("__connect.errors.exception.class.name")
+            .map(String::as_str),
+        Some("ValueError"),
+        "{h:?}"
+    );
+    assert_eq!(
+        h.get("__connect.errors.class.name").map(String::as_str),
+        Some("com.example.SeqUpper"),
+        "{h:?}"
+    );
+    assert!(
+        h.get("__connect.errors.exception.message")
+            .is_some_and(|m| m.starts_with("bad record bad-")),
+        "{h:?}"
+    );
 }
 
 #[test]
@@ -271,7 +326,10 @@ fn a_record_error_fails_the_task_without_tolerance() {
     let core = Core::start(dir.path(), &worker, &connectors, port);
     let status = core.wait_task_state("sink", 0, "FAILED", Duration::from_secs(60));
     let trace = status["trace"].as_str().unwrap_or_default();
-    assert!(trace.contains("Tolerance exceeded in error handler"), "{trace}");
+    assert!(
+        trace.contains("Tolerance exceeded in error handler"),
+        "{trace}"
+    );
     assert!(trace.contains("ValueError: bad record bad-7"), "{trace}");
 }
 
@@ -283,8 +341,19 @@ fn apache_transforms_plugin(plugins: &Path) {
         .arg("connect-lib-dir")
         .output()
         .expect("scripts/kafka.sh connect-lib-dir");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let dir = PathBuf::from(String::from_utf8(out.stdout).unwrap().lines().last().unwrap().trim());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim(),
+    );
     let jar = std::fs::read_dir(&dir)
         .unwrap()
         .flatten()
@@ -350,8 +419,9 @@ fn a_java_smt_from_a_plugin_directory_runs_in_the_bridge() {
     assert_eq!(missing, 0);
     // The bridge's log line for the instance it configured for this task's stage.
     assert!(
-        core.log_text()
-            .contains("org.apache.kafka.connect.transforms.MaskField$Value 'mask' of src task 0 started"),
+        core.log_text().contains(
+            "org.apache.kafka.connect.transforms.MaskField$Value 'mask' of src task 0 started"
+        ),
         "MaskField ran in the bridge:\n{}",
         core.log_text()
     );
