@@ -238,11 +238,16 @@ impl Remote {
         }
     }
 
-    async fn call(
-        &self,
-        inputs: &[TransformInput<'_>],
-        trace: Option<&TraceContext>,
-    ) -> Result<Vec<TransformOutcome>, String> {
+    async fn call(&self, inputs: &[TransformInput<'_>]) -> Result<Vec<TransformOutcome>, String> {
+        // A span per call (this stage on this batch), sent along as the batch's context.
+        let span = crate::telemetry::task::transform_stage_span(
+            self.kind_name(),
+            &self.alias,
+            &self.class,
+            inputs.len(),
+            inputs.iter().map(|i| i.trace),
+        );
+        let trace = span.as_ref().map(|(_, t)| t);
         let mut guard = self.stream.lock().await;
         let Some(s) = guard.as_mut() else {
             return Err(format!(
@@ -625,7 +630,7 @@ impl TransformChain {
                             State::Done(_) => unreachable!(),
                         })
                         .collect();
-                    let outcomes = p.call(&inputs, None).await?;
+                    let outcomes = p.call(&inputs).await?;
                     drop(inputs);
                     let mut sel = Vec::new();
                     for (i, o) in live.into_iter().zip(outcomes) {
@@ -679,7 +684,7 @@ impl TransformChain {
                             State::Done(_) => unreachable!(),
                         })
                         .collect();
-                    let outcomes = t.call(&inputs, None).await?;
+                    let outcomes = t.call(&inputs).await?;
                     drop(inputs);
                     for (i, o) in selected.into_iter().zip(outcomes) {
                         states[i] = match o {

@@ -426,3 +426,67 @@ fn a_java_smt_from_a_plugin_directory_runs_in_the_bridge() {
         core.log_text()
     );
 }
+
+#[test]
+fn each_out_of_process_stage_has_its_span() {
+    let receiver = polyconnect_e2e::otlp::Receiver::start();
+    let endpoint = receiver.endpoint();
+    let total = 300;
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = python_plugin(dir.path());
+    let port = free_port();
+    let worker = worker(dir.path(), port, &plugins);
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let topic = unique("oop-transforms-traced");
+    let text: String = (0..total).map(|i| line(i) + "\n").collect();
+    write(&input, &text);
+    let connectors = connectors(
+        dir.path(),
+        &input,
+        &output,
+        &topic,
+        &[("errors.tolerance", "all")],
+    );
+    let core = Core::start_with_env(
+        dir.path(),
+        &worker,
+        &connectors,
+        port,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_always_on"),
+        ],
+    );
+    core.wait_task_state("sink", 0, "RUNNING", Duration::from_secs(60));
+    wait_lines(&output, 1, Duration::from_secs(60));
+    // One span per out-of-process call: the Python transform, the Go transform and the
+    // Python predicate, each in a record's trace.
+    for (name, class) in [
+        ("transform up", "com.example.SeqUpper"),
+        ("transform rev", "Reverse"),
+        ("predicate m50", "MultipleOf"),
+    ] {
+        let found = receiver.wait_for(Duration::from_secs(30), |spans| {
+            spans
+                .iter()
+                .find(|s| s.service == "polyconnect" && s.name == name)
+                .cloned()
+        });
+        let span = found.unwrap_or_else(|| {
+            let names: std::collections::BTreeSet<(String, String)> = receiver
+                .spans()
+                .iter()
+                .map(|s| (s.service.clone(), s.name.clone()))
+                .collect();
+            panic!("no '{name}' span; spans: {names:?}")
+        });
+        assert_eq!(
+            span.attr("polyconnect.transform.class"),
+            Some(class),
+            "{span:?}"
+        );
+        assert!(!span.parent_span_id.is_empty(), "{span:?}");
+    }
+}
