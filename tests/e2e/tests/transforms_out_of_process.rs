@@ -6,7 +6,13 @@
 //!   the Python predicate, or in the dead letter queue (the Python transform's record
 //!   errors, under `errors.tolerance=all`); none missing, duplicates reported;
 //! - with `errors.tolerance=none` the first record error fails the task with the Python
-//!   exception in its status trace.
+//!   exception in its status trace;
+//! - `GET /connector-plugins?connectorsOnly=false` lists them with their types, and
+//!   `GET /connector-plugins/{class}/config` gives a transform's own config definition;
+//! - each out-of-process call has its span (`transform <alias>`, `predicate <alias>`);
+//! - Apache Kafka's own `MaskField$Value` (the connect-transforms jar in a plugin
+//!   directory) runs in the Kafka Connect bridge, between built-in HoistField and
+//!   InsertField, on a source's records.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
