@@ -831,8 +831,11 @@ type TransformClient interface {
 	//	proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
 	//	core -> Stop{}                             transformation.close(); the process then
 	//	                                           ends its side of the stream
-	//	either: Heartbeat{}; proc: Error{} (RETRIABLE: the core sends the batch again after
-	//	the back-off, under errors.retry.*; CONFIG or FATAL: the task fails with the cause)
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+	//	whole and the task fails with the cause (it restarts like any failed task). A
+	//	record that fails is an outcome with an Error of kind RECORD instead; one whose
+	//	error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+	//	record alone, through the chain) under errors.retry.*
 	//
 	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
 	// in each direction independently.
@@ -882,8 +885,11 @@ type TransformServer interface {
 	//	proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
 	//	core -> Stop{}                             transformation.close(); the process then
 	//	                                           ends its side of the stream
-	//	either: Heartbeat{}; proc: Error{} (RETRIABLE: the core sends the batch again after
-	//	the back-off, under errors.retry.*; CONFIG or FATAL: the task fails with the cause)
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+	//	whole and the task fails with the cause (it restarts like any failed task). A
+	//	record that fails is an outcome with an Error of kind RECORD instead; one whose
+	//	error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+	//	record alone, through the chain) under errors.retry.*
 	//
 	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
 	// in each direction independently.
