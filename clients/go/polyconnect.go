@@ -35,7 +35,7 @@ const Version = "1.0.0"
 // protocolVersions are the protocol versions this SDK speaks, newest first.
 var protocolVersions = []uint32{1}
 
-// Plugin is a connector plugin the process serves: a *Source or a *Sink.
+// Plugin is a plugin the process serves: a *Source, a *Sink, a *Transform or a *Predicate.
 type Plugin interface {
 	plugin() *pluginCommon
 }
@@ -46,7 +46,16 @@ type pluginCommon struct {
 	config         *ConfigDef
 	connector      func() Connector
 	sink           bool
+	kind           pluginKind
 }
+
+type pluginKind int
+
+const (
+	kindConnector pluginKind = iota
+	kindTransform
+	kindPredicate
+)
 
 // Source describes a source connector plugin.
 type Source struct {

@@ -71,8 +71,16 @@ func NewServer(opts Options, plugins ...Plugin) (*Server, error) {
 			if x.Class == "" || x.Task == nil {
 				return nil, fmt.Errorf("polyconnect: a Sink needs a Class and a Task factory")
 			}
+		case *Transform:
+			if x.Class == "" || x.New == nil {
+				return nil, fmt.Errorf("polyconnect: a Transform needs a Class and a New factory")
+			}
+		case *Predicate:
+			if x.Class == "" || x.New == nil {
+				return nil, fmt.Errorf("polyconnect: a Predicate needs a Class and a New factory")
+			}
 		default:
-			return nil, fmt.Errorf("polyconnect: %T is not a *Source or *Sink", p)
+			return nil, fmt.Errorf("polyconnect: %T is not a *Source, *Sink, *Transform or *Predicate", p)
 		}
 	}
 	if opts.MaxMessageBytes <= 0 {
@@ -118,6 +126,7 @@ func NewServer(opts Options, plugins ...Plugin) (*Server, error) {
 	pb.RegisterConnectorServer(s.grpc, s)
 	pb.RegisterSourceTaskServer(s.grpc, sourceService{s: s})
 	pb.RegisterSinkTaskServer(s.grpc, sinkService{s: s})
+	pb.RegisterTransformServer(s.grpc, transformService{s: s})
 	s.serving.Store(true)
 	return s, nil
 }
@@ -140,7 +149,7 @@ func (s *Server) Stop(grace time.Duration) {
 func (s *Server) find(name string, sink *bool) Plugin {
 	for _, p := range s.plugins {
 		c := p.plugin()
-		if sink != nil && c.sink != *sink {
+		if sink != nil && (c.sink != *sink || c.kind != kindConnector) {
 			continue
 		}
 		if classMatches(c.class, name) || slices.ContainsFunc(c.aliases, func(a string) bool { return classMatches(a, name) }) {
@@ -161,7 +170,12 @@ func (s *Server) names() string {
 func info(p Plugin) *pb.PluginInfo {
 	c := p.plugin()
 	t := pb.PluginType_SOURCE
-	if c.sink {
+	switch {
+	case c.kind == kindTransform:
+		t = pb.PluginType_TRANSFORMATION
+	case c.kind == kindPredicate:
+		t = pb.PluginType_PREDICATE
+	case c.sink:
 		t = pb.PluginType_SINK
 	}
 	return &pb.PluginInfo{ClassName: c.class, Aliases: c.aliases, Type: t, Version: c.version}

@@ -57,6 +57,7 @@ from .data import (  # noqa: E402
     Time,
     Timestamp,
 )
+from .transform import ConnectRecord, Predicate, Transformation  # noqa: E402
 from .errors import ConfigError, ConnectError, DataError, RetriableError  # noqa: E402
 from .records import (  # noqa: E402
     Header,
@@ -71,6 +72,10 @@ from .server import serve  # noqa: E402
 
 __all__ = [
     "__version__",
+    # transforms and predicates
+    "ConnectRecord",
+    "Transformation",
+    "Predicate",
     # connectors and tasks
     "SourceConnector",
     "SinkConnector",

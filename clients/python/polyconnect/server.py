@@ -43,6 +43,7 @@ from .streams import base
 from .streams.connector import ConnectorSession
 from .streams.sink import SinkSession
 from .streams.source import SourceSession
+from .transform import Predicate, Transformation, TransformSession
 from .v1 import connector_pb2 as cpb
 
 __all__ = ["serve", "Plugins", "ConnectorServer", "start_server", "tls_credentials", "TlsConfigError"]
@@ -74,15 +75,18 @@ class Plugins:
     def __init__(self, classes: Iterable[type]):
         self.classes: list[type[_Connector]] = []
         for cls in classes:
+            if isinstance(cls, type) and issubclass(cls, (Transformation, Predicate)):
+                self.classes.append(cls)
+                continue
             if not isinstance(cls, type) or not issubclass(cls, (SourceConnector, SinkConnector)):
-                raise TypeError(f"{cls!r} is not a SourceConnector or SinkConnector subclass")
+                raise TypeError(f"{cls!r} is not a SourceConnector, SinkConnector, Transformation or Predicate subclass")
             task = getattr(cls, "task_class", None)
             want = SourceTask if issubclass(cls, SourceConnector) else SinkTask
             if not isinstance(task, type) or not issubclass(task, want):
                 raise TypeError(f"{cls.__name__}.task_class must be a {want.__name__} subclass")
             self.classes.append(cls)
         if not self.classes:
-            raise TypeError("serve() needs at least one connector class")
+            raise TypeError("serve() needs at least one connector, transformation or predicate class")
 
     def find(self, name: str, kind: type | None = None) -> type[_Connector] | None:
         for cls in self.classes:
@@ -97,7 +101,9 @@ class Plugins:
         return cpb.PluginInfo(
             class_name=cls.plugin_name(),
             aliases=list(cls.aliases),
-            type=cpb.SOURCE if issubclass(cls, SourceConnector) else cpb.SINK,
+            type=(cpb.SOURCE if issubclass(cls, SourceConnector) else cpb.SINK
+                  if issubclass(cls, SinkConnector) else cpb.TRANSFORMATION
+                  if issubclass(cls, Transformation) else cpb.PREDICATE),
             version=str(cls.version),
         )
 
@@ -186,6 +192,13 @@ class ConnectorServer:
         config = dict(request.config)
         definition = cls.definition()
         errors = definition.validate(config)
+        if issubclass(cls, (Transformation, Predicate)):
+            resp = cpb.ValidateResponse()
+            for name, errs in errors.items():
+                v = resp.values.add(name=name, errors=errs, visible=True)
+                if name in config:
+                    v.value = config[name]
+            return resp
         try:
             connector = cls()
             connector.config = config
@@ -249,6 +262,10 @@ class ConnectorServer:
     async def run_sink(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
         await SinkSession(self.plugins, request_iterator, context).run()
 
+    async def run_transform(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> Any:
+        async for response in TransformSession(self.plugins, request_iterator, context).run():
+            yield response
+
     def handlers(self) -> list[grpc.GenericRpcHandler]:
         ser = base.serialize
         uu = grpc.unary_unary_rpc_method_handler
@@ -266,6 +283,9 @@ class ConnectorServer:
             }),
             grpc.method_handlers_generic_handler("polyconnect.v1.SinkTask", {
                 "Run": ss(self.run_sink, cpb.SinkRequest.FromString, ser),
+            }),
+            grpc.method_handlers_generic_handler("polyconnect.v1.Transform", {
+                "Run": ss(self.run_transform, cpb.TransformRequest.FromString, ser),
             }),
         ]
 

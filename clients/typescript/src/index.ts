@@ -31,5 +31,6 @@ export {
   type TraceContext,
 } from "./data.js";
 export { ConnectError, RetriableError, ConfigError, DataError } from "./errors.js";
+export { Transformation, Predicate, type ConnectRecord, type TransformClass } from "./transform.js";
 export { Logger } from "./log.js";
 export { serve, startServer, listenAddress, tlsCredentials, TlsConfigError, ConnectorServer, SDK_VERSION, type RunningServer } from "./server.js";

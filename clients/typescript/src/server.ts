@@ -21,6 +21,7 @@ import {
   TransactionBoundarySupport,
   SinkTaskService,
   SourceTaskService,
+  TransformService,
   type HandshakeRequest,
   type HandshakeResponse,
   type HealthResponse,
@@ -36,6 +37,7 @@ import { Plugins } from "./plugins.js";
 import { ConnectorSession } from "./streams/connector.js";
 import { SinkSession } from "./streams/sink.js";
 import { SourceSession } from "./streams/source.js";
+import { TransformSession, type TransformClass } from "./transform.js";
 import { DEFAULT_MAX_MESSAGE_BYTES, PROTOCOL_VERSIONS } from "./streams/stream.js";
 import { setupTracing, shutdownTracing } from "./tracing.js";
 
@@ -64,7 +66,7 @@ export class ConnectorServer {
   readonly plugins: Plugins;
   private expected?: Buffer;
 
-  constructor(connectors: ConnectorClass[], readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, token?: string) {
+  constructor(connectors: (ConnectorClass | TransformClass)[], readonly maxMessageBytes = DEFAULT_MAX_MESSAGE_BYTES, token?: string) {
     this.plugins = new Plugins(connectors);
     this.expected = token ? Buffer.from(`Bearer ${token}`) : undefined;
   }
@@ -162,6 +164,10 @@ export class ConnectorServer {
     server.addService({ run: { ...K, responseSerialize: passBytes(K) } } as unknown as grpc.ServiceDefinition, {
       run: this.stream((call) => new SinkSession(this.plugins, call as never).run()),
     });
+    const T = TransformService.run;
+    server.addService({ run: { ...T, responseSerialize: passBytes(T) } } as unknown as grpc.ServiceDefinition, {
+      run: this.stream((call) => new TransformSession((n) => this.plugins.findTransform(n), call as never).run()),
+    });
   }
 }
 
@@ -176,7 +182,7 @@ export interface RunningServer {
 
 /** Starts serving `connectors` on `address` ("127.0.0.1:0" picks a free port); `serve` does this and waits for a signal. */
 export async function startServer(
-  connectors: ConnectorClass[],
+  connectors: (ConnectorClass | TransformClass)[],
   options: { address?: string; token?: string; maxMessageBytes?: number; tls?: grpc.ServerCredentials } = {},
 ): Promise<RunningServer> {
   const address = options.address ?? "127.0.0.1:0";
@@ -276,7 +282,7 @@ function parentAlive(pid: number): boolean {
 }
 
 /** Serves `connectors` until SIGTERM/SIGINT or the parent's death. */
-export async function serve(...connectors: ConnectorClass[]): Promise<void> {
+export async function serve(...connectors: (ConnectorClass | TransformClass)[]): Promise<void> {
   const address = listenAddress();
   const token = process.env.POLYCONNECT_TOKEN || undefined;
   const maxMessageBytes = Number(process.env.POLYCONNECT_MAX_MESSAGE_BYTES) || DEFAULT_MAX_MESSAGE_BYTES;

@@ -189,6 +189,7 @@ impl WorkerExecutor {
                 worker: self.worker.config.clone(),
                 config,
                 plugin,
+                plugins: self.worker.plugins.clone(),
                 offsets,
                 status: self.worker.status.clone(),
                 shared,

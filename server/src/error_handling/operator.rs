@@ -126,6 +126,20 @@ impl ErrorHandler {
         first: Failure,
         mut op: impl FnMut() -> Result<T, Failure>,
     ) -> Result<Option<T>, String> {
+        self.retry_async(record, first, || std::future::ready(op()))
+            .await
+    }
+
+    /// [`ErrorHandler::retry`] with an operation that awaits (an out-of-process transform).
+    pub async fn retry_async<T, F>(
+        &mut self,
+        record: RecordRef<'_>,
+        first: Failure,
+        mut op: impl FnMut() -> F,
+    ) -> Result<Option<T>, String>
+    where
+        F: std::future::Future<Output = Result<T, Failure>>,
+    {
         let mut failure = first;
         let start = tokio::time::Instant::now();
         let mut attempt = 1u32;
@@ -146,7 +160,7 @@ impl ErrorHandler {
             self.metrics.retries += 1;
             self.tel.retry();
             attempt += 1;
-            match op() {
+            match op().await {
                 Ok(v) => return Ok(Some(v)),
                 Err(f) => failure = f,
             }

@@ -308,6 +308,26 @@ fn plugin_key(d: &ConfigKeyDef) -> Key {
 }
 
 /// `GET /connector-plugins/{p}/config` for a connector: its own keys, then the framework's.
+/// The config definition of an out-of-process transformation or predicate: its own keys
+/// (`GET /connector-plugins/{class}/config`), asked of the plugin process that serves it.
+pub async fn transform_definitions(
+    w: &Worker,
+    class: &str,
+) -> Result<Option<Vec<ConfigKeyInfo>>, HerderError> {
+    let Some(plugin) = w.plugins.resolve_transform(class) else {
+        return Ok(None);
+    };
+    let unreachable = |e: PluginError| {
+        HerderError::Internal(format!("Cannot reach the plugin process of {class}: {e}"))
+    };
+    let session = plugin
+        .connect(&w.config, class)
+        .await
+        .map_err(unreachable)?;
+    let spec = session.spec(class).await.map_err(unreachable)?;
+    Ok(Some(spec.keys.iter().map(|d| plugin_key(d).info).collect()))
+}
+
 pub fn connector_definitions(
     spec: &PluginSpec,
     plugin_type: PluginType,
@@ -1223,7 +1243,8 @@ fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) 
     let Ok(config) = crate::config::ConnectorConfig::new(resolved.clone()) else {
         return;
     };
-    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config) {
+    let remote = |c: &str| w.plugins.transform_kind(c);
+    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config, &remote) {
         let related = |name: &str| {
             name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")))
         };

@@ -139,10 +139,10 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
         .map(|p| p.class.as_str())
         .collect();
     if connectors.is_empty() {
-        // Converters and transforms alone: listed, but nothing to launch a process for.
+        // Converters and transforms alone: the bridge runs their transforms and predicates.
         tracing::info!(
             locations = %join(&locations),
-            "Kafka Connect plugins hold no connector; their converters and transformations are listed only"
+            "Kafka Connect plugins hold no connector; their transformations and predicates run through the bridge, their converters are listed only"
         );
     }
     let mut command = vec![java().display().to_string()];
@@ -161,6 +161,13 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
     let mut env = BTreeMap::new();
     env.insert("KAFKA_CONNECT_PLUGIN_PATH".to_string(), join(&locations));
     env.insert("KAFKA_CONNECT_CONNECTORS".to_string(), connectors.join(","));
+    // Transformations and predicates run through the bridge's Transform service.
+    let transforms: Vec<&str> = found
+        .iter()
+        .filter(|p| p.plugin_type == "transformation" || p.plugin_type == "predicate")
+        .map(|p| p.class.as_str())
+        .collect();
+    env.insert("KAFKA_CONNECT_TRANSFORMS".to_string(), transforms.join(","));
     Ok(Some(Manifest {
         name: PLUGIN_NAME.to_string(),
         version: String::new(),

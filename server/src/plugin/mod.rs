@@ -446,6 +446,39 @@ impl PluginRegistry {
             .manifests
             .iter()
             .position(|m| m.names().any(|n| class_matches(n, class)))?;
+        Some(self.launch(idx))
+    }
+
+    /// Whether a plugin on `plugin.path` serves `class` as a transformation or a predicate
+    /// (run out of process, through the protocol's `Transform` service).
+    pub fn transform_kind(&self, class: &str) -> Option<streams::TransformKind> {
+        self.transform_plugin(class).map(|(_, k)| k)
+    }
+
+    fn transform_plugin(&self, class: &str) -> Option<(usize, streams::TransformKind)> {
+        self.manifests.iter().enumerate().find_map(|(idx, m)| {
+            m.plugins.iter().find_map(|p| {
+                let kind = match p.plugin_type.to_ascii_lowercase().as_str() {
+                    "transformation" => streams::TransformKind::Transformation,
+                    "predicate" => streams::TransformKind::Predicate,
+                    _ => return None,
+                };
+                std::iter::once(p.class.as_str())
+                    .chain(p.aliases.iter().map(String::as_str))
+                    .any(|n| n == class || class_matches(n, class))
+                    .then_some((idx, kind))
+            })
+        })
+    }
+
+    /// The launched process of the plugin on `plugin.path` that serves the transformation
+    /// or predicate `class`, if any.
+    pub fn resolve_transform(&self, class: &str) -> Option<PluginRef> {
+        let (idx, _) = self.transform_plugin(class)?;
+        Some(self.launch(idx))
+    }
+
+    fn launch(&self, idx: usize) -> PluginRef {
         let mut running = self.running.lock().unwrap();
         let p = running
             .entry(idx)
@@ -458,7 +491,7 @@ impl PluginRegistry {
                 )
             })
             .clone();
-        Some(PluginRef::Launched(p))
+        PluginRef::Launched(p)
     }
 
     /// Stops every launched process.

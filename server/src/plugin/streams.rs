@@ -880,3 +880,238 @@ impl SinkStream {
         })
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Transforms and predicates out of process (the `Transform` service).
+// ---------------------------------------------------------------------------------------
+
+/// What an out-of-process stage is: a transformation or a predicate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransformKind {
+    Transformation,
+    Predicate,
+}
+
+/// What an out-of-process transform or predicate did with one record.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TransformOutcome {
+    Record(crate::transforms::ConnectRecord),
+    Dropped,
+    Matches(bool),
+    /// The record failed (an `Error` of kind RECORD).
+    Failed(ConnectorError),
+}
+
+/// A record sent to an out-of-process stage, with what the core keeps of it.
+pub struct TransformInput<'a> {
+    pub record: &'a crate::transforms::ConnectRecord,
+    pub timestamp_type: crate::record::TimestampType,
+    pub trace: &'a TraceContext,
+}
+
+/// How long the core waits for a transform's answer (heartbeats count as answers).
+const TRANSFORM_SILENCE: Duration = Duration::from_secs(60);
+
+/// One `Transform.Run` stream: one configured instance of a transform or predicate for
+/// one task's chain stage.
+pub struct TransformStream {
+    io: Duplex<pb::TransformRequest, pb::TransformResponse>,
+    refs_out: SchemaRefsOut,
+    refs_in: SchemaRefsIn,
+    next_batch: u64,
+    pub kind: TransformKind,
+}
+
+impl TransformStream {
+    /// Opens the stream and configures the instance (`TransformStart` → `TransformStarted`).
+    #[allow(clippy::too_many_arguments)]
+    pub async fn open(
+        session: &Session,
+        class: &str,
+        alias: &str,
+        connector: &str,
+        task_id: u32,
+        config: &BTreeMap<String, String>,
+        sink: bool,
+    ) -> Result<TransformStream, StreamError> {
+        let (tx, rx) = mpsc::channel(16);
+        let start = pb::TransformRequest {
+            msg: Some(pb::transform_request::Msg::Start(pb::TransformStart {
+                protocol_version: session.negotiated.protocol_version,
+                class_name: class.to_string(),
+                config: config.clone().into_iter().collect(),
+                alias: alias.to_string(),
+                connector_name: connector.to_string(),
+                task_id: task_id as i32,
+                heartbeat_interval_ms: 0,
+                idle_timeout_ms: 0,
+                pipeline: if sink {
+                    pb::PluginType::Sink
+                } else {
+                    pb::PluginType::Source
+                } as i32,
+            })),
+        };
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let mut client = session.conn.transform_client(session.max_message_bytes());
+        let rx_stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut io = Duplex {
+            tx,
+            rx: rx_stream,
+            send_timeout: TRANSFORM_SILENCE,
+        };
+        let kind = wait_started(
+            async {
+                loop {
+                    match io.recv().await?.msg {
+                        Some(pb::transform_response::Msg::Started(s)) => {
+                            return Ok(match pb::PluginType::try_from(s.r#type) {
+                                Ok(pb::PluginType::Predicate) => TransformKind::Predicate,
+                                _ => TransformKind::Transformation,
+                            })
+                        }
+                        Some(pb::transform_response::Msg::Error(e)) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                        }
+                        Some(pb::transform_response::Msg::Heartbeat(_)) => continue,
+                        _ => {
+                            return Err(StreamError::Protocol(
+                                "expected TransformStarted after TransformStart".into(),
+                            ))
+                        }
+                    }
+                }
+            },
+            "TransformStarted",
+        )
+        .await?;
+        Ok(TransformStream {
+            io,
+            refs_out: SchemaRefsOut::new(session.negotiated.schema_references),
+            refs_in: SchemaRefsIn::default(),
+            next_batch: 1,
+            kind,
+        })
+    }
+
+    /// One batch: an outcome per record, in order. `Err` is a failure of the stage as a
+    /// whole (the stream broke, or the process sent an error for the batch).
+    pub async fn call(
+        &mut self,
+        records: &[TransformInput<'_>],
+        trace: Option<&TraceContext>,
+    ) -> Result<Vec<TransformOutcome>, StreamError> {
+        if records.is_empty() {
+            return Ok(Vec::new());
+        }
+        let batch_id = self.next_batch;
+        self.next_batch += 1;
+        let batch = pb::TransformBatch {
+            batch_id,
+            records: records
+                .iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    wire::transform_record_to_proto(
+                        r.record,
+                        i as u32,
+                        r.timestamp_type,
+                        r.trace,
+                        &mut self.refs_out,
+                    )
+                })
+                .collect(),
+            trace: trace.and_then(wire::trace_to_proto),
+        };
+        self.io
+            .send(pb::TransformRequest {
+                msg: Some(pb::transform_request::Msg::Batch(batch)),
+            })
+            .await?;
+        let result = loop {
+            let m = tokio::time::timeout(TRANSFORM_SILENCE, self.io.recv())
+                .await
+                .map_err(|_| {
+                    StreamError::Timeout(format!(
+                        "the transform process sent nothing for {TRANSFORM_SILENCE:?}"
+                    ))
+                })??;
+            match m.msg {
+                Some(pb::transform_response::Msg::Result(r)) => break r,
+                Some(pb::transform_response::Msg::Heartbeat(_)) => continue,
+                Some(pb::transform_response::Msg::Error(e)) => {
+                    return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                }
+                Some(pb::transform_response::Msg::Started(_)) | None => {
+                    return Err(StreamError::Protocol(
+                        "unexpected message on the transform stream".into(),
+                    ))
+                }
+            }
+        };
+        if result.batch_id != batch_id {
+            return Err(StreamError::Protocol(format!(
+                "the transform answered batch {} while batch {batch_id} was expected",
+                result.batch_id
+            )));
+        }
+        let mut out: Vec<Option<TransformOutcome>> = vec![None; records.len()];
+        for o in result.outcomes {
+            let i = o.index as usize;
+            if i >= records.len() || out[i].is_some() {
+                return Err(StreamError::Protocol(format!(
+                    "the transform answered record index {i} twice or out of range (batch of {})",
+                    records.len()
+                )));
+            }
+            use pb::transform_outcome::Outcome;
+            out[i] = Some(match o.outcome {
+                Some(Outcome::Record(r)) => {
+                    TransformOutcome::Record(wire::transform_record_from_proto(
+                        r,
+                        records[i].record.kafka_offset,
+                        &mut self.refs_in,
+                    )?)
+                }
+                Some(Outcome::Dropped(_)) => TransformOutcome::Dropped,
+                Some(Outcome::Matches(b)) => TransformOutcome::Matches(b),
+                Some(Outcome::Error(e)) => TransformOutcome::Failed(ConnectorError::from_proto(e)),
+                None => {
+                    return Err(StreamError::Protocol(format!(
+                        "the transform's outcome for record {i} is empty"
+                    )))
+                }
+            });
+        }
+        out.into_iter()
+            .enumerate()
+            .map(|(i, o)| {
+                o.ok_or_else(|| {
+                    StreamError::Protocol(format!("the transform gave no outcome for record {i}"))
+                })
+            })
+            .collect()
+    }
+
+    /// Stops the instance (`Stop`, then the process closes it and ends the stream).
+    pub async fn stop(&mut self) {
+        let _ = self
+            .io
+            .send(pb::TransformRequest {
+                msg: Some(pb::transform_request::Msg::Stop(pb::Stop {
+                    timeout_ms: 5000,
+                })),
+            })
+            .await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while self.io.recv().await.is_ok() {}
+        })
+        .await;
+    }
+}

@@ -9,6 +9,7 @@ use polyconnect_proto::v1 as pb;
 
 use crate::data::{Field, Header, Schema, SchemaAndValue, SchemaType, Struct, Value};
 use crate::record::{RecordData, SinkRecord, SourceRecord, TimestampType, TraceContext};
+use crate::transforms::ConnectRecord;
 
 /// A malformed message from a connector: the batch is rejected with this cause.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -474,6 +475,76 @@ pub fn sink_record_to_proto(r: SinkRecord, refs: &mut SchemaRefsOut) -> pb::Sink
         original_kafka_partition: r.original_kafka_partition,
         trace: trace_to_proto(&r.trace),
     }
+}
+
+/// A record for an out-of-process transform or predicate (its `index` in the batch).
+pub fn transform_record_to_proto(
+    r: &ConnectRecord,
+    index: u32,
+    timestamp_type: TimestampType,
+    trace: &TraceContext,
+    refs: &mut SchemaRefsOut,
+) -> pb::TransformRecord {
+    let data = |schema: &Option<Arc<Schema>>, value: &Value, refs: &mut SchemaRefsOut| {
+        if schema.is_none() && matches!(value, Value::Null) {
+            return None;
+        }
+        Some(pb::RecordData {
+            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                schema: schema.as_ref().map(|s| schema_to_proto(s, refs)),
+                value: Some(value_to_proto_ref(value)),
+            })),
+        })
+    };
+    pb::TransformRecord {
+        index,
+        topic: r.topic.clone(),
+        kafka_partition: r.kafka_partition,
+        key: data(&r.key_schema, &r.key, refs),
+        value: data(&r.value_schema, &r.value, refs),
+        timestamp: r.timestamp,
+        headers: headers_to_proto(r.headers.clone(), refs),
+        kafka_offset: r.kafka_offset,
+        timestamp_type: match timestamp_type {
+            TimestampType::NoTimestampType => pb::TimestampType::NoTimestampType,
+            TimestampType::CreateTime => pb::TimestampType::CreateTime,
+            TimestampType::LogAppendTime => pb::TimestampType::LogAppendTime,
+        } as i32,
+        trace: trace_to_proto(trace),
+    }
+}
+
+/// A record an out-of-process transform returned. The Kafka offset stays the core's.
+pub fn transform_record_from_proto(
+    r: pb::TransformRecord,
+    kafka_offset: Option<i64>,
+    refs: &mut SchemaRefsIn,
+) -> Result<ConnectRecord, WireError> {
+    let data = |d: Option<pb::RecordData>, refs: &mut SchemaRefsIn| {
+        Ok::<_, WireError>(match data_from_proto(d, refs)? {
+            RecordData::Structured(sv) => (sv.schema, sv.value),
+            RecordData::Raw(b) => {
+                let sv = raw_as_value(b);
+                (sv.schema, sv.value)
+            }
+        })
+    };
+    let (key_schema, key) = data(r.key, refs)?;
+    let (value_schema, value) = data(r.value, refs)?;
+    if r.topic.is_empty() {
+        return err(format!("transformed record {} has no topic", r.index));
+    }
+    Ok(ConnectRecord {
+        topic: r.topic,
+        kafka_partition: r.kafka_partition,
+        key_schema,
+        key,
+        value_schema,
+        value,
+        timestamp: r.timestamp,
+        headers: headers_from_proto(r.headers, refs)?,
+        kafka_offset,
+    })
 }
 
 /// A source partition/offset pair for `SourceStart` and `OffsetsAnswer`.

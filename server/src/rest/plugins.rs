@@ -110,6 +110,9 @@ pub async fn config(State(h): State<Arc<dyn Herder>>, Path(plugin): Path<String>
     if let Some((_, defs)) = validate::converter_definition(&plugin) {
         return Ok(Json(defs).into_response());
     }
+    if let Some(defs) = validate::transform_definitions(w, &plugin).await? {
+        return Ok(Json(defs).into_response());
+    }
     let served = w
         .plugins
         .manifests()

@@ -52,6 +52,32 @@ impl Drop for StageSpan {
     }
 }
 
+/// The span of one out-of-process transform or predicate call (a chain stage on a batch),
+/// a child of the first sampled record's context in the batch; its context goes to the
+/// plugin process with the batch. `None` when tracing is off or no record is sampled.
+pub fn transform_stage_span<'a>(
+    kind: &'static str,
+    alias: &str,
+    class: &str,
+    records: usize,
+    mut contexts: impl Iterator<Item = &'a TraceContext>,
+) -> Option<(StageSpan, TraceContext)> {
+    let tracer = tracer()?;
+    let parent = contexts.find_map(|t| trace::parse(t).filter(|sc| sc.is_sampled()))?;
+    let cx = Context::new().with_remote_span_context(parent);
+    let span = tracer
+        .span_builder(format!("{kind} {alias}"))
+        .with_kind(SpanKind::Client)
+        .with_attributes([
+            KeyValue::new("polyconnect.transform.alias", alias.to_string()),
+            KeyValue::new("polyconnect.transform.class", class.to_string()),
+            KeyValue::new("polyconnect.batch.records", records as i64),
+        ])
+        .start_with_context(tracer, &cx);
+    let tc = trace::format(span.span_context());
+    Some((StageSpan(Some(span)), tc))
+}
+
 /// One source task's telemetry.
 pub struct SourceTelemetry {
     connector: String,

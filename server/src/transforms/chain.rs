@@ -25,7 +25,8 @@ use super::timestamp_router::TimestampRouter;
 use super::util::{list_display, Side};
 use super::value_to_key::ValueToKey;
 use super::{Predicate, TransformError, Transformation};
-use crate::record::{SinkRecord, SourceRecord};
+use crate::plugin::streams::{TransformInput, TransformKind, TransformOutcome, TransformStream};
+use crate::record::{SinkRecord, SourceRecord, TimestampType, TraceContext};
 
 const TRANSFORMS_PACKAGE: &str = "org.apache.kafka.connect.transforms.";
 const PREDICATES_PACKAGE: &str = "org.apache.kafka.connect.transforms.predicates.";
@@ -211,13 +212,112 @@ pub fn create_predicate(
     }
 }
 
+/// A transform or predicate served by a plugin process (the protocol's `Transform`
+/// service): its settings, and its stream once the task opened it.
+pub struct Remote {
+    /// The alias in the connector config (`transforms.<alias>` or `predicates.<alias>`).
+    pub alias: String,
+    /// The class as the connector config names it.
+    pub class: String,
+    /// Its settings, without the prefix (and without `type`, `predicate`, `negate`).
+    pub settings: BTreeMap<String, String>,
+    pub kind: TransformKind,
+    stream: tokio::sync::Mutex<Option<TransformStream>>,
+}
+
+impl Remote {
+    /// The stream the task opened for this stage.
+    pub async fn set_stream(&self, s: TransformStream) {
+        *self.stream.lock().await = Some(s);
+    }
+
+    /// Stops the instance, if its stream is open.
+    pub async fn stop(&self) {
+        if let Some(mut s) = self.stream.lock().await.take() {
+            s.stop().await;
+        }
+    }
+
+    async fn call(&self, inputs: &[TransformInput<'_>]) -> Result<Vec<TransformOutcome>, String> {
+        // A span per call (this stage on this batch), sent along as the batch's context.
+        let span = crate::telemetry::task::transform_stage_span(
+            self.kind_name(),
+            &self.alias,
+            &self.class,
+            inputs.len(),
+            inputs.iter().map(|i| i.trace),
+        );
+        let trace = span.as_ref().map(|(_, t)| t);
+        let mut guard = self.stream.lock().await;
+        let Some(s) = guard.as_mut() else {
+            return Err(format!(
+                "the {} '{}' ({}) is not connected to its plugin process",
+                self.kind_name(),
+                self.alias,
+                self.class
+            ));
+        };
+        s.call(inputs, trace).await.map_err(|e| {
+            format!(
+                "{} '{}' ({}) failed: {e}",
+                self.kind_name(),
+                self.alias,
+                self.class
+            )
+        })
+    }
+
+    fn kind_name(&self) -> &'static str {
+        match self.kind {
+            TransformKind::Transformation => "transform",
+            TransformKind::Predicate => "predicate",
+        }
+    }
+
+    fn record_error(&self, e: crate::plugin::streams::ConnectorError) -> TransformError {
+        let class = if e.error_class.is_empty() {
+            "org.apache.kafka.connect.errors.DataException".to_string()
+        } else {
+            e.error_class
+        };
+        let mut t = TransformError::new(&class, e.message);
+        t.detail = (!e.detail.is_empty()).then_some(e.detail);
+        t
+    }
+}
+
+enum StageTransform {
+    Local(Box<dyn Transformation>),
+    Remote(Arc<Remote>),
+}
+
+#[derive(Clone)]
+enum StagePredicate {
+    Local(Arc<dyn Predicate>),
+    Remote(Arc<Remote>),
+}
+
 struct Stage {
     alias: String,
-    class: &'static str,
-    transform: Box<dyn Transformation>,
-    predicate: Option<Arc<dyn Predicate>>,
+    class: String,
+    transform: StageTransform,
+    predicate: Option<StagePredicate>,
     negate: bool,
 }
+
+/// Finds the out-of-process transforms and predicates: the kind of the plugin serving a
+/// class, if a plugin process serves it.
+pub type RemoteLookup<'a> = &'a dyn Fn(&str) -> Option<TransformKind>;
+
+/// A record of a batch going through the chain, with what the core keeps of it.
+pub struct BatchRecord {
+    pub record: ConnectRecord,
+    pub timestamp_type: TimestampType,
+    pub trace: TraceContext,
+}
+
+/// What the chain did with one record of a batch.
+pub type BatchOutcome = Result<Option<ConnectRecord>, TransformError>;
 
 /// The transforms of a connector, applied in order.
 #[derive(Default)]
@@ -231,7 +331,7 @@ impl std::fmt::Debug for TransformChain {
             .entries(
                 self.stages
                     .iter()
-                    .map(|s| (&s.alias, s.class, s.predicate.is_some(), s.negate)),
+                    .map(|s| (&s.alias, &s.class, s.predicate.is_some(), s.negate)),
             )
             .finish()
     }
@@ -296,13 +396,22 @@ impl TransformChain {
         }
     }
 
-    /// Builds the chain, or every problem found.
+    /// Builds the chain, or every problem found (built-in transforms and predicates only).
     pub fn build(props: &BTreeMap<String, String>) -> Result<TransformChain, Vec<ConfigIssue>> {
+        TransformChain::build_with(props, &|_| None)
+    }
+
+    /// Builds the chain; a class that is not built in is looked up with `remote` among the
+    /// transforms and predicates plugin processes serve.
+    pub fn build_with(
+        props: &BTreeMap<String, String>,
+        remote: RemoteLookup<'_>,
+    ) -> Result<TransformChain, Vec<ConfigIssue>> {
         let mut issues = Vec::new();
         let transforms = aliases(props, "transforms", &mut issues);
         let predicate_aliases = aliases(props, "predicates", &mut issues);
 
-        let mut predicates: BTreeMap<String, Arc<dyn Predicate>> = BTreeMap::new();
+        let mut predicates: BTreeMap<String, StagePredicate> = BTreeMap::new();
         for alias in &predicate_aliases {
             let prefix = format!("predicates.{alias}.");
             let type_key = format!("{prefix}type");
@@ -315,9 +424,27 @@ impl TransformChain {
                 });
                 continue;
             };
-            match create_predicate(java_trim(class), &with_prefix(props, &prefix), &prefix) {
+            let class = java_trim(class);
+            let mut settings = with_prefix(props, &prefix);
+            // A class a plugin on plugin.path serves runs there, even when the core has a
+            // built-in of that name (Kafka Connect too loads the plugin's own copy).
+            if remote(class) == Some(TransformKind::Predicate) {
+                settings.remove("type");
+                predicates.insert(
+                    alias.clone(),
+                    StagePredicate::Remote(Arc::new(Remote {
+                        alias: alias.clone(),
+                        class: class.to_string(),
+                        settings,
+                        kind: TransformKind::Predicate,
+                        stream: tokio::sync::Mutex::new(None),
+                    })),
+                );
+                continue;
+            }
+            match create_predicate(class, &settings, &prefix) {
                 Ok((_, p)) => {
-                    predicates.insert(alias.clone(), Arc::from(p));
+                    predicates.insert(alias.clone(), StagePredicate::Local(Arc::from(p)));
                 }
                 Err(e) => issues.extend(e),
             }
@@ -370,11 +497,29 @@ impl TransformChain {
                 });
                 continue;
             };
-            match create_transformation(java_trim(class), &settings, &prefix) {
+            let class = java_trim(class);
+            if remote(class) == Some(TransformKind::Transformation) {
+                settings.remove("type");
+                stages.push(Stage {
+                    alias: alias.clone(),
+                    class: class.to_string(),
+                    transform: StageTransform::Remote(Arc::new(Remote {
+                        alias: alias.clone(),
+                        class: class.to_string(),
+                        settings,
+                        kind: TransformKind::Transformation,
+                        stream: tokio::sync::Mutex::new(None),
+                    })),
+                    negate: negate && predicate.is_some(),
+                    predicate,
+                });
+                continue;
+            }
+            match create_transformation(class, &settings, &prefix) {
                 Ok((class, transform)) => stages.push(Stage {
                     alias: alias.clone(),
-                    class,
-                    transform,
+                    class: class.to_string(),
+                    transform: StageTransform::Local(transform),
                     negate: negate && predicate.is_some(),
                     predicate,
                 }),
@@ -397,25 +542,253 @@ impl TransformChain {
     }
 
     /// The aliases and classes of the transforms, in order.
-    pub fn transforms(&self) -> Vec<(&str, &'static str)> {
+    pub fn transforms(&self) -> Vec<(&str, &str)> {
         self.stages
             .iter()
-            .map(|s| (s.alias.as_str(), s.class))
+            .map(|s| (s.alias.as_str(), s.class.as_str()))
             .collect()
     }
 
+    /// Whether a stage or a predicate runs out of process: records then go through
+    /// [`TransformChain::apply_batch`].
+    pub fn has_remote(&self) -> bool {
+        !self.remotes().is_empty()
+    }
+
+    /// The out-of-process transforms and predicates, each once, in chain order.
+    pub fn remotes(&self) -> Vec<Arc<Remote>> {
+        let mut out: Vec<Arc<Remote>> = Vec::new();
+        let mut add = |r: &Arc<Remote>| {
+            if !out.iter().any(|o| Arc::ptr_eq(o, r)) {
+                out.push(r.clone());
+            }
+        };
+        for s in &self.stages {
+            if let Some(StagePredicate::Remote(r)) = &s.predicate {
+                add(r);
+            }
+            if let StageTransform::Remote(r) = &s.transform {
+                add(r);
+            }
+        }
+        out
+    }
+
+    /// Stops the out-of-process instances (at the task's stop).
+    pub async fn stop_remotes(&self) {
+        for r in self.remotes() {
+            r.stop().await;
+        }
+    }
+
+    /// Applies the chain to a batch, stage by stage: each out-of-process stage gets the
+    /// records it applies to in one call. One outcome per record, in order. `Err` is a
+    /// failure of a stage as a whole (its process went away or broke the protocol): the
+    /// task fails with it.
+    pub async fn apply_batch(&self, batch: Vec<BatchRecord>) -> Result<Vec<BatchOutcome>, String> {
+        enum State {
+            Live(ConnectRecord),
+            Done(BatchOutcome),
+        }
+        let mut meta = Vec::with_capacity(batch.len());
+        let mut states = Vec::with_capacity(batch.len());
+        for b in batch {
+            meta.push((b.timestamp_type, b.trace));
+            states.push(State::Live(b.record));
+        }
+        let stamp = |mut e: TransformError, stage: &Stage| {
+            e.alias = Some(stage.alias.clone());
+            e.transform_class = Some(stage.class.clone());
+            e
+        };
+        for stage in &self.stages {
+            let live: Vec<usize> = (0..states.len())
+                .filter(|i| matches!(states[*i], State::Live(_)))
+                .collect();
+            if live.is_empty() {
+                break;
+            }
+            // The records this stage applies to (its predicate, negated or not).
+            let selected: Vec<usize> = match &stage.predicate {
+                None => live,
+                Some(StagePredicate::Local(p)) => live
+                    .into_iter()
+                    .filter(|i| match &states[*i] {
+                        State::Live(r) => stage.negate ^ p.test(r),
+                        State::Done(_) => false,
+                    })
+                    .collect(),
+                Some(StagePredicate::Remote(p)) => {
+                    let inputs: Vec<TransformInput> = live
+                        .iter()
+                        .map(|i| match &states[*i] {
+                            State::Live(r) => TransformInput {
+                                record: r,
+                                timestamp_type: meta[*i].0,
+                                trace: &meta[*i].1,
+                            },
+                            State::Done(_) => unreachable!(),
+                        })
+                        .collect();
+                    let outcomes = p.call(&inputs).await?;
+                    drop(inputs);
+                    let mut sel = Vec::new();
+                    for (i, o) in live.into_iter().zip(outcomes) {
+                        match o {
+                            TransformOutcome::Matches(m) => {
+                                if stage.negate ^ m {
+                                    sel.push(i)
+                                }
+                            }
+                            TransformOutcome::Failed(e) => {
+                                states[i] = State::Done(Err(stamp(p.record_error(e), stage)))
+                            }
+                            _ => {
+                                return Err(format!(
+                                    "predicate '{}' ({}) answered a record instead of a boolean",
+                                    p.alias, p.class
+                                ))
+                            }
+                        }
+                    }
+                    sel
+                }
+            };
+            match &stage.transform {
+                StageTransform::Local(t) => {
+                    for i in selected {
+                        let State::Live(r) =
+                            std::mem::replace(&mut states[i], State::Done(Ok(None)))
+                        else {
+                            continue;
+                        };
+                        states[i] = match t.apply(r) {
+                            Ok(Some(r)) => State::Live(r),
+                            Ok(None) => State::Done(Ok(None)),
+                            Err(e) => State::Done(Err(stamp(e, stage))),
+                        };
+                    }
+                }
+                StageTransform::Remote(t) => {
+                    if selected.is_empty() {
+                        continue;
+                    }
+                    let inputs: Vec<TransformInput> = selected
+                        .iter()
+                        .map(|i| match &states[*i] {
+                            State::Live(r) => TransformInput {
+                                record: r,
+                                timestamp_type: meta[*i].0,
+                                trace: &meta[*i].1,
+                            },
+                            State::Done(_) => unreachable!(),
+                        })
+                        .collect();
+                    let outcomes = t.call(&inputs).await?;
+                    drop(inputs);
+                    for (i, o) in selected.into_iter().zip(outcomes) {
+                        states[i] = match o {
+                            TransformOutcome::Record(r) => State::Live(r),
+                            TransformOutcome::Dropped => State::Done(Ok(None)),
+                            TransformOutcome::Failed(e) => {
+                                State::Done(Err(stamp(t.record_error(e), stage)))
+                            }
+                            TransformOutcome::Matches(_) => {
+                                return Err(format!(
+                                    "transform '{}' ({}) answered a boolean instead of a record",
+                                    t.alias, t.class
+                                ))
+                            }
+                        };
+                    }
+                }
+            }
+        }
+        Ok(states
+            .into_iter()
+            .map(|s| match s {
+                State::Live(r) => Ok(Some(r)),
+                State::Done(o) => o,
+            })
+            .collect())
+    }
+
+    /// [`TransformChain::apply_batch`] on source records (what transforms cannot change
+    /// is kept).
+    pub async fn apply_source_batch(
+        &self,
+        records: Vec<SourceRecord>,
+    ) -> Result<Vec<Result<Option<SourceRecord>, TransformError>>, String> {
+        let mut ctxs = Vec::with_capacity(records.len());
+        let mut batch = Vec::with_capacity(records.len());
+        for r in records {
+            let (record, ctx) = ConnectRecord::from_source(r);
+            batch.push(BatchRecord {
+                record,
+                timestamp_type: TimestampType::NoTimestampType,
+                trace: ctx.trace.clone(),
+            });
+            ctxs.push(ctx);
+        }
+        let out = self.apply_batch(batch).await?;
+        Ok(out
+            .into_iter()
+            .zip(ctxs)
+            .map(|(o, ctx)| o.map(|r| r.map(|r| r.into_source(ctx))))
+            .collect())
+    }
+
+    /// [`TransformChain::apply_batch`] on sink records.
+    pub async fn apply_sink_batch(
+        &self,
+        records: Vec<SinkRecord>,
+    ) -> Result<Vec<Result<Option<SinkRecord>, TransformError>>, String> {
+        let mut ctxs = Vec::with_capacity(records.len());
+        let mut batch = Vec::with_capacity(records.len());
+        for r in records {
+            let (record, ctx) = ConnectRecord::from_sink(r);
+            batch.push(BatchRecord {
+                record,
+                timestamp_type: ctx.timestamp_type,
+                trace: ctx.trace.clone(),
+            });
+            ctxs.push(ctx);
+        }
+        let out = self.apply_batch(batch).await?;
+        Ok(out
+            .into_iter()
+            .zip(ctxs)
+            .map(|(o, ctx)| o.map(|r| r.map(|r| r.into_sink(ctx))))
+            .collect())
+    }
+
+    fn needs_batch(stage: &Stage) -> TransformError {
+        let mut e = TransformError::new(
+            "org.apache.kafka.connect.errors.ConnectException",
+            "an out-of-process transform or predicate runs only on batches (apply_batch)",
+        );
+        e.alias = Some(stage.alias.clone());
+        e.transform_class = Some(stage.class.clone());
+        e
+    }
+
     /// Applies the transforms in order; `Ok(None)` when one of them dropped the record.
+    /// Built-in stages only: a chain with out-of-process stages goes through
+    /// [`TransformChain::apply_batch`].
     pub fn apply(
         &self,
         mut record: ConnectRecord,
     ) -> Result<Option<ConnectRecord>, TransformError> {
         for stage in &self.stages {
-            if let Some(p) = &stage.predicate {
-                if !(stage.negate ^ p.test(&record)) {
-                    continue;
-                }
+            match &stage.predicate {
+                Some(StagePredicate::Local(p)) if !(stage.negate ^ p.test(&record)) => continue,
+                Some(StagePredicate::Local(_)) | None => {}
+                Some(StagePredicate::Remote(_)) => return Err(Self::needs_batch(stage)),
             }
-            match stage.transform.apply(record) {
+            let StageTransform::Local(t) = &stage.transform else {
+                return Err(Self::needs_batch(stage));
+            };
+            match t.apply(record) {
                 Ok(Some(r)) => record = r,
                 Ok(None) => return Ok(None),
                 Err(mut e) => {

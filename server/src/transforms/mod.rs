@@ -56,7 +56,8 @@ pub mod util;
 mod value_to_key;
 
 pub use chain::{
-    create_predicate, create_transformation, TransformChain, PREDICATES, TRANSFORMATIONS,
+    create_predicate, create_transformation, BatchOutcome, BatchRecord, Remote, RemoteLookup,
+    TransformChain, PREDICATES, TRANSFORMATIONS,
 };
 pub use config::ConfigIssue;
 pub use record::{ConnectRecord, SinkContext, SourceContext};
@@ -84,6 +85,8 @@ pub struct TransformError {
     /// The transform's class, e.g. `org.apache.kafka.connect.transforms.Cast$Value` (set by
     /// the chain): the `__connect.errors.class.name` of a dead letter queue record.
     pub transform_class: Option<String>,
+    /// A stack trace from the process that ran an out-of-process transform.
+    pub detail: Option<String>,
 }
 
 impl TransformError {
@@ -93,12 +96,17 @@ impl TransformError {
             message: message.into(),
             alias: None,
             transform_class: None,
+            detail: None,
         }
     }
 
     /// A stack trace in Java's layout, for `__connect.errors.exception.stacktrace`.
     pub fn stack_trace(&self) -> String {
         let mut s = self.to_string();
+        if let Some(d) = &self.detail {
+            s.push('\n');
+            s.push_str(d.trim_end());
+        }
         if let Some(class) = &self.transform_class {
             s.push_str(&format!(
                 "\n\tat {class}.apply(transform '{}')",

@@ -35,6 +35,8 @@ pub struct TaskContext {
     pub task_id: u32,
     pub task_config: Props,
     pub plugin: PluginRef,
+    /// The plugins on `plugin.path`: the out-of-process transforms and predicates.
+    pub plugins: Arc<PluginRegistry>,
     pub offsets: Arc<OffsetStore>,
     pub status: Arc<StatusStore>,
     /// True while the connector's target state is PAUSED.
@@ -186,10 +188,50 @@ impl TaskContext {
         }
     }
 
+    /// Opens one stream per out-of-process transform and predicate of the task's chain
+    /// (each configured with its own settings); `Err` is the cause the task fails with.
+    pub async fn connect_transforms(
+        &self,
+        chain: &crate::transforms::TransformChain,
+        sink: bool,
+    ) -> Result<(), String> {
+        for r in chain.remotes() {
+            let what = match r.kind {
+                crate::plugin::streams::TransformKind::Transformation => "transforms",
+                crate::plugin::streams::TransformKind::Predicate => "predicates",
+            };
+            let plugin = self.plugins.resolve_transform(&r.class).ok_or_else(|| {
+                format!(
+                    "{what}.{}.type: no plugin on plugin.path serves '{}'",
+                    r.alias, r.class
+                )
+            })?;
+            let session = plugin
+                .connect(&self.worker, &r.class)
+                .await
+                .map_err(|e| format!("{what}.{} ({}): {e}", r.alias, r.class))?;
+            let stream = crate::plugin::streams::TransformStream::open(
+                &session,
+                &r.class,
+                &r.alias,
+                self.connector.name(),
+                self.task_id,
+                &r.settings,
+                sink,
+            )
+            .await
+            .map_err(|e| format!("{what}.{} ({}) could not be started: {e}", r.alias, r.class))?;
+            r.set_stream(stream).await;
+        }
+        Ok(())
+    }
+
     /// The task's converters, transforms and error handling settings.
     pub fn pipeline(&self) -> Result<pipeline::Pipeline, String> {
-        pipeline::Pipeline::new(&self.worker, &self.connector)
-            .map_err(|p| pipeline::invalid_config_message(&p))
+        pipeline::Pipeline::new_with(&self.worker, &self.connector, &|c| {
+            self.plugins.transform_kind(c)
+        })
+        .map_err(|p| pipeline::invalid_config_message(&p))
     }
 }
 
@@ -516,7 +558,9 @@ impl Worker {
                 config.name()
             )));
         }
-        let problems = pipeline::Pipeline::problems(&self.config, &config);
+        let problems = pipeline::Pipeline::problems(&self.config, &config, &|c| {
+            self.plugins.transform_kind(c)
+        });
         if !problems.is_empty() {
             return Err(HerderError::Invalid(pipeline::invalid_config_message(
                 &problems,
@@ -556,6 +600,7 @@ impl Worker {
                 worker: self.config.clone(),
                 config,
                 plugin,
+                plugins: self.plugins.clone(),
                 offsets: self.offsets.clone(),
                 status: self.status.clone(),
                 shared,

@@ -9,7 +9,7 @@ use crate::converter::{
     DEFAULT_HEADER_CONVERTER_CLASS, KNOWN, KNOWN_HEADER,
 };
 use crate::error_handling::ErrorHandlingConfig;
-use crate::transforms::TransformChain;
+use crate::transforms::{RemoteLookup, TransformChain};
 
 pub struct Pipeline {
     pub key: Box<dyn Converter>,
@@ -56,10 +56,21 @@ fn converter_setting(
 }
 
 impl Pipeline {
-    /// Builds the pipeline of a connector; the error lists every problem.
+    /// Builds the pipeline of a connector (built-in transforms only); the error lists
+    /// every problem.
     pub fn new(
         worker: &WorkerConfig,
         connector: &ConnectorConfig,
+    ) -> Result<Pipeline, Vec<Problem>> {
+        Pipeline::new_with(worker, connector, &|_| None)
+    }
+
+    /// Builds the pipeline of a connector; `remote` finds the transforms and predicates
+    /// plugin processes serve.
+    pub fn new_with(
+        worker: &WorkerConfig,
+        connector: &ConnectorConfig,
+        remote: RemoteLookup<'_>,
     ) -> Result<Pipeline, Vec<Problem>> {
         let props = &connector.props;
         let mut problems = Vec::new();
@@ -84,7 +95,7 @@ impl Pipeline {
                 None
             }
         };
-        let chain = match TransformChain::build(props) {
+        let chain = match TransformChain::build_with(props, remote) {
             Ok(c) => Some(c),
             Err(issues) => {
                 problems.extend(issues.into_iter().map(|i| (i.key, i.message)));
@@ -127,8 +138,14 @@ impl Pipeline {
     }
 
     /// The problems of a connector config's converters, transforms and error handling.
-    pub fn problems(worker: &WorkerConfig, connector: &ConnectorConfig) -> Vec<Problem> {
-        Pipeline::new(worker, connector).err().unwrap_or_default()
+    pub fn problems(
+        worker: &WorkerConfig,
+        connector: &ConnectorConfig,
+        remote: RemoteLookup<'_>,
+    ) -> Vec<Problem> {
+        Pipeline::new_with(worker, connector, remote)
+            .err()
+            .unwrap_or_default()
     }
 
     /// Nothing to do per record beyond the converters: no transforms.
@@ -220,6 +237,7 @@ mod tests {
                 ("transforms.a.type", "NoSuchTransform"),
                 ("errors.tolerance", "most"),
             ]),
+            &|_| None,
         );
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(

@@ -560,6 +560,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
+    if let Err(e) = ctx.connect_transforms(&pipeline.chain, true).await {
+        return ctx.fail(e);
+    }
     let dlq = match &pipeline.errors.dlq_topic {
         Some(topic) => {
             let e = &pipeline.errors;
@@ -1298,7 +1301,46 @@ impl Runner<'_> {
         // The partition of the run of records being processed, and its next offset.
         let mut run: Option<(&str, i32, i64)> = None;
         let mut total_bytes = 0;
+        // Out-of-process transforms: the batch is converted first, then goes through the
+        // chain stage by stage (one call per out-of-process stage), then on as usual.
+        let mut pre: Option<std::vec::IntoIter<Option<PreTransformed>>> = None;
+        if self.pipeline.chain.has_remote() {
+            let mut converted: Vec<Option<(SinkRecord, Option<std::time::SystemTime>)>> =
+                Vec::with_capacity(msgs.len());
+            for m in msgs.iter() {
+                let assigned = self
+                    .assigned
+                    .iter()
+                    .any(|(t, p)| *p == m.partition() && t == m.topic());
+                converted.push(if assigned {
+                    self.convert_message(m).await?
+                } else {
+                    None
+                });
+            }
+            let batch: Vec<SinkRecord> =
+                converted.iter().flatten().map(|(r, _)| r.clone()).collect();
+            let mut results = self
+                .pipeline
+                .chain
+                .apply_sink_batch(batch)
+                .await
+                .map_err(transform_stage_failed)?
+                .into_iter();
+            let all: Vec<Option<PreTransformed>> = converted
+                .into_iter()
+                .map(|c| {
+                    c.map(|(record, clock)| PreTransformed {
+                        result: results.next().unwrap_or(Ok(None)),
+                        record,
+                        clock,
+                    })
+                })
+                .collect();
+            pre = Some(all.into_iter());
+        }
         for m in msgs.iter() {
+            let pre_m = pre.as_mut().map(|p| p.next().flatten());
             let same = matches!(run, Some((t, p, _)) if p == m.partition() && t == m.topic());
             if !same {
                 if let Some((t, p, next)) = run.take() {
@@ -1327,7 +1369,16 @@ impl Runner<'_> {
                 let full = std::mem::take(&mut put);
                 self.put(stream, full, None).await?;
             }
-            if let Some(r) = self.to_sink_record(m).await? {
+            let r = match pre_m {
+                None => self.to_sink_record(m).await?,
+                // Skipped by a converter.
+                Some(None) => None,
+                Some(Some(pt)) => {
+                    self.transform_record(m, pt.record, pt.clock, Some(pt.result))
+                        .await?
+                }
+            };
+            if let Some(r) = r {
                 put.add(m, r, bytes);
             }
             if let Some((_, _, next)) = run.as_mut() {
@@ -1552,6 +1603,18 @@ impl Runner<'_> {
         &mut self,
         m: &OwnedMessage,
     ) -> Result<Option<SinkRecord>, StreamError> {
+        match self.convert_message(m).await? {
+            Some((record, clock)) => self.transform_record(m, record, clock, None).await,
+            None => Ok(None),
+        }
+    }
+
+    /// A consumed record through the converters; `None` when it was skipped. Also the
+    /// start time of its stages when it is sampled.
+    async fn convert_message(
+        &mut self,
+        m: &OwnedMessage,
+    ) -> Result<Option<(SinkRecord, Option<std::time::SystemTime>)>, StreamError> {
         let p = self.pipeline;
         let topic = m.topic();
         // Sampled records (their Kafka headers say so) get convert and transform spans.
@@ -1645,6 +1708,19 @@ impl Runner<'_> {
             original_kafka_partition: m.partition(),
             trace,
         };
+        Ok(Some((record, clock)))
+    }
+
+    /// A converted record through the transforms (`pre`: what the chain already did with it
+    /// in its batch, when the chain has out-of-process stages).
+    async fn transform_record(
+        &mut self,
+        m: &OwnedMessage,
+        record: SinkRecord,
+        clock: Option<std::time::SystemTime>,
+        pre: Option<Result<Option<SinkRecord>, crate::transforms::TransformError>>,
+    ) -> Result<Option<SinkRecord>, StreamError> {
+        let p = self.pipeline;
         let converted = clock.map(|_| std::time::SystemTime::now());
         let out = if !p.has_transforms() {
             Some(record)
@@ -1652,8 +1728,38 @@ impl Runner<'_> {
             // A copy for retries only when retries are configured.
             let copy = (self.errors.config().retry_timeout != Some(Duration::ZERO))
                 .then(|| record.clone());
-            match p.chain.apply_sink(record) {
+            let result = match pre {
+                Some(r) => r,
+                None => p.chain.apply_sink(record),
+            };
+            match result {
                 Ok(r) => r,
+                Err(e) if p.chain.has_remote() => {
+                    let first = Failure::transform(e.clone());
+                    let chain = &p.chain;
+                    let op = || {
+                        let c = copy.clone();
+                        let e = e.clone();
+                        async move {
+                            match c {
+                                Some(c) => match chain.apply_sink_batch(vec![c]).await {
+                                    Ok(mut v) => v.pop().unwrap_or(Ok(None)),
+                                    Err(m) => Err(crate::transforms::TransformError::new(
+                                        "org.apache.kafka.connect.errors.ConnectException",
+                                        m,
+                                    )),
+                                }
+                                .map_err(Failure::transform),
+                                None => Err(Failure::transform(e)),
+                            }
+                        }
+                    };
+                    self.errors
+                        .retry_async(RecordRef::Consumed(m), first, op)
+                        .await
+                        .map_err(tolerance_exceeded)?
+                        .flatten()
+                }
                 Err(e) => {
                     let first = Failure::transform(e.clone());
                     let op = || match &copy {
@@ -1684,4 +1790,26 @@ impl Runner<'_> {
         }
         Ok(out)
     }
+}
+
+/// A consumed record converted, and what the chain (with out-of-process stages) did with
+/// it in its batch.
+struct PreTransformed {
+    record: SinkRecord,
+    clock: Option<std::time::SystemTime>,
+    result: Result<Option<SinkRecord>, crate::transforms::TransformError>,
+}
+
+/// An out-of-process transform or predicate failed as a whole (its process went away or
+/// broke the protocol): the task fails with the cause.
+fn transform_stage_failed(message: String) -> StreamError {
+    StreamError::Connector(crate::plugin::streams::ConnectorError {
+        kind: crate::plugin::streams::ErrorKind::Fatal,
+        message,
+        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+        detail: String::new(),
+        retry_after: None,
+        record_seq: 0,
+        kafka: None,
+    })
 }

@@ -364,6 +364,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Ok(p) => p,
         Err(e) => return ctx.fail(e),
     };
+    if let Err(e) = ctx.connect_transforms(&pipeline.chain, false).await {
+        return ctx.fail(e);
+    }
     // No dead letter queue for sources, as in Kafka Connect.
     let mut errors = ErrorHandler::new(
         pipeline.errors.clone(),
@@ -785,6 +788,21 @@ impl Runner<'_> {
         let per_record = bytes / (n.max(1) as u64);
         let last_share = bytes - per_record * (n.max(1) as u64 - 1);
         let count = records.len();
+        // Out-of-process transforms get the batch stage by stage, one call each.
+        let mut pre = if self.pipeline.chain.has_remote() {
+            let stage = self
+                .tel
+                .stage(records.first().map_or(0, |r| r.seq), "transform");
+            let out = self
+                .pipeline
+                .chain
+                .apply_source_batch(records.clone())
+                .await;
+            drop(stage);
+            Some(out.map_err(transform_stage_failed)?.into_iter())
+        } else {
+            None
+        };
         for (i, r) in records.into_iter().enumerate() {
             if r.seq <= self.st.last_seq {
                 return Err(StreamError::Protocol(format!(
@@ -803,7 +821,8 @@ impl Runner<'_> {
             if connector_boundaries {
                 self.begin_transaction()?;
             }
-            self.produce(r, share).await?;
+            let pretransformed = pre.as_mut().and_then(|p| p.next());
+            self.produce(r, share, pretransformed).await?;
             if connector_boundaries {
                 while actions.peek().is_some_and(|(s, _)| *s < seq) {
                     actions.next();
@@ -878,7 +897,12 @@ impl Runner<'_> {
         });
     }
 
-    async fn produce(&mut self, r: SourceRecord, bytes: u64) -> Result<(), StreamError> {
+    async fn produce(
+        &mut self,
+        r: SourceRecord,
+        bytes: u64,
+        pretransformed: Option<Result<Option<SourceRecord>, crate::transforms::TransformError>>,
+    ) -> Result<(), StreamError> {
         let seq = r.seq;
         // Kept for the error log's `errors.log.include.messages` and for retries only.
         let cfg = self.errors.config();
@@ -891,11 +915,43 @@ impl Runner<'_> {
                 r.source_offset.clone(),
             );
             let chain = &self.pipeline.chain;
-            let stage = self.tel.stage(seq, "transform");
-            let transformed = chain.apply_source(r);
-            drop(stage);
+            let transformed = match pretransformed {
+                Some(t) => t,
+                None => {
+                    let stage = self.tel.stage(seq, "transform");
+                    let t = chain.apply_source(r);
+                    drop(stage);
+                    t
+                }
+            };
             let transformed = match transformed {
                 Ok(t) => t,
+                Err(e) if chain.has_remote() => {
+                    // Retried through the whole chain, as a batch of one.
+                    let op = || {
+                        let o = original.clone();
+                        let e = e.clone();
+                        async move {
+                            match o {
+                                Some(o) => match chain.apply_source_batch(vec![o]).await {
+                                    Ok(mut v) => v.pop().unwrap_or(Ok(None)),
+                                    Err(m) => Err(crate::transforms::TransformError::new(
+                                        "org.apache.kafka.connect.errors.ConnectException",
+                                        m,
+                                    )),
+                                }
+                                .map_err(Failure::transform),
+                                None => Err(Failure::transform(e)),
+                            }
+                        }
+                    };
+                    let first = Failure::transform(e.clone());
+                    self.errors
+                        .retry_async(RecordRef::Source(original.as_ref()), first, op)
+                        .await
+                        .map_err(tolerance_exceeded)?
+                        .flatten()
+                }
                 Err(e) => {
                     let op = || match &original {
                         Some(o) => chain.apply_source(o.clone()).map_err(Failure::transform),
@@ -1845,4 +1901,18 @@ mod tests {
             "nothing left to write"
         );
     }
+}
+
+/// An out-of-process transform or predicate failed as a whole (its process went away or
+/// broke the protocol): the task fails with the cause.
+fn transform_stage_failed(message: String) -> StreamError {
+    StreamError::Connector(crate::plugin::streams::ConnectorError {
+        kind: crate::plugin::streams::ErrorKind::Fatal,
+        message,
+        error_class: "org.apache.kafka.connect.errors.ConnectException".into(),
+        detail: String::new(),
+        retry_after: None,
+        record_seq: 0,
+        kafka: None,
+    })
 }

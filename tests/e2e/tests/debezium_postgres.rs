@@ -10,8 +10,9 @@
 //! from the LSN in the stored offsets, and every inserted row is in Kafka (0 missing;
 //! duplicates, which at-least-once allows after a crash, are counted and printed). All along,
 //! the project's PostgresSink (`connectors/postgres`) keeps a replica table from the same
-//! topic (the envelope's `after` taken by the built-in `ExtractField$Value`, upserts by the
-//! key, deletes on the null rows), which equals the source table row for row at the end.
+//! topic (flat rows by Debezium's own `ExtractNewRecordState` from the same plugin directory,
+//! run out of process in the bridge; upserts by the key, deletes on the null rows), which
+//! equals the source table row for row at the end.
 //! The bridge JVM's resident memory is printed.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -275,9 +276,8 @@ fn debezium_postgres_cdc_through_the_bridge() {
              delete.enabled=true\n\
              auto.create=true\n\
              table.name.format=replica_accounts\n\
-             transforms=after\n\
-             transforms.after.type=org.apache.kafka.connect.transforms.ExtractField$Value\n\
-             transforms.after.field=after\n",
+             transforms=unwrap\n\
+             transforms.unwrap.type=io.debezium.transforms.ExtractNewRecordState\n",
             pg.port
         ),
     );

@@ -13,6 +13,8 @@ class PluginType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PLUGIN_TYPE_UNSPECIFIED: _ClassVar[PluginType]
     SOURCE: _ClassVar[PluginType]
     SINK: _ClassVar[PluginType]
+    TRANSFORMATION: _ClassVar[PluginType]
+    PREDICATE: _ClassVar[PluginType]
 
 class ConfigType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -76,6 +78,8 @@ class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
 PLUGIN_TYPE_UNSPECIFIED: PluginType
 SOURCE: PluginType
 SINK: PluginType
+TRANSFORMATION: PluginType
+PREDICATE: PluginType
 CONFIG_TYPE_UNSPECIFIED: ConfigType
 BOOLEAN_CONFIG: ConfigType
 STRING_CONFIG: ConfigType
@@ -771,3 +775,118 @@ class SinkError(_message.Message):
     error: Error
     put_id: int
     def __init__(self, error: _Optional[_Union[Error, _Mapping]] = ..., put_id: _Optional[int] = ...) -> None: ...
+
+class TransformRequest(_message.Message):
+    __slots__ = ("start", "batch", "heartbeat", "stop")
+    START_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    start: TransformStart
+    batch: TransformBatch
+    heartbeat: Heartbeat
+    stop: Stop
+    def __init__(self, start: _Optional[_Union[TransformStart, _Mapping]] = ..., batch: _Optional[_Union[TransformBatch, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+
+class TransformResponse(_message.Message):
+    __slots__ = ("started", "result", "heartbeat", "error")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    started: TransformStarted
+    result: TransformResult
+    heartbeat: Heartbeat
+    error: Error
+    def __init__(self, started: _Optional[_Union[TransformStarted, _Mapping]] = ..., result: _Optional[_Union[TransformResult, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class TransformStart(_message.Message):
+    __slots__ = ("protocol_version", "class_name", "config", "alias", "connector_name", "task_id", "heartbeat_interval_ms", "idle_timeout_ms", "pipeline")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CLASS_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    ALIAS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    PIPELINE_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    class_name: str
+    config: _containers.ScalarMap[str, str]
+    alias: str
+    connector_name: str
+    task_id: int
+    heartbeat_interval_ms: int
+    idle_timeout_ms: int
+    pipeline: PluginType
+    def __init__(self, protocol_version: _Optional[int] = ..., class_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., alias: _Optional[str] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., pipeline: _Optional[_Union[PluginType, str]] = ...) -> None: ...
+
+class TransformStarted(_message.Message):
+    __slots__ = ("type",)
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    type: PluginType
+    def __init__(self, type: _Optional[_Union[PluginType, str]] = ...) -> None: ...
+
+class TransformBatch(_message.Message):
+    __slots__ = ("batch_id", "records", "trace")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    batch_id: int
+    records: _containers.RepeatedCompositeFieldContainer[TransformRecord]
+    trace: _data_pb2.TraceContext
+    def __init__(self, batch_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[TransformRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class TransformRecord(_message.Message):
+    __slots__ = ("index", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "kafka_offset", "timestamp_type", "trace")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITION_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_OFFSET_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_TYPE_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    topic: str
+    kafka_partition: int
+    key: _data_pb2.RecordData
+    value: _data_pb2.RecordData
+    timestamp: int
+    headers: _containers.RepeatedCompositeFieldContainer[_data_pb2.Header]
+    kafka_offset: int
+    timestamp_type: TimestampType
+    trace: _data_pb2.TraceContext
+    def __init__(self, index: _Optional[int] = ..., topic: _Optional[str] = ..., kafka_partition: _Optional[int] = ..., key: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., value: _Optional[_Union[_data_pb2.RecordData, _Mapping]] = ..., timestamp: _Optional[int] = ..., headers: _Optional[_Iterable[_Union[_data_pb2.Header, _Mapping]]] = ..., kafka_offset: _Optional[int] = ..., timestamp_type: _Optional[_Union[TimestampType, str]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class TransformResult(_message.Message):
+    __slots__ = ("batch_id", "outcomes")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    batch_id: int
+    outcomes: _containers.RepeatedCompositeFieldContainer[TransformOutcome]
+    def __init__(self, batch_id: _Optional[int] = ..., outcomes: _Optional[_Iterable[_Union[TransformOutcome, _Mapping]]] = ...) -> None: ...
+
+class TransformOutcome(_message.Message):
+    __slots__ = ("index", "record", "dropped", "matches", "error")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    RECORD_FIELD_NUMBER: _ClassVar[int]
+    DROPPED_FIELD_NUMBER: _ClassVar[int]
+    MATCHES_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    record: TransformRecord
+    dropped: bool
+    matches: bool
+    error: Error
+    def __init__(self, index: _Optional[int] = ..., record: _Optional[_Union[TransformRecord, _Mapping]] = ..., dropped: _Optional[bool] = ..., matches: _Optional[bool] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...

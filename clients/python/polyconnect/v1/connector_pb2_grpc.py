@@ -563,3 +563,116 @@ class SinkTask:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class TransformStub:
+    """---------------------------------------------------------------------------------------
+    Transforms and predicates (single message transforms out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per transform (or predicate) instance per task: the core opens it when the
+    task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+    without the prefix, in `config`) and closes it when the task stops. Records go in
+    batches (protocol rule 1): the core sends the batch of records a chain stage has to
+    transform, the process answers with one outcome per record, in order. Several batches may
+    be in flight; results come back in the order of the batches.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Run = channel.stream_stream(
+                '/polyconnect.v1.Transform/Run',
+                request_serializer=polyconnect_dot_v1_dot_connector__pb2.TransformRequest.SerializeToString,
+                response_deserializer=polyconnect_dot_v1_dot_connector__pb2.TransformResponse.FromString,
+                _registered_method=True)
+
+
+class TransformServicer:
+    """---------------------------------------------------------------------------------------
+    Transforms and predicates (single message transforms out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per transform (or predicate) instance per task: the core opens it when the
+    task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+    without the prefix, in `config`) and closes it when the task stops. Records go in
+    batches (protocol rule 1): the core sends the batch of records a chain stage has to
+    transform, the process answers with one outcome per record, in order. Several batches may
+    be in flight; results come back in the order of the batches.
+    """
+
+    def Run(self, request_iterator, context):
+        """Lifecycle:
+        core -> TransformStart{class, config}      transformation.configure(config)
+        proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+        core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+        proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+        core -> Stop{}                             transformation.close(); the process then
+        ends its side of the stream
+        either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+        whole and the task fails with the cause (it restarts like any failed task). A
+        record that fails is an outcome with an Error of kind RECORD instead; one whose
+        error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+        record alone, through the chain) under errors.retry.*
+        Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+        in each direction independently.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_TransformServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Run': grpc.stream_stream_rpc_method_handler(
+                    servicer.Run,
+                    request_deserializer=polyconnect_dot_v1_dot_connector__pb2.TransformRequest.FromString,
+                    response_serializer=polyconnect_dot_v1_dot_connector__pb2.TransformResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'polyconnect.v1.Transform', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('polyconnect.v1.Transform', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Transform:
+    """---------------------------------------------------------------------------------------
+    Transforms and predicates (single message transforms out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per transform (or predicate) instance per task: the core opens it when the
+    task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+    without the prefix, in `config`) and closes it when the task stops. Records go in
+    batches (protocol rule 1): the core sends the batch of records a chain stage has to
+    transform, the process answers with one outcome per record, in order. Several batches may
+    be in flight; results come back in the order of the batches.
+    """
+
+    @staticmethod
+    def Run(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/polyconnect.v1.Transform/Run',
+            polyconnect_dot_v1_dot_connector__pb2.TransformRequest.SerializeToString,
+            polyconnect_dot_v1_dot_connector__pb2.TransformResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

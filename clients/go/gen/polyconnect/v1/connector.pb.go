@@ -55,6 +55,12 @@
 // 12 schemas sent once per stream, then referenced  implemented (both directions)
 // 13 static spec (config definition) ............... implemented (REST config and validate)
 //
+// ## Transforms and predicates out of process
+// A process may also serve transformations and predicates (PluginType TRANSFORMATION and
+// PREDICATE in its handshake); the `Transform` service at the end of this file carries them.
+// Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
+// predicate's class in `connector_class`.
+//
 // ## Heartbeats (protocol rule 8)
 // Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
 // (given in Start; 0 means the side's own default, 5 s in the SDKs; an idle_timeout_ms of 0
@@ -91,6 +97,12 @@ const (
 	PluginType_PLUGIN_TYPE_UNSPECIFIED PluginType = 0
 	PluginType_SOURCE                  PluginType = 1
 	PluginType_SINK                    PluginType = 2
+	// A single message transform (Kafka Connect's Transformation), served by the Transform
+	// service. Spec and Validate take its class in `connector_class`.
+	PluginType_TRANSFORMATION PluginType = 3
+	// A predicate (Kafka Connect's transforms.predicates.Predicate), served by the Transform
+	// service too: it answers a boolean per record.
+	PluginType_PREDICATE PluginType = 4
 )
 
 // Enum value maps for PluginType.
@@ -99,11 +111,15 @@ var (
 		0: "PLUGIN_TYPE_UNSPECIFIED",
 		1: "SOURCE",
 		2: "SINK",
+		3: "TRANSFORMATION",
+		4: "PREDICATE",
 	}
 	PluginType_value = map[string]int32{
 		"PLUGIN_TYPE_UNSPECIFIED": 0,
 		"SOURCE":                  1,
 		"SINK":                    2,
+		"TRANSFORMATION":          3,
+		"PREDICATE":               4,
 	}
 )
 
@@ -4695,6 +4711,758 @@ func (x *SinkError) GetPutId() uint64 {
 	return 0
 }
 
+type TransformRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Msg:
+	//
+	//	*TransformRequest_Start
+	//	*TransformRequest_Batch
+	//	*TransformRequest_Heartbeat
+	//	*TransformRequest_Stop
+	Msg           isTransformRequest_Msg `protobuf_oneof:"msg"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformRequest) Reset() {
+	*x = TransformRequest{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformRequest) ProtoMessage() {}
+
+func (x *TransformRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
+func (*TransformRequest) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
+	if x != nil {
+		return x.Msg
+	}
+	return nil
+}
+
+func (x *TransformRequest) GetStart() *TransformStart {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformRequest_Start); ok {
+			return x.Start
+		}
+	}
+	return nil
+}
+
+func (x *TransformRequest) GetBatch() *TransformBatch {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformRequest_Batch); ok {
+			return x.Batch
+		}
+	}
+	return nil
+}
+
+func (x *TransformRequest) GetHeartbeat() *Heartbeat {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformRequest_Heartbeat); ok {
+			return x.Heartbeat
+		}
+	}
+	return nil
+}
+
+func (x *TransformRequest) GetStop() *Stop {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformRequest_Stop); ok {
+			return x.Stop
+		}
+	}
+	return nil
+}
+
+type isTransformRequest_Msg interface {
+	isTransformRequest_Msg()
+}
+
+type TransformRequest_Start struct {
+	Start *TransformStart `protobuf:"bytes,1,opt,name=start,proto3,oneof"`
+}
+
+type TransformRequest_Batch struct {
+	Batch *TransformBatch `protobuf:"bytes,2,opt,name=batch,proto3,oneof"`
+}
+
+type TransformRequest_Heartbeat struct {
+	Heartbeat *Heartbeat `protobuf:"bytes,3,opt,name=heartbeat,proto3,oneof"`
+}
+
+type TransformRequest_Stop struct {
+	Stop *Stop `protobuf:"bytes,4,opt,name=stop,proto3,oneof"`
+}
+
+func (*TransformRequest_Start) isTransformRequest_Msg() {}
+
+func (*TransformRequest_Batch) isTransformRequest_Msg() {}
+
+func (*TransformRequest_Heartbeat) isTransformRequest_Msg() {}
+
+func (*TransformRequest_Stop) isTransformRequest_Msg() {}
+
+type TransformResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Msg:
+	//
+	//	*TransformResponse_Started
+	//	*TransformResponse_Result
+	//	*TransformResponse_Heartbeat
+	//	*TransformResponse_Error
+	Msg           isTransformResponse_Msg `protobuf_oneof:"msg"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformResponse) Reset() {
+	*x = TransformResponse{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformResponse) ProtoMessage() {}
+
+func (x *TransformResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
+func (*TransformResponse) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
+	if x != nil {
+		return x.Msg
+	}
+	return nil
+}
+
+func (x *TransformResponse) GetStarted() *TransformStarted {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformResponse_Started); ok {
+			return x.Started
+		}
+	}
+	return nil
+}
+
+func (x *TransformResponse) GetResult() *TransformResult {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformResponse_Result); ok {
+			return x.Result
+		}
+	}
+	return nil
+}
+
+func (x *TransformResponse) GetHeartbeat() *Heartbeat {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformResponse_Heartbeat); ok {
+			return x.Heartbeat
+		}
+	}
+	return nil
+}
+
+func (x *TransformResponse) GetError() *Error {
+	if x != nil {
+		if x, ok := x.Msg.(*TransformResponse_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isTransformResponse_Msg interface {
+	isTransformResponse_Msg()
+}
+
+type TransformResponse_Started struct {
+	Started *TransformStarted `protobuf:"bytes,1,opt,name=started,proto3,oneof"`
+}
+
+type TransformResponse_Result struct {
+	Result *TransformResult `protobuf:"bytes,2,opt,name=result,proto3,oneof"`
+}
+
+type TransformResponse_Heartbeat struct {
+	Heartbeat *Heartbeat `protobuf:"bytes,3,opt,name=heartbeat,proto3,oneof"`
+}
+
+type TransformResponse_Error struct {
+	Error *Error `protobuf:"bytes,4,opt,name=error,proto3,oneof"`
+}
+
+func (*TransformResponse_Started) isTransformResponse_Msg() {}
+
+func (*TransformResponse_Result) isTransformResponse_Msg() {}
+
+func (*TransformResponse_Heartbeat) isTransformResponse_Msg() {}
+
+func (*TransformResponse_Error) isTransformResponse_Msg() {}
+
+type TransformStart struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProtocolVersion uint32                 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
+	// The transformation or predicate class, by class name or alias (as in PluginInfo).
+	ClassName string `protobuf:"bytes,2,opt,name=class_name,json=className,proto3" json:"class_name,omitempty"`
+	// Its settings, without the `transforms.<alias>.` / `predicates.<alias>.` prefix (and
+	// without `type`, `predicate` and `negate`), as Kafka Connect passes them to configure().
+	Config map[string]string `protobuf:"bytes,3,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// For logs and spans: the alias in the connector config, the connector and the task.
+	Alias               string `protobuf:"bytes,4,opt,name=alias,proto3" json:"alias,omitempty"`
+	ConnectorName       string `protobuf:"bytes,5,opt,name=connector_name,json=connectorName,proto3" json:"connector_name,omitempty"`
+	TaskId              int32  `protobuf:"varint,6,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	HeartbeatIntervalMs uint32 `protobuf:"varint,7,opt,name=heartbeat_interval_ms,json=heartbeatIntervalMs,proto3" json:"heartbeat_interval_ms,omitempty"`
+	IdleTimeoutMs       uint32 `protobuf:"varint,8,opt,name=idle_timeout_ms,json=idleTimeoutMs,proto3" json:"idle_timeout_ms,omitempty"`
+	// What the records are: SOURCE (records a source task produced, before conversion) or
+	// SINK (records consumed from Kafka, after conversion).
+	Pipeline      PluginType `protobuf:"varint,9,opt,name=pipeline,proto3,enum=polyconnect.v1.PluginType" json:"pipeline,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformStart) Reset() {
+	*x = TransformStart{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformStart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformStart) ProtoMessage() {}
+
+func (x *TransformStart) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
+func (*TransformStart) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *TransformStart) GetProtocolVersion() uint32 {
+	if x != nil {
+		return x.ProtocolVersion
+	}
+	return 0
+}
+
+func (x *TransformStart) GetClassName() string {
+	if x != nil {
+		return x.ClassName
+	}
+	return ""
+}
+
+func (x *TransformStart) GetConfig() map[string]string {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *TransformStart) GetAlias() string {
+	if x != nil {
+		return x.Alias
+	}
+	return ""
+}
+
+func (x *TransformStart) GetConnectorName() string {
+	if x != nil {
+		return x.ConnectorName
+	}
+	return ""
+}
+
+func (x *TransformStart) GetTaskId() int32 {
+	if x != nil {
+		return x.TaskId
+	}
+	return 0
+}
+
+func (x *TransformStart) GetHeartbeatIntervalMs() uint32 {
+	if x != nil {
+		return x.HeartbeatIntervalMs
+	}
+	return 0
+}
+
+func (x *TransformStart) GetIdleTimeoutMs() uint32 {
+	if x != nil {
+		return x.IdleTimeoutMs
+	}
+	return 0
+}
+
+func (x *TransformStart) GetPipeline() PluginType {
+	if x != nil {
+		return x.Pipeline
+	}
+	return PluginType_PLUGIN_TYPE_UNSPECIFIED
+}
+
+type TransformStarted struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the instance is: TRANSFORMATION or PREDICATE.
+	Type          PluginType `protobuf:"varint,1,opt,name=type,proto3,enum=polyconnect.v1.PluginType" json:"type,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformStarted) Reset() {
+	*x = TransformStarted{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformStarted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformStarted) ProtoMessage() {}
+
+func (x *TransformStarted) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
+func (*TransformStarted) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *TransformStarted) GetType() PluginType {
+	if x != nil {
+		return x.Type
+	}
+	return PluginType_PLUGIN_TYPE_UNSPECIFIED
+}
+
+type TransformBatch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per-stream batch number, 1, 2, 3, ...
+	BatchId uint64             `protobuf:"varint,1,opt,name=batch_id,json=batchId,proto3" json:"batch_id,omitempty"`
+	Records []*TransformRecord `protobuf:"bytes,2,rep,name=records,proto3" json:"records,omitempty"`
+	// The context of the core's span for this chain stage; the process's span is its child.
+	Trace         *TraceContext `protobuf:"bytes,3,opt,name=trace,proto3" json:"trace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformBatch) Reset() {
+	*x = TransformBatch{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformBatch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformBatch) ProtoMessage() {}
+
+func (x *TransformBatch) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
+func (*TransformBatch) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *TransformBatch) GetBatchId() uint64 {
+	if x != nil {
+		return x.BatchId
+	}
+	return 0
+}
+
+func (x *TransformBatch) GetRecords() []*TransformRecord {
+	if x != nil {
+		return x.Records
+	}
+	return nil
+}
+
+func (x *TransformBatch) GetTrace() *TraceContext {
+	if x != nil {
+		return x.Trace
+	}
+	return nil
+}
+
+// Kafka Connect's ConnectRecord as a transform sees it. What a transform cannot change
+// (source partition and offset, Kafka offset, original coordinates) stays in the core.
+type TransformRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per-batch position, 0, 1, 2, ... (outcomes name the record they belong to).
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	Topic string `protobuf:"bytes,2,opt,name=topic,proto3" json:"topic,omitempty"`
+	// The Kafka partition; absent: none chosen (source records before the producer).
+	KafkaPartition *int32      `protobuf:"varint,3,opt,name=kafka_partition,json=kafkaPartition,proto3,oneof" json:"kafka_partition,omitempty"`
+	Key            *RecordData `protobuf:"bytes,4,opt,name=key,proto3" json:"key,omitempty"`
+	Value          *RecordData `protobuf:"bytes,5,opt,name=value,proto3" json:"value,omitempty"`
+	Timestamp      *int64      `protobuf:"varint,6,opt,name=timestamp,proto3,oneof" json:"timestamp,omitempty"`
+	Headers        []*Header   `protobuf:"bytes,7,rep,name=headers,proto3" json:"headers,omitempty"`
+	// Sink pipeline only: the record's Kafka offset and timestamp type (read-only).
+	KafkaOffset   *int64        `protobuf:"varint,8,opt,name=kafka_offset,json=kafkaOffset,proto3,oneof" json:"kafka_offset,omitempty"`
+	TimestampType TimestampType `protobuf:"varint,9,opt,name=timestamp_type,json=timestampType,proto3,enum=polyconnect.v1.TimestampType" json:"timestamp_type,omitempty"`
+	Trace         *TraceContext `protobuf:"bytes,10,opt,name=trace,proto3" json:"trace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformRecord) Reset() {
+	*x = TransformRecord{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformRecord) ProtoMessage() {}
+
+func (x *TransformRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
+func (*TransformRecord) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *TransformRecord) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *TransformRecord) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *TransformRecord) GetKafkaPartition() int32 {
+	if x != nil && x.KafkaPartition != nil {
+		return *x.KafkaPartition
+	}
+	return 0
+}
+
+func (x *TransformRecord) GetKey() *RecordData {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+func (x *TransformRecord) GetValue() *RecordData {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+func (x *TransformRecord) GetTimestamp() int64 {
+	if x != nil && x.Timestamp != nil {
+		return *x.Timestamp
+	}
+	return 0
+}
+
+func (x *TransformRecord) GetHeaders() []*Header {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+func (x *TransformRecord) GetKafkaOffset() int64 {
+	if x != nil && x.KafkaOffset != nil {
+		return *x.KafkaOffset
+	}
+	return 0
+}
+
+func (x *TransformRecord) GetTimestampType() TimestampType {
+	if x != nil {
+		return x.TimestampType
+	}
+	return TimestampType_NO_TIMESTAMP_TYPE
+}
+
+func (x *TransformRecord) GetTrace() *TraceContext {
+	if x != nil {
+		return x.Trace
+	}
+	return nil
+}
+
+type TransformResult struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	BatchId uint64                 `protobuf:"varint,1,opt,name=batch_id,json=batchId,proto3" json:"batch_id,omitempty"`
+	// One per record of the batch, in the batch's order.
+	Outcomes      []*TransformOutcome `protobuf:"bytes,2,rep,name=outcomes,proto3" json:"outcomes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformResult) Reset() {
+	*x = TransformResult{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformResult) ProtoMessage() {}
+
+func (x *TransformResult) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
+func (*TransformResult) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *TransformResult) GetBatchId() uint64 {
+	if x != nil {
+		return x.BatchId
+	}
+	return 0
+}
+
+func (x *TransformResult) GetOutcomes() []*TransformOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
+type TransformOutcome struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record's `index` in the batch.
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// Types that are valid to be assigned to Outcome:
+	//
+	//	*TransformOutcome_Record
+	//	*TransformOutcome_Dropped
+	//	*TransformOutcome_Matches
+	//	*TransformOutcome_Error
+	Outcome       isTransformOutcome_Outcome `protobuf_oneof:"outcome"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TransformOutcome) Reset() {
+	*x = TransformOutcome{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TransformOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TransformOutcome) ProtoMessage() {}
+
+func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
+func (*TransformOutcome) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+}
+
+func (x *TransformOutcome) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *TransformOutcome) GetOutcome() isTransformOutcome_Outcome {
+	if x != nil {
+		return x.Outcome
+	}
+	return nil
+}
+
+func (x *TransformOutcome) GetRecord() *TransformRecord {
+	if x != nil {
+		if x, ok := x.Outcome.(*TransformOutcome_Record); ok {
+			return x.Record
+		}
+	}
+	return nil
+}
+
+func (x *TransformOutcome) GetDropped() bool {
+	if x != nil {
+		if x, ok := x.Outcome.(*TransformOutcome_Dropped); ok {
+			return x.Dropped
+		}
+	}
+	return false
+}
+
+func (x *TransformOutcome) GetMatches() bool {
+	if x != nil {
+		if x, ok := x.Outcome.(*TransformOutcome_Matches); ok {
+			return x.Matches
+		}
+	}
+	return false
+}
+
+func (x *TransformOutcome) GetError() *Error {
+	if x != nil {
+		if x, ok := x.Outcome.(*TransformOutcome_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isTransformOutcome_Outcome interface {
+	isTransformOutcome_Outcome()
+}
+
+type TransformOutcome_Record struct {
+	// The transformed record (its `index` is ignored).
+	Record *TransformRecord `protobuf:"bytes,2,opt,name=record,proto3,oneof"`
+}
+
+type TransformOutcome_Dropped struct {
+	// The transform dropped the record (apply returned null).
+	Dropped bool `protobuf:"varint,3,opt,name=dropped,proto3,oneof"`
+}
+
+type TransformOutcome_Matches struct {
+	// A predicate's answer: test(record).
+	Matches bool `protobuf:"varint,4,opt,name=matches,proto3,oneof"`
+}
+
+type TransformOutcome_Error struct {
+	// The transform failed on this record (Error kind RECORD): the core applies
+	// errors.tolerance, errors.retry.* and the dead letter queue, with `error_class` as
+	// the exception class.
+	Error *Error `protobuf:"bytes,5,opt,name=error,proto3,oneof"`
+}
+
+func (*TransformOutcome_Record) isTransformOutcome_Outcome() {}
+
+func (*TransformOutcome_Dropped) isTransformOutcome_Outcome() {}
+
+func (*TransformOutcome_Matches) isTransformOutcome_Outcome() {}
+
+func (*TransformOutcome_Error) isTransformOutcome_Outcome() {}
+
 var File_polyconnect_v1_connector_proto protoreflect.FileDescriptor
 
 const file_polyconnect_v1_connector_proto_rawDesc = "" +
@@ -5013,13 +5781,73 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x05error\x18\x04 \x01(\v2\x15.polyconnect.v1.ErrorR\x05error\"O\n" +
 	"\tSinkError\x12+\n" +
 	"\x05error\x18\x01 \x01(\v2\x15.polyconnect.v1.ErrorR\x05error\x12\x15\n" +
-	"\x06put_id\x18\x02 \x01(\x04R\x05putId*?\n" +
+	"\x06put_id\x18\x02 \x01(\x04R\x05putId\"\xf0\x01\n" +
+	"\x10TransformRequest\x126\n" +
+	"\x05start\x18\x01 \x01(\v2\x1e.polyconnect.v1.TransformStartH\x00R\x05start\x126\n" +
+	"\x05batch\x18\x02 \x01(\v2\x1e.polyconnect.v1.TransformBatchH\x00R\x05batch\x129\n" +
+	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12*\n" +
+	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stopB\x05\n" +
+	"\x03msg\"\xfd\x01\n" +
+	"\x11TransformResponse\x12<\n" +
+	"\astarted\x18\x01 \x01(\v2 .polyconnect.v1.TransformStartedH\x00R\astarted\x129\n" +
+	"\x06result\x18\x02 \x01(\v2\x1f.polyconnect.v1.TransformResultH\x00R\x06result\x129\n" +
+	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
+	"\x05error\x18\x04 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
+	"\x03msg\"\xc3\x03\n" +
+	"\x0eTransformStart\x12)\n" +
+	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x1d\n" +
+	"\n" +
+	"class_name\x18\x02 \x01(\tR\tclassName\x12B\n" +
+	"\x06config\x18\x03 \x03(\v2*.polyconnect.v1.TransformStart.ConfigEntryR\x06config\x12\x14\n" +
+	"\x05alias\x18\x04 \x01(\tR\x05alias\x12%\n" +
+	"\x0econnector_name\x18\x05 \x01(\tR\rconnectorName\x12\x17\n" +
+	"\atask_id\x18\x06 \x01(\x05R\x06taskId\x122\n" +
+	"\x15heartbeat_interval_ms\x18\a \x01(\rR\x13heartbeatIntervalMs\x12&\n" +
+	"\x0fidle_timeout_ms\x18\b \x01(\rR\ridleTimeoutMs\x126\n" +
+	"\bpipeline\x18\t \x01(\x0e2\x1a.polyconnect.v1.PluginTypeR\bpipeline\x1a9\n" +
+	"\vConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"B\n" +
+	"\x10TransformStarted\x12.\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1a.polyconnect.v1.PluginTypeR\x04type\"\x9a\x01\n" +
+	"\x0eTransformBatch\x12\x19\n" +
+	"\bbatch_id\x18\x01 \x01(\x04R\abatchId\x129\n" +
+	"\arecords\x18\x02 \x03(\v2\x1f.polyconnect.v1.TransformRecordR\arecords\x122\n" +
+	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\xf5\x03\n" +
+	"\x0fTransformRecord\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x12\x14\n" +
+	"\x05topic\x18\x02 \x01(\tR\x05topic\x12,\n" +
+	"\x0fkafka_partition\x18\x03 \x01(\x05H\x00R\x0ekafkaPartition\x88\x01\x01\x12,\n" +
+	"\x03key\x18\x04 \x01(\v2\x1a.polyconnect.v1.RecordDataR\x03key\x120\n" +
+	"\x05value\x18\x05 \x01(\v2\x1a.polyconnect.v1.RecordDataR\x05value\x12!\n" +
+	"\ttimestamp\x18\x06 \x01(\x03H\x01R\ttimestamp\x88\x01\x01\x120\n" +
+	"\aheaders\x18\a \x03(\v2\x16.polyconnect.v1.HeaderR\aheaders\x12&\n" +
+	"\fkafka_offset\x18\b \x01(\x03H\x02R\vkafkaOffset\x88\x01\x01\x12D\n" +
+	"\x0etimestamp_type\x18\t \x01(\x0e2\x1d.polyconnect.v1.TimestampTypeR\rtimestampType\x122\n" +
+	"\x05trace\x18\n" +
+	" \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05traceB\x12\n" +
+	"\x10_kafka_partitionB\f\n" +
+	"\n" +
+	"_timestampB\x0f\n" +
+	"\r_kafka_offset\"j\n" +
+	"\x0fTransformResult\x12\x19\n" +
+	"\bbatch_id\x18\x01 \x01(\x04R\abatchId\x12<\n" +
+	"\boutcomes\x18\x02 \x03(\v2 .polyconnect.v1.TransformOutcomeR\boutcomes\"\xd5\x01\n" +
+	"\x10TransformOutcome\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x129\n" +
+	"\x06record\x18\x02 \x01(\v2\x1f.polyconnect.v1.TransformRecordH\x00R\x06record\x12\x1a\n" +
+	"\adropped\x18\x03 \x01(\bH\x00R\adropped\x12\x1a\n" +
+	"\amatches\x18\x04 \x01(\bH\x00R\amatches\x12-\n" +
+	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\t\n" +
+	"\aoutcome*b\n" +
 	"\n" +
 	"PluginType\x12\x1b\n" +
 	"\x17PLUGIN_TYPE_UNSPECIFIED\x10\x00\x12\n" +
 	"\n" +
 	"\x06SOURCE\x10\x01\x12\b\n" +
-	"\x04SINK\x10\x02*\xce\x01\n" +
+	"\x04SINK\x10\x02\x12\x12\n" +
+	"\x0eTRANSFORMATION\x10\x03\x12\r\n" +
+	"\tPREDICATE\x10\x04*\xce\x01\n" +
 	"\n" +
 	"ConfigType\x12\x1b\n" +
 	"\x17CONFIG_TYPE_UNSPECIFIED\x10\x00\x12\x12\n" +
@@ -5080,7 +5908,9 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"SourceTask\x12H\n" +
 	"\x03Run\x12\x1d.polyconnect.v1.SourceRequest\x1a\x1e.polyconnect.v1.SourceResponse(\x010\x012P\n" +
 	"\bSinkTask\x12D\n" +
-	"\x03Run\x12\x1b.polyconnect.v1.SinkRequest\x1a\x1c.polyconnect.v1.SinkResponse(\x010\x01Bn\n" +
+	"\x03Run\x12\x1b.polyconnect.v1.SinkRequest\x1a\x1c.polyconnect.v1.SinkResponse(\x010\x012[\n" +
+	"\tTransform\x12N\n" +
+	"\x03Run\x12 .polyconnect.v1.TransformRequest\x1a!.polyconnect.v1.TransformResponse(\x010\x01Bn\n" +
 	"\x1aio.polyconnect.protocol.v1P\x01ZNgithub.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1;polyconnectv1b\x06proto3"
 
 var (
@@ -5096,7 +5926,7 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 61)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -5163,15 +5993,24 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(*SinkContext)(nil),             // 62: polyconnect.v1.SinkContext
 	(*ErrantRecord)(nil),            // 63: polyconnect.v1.ErrantRecord
 	(*SinkError)(nil),               // 64: polyconnect.v1.SinkError
-	nil,                             // 65: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 66: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 67: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 68: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 69: polyconnect.v1.SinkStart.ConfigEntry
-	(*TraceContext)(nil),            // 70: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 71: polyconnect.v1.Value
-	(*RecordData)(nil),              // 72: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 73: polyconnect.v1.Header
+	(*TransformRequest)(nil),        // 65: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 66: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 67: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 68: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 69: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 70: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 71: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 72: polyconnect.v1.TransformOutcome
+	nil,                             // 73: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 74: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 75: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 76: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 77: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 78: polyconnect.v1.TransformStart.ConfigEntry
+	(*TraceContext)(nil),            // 79: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 80: polyconnect.v1.Value
+	(*RecordData)(nil),              // 81: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 82: polyconnect.v1.Header
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	10,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
@@ -5188,7 +6027,7 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	20,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
 	21,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
 	22,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	65,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	73,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
 	25,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
@@ -5201,9 +6040,9 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	32,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
 	34,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
 	36,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	66,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	74,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
 	31,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	67,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	75,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 30: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
 	39,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
 	41,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
@@ -5218,23 +6057,23 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	49,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
 	34,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
 	36,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	68,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	76,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
 	40,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
 	10,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	70,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	71,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	71,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	79,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	80,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	80,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
 	43,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	70,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	71,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	71,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	72,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	72,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	73,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	70,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	79,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	80,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	80,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	81,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	81,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	82,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	79,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
 	7,   // 58: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
 	45,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	71,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	80,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
 	40,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
 	52,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
 	55,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
@@ -5250,19 +6089,19 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	34,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
 	64,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
 	62,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	69,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	77,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
 	10,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	70,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	79,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
 	54,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
 	57,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	70,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	72,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	72,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	79,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	81,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	81,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
 	8,   // 84: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	73,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	70,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	82,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	79,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
 	59,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	70,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	79,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
 	59,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
 	36,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
 	59,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
@@ -5270,25 +6109,48 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	54,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
 	36,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
 	36,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	9,   // 96: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	13,  // 97: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	15,  // 98: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	23,  // 99: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	26,  // 100: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	37,  // 101: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	50,  // 102: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	11,  // 103: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	14,  // 104: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	16,  // 105: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	24,  // 106: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	27,  // 107: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	38,  // 108: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	51,  // 109: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	103, // [103:110] is the sub-list for method output_type
-	96,  // [96:103] is the sub-list for method input_type
-	96,  // [96:96] is the sub-list for extension type_name
-	96,  // [96:96] is the sub-list for extension extendee
-	0,   // [0:96] is the sub-list for field type_name
+	67,  // 96: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	69,  // 97: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	34,  // 98: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	35,  // 99: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	68,  // 100: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	71,  // 101: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	34,  // 102: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 103: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	78,  // 104: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 105: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 106: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	70,  // 107: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	79,  // 108: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	81,  // 109: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	81,  // 110: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	82,  // 111: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	8,   // 112: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	79,  // 113: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	72,  // 114: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	70,  // 115: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	36,  // 116: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	9,   // 117: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	13,  // 118: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	15,  // 119: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	23,  // 120: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	26,  // 121: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	37,  // 122: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	50,  // 123: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	65,  // 124: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	11,  // 125: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	14,  // 126: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	16,  // 127: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	24,  // 128: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	27,  // 129: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	38,  // 130: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	51,  // 131: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	66,  // 132: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	125, // [125:133] is the sub-list for method output_type
+	117, // [117:125] is the sub-list for method input_type
+	117, // [117:117] is the sub-list for extension type_name
+	117, // [117:117] is the sub-list for extension extendee
+	0,   // [0:117] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -5356,15 +6218,34 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Context)(nil),
 	}
 	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[56].OneofWrappers = []any{
+		(*TransformRequest_Start)(nil),
+		(*TransformRequest_Batch)(nil),
+		(*TransformRequest_Heartbeat)(nil),
+		(*TransformRequest_Stop)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[57].OneofWrappers = []any{
+		(*TransformResponse_Started)(nil),
+		(*TransformResponse_Result)(nil),
+		(*TransformResponse_Heartbeat)(nil),
+		(*TransformResponse_Error)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[61].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[63].OneofWrappers = []any{
+		(*TransformOutcome_Record)(nil),
+		(*TransformOutcome_Dropped)(nil),
+		(*TransformOutcome_Matches)(nil),
+		(*TransformOutcome_Error)(nil),
+	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   61,
+			NumMessages:   70,
 			NumExtensions: 0,
-			NumServices:   3,
+			NumServices:   4,
 		},
 		GoTypes:           file_polyconnect_v1_connector_proto_goTypes,
 		DependencyIndexes: file_polyconnect_v1_connector_proto_depIdxs,

@@ -55,6 +55,12 @@
 // 12 schemas sent once per stream, then referenced  implemented (both directions)
 // 13 static spec (config definition) ............... implemented (REST config and validate)
 //
+// ## Transforms and predicates out of process
+// A process may also serve transformations and predicates (PluginType TRANSFORMATION and
+// PREDICATE in its handshake); the `Transform` service at the end of this file carries them.
+// Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
+// predicate's class in `connector_class`.
+//
 // ## Heartbeats (protocol rule 8)
 // Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
 // (given in Start; 0 means the side's own default, 5 s in the SDKs; an idle_timeout_ms of 0
@@ -792,6 +798,154 @@ var SinkTask_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "Run",
 			Handler:       _SinkTask_Run_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
+	Metadata: "polyconnect/v1/connector.proto",
+}
+
+const (
+	Transform_Run_FullMethodName = "/polyconnect.v1.Transform/Run"
+)
+
+// TransformClient is the client API for Transform service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// ---------------------------------------------------------------------------------------
+// Transforms and predicates (single message transforms out of process).
+// ---------------------------------------------------------------------------------------
+// One stream per transform (or predicate) instance per task: the core opens it when the
+// task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+// without the prefix, in `config`) and closes it when the task stops. Records go in
+// batches (protocol rule 1): the core sends the batch of records a chain stage has to
+// transform, the process answers with one outcome per record, in order. Several batches may
+// be in flight; results come back in the order of the batches.
+type TransformClient interface {
+	// Lifecycle:
+	//
+	//	core -> TransformStart{class, config}      transformation.configure(config)
+	//	proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+	//	core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+	//	proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+	//	core -> Stop{}                             transformation.close(); the process then
+	//	                                           ends its side of the stream
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+	//	whole and the task fails with the cause (it restarts like any failed task). A
+	//	record that fails is an outcome with an Error of kind RECORD instead; one whose
+	//	error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+	//	record alone, through the chain) under errors.retry.*
+	//
+	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+	// in each direction independently.
+	Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TransformRequest, TransformResponse], error)
+}
+
+type transformClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewTransformClient(cc grpc.ClientConnInterface) TransformClient {
+	return &transformClient{cc}
+}
+
+func (c *transformClient) Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[TransformRequest, TransformResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Transform_ServiceDesc.Streams[0], Transform_Run_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[TransformRequest, TransformResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Transform_RunClient = grpc.BidiStreamingClient[TransformRequest, TransformResponse]
+
+// TransformServer is the server API for Transform service.
+// All implementations must embed UnimplementedTransformServer
+// for forward compatibility.
+//
+// ---------------------------------------------------------------------------------------
+// Transforms and predicates (single message transforms out of process).
+// ---------------------------------------------------------------------------------------
+// One stream per transform (or predicate) instance per task: the core opens it when the
+// task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+// without the prefix, in `config`) and closes it when the task stops. Records go in
+// batches (protocol rule 1): the core sends the batch of records a chain stage has to
+// transform, the process answers with one outcome per record, in order. Several batches may
+// be in flight; results come back in the order of the batches.
+type TransformServer interface {
+	// Lifecycle:
+	//
+	//	core -> TransformStart{class, config}      transformation.configure(config)
+	//	proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+	//	core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+	//	proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+	//	core -> Stop{}                             transformation.close(); the process then
+	//	                                           ends its side of the stream
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+	//	whole and the task fails with the cause (it restarts like any failed task). A
+	//	record that fails is an outcome with an Error of kind RECORD instead; one whose
+	//	error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+	//	record alone, through the chain) under errors.retry.*
+	//
+	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+	// in each direction independently.
+	Run(grpc.BidiStreamingServer[TransformRequest, TransformResponse]) error
+	mustEmbedUnimplementedTransformServer()
+}
+
+// UnimplementedTransformServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedTransformServer struct{}
+
+func (UnimplementedTransformServer) Run(grpc.BidiStreamingServer[TransformRequest, TransformResponse]) error {
+	return status.Error(codes.Unimplemented, "method Run not implemented")
+}
+func (UnimplementedTransformServer) mustEmbedUnimplementedTransformServer() {}
+func (UnimplementedTransformServer) testEmbeddedByValue()                   {}
+
+// UnsafeTransformServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to TransformServer will
+// result in compilation errors.
+type UnsafeTransformServer interface {
+	mustEmbedUnimplementedTransformServer()
+}
+
+func RegisterTransformServer(s grpc.ServiceRegistrar, srv TransformServer) {
+	// If the following call panics, it indicates UnimplementedTransformServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&Transform_ServiceDesc, srv)
+}
+
+func _Transform_Run_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TransformServer).Run(&grpc.GenericServerStream[TransformRequest, TransformResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Transform_RunServer = grpc.BidiStreamingServer[TransformRequest, TransformResponse]
+
+// Transform_ServiceDesc is the grpc.ServiceDesc for Transform service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var Transform_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "polyconnect.v1.Transform",
+	HandlerType: (*TransformServer)(nil),
+	Methods:     []grpc.MethodDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Run",
+			Handler:       _Transform_Run_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
 		},

@@ -84,6 +84,12 @@ export const protobufFileName = "polyconnect/v1/connector.proto";
  * 12 schemas sent once per stream, then referenced  implemented (both directions)
  * 13 static spec (config definition) ............... implemented (REST config and validate)
  *
+ * ## Transforms and predicates out of process
+ * A process may also serve transformations and predicates (PluginType TRANSFORMATION and
+ * PREDICATE in its handshake); the `Transform` service at the end of this file carries them.
+ * Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
+ * predicate's class in `connector_class`.
+ *
  * ## Heartbeats (protocol rule 8)
  * Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
  * (given in Start; 0 means the side's own default, 5 s in the SDKs; an idle_timeout_ms of 0
@@ -96,6 +102,16 @@ export enum PluginType {
   PLUGIN_TYPE_UNSPECIFIED = 0,
   SOURCE = 1,
   SINK = 2,
+  /**
+   * TRANSFORMATION - A single message transform (Kafka Connect's Transformation), served by the Transform
+   * service. Spec and Validate take its class in `connector_class`.
+   */
+  TRANSFORMATION = 3,
+  /**
+   * PREDICATE - A predicate (Kafka Connect's transforms.predicates.Predicate), served by the Transform
+   * service too: it answers a boolean per record.
+   */
+  PREDICATE = 4,
   UNRECOGNIZED = -1,
 }
 
@@ -721,6 +737,113 @@ export interface SinkError {
     | undefined;
   /** RETRIABLE from put: the Put to deliver again. */
   putId: bigint;
+}
+
+export interface TransformRequest {
+  msg:
+    | { $case: "start"; value: TransformStart }
+    | { $case: "batch"; value: TransformBatch }
+    | { $case: "heartbeat"; value: Heartbeat }
+    | { $case: "stop"; value: Stop }
+    | undefined;
+}
+
+export interface TransformResponse {
+  msg:
+    | { $case: "started"; value: TransformStarted }
+    | { $case: "result"; value: TransformResult }
+    | { $case: "heartbeat"; value: Heartbeat }
+    | { $case: "error"; value: Error }
+    | undefined;
+}
+
+export interface TransformStart {
+  protocolVersion: number;
+  /** The transformation or predicate class, by class name or alias (as in PluginInfo). */
+  className: string;
+  /**
+   * Its settings, without the `transforms.<alias>.` / `predicates.<alias>.` prefix (and
+   * without `type`, `predicate` and `negate`), as Kafka Connect passes them to configure().
+   */
+  config: { [key: string]: string };
+  /** For logs and spans: the alias in the connector config, the connector and the task. */
+  alias: string;
+  connectorName: string;
+  taskId: number;
+  heartbeatIntervalMs: number;
+  idleTimeoutMs: number;
+  /**
+   * What the records are: SOURCE (records a source task produced, before conversion) or
+   * SINK (records consumed from Kafka, after conversion).
+   */
+  pipeline: PluginType;
+}
+
+export interface TransformStart_ConfigEntry {
+  key: string;
+  value: string;
+}
+
+export interface TransformStarted {
+  /** What the instance is: TRANSFORMATION or PREDICATE. */
+  type: PluginType;
+}
+
+export interface TransformBatch {
+  /** Per-stream batch number, 1, 2, 3, ... */
+  batchId: bigint;
+  records: TransformRecord[];
+  /** The context of the core's span for this chain stage; the process's span is its child. */
+  trace: TraceContext | undefined;
+}
+
+/**
+ * Kafka Connect's ConnectRecord as a transform sees it. What a transform cannot change
+ * (source partition and offset, Kafka offset, original coordinates) stays in the core.
+ */
+export interface TransformRecord {
+  /** Per-batch position, 0, 1, 2, ... (outcomes name the record they belong to). */
+  index: number;
+  topic: string;
+  /** The Kafka partition; absent: none chosen (source records before the producer). */
+  kafkaPartition?: number | undefined;
+  key: RecordData | undefined;
+  value: RecordData | undefined;
+  timestamp?: bigint | undefined;
+  headers: Header[];
+  /** Sink pipeline only: the record's Kafka offset and timestamp type (read-only). */
+  kafkaOffset?: bigint | undefined;
+  timestampType: TimestampType;
+  trace: TraceContext | undefined;
+}
+
+export interface TransformResult {
+  batchId: bigint;
+  /** One per record of the batch, in the batch's order. */
+  outcomes: TransformOutcome[];
+}
+
+export interface TransformOutcome {
+  /** The record's `index` in the batch. */
+  index: number;
+  outcome:
+    | //
+    /** The transformed record (its `index` is ignored). */
+    { $case: "record"; value: TransformRecord }
+    | //
+    /** The transform dropped the record (apply returned null). */
+    { $case: "dropped"; value: boolean }
+    | //
+    /** A predicate's answer: test(record). */
+    { $case: "matches"; value: boolean }
+    | //
+    /**
+     * The transform failed on this record (Error kind RECORD): the core applies
+     * errors.tolerance, errors.retry.* and the dead letter queue, with `error_class` as
+     * the exception class.
+     */
+    { $case: "error"; value: Error }
+    | undefined;
 }
 
 function createBaseHandshakeRequest(): HandshakeRequest {
@@ -6382,6 +6505,999 @@ export const SinkError: MessageFns<SinkError> = {
   },
 };
 
+function createBaseTransformRequest(): TransformRequest {
+  return { msg: undefined };
+}
+
+export const TransformRequest: MessageFns<TransformRequest> = {
+  encode(message: TransformRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.msg?.$case) {
+      case "start":
+        TransformStart.encode(message.msg.value, writer.uint32(10).fork()).join();
+        break;
+      case "batch":
+        TransformBatch.encode(message.msg.value, writer.uint32(18).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.msg.value, writer.uint32(26).fork()).join();
+        break;
+      case "stop":
+        Stop.encode(message.msg.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.msg = { $case: "start", value: TransformStart.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.msg = { $case: "batch", value: TransformBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.msg = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.msg = { $case: "stop", value: Stop.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformRequest>): TransformRequest {
+    return TransformRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformRequest>): TransformRequest {
+    const message = createBaseTransformRequest();
+    switch (object.msg?.$case) {
+      case "start": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "start", value: TransformStart.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "batch": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "batch", value: TransformBatch.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "heartbeat", value: Heartbeat.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "stop": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "stop", value: Stop.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseTransformResponse(): TransformResponse {
+  return { msg: undefined };
+}
+
+export const TransformResponse: MessageFns<TransformResponse> = {
+  encode(message: TransformResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.msg?.$case) {
+      case "started":
+        TransformStarted.encode(message.msg.value, writer.uint32(10).fork()).join();
+        break;
+      case "result":
+        TransformResult.encode(message.msg.value, writer.uint32(18).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.msg.value, writer.uint32(26).fork()).join();
+        break;
+      case "error":
+        Error.encode(message.msg.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.msg = { $case: "started", value: TransformStarted.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.msg = { $case: "result", value: TransformResult.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.msg = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.msg = { $case: "error", value: Error.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformResponse>): TransformResponse {
+    return TransformResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformResponse>): TransformResponse {
+    const message = createBaseTransformResponse();
+    switch (object.msg?.$case) {
+      case "started": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "started", value: TransformStarted.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "result": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "result", value: TransformResult.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "heartbeat", value: Heartbeat.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "error", value: Error.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseTransformStart(): TransformStart {
+  return {
+    protocolVersion: 0,
+    className: "",
+    config: {},
+    alias: "",
+    connectorName: "",
+    taskId: 0,
+    heartbeatIntervalMs: 0,
+    idleTimeoutMs: 0,
+    pipeline: 0,
+  };
+}
+
+export const TransformStart: MessageFns<TransformStart> = {
+  encode(message: TransformStart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.protocolVersion !== 0) {
+      writer.uint32(8).uint32(message.protocolVersion);
+    }
+    if (message.className !== "") {
+      writer.uint32(18).string(message.className);
+    }
+    globalThis.Object.entries(message.config).forEach(([key, value]: [string, string]) => {
+      TransformStart_ConfigEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.alias !== "") {
+      writer.uint32(34).string(message.alias);
+    }
+    if (message.connectorName !== "") {
+      writer.uint32(42).string(message.connectorName);
+    }
+    if (message.taskId !== 0) {
+      writer.uint32(48).int32(message.taskId);
+    }
+    if (message.heartbeatIntervalMs !== 0) {
+      writer.uint32(56).uint32(message.heartbeatIntervalMs);
+    }
+    if (message.idleTimeoutMs !== 0) {
+      writer.uint32(64).uint32(message.idleTimeoutMs);
+    }
+    if (message.pipeline !== 0) {
+      writer.uint32(72).int32(message.pipeline);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformStart {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformStart();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.protocolVersion = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.className = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = TransformStart_ConfigEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.config[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.alias = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.connectorName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.taskId = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.heartbeatIntervalMs = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.idleTimeoutMs = reader.uint32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.pipeline = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformStart>): TransformStart {
+    return TransformStart.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformStart>): TransformStart {
+    const message = createBaseTransformStart();
+    message.protocolVersion = object.protocolVersion ?? 0;
+    message.className = object.className ?? "";
+    message.config = (globalThis.Object.entries(object.config ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.alias = object.alias ?? "";
+    message.connectorName = object.connectorName ?? "";
+    message.taskId = object.taskId ?? 0;
+    message.heartbeatIntervalMs = object.heartbeatIntervalMs ?? 0;
+    message.idleTimeoutMs = object.idleTimeoutMs ?? 0;
+    message.pipeline = object.pipeline ?? 0;
+    return message;
+  },
+};
+
+function createBaseTransformStart_ConfigEntry(): TransformStart_ConfigEntry {
+  return { key: "", value: "" };
+}
+
+export const TransformStart_ConfigEntry: MessageFns<TransformStart_ConfigEntry> = {
+  encode(message: TransformStart_ConfigEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformStart_ConfigEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformStart_ConfigEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformStart_ConfigEntry>): TransformStart_ConfigEntry {
+    return TransformStart_ConfigEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformStart_ConfigEntry>): TransformStart_ConfigEntry {
+    const message = createBaseTransformStart_ConfigEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseTransformStarted(): TransformStarted {
+  return { type: 0 };
+}
+
+export const TransformStarted: MessageFns<TransformStarted> = {
+  encode(message: TransformStarted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformStarted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformStarted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformStarted>): TransformStarted {
+    return TransformStarted.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformStarted>): TransformStarted {
+    const message = createBaseTransformStarted();
+    message.type = object.type ?? 0;
+    return message;
+  },
+};
+
+function createBaseTransformBatch(): TransformBatch {
+  return { batchId: 0n, records: [], trace: undefined };
+}
+
+export const TransformBatch: MessageFns<TransformBatch> = {
+  encode(message: TransformBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.batchId);
+    }
+    for (const v of message.records) {
+      TransformRecord.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.trace !== undefined) {
+      TraceContext.encode(message.trace, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.records.push(TransformRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.trace = TraceContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformBatch>): TransformBatch {
+    return TransformBatch.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformBatch>): TransformBatch {
+    const message = createBaseTransformBatch();
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
+    message.records = object.records?.map((e) => TransformRecord.fromPartial(e)) || [];
+    message.trace = (object.trace !== undefined && object.trace !== null)
+      ? TraceContext.fromPartial(object.trace)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTransformRecord(): TransformRecord {
+  return {
+    index: 0,
+    topic: "",
+    kafkaPartition: undefined,
+    key: undefined,
+    value: undefined,
+    timestamp: undefined,
+    headers: [],
+    kafkaOffset: undefined,
+    timestampType: 0,
+    trace: undefined,
+  };
+}
+
+export const TransformRecord: MessageFns<TransformRecord> = {
+  encode(message: TransformRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.topic !== "") {
+      writer.uint32(18).string(message.topic);
+    }
+    if (message.kafkaPartition !== undefined) {
+      writer.uint32(24).int32(message.kafkaPartition);
+    }
+    if (message.key !== undefined) {
+      RecordData.encode(message.key, writer.uint32(34).fork()).join();
+    }
+    if (message.value !== undefined) {
+      RecordData.encode(message.value, writer.uint32(42).fork()).join();
+    }
+    if (message.timestamp !== undefined) {
+      if (BigInt.asIntN(64, message.timestamp) !== message.timestamp) {
+        throw new globalThis.Error("value provided for field message.timestamp of type int64 too large");
+      }
+      writer.uint32(48).int64(message.timestamp);
+    }
+    for (const v of message.headers) {
+      Header.encode(v!, writer.uint32(58).fork()).join();
+    }
+    if (message.kafkaOffset !== undefined) {
+      if (BigInt.asIntN(64, message.kafkaOffset) !== message.kafkaOffset) {
+        throw new globalThis.Error("value provided for field message.kafkaOffset of type int64 too large");
+      }
+      writer.uint32(64).int64(message.kafkaOffset);
+    }
+    if (message.timestampType !== 0) {
+      writer.uint32(72).int32(message.timestampType);
+    }
+    if (message.trace !== undefined) {
+      TraceContext.encode(message.trace, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.kafkaPartition = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.key = RecordData.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.value = RecordData.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.timestamp = reader.int64() as bigint;
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.headers.push(Header.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.kafkaOffset = reader.int64() as bigint;
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.timestampType = reader.int32() as any;
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.trace = TraceContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformRecord>): TransformRecord {
+    return TransformRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformRecord>): TransformRecord {
+    const message = createBaseTransformRecord();
+    message.index = object.index ?? 0;
+    message.topic = object.topic ?? "";
+    message.kafkaPartition = object.kafkaPartition ?? undefined;
+    message.key = (object.key !== undefined && object.key !== null) ? RecordData.fromPartial(object.key) : undefined;
+    message.value = (object.value !== undefined && object.value !== null)
+      ? RecordData.fromPartial(object.value)
+      : undefined;
+    message.timestamp = (object.timestamp !== undefined && object.timestamp !== null)
+      ? BigInt(object.timestamp)
+      : undefined;
+    message.headers = object.headers?.map((e) => Header.fromPartial(e)) || [];
+    message.kafkaOffset = (object.kafkaOffset !== undefined && object.kafkaOffset !== null)
+      ? BigInt(object.kafkaOffset)
+      : undefined;
+    message.timestampType = object.timestampType ?? 0;
+    message.trace = (object.trace !== undefined && object.trace !== null)
+      ? TraceContext.fromPartial(object.trace)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTransformResult(): TransformResult {
+  return { batchId: 0n, outcomes: [] };
+}
+
+export const TransformResult: MessageFns<TransformResult> = {
+  encode(message: TransformResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.batchId);
+    }
+    for (const v of message.outcomes) {
+      TransformOutcome.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcomes.push(TransformOutcome.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformResult>): TransformResult {
+    return TransformResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformResult>): TransformResult {
+    const message = createBaseTransformResult();
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
+    message.outcomes = object.outcomes?.map((e) => TransformOutcome.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseTransformOutcome(): TransformOutcome {
+  return { index: 0, outcome: undefined };
+}
+
+export const TransformOutcome: MessageFns<TransformOutcome> = {
+  encode(message: TransformOutcome, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    switch (message.outcome?.$case) {
+      case "record":
+        TransformRecord.encode(message.outcome.value, writer.uint32(18).fork()).join();
+        break;
+      case "dropped":
+        writer.uint32(24).bool(message.outcome.value);
+        break;
+      case "matches":
+        writer.uint32(32).bool(message.outcome.value);
+        break;
+      case "error":
+        Error.encode(message.outcome.value, writer.uint32(42).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TransformOutcome {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTransformOutcome();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcome = { $case: "record", value: TransformRecord.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.outcome = { $case: "dropped", value: reader.bool() };
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.outcome = { $case: "matches", value: reader.bool() };
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.outcome = { $case: "error", value: Error.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<TransformOutcome>): TransformOutcome {
+    return TransformOutcome.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<TransformOutcome>): TransformOutcome {
+    const message = createBaseTransformOutcome();
+    message.index = object.index ?? 0;
+    switch (object.outcome?.$case) {
+      case "record": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "record", value: TransformRecord.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+      case "dropped": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "dropped", value: object.outcome.value };
+        }
+        break;
+      }
+      case "matches": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "matches", value: object.outcome.value };
+        }
+        break;
+      }
+      case "error": {
+        if (object.outcome?.value !== undefined && object.outcome?.value !== null) {
+          message.outcome = { $case: "error", value: Error.fromPartial(object.outcome.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
 /**
  * ---------------------------------------------------------------------------------------
  * Connector service: handshake, static spec, validation and the connector instance stream.
@@ -6977,6 +8093,97 @@ export interface SinkTaskClient extends Client {
 export const SinkTaskClient = makeGenericClientConstructor(SinkTaskService, "polyconnect.v1.SinkTask") as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): SinkTaskClient;
   service: typeof SinkTaskService;
+  serviceName: string;
+};
+
+/**
+ * ---------------------------------------------------------------------------------------
+ * Transforms and predicates (single message transforms out of process).
+ * ---------------------------------------------------------------------------------------
+ * One stream per transform (or predicate) instance per task: the core opens it when the
+ * task starts (the connector's `transforms.<alias>.*` or `predicates.<alias>.*` settings,
+ * without the prefix, in `config`) and closes it when the task stops. Records go in
+ * batches (protocol rule 1): the core sends the batch of records a chain stage has to
+ * transform, the process answers with one outcome per record, in order. Several batches may
+ * be in flight; results come back in the order of the batches.
+ */
+export type TransformService = typeof TransformService;
+export const TransformService = {
+  /**
+   * Lifecycle:
+   *   core -> TransformStart{class, config}      transformation.configure(config)
+   *   proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+   *   core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+   *   proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+   *   core -> Stop{}                             transformation.close(); the process then
+   *                                              ends its side of the stream
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+   *   whole and the task fails with the cause (it restarts like any failed task). A
+   *   record that fails is an outcome with an Error of kind RECORD instead; one whose
+   *   error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+   *   record alone, through the chain) under errors.retry.*
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run: {
+    path: "/polyconnect.v1.Transform/Run" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: TransformRequest): Buffer => Buffer.from(TransformRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): TransformRequest => TransformRequest.decode(value),
+    responseSerialize: (value: TransformResponse): Buffer => Buffer.from(TransformResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): TransformResponse => TransformResponse.decode(value),
+  },
+} as const;
+
+export interface TransformServer extends UntypedServiceImplementation {
+  /**
+   * Lifecycle:
+   *   core -> TransformStart{class, config}      transformation.configure(config)
+   *   proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+   *   core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+   *   proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+   *   core -> Stop{}                             transformation.close(); the process then
+   *                                              ends its side of the stream
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+   *   whole and the task fails with the cause (it restarts like any failed task). A
+   *   record that fails is an outcome with an Error of kind RECORD instead; one whose
+   *   error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+   *   record alone, through the chain) under errors.retry.*
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run: handleBidiStreamingCall<TransformRequest, TransformResponse>;
+}
+
+export interface TransformClient extends Client {
+  /**
+   * Lifecycle:
+   *   core -> TransformStart{class, config}      transformation.configure(config)
+   *   proc -> TransformStarted{}                 (or Error CONFIG: the task fails with it)
+   *   core -> TransformBatch{batch_id, records}  apply(record) / test(record) for each
+   *   proc -> TransformResult{batch_id, outcomes}  one outcome per record, same order
+   *   core -> Stop{}                             transformation.close(); the process then
+   *                                              ends its side of the stream
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the stage failed as a
+   *   whole and the task fails with the cause (it restarts like any failed task). A
+   *   record that fails is an outcome with an Error of kind RECORD instead; one whose
+   *   error_class is org.apache.kafka.connect.errors.RetriableException is retried (that
+   *   record alone, through the chain) under errors.retry.*
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run(): ClientDuplexStream<TransformRequest, TransformResponse>;
+  run(options: Partial<CallOptions>): ClientDuplexStream<TransformRequest, TransformResponse>;
+  run(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<TransformRequest, TransformResponse>;
+}
+
+export const TransformClient = makeGenericClientConstructor(
+  TransformService,
+  "polyconnect.v1.Transform",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): TransformClient;
+  service: typeof TransformService;
   serviceName: string;
 };
 

@@ -11,18 +11,65 @@ import java.util.function.Supplier;
  * Kafka Connect bridge) subclasses it.
  */
 public class Plugin {
-  public enum Kind { SOURCE, SINK }
+  public enum Kind { SOURCE, SINK, TRANSFORMATION, PREDICATE }
 
   private final String className;
   private final List<String> aliases;
   private final Kind kind;
   private final Supplier<? extends Connector> factory;
+  private final Supplier<?> transformFactory;
 
   public Plugin(String className, List<String> aliases, Kind kind, Supplier<? extends Connector> factory) {
     this.className = Objects.requireNonNull(className);
     this.aliases = List.copyOf(aliases);
     this.kind = Objects.requireNonNull(kind);
     this.factory = factory;
+    this.transformFactory = null;
+  }
+
+  private Plugin(String className, List<String> aliases, Kind kind, Supplier<?> transformFactory, boolean transform) {
+    this.className = Objects.requireNonNull(className);
+    this.aliases = List.copyOf(aliases);
+    this.kind = kind;
+    this.factory = null;
+    this.transformFactory = Objects.requireNonNull(transformFactory);
+  }
+
+  /** A transformation served out of process, made by {@code factory} once per task's chain stage. */
+  public static Plugin transformation(String className, List<String> aliases, Supplier<? extends Transformation> factory) {
+    return new Plugin(className, aliases, Kind.TRANSFORMATION, factory, true);
+  }
+
+  /** A predicate served out of process. */
+  public static Plugin predicate(String className, List<String> aliases, Supplier<? extends Predicate> factory) {
+    return new Plugin(className, aliases, Kind.PREDICATE, factory, true);
+  }
+
+  /** A transformation class with a public no-argument constructor (simple name, full name as alias). */
+  public static Plugin ofTransformation(Class<? extends Transformation> cls) {
+    return transformation(cls.getSimpleName(), List.of(cls.getName()), () -> newInstance(cls));
+  }
+
+  /** A predicate class with a public no-argument constructor. */
+  public static Plugin ofPredicate(Class<? extends Predicate> cls) {
+    return predicate(cls.getSimpleName(), List.of(cls.getName()), () -> newInstance(cls));
+  }
+
+  public Transformation newTransformation() {
+    return (Transformation) transformFactory.get();
+  }
+
+  public Predicate newPredicate() {
+    return (Predicate) transformFactory.get();
+  }
+
+  /** The config definition: the connector's, or the transform's or predicate's. */
+  public ConfigDef configDef() {
+    return switch (kind) {
+      case TRANSFORMATION -> newTransformation().config();
+      case PREDICATE -> newPredicate().config();
+      default -> newConnector().config();
+    };
   }
 
   /** A connector class with a public no-argument constructor. Its canonical name is the
@@ -46,11 +93,16 @@ public class Plugin {
   public Kind kind() { return kind; }
 
   public Connector newConnector() {
+    if (factory == null) throw new ConnectException(className + " is a " + kind.name().toLowerCase() + ", not a connector");
     return factory.get();
   }
 
   public String version() {
-    return newConnector().version();
+    return switch (kind) {
+      case TRANSFORMATION -> newTransformation().version();
+      case PREDICATE -> newPredicate().version();
+      default -> newConnector().version();
+    };
   }
 
   public SourceTask newSourceTask() {

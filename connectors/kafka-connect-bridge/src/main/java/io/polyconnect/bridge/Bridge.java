@@ -97,11 +97,24 @@ public final class Bridge {
    * how the core starts the bridge once it knows what a plugin path holds.
    */
   public static List<Plugin> discover(String pluginPath, List<String> only) throws IOException {
+    return discover(pluginPath, only, List.of());
+  }
+
+  /**
+   * As {@link #discover(String, List)}, with the Kafka Connect transformations and predicates
+   * named in {@code transforms} served too (through the protocol's Transform service); with
+   * both lists empty, every connector, transformation and predicate the scan finds.
+   */
+  public static List<Plugin> discover(String pluginPath, List<String> only, List<String> transforms) throws IOException {
     ClassLoader parent = Bridge.class.getClassLoader();
     List<Path> locations = locations(pluginPath);
     List<Class<?>> classes = new ArrayList<>();
-    if (only.isEmpty()) {
-      for (PluginScan.Found f : scan(pluginPath)) classes.add(f.cls());
+    List<Class<?>> transformClasses = new ArrayList<>();
+    if (only.isEmpty() && transforms.isEmpty()) {
+      for (PluginScan.Found f : scan(pluginPath)) {
+        if (f.type() == PluginScan.Type.TRANSFORMATION || f.type() == PluginScan.Type.PREDICATE) transformClasses.add(f.cls());
+        else classes.add(f.cls());
+      }
     } else {
       List<ClassLoader> loaders = new ArrayList<>();
       for (Path l : locations) loaders.add(PluginScan.loader(l, parent));
@@ -122,6 +135,22 @@ public final class Bridge {
         if (hit == null) throw new ConnectException("connector class " + name + " is not on the plugin path " + pluginPath);
         classes.add(hit);
       }
+      for (String name : transforms) {
+        Class<?> hit = null;
+        for (ClassLoader loader : loaders) {
+          try {
+            Class<?> c = Class.forName(name, false, loader);
+            if (loader == parent || c.getClassLoader() == loader) {
+              hit = c;
+              break;
+            }
+          } catch (ClassNotFoundException | LinkageError e) {
+            // not in this location
+          }
+        }
+        if (hit == null) throw new ConnectException("transformation or predicate class " + name + " is not on the plugin path " + pluginPath);
+        transformClasses.add(hit);
+      }
     }
     List<PluginScan.Found> connectors = new ArrayList<>();
     for (Class<?> c : classes) {
@@ -134,8 +163,25 @@ public final class Bridge {
       if (t == null) continue;
       connectors.add(new PluginScan.Found(c, t, null, null));
     }
-    Map<String, List<String>> aliases = PluginScan.aliases(connectors);
+    List<PluginScan.Found> smts = new ArrayList<>();
+    for (Class<?> c : transformClasses) {
+      if (!PluginScan.concrete(c)) continue;
+      if (org.apache.kafka.connect.transforms.Transformation.class.isAssignableFrom(c)) {
+        smts.add(new PluginScan.Found(c, PluginScan.Type.TRANSFORMATION, null, null));
+      } else if (org.apache.kafka.connect.transforms.predicates.Predicate.class.isAssignableFrom(c)) {
+        smts.add(new PluginScan.Found(c, PluginScan.Type.PREDICATE, null, null));
+      }
+    }
+    List<PluginScan.Found> all = new ArrayList<>(connectors);
+    all.addAll(smts);
+    Map<String, List<String>> aliases = PluginScan.aliases(all);
     TreeMap<String, Plugin> out = new TreeMap<>();
+    for (PluginScan.Found f : smts) {
+      Class<?> c = f.cls();
+      out.putIfAbsent(c.getName(), f.type() == PluginScan.Type.TRANSFORMATION
+          ? Plugin.transformation(c.getName(), aliases.get(c.getName()), () -> new BridgedTransform.Transform(c))
+          : Plugin.predicate(c.getName(), aliases.get(c.getName()), () -> new BridgedTransform.Pred(c)));
+    }
     for (PluginScan.Found f : connectors) {
       @SuppressWarnings("unchecked")
       Class<? extends Connector> cc = (Class<? extends Connector>) f.cls();

@@ -13,7 +13,8 @@ import java.util.List;
  *   Main scan                    print every plugin found there as JSON, for the core
  * </pre>
  * KAFKA_CONNECT_PLUGIN_PATH lists jars or directories of jars (',' or ':' separated);
- * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan).
+ * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan), and
+ * KAFKA_CONNECT_TRANSFORMS the transformation and predicate classes.
  */
 public final class Main {
   private Main() {}
@@ -27,7 +28,9 @@ public final class Main {
       System.out.flush();
       System.exit(0);
     }
-    List<Plugin> plugins = Bridge.discover(path, only);
+    String namedTransforms = System.getenv().getOrDefault("KAFKA_CONNECT_TRANSFORMS", "");
+    List<String> transforms = Arrays.stream(namedTransforms.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    List<Plugin> plugins = Bridge.discover(path, only, transforms);
     if (args.length > 0 && args[0].equals("manifest")) {
       System.out.println(manifest(args.length > 1 ? args[1] : "${plugin.dir}", path, plugins));
       return;
@@ -49,7 +52,7 @@ public final class Main {
     for (int i = 0; i < plugins.size(); i++) {
       Plugin p = plugins.get(i);
       b.append("    {\"class\": \"").append(json(p.className())).append("\", \"type\": \"")
-          .append(p.kind() == Plugin.Kind.SOURCE ? "source" : "sink").append("\", \"aliases\": [");
+          .append(p.kind().name().toLowerCase()).append("\", \"aliases\": [");
       for (int j = 0; j < p.aliases().size(); j++) {
         b.append(j > 0 ? ", " : "").append('"').append(json(p.aliases().get(j))).append('"');
       }

@@ -115,6 +115,7 @@ public final class Server {
     out.add(new ConnectorService().bindService());
     out.add(new SourceService().bindService());
     out.add(new SinkService().bindService());
+    out.add(new TransformService().bindService());
     if (token == null || token.isEmpty()) return out;
     ServerInterceptor auth = new TokenAuth(token);
     return out.stream().map(s -> ServerInterceptors.intercept(s, auth)).toList();
@@ -128,7 +129,12 @@ public final class Server {
       version = "";
     }
     return PluginInfo.newBuilder().setClassName(p.className()).addAllAliases(p.aliases())
-        .setType(p.kind() == Plugin.Kind.SOURCE ? PluginType.SOURCE : PluginType.SINK)
+        .setType(switch (p.kind()) {
+          case SOURCE -> PluginType.SOURCE;
+          case SINK -> PluginType.SINK;
+          case TRANSFORMATION -> PluginType.TRANSFORMATION;
+          case PREDICATE -> PluginType.PREDICATE;
+        })
         .setVersion(version == null ? "" : version).build();
   }
 
@@ -204,7 +210,7 @@ public final class Server {
       Plugin p = plugin(req.getConnectorClass(), out);
       if (p == null) return;
       try {
-        out.onNext(SpecResponse.newBuilder().setPlugin(info(p)).addAllConfig(configKeys(p.newConnector().config())).build());
+        out.onNext(SpecResponse.newBuilder().setPlugin(info(p)).addAllConfig(configKeys(p.configDef())).build());
         out.onCompleted();
       } catch (Throwable e) {
         LOG.log(Level.SEVERE, "spec of " + p.className() + " failed", e);
@@ -217,6 +223,21 @@ public final class Server {
       Plugin p = plugin(req.getConnectorClass(), out);
       if (p == null) return;
       Map<String, String> config = new HashMap<>(req.getConfigMap());
+      if (p.kind() == Plugin.Kind.TRANSFORMATION || p.kind() == Plugin.Kind.PREDICATE) {
+        try {
+          ConfigDef def = p.configDef();
+          ValidateResponse.Builder b = ValidateResponse.newBuilder();
+          def.validate(config).forEach((name, errs) -> {
+            ConfigValue.Builder v = b.addValuesBuilder().setName(name).addAllErrors(errs).setVisible(true);
+            if (config.containsKey(name)) v.setValue(config.get(name));
+          });
+          out.onNext(b.build());
+          out.onCompleted();
+        } catch (Throwable e) {
+          out.onError(Status.INTERNAL.withDescription("validate() failed: " + e).asRuntimeException());
+        }
+        return;
+      }
       try {
         Connector c = p.newConnector();
         ConfigDef def = c.config();
@@ -282,6 +303,14 @@ public final class Server {
     @Override
     public StreamObserver<SinkRequest> run(StreamObserver<SinkResponse> out) {
       return new SinkSession(Server.this, out);
+    }
+  }
+
+  private final class TransformService extends io.polyconnect.protocol.v1.TransformGrpc.TransformImplBase {
+    @Override
+    public StreamObserver<io.polyconnect.protocol.v1.TransformRequest> run(
+        StreamObserver<io.polyconnect.protocol.v1.TransformResponse> out) {
+      return new TransformSession(Server.this, out);
     }
   }
 

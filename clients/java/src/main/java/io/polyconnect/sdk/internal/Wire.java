@@ -434,4 +434,50 @@ public final class Wire {
     Schema schema = schemaFromProto(s.getSchema());
     return new Object[] {schema, fromProto(schema, s.getValue())};
   }
+
+  /** A record from the core for a transform or predicate. */
+  public io.polyconnect.sdk.ConnectRecord decodeTransformRecord(io.polyconnect.protocol.v1.TransformRecord r) {
+    Object[] key = data(r.hasKey() ? r.getKey() : null);
+    Object[] value = data(r.hasValue() ? r.getValue() : null);
+    List<Header> headers = new ArrayList<>(r.getHeadersCount());
+    for (io.polyconnect.protocol.v1.Header h : r.getHeadersList()) {
+      if (h.hasSchema()) {
+        Schema s = schemaFromProto(h.getSchema());
+        headers.add(new Header(h.getKey(), s, fromProto(s, h.getValue())));
+      } else {
+        headers.add(new Header(h.getKey(), null, anyFromProto(h.getValue())));
+      }
+    }
+    if (key[1] instanceof RawBytes rb) key = new Object[] {Schema.OPTIONAL_BYTES, rb.data()};
+    if (value[1] instanceof RawBytes rb) value = new Object[] {Schema.OPTIONAL_BYTES, rb.data()};
+    return new io.polyconnect.sdk.ConnectRecord(r.getTopic(), r.hasKafkaPartition() ? r.getKafkaPartition() : null,
+        (Schema) key[0], key[1], (Schema) value[0], value[1], r.hasTimestamp() ? r.getTimestamp() : null, headers,
+        r.hasKafkaOffset() ? r.getKafkaOffset() : null);
+  }
+
+  /** A transformed record for the core. */
+  public io.polyconnect.protocol.v1.TransformRecord encodeTransformRecord(io.polyconnect.sdk.ConnectRecord r) {
+    if (r.topic() == null || r.topic().isEmpty()) {
+      throw new DataException("a transformed record without a topic");
+    }
+    io.polyconnect.protocol.v1.TransformRecord.Builder b = io.polyconnect.protocol.v1.TransformRecord.newBuilder()
+        .setTopic(r.topic());
+    if (r.kafkaPartition() != null) b.setKafkaPartition(r.kafkaPartition());
+    RecordData k = data(r.keySchema(), r.key());
+    if (k != null) b.setKey(k);
+    RecordData v = data(r.valueSchema(), r.value());
+    if (v != null) b.setValue(v);
+    if (r.timestamp() != null) b.setTimestamp(r.timestamp());
+    if (r.kafkaOffset() != null) b.setKafkaOffset(r.kafkaOffset());
+    for (Header h : r.headers()) {
+      io.polyconnect.protocol.v1.Header.Builder hb = b.addHeadersBuilder().setKey(h.key());
+      Schema hs = h.schema() != null ? h.schema() : impliedSchema(h.value());
+      if (hs != null) {
+        hb.setSchema(schemaToProto(hs)).setValue(toProto(hs, h.value()));
+      } else {
+        hb.setValue(anyToProto(h.value()));
+      }
+    }
+    return b.build();
+  }
 }
