@@ -25,7 +25,10 @@ fn registry() -> String {
     let addr = listener.local_addr().unwrap();
     listener.set_nonblocking(true).unwrap();
     std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
         rt.block_on(async move {
             let schemas: Schemas = Arc::default();
             let id_of = |s: &Schemas, text: &str| {
@@ -107,13 +110,22 @@ fn bench(c: &mut Criterion) {
     let cases: Vec<(&str, Box<dyn Converter>)> = vec![
         (
             "avro",
-            converter("io.confluent.connect.avro.AvroConverter", &[("schema.registry.url", &url)]),
+            converter(
+                "io.confluent.connect.avro.AvroConverter",
+                &[("schema.registry.url", &url)],
+            ),
         ),
         (
             "json-schema-registry",
-            converter("io.confluent.connect.json.JsonSchemaConverter", &[("schema.registry.url", &url)]),
+            converter(
+                "io.confluent.connect.json.JsonSchemaConverter",
+                &[("schema.registry.url", &url)],
+            ),
         ),
-        ("json-schemas", converter("org.apache.kafka.connect.json.JsonConverter", &[])),
+        (
+            "json-schemas",
+            converter("org.apache.kafka.connect.json.JsonConverter", &[]),
+        ),
         (
             "json-plain",
             converter(

@@ -34,31 +34,58 @@ fn bytes(b: &[u8]) -> Value {
 
 /// Polyconnect writes, Confluent reads; Confluent writes with the same schema text, gets
 /// the same id and the same bytes; Polyconnect reads them back.
-fn both_ways(name: &str, is_key: bool, conv: &dyn Converter, schema: Schema, value: Value, expected: Json) {
+fn both_ways(
+    name: &str,
+    is_key: bool,
+    conv: &dyn Converter,
+    schema: Schema,
+    value: Value,
+    expected: Json,
+) {
     let topic = topic(name);
     let schema = Arc::new(schema);
     let ours = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(schema.clone()), value.clone()))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(schema.clone()), value.clone()),
+        )
         .unwrap()
         .unwrap();
     assert_eq!(ours[0], 0, "{name}: magic byte");
     let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
     let r = confluent(json!([{"op": "decode", "topic": topic, "hex": hex(&ours), "key": is_key}]));
-    assert_eq!(r[0]["value"], expected, "{name}: Confluent's deserializer read {}", r[0]["value"]);
+    assert_eq!(
+        r[0]["value"], expected,
+        "{name}: Confluent's deserializer read {}",
+        r[0]["value"]
+    );
     assert_eq!(r[0]["id"], id);
     let text = r[0]["schema"].as_str().unwrap().to_string();
     let r = confluent(json!([
         {"op": "encode", "topic": topic, "schema": text, "value": expected, "key": is_key},
         {"op": "subjects"}
     ]));
-    assert_eq!(r[0]["id"], id, "{name}: Confluent's serializer got another id for the same schema");
-    assert_eq!(r[0]["hex"], hex(&ours), "{name}: Confluent's serializer wrote other bytes");
+    assert_eq!(
+        r[0]["id"], id,
+        "{name}: Confluent's serializer got another id for the same schema"
+    );
+    assert_eq!(
+        r[0]["hex"],
+        hex(&ours),
+        "{name}: Confluent's serializer wrote other bytes"
+    );
     let subject = format!("{topic}-{}", if is_key { "key" } else { "value" });
     assert!(
-        r[1]["subjects"].as_array().unwrap().iter().any(|s| s == &json!(subject)),
+        r[1]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == &json!(subject)),
         "{name}: subject {subject} not registered"
     );
-    let back = conv.to_connect(&topic, Some(&unhex(r[0]["hex"].as_str().unwrap()))).unwrap();
+    let back = conv
+        .to_connect(&topic, Some(&unhex(r[0]["hex"].as_str().unwrap())))
+        .unwrap();
     // A schema without a version reads back with the registry's (a first version: 1), as
     // Confluent's AvroConverter gives it.
     let mut expected_schema = schema.as_ref().clone();
@@ -87,7 +114,8 @@ fn inner() -> Schema {
 fn every_type_both_ways_with_confluent() {
     let conv = converter(false, &[]);
     let inner_s = Arc::new(inner());
-    let anon = Arc::new(Schema::new(SchemaType::Struct).field("z", Schema::new(SchemaType::Boolean)));
+    let anon =
+        Arc::new(Schema::new(SchemaType::Struct).field("z", Schema::new(SchemaType::Boolean)));
     let mut with_default = Schema::new(SchemaType::Int32);
     with_default.default_value = Some(Value::Int32(42));
     let mut opt_with_default = Schema::new(SchemaType::String).optional();
@@ -108,7 +136,10 @@ fn every_type_both_ways_with_confluent() {
         .field("raw", Schema::new(SchemaType::Bytes))
         .field("dec", Schema::decimal(2))
         .field("dec_neg", Schema::decimal(3))
-        .field("dec_p", Schema::decimal(2).parameter("connect.decimal.precision", "10"))
+        .field(
+            "dec_p",
+            Schema::decimal(2).parameter("connect.decimal.precision", "10"),
+        )
         .field("day", Schema::date())
         .field("time", Schema::time())
         .field("ts", Schema::timestamp())
@@ -117,10 +148,25 @@ fn every_type_both_ways_with_confluent() {
         .field("with_default", with_default)
         .field("opt_with_default", opt_with_default)
         .field("documented", documented)
-        .field("params", Schema::new(SchemaType::String).parameter("k", "v"))
+        .field(
+            "params",
+            Schema::new(SchemaType::String).parameter("k", "v"),
+        )
         .field("arr", Schema::array(Schema::new(SchemaType::Int64)))
-        .field("m", Schema::map(Schema::new(SchemaType::String), Schema::new(SchemaType::String)))
-        .field("mk", Schema::map(Schema::new(SchemaType::Int32), Schema::new(SchemaType::String)))
+        .field(
+            "m",
+            Schema::map(
+                Schema::new(SchemaType::String),
+                Schema::new(SchemaType::String),
+            ),
+        )
+        .field(
+            "mk",
+            Schema::map(
+                Schema::new(SchemaType::Int32),
+                Schema::new(SchemaType::String),
+            ),
+        )
         .field("nested", inner())
         .field("inners", Schema::array(inner()))
         .field("anon", anon.as_ref().clone())
@@ -140,11 +186,11 @@ fn every_type_both_ways_with_confluent() {
             Value::Float64(-2.25),
             Value::String("héllo".into()),
             bytes(&[0, 1, 2, 255]),
-            bytes(&[0x04, 0xd2]),        // 12.34
-            bytes(&[0xfb]),              // -0.005
-            bytes(&[0x00, 0x80]),        // 1.28
-            Value::Int32(19000),         // 2022-01-08
-            Value::Int32(3_723_004),     // 01:02:03.004
+            bytes(&[0x04, 0xd2]),    // 12.34
+            bytes(&[0xfb]),          // -0.005
+            bytes(&[0x00, 0x80]),    // 1.28
+            Value::Int32(19000),     // 2022-01-08
+            Value::Int32(3_723_004), // 01:02:03.004
             Value::Int64(1_700_000_000_123),
             Value::Null,
             Value::Int32(7),
@@ -192,7 +238,14 @@ fn keys_enums_and_unions_with_confluent() {
         .named("com.example.Key")
         .field("id", Schema::new(SchemaType::Int64));
     let key_arc = Arc::new(key.clone());
-    both_ways("key", true, conv.as_ref(), key, st(&key_arc, vec![Value::Int64(9)]), json!({"id": 9}));
+    both_ways(
+        "key",
+        true,
+        conv.as_ref(),
+        key,
+        st(&key_arc, vec![Value::Int64(9)]),
+        json!({"id": 9}),
+    );
 
     // Enums and unions with enhanced.avro.schema.support.
     let conv = converter(false, &[("enhanced.avro.schema.support", "true")]);
@@ -219,11 +272,18 @@ fn keys_enums_and_unions_with_confluent() {
         &schema_arc,
         vec![
             Value::String("GREEN".into()),
-            st(&either_arc, vec![Value::Null, Value::String("hi".into()), Value::Null]),
+            st(
+                &either_arc,
+                vec![Value::Null, Value::String("hi".into()), Value::Null],
+            ),
             st(&either_arc, vec![Value::Int32(4), Value::Null, Value::Null]),
             st(
                 &either_arc,
-                vec![Value::Null, Value::Null, st(&inner_s, vec![Value::Int32(1), Value::Null])],
+                vec![
+                    Value::Null,
+                    Value::Null,
+                    st(&inner_s, vec![Value::Int32(1), Value::Null]),
+                ],
             ),
         ],
     );
@@ -252,11 +312,23 @@ fn schemas_written_by_confluent_are_read_as_confluent_reads_them() {
         let s = got.schema.clone().unwrap();
         assert_eq!(s.name.as_deref(), Some("py.ns.Py"));
         assert_eq!(s.version, Some(1), "the registry's version");
-        assert_eq!(s.param("io.confluent.connect.avro.record.doc"), Some("from Python"));
-        assert_eq!(s.param("io.confluent.connect.avro.field.doc.id"), Some("the id"));
+        assert_eq!(
+            s.param("io.confluent.connect.avro.record.doc"),
+            Some("from Python")
+        );
+        assert_eq!(
+            s.param("io.confluent.connect.avro.field.doc.id"),
+            Some("the id")
+        );
         let f = |n: &str| s.fields[s.field_index(n).unwrap()].schema.clone();
-        assert_eq!(f("color").param("io.confluent.connect.avro.Enum"), Some("py.ns.Color"));
-        assert_eq!(f("color").param("io.confluent.connect.avro.Enum.GREEN"), Some("GREEN"));
+        assert_eq!(
+            f("color").param("io.confluent.connect.avro.Enum"),
+            Some("py.ns.Color")
+        );
+        assert_eq!(
+            f("color").param("io.confluent.connect.avro.Enum.GREEN"),
+            Some("GREEN")
+        );
         let u = f("u");
         assert_eq!(u.name.as_deref(), Some("io.confluent.connect.avro.Union"));
         assert!(u.optional);
@@ -271,11 +343,18 @@ fn schemas_written_by_confluent_are_read_as_confluent_reads_them() {
         assert_eq!(f("fx").param("connect.fixed.size"), Some("4"));
         assert_eq!(f("fx").name.as_deref(), Some("py.ns.Four"));
         assert_eq!(f("n").default_value, Some(Value::Int32(3)));
-        assert_eq!(f("n").param("io.confluent.connect.avro.field.default"), Some("true"));
-        let Value::Struct(v) = &got.value else { panic!() };
+        assert_eq!(
+            f("n").param("io.confluent.connect.avro.field.default"),
+            Some("true")
+        );
+        let Value::Struct(v) = &got.value else {
+            panic!()
+        };
         assert_eq!(v.get("id"), Some(&Value::Int32(1)));
         assert_eq!(v.get("color"), Some(&Value::String("GREEN".into())));
-        let Some(Value::Struct(uv)) = v.get("u") else { panic!() };
+        let Some(Value::Struct(uv)) = v.get("u") else {
+            panic!()
+        };
         assert_eq!(uv.values, vec![Value::Null, Value::Int64(17)]);
         assert_eq!(v.get("price"), Some(&bytes(&[0xfb, 0x1e]))); // -1250
         assert_eq!(v.get("ts"), Some(&Value::Int64(1_600_000_000_000)));
@@ -284,7 +363,11 @@ fn schemas_written_by_confluent_are_read_as_confluent_reads_them() {
         // schema) and read by Confluent's deserializer: the same values.
         let again = conv.from_connect(&topic, got.clone()).unwrap().unwrap();
         let r = confluent(json!([{"op": "decode", "topic": topic, "hex": hex(&again)}]));
-        assert_eq!(r[0]["value"], value, "enhanced={enhanced}: {}", r[0]["schema"]);
+        assert_eq!(
+            r[0]["value"], value,
+            "enhanced={enhanced}: {}",
+            r[0]["schema"]
+        );
     }
 }
 
@@ -292,22 +375,43 @@ fn schemas_written_by_confluent_are_read_as_confluent_reads_them() {
 fn a_schema_the_registry_refuses_is_a_record_error() {
     let topic = topic("incompatible");
     let conv = converter(false, &[]);
-    let a = Arc::new(Schema::new(SchemaType::Struct).named("R").field("a", Schema::new(SchemaType::Int32)));
-    conv.from_connect(&topic, SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])))
-        .unwrap();
+    let a = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("a", Schema::new(SchemaType::Int32)),
+    );
+    conv.from_connect(
+        &topic,
+        SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])),
+    )
+    .unwrap();
     // BACKWARD compatibility on the subject, then a schema that cannot read the old data.
     set_compatibility(&format!("{topic}-value"), "BACKWARD");
-    let b = Arc::new(Schema::new(SchemaType::Struct).named("R").field("b", Schema::new(SchemaType::String)));
+    let b = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("b", Schema::new(SchemaType::String)),
+    );
     let e = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])),
+        )
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
     assert!(e.message.contains("409"), "{}", e.message);
     // Without auto registration an unknown schema is refused as well.
     let conv = converter(false, &[("auto.register.schemas", "false")]);
-    let c = Arc::new(Schema::new(SchemaType::Struct).named("R").field("c", Schema::new(SchemaType::Int64)));
+    let c = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("c", Schema::new(SchemaType::Int64)),
+    );
     let e = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(c.clone()), st(&c, vec![Value::Int64(1)])))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(c.clone()), st(&c, vec![Value::Int64(1)])),
+        )
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
 }

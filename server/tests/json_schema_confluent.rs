@@ -38,37 +38,68 @@ fn payload(b: &[u8]) -> Json {
 
 /// Polyconnect writes, Confluent reads; Confluent writes with the same schema text, gets
 /// the same id and the same JSON; Polyconnect reads it back.
-fn both_ways(name: &str, is_key: bool, conv: &dyn Converter, schema: Schema, value: Value, expected: Json) {
+fn both_ways(
+    name: &str,
+    is_key: bool,
+    conv: &dyn Converter,
+    schema: Schema,
+    value: Value,
+    expected: Json,
+) {
     let topic = topic(name);
     let schema = Arc::new(schema);
     let ours = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(schema.clone()), value.clone()))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(schema.clone()), value.clone()),
+        )
         .unwrap()
         .unwrap();
     assert_eq!(ours[0], 0, "{name}: magic byte");
     let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
-    let r = confluent(json!([{"op": "decode", "format": "json", "topic": topic, "hex": hex(&ours), "key": is_key}]));
-    assert_eq!(r[0]["value"], expected, "{name}: Confluent's deserializer read {}", r[0]["value"]);
+    let r = confluent(
+        json!([{"op": "decode", "format": "json", "topic": topic, "hex": hex(&ours), "key": is_key}]),
+    );
+    assert_eq!(
+        r[0]["value"], expected,
+        "{name}: Confluent's deserializer read {}",
+        r[0]["value"]
+    );
     assert_eq!(r[0]["id"], id);
     let text = r[0]["schema"].as_str().unwrap().to_string();
     let r = confluent(json!([
         {"op": "encode", "format": "json", "topic": topic, "schema": text, "value": expected, "key": is_key},
         {"op": "subjects"}
     ]));
-    assert_eq!(r[0]["id"], id, "{name}: Confluent's serializer got another id for the same schema");
+    assert_eq!(
+        r[0]["id"], id,
+        "{name}: Confluent's serializer got another id for the same schema"
+    );
     let theirs = unhex(r[0]["hex"].as_str().unwrap());
     assert_eq!(theirs[..5], ours[..5], "{name}: magic byte and id");
-    assert_eq!(payload(&theirs), payload(&ours), "{name}: Confluent's serializer wrote other JSON");
+    assert_eq!(
+        payload(&theirs),
+        payload(&ours),
+        "{name}: Confluent's serializer wrote other JSON"
+    );
     let subject = format!("{topic}-{}", if is_key { "key" } else { "value" });
     assert!(
-        r[1]["subjects"].as_array().unwrap().iter().any(|s| s == &json!(subject)),
+        r[1]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == &json!(subject)),
         "{name}: subject {subject} not registered"
     );
     let back = conv.to_connect(&topic, Some(&theirs)).unwrap();
     // A schema without a version reads back with the registry's (a first version: 1).
     let mut expected_schema = schema.as_ref().clone();
     expected_schema.version = expected_schema.version.or(Some(1));
-    assert_eq!(back.schema.as_deref(), Some(&expected_schema), "{name}: schema read back");
+    assert_eq!(
+        back.schema.as_deref(),
+        Some(&expected_schema),
+        "{name}: schema read back"
+    );
     let fix = |v: &Value| match v {
         Value::Struct(s) => s.values.clone(),
         other => vec![other.clone()],
@@ -103,8 +134,20 @@ fn every_connect_type_both_ways() {
         .field("at", Schema::time())
         .field("ts", Schema::timestamp())
         .field("tags", Schema::array(Schema::new(SchemaType::String)))
-        .field("attrs", Schema::map(Schema::new(SchemaType::String), Schema::new(SchemaType::Int64)))
-        .field("codes", Schema::map(Schema::new(SchemaType::Int32), Schema::new(SchemaType::String)))
+        .field(
+            "attrs",
+            Schema::map(
+                Schema::new(SchemaType::String),
+                Schema::new(SchemaType::Int64),
+            ),
+        )
+        .field(
+            "codes",
+            Schema::map(
+                Schema::new(SchemaType::Int32),
+                Schema::new(SchemaType::String),
+            ),
+        )
         .field("home", inner.clone())
         .field("others", Schema::array(inner.clone()))
         .parameter("owner", "polyconnect");
@@ -130,9 +173,18 @@ fn every_connect_type_both_ways() {
             Value::Int64(1_700_000_000_123),
             Value::Array(vec![Value::String("a".into()), Value::String("b".into())]),
             Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]),
-            Value::Map(vec![(Value::Int32(1), Value::String("one".into())), (Value::Int32(2), Value::String("two".into()))]),
-            st(&inner, vec![Value::String("Main St".into()), Value::Int32(12345)]),
-            Value::Array(vec![st(&inner, vec![Value::String("Side St".into()), Value::Null])]),
+            Value::Map(vec![
+                (Value::Int32(1), Value::String("one".into())),
+                (Value::Int32(2), Value::String("two".into())),
+            ]),
+            st(
+                &inner,
+                vec![Value::String("Main St".into()), Value::Int32(12345)],
+            ),
+            Value::Array(vec![st(
+                &inner,
+                vec![Value::String("Side St".into()), Value::Null],
+            )]),
         ],
     );
     let expected = json!({
@@ -144,19 +196,49 @@ fn every_connect_type_both_ways() {
         "home": {"street": "Main St", "zip": 12345},
         "others": [{"street": "Side St", "zip": null}]
     });
-    both_ways("every", false, conv.as_ref(), schema.as_ref().clone(), value, expected);
+    both_ways(
+        "every",
+        false,
+        conv.as_ref(),
+        schema.as_ref().clone(),
+        value,
+        expected,
+    );
     // decimal.format=NUMERIC writes the Decimal as a JSON number.
     let conv = converter(false, &[("decimal.format", "NUMERIC")]);
-    let s = Schema::new(SchemaType::Struct).named("com.example.Price").field("amount", Schema::decimal(2));
+    let s = Schema::new(SchemaType::Struct)
+        .named("com.example.Price")
+        .field("amount", Schema::decimal(2));
     let s2 = Arc::new(s.clone());
-    both_ways("numeric", false, conv.as_ref(), s, st(&s2, vec![Value::Bytes(Bytes::from_static(&[0x30, 0x39]))]), json!({"amount": 123.45}));
+    both_ways(
+        "numeric",
+        false,
+        conv.as_ref(),
+        s,
+        st(&s2, vec![Value::Bytes(Bytes::from_static(&[0x30, 0x39]))]),
+        json!({"amount": 123.45}),
+    );
 }
 
 #[test]
 fn primitive_keys_both_ways() {
     let conv = converter(true, &[]);
-    both_ways("key-string", true, conv.as_ref(), Schema::new(SchemaType::String), Value::String("user-1".into()), json!("user-1"));
-    both_ways("key-long", true, conv.as_ref(), Schema::new(SchemaType::Int64), Value::Int64(42), json!(42));
+    both_ways(
+        "key-string",
+        true,
+        conv.as_ref(),
+        Schema::new(SchemaType::String),
+        Value::String("user-1".into()),
+        json!("user-1"),
+    );
+    both_ways(
+        "key-long",
+        true,
+        conv.as_ref(),
+        Schema::new(SchemaType::Int64),
+        Value::Int64(42),
+        json!(42),
+    );
 }
 
 #[test]
@@ -177,7 +259,9 @@ fn schemas_written_by_confluents_serializer() {
         "required": ["name", "score"]
     });
     let value = json!({"name": "ada", "age": null, "score": 9.5, "kind": "admin", "id": 7, "friends": [{"name": "bob"}]});
-    let r = confluent(json!([{"op": "encode", "format": "json", "topic": topic, "schema": schema.to_string(), "value": value}]));
+    let r = confluent(
+        json!([{"op": "encode", "format": "json", "topic": topic, "schema": schema.to_string(), "value": value}]),
+    );
     let theirs = unhex(r[0]["hex"].as_str().unwrap());
     for use_optional in ["false", "true"] {
         let conv = converter(false, &[("use.optional.for.nonrequired", use_optional)]);
@@ -187,27 +271,49 @@ fn schemas_written_by_confluents_serializer() {
         assert_eq!(s.version, Some(1), "the registry's version");
         let names: Vec<_> = s.fields.iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["name", "age", "score", "kind", "id", "friends"]);
-        let f = |n: &str| s.fields.iter().find(|f| f.name == n).unwrap().schema.clone();
+        let f = |n: &str| {
+            s.fields
+                .iter()
+                .find(|f| f.name == n)
+                .unwrap()
+                .schema
+                .clone()
+        };
         assert_eq!(f("name").doc.as_deref(), Some("who"));
         assert_eq!(f("age").schema_type, SchemaType::Int64);
         assert!(f("age").optional);
         assert_eq!(f("score").schema_type, SchemaType::Float64);
         assert!(!f("score").optional);
-        assert_eq!(f("kind").param("io.confluent.connect.json.Enum.guest"), Some("guest"));
-        assert_eq!(f("id").name.as_deref(), Some("io.confluent.connect.json.OneOf"));
-        assert_eq!(f("friends").value_schema.as_ref().unwrap().schema_type, SchemaType::Struct);
+        assert_eq!(
+            f("kind").param("io.confluent.connect.json.Enum.guest"),
+            Some("guest")
+        );
+        assert_eq!(
+            f("id").name.as_deref(),
+            Some("io.confluent.connect.json.OneOf")
+        );
+        assert_eq!(
+            f("friends").value_schema.as_ref().unwrap().schema_type,
+            SchemaType::Struct
+        );
         // Not required: optional with use.optional.for.nonrequired only.
         assert_eq!(f("kind").optional, use_optional == "true");
-        let Value::Struct(v) = &got.value else { panic!("{:?}", got.value) };
+        let Value::Struct(v) = &got.value else {
+            panic!("{:?}", got.value)
+        };
         assert_eq!(v.get("name"), Some(&Value::String("ada".into())));
         assert_eq!(v.get("age"), Some(&Value::Null));
         assert_eq!(v.get("score"), Some(&Value::Float64(9.5)));
-        let Some(Value::Struct(id)) = v.get("id") else { panic!() };
+        let Some(Value::Struct(id)) = v.get("id") else {
+            panic!()
+        };
         assert_eq!(id.values, vec![Value::Null, Value::Int64(7)]);
         // Written again (with the Connect schema's JSON Schema) and read by Confluent's
         // deserializer: the same JSON.
         let again = conv.from_connect(&topic, got.clone()).unwrap().unwrap();
-        let r = confluent(json!([{"op": "decode", "format": "json", "topic": topic, "hex": hex(&again)}]));
+        let r = confluent(
+            json!([{"op": "decode", "format": "json", "topic": topic, "hex": hex(&again)}]),
+        );
         assert_eq!(r[0]["value"], value, "{}", r[0]["schema"]);
     }
 }
@@ -216,14 +322,28 @@ fn schemas_written_by_confluents_serializer() {
 fn a_schema_the_registry_refuses_is_a_record_error() {
     let topic = topic("incompatible");
     let conv = converter(false, &[("object.additional.properties", "false")]);
-    let a = Arc::new(Schema::new(SchemaType::Struct).named("R").field("a", Schema::new(SchemaType::Int32)));
-    conv.from_connect(&topic, SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])))
-        .unwrap();
+    let a = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("a", Schema::new(SchemaType::Int32)),
+    );
+    conv.from_connect(
+        &topic,
+        SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])),
+    )
+    .unwrap();
     set_compatibility(&format!("{topic}-value"), "BACKWARD");
     // A required property changing its type cannot read the old data.
-    let b = Arc::new(Schema::new(SchemaType::Struct).named("R").field("a", Schema::new(SchemaType::String)));
+    let b = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("a", Schema::new(SchemaType::String)),
+    );
     let e = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])),
+        )
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
     assert!(e.message.contains("409"), "{}", e.message);
@@ -235,22 +355,54 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
 #[test]
 fn record_name_strategy_names_the_subject_by_the_title() {
     let topic = topic("record-name");
-    let conv = converter(false, &[("value.subject.name.strategy", "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy")]);
-    let s = Arc::new(Schema::new(SchemaType::Struct).named("com.example.Order").field("n", Schema::new(SchemaType::Int32)));
+    let conv = converter(
+        false,
+        &[(
+            "value.subject.name.strategy",
+            "io.confluent.kafka.serializers.subject.TopicRecordNameStrategy",
+        )],
+    );
+    let s = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("com.example.Order")
+            .field("n", Schema::new(SchemaType::Int32)),
+    );
     let ours = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(s.clone()), st(&s, vec![Value::Int32(1)])))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(s.clone()), st(&s, vec![Value::Int32(1)])),
+        )
         .unwrap()
         .unwrap();
     let r = confluent(json!([{"op": "subjects"}]));
     let subject = format!("{topic}-com.example.Order");
-    assert!(r[0]["subjects"].as_array().unwrap().iter().any(|x| x == &json!(subject)), "{subject} not registered");
+    assert!(
+        r[0]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x == &json!(subject)),
+        "{subject} not registered"
+    );
     let back = conv.to_connect(&topic, Some(&ours)).unwrap();
-    assert_eq!(back.schema.unwrap().name.as_deref(), Some("com.example.Order"));
+    assert_eq!(
+        back.schema.unwrap().name.as_deref(),
+        Some("com.example.Order")
+    );
     // Without a title the record name strategies have no name to use: a record error.
-    let unnamed = Arc::new(Schema::new(SchemaType::Struct).field("n", Schema::new(SchemaType::Int32)));
+    let unnamed =
+        Arc::new(Schema::new(SchemaType::Struct).field("n", Schema::new(SchemaType::Int32)));
     let e = conv
-        .from_connect(&topic, SchemaAndValue::new(Some(unnamed.clone()), st(&unnamed, vec![Value::Int32(1)])))
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(unnamed.clone()), st(&unnamed, vec![Value::Int32(1)])),
+        )
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
-    assert!(e.message.contains("value.subject.name.strategy = TopicRecordNameStrategy"), "{}", e.message);
+    assert!(
+        e.message
+            .contains("value.subject.name.strategy = TopicRecordNameStrategy"),
+        "{}",
+        e.message
+    );
 }

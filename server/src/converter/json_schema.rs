@@ -27,7 +27,9 @@ use serde_json::{Map, Value as Json};
 use super::json::{decimal_unscaled, long_value, node_type, numeric_to_unscaled, DecimalFormat};
 use super::jsonout::{big_decimal_string, write_f32, write_f64};
 use super::registered::{bool_setting, RegisteredConverter, SchemaFormat};
-use crate::data::{DataError, Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
+use crate::data::{
+    DataError, Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP,
+};
 
 pub const NAMESPACE: &str = "io.confluent.connect.json";
 pub const CONNECT_TYPE_PROP: &str = "connect.type";
@@ -179,7 +181,12 @@ impl JsonSchemaData {
         }
     }
 
-    fn raw_schema(&self, s: &Schema, index: Option<usize>, ignore_optional: bool) -> Result<Json, DataError> {
+    fn raw_schema(
+        &self,
+        s: &Schema,
+        index: Option<usize>,
+        ignore_optional: bool,
+    ) -> Result<Json, DataError> {
         let mut props: Vec<(&str, Json)> = Vec::new();
         let mut connect: Vec<(&str, Json)> = Vec::new();
         let connect_type = |t: &str| (CONNECT_TYPE_PROP, Json::String(t.to_string()));
@@ -201,7 +208,8 @@ impl JsonSchemaData {
                 } else {
                     JSON_TYPE_ENUM
                 };
-                let has_enum = s.param(GENERALIZED_TYPE_ENUM).is_some() || s.param(JSON_TYPE_ENUM).is_some();
+                let has_enum =
+                    s.param(GENERALIZED_TYPE_ENUM).is_some() || s.param(JSON_TYPE_ENUM).is_some();
                 if has_enum {
                     let prefix = format!("{enum_param}.");
                     let symbols: Vec<Json> = s
@@ -209,7 +217,13 @@ impl JsonSchemaData {
                         .iter()
                         .flatten()
                         .filter_map(|(k, _)| k.strip_prefix(&prefix))
-                        .map(|sym| if sym == NULL_MARKER { Json::Null } else { Json::String(sym.to_string()) })
+                        .map(|sym| {
+                            if sym == NULL_MARKER {
+                                Json::Null
+                            } else {
+                                Json::String(sym.to_string())
+                            }
+                        })
                         .collect();
                     props.push(("enum", Json::Array(symbols)));
                 } else {
@@ -217,18 +231,28 @@ impl JsonSchemaData {
                 }
             }
             SchemaType::Bytes => {
-                let numeric = s.is_logical(DECIMAL) && self.config.decimal_format == DecimalFormat::Numeric;
+                let numeric =
+                    s.is_logical(DECIMAL) && self.config.decimal_format == DecimalFormat::Numeric;
                 props.push(("type", if numeric { "number" } else { "string" }.into()));
                 connect.push(connect_type("bytes"));
             }
             SchemaType::Array => {
-                let items = s.value_schema.as_deref().ok_or_else(|| err("Array schema without items"))?;
+                let items = s
+                    .value_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Array schema without items"))?;
                 props.push(("type", "array".into()));
                 props.push(("items", self.raw_schema(items, None, false)?));
             }
             SchemaType::Map => {
-                let k = s.key_schema.as_deref().ok_or_else(|| err("Map schema without keys"))?;
-                let v = s.value_schema.as_deref().ok_or_else(|| err("Map schema without values"))?;
+                let k = s
+                    .key_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Map schema without keys"))?;
+                let v = s
+                    .value_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Map schema without values"))?;
                 if k.schema_type == SchemaType::String && !k.optional {
                     props.push(("type", "object".into()));
                     props.push(("additionalProperties", self.raw_schema(v, None, false)?));
@@ -261,7 +285,10 @@ impl JsonSchemaData {
                     combined = true;
                 } else if s.optional && !ignore_optional {
                     let inner = self.raw_schema(&required(s), None, false)?;
-                    props.push(("oneOf", Json::Array(vec![obj(vec![("type", "null".into())]), inner])));
+                    props.push((
+                        "oneOf",
+                        Json::Array(vec![obj(vec![("type", "null".into())]), inner]),
+                    ));
                     combined = true;
                 } else {
                     let mut fields = Map::new();
@@ -335,9 +362,15 @@ impl JsonSchemaData {
     }
 
     /// The JSON of a Connect value; `None` where Connect's is Java's null (a property left out).
-    pub fn from_connect_data(&self, schema: Option<&Schema>, v: &Value) -> Result<Option<Json>, DataError> {
+    pub fn from_connect_data(
+        &self,
+        schema: Option<&Schema>,
+        v: &Value,
+    ) -> Result<Option<Json>, DataError> {
         let Some(s) = schema else {
-            return Err(err("schemaless data is not supported by the JsonSchemaConverter"));
+            return Err(err(
+                "schemaless data is not supported by the JsonSchemaConverter",
+            ));
         };
         if v.is_null() {
             if let (Some(d), false) = (&s.default_value, self.config.ignore_default_for_nullables) {
@@ -393,7 +426,8 @@ impl JsonSchemaData {
             (SchemaType::Map, Value::Map(entries)) => {
                 let ks = s.key_schema.as_deref();
                 let vs = s.value_schema.as_deref();
-                let object_mode = ks.is_some_and(|k| k.schema_type == SchemaType::String && !k.optional);
+                let object_mode =
+                    ks.is_some_and(|k| k.schema_type == SchemaType::String && !k.optional);
                 if object_mode {
                     let mut m = Map::new();
                     for (k, val) in entries {
@@ -409,8 +443,14 @@ impl JsonSchemaData {
                     let mut list = Vec::with_capacity(entries.len());
                     for (k, val) in entries {
                         list.push(obj(vec![
-                            (KEY_FIELD, self.from_connect_data(ks, k)?.unwrap_or(Json::Null)),
-                            (VALUE_FIELD, self.from_connect_data(vs, val)?.unwrap_or(Json::Null)),
+                            (
+                                KEY_FIELD,
+                                self.from_connect_data(ks, k)?.unwrap_or(Json::Null),
+                            ),
+                            (
+                                VALUE_FIELD,
+                                self.from_connect_data(vs, val)?.unwrap_or(Json::Null),
+                            ),
                         ]));
                     }
                     Json::Array(list)
@@ -445,7 +485,10 @@ impl JsonSchemaData {
     /// `Struct.get(field)`: the field's default for a null value (unless
     /// `ignore.default.for.nullables`).
     fn field_value<'a>(&self, f: &'a Field, v: &'a Value) -> &'a Value {
-        match (&f.schema.default_value, v.is_null() && !self.config.ignore_default_for_nullables) {
+        match (
+            &f.schema.default_value,
+            v.is_null() && !self.config.ignore_default_for_nullables,
+        ) {
             (Some(d), true) => d,
             _ => v,
         }
@@ -458,10 +501,18 @@ impl JsonSchemaData {
         self.to_connect(j, version, false, &mut unions)
     }
 
-    fn to_connect(&self, j: &Json, version: Option<i32>, force_optional: bool, unions: &mut usize) -> Result<Schema, DataError> {
+    fn to_connect(
+        &self,
+        j: &Json,
+        version: Option<i32>,
+        force_optional: bool,
+        unions: &mut usize,
+    ) -> Result<Schema, DataError> {
         let o = match j {
             Json::Object(o) => o,
-            Json::Bool(true) => return Err(err("Unsupported schema type: the empty schema (any value)")),
+            Json::Bool(true) => {
+                return Err(err("Unsupported schema type: the empty schema (any value)"))
+            }
             other => return Err(err(format!("Unsupported JSON Schema {other}"))),
         };
         let ctype = o.get(CONNECT_TYPE_PROP).and_then(Json::as_str);
@@ -479,7 +530,11 @@ impl JsonSchemaData {
             c.insert("anyOf".into(), Json::Array(subs));
             return self.to_connect(&Json::Object(c), version, force_optional, unions);
         }
-        let mut b = if let Some(subs) = o.get("oneOf").or_else(|| o.get("anyOf")).and_then(Json::as_array) {
+        let mut b = if let Some(subs) = o
+            .get("oneOf")
+            .or_else(|| o.get("anyOf"))
+            .and_then(Json::as_array)
+        {
             if subs.len() == 1 && self.config.flatten_singleton_unions {
                 return self.to_connect(&subs[0], None, false, unions);
             }
@@ -528,10 +583,17 @@ impl JsonSchemaData {
                     None => Schema::new(SchemaType::Float64),
                     Some("bytes") => Schema::new(SchemaType::Bytes),
                     Some(ct) => Schema::new(
-                        [SchemaType::Int8, SchemaType::Int16, SchemaType::Int32, SchemaType::Int64, SchemaType::Float32, SchemaType::Float64]
-                            .into_iter()
-                            .find(|t| connect_type_name(*t) == ct)
-                            .ok_or_else(|| err(format!("Unsupported type {ct}")))?,
+                        [
+                            SchemaType::Int8,
+                            SchemaType::Int16,
+                            SchemaType::Int32,
+                            SchemaType::Int64,
+                            SchemaType::Float32,
+                            SchemaType::Float64,
+                        ]
+                        .into_iter()
+                        .find(|t| connect_type_name(*t) == ct)
+                        .ok_or_else(|| err(format!("Unsupported type {ct}")))?,
                     ),
                 },
                 Some("string") => Schema::new(if ctype == Some("bytes") {
@@ -540,12 +602,18 @@ impl JsonSchemaData {
                     SchemaType::String
                 }),
                 Some("array") => {
-                    let items = o.get("items").ok_or_else(|| err("Array schema did not specify the items type"))?;
+                    let items = o
+                        .get("items")
+                        .ok_or_else(|| err("Array schema did not specify the items type"))?;
                     let entry_props = items.get("properties").and_then(Json::as_object);
                     match (ctype, entry_props) {
                         (Some("map"), Some(p)) => {
-                            let k = p.get(KEY_FIELD).ok_or_else(|| err("Map entry without a key schema"))?;
-                            let v = p.get(VALUE_FIELD).ok_or_else(|| err("Map entry without a value schema"))?;
+                            let k = p
+                                .get(KEY_FIELD)
+                                .ok_or_else(|| err("Map entry without a key schema"))?;
+                            let v = p
+                                .get(VALUE_FIELD)
+                                .ok_or_else(|| err("Map entry without a value schema"))?;
                             Schema::map(
                                 self.to_connect(k, None, false, unions)?,
                                 self.to_connect(v, None, false, unions)?,
@@ -559,7 +627,10 @@ impl JsonSchemaData {
                         .get("additionalProperties")
                         .filter(|v| v.is_object())
                         .ok_or_else(|| err("Map schema did not specify the values type"))?;
-                    Schema::map(Schema::new(SchemaType::String), self.to_connect(v, None, false, unions)?)
+                    Schema::map(
+                        Schema::new(SchemaType::String),
+                        self.to_connect(v, None, false, unions)?,
+                    )
                 }
                 Some("object") => {
                     let mut b = Schema::new(SchemaType::Struct);
@@ -580,14 +651,17 @@ impl JsonSchemaData {
                     }
                     fields.sort_by_key(|(i, _, _)| *i);
                     for (_, n, sub) in fields {
-                        let optional = self.config.use_optional_for_nonrequired && !required.contains(&n.as_str());
+                        let optional = self.config.use_optional_for_nonrequired
+                            && !required.contains(&n.as_str());
                         b = b.field(n, self.to_connect(sub, None, optional, unions)?);
                     }
                     b
                 }
                 Some(other) => return Err(err(format!("Unsupported schema type {other}"))),
                 None if o.contains_key("$ref") => {
-                    return Err(err("Unsupported schema: references ($ref) are not resolved"))
+                    return Err(err(
+                        "Unsupported schema: references ($ref) are not resolved",
+                    ))
                 }
                 None => return Err(err("Unsupported schema type: the empty schema (any value)")),
             }
@@ -606,7 +680,10 @@ impl JsonSchemaData {
         if let Some(p) = o.get(CONNECT_PARAMETERS_PROP).and_then(Json::as_object) {
             let params = b.parameters.get_or_insert_with(Vec::new);
             for (k, v) in p {
-                let v = v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string());
+                let v = v
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string());
                 match params.iter_mut().find(|(pk, _)| pk == k) {
                     Some(e) => e.1 = v,
                     None => params.push((k.clone(), v)),
@@ -680,7 +757,11 @@ impl JsonSchemaData {
             Some(DECIMAL) if s.schema_type == SchemaType::Bytes => {
                 let scale = s.decimal_scale()?;
                 return match j {
-                    Json::Number(n) => Ok(Value::Bytes(numeric_to_unscaled(&n.to_string(), scale, true)?)),
+                    Json::Number(n) => Ok(Value::Bytes(numeric_to_unscaled(
+                        &n.to_string(),
+                        scale,
+                        true,
+                    )?)),
                     Json::String(t) => base64::engine::general_purpose::STANDARD
                         .decode(t)
                         .map(|b| Value::Bytes(b.into()))
@@ -695,7 +776,10 @@ impl JsonSchemaData {
                 };
             }
             Some(TIMESTAMP) if s.schema_type == SchemaType::Int64 => {
-                return j.as_i64().map(Value::Int64).ok_or_else(|| wrong("Timestamp"));
+                return j
+                    .as_i64()
+                    .map(Value::Int64)
+                    .ok_or_else(|| wrong("Timestamp"));
             }
             _ => {}
         }
@@ -706,9 +790,17 @@ impl JsonSchemaData {
                 node_type(j)
             ))
         };
-        let number = || if j.is_number() { Ok(()) } else { Err(expected("a number")) };
+        let number = || {
+            if j.is_number() {
+                Ok(())
+            } else {
+                Err(expected("a number"))
+            }
+        };
         Ok(match s.schema_type {
-            SchemaType::Boolean => Value::Boolean(j.as_bool().ok_or_else(|| expected("a boolean"))?),
+            SchemaType::Boolean => {
+                Value::Boolean(j.as_bool().ok_or_else(|| expected("a boolean"))?)
+            }
             SchemaType::Int8 => {
                 number()?;
                 Value::Int8(long_value(j) as i16 as i8)
@@ -725,9 +817,13 @@ impl JsonSchemaData {
                 number()?;
                 Value::Int64(long_value(j))
             }
-            SchemaType::Float32 => Value::Float32(j.as_f64().ok_or_else(|| expected("a number"))? as f32),
+            SchemaType::Float32 => {
+                Value::Float32(j.as_f64().ok_or_else(|| expected("a number"))? as f32)
+            }
             SchemaType::Float64 => Value::Float64(j.as_f64().ok_or_else(|| expected("a number"))?),
-            SchemaType::String => Value::String(j.as_str().ok_or_else(|| expected("a string"))?.to_string()),
+            SchemaType::String => {
+                Value::String(j.as_str().ok_or_else(|| expected("a string"))?.to_string())
+            }
             SchemaType::Bytes => {
                 let t = j.as_str().ok_or_else(|| expected("a base64 string"))?;
                 Value::Bytes(
@@ -738,7 +834,10 @@ impl JsonSchemaData {
                 )
             }
             SchemaType::Array => {
-                let es = s.value_schema.as_deref().ok_or_else(|| err("Array schema without items"))?;
+                let es = s
+                    .value_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Array schema without items"))?;
                 let items = j.as_array().ok_or_else(|| expected("an array"))?;
                 Value::Array(
                     items
@@ -748,8 +847,14 @@ impl JsonSchemaData {
                 )
             }
             SchemaType::Map => {
-                let ks = s.key_schema.as_deref().ok_or_else(|| err("Map schema without keys"))?;
-                let vs = s.value_schema.as_deref().ok_or_else(|| err("Map schema without values"))?;
+                let ks = s
+                    .key_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Map schema without keys"))?;
+                let vs = s
+                    .value_schema
+                    .as_deref()
+                    .ok_or_else(|| err("Map schema without values"))?;
                 if ks.schema_type == SchemaType::String && !ks.optional {
                     let m = j.as_object().ok_or_else(|| {
                         err(format!(
@@ -759,7 +864,9 @@ impl JsonSchemaData {
                     })?;
                     Value::Map(
                         m.iter()
-                            .map(|(k, v)| Ok((Value::String(k.clone()), self.to_connect_data(vs, Some(v))?)))
+                            .map(|(k, v)| {
+                                Ok((Value::String(k.clone()), self.to_connect_data(vs, Some(v))?))
+                            })
                             .collect::<Result<_, DataError>>()?,
                     )
                 } else {
@@ -772,7 +879,10 @@ impl JsonSchemaData {
                     let mut entries = Vec::with_capacity(list.len());
                     for e in list {
                         let e = e.as_object().ok_or_else(|| {
-                            err(format!("Found invalid map entry instead of object: {}", node_type(e)))
+                            err(format!(
+                                "Found invalid map entry instead of object: {}",
+                                node_type(e)
+                            ))
                         })?;
                         if e.len() != 2 {
                             return Err(err(format!(
@@ -802,12 +912,16 @@ impl JsonSchemaData {
                             best = Some((m, f));
                         }
                     }
-                    let (_, f) = best.ok_or_else(|| err("Did not find matching oneof field for data"))?;
+                    let (_, f) =
+                        best.ok_or_else(|| err("Did not find matching oneof field for data"))?;
                     let v = self.to_connect_data(&f.schema, Some(j))?;
                     return Ok(Value::Struct(Struct::new(schema).put(&f.name, v)));
                 }
                 let m = j.as_object().ok_or_else(|| {
-                    err(format!("Structs should be encoded as JSON objects, but found {}", node_type(j)))
+                    err(format!(
+                        "Structs should be encoded as JSON objects, but found {}",
+                        node_type(j)
+                    ))
                 })?;
                 let mut st = Struct::new(schema);
                 for (i, f) in s.fields.iter().enumerate() {
@@ -886,8 +1000,17 @@ impl SchemaFormat for JsonSchemaFormat {
         self.data.to_connect_schema(p, version)
     }
 
-    fn encode(&self, s: &Schema, p: &Json, value: &Value, out: &mut Vec<u8>) -> Result<(), DataError> {
-        let j = self.data.from_connect_data(Some(s), value)?.unwrap_or(Json::Null);
+    fn encode(
+        &self,
+        s: &Schema,
+        p: &Json,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
+        let j = self
+            .data
+            .from_connect_data(Some(s), value)?
+            .unwrap_or(Json::Null);
         if self.data.config.fail_invalid_schema {
             validate(p, &j, "$")?;
         }
@@ -895,7 +1018,8 @@ impl SchemaFormat for JsonSchemaFormat {
     }
 
     fn decode(&self, s: &Arc<Schema>, p: &Json, bytes: &[u8]) -> Result<Value, DataError> {
-        let j: Json = serde_json::from_slice(bytes).map_err(|e| err(format!("Invalid JSON: {e}")))?;
+        let j: Json =
+            serde_json::from_slice(bytes).map_err(|e| err(format!("Invalid JSON: {e}")))?;
         if self.data.config.fail_invalid_schema {
             validate(p, &j, "$")?;
         }
@@ -917,7 +1041,11 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
     let type_ok = |t: &str| match t {
         "null" => j.is_null(),
         "boolean" => j.is_boolean(),
-        "integer" => j.as_i64().is_some() || j.as_u64().is_some() || j.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            j.as_i64().is_some()
+                || j.as_u64().is_some()
+                || j.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         "number" => j.is_number(),
         "string" => j.is_string(),
         "array" => j.is_array(),
@@ -925,9 +1053,15 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
         _ => true,
     };
     match o.get("type") {
-        Some(Json::String(t)) if !type_ok(t) => return invalid(format!("expected type {t}, found {}", node_type(j))),
+        Some(Json::String(t)) if !type_ok(t) => {
+            return invalid(format!("expected type {t}, found {}", node_type(j)))
+        }
         Some(Json::Array(ts)) if !ts.iter().filter_map(Json::as_str).any(type_ok) => {
-            return invalid(format!("expected one of the types {}, found {}", Json::Array(ts.clone()), node_type(j)))
+            return invalid(format!(
+                "expected one of the types {}, found {}",
+                Json::Array(ts.clone()),
+                node_type(j)
+            ))
         }
         _ => {}
     }
@@ -939,7 +1073,9 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
     if let Some(Json::Array(subs)) = o.get("oneOf") {
         let n = subs.iter().filter(|s| validate(s, j, at).is_ok()).count();
         if n != 1 {
-            return invalid(format!("{n} subschemas of oneOf matched, expected exactly 1"));
+            return invalid(format!(
+                "{n} subschemas of oneOf matched, expected exactly 1"
+            ));
         }
     }
     if let Some(Json::Array(subs)) = o.get("anyOf") {
@@ -949,7 +1085,13 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
     }
     if let Some(m) = j.as_object() {
         let props = o.get("properties").and_then(Json::as_object);
-        for r in o.get("required").and_then(Json::as_array).into_iter().flatten().filter_map(Json::as_str) {
+        for r in o
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+        {
             if !m.contains_key(r) {
                 return invalid(format!("required property {r} not found"));
             }
@@ -958,7 +1100,9 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
             match props.and_then(|p| p.get(k)) {
                 Some(ps) => validate(ps, v, &format!("{at}.{k}"))?,
                 None => match o.get("additionalProperties") {
-                    Some(Json::Bool(false)) => return invalid(format!("extraneous key [{k}] is not permitted")),
+                    Some(Json::Bool(false)) => {
+                        return invalid(format!("extraneous key [{k}] is not permitted"))
+                    }
                     Some(ap @ Json::Object(_)) => validate(ap, v, &format!("{at}.{k}"))?,
                     _ => {}
                 },
@@ -977,7 +1121,10 @@ fn validate(schema: &Json, j: &Json, at: &str) -> Result<(), DataError> {
 pub type JsonSchemaConverter = RegisteredConverter<JsonSchemaFormat>;
 
 impl RegisteredConverter<JsonSchemaFormat> {
-    pub fn new(settings: &BTreeMap<String, String>, is_key: bool) -> Result<JsonSchemaConverter, String> {
+    pub fn new(
+        settings: &BTreeMap<String, String>,
+        is_key: bool,
+    ) -> Result<JsonSchemaConverter, String> {
         let data = JsonSchemaData::new(JsonSchemaDataConfig::parse(settings)?);
         RegisteredConverter::with_format(JsonSchemaFormat { data }, settings, is_key)
     }
@@ -993,7 +1140,10 @@ mod tests {
     }
 
     fn every_type() -> Schema {
-        let entry = Schema::map(Schema::new(SchemaType::Int32), Schema::new(SchemaType::String));
+        let entry = Schema::map(
+            Schema::new(SchemaType::Int32),
+            Schema::new(SchemaType::String),
+        );
         Schema::new(SchemaType::Struct)
             .named("com.example.Every")
             .field("i8", Schema::new(SchemaType::Int8))
@@ -1010,7 +1160,13 @@ mod tests {
             .field("at", Schema::time())
             .field("ts", Schema::timestamp())
             .field("tags", Schema::array(Schema::new(SchemaType::String)))
-            .field("attrs", Schema::map(Schema::new(SchemaType::String), Schema::new(SchemaType::Int64)))
+            .field(
+                "attrs",
+                Schema::map(
+                    Schema::new(SchemaType::String),
+                    Schema::new(SchemaType::Int64),
+                ),
+            )
             .field("codes", entry)
             .field(
                 "inner",
@@ -1040,10 +1196,22 @@ mod tests {
                 .put("day", Value::Int32(19000))
                 .put("at", Value::Int32(3_600_000))
                 .put("ts", Value::Int64(1_700_000_000_123))
-                .put("tags", Value::Array(vec![Value::String("a".into()), Value::String("b".into())]))
-                .put("attrs", Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]))
-                .put("codes", Value::Map(vec![(Value::Int32(1), Value::String("one".into()))]))
-                .put("inner", Value::Struct(Struct::new(inner).put("n", Value::Int32(3)))),
+                .put(
+                    "tags",
+                    Value::Array(vec![Value::String("a".into()), Value::String("b".into())]),
+                )
+                .put(
+                    "attrs",
+                    Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]),
+                )
+                .put(
+                    "codes",
+                    Value::Map(vec![(Value::Int32(1), Value::String("one".into()))]),
+                )
+                .put(
+                    "inner",
+                    Value::Struct(Struct::new(inner).put("n", Value::Int32(3))),
+                ),
         )
     }
 
@@ -1053,13 +1221,22 @@ mod tests {
         assert_eq!(j["title"], "com.example.Every");
         assert_eq!(j["type"], "object");
         let p = &j["properties"];
-        assert_eq!(p["i8"], json!({"type": "integer", "connect.type": "int8", "connect.index": 0}));
-        assert_eq!(p["f32"], json!({"type": "number", "connect.type": "float32", "connect.index": 4}));
+        assert_eq!(
+            p["i8"],
+            json!({"type": "integer", "connect.type": "int8", "connect.index": 0})
+        );
+        assert_eq!(
+            p["f32"],
+            json!({"type": "number", "connect.type": "float32", "connect.index": 4})
+        );
         assert_eq!(
             p["text"],
             json!({"oneOf": [{"type": "null"}, {"type": "string"}], "connect.index": 7})
         );
-        assert_eq!(p["raw"], json!({"type": "string", "connect.type": "bytes", "connect.index": 8}));
+        assert_eq!(
+            p["raw"],
+            json!({"type": "string", "connect.type": "bytes", "connect.index": 8})
+        );
         assert_eq!(
             p["amount"],
             json!({"title": "org.apache.kafka.connect.data.Decimal", "type": "string", "connect.type": "bytes",
@@ -1124,15 +1301,22 @@ mod tests {
         let js = d.from_connect_schema(&s).unwrap();
         assert_eq!(js["properties"]["amount"]["type"], "number");
         assert_eq!(js["properties"]["count"]["oneOf"][1]["default"], 5);
-        let v = Value::Struct(Struct::new(s.clone()).put("amount", Value::Bytes(vec![0x30, 0x39].into())));
+        let v = Value::Struct(
+            Struct::new(s.clone()).put("amount", Value::Bytes(vec![0x30, 0x39].into())),
+        );
         let j = d.from_connect_data(Some(&s), &v).unwrap().unwrap();
         assert_eq!(j.to_string(), r#"{"amount":123.45,"count":5}"#);
         let back = d.to_connect_schema(&js, None).unwrap();
         assert_eq!(back, *s);
         // A number with fewer decimals than the scale is widened; the default fills a gap.
-        let read = d.to_connect_data(&back, Some(&json!({"amount": 12.5}))).unwrap();
+        let read = d
+            .to_connect_data(&back, Some(&json!({"amount": 12.5})))
+            .unwrap();
         let Value::Struct(read) = read else { panic!() };
-        assert_eq!(read.values, vec![Value::Bytes(vec![0x04, 0xe2].into()), Value::Int32(5)]);
+        assert_eq!(
+            read.values,
+            vec![Value::Bytes(vec![0x04, 0xe2].into()), Value::Int32(5)]
+        );
     }
 
     #[test]
@@ -1159,18 +1343,29 @@ mod tests {
         assert!(s.fields[1].schema.optional);
         assert_eq!(s.fields[1].schema.schema_type, SchemaType::Int64);
         assert_eq!(s.fields[2].schema.schema_type, SchemaType::Float64);
-        assert_eq!(s.fields[3].schema.param("io.confluent.connect.json.Enum.b"), Some("b"));
+        assert_eq!(
+            s.fields[3].schema.param("io.confluent.connect.json.Enum.b"),
+            Some("b")
+        );
         assert_eq!(s.fields[4].schema.name.as_deref(), Some(JSON_TYPE_ONE_OF));
         let v = d
-            .to_connect_data(&s, Some(&json!({"name": "x", "age": null, "score": 1, "kind": "a", "id": 7})))
+            .to_connect_data(
+                &s,
+                Some(&json!({"name": "x", "age": null, "score": 1, "kind": "a", "id": 7})),
+            )
             .unwrap();
         let Value::Struct(v) = v else { panic!() };
         assert_eq!(v.values[1], Value::Null);
         assert_eq!(v.values[2], Value::Float64(1.0));
-        let Value::Struct(id) = &v.values[4] else { panic!() };
+        let Value::Struct(id) = &v.values[4] else {
+            panic!()
+        };
         assert_eq!(id.values, vec![Value::Null, Value::Int64(7)]);
         // Written back, the union is its member's value.
-        let j = d.from_connect_data(Some(&s), &Value::Struct(v)).unwrap().unwrap();
+        let j = d
+            .from_connect_data(Some(&s), &Value::Struct(v))
+            .unwrap()
+            .unwrap();
         assert_eq!(j["id"], 7);
         // use.optional.for.nonrequired
         let d = JsonSchemaData::new(JsonSchemaDataConfig {
@@ -1196,8 +1391,16 @@ mod tests {
         assert!(f.decode(&s, &schema, br#"{"n": 1}"#).is_ok());
         let e = f.decode(&s, &schema, br#"{"n": "one"}"#).unwrap_err();
         assert!(e.message.contains("expected type integer"), "{}", e.message);
-        assert!(f.decode(&s, &schema, br#"{}"#).unwrap_err().message.contains("required property n"));
-        assert!(f.decode(&s, &schema, br#"{"n": 1, "m": 2}"#).unwrap_err().message.contains("extraneous key [m]"));
+        assert!(f
+            .decode(&s, &schema, br#"{}"#)
+            .unwrap_err()
+            .message
+            .contains("required property n"));
+        assert!(f
+            .decode(&s, &schema, br#"{"n": 1, "m": 2}"#)
+            .unwrap_err()
+            .message
+            .contains("extraneous key [m]"));
         // Without the setting a missing required value is Connect's error.
         let lax = JsonSchemaFormat { data: data() };
         assert!(lax.decode(&s, &schema, br#"{"n": 1, "m": 2}"#).is_ok());

@@ -136,7 +136,9 @@ impl ConverterFactory {
             "ByteArrayConverter" => Ok(Box::new(ByteArrayConverter)),
             "BooleanConverter" => Ok(Box::new(BooleanConverter)),
             "AvroConverter" => Ok(Box::new(avro::AvroConverter::new(settings, is_key)?)),
-            "JsonSchemaConverter" => Ok(Box::new(json_schema::JsonSchemaConverter::new(settings, is_key)?)),
+            "JsonSchemaConverter" => Ok(Box::new(json_schema::JsonSchemaConverter::new(
+                settings, is_key,
+            )?)),
             other if number_kind(other).is_some() => Ok(Box::new(NumberConverter::new(
                 number_kind(other).unwrap_or(NumberKind::Integer),
             ))),

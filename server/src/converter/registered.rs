@@ -41,9 +41,19 @@ pub trait SchemaFormat: Send + Sync + 'static {
     fn parse(&self, text: &str) -> Result<Self::Parsed, DataError>;
     /// True when the schema carries its own Connect version (`connect.version`).
     fn has_connect_version(&self, p: &Self::Parsed) -> bool;
-    fn to_connect_schema(&self, p: &Self::Parsed, version: Option<i32>) -> Result<Schema, DataError>;
+    fn to_connect_schema(
+        &self,
+        p: &Self::Parsed,
+        version: Option<i32>,
+    ) -> Result<Schema, DataError>;
     /// Appends the encoding of `value` (after the magic byte and id).
-    fn encode(&self, s: &Schema, p: &Self::Parsed, value: &Value, out: &mut Vec<u8>) -> Result<(), DataError>;
+    fn encode(
+        &self,
+        s: &Schema,
+        p: &Self::Parsed,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError>;
     /// Decodes what follows the magic byte and id.
     fn decode(&self, s: &Arc<Schema>, p: &Self::Parsed, bytes: &[u8]) -> Result<Value, DataError>;
 }
@@ -109,7 +119,9 @@ impl<P> OutCache<P> {
         self.order.push_back(key);
         self.len += 1;
         while self.len > self.cap {
-            let Some(old) = self.order.pop_front() else { break };
+            let Some(old) = self.order.pop_front() else {
+                break;
+            };
             if let Some(list) = self.map.get_mut(&old) {
                 if !list.is_empty() {
                     list.remove(0);
@@ -175,7 +187,12 @@ impl<F: SchemaFormat> RegisteredConverter<F> {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         schema_hash(schema, &mut h);
         let key = h.finish();
-        if let Some(o) = self.outgoing.lock().unwrap_or_else(|e| e.into_inner()).get(key, schema) {
+        if let Some(o) = self
+            .outgoing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(key, schema)
+        {
             return Ok(o);
         }
         let parsed = self.format.from_connect_schema(schema)?;
@@ -200,7 +217,12 @@ impl<F: SchemaFormat> RegisteredConverter<F> {
     }
 
     fn incoming(&self, topic: &str, id: i32) -> Result<Arc<Incoming<F::Parsed>>, DataError> {
-        if let Some(i) = self.incoming.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        if let Some(i) = self
+            .incoming
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
             return Ok(i);
         }
         let what = F::NAME;
@@ -240,7 +262,12 @@ impl<F: SchemaFormat> RegisteredConverter<F> {
 
 impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
     fn from_connect(&self, topic: &str, data: SchemaAndValue) -> Result<Option<Bytes>, DataError> {
-        if data.value.is_null() && data.schema.as_ref().is_none_or(|s| s.optional || s.default_value.is_none()) {
+        if data.value.is_null()
+            && data
+                .schema
+                .as_ref()
+                .is_none_or(|s| s.optional || s.default_value.is_none())
+        {
             return Ok(None);
         }
         let what = F::NAME;
@@ -262,11 +289,15 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
         let id = if let Some(id) = known {
             id
         } else if cfg.use_latest_version {
-            let latest = self
-                .client
-                .latest(&subject)
-                .map_err(|e| e.into_data_error(&format!("retrieving the latest schema of subject {subject}")))?;
-            let same = self.format.parse(&latest.schema).is_ok_and(|l| l == out.parsed);
+            let latest = self.client.latest(&subject).map_err(|e| {
+                e.into_data_error(&format!(
+                    "retrieving the latest schema of subject {subject}"
+                ))
+            })?;
+            let same = self
+                .format
+                .parse(&latest.schema)
+                .is_ok_and(|l| l == out.parsed);
             if !same {
                 return Err(DataError::new(format!(
                     "Error serializing {what} message: the latest schema of subject {subject} (id {}) is not the record's schema {}",
@@ -298,7 +329,12 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
         buf.extend_from_slice(&id.to_be_bytes());
         self.format
             .encode(&schema, &out.parsed, &data.value, &mut buf)
-            .map_err(|e| DataError::new(format!("Failed to serialize {what} data from topic {topic} : {}", e.message)))?;
+            .map_err(|e| {
+                DataError::new(format!(
+                    "Failed to serialize {what} data from topic {topic} : {}",
+                    e.message
+                ))
+            })?;
         Ok(Some(Bytes::from(buf)))
     }
 
@@ -307,8 +343,11 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
             return Ok(SchemaAndValue::NULL);
         };
         let what = F::NAME;
-        let fail =
-            |m: String| DataError::new(format!("Failed to deserialize data for topic {topic} to {what}: {m}"));
+        let fail = |m: String| {
+            DataError::new(format!(
+                "Failed to deserialize data for topic {topic} to {what}: {m}"
+            ))
+        };
         if b.len() < 5 || b[0] != MAGIC_BYTE {
             return Err(fail("Unknown magic byte!".into()));
         }

@@ -94,7 +94,11 @@ pub struct RegistryConfig {
     pub identity_pem: Option<(Vec<u8>, Vec<u8>)>,
 }
 
-pub fn bool_setting(s: &BTreeMap<String, String>, key: &str, default: bool) -> Result<bool, String> {
+pub fn bool_setting(
+    s: &BTreeMap<String, String>,
+    key: &str,
+    default: bool,
+) -> Result<bool, String> {
     match s.get(key).map(|v| v.trim().to_ascii_lowercase()) {
         None => Ok(default),
         Some(v) if v == "true" => Ok(true),
@@ -165,9 +169,12 @@ impl RegistryConfig {
                 ))
             }
         };
-        let mut authorization = user_info
-            .filter(|u| !u.is_empty())
-            .map(|u| format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(u)));
+        let mut authorization = user_info.filter(|u| !u.is_empty()).map(|u| {
+            format!(
+                "Basic {}",
+                base64::engine::general_purpose::STANDARD.encode(u)
+            )
+        });
         if let Some(source) = s.get("bearer.auth.credentials.source") {
             match source.trim().to_ascii_uppercase().as_str() {
                 "STATIC_TOKEN" => {
@@ -208,17 +215,21 @@ impl RegistryConfig {
             .iter()
             .map(|c| c.to_pem().map_err(|e| e.to_string()))
             .collect::<Result<Vec<_>, _>>()?;
-        let identity_pem = match crate::keystores::keystore(&stores).map_err(|e| format!("{e:#}"))? {
-            None => None,
-            Some(id) => {
-                let key = id.key.private_key_to_pem_pkcs8().map_err(|e| e.to_string())?;
-                let mut chain = id.cert.to_pem().map_err(|e| e.to_string())?;
-                for c in &id.chain {
-                    chain.extend(c.to_pem().map_err(|e| e.to_string())?);
+        let identity_pem =
+            match crate::keystores::keystore(&stores).map_err(|e| format!("{e:#}"))? {
+                None => None,
+                Some(id) => {
+                    let key = id
+                        .key
+                        .private_key_to_pem_pkcs8()
+                        .map_err(|e| e.to_string())?;
+                    let mut chain = id.cert.to_pem().map_err(|e| e.to_string())?;
+                    for c in &id.chain {
+                        chain.extend(c.to_pem().map_err(|e| e.to_string())?);
+                    }
+                    Some((chain, key))
                 }
-                Some((chain, key))
-            }
-        };
+            };
         Ok(RegistryConfig {
             urls,
             authorization,
@@ -291,15 +302,19 @@ pub enum RegistryError {
     /// The registry could not be reached or failed (after the retries): worth retrying.
     Unavailable(String),
     /// The registry refused (incompatible or invalid schema, unknown subject or id).
-    Refused { status: u16, code: i64, message: String },
+    Refused {
+        status: u16,
+        code: i64,
+        message: String,
+    },
 }
 
 impl RegistryError {
     pub fn into_data_error(self, what: &str) -> DataError {
         match self {
-            RegistryError::Unavailable(m) => {
-                DataError::retriable(format!("Error {what}: the schema registry is unavailable: {m}"))
-            }
+            RegistryError::Unavailable(m) => DataError::retriable(format!(
+                "Error {what}: the schema registry is unavailable: {m}"
+            )),
             RegistryError::Refused {
                 status,
                 code,
@@ -505,7 +520,12 @@ impl RegistryClient {
     }
 
     /// Registers `schema` under `subject` (auto.register.schemas), or looks its id up.
-    pub fn id_for(&self, subject: &str, schema: &str, register: bool) -> Result<i32, RegistryError> {
+    pub fn id_for(
+        &self,
+        subject: &str,
+        schema: &str,
+        register: bool,
+    ) -> Result<i32, RegistryError> {
         if let Some(id) = self.cached_id(subject, schema) {
             return Ok(id);
         }
@@ -521,7 +541,9 @@ impl RegistryClient {
         // answers with the id.
         for _ in 0..3 {
             match &v {
-                Err(RegistryError::Refused { message, .. }) if message.contains("already exists") => {
+                Err(RegistryError::Refused { message, .. })
+                    if message.contains("already exists") =>
+                {
                     std::thread::sleep(Duration::from_millis(50));
                     v = self.call(reqwest::Method::POST, path.clone(), Some(body.clone()));
                 }
@@ -570,7 +592,12 @@ impl RegistryClient {
     /// The version of `schema` under `subject` (a lookup), cached.
     pub fn version_of(&self, subject: &str, schema: &str) -> Result<i32, RegistryError> {
         let key = (subject.to_string(), schema.to_string());
-        if let Some(v) = self.versions.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        if let Some(v) = self
+            .versions
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&key)
+        {
             return Ok(v);
         }
         let v = self.call(
@@ -578,11 +605,10 @@ impl RegistryClient {
             format!("/subjects/{}", encode(subject)),
             Some(self.schema_body(schema)),
         )?;
-        let version = v
-            .get("version")
-            .and_then(|x| x.as_i64())
-            .ok_or_else(|| RegistryError::Unavailable(format!("no version in the answer {v}")))?
-            as i32;
+        let version =
+            v.get("version").and_then(|x| x.as_i64()).ok_or_else(|| {
+                RegistryError::Unavailable(format!("no version in the answer {v}"))
+            })? as i32;
         self.versions
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -592,15 +618,19 @@ impl RegistryClient {
 
     /// The schema of an id, cached.
     pub fn schema_by_id(&self, id: i32) -> Result<Arc<str>, RegistryError> {
-        if let Some(s) = self.schemas.lock().unwrap_or_else(|e| e.into_inner()).get(&id) {
+        if let Some(s) = self
+            .schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&id)
+        {
             return Ok(s);
         }
         let v = self.call(reqwest::Method::GET, format!("/schemas/ids/{id}"), None)?;
-        let s: Arc<str> = Arc::from(
-            v.get("schema")
-                .and_then(|s| s.as_str())
-                .ok_or_else(|| RegistryError::Unavailable(format!("no schema in the answer {v}")))?,
-        );
+        let s: Arc<str> =
+            Arc::from(v.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
+                RegistryError::Unavailable(format!("no schema in the answer {v}"))
+            })?);
         self.schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -694,19 +724,28 @@ mod tests {
         let e = RegistryConfig::parse(
             &settings(&[
                 ("schema.registry.url", "https://a:8081"),
-                ("schema.registry.ssl.truststore.location", "/nonexistent/ca.p12"),
+                (
+                    "schema.registry.ssl.truststore.location",
+                    "/nonexistent/ca.p12",
+                ),
             ]),
             false,
         )
         .unwrap_err();
-        assert!(e.contains("schema registry truststore /nonexistent/ca.p12"), "{e}");
+        assert!(
+            e.contains("schema registry truststore /nonexistent/ca.p12"),
+            "{e}"
+        );
         let dir = tempfile::tempdir().unwrap();
         let jks = dir.path().join("client.jks");
         std::fs::write(&jks, b"\xfe\xed\xfe\xed").unwrap();
         let e = RegistryConfig::parse(
             &settings(&[
                 ("schema.registry.url", "https://a:8081"),
-                ("schema.registry.ssl.keystore.location", jks.to_str().unwrap()),
+                (
+                    "schema.registry.ssl.keystore.location",
+                    jks.to_str().unwrap(),
+                ),
                 ("schema.registry.ssl.keystore.type", "JKS"),
             ]),
             false,
@@ -724,14 +763,20 @@ mod tests {
         b.set_subject_name(&name).unwrap();
         b.set_issuer_name(&name).unwrap();
         b.set_pubkey(&key).unwrap();
-        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap()).unwrap();
-        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap()).unwrap();
-        b.sign(&key, openssl::hash::MessageDigest::sha256()).unwrap();
+        b.set_not_before(&openssl::asn1::Asn1Time::days_from_now(0).unwrap())
+            .unwrap();
+        b.set_not_after(&openssl::asn1::Asn1Time::days_from_now(1).unwrap())
+            .unwrap();
+        b.sign(&key, openssl::hash::MessageDigest::sha256())
+            .unwrap();
         std::fs::write(&pem, b.build().to_pem().unwrap()).unwrap();
         let c = RegistryConfig::parse(
             &settings(&[
                 ("schema.registry.url", "https://a:8081"),
-                ("schema.registry.ssl.truststore.location", pem.to_str().unwrap()),
+                (
+                    "schema.registry.ssl.truststore.location",
+                    pem.to_str().unwrap(),
+                ),
                 ("schema.registry.ssl.truststore.type", "PEM"),
             ]),
             false,
@@ -745,9 +790,15 @@ mod tests {
     fn subjects() {
         use SubjectNameStrategy::*;
         assert_eq!(TopicName.subject("t", true, None).unwrap(), "t-key");
-        assert_eq!(TopicName.subject("t", false, Some("a.B")).unwrap(), "t-value");
+        assert_eq!(
+            TopicName.subject("t", false, Some("a.B")).unwrap(),
+            "t-value"
+        );
         assert_eq!(RecordName.subject("t", false, Some("a.B")).unwrap(), "a.B");
-        assert_eq!(TopicRecordName.subject("t", false, Some("a.B")).unwrap(), "t-a.B");
+        assert_eq!(
+            TopicRecordName.subject("t", false, Some("a.B")).unwrap(),
+            "t-a.B"
+        );
         assert!(RecordName.subject("t", false, None).is_err());
     }
 
@@ -767,7 +818,10 @@ mod tests {
     fn an_unreachable_registry_is_retriable_and_fails_over() {
         let c = RegistryConfig::parse(
             &settings(&[
-                ("schema.registry.url", "http://127.0.0.1:1,http://127.0.0.1:2"),
+                (
+                    "schema.registry.url",
+                    "http://127.0.0.1:1,http://127.0.0.1:2",
+                ),
                 ("max.retries", "1"),
                 ("retries.wait.ms", "10"),
             ]),
@@ -779,7 +833,10 @@ mod tests {
             Err(RegistryError::Unavailable(m)) => assert!(m.contains("127.0.0.1:2"), "{m}"),
             other => panic!("{other:?}"),
         }
-        let e = client.schema_by_id(1).unwrap_err().into_data_error("retrieving Avro schema");
+        let e = client
+            .schema_by_id(1)
+            .unwrap_err()
+            .into_data_error("retrieving Avro schema");
         assert!(e.retriable);
     }
 }

@@ -61,8 +61,14 @@ impl Herder for DistributedHerder {
         let mut status = self.cluster.herder_status();
         if status.rebalancing {
             if let Some(mut watch) = self.cluster.herder_watch() {
-                let _ = tokio::time::timeout(wait, watch.wait_for(|s| !s.rebalancing)).await;
-                status = watch.borrow().clone();
+                // The state that ended the wait, not the latest: rebalances can follow each
+                // other back to back (a stop revokes tasks, and the group rejoins at once),
+                // and a settled moment between them is an answer.
+                let settled = tokio::time::timeout(wait, watch.wait_for(|s| !s.rebalancing))
+                    .await
+                    .ok()
+                    .and_then(|r| r.ok().map(|s| s.clone()));
+                status = settled.unwrap_or_else(|| watch.borrow().clone());
             }
         }
         Self::leadership_of(&status)

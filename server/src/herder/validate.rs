@@ -1388,13 +1388,21 @@ mod tests {
         assert!(converter_definition("JsonConverter").is_some());
         assert!(converter_definition("org.apache.kafka.connect.storage.StringConverter").is_some());
         // The registry-backed converters: their registry settings and their own.
-        let (_, json_schema) = converter_definition("io.confluent.connect.json.JsonSchemaConverter").unwrap();
+        let (_, json_schema) =
+            converter_definition("io.confluent.connect.json.JsonSchemaConverter").unwrap();
         let names: Vec<&str> = json_schema.iter().map(|k| k.name.as_str()).collect();
-        for n in ["schema.registry.url", "value.subject.name.strategy", "decimal.format", "use.optional.for.nonrequired"] {
+        for n in [
+            "schema.registry.url",
+            "value.subject.name.strategy",
+            "decimal.format",
+            "use.optional.for.nonrequired",
+        ] {
             assert!(names.contains(&n), "{n}");
         }
         assert!(!names.contains(&"enhanced.avro.schema.support"));
-        assert!(json_schema.iter().any(|k| k.name == "schema.registry.url" && k.required));
+        assert!(json_schema
+            .iter()
+            .any(|k| k.name == "schema.registry.url" && k.required));
     }
 
     #[test]

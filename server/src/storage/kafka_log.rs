@@ -21,8 +21,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, ResourceSpecifier, TopicReplication};
-use rdkafka::client::DefaultClientContext;
 use rdkafka::client::ClientContext;
+use rdkafka::client::DefaultClientContext;
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, FutureRecord, Producer};
@@ -506,21 +506,21 @@ impl KafkaLog {
             .set("enable.partition.eof", "true");
         let consumer: BaseConsumer<ReaderContext> =
             ccfg.create_with_context(ReaderContext).map_err(|e| {
-            kafka_err(
-                topic,
-                "cannot create the consumer",
-                crate::kafka::creation_error(&e),
-            )
-        })?;
+                kafka_err(
+                    topic,
+                    "cannot create the consumer",
+                    crate::kafka::creation_error(&e),
+                )
+            })?;
         ccfg.set("client.id", format!("{client_id}-end-offsets"));
         let ends: BaseConsumer<ReaderContext> =
             ccfg.create_with_context(ReaderContext).map_err(|e| {
-            kafka_err(
-                topic,
-                "cannot create the consumer",
-                crate::kafka::creation_error(&e),
-            )
-        })?;
+                kafka_err(
+                    topic,
+                    "cannot create the consumer",
+                    crate::kafka::creation_error(&e),
+                )
+            })?;
         let consumer = Arc::new(consumer);
         let name = topic.to_string();
         let c = consumer.clone();

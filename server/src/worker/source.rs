@@ -1626,7 +1626,10 @@ impl Runner<'_> {
         // with the record again; the others fail only on the data.
         let again = (p.key.may_retry() || p.value.may_retry())
             .then(|| (key.clone(), value.clone(), headers.clone()));
-        let attempt = |key: RecordData, value: RecordData, headers: Vec<Header>| -> Result<Converted, Failure> {
+        let attempt = |key: RecordData,
+                       value: RecordData,
+                       headers: Vec<Header>|
+         -> Result<Converted, Failure> {
             let k = convert_data(
                 p.key.as_ref(),
                 &p.key_class,

@@ -42,7 +42,10 @@ pub fn registry_converter(class: &str, is_key: bool, extra: &[(&str, &str)]) -> 
 
 /// Runs operations through Confluent's serializers (one Python process per call).
 pub fn confluent(ops: Json) -> Vec<Json> {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/avro/confluent_serde.py");
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/avro/confluent_serde.py"
+    );
     let mut child = Command::new("python3")
         .arg(script)
         .env("POLYCONNECT_TEST_SCHEMA_REGISTRY", registry())
@@ -93,13 +96,22 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
-
 /// Sets the compatibility level of `subject` on the registry.
 pub fn set_compatibility(subject: &str, level: &str) {
     let url = format!("{}/config/{subject}", registry());
     let body = format!(r#"{{"compatibility":"{level}"}}"#);
     let ok = Command::new("curl")
-        .args(["-sf", "-o", "/dev/null", "-XPUT", "-H", "Content-Type: application/vnd.schemaregistry.v1+json", "-d", &body, &url])
+        .args([
+            "-sf",
+            "-o",
+            "/dev/null",
+            "-XPUT",
+            "-H",
+            "Content-Type: application/vnd.schemaregistry.v1+json",
+            "-d",
+            &body,
+            &url,
+        ])
         .status()
         .unwrap();
     assert!(ok.success(), "setting the compatibility of {subject}");

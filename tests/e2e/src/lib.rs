@@ -862,7 +862,11 @@ pub fn schema_registry() -> String {
 
 /// Encodes values with Confluent's own AvroSerializer (`tests/avro/confluent_serde.py`,
 /// auto-registering `schema` under `<topic>-value`): the Kafka record values.
-pub fn confluent_avro_encode(topic: &str, schema: &str, values: &[serde_json::Value]) -> Vec<Vec<u8>> {
+pub fn confluent_avro_encode(
+    topic: &str,
+    schema: &str,
+    values: &[serde_json::Value],
+) -> Vec<Vec<u8>> {
     let ops: Vec<_> = values
         .iter()
         .map(|v| serde_json::json!({"op": "encode", "topic": topic, "schema": schema, "value": v}))
@@ -870,8 +874,13 @@ pub fn confluent_avro_encode(topic: &str, schema: &str, values: &[serde_json::Va
     confluent_serde(ops)
         .iter()
         .map(|r| {
-            let h = r["hex"].as_str().unwrap_or_else(|| panic!("Confluent's serializer: {r}"));
-            (0..h.len()).step_by(2).map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap()).collect()
+            let h = r["hex"]
+                .as_str()
+                .unwrap_or_else(|| panic!("Confluent's serializer: {r}"));
+            (0..h.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+                .collect()
         })
         .collect()
 }
@@ -898,13 +907,22 @@ fn confluent_serde(ops: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
 
 /// Decodes Kafka record bytes with Confluent's own AvroDeserializer (PyPI's confluent-kafka,
 /// `tests/avro/confluent_serde.py`): one JSON result per record, `{"value": ..., "id": ...}`.
-pub fn confluent_avro_decode(topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
+pub fn confluent_avro_decode(
+    topic: &str,
+    records: &[Vec<u8>],
+    key: bool,
+) -> Vec<serde_json::Value> {
     confluent_decode("avro", topic, records, key)
 }
 
 /// Decodes Kafka record bytes with Confluent's own deserializer of `format` ("avro",
 /// "json"; `tests/avro/confluent_serde.py`): one JSON result per record.
-pub fn confluent_decode(format: &str, topic: &str, records: &[Vec<u8>], key: bool) -> Vec<serde_json::Value> {
+pub fn confluent_decode(
+    format: &str,
+    topic: &str,
+    records: &[Vec<u8>],
+    key: bool,
+) -> Vec<serde_json::Value> {
     let ops: Vec<_> = records
         .iter()
         .map(|v| {
@@ -968,15 +986,28 @@ pub fn registry_pipeline(converter: &str, label: &str) -> RegistryPipeline {
     );
     let started = std::time::Instant::now();
     let mut core = Core::start(dir.path(), &worker, &[source, sink], rest);
-    core.wait_task_state(&format!("{label}-datagen"), 0, "RUNNING", Duration::from_secs(60));
-    core.wait_task_state(&format!("{label}-sink"), 0, "RUNNING", Duration::from_secs(60));
+    core.wait_task_state(
+        &format!("{label}-datagen"),
+        0,
+        "RUNNING",
+        Duration::from_secs(60),
+    );
+    core.wait_task_state(
+        &format!("{label}-sink"),
+        0,
+        "RUNNING",
+        Duration::from_secs(60),
+    );
 
     // Every record reaches the sink's file, through the transforms.
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     // Struct{id=5,age=41,balance=1234.56,pipeline=<label>}: the id of a well-formed line.
     let parse = |line: &str| -> Option<i64> {
         let body = line.strip_prefix("Struct{")?.strip_suffix('}')?;
-        let kv: Vec<(&str, &str)> = body.split(',').map(|p| p.split_once('=')).collect::<Option<_>>()?;
+        let kv: Vec<(&str, &str)> = body
+            .split(',')
+            .map(|p| p.split_once('='))
+            .collect::<Option<_>>()?;
         let keys: Vec<&str> = kv.iter().map(|(k, _)| *k).collect();
         if keys != ["id", "age", "balance", "pipeline"] || kv[3].1 != label {
             return None;
@@ -1002,17 +1033,40 @@ pub fn registry_pipeline(converter: &str, label: &str) -> RegistryPipeline {
         std::thread::sleep(Duration::from_millis(200));
     };
     let elapsed = started.elapsed();
-    assert!(bad.is_empty(), "lines not as expected: {:?}\n{}", &bad[..bad.len().min(5)], core.log_text());
+    assert!(
+        bad.is_empty(),
+        "lines not as expected: {:?}\n{}",
+        &bad[..bad.len().min(5)],
+        core.log_text()
+    );
     let missing: Vec<i64> = (0..total as i64).filter(|i| !ids.contains_key(i)).collect();
-    assert!(missing.is_empty(), "{} records missing, first {:?}\n{}", missing.len(), &missing[..missing.len().min(10)], core.log_text());
+    assert!(
+        missing.is_empty(),
+        "{} records missing, first {:?}\n{}",
+        missing.len(),
+        &missing[..missing.len().min(10)],
+        core.log_text()
+    );
     let duplicates: usize = ids.values().map(|n| n - 1).sum();
     let simple = converter.rsplit('.').next().unwrap_or(converter);
     println!("{label} pipeline: {total} records through DataGen -> {simple} -> Kafka -> {simple} -> 3 SMTs -> FileStreamSink in {elapsed:?}, 0 missing, {duplicates} duplicates");
 
     let records = read_topic(&bootstrap, &topic, 5, Duration::from_secs(5));
-    let values: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.3.clone().unwrap()).collect();
-    let keys: Vec<Vec<u8>> = records.iter().take(5).map(|r| r.2.clone().unwrap()).collect();
+    let values: Vec<Vec<u8>> = records
+        .iter()
+        .take(5)
+        .map(|r| r.3.clone().unwrap())
+        .collect();
+    let keys: Vec<Vec<u8>> = records
+        .iter()
+        .take(5)
+        .map(|r| r.2.clone().unwrap())
+        .collect();
     assert!(values.iter().chain(&keys).all(|v| v[0] == 0), "magic byte");
     core.stop();
-    RegistryPipeline { topic, keys, values }
+    RegistryPipeline {
+        topic,
+        keys,
+        values,
+    }
 }

@@ -11,8 +11,11 @@ use polyconnect_e2e::*;
 
 #[test]
 fn datagen_to_avro_to_a_sink_through_transforms() {
-    let RegistryPipeline { topic, keys, values } =
-        registry_pipeline("io.confluent.connect.avro.AvroConverter", "avro");
+    let RegistryPipeline {
+        topic,
+        keys,
+        values,
+    } = registry_pipeline("io.confluent.connect.avro.AvroConverter", "avro");
     // In Kafka: Confluent's wire format, read by Confluent's own deserializer, keys and values.
     let decoded = confluent_avro_decode(&topic, &values, false);
     for d in &decoded {
@@ -57,8 +60,15 @@ fn a_registry_out_of_reach_is_retried_then_shows_in_the_task_status() {
         "{status}"
     );
     // Retried within errors.retry.timeout before failing.
-    assert!(started.elapsed() >= Duration::from_secs(3), "failed after {:?}", started.elapsed());
-    println!("status after the outage: {}", &trace[..trace.len().min(400)]);
+    assert!(
+        started.elapsed() >= Duration::from_secs(3),
+        "failed after {:?}",
+        started.elapsed()
+    );
+    println!(
+        "status after the outage: {}",
+        &trace[..trace.len().min(400)]
+    );
     core.stop();
 }
 
@@ -74,11 +84,16 @@ fn unreadable_avro_records_go_to_the_dead_letter_queue() {
     let dir = tempfile::tempdir().unwrap();
     let topic = unique("avro-dlq");
     let dlq = format!("{topic}-dlq");
-    let schema = r#"{"type":"record","name":"N","namespace":"dlq","fields":[{"name":"n","type":"int"}]}"#;
+    let schema =
+        r#"{"type":"record","name":"N","namespace":"dlq","fields":[{"name":"n","type":"int"}]}"#;
     let good = confluent_avro_encode(
         &topic,
         schema,
-        &[serde_json::json!({"n": 0}), serde_json::json!({"n": 1}), serde_json::json!({"n": 2})],
+        &[
+            serde_json::json!({"n": 0}),
+            serde_json::json!({"n": 1}),
+            serde_json::json!({"n": 2}),
+        ],
     );
     let unknown_id = vec![0u8, 0x7f, 0xff, 0xff, 0xf0, 0x02];
     let values: Vec<Vec<u8>> = vec![
@@ -116,26 +131,37 @@ fn unreadable_avro_records_go_to_the_dead_letter_queue() {
     );
     let mut core = Core::start(dir.path(), &worker, &[sink], rest);
     let lines = wait_lines(&output, 3, Duration::from_secs(60));
-    assert_eq!(lines, vec!["Struct{n=0}", "Struct{n=1}", "Struct{n=2}"], "{}", core.log_text());
+    assert_eq!(
+        lines,
+        vec!["Struct{n=0}", "Struct{n=1}", "Struct{n=2}"],
+        "{}",
+        core.log_text()
+    );
     let dead = read_with_headers(&dlq, 2, Duration::from_secs(30));
     assert_eq!(dead.len(), 2, "{}", core.log_text());
     assert_eq!(dead[0].value.as_deref(), Some(&b"not avro at all"[..]));
     assert_eq!(dead[1].value.as_deref(), Some(&values[3][..]));
     for d in &dead {
         assert_eq!(
-            d.headers.get("__connect.errors.exception.class.name").map(String::as_str),
+            d.headers
+                .get("__connect.errors.exception.class.name")
+                .map(String::as_str),
             Some("org.apache.kafka.connect.errors.DataException"),
             "{:?}",
             d.headers
         );
         assert_eq!(
-            d.headers.get("__connect.errors.class.name").map(String::as_str),
+            d.headers
+                .get("__connect.errors.class.name")
+                .map(String::as_str),
             Some("io.confluent.connect.avro.AvroConverter")
         );
     }
     println!(
         "dead letters: {:?}",
-        dead.iter().map(|d| d.headers.get("__connect.errors.exception.message").cloned()).collect::<Vec<_>>()
+        dead.iter()
+            .map(|d| d.headers.get("__connect.errors.exception.message").cloned())
+            .collect::<Vec<_>>()
     );
     core.stop();
 }

@@ -8,8 +8,14 @@ use polyconnect_e2e::*;
 
 #[test]
 fn datagen_to_json_schema_to_a_sink_through_transforms() {
-    let RegistryPipeline { topic, keys, values } =
-        registry_pipeline("io.confluent.connect.json.JsonSchemaConverter", "jsonschema");
+    let RegistryPipeline {
+        topic,
+        keys,
+        values,
+    } = registry_pipeline(
+        "io.confluent.connect.json.JsonSchemaConverter",
+        "jsonschema",
+    );
     let decoded = confluent_decode("json", &topic, &values, false);
     for d in &decoded {
         assert!(d.get("error").is_none(), "{d}");
@@ -19,8 +25,12 @@ fn datagen_to_json_schema_to_a_sink_through_transforms() {
         assert!(v["balance"].is_string(), "{v}");
         assert!(v["registertime"].is_i64(), "{v}");
         assert!(v["userid"].is_string(), "{v}");
-        let schema: serde_json::Value = serde_json::from_str(d["schema"].as_str().unwrap()).unwrap();
-        assert_eq!(schema["properties"]["balance"]["title"], "org.apache.kafka.connect.data.Decimal", "{schema}");
+        let schema: serde_json::Value =
+            serde_json::from_str(d["schema"].as_str().unwrap()).unwrap();
+        assert_eq!(
+            schema["properties"]["balance"]["title"], "org.apache.kafka.connect.data.Decimal",
+            "{schema}"
+        );
     }
     let decoded_keys = confluent_decode("json", &topic, &keys, true);
     for (k, d) in decoded_keys.iter().zip(&decoded) {

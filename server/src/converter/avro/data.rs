@@ -66,7 +66,6 @@ struct FromCtx {
     cache: Vec<(Schema, AvroSchema)>,
 }
 
-
 fn is_union_schema(s: &Schema) -> bool {
     s.name.as_deref() == Some(AVRO_TYPE_UNION)
 }
@@ -113,10 +112,12 @@ fn default_fits(s: &AvroSchema, d: &Json) -> bool {
         }
         (Kind::Array(items), Json::Array(v)) => v.iter().all(|x| default_fits(items, x)),
         (Kind::Map(values), Json::Object(o)) => o.values().all(|x| default_fits(values, x)),
-        (Kind::Record { fields, .. }, Json::Object(o)) => fields.iter().all(|f| match o.get(&f.name) {
-            Some(x) => default_fits(&f.schema, x),
-            None => f.default.is_some(),
-        }),
+        (Kind::Record { fields, .. }, Json::Object(o)) => {
+            fields.iter().all(|f| match o.get(&f.name) {
+                Some(x) => default_fits(&f.schema, x),
+                None => f.default.is_some(),
+            })
+        }
         (Kind::Union(m), _) => m.first().is_some_and(|f| default_fits(f, d)),
         _ => false,
     }
@@ -182,7 +183,12 @@ impl AvroData {
         Ok(())
     }
 
-    fn fc(&self, s: &Schema, ctx: &mut FromCtx, ignore_optional: bool) -> Result<AvroSchema, DataError> {
+    fn fc(
+        &self,
+        s: &Schema,
+        ctx: &mut FromCtx,
+        ignore_optional: bool,
+    ) -> Result<AvroSchema, DataError> {
         if !is_union_schema(s) && !s.optional {
             if let Some((_, a)) = ctx.cache.iter().find(|(k, _)| k == s) {
                 return Ok(a.clone());
@@ -232,7 +238,9 @@ impl AvroData {
                         name: Self::name_or_default(ctx, s.name.as_deref()),
                         doc: None,
                         size: size.parse().map_err(|_| {
-                            DataError::new(format!("Invalid {CONNECT_AVRO_FIXED_SIZE_PROP}: {size}"))
+                            DataError::new(format!(
+                                "Invalid {CONNECT_AVRO_FIXED_SIZE_PROP}: {size}"
+                            ))
                         })?,
                     }),
                     None => AvroSchema::new(Kind::Bytes),
@@ -249,13 +257,20 @@ impl AvroData {
                 }
                 b
             }
-            SchemaType::Array => AvroSchema::new(Kind::Array(Box::new(self.fc(
-                s.value_schema.as_deref().ok_or_else(|| DataError::new("array without items"))?,
-                ctx,
-                false,
-            )?))),
+            SchemaType::Array => AvroSchema::new(Kind::Array(Box::new(
+                self.fc(
+                    s.value_schema
+                        .as_deref()
+                        .ok_or_else(|| DataError::new("array without items"))?,
+                    ctx,
+                    false,
+                )?,
+            ))),
             SchemaType::Map => {
-                let ks = s.key_schema.as_deref().ok_or_else(|| DataError::new("map without keys"))?;
+                let ks = s
+                    .key_schema
+                    .as_deref()
+                    .ok_or_else(|| DataError::new("map without keys"))?;
                 let vs = s
                     .value_schema
                     .as_deref()
@@ -360,7 +375,10 @@ impl AvroData {
                     .param(CONNECT_AVRO_DECIMAL_PRECISION_PROP)
                     .and_then(|p| p.parse().ok())
                     .unwrap_or(CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT);
-                let scale: i32 = s.param(DECIMAL_SCALE).and_then(|p| p.parse().ok()).unwrap_or(0);
+                let scale: i32 = s
+                    .param(DECIMAL_SCALE)
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(0);
                 if scale < 0 || scale > precision {
                     legacy_decimal = true;
                 } else {
@@ -438,7 +456,9 @@ impl AvroData {
                 if ks.schema_type == SchemaType::String && !ks.optional {
                     let mut m = Map::new();
                     for (k, x) in entries {
-                        let Value::String(k) = k else { return Err(bad()) };
+                        let Value::String(k) = k else {
+                            return Err(bad());
+                        };
                         m.insert(k.clone(), self.default_from_connect(vs, x)?);
                     }
                     Json::Object(m)
@@ -482,9 +502,10 @@ impl AvroData {
                 if !s.optional {
                     return Err(DataError::new("Found null value for non-optional schema"));
                 }
-                let i = members.iter().position(AvroSchema::is_null).ok_or_else(|| {
-                    DataError::new("Found null value for non-optional schema")
-                })?;
+                let i = members
+                    .iter()
+                    .position(AvroSchema::is_null)
+                    .ok_or_else(|| DataError::new("Found null value for non-optional schema"))?;
                 return Ok(Datum::Union(i as u32, Box::new(Datum::Null)));
             }
             if is_union_schema(s) {
@@ -548,7 +569,11 @@ impl AvroData {
                     if m.len() > *size {
                         return Err(DataError::new("Decimal does not fit its fixed size"));
                     }
-                    let fill = if m.first().is_some_and(|b| b & 0x80 != 0) { 0xff } else { 0 };
+                    let fill = if m.first().is_some_and(|b| b & 0x80 != 0) {
+                        0xff
+                    } else {
+                        0
+                    };
                     let mut out = vec![fill; size - m.len()];
                     out.extend_from_slice(m);
                     Datum::Fixed(Bytes::from(out))
@@ -588,7 +613,9 @@ impl AvroData {
                     entries
                         .iter()
                         .map(|(k, x)| {
-                            let Value::String(k) = k else { return Err(wrong()) };
+                            let Value::String(k) = k else {
+                                return Err(wrong());
+                            };
                             Ok((k.clone(), self.to_datum(vs, values, x)?))
                         })
                         .collect::<Result<_, DataError>>()?,
@@ -615,7 +642,11 @@ impl AvroData {
 
     /// The Connect schema of an Avro schema (`AvroData.toConnectSchema`); `version` is the
     /// registry's version of it, used when it carries no `connect.version`.
-    pub fn to_connect_schema(&self, a: &AvroSchema, version: Option<i32>) -> Result<Schema, DataError> {
+    pub fn to_connect_schema(
+        &self,
+        a: &AvroSchema,
+        version: Option<i32>,
+    ) -> Result<Schema, DataError> {
         self.tc(a, false, None, version)
     }
 
@@ -640,7 +671,11 @@ impl AvroData {
                             DataError::new("precision property must be a JSON Integer.")
                         })?;
                         if p != CONNECT_AVRO_DECIMAL_PRECISION_DEFAULT as i64 {
-                            set_param(&mut d.parameters, CONNECT_AVRO_DECIMAL_PRECISION_PROP, &p.to_string());
+                            set_param(
+                                &mut d.parameters,
+                                CONNECT_AVRO_DECIMAL_PRECISION_PROP,
+                                &p.to_string(),
+                            );
                         }
                     }
                     d
@@ -648,7 +683,11 @@ impl AvroData {
                     Schema::new(SchemaType::Bytes)
                 };
                 if let Kind::Fixed { size, .. } = &a.kind {
-                    set_param(&mut b.parameters, CONNECT_AVRO_FIXED_SIZE_PROP, &size.to_string());
+                    set_param(
+                        &mut b.parameters,
+                        CONNECT_AVRO_FIXED_SIZE_PROP,
+                        &size.to_string(),
+                    );
                 }
                 b
             }
@@ -662,7 +701,9 @@ impl AvroData {
                 (Some("int8"), None) => Schema::new(SchemaType::Int8),
                 (Some("int16"), None) => Schema::new(SchemaType::Int16),
                 (Some(_), None) => {
-                    return Err(DataError::new("Connect type annotation for Avro int field is null"))
+                    return Err(DataError::new(
+                        "Connect type annotation for Avro int field is null",
+                    ))
                 }
             },
             Kind::Long => {
@@ -676,13 +717,17 @@ impl AvroData {
             Kind::Array(items) => {
                 let is_entry = match &items.kind {
                     Kind::Record { name, .. } => {
-                        (name.namespace.as_deref() == Some(NAMESPACE) && name.name == MAP_ENTRY_TYPE_NAME)
-                            || items.prop_str(CONNECT_INTERNAL_TYPE_NAME) == Some(MAP_ENTRY_TYPE_NAME)
+                        (name.namespace.as_deref() == Some(NAMESPACE)
+                            && name.name == MAP_ENTRY_TYPE_NAME)
+                            || items.prop_str(CONNECT_INTERNAL_TYPE_NAME)
+                                == Some(MAP_ENTRY_TYPE_NAME)
                     }
                     _ => false,
                 };
                 if is_entry {
-                    let Kind::Record { fields, .. } = &items.kind else { unreachable!() };
+                    let Kind::Record { fields, .. } = &items.kind else {
+                        unreachable!()
+                    };
                     let k = fields.iter().find(|f| f.name == "key");
                     let v = fields.iter().find(|f| f.name == "value");
                     match (fields.len(), k, v) {
@@ -714,7 +759,11 @@ impl AvroData {
                 for f in fields {
                     if meta {
                         if let Some(d) = &f.doc {
-                            set_param(&mut b.parameters, &format!("{AVRO_FIELD_DOC_PREFIX_PROP}{}", f.name), d);
+                            set_param(
+                                &mut b.parameters,
+                                &format!("{AVRO_FIELD_DOC_PREFIX_PROP}{}", f.name),
+                                d,
+                            );
                         }
                     }
                     let fs = self.tc(&f.schema, false, f.default.as_ref(), None)?;
@@ -731,10 +780,18 @@ impl AvroData {
                 let mut b = Schema::new(SchemaType::String);
                 if meta {
                     if let Some(d) = doc {
-                        set_param(&mut b.parameters, &format!("{AVRO_ENUM_DOC_PREFIX_PROP}{}", name.name), d);
+                        set_param(
+                            &mut b.parameters,
+                            &format!("{AVRO_ENUM_DOC_PREFIX_PROP}{}", name.name),
+                            d,
+                        );
                     }
                     if let Some(d) = default {
-                        set_param(&mut b.parameters, &format!("{AVRO_ENUM_DEFAULT_PREFIX_PROP}{}", name.name), d);
+                        set_param(
+                            &mut b.parameters,
+                            &format!("{AVRO_ENUM_DEFAULT_PREFIX_PROP}{}", name.name),
+                            d,
+                        );
                     }
                 }
                 set_param(&mut b.parameters, AVRO_TYPE_ENUM, &name.full());
@@ -782,9 +839,11 @@ impl AvroData {
             }
         }
         let version = match a.prop(CONNECT_VERSION_PROP) {
-            Some(v) => Some(v.as_i64().ok_or_else(|| {
-                DataError::new(format!("Invalid Connect version found: {v}"))
-            })? as i32),
+            Some(v) => Some(
+                v.as_i64()
+                    .ok_or_else(|| DataError::new(format!("Invalid Connect version found: {v}")))?
+                    as i32,
+            ),
             None => version,
         };
         if let Some(v) = version.filter(|v| *v >= 0) {
@@ -800,11 +859,15 @@ impl AvroData {
         if meta {
             if let Some(p) = a.prop(CONNECT_PARAMETERS_PROP) {
                 let o = p.as_object().ok_or_else(|| {
-                    DataError::new(format!("Expected JSON object for schema parameters but found: {p}"))
+                    DataError::new(format!(
+                        "Expected JSON object for schema parameters but found: {p}"
+                    ))
                 })?;
                 for (k, v) in o {
                     let v = v.as_str().ok_or_else(|| {
-                        DataError::new(format!("Expected schema parameter values to be strings but found: {v}"))
+                        DataError::new(format!(
+                            "Expected schema parameter values to be strings but found: {v}"
+                        ))
                     })?;
                     set_param(&mut b.parameters, k, v);
                 }
@@ -833,7 +896,9 @@ impl AvroData {
             match self.default_from_avro(&b, a, d) {
                 Ok(v) if !v.is_null() => b.default_value = Some(v),
                 Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "ignoring an invalid default of an Avro schema"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "ignoring an invalid default of an Avro schema")
+                }
             }
         }
         let name = match a.prop(CONNECT_NAME_PROP) {
@@ -871,7 +936,12 @@ impl AvroData {
 
     /// A default in Avro JSON as a Connect value of `s` (made from `a`).
     fn default_from_avro(&self, s: &Schema, a: &AvroSchema, d: &Json) -> Result<Value, DataError> {
-        let bad = || DataError::new(format!("Invalid default {d} for a {} schema", a.type_name()));
+        let bad = || {
+            DataError::new(format!(
+                "Invalid default {d} for a {} schema",
+                a.type_name()
+            ))
+        };
         if d.is_null() {
             return Ok(Value::Null);
         }
@@ -894,7 +964,9 @@ impl AvroData {
             (_, SchemaType::Float64) => Value::Float64(d.as_f64().ok_or_else(bad)?),
             (_, SchemaType::Boolean) => Value::Boolean(d.as_bool().ok_or_else(bad)?),
             (_, SchemaType::String) => Value::String(d.as_str().ok_or_else(bad)?.to_string()),
-            (_, SchemaType::Bytes) => Value::Bytes(from_latin1(d.as_str().ok_or_else(bad)?).ok_or_else(bad)?),
+            (_, SchemaType::Bytes) => {
+                Value::Bytes(from_latin1(d.as_str().ok_or_else(bad)?).ok_or_else(bad)?)
+            }
             (Kind::Array(items), SchemaType::Array) => {
                 let vs = s.value_schema.as_deref().ok_or_else(bad)?;
                 Value::Array(
@@ -911,7 +983,12 @@ impl AvroData {
                     d.as_object()
                         .ok_or_else(bad)?
                         .iter()
-                        .map(|(k, x)| Ok((Value::String(k.clone()), self.default_from_avro(vs, values, x)?)))
+                        .map(|(k, x)| {
+                            Ok((
+                                Value::String(k.clone()),
+                                self.default_from_avro(vs, values, x)?,
+                            ))
+                        })
                         .collect::<Result<_, DataError>>()?,
                 )
             }
@@ -949,7 +1026,10 @@ impl AvroData {
                 }
                 let m = &members[i as usize];
                 if is_union_schema(s) {
-                    let field = members[..i as usize].iter().filter(|x| !x.is_null()).count();
+                    let field = members[..i as usize]
+                        .iter()
+                        .filter(|x| !x.is_null())
+                        .count();
                     let fs = s.fields.get(field).ok_or_else(wrong)?.schema.clone();
                     let mut st = Struct::new(s.clone());
                     st.values[field] = self.to_value(&fs, m, *inner)?;
@@ -976,14 +1056,24 @@ impl AvroData {
                 if s.schema_type == SchemaType::Map {
                     let ks = s.key_schema.clone().ok_or_else(wrong)?;
                     let vs = s.value_schema.clone().ok_or_else(wrong)?;
-                    let Kind::Record { fields, .. } = &items.kind else { return Err(wrong()) };
+                    let Kind::Record { fields, .. } = &items.kind else {
+                        return Err(wrong());
+                    };
                     let (ki, vi) = (
-                        fields.iter().position(|f| f.name == "key").ok_or_else(wrong)?,
-                        fields.iter().position(|f| f.name == "value").ok_or_else(wrong)?,
+                        fields
+                            .iter()
+                            .position(|f| f.name == "key")
+                            .ok_or_else(wrong)?,
+                        fields
+                            .iter()
+                            .position(|f| f.name == "value")
+                            .ok_or_else(wrong)?,
                     );
                     let mut out = Vec::with_capacity(xs.len());
                     for x in xs {
-                        let Datum::Record(mut r) = x else { return Err(wrong()) };
+                        let Datum::Record(mut r) = x else {
+                            return Err(wrong());
+                        };
                         let v = std::mem::replace(&mut r[vi], Datum::Null);
                         let k = std::mem::replace(&mut r[ki], Datum::Null);
                         out.push((
@@ -1056,13 +1146,19 @@ mod tests {
             avro(&Schema::timestamp().optional()),
             r#"["null",{"type":"long","connect.version":1,"connect.name":"org.apache.kafka.connect.data.Timestamp","logicalType":"timestamp-millis"}]"#
         );
-        assert_eq!(avro(&Schema::new(SchemaType::Int16)), r#"{"type":"int","connect.type":"int16"}"#);
+        assert_eq!(
+            avro(&Schema::new(SchemaType::Int16)),
+            r#"{"type":"int","connect.type":"int16"}"#
+        );
         let mut d = Schema::new(SchemaType::Int32).optional();
         d.default_value = Some(Value::Int32(5));
         d.doc = Some("five".into());
         let s = Schema::new(SchemaType::Struct).field("f", d).field(
             "m",
-            Schema::map(Schema::new(SchemaType::Int64), Schema::new(SchemaType::String)),
+            Schema::map(
+                Schema::new(SchemaType::Int64),
+                Schema::new(SchemaType::String),
+            ),
         );
         assert_eq!(
             avro(&s),
@@ -1084,7 +1180,10 @@ mod tests {
             .field("t", Schema::time())
             .field(
                 "m",
-                Schema::map(Schema::new(SchemaType::Int32), Schema::array(Schema::new(SchemaType::Float32))),
+                Schema::map(
+                    Schema::new(SchemaType::Int32),
+                    Schema::array(Schema::new(SchemaType::Float32)),
+                ),
             );
         let a = data.from_connect_schema(&s).unwrap();
         let back = data.to_connect_schema(&a, None).unwrap();

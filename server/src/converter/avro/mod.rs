@@ -61,7 +61,13 @@ impl SchemaFormat for AvroFormat {
         self.data.to_connect_schema(p, version)
     }
 
-    fn encode(&self, s: &Schema, p: &AvroSchema, value: &Value, out: &mut Vec<u8>) -> Result<(), DataError> {
+    fn encode(
+        &self,
+        s: &Schema,
+        p: &AvroSchema,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
         let datum = self.data.to_datum(s, p, value)?;
         encode(p, &datum, out)
     }
@@ -82,7 +88,13 @@ impl RegisteredConverter<AvroFormat> {
             enhanced_schema_support: bool_setting(settings, "enhanced.avro.schema.support", false)?,
             schemas_cache_size: cache_size(settings)?,
         };
-        RegisteredConverter::with_format(AvroFormat { data: AvroData::new(config) }, settings, is_key)
+        RegisteredConverter::with_format(
+            AvroFormat {
+                data: AvroData::new(config),
+            },
+            settings,
+            is_key,
+        )
     }
 
     /// The AvroData of this converter (tests, benches).

@@ -280,7 +280,9 @@ fn parse_object(
                 .and_then(|f| f.as_array())
                 .ok_or_else(|| bad(format!("record {full} has no fields")))?
             {
-                let fo = f.as_object().ok_or_else(|| bad("a field is not an object"))?;
+                let fo = f
+                    .as_object()
+                    .ok_or_else(|| bad("a field is not an object"))?;
                 let fname = str_of(fo, "name").ok_or_else(|| bad("a field has no name"))?;
                 let fty = fo
                     .get("type")
@@ -295,7 +297,10 @@ fn parse_object(
             }
             let s = AvroSchema {
                 kind: Kind::Record { name, doc, fields },
-                props: props_of(o, &["type", "name", "namespace", "doc", "fields", "aliases"]),
+                props: props_of(
+                    o,
+                    &["type", "name", "namespace", "doc", "fields", "aliases"],
+                ),
             };
             names.insert(full, Some(s.clone()));
             Ok(s)
@@ -307,7 +312,11 @@ fn parse_object(
                 .and_then(|s| s.as_array())
                 .ok_or_else(|| bad("an enum has no symbols"))?
                 .iter()
-                .map(|s| s.as_str().map(str::to_string).ok_or_else(|| bad("a symbol is not a string")))
+                .map(|s| {
+                    s.as_str()
+                        .map(str::to_string)
+                        .ok_or_else(|| bad("a symbol is not a string"))
+                })
                 .collect::<Result<_, _>>()?;
             let s = AvroSchema {
                 kind: Kind::Enum {
@@ -318,7 +327,15 @@ fn parse_object(
                 },
                 props: props_of(
                     o,
-                    &["type", "name", "namespace", "doc", "symbols", "default", "aliases"],
+                    &[
+                        "type",
+                        "name",
+                        "namespace",
+                        "doc",
+                        "symbols",
+                        "default",
+                        "aliases",
+                    ],
                 ),
             };
             names.insert(name.full(), Some(s.clone()));
@@ -658,7 +675,9 @@ impl<'a> Reader<'a> {
             let b = *self.buf.get(self.pos).ok_or_else(short)?;
             self.pos += 1;
             if shift > 63 {
-                return Err(DataError::new("Error deserializing Avro message: invalid long"));
+                return Err(DataError::new(
+                    "Error deserializing Avro message: invalid long",
+                ));
             }
             z |= ((b & 0x7f) as u64) << shift;
             if b & 0x80 == 0 {
@@ -707,12 +726,12 @@ impl<'a> Reader<'a> {
                 })?)
             }
             Kind::Long => Datum::Long(self.long()?),
-            Kind::Float => {
-                Datum::Float(f32::from_le_bytes(self.take(4)?.try_into().map_err(|_| short())?))
-            }
-            Kind::Double => {
-                Datum::Double(f64::from_le_bytes(self.take(8)?.try_into().map_err(|_| short())?))
-            }
+            Kind::Float => Datum::Float(f32::from_le_bytes(
+                self.take(4)?.try_into().map_err(|_| short())?,
+            )),
+            Kind::Double => Datum::Double(f64::from_le_bytes(
+                self.take(8)?.try_into().map_err(|_| short())?,
+            )),
             Kind::Bytes => {
                 let n = self.len()?;
                 Datum::Bytes(Bytes::copy_from_slice(self.take(n)?))
