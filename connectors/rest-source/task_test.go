@@ -23,6 +23,9 @@ func (o offsets) Trace() pc.TraceContext {
 }
 func (o offsets) Offset(p map[string]any) map[string]any { return o[p["endpoint"].(string)] }
 
+// No connector-defined transactions in these tests.
+func (o offsets) TransactionContext() pc.TransactionContext { return nil }
+
 func config(t *testing.T, raw map[string]string) pc.Config {
 	t.Helper()
 	cfg, err := configDef.Parse(raw)
