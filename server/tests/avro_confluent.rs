@@ -17,7 +17,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use polyconnect::converter::Converter;
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
-use registry_support::{confluent, hex, registry_converter, set_compatibility, st, unhex};
+use registry_support::{
+    assert_incompatible_schema_is_a_record_error, confluent, hex, registry_converter, st, unhex,
+};
 use serde_json::{json, Value as Json};
 
 fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
@@ -375,31 +377,8 @@ fn schemas_written_by_confluent_are_read_as_confluent_reads_them() {
 fn a_schema_the_registry_refuses_is_a_record_error() {
     let topic = topic("incompatible");
     let conv = converter(false, &[]);
-    let a = Arc::new(
-        Schema::new(SchemaType::Struct)
-            .named("R")
-            .field("a", Schema::new(SchemaType::Int32)),
-    );
-    conv.from_connect(
-        &topic,
-        SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])),
-    )
-    .unwrap();
-    // BACKWARD compatibility on the subject, then a schema that cannot read the old data.
-    set_compatibility(&format!("{topic}-value"), "BACKWARD");
-    let b = Arc::new(
-        Schema::new(SchemaType::Struct)
-            .named("R")
-            .field("b", Schema::new(SchemaType::String)),
-    );
-    let e = conv
-        .from_connect(
-            &topic,
-            SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])),
-        )
-        .unwrap_err();
-    assert!(!e.retriable, "{e:?}");
-    assert!(e.message.contains("409"), "{}", e.message);
+    // BACKWARD compatibility, then a schema that cannot read the old data.
+    assert_incompatible_schema_is_a_record_error(conv.as_ref(), &topic, "b");
     // Without auto registration an unknown schema is refused as well.
     let conv = converter(false, &[("auto.register.schemas", "false")]);
     let c = Arc::new(

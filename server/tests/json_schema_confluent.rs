@@ -19,7 +19,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use polyconnect::converter::Converter;
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
-use registry_support::{confluent, hex, registry_converter, set_compatibility, st, unhex};
+use registry_support::{
+    assert_incompatible_schema_is_a_record_error, confluent, hex, registry_converter, st, unhex,
+};
 use serde_json::{json, Value as Json};
 
 const CLASS: &str = "io.confluent.connect.json.JsonSchemaConverter";
@@ -322,31 +324,8 @@ fn schemas_written_by_confluents_serializer() {
 fn a_schema_the_registry_refuses_is_a_record_error() {
     let topic = topic("incompatible");
     let conv = converter(false, &[("object.additional.properties", "false")]);
-    let a = Arc::new(
-        Schema::new(SchemaType::Struct)
-            .named("R")
-            .field("a", Schema::new(SchemaType::Int32)),
-    );
-    conv.from_connect(
-        &topic,
-        SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])),
-    )
-    .unwrap();
-    set_compatibility(&format!("{topic}-value"), "BACKWARD");
     // A required property changing its type cannot read the old data.
-    let b = Arc::new(
-        Schema::new(SchemaType::Struct)
-            .named("R")
-            .field("a", Schema::new(SchemaType::String)),
-    );
-    let e = conv
-        .from_connect(
-            &topic,
-            SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])),
-        )
-        .unwrap_err();
-    assert!(!e.retriable, "{e:?}");
-    assert!(e.message.contains("409"), "{}", e.message);
+    assert_incompatible_schema_is_a_record_error(conv.as_ref(), &topic, "a");
     // Bytes that are not Confluent's wire format are a record error too.
     let e = conv.to_connect(&topic, Some(b"{\"a\":1}")).unwrap_err();
     assert!(e.message.contains("Unknown magic byte"), "{}", e.message);

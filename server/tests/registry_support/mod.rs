@@ -12,7 +12,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use polyconnect::converter::{Converter, ConverterFactory};
-use polyconnect::data::{Schema, Struct, Value};
+use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
 use serde_json::Value as Json;
 
 pub fn registry() -> String {
@@ -123,4 +123,38 @@ pub fn st(schema: &Arc<Schema>, values: Vec<Value>) -> Value {
         schema: schema.clone(),
         values,
     })
+}
+
+/// Writes a struct `R { a: int32 }` to `topic`, sets the value subject's compatibility to
+/// BACKWARD, then writes `R { <field>: string }`, which cannot read the old data: the
+/// registry's 409 must be a record error, not a retriable one.
+pub fn assert_incompatible_schema_is_a_record_error(
+    conv: &dyn Converter,
+    topic: &str,
+    field: &str,
+) {
+    let a = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field("a", Schema::new(SchemaType::Int32)),
+    );
+    conv.from_connect(
+        topic,
+        SchemaAndValue::new(Some(a.clone()), st(&a, vec![Value::Int32(1)])),
+    )
+    .unwrap();
+    set_compatibility(&format!("{topic}-value"), "BACKWARD");
+    let b = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("R")
+            .field(field, Schema::new(SchemaType::String)),
+    );
+    let e = conv
+        .from_connect(
+            topic,
+            SchemaAndValue::new(Some(b.clone()), st(&b, vec![Value::String("x".into())])),
+        )
+        .unwrap_err();
+    assert!(!e.retriable, "{e:?}");
+    assert!(e.message.contains("409"), "{}", e.message);
 }
