@@ -53,6 +53,7 @@ final class BridgeSourceTask extends SourceTask {
     }
     if (records == null || records.isEmpty()) return null;
     List<SourceRecord> out = new ArrayList<>(records.size());
+    io.polyconnect.sdk.TransactionContext txn = context().transactionContext();
     for (org.apache.kafka.connect.source.SourceRecord r : records) {
       SourceRecord s = new SourceRecord(r.sourcePartition(), r.sourceOffset(), r.topic(), r.kafkaPartition(),
           data.schema(r.keySchema()), data.value(r.keySchema(), r.key()), data.schema(r.valueSchema()),
@@ -62,11 +63,13 @@ final class BridgeSourceTask extends SourceTask {
       }
       polled.put(s, r);
       out.add(s);
-      Integer request = requests.remove(r);
-      io.polyconnect.sdk.TransactionContext txn = context().transactionContext();
-      if (request != null && txn != null) {
-        if ((request & 1) != 0) txn.commitTransaction(s);
-        if ((request & 2) != 0) txn.abortTransaction(s);
+      // Only with connector-defined boundaries, and only when the task asked for something.
+      if (txn != null && !requests.isEmpty()) {
+        Integer request = requests.remove(r);
+        if (request != null) {
+          if ((request & 1) != 0) txn.commitTransaction(s);
+          if ((request & 2) != 0) txn.abortTransaction(s);
+        }
       }
     }
     return out;
