@@ -182,6 +182,15 @@ impl WorkerExecutor {
                 let (eos, offsets) = self.exactly_once(&config).await?;
                 (Some(eos), offsets)
             }
+            // At least once with its own offsets topic: that topic's store, the worker's
+            // filling in what it lacks and getting a copy of every write.
+            PluginType::Source if self.cluster.own_offsets_topic(&raw).is_some() => (
+                None,
+                self.cluster
+                    .source_offsets(connector, &raw)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            ),
             _ => (None, self.worker.offsets.clone()),
         };
         Ok((
@@ -232,11 +241,7 @@ impl WorkerExecutor {
             _ => TransactionBoundary::Poll,
         };
         let worker_offsets = self.cluster.offsets.clone();
-        let own_topic = config
-            .props
-            .get("offsets.storage.topic")
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic);
+        let own_topic = self.cluster.own_offsets_topic(&config.props);
         let (offsets_topic, store, refresh_offsets): (String, _, crate::worker::RefreshOffsets) =
             match own_topic {
                 None => {
