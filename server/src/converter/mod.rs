@@ -25,6 +25,7 @@ pub mod jsonout;
 mod number;
 pub mod registered;
 pub mod registry;
+pub mod remote;
 mod simple;
 pub mod values;
 
@@ -54,6 +55,10 @@ pub trait Converter: Send + Sync {
     /// record is then converted again within `errors.retry.timeout`.
     fn may_retry(&self) -> bool {
         false
+    }
+    /// A converter a plugin process serves: the runners convert whole batches with it.
+    fn remote(&self) -> Option<&remote::RemoteConverter> {
+        None
     }
 }
 

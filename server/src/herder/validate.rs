@@ -1244,7 +1244,10 @@ fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) 
         return;
     };
     let remote = |c: &str| w.plugins.transform_kind(c);
-    for (key, message) in crate::worker::pipeline::Pipeline::problems(&w.config, &config, &remote) {
+    let remote_converter = |c: &str| w.plugins.serves_converter(c);
+    for (key, message) in
+        crate::worker::pipeline::Pipeline::problems(&w.config, &config, &remote, &remote_converter)
+    {
         let related = |name: &str| {
             name == key || (key.ends_with("converter") && name.starts_with(&format!("{key}.")))
         };

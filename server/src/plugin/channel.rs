@@ -6,8 +6,9 @@ use std::time::Duration;
 
 use hyper_util::rt::TokioIo;
 use polyconnect_proto::v1::{
-    connector_client::ConnectorClient, sink_task_client::SinkTaskClient,
-    source_task_client::SourceTaskClient, transform_client::TransformClient,
+    connector_client::ConnectorClient, converter_client::ConverterClient,
+    sink_task_client::SinkTaskClient, source_task_client::SourceTaskClient,
+    transform_client::TransformClient,
 };
 use tonic::metadata::MetadataValue;
 use tonic::service::interceptor::InterceptedService;
@@ -288,6 +289,12 @@ impl Conn {
 
     pub fn source_client(&self, max_bytes: usize) -> SourceTaskClient<AuthChannel> {
         SourceTaskClient::with_interceptor(self.channel.clone(), self.auth.clone())
+            .max_decoding_message_size(max_bytes)
+            .max_encoding_message_size(max_bytes)
+    }
+
+    pub fn converter_client(&self, max_bytes: usize) -> ConverterClient<AuthChannel> {
+        ConverterClient::with_interceptor(self.channel.clone(), self.auth.clone())
             .max_decoding_message_size(max_bytes)
             .max_encoding_message_size(max_bytes)
     }

@@ -139,10 +139,10 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
         .map(|p| p.class.as_str())
         .collect();
     if connectors.is_empty() {
-        // Converters and transforms alone: the bridge runs their transforms and predicates.
+        // Converters and transforms alone: the bridge runs them for the connectors of others.
         tracing::info!(
             locations = %join(&locations),
-            "Kafka Connect plugins hold no connector; their transformations and predicates run through the bridge, their converters are listed only"
+            "Kafka Connect plugins hold no connector; their transformations, predicates and converters run through the bridge"
         );
     }
     let mut command = vec![java().display().to_string()];
@@ -168,6 +168,13 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
         .map(|p| p.class.as_str())
         .collect();
     env.insert("KAFKA_CONNECT_TRANSFORMS".to_string(), transforms.join(","));
+    // Converters run through the bridge's Converter service.
+    let converters: Vec<&str> = found
+        .iter()
+        .filter(|p| p.plugin_type == "converter")
+        .map(|p| p.class.as_str())
+        .collect();
+    env.insert("KAFKA_CONNECT_CONVERTERS".to_string(), converters.join(","));
     Ok(Some(Manifest {
         name: PLUGIN_NAME.to_string(),
         version: String::new(),

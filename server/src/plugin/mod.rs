@@ -165,6 +165,27 @@ impl PluginRef {
         worker: &WorkerConfig,
         class: &str,
     ) -> Result<Session, PluginError> {
+        let session = self.connect_any(worker).await?;
+        if !session.negotiated.plugins.iter().any(|p| p.matches(class)) {
+            let served: Vec<&str> = session
+                .negotiated
+                .plugins
+                .iter()
+                .map(|p| p.class_name.as_str())
+                .collect();
+            return Err(PluginError::Incompatible(format!(
+                "the connector process at {} does not serve connector class '{class}' (it serves: {})",
+                session.target.describe(),
+                served.join(", ")
+            )));
+        }
+        Ok(session)
+    }
+
+    /// A session after the handshake, whatever plugins the process lists in it (a
+    /// converter is not listed: its `ConverterStart` names the class, and the process
+    /// refuses a class it does not serve).
+    pub async fn connect_any(&self, worker: &WorkerConfig) -> Result<Session, PluginError> {
         let target = match self {
             PluginRef::Endpoint(t) => t.clone(),
             // Past the start-up timeout, so a launch under way ends ready or failed.
@@ -188,18 +209,6 @@ impl PluginRef {
             }
             other => other?,
         };
-        if !negotiated.plugins.iter().any(|p| p.matches(class)) {
-            let served: Vec<&str> = negotiated
-                .plugins
-                .iter()
-                .map(|p| p.class_name.as_str())
-                .collect();
-            return Err(PluginError::Incompatible(format!(
-                "the connector process at {} does not serve connector class '{class}' (it serves: {})",
-                target.describe(),
-                served.join(", ")
-            )));
-        }
         Ok(Session {
             conn,
             negotiated,
@@ -469,6 +478,30 @@ impl PluginRegistry {
                     .then_some((idx, kind))
             })
         })
+    }
+
+    /// Whether a Kafka Connect plugin on `plugin.path` holds `class` as a converter (run out
+    /// of process by the bridge, through the protocol's `Converter` service).
+    pub fn serves_converter(&self, class: &str) -> bool {
+        self.converter_plugin(class).is_some()
+    }
+
+    fn converter_plugin(&self, class: &str) -> Option<usize> {
+        self.manifests.iter().position(|m| {
+            m.plugins.iter().any(|p| {
+                p.plugin_type.eq_ignore_ascii_case("converter")
+                    && std::iter::once(p.class.as_str())
+                        .chain(p.aliases.iter().map(String::as_str))
+                        .any(|n| n == class || class_matches(n, class))
+            })
+        })
+    }
+
+    /// The launched process of the plugin on `plugin.path` that serves the converter
+    /// `class`, if any.
+    pub fn resolve_converter(&self, class: &str) -> Option<PluginRef> {
+        let idx = self.converter_plugin(class)?;
+        Some(self.launch(idx))
     }
 
     /// The launched process of the plugin on `plugin.path` that serves the transformation

@@ -1115,3 +1115,229 @@ impl TransformStream {
         .await;
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Converters out of process (the `Converter` service).
+// ---------------------------------------------------------------------------------------
+
+/// What an out-of-process converter made of one record: bytes (from Kafka Connect data),
+/// Kafka Connect data (from bytes), or the record's error (an `Error` of kind RECORD).
+#[derive(Debug, Clone, PartialEq)]
+pub enum ConverterOutcome {
+    Serialized(Option<bytes::Bytes>),
+    Data(crate::data::SchemaAndValue),
+    Failed(ConnectorError),
+}
+
+/// How long the core waits for a converter's answer (heartbeats count as answers).
+const CONVERTER_SILENCE: Duration = Duration::from_secs(60);
+
+/// One `Converter.Run` stream: one configured converter instance (a task's key or value
+/// converter).
+pub struct ConverterStream {
+    io: Duplex<pb::ConverterRequest, pb::ConverterResponse>,
+    refs_out: SchemaRefsOut,
+    refs_in: SchemaRefsIn,
+    next_batch: u64,
+}
+
+impl ConverterStream {
+    /// Opens the stream and configures the instance (`ConverterStart` → `ConverterStarted`).
+    pub async fn open(
+        session: &Session,
+        class: &str,
+        connector: &str,
+        task_id: u32,
+        config: &BTreeMap<String, String>,
+        is_key: bool,
+    ) -> Result<ConverterStream, StreamError> {
+        let (tx, rx) = mpsc::channel(16);
+        let start = pb::ConverterRequest {
+            msg: Some(pb::converter_request::Msg::Start(pb::ConverterStart {
+                protocol_version: session.negotiated.protocol_version,
+                class_name: class.to_string(),
+                config: config.clone().into_iter().collect(),
+                is_key,
+                connector_name: connector.to_string(),
+                task_id: task_id as i32,
+                heartbeat_interval_ms: 0,
+                idle_timeout_ms: 0,
+            })),
+        };
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let mut client = session.conn.converter_client(session.max_message_bytes());
+        let rx_stream = client
+            .run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        let mut io = Duplex {
+            tx,
+            rx: rx_stream,
+            send_timeout: CONVERTER_SILENCE,
+        };
+        wait_started(
+            async {
+                loop {
+                    match io.recv().await?.msg {
+                        Some(pb::converter_response::Msg::Started(_)) => return Ok(()),
+                        Some(pb::converter_response::Msg::Error(e)) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                        }
+                        Some(pb::converter_response::Msg::Heartbeat(_)) => continue,
+                        _ => {
+                            return Err(StreamError::Protocol(
+                                "expected ConverterStarted after ConverterStart".into(),
+                            ))
+                        }
+                    }
+                }
+            },
+            "ConverterStarted",
+        )
+        .await?;
+        Ok(ConverterStream {
+            io,
+            refs_out: SchemaRefsOut::new(session.negotiated.schema_references),
+            refs_in: SchemaRefsIn::default(),
+            next_batch: 1,
+        })
+    }
+
+    /// Kafka Connect data to bytes (`fromConnectData`), one outcome per record in order.
+    pub async fn from_connect(
+        &mut self,
+        records: Vec<(String, crate::data::SchemaAndValue)>,
+        trace: Option<&TraceContext>,
+    ) -> Result<Vec<ConverterOutcome>, StreamError> {
+        let n = records.len();
+        let recs = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, (topic, sv))| pb::ConverterRecord {
+                index: i as u32,
+                topic,
+                headers: Vec::new(),
+                data: Some(wire::structured_to_proto(sv, &mut self.refs_out)),
+                serialized: None,
+            })
+            .collect();
+        self.call(pb::ConversionDirection::FromConnectData, recs, n, trace)
+            .await
+    }
+
+    /// Bytes to Kafka Connect data (`toConnectData`), one outcome per record in order.
+    pub async fn to_connect(
+        &mut self,
+        records: Vec<(String, Option<bytes::Bytes>)>,
+        trace: Option<&TraceContext>,
+    ) -> Result<Vec<ConverterOutcome>, StreamError> {
+        let n = records.len();
+        let recs = records
+            .into_iter()
+            .enumerate()
+            .map(|(i, (topic, b))| pb::ConverterRecord {
+                index: i as u32,
+                topic,
+                headers: Vec::new(),
+                data: None,
+                serialized: b,
+            })
+            .collect();
+        self.call(pb::ConversionDirection::ToConnectData, recs, n, trace)
+            .await
+    }
+
+    async fn call(
+        &mut self,
+        direction: pb::ConversionDirection,
+        records: Vec<pb::ConverterRecord>,
+        n: usize,
+        trace: Option<&TraceContext>,
+    ) -> Result<Vec<ConverterOutcome>, StreamError> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let batch_id = self.next_batch;
+        self.next_batch += 1;
+        self.io
+            .send(pb::ConverterRequest {
+                msg: Some(pb::converter_request::Msg::Batch(pb::ConverterBatch {
+                    batch_id,
+                    direction: direction as i32,
+                    records,
+                    trace: trace.and_then(wire::trace_to_proto),
+                })),
+            })
+            .await?;
+        let result = loop {
+            let m = tokio::time::timeout(CONVERTER_SILENCE, self.io.recv())
+                .await
+                .map_err(|_| {
+                    StreamError::Timeout(format!(
+                        "the converter process sent nothing for {CONVERTER_SILENCE:?}"
+                    ))
+                })??;
+            match m.msg {
+                Some(pb::converter_response::Msg::Result(r)) => break r,
+                Some(pb::converter_response::Msg::Heartbeat(_)) => continue,
+                Some(pb::converter_response::Msg::Error(e)) => {
+                    return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                }
+                Some(pb::converter_response::Msg::Started(_)) | None => {
+                    return Err(StreamError::Protocol(
+                        "unexpected message on the converter stream".into(),
+                    ))
+                }
+            }
+        };
+        if result.batch_id != batch_id {
+            return Err(StreamError::Protocol(format!(
+                "the converter answered batch {} while batch {batch_id} was expected",
+                result.batch_id
+            )));
+        }
+        let mut out: Vec<Option<ConverterOutcome>> = vec![None; n];
+        for o in result.outcomes {
+            let i = o.index as usize;
+            if i >= n || out[i].is_some() {
+                return Err(StreamError::Protocol(format!(
+                    "the converter answered record index {i} twice or out of range (batch of {n})"
+                )));
+            }
+            out[i] = Some(if let Some(e) = o.error {
+                ConverterOutcome::Failed(ConnectorError::from_proto(e))
+            } else if direction == pb::ConversionDirection::FromConnectData {
+                ConverterOutcome::Serialized(o.serialized)
+            } else {
+                ConverterOutcome::Data(wire::structured_from_proto(o.data, &mut self.refs_in)?)
+            });
+        }
+        out.into_iter()
+            .enumerate()
+            .map(|(i, o)| {
+                o.ok_or_else(|| {
+                    StreamError::Protocol(format!("the converter gave no outcome for record {i}"))
+                })
+            })
+            .collect()
+    }
+
+    /// Stops the instance (`Stop`, then the process closes it and ends the stream).
+    pub async fn stop(&mut self) {
+        let _ = self
+            .io
+            .send(pb::ConverterRequest {
+                msg: Some(pb::converter_request::Msg::Stop(pb::Stop {
+                    timeout_ms: 5000,
+                })),
+            })
+            .await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while self.io.recv().await.is_ok() {}
+        })
+        .await;
+    }
+}

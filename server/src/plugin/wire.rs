@@ -363,6 +363,30 @@ fn data_from_proto(
     })
 }
 
+/// A key or value with its schema (a converter's SchemaAndValue) as the protocol's Structured.
+pub fn structured_to_proto(sv: SchemaAndValue, refs: &mut SchemaRefsOut) -> pb::Structured {
+    pb::Structured {
+        schema: sv.schema.as_ref().map(|s| schema_to_proto(s, refs)),
+        value: Some(value_to_proto(sv.value)),
+    }
+}
+
+/// The protocol's Structured as a SchemaAndValue; absent: null, schemaless.
+pub fn structured_from_proto(
+    s: Option<pb::Structured>,
+    refs: &mut SchemaRefsIn,
+) -> Result<SchemaAndValue, WireError> {
+    let Some(s) = s else {
+        return Ok(SchemaAndValue::new(None, Value::Null));
+    };
+    let schema = match s.schema {
+        Some(p) => Some(schema_from_proto(p, refs)?),
+        None => None,
+    };
+    let value = value_from_proto(s.value.unwrap_or_default(), schema.as_ref())?;
+    Ok(SchemaAndValue::new(schema, value))
+}
+
 fn data_to_proto(d: RecordData, refs: &mut SchemaRefsOut) -> Option<pb::RecordData> {
     Some(pb::RecordData {
         kind: Some(match d {

@@ -228,10 +228,43 @@ impl TaskContext {
 
     /// The task's converters, transforms and error handling settings.
     pub fn pipeline(&self) -> Result<pipeline::Pipeline, String> {
-        pipeline::Pipeline::new_with(&self.worker, &self.connector, &|c| {
-            self.plugins.transform_kind(c)
-        })
+        pipeline::Pipeline::new_with_converters(
+            &self.worker,
+            &self.connector,
+            &|c| self.plugins.transform_kind(c),
+            &|c| self.plugins.serves_converter(c),
+        )
         .map_err(|p| pipeline::invalid_config_message(&p))
+    }
+
+    /// Opens one stream per out-of-process key or value converter of the task (each
+    /// configured with its settings and `is_key`); `Err` is the cause the task fails with.
+    pub async fn connect_converters(&self, p: &pipeline::Pipeline) -> Result<(), String> {
+        for c in p.remote_converters() {
+            let plugin = self.plugins.resolve_converter(&c.class).ok_or_else(|| {
+                format!(
+                    "{}: no plugin on plugin.path serves '{}'",
+                    c.role(),
+                    c.class
+                )
+            })?;
+            let session = plugin
+                .connect_any(&self.worker)
+                .await
+                .map_err(|e| format!("{} ({}): {e}", c.role(), c.class))?;
+            let stream = crate::plugin::streams::ConverterStream::open(
+                &session,
+                &c.class,
+                self.connector.name(),
+                self.task_id,
+                &c.settings,
+                c.is_key,
+            )
+            .await
+            .map_err(|e| format!("{} ({}) could not be configured: {e}", c.role(), c.class))?;
+            c.set_stream(stream).await;
+        }
+        Ok(())
     }
 }
 
@@ -558,9 +591,12 @@ impl Worker {
                 config.name()
             )));
         }
-        let problems = pipeline::Pipeline::problems(&self.config, &config, &|c| {
-            self.plugins.transform_kind(c)
-        });
+        let problems = pipeline::Pipeline::problems(
+            &self.config,
+            &config,
+            &|c| self.plugins.transform_kind(c),
+            &|c| self.plugins.serves_converter(c),
+        );
         if !problems.is_empty() {
             return Err(HerderError::Invalid(pipeline::invalid_config_message(
                 &problems,

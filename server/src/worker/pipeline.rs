@@ -4,6 +4,7 @@
 //! their `.`-prefixed settings override the worker's).
 
 use crate::config::{with_prefix, ConnectorConfig, Props, WorkerConfig};
+use crate::converter::remote::RemoteConverter;
 use crate::converter::{
     Converter, ConverterFactory, HeaderConverter, DEFAULT_CONVERTER_CLASS,
     DEFAULT_HEADER_CONVERTER_CLASS, KNOWN, KNOWN_HEADER,
@@ -72,12 +73,29 @@ impl Pipeline {
         connector: &ConnectorConfig,
         remote: RemoteLookup<'_>,
     ) -> Result<Pipeline, Vec<Problem>> {
+        Pipeline::new_with_converters(worker, connector, remote, &|_| false)
+    }
+
+    /// Builds the pipeline of a connector; `remote` finds the transforms and predicates
+    /// plugin processes serve, `remote_converter` the converters (used for a class the
+    /// core has no converter of its own for).
+    pub fn new_with_converters(
+        worker: &WorkerConfig,
+        connector: &ConnectorConfig,
+        remote: RemoteLookup<'_>,
+        remote_converter: &dyn Fn(&str) -> bool,
+    ) -> Result<Pipeline, Vec<Problem>> {
         let props = &connector.props;
         let mut problems = Vec::new();
         let mut record_converter = |role: &str, is_key: bool| {
             let (class, settings) = converter_setting(worker, props, role, DEFAULT_CONVERTER_CLASS);
             match ConverterFactory::create(&class, &settings, is_key) {
                 Ok(c) => Some((c, canonical(&class))),
+                Err(_) if remote_converter(&class) => {
+                    let c: Box<dyn Converter> =
+                        Box::new(RemoteConverter::new(&class, settings, is_key));
+                    Some((c, class))
+                }
                 Err(e) => {
                     problems.push((format!("{role}.converter"), e));
                     None
@@ -142,10 +160,27 @@ impl Pipeline {
         worker: &WorkerConfig,
         connector: &ConnectorConfig,
         remote: RemoteLookup<'_>,
+        remote_converter: &dyn Fn(&str) -> bool,
     ) -> Vec<Problem> {
-        Pipeline::new_with(worker, connector, remote)
+        Pipeline::new_with_converters(worker, connector, remote, remote_converter)
             .err()
             .unwrap_or_default()
+    }
+
+    /// The key and value converters a plugin process serves (converted batch by batch).
+    pub fn remote_converters(
+        &self,
+    ) -> impl Iterator<Item = &crate::converter::remote::RemoteConverter> {
+        [self.key.remote(), self.value.remote()]
+            .into_iter()
+            .flatten()
+    }
+
+    /// Stops the out-of-process converters' instances.
+    pub async fn stop_remote_converters(&self) {
+        for c in self.remote_converters() {
+            c.stop().await;
+        }
     }
 
     /// Nothing to do per record beyond the converters: no transforms.
@@ -238,6 +273,7 @@ mod tests {
                 ("errors.tolerance", "most"),
             ]),
             &|_| None,
+            &|_| false,
         );
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
@@ -256,5 +292,42 @@ mod tests {
             ),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_converter_only_a_plugin_has_runs_out_of_process_and_built_ins_stay_in_the_core() {
+        let served =
+            |c: &str| c == "com.example.UpperCaseConverter" || c.ends_with("JsonConverter");
+        let p = Pipeline::new_with_converters(
+            &worker(),
+            &connector(&[
+                ("value.converter", "com.example.UpperCaseConverter"),
+                ("value.converter.suffix", "!"),
+                (
+                    "key.converter",
+                    "org.apache.kafka.connect.json.JsonConverter",
+                ),
+            ]),
+            &|_| None,
+            &served,
+        )
+        .unwrap();
+        let remote = p.value.remote().expect("the plugin's converter is remote");
+        assert_eq!(remote.class, "com.example.UpperCaseConverter");
+        assert!(!remote.is_key);
+        assert_eq!(remote.settings.get("suffix").map(String::as_str), Some("!"));
+        assert_eq!(p.value_class, "com.example.UpperCaseConverter");
+        // The core's own JsonConverter, although a plugin holds one too.
+        assert!(p.key.remote().is_none());
+        assert_eq!(p.remote_converters().count(), 1);
+        // A class nobody serves is still refused.
+        let problems = Pipeline::problems(
+            &worker(),
+            &connector(&[("value.converter", "com.example.Nope")]),
+            &|_| None,
+            &served,
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].0, "value.converter");
     }
 }

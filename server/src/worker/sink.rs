@@ -43,6 +43,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{mpsc as std_mpsc, Arc, Mutex};
 use std::time::Duration;
 
+use bytes::Bytes;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::message::{Headers, OwnedMessage};
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
@@ -561,6 +562,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
         Err(e) => return ctx.fail(e),
     };
     if let Err(e) = ctx.connect_transforms(&pipeline.chain, true).await {
+        return ctx.fail(e);
+    }
+    if let Err(e) = ctx.connect_converters(&pipeline).await {
         return ctx.fail(e);
     }
     let dlq = match &pipeline.errors.dlq_topic {
@@ -1304,16 +1308,32 @@ impl Runner<'_> {
         // Out-of-process transforms: the batch is converted first, then goes through the
         // chain stage by stage (one call per out-of-process stage), then on as usual.
         let mut pre: Option<std::vec::IntoIter<Option<PreTransformed>>> = None;
+        // Out-of-process converters: the batch's keys and values in one call per converter.
+        let mut preconv: Vec<SinkPreConverted> = Vec::new();
+        if self.pipeline.remote_converters().next().is_some() {
+            let assigned: Vec<bool> = msgs
+                .iter()
+                .map(|m| {
+                    self.assigned
+                        .iter()
+                        .any(|(t, p)| *p == m.partition() && t == m.topic())
+                })
+                .collect();
+            preconv = preconvert_sink(self.pipeline, &msgs, &assigned)
+                .await
+                .map_err(transform_stage_failed)?;
+        }
         if self.pipeline.chain.has_remote() {
             let mut converted: Vec<Option<(SinkRecord, Option<std::time::SystemTime>)>> =
                 Vec::with_capacity(msgs.len());
-            for m in msgs.iter() {
+            for (i, m) in msgs.iter().enumerate() {
                 let assigned = self
                     .assigned
                     .iter()
                     .any(|(t, p)| *p == m.partition() && t == m.topic());
                 converted.push(if assigned {
-                    self.convert_message(m).await?
+                    self.convert_message(m, preconv.get(i).cloned().unwrap_or_default())
+                        .await?
                 } else {
                     None
                 });
@@ -1339,7 +1359,7 @@ impl Runner<'_> {
                 .collect();
             pre = Some(all.into_iter());
         }
-        for m in msgs.iter() {
+        for (i, m) in msgs.iter().enumerate() {
             let pre_m = pre.as_mut().map(|p| p.next().flatten());
             let same = matches!(run, Some((t, p, _)) if p == m.partition() && t == m.topic());
             if !same {
@@ -1370,7 +1390,10 @@ impl Runner<'_> {
                 self.put(stream, full, None).await?;
             }
             let r = match pre_m {
-                None => self.to_sink_record(m).await?,
+                None => {
+                    let pc = preconv.get_mut(i).map(std::mem::take).unwrap_or_default();
+                    self.to_sink_record(m, pc).await?
+                }
                 // Skipped by a converter.
                 Some(None) => None,
                 Some(Some(pt)) => {
@@ -1602,8 +1625,9 @@ impl Runner<'_> {
     async fn to_sink_record(
         &mut self,
         m: &OwnedMessage,
+        pre: SinkPreConverted,
     ) -> Result<Option<SinkRecord>, StreamError> {
-        match self.convert_message(m).await? {
+        match self.convert_message(m, pre).await? {
             Some((record, clock)) => self.transform_record(m, record, clock, None).await,
             None => Ok(None),
         }
@@ -1614,19 +1638,39 @@ impl Runner<'_> {
     async fn convert_message(
         &mut self,
         m: &OwnedMessage,
+        mut pre: SinkPreConverted,
     ) -> Result<Option<(SinkRecord, Option<std::time::SystemTime>)>, StreamError> {
         let p = self.pipeline;
         let topic = m.topic();
+        // An out-of-process converter's record not converted with its batch: converted
+        // now, as a batch of one.
+        for is_key in [true, false] {
+            let (conv, slot) = if is_key {
+                (&p.key, &mut pre.key)
+            } else {
+                (&p.value, &mut pre.value)
+            };
+            if let (Some(remote), None) = (conv.remote(), &*slot) {
+                let bytes = if is_key { m.key() } else { m.payload() };
+                let mut r = remote
+                    .to_connect_batch(vec![(topic.to_string(), bytes.map(Bytes::copy_from_slice))])
+                    .await
+                    .map_err(transform_stage_failed)?;
+                *slot = r.pop();
+            }
+        }
         // Sampled records (their Kafka headers say so) get convert and transform spans.
         let clock = self
             .tel
             .stage_clock(|| m.headers()?.iter().find(|h| h.key == "traceparent")?.value);
         // A retriable converter failure (a schema registry out of reach) is retried by
         // converting again, within errors.retry.timeout.
-        let key_attempt = || {
-            p.key
+        let key_attempt = || match &pre.key {
+            Some(r) => r.clone(),
+            None => p
+                .key
                 .to_connect(topic, m.key())
-                .map_err(|e| Failure::converter(Stage::KeyConverter, &p.key_class, e))
+                .map_err(|e| Failure::converter(Stage::KeyConverter, &p.key_class, e)),
         };
         let key = match key_attempt() {
             Ok(k) => k,
@@ -1640,10 +1684,12 @@ impl Runner<'_> {
                 None => return Ok(None),
             },
         };
-        let value_attempt = || {
-            p.value
+        let value_attempt = || match &pre.value {
+            Some(r) => r.clone(),
+            None => p
+                .value
                 .to_connect(topic, m.payload())
-                .map_err(|e| Failure::converter(Stage::ValueConverter, &p.value_class, e))
+                .map_err(|e| Failure::converter(Stage::ValueConverter, &p.value_class, e)),
         };
         let value = match value_attempt() {
             Ok(v) => v,
@@ -1798,6 +1844,48 @@ struct PreTransformed {
     record: SinkRecord,
     clock: Option<std::time::SystemTime>,
     result: Result<Option<SinkRecord>, crate::transforms::TransformError>,
+}
+
+/// A consumed record's key and value as out-of-process converters made them in its batch
+/// (`None`: not converted ahead).
+#[derive(Default, Clone)]
+struct SinkPreConverted {
+    key: Option<Result<SchemaAndValue, Failure>>,
+    value: Option<Result<SchemaAndValue, Failure>>,
+}
+
+/// The keys and values of a polled batch's assigned records through the out-of-process
+/// converters, one call per converter. `Err`: a converter failed as a whole.
+async fn preconvert_sink(
+    p: &Pipeline,
+    msgs: &[OwnedMessage],
+    assigned: &[bool],
+) -> Result<Vec<SinkPreConverted>, String> {
+    let mut out = vec![SinkPreConverted::default(); msgs.len()];
+    for is_key in [true, false] {
+        let conv = if is_key { &p.key } else { &p.value };
+        let Some(remote) = conv.remote() else {
+            continue;
+        };
+        let mut at = Vec::new();
+        let mut batch = Vec::new();
+        for (i, m) in msgs.iter().enumerate() {
+            if assigned[i] {
+                let b = if is_key { m.key() } else { m.payload() };
+                at.push(i);
+                batch.push((m.topic().to_string(), b.map(Bytes::copy_from_slice)));
+            }
+        }
+        let results = remote.to_connect_batch(batch).await?;
+        for (i, r) in at.into_iter().zip(results) {
+            if is_key {
+                out[i].key = Some(r);
+            } else {
+                out[i].value = Some(r);
+            }
+        }
+    }
+    Ok(out)
 }
 
 /// An out-of-process transform or predicate failed as a whole (its process went away or

@@ -367,6 +367,9 @@ pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskE
     if let Err(e) = ctx.connect_transforms(&pipeline.chain, false).await {
         return ctx.fail(e);
     }
+    if let Err(e) = ctx.connect_converters(&pipeline).await {
+        return ctx.fail(e);
+    }
     // No dead letter queue for sources, as in Kafka Connect.
     let mut errors = ErrorHandler::new(
         pipeline.errors.clone(),
@@ -789,7 +792,8 @@ impl Runner<'_> {
         let last_share = bytes - per_record * (n.max(1) as u64 - 1);
         let count = records.len();
         // Out-of-process transforms get the batch stage by stage, one call each.
-        let mut pre = if self.pipeline.chain.has_remote() {
+        let remote_converters = self.pipeline.remote_converters().next().is_some();
+        let pre = if self.pipeline.chain.has_remote() {
             let stage = self
                 .tel
                 .stage(records.first().map_or(0, |r| r.seq), "transform");
@@ -799,10 +803,41 @@ impl Runner<'_> {
                 .apply_source_batch(records.clone())
                 .await;
             drop(stage);
+            Some(out.map_err(transform_stage_failed)?)
+        } else if remote_converters && self.pipeline.has_transforms() {
+            // Out-of-process converters take the batch after the transforms: transformed
+            // first, record by record, then converted in one call per converter.
+            let chain = &self.pipeline.chain;
+            let stage = self
+                .tel
+                .stage(records.first().map_or(0, |r| r.seq), "transform");
+            let out = records
+                .iter()
+                .map(|r| chain.apply_source(r.clone()))
+                .collect();
+            drop(stage);
+            Some(out)
+        } else {
+            None
+        };
+        let mut preconverted = if remote_converters {
+            let transformed: Vec<Option<&SourceRecord>> = match &pre {
+                Some(p) => p
+                    .iter()
+                    .map(|t| t.as_ref().ok().and_then(|r| r.as_ref()))
+                    .collect(),
+                None => records.iter().map(Some).collect(),
+            };
+            let stage = self
+                .tel
+                .stage(records.first().map_or(0, |r| r.seq), "convert");
+            let out = preconvert_source(self.pipeline, transformed).await;
+            drop(stage);
             Some(out.map_err(transform_stage_failed)?.into_iter())
         } else {
             None
         };
+        let mut pre = pre.map(|p| p.into_iter());
         for (i, r) in records.into_iter().enumerate() {
             if r.seq <= self.st.last_seq {
                 return Err(StreamError::Protocol(format!(
@@ -822,7 +857,11 @@ impl Runner<'_> {
                 self.begin_transaction()?;
             }
             let pretransformed = pre.as_mut().and_then(|p| p.next());
-            self.produce(r, share, pretransformed).await?;
+            let preconverted = preconverted
+                .as_mut()
+                .and_then(|p| p.next())
+                .unwrap_or_default();
+            self.produce(r, share, pretransformed, preconverted).await?;
             if connector_boundaries {
                 while actions.peek().is_some_and(|(s, _)| *s < seq) {
                     actions.next();
@@ -902,6 +941,7 @@ impl Runner<'_> {
         r: SourceRecord,
         bytes: u64,
         pretransformed: Option<Result<Option<SourceRecord>, crate::transforms::TransformError>>,
+        preconverted: PreConverted,
     ) -> Result<(), StreamError> {
         let seq = r.seq;
         // Kept for the error log's `errors.log.include.messages` and for retries only.
@@ -993,7 +1033,14 @@ impl Runner<'_> {
         }
         let stage = self.tel.stage(seq, "convert");
         let converted = self
-            .convert_all(&record_topic, key, value, headers, original.as_ref())
+            .convert_all(
+                &record_topic,
+                key,
+                value,
+                headers,
+                original.as_ref(),
+                preconverted,
+            )
             .await;
         drop(stage);
         let converted = match converted? {
@@ -1626,6 +1673,67 @@ fn convert_headers(
 
 type Converted = (Option<Bytes>, Option<Bytes>, Option<OwnedHeaders>);
 
+/// A record's key and value as out-of-process converters made them, before the record
+/// reaches `convert_all` (`None`: not converted ahead, by a built-in converter, say).
+#[derive(Default, Clone)]
+struct PreConverted {
+    key: Option<Result<Option<Bytes>, Failure>>,
+    value: Option<Result<Option<Bytes>, Failure>>,
+}
+
+/// The keys and values of a batch's transformed records through the out-of-process
+/// converters, one call per converter: a `PreConverted` per record (empty for records the
+/// transforms dropped or failed on, and for raw keys and values, which skip converters).
+/// `Err`: a converter failed as a whole.
+async fn preconvert_source(
+    p: &Pipeline,
+    transformed: Vec<Option<&SourceRecord>>,
+) -> Result<Vec<PreConverted>, String> {
+    let mut out = vec![PreConverted::default(); transformed.len()];
+    for is_key in [true, false] {
+        let conv = if is_key { &p.key } else { &p.value };
+        let Some(remote) = conv.remote() else {
+            continue;
+        };
+        let mut at = Vec::new();
+        let mut batch = Vec::new();
+        for (i, t) in transformed.iter().enumerate() {
+            if let Some(r) = t {
+                let d = if is_key { &r.key } else { &r.value };
+                if let RecordData::Structured(sv) = d {
+                    at.push(i);
+                    batch.push((r.topic.clone(), sv.clone()));
+                }
+            }
+        }
+        let results = remote.from_connect_batch(batch).await?;
+        for (i, res) in at.into_iter().zip(results) {
+            if is_key {
+                out[i].key = Some(res);
+            } else {
+                out[i].value = Some(res);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One key or value to bytes with what was converted ahead, else the converter.
+fn convert_data_pre(
+    conv: &dyn Converter,
+    class: &str,
+    stage: Stage,
+    topic: &str,
+    d: RecordData,
+    pre: &Option<Result<Option<Bytes>, Failure>>,
+) -> Result<Option<Bytes>, Failure> {
+    match (d, pre) {
+        (RecordData::Raw(b), _) => Ok(Some(b)),
+        (_, Some(r)) => r.clone(),
+        (d, None) => convert_data(conv, class, stage, topic, d),
+    }
+}
+
 impl Runner<'_> {
     /// Key, value and headers to bytes; `None` when a failure was tolerated (the record is
     /// skipped). Converters fail only on the data, so a failure is not retried.
@@ -1636,8 +1744,25 @@ impl Runner<'_> {
         value: RecordData,
         headers: Vec<Header>,
         original: Option<&SourceRecord>,
+        mut pre: PreConverted,
     ) -> Result<Option<Converted>, StreamError> {
         let p = self.pipeline;
+        // An out-of-process converter's record not converted with its batch (one whose
+        // transform was retried): converted now, as a batch of one.
+        for is_key in [true, false] {
+            let (conv, d, slot) = if is_key {
+                (&p.key, &key, &mut pre.key)
+            } else {
+                (&p.value, &value, &mut pre.value)
+            };
+            if let (Some(remote), None, RecordData::Structured(sv)) = (conv.remote(), &*slot, d) {
+                let mut r = remote
+                    .from_connect_batch(vec![(topic.to_string(), sv.clone())])
+                    .await
+                    .map_err(transform_stage_failed)?;
+                *slot = r.pop();
+            }
+        }
         // A converter that can fail for want of a service (a schema registry) is retried
         // with the record again; the others fail only on the data.
         let again = (p.key.may_retry() || p.value.may_retry())
@@ -1646,19 +1771,21 @@ impl Runner<'_> {
                        value: RecordData,
                        headers: Vec<Header>|
          -> Result<Converted, Failure> {
-            let k = convert_data(
+            let k = convert_data_pre(
                 p.key.as_ref(),
                 &p.key_class,
                 Stage::KeyConverter,
                 topic,
                 key,
+                &pre.key,
             )?;
-            let v = convert_data(
+            let v = convert_data_pre(
                 p.value.as_ref(),
                 &p.value_class,
                 Stage::ValueConverter,
                 topic,
                 value,
+                &pre.value,
             )?;
             let h = if headers.is_empty() {
                 None
