@@ -191,6 +191,39 @@ public final class Bridge {
     return new ArrayList<>(out.values());
   }
 
+  /**
+   * The Kafka Connect Converter classes named in {@code names}, each looked up in the plugin
+   * path's locations in order (the first location holding it), for the Converter service.
+   */
+  public static List<Class<?>> converters(String pluginPath, List<String> names) {
+    List<Class<?>> out = new ArrayList<>();
+    if (names.isEmpty()) return out;
+    ClassLoader parent = Bridge.class.getClassLoader();
+    List<ClassLoader> loaders = new ArrayList<>();
+    try {
+      for (Path l : locations(pluginPath)) loaders.add(PluginScan.loader(l, parent));
+    } catch (IOException e) {
+      throw new ConnectException("plugin path " + pluginPath + " cannot be read: " + e, e);
+    }
+    for (String name : names) {
+      Class<?> hit = null;
+      for (ClassLoader loader : loaders) {
+        try {
+          Class<?> c = Class.forName(name, false, loader);
+          if (c.getClassLoader() == loader) {
+            hit = c;
+            break;
+          }
+        } catch (ClassNotFoundException | LinkageError e) {
+          // not in this location
+        }
+      }
+      if (hit == null) throw new ConnectException("converter class " + name + " is not on the plugin path " + pluginPath);
+      if (org.apache.kafka.connect.storage.Converter.class.isAssignableFrom(hit) && PluginScan.concrete(hit)) out.add(hit);
+    }
+    return out;
+  }
+
   static <T> T instantiate(Class<? extends T> cls) {
     ClassLoader saved = Thread.currentThread().getContextClassLoader();
     Thread.currentThread().setContextClassLoader(loaderOf(cls));

@@ -13,8 +13,9 @@ import java.util.List;
  *   Main scan                    print every plugin found there as JSON, for the core
  * </pre>
  * KAFKA_CONNECT_PLUGIN_PATH lists jars or directories of jars (',' or ':' separated);
- * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan), and
- * KAFKA_CONNECT_TRANSFORMS the transformation and predicate classes.
+ * KAFKA_CONNECT_CONNECTORS optionally names the connector classes to serve (no scan),
+ * KAFKA_CONNECT_TRANSFORMS the transformation and predicate classes, and
+ * KAFKA_CONNECT_CONVERTERS the converter classes (served by the protocol's Converter service).
  */
 public final class Main {
   private Main() {}
@@ -31,6 +32,11 @@ public final class Main {
     String namedTransforms = System.getenv().getOrDefault("KAFKA_CONNECT_TRANSFORMS", "");
     List<String> transforms = Arrays.stream(namedTransforms.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     List<Plugin> plugins = Bridge.discover(path, only, transforms);
+    String namedConverters = System.getenv().getOrDefault("KAFKA_CONNECT_CONVERTERS", "");
+    List<String> converterNames = Arrays.stream(namedConverters.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    if (!converterNames.isEmpty()) {
+      io.polyconnect.sdk.internal.Server.addService(new BridgedConverter(Bridge.converters(path, converterNames)));
+    }
     if (args.length > 0 && args[0].equals("manifest")) {
       System.out.println(manifest(args.length > 1 ? args[1] : "${plugin.dir}", path, plugins));
       return;

@@ -59,6 +59,14 @@ public final class Server {
   public static final int PROTOCOL_VERSION = 1;
   public static final String SDK_VERSION = "1.0.0";
 
+  private static final List<io.grpc.BindableService> EXTRA_SERVICES = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** A further protocol service (the Converter service, say) for every server started
+   * afterwards, behind the same token check. */
+  public static void addService(io.grpc.BindableService service) {
+    EXTRA_SERVICES.add(service);
+  }
+
   private final List<Plugin> plugins;
   private final long maxMessageBytes;
   private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, daemon("polyconnect-timer"));
@@ -116,6 +124,7 @@ public final class Server {
     out.add(new SourceService().bindService());
     out.add(new SinkService().bindService());
     out.add(new TransformService().bindService());
+    for (io.grpc.BindableService s : EXTRA_SERVICES) out.add(s.bindService());
     if (token == null || token.isEmpty()) return out;
     ServerInterceptor auth = new TokenAuth(token);
     return out.stream().map(s -> ServerInterceptors.intercept(s, auth)).toList();

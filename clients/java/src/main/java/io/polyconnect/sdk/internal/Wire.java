@@ -426,6 +426,25 @@ public final class Wire {
         r.getOriginalTopic().isEmpty() ? r.getKafkaPartition() : r.getOriginalKafkaPartition(), tp, ts);
   }
 
+  /** A key or value with its schema (null: schemaless) as the protocol's Structured; a
+   * schemaless null is an empty Structured. */
+  public Structured structured(Schema schema, Object value) {
+    Structured.Builder sb = Structured.newBuilder();
+    if (schema == null) {
+      if (value != null) sb.setValue(anyToProto(value));
+    } else {
+      sb.setSchema(schemaToProto(schema)).setValue(toProto(schema, value));
+    }
+    return sb.build();
+  }
+
+  /** The protocol's Structured as {schema (null: schemaless), value}. */
+  public Object[] structured(Structured s) {
+    if (!s.hasSchema()) return new Object[] {null, s.hasValue() ? anyFromProto(s.getValue()) : null};
+    Schema schema = schemaFromProto(s.getSchema());
+    return new Object[] {schema, fromProto(schema, s.getValue())};
+  }
+
   private Object[] data(RecordData d) {
     if (d == null) return new Object[] {null, null};
     if (d.getKindCase() == RecordData.KindCase.RAW) return new Object[] {null, new RawBytes(d.getRaw().toByteArray())};
