@@ -41,7 +41,7 @@ public final class Main {
       System.out.println(manifest(args.length > 1 ? args[1] : "${plugin.dir}", path, plugins));
       return;
     }
-    if (plugins.isEmpty()) {
+    if (plugins.isEmpty() && converterNames.isEmpty()) {
       System.err.println("no Kafka Connect connectors found on KAFKA_CONNECT_PLUGIN_PATH=" + path);
       System.exit(2);
     }

@@ -79,7 +79,7 @@ public final class Server {
 
   /** {@code tracing} null: no connector-side spans. */
   public Server(List<Plugin> plugins, long maxMessageBytes, Tracing tracing) {
-    if (plugins.isEmpty()) throw new IllegalArgumentException("a connector process needs at least one plugin");
+    if (plugins.isEmpty() && EXTRA_SERVICES.isEmpty()) throw new IllegalArgumentException("a connector process needs at least one plugin");
     this.plugins = List.copyOf(plugins);
     this.maxMessageBytes = maxMessageBytes;
     this.tracing = tracing;

@@ -1,0 +1,310 @@
+//! Kafka Connect converters from plugin directories, on a real broker: a small Java
+//! converter (`FramingConverter`, compiled here against Apache Kafka's connect-api jar and
+//! placed in a plugin directory as a jar) named as a source's and a sink's
+//! `value.converter` runs in the Kafka Connect bridge over the protocol's Converter service:
+//! - the topic holds the plugin's framing (`[tag|v]` + the upper-cased line), so it is the
+//!   plugin's code that wrote the bytes, with its own settings (`value.converter.tag`) and
+//!   `isKey`; the sink's output is what the plugin's `toConnectData` made of them;
+//! - every line is accounted for: in the sink's file, or refused by the converter on the
+//!   source (tolerated, `errors.tolerance=all`); 0 missing, duplicates reported;
+//! - a record the sink's converter refuses goes to the dead letter queue with the
+//!   converter's exception class in its headers;
+//! - a converter whose `configure` fails fails the task with the cause in its trace;
+//! - the converter runs with its plugin's class loader as the context class loader (it
+//!   checks, and refuses otherwise).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use polyconnect_e2e::*;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::ClientConfig;
+
+const CONVERTER: &str = "com.example.conv.FramingConverter";
+
+const FRAMING_JAVA: &str = r#"
+package com.example.conv;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.storage.Converter;
+
+/** Frames a string as "[tag|k]" or "[tag|v]" and the string upper-cased; reads it back. */
+public class FramingConverter implements Converter {
+  private String head;
+
+  private static void inPluginLoader() {
+    if (Thread.currentThread().getContextClassLoader() != FramingConverter.class.getClassLoader()) {
+      throw new IllegalStateException("the context class loader is not the plugin's");
+    }
+  }
+
+  @Override
+  public void configure(Map<String, ?> configs, boolean isKey) {
+    inPluginLoader();
+    Object tag = configs.get("tag");
+    if (tag == null || tag.toString().isEmpty()) {
+      throw new ConfigException("tag", tag, "FramingConverter needs a tag");
+    }
+    head = "[" + tag + "|" + (isKey ? "k" : "v") + "]";
+  }
+
+  @Override
+  public byte[] fromConnectData(String topic, Schema schema, Object value) {
+    inPluginLoader();
+    if (value == null) return null;
+    String s = value.toString();
+    if (s.startsWith("bad")) throw new DataException("FramingConverter refuses " + s);
+    return (head + s.toUpperCase()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public SchemaAndValue toConnectData(String topic, byte[] value) {
+    inPluginLoader();
+    if (value == null) return SchemaAndValue.NULL;
+    String s = new String(value, StandardCharsets.UTF_8);
+    if (!s.startsWith(head)) throw new DataException("not framed by " + head + ": " + s);
+    return new SchemaAndValue(Schema.STRING_SCHEMA, "read:" + s.substring(head.length()));
+  }
+}
+"#;
+
+/// Apache Kafka's Connect jars (fetched by scripts/kafka.sh).
+fn connect_lib_dir() -> PathBuf {
+    let out = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/kafka.sh"))
+        .arg("connect-lib-dir")
+        .output()
+        .expect("scripts/kafka.sh connect-lib-dir");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim(),
+    )
+}
+
+/// `plugins/framing-converter/framing-converter.jar`: the converter compiled against
+/// connect-api and kafka-clients, which the plugin does not bundle (Kafka Connect's own).
+fn framing_plugin(dir: &Path) -> PathBuf {
+    let lib = connect_lib_dir();
+    let src = dir.join("src/com/example/conv");
+    std::fs::create_dir_all(&src).unwrap();
+    write(&src.join("FramingConverter.java"), FRAMING_JAVA);
+    let classes = dir.join("classes");
+    std::fs::create_dir_all(&classes).unwrap();
+    let status = std::process::Command::new("javac")
+        .args(["--release", "17", "-d"])
+        .arg(&classes)
+        .arg("-cp")
+        .arg(format!("{}/*", lib.display()))
+        .arg(src.join("FramingConverter.java"))
+        .status()
+        .expect("javac");
+    assert!(status.success(), "javac failed");
+    let plugins = dir.join("plugins");
+    let plugin = plugins.join("framing-converter");
+    std::fs::create_dir_all(&plugin).unwrap();
+    let status = std::process::Command::new("jar")
+        .arg("cf")
+        .arg(plugin.join("framing-converter.jar"))
+        .arg("-C")
+        .arg(&classes)
+        .arg(".")
+        .status()
+        .expect("jar");
+    assert!(status.success(), "jar failed");
+    plugins
+}
+
+fn produce(topic: &str, value: &[u8]) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        create_topic(&bootstrap(), topic, 1).await;
+        let producer: FutureProducer = ClientConfig::new()
+            .set("bootstrap.servers", bootstrap())
+            .create()
+            .unwrap();
+        let r: FutureRecord<'_, str, [u8]> = FutureRecord::to(topic).payload(value);
+        producer
+            .send(r, Duration::from_secs(10))
+            .await
+            .map_err(|(e, _)| e)
+            .unwrap();
+    });
+}
+
+fn line(i: usize) -> String {
+    if i % 100 == 7 {
+        format!("bad-{i}")
+    } else {
+        format!("rec-{i}")
+    }
+}
+
+#[test]
+fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
+    let status = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/setup/java.sh"))
+        .status()
+        .expect("bash");
+    assert!(status.success(), "scripts/setup/java.sh failed");
+    let total = 500;
+    let refused = (0..total).filter(|i| i % 100 == 7).count();
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = framing_plugin(dir.path());
+    let port = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={}\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\n\
+             offset.flush.interval.ms=500\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={},{}\n",
+            bootstrap(),
+            dir.path().join("offsets.json").display(),
+            repo_root().join("connectors").display(),
+            plugins.display(),
+        ),
+    );
+    let topic = unique("oop-converter");
+    let dlq = unique("oop-converter-dlq");
+    // A record no FramingConverter wrote: the sink's converter refuses it.
+    produce(&topic, b"not framed");
+    let input = dir.path().join("in.txt");
+    let output = dir.path().join("out.txt");
+    let text: String = (0..total).map(|i| format!("{}\n", line(i))).collect();
+    write(&input, &text);
+    let source = dir.path().join("source.properties");
+    write(
+        &source,
+        &format!(
+            "name=src\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n\
+             value.converter={CONVERTER}\nvalue.converter.tag=t1\n\
+             errors.tolerance=all\n",
+            input.display()
+        ),
+    );
+    let sink = dir.path().join("sink.properties");
+    write(
+        &sink,
+        &format!(
+            "name=sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n\
+             value.converter={CONVERTER}\nvalue.converter.tag=t1\n\
+             errors.tolerance=all\nerrors.deadletterqueue.topic.name={dlq}\n\
+             errors.deadletterqueue.topic.replication.factor=1\n\
+             errors.deadletterqueue.context.headers.enable=true\n",
+            output.display()
+        ),
+    );
+    // Without its tag the converter's configure() throws: the task fails with the cause.
+    let unconfigured = dir.path().join("unconfigured.properties");
+    write(
+        &unconfigured,
+        &format!(
+            "name=unconfigured\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\n\
+             topic={topic}-x\nvalue.converter={CONVERTER}\n",
+            input.display()
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[source, sink, unconfigured], port);
+    core.wait_task_state("src", 0, "RUNNING", Duration::from_secs(120));
+    let failed = core.wait_task_state("unconfigured", 0, "FAILED", Duration::from_secs(120));
+    let trace = failed["trace"].as_str().unwrap_or_default();
+    assert!(
+        trace.contains("FramingConverter needs a tag") && trace.contains("value.converter"),
+        "the configure() failure is the task's cause: {failed}"
+    );
+
+    // The topic holds the plugin's bytes.
+    let expected_in_topic = total - refused + 1;
+    let records = read_topic(
+        &bootstrap(),
+        &topic,
+        expected_in_topic,
+        Duration::from_secs(90),
+    );
+    let mut framed = 0;
+    for r in &records {
+        let v = String::from_utf8(r.3.clone().unwrap()).unwrap();
+        if v == "not framed" {
+            continue;
+        }
+        assert!(
+            v.starts_with("[t1|v]REC-"),
+            "the plugin's framing in Kafka: {v}"
+        );
+        framed += 1;
+    }
+    assert_eq!(framed, total - refused, "records in the topic");
+
+    // The sink's file: what the plugin's toConnectData made of every framed record.
+    let lines = wait_lines(&output, total - refused, Duration::from_secs(90));
+    let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
+    for l in &lines {
+        let n = l
+            .strip_prefix("read:REC-")
+            .unwrap_or_else(|| panic!("the plugin's toConnectData output: {l}"));
+        *seen.entry(n.parse().unwrap()).or_default() += 1;
+    }
+    let missing: Vec<usize> = (0..total)
+        .filter(|i| i % 100 != 7 && !seen.contains_key(i))
+        .collect();
+    let duplicates = seen.values().filter(|c| **c > 1).count();
+    let wrongly_written = seen.keys().filter(|i| *i % 100 == 7).count();
+    eprintln!(
+        "converter out of process: {total} lines, {refused} refused by the source's converter, \
+         {} in the topic, {} written by the sink, missing {}, duplicates {duplicates}",
+        records.len(),
+        lines.len(),
+        missing.len()
+    );
+    assert!(missing.is_empty(), "missing: {missing:?}");
+    assert_eq!(wrongly_written, 0);
+
+    // The record the sink's converter refused, in the dead letter queue with its cause.
+    let dead = read_with_headers(&dlq, 1, Duration::from_secs(60));
+    assert_eq!(dead.len(), 1, "one record in the dead letter queue");
+    assert_eq!(dead[0].value.as_deref(), Some(&b"not framed"[..]));
+    assert_eq!(
+        dead[0]
+            .headers
+            .get("__connect.errors.exception.class.name")
+            .map(String::as_str),
+        Some("org.apache.kafka.connect.errors.DataException"),
+        "{:?}",
+        dead[0].headers
+    );
+    assert_eq!(
+        dead[0]
+            .headers
+            .get("__connect.errors.class.name")
+            .map(String::as_str),
+        Some(CONVERTER),
+        "{:?}",
+        dead[0].headers
+    );
+    // The bridge configured an instance per task: the source's and the sink's.
+    let log = core.log_text();
+    assert!(
+        log.contains(&format!("{CONVERTER} (value) of src task 0 started"))
+            && log.contains(&format!("{CONVERTER} (value) of sink task 0 started")),
+        "the converter ran in the bridge:\n{log}"
+    );
+}
