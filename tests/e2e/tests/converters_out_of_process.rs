@@ -146,6 +146,21 @@ fn produce(topic: &str, value: &[u8]) {
     });
 }
 
+fn put_json(port: u16, path: &str, body: &serde_json::Value) -> serde_json::Value {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        reqwest::Client::new()
+            .put(format!("http://127.0.0.1:{port}{path}"))
+            .json(body)
+            .send()
+            .await
+            .expect("REST call")
+            .json()
+            .await
+            .unwrap_or(serde_json::Value::Null)
+    })
+}
+
 fn line(i: usize) -> String {
     if i % 100 == 7 {
         format!("bad-{i}")
@@ -231,6 +246,30 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         trace.contains("FramingConverter needs a tag") && trace.contains("value.converter"),
         "the configure() failure is the task's cause: {failed}"
     );
+
+    // REST validation knows the plugin's converter, and refuses a class nobody has.
+    for (class, errors) in [(CONVERTER, 0), ("com.example.conv.Nope", 1)] {
+        let body = put_json(
+            port,
+            "/connector-plugins/FileStreamSink/config/validate",
+            &serde_json::json!({
+                "connector.class": "FileStreamSink", "name": "v", "topics": "t",
+                "file": output.display().to_string(),
+                "value.converter": class, "value.converter.tag": "t1",
+            }),
+        );
+        let entry = body["configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["value"]["name"] == "value.converter")
+            .unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(
+            entry["value"]["errors"].as_array().unwrap().len(),
+            errors,
+            "value.converter={class}: {entry}"
+        );
+    }
 
     // The topic holds the plugin's bytes.
     let expected_in_topic = total - refused + 1;
