@@ -75,6 +75,12 @@ class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     NO_TIMESTAMP_TYPE: _ClassVar[TimestampType]
     CREATE_TIME: _ClassVar[TimestampType]
     LOG_APPEND_TIME: _ClassVar[TimestampType]
+
+class ConversionDirection(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    CONVERSION_DIRECTION_UNSPECIFIED: _ClassVar[ConversionDirection]
+    FROM_CONNECT_DATA: _ClassVar[ConversionDirection]
+    TO_CONNECT_DATA: _ClassVar[ConversionDirection]
 PLUGIN_TYPE_UNSPECIFIED: PluginType
 SOURCE: PluginType
 SINK: PluginType
@@ -116,6 +122,9 @@ ABORT_TRANSACTION: TransactionAction
 NO_TIMESTAMP_TYPE: TimestampType
 CREATE_TIME: TimestampType
 LOG_APPEND_TIME: TimestampType
+CONVERSION_DIRECTION_UNSPECIFIED: ConversionDirection
+FROM_CONNECT_DATA: ConversionDirection
+TO_CONNECT_DATA: ConversionDirection
 
 class HandshakeRequest(_message.Message):
     __slots__ = ("protocol_versions", "core_version", "max_message_bytes", "capabilities")
@@ -890,3 +899,112 @@ class TransformOutcome(_message.Message):
     matches: bool
     error: Error
     def __init__(self, index: _Optional[int] = ..., record: _Optional[_Union[TransformRecord, _Mapping]] = ..., dropped: _Optional[bool] = ..., matches: _Optional[bool] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class ConverterRequest(_message.Message):
+    __slots__ = ("start", "batch", "heartbeat", "stop")
+    START_FIELD_NUMBER: _ClassVar[int]
+    BATCH_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    STOP_FIELD_NUMBER: _ClassVar[int]
+    start: ConverterStart
+    batch: ConverterBatch
+    heartbeat: Heartbeat
+    stop: Stop
+    def __init__(self, start: _Optional[_Union[ConverterStart, _Mapping]] = ..., batch: _Optional[_Union[ConverterBatch, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+
+class ConverterResponse(_message.Message):
+    __slots__ = ("started", "result", "heartbeat", "error")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    RESULT_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    started: ConverterStarted
+    result: ConverterResult
+    heartbeat: Heartbeat
+    error: Error
+    def __init__(self, started: _Optional[_Union[ConverterStarted, _Mapping]] = ..., result: _Optional[_Union[ConverterResult, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class ConverterStart(_message.Message):
+    __slots__ = ("protocol_version", "class_name", "config", "is_key", "connector_name", "task_id", "heartbeat_interval_ms", "idle_timeout_ms")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CLASS_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    IS_KEY_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    TASK_ID_FIELD_NUMBER: _ClassVar[int]
+    HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    class_name: str
+    config: _containers.ScalarMap[str, str]
+    is_key: bool
+    connector_name: str
+    task_id: int
+    heartbeat_interval_ms: int
+    idle_timeout_ms: int
+    def __init__(self, protocol_version: _Optional[int] = ..., class_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., is_key: _Optional[bool] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ...) -> None: ...
+
+class ConverterStarted(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ConverterBatch(_message.Message):
+    __slots__ = ("batch_id", "direction", "records", "trace")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    DIRECTION_FIELD_NUMBER: _ClassVar[int]
+    RECORDS_FIELD_NUMBER: _ClassVar[int]
+    TRACE_FIELD_NUMBER: _ClassVar[int]
+    batch_id: int
+    direction: ConversionDirection
+    records: _containers.RepeatedCompositeFieldContainer[ConverterRecord]
+    trace: _data_pb2.TraceContext
+    def __init__(self, batch_id: _Optional[int] = ..., direction: _Optional[_Union[ConversionDirection, str]] = ..., records: _Optional[_Iterable[_Union[ConverterRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+
+class KafkaHeader(_message.Message):
+    __slots__ = ("key", "value")
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    key: str
+    value: bytes
+    def __init__(self, key: _Optional[str] = ..., value: _Optional[bytes] = ...) -> None: ...
+
+class ConverterRecord(_message.Message):
+    __slots__ = ("index", "topic", "headers", "data", "serialized")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    HEADERS_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    SERIALIZED_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    topic: str
+    headers: _containers.RepeatedCompositeFieldContainer[KafkaHeader]
+    data: _data_pb2.Structured
+    serialized: bytes
+    def __init__(self, index: _Optional[int] = ..., topic: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[KafkaHeader, _Mapping]]] = ..., data: _Optional[_Union[_data_pb2.Structured, _Mapping]] = ..., serialized: _Optional[bytes] = ...) -> None: ...
+
+class ConverterResult(_message.Message):
+    __slots__ = ("batch_id", "outcomes")
+    BATCH_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOMES_FIELD_NUMBER: _ClassVar[int]
+    batch_id: int
+    outcomes: _containers.RepeatedCompositeFieldContainer[ConverterOutcome]
+    def __init__(self, batch_id: _Optional[int] = ..., outcomes: _Optional[_Iterable[_Union[ConverterOutcome, _Mapping]]] = ...) -> None: ...
+
+class ConverterOutcome(_message.Message):
+    __slots__ = ("index", "serialized", "data", "error")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    SERIALIZED_FIELD_NUMBER: _ClassVar[int]
+    DATA_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    serialized: bytes
+    data: _data_pb2.Structured
+    error: Error
+    def __init__(self, index: _Optional[int] = ..., serialized: _Optional[bytes] = ..., data: _Optional[_Union[_data_pb2.Structured, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...

@@ -676,3 +676,121 @@ class Transform:
             timeout,
             metadata,
             _registered_method=True)
+
+
+class ConverterStub:
+    """---------------------------------------------------------------------------------------
+    Converters (Kafka Connect's Converter out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per converter instance per task: a task whose `key.converter` or
+    `value.converter` names a class a plugin process serves opens one when it starts (the
+    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+    Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+    answered in the order they were sent.
+    """
+
+    def __init__(self, channel):
+        """Constructor.
+
+        Args:
+            channel: A grpc.Channel.
+        """
+        self.Run = channel.stream_stream(
+                '/polyconnect.v1.Converter/Run',
+                request_serializer=polyconnect_dot_v1_dot_connector__pb2.ConverterRequest.SerializeToString,
+                response_deserializer=polyconnect_dot_v1_dot_connector__pb2.ConverterResponse.FromString,
+                _registered_method=True)
+
+
+class ConverterServicer:
+    """---------------------------------------------------------------------------------------
+    Converters (Kafka Connect's Converter out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per converter instance per task: a task whose `key.converter` or
+    `value.converter` names a class a plugin process serves opens one when it starts (the
+    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+    Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+    answered in the order they were sent.
+    """
+
+    def Run(self, request_iterator, context):
+        """Lifecycle:
+        core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+        proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+        core -> ConverterBatch{batch_id, direction, records}
+        proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+        core -> Stop{}                                 close() when the converter is Closeable;
+        the process then ends its side
+        either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+        a whole and the task fails with the cause. A record the converter cannot convert is
+        an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+        dead letter queue, with `error_class` as the exception class).
+        Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+        in each direction independently.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+
+def add_ConverterServicer_to_server(servicer, server):
+    rpc_method_handlers = {
+            'Run': grpc.stream_stream_rpc_method_handler(
+                    servicer.Run,
+                    request_deserializer=polyconnect_dot_v1_dot_connector__pb2.ConverterRequest.FromString,
+                    response_serializer=polyconnect_dot_v1_dot_connector__pb2.ConverterResponse.SerializeToString,
+            ),
+    }
+    generic_handler = grpc.method_handlers_generic_handler(
+            'polyconnect.v1.Converter', rpc_method_handlers)
+    server.add_generic_rpc_handlers((generic_handler,))
+    server.add_registered_method_handlers('polyconnect.v1.Converter', rpc_method_handlers)
+
+
+ # This class is part of an EXPERIMENTAL API.
+class Converter:
+    """---------------------------------------------------------------------------------------
+    Converters (Kafka Connect's Converter out of process).
+    ---------------------------------------------------------------------------------------
+    One stream per converter instance per task: a task whose `key.converter` or
+    `value.converter` names a class a plugin process serves opens one when it starts (the
+    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+    Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+    answered in the order they were sent.
+    """
+
+    @staticmethod
+    def Run(request_iterator,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.stream_stream(
+            request_iterator,
+            target,
+            '/polyconnect.v1.Converter/Run',
+            polyconnect_dot_v1_dot_connector__pb2.ConverterRequest.SerializeToString,
+            polyconnect_dot_v1_dot_connector__pb2.ConverterResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)

@@ -61,6 +61,12 @@
 // Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
 // predicate's class in `connector_class`.
 //
+// ## Converters out of process
+// A process may also serve Kafka Connect converters through the `Converter` service (at the
+// end of this file). It need not list them in its handshake: the core knows them from the
+// plugin's scan, and a ConverterStart for a class the process does not serve gets a CONFIG
+// error.
+//
 // ## Heartbeats (protocol rule 8)
 // Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
 // (given in Start; 0 means the side's own default, 5 s in the SDKs; an idle_timeout_ms of 0
@@ -595,6 +601,57 @@ func (x TimestampType) Number() protoreflect.EnumNumber {
 // Deprecated: Use TimestampType.Descriptor instead.
 func (TimestampType) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{8}
+}
+
+type ConversionDirection int32
+
+const (
+	ConversionDirection_CONVERSION_DIRECTION_UNSPECIFIED ConversionDirection = 0
+	// Kafka Connect data to bytes: fromConnectData(topic, headers, schema, value).
+	ConversionDirection_FROM_CONNECT_DATA ConversionDirection = 1
+	// Bytes to Kafka Connect data: toConnectData(topic, headers, bytes).
+	ConversionDirection_TO_CONNECT_DATA ConversionDirection = 2
+)
+
+// Enum value maps for ConversionDirection.
+var (
+	ConversionDirection_name = map[int32]string{
+		0: "CONVERSION_DIRECTION_UNSPECIFIED",
+		1: "FROM_CONNECT_DATA",
+		2: "TO_CONNECT_DATA",
+	}
+	ConversionDirection_value = map[string]int32{
+		"CONVERSION_DIRECTION_UNSPECIFIED": 0,
+		"FROM_CONNECT_DATA":                1,
+		"TO_CONNECT_DATA":                  2,
+	}
+)
+
+func (x ConversionDirection) Enum() *ConversionDirection {
+	p := new(ConversionDirection)
+	*p = x
+	return p
+}
+
+func (x ConversionDirection) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConversionDirection) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[9].Descriptor()
+}
+
+func (ConversionDirection) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[9]
+}
+
+func (x ConversionDirection) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConversionDirection.Descriptor instead.
+func (ConversionDirection) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{9}
 }
 
 type HandshakeRequest struct {
@@ -5463,6 +5520,702 @@ func (*TransformOutcome_Matches) isTransformOutcome_Outcome() {}
 
 func (*TransformOutcome_Error) isTransformOutcome_Outcome() {}
 
+type ConverterRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Msg:
+	//
+	//	*ConverterRequest_Start
+	//	*ConverterRequest_Batch
+	//	*ConverterRequest_Heartbeat
+	//	*ConverterRequest_Stop
+	Msg           isConverterRequest_Msg `protobuf_oneof:"msg"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterRequest) Reset() {
+	*x = ConverterRequest{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterRequest) ProtoMessage() {}
+
+func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
+func (*ConverterRequest) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+}
+
+func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
+	if x != nil {
+		return x.Msg
+	}
+	return nil
+}
+
+func (x *ConverterRequest) GetStart() *ConverterStart {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterRequest_Start); ok {
+			return x.Start
+		}
+	}
+	return nil
+}
+
+func (x *ConverterRequest) GetBatch() *ConverterBatch {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterRequest_Batch); ok {
+			return x.Batch
+		}
+	}
+	return nil
+}
+
+func (x *ConverterRequest) GetHeartbeat() *Heartbeat {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterRequest_Heartbeat); ok {
+			return x.Heartbeat
+		}
+	}
+	return nil
+}
+
+func (x *ConverterRequest) GetStop() *Stop {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterRequest_Stop); ok {
+			return x.Stop
+		}
+	}
+	return nil
+}
+
+type isConverterRequest_Msg interface {
+	isConverterRequest_Msg()
+}
+
+type ConverterRequest_Start struct {
+	Start *ConverterStart `protobuf:"bytes,1,opt,name=start,proto3,oneof"`
+}
+
+type ConverterRequest_Batch struct {
+	Batch *ConverterBatch `protobuf:"bytes,2,opt,name=batch,proto3,oneof"`
+}
+
+type ConverterRequest_Heartbeat struct {
+	Heartbeat *Heartbeat `protobuf:"bytes,3,opt,name=heartbeat,proto3,oneof"`
+}
+
+type ConverterRequest_Stop struct {
+	Stop *Stop `protobuf:"bytes,4,opt,name=stop,proto3,oneof"`
+}
+
+func (*ConverterRequest_Start) isConverterRequest_Msg() {}
+
+func (*ConverterRequest_Batch) isConverterRequest_Msg() {}
+
+func (*ConverterRequest_Heartbeat) isConverterRequest_Msg() {}
+
+func (*ConverterRequest_Stop) isConverterRequest_Msg() {}
+
+type ConverterResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Types that are valid to be assigned to Msg:
+	//
+	//	*ConverterResponse_Started
+	//	*ConverterResponse_Result
+	//	*ConverterResponse_Heartbeat
+	//	*ConverterResponse_Error
+	Msg           isConverterResponse_Msg `protobuf_oneof:"msg"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterResponse) Reset() {
+	*x = ConverterResponse{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterResponse) ProtoMessage() {}
+
+func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
+func (*ConverterResponse) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+}
+
+func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
+	if x != nil {
+		return x.Msg
+	}
+	return nil
+}
+
+func (x *ConverterResponse) GetStarted() *ConverterStarted {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterResponse_Started); ok {
+			return x.Started
+		}
+	}
+	return nil
+}
+
+func (x *ConverterResponse) GetResult() *ConverterResult {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterResponse_Result); ok {
+			return x.Result
+		}
+	}
+	return nil
+}
+
+func (x *ConverterResponse) GetHeartbeat() *Heartbeat {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterResponse_Heartbeat); ok {
+			return x.Heartbeat
+		}
+	}
+	return nil
+}
+
+func (x *ConverterResponse) GetError() *Error {
+	if x != nil {
+		if x, ok := x.Msg.(*ConverterResponse_Error); ok {
+			return x.Error
+		}
+	}
+	return nil
+}
+
+type isConverterResponse_Msg interface {
+	isConverterResponse_Msg()
+}
+
+type ConverterResponse_Started struct {
+	Started *ConverterStarted `protobuf:"bytes,1,opt,name=started,proto3,oneof"`
+}
+
+type ConverterResponse_Result struct {
+	Result *ConverterResult `protobuf:"bytes,2,opt,name=result,proto3,oneof"`
+}
+
+type ConverterResponse_Heartbeat struct {
+	Heartbeat *Heartbeat `protobuf:"bytes,3,opt,name=heartbeat,proto3,oneof"`
+}
+
+type ConverterResponse_Error struct {
+	Error *Error `protobuf:"bytes,4,opt,name=error,proto3,oneof"`
+}
+
+func (*ConverterResponse_Started) isConverterResponse_Msg() {}
+
+func (*ConverterResponse_Result) isConverterResponse_Msg() {}
+
+func (*ConverterResponse_Heartbeat) isConverterResponse_Msg() {}
+
+func (*ConverterResponse_Error) isConverterResponse_Msg() {}
+
+type ConverterStart struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProtocolVersion uint32                 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
+	// The converter class, by class name or alias.
+	ClassName string `protobuf:"bytes,2,opt,name=class_name,json=className,proto3" json:"class_name,omitempty"`
+	// Its settings without the `key.converter.` / `value.converter.` prefix.
+	Config map[string]string `protobuf:"bytes,3,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// configure(config, isKey): true for `key.converter`.
+	IsKey bool `protobuf:"varint,4,opt,name=is_key,json=isKey,proto3" json:"is_key,omitempty"`
+	// For logs: the connector and the task.
+	ConnectorName       string `protobuf:"bytes,5,opt,name=connector_name,json=connectorName,proto3" json:"connector_name,omitempty"`
+	TaskId              int32  `protobuf:"varint,6,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
+	HeartbeatIntervalMs uint32 `protobuf:"varint,7,opt,name=heartbeat_interval_ms,json=heartbeatIntervalMs,proto3" json:"heartbeat_interval_ms,omitempty"`
+	IdleTimeoutMs       uint32 `protobuf:"varint,8,opt,name=idle_timeout_ms,json=idleTimeoutMs,proto3" json:"idle_timeout_ms,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
+}
+
+func (x *ConverterStart) Reset() {
+	*x = ConverterStart{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterStart) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterStart) ProtoMessage() {}
+
+func (x *ConverterStart) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
+func (*ConverterStart) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+}
+
+func (x *ConverterStart) GetProtocolVersion() uint32 {
+	if x != nil {
+		return x.ProtocolVersion
+	}
+	return 0
+}
+
+func (x *ConverterStart) GetClassName() string {
+	if x != nil {
+		return x.ClassName
+	}
+	return ""
+}
+
+func (x *ConverterStart) GetConfig() map[string]string {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *ConverterStart) GetIsKey() bool {
+	if x != nil {
+		return x.IsKey
+	}
+	return false
+}
+
+func (x *ConverterStart) GetConnectorName() string {
+	if x != nil {
+		return x.ConnectorName
+	}
+	return ""
+}
+
+func (x *ConverterStart) GetTaskId() int32 {
+	if x != nil {
+		return x.TaskId
+	}
+	return 0
+}
+
+func (x *ConverterStart) GetHeartbeatIntervalMs() uint32 {
+	if x != nil {
+		return x.HeartbeatIntervalMs
+	}
+	return 0
+}
+
+func (x *ConverterStart) GetIdleTimeoutMs() uint32 {
+	if x != nil {
+		return x.IdleTimeoutMs
+	}
+	return 0
+}
+
+type ConverterStarted struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterStarted) Reset() {
+	*x = ConverterStarted{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterStarted) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterStarted) ProtoMessage() {}
+
+func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
+func (*ConverterStarted) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+}
+
+type ConverterBatch struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per-stream batch number, 1, 2, 3, ...
+	BatchId       uint64              `protobuf:"varint,1,opt,name=batch_id,json=batchId,proto3" json:"batch_id,omitempty"`
+	Direction     ConversionDirection `protobuf:"varint,2,opt,name=direction,proto3,enum=polyconnect.v1.ConversionDirection" json:"direction,omitempty"`
+	Records       []*ConverterRecord  `protobuf:"bytes,3,rep,name=records,proto3" json:"records,omitempty"`
+	Trace         *TraceContext       `protobuf:"bytes,4,opt,name=trace,proto3" json:"trace,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterBatch) Reset() {
+	*x = ConverterBatch{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterBatch) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterBatch) ProtoMessage() {}
+
+func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
+func (*ConverterBatch) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+}
+
+func (x *ConverterBatch) GetBatchId() uint64 {
+	if x != nil {
+		return x.BatchId
+	}
+	return 0
+}
+
+func (x *ConverterBatch) GetDirection() ConversionDirection {
+	if x != nil {
+		return x.Direction
+	}
+	return ConversionDirection_CONVERSION_DIRECTION_UNSPECIFIED
+}
+
+func (x *ConverterBatch) GetRecords() []*ConverterRecord {
+	if x != nil {
+		return x.Records
+	}
+	return nil
+}
+
+func (x *ConverterBatch) GetTrace() *TraceContext {
+	if x != nil {
+		return x.Trace
+	}
+	return nil
+}
+
+// A Kafka record header as the converter sees it (Kafka's Headers: bytes or null).
+type KafkaHeader struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Key   string                 `protobuf:"bytes,1,opt,name=key,proto3" json:"key,omitempty"`
+	// Absent: a null header value.
+	Value         []byte `protobuf:"bytes,2,opt,name=value,proto3,oneof" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *KafkaHeader) Reset() {
+	*x = KafkaHeader{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *KafkaHeader) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*KafkaHeader) ProtoMessage() {}
+
+func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
+func (*KafkaHeader) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+}
+
+func (x *KafkaHeader) GetKey() string {
+	if x != nil {
+		return x.Key
+	}
+	return ""
+}
+
+func (x *KafkaHeader) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+type ConverterRecord struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Per-batch position, 0, 1, 2, ...
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	Topic string `protobuf:"bytes,2,opt,name=topic,proto3" json:"topic,omitempty"`
+	// The record's Kafka headers, as the converter gets them.
+	Headers []*KafkaHeader `protobuf:"bytes,3,rep,name=headers,proto3" json:"headers,omitempty"`
+	// FROM_CONNECT_DATA: the schema (absent: schemaless) and the value.
+	Data *Structured `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
+	// TO_CONNECT_DATA: the bytes (absent: null, a tombstone).
+	Serialized    []byte `protobuf:"bytes,5,opt,name=serialized,proto3,oneof" json:"serialized,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterRecord) Reset() {
+	*x = ConverterRecord{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterRecord) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterRecord) ProtoMessage() {}
+
+func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
+func (*ConverterRecord) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+}
+
+func (x *ConverterRecord) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ConverterRecord) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *ConverterRecord) GetHeaders() []*KafkaHeader {
+	if x != nil {
+		return x.Headers
+	}
+	return nil
+}
+
+func (x *ConverterRecord) GetData() *Structured {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *ConverterRecord) GetSerialized() []byte {
+	if x != nil {
+		return x.Serialized
+	}
+	return nil
+}
+
+type ConverterResult struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	BatchId uint64                 `protobuf:"varint,1,opt,name=batch_id,json=batchId,proto3" json:"batch_id,omitempty"`
+	// One per record of the batch, in the batch's order.
+	Outcomes      []*ConverterOutcome `protobuf:"bytes,2,rep,name=outcomes,proto3" json:"outcomes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterResult) Reset() {
+	*x = ConverterResult{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterResult) ProtoMessage() {}
+
+func (x *ConverterResult) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
+func (*ConverterResult) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+}
+
+func (x *ConverterResult) GetBatchId() uint64 {
+	if x != nil {
+		return x.BatchId
+	}
+	return 0
+}
+
+func (x *ConverterResult) GetOutcomes() []*ConverterOutcome {
+	if x != nil {
+		return x.Outcomes
+	}
+	return nil
+}
+
+type ConverterOutcome struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The record's `index` in the batch.
+	Index uint32 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// FROM_CONNECT_DATA: the bytes (absent: null).
+	Serialized []byte `protobuf:"bytes,2,opt,name=serialized,proto3,oneof" json:"serialized,omitempty"`
+	// TO_CONNECT_DATA: the schema and value (SchemaAndValue; an absent schema: schemaless).
+	Data *Structured `protobuf:"bytes,3,opt,name=data,proto3" json:"data,omitempty"`
+	// The converter failed on this record (kind RECORD); `serialized` and `data` are unset.
+	Error         *Error `protobuf:"bytes,4,opt,name=error,proto3" json:"error,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConverterOutcome) Reset() {
+	*x = ConverterOutcome{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConverterOutcome) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConverterOutcome) ProtoMessage() {}
+
+func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
+func (*ConverterOutcome) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+}
+
+func (x *ConverterOutcome) GetIndex() uint32 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ConverterOutcome) GetSerialized() []byte {
+	if x != nil {
+		return x.Serialized
+	}
+	return nil
+}
+
+func (x *ConverterOutcome) GetData() *Structured {
+	if x != nil {
+		return x.Data
+	}
+	return nil
+}
+
+func (x *ConverterOutcome) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
 var File_polyconnect_v1_connector_proto protoreflect.FileDescriptor
 
 const file_polyconnect_v1_connector_proto_rawDesc = "" +
@@ -5839,7 +6592,62 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\adropped\x18\x03 \x01(\bH\x00R\adropped\x12\x1a\n" +
 	"\amatches\x18\x04 \x01(\bH\x00R\amatches\x12-\n" +
 	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\t\n" +
-	"\aoutcome*b\n" +
+	"\aoutcome\"\xf0\x01\n" +
+	"\x10ConverterRequest\x126\n" +
+	"\x05start\x18\x01 \x01(\v2\x1e.polyconnect.v1.ConverterStartH\x00R\x05start\x126\n" +
+	"\x05batch\x18\x02 \x01(\v2\x1e.polyconnect.v1.ConverterBatchH\x00R\x05batch\x129\n" +
+	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12*\n" +
+	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stopB\x05\n" +
+	"\x03msg\"\xfd\x01\n" +
+	"\x11ConverterResponse\x12<\n" +
+	"\astarted\x18\x01 \x01(\v2 .polyconnect.v1.ConverterStartedH\x00R\astarted\x129\n" +
+	"\x06result\x18\x02 \x01(\v2\x1f.polyconnect.v1.ConverterResultH\x00R\x06result\x129\n" +
+	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
+	"\x05error\x18\x04 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
+	"\x03msg\"\x8c\x03\n" +
+	"\x0eConverterStart\x12)\n" +
+	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x1d\n" +
+	"\n" +
+	"class_name\x18\x02 \x01(\tR\tclassName\x12B\n" +
+	"\x06config\x18\x03 \x03(\v2*.polyconnect.v1.ConverterStart.ConfigEntryR\x06config\x12\x15\n" +
+	"\x06is_key\x18\x04 \x01(\bR\x05isKey\x12%\n" +
+	"\x0econnector_name\x18\x05 \x01(\tR\rconnectorName\x12\x17\n" +
+	"\atask_id\x18\x06 \x01(\x05R\x06taskId\x122\n" +
+	"\x15heartbeat_interval_ms\x18\a \x01(\rR\x13heartbeatIntervalMs\x12&\n" +
+	"\x0fidle_timeout_ms\x18\b \x01(\rR\ridleTimeoutMs\x1a9\n" +
+	"\vConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x12\n" +
+	"\x10ConverterStarted\"\xdd\x01\n" +
+	"\x0eConverterBatch\x12\x19\n" +
+	"\bbatch_id\x18\x01 \x01(\x04R\abatchId\x12A\n" +
+	"\tdirection\x18\x02 \x01(\x0e2#.polyconnect.v1.ConversionDirectionR\tdirection\x129\n" +
+	"\arecords\x18\x03 \x03(\v2\x1f.polyconnect.v1.ConverterRecordR\arecords\x122\n" +
+	"\x05trace\x18\x04 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"D\n" +
+	"\vKafkaHeader\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x19\n" +
+	"\x05value\x18\x02 \x01(\fH\x00R\x05value\x88\x01\x01B\b\n" +
+	"\x06_value\"\xd8\x01\n" +
+	"\x0fConverterRecord\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x12\x14\n" +
+	"\x05topic\x18\x02 \x01(\tR\x05topic\x125\n" +
+	"\aheaders\x18\x03 \x03(\v2\x1b.polyconnect.v1.KafkaHeaderR\aheaders\x12.\n" +
+	"\x04data\x18\x04 \x01(\v2\x1a.polyconnect.v1.StructuredR\x04data\x12#\n" +
+	"\n" +
+	"serialized\x18\x05 \x01(\fH\x00R\n" +
+	"serialized\x88\x01\x01B\r\n" +
+	"\v_serialized\"j\n" +
+	"\x0fConverterResult\x12\x19\n" +
+	"\bbatch_id\x18\x01 \x01(\x04R\abatchId\x12<\n" +
+	"\boutcomes\x18\x02 \x03(\v2 .polyconnect.v1.ConverterOutcomeR\boutcomes\"\xb9\x01\n" +
+	"\x10ConverterOutcome\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x12#\n" +
+	"\n" +
+	"serialized\x18\x02 \x01(\fH\x00R\n" +
+	"serialized\x88\x01\x01\x12.\n" +
+	"\x04data\x18\x03 \x01(\v2\x1a.polyconnect.v1.StructuredR\x04data\x12+\n" +
+	"\x05error\x18\x04 \x01(\v2\x15.polyconnect.v1.ErrorR\x05errorB\r\n" +
+	"\v_serialized*b\n" +
 	"\n" +
 	"PluginType\x12\x1b\n" +
 	"\x17PLUGIN_TYPE_UNSPECIFIED\x10\x00\x12\n" +
@@ -5897,7 +6705,11 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\rTimestampType\x12\x15\n" +
 	"\x11NO_TIMESTAMP_TYPE\x10\x00\x12\x0f\n" +
 	"\vCREATE_TIME\x10\x01\x12\x13\n" +
-	"\x0fLOG_APPEND_TIME\x10\x022\x88\x03\n" +
+	"\x0fLOG_APPEND_TIME\x10\x02*g\n" +
+	"\x13ConversionDirection\x12$\n" +
+	" CONVERSION_DIRECTION_UNSPECIFIED\x10\x00\x12\x15\n" +
+	"\x11FROM_CONNECT_DATA\x10\x01\x12\x13\n" +
+	"\x0fTO_CONNECT_DATA\x10\x022\x88\x03\n" +
 	"\tConnector\x12P\n" +
 	"\tHandshake\x12 .polyconnect.v1.HandshakeRequest\x1a!.polyconnect.v1.HandshakeResponse\x12G\n" +
 	"\x06Health\x12\x1d.polyconnect.v1.HealthRequest\x1a\x1e.polyconnect.v1.HealthResponse\x12A\n" +
@@ -5910,7 +6722,9 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\bSinkTask\x12D\n" +
 	"\x03Run\x12\x1b.polyconnect.v1.SinkRequest\x1a\x1c.polyconnect.v1.SinkResponse(\x010\x012[\n" +
 	"\tTransform\x12N\n" +
-	"\x03Run\x12 .polyconnect.v1.TransformRequest\x1a!.polyconnect.v1.TransformResponse(\x010\x01Bn\n" +
+	"\x03Run\x12 .polyconnect.v1.TransformRequest\x1a!.polyconnect.v1.TransformResponse(\x010\x012[\n" +
+	"\tConverter\x12N\n" +
+	"\x03Run\x12 .polyconnect.v1.ConverterRequest\x1a!.polyconnect.v1.ConverterResponse(\x010\x01Bn\n" +
 	"\x1aio.polyconnect.protocol.v1P\x01ZNgithub.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1;polyconnectv1b\x06proto3"
 
 var (
@@ -5925,8 +6739,8 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 80)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -5937,220 +6751,251 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(ErrorKind)(0),                  // 6: polyconnect.v1.ErrorKind
 	(TransactionAction)(0),          // 7: polyconnect.v1.TransactionAction
 	(TimestampType)(0),              // 8: polyconnect.v1.TimestampType
-	(*HandshakeRequest)(nil),        // 9: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),            // 10: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),       // 11: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),              // 12: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),           // 13: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),          // 14: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),             // 15: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),            // 16: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),               // 17: polyconnect.v1.ConfigKey
-	(*Validator)(nil),               // 18: polyconnect.v1.Validator
-	(*Range)(nil),                   // 19: polyconnect.v1.Range
-	(*ValidString)(nil),             // 20: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),          // 21: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),               // 22: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),         // 23: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),        // 24: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),             // 25: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),        // 26: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),       // 27: polyconnect.v1.ConnectorResponse
-	(*ConnectorStart)(nil),          // 28: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 29: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 30: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 31: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 32: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 33: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 34: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 35: polyconnect.v1.Stop
-	(*Error)(nil),                   // 36: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 37: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 38: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 39: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 40: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 41: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 42: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 43: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 44: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 45: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 46: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 47: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 48: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 49: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 50: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 51: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 52: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 53: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 54: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 55: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 56: polyconnect.v1.Put
-	(*SinkRecord)(nil),              // 57: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 58: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 59: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 60: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 61: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 62: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 63: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 64: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 65: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 66: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 67: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 68: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 69: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 70: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 71: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 72: polyconnect.v1.TransformOutcome
-	nil,                             // 73: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 74: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 75: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 76: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 77: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 78: polyconnect.v1.TransformStart.ConfigEntry
-	(*TraceContext)(nil),            // 79: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 80: polyconnect.v1.Value
-	(*RecordData)(nil),              // 81: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 82: polyconnect.v1.Header
+	(ConversionDirection)(0),        // 9: polyconnect.v1.ConversionDirection
+	(*HandshakeRequest)(nil),        // 10: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 11: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 12: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 13: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 14: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 15: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 16: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 17: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 18: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 19: polyconnect.v1.Validator
+	(*Range)(nil),                   // 20: polyconnect.v1.Range
+	(*ValidString)(nil),             // 21: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 22: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 23: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 24: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 25: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 26: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 27: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 28: polyconnect.v1.ConnectorResponse
+	(*ConnectorStart)(nil),          // 29: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 30: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 31: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 32: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 33: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 34: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 35: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 36: polyconnect.v1.Stop
+	(*Error)(nil),                   // 37: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 38: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 39: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 40: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 41: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 42: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 43: polyconnect.v1.SourceBatch
+	(*SourceRecord)(nil),            // 44: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 45: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 46: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 47: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 48: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 49: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 50: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 51: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 52: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 53: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 54: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 55: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 56: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 57: polyconnect.v1.Put
+	(*SinkRecord)(nil),              // 58: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 59: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 60: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 61: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 62: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 63: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 64: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 65: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 66: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 67: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 68: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 69: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 70: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 71: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 72: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 73: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 74: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 75: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 76: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 77: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 78: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 79: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 80: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 81: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 82: polyconnect.v1.ConverterOutcome
+	nil,                             // 83: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 84: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 85: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 86: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 87: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 88: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 89: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 90: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 91: polyconnect.v1.Value
+	(*RecordData)(nil),              // 92: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 93: polyconnect.v1.Header
+	(*Structured)(nil),              // 94: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	10,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	10,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	12,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	11,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	11,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	13,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	12,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	17,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	13,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	18,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	18,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	19,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	20,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	21,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	22,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	73,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	25,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	19,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	20,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	21,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	22,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	23,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	83,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	26,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	28,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	29,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	34,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	33,  // 22: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	30,  // 23: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	32,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	34,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	74,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	31,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	75,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	29,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	30,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	35,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	34,  // 22: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	31,  // 23: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	33,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	35,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	37,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	84,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	32,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	85,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 30: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	39,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	41,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	44,  // 33: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	46,  // 34: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	48,  // 35: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	34,  // 36: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 37: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	33,  // 38: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	42,  // 39: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	47,  // 40: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	49,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	34,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	76,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	40,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	10,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	79,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	80,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	80,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	43,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	79,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	80,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	80,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	81,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	82,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	79,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	40,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	42,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	45,  // 33: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	47,  // 34: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	49,  // 35: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	35,  // 36: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 37: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	34,  // 38: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	43,  // 39: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	48,  // 40: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	50,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	35,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	37,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	86,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	41,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	11,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	90,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	91,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	91,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	44,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	90,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	91,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	91,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	92,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	92,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	93,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	90,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
 	7,   // 58: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	45,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	80,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	40,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	52,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	55,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	55,  // 64: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	56,  // 65: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	60,  // 66: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	34,  // 67: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 68: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	53,  // 69: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	58,  // 70: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	61,  // 71: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	63,  // 72: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	34,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	64,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	62,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	77,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	10,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	79,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	54,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	57,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	79,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	81,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	46,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	91,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	41,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	53,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	56,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	56,  // 64: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	57,  // 65: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	61,  // 66: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	35,  // 67: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 68: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	54,  // 69: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	59,  // 70: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	62,  // 71: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	64,  // 72: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	35,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	65,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	63,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	87,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	11,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	90,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	55,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	58,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	90,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	92,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	92,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
 	8,   // 84: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	82,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	79,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	59,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	79,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	59,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	36,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	59,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	54,  // 92: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	54,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	36,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	36,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	67,  // 96: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	69,  // 97: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	34,  // 98: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 99: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	68,  // 100: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	71,  // 101: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	34,  // 102: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 103: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	78,  // 104: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	93,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	90,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	60,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	90,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	60,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	37,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	60,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	55,  // 92: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	55,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	37,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	37,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	68,  // 96: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	70,  // 97: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	35,  // 98: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 99: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	69,  // 100: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	72,  // 101: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	35,  // 102: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	37,  // 103: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	88,  // 104: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
 	0,   // 105: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
 	0,   // 106: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	70,  // 107: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	79,  // 108: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	81,  // 109: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 110: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	82,  // 111: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	71,  // 107: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	90,  // 108: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	92,  // 109: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	92,  // 110: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	93,  // 111: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
 	8,   // 112: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	79,  // 113: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	72,  // 114: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	70,  // 115: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	36,  // 116: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	9,   // 117: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	13,  // 118: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	15,  // 119: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	23,  // 120: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	26,  // 121: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	37,  // 122: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	50,  // 123: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	65,  // 124: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	11,  // 125: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	14,  // 126: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	16,  // 127: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	24,  // 128: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	27,  // 129: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	38,  // 130: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	51,  // 131: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	66,  // 132: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	125, // [125:133] is the sub-list for method output_type
-	117, // [117:125] is the sub-list for method input_type
-	117, // [117:117] is the sub-list for extension type_name
-	117, // [117:117] is the sub-list for extension extendee
-	0,   // [0:117] is the sub-list for field type_name
+	90,  // 113: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	73,  // 114: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	71,  // 115: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	37,  // 116: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	76,  // 117: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	78,  // 118: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	35,  // 119: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	36,  // 120: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	77,  // 121: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	81,  // 122: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	35,  // 123: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	37,  // 124: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	89,  // 125: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	9,   // 126: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	80,  // 127: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	90,  // 128: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	79,  // 129: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	94,  // 130: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	82,  // 131: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	94,  // 132: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	37,  // 133: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	10,  // 134: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	14,  // 135: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	16,  // 136: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	24,  // 137: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	27,  // 138: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	38,  // 139: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	51,  // 140: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	66,  // 141: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	74,  // 142: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	12,  // 143: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	15,  // 144: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	17,  // 145: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	25,  // 146: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	28,  // 147: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	39,  // 148: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	52,  // 149: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	67,  // 150: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	75,  // 151: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	143, // [143:152] is the sub-list for method output_type
+	134, // [134:143] is the sub-list for method input_type
+	134, // [134:134] is the sub-list for extension type_name
+	134, // [134:134] is the sub-list for extension extendee
+	0,   // [0:134] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -6237,15 +7082,30 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
+	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{
+		(*ConverterRequest_Start)(nil),
+		(*ConverterRequest_Batch)(nil),
+		(*ConverterRequest_Heartbeat)(nil),
+		(*ConverterRequest_Stop)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[65].OneofWrappers = []any{
+		(*ConverterResponse_Started)(nil),
+		(*ConverterResponse_Result)(nil),
+		(*ConverterResponse_Heartbeat)(nil),
+		(*ConverterResponse_Error)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[69].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      9,
-			NumMessages:   70,
+			NumEnums:      10,
+			NumMessages:   80,
 			NumExtensions: 0,
-			NumServices:   4,
+			NumServices:   5,
 		},
 		GoTypes:           file_polyconnect_v1_connector_proto_goTypes,
 		DependencyIndexes: file_polyconnect_v1_connector_proto_depIdxs,

@@ -61,6 +61,12 @@
 // Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
 // predicate's class in `connector_class`.
 //
+// ## Converters out of process
+// A process may also serve Kafka Connect converters through the `Converter` service (at the
+// end of this file). It need not list them in its handshake: the core knows them from the
+// plugin's scan, and a ConverterStart for a class the process does not serve gets a CONFIG
+// error.
+//
 // ## Heartbeats (protocol rule 8)
 // Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
 // (given in Start; 0 means the side's own default, 5 s in the SDKs; an idle_timeout_ms of 0
@@ -946,6 +952,156 @@ var Transform_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "Run",
 			Handler:       _Transform_Run_Handler,
+			ServerStreams: true,
+			ClientStreams: true,
+		},
+	},
+	Metadata: "polyconnect/v1/connector.proto",
+}
+
+const (
+	Converter_Run_FullMethodName = "/polyconnect.v1.Converter/Run"
+)
+
+// ConverterClient is the client API for Converter service.
+//
+// For semantics around ctx use and closing/ending streaming RPCs, please refer to https://pkg.go.dev/google.golang.org/grpc/?tab=doc#ClientConn.NewStream.
+//
+// ---------------------------------------------------------------------------------------
+// Converters (Kafka Connect's Converter out of process).
+// ---------------------------------------------------------------------------------------
+// One stream per converter instance per task: a task whose `key.converter` or
+// `value.converter` names a class a plugin process serves opens one when it starts (the
+// converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+// `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+// closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+// batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+// Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+// answered in the order they were sent.
+type ConverterClient interface {
+	// Lifecycle:
+	//
+	//	core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+	//	proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+	//	core -> ConverterBatch{batch_id, direction, records}
+	//	proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+	//	core -> Stop{}                                 close() when the converter is Closeable;
+	//	                                               the process then ends its side
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+	//	a whole and the task fails with the cause. A record the converter cannot convert is
+	//	an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+	//	dead letter queue, with `error_class` as the exception class).
+	//
+	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+	// in each direction independently.
+	Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConverterRequest, ConverterResponse], error)
+}
+
+type converterClient struct {
+	cc grpc.ClientConnInterface
+}
+
+func NewConverterClient(cc grpc.ClientConnInterface) ConverterClient {
+	return &converterClient{cc}
+}
+
+func (c *converterClient) Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConverterRequest, ConverterResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Converter_ServiceDesc.Streams[0], Converter_Run_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[ConverterRequest, ConverterResponse]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Converter_RunClient = grpc.BidiStreamingClient[ConverterRequest, ConverterResponse]
+
+// ConverterServer is the server API for Converter service.
+// All implementations must embed UnimplementedConverterServer
+// for forward compatibility.
+//
+// ---------------------------------------------------------------------------------------
+// Converters (Kafka Connect's Converter out of process).
+// ---------------------------------------------------------------------------------------
+// One stream per converter instance per task: a task whose `key.converter` or
+// `value.converter` names a class a plugin process serves opens one when it starts (the
+// converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+// `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+// closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+// batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+// Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+// answered in the order they were sent.
+type ConverterServer interface {
+	// Lifecycle:
+	//
+	//	core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+	//	proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+	//	core -> ConverterBatch{batch_id, direction, records}
+	//	proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+	//	core -> Stop{}                                 close() when the converter is Closeable;
+	//	                                               the process then ends its side
+	//	either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+	//	a whole and the task fails with the cause. A record the converter cannot convert is
+	//	an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+	//	dead letter queue, with `error_class` as the exception class).
+	//
+	// Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+	// in each direction independently.
+	Run(grpc.BidiStreamingServer[ConverterRequest, ConverterResponse]) error
+	mustEmbedUnimplementedConverterServer()
+}
+
+// UnimplementedConverterServer must be embedded to have
+// forward compatible implementations.
+//
+// NOTE: this should be embedded by value instead of pointer to avoid a nil
+// pointer dereference when methods are called.
+type UnimplementedConverterServer struct{}
+
+func (UnimplementedConverterServer) Run(grpc.BidiStreamingServer[ConverterRequest, ConverterResponse]) error {
+	return status.Error(codes.Unimplemented, "method Run not implemented")
+}
+func (UnimplementedConverterServer) mustEmbedUnimplementedConverterServer() {}
+func (UnimplementedConverterServer) testEmbeddedByValue()                   {}
+
+// UnsafeConverterServer may be embedded to opt out of forward compatibility for this service.
+// Use of this interface is not recommended, as added methods to ConverterServer will
+// result in compilation errors.
+type UnsafeConverterServer interface {
+	mustEmbedUnimplementedConverterServer()
+}
+
+func RegisterConverterServer(s grpc.ServiceRegistrar, srv ConverterServer) {
+	// If the following call panics, it indicates UnimplementedConverterServer was
+	// embedded by pointer and is nil.  This will cause panics if an
+	// unimplemented method is ever invoked, so we test this at initialization
+	// time to prevent it from happening at runtime later due to I/O.
+	if t, ok := srv.(interface{ testEmbeddedByValue() }); ok {
+		t.testEmbeddedByValue()
+	}
+	s.RegisterService(&Converter_ServiceDesc, srv)
+}
+
+func _Converter_Run_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(ConverterServer).Run(&grpc.GenericServerStream[ConverterRequest, ConverterResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Converter_RunServer = grpc.BidiStreamingServer[ConverterRequest, ConverterResponse]
+
+// Converter_ServiceDesc is the grpc.ServiceDesc for Converter service.
+// It's only intended for direct use with grpc.RegisterService,
+// and not to be introspected or modified (even as a copy)
+var Converter_ServiceDesc = grpc.ServiceDesc{
+	ServiceName: "polyconnect.v1.Converter",
+	HandlerType: (*ConverterServer)(nil),
+	Methods:     []grpc.MethodDesc{},
+	Streams: []grpc.StreamDesc{
+		{
+			StreamName:    "Run",
+			Handler:       _Converter_Run_Handler,
 			ServerStreams: true,
 			ClientStreams: true,
 		},

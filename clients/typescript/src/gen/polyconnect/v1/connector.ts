@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Header, RecordData, TraceContext, Value } from "./data.js";
+import { Header, RecordData, Structured, TraceContext, Value } from "./data.js";
 
 export const protobufPackage = "polyconnect.v1";
 
@@ -89,6 +89,12 @@ export const protobufFileName = "polyconnect/v1/connector.proto";
  * PREDICATE in its handshake); the `Transform` service at the end of this file carries them.
  * Handshake, Health, Spec and Validate are the Connector service's, with the transform's or
  * predicate's class in `connector_class`.
+ *
+ * ## Converters out of process
+ * A process may also serve Kafka Connect converters through the `Converter` service (at the
+ * end of this file). It need not list them in its handshake: the core knows them from the
+ * plugin's scan, and a ConverterStart for a class the process does not serve gets a CONFIG
+ * error.
  *
  * ## Heartbeats (protocol rule 8)
  * Both sides send `Heartbeat` when they have sent nothing else for `heartbeat_interval_ms`
@@ -201,6 +207,15 @@ export enum TimestampType {
   NO_TIMESTAMP_TYPE = 0,
   CREATE_TIME = 1,
   LOG_APPEND_TIME = 2,
+  UNRECOGNIZED = -1,
+}
+
+export enum ConversionDirection {
+  CONVERSION_DIRECTION_UNSPECIFIED = 0,
+  /** FROM_CONNECT_DATA - Kafka Connect data to bytes: fromConnectData(topic, headers, schema, value). */
+  FROM_CONNECT_DATA = 1,
+  /** TO_CONNECT_DATA - Bytes to Kafka Connect data: toConnectData(topic, headers, bytes). */
+  TO_CONNECT_DATA = 2,
   UNRECOGNIZED = -1,
 }
 
@@ -844,6 +859,97 @@ export interface TransformOutcome {
      */
     { $case: "error"; value: Error }
     | undefined;
+}
+
+export interface ConverterRequest {
+  msg:
+    | { $case: "start"; value: ConverterStart }
+    | { $case: "batch"; value: ConverterBatch }
+    | { $case: "heartbeat"; value: Heartbeat }
+    | { $case: "stop"; value: Stop }
+    | undefined;
+}
+
+export interface ConverterResponse {
+  msg:
+    | { $case: "started"; value: ConverterStarted }
+    | { $case: "result"; value: ConverterResult }
+    | { $case: "heartbeat"; value: Heartbeat }
+    | { $case: "error"; value: Error }
+    | undefined;
+}
+
+export interface ConverterStart {
+  protocolVersion: number;
+  /** The converter class, by class name or alias. */
+  className: string;
+  /** Its settings without the `key.converter.` / `value.converter.` prefix. */
+  config: { [key: string]: string };
+  /** configure(config, isKey): true for `key.converter`. */
+  isKey: boolean;
+  /** For logs: the connector and the task. */
+  connectorName: string;
+  taskId: number;
+  heartbeatIntervalMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface ConverterStart_ConfigEntry {
+  key: string;
+  value: string;
+}
+
+export interface ConverterStarted {
+}
+
+export interface ConverterBatch {
+  /** Per-stream batch number, 1, 2, 3, ... */
+  batchId: bigint;
+  direction: ConversionDirection;
+  records: ConverterRecord[];
+  trace: TraceContext | undefined;
+}
+
+/** A Kafka record header as the converter sees it (Kafka's Headers: bytes or null). */
+export interface KafkaHeader {
+  key: string;
+  /** Absent: a null header value. */
+  value?: Buffer | undefined;
+}
+
+export interface ConverterRecord {
+  /** Per-batch position, 0, 1, 2, ... */
+  index: number;
+  topic: string;
+  /** The record's Kafka headers, as the converter gets them. */
+  headers: KafkaHeader[];
+  /** FROM_CONNECT_DATA: the schema (absent: schemaless) and the value. */
+  data:
+    | Structured
+    | undefined;
+  /** TO_CONNECT_DATA: the bytes (absent: null, a tombstone). */
+  serialized?: Buffer | undefined;
+}
+
+export interface ConverterResult {
+  batchId: bigint;
+  /** One per record of the batch, in the batch's order. */
+  outcomes: ConverterOutcome[];
+}
+
+export interface ConverterOutcome {
+  /** The record's `index` in the batch. */
+  index: number;
+  /** FROM_CONNECT_DATA: the bytes (absent: null). */
+  serialized?:
+    | Buffer
+    | undefined;
+  /** TO_CONNECT_DATA: the schema and value (SchemaAndValue; an absent schema: schemaless). */
+  data:
+    | Structured
+    | undefined;
+  /** The converter failed on this record (kind RECORD); `serialized` and `data` are unset. */
+  error: Error | undefined;
 }
 
 function createBaseHandshakeRequest(): HandshakeRequest {
@@ -7498,6 +7604,936 @@ export const TransformOutcome: MessageFns<TransformOutcome> = {
   },
 };
 
+function createBaseConverterRequest(): ConverterRequest {
+  return { msg: undefined };
+}
+
+export const ConverterRequest: MessageFns<ConverterRequest> = {
+  encode(message: ConverterRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.msg?.$case) {
+      case "start":
+        ConverterStart.encode(message.msg.value, writer.uint32(10).fork()).join();
+        break;
+      case "batch":
+        ConverterBatch.encode(message.msg.value, writer.uint32(18).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.msg.value, writer.uint32(26).fork()).join();
+        break;
+      case "stop":
+        Stop.encode(message.msg.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.msg = { $case: "start", value: ConverterStart.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.msg = { $case: "batch", value: ConverterBatch.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.msg = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.msg = { $case: "stop", value: Stop.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterRequest>): ConverterRequest {
+    return ConverterRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterRequest>): ConverterRequest {
+    const message = createBaseConverterRequest();
+    switch (object.msg?.$case) {
+      case "start": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "start", value: ConverterStart.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "batch": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "batch", value: ConverterBatch.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "heartbeat", value: Heartbeat.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "stop": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "stop", value: Stop.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseConverterResponse(): ConverterResponse {
+  return { msg: undefined };
+}
+
+export const ConverterResponse: MessageFns<ConverterResponse> = {
+  encode(message: ConverterResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    switch (message.msg?.$case) {
+      case "started":
+        ConverterStarted.encode(message.msg.value, writer.uint32(10).fork()).join();
+        break;
+      case "result":
+        ConverterResult.encode(message.msg.value, writer.uint32(18).fork()).join();
+        break;
+      case "heartbeat":
+        Heartbeat.encode(message.msg.value, writer.uint32(26).fork()).join();
+        break;
+      case "error":
+        Error.encode(message.msg.value, writer.uint32(34).fork()).join();
+        break;
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.msg = { $case: "started", value: ConverterStarted.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.msg = { $case: "result", value: ConverterResult.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.msg = { $case: "heartbeat", value: Heartbeat.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.msg = { $case: "error", value: Error.decode(reader, reader.uint32()) };
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterResponse>): ConverterResponse {
+    return ConverterResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterResponse>): ConverterResponse {
+    const message = createBaseConverterResponse();
+    switch (object.msg?.$case) {
+      case "started": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "started", value: ConverterStarted.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "result": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "result", value: ConverterResult.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "heartbeat": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "heartbeat", value: Heartbeat.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+      case "error": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "error", value: Error.fromPartial(object.msg.value) };
+        }
+        break;
+      }
+    }
+    return message;
+  },
+};
+
+function createBaseConverterStart(): ConverterStart {
+  return {
+    protocolVersion: 0,
+    className: "",
+    config: {},
+    isKey: false,
+    connectorName: "",
+    taskId: 0,
+    heartbeatIntervalMs: 0,
+    idleTimeoutMs: 0,
+  };
+}
+
+export const ConverterStart: MessageFns<ConverterStart> = {
+  encode(message: ConverterStart, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.protocolVersion !== 0) {
+      writer.uint32(8).uint32(message.protocolVersion);
+    }
+    if (message.className !== "") {
+      writer.uint32(18).string(message.className);
+    }
+    globalThis.Object.entries(message.config).forEach(([key, value]: [string, string]) => {
+      ConverterStart_ConfigEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
+    });
+    if (message.isKey !== false) {
+      writer.uint32(32).bool(message.isKey);
+    }
+    if (message.connectorName !== "") {
+      writer.uint32(42).string(message.connectorName);
+    }
+    if (message.taskId !== 0) {
+      writer.uint32(48).int32(message.taskId);
+    }
+    if (message.heartbeatIntervalMs !== 0) {
+      writer.uint32(56).uint32(message.heartbeatIntervalMs);
+    }
+    if (message.idleTimeoutMs !== 0) {
+      writer.uint32(64).uint32(message.idleTimeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterStart {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterStart();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.protocolVersion = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.className = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            const entry3 = ConverterStart_ConfigEntry.decode(reader, reader.uint32());
+            if (entry3.value !== undefined) {
+              message.config[entry3.key] = entry3.value;
+            }
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.isKey = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.connectorName = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.taskId = reader.int32();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.heartbeatIntervalMs = reader.uint32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.idleTimeoutMs = reader.uint32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterStart>): ConverterStart {
+    return ConverterStart.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterStart>): ConverterStart {
+    const message = createBaseConverterStart();
+    message.protocolVersion = object.protocolVersion ?? 0;
+    message.className = object.className ?? "";
+    message.config = (globalThis.Object.entries(object.config ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.isKey = object.isKey ?? false;
+    message.connectorName = object.connectorName ?? "";
+    message.taskId = object.taskId ?? 0;
+    message.heartbeatIntervalMs = object.heartbeatIntervalMs ?? 0;
+    message.idleTimeoutMs = object.idleTimeoutMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseConverterStart_ConfigEntry(): ConverterStart_ConfigEntry {
+  return { key: "", value: "" };
+}
+
+export const ConverterStart_ConfigEntry: MessageFns<ConverterStart_ConfigEntry> = {
+  encode(message: ConverterStart_ConfigEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterStart_ConfigEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterStart_ConfigEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterStart_ConfigEntry>): ConverterStart_ConfigEntry {
+    return ConverterStart_ConfigEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterStart_ConfigEntry>): ConverterStart_ConfigEntry {
+    const message = createBaseConverterStart_ConfigEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseConverterStarted(): ConverterStarted {
+  return {};
+}
+
+export const ConverterStarted: MessageFns<ConverterStarted> = {
+  encode(_: ConverterStarted, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterStarted {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterStarted();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterStarted>): ConverterStarted {
+    return ConverterStarted.fromPartial(base ?? {});
+  },
+  fromPartial(_: DeepPartial<ConverterStarted>): ConverterStarted {
+    const message = createBaseConverterStarted();
+    return message;
+  },
+};
+
+function createBaseConverterBatch(): ConverterBatch {
+  return { batchId: 0n, direction: 0, records: [], trace: undefined };
+}
+
+export const ConverterBatch: MessageFns<ConverterBatch> = {
+  encode(message: ConverterBatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.batchId);
+    }
+    if (message.direction !== 0) {
+      writer.uint32(16).int32(message.direction);
+    }
+    for (const v of message.records) {
+      ConverterRecord.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.trace !== undefined) {
+      TraceContext.encode(message.trace, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterBatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterBatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.direction = reader.int32() as any;
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.records.push(ConverterRecord.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.trace = TraceContext.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterBatch>): ConverterBatch {
+    return ConverterBatch.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterBatch>): ConverterBatch {
+    const message = createBaseConverterBatch();
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
+    message.direction = object.direction ?? 0;
+    message.records = object.records?.map((e) => ConverterRecord.fromPartial(e)) || [];
+    message.trace = (object.trace !== undefined && object.trace !== null)
+      ? TraceContext.fromPartial(object.trace)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseKafkaHeader(): KafkaHeader {
+  return { key: "", value: undefined };
+}
+
+export const KafkaHeader: MessageFns<KafkaHeader> = {
+  encode(message: KafkaHeader, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      writer.uint32(18).bytes(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): KafkaHeader {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseKafkaHeader();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<KafkaHeader>): KafkaHeader {
+    return KafkaHeader.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<KafkaHeader>): KafkaHeader {
+    const message = createBaseKafkaHeader();
+    message.key = object.key ?? "";
+    message.value = object.value ?? undefined;
+    return message;
+  },
+};
+
+function createBaseConverterRecord(): ConverterRecord {
+  return { index: 0, topic: "", headers: [], data: undefined, serialized: undefined };
+}
+
+export const ConverterRecord: MessageFns<ConverterRecord> = {
+  encode(message: ConverterRecord, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.topic !== "") {
+      writer.uint32(18).string(message.topic);
+    }
+    for (const v of message.headers) {
+      KafkaHeader.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.data !== undefined) {
+      Structured.encode(message.data, writer.uint32(34).fork()).join();
+    }
+    if (message.serialized !== undefined) {
+      writer.uint32(42).bytes(message.serialized);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterRecord {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterRecord();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.headers.push(KafkaHeader.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.data = Structured.decode(reader, reader.uint32());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.serialized = Buffer.from(reader.bytes());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterRecord>): ConverterRecord {
+    return ConverterRecord.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterRecord>): ConverterRecord {
+    const message = createBaseConverterRecord();
+    message.index = object.index ?? 0;
+    message.topic = object.topic ?? "";
+    message.headers = object.headers?.map((e) => KafkaHeader.fromPartial(e)) || [];
+    message.data = (object.data !== undefined && object.data !== null)
+      ? Structured.fromPartial(object.data)
+      : undefined;
+    message.serialized = object.serialized ?? undefined;
+    return message;
+  },
+};
+
+function createBaseConverterResult(): ConverterResult {
+  return { batchId: 0n, outcomes: [] };
+}
+
+export const ConverterResult: MessageFns<ConverterResult> = {
+  encode(message: ConverterResult, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.batchId !== 0n) {
+      if (BigInt.asUintN(64, message.batchId) !== message.batchId) {
+        throw new globalThis.Error("value provided for field message.batchId of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.batchId);
+    }
+    for (const v of message.outcomes) {
+      ConverterOutcome.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterResult {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterResult();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.batchId = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.outcomes.push(ConverterOutcome.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterResult>): ConverterResult {
+    return ConverterResult.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterResult>): ConverterResult {
+    const message = createBaseConverterResult();
+    message.batchId = (object.batchId !== undefined && object.batchId !== null) ? BigInt(object.batchId) : 0n;
+    message.outcomes = object.outcomes?.map((e) => ConverterOutcome.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseConverterOutcome(): ConverterOutcome {
+  return { index: 0, serialized: undefined, data: undefined, error: undefined };
+}
+
+export const ConverterOutcome: MessageFns<ConverterOutcome> = {
+  encode(message: ConverterOutcome, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).uint32(message.index);
+    }
+    if (message.serialized !== undefined) {
+      writer.uint32(18).bytes(message.serialized);
+    }
+    if (message.data !== undefined) {
+      Structured.encode(message.data, writer.uint32(26).fork()).join();
+    }
+    if (message.error !== undefined) {
+      Error.encode(message.error, writer.uint32(34).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ConverterOutcome {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseConverterOutcome();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.serialized = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.data = Structured.decode(reader, reader.uint32());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = Error.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ConverterOutcome>): ConverterOutcome {
+    return ConverterOutcome.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ConverterOutcome>): ConverterOutcome {
+    const message = createBaseConverterOutcome();
+    message.index = object.index ?? 0;
+    message.serialized = object.serialized ?? undefined;
+    message.data = (object.data !== undefined && object.data !== null)
+      ? Structured.fromPartial(object.data)
+      : undefined;
+    message.error = (object.error !== undefined && object.error !== null) ? Error.fromPartial(object.error) : undefined;
+    return message;
+  },
+};
+
 /**
  * ---------------------------------------------------------------------------------------
  * Connector service: handshake, static spec, validation and the connector instance stream.
@@ -8184,6 +9220,96 @@ export const TransformClient = makeGenericClientConstructor(
 ) as unknown as {
   new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): TransformClient;
   service: typeof TransformService;
+  serviceName: string;
+};
+
+/**
+ * ---------------------------------------------------------------------------------------
+ * Converters (Kafka Connect's Converter out of process).
+ * ---------------------------------------------------------------------------------------
+ * One stream per converter instance per task: a task whose `key.converter` or
+ * `value.converter` names a class a plugin process serves opens one when it starts (the
+ * converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
+ * `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
+ * closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+ * batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
+ * Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
+ * answered in the order they were sent.
+ */
+export type ConverterService = typeof ConverterService;
+export const ConverterService = {
+  /**
+   * Lifecycle:
+   *   core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+   *   proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+   *   core -> ConverterBatch{batch_id, direction, records}
+   *   proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+   *   core -> Stop{}                                 close() when the converter is Closeable;
+   *                                                  the process then ends its side
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+   *   a whole and the task fails with the cause. A record the converter cannot convert is
+   *   an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+   *   dead letter queue, with `error_class` as the exception class).
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run: {
+    path: "/polyconnect.v1.Converter/Run" as const,
+    requestStream: true as const,
+    responseStream: true as const,
+    requestSerialize: (value: ConverterRequest): Buffer => Buffer.from(ConverterRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ConverterRequest => ConverterRequest.decode(value),
+    responseSerialize: (value: ConverterResponse): Buffer => Buffer.from(ConverterResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ConverterResponse => ConverterResponse.decode(value),
+  },
+} as const;
+
+export interface ConverterServer extends UntypedServiceImplementation {
+  /**
+   * Lifecycle:
+   *   core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+   *   proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+   *   core -> ConverterBatch{batch_id, direction, records}
+   *   proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+   *   core -> Stop{}                                 close() when the converter is Closeable;
+   *                                                  the process then ends its side
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+   *   a whole and the task fails with the cause. A record the converter cannot convert is
+   *   an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+   *   dead letter queue, with `error_class` as the exception class).
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run: handleBidiStreamingCall<ConverterRequest, ConverterResponse>;
+}
+
+export interface ConverterClient extends Client {
+  /**
+   * Lifecycle:
+   *   core -> ConverterStart{class, config, is_key}  converter.configure(config, isKey)
+   *   proc -> ConverterStarted{}                     (or Error CONFIG: the task fails with it)
+   *   core -> ConverterBatch{batch_id, direction, records}
+   *   proc -> ConverterResult{batch_id, outcomes}    one outcome per record, same order
+   *   core -> Stop{}                                 close() when the converter is Closeable;
+   *                                                  the process then ends its side
+   *   either: Heartbeat{}; proc: Error{} on the stream (any kind): the converter failed as
+   *   a whole and the task fails with the cause. A record the converter cannot convert is
+   *   an outcome with an Error of kind RECORD (the core applies errors.tolerance and the
+   *   dead letter queue, with `error_class` as the exception class).
+   * Schemas may be defined once per stream and referenced afterwards (protocol rule 12),
+   * in each direction independently.
+   */
+  run(): ClientDuplexStream<ConverterRequest, ConverterResponse>;
+  run(options: Partial<CallOptions>): ClientDuplexStream<ConverterRequest, ConverterResponse>;
+  run(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<ConverterRequest, ConverterResponse>;
+}
+
+export const ConverterClient = makeGenericClientConstructor(
+  ConverterService,
+  "polyconnect.v1.Converter",
+) as unknown as {
+  new (address: string, credentials: ChannelCredentials, options?: Partial<ClientOptions>): ConverterClient;
+  service: typeof ConverterService;
   serviceName: string;
 };
 
