@@ -13,7 +13,7 @@ use bytes::Bytes;
 use super::Converter;
 use crate::data::{DataError, SchemaAndValue};
 use crate::error_handling::{Failure, Stage};
-use crate::plugin::streams::{ConverterOutcome, ConverterStream};
+use crate::plugin::streams::{ConverterInput, ConverterOutcome, ConverterStream};
 
 pub struct RemoteConverter {
     /// The class as the config names it.
@@ -108,7 +108,7 @@ impl RemoteConverter {
     /// Bytes to Kafka Connect data for a batch of records, in one round trip.
     pub async fn to_connect_batch(
         &self,
-        records: Vec<(String, Option<Bytes>)>,
+        records: Vec<ConverterInput>,
     ) -> Result<Vec<Converted<SchemaAndValue>>, String> {
         if records.is_empty() {
             return Ok(Vec::new());

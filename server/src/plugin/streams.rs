@@ -1129,6 +1129,13 @@ pub enum ConverterOutcome {
     Failed(ConnectorError),
 }
 
+/// A consumed record's key or value for `toConnectData`, with its topic and Kafka headers.
+pub struct ConverterInput {
+    pub topic: String,
+    pub bytes: Option<bytes::Bytes>,
+    pub headers: Vec<(String, Option<bytes::Bytes>)>,
+}
+
 /// How long the core waits for a converter's answer (heartbeats count as answers).
 const CONVERTER_SILENCE: Duration = Duration::from_secs(60);
 
@@ -1228,22 +1235,27 @@ impl ConverterStream {
             .await
     }
 
-    /// Bytes to Kafka Connect data (`toConnectData`), one outcome per record in order.
+    /// Bytes to Kafka Connect data (`toConnectData`) with the records' Kafka headers, one
+    /// outcome per record in order.
     pub async fn to_connect(
         &mut self,
-        records: Vec<(String, Option<bytes::Bytes>)>,
+        records: Vec<ConverterInput>,
         trace: Option<&TraceContext>,
     ) -> Result<Vec<ConverterOutcome>, StreamError> {
         let n = records.len();
         let recs = records
             .into_iter()
             .enumerate()
-            .map(|(i, (topic, b))| pb::ConverterRecord {
+            .map(|(i, r)| pb::ConverterRecord {
                 index: i as u32,
-                topic,
-                headers: Vec::new(),
+                topic: r.topic,
+                headers: r
+                    .headers
+                    .into_iter()
+                    .map(|(key, value)| pb::KafkaHeader { key, value })
+                    .collect(),
                 data: None,
-                serialized: b,
+                serialized: r.bytes,
             })
             .collect();
         self.call(pb::ConversionDirection::ToConnectData, recs, n, trace)

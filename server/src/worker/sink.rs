@@ -1332,8 +1332,8 @@ impl Runner<'_> {
                     .iter()
                     .any(|(t, p)| *p == m.partition() && t == m.topic());
                 converted.push(if assigned {
-                    self.convert_message(m, preconv.get(i).cloned().unwrap_or_default())
-                        .await?
+                    let pc = preconv.get_mut(i).map(std::mem::take).unwrap_or_default();
+                    self.convert_message(m, pc).await?
                 } else {
                     None
                 });
@@ -1651,9 +1651,8 @@ impl Runner<'_> {
                 (&p.value, &mut pre.value)
             };
             if let (Some(remote), None) = (conv.remote(), &*slot) {
-                let bytes = if is_key { m.key() } else { m.payload() };
                 let mut r = remote
-                    .to_connect_batch(vec![(topic.to_string(), bytes.map(Bytes::copy_from_slice))])
+                    .to_connect_batch(vec![converter_input(m, is_key)])
                     .await
                     .map_err(transform_stage_failed)?;
                 *slot = r.pop();
@@ -1854,6 +1853,24 @@ struct SinkPreConverted {
     value: Option<Result<SchemaAndValue, Failure>>,
 }
 
+/// A consumed record's key or value, topic and Kafka headers for a converter's
+/// `toConnectData(topic, headers, bytes)`.
+fn converter_input(m: &OwnedMessage, is_key: bool) -> crate::plugin::streams::ConverterInput {
+    let b = if is_key { m.key() } else { m.payload() };
+    crate::plugin::streams::ConverterInput {
+        topic: m.topic().to_string(),
+        bytes: b.map(Bytes::copy_from_slice),
+        headers: m
+            .headers()
+            .map(|hs| {
+                hs.iter()
+                    .map(|h| (h.key.to_string(), h.value.map(Bytes::copy_from_slice)))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
 /// The keys and values of a polled batch's assigned records through the out-of-process
 /// converters, one call per converter. `Err`: a converter failed as a whole.
 async fn preconvert_sink(
@@ -1871,9 +1888,8 @@ async fn preconvert_sink(
         let mut batch = Vec::new();
         for (i, m) in msgs.iter().enumerate() {
             if assigned[i] {
-                let b = if is_key { m.key() } else { m.payload() };
                 at.push(i);
-                batch.push((m.topic().to_string(), b.map(Bytes::copy_from_slice)));
+                batch.push(converter_input(m, is_key));
             }
         }
         let results = remote.to_connect_batch(batch).await?;

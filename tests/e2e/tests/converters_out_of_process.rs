@@ -8,7 +8,8 @@
 //! - every line is accounted for: in the sink's file, or refused by the converter on the
 //!   source (tolerated, `errors.tolerance=all`); 0 missing, duplicates reported;
 //! - a record the sink's converter refuses goes to the dead letter queue with the
-//!   converter's exception class in its headers;
+//!   converter's exception class and message in its headers (the message names a Kafka
+//!   header of the record: the converter got them);
 //! - a converter whose `configure` fails fails the task with the cause in its trace;
 //! - the converter runs with its plugin's class loader as the context class loader (it
 //!   checks, and refuses otherwise).
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use polyconnect_e2e::*;
+use rdkafka::message::{Header, OwnedHeaders};
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 
@@ -29,6 +31,9 @@ package com.example.conv;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.errors.DataException;
@@ -65,10 +70,19 @@ public class FramingConverter implements Converter {
 
   @Override
   public SchemaAndValue toConnectData(String topic, byte[] value) {
+    return toConnectData(topic, new RecordHeaders(), value);
+  }
+
+  @Override
+  public SchemaAndValue toConnectData(String topic, Headers headers, byte[] value) {
     inPluginLoader();
     if (value == null) return SchemaAndValue.NULL;
     String s = new String(value, StandardCharsets.UTF_8);
-    if (!s.startsWith(head)) throw new DataException("not framed by " + head + ": " + s);
+    if (!s.startsWith(head)) {
+      Header origin = headers.lastHeader("origin");
+      throw new DataException("not framed by " + head + ": " + s + " (origin="
+          + (origin == null ? "none" : new String(origin.value(), StandardCharsets.UTF_8)) + ")");
+    }
     return new SchemaAndValue(Schema.STRING_SCHEMA, "read:" + s.substring(head.length()));
   }
 }
@@ -137,7 +151,13 @@ fn produce(topic: &str, value: &[u8]) {
             .set("bootstrap.servers", bootstrap())
             .create()
             .unwrap();
-        let r: FutureRecord<'_, str, [u8]> = FutureRecord::to(topic).payload(value);
+        let r: FutureRecord<'_, str, [u8]> =
+            FutureRecord::to(topic)
+                .payload(value)
+                .headers(OwnedHeaders::new().insert(Header {
+                    key: "origin",
+                    value: Some("test"),
+                }));
         producer
             .send(r, Duration::from_secs(10))
             .await
@@ -327,6 +347,15 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
             .get("__connect.errors.exception.class.name")
             .map(String::as_str),
         Some("org.apache.kafka.connect.errors.DataException"),
+        "{:?}",
+        dead[0].headers
+    );
+    // The converter got the record's Kafka headers (toConnectData(topic, headers, bytes)).
+    assert!(
+        dead[0]
+            .headers
+            .get("__connect.errors.exception.message")
+            .is_some_and(|m| m.contains("not framed by [t1|v]") && m.contains("(origin=test)")),
         "{:?}",
         dead[0].headers
     );
