@@ -6,7 +6,8 @@
 //!   plugin's code that wrote the bytes, with its own settings (`value.converter.tag`) and
 //!   `isKey`; the sink's output is what the plugin's `toConnectData` made of them;
 //! - every line is accounted for: in the sink's file, or refused by the converter on the
-//!   source (tolerated, `errors.tolerance=all`); 0 missing, duplicates reported;
+//!   source (tolerated, `errors.tolerance=all`); 0 missing, duplicates reported; without
+//!   tolerance the first refused record fails the task with the converter's exception;
 //! - a record the sink's converter refuses goes to the dead letter queue with the
 //!   converter's exception class and message in its headers (the message names a Kafka
 //!   header of the record: the converter got them);
@@ -258,7 +259,22 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
             input.display()
         ),
     );
-    let core = Core::start(dir.path(), &worker, &[source, sink, unconfigured], port);
+    // Without errors.tolerance the first record the converter refuses fails the task.
+    let strict = dir.path().join("strict.properties");
+    write(
+        &strict,
+        &format!(
+            "name=strict\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\n\
+             topic={topic}-strict\nvalue.converter={CONVERTER}\nvalue.converter.tag=t2\n",
+            input.display()
+        ),
+    );
+    let core = Core::start(
+        dir.path(),
+        &worker,
+        &[source, sink, unconfigured, strict],
+        port,
+    );
     core.wait_task_state("src", 0, "RUNNING", Duration::from_secs(120));
     let failed = core.wait_task_state("unconfigured", 0, "FAILED", Duration::from_secs(120));
     let trace = failed["trace"].as_str().unwrap_or_default();
@@ -266,6 +282,28 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         trace.contains("FramingConverter needs a tag") && trace.contains("value.converter"),
         "the configure() failure is the task's cause: {failed}"
     );
+
+    let failed = core.wait_task_state("strict", 0, "FAILED", Duration::from_secs(120));
+    let trace = failed["trace"].as_str().unwrap_or_default();
+    assert!(
+        trace.contains("Tolerance exceeded") && trace.contains("FramingConverter refuses bad-7"),
+        "a refused record without tolerance fails the task: {failed}"
+    );
+    // Nothing from the refused record on reached Kafka; what did is in the plugin's framing.
+    let strict_records = read_topic(
+        &bootstrap(),
+        &format!("{topic}-strict"),
+        7,
+        Duration::from_secs(30),
+    );
+    assert!(
+        strict_records.len() <= 7,
+        "only records before the refused one: {}",
+        strict_records.len()
+    );
+    assert!(strict_records
+        .iter()
+        .all(|r| r.3.as_deref().is_some_and(|v| v.starts_with(b"[t2|v]REC-"))));
 
     // REST validation knows the plugin's converter, and refuses a class nobody has.
     for (class, errors) in [(CONVERTER, 0), ("com.example.conv.Nope", 1)] {
