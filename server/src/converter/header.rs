@@ -27,6 +27,11 @@ pub trait HeaderConverter: Send + Sync {
         header_key: &str,
         bytes: Option<&[u8]>,
     ) -> Result<SchemaAndValue, DataError>;
+
+    /// A header converter a plugin process serves: the runners convert whole batches with it.
+    fn remote(&self) -> Option<&super::remote::RemoteConverter> {
+        None
+    }
 }
 
 /// Kafka Connect's SimpleHeaderConverter: values as text, read back with `Values.parseString`

@@ -10,17 +10,20 @@ use std::collections::BTreeMap;
 
 use bytes::Bytes;
 
-use super::Converter;
+use super::{Converter, HeaderConverter};
 use crate::data::{DataError, SchemaAndValue};
 use crate::error_handling::{Failure, Stage};
-use crate::plugin::streams::{ConverterInput, ConverterOutcome, ConverterStream};
+use crate::plugin::streams::{ConverterData, ConverterInput, ConverterOutcome, ConverterStream};
 
 pub struct RemoteConverter {
     /// The class as the config names it.
     pub class: String,
-    /// Its settings, without the `key.converter.` / `value.converter.` prefix.
+    /// Its settings, without the `key.converter.` / `value.converter.` /
+    /// `header.converter.` prefix.
     pub settings: BTreeMap<String, String>,
     pub is_key: bool,
+    /// A `header.converter` (a Kafka Connect HeaderConverter).
+    pub is_header: bool,
     stream: tokio::sync::Mutex<Option<ConverterStream>>,
 }
 
@@ -33,13 +36,24 @@ impl RemoteConverter {
             class: class.to_string(),
             settings,
             is_key,
+            is_header: false,
             stream: tokio::sync::Mutex::new(None),
         }
     }
 
-    /// `key.converter` or `value.converter`.
+    /// A `header.converter`.
+    pub fn header(class: &str, settings: BTreeMap<String, String>) -> RemoteConverter {
+        RemoteConverter {
+            is_header: true,
+            ..RemoteConverter::new(class, settings, false)
+        }
+    }
+
+    /// `key.converter`, `value.converter` or `header.converter`.
     pub fn role(&self) -> &'static str {
-        if self.is_key {
+        if self.is_header {
+            "header.converter"
+        } else if self.is_key {
             "key.converter"
         } else {
             "value.converter"
@@ -47,7 +61,9 @@ impl RemoteConverter {
     }
 
     fn stage(&self) -> Stage {
-        if self.is_key {
+        if self.is_header {
+            Stage::HeaderConverter
+        } else if self.is_key {
             Stage::KeyConverter
         } else {
             Stage::ValueConverter
@@ -85,7 +101,7 @@ impl RemoteConverter {
     /// failure of the converter as a whole (the task fails with it).
     pub async fn from_connect_batch(
         &self,
-        records: Vec<(String, SchemaAndValue)>,
+        records: Vec<ConverterData>,
     ) -> Result<Vec<Converted<Option<Bytes>>>, String> {
         if records.is_empty() {
             return Ok(Vec::new());
@@ -151,6 +167,39 @@ impl Converter for RemoteConverter {
     }
 
     fn to_connect(&self, _topic: &str, _bytes: Option<&[u8]>) -> Result<SchemaAndValue, DataError> {
+        Err(DataError::new(format!(
+            "{} {} runs out of process and converts whole batches only",
+            self.role(),
+            self.class
+        )))
+    }
+
+    fn remote(&self) -> Option<&RemoteConverter> {
+        Some(self)
+    }
+}
+
+impl HeaderConverter for RemoteConverter {
+    fn from_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        _schema: Option<&crate::data::Schema>,
+        _value: &crate::data::Value,
+    ) -> Result<Option<Bytes>, DataError> {
+        Err(DataError::new(format!(
+            "{} {} runs out of process and converts whole batches only",
+            self.role(),
+            self.class
+        )))
+    }
+
+    fn to_connect_header(
+        &self,
+        _topic: &str,
+        _header_key: &str,
+        _bytes: Option<&[u8]>,
+    ) -> Result<SchemaAndValue, DataError> {
         Err(DataError::new(format!(
             "{} {} runs out of process and converts whole batches only",
             self.role(),

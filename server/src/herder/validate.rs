@@ -871,14 +871,15 @@ pub async fn validate(
     let mut parsed_of: HashMap<String, Parsed> = HashMap::new();
     for k in &keys {
         let (mut v, p) = validate_key(k, &props);
-        // A key or value converter a Kafka Connect plugin on plugin.path holds runs out of
-        // process (ADR 0018): found, although the core has no converter of that class.
-        if (v.name == "key.converter" || v.name == "value.converter")
+        // A converter a Kafka Connect plugin on plugin.path holds runs out of process (ADR
+        // 0018): found, although the core has no converter of that class.
+        let header = v.name == "header.converter";
+        if (header || v.name == "key.converter" || v.name == "value.converter")
             && props
                 .get(v.name.as_str())
                 .copied()
                 .flatten()
-                .is_some_and(|c| w.plugins.serves_converter(c.trim()))
+                .is_some_and(|c| w.plugins.serves_converter(c.trim(), header))
         {
             v.errors.clear();
             v.value = props
@@ -1260,7 +1261,7 @@ fn add_pipeline_problems(w: &Worker, resolved: &Props, infos: &mut ConfigInfos) 
         return;
     };
     let remote = |c: &str| w.plugins.transform_kind(c);
-    let remote_converter = |c: &str| w.plugins.serves_converter(c);
+    let remote_converter = |c: &str, header: bool| w.plugins.serves_converter(c, header);
     for (key, message) in
         crate::worker::pipeline::Pipeline::problems(&w.config, &config, &remote, &remote_converter)
     {

@@ -168,10 +168,10 @@ pub fn manifest(worker: &WorkerConfig, locations: &[PathBuf]) -> Result<Option<M
         .map(|p| p.class.as_str())
         .collect();
     env.insert("KAFKA_CONNECT_TRANSFORMS".to_string(), transforms.join(","));
-    // Converters run through the bridge's Converter service.
+    // Converters and header converters run through the bridge's Converter service.
     let converters: Vec<&str> = found
         .iter()
-        .filter(|p| p.plugin_type == "converter")
+        .filter(|p| p.plugin_type == "converter" || p.plugin_type == "header_converter")
         .map(|p| p.class.as_str())
         .collect();
     env.insert("KAFKA_CONNECT_CONVERTERS".to_string(), converters.join(","));

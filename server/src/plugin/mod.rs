@@ -480,16 +480,22 @@ impl PluginRegistry {
         })
     }
 
-    /// Whether a Kafka Connect plugin on `plugin.path` holds `class` as a converter (run out
-    /// of process by the bridge, through the protocol's `Converter` service).
-    pub fn serves_converter(&self, class: &str) -> bool {
-        self.converter_plugin(class).is_some()
+    /// Whether a Kafka Connect plugin on `plugin.path` holds `class` as a converter (`header`:
+    /// as a header converter), run out of process by the bridge through the protocol's
+    /// `Converter` service.
+    pub fn serves_converter(&self, class: &str, header: bool) -> bool {
+        self.converter_plugin(class, header).is_some()
     }
 
-    fn converter_plugin(&self, class: &str) -> Option<usize> {
+    fn converter_plugin(&self, class: &str, header: bool) -> Option<usize> {
+        let kind = if header {
+            "header_converter"
+        } else {
+            "converter"
+        };
         self.manifests.iter().position(|m| {
             m.plugins.iter().any(|p| {
-                p.plugin_type.eq_ignore_ascii_case("converter")
+                p.plugin_type.eq_ignore_ascii_case(kind)
                     && std::iter::once(p.class.as_str())
                         .chain(p.aliases.iter().map(String::as_str))
                         .any(|n| n == class || class_matches(n, class))
@@ -499,8 +505,8 @@ impl PluginRegistry {
 
     /// The launched process of the plugin on `plugin.path` that serves the converter
     /// `class`, if any.
-    pub fn resolve_converter(&self, class: &str) -> Option<PluginRef> {
-        let idx = self.converter_plugin(class)?;
+    pub fn resolve_converter(&self, class: &str, header: bool) -> Option<PluginRef> {
+        let idx = self.converter_plugin(class, header)?;
         Some(self.launch(idx))
     }
 

@@ -1129,11 +1129,21 @@ pub enum ConverterOutcome {
     Failed(ConnectorError),
 }
 
-/// A consumed record's key or value for `toConnectData`, with its topic and Kafka headers.
+/// A consumed record's key or value for `toConnectData`, with its topic and Kafka headers
+/// (or one header's value for `toConnectHeader`, with its key).
 pub struct ConverterInput {
     pub topic: String,
     pub bytes: Option<bytes::Bytes>,
     pub headers: Vec<(String, Option<bytes::Bytes>)>,
+    pub header_key: String,
+}
+
+/// A record's key or value for `fromConnectData` (or one header's for `fromConnectHeader`,
+/// with its key).
+pub struct ConverterData {
+    pub topic: String,
+    pub data: crate::data::SchemaAndValue,
+    pub header_key: String,
 }
 
 /// How long the core waits for a converter's answer (heartbeats count as answers).
@@ -1157,6 +1167,7 @@ impl ConverterStream {
         task_id: u32,
         config: &BTreeMap<String, String>,
         is_key: bool,
+        header_converter: bool,
     ) -> Result<ConverterStream, StreamError> {
         let (tx, rx) = mpsc::channel(16);
         let start = pb::ConverterRequest {
@@ -1169,6 +1180,7 @@ impl ConverterStream {
                 task_id: task_id as i32,
                 heartbeat_interval_ms: 0,
                 idle_timeout_ms: 0,
+                header_converter,
             })),
         };
         tx.send(start)
@@ -1216,19 +1228,20 @@ impl ConverterStream {
     /// Kafka Connect data to bytes (`fromConnectData`), one outcome per record in order.
     pub async fn from_connect(
         &mut self,
-        records: Vec<(String, crate::data::SchemaAndValue)>,
+        records: Vec<ConverterData>,
         trace: Option<&TraceContext>,
     ) -> Result<Vec<ConverterOutcome>, StreamError> {
         let n = records.len();
         let recs = records
             .into_iter()
             .enumerate()
-            .map(|(i, (topic, sv))| pb::ConverterRecord {
+            .map(|(i, r)| pb::ConverterRecord {
                 index: i as u32,
-                topic,
+                topic: r.topic,
                 headers: Vec::new(),
-                data: Some(wire::structured_to_proto(sv, &mut self.refs_out)),
+                data: Some(wire::structured_to_proto(r.data, &mut self.refs_out)),
                 serialized: None,
+                header_key: r.header_key,
             })
             .collect();
         self.call(pb::ConversionDirection::FromConnectData, recs, n, trace)
@@ -1256,6 +1269,7 @@ impl ConverterStream {
                     .collect(),
                 data: None,
                 serialized: r.bytes,
+                header_key: r.header_key,
             })
             .collect();
         self.call(pb::ConversionDirection::ToConnectData, recs, n, trace)

@@ -232,22 +232,25 @@ impl TaskContext {
             &self.worker,
             &self.connector,
             &|c| self.plugins.transform_kind(c),
-            &|c| self.plugins.serves_converter(c),
+            &|c, header| self.plugins.serves_converter(c, header),
         )
         .map_err(|p| pipeline::invalid_config_message(&p))
     }
 
-    /// Opens one stream per out-of-process key or value converter of the task (each
+    /// Opens one stream per out-of-process key, value or header converter of the task (each
     /// configured with its settings and `is_key`); `Err` is the cause the task fails with.
     pub async fn connect_converters(&self, p: &pipeline::Pipeline) -> Result<(), String> {
         for c in p.remote_converters() {
-            let plugin = self.plugins.resolve_converter(&c.class).ok_or_else(|| {
-                format!(
-                    "{}: no plugin on plugin.path serves '{}'",
-                    c.role(),
-                    c.class
-                )
-            })?;
+            let plugin = self
+                .plugins
+                .resolve_converter(&c.class, c.is_header)
+                .ok_or_else(|| {
+                    format!(
+                        "{}: no plugin on plugin.path serves '{}'",
+                        c.role(),
+                        c.class
+                    )
+                })?;
             let session = plugin
                 .connect_any(&self.worker)
                 .await
@@ -259,6 +262,7 @@ impl TaskContext {
                 self.task_id,
                 &c.settings,
                 c.is_key,
+                c.is_header,
             )
             .await
             .map_err(|e| format!("{} ({}) could not be configured: {e}", c.role(), c.class))?;
@@ -595,7 +599,7 @@ impl Worker {
             &self.config,
             &config,
             &|c| self.plugins.transform_kind(c),
-            &|c| self.plugins.serves_converter(c),
+            &|c, header| self.plugins.serves_converter(c, header),
         );
         if !problems.is_empty() {
             return Err(HerderError::Invalid(pipeline::invalid_config_message(

@@ -73,17 +73,17 @@ impl Pipeline {
         connector: &ConnectorConfig,
         remote: RemoteLookup<'_>,
     ) -> Result<Pipeline, Vec<Problem>> {
-        Pipeline::new_with_converters(worker, connector, remote, &|_| false)
+        Pipeline::new_with_converters(worker, connector, remote, &|_, _| false)
     }
 
     /// Builds the pipeline of a connector; `remote` finds the transforms and predicates
-    /// plugin processes serve, `remote_converter` the converters (used for a class the
-    /// core has no converter of its own for).
+    /// plugin processes serve, `remote_converter(class, header)` the converters and header
+    /// converters (used for a class the core has no converter of its own for).
     pub fn new_with_converters(
         worker: &WorkerConfig,
         connector: &ConnectorConfig,
         remote: RemoteLookup<'_>,
-        remote_converter: &dyn Fn(&str) -> bool,
+        remote_converter: &dyn Fn(&str, bool) -> bool,
     ) -> Result<Pipeline, Vec<Problem>> {
         let props = &connector.props;
         let mut problems = Vec::new();
@@ -91,7 +91,7 @@ impl Pipeline {
             let (class, settings) = converter_setting(worker, props, role, DEFAULT_CONVERTER_CLASS);
             match ConverterFactory::create(&class, &settings, is_key) {
                 Ok(c) => Some((c, canonical(&class))),
-                Err(_) if remote_converter(&class) => {
+                Err(_) if remote_converter(&class, false) => {
                     let c: Box<dyn Converter> =
                         Box::new(RemoteConverter::new(&class, settings, is_key));
                     Some((c, class))
@@ -108,6 +108,11 @@ impl Pipeline {
             converter_setting(worker, props, "header", DEFAULT_HEADER_CONVERTER_CLASS);
         let header = match ConverterFactory::create_header_converter(&hclass, &hsettings) {
             Ok(c) => Some(c),
+            Err(_) if remote_converter(&hclass, true) => {
+                let c: Box<dyn HeaderConverter> =
+                    Box::new(RemoteConverter::header(&hclass, hsettings.clone()));
+                Some(c)
+            }
             Err(e) => {
                 problems.push(("header.converter".into(), e));
                 None
@@ -160,18 +165,19 @@ impl Pipeline {
         worker: &WorkerConfig,
         connector: &ConnectorConfig,
         remote: RemoteLookup<'_>,
-        remote_converter: &dyn Fn(&str) -> bool,
+        remote_converter: &dyn Fn(&str, bool) -> bool,
     ) -> Vec<Problem> {
         Pipeline::new_with_converters(worker, connector, remote, remote_converter)
             .err()
             .unwrap_or_default()
     }
 
-    /// The key and value converters a plugin process serves (converted batch by batch).
+    /// The key, value and header converters a plugin process serves (converted batch by
+    /// batch).
     pub fn remote_converters(
         &self,
     ) -> impl Iterator<Item = &crate::converter::remote::RemoteConverter> {
-        [self.key.remote(), self.value.remote()]
+        [self.key.remote(), self.value.remote(), self.header.remote()]
             .into_iter()
             .flatten()
     }
@@ -273,7 +279,7 @@ mod tests {
                 ("errors.tolerance", "most"),
             ]),
             &|_| None,
-            &|_| false,
+            &|_, _| false,
         );
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
@@ -296,8 +302,13 @@ mod tests {
 
     #[test]
     fn a_converter_only_a_plugin_has_runs_out_of_process_and_built_ins_stay_in_the_core() {
-        let served =
-            |c: &str| c == "com.example.UpperCaseConverter" || c.ends_with("JsonConverter");
+        let served = |c: &str, header: bool| {
+            if header {
+                c == "com.example.UpperHeaderConverter"
+            } else {
+                c == "com.example.UpperCaseConverter" || c.ends_with("JsonConverter")
+            }
+        };
         let p = Pipeline::new_with_converters(
             &worker(),
             &connector(&[
@@ -307,6 +318,8 @@ mod tests {
                     "key.converter",
                     "org.apache.kafka.connect.json.JsonConverter",
                 ),
+                ("header.converter", "com.example.UpperHeaderConverter"),
+                ("header.converter.x", "y"),
             ]),
             &|_| None,
             &served,
@@ -319,7 +332,15 @@ mod tests {
         assert_eq!(p.value_class, "com.example.UpperCaseConverter");
         // The core's own JsonConverter, although a plugin holds one too.
         assert!(p.key.remote().is_none());
-        assert_eq!(p.remote_converters().count(), 1);
+        let header = p
+            .header
+            .remote()
+            .expect("the plugin's header converter is remote");
+        assert!(header.is_header);
+        assert_eq!(header.role(), "header.converter");
+        assert_eq!(header.settings.get("x").map(String::as_str), Some("y"));
+        assert_eq!(p.header_class, "com.example.UpperHeaderConverter");
+        assert_eq!(p.remote_converters().count(), 2);
         // A class nobody serves is still refused.
         let problems = Pipeline::problems(
             &worker(),

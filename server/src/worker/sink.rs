@@ -1658,6 +1658,15 @@ impl Runner<'_> {
                 *slot = r.pop();
             }
         }
+        if let (Some(remote), None) = (p.header.remote(), &pre.headers) {
+            pre.headers = Some(
+                remote
+                    .to_connect_batch(header_inputs(m))
+                    .await
+                    .map_err(transform_stage_failed)?,
+            );
+        }
+        let mut pre_headers = pre.headers.take().map(|h| h.into_iter());
         // Sampled records (their Kafka headers say so) get convert and transform spans.
         let clock = self
             .tel
@@ -1720,15 +1729,24 @@ impl Runner<'_> {
                     }
                     _ => {}
                 }
-                let sv: SchemaAndValue = match p.header.to_connect_header(topic, h.key, h.value) {
+                let converted = match pre_headers.as_mut() {
+                    Some(it) => it.next().unwrap_or_else(|| {
+                        Err(Failure::data(
+                            Stage::HeaderConverter,
+                            &p.header_class,
+                            "the header converter gave no result for this header",
+                        ))
+                    }),
+                    None => p
+                        .header
+                        .to_connect_header(topic, h.key, h.value)
+                        .map_err(|e| {
+                            Failure::data(Stage::HeaderConverter, &p.header_class, e.message)
+                        }),
+                };
+                let sv: SchemaAndValue = match converted {
                     Ok(sv) => sv,
-                    Err(e) => match self
-                        .tolerate(
-                            m,
-                            Failure::data(Stage::HeaderConverter, &p.header_class, e.message),
-                        )
-                        .await?
-                    {
+                    Err(f) => match self.tolerate(m, f).await? {
                         Some(sv) => sv,
                         None => return Ok(None),
                     },
@@ -1851,6 +1869,24 @@ struct PreTransformed {
 struct SinkPreConverted {
     key: Option<Result<SchemaAndValue, Failure>>,
     value: Option<Result<SchemaAndValue, Failure>>,
+    /// One per Kafka header of the record, in order.
+    headers: Option<Vec<Result<SchemaAndValue, Failure>>>,
+}
+
+/// A consumed record's Kafka headers, each for a header converter's `toConnectHeader`.
+fn header_inputs(m: &OwnedMessage) -> Vec<crate::plugin::streams::ConverterInput> {
+    m.headers()
+        .map(|hs| {
+            hs.iter()
+                .map(|h| crate::plugin::streams::ConverterInput {
+                    topic: m.topic().to_string(),
+                    bytes: h.value.map(Bytes::copy_from_slice),
+                    headers: Vec::new(),
+                    header_key: h.key.to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A consumed record's key or value, topic and Kafka headers for a converter's
@@ -1868,6 +1904,7 @@ fn converter_input(m: &OwnedMessage, is_key: bool) -> crate::plugin::streams::Co
                     .collect()
             })
             .unwrap_or_default(),
+        header_key: String::new(),
     }
 }
 
@@ -1899,6 +1936,21 @@ async fn preconvert_sink(
             } else {
                 out[i].value = Some(r);
             }
+        }
+    }
+    if let Some(remote) = p.header.remote() {
+        let mut at = Vec::new();
+        let mut batch = Vec::new();
+        for (i, m) in msgs.iter().enumerate() {
+            if assigned[i] {
+                let hs = header_inputs(m);
+                at.push((i, hs.len()));
+                batch.extend(hs);
+            }
+        }
+        let mut results = remote.to_connect_batch(batch).await?.into_iter();
+        for (i, n) in at {
+            out[i].headers = Some(results.by_ref().take(n).collect());
         }
     }
     Ok(out)

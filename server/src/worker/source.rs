@@ -46,7 +46,7 @@ use super::{tolerance_exceeded, ExactlyOnce, TaskContext, TaskExit, TransactionB
 use crate::converter::{Converter, HeaderConverter};
 use crate::data::{Header, Value};
 use crate::error_handling::{ErrorHandler, Failure, RecordRef, Stage};
-use crate::plugin::streams::TransactionAction;
+use crate::plugin::streams::{ConverterData, TransactionAction};
 use crate::plugin::streams::{
     ErrorKind, Liveness, RecordAck, SourceEvent, SourceStartParams, SourceStream, StreamError,
 };
@@ -1679,6 +1679,24 @@ type Converted = (Option<Bytes>, Option<Bytes>, Option<OwnedHeaders>);
 struct PreConverted {
     key: Option<Result<Option<Bytes>, Failure>>,
     value: Option<Result<Option<Bytes>, Failure>>,
+    /// One per header the record reaches the converters with, in order.
+    headers: Option<Vec<Result<Option<Bytes>, Failure>>>,
+}
+
+/// The headers of a transformed record as its converters get them: without the W3C ones
+/// when the record has a trace context of its own (they are replaced after conversion).
+fn headers_to_convert(r: &SourceRecord) -> impl Iterator<Item = &Header> {
+    r.headers
+        .iter()
+        .filter(move |h| r.trace.is_empty() || (h.key != "traceparent" && h.key != "tracestate"))
+}
+
+fn header_data(topic: &str, h: &Header) -> ConverterData {
+    ConverterData {
+        topic: topic.to_string(),
+        data: crate::data::SchemaAndValue::new(h.schema.clone(), h.value.clone()),
+        header_key: h.key.clone(),
+    }
 }
 
 /// The keys and values of a batch's transformed records through the out-of-process
@@ -1702,7 +1720,11 @@ async fn preconvert_source(
                 let d = if is_key { &r.key } else { &r.value };
                 if let RecordData::Structured(sv) = d {
                     at.push(i);
-                    batch.push((r.topic.clone(), sv.clone()));
+                    batch.push(ConverterData {
+                        topic: r.topic.clone(),
+                        data: sv.clone(),
+                        header_key: String::new(),
+                    });
                 }
             }
         }
@@ -1713,6 +1735,21 @@ async fn preconvert_source(
             } else {
                 out[i].value = Some(res);
             }
+        }
+    }
+    if let Some(remote) = p.header.remote() {
+        let mut at = Vec::new();
+        let mut batch = Vec::new();
+        for (i, t) in transformed.iter().enumerate() {
+            if let Some(r) = t {
+                let before = batch.len();
+                batch.extend(headers_to_convert(r).map(|h| header_data(&r.topic, h)));
+                at.push((i, batch.len() - before));
+            }
+        }
+        let mut results = remote.from_connect_batch(batch).await?.into_iter();
+        for (i, n) in at {
+            out[i].headers = Some(results.by_ref().take(n).collect());
         }
     }
     Ok(out)
@@ -1757,11 +1794,24 @@ impl Runner<'_> {
             };
             if let (Some(remote), None, RecordData::Structured(sv)) = (conv.remote(), &*slot, d) {
                 let mut r = remote
-                    .from_connect_batch(vec![(topic.to_string(), sv.clone())])
+                    .from_connect_batch(vec![ConverterData {
+                        topic: topic.to_string(),
+                        data: sv.clone(),
+                        header_key: String::new(),
+                    }])
                     .await
                     .map_err(transform_stage_failed)?;
                 *slot = r.pop();
             }
+        }
+        if let (Some(remote), None, false) = (p.header.remote(), &pre.headers, headers.is_empty()) {
+            let batch = headers.iter().map(|h| header_data(topic, h)).collect();
+            pre.headers = Some(
+                remote
+                    .from_connect_batch(batch)
+                    .await
+                    .map_err(transform_stage_failed)?,
+            );
         }
         // A converter that can fail for want of a service (a schema registry) is retried
         // with the record again; the others fail only on the data.
@@ -1789,6 +1839,16 @@ impl Runner<'_> {
             )?;
             let h = if headers.is_empty() {
                 None
+            } else if let Some(converted) = &pre.headers {
+                let mut out = OwnedHeaders::new_with_capacity(headers.len());
+                for (h, b) in headers.iter().zip(converted) {
+                    let b = b.clone()?;
+                    out = out.insert(KHeader {
+                        key: &h.key,
+                        value: b.as_deref(),
+                    });
+                }
+                Some(out)
             } else {
                 Some(convert_headers(
                     p.header.as_ref(),

@@ -13,7 +13,10 @@
 //!   header of the record: the converter got them);
 //! - a converter whose `configure` fails fails the task with the cause in its trace;
 //! - the converter runs with its plugin's class loader as the context class loader (it
-//!   checks, and refuses otherwise).
+//!   checks, and refuses otherwise);
+//! - a `HeaderConverter` from the same jar (`FramingHeaderConverter`) as both tasks'
+//!   `header.converter`: a header InsertHeader adds on the source is in Kafka in its framing,
+//!   and a header it refuses on the sink sends that record to the dead letter queue.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,6 +28,56 @@ use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::ClientConfig;
 
 const CONVERTER: &str = "com.example.conv.FramingConverter";
+const HEADER_CONVERTER: &str = "com.example.conv.FramingHeaderConverter";
+
+const FRAMING_HEADER_JAVA: &str = r#"
+package com.example.conv;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaAndValue;
+import org.apache.kafka.connect.errors.DataException;
+import org.apache.kafka.connect.storage.HeaderConverter;
+
+/** Frames a header value as "[tag]" and the value upper-cased; reads it back, refusing
+ * unframed values and "REFUSE". */
+public class FramingHeaderConverter implements HeaderConverter {
+  private String head;
+
+  @Override
+  public void configure(Map<String, ?> configs) {
+    head = "[" + configs.get("tag") + "]";
+  }
+
+  @Override
+  public byte[] fromConnectHeader(String topic, String key, Schema schema, Object value) {
+    if (Thread.currentThread().getContextClassLoader() != getClass().getClassLoader()) {
+      throw new IllegalStateException("the context class loader is not the plugin's");
+    }
+    return value == null ? null : (head + value.toString().toUpperCase()).getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Override
+  public SchemaAndValue toConnectHeader(String topic, String key, byte[] value) {
+    if (value == null) return SchemaAndValue.NULL;
+    String s = new String(value, StandardCharsets.UTF_8);
+    if (!s.startsWith(head)) throw new DataException("header " + key + " not framed: " + s);
+    if (s.substring(head.length()).equals("REFUSE")) {
+      throw new DataException("FramingHeaderConverter refuses header " + key);
+    }
+    return new SchemaAndValue(Schema.STRING_SCHEMA, s.substring(head.length()));
+  }
+
+  @Override
+  public org.apache.kafka.common.config.ConfigDef config() {
+    return new org.apache.kafka.common.config.ConfigDef();
+  }
+
+  @Override
+  public void close() {}
+}
+"#;
 
 const FRAMING_JAVA: &str = r#"
 package com.example.conv;
@@ -118,6 +171,10 @@ fn framing_plugin(dir: &Path) -> PathBuf {
     let src = dir.join("src/com/example/conv");
     std::fs::create_dir_all(&src).unwrap();
     write(&src.join("FramingConverter.java"), FRAMING_JAVA);
+    write(
+        &src.join("FramingHeaderConverter.java"),
+        FRAMING_HEADER_JAVA,
+    );
     let classes = dir.join("classes");
     std::fs::create_dir_all(&classes).unwrap();
     let status = std::process::Command::new("javac")
@@ -126,6 +183,7 @@ fn framing_plugin(dir: &Path) -> PathBuf {
         .arg("-cp")
         .arg(format!("{}/*", lib.display()))
         .arg(src.join("FramingConverter.java"))
+        .arg(src.join("FramingHeaderConverter.java"))
         .status()
         .expect("javac");
     assert!(status.success(), "javac failed");
@@ -144,7 +202,7 @@ fn framing_plugin(dir: &Path) -> PathBuf {
     plugins
 }
 
-fn produce(topic: &str, value: &[u8]) {
+fn produce(topic: &str, value: &[u8], header: (&str, &str)) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         create_topic(&bootstrap(), topic, 1).await;
@@ -156,8 +214,8 @@ fn produce(topic: &str, value: &[u8]) {
             FutureRecord::to(topic)
                 .payload(value)
                 .headers(OwnedHeaders::new().insert(Header {
-                    key: "origin",
-                    value: Some("test"),
+                    key: header.0,
+                    value: Some(header.1),
                 }));
         producer
             .send(r, Duration::from_secs(10))
@@ -222,7 +280,9 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
     let topic = unique("oop-converter");
     let dlq = unique("oop-converter-dlq");
     // A record no FramingConverter wrote: the sink's converter refuses it.
-    produce(&topic, b"not framed");
+    produce(&topic, b"not framed", ("origin", "test"));
+    // Its value is framed, its header the sink's header converter refuses.
+    produce(&topic, b"[t1|v]REC-HEADER", ("stage", "[h1]REFUSE"));
     let input = dir.path().join("in.txt");
     let output = dir.path().join("out.txt");
     let text: String = (0..total).map(|i| format!("{}\n", line(i))).collect();
@@ -233,6 +293,9 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         &format!(
             "name=src\nconnector.class=FileStreamSource\ntasks.max=1\nfile={}\ntopic={topic}\n\
              value.converter={CONVERTER}\nvalue.converter.tag=t1\n\
+             header.converter={HEADER_CONVERTER}\nheader.converter.tag=h1\n\
+             transforms=stage\ntransforms.stage.type=org.apache.kafka.connect.transforms.InsertHeader\n\
+             transforms.stage.header=stage\ntransforms.stage.value.literal=builtin\n\
              errors.tolerance=all\n",
             input.display()
         ),
@@ -243,6 +306,7 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         &format!(
             "name=sink\nconnector.class=FileStreamSink\ntasks.max=1\nfile={}\ntopics={topic}\n\
              value.converter={CONVERTER}\nvalue.converter.tag=t1\n\
+             header.converter={HEADER_CONVERTER}\nheader.converter.tag=h1\n\
              errors.tolerance=all\nerrors.deadletterqueue.topic.name={dlq}\n\
              errors.deadletterqueue.topic.replication.factor=1\n\
              errors.deadletterqueue.context.headers.enable=true\n",
@@ -329,23 +393,24 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         );
     }
 
-    // The topic holds the plugin's bytes.
-    let expected_in_topic = total - refused + 1;
-    let records = read_topic(
-        &bootstrap(),
-        &topic,
-        expected_in_topic,
-        Duration::from_secs(90),
-    );
+    // The topic holds the plugin's bytes, and its header converter's.
+    let expected_in_topic = total - refused + 2;
+    let records = read_with_headers(&topic, expected_in_topic, Duration::from_secs(90));
     let mut framed = 0;
     for r in &records {
-        let v = String::from_utf8(r.3.clone().unwrap()).unwrap();
-        if v == "not framed" {
+        let v = String::from_utf8(r.value.clone().unwrap()).unwrap();
+        if v == "not framed" || v == "[t1|v]REC-HEADER" {
             continue;
         }
         assert!(
             v.starts_with("[t1|v]REC-"),
             "the plugin's framing in Kafka: {v}"
+        );
+        assert_eq!(
+            r.headers.get("stage").map(String::as_str),
+            Some("[h1]BUILTIN"),
+            "InsertHeader's header through the plugin's header converter: {:?}",
+            r.headers
         );
         framed += 1;
     }
@@ -375,9 +440,30 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
     assert!(missing.is_empty(), "missing: {missing:?}");
     assert_eq!(wrongly_written, 0);
 
-    // The record the sink's converter refused, in the dead letter queue with its cause.
-    let dead = read_with_headers(&dlq, 1, Duration::from_secs(60));
-    assert_eq!(dead.len(), 1, "one record in the dead letter queue");
+    // The records the sink's converters refused, in the dead letter queue with their causes:
+    // the value converter's, and the header converter's.
+    let mut dead = read_with_headers(&dlq, 2, Duration::from_secs(60));
+    assert_eq!(dead.len(), 2, "two records in the dead letter queue");
+    dead.sort_by_key(|d| d.value.clone());
+    let by_header = dead.remove(0);
+    assert_eq!(by_header.value.as_deref(), Some(&b"[t1|v]REC-HEADER"[..]));
+    assert_eq!(
+        by_header
+            .headers
+            .get("__connect.errors.class.name")
+            .map(String::as_str),
+        Some(HEADER_CONVERTER),
+        "{:?}",
+        by_header.headers
+    );
+    assert!(
+        by_header
+            .headers
+            .get("__connect.errors.exception.message")
+            .is_some_and(|m| m.contains("FramingHeaderConverter refuses header stage")),
+        "{:?}",
+        by_header.headers
+    );
     assert_eq!(dead[0].value.as_deref(), Some(&b"not framed"[..]));
     assert_eq!(
         dead[0]
@@ -410,7 +496,13 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
     let log = core.log_text();
     assert!(
         log.contains(&format!("{CONVERTER} (value) of src task 0 started"))
-            && log.contains(&format!("{CONVERTER} (value) of sink task 0 started")),
+            && log.contains(&format!("{CONVERTER} (value) of sink task 0 started"))
+            && log.contains(&format!(
+                "{HEADER_CONVERTER} (header) of src task 0 started"
+            ))
+            && log.contains(&format!(
+                "{HEADER_CONVERTER} (header) of sink task 0 started"
+            )),
         "the converter ran in the bridge:\n{log}"
     );
 }

@@ -925,7 +925,7 @@ class ConverterResponse(_message.Message):
     def __init__(self, started: _Optional[_Union[ConverterStarted, _Mapping]] = ..., result: _Optional[_Union[ConverterResult, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
 
 class ConverterStart(_message.Message):
-    __slots__ = ("protocol_version", "class_name", "config", "is_key", "connector_name", "task_id", "heartbeat_interval_ms", "idle_timeout_ms")
+    __slots__ = ("protocol_version", "class_name", "config", "is_key", "connector_name", "task_id", "heartbeat_interval_ms", "idle_timeout_ms", "header_converter")
     class ConfigEntry(_message.Message):
         __slots__ = ("key", "value")
         KEY_FIELD_NUMBER: _ClassVar[int]
@@ -941,6 +941,7 @@ class ConverterStart(_message.Message):
     TASK_ID_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     IDLE_TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    HEADER_CONVERTER_FIELD_NUMBER: _ClassVar[int]
     protocol_version: int
     class_name: str
     config: _containers.ScalarMap[str, str]
@@ -949,7 +950,8 @@ class ConverterStart(_message.Message):
     task_id: int
     heartbeat_interval_ms: int
     idle_timeout_ms: int
-    def __init__(self, protocol_version: _Optional[int] = ..., class_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., is_key: _Optional[bool] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ...) -> None: ...
+    header_converter: bool
+    def __init__(self, protocol_version: _Optional[int] = ..., class_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., is_key: _Optional[bool] = ..., connector_name: _Optional[str] = ..., task_id: _Optional[int] = ..., heartbeat_interval_ms: _Optional[int] = ..., idle_timeout_ms: _Optional[int] = ..., header_converter: _Optional[bool] = ...) -> None: ...
 
 class ConverterStarted(_message.Message):
     __slots__ = ()
@@ -976,18 +978,20 @@ class KafkaHeader(_message.Message):
     def __init__(self, key: _Optional[str] = ..., value: _Optional[bytes] = ...) -> None: ...
 
 class ConverterRecord(_message.Message):
-    __slots__ = ("index", "topic", "headers", "data", "serialized")
+    __slots__ = ("index", "topic", "headers", "data", "serialized", "header_key")
     INDEX_FIELD_NUMBER: _ClassVar[int]
     TOPIC_FIELD_NUMBER: _ClassVar[int]
     HEADERS_FIELD_NUMBER: _ClassVar[int]
     DATA_FIELD_NUMBER: _ClassVar[int]
     SERIALIZED_FIELD_NUMBER: _ClassVar[int]
+    HEADER_KEY_FIELD_NUMBER: _ClassVar[int]
     index: int
     topic: str
     headers: _containers.RepeatedCompositeFieldContainer[KafkaHeader]
     data: _data_pb2.Structured
     serialized: bytes
-    def __init__(self, index: _Optional[int] = ..., topic: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[KafkaHeader, _Mapping]]] = ..., data: _Optional[_Union[_data_pb2.Structured, _Mapping]] = ..., serialized: _Optional[bytes] = ...) -> None: ...
+    header_key: str
+    def __init__(self, index: _Optional[int] = ..., topic: _Optional[str] = ..., headers: _Optional[_Iterable[_Union[KafkaHeader, _Mapping]]] = ..., data: _Optional[_Union[_data_pb2.Structured, _Mapping]] = ..., serialized: _Optional[bytes] = ..., header_key: _Optional[str] = ...) -> None: ...
 
 class ConverterResult(_message.Message):
     __slots__ = ("batch_id", "outcomes")

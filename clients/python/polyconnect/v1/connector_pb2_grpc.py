@@ -682,11 +682,11 @@ class ConverterStub:
     """---------------------------------------------------------------------------------------
     Converters (Kafka Connect's Converter out of process).
     ---------------------------------------------------------------------------------------
-    One stream per converter instance per task: a task whose `key.converter` or
-    `value.converter` names a class a plugin process serves opens one when it starts (the
-    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
-    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
-    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    One stream per converter instance per task: a task whose `key.converter`,
+    `value.converter` or `header.converter` names a class a plugin process serves opens one
+    when it starts (the converter's `key.converter.*` / `value.converter.*` /
+    `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+    Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
     batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
     Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
     answered in the order they were sent.
@@ -709,11 +709,11 @@ class ConverterServicer:
     """---------------------------------------------------------------------------------------
     Converters (Kafka Connect's Converter out of process).
     ---------------------------------------------------------------------------------------
-    One stream per converter instance per task: a task whose `key.converter` or
-    `value.converter` names a class a plugin process serves opens one when it starts (the
-    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
-    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
-    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    One stream per converter instance per task: a task whose `key.converter`,
+    `value.converter` or `header.converter` names a class a plugin process serves opens one
+    when it starts (the converter's `key.converter.*` / `value.converter.*` /
+    `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+    Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
     batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
     Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
     answered in the order they were sent.
@@ -758,11 +758,11 @@ class Converter:
     """---------------------------------------------------------------------------------------
     Converters (Kafka Connect's Converter out of process).
     ---------------------------------------------------------------------------------------
-    One stream per converter instance per task: a task whose `key.converter` or
-    `value.converter` names a class a plugin process serves opens one when it starts (the
-    converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
-    `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
-    closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+    One stream per converter instance per task: a task whose `key.converter`,
+    `value.converter` or `header.converter` names a class a plugin process serves opens one
+    when it starts (the converter's `key.converter.*` / `value.converter.*` /
+    `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+    Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
     batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
     Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
     answered in the order they were sent.

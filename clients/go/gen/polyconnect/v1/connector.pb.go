@@ -5762,8 +5762,12 @@ type ConverterStart struct {
 	TaskId              int32  `protobuf:"varint,6,opt,name=task_id,json=taskId,proto3" json:"task_id,omitempty"`
 	HeartbeatIntervalMs uint32 `protobuf:"varint,7,opt,name=heartbeat_interval_ms,json=heartbeatIntervalMs,proto3" json:"heartbeat_interval_ms,omitempty"`
 	IdleTimeoutMs       uint32 `protobuf:"varint,8,opt,name=idle_timeout_ms,json=idleTimeoutMs,proto3" json:"idle_timeout_ms,omitempty"`
-	unknownFields       protoimpl.UnknownFields
-	sizeCache           protoimpl.SizeCache
+	// A HeaderConverter (`header.converter`): configure(config) without is_key; records carry
+	// `header_key`, one per header, and are converted with fromConnectHeader /
+	// toConnectHeader.
+	HeaderConverter bool `protobuf:"varint,9,opt,name=header_converter,json=headerConverter,proto3" json:"header_converter,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
 }
 
 func (x *ConverterStart) Reset() {
@@ -5850,6 +5854,13 @@ func (x *ConverterStart) GetIdleTimeoutMs() uint32 {
 		return x.IdleTimeoutMs
 	}
 	return 0
+}
+
+func (x *ConverterStart) GetHeaderConverter() bool {
+	if x != nil {
+		return x.HeaderConverter
+	}
+	return false
 }
 
 type ConverterStarted struct {
@@ -6021,7 +6032,9 @@ type ConverterRecord struct {
 	// FROM_CONNECT_DATA: the schema (absent: schemaless) and the value.
 	Data *Structured `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
 	// TO_CONNECT_DATA: the bytes (absent: null, a tombstone).
-	Serialized    []byte `protobuf:"bytes,5,opt,name=serialized,proto3,oneof" json:"serialized,omitempty"`
+	Serialized []byte `protobuf:"bytes,5,opt,name=serialized,proto3,oneof" json:"serialized,omitempty"`
+	// A header converter's record: the header's key (its value in `data` or `serialized`).
+	HeaderKey     string `protobuf:"bytes,6,opt,name=header_key,json=headerKey,proto3" json:"header_key,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -6089,6 +6102,13 @@ func (x *ConverterRecord) GetSerialized() []byte {
 		return x.Serialized
 	}
 	return nil
+}
+
+func (x *ConverterRecord) GetHeaderKey() string {
+	if x != nil {
+		return x.HeaderKey
+	}
+	return ""
 }
 
 type ConverterResult struct {
@@ -6604,7 +6624,7 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06result\x18\x02 \x01(\v2\x1f.polyconnect.v1.ConverterResultH\x00R\x06result\x129\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
 	"\x05error\x18\x04 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
-	"\x03msg\"\x8c\x03\n" +
+	"\x03msg\"\xb7\x03\n" +
 	"\x0eConverterStart\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12\x1d\n" +
 	"\n" +
@@ -6614,7 +6634,8 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x0econnector_name\x18\x05 \x01(\tR\rconnectorName\x12\x17\n" +
 	"\atask_id\x18\x06 \x01(\x05R\x06taskId\x122\n" +
 	"\x15heartbeat_interval_ms\x18\a \x01(\rR\x13heartbeatIntervalMs\x12&\n" +
-	"\x0fidle_timeout_ms\x18\b \x01(\rR\ridleTimeoutMs\x1a9\n" +
+	"\x0fidle_timeout_ms\x18\b \x01(\rR\ridleTimeoutMs\x12)\n" +
+	"\x10header_converter\x18\t \x01(\bR\x0fheaderConverter\x1a9\n" +
 	"\vConfigEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"\x12\n" +
@@ -6627,7 +6648,7 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\vKafkaHeader\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12\x19\n" +
 	"\x05value\x18\x02 \x01(\fH\x00R\x05value\x88\x01\x01B\b\n" +
-	"\x06_value\"\xd8\x01\n" +
+	"\x06_value\"\xf7\x01\n" +
 	"\x0fConverterRecord\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\rR\x05index\x12\x14\n" +
 	"\x05topic\x18\x02 \x01(\tR\x05topic\x125\n" +
@@ -6635,7 +6656,9 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x04data\x18\x04 \x01(\v2\x1a.polyconnect.v1.StructuredR\x04data\x12#\n" +
 	"\n" +
 	"serialized\x18\x05 \x01(\fH\x00R\n" +
-	"serialized\x88\x01\x01B\r\n" +
+	"serialized\x88\x01\x01\x12\x1d\n" +
+	"\n" +
+	"header_key\x18\x06 \x01(\tR\theaderKeyB\r\n" +
 	"\v_serialized\"j\n" +
 	"\x0fConverterResult\x12\x19\n" +
 	"\bbatch_id\x18\x01 \x01(\x04R\abatchId\x12<\n" +

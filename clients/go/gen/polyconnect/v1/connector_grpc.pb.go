@@ -970,11 +970,11 @@ const (
 // ---------------------------------------------------------------------------------------
 // Converters (Kafka Connect's Converter out of process).
 // ---------------------------------------------------------------------------------------
-// One stream per converter instance per task: a task whose `key.converter` or
-// `value.converter` names a class a plugin process serves opens one when it starts (the
-// converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
-// `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
-// closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+// One stream per converter instance per task: a task whose `key.converter`,
+// `value.converter` or `header.converter` names a class a plugin process serves opens one
+// when it starts (the converter's `key.converter.*` / `value.converter.*` /
+// `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+// Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
 // batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
 // Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
 // answered in the order they were sent.
@@ -1025,11 +1025,11 @@ type Converter_RunClient = grpc.BidiStreamingClient[ConverterRequest, ConverterR
 // ---------------------------------------------------------------------------------------
 // Converters (Kafka Connect's Converter out of process).
 // ---------------------------------------------------------------------------------------
-// One stream per converter instance per task: a task whose `key.converter` or
-// `value.converter` names a class a plugin process serves opens one when it starts (the
-// converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
-// `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
-// closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+// One stream per converter instance per task: a task whose `key.converter`,
+// `value.converter` or `header.converter` names a class a plugin process serves opens one
+// when it starts (the converter's `key.converter.*` / `value.converter.*` /
+// `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+// Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
 // batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
 // Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
 // answered in the order they were sent.

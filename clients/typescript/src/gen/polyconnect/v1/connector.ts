@@ -892,6 +892,12 @@ export interface ConverterStart {
   taskId: number;
   heartbeatIntervalMs: number;
   idleTimeoutMs: number;
+  /**
+   * A HeaderConverter (`header.converter`): configure(config) without is_key; records carry
+   * `header_key`, one per header, and are converted with fromConnectHeader /
+   * toConnectHeader.
+   */
+  headerConverter: boolean;
 }
 
 export interface ConverterStart_ConfigEntry {
@@ -928,7 +934,11 @@ export interface ConverterRecord {
     | Structured
     | undefined;
   /** TO_CONNECT_DATA: the bytes (absent: null, a tombstone). */
-  serialized?: Buffer | undefined;
+  serialized?:
+    | Buffer
+    | undefined;
+  /** A header converter's record: the header's key (its value in `data` or `serialized`). */
+  headerKey: string;
 }
 
 export interface ConverterResult {
@@ -7844,6 +7854,7 @@ function createBaseConverterStart(): ConverterStart {
     taskId: 0,
     heartbeatIntervalMs: 0,
     idleTimeoutMs: 0,
+    headerConverter: false,
   };
 }
 
@@ -7872,6 +7883,9 @@ export const ConverterStart: MessageFns<ConverterStart> = {
     }
     if (message.idleTimeoutMs !== 0) {
       writer.uint32(64).uint32(message.idleTimeoutMs);
+    }
+    if (message.headerConverter !== false) {
+      writer.uint32(72).bool(message.headerConverter);
     }
     return writer;
   },
@@ -7956,6 +7970,14 @@ export const ConverterStart: MessageFns<ConverterStart> = {
             message.idleTimeoutMs = reader.uint32();
             continue;
           }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.headerConverter = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -7989,6 +8011,7 @@ export const ConverterStart: MessageFns<ConverterStart> = {
     message.taskId = object.taskId ?? 0;
     message.heartbeatIntervalMs = object.heartbeatIntervalMs ?? 0;
     message.idleTimeoutMs = object.idleTimeoutMs ?? 0;
+    message.headerConverter = object.headerConverter ?? false;
     return message;
   },
 };
@@ -8267,7 +8290,7 @@ export const KafkaHeader: MessageFns<KafkaHeader> = {
 };
 
 function createBaseConverterRecord(): ConverterRecord {
-  return { index: 0, topic: "", headers: [], data: undefined, serialized: undefined };
+  return { index: 0, topic: "", headers: [], data: undefined, serialized: undefined, headerKey: "" };
 }
 
 export const ConverterRecord: MessageFns<ConverterRecord> = {
@@ -8286,6 +8309,9 @@ export const ConverterRecord: MessageFns<ConverterRecord> = {
     }
     if (message.serialized !== undefined) {
       writer.uint32(42).bytes(message.serialized);
+    }
+    if (message.headerKey !== "") {
+      writer.uint32(50).string(message.headerKey);
     }
     return writer;
   },
@@ -8343,6 +8369,14 @@ export const ConverterRecord: MessageFns<ConverterRecord> = {
             message.serialized = Buffer.from(reader.bytes());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.headerKey = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8367,6 +8401,7 @@ export const ConverterRecord: MessageFns<ConverterRecord> = {
       ? Structured.fromPartial(object.data)
       : undefined;
     message.serialized = object.serialized ?? undefined;
+    message.headerKey = object.headerKey ?? "";
     return message;
   },
 };
@@ -9227,11 +9262,11 @@ export const TransformClient = makeGenericClientConstructor(
  * ---------------------------------------------------------------------------------------
  * Converters (Kafka Connect's Converter out of process).
  * ---------------------------------------------------------------------------------------
- * One stream per converter instance per task: a task whose `key.converter` or
- * `value.converter` names a class a plugin process serves opens one when it starts (the
- * converter's `key.converter.*` / `value.converter.*` settings, without the prefix, in
- * `config`, and `is_key`, as Kafka Connect passes them to configure(configs, isKey)) and
- * closes it when it stops. Records go in batches (protocol rule 1), in one direction per
+ * One stream per converter instance per task: a task whose `key.converter`,
+ * `value.converter` or `header.converter` names a class a plugin process serves opens one
+ * when it starts (the converter's `key.converter.*` / `value.converter.*` /
+ * `header.converter.*` settings, without the prefix, in `config`, and `is_key`, as Kafka
+ * Connect passes them to configure(configs, isKey)) and closes it when it stops. Records go in batches (protocol rule 1), in one direction per
  * batch: a source task's records to bytes (fromConnectData), a sink task's bytes to
  * Kafka Connect data (toConnectData). One outcome per record, in order. Batches are
  * answered in the order they were sent.

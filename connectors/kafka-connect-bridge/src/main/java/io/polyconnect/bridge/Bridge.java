@@ -192,7 +192,7 @@ public final class Bridge {
   }
 
   /**
-   * The Kafka Connect Converter classes named in {@code names}, each looked up in the plugin
+   * The Kafka Connect Converter and HeaderConverter classes named in {@code names}, each looked up in the plugin
    * path's locations in order (the first location holding it), for the Converter service.
    */
   public static List<Class<?>> converters(String pluginPath, List<String> names) {
@@ -219,7 +219,10 @@ public final class Bridge {
         }
       }
       if (hit == null) throw new ConnectException("converter class " + name + " is not on the plugin path " + pluginPath);
-      if (org.apache.kafka.connect.storage.Converter.class.isAssignableFrom(hit) && PluginScan.concrete(hit)) out.add(hit);
+      if ((org.apache.kafka.connect.storage.Converter.class.isAssignableFrom(hit)
+          || org.apache.kafka.connect.storage.HeaderConverter.class.isAssignableFrom(hit)) && PluginScan.concrete(hit)) {
+        out.add(hit);
+      }
     }
     return out;
   }

@@ -26,19 +26,21 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaAndValue;
 import org.apache.kafka.connect.storage.Converter;
+import org.apache.kafka.connect.storage.HeaderConverter;
 
 /**
- * Kafka Connect Converters from plugin directories, served out of process through the
- * protocol's Converter service: one stream per converter instance (a task's key or value
- * converter), configured with {@code configure(config, isKey)}; batches of records converted
- * in either direction, one outcome per record. Every call into the converter runs with its
- * plugin's class loader as the context class loader.
+ * Kafka Connect Converters and HeaderConverters from plugin directories, served out of
+ * process through the protocol's Converter service: one stream per converter instance (a
+ * task's key, value or header converter), configured with {@code configure(config, isKey)}
+ * (a header converter with {@code configure(config)}); batches of records (or headers)
+ * converted in either direction, one outcome per record. Every call into the converter runs
+ * with its plugin's class loader as the context class loader.
  */
 final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
   private static final Logger LOG = Logger.getLogger("polyconnect.bridge");
   private final Map<String, Class<?>> classes = new HashMap<>();
 
-  /** Serves {@code converters} (Kafka Connect Converter classes). */
+  /** Serves {@code converters} (Kafka Connect Converter and HeaderConverter classes). */
   BridgedConverter(List<Class<?>> converters) {
     for (Class<?> c : converters) {
       classes.putIfAbsent(c.getName(), c);
@@ -55,6 +57,7 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
     private final StreamObserver<ConverterResponse> out;
     private final DataConversion data = new DataConversion();
     private Converter converter;
+    private HeaderConverter headerConverter;
     private Wire wire;
     private boolean done;
 
@@ -85,16 +88,24 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
         return;
       }
       Class<?> cls = classes.get(s.getClassName());
-      if (cls == null || !Converter.class.isAssignableFrom(cls)) {
+      Class<?> base = s.getHeaderConverter() ? HeaderConverter.class : Converter.class;
+      if (cls == null || !base.isAssignableFrom(cls)) {
         fail(io.polyconnect.protocol.v1.Error.newBuilder().setKind(ErrorKind.CONFIG)
-            .setMessage("this process does not serve the converter '" + s.getClassName() + "'").build());
+            .setMessage("this process does not serve the " + (s.getHeaderConverter() ? "header converter '" : "converter '")
+                + s.getClassName() + "'").build());
         return;
       }
       try {
-        Converter c = (Converter) Bridge.instantiate(cls);
         Map<String, String> config = new HashMap<>(s.getConfigMap());
-        Bridge.withLoader(c, () -> c.configure(config, s.getIsKey()));
-        converter = c;
+        if (s.getHeaderConverter()) {
+          HeaderConverter h = (HeaderConverter) Bridge.instantiate(cls);
+          Bridge.withLoader(h, () -> h.configure(config));
+          headerConverter = h;
+        } else {
+          Converter c = (Converter) Bridge.instantiate(cls);
+          Bridge.withLoader(c, () -> c.configure(config, s.getIsKey()));
+          converter = c;
+        }
       } catch (Throwable e) {
         LOG.log(Level.WARNING, "configure() of " + cls.getName() + " failed", e);
         fail(Errors.of(e, ErrorKind.CONFIG));
@@ -102,12 +113,12 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
       }
       wire = new Wire(true, false, true);
       out.onNext(ConverterResponse.newBuilder().setStarted(ConverterStarted.getDefaultInstance()).build());
-      LOG.info(cls.getName() + " (" + (s.getIsKey() ? "key" : "value") + ") of " + s.getConnectorName()
+      LOG.info(cls.getName() + " (" + (s.getHeaderConverter() ? "header" : s.getIsKey() ? "key" : "value") + ") of " + s.getConnectorName()
           + " task " + s.getTaskId() + " started");
     }
 
     private void batch(ConverterBatch b) {
-      if (converter == null) {
+      if (converter == null && headerConverter == null) {
         fail(io.polyconnect.protocol.v1.Error.newBuilder().setKind(ErrorKind.FATAL)
             .setMessage("a batch before ConverterStart").build());
         return;
@@ -115,7 +126,7 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
       boolean from = b.getDirection() == ConversionDirection.FROM_CONNECT_DATA;
       ConverterResult.Builder res = ConverterResult.newBuilder().setBatchId(b.getBatchId());
       ClassLoader saved = Thread.currentThread().getContextClassLoader();
-      Thread.currentThread().setContextClassLoader(Bridge.loaderOf(converter));
+      Thread.currentThread().setContextClassLoader(Bridge.loaderOf(converter != null ? converter : headerConverter));
       try {
         for (ConverterRecord r : b.getRecordsList()) {
           ConverterOutcome.Builder o = res.addOutcomesBuilder().setIndex(r.getIndex());
@@ -128,11 +139,16 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
               Object[] sv = wire.structured(r.getData());
               io.polyconnect.sdk.Schema sdkSchema = (io.polyconnect.sdk.Schema) sv[0];
               Schema schema = sdkSchema == null ? null : data.schema(sdkSchema);
-              byte[] bytes = converter.fromConnectData(r.getTopic(), headers, schema, data.kcValue(schema, sv[1]));
+              Object value = data.kcValue(schema, sv[1]);
+              byte[] bytes = headerConverter != null
+                  ? headerConverter.fromConnectHeader(r.getTopic(), r.getHeaderKey(), schema, value)
+                  : converter.fromConnectData(r.getTopic(), headers, schema, value);
               if (bytes != null) o.setSerialized(ByteString.copyFrom(bytes));
             } else {
               byte[] bytes = r.hasSerialized() ? r.getSerialized().toByteArray() : null;
-              SchemaAndValue sv = converter.toConnectData(r.getTopic(), headers, bytes);
+              SchemaAndValue sv = headerConverter != null
+                  ? headerConverter.toConnectHeader(r.getTopic(), r.getHeaderKey(), bytes)
+                  : converter.toConnectData(r.getTopic(), headers, bytes);
               if (sv == null) sv = SchemaAndValue.NULL;
               o.setData(wire.structured(data.schema(sv.schema()), data.value(sv.schema(), sv.value())));
             }
@@ -147,8 +163,8 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
     }
 
     private void close() {
-      if (converter != null) {
-        Converter c = converter;
+      if (converter != null || headerConverter != null) {
+        java.io.Closeable c = converter != null ? converter : headerConverter;
         try {
           Bridge.withLoader(c, () -> {
             try {
@@ -158,7 +174,7 @@ final class BridgedConverter extends ConverterGrpc.ConverterImplBase {
             }
           });
         } catch (Throwable e) {
-          LOG.log(Level.WARNING, "close() of " + converter.getClass().getName() + " failed", e);
+          LOG.log(Level.WARNING, "close() of " + c.getClass().getName() + " failed", e);
         }
       }
     }

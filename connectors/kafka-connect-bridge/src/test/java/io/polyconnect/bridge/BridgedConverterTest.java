@@ -128,6 +128,29 @@ class BridgedConverterTest {
   }
 
   @Test
+  void a_header_converter_converts_each_header_by_its_key() {
+    BridgedConverter service = new BridgedConverter(List.of(org.apache.kafka.connect.storage.SimpleHeaderConverter.class));
+    Collect out = new Collect();
+    StreamObserver<ConverterRequest> in = service.run(out);
+    in.onNext(ConverterRequest.newBuilder().setStart(ConverterStart.newBuilder().setProtocolVersion(1)
+        .setClassName("SimpleHeaderConverter").setHeaderConverter(true)).build());
+    assertTrue(out.got.get(0).hasStarted(), out.got.toString());
+    in.onNext(ConverterRequest.newBuilder().setBatch(ConverterBatch.newBuilder().setBatchId(1)
+        .setDirection(ConversionDirection.FROM_CONNECT_DATA)
+        .addRecords(rec(0).setHeaderKey("a").setData(string("x")))).build());
+    assertEquals("x", out.got.get(1).getResult().getOutcomes(0).getSerialized().toStringUtf8());
+    in.onNext(ConverterRequest.newBuilder().setBatch(ConverterBatch.newBuilder().setBatchId(2)
+        .setDirection(ConversionDirection.TO_CONNECT_DATA)
+        .addRecords(rec(0).setHeaderKey("b").setSerialized(ByteString.copyFromUtf8("true")))).build());
+    ConverterOutcome o = out.got.get(2).getResult().getOutcomes(0);
+    assertTrue(o.getData().getValue().getBoolean(), o.toString());
+    // Not a record converter: refused as one.
+    Collect notRecord = new Collect();
+    service.run(notRecord).onNext(start("SimpleHeaderConverter", Map.of(), false));
+    assertEquals(ErrorKind.CONFIG, notRecord.got.get(0).getError().getKind());
+  }
+
+  @Test
   void a_failed_configure_or_an_unknown_class_is_a_config_error_on_the_stream() {
     BridgedConverter service = new BridgedConverter(List.of(Picky.class));
     Collect out = new Collect();
