@@ -369,8 +369,13 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
         .iter()
         .all(|r| r.3.as_deref().is_some_and(|v| v.starts_with(b"[t2|v]REC-"))));
 
-    // REST validation knows the plugin's converter, and refuses a class nobody has.
-    for (class, errors) in [(CONVERTER, 0), ("com.example.conv.Nope", 1)] {
+    // REST validation knows the plugin's converters, and refuses a class nobody has (a
+    // header converter's class as a value converter too).
+    for (class, errors) in [
+        (CONVERTER, 0),
+        ("com.example.conv.Nope", 1),
+        (HEADER_CONVERTER, 1),
+    ] {
         let body = put_json(
             port,
             "/connector-plugins/FileStreamSink/config/validate",
@@ -378,7 +383,19 @@ fn a_java_converter_from_a_plugin_directory_converts_for_a_source_and_a_sink() {
                 "connector.class": "FileStreamSink", "name": "v", "topics": "t",
                 "file": output.display().to_string(),
                 "value.converter": class, "value.converter.tag": "t1",
+                "header.converter": HEADER_CONVERTER,
             }),
+        );
+        let header = body["configs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["value"]["name"] == "header.converter")
+            .unwrap_or_else(|| panic!("{body}"));
+        assert_eq!(
+            header["value"]["errors"].as_array().unwrap().len(),
+            0,
+            "header.converter={HEADER_CONVERTER}: {header}"
         );
         let entry = body["configs"]
             .as_array()
