@@ -1,6 +1,7 @@
 //! What a connector author implements: a [`Connector`] and its task, a [`SourceTask`] or a
 //! [`SinkTask`], as in Kafka Connect. Register it with [`Plugin::source`] or
-//! [`Plugin::sink`] and hand the plugins to [`crate::serve`].
+//! [`Plugin::sink`] and hand the plugins to [`crate::serve`] (transforms and predicates:
+//! [`crate::transform`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use crate::config::{Config, ConfigDef};
 use crate::data::Value;
 use crate::error::{Error, Result};
 use crate::record::{RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TransactionRequest};
+use crate::transform::{DynStage, Predicate, PredicateStage, TransformStage, Transformation};
 
 /// A connector (Kafka Connect's Connector): its name, config definition and how it splits
 /// work into task configurations. `Task` is its [`SourceTask`] or [`SinkTask`].
@@ -514,9 +516,11 @@ impl<C: Connector> DynConnector for C {
 pub(crate) enum Kind {
     Source,
     Sink,
+    Transformation,
+    Predicate,
 }
 
-/// A connector class served by this process.
+/// A connector, transformation or predicate class served by this process.
 #[derive(Clone)]
 pub struct Plugin {
     pub(crate) class: &'static str,
@@ -524,9 +528,12 @@ pub struct Plugin {
     pub(crate) version: &'static str,
     pub(crate) kind: Kind,
     pub(crate) config_def: ConfigDef,
-    pub(crate) new_connector: fn() -> Box<dyn DynConnector>,
+    /// Connectors only.
+    pub(crate) new_connector: Option<fn() -> Box<dyn DynConnector>>,
     pub(crate) new_source: fn() -> Option<Box<dyn SourceTask>>,
     pub(crate) new_sink: fn() -> Option<Box<dyn SinkTask>>,
+    /// Transformations and predicates only.
+    pub(crate) new_stage: Option<fn() -> Box<dyn DynStage>>,
 }
 
 fn new_connector<C: Connector>() -> Box<dyn DynConnector> {
@@ -537,6 +544,12 @@ fn new_source<T: SourceTask + Default>() -> Option<Box<dyn SourceTask>> {
 }
 fn new_sink<T: SinkTask + Default>() -> Option<Box<dyn SinkTask>> {
     Some(Box::new(T::default()))
+}
+fn new_transform<T: Transformation>() -> Box<dyn DynStage> {
+    Box::new(TransformStage(T::default()))
+}
+fn new_predicate<P: Predicate>() -> Box<dyn DynStage> {
+    Box::new(PredicateStage(P::default()))
 }
 
 impl Plugin {
@@ -567,9 +580,40 @@ impl Plugin {
             version: C::VERSION,
             kind,
             config_def: C::config_def(),
-            new_connector: new_connector::<C>,
+            new_connector: Some(new_connector::<C>),
             new_source,
             new_sink,
+            new_stage: None,
+        }
+    }
+
+    /// A single message transform, served on the `Transform` service.
+    pub fn transform<T: Transformation>() -> Plugin {
+        Plugin {
+            class: T::CLASS,
+            aliases: T::ALIASES,
+            version: T::VERSION,
+            kind: Kind::Transformation,
+            config_def: T::config_def(),
+            new_connector: None,
+            new_source: || None,
+            new_sink: || None,
+            new_stage: Some(new_transform::<T>),
+        }
+    }
+
+    /// A predicate, served on the `Transform` service.
+    pub fn predicate<P: Predicate>() -> Plugin {
+        Plugin {
+            class: P::CLASS,
+            aliases: P::ALIASES,
+            version: P::VERSION,
+            kind: Kind::Predicate,
+            config_def: P::config_def(),
+            new_connector: None,
+            new_source: || None,
+            new_sink: || None,
+            new_stage: Some(new_predicate::<P>),
         }
     }
 
@@ -586,6 +630,8 @@ impl Plugin {
             r#type: match self.kind {
                 Kind::Source => pb::PluginType::Source,
                 Kind::Sink => pb::PluginType::Sink,
+                Kind::Transformation => pb::PluginType::Transformation,
+                Kind::Predicate => pb::PluginType::Predicate,
             } as i32,
             version: self.version.into(),
         }

@@ -55,7 +55,7 @@ pub(crate) async fn run(
             .await;
         return;
     }
-    let Some(plugin) = plugins.find_any(&start.connector_class) else {
+    let Some(plugin) = plugins.find_connector(&start.connector_class) else {
         let e = Error::config(format!(
             "this connector process does not serve a connector named '{}'",
             start.connector_class
@@ -75,7 +75,10 @@ pub(crate) async fn run(
             return;
         }
     };
-    let mut connector = (plugin.new_connector)();
+    let Some(new_connector) = plugin.new_connector else {
+        return;
+    };
+    let mut connector = new_connector();
     let ctx = ConnectorContext {
         name: start.connector_name.clone(),
         out: out.raw(),
