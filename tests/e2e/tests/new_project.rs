@@ -423,7 +423,10 @@ fn scenario(lang: Lang) {
             v["payload"]["seq"].as_i64().unwrap()
         })
         .collect();
-    check_sequence(&seqs, &format!("{} source through its transform", lang.name()));
+    check_sequence(
+        &seqs,
+        &format!("{} source through its transform", lang.name()),
+    );
     drop(core);
     let _ = std::fs::remove_dir_all(&root);
 }

@@ -444,6 +444,46 @@ fn a_java_smt_from_a_plugin_directory_runs_in_the_bridge() {
     );
     let core = Core::start(dir.path(), &worker, &[source], port);
     core.wait_task_state("src", 0, "RUNNING", Duration::from_secs(120));
+    // Their ConfigDefs, as Kafka Connect answers them: the transform's and a predicate's
+    // from the same jar, by class name and by alias, reported by the bridge (the first
+    // keys: later Kafka versions add more).
+    for (plugin, keys) in [
+        (
+            "org.apache.kafka.connect.transforms.MaskField$Value",
+            &["fields", "replacement"][..],
+        ),
+        ("MaskField$Value", &["fields", "replacement"][..]),
+        (
+            "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+            &["pattern"][..],
+        ),
+    ] {
+        let (code, defs) = core.get(&format!("/connector-plugins/{plugin}/config"));
+        assert_eq!(code, 200, "{plugin}: {defs}");
+        let names: Vec<&str> = defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(&names[..keys.len()], keys, "{plugin}: {defs}");
+        let first = &defs[0];
+        assert_eq!(
+            first["type"],
+            if keys[0] == "fields" {
+                "LIST"
+            } else {
+                "STRING"
+            },
+            "{defs}"
+        );
+        assert!(
+            first["documentation"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{defs}"
+        );
+    }
     let records = read_topic(&bootstrap(), &topic, total, Duration::from_secs(90));
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     for r in &records {
@@ -529,4 +569,89 @@ fn each_out_of_process_stage_has_its_span() {
         );
         assert!(!span.parent_span_id.is_empty(), "{span:?}");
     }
+}
+
+/// Debezium's plugin directory, as fetched (cached) by `scripts/setup/debezium.sh`.
+fn debezium_plugin() -> PathBuf {
+    let out = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/setup/debezium.sh"))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "scripts/setup/debezium.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim(),
+    );
+    assert!(dir.is_dir(), "{}", dir.display());
+    dir
+}
+
+/// `GET /connector-plugins/{class}/config` for Kafka Connect transforms and predicates
+/// found by the scan (Apache's jar and Debezium's directory, each a plugin directory): their ConfigDef, as Kafka Connect answers it, reported by the bridge.
+#[test]
+fn a_java_smt_answers_its_config_before_any_connector_runs() {
+    let status = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/setup/java.sh"))
+        .status()
+        .expect("bash");
+    assert!(status.success(), "scripts/setup/java.sh failed");
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    apache_transforms_plugin(&plugins);
+    std::os::unix::fs::symlink(
+        debezium_plugin(),
+        plugins.join("debezium-connector-postgres"),
+    )
+    .unwrap();
+    let port = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={}\n\
+             offset.storage.file.filename={}\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={}\n",
+            bootstrap(),
+            dir.path().join("offsets.json").display(),
+            plugins.display(),
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[], port);
+    // The bridge is launched for the question: no connector has started it.
+    let (code, defs) =
+        core.get("/connector-plugins/org.apache.kafka.connect.transforms.MaskField$Value/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs[0]["name"], "fields", "{defs}");
+    assert_eq!(defs[0]["required"], true, "{defs}");
+    let (code, defs) = core.get("/connector-plugins/RecordIsTombstone/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs, serde_json::json!([]), "a predicate without keys");
+    let (code, defs) =
+        core.get("/connector-plugins/io.debezium.transforms.ExtractNewRecordState/config");
+    assert_eq!(code, 200, "{defs}");
+    let names: Vec<&str> = defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    for key in [
+        "delete.tombstone.handling.mode",
+        "add.fields",
+        "route.by.field",
+    ] {
+        assert!(names.contains(&key), "{key} in {names:?}");
+    }
+    let (code, body) = core.get("/connector-plugins/org.example.NoSuchTransform/config");
+    assert_eq!(code, 404, "{body}");
 }
