@@ -13,7 +13,8 @@
 //! topic (flat rows by Debezium's own `ExtractNewRecordState` from the same plugin directory,
 //! run out of process in the bridge; upserts by the key, deletes on the null rows), which
 //! equals the source table row for row at the end.
-//! The bridge JVM's resident memory is printed.
+//! The bridge JVM's resident memory is printed. A second test follows one change in one
+//! trace, from the bridged task's poll to the sink (OTLP to an in-process receiver).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
