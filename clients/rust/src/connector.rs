@@ -57,6 +57,19 @@ pub trait Connector: Default + Send + Sync + 'static {
         Ok(ConnectorTransactionBoundaries::Unsupported)
     }
 
+    /// KIP-875 (Kafka Connect's `alterOffsets`): called before `PATCH` / `DELETE
+    /// /connectors/{c}/offsets` writes `offsets` for the stopped connector, on an instance
+    /// that was not started. An error fails the request with its message and nothing is
+    /// written. `Ok(true)`: the connector changed offsets it keeps itself too; `Ok(false)`,
+    /// the default: only the framework's offsets change.
+    fn alter_offsets(
+        &self,
+        _config: &BTreeMap<String, String>,
+        _offsets: &OffsetChanges,
+    ) -> Result<bool> {
+        Ok(false)
+    }
+
     async fn start(&mut self, _ctx: ConnectorContext, _config: &Config) -> Result<()> {
         Ok(())
     }
@@ -70,6 +83,14 @@ pub trait Connector: Default + Send + Sync + 'static {
     async fn stop(&mut self) -> Result<()> {
         Ok(())
     }
+}
+
+/// The offsets `alter_offsets` is told of: a source connector's (partition, offset; `None`
+/// resets it) or a sink connector's (topic partition, next offset; `None` removes it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OffsetChanges {
+    Source(Vec<(Value, Option<Value>)>),
+    Sink(Vec<(TopicPartition, Option<i64>)>),
 }
 
 /// Kafka Connect's `ExactlyOnceSupport`.
@@ -477,6 +498,11 @@ pub(crate) trait DynConnector: Send + Sync {
         &self,
         config: &BTreeMap<String, String>,
     ) -> Result<ConnectorTransactionBoundaries>;
+    fn alter_offsets(
+        &self,
+        config: &BTreeMap<String, String>,
+        offsets: &OffsetChanges,
+    ) -> Result<bool>;
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()>;
     async fn task_configs(&mut self, config: &Config, max_tasks: usize) -> Result<Vec<Config>>;
     async fn stop(&mut self) -> Result<()>;
@@ -498,6 +524,13 @@ impl<C: Connector> DynConnector for C {
         config: &BTreeMap<String, String>,
     ) -> Result<ConnectorTransactionBoundaries> {
         Connector::can_define_transaction_boundaries(self, config)
+    }
+    fn alter_offsets(
+        &self,
+        config: &BTreeMap<String, String>,
+        offsets: &OffsetChanges,
+    ) -> Result<bool> {
+        Connector::alter_offsets(self, config, offsets)
     }
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()> {
         Connector::start(self, ctx, config).await
