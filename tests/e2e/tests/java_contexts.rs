@@ -8,7 +8,8 @@
 //!   Connect's "altered successfully" and the resumed connector reads the new offset;
 //! - validation carries the ConfigDef's recommenders and visibility into REST;
 //! - a sink task's `SinkTaskContext.timeout(ms)` before a `RetriableException` is the
-//!   back-off before the same batch comes again.
+//!   back-off before the same batch comes again;
+//! - `ConnectorContext.raiseError` fails the connector with the exception raised.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -310,6 +311,29 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
             "saw=100 n=103"
         ],
         "{lines:?}"
+    );
+
+    // ConnectorContext.raiseError: the connector is FAILED with the exception it raised.
+    let (code, body) = call(
+        &core,
+        reqwest::Method::POST,
+        "/connectors",
+        Some(json!({"name": "ctx-raise", "config": {
+            "connector.class": "com.example.contexts.ContextsSourceConnector",
+            "tasks.max": "1", "topic": topic, "count": "0", "raise.error": "true"
+        }})),
+    );
+    assert_eq!(code, 201, "{body}");
+    let mut last = Value::Null;
+    wait_for("the raised error", Duration::from_secs(60), &core, || {
+        last = core.get("/connectors/ctx-raise/status").1;
+        last["connector"]["state"] == "FAILED"
+    });
+    assert!(
+        last["connector"]["trace"]
+            .as_str()
+            .is_some_and(|t| t.contains("the source system went away")),
+        "{last}"
     );
     core.stop();
 }

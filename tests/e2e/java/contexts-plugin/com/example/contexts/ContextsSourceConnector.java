@@ -11,8 +11,9 @@ import org.apache.kafka.connect.source.SourceConnector;
 /**
  * A Kafka Connect source connector for the bridge's context tests: it reads its stored
  * offset in start() through SourceConnectorContext.offsetStorageReader() and hands it to its
- * task, refuses negative offsets in alterOffsets (KIP-875), and has a ConfigDef with
- * recommenders ("column" is visible only in "incrementing" mode).
+ * task, refuses negative offsets in alterOffsets (KIP-875), has a ConfigDef with
+ * recommenders ("column" is visible only in "incrementing" mode), and with raise.error=true
+ * fails itself through ConnectorContext.raiseError.
  */
 public class ContextsSourceConnector extends SourceConnector {
   public static final Map<String, Object> PARTITION = Map.of("source", "contexts");
@@ -35,7 +36,9 @@ public class ContextsSourceConnector extends SourceConnector {
       .define("mode", ConfigDef.Type.STRING, "bulk", ConfigDef.ValidString.in("bulk", "incrementing"),
           ConfigDef.Importance.MEDIUM, "The mode", "Mode", 1, ConfigDef.Width.SHORT, "Mode", List.of("column"), MODES)
       .define("column", ConfigDef.Type.STRING, "", ConfigDef.Importance.MEDIUM, "The column", "Mode", 2,
-          ConfigDef.Width.SHORT, "Column", COLUMNS);
+          ConfigDef.Width.SHORT, "Column", COLUMNS)
+      .define("raise.error", ConfigDef.Type.BOOLEAN, false, ConfigDef.Importance.LOW,
+          "Fail through ConnectorContext.raiseError once started");
 
   private Map<String, String> props;
   private String seen;
@@ -49,6 +52,9 @@ public class ContextsSourceConnector extends SourceConnector {
     this.props = props;
     Map<String, Object> stored = context().offsetStorageReader().offset(PARTITION);
     seen = stored == null ? "none" : String.valueOf(stored.get("n"));
+    if (Boolean.parseBoolean(props.get("raise.error"))) {
+      context().raiseError(new ConnectException("the source system went away"));
+    }
   }
 
   @Override

@@ -96,6 +96,24 @@ class BridgeContextsTest {
   }
 
   @Test
+  void raiseErrorReachesTheSdksContext() {
+    io.polyconnect.sdk.Connector c = plugin("ContextsSourceConnector").newConnector();
+    List<Exception> raised = new ArrayList<>();
+    c.initialize(new ConnectorContext() {
+      public String connectorName() { return "c"; }
+      public void requestTaskReconfiguration() {}
+      public void raiseError(Exception e) { raised.add(e); }
+      public Map<Map<String, ?>, Map<String, Object>> offsets(Collection<? extends Map<String, ?>> partitions) {
+        return Map.of();
+      }
+    }, Map.of());
+    c.start(Map.of("topic", "t", "raise.error", "true"));
+    assertEquals(1, raised.size());
+    assertEquals("the source system went away", raised.get(0).getMessage());
+    assertEquals("none", c.taskConfigs(1).get(0).get("connector.saw"));
+  }
+
+  @Test
   void alterOffsetsIsTheConnectorsOwn() {
     io.polyconnect.sdk.SourceConnector c = (io.polyconnect.sdk.SourceConnector) plugin("ContextsSourceConnector").newConnector();
     Map<Map<String, ?>, Map<String, ?>> fine = new HashMap<>();
