@@ -4,8 +4,9 @@
 //! - the source connector reads its stored offset in `start()` through
 //!   `SourceConnectorContext.offsetStorageReader()` and hands it to its task;
 //! - `PATCH /connectors/{c}/offsets` asks the connector's `alterOffsets` first (KIP-875): its
-//!   refusal fails the request with its message and writes nothing; its `true` gives Kafka
-//!   Connect's "altered successfully" and the resumed connector reads the new offset;
+//!   refusal fails the request with its message and writes nothing (a source's and a
+//!   sink's); its `true` gives Kafka Connect's "altered successfully" and the resumed
+//!   connector reads the new offset;
 //! - validation carries the ConfigDef's recommenders and visibility into REST;
 //! - a sink task's `SinkTaskContext.timeout(ms)` before a `RetriableException` is the
 //!   back-off before the same batch comes again;
@@ -312,6 +313,28 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
         ],
         "{lines:?}"
     );
+
+    // A sink connector's alterOffsets is asked too: its refusal writes nothing.
+    let (code, body) = call(&core, reqwest::Method::PUT, "/connectors/ctx-sink/stop", None);
+    assert_eq!(code, 204, "{body}");
+    wait_for("the stopped sink", Duration::from_secs(60), &core, || {
+        core.get("/connectors/ctx-sink/status").1["connector"]["state"] == "STOPPED"
+    });
+    let (_, before) = core.get("/connectors/ctx-sink/offsets");
+    let (code, body) = call(
+        &core,
+        reqwest::Method::PATCH,
+        "/connectors/ctx-sink/offsets",
+        Some(json!({"offsets": [{"partition": {"kafka_topic": topic, "kafka_partition": 0},
+                                  "offset": {"kafka_offset": 5000}}]})),
+    );
+    assert_eq!(code, 500, "{body}");
+    assert_eq!(
+        body["message"],
+        json!(format!("offset 5000 is past the end of {topic}-0")),
+        "{body}"
+    );
+    assert_eq!(core.get("/connectors/ctx-sink/offsets").1, before);
 
     // ConnectorContext.raiseError: the connector is FAILED with the exception it raised.
     let (code, body) = call(

@@ -3,11 +3,14 @@ package com.example.contexts;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.connector.Task;
+import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.sink.SinkConnector;
 
 /** A Kafka Connect sink connector whose task asks for a retry back-off with
- * SinkTaskContext.timeout and reports when its batch came back. */
+ * SinkTaskContext.timeout and reports when its batch came back; its alterOffsets refuses
+ * offsets past 1000. */
 public class ContextsSinkConnector extends SinkConnector {
   private Map<String, String> props;
 
@@ -21,4 +24,14 @@ public class ContextsSinkConnector extends SinkConnector {
   @Override public void start(Map<String, String> props) { this.props = props; }
   @Override public List<Map<String, String>> taskConfigs(int maxTasks) { return List.of(props); }
   @Override public void stop() {}
+
+  /** KIP-875: refuses offsets past what its test topic holds; otherwise only the framework's
+   * offsets change (false, Kafka Connect's default). */
+  @Override
+  public boolean alterOffsets(Map<String, String> config, Map<TopicPartition, Long> offsets) {
+    offsets.forEach((tp, o) -> {
+      if (o != null && o > 1000) throw new ConnectException("offset " + o + " is past the end of " + tp);
+    });
+    return false;
+  }
 }

@@ -123,9 +123,14 @@ class BridgeContextsTest {
     RuntimeException e = assertThrows(RuntimeException.class,
         () -> c.alterOffsets(Map.of("name", "c"), Map.of(Map.of("source", "contexts"), Map.of("n", -1L))));
     assertEquals("offset n must not be negative, got -1", e.getMessage());
-    // Kafka Connect's default answers false: only the framework's offsets change.
+    // False: only the framework's offsets change.
     io.polyconnect.sdk.SinkConnector sink = (io.polyconnect.sdk.SinkConnector) plugin("ContextsSinkConnector").newConnector();
     assertFalse(sink.alterOffsets(Map.of("name", "s"), Map.of(new TopicPartition("t", 0), 5L)));
+    Map<TopicPartition, Long> removed = new HashMap<>();
+    removed.put(new TopicPartition("t", 1), null);
+    assertFalse(sink.alterOffsets(Map.of("name", "s"), removed));
+    assertEquals("offset 5000 is past the end of t-0", assertThrows(RuntimeException.class,
+        () -> sink.alterOffsets(Map.of("name", "s"), Map.of(new TopicPartition("t", 0), 5000L))).getMessage());
   }
 
   @Test
