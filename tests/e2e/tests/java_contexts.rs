@@ -315,7 +315,12 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
     );
 
     // A sink connector's alterOffsets is asked too: its refusal writes nothing.
-    let (code, body) = call(&core, reqwest::Method::PUT, "/connectors/ctx-sink/stop", None);
+    let (code, body) = call(
+        &core,
+        reqwest::Method::PUT,
+        "/connectors/ctx-sink/stop",
+        None,
+    );
     assert_eq!(code, 204, "{body}");
     wait_for("the stopped sink", Duration::from_secs(60), &core, || {
         core.get("/connectors/ctx-sink/status").1["connector"]["state"] == "STOPPED"
@@ -325,8 +330,10 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
         &core,
         reqwest::Method::PATCH,
         "/connectors/ctx-sink/offsets",
-        Some(json!({"offsets": [{"partition": {"kafka_topic": topic, "kafka_partition": 0},
-                                  "offset": {"kafka_offset": 5000}}]})),
+        Some(
+            json!({"offsets": [{"partition": {"kafka_topic": topic, "kafka_partition": 0},
+                                  "offset": {"kafka_offset": 5000}}]}),
+        ),
     );
     assert_eq!(code, 500, "{body}");
     assert_eq!(
@@ -335,6 +342,41 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
         "{body}"
     );
     assert_eq!(core.get("/connectors/ctx-sink/offsets").1, before);
+    assert_ne!(before, json!({"offsets": []}), "the sink committed offsets");
+    // A DELETE tells it of every committed partition; its false is Kafka Connect's
+    // "framework-managed" answer, and the group's offsets are gone.
+    let mut reset = (0, Value::Null);
+    wait_for(
+        "the sink's offsets reset",
+        Duration::from_secs(60),
+        &core,
+        || {
+            reset = call(
+                &core,
+                reqwest::Method::DELETE,
+                "/connectors/ctx-sink/offsets",
+                None,
+            );
+            // Kafka Connect's "can be safely retried" while the group still has a member.
+            reset.0 != 500
+                || !reset
+                    .1
+                    .to_string()
+                    .contains("haven't stopped completely yet")
+        },
+    );
+    assert_eq!(reset.0, 200, "{}", reset.1);
+    assert!(
+        reset.1["message"].as_str().is_some_and(|m| m.starts_with(
+            "The Connect framework-managed offsets for this connector have been reset successfully"
+        )),
+        "{}",
+        reset.1
+    );
+    assert_eq!(
+        core.get("/connectors/ctx-sink/offsets").1,
+        json!({"offsets": []})
+    );
 
     // ConnectorContext.raiseError: the connector is FAILED with the exception it raised.
     let (code, body) = call(
