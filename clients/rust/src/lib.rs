@@ -28,8 +28,8 @@ mod tls;
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
 pub use connector::{
-    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, Plugin,
-    SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
+    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, OffsetChanges,
+    Plugin, SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
     DEFAULT_MAX_INFLIGHT_PUTS,
 };
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};

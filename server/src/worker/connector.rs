@@ -465,6 +465,20 @@ impl Actor {
                                 return Exit::Fatal(e.trace());
                             }
                         }
+                        ConnectorEvent::OffsetsQuery { request_id, partitions } => {
+                            // SourceConnectorContext.offsetStorageReader(): the store the
+                            // connector's tasks resume from.
+                            let mut answer = Vec::with_capacity(partitions.len());
+                            for p in partitions {
+                                match self.ctx.offsets.offset(&name, &p) {
+                                    Ok(o) => answer.push((p, o)),
+                                    Err(e) => return Exit::Retry(format!("reading offsets for the connector: {e}")),
+                                }
+                            }
+                            if let Err(e) = stream.answer_offsets(request_id, answer).await {
+                                return e.into();
+                            }
+                        }
                         ConnectorEvent::Heartbeat => {}
                     }
                 }
@@ -718,7 +732,9 @@ async fn open(ctx: ConnectorContext) -> Result<Opened, Exit> {
         )));
     };
     let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
-    let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness)
+    let offsets = ctx.offsets.clone();
+    let lookup = |p: &crate::data::Value| offsets.offset(name, p).map_err(|e| e.to_string());
+    let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness, lookup)
         .await
         .map_err(Exit::from)?;
     Ok(Opened {
