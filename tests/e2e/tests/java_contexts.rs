@@ -402,3 +402,106 @@ fn bridged_connectors_read_alter_and_back_off_through_their_contexts() {
     );
     core.stop();
 }
+
+/// Distributed mode, the connector with its own offsets topic (`offsets.storage.topic`):
+/// its `offsetStorageReader()` reads that topic (to its end), where the altered offset is.
+#[test]
+fn a_distributed_connector_reads_the_offsets_of_its_own_topic() {
+    build_java();
+    let group = unique("contexts-distributed");
+    let cluster_dir = tempfile::tempdir().unwrap();
+    let plugins = cluster_dir.path().join("plugins");
+    contexts_plugin(cluster_dir.path(), &plugins);
+    let topic = unique("contexts-own");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(&bootstrap(), &topic, 1));
+    let mut cluster = polyconnect_e2e::cluster::Cluster::start_with_plugins(
+        &group,
+        1,
+        "",
+        &plugins.display().to_string(),
+    );
+    cluster.wait_formed(Duration::from_secs(60));
+    let core = cluster.any();
+    let own = format!("{group}-ctx-offsets");
+    let (code, body) = call(
+        core,
+        reqwest::Method::POST,
+        "/connectors",
+        Some(json!({"name": "ctx-source", "config": {
+            "connector.class": "com.example.contexts.ContextsSourceConnector",
+            "tasks.max": "1", "topic": topic, "count": "3",
+            "offsets.storage.topic": own
+        }})),
+    );
+    assert_eq!(code, 201, "{body}");
+    let values = |rs: &[TopicRecord]| -> Vec<String> {
+        rs.iter()
+            .map(|r| String::from_utf8(r.3.clone().expect("a value")).unwrap())
+            .collect()
+    };
+    let first = read_topic(&bootstrap(), &topic, 3, Duration::from_secs(90));
+    assert_eq!(
+        values(&first),
+        ["saw=none n=1", "saw=none n=2", "saw=none n=3"],
+        "{}",
+        cluster.logs()
+    );
+    let (code, body) = call(
+        core,
+        reqwest::Method::PUT,
+        "/connectors/ctx-source/stop",
+        None,
+    );
+    assert_eq!(code, 204, "{body}");
+    let stored = json!({"offsets": [{"partition": {"source": "contexts"}, "offset": {"n": 3}}]});
+    wait_for(
+        "the stopped connector's offsets",
+        Duration::from_secs(60),
+        core,
+        || {
+            let (_, s) = call(
+                core,
+                reqwest::Method::GET,
+                "/connectors/ctx-source/status",
+                None,
+            );
+            s["connector"]["state"] == "STOPPED"
+                && call(
+                    core,
+                    reqwest::Method::GET,
+                    "/connectors/ctx-source/offsets",
+                    None,
+                )
+                .1 == stored
+        },
+    );
+    let (code, body) = call(
+        core,
+        reqwest::Method::PATCH,
+        "/connectors/ctx-source/offsets",
+        Some(json!({"offsets": [{"partition": {"source": "contexts"}, "offset": {"n": 100}}]})),
+    );
+    assert_eq!(code, 200, "{body}");
+    let (code, body) = call(
+        core,
+        reqwest::Method::PUT,
+        "/connectors/ctx-source/resume",
+        None,
+    );
+    assert_eq!(code, 202, "{body}");
+    let all = read_topic(&bootstrap(), &topic, 6, Duration::from_secs(90));
+    assert_eq!(
+        values(&all)[3..],
+        ["saw=100 n=101", "saw=100 n=102", "saw=100 n=103"],
+        "{}",
+        cluster.logs()
+    );
+    // The offsets are in the connector's own topic.
+    let records = polyconnect_e2e::transactions::read_all(&own, "read_committed");
+    assert!(
+        records.iter().any(|r| r.contains("\"n\":100")),
+        "the altered offset is not in {own}: {records:?}"
+    );
+    cluster.stop();
+}
