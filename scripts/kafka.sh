@@ -13,6 +13,8 @@
 #   scripts/kafka.sh run CLASS ARGS... any main class on the broker classpath
 #   scripts/kafka.sh bootstrap         print the bootstrap address
 #   scripts/kafka.sh secure-info       print the secured listeners, users and TLS files
+#   scripts/kafka.sh tls               make the development CA and certificates if missing;
+#                                      print their directory and the stores' password
 #   scripts/kafka.sh lib-dir | connect-lib-dir   print a jar directory (fetching if needed)
 #
 # See docs/kafka.md for the environment variables.
@@ -499,6 +501,7 @@ main() {
     run) [[ $# -ge 1 ]] || die "usage: $0 run CLASS [ARGS...]"; cmd_fetch; tool "$@" ;;
     bootstrap) echo "$BOOTSTRAP" ;;
     secure-info) cmd_secure_info ;;
+    tls) mkdir -p "$STATE_DIR"; make_tls; printf 'tls.dir=%s\nstore.password=%s\n' "$TLS_DIR" "$STORE_PASSWORD" ;;
     lib-dir) cmd_fetch; echo "$LIB_DIR" ;;
     connect-lib-dir) cmd_fetch_connect; echo "$CONNECT_LIB_DIR" ;;
     -h|--help|help) usage ;;

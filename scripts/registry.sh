@@ -9,8 +9,11 @@
 #   scripts/registry.sh status    exit 0 if the registry started from here is up and answering
 #   scripts/registry.sh answers   exit 0 if any registry answers at the URL
 #   scripts/registry.sh url       print the URL clients set as schema.registry.url
+#   scripts/registry.sh https-url print the URL of its HTTPS listener, which requires a client
+#                                 certificate signed by the development CA (scripts/kafka.sh
+#                                 tls makes the CA, the server's and a client's certificates)
 #
-# Environment: REGISTRY_PORT (default 8081), REGISTRY_START_TIMEOUT (seconds, default 120),
+# Environment: REGISTRY_PORT (default 8081; HTTPS on REGISTRY_PORT + 1), REGISTRY_START_TIMEOUT (seconds, default 120),
 # REGISTRY_HEAP_OPTS (default -Xms64m -Xmx384m), POLYCONNECT_CACHE (default
 # ~/.cache/polyconnect), POLYCONNECT_STATE (pid and log; default .cache in the repository).
 # The registry keeps its schemas in memory: a restart starts it empty.
@@ -40,6 +43,8 @@ PID_FILE="$STATE_DIR/registry.pid"
 LOG_FILE="$STATE_DIR/registry.log"
 LOCK_FILE="$STATE_DIR/registry.lock"
 URL="http://$REGISTRY_HOST:$REGISTRY_PORT/apis/ccompat/v7"
+REGISTRY_HTTPS_PORT=$((REGISTRY_PORT + 1))
+HTTPS_URL="https://$REGISTRY_HOST:$REGISTRY_HTTPS_PORT/apis/ccompat/v7"
 
 say() { printf 'registry: %s\n' "$*" >&2; }
 die() { printf 'registry: error: %s\n' "$*" >&2; exit 1; }
@@ -138,14 +143,29 @@ cmd_up() {
     fi
     die "port $REGISTRY_PORT is already in use by another process (set REGISTRY_PORT to use another port)"
   fi
-  say "starting the Schema Registry at $URL (log: $LOG_FILE)"
+  # HTTPS with client certificates required, on the development CA's certificates (the
+  # broker's: SAN IP:127.0.0.1), so tests reach a registry over TLS as production does.
+  local tls tls_dir store_password
+  tls="$(bash "$SCRIPT_DIR/kafka.sh" tls)" || die "cannot make the TLS material (scripts/kafka.sh tls)"
+  tls_dir="$(sed -n 's/^tls.dir=//p' <<<"$tls")"
+  store_password="$(sed -n 's/^store.password=//p' <<<"$tls")"
+  say "starting the Schema Registry at $URL and $HTTPS_URL (log: $LOG_FILE)"
   : >"$LOG_FILE"
   # setsid: the registry must not die with the caller's terminal or process group;
   # 9>&- keeps the state lock from leaking into it.
   # shellcheck disable=SC2086
   HTTP_PORT="$REGISTRY_PORT" QUARKUS_HTTP_HOST="$REGISTRY_HOST" \
     setsid java $REGISTRY_HEAP_OPTS -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
-    -Djava.awt.headless=true -jar "$RUNNER" </dev/null >>"$LOG_FILE" 2>&1 9>&- &
+    -Djava.awt.headless=true \
+    "-Dquarkus.http.ssl-port=$REGISTRY_HTTPS_PORT" \
+    "-Dquarkus.http.ssl.certificate.key-store-file=$tls_dir/broker.keystore.p12" \
+    -Dquarkus.http.ssl.certificate.key-store-file-type=PKCS12 \
+    "-Dquarkus.http.ssl.certificate.key-store-password=$store_password" \
+    "-Dquarkus.http.ssl.certificate.trust-store-file=$tls_dir/truststore.p12" \
+    -Dquarkus.http.ssl.certificate.trust-store-file-type=PKCS12 \
+    "-Dquarkus.http.ssl.certificate.trust-store-password=$store_password" \
+    -Dquarkus.http.ssl.client-auth=required \
+    -jar "$RUNNER" </dev/null >>"$LOG_FILE" 2>&1 9>&- &
   pid=$!
   echo "$pid" >"$PID_FILE"
   local deadline=$((SECONDS + START_TIMEOUT))
@@ -187,5 +207,6 @@ case "${1:-}" in
   status) healthy ;;
   answers) answers ;;
   url) echo "$URL" ;;
-  *) sed -n '2,16p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  https-url) echo "$HTTPS_URL" ;;
+  *) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac

@@ -27,6 +27,7 @@ stop_services() {
 cleanup() { stop_services; }
 trap cleanup EXIT
 export POLYCONNECT_TEST_SCHEMA_REGISTRY="${POLYCONNECT_TEST_SCHEMA_REGISTRY:-$(bash scripts/registry.sh url)}"
+export POLYCONNECT_TEST_SCHEMA_REGISTRY_HTTPS="${POLYCONNECT_TEST_SCHEMA_REGISTRY_HTTPS:-$(bash scripts/registry.sh https-url)}"
 
 export POLYCONNECT_TEST_BOOTSTRAP="${POLYCONNECT_TEST_BOOTSTRAP:-127.0.0.1:${KAFKA_PORT:-9092}}"
 # The five SDK packages, built once: tests/e2e/tests/new_project.rs builds the projects

@@ -82,13 +82,23 @@ pub(crate) async fn run(
     let ctx = ConnectorContext {
         name: start.connector_name.clone(),
         out: out.raw(),
+        queries: Default::default(),
+        next_query: Default::default(),
     };
+    let queries = ctx.queries.clone();
     tracing::info!(connector = %start.connector_name, class = plugin.class, "starting connector");
 
     let (work_tx, mut work) = tokio::sync::mpsc::unbounded_channel();
     let _reader = AbortOnDrop(tokio::spawn(async move {
         while let Ok(Some(m)) = input.message().await {
             received.touch();
+            if let Some(In::Offsets(a)) = m.msg {
+                // Answered here: start() may be waiting for it.
+                if let Some(tx) = queries.lock().unwrap().remove(&a.request_id) {
+                    let _ = tx.send(a);
+                }
+                continue;
+            }
             if let Some(m @ (In::TaskConfigs(_) | In::Stop(_))) = m.msg {
                 if work_tx.send(m).is_err() {
                     return;

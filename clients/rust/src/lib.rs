@@ -30,8 +30,8 @@ pub mod transform;
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
 pub use connector::{
-    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, Plugin,
-    SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
+    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, OffsetChanges,
+    Plugin, SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
     DEFAULT_MAX_INFLIGHT_PUTS,
 };
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};

@@ -192,6 +192,62 @@ impl ConnectorSvc for Svc {
         Ok(Response::new(resp))
     }
 
+    async fn alter_offsets(
+        &self,
+        req: Request<pb::AlterOffsetsRequest>,
+    ) -> Result<Response<pb::AlterOffsetsResponse>, Status> {
+        use crate::connector::OffsetChanges;
+        let req = req.into_inner();
+        let p = self
+            .plugins
+            .find_any(&req.connector_class)
+            .ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
+        let config = req.config.into_iter().collect();
+        let bad = |e: crate::error::Error| Status::invalid_argument(e.message().to_string());
+        let offsets = if p.kind == crate::connector::Kind::Source {
+            let mut out = Vec::with_capacity(req.source_offsets.len());
+            for o in req.source_offsets {
+                let part = crate::data::value_from_proto(o.partition.unwrap_or_default(), None)
+                    .map_err(bad)?;
+                let off = o
+                    .offset
+                    .map(|v| crate::data::value_from_proto(v, None))
+                    .transpose()
+                    .map_err(bad)?;
+                out.push((part, off));
+            }
+            OffsetChanges::Source(out)
+        } else {
+            OffsetChanges::Sink(
+                req.sink_offsets
+                    .into_iter()
+                    .map(|o| {
+                        (
+                            crate::record::TopicPartition {
+                                topic: o.topic,
+                                partition: o.partition,
+                            },
+                            o.offset,
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let connector = (p.new_connector)();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            connector.alter_offsets(&config, &offsets)
+        }));
+        let mut resp = pb::AlterOffsetsResponse::default();
+        match result {
+            Ok(Ok(altered)) => resp.altered = altered,
+            Ok(Err(e)) => resp.error = Some(e.to_proto()),
+            Err(_) => {
+                resp.error = Some(crate::error::Error::fatal("alter_offsets() panicked").to_proto())
+            }
+        }
+        Ok(Response::new(resp))
+    }
+
     type RunStream = BoxStream<pb::ConnectorResponse>;
 
     async fn run(

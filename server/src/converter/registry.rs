@@ -253,6 +253,22 @@ impl RegistryConfig {
     }
 }
 
+/// An error with its causes (a failed TLS handshake is the cause of reqwest's "error
+/// sending request"), as one line.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let more = c.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        cause = c.source();
+    }
+    text
+}
+
 /// A bounded map: the oldest entry goes when it is full.
 pub struct Bounded<K, V> {
     cap: usize,
@@ -454,7 +470,7 @@ impl RegistryClient {
                             .body(b.to_string());
                     }
                     match req.send().await {
-                        Err(e) => last = format!("{url}: {e}"),
+                        Err(e) => last = format!("{url}: {}", error_chain(&e)),
                         Ok(resp) => {
                             let status = resp.status().as_u16();
                             let text = resp.text().await.unwrap_or_default();

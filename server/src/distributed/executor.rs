@@ -84,6 +84,23 @@ impl WorkerExecutor {
         })
     }
 
+    /// How a source connector's offset queries are answered: the topics its tasks resume
+    /// from, read to their end first.
+    fn offsets_reader(&self, name: &str, raw: &Props) -> crate::worker::connector::OffsetsReader {
+        let cluster = Arc::downgrade(&self.cluster);
+        let (name, raw) = (name.to_string(), raw.clone());
+        Arc::new(move || {
+            let (cluster, name, raw) = (cluster.clone(), name.clone(), raw.clone());
+            Box::pin(async move {
+                let cluster = cluster.upgrade().ok_or("the worker is stopping")?;
+                cluster
+                    .source_offsets(&name, &raw)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        })
+    }
+
     fn start_connector(&self, local: &mut Local, name: &str) {
         let Some(raw) = self.worker.connector_config(name) else {
             tracing::warn!(
@@ -108,6 +125,7 @@ impl WorkerExecutor {
                     self.target(name),
                     shared,
                     Some(self.task_sink()),
+                    Some(self.offsets_reader(name, &raw)),
                 );
                 local.connectors.insert(name.to_string(), runner);
             }
@@ -182,6 +200,15 @@ impl WorkerExecutor {
                 let (eos, offsets) = self.exactly_once(&config).await?;
                 (Some(eos), offsets)
             }
+            // At least once with its own offsets topic: that topic's store, the worker's
+            // filling in what it lacks and getting a copy of every write.
+            PluginType::Source if self.cluster.own_offsets_topic(&raw).is_some() => (
+                None,
+                self.cluster
+                    .source_offsets(connector, &raw)
+                    .await
+                    .map_err(|e| e.to_string())?,
+            ),
             _ => (None, self.worker.offsets.clone()),
         };
         Ok((
@@ -195,6 +222,7 @@ impl WorkerExecutor {
                 shared,
                 publish_tasks: None,
                 exactly_once,
+                offsets_reader: None,
             },
             plugin_type,
         ))
@@ -232,11 +260,7 @@ impl WorkerExecutor {
             _ => TransactionBoundary::Poll,
         };
         let worker_offsets = self.cluster.offsets.clone();
-        let own_topic = config
-            .props
-            .get("offsets.storage.topic")
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty() && *t != self.cluster.distributed.offset_storage_topic);
+        let own_topic = self.cluster.own_offsets_topic(&config.props);
         let (offsets_topic, store, refresh_offsets): (String, _, crate::worker::RefreshOffsets) =
             match own_topic {
                 None => {

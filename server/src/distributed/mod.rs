@@ -574,17 +574,20 @@ impl Cluster {
             KafkaOffsetStore::start(&self.kafka, &spec, &format!("{}-{topic}", self.client_id))
                 .await
                 .map_err(|e| format!("the connector's offsets topic {topic}: {e}"))?;
+        // The worker's topic is the secondary store, as in Kafka Connect's
+        // `ConnectorOffsetBackingStore.withConnectorAndWorkerStores`.
+        store.cached().set_secondary(self.offsets.topic_writer());
         let store = Arc::new(store);
         stores.insert(topic.to_string(), store.clone());
         Ok(store)
     }
 
-    /// A connector's own offsets topic (`offsets.storage.topic`, not the worker's), which
-    /// only exactly-once tasks use.
-    fn own_offsets_topic(&self, raw: &Props) -> Option<String> {
-        if !self.exactly_once_enabled() {
-            return None;
-        }
+    /// A connector's own offsets topic (`offsets.storage.topic`, set and not the worker's).
+    /// Its tasks, at least once or exactly once, resume from it, the worker's topic filling
+    /// in what it lacks, and write to it, the worker's topic getting a copy (Kafka Connect
+    /// uses a connector's own topic in distributed mode only, as here: a standalone worker
+    /// ignores the setting).
+    pub(crate) fn own_offsets_topic(&self, raw: &Props) -> Option<String> {
         raw.get("offsets.storage.topic")
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty() && *t != self.distributed.offset_storage_topic)
@@ -616,9 +619,9 @@ impl Cluster {
     /// How an exactly-once source connector's altered or reset offsets are written (its
     /// tasks fenced already): in one transaction of task 0's transactional id, whose
     /// `init_transactions` fences that task's producer once more, into the topic its tasks
-    /// resume from; with its own offsets topic, the worker's topic gets the same records
-    /// afterwards (as Kafka Connect's `ConnectorOffsetBackingStore` writes both), so a reset
-    /// partition is not filled in again from it.
+    /// resume from; with its own offsets topic, the worker's topic gets the same records,
+    /// resets before and offsets after (as Kafka Connect's `ConnectorOffsetBackingStore`
+    /// writes both), so a reset partition is not filled in again from it.
     pub(crate) fn exactly_once_offsets_writer(
         self: &Arc<Self>,
         name: &str,
@@ -641,6 +644,22 @@ impl Cluster {
                     .into_iter()
                     .map(|(k, v)| (k, v.map(String::into_bytes)))
                     .collect();
+                if own_topic.is_some() {
+                    // Resets reach the worker's topic first, so a reset partition is not
+                    // filled in again from it (Kafka Connect's `ChainedOffsetWriteFuture`).
+                    let resets: Vec<_> = entries
+                        .iter()
+                        .filter(|(_, o)| o.is_none())
+                        .cloned()
+                        .collect();
+                    if !resets.is_empty() {
+                        cluster
+                            .offsets
+                            .cached()
+                            .put_and_flush(&name, resets)
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
                 let id = crate::worker::transactional_id(&cluster.distributed.group_id, &name, 0);
                 let writer = crate::storage::kafka_log::TransactionalWriter::start(
                     &cluster.kafka,
@@ -653,11 +672,15 @@ impl Cluster {
                 writer.send(&records).await.map_err(|e| e.to_string())?;
                 match own_topic {
                     Some(own) => {
-                        cluster
-                            .offsets
-                            .cached()
-                            .put_and_flush(&name, entries)
-                            .map_err(|e| e.to_string())?;
+                        let offsets: Vec<_> =
+                            entries.into_iter().filter(|(_, o)| o.is_some()).collect();
+                        if !offsets.is_empty() {
+                            cluster
+                                .offsets
+                                .cached()
+                                .put_and_flush(&name, offsets)
+                                .map_err(|e| e.to_string())?;
+                        }
                         let store = cluster.connector_offset_store(&own).await?;
                         store.refresh().await.map_err(|e| e.to_string())?;
                     }

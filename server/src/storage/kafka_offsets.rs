@@ -138,6 +138,16 @@ impl KafkaOffsetStore {
         Ok(self.data.offset(connector, partition)?)
     }
 
+    /// Writes to this store's topic, without going through its in-memory offsets: how a
+    /// connector's own offsets topic's store copies its writes to the worker's topic
+    /// ([`OffsetStore::set_secondary`]); reads of this store see them once it refreshes.
+    pub fn topic_writer(&self) -> Box<dyn OffsetMirror> {
+        Box::new(TopicMirror {
+            log: self.log.clone(),
+            runtime: tokio::runtime::Handle::current(),
+        })
+    }
+
     /// What was read so far, without reading: for callers that just refreshed.
     pub fn cached(&self) -> &OffsetStore {
         &self.data
@@ -236,6 +246,78 @@ mod tests {
         assert_eq!(
             b.offset("src", &p).await.unwrap(),
             Some(v(json!({"position": 20})))
+        );
+    }
+
+    /// A connector's own offsets topic's store with the worker's topic as its secondary
+    /// (Kafka Connect's `ConnectorOffsetBackingStore`): offsets reach the connector's topic,
+    /// then the worker's; a reset reaches the worker's first, and if it cannot, nothing is
+    /// written and the old offset stays.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_connectors_own_topic_copies_its_writes_to_the_workers() {
+        struct Refusing;
+        impl OffsetMirror for Refusing {
+            fn write(&self, _: &[(String, Option<String>)]) -> Result<(), String> {
+                Err("the broker is away".into())
+            }
+        }
+        let (own_log, worker_log) = (
+            Arc::new(MemoryLog::new("own")),
+            Arc::new(MemoryLog::new("worker")),
+        );
+        let own = KafkaOffsetStore::over(own_log.clone()).await.unwrap();
+        let worker = KafkaOffsetStore::over(worker_log.clone()).await.unwrap();
+        own.cached().set_secondary(worker.topic_writer());
+        let v = |j: serde_json::Value| own.cached().value_from_json(&j).unwrap();
+        let p = v(json!({"file": "a"}));
+        own.cached()
+            .put_and_flush("src", vec![(p.clone(), Some(v(json!({"position": 10}))))])
+            .unwrap();
+        assert_eq!(own_log.records().len(), 1);
+        assert_eq!(
+            worker_log.records().len(),
+            1,
+            "the worker's topic has a copy"
+        );
+        assert_eq!(
+            worker.offset("src", &p).await.unwrap(),
+            Some(v(json!({"position": 10})))
+        );
+        // A reset: the worker's topic first, then the connector's.
+        own.cached()
+            .put_and_flush("src", vec![(p.clone(), None)])
+            .unwrap();
+        let (o, w) = (own_log.records(), worker_log.records());
+        assert_eq!((o.len(), w.len()), (2, 2));
+        assert!(
+            o[1].value.is_none() && w[1].value.is_none(),
+            "tombstones in both"
+        );
+        worker.refresh().await.unwrap();
+        own.cached().fill_missing_from(worker.cached(), "src");
+        assert_eq!(
+            own.cached().offset("src", &p).unwrap(),
+            None,
+            "not filled in again"
+        );
+
+        // A secondary that refuses a reset: the connector's topic is not written either.
+        let own2 = KafkaOffsetStore::over(Arc::new(MemoryLog::new("own2")))
+            .await
+            .unwrap();
+        own2.cached().set_secondary(Box::new(Refusing));
+        own2.cached()
+            .put_and_flush("src", vec![(p.clone(), Some(v(json!({"position": 5}))))])
+            .expect("offsets count once the connector's topic has them; the copy is best effort");
+        let err = own2
+            .cached()
+            .put_and_flush("src", vec![(p.clone(), None)])
+            .unwrap_err();
+        assert!(err.to_string().contains("the broker is away"), "{err}");
+        assert_eq!(
+            own2.cached().offset("src", &p).unwrap(),
+            Some(v(json!({"position": 5}))),
+            "the reset did not count"
         );
     }
 }

@@ -38,6 +38,10 @@ pub struct OffsetStore {
     json: JsonConverter,
     /// Distributed mode: where every write goes before it counts (the offsets topic).
     mirror: std::sync::OnceLock<Box<dyn OffsetMirror>>,
+    /// A connector's own offsets topic's store: the worker's offsets topic, which gets its
+    /// writes too (Kafka Connect's `ConnectorOffsetBackingStore` with a worker store as the
+    /// secondary): resets before they count here, other offsets after, best effort.
+    secondary: std::sync::OnceLock<Box<dyn OffsetMirror>>,
     #[cfg(test)]
     fail_writes: Mutex<Option<std::io::ErrorKind>>,
 }
@@ -96,6 +100,7 @@ impl OffsetStore {
             writing: Mutex::new(()),
             json: schemaless_json(),
             mirror: std::sync::OnceLock::new(),
+            secondary: std::sync::OnceLock::new(),
             #[cfg(test)]
             fail_writes: Mutex::new(None),
         })
@@ -104,6 +109,58 @@ impl OffsetStore {
     /// Sends every later write to `mirror` too (once; a second mirror is ignored).
     pub fn set_mirror(&self, mirror: Box<dyn OffsetMirror>) {
         let _ = self.mirror.set(mirror);
+    }
+
+    /// Makes `secondary` (the worker's offsets topic, for a store of a connector's own
+    /// offsets topic) get every later write as Kafka Connect's `ConnectorOffsetBackingStore`
+    /// writes its secondary store: a reset goes there first and must succeed (or the
+    /// worker's older offset would show through again, as reads fill in from it what this
+    /// store lacks); every other offset after it counts here, a failure only logged.
+    pub fn set_secondary(&self, secondary: Box<dyn OffsetMirror>) {
+        let _ = self.secondary.set(secondary);
+    }
+
+    /// The resets among `encoded`, written to the secondary store before they are written
+    /// here (by [`Self::put_and_flush`], or in an exactly-once task's transaction).
+    pub(crate) fn write_secondary_resets(
+        &self,
+        encoded: &[(String, Option<String>)],
+    ) -> Result<(), OffsetError> {
+        let Some(secondary) = self.secondary.get() else {
+            return Ok(());
+        };
+        let resets: Vec<(String, Option<String>)> = encoded
+            .iter()
+            .filter(|(_, v)| v.is_none())
+            .cloned()
+            .collect();
+        if resets.is_empty() {
+            return Ok(());
+        }
+        secondary.write(&resets).map_err(|e| {
+            OffsetError::Data(format!(
+                "cannot reset offsets in the worker's offsets topic first: {e}"
+            ))
+        })
+    }
+
+    /// The offsets among `encoded` that are not resets, copied to the secondary store once
+    /// they count here; a failure is logged, as the copy is only a fallback.
+    fn write_secondary_offsets(&self, encoded: &[(String, Option<String>)]) {
+        let Some(secondary) = self.secondary.get() else {
+            return;
+        };
+        let offsets: Vec<(String, Option<String>)> = encoded
+            .iter()
+            .filter(|(_, v)| v.is_some())
+            .cloned()
+            .collect();
+        if offsets.is_empty() {
+            return;
+        }
+        if let Err(e) = secondary.write(&offsets) {
+            tracing::warn!(error = %e, "cannot copy offsets to the worker's offsets topic (the connector's own offsets topic has them)");
+        }
     }
 
     fn encode(&self, v: Value) -> Result<String, OffsetError> {
@@ -264,8 +321,11 @@ impl OffsetStore {
 
     /// Applies records that are durable already (written by an exactly-once task in its
     /// committed transaction), without writing them anywhere.
+    /// With a secondary store, the offsets (not the resets, written before the commit by
+    /// [`Self::write_secondary_resets`]) are copied to it.
     pub(crate) fn apply_committed(&self, encoded: Vec<(String, Option<String>)>) {
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        self.write_secondary_offsets(&encoded);
         for (k, v) in encoded {
             self.apply_raw(k, v);
         }
@@ -280,9 +340,11 @@ impl OffsetStore {
         // Every change to `data` happens here, under `writing`: a failed write can put back
         // what it changed without undoing another writer's change.
         let _writing = self.writing.lock().unwrap_or_else(|e| e.into_inner());
+        self.write_secondary_resets(&encoded)?;
         if let Some(mirror) = self.mirror.get() {
             mirror.write(&encoded).map_err(OffsetError::Data)?;
         }
+        self.write_secondary_offsets(&encoded);
         let mut previous = Vec::with_capacity(encoded.len());
         let snapshot = {
             let mut data = self.data.lock().unwrap();

@@ -583,6 +583,7 @@ impl Worker {
         target: TargetState,
         shared: Arc<ConnectorShared>,
         publish_tasks: Option<connector::TaskConfigSink>,
+        offsets_reader: Option<connector::OffsetsReader>,
     ) -> Runner {
         self.status.remove_tasks(name);
         self.status.set_connector(name, State::Unassigned, None);
@@ -606,6 +607,7 @@ impl Worker {
                 shared,
                 publish_tasks,
                 exactly_once: None,
+                offsets_reader,
             },
             target,
             rx,

@@ -1381,6 +1381,22 @@ impl Runner<'_> {
             .offsets
             .encode_entries(self.ctx.connector.name(), staged.take_entries())
             .map_err(|e| StreamError::Protocol(e.to_string()))?;
+        // With the connector's own offsets topic, resets reach the worker's topic before
+        // the transaction can commit them (offsets are copied there after the commit).
+        if let Err(e) = self.ctx.offsets.write_secondary_resets(&encoded) {
+            let id = eos.transactional_id(self.ctx.connector.name(), self.ctx.task_id);
+            return Err(StreamError::Connector(
+                crate::plugin::streams::ConnectorError {
+                    kind: ErrorKind::Fatal,
+                    message: format!("cannot commit a transaction of the producer {id}: {e}"),
+                    error_class: KAFKA_EXCEPTION.into(),
+                    detail: String::new(),
+                    retry_after: None,
+                    record_seq: 0,
+                    kafka: None,
+                },
+            ));
+        }
         for (key, value) in &encoded {
             let mut record: BaseRecord<'_, [u8], [u8], usize> =
                 BaseRecord::with_opaque_to(&eos.offsets_topic, 0).key(key.as_bytes());

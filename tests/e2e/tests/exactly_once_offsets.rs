@@ -1,10 +1,11 @@
-//! The offsets REST endpoints on an exactly-once source connector with its own offsets
-//! topic (`offsets.storage.topic`), on a worker with `exactly.once.source.support=enabled`:
-//! `GET /connectors/{c}/offsets` reads the topic its tasks resume from; a reset of the
-//! STOPPED connector is written in a transaction of task 0's transactional id after a round
-//! of zombie fencing, into that topic and the worker's, so the connector reads its file
-//! again from the start when resumed (every line twice, nothing missing); an alter moves
-//! it to a chosen position.
+//! A source connector with its own offsets topic (`offsets.storage.topic`), exactly once
+//! (a worker with `exactly.once.source.support=enabled`) and at least once, as Kafka
+//! Connect's distributed workers run it: its tasks write their offsets to that topic and a
+//! copy to the worker's; `GET /connectors/{c}/offsets` reads the topic its tasks resume
+//! from; a reset of the STOPPED connector (exactly once: in a transaction of task 0's
+//! transactional id after a round of zombie fencing) reaches both topics, so the connector
+//! reads its file again from the start when resumed (every line twice, nothing missing);
+//! an alter moves it to a chosen position.
 
 use std::time::{Duration, Instant};
 
@@ -55,25 +56,60 @@ fn position(offsets: &Value) -> Option<i64> {
         .find_map(|o| o["offset"]["position"].as_i64())
 }
 
+/// Waits until `topic` (an offsets topic) holds a record of the file's position `at`.
+fn has_position(topic: &str, at: usize) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let found = read_all(topic, "read_committed")
+            .iter()
+            .any(|r| r.contains(&format!("\"position\":{at}")));
+        if found || Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
 #[test]
 fn offsets_of_an_exactly_once_connector_are_reset_and_altered_in_its_own_topic() {
-    let group = unique("eos-offsets");
-    let mut cluster = Cluster::start(&group, 1, "exactly.once.source.support=enabled\n");
+    own_offsets_topic(true);
+}
+
+#[test]
+fn offsets_of_an_at_least_once_connector_are_kept_in_its_own_topic() {
+    own_offsets_topic(false);
+}
+
+fn own_offsets_topic(exactly_once: bool) {
+    let group = unique(if exactly_once {
+        "eos-offsets"
+    } else {
+        "alos-offsets"
+    });
+    let worker = if exactly_once {
+        "exactly.once.source.support=enabled\n"
+    } else {
+        ""
+    };
+    let mut cluster = Cluster::start(&group, 1, worker);
     cluster.wait_formed(Duration::from_secs(60));
+    let worker_topic = format!("{group}-offsets");
     let input = cluster.dir.path().join("numbers.txt");
     let lines = 500u64;
     let text: String = (0..lines).map(|n| format!("{n}\n")).collect();
     std::fs::write(&input, &text).unwrap();
     let topic = format!("{group}-numbers");
     let own = format!("{group}-src-offsets");
-    let config = json!({
+    let mut config = json!({
         "connector.class": "FileStreamSource",
         "tasks.max": "1",
         "file": input.display().to_string(),
         "topic": topic,
-        "exactly.once.support": "required",
         "offsets.storage.topic": own,
     });
+    if exactly_once {
+        config["exactly.once.support"] = json!("required");
+    }
     let (code, body) = rest(
         cluster.any(),
         "POST",
@@ -82,6 +118,14 @@ fn offsets_of_an_exactly_once_connector_are_reset_and_altered_in_its_own_topic()
     );
     assert_eq!(code, 201, "create: {body}");
     assert_eq!(committed(&topic, lines, 0), (0, 0), "{}", cluster.logs());
+    // The task's offsets are in the connector's own topic, and copied to the worker's.
+    for t in [&own, &worker_topic] {
+        assert!(
+            has_position(t, text.len()),
+            "no offset at the file's end in {t}{}",
+            cluster.logs()
+        );
+    }
 
     // Stopped: the offsets are those of the connector's own topic.
     let (code, body) = rest(cluster.any(), "PUT", "/connectors/src/stop", None);
@@ -94,6 +138,7 @@ fn offsets_of_an_exactly_once_connector_are_reset_and_altered_in_its_own_topic()
     // A reset: every line read again when resumed.
     let (code, body) = rest(cluster.any(), "DELETE", "/connectors/src/offsets", None);
     assert_eq!(code, 200, "reset: {body}{}", cluster.logs());
+    // None: the worker's topic, which fills in what the connector's lacks, was reset too.
     let (_, offsets) = rest(cluster.any(), "GET", "/connectors/src/offsets", None);
     assert_eq!(position(&offsets), None, "after the reset: {offsets}");
     let (code, body) = rest(cluster.any(), "PUT", "/connectors/src/resume", None);
@@ -135,13 +180,9 @@ fn offsets_of_an_exactly_once_connector_are_reset_and_altered_in_its_own_topic()
         "{}",
         cluster.logs()
     );
-    // The reset's and the alter's records are in the connector's own topic, committed.
-    let records = read_all(&own, "read_committed");
-    assert!(
-        records
-            .iter()
-            .any(|r| r.contains(&format!("\"position\":{at}"))),
-        "the altered offset is not in {own}: {records:?}"
-    );
+    // The alter's records are in the connector's own topic (committed) and the worker's.
+    for t in [&own, &worker_topic] {
+        assert!(has_position(t, at), "the altered offset is not in {t}");
+    }
     cluster.stop();
 }

@@ -123,6 +123,14 @@ impl Connector for Svc {
         }))
     }
 
+    /// Kafka Connect's default: only the framework's offsets change.
+    async fn alter_offsets(
+        &self,
+        _: Request<pb::AlterOffsetsRequest>,
+    ) -> Result<Response<pb::AlterOffsetsResponse>, Status> {
+        Ok(Response::new(pb::AlterOffsetsResponse::default()))
+    }
+
     type RunStream = BoxStream<pb::ConnectorResponse>;
 
     async fn run(

@@ -1732,6 +1732,7 @@ type ConnectorRequest struct {
 	//	*ConnectorRequest_TaskConfigs
 	//	*ConnectorRequest_Heartbeat
 	//	*ConnectorRequest_Stop
+	//	*ConnectorRequest_Offsets
 	Msg           isConnectorRequest_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1810,6 +1811,15 @@ func (x *ConnectorRequest) GetStop() *Stop {
 	return nil
 }
 
+func (x *ConnectorRequest) GetOffsets() *OffsetsAnswer {
+	if x != nil {
+		if x, ok := x.Msg.(*ConnectorRequest_Offsets); ok {
+			return x.Offsets
+		}
+	}
+	return nil
+}
+
 type isConnectorRequest_Msg interface {
 	isConnectorRequest_Msg()
 }
@@ -1830,6 +1840,11 @@ type ConnectorRequest_Stop struct {
 	Stop *Stop `protobuf:"bytes,4,opt,name=stop,proto3,oneof"`
 }
 
+type ConnectorRequest_Offsets struct {
+	// The answer to the connector's OffsetsQuery (source connectors).
+	Offsets *OffsetsAnswer `protobuf:"bytes,5,opt,name=offsets,proto3,oneof"`
+}
+
 func (*ConnectorRequest_Start) isConnectorRequest_Msg() {}
 
 func (*ConnectorRequest_TaskConfigs) isConnectorRequest_Msg() {}
@@ -1837,6 +1852,8 @@ func (*ConnectorRequest_TaskConfigs) isConnectorRequest_Msg() {}
 func (*ConnectorRequest_Heartbeat) isConnectorRequest_Msg() {}
 
 func (*ConnectorRequest_Stop) isConnectorRequest_Msg() {}
+
+func (*ConnectorRequest_Offsets) isConnectorRequest_Msg() {}
 
 type ConnectorResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1847,6 +1864,7 @@ type ConnectorResponse struct {
 	//	*ConnectorResponse_Reconfigure
 	//	*ConnectorResponse_Heartbeat
 	//	*ConnectorResponse_Error
+	//	*ConnectorResponse_OffsetsQuery
 	Msg           isConnectorResponse_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1934,6 +1952,15 @@ func (x *ConnectorResponse) GetError() *Error {
 	return nil
 }
 
+func (x *ConnectorResponse) GetOffsetsQuery() *OffsetsQuery {
+	if x != nil {
+		if x, ok := x.Msg.(*ConnectorResponse_OffsetsQuery); ok {
+			return x.OffsetsQuery
+		}
+	}
+	return nil
+}
+
 type isConnectorResponse_Msg interface {
 	isConnectorResponse_Msg()
 }
@@ -1958,6 +1985,11 @@ type ConnectorResponse_Error struct {
 	Error *Error `protobuf:"bytes,5,opt,name=error,proto3,oneof"`
 }
 
+type ConnectorResponse_OffsetsQuery struct {
+	// SourceConnectorContext.offsetStorageReader(): stored offsets of these partitions.
+	OffsetsQuery *OffsetsQuery `protobuf:"bytes,6,opt,name=offsets_query,json=offsetsQuery,proto3,oneof"`
+}
+
 func (*ConnectorResponse_Started) isConnectorResponse_Msg() {}
 
 func (*ConnectorResponse_TaskConfigs) isConnectorResponse_Msg() {}
@@ -1967,6 +1999,239 @@ func (*ConnectorResponse_Reconfigure) isConnectorResponse_Msg() {}
 func (*ConnectorResponse_Heartbeat) isConnectorResponse_Msg() {}
 
 func (*ConnectorResponse_Error) isConnectorResponse_Msg() {}
+
+func (*ConnectorResponse_OffsetsQuery) isConnectorResponse_Msg() {}
+
+type AlterOffsetsRequest struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProtocolVersion uint32                 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
+	ConnectorClass  string                 `protobuf:"bytes,2,opt,name=connector_class,json=connectorClass,proto3" json:"connector_class,omitempty"`
+	ConnectorName   string                 `protobuf:"bytes,3,opt,name=connector_name,json=connectorName,proto3" json:"connector_name,omitempty"`
+	// The connector's configuration.
+	Config map[string]string `protobuf:"bytes,4,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// A source connector's partitions and their new offsets; an absent offset resets the
+	// partition (a DELETE lists every stored partition that way).
+	SourceOffsets []*SourceOffset `protobuf:"bytes,5,rep,name=source_offsets,json=sourceOffsets,proto3" json:"source_offsets,omitempty"`
+	// A sink connector's topic partitions and their new offsets.
+	SinkOffsets []*SinkOffsetChange `protobuf:"bytes,6,rep,name=sink_offsets,json=sinkOffsets,proto3" json:"sink_offsets,omitempty"`
+	// DELETE /connectors/{c}/offsets (every offset reset) rather than PATCH.
+	Reset_        bool `protobuf:"varint,7,opt,name=reset,proto3" json:"reset,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterOffsetsRequest) Reset() {
+	*x = AlterOffsetsRequest{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterOffsetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterOffsetsRequest) ProtoMessage() {}
+
+func (x *AlterOffsetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterOffsetsRequest.ProtoReflect.Descriptor instead.
+func (*AlterOffsetsRequest) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *AlterOffsetsRequest) GetProtocolVersion() uint32 {
+	if x != nil {
+		return x.ProtocolVersion
+	}
+	return 0
+}
+
+func (x *AlterOffsetsRequest) GetConnectorClass() string {
+	if x != nil {
+		return x.ConnectorClass
+	}
+	return ""
+}
+
+func (x *AlterOffsetsRequest) GetConnectorName() string {
+	if x != nil {
+		return x.ConnectorName
+	}
+	return ""
+}
+
+func (x *AlterOffsetsRequest) GetConfig() map[string]string {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetSourceOffsets() []*SourceOffset {
+	if x != nil {
+		return x.SourceOffsets
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetSinkOffsets() []*SinkOffsetChange {
+	if x != nil {
+		return x.SinkOffsets
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetReset_() bool {
+	if x != nil {
+		return x.Reset_
+	}
+	return false
+}
+
+type SinkOffsetChange struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Topic     string                 `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	Partition int32                  `protobuf:"varint,2,opt,name=partition,proto3" json:"partition,omitempty"`
+	// The next offset to consume; absent: the partition's committed offset is removed.
+	Offset        *int64 `protobuf:"varint,3,opt,name=offset,proto3,oneof" json:"offset,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SinkOffsetChange) Reset() {
+	*x = SinkOffsetChange{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SinkOffsetChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SinkOffsetChange) ProtoMessage() {}
+
+func (x *SinkOffsetChange) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SinkOffsetChange.ProtoReflect.Descriptor instead.
+func (*SinkOffsetChange) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *SinkOffsetChange) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *SinkOffsetChange) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *SinkOffsetChange) GetOffset() int64 {
+	if x != nil && x.Offset != nil {
+		return *x.Offset
+	}
+	return 0
+}
+
+type AlterOffsetsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The connector's alterOffsets returned true.
+	Altered bool `protobuf:"varint,1,opt,name=altered,proto3" json:"altered,omitempty"`
+	// alterOffsets threw: the request fails with this message.
+	Error *Error `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// The HTTP status the connector's exception asks for (Kafka Connect's
+	// ConnectRestException, e.g. 400 for a BadRequestException); 0: 500.
+	StatusCode uint32 `protobuf:"varint,3,opt,name=status_code,json=statusCode,proto3" json:"status_code,omitempty"`
+	// alterOffsets threw UnsupportedOperationException.
+	Unsupported   bool `protobuf:"varint,4,opt,name=unsupported,proto3" json:"unsupported,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterOffsetsResponse) Reset() {
+	*x = AlterOffsetsResponse{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterOffsetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterOffsetsResponse) ProtoMessage() {}
+
+func (x *AlterOffsetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterOffsetsResponse.ProtoReflect.Descriptor instead.
+func (*AlterOffsetsResponse) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *AlterOffsetsResponse) GetAltered() bool {
+	if x != nil {
+		return x.Altered
+	}
+	return false
+}
+
+func (x *AlterOffsetsResponse) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *AlterOffsetsResponse) GetStatusCode() uint32 {
+	if x != nil {
+		return x.StatusCode
+	}
+	return 0
+}
+
+func (x *AlterOffsetsResponse) GetUnsupported() bool {
+	if x != nil {
+		return x.Unsupported
+	}
+	return false
+}
 
 type ConnectorStart struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
@@ -1982,7 +2247,7 @@ type ConnectorStart struct {
 
 func (x *ConnectorStart) Reset() {
 	*x = ConnectorStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1994,7 +2259,7 @@ func (x *ConnectorStart) String() string {
 func (*ConnectorStart) ProtoMessage() {}
 
 func (x *ConnectorStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2007,7 +2272,7 @@ func (x *ConnectorStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectorStart.ProtoReflect.Descriptor instead.
 func (*ConnectorStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{19}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ConnectorStart) GetProtocolVersion() uint32 {
@@ -2061,7 +2326,7 @@ type TaskConfigsRequest struct {
 
 func (x *TaskConfigsRequest) Reset() {
 	*x = TaskConfigsRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2073,7 +2338,7 @@ func (x *TaskConfigsRequest) String() string {
 func (*TaskConfigsRequest) ProtoMessage() {}
 
 func (x *TaskConfigsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2086,7 +2351,7 @@ func (x *TaskConfigsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfigsRequest.ProtoReflect.Descriptor instead.
 func (*TaskConfigsRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{20}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *TaskConfigsRequest) GetMaxTasks() uint32 {
@@ -2105,7 +2370,7 @@ type TaskConfigs struct {
 
 func (x *TaskConfigs) Reset() {
 	*x = TaskConfigs{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2117,7 +2382,7 @@ func (x *TaskConfigs) String() string {
 func (*TaskConfigs) ProtoMessage() {}
 
 func (x *TaskConfigs) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2130,7 +2395,7 @@ func (x *TaskConfigs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfigs.ProtoReflect.Descriptor instead.
 func (*TaskConfigs) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{21}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *TaskConfigs) GetConfigs() []*TaskConfig {
@@ -2149,7 +2414,7 @@ type TaskConfig struct {
 
 func (x *TaskConfig) Reset() {
 	*x = TaskConfig{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2161,7 +2426,7 @@ func (x *TaskConfig) String() string {
 func (*TaskConfig) ProtoMessage() {}
 
 func (x *TaskConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2174,7 +2439,7 @@ func (x *TaskConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfig.ProtoReflect.Descriptor instead.
 func (*TaskConfig) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{22}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *TaskConfig) GetConfig() map[string]string {
@@ -2193,7 +2458,7 @@ type ReconfigureRequest struct {
 
 func (x *ReconfigureRequest) Reset() {
 	*x = ReconfigureRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2205,7 +2470,7 @@ func (x *ReconfigureRequest) String() string {
 func (*ReconfigureRequest) ProtoMessage() {}
 
 func (x *ReconfigureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2218,7 +2483,7 @@ func (x *ReconfigureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReconfigureRequest.ProtoReflect.Descriptor instead.
 func (*ReconfigureRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{23}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ReconfigureRequest) GetReason() string {
@@ -2236,7 +2501,7 @@ type Started struct {
 
 func (x *Started) Reset() {
 	*x = Started{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2248,7 +2513,7 @@ func (x *Started) String() string {
 func (*Started) ProtoMessage() {}
 
 func (x *Started) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2261,7 +2526,7 @@ func (x *Started) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Started.ProtoReflect.Descriptor instead.
 func (*Started) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{24}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{27}
 }
 
 type Heartbeat struct {
@@ -2272,7 +2537,7 @@ type Heartbeat struct {
 
 func (x *Heartbeat) Reset() {
 	*x = Heartbeat{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2284,7 +2549,7 @@ func (x *Heartbeat) String() string {
 func (*Heartbeat) ProtoMessage() {}
 
 func (x *Heartbeat) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2297,7 +2562,7 @@ func (x *Heartbeat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Heartbeat.ProtoReflect.Descriptor instead.
 func (*Heartbeat) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{25}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{28}
 }
 
 type Stop struct {
@@ -2310,7 +2575,7 @@ type Stop struct {
 
 func (x *Stop) Reset() {
 	*x = Stop{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2322,7 +2587,7 @@ func (x *Stop) String() string {
 func (*Stop) ProtoMessage() {}
 
 func (x *Stop) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2335,7 +2600,7 @@ func (x *Stop) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stop.ProtoReflect.Descriptor instead.
 func (*Stop) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{26}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Stop) GetTimeoutMs() uint32 {
@@ -2367,7 +2632,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2379,7 +2644,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2392,7 +2657,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{27}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Error) GetKind() ErrorKind {
@@ -2476,7 +2741,7 @@ type SourceRequest struct {
 
 func (x *SourceRequest) Reset() {
 	*x = SourceRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2488,7 +2753,7 @@ func (x *SourceRequest) String() string {
 func (*SourceRequest) ProtoMessage() {}
 
 func (x *SourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2501,7 +2766,7 @@ func (x *SourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRequest.ProtoReflect.Descriptor instead.
 func (*SourceRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{28}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SourceRequest) GetMsg() isSourceRequest_Msg {
@@ -2637,7 +2902,7 @@ type SourceResponse struct {
 
 func (x *SourceResponse) Reset() {
 	*x = SourceResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2649,7 +2914,7 @@ func (x *SourceResponse) String() string {
 func (*SourceResponse) ProtoMessage() {}
 
 func (x *SourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2662,7 +2927,7 @@ func (x *SourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceResponse.ProtoReflect.Descriptor instead.
 func (*SourceResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{29}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SourceResponse) GetMsg() isSourceResponse_Msg {
@@ -2791,7 +3056,7 @@ type SourceStart struct {
 
 func (x *SourceStart) Reset() {
 	*x = SourceStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2803,7 +3068,7 @@ func (x *SourceStart) String() string {
 func (*SourceStart) ProtoMessage() {}
 
 func (x *SourceStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2816,7 +3081,7 @@ func (x *SourceStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceStart.ProtoReflect.Descriptor instead.
 func (*SourceStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{30}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SourceStart) GetProtocolVersion() uint32 {
@@ -2915,7 +3180,7 @@ type SourceOffset struct {
 
 func (x *SourceOffset) Reset() {
 	*x = SourceOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2927,7 +3192,7 @@ func (x *SourceOffset) String() string {
 func (*SourceOffset) ProtoMessage() {}
 
 func (x *SourceOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2940,7 +3205,7 @@ func (x *SourceOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceOffset.ProtoReflect.Descriptor instead.
 func (*SourceOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{31}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SourceOffset) GetPartition() *Value {
@@ -2967,7 +3232,7 @@ type Credit struct {
 
 func (x *Credit) Reset() {
 	*x = Credit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2979,7 +3244,7 @@ func (x *Credit) String() string {
 func (*Credit) ProtoMessage() {}
 
 func (x *Credit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2992,7 +3257,7 @@ func (x *Credit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Credit.ProtoReflect.Descriptor instead.
 func (*Credit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{32}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Credit) GetRecords() uint32 {
@@ -3021,7 +3286,7 @@ type SourceBatch struct {
 
 func (x *SourceBatch) Reset() {
 	*x = SourceBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3033,7 +3298,7 @@ func (x *SourceBatch) String() string {
 func (*SourceBatch) ProtoMessage() {}
 
 func (x *SourceBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3046,7 +3311,7 @@ func (x *SourceBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceBatch.ProtoReflect.Descriptor instead.
 func (*SourceBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{33}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SourceBatch) GetRecords() []*SourceRecord {
@@ -3093,7 +3358,7 @@ type SourceRecord struct {
 
 func (x *SourceRecord) Reset() {
 	*x = SourceRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3105,7 +3370,7 @@ func (x *SourceRecord) String() string {
 func (*SourceRecord) ProtoMessage() {}
 
 func (x *SourceRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3118,7 +3383,7 @@ func (x *SourceRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRecord.ProtoReflect.Descriptor instead.
 func (*SourceRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{34}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SourceRecord) GetSeq() uint64 {
@@ -3207,7 +3472,7 @@ type CommitRecords struct {
 
 func (x *CommitRecords) Reset() {
 	*x = CommitRecords{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3219,7 +3484,7 @@ func (x *CommitRecords) String() string {
 func (*CommitRecords) ProtoMessage() {}
 
 func (x *CommitRecords) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3232,7 +3497,7 @@ func (x *CommitRecords) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitRecords.ProtoReflect.Descriptor instead.
 func (*CommitRecords) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{35}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CommitRecords) GetAcks() []*RecordAck {
@@ -3256,7 +3521,7 @@ type RecordAck struct {
 
 func (x *RecordAck) Reset() {
 	*x = RecordAck{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3268,7 +3533,7 @@ func (x *RecordAck) String() string {
 func (*RecordAck) ProtoMessage() {}
 
 func (x *RecordAck) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3281,7 +3546,7 @@ func (x *RecordAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAck.ProtoReflect.Descriptor instead.
 func (*RecordAck) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{36}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RecordAck) GetSeq() uint64 {
@@ -3328,7 +3593,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3340,7 +3605,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3353,7 +3618,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Commit) GetUpToSeq() uint64 {
@@ -3373,7 +3638,7 @@ type OffsetsQuery struct {
 
 func (x *OffsetsQuery) Reset() {
 	*x = OffsetsQuery{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3385,7 +3650,7 @@ func (x *OffsetsQuery) String() string {
 func (*OffsetsQuery) ProtoMessage() {}
 
 func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3398,7 +3663,7 @@ func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsQuery.ProtoReflect.Descriptor instead.
 func (*OffsetsQuery) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *OffsetsQuery) GetRequestId() uint64 {
@@ -3425,7 +3690,7 @@ type OffsetsAnswer struct {
 
 func (x *OffsetsAnswer) Reset() {
 	*x = OffsetsAnswer{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3437,7 +3702,7 @@ func (x *OffsetsAnswer) String() string {
 func (*OffsetsAnswer) ProtoMessage() {}
 
 func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3450,7 +3715,7 @@ func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsAnswer.ProtoReflect.Descriptor instead.
 func (*OffsetsAnswer) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *OffsetsAnswer) GetRequestId() uint64 {
@@ -3477,7 +3742,7 @@ type Drained struct {
 
 func (x *Drained) Reset() {
 	*x = Drained{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3489,7 +3754,7 @@ func (x *Drained) String() string {
 func (*Drained) ProtoMessage() {}
 
 func (x *Drained) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3502,7 +3767,7 @@ func (x *Drained) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Drained.ProtoReflect.Descriptor instead.
 func (*Drained) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Drained) GetLastSeq() uint64 {
@@ -3530,7 +3795,7 @@ type SinkRequest struct {
 
 func (x *SinkRequest) Reset() {
 	*x = SinkRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3542,7 +3807,7 @@ func (x *SinkRequest) String() string {
 func (*SinkRequest) ProtoMessage() {}
 
 func (x *SinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3555,7 +3820,7 @@ func (x *SinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRequest.ProtoReflect.Descriptor instead.
 func (*SinkRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SinkRequest) GetMsg() isSinkRequest_Msg {
@@ -3692,7 +3957,7 @@ type SinkResponse struct {
 
 func (x *SinkResponse) Reset() {
 	*x = SinkResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3704,7 +3969,7 @@ func (x *SinkResponse) String() string {
 func (*SinkResponse) ProtoMessage() {}
 
 func (x *SinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3717,7 +3982,7 @@ func (x *SinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkResponse.ProtoReflect.Descriptor instead.
 func (*SinkResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SinkResponse) GetMsg() isSinkResponse_Msg {
@@ -3854,7 +4119,7 @@ type SinkStart struct {
 
 func (x *SinkStart) Reset() {
 	*x = SinkStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3866,7 +4131,7 @@ func (x *SinkStart) String() string {
 func (*SinkStart) ProtoMessage() {}
 
 func (x *SinkStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3879,7 +4144,7 @@ func (x *SinkStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStart.ProtoReflect.Descriptor instead.
 func (*SinkStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SinkStart) GetProtocolVersion() uint32 {
@@ -3962,7 +4227,7 @@ type SinkStarted struct {
 
 func (x *SinkStarted) Reset() {
 	*x = SinkStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3974,7 +4239,7 @@ func (x *SinkStarted) String() string {
 func (*SinkStarted) ProtoMessage() {}
 
 func (x *SinkStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3987,7 +4252,7 @@ func (x *SinkStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStarted.ProtoReflect.Descriptor instead.
 func (*SinkStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SinkStarted) GetMaxInflightPuts() uint32 {
@@ -4007,7 +4272,7 @@ type TopicPartition struct {
 
 func (x *TopicPartition) Reset() {
 	*x = TopicPartition{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4019,7 +4284,7 @@ func (x *TopicPartition) String() string {
 func (*TopicPartition) ProtoMessage() {}
 
 func (x *TopicPartition) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4032,7 +4297,7 @@ func (x *TopicPartition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartition.ProtoReflect.Descriptor instead.
 func (*TopicPartition) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *TopicPartition) GetTopic() string {
@@ -4058,7 +4323,7 @@ type Partitions struct {
 
 func (x *Partitions) Reset() {
 	*x = Partitions{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4070,7 +4335,7 @@ func (x *Partitions) String() string {
 func (*Partitions) ProtoMessage() {}
 
 func (x *Partitions) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4083,7 +4348,7 @@ func (x *Partitions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Partitions.ProtoReflect.Descriptor instead.
 func (*Partitions) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *Partitions) GetPartitions() []*TopicPartition {
@@ -4105,7 +4370,7 @@ type Put struct {
 
 func (x *Put) Reset() {
 	*x = Put{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4117,7 +4382,7 @@ func (x *Put) String() string {
 func (*Put) ProtoMessage() {}
 
 func (x *Put) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4130,7 +4395,7 @@ func (x *Put) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Put.ProtoReflect.Descriptor instead.
 func (*Put) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Put) GetPutId() uint64 {
@@ -4176,7 +4441,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4188,7 +4453,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4201,7 +4466,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -4290,7 +4555,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4302,7 +4567,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4315,7 +4580,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -4337,7 +4602,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4349,7 +4614,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4362,7 +4627,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -4399,7 +4664,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4411,7 +4676,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4424,7 +4689,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -4463,7 +4728,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4475,7 +4740,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4488,7 +4753,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -4534,7 +4799,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4546,7 +4811,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4559,7 +4824,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -4602,7 +4867,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4614,7 +4879,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4627,7 +4892,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -4669,7 +4934,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4681,7 +4946,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4694,7 +4959,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -4726,7 +4991,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4738,7 +5003,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4751,7 +5016,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -4840,7 +5105,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4852,7 +5117,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4865,7 +5130,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -4962,7 +5227,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4974,7 +5239,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4987,7 +5252,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -5063,7 +5328,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5075,7 +5340,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5088,7 +5353,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -5111,7 +5376,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5123,7 +5388,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5136,7 +5401,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -5183,7 +5448,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5195,7 +5460,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5208,7 +5473,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -5292,7 +5557,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5304,7 +5569,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5317,7 +5582,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -5351,7 +5616,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5363,7 +5628,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5376,7 +5641,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -5557,20 +5822,44 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x12recommended_values\x18\x03 \x03(\tR\x11recommendedValues\x12\x16\n" +
 	"\x06errors\x18\x04 \x03(\tR\x06errors\x12\x18\n" +
 	"\avisible\x18\x05 \x01(\bR\avisibleB\b\n" +
-	"\x06_value\"\x81\x02\n" +
+	"\x06_value\"\xbc\x02\n" +
 	"\x10ConnectorRequest\x126\n" +
 	"\x05start\x18\x01 \x01(\v2\x1e.polyconnect.v1.ConnectorStartH\x00R\x05start\x12G\n" +
 	"\ftask_configs\x18\x02 \x01(\v2\".polyconnect.v1.TaskConfigsRequestH\x00R\vtaskConfigs\x129\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12*\n" +
-	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stopB\x05\n" +
-	"\x03msg\"\xc3\x02\n" +
+	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stop\x129\n" +
+	"\aoffsets\x18\x05 \x01(\v2\x1d.polyconnect.v1.OffsetsAnswerH\x00R\aoffsetsB\x05\n" +
+	"\x03msg\"\x88\x03\n" +
 	"\x11ConnectorResponse\x123\n" +
 	"\astarted\x18\x01 \x01(\v2\x17.polyconnect.v1.StartedH\x00R\astarted\x12@\n" +
 	"\ftask_configs\x18\x02 \x01(\v2\x1b.polyconnect.v1.TaskConfigsH\x00R\vtaskConfigs\x12F\n" +
 	"\vreconfigure\x18\x03 \x01(\v2\".polyconnect.v1.ReconfigureRequestH\x00R\vreconfigure\x129\n" +
 	"\theartbeat\x18\x04 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
-	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
-	"\x03msg\"\xe6\x02\n" +
+	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05error\x12C\n" +
+	"\roffsets_query\x18\x06 \x01(\v2\x1c.polyconnect.v1.OffsetsQueryH\x00R\foffsetsQueryB\x05\n" +
+	"\x03msg\"\xb4\x03\n" +
+	"\x13AlterOffsetsRequest\x12)\n" +
+	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
+	"\x0fconnector_class\x18\x02 \x01(\tR\x0econnectorClass\x12%\n" +
+	"\x0econnector_name\x18\x03 \x01(\tR\rconnectorName\x12G\n" +
+	"\x06config\x18\x04 \x03(\v2/.polyconnect.v1.AlterOffsetsRequest.ConfigEntryR\x06config\x12C\n" +
+	"\x0esource_offsets\x18\x05 \x03(\v2\x1c.polyconnect.v1.SourceOffsetR\rsourceOffsets\x12C\n" +
+	"\fsink_offsets\x18\x06 \x03(\v2 .polyconnect.v1.SinkOffsetChangeR\vsinkOffsets\x12\x14\n" +
+	"\x05reset\x18\a \x01(\bR\x05reset\x1a9\n" +
+	"\vConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"n\n" +
+	"\x10SinkOffsetChange\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1c\n" +
+	"\tpartition\x18\x02 \x01(\x05R\tpartition\x12\x1b\n" +
+	"\x06offset\x18\x03 \x01(\x03H\x00R\x06offset\x88\x01\x01B\t\n" +
+	"\a_offset\"\xa0\x01\n" +
+	"\x14AlterOffsetsResponse\x12\x18\n" +
+	"\aaltered\x18\x01 \x01(\bR\aaltered\x12+\n" +
+	"\x05error\x18\x02 \x01(\v2\x15.polyconnect.v1.ErrorR\x05error\x12\x1f\n" +
+	"\vstatus_code\x18\x03 \x01(\rR\n" +
+	"statusCode\x12 \n" +
+	"\vunsupported\x18\x04 \x01(\bR\vunsupported\"\xe6\x02\n" +
 	"\x0eConnectorStart\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
 	"\x0fconnector_class\x18\x02 \x01(\tR\x0econnectorClass\x12%\n" +
@@ -5897,13 +6186,14 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\rTimestampType\x12\x15\n" +
 	"\x11NO_TIMESTAMP_TYPE\x10\x00\x12\x0f\n" +
 	"\vCREATE_TIME\x10\x01\x12\x13\n" +
-	"\x0fLOG_APPEND_TIME\x10\x022\x88\x03\n" +
+	"\x0fLOG_APPEND_TIME\x10\x022\xe3\x03\n" +
 	"\tConnector\x12P\n" +
 	"\tHandshake\x12 .polyconnect.v1.HandshakeRequest\x1a!.polyconnect.v1.HandshakeResponse\x12G\n" +
 	"\x06Health\x12\x1d.polyconnect.v1.HealthRequest\x1a\x1e.polyconnect.v1.HealthResponse\x12A\n" +
 	"\x04Spec\x12\x1b.polyconnect.v1.SpecRequest\x1a\x1c.polyconnect.v1.SpecResponse\x12M\n" +
 	"\bValidate\x12\x1f.polyconnect.v1.ValidateRequest\x1a .polyconnect.v1.ValidateResponse\x12N\n" +
-	"\x03Run\x12 .polyconnect.v1.ConnectorRequest\x1a!.polyconnect.v1.ConnectorResponse(\x010\x012V\n" +
+	"\x03Run\x12 .polyconnect.v1.ConnectorRequest\x1a!.polyconnect.v1.ConnectorResponse(\x010\x01\x12Y\n" +
+	"\fAlterOffsets\x12#.polyconnect.v1.AlterOffsetsRequest\x1a$.polyconnect.v1.AlterOffsetsResponse2V\n" +
 	"\n" +
 	"SourceTask\x12H\n" +
 	"\x03Run\x12\x1d.polyconnect.v1.SourceRequest\x1a\x1e.polyconnect.v1.SourceResponse(\x010\x012P\n" +
@@ -5926,7 +6216,7 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 9)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 70)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 74)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -5956,61 +6246,65 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(*ConfigValue)(nil),             // 25: polyconnect.v1.ConfigValue
 	(*ConnectorRequest)(nil),        // 26: polyconnect.v1.ConnectorRequest
 	(*ConnectorResponse)(nil),       // 27: polyconnect.v1.ConnectorResponse
-	(*ConnectorStart)(nil),          // 28: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 29: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 30: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 31: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 32: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 33: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 34: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 35: polyconnect.v1.Stop
-	(*Error)(nil),                   // 36: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 37: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 38: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 39: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 40: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 41: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 42: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 43: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 44: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 45: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 46: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 47: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 48: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 49: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 50: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 51: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 52: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 53: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 54: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 55: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 56: polyconnect.v1.Put
-	(*SinkRecord)(nil),              // 57: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 58: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 59: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 60: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 61: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 62: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 63: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 64: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 65: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 66: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 67: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 68: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 69: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 70: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 71: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 72: polyconnect.v1.TransformOutcome
-	nil,                             // 73: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 74: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 75: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 76: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 77: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 78: polyconnect.v1.TransformStart.ConfigEntry
-	(*TraceContext)(nil),            // 79: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 80: polyconnect.v1.Value
-	(*RecordData)(nil),              // 81: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 82: polyconnect.v1.Header
+	(*AlterOffsetsRequest)(nil),     // 28: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 29: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 30: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 31: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 32: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 33: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 34: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 35: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 36: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 37: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 38: polyconnect.v1.Stop
+	(*Error)(nil),                   // 39: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 40: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 41: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 42: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 43: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 44: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 45: polyconnect.v1.SourceBatch
+	(*SourceRecord)(nil),            // 46: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 47: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 48: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 49: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 50: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 51: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 52: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 53: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 54: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 55: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 56: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 57: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 58: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 59: polyconnect.v1.Put
+	(*SinkRecord)(nil),              // 60: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 61: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 62: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 63: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 64: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 65: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 66: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 67: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 68: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 69: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 70: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 71: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 72: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 73: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 74: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 75: polyconnect.v1.TransformOutcome
+	nil,                             // 76: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 77: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 78: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 79: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 80: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 81: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 82: polyconnect.v1.TransformStart.ConfigEntry
+	(*TraceContext)(nil),            // 83: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 84: polyconnect.v1.Value
+	(*RecordData)(nil),              // 85: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 86: polyconnect.v1.Header
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	10,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
@@ -6027,130 +6321,138 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	20,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
 	21,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
 	22,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	73,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	76,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
 	25,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	28,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	29,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	34,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	33,  // 22: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	30,  // 23: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	32,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	34,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	74,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	31,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	75,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
-	6,   // 30: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	39,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	41,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	44,  // 33: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	46,  // 34: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	48,  // 35: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	34,  // 36: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 37: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	33,  // 38: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	42,  // 39: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	47,  // 40: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	49,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	34,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	76,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	40,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	10,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	79,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	80,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	80,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	43,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	79,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	80,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	80,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	81,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	82,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	79,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	7,   // 58: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	45,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	80,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	40,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	52,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	55,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	55,  // 64: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	56,  // 65: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	60,  // 66: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	34,  // 67: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 68: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	53,  // 69: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	58,  // 70: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	61,  // 71: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	63,  // 72: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	34,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	64,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	62,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	77,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	10,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	79,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	54,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	57,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	79,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	81,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	8,   // 84: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	82,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	79,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	59,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	79,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	59,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	36,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	59,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	54,  // 92: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	54,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	36,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	36,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	67,  // 96: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	69,  // 97: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	34,  // 98: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	35,  // 99: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	68,  // 100: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	71,  // 101: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	34,  // 102: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 103: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	78,  // 104: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 105: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 106: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	70,  // 107: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	79,  // 108: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	81,  // 109: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	81,  // 110: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	82,  // 111: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	8,   // 112: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	79,  // 113: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	72,  // 114: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	70,  // 115: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	36,  // 116: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	9,   // 117: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	13,  // 118: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	15,  // 119: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	23,  // 120: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	26,  // 121: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	37,  // 122: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	50,  // 123: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	65,  // 124: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	11,  // 125: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	14,  // 126: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	16,  // 127: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	24,  // 128: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	27,  // 129: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	38,  // 130: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	51,  // 131: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	66,  // 132: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	125, // [125:133] is the sub-list for method output_type
-	117, // [117:125] is the sub-list for method input_type
-	117, // [117:117] is the sub-list for extension type_name
-	117, // [117:117] is the sub-list for extension extendee
-	0,   // [0:117] is the sub-list for field type_name
+	31,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	32,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	37,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	38,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	51,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	36,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	33,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	35,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	37,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	50,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	77,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	43,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	29,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	39,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	78,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	34,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	79,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
+	42,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	44,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	47,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	49,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	51,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	37,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	38,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	36,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	45,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	50,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	52,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	37,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	80,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	43,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	10,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	83,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	84,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	84,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	46,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	83,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	84,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	84,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	85,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	85,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	86,  // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	83,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	7,   // 64: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	48,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	84,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	43,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	55,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	58,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	58,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	59,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	63,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	37,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	38,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	56,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	61,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	64,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	66,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	37,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	67,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	65,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	81,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	10,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	83,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	57,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	60,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	83,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	85,  // 88: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	85,  // 89: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	8,   // 90: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	86,  // 91: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	83,  // 92: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	62,  // 93: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	83,  // 94: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	62,  // 95: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	39,  // 96: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	62,  // 97: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	57,  // 98: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	57,  // 99: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	39,  // 100: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	39,  // 101: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	70,  // 102: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	72,  // 103: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	37,  // 104: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	38,  // 105: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	71,  // 106: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	74,  // 107: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	37,  // 108: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 109: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	82,  // 110: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 111: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 112: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	73,  // 113: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	83,  // 114: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	85,  // 115: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	85,  // 116: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	86,  // 117: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	8,   // 118: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	83,  // 119: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	75,  // 120: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	73,  // 121: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	39,  // 122: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	9,   // 123: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	13,  // 124: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	15,  // 125: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	23,  // 126: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	26,  // 127: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	28,  // 128: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	40,  // 129: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	53,  // 130: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	68,  // 131: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	11,  // 132: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	14,  // 133: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	16,  // 134: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	24,  // 135: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	27,  // 136: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	30,  // 137: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	41,  // 138: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	54,  // 139: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	69,  // 140: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	132, // [132:141] is the sub-list for method output_type
+	123, // [123:132] is the sub-list for method input_type
+	123, // [123:123] is the sub-list for extension type_name
+	123, // [123:123] is the sub-list for extension extendee
+	0,   // [0:123] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -6173,6 +6475,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*ConnectorRequest_TaskConfigs)(nil),
 		(*ConnectorRequest_Heartbeat)(nil),
 		(*ConnectorRequest_Stop)(nil),
+		(*ConnectorRequest_Offsets)(nil),
 	}
 	file_polyconnect_v1_connector_proto_msgTypes[18].OneofWrappers = []any{
 		(*ConnectorResponse_Started)(nil),
@@ -6180,8 +6483,10 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*ConnectorResponse_Reconfigure)(nil),
 		(*ConnectorResponse_Heartbeat)(nil),
 		(*ConnectorResponse_Error)(nil),
+		(*ConnectorResponse_OffsetsQuery)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[28].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[20].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[31].OneofWrappers = []any{
 		(*SourceRequest_Start)(nil),
 		(*SourceRequest_Credit)(nil),
 		(*SourceRequest_CommitRecords)(nil),
@@ -6190,7 +6495,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceRequest_Heartbeat)(nil),
 		(*SourceRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[29].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[32].OneofWrappers = []any{
 		(*SourceResponse_Started)(nil),
 		(*SourceResponse_Batch)(nil),
 		(*SourceResponse_OffsetsQuery)(nil),
@@ -6198,8 +6503,8 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceResponse_Heartbeat)(nil),
 		(*SourceResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[34].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[41].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[44].OneofWrappers = []any{
 		(*SinkRequest_Start)(nil),
 		(*SinkRequest_Open)(nil),
 		(*SinkRequest_Close)(nil),
@@ -6208,7 +6513,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkRequest_Heartbeat)(nil),
 		(*SinkRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[42].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[45].OneofWrappers = []any{
 		(*SinkResponse_Started)(nil),
 		(*SinkResponse_PutDone)(nil),
 		(*SinkResponse_Flushed)(nil),
@@ -6217,21 +6522,21 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[56].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[51].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[59].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[57].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[60].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[61].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[63].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
@@ -6243,7 +6548,7 @@ func file_polyconnect_v1_connector_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
 			NumEnums:      9,
-			NumMessages:   70,
+			NumMessages:   74,
 			NumExtensions: 0,
 			NumServices:   4,
 		},
