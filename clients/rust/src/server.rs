@@ -200,7 +200,7 @@ impl ConnectorSvc for Svc {
         let req = req.into_inner();
         let p = self
             .plugins
-            .find_any(&req.connector_class)
+            .find_connector(&req.connector_class)
             .ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
         let config = req.config.into_iter().collect();
         let bad = |e: crate::error::Error| Status::invalid_argument(e.message().to_string());
@@ -233,7 +233,10 @@ impl ConnectorSvc for Svc {
                     .collect(),
             )
         };
-        let connector = (p.new_connector)();
+        let Some(new_connector) = p.new_connector else {
+            return Err(self.plugins.not_found(&req.connector_class));
+        };
+        let connector = new_connector();
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             connector.alter_offsets(&config, &offsets)
         }));
