@@ -2,12 +2,14 @@
 # `make bench`: Polyconnect side by side with Apache Kafka Connect 4.3.1 (compare), exactly-once
 # against at-least-once sources in both runtimes (eos), source
 # throughput through the core vs. the raw producer with each SDK's source (source), each
-# SDK's sink (sink), the cost of tracing (tracing) and, on three-worker distributed
+# SDK's sink (sink), the cost of tracing (tracing), the per-record cost of a transform out
+# of process against a built-in one (transforms) and, on three-worker distributed
 # clusters of both runtimes, the time to move a dead worker's tasks and to place many
 # connectors (rebalance; `make bench-rebalance` runs it alone). Not part of `make test`.
 #
 # Knobs (environment):
-#   BENCH_ONLY=compare,eos,source,sink,tracing,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_ONLY=compare,eos,source,sink,tracing,transforms,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_RECORDS_TRANSFORMS=200000  BENCH_TRANSFORM_ROUNDS=3  (transforms: one transform built in or out of process)
 #   BENCH_EOS_RECORDS=200000  BENCH_EOS_ROUNDS=2  BENCH_EOS_BATCH=2000  BENCH_EOS_OUT=target/bench/eos.md
 #   BENCH_REBALANCE_PARTS=kill,assign  BENCH_REBALANCE_CONNECTORS=500  BENCH_REBALANCE_TASKS=4
 #   BENCH_REBALANCE_DATAGEN=1  Polyconnect also places as many DataGen connectors
@@ -31,6 +33,8 @@ want() { [[ ",$only," == *",all,"* || ",$only," == *",$1,"* ]] || { [[ ",$only,"
 
 [[ -n "${BENCH_SKIP_SETUP:-}" ]] || bash scripts/setup.sh
 cargo build --release --workspace --bins --locked
+# The Rust SDK's example transform, which the transforms part runs out of process.
+if want transforms; then cargo build --release -p polyconnect-sdk --example first_transform --locked; fi
 target="${CARGO_TARGET_DIR:-$root/target}"
 
 bootstrap="${POLYCONNECT_TEST_BOOTSTRAP:-$(bash scripts/kafka.sh bootstrap)}"
@@ -55,9 +59,9 @@ export POLYCONNECT_POLYCONNECT_TEST_CONNECTOR_BIN="$target/release/polyconnect-t
 export POLYCONNECT_LOG="${POLYCONNECT_LOG:-warn}"
 
 status=0
-if want source || want sink || want tracing; then
+if want source || want sink || want tracing || want transforms; then
   parts=()
-  for p in source sink tracing; do want "$p" && parts+=("$p"); done
+  for p in source sink tracing transforms; do want "$p" && parts+=("$p"); done
   BENCH_ONLY="$(IFS=,; echo "${parts[*]}")" "$target/release/polyconnect-bench" || status=$?
 fi
 if want compare; then

@@ -5,8 +5,11 @@ package polyconnect
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
@@ -17,11 +20,82 @@ var connectorHeartbeat = &pb.ConnectorResponse{Msg: &pb.ConnectorResponse_Heartb
 type connectorContext struct {
 	name string
 	out  *sender[*pb.ConnectorResponse]
+	// queries: the connector's offset queries waiting for their answer, by request id.
+	mu        sync.Mutex
+	queries   map[uint64]chan *pb.OffsetsAnswer
+	nextQuery uint64
+	done      <-chan struct{}
 }
+
+const offsetsTimeout = 30 * time.Second
 
 func (c *connectorContext) ConnectorName() string { return c.name }
 func (c *connectorContext) RequestTaskReconfiguration(reason string) {
 	_ = c.out.Send(&pb.ConnectorResponse{Msg: &pb.ConnectorResponse_Reconfigure{Reconfigure: &pb.ReconfigureRequest{Reason: reason}}})
+}
+
+func (c *connectorContext) Offset(partition map[string]any) (map[string]any, error) {
+	got, err := c.Offsets([]map[string]any{partition})
+	if err != nil {
+		return nil, err
+	}
+	return got[0], nil
+}
+
+func (c *connectorContext) Offsets(partitions []map[string]any) ([]map[string]any, error) {
+	q := &pb.OffsetsQuery{}
+	for _, p := range partitions {
+		v, err := encodeAny(p)
+		if err != nil {
+			return nil, fmt.Errorf("source partition %v: %w", p, err)
+		}
+		q.Partitions = append(q.Partitions, v)
+	}
+	answer := make(chan *pb.OffsetsAnswer, 1)
+	c.mu.Lock()
+	c.nextQuery++
+	q.RequestId = c.nextQuery
+	c.queries[q.RequestId] = answer
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.queries, q.RequestId)
+		c.mu.Unlock()
+	}()
+	if err := c.out.Send(&pb.ConnectorResponse{Msg: &pb.ConnectorResponse_OffsetsQuery{OffsetsQuery: q}}); err != nil {
+		return nil, err
+	}
+	var a *pb.OffsetsAnswer
+	select {
+	case a = <-answer:
+	case <-c.done:
+		return nil, errors.New("the connector stream ended while waiting for offsets")
+	case <-time.After(offsetsTimeout):
+		return nil, fmt.Errorf("the core did not answer an offsets query within %s", offsetsTimeout)
+	}
+	stored := map[string]map[string]any{}
+	for _, o := range a.Offsets {
+		if part := mapFromValue(o.Partition); part != nil && o.Offset != nil {
+			stored[partitionKey(part)] = mapFromValue(o.Offset)
+		}
+	}
+	out := make([]map[string]any, len(partitions))
+	for i, p := range partitions {
+		out[i] = stored[partitionKey(p)]
+	}
+	return out, nil
+}
+
+func (c *connectorContext) answer(a *pb.OffsetsAnswer) {
+	c.mu.Lock()
+	ch := c.queries[a.RequestId]
+	c.mu.Unlock()
+	if ch != nil {
+		select {
+		case ch <- a:
+		default:
+		}
+	}
 }
 
 // Run is one connector instance.
@@ -52,6 +126,7 @@ func (s *Server) Run(stream pb.Connector_RunServer) error {
 	ctx, cancel := context.WithCancel(stream.Context())
 	defer cancel()
 
+	cc := &connectorContext{name: start.ConnectorName, out: out, queries: map[uint64]chan *pb.OffsetsAnswer{}, done: ctx.Done()}
 	work := newQueue[*pb.ConnectorRequest]()
 	go func() {
 		for {
@@ -64,7 +139,10 @@ func (s *Server) Run(stream pb.Connector_RunServer) error {
 				return
 			}
 			out.received()
-			if m.GetHeartbeat() == nil {
+			if a := m.GetOffsets(); a != nil {
+				// Answered here: Start may be waiting for it.
+				cc.answer(a)
+			} else if m.GetHeartbeat() == nil {
 				work.push(m)
 			}
 		}
@@ -81,7 +159,7 @@ func (s *Server) Run(stream pb.Connector_RunServer) error {
 	}
 	cfg, err := c.config.Parse(start.Config)
 	if err == nil {
-		err = call(func() error { return conn.Start(&connectorContext{name: start.ConnectorName, out: out}, cfg) })
+		err = call(func() error { return conn.Start(cc, cfg) })
 	}
 	if err != nil {
 		log.Error("connector start failed", "error", err)

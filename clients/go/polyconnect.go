@@ -27,6 +27,7 @@ package polyconnect
 import (
 	"context"
 	"strings"
+	"time"
 )
 
 // Version is the SDK's version, announced in the handshake.
@@ -120,6 +121,36 @@ type ConnectorContext interface {
 	// RequestTaskReconfiguration asks the core for task configs again (the source system
 	// changed); tasks are restarted if the configs differ.
 	RequestTaskReconfiguration(reason string)
+	// Offset is a source connector's stored offset of a partition, nil if none (Kafka
+	// Connect's SourceConnectorContext.offsetStorageReader()): the offsets its tasks resume
+	// from. Each call asks the core; usable from Start on, from any goroutine.
+	Offset(partition map[string]any) (map[string]any, error)
+	// Offsets is Offset for several partitions, in the same order (nil where none).
+	Offsets(partitions []map[string]any) ([]map[string]any, error)
+}
+
+// SourceOffsetAlterer is implemented by a source Connector that takes part in KIP-875's
+// offset changes (Kafka Connect's SourceConnector.alterOffsets). It is called on an
+// instance that was not started, before PATCH / DELETE /connectors/{c}/offsets writes the
+// offsets of the stopped connector (a nil Offset resets its partition). An error fails the
+// request with its message and nothing is written (errors.ErrUnsupported: "doesn't support
+// external modification of offsets"). True: the connector altered offsets it keeps itself
+// too. A connector without it: false, Kafka Connect's default.
+type SourceOffsetAlterer interface {
+	AlterOffsets(cfg map[string]string, offsets []SourceOffsetChange) (bool, error)
+}
+
+// SourceOffsetChange is one partition's new offset in SourceOffsetAlterer.AlterOffsets.
+type SourceOffsetChange struct {
+	Partition map[string]any
+	// Offset is nil when the partition's offset is reset.
+	Offset map[string]any
+}
+
+// SinkOffsetAlterer is SourceOffsetAlterer for sink connectors (Kafka Connect's
+// SinkConnector.alterOffsets): topic partitions to their next offset, nil when removed.
+type SinkOffsetAlterer interface {
+	AlterSinkOffsets(cfg map[string]string, offsets map[TopicPartition]*int64) (bool, error)
 }
 
 // SourceTask reads from a source system. Poll runs on the task's own goroutine; ctx is
@@ -213,6 +244,10 @@ type SinkTaskContext interface {
 	// RequestCommit asks for a Flush and offset commit as soon as possible instead of at
 	// the next offset.flush.interval.ms.
 	RequestCommit()
+	// Timeout is Kafka Connect's SinkTaskContext.timeout: when the next Put returns a
+	// *RetriableError (without its own RetryAfter), the core delivers the same records
+	// again after d instead of its own back-off (at most 60 s). Used once; 0: the core's.
+	Timeout(d time.Duration)
 }
 
 // classMatches applies Kafka Connect's alias rules: the full class name, the simple name,

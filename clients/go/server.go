@@ -281,6 +281,59 @@ func (s *Server) Validate(_ context.Context, req *pb.ValidateRequest) (*pb.Valid
 	return resp, nil
 }
 
+// AlterOffsets is KIP-875's alterOffsets on a connector instance made for the call: its
+// SourceOffsetAlterer or SinkOffsetAlterer, else Kafka Connect's default (false).
+func (s *Server) AlterOffsets(_ context.Context, req *pb.AlterOffsetsRequest) (*pb.AlterOffsetsResponse, error) {
+	p, err := s.plugin(req.ConnectorClass)
+	if err != nil {
+		return nil, err
+	}
+	c := p.plugin()
+	resp := &pb.AlterOffsetsResponse{}
+	if c.connector == nil {
+		return resp, nil
+	}
+	conn := c.connector()
+	var altered bool
+	err = call(func() (err error) {
+		if _, ok := p.(*Source); ok {
+			a, ok := conn.(SourceOffsetAlterer)
+			if !ok {
+				return nil
+			}
+			changes := make([]SourceOffsetChange, 0, len(req.SourceOffsets))
+			for _, o := range req.SourceOffsets {
+				ch := SourceOffsetChange{Partition: mapFromValue(o.Partition)}
+				if o.Offset != nil {
+					ch.Offset = mapFromValue(o.Offset)
+				}
+				changes = append(changes, ch)
+			}
+			altered, err = a.AlterOffsets(req.Config, changes)
+			return err
+		}
+		a, ok := conn.(SinkOffsetAlterer)
+		if !ok {
+			return nil
+		}
+		changes := make(map[TopicPartition]*int64, len(req.SinkOffsets))
+		for _, o := range req.SinkOffsets {
+			changes[TopicPartition{o.Topic, o.Partition}] = o.Offset
+		}
+		altered, err = a.AlterSinkOffsets(req.Config, changes)
+		return err
+	})
+	switch {
+	case errors.Is(err, errors.ErrUnsupported):
+		resp.Unsupported = true
+	case err != nil:
+		resp.Error = errorProto(err, "")
+	default:
+		resp.Altered = altered
+	}
+	return resp, nil
+}
+
 // ListenAddress is where Serve listens: POLYCONNECT_LISTEN ("unix:/path" or "host:port"),
 // else --listen ADDR, else 0.0.0.0:$POLYCONNECT_PORT, else 0.0.0.0:50051.
 func ListenAddress(args []string) string {

@@ -2,6 +2,8 @@ package polyconnect
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -145,5 +147,82 @@ func TestGeneratedCodeIsUpToDate(t *testing.T) {
 		if string(got) != string(want) {
 			t.Errorf("gen/polyconnect/v1/%s is stale: run clients/go/scripts/generate.sh", f)
 		}
+	}
+}
+
+// offsetsConnector reads its stored offset in Start and refuses negative offsets.
+type offsetsConnector struct{ seen any }
+
+func (o *offsetsConnector) Start(cc ConnectorContext, _ Config) error {
+	got, err := cc.Offset(map[string]any{"table": "a"})
+	if err != nil {
+		return err
+	}
+	o.seen = got["pos"]
+	return nil
+}
+func (o *offsetsConnector) TaskConfigs(int) ([]map[string]string, error) {
+	return []map[string]string{{"seen": fmt.Sprint(o.seen)}}, nil
+}
+func (o *offsetsConnector) Stop() error { return nil }
+func (o *offsetsConnector) AlterOffsets(cfg map[string]string, offsets []SourceOffsetChange) (bool, error) {
+	for _, ch := range offsets {
+		if ch.Partition["table"] == "x" {
+			return false, errors.ErrUnsupported
+		}
+		if p, ok := ch.Offset["pos"].(int64); ok && p < 0 {
+			return false, fmt.Errorf("negative position for %s", cfg["name"])
+		}
+	}
+	return true, nil
+}
+
+func TestSourceConnectorReadsOffsetsAndAltersThem(t *testing.T) {
+	src := counterSource(newCounter(0, 1))
+	src.Connector = func() Connector { return &offsetsConnector{} }
+	c := startCore(t, src)
+	s, err := c.connector().Run(c.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Send(&pb.ConnectorRequest{Msg: &pb.ConnectorRequest_Start{Start: &pb.ConnectorStart{ProtocolVersion: 1, ConnectorClass: "Counter", ConnectorName: "c"}}})
+	// Start asks before Started; the answer lets it go on.
+	q := recv(t, s.Recv).GetOffsetsQuery()
+	if q == nil || len(q.Partitions) != 1 {
+		t.Fatalf("want an OffsetsQuery for one partition, got %v", q)
+	}
+	off, _ := encodeAny(map[string]any{"pos": int64(7)})
+	s.Send(&pb.ConnectorRequest{Msg: &pb.ConnectorRequest_Offsets{Offsets: &pb.OffsetsAnswer{RequestId: q.RequestId,
+		Offsets: []*pb.SourceOffset{{Partition: q.Partitions[0], Offset: off}}}}})
+	if recv(t, s.Recv).GetStarted() == nil {
+		t.Fatal("not started")
+	}
+	s.Send(&pb.ConnectorRequest{Msg: &pb.ConnectorRequest_TaskConfigs{TaskConfigs: &pb.TaskConfigsRequest{MaxTasks: 1}}})
+	if tc := recv(t, s.Recv).GetTaskConfigs(); tc.GetConfigs()[0].Config["seen"] != "7" {
+		t.Fatalf("want the stored offset read in Start, got %v", tc)
+	}
+
+	alter := func(table string, pos *int64) *pb.AlterOffsetsResponse {
+		part, _ := encodeAny(map[string]any{"table": table})
+		o := &pb.SourceOffset{Partition: part}
+		if pos != nil {
+			o.Offset, _ = encodeAny(map[string]any{"pos": *pos})
+		}
+		r, err := c.connector().AlterOffsets(c.ctx, &pb.AlterOffsetsRequest{ProtocolVersion: 1, ConnectorClass: "Counter",
+			ConnectorName: "c", Config: map[string]string{"name": "c"}, SourceOffsets: []*pb.SourceOffset{o}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	five, minus := int64(5), int64(-1)
+	if r := alter("a", &five); !r.Altered || r.Error != nil {
+		t.Fatalf("want altered, got %v", r)
+	}
+	if r := alter("a", &minus); r.Altered || r.GetError().GetMessage() != "negative position for c" {
+		t.Fatalf("want the connector's refusal, got %v", r)
+	}
+	if r := alter("x", &five); !r.Unsupported {
+		t.Fatalf("want unsupported, got %v", r)
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
@@ -55,7 +56,11 @@ type sinkTaskContext struct {
 	// SinkStarted went out (context requests are sent at once from then on).
 	pending []*pb.SinkResponse
 	out     *sender[*pb.SinkResponse]
+	// retryTimeout is Timeout's duration in ms for the next retriable Put; 0: none.
+	retryTimeout atomic.Int64
 }
+
+func (c *sinkTaskContext) Timeout(d time.Duration) { c.retryTimeout.Store(d.Milliseconds()) }
 
 func (c *sinkTaskContext) ConnectorName() string { return c.name }
 func (c *sinkTaskContext) TaskID() int           { return c.id }
@@ -316,11 +321,17 @@ func (w *sinkWorker) handle(ctx context.Context, req *pb.SinkRequest) *sinkFailu
 			pt.end(err)
 		}
 		w.sendPending()
+		// Timeout(d) counts for this Put only, as in Kafka Connect.
+		timeout := w.tc.retryTimeout.Swap(0)
 		var re *RetriableError
 		if errors.As(err, &re) {
 			w.log.Warn("Put returned a retriable error; the core delivers the records again", "error", err)
 			w.awaiting[id] = true
-			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: errorProto(err, "Put"), PutId: id}}})
+			e := errorProto(err, "Put")
+			if e.RetryAfterMs == 0 && timeout > 0 {
+				e.RetryAfterMs = uint32(min(timeout, int64(^uint32(0)>>1)))
+			}
+			_ = w.out.Send(&pb.SinkResponse{Msg: &pb.SinkResponse_Error{Error: &pb.SinkError{Error: e, PutId: id}}})
 			return nil
 		}
 		if err != nil {

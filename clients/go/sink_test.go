@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	pb "github.com/polyconnect/polyconnect/clients/go/gen/polyconnect/v1"
 )
@@ -370,5 +371,44 @@ func TestSinkMaxInflightPutsOfTheSink(t *testing.T) {
 	s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
 	if st := recv(t, s.Recv).GetStarted(); st.GetMaxInflightPuts() != 1 {
 		t.Fatalf("want SinkStarted{1}, got %v", st)
+	}
+}
+
+// timeoutSink sets SinkTaskContext.Timeout before some retriable errors.
+type timeoutSink struct {
+	memSink
+	puts int
+}
+
+func (s *timeoutSink) Put(ctx context.Context, records []*SinkRecord) error {
+	s.puts++
+	switch s.puts {
+	case 1:
+		s.tc.Timeout(1234 * time.Millisecond)
+		return Retriable(errors.New("not now"), 0)
+	case 2:
+		return Retriable(errors.New("still not"), 0) // the timeout was used once
+	case 3:
+		s.tc.Timeout(99 * time.Millisecond)
+		return Retriable(errors.New("an own hint wins"), 7*time.Millisecond)
+	}
+	return s.memSink.Put(ctx, records)
+}
+
+func TestSinkTimeoutIsTheRetryAfterOfTheNextRetriablePut(t *testing.T) {
+	task := &timeoutSink{memSink: memSink{stopped: make(chan struct{})}}
+	c := startCore(t, &Sink{Class: "Mem", Task: func() SinkTask { return task }, MaxInflightPuts: 1})
+	s := c.sink(&pb.SinkStart{ConnectorClass: "Mem"})
+	recv(t, s.Recv) // started
+	for _, want := range []uint32{1234, 0, 7} {
+		s.Send(putReq(1, 0))
+		e := recv(t, s.Recv).GetError()
+		if e.GetPutId() != 1 || e.GetError().GetKind() != pb.ErrorKind_RETRIABLE || e.GetError().GetRetryAfterMs() != want {
+			t.Fatalf("want a RETRIABLE SinkError with retry_after_ms %d, got %v", want, e)
+		}
+	}
+	s.Send(putReq(1, 0))
+	if d := recv(t, s.Recv).GetPutDone(); d.GetPutId() != 1 {
+		t.Fatalf("want PutDone{1}, got %v", d)
 	}
 }

@@ -64,7 +64,7 @@ struct NewArgs {
     /// A sink connector.
     #[arg(long)]
     sink: bool,
-    /// A transform (no SDK serves transforms: refused, naming what is supported).
+    /// A single message transform, run in a connector's chain from plugin.path.
     #[arg(long)]
     transform: bool,
     /// Where to create it (default ./<name>); it must be empty or not exist.

@@ -369,6 +369,37 @@ async fn suite(h: Arc<dyn Herder>, ep: &str, distributed: bool, secret: (String,
         v,
         json!({"offsets": [{"partition": partition, "offset": {"line": 42}}]})
     );
+    // KIP-875: the connector's alterOffsets is asked first. Its refusal fails the request
+    // with its message and status, and nothing is written; its `true` changes the message.
+    let refused =
+        json!({"offsets": [{"partition": {"file": "refuse"}, "offset": {"line": 1}}]}).to_string();
+    let (s, _, v) = call(
+        &h,
+        Method::PATCH,
+        &format!("/connectors/{name}/offsets"),
+        Some(&refused),
+    )
+    .await;
+    assert_error(&(s, v), 400, &format!("{name} may not be moved"));
+    let (_, v) = get(&h, &format!("/connectors/{name}/offsets")).await;
+    assert_eq!(
+        v,
+        json!({"offsets": [{"partition": partition, "offset": {"line": 42}}]})
+    );
+    let external = json!({"offsets": [{"partition": {"file": "external"}, "offset": {"line": 7}}]})
+        .to_string();
+    let (s, _, v) = call(
+        &h,
+        Method::PATCH,
+        &format!("/connectors/{name}/offsets"),
+        Some(&external),
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(
+        v["message"], "The offsets for this connector have been altered successfully",
+        "{v}"
+    );
     let (s, _, v) = call(
         &h,
         Method::DELETE,

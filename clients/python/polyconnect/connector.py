@@ -89,6 +89,17 @@ class _Connector:
     def stop(self) -> Any:
         """Stops the connector."""
 
+    def alter_offsets(self, config: dict[str, str], offsets: Any) -> bool:
+        """KIP-875 (Kafka Connect's ``alterOffsets``): called on an instance that was not
+        started, before ``PATCH`` / ``DELETE /connectors/{c}/offsets`` writes ``offsets`` for
+        the stopped connector. A source connector gets a list of ``(partition, offset or
+        None)`` pairs (dicts: maps are not hashable), a sink connector
+        ``{TopicPartition: next offset or None}``. An exception fails the
+        request with its message and nothing is written (``NotImplementedError``: "doesn't
+        support external modification of offsets"). True: the connector altered offsets it
+        keeps itself too; False, the default: only the framework's offsets change."""
+        return False
+
 
 class SourceConnector(_Connector):
     """A source connector (Kafka Connect's SourceConnector)."""
@@ -207,6 +218,18 @@ class ConnectorContext:
     def raise_error(self, error: BaseException) -> None:
         """Fails the connector with ``error``. Callable from any thread."""
         self._session.raise_error(error)
+
+    def offset(self, partition: Mapping[str, Any]) -> dict | None:
+        """Source connectors: the stored offset of ``partition``, or None (Kafka Connect's
+        ``SourceConnectorContext.offsetStorageReader()``), from the store the connector's
+        tasks resume from. Each call asks the core; from ``start`` and other plain methods
+        (they run in a thread), not from the event loop."""
+        return self.offsets([partition])[0]
+
+    def offsets(self, partitions: Iterable[Mapping[str, Any]]) -> list[dict | None]:
+        """Source connectors: the stored offsets of ``partitions``, in the same order (None
+        where none is stored)."""
+        return self._session.query_offsets_from_thread(list(partitions))
 
 
 class TransactionContext:
@@ -381,6 +404,13 @@ class SinkTaskContext:
         """Asks for a flush and offset commit as soon as possible instead of at the next
         ``offset.flush.interval.ms``."""
         self._session.request(request_commit=True)
+
+    def timeout(self, ms: int) -> None:
+        """Kafka Connect's ``SinkTaskContext.timeout``: when the next ``put`` raises
+        ``RetriableError`` (without its own ``retry_after_ms``), the core delivers the same
+        records again after ``ms`` instead of its own back-off (at most 60 s). Used once;
+        0 or less: the core's back-off."""
+        self._session.retry_timeout_ms = int(ms)
 
 
 def _partition(tp: Any) -> TopicPartition:

@@ -38,8 +38,11 @@ from .connector import (
     SourceTask,
     _Connector,
 )
+from . import wire
 from .logs import setup_logging
+from .records import TopicPartition
 from .streams import base
+from .streams.base import error_for
 from .streams.connector import ConnectorSession
 from .streams.sink import SinkSession
 from .streams.source import SourceSession
@@ -251,6 +254,36 @@ class ConnectorServer:
             log.warning("can_define_transaction_boundaries() failed", exc_info=True)
             resp.transaction_boundaries_error = str(e) or " "
 
+    async def alter_offsets(self, request: cpb.AlterOffsetsRequest, context: grpc.aio.ServicerContext) -> Any:
+        """KIP-875: the connector's ``alter_offsets`` on an instance made for the call."""
+        cls = await self._plugin(request.connector_class, context)
+        config = dict(request.config)
+        if issubclass(cls, SourceConnector):
+            offsets: Any = [
+                (wire.decode_any(o.partition), wire.decode_any(o.offset) if o.HasField("offset") else None)
+                for o in request.source_offsets
+            ]
+        else:
+            offsets = {
+                TopicPartition(o.topic, o.partition): (o.offset if o.HasField("offset") else None)
+                for o in request.sink_offsets
+            }
+        resp = cpb.AlterOffsetsResponse()
+        try:
+            connector = cls()
+            connector.config = config
+            if base.is_async(connector.alter_offsets):
+                altered = await connector.alter_offsets(config, offsets)
+            else:
+                altered = await asyncio.to_thread(connector.alter_offsets, config, offsets)
+            resp.altered = bool(altered)
+        except NotImplementedError:
+            resp.unsupported = True
+        except Exception as e:
+            log.warning("alter_offsets() of %s failed: %s", cls.plugin_name(), e)
+            resp.error.CopyFrom(error_for(e))
+        return resp
+
     async def run_connector(self, request_iterator: Any, context: grpc.aio.ServicerContext) -> None:
         await ConnectorSession(self.plugins, request_iterator, context).run()
 
@@ -276,6 +309,7 @@ class ConnectorServer:
                 "Health": uu(self.health, cpb.HealthRequest.FromString, ser),
                 "Spec": uu(self.spec, cpb.SpecRequest.FromString, ser),
                 "Validate": uu(self.validate, cpb.ValidateRequest.FromString, ser),
+                "AlterOffsets": uu(self.alter_offsets, cpb.AlterOffsetsRequest.FromString, ser),
                 "Run": ss(self.run_connector, cpb.ConnectorRequest.FromString, ser),
             }),
             grpc.method_handlers_generic_handler("polyconnect.v1.SourceTask", {

@@ -3,7 +3,7 @@
 import threading
 
 from harness import run, serving, wait_for
-from polyconnect import ConfigDef, Importance, SourceConnector, SourceTask, Type
+from polyconnect import ConfigDef, Importance, SourceConnector, SourceTask, Type, wire
 from polyconnect.v1 import connector_pb2 as cpb
 
 
@@ -114,3 +114,60 @@ async def test_end_of_stream_stops_the_connector():
         await s.close()
         await s.end()
         await wait_for(lambda: ("stop",) in calls)
+
+
+@run
+async def test_a_source_connector_reads_stored_offsets_in_start():
+    seen = []
+
+    def start(self, config):
+        seen.append(self.context.offset({"table": "a"}))
+        seen.append(self.context.offsets([{"table": "a"}, {"table": "b"}]))
+
+    cls, _ = make_connector(start=start)
+    async with serving(cls) as core:
+        s = core.open_connector()
+        await s.send(start_msg({"topic": "t"}))
+        for _ in range(2):  # start() asks before Started; each answer lets it go on
+            q = await s.expect("offsets_query")
+            answer = cpb.OffsetsAnswer(request_id=q.request_id)
+            for p in q.partitions:
+                o = answer.offsets.add(partition=p)
+                if wire.decode_any(p) == {"table": "a"}:
+                    o.offset.CopyFrom(wire.value_to_proto({"pos": 7}))
+            await s.send(cpb.ConnectorRequest(offsets=answer))
+        await s.expect("started")
+        assert seen == [{"pos": 7}, [{"pos": 7}, None]]
+
+
+@run
+async def test_alter_offsets_answers_what_the_connector_says():
+    def alter_offsets(self, config, offsets):
+        (partition, offset), = offsets
+        if partition == {"table": "x"}:
+            raise NotImplementedError
+        if offset is not None and offset["pos"] < 0:
+            raise ValueError(f"negative position for {config['name']}")
+        return offset is not None
+
+    cls, _ = make_connector(alter_offsets=alter_offsets)
+    plain, _ = make_connector()
+
+    async def alter(core, cls_name, table, pos):
+        o = cpb.SourceOffset(partition=wire.value_to_proto({"table": table}))
+        if pos is not None:
+            o.offset.CopyFrom(wire.value_to_proto({"pos": pos}))
+        return await core.connector.AlterOffsets(cpb.AlterOffsetsRequest(
+            protocol_version=1, connector_class=cls_name, connector_name="c1", config={"name": "c1"},
+            source_offsets=[o]))
+
+    async with serving(cls) as core:
+        assert (await alter(core, "Conn", "a", 5)).altered
+        reset = await alter(core, "Conn", "a", None)
+        assert not reset.altered and not reset.HasField("error")
+        refused = await alter(core, "Conn", "a", -1)
+        assert refused.error.message == "negative position for c1" and not refused.altered
+        assert (await alter(core, "Conn", "x", 1)).unsupported
+    async with serving(plain) as core:
+        default = await alter(core, "Conn", "a", 5)
+        assert not default.altered and not default.HasField("error")  # Kafka Connect's default

@@ -155,6 +155,33 @@ async def test_retriable_put_asks_for_redelivery():
 
 
 @run
+async def test_context_timeout_is_the_retry_after_of_the_next_retriable_put():
+    attempts = []
+
+    def put_(self, records):
+        attempts.append([r.value for r in records])
+        if len(attempts) == 1:
+            self.context.timeout(1234)
+            raise RetriableError("not now")
+        if len(attempts) == 2:
+            raise RetriableError("still not")  # the timeout was used once
+        if len(attempts) == 3:
+            self.context.timeout(99)
+            raise RetriableError("an own hint wins", retry_after_ms=7)
+
+    cls, _, _ = make_sink(put=put_)
+    async with serving(cls) as core:
+        s, _ = await started(core)
+        for expected in (1234, 0, 7):
+            await s.send(put(5, "a"))
+            err = await s.expect("error")
+            assert err.put_id == 5 and err.error.kind == cpb.RETRIABLE
+            assert err.error.retry_after_ms == expected, err
+        await s.send(put(5, "a"))
+        assert (await s.expect("put_done")).put_id == 5
+
+
+@run
 async def test_puts_after_a_retriable_one_are_held_back_until_redelivered():
     attempts = []
 

@@ -1,6 +1,7 @@
 //! What a connector author implements: a [`Connector`] and its task, a [`SourceTask`] or a
 //! [`SinkTask`], as in Kafka Connect. Register it with [`Plugin::source`] or
-//! [`Plugin::sink`] and hand the plugins to [`crate::serve`].
+//! [`Plugin::sink`] and hand the plugins to [`crate::serve`] (transforms and predicates:
+//! [`crate::transform`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -13,6 +14,7 @@ use crate::config::{Config, ConfigDef};
 use crate::data::Value;
 use crate::error::{Error, Result};
 use crate::record::{RecordMetadata, SinkRecord, SourceRecord, TopicPartition, TransactionRequest};
+use crate::transform::{DynStage, Predicate, PredicateStage, TransformStage, Transformation};
 
 /// A connector (Kafka Connect's Connector): its name, config definition and how it splits
 /// work into task configurations. `Task` is its [`SourceTask`] or [`SinkTask`].
@@ -57,6 +59,19 @@ pub trait Connector: Default + Send + Sync + 'static {
         Ok(ConnectorTransactionBoundaries::Unsupported)
     }
 
+    /// KIP-875 (Kafka Connect's `alterOffsets`): called before `PATCH` / `DELETE
+    /// /connectors/{c}/offsets` writes `offsets` for the stopped connector, on an instance
+    /// that was not started. An error fails the request with its message and nothing is
+    /// written. `Ok(true)`: the connector changed offsets it keeps itself too; `Ok(false)`,
+    /// the default: only the framework's offsets change.
+    fn alter_offsets(
+        &self,
+        _config: &BTreeMap<String, String>,
+        _offsets: &OffsetChanges,
+    ) -> Result<bool> {
+        Ok(false)
+    }
+
     async fn start(&mut self, _ctx: ConnectorContext, _config: &Config) -> Result<()> {
         Ok(())
     }
@@ -70,6 +85,14 @@ pub trait Connector: Default + Send + Sync + 'static {
     async fn stop(&mut self) -> Result<()> {
         Ok(())
     }
+}
+
+/// The offsets `alter_offsets` is told of: a source connector's (partition, offset; `None`
+/// resets it) or a sink connector's (topic partition, next offset; `None` removes it).
+#[derive(Debug, Clone, PartialEq)]
+pub enum OffsetChanges {
+    Source(Vec<(Value, Option<Value>)>),
+    Sink(Vec<(TopicPartition, Option<i64>)>),
 }
 
 /// Kafka Connect's `ExactlyOnceSupport`.
@@ -250,6 +273,8 @@ pub trait SinkTask: Send + 'static {
 pub struct ConnectorContext {
     pub(crate) name: String,
     pub(crate) out: mpsc::Sender<std::result::Result<pb::ConnectorResponse, tonic::Status>>,
+    pub(crate) queries: Arc<Mutex<HashMap<u64, oneshot::Sender<pb::OffsetsAnswer>>>>,
+    pub(crate) next_query: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl ConnectorContext {
@@ -267,6 +292,53 @@ impl ConnectorContext {
             )),
         };
         let _ = self.out.try_send(Ok(msg));
+    }
+
+    /// Source connectors: the stored offsets of `partitions`, in the same order (Kafka
+    /// Connect's `SourceConnectorContext.offsetStorageReader()`), from the store the
+    /// connector's tasks resume from. Each call asks the core; usable from `start` on.
+    pub async fn offsets(&self, partitions: Vec<Value>) -> Result<Vec<Option<Value>>> {
+        let id = self
+            .next_query
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let (tx, rx) = oneshot::channel();
+        self.queries.lock().unwrap().insert(id, tx);
+        let q = pb::OffsetsQuery {
+            request_id: id,
+            partitions: partitions.iter().map(crate::data::value_to_proto).collect(),
+        };
+        let sent = self
+            .out
+            .send(Ok(pb::ConnectorResponse {
+                msg: Some(pb::connector_response::Msg::OffsetsQuery(q)),
+            }))
+            .await;
+        let answer = match sent {
+            Err(_) => Err(Error::fatal("the stream to the core is closed")),
+            Ok(()) => tokio::time::timeout(std::time::Duration::from_secs(30), rx)
+                .await
+                .map_err(|_| Error::fatal("the core did not answer an offsets query within 30s"))
+                .and_then(|r| r.map_err(|_| Error::fatal("the stream to the core is closed"))),
+        };
+        self.queries.lock().unwrap().remove(&id);
+        let stored: Offsets = Arc::new(Mutex::new(Vec::new()));
+        crate::source::remember_offsets(&stored, answer?.offsets)?;
+        let stored = stored.lock().unwrap();
+        Ok(partitions
+            .iter()
+            .map(|p| {
+                stored
+                    .iter()
+                    .find(|(k, _)| same_map(k, p))
+                    .and_then(|(_, o)| o.clone())
+            })
+            .collect())
+    }
+
+    /// `offsets` for one partition.
+    pub async fn offset(&self, partition: &Value) -> Result<Option<Value>> {
+        Ok(self.offsets(vec![partition.clone()]).await?.pop().flatten())
     }
 }
 
@@ -376,6 +448,16 @@ impl SinkContext {
         &self.name
     }
 
+    /// Kafka Connect's `SinkTaskContext.timeout`: when the next `put` returns a retriable
+    /// error (without its own `retry_after`), the core delivers the same records again after
+    /// `timeout` instead of its own back-off (at most 60 s). Used once.
+    pub fn timeout(&self, timeout: std::time::Duration) {
+        self.outbox.retry_timeout_ms.store(
+            i64::try_from(timeout.as_millis()).unwrap_or(i64::MAX),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    }
+
     pub fn task_id(&self) -> u32 {
         self.task_id
     }
@@ -477,6 +559,11 @@ pub(crate) trait DynConnector: Send + Sync {
         &self,
         config: &BTreeMap<String, String>,
     ) -> Result<ConnectorTransactionBoundaries>;
+    fn alter_offsets(
+        &self,
+        config: &BTreeMap<String, String>,
+        offsets: &OffsetChanges,
+    ) -> Result<bool>;
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()>;
     async fn task_configs(&mut self, config: &Config, max_tasks: usize) -> Result<Vec<Config>>;
     async fn stop(&mut self) -> Result<()>;
@@ -499,6 +586,13 @@ impl<C: Connector> DynConnector for C {
     ) -> Result<ConnectorTransactionBoundaries> {
         Connector::can_define_transaction_boundaries(self, config)
     }
+    fn alter_offsets(
+        &self,
+        config: &BTreeMap<String, String>,
+        offsets: &OffsetChanges,
+    ) -> Result<bool> {
+        Connector::alter_offsets(self, config, offsets)
+    }
     async fn start(&mut self, ctx: ConnectorContext, config: &Config) -> Result<()> {
         Connector::start(self, ctx, config).await
     }
@@ -514,9 +608,11 @@ impl<C: Connector> DynConnector for C {
 pub(crate) enum Kind {
     Source,
     Sink,
+    Transformation,
+    Predicate,
 }
 
-/// A connector class served by this process.
+/// A connector, transformation or predicate class served by this process.
 #[derive(Clone)]
 pub struct Plugin {
     pub(crate) class: &'static str,
@@ -524,9 +620,12 @@ pub struct Plugin {
     pub(crate) version: &'static str,
     pub(crate) kind: Kind,
     pub(crate) config_def: ConfigDef,
-    pub(crate) new_connector: fn() -> Box<dyn DynConnector>,
+    /// Connectors only.
+    pub(crate) new_connector: Option<fn() -> Box<dyn DynConnector>>,
     pub(crate) new_source: fn() -> Option<Box<dyn SourceTask>>,
     pub(crate) new_sink: fn() -> Option<Box<dyn SinkTask>>,
+    /// Transformations and predicates only.
+    pub(crate) new_stage: Option<fn() -> Box<dyn DynStage>>,
 }
 
 fn new_connector<C: Connector>() -> Box<dyn DynConnector> {
@@ -537,6 +636,12 @@ fn new_source<T: SourceTask + Default>() -> Option<Box<dyn SourceTask>> {
 }
 fn new_sink<T: SinkTask + Default>() -> Option<Box<dyn SinkTask>> {
     Some(Box::new(T::default()))
+}
+fn new_transform<T: Transformation>() -> Box<dyn DynStage> {
+    Box::new(TransformStage(T::default()))
+}
+fn new_predicate<P: Predicate>() -> Box<dyn DynStage> {
+    Box::new(PredicateStage(P::default()))
 }
 
 impl Plugin {
@@ -567,9 +672,40 @@ impl Plugin {
             version: C::VERSION,
             kind,
             config_def: C::config_def(),
-            new_connector: new_connector::<C>,
+            new_connector: Some(new_connector::<C>),
             new_source,
             new_sink,
+            new_stage: None,
+        }
+    }
+
+    /// A single message transform, served on the `Transform` service.
+    pub fn transform<T: Transformation>() -> Plugin {
+        Plugin {
+            class: T::CLASS,
+            aliases: T::ALIASES,
+            version: T::VERSION,
+            kind: Kind::Transformation,
+            config_def: T::config_def(),
+            new_connector: None,
+            new_source: || None,
+            new_sink: || None,
+            new_stage: Some(new_transform::<T>),
+        }
+    }
+
+    /// A predicate, served on the `Transform` service.
+    pub fn predicate<P: Predicate>() -> Plugin {
+        Plugin {
+            class: P::CLASS,
+            aliases: P::ALIASES,
+            version: P::VERSION,
+            kind: Kind::Predicate,
+            config_def: P::config_def(),
+            new_connector: None,
+            new_source: || None,
+            new_sink: || None,
+            new_stage: Some(new_predicate::<P>),
         }
     }
 
@@ -586,6 +722,8 @@ impl Plugin {
             r#type: match self.kind {
                 Kind::Source => pb::PluginType::Source,
                 Kind::Sink => pb::PluginType::Sink,
+                Kind::Transformation => pb::PluginType::Transformation,
+                Kind::Predicate => pb::PluginType::Predicate,
             } as i32,
             version: self.version.into(),
         }

@@ -55,7 +55,7 @@ pub(crate) async fn run(
             .await;
         return;
     }
-    let Some(plugin) = plugins.find_any(&start.connector_class) else {
+    let Some(plugin) = plugins.find_connector(&start.connector_class) else {
         let e = Error::config(format!(
             "this connector process does not serve a connector named '{}'",
             start.connector_class
@@ -75,17 +75,30 @@ pub(crate) async fn run(
             return;
         }
     };
-    let mut connector = (plugin.new_connector)();
+    let Some(new_connector) = plugin.new_connector else {
+        return;
+    };
+    let mut connector = new_connector();
     let ctx = ConnectorContext {
         name: start.connector_name.clone(),
         out: out.raw(),
+        queries: Default::default(),
+        next_query: Default::default(),
     };
+    let queries = ctx.queries.clone();
     tracing::info!(connector = %start.connector_name, class = plugin.class, "starting connector");
 
     let (work_tx, mut work) = tokio::sync::mpsc::unbounded_channel();
     let _reader = AbortOnDrop(tokio::spawn(async move {
         while let Ok(Some(m)) = input.message().await {
             received.touch();
+            if let Some(In::Offsets(a)) = m.msg {
+                // Answered here: start() may be waiting for it.
+                if let Some(tx) = queries.lock().unwrap().remove(&a.request_id) {
+                    let _ = tx.send(a);
+                }
+                continue;
+            }
             if let Some(m @ (In::TaskConfigs(_) | In::Stop(_))) = m.msg {
                 if work_tx.send(m).is_err() {
                     return;

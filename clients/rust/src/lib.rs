@@ -2,7 +2,8 @@
 //!
 //! A connector is a separate process that the Polyconnect core talks to over the
 //! versioned gRPC protocol in `proto/polyconnect/v1`. This crate is that process's side:
-//! implement [`Connector`] and a [`SourceTask`] or [`SinkTask`], then call [`serve`]. The
+//! implement [`Connector`] and a [`SourceTask`] or [`SinkTask`] (or a [`Transformation`]
+//! or [`Predicate`]), then call [`serve`]. The
 //! SDK does the handshake, the spec and validation, credit-based flow control, batching,
 //! sequence numbers, acknowledgements, offsets, heartbeats, typed errors (a panic too)
 //! and the staged stop, and (feature `otel`, off by default) OpenTelemetry spans when
@@ -24,12 +25,13 @@ mod sink;
 mod source;
 mod stream;
 mod tls;
+pub mod transform;
 
 pub use async_trait::async_trait;
 pub use config::{Config, ConfigDef, Importance, Key, Type};
 pub use connector::{
-    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, Plugin,
-    SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
+    Connector, ConnectorContext, ConnectorTransactionBoundaries, ExactlyOnceSupport, OffsetChanges,
+    Plugin, SinkContext, SinkTask, SourceContext, SourceTask, TransactionContext,
     DEFAULT_MAX_INFLIGHT_PUTS,
 };
 pub use data::{Field, Schema, SchemaType, Struct, Value, DATE, DECIMAL, TIME, TIMESTAMP};
@@ -39,6 +41,7 @@ pub use record::{
     TransactionRequest,
 };
 pub use server::{serve, serve_at, serve_at_tls, TlsConfig};
+pub use transform::{ConnectRecord, Predicate, TimestampType, Transformation};
 
 /// This SDK's version, announced in the handshake.
 pub const SDK_VERSION: &str = env!("CARGO_PKG_VERSION");

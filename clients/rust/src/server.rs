@@ -8,6 +8,7 @@ use futures::Stream;
 use pb::connector_server::{Connector as ConnectorSvc, ConnectorServer};
 use pb::sink_task_server::{SinkTask as SinkSvc, SinkTaskServer};
 use pb::source_task_server::{SourceTask as SourceSvc, SourceTaskServer};
+use pb::transform_server::{Transform as TransformSvc, TransformServer};
 use polyconnect_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_stream::wrappers::ReceiverStream;
@@ -29,11 +30,19 @@ impl Plugins {
     pub fn find_any(&self, name: &str) -> Option<&Plugin> {
         self.0.iter().find(|p| p.matches(name))
     }
+    /// A connector (what a Connector stream may start).
+    pub fn find_connector(&self, name: &str) -> Option<&Plugin> {
+        self.0
+            .iter()
+            .find(|p| p.new_connector.is_some() && p.matches(name))
+    }
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|p| p.class).collect()
+    }
     fn not_found(&self, name: &str) -> Status {
-        let served: Vec<_> = self.0.iter().map(|p| p.class).collect();
         Status::not_found(format!(
             "this connector process does not serve '{name}' (it serves: {})",
-            served.join(", ")
+            self.names().join(", ")
         ))
     }
 }
@@ -147,12 +156,15 @@ impl ConnectorSvc for Svc {
             .ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
         let config = req.config.into_iter().collect();
         let mut errors = p.config_def.validate(&config);
-        let connector = (p.new_connector)();
-        let extra =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| connector.validate(&config)))
-                .map_err(|_| Status::internal("validate() panicked"))?;
-        for (k, errs) in extra {
-            errors.entry(k).or_default().extend(errs);
+        let connector = p.new_connector.map(|new| new());
+        if let Some(connector) = &connector {
+            let extra = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                connector.validate(&config)
+            }))
+            .map_err(|_| Status::internal("validate() panicked"))?;
+            for (k, errs) in extra {
+                errors.entry(k).or_default().extend(errs);
+            }
         }
         let values = errors
             .into_iter()
@@ -174,8 +186,67 @@ impl ConnectorSvc for Svc {
             values,
             ..Default::default()
         };
-        if p.kind == crate::connector::Kind::Source {
-            declarations(&*connector, &config, &mut resp);
+        if let (crate::connector::Kind::Source, Some(connector)) = (p.kind, &connector) {
+            declarations(&**connector, &config, &mut resp);
+        }
+        Ok(Response::new(resp))
+    }
+
+    async fn alter_offsets(
+        &self,
+        req: Request<pb::AlterOffsetsRequest>,
+    ) -> Result<Response<pb::AlterOffsetsResponse>, Status> {
+        use crate::connector::OffsetChanges;
+        let req = req.into_inner();
+        let p = self
+            .plugins
+            .find_connector(&req.connector_class)
+            .ok_or_else(|| self.plugins.not_found(&req.connector_class))?;
+        let config = req.config.into_iter().collect();
+        let bad = |e: crate::error::Error| Status::invalid_argument(e.message().to_string());
+        let offsets = if p.kind == crate::connector::Kind::Source {
+            let mut out = Vec::with_capacity(req.source_offsets.len());
+            for o in req.source_offsets {
+                let part = crate::data::value_from_proto(o.partition.unwrap_or_default(), None)
+                    .map_err(bad)?;
+                let off = o
+                    .offset
+                    .map(|v| crate::data::value_from_proto(v, None))
+                    .transpose()
+                    .map_err(bad)?;
+                out.push((part, off));
+            }
+            OffsetChanges::Source(out)
+        } else {
+            OffsetChanges::Sink(
+                req.sink_offsets
+                    .into_iter()
+                    .map(|o| {
+                        (
+                            crate::record::TopicPartition {
+                                topic: o.topic,
+                                partition: o.partition,
+                            },
+                            o.offset,
+                        )
+                    })
+                    .collect(),
+            )
+        };
+        let Some(new_connector) = p.new_connector else {
+            return Err(self.plugins.not_found(&req.connector_class));
+        };
+        let connector = new_connector();
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            connector.alter_offsets(&config, &offsets)
+        }));
+        let mut resp = pb::AlterOffsetsResponse::default();
+        match result {
+            Ok(Ok(altered)) => resp.altered = altered,
+            Ok(Err(e)) => resp.error = Some(e.to_proto()),
+            Err(_) => {
+                resp.error = Some(crate::error::Error::fatal("alter_offsets() panicked").to_proto())
+            }
         }
         Ok(Response::new(resp))
     }
@@ -228,6 +299,24 @@ impl SinkSvc for Svc {
             crate::sink::heartbeat,
             crate::sink::error,
             move |out, rec, t| Box::pin(crate::sink::run(plugins, input, out, rec, t)),
+        )))
+    }
+}
+
+#[tonic::async_trait]
+impl TransformSvc for Svc {
+    type RunStream = BoxStream<pb::TransformResponse>;
+
+    async fn run(
+        &self,
+        req: Request<Streaming<pb::TransformRequest>>,
+    ) -> Result<Response<Self::RunStream>, Status> {
+        let plugins = self.plugins.clone();
+        let input = req.into_inner();
+        Ok(Response::new(open(
+            crate::transform::heartbeat,
+            crate::transform::error,
+            move |out, rec, t| Box::pin(crate::transform::run(plugins, input, out, rec, t)),
         )))
     }
 }
@@ -387,7 +476,13 @@ pub async fn serve_at_tls(
             auth.clone(),
         ))
         .add_service(tonic::service::interceptor::InterceptedService::new(
-            SinkTaskServer::new(svc)
+            SinkTaskServer::new(svc.clone())
+                .max_decoding_message_size(m)
+                .max_encoding_message_size(m),
+            auth.clone(),
+        ))
+        .add_service(tonic::service::interceptor::InterceptedService::new(
+            TransformServer::new(svc)
                 .max_decoding_message_size(m)
                 .max_encoding_message_size(m),
             auth,

@@ -63,6 +63,8 @@ pub(crate) struct Outbox {
     /// Held while sending, so that concurrent senders keep the order.
     sending: tokio::sync::Mutex<()>,
     runtime: tokio::runtime::Handle,
+    /// `SinkContext::timeout` in ms for the next retriable put; -1: none.
+    pub(crate) retry_timeout_ms: std::sync::atomic::AtomicI64,
 }
 
 impl Outbox {
@@ -72,6 +74,7 @@ impl Outbox {
             live: Mutex::new(None),
             sending: tokio::sync::Mutex::new(()),
             runtime: tokio::runtime::Handle::current(),
+            retry_timeout_ms: std::sync::atomic::AtomicI64::new(-1),
         }
     }
 
@@ -285,6 +288,10 @@ pub(crate) async fn run(
                     s.end(r.as_ref().err());
                 }
                 let _ = outbox.send_pending().await;
+                // SinkContext::timeout counts for this put only, as in Kafka Connect.
+                let timeout = outbox
+                    .retry_timeout_ms
+                    .swap(-1, std::sync::atomic::Ordering::SeqCst);
                 match r {
                     Ok(()) => {
                         if out
@@ -298,8 +305,12 @@ pub(crate) async fn run(
                     Err(e) if e.is_retriable() => {
                         tracing::warn!("put() raised a retriable error; the core delivers the records again: {e}");
                         awaiting.insert(put.put_id);
+                        let mut err = e.to_proto();
+                        if err.retry_after_ms == 0 && timeout > 0 {
+                            err.retry_after_ms = timeout.min(i64::from(u32::MAX)) as u32;
+                        }
                         let m = msg(OutMsg::Error(pb::SinkError {
-                            error: Some(e.to_proto()),
+                            error: Some(err),
                             put_id: put.put_id,
                         }));
                         let _ = out.send(m).await;

@@ -13,6 +13,7 @@ use tokio_stream::wrappers::ReceiverStream;
 use tonic::transport::{Endpoint, Uri};
 
 static POLLS: AtomicU32 = AtomicU32::new(0);
+static TIMEOUT_PUTS: AtomicU32 = AtomicU32::new(0);
 
 #[derive(Default)]
 struct Src;
@@ -305,6 +306,24 @@ impl SinkTask for CtxTask {
                 ctx.request_commit();
                 ctx.pause(&[]); // nothing to pause: nothing sent
                 ctx.offsets([]);
+            }
+            "timeout" => {
+                // Kafka Connect's SinkTaskContext.timeout: once, before the next retriable put.
+                match TIMEOUT_PUTS.fetch_add(1, Ordering::SeqCst) {
+                    0 => {
+                        ctx.timeout(Duration::from_millis(1234));
+                        return Err(Error::retriable("not now"));
+                    }
+                    1 => return Err(Error::retriable("still not")),
+                    2 => {
+                        ctx.timeout(Duration::from_millis(99));
+                        return Err(Error::retriable_after(
+                            "an own hint wins",
+                            Duration::from_millis(7),
+                        ));
+                    }
+                    _ => {}
+                }
             }
             "context-wait" => {
                 ctx.offset(tp("t", 0), 0);
@@ -625,4 +644,179 @@ async fn a_task_sets_its_own_max_inflight_puts() {
         pb::sink_response::Msg::Started(st) => assert_eq!(st.max_inflight_puts, 1),
         other => panic!("{other:?}"),
     }
+}
+
+#[tokio::test]
+async fn the_context_timeout_is_the_retry_after_of_the_next_retriable_put() {
+    let (mut s, _stop, _dir) = SinkConv::start("timeout").await;
+    assert_eq!(describe(&s.next().await), "started");
+    for expected in [1234, 0, 7] {
+        s.put(1, 0).await;
+        match s.next().await {
+            pb::sink_response::Msg::Error(e) => {
+                assert_eq!(e.put_id, 1);
+                let e = e.error.unwrap();
+                assert_eq!(e.kind, pb::ErrorKind::Retriable as i32);
+                assert_eq!(e.retry_after_ms, expected, "{e:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    s.put(1, 0).await;
+    assert_eq!(describe(&s.next().await), "putdone 1");
+}
+
+/// Reads its stored offset in `start` and refuses negative offsets in `alter_offsets`.
+#[derive(Default)]
+struct Stored {
+    seen: Option<Value>,
+}
+
+#[async_trait]
+impl Connector for Stored {
+    type Task = SrcTask;
+    const CLASS: &'static str = "Stored";
+
+    async fn start(&mut self, ctx: ConnectorContext, _: &Config) -> Result<()> {
+        let partition = Value::Map(vec![(Value::from("table"), Value::from("a"))]);
+        self.seen = ctx.offset(&partition).await?;
+        Ok(())
+    }
+
+    async fn task_configs(&mut self, _: &Config, _: usize) -> Result<Vec<Config>> {
+        let seen = format!("{:?}", self.seen);
+        Ok(vec![Config::from_map([("seen".to_string(), seen)].into())])
+    }
+
+    fn alter_offsets(
+        &self,
+        config: &std::collections::BTreeMap<String, String>,
+        offsets: &OffsetChanges,
+    ) -> Result<bool> {
+        let OffsetChanges::Source(changes) = offsets else {
+            return Err(Error::fatal("a source connector gets source offsets"));
+        };
+        for (_, offset) in changes {
+            if let Some(Value::Map(entries)) = offset {
+                if entries
+                    .iter()
+                    .any(|(_, v)| matches!(v, Value::Int64(n) if *n < 0))
+                {
+                    return Err(Error::fatal(format!(
+                        "negative position for {}",
+                        config["name"]
+                    )));
+                }
+            }
+        }
+        Ok(true)
+    }
+}
+
+#[tokio::test]
+async fn a_source_connector_reads_stored_offsets_and_answers_alter_offsets() {
+    let (channel, _stop, _dir) = serve_and_connect_with(vec![Plugin::source::<Stored>()]).await;
+    let (tx, rx) = mpsc::channel(16);
+    tx.send(pb::ConnectorRequest {
+        msg: Some(pb::connector_request::Msg::Start(pb::ConnectorStart {
+            protocol_version: 1,
+            connector_class: "Stored".into(),
+            connector_name: "s".into(),
+            ..Default::default()
+        })),
+    })
+    .await
+    .unwrap();
+    let mut client = pb::connector_client::ConnectorClient::new(channel.clone());
+    let mut stream = client
+        .run(ReceiverStream::new(rx))
+        .await
+        .unwrap()
+        .into_inner();
+    let mut next = async || loop {
+        let m = tokio::time::timeout(Duration::from_secs(5), stream.message())
+            .await
+            .expect("a message within 5 s")
+            .unwrap()
+            .and_then(|m| m.msg)
+            .expect("a message");
+        if !matches!(m, pb::connector_response::Msg::Heartbeat(_)) {
+            return m;
+        }
+    };
+    // start() asks before Started; the answer lets it go on.
+    let pb::connector_response::Msg::OffsetsQuery(q) = next().await else {
+        panic!("want an OffsetsQuery");
+    };
+    assert_eq!(q.partitions.len(), 1);
+    let offset = pb::Value {
+        kind: Some(pb::value::Kind::Map(pb::Map {
+            entries: vec![pb::MapEntry {
+                key: Some(pb::Value {
+                    kind: Some(pb::value::Kind::String("pos".into())),
+                }),
+                value: Some(pb::Value {
+                    kind: Some(pb::value::Kind::Int64(7)),
+                }),
+            }],
+        })),
+    };
+    tx.send(pb::ConnectorRequest {
+        msg: Some(pb::connector_request::Msg::Offsets(pb::OffsetsAnswer {
+            request_id: q.request_id,
+            offsets: vec![pb::SourceOffset {
+                partition: Some(q.partitions[0].clone()),
+                offset: Some(offset.clone()),
+            }],
+        })),
+    })
+    .await
+    .unwrap();
+    assert!(matches!(
+        next().await,
+        pb::connector_response::Msg::Started(_)
+    ));
+    tx.send(pb::ConnectorRequest {
+        msg: Some(pb::connector_request::Msg::TaskConfigs(
+            pb::TaskConfigsRequest { max_tasks: 1 },
+        )),
+    })
+    .await
+    .unwrap();
+    let pb::connector_response::Msg::TaskConfigs(tc) = next().await else {
+        panic!("want TaskConfigs");
+    };
+    assert!(tc.configs[0].config["seen"].contains("Int64(7)"), "{tc:?}");
+
+    let alter = |n: i64| {
+        let mut client = pb::connector_client::ConnectorClient::new(channel.clone());
+        let mut o = offset.clone();
+        if let Some(pb::value::Kind::Map(m)) = o.kind.as_mut() {
+            m.entries[0].value = Some(pb::Value {
+                kind: Some(pb::value::Kind::Int64(n)),
+            });
+        }
+        let partition = q.partitions[0].clone();
+        async move {
+            client
+                .alter_offsets(pb::AlterOffsetsRequest {
+                    protocol_version: 1,
+                    connector_class: "Stored".into(),
+                    connector_name: "s".into(),
+                    config: [("name".to_string(), "s".to_string())].into(),
+                    source_offsets: vec![pb::SourceOffset {
+                        partition: Some(partition),
+                        offset: Some(o),
+                    }],
+                    ..Default::default()
+                })
+                .await
+                .unwrap()
+                .into_inner()
+        }
+    };
+    assert!(alter(5).await.altered);
+    let refused = alter(-1).await;
+    assert!(!refused.altered);
+    assert_eq!(refused.error.unwrap().message, "negative position for s");
 }

@@ -14,7 +14,30 @@ export interface ConnectorContext {
   requestTaskReconfiguration(reason?: string): void;
   /** Fails the connector with `error`. */
   raiseError(error: unknown): void;
+  /**
+   * Source connectors: the stored offsets of these partitions, null where none (Kafka
+   * Connect's SourceConnectorContext.offsetStorageReader()), from the store the connector's
+   * tasks resume from. Each call asks the core; usable from `start` on.
+   */
+  offsets(partitions: SourceMap[]): Promise<(Record<string, unknown> | null)[]>;
 }
+
+/** A source partition's new offset in `alterOffsets`; `offset` null: reset. */
+export interface SourceOffsetChange {
+  partition: Record<string, unknown>;
+  offset: Record<string, unknown> | null;
+}
+
+/** A sink topic partition's new offset in `alterOffsets`; `offset` null: removed. */
+export interface SinkOffsetChange extends TopicPartition {
+  offset: number | null;
+}
+
+/**
+ * Thrown from `alterOffsets` by a connector that cannot have its offsets changed from
+ * outside (Kafka Connect's UnsupportedOperationException).
+ */
+export class UnsupportedOperationError extends Error {}
 
 abstract class ConnectorBase {
   /** The class name connector configs use; default: the JS class name. */
@@ -40,6 +63,20 @@ abstract class ConnectorBase {
   /** Checks beyond the ConfigDef's: key → errors. */
   validate?(config: Config): MaybePromise<Record<string, string[]>>;
   stop(): MaybePromise<void> {}
+  /**
+   * KIP-875 (Kafka Connect's alterOffsets): called on an instance that was not started,
+   * before `PATCH` / `DELETE /connectors/{c}/offsets` writes `offsets` for the stopped
+   * connector (a source connector gets SourceOffsetChange, a sink connector
+   * SinkOffsetChange). A throw fails the request with its message and nothing is written
+   * (UnsupportedOperationError: "doesn't support external modification of offsets"). True:
+   * the connector altered offsets it keeps itself too; false, the default: only the
+   * framework's offsets change.
+   */
+  alterOffsets(config: Config, offsets: SourceOffsetChange[] | SinkOffsetChange[]): MaybePromise<boolean> {
+    void config;
+    void offsets;
+    return false;
+  }
 }
 
 /** Kafka Connect's ExactlyOnceSupport, as `SourceConnector.exactlyOnceSupport` answers it. */
@@ -139,6 +176,12 @@ export interface SinkTaskContext {
   requestCommit(): void;
   /** The partitions currently open. */
   assignment(): TopicPartition[];
+  /**
+   * Kafka Connect's SinkTaskContext.timeout: when the next put throws RetriableError
+   * (without its own retryAfterMs), the core delivers the same records again after `ms`
+   * instead of its own back-off (at most 60 s). Used once; 0 or less: the core's.
+   */
+  timeout(ms: number): void;
 }
 
 /** A sink task's maxInflightPuts unless it sets its own. */

@@ -12,6 +12,9 @@ export {
   type TransactionContext,
   type ExactlyOnceSupport,
   type ConnectorTransactionBoundaries,
+  UnsupportedOperationError,
+  type SourceOffsetChange,
+  type SinkOffsetChange,
 } from "./connector.js";
 export {
   Schema,

@@ -29,9 +29,13 @@ import {
   type SpecResponse,
   type ValidateRequest,
   type ValidateResponse,
+  type AlterOffsetsRequest,
+  type AlterOffsetsResponse,
 } from "./gen/polyconnect/v1/connector.js";
+import { errorMessage } from "./errors.js";
+import { mapFromProto } from "./wire.js";
 import { formatValue } from "./config.js";
-import { SourceConnector, pluginName, type ConnectorClass } from "./connector.js";
+import { SourceConnector, UnsupportedOperationError, pluginName, type ConnectorClass } from "./connector.js";
 import { log } from "./log.js";
 import { Plugins } from "./plugins.js";
 import { ConnectorSession } from "./streams/connector.js";
@@ -146,6 +150,27 @@ export class ConnectorServer {
     };
   }
 
+  /** KIP-875: the connector's alterOffsets on an instance made for the call. */
+  async alterOffsets(req: AlterOffsetsRequest): Promise<AlterOffsetsResponse> {
+    const cls = this.plugin(req.connectorClass);
+    const config = { ...req.config };
+    const connector = new cls();
+    connector.config = config;
+    const out: AlterOffsetsResponse = { altered: false, error: undefined, statusCode: 0, unsupported: false };
+    try {
+      out.altered = !!(await connector.alterOffsets(
+        config,
+        connector instanceof SourceConnector
+          ? req.sourceOffsets.map((o) => ({ partition: mapFromProto(o.partition) ?? {}, offset: o.offset ? mapFromProto(o.offset) : null }))
+          : req.sinkOffsets.map((o) => ({ topic: o.topic, partition: o.partition, offset: o.offset === undefined ? null : Number(o.offset) })),
+      ));
+    } catch (e) {
+      if (e instanceof UnsupportedOperationError) out.unsupported = true;
+      else out.error = errorMessage(e);
+    }
+    return out;
+  }
+
   /** Registers the services on `server`. */
   addTo(server: grpc.Server): void {
     const C = ConnectorService;
@@ -154,6 +179,7 @@ export class ConnectorServer {
       health: this.unary(async (): Promise<HealthResponse> => ({ serving: this.serving })),
       spec: this.unary((r: SpecRequest) => this.spec(r)),
       validate: this.unary((r: ValidateRequest) => this.validate(r)),
+      alterOffsets: this.unary((r: AlterOffsetsRequest) => this.alterOffsets(r)),
       run: this.stream((call) => new ConnectorSession(this.plugins, call).run()),
     });
     const S = SourceTaskService.run;

@@ -2,7 +2,7 @@ import { test, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { ErrorKind, SinkRequest } from "../src/gen/polyconnect/v1/connector.js";
 import { schemaToProto, valueToProto } from "../src/wire.js";
-import { ConfigError, Schema, SinkConnector, SinkTask, type Offsets, type SinkRecord } from "../src/index.js";
+import { ConfigError, RetriableError, Schema, SinkConnector, SinkTask, type Offsets, type SinkRecord } from "../src/index.js";
 import { Core, type Conversation } from "./harness.js";
 import { Collect, CollectTask, events } from "./fixtures.js";
 
@@ -290,6 +290,39 @@ test("a context request is sent at once, not when put returns", async () => {
     assert.equal(describe(await s.next()), "context resume t-0");
     release();
     assert.equal(describe(await s.next()), "putDone 1");
+  } finally {
+    await core.stop();
+  }
+});
+
+test("SinkTaskContext.timeout is the retry_after_ms of the next retriable put, once", async () => {
+  let puts = 0;
+  ScriptedTask.put = (task) => {
+    puts++;
+    if (puts === 1) {
+      task.context.timeout(1234);
+      throw new RetriableError("not now");
+    }
+    if (puts === 2) throw new RetriableError("still not"); // the timeout was used once
+    if (puts === 3) {
+      task.context.timeout(99);
+      throw new RetriableError("an own hint wins", { retryAfterMs: 7 });
+    }
+  };
+  const core = await Core.start([Scripted]);
+  try {
+    const s: Conv = core.sink();
+    startScripted(s);
+    await s.expect("started");
+    for (const expected of [1234, 0, 7]) {
+      s.send(req({ $case: "put", value: { putId: 1n, records: [record(0, "a")] } }));
+      const e = await s.expect("error");
+      assert.equal(e.putId, 1n);
+      assert.equal(e.error.kind, ErrorKind.RETRIABLE);
+      assert.equal(e.error.retryAfterMs, expected);
+    }
+    s.send(req({ $case: "put", value: { putId: 1n, records: [record(0, "a")] } }));
+    assert.equal((await s.expect("putDone")).putId, 1n);
   } finally {
     await core.stop();
   }

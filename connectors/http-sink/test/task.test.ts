@@ -11,7 +11,7 @@ function rec(offset: number, value: unknown): SinkRecord {
 }
 
 function context(reportErrant: SinkTaskContext["reportErrant"]): SinkTaskContext {
-  return { connectorName: "h", taskId: 0, reportErrant, offset: () => {}, pause: () => {}, resume: () => {}, requestCommit: () => {}, assignment: () => [] };
+  return { connectorName: "h", taskId: 0, reportErrant, offset: () => {}, pause: () => {}, resume: () => {}, requestCommit: () => {}, assignment: () => [], timeout: () => {} };
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {

@@ -363,6 +363,28 @@ async fn next(
             Recv::Msg(pb::ConnectorResponse {
                 msg: Some(Out::Heartbeat(_)),
             }) => continue,
+            // A source connector reading stored offsets: this core has none for it.
+            Recv::Msg(pb::ConnectorResponse {
+                msg: Some(Out::OffsetsQuery(q)),
+            }) => {
+                let offsets = q
+                    .partitions
+                    .into_iter()
+                    .map(|p| pb::SourceOffset {
+                        partition: Some(p),
+                        offset: None,
+                    })
+                    .collect();
+                d.send(pb::ConnectorRequest {
+                    msg: Some(pb::connector_request::Msg::Offsets(pb::OffsetsAnswer {
+                        request_id: q.request_id,
+                        offsets,
+                    })),
+                })
+                .await
+                .map_err(|e| format!("answering an OffsetsQuery while waiting for {what}: {e}"))?;
+                continue;
+            }
             Recv::Msg(pb::ConnectorResponse { msg: Some(m) }) => return Ok(m),
             Recv::Msg(_) => {
                 return Err(format!(
@@ -401,6 +423,7 @@ fn name(m: &Out) -> &'static str {
         Out::Reconfigure(_) => "ReconfigureRequest",
         Out::Heartbeat(_) => "Heartbeat",
         Out::Error(_) => "Error",
+        Out::OffsetsQuery(_) => "OffsetsQuery",
     }
 }
 

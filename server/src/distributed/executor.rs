@@ -84,6 +84,23 @@ impl WorkerExecutor {
         })
     }
 
+    /// How a source connector's offset queries are answered: the topics its tasks resume
+    /// from, read to their end first.
+    fn offsets_reader(&self, name: &str, raw: &Props) -> crate::worker::connector::OffsetsReader {
+        let cluster = Arc::downgrade(&self.cluster);
+        let (name, raw) = (name.to_string(), raw.clone());
+        Arc::new(move || {
+            let (cluster, name, raw) = (cluster.clone(), name.clone(), raw.clone());
+            Box::pin(async move {
+                let cluster = cluster.upgrade().ok_or("the worker is stopping")?;
+                cluster
+                    .source_offsets(&name, &raw)
+                    .await
+                    .map_err(|e| e.to_string())
+            })
+        })
+    }
+
     fn start_connector(&self, local: &mut Local, name: &str) {
         let Some(raw) = self.worker.connector_config(name) else {
             tracing::warn!(
@@ -108,6 +125,7 @@ impl WorkerExecutor {
                     self.target(name),
                     shared,
                     Some(self.task_sink()),
+                    Some(self.offsets_reader(name, &raw)),
                 );
                 local.connectors.insert(name.to_string(), runner);
             }
@@ -204,6 +222,7 @@ impl WorkerExecutor {
                 shared,
                 publish_tasks: None,
                 exactly_once,
+                offsets_reader: None,
             },
             plugin_type,
         ))

@@ -290,6 +290,51 @@ pub(crate) mod offsets {
             + Send,
     >;
 
+    /// KIP-875: the connector's `alterOffsets` (its process's `AlterOffsets`), before any
+    /// offset is written. `Ok(true)`: it altered offsets it keeps itself too. Its exception
+    /// fails the request with its message (the status its exception names, else 500), as
+    /// Kafka Connect's `Worker.modifyConnectorOffsets` does; nothing is written then.
+    async fn alter_on_connector(
+        w: &Worker,
+        name: &str,
+        raw: &Props,
+        change: crate::plugin::spec::OffsetChange,
+        reset: bool,
+    ) -> Result<bool, HerderError> {
+        use crate::plugin::spec::AlterOffsetsRefusal;
+        let config = resolved(w, raw)?;
+        let class = config.class().to_string();
+        let plugin = w.plugins.resolve(&config).map_err(HerderError::Internal)?;
+        let session = plugin
+            .connect(&w.config, &class)
+            .await
+            .map_err(|e| {
+                HerderError::Internal(format!(
+                    "Failed to modify offsets for connector {name}: cannot reach its connector process: {e}"
+                ))
+            })?;
+        match session
+            .alter_offsets(&class, name, &config.props, change, reset)
+            .await
+        {
+            Ok(altered) => Ok(altered),
+            Err(AlterOffsetsRefusal::Unsupported) => Err(HerderError::Internal(format!(
+                "Failed to modify offsets for connector {name} because it doesn't support external modification of offsets"
+            ))),
+            Err(AlterOffsetsRefusal::Failed { message, status }) => {
+                tracing::warn!(connector = name, %message, "the connector refused to have its offsets modified");
+                Err(if (400..500).contains(&status) {
+                    HerderError::Invalid(message)
+                } else {
+                    HerderError::Internal(message)
+                })
+            }
+            Err(AlterOffsetsRefusal::Plugin(e)) => Err(HerderError::Internal(format!(
+                "Failed to modify offsets for connector {name}: {e}"
+            ))),
+        }
+    }
+
     /// A connector's offsets; a source's from `store` (the offsets its tasks resume from).
     pub(crate) async fn read(
         w: &Worker,
@@ -325,9 +370,10 @@ pub(crate) mod offsets {
         offsets: Option<Vec<(serde_json::Value, Option<serde_json::Value>)>>,
     ) -> Result<String, HerderError> {
         let reset = offsets.is_none();
+        let altered;
         match plugin_type {
             PluginType::Source => {
-                let entries = match offsets {
+                let entries: Vec<_> = match offsets {
                     None => store
                         .partitions(name)
                         .map_err(|e| HerderError::Internal(e.to_string()))?
@@ -364,6 +410,14 @@ pub(crate) mod offsets {
                         entries
                     }
                 };
+                altered = alter_on_connector(
+                    w,
+                    name,
+                    raw,
+                    crate::plugin::spec::OffsetChange::Source(entries.clone()),
+                    reset,
+                )
+                .await?;
                 if !entries.is_empty() {
                     let written = match writer {
                         Some(write) => write(entries).await,
@@ -385,6 +439,39 @@ pub(crate) mod offsets {
                 };
                 let config = resolved(w, raw)?;
                 let worker = w.config.clone();
+                // The connector is told of every partition a reset removes, as Kafka Connect
+                // lists the group's committed partitions for its alterOffsets.
+                let change = match &parsed {
+                    Some(p) => p.clone(),
+                    None => {
+                        let (worker, config) = (worker.clone(), config.clone());
+                        let listed = tokio::task::spawn_blocking(move || {
+                            group_offsets::committed(&worker, &config)
+                        })
+                        .await
+                        .map_err(|e| HerderError::Internal(e.to_string()))?
+                        .map_err(|e| {
+                            HerderError::Internal(format!(
+                                "Failed to list offsets prior to resetting offsets for sink connector {name}: {e}"
+                            ))
+                        })?;
+                        group_offsets::parse(
+                            &listed
+                                .into_iter()
+                                .map(|(p, _)| (p, None))
+                                .collect::<Vec<_>>(),
+                        )
+                        .map_err(HerderError::Internal)?
+                    }
+                };
+                altered = alter_on_connector(
+                    w,
+                    name,
+                    raw,
+                    crate::plugin::spec::OffsetChange::Sink(change),
+                    reset,
+                )
+                .await?;
                 let result = match parsed {
                     None => group_offsets::reset(&worker, &config).await,
                     Some(p) => tokio::task::spawn_blocking(move || {
@@ -410,6 +497,11 @@ pub(crate) mod offsets {
         }
         let what = if reset { "reset" } else { "altered" };
         tracing::info!(connector = name, "offsets {what}");
+        if altered {
+            return Ok(format!(
+                "The offsets for this connector have been {what} successfully"
+            ));
+        }
         Ok(format!(
             "The Connect framework-managed offsets for this connector have been {what} successfully. However, if this \
              connector manages offsets externally, they will need to be manually {what} in the system that the connector uses."

@@ -159,7 +159,7 @@ impl StandaloneHerder {
                 .set_connector(name, State::Failed, Some(e.to_string()));
             HerderError::Internal(format!("Failed to start connector {name}: {e}"))
         })?;
-        let runner = w.spawn_runner(name, config, plugin, target, shared, None);
+        let runner = w.spawn_runner(name, config, plugin, target, shared, None, None);
         if let Some(e) = w.connectors.lock().unwrap().get_mut(name) {
             e.runner = Some(runner);
         }
@@ -283,7 +283,7 @@ impl Herder for StandaloneHerder {
         if let Some(t) = validated {
             *shared.plugin_type.lock().unwrap() = Some(t);
         }
-        let runner = w.spawn_runner(name, config, plugin, target, shared.clone(), None);
+        let runner = w.spawn_runner(name, config, plugin, target, shared.clone(), None, None);
         w.connectors.lock().unwrap().insert(
             name.to_string(),
             Entry {

@@ -1,6 +1,7 @@
 //! `polyconnect new <language> <name> [--source|--sink|--transform]`: a connector project
 //! that builds, passes `polyconnect conformance` and runs with `polyconnect standalone`
-//! as it is generated.
+//! as it is generated; or a transform project that builds, passes its tests and runs in a
+//! connector's chain once its directory is on `plugin.path`.
 //!
 //! The templates are files under `server/templates/new/`, embedded in the binary
 //! (`templates.rs`); `{{placeholder}}`s in their text and in their output paths are replaced
@@ -66,10 +67,10 @@ impl Language {
         Language::ALL.into_iter().find(|l| l.name() == s)
     }
 
-    /// The plugin kinds this language's SDK serves. The protocol has source and sink
-    /// plugins only: transforms run in the core (Kafka Connect's built-in SMTs).
+    /// The plugin kinds this language's SDK serves: every SDK serves source and sink
+    /// connectors and transforms (the protocol's `Transform` service, ADR 0016).
     pub fn kinds(self) -> &'static [Kind] {
-        &[Kind::Source, Kind::Sink]
+        &[Kind::Source, Kind::Sink, Kind::Transform]
     }
 }
 
@@ -108,9 +109,7 @@ pub enum NewError {
     InvalidName(String),
     #[error("{0:?} cannot be a {2} project's name: its package or module would be {1:?}, which {2} reserves; choose another name")]
     ReservedName(String, String, &'static str),
-    #[error(
-        "the {language} SDK has no {kind} connectors; it serves: {supported} (transforms run in the core: Kafka Connect's built-in SMTs, see docs/transforms-and-errors.md)"
-    )]
+    #[error("the {language} SDK has no {kind} plugins; it serves: {supported}")]
     Unsupported {
         language: &'static str,
         kind: &'static str,

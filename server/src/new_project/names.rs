@@ -231,20 +231,36 @@ impl Names {
 
     /// The placeholders of the templates and their values.
     pub fn vars(&self) -> Vec<(&'static str, String)> {
-        let conformance_config = match self.kind {
-            Kind::Source => format!(" --config topic={} --config count=100000", self.topic),
-            _ => String::new(),
+        let (what, plugin_type) = match self.kind {
+            Kind::Source => ("source connector", "source"),
+            Kind::Sink => ("sink connector", "sink"),
+            Kind::Transform => ("transform", "transformation"),
+        };
+        let check_line = match self.kind {
+            Kind::Source => format!(
+                "Conformance: `polyconnect conformance --plugin-dir . --config topic={} --config count=100000`",
+                self.topic
+            ),
+            Kind::Sink => "Conformance: `polyconnect conformance --plugin-dir .`".to_string(),
+            Kind::Transform => "Use: add `transform.properties` to a connector's configuration, and this directory to the worker's `plugin.path` beside the connector's".to_string(),
+        };
+        let run_line = match self.kind {
+            Kind::Transform => "Run: `polyconnect standalone worker.properties <connector>.properties` (from this directory, with the connector's directory added to `plugin.path` in worker.properties; Kafka at `bootstrap.servers`, REST API on `listeners`)",
+            _ => "Run: `polyconnect standalone worker.properties connector.properties` (from this directory; Kafka at `bootstrap.servers` in worker.properties, REST API on `listeners`)",
         };
         vec![
             ("name", self.name.clone()),
             ("kind", self.kind.name().to_string()),
+            ("what", what.to_string()),
+            ("plugin_type", plugin_type.to_string()),
+            ("check_line", check_line),
+            ("run_line", run_line.to_string()),
             ("class", self.class.clone()),
             ("module", self.module.clone()),
             ("package", self.package.clone()),
             ("package_path", self.package.replace('.', "/")),
             ("topic", self.topic.clone()),
             ("sdk_version", SDK_VERSION.to_string()),
-            ("conformance_config", conformance_config),
         ]
     }
 }

@@ -1,5 +1,6 @@
 //! The templates, embedded from `server/templates/new/`: per language, the files of a
-//! source and of a sink project, with the output path of each (placeholders allowed).
+//! source, a sink and a transform project, with the output path of each (placeholders
+//! allowed).
 
 use super::{Kind, Language};
 
@@ -21,15 +22,25 @@ macro_rules! t {
     };
 }
 
-/// The files of a project of `kind` in `language` (`kind` is a source or a sink).
+/// Picks the template of `kind`: a source's, a sink's or a transform's.
+macro_rules! by_kind {
+    ($kind:expr, $source:literal, $sink:literal, $transform:literal => $path:literal) => {
+        match $kind {
+            Kind::Source => t!($source => $path),
+            Kind::Sink => t!($sink => $path),
+            Kind::Transform => t!($transform => $path),
+        }
+    };
+}
+
+/// The files of a project of `kind` in `language`.
 pub fn files(language: Language, kind: Kind) -> Vec<Template> {
-    let sink = kind == Kind::Sink;
     let mut v = vec![
         t!("worker.properties" => "worker.properties"),
-        if sink {
-            t!("sink.properties" => "connector.properties")
-        } else {
-            t!("source.properties" => "connector.properties")
+        match kind {
+            Kind::Source => t!("source.properties" => "connector.properties"),
+            Kind::Sink => t!("sink.properties" => "connector.properties"),
+            Kind::Transform => t!("transform.properties" => "transform.properties"),
         },
     ];
     let (gitignore, rest) = match language {
@@ -39,16 +50,8 @@ pub fn files(language: Language, kind: Kind) -> Vec<Template> {
                 t!("python/README.md" => "README.md"),
                 t!("python/polyconnect-plugin.json" => "polyconnect-plugin.json"),
                 t!("python/requirements.txt" => "requirements.txt"),
-                if sink {
-                    t!("python/sink.py" => "{{module}}.py")
-                } else {
-                    t!("python/source.py" => "{{module}}.py")
-                },
-                if sink {
-                    t!("python/test_sink.py" => "test_{{module}}.py")
-                } else {
-                    t!("python/test_source.py" => "test_{{module}}.py")
-                },
+                by_kind!(kind, "python/source.py", "python/sink.py", "python/transform.py" => "{{module}}.py"),
+                by_kind!(kind, "python/test_source.py", "python/test_sink.py", "python/test_transform.py" => "test_{{module}}.py"),
             ],
         ),
         Language::Go => (
@@ -57,17 +60,9 @@ pub fn files(language: Language, kind: Kind) -> Vec<Template> {
                 t!("go/README.md" => "README.md"),
                 t!("go/polyconnect-plugin.json" => "polyconnect-plugin.json"),
                 t!("go/go.mod" => "go.mod"),
-                t!("go/main.go" => "main.go"),
-                if sink {
-                    t!("go/sink.go" => "sink.go")
-                } else {
-                    t!("go/source.go" => "source.go")
-                },
-                if sink {
-                    t!("go/sink_test.go" => "sink_test.go")
-                } else {
-                    t!("go/source_test.go" => "source_test.go")
-                },
+                by_kind!(kind, "go/main.go", "go/main.go", "go/main_transform.go" => "main.go"),
+                by_kind!(kind, "go/source.go", "go/sink.go", "go/transform.go" => "{{kind}}.go"),
+                by_kind!(kind, "go/source_test.go", "go/sink_test.go", "go/transform_test.go" => "{{kind}}_test.go"),
             ],
         ),
         Language::Typescript => (
@@ -78,16 +73,8 @@ pub fn files(language: Language, kind: Kind) -> Vec<Template> {
                 t!("typescript/package.json" => "package.json"),
                 t!("typescript/tsconfig.json" => "tsconfig.json"),
                 t!("typescript/main.ts" => "src/main.ts"),
-                if sink {
-                    t!("typescript/sink.ts" => "src/sink.ts")
-                } else {
-                    t!("typescript/source.ts" => "src/source.ts")
-                },
-                if sink {
-                    t!("typescript/sink.test.ts" => "test/sink.test.ts")
-                } else {
-                    t!("typescript/source.test.ts" => "test/source.test.ts")
-                },
+                by_kind!(kind, "typescript/source.ts", "typescript/sink.ts", "typescript/transform.ts" => "src/{{kind}}.ts"),
+                by_kind!(kind, "typescript/source.test.ts", "typescript/sink.test.ts", "typescript/transform.test.ts" => "test/{{kind}}.test.ts"),
             ],
         ),
         Language::Java => (
@@ -96,17 +83,9 @@ pub fn files(language: Language, kind: Kind) -> Vec<Template> {
                 t!("java/README.md" => "README.md"),
                 t!("java/polyconnect-plugin.json" => "polyconnect-plugin.json"),
                 t!("java/pom.xml" => "pom.xml"),
-                t!("java/Main.java" => "src/main/java/{{package_path}}/Main.java"),
-                if sink {
-                    t!("java/Sink.java" => "src/main/java/{{package_path}}/{{class}}.java")
-                } else {
-                    t!("java/Source.java" => "src/main/java/{{package_path}}/{{class}}.java")
-                },
-                if sink {
-                    t!("java/SinkTest.java" => "src/test/java/{{package_path}}/{{class}}Test.java")
-                } else {
-                    t!("java/SourceTest.java" => "src/test/java/{{package_path}}/{{class}}Test.java")
-                },
+                by_kind!(kind, "java/Main.java", "java/Main.java", "java/MainTransform.java" => "src/main/java/{{package_path}}/Main.java"),
+                by_kind!(kind, "java/Source.java", "java/Sink.java", "java/Transform.java" => "src/main/java/{{package_path}}/{{class}}.java"),
+                by_kind!(kind, "java/SourceTest.java", "java/SinkTest.java", "java/TransformTest.java" => "src/test/java/{{package_path}}/{{class}}Test.java"),
             ],
         ),
         Language::Rust => (
@@ -116,11 +95,7 @@ pub fn files(language: Language, kind: Kind) -> Vec<Template> {
                 t!("rust/polyconnect-plugin.json" => "polyconnect-plugin.json"),
                 t!("rust/Cargo.toml" => "Cargo.toml"),
                 t!("rust/main.rs" => "src/main.rs"),
-                if sink {
-                    t!("rust/sink.rs" => "src/sink.rs")
-                } else {
-                    t!("rust/source.rs" => "src/source.rs")
-                },
+                by_kind!(kind, "rust/source.rs", "rust/sink.rs", "rust/transform.rs" => "src/{{kind}}.rs"),
             ],
         ),
     };

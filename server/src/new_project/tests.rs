@@ -73,41 +73,66 @@ fn every_template_is_rendered_without_a_placeholder_left() {
             ".gitignore",
             "polyconnect-plugin.json",
             "worker.properties",
-            "connector.properties",
         ] {
             file(&files, common);
         }
+        match kind {
+            Kind::Transform => file(&files, "transform.properties"),
+            _ => file(&files, "connector.properties"),
+        };
     }
 }
 
 #[test]
 fn names_are_substituted_where_each_language_expects_them() {
     for (language, kind, files) in all() {
-        let class = if kind == Kind::Source {
-            "OrdersFeedSource"
-        } else {
-            "OrdersFeedSink"
+        let class = match kind {
+            Kind::Source => "OrdersFeedSource",
+            Kind::Sink => "OrdersFeedSink",
+            Kind::Transform => "OrdersFeedTransform",
         };
         let manifest: serde_json::Value =
             serde_json::from_str(file(&files, "polyconnect-plugin.json")).unwrap();
         assert_eq!(manifest["name"], "orders-feed");
         assert_eq!(manifest["plugins"][0]["class"], class, "{language:?}");
-        assert_eq!(manifest["plugins"][0]["type"], kind.name());
+        let plugin_type = match kind {
+            Kind::Transform => "transformation",
+            k => k.name(),
+        };
+        assert_eq!(manifest["plugins"][0]["type"], plugin_type);
         let command: Vec<&str> = manifest["command"]
             .as_array()
             .unwrap()
             .iter()
             .map(|c| c.as_str().unwrap())
             .collect();
-        let connector = file(&files, "connector.properties");
-        assert!(
-            connector.contains(&format!("connector.class={class}\n")),
-            "{connector}"
-        );
         let readme = file(&files, "README.md");
         assert_eq!(readme.lines().count(), 5, "{readme}");
-        for step in ["Build:", "Test:", "Conformance:", "Run:"] {
-            assert!(readme.contains(step), "{language:?}: {readme}");
+        if kind == Kind::Transform {
+            let chain = file(&files, "transform.properties");
+            assert!(
+                chain.contains(&format!(
+                    "\ntransforms=orders_feed\ntransforms.orders_feed.type={class}\n"
+                )),
+                "{chain}"
+            );
+            assert!(readme.contains("a Polyconnect transform in"), "{readme}");
+            for step in ["Build:", "Test:", "Use:", "Run:"] {
+                assert!(readme.contains(step), "{language:?}: {readme}");
+            }
+        } else {
+            let connector = file(&files, "connector.properties");
+            assert!(
+                connector.contains(&format!("connector.class={class}\n")),
+                "{connector}"
+            );
+            assert!(
+                readme.contains(&format!("a Polyconnect {} connector in", kind.name())),
+                "{readme}"
+            );
+            for step in ["Build:", "Test:", "Conformance:", "Run:"] {
+                assert!(readme.contains(step), "{language:?}: {readme}");
+            }
         }
         match language {
             Language::Python => {
@@ -139,12 +164,18 @@ fn names_are_substituted_where_each_language_expects_them() {
                 assert_eq!(pkg["name"], "orders-feed");
                 assert_eq!(pkg["dependencies"]["@polyconnect/sdk"], "1.0.0");
                 assert!(file(&files, "src/main.ts").contains(&format!("await serve({class});")));
+                assert!(file(&files, &format!("src/{}.ts", kind.name()))
+                    .contains(&format!("export class {class} extends")));
                 file(&files, &format!("test/{}.test.ts", kind.name()));
             }
             Language::Java => {
                 let java = format!("src/main/java/com/example/ordersfeed/{class}.java");
                 assert!(file(&files, &java).starts_with("package com.example.ordersfeed;"));
-                assert!(file(&files, &java).contains(&format!("public class {class} extends")));
+                let declared = match kind {
+                    Kind::Transform => format!("public class {class} implements Transformation"),
+                    _ => format!("public class {class} extends"),
+                };
+                assert!(file(&files, &java).contains(&declared));
                 file(
                     &files,
                     &format!("src/test/java/com/example/ordersfeed/{class}Test.java"),
@@ -222,19 +253,25 @@ fn a_name_the_language_reserves_is_refused() {
 }
 
 #[test]
-fn a_transform_is_refused_naming_what_is_supported() {
+fn every_language_makes_a_transform_project() {
     for language in Language::ALL {
-        let e = render(language, Kind::Transform, "orders", None)
-            .unwrap_err()
-            .to_string();
+        assert!(language.kinds().contains(&Kind::Transform), "{language:?}");
+        let files = render(language, Kind::Transform, "orders", None).unwrap();
+        // Served as a transformation, its default prefix in the definition and the chain.
+        let manifest: serde_json::Value =
+            serde_json::from_str(file(&files, "polyconnect-plugin.json")).unwrap();
+        assert_eq!(manifest["plugins"][0]["class"], "OrdersTransform");
+        assert_eq!(manifest["plugins"][0]["type"], "transformation");
         assert!(
-            e.contains(&format!(
-                "the {} SDK has no transform connectors",
-                language.name()
-            )),
-            "{e}"
+            files
+                .iter()
+                .filter(|f| f.path != "transform.properties")
+                .any(|f| f.text.contains("transformed-")),
+            "{language:?}"
         );
-        assert!(e.contains("--source, --sink"), "{e}");
+        assert!(file(&files, "transform.properties")
+            .contains("transforms.orders.topic.prefix=transformed-\n"));
+        assert!(!files.iter().any(|f| f.path == "connector.properties"));
     }
 }
 

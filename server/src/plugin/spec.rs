@@ -256,3 +256,85 @@ impl Session {
         Ok((values, declarations))
     }
 }
+
+/// What `AlterOffsets` is asked to change: a source's partitions and offsets, or a sink's
+/// topic partitions and offsets (`None`: reset).
+pub enum OffsetChange {
+    Source(Vec<(crate::data::Value, Option<crate::data::Value>)>),
+    Sink(Vec<crate::storage::group_offsets::SinkOffset>),
+}
+
+/// Why a connector refused to have its offsets changed (its `alterOffsets` threw).
+#[derive(Debug)]
+pub enum AlterOffsetsRefusal {
+    /// The connector's message and the HTTP status its exception asks for (0: none).
+    Failed {
+        message: String,
+        status: u16,
+    },
+    /// UnsupportedOperationException.
+    Unsupported,
+    Plugin(PluginError),
+}
+
+impl Session {
+    /// KIP-875's `alterOffsets` on the connector (`AlterOffsets`): `Ok(true)` when the
+    /// connector altered offsets it keeps itself too. A process without the call answers
+    /// UNIMPLEMENTED: Kafka Connect's default, `false`.
+    pub async fn alter_offsets(
+        &self,
+        class: &str,
+        name: &str,
+        config: &Props,
+        change: OffsetChange,
+        reset: bool,
+    ) -> Result<bool, AlterOffsetsRefusal> {
+        let mut client = self.conn.connector_client(self.max_message_bytes());
+        let mut req = pb::AlterOffsetsRequest {
+            protocol_version: self.negotiated.protocol_version,
+            connector_class: class.to_string(),
+            connector_name: name.to_string(),
+            config: super::tls::for_process(config),
+            reset,
+            ..Default::default()
+        };
+        match change {
+            OffsetChange::Source(entries) => {
+                req.source_offsets = entries
+                    .into_iter()
+                    .map(|(p, o)| super::wire::source_offset_to_proto(p, o))
+                    .collect()
+            }
+            OffsetChange::Sink(entries) => {
+                req.sink_offsets = entries
+                    .into_iter()
+                    .map(|(topic, partition, offset)| pb::SinkOffsetChange {
+                        topic,
+                        partition,
+                        offset,
+                    })
+                    .collect()
+            }
+        }
+        let resp = match tokio::time::timeout(CALL_TIMEOUT, client.alter_offsets(req)).await {
+            Err(_) => {
+                return Err(AlterOffsetsRefusal::Plugin(PluginError::Unavailable(
+                    "AlterOffsets timed out".into(),
+                )))
+            }
+            Ok(Err(s)) if s.code() == tonic::Code::Unimplemented => return Ok(false),
+            Ok(Err(s)) => return Err(AlterOffsetsRefusal::Plugin(status_error("AlterOffsets", s))),
+            Ok(Ok(r)) => r.into_inner(),
+        };
+        if resp.unsupported {
+            return Err(AlterOffsetsRefusal::Unsupported);
+        }
+        if let Some(e) = resp.error {
+            return Err(AlterOffsetsRefusal::Failed {
+                message: e.message,
+                status: u16::try_from(resp.status_code).unwrap_or(0),
+            });
+        }
+        Ok(resp.altered)
+    }
+}

@@ -217,6 +217,11 @@ async fn wait_started<T>(
 pub enum ConnectorEvent {
     TaskConfigs(Vec<Props>),
     Reconfigure(String),
+    /// SourceConnectorContext.offsetStorageReader(): answer with `answer_offsets`.
+    OffsetsQuery {
+        request_id: u64,
+        partitions: Vec<Value>,
+    },
     Heartbeat,
     Error(ConnectorError),
 }
@@ -227,12 +232,15 @@ pub struct ConnectorStream {
 }
 
 impl ConnectorStream {
+    /// Opens the stream and waits for Started; `lookup` answers the connector's offset
+    /// queries meanwhile (a source connector may read offsets in its start).
     pub async fn open(
         session: &Session,
         class: &str,
         name: &str,
         config: &Props,
         liveness: Liveness,
+        lookup: impl Fn(&Value) -> Result<Option<Value>, String>,
     ) -> Result<ConnectorStream, StreamError> {
         let (tx, rx) = mpsc::channel(16);
         let start = pb::ConnectorRequest {
@@ -272,6 +280,15 @@ impl ConnectorStream {
                         Some(pb::connector_response::Msg::Error(e)) => {
                             return Err(StreamError::Connector(ConnectorError::from_proto(e)))
                         }
+                        Some(pb::connector_response::Msg::OffsetsQuery(q)) => {
+                            let mut answer = Vec::with_capacity(q.partitions.len());
+                            for part in q.partitions {
+                                let part = wire::partition_from_proto(part)?;
+                                let o = lookup(&part).map_err(StreamError::Protocol)?;
+                                answer.push((part, o));
+                            }
+                            s.answer_offsets(q.request_id, answer).await?;
+                        }
                         _ => continue,
                     }
                 }
@@ -298,6 +315,27 @@ impl ConnectorStream {
         self.io
             .send(pb::ConnectorRequest {
                 msg: Some(pb::connector_request::Msg::Heartbeat(pb::Heartbeat {})),
+            })
+            .await
+    }
+
+    /// The answer to an `OffsetsQuery`: each partition with its stored offset, if any.
+    pub async fn answer_offsets(
+        &mut self,
+        request_id: u64,
+        offsets: Vec<(Value, Option<Value>)>,
+    ) -> Result<(), StreamError> {
+        let offsets = offsets
+            .into_iter()
+            .map(|(p, o)| wire::source_offset_to_proto(p, o))
+            .collect();
+        self.liveness.sent();
+        self.io
+            .send(pb::ConnectorRequest {
+                msg: Some(pb::connector_request::Msg::Offsets(pb::OffsetsAnswer {
+                    request_id,
+                    offsets,
+                })),
             })
             .await
     }
@@ -331,6 +369,14 @@ impl ConnectorStream {
             Some(pb::connector_response::Msg::Error(e)) => {
                 ConnectorEvent::Error(ConnectorError::from_proto(e))
             }
+            Some(pb::connector_response::Msg::OffsetsQuery(q)) => ConnectorEvent::OffsetsQuery {
+                request_id: q.request_id,
+                partitions: q
+                    .partitions
+                    .into_iter()
+                    .map(wire::partition_from_proto)
+                    .collect::<Result<_, _>>()?,
+            },
             Some(pb::connector_response::Msg::Started(_))
             | Some(pb::connector_response::Msg::Heartbeat(_))
             | None => ConnectorEvent::Heartbeat,

@@ -84,7 +84,18 @@ pub struct ConnectorContext {
     pub publish_tasks: Option<TaskConfigSink>,
     /// Source tasks of this connector run exactly once (distributed mode, KIP-618).
     pub exactly_once: Option<super::ExactlyOnce>,
+    /// Distributed mode: the offsets a source connector's queries are answered from (its
+    /// `offsetStorageReader()`), read to the end of the offsets topic (or topics: its own
+    /// `offsets.storage.topic`, the worker's filling in) first, as Kafka Connect's reader
+    /// reads; `None`: `offsets` as they are (standalone, where this worker wrote them all).
+    pub offsets_reader: Option<OffsetsReader>,
 }
+
+/// Reads the offsets topic (or topics) a source connector's tasks resume from to its end
+/// and answers the store.
+pub type OffsetsReader = Arc<
+    dyn Fn() -> futures::future::BoxFuture<'static, Result<Arc<OffsetStore>, String>> + Send + Sync,
+>;
 
 /// Where a distributed connector's task configs go: `(connector, configs, abandoned)`; the
 /// hand-over stops trying once `abandoned` is set.
@@ -465,6 +476,27 @@ impl Actor {
                                 return Exit::Fatal(e.trace());
                             }
                         }
+                        ConnectorEvent::OffsetsQuery { request_id, partitions } => {
+                            // SourceConnectorContext.offsetStorageReader(): the store the
+                            // connector's tasks resume from.
+                            let store = match &self.ctx.offsets_reader {
+                                None => self.ctx.offsets.clone(),
+                                Some(read) => match read().await {
+                                    Ok(store) => store,
+                                    Err(e) => return Exit::Retry(format!("reading offsets for the connector: {e}")),
+                                },
+                            };
+                            let mut answer = Vec::with_capacity(partitions.len());
+                            for p in partitions {
+                                match store.offset(&name, &p) {
+                                    Ok(o) => answer.push((p, o)),
+                                    Err(e) => return Exit::Retry(format!("reading offsets for the connector: {e}")),
+                                }
+                            }
+                            if let Err(e) = stream.answer_offsets(request_id, answer).await {
+                                return e.into();
+                            }
+                        }
                         ConnectorEvent::Heartbeat => {}
                     }
                 }
@@ -718,7 +750,16 @@ async fn open(ctx: ConnectorContext) -> Result<Opened, Exit> {
         )));
     };
     let liveness = Liveness::new(ctx.worker.heartbeat_interval, ctx.worker.idle_timeout);
-    let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness)
+    // A source connector may read its offsets from start() on: in distributed mode, from
+    // the topics its tasks resume from, read to their end now.
+    let offsets = match (&ctx.offsets_reader, plugin_type) {
+        (Some(read), PluginType::Source) => read()
+            .await
+            .map_err(|e| Exit::Retry(format!("reading offsets for the connector: {e}")))?,
+        _ => ctx.offsets.clone(),
+    };
+    let lookup = |p: &crate::data::Value| offsets.offset(name, p).map_err(|e| e.to_string());
+    let stream = ConnectorStream::open(&session, class, name, &ctx.config.props, liveness, lookup)
         .await
         .map_err(Exit::from)?;
     Ok(Opened {

@@ -623,6 +623,7 @@ impl Worker {
         target: TargetState,
         shared: Arc<ConnectorShared>,
         publish_tasks: Option<connector::TaskConfigSink>,
+        offsets_reader: Option<connector::OffsetsReader>,
     ) -> Runner {
         self.status.remove_tasks(name);
         self.status.set_connector(name, State::Unassigned, None);
@@ -646,6 +647,7 @@ impl Worker {
                 shared,
                 publish_tasks,
                 exactly_once: None,
+                offsets_reader,
             },
             target,
             rx,

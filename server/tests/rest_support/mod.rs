@@ -133,6 +133,51 @@ impl pb::connector_server::Connector for Fake {
         }))
     }
 
+    /// KIP-875's alterOffsets by source partition: `{"file": "refuse"}` is refused (400),
+    /// `{"file": "external"}` is altered by the connector too; anything else is a process
+    /// without the call (UNIMPLEMENTED), Kafka Connect's default.
+    async fn alter_offsets(
+        &self,
+        req: GrpcRequest<pb::AlterOffsetsRequest>,
+    ) -> Result<GrpcResponse<pb::AlterOffsetsResponse>, Status> {
+        let req = req.into_inner();
+        let file = |o: &pb::SourceOffset| -> Option<String> {
+            let Some(pb::value::Kind::Map(m)) = o.partition.as_ref()?.kind.as_ref() else {
+                return None;
+            };
+            m.entries.iter().find_map(|e| match (&e.key, &e.value) {
+                (Some(k), Some(v)) => match (&k.kind, &v.kind) {
+                    (Some(pb::value::Kind::String(k)), Some(pb::value::Kind::String(v)))
+                        if k == "file" =>
+                    {
+                        Some(v.clone())
+                    }
+                    _ => None,
+                },
+                _ => None,
+            })
+        };
+        let files: Vec<String> = req.source_offsets.iter().filter_map(file).collect();
+        if files.iter().any(|f| f == "refuse") {
+            return Ok(GrpcResponse::new(pb::AlterOffsetsResponse {
+                error: Some(pb::Error {
+                    kind: pb::ErrorKind::Fatal as i32,
+                    message: format!("{} may not be moved", req.connector_name),
+                    ..Default::default()
+                }),
+                status_code: 400,
+                ..Default::default()
+            }));
+        }
+        if files.iter().any(|f| f == "external") {
+            return Ok(GrpcResponse::new(pb::AlterOffsetsResponse {
+                altered: true,
+                ..Default::default()
+            }));
+        }
+        Err(Status::unimplemented("alterOffsets"))
+    }
+
     async fn validate(
         &self,
         req: GrpcRequest<pb::ValidateRequest>,

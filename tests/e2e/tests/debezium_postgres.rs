@@ -13,7 +13,8 @@
 //! topic (flat rows by Debezium's own `ExtractNewRecordState` from the same plugin directory,
 //! run out of process in the bridge; upserts by the key, deletes on the null rows), which
 //! equals the source table row for row at the end.
-//! The bridge JVM's resident memory is printed.
+//! The bridge JVM's resident memory is printed. A second test follows one change in one
+//! trace, from the bridged task's poll to the sink (OTLP to an in-process receiver).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -507,4 +508,141 @@ fn debezium_postgres_cdc_through_the_bridge() {
     let snap_ids: BTreeSet<i64> = after.iter().filter(|c| c.op == "r").map(|c| c.id).collect();
     assert_eq!(snap_ids.len(), snapshot_rows);
     core.stop();
+}
+
+/// One change, one trace: with OTEL_* set on the core only, a row inserted after the
+/// snapshot is followed from the bridged Debezium task's poll (the bridge's own spans),
+/// through the core's send and Kafka's traceparent header, to the sink side: the
+/// out-of-process `ExtractNewRecordState` stage (`transform unwrap`, the bridge again),
+/// the PostgresSink's put, its flush and the offset commit.
+#[test]
+fn one_trace_follows_a_change_from_debezium_to_the_sink() {
+    let plugin = debezium_plugin();
+    let pg = Postgres::start_logical();
+    let receiver = polyconnect_e2e::otlp::Receiver::start();
+    let endpoint = receiver.endpoint();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let plugins = dir.join("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    std::os::unix::fs::symlink(&plugin, plugins.join("debezium-connector-postgres")).unwrap();
+    let port = free_port();
+    let worker = dir.join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={}\n\
+             key.converter=org.apache.kafka.connect.json.JsonConverter\n\
+             value.converter=org.apache.kafka.connect.json.JsonConverter\n\
+             offset.storage.file.filename={}\n\
+             offset.flush.interval.ms=500\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={},{}\n",
+            bootstrap(),
+            dir.join("offsets.json").display(),
+            plugins.display(),
+            repo_root().join("connectors").display(),
+        ),
+    );
+    let snapshot_rows = 5;
+    pg.exec(&[
+        "CREATE TABLE accounts (id bigint PRIMARY KEY, name text NOT NULL, cents bigint)".into(),
+        format!(
+            "INSERT INTO accounts SELECT g, 'user-' || g, g * 100 FROM generate_series(1, {snapshot_rows}) g"
+        ),
+    ]);
+    let prefix = unique("cdc-traced");
+    let topic = format!("{prefix}.public.accounts");
+    let config = connector_config(dir, &pg, &prefix);
+    let replica = dir.join("replica.properties");
+    write(
+        &replica,
+        &format!(
+            "name=accounts-replica\n\
+             connector.class=PostgresSink\n\
+             topics={topic}\n\
+             connection.url=postgresql://postgres@127.0.0.1:{}/postgres\n\
+             insert.mode=upsert\n\
+             pk.mode=record_key\n\
+             delete.enabled=true\n\
+             auto.create=true\n\
+             table.name.format=replica_accounts\n\
+             transforms=unwrap\n\
+             transforms.unwrap.type=io.debezium.transforms.ExtractNewRecordState\n",
+            pg.port
+        ),
+    );
+    let core = Core::start_with_env(
+        dir,
+        &worker,
+        &[config, replica],
+        port,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", &endpoint),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"),
+            ("OTEL_TRACES_SAMPLER", "parentbased_always_on"),
+        ],
+    );
+    core.wait_task_state("inventory-cdc", 0, "RUNNING", Duration::from_secs(120));
+    core.wait_task_state("accounts-replica", 0, "RUNNING", Duration::from_secs(120));
+    wait_changes(&topic, snapshot_rows, &core);
+    // The change after the snapshot: offset 5 of the topic's single partition.
+    pg.exec(&["INSERT INTO accounts VALUES (1000, 'traced', 42)".into()]);
+    let (all, _) = wait_changes(&topic, snapshot_rows + 1, &core);
+    assert_eq!(all[snapshot_rows].id, 1000, "{:?}", all[snapshot_rows]);
+    let t = receiver.expect_record_trace(
+        &polyconnect_e2e::otlp::Expect {
+            source_service: "polyconnect-connector-kafka-connect",
+            sink_service: "polyconnect-connector-postgres",
+            sink_connector: "accounts-replica",
+            topic: &topic,
+            offset: snapshot_rows as i64,
+        },
+        Duration::from_secs(60),
+    );
+    // The source poll is the bridge's: the whole chain is one trace.
+    for s in [
+        &t.source_create,
+        &t.core_send,
+        &t.core_process,
+        &t.sink_process,
+    ] {
+        assert_eq!(s.trace_id, t.source_poll.trace_id, "{s:?}");
+    }
+    // The out-of-process stage on the sink side: its span in the change's trace, under
+    // the core's transform stage of the record.
+    let stage = receiver.wait_for(Duration::from_secs(30), |spans| {
+        spans
+            .iter()
+            .find(|s| {
+                s.service == "polyconnect"
+                    && s.name == "transform unwrap"
+                    && s.trace_id == t.core_process.trace_id
+            })
+            .cloned()
+    });
+    let stage = stage.unwrap_or_else(|| {
+        let names: std::collections::BTreeSet<(String, String)> = receiver
+            .spans()
+            .iter()
+            .filter(|s| s.trace_id == t.core_process.trace_id)
+            .map(|s| (s.service.clone(), s.name.clone()))
+            .collect();
+        panic!("no `transform unwrap` span in the change's trace; its spans: {names:?}")
+    });
+    assert_eq!(
+        stage.attr("polyconnect.transform.class"),
+        Some("io.debezium.transforms.ExtractNewRecordState"),
+        "{stage:?}"
+    );
+    // And the row reached the replica.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let rows = pg.query("SELECT name, cents FROM replica_accounts WHERE id = 1000");
+        if rows == ["traced|42"] {
+            break;
+        }
+        assert!(Instant::now() < deadline, "replica: {rows:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
 }

@@ -4,7 +4,11 @@
 //! run into a temporary directory), unit-tested, checked by `polyconnect conformance`, and
 //! run by `polyconnect standalone` with their generated configs. The source's records are
 //! read back from Kafka (every sequence number once) and the sink writes each of them.
-//! The time from an empty directory to the first record in Kafka is printed per language.
+//! A transform project (`--transform`) is generated, built and unit-tested the same way,
+//! then run in the source's chain as its README says (its directory on `plugin.path`, its
+//! `transform.properties` added to the connector's configuration): every record reaches
+//! the topic the transform renames it to. The time from an empty directory to the first
+//! record in Kafka is printed per language.
 //!
 //! The only edits to the generated files are the worker's `listeners` (a free port, as
 //! tests run side by side) and `bootstrap.servers` when the test broker is not the
@@ -188,7 +192,42 @@ fn new(lang: Lang, name: &str, kind: &str, dir: &Path) {
             .arg(sdk_packages()),
         "polyconnect new",
     );
-    assert!(out.contains("Conformance:"), "{out}");
+    let next = if kind == "--transform" {
+        "Use:"
+    } else {
+        "Conformance:"
+    };
+    assert!(out.contains(next), "{out}");
+}
+
+/// The source project run again with the transform project in its chain, as the
+/// transform's README says: its directory on `plugin.path`, `transform.properties` added to
+/// the connector's configuration. The source starts over (its offsets removed) on a new
+/// REST port.
+fn chain_transform(source: &Path, transform: &Path) -> u16 {
+    let port = free_port();
+    let path = source.join("worker.properties");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| {
+            if l.starts_with("listeners=") {
+                format!("listeners=http://127.0.0.1:{port}\n")
+            } else if l == "plugin.path=." {
+                format!("plugin.path=.,{}\n", transform.display())
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert!(text.contains(&format!("\nplugin.path=.,{}\n", transform.display())));
+    write(&path, &text);
+    let connector = source.join("connector.properties");
+    let chain = std::fs::read_to_string(transform.join("transform.properties")).unwrap();
+    let text = std::fs::read_to_string(&connector).unwrap() + &chain;
+    write(&connector, &text);
+    std::fs::remove_dir_all(source.join("offsets")).unwrap();
+    port
 }
 
 /// The worker file as generated, with a free REST port (and the test broker).
@@ -359,6 +398,36 @@ fn scenario(lang: Lang) {
     check_sequence(&seqs, &format!("{} sink", lang.name()));
     drop(core);
     assert_no_repository_path(&sink);
+
+    // The transform, in the source's chain: each record goes to transformed-<topic>.
+    let transform = root.join(format!("{name}-transform"));
+    let transform_name = format!("{name}-transform");
+    new(lang, &transform_name, "--transform", &transform);
+    lang.build(&transform, &transform_name);
+    println!("{}", lang.unit_test(&transform));
+    assert_no_repository_path(&transform);
+    let port = chain_transform(&source, &transform);
+    let core = Core::start(
+        &source,
+        &source.join("worker.properties"),
+        &[source.join("connector.properties")],
+        port,
+    );
+    let renamed = format!("transformed-{topic}");
+    let records = read_topic(&bootstrap(), &renamed, RECORDS, Duration::from_secs(120));
+    let seqs: Vec<i64> = records
+        .iter()
+        .map(|(_, _, _, v)| {
+            let v: serde_json::Value = serde_json::from_slice(v.as_deref().unwrap()).unwrap();
+            assert_eq!(v["schema"]["fields"].as_array().unwrap().len(), 4, "{v}");
+            v["payload"]["seq"].as_i64().unwrap()
+        })
+        .collect();
+    check_sequence(
+        &seqs,
+        &format!("{} source through its transform", lang.name()),
+    );
+    drop(core);
     let _ = std::fs::remove_dir_all(&root);
 }
 

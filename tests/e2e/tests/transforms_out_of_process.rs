@@ -1,6 +1,7 @@
 //! Transforms and predicates out of process, on a real broker: a sink's chain mixes
-//! built-in SMTs with a Python transform, a Go transform (the Go SDK's example) and a
-//! Python predicate, in its declared order.
+//! built-in SMTs with a Python transform, a Go transform (the Go SDK's example), a Rust
+//! transform (the Rust SDK's `first_transform` example) and a Python predicate, in its
+//! declared order.
 //! - every record is accounted for by its sequence number: in the sink's file (transformed
 //!   by each stage), dropped by the Python transform, filtered by the built-in Filter under
 //!   the Python predicate, or in the dead letter queue (the Python transform's record
@@ -88,6 +89,25 @@ fn go_plugin() -> PathBuf {
     dir
 }
 
+/// The Rust SDK's example transform (`AppendSuffix`), built once, launched from plugin.path
+/// through the examples' run script.
+fn rust_plugin() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "build",
+            "-p",
+            "polyconnect-sdk",
+            "--example",
+            "first_transform",
+        ])
+        .current_dir(repo_root())
+        .status()
+        .expect("cargo builds the Rust example transform");
+    assert!(status.success(), "building first_transform failed");
+    repo_root().join("clients/rust/examples/plugins/first-transform")
+}
+
 fn worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
     let p = dir.join("worker.properties");
     write(
@@ -99,12 +119,13 @@ fn worker(dir: &Path, port: u16, plugins: &Path) -> PathBuf {
              offset.storage.file.filename={}\n\
              offset.flush.interval.ms=500\n\
              listeners=http://127.0.0.1:{port}\n\
-             plugin.path={},{},{}\n",
+             plugin.path={},{},{},{}\n",
             bootstrap(),
             dir.join("offsets.json").display(),
             repo_root().join("connectors").display(),
             plugins.display(),
             go_plugin().display(),
+            rust_plugin().display(),
         ),
     );
     p
@@ -140,7 +161,7 @@ fn connectors(
         ("tasks.max", "1".into()),
         ("file", output.display().to_string()),
         ("topics", topic.into()),
-        ("transforms", "hdr,up,rev,every50".into()),
+        ("transforms", "hdr,up,rev,rs,every50".into()),
         // Built-in.
         (
             "transforms.hdr.type",
@@ -153,6 +174,9 @@ fn connectors(
         ("transforms.up.suffix", "!".into()),
         // Go.
         ("transforms.rev.type", "Reverse".into()),
+        // Rust.
+        ("transforms.rs.type", "AppendSuffix".into()),
+        ("transforms.rs.suffix", RUST_SUFFIX.into()),
         // Built-in Filter under a Python predicate.
         (
             "transforms.every50.type",
@@ -176,6 +200,9 @@ fn connectors(
     vec![source, sink]
 }
 
+/// What the Rust transform appends.
+const RUST_SUFFIX: &str = "+rs";
+
 fn reversed(s: &str) -> String {
     s.chars().rev().collect()
 }
@@ -190,7 +217,7 @@ fn seq_of(s: &str) -> usize {
 }
 
 #[test]
-fn python_transform_and_predicate_in_a_chain_with_built_ins() {
+fn python_go_and_rust_transforms_in_a_chain_with_built_ins() {
     let total = 3000;
     let dir = tempfile::tempdir().unwrap();
     let plugins = python_plugin(dir.path());
@@ -231,6 +258,10 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
     assert_eq!(listed("SeqUpper").as_deref(), Some("transformation"));
     assert_eq!(listed("MultipleOf").as_deref(), Some("predicate"));
     assert_eq!(listed("Reverse").as_deref(), Some("transformation"));
+    assert_eq!(listed("AppendSuffix").as_deref(), Some("transformation"));
+    let (code, defs) = core.get("/connector-plugins/AppendSuffix/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs[0]["name"], "suffix", "{defs}");
     let (code, defs) = core.get("/connector-plugins/com.example.SeqUpper/config");
     assert_eq!(code, 200, "{defs}");
     assert_eq!(defs[0]["name"], "suffix", "{defs}");
@@ -246,8 +277,10 @@ fn python_transform_and_predicate_in_a_chain_with_built_ins() {
     let lines = wait_lines(&output, expected.len(), Duration::from_secs(90));
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
     for l in &lines {
-        // Python upper-cased it and added "!", then Go reversed it.
-        let l = reversed(l);
+        // Python upper-cased it and added "!", Go reversed it, then Rust added its suffix.
+        let l = reversed(l.strip_suffix(RUST_SUFFIX).unwrap_or_else(|| {
+            panic!("no Rust suffix: {l}");
+        }));
         assert!(
             l.starts_with("REC-") && l.ends_with('!'),
             "not transformed: {l}"
@@ -411,6 +444,46 @@ fn a_java_smt_from_a_plugin_directory_runs_in_the_bridge() {
     );
     let core = Core::start(dir.path(), &worker, &[source], port);
     core.wait_task_state("src", 0, "RUNNING", Duration::from_secs(120));
+    // Their ConfigDefs, as Kafka Connect answers them: the transform's and a predicate's
+    // from the same jar, by class name and by alias, reported by the bridge (the first
+    // keys: later Kafka versions add more).
+    for (plugin, keys) in [
+        (
+            "org.apache.kafka.connect.transforms.MaskField$Value",
+            &["fields", "replacement"][..],
+        ),
+        ("MaskField$Value", &["fields", "replacement"][..]),
+        (
+            "org.apache.kafka.connect.transforms.predicates.TopicNameMatches",
+            &["pattern"][..],
+        ),
+    ] {
+        let (code, defs) = core.get(&format!("/connector-plugins/{plugin}/config"));
+        assert_eq!(code, 200, "{plugin}: {defs}");
+        let names: Vec<&str> = defs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(&names[..keys.len()], keys, "{plugin}: {defs}");
+        let first = &defs[0];
+        assert_eq!(
+            first["type"],
+            if keys[0] == "fields" {
+                "LIST"
+            } else {
+                "STRING"
+            },
+            "{defs}"
+        );
+        assert!(
+            first["documentation"]
+                .as_str()
+                .is_some_and(|d| !d.is_empty()),
+            "{defs}"
+        );
+    }
     let records = read_topic(&bootstrap(), &topic, total, Duration::from_secs(90));
     let mut seen: BTreeMap<usize, usize> = BTreeMap::new();
     for r in &records {
@@ -467,11 +540,12 @@ fn each_out_of_process_stage_has_its_span() {
     );
     core.wait_task_state("sink", 0, "RUNNING", Duration::from_secs(60));
     wait_lines(&output, 1, Duration::from_secs(60));
-    // One span per out-of-process call: the Python transform, the Go transform and the
-    // Python predicate, each in a record's trace.
+    // One span per out-of-process call: the Python transform, the Go transform, the Rust
+    // transform and the Python predicate, each in a record's trace.
     for (name, class) in [
         ("transform up", "com.example.SeqUpper"),
         ("transform rev", "Reverse"),
+        ("transform rs", "AppendSuffix"),
         ("predicate m50", "MultipleOf"),
     ] {
         let found = receiver.wait_for(Duration::from_secs(30), |spans| {
@@ -495,4 +569,89 @@ fn each_out_of_process_stage_has_its_span() {
         );
         assert!(!span.parent_span_id.is_empty(), "{span:?}");
     }
+}
+
+/// Debezium's plugin directory, as fetched (cached) by `scripts/setup/debezium.sh`.
+fn debezium_plugin() -> PathBuf {
+    let out = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/setup/debezium.sh"))
+        .output()
+        .expect("bash");
+    assert!(
+        out.status.success(),
+        "scripts/setup/debezium.sh failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let dir = PathBuf::from(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .trim(),
+    );
+    assert!(dir.is_dir(), "{}", dir.display());
+    dir
+}
+
+/// `GET /connector-plugins/{class}/config` for Kafka Connect transforms and predicates
+/// found by the scan (Apache's jar and Debezium's directory, each a plugin directory): their ConfigDef, as Kafka Connect answers it, reported by the bridge.
+#[test]
+fn a_java_smt_answers_its_config_before_any_connector_runs() {
+    let status = std::process::Command::new("bash")
+        .arg(repo_root().join("scripts/setup/java.sh"))
+        .status()
+        .expect("bash");
+    assert!(status.success(), "scripts/setup/java.sh failed");
+    let dir = tempfile::tempdir().unwrap();
+    let plugins = dir.path().join("plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    apache_transforms_plugin(&plugins);
+    std::os::unix::fs::symlink(
+        debezium_plugin(),
+        plugins.join("debezium-connector-postgres"),
+    )
+    .unwrap();
+    let port = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={}\n\
+             offset.storage.file.filename={}\n\
+             listeners=http://127.0.0.1:{port}\n\
+             plugin.path={}\n",
+            bootstrap(),
+            dir.path().join("offsets.json").display(),
+            plugins.display(),
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[], port);
+    // The bridge is launched for the question: no connector has started it.
+    let (code, defs) =
+        core.get("/connector-plugins/org.apache.kafka.connect.transforms.MaskField$Value/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs[0]["name"], "fields", "{defs}");
+    assert_eq!(defs[0]["required"], true, "{defs}");
+    let (code, defs) = core.get("/connector-plugins/RecordIsTombstone/config");
+    assert_eq!(code, 200, "{defs}");
+    assert_eq!(defs, serde_json::json!([]), "a predicate without keys");
+    let (code, defs) =
+        core.get("/connector-plugins/io.debezium.transforms.ExtractNewRecordState/config");
+    assert_eq!(code, 200, "{defs}");
+    let names: Vec<&str> = defs
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].as_str().unwrap())
+        .collect();
+    for key in [
+        "delete.tombstone.handling.mode",
+        "add.fields",
+        "route.by.field",
+    ] {
+        assert!(names.contains(&key), "{key} in {names:?}");
+    }
+    let (code, body) = core.get("/connector-plugins/org.example.NoSuchTransform/config");
+    assert_eq!(code, 404, "{body}");
 }

@@ -9,13 +9,16 @@ from typing import Any
 
 from .. import wire
 from ..connector import ConnectorContext, _Connector
-from ..errors import ConfigError
+from ..errors import ConfigError, ConnectError
 from ..logs import set_log_context
 from ..v1 import connector_pb2 as cpb
 from . import base
 from .base import Stream, TaskThread, background, cancel_all, error_for, invoke
+from .source import partition_key
 
 log = logging.getLogger("polyconnect.connector")
+
+_OFFSETS_TIMEOUT_S = 30.0
 
 _HEARTBEAT = cpb.ConnectorResponse(heartbeat=cpb.Heartbeat()).SerializeToString()
 
@@ -34,6 +37,8 @@ class ConnectorSession:
         self.tasks: list[asyncio.Task | None] = []
         self.loop = asyncio.get_running_loop()
         self.stop_timeout = base.DEFAULT_STOP_TIMEOUT_S
+        self.queries: dict[int, asyncio.Future] = {}
+        self.next_query = 0
 
     async def run(self) -> None:
         try:
@@ -125,6 +130,12 @@ class ConnectorSession:
         async for req in self.requests:
             self.stream.received()
             kind = req.WhichOneof("msg")
+            if kind == "offsets":
+                # Answered here, not by the worker: start() may be waiting for it.
+                fut = self.queries.get(req.offsets.request_id)
+                if fut is not None and not fut.done():
+                    fut.set_result(req.offsets)
+                continue
             if kind in ("task_configs", "stop"):
                 if kind == "stop" and req.stop.timeout_ms:
                     self.stop_timeout = req.stop.timeout_ms / 1000.0
@@ -168,6 +179,36 @@ class ConnectorSession:
                 pass
 
         self.loop.call_soon_threadsafe(lambda: self.tasks.append(self.loop.create_task(send())))
+
+    async def query_offsets(self, partitions: list) -> list:
+        self.next_query += 1
+        qid = self.next_query
+        fut = self.loop.create_future()
+        self.queries[qid] = fut
+        q = cpb.OffsetsQuery(request_id=qid)
+        for p in partitions:
+            q.partitions.append(wire.value_to_proto(dict(p)))
+        try:
+            await self.stream.send(cpb.ConnectorResponse(offsets_query=q))
+            answer = await asyncio.wait_for(fut, _OFFSETS_TIMEOUT_S)
+        except asyncio.TimeoutError:
+            raise ConnectError(f"the core did not answer an offsets query within {_OFFSETS_TIMEOUT_S:.0f}s") from None
+        finally:
+            self.queries.pop(qid, None)
+        stored = {}
+        for o in answer.offsets:
+            if o.HasField("offset"):
+                stored[partition_key(wire.decode_any(o.partition))] = wire.decode_any(o.offset)
+        return [stored.get(partition_key(p)) for p in partitions]
+
+    def query_offsets_from_thread(self, partitions: list) -> list:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            fut = asyncio.run_coroutine_threadsafe(self.query_offsets(partitions), self.loop)
+            return fut.result(_OFFSETS_TIMEOUT_S + 5)
+        raise RuntimeError("the connector's offsets need a round trip to the core: read them from start() "
+                           "or another plain method, not from the event loop")
 
     def raise_error(self, error: BaseException) -> None:
         async def send() -> None:

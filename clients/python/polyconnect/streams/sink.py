@@ -50,6 +50,8 @@ class SinkSession:
         self.stream = Stream(context, _HEARTBEAT)
         self.thread: TaskThread | None = None
         self.task: SinkTask | None = None
+        #: SinkTaskContext.timeout: the back-off after the next retriable put; -1: none.
+        self.retry_timeout_ms = -1
         self.started = False
         self.stopped = False
         self.done = asyncio.Event()
@@ -214,9 +216,14 @@ class SinkSession:
                     if pt is not None:
                         pt.end(e)
                     await self._send_pending()
+                    err = error_for(e)
+                    # SinkTaskContext.timeout(ms): the back-off before this put comes again, once.
+                    timeout, self.retry_timeout_ms = self.retry_timeout_ms, -1
+                    if err.retry_after_ms == 0 and timeout > 0:
+                        err.retry_after_ms = min(timeout, 2**31 - 1)
                     log.warning("put() raised a retriable error; the core delivers the records again: %s", e)
                     self.awaiting.add(put.put_id)
-                    await self._send_error(error_for(e), put_id=put.put_id)
+                    await self._send_error(err, put_id=put.put_id)
                     continue
                 except Exception as e:
                     if pt is not None:
@@ -224,6 +231,7 @@ class SinkSession:
                     await self._send_pending()
                     await self._fail(e, "put()")
                     return
+                self.retry_timeout_ms = -1
                 if pt is not None:
                     pt.end()
                 await self._send_pending()

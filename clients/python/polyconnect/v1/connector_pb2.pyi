@@ -312,30 +312,81 @@ class ConfigValue(_message.Message):
     def __init__(self, name: _Optional[str] = ..., value: _Optional[str] = ..., recommended_values: _Optional[_Iterable[str]] = ..., errors: _Optional[_Iterable[str]] = ..., visible: _Optional[bool] = ...) -> None: ...
 
 class ConnectorRequest(_message.Message):
-    __slots__ = ("start", "task_configs", "heartbeat", "stop")
+    __slots__ = ("start", "task_configs", "heartbeat", "stop", "offsets")
     START_FIELD_NUMBER: _ClassVar[int]
     TASK_CONFIGS_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
     STOP_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
     start: ConnectorStart
     task_configs: TaskConfigsRequest
     heartbeat: Heartbeat
     stop: Stop
-    def __init__(self, start: _Optional[_Union[ConnectorStart, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigsRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ...) -> None: ...
+    offsets: OffsetsAnswer
+    def __init__(self, start: _Optional[_Union[ConnectorStart, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigsRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., stop: _Optional[_Union[Stop, _Mapping]] = ..., offsets: _Optional[_Union[OffsetsAnswer, _Mapping]] = ...) -> None: ...
 
 class ConnectorResponse(_message.Message):
-    __slots__ = ("started", "task_configs", "reconfigure", "heartbeat", "error")
+    __slots__ = ("started", "task_configs", "reconfigure", "heartbeat", "error", "offsets_query")
     STARTED_FIELD_NUMBER: _ClassVar[int]
     TASK_CONFIGS_FIELD_NUMBER: _ClassVar[int]
     RECONFIGURE_FIELD_NUMBER: _ClassVar[int]
     HEARTBEAT_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_QUERY_FIELD_NUMBER: _ClassVar[int]
     started: Started
     task_configs: TaskConfigs
     reconfigure: ReconfigureRequest
     heartbeat: Heartbeat
     error: Error
-    def __init__(self, started: _Optional[_Union[Started, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigs, _Mapping]] = ..., reconfigure: _Optional[_Union[ReconfigureRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+    offsets_query: OffsetsQuery
+    def __init__(self, started: _Optional[_Union[Started, _Mapping]] = ..., task_configs: _Optional[_Union[TaskConfigs, _Mapping]] = ..., reconfigure: _Optional[_Union[ReconfigureRequest, _Mapping]] = ..., heartbeat: _Optional[_Union[Heartbeat, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., offsets_query: _Optional[_Union[OffsetsQuery, _Mapping]] = ...) -> None: ...
+
+class AlterOffsetsRequest(_message.Message):
+    __slots__ = ("protocol_version", "connector_class", "connector_name", "config", "source_offsets", "sink_offsets", "reset")
+    class ConfigEntry(_message.Message):
+        __slots__ = ("key", "value")
+        KEY_FIELD_NUMBER: _ClassVar[int]
+        VALUE_FIELD_NUMBER: _ClassVar[int]
+        key: str
+        value: str
+        def __init__(self, key: _Optional[str] = ..., value: _Optional[str] = ...) -> None: ...
+    PROTOCOL_VERSION_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    CONNECTOR_NAME_FIELD_NUMBER: _ClassVar[int]
+    CONFIG_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    SINK_OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    RESET_FIELD_NUMBER: _ClassVar[int]
+    protocol_version: int
+    connector_class: str
+    connector_name: str
+    config: _containers.ScalarMap[str, str]
+    source_offsets: _containers.RepeatedCompositeFieldContainer[SourceOffset]
+    sink_offsets: _containers.RepeatedCompositeFieldContainer[SinkOffsetChange]
+    reset: bool
+    def __init__(self, protocol_version: _Optional[int] = ..., connector_class: _Optional[str] = ..., connector_name: _Optional[str] = ..., config: _Optional[_Mapping[str, str]] = ..., source_offsets: _Optional[_Iterable[_Union[SourceOffset, _Mapping]]] = ..., sink_offsets: _Optional[_Iterable[_Union[SinkOffsetChange, _Mapping]]] = ..., reset: _Optional[bool] = ...) -> None: ...
+
+class SinkOffsetChange(_message.Message):
+    __slots__ = ("topic", "partition", "offset")
+    TOPIC_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_FIELD_NUMBER: _ClassVar[int]
+    OFFSET_FIELD_NUMBER: _ClassVar[int]
+    topic: str
+    partition: int
+    offset: int
+    def __init__(self, topic: _Optional[str] = ..., partition: _Optional[int] = ..., offset: _Optional[int] = ...) -> None: ...
+
+class AlterOffsetsResponse(_message.Message):
+    __slots__ = ("altered", "error", "status_code", "unsupported")
+    ALTERED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    STATUS_CODE_FIELD_NUMBER: _ClassVar[int]
+    UNSUPPORTED_FIELD_NUMBER: _ClassVar[int]
+    altered: bool
+    error: Error
+    status_code: int
+    unsupported: bool
+    def __init__(self, altered: _Optional[bool] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., status_code: _Optional[int] = ..., unsupported: _Optional[bool] = ...) -> None: ...
 
 class ConnectorStart(_message.Message):
     __slots__ = ("protocol_version", "connector_class", "connector_name", "config", "heartbeat_interval_ms", "idle_timeout_ms")

@@ -62,6 +62,11 @@ class ConnectorStub:
                 request_serializer=polyconnect_dot_v1_dot_connector__pb2.ConnectorRequest.SerializeToString,
                 response_deserializer=polyconnect_dot_v1_dot_connector__pb2.ConnectorResponse.FromString,
                 _registered_method=True)
+        self.AlterOffsets = channel.unary_unary(
+                '/polyconnect.v1.Connector/AlterOffsets',
+                request_serializer=polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsRequest.SerializeToString,
+                response_deserializer=polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsResponse.FromString,
+                _registered_method=True)
 
 
 class ConnectorServicer:
@@ -114,6 +119,28 @@ class ConnectorServicer:
         core -> Stop{}                            connector.stop(); the connector then ends
         its side of the stream
         either: Heartbeat{}, Error{}
+
+        conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+        (from start() too, before Started):
+        SourceConnectorContext.offsetStorageReader()
+        core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+        from (the same store), an absent offset
+        for a partition with none
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AlterOffsets(self, request, context):
+        """KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+        by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+        are written, on a connector instance made for the call (no Start). An `error` fails the
+        request with its message and nothing is written; `unsupported` (Java's
+        UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+        modification of offsets". `altered` is the method's boolean: true when the connector
+        changed offsets it keeps itself too, which only changes the answer's message. A process
+        that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+        default of Kafka Connect's connectors.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -146,6 +173,11 @@ def add_ConnectorServicer_to_server(servicer, server):
                     servicer.Run,
                     request_deserializer=polyconnect_dot_v1_dot_connector__pb2.ConnectorRequest.FromString,
                     response_serializer=polyconnect_dot_v1_dot_connector__pb2.ConnectorResponse.SerializeToString,
+            ),
+            'AlterOffsets': grpc.unary_unary_rpc_method_handler(
+                    servicer.AlterOffsets,
+                    request_deserializer=polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsRequest.FromString,
+                    response_serializer=polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -286,6 +318,33 @@ class Connector:
             '/polyconnect.v1.Connector/Run',
             polyconnect_dot_v1_dot_connector__pb2.ConnectorRequest.SerializeToString,
             polyconnect_dot_v1_dot_connector__pb2.ConnectorResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AlterOffsets(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/polyconnect.v1.Connector/AlterOffsets',
+            polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsRequest.SerializeToString,
+            polyconnect_dot_v1_dot_connector__pb2.AlterOffsetsResponse.FromString,
             options,
             channel_credentials,
             insecure,

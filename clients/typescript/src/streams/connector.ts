@@ -1,14 +1,18 @@
 // The Connector.Run stream (lifecycle in connector.proto): start, task configs,
 // reconfiguration requests from the connector, stop.
 import type { ServerDuplexStream } from "@grpc/grpc-js";
-import { ConnectorResponse, ErrorKind, type ConnectorRequest } from "../gen/polyconnect/v1/connector.js";
+import { ConnectorResponse, ErrorKind, type ConnectorRequest, type OffsetsAnswer } from "../gen/polyconnect/v1/connector.js";
 import { formatValue, type ConfigValue } from "../config.js";
 import type { Config, SinkConnector, SourceConnector } from "../connector.js";
-import { errorMessage, plainError } from "../errors.js";
+import type { SourceMap } from "../data.js";
+import { ConnectError, errorMessage, plainError } from "../errors.js";
 import { Logger } from "../log.js";
 import type { Plugins } from "../plugins.js";
 import { DEFAULT_STOP_TIMEOUT_MS, PROTOCOL_VERSIONS, Signal, Stream, StreamClosed, versionError, requests } from "./stream.js";
 import { withTimeout } from "./source.js";
+import { mapFromProto, partitionKey, valueToProto } from "../wire.js";
+
+const OFFSETS_TIMEOUT_MS = 30_000;
 
 const HEARTBEAT = Buffer.from(ConnectorResponse.encode({ msg: { $case: "heartbeat", value: {} } }).finish());
 
@@ -21,6 +25,8 @@ export class ConnectorSession {
   private done = new Signal();
   private stopTimeoutMs = DEFAULT_STOP_TIMEOUT_MS;
   private queue: Promise<void> = Promise.resolve();
+  private queries = new Map<number, (a: OffsetsAnswer) => void>();
+  private nextQuery = 0;
 
   constructor(
     private plugins: Plugins,
@@ -79,6 +85,7 @@ export class ConnectorSession {
         this.log.error("the connector raised an error", error);
         void this.sendError(error).finally(() => this.done.fire());
       },
+      offsets: (partitions: SourceMap[]) => this.queryOffsets(partitions),
     };
     this.connector = connector;
     this.log.info(`starting connector (${s.connectorClass})`);
@@ -105,7 +112,10 @@ export class ConnectorSession {
       for (let r = await it.next(); !r.done; r = await it.next()) {
         this.stream.received();
         const m = r.value.msg;
-        if (m?.$case === "taskConfigs") {
+        if (m?.$case === "offsets") {
+          // Answered here: start() may be waiting for it.
+          this.queries.get(Number(m.value.requestId))?.(m.value);
+        } else if (m?.$case === "taskConfigs") {
           const max = m.value.maxTasks;
           this.queue = this.queue.then(() => this.taskConfigs(max));
         } else if (m?.$case === "stop") {
@@ -137,6 +147,22 @@ export class ConnectorSession {
       await this.sendError(e);
       this.done.fire();
     }
+  }
+
+  private async queryOffsets(partitions: SourceMap[]): Promise<(Record<string, unknown> | null)[]> {
+    const id = ++this.nextQuery;
+    const answered = new Promise<OffsetsAnswer>((resolve) => this.queries.set(id, resolve));
+    let answer: OffsetsAnswer;
+    try {
+      const query = { requestId: BigInt(id), partitions: partitions.map((p) => valueToProto(undefined, p)) };
+      await this.send({ $case: "offsetsQuery", value: query });
+      answer = await withTimeout(answered, OFFSETS_TIMEOUT_MS, "the core's answer to an offsets query", ConnectError);
+    } finally {
+      this.queries.delete(id);
+    }
+    const stored = new Map<string, Record<string, unknown>>();
+    for (const o of answer.offsets) if (o.offset) stored.set(partitionKey(mapFromProto(o.partition) ?? {}), mapFromProto(o.offset) ?? {});
+    return partitions.map((p) => stored.get(partitionKey(p)) ?? null);
   }
 
   private async stopConnector(): Promise<void> {

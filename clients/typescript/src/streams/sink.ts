@@ -52,6 +52,8 @@ export class SinkSession {
   private taskId = 0;
   /** Put ids answered RETRIABLE and not yet delivered again: a later Put is held back. */
   private awaiting = new Set<bigint>();
+  /** SinkTaskContext.timeout: the back-off after the next retriable put; -1: none. */
+  private retryTimeoutMs = -1;
 
   constructor(
     private plugins: Plugins,
@@ -223,11 +225,17 @@ export class SinkSession {
             if (e instanceof RetriableError) {
               this.log.warn("put() threw a retriable error; the core delivers the records again", e);
               this.awaiting.add(putId);
-              await this.sendError(errorMessage(e), putId);
+              const err = errorMessage(e);
+              // SinkTaskContext.timeout(ms): the back-off before this put comes again, once.
+              const timeout = this.retryTimeoutMs;
+              this.retryTimeoutMs = -1;
+              if (err.retryAfterMs === 0 && timeout > 0) err.retryAfterMs = Math.min(timeout, 2 ** 31 - 1);
+              await this.sendError(err, putId);
               continue;
             }
             return this.fail(e, "put()");
           }
+          this.retryTimeoutMs = -1;
           pt?.end();
           await this.sendPending();
           await this.send({ $case: "putDone", value: { putId } });
@@ -317,6 +325,9 @@ export class SinkSession {
       },
       requestCommit: () => request({ requestCommit: true }),
       assignment: () => [...this.assigned.values()].map((p) => ({ ...p })),
+      timeout: (ms: number) => {
+        this.retryTimeoutMs = ms;
+      },
     };
   }
 

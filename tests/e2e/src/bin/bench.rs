@@ -26,16 +26,27 @@
 //! the CPU time the core and the connector process used per record, which other work on
 //! the machine disturbs much less than wall-clock throughput.
 //!
+//! Then the cost of one transform (`transforms`): the raw-bytes test connector sending
+//! STRING values (`mode=string`, 100 B) with a chain of one transform: none, a built-in one
+//! (`InsertHeader`, a literal header), or one out of process: the Python SDK's example
+//! (`Upper`), the Go SDK's (`Reverse`) and the Rust SDK's (`AppendSuffix`), each a string
+//! operation on the value, so the difference from the chain without a transform is the
+//! cost of the mechanism. BENCH_RECORDS_TRANSFORMS records (default 200000) per run,
+//! BENCH_TRANSFORM_ROUNDS interleaved rounds (default 3); medians of throughput and of the
+//! CPU time of the whole process tree (the core, the connector, the transform's process)
+//! per record. The Rust example runs from its release build when there is one (`cargo
+//! build --release -p polyconnect-sdk --example first_transform`), else the debug one.
+//!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100 (default
 //! BENCH_RECORDS, else 1000000), BENCH_RECORDS_1K (default BENCH_RECORDS / 4, else
 //! 300000), BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
 //! SDK, sources and sinks), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs),
-//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing (default all three; `sdk` means
-//! source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
+//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing,transforms (default all four; `sdk`
+//! means source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
 //! POLYCONNECT_TEST_BOOTSTRAP.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use polyconnect_e2e::*;
@@ -360,10 +371,167 @@ fn main() {
     if !tracing.is_empty() {
         print_tracing(&tracing);
     }
+    if only("transforms") {
+        print_transform_cost(&transform_cost(&bootstrap, &raw_plugin));
+    }
 }
 
-/// Whether BENCH_ONLY (a comma list of source, sink, tracing; `sdk` = source,sink; unset =
-/// all) includes `part`.
+/// One setting of the transform benchmark: its label, the plugin directory serving the
+/// transform (none: built in or no transform) and the chain's settings.
+struct TransformSetting {
+    label: &'static str,
+    plugin: Option<PathBuf>,
+    chain: String,
+}
+
+fn transform_settings(dir: &Path) -> Vec<TransformSetting> {
+    let repo = repo_root();
+    // The Python SDK's example, from the checkout.
+    let py = dir.join("py-transform");
+    std::fs::create_dir_all(&py).unwrap();
+    write(
+        &py.join("polyconnect-plugin.json"),
+        &serde_json::json!({
+            "name": "py-transform",
+            "command": ["python3", repo.join("clients/python/examples/upper_transform.py").display().to_string()],
+            "env": {"PYTHONPATH": repo.join("clients/python").display().to_string()},
+            "plugins": [{"class": "Upper", "type": "transformation"}]
+        })
+        .to_string(),
+    );
+    let one = |ty: &str, rest: &str| format!("transforms=t\ntransforms.t.type={ty}\n{rest}");
+    vec![
+        TransformSetting {
+            label: "no transform",
+            plugin: None,
+            chain: String::new(),
+        },
+        TransformSetting {
+            label: "built-in InsertHeader",
+            plugin: None,
+            chain: one(
+                "org.apache.kafka.connect.transforms.InsertHeader",
+                "transforms.t.header=stage\ntransforms.t.value.literal=builtin",
+            ),
+        },
+        TransformSetting {
+            label: "Python Upper",
+            plugin: Some(py),
+            chain: one("Upper", ""),
+        },
+        TransformSetting {
+            label: "Go Reverse",
+            plugin: Some(repo.join("clients/go/examples/transform")),
+            chain: one("Reverse", ""),
+        },
+        TransformSetting {
+            label: "Rust AppendSuffix",
+            plugin: Some(repo.join("clients/rust/examples/plugins/first-transform")),
+            chain: one("AppendSuffix", "transforms.t.suffix=!"),
+        },
+    ]
+}
+
+/// One run: the test connector's STRING records through the chain into a fresh topic;
+/// the CPU time of the core's whole process tree.
+fn transform_run(bootstrap: &str, raw_plugin: &Path, s: &TransformSetting, n: u64) -> Result_ {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("bench-transform");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(bootstrap, &topic, 1));
+    let rest = free_port();
+    let mut path = raw_plugin.display().to_string();
+    if let Some(p) = &s.plugin {
+        path.push_str(&format!(",{}", p.display()));
+    }
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={bootstrap}\n\
+             key.converter=org.apache.kafka.connect.converters.ByteArrayConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\noffset.flush.interval.ms=1000\n\
+             listeners=http://127.0.0.1:{rest}\nplugin.path={path}\n",
+            dir.path().join("offsets").display(),
+        ),
+    );
+    let conn = dir.path().join("bench.properties");
+    write(
+        &conn,
+        &format!(
+            "name=bench\nconnector.class=TestSource\ntopic={topic}\nrecords={n}\n\
+             record.bytes=100\nmode=string\nbatch.size=500\n{}\n",
+            s.chain
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[conn], rest);
+    core.wait_task_state("bench", 0, "RUNNING", Duration::from_secs(180));
+    let cpu0 = polyconnect_e2e::measure::tree_cpu(core.pid());
+    let start = Instant::now();
+    let end = wait_watermark(bootstrap, &topic, n, Duration::from_secs(900));
+    let cpu1 = polyconnect_e2e::measure::tree_cpu(core.pid());
+    drop(core);
+    Result_ {
+        name: s.label.into(),
+        size: 100,
+        records: n,
+        secs: (end - start).as_secs_f64(),
+        cpu_core: cpu1 - cpu0,
+        cpu_connector: 0.0,
+    }
+}
+
+fn transform_cost(bootstrap: &str, raw_plugin: &Path) -> Vec<(String, Vec<Result_>)> {
+    let n = env_u64("BENCH_RECORDS_TRANSFORMS", 200_000);
+    let rounds = env_u64("BENCH_TRANSFORM_ROUNDS", 3).max(1);
+    let dir = tempfile::tempdir().unwrap();
+    let settings = transform_settings(dir.path());
+    let mut rows: Vec<(String, Vec<Result_>)> = settings
+        .iter()
+        .map(|s| (s.label.to_string(), Vec::new()))
+        .collect();
+    for round in 1..=rounds {
+        for (s, row) in settings.iter().zip(rows.iter_mut()) {
+            let r = transform_run(bootstrap, raw_plugin, s, n);
+            let (cpu, _) = r.cpu_us();
+            println!(
+                "transforms round {round} {:<22} {:>10.0} records/s  {cpu:.2} µs CPU/record",
+                s.label,
+                r.rps()
+            );
+            row.1.push(r);
+        }
+    }
+    rows
+}
+
+fn print_transform_cost(rows: &[(String, Vec<Result_>)]) {
+    let med = |runs: &[Result_], f: &dyn Fn(&Result_) -> f64| median(runs.iter().map(f).collect());
+    let base = rows
+        .first()
+        .map(|(_, runs)| med(runs, &|r| r.cpu_us().0))
+        .unwrap_or(f64::NAN);
+    println!(
+        "\n| one transform in a source's chain (100 B STRING values) | records/s | CPU µs/record, whole process tree | the transform's own CPU µs/record |"
+    );
+    println!("|---|---|---|---|");
+    for (label, runs) in rows {
+        let cpu = med(runs, &|r| r.cpu_us().0);
+        println!(
+            "| {label} | {:.0} | {cpu:.2} | {} |",
+            med(runs, &|r| r.rps()),
+            if label == "no transform" {
+                "".to_string()
+            } else {
+                format!("{:.2}", cpu - base)
+            }
+        );
+    }
+}
+
+/// Whether BENCH_ONLY (a comma list of source, sink, tracing, transforms; `sdk` =
+/// source,sink; unset = all) includes `part`.
 fn only(part: &str) -> bool {
     match std::env::var("BENCH_ONLY") {
         Err(_) => true,

@@ -9,6 +9,8 @@
 //! - `mode=structured`: sends struct values `{id: int32, name: string}` (id = the record
 //!   number, name = `user-<id>`) with a timestamp of `id` seconds; every `skip.every`-th
 //!   record carries the header `skip: yes` (for predicates).
+//! - `mode=string`: as `raw`, each value a STRING (schema `string`) of the same text, for
+//!   transforms that work on strings.
 //! - `mode=fatal`: reports a FATAL error from the task.
 //!
 //! Also: `record.error.every=N` (every Nth record is a RECORD error instead),
@@ -119,6 +121,14 @@ impl Connector for Svc {
             values: vec![],
             ..Default::default()
         }))
+    }
+
+    /// Kafka Connect's default: only the framework's offsets change.
+    async fn alter_offsets(
+        &self,
+        _: Request<pb::AlterOffsetsRequest>,
+    ) -> Result<Response<pb::AlterOffsetsResponse>, Status> {
+        Ok(Response::new(pb::AlterOffsetsResponse::default()))
     }
 
     type RunStream = BoxStream<pb::ConnectorResponse>;
@@ -488,6 +498,18 @@ impl SourceTask for Svc {
                     };
                     let structured = mode == "structured";
                     let value = if structured { user(sent) } else { value };
+                    let value = match value.kind {
+                        Some(pb::record_data::Kind::Raw(b)) if mode == "string" => pb::RecordData {
+                            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                                schema: Some(pb::Schema {
+                                    r#type: pb::SchemaType::String as i32,
+                                    ..Default::default()
+                                }),
+                                value: Some(string(&String::from_utf8_lossy(&b))),
+                            })),
+                        },
+                        kind => pb::RecordData { kind },
+                    };
                     let headers = if structured && skip_every > 0 && sent % skip_every == 0 {
                         vec![pb::Header {
                             key: "skip".into(),

@@ -1789,6 +1789,7 @@ type ConnectorRequest struct {
 	//	*ConnectorRequest_TaskConfigs
 	//	*ConnectorRequest_Heartbeat
 	//	*ConnectorRequest_Stop
+	//	*ConnectorRequest_Offsets
 	Msg           isConnectorRequest_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1867,6 +1868,15 @@ func (x *ConnectorRequest) GetStop() *Stop {
 	return nil
 }
 
+func (x *ConnectorRequest) GetOffsets() *OffsetsAnswer {
+	if x != nil {
+		if x, ok := x.Msg.(*ConnectorRequest_Offsets); ok {
+			return x.Offsets
+		}
+	}
+	return nil
+}
+
 type isConnectorRequest_Msg interface {
 	isConnectorRequest_Msg()
 }
@@ -1887,6 +1897,11 @@ type ConnectorRequest_Stop struct {
 	Stop *Stop `protobuf:"bytes,4,opt,name=stop,proto3,oneof"`
 }
 
+type ConnectorRequest_Offsets struct {
+	// The answer to the connector's OffsetsQuery (source connectors).
+	Offsets *OffsetsAnswer `protobuf:"bytes,5,opt,name=offsets,proto3,oneof"`
+}
+
 func (*ConnectorRequest_Start) isConnectorRequest_Msg() {}
 
 func (*ConnectorRequest_TaskConfigs) isConnectorRequest_Msg() {}
@@ -1894,6 +1909,8 @@ func (*ConnectorRequest_TaskConfigs) isConnectorRequest_Msg() {}
 func (*ConnectorRequest_Heartbeat) isConnectorRequest_Msg() {}
 
 func (*ConnectorRequest_Stop) isConnectorRequest_Msg() {}
+
+func (*ConnectorRequest_Offsets) isConnectorRequest_Msg() {}
 
 type ConnectorResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1904,6 +1921,7 @@ type ConnectorResponse struct {
 	//	*ConnectorResponse_Reconfigure
 	//	*ConnectorResponse_Heartbeat
 	//	*ConnectorResponse_Error
+	//	*ConnectorResponse_OffsetsQuery
 	Msg           isConnectorResponse_Msg `protobuf_oneof:"msg"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1991,6 +2009,15 @@ func (x *ConnectorResponse) GetError() *Error {
 	return nil
 }
 
+func (x *ConnectorResponse) GetOffsetsQuery() *OffsetsQuery {
+	if x != nil {
+		if x, ok := x.Msg.(*ConnectorResponse_OffsetsQuery); ok {
+			return x.OffsetsQuery
+		}
+	}
+	return nil
+}
+
 type isConnectorResponse_Msg interface {
 	isConnectorResponse_Msg()
 }
@@ -2015,6 +2042,11 @@ type ConnectorResponse_Error struct {
 	Error *Error `protobuf:"bytes,5,opt,name=error,proto3,oneof"`
 }
 
+type ConnectorResponse_OffsetsQuery struct {
+	// SourceConnectorContext.offsetStorageReader(): stored offsets of these partitions.
+	OffsetsQuery *OffsetsQuery `protobuf:"bytes,6,opt,name=offsets_query,json=offsetsQuery,proto3,oneof"`
+}
+
 func (*ConnectorResponse_Started) isConnectorResponse_Msg() {}
 
 func (*ConnectorResponse_TaskConfigs) isConnectorResponse_Msg() {}
@@ -2024,6 +2056,239 @@ func (*ConnectorResponse_Reconfigure) isConnectorResponse_Msg() {}
 func (*ConnectorResponse_Heartbeat) isConnectorResponse_Msg() {}
 
 func (*ConnectorResponse_Error) isConnectorResponse_Msg() {}
+
+func (*ConnectorResponse_OffsetsQuery) isConnectorResponse_Msg() {}
+
+type AlterOffsetsRequest struct {
+	state           protoimpl.MessageState `protogen:"open.v1"`
+	ProtocolVersion uint32                 `protobuf:"varint,1,opt,name=protocol_version,json=protocolVersion,proto3" json:"protocol_version,omitempty"`
+	ConnectorClass  string                 `protobuf:"bytes,2,opt,name=connector_class,json=connectorClass,proto3" json:"connector_class,omitempty"`
+	ConnectorName   string                 `protobuf:"bytes,3,opt,name=connector_name,json=connectorName,proto3" json:"connector_name,omitempty"`
+	// The connector's configuration.
+	Config map[string]string `protobuf:"bytes,4,rep,name=config,proto3" json:"config,omitempty" protobuf_key:"bytes,1,opt,name=key" protobuf_val:"bytes,2,opt,name=value"`
+	// A source connector's partitions and their new offsets; an absent offset resets the
+	// partition (a DELETE lists every stored partition that way).
+	SourceOffsets []*SourceOffset `protobuf:"bytes,5,rep,name=source_offsets,json=sourceOffsets,proto3" json:"source_offsets,omitempty"`
+	// A sink connector's topic partitions and their new offsets.
+	SinkOffsets []*SinkOffsetChange `protobuf:"bytes,6,rep,name=sink_offsets,json=sinkOffsets,proto3" json:"sink_offsets,omitempty"`
+	// DELETE /connectors/{c}/offsets (every offset reset) rather than PATCH.
+	Reset_        bool `protobuf:"varint,7,opt,name=reset,proto3" json:"reset,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterOffsetsRequest) Reset() {
+	*x = AlterOffsetsRequest{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterOffsetsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterOffsetsRequest) ProtoMessage() {}
+
+func (x *AlterOffsetsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterOffsetsRequest.ProtoReflect.Descriptor instead.
+func (*AlterOffsetsRequest) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *AlterOffsetsRequest) GetProtocolVersion() uint32 {
+	if x != nil {
+		return x.ProtocolVersion
+	}
+	return 0
+}
+
+func (x *AlterOffsetsRequest) GetConnectorClass() string {
+	if x != nil {
+		return x.ConnectorClass
+	}
+	return ""
+}
+
+func (x *AlterOffsetsRequest) GetConnectorName() string {
+	if x != nil {
+		return x.ConnectorName
+	}
+	return ""
+}
+
+func (x *AlterOffsetsRequest) GetConfig() map[string]string {
+	if x != nil {
+		return x.Config
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetSourceOffsets() []*SourceOffset {
+	if x != nil {
+		return x.SourceOffsets
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetSinkOffsets() []*SinkOffsetChange {
+	if x != nil {
+		return x.SinkOffsets
+	}
+	return nil
+}
+
+func (x *AlterOffsetsRequest) GetReset_() bool {
+	if x != nil {
+		return x.Reset_
+	}
+	return false
+}
+
+type SinkOffsetChange struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Topic     string                 `protobuf:"bytes,1,opt,name=topic,proto3" json:"topic,omitempty"`
+	Partition int32                  `protobuf:"varint,2,opt,name=partition,proto3" json:"partition,omitempty"`
+	// The next offset to consume; absent: the partition's committed offset is removed.
+	Offset        *int64 `protobuf:"varint,3,opt,name=offset,proto3,oneof" json:"offset,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SinkOffsetChange) Reset() {
+	*x = SinkOffsetChange{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SinkOffsetChange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SinkOffsetChange) ProtoMessage() {}
+
+func (x *SinkOffsetChange) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SinkOffsetChange.ProtoReflect.Descriptor instead.
+func (*SinkOffsetChange) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{20}
+}
+
+func (x *SinkOffsetChange) GetTopic() string {
+	if x != nil {
+		return x.Topic
+	}
+	return ""
+}
+
+func (x *SinkOffsetChange) GetPartition() int32 {
+	if x != nil {
+		return x.Partition
+	}
+	return 0
+}
+
+func (x *SinkOffsetChange) GetOffset() int64 {
+	if x != nil && x.Offset != nil {
+		return *x.Offset
+	}
+	return 0
+}
+
+type AlterOffsetsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The connector's alterOffsets returned true.
+	Altered bool `protobuf:"varint,1,opt,name=altered,proto3" json:"altered,omitempty"`
+	// alterOffsets threw: the request fails with this message.
+	Error *Error `protobuf:"bytes,2,opt,name=error,proto3" json:"error,omitempty"`
+	// The HTTP status the connector's exception asks for (Kafka Connect's
+	// ConnectRestException, e.g. 400 for a BadRequestException); 0: 500.
+	StatusCode uint32 `protobuf:"varint,3,opt,name=status_code,json=statusCode,proto3" json:"status_code,omitempty"`
+	// alterOffsets threw UnsupportedOperationException.
+	Unsupported   bool `protobuf:"varint,4,opt,name=unsupported,proto3" json:"unsupported,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AlterOffsetsResponse) Reset() {
+	*x = AlterOffsetsResponse{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AlterOffsetsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AlterOffsetsResponse) ProtoMessage() {}
+
+func (x *AlterOffsetsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AlterOffsetsResponse.ProtoReflect.Descriptor instead.
+func (*AlterOffsetsResponse) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{21}
+}
+
+func (x *AlterOffsetsResponse) GetAltered() bool {
+	if x != nil {
+		return x.Altered
+	}
+	return false
+}
+
+func (x *AlterOffsetsResponse) GetError() *Error {
+	if x != nil {
+		return x.Error
+	}
+	return nil
+}
+
+func (x *AlterOffsetsResponse) GetStatusCode() uint32 {
+	if x != nil {
+		return x.StatusCode
+	}
+	return 0
+}
+
+func (x *AlterOffsetsResponse) GetUnsupported() bool {
+	if x != nil {
+		return x.Unsupported
+	}
+	return false
+}
 
 type ConnectorStart struct {
 	state               protoimpl.MessageState `protogen:"open.v1"`
@@ -2039,7 +2304,7 @@ type ConnectorStart struct {
 
 func (x *ConnectorStart) Reset() {
 	*x = ConnectorStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2051,7 +2316,7 @@ func (x *ConnectorStart) String() string {
 func (*ConnectorStart) ProtoMessage() {}
 
 func (x *ConnectorStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[19]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2064,7 +2329,7 @@ func (x *ConnectorStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectorStart.ProtoReflect.Descriptor instead.
 func (*ConnectorStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{19}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *ConnectorStart) GetProtocolVersion() uint32 {
@@ -2118,7 +2383,7 @@ type TaskConfigsRequest struct {
 
 func (x *TaskConfigsRequest) Reset() {
 	*x = TaskConfigsRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2130,7 +2395,7 @@ func (x *TaskConfigsRequest) String() string {
 func (*TaskConfigsRequest) ProtoMessage() {}
 
 func (x *TaskConfigsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[20]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2143,7 +2408,7 @@ func (x *TaskConfigsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfigsRequest.ProtoReflect.Descriptor instead.
 func (*TaskConfigsRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{20}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *TaskConfigsRequest) GetMaxTasks() uint32 {
@@ -2162,7 +2427,7 @@ type TaskConfigs struct {
 
 func (x *TaskConfigs) Reset() {
 	*x = TaskConfigs{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2174,7 +2439,7 @@ func (x *TaskConfigs) String() string {
 func (*TaskConfigs) ProtoMessage() {}
 
 func (x *TaskConfigs) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[21]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2187,7 +2452,7 @@ func (x *TaskConfigs) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfigs.ProtoReflect.Descriptor instead.
 func (*TaskConfigs) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{21}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *TaskConfigs) GetConfigs() []*TaskConfig {
@@ -2206,7 +2471,7 @@ type TaskConfig struct {
 
 func (x *TaskConfig) Reset() {
 	*x = TaskConfig{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2218,7 +2483,7 @@ func (x *TaskConfig) String() string {
 func (*TaskConfig) ProtoMessage() {}
 
 func (x *TaskConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[22]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2231,7 +2496,7 @@ func (x *TaskConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TaskConfig.ProtoReflect.Descriptor instead.
 func (*TaskConfig) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{22}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *TaskConfig) GetConfig() map[string]string {
@@ -2250,7 +2515,7 @@ type ReconfigureRequest struct {
 
 func (x *ReconfigureRequest) Reset() {
 	*x = ReconfigureRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2262,7 +2527,7 @@ func (x *ReconfigureRequest) String() string {
 func (*ReconfigureRequest) ProtoMessage() {}
 
 func (x *ReconfigureRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[23]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2275,7 +2540,7 @@ func (x *ReconfigureRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReconfigureRequest.ProtoReflect.Descriptor instead.
 func (*ReconfigureRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{23}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *ReconfigureRequest) GetReason() string {
@@ -2293,7 +2558,7 @@ type Started struct {
 
 func (x *Started) Reset() {
 	*x = Started{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2305,7 +2570,7 @@ func (x *Started) String() string {
 func (*Started) ProtoMessage() {}
 
 func (x *Started) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[24]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2318,7 +2583,7 @@ func (x *Started) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Started.ProtoReflect.Descriptor instead.
 func (*Started) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{24}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{27}
 }
 
 type Heartbeat struct {
@@ -2329,7 +2594,7 @@ type Heartbeat struct {
 
 func (x *Heartbeat) Reset() {
 	*x = Heartbeat{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2341,7 +2606,7 @@ func (x *Heartbeat) String() string {
 func (*Heartbeat) ProtoMessage() {}
 
 func (x *Heartbeat) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[25]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2354,7 +2619,7 @@ func (x *Heartbeat) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Heartbeat.ProtoReflect.Descriptor instead.
 func (*Heartbeat) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{25}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{28}
 }
 
 type Stop struct {
@@ -2367,7 +2632,7 @@ type Stop struct {
 
 func (x *Stop) Reset() {
 	*x = Stop{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2379,7 +2644,7 @@ func (x *Stop) String() string {
 func (*Stop) ProtoMessage() {}
 
 func (x *Stop) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[26]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2392,7 +2657,7 @@ func (x *Stop) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Stop.ProtoReflect.Descriptor instead.
 func (*Stop) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{26}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *Stop) GetTimeoutMs() uint32 {
@@ -2424,7 +2689,7 @@ type Error struct {
 
 func (x *Error) Reset() {
 	*x = Error{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2436,7 +2701,7 @@ func (x *Error) String() string {
 func (*Error) ProtoMessage() {}
 
 func (x *Error) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[27]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2449,7 +2714,7 @@ func (x *Error) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Error.ProtoReflect.Descriptor instead.
 func (*Error) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{27}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *Error) GetKind() ErrorKind {
@@ -2533,7 +2798,7 @@ type SourceRequest struct {
 
 func (x *SourceRequest) Reset() {
 	*x = SourceRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2545,7 +2810,7 @@ func (x *SourceRequest) String() string {
 func (*SourceRequest) ProtoMessage() {}
 
 func (x *SourceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[28]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2558,7 +2823,7 @@ func (x *SourceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRequest.ProtoReflect.Descriptor instead.
 func (*SourceRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{28}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *SourceRequest) GetMsg() isSourceRequest_Msg {
@@ -2694,7 +2959,7 @@ type SourceResponse struct {
 
 func (x *SourceResponse) Reset() {
 	*x = SourceResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2706,7 +2971,7 @@ func (x *SourceResponse) String() string {
 func (*SourceResponse) ProtoMessage() {}
 
 func (x *SourceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[29]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2719,7 +2984,7 @@ func (x *SourceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceResponse.ProtoReflect.Descriptor instead.
 func (*SourceResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{29}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *SourceResponse) GetMsg() isSourceResponse_Msg {
@@ -2848,7 +3113,7 @@ type SourceStart struct {
 
 func (x *SourceStart) Reset() {
 	*x = SourceStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2860,7 +3125,7 @@ func (x *SourceStart) String() string {
 func (*SourceStart) ProtoMessage() {}
 
 func (x *SourceStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[30]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2873,7 +3138,7 @@ func (x *SourceStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceStart.ProtoReflect.Descriptor instead.
 func (*SourceStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{30}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *SourceStart) GetProtocolVersion() uint32 {
@@ -2972,7 +3237,7 @@ type SourceOffset struct {
 
 func (x *SourceOffset) Reset() {
 	*x = SourceOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2984,7 +3249,7 @@ func (x *SourceOffset) String() string {
 func (*SourceOffset) ProtoMessage() {}
 
 func (x *SourceOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[31]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2997,7 +3262,7 @@ func (x *SourceOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceOffset.ProtoReflect.Descriptor instead.
 func (*SourceOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{31}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SourceOffset) GetPartition() *Value {
@@ -3024,7 +3289,7 @@ type Credit struct {
 
 func (x *Credit) Reset() {
 	*x = Credit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3036,7 +3301,7 @@ func (x *Credit) String() string {
 func (*Credit) ProtoMessage() {}
 
 func (x *Credit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[32]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3049,7 +3314,7 @@ func (x *Credit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Credit.ProtoReflect.Descriptor instead.
 func (*Credit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{32}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *Credit) GetRecords() uint32 {
@@ -3078,7 +3343,7 @@ type SourceBatch struct {
 
 func (x *SourceBatch) Reset() {
 	*x = SourceBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3090,7 +3355,7 @@ func (x *SourceBatch) String() string {
 func (*SourceBatch) ProtoMessage() {}
 
 func (x *SourceBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[33]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3103,7 +3368,7 @@ func (x *SourceBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceBatch.ProtoReflect.Descriptor instead.
 func (*SourceBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{33}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SourceBatch) GetRecords() []*SourceRecord {
@@ -3150,7 +3415,7 @@ type SourceRecord struct {
 
 func (x *SourceRecord) Reset() {
 	*x = SourceRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3162,7 +3427,7 @@ func (x *SourceRecord) String() string {
 func (*SourceRecord) ProtoMessage() {}
 
 func (x *SourceRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[34]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3175,7 +3440,7 @@ func (x *SourceRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRecord.ProtoReflect.Descriptor instead.
 func (*SourceRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{34}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *SourceRecord) GetSeq() uint64 {
@@ -3264,7 +3529,7 @@ type CommitRecords struct {
 
 func (x *CommitRecords) Reset() {
 	*x = CommitRecords{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3276,7 +3541,7 @@ func (x *CommitRecords) String() string {
 func (*CommitRecords) ProtoMessage() {}
 
 func (x *CommitRecords) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[35]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3289,7 +3554,7 @@ func (x *CommitRecords) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitRecords.ProtoReflect.Descriptor instead.
 func (*CommitRecords) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{35}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CommitRecords) GetAcks() []*RecordAck {
@@ -3313,7 +3578,7 @@ type RecordAck struct {
 
 func (x *RecordAck) Reset() {
 	*x = RecordAck{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3325,7 +3590,7 @@ func (x *RecordAck) String() string {
 func (*RecordAck) ProtoMessage() {}
 
 func (x *RecordAck) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[36]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3338,7 +3603,7 @@ func (x *RecordAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAck.ProtoReflect.Descriptor instead.
 func (*RecordAck) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{36}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *RecordAck) GetSeq() uint64 {
@@ -3385,7 +3650,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3397,7 +3662,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3410,7 +3675,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Commit) GetUpToSeq() uint64 {
@@ -3430,7 +3695,7 @@ type OffsetsQuery struct {
 
 func (x *OffsetsQuery) Reset() {
 	*x = OffsetsQuery{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3442,7 +3707,7 @@ func (x *OffsetsQuery) String() string {
 func (*OffsetsQuery) ProtoMessage() {}
 
 func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3455,7 +3720,7 @@ func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsQuery.ProtoReflect.Descriptor instead.
 func (*OffsetsQuery) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *OffsetsQuery) GetRequestId() uint64 {
@@ -3482,7 +3747,7 @@ type OffsetsAnswer struct {
 
 func (x *OffsetsAnswer) Reset() {
 	*x = OffsetsAnswer{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3494,7 +3759,7 @@ func (x *OffsetsAnswer) String() string {
 func (*OffsetsAnswer) ProtoMessage() {}
 
 func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3507,7 +3772,7 @@ func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsAnswer.ProtoReflect.Descriptor instead.
 func (*OffsetsAnswer) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *OffsetsAnswer) GetRequestId() uint64 {
@@ -3534,7 +3799,7 @@ type Drained struct {
 
 func (x *Drained) Reset() {
 	*x = Drained{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3546,7 +3811,7 @@ func (x *Drained) String() string {
 func (*Drained) ProtoMessage() {}
 
 func (x *Drained) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3559,7 +3824,7 @@ func (x *Drained) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Drained.ProtoReflect.Descriptor instead.
 func (*Drained) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *Drained) GetLastSeq() uint64 {
@@ -3587,7 +3852,7 @@ type SinkRequest struct {
 
 func (x *SinkRequest) Reset() {
 	*x = SinkRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3599,7 +3864,7 @@ func (x *SinkRequest) String() string {
 func (*SinkRequest) ProtoMessage() {}
 
 func (x *SinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3612,7 +3877,7 @@ func (x *SinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRequest.ProtoReflect.Descriptor instead.
 func (*SinkRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SinkRequest) GetMsg() isSinkRequest_Msg {
@@ -3749,7 +4014,7 @@ type SinkResponse struct {
 
 func (x *SinkResponse) Reset() {
 	*x = SinkResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3761,7 +4026,7 @@ func (x *SinkResponse) String() string {
 func (*SinkResponse) ProtoMessage() {}
 
 func (x *SinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3774,7 +4039,7 @@ func (x *SinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkResponse.ProtoReflect.Descriptor instead.
 func (*SinkResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SinkResponse) GetMsg() isSinkResponse_Msg {
@@ -3911,7 +4176,7 @@ type SinkStart struct {
 
 func (x *SinkStart) Reset() {
 	*x = SinkStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3923,7 +4188,7 @@ func (x *SinkStart) String() string {
 func (*SinkStart) ProtoMessage() {}
 
 func (x *SinkStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3936,7 +4201,7 @@ func (x *SinkStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStart.ProtoReflect.Descriptor instead.
 func (*SinkStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *SinkStart) GetProtocolVersion() uint32 {
@@ -4019,7 +4284,7 @@ type SinkStarted struct {
 
 func (x *SinkStarted) Reset() {
 	*x = SinkStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4031,7 +4296,7 @@ func (x *SinkStarted) String() string {
 func (*SinkStarted) ProtoMessage() {}
 
 func (x *SinkStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4044,7 +4309,7 @@ func (x *SinkStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStarted.ProtoReflect.Descriptor instead.
 func (*SinkStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SinkStarted) GetMaxInflightPuts() uint32 {
@@ -4064,7 +4329,7 @@ type TopicPartition struct {
 
 func (x *TopicPartition) Reset() {
 	*x = TopicPartition{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4076,7 +4341,7 @@ func (x *TopicPartition) String() string {
 func (*TopicPartition) ProtoMessage() {}
 
 func (x *TopicPartition) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4089,7 +4354,7 @@ func (x *TopicPartition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartition.ProtoReflect.Descriptor instead.
 func (*TopicPartition) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *TopicPartition) GetTopic() string {
@@ -4115,7 +4380,7 @@ type Partitions struct {
 
 func (x *Partitions) Reset() {
 	*x = Partitions{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4127,7 +4392,7 @@ func (x *Partitions) String() string {
 func (*Partitions) ProtoMessage() {}
 
 func (x *Partitions) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4140,7 +4405,7 @@ func (x *Partitions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Partitions.ProtoReflect.Descriptor instead.
 func (*Partitions) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *Partitions) GetPartitions() []*TopicPartition {
@@ -4162,7 +4427,7 @@ type Put struct {
 
 func (x *Put) Reset() {
 	*x = Put{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4174,7 +4439,7 @@ func (x *Put) String() string {
 func (*Put) ProtoMessage() {}
 
 func (x *Put) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4187,7 +4452,7 @@ func (x *Put) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Put.ProtoReflect.Descriptor instead.
 func (*Put) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *Put) GetPutId() uint64 {
@@ -4233,7 +4498,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4245,7 +4510,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4258,7 +4523,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -4347,7 +4612,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4359,7 +4624,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4372,7 +4637,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -4394,7 +4659,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4406,7 +4671,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4419,7 +4684,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -4456,7 +4721,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4468,7 +4733,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4481,7 +4746,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -4520,7 +4785,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4532,7 +4797,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4545,7 +4810,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -4591,7 +4856,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4603,7 +4868,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4616,7 +4881,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -4659,7 +4924,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4671,7 +4936,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4684,7 +4949,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -4726,7 +4991,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4738,7 +5003,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4751,7 +5016,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -4783,7 +5048,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4795,7 +5060,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4808,7 +5073,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -4897,7 +5162,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4909,7 +5174,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4922,7 +5187,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -5019,7 +5284,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5031,7 +5296,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5044,7 +5309,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -5120,7 +5385,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5132,7 +5397,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5145,7 +5410,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -5168,7 +5433,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5180,7 +5445,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5193,7 +5458,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -5240,7 +5505,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5252,7 +5517,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5265,7 +5530,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -5349,7 +5614,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5361,7 +5626,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5374,7 +5639,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -5408,7 +5673,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5420,7 +5685,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5433,7 +5698,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -5535,7 +5800,7 @@ type ConverterRequest struct {
 
 func (x *ConverterRequest) Reset() {
 	*x = ConverterRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5547,7 +5812,7 @@ func (x *ConverterRequest) String() string {
 func (*ConverterRequest) ProtoMessage() {}
 
 func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5560,7 +5825,7 @@ func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
 func (*ConverterRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
@@ -5649,7 +5914,7 @@ type ConverterResponse struct {
 
 func (x *ConverterResponse) Reset() {
 	*x = ConverterResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5661,7 +5926,7 @@ func (x *ConverterResponse) String() string {
 func (*ConverterResponse) ProtoMessage() {}
 
 func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5674,7 +5939,7 @@ func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
 func (*ConverterResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
@@ -5772,7 +6037,7 @@ type ConverterStart struct {
 
 func (x *ConverterStart) Reset() {
 	*x = ConverterStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5784,7 +6049,7 @@ func (x *ConverterStart) String() string {
 func (*ConverterStart) ProtoMessage() {}
 
 func (x *ConverterStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5797,7 +6062,7 @@ func (x *ConverterStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
 func (*ConverterStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *ConverterStart) GetProtocolVersion() uint32 {
@@ -5871,7 +6136,7 @@ type ConverterStarted struct {
 
 func (x *ConverterStarted) Reset() {
 	*x = ConverterStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5883,7 +6148,7 @@ func (x *ConverterStarted) String() string {
 func (*ConverterStarted) ProtoMessage() {}
 
 func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5896,7 +6161,7 @@ func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
 func (*ConverterStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
 }
 
 type ConverterBatch struct {
@@ -5912,7 +6177,7 @@ type ConverterBatch struct {
 
 func (x *ConverterBatch) Reset() {
 	*x = ConverterBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5924,7 +6189,7 @@ func (x *ConverterBatch) String() string {
 func (*ConverterBatch) ProtoMessage() {}
 
 func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5937,7 +6202,7 @@ func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
 func (*ConverterBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *ConverterBatch) GetBatchId() uint64 {
@@ -5980,7 +6245,7 @@ type KafkaHeader struct {
 
 func (x *KafkaHeader) Reset() {
 	*x = KafkaHeader{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5992,7 +6257,7 @@ func (x *KafkaHeader) String() string {
 func (*KafkaHeader) ProtoMessage() {}
 
 func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6005,7 +6270,7 @@ func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
 func (*KafkaHeader) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *KafkaHeader) GetKey() string {
@@ -6041,7 +6306,7 @@ type ConverterRecord struct {
 
 func (x *ConverterRecord) Reset() {
 	*x = ConverterRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6053,7 +6318,7 @@ func (x *ConverterRecord) String() string {
 func (*ConverterRecord) ProtoMessage() {}
 
 func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6066,7 +6331,7 @@ func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
 func (*ConverterRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ConverterRecord) GetIndex() uint32 {
@@ -6122,7 +6387,7 @@ type ConverterResult struct {
 
 func (x *ConverterResult) Reset() {
 	*x = ConverterResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6134,7 +6399,7 @@ func (x *ConverterResult) String() string {
 func (*ConverterResult) ProtoMessage() {}
 
 func (x *ConverterResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6147,7 +6412,7 @@ func (x *ConverterResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
 func (*ConverterResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *ConverterResult) GetBatchId() uint64 {
@@ -6180,7 +6445,7 @@ type ConverterOutcome struct {
 
 func (x *ConverterOutcome) Reset() {
 	*x = ConverterOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6192,7 +6457,7 @@ func (x *ConverterOutcome) String() string {
 func (*ConverterOutcome) ProtoMessage() {}
 
 func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6205,7 +6470,7 @@ func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
 func (*ConverterOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *ConverterOutcome) GetIndex() uint32 {
@@ -6330,20 +6595,44 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x12recommended_values\x18\x03 \x03(\tR\x11recommendedValues\x12\x16\n" +
 	"\x06errors\x18\x04 \x03(\tR\x06errors\x12\x18\n" +
 	"\avisible\x18\x05 \x01(\bR\avisibleB\b\n" +
-	"\x06_value\"\x81\x02\n" +
+	"\x06_value\"\xbc\x02\n" +
 	"\x10ConnectorRequest\x126\n" +
 	"\x05start\x18\x01 \x01(\v2\x1e.polyconnect.v1.ConnectorStartH\x00R\x05start\x12G\n" +
 	"\ftask_configs\x18\x02 \x01(\v2\".polyconnect.v1.TaskConfigsRequestH\x00R\vtaskConfigs\x129\n" +
 	"\theartbeat\x18\x03 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12*\n" +
-	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stopB\x05\n" +
-	"\x03msg\"\xc3\x02\n" +
+	"\x04stop\x18\x04 \x01(\v2\x14.polyconnect.v1.StopH\x00R\x04stop\x129\n" +
+	"\aoffsets\x18\x05 \x01(\v2\x1d.polyconnect.v1.OffsetsAnswerH\x00R\aoffsetsB\x05\n" +
+	"\x03msg\"\x88\x03\n" +
 	"\x11ConnectorResponse\x123\n" +
 	"\astarted\x18\x01 \x01(\v2\x17.polyconnect.v1.StartedH\x00R\astarted\x12@\n" +
 	"\ftask_configs\x18\x02 \x01(\v2\x1b.polyconnect.v1.TaskConfigsH\x00R\vtaskConfigs\x12F\n" +
 	"\vreconfigure\x18\x03 \x01(\v2\".polyconnect.v1.ReconfigureRequestH\x00R\vreconfigure\x129\n" +
 	"\theartbeat\x18\x04 \x01(\v2\x19.polyconnect.v1.HeartbeatH\x00R\theartbeat\x12-\n" +
-	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05errorB\x05\n" +
-	"\x03msg\"\xe6\x02\n" +
+	"\x05error\x18\x05 \x01(\v2\x15.polyconnect.v1.ErrorH\x00R\x05error\x12C\n" +
+	"\roffsets_query\x18\x06 \x01(\v2\x1c.polyconnect.v1.OffsetsQueryH\x00R\foffsetsQueryB\x05\n" +
+	"\x03msg\"\xb4\x03\n" +
+	"\x13AlterOffsetsRequest\x12)\n" +
+	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
+	"\x0fconnector_class\x18\x02 \x01(\tR\x0econnectorClass\x12%\n" +
+	"\x0econnector_name\x18\x03 \x01(\tR\rconnectorName\x12G\n" +
+	"\x06config\x18\x04 \x03(\v2/.polyconnect.v1.AlterOffsetsRequest.ConfigEntryR\x06config\x12C\n" +
+	"\x0esource_offsets\x18\x05 \x03(\v2\x1c.polyconnect.v1.SourceOffsetR\rsourceOffsets\x12C\n" +
+	"\fsink_offsets\x18\x06 \x03(\v2 .polyconnect.v1.SinkOffsetChangeR\vsinkOffsets\x12\x14\n" +
+	"\x05reset\x18\a \x01(\bR\x05reset\x1a9\n" +
+	"\vConfigEntry\x12\x10\n" +
+	"\x03key\x18\x01 \x01(\tR\x03key\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"n\n" +
+	"\x10SinkOffsetChange\x12\x14\n" +
+	"\x05topic\x18\x01 \x01(\tR\x05topic\x12\x1c\n" +
+	"\tpartition\x18\x02 \x01(\x05R\tpartition\x12\x1b\n" +
+	"\x06offset\x18\x03 \x01(\x03H\x00R\x06offset\x88\x01\x01B\t\n" +
+	"\a_offset\"\xa0\x01\n" +
+	"\x14AlterOffsetsResponse\x12\x18\n" +
+	"\aaltered\x18\x01 \x01(\bR\aaltered\x12+\n" +
+	"\x05error\x18\x02 \x01(\v2\x15.polyconnect.v1.ErrorR\x05error\x12\x1f\n" +
+	"\vstatus_code\x18\x03 \x01(\rR\n" +
+	"statusCode\x12 \n" +
+	"\vunsupported\x18\x04 \x01(\bR\vunsupported\"\xe6\x02\n" +
 	"\x0eConnectorStart\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12'\n" +
 	"\x0fconnector_class\x18\x02 \x01(\tR\x0econnectorClass\x12%\n" +
@@ -6732,13 +7021,14 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x13ConversionDirection\x12$\n" +
 	" CONVERSION_DIRECTION_UNSPECIFIED\x10\x00\x12\x15\n" +
 	"\x11FROM_CONNECT_DATA\x10\x01\x12\x13\n" +
-	"\x0fTO_CONNECT_DATA\x10\x022\x88\x03\n" +
+	"\x0fTO_CONNECT_DATA\x10\x022\xe3\x03\n" +
 	"\tConnector\x12P\n" +
 	"\tHandshake\x12 .polyconnect.v1.HandshakeRequest\x1a!.polyconnect.v1.HandshakeResponse\x12G\n" +
 	"\x06Health\x12\x1d.polyconnect.v1.HealthRequest\x1a\x1e.polyconnect.v1.HealthResponse\x12A\n" +
 	"\x04Spec\x12\x1b.polyconnect.v1.SpecRequest\x1a\x1c.polyconnect.v1.SpecResponse\x12M\n" +
 	"\bValidate\x12\x1f.polyconnect.v1.ValidateRequest\x1a .polyconnect.v1.ValidateResponse\x12N\n" +
-	"\x03Run\x12 .polyconnect.v1.ConnectorRequest\x1a!.polyconnect.v1.ConnectorResponse(\x010\x012V\n" +
+	"\x03Run\x12 .polyconnect.v1.ConnectorRequest\x1a!.polyconnect.v1.ConnectorResponse(\x010\x01\x12Y\n" +
+	"\fAlterOffsets\x12#.polyconnect.v1.AlterOffsetsRequest\x1a$.polyconnect.v1.AlterOffsetsResponse2V\n" +
 	"\n" +
 	"SourceTask\x12H\n" +
 	"\x03Run\x12\x1d.polyconnect.v1.SourceRequest\x1a\x1e.polyconnect.v1.SourceResponse(\x010\x012P\n" +
@@ -6763,7 +7053,7 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 }
 
 var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 80)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 84)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -6794,72 +7084,76 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(*ConfigValue)(nil),             // 26: polyconnect.v1.ConfigValue
 	(*ConnectorRequest)(nil),        // 27: polyconnect.v1.ConnectorRequest
 	(*ConnectorResponse)(nil),       // 28: polyconnect.v1.ConnectorResponse
-	(*ConnectorStart)(nil),          // 29: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 30: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 31: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 32: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 33: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 34: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 35: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 36: polyconnect.v1.Stop
-	(*Error)(nil),                   // 37: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 38: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 39: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 40: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 41: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 42: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 43: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 44: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 45: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 46: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 47: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 48: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 49: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 50: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 51: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 52: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 53: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 54: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 55: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 56: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 57: polyconnect.v1.Put
-	(*SinkRecord)(nil),              // 58: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 59: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 60: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 61: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 62: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 63: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 64: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 65: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 66: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 67: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 68: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 69: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 70: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 71: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 72: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 73: polyconnect.v1.TransformOutcome
-	(*ConverterRequest)(nil),        // 74: polyconnect.v1.ConverterRequest
-	(*ConverterResponse)(nil),       // 75: polyconnect.v1.ConverterResponse
-	(*ConverterStart)(nil),          // 76: polyconnect.v1.ConverterStart
-	(*ConverterStarted)(nil),        // 77: polyconnect.v1.ConverterStarted
-	(*ConverterBatch)(nil),          // 78: polyconnect.v1.ConverterBatch
-	(*KafkaHeader)(nil),             // 79: polyconnect.v1.KafkaHeader
-	(*ConverterRecord)(nil),         // 80: polyconnect.v1.ConverterRecord
-	(*ConverterResult)(nil),         // 81: polyconnect.v1.ConverterResult
-	(*ConverterOutcome)(nil),        // 82: polyconnect.v1.ConverterOutcome
-	nil,                             // 83: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 84: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 85: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 86: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 87: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 88: polyconnect.v1.TransformStart.ConfigEntry
-	nil,                             // 89: polyconnect.v1.ConverterStart.ConfigEntry
-	(*TraceContext)(nil),            // 90: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 91: polyconnect.v1.Value
-	(*RecordData)(nil),              // 92: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 93: polyconnect.v1.Header
-	(*Structured)(nil),              // 94: polyconnect.v1.Structured
+	(*AlterOffsetsRequest)(nil),     // 29: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 30: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 31: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 32: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 33: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 34: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 35: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 36: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 37: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 38: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 39: polyconnect.v1.Stop
+	(*Error)(nil),                   // 40: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 41: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 42: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 43: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 44: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 45: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 46: polyconnect.v1.SourceBatch
+	(*SourceRecord)(nil),            // 47: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 48: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 49: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 50: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 51: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 52: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 53: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 54: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 55: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 56: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 57: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 58: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 59: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 60: polyconnect.v1.Put
+	(*SinkRecord)(nil),              // 61: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 62: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 63: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 64: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 65: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 66: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 67: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 68: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 69: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 70: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 71: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 72: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 73: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 74: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 75: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 76: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 77: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 78: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 79: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 80: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 81: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 82: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 83: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 84: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 85: polyconnect.v1.ConverterOutcome
+	nil,                             // 86: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 87: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 88: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 89: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 90: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 91: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 92: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 93: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 94: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 95: polyconnect.v1.Value
+	(*RecordData)(nil),              // 96: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 97: polyconnect.v1.Header
+	(*Structured)(nil),              // 98: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	11,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
@@ -6876,149 +7170,157 @@ var file_polyconnect_v1_connector_proto_depIdxs = []int32{
 	21,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
 	22,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
 	23,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	83,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	86,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
 	26,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	29,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	30,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	35,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	34,  // 22: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	31,  // 23: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	33,  // 24: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	35,  // 25: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	37,  // 26: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	84,  // 27: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	32,  // 28: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	85,  // 29: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
-	6,   // 30: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	40,  // 31: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	42,  // 32: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	45,  // 33: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	47,  // 34: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	49,  // 35: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	35,  // 36: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 37: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	34,  // 38: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	43,  // 39: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	48,  // 40: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	50,  // 41: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	35,  // 42: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	37,  // 43: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	86,  // 44: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	41,  // 45: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	11,  // 46: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	90,  // 47: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	91,  // 48: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	91,  // 49: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	44,  // 50: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	90,  // 51: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	91,  // 52: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	91,  // 53: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	92,  // 54: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	92,  // 55: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	93,  // 56: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	90,  // 57: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	7,   // 58: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	46,  // 59: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	91,  // 60: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	41,  // 61: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	53,  // 62: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	56,  // 63: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	56,  // 64: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	57,  // 65: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	61,  // 66: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	35,  // 67: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 68: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	54,  // 69: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	59,  // 70: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	62,  // 71: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	64,  // 72: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	35,  // 73: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	65,  // 74: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	63,  // 75: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	87,  // 76: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	11,  // 77: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	90,  // 78: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	55,  // 79: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	58,  // 80: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	90,  // 81: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	92,  // 82: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	92,  // 83: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	8,   // 84: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	93,  // 85: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	90,  // 86: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	60,  // 87: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	90,  // 88: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	60,  // 89: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	37,  // 90: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	60,  // 91: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	55,  // 92: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	55,  // 93: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	37,  // 94: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	37,  // 95: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	68,  // 96: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	70,  // 97: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	35,  // 98: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 99: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	69,  // 100: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	72,  // 101: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	35,  // 102: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	37,  // 103: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	88,  // 104: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 105: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 106: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	71,  // 107: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	90,  // 108: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	92,  // 109: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	92,  // 110: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	93,  // 111: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	8,   // 112: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	90,  // 113: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	73,  // 114: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	71,  // 115: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	37,  // 116: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	76,  // 117: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
-	78,  // 118: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
-	35,  // 119: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	36,  // 120: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
-	77,  // 121: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
-	81,  // 122: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
-	35,  // 123: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	37,  // 124: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
-	89,  // 125: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
-	9,   // 126: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
-	80,  // 127: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
-	90,  // 128: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
-	79,  // 129: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
-	94,  // 130: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
-	82,  // 131: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
-	94,  // 132: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
-	37,  // 133: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
-	10,  // 134: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	14,  // 135: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	16,  // 136: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	24,  // 137: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	27,  // 138: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	38,  // 139: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	51,  // 140: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	66,  // 141: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	74,  // 142: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
-	12,  // 143: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	15,  // 144: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	17,  // 145: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	25,  // 146: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	28,  // 147: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	39,  // 148: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	52,  // 149: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	67,  // 150: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	75,  // 151: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
-	143, // [143:152] is the sub-list for method output_type
-	134, // [134:143] is the sub-list for method input_type
-	134, // [134:134] is the sub-list for extension type_name
-	134, // [134:134] is the sub-list for extension extendee
-	0,   // [0:134] is the sub-list for field type_name
+	32,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	33,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	38,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	52,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	37,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	34,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	36,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	38,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	51,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	87,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	44,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	30,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	40,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	88,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	35,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	89,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
+	43,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	45,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	48,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	50,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	52,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	38,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	37,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	46,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	51,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	53,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	38,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	90,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	44,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	11,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	94,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	95,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	95,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	47,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	94,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	95,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	95,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	96,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	96,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	97,  // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	94,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	7,   // 64: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	49,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	95,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	44,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	56,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	59,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	59,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	60,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	64,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	38,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	57,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	62,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	65,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	67,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	38,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	68,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	66,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	91,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	11,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	94,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	58,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	61,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	94,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	96,  // 88: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	96,  // 89: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	8,   // 90: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	97,  // 91: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	94,  // 92: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	63,  // 93: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	94,  // 94: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	63,  // 95: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	40,  // 96: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	63,  // 97: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	58,  // 98: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	58,  // 99: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	40,  // 100: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	40,  // 101: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	71,  // 102: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	73,  // 103: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	38,  // 104: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 105: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	72,  // 106: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	75,  // 107: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	38,  // 108: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 109: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	92,  // 110: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 111: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 112: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	74,  // 113: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	94,  // 114: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	96,  // 115: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	96,  // 116: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	97,  // 117: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	8,   // 118: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	94,  // 119: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	76,  // 120: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	74,  // 121: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	40,  // 122: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	79,  // 123: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	81,  // 124: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	38,  // 125: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	39,  // 126: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	80,  // 127: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	84,  // 128: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	38,  // 129: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 130: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	93,  // 131: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	9,   // 132: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	83,  // 133: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	94,  // 134: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	82,  // 135: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	98,  // 136: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	85,  // 137: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	98,  // 138: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	40,  // 139: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	10,  // 140: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	14,  // 141: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	16,  // 142: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	24,  // 143: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	27,  // 144: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	29,  // 145: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	41,  // 146: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	54,  // 147: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	69,  // 148: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	77,  // 149: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	12,  // 150: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	15,  // 151: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	17,  // 152: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	25,  // 153: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	28,  // 154: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	31,  // 155: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	42,  // 156: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	55,  // 157: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	70,  // 158: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	78,  // 159: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	150, // [150:160] is the sub-list for method output_type
+	140, // [140:150] is the sub-list for method input_type
+	140, // [140:140] is the sub-list for extension type_name
+	140, // [140:140] is the sub-list for extension extendee
+	0,   // [0:140] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -7041,6 +7343,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*ConnectorRequest_TaskConfigs)(nil),
 		(*ConnectorRequest_Heartbeat)(nil),
 		(*ConnectorRequest_Stop)(nil),
+		(*ConnectorRequest_Offsets)(nil),
 	}
 	file_polyconnect_v1_connector_proto_msgTypes[18].OneofWrappers = []any{
 		(*ConnectorResponse_Started)(nil),
@@ -7048,8 +7351,10 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*ConnectorResponse_Reconfigure)(nil),
 		(*ConnectorResponse_Heartbeat)(nil),
 		(*ConnectorResponse_Error)(nil),
+		(*ConnectorResponse_OffsetsQuery)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[28].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[20].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[31].OneofWrappers = []any{
 		(*SourceRequest_Start)(nil),
 		(*SourceRequest_Credit)(nil),
 		(*SourceRequest_CommitRecords)(nil),
@@ -7058,7 +7363,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceRequest_Heartbeat)(nil),
 		(*SourceRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[29].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[32].OneofWrappers = []any{
 		(*SourceResponse_Started)(nil),
 		(*SourceResponse_Batch)(nil),
 		(*SourceResponse_OffsetsQuery)(nil),
@@ -7066,8 +7371,8 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceResponse_Heartbeat)(nil),
 		(*SourceResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[34].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[41].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[44].OneofWrappers = []any{
 		(*SinkRequest_Start)(nil),
 		(*SinkRequest_Open)(nil),
 		(*SinkRequest_Close)(nil),
@@ -7076,7 +7381,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkRequest_Heartbeat)(nil),
 		(*SinkRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[42].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[45].OneofWrappers = []any{
 		(*SinkResponse_Started)(nil),
 		(*SinkResponse_PutDone)(nil),
 		(*SinkResponse_Flushed)(nil),
@@ -7085,48 +7390,48 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[56].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[51].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[59].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[57].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[60].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[61].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[63].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[67].OneofWrappers = []any{
 		(*ConverterRequest_Start)(nil),
 		(*ConverterRequest_Batch)(nil),
 		(*ConverterRequest_Heartbeat)(nil),
 		(*ConverterRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[65].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{
 		(*ConverterResponse_Started)(nil),
 		(*ConverterResponse_Result)(nil),
 		(*ConverterResponse_Heartbeat)(nil),
 		(*ConverterResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[69].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{}
 	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[75].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
 			NumEnums:      10,
-			NumMessages:   80,
+			NumMessages:   84,
 			NumExtensions: 0,
 			NumServices:   5,
 		},

@@ -95,11 +95,12 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Connector_Handshake_FullMethodName = "/polyconnect.v1.Connector/Handshake"
-	Connector_Health_FullMethodName    = "/polyconnect.v1.Connector/Health"
-	Connector_Spec_FullMethodName      = "/polyconnect.v1.Connector/Spec"
-	Connector_Validate_FullMethodName  = "/polyconnect.v1.Connector/Validate"
-	Connector_Run_FullMethodName       = "/polyconnect.v1.Connector/Run"
+	Connector_Handshake_FullMethodName    = "/polyconnect.v1.Connector/Handshake"
+	Connector_Health_FullMethodName       = "/polyconnect.v1.Connector/Health"
+	Connector_Spec_FullMethodName         = "/polyconnect.v1.Connector/Spec"
+	Connector_Validate_FullMethodName     = "/polyconnect.v1.Connector/Validate"
+	Connector_Run_FullMethodName          = "/polyconnect.v1.Connector/Run"
+	Connector_AlterOffsets_FullMethodName = "/polyconnect.v1.Connector/AlterOffsets"
 )
 
 // ConnectorClient is the client API for Connector service.
@@ -134,7 +135,24 @@ type ConnectorClient interface {
 	//	core -> Stop{}                            connector.stop(); the connector then ends
 	//	                                          its side of the stream
 	//	either: Heartbeat{}, Error{}
+	//
+	//	conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+	//	                                          (from start() too, before Started):
+	//	                                          SourceConnectorContext.offsetStorageReader()
+	//	core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+	//	                                          from (the same store), an absent offset
+	//	                                          for a partition with none
 	Run(ctx context.Context, opts ...grpc.CallOption) (grpc.BidiStreamingClient[ConnectorRequest, ConnectorResponse], error)
+	// KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+	// by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+	// are written, on a connector instance made for the call (no Start). An `error` fails the
+	// request with its message and nothing is written; `unsupported` (Java's
+	// UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+	// modification of offsets". `altered` is the method's boolean: true when the connector
+	// changed offsets it keeps itself too, which only changes the answer's message. A process
+	// that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+	// default of Kafka Connect's connectors.
+	AlterOffsets(ctx context.Context, in *AlterOffsetsRequest, opts ...grpc.CallOption) (*AlterOffsetsResponse, error)
 }
 
 type connectorClient struct {
@@ -198,6 +216,16 @@ func (c *connectorClient) Run(ctx context.Context, opts ...grpc.CallOption) (grp
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Connector_RunClient = grpc.BidiStreamingClient[ConnectorRequest, ConnectorResponse]
 
+func (c *connectorClient) AlterOffsets(ctx context.Context, in *AlterOffsetsRequest, opts ...grpc.CallOption) (*AlterOffsetsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AlterOffsetsResponse)
+	err := c.cc.Invoke(ctx, Connector_AlterOffsets_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // ConnectorServer is the server API for Connector service.
 // All implementations must embed UnimplementedConnectorServer
 // for forward compatibility.
@@ -230,7 +258,24 @@ type ConnectorServer interface {
 	//	core -> Stop{}                            connector.stop(); the connector then ends
 	//	                                          its side of the stream
 	//	either: Heartbeat{}, Error{}
+	//
+	//	conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+	//	                                          (from start() too, before Started):
+	//	                                          SourceConnectorContext.offsetStorageReader()
+	//	core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+	//	                                          from (the same store), an absent offset
+	//	                                          for a partition with none
 	Run(grpc.BidiStreamingServer[ConnectorRequest, ConnectorResponse]) error
+	// KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+	// by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+	// are written, on a connector instance made for the call (no Start). An `error` fails the
+	// request with its message and nothing is written; `unsupported` (Java's
+	// UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+	// modification of offsets". `altered` is the method's boolean: true when the connector
+	// changed offsets it keeps itself too, which only changes the answer's message. A process
+	// that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+	// default of Kafka Connect's connectors.
+	AlterOffsets(context.Context, *AlterOffsetsRequest) (*AlterOffsetsResponse, error)
 	mustEmbedUnimplementedConnectorServer()
 }
 
@@ -255,6 +300,9 @@ func (UnimplementedConnectorServer) Validate(context.Context, *ValidateRequest) 
 }
 func (UnimplementedConnectorServer) Run(grpc.BidiStreamingServer[ConnectorRequest, ConnectorResponse]) error {
 	return status.Error(codes.Unimplemented, "method Run not implemented")
+}
+func (UnimplementedConnectorServer) AlterOffsets(context.Context, *AlterOffsetsRequest) (*AlterOffsetsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AlterOffsets not implemented")
 }
 func (UnimplementedConnectorServer) mustEmbedUnimplementedConnectorServer() {}
 func (UnimplementedConnectorServer) testEmbeddedByValue()                   {}
@@ -356,6 +404,24 @@ func _Connector_Run_Handler(srv interface{}, stream grpc.ServerStream) error {
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type Connector_RunServer = grpc.BidiStreamingServer[ConnectorRequest, ConnectorResponse]
 
+func _Connector_AlterOffsets_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AlterOffsetsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ConnectorServer).AlterOffsets(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Connector_AlterOffsets_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ConnectorServer).AlterOffsets(ctx, req.(*AlterOffsetsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Connector_ServiceDesc is the grpc.ServiceDesc for Connector service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -378,6 +444,10 @@ var Connector_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Validate",
 			Handler:    _Connector_Validate_Handler,
+		},
+		{
+			MethodName: "AlterOffsets",
+			Handler:    _Connector_AlterOffsets_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -383,6 +383,9 @@ export interface ConnectorRequest {
     | { $case: "taskConfigs"; value: TaskConfigsRequest }
     | { $case: "heartbeat"; value: Heartbeat }
     | { $case: "stop"; value: Stop }
+    | //
+    /** The answer to the connector's OffsetsQuery (source connectors). */
+    { $case: "offsets"; value: OffsetsAnswer }
     | undefined;
 }
 
@@ -393,7 +396,55 @@ export interface ConnectorResponse {
     | { $case: "reconfigure"; value: ReconfigureRequest }
     | { $case: "heartbeat"; value: Heartbeat }
     | { $case: "error"; value: Error }
+    | //
+    /** SourceConnectorContext.offsetStorageReader(): stored offsets of these partitions. */
+    { $case: "offsetsQuery"; value: OffsetsQuery }
     | undefined;
+}
+
+export interface AlterOffsetsRequest {
+  protocolVersion: number;
+  connectorClass: string;
+  connectorName: string;
+  /** The connector's configuration. */
+  config: { [key: string]: string };
+  /**
+   * A source connector's partitions and their new offsets; an absent offset resets the
+   * partition (a DELETE lists every stored partition that way).
+   */
+  sourceOffsets: SourceOffset[];
+  /** A sink connector's topic partitions and their new offsets. */
+  sinkOffsets: SinkOffsetChange[];
+  /** DELETE /connectors/{c}/offsets (every offset reset) rather than PATCH. */
+  reset: boolean;
+}
+
+export interface AlterOffsetsRequest_ConfigEntry {
+  key: string;
+  value: string;
+}
+
+export interface SinkOffsetChange {
+  topic: string;
+  partition: number;
+  /** The next offset to consume; absent: the partition's committed offset is removed. */
+  offset?: bigint | undefined;
+}
+
+export interface AlterOffsetsResponse {
+  /** The connector's alterOffsets returned true. */
+  altered: boolean;
+  /** alterOffsets threw: the request fails with this message. */
+  error:
+    | Error
+    | undefined;
+  /**
+   * The HTTP status the connector's exception asks for (Kafka Connect's
+   * ConnectRestException, e.g. 400 for a BadRequestException); 0: 500.
+   */
+  statusCode: number;
+  /** alterOffsets threw UnsupportedOperationException. */
+  unsupported: boolean;
 }
 
 export interface ConnectorStart {
@@ -2532,6 +2583,9 @@ export const ConnectorRequest: MessageFns<ConnectorRequest> = {
       case "stop":
         Stop.encode(message.msg.value, writer.uint32(34).fork()).join();
         break;
+      case "offsets":
+        OffsetsAnswer.encode(message.msg.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -2581,6 +2635,14 @@ export const ConnectorRequest: MessageFns<ConnectorRequest> = {
             message.msg = { $case: "stop", value: Stop.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.msg = { $case: "offsets", value: OffsetsAnswer.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2623,6 +2685,12 @@ export const ConnectorRequest: MessageFns<ConnectorRequest> = {
         }
         break;
       }
+      case "offsets": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "offsets", value: OffsetsAnswer.fromPartial(object.msg.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -2649,6 +2717,9 @@ export const ConnectorResponse: MessageFns<ConnectorResponse> = {
         break;
       case "error":
         Error.encode(message.msg.value, writer.uint32(42).fork()).join();
+        break;
+      case "offsetsQuery":
+        OffsetsQuery.encode(message.msg.value, writer.uint32(50).fork()).join();
         break;
     }
     return writer;
@@ -2707,6 +2778,14 @@ export const ConnectorResponse: MessageFns<ConnectorResponse> = {
             message.msg = { $case: "error", value: Error.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.msg = { $case: "offsetsQuery", value: OffsetsQuery.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2755,7 +2834,399 @@ export const ConnectorResponse: MessageFns<ConnectorResponse> = {
         }
         break;
       }
+      case "offsetsQuery": {
+        if (object.msg?.value !== undefined && object.msg?.value !== null) {
+          message.msg = { $case: "offsetsQuery", value: OffsetsQuery.fromPartial(object.msg.value) };
+        }
+        break;
+      }
     }
+    return message;
+  },
+};
+
+function createBaseAlterOffsetsRequest(): AlterOffsetsRequest {
+  return {
+    protocolVersion: 0,
+    connectorClass: "",
+    connectorName: "",
+    config: {},
+    sourceOffsets: [],
+    sinkOffsets: [],
+    reset: false,
+  };
+}
+
+export const AlterOffsetsRequest: MessageFns<AlterOffsetsRequest> = {
+  encode(message: AlterOffsetsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.protocolVersion !== 0) {
+      writer.uint32(8).uint32(message.protocolVersion);
+    }
+    if (message.connectorClass !== "") {
+      writer.uint32(18).string(message.connectorClass);
+    }
+    if (message.connectorName !== "") {
+      writer.uint32(26).string(message.connectorName);
+    }
+    globalThis.Object.entries(message.config).forEach(([key, value]: [string, string]) => {
+      AlterOffsetsRequest_ConfigEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
+    });
+    for (const v of message.sourceOffsets) {
+      SourceOffset.encode(v!, writer.uint32(42).fork()).join();
+    }
+    for (const v of message.sinkOffsets) {
+      SinkOffsetChange.encode(v!, writer.uint32(50).fork()).join();
+    }
+    if (message.reset !== false) {
+      writer.uint32(56).bool(message.reset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AlterOffsetsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlterOffsetsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.protocolVersion = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.connectorClass = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.connectorName = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            const entry4 = AlterOffsetsRequest_ConfigEntry.decode(reader, reader.uint32());
+            if (entry4.value !== undefined) {
+              message.config[entry4.key] = entry4.value;
+            }
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.sourceOffsets.push(SourceOffset.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.sinkOffsets.push(SinkOffsetChange.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.reset = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AlterOffsetsRequest>): AlterOffsetsRequest {
+    return AlterOffsetsRequest.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AlterOffsetsRequest>): AlterOffsetsRequest {
+    const message = createBaseAlterOffsetsRequest();
+    message.protocolVersion = object.protocolVersion ?? 0;
+    message.connectorClass = object.connectorClass ?? "";
+    message.connectorName = object.connectorName ?? "";
+    message.config = (globalThis.Object.entries(object.config ?? {}) as [string, string][]).reduce(
+      (acc: { [key: string]: string }, [key, value]: [string, string]) => {
+        if (value !== undefined) {
+          acc[key] = globalThis.String(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    message.sourceOffsets = object.sourceOffsets?.map((e) => SourceOffset.fromPartial(e)) || [];
+    message.sinkOffsets = object.sinkOffsets?.map((e) => SinkOffsetChange.fromPartial(e)) || [];
+    message.reset = object.reset ?? false;
+    return message;
+  },
+};
+
+function createBaseAlterOffsetsRequest_ConfigEntry(): AlterOffsetsRequest_ConfigEntry {
+  return { key: "", value: "" };
+}
+
+export const AlterOffsetsRequest_ConfigEntry: MessageFns<AlterOffsetsRequest_ConfigEntry> = {
+  encode(message: AlterOffsetsRequest_ConfigEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== "") {
+      writer.uint32(18).string(message.value);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AlterOffsetsRequest_ConfigEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlterOffsetsRequest_ConfigEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AlterOffsetsRequest_ConfigEntry>): AlterOffsetsRequest_ConfigEntry {
+    return AlterOffsetsRequest_ConfigEntry.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AlterOffsetsRequest_ConfigEntry>): AlterOffsetsRequest_ConfigEntry {
+    const message = createBaseAlterOffsetsRequest_ConfigEntry();
+    message.key = object.key ?? "";
+    message.value = object.value ?? "";
+    return message;
+  },
+};
+
+function createBaseSinkOffsetChange(): SinkOffsetChange {
+  return { topic: "", partition: 0, offset: undefined };
+}
+
+export const SinkOffsetChange: MessageFns<SinkOffsetChange> = {
+  encode(message: SinkOffsetChange, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.topic !== "") {
+      writer.uint32(10).string(message.topic);
+    }
+    if (message.partition !== 0) {
+      writer.uint32(16).int32(message.partition);
+    }
+    if (message.offset !== undefined) {
+      if (BigInt.asIntN(64, message.offset) !== message.offset) {
+        throw new globalThis.Error("value provided for field message.offset of type int64 too large");
+      }
+      writer.uint32(24).int64(message.offset);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SinkOffsetChange {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSinkOffsetChange();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.topic = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.partition = reader.int32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.offset = reader.int64() as bigint;
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SinkOffsetChange>): SinkOffsetChange {
+    return SinkOffsetChange.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SinkOffsetChange>): SinkOffsetChange {
+    const message = createBaseSinkOffsetChange();
+    message.topic = object.topic ?? "";
+    message.partition = object.partition ?? 0;
+    message.offset = (object.offset !== undefined && object.offset !== null) ? BigInt(object.offset) : undefined;
+    return message;
+  },
+};
+
+function createBaseAlterOffsetsResponse(): AlterOffsetsResponse {
+  return { altered: false, error: undefined, statusCode: 0, unsupported: false };
+}
+
+export const AlterOffsetsResponse: MessageFns<AlterOffsetsResponse> = {
+  encode(message: AlterOffsetsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.altered !== false) {
+      writer.uint32(8).bool(message.altered);
+    }
+    if (message.error !== undefined) {
+      Error.encode(message.error, writer.uint32(18).fork()).join();
+    }
+    if (message.statusCode !== 0) {
+      writer.uint32(24).uint32(message.statusCode);
+    }
+    if (message.unsupported !== false) {
+      writer.uint32(32).bool(message.unsupported);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AlterOffsetsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAlterOffsetsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.altered = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.error = Error.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.statusCode = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.unsupported = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<AlterOffsetsResponse>): AlterOffsetsResponse {
+    return AlterOffsetsResponse.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<AlterOffsetsResponse>): AlterOffsetsResponse {
+    const message = createBaseAlterOffsetsResponse();
+    message.altered = object.altered ?? false;
+    message.error = (object.error !== undefined && object.error !== null) ? Error.fromPartial(object.error) : undefined;
+    message.statusCode = object.statusCode ?? 0;
+    message.unsupported = object.unsupported ?? false;
     return message;
   },
 };
@@ -8632,6 +9103,13 @@ export const ConnectorService = {
    *   core -> Stop{}                            connector.stop(); the connector then ends
    *                                             its side of the stream
    *   either: Heartbeat{}, Error{}
+   *
+   *   conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+   *                                             (from start() too, before Started):
+   *                                             SourceConnectorContext.offsetStorageReader()
+   *   core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+   *                                             from (the same store), an absent offset
+   *                                             for a partition with none
    */
   run: {
     path: "/polyconnect.v1.Connector/Run" as const,
@@ -8641,6 +9119,27 @@ export const ConnectorService = {
     requestDeserialize: (value: Buffer): ConnectorRequest => ConnectorRequest.decode(value),
     responseSerialize: (value: ConnectorResponse): Buffer => Buffer.from(ConnectorResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ConnectorResponse => ConnectorResponse.decode(value),
+  },
+  /**
+   * KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+   * by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+   * are written, on a connector instance made for the call (no Start). An `error` fails the
+   * request with its message and nothing is written; `unsupported` (Java's
+   * UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+   * modification of offsets". `altered` is the method's boolean: true when the connector
+   * changed offsets it keeps itself too, which only changes the answer's message. A process
+   * that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+   * default of Kafka Connect's connectors.
+   */
+  alterOffsets: {
+    path: "/polyconnect.v1.Connector/AlterOffsets" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AlterOffsetsRequest): Buffer => Buffer.from(AlterOffsetsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AlterOffsetsRequest => AlterOffsetsRequest.decode(value),
+    responseSerialize: (value: AlterOffsetsResponse): Buffer =>
+      Buffer.from(AlterOffsetsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AlterOffsetsResponse => AlterOffsetsResponse.decode(value),
   },
 } as const;
 
@@ -8669,8 +9168,27 @@ export interface ConnectorServer extends UntypedServiceImplementation {
    *   core -> Stop{}                            connector.stop(); the connector then ends
    *                                             its side of the stream
    *   either: Heartbeat{}, Error{}
+   *
+   *   conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+   *                                             (from start() too, before Started):
+   *                                             SourceConnectorContext.offsetStorageReader()
+   *   core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+   *                                             from (the same store), an absent offset
+   *                                             for a partition with none
    */
   run: handleBidiStreamingCall<ConnectorRequest, ConnectorResponse>;
+  /**
+   * KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+   * by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+   * are written, on a connector instance made for the call (no Start). An `error` fails the
+   * request with its message and nothing is written; `unsupported` (Java's
+   * UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+   * modification of offsets". `altered` is the method's boolean: true when the connector
+   * changed offsets it keeps itself too, which only changes the answer's message. A process
+   * that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+   * default of Kafka Connect's connectors.
+   */
+  alterOffsets: handleUnaryCall<AlterOffsetsRequest, AlterOffsetsResponse>;
 }
 
 export interface ConnectorClient extends Client {
@@ -8751,10 +9269,43 @@ export interface ConnectorClient extends Client {
    *   core -> Stop{}                            connector.stop(); the connector then ends
    *                                             its side of the stream
    *   either: Heartbeat{}, Error{}
+   *
+   *   conn -> OffsetsQuery{request_id, partitions}  source connectors, any time after Start
+   *                                             (from start() too, before Started):
+   *                                             SourceConnectorContext.offsetStorageReader()
+   *   core -> OffsetsAnswer{request_id, offsets}    the offsets the connector's tasks resume
+   *                                             from (the same store), an absent offset
+   *                                             for a partition with none
    */
   run(): ClientDuplexStream<ConnectorRequest, ConnectorResponse>;
   run(options: Partial<CallOptions>): ClientDuplexStream<ConnectorRequest, ConnectorResponse>;
   run(metadata: Metadata, options?: Partial<CallOptions>): ClientDuplexStream<ConnectorRequest, ConnectorResponse>;
+  /**
+   * KIP-875: Kafka Connect's SourceConnector.alterOffsets / SinkConnector.alterOffsets, called
+   * by `PATCH` and `DELETE /connectors/{c}/offsets` on a STOPPED connector before the offsets
+   * are written, on a connector instance made for the call (no Start). An `error` fails the
+   * request with its message and nothing is written; `unsupported` (Java's
+   * UnsupportedOperationException) fails it with Kafka Connect's "doesn't support external
+   * modification of offsets". `altered` is the method's boolean: true when the connector
+   * changed offsets it keeps itself too, which only changes the answer's message. A process
+   * that does not implement this call (UNIMPLEMENTED) is taken as `altered = false`, the
+   * default of Kafka Connect's connectors.
+   */
+  alterOffsets(
+    request: AlterOffsetsRequest,
+    callback: (error: ServiceError | null, response: AlterOffsetsResponse) => void,
+  ): ClientUnaryCall;
+  alterOffsets(
+    request: AlterOffsetsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AlterOffsetsResponse) => void,
+  ): ClientUnaryCall;
+  alterOffsets(
+    request: AlterOffsetsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AlterOffsetsResponse) => void,
+  ): ClientUnaryCall;
 }
 
 export const ConnectorClient = makeGenericClientConstructor(

@@ -36,6 +36,15 @@ public abstract class Connector {
     return config().validate(props);
   }
 
+  /**
+   * The full validation of {@code props}, one entry per key with recommended values and
+   * visibility (Kafka Connect's {@code Connector.validate} with ConfigDef recommenders). Null,
+   * the default: {@link #validate}'s errors, every key visible, nothing recommended.
+   */
+  public java.util.List<ConfigValue> validateValues(Map<String, String> props) {
+    return null;
+  }
+
   public void stop() {
   }
 

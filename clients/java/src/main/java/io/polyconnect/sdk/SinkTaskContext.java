@@ -36,4 +36,11 @@ public interface SinkTaskContext {
   /** A flush and offset commit as soon as possible instead of at the next
    * offset.flush.interval.ms. */
   void requestCommit();
+
+  /** Kafka Connect's {@code SinkTaskContext.timeout(ms)}: when the next {@code put} throws
+   * {@link RetriableException} (without its own {@code retryAfterMs}), the core delivers the
+   * same records again after {@code ms} instead of its own back-off (at most 60 s). Used
+   * once, as in Kafka Connect; 0 or less: the core's back-off. */
+  default void timeout(long ms) {
+  }
 }

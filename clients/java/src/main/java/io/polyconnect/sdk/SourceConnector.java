@@ -17,4 +17,18 @@ public abstract class SourceConnector extends Connector {
   public ConnectorTransactionBoundaries canDefineTransactionBoundaries(java.util.Map<String, String> config) {
     return ConnectorTransactionBoundaries.UNSUPPORTED;
   }
+
+  /**
+   * KIP-875 (Kafka Connect's {@code alterOffsets}): called on an instance that was not
+   * started, before {@code PATCH} / {@code DELETE /connectors/{c}/offsets} writes
+   * {@code offsets} (partition to offset; a null offset resets it) for the stopped connector.
+   * An exception fails the request with its message and nothing is written
+   * ({@link UnsupportedOperationException}: "doesn't support external modification of
+   * offsets"). True: the connector altered offsets it keeps itself too; false, the default:
+   * only the framework's offsets change.
+   */
+  public boolean alterOffsets(java.util.Map<String, String> config,
+      java.util.Map<java.util.Map<String, ?>, java.util.Map<String, ?>> offsets) {
+    return false;
+  }
 }

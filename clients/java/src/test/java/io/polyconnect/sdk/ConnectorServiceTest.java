@@ -120,6 +120,82 @@ class ConnectorServiceTest {
     }
   }
 
+  /** Reads its stored offset in start (SourceConnectorContext's reader), refuses negative
+   * offsets in alterOffsets, and validates with recommendations and visibility. */
+  public static class Offsets extends SourceConnector {
+    private String seen;
+
+    @Override public void start(Map<String, String> props) {
+      Map<String, Object> o = context().offset(Map.of("p", 1));
+      seen = o == null ? "none" : String.valueOf(o.get("n"));
+    }
+    @Override public List<Map<String, String>> taskConfigs(int maxTasks) { return List.of(Map.of("seen", seen)); }
+    @Override public Class<? extends SourceTask> taskClass() { return SourceStreamTest.Numbers.Task.class; }
+
+    @Override
+    public boolean alterOffsets(Map<String, String> config, Map<Map<String, ?>, Map<String, ?>> offsets) {
+      Map.Entry<Map<String, ?>, Map<String, ?>> e = offsets.entrySet().iterator().next();
+      if (((Number) e.getKey().get("p")).intValue() == 2) throw new UnsupportedOperationException();
+      Map<String, ?> o = e.getValue();
+      if (((Number) o.get("n")).longValue() < 0) throw new ConnectException("negative n for " + config.get("name"));
+      return true;
+    }
+
+    @Override
+    public List<io.polyconnect.sdk.ConfigValue> validateValues(Map<String, String> props) {
+      return List.of(new io.polyconnect.sdk.ConfigValue("mode", props.get("mode"), List.of("a", "b"), List.of(), true),
+          new io.polyconnect.sdk.ConfigValue("column", null, List.of(), List.of(), "b".equals(props.get("mode"))));
+    }
+  }
+
+  @Test
+  void aSourceConnectorReadsOffsetsAltersThemAndRecommends() throws Exception {
+    try (Harness h = new Harness(Plugin.of(Offsets.class), Plugin.of(Rows.class))) {
+      Harness.Recorder<ConnectorResponse> rec = new Harness.Recorder<>();
+      StreamObserver<ConnectorRequest> core = ConnectorGrpc.newStub(h.channel).run(rec);
+      core.onNext(ConnectorRequest.newBuilder().setStart(ConnectorStart.newBuilder().setProtocolVersion(1)
+          .setConnectorClass("Offsets").setConnectorName("o")).build());
+      // start() asks before Started; the answer lets it go on.
+      io.polyconnect.protocol.v1.OffsetsQuery q = rec.next(ConnectorResponse::hasHeartbeat).getOffsetsQuery();
+      assertEquals(1, q.getPartitionsCount());
+      core.onNext(ConnectorRequest.newBuilder().setOffsets(io.polyconnect.protocol.v1.OffsetsAnswer.newBuilder()
+          .setRequestId(q.getRequestId()).addOffsets(io.polyconnect.protocol.v1.SourceOffset.newBuilder()
+              .setPartition(q.getPartitions(0))
+              .setOffset(io.polyconnect.sdk.internal.Wire.staticAnyToProto(Map.of("n", 41L))))).build());
+      assertTrue(rec.next(ConnectorResponse::hasHeartbeat).hasStarted());
+      core.onNext(ConnectorRequest.newBuilder().setTaskConfigs(TaskConfigsRequest.newBuilder().setMaxTasks(1)).build());
+      assertEquals("41", rec.next(ConnectorResponse::hasHeartbeat).getTaskConfigs().getConfigs(0).getConfigMap().get("seen"));
+      core.onNext(ConnectorRequest.newBuilder().setStop(Stop.getDefaultInstance()).build());
+      rec.awaitDone();
+
+      ConnectorGrpc.ConnectorBlockingStub stub = ConnectorGrpc.newBlockingStub(h.channel);
+      java.util.function.Function<Long, io.polyconnect.protocol.v1.AlterOffsetsResponse> alter = n -> {
+        io.polyconnect.protocol.v1.SourceOffset.Builder o = io.polyconnect.protocol.v1.SourceOffset.newBuilder()
+            .setPartition(io.polyconnect.sdk.internal.Wire.staticAnyToProto(Map.of("p", n == null ? 2 : 1)));
+        if (n != null) o.setOffset(io.polyconnect.sdk.internal.Wire.staticAnyToProto(Map.of("n", n)));
+        return stub.alterOffsets(io.polyconnect.protocol.v1.AlterOffsetsRequest.newBuilder().setProtocolVersion(1)
+            .setConnectorClass("Offsets").setConnectorName("o").putConfig("name", "o").addSourceOffsets(o).build());
+      };
+      assertTrue(alter.apply(5L).getAltered());
+      io.polyconnect.protocol.v1.AlterOffsetsResponse refused = alter.apply(-1L);
+      assertFalse(refused.getAltered());
+      assertEquals("negative n for o", refused.getError().getMessage());
+      assertTrue(alter.apply(null).getUnsupported());
+      // Kafka Connect's default: false, no error.
+      io.polyconnect.protocol.v1.AlterOffsetsResponse plain = stub.alterOffsets(io.polyconnect.protocol.v1.AlterOffsetsRequest
+          .newBuilder().setProtocolVersion(1).setConnectorClass("Rows").build());
+      assertFalse(plain.getAltered());
+      assertFalse(plain.hasError());
+
+      ValidateResponse v = stub.validate(ValidateRequest.newBuilder().setConnectorClass("Offsets").putConfig("mode", "b").build());
+      assertEquals(List.of("a", "b"), v.getValues(0).getRecommendedValuesList());
+      assertEquals("b", v.getValues(0).getValue());
+      assertTrue(v.getValues(1).getVisible());
+      assertFalse(stub.validate(ValidateRequest.newBuilder().setConnectorClass("Offsets").putConfig("mode", "a").build())
+          .getValues(1).getVisible());
+    }
+  }
+
   /** The launch contract: a unix socket and a bearer token, as the core gives them. */
   @Test
   void unixSocketWithToken() throws Exception {

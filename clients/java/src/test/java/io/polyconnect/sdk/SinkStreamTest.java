@@ -212,6 +212,43 @@ class SinkStreamTest {
     }
   }
 
+  /** SinkTaskContext.timeout: the back-off of the next retriable put, once (Kafka Connect's). */
+  @Test
+  void contextTimeoutIsTheRetryAfterOfTheNextRetriablePut() throws Exception {
+    Scripted.reset();
+    Scripted.inflight = 1;
+    AtomicInteger puts = new AtomicInteger();
+    Scripted.put = (t, records) -> {
+      int n = puts.incrementAndGet();
+      if (n == 1) {
+        t.context().timeout(1234);
+        throw new RetriableException("not now");
+      }
+      if (n == 2) throw new RetriableException("still not"); // no timeout set again
+      if (n == 3) {
+        t.context().timeout(99);
+        throw new RetriableException("and an own hint wins", 7);
+      }
+    };
+    try (Harness h = new Harness(Plugin.of(Scripted.class))) {
+      Harness.Recorder<SinkResponse> rec = new Harness.Recorder<>();
+      StreamObserver<SinkRequest> core = startScripted(h, rec);
+      assertTrue(rec.next(SinkStreamTest::heartbeat).hasStarted());
+      for (int expected : new int[] {1234, 0, 7}) {
+        core.onNext(put(1, 0, "a"));
+        io.polyconnect.protocol.v1.SinkError e = rec.next(SinkStreamTest::heartbeat).getError();
+        assertEquals(ErrorKind.RETRIABLE, e.getError().getKind());
+        assertEquals(expected, e.getError().getRetryAfterMs(), e.toString());
+      }
+      core.onNext(put(1, 0, "a"));
+      assertEquals(1, rec.next(SinkStreamTest::heartbeat).getPutDone().getPutId());
+      core.onNext(SinkRequest.newBuilder().setStop(Stop.newBuilder().setTimeoutMs(1000)).build());
+      rec.awaitDone();
+    } finally {
+      Scripted.reset();
+    }
+  }
+
   static SinkRequest withSchema(SinkRequest put, io.polyconnect.protocol.v1.Schema schema) {
     Put.Builder p = put.getPut().toBuilder();
     p.getRecordsBuilder(0).getValueBuilder().getStructuredBuilder().setSchema(schema);

@@ -158,9 +158,11 @@ final class BridgeSinkTask extends SinkTask {
       context().offset(ours(tp), offset);
     }
 
+    /** The back-off before the next retriable put is delivered again (the core's own
+     * otherwise), once, as in Kafka Connect. */
     @Override
     public void timeout(long ms) {
-      // The core redelivers a Put after its own back-off when put throws RetriableException.
+      context().timeout(ms);
     }
 
     @Override

@@ -16,6 +16,14 @@ final class BridgeSourceConnector extends SourceConnector {
 
   @Override public ConfigDef config() { return bridged.config(); }
   @Override public Map<String, List<String>> validate(Map<String, String> props) { return bridged.validate(props); }
+  @Override public List<io.polyconnect.sdk.ConfigValue> validateValues(Map<String, String> props) { return bridged.validateValues(props); }
+
+  /** KIP-875: the Kafka Connect connector's own alterOffsets. */
+  @Override
+  public boolean alterOffsets(Map<String, String> config, Map<Map<String, ?>, Map<String, ?>> offsets) {
+    org.apache.kafka.connect.source.SourceConnector c = source();
+    return bridged.alterOffsets("source", config, () -> c.alterOffsets(config, offsets));
+  }
   @Override public void start(Map<String, String> props) { bridged.start(context(), props); }
   @Override public List<Map<String, String>> taskConfigs(int maxTasks) { return bridged.taskConfigs(maxTasks); }
   @Override public void stop() { bridged.stop(); }

@@ -33,6 +33,29 @@ final class BridgedConnector {
     return Bridge.withLoader(connector, () -> Configs.errors(connector.validate(props)));
   }
 
+  /** Connector.validate with the ConfigDef's recommenders: values, recommendations,
+   * visibility and errors, in the plugin's class loader. */
+  List<io.polyconnect.sdk.ConfigValue> validateValues(Map<String, String> props) {
+    return Bridge.withLoader(connector, () -> Configs.values(connector.validate(props), connector.config()));
+  }
+
+  /**
+   * KIP-875's alterOffsets on this (not started) instance, in the plugin's class loader. An
+   * exception other than Kafka Connect's ConnectException (or UnsupportedOperationException,
+   * passed on as such) is wrapped with Kafka Connect's message, as Worker.modifyConnectorOffsets
+   * does; a ConnectRestException keeps its status.
+   */
+  boolean alterOffsets(String kind, Map<String, String> config, java.util.function.Supplier<Boolean> call) {
+    try {
+      return Bridge.withLoader(connector, call);
+    } catch (UnsupportedOperationException | org.apache.kafka.connect.errors.ConnectException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new org.apache.kafka.connect.errors.ConnectException(
+          "Failed to modify offsets for " + kind + " connector " + config.get("name"), e);
+    }
+  }
+
   void start(ConnectorContext sdk, Map<String, String> props) {
     Bridge.withLoader(connector, () -> {
       connector.initialize(new Context(sdk));
@@ -68,19 +91,23 @@ final class BridgedConnector {
     @Override
     public PluginMetrics pluginMetrics() { return null; }
 
-    /**
-     * The protocol gives offsets to tasks, not to connectors (Connector.Run has no offset
-     * read), so a connector sees none stored, as on a first start.
-     */
+    /** Kafka Connect's SourceConnectorContext reader: the offsets the connector's tasks
+     * resume from, asked of the core on each call. */
     @Override
     public OffsetStorageReader offsetStorageReader() {
       return new OffsetStorageReader() {
         @Override
-        public <T> Map<String, Object> offset(Map<String, T> partition) { return null; }
+        public <T> Map<String, Object> offset(Map<String, T> partition) {
+          return sdk.offset(partition);
+        }
 
         @Override
+        @SuppressWarnings("unchecked")
         public <T> Map<Map<String, T>, Map<String, Object>> offsets(Collection<Map<String, T>> partitions) {
-          return Map.of();
+          Map<Map<String, ?>, Map<String, Object>> got = sdk.offsets(partitions);
+          Map<Map<String, T>, Map<String, Object>> out = new java.util.HashMap<>();
+          for (Map<String, T> p : partitions) out.put(p, got.get(p));
+          return out;
         }
       };
     }

@@ -32,6 +32,30 @@ final class Configs {
     return out;
   }
 
+  /**
+   * Connector.validate's ConfigValues as Kafka Connect's REST shows them
+   * (AbstractHerder's conversion): the value and recommended values in their string form for
+   * the key's type, errors and visibility, as the ConfigDef's recommenders left them.
+   */
+  static List<io.polyconnect.sdk.ConfigValue> values(Config config, org.apache.kafka.common.config.ConfigDef def) {
+    Map<String, org.apache.kafka.common.config.ConfigDef.ConfigKey> keys = def == null ? Map.of() : def.configKeys();
+    List<io.polyconnect.sdk.ConfigValue> out = new ArrayList<>();
+    for (ConfigValue v : config.configValues()) {
+      org.apache.kafka.common.config.ConfigDef.ConfigKey key = keys.get(v.name());
+      org.apache.kafka.common.config.ConfigDef.Type type = key == null ? null : key.type;
+      List<String> recommended = new ArrayList<>();
+      for (Object o : v.recommendedValues() == null ? List.of() : v.recommendedValues()) {
+        recommended.add(type == org.apache.kafka.common.config.ConfigDef.Type.LIST
+            ? org.apache.kafka.common.config.ConfigDef.convertToString(List.of(o), type)
+            : org.apache.kafka.common.config.ConfigDef.convertToString(o, type));
+      }
+      out.add(new io.polyconnect.sdk.ConfigValue(v.name(),
+          org.apache.kafka.common.config.ConfigDef.convertToString(v.value(), type), recommended,
+          v.errorMessages(), v.visible()));
+    }
+    return out;
+  }
+
   /** Errors per key from Connector.validate (Kafka Connect's ConfigValue list). */
   static Map<String, List<String>> errors(Config config) {
     Map<String, List<String>> out = new LinkedHashMap<>();

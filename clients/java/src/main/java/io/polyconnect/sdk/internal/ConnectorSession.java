@@ -13,11 +13,22 @@ import io.polyconnect.protocol.v1.TaskConfigs;
 import io.polyconnect.sdk.Connector;
 import io.polyconnect.sdk.ConnectorContext;
 import io.polyconnect.sdk.Plugin;
+import io.polyconnect.protocol.v1.OffsetsAnswer;
+import io.polyconnect.protocol.v1.OffsetsQuery;
+import io.polyconnect.protocol.v1.SourceOffset;
+import io.polyconnect.sdk.ConnectException;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +46,9 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
   private String name = "";
   private boolean started;
   private volatile boolean stopped;
+  private final Map<Long, CompletableFuture<OffsetsAnswer>> queries = new ConcurrentHashMap<>();
+  private final AtomicLong nextQuery = new AtomicLong();
+  private static final long OFFSETS_TIMEOUT_MS = 30_000;
 
   ConnectorSession(Server server, StreamObserver<ConnectorResponse> out) {
     this.server = server;
@@ -49,6 +63,11 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
       case START -> submit(() -> start(req.getStart()));
       case TASK_CONFIGS -> submit(() -> taskConfigs(req.getTaskConfigs().getMaxTasks()));
       case STOP -> submit(this::stop);
+      // Answered here, not on the connector's thread: start() may be waiting for it.
+      case OFFSETS -> {
+        CompletableFuture<OffsetsAnswer> f = queries.get(req.getOffsets().getRequestId());
+        if (f != null) f.complete(req.getOffsets());
+      }
       default -> { }
     }
   }
@@ -156,6 +175,41 @@ final class ConnectorSession implements StreamObserver<ConnectorRequest>, Connec
   public void raiseError(Exception error) {
     LOG.log(Level.SEVERE, "the connector raised an error", error);
     submit(() -> fail(Errors.of(error)));
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public Map<Map<String, ?>, Map<String, Object>> offsets(Collection<? extends Map<String, ?>> partitions) {
+    long id = nextQuery.incrementAndGet();
+    CompletableFuture<OffsetsAnswer> f = new CompletableFuture<>();
+    queries.put(id, f);
+    OffsetsQuery.Builder q = OffsetsQuery.newBuilder().setRequestId(id);
+    for (Map<String, ?> p : partitions) q.addPartitions(Wire.staticAnyToProto(p));
+    OffsetsAnswer answer;
+    try {
+      stream.send(ConnectorResponse.newBuilder().setOffsetsQuery(q).build());
+      answer = f.get(OFFSETS_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new ConnectException("the core did not answer an offsets query within " + OFFSETS_TIMEOUT_MS / 1000 + "s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ConnectException("interrupted while waiting for offsets");
+    } catch (Exception e) {
+      throw new ConnectException("offsets query failed: " + e, e);
+    } finally {
+      queries.remove(id);
+    }
+    Map<Object, Object> stored = new HashMap<>();
+    for (SourceOffset o : answer.getOffsetsList()) {
+      if (o.hasOffset()) {
+        stored.put(SourceSession.key(Wire.anyFromProto(o.getPartition())), Wire.anyFromProto(o.getOffset()));
+      }
+    }
+    Map<Map<String, ?>, Map<String, Object>> out = new LinkedHashMap<>();
+    for (Map<String, ?> p : partitions) {
+      if (stored.get(SourceSession.key(p)) instanceof Map<?, ?> m) out.put(p, (Map<String, Object>) m);
+    }
+    return out;
   }
 
   /** Runs {@code r} on the session's thread unless the session already ended. */

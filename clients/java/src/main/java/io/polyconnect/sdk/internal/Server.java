@@ -250,8 +250,16 @@ public final class Server {
       try {
         Connector c = p.newConnector();
         ConfigDef def = c.config();
-        Map<String, List<String>> errors = c.validate(config);
         ValidateResponse.Builder b = ValidateResponse.newBuilder();
+        List<io.polyconnect.sdk.ConfigValue> full = c.validateValues(config);
+        Map<String, List<String>> errors = full != null ? Map.of() : c.validate(config);
+        if (full != null) {
+          for (io.polyconnect.sdk.ConfigValue cv : full) {
+            ConfigValue.Builder v = b.addValuesBuilder().setName(cv.name()).addAllErrors(cv.errors())
+                .addAllRecommendedValues(cv.recommendedValues()).setVisible(cv.visible());
+            if (cv.value() != null) v.setValue(cv.value());
+          }
+        }
         errors.forEach((name, errs) -> {
           ConfigValue.Builder v = b.addValuesBuilder().setName(name).addAllErrors(errs).setVisible(true);
           ConfigDef.Key key = def.keys().get(name);
@@ -292,6 +300,59 @@ public final class Server {
       } catch (Throwable e) {
         LOG.log(Level.WARNING, "canDefineTransactionBoundaries() failed", e);
         b.setTransactionBoundariesError(e.getMessage() == null || e.getMessage().isEmpty() ? " " : e.getMessage());
+      }
+    }
+
+    /** KIP-875: the connector's alterOffsets on an instance made for the call. */
+    @Override
+    public void alterOffsets(io.polyconnect.protocol.v1.AlterOffsetsRequest req,
+        StreamObserver<io.polyconnect.protocol.v1.AlterOffsetsResponse> out) {
+      Plugin p = plugin(req.getConnectorClass(), out);
+      if (p == null) return;
+      Map<String, String> config = new HashMap<>(req.getConfigMap());
+      io.polyconnect.protocol.v1.AlterOffsetsResponse.Builder b = io.polyconnect.protocol.v1.AlterOffsetsResponse.newBuilder();
+      try {
+        Connector c = p.newConnector();
+        boolean altered;
+        if (c instanceof io.polyconnect.sdk.SourceConnector sc) {
+          Map<Map<String, ?>, Map<String, ?>> offsets = new java.util.LinkedHashMap<>();
+          for (io.polyconnect.protocol.v1.SourceOffset o : req.getSourceOffsetsList()) {
+            @SuppressWarnings("unchecked")
+            Map<String, ?> part = (Map<String, ?>) Wire.anyFromProto(o.getPartition());
+            @SuppressWarnings("unchecked")
+            Map<String, ?> off = o.hasOffset() ? (Map<String, ?>) Wire.anyFromProto(o.getOffset()) : null;
+            offsets.put(part, off);
+          }
+          altered = sc.alterOffsets(config, offsets);
+        } else if (c instanceof io.polyconnect.sdk.SinkConnector sk) {
+          Map<io.polyconnect.sdk.TopicPartition, Long> offsets = new java.util.LinkedHashMap<>();
+          for (io.polyconnect.protocol.v1.SinkOffsetChange o : req.getSinkOffsetsList()) {
+            offsets.put(new io.polyconnect.sdk.TopicPartition(o.getTopic(), o.getPartition()),
+                o.hasOffset() ? o.getOffset() : null);
+          }
+          altered = sk.alterOffsets(config, offsets);
+        } else {
+          altered = false;
+        }
+        b.setAltered(altered);
+      } catch (UnsupportedOperationException e) {
+        b.setUnsupported(true);
+      } catch (Throwable e) {
+        LOG.log(Level.WARNING, "alterOffsets of " + p.className() + " failed", e);
+        b.setError(Errors.of(e)).setStatusCode(statusCode(e));
+      }
+      out.onNext(b.build());
+      out.onCompleted();
+    }
+
+    /** The HTTP status an exception names (Kafka Connect's ConnectRestException has
+     * statusCode()); 0: none. */
+    private static int statusCode(Throwable e) {
+      try {
+        Object code = e.getClass().getMethod("statusCode").invoke(e);
+        return code instanceof Integer i ? i : 0;
+      } catch (ReflectiveOperationException | RuntimeException none) {
+        return 0;
       }
     }
 

@@ -58,6 +58,8 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   private final Stream<SinkResponse> stream;
   private final ExecutorService thread;
   private final TreeSet<TopicPartition> assigned = new TreeSet<>();
+  /** SinkTaskContext.timeout: the back-off after the next retriable put; -1: none. */
+  private volatile long retryTimeoutMs = -1;
   /** Put ids answered RETRIABLE and not yet delivered again: a later Put is held back. */
   private final TreeSet<Long> awaiting = new TreeSet<>();
   /** Errant records and context requests in call order; guards {@link #live} too. */
@@ -162,13 +164,22 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
       List<SinkRecord> records = new ArrayList<>(put.getRecordsCount());
       for (io.polyconnect.protocol.v1.SinkRecord r : put.getRecordsList()) records.add(wire.decode(r));
       task.put(records);
+      retryTimeoutMs = -1;
       if (spans != null) spans.end(null);
     } catch (RetriableException e) {
       if (spans != null) spans.end(e);
       sendPending();
-      LOG.warning("put() raised a retriable error; the core delivers the records again: " + e.getMessage());
+      io.polyconnect.protocol.v1.Error err = Errors.of(e);
+      // SinkTaskContext.timeout(ms): the back-off before this put's redelivery, once.
+      long timeout = retryTimeoutMs;
+      retryTimeoutMs = -1;
+      if (err.getRetryAfterMs() == 0 && timeout > 0) {
+        err = err.toBuilder().setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, timeout)).build();
+      }
+      LOG.warning("put() raised a retriable error; the core delivers the records again"
+          + (err.getRetryAfterMs() > 0 ? " after " + err.getRetryAfterMs() + " ms" : "") + ": " + e.getMessage());
       awaiting.add(putId);
-      stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(Errors.of(e)).setPutId(putId)).build());
+      stream.send(SinkResponse.newBuilder().setError(SinkError.newBuilder().setError(err).setPutId(putId)).build());
       return;
     } catch (Throwable e) {
       if (spans != null) spans.end(e);
@@ -377,6 +388,11 @@ final class SinkSession implements StreamObserver<SinkRequest>, SinkTaskContext 
   @Override
   public void requestCommit() {
     request(SinkContext.newBuilder().setRequestCommit(true));
+  }
+
+  @Override
+  public void timeout(long ms) {
+    retryTimeoutMs = ms;
   }
 
   /** Runs {@code r} on the session's thread unless the session already ended. */

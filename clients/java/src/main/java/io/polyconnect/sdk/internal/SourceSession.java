@@ -479,7 +479,7 @@ final class SourceSession implements StreamObserver<SourceRequest>, SourceTaskCo
   }
 
   /** Offsets compare by value whatever integer width the core gives them back with. */
-  private static Object key(Object v) {
+  static Object key(Object v) {
     if (v instanceof Byte || v instanceof Short || v instanceof Integer || v instanceof Long) {
       return ((Number) v).longValue();
     }
