@@ -1,4 +1,5 @@
-//! What Confluent's registry-backed converters share (`AvroConverter`, `JsonSchemaConverter`):
+//! What Confluent's registry-backed converters share (`AvroConverter`, `JsonSchemaConverter`,
+//! `ProtobufConverter`):
 //! Confluent's wire format (magic byte 0, the 4-byte big-endian schema id, then the
 //! format's encoding), the registry settings and client (`registry.rs`), the bounded caches
 //! of Connect schemas to written schemas and of ids to read schemas, the subject name
@@ -56,6 +57,17 @@ pub trait SchemaFormat: Send + Sync + 'static {
     ) -> Result<(), DataError>;
     /// Decodes what follows the magic byte and id.
     fn decode(&self, s: &Arc<Schema>, p: &Self::Parsed, bytes: &[u8]) -> Result<Value, DataError>;
+    /// Decodes what follows the magic byte and id, with the Connect schema of what was
+    /// decoded: `s` unless the encoding names another type of the schema (Protobuf's
+    /// message indexes).
+    fn decode_with_schema(
+        &self,
+        s: &Arc<Schema>,
+        p: &Self::Parsed,
+        bytes: &[u8],
+    ) -> Result<(Arc<Schema>, Value), DataError> {
+        Ok((s.clone(), self.decode(s, p, bytes)?))
+    }
 }
 
 /// What a Connect schema becomes for writing.
@@ -356,11 +368,11 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
             message: fail(e.message).message,
             retriable: e.retriable,
         })?;
-        let value = self
+        let (schema, value) = self
             .format
-            .decode(&inc.connect, &inc.parsed, &b[5..])
+            .decode_with_schema(&inc.connect, &inc.parsed, &b[5..])
             .map_err(|e| fail(e.message))?;
-        Ok(SchemaAndValue::new(Some(inc.connect.clone()), value))
+        Ok(SchemaAndValue::new(Some(schema), value))
     }
 
     fn may_retry(&self) -> bool {
