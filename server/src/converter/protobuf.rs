@@ -159,6 +159,8 @@ impl ProtobufDataConfig {
 /// A Protobuf schema: its registered text, its compiled files and the message the
 /// Connect schema names (the first of the file when read by id).
 pub struct ProtoSchema {
+    /// The name of the schema's own file (`schema.proto` for text).
+    main: String,
     text: String,
     file: prost_types::FileDescriptorProto,
     pool: DescriptorPool,
@@ -197,6 +199,12 @@ impl ProtoSchema {
         &self.root
     }
 
+    /// The compiled files (imports first) as an encoded `FileDescriptorSet`: what other
+    /// Protobuf libraries build their message types from (tests).
+    pub fn descriptor_set(&self) -> Vec<u8> {
+        self.pool.encode_to_vec()
+    }
+
     /// Parses a registered schema: proto text, or a base64 `FileDescriptorProto`.
     pub fn parse(text: &str) -> Result<ProtoSchema, DataError> {
         let looks_text =
@@ -212,10 +220,9 @@ impl ProtoSchema {
                         "Invalid Protobuf schema: neither proto text nor a base64 descriptor",
                     )
                 })?;
-            let mut fd = prost_types::FileDescriptorProto::decode(raw.as_slice())
-                .map_err(|e| DataError::new(format!("Invalid Protobuf schema descriptor: {e}")))?;
-            fd.name = Some(MAIN_FILE.to_string());
-            protox::file::File::from_file_descriptor_proto(fd)
+            // Decoded by protox to keep the extension options (confluent.field_meta).
+            protox::file::File::decode_file_descriptor_proto(raw.as_slice())
+                .map_err(|e| DataError::new(format!("Invalid Protobuf schema descriptor: {e}")))?
         };
         compile(main, text)
     }
@@ -223,7 +230,7 @@ impl ProtoSchema {
     fn message_at(&self, indexes: &[i32]) -> Result<MessageDescriptor, DataError> {
         let file = self
             .pool
-            .get_file_by_name(MAIN_FILE)
+            .get_file_by_name(&self.main)
             .ok_or_else(|| DataError::new("Protobuf schema without its file"))?;
         let bad = || DataError::new(format!("Invalid message indexes: {indexes:?}"));
         let mut it = indexes.iter();
@@ -244,13 +251,14 @@ impl ProtoSchema {
 }
 
 struct Resolver {
+    name: String,
     main: Mutex<Option<protox::file::File>>,
     google: protox::file::GoogleFileResolver,
 }
 
 impl protox::file::FileResolver for Resolver {
     fn open_file(&self, name: &str) -> Result<protox::file::File, protox::Error> {
-        if name == MAIN_FILE {
+        if name == self.name {
             if let Some(f) = self.main.lock().unwrap_or_else(|e| e.into_inner()).take() {
                 return Ok(f);
             }
@@ -263,23 +271,29 @@ impl protox::file::FileResolver for Resolver {
 }
 
 fn compile(main: protox::file::File, text: &str) -> Result<ProtoSchema, DataError> {
+    let name = match main.name() {
+        "" => MAIN_FILE.to_string(),
+        n => n.to_string(),
+    };
     let mut compiler = protox::Compiler::with_file_resolver(Resolver {
+        name: name.clone(),
         main: Mutex::new(Some(main)),
         google: protox::file::GoogleFileResolver::new(),
     });
     compiler.include_imports(true);
     compiler
-        .open_file(MAIN_FILE)
+        .open_file(&name)
         .map_err(|e| DataError::new(format!("Invalid Protobuf schema: {e}")))?;
     let pool = compiler.descriptor_pool();
     let fdesc = pool
-        .get_file_by_name(MAIN_FILE)
+        .get_file_by_name(&name)
         .ok_or_else(|| DataError::new("Invalid Protobuf schema: no file"))?;
     let root = fdesc
         .messages()
         .next()
         .ok_or_else(|| DataError::new("Invalid Protobuf schema: no message"))?;
     Ok(ProtoSchema {
+        main: name,
         text: text.to_string(),
         file: fdesc.file_descriptor_proto().clone(),
         pool,

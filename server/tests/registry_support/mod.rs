@@ -96,6 +96,15 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The text registered under schema id `id`.
+pub fn schema_text(id: i32) -> String {
+    let url = format!("{}/schemas/ids/{id}", registry());
+    let out = Command::new("curl").args(["-sf", &url]).output().unwrap();
+    assert!(out.status.success(), "reading schema {id}");
+    let j: Json = serde_json::from_slice(&out.stdout).unwrap();
+    j["schema"].as_str().unwrap().to_string()
+}
+
 /// Sets the compatibility level of `subject` on the registry.
 pub fn set_compatibility(subject: &str, level: &str) {
     let url = format!("{}/config/{subject}", registry());

@@ -1,0 +1,658 @@
+//! The ProtobufConverter beside Confluent's own Protobuf serializer and deserializer (PyPI's
+//! confluent-kafka, `tests/avro/confluent_serde.py`), against a real Schema Registry
+//! (`scripts/registry.sh up`; `make test` starts it and sets POLYCONNECT_TEST_SCHEMA_REGISTRY):
+//!
+//! - records the converter writes are decoded by Confluent's deserializer (with the message
+//!   type compiled from the text the converter registered, read back from the registry) to
+//!   the expected values, under the subject and id the converter registered;
+//! - Confluent's serializer, given the same message type and values, writes the same message
+//!   indexes and message bytes;
+//! - records Confluent's serializer writes with a schema of its own (nested messages,
+//!   repeated fields, maps, enums, oneofs, well-known Timestamp, a second message of the
+//!   file) are read with the schemas and values Confluent's ProtobufConverter gives them;
+//! - a schema the registry refuses is a record error.
+
+mod registry_support;
+
+use std::sync::Arc;
+
+use base64::Engine;
+use bytes::Bytes;
+use polyconnect::converter::protobuf::ProtoSchema;
+use polyconnect::converter::Converter;
+use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
+use registry_support::{
+    assert_incompatible_schema_is_a_record_error, confluent, hex, registry_converter, st, unhex,
+};
+use serde_json::{json, Value as Json};
+
+const CLASS: &str = "io.confluent.connect.protobuf.ProtobufConverter";
+
+fn converter(is_key: bool, extra: &[(&str, &str)]) -> Box<dyn Converter> {
+    registry_converter(CLASS, is_key, extra)
+}
+
+fn topic(name: &str) -> String {
+    registry_support::topic("protobuf-compat", name)
+}
+
+fn descriptors(p: &ProtoSchema) -> String {
+    base64::engine::general_purpose::STANDARD.encode(p.descriptor_set())
+}
+
+/// Message indexes and message: what follows the magic byte and id.
+fn body(b: &[u8]) -> &[u8] {
+    &b[5..]
+}
+
+/// Polyconnect writes, Confluent reads with the message type of the registered text;
+/// Confluent writes the same values with that type: the same indexes and message bytes;
+/// Polyconnect reads its own record back to the same data.
+fn both_ways(name: &str, conv: &dyn Converter, schema: Schema, value: Value, expected: Json) {
+    let topic = topic(name);
+    let schema = Arc::new(schema);
+    let ours = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(schema.clone()), value.clone()),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(ours[0], 0, "{name}: magic byte");
+    assert_eq!(
+        ours[5], 0,
+        "{name}: message indexes [0] as the single byte 0"
+    );
+    let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
+    // The registered text, read back from the registry, compiled as a reader would.
+    let text = registry_support::schema_text(id);
+    let registered = ProtoSchema::parse(&text).unwrap();
+    let message = registered.root().full_name().to_string();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&ours),
+         "descriptors": descriptors(&registered), "message": message}
+    ]));
+    assert_eq!(
+        r[0]["value"], expected,
+        "{name}: Confluent's deserializer read {}",
+        r[0]["value"]
+    );
+    assert_eq!(r[0]["id"], id);
+    assert_eq!(r[0]["indexes"], json!([0]));
+    let r = confluent(json!([
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": expected,
+         "descriptors": descriptors(&registered), "message": message},
+        {"op": "subjects"}
+    ]));
+    let theirs = unhex(r[0]["hex"].as_str().unwrap());
+    assert_eq!(
+        hex(body(&theirs)),
+        hex(body(&ours)),
+        "{name}: Confluent's serializer wrote other bytes"
+    );
+    let subject = format!("{topic}-value");
+    assert!(
+        r[1]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == &json!(subject)),
+        "{name}: subject {subject} not registered"
+    );
+    // Both records read back to the written data.
+    for b in [&ours[..], &theirs[..]] {
+        let back = conv.to_connect(&topic, Some(b)).unwrap();
+        let bs = back.schema.clone().unwrap();
+        assert_eq!(
+            bs.name,
+            schema
+                .name
+                .as_ref()
+                .map(|n| n.rsplit('.').next().unwrap().to_string())
+        );
+        assert_eq!(flat(&back.value), flat(&value), "{name}: value read back");
+    }
+}
+
+/// A value with its structs as their values (schemas read back carry tags and versions).
+fn flat(v: &Value) -> Json {
+    match v {
+        Value::Struct(s) => Json::Array(s.values.iter().map(flat).collect()),
+        Value::Array(a) => Json::Array(a.iter().map(flat).collect()),
+        Value::Map(m) => Json::Array(m.iter().map(|(k, v)| json!([flat(k), flat(v)])).collect()),
+        other => json!(format!("{other:?}")),
+    }
+}
+
+fn every_type_schema() -> (Schema, Schema) {
+    let inner = Schema::new(SchemaType::Struct)
+        .named("com.example.Address")
+        .field("street", Schema::new(SchemaType::String))
+        .field("zip", Schema::new(SchemaType::Int32).optional());
+    let schema = Schema::new(SchemaType::Struct)
+        .named("com.example.Every")
+        .field("i8", Schema::new(SchemaType::Int8))
+        .field("i16", Schema::new(SchemaType::Int16))
+        .field("i32", Schema::new(SchemaType::Int32))
+        .field("i64", Schema::new(SchemaType::Int64))
+        .field("f32", Schema::new(SchemaType::Float32))
+        .field("f64", Schema::new(SchemaType::Float64))
+        .field("flag", Schema::new(SchemaType::Boolean))
+        .field("text", Schema::new(SchemaType::String))
+        .field("maybe", Schema::new(SchemaType::String).optional())
+        .field("raw", Schema::new(SchemaType::Bytes))
+        .field(
+            "amount",
+            Schema::decimal(2).parameter("connect.decimal.precision", "8"),
+        )
+        .field("day", Schema::date())
+        .field("at", Schema::time())
+        .field("ts", Schema::timestamp())
+        .field("tags", Schema::array(Schema::new(SchemaType::String)))
+        .field(
+            "attrs",
+            Schema::map(
+                Schema::new(SchemaType::String),
+                Schema::new(SchemaType::Int64),
+            ),
+        )
+        .field(
+            "codes",
+            Schema::map(
+                Schema::new(SchemaType::Int32),
+                Schema::new(SchemaType::String),
+            ),
+        )
+        .field("home", inner.clone())
+        .field("others", Schema::array(inner.clone()));
+    (schema, inner)
+}
+
+#[test]
+fn every_connect_type_both_ways() {
+    let conv = converter(false, &[]);
+    let (schema, inner) = every_type_schema();
+    let schema = Arc::new(schema);
+    let inner = Arc::new(inner);
+    let value = st(
+        &schema,
+        vec![
+            Value::Int8(-8),
+            Value::Int16(1600),
+            Value::Int32(-32),
+            Value::Int64(1 << 40),
+            Value::Float32(1.5),
+            Value::Float64(-2.25),
+            Value::Boolean(true),
+            Value::String("héllo \"world\"".into()),
+            Value::Null,
+            Value::Bytes(Bytes::from_static(&[0, 1, 2, 255])),
+            Value::Bytes(Bytes::from_static(&[0x30, 0x39])),
+            Value::Int32(19_753),
+            Value::Int32(45_296_789),
+            Value::Int64(1_700_000_000_123),
+            Value::Array(vec![Value::String("a".into()), Value::String("b".into())]),
+            Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]),
+            Value::Map(vec![
+                (Value::Int32(1), Value::String("one".into())),
+                (Value::Int32(2), Value::String("two".into())),
+            ]),
+            st(
+                &inner,
+                vec![Value::String("Main St".into()), Value::Int32(12345)],
+            ),
+            Value::Array(vec![st(
+                &inner,
+                vec![Value::String("Side St".into()), Value::Null],
+            )]),
+        ],
+    );
+    // protobuf's JSON mapping of what Confluent's deserializer decoded: int64 as strings,
+    // bytes as base64, the logical types as their messages, maps as repeated entries.
+    let expected = json!({
+        "i8": -8, "i16": 1600, "i32": -32, "i64": "1099511627776", "f32": 1.5, "f64": -2.25,
+        "flag": true, "text": "héllo \"world\"", "maybe": "", "raw": "AAEC/w==",
+        "amount": {"value": "MDk=", "precision": 5, "scale": 2},
+        "day": {"year": 2024, "month": 1, "day": 31},
+        "at": {"hours": 12, "minutes": 34, "seconds": 56, "nanos": 789000000},
+        "ts": "2023-11-14T22:13:20.123Z",
+        "tags": ["a", "b"],
+        "attrs": [{"key": "k", "value": "7"}],
+        "codes": [{"key": 1, "value": "one"}, {"key": 2, "value": "two"}],
+        "home": {"street": "Main St", "zip": 12345},
+        "others": [{"street": "Side St", "zip": 0}]
+    });
+    // An unset optional string reads back as proto3's default, "" (as with Confluent's
+    // converter); the rest is the written data.
+    let mut read_back = value.clone();
+    if let Value::Struct(s) = &mut read_back {
+        s.values[8] = Value::String(String::new());
+        if let Value::Array(a) = &mut s.values[18] {
+            if let Value::Struct(o) = &mut a[0] {
+                o.values[1] = Value::Int32(0);
+            }
+        }
+    }
+    both_ways_inner(
+        "every",
+        conv.as_ref(),
+        schema.as_ref().clone(),
+        value,
+        read_back,
+        expected,
+    );
+}
+
+fn both_ways_inner(
+    name: &str,
+    conv: &dyn Converter,
+    schema: Schema,
+    value: Value,
+    read_back: Value,
+    expected: Json,
+) {
+    if value == read_back {
+        return both_ways(name, conv, schema, value, expected);
+    }
+    let topic = topic(name);
+    let schema = Arc::new(schema);
+    let ours = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(schema.clone()), value.clone()),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (ours[0], ours[5]),
+        (0, 0),
+        "{name}: magic byte, indexes [0]"
+    );
+    let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
+    let text = registry_support::schema_text(id);
+    let registered = ProtoSchema::parse(&text).unwrap();
+    let message = registered.root().full_name().to_string();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&ours),
+         "descriptors": descriptors(&registered), "message": message},
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": expected,
+         "descriptors": descriptors(&registered), "message": message},
+        {"op": "subjects"}
+    ]));
+    assert_eq!(
+        r[0]["value"], expected,
+        "{name}: Confluent's deserializer read {}",
+        r[0]["value"]
+    );
+    assert_eq!(r[0]["id"], id);
+    assert_eq!(r[0]["indexes"], json!([0]));
+    let theirs = unhex(r[1]["hex"].as_str().unwrap());
+    assert_eq!(
+        hex(body(&theirs)),
+        hex(body(&ours)),
+        "{name}: Confluent's serializer wrote other bytes"
+    );
+    assert!(
+        r[2]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == &json!(format!("{topic}-value"))),
+        "{name}: subject not registered"
+    );
+    for b in [&ours[..], &theirs[..]] {
+        let back = conv.to_connect(&topic, Some(b)).unwrap();
+        assert_eq!(
+            flat(&back.value),
+            flat(&read_back),
+            "{name}: value read back"
+        );
+        let bs = back.schema.unwrap();
+        assert_eq!(bs.name.as_deref(), Some("Every"));
+        // The Connect schema read back: the types, the logical types and their parameters.
+        let f = |n: &str| {
+            bs.fields
+                .iter()
+                .find(|f| f.name == n)
+                .unwrap()
+                .schema
+                .clone()
+        };
+        assert_eq!(f("i8").schema_type, SchemaType::Int8);
+        assert_eq!(f("i16").schema_type, SchemaType::Int16);
+        assert_eq!(f("amount").decimal_scale().unwrap(), 2);
+        assert_eq!(f("amount").param("connect.decimal.precision"), Some("8"));
+        assert_eq!(
+            f("day").name.as_deref(),
+            Some("org.apache.kafka.connect.data.Date")
+        );
+        assert_eq!(
+            f("at").name.as_deref(),
+            Some("org.apache.kafka.connect.data.Time")
+        );
+        assert_eq!(
+            f("ts").name.as_deref(),
+            Some("org.apache.kafka.connect.data.Timestamp")
+        );
+        assert_eq!(f("attrs").schema_type, SchemaType::Map);
+        assert_eq!(f("home").name.as_deref(), Some("Address"));
+        assert_eq!(
+            f("i32").param("io.confluent.connect.protobuf.Tag"),
+            Some("3")
+        );
+        assert!(bs.version.is_some(), "the registry's version");
+    }
+}
+
+#[test]
+fn optional_and_wrapper_settings_both_ways() {
+    let schema = Schema::new(SchemaType::Struct)
+        .named("com.example.Nullable")
+        .field("a", Schema::new(SchemaType::Int64).optional())
+        .field("b", Schema::new(SchemaType::String).optional())
+        .field("c", Schema::new(SchemaType::Boolean));
+    let s = Arc::new(schema.clone());
+    // optional.for.nullables: proto3 `optional`, an unset field stays null.
+    let conv = converter(false, &[("optional.for.nullables", "true")]);
+    both_ways(
+        "optional",
+        conv.as_ref(),
+        schema.clone(),
+        st(
+            &s,
+            vec![Value::Int64(5), Value::Null, Value::Boolean(false)],
+        ),
+        json!({"a": "5", "c": false}),
+    );
+    // wrapper.for.nullables: google.protobuf wrappers.
+    let conv = converter(false, &[("wrapper.for.nullables", "true")]);
+    let topic = topic("wrapper");
+    let ours = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(s.clone()),
+                st(&s, vec![Value::Int64(5), Value::Null, Value::Boolean(true)]),
+            ),
+        )
+        .unwrap()
+        .unwrap();
+    let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
+    let text = registry_support::schema_text(id);
+    assert!(text.contains("google.protobuf.Int64Value a = 1;"), "{text}");
+    let registered = ProtoSchema::parse(&text).unwrap();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&ours),
+         "descriptors": descriptors(&registered), "message": "com.example.Nullable"}
+    ]));
+    assert_eq!(r[0]["value"], json!({"a": "5", "c": true}));
+    let back = conv.to_connect(&topic, Some(&ours)).unwrap();
+    let Value::Struct(v) = back.value else {
+        panic!()
+    };
+    assert_eq!(
+        v.values,
+        vec![Value::Int64(5), Value::Null, Value::Boolean(true)]
+    );
+}
+
+const THEIRS: &str = r#"syntax = "proto3";
+package shop.v1;
+
+import "google/protobuf/timestamp.proto";
+
+message Order {
+  enum Status {
+    STATUS_UNKNOWN = 0;
+    NEW = 1;
+    PAID = 2;
+  }
+  message Line {
+    string sku = 1;
+    uint32 qty = 2;
+    Price price = 3;
+  }
+  message Price {
+    sint64 cents = 1;
+    string currency = 2;
+  }
+  string id = 1;
+  Status status = 2;
+  repeated Line lines = 3;
+  map<string, string> labels = 4;
+  google.protobuf.Timestamp created = 5;
+  oneof payment {
+    string card = 6;
+    int64 cash_cents = 7;
+  }
+  repeated int32 scores = 8;
+  double weight = 9;
+  float ratio = 10;
+  bool gift = 11;
+  bytes blob = 12;
+  fixed64 big = 13;
+  optional string note = 14;
+  Line first = 15;
+}
+
+message Refund {
+  string order_id = 1;
+  sfixed32 reason = 2;
+}
+"#;
+
+#[test]
+fn records_from_confluents_serializer() {
+    let topic = topic("theirs");
+    let p = ProtoSchema::parse(THEIRS).unwrap();
+    let order = json!({
+        "id": "o-1", "status": "PAID",
+        "lines": [{"sku": "a", "qty": 2, "price": {"cents": "-150", "currency": "EUR"}},
+                  {"sku": "b", "qty": 1}],
+        "labels": {"x": "1"},
+        "created": "2023-11-14T22:13:20.123Z",
+        "cash_cents": "500",
+        "scores": [3, -4], "weight": 2.5, "ratio": 0.5, "gift": true, "blob": "AQI=",
+        "big": "18446744073709551615"
+    });
+    let refund = json!({"order_id": "o-1", "reason": -7});
+    let r = confluent(json!([
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": order,
+         "descriptors": descriptors(&p), "message": "shop.v1.Order"},
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": refund,
+         "descriptors": descriptors(&p), "message": "shop.v1.Refund"}
+    ]));
+    let first = unhex(r[0]["hex"].as_str().unwrap());
+    let second = unhex(r[1]["hex"].as_str().unwrap());
+    assert_eq!(first[5], 0, "Order is message [0]");
+    assert_eq!(&second[5..7], &[2, 2], "Refund is message [1]");
+    let conv = converter(false, &[]);
+    let got = conv.to_connect(&topic, Some(&first)).unwrap();
+    let s = got.schema.clone().unwrap();
+    assert_eq!(s.name.as_deref(), Some("Order"));
+    let names: Vec<_> = s.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "payment_0",
+            "id",
+            "status",
+            "lines",
+            "labels",
+            "created",
+            "scores",
+            "weight",
+            "ratio",
+            "gift",
+            "blob",
+            "big",
+            "note",
+            "first"
+        ]
+    );
+    let f = |n: &str| {
+        s.fields
+            .iter()
+            .find(|f| f.name == n)
+            .unwrap()
+            .schema
+            .clone()
+    };
+    assert_eq!(
+        f("payment_0").name.as_deref(),
+        Some("io.confluent.connect.protobuf.Union.payment")
+    );
+    assert_eq!(f("status").name.as_deref(), Some("Status"));
+    assert_eq!(
+        f("status").param("io.confluent.connect.protobuf.Enum"),
+        Some("Status")
+    );
+    assert_eq!(
+        f("status").param("io.confluent.connect.protobuf.Enum.PAID"),
+        Some("2")
+    );
+    assert_eq!(f("labels").schema_type, SchemaType::Map);
+    assert_eq!(f("labels").name.as_deref(), Some("labels"));
+    assert_eq!(
+        f("created").name.as_deref(),
+        Some("org.apache.kafka.connect.data.Timestamp")
+    );
+    assert_eq!(
+        f("big").param("io.confluent.connect.protobuf.Type"),
+        Some("fixed64")
+    );
+    assert_eq!(
+        f("id").param("io.confluent.connect.protobuf.Tag"),
+        Some("1")
+    );
+    let line = f("lines").value_schema.clone().unwrap();
+    assert_eq!(line.name.as_deref(), Some("Line"));
+    assert_eq!(
+        line.fields[1].schema.schema_type,
+        SchemaType::Int64,
+        "uint32 is INT64"
+    );
+    assert!(f("id").optional && f("first").optional);
+    let Value::Struct(v) = &got.value else {
+        panic!("{:?}", got.value)
+    };
+    assert_eq!(v.get("id"), Some(&Value::String("o-1".into())));
+    assert_eq!(v.get("status"), Some(&Value::String("PAID".into())));
+    assert_eq!(v.get("created"), Some(&Value::Int64(1_700_000_000_123)));
+    assert_eq!(v.get("big"), Some(&Value::Int64(-1)));
+    assert_eq!(v.get("note"), Some(&Value::Null), "proto3 optional, unset");
+    assert_eq!(v.get("first"), Some(&Value::Null), "message, unset");
+    assert_eq!(
+        v.get("scores"),
+        Some(&Value::Array(vec![Value::Int32(3), Value::Int32(-4)]))
+    );
+    assert_eq!(
+        v.get("blob"),
+        Some(&Value::Bytes(Bytes::from_static(&[1, 2])))
+    );
+    assert_eq!(
+        v.get("labels"),
+        Some(&Value::Map(vec![(
+            Value::String("x".into()),
+            Value::String("1".into())
+        )]))
+    );
+    let Some(Value::Struct(pay)) = v.get("payment_0") else {
+        panic!()
+    };
+    assert_eq!(pay.values, vec![Value::Null, Value::Int64(500)]);
+    let Some(Value::Array(lines)) = v.get("lines") else {
+        panic!()
+    };
+    let Value::Struct(l0) = &lines[0] else {
+        panic!()
+    };
+    assert_eq!(l0.get("qty"), Some(&Value::Int64(2)));
+    let Some(Value::Struct(price)) = l0.get("price") else {
+        panic!()
+    };
+    assert_eq!(price.get("cents"), Some(&Value::Int64(-150)));
+    let Value::Struct(l1) = &lines[1] else {
+        panic!()
+    };
+    assert_eq!(l1.get("price"), Some(&Value::Null));
+
+    // The second message of the file, by its message indexes.
+    let got2 = conv.to_connect(&topic, Some(&second)).unwrap();
+    let s2 = got2.schema.clone().unwrap();
+    assert_eq!(s2.name.as_deref(), Some("Refund"));
+    assert_eq!(
+        s2.fields[1]
+            .schema
+            .param("io.confluent.connect.protobuf.Type"),
+        Some("sfixed32")
+    );
+    let Value::Struct(v2) = &got2.value else {
+        panic!()
+    };
+    assert_eq!(
+        v2.values,
+        vec![Value::String("o-1".into()), Value::Int32(-7)]
+    );
+
+    // Written again by the converter (its own schema for the Connect schema, registered under
+    // the same subject) and read by Confluent's deserializer: the same order.
+    let again = conv.from_connect(&topic, got.clone()).unwrap().unwrap();
+    let id = i32::from_be_bytes([again[1], again[2], again[3], again[4]]);
+    let text = registry_support::schema_text(id);
+    assert!(text.contains("oneof payment {"), "{text}");
+    let registered = ProtoSchema::parse(&text).unwrap();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&again),
+         "descriptors": descriptors(&registered), "message": registered.root().full_name()}
+    ]));
+    let mut want = order.clone();
+    // Proto3 defaults printed; the map is a repeated entry message in the converter's schema.
+    want["labels"] = json!([{"key": "x", "value": "1"}]);
+    want["lines"][1]["price"] = Json::Null;
+    want["lines"][1].as_object_mut().unwrap().remove("price");
+    for (k, v) in r[0]["value"].as_object().unwrap() {
+        if let Some(w) = want.get(k) {
+            assert_eq!(v, w, "field {k}");
+        }
+    }
+    assert_eq!(r[0]["value"]["cash_cents"], json!("500"));
+    assert!(r[0]["value"].get("card").is_none());
+}
+
+#[test]
+fn incompatible_schema_is_a_record_error() {
+    let conv = converter(false, &[]);
+    assert_incompatible_schema_is_a_record_error(conv.as_ref(), &topic("incompatible"), "a");
+}
+
+#[test]
+fn struct_with_unchanged_schema_is_written_without_registry_calls() {
+    let conv = converter(false, &[]);
+    let s = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("Hot")
+            .field("n", Schema::new(SchemaType::Int32)),
+    );
+    let topic = topic("hot");
+    let a = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(s.clone()), st(&s, vec![Value::Int32(1)])),
+        )
+        .unwrap()
+        .unwrap();
+    let b = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(s.clone()),
+                Value::Struct(Struct::new(s.clone()).put("n", Value::Int32(300))),
+            ),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(a[..6], b[..6], "same id and indexes");
+    assert_eq!(hex(&a[6..]), "0801");
+    assert_eq!(hex(&b[6..]), "08ac02");
+}
