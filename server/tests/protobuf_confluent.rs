@@ -656,3 +656,44 @@ fn struct_with_unchanged_schema_is_written_without_registry_calls() {
     assert_eq!(hex(&a[6..]), "0801");
     assert_eq!(hex(&b[6..]), "08ac02");
 }
+
+#[test]
+fn primitive_keys_as_wrappers_both_ways() {
+    let conv = converter(true, &[]);
+    let topic = topic("key");
+    let s = Arc::new(Schema::new(SchemaType::String));
+    let ours = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(s.clone()), Value::String("user_1".into())),
+        )
+        .unwrap()
+        .unwrap();
+    // google.protobuf.StringValue, message [7] of wrappers.proto.
+    assert_eq!(&ours[5..7], &[2, 14]);
+    let id = i32::from_be_bytes([ours[1], ours[2], ours[3], ours[4]]);
+    let registered = ProtoSchema::parse(&registry_support::schema_text(id)).unwrap();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&ours), "key": true,
+         "descriptors": descriptors(&registered), "message": "google.protobuf.StringValue"},
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": {"value": "user_1"}, "key": true,
+         "descriptors": descriptors(&registered), "message": "google.protobuf.StringValue"},
+        {"op": "subjects"}
+    ]));
+    // The message type comes from the registered file (not protobuf's own wrappers.proto),
+    // so protobuf's JSON mapping prints it as a message.
+    assert_eq!(r[0]["value"], json!({"value": "user_1"}));
+    assert_eq!(r[0]["indexes"], json!([7]));
+    let theirs = unhex(r[1]["hex"].as_str().unwrap());
+    assert_eq!(hex(body(&theirs)), hex(body(&ours)));
+    assert!(r[2]["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|x| x == &json!(format!("{topic}-key"))));
+    for b in [&ours[..], &theirs[..]] {
+        let back = conv.to_connect(&topic, Some(b)).unwrap();
+        assert_eq!(back.schema.unwrap().schema_type, SchemaType::String);
+        assert_eq!(back.value, Value::String("user_1".into()));
+    }
+}

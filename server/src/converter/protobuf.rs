@@ -42,6 +42,23 @@ const DATE_TYPE: &str = "google.type.Date";
 const TIME_TYPE: &str = "google.type.TimeOfDay";
 const TIMESTAMP_TYPE: &str = "google.protobuf.Timestamp";
 const META_FILE: &str = "confluent/meta.proto";
+/// The messages of `google/protobuf/wrappers.proto`, in its order: a Connect schema of a
+/// primitive type is written as one of them, its schema the whole file (as ProtobufData
+/// does), its message indexes the message's place in it.
+const WRAPPERS: &[&str] = &[
+    "DoubleValue",
+    "FloatValue",
+    "Int64Value",
+    "UInt64Value",
+    "Int32Value",
+    "UInt32Value",
+    "BoolValue",
+    "StringValue",
+    "BytesValue",
+];
+const WRAPPER_TYPES: &[&str] = &[
+    "double", "float", "int64", "uint64", "int32", "uint32", "bool", "string", "bytes",
+];
 const MAIN_FILE: &str = "schema.proto";
 
 /// The Confluent and Google types ProtobufData imports beside the well-known ones
@@ -165,6 +182,8 @@ pub struct ProtoSchema {
     file: prost_types::FileDescriptorProto,
     pool: DescriptorPool,
     root: MessageDescriptor,
+    /// Where `root` is in the file: the message indexes written before each message.
+    root_indexes: Vec<i32>,
     /// The registry version the Connect schema of `root` carries.
     version: OnceLock<Option<i32>>,
     /// Connect schemas of the other messages, read by message indexes.
@@ -298,6 +317,7 @@ fn compile(main: protox::file::File, text: &str) -> Result<ProtoSchema, DataErro
         file: fdesc.file_descriptor_proto().clone(),
         pool,
         root,
+        root_indexes: vec![0],
         version: OnceLock::new(),
         others: Mutex::new(Vec::new()),
     })
@@ -519,11 +539,34 @@ impl ProtobufData {
 
     /// The proto3 text ProtobufData registers for a Connect schema.
     pub fn from_connect_schema(&self, s: &Schema) -> Result<ProtoSchema, DataError> {
-        if s.schema_type != SchemaType::Struct {
-            return Err(DataError::new(format!(
-                "Unsupported root schema of type {}: the ProtobufConverter writes structs",
-                s.schema_type.connect_name()
-            )));
+        let wrapper = match s.schema_type {
+            SchemaType::Struct => None,
+            SchemaType::Int8 | SchemaType::Int16 | SchemaType::Int32 => Some("Int32Value"),
+            SchemaType::Int64 => Some("Int64Value"),
+            SchemaType::Float32 => Some("FloatValue"),
+            SchemaType::Float64 => Some("DoubleValue"),
+            SchemaType::Boolean => Some("BoolValue"),
+            SchemaType::String => Some("StringValue"),
+            SchemaType::Bytes => Some("BytesValue"),
+            SchemaType::Array | SchemaType::Map => {
+                return Err(DataError::new(format!(
+                    "Unsupported root schema of type {}",
+                    s.schema_type.connect_name()
+                )))
+            }
+        };
+        if let Some(w) = wrapper {
+            let mut text = String::from("syntax = \"proto3\";\npackage google.protobuf;\n");
+            for (m, t) in WRAPPERS.iter().zip(WRAPPER_TYPES) {
+                text.push_str(&format!("\nmessage {m} {{\n  {t} value = 1;\n}}\n"));
+            }
+            let file = protox::file::File::from_source(MAIN_FILE, &text)
+                .map_err(|e| DataError::new(format!("Invalid protobuf schema definition: {e}")))?;
+            let mut p = compile(file, &text)?;
+            let i = WRAPPERS.iter().position(|m| *m == w).unwrap_or(0);
+            p.root = p.message_at(&[i as i32])?;
+            p.root_indexes = vec![i as i32];
+            return Ok(p);
         }
         let mut ctx = FromCtx {
             names: 0,
@@ -1775,8 +1818,18 @@ impl SchemaFormat for ProtobufFormat {
         value: &Value,
         out: &mut Vec<u8>,
     ) -> Result<(), DataError> {
-        let msg = self.data.to_message(s, &p.root, value)?;
-        write_indexes(&[0], out);
+        let msg = if s.schema_type == SchemaType::Struct {
+            self.data.to_message(s, &p.root, value)?
+        } else {
+            let f = p
+                .root
+                .get_field_by_name("value")
+                .ok_or_else(|| DataError::new("Not a wrapper message"))?;
+            let mut m = DynamicMessage::new(p.root.clone());
+            m.set_field(&f, self.data.scalar(s, &f, value)?);
+            m
+        };
+        write_indexes(&p.root_indexes, out);
         msg.encode(out)
             .map_err(|e| DataError::new(format!("Protobuf encoding failed: {e}")))
     }
@@ -1994,6 +2047,35 @@ mod tests {
                 assert_eq!(x, y, "field {}", s.fields[i].name);
             }
         }
+    }
+
+    #[test]
+    fn primitives_as_wrapper_messages() {
+        let f = ProtobufFormat::new(ProtobufDataConfig::default());
+        let s = Arc::new(Schema::new(SchemaType::String));
+        let p = f.from_connect_schema(&s).unwrap();
+        assert_eq!(
+            f.record_name(&p).as_deref(),
+            Some("google.protobuf.StringValue")
+        );
+        let mut out = Vec::new();
+        f.encode(&s, &p, &Value::String("user_1".into()), &mut out)
+            .unwrap();
+        // Message indexes [7] (StringValue in wrappers.proto), then field 1.
+        assert_eq!(out, b"\x02\x0e\x0a\x06user_1");
+        let read = f.parse(p.text()).unwrap();
+        let rs = Arc::new(f.to_connect_schema(&read, None).unwrap());
+        let (schema, v) = f.decode_with_schema(&rs, &read, &out).unwrap();
+        assert_eq!(schema.schema_type, SchemaType::String);
+        assert_eq!(v, Value::String("user_1".into()));
+        let l = Arc::new(Schema::new(SchemaType::Int64));
+        let p = f.from_connect_schema(&l).unwrap();
+        let mut out = Vec::new();
+        f.encode(&l, &p, &Value::Int64(-1), &mut out).unwrap();
+        assert_eq!(&out[..2], &[2, 4]);
+        assert!(f
+            .from_connect_schema(&Schema::array(Schema::new(SchemaType::Int32)))
+            .is_err());
     }
 
     #[test]
