@@ -697,3 +697,141 @@ fn primitive_keys_as_wrappers_both_ways() {
         assert_eq!(back.value, Value::String("user_1".into()));
     }
 }
+
+#[test]
+fn use_latest_version_writes_for_the_subjects_latest_schema() {
+    let topic = topic("latest");
+    let v1 = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("com.example.R")
+            .field("a", Schema::new(SchemaType::Int32))
+            .field("b", Schema::new(SchemaType::String)),
+    );
+    let registering = converter(false, &[]);
+    let first = registering
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(v1.clone()),
+                st(&v1, vec![Value::Int32(1), Value::String("x".into())]),
+            ),
+        )
+        .unwrap()
+        .unwrap();
+    let latest_id = i32::from_be_bytes([first[1], first[2], first[3], first[4]]);
+    // A record of an older shape (no `b`): written with the latest id, its own bytes.
+    let v0 = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("com.example.R")
+            .field("a", Schema::new(SchemaType::Int32)),
+    );
+    let latest = converter(
+        false,
+        &[
+            ("use.latest.version", "true"),
+            ("auto.register.schemas", "false"),
+        ],
+    );
+    let b = latest
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(v0.clone()), st(&v0, vec![Value::Int32(7)])),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(i32::from_be_bytes([b[1], b[2], b[3], b[4]]), latest_id);
+    assert_eq!(hex(&b[5..]), "000807");
+    // Read with the latest schema.
+    let back = registering.to_connect(&topic, Some(&b)).unwrap();
+    let Value::Struct(v) = back.value else {
+        panic!()
+    };
+    assert_eq!(
+        v.values,
+        vec![Value::Int32(7), Value::String(String::new())]
+    );
+    // Confluent's deserializer reads it with the latest schema's message type.
+    let registered = ProtoSchema::parse(&registry_support::schema_text(latest_id)).unwrap();
+    let r = confluent(json!([
+        {"op": "decode", "format": "protobuf", "topic": topic, "hex": hex(&b),
+         "descriptors": descriptors(&registered), "message": "com.example.R"}
+    ]));
+    assert_eq!(r[0]["value"], json!({"a": 7, "b": ""}));
+
+    // A shape the registry finds incompatible at the subject's level: a record error with
+    // latest.compatibility.strict, written for the latest schema without it.
+    registry_support::set_compatibility(&format!("{topic}-value"), "FULL");
+    let bad = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("com.example.R")
+            .field("a", Schema::new(SchemaType::String)),
+    );
+    let record = SchemaAndValue::new(Some(bad.clone()), st(&bad, vec![Value::String("s".into())]));
+    let e = latest.from_connect(&topic, record.clone()).unwrap_err();
+    assert!(!e.retriable, "{e:?}");
+    assert!(e.message.contains("incompatible"), "{}", e.message);
+    let lax = converter(
+        false,
+        &[
+            ("use.latest.version", "true"),
+            ("auto.register.schemas", "false"),
+            ("latest.compatibility.strict", "false"),
+        ],
+    );
+    let w = lax.from_connect(&topic, record).unwrap().unwrap();
+    assert_eq!(i32::from_be_bytes([w[1], w[2], w[3], w[4]]), latest_id);
+}
+
+const COMMON: &str = "syntax = \"proto3\";\npackage shop.common;\n\nmessage Money {\n  int64 cents = 1;\n  string currency = 2;\n}\n";
+const INVOICE: &str = "syntax = \"proto3\";\npackage shop.billing;\n\nimport \"shop/common.proto\";\n\nmessage Invoice {\n  string id = 1;\n  shop.common.Money total = 2;\n  repeated shop.common.Money parts = 3;\n}\n";
+
+#[test]
+fn schema_references_of_confluents_serializer_are_read() {
+    let topic = topic("refs");
+    let p = ProtoSchema::parse_with_references(
+        INVOICE,
+        &[("shop/common.proto".to_string(), COMMON.to_string())],
+    )
+    .unwrap();
+    // Confluent's serializer registers shop/common.proto under its own subject and the
+    // invoice's schema with a reference to it.
+    let value = json!({"id": "i-1", "total": {"cents": "250", "currency": "EUR"},
+                       "parts": [{"cents": "200"}, {"cents": "50"}]});
+    let r = confluent(json!([
+        {"op": "encode", "format": "protobuf", "topic": topic, "value": value,
+         "descriptors": descriptors(&p), "message": "shop.billing.Invoice"},
+        {"op": "subjects"}
+    ]));
+    assert!(
+        r[1]["subjects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "shop/common.proto"),
+        "{}",
+        r[1]
+    );
+    let b = unhex(r[0]["hex"].as_str().unwrap());
+    let conv = converter(false, &[]);
+    let got = conv.to_connect(&topic, Some(&b)).unwrap();
+    let s = got.schema.clone().unwrap();
+    assert_eq!(s.name.as_deref(), Some("Invoice"));
+    let total = s.fields[1].schema.clone();
+    assert_eq!(total.name.as_deref(), Some("Money"));
+    assert_eq!(total.fields[0].schema.schema_type, SchemaType::Int64);
+    let Value::Struct(v) = &got.value else {
+        panic!()
+    };
+    assert_eq!(v.get("id"), Some(&Value::String("i-1".into())));
+    let Some(Value::Struct(t)) = v.get("total") else {
+        panic!()
+    };
+    assert_eq!(
+        t.values,
+        vec![Value::Int64(250), Value::String("EUR".into())]
+    );
+    let Some(Value::Array(parts)) = v.get("parts") else {
+        panic!()
+    };
+    assert_eq!(parts.len(), 2);
+}

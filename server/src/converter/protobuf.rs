@@ -226,24 +226,63 @@ impl ProtoSchema {
 
     /// Parses a registered schema: proto text, or a base64 `FileDescriptorProto`.
     pub fn parse(text: &str) -> Result<ProtoSchema, DataError> {
-        let looks_text =
-            text.contains("message") && (text.contains('{') || text.contains("syntax"));
-        let main = if looks_text {
-            protox::file::File::from_source(MAIN_FILE, text)
-                .map_err(|e| DataError::new(format!("Invalid Protobuf schema: {e}")))?
-        } else {
-            let raw = base64::engine::general_purpose::STANDARD
-                .decode(text.trim())
-                .map_err(|_| {
-                    DataError::new(
-                        "Invalid Protobuf schema: neither proto text nor a base64 descriptor",
-                    )
-                })?;
-            // Decoded by protox to keep the extension options (confluent.field_meta).
-            protox::file::File::decode_file_descriptor_proto(raw.as_slice())
-                .map_err(|e| DataError::new(format!("Invalid Protobuf schema descriptor: {e}")))?
-        };
-        compile(main, text)
+        Self::parse_with_references(text, &[])
+    }
+
+    /// Parses a registered schema whose imports include `references`: the import names
+    /// and the texts (or base64 descriptors) registered for them.
+    pub fn parse_with_references(
+        text: &str,
+        references: &[(String, String)],
+    ) -> Result<ProtoSchema, DataError> {
+        let main = Self::file(MAIN_FILE, text)?;
+        let mut refs = Vec::with_capacity(references.len());
+        for (name, t) in references {
+            refs.push((name.clone(), Self::file(name, t)?));
+        }
+        compile(main, text, refs)
+    }
+
+    fn file(name: &str, text: &str) -> Result<protox::file::File, DataError> {
+        // Base64 has no spaces, braces or semicolons; proto text has them all.
+        let looks_text = text
+            .trim()
+            .contains(|c: char| c.is_whitespace() || c == '{' || c == ';');
+        if looks_text {
+            return protox::file::File::from_source(name, text)
+                .map_err(|e| DataError::new(format!("Invalid Protobuf schema: {e}")));
+        }
+        let raw = base64::engine::general_purpose::STANDARD
+            .decode(text.trim())
+            .map_err(|_| {
+                DataError::new(
+                    "Invalid Protobuf schema: neither proto text nor a base64 descriptor",
+                )
+            })?;
+        // Decoded by protox to keep the extension options (confluent.field_meta).
+        protox::file::File::decode_file_descriptor_proto(raw.as_slice())
+            .map_err(|e| DataError::new(format!("Invalid Protobuf schema descriptor: {e}")))
+    }
+
+    /// The message indexes of the message named `full_name` in the schema's own file.
+    pub fn indexes_of(&self, full_name: &str) -> Option<Vec<i32>> {
+        fn walk(
+            msgs: impl Iterator<Item = MessageDescriptor>,
+            full_name: &str,
+            path: &mut Vec<i32>,
+        ) -> bool {
+            for (i, m) in msgs.enumerate() {
+                path.push(i as i32);
+                if m.full_name() == full_name || walk(m.child_messages(), full_name, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let file = self.pool.get_file_by_name(&self.main)?;
+        let mut path = Vec::new();
+        walk(file.messages(), full_name, &mut path).then_some(path)
     }
 
     fn message_at(&self, indexes: &[i32]) -> Result<MessageDescriptor, DataError> {
@@ -272,6 +311,8 @@ impl ProtoSchema {
 struct Resolver {
     name: String,
     main: Mutex<Option<protox::file::File>>,
+    /// Referenced schemas, by their import names.
+    refs: Mutex<Vec<(String, protox::file::File)>>,
     google: protox::file::GoogleFileResolver,
 }
 
@@ -282,6 +323,12 @@ impl protox::file::FileResolver for Resolver {
                 return Ok(f);
             }
         }
+        {
+            let mut refs = self.refs.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(i) = refs.iter().position(|(n, _)| n == name) {
+                return Ok(refs.remove(i).1);
+            }
+        }
         if let Some((_, src)) = EXTRA_FILES.iter().find(|(n, _)| *n == name) {
             return protox::file::File::from_source(name, src);
         }
@@ -289,7 +336,11 @@ impl protox::file::FileResolver for Resolver {
     }
 }
 
-fn compile(main: protox::file::File, text: &str) -> Result<ProtoSchema, DataError> {
+fn compile(
+    main: protox::file::File,
+    text: &str,
+    refs: Vec<(String, protox::file::File)>,
+) -> Result<ProtoSchema, DataError> {
     let name = match main.name() {
         "" => MAIN_FILE.to_string(),
         n => n.to_string(),
@@ -297,6 +348,7 @@ fn compile(main: protox::file::File, text: &str) -> Result<ProtoSchema, DataErro
     let mut compiler = protox::Compiler::with_file_resolver(Resolver {
         name: name.clone(),
         main: Mutex::new(Some(main)),
+        refs: Mutex::new(refs),
         google: protox::file::GoogleFileResolver::new(),
     });
     compiler.include_imports(true);
@@ -562,7 +614,7 @@ impl ProtobufData {
             }
             let file = protox::file::File::from_source(MAIN_FILE, &text)
                 .map_err(|e| DataError::new(format!("Invalid protobuf schema definition: {e}")))?;
-            let mut p = compile(file, &text)?;
+            let mut p = compile(file, &text, Vec::new())?;
             let i = WRAPPERS.iter().position(|m| *m == w).unwrap_or(0);
             p.root = p.message_at(&[i as i32])?;
             p.root_indexes = vec![i as i32];
@@ -589,7 +641,7 @@ impl ProtobufData {
         print_message(&msg, 0, &mut text);
         let file = protox::file::File::from_source(MAIN_FILE, &text)
             .map_err(|e| DataError::new(format!("Invalid protobuf schema definition: {e}")))?;
-        compile(file, &text)
+        compile(file, &text, Vec::new())
     }
 
     fn message_def(
@@ -1798,6 +1850,16 @@ impl SchemaFormat for ProtobufFormat {
         ProtoSchema::parse(text)
     }
 
+    const READS_REFERENCES: bool = true;
+
+    fn parse_with_references(
+        &self,
+        text: &str,
+        references: &[(String, String)],
+    ) -> Result<ProtoSchema, DataError> {
+        ProtoSchema::parse_with_references(text, references)
+    }
+
     fn has_connect_version(&self, _p: &ProtoSchema) -> bool {
         false
     }
@@ -1832,6 +1894,30 @@ impl SchemaFormat for ProtobufFormat {
         write_indexes(&p.root_indexes, out);
         msg.encode(out)
             .map_err(|e| DataError::new(format!("Protobuf encoding failed: {e}")))
+    }
+
+    const WRITES_FOR_LATEST: bool = true;
+
+    /// As Confluent's serializer with `use.latest.version`: the record's message, its
+    /// indexes those of the message of the same full name in the latest schema.
+    fn encode_for_latest(
+        &self,
+        s: &Schema,
+        p: &ProtoSchema,
+        latest: &ProtoSchema,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
+        let name = p.root.full_name();
+        let indexes = latest
+            .indexes_of(name)
+            .ok_or_else(|| DataError::new(format!("the latest schema has no message {name}")))?;
+        let mut own = Vec::new();
+        self.encode(s, p, value, &mut own)?;
+        let (_, start) = read_indexes(&own)?;
+        write_indexes(&indexes, out);
+        out.extend_from_slice(&own[start..]);
+        Ok(())
     }
 
     fn decode(&self, s: &Arc<Schema>, p: &ProtoSchema, bytes: &[u8]) -> Result<Value, DataError> {
