@@ -285,7 +285,8 @@ impl ProtoSchema {
         walk(file.messages(), full_name, &mut path).then_some(path)
     }
 
-    fn message_at(&self, indexes: &[i32]) -> Result<MessageDescriptor, DataError> {
+    /// The message that message indexes name in the schema's own file.
+    pub fn message_at(&self, indexes: &[i32]) -> Result<MessageDescriptor, DataError> {
         let file = self
             .pool
             .get_file_by_name(&self.main)
@@ -733,14 +734,7 @@ impl ProtobufData {
                     name: ty.clone(),
                     ..MsgDef::default()
                 };
-                let ks = s
-                    .key_schema
-                    .as_deref()
-                    .ok_or_else(|| DataError::new("Map schema without keys"))?;
-                let vs = s
-                    .value_schema
-                    .as_deref()
-                    .ok_or_else(|| DataError::new("Map schema without values"))?;
+                let (ks, vs) = map_schemas(s)?;
                 if let Some(k) = self.field_def(ctx, &mut entry, ks, "key".into(), 1, false)? {
                     entry.items.push(Item::Field(k));
                 }
@@ -1248,14 +1242,7 @@ impl ProtobufData {
                         v.type_name()
                     )));
                 };
-                let ks = s
-                    .key_schema
-                    .as_deref()
-                    .ok_or_else(|| DataError::new("Map schema without keys"))?;
-                let vs = s
-                    .value_schema
-                    .as_deref()
-                    .ok_or_else(|| DataError::new("Map schema without values"))?;
+                let (ks, vs) = map_schemas(s)?;
                 let Kind::Message(entry) = fd.kind() else {
                     return Err(DataError::new(format!("Field {} is not a map", fd.name())));
                 };
@@ -1696,6 +1683,19 @@ impl ProtobufData {
             }
         })
     }
+}
+
+/// The key and value schemas of a MAP schema.
+fn map_schemas(s: &Schema) -> Result<(&Schema, &Schema), DataError> {
+    let ks = s
+        .key_schema
+        .as_deref()
+        .ok_or_else(|| DataError::new("Map schema without keys"))?;
+    let vs = s
+        .value_schema
+        .as_deref()
+        .ok_or_else(|| DataError::new("Map schema without values"))?;
+    Ok((ks, vs))
 }
 
 fn map_key(p: PValue) -> Result<MapKey, DataError> {

@@ -686,16 +686,13 @@ impl RegistryClient {
         &self,
         id: i32,
     ) -> Result<(Arc<str>, Vec<Reference>), RegistryError> {
-        let v = self.call(reqwest::Method::GET, format!("/schemas/ids/{id}"), None)?;
-        let s: Arc<str> =
-            Arc::from(v.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
-                RegistryError::Unavailable(format!("no schema in the answer {v}"))
-            })?);
+        let (s, refs) = self.schema_at(format!("/schemas/ids/{id}"))?;
+        let s: Arc<str> = Arc::from(s);
         self.schemas
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(id, s.clone());
-        Ok((s, Reference::list(&v)))
+        Ok((s, refs))
     }
 
     /// A version of a subject: its schema and its references (a referenced schema).
@@ -704,11 +701,12 @@ impl RegistryClient {
         subject: &str,
         version: i32,
     ) -> Result<(String, Vec<Reference>), RegistryError> {
-        let v = self.call(
-            reqwest::Method::GET,
-            format!("/subjects/{}/versions/{version}", encode(subject)),
-            None,
-        )?;
+        self.schema_at(format!("/subjects/{}/versions/{version}", encode(subject)))
+    }
+
+    /// The schema and references a GET of `path` answers.
+    fn schema_at(&self, path: String) -> Result<(String, Vec<Reference>), RegistryError> {
+        let v = self.call(reqwest::Method::GET, path, None)?;
         let s = v
             .get("schema")
             .and_then(|s| s.as_str())
@@ -727,16 +725,7 @@ impl RegistryClient {
         {
             return Ok(s);
         }
-        let v = self.call(reqwest::Method::GET, format!("/schemas/ids/{id}"), None)?;
-        let s: Arc<str> =
-            Arc::from(v.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
-                RegistryError::Unavailable(format!("no schema in the answer {v}"))
-            })?);
-        self.schemas
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, s.clone());
-        Ok(s)
+        self.schema_with_references(id).map(|(s, _)| s)
     }
 
     /// How many schema texts are cached by id (tests).

@@ -16,23 +16,7 @@ fn message_type(record: &[u8]) -> (i32, serde_json::Value) {
     let id = i32::from_be_bytes([record[1], record[2], record[3], record[4]]);
     let schema = ProtoSchema::parse(&registry_schema_text(id)).unwrap();
     let (indexes, _) = polyconnect::converter::protobuf::read_indexes(&record[5..]).unwrap();
-    let message = if indexes == [0] {
-        schema.root().full_name().to_string()
-    } else {
-        // A wrapper of wrappers.proto: the message at that index.
-        let names = [
-            "DoubleValue",
-            "FloatValue",
-            "Int64Value",
-            "UInt64Value",
-            "Int32Value",
-            "UInt32Value",
-            "BoolValue",
-            "StringValue",
-            "BytesValue",
-        ];
-        format!("google.protobuf.{}", names[indexes[0] as usize])
-    };
+    let message = schema.message_at(&indexes).unwrap().full_name().to_string();
     (
         id,
         serde_json::json!({
