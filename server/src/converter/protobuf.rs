@@ -1549,14 +1549,23 @@ impl ProtobufData {
                         BigInt::from_signed_bytes_be(&raw)
                     };
                     if mscale != want {
-                        let diff = want - mscale;
-                        let ten = BigInt::from(10u32);
+                        // Rescaled when that is exact (Confluent's converter refuses any
+                        // other scale than the schema's).
+                        let diff = i64::from(want) - i64::from(mscale);
+                        let unfit = || {
+                            DataError::new(format!(
+                                "Decimal of scale {mscale} does not fit the schema's scale {want}"
+                            ))
+                        };
+                        if diff.abs() > 1000 {
+                            return Err(unfit());
+                        }
+                        let p = BigInt::from(10u32).pow(diff.unsigned_abs() as u32);
                         if diff > 0 {
-                            int *= ten.pow(diff as u32);
+                            int *= p;
                         } else {
-                            let p = ten.pow((-diff) as u32);
                             if &int % &p != BigInt::from(0) {
-                                return Err(DataError::new(format!("Decimal of scale {mscale} does not fit the schema's scale {want}")));
+                                return Err(unfit());
                             }
                             int /= p;
                         }
@@ -1564,18 +1573,41 @@ impl ProtobufData {
                     return Ok(Value::Bytes(Bytes::from(int.to_signed_bytes_be())));
                 }
                 DATE if s.schema_type == SchemaType::Int32 => {
-                    let days = days_from_civil(
-                        i64::from(get_i("year")),
-                        get_i("month") as u32,
-                        get_i("day") as u32,
-                    );
+                    let (y, mo, d) = (get_i("year"), get_i("month"), get_i("day"));
+                    let valid = (1..=12).contains(&mo)
+                        && d >= 1
+                        && days_from_civil(i64::from(y), mo as u32, d as u32)
+                            < days_from_civil(
+                                i64::from(y) + (mo == 12) as i64,
+                                (mo % 12 + 1) as u32,
+                                1,
+                            );
+                    if !valid {
+                        return Err(DataError::new(format!("Invalid date {y}-{mo}-{d}")));
+                    }
+                    let days = days_from_civil(i64::from(y), mo as u32, d as u32);
                     return i32::try_from(days).map(Value::Int32).map_err(|_| wrong());
                 }
                 TIME if s.schema_type == SchemaType::Int32 => {
-                    let nanos = i64::from(get_i("hours")) * 3_600_000_000_000
-                        + i64::from(get_i("minutes")) * 60_000_000_000
-                        + i64::from(get_i("seconds")) * 1_000_000_000
-                        + i64::from(get_i("nanos"));
+                    let (h, mi, se, n) = (
+                        get_i("hours"),
+                        get_i("minutes"),
+                        get_i("seconds"),
+                        get_i("nanos"),
+                    );
+                    if !(0..24).contains(&h)
+                        || !(0..60).contains(&mi)
+                        || !(0..60).contains(&se)
+                        || !(0..1_000_000_000).contains(&n)
+                    {
+                        return Err(DataError::new(format!(
+                            "Invalid time of day {h}:{mi}:{se}.{n}"
+                        )));
+                    }
+                    let nanos = i64::from(h) * 3_600_000_000_000
+                        + i64::from(mi) * 60_000_000_000
+                        + i64::from(se) * 1_000_000_000
+                        + i64::from(n);
                     return Ok(Value::Int32((nanos / 1_000_000) as i32));
                 }
                 TIMESTAMP if s.schema_type == SchemaType::Int64 => {
@@ -1583,8 +1615,16 @@ impl ProtobufData {
                         .get_field_by_name("seconds")
                         .and_then(|x| x.as_i64())
                         .unwrap_or(0);
-                    let nanos = i64::from(get_i("nanos"));
-                    return Ok(Value::Int64(secs * 1000 + nanos.div_euclid(1_000_000)));
+                    let nanos = get_i("nanos");
+                    let millis = if (0..1_000_000_000).contains(&nanos) {
+                        secs.checked_mul(1000)
+                            .and_then(|ms| ms.checked_add(i64::from(nanos / 1_000_000)))
+                    } else {
+                        None
+                    };
+                    return millis.map(Value::Int64).ok_or_else(|| {
+                        DataError::new(format!("Invalid timestamp {secs}s {nanos}ns"))
+                    });
                 }
                 _ => {}
             }
@@ -2208,5 +2248,64 @@ mod tests {
         let mut out = Vec::new();
         f.encode(&s, &written, &v, &mut out).unwrap();
         assert_eq!(out, bytes);
+    }
+
+    #[test]
+    fn invalid_logical_messages_are_record_errors() {
+        let text = "syntax = \"proto3\";\nimport \"google/type/date.proto\";\nimport \"google/protobuf/timestamp.proto\";\nimport \"confluent/type/decimal.proto\";\n\
+            message L {\n  google.type.Date d = 1;\n  google.protobuf.Timestamp t = 2;\n  confluent.type.Decimal n = 3;\n}\n";
+        let f = ProtobufFormat::new(ProtobufDataConfig::default());
+        let p = f.parse(text).unwrap();
+        let s = Arc::new(f.to_connect_schema(&p, None).unwrap());
+        let sub = |name: &str| match p.root().get_field_by_name(name).unwrap().kind() {
+            Kind::Message(m) => m,
+            _ => unreachable!(),
+        };
+        let decode = |field: &str, m: DynamicMessage| {
+            let mut msg = DynamicMessage::new(p.root().clone());
+            msg.set_field_by_name(field, PValue::Message(m));
+            let mut bytes = vec![0];
+            msg.encode(&mut bytes).unwrap();
+            f.decode(&s, &p, &bytes)
+        };
+        let mut d = DynamicMessage::new(sub("d"));
+        d.set_field_by_name("year", PValue::I32(2023));
+        d.set_field_by_name("month", PValue::I32(2));
+        d.set_field_by_name("day", PValue::I32(29));
+        assert!(decode("d", d.clone()).is_err(), "no 29 February in 2023");
+        d.set_field_by_name("day", PValue::I32(28));
+        assert!(decode("d", d).is_ok());
+        let mut t = DynamicMessage::new(sub("t"));
+        t.set_field_by_name("seconds", PValue::I64(i64::MAX / 10));
+        assert!(decode("t", t).is_err(), "out of range");
+        let mut n = DynamicMessage::new(sub("n"));
+        n.set_field_by_name("value", PValue::Bytes(Bytes::from_static(&[1])));
+        n.set_field_by_name("scale", PValue::I32(i32::MIN));
+        assert!(
+            decode("n", n.clone()).is_err(),
+            "scale far from the schema's"
+        );
+        n.set_field_by_name("scale", PValue::I32(-2));
+        let Value::Struct(v) = decode("n", n).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            v.get("n"),
+            Some(&Value::Bytes(Bytes::from_static(&[100]))),
+            "1E2 at scale 0"
+        );
+    }
+
+    proptest::proptest! {
+        /// Any bytes after the id are refused or read, never a panic (message indexes out
+        /// of range, truncated varints, wrong wire types, invalid UTF-8).
+        #[test]
+        fn any_bytes_are_read_or_refused(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96)) {
+            let f = ProtobufFormat::new(ProtobufDataConfig::default());
+            let p = f.data().from_connect_schema(&every_type()).unwrap();
+            let read = f.parse(p.text()).unwrap();
+            let rs = Arc::new(f.to_connect_schema(&read, None).unwrap());
+            let _ = f.decode_with_schema(&rs, &read, &bytes);
+        }
     }
 }
