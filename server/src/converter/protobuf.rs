@@ -543,9 +543,10 @@ fn scrub(name: &str) -> String {
         if b.is_ascii_alphanumeric() || b == b'_' {
             enc.push(b as char);
         } else {
-            // URL-encoded characters ('%XX', '+') all become '_' afterwards.
+            // As URL-encoded and then scrubbed: '-', '.', '*' stay one character and a space
+            // becomes '+', one '_' each; any other byte is '%XX', three.
             enc.push('_');
-            if b != b' ' {
+            if !matches!(b, b' ' | b'-' | b'.' | b'*') {
                 enc.push_str("__");
             }
         }
@@ -557,6 +558,15 @@ fn scrub(name: &str) -> String {
 }
 
 impl ProtobufData {
+    /// The name as written (scrubbed only with `scrub.invalid.names`), without a copy.
+    fn scrubbed<'a>(&self, name: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.config.scrub_invalid_names {
+            std::borrow::Cow::Owned(scrub(name))
+        } else {
+            std::borrow::Cow::Borrowed(name)
+        }
+    }
+
     fn scrub(&self, name: &str) -> String {
         if self.config.scrub_invalid_names {
             scrub(name)
@@ -1181,7 +1191,7 @@ impl ProtobufData {
                 else {
                     return Err(DataError::new("Cannot find non-null field"));
                 };
-                let name = self.scrub(&uf.name);
+                let name = self.scrubbed(&uf.name);
                 let fd = desc
                     .get_field_by_name(&name)
                     .ok_or_else(|| DataError::new(format!("Cannot find field with name {name}")))?;
@@ -1190,7 +1200,7 @@ impl ProtobufData {
                 }
                 continue;
             }
-            let name = self.scrub(&f.name);
+            let name = self.scrubbed(&f.name);
             let fd = desc
                 .get_field_by_name(&name)
                 .ok_or_else(|| DataError::new(format!("Cannot find field with name {name}")))?;
@@ -1313,14 +1323,31 @@ impl ProtobufData {
                     Value::Decimal { unscaled, scale } => (unscaled.clone(), *scale),
                     _ => return Err(wrong()),
                 };
-                let int = BigInt::from_signed_bytes_be(&unscaled);
-                let digits = int.magnitude().to_string().len() as u32;
+                let minimal = minimal_twos_complement(&unscaled);
+                // BigDecimal.precision(): the digits of the unscaled value (1 for zero).
+                let digits = if minimal.len() <= 16 {
+                    let mut be = [if minimal.first().is_some_and(|b| b & 0x80 != 0) {
+                        0xff
+                    } else {
+                        0
+                    }; 16];
+                    be[16 - minimal.len()..].copy_from_slice(minimal);
+                    let n = i128::from_be_bytes(be).unsigned_abs();
+                    n.checked_ilog10().map_or(1, |l| l + 1)
+                } else {
+                    BigInt::from_signed_bytes_be(minimal)
+                        .magnitude()
+                        .to_string()
+                        .len() as u32
+                };
                 let mut d = DynamicMessage::new(m);
                 d.set_field_by_name(
                     "value",
-                    PValue::Bytes(Bytes::copy_from_slice(minimal_twos_complement(
-                        &int.to_signed_bytes_be(),
-                    ))),
+                    PValue::Bytes(if minimal.is_empty() {
+                        Bytes::from_static(&[0])
+                    } else {
+                        Bytes::copy_from_slice(minimal)
+                    }),
                 );
                 d.set_field_by_name("precision", PValue::U32(digits.max(1)));
                 d.set_field_by_name("scale", PValue::I32(scale));
@@ -2051,6 +2078,17 @@ mod tests {
     }
 
     #[test]
+    fn names_scrubbed_as_confluent_scrubs_them() {
+        assert_eq!(scrub("my-field"), "my_field");
+        assert_eq!(scrub("a b"), "a_b");
+        assert_eq!(scrub("a/b"), "a___b");
+        assert_eq!(scrub("1abc"), "x1abc");
+        assert_eq!(scrub("_x"), "x_x");
+        assert_eq!(scrub("é"), "x______");
+        assert_eq!(scrub("ok_name"), "ok_name");
+    }
+
+    #[test]
     fn civil_dates_round_trip() {
         for d in [-719_468, -1, 0, 1, 19_753, 2_932_896] {
             let (y, m, dd) = civil_from_days(d);
@@ -2248,6 +2286,49 @@ mod tests {
         let mut out = Vec::new();
         f.encode(&s, &written, &v, &mut out).unwrap();
         assert_eq!(out, bytes);
+    }
+
+    #[test]
+    fn decimal_precision_is_the_unscaled_digits() {
+        let f = ProtobufFormat::new(ProtobufDataConfig::default());
+        let s = Arc::new(
+            Schema::new(SchemaType::Struct)
+                .named("D")
+                .field("n", Schema::decimal(0)),
+        );
+        let p = f.from_connect_schema(&s).unwrap();
+        for (unscaled, digits) in [
+            (vec![0u8], 1u32),
+            (vec![0x09], 1),
+            (vec![0x0a], 2),
+            (vec![0xff], 1),
+            (vec![0x00, 0xff, 0xff], 5),
+            (vec![0x7f; 20], 48),
+            (vec![0x80; 17], 41),
+        ] {
+            let v = Value::Struct(
+                Struct::new(s.clone()).put("n", Value::Bytes(Bytes::from(unscaled.clone()))),
+            );
+            let mut out = Vec::new();
+            f.encode(&s, &p, &v, &mut out).unwrap();
+            let msg = DynamicMessage::decode(p.root().clone(), &out[1..]).unwrap();
+            let dec = msg.get_field_by_name("n").unwrap();
+            let dec = dec.as_message().unwrap();
+            assert_eq!(
+                dec.get_field_by_name("precision").unwrap().as_u32(),
+                Some(digits),
+                "{unscaled:?}"
+            );
+            let want = BigInt::from_signed_bytes_be(&unscaled);
+            let got = dec
+                .get_field_by_name("value")
+                .unwrap()
+                .as_bytes()
+                .unwrap()
+                .clone();
+            assert_eq!(BigInt::from_signed_bytes_be(&got), want);
+            assert_eq!(want.magnitude().to_string().len() as u32, digits);
+        }
     }
 
     #[test]
