@@ -48,7 +48,7 @@ soak: ## the fault scenarios again and again for SOAK_MINUTES (default 10), a st
 bench-transforms: ## per-record cost of a chain of five SMTs (criterion; not part of `make test`)
 	cargo bench -p polyconnect --bench transforms
 
-bench-converters: ## per-record cost of the AvroConverter and JsonSchemaConverter beside JsonConverter (criterion; not part of `make test`)
+bench-converters: ## per-record cost of the AvroConverter, JsonSchemaConverter and ProtobufConverter beside JsonConverter (criterion; not part of `make test`)
 	cargo bench -p polyconnect --bench converters
 
 bench-memory: ## the core's peak RSS with a 1 GiB backlog behind a paused, then draining sink (not part of `make test`)

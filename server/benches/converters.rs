@@ -1,4 +1,5 @@
-//! Per-record cost of the AvroConverter and the JsonSchemaConverter beside JsonConverter
+//! Per-record cost of the AvroConverter, the JsonSchemaConverter and the ProtobufConverter
+//! beside JsonConverter
 //! (with and without schemas):
 //! serializing and deserializing a struct with a Decimal, a Timestamp, an optional string
 //! and an array. The registry-backed converters talk to a small stand-in for the registry in this
@@ -119,6 +120,13 @@ fn bench(c: &mut Criterion) {
             "json-schema-registry",
             converter(
                 "io.confluent.connect.json.JsonSchemaConverter",
+                &[("schema.registry.url", &url)],
+            ),
+        ),
+        (
+            "protobuf",
+            converter(
+                "io.confluent.connect.protobuf.ProtobufConverter",
                 &[("schema.registry.url", &url)],
             ),
         ),

@@ -20,7 +20,8 @@ use bytes::Bytes;
 use polyconnect::converter::Converter;
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Value};
 use registry_support::{
-    assert_incompatible_schema_is_a_record_error, confluent, hex, registry_converter, st, unhex,
+    assert_incompatible_schema_is_a_record_error, confluent, every_type, hex, registry_converter,
+    st, unhex,
 };
 use serde_json::{json, Value as Json};
 
@@ -112,83 +113,7 @@ fn both_ways(
 #[test]
 fn every_connect_type_both_ways() {
     let conv = converter(false, &[]);
-    let inner = Schema::new(SchemaType::Struct)
-        .named("com.example.Address")
-        .field("street", Schema::new(SchemaType::String))
-        .field("zip", Schema::new(SchemaType::Int32).optional());
-    let mut with_default = Schema::new(SchemaType::String).optional();
-    with_default.default_value = Some(Value::String("none".into()));
-    let schema = Schema::new(SchemaType::Struct)
-        .named("com.example.Every")
-        .field("i8", Schema::new(SchemaType::Int8))
-        .field("i16", Schema::new(SchemaType::Int16))
-        .field("i32", Schema::new(SchemaType::Int32))
-        .field("i64", Schema::new(SchemaType::Int64))
-        .field("f32", Schema::new(SchemaType::Float32))
-        .field("f64", Schema::new(SchemaType::Float64))
-        .field("flag", Schema::new(SchemaType::Boolean))
-        .field("text", Schema::new(SchemaType::String))
-        .field("maybe", Schema::new(SchemaType::String).optional())
-        .field("note", with_default)
-        .field("raw", Schema::new(SchemaType::Bytes))
-        .field("amount", Schema::decimal(2))
-        .field("day", Schema::date())
-        .field("at", Schema::time())
-        .field("ts", Schema::timestamp())
-        .field("tags", Schema::array(Schema::new(SchemaType::String)))
-        .field(
-            "attrs",
-            Schema::map(
-                Schema::new(SchemaType::String),
-                Schema::new(SchemaType::Int64),
-            ),
-        )
-        .field(
-            "codes",
-            Schema::map(
-                Schema::new(SchemaType::Int32),
-                Schema::new(SchemaType::String),
-            ),
-        )
-        .field("home", inner.clone())
-        .field("others", Schema::array(inner.clone()))
-        .parameter("owner", "polyconnect");
-    let schema = Arc::new(schema);
-    let inner = Arc::new(inner);
-    let value = st(
-        &schema,
-        vec![
-            Value::Int8(-8),
-            Value::Int16(1600),
-            Value::Int32(-32),
-            Value::Int64(1 << 40),
-            Value::Float32(1.5),
-            Value::Float64(-2.25),
-            Value::Boolean(true),
-            Value::String("héllo \"world\"".into()),
-            Value::Null,
-            Value::String("set".into()),
-            Value::Bytes(Bytes::from_static(&[0, 1, 2, 255])),
-            Value::Bytes(Bytes::from_static(&[0x30, 0x39])),
-            Value::Int32(19_000),
-            Value::Int32(45_296_789),
-            Value::Int64(1_700_000_000_123),
-            Value::Array(vec![Value::String("a".into()), Value::String("b".into())]),
-            Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]),
-            Value::Map(vec![
-                (Value::Int32(1), Value::String("one".into())),
-                (Value::Int32(2), Value::String("two".into())),
-            ]),
-            st(
-                &inner,
-                vec![Value::String("Main St".into()), Value::Int32(12345)],
-            ),
-            Value::Array(vec![st(
-                &inner,
-                vec![Value::String("Side St".into()), Value::Null],
-            )]),
-        ],
-    );
+    let (schema, value) = every_type();
     let expected = json!({
         "i8": -8, "i16": 1600, "i32": -32, "i64": 1u64 << 40, "f32": 1.5, "f64": -2.25,
         "flag": true, "text": "héllo \"world\"", "maybe": null, "note": "set",

@@ -4,6 +4,7 @@
 //! - `avro/`: Confluent's AvroConverter (wire format, Avro schemas and codec, AvroData).
 //! - `registered.rs`: what the registry-backed converters share (wire format, caches).
 //! - `json_schema.rs`: Confluent's JsonSchemaConverter (JsonSchemaData's mapping).
+//! - `protobuf.rs`: Confluent's ProtobufConverter (ProtobufData's mapping, message indexes).
 //! - `registry.rs`: the Schema Registry client (Confluent's REST API and settings).
 //! - `json.rs`: JsonConverter, byte-for-byte compatible with Kafka Connect's.
 //! - `simple.rs`: StringConverter, ByteArrayConverter.
@@ -23,6 +24,7 @@ mod json;
 pub mod json_schema;
 pub mod jsonout;
 mod number;
+pub mod protobuf;
 pub mod registered;
 pub mod registry;
 pub mod remote;
@@ -76,6 +78,7 @@ pub const DOUBLE_CONVERTER: &str = "org.apache.kafka.connect.converters.DoubleCo
 pub const BOOLEAN_CONVERTER: &str = "org.apache.kafka.connect.converters.BooleanConverter";
 pub const AVRO_CONVERTER: &str = "io.confluent.connect.avro.AvroConverter";
 pub const JSON_SCHEMA_CONVERTER: &str = "io.confluent.connect.json.JsonSchemaConverter";
+pub const PROTOBUF_CONVERTER: &str = "io.confluent.connect.protobuf.ProtobufConverter";
 pub const SIMPLE_HEADER_CONVERTER: &str = "org.apache.kafka.connect.storage.SimpleHeaderConverter";
 
 /// The default `header.converter`.
@@ -96,6 +99,7 @@ pub const KNOWN: &[&str] = &[
     BOOLEAN_CONVERTER,
     AVRO_CONVERTER,
     JSON_SCHEMA_CONVERTER,
+    PROTOBUF_CONVERTER,
 ];
 
 /// The header converters this core knows (every record converter is one too).
@@ -142,6 +146,9 @@ impl ConverterFactory {
             "BooleanConverter" => Ok(Box::new(BooleanConverter)),
             "AvroConverter" => Ok(Box::new(avro::AvroConverter::new(settings, is_key)?)),
             "JsonSchemaConverter" => Ok(Box::new(json_schema::JsonSchemaConverter::new(
+                settings, is_key,
+            )?)),
+            "ProtobufConverter" => Ok(Box::new(protobuf::ProtobufConverter::new(
                 settings, is_key,
             )?)),
             other if number_kind(other).is_some() => Ok(Box::new(NumberConverter::new(

@@ -1,4 +1,5 @@
-//! What Confluent's registry-backed converters share (`AvroConverter`, `JsonSchemaConverter`):
+//! What Confluent's registry-backed converters share (`AvroConverter`, `JsonSchemaConverter`,
+//! `ProtobufConverter`):
 //! Confluent's wire format (magic byte 0, the 4-byte big-endian schema id, then the
 //! format's encoding), the registry settings and client (`registry.rs`), the bounded caches
 //! of Connect schemas to written schemas and of ids to read schemas, the subject name
@@ -39,6 +40,17 @@ pub trait SchemaFormat: Send + Sync + 'static {
         self.record_name(p)
     }
     fn parse(&self, text: &str) -> Result<Self::Parsed, DataError>;
+    /// Whether schemas read by id may name other registered schemas (references).
+    const READS_REFERENCES: bool = false;
+    /// Parses a schema read by id with the schemas it references, by the names it uses
+    /// for them (when `READS_REFERENCES`).
+    fn parse_with_references(
+        &self,
+        text: &str,
+        _references: &[(String, String)],
+    ) -> Result<Self::Parsed, DataError> {
+        self.parse(text)
+    }
     /// True when the schema carries its own Connect version (`connect.version`).
     fn has_connect_version(&self, p: &Self::Parsed) -> bool;
     fn to_connect_schema(
@@ -54,8 +66,37 @@ pub trait SchemaFormat: Send + Sync + 'static {
         value: &Value,
         out: &mut Vec<u8>,
     ) -> Result<(), DataError>;
+    /// Whether the language writes a record for another schema of its subject than the
+    /// record's (`use.latest.version` with a latest schema that differs).
+    const WRITES_FOR_LATEST: bool = false;
+    /// Appends the encoding of `value`, of the record's schema `p`, for readers of
+    /// `latest`, the subject's latest schema (when `WRITES_FOR_LATEST`).
+    fn encode_for_latest(
+        &self,
+        _s: &Schema,
+        _p: &Self::Parsed,
+        _latest: &Self::Parsed,
+        _value: &Value,
+        _out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
+        Err(DataError::new(format!(
+            "{} is not written for another schema",
+            Self::NAME
+        )))
+    }
     /// Decodes what follows the magic byte and id.
     fn decode(&self, s: &Arc<Schema>, p: &Self::Parsed, bytes: &[u8]) -> Result<Value, DataError>;
+    /// Decodes what follows the magic byte and id, with the Connect schema of what was
+    /// decoded: `s` unless the encoding names another type of the schema (Protobuf's
+    /// message indexes).
+    fn decode_with_schema(
+        &self,
+        s: &Arc<Schema>,
+        p: &Self::Parsed,
+        bytes: &[u8],
+    ) -> Result<(Arc<Schema>, Value), DataError> {
+        Ok((s.clone(), self.decode(s, p, bytes)?))
+    }
 }
 
 /// What a Connect schema becomes for writing.
@@ -64,9 +105,14 @@ struct Outgoing<P> {
     text: String,
     /// The record's full name (RecordNameStrategy, TopicRecordNameStrategy).
     record_name: Option<String>,
-    /// The ids of this schema under the subjects it was written to: the hot path.
-    ids: Mutex<Vec<(String, i32)>>,
+    /// The ids of this schema under the subjects it was written to: the hot path. With
+    /// `use.latest.version`, the subject's latest schema when it is not this one.
+    ids: Mutex<Vec<Written<P>>>,
 }
+
+/// A subject a schema was written to: the id, and the latest schema written for when it
+/// is another one.
+type Written<P> = (String, i32, Option<Arc<P>>);
 
 /// What a schema id means for reading.
 struct Incoming<P> {
@@ -226,17 +272,37 @@ impl<F: SchemaFormat> RegisteredConverter<F> {
             return Ok(i);
         }
         let what = F::NAME;
-        let text = self
-            .client
-            .schema_by_id(id)
-            .map_err(|e| e.into_data_error(&format!("retrieving {what} schema for id {id}")))?;
-        let parsed = self.format.parse(&text)?;
+        let fetched =
+            |e: RegistryError| e.into_data_error(&format!("retrieving {what} schema for id {id}"));
+        let (text, parsed, refs) = if F::READS_REFERENCES {
+            let (text, refs) = self.client.schema_with_references(id).map_err(fetched)?;
+            // The referenced schemas, theirs too, each once.
+            let mut files: Vec<(String, String)> = Vec::new();
+            let mut todo = refs.clone();
+            while let Some(r) = todo.pop() {
+                if files.iter().any(|(n, _)| *n == r.name) || files.len() > 256 {
+                    continue;
+                }
+                let (t, more) = self
+                    .client
+                    .schema_of_version(&r.subject, r.version)
+                    .map_err(fetched)?;
+                files.push((r.name, t));
+                todo.extend(more);
+            }
+            let parsed = self.format.parse_with_references(&text, &files)?;
+            (text, parsed, refs)
+        } else {
+            let text = self.client.schema_by_id(id).map_err(fetched)?;
+            let parsed = self.format.parse(&text)?;
+            (text, parsed, Vec::new())
+        };
         // The registry's version of the schema becomes the Connect schema's version when
         // the schema carries no connect.version (as Confluent's deserializers look it up).
         let version = if !self.format.has_connect_version(&parsed) {
             let record_name = self.format.read_name(&parsed);
             match self.subject(topic, record_name.as_deref()) {
-                Ok(subject) => match self.client.version_of(&subject, &text) {
+                Ok(subject) => match self.client.version_of(&subject, &text, &refs) {
                     Ok(v) => Some(v),
                     Err(RegistryError::Refused { .. }) => None,
                     Err(e) => {
@@ -284,36 +350,60 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
-            .find(|(s, _)| *s == subject)
-            .map(|(_, id)| *id);
-        let id = if let Some(id) = known {
-            id
+            .find(|(s, _, _)| *s == subject)
+            .map(|(_, id, latest)| (*id, latest.clone()));
+        let (id, latest) = if let Some(k) = known.clone() {
+            k
         } else if cfg.use_latest_version {
             let latest = self.client.latest(&subject).map_err(|e| {
                 e.into_data_error(&format!(
                     "retrieving the latest schema of subject {subject}"
                 ))
             })?;
-            let same = self
-                .format
-                .parse(&latest.schema)
-                .is_ok_and(|l| l == out.parsed);
-            if !same {
-                return Err(DataError::new(format!(
-                    "Error serializing {what} message: the latest schema of subject {subject} (id {}) is not the record's schema {}",
-                    latest.id, out.text
-                )));
+            let parsed = self.format.parse(&latest.schema);
+            if parsed.as_ref().is_ok_and(|l| *l == out.parsed) {
+                (latest.id, None)
+            } else {
+                let other = |why: &str| {
+                    DataError::new(format!(
+                        "Error serializing {what} message: the latest schema of subject {subject} (id {}) is not the record's schema {}{why}",
+                        latest.id, out.text
+                    ))
+                };
+                let parsed =
+                    parsed.map_err(|e| other(&format!(" and cannot be read: {}", e.message)))?;
+                if !F::WRITES_FOR_LATEST {
+                    return Err(other(""));
+                }
+                if cfg.latest_compatibility_strict {
+                    let ok = self
+                        .client
+                        .compatible_with_latest(&subject, &out.text)
+                        .map_err(|e| {
+                            e.into_data_error(&format!(
+                                "checking {what} schema {} against the latest of subject {subject}",
+                                out.text
+                            ))
+                        })?;
+                    if !ok {
+                        return Err(other(
+                            " and the registry finds it incompatible (latest.compatibility.strict)",
+                        ));
+                    }
+                }
+                (latest.id, Some(Arc::new(parsed)))
             }
-            latest.id
         } else {
-            self.client
+            let id = self
+                .client
                 .id_for(&subject, &out.text, cfg.auto_register)
                 .map_err(|e| {
                     e.into_data_error(&format!(
                         "registering {what} schema {} under subject {subject}",
                         out.text
                     ))
-                })?
+                })?;
+            (id, None)
         };
         if known.is_none() {
             let mut ids = out.ids.lock().unwrap_or_else(|e| e.into_inner());
@@ -322,19 +412,26 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
             if ids.len() >= self.client.config.max_schemas_per_subject {
                 ids.remove(0);
             }
-            ids.push((subject.clone(), id));
+            ids.push((subject.clone(), id, latest.clone()));
         }
         let mut buf = Vec::with_capacity(64);
         buf.push(MAGIC_BYTE);
         buf.extend_from_slice(&id.to_be_bytes());
-        self.format
-            .encode(&schema, &out.parsed, &data.value, &mut buf)
-            .map_err(|e| {
-                DataError::new(format!(
-                    "Failed to serialize {what} data from topic {topic} : {}",
-                    e.message
-                ))
-            })?;
+        match &latest {
+            None => self
+                .format
+                .encode(&schema, &out.parsed, &data.value, &mut buf),
+            Some(l) => {
+                self.format
+                    .encode_for_latest(&schema, &out.parsed, l, &data.value, &mut buf)
+            }
+        }
+        .map_err(|e| {
+            DataError::new(format!(
+                "Failed to serialize {what} data from topic {topic} : {}",
+                e.message
+            ))
+        })?;
         Ok(Some(Bytes::from(buf)))
     }
 
@@ -356,11 +453,11 @@ impl<F: SchemaFormat> Converter for RegisteredConverter<F> {
             message: fail(e.message).message,
             retriable: e.retriable,
         })?;
-        let value = self
+        let (schema, value) = self
             .format
-            .decode(&inc.connect, &inc.parsed, &b[5..])
+            .decode_with_schema(&inc.connect, &inc.parsed, &b[5..])
             .map_err(|e| fail(e.message))?;
-        Ok(SchemaAndValue::new(Some(inc.connect.clone()), value))
+        Ok(SchemaAndValue::new(Some(schema), value))
     }
 
     fn may_retry(&self) -> bool {

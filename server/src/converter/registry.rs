@@ -312,6 +312,31 @@ pub struct Registered {
     pub schema: String,
 }
 
+/// A schema reference: the import `name` a schema uses for version `version` of `subject`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub name: String,
+    pub subject: String,
+    pub version: i32,
+}
+
+impl Reference {
+    fn list(v: &serde_json::Value) -> Vec<Reference> {
+        v.get("references")
+            .and_then(|r| r.as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|r| {
+                Some(Reference {
+                    name: r.get("name")?.as_str()?.to_string(),
+                    subject: r.get("subject")?.as_str()?.to_string(),
+                    version: r.get("version")?.as_i64()? as i32,
+                })
+            })
+            .collect()
+    }
+}
+
 /// An error of a registry call.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RegistryError {
@@ -430,6 +455,18 @@ impl RegistryClient {
             None => json!({ "schema": schema }),
             Some(t) => json!({ "schemaType": t, "schema": schema }),
         }
+    }
+
+    /// The body that looks up `schema` with the references it names.
+    fn schema_body_with(&self, schema: &str, references: &[Reference]) -> serde_json::Value {
+        let mut b = self.schema_body(schema);
+        if !references.is_empty() {
+            b["references"] = references
+                .iter()
+                .map(|r| json!({"name": r.name, "subject": r.subject, "version": r.version}))
+                .collect();
+        }
+        b
     }
 
     /// One call with fail-over across the URLs and back-off between rounds.
@@ -605,8 +642,35 @@ impl RegistryClient {
         Ok(r)
     }
 
+    /// Whether `schema` may be registered after the latest version under `subject`: the
+    /// registry's compatibility check at the subject's level (latest.compatibility.strict).
+    pub fn compatible_with_latest(
+        &self,
+        subject: &str,
+        schema: &str,
+    ) -> Result<bool, RegistryError> {
+        let v = self.call(
+            reqwest::Method::POST,
+            format!(
+                "/compatibility/subjects/{}/versions/latest",
+                encode(subject)
+            ),
+            Some(self.schema_body(schema)),
+        )?;
+        v.get("is_compatible")
+            .and_then(|x| x.as_bool())
+            .ok_or_else(|| {
+                RegistryError::Unavailable(format!("no is_compatible in the answer {v}"))
+            })
+    }
+
     /// The version of `schema` under `subject` (a lookup), cached.
-    pub fn version_of(&self, subject: &str, schema: &str) -> Result<i32, RegistryError> {
+    pub fn version_of(
+        &self,
+        subject: &str,
+        schema: &str,
+        references: &[Reference],
+    ) -> Result<i32, RegistryError> {
         let key = (subject.to_string(), schema.to_string());
         if let Some(v) = self
             .versions
@@ -619,7 +683,7 @@ impl RegistryClient {
         let v = self.call(
             reqwest::Method::POST,
             format!("/subjects/{}", encode(subject)),
-            Some(self.schema_body(schema)),
+            Some(self.schema_body_with(schema, references)),
         )?;
         let version =
             v.get("version").and_then(|x| x.as_i64()).ok_or_else(|| {
@@ -632,6 +696,41 @@ impl RegistryClient {
         Ok(version)
     }
 
+    /// The schema of an id with the references it names (`name`, `subject`, `version`):
+    /// one call, not cached (the schema text is).
+    pub fn schema_with_references(
+        &self,
+        id: i32,
+    ) -> Result<(Arc<str>, Vec<Reference>), RegistryError> {
+        let (s, refs) = self.schema_at(format!("/schemas/ids/{id}"))?;
+        let s: Arc<str> = Arc::from(s);
+        self.schemas
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, s.clone());
+        Ok((s, refs))
+    }
+
+    /// A version of a subject: its schema and its references (a referenced schema).
+    pub fn schema_of_version(
+        &self,
+        subject: &str,
+        version: i32,
+    ) -> Result<(String, Vec<Reference>), RegistryError> {
+        self.schema_at(format!("/subjects/{}/versions/{version}", encode(subject)))
+    }
+
+    /// The schema and references a GET of `path` answers.
+    fn schema_at(&self, path: String) -> Result<(String, Vec<Reference>), RegistryError> {
+        let v = self.call(reqwest::Method::GET, path, None)?;
+        let s = v
+            .get("schema")
+            .and_then(|s| s.as_str())
+            .ok_or_else(|| RegistryError::Unavailable(format!("no schema in the answer {v}")))?
+            .to_string();
+        Ok((s, Reference::list(&v)))
+    }
+
     /// The schema of an id, cached.
     pub fn schema_by_id(&self, id: i32) -> Result<Arc<str>, RegistryError> {
         if let Some(s) = self
@@ -642,16 +741,7 @@ impl RegistryClient {
         {
             return Ok(s);
         }
-        let v = self.call(reqwest::Method::GET, format!("/schemas/ids/{id}"), None)?;
-        let s: Arc<str> =
-            Arc::from(v.get("schema").and_then(|s| s.as_str()).ok_or_else(|| {
-                RegistryError::Unavailable(format!("no schema in the answer {v}"))
-            })?);
-        self.schemas
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(id, s.clone());
-        Ok(s)
+        self.schema_with_references(id).map(|(s, _)| s)
     }
 
     /// How many schema texts are cached by id (tests).

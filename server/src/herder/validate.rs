@@ -1423,6 +1423,19 @@ mod tests {
         assert!(json_schema
             .iter()
             .any(|k| k.name == "schema.registry.url" && k.required));
+        let (_, protobuf) =
+            converter_definition("io.confluent.connect.protobuf.ProtobufConverter").unwrap();
+        let names: Vec<&str> = protobuf.iter().map(|k| k.name.as_str()).collect();
+        for n in [
+            "schema.registry.url",
+            "use.latest.version",
+            "optional.for.nullables",
+            "wrapper.for.nullables",
+            "generate.index.for.unions",
+        ] {
+            assert!(names.contains(&n), "{n}");
+        }
+        assert!(!names.contains(&"decimal.format"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::process::{Command, Stdio};
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use polyconnect::converter::{Converter, ConverterFactory};
 use polyconnect::data::{Schema, SchemaAndValue, SchemaType, Struct, Value};
 use serde_json::Value as Json;
@@ -96,6 +97,15 @@ pub fn unhex(s: &str) -> Vec<u8> {
         .collect()
 }
 
+/// The text registered under schema id `id`.
+pub fn schema_text(id: i32) -> String {
+    let url = format!("{}/schemas/ids/{id}", registry());
+    let out = Command::new("curl").args(["-sf", &url]).output().unwrap();
+    assert!(out.status.success(), "reading schema {id}");
+    let j: Json = serde_json::from_slice(&out.stdout).unwrap();
+    j["schema"].as_str().unwrap().to_string()
+}
+
 /// Sets the compatibility level of `subject` on the registry.
 pub fn set_compatibility(subject: &str, level: &str) {
     let url = format!("{}/config/{subject}", registry());
@@ -157,4 +167,88 @@ pub fn assert_incompatible_schema_is_a_record_error(
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
     assert!(e.message.contains("409"), "{}", e.message);
+}
+
+/// A struct of every Connect type (the logical types, an optional field, a default, an
+/// array, maps with string and int keys, a nested struct and an array of them) and a value
+/// of it: the fixture of the registry converters' compatibility tests.
+pub fn every_type() -> (Arc<Schema>, Value) {
+    let inner = Schema::new(SchemaType::Struct)
+        .named("com.example.Address")
+        .field("street", Schema::new(SchemaType::String))
+        .field("zip", Schema::new(SchemaType::Int32).optional());
+    let mut with_default = Schema::new(SchemaType::String).optional();
+    with_default.default_value = Some(Value::String("none".into()));
+    let schema = Schema::new(SchemaType::Struct)
+        .named("com.example.Every")
+        .field("i8", Schema::new(SchemaType::Int8))
+        .field("i16", Schema::new(SchemaType::Int16))
+        .field("i32", Schema::new(SchemaType::Int32))
+        .field("i64", Schema::new(SchemaType::Int64))
+        .field("f32", Schema::new(SchemaType::Float32))
+        .field("f64", Schema::new(SchemaType::Float64))
+        .field("flag", Schema::new(SchemaType::Boolean))
+        .field("text", Schema::new(SchemaType::String))
+        .field("maybe", Schema::new(SchemaType::String).optional())
+        .field("note", with_default)
+        .field("raw", Schema::new(SchemaType::Bytes))
+        .field("amount", Schema::decimal(2))
+        .field("day", Schema::date())
+        .field("at", Schema::time())
+        .field("ts", Schema::timestamp())
+        .field("tags", Schema::array(Schema::new(SchemaType::String)))
+        .field(
+            "attrs",
+            Schema::map(
+                Schema::new(SchemaType::String),
+                Schema::new(SchemaType::Int64),
+            ),
+        )
+        .field(
+            "codes",
+            Schema::map(
+                Schema::new(SchemaType::Int32),
+                Schema::new(SchemaType::String),
+            ),
+        )
+        .field("home", inner.clone())
+        .field("others", Schema::array(inner.clone()))
+        .parameter("owner", "polyconnect");
+    let schema = Arc::new(schema);
+    let inner = Arc::new(inner);
+    let value = st(
+        &schema,
+        vec![
+            Value::Int8(-8),
+            Value::Int16(1600),
+            Value::Int32(-32),
+            Value::Int64(1 << 40),
+            Value::Float32(1.5),
+            Value::Float64(-2.25),
+            Value::Boolean(true),
+            Value::String("héllo \"world\"".into()),
+            Value::Null,
+            Value::String("set".into()),
+            Value::Bytes(Bytes::from_static(&[0, 1, 2, 255])),
+            Value::Bytes(Bytes::from_static(&[0x30, 0x39])),
+            Value::Int32(19_000),
+            Value::Int32(45_296_789),
+            Value::Int64(1_700_000_000_123),
+            Value::Array(vec![Value::String("a".into()), Value::String("b".into())]),
+            Value::Map(vec![(Value::String("k".into()), Value::Int64(7))]),
+            Value::Map(vec![
+                (Value::Int32(1), Value::String("one".into())),
+                (Value::Int32(2), Value::String("two".into())),
+            ]),
+            st(
+                &inner,
+                vec![Value::String("Main St".into()), Value::Int32(12345)],
+            ),
+            Value::Array(vec![st(
+                &inner,
+                vec![Value::String("Side St".into()), Value::Null],
+            )]),
+        ],
+    );
+    (schema, value)
 }

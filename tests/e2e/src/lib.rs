@@ -923,14 +923,43 @@ pub fn confluent_decode(
     records: &[Vec<u8>],
     key: bool,
 ) -> Vec<serde_json::Value> {
+    confluent_decode_with(format, topic, records, key, &serde_json::json!({}))
+}
+
+/// [`confluent_decode`] with more fields in each operation (for "protobuf": the message
+/// type's "descriptors" and "message").
+pub fn confluent_decode_with(
+    format: &str,
+    topic: &str,
+    records: &[Vec<u8>],
+    key: bool,
+    extra: &serde_json::Value,
+) -> Vec<serde_json::Value> {
     let ops: Vec<_> = records
         .iter()
         .map(|v| {
-            serde_json::json!({"op": "decode", "format": format, "topic": topic, "key": key,
-                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()})
+            let mut op = serde_json::json!({"op": "decode", "format": format, "topic": topic, "key": key,
+                "hex": v.iter().map(|b| format!("{b:02x}")).collect::<String>()});
+            for (k, x) in extra.as_object().into_iter().flatten() {
+                op[k] = x.clone();
+            }
+            op
         })
         .collect();
     confluent_serde(ops)
+}
+
+/// The schema text the registry holds under `id`.
+pub fn registry_schema_text(id: i32) -> String {
+    let url = format!("{}/schemas/ids/{id}", schema_registry());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let body: serde_json::Value = rt
+        .block_on(async { reqwest::get(&url).await?.error_for_status()?.json().await })
+        .unwrap_or_else(|e| panic!("reading schema {id}: {e}"));
+    body["schema"].as_str().unwrap_or_default().to_string()
 }
 
 /// What a registry pipeline left in Kafka: its topic and the first records' keys and values.
