@@ -24,7 +24,7 @@ kafka-down:
 
 bench: ## Polyconnect vs Apache Kafka Connect side by side, SDK sources and sinks, tracing cost (not part of `make test`)
 	bash scripts/bench.sh
-# `make bench` knobs (environment; all in scripts/bench.sh): BENCH_ONLY=compare,eos,source,sink,tracing
+# `make bench` knobs (environment; all in scripts/bench.sh): BENCH_ONLY=compare,eos,source,sink,tracing,transforms,registry
 # (default all), BENCH_RECORDS (N at 100 B, default 500000), BENCH_RECORDS_1K (default N/4),
 # BENCH_ROUNDS (default 3), BENCH_PIPELINES=e2e,source,sink,footprint, BENCH_SIZES=100,1024,
 # BENCH_TASKS=1,4, BENCH_RUNTIMES=polyconnect,kafka-connect, BENCH_IDLE_SECS (default 20).

@@ -8,8 +8,9 @@
 # connectors (rebalance; `make bench-rebalance` runs it alone). Not part of `make test`.
 #
 # Knobs (environment):
-#   BENCH_ONLY=compare,eos,source,sink,tracing,transforms,rebalance  the parts to run (default: all; sdk = source,sink)
+#   BENCH_ONLY=compare,eos,source,sink,tracing,transforms,registry,rebalance  the parts to run (default: all; sdk = source,sink)
 #   BENCH_RECORDS_TRANSFORMS=200000  BENCH_TRANSFORM_ROUNDS=3  (transforms: one transform built in or out of process)
+#   BENCH_RECORDS_REGISTRY=200000  BENCH_REGISTRY_ROUNDS=3  (registry: DataGen through each converter, then a sink)
 #   BENCH_EOS_RECORDS=200000  BENCH_EOS_ROUNDS=2  BENCH_EOS_BATCH=2000  BENCH_EOS_OUT=target/bench/eos.md
 #   BENCH_REBALANCE_PARTS=kill,assign  BENCH_REBALANCE_CONNECTORS=500  BENCH_REBALANCE_TASKS=4
 #   BENCH_REBALANCE_DATAGEN=1  Polyconnect also places as many DataGen connectors
@@ -59,9 +60,17 @@ export POLYCONNECT_POLYCONNECT_TEST_CONNECTOR_BIN="$target/release/polyconnect-t
 export POLYCONNECT_LOG="${POLYCONNECT_LOG:-warn}"
 
 status=0
-if want source || want sink || want tracing || want transforms; then
+# The converters' part (registry) runs on the Schema Registry.
+registry_part=0
+want registry && registry_part=1
+if ((registry_part)); then
+  if ! bash scripts/registry.sh answers >/dev/null 2>&1; then bash scripts/registry.sh up; fi
+  export POLYCONNECT_TEST_SCHEMA_REGISTRY="${POLYCONNECT_TEST_SCHEMA_REGISTRY:-$(bash scripts/registry.sh url)}"
+fi
+if want source || want sink || want tracing || want transforms || ((registry_part)); then
   parts=()
   for p in source sink tracing transforms; do want "$p" && parts+=("$p"); done
+  ((registry_part)) && parts+=(registry)
   BENCH_ONLY="$(IFS=,; echo "${parts[*]}")" "$target/release/polyconnect-bench" || status=$?
 fi
 if want compare; then

@@ -37,13 +37,23 @@
 //! per record. The Rust example runs from its release build when there is one (`cargo
 //! build --release -p polyconnect-sdk --example first_transform`), else the debug one.
 //!
+//! Then the converters (`registry`): DataGen's `users` (structs of
+//! eight fields with a Decimal and a Timestamp, keyed) into Kafka with each converter as
+//! key and value converter — JsonConverter with schemas, and the AvroConverter,
+//! ProtobufConverter and JsonSchemaConverter on the Schema Registry
+//! (POLYCONNECT_TEST_SCHEMA_REGISTRY, `scripts/registry.sh url`) — until the topic holds
+//! BENCH_RECORDS_REGISTRY records (default 200000); then the Rust SDK's bench sink reads
+//! that topic back through the same converter until its group committed them all.
+//! BENCH_REGISTRY_ROUNDS interleaved rounds (default 3); medians of records/s, bytes per
+//! record in Kafka and CPU µs per record of the whole process tree.
+//!
 //! Each run writes to a fresh topic; the time runs from the task being RUNNING until the
 //! topic's high watermark reaches the record count. Settings: BENCH_RECORDS_100 (default
 //! BENCH_RECORDS, else 1000000), BENCH_RECORDS_1K (default BENCH_RECORDS / 4, else
 //! 300000), BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
 //! SDK, sources and sinks), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs),
-//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing,transforms (default all four; `sdk`
-//! means source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
+//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing,transforms,registry (default all;
+//! `sdk` means source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
 //! POLYCONNECT_TEST_BOOTSTRAP.
 
 use std::path::{Path, PathBuf};
@@ -373,6 +383,181 @@ fn main() {
     }
     if only("transforms") {
         print_transform_cost(&transform_cost(&bootstrap, &raw_plugin));
+    }
+    if only("registry") {
+        print_registry_cost(&registry_cost(&bootstrap));
+    }
+}
+
+// ------------------------------------------------------------------ converters
+
+/// One converter of the converter benchmark: its label and its settings (as key and value
+/// converter).
+fn registry_settings() -> Vec<(&'static str, String)> {
+    let url = std::env::var("POLYCONNECT_TEST_SCHEMA_REGISTRY")
+        .unwrap_or_else(|_| "http://127.0.0.1:8081/apis/ccompat/v7".into());
+    let both = |class: &str, extra: &str| {
+        ["key", "value"]
+            .iter()
+            .map(|r| format!("{r}.converter={class}\n{}", extra.replace("{r}", r)))
+            .collect::<String>()
+    };
+    let registry = |class: &str| {
+        both(
+            class,
+            &format!("{{r}}.converter.schema.registry.url={url}\n"),
+        )
+    };
+    vec![
+        (
+            "JsonConverter (schemas.enable)",
+            both(
+                "org.apache.kafka.connect.json.JsonConverter",
+                "{r}.converter.schemas.enable=true\n",
+            ),
+        ),
+        (
+            "AvroConverter",
+            registry("io.confluent.connect.avro.AvroConverter"),
+        ),
+        (
+            "ProtobufConverter",
+            registry("io.confluent.connect.protobuf.ProtobufConverter"),
+        ),
+        (
+            "JsonSchemaConverter",
+            registry("io.confluent.connect.json.JsonSchemaConverter"),
+        ),
+    ]
+}
+
+/// DataGen's users through `converter` into a fresh topic: (the run, the topic, bytes of
+/// keys and values per record in Kafka).
+fn registry_source(
+    bootstrap: &str,
+    label: &str,
+    converter: &str,
+    n: u64,
+) -> (Result_, String, f64) {
+    let dir = tempfile::tempdir().unwrap();
+    let topic = unique("bench-registry");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(create_topic(bootstrap, &topic, 1));
+    let rest = free_port();
+    let worker = dir.path().join("worker.properties");
+    write(
+        &worker,
+        &format!(
+            "bootstrap.servers={bootstrap}\n\
+             key.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             value.converter=org.apache.kafka.connect.storage.StringConverter\n\
+             offset.storage.file.filename={}\noffset.flush.interval.ms=1000\n\
+             listeners=http://127.0.0.1:{rest}\nplugin.path={}\n",
+            dir.path().join("offsets").display(),
+            repo_root().join("connectors/datagen").display(),
+        ),
+    );
+    let conn = dir.path().join("datagen.properties");
+    write(
+        &conn,
+        &format!(
+            "name=bench-datagen\nconnector.class=DataGen\ntopic={topic}\nschema=users\n\
+             key.field=userid\nseed=7\nrecords={n}\nrate=0\nbatch.size=500\n{converter}"
+        ),
+    );
+    let core = Core::start(dir.path(), &worker, &[conn], rest);
+    core.wait_task_state("bench-datagen", 0, "RUNNING", Duration::from_secs(180));
+    let cpu0 = polyconnect_e2e::measure::tree_cpu(core.pid());
+    let start = Instant::now();
+    let end = wait_watermark(bootstrap, &topic, n, Duration::from_secs(900));
+    let cpu1 = polyconnect_e2e::measure::tree_cpu(core.pid());
+    drop(core);
+    let sample = read_topic(bootstrap, &topic, 1000, Duration::from_secs(60));
+    let bytes: usize = sample
+        .iter()
+        .map(|r| r.2.as_ref().map_or(0, Vec::len) + r.3.as_ref().map_or(0, Vec::len))
+        .sum();
+    let per_record = bytes as f64 / sample.len().max(1) as f64;
+    (
+        Result_ {
+            name: label.into(),
+            size: per_record as usize,
+            records: n,
+            secs: (end - start).as_secs_f64(),
+            cpu_core: cpu1 - cpu0,
+            cpu_connector: 0.0,
+        },
+        topic,
+        per_record,
+    )
+}
+
+struct RegistryRow {
+    label: String,
+    bytes: f64,
+    source: Vec<Result_>,
+    sink: Vec<Result_>,
+}
+
+fn registry_cost(bootstrap: &str) -> Vec<RegistryRow> {
+    let n = env_u64("BENCH_RECORDS_REGISTRY", 200_000);
+    let rounds = env_u64("BENCH_REGISTRY_ROUNDS", 3).max(1);
+    let settings = registry_settings();
+    let mut rows: Vec<RegistryRow> = settings
+        .iter()
+        .map(|(label, _)| RegistryRow {
+            label: label.to_string(),
+            bytes: 0.0,
+            source: Vec::new(),
+            sink: Vec::new(),
+        })
+        .collect();
+    for round in 1..=rounds {
+        for ((label, converter), row) in settings.iter().zip(rows.iter_mut()) {
+            let (src, topic, bytes) = registry_source(bootstrap, label, converter, n);
+            let sink = SdkSink {
+                sdk: "rust".into(),
+                dir: repo_root().join("tests/bench/rust-sink"),
+                class: "RustBenchSink".into(),
+                extra: converter.clone(),
+            };
+            let snk = sink_through_core(bootstrap, label, &sink, &topic, bytes as usize, n);
+            println!(
+                "registry round {round} {label:<32} {bytes:>6.0} B/record  source {:>9.0} records/s {:>6.2} µs CPU/record  sink {:>9.0} records/s {:>6.2} µs CPU/record",
+                src.rps(),
+                src.cpu_us().0,
+                snk.rps(),
+                snk.cpu_us().1
+            );
+            row.bytes = bytes;
+            row.source.push(src);
+            row.sink.push(snk);
+        }
+    }
+    rows
+}
+
+fn print_registry_cost(rows: &[RegistryRow]) {
+    let med = |runs: &[Result_], f: &dyn Fn(&Result_) -> f64| median(runs.iter().map(f).collect());
+    let base = rows.first();
+    println!(
+        "\n| converter (DataGen users, key and value) | bytes/record in Kafka | source records/s | vs JsonConverter | source CPU µs/record | sink records/s | vs JsonConverter | sink CPU µs/record |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        let (src, snk) = (med(&r.source, &|x| x.rps()), med(&r.sink, &|x| x.rps()));
+        let (bsrc, bsnk) = base
+            .map(|b| (med(&b.source, &|x| x.rps()), med(&b.sink, &|x| x.rps())))
+            .unwrap_or((f64::NAN, f64::NAN));
+        println!(
+            "| {} | {:.0} | {src:.0} | {:.2} | {:.2} | {snk:.0} | {:.2} | {:.2} |",
+            r.label,
+            r.bytes,
+            src / bsrc,
+            med(&r.source, &|x| x.cpu_us().0),
+            snk / bsnk,
+            med(&r.sink, &|x| x.cpu_us().1),
+        );
     }
 }
 
