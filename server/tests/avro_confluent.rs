@@ -394,3 +394,95 @@ fn a_schema_the_registry_refuses_is_a_record_error() {
         .unwrap_err();
     assert!(!e.retriable, "{e:?}");
 }
+
+/// `use.latest.version`: the subject's latest schema, registered by Confluent's serializer
+/// and not the record's, is the one written for, as Confluent's serializer writes it
+/// (fields by position, a string as an enum symbol, numbers converted): Confluent's
+/// deserializer reads the latest schema's values. A record with fewer fields than the
+/// latest schema is refused as a record error.
+#[test]
+fn use_latest_version_writes_for_the_subjects_latest_schema() {
+    let topic = topic("latest");
+    let latest = r#"{"type":"record","name":"R","namespace":"app","doc":"registered by a pipeline's owner","fields":[{"name":"id","type":"long","doc":"the id"},{"name":"name","type":"string"},{"name":"color","type":{"type":"enum","name":"Color","symbols":["RED","GREEN","BLUE"]}},{"name":"amount","type":["null","double"],"default":null}]}"#;
+    let r = confluent(json!([{"op": "encode", "topic": topic, "schema": latest,
+        "value": {"id": 1, "name": "first", "color": "RED", "amount": null}}]));
+    let theirs = unhex(r[0]["hex"].as_str().unwrap());
+    let record = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("app.R")
+            .field("id", Schema::new(SchemaType::Int32))
+            .field("name", Schema::new(SchemaType::String))
+            .field("color", Schema::new(SchemaType::String))
+            .field("amount", Schema::new(SchemaType::Float32).optional()),
+    );
+    let conv = converter(
+        false,
+        &[
+            ("use.latest.version", "true"),
+            ("auto.register.schemas", "false"),
+            ("latest.compatibility.strict", "false"),
+        ],
+    );
+    let ours = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(record.clone()),
+                st(
+                    &record,
+                    vec![
+                        Value::Int32(5),
+                        Value::String("fifth".into()),
+                        Value::String("BLUE".into()),
+                        Value::Float32(2.5),
+                    ],
+                ),
+            ),
+        )
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ours[1..5],
+        theirs[1..5],
+        "written under the latest schema's id"
+    );
+    let r = confluent(json!([{"op": "decode", "topic": topic, "hex": hex(&ours)}]));
+    assert_eq!(
+        r[0]["value"],
+        json!({"id": 5, "name": "fifth", "color": "BLUE", "amount": 2.5}),
+        "{}",
+        r[0]["schema"]
+    );
+    // A symbol the latest enum does not have, and a record shorter than the latest schema:
+    // record errors.
+    let e = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(record.clone()),
+                st(
+                    &record,
+                    vec![
+                        Value::Int32(6),
+                        Value::String("sixth".into()),
+                        Value::String("PURPLE".into()),
+                        Value::Null,
+                    ],
+                ),
+            ),
+        )
+        .unwrap_err();
+    assert!(!e.retriable && e.message.contains("PURPLE"), "{e:?}");
+    let short = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("app.R")
+            .field("id", Schema::new(SchemaType::Int64)),
+    );
+    let e = conv
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(Some(short.clone()), st(&short, vec![Value::Int64(7)])),
+        )
+        .unwrap_err();
+    assert!(!e.retriable && e.message.contains("has 1 fields"), "{e:?}");
+}

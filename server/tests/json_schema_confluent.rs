@@ -310,3 +310,83 @@ fn record_name_strategy_names_the_subject_by_the_title() {
         e.message
     );
 }
+
+/// `use.latest.version`: the record's JSON under the subject's latest schema's id (a schema
+/// Confluent's serializer registered, not the record's), checked against it with
+/// `json.fail.invalid.schema`: a value the latest schema refuses is a record error.
+#[test]
+fn use_latest_version_writes_for_the_subjects_latest_schema() {
+    let topic = topic("latest");
+    let latest = json!({"type": "object", "title": "app.R", "additionalProperties": false,
+        "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+        "required": ["id", "name"]});
+    let r = confluent(json!([{"op": "encode", "format": "json", "topic": topic,
+        "schema": latest.to_string(), "value": {"id": 1, "name": "first"}}]));
+    let theirs = unhex(r[0]["hex"].as_str().unwrap());
+    let record = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("app.R")
+            .field("id", Schema::new(SchemaType::Int64))
+            .field("name", Schema::new(SchemaType::String)),
+    );
+    let value = |id: i64, name: &str| {
+        SchemaAndValue::new(
+            Some(record.clone()),
+            st(&record, vec![Value::Int64(id), Value::String(name.into())]),
+        )
+    };
+    let conv = converter(
+        false,
+        &[
+            ("use.latest.version", "true"),
+            ("auto.register.schemas", "false"),
+            ("latest.compatibility.strict", "false"),
+        ],
+    );
+    let ours = conv
+        .from_connect(&topic, value(5, "fifth"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        ours[1..5],
+        theirs[1..5],
+        "written under the latest schema's id"
+    );
+    let r =
+        confluent(json!([{"op": "decode", "format": "json", "topic": topic, "hex": hex(&ours)}]));
+    assert_eq!(r[0]["value"], json!({"id": 5, "name": "fifth"}));
+    // The latest schema's id is an integer: a record whose id is a string is refused.
+    let strict = converter(
+        false,
+        &[
+            ("use.latest.version", "true"),
+            ("auto.register.schemas", "false"),
+            ("latest.compatibility.strict", "false"),
+            ("json.fail.invalid.schema", "true"),
+        ],
+    );
+    strict.from_connect(&topic, value(6, "sixth")).unwrap();
+    let text_id = Arc::new(
+        Schema::new(SchemaType::Struct)
+            .named("app.R")
+            .field("id", Schema::new(SchemaType::String))
+            .field("name", Schema::new(SchemaType::String)),
+    );
+    let e = strict
+        .from_connect(
+            &topic,
+            SchemaAndValue::new(
+                Some(text_id.clone()),
+                st(
+                    &text_id,
+                    vec![Value::String("seven".into()), Value::String("s".into())],
+                ),
+            ),
+        )
+        .unwrap_err();
+    assert!(!e.retriable, "{e:?}");
+    assert!(
+        strict.from_connect(&topic, value(8, "eighth")).is_ok(),
+        "a valid record after a refused one"
+    );
+}

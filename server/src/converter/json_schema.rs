@@ -1017,6 +1017,22 @@ impl SchemaFormat for JsonSchemaFormat {
         serde_json::to_writer(out, &j).map_err(|e| err(e.to_string()))
     }
 
+    const WRITES_FOR_LATEST: bool = true;
+
+    /// As Confluent's serializer with `use.latest.version`: the record's JSON (which does
+    /// not depend on the schema it is written for) under the latest schema's id, checked
+    /// against the latest schema with `json.fail.invalid.schema`.
+    fn encode_for_latest(
+        &self,
+        s: &Schema,
+        _p: &Json,
+        latest: &Json,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
+        self.encode(s, latest, value, out)
+    }
+
     fn decode(&self, s: &Arc<Schema>, p: &Json, bytes: &[u8]) -> Result<Value, DataError> {
         let j: Json =
             serde_json::from_slice(bytes).map_err(|e| err(format!("Invalid JSON: {e}")))?;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use self::data::{AvroData, AvroDataConfig, CONNECT_VERSION_PROP};
-use self::schema::{encode, AvroSchema, Kind, Reader};
+use self::schema::{encode, for_latest, AvroSchema, Kind, Reader};
 use super::registered::{bool_setting, cache_size, RegisteredConverter, SchemaFormat};
 use crate::data::{DataError, Schema, Value};
 
@@ -70,6 +70,22 @@ impl SchemaFormat for AvroFormat {
     ) -> Result<(), DataError> {
         let datum = self.data.to_datum(s, p, value)?;
         encode(p, &datum, out)
+    }
+
+    const WRITES_FOR_LATEST: bool = true;
+
+    /// As Confluent's serializer with `use.latest.version`: the record's Avro data written
+    /// by a writer of the latest schema ([`for_latest`]).
+    fn encode_for_latest(
+        &self,
+        s: &Schema,
+        p: &AvroSchema,
+        latest: &AvroSchema,
+        value: &Value,
+        out: &mut Vec<u8>,
+    ) -> Result<(), DataError> {
+        let datum = for_latest(p, latest, self.data.to_datum(s, p, value)?)?;
+        encode(latest, &datum, out)
     }
 
     fn decode(&self, s: &Arc<Schema>, p: &AvroSchema, bytes: &[u8]) -> Result<Value, DataError> {

@@ -649,6 +649,170 @@ pub fn encode(s: &AvroSchema, d: &Datum, out: &mut Vec<u8>) -> Result<(), DataEr
     Ok(())
 }
 
+/// The datum `d` of schema `own` as a datum of `latest`, as Avro's `GenericDatumWriter`
+/// writes a record built for one schema with another (Confluent's serializers with
+/// `use.latest.version`): record fields by position (the latest schema's fields, each the
+/// record's field at that place; a field the record lacks is an error), union branches by
+/// the type of the value (a named type by its full name), enum symbols by name, numbers
+/// converted between int, long, float and double, a string written as an enum symbol.
+pub fn for_latest(own: &AvroSchema, latest: &AvroSchema, d: Datum) -> Result<Datum, DataError> {
+    let fail = |why: String| DataError::new(format!("cannot write for the latest schema: {why}"));
+    // The branch the value is of, in the record's schema.
+    let (own, d) = match (&own.kind, d) {
+        (Kind::Union(members), Datum::Union(i, inner)) => {
+            let m = members
+                .get(i as usize)
+                .ok_or_else(|| fail(format!("union branch {i} out of range")))?;
+            (m, *inner)
+        }
+        (_, d) => (own, d),
+    };
+    if let Kind::Union(members) = &latest.kind {
+        let j = members
+            .iter()
+            .position(|m| same_type(own, m))
+            .or_else(|| members.iter().position(|m| convertible(own, m)))
+            .ok_or_else(|| {
+                fail(format!(
+                    "a {} value is not in the union {}",
+                    type_name(own),
+                    latest.to_java_string()
+                ))
+            })?;
+        return Ok(Datum::Union(
+            j as u32,
+            Box::new(for_latest(own, &members[j], d)?),
+        ));
+    }
+    Ok(match (&own.kind, &latest.kind, d) {
+        (
+            Kind::Record { fields: of, .. },
+            Kind::Record { fields: lf, .. },
+            Datum::Record(mut v),
+        ) => {
+            if v.len() < lf.len() {
+                return Err(fail(format!(
+                    "the record has {} fields, the latest schema's {} has {}",
+                    v.len(),
+                    type_name(latest),
+                    lf.len()
+                )));
+            }
+            v.truncate(lf.len());
+            let mut out = Vec::with_capacity(lf.len());
+            for ((o, l), x) in of.iter().zip(lf).zip(v) {
+                out.push(
+                    for_latest(&o.schema, &l.schema, x)
+                        .map_err(|e| DataError::new(format!("{} (field {})", e.message, l.name)))?,
+                );
+            }
+            Datum::Record(out)
+        }
+        (Kind::Enum { symbols: os, .. }, Kind::Enum { symbols: ls, .. }, Datum::Enum(i)) => {
+            let symbol = os
+                .get(i as usize)
+                .ok_or_else(|| fail(format!("enum index {i}")))?;
+            Datum::Enum(enum_index(ls, symbol).map_err(fail)?)
+        }
+        (Kind::String, Kind::Enum { symbols, .. }, Datum::String(t)) => {
+            Datum::Enum(enum_index(symbols, &t).map_err(fail)?)
+        }
+        (Kind::Enum { symbols, .. }, Kind::String, Datum::Enum(i)) => Datum::String(
+            symbols
+                .get(i as usize)
+                .cloned()
+                .ok_or_else(|| fail(format!("enum index {i}")))?,
+        ),
+        (Kind::Array(oi), Kind::Array(li), Datum::Array(v)) => Datum::Array(
+            v.into_iter()
+                .map(|x| for_latest(oi, li, x))
+                .collect::<Result<_, _>>()?,
+        ),
+        (Kind::Map(ov), Kind::Map(lv), Datum::Map(v)) => Datum::Map(
+            v.into_iter()
+                .map(|(k, x)| Ok((k, for_latest(ov, lv, x)?)))
+                .collect::<Result<_, DataError>>()?,
+        ),
+        (_, Kind::Int, Datum::Long(x)) => Datum::Int(x as i32),
+        (_, Kind::Int, Datum::Float(x)) => Datum::Int(x as i32),
+        (_, Kind::Int, Datum::Double(x)) => Datum::Int(x as i32),
+        (_, Kind::Long, Datum::Int(x)) => Datum::Long(x as i64),
+        (_, Kind::Long, Datum::Float(x)) => Datum::Long(x as i64),
+        (_, Kind::Long, Datum::Double(x)) => Datum::Long(x as i64),
+        (_, Kind::Float, Datum::Int(x)) => Datum::Float(x as f32),
+        (_, Kind::Float, Datum::Long(x)) => Datum::Float(x as f32),
+        (_, Kind::Float, Datum::Double(x)) => Datum::Float(x as f32),
+        (_, Kind::Double, Datum::Int(x)) => Datum::Double(x as f64),
+        (_, Kind::Double, Datum::Long(x)) => Datum::Double(x as f64),
+        (_, Kind::Double, Datum::Float(x)) => Datum::Double(x as f64),
+        (ok, lk, d) if same_kind(ok, lk) => d,
+        (_, _, _) => {
+            return Err(fail(format!(
+                "a {} value cannot be written as {}",
+                type_name(own),
+                type_name(latest)
+            )))
+        }
+    })
+}
+
+fn enum_index(symbols: &[String], symbol: &str) -> Result<u32, String> {
+    symbols
+        .iter()
+        .position(|s| s == symbol)
+        .map(|i| i as u32)
+        .ok_or_else(|| format!("{symbol} is not a symbol of the latest enum {symbols:?}"))
+}
+
+fn named(k: &Kind) -> Option<String> {
+    match k {
+        Kind::Record { name, .. } | Kind::Enum { name, .. } | Kind::Fixed { name, .. } => {
+            Some(name.full())
+        }
+        _ => None,
+    }
+}
+
+fn same_kind(a: &Kind, b: &Kind) -> bool {
+    std::mem::discriminant(a) == std::mem::discriminant(b)
+}
+
+/// The branch Avro's `resolveUnion` picks for a value of `own`: the same type (a named
+/// one by its full name).
+fn same_type(own: &AvroSchema, m: &AvroSchema) -> bool {
+    same_kind(&own.kind, &m.kind) && named(&own.kind) == named(&m.kind)
+}
+
+/// A branch a value of `own` can be written as when no branch has its type.
+fn convertible(own: &AvroSchema, m: &AvroSchema) -> bool {
+    let number = |k: &Kind| matches!(k, Kind::Int | Kind::Long | Kind::Float | Kind::Double);
+    (number(&own.kind) && number(&m.kind))
+        || matches!(
+            (&own.kind, &m.kind),
+            (Kind::String, Kind::Enum { .. }) | (Kind::Enum { .. }, Kind::String)
+        )
+}
+
+fn type_name(s: &AvroSchema) -> String {
+    named(&s.kind).unwrap_or_else(|| {
+        match &s.kind {
+            Kind::Null => "null",
+            Kind::Boolean => "boolean",
+            Kind::Int => "int",
+            Kind::Long => "long",
+            Kind::Float => "float",
+            Kind::Double => "double",
+            Kind::Bytes => "bytes",
+            Kind::String => "string",
+            Kind::Array(_) => "array",
+            Kind::Map(_) => "map",
+            Kind::Union(_) => "union",
+            _ => "named",
+        }
+        .to_string()
+    })
+}
+
 /// Reads Avro's binary encoding.
 pub struct Reader<'a> {
     buf: &'a [u8],
