@@ -586,6 +586,22 @@ fn one_trace_follows_a_change_from_debezium_to_the_sink() {
     core.wait_task_state("inventory-cdc", 0, "RUNNING", Duration::from_secs(120));
     core.wait_task_state("accounts-replica", 0, "RUNNING", Duration::from_secs(120));
     wait_changes(&topic, snapshot_rows, &core);
+    // The snapshot in the replica first: the traced change then comes to the sink in a
+    // batch of its own, whose transform stage's span is in its trace (a stage's span is
+    // in the trace of the first sampled record of its batch).
+    let deadline = Instant::now() + Duration::from_secs(90);
+    loop {
+        let rows = pg.query("SELECT count(*) FROM replica_accounts");
+        if rows == [snapshot_rows.to_string()] {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "replica before the change: {rows:?}\n{}",
+            core.log_text()
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     // The change after the snapshot: offset 5 of the topic's single partition.
     pg.exec(&["INSERT INTO accounts VALUES (1000, 'traced', 42)".into()]);
     let (all, _) = wait_changes(&topic, snapshot_rows + 1, &core);
