@@ -180,6 +180,32 @@ fn send_timeout(l: &Liveness) -> Duration {
 }
 
 impl<Req, Resp> Duplex<Req, Resp> {
+    /// Opens a stream whose first message is `start`; `run` makes the gRPC call with the
+    /// request stream.
+    async fn open<Fut>(
+        start: Req,
+        capacity: usize,
+        send_timeout: Duration,
+        run: impl FnOnce(ReceiverStream<Req>) -> Fut,
+    ) -> Result<Self, StreamError>
+    where
+        Fut: std::future::Future<Output = Result<tonic::Response<Streaming<Resp>>, tonic::Status>>,
+    {
+        let (tx, rx) = mpsc::channel(capacity);
+        tx.send(start)
+            .await
+            .map_err(|_| StreamError::Disconnected("closed".into()))?;
+        let rx = run(ReceiverStream::new(rx))
+            .await
+            .map_err(status_error)?
+            .into_inner();
+        Ok(Duplex {
+            tx,
+            rx,
+            send_timeout,
+        })
+    }
+
     async fn send(&self, msg: Req) -> Result<(), StreamError> {
         match tokio::time::timeout(self.send_timeout, self.tx.send(msg)).await {
             Ok(r) => r.map_err(|_| StreamError::Disconnected("request stream closed".into())),
@@ -208,6 +234,184 @@ async fn wait_started<T>(
     tokio::time::timeout(Duration::from_secs(60), fut)
         .await
         .map_err(|_| StreamError::Timeout(format!("{what} did not start within 60s")))?
+}
+
+// ------------------------------------------------------------------------------------------
+// What the batch services (`Transform`, `Converter`) share: the start, one batch round trip
+// at a time, the outcomes placed by record index, the stop.
+// ------------------------------------------------------------------------------------------
+
+/// A batch service's response, by kind.
+enum BatchReply<S, R> {
+    Started(S),
+    Result(R),
+    Heartbeat,
+    Error(pb::Error),
+    Empty,
+}
+
+trait BatchRequest {
+    fn stop(timeout_ms: u32) -> Self;
+}
+
+trait BatchResponse {
+    type Started;
+    type Result;
+    /// The service's name in error messages ("transform", "converter").
+    const SERVICE: &'static str;
+    fn reply(self) -> BatchReply<Self::Started, Self::Result>;
+    fn batch_id(result: &Self::Result) -> u64;
+}
+
+/// `BatchRequest` and `BatchResponse` for one service's generated messages.
+macro_rules! batch_service {
+    ($req:ident, $resp:ident, $req_msg:ident, $resp_msg:ident, $started:ident, $result:ident, $name:literal) => {
+        impl BatchRequest for pb::$req {
+            fn stop(timeout_ms: u32) -> Self {
+                pb::$req {
+                    msg: Some(pb::$req_msg::Msg::Stop(pb::Stop { timeout_ms })),
+                }
+            }
+        }
+
+        impl BatchResponse for pb::$resp {
+            type Started = pb::$started;
+            type Result = pb::$result;
+            const SERVICE: &'static str = $name;
+            fn reply(self) -> BatchReply<Self::Started, Self::Result> {
+                use pb::$resp_msg::Msg;
+                match self.msg {
+                    Some(Msg::Started(s)) => BatchReply::Started(s),
+                    Some(Msg::Result(r)) => BatchReply::Result(r),
+                    Some(Msg::Heartbeat(_)) => BatchReply::Heartbeat,
+                    Some(Msg::Error(e)) => BatchReply::Error(e),
+                    None => BatchReply::Empty,
+                }
+            }
+            fn batch_id(result: &Self::Result) -> u64 {
+                result.batch_id
+            }
+        }
+    };
+}
+
+batch_service!(
+    TransformRequest,
+    TransformResponse,
+    transform_request,
+    transform_response,
+    TransformStarted,
+    TransformResult,
+    "transform"
+);
+batch_service!(
+    ConverterRequest,
+    ConverterResponse,
+    converter_request,
+    converter_response,
+    ConverterStarted,
+    ConverterResult,
+    "converter"
+);
+
+impl<Req: BatchRequest, Resp: BatchResponse> Duplex<Req, Resp> {
+    /// Waits for the `<what>Started` that answers a `<what>Start` (heartbeats skipped).
+    async fn wait_batch_started(&mut self, what: &str) -> Result<Resp::Started, StreamError> {
+        wait_started(
+            async {
+                loop {
+                    match self.recv().await?.reply() {
+                        BatchReply::Started(s) => return Ok(s),
+                        BatchReply::Error(e) => {
+                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                        }
+                        BatchReply::Heartbeat => continue,
+                        BatchReply::Result(_) | BatchReply::Empty => {
+                            return Err(StreamError::Protocol(format!(
+                                "expected {what}Started after {what}Start"
+                            )))
+                        }
+                    }
+                }
+            },
+            &format!("{what}Started"),
+        )
+        .await
+    }
+
+    /// Sends one batch and waits for its result. Heartbeats are signs of life; silence for
+    /// the stream's send timeout fails the call, as does a result for another batch.
+    async fn round_trip(&mut self, batch: Req, batch_id: u64) -> Result<Resp::Result, StreamError> {
+        self.send(batch).await?;
+        let silence = self.send_timeout;
+        let service = Resp::SERVICE;
+        let result = loop {
+            let m = tokio::time::timeout(silence, self.recv())
+                .await
+                .map_err(|_| {
+                    StreamError::Timeout(format!(
+                        "the {service} process sent nothing for {silence:?}"
+                    ))
+                })??;
+            match m.reply() {
+                BatchReply::Result(r) => break r,
+                BatchReply::Heartbeat => continue,
+                BatchReply::Error(e) => {
+                    return Err(StreamError::Connector(ConnectorError::from_proto(e)))
+                }
+                BatchReply::Started(_) | BatchReply::Empty => {
+                    return Err(StreamError::Protocol(format!(
+                        "unexpected message on the {service} stream"
+                    )))
+                }
+            }
+        };
+        let answered = Resp::batch_id(&result);
+        if answered != batch_id {
+            return Err(StreamError::Protocol(format!(
+                "the {service} answered batch {answered} while batch {batch_id} was expected"
+            )));
+        }
+        Ok(result)
+    }
+
+    /// `Stop`, then whatever the process still sends until it ends the stream (5 s at most).
+    async fn stop_batch_stream(&mut self) {
+        let _ = self.send(Req::stop(5000)).await;
+        let _ = tokio::time::timeout(Duration::from_secs(5), async {
+            while self.recv().await.is_ok() {}
+        })
+        .await;
+    }
+}
+
+/// A batch's outcomes in record order: each record exactly once, by the index it was sent
+/// with.
+fn place_outcomes<O, T>(
+    n: usize,
+    outcomes: Vec<O>,
+    index: impl Fn(&O) -> u32,
+    service: &str,
+    mut make: impl FnMut(usize, O) -> Result<T, StreamError>,
+) -> Result<Vec<T>, StreamError> {
+    let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+    for o in outcomes {
+        let i = index(&o) as usize;
+        if i >= n || out[i].is_some() {
+            return Err(StreamError::Protocol(format!(
+                "the {service} answered record index {i} twice or out of range (batch of {n})"
+            )));
+        }
+        out[i] = Some(make(i, o)?);
+    }
+    out.into_iter()
+        .enumerate()
+        .map(|(i, o)| {
+            o.ok_or_else(|| {
+                StreamError::Protocol(format!("the {service} gave no outcome for record {i}"))
+            })
+        })
+        .collect()
 }
 
 // ------------------------------------------------------------------------------------------
@@ -242,7 +446,6 @@ impl ConnectorStream {
         liveness: Liveness,
         lookup: impl Fn(&Value) -> Result<Option<Value>, String>,
     ) -> Result<ConnectorStream, StreamError> {
-        let (tx, rx) = mpsc::channel(16);
         let start = pb::ConnectorRequest {
             msg: Some(pb::connector_request::Msg::Start(pb::ConnectorStart {
                 protocol_version: session.negotiated.protocol_version,
@@ -253,23 +456,12 @@ impl ConnectorStream {
                 idle_timeout_ms: liveness.idle_timeout.as_millis() as u32,
             })),
         };
-        tx.send(start)
-            .await
-            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.connector_client(session.max_message_bytes());
-        let rx_stream = client
-            .run(ReceiverStream::new(rx))
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        let mut s = ConnectorStream {
-            io: Duplex {
-                tx,
-                rx: rx_stream,
-                send_timeout: send_timeout(&liveness),
-            },
-            liveness,
-        };
+        let io = Duplex::open(start, 16, send_timeout(&liveness), |rx| async move {
+            client.run(rx).await
+        })
+        .await?;
+        let mut s = ConnectorStream { io, liveness };
         wait_started(
             async {
                 loop {
@@ -449,7 +641,6 @@ impl SourceStream {
         liveness: Liveness,
         lookup: impl Fn(&Value) -> Option<Value>,
     ) -> Result<SourceStream, StreamError> {
-        let (tx, rx) = mpsc::channel(64);
         let start = pb::SourceRequest {
             msg: Some(pb::source_request::Msg::Start(pb::SourceStart {
                 protocol_version: session.negotiated.protocol_version,
@@ -474,21 +665,13 @@ impl SourceStream {
                 transaction_context: p.transaction_context,
             })),
         };
-        tx.send(start)
-            .await
-            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.source_client(session.max_message_bytes());
-        let rx_stream = client
-            .run(ReceiverStream::new(rx))
-            .await
-            .map_err(status_error)?
-            .into_inner();
+        let io = Duplex::open(start, 64, send_timeout(&liveness), |rx| async move {
+            client.run(rx).await
+        })
+        .await?;
         let mut s = SourceStream {
-            io: Duplex {
-                tx,
-                rx: rx_stream,
-                send_timeout: send_timeout(&liveness),
-            },
+            io,
             refs: SchemaRefsIn::default(),
             liveness,
         };
@@ -731,7 +914,6 @@ impl SinkStream {
         config: &Props,
         liveness: Liveness,
     ) -> Result<SinkStream, StreamError> {
-        let (tx, rx) = mpsc::channel(16);
         let start = pb::SinkRequest {
             msg: Some(pb::sink_request::Msg::Start(pb::SinkStart {
                 protocol_version: session.negotiated.protocol_version,
@@ -750,20 +932,11 @@ impl SinkStream {
                 trace: None,
             })),
         };
-        tx.send(start)
-            .await
-            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.sink_client(session.max_message_bytes());
-        let rx_stream = client
-            .run(ReceiverStream::new(rx))
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        let mut io = Duplex {
-            tx,
-            rx: rx_stream,
-            send_timeout: send_timeout(&liveness),
-        };
+        let mut io = Duplex::open(start, 16, send_timeout(&liveness), |rx| async move {
+            client.run(rx).await
+        })
+        .await?;
         let mut liveness = liveness;
         let max_inflight = wait_started(
             async {
@@ -980,7 +1153,6 @@ impl TransformStream {
         config: &BTreeMap<String, String>,
         sink: bool,
     ) -> Result<TransformStream, StreamError> {
-        let (tx, rx) = mpsc::channel(16);
         let start = pb::TransformRequest {
             msg: Some(pb::transform_request::Msg::Start(pb::TransformStart {
                 protocol_version: session.negotiated.protocol_version,
@@ -998,45 +1170,16 @@ impl TransformStream {
                 } as i32,
             })),
         };
-        tx.send(start)
-            .await
-            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.transform_client(session.max_message_bytes());
-        let rx_stream = client
-            .run(ReceiverStream::new(rx))
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        let mut io = Duplex {
-            tx,
-            rx: rx_stream,
-            send_timeout: TRANSFORM_SILENCE,
-        };
-        let kind = wait_started(
-            async {
-                loop {
-                    match io.recv().await?.msg {
-                        Some(pb::transform_response::Msg::Started(s)) => {
-                            return Ok(match pb::PluginType::try_from(s.r#type) {
-                                Ok(pb::PluginType::Predicate) => TransformKind::Predicate,
-                                _ => TransformKind::Transformation,
-                            })
-                        }
-                        Some(pb::transform_response::Msg::Error(e)) => {
-                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
-                        }
-                        Some(pb::transform_response::Msg::Heartbeat(_)) => continue,
-                        _ => {
-                            return Err(StreamError::Protocol(
-                                "expected TransformStarted after TransformStart".into(),
-                            ))
-                        }
-                    }
-                }
-            },
-            "TransformStarted",
-        )
+        let mut io = Duplex::open(start, 16, TRANSFORM_SILENCE, |rx| async move {
+            client.run(rx).await
+        })
         .await?;
+        let started = io.wait_batch_started("Transform").await?;
+        let kind = match pb::PluginType::try_from(started.r#type) {
+            Ok(pb::PluginType::Predicate) => TransformKind::Predicate,
+            _ => TransformKind::Transformation,
+        };
         Ok(TransformStream {
             io,
             refs_out: SchemaRefsOut::new(session.negotiated.schema_references),
@@ -1075,90 +1218,49 @@ impl TransformStream {
                 .collect(),
             trace: trace.and_then(wire::trace_to_proto),
         };
-        self.io
-            .send(pb::TransformRequest {
-                msg: Some(pb::transform_request::Msg::Batch(batch)),
-            })
+        let result = self
+            .io
+            .round_trip(
+                pb::TransformRequest {
+                    msg: Some(pb::transform_request::Msg::Batch(batch)),
+                },
+                batch_id,
+            )
             .await?;
-        let result = loop {
-            let m = tokio::time::timeout(TRANSFORM_SILENCE, self.io.recv())
-                .await
-                .map_err(|_| {
-                    StreamError::Timeout(format!(
-                        "the transform process sent nothing for {TRANSFORM_SILENCE:?}"
-                    ))
-                })??;
-            match m.msg {
-                Some(pb::transform_response::Msg::Result(r)) => break r,
-                Some(pb::transform_response::Msg::Heartbeat(_)) => continue,
-                Some(pb::transform_response::Msg::Error(e)) => {
-                    return Err(StreamError::Connector(ConnectorError::from_proto(e)))
-                }
-                Some(pb::transform_response::Msg::Started(_)) | None => {
-                    return Err(StreamError::Protocol(
-                        "unexpected message on the transform stream".into(),
-                    ))
-                }
-            }
-        };
-        if result.batch_id != batch_id {
-            return Err(StreamError::Protocol(format!(
-                "the transform answered batch {} while batch {batch_id} was expected",
-                result.batch_id
-            )));
-        }
-        let mut out: Vec<Option<TransformOutcome>> = vec![None; records.len()];
-        for o in result.outcomes {
-            let i = o.index as usize;
-            if i >= records.len() || out[i].is_some() {
-                return Err(StreamError::Protocol(format!(
-                    "the transform answered record index {i} twice or out of range (batch of {})",
-                    records.len()
-                )));
-            }
-            use pb::transform_outcome::Outcome;
-            out[i] = Some(match o.outcome {
-                Some(Outcome::Record(r)) => {
-                    TransformOutcome::Record(wire::transform_record_from_proto(
-                        r,
-                        records[i].record.kafka_offset,
-                        &mut self.refs_in,
-                    )?)
-                }
-                Some(Outcome::Dropped(_)) => TransformOutcome::Dropped,
-                Some(Outcome::Matches(b)) => TransformOutcome::Matches(b),
-                Some(Outcome::Error(e)) => TransformOutcome::Failed(ConnectorError::from_proto(e)),
-                None => {
-                    return Err(StreamError::Protocol(format!(
-                        "the transform's outcome for record {i} is empty"
-                    )))
-                }
-            });
-        }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, o)| {
-                o.ok_or_else(|| {
-                    StreamError::Protocol(format!("the transform gave no outcome for record {i}"))
+        let refs_in = &mut self.refs_in;
+        place_outcomes(
+            records.len(),
+            result.outcomes,
+            |o| o.index,
+            "transform",
+            |i, o| {
+                use pb::transform_outcome::Outcome;
+                Ok(match o.outcome {
+                    Some(Outcome::Record(r)) => {
+                        TransformOutcome::Record(wire::transform_record_from_proto(
+                            r,
+                            records[i].record.kafka_offset,
+                            refs_in,
+                        )?)
+                    }
+                    Some(Outcome::Dropped(_)) => TransformOutcome::Dropped,
+                    Some(Outcome::Matches(b)) => TransformOutcome::Matches(b),
+                    Some(Outcome::Error(e)) => {
+                        TransformOutcome::Failed(ConnectorError::from_proto(e))
+                    }
+                    None => {
+                        return Err(StreamError::Protocol(format!(
+                            "the transform's outcome for record {i} is empty"
+                        )))
+                    }
                 })
-            })
-            .collect()
+            },
+        )
     }
 
     /// Stops the instance (`Stop`, then the process closes it and ends the stream).
     pub async fn stop(&mut self) {
-        let _ = self
-            .io
-            .send(pb::TransformRequest {
-                msg: Some(pb::transform_request::Msg::Stop(pb::Stop {
-                    timeout_ms: 5000,
-                })),
-            })
-            .await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), async {
-            while self.io.recv().await.is_ok() {}
-        })
-        .await;
+        self.io.stop_batch_stream().await
     }
 }
 
@@ -1215,7 +1317,6 @@ impl ConverterStream {
         is_key: bool,
         header_converter: bool,
     ) -> Result<ConverterStream, StreamError> {
-        let (tx, rx) = mpsc::channel(16);
         let start = pb::ConverterRequest {
             msg: Some(pb::converter_request::Msg::Start(pb::ConverterStart {
                 protocol_version: session.negotiated.protocol_version,
@@ -1229,40 +1330,12 @@ impl ConverterStream {
                 header_converter,
             })),
         };
-        tx.send(start)
-            .await
-            .map_err(|_| StreamError::Disconnected("closed".into()))?;
         let mut client = session.conn.converter_client(session.max_message_bytes());
-        let rx_stream = client
-            .run(ReceiverStream::new(rx))
-            .await
-            .map_err(status_error)?
-            .into_inner();
-        let mut io = Duplex {
-            tx,
-            rx: rx_stream,
-            send_timeout: CONVERTER_SILENCE,
-        };
-        wait_started(
-            async {
-                loop {
-                    match io.recv().await?.msg {
-                        Some(pb::converter_response::Msg::Started(_)) => return Ok(()),
-                        Some(pb::converter_response::Msg::Error(e)) => {
-                            return Err(StreamError::Connector(ConnectorError::from_proto(e)))
-                        }
-                        Some(pb::converter_response::Msg::Heartbeat(_)) => continue,
-                        _ => {
-                            return Err(StreamError::Protocol(
-                                "expected ConverterStarted after ConverterStart".into(),
-                            ))
-                        }
-                    }
-                }
-            },
-            "ConverterStarted",
-        )
+        let mut io = Duplex::open(start, 16, CONVERTER_SILENCE, |rx| async move {
+            client.run(rx).await
+        })
         .await?;
+        io.wait_batch_started("Converter").await?;
         Ok(ConverterStream {
             io,
             refs_out: SchemaRefsOut::new(session.negotiated.schema_references),
@@ -1334,82 +1407,40 @@ impl ConverterStream {
         }
         let batch_id = self.next_batch;
         self.next_batch += 1;
-        self.io
-            .send(pb::ConverterRequest {
-                msg: Some(pb::converter_request::Msg::Batch(pb::ConverterBatch {
-                    batch_id,
-                    direction: direction as i32,
-                    records,
-                    trace: trace.and_then(wire::trace_to_proto),
-                })),
-            })
+        let result = self
+            .io
+            .round_trip(
+                pb::ConverterRequest {
+                    msg: Some(pb::converter_request::Msg::Batch(pb::ConverterBatch {
+                        batch_id,
+                        direction: direction as i32,
+                        records,
+                        trace: trace.and_then(wire::trace_to_proto),
+                    })),
+                },
+                batch_id,
+            )
             .await?;
-        let result = loop {
-            let m = tokio::time::timeout(CONVERTER_SILENCE, self.io.recv())
-                .await
-                .map_err(|_| {
-                    StreamError::Timeout(format!(
-                        "the converter process sent nothing for {CONVERTER_SILENCE:?}"
-                    ))
-                })??;
-            match m.msg {
-                Some(pb::converter_response::Msg::Result(r)) => break r,
-                Some(pb::converter_response::Msg::Heartbeat(_)) => continue,
-                Some(pb::converter_response::Msg::Error(e)) => {
-                    return Err(StreamError::Connector(ConnectorError::from_proto(e)))
-                }
-                Some(pb::converter_response::Msg::Started(_)) | None => {
-                    return Err(StreamError::Protocol(
-                        "unexpected message on the converter stream".into(),
-                    ))
-                }
-            }
-        };
-        if result.batch_id != batch_id {
-            return Err(StreamError::Protocol(format!(
-                "the converter answered batch {} while batch {batch_id} was expected",
-                result.batch_id
-            )));
-        }
-        let mut out: Vec<Option<ConverterOutcome>> = vec![None; n];
-        for o in result.outcomes {
-            let i = o.index as usize;
-            if i >= n || out[i].is_some() {
-                return Err(StreamError::Protocol(format!(
-                    "the converter answered record index {i} twice or out of range (batch of {n})"
-                )));
-            }
-            out[i] = Some(if let Some(e) = o.error {
-                ConverterOutcome::Failed(ConnectorError::from_proto(e))
-            } else if direction == pb::ConversionDirection::FromConnectData {
-                ConverterOutcome::Serialized(o.serialized)
-            } else {
-                ConverterOutcome::Data(wire::structured_from_proto(o.data, &mut self.refs_in)?)
-            });
-        }
-        out.into_iter()
-            .enumerate()
-            .map(|(i, o)| {
-                o.ok_or_else(|| {
-                    StreamError::Protocol(format!("the converter gave no outcome for record {i}"))
+        let refs_in = &mut self.refs_in;
+        place_outcomes(
+            n,
+            result.outcomes,
+            |o| o.index,
+            "converter",
+            |_, o| {
+                Ok(if let Some(e) = o.error {
+                    ConverterOutcome::Failed(ConnectorError::from_proto(e))
+                } else if direction == pb::ConversionDirection::FromConnectData {
+                    ConverterOutcome::Serialized(o.serialized)
+                } else {
+                    ConverterOutcome::Data(wire::structured_from_proto(o.data, refs_in)?)
                 })
-            })
-            .collect()
+            },
+        )
     }
 
     /// Stops the instance (`Stop`, then the process closes it and ends the stream).
     pub async fn stop(&mut self) {
-        let _ = self
-            .io
-            .send(pb::ConverterRequest {
-                msg: Some(pb::converter_request::Msg::Stop(pb::Stop {
-                    timeout_ms: 5000,
-                })),
-            })
-            .await;
-        let _ = tokio::time::timeout(Duration::from_secs(5), async {
-            while self.io.recv().await.is_ok() {}
-        })
-        .await;
+        self.io.stop_batch_stream().await
     }
 }
