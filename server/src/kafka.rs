@@ -209,6 +209,28 @@ pub fn producer_config(
     connector: &ConnectorConfig,
     task: u32,
 ) -> Result<ClientConfig, SecurityError> {
+    task_producer_config(worker, connector, task, "5")
+}
+
+/// A source task's producer when the task runs exactly once. `linger.ms` defaults to 0:
+/// every transaction ends by waiting for all of its records, so records held back to fill
+/// a batch only delay its commit (Kafka Connect's `commitTransaction` flushes first; a
+/// librdkafka producer has no flush that leaves its polling thread alone). A
+/// `producer.linger.ms` or `producer.override.linger.ms` still wins.
+pub fn transactional_producer_config(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+    task: u32,
+) -> Result<ClientConfig, SecurityError> {
+    task_producer_config(worker, connector, task, "0")
+}
+
+fn task_producer_config(
+    worker: &WorkerConfig,
+    connector: &ConnectorConfig,
+    task: u32,
+    linger_ms: &str,
+) -> Result<ClientConfig, SecurityError> {
     let mut cfg = ClientConfig::new();
     cfg.set("bootstrap.servers", &worker.bootstrap_servers)
         .set(
@@ -217,7 +239,7 @@ pub fn producer_config(
         )
         .set("enable.idempotence", "true")
         .set("acks", "all")
-        .set("linger.ms", "5")
+        .set("linger.ms", linger_ms)
         .set("batch.size", "1000000")
         .set(
             "queue.buffering.max.messages",
@@ -386,6 +408,29 @@ mod tests {
             .to_string();
         assert!(e.contains("sasl.jaas.config is malformed"), "{e}");
         assert!(!e.contains("s3cret"), "{e}");
+    }
+
+    #[test]
+    fn an_exactly_once_producer_sends_without_lingering_unless_told_to() {
+        let w = worker(&[]);
+        let p = producer_config(&w, &connector(&[]), 0).unwrap();
+        assert_eq!(p.get("linger.ms"), Some("5"));
+        let p = transactional_producer_config(&w, &connector(&[]), 0).unwrap();
+        assert_eq!(p.get("linger.ms"), Some("0"));
+        let p = transactional_producer_config(
+            &worker(&[("producer.linger.ms", "20")]),
+            &connector(&[]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.get("linger.ms"), Some("20"));
+        let p = transactional_producer_config(
+            &w,
+            &connector(&[("producer.override.linger.ms", "7")]),
+            0,
+        )
+        .unwrap();
+        assert_eq!(p.get("linger.ms"), Some("7"));
     }
 
     #[test]

@@ -320,11 +320,15 @@ const TRANSACTION_TIMEOUT: Duration = Duration::from_secs(60);
 pub async fn run(ctx: TaskContext, mut shutdown: watch::Receiver<bool>) -> TaskExit {
     let deliveries = Deliveries::default();
     let eos = ctx.exactly_once.clone();
-    let mut producer_cfg =
-        match crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id) {
-            Ok(c) => c,
-            Err(e) => return ctx.fail(format!("invalid Kafka producer settings: {e}")),
-        };
+    let producer_cfg = if eos.is_some() {
+        crate::kafka::transactional_producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+    } else {
+        crate::kafka::producer_config(&ctx.worker, &ctx.connector, ctx.task_id)
+    };
+    let mut producer_cfg = match producer_cfg {
+        Ok(c) => c,
+        Err(e) => return ctx.fail(format!("invalid Kafka producer settings: {e}")),
+    };
     if let Some(e) = &eos {
         let timeout = producer_cfg
             .get("transaction.timeout.ms")
