@@ -163,6 +163,7 @@ async fn put(
         put_id,
         records: recs,
         trace: None,
+        columns: None,
     })))
     .await?;
     match next(d, ctx.timeout, &format!("PutDone{{{put_id}}}"), errants).await? {
