@@ -4559,6 +4559,8 @@ func (x *Put) GetColumns() *SinkColumns {
 // and partition equal to the topic and partition, and keys (and values) that fit one
 // SinkColumn each travel this way; on the receiving side their `headers` are empty, their
 // trace context absent and their original topic and partition their topic and partition.
+// Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
+// fails the task (FATAL) on a Put whose columns disagree.
 type SinkColumns struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The number of records.

@@ -747,6 +747,8 @@ export interface Put {
  * and partition equal to the topic and partition, and keys (and values) that fit one
  * SinkColumn each travel this way; on the receiving side their `headers` are empty, their
  * trace context absent and their original topic and partition their topic and partition.
+ * Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
+ * fails the task (FATAL) on a Put whose columns disagree.
  */
 export interface SinkColumns {
   /** The number of records. */
