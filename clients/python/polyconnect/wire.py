@@ -1058,8 +1058,10 @@ class SinkRecordDecoder:
 
     def decode_columns(self, c: cpb.SinkColumns) -> list[SinkRecord]:
         # Every column becomes a Python list in one C-level call; the records are then made
-        # in one comprehension over them. Such records have no headers, no trace context,
-        # and their original coordinates are their own (SinkColumns).
+        # by one C-level map over them (each record gets a new empty headers list from
+        # `iter(list, None)`). Such records have no headers, no trace context, and their
+        # original coordinates are their own (SinkColumns). A `repeat` is consumed by the
+        # map, so every argument has its own.
         n = c.count
         partitions = list(c.partitions)
         offsets = list(c.offsets)
@@ -1077,17 +1079,17 @@ class SinkRecordDecoder:
             raise WireError(f"a Put's columns have {len(types)} timestamp types for {n} records")
         topics = list(c.topics)
         if len(topics) == 1:
-            topics = _repeat(topics[0], n)
+            topic = topics[0]
+            topics, original_topics = _repeat(topic, n), _repeat(topic, n)
         else:
             indexes = list(c.topic_indexes)
             if len(indexes) != n:
                 raise WireError(f"a Put's columns have {len(indexes)} topic indexes for {n} records")
-            topics = list(map(topics.__getitem__, indexes))
+            topics = original_topics = list(map(topics.__getitem__, indexes))
         ks, keys = self._column(c.keys, n) if c.HasField("keys") else (None, _repeat(None, n))
         vs, values = self._column(c.values, n) if c.HasField("values") else (None, _repeat(None, n))
-        make = _sink_record
-        return [make(t, p, ks, k, vs, v, o, ts, tt, [], t, p, None)
-                for t, p, k, v, o, ts, tt in zip(topics, partitions, keys, values, offsets, timestamps, types)]
+        return list(map(_sink_record, topics, partitions, _repeat(ks), keys, _repeat(vs), values, offsets,
+                        timestamps, types, iter(list, None), original_topics, partitions, _repeat(None)))
 
     def _column(self, col: cpb.SinkColumn, n: int) -> tuple[Schema | None, Any]:
         t = col.type
@@ -1101,12 +1103,17 @@ class SinkRecordDecoder:
             return None, _repeat(None, n)
         else:
             raise WireError(f"unknown sink column type {t}")
-        if len(values) != n:
-            raise WireError(f"a sink column has {len(values)} values for {n} records")
         if t == _COL_RAW:
+            if len(values) != n:
+                raise WireError(f"a sink column has {len(values)} values for {n} records")
             return Schema.OPTIONAL_BYTES_SCHEMA, values
-        for i in col.nulls:
-            values[i] = None
+        if not values:
+            values = _repeat(None, n)  # every value null
+        elif len(values) != n:
+            raise WireError(f"a sink column has {len(values)} values for {n} records")
+        else:
+            for i in col.nulls:
+                values[i] = None
         if not col.HasField("schema"):
             return None, values
         schema = self.schemas.read(col.schema)

@@ -80,6 +80,8 @@ def column(enc, col, data):
     col.type = cpb.SINK_COLUMN_TYPE_STRING if strings else cpb.SINK_COLUMN_TYPE_BYTES
     if schema is not None:
         col.schema.CopyFrom(enc.schema(schema))
+    if all(v is None for v in vals):
+        return True  # no values at all
     (col.strings if strings else col.bytes).extend(("" if strings else b"") if v is None else v for v in vals)
     col.nulls.extend(i for i, v in enumerate(vals) if v is None)
     return True
@@ -131,6 +133,11 @@ def test_string_values_null_keys_one_topic():
     assert got[3].value_schema == Schema.OPTIONAL_STRING_SCHEMA and got[3].timestamp == 1003
     assert got[3].timestamp_type == "CreateTime" and got[3].original_topic == "t"
     assert got[0].value_schema is got[19].value_schema
+    # Null keys with a schema (StringConverter's): a column without values.
+    recs = [rec("t", 0, i, ("s", STR, None), ("s", STR, f"line {i}"), ts=1000 + i) for i in range(20)]
+    assert not columns(recs).columns.keys.strings
+    got = assert_same(recs)
+    assert got[5].key is None and got[5].key_schema == Schema.OPTIONAL_STRING_SCHEMA
 
 
 def test_nulls_empty_strings_and_string_keys():

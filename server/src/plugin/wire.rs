@@ -671,7 +671,14 @@ impl ColumnBuilder {
         }
     }
 
-    fn finish(self, refs: &mut SchemaRefsOut) -> Option<pb::SinkColumn> {
+    fn finish(mut self, refs: &mut SchemaRefsOut) -> Option<pb::SinkColumn> {
+        if !self.nulls.is_empty() && self.nulls.len() == self.strings.len().max(self.bytes.len()) {
+            // Every value null (a null key with a schema, as StringConverter gives): no
+            // values at all.
+            self.strings = Vec::new();
+            self.bytes = Vec::new();
+            self.nulls = Vec::new();
+        }
         let r#type = match self.kind {
             ColumnKind::Null => return None,
             ColumnKind::String => pb::SinkColumnType::String,
@@ -937,9 +944,10 @@ mod tests {
             };
             let schema = col.schema.map(|s| schema_from_proto(s, refs).unwrap());
             let kind = pb::SinkColumnType::try_from(col.r#type).unwrap();
+            let all_null = col.strings.is_empty() && col.bytes.is_empty();
             (0..n)
                 .map(|i| {
-                    let null = col.nulls.contains(&(i as u32));
+                    let null = all_null || col.nulls.contains(&(i as u32));
                     match kind {
                         pb::SinkColumnType::Null => RecordData::NULL,
                         pb::SinkColumnType::Raw => RecordData::Raw(col.bytes[i].clone()),
@@ -1092,7 +1100,8 @@ mod tests {
         assert_eq!(c.values.unwrap().r#type, pb::SinkColumnType::Raw as i32);
         // A column of nulls only, with an optional schema.
         let records: Vec<_> = (0..3).map(|i| rec("t", i, structured(&bs, Value::Null), RecordData::NULL)).collect();
-        assert_columns(records);
+        let c = assert_columns(records).keys.unwrap();
+        assert!(c.bytes.is_empty() && c.nulls.is_empty() && c.schema.is_some());
         // Equal schemas that are not the same Arc.
         let records: Vec<_> = (0..3)
             .map(|i| rec("t", i, RecordData::NULL, structured(&Some(Arc::new(Schema::new(SchemaType::String))), Value::String("x".into()))))
