@@ -501,15 +501,31 @@ pub fn sink_record_to_proto(r: SinkRecord, refs: &mut SchemaRefsOut) -> pb::Sink
     }
 }
 
-/// A Put's records for the wire: in columns (`Put.columns`) when `columnar` was negotiated
-/// and every record fits them, else as rows. Columns cost no allocation per record: the
-/// records' strings and bytes move into them.
+/// Fewer records go as rows. From this many on, a Put in columns is never larger than the
+/// same Put in rows (each record saves at least 8 bytes in columns, the columns' own framing
+/// costs at most about 80 bytes per Put), so the worker's splitting of Puts by bytes holds
+/// for both forms.
+pub const MIN_COLUMN_RECORDS: usize = 16;
+
+/// A Put's records for the wire: in columns (`Put.columns`) when `columnar` was negotiated,
+/// the Put has at least [`MIN_COLUMN_RECORDS`] records and every record fits columns, else
+/// as rows. Columns cost no allocation per record: the records' strings and bytes move
+/// into them.
 pub fn sink_put_to_proto(
     records: Vec<SinkRecord>,
     columnar: bool,
     refs: &mut SchemaRefsOut,
 ) -> (Vec<pb::SinkRecord>, Option<pb::SinkColumns>) {
-    if columnar && !records.is_empty() {
+    sink_put_to_proto_from(records, columnar, MIN_COLUMN_RECORDS, refs)
+}
+
+fn sink_put_to_proto_from(
+    records: Vec<SinkRecord>,
+    columnar: bool,
+    min_records: usize,
+    refs: &mut SchemaRefsOut,
+) -> (Vec<pb::SinkRecord>, Option<pb::SinkColumns>) {
+    if columnar && !records.is_empty() && records.len() >= min_records {
         if let Some((keys, values)) = columns_fit(&records) {
             return (Vec::new(), Some(sink_columns(records, keys, values, refs)));
         }
@@ -1028,13 +1044,15 @@ mod tests {
         use prost::Message;
         let rows = rows_len(&records);
         let mut out = SchemaRefsOut::new(true);
-        let (r, cols) = sink_put_to_proto(records.clone(), true, &mut out);
+        let (r, cols) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
         assert!(r.is_empty());
         let cols = cols.expect("the records fit columns");
         let len = pb::Put { columns: Some(cols.clone()), ..Default::default() }.encoded_len();
-        assert!(len <= rows, "columns {len} bytes, rows {rows}");
+        if records.len() >= MIN_COLUMN_RECORDS {
+            assert!(len <= rows, "{} records: columns {len} bytes, rows {rows}", records.len());
+        }
         // A second Put of the stream refers to the schemas the first defined.
-        let (_, again) = sink_put_to_proto(records.clone(), true, &mut out);
+        let (_, again) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
         let mut inn = SchemaRefsIn::default();
         assert_eq!(records_from_columns(cols.clone(), &mut inn), records);
         assert_eq!(records_from_columns(again.unwrap(), &mut inn), records);
@@ -1042,7 +1060,7 @@ mod tests {
     }
 
     fn assert_rows(records: Vec<SinkRecord>) {
-        let (rows, cols) = sink_put_to_proto(records.clone(), true, &mut SchemaRefsOut::new(true));
+        let (rows, cols) = sink_put_to_proto_from(records.clone(), true, 1, &mut SchemaRefsOut::new(true));
         assert!(cols.is_none(), "went as columns: {records:?}");
         assert_eq!(rows.len(), records.len());
     }
@@ -1107,6 +1125,52 @@ mod tests {
             .map(|i| rec("t", i, RecordData::NULL, structured(&Some(Arc::new(Schema::new(SchemaType::String))), Value::String("x".into()))))
             .collect();
         assert_columns(records);
+    }
+
+    /// The worker splits Puts by the records' Kafka bytes so that a Put in rows stays under
+    /// the message size; a Put in columns of the same records must never be larger.
+    #[test]
+    fn columns_are_never_larger_than_rows() {
+        let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
+        for len in [0usize, 1, 127, 128, 16383, 16384, 1 << 20] {
+            for n in [1i64, 15, 16, 17, 130] {
+                let records: Vec<_> = (0..n)
+                    .map(|i| {
+                        let v = if i % 7 == 3 { Value::Null } else { Value::String("x".repeat(len)) };
+                        let mut r = rec(if i % 2 == 0 { "a" } else { "bb" }, i * 1_000_003, structured(&s, Value::Null), structured(&s, v));
+                        if i % 3 == 0 {
+                            r.timestamp = None;
+                            r.timestamp_type = TimestampType::NoTimestampType;
+                        }
+                        r
+                    })
+                    .collect();
+                let (rows, cols) = sink_put_to_proto(records.clone(), true, &mut SchemaRefsOut::new(true));
+                if (n as usize) < MIN_COLUMN_RECORDS {
+                    assert!(cols.is_none() && rows.len() == n as usize);
+                } else {
+                    assert!(cols.is_some() && rows.is_empty());
+                }
+                assert_columns(records);
+            }
+        }
+        // Small records, where the columns' framing weighs most: one-letter topics, small
+        // offsets, null or one-byte values, no timestamps, mixed timestamp types.
+        let b = Some(Arc::new(Schema::new(SchemaType::Bytes).optional()));
+        for n in [16i64, 17, 40] {
+            let records: Vec<_> = (0..n)
+                .map(|i| {
+                    let v = if i % 2 == 0 { Value::Null } else { Value::Bytes(Bytes::from_static(b"x")) };
+                    let mut r = rec(["a", "b", "c", "d"][i as usize % 4], i, RecordData::NULL, structured(&b, v));
+                    r.kafka_partition = 0;
+                    r.original_kafka_partition = 0;
+                    r.timestamp = None;
+                    r.timestamp_type = if i % 2 == 0 { TimestampType::NoTimestampType } else { TimestampType::CreateTime };
+                    r
+                })
+                .collect();
+            assert_columns(records);
+        }
     }
 
     #[test]

@@ -792,8 +792,9 @@ type Capabilities struct {
 	// Trace context on batches and records (protocol rule 10).
 	TraceContext bool `protobuf:"varint,3,opt,name=trace_context,json=traceContext,proto3" json:"trace_context,omitempty"`
 	// Puts may carry their records in columns (`Put.columns`, SinkColumns) instead of rows.
-	// The core sends a Put in columns only when every field of its records fits them; any
-	// other Put still comes as rows, so an SDK that announces this reads both forms.
+	// The core sends a Put in columns only when every field of its records fits them and it
+	// has enough records for columns to be the smaller form; any other Put still comes as
+	// rows, so an SDK that announces this reads both forms.
 	ColumnarPuts  bool `protobuf:"varint,4,opt,name=columnar_puts,json=columnarPuts,proto3" json:"columnar_puts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -4692,11 +4693,13 @@ type SinkColumn struct {
 	// logical type), optional or not, a definition or a reference as schemas are elsewhere.
 	// Absent: schemaless, every value a string (bytes) or null.
 	Schema *Schema `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
-	// STRING: one per record ("" for a null).
+	// STRING: one per record ("" for a null), or none at all when every record's is null.
 	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
-	// BYTES and RAW: one per record (empty for a null).
+	// BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
+	// record's is null.
 	Bytes [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
-	// The rows whose value is null (ascending row indexes). RAW columns have none.
+	// The rows whose value is null (ascending row indexes); empty when there are no values
+	// at all (every row null). RAW columns have none.
 	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache

@@ -254,8 +254,9 @@ export interface Capabilities {
   traceContext: boolean;
   /**
    * Puts may carry their records in columns (`Put.columns`, SinkColumns) instead of rows.
-   * The core sends a Put in columns only when every field of its records fits them; any
-   * other Put still comes as rows, so an SDK that announces this reads both forms.
+   * The core sends a Put in columns only when every field of its records fits them and it
+   * has enough records for columns to be the smaller form; any other Put still comes as
+   * rows, so an SDK that announces this reads both forms.
    */
   columnarPuts: boolean;
 }
@@ -785,11 +786,17 @@ export interface SinkColumn {
   schema:
     | Schema
     | undefined;
-  /** STRING: one per record ("" for a null). */
+  /** STRING: one per record ("" for a null), or none at all when every record's is null. */
   strings: string[];
-  /** BYTES and RAW: one per record (empty for a null). */
+  /**
+   * BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
+   * record's is null.
+   */
   bytes: Buffer[];
-  /** The rows whose value is null (ascending row indexes). RAW columns have none. */
+  /**
+   * The rows whose value is null (ascending row indexes); empty when there are no values
+   * at all (every row null). RAW columns have none.
+   */
   nulls: number[];
 }
 
