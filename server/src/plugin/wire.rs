@@ -616,7 +616,10 @@ impl<'a> ColumnShape<'a> {
 #[allow(clippy::type_complexity)]
 fn columns_fit(
     records: &[SinkRecord],
-) -> Option<((ColumnKind, Option<Arc<Schema>>), (ColumnKind, Option<Arc<Schema>>))> {
+) -> Option<(
+    (ColumnKind, Option<Arc<Schema>>),
+    (ColumnKind, Option<Arc<Schema>>),
+)> {
     let first = records.first()?;
     let mut keys = ColumnShape::first(&first.key)?;
     let mut values = ColumnShape::first(&first.value)?;
@@ -969,11 +972,19 @@ mod tests {
                         pb::SinkColumnType::Raw => RecordData::Raw(col.bytes[i].clone()),
                         pb::SinkColumnType::String => RecordData::Structured(SchemaAndValue::new(
                             schema.clone(),
-                            if null { Value::Null } else { Value::String(col.strings[i].clone()) },
+                            if null {
+                                Value::Null
+                            } else {
+                                Value::String(col.strings[i].clone())
+                            },
                         )),
                         pb::SinkColumnType::Bytes => RecordData::Structured(SchemaAndValue::new(
                             schema.clone(),
-                            if null { Value::Null } else { Value::Bytes(col.bytes[i].clone()) },
+                            if null {
+                                Value::Null
+                            } else {
+                                Value::Bytes(col.bytes[i].clone())
+                            },
                         )),
                     }
                 })
@@ -1034,9 +1045,14 @@ mod tests {
 
     fn rows_len(records: &[SinkRecord]) -> usize {
         use prost::Message;
-        let (rows, cols) = sink_put_to_proto(records.to_vec(), false, &mut SchemaRefsOut::new(true));
+        let (rows, cols) =
+            sink_put_to_proto(records.to_vec(), false, &mut SchemaRefsOut::new(true));
         assert!(cols.is_none());
-        pb::Put { records: rows, ..Default::default() }.encoded_len()
+        pb::Put {
+            records: rows,
+            ..Default::default()
+        }
+        .encoded_len()
     }
 
     /// Columns when they fit; they decode to the same records, and take no more bytes than rows.
@@ -1047,9 +1063,17 @@ mod tests {
         let (r, cols) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
         assert!(r.is_empty());
         let cols = cols.expect("the records fit columns");
-        let len = pb::Put { columns: Some(cols.clone()), ..Default::default() }.encoded_len();
+        let len = pb::Put {
+            columns: Some(cols.clone()),
+            ..Default::default()
+        }
+        .encoded_len();
         if records.len() >= MIN_COLUMN_RECORDS {
-            assert!(len <= rows, "{} records: columns {len} bytes, rows {rows}", records.len());
+            assert!(
+                len <= rows,
+                "{} records: columns {len} bytes, rows {rows}",
+                records.len()
+            );
         }
         // A second Put of the stream refers to the schemas the first defined.
         let (_, again) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
@@ -1060,7 +1084,8 @@ mod tests {
     }
 
     fn assert_rows(records: Vec<SinkRecord>) {
-        let (rows, cols) = sink_put_to_proto_from(records.clone(), true, 1, &mut SchemaRefsOut::new(true));
+        let (rows, cols) =
+            sink_put_to_proto_from(records.clone(), true, 1, &mut SchemaRefsOut::new(true));
         assert!(cols.is_none(), "went as columns: {records:?}");
         assert_eq!(rows.len(), records.len());
     }
@@ -1069,13 +1094,23 @@ mod tests {
     fn string_values_go_in_columns_and_decode_to_the_same_records() {
         let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
         let records: Vec<_> = (0..50)
-            .map(|i| rec("t", i, RecordData::NULL, structured(&s, Value::String(format!("line {i}")))))
+            .map(|i| {
+                rec(
+                    "t",
+                    i,
+                    RecordData::NULL,
+                    structured(&s, Value::String(format!("line {i}"))),
+                )
+            })
             .collect();
         let c = assert_columns(records);
         assert_eq!(c.topics, vec!["t".to_string()]);
         assert!(c.topic_indexes.is_empty());
         assert!(c.keys.is_none());
-        assert_eq!(c.timestamp_types, vec![pb::TimestampType::CreateTime as i32]);
+        assert_eq!(
+            c.timestamp_types,
+            vec![pb::TimestampType::CreateTime as i32]
+        );
         assert!(c.no_timestamp.is_empty());
         assert_eq!(c.values.unwrap().strings.len(), 50);
     }
@@ -1086,8 +1121,17 @@ mod tests {
         let bs = Some(Arc::new(Schema::new(SchemaType::Bytes).optional()));
         let mut records: Vec<_> = (0..12)
             .map(|i| {
-                let v = if i % 4 == 1 { Value::Null } else { Value::Bytes(Bytes::from(vec![i as u8; i as usize])) };
-                let mut r = rec(["a", "b", "c"][i as usize % 3], i, structured(&ks, Value::String(format!("k{i}"))), structured(&bs, v));
+                let v = if i % 4 == 1 {
+                    Value::Null
+                } else {
+                    Value::Bytes(Bytes::from(vec![i as u8; i as usize]))
+                };
+                let mut r = rec(
+                    ["a", "b", "c"][i as usize % 3],
+                    i,
+                    structured(&ks, Value::String(format!("k{i}"))),
+                    structured(&bs, v),
+                );
                 if i % 5 == 0 {
                     r.timestamp = None;
                     r.timestamp_type = TimestampType::NoTimestampType;
@@ -1108,8 +1152,17 @@ mod tests {
         // Schemaless strings and nulls; raw bytes.
         let records: Vec<_> = (0..6)
             .map(|i| {
-                let k = if i % 2 == 0 { Value::Null } else { Value::String(format!("{i}")) };
-                rec("t", i, structured(&None, k), RecordData::Raw(Bytes::from(format!("raw {i}"))))
+                let k = if i % 2 == 0 {
+                    Value::Null
+                } else {
+                    Value::String(format!("{i}"))
+                };
+                rec(
+                    "t",
+                    i,
+                    structured(&None, k),
+                    RecordData::Raw(Bytes::from(format!("raw {i}"))),
+                )
             })
             .collect();
         let c = assert_columns(records);
@@ -1117,12 +1170,24 @@ mod tests {
         assert_eq!(c.keys.unwrap().nulls, vec![0, 2, 4]);
         assert_eq!(c.values.unwrap().r#type, pb::SinkColumnType::Raw as i32);
         // A column of nulls only, with an optional schema.
-        let records: Vec<_> = (0..3).map(|i| rec("t", i, structured(&bs, Value::Null), RecordData::NULL)).collect();
+        let records: Vec<_> = (0..3)
+            .map(|i| rec("t", i, structured(&bs, Value::Null), RecordData::NULL))
+            .collect();
         let c = assert_columns(records).keys.unwrap();
         assert!(c.bytes.is_empty() && c.nulls.is_empty() && c.schema.is_some());
         // Equal schemas that are not the same Arc.
         let records: Vec<_> = (0..3)
-            .map(|i| rec("t", i, RecordData::NULL, structured(&Some(Arc::new(Schema::new(SchemaType::String))), Value::String("x".into()))))
+            .map(|i| {
+                rec(
+                    "t",
+                    i,
+                    RecordData::NULL,
+                    structured(
+                        &Some(Arc::new(Schema::new(SchemaType::String))),
+                        Value::String("x".into()),
+                    ),
+                )
+            })
             .collect();
         assert_columns(records);
     }
@@ -1136,8 +1201,17 @@ mod tests {
             for n in [1i64, 15, 16, 17, 130] {
                 let records: Vec<_> = (0..n)
                     .map(|i| {
-                        let v = if i % 7 == 3 { Value::Null } else { Value::String("x".repeat(len)) };
-                        let mut r = rec(if i % 2 == 0 { "a" } else { "bb" }, i * 1_000_003, structured(&s, Value::Null), structured(&s, v));
+                        let v = if i % 7 == 3 {
+                            Value::Null
+                        } else {
+                            Value::String("x".repeat(len))
+                        };
+                        let mut r = rec(
+                            if i % 2 == 0 { "a" } else { "bb" },
+                            i * 1_000_003,
+                            structured(&s, Value::Null),
+                            structured(&s, v),
+                        );
                         if i % 3 == 0 {
                             r.timestamp = None;
                             r.timestamp_type = TimestampType::NoTimestampType;
@@ -1145,7 +1219,8 @@ mod tests {
                         r
                     })
                     .collect();
-                let (rows, cols) = sink_put_to_proto(records.clone(), true, &mut SchemaRefsOut::new(true));
+                let (rows, cols) =
+                    sink_put_to_proto(records.clone(), true, &mut SchemaRefsOut::new(true));
                 if (n as usize) < MIN_COLUMN_RECORDS {
                     assert!(cols.is_none() && rows.len() == n as usize);
                 } else {
@@ -1160,12 +1235,25 @@ mod tests {
         for n in [16i64, 17, 40] {
             let records: Vec<_> = (0..n)
                 .map(|i| {
-                    let v = if i % 2 == 0 { Value::Null } else { Value::Bytes(Bytes::from_static(b"x")) };
-                    let mut r = rec(["a", "b", "c", "d"][i as usize % 4], i, RecordData::NULL, structured(&b, v));
+                    let v = if i % 2 == 0 {
+                        Value::Null
+                    } else {
+                        Value::Bytes(Bytes::from_static(b"x"))
+                    };
+                    let mut r = rec(
+                        ["a", "b", "c", "d"][i as usize % 4],
+                        i,
+                        RecordData::NULL,
+                        structured(&b, v),
+                    );
                     r.kafka_partition = 0;
                     r.original_kafka_partition = 0;
                     r.timestamp = None;
-                    r.timestamp_type = if i % 2 == 0 { TimestampType::NoTimestampType } else { TimestampType::CreateTime };
+                    r.timestamp_type = if i % 2 == 0 {
+                        TimestampType::NoTimestampType
+                    } else {
+                        TimestampType::CreateTime
+                    };
                     r
                 })
                 .collect();
@@ -1177,14 +1265,30 @@ mod tests {
     fn records_that_do_not_fit_go_as_rows() {
         let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
         let base = || -> Vec<SinkRecord> {
-            (0..4).map(|i| rec("t", i, RecordData::NULL, structured(&s, Value::String(format!("{i}"))))).collect()
+            (0..4)
+                .map(|i| {
+                    rec(
+                        "t",
+                        i,
+                        RecordData::NULL,
+                        structured(&s, Value::String(format!("{i}"))),
+                    )
+                })
+                .collect()
         };
         assert_columns(base());
         let mut r = base();
-        r[2].headers.push(Header { key: "h".into(), schema: None, value: Value::String("v".into()) });
+        r[2].headers.push(Header {
+            key: "h".into(),
+            schema: None,
+            value: Value::String("v".into()),
+        });
         assert_rows(r);
         let mut r = base();
-        r[1].trace = TraceContext { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(), tracestate: String::new() };
+        r[1].trace = TraceContext {
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
+            tracestate: String::new(),
+        };
         assert_rows(r);
         let mut r = base();
         r[3].topic = "renamed".into();
@@ -1194,7 +1298,10 @@ mod tests {
         assert_rows(r);
         // Mixed schemas in one column.
         let mut r = base();
-        r[1].value = structured(&Some(Arc::new(Schema::new(SchemaType::String))), Value::String("x".into()));
+        r[1].value = structured(
+            &Some(Arc::new(Schema::new(SchemaType::String))),
+            Value::String("x".into()),
+        );
         assert_rows(r);
         let mut r = base();
         r[1].value = structured(&None, Value::String("x".into()));
@@ -1210,7 +1317,8 @@ mod tests {
         r[2].key = RecordData::Raw(Bytes::from_static(b"k"));
         assert_rows(r);
         // Struct, number and logical values.
-        let st = Arc::new(Schema::new(SchemaType::Struct).field("a", Schema::new(SchemaType::Int32)));
+        let st =
+            Arc::new(Schema::new(SchemaType::Struct).field("a", Schema::new(SchemaType::Int32)));
         let mut r = base();
         for x in r.iter_mut() {
             x.value = structured(&Some(st.clone()), Value::Struct(Struct::new(st.clone())));

@@ -215,11 +215,24 @@ fn names_what_the_bare_test_connector_gets_right_and_wrong() {
 fn fails_a_sink_that_announces_columnar_puts_but_does_not_read_them() {
     // TestSink answers every Put with PutDone without reading it.
     let (_p, endpoint) = test_connector(&[("TEST_CONNECTOR_COLUMNAR_PUTS", "1")]);
-    let (ok, out) = kit(&["--endpoint", &endpoint, "--timeout", "5", "--class", "TestSink"]);
+    let (ok, out) = kit(&[
+        "--endpoint",
+        &endpoint,
+        "--timeout",
+        "5",
+        "--class",
+        "TestSink",
+    ]);
     assert!(!ok, "{out}");
-    assert!(outcome(&out, "sink.columnar-put").starts_with("PASS"), "{out}");
+    assert!(
+        outcome(&out, "sink.columnar-put").starts_with("PASS"),
+        "{out}"
+    );
     let line = outcome(&out, "sink.columnar-malformed");
-    assert!(line.starts_with("FAIL") && line.contains("PutDone"), "{out}");
+    assert!(
+        line.starts_with("FAIL") && line.contains("PutDone"),
+        "{out}"
+    );
 }
 
 #[test]
