@@ -5,14 +5,20 @@ the source's poll path (``FileStreamSourceTask.poll`` reading a file, the SDK's 
 encoding and its batch framing). Records of 100 B (99 characters and a newline), as
 ``make bench`` writes them.
 
-    python3 tests/bench/python_file_cost.py sink|source [records]
+    python3 tests/bench/python_file_cost.py sink|source [records] [columns|rows]
 
-prints the CPU time (``time.process_time``). The inputs are made once, by a first run, in
+prints the CPU time (``time.process_time``). The sink's Puts come in columns
+(``Put.columns``, as the core sends them to an SDK that announced ``columnar_puts``), or
+as rows with ``rows`` (as the core sends them to the other SDKs, and Puts that do not fit
+columns). The inputs are made once, by a first run, in
 ``target/bench/python-file-cost/``. For an instruction count that no other work on
 the machine disturbs, run it under callgrind and subtract a run of 0 records (start-up):
 
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         python3 tests/bench/python_file_cost.py sink 50000     # its "Collected" line
+
+(``python3`` the interpreter itself, not a shim script such as pyenv's: valgrind measures
+the process it starts.)
 
 ``--profile`` prints a cProfile of the run instead.
 """
@@ -45,9 +51,12 @@ def line(i: int) -> str:
     return s + "x" * (SIZE - 1 - len(s))
 
 
-def puts(records: int) -> list[bytes]:
+def puts(records: int, form: str) -> list[bytes]:
     """Serialized SinkRequests as the core sends them for StringConverter keys and values
-    (a null key; the schema defined in the first record, referred to afterwards)."""
+    (a null key; the schema defined in the first record, referred to afterwards), in
+    columns or in rows."""
+    if form == "columns":
+        return column_puts(records)
     out = []
     put_id = 0
     for start in range(0, records, PUT):
@@ -68,6 +77,29 @@ def puts(records: int) -> list[bytes]:
     return out
 
 
+def column_puts(records: int) -> list[bytes]:
+    out = []
+    put_id = 0
+    for start in range(0, records, PUT):
+        put_id += 1
+        req = cpb.SinkRequest(put=cpb.Put(put_id=put_id))
+        c = req.put.columns
+        end = min(start + PUT, records)
+        c.count = end - start
+        c.topics.append(TOPIC)
+        c.partitions.extend([0] * (end - start))
+        c.offsets.extend(range(start, end))
+        c.timestamps.extend(1_764_900_000_000 + i for i in range(start, end))
+        c.timestamp_types.append(cpb.CREATE_TIME)
+        schema = (dpb.Schema(type=dpb.STRING, optional=True, id=1) if start == 0 else dpb.Schema(ref=1))
+        # Every key null: a column without values.
+        c.keys.CopyFrom(cpb.SinkColumn(type=cpb.SINK_COLUMN_TYPE_STRING, schema=schema))
+        c.values.CopyFrom(cpb.SinkColumn(type=cpb.SINK_COLUMN_TYPE_STRING, schema=dpb.Schema(ref=1),
+                                         strings=[line(i) for i in range(start, end)]))
+        out.append(req.SerializeToString())
+    return out
+
+
 def cached(name: str, make) -> Path:
     """A generated input, made once (so that making it is not part of a measured run)."""
     path = root / "target/bench/python-file-cost" / name
@@ -79,13 +111,13 @@ def cached(name: str, make) -> Path:
     return path
 
 
-def sink(records: int, out_dir: str) -> float:
+def sink(records: int, out_dir: str, form: str = "columns") -> float:
     def make(path):
         with open(path, "wb") as f:
-            for b in puts(records):
+            for b in puts(records, form):
                 f.write(len(b).to_bytes(4, "little") + b)
 
-    data = cached(f"puts-{records}.bin", make).read_bytes() if records else b""
+    data = cached(f"puts-{form}-{records}.bin", make).read_bytes() if records else b""
     requests = []
     i = 0
     while i < len(data):
@@ -101,8 +133,9 @@ def sink(records: int, out_dir: str) -> float:
     parse = cpb.SinkRequest.FromString
     for b in requests:
         put = parse(b).put
-        pt = tracing.put("bench", 0, put.trace, put.records)
-        session._put_sync(put.records)
+        pt = tracing.put("bench", 0, put.trace, put.records,
+                         put.columns.count if put.HasField("columns") else None)
+        session._put_sync(put)
         if pt is not None:
             pt.end()
         cpb.SinkResponse(put_done=cpb.PutDone(put_id=put.put_id)).SerializeToString()
@@ -126,7 +159,7 @@ class _Context:
         return None
 
 
-def source(records: int, out_dir: str) -> float:
+def source(records: int, out_dir: str, form: str = "") -> float:
     def make(path):
         with open(path, "w") as f:
             for i in range(records):
@@ -166,16 +199,21 @@ def main():
     args = [a for a in sys.argv[1:] if a != "--profile"]
     which = args[0]
     records = int(args[1]) if len(args) > 1 else 50_000
+    form = args[2] if len(args) > 2 else "columns"
+    if form not in ("columns", "rows"):
+        raise SystemExit(f"columns or rows, not {form!r}")
     with tempfile.TemporaryDirectory() as d:
         if "--profile" in sys.argv:
             import cProfile
             import pstats
-            cProfile.runctx("f(records, d)", globals(), {"f": globals()[which], "records": records, "d": d},
+            cProfile.runctx("f(records, d, form)", globals(),
+                            {"f": globals()[which], "records": records, "d": d, "form": form},
                             os.path.join(d, "prof"))
             pstats.Stats(os.path.join(d, "prof")).sort_stats("tottime").print_stats(15)
             return
-        seconds = {"sink": sink, "source": source}[which](records, d)
-    print(f"{which}: {records} records, {seconds:.3f} s CPU, {seconds / max(records, 1) * 1e6:.2f} µs/record")
+        seconds = {"sink": sink, "source": source}[which](records, d, form)
+    label = f"{which} ({form})" if which == "sink" else which
+    print(f"{label}: {records} records, {seconds:.3f} s CPU, {seconds / max(records, 1) * 1e6:.2f} µs/record")
 
 
 if __name__ == "__main__":

@@ -169,6 +169,8 @@ class ConnectorServer:
                 raw_bytes=caps.raw_bytes,
                 schema_references=caps.schema_references,
                 trace_context=caps.trace_context,
+                # SinkRecordDecoder.decode_put reads Puts in columns.
+                columnar_puts=caps.columnar_puts,
             ),
             plugins=[Plugins.info(c) for c in self.plugins.classes],
         )

@@ -339,12 +339,12 @@ def poll(connector: str, task: int) -> PollTrace | None:
 class PutTrace:
     __slots__ = ("spans", "records")
 
-    def __init__(self, connector: str, task: int, put_trace: Any, records: list):
+    def __init__(self, connector: str, task: int, put_trace: Any, records: list, count: int | None = None):
         parent = _parse(put_trace) if put_trace is not None and put_trace.traceparent else None
         base = {"polyconnect.connector": connector, "polyconnect.task": task, "messaging.system": "kafka"}
         put = _tracer.start_span("put", context=_context(parent), kind=_api.SpanKind.INTERNAL,
                                  attributes={**base, "messaging.operation.name": "put",
-                                             "messaging.batch.message_count": len(records)})
+                                             "messaging.batch.message_count": len(records) if count is None else count})
         self.spans = [put]
         # Sampled records' process spans on the fast path: (name, context, parent, attributes, start).
         self.records: list = []
@@ -376,10 +376,12 @@ class PutTrace:
             s.end()
 
 
-def put(connector: str, task: int, put_trace: Any, records: list) -> PutTrace | None:
+def put(connector: str, task: int, put_trace: Any, records: list, count: int | None = None) -> PutTrace | None:
+    """The spans of a Put. ``count``: its number of records when they came in columns
+    (``records`` is then empty: records in columns have no trace context)."""
     if _tracer is None:
         return None
-    return PutTrace(connector, task, put_trace, records)
+    return PutTrace(connector, task, put_trace, records, count)
 
 
 def flush_span(connector: str, task: int, partitions: int, flush_trace: Any = None) -> Any:

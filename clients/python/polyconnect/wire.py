@@ -20,6 +20,7 @@ import datetime as _dt
 import decimal as _decimal
 import struct as _struct
 from collections.abc import Mapping, Sequence
+from itertools import repeat as _repeat
 from typing import Any, Callable, Iterable
 
 from . import data as _data
@@ -939,6 +940,11 @@ def record_frame_size(n: int) -> int:
 # Sink records: wire -> Python.
 # ---------------------------------------------------------------------------------------
 
+_COL_NULL = cpb.SINK_COLUMN_TYPE_NULL
+_COL_STRING = cpb.SINK_COLUMN_TYPE_STRING
+_COL_BYTES = cpb.SINK_COLUMN_TYPE_BYTES
+_COL_RAW = cpb.SINK_COLUMN_TYPE_RAW
+
 _TS_TYPES = {
     0: TimestampType.NO_TIMESTAMP_TYPE,
     1: TimestampType.CREATE_TIME,
@@ -1043,6 +1049,77 @@ class SinkRecordDecoder:
 
     def decode(self, r: cpb.SinkRecord) -> SinkRecord:
         return self.decode_all((r,))[0]
+
+    def decode_put(self, put: cpb.Put) -> list[SinkRecord]:
+        """A Put's records, from its rows or its columns (capability ``columnar_puts``)."""
+        if put.HasField("columns"):
+            return self.decode_columns(put.columns)
+        return self.decode_all(put.records)
+
+    def decode_columns(self, c: cpb.SinkColumns) -> list[SinkRecord]:
+        # Every column becomes a Python list in one C-level call; the records are then made
+        # by one C-level map over them (each record gets a new empty headers list from
+        # `iter(list, None)`). Such records have no headers, no trace context, and their
+        # original coordinates are their own (SinkColumns). A `repeat` is consumed by the
+        # map, so every argument has its own.
+        n = c.count
+        partitions = list(c.partitions)
+        offsets = list(c.offsets)
+        timestamps = list(c.timestamps)
+        if len(partitions) != n or len(offsets) != n or len(timestamps) != n:
+            raise WireError(f"a Put's columns disagree on its number of records ({n})")
+        for i in c.no_timestamp:
+            timestamps[i] = None
+        types = list(c.timestamp_types)
+        if len(types) == 1:
+            types = _repeat(_TS_TYPES.get(types[0], TimestampType.NO_TIMESTAMP_TYPE), n)
+        elif len(types) == n:
+            types = [_TS_TYPES.get(t, TimestampType.NO_TIMESTAMP_TYPE) for t in types]
+        else:
+            raise WireError(f"a Put's columns have {len(types)} timestamp types for {n} records")
+        topics = list(c.topics)
+        if len(topics) == 1:
+            topic = topics[0]
+            topics, original_topics = _repeat(topic, n), _repeat(topic, n)
+        else:
+            indexes = list(c.topic_indexes)
+            if len(indexes) != n:
+                raise WireError(f"a Put's columns have {len(indexes)} topic indexes for {n} records")
+            topics = original_topics = list(map(topics.__getitem__, indexes))
+        ks, keys = self._column(c.keys, n) if c.HasField("keys") else (None, _repeat(None, n))
+        vs, values = self._column(c.values, n) if c.HasField("values") else (None, _repeat(None, n))
+        return list(map(_sink_record, topics, partitions, _repeat(ks), keys, _repeat(vs), values, offsets,
+                        timestamps, types, iter(list, None), original_topics, partitions, _repeat(None)))
+
+    def _column(self, col: cpb.SinkColumn, n: int) -> tuple[Schema | None, Any]:
+        t = col.type
+        if t == _COL_STRING:
+            values = list(col.strings)
+            want = SchemaType.STRING
+        elif t == _COL_BYTES or t == _COL_RAW:
+            values = list(col.bytes)
+            want = SchemaType.BYTES
+        elif t == _COL_NULL:
+            return None, _repeat(None, n)
+        else:
+            raise WireError(f"unknown sink column type {t}")
+        if t == _COL_RAW:
+            if len(values) != n:
+                raise WireError(f"a sink column has {len(values)} values for {n} records")
+            return Schema.OPTIONAL_BYTES_SCHEMA, values
+        if not values:
+            values = _repeat(None, n)  # every value null
+        elif len(values) != n:
+            raise WireError(f"a sink column has {len(values)} values for {n} records")
+        else:
+            for i in col.nulls:
+                values[i] = None
+        if not col.HasField("schema"):
+            return None, values
+        schema = self.schemas.read(col.schema)
+        if schema.type is not want or schema.name is not None:
+            raise WireError(f"a {want.name} sink column cannot have the schema {schema}")
+        return schema, values
 
     def _data(self, d: dpb.RecordData) -> tuple[Schema | None, Any]:
         kind = d.WhichOneof("kind")

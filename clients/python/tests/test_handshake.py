@@ -65,6 +65,8 @@ async def test_handshake_lists_plugins_and_negotiates():
         assert r.sdk_language == "python" and r.sdk_version
         assert r.max_message_bytes == 1 << 20  # the smaller of both sides
         assert r.capabilities.schema_references and r.capabilities.raw_bytes
+        assert r.capabilities.columnar_puts
+        assert not (await core.handshake(columnar_puts=False)).capabilities.columnar_puts
         plugins = {p.class_name: p for p in r.plugins}
         assert plugins["ThingSource"].type == cpb.SOURCE
         assert list(plugins["ThingSource"].aliases) == ["com.example.ThingSourceConnector"]

@@ -118,6 +118,8 @@ impl ConnectorSvc for Svc {
                 raw_bytes: caps.raw_bytes,
                 schema_references: caps.schema_references,
                 trace_context: caps.trace_context,
+                // Puts always come as rows to this SDK.
+                columnar_puts: false,
             }),
             plugins: self.plugins.0.iter().map(Plugin::info).collect(),
         }))

@@ -116,6 +116,7 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
                 raw_bytes: true,
                 schema_references: true,
                 trace_context: true,
+                columnar_puts: false,
             }),
             ..Default::default()
         })),
@@ -220,6 +221,7 @@ async fn an_error_from_put_is_typed_with_its_class() {
             put_id: 7,
             records: vec![],
             trace: None,
+            columns: None,
         })),
     })
     .await
@@ -401,6 +403,7 @@ impl SinkConv {
             put_id,
             records: vec![record],
             trace: None,
+            columns: None,
         }))
         .await;
     }

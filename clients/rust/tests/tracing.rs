@@ -161,6 +161,7 @@ async fn spans_of_a_source_and_a_sink_reach_the_collector() {
         raw_bytes: true,
         schema_references: true,
         trace_context: true,
+        columnar_puts: false,
     });
 
     // Source: credit for one poll's two records.
@@ -262,6 +263,7 @@ async fn spans_of_a_source_and_a_sink_reach_the_collector() {
             put_id: 1,
             records: vec![record],
             trace: core.clone(),
+            columns: None,
         }),
         pb::sink_request::Msg::Flush(pb::Flush {
             flush_id: 1,

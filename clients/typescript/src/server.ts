@@ -117,7 +117,8 @@ export class ConnectorServer {
       sdkLanguage: "typescript",
       sdkVersion: SDK_VERSION,
       maxMessageBytes: BigInt(theirs ? Math.min(theirs, this.maxMessageBytes) : this.maxMessageBytes),
-      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext },
+      // Puts always come to this SDK as rows (columnarPuts false).
+      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext, columnarPuts: false },
       plugins: this.plugins.classes.map(Plugins.info),
     };
   }

@@ -114,6 +114,95 @@ fn records(ctx: &Ctx, from: i64, to: i64, schema_sent: &mut bool) -> Vec<pb::Sin
         .collect()
 }
 
+/// The same records as a Put's columns (capability "columnar_puts"), as the core sends
+/// records that fit them: their trace contexts are dropped (records in columns have none),
+/// keys and values are strings or null, the columns' schemas the first record's.
+fn columns(recs: Vec<pb::SinkRecord>) -> pb::SinkColumns {
+    let n = recs.len();
+    let mut c = pb::SinkColumns {
+        count: n as u32,
+        topics: vec![TOPIC.into()],
+        ..Default::default()
+    };
+    let column = |data: Vec<Option<pb::RecordData>>| {
+        let mut col = pb::SinkColumn {
+            r#type: pb::SinkColumnType::String as i32,
+            ..Default::default()
+        };
+        for (row, d) in data.into_iter().enumerate() {
+            let Some(pb::record_data::Kind::Structured(st)) = d.and_then(|d| d.kind) else {
+                panic!("the kit's records are structured");
+            };
+            if row == 0 {
+                col.schema = st.schema;
+            }
+            match st.value.and_then(|v| v.kind) {
+                Some(pb::value::Kind::String(s)) => col.strings.push(s),
+                _ => {
+                    col.strings.push(String::new());
+                    col.nulls.push(row as u32);
+                }
+            }
+        }
+        col
+    };
+    let (mut keys, mut values) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    for (row, r) in recs.into_iter().enumerate() {
+        c.partitions.push(r.kafka_partition);
+        c.offsets.push(r.kafka_offset);
+        c.timestamps.push(r.timestamp.unwrap_or(0));
+        if r.timestamp.is_none() {
+            c.no_timestamp.push(row as u32);
+        }
+        if row == 0 {
+            c.timestamp_types.push(r.timestamp_type);
+        }
+        keys.push(r.key);
+        values.push(r.value);
+    }
+    c.keys = Some(column(keys));
+    c.values = Some(column(values));
+    c
+}
+
+/// Records for the columnar check: a null key and a record without a timestamp among them.
+fn varied(mut recs: Vec<pb::SinkRecord>) -> Vec<pb::SinkRecord> {
+    if let Some(pb::RecordData {
+        kind: Some(pb::record_data::Kind::Structured(st)),
+    }) = recs.first_mut().and_then(|r| r.key.as_mut())
+    {
+        st.value = Some(pb::Value {
+            kind: Some(pb::value::Kind::Null(0)),
+        });
+    }
+    if let Some(r) = recs.get_mut(1) {
+        r.timestamp = None;
+    }
+    recs
+}
+
+async fn put_columns(
+    ctx: &Ctx,
+    d: &mut D,
+    put_id: u64,
+    recs: Vec<pb::SinkRecord>,
+    errants: &mut u64,
+) -> Result<(), String> {
+    d.send(req(In::Put(pb::Put {
+        put_id,
+        records: vec![],
+        trace: None,
+        columns: Some(columns(recs)),
+    })))
+    .await?;
+    match next(d, ctx.timeout, &format!("PutDone{{{put_id}}}"), errants).await? {
+        Out::PutDone(p) if p.put_id == put_id => Ok(()),
+        other => Err(format!(
+            "expected PutDone{{{put_id}}} for a Put in columns, got {other:?}"
+        )),
+    }
+}
+
 /// The next message that is not a heartbeat (errant records are counted and skipped).
 async fn next(d: &mut D, within: Duration, what: &str, errants: &mut u64) -> Result<Out, String> {
     let deadline = Instant::now() + within;
@@ -163,6 +252,7 @@ async fn put(
         put_id,
         records: recs,
         trace: None,
+        columns: None,
     })))
     .await?;
     match next(d, ctx.timeout, &format!("PutDone{{{put_id}}}"), errants).await? {
@@ -346,9 +436,36 @@ pub(crate) async fn checks(
         return;
     }
 
+    // A process that announced columnar Puts gets records in columns too, and must answer
+    // them as it answers the same records in rows.
+    let mut end = 12;
+    if ctx.caps.columnar_puts {
+        let r = async {
+            let before = errants;
+            put(ctx, &mut d, 4, varied(records(ctx, 12, 17, &mut schema_sent)), &mut errants).await?;
+            let as_rows = errants - before;
+            // The same offsets again (as a redelivery would), in columns.
+            let before = errants;
+            put_columns(ctx, &mut d, 5, varied(records(ctx, 12, 17, &mut schema_sent)), &mut errants).await?;
+            let as_columns = errants - before;
+            if as_columns != as_rows {
+                return Err(format!(
+                    "5 records in columns gave {as_columns} errant records, the same records in rows {as_rows}"
+                ));
+            }
+            let offsets = flush(ctx, &mut d, 3, 17, &mut errants).await?;
+            Ok(format!("the same 5 records (a null key, a record without a timestamp) as rows, then in columns → PutDone each, {as_columns} errant records each; Flush{{{TOPIC}-0: 17}} → Flushed {offsets:?}"))
+        }
+        .await;
+        if !report.check("sink.columnar-put", r) {
+            return;
+        }
+        end = 17;
+    }
+
     // Staged stop: the final Flush, Close, Stop; the connector ends its side.
     let r = async {
-        flush(ctx, &mut d, 2, 12, &mut errants).await?;
+        flush(ctx, &mut d, 2, end, &mut errants).await?;
         d.send(req(In::Close(partitions()))).await?;
         d.send(req(In::Stop(pb::Stop { timeout_ms: 5000 }))).await?;
         ended(&mut d, Duration::from_secs(6)).await?;
@@ -389,4 +506,56 @@ pub(crate) async fn checks(
     }
     .await;
     report.check("sink.reconnect", r);
+
+    // A Put in columns that disagree on the number of records must be refused: a process
+    // that ignored the columns would answer PutDone for a Put it never read.
+    if ctx.caps.columnar_puts {
+        let r = async {
+            let mut d = open(ctx, start_msg(ctx, class, config, 1)).await?;
+            started(ctx, &mut d).await?;
+            d.send(req(In::Open(partitions()))).await?;
+            let mut sent = false;
+            let mut c = columns(records(ctx, 20, 23, &mut sent));
+            if let Some(v) = c.values.as_mut() {
+                v.strings.pop();
+            }
+            d.send(req(In::Put(pb::Put {
+                put_id: 1,
+                records: vec![],
+                trace: None,
+                columns: Some(c),
+            })))
+            .await?;
+            let deadline = Instant::now() + ctx.timeout;
+            loop {
+                match d.recv_until(deadline).await {
+                    Recv::Msg(pb::SinkResponse {
+                        msg: Some(Out::Error(e)),
+                    }) => {
+                        return Ok(format!(
+                            "a Put of 3 records whose value column has 2 → {}",
+                            describe_error(&e.error.unwrap_or_default())
+                        ))
+                    }
+                    Recv::Msg(pb::SinkResponse {
+                        msg: Some(Out::PutDone(_)),
+                    }) => {
+                        return Err("a Put of 3 records whose value column has 2 was answered with PutDone, not an error: are its columns read?".into())
+                    }
+                    Recv::Msg(_) => continue,
+                    Recv::Status(s) => {
+                        return Ok(format!(
+                            "a Put of 3 records whose value column has 2 → stream failed: {:?}: {}",
+                            s.code(),
+                            s.message()
+                        ))
+                    }
+                    Recv::End => return Err("the stream ended without an error".into()),
+                    Recv::Timeout => return Err(format!("no answer within {:?}", ctx.timeout)),
+                }
+            }
+        }
+        .await;
+        report.check("sink.columnar-malformed", r);
+    }
 }

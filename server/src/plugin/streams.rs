@@ -660,6 +660,7 @@ impl SourceStream {
                     raw_bytes: session.negotiated.raw_bytes,
                     schema_references: session.negotiated.schema_references,
                     trace_context: session.negotiated.trace_context,
+                    columnar_puts: session.negotiated.columnar_puts,
                 }),
                 trace: None,
                 transaction_context: p.transaction_context,
@@ -889,6 +890,8 @@ pub struct SinkContextRequest {
 pub struct SinkStream {
     io: Duplex<pb::SinkRequest, pb::SinkResponse>,
     refs: SchemaRefsOut,
+    /// Puts that fit go in columns (capability "columnar_puts").
+    columnar: bool,
     pub liveness: Liveness,
     pub max_inflight_puts: usize,
 }
@@ -928,6 +931,7 @@ impl SinkStream {
                     raw_bytes: session.negotiated.raw_bytes,
                     schema_references: session.negotiated.schema_references,
                     trace_context: session.negotiated.trace_context,
+                    columnar_puts: session.negotiated.columnar_puts,
                 }),
                 trace: None,
             })),
@@ -967,6 +971,7 @@ impl SinkStream {
         Ok(SinkStream {
             io,
             refs: SchemaRefsOut::new(session.negotiated.schema_references),
+            columnar: session.negotiated.columnar_puts,
             liveness,
             max_inflight_puts: max_inflight,
         })
@@ -996,14 +1001,12 @@ impl SinkStream {
         records: Vec<SinkRecord>,
         trace: Option<TraceContext>,
     ) -> Result<(), StreamError> {
-        let records = records
-            .into_iter()
-            .map(|r| wire::sink_record_to_proto(r, &mut self.refs))
-            .collect();
+        let (records, columns) = wire::sink_put_to_proto(records, self.columnar, &mut self.refs);
         self.send(pb::sink_request::Msg::Put(pb::Put {
             put_id,
             records,
             trace: trace.as_ref().and_then(wire::trace_to_proto),
+            columns,
         }))
         .await
     }

@@ -501,6 +501,291 @@ pub fn sink_record_to_proto(r: SinkRecord, refs: &mut SchemaRefsOut) -> pb::Sink
     }
 }
 
+/// Fewer records go as rows. From this many on, a Put in columns is never larger than the
+/// same Put in rows (each record saves at least 8 bytes in columns, the columns' own framing
+/// costs at most about 80 bytes per Put), so the worker's splitting of Puts by bytes holds
+/// for both forms.
+pub const MIN_COLUMN_RECORDS: usize = 16;
+
+/// A Put's records for the wire: in columns (`Put.columns`) when `columnar` was negotiated,
+/// the Put has at least [`MIN_COLUMN_RECORDS`] records and every record fits columns, else
+/// as rows. Columns cost no allocation per record: the records' strings and bytes move
+/// into them.
+pub fn sink_put_to_proto(
+    records: Vec<SinkRecord>,
+    columnar: bool,
+    refs: &mut SchemaRefsOut,
+) -> (Vec<pb::SinkRecord>, Option<pb::SinkColumns>) {
+    sink_put_to_proto_from(records, columnar, MIN_COLUMN_RECORDS, refs)
+}
+
+fn sink_put_to_proto_from(
+    records: Vec<SinkRecord>,
+    columnar: bool,
+    min_records: usize,
+    refs: &mut SchemaRefsOut,
+) -> (Vec<pb::SinkRecord>, Option<pb::SinkColumns>) {
+    if columnar && !records.is_empty() && records.len() >= min_records {
+        if let Some((keys, values)) = columns_fit(&records) {
+            return (Vec::new(), Some(sink_columns(records, keys, values, refs)));
+        }
+    }
+    let rows = records
+        .into_iter()
+        .map(|r| sink_record_to_proto(r, refs))
+        .collect();
+    (rows, None)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum ColumnKind {
+    Null,
+    String,
+    Bytes,
+    Raw,
+}
+
+/// What one key or value column holds, found while checking that the records fit.
+struct ColumnShape<'a> {
+    kind: ColumnKind,
+    schema: Option<&'a Arc<Schema>>,
+}
+
+impl<'a> ColumnShape<'a> {
+    fn first(d: &'a RecordData) -> Option<ColumnShape<'a>> {
+        let mut c = ColumnShape {
+            kind: match d {
+                RecordData::Raw(_) => ColumnKind::Raw,
+                RecordData::Structured(_) => ColumnKind::Null,
+            },
+            schema: match d {
+                RecordData::Structured(sv) => sv.schema.as_ref(),
+                RecordData::Raw(_) => None,
+            },
+        };
+        c.fits(d).then_some(c)
+    }
+
+    /// Whether `d` goes in this column (same schema, a value of the column's type or null).
+    fn fits(&mut self, d: &'a RecordData) -> bool {
+        let sv = match d {
+            RecordData::Raw(_) => return self.kind == ColumnKind::Raw,
+            RecordData::Structured(_) if self.kind == ColumnKind::Raw => return false,
+            RecordData::Structured(sv) => sv,
+        };
+        match (self.schema, sv.schema.as_ref()) {
+            (None, None) => {}
+            (Some(a), Some(b)) if Arc::ptr_eq(a, b) || a == b => {}
+            _ => return false,
+        }
+        let want = match self.schema {
+            // A logical type (a Decimal is BYTES) is decoded as such, not as the column's
+            // strings or bytes.
+            Some(s) if s.name.is_some() => return false,
+            Some(s) => match s.schema_type {
+                SchemaType::String => ColumnKind::String,
+                SchemaType::Bytes => ColumnKind::Bytes,
+                _ => return false,
+            },
+            None => match &sv.value {
+                Value::Null => return true,
+                Value::String(_) => ColumnKind::String,
+                Value::Bytes(_) => ColumnKind::Bytes,
+                _ => return false,
+            },
+        };
+        let ok = match &sv.value {
+            Value::Null => true,
+            Value::String(_) => want == ColumnKind::String,
+            Value::Bytes(_) => want == ColumnKind::Bytes,
+            _ => false,
+        };
+        if !ok || (self.kind != ColumnKind::Null && self.kind != want) {
+            return false;
+        }
+        self.kind = want;
+        true
+    }
+
+    fn owned(self) -> (ColumnKind, Option<Arc<Schema>>) {
+        (self.kind, self.schema.cloned())
+    }
+}
+
+/// The key and value columns' shapes when every record fits columns, else `None`.
+#[allow(clippy::type_complexity)]
+fn columns_fit(
+    records: &[SinkRecord],
+) -> Option<(
+    (ColumnKind, Option<Arc<Schema>>),
+    (ColumnKind, Option<Arc<Schema>>),
+)> {
+    let first = records.first()?;
+    let mut keys = ColumnShape::first(&first.key)?;
+    let mut values = ColumnShape::first(&first.value)?;
+    for r in records {
+        if !r.headers.is_empty()
+            || !r.trace.is_empty()
+            || !r.trace.tracestate.is_empty()
+            || r.original_kafka_partition != r.kafka_partition
+            || r.original_topic != r.topic
+            || !keys.fits(&r.key)
+            || !values.fits(&r.value)
+        {
+            return None;
+        }
+    }
+    Some((keys.owned(), values.owned()))
+}
+
+struct ColumnBuilder {
+    kind: ColumnKind,
+    schema: Option<Arc<Schema>>,
+    strings: Vec<String>,
+    bytes: Vec<Bytes>,
+    nulls: Vec<u32>,
+}
+
+impl ColumnBuilder {
+    fn new((kind, schema): (ColumnKind, Option<Arc<Schema>>), n: usize) -> ColumnBuilder {
+        ColumnBuilder {
+            kind,
+            schema,
+            strings: Vec::with_capacity(if kind == ColumnKind::String { n } else { 0 }),
+            bytes: Vec::with_capacity(match kind {
+                ColumnKind::Bytes | ColumnKind::Raw => n,
+                _ => 0,
+            }),
+            nulls: Vec::new(),
+        }
+    }
+
+    fn push(&mut self, row: u32, d: RecordData) {
+        match (self.kind, d) {
+            (ColumnKind::Null, _) => {}
+            (ColumnKind::Raw, RecordData::Raw(b)) => self.bytes.push(b),
+            (
+                ColumnKind::String,
+                RecordData::Structured(SchemaAndValue {
+                    value: Value::String(s),
+                    ..
+                }),
+            ) => self.strings.push(s),
+            (
+                ColumnKind::Bytes,
+                RecordData::Structured(SchemaAndValue {
+                    value: Value::Bytes(b),
+                    ..
+                }),
+            ) => self.bytes.push(b),
+            // A null (the records were checked to fit).
+            (ColumnKind::String, _) => {
+                self.strings.push(String::new());
+                self.nulls.push(row);
+            }
+            (_, _) => {
+                self.bytes.push(Bytes::new());
+                self.nulls.push(row);
+            }
+        }
+    }
+
+    fn finish(mut self, refs: &mut SchemaRefsOut) -> Option<pb::SinkColumn> {
+        if !self.nulls.is_empty() && self.nulls.len() == self.strings.len().max(self.bytes.len()) {
+            // Every value null (a null key with a schema, as StringConverter gives): no
+            // values at all.
+            self.strings = Vec::new();
+            self.bytes = Vec::new();
+            self.nulls = Vec::new();
+        }
+        let r#type = match self.kind {
+            ColumnKind::Null => return None,
+            ColumnKind::String => pb::SinkColumnType::String,
+            ColumnKind::Bytes => pb::SinkColumnType::Bytes,
+            ColumnKind::Raw => pb::SinkColumnType::Raw,
+        };
+        Some(pb::SinkColumn {
+            r#type: r#type as i32,
+            schema: self.schema.as_ref().map(|s| schema_to_proto(s, refs)),
+            strings: self.strings,
+            bytes: self.bytes,
+            nulls: self.nulls,
+        })
+    }
+}
+
+fn timestamp_type_to_proto(t: TimestampType) -> i32 {
+    let t = match t {
+        TimestampType::NoTimestampType => pb::TimestampType::NoTimestampType,
+        TimestampType::CreateTime => pb::TimestampType::CreateTime,
+        TimestampType::LogAppendTime => pb::TimestampType::LogAppendTime,
+    };
+    t as i32
+}
+
+#[allow(clippy::type_complexity)]
+fn sink_columns(
+    records: Vec<SinkRecord>,
+    keys: (ColumnKind, Option<Arc<Schema>>),
+    values: (ColumnKind, Option<Arc<Schema>>),
+    refs: &mut SchemaRefsOut,
+) -> pb::SinkColumns {
+    let n = records.len();
+    let mut keys = ColumnBuilder::new(keys, n);
+    let mut values = ColumnBuilder::new(values, n);
+    let mut topics: Vec<String> = Vec::new();
+    let mut topic_indexes = Vec::with_capacity(n);
+    let mut partitions = Vec::with_capacity(n);
+    let mut offsets = Vec::with_capacity(n);
+    let mut timestamps = Vec::with_capacity(n);
+    let mut no_timestamp = Vec::new();
+    let mut timestamp_types = Vec::with_capacity(n);
+    let mut topic = 0usize;
+    for (row, r) in records.into_iter().enumerate() {
+        let row = row as u32;
+        if topics.get(topic) != Some(&r.topic) {
+            topic = match topics.iter().position(|t| *t == r.topic) {
+                Some(i) => i,
+                None => {
+                    topics.push(r.topic);
+                    topics.len() - 1
+                }
+            };
+        }
+        topic_indexes.push(topic as u32);
+        partitions.push(r.kafka_partition);
+        offsets.push(r.kafka_offset);
+        match r.timestamp {
+            Some(t) => timestamps.push(t),
+            None => {
+                timestamps.push(0);
+                no_timestamp.push(row);
+            }
+        }
+        timestamp_types.push(timestamp_type_to_proto(r.timestamp_type));
+        keys.push(row, r.key);
+        values.push(row, r.value);
+    }
+    if topics.len() == 1 {
+        topic_indexes = Vec::new();
+    }
+    if timestamp_types.iter().all(|t| *t == timestamp_types[0]) {
+        timestamp_types.truncate(1);
+    }
+    pb::SinkColumns {
+        count: n as u32,
+        topics,
+        topic_indexes,
+        partitions,
+        offsets,
+        timestamps,
+        no_timestamp,
+        timestamp_types,
+        keys: keys.finish(refs),
+        values: values.finish(refs),
+    }
+}
+
 /// A record for an out-of-process transform or predicate (its `index` in the batch).
 pub fn transform_record_to_proto(
     r: &ConnectRecord,
@@ -656,5 +941,403 @@ mod tests {
             Some(&Arc::new(Schema::new(SchemaType::Int8)))
         )
         .is_err());
+    }
+
+    fn ts_type_from(t: i32) -> TimestampType {
+        match pb::TimestampType::try_from(t).unwrap() {
+            pb::TimestampType::NoTimestampType => TimestampType::NoTimestampType,
+            pb::TimestampType::CreateTime => TimestampType::CreateTime,
+            pb::TimestampType::LogAppendTime => TimestampType::LogAppendTime,
+        }
+    }
+
+    /// Reads columns back into records, as a receiver does.
+    fn records_from_columns(c: pb::SinkColumns, refs: &mut SchemaRefsIn) -> Vec<SinkRecord> {
+        let n = c.count as usize;
+        assert_eq!(c.partitions.len(), n);
+        assert_eq!(c.offsets.len(), n);
+        assert_eq!(c.timestamps.len(), n);
+        let column = |col: Option<pb::SinkColumn>, refs: &mut SchemaRefsIn| -> Vec<RecordData> {
+            let Some(col) = col else {
+                return vec![RecordData::NULL; n];
+            };
+            let schema = col.schema.map(|s| schema_from_proto(s, refs).unwrap());
+            let kind = pb::SinkColumnType::try_from(col.r#type).unwrap();
+            let all_null = col.strings.is_empty() && col.bytes.is_empty();
+            (0..n)
+                .map(|i| {
+                    let null = all_null || col.nulls.contains(&(i as u32));
+                    match kind {
+                        pb::SinkColumnType::Null => RecordData::NULL,
+                        pb::SinkColumnType::Raw => RecordData::Raw(col.bytes[i].clone()),
+                        pb::SinkColumnType::String => RecordData::Structured(SchemaAndValue::new(
+                            schema.clone(),
+                            if null {
+                                Value::Null
+                            } else {
+                                Value::String(col.strings[i].clone())
+                            },
+                        )),
+                        pb::SinkColumnType::Bytes => RecordData::Structured(SchemaAndValue::new(
+                            schema.clone(),
+                            if null {
+                                Value::Null
+                            } else {
+                                Value::Bytes(col.bytes[i].clone())
+                            },
+                        )),
+                    }
+                })
+                .collect()
+        };
+        let keys = column(c.keys, refs);
+        let values = column(c.values, refs);
+        keys.into_iter()
+            .zip(values)
+            .enumerate()
+            .map(|(i, (key, value))| {
+                let topic = if c.topic_indexes.is_empty() {
+                    assert_eq!(c.topics.len(), 1);
+                    c.topics[0].clone()
+                } else {
+                    c.topics[c.topic_indexes[i] as usize].clone()
+                };
+                SinkRecord {
+                    original_topic: topic.clone(),
+                    topic,
+                    kafka_partition: c.partitions[i],
+                    original_kafka_partition: c.partitions[i],
+                    kafka_offset: c.offsets[i],
+                    key,
+                    value,
+                    timestamp: (!c.no_timestamp.contains(&(i as u32))).then_some(c.timestamps[i]),
+                    timestamp_type: ts_type_from(if c.timestamp_types.len() == 1 {
+                        c.timestamp_types[0]
+                    } else {
+                        c.timestamp_types[i]
+                    }),
+                    headers: Vec::new(),
+                    trace: TraceContext::default(),
+                }
+            })
+            .collect()
+    }
+
+    fn rec(topic: &str, offset: i64, key: RecordData, value: RecordData) -> SinkRecord {
+        SinkRecord {
+            topic: topic.into(),
+            kafka_partition: (offset % 3) as i32,
+            kafka_offset: offset,
+            key,
+            value,
+            timestamp: Some(1_700_000_000_000 + offset),
+            timestamp_type: TimestampType::CreateTime,
+            headers: Vec::new(),
+            original_topic: topic.into(),
+            original_kafka_partition: (offset % 3) as i32,
+            trace: TraceContext::default(),
+        }
+    }
+
+    fn structured(schema: &Option<Arc<Schema>>, v: Value) -> RecordData {
+        RecordData::Structured(SchemaAndValue::new(schema.clone(), v))
+    }
+
+    fn rows_len(records: &[SinkRecord]) -> usize {
+        use prost::Message;
+        let (rows, cols) =
+            sink_put_to_proto(records.to_vec(), false, &mut SchemaRefsOut::new(true));
+        assert!(cols.is_none());
+        pb::Put {
+            records: rows,
+            ..Default::default()
+        }
+        .encoded_len()
+    }
+
+    /// Columns when they fit; they decode to the same records, and take no more bytes than rows.
+    fn assert_columns(records: Vec<SinkRecord>) -> pb::SinkColumns {
+        use prost::Message;
+        let rows = rows_len(&records);
+        let mut out = SchemaRefsOut::new(true);
+        let (r, cols) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
+        assert!(r.is_empty());
+        let cols = cols.expect("the records fit columns");
+        let len = pb::Put {
+            columns: Some(cols.clone()),
+            ..Default::default()
+        }
+        .encoded_len();
+        if records.len() >= MIN_COLUMN_RECORDS {
+            assert!(
+                len <= rows,
+                "{} records: columns {len} bytes, rows {rows}",
+                records.len()
+            );
+        }
+        // A second Put of the stream refers to the schemas the first defined.
+        let (_, again) = sink_put_to_proto_from(records.clone(), true, 1, &mut out);
+        let mut inn = SchemaRefsIn::default();
+        assert_eq!(records_from_columns(cols.clone(), &mut inn), records);
+        assert_eq!(records_from_columns(again.unwrap(), &mut inn), records);
+        cols
+    }
+
+    fn assert_rows(records: Vec<SinkRecord>) {
+        let (rows, cols) =
+            sink_put_to_proto_from(records.clone(), true, 1, &mut SchemaRefsOut::new(true));
+        assert!(cols.is_none(), "went as columns: {records:?}");
+        assert_eq!(rows.len(), records.len());
+    }
+
+    #[test]
+    fn string_values_go_in_columns_and_decode_to_the_same_records() {
+        let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
+        let records: Vec<_> = (0..50)
+            .map(|i| {
+                rec(
+                    "t",
+                    i,
+                    RecordData::NULL,
+                    structured(&s, Value::String(format!("line {i}"))),
+                )
+            })
+            .collect();
+        let c = assert_columns(records);
+        assert_eq!(c.topics, vec!["t".to_string()]);
+        assert!(c.topic_indexes.is_empty());
+        assert!(c.keys.is_none());
+        assert_eq!(
+            c.timestamp_types,
+            vec![pb::TimestampType::CreateTime as i32]
+        );
+        assert!(c.no_timestamp.is_empty());
+        assert_eq!(c.values.unwrap().strings.len(), 50);
+    }
+
+    #[test]
+    fn columns_carry_nulls_bytes_raw_missing_timestamps_and_several_topics() {
+        let ks = Some(Arc::new(Schema::new(SchemaType::String)));
+        let bs = Some(Arc::new(Schema::new(SchemaType::Bytes).optional()));
+        let mut records: Vec<_> = (0..12)
+            .map(|i| {
+                let v = if i % 4 == 1 {
+                    Value::Null
+                } else {
+                    Value::Bytes(Bytes::from(vec![i as u8; i as usize]))
+                };
+                let mut r = rec(
+                    ["a", "b", "c"][i as usize % 3],
+                    i,
+                    structured(&ks, Value::String(format!("k{i}"))),
+                    structured(&bs, v),
+                );
+                if i % 5 == 0 {
+                    r.timestamp = None;
+                    r.timestamp_type = TimestampType::NoTimestampType;
+                }
+                if i == 7 {
+                    r.timestamp_type = TimestampType::LogAppendTime;
+                }
+                r
+            })
+            .collect();
+        records[3].key = structured(&ks, Value::String(String::new()));
+        let c = assert_columns(records);
+        assert_eq!(c.topics, vec!["a".to_string(), "b".into(), "c".into()]);
+        assert_eq!(c.topic_indexes.len(), 12);
+        assert_eq!(c.no_timestamp, vec![0, 5, 10]);
+        assert_eq!(c.timestamp_types.len(), 12);
+        assert_eq!(c.values.unwrap().nulls, vec![1, 5, 9]);
+        // Schemaless strings and nulls; raw bytes.
+        let records: Vec<_> = (0..6)
+            .map(|i| {
+                let k = if i % 2 == 0 {
+                    Value::Null
+                } else {
+                    Value::String(format!("{i}"))
+                };
+                rec(
+                    "t",
+                    i,
+                    structured(&None, k),
+                    RecordData::Raw(Bytes::from(format!("raw {i}"))),
+                )
+            })
+            .collect();
+        let c = assert_columns(records);
+        assert_eq!(c.keys.as_ref().unwrap().schema, None);
+        assert_eq!(c.keys.unwrap().nulls, vec![0, 2, 4]);
+        assert_eq!(c.values.unwrap().r#type, pb::SinkColumnType::Raw as i32);
+        // A column of nulls only, with an optional schema.
+        let records: Vec<_> = (0..3)
+            .map(|i| rec("t", i, structured(&bs, Value::Null), RecordData::NULL))
+            .collect();
+        let c = assert_columns(records).keys.unwrap();
+        assert!(c.bytes.is_empty() && c.nulls.is_empty() && c.schema.is_some());
+        // Equal schemas that are not the same Arc.
+        let records: Vec<_> = (0..3)
+            .map(|i| {
+                rec(
+                    "t",
+                    i,
+                    RecordData::NULL,
+                    structured(
+                        &Some(Arc::new(Schema::new(SchemaType::String))),
+                        Value::String("x".into()),
+                    ),
+                )
+            })
+            .collect();
+        assert_columns(records);
+    }
+
+    /// The worker splits Puts by the records' Kafka bytes so that a Put in rows stays under
+    /// the message size; a Put in columns of the same records must never be larger.
+    #[test]
+    fn columns_are_never_larger_than_rows() {
+        let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
+        for len in [0usize, 1, 127, 128, 16383, 16384, 1 << 20] {
+            for n in [1i64, 15, 16, 17, 130] {
+                let records: Vec<_> = (0..n)
+                    .map(|i| {
+                        let v = if i % 7 == 3 {
+                            Value::Null
+                        } else {
+                            Value::String("x".repeat(len))
+                        };
+                        let mut r = rec(
+                            if i % 2 == 0 { "a" } else { "bb" },
+                            i * 1_000_003,
+                            structured(&s, Value::Null),
+                            structured(&s, v),
+                        );
+                        if i % 3 == 0 {
+                            r.timestamp = None;
+                            r.timestamp_type = TimestampType::NoTimestampType;
+                        }
+                        r
+                    })
+                    .collect();
+                let (rows, cols) =
+                    sink_put_to_proto(records.clone(), true, &mut SchemaRefsOut::new(true));
+                if (n as usize) < MIN_COLUMN_RECORDS {
+                    assert!(cols.is_none() && rows.len() == n as usize);
+                } else {
+                    assert!(cols.is_some() && rows.is_empty());
+                }
+                assert_columns(records);
+            }
+        }
+        // Small records, where the columns' framing weighs most: one-letter topics, small
+        // offsets, null or one-byte values, no timestamps, mixed timestamp types.
+        let b = Some(Arc::new(Schema::new(SchemaType::Bytes).optional()));
+        for n in [16i64, 17, 40] {
+            let records: Vec<_> = (0..n)
+                .map(|i| {
+                    let v = if i % 2 == 0 {
+                        Value::Null
+                    } else {
+                        Value::Bytes(Bytes::from_static(b"x"))
+                    };
+                    let mut r = rec(
+                        ["a", "b", "c", "d"][i as usize % 4],
+                        i,
+                        RecordData::NULL,
+                        structured(&b, v),
+                    );
+                    r.kafka_partition = 0;
+                    r.original_kafka_partition = 0;
+                    r.timestamp = None;
+                    r.timestamp_type = if i % 2 == 0 {
+                        TimestampType::NoTimestampType
+                    } else {
+                        TimestampType::CreateTime
+                    };
+                    r
+                })
+                .collect();
+            assert_columns(records);
+        }
+    }
+
+    #[test]
+    fn records_that_do_not_fit_go_as_rows() {
+        let s = Some(Arc::new(Schema::new(SchemaType::String).optional()));
+        let base = || -> Vec<SinkRecord> {
+            (0..4)
+                .map(|i| {
+                    rec(
+                        "t",
+                        i,
+                        RecordData::NULL,
+                        structured(&s, Value::String(format!("{i}"))),
+                    )
+                })
+                .collect()
+        };
+        assert_columns(base());
+        let mut r = base();
+        r[2].headers.push(Header {
+            key: "h".into(),
+            schema: None,
+            value: Value::String("v".into()),
+        });
+        assert_rows(r);
+        let mut r = base();
+        r[1].trace = TraceContext {
+            traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
+            tracestate: String::new(),
+        };
+        assert_rows(r);
+        let mut r = base();
+        r[3].topic = "renamed".into();
+        assert_rows(r);
+        let mut r = base();
+        r[0].original_kafka_partition = 9;
+        assert_rows(r);
+        // Mixed schemas in one column.
+        let mut r = base();
+        r[1].value = structured(
+            &Some(Arc::new(Schema::new(SchemaType::String))),
+            Value::String("x".into()),
+        );
+        assert_rows(r);
+        let mut r = base();
+        r[1].value = structured(&None, Value::String("x".into()));
+        assert_rows(r);
+        // Schemaless strings and bytes in one column; raw and structured.
+        let mut r = base();
+        for x in r.iter_mut() {
+            x.key = structured(&None, Value::String("k".into()));
+        }
+        r[2].key = structured(&None, Value::Bytes(Bytes::from_static(b"k")));
+        assert_rows(r);
+        let mut r = base();
+        r[2].key = RecordData::Raw(Bytes::from_static(b"k"));
+        assert_rows(r);
+        // Struct, number and logical values.
+        let st =
+            Arc::new(Schema::new(SchemaType::Struct).field("a", Schema::new(SchemaType::Int32)));
+        let mut r = base();
+        for x in r.iter_mut() {
+            x.value = structured(&Some(st.clone()), Value::Struct(Struct::new(st.clone())));
+        }
+        assert_rows(r);
+        let mut r = base();
+        for x in r.iter_mut() {
+            x.key = structured(&None, Value::Int64(1));
+        }
+        assert_rows(r);
+        let dec = Some(Arc::new(Schema::decimal(2)));
+        let mut r = base();
+        for x in r.iter_mut() {
+            x.value = structured(&dec, Value::Bytes(Bytes::from_static(&[1, 2])));
+        }
+        assert_rows(r);
+        // Without the capability: rows.
+        let (rows, cols) = sink_put_to_proto(base(), false, &mut SchemaRefsOut::new(true));
+        assert!(cols.is_none());
+        assert_eq!(rows.len(), 4);
     }
 }

@@ -34,11 +34,12 @@ fn outcome<'a>(out: &'a str, check: &str) -> &'a str {
         .unwrap_or_else(|| panic!("no check {check} in the report:\n{out}"))
 }
 
-fn assert_all_pass(args: &[&str]) {
+fn assert_all_pass(args: &[&str]) -> String {
     let (ok, out) = kit(args);
     assert!(ok, "the kit failed:\n{out}");
     assert!(!out.lines().any(|l| l.starts_with("FAIL")), "{out}");
     assert!(out.contains("0 failed"), "{out}");
+    out
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn passes_python_file_sink() {
     let dir = tempfile::tempdir().unwrap();
     let output = dir.path().join("out.txt");
     let file = format!("file={}", output.display());
-    assert_all_pass(&[
+    let out = assert_all_pass(&[
         "--plugin-dir",
         &plugin_dir("connectors/file"),
         "--class",
@@ -75,9 +76,14 @@ fn passes_python_file_sink() {
         "--config",
         &file,
     ]);
-    // What the kit put is in the file: the sink really ran.
+    // The Python SDK announces columnar Puts: it is checked in that form too.
+    for check in ["sink.columnar-put", "sink.columnar-malformed"] {
+        assert!(outcome(&out, check).starts_with("PASS"), "{check}:\n{out}");
+    }
+    // What the kit put is in the file: the sink really ran, in rows and in columns.
     let text = std::fs::read_to_string(&output).unwrap();
     assert!(text.contains("conformance record 0"), "{text}");
+    assert_eq!(text.matches("conformance record 16\n").count(), 2, "{text}");
 }
 
 #[test]
@@ -203,6 +209,30 @@ fn names_what_the_bare_test_connector_gets_right_and_wrong() {
     ] {
         assert!(outcome(&out, fail).starts_with("FAIL"), "{fail}:\n{out}");
     }
+}
+
+#[test]
+fn fails_a_sink_that_announces_columnar_puts_but_does_not_read_them() {
+    // TestSink answers every Put with PutDone without reading it.
+    let (_p, endpoint) = test_connector(&[("TEST_CONNECTOR_COLUMNAR_PUTS", "1")]);
+    let (ok, out) = kit(&[
+        "--endpoint",
+        &endpoint,
+        "--timeout",
+        "5",
+        "--class",
+        "TestSink",
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        outcome(&out, "sink.columnar-put").starts_with("PASS"),
+        "{out}"
+    );
+    let line = outcome(&out, "sink.columnar-malformed");
+    assert!(
+        line.starts_with("FAIL") && line.contains("PutDone"),
+        "{out}"
+    );
 }
 
 #[test]

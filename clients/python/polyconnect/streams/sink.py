@@ -206,12 +206,13 @@ class SinkSession:
                     if not await self._hold_back(put):
                         return
                     continue
-                pt = tracing.put(self.connector_name, self.task_id, put.trace, put.records)
+                pt = tracing.put(self.connector_name, self.task_id, put.trace, put.records,
+                                 put.columns.count if put.HasField("columns") else None)
                 try:
                     if put_async:
-                        await task.put(self.decoder.decode_all(put.records))
+                        await task.put(self.decoder.decode_put(put))
                     else:
-                        await invoke(self.thread, self._put_sync, put.records)
+                        await invoke(self.thread, self._put_sync, put)
                 except RetriableError as e:
                     if pt is not None:
                         pt.end(e)
@@ -285,7 +286,7 @@ class SinkSession:
         the schemas they define (a redelivery may refer to them)."""
         put_id = put.put_id
         try:
-            self.decoder.decode_all(put.records)
+            self.decoder.decode_put(put)
         except Exception as e:
             await self._fail(e, "decoding a put")
             return False
@@ -298,8 +299,8 @@ class SinkSession:
             put_id=put_id)
         return True
 
-    def _put_sync(self, records: Any) -> None:
-        self.task.put(self.decoder.decode_all(records))
+    def _put_sync(self, put: Any) -> None:
+        self.task.put(self.decoder.decode_put(put))
 
     async def _pre_commit(self, offsets: dict[TopicPartition, int]) -> list[tuple[tuple[str, int], int]]:
         task = self.task

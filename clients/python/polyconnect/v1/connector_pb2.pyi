@@ -70,6 +70,13 @@ class TransactionAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     COMMIT_TRANSACTION: _ClassVar[TransactionAction]
     ABORT_TRANSACTION: _ClassVar[TransactionAction]
 
+class SinkColumnType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SINK_COLUMN_TYPE_NULL: _ClassVar[SinkColumnType]
+    SINK_COLUMN_TYPE_STRING: _ClassVar[SinkColumnType]
+    SINK_COLUMN_TYPE_BYTES: _ClassVar[SinkColumnType]
+    SINK_COLUMN_TYPE_RAW: _ClassVar[SinkColumnType]
+
 class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     NO_TIMESTAMP_TYPE: _ClassVar[TimestampType]
@@ -119,6 +126,10 @@ RECORD: ErrorKind
 TRANSACTION_ACTION_NONE: TransactionAction
 COMMIT_TRANSACTION: TransactionAction
 ABORT_TRANSACTION: TransactionAction
+SINK_COLUMN_TYPE_NULL: SinkColumnType
+SINK_COLUMN_TYPE_STRING: SinkColumnType
+SINK_COLUMN_TYPE_BYTES: SinkColumnType
+SINK_COLUMN_TYPE_RAW: SinkColumnType
 NO_TIMESTAMP_TYPE: TimestampType
 CREATE_TIME: TimestampType
 LOG_APPEND_TIME: TimestampType
@@ -139,14 +150,16 @@ class HandshakeRequest(_message.Message):
     def __init__(self, protocol_versions: _Optional[_Iterable[int]] = ..., core_version: _Optional[str] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ...) -> None: ...
 
 class Capabilities(_message.Message):
-    __slots__ = ("raw_bytes", "schema_references", "trace_context")
+    __slots__ = ("raw_bytes", "schema_references", "trace_context", "columnar_puts")
     RAW_BYTES_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_REFERENCES_FIELD_NUMBER: _ClassVar[int]
     TRACE_CONTEXT_FIELD_NUMBER: _ClassVar[int]
+    COLUMNAR_PUTS_FIELD_NUMBER: _ClassVar[int]
     raw_bytes: bool
     schema_references: bool
     trace_context: bool
-    def __init__(self, raw_bytes: _Optional[bool] = ..., schema_references: _Optional[bool] = ..., trace_context: _Optional[bool] = ...) -> None: ...
+    columnar_puts: bool
+    def __init__(self, raw_bytes: _Optional[bool] = ..., schema_references: _Optional[bool] = ..., trace_context: _Optional[bool] = ..., columnar_puts: _Optional[bool] = ...) -> None: ...
 
 class HandshakeResponse(_message.Message):
     __slots__ = ("protocol_version", "sdk_language", "sdk_version", "max_message_bytes", "capabilities", "plugins")
@@ -733,14 +746,54 @@ class Partitions(_message.Message):
     def __init__(self, partitions: _Optional[_Iterable[_Union[TopicPartition, _Mapping]]] = ...) -> None: ...
 
 class Put(_message.Message):
-    __slots__ = ("put_id", "records", "trace")
+    __slots__ = ("put_id", "records", "trace", "columns")
     PUT_ID_FIELD_NUMBER: _ClassVar[int]
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     TRACE_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     put_id: int
     records: _containers.RepeatedCompositeFieldContainer[SinkRecord]
     trace: _data_pb2.TraceContext
-    def __init__(self, put_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[SinkRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+    columns: SinkColumns
+    def __init__(self, put_id: _Optional[int] = ..., records: _Optional[_Iterable[_Union[SinkRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ..., columns: _Optional[_Union[SinkColumns, _Mapping]] = ...) -> None: ...
+
+class SinkColumns(_message.Message):
+    __slots__ = ("count", "topics", "topic_indexes", "partitions", "offsets", "timestamps", "no_timestamp", "timestamp_types", "keys", "values")
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_INDEXES_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMPS_FIELD_NUMBER: _ClassVar[int]
+    NO_TIMESTAMP_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMP_TYPES_FIELD_NUMBER: _ClassVar[int]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    count: int
+    topics: _containers.RepeatedScalarFieldContainer[str]
+    topic_indexes: _containers.RepeatedScalarFieldContainer[int]
+    partitions: _containers.RepeatedScalarFieldContainer[int]
+    offsets: _containers.RepeatedScalarFieldContainer[int]
+    timestamps: _containers.RepeatedScalarFieldContainer[int]
+    no_timestamp: _containers.RepeatedScalarFieldContainer[int]
+    timestamp_types: _containers.RepeatedScalarFieldContainer[TimestampType]
+    keys: SinkColumn
+    values: SinkColumn
+    def __init__(self, count: _Optional[int] = ..., topics: _Optional[_Iterable[str]] = ..., topic_indexes: _Optional[_Iterable[int]] = ..., partitions: _Optional[_Iterable[int]] = ..., offsets: _Optional[_Iterable[int]] = ..., timestamps: _Optional[_Iterable[int]] = ..., no_timestamp: _Optional[_Iterable[int]] = ..., timestamp_types: _Optional[_Iterable[_Union[TimestampType, str]]] = ..., keys: _Optional[_Union[SinkColumn, _Mapping]] = ..., values: _Optional[_Union[SinkColumn, _Mapping]] = ...) -> None: ...
+
+class SinkColumn(_message.Message):
+    __slots__ = ("type", "schema", "strings", "bytes", "nulls")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    STRINGS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    NULLS_FIELD_NUMBER: _ClassVar[int]
+    type: SinkColumnType
+    schema: _data_pb2.Schema
+    strings: _containers.RepeatedScalarFieldContainer[str]
+    bytes: _containers.RepeatedScalarFieldContainer[bytes]
+    nulls: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, type: _Optional[_Union[SinkColumnType, str]] = ..., schema: _Optional[_Union[_data_pb2.Schema, _Mapping]] = ..., strings: _Optional[_Iterable[str]] = ..., bytes: _Optional[_Iterable[bytes]] = ..., nulls: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class SinkRecord(_message.Message):
     __slots__ = ("topic", "kafka_partition", "kafka_offset", "key", "value", "timestamp", "timestamp_type", "headers", "original_topic", "original_kafka_partition", "trace")

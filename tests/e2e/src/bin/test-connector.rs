@@ -25,7 +25,9 @@
 //! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
 //!
 //! The handshake answers protocol version `TEST_CONNECTOR_PROTOCOL_VERSION` when set (to
-//! test the core's refusal of an unsupported version).
+//! test the core's refusal of an unsupported version), and announces `columnar_puts` when
+//! `TEST_CONNECTOR_COLUMNAR_PUTS=1` (though `TestSink` never reads a Put's records: the
+//! conformance kit must notice).
 //!
 //! Listens on `POLYCONNECT_LISTEN` (`unix:/path` or `host:port`), or the first argument.
 
@@ -84,6 +86,7 @@ impl Connector for Svc {
                 raw_bytes: true,
                 schema_references: true,
                 trace_context: false,
+                columnar_puts: std::env::var("TEST_CONNECTOR_COLUMNAR_PUTS").as_deref() == Ok("1"),
             }),
             plugins: vec![plugin(), sink_plugin()],
         }))

@@ -554,6 +554,62 @@ func (TransactionAction) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{7}
 }
 
+type SinkColumnType int32
+
+const (
+	// Every value null and schemaless (as an absent column).
+	SinkColumnType_SINK_COLUMN_TYPE_NULL SinkColumnType = 0
+	// Structured STRING values (or schemaless strings): `strings`.
+	SinkColumnType_SINK_COLUMN_TYPE_STRING SinkColumnType = 1
+	// Structured BYTES values (or schemaless bytes): `bytes`.
+	SinkColumnType_SINK_COLUMN_TYPE_BYTES SinkColumnType = 2
+	// Raw bytes (RecordData.raw, capability "raw_bytes"): `bytes`.
+	SinkColumnType_SINK_COLUMN_TYPE_RAW SinkColumnType = 3
+)
+
+// Enum value maps for SinkColumnType.
+var (
+	SinkColumnType_name = map[int32]string{
+		0: "SINK_COLUMN_TYPE_NULL",
+		1: "SINK_COLUMN_TYPE_STRING",
+		2: "SINK_COLUMN_TYPE_BYTES",
+		3: "SINK_COLUMN_TYPE_RAW",
+	}
+	SinkColumnType_value = map[string]int32{
+		"SINK_COLUMN_TYPE_NULL":   0,
+		"SINK_COLUMN_TYPE_STRING": 1,
+		"SINK_COLUMN_TYPE_BYTES":  2,
+		"SINK_COLUMN_TYPE_RAW":    3,
+	}
+)
+
+func (x SinkColumnType) Enum() *SinkColumnType {
+	p := new(SinkColumnType)
+	*p = x
+	return p
+}
+
+func (x SinkColumnType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (SinkColumnType) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[8].Descriptor()
+}
+
+func (SinkColumnType) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[8]
+}
+
+func (x SinkColumnType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use SinkColumnType.Descriptor instead.
+func (SinkColumnType) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{8}
+}
+
 type TimestampType int32
 
 const (
@@ -587,11 +643,11 @@ func (x TimestampType) String() string {
 }
 
 func (TimestampType) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[8].Descriptor()
+	return file_polyconnect_v1_connector_proto_enumTypes[9].Descriptor()
 }
 
 func (TimestampType) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[8]
+	return &file_polyconnect_v1_connector_proto_enumTypes[9]
 }
 
 func (x TimestampType) Number() protoreflect.EnumNumber {
@@ -600,7 +656,7 @@ func (x TimestampType) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TimestampType.Descriptor instead.
 func (TimestampType) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{8}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{9}
 }
 
 type ConversionDirection int32
@@ -638,11 +694,11 @@ func (x ConversionDirection) String() string {
 }
 
 func (ConversionDirection) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[9].Descriptor()
+	return file_polyconnect_v1_connector_proto_enumTypes[10].Descriptor()
 }
 
 func (ConversionDirection) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[9]
+	return &file_polyconnect_v1_connector_proto_enumTypes[10]
 }
 
 func (x ConversionDirection) Number() protoreflect.EnumNumber {
@@ -651,7 +707,7 @@ func (x ConversionDirection) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use ConversionDirection.Descriptor instead.
 func (ConversionDirection) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{9}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{10}
 }
 
 type HandshakeRequest struct {
@@ -734,7 +790,12 @@ type Capabilities struct {
 	// Schemas may be defined once per stream and referenced by id afterwards.
 	SchemaReferences bool `protobuf:"varint,2,opt,name=schema_references,json=schemaReferences,proto3" json:"schema_references,omitempty"`
 	// Trace context on batches and records (protocol rule 10).
-	TraceContext  bool `protobuf:"varint,3,opt,name=trace_context,json=traceContext,proto3" json:"trace_context,omitempty"`
+	TraceContext bool `protobuf:"varint,3,opt,name=trace_context,json=traceContext,proto3" json:"trace_context,omitempty"`
+	// Puts may carry their records in columns (`Put.columns`, SinkColumns) instead of rows.
+	// The core sends a Put in columns only when every field of its records fits them and it
+	// has enough records for columns to be the smaller form; any other Put still comes as
+	// rows, so an SDK that announces this reads both forms.
+	ColumnarPuts  bool `protobuf:"varint,4,opt,name=columnar_puts,json=columnarPuts,proto3" json:"columnar_puts,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -786,6 +847,13 @@ func (x *Capabilities) GetSchemaReferences() bool {
 func (x *Capabilities) GetTraceContext() bool {
 	if x != nil {
 		return x.TraceContext
+	}
+	return false
+}
+
+func (x *Capabilities) GetColumnarPuts() bool {
+	if x != nil {
+		return x.ColumnarPuts
 	}
 	return false
 }
@@ -4416,11 +4484,15 @@ func (x *Partitions) GetPartitions() []*TopicPartition {
 }
 
 type Put struct {
-	state   protoimpl.MessageState `protogen:"open.v1"`
-	PutId   uint64                 `protobuf:"varint,1,opt,name=put_id,json=putId,proto3" json:"put_id,omitempty"`
-	Records []*SinkRecord          `protobuf:"bytes,2,rep,name=records,proto3" json:"records,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	PutId uint64                 `protobuf:"varint,1,opt,name=put_id,json=putId,proto3" json:"put_id,omitempty"`
+	// The records as rows. Empty when `columns` is set.
+	Records []*SinkRecord `protobuf:"bytes,2,rep,name=records,proto3" json:"records,omitempty"`
 	// The context of the core's put span.
-	Trace         *TraceContext `protobuf:"bytes,3,opt,name=trace,proto3" json:"trace,omitempty"`
+	Trace *TraceContext `protobuf:"bytes,3,opt,name=trace,proto3" json:"trace,omitempty"`
+	// The same records column by column (capability "columnar_puts"); `records` is then
+	// empty. A receiver decodes them into exactly the SinkRecords the rows would give.
+	Columns       *SinkColumns `protobuf:"bytes,4,opt,name=columns,proto3" json:"columns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -4476,6 +4548,228 @@ func (x *Put) GetTrace() *TraceContext {
 	return nil
 }
 
+func (x *Put) GetColumns() *SinkColumns {
+	if x != nil {
+		return x.Columns
+	}
+	return nil
+}
+
+// A Put's records column by column: row i of every column is record i, in the order the
+// rows would have had. Only records with no headers, no trace context, the original topic
+// and partition equal to the topic and partition, and keys (and values) that fit one
+// SinkColumn each travel this way; on the receiving side their `headers` are empty, their
+// trace context absent and their original topic and partition their topic and partition.
+// Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
+// fails the task (FATAL) on a Put whose columns disagree.
+type SinkColumns struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The number of records.
+	Count uint32 `protobuf:"varint,1,opt,name=count,proto3" json:"count,omitempty"`
+	// The topics of the records. One topic: every record's. Several: `topic_indexes` has each
+	// record's index into this list.
+	Topics       []string `protobuf:"bytes,2,rep,name=topics,proto3" json:"topics,omitempty"`
+	TopicIndexes []uint32 `protobuf:"varint,3,rep,packed,name=topic_indexes,json=topicIndexes,proto3" json:"topic_indexes,omitempty"`
+	Partitions   []int32  `protobuf:"varint,4,rep,packed,name=partitions,proto3" json:"partitions,omitempty"`
+	Offsets      []int64  `protobuf:"varint,5,rep,packed,name=offsets,proto3" json:"offsets,omitempty"`
+	// One per record; 0 where the record has no timestamp, and those rows are listed in
+	// `no_timestamp` (ascending row indexes).
+	Timestamps  []int64  `protobuf:"varint,6,rep,packed,name=timestamps,proto3" json:"timestamps,omitempty"`
+	NoTimestamp []uint32 `protobuf:"varint,7,rep,packed,name=no_timestamp,json=noTimestamp,proto3" json:"no_timestamp,omitempty"`
+	// One entry: every record's timestamp type. Otherwise one per record.
+	TimestampTypes []TimestampType `protobuf:"varint,8,rep,packed,name=timestamp_types,json=timestampTypes,proto3,enum=polyconnect.v1.TimestampType" json:"timestamp_types,omitempty"`
+	// The keys and the values. Absent: every record's key (value) is null and schemaless.
+	Keys          *SinkColumn `protobuf:"bytes,9,opt,name=keys,proto3" json:"keys,omitempty"`
+	Values        *SinkColumn `protobuf:"bytes,10,opt,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SinkColumns) Reset() {
+	*x = SinkColumns{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SinkColumns) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SinkColumns) ProtoMessage() {}
+
+func (x *SinkColumns) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SinkColumns.ProtoReflect.Descriptor instead.
+func (*SinkColumns) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *SinkColumns) GetCount() uint32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *SinkColumns) GetTopics() []string {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetTopicIndexes() []uint32 {
+	if x != nil {
+		return x.TopicIndexes
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetPartitions() []int32 {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetOffsets() []int64 {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetTimestamps() []int64 {
+	if x != nil {
+		return x.Timestamps
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetNoTimestamp() []uint32 {
+	if x != nil {
+		return x.NoTimestamp
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetTimestampTypes() []TimestampType {
+	if x != nil {
+		return x.TimestampTypes
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetKeys() *SinkColumn {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+func (x *SinkColumns) GetValues() *SinkColumn {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+// One key or value column.
+type SinkColumn struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	Type  SinkColumnType         `protobuf:"varint,1,opt,name=type,proto3,enum=polyconnect.v1.SinkColumnType" json:"type,omitempty"`
+	// STRING and BYTES: the column's one schema, a STRING (BYTES) schema without a name (no
+	// logical type), optional or not, a definition or a reference as schemas are elsewhere.
+	// Absent: schemaless, every value a string (bytes) or null.
+	Schema *Schema `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	// STRING: one per record ("" for a null), or none at all when every record's is null.
+	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
+	// BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
+	// record's is null.
+	Bytes [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
+	// The rows whose value is null (ascending row indexes); empty when there are no values
+	// at all (every row null). RAW columns have none.
+	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SinkColumn) Reset() {
+	*x = SinkColumn{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SinkColumn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SinkColumn) ProtoMessage() {}
+
+func (x *SinkColumn) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SinkColumn.ProtoReflect.Descriptor instead.
+func (*SinkColumn) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *SinkColumn) GetType() SinkColumnType {
+	if x != nil {
+		return x.Type
+	}
+	return SinkColumnType_SINK_COLUMN_TYPE_NULL
+}
+
+func (x *SinkColumn) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+func (x *SinkColumn) GetStrings() []string {
+	if x != nil {
+		return x.Strings
+	}
+	return nil
+}
+
+func (x *SinkColumn) GetBytes() [][]byte {
+	if x != nil {
+		return x.Bytes
+	}
+	return nil
+}
+
+func (x *SinkColumn) GetNulls() []uint32 {
+	if x != nil {
+		return x.Nulls
+	}
+	return nil
+}
+
 type SinkRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Topic, partition and offset after transforms (a transform may rename the topic).
@@ -4498,7 +4792,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4510,7 +4804,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4523,7 +4817,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -4612,7 +4906,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4624,7 +4918,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4637,7 +4931,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -4659,7 +4953,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4671,7 +4965,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4684,7 +4978,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -4721,7 +5015,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4733,7 +5027,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4746,7 +5040,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -4785,7 +5079,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4797,7 +5091,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4810,7 +5104,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -4856,7 +5150,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4868,7 +5162,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4881,7 +5175,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -4924,7 +5218,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4936,7 +5230,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4949,7 +5243,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -4991,7 +5285,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5003,7 +5297,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5016,7 +5310,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -5048,7 +5342,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5060,7 +5354,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5073,7 +5367,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -5162,7 +5456,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5174,7 +5468,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5187,7 +5481,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -5284,7 +5578,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5296,7 +5590,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5309,7 +5603,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -5385,7 +5679,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5397,7 +5691,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5410,7 +5704,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -5433,7 +5727,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5445,7 +5739,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5458,7 +5752,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -5505,7 +5799,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5517,7 +5811,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5530,7 +5824,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -5614,7 +5908,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5626,7 +5920,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5639,7 +5933,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -5673,7 +5967,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5685,7 +5979,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5698,7 +5992,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -5800,7 +6094,7 @@ type ConverterRequest struct {
 
 func (x *ConverterRequest) Reset() {
 	*x = ConverterRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5812,7 +6106,7 @@ func (x *ConverterRequest) String() string {
 func (*ConverterRequest) ProtoMessage() {}
 
 func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5825,7 +6119,7 @@ func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
 func (*ConverterRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
@@ -5914,7 +6208,7 @@ type ConverterResponse struct {
 
 func (x *ConverterResponse) Reset() {
 	*x = ConverterResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5926,7 +6220,7 @@ func (x *ConverterResponse) String() string {
 func (*ConverterResponse) ProtoMessage() {}
 
 func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5939,7 +6233,7 @@ func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
 func (*ConverterResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
@@ -6037,7 +6331,7 @@ type ConverterStart struct {
 
 func (x *ConverterStart) Reset() {
 	*x = ConverterStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6049,7 +6343,7 @@ func (x *ConverterStart) String() string {
 func (*ConverterStart) ProtoMessage() {}
 
 func (x *ConverterStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6062,7 +6356,7 @@ func (x *ConverterStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
 func (*ConverterStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *ConverterStart) GetProtocolVersion() uint32 {
@@ -6136,7 +6430,7 @@ type ConverterStarted struct {
 
 func (x *ConverterStarted) Reset() {
 	*x = ConverterStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6148,7 +6442,7 @@ func (x *ConverterStarted) String() string {
 func (*ConverterStarted) ProtoMessage() {}
 
 func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6161,7 +6455,7 @@ func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
 func (*ConverterStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
 }
 
 type ConverterBatch struct {
@@ -6177,7 +6471,7 @@ type ConverterBatch struct {
 
 func (x *ConverterBatch) Reset() {
 	*x = ConverterBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6189,7 +6483,7 @@ func (x *ConverterBatch) String() string {
 func (*ConverterBatch) ProtoMessage() {}
 
 func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6202,7 +6496,7 @@ func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
 func (*ConverterBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ConverterBatch) GetBatchId() uint64 {
@@ -6245,7 +6539,7 @@ type KafkaHeader struct {
 
 func (x *KafkaHeader) Reset() {
 	*x = KafkaHeader{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6257,7 +6551,7 @@ func (x *KafkaHeader) String() string {
 func (*KafkaHeader) ProtoMessage() {}
 
 func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6270,7 +6564,7 @@ func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
 func (*KafkaHeader) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *KafkaHeader) GetKey() string {
@@ -6306,7 +6600,7 @@ type ConverterRecord struct {
 
 func (x *ConverterRecord) Reset() {
 	*x = ConverterRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6318,7 +6612,7 @@ func (x *ConverterRecord) String() string {
 func (*ConverterRecord) ProtoMessage() {}
 
 func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6331,7 +6625,7 @@ func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
 func (*ConverterRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *ConverterRecord) GetIndex() uint32 {
@@ -6387,7 +6681,7 @@ type ConverterResult struct {
 
 func (x *ConverterResult) Reset() {
 	*x = ConverterResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6399,7 +6693,7 @@ func (x *ConverterResult) String() string {
 func (*ConverterResult) ProtoMessage() {}
 
 func (x *ConverterResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6412,7 +6706,7 @@ func (x *ConverterResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
 func (*ConverterResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *ConverterResult) GetBatchId() uint64 {
@@ -6445,7 +6739,7 @@ type ConverterOutcome struct {
 
 func (x *ConverterOutcome) Reset() {
 	*x = ConverterOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6457,7 +6751,7 @@ func (x *ConverterOutcome) String() string {
 func (*ConverterOutcome) ProtoMessage() {}
 
 func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6470,7 +6764,7 @@ func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
 func (*ConverterOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ConverterOutcome) GetIndex() uint32 {
@@ -6510,11 +6804,12 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x11protocol_versions\x18\x01 \x03(\rR\x10protocolVersions\x12!\n" +
 	"\fcore_version\x18\x02 \x01(\tR\vcoreVersion\x12*\n" +
 	"\x11max_message_bytes\x18\x03 \x01(\x04R\x0fmaxMessageBytes\x12@\n" +
-	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"}\n" +
+	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"\xa2\x01\n" +
 	"\fCapabilities\x12\x1b\n" +
 	"\traw_bytes\x18\x01 \x01(\bR\brawBytes\x12+\n" +
 	"\x11schema_references\x18\x02 \x01(\bR\x10schemaReferences\x12#\n" +
-	"\rtrace_context\x18\x03 \x01(\bR\ftraceContext\"\xa6\x02\n" +
+	"\rtrace_context\x18\x03 \x01(\bR\ftraceContext\x12#\n" +
+	"\rcolumnar_puts\x18\x04 \x01(\bR\fcolumnarPuts\"\xa6\x02\n" +
 	"\x11HandshakeResponse\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12!\n" +
 	"\fsdk_language\x18\x02 \x01(\tR\vsdkLanguage\x12\x1f\n" +
@@ -6796,11 +7091,35 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"Partitions\x12>\n" +
 	"\n" +
 	"partitions\x18\x01 \x03(\v2\x1e.polyconnect.v1.TopicPartitionR\n" +
-	"partitions\"\x86\x01\n" +
+	"partitions\"\xbd\x01\n" +
 	"\x03Put\x12\x15\n" +
 	"\x06put_id\x18\x01 \x01(\x04R\x05putId\x124\n" +
 	"\arecords\x18\x02 \x03(\v2\x1a.polyconnect.v1.SinkRecordR\arecords\x122\n" +
-	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\x8c\x04\n" +
+	"\x05trace\x18\x03 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x125\n" +
+	"\acolumns\x18\x04 \x01(\v2\x1b.polyconnect.v1.SinkColumnsR\acolumns\"\x89\x03\n" +
+	"\vSinkColumns\x12\x14\n" +
+	"\x05count\x18\x01 \x01(\rR\x05count\x12\x16\n" +
+	"\x06topics\x18\x02 \x03(\tR\x06topics\x12#\n" +
+	"\rtopic_indexes\x18\x03 \x03(\rR\ftopicIndexes\x12\x1e\n" +
+	"\n" +
+	"partitions\x18\x04 \x03(\x05R\n" +
+	"partitions\x12\x18\n" +
+	"\aoffsets\x18\x05 \x03(\x03R\aoffsets\x12\x1e\n" +
+	"\n" +
+	"timestamps\x18\x06 \x03(\x03R\n" +
+	"timestamps\x12!\n" +
+	"\fno_timestamp\x18\a \x03(\rR\vnoTimestamp\x12F\n" +
+	"\x0ftimestamp_types\x18\b \x03(\x0e2\x1d.polyconnect.v1.TimestampTypeR\x0etimestampTypes\x12.\n" +
+	"\x04keys\x18\t \x01(\v2\x1a.polyconnect.v1.SinkColumnR\x04keys\x122\n" +
+	"\x06values\x18\n" +
+	" \x01(\v2\x1a.polyconnect.v1.SinkColumnR\x06values\"\xb6\x01\n" +
+	"\n" +
+	"SinkColumn\x122\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1e.polyconnect.v1.SinkColumnTypeR\x04type\x12.\n" +
+	"\x06schema\x18\x02 \x01(\v2\x16.polyconnect.v1.SchemaR\x06schema\x12\x18\n" +
+	"\astrings\x18\x03 \x03(\tR\astrings\x12\x14\n" +
+	"\x05bytes\x18\x04 \x03(\fR\x05bytes\x12\x14\n" +
+	"\x05nulls\x18\x05 \x03(\rR\x05nulls\"\x8c\x04\n" +
 	"\n" +
 	"SinkRecord\x12\x14\n" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x12'\n" +
@@ -7013,7 +7332,12 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x11TransactionAction\x12\x1b\n" +
 	"\x17TRANSACTION_ACTION_NONE\x10\x00\x12\x16\n" +
 	"\x12COMMIT_TRANSACTION\x10\x01\x12\x15\n" +
-	"\x11ABORT_TRANSACTION\x10\x02*L\n" +
+	"\x11ABORT_TRANSACTION\x10\x02*~\n" +
+	"\x0eSinkColumnType\x12\x19\n" +
+	"\x15SINK_COLUMN_TYPE_NULL\x10\x00\x12\x1b\n" +
+	"\x17SINK_COLUMN_TYPE_STRING\x10\x01\x12\x1a\n" +
+	"\x16SINK_COLUMN_TYPE_BYTES\x10\x02\x12\x18\n" +
+	"\x14SINK_COLUMN_TYPE_RAW\x10\x03*L\n" +
 	"\rTimestampType\x12\x15\n" +
 	"\x11NO_TIMESTAMP_TYPE\x10\x00\x12\x0f\n" +
 	"\vCREATE_TIME\x10\x01\x12\x13\n" +
@@ -7052,8 +7376,8 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 84)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 86)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -7063,264 +7387,274 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(TransactionBoundarySupport)(0), // 5: polyconnect.v1.TransactionBoundarySupport
 	(ErrorKind)(0),                  // 6: polyconnect.v1.ErrorKind
 	(TransactionAction)(0),          // 7: polyconnect.v1.TransactionAction
-	(TimestampType)(0),              // 8: polyconnect.v1.TimestampType
-	(ConversionDirection)(0),        // 9: polyconnect.v1.ConversionDirection
-	(*HandshakeRequest)(nil),        // 10: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),            // 11: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),       // 12: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),              // 13: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),           // 14: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),          // 15: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),             // 16: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),            // 17: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),               // 18: polyconnect.v1.ConfigKey
-	(*Validator)(nil),               // 19: polyconnect.v1.Validator
-	(*Range)(nil),                   // 20: polyconnect.v1.Range
-	(*ValidString)(nil),             // 21: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),          // 22: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),               // 23: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),         // 24: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),        // 25: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),             // 26: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),        // 27: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),       // 28: polyconnect.v1.ConnectorResponse
-	(*AlterOffsetsRequest)(nil),     // 29: polyconnect.v1.AlterOffsetsRequest
-	(*SinkOffsetChange)(nil),        // 30: polyconnect.v1.SinkOffsetChange
-	(*AlterOffsetsResponse)(nil),    // 31: polyconnect.v1.AlterOffsetsResponse
-	(*ConnectorStart)(nil),          // 32: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 33: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 34: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 35: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 36: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 37: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 38: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 39: polyconnect.v1.Stop
-	(*Error)(nil),                   // 40: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 41: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 42: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 43: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 44: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 45: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 46: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 47: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 48: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 49: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 50: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 51: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 52: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 53: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 54: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 55: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 56: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 57: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 58: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 59: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 60: polyconnect.v1.Put
-	(*SinkRecord)(nil),              // 61: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 62: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 63: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 64: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 65: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 66: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 67: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 68: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 69: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 70: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 71: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 72: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 73: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 74: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 75: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 76: polyconnect.v1.TransformOutcome
-	(*ConverterRequest)(nil),        // 77: polyconnect.v1.ConverterRequest
-	(*ConverterResponse)(nil),       // 78: polyconnect.v1.ConverterResponse
-	(*ConverterStart)(nil),          // 79: polyconnect.v1.ConverterStart
-	(*ConverterStarted)(nil),        // 80: polyconnect.v1.ConverterStarted
-	(*ConverterBatch)(nil),          // 81: polyconnect.v1.ConverterBatch
-	(*KafkaHeader)(nil),             // 82: polyconnect.v1.KafkaHeader
-	(*ConverterRecord)(nil),         // 83: polyconnect.v1.ConverterRecord
-	(*ConverterResult)(nil),         // 84: polyconnect.v1.ConverterResult
-	(*ConverterOutcome)(nil),        // 85: polyconnect.v1.ConverterOutcome
-	nil,                             // 86: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 87: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	nil,                             // 88: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 89: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 90: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 91: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 92: polyconnect.v1.TransformStart.ConfigEntry
-	nil,                             // 93: polyconnect.v1.ConverterStart.ConfigEntry
-	(*TraceContext)(nil),            // 94: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 95: polyconnect.v1.Value
-	(*RecordData)(nil),              // 96: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 97: polyconnect.v1.Header
-	(*Structured)(nil),              // 98: polyconnect.v1.Structured
+	(SinkColumnType)(0),             // 8: polyconnect.v1.SinkColumnType
+	(TimestampType)(0),              // 9: polyconnect.v1.TimestampType
+	(ConversionDirection)(0),        // 10: polyconnect.v1.ConversionDirection
+	(*HandshakeRequest)(nil),        // 11: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 12: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 13: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 14: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 15: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 16: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 17: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 18: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 19: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 20: polyconnect.v1.Validator
+	(*Range)(nil),                   // 21: polyconnect.v1.Range
+	(*ValidString)(nil),             // 22: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 23: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 24: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 25: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 26: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 27: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 28: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 29: polyconnect.v1.ConnectorResponse
+	(*AlterOffsetsRequest)(nil),     // 30: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 31: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 32: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 33: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 34: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 35: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 36: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 37: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 38: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 39: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 40: polyconnect.v1.Stop
+	(*Error)(nil),                   // 41: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 42: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 43: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 44: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 45: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 46: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 47: polyconnect.v1.SourceBatch
+	(*SourceRecord)(nil),            // 48: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 49: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 50: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 51: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 52: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 53: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 54: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 55: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 56: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 57: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 58: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 59: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 60: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 61: polyconnect.v1.Put
+	(*SinkColumns)(nil),             // 62: polyconnect.v1.SinkColumns
+	(*SinkColumn)(nil),              // 63: polyconnect.v1.SinkColumn
+	(*SinkRecord)(nil),              // 64: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 65: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 66: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 67: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 68: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 69: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 70: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 71: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 72: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 73: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 74: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 75: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 76: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 77: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 78: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 79: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 80: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 81: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 82: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 83: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 84: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 85: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 86: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 87: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 88: polyconnect.v1.ConverterOutcome
+	nil,                             // 89: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 90: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 91: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 92: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 93: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 94: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 95: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 96: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 97: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 98: polyconnect.v1.Value
+	(*RecordData)(nil),              // 99: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 100: polyconnect.v1.Header
+	(*Schema)(nil),                  // 101: polyconnect.v1.Schema
+	(*Structured)(nil),              // 102: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	11,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	11,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	13,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	12,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	12,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	14,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	13,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	18,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	14,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	19,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	19,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	20,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	21,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	22,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	23,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	86,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	26,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	20,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	21,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	22,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	23,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	24,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	89,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	27,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	32,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	33,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	38,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	52,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	37,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	34,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	36,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	38,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	51,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	87,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	44,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
-	30,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
-	40,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
-	88,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	35,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	89,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	33,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	34,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	39,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	53,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	38,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	35,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	37,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	39,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	52,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	90,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	45,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	31,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	41,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	91,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	36,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	92,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	43,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	45,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	48,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	50,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	52,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	38,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	37,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	46,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	51,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	53,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	38,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	90,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	44,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	11,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	94,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	95,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	95,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	47,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	94,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	95,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	95,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	96,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	97,  // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	94,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	44,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	46,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	49,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	51,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	53,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	39,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	38,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	47,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	52,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	54,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	39,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	93,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	45,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	12,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	97,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	98,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	98,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	48,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	97,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	98,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	98,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	99,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	99,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	100, // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	97,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
 	7,   // 64: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	49,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	95,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	44,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	56,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	59,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	59,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	60,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	64,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	38,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	57,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	62,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	65,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	67,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	38,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	68,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	66,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	91,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	11,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	94,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	58,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	61,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	94,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	96,  // 88: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 89: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	8,   // 90: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	97,  // 91: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	94,  // 92: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	63,  // 93: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	94,  // 94: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	63,  // 95: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	40,  // 96: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	63,  // 97: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	58,  // 98: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	58,  // 99: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	40,  // 100: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	40,  // 101: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	71,  // 102: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	73,  // 103: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	38,  // 104: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 105: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	72,  // 106: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	75,  // 107: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	38,  // 108: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 109: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	92,  // 110: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 111: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 112: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	74,  // 113: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	94,  // 114: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	96,  // 115: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 116: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	97,  // 117: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	8,   // 118: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	94,  // 119: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	76,  // 120: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	74,  // 121: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	40,  // 122: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	79,  // 123: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
-	81,  // 124: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
-	38,  // 125: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 126: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
-	80,  // 127: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
-	84,  // 128: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
-	38,  // 129: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 130: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
-	93,  // 131: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
-	9,   // 132: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
-	83,  // 133: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
-	94,  // 134: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
-	82,  // 135: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
-	98,  // 136: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
-	85,  // 137: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
-	98,  // 138: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
-	40,  // 139: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
-	10,  // 140: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	14,  // 141: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	16,  // 142: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	24,  // 143: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	27,  // 144: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	29,  // 145: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
-	41,  // 146: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	54,  // 147: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	69,  // 148: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	77,  // 149: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
-	12,  // 150: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	15,  // 151: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	17,  // 152: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	25,  // 153: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	28,  // 154: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	31,  // 155: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
-	42,  // 156: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	55,  // 157: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	70,  // 158: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	78,  // 159: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
-	150, // [150:160] is the sub-list for method output_type
-	140, // [140:150] is the sub-list for method input_type
-	140, // [140:140] is the sub-list for extension type_name
-	140, // [140:140] is the sub-list for extension extendee
-	0,   // [0:140] is the sub-list for field type_name
+	50,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	98,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	45,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	57,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	60,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	60,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	61,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	67,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	39,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	58,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	65,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	68,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	70,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	39,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	71,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	69,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	94,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	12,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	97,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	59,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	64,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	97,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	62,  // 88: polyconnect.v1.Put.columns:type_name -> polyconnect.v1.SinkColumns
+	9,   // 89: polyconnect.v1.SinkColumns.timestamp_types:type_name -> polyconnect.v1.TimestampType
+	63,  // 90: polyconnect.v1.SinkColumns.keys:type_name -> polyconnect.v1.SinkColumn
+	63,  // 91: polyconnect.v1.SinkColumns.values:type_name -> polyconnect.v1.SinkColumn
+	8,   // 92: polyconnect.v1.SinkColumn.type:type_name -> polyconnect.v1.SinkColumnType
+	101, // 93: polyconnect.v1.SinkColumn.schema:type_name -> polyconnect.v1.Schema
+	99,  // 94: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	99,  // 95: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	9,   // 96: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	100, // 97: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	97,  // 98: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	66,  // 99: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	97,  // 100: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	66,  // 101: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	41,  // 102: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	66,  // 103: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	59,  // 104: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	59,  // 105: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	41,  // 106: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	41,  // 107: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	74,  // 108: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	76,  // 109: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	39,  // 110: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 111: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	75,  // 112: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	78,  // 113: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	39,  // 114: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 115: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	95,  // 116: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 117: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 118: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	77,  // 119: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	97,  // 120: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	99,  // 121: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	99,  // 122: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	100, // 123: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	9,   // 124: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	97,  // 125: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	79,  // 126: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	77,  // 127: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	41,  // 128: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	82,  // 129: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	84,  // 130: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	39,  // 131: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 132: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	83,  // 133: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	87,  // 134: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	39,  // 135: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 136: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	96,  // 137: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	10,  // 138: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	86,  // 139: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	97,  // 140: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	85,  // 141: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	102, // 142: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	88,  // 143: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	102, // 144: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	41,  // 145: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	11,  // 146: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	15,  // 147: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	17,  // 148: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	25,  // 149: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	28,  // 150: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	30,  // 151: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	42,  // 152: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	55,  // 153: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	72,  // 154: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	80,  // 155: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	13,  // 156: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	16,  // 157: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	18,  // 158: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	26,  // 159: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	29,  // 160: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	32,  // 161: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	43,  // 162: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	56,  // 163: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	73,  // 164: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	81,  // 165: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	156, // [156:166] is the sub-list for method output_type
+	146, // [146:156] is the sub-list for method input_type
+	146, // [146:146] is the sub-list for extension type_name
+	146, // [146:146] is the sub-list for extension extendee
+	0,   // [0:146] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -7390,48 +7724,48 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[51].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[59].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[53].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[61].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[60].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[62].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[67].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[69].OneofWrappers = []any{
 		(*ConverterRequest_Start)(nil),
 		(*ConverterRequest_Batch)(nil),
 		(*ConverterRequest_Heartbeat)(nil),
 		(*ConverterRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{
 		(*ConverterResponse_Started)(nil),
 		(*ConverterResponse_Result)(nil),
 		(*ConverterResponse_Heartbeat)(nil),
 		(*ConverterResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[74].OneofWrappers = []any{}
 	file_polyconnect_v1_connector_proto_msgTypes[75].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[77].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   84,
+			NumEnums:      11,
+			NumMessages:   86,
 			NumExtensions: 0,
 			NumServices:   5,
 		},

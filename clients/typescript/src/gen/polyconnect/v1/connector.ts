@@ -20,7 +20,7 @@ import {
   type ServiceError,
   type UntypedServiceImplementation,
 } from "@grpc/grpc-js";
-import { Header, RecordData, Structured, TraceContext, Value } from "./data.js";
+import { Header, RecordData, Schema, Structured, TraceContext, Value } from "./data.js";
 
 export const protobufPackage = "polyconnect.v1";
 
@@ -203,6 +203,18 @@ export enum TransactionAction {
   UNRECOGNIZED = -1,
 }
 
+export enum SinkColumnType {
+  /** SINK_COLUMN_TYPE_NULL - Every value null and schemaless (as an absent column). */
+  SINK_COLUMN_TYPE_NULL = 0,
+  /** SINK_COLUMN_TYPE_STRING - Structured STRING values (or schemaless strings): `strings`. */
+  SINK_COLUMN_TYPE_STRING = 1,
+  /** SINK_COLUMN_TYPE_BYTES - Structured BYTES values (or schemaless bytes): `bytes`. */
+  SINK_COLUMN_TYPE_BYTES = 2,
+  /** SINK_COLUMN_TYPE_RAW - Raw bytes (RecordData.raw, capability "raw_bytes"): `bytes`. */
+  SINK_COLUMN_TYPE_RAW = 3,
+  UNRECOGNIZED = -1,
+}
+
 export enum TimestampType {
   NO_TIMESTAMP_TYPE = 0,
   CREATE_TIME = 1,
@@ -240,6 +252,13 @@ export interface Capabilities {
   schemaReferences: boolean;
   /** Trace context on batches and records (protocol rule 10). */
   traceContext: boolean;
+  /**
+   * Puts may carry their records in columns (`Put.columns`, SinkColumns) instead of rows.
+   * The core sends a Put in columns only when every field of its records fits them and it
+   * has enough records for columns to be the smaller form; any other Put still comes as
+   * rows, so an SDK that announces this reads both forms.
+   */
+  columnarPuts: boolean;
 }
 
 export interface HandshakeResponse {
@@ -710,9 +729,75 @@ export interface Partitions {
 
 export interface Put {
   putId: bigint;
+  /** The records as rows. Empty when `columns` is set. */
   records: SinkRecord[];
   /** The context of the core's put span. */
-  trace: TraceContext | undefined;
+  trace:
+    | TraceContext
+    | undefined;
+  /**
+   * The same records column by column (capability "columnar_puts"); `records` is then
+   * empty. A receiver decodes them into exactly the SinkRecords the rows would give.
+   */
+  columns: SinkColumns | undefined;
+}
+
+/**
+ * A Put's records column by column: row i of every column is record i, in the order the
+ * rows would have had. Only records with no headers, no trace context, the original topic
+ * and partition equal to the topic and partition, and keys (and values) that fit one
+ * SinkColumn each travel this way; on the receiving side their `headers` are empty, their
+ * trace context absent and their original topic and partition their topic and partition.
+ * Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
+ * fails the task (FATAL) on a Put whose columns disagree.
+ */
+export interface SinkColumns {
+  /** The number of records. */
+  count: number;
+  /**
+   * The topics of the records. One topic: every record's. Several: `topic_indexes` has each
+   * record's index into this list.
+   */
+  topics: string[];
+  topicIndexes: number[];
+  partitions: number[];
+  offsets: bigint[];
+  /**
+   * One per record; 0 where the record has no timestamp, and those rows are listed in
+   * `no_timestamp` (ascending row indexes).
+   */
+  timestamps: bigint[];
+  noTimestamp: number[];
+  /** One entry: every record's timestamp type. Otherwise one per record. */
+  timestampTypes: TimestampType[];
+  /** The keys and the values. Absent: every record's key (value) is null and schemaless. */
+  keys: SinkColumn | undefined;
+  values: SinkColumn | undefined;
+}
+
+/** One key or value column. */
+export interface SinkColumn {
+  type: SinkColumnType;
+  /**
+   * STRING and BYTES: the column's one schema, a STRING (BYTES) schema without a name (no
+   * logical type), optional or not, a definition or a reference as schemas are elsewhere.
+   * Absent: schemaless, every value a string (bytes) or null.
+   */
+  schema:
+    | Schema
+    | undefined;
+  /** STRING: one per record ("" for a null), or none at all when every record's is null. */
+  strings: string[];
+  /**
+   * BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
+   * record's is null.
+   */
+  bytes: Buffer[];
+  /**
+   * The rows whose value is null (ascending row indexes); empty when there are no values
+   * at all (every row null). RAW columns have none.
+   */
+  nulls: number[];
 }
 
 export interface SinkRecord {
@@ -1126,7 +1211,7 @@ export const HandshakeRequest: MessageFns<HandshakeRequest> = {
 };
 
 function createBaseCapabilities(): Capabilities {
-  return { rawBytes: false, schemaReferences: false, traceContext: false };
+  return { rawBytes: false, schemaReferences: false, traceContext: false, columnarPuts: false };
 }
 
 export const Capabilities: MessageFns<Capabilities> = {
@@ -1139,6 +1224,9 @@ export const Capabilities: MessageFns<Capabilities> = {
     }
     if (message.traceContext !== false) {
       writer.uint32(24).bool(message.traceContext);
+    }
+    if (message.columnarPuts !== false) {
+      writer.uint32(32).bool(message.columnarPuts);
     }
     return writer;
   },
@@ -1180,6 +1268,14 @@ export const Capabilities: MessageFns<Capabilities> = {
             message.traceContext = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.columnarPuts = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1200,6 +1296,7 @@ export const Capabilities: MessageFns<Capabilities> = {
     message.rawBytes = object.rawBytes ?? false;
     message.schemaReferences = object.schemaReferences ?? false;
     message.traceContext = object.traceContext ?? false;
+    message.columnarPuts = object.columnarPuts ?? false;
     return message;
   },
 };
@@ -6245,7 +6342,7 @@ export const Partitions: MessageFns<Partitions> = {
 };
 
 function createBasePut(): Put {
-  return { putId: 0n, records: [], trace: undefined };
+  return { putId: 0n, records: [], trace: undefined, columns: undefined };
 }
 
 export const Put: MessageFns<Put> = {
@@ -6261,6 +6358,9 @@ export const Put: MessageFns<Put> = {
     }
     if (message.trace !== undefined) {
       TraceContext.encode(message.trace, writer.uint32(26).fork()).join();
+    }
+    if (message.columns !== undefined) {
+      SinkColumns.encode(message.columns, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -6302,6 +6402,14 @@ export const Put: MessageFns<Put> = {
             message.trace = TraceContext.decode(reader, reader.uint32());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.columns = SinkColumns.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -6324,6 +6432,396 @@ export const Put: MessageFns<Put> = {
     message.trace = (object.trace !== undefined && object.trace !== null)
       ? TraceContext.fromPartial(object.trace)
       : undefined;
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? SinkColumns.fromPartial(object.columns)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSinkColumns(): SinkColumns {
+  return {
+    count: 0,
+    topics: [],
+    topicIndexes: [],
+    partitions: [],
+    offsets: [],
+    timestamps: [],
+    noTimestamp: [],
+    timestampTypes: [],
+    keys: undefined,
+    values: undefined,
+  };
+}
+
+export const SinkColumns: MessageFns<SinkColumns> = {
+  encode(message: SinkColumns, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.count !== 0) {
+      writer.uint32(8).uint32(message.count);
+    }
+    for (const v of message.topics) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.topicIndexes.length !== 0) {
+      writer.uint32(26).fork();
+      for (const v of message.topicIndexes) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.partitions.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.partitions) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.offsets.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.offsets) {
+        if (BigInt.asIntN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field offsets of type int64 is too large");
+        }
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.timestamps.length !== 0) {
+      writer.uint32(50).fork();
+      for (const v of message.timestamps) {
+        if (BigInt.asIntN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field timestamps of type int64 is too large");
+        }
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.noTimestamp.length !== 0) {
+      writer.uint32(58).fork();
+      for (const v of message.noTimestamp) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.timestampTypes.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.timestampTypes) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.keys !== undefined) {
+      SinkColumn.encode(message.keys, writer.uint32(74).fork()).join();
+    }
+    if (message.values !== undefined) {
+      SinkColumn.encode(message.values, writer.uint32(82).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SinkColumns {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSinkColumns();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.topics.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag === 24) {
+              message.topicIndexes.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 26) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.topicIndexes.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.partitions.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.partitions.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.offsets.push(reader.int64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.offsets.push(reader.int64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 6: {
+            if (tag === 48) {
+              message.timestamps.push(reader.int64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 50) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.timestamps.push(reader.int64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 7: {
+            if (tag === 56) {
+              message.noTimestamp.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 58) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.noTimestamp.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.timestampTypes.push(reader.int32() as any);
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.timestampTypes.push(reader.int32() as any);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.keys = SinkColumn.decode(reader, reader.uint32());
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.values = SinkColumn.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SinkColumns>): SinkColumns {
+    return SinkColumns.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SinkColumns>): SinkColumns {
+    const message = createBaseSinkColumns();
+    message.count = object.count ?? 0;
+    message.topics = object.topics?.map((e) => e) || [];
+    message.topicIndexes = object.topicIndexes?.map((e) => e) || [];
+    message.partitions = object.partitions?.map((e) => e) || [];
+    message.offsets = object.offsets?.map((e) => BigInt(e)) || [];
+    message.timestamps = object.timestamps?.map((e) => BigInt(e)) || [];
+    message.noTimestamp = object.noTimestamp?.map((e) => e) || [];
+    message.timestampTypes = object.timestampTypes?.map((e) => e) || [];
+    message.keys = (object.keys !== undefined && object.keys !== null)
+      ? SinkColumn.fromPartial(object.keys)
+      : undefined;
+    message.values = (object.values !== undefined && object.values !== null)
+      ? SinkColumn.fromPartial(object.values)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSinkColumn(): SinkColumn {
+  return { type: 0, schema: undefined, strings: [], bytes: [], nulls: [] };
+}
+
+export const SinkColumn: MessageFns<SinkColumn> = {
+  encode(message: SinkColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
+    }
+    if (message.schema !== undefined) {
+      Schema.encode(message.schema, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.strings) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.bytes) {
+      writer.uint32(34).bytes(v!);
+    }
+    if (message.nulls.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.nulls) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SinkColumn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSinkColumn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.type = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.schema = Schema.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.strings.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bytes.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.nulls.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.nulls.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SinkColumn>): SinkColumn {
+    return SinkColumn.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SinkColumn>): SinkColumn {
+    const message = createBaseSinkColumn();
+    message.type = object.type ?? 0;
+    message.schema = (object.schema !== undefined && object.schema !== null)
+      ? Schema.fromPartial(object.schema)
+      : undefined;
+    message.strings = object.strings?.map((e) => e) || [];
+    message.bytes = object.bytes?.map((e) => e) || [];
+    message.nulls = object.nulls?.map((e) => e) || [];
     return message;
   },
 };
