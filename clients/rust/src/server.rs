@@ -118,6 +118,8 @@ impl ConnectorSvc for Svc {
                 raw_bytes: caps.raw_bytes,
                 schema_references: caps.schema_references,
                 trace_context: caps.trace_context,
+                // This SDK sends its source batches as rows.
+                columnar_source_batches: false,
             }),
             plugins: self.plugins.0.iter().map(Plugin::info).collect(),
         }))

@@ -116,6 +116,7 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
                 raw_bytes: true,
                 schema_references: true,
                 trace_context: true,
+                columnar_source_batches: false,
             }),
             ..Default::default()
         })),

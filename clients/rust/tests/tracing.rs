@@ -161,6 +161,7 @@ async fn spans_of_a_source_and_a_sink_reach_the_collector() {
         raw_bytes: true,
         schema_references: true,
         trace_context: true,
+        columnar_source_batches: false,
     });
 
     // Source: credit for one poll's two records.

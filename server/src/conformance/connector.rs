@@ -21,6 +21,7 @@ fn handshake_request(versions: Vec<u32>) -> pb::HandshakeRequest {
             raw_bytes: true,
             schema_references: true,
             trace_context: true,
+            columnar_source_batches: true,
         }),
     }
 }

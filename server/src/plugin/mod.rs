@@ -97,6 +97,8 @@ pub struct Negotiated {
     pub raw_bytes: bool,
     pub schema_references: bool,
     pub trace_context: bool,
+    /// Source batches may come as columns (`SourceBatch.columns`).
+    pub columnar_source_batches: bool,
     pub sdk: String,
     pub plugins: Vec<PluginInfo>,
 }
@@ -227,6 +229,7 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
             raw_bytes: true,
             schema_references: true,
             trace_context: true,
+            columnar_source_batches: true,
         }),
     };
     let resp = tokio::time::timeout(Duration::from_secs(30), client.handshake(req))
@@ -268,6 +271,7 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
         raw_bytes: caps.raw_bytes,
         schema_references: caps.schema_references,
         trace_context: caps.trace_context,
+        columnar_source_batches: caps.columnar_source_batches,
         sdk: format!("{} {}", resp.sdk_language, resp.sdk_version),
         plugins: resp
             .plugins

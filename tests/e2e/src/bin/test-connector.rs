@@ -84,6 +84,7 @@ impl Connector for Svc {
                 raw_bytes: true,
                 schema_references: true,
                 trace_context: false,
+                columnar_source_batches: true,
             }),
             plugins: vec![plugin(), sink_plugin()],
         }))
