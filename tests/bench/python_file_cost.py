@@ -14,7 +14,9 @@ the machine disturbs, run it under callgrind and subtract a run of 0 records (st
     valgrind --tool=callgrind --callgrind-out-file=/dev/null \\
         python3 tests/bench/python_file_cost.py sink 50000     # its "Collected" line
 
-``--profile`` prints a cProfile of the run instead.
+``--profile`` prints a cProfile of the run instead. The source encodes its polls as
+columnar batches (capability "columnar_source_batches"), as with a core that offers them;
+``--rows`` encodes them as rows, as with a core that does not.
 """
 
 import asyncio
@@ -38,6 +40,7 @@ from polyconnect_file.source import FileStreamSourceTask  # noqa: E402
 PUT = 500  # records per Put
 SIZE = 100
 TOPIC = "bench-sink-100"
+ROWS = False
 
 
 def line(i: int) -> str:
@@ -140,6 +143,8 @@ def source(records: int, out_dir: str) -> float:
     async def run() -> float:
         session = SourceSession(None, None, None)  # needs a running loop
         session.encoder = wire.SourceRecordEncoder()
+        if not ROWS:
+            session.columns = wire.SourceColumnsEncoder()
         session.stream = _Stream()
         session.max_bytes = 4 << 20
         session.credit_records = 1 << 62
@@ -151,10 +156,11 @@ def source(records: int, out_dir: str) -> float:
             encoded = session._poll_sync()
             if not encoded:
                 raise AssertionError(f"the file ended after {n} of {records} records")
-            n += len(encoded)
+            n = session.next_seq
             session.pending.extend(encoded)
             await session._send_available()
         assert not session.pending
+        assert session.last_sent_seq == records, (session.last_sent_seq, records)
         return time.process_time() - started
 
     seconds = asyncio.run(run())
@@ -163,7 +169,9 @@ def source(records: int, out_dir: str) -> float:
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--profile"]
+    global ROWS
+    ROWS = "--rows" in sys.argv
+    args = [a for a in sys.argv[1:] if a not in ("--profile", "--rows")]
     which = args[0]
     records = int(args[1]) if len(args) > 1 else 50_000
     with tempfile.TemporaryDirectory() as d:
@@ -175,7 +183,8 @@ def main():
             pstats.Stats(os.path.join(d, "prof")).sort_stats("tottime").print_stats(15)
             return
         seconds = {"sink": sink, "source": source}[which](records, d)
-    print(f"{which}: {records} records, {seconds:.3f} s CPU, {seconds / max(records, 1) * 1e6:.2f} µs/record")
+    form = " (rows)" if ROWS and which == "source" else ""
+    print(f"{which}{form}: {records} records, {seconds:.3f} s CPU, {seconds / max(records, 1) * 1e6:.2f} µs/record")
 
 
 if __name__ == "__main__":

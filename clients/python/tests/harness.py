@@ -140,7 +140,7 @@ async def serving(*connectors: type, token: str | None = None, metadata: Any = N
 def source_start(cls: str, config: dict[str, str] | None = None, offsets: list | None = None,
                  version: int = 1, refs: bool = True, raw: bool = True, max_message_bytes: int = 64 << 20,
                  heartbeat_ms: int = 1000, idle_ms: int = 0, task_id: int = 0,
-                 transaction_context: bool = False) -> cpb.SourceRequest:
+                 transaction_context: bool = False, columns: bool = False) -> cpb.SourceRequest:
     start = cpb.SourceStart(
         transaction_context=transaction_context,
         protocol_version=version,
@@ -151,7 +151,8 @@ def source_start(cls: str, config: dict[str, str] | None = None, offsets: list |
         heartbeat_interval_ms=heartbeat_ms,
         idle_timeout_ms=idle_ms,
         max_message_bytes=max_message_bytes,
-        capabilities=cpb.Capabilities(raw_bytes=raw, schema_references=refs, trace_context=True),
+        capabilities=cpb.Capabilities(raw_bytes=raw, schema_references=refs, trace_context=True,
+                                      columnar_source_batches=columns),
     )
     for part, off in offsets or []:
         o = start.offsets.add()
