@@ -986,7 +986,7 @@ class SourceColumnsEncoder:
     def _partitions(self, c: Any, records: list) -> bool:
         sps = list(map(_get_partition, records))
         first = sps[0]
-        if sps.count(first) == len(sps) and all(p is first for p in sps):
+        if sps.count(first) == len(sps) and len(set(map(id, sps))) == 1:
             if first is None:
                 return True
             if first.__class__ is not dict:
