@@ -169,6 +169,8 @@ class ConnectorServer:
                 raw_bytes=caps.raw_bytes,
                 schema_references=caps.schema_references,
                 trace_context=caps.trace_context,
+                # Source batches go as columns when they fit (SourceColumns).
+                columnar_source_batches=caps.columnar_source_batches,
             ),
             plugins=[Plugins.info(c) for c in self.plugins.classes],
         )

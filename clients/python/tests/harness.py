@@ -56,7 +56,8 @@ class Core:
             protocol_versions=kw.pop("versions", [1]),
             core_version="test",
             max_message_bytes=kw.pop("max_message_bytes", 64 << 20),
-            capabilities=cpb.Capabilities(raw_bytes=True, schema_references=True, trace_context=True),
+            capabilities=cpb.Capabilities(raw_bytes=True, schema_references=True, trace_context=True,
+                                          columnar_source_batches=kw.pop("columns", True)),
         )
         return await self.connector.Handshake(req, metadata=self.metadata, timeout=TIMEOUT)
 

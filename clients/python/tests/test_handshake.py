@@ -65,6 +65,10 @@ async def test_handshake_lists_plugins_and_negotiates():
         assert r.sdk_language == "python" and r.sdk_version
         assert r.max_message_bytes == 1 << 20  # the smaller of both sides
         assert r.capabilities.schema_references and r.capabilities.raw_bytes
+        assert r.capabilities.columnar_source_batches
+        # Offered by the core only: not answered.
+        older = await core.handshake(columns=False)
+        assert not older.capabilities.columnar_source_batches
         plugins = {p.class_name: p for p in r.plugins}
         assert plugins["ThingSource"].type == cpb.SOURCE
         assert list(plugins["ThingSource"].aliases) == ["com.example.ThingSourceConnector"]

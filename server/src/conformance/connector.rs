@@ -72,14 +72,15 @@ pub(crate) async fn handshake_checks(
         Err("a plugin without a class name or a source/sink type".into())
     } else {
         Ok(format!(
-            "protocol {}, {} SDK {}, plugins: {}; capabilities raw_bytes={} schema_references={} trace_context={}",
+            "protocol {}, {} SDK {}, plugins: {}; capabilities raw_bytes={} schema_references={} trace_context={} columnar_source_batches={}",
             hs.protocol_version,
             hs.sdk_language,
             hs.sdk_version,
             hs.plugins.iter().map(|p| p.class_name.as_str()).collect::<Vec<_>>().join(", "),
             caps.raw_bytes,
             caps.schema_references,
-            caps.trace_context
+            caps.trace_context,
+            caps.columnar_source_batches
         ))
     };
     if !report.check("handshake", verdict) {
