@@ -12,6 +12,7 @@
 //! - `mode=string`: as `raw`, each value a STRING (schema `string`) of the same text, for
 //!   transforms that work on strings.
 //! - `mode=fatal`: reports a FATAL error from the task.
+//! - `mode=malformed-columns`: a columnar batch whose value column is one entry short.
 //!
 //! Also: `record.error.every=N` (every Nth record is a RECORD error instead),
 //! `big.every=N` / `big.bytes=B` (every Nth raw value is B bytes long), `kafka.partition=P`
@@ -466,7 +467,7 @@ impl SourceTask for Svc {
                 // With the capability, plain raw or string records go as columns, as a fast
                 // connector sends them.
                 let (batch, bytes, bad) = if columnar
-                    && (mode == "raw" || mode == "string")
+                    && (mode == "raw" || mode == "string" || mode == "malformed-columns")
                     && error_every == 0
                 {
                     let first = seq + 1;
@@ -483,6 +484,10 @@ impl SourceTask for Svc {
                         }
                         values.push(v);
                         offsets.push(sent as i64);
+                    }
+                    if mode == "malformed-columns" {
+                        // A value column one entry short of the count.
+                        values.pop();
                     }
                     let value = if mode == "string" {
                         pb::DataColumn {
