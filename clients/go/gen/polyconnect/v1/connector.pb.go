@@ -654,6 +654,59 @@ func (ConversionDirection) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{9}
 }
 
+type DataColumn_Kind int32
+
+const (
+	// Every record's key (value) is absent: null without a schema. Nothing else is set.
+	DataColumn_ALL_NULL DataColumn_Kind = 0
+	// Structured data with `schema` (a full definition or a reference, as in Structured),
+	// whose type is STRING (values in `strings`) or BYTES (values in `bytes`).
+	DataColumn_SCHEMA DataColumn_Kind = 1
+	// Raw bytes (capability "raw_bytes"), values in `bytes`.
+	DataColumn_RAW DataColumn_Kind = 2
+)
+
+// Enum value maps for DataColumn_Kind.
+var (
+	DataColumn_Kind_name = map[int32]string{
+		0: "ALL_NULL",
+		1: "SCHEMA",
+		2: "RAW",
+	}
+	DataColumn_Kind_value = map[string]int32{
+		"ALL_NULL": 0,
+		"SCHEMA":   1,
+		"RAW":      2,
+	}
+)
+
+func (x DataColumn_Kind) Enum() *DataColumn_Kind {
+	p := new(DataColumn_Kind)
+	*p = x
+	return p
+}
+
+func (x DataColumn_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DataColumn_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[10].Descriptor()
+}
+
+func (DataColumn_Kind) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[10]
+}
+
+func (x DataColumn_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DataColumn_Kind.Descriptor instead.
+func (DataColumn_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40, 0}
+}
+
 type HandshakeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The protocol versions the core speaks, newest first. This core speaks [1].
@@ -734,9 +787,14 @@ type Capabilities struct {
 	// Schemas may be defined once per stream and referenced by id afterwards.
 	SchemaReferences bool `protobuf:"varint,2,opt,name=schema_references,json=schemaReferences,proto3" json:"schema_references,omitempty"`
 	// Trace context on batches and records (protocol rule 10).
-	TraceContext  bool `protobuf:"varint,3,opt,name=trace_context,json=traceContext,proto3" json:"trace_context,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	TraceContext bool `protobuf:"varint,3,opt,name=trace_context,json=traceContext,proto3" json:"trace_context,omitempty"`
+	// Source batches may carry their records column by column (SourceBatch.columns,
+	// SourceColumns). The core offers it; an SDK that sends columns answers true, and sends
+	// them only when both sides agree (a core without it would ignore the field and lose the
+	// records). Rows stay valid: a poll whose records do not fit the columns goes as rows.
+	ColumnarSourceBatches bool `protobuf:"varint,5,opt,name=columnar_source_batches,json=columnarSourceBatches,proto3" json:"columnar_source_batches,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Capabilities) Reset() {
@@ -786,6 +844,13 @@ func (x *Capabilities) GetSchemaReferences() bool {
 func (x *Capabilities) GetTraceContext() bool {
 	if x != nil {
 		return x.TraceContext
+	}
+	return false
+}
+
+func (x *Capabilities) GetColumnarSourceBatches() bool {
+	if x != nil {
+		return x.ColumnarSourceBatches
 	}
 	return false
 }
@@ -3336,7 +3401,12 @@ type SourceBatch struct {
 	Records []*SourceRecord        `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// The context of the connector's poll span; records without their own context are
 	// children of it.
-	Trace         *TraceContext `protobuf:"bytes,2,opt,name=trace,proto3" json:"trace,omitempty"`
+	Trace *TraceContext `protobuf:"bytes,2,opt,name=trace,proto3" json:"trace,omitempty"`
+	// The same records column by column (capability "columnar_source_batches"), instead of
+	// `records`: a batch has one or the other, never both. Its byte credit is the encoded
+	// size of the SourceColumns message (without the SourceBatch framing); its record credit
+	// is `count`.
+	Columns       *SourceColumns `protobuf:"bytes,3,opt,name=columns,proto3" json:"columns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3385,6 +3455,374 @@ func (x *SourceBatch) GetTrace() *TraceContext {
 	return nil
 }
 
+func (x *SourceBatch) GetColumns() *SourceColumns {
+	if x != nil {
+		return x.Columns
+	}
+	return nil
+}
+
+// The records of one source batch, column by column. Record i (0 <= i < count) is the
+// SourceRecord with:
+//
+//	seq              first_seq + i (consecutive: the batch's seqs follow each other)
+//	source_partition partitions[partition_index[i]] (partition_index empty: partitions[0]
+//	                 for every record, or none if `partitions` is empty)
+//	source_offset    int_offsets: a map of int_offsets.keys (in that order) to INT64 values
+//	                 int_offsets.values[i * len(keys) + j]; value_offsets: offsets[i] (a
+//	                 null Value: none); neither set: no offset for any record
+//	topic            topics[topic_index[i]] (topic_index empty: topics[0]; `topics` must
+//	                 not be empty and no topic may be empty)
+//	kafka_partition  kafka_partitions[i] (empty: absent for every record)
+//	timestamp        timestamps[i] (empty: absent for every record)
+//	key, value       from the key and value DataColumns
+//
+// and no headers, no trace context of its own (SourceBatch.trace applies to every record),
+// no transaction action. A batch whose records do not all fit this form goes as rows.
+// Every per-record list holds exactly `count` entries (or none where allowed above) and
+// every index is in range; anything else is a protocol error that fails the task.
+type SourceColumns struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	FirstSeq uint64                 `protobuf:"varint,1,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
+	Count    uint32                 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	// Distinct source partitions (schemaless maps, or a null Value for "no partition").
+	Partitions     []*Value `protobuf:"bytes,3,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	PartitionIndex []uint32 `protobuf:"varint,4,rep,packed,name=partition_index,json=partitionIndex,proto3" json:"partition_index,omitempty"`
+	// Types that are valid to be assigned to Offsets:
+	//
+	//	*SourceColumns_IntOffsets
+	//	*SourceColumns_ValueOffsets
+	Offsets         isSourceColumns_Offsets `protobuf_oneof:"offsets"`
+	Topics          []string                `protobuf:"bytes,7,rep,name=topics,proto3" json:"topics,omitempty"`
+	TopicIndex      []uint32                `protobuf:"varint,8,rep,packed,name=topic_index,json=topicIndex,proto3" json:"topic_index,omitempty"`
+	KafkaPartitions []int32                 `protobuf:"varint,9,rep,packed,name=kafka_partitions,json=kafkaPartitions,proto3" json:"kafka_partitions,omitempty"`
+	Timestamps      []int64                 `protobuf:"varint,10,rep,packed,name=timestamps,proto3" json:"timestamps,omitempty"`
+	Key             *DataColumn             `protobuf:"bytes,11,opt,name=key,proto3" json:"key,omitempty"`
+	Value           *DataColumn             `protobuf:"bytes,12,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SourceColumns) Reset() {
+	*x = SourceColumns{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SourceColumns) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SourceColumns) ProtoMessage() {}
+
+func (x *SourceColumns) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SourceColumns.ProtoReflect.Descriptor instead.
+func (*SourceColumns) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *SourceColumns) GetFirstSeq() uint64 {
+	if x != nil {
+		return x.FirstSeq
+	}
+	return 0
+}
+
+func (x *SourceColumns) GetCount() uint32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *SourceColumns) GetPartitions() []*Value {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetPartitionIndex() []uint32 {
+	if x != nil {
+		return x.PartitionIndex
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetOffsets() isSourceColumns_Offsets {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetIntOffsets() *IntOffsets {
+	if x != nil {
+		if x, ok := x.Offsets.(*SourceColumns_IntOffsets); ok {
+			return x.IntOffsets
+		}
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetValueOffsets() *ValueOffsets {
+	if x != nil {
+		if x, ok := x.Offsets.(*SourceColumns_ValueOffsets); ok {
+			return x.ValueOffsets
+		}
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTopics() []string {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTopicIndex() []uint32 {
+	if x != nil {
+		return x.TopicIndex
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetKafkaPartitions() []int32 {
+	if x != nil {
+		return x.KafkaPartitions
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTimestamps() []int64 {
+	if x != nil {
+		return x.Timestamps
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetKey() *DataColumn {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetValue() *DataColumn {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+type isSourceColumns_Offsets interface {
+	isSourceColumns_Offsets()
+}
+
+type SourceColumns_IntOffsets struct {
+	IntOffsets *IntOffsets `protobuf:"bytes,5,opt,name=int_offsets,json=intOffsets,proto3,oneof"`
+}
+
+type SourceColumns_ValueOffsets struct {
+	ValueOffsets *ValueOffsets `protobuf:"bytes,6,opt,name=value_offsets,json=valueOffsets,proto3,oneof"`
+}
+
+func (*SourceColumns_IntOffsets) isSourceColumns_Offsets() {}
+
+func (*SourceColumns_ValueOffsets) isSourceColumns_Offsets() {}
+
+// Offsets that are all maps of the same string keys to integers (a file position, a
+// sequence number): the keys once, the integers as a matrix, record by record.
+type IntOffsets struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Keys          []string               `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	Values        []int64                `protobuf:"zigzag64,2,rep,packed,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IntOffsets) Reset() {
+	*x = IntOffsets{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IntOffsets) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IntOffsets) ProtoMessage() {}
+
+func (x *IntOffsets) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IntOffsets.ProtoReflect.Descriptor instead.
+func (*IntOffsets) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *IntOffsets) GetKeys() []string {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+func (x *IntOffsets) GetValues() []int64 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+// One offset per record: a schemaless map, or a null Value for none.
+type ValueOffsets struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Offsets       []*Value               `protobuf:"bytes,1,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValueOffsets) Reset() {
+	*x = ValueOffsets{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValueOffsets) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValueOffsets) ProtoMessage() {}
+
+func (x *ValueOffsets) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValueOffsets.ProtoReflect.Descriptor instead.
+func (*ValueOffsets) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ValueOffsets) GetOffsets() []*Value {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+// A key or value column: every record's key (or value) has the same form.
+type DataColumn struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Kind   DataColumn_Kind        `protobuf:"varint,1,opt,name=kind,proto3,enum=polyconnect.v1.DataColumn_Kind" json:"kind,omitempty"`
+	Schema *Schema                `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	// One entry per record (an empty placeholder for a null).
+	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
+	Bytes   [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
+	// The records (indexes, ascending) whose key (value) is null: with SCHEMA, a null value
+	// of the (optional) schema; with RAW, an absent key (value), as a row without one.
+	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DataColumn) Reset() {
+	*x = DataColumn{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DataColumn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DataColumn) ProtoMessage() {}
+
+func (x *DataColumn) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DataColumn.ProtoReflect.Descriptor instead.
+func (*DataColumn) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *DataColumn) GetKind() DataColumn_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return DataColumn_ALL_NULL
+}
+
+func (x *DataColumn) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+func (x *DataColumn) GetStrings() []string {
+	if x != nil {
+		return x.Strings
+	}
+	return nil
+}
+
+func (x *DataColumn) GetBytes() [][]byte {
+	if x != nil {
+		return x.Bytes
+	}
+	return nil
+}
+
+func (x *DataColumn) GetNulls() []uint32 {
+	if x != nil {
+		return x.Nulls
+	}
+	return nil
+}
+
 type SourceRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Per-stream sequence number, 1, 2, 3, ... (see SourceTask.Run).
@@ -3415,7 +3853,7 @@ type SourceRecord struct {
 
 func (x *SourceRecord) Reset() {
 	*x = SourceRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3427,7 +3865,7 @@ func (x *SourceRecord) String() string {
 func (*SourceRecord) ProtoMessage() {}
 
 func (x *SourceRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3440,7 +3878,7 @@ func (x *SourceRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRecord.ProtoReflect.Descriptor instead.
 func (*SourceRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SourceRecord) GetSeq() uint64 {
@@ -3529,7 +3967,7 @@ type CommitRecords struct {
 
 func (x *CommitRecords) Reset() {
 	*x = CommitRecords{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3541,7 +3979,7 @@ func (x *CommitRecords) String() string {
 func (*CommitRecords) ProtoMessage() {}
 
 func (x *CommitRecords) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3554,7 +3992,7 @@ func (x *CommitRecords) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitRecords.ProtoReflect.Descriptor instead.
 func (*CommitRecords) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *CommitRecords) GetAcks() []*RecordAck {
@@ -3578,7 +4016,7 @@ type RecordAck struct {
 
 func (x *RecordAck) Reset() {
 	*x = RecordAck{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3590,7 +4028,7 @@ func (x *RecordAck) String() string {
 func (*RecordAck) ProtoMessage() {}
 
 func (x *RecordAck) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3603,7 +4041,7 @@ func (x *RecordAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAck.ProtoReflect.Descriptor instead.
 func (*RecordAck) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RecordAck) GetSeq() uint64 {
@@ -3650,7 +4088,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3662,7 +4100,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3675,7 +4113,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Commit) GetUpToSeq() uint64 {
@@ -3695,7 +4133,7 @@ type OffsetsQuery struct {
 
 func (x *OffsetsQuery) Reset() {
 	*x = OffsetsQuery{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3707,7 +4145,7 @@ func (x *OffsetsQuery) String() string {
 func (*OffsetsQuery) ProtoMessage() {}
 
 func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3720,7 +4158,7 @@ func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsQuery.ProtoReflect.Descriptor instead.
 func (*OffsetsQuery) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *OffsetsQuery) GetRequestId() uint64 {
@@ -3747,7 +4185,7 @@ type OffsetsAnswer struct {
 
 func (x *OffsetsAnswer) Reset() {
 	*x = OffsetsAnswer{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3759,7 +4197,7 @@ func (x *OffsetsAnswer) String() string {
 func (*OffsetsAnswer) ProtoMessage() {}
 
 func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3772,7 +4210,7 @@ func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsAnswer.ProtoReflect.Descriptor instead.
 func (*OffsetsAnswer) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *OffsetsAnswer) GetRequestId() uint64 {
@@ -3799,7 +4237,7 @@ type Drained struct {
 
 func (x *Drained) Reset() {
 	*x = Drained{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3811,7 +4249,7 @@ func (x *Drained) String() string {
 func (*Drained) ProtoMessage() {}
 
 func (x *Drained) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3824,7 +4262,7 @@ func (x *Drained) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Drained.ProtoReflect.Descriptor instead.
 func (*Drained) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Drained) GetLastSeq() uint64 {
@@ -3852,7 +4290,7 @@ type SinkRequest struct {
 
 func (x *SinkRequest) Reset() {
 	*x = SinkRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3864,7 +4302,7 @@ func (x *SinkRequest) String() string {
 func (*SinkRequest) ProtoMessage() {}
 
 func (x *SinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3877,7 +4315,7 @@ func (x *SinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRequest.ProtoReflect.Descriptor instead.
 func (*SinkRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *SinkRequest) GetMsg() isSinkRequest_Msg {
@@ -4014,7 +4452,7 @@ type SinkResponse struct {
 
 func (x *SinkResponse) Reset() {
 	*x = SinkResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4026,7 +4464,7 @@ func (x *SinkResponse) String() string {
 func (*SinkResponse) ProtoMessage() {}
 
 func (x *SinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4039,7 +4477,7 @@ func (x *SinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkResponse.ProtoReflect.Descriptor instead.
 func (*SinkResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *SinkResponse) GetMsg() isSinkResponse_Msg {
@@ -4176,7 +4614,7 @@ type SinkStart struct {
 
 func (x *SinkStart) Reset() {
 	*x = SinkStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4188,7 +4626,7 @@ func (x *SinkStart) String() string {
 func (*SinkStart) ProtoMessage() {}
 
 func (x *SinkStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4201,7 +4639,7 @@ func (x *SinkStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStart.ProtoReflect.Descriptor instead.
 func (*SinkStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SinkStart) GetProtocolVersion() uint32 {
@@ -4284,7 +4722,7 @@ type SinkStarted struct {
 
 func (x *SinkStarted) Reset() {
 	*x = SinkStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4296,7 +4734,7 @@ func (x *SinkStarted) String() string {
 func (*SinkStarted) ProtoMessage() {}
 
 func (x *SinkStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4309,7 +4747,7 @@ func (x *SinkStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStarted.ProtoReflect.Descriptor instead.
 func (*SinkStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SinkStarted) GetMaxInflightPuts() uint32 {
@@ -4329,7 +4767,7 @@ type TopicPartition struct {
 
 func (x *TopicPartition) Reset() {
 	*x = TopicPartition{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4341,7 +4779,7 @@ func (x *TopicPartition) String() string {
 func (*TopicPartition) ProtoMessage() {}
 
 func (x *TopicPartition) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4354,7 +4792,7 @@ func (x *TopicPartition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartition.ProtoReflect.Descriptor instead.
 func (*TopicPartition) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *TopicPartition) GetTopic() string {
@@ -4380,7 +4818,7 @@ type Partitions struct {
 
 func (x *Partitions) Reset() {
 	*x = Partitions{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4392,7 +4830,7 @@ func (x *Partitions) String() string {
 func (*Partitions) ProtoMessage() {}
 
 func (x *Partitions) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4405,7 +4843,7 @@ func (x *Partitions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Partitions.ProtoReflect.Descriptor instead.
 func (*Partitions) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *Partitions) GetPartitions() []*TopicPartition {
@@ -4427,7 +4865,7 @@ type Put struct {
 
 func (x *Put) Reset() {
 	*x = Put{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4439,7 +4877,7 @@ func (x *Put) String() string {
 func (*Put) ProtoMessage() {}
 
 func (x *Put) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4452,7 +4890,7 @@ func (x *Put) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Put.ProtoReflect.Descriptor instead.
 func (*Put) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *Put) GetPutId() uint64 {
@@ -4498,7 +4936,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4510,7 +4948,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4523,7 +4961,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -4612,7 +5050,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4624,7 +5062,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4637,7 +5075,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -4659,7 +5097,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4671,7 +5109,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4684,7 +5122,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -4721,7 +5159,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4733,7 +5171,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4746,7 +5184,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -4785,7 +5223,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4797,7 +5235,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4810,7 +5248,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -4856,7 +5294,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4868,7 +5306,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4881,7 +5319,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -4924,7 +5362,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4936,7 +5374,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4949,7 +5387,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -4991,7 +5429,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5003,7 +5441,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5016,7 +5454,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -5048,7 +5486,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5060,7 +5498,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5073,7 +5511,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -5162,7 +5600,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5174,7 +5612,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5187,7 +5625,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -5284,7 +5722,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5296,7 +5734,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5309,7 +5747,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -5385,7 +5823,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5397,7 +5835,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5410,7 +5848,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -5433,7 +5871,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5445,7 +5883,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5458,7 +5896,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -5505,7 +5943,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5517,7 +5955,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5530,7 +5968,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -5614,7 +6052,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5626,7 +6064,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5639,7 +6077,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -5673,7 +6111,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5685,7 +6123,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5698,7 +6136,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -5800,7 +6238,7 @@ type ConverterRequest struct {
 
 func (x *ConverterRequest) Reset() {
 	*x = ConverterRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5812,7 +6250,7 @@ func (x *ConverterRequest) String() string {
 func (*ConverterRequest) ProtoMessage() {}
 
 func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5825,7 +6263,7 @@ func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
 func (*ConverterRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
@@ -5914,7 +6352,7 @@ type ConverterResponse struct {
 
 func (x *ConverterResponse) Reset() {
 	*x = ConverterResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5926,7 +6364,7 @@ func (x *ConverterResponse) String() string {
 func (*ConverterResponse) ProtoMessage() {}
 
 func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5939,7 +6377,7 @@ func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
 func (*ConverterResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
@@ -6037,7 +6475,7 @@ type ConverterStart struct {
 
 func (x *ConverterStart) Reset() {
 	*x = ConverterStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6049,7 +6487,7 @@ func (x *ConverterStart) String() string {
 func (*ConverterStart) ProtoMessage() {}
 
 func (x *ConverterStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6062,7 +6500,7 @@ func (x *ConverterStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
 func (*ConverterStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ConverterStart) GetProtocolVersion() uint32 {
@@ -6136,7 +6574,7 @@ type ConverterStarted struct {
 
 func (x *ConverterStarted) Reset() {
 	*x = ConverterStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6148,7 +6586,7 @@ func (x *ConverterStarted) String() string {
 func (*ConverterStarted) ProtoMessage() {}
 
 func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6161,7 +6599,7 @@ func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
 func (*ConverterStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
 }
 
 type ConverterBatch struct {
@@ -6177,7 +6615,7 @@ type ConverterBatch struct {
 
 func (x *ConverterBatch) Reset() {
 	*x = ConverterBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6189,7 +6627,7 @@ func (x *ConverterBatch) String() string {
 func (*ConverterBatch) ProtoMessage() {}
 
 func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6202,7 +6640,7 @@ func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
 func (*ConverterBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *ConverterBatch) GetBatchId() uint64 {
@@ -6245,7 +6683,7 @@ type KafkaHeader struct {
 
 func (x *KafkaHeader) Reset() {
 	*x = KafkaHeader{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6257,7 +6695,7 @@ func (x *KafkaHeader) String() string {
 func (*KafkaHeader) ProtoMessage() {}
 
 func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6270,7 +6708,7 @@ func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
 func (*KafkaHeader) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *KafkaHeader) GetKey() string {
@@ -6306,7 +6744,7 @@ type ConverterRecord struct {
 
 func (x *ConverterRecord) Reset() {
 	*x = ConverterRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6318,7 +6756,7 @@ func (x *ConverterRecord) String() string {
 func (*ConverterRecord) ProtoMessage() {}
 
 func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6331,7 +6769,7 @@ func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
 func (*ConverterRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ConverterRecord) GetIndex() uint32 {
@@ -6387,7 +6825,7 @@ type ConverterResult struct {
 
 func (x *ConverterResult) Reset() {
 	*x = ConverterResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6399,7 +6837,7 @@ func (x *ConverterResult) String() string {
 func (*ConverterResult) ProtoMessage() {}
 
 func (x *ConverterResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6412,7 +6850,7 @@ func (x *ConverterResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
 func (*ConverterResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *ConverterResult) GetBatchId() uint64 {
@@ -6445,7 +6883,7 @@ type ConverterOutcome struct {
 
 func (x *ConverterOutcome) Reset() {
 	*x = ConverterOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6457,7 +6895,7 @@ func (x *ConverterOutcome) String() string {
 func (*ConverterOutcome) ProtoMessage() {}
 
 func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6470,7 +6908,7 @@ func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
 func (*ConverterOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *ConverterOutcome) GetIndex() uint32 {
@@ -6510,11 +6948,12 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x11protocol_versions\x18\x01 \x03(\rR\x10protocolVersions\x12!\n" +
 	"\fcore_version\x18\x02 \x01(\tR\vcoreVersion\x12*\n" +
 	"\x11max_message_bytes\x18\x03 \x01(\x04R\x0fmaxMessageBytes\x12@\n" +
-	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"}\n" +
+	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"\xb5\x01\n" +
 	"\fCapabilities\x12\x1b\n" +
 	"\traw_bytes\x18\x01 \x01(\bR\brawBytes\x12+\n" +
 	"\x11schema_references\x18\x02 \x01(\bR\x10schemaReferences\x12#\n" +
-	"\rtrace_context\x18\x03 \x01(\bR\ftraceContext\"\xa6\x02\n" +
+	"\rtrace_context\x18\x03 \x01(\bR\ftraceContext\x126\n" +
+	"\x17columnar_source_batches\x18\x05 \x01(\bR\x15columnarSourceBatches\"\xa6\x02\n" +
 	"\x11HandshakeResponse\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12!\n" +
 	"\fsdk_language\x18\x02 \x01(\tR\vsdkLanguage\x12\x1f\n" +
@@ -6712,10 +7151,50 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06offset\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x06offset\"8\n" +
 	"\x06Credit\x12\x18\n" +
 	"\arecords\x18\x01 \x01(\rR\arecords\x12\x14\n" +
-	"\x05bytes\x18\x02 \x01(\x04R\x05bytes\"y\n" +
+	"\x05bytes\x18\x02 \x01(\x04R\x05bytes\"\xb2\x01\n" +
 	"\vSourceBatch\x126\n" +
 	"\arecords\x18\x01 \x03(\v2\x1c.polyconnect.v1.SourceRecordR\arecords\x122\n" +
-	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\xb2\x04\n" +
+	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x127\n" +
+	"\acolumns\x18\x03 \x01(\v2\x1d.polyconnect.v1.SourceColumnsR\acolumns\"\x95\x04\n" +
+	"\rSourceColumns\x12\x1b\n" +
+	"\tfirst_seq\x18\x01 \x01(\x04R\bfirstSeq\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\rR\x05count\x125\n" +
+	"\n" +
+	"partitions\x18\x03 \x03(\v2\x15.polyconnect.v1.ValueR\n" +
+	"partitions\x12'\n" +
+	"\x0fpartition_index\x18\x04 \x03(\rR\x0epartitionIndex\x12=\n" +
+	"\vint_offsets\x18\x05 \x01(\v2\x1a.polyconnect.v1.IntOffsetsH\x00R\n" +
+	"intOffsets\x12C\n" +
+	"\rvalue_offsets\x18\x06 \x01(\v2\x1c.polyconnect.v1.ValueOffsetsH\x00R\fvalueOffsets\x12\x16\n" +
+	"\x06topics\x18\a \x03(\tR\x06topics\x12\x1f\n" +
+	"\vtopic_index\x18\b \x03(\rR\n" +
+	"topicIndex\x12)\n" +
+	"\x10kafka_partitions\x18\t \x03(\x05R\x0fkafkaPartitions\x12\x1e\n" +
+	"\n" +
+	"timestamps\x18\n" +
+	" \x03(\x03R\n" +
+	"timestamps\x12,\n" +
+	"\x03key\x18\v \x01(\v2\x1a.polyconnect.v1.DataColumnR\x03key\x120\n" +
+	"\x05value\x18\f \x01(\v2\x1a.polyconnect.v1.DataColumnR\x05valueB\t\n" +
+	"\aoffsets\"8\n" +
+	"\n" +
+	"IntOffsets\x12\x12\n" +
+	"\x04keys\x18\x01 \x03(\tR\x04keys\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\x12R\x06values\"?\n" +
+	"\fValueOffsets\x12/\n" +
+	"\aoffsets\x18\x01 \x03(\v2\x15.polyconnect.v1.ValueR\aoffsets\"\xe2\x01\n" +
+	"\n" +
+	"DataColumn\x123\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1f.polyconnect.v1.DataColumn.KindR\x04kind\x12.\n" +
+	"\x06schema\x18\x02 \x01(\v2\x16.polyconnect.v1.SchemaR\x06schema\x12\x18\n" +
+	"\astrings\x18\x03 \x03(\tR\astrings\x12\x14\n" +
+	"\x05bytes\x18\x04 \x03(\fR\x05bytes\x12\x14\n" +
+	"\x05nulls\x18\x05 \x03(\rR\x05nulls\")\n" +
+	"\x04Kind\x12\f\n" +
+	"\bALL_NULL\x10\x00\x12\n" +
+	"\n" +
+	"\x06SCHEMA\x10\x01\x12\a\n" +
+	"\x03RAW\x10\x02\"\xb2\x04\n" +
 	"\fSourceRecord\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12@\n" +
 	"\x10source_partition\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x0fsourcePartition\x12:\n" +
@@ -7052,8 +7531,8 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 10)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 84)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 88)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -7065,262 +7544,277 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(TransactionAction)(0),          // 7: polyconnect.v1.TransactionAction
 	(TimestampType)(0),              // 8: polyconnect.v1.TimestampType
 	(ConversionDirection)(0),        // 9: polyconnect.v1.ConversionDirection
-	(*HandshakeRequest)(nil),        // 10: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),            // 11: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),       // 12: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),              // 13: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),           // 14: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),          // 15: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),             // 16: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),            // 17: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),               // 18: polyconnect.v1.ConfigKey
-	(*Validator)(nil),               // 19: polyconnect.v1.Validator
-	(*Range)(nil),                   // 20: polyconnect.v1.Range
-	(*ValidString)(nil),             // 21: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),          // 22: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),               // 23: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),         // 24: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),        // 25: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),             // 26: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),        // 27: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),       // 28: polyconnect.v1.ConnectorResponse
-	(*AlterOffsetsRequest)(nil),     // 29: polyconnect.v1.AlterOffsetsRequest
-	(*SinkOffsetChange)(nil),        // 30: polyconnect.v1.SinkOffsetChange
-	(*AlterOffsetsResponse)(nil),    // 31: polyconnect.v1.AlterOffsetsResponse
-	(*ConnectorStart)(nil),          // 32: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 33: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 34: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 35: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 36: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 37: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 38: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 39: polyconnect.v1.Stop
-	(*Error)(nil),                   // 40: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 41: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 42: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 43: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 44: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 45: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 46: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 47: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 48: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 49: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 50: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 51: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 52: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 53: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 54: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 55: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 56: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 57: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 58: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 59: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 60: polyconnect.v1.Put
-	(*SinkRecord)(nil),              // 61: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 62: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 63: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 64: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 65: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 66: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 67: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 68: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 69: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 70: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 71: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 72: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 73: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 74: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 75: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 76: polyconnect.v1.TransformOutcome
-	(*ConverterRequest)(nil),        // 77: polyconnect.v1.ConverterRequest
-	(*ConverterResponse)(nil),       // 78: polyconnect.v1.ConverterResponse
-	(*ConverterStart)(nil),          // 79: polyconnect.v1.ConverterStart
-	(*ConverterStarted)(nil),        // 80: polyconnect.v1.ConverterStarted
-	(*ConverterBatch)(nil),          // 81: polyconnect.v1.ConverterBatch
-	(*KafkaHeader)(nil),             // 82: polyconnect.v1.KafkaHeader
-	(*ConverterRecord)(nil),         // 83: polyconnect.v1.ConverterRecord
-	(*ConverterResult)(nil),         // 84: polyconnect.v1.ConverterResult
-	(*ConverterOutcome)(nil),        // 85: polyconnect.v1.ConverterOutcome
-	nil,                             // 86: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 87: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	nil,                             // 88: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 89: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 90: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 91: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 92: polyconnect.v1.TransformStart.ConfigEntry
-	nil,                             // 93: polyconnect.v1.ConverterStart.ConfigEntry
-	(*TraceContext)(nil),            // 94: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 95: polyconnect.v1.Value
-	(*RecordData)(nil),              // 96: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 97: polyconnect.v1.Header
-	(*Structured)(nil),              // 98: polyconnect.v1.Structured
+	(DataColumn_Kind)(0),            // 10: polyconnect.v1.DataColumn.Kind
+	(*HandshakeRequest)(nil),        // 11: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 12: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 13: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 14: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 15: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 16: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 17: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 18: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 19: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 20: polyconnect.v1.Validator
+	(*Range)(nil),                   // 21: polyconnect.v1.Range
+	(*ValidString)(nil),             // 22: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 23: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 24: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 25: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 26: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 27: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 28: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 29: polyconnect.v1.ConnectorResponse
+	(*AlterOffsetsRequest)(nil),     // 30: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 31: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 32: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 33: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 34: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 35: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 36: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 37: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 38: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 39: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 40: polyconnect.v1.Stop
+	(*Error)(nil),                   // 41: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 42: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 43: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 44: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 45: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 46: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 47: polyconnect.v1.SourceBatch
+	(*SourceColumns)(nil),           // 48: polyconnect.v1.SourceColumns
+	(*IntOffsets)(nil),              // 49: polyconnect.v1.IntOffsets
+	(*ValueOffsets)(nil),            // 50: polyconnect.v1.ValueOffsets
+	(*DataColumn)(nil),              // 51: polyconnect.v1.DataColumn
+	(*SourceRecord)(nil),            // 52: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 53: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 54: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 55: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 56: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 57: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 58: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 59: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 60: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 61: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 62: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 63: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 64: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 65: polyconnect.v1.Put
+	(*SinkRecord)(nil),              // 66: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 67: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 68: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 69: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 70: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 71: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 72: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 73: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 74: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 75: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 76: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 77: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 78: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 79: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 80: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 81: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 82: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 83: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 84: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 85: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 86: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 87: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 88: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 89: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 90: polyconnect.v1.ConverterOutcome
+	nil,                             // 91: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 92: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 93: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 94: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 95: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 96: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 97: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 98: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 99: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 100: polyconnect.v1.Value
+	(*Schema)(nil),                  // 101: polyconnect.v1.Schema
+	(*RecordData)(nil),              // 102: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 103: polyconnect.v1.Header
+	(*Structured)(nil),              // 104: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	11,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	11,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	13,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	12,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	12,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	14,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	13,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	18,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	14,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	19,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	19,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	20,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	21,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	22,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	23,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	86,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	26,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	20,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	21,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	22,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	23,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	24,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	91,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	27,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	32,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	33,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	38,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	52,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	37,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	34,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	36,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	38,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	51,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	87,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	44,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
-	30,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
-	40,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
-	88,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	35,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	89,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	33,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	34,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	39,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	57,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	38,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	35,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	37,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	39,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	56,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	92,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	45,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	31,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	41,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	93,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	36,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	94,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	43,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	45,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	48,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	50,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	52,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	38,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	37,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	46,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	51,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	53,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	38,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	90,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	44,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	11,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	94,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	95,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	95,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	47,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	94,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	95,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	95,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	96,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	97,  // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	94,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	7,   // 64: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	49,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	95,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	44,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	56,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	59,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	59,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	60,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	64,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	38,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	57,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	62,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	65,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	67,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	38,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	68,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	66,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	91,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	11,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	94,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	58,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	61,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	94,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	96,  // 88: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 89: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	8,   // 90: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	97,  // 91: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	94,  // 92: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	63,  // 93: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	94,  // 94: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	63,  // 95: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	40,  // 96: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	63,  // 97: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	58,  // 98: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	58,  // 99: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	40,  // 100: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	40,  // 101: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	71,  // 102: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	73,  // 103: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	38,  // 104: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 105: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	72,  // 106: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	75,  // 107: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	38,  // 108: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 109: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	92,  // 110: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 111: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 112: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	74,  // 113: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	94,  // 114: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	96,  // 115: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	96,  // 116: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	97,  // 117: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	8,   // 118: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	94,  // 119: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	76,  // 120: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	74,  // 121: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	40,  // 122: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	79,  // 123: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
-	81,  // 124: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
-	38,  // 125: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	39,  // 126: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
-	80,  // 127: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
-	84,  // 128: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
-	38,  // 129: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 130: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
-	93,  // 131: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
-	9,   // 132: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
-	83,  // 133: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
-	94,  // 134: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
-	82,  // 135: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
-	98,  // 136: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
-	85,  // 137: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
-	98,  // 138: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
-	40,  // 139: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
-	10,  // 140: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	14,  // 141: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	16,  // 142: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	24,  // 143: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	27,  // 144: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	29,  // 145: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
-	41,  // 146: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	54,  // 147: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	69,  // 148: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	77,  // 149: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
-	12,  // 150: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	15,  // 151: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	17,  // 152: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	25,  // 153: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	28,  // 154: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	31,  // 155: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
-	42,  // 156: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	55,  // 157: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	70,  // 158: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	78,  // 159: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
-	150, // [150:160] is the sub-list for method output_type
-	140, // [140:150] is the sub-list for method input_type
-	140, // [140:140] is the sub-list for extension type_name
-	140, // [140:140] is the sub-list for extension extendee
-	0,   // [0:140] is the sub-list for field type_name
+	44,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	46,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	53,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	55,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	57,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	39,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	38,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	47,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	56,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	58,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	39,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	95,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	45,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	12,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	99,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	100, // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	100, // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	52,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	99,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	48,  // 58: polyconnect.v1.SourceBatch.columns:type_name -> polyconnect.v1.SourceColumns
+	100, // 59: polyconnect.v1.SourceColumns.partitions:type_name -> polyconnect.v1.Value
+	49,  // 60: polyconnect.v1.SourceColumns.int_offsets:type_name -> polyconnect.v1.IntOffsets
+	50,  // 61: polyconnect.v1.SourceColumns.value_offsets:type_name -> polyconnect.v1.ValueOffsets
+	51,  // 62: polyconnect.v1.SourceColumns.key:type_name -> polyconnect.v1.DataColumn
+	51,  // 63: polyconnect.v1.SourceColumns.value:type_name -> polyconnect.v1.DataColumn
+	100, // 64: polyconnect.v1.ValueOffsets.offsets:type_name -> polyconnect.v1.Value
+	10,  // 65: polyconnect.v1.DataColumn.kind:type_name -> polyconnect.v1.DataColumn.Kind
+	101, // 66: polyconnect.v1.DataColumn.schema:type_name -> polyconnect.v1.Schema
+	100, // 67: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	100, // 68: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	102, // 69: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	102, // 70: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	103, // 71: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	99,  // 72: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	7,   // 73: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	54,  // 74: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	100, // 75: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	45,  // 76: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	61,  // 77: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	64,  // 78: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	64,  // 79: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	65,  // 80: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	69,  // 81: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	39,  // 82: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 83: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	62,  // 84: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	67,  // 85: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	70,  // 86: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	72,  // 87: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	39,  // 88: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	73,  // 89: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	71,  // 90: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	96,  // 91: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	12,  // 92: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	99,  // 93: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	63,  // 94: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	66,  // 95: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	99,  // 96: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	102, // 97: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	102, // 98: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	8,   // 99: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	103, // 100: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	99,  // 101: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	68,  // 102: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	99,  // 103: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	68,  // 104: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	41,  // 105: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	68,  // 106: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	63,  // 107: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	63,  // 108: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	41,  // 109: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	41,  // 110: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	76,  // 111: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	78,  // 112: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	39,  // 113: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 114: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	77,  // 115: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	80,  // 116: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	39,  // 117: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 118: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	97,  // 119: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 120: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 121: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	79,  // 122: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	99,  // 123: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	102, // 124: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	102, // 125: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	103, // 126: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	8,   // 127: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	99,  // 128: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	81,  // 129: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	79,  // 130: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	41,  // 131: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	84,  // 132: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	86,  // 133: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	39,  // 134: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 135: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	85,  // 136: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	89,  // 137: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	39,  // 138: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 139: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	98,  // 140: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	9,   // 141: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	88,  // 142: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	99,  // 143: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	87,  // 144: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	104, // 145: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	90,  // 146: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	104, // 147: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	41,  // 148: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	11,  // 149: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	15,  // 150: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	17,  // 151: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	25,  // 152: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	28,  // 153: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	30,  // 154: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	42,  // 155: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	59,  // 156: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	74,  // 157: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	82,  // 158: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	13,  // 159: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	16,  // 160: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	18,  // 161: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	26,  // 162: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	29,  // 163: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	32,  // 164: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	43,  // 165: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	60,  // 166: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	75,  // 167: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	83,  // 168: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	159, // [159:169] is the sub-list for method output_type
+	149, // [149:159] is the sub-list for method input_type
+	149, // [149:149] is the sub-list for extension type_name
+	149, // [149:149] is the sub-list for extension extendee
+	0,   // [0:149] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -7371,8 +7865,12 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceResponse_Heartbeat)(nil),
 		(*SourceResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[44].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{
+		(*SourceColumns_IntOffsets)(nil),
+		(*SourceColumns_ValueOffsets)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[41].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{
 		(*SinkRequest_Start)(nil),
 		(*SinkRequest_Open)(nil),
 		(*SinkRequest_Close)(nil),
@@ -7381,7 +7879,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkRequest_Heartbeat)(nil),
 		(*SinkRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[45].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[49].OneofWrappers = []any{
 		(*SinkResponse_Started)(nil),
 		(*SinkResponse_PutDone)(nil),
 		(*SinkResponse_Flushed)(nil),
@@ -7390,48 +7888,48 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[51].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[59].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[55].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[63].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[60].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[67].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[71].OneofWrappers = []any{
 		(*ConverterRequest_Start)(nil),
 		(*ConverterRequest_Batch)(nil),
 		(*ConverterRequest_Heartbeat)(nil),
 		(*ConverterRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{
 		(*ConverterResponse_Started)(nil),
 		(*ConverterResponse_Result)(nil),
 		(*ConverterResponse_Heartbeat)(nil),
 		(*ConverterResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[75].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[76].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[77].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[79].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      10,
-			NumMessages:   84,
+			NumEnums:      11,
+			NumMessages:   88,
 			NumExtensions: 0,
 			NumServices:   5,
 		},
