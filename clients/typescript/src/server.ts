@@ -117,7 +117,7 @@ export class ConnectorServer {
       sdkLanguage: "typescript",
       sdkVersion: SDK_VERSION,
       maxMessageBytes: BigInt(theirs ? Math.min(theirs, this.maxMessageBytes) : this.maxMessageBytes),
-      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext },
+      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext, columnarSourceBatches: false },
       plugins: this.plugins.classes.map(Plugins.info),
     };
   }
