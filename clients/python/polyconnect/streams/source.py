@@ -390,13 +390,13 @@ class SourceSession:
         if self.columns is not None and self.txn is None and not pt.sampled:
             if records.__class__ is not list:
                 records = list(records)
-            cols = None
             try:
                 cols = self._encode_columns(records)
-            finally:
-                if cols is not None:
-                    pt.end(len(records))
+            except BaseException:
+                pt.end(0)
+                raise
             if cols is not None:
+                pt.end(len(records))
                 self.poll_traces.append((self.next_seq, pt.trace))
                 return cols
         encode = self.encoder.encode
@@ -441,7 +441,7 @@ class SourceSession:
             await self._send_available()
             if self.draining:
                 break
-        dropped = len(self.pending)
+        dropped = sum(len(e.records) if e.__class__ is _Columns else 1 for e in self.pending)
         if dropped:
             log.info("dropping %d polled records that had no credit left at stop; they are read again "
                      "after a restart", dropped)

@@ -864,13 +864,16 @@ fn print_tracing(rows: &[TracingRow]) {
 }
 
 fn print_ratio(r: &Result_, raw: &Result_) {
+    let (core, all) = r.cpu_us();
     println!(
-        "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+        "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}  CPU µs/record: core {:.2}, connector {:.2}",
         r.name,
         r.size,
         r.rps(),
         r.mbps(),
-        r.rps() / raw.rps()
+        r.rps() / raw.rps(),
+        core,
+        all - core
     );
 }
 
