@@ -469,7 +469,7 @@ pub fn source_record_from_proto(
     }
     Ok(SourceRecord {
         seq: r.seq,
-        source_partition: offset_map(r.source_partition, "source_partition")?,
+        source_partition: offset_map(r.source_partition, "source_partition")?.map(Arc::new),
         source_offset: offset_map(r.source_offset, "source_offset")?,
         topic: r.topic,
         kafka_partition: r.kafka_partition,
@@ -616,11 +616,11 @@ pub fn source_records_from_columns(
         }
     };
     // Source partitions: the distinct ones decoded once.
-    let partitions: Vec<Option<Value>> = c
+    let partitions: Vec<Option<Arc<Value>>> = c
         .partitions
         .into_iter()
-        .map(|p| offset_map(Some(p), "source_partition"))
-        .collect::<Result<_, _>>()?;
+        .map(|p| Ok(offset_map(Some(p), "source_partition")?.map(Arc::new)))
+        .collect::<Result<_, WireError>>()?;
     per_record(c.partition_index.len(), "partition_index", true)?;
     if c.partition_index.is_empty() && partitions.len() > 1 {
         return err(format!(

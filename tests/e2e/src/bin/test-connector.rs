@@ -26,7 +26,7 @@
 //! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
 //!
 //! When the core takes columnar source batches, `raw` and `string` records (without
-//! `record.error.every`) go as columns (`SourceColumns`); `TEST_CONNECTOR_ROWS=1` keeps rows.
+//! `record.error.every`) go as columns (`SourceColumns`); `columns=false` keeps rows.
 //!
 //! The handshake answers protocol version `TEST_CONNECTOR_PROTOCOL_VERSION` when set (to
 //! test the core's refusal of an unsupported version).
@@ -415,12 +415,12 @@ impl SourceTask for Svc {
                 return;
             }
             let payload = Bytes::from(vec![b'x'; size]);
-            // The core takes columnar source batches (and TEST_CONNECTOR_ROWS is not set).
+            // The core takes columnar source batches (and the config does not ask for rows).
             let columnar = start
                 .capabilities
                 .as_ref()
                 .is_some_and(|c| c.columnar_source_batches)
-                && std::env::var_os("TEST_CONNECTOR_ROWS").is_none();
+                && get("columns", "true") != "false";
             let (mut credit_records, mut credit_bytes) = (0u64, 0u64);
             let mut seq = 0u64;
             let mut stopping = false;
