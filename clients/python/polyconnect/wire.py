@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as _dt
 import decimal as _decimal
 import struct as _struct
-from operator import attrgetter as _attrgetter
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, Iterable
 
@@ -926,17 +925,6 @@ _INT_TYPES = {int}
 _DICT_TYPES = {dict}
 _DICT_OR_NONE = {dict, _NONE_TYPE}
 _NULL_VALUE = b"\x08\x00"  # Value{null: NULL_VALUE}
-_get_partition = _attrgetter("source_partition")
-_get_offset = _attrgetter("source_offset")
-_get_topic = _attrgetter("topic")
-_get_kafka_partition = _attrgetter("kafka_partition")
-_get_key = _attrgetter("key")
-_get_key_schema = _attrgetter("key_schema")
-_get_value = _attrgetter("value")
-_get_value_schema = _attrgetter("value_schema")
-_get_timestamp = _attrgetter("timestamp")
-_get_headers = _attrgetter("headers")
-_get_trace = _attrgetter("trace")
 
 
 class SourceColumnsEncoder:
@@ -957,26 +945,25 @@ class SourceColumnsEncoder:
         n = len(records)
         if not n:
             return None
-        if any(map(_get_headers, records)) or any(map(_get_trace, records)):
+        if any([r.headers for r in records]) or any([r.trace for r in records]):
             return None
         c = cpb.SourceColumns(first_seq=first_seq, count=n)
         try:
             if not (self._partitions(c, records) and self._offsets(c, records, n)
                     and self._topics(c, records, n)):
                 return None
-            kps = list(map(_get_kafka_partition, records))
+            kps = [r.kafka_partition for r in records]
             if kps.count(None) != n:
                 if set(map(type, kps)) != _INT_TYPES:
                     return None
                 c.kafka_partitions.extend(kps)
-            tss = list(map(_get_timestamp, records))
+            tss = [r.timestamp for r in records]
             if tss.count(None) != n:
                 if set(map(type, tss)) != _INT_TYPES:
                     return None
                 c.timestamps.extend(tss)
-            if not (self._data(c.key, list(map(_get_key_schema, records)), list(map(_get_key, records)), n)
-                    and self._data(c.value, list(map(_get_value_schema, records)),
-                                   list(map(_get_value, records)), n)):
+            if not (self._data(c.key, [r.key_schema for r in records], [r.key for r in records], n)
+                    and self._data(c.value, [r.value_schema for r in records], [r.value for r in records], n)):
                 return None
         except (ValueError, TypeError, OverflowError):
             # A number out of its field's range: the rows say why.
@@ -984,7 +971,7 @@ class SourceColumnsEncoder:
         return c.SerializeToString()
 
     def _partitions(self, c: Any, records: list) -> bool:
-        sps = list(map(_get_partition, records))
+        sps = [r.source_partition for r in records]
         first = sps[0]
         if sps.count(first) == len(sps) and len(set(map(id, sps))) == 1:
             if first is None:
@@ -1015,7 +1002,7 @@ class SourceColumnsEncoder:
         return True
 
     def _offsets(self, c: Any, records: list, n: int) -> bool:
-        sos = list(map(_get_offset, records))
+        sos = [r.source_offset for r in records]
         first = sos[0]
         if sos.count(None) == n:
             return True
@@ -1048,7 +1035,7 @@ class SourceColumnsEncoder:
         return True
 
     def _topics(self, c: Any, records: list, n: int) -> bool:
-        topics = list(map(_get_topic, records))
+        topics = [r.topic for r in records]
         first = topics[0]
         if not first or first.__class__ is not str:
             return False
