@@ -1,5 +1,7 @@
 //! Records as the core handles them between a connector and Kafka.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 
 use crate::data::{Header, SchemaAndValue, Value};
@@ -33,7 +35,8 @@ impl TraceContext {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceRecord {
     pub seq: u64,
-    pub source_partition: Option<Value>,
+    /// Shared: the records of one batch from one source partition hold the same value.
+    pub source_partition: Option<Arc<Value>>,
     pub source_offset: Option<Value>,
     pub topic: String,
     pub kafka_partition: Option<i32>,

@@ -7,10 +7,12 @@ encoding and its batch framing). Records of 100 B (99 characters and a newline),
 
     python3 tests/bench/python_file_cost.py sink|source [records] [columns|rows]
 
-prints the CPU time (``time.process_time``). The sink's Puts come in columns
-(``Put.columns``, as the core sends them to an SDK that announced ``columnar_puts``), or
-as rows with ``rows`` (as the core sends them to the other SDKs, and Puts that do not fit
-columns). The inputs are made once, by a first run, in
+prints the CPU time (``time.process_time``). Both sides use the columnar forms by default:
+the sink's Puts come in columns (``Put.columns``, as the core sends them to an SDK that
+announced ``columnar_puts``) and the source encodes its polls as columnar batches
+(``SourceBatch.columns``, capability ``columnar_source_batches``); with ``rows`` both use
+rows, as with a core or an SDK without those capabilities, or records that do not fit
+columns. The inputs are made once, by a first run, in
 ``target/bench/python-file-cost/``. For an instruction count that no other work on
 the machine disturbs, run it under callgrind and subtract a run of 0 records (start-up):
 
@@ -159,7 +161,7 @@ class _Context:
         return None
 
 
-def source(records: int, out_dir: str, form: str = "") -> float:
+def source(records: int, out_dir: str, form: str = "columns") -> float:
     def make(path):
         with open(path, "w") as f:
             for i in range(records):
@@ -173,6 +175,8 @@ def source(records: int, out_dir: str, form: str = "") -> float:
     async def run() -> float:
         session = SourceSession(None, None, None)  # needs a running loop
         session.encoder = wire.SourceRecordEncoder()
+        if form == "columns":
+            session.columns = wire.SourceColumnsEncoder()
         session.stream = _Stream()
         session.max_bytes = 4 << 20
         session.credit_records = 1 << 62
@@ -184,10 +188,11 @@ def source(records: int, out_dir: str, form: str = "") -> float:
             encoded = session._poll_sync()
             if not encoded:
                 raise AssertionError(f"the file ended after {n} of {records} records")
-            n += len(encoded)
+            n = session.next_seq
             session.pending.extend(encoded)
             await session._send_available()
         assert not session.pending
+        assert session.last_sent_seq == records, (session.last_sent_seq, records)
         return time.process_time() - started
 
     seconds = asyncio.run(run())
@@ -212,7 +217,7 @@ def main():
             pstats.Stats(os.path.join(d, "prof")).sort_stats("tottime").print_stats(15)
             return
         seconds = {"sink": sink, "source": source}[which](records, d, form)
-    label = f"{which} ({form})" if which == "sink" else which
+    label = f"{which} ({form})"
     print(f"{label}: {records} records, {seconds:.3f} s CPU, {seconds / max(records, 1) * 1e6:.2f} µs/record")
 
 

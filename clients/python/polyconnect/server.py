@@ -171,6 +171,8 @@ class ConnectorServer:
                 trace_context=caps.trace_context,
                 # SinkRecordDecoder.decode_put reads Puts in columns.
                 columnar_puts=caps.columnar_puts,
+                # Source batches go as columns when they fit (SourceColumns).
+                columnar_source_batches=caps.columnar_source_batches,
             ),
             plugins=[Plugins.info(c) for c in self.plugins.classes],
         )

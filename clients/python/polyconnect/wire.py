@@ -917,6 +917,188 @@ def _trace(t: Any) -> bytes:
     return out
 
 
+_NONE_TYPE = type(None)
+_STR_TYPES = {str}
+_STR_OR_NONE = {str, _NONE_TYPE}
+_BYTES_TYPES = {bytes}
+_BYTES_OR_NONE = {bytes, _NONE_TYPE}
+_INT_TYPES = {int}
+_DICT_TYPES = {dict}
+_DICT_OR_NONE = {dict, _NONE_TYPE}
+_NULL_VALUE = b"\x08\x00"  # Value{null: NULL_VALUE}
+
+
+class SourceColumnsEncoder:
+    """Encodes a poll's records as one `SourceColumns` message (capability
+    "columnar_source_batches") when they fit the columnar form: no headers, no trace context
+    of their own, the same form of key (and of value) throughout (no key, raw bytes, or
+    one STRING / BYTES schema), Kafka partitions and timestamps on all records or on none.
+    Anything else is left to the row encoding (``columns`` answers None)."""
+
+    def __init__(self, raw_bytes: bool = True):
+        self.raw_bytes = raw_bytes
+        # Column schemas go as full definitions: a batch may be encoded again in parts, so
+        # it must not be the one that defines a reference.
+        self.schemas = SchemaWriter(False)
+
+    def columns(self, records: list, first_seq: int) -> bytes | None:
+        """The `SourceColumns` bytes of ``records`` numbered from ``first_seq``, or None."""
+        n = len(records)
+        if not n:
+            return None
+        if any([r.headers for r in records]) or any([r.trace for r in records]):
+            return None
+        c = cpb.SourceColumns(first_seq=first_seq, count=n)
+        try:
+            if not (self._partitions(c, records) and self._offsets(c, records, n)
+                    and self._topics(c, records, n)):
+                return None
+            kps = [r.kafka_partition for r in records]
+            if kps.count(None) != n:
+                if set(map(type, kps)) != _INT_TYPES:
+                    return None
+                c.kafka_partitions.extend(kps)
+            tss = [r.timestamp for r in records]
+            if tss.count(None) != n:
+                if set(map(type, tss)) != _INT_TYPES:
+                    return None
+                c.timestamps.extend(tss)
+            if not (self._data(c.key, [r.key_schema for r in records], [r.key for r in records], n)
+                    and self._data(c.value, [r.value_schema for r in records], [r.value for r in records], n)):
+                return None
+        except (ValueError, TypeError, OverflowError):
+            # A number out of its field's range: the rows say why.
+            return None
+        return c.SerializeToString()
+
+    def _partitions(self, c: Any, records: list) -> bool:
+        sps = [r.source_partition for r in records]
+        first = sps[0]
+        if sps.count(first) == len(sps) and len(set(map(id, sps))) == 1:
+            if first is None:
+                return True
+            if first.__class__ is not dict:
+                return False
+            c.partitions.add().MergeFromString(_enc_any_map(first))
+            return True
+        kinds = set(map(type, sps))
+        if not kinds <= _DICT_OR_NONE:
+            return False
+        # Distinct partitions by their encoding (exact: key order and value types count).
+        table: dict[bytes, int] = {}
+        index = []
+        last, last_i = None, 0
+        for p in sps:
+            if p is not last or last is None:
+                b = _NULL_VALUE if p is None else _enc_any_map(p)
+                i = table.get(b)
+                if i is None:
+                    i = table[b] = len(table)
+                last, last_i = p, i
+            index.append(last_i)
+        for b in table:
+            c.partitions.add().MergeFromString(b)
+        if len(table) > 1:
+            c.partition_index.extend(index)
+        return True
+
+    def _offsets(self, c: Any, records: list, n: int) -> bool:
+        sos = [r.source_offset for r in records]
+        first = sos[0]
+        if sos.count(None) == n:
+            return True
+        kinds = set(map(type, sos))
+        if kinds == _DICT_TYPES and first:
+            keys = tuple(first)
+            if len(keys) == 1 and set(map(len, sos)) == {1}:
+                (k,) = keys
+                try:
+                    vals = [so[k] for so in sos]
+                except KeyError:
+                    vals = None
+                if vals is not None and set(map(type, vals)) == _INT_TYPES and k.__class__ is str:
+                    o = c.int_offsets
+                    o.keys.append(k)
+                    o.values.extend(vals)
+                    return True
+            elif len(keys) > 1 and all(k.__class__ is str for k in keys) and set(map(tuple, sos)) == {keys}:
+                matrix = [so[k] for so in sos for k in keys]
+                if set(map(type, matrix)) == _INT_TYPES:
+                    o = c.int_offsets
+                    o.keys.extend(keys)
+                    o.values.extend(matrix)
+                    return True
+        if not kinds <= _DICT_OR_NONE:
+            return False
+        offsets = c.value_offsets.offsets
+        for so in sos:
+            offsets.add().MergeFromString(_NULL_VALUE if so is None else _enc_any_map(so))
+        return True
+
+    def _topics(self, c: Any, records: list, n: int) -> bool:
+        topics = [r.topic for r in records]
+        first = topics[0]
+        if not first or first.__class__ is not str:
+            return False
+        if topics.count(first) == n:
+            c.topics.append(first)
+            return True
+        if set(map(type, topics)) != _STR_TYPES or "" in topics:
+            return False
+        table: dict[str, int] = {}
+        index = [table.setdefault(t, len(table)) for t in topics]
+        c.topics.extend(table)
+        c.topic_index.extend(index)
+        return True
+
+    def _data(self, col: Any, schemas: list, values: list, n: int) -> bool:
+        """Fills a key or value column; False: the records do not share one form."""
+        s0 = schemas[0]
+        if schemas.count(s0) != n:
+            return False
+        if s0 is None:
+            nulls = values.count(None)
+            if nulls == n:
+                return True  # ALL_NULL: the column's defaults
+            if not self.raw_bytes or any(v is not None and v.__class__ is not RawBytes for v in values):
+                return False
+            col.kind = cpb.DataColumn.RAW
+            if nulls:
+                col.bytes.extend([b"" if v is None else v.data for v in values])
+                col.nulls.extend([i for i, v in enumerate(values) if v is None])
+            else:
+                col.bytes.extend([v.data for v in values])
+            return True
+        t = s0.type
+        if t is SchemaType.STRING:
+            kinds, kinds_null, field = _STR_TYPES, _STR_OR_NONE, col.strings
+            empty = ""
+        elif t is SchemaType.BYTES:
+            kinds, kinds_null, field = _BYTES_TYPES, _BYTES_OR_NONE, col.bytes
+            empty = b""
+        else:
+            return False
+        found = set(map(type, values))
+        if found == kinds:
+            field.extend(values)
+        elif s0.optional and found <= kinds_null:
+            field.extend([empty if v is None else v for v in values])
+            col.nulls.extend([i for i, v in enumerate(values) if v is None])
+        else:
+            return False
+        col.kind = cpb.DataColumn.SCHEMA
+        col.schema.MergeFromString(self.schemas.encode(s0))
+        return True
+
+
+def columns_frame(columns: bytes, trace: Any = None) -> bytes:
+    """A `SourceResponse{batch: SourceBatch{columns, trace}}` message from encoded columns."""
+    body = _ld(b"\x1a", columns)
+    if trace:
+        body += _ld(b"\x12", _trace(trace))
+    return _ld(b"\x12", body)
+
+
 def batch_frame(records: list[bytes], trace: Any = None) -> bytes:
     """A `SourceResponse{batch: SourceBatch{records, trace}}` message from encoded records."""
     parts = []

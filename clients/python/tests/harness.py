@@ -57,7 +57,8 @@ class Core:
             core_version="test",
             max_message_bytes=kw.pop("max_message_bytes", 64 << 20),
             capabilities=cpb.Capabilities(raw_bytes=True, schema_references=True, trace_context=True,
-                                          columnar_puts=kw.pop("columnar_puts", True)),
+                                          columnar_puts=kw.pop("columnar_puts", True),
+                                          columnar_source_batches=kw.pop("columnar_source_batches", True)),
         )
         return await self.connector.Handshake(req, metadata=self.metadata, timeout=TIMEOUT)
 
@@ -141,7 +142,7 @@ async def serving(*connectors: type, token: str | None = None, metadata: Any = N
 def source_start(cls: str, config: dict[str, str] | None = None, offsets: list | None = None,
                  version: int = 1, refs: bool = True, raw: bool = True, max_message_bytes: int = 64 << 20,
                  heartbeat_ms: int = 1000, idle_ms: int = 0, task_id: int = 0,
-                 transaction_context: bool = False) -> cpb.SourceRequest:
+                 transaction_context: bool = False, columns: bool = False) -> cpb.SourceRequest:
     start = cpb.SourceStart(
         transaction_context=transaction_context,
         protocol_version=version,
@@ -152,7 +153,8 @@ def source_start(cls: str, config: dict[str, str] | None = None, offsets: list |
         heartbeat_interval_ms=heartbeat_ms,
         idle_timeout_ms=idle_ms,
         max_message_bytes=max_message_bytes,
-        capabilities=cpb.Capabilities(raw_bytes=raw, schema_references=refs, trace_context=True),
+        capabilities=cpb.Capabilities(raw_bytes=raw, schema_references=refs, trace_context=True,
+                                      columnar_source_batches=columns),
     )
     for part, off in offsets or []:
         o = start.offsets.add()

@@ -67,6 +67,10 @@ async def test_handshake_lists_plugins_and_negotiates():
         assert r.capabilities.schema_references and r.capabilities.raw_bytes
         assert r.capabilities.columnar_puts
         assert not (await core.handshake(columnar_puts=False)).capabilities.columnar_puts
+        assert r.capabilities.columnar_source_batches
+        # Offered by the core only: not answered.
+        older = await core.handshake(columnar_source_batches=False)
+        assert not older.capabilities.columnar_source_batches
         plugins = {p.class_name: p for p in r.plugins}
         assert plugins["ThingSource"].type == cpb.SOURCE
         assert list(plugins["ThingSource"].aliases) == ["com.example.ThingSourceConnector"]

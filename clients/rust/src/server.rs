@@ -120,6 +120,8 @@ impl ConnectorSvc for Svc {
                 trace_context: caps.trace_context,
                 // Puts always come as rows to this SDK.
                 columnar_puts: false,
+                // This SDK sends its source batches as rows.
+                columnar_source_batches: false,
             }),
             plugins: self.plugins.0.iter().map(Plugin::info).collect(),
         }))

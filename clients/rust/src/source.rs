@@ -371,6 +371,8 @@ async fn send(
                 .send(msg(OutMsg::Batch(pb::SourceBatch {
                     records: batch,
                     trace: trace.clone(),
+                    // This SDK sends rows.
+                    columns: None,
                 })))
                 .await
                 .is_err()

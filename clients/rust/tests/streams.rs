@@ -117,6 +117,7 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
                 schema_references: true,
                 trace_context: true,
                 columnar_puts: false,
+                columnar_source_batches: false,
             }),
             ..Default::default()
         })),

@@ -162,6 +162,7 @@ async fn spans_of_a_source_and_a_sink_reach_the_collector() {
         schema_references: true,
         trace_context: true,
         columnar_puts: false,
+        columnar_source_batches: false,
     });
 
     // Source: credit for one poll's two records.

@@ -117,8 +117,8 @@ export class ConnectorServer {
       sdkLanguage: "typescript",
       sdkVersion: SDK_VERSION,
       maxMessageBytes: BigInt(theirs ? Math.min(theirs, this.maxMessageBytes) : this.maxMessageBytes),
-      // Puts always come to this SDK as rows (columnarPuts false).
-      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext, columnarPuts: false },
+      // Puts come to this SDK as rows and it sends its source batches as rows.
+      capabilities: { rawBytes: !!caps?.rawBytes, schemaReferences: !!caps?.schemaReferences, traceContext: !!caps?.traceContext, columnarPuts: false, columnarSourceBatches: false },
       plugins: this.plugins.classes.map(Plugins.info),
     };
   }

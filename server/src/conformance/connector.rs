@@ -22,6 +22,7 @@ fn handshake_request(versions: Vec<u32>) -> pb::HandshakeRequest {
             schema_references: true,
             trace_context: true,
             columnar_puts: true,
+            columnar_source_batches: true,
         }),
     }
 }
@@ -72,14 +73,15 @@ pub(crate) async fn handshake_checks(
         Err("a plugin without a class name or a source/sink type".into())
     } else {
         Ok(format!(
-            "protocol {}, {} SDK {}, plugins: {}; capabilities raw_bytes={} schema_references={} trace_context={}",
+            "protocol {}, {} SDK {}, plugins: {}; capabilities raw_bytes={} schema_references={} trace_context={} columnar_source_batches={}",
             hs.protocol_version,
             hs.sdk_language,
             hs.sdk_version,
             hs.plugins.iter().map(|p| p.class_name.as_str()).collect::<Vec<_>>().join(", "),
             caps.raw_bytes,
             caps.schema_references,
-            caps.trace_context
+            caps.trace_context,
+            caps.columnar_source_batches
         ))
     };
     if !report.check("handshake", verdict) {

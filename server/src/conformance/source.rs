@@ -10,7 +10,7 @@ use prost::Message;
 
 use super::drive::{describe_error, requests, Drive, Recv};
 use super::{Ctx, Report};
-use crate::plugin::wire::{source_record_from_proto, SchemaRefsIn};
+use crate::plugin::wire::{source_record_from_proto, source_records_from_columns, SchemaRefsIn};
 
 const HEARTBEAT_MS: u32 = 200;
 /// The longest silence allowed from a connector whose heartbeat interval is 200 ms.
@@ -105,6 +105,10 @@ async fn started(d: &mut D, timeout: Duration) -> Result<(), String> {
 #[derive(Default)]
 struct Seen {
     refs: SchemaRefsIn,
+    /// Columnar batches were negotiated.
+    columnar: bool,
+    /// Columnar batches received.
+    columnar_batches: u64,
     /// The last seq received.
     last_seq: u64,
     records: u64,
@@ -127,6 +131,13 @@ struct Seen {
 }
 
 impl Seen {
+    fn new(ctx: &Ctx) -> Seen {
+        Seen {
+            columnar: ctx.caps.columnar_source_batches,
+            ..Seen::default()
+        }
+    }
+
     /// Takes messages for `window` (or until `until` says stop), checking every record.
     async fn collect(
         &mut self,
@@ -135,6 +146,7 @@ impl Seen {
         max_message_bytes: u64,
         until: impl Fn(&Seen) -> bool,
     ) {
+        let columnar = self.columnar;
         let deadline = Instant::now() + window;
         let mut last = Instant::now();
         while !until(self) {
@@ -179,13 +191,13 @@ impl Seen {
                     Out::Started(_) => {
                         self.malformed.get_or_insert("a second Started".into());
                     }
-                    Out::Batch(b) => self.batch(b, max_message_bytes),
+                    Out::Batch(b) => self.batch(b, max_message_bytes, columnar),
                 },
             }
         }
     }
 
-    fn batch(&mut self, b: pb::SourceBatch, max_message_bytes: u64) {
+    fn batch(&mut self, b: pb::SourceBatch, max_message_bytes: u64, columnar: bool) {
         if self.drained.is_some() {
             self.after_drained = true;
         }
@@ -197,6 +209,10 @@ impl Seen {
             self.malformed.get_or_insert(format!(
                 "a batch of {framed} bytes, over the negotiated {max_message_bytes}"
             ));
+        }
+        if let Some(columns) = b.columns {
+            self.columns(columns, !b.records.is_empty(), columnar);
+            return;
         }
         if b.records.is_empty() {
             self.malformed.get_or_insert("an empty SourceBatch".into());
@@ -228,6 +244,50 @@ impl Seen {
                     .get_or_insert(format!("record {seq}: {}", e.0));
             }
             self.unacked.push((seq, topic));
+        }
+    }
+
+    /// A columnar batch (SourceColumns): the capability, its seqs and credit, and columns
+    /// that decode to well-formed records.
+    fn columns(&mut self, c: pb::SourceColumns, with_records: bool, columnar: bool) {
+        if !columnar {
+            self.malformed.get_or_insert(
+                "a columnar batch (SourceBatch.columns) without the columnar_source_batches capability"
+                    .into(),
+            );
+        }
+        if with_records {
+            self.malformed
+                .get_or_insert("a SourceBatch with both records and columns".into());
+        }
+        if c.count == 0 {
+            self.malformed
+                .get_or_insert("an empty columnar SourceBatch".into());
+        }
+        // The byte credit of a columnar batch is its SourceColumns message.
+        let len = c.encoded_len();
+        self.bytes += len as u64;
+        self.records += c.count as u64;
+        self.batches += 1;
+        self.columnar_batches += 1;
+        self.largest_batch = self.largest_batch.max(c.count as usize);
+        self.largest_record = self.largest_record.max(len);
+        if c.first_seq != self.last_seq + 1 {
+            self.malformed.get_or_insert(format!(
+                "columns from seq {} follow seq {} (expected 1, 2, 3, ...)",
+                c.first_seq, self.last_seq
+            ));
+        }
+        let (first, count) = (c.first_seq, c.count as u64);
+        self.last_seq = first.saturating_add(count).saturating_sub(1);
+        match source_records_from_columns(c, &mut self.refs) {
+            Ok(records) => self
+                .unacked
+                .extend(records.into_iter().map(|r| (r.seq, r.topic))),
+            Err(e) => {
+                self.malformed
+                    .get_or_insert(format!("columns from seq {first}: {}", e.0));
+            }
         }
     }
 
@@ -338,7 +398,7 @@ pub(crate) async fn checks(
     ) {
         return;
     }
-    let mut seen = Seen::default();
+    let mut seen = Seen::new(ctx);
 
     // Record credit: a grant of 3, then a moment to see whether more come.
     d.send(credit(3, 1 << 30)).await.ok();
@@ -378,7 +438,7 @@ pub(crate) async fn checks(
             let mut b = open(ctx, start_msg(ctx, class, config, 1)).await?;
             started(&mut b, ctx.timeout).await?;
             b.send(credit(1000, grant)).await?;
-            let mut s = Seen::default();
+            let mut s = Seen::new(ctx);
             s.collect(&mut b, Duration::from_millis(1500), max, |s| {
                 s.problem().is_some() || s.ended
             })
@@ -412,8 +472,8 @@ pub(crate) async fn checks(
         report.pass(
             "source.records",
             format!(
-                "{} records, seq 1..{}, each well-formed",
-                seen.records, seen.last_seq
+                "{} records, seq 1..{}, each well-formed ({} of {} batches columnar)",
+                seen.records, seen.last_seq, seen.columnar_batches, seen.batches
             ),
         );
     }
@@ -541,7 +601,7 @@ pub(crate) async fn checks(
         started(&mut second, ctx.timeout)
             .await
             .map_err(|e| format!("after a dropped stream: {e}"))?;
-        let mut s = Seen::default();
+        let mut s = Seen::new(ctx);
         second.send(credit(5, 1 << 30)).await?;
         s.collect(
             &mut second,
@@ -568,4 +628,119 @@ pub(crate) async fn checks(
     }
     .await;
     report.check("source.reconnect", r);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn columns(first_seq: u64, count: u32) -> pb::SourceColumns {
+        pb::SourceColumns {
+            first_seq,
+            count,
+            topics: vec!["t".into()],
+            value: Some(pb::DataColumn {
+                kind: pb::data_column::Kind::Raw as i32,
+                bytes: vec![bytes::Bytes::from_static(b"v"); count as usize],
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn batch(c: pb::SourceColumns) -> pb::SourceBatch {
+        pb::SourceBatch {
+            columns: Some(c),
+            ..Default::default()
+        }
+    }
+
+    fn seen() -> Seen {
+        Seen {
+            columnar: true,
+            ..Seen::default()
+        }
+    }
+
+    #[test]
+    fn columnar_batches_count_their_records_seqs_and_bytes() {
+        let mut s = seen();
+        let (a, b) = (columns(1, 3), columns(4, 2));
+        let bytes = (a.encoded_len() + b.encoded_len()) as u64;
+        s.batch(batch(a), 1 << 20, true);
+        s.batch(batch(b), 1 << 20, true);
+        assert_eq!(s.problem(), None);
+        assert_eq!(
+            (s.records, s.last_seq, s.bytes, s.batches),
+            (5, 5, bytes, 2)
+        );
+        assert_eq!(
+            s.unacked.iter().map(|(seq, _)| *seq).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5]
+        );
+    }
+
+    #[test]
+    fn malformed_columnar_batches_are_reported() {
+        let short = {
+            let mut c = columns(1, 3);
+            c.value.as_mut().unwrap().bytes.pop();
+            c
+        };
+        let out_of_range = {
+            let mut c = columns(1, 2);
+            c.topic_index = vec![0, 1];
+            c
+        };
+        let both = pb::SourceBatch {
+            records: vec![pb::SourceRecord {
+                seq: 1,
+                topic: "t".into(),
+                ..Default::default()
+            }],
+            columns: Some(columns(1, 1)),
+            ..Default::default()
+        };
+        let cases: Vec<(&str, pb::SourceBatch, bool, &str)> = vec![
+            (
+                "short column",
+                batch(short),
+                true,
+                "2 entries in `bytes` for 3 records",
+            ),
+            (
+                "index out of range",
+                batch(out_of_range),
+                true,
+                "topic index 1 out of range",
+            ),
+            (
+                "seq gap",
+                batch(columns(2, 1)),
+                true,
+                "columns from seq 2 follow seq 0",
+            ),
+            (
+                "not negotiated",
+                batch(columns(1, 1)),
+                false,
+                "without the columnar_source_batches",
+            ),
+            (
+                "records and columns",
+                both,
+                true,
+                "both records and columns",
+            ),
+            ("empty", batch(columns(1, 0)), true, "an empty columnar"),
+        ];
+        for (name, b, columnar, expect) in cases {
+            let mut s = seen();
+            s.batch(b, 1 << 20, columnar);
+            let p = s
+                .problem()
+                .unwrap_or_else(|| panic!("{name}: not reported"));
+            assert!(p.contains(expect), "{name}: {p}");
+        }
+    }
 }

@@ -99,6 +99,8 @@ pub struct Negotiated {
     pub trace_context: bool,
     /// Puts may go in columns (`Put.columns`).
     pub columnar_puts: bool,
+    /// Source batches may come as columns (`SourceBatch.columns`).
+    pub columnar_source_batches: bool,
     pub sdk: String,
     pub plugins: Vec<PluginInfo>,
 }
@@ -230,6 +232,7 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
             schema_references: true,
             trace_context: true,
             columnar_puts: true,
+            columnar_source_batches: true,
         }),
     };
     let resp = tokio::time::timeout(Duration::from_secs(30), client.handshake(req))
@@ -272,6 +275,7 @@ async fn handshake(conn: &Conn, worker: &WorkerConfig) -> Result<Negotiated, Plu
         schema_references: caps.schema_references,
         trace_context: caps.trace_context,
         columnar_puts: caps.columnar_puts,
+        columnar_source_batches: caps.columnar_source_batches,
         sdk: format!("{} {}", resp.sdk_language, resp.sdk_version),
         plugins: resp
             .plugins

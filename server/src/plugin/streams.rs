@@ -661,6 +661,7 @@ impl SourceStream {
                     schema_references: session.negotiated.schema_references,
                     trace_context: session.negotiated.trace_context,
                     columnar_puts: session.negotiated.columnar_puts,
+                    columnar_source_batches: session.negotiated.columnar_source_batches,
                 }),
                 trace: None,
                 transaction_context: p.transaction_context,
@@ -795,6 +796,29 @@ impl SourceStream {
         let m = self.io.recv().await?;
         self.liveness.received();
         Ok(match m.msg {
+            Some(pb::source_response::Msg::Batch(b)) if b.columns.is_some() => {
+                if !b.records.is_empty() {
+                    return Err(StreamError::Protocol(
+                        "malformed batch: both records and columns".into(),
+                    ));
+                }
+                let columns = b.columns.unwrap_or_default();
+                let bytes = columns.encoded_len() as u64;
+                let first = columns.first_seq;
+                let records =
+                    wire::source_records_from_columns(columns, &mut self.refs).map_err(|e| {
+                        StreamError::Protocol(format!(
+                            "malformed columnar batch from seq {first}: {}",
+                            e.0
+                        ))
+                    })?;
+                SourceEvent::Batch {
+                    records,
+                    bytes,
+                    trace: wire::trace_from_proto(b.trace),
+                    actions: Vec::new(),
+                }
+            }
             Some(pb::source_response::Msg::Batch(b)) => {
                 let bytes: u64 = b.records.iter().map(|r| r.encoded_len() as u64).sum();
                 let trace = wire::trace_from_proto(b.trace);
@@ -932,6 +956,7 @@ impl SinkStream {
                     schema_references: session.negotiated.schema_references,
                     trace_context: session.negotiated.trace_context,
                     columnar_puts: session.negotiated.columnar_puts,
+                    columnar_source_batches: session.negotiated.columnar_source_batches,
                 }),
                 trace: None,
             })),

@@ -469,7 +469,7 @@ pub fn source_record_from_proto(
     }
     Ok(SourceRecord {
         seq: r.seq,
-        source_partition: offset_map(r.source_partition, "source_partition")?,
+        source_partition: offset_map(r.source_partition, "source_partition")?.map(Arc::new),
         source_offset: offset_map(r.source_offset, "source_offset")?,
         topic: r.topic,
         kafka_partition: r.kafka_partition,
@@ -479,6 +479,250 @@ pub fn source_record_from_proto(
         headers: headers_from_proto(r.headers, refs)?,
         trace: trace_from_proto(r.trace),
     })
+}
+
+/// A key or value column of a columnar source batch, one entry per record.
+fn data_column(
+    c: Option<pb::DataColumn>,
+    count: usize,
+    what: &str,
+    refs: &mut SchemaRefsIn,
+) -> Result<Vec<RecordData>, WireError> {
+    use pb::data_column::Kind;
+    let Some(c) = c else {
+        return Ok(vec![RecordData::NULL; count]);
+    };
+    let kind = Kind::try_from(c.kind)
+        .map_err(|_| WireError(format!("{what} column: unknown kind {}", c.kind)))?;
+    // The records whose entry is null, checked: ascending and in range.
+    let mut nulls = vec![false; if c.nulls.is_empty() { 0 } else { count }];
+    let mut prev: Option<u32> = None;
+    for &i in &c.nulls {
+        if i as usize >= count || prev.is_some_and(|p| p >= i) {
+            return err(format!(
+                "{what} column: null index {i} is out of range or not ascending ({count} records)"
+            ));
+        }
+        prev = Some(i);
+        nulls[i as usize] = true;
+    }
+    let is_null = |i: usize| !nulls.is_empty() && nulls[i];
+    let len_check = |n: usize, list: &str| {
+        if n == count {
+            Ok(())
+        } else {
+            err(format!(
+                "{what} column: {n} entries in `{list}` for {count} records"
+            ))
+        }
+    };
+    match kind {
+        Kind::AllNull => {
+            if !c.strings.is_empty()
+                || !c.bytes.is_empty()
+                || !c.nulls.is_empty()
+                || c.schema.is_some()
+            {
+                return err(format!("{what} column: ALL_NULL with entries or a schema"));
+            }
+            Ok(vec![RecordData::NULL; count])
+        }
+        Kind::Raw => {
+            if !c.strings.is_empty() || c.schema.is_some() {
+                return err(format!("{what} column: RAW with strings or a schema"));
+            }
+            len_check(c.bytes.len(), "bytes")?;
+            Ok(c.bytes
+                .into_iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    if is_null(i) {
+                        RecordData::NULL
+                    } else {
+                        RecordData::Raw(b)
+                    }
+                })
+                .collect())
+        }
+        Kind::Schema => {
+            let Some(p) = c.schema else {
+                return err(format!("{what} column: SCHEMA without a schema"));
+            };
+            let schema = schema_from_proto(p, refs)?;
+            let data =
+                |v: Value| RecordData::Structured(SchemaAndValue::new(Some(schema.clone()), v));
+            match schema.schema_type {
+                SchemaType::String => {
+                    if !c.bytes.is_empty() {
+                        return err(format!("{what} column: a STRING schema with bytes"));
+                    }
+                    len_check(c.strings.len(), "strings")?;
+                    Ok(c.strings
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            data(if is_null(i) {
+                                Value::Null
+                            } else {
+                                Value::String(s)
+                            })
+                        })
+                        .collect())
+                }
+                SchemaType::Bytes => {
+                    if !c.strings.is_empty() {
+                        return err(format!("{what} column: a BYTES schema with strings"));
+                    }
+                    len_check(c.bytes.len(), "bytes")?;
+                    Ok(c.bytes
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, b)| {
+                            data(if is_null(i) {
+                                Value::Null
+                            } else {
+                                Value::Bytes(b)
+                            })
+                        })
+                        .collect())
+                }
+                other => err(format!(
+                    "{what} column: schema type {other:?} (only STRING and BYTES columns exist)"
+                )),
+            }
+        }
+    }
+}
+
+/// The records of a columnar source batch (`SourceColumns`), exactly as the same records
+/// sent as rows would be. Each distinct source partition is decoded once; integer offsets
+/// are built straight from the matrix. Any inconsistency (a column of the wrong length, an
+/// index out of range) refuses the whole batch.
+pub fn source_records_from_columns(
+    c: pb::SourceColumns,
+    refs: &mut SchemaRefsIn,
+) -> Result<Vec<SourceRecord>, WireError> {
+    let count = c.count as usize;
+    if c.first_seq == 0 || c.first_seq.checked_add(c.count as u64).is_none() {
+        return err(format!("columns: first seq {} is not valid", c.first_seq));
+    }
+    let per_record = |n: usize, list: &str, optional: bool| {
+        if n == count || (optional && n == 0) {
+            Ok(())
+        } else {
+            err(format!(
+                "columns: {n} entries in `{list}` for {count} records"
+            ))
+        }
+    };
+    // Source partitions: the distinct ones decoded once.
+    let partitions: Vec<Option<Arc<Value>>> = c
+        .partitions
+        .into_iter()
+        .map(|p| Ok(offset_map(Some(p), "source_partition")?.map(Arc::new)))
+        .collect::<Result<_, WireError>>()?;
+    per_record(c.partition_index.len(), "partition_index", true)?;
+    if c.partition_index.is_empty() && partitions.len() > 1 {
+        return err(format!(
+            "columns: {} partitions without `partition_index`",
+            partitions.len()
+        ));
+    }
+    if let Some(&i) = c
+        .partition_index
+        .iter()
+        .find(|&&i| i as usize >= partitions.len())
+    {
+        return err(format!(
+            "columns: partition index {i} out of range ({} partitions)",
+            partitions.len()
+        ));
+    }
+    // Topics.
+    if c.topics.is_empty() || c.topics.iter().any(|t| t.is_empty()) {
+        return err("columns: no topic, or an empty one");
+    }
+    per_record(c.topic_index.len(), "topic_index", true)?;
+    if c.topic_index.is_empty() && c.topics.len() > 1 {
+        return err(format!(
+            "columns: {} topics without `topic_index`",
+            c.topics.len()
+        ));
+    }
+    if let Some(&i) = c
+        .topic_index
+        .iter()
+        .find(|&&i| i as usize >= c.topics.len())
+    {
+        return err(format!(
+            "columns: topic index {i} out of range ({} topics)",
+            c.topics.len()
+        ));
+    }
+    per_record(c.kafka_partitions.len(), "kafka_partitions", true)?;
+    per_record(c.timestamps.len(), "timestamps", true)?;
+    // Offsets.
+    enum Offsets {
+        None,
+        Int(Vec<String>, Vec<i64>),
+        Values(std::vec::IntoIter<pb::Value>),
+    }
+    let mut offsets = match c.offsets {
+        None => Offsets::None,
+        Some(pb::source_columns::Offsets::IntOffsets(o)) => {
+            if o.values.len() != count * o.keys.len() {
+                return err(format!(
+                    "columns: {} int offset values for {count} records of {} keys",
+                    o.values.len(),
+                    o.keys.len()
+                ));
+            }
+            Offsets::Int(o.keys, o.values)
+        }
+        Some(pb::source_columns::Offsets::ValueOffsets(o)) => {
+            per_record(o.offsets.len(), "offsets", false)?;
+            Offsets::Values(o.offsets.into_iter())
+        }
+    };
+    let keys = data_column(c.key, count, "key", refs)?;
+    let values = data_column(c.value, count, "value", refs)?;
+    let mut records = Vec::with_capacity(count);
+    for (i, (key, value)) in keys.into_iter().zip(values).enumerate() {
+        let source_partition = match c.partition_index.get(i) {
+            Some(&p) => partitions[p as usize].clone(),
+            None => partitions.first().cloned().flatten(),
+        };
+        let source_offset = match &mut offsets {
+            Offsets::None => None,
+            Offsets::Int(keys, values) => {
+                let row = &values[i * keys.len()..(i + 1) * keys.len()];
+                Some(Value::Map(
+                    keys.iter()
+                        .zip(row)
+                        .map(|(k, v)| (Value::String(k.clone()), Value::Int64(*v)))
+                        .collect(),
+                ))
+            }
+            Offsets::Values(it) => offset_map(it.next(), "source_offset")?,
+        };
+        let topic = match c.topic_index.get(i) {
+            Some(&t) => c.topics[t as usize].clone(),
+            None => c.topics[0].clone(),
+        };
+        records.push(SourceRecord {
+            seq: c.first_seq + i as u64,
+            source_partition,
+            source_offset,
+            topic,
+            kafka_partition: c.kafka_partitions.get(i).copied(),
+            key,
+            value,
+            timestamp: c.timestamps.get(i).copied(),
+            headers: Vec::new(),
+            trace: TraceContext::default(),
+        });
+    }
+    Ok(records)
 }
 
 pub fn sink_record_to_proto(r: SinkRecord, refs: &mut SchemaRefsOut) -> pb::SinkRecord {
@@ -1339,5 +1583,406 @@ mod tests {
         let (rows, cols) = sink_put_to_proto(base(), false, &mut SchemaRefsOut::new(true));
         assert!(cols.is_none());
         assert_eq!(rows.len(), 4);
+    }
+
+    // Columnar source batches.
+
+    fn pstr(s: &str) -> pb::Value {
+        pb::Value {
+            kind: Some(pb::value::Kind::String(s.into())),
+        }
+    }
+
+    fn pint(i: i64) -> pb::Value {
+        pb::Value {
+            kind: Some(pb::value::Kind::Int64(i)),
+        }
+    }
+
+    fn pnull() -> pb::Value {
+        pb::Value {
+            kind: Some(pb::value::Kind::Null(0)),
+        }
+    }
+
+    fn pmap(entries: Vec<(&str, pb::Value)>) -> pb::Value {
+        pb::Value {
+            kind: Some(pb::value::Kind::Map(pb::Map {
+                entries: entries
+                    .into_iter()
+                    .map(|(k, v)| pb::MapEntry {
+                        key: Some(pstr(k)),
+                        value: Some(v),
+                    })
+                    .collect(),
+            })),
+        }
+    }
+
+    fn pschema(t: pb::SchemaType, optional: bool) -> pb::Schema {
+        pb::Schema {
+            r#type: t as i32,
+            optional,
+            ..Default::default()
+        }
+    }
+
+    fn pstructured(schema: pb::Schema, v: pb::Value) -> Option<pb::RecordData> {
+        Some(pb::RecordData {
+            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                schema: Some(schema),
+                value: Some(v),
+            })),
+        })
+    }
+
+    fn rows(rs: Vec<pb::SourceRecord>) -> Vec<SourceRecord> {
+        let mut refs = SchemaRefsIn::default();
+        rs.into_iter()
+            .map(|r| source_record_from_proto(r, &mut refs).unwrap())
+            .collect()
+    }
+
+    /// The FileStreamSource shape: one partition, `{"position": n}` offsets, one topic, a
+    /// STRING value, no key.
+    fn file_columns() -> pb::SourceColumns {
+        pb::SourceColumns {
+            first_seq: 7,
+            count: 3,
+            partitions: vec![pmap(vec![("filename", pstr("/tmp/in.txt"))])],
+            partition_index: vec![],
+            offsets: Some(pb::source_columns::Offsets::IntOffsets(pb::IntOffsets {
+                keys: vec!["position".into()],
+                values: vec![10, 20, 31],
+            })),
+            topics: vec!["lines".into()],
+            topic_index: vec![],
+            kafka_partitions: vec![],
+            timestamps: vec![],
+            key: None,
+            value: Some(pb::DataColumn {
+                kind: pb::data_column::Kind::Schema as i32,
+                schema: Some(pschema(pb::SchemaType::String, false)),
+                strings: vec!["a".into(), "bb".into(), "".into()],
+                bytes: vec![],
+                nulls: vec![],
+            }),
+        }
+    }
+
+    #[test]
+    fn int_offset_columns_are_the_records_rows_give() {
+        let expected = rows(
+            [(7, 10, "a"), (8, 20, "bb"), (9, 31, "")]
+                .into_iter()
+                .map(|(seq, pos, line)| pb::SourceRecord {
+                    seq,
+                    source_partition: Some(pmap(vec![("filename", pstr("/tmp/in.txt"))])),
+                    source_offset: Some(pmap(vec![("position", pint(pos))])),
+                    topic: "lines".into(),
+                    value: pstructured(pschema(pb::SchemaType::String, false), pstr(line)),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        let got =
+            source_records_from_columns(file_columns(), &mut SchemaRefsIn::default()).unwrap();
+        assert_eq!(got, expected);
+        // Multi-key int offsets keep the keys' order.
+        let mut c = file_columns();
+        c.offsets = Some(pb::source_columns::Offsets::IntOffsets(pb::IntOffsets {
+            keys: vec!["b".into(), "a".into()],
+            values: vec![1, -2, 3, 4, i64::MAX, i64::MIN],
+        }));
+        let got = source_records_from_columns(c, &mut SchemaRefsIn::default()).unwrap();
+        let offsets: Vec<_> = got.into_iter().map(|r| r.source_offset).collect();
+        let m = |b: i64, a: i64| {
+            Some(Value::Map(vec![
+                (Value::String("b".into()), Value::Int64(b)),
+                (Value::String("a".into()), Value::Int64(a)),
+            ]))
+        };
+        assert_eq!(offsets, vec![m(1, -2), m(3, 4), m(i64::MAX, i64::MIN)]);
+    }
+
+    #[test]
+    fn general_columns_are_the_records_rows_give() {
+        // Schema references: the value column defines schema 5, a later batch's rows refer
+        // to it; partitions and topics by index; value offsets with a null; Kafka
+        // partitions and timestamps; a raw key with a null; an optional BYTES value with
+        // nulls.
+        let p1 = pmap(vec![("table", pstr("a"))]);
+        let p2 = pmap(vec![("table", pstr("b")), ("shard", pint(2))]);
+        let off = |i: i64| pmap(vec![("lsn", pint(i)), ("name", pstr("x"))]);
+        let mut defining = pschema(pb::SchemaType::Bytes, true);
+        defining.id = 5;
+        defining.name = "blob".into();
+        let columns = pb::SourceColumns {
+            first_seq: 1,
+            count: 4,
+            partitions: vec![p1.clone(), p2.clone(), pnull()],
+            partition_index: vec![1, 0, 2, 1],
+            offsets: Some(pb::source_columns::Offsets::ValueOffsets(
+                pb::ValueOffsets {
+                    offsets: vec![off(1), off(2), pnull(), off(4)],
+                },
+            )),
+            topics: vec!["t1".into(), "t2".into()],
+            topic_index: vec![0, 1, 1, 0],
+            kafka_partitions: vec![0, 3, 1, 2],
+            timestamps: vec![100, -1, 0, 1_700_000_000_000],
+            key: Some(pb::DataColumn {
+                kind: pb::data_column::Kind::Raw as i32,
+                bytes: vec![
+                    Bytes::from_static(b"k1"),
+                    Bytes::new(),
+                    Bytes::new(),
+                    Bytes::from_static(b"k4"),
+                ],
+                nulls: vec![1],
+                ..Default::default()
+            }),
+            value: Some(pb::DataColumn {
+                kind: pb::data_column::Kind::Schema as i32,
+                schema: Some(defining.clone()),
+                bytes: vec![
+                    Bytes::from_static(b"v1"),
+                    Bytes::new(),
+                    Bytes::new(),
+                    Bytes::from_static(b""),
+                ],
+                nulls: vec![1, 2],
+                ..Default::default()
+            }),
+        };
+        let mut refs = SchemaRefsIn::default();
+        let got = source_records_from_columns(columns, &mut refs).unwrap();
+        let by_ref = pb::Schema {
+            r#ref: 5,
+            ..Default::default()
+        };
+        let raw = |b: &'static [u8]| {
+            Some(pb::RecordData {
+                kind: Some(pb::record_data::Kind::Raw(Bytes::from_static(b))),
+            })
+        };
+        let bytes_v = |b: &'static [u8]| pb::Value {
+            kind: Some(pb::value::Kind::Bytes(Bytes::from_static(b))),
+        };
+        let expected = rows(vec![
+            pb::SourceRecord {
+                seq: 1,
+                source_partition: Some(p2.clone()),
+                source_offset: Some(off(1)),
+                topic: "t1".into(),
+                kafka_partition: Some(0),
+                key: raw(b"k1"),
+                value: pstructured(defining, bytes_v(b"v1")),
+                timestamp: Some(100),
+                ..Default::default()
+            },
+            pb::SourceRecord {
+                seq: 2,
+                source_partition: Some(p1),
+                source_offset: Some(off(2)),
+                topic: "t2".into(),
+                kafka_partition: Some(3),
+                key: None,
+                value: pstructured(by_ref.clone(), pnull()),
+                timestamp: Some(-1),
+                ..Default::default()
+            },
+            pb::SourceRecord {
+                seq: 3,
+                source_partition: None,
+                source_offset: None,
+                topic: "t2".into(),
+                kafka_partition: Some(1),
+                key: raw(b""),
+                value: pstructured(by_ref.clone(), pnull()),
+                timestamp: Some(0),
+                ..Default::default()
+            },
+            pb::SourceRecord {
+                seq: 4,
+                source_partition: Some(p2),
+                source_offset: Some(off(4)),
+                topic: "t1".into(),
+                kafka_partition: Some(2),
+                key: raw(b"k4"),
+                value: pstructured(by_ref, bytes_v(b"")),
+                timestamp: Some(1_700_000_000_000),
+                ..Default::default()
+            },
+        ]);
+        assert_eq!(got, expected);
+        // The column's schema definition is known to later messages of the stream.
+        let later = pb::SourceColumns {
+            first_seq: 5,
+            count: 1,
+            topics: vec!["t".into()],
+            value: Some(pb::DataColumn {
+                kind: pb::data_column::Kind::Schema as i32,
+                schema: Some(pb::Schema {
+                    r#ref: 5,
+                    ..Default::default()
+                }),
+                bytes: vec![Bytes::from_static(b"z")],
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let got = source_records_from_columns(later, &mut refs).unwrap();
+        match &got[0].value {
+            RecordData::Structured(sv) => {
+                assert_eq!(sv.schema.as_ref().unwrap().name.as_deref(), Some("blob"));
+                assert_eq!(sv.value, Value::Bytes(Bytes::from_static(b"z")));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(got[0].source_partition, None);
+        assert_eq!(got[0].source_offset, None);
+        assert_eq!(got[0].key, RecordData::NULL);
+    }
+
+    #[test]
+    fn malformed_columns_are_refused() {
+        type Break = fn(&mut pb::SourceColumns);
+        let cases: Vec<(&str, Break, &str)> = vec![
+            ("seq 0", |c| c.first_seq = 0, "first seq"),
+            ("seq overflow", |c| c.first_seq = u64::MAX - 1, "first seq"),
+            (
+                "short value column",
+                |c| {
+                    c.value.as_mut().unwrap().strings.pop();
+                },
+                "2 entries in `strings` for 3 records",
+            ),
+            (
+                "int offsets short",
+                |c| {
+                    if let Some(pb::source_columns::Offsets::IntOffsets(o)) = &mut c.offsets {
+                        o.values.pop();
+                    }
+                },
+                "int offset values",
+            ),
+            (
+                "partition index out of range",
+                |c| c.partition_index = vec![0, 1, 0],
+                "partition index 1 out of range",
+            ),
+            (
+                "partition index short",
+                |c| c.partition_index = vec![0, 0],
+                "`partition_index`",
+            ),
+            (
+                "two partitions, no index",
+                |c| c.partitions.push(pmap(vec![])),
+                "without `partition_index`",
+            ),
+            (
+                "partition not a map",
+                |c| c.partitions = vec![pstr("x")],
+                "must be a map",
+            ),
+            ("no topic", |c| c.topics.clear(), "no topic"),
+            (
+                "empty topic",
+                |c| c.topics = vec![String::new()],
+                "no topic",
+            ),
+            (
+                "topic index out of range",
+                |c| c.topic_index = vec![0, 0, 9],
+                "topic index 9",
+            ),
+            (
+                "kafka partitions short",
+                |c| c.kafka_partitions = vec![1],
+                "`kafka_partitions`",
+            ),
+            (
+                "timestamps long",
+                |c| c.timestamps = vec![1, 2, 3, 4],
+                "`timestamps`",
+            ),
+            (
+                "value offsets short",
+                |c| {
+                    c.offsets = Some(pb::source_columns::Offsets::ValueOffsets(
+                        pb::ValueOffsets {
+                            offsets: vec![pnull()],
+                        },
+                    ))
+                },
+                "`offsets`",
+            ),
+            (
+                "null index out of range",
+                |c| c.value.as_mut().unwrap().nulls = vec![3],
+                "null index 3",
+            ),
+            (
+                "nulls not ascending",
+                |c| c.value.as_mut().unwrap().nulls = vec![1, 1],
+                "null index 1",
+            ),
+            (
+                "unknown kind",
+                |c| c.value.as_mut().unwrap().kind = 9,
+                "unknown kind",
+            ),
+            (
+                "strings in a bytes column",
+                |c| c.value.as_mut().unwrap().schema = Some(pschema(pb::SchemaType::Bytes, false)),
+                "BYTES schema with strings",
+            ),
+            (
+                "struct schema",
+                |c| c.value.as_mut().unwrap().schema = Some(pschema(pb::SchemaType::Struct, false)),
+                "only STRING and BYTES",
+            ),
+            (
+                "unknown schema ref",
+                |c| {
+                    c.value.as_mut().unwrap().schema = Some(pb::Schema {
+                        r#ref: 42,
+                        ..Default::default()
+                    })
+                },
+                "42",
+            ),
+            (
+                "all-null key with entries",
+                |c| {
+                    c.key = Some(pb::DataColumn {
+                        kind: pb::data_column::Kind::AllNull as i32,
+                        strings: vec!["x".into(); 3],
+                        ..Default::default()
+                    })
+                },
+                "ALL_NULL",
+            ),
+            (
+                "raw without bytes",
+                |c| {
+                    c.key = Some(pb::DataColumn {
+                        kind: pb::data_column::Kind::Raw as i32,
+                        ..Default::default()
+                    })
+                },
+                "0 entries in `bytes`",
+            ),
+        ];
+        for (name, breaks, expect) in cases {
+            let mut c = file_columns();
+            breaks(&mut c);
+            match source_records_from_columns(c, &mut SchemaRefsIn::default()) {
+                Ok(_) => panic!("{name}: accepted"),
+                Err(WireError(m)) => assert!(m.contains(expect), "{name}: {m}"),
+            }
+        }
     }
 }

@@ -59,7 +59,7 @@ impl ConnectRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct SourceContext {
     pub seq: u64,
-    pub source_partition: Option<Value>,
+    pub source_partition: Option<std::sync::Arc<Value>>,
     pub source_offset: Option<Value>,
     pub trace: TraceContext,
     raw_key: Option<Bytes>,

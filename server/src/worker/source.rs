@@ -206,7 +206,7 @@ struct InFlight {
     id: u64,
     seq: u64,
     bytes: u64,
-    partition: Option<Value>,
+    partition: Option<Arc<Value>>,
     offset: Option<Value>,
     ack: Option<Result<(i32, i64), ProduceError>>,
     topic: Arc<str>,
@@ -230,11 +230,11 @@ fn apply_reports(inflight: &mut VecDeque<InFlight>, reports: Vec<Delivery>) {
 #[derive(Default)]
 struct PendingOffsets {
     /// Per source partition key.
-    map: HashMap<Arc<str>, (Value, Value)>,
+    map: HashMap<Arc<str>, (Arc<Value>, Value)>,
     /// The last partition's storage key: most batches come from one source partition.
-    last_key: Option<(Value, Arc<str>)>,
+    last_key: Option<(Arc<Value>, Arc<str>)>,
     /// The newest staged offset of the partition seen last (not yet in `map`).
-    current: Option<(Arc<str>, Value, Value)>,
+    current: Option<(Arc<str>, Arc<Value>, Value)>,
 }
 
 impl PendingOffsets {
@@ -242,11 +242,12 @@ impl PendingOffsets {
         &mut self,
         store: &OffsetStore,
         connector: &str,
-        partition: Value,
+        partition: Arc<Value>,
         offset: Value,
     ) -> Result<(), OffsetError> {
+        // The records of a batch share their partition's value: compared by address first.
         let key = match &self.last_key {
-            Some((p, k)) if *p == partition => k.clone(),
+            Some((p, k)) if Arc::ptr_eq(p, &partition) || **p == *partition => k.clone(),
             _ => {
                 let k: Arc<str> = store.key(connector, &partition)?.into();
                 self.last_key = Some((partition.clone(), k.clone()));
@@ -275,7 +276,10 @@ impl PendingOffsets {
         if let Some((k, p, o)) = self.current.take() {
             self.map.insert(k, (p, o));
         }
-        self.map.drain().map(|(_, (p, o))| (p, Some(o))).collect()
+        self.map
+            .drain()
+            .map(|(_, (p, o))| (Arc::unwrap_or_clone(p), Some(o)))
+            .collect()
     }
 
     /// Writes the pending offsets; `Ok(false)`: there were none. On an error they stay.
@@ -289,7 +293,7 @@ impl PendingOffsets {
         let entries: Vec<(Value, Option<Value>)> = self
             .map
             .values()
-            .map(|(p, o)| (p.clone(), Some(o.clone())))
+            .map(|(p, o)| (Value::clone(p), Some(o.clone())))
             .collect();
         store.put_and_flush(connector, entries)?;
         self.map.clear();
@@ -925,7 +929,7 @@ impl Runner<'_> {
         seq: u64,
         bytes: u64,
         topic: &str,
-        partition: Option<Value>,
+        partition: Option<Arc<Value>>,
         offset: Option<Value>,
     ) {
         self.st.inflight.push_back(InFlight {
@@ -1323,7 +1327,7 @@ impl Runner<'_> {
         }
     }
 
-    fn stage_offset(&mut self, partition: Value, offset: Value) -> Result<(), StreamError> {
+    fn stage_offset(&mut self, partition: Arc<Value>, offset: Value) -> Result<(), StreamError> {
         self.pending
             .stage(
                 &self.ctx.offsets,
@@ -2084,8 +2088,8 @@ mod tests {
         let part = |n: i64| Value::Map(vec![(Value::String("p".into()), Value::Int64(n))]);
         let off = |n: i64| Value::Map(vec![(Value::String("n".into()), Value::Int64(n))]);
         let mut pending = PendingOffsets::default();
-        pending.stage(&store, "c", part(1), off(1)).unwrap();
-        pending.stage(&store, "c", part(2), off(5)).unwrap();
+        pending.stage(&store, "c", part(1).into(), off(1)).unwrap();
+        pending.stage(&store, "c", part(2).into(), off(5)).unwrap();
         store.fail_writes(Some(std::io::ErrorKind::StorageFull));
         assert!(pending.flush(&store, "c").is_err());
         assert!(
@@ -2098,7 +2102,7 @@ mod tests {
             "not durable, not visible"
         );
         // More records complete meanwhile; then the disk has room again.
-        pending.stage(&store, "c", part(1), off(2)).unwrap();
+        pending.stage(&store, "c", part(1).into(), off(2)).unwrap();
         assert!(pending.flush(&store, "c").is_err());
         store.fail_writes(None);
         assert_eq!(pending.flush(&store, "c").unwrap(), true);

@@ -75,6 +75,13 @@ fn protocol_violations_fail_the_task_with_a_clear_cause_and_the_core_keeps_runni
     let files = vec![
         connector_file(dir.path(), "overdraw", good_port, "overdraw", &topic),
         connector_file(dir.path(), "malformed", good_port, "malformed", &topic),
+        connector_file(
+            dir.path(),
+            "malformed-columns",
+            good_port,
+            "malformed-columns",
+            &topic,
+        ),
         connector_file(dir.path(), "fatal", good_port, "fatal", &topic),
         connector_file(dir.path(), "v99", v99_port, "raw", &topic),
         connector_file(dir.path(), "good", good_port, "raw", &topic),
@@ -89,6 +96,14 @@ fn protocol_violations_fail_the_task_with_a_clear_cause_and_the_core_keeps_runni
     let trace = t["trace"].as_str().unwrap();
     assert!(trace.contains("malformed batch: record seq 1"), "{trace}");
     assert!(trace.contains("INT32"), "{trace}");
+
+    let t = core.wait_task_state("malformed-columns", 0, "FAILED", Duration::from_secs(30));
+    let trace = t["trace"].as_str().unwrap();
+    assert!(
+        trace.contains("malformed columnar batch from seq 1: value column:"),
+        "{trace}"
+    );
+    assert!(trace.contains("entries in `bytes` for"), "{trace}");
 
     let t = core.wait_task_state("fatal", 0, "FAILED", Duration::from_secs(30));
     let trace = t["trace"].as_str().unwrap();

@@ -55,6 +55,21 @@ _COMMIT_FIELD = bytes([11 << 3, cpb.COMMIT_TRANSACTION])
 _ABORT_FIELD = bytes([11 << 3, cpb.ABORT_TRANSACTION])
 
 
+class _Columns:
+    """Pending records encoded as one `SourceColumns` message (capability
+    "columnar_source_batches"): seqs ``first``..``last``; ``records`` are kept to encode
+    them again in parts when the credit cannot take them at once."""
+
+    __slots__ = ("first", "last", "data", "records", "keep")
+
+    def __init__(self, first: int, data: bytes, records: list, keep: bool):
+        self.first = first
+        self.last = first + len(records) - 1
+        self.data = data
+        self.records = records
+        self.keep = keep
+
+
 def partition_key(p: Any) -> Any:
     """A hashable key for a source partition map (key order does not matter)."""
     if isinstance(p, Mapping):
@@ -79,6 +94,11 @@ class SourceSession:
         # Flow control.
         self.credit_records = 0
         self.credit_bytes = 0
+        # The largest grant seen: a columnar batch larger than it is sent in parts.
+        self.credit_peak_records = 0
+        self.credit_peak_bytes = 0
+        # Set when the core takes columnar source batches.
+        self.columns: wire.SourceColumnsEncoder | None = None
         self.max_bytes = max_message_bytes
         self.pending: collections.deque = collections.deque()
         # (last seq, trace context) of the polls whose records are still pending.
@@ -154,6 +174,8 @@ class SourceSession:
             self.max_bytes = min(s.max_message_bytes, self.max_bytes)
         caps = s.capabilities
         self.encoder = wire.SourceRecordEncoder(caps.schema_references, caps.raw_bytes, caps.trace_context)
+        if caps.columnar_source_batches:
+            self.columns = wire.SourceColumnsEncoder(caps.raw_bytes)
         for o in s.offsets:
             self._remember_offset(o)
 
@@ -228,6 +250,10 @@ class SourceSession:
             if kind == "credit":
                 self.credit_records += req.credit.records
                 self.credit_bytes += req.credit.bytes
+                if self.credit_records > self.credit_peak_records:
+                    self.credit_peak_records = self.credit_records
+                if self.credit_bytes > self.credit_peak_bytes:
+                    self.credit_peak_bytes = self.credit_bytes
                 self.wake_sender.set()
             elif kind == "commit_records":
                 self.acks.put_nowait(req.commit_records)
@@ -299,6 +325,12 @@ class SourceSession:
             return None
         if pt is not None:
             return self._encode_traced(records, pt)
+        if self.columns is not None and self.txn is None:
+            if records.__class__ is not list:
+                records = list(records)
+            cols = self._encode_columns(records)
+            if cols is not None:
+                return cols
         encode = self.encoder.encode
         keep = self.keep_records
         limit = self.max_bytes - _FRAME_OVERHEAD
@@ -318,6 +350,34 @@ class SourceSession:
         self.next_seq = seq
         return out
 
+    def _encode_columns(self, records: Any) -> list | None:
+        """The poll's records as columnar batches (each within the message size), or None
+        when they do not fit the columnar form (they go as rows)."""
+        limit = self.max_bytes - _FRAME_OVERHEAD
+        keep = self.keep_records
+        out: list = []
+        todo = [records]
+        first = self.next_seq + 1
+        while todo:
+            part = todo.pop()
+            data = self.columns.columns(part, first)
+            if data is None:
+                if out:
+                    # Only the form of a part can differ from the whole's: its records go
+                    # as rows after the columns already made.
+                    raise AssertionError("a part of a columnar batch did not fit the columns")
+                return None
+            if len(data) > limit and len(part) > 1:
+                half = len(part) // 2
+                todo += [part[half:], part[:half]]
+                continue
+            if len(data) > limit:
+                return None  # the row encoding reports the record too large
+            out.append(_Columns(first, data, part, keep))
+            first += len(part)
+        self.next_seq = first - 1
+        return out
+
     def _transaction_actions(self, records: Any, out: list) -> None:
         """Connector-defined boundaries: each record's commit or abort request goes with it
         (SourceRecord.transaction, appended to its encoding: field order is free)."""
@@ -327,6 +387,18 @@ class SourceSession:
 
     def _encode_traced(self, records: Any, pt: tracing.PollTrace) -> list:
         """As ``_encode``, with each record's connector-side span (when sampled)."""
+        if self.columns is not None and self.txn is None and not pt.sampled:
+            if records.__class__ is not list:
+                records = list(records)
+            try:
+                cols = self._encode_columns(records)
+            except BaseException:
+                pt.end(0)
+                raise
+            if cols is not None:
+                pt.end(len(records))
+                self.poll_traces.append((self.next_seq, pt.trace))
+                return cols
         encode = self.encoder.encode
         keep = self.keep_records
         limit = self.max_bytes - _FRAME_OVERHEAD
@@ -369,7 +441,7 @@ class SourceSession:
             await self._send_available()
             if self.draining:
                 break
-        dropped = len(self.pending)
+        dropped = sum(len(e.records) if e.__class__ is _Columns else 1 for e in self.pending)
         if dropped:
             log.info("dropping %d polled records that had no credit left at stop; they are read again "
                      "after a restart", dropped)
@@ -387,6 +459,10 @@ class SourceSession:
         limit = self.max_bytes - _FRAME_OVERHEAD
         varint = wire.varint
         while pending and self.credit_records > 0 and not self.failed:
+            if pending[0].__class__ is _Columns:
+                if not await self._send_columns():
+                    break
+                continue
             cr = self.credit_records
             cb = self.credit_bytes
             batch: list[bytes] = []
@@ -394,6 +470,8 @@ class SourceSession:
             nbytes = 0
             last = 0
             while pending and len(batch) < cr:
+                if pending[0].__class__ is _Columns:
+                    break
                 seq, b, rec = pending[0]
                 n = len(b)
                 if nbytes + n > cb:
@@ -418,6 +496,40 @@ class SourceSession:
             await self.stream.send(wire.batch_frame(batch, trace))
         if not pending:
             self.wake_poller.set()
+
+    async def _send_columns(self) -> bool:
+        """Sends the columnar batch first in line if the credit takes it (in parts when it
+        is larger than the whole grant); False: it waits for credit."""
+        pending = self.pending
+        head = pending[0]
+        cr, cb = self.credit_records, self.credit_bytes
+        n = len(head.records)
+        if n > cr or len(head.data) > cb:
+            if n <= self.credit_peak_records and len(head.data) <= self.credit_peak_bytes:
+                return False  # the credit of earlier batches comes back
+            # Never fits the grant: the part the credit takes now.
+            k = min(n, cr, max(1, n * cb // max(len(head.data), 1)))
+            while True:
+                data = self.columns.columns(head.records[:k], head.first)
+                if data is not None and len(data) <= cb:
+                    break
+                if k == 1:
+                    return False
+                k //= 2
+            rest = head.records[k:]
+            pending[0] = _Columns(head.first + k, self.columns.columns(rest, head.first + k), rest, head.keep)
+            head = _Columns(head.first, data, head.records[:k], head.keep)
+        else:
+            pending.popleft()
+        if head.keep:
+            for i, rec in enumerate(head.records):
+                self.inflight[head.first + i] = rec
+        self.credit_records -= len(head.records)
+        self.credit_bytes -= len(head.data)
+        self.last_sent_seq = head.last
+        trace = self._batch_trace(head.first) if self.poll_traces else None
+        await self.stream.send(wire.columns_frame(head.data, trace))
+        return True
 
     def _begin_stop(self, timeout_ms: int) -> None:
         if self.stopping:

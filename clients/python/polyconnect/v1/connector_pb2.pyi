@@ -150,16 +150,18 @@ class HandshakeRequest(_message.Message):
     def __init__(self, protocol_versions: _Optional[_Iterable[int]] = ..., core_version: _Optional[str] = ..., max_message_bytes: _Optional[int] = ..., capabilities: _Optional[_Union[Capabilities, _Mapping]] = ...) -> None: ...
 
 class Capabilities(_message.Message):
-    __slots__ = ("raw_bytes", "schema_references", "trace_context", "columnar_puts")
+    __slots__ = ("raw_bytes", "schema_references", "trace_context", "columnar_puts", "columnar_source_batches")
     RAW_BYTES_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_REFERENCES_FIELD_NUMBER: _ClassVar[int]
     TRACE_CONTEXT_FIELD_NUMBER: _ClassVar[int]
     COLUMNAR_PUTS_FIELD_NUMBER: _ClassVar[int]
+    COLUMNAR_SOURCE_BATCHES_FIELD_NUMBER: _ClassVar[int]
     raw_bytes: bool
     schema_references: bool
     trace_context: bool
     columnar_puts: bool
-    def __init__(self, raw_bytes: _Optional[bool] = ..., schema_references: _Optional[bool] = ..., trace_context: _Optional[bool] = ..., columnar_puts: _Optional[bool] = ...) -> None: ...
+    columnar_source_batches: bool
+    def __init__(self, raw_bytes: _Optional[bool] = ..., schema_references: _Optional[bool] = ..., trace_context: _Optional[bool] = ..., columnar_puts: _Optional[bool] = ..., columnar_source_batches: _Optional[bool] = ...) -> None: ...
 
 class HandshakeResponse(_message.Message):
     __slots__ = ("protocol_version", "sdk_language", "sdk_version", "max_message_bytes", "capabilities", "plugins")
@@ -577,12 +579,78 @@ class Credit(_message.Message):
     def __init__(self, records: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
 
 class SourceBatch(_message.Message):
-    __slots__ = ("records", "trace")
+    __slots__ = ("records", "trace", "columns")
     RECORDS_FIELD_NUMBER: _ClassVar[int]
     TRACE_FIELD_NUMBER: _ClassVar[int]
+    COLUMNS_FIELD_NUMBER: _ClassVar[int]
     records: _containers.RepeatedCompositeFieldContainer[SourceRecord]
     trace: _data_pb2.TraceContext
-    def __init__(self, records: _Optional[_Iterable[_Union[SourceRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ...) -> None: ...
+    columns: SourceColumns
+    def __init__(self, records: _Optional[_Iterable[_Union[SourceRecord, _Mapping]]] = ..., trace: _Optional[_Union[_data_pb2.TraceContext, _Mapping]] = ..., columns: _Optional[_Union[SourceColumns, _Mapping]] = ...) -> None: ...
+
+class SourceColumns(_message.Message):
+    __slots__ = ("first_seq", "count", "partitions", "partition_index", "int_offsets", "value_offsets", "topics", "topic_index", "kafka_partitions", "timestamps", "key", "value")
+    FIRST_SEQ_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
+    PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    PARTITION_INDEX_FIELD_NUMBER: _ClassVar[int]
+    INT_OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    VALUE_OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    TOPICS_FIELD_NUMBER: _ClassVar[int]
+    TOPIC_INDEX_FIELD_NUMBER: _ClassVar[int]
+    KAFKA_PARTITIONS_FIELD_NUMBER: _ClassVar[int]
+    TIMESTAMPS_FIELD_NUMBER: _ClassVar[int]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    VALUE_FIELD_NUMBER: _ClassVar[int]
+    first_seq: int
+    count: int
+    partitions: _containers.RepeatedCompositeFieldContainer[_data_pb2.Value]
+    partition_index: _containers.RepeatedScalarFieldContainer[int]
+    int_offsets: IntOffsets
+    value_offsets: ValueOffsets
+    topics: _containers.RepeatedScalarFieldContainer[str]
+    topic_index: _containers.RepeatedScalarFieldContainer[int]
+    kafka_partitions: _containers.RepeatedScalarFieldContainer[int]
+    timestamps: _containers.RepeatedScalarFieldContainer[int]
+    key: DataColumn
+    value: DataColumn
+    def __init__(self, first_seq: _Optional[int] = ..., count: _Optional[int] = ..., partitions: _Optional[_Iterable[_Union[_data_pb2.Value, _Mapping]]] = ..., partition_index: _Optional[_Iterable[int]] = ..., int_offsets: _Optional[_Union[IntOffsets, _Mapping]] = ..., value_offsets: _Optional[_Union[ValueOffsets, _Mapping]] = ..., topics: _Optional[_Iterable[str]] = ..., topic_index: _Optional[_Iterable[int]] = ..., kafka_partitions: _Optional[_Iterable[int]] = ..., timestamps: _Optional[_Iterable[int]] = ..., key: _Optional[_Union[DataColumn, _Mapping]] = ..., value: _Optional[_Union[DataColumn, _Mapping]] = ...) -> None: ...
+
+class IntOffsets(_message.Message):
+    __slots__ = ("keys", "values")
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    VALUES_FIELD_NUMBER: _ClassVar[int]
+    keys: _containers.RepeatedScalarFieldContainer[str]
+    values: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, keys: _Optional[_Iterable[str]] = ..., values: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class ValueOffsets(_message.Message):
+    __slots__ = ("offsets",)
+    OFFSETS_FIELD_NUMBER: _ClassVar[int]
+    offsets: _containers.RepeatedCompositeFieldContainer[_data_pb2.Value]
+    def __init__(self, offsets: _Optional[_Iterable[_Union[_data_pb2.Value, _Mapping]]] = ...) -> None: ...
+
+class DataColumn(_message.Message):
+    __slots__ = ("kind", "schema", "strings", "bytes", "nulls")
+    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+        __slots__ = ()
+        ALL_NULL: _ClassVar[DataColumn.Kind]
+        SCHEMA: _ClassVar[DataColumn.Kind]
+        RAW: _ClassVar[DataColumn.Kind]
+    ALL_NULL: DataColumn.Kind
+    SCHEMA: DataColumn.Kind
+    RAW: DataColumn.Kind
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_FIELD_NUMBER: _ClassVar[int]
+    STRINGS_FIELD_NUMBER: _ClassVar[int]
+    BYTES_FIELD_NUMBER: _ClassVar[int]
+    NULLS_FIELD_NUMBER: _ClassVar[int]
+    kind: DataColumn.Kind
+    schema: _data_pb2.Schema
+    strings: _containers.RepeatedScalarFieldContainer[str]
+    bytes: _containers.RepeatedScalarFieldContainer[bytes]
+    nulls: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, kind: _Optional[_Union[DataColumn.Kind, str]] = ..., schema: _Optional[_Union[_data_pb2.Schema, _Mapping]] = ..., strings: _Optional[_Iterable[str]] = ..., bytes: _Optional[_Iterable[bytes]] = ..., nulls: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class SourceRecord(_message.Message):
     __slots__ = ("seq", "source_partition", "source_offset", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "trace", "transaction")

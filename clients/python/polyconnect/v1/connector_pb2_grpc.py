@@ -422,7 +422,8 @@ class SourceTaskServicer:
         Started (from its start method); the core answers from its store.
 
         Byte credit: a batch's bytes are the sum of the encoded sizes of its SourceRecord
-        messages, without the SourceBatch/SourceResponse framing. Both sides count the same.
+        messages, without the SourceBatch/SourceResponse framing; a columnar batch's, the
+        encoded size of its SourceColumns message. Both sides count the same.
 
         RETRIABLE errors on this stream are informational: the task polls again after
         retry_after_ms; the core logs them and keeps the stream.

@@ -52,7 +52,8 @@
 //! BENCH_RECORDS, else 1000000), BENCH_RECORDS_1K (default BENCH_RECORDS / 4, else
 //! 300000), BENCH_RECORDS_TRACING, BENCH_SDKS=python,rust (default: every listed
 //! SDK, sources and sinks), BENCH_SKIP_PYTHON=1 (no Python in the tracing runs),
-//! BENCH_SKIP_TRACING=1, BENCH_ONLY=source,sink,tracing,transforms,registry (default all;
+//! BENCH_SKIP_TRACING=1, BENCH_RAW_ROWS=1 (the raw-bytes connector sends rows, not
+//! columnar batches), BENCH_ONLY=source,sink,tracing,transforms,registry (default all;
 //! `sdk` means source,sink), BENCH_SDK_SINKS_FILE (another list than tests/bench/sdk-sinks.txt),
 //! POLYCONNECT_TEST_BOOTSTRAP.
 
@@ -297,6 +298,13 @@ fn main() {
     } else {
         Vec::new()
     };
+    // The raw-bytes connector sends columnar batches when the core takes them;
+    // BENCH_RAW_ROWS=1 keeps it on rows (the form before columnar batches).
+    let raw_config = if std::env::var_os("BENCH_RAW_ROWS").is_some() {
+        "batch.size=2000\ncolumns=false"
+    } else {
+        "batch.size=2000"
+    };
     let mut results = Vec::new();
     for (size, n) in sizes.into_iter().filter(|_| only("source")) {
         let raw = raw_producer(&bootstrap, size, n);
@@ -312,7 +320,7 @@ fn main() {
             "core + raw-bytes connector",
             plugins.path(),
             "TestSource",
-            "batch.size=2000",
+            raw_config,
             size,
             n,
         );
@@ -864,13 +872,16 @@ fn print_tracing(rows: &[TracingRow]) {
 }
 
 fn print_ratio(r: &Result_, raw: &Result_) {
+    let (core, all) = r.cpu_us();
     println!(
-        "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}",
+        "{:<32} {:>5} B  {:>10.0} records/s  {:>8.1} MB/s  ratio {:.2}  CPU µs/record: core {:.2}, connector {:.2}",
         r.name,
         r.size,
         r.rps(),
         r.mbps(),
-        r.rps() / raw.rps()
+        r.rps() / raw.rps(),
+        core,
+        all - core
     );
 }
 

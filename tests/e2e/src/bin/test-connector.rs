@@ -12,6 +12,7 @@
 //! - `mode=string`: as `raw`, each value a STRING (schema `string`) of the same text, for
 //!   transforms that work on strings.
 //! - `mode=fatal`: reports a FATAL error from the task.
+//! - `mode=malformed-columns`: a columnar batch whose value column is one entry short.
 //!
 //! Also: `record.error.every=N` (every Nth record is a RECORD error instead),
 //! `big.every=N` / `big.bytes=B` (every Nth raw value is B bytes long), `kafka.partition=P`
@@ -23,6 +24,9 @@
 //!
 //! With `reconfigure.after.ms=N` the connector gives one task config at first and, N ms
 //! after it started, asks the core to reconfigure; from then on it gives `tasks.max`.
+//!
+//! When the core takes columnar source batches, `raw` and `string` records (without
+//! `record.error.every`) go as columns (`SourceColumns`); `columns=false` keeps rows.
 //!
 //! The handshake answers protocol version `TEST_CONNECTOR_PROTOCOL_VERSION` when set (to
 //! test the core's refusal of an unsupported version), and announces `columnar_puts` when
@@ -87,6 +91,7 @@ impl Connector for Svc {
                 schema_references: true,
                 trace_context: false,
                 columnar_puts: std::env::var("TEST_CONNECTOR_COLUMNAR_PUTS").as_deref() == Ok("1"),
+                columnar_source_batches: true,
             }),
             plugins: vec![plugin(), sink_plugin()],
         }))
@@ -413,6 +418,12 @@ impl SourceTask for Svc {
                 return;
             }
             let payload = Bytes::from(vec![b'x'; size]);
+            // The core takes columnar source batches (and the config does not ask for rows).
+            let columnar = start
+                .capabilities
+                .as_ref()
+                .is_some_and(|c| c.columnar_source_batches)
+                && get("columns", "true") != "false";
             let (mut credit_records, mut credit_bytes) = (0u64, 0u64);
             let mut seq = 0u64;
             let mut stopping = false;
@@ -456,90 +467,168 @@ impl SourceTask for Svc {
                 if mode == "overdraw" {
                     n = credit_records + 10;
                 }
-                let mut records = Vec::with_capacity(n as usize);
-                let mut bad = Vec::new();
-                let mut bytes = 0u64;
-                for _ in 0..n {
-                    seq += 1;
-                    sent += 1;
-                    if error_every > 0 && sent % error_every == 0 {
-                        bad.push((seq, sent));
-                        continue;
-                    }
-                    let value = if mode == "malformed" {
-                        pb::RecordData {
-                            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
-                                schema: Some(pb::Schema {
-                                    r#type: pb::SchemaType::Struct as i32,
-                                    fields: vec![pb::Field {
-                                        name: "id".into(),
-                                        schema: Some(pb::Schema {
-                                            r#type: pb::SchemaType::Int32 as i32,
-                                            ..Default::default()
-                                        }),
-                                    }],
-                                    ..Default::default()
-                                }),
-                                value: Some(pb::Value {
-                                    kind: Some(pb::value::Kind::Struct(pb::Struct {
-                                        fields: vec![string("not an int")],
-                                    })),
-                                }),
-                            })),
-                        }
-                    } else {
-                        // The record number first, padded to the record size.
+                // With the capability, plain raw or string records go as columns, as a fast
+                // connector sends them.
+                let (batch, bytes, bad) = if columnar
+                    && (mode == "raw" || mode == "string" || mode == "malformed-columns")
+                    && error_every == 0
+                {
+                    let first = seq + 1;
+                    let mut values = Vec::with_capacity(n as usize);
+                    let mut offsets = Vec::with_capacity(n as usize);
+                    for _ in 0..n {
+                        seq += 1;
+                        sent += 1;
                         let mut v = format!("{sent:010}").into_bytes();
                         if big_every > 0 && sent % big_every == 0 {
                             v.resize(big_bytes.max(v.len()), b'b');
                         } else {
                             v.extend_from_slice(&payload[..size.saturating_sub(v.len())]);
                         }
-                        pb::RecordData {
-                            kind: Some(pb::record_data::Kind::Raw(Bytes::from(v))),
+                        values.push(v);
+                        offsets.push(sent as i64);
+                    }
+                    if mode == "malformed-columns" {
+                        // A value column one entry short of the count.
+                        values.pop();
+                    }
+                    let value = if mode == "string" {
+                        pb::DataColumn {
+                            kind: pb::data_column::Kind::Schema as i32,
+                            schema: Some(pb::Schema {
+                                r#type: pb::SchemaType::String as i32,
+                                ..Default::default()
+                            }),
+                            strings: values
+                                .into_iter()
+                                .map(|v| String::from_utf8_lossy(&v).into_owned())
+                                .collect(),
+                            ..Default::default()
+                        }
+                    } else {
+                        pb::DataColumn {
+                            kind: pb::data_column::Kind::Raw as i32,
+                            bytes: values.into_iter().map(Bytes::from).collect(),
+                            ..Default::default()
                         }
                     };
-                    let structured = mode == "structured";
-                    let value = if structured { user(sent) } else { value };
-                    let value = match value.kind {
-                        Some(pb::record_data::Kind::Raw(b)) if mode == "string" => pb::RecordData {
-                            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
-                                schema: Some(pb::Schema {
-                                    r#type: pb::SchemaType::String as i32,
-                                    ..Default::default()
-                                }),
-                                value: Some(string(&String::from_utf8_lossy(&b))),
-                            })),
-                        },
-                        kind => pb::RecordData { kind },
-                    };
-                    let headers = if structured && skip_every > 0 && sent % skip_every == 0 {
-                        vec![pb::Header {
-                            key: "skip".into(),
-                            schema: None,
-                            value: Some(string("yes")),
-                        }]
-                    } else {
-                        Vec::new()
-                    };
-                    let r = pb::SourceRecord {
-                        seq,
-                        source_partition: Some(map("source", string("raw"))),
-                        source_offset: Some(map("n", int64(sent as i64))),
-                        topic: topic.clone(),
-                        kafka_partition,
+                    let columns = pb::SourceColumns {
+                        first_seq: first,
+                        count: n as u32,
+                        partitions: vec![map("source", string("raw"))],
+                        offsets: Some(pb::source_columns::Offsets::IntOffsets(pb::IntOffsets {
+                            keys: vec!["n".into()],
+                            values: offsets,
+                        })),
+                        topics: vec![topic.clone()],
+                        kafka_partitions: kafka_partition
+                            .map(|p| vec![p; n as usize])
+                            .unwrap_or_default(),
                         value: Some(value),
-                        headers,
-                        timestamp: if structured {
-                            Some(sent as i64 * 1000)
-                        } else {
-                            None
-                        },
                         ..Default::default()
                     };
-                    bytes += prost::Message::encoded_len(&r) as u64;
-                    records.push(r);
-                }
+                    let bytes = prost::Message::encoded_len(&columns) as u64;
+                    let batch = pb::SourceBatch {
+                        columns: Some(columns),
+                        ..Default::default()
+                    };
+                    (batch, bytes, Vec::new())
+                } else {
+                    let mut records = Vec::with_capacity(n as usize);
+                    let mut bad = Vec::new();
+                    let mut bytes = 0u64;
+                    for _ in 0..n {
+                        seq += 1;
+                        sent += 1;
+                        if error_every > 0 && sent % error_every == 0 {
+                            bad.push((seq, sent));
+                            continue;
+                        }
+                        let value = if mode == "malformed" {
+                            pb::RecordData {
+                                kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                                    schema: Some(pb::Schema {
+                                        r#type: pb::SchemaType::Struct as i32,
+                                        fields: vec![pb::Field {
+                                            name: "id".into(),
+                                            schema: Some(pb::Schema {
+                                                r#type: pb::SchemaType::Int32 as i32,
+                                                ..Default::default()
+                                            }),
+                                        }],
+                                        ..Default::default()
+                                    }),
+                                    value: Some(pb::Value {
+                                        kind: Some(pb::value::Kind::Struct(pb::Struct {
+                                            fields: vec![string("not an int")],
+                                        })),
+                                    }),
+                                })),
+                            }
+                        } else {
+                            // The record number first, padded to the record size.
+                            let mut v = format!("{sent:010}").into_bytes();
+                            if big_every > 0 && sent % big_every == 0 {
+                                v.resize(big_bytes.max(v.len()), b'b');
+                            } else {
+                                v.extend_from_slice(&payload[..size.saturating_sub(v.len())]);
+                            }
+                            pb::RecordData {
+                                kind: Some(pb::record_data::Kind::Raw(Bytes::from(v))),
+                            }
+                        };
+                        let structured = mode == "structured";
+                        let value = if structured { user(sent) } else { value };
+                        let value = match value.kind {
+                            Some(pb::record_data::Kind::Raw(b)) if mode == "string" => {
+                                pb::RecordData {
+                                    kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                                        schema: Some(pb::Schema {
+                                            r#type: pb::SchemaType::String as i32,
+                                            ..Default::default()
+                                        }),
+                                        value: Some(string(&String::from_utf8_lossy(&b))),
+                                    })),
+                                }
+                            }
+                            kind => pb::RecordData { kind },
+                        };
+                        let headers = if structured && skip_every > 0 && sent % skip_every == 0 {
+                            vec![pb::Header {
+                                key: "skip".into(),
+                                schema: None,
+                                value: Some(string("yes")),
+                            }]
+                        } else {
+                            Vec::new()
+                        };
+                        let r = pb::SourceRecord {
+                            seq,
+                            source_partition: Some(map("source", string("raw"))),
+                            source_offset: Some(map("n", int64(sent as i64))),
+                            topic: topic.clone(),
+                            kafka_partition,
+                            value: Some(value),
+                            headers,
+                            timestamp: if structured {
+                                Some(sent as i64 * 1000)
+                            } else {
+                                None
+                            },
+                            ..Default::default()
+                        };
+                        bytes += prost::Message::encoded_len(&r) as u64;
+                        records.push(r);
+                    }
+                    (
+                        pb::SourceBatch {
+                            records,
+                            ..Default::default()
+                        },
+                        bytes,
+                        bad,
+                    )
+                };
                 if mode != "overdraw" && bytes > credit_bytes {
                     // Not enough byte credit: wait for more (rare with the default window).
                     seq -= n;
@@ -556,10 +645,6 @@ impl SourceTask for Svc {
                 }
                 credit_records = credit_records.saturating_sub(n);
                 credit_bytes = credit_bytes.saturating_sub(bytes);
-                let batch = pb::SourceBatch {
-                    records,
-                    trace: None,
-                };
                 if tx
                     .send(msg(pb::source_response::Msg::Batch(batch)))
                     .await

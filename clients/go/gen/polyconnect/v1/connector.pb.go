@@ -710,6 +710,59 @@ func (ConversionDirection) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{10}
 }
 
+type DataColumn_Kind int32
+
+const (
+	// Every record's key (value) is absent: null without a schema. Nothing else is set.
+	DataColumn_ALL_NULL DataColumn_Kind = 0
+	// Structured data with `schema` (a full definition or a reference, as in Structured),
+	// whose type is STRING (values in `strings`) or BYTES (values in `bytes`).
+	DataColumn_SCHEMA DataColumn_Kind = 1
+	// Raw bytes (capability "raw_bytes"), values in `bytes`.
+	DataColumn_RAW DataColumn_Kind = 2
+)
+
+// Enum value maps for DataColumn_Kind.
+var (
+	DataColumn_Kind_name = map[int32]string{
+		0: "ALL_NULL",
+		1: "SCHEMA",
+		2: "RAW",
+	}
+	DataColumn_Kind_value = map[string]int32{
+		"ALL_NULL": 0,
+		"SCHEMA":   1,
+		"RAW":      2,
+	}
+)
+
+func (x DataColumn_Kind) Enum() *DataColumn_Kind {
+	p := new(DataColumn_Kind)
+	*p = x
+	return p
+}
+
+func (x DataColumn_Kind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DataColumn_Kind) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[11].Descriptor()
+}
+
+func (DataColumn_Kind) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[11]
+}
+
+func (x DataColumn_Kind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DataColumn_Kind.Descriptor instead.
+func (DataColumn_Kind) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40, 0}
+}
+
 type HandshakeRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The protocol versions the core speaks, newest first. This core speaks [1].
@@ -795,9 +848,14 @@ type Capabilities struct {
 	// The core sends a Put in columns only when every field of its records fits them and it
 	// has enough records for columns to be the smaller form; any other Put still comes as
 	// rows, so an SDK that announces this reads both forms.
-	ColumnarPuts  bool `protobuf:"varint,4,opt,name=columnar_puts,json=columnarPuts,proto3" json:"columnar_puts,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	ColumnarPuts bool `protobuf:"varint,4,opt,name=columnar_puts,json=columnarPuts,proto3" json:"columnar_puts,omitempty"`
+	// Source batches may carry their records column by column (SourceBatch.columns,
+	// SourceColumns). The core offers it; an SDK that sends columns answers true, and sends
+	// them only when both sides agree (a core without it would ignore the field and lose the
+	// records). Rows stay valid: a poll whose records do not fit the columns goes as rows.
+	ColumnarSourceBatches bool `protobuf:"varint,5,opt,name=columnar_source_batches,json=columnarSourceBatches,proto3" json:"columnar_source_batches,omitempty"`
+	unknownFields         protoimpl.UnknownFields
+	sizeCache             protoimpl.SizeCache
 }
 
 func (x *Capabilities) Reset() {
@@ -854,6 +912,13 @@ func (x *Capabilities) GetTraceContext() bool {
 func (x *Capabilities) GetColumnarPuts() bool {
 	if x != nil {
 		return x.ColumnarPuts
+	}
+	return false
+}
+
+func (x *Capabilities) GetColumnarSourceBatches() bool {
+	if x != nil {
+		return x.ColumnarSourceBatches
 	}
 	return false
 }
@@ -3404,7 +3469,12 @@ type SourceBatch struct {
 	Records []*SourceRecord        `protobuf:"bytes,1,rep,name=records,proto3" json:"records,omitempty"`
 	// The context of the connector's poll span; records without their own context are
 	// children of it.
-	Trace         *TraceContext `protobuf:"bytes,2,opt,name=trace,proto3" json:"trace,omitempty"`
+	Trace *TraceContext `protobuf:"bytes,2,opt,name=trace,proto3" json:"trace,omitempty"`
+	// The same records column by column (capability "columnar_source_batches"), instead of
+	// `records`: a batch has one or the other, never both. Its byte credit is the encoded
+	// size of the SourceColumns message (without the SourceBatch framing); its record credit
+	// is `count`.
+	Columns       *SourceColumns `protobuf:"bytes,3,opt,name=columns,proto3" json:"columns,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3453,6 +3523,374 @@ func (x *SourceBatch) GetTrace() *TraceContext {
 	return nil
 }
 
+func (x *SourceBatch) GetColumns() *SourceColumns {
+	if x != nil {
+		return x.Columns
+	}
+	return nil
+}
+
+// The records of one source batch, column by column. Record i (0 <= i < count) is the
+// SourceRecord with:
+//
+//	seq              first_seq + i (consecutive: the batch's seqs follow each other)
+//	source_partition partitions[partition_index[i]] (partition_index empty: partitions[0]
+//	                 for every record, or none if `partitions` is empty)
+//	source_offset    int_offsets: a map of int_offsets.keys (in that order) to INT64 values
+//	                 int_offsets.values[i * len(keys) + j]; value_offsets: offsets[i] (a
+//	                 null Value: none); neither set: no offset for any record
+//	topic            topics[topic_index[i]] (topic_index empty: topics[0]; `topics` must
+//	                 not be empty and no topic may be empty)
+//	kafka_partition  kafka_partitions[i] (empty: absent for every record)
+//	timestamp        timestamps[i] (empty: absent for every record)
+//	key, value       from the key and value DataColumns
+//
+// and no headers, no trace context of its own (SourceBatch.trace applies to every record),
+// no transaction action. A batch whose records do not all fit this form goes as rows.
+// Every per-record list holds exactly `count` entries (or none where allowed above) and
+// every index is in range; anything else is a protocol error that fails the task.
+type SourceColumns struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	FirstSeq uint64                 `protobuf:"varint,1,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
+	Count    uint32                 `protobuf:"varint,2,opt,name=count,proto3" json:"count,omitempty"`
+	// Distinct source partitions (schemaless maps, or a null Value for "no partition").
+	Partitions     []*Value `protobuf:"bytes,3,rep,name=partitions,proto3" json:"partitions,omitempty"`
+	PartitionIndex []uint32 `protobuf:"varint,4,rep,packed,name=partition_index,json=partitionIndex,proto3" json:"partition_index,omitempty"`
+	// Types that are valid to be assigned to Offsets:
+	//
+	//	*SourceColumns_IntOffsets
+	//	*SourceColumns_ValueOffsets
+	Offsets         isSourceColumns_Offsets `protobuf_oneof:"offsets"`
+	Topics          []string                `protobuf:"bytes,7,rep,name=topics,proto3" json:"topics,omitempty"`
+	TopicIndex      []uint32                `protobuf:"varint,8,rep,packed,name=topic_index,json=topicIndex,proto3" json:"topic_index,omitempty"`
+	KafkaPartitions []int32                 `protobuf:"varint,9,rep,packed,name=kafka_partitions,json=kafkaPartitions,proto3" json:"kafka_partitions,omitempty"`
+	Timestamps      []int64                 `protobuf:"varint,10,rep,packed,name=timestamps,proto3" json:"timestamps,omitempty"`
+	Key             *DataColumn             `protobuf:"bytes,11,opt,name=key,proto3" json:"key,omitempty"`
+	Value           *DataColumn             `protobuf:"bytes,12,opt,name=value,proto3" json:"value,omitempty"`
+	unknownFields   protoimpl.UnknownFields
+	sizeCache       protoimpl.SizeCache
+}
+
+func (x *SourceColumns) Reset() {
+	*x = SourceColumns{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SourceColumns) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SourceColumns) ProtoMessage() {}
+
+func (x *SourceColumns) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SourceColumns.ProtoReflect.Descriptor instead.
+func (*SourceColumns) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+}
+
+func (x *SourceColumns) GetFirstSeq() uint64 {
+	if x != nil {
+		return x.FirstSeq
+	}
+	return 0
+}
+
+func (x *SourceColumns) GetCount() uint32 {
+	if x != nil {
+		return x.Count
+	}
+	return 0
+}
+
+func (x *SourceColumns) GetPartitions() []*Value {
+	if x != nil {
+		return x.Partitions
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetPartitionIndex() []uint32 {
+	if x != nil {
+		return x.PartitionIndex
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetOffsets() isSourceColumns_Offsets {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetIntOffsets() *IntOffsets {
+	if x != nil {
+		if x, ok := x.Offsets.(*SourceColumns_IntOffsets); ok {
+			return x.IntOffsets
+		}
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetValueOffsets() *ValueOffsets {
+	if x != nil {
+		if x, ok := x.Offsets.(*SourceColumns_ValueOffsets); ok {
+			return x.ValueOffsets
+		}
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTopics() []string {
+	if x != nil {
+		return x.Topics
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTopicIndex() []uint32 {
+	if x != nil {
+		return x.TopicIndex
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetKafkaPartitions() []int32 {
+	if x != nil {
+		return x.KafkaPartitions
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetTimestamps() []int64 {
+	if x != nil {
+		return x.Timestamps
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetKey() *DataColumn {
+	if x != nil {
+		return x.Key
+	}
+	return nil
+}
+
+func (x *SourceColumns) GetValue() *DataColumn {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+type isSourceColumns_Offsets interface {
+	isSourceColumns_Offsets()
+}
+
+type SourceColumns_IntOffsets struct {
+	IntOffsets *IntOffsets `protobuf:"bytes,5,opt,name=int_offsets,json=intOffsets,proto3,oneof"`
+}
+
+type SourceColumns_ValueOffsets struct {
+	ValueOffsets *ValueOffsets `protobuf:"bytes,6,opt,name=value_offsets,json=valueOffsets,proto3,oneof"`
+}
+
+func (*SourceColumns_IntOffsets) isSourceColumns_Offsets() {}
+
+func (*SourceColumns_ValueOffsets) isSourceColumns_Offsets() {}
+
+// Offsets that are all maps of the same string keys to integers (a file position, a
+// sequence number): the keys once, the integers as a matrix, record by record.
+type IntOffsets struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Keys          []string               `protobuf:"bytes,1,rep,name=keys,proto3" json:"keys,omitempty"`
+	Values        []int64                `protobuf:"zigzag64,2,rep,packed,name=values,proto3" json:"values,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *IntOffsets) Reset() {
+	*x = IntOffsets{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *IntOffsets) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*IntOffsets) ProtoMessage() {}
+
+func (x *IntOffsets) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use IntOffsets.ProtoReflect.Descriptor instead.
+func (*IntOffsets) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+}
+
+func (x *IntOffsets) GetKeys() []string {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
+}
+
+func (x *IntOffsets) GetValues() []int64 {
+	if x != nil {
+		return x.Values
+	}
+	return nil
+}
+
+// One offset per record: a schemaless map, or a null Value for none.
+type ValueOffsets struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Offsets       []*Value               `protobuf:"bytes,1,rep,name=offsets,proto3" json:"offsets,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ValueOffsets) Reset() {
+	*x = ValueOffsets{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ValueOffsets) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ValueOffsets) ProtoMessage() {}
+
+func (x *ValueOffsets) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ValueOffsets.ProtoReflect.Descriptor instead.
+func (*ValueOffsets) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *ValueOffsets) GetOffsets() []*Value {
+	if x != nil {
+		return x.Offsets
+	}
+	return nil
+}
+
+// A key or value column: every record's key (or value) has the same form.
+type DataColumn struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Kind   DataColumn_Kind        `protobuf:"varint,1,opt,name=kind,proto3,enum=polyconnect.v1.DataColumn_Kind" json:"kind,omitempty"`
+	Schema *Schema                `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	// One entry per record (an empty placeholder for a null).
+	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
+	Bytes   [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
+	// The records (indexes, ascending) whose key (value) is null: with SCHEMA, a null value
+	// of the (optional) schema; with RAW, an absent key (value), as a row without one.
+	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *DataColumn) Reset() {
+	*x = DataColumn{}
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *DataColumn) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*DataColumn) ProtoMessage() {}
+
+func (x *DataColumn) ProtoReflect() protoreflect.Message {
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use DataColumn.ProtoReflect.Descriptor instead.
+func (*DataColumn) Descriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *DataColumn) GetKind() DataColumn_Kind {
+	if x != nil {
+		return x.Kind
+	}
+	return DataColumn_ALL_NULL
+}
+
+func (x *DataColumn) GetSchema() *Schema {
+	if x != nil {
+		return x.Schema
+	}
+	return nil
+}
+
+func (x *DataColumn) GetStrings() []string {
+	if x != nil {
+		return x.Strings
+	}
+	return nil
+}
+
+func (x *DataColumn) GetBytes() [][]byte {
+	if x != nil {
+		return x.Bytes
+	}
+	return nil
+}
+
+func (x *DataColumn) GetNulls() []uint32 {
+	if x != nil {
+		return x.Nulls
+	}
+	return nil
+}
+
 type SourceRecord struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Per-stream sequence number, 1, 2, 3, ... (see SourceTask.Run).
@@ -3483,7 +3921,7 @@ type SourceRecord struct {
 
 func (x *SourceRecord) Reset() {
 	*x = SourceRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3495,7 +3933,7 @@ func (x *SourceRecord) String() string {
 func (*SourceRecord) ProtoMessage() {}
 
 func (x *SourceRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[37]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3508,7 +3946,7 @@ func (x *SourceRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SourceRecord.ProtoReflect.Descriptor instead.
 func (*SourceRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{37}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *SourceRecord) GetSeq() uint64 {
@@ -3597,7 +4035,7 @@ type CommitRecords struct {
 
 func (x *CommitRecords) Reset() {
 	*x = CommitRecords{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3609,7 +4047,7 @@ func (x *CommitRecords) String() string {
 func (*CommitRecords) ProtoMessage() {}
 
 func (x *CommitRecords) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[38]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3622,7 +4060,7 @@ func (x *CommitRecords) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CommitRecords.ProtoReflect.Descriptor instead.
 func (*CommitRecords) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{38}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *CommitRecords) GetAcks() []*RecordAck {
@@ -3646,7 +4084,7 @@ type RecordAck struct {
 
 func (x *RecordAck) Reset() {
 	*x = RecordAck{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3658,7 +4096,7 @@ func (x *RecordAck) String() string {
 func (*RecordAck) ProtoMessage() {}
 
 func (x *RecordAck) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[39]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3671,7 +4109,7 @@ func (x *RecordAck) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RecordAck.ProtoReflect.Descriptor instead.
 func (*RecordAck) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{39}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *RecordAck) GetSeq() uint64 {
@@ -3718,7 +4156,7 @@ type Commit struct {
 
 func (x *Commit) Reset() {
 	*x = Commit{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3730,7 +4168,7 @@ func (x *Commit) String() string {
 func (*Commit) ProtoMessage() {}
 
 func (x *Commit) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[40]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3743,7 +4181,7 @@ func (x *Commit) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Commit.ProtoReflect.Descriptor instead.
 func (*Commit) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *Commit) GetUpToSeq() uint64 {
@@ -3763,7 +4201,7 @@ type OffsetsQuery struct {
 
 func (x *OffsetsQuery) Reset() {
 	*x = OffsetsQuery{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3775,7 +4213,7 @@ func (x *OffsetsQuery) String() string {
 func (*OffsetsQuery) ProtoMessage() {}
 
 func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[41]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3788,7 +4226,7 @@ func (x *OffsetsQuery) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsQuery.ProtoReflect.Descriptor instead.
 func (*OffsetsQuery) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{41}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *OffsetsQuery) GetRequestId() uint64 {
@@ -3815,7 +4253,7 @@ type OffsetsAnswer struct {
 
 func (x *OffsetsAnswer) Reset() {
 	*x = OffsetsAnswer{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3827,7 +4265,7 @@ func (x *OffsetsAnswer) String() string {
 func (*OffsetsAnswer) ProtoMessage() {}
 
 func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[42]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3840,7 +4278,7 @@ func (x *OffsetsAnswer) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OffsetsAnswer.ProtoReflect.Descriptor instead.
 func (*OffsetsAnswer) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{42}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *OffsetsAnswer) GetRequestId() uint64 {
@@ -3867,7 +4305,7 @@ type Drained struct {
 
 func (x *Drained) Reset() {
 	*x = Drained{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3879,7 +4317,7 @@ func (x *Drained) String() string {
 func (*Drained) ProtoMessage() {}
 
 func (x *Drained) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[43]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3892,7 +4330,7 @@ func (x *Drained) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Drained.ProtoReflect.Descriptor instead.
 func (*Drained) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{43}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *Drained) GetLastSeq() uint64 {
@@ -3920,7 +4358,7 @@ type SinkRequest struct {
 
 func (x *SinkRequest) Reset() {
 	*x = SinkRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3932,7 +4370,7 @@ func (x *SinkRequest) String() string {
 func (*SinkRequest) ProtoMessage() {}
 
 func (x *SinkRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[44]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3945,7 +4383,7 @@ func (x *SinkRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRequest.ProtoReflect.Descriptor instead.
 func (*SinkRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{44}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *SinkRequest) GetMsg() isSinkRequest_Msg {
@@ -4082,7 +4520,7 @@ type SinkResponse struct {
 
 func (x *SinkResponse) Reset() {
 	*x = SinkResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4094,7 +4532,7 @@ func (x *SinkResponse) String() string {
 func (*SinkResponse) ProtoMessage() {}
 
 func (x *SinkResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[45]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4107,7 +4545,7 @@ func (x *SinkResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkResponse.ProtoReflect.Descriptor instead.
 func (*SinkResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{45}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *SinkResponse) GetMsg() isSinkResponse_Msg {
@@ -4244,7 +4682,7 @@ type SinkStart struct {
 
 func (x *SinkStart) Reset() {
 	*x = SinkStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4256,7 +4694,7 @@ func (x *SinkStart) String() string {
 func (*SinkStart) ProtoMessage() {}
 
 func (x *SinkStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[46]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4269,7 +4707,7 @@ func (x *SinkStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStart.ProtoReflect.Descriptor instead.
 func (*SinkStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{46}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SinkStart) GetProtocolVersion() uint32 {
@@ -4352,7 +4790,7 @@ type SinkStarted struct {
 
 func (x *SinkStarted) Reset() {
 	*x = SinkStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4364,7 +4802,7 @@ func (x *SinkStarted) String() string {
 func (*SinkStarted) ProtoMessage() {}
 
 func (x *SinkStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[47]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4377,7 +4815,7 @@ func (x *SinkStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkStarted.ProtoReflect.Descriptor instead.
 func (*SinkStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{47}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SinkStarted) GetMaxInflightPuts() uint32 {
@@ -4397,7 +4835,7 @@ type TopicPartition struct {
 
 func (x *TopicPartition) Reset() {
 	*x = TopicPartition{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4409,7 +4847,7 @@ func (x *TopicPartition) String() string {
 func (*TopicPartition) ProtoMessage() {}
 
 func (x *TopicPartition) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[48]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4422,7 +4860,7 @@ func (x *TopicPartition) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartition.ProtoReflect.Descriptor instead.
 func (*TopicPartition) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{48}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *TopicPartition) GetTopic() string {
@@ -4448,7 +4886,7 @@ type Partitions struct {
 
 func (x *Partitions) Reset() {
 	*x = Partitions{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4460,7 +4898,7 @@ func (x *Partitions) String() string {
 func (*Partitions) ProtoMessage() {}
 
 func (x *Partitions) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[49]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4473,7 +4911,7 @@ func (x *Partitions) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Partitions.ProtoReflect.Descriptor instead.
 func (*Partitions) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{49}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *Partitions) GetPartitions() []*TopicPartition {
@@ -4499,7 +4937,7 @@ type Put struct {
 
 func (x *Put) Reset() {
 	*x = Put{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4511,7 +4949,7 @@ func (x *Put) String() string {
 func (*Put) ProtoMessage() {}
 
 func (x *Put) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[50]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4524,7 +4962,7 @@ func (x *Put) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Put.ProtoReflect.Descriptor instead.
 func (*Put) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{50}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *Put) GetPutId() uint64 {
@@ -4587,7 +5025,7 @@ type SinkColumns struct {
 
 func (x *SinkColumns) Reset() {
 	*x = SinkColumns{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4599,7 +5037,7 @@ func (x *SinkColumns) String() string {
 func (*SinkColumns) ProtoMessage() {}
 
 func (x *SinkColumns) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[51]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4612,7 +5050,7 @@ func (x *SinkColumns) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkColumns.ProtoReflect.Descriptor instead.
 func (*SinkColumns) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{51}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *SinkColumns) GetCount() uint32 {
@@ -4707,7 +5145,7 @@ type SinkColumn struct {
 
 func (x *SinkColumn) Reset() {
 	*x = SinkColumn{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4719,7 +5157,7 @@ func (x *SinkColumn) String() string {
 func (*SinkColumn) ProtoMessage() {}
 
 func (x *SinkColumn) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[52]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4732,7 +5170,7 @@ func (x *SinkColumn) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkColumn.ProtoReflect.Descriptor instead.
 func (*SinkColumn) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{52}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *SinkColumn) GetType() SinkColumnType {
@@ -4792,7 +5230,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4804,7 +5242,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[53]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4817,7 +5255,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{53}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -4906,7 +5344,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4918,7 +5356,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[54]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4931,7 +5369,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{54}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -4953,7 +5391,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4965,7 +5403,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[55]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4978,7 +5416,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{55}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -5015,7 +5453,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5027,7 +5465,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5040,7 +5478,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -5079,7 +5517,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5091,7 +5529,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5104,7 +5542,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -5150,7 +5588,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5162,7 +5600,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5175,7 +5613,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -5218,7 +5656,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5230,7 +5668,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5243,7 +5681,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -5285,7 +5723,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5297,7 +5735,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5310,7 +5748,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -5342,7 +5780,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5354,7 +5792,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5367,7 +5805,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -5456,7 +5894,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5468,7 +5906,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5481,7 +5919,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -5578,7 +6016,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5590,7 +6028,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5603,7 +6041,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -5679,7 +6117,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5691,7 +6129,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5704,7 +6142,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -5727,7 +6165,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5739,7 +6177,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5752,7 +6190,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -5799,7 +6237,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5811,7 +6249,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5824,7 +6262,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -5908,7 +6346,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5920,7 +6358,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5933,7 +6371,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -5967,7 +6405,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5979,7 +6417,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5992,7 +6430,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -6094,7 +6532,7 @@ type ConverterRequest struct {
 
 func (x *ConverterRequest) Reset() {
 	*x = ConverterRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6106,7 +6544,7 @@ func (x *ConverterRequest) String() string {
 func (*ConverterRequest) ProtoMessage() {}
 
 func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6119,7 +6557,7 @@ func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
 func (*ConverterRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
@@ -6208,7 +6646,7 @@ type ConverterResponse struct {
 
 func (x *ConverterResponse) Reset() {
 	*x = ConverterResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6220,7 +6658,7 @@ func (x *ConverterResponse) String() string {
 func (*ConverterResponse) ProtoMessage() {}
 
 func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6233,7 +6671,7 @@ func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
 func (*ConverterResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
@@ -6331,7 +6769,7 @@ type ConverterStart struct {
 
 func (x *ConverterStart) Reset() {
 	*x = ConverterStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6343,7 +6781,7 @@ func (x *ConverterStart) String() string {
 func (*ConverterStart) ProtoMessage() {}
 
 func (x *ConverterStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6356,7 +6794,7 @@ func (x *ConverterStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
 func (*ConverterStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *ConverterStart) GetProtocolVersion() uint32 {
@@ -6430,7 +6868,7 @@ type ConverterStarted struct {
 
 func (x *ConverterStarted) Reset() {
 	*x = ConverterStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6442,7 +6880,7 @@ func (x *ConverterStarted) String() string {
 func (*ConverterStarted) ProtoMessage() {}
 
 func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6455,7 +6893,7 @@ func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
 func (*ConverterStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
 }
 
 type ConverterBatch struct {
@@ -6471,7 +6909,7 @@ type ConverterBatch struct {
 
 func (x *ConverterBatch) Reset() {
 	*x = ConverterBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6483,7 +6921,7 @@ func (x *ConverterBatch) String() string {
 func (*ConverterBatch) ProtoMessage() {}
 
 func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6496,7 +6934,7 @@ func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
 func (*ConverterBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ConverterBatch) GetBatchId() uint64 {
@@ -6539,7 +6977,7 @@ type KafkaHeader struct {
 
 func (x *KafkaHeader) Reset() {
 	*x = KafkaHeader{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6551,7 +6989,7 @@ func (x *KafkaHeader) String() string {
 func (*KafkaHeader) ProtoMessage() {}
 
 func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6564,7 +7002,7 @@ func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
 func (*KafkaHeader) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *KafkaHeader) GetKey() string {
@@ -6600,7 +7038,7 @@ type ConverterRecord struct {
 
 func (x *ConverterRecord) Reset() {
 	*x = ConverterRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6612,7 +7050,7 @@ func (x *ConverterRecord) String() string {
 func (*ConverterRecord) ProtoMessage() {}
 
 func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6625,7 +7063,7 @@ func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
 func (*ConverterRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *ConverterRecord) GetIndex() uint32 {
@@ -6681,7 +7119,7 @@ type ConverterResult struct {
 
 func (x *ConverterResult) Reset() {
 	*x = ConverterResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6693,7 +7131,7 @@ func (x *ConverterResult) String() string {
 func (*ConverterResult) ProtoMessage() {}
 
 func (x *ConverterResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6706,7 +7144,7 @@ func (x *ConverterResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
 func (*ConverterResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ConverterResult) GetBatchId() uint64 {
@@ -6739,7 +7177,7 @@ type ConverterOutcome struct {
 
 func (x *ConverterOutcome) Reset() {
 	*x = ConverterOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6751,7 +7189,7 @@ func (x *ConverterOutcome) String() string {
 func (*ConverterOutcome) ProtoMessage() {}
 
 func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6764,7 +7202,7 @@ func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
 func (*ConverterOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *ConverterOutcome) GetIndex() uint32 {
@@ -6804,12 +7242,13 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x11protocol_versions\x18\x01 \x03(\rR\x10protocolVersions\x12!\n" +
 	"\fcore_version\x18\x02 \x01(\tR\vcoreVersion\x12*\n" +
 	"\x11max_message_bytes\x18\x03 \x01(\x04R\x0fmaxMessageBytes\x12@\n" +
-	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"\xa2\x01\n" +
+	"\fcapabilities\x18\x04 \x01(\v2\x1c.polyconnect.v1.CapabilitiesR\fcapabilities\"\xda\x01\n" +
 	"\fCapabilities\x12\x1b\n" +
 	"\traw_bytes\x18\x01 \x01(\bR\brawBytes\x12+\n" +
 	"\x11schema_references\x18\x02 \x01(\bR\x10schemaReferences\x12#\n" +
 	"\rtrace_context\x18\x03 \x01(\bR\ftraceContext\x12#\n" +
-	"\rcolumnar_puts\x18\x04 \x01(\bR\fcolumnarPuts\"\xa6\x02\n" +
+	"\rcolumnar_puts\x18\x04 \x01(\bR\fcolumnarPuts\x126\n" +
+	"\x17columnar_source_batches\x18\x05 \x01(\bR\x15columnarSourceBatches\"\xa6\x02\n" +
 	"\x11HandshakeResponse\x12)\n" +
 	"\x10protocol_version\x18\x01 \x01(\rR\x0fprotocolVersion\x12!\n" +
 	"\fsdk_language\x18\x02 \x01(\tR\vsdkLanguage\x12\x1f\n" +
@@ -7007,10 +7446,50 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06offset\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x06offset\"8\n" +
 	"\x06Credit\x12\x18\n" +
 	"\arecords\x18\x01 \x01(\rR\arecords\x12\x14\n" +
-	"\x05bytes\x18\x02 \x01(\x04R\x05bytes\"y\n" +
+	"\x05bytes\x18\x02 \x01(\x04R\x05bytes\"\xb2\x01\n" +
 	"\vSourceBatch\x126\n" +
 	"\arecords\x18\x01 \x03(\v2\x1c.polyconnect.v1.SourceRecordR\arecords\x122\n" +
-	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\"\xb2\x04\n" +
+	"\x05trace\x18\x02 \x01(\v2\x1c.polyconnect.v1.TraceContextR\x05trace\x127\n" +
+	"\acolumns\x18\x03 \x01(\v2\x1d.polyconnect.v1.SourceColumnsR\acolumns\"\x95\x04\n" +
+	"\rSourceColumns\x12\x1b\n" +
+	"\tfirst_seq\x18\x01 \x01(\x04R\bfirstSeq\x12\x14\n" +
+	"\x05count\x18\x02 \x01(\rR\x05count\x125\n" +
+	"\n" +
+	"partitions\x18\x03 \x03(\v2\x15.polyconnect.v1.ValueR\n" +
+	"partitions\x12'\n" +
+	"\x0fpartition_index\x18\x04 \x03(\rR\x0epartitionIndex\x12=\n" +
+	"\vint_offsets\x18\x05 \x01(\v2\x1a.polyconnect.v1.IntOffsetsH\x00R\n" +
+	"intOffsets\x12C\n" +
+	"\rvalue_offsets\x18\x06 \x01(\v2\x1c.polyconnect.v1.ValueOffsetsH\x00R\fvalueOffsets\x12\x16\n" +
+	"\x06topics\x18\a \x03(\tR\x06topics\x12\x1f\n" +
+	"\vtopic_index\x18\b \x03(\rR\n" +
+	"topicIndex\x12)\n" +
+	"\x10kafka_partitions\x18\t \x03(\x05R\x0fkafkaPartitions\x12\x1e\n" +
+	"\n" +
+	"timestamps\x18\n" +
+	" \x03(\x03R\n" +
+	"timestamps\x12,\n" +
+	"\x03key\x18\v \x01(\v2\x1a.polyconnect.v1.DataColumnR\x03key\x120\n" +
+	"\x05value\x18\f \x01(\v2\x1a.polyconnect.v1.DataColumnR\x05valueB\t\n" +
+	"\aoffsets\"8\n" +
+	"\n" +
+	"IntOffsets\x12\x12\n" +
+	"\x04keys\x18\x01 \x03(\tR\x04keys\x12\x16\n" +
+	"\x06values\x18\x02 \x03(\x12R\x06values\"?\n" +
+	"\fValueOffsets\x12/\n" +
+	"\aoffsets\x18\x01 \x03(\v2\x15.polyconnect.v1.ValueR\aoffsets\"\xe2\x01\n" +
+	"\n" +
+	"DataColumn\x123\n" +
+	"\x04kind\x18\x01 \x01(\x0e2\x1f.polyconnect.v1.DataColumn.KindR\x04kind\x12.\n" +
+	"\x06schema\x18\x02 \x01(\v2\x16.polyconnect.v1.SchemaR\x06schema\x12\x18\n" +
+	"\astrings\x18\x03 \x03(\tR\astrings\x12\x14\n" +
+	"\x05bytes\x18\x04 \x03(\fR\x05bytes\x12\x14\n" +
+	"\x05nulls\x18\x05 \x03(\rR\x05nulls\")\n" +
+	"\x04Kind\x12\f\n" +
+	"\bALL_NULL\x10\x00\x12\n" +
+	"\n" +
+	"\x06SCHEMA\x10\x01\x12\a\n" +
+	"\x03RAW\x10\x02\"\xb2\x04\n" +
 	"\fSourceRecord\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12@\n" +
 	"\x10source_partition\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x0fsourcePartition\x12:\n" +
@@ -7376,8 +7855,8 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 86)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 90)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -7390,271 +7869,285 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(SinkColumnType)(0),             // 8: polyconnect.v1.SinkColumnType
 	(TimestampType)(0),              // 9: polyconnect.v1.TimestampType
 	(ConversionDirection)(0),        // 10: polyconnect.v1.ConversionDirection
-	(*HandshakeRequest)(nil),        // 11: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),            // 12: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),       // 13: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),              // 14: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),           // 15: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),          // 16: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),             // 17: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),            // 18: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),               // 19: polyconnect.v1.ConfigKey
-	(*Validator)(nil),               // 20: polyconnect.v1.Validator
-	(*Range)(nil),                   // 21: polyconnect.v1.Range
-	(*ValidString)(nil),             // 22: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),          // 23: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),               // 24: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),         // 25: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),        // 26: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),             // 27: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),        // 28: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),       // 29: polyconnect.v1.ConnectorResponse
-	(*AlterOffsetsRequest)(nil),     // 30: polyconnect.v1.AlterOffsetsRequest
-	(*SinkOffsetChange)(nil),        // 31: polyconnect.v1.SinkOffsetChange
-	(*AlterOffsetsResponse)(nil),    // 32: polyconnect.v1.AlterOffsetsResponse
-	(*ConnectorStart)(nil),          // 33: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 34: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 35: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 36: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 37: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 38: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 39: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 40: polyconnect.v1.Stop
-	(*Error)(nil),                   // 41: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 42: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 43: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 44: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 45: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 46: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 47: polyconnect.v1.SourceBatch
-	(*SourceRecord)(nil),            // 48: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 49: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 50: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 51: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 52: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 53: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 54: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 55: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 56: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 57: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 58: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 59: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 60: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 61: polyconnect.v1.Put
-	(*SinkColumns)(nil),             // 62: polyconnect.v1.SinkColumns
-	(*SinkColumn)(nil),              // 63: polyconnect.v1.SinkColumn
-	(*SinkRecord)(nil),              // 64: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 65: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 66: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 67: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 68: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 69: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 70: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 71: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 72: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 73: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 74: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 75: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 76: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 77: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 78: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 79: polyconnect.v1.TransformOutcome
-	(*ConverterRequest)(nil),        // 80: polyconnect.v1.ConverterRequest
-	(*ConverterResponse)(nil),       // 81: polyconnect.v1.ConverterResponse
-	(*ConverterStart)(nil),          // 82: polyconnect.v1.ConverterStart
-	(*ConverterStarted)(nil),        // 83: polyconnect.v1.ConverterStarted
-	(*ConverterBatch)(nil),          // 84: polyconnect.v1.ConverterBatch
-	(*KafkaHeader)(nil),             // 85: polyconnect.v1.KafkaHeader
-	(*ConverterRecord)(nil),         // 86: polyconnect.v1.ConverterRecord
-	(*ConverterResult)(nil),         // 87: polyconnect.v1.ConverterResult
-	(*ConverterOutcome)(nil),        // 88: polyconnect.v1.ConverterOutcome
-	nil,                             // 89: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 90: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	nil,                             // 91: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 92: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 93: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 94: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 95: polyconnect.v1.TransformStart.ConfigEntry
-	nil,                             // 96: polyconnect.v1.ConverterStart.ConfigEntry
-	(*TraceContext)(nil),            // 97: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 98: polyconnect.v1.Value
-	(*RecordData)(nil),              // 99: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 100: polyconnect.v1.Header
-	(*Schema)(nil),                  // 101: polyconnect.v1.Schema
-	(*Structured)(nil),              // 102: polyconnect.v1.Structured
+	(DataColumn_Kind)(0),            // 11: polyconnect.v1.DataColumn.Kind
+	(*HandshakeRequest)(nil),        // 12: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 13: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 14: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 15: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 16: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 17: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 18: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 19: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 20: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 21: polyconnect.v1.Validator
+	(*Range)(nil),                   // 22: polyconnect.v1.Range
+	(*ValidString)(nil),             // 23: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 24: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 25: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 26: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 27: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 28: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 29: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 30: polyconnect.v1.ConnectorResponse
+	(*AlterOffsetsRequest)(nil),     // 31: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 32: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 33: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 34: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 35: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 36: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 37: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 38: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 39: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 40: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 41: polyconnect.v1.Stop
+	(*Error)(nil),                   // 42: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 43: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 44: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 45: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 46: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 47: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 48: polyconnect.v1.SourceBatch
+	(*SourceColumns)(nil),           // 49: polyconnect.v1.SourceColumns
+	(*IntOffsets)(nil),              // 50: polyconnect.v1.IntOffsets
+	(*ValueOffsets)(nil),            // 51: polyconnect.v1.ValueOffsets
+	(*DataColumn)(nil),              // 52: polyconnect.v1.DataColumn
+	(*SourceRecord)(nil),            // 53: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 54: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 55: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 56: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 57: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 58: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 59: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 60: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 61: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 62: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 63: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 64: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 65: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 66: polyconnect.v1.Put
+	(*SinkColumns)(nil),             // 67: polyconnect.v1.SinkColumns
+	(*SinkColumn)(nil),              // 68: polyconnect.v1.SinkColumn
+	(*SinkRecord)(nil),              // 69: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 70: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 71: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 72: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 73: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 74: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 75: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 76: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 77: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 78: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 79: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 80: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 81: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 82: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 83: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 84: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 85: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 86: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 87: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 88: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 89: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 90: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 91: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 92: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 93: polyconnect.v1.ConverterOutcome
+	nil,                             // 94: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 95: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 96: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 97: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 98: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 99: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 100: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 101: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 102: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 103: polyconnect.v1.Value
+	(*Schema)(nil),                  // 104: polyconnect.v1.Schema
+	(*RecordData)(nil),              // 105: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 106: polyconnect.v1.Header
+	(*Structured)(nil),              // 107: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	12,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	12,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	14,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	13,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	13,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	15,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	14,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	19,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	15,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	20,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	20,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	21,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	22,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	23,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	24,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	89,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	27,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	21,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	22,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	23,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	24,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	25,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	94,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	28,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	33,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	34,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	39,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	53,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	38,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	35,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	37,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	39,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	52,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	90,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	45,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
-	31,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
-	41,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
-	91,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	36,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	92,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	34,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	35,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	40,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	58,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	39,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	36,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	38,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	40,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	42,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	57,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	95,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	46,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	32,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	42,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	96,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	37,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	97,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	44,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	46,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	49,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	51,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	53,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	39,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	38,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	47,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	52,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	54,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	39,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	93,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	45,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	12,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	97,  // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	98,  // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	98,  // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	48,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	97,  // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	98,  // 58: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	98,  // 59: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	99,  // 60: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	99,  // 61: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	100, // 62: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	97,  // 63: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	7,   // 64: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	50,  // 65: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	98,  // 66: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	45,  // 67: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	57,  // 68: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	60,  // 69: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	60,  // 70: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	61,  // 71: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	67,  // 72: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	39,  // 73: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 74: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	58,  // 75: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	65,  // 76: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	68,  // 77: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	70,  // 78: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	39,  // 79: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	71,  // 80: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	69,  // 81: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	94,  // 82: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	12,  // 83: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	97,  // 84: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	59,  // 85: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	64,  // 86: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	97,  // 87: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	62,  // 88: polyconnect.v1.Put.columns:type_name -> polyconnect.v1.SinkColumns
-	9,   // 89: polyconnect.v1.SinkColumns.timestamp_types:type_name -> polyconnect.v1.TimestampType
-	63,  // 90: polyconnect.v1.SinkColumns.keys:type_name -> polyconnect.v1.SinkColumn
-	63,  // 91: polyconnect.v1.SinkColumns.values:type_name -> polyconnect.v1.SinkColumn
-	8,   // 92: polyconnect.v1.SinkColumn.type:type_name -> polyconnect.v1.SinkColumnType
-	101, // 93: polyconnect.v1.SinkColumn.schema:type_name -> polyconnect.v1.Schema
-	99,  // 94: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	99,  // 95: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	9,   // 96: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	100, // 97: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	97,  // 98: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	66,  // 99: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	97,  // 100: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	66,  // 101: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	41,  // 102: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	66,  // 103: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	59,  // 104: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	59,  // 105: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	41,  // 106: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	41,  // 107: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	74,  // 108: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	76,  // 109: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	39,  // 110: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 111: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	75,  // 112: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	78,  // 113: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	39,  // 114: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 115: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	95,  // 116: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 117: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 118: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	77,  // 119: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	97,  // 120: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	99,  // 121: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	99,  // 122: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	100, // 123: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	9,   // 124: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	97,  // 125: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	79,  // 126: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	77,  // 127: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	41,  // 128: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	82,  // 129: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
-	84,  // 130: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
-	39,  // 131: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	40,  // 132: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
-	83,  // 133: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
-	87,  // 134: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
-	39,  // 135: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 136: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
-	96,  // 137: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
-	10,  // 138: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
-	86,  // 139: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
-	97,  // 140: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
-	85,  // 141: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
-	102, // 142: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
-	88,  // 143: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
-	102, // 144: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
-	41,  // 145: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
-	11,  // 146: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	15,  // 147: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	17,  // 148: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	25,  // 149: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	28,  // 150: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	30,  // 151: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
-	42,  // 152: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	55,  // 153: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	72,  // 154: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	80,  // 155: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
-	13,  // 156: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	16,  // 157: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	18,  // 158: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	26,  // 159: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	29,  // 160: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	32,  // 161: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
-	43,  // 162: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	56,  // 163: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	73,  // 164: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	81,  // 165: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
-	156, // [156:166] is the sub-list for method output_type
-	146, // [146:156] is the sub-list for method input_type
-	146, // [146:146] is the sub-list for extension type_name
-	146, // [146:146] is the sub-list for extension extendee
-	0,   // [0:146] is the sub-list for field type_name
+	45,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	47,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	54,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	56,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	58,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	40,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	39,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	48,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	57,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	59,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	40,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	42,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	98,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	46,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	13,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	102, // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	103, // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	103, // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	53,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	102, // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	49,  // 58: polyconnect.v1.SourceBatch.columns:type_name -> polyconnect.v1.SourceColumns
+	103, // 59: polyconnect.v1.SourceColumns.partitions:type_name -> polyconnect.v1.Value
+	50,  // 60: polyconnect.v1.SourceColumns.int_offsets:type_name -> polyconnect.v1.IntOffsets
+	51,  // 61: polyconnect.v1.SourceColumns.value_offsets:type_name -> polyconnect.v1.ValueOffsets
+	52,  // 62: polyconnect.v1.SourceColumns.key:type_name -> polyconnect.v1.DataColumn
+	52,  // 63: polyconnect.v1.SourceColumns.value:type_name -> polyconnect.v1.DataColumn
+	103, // 64: polyconnect.v1.ValueOffsets.offsets:type_name -> polyconnect.v1.Value
+	11,  // 65: polyconnect.v1.DataColumn.kind:type_name -> polyconnect.v1.DataColumn.Kind
+	104, // 66: polyconnect.v1.DataColumn.schema:type_name -> polyconnect.v1.Schema
+	103, // 67: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	103, // 68: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	105, // 69: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	105, // 70: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	106, // 71: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	102, // 72: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	7,   // 73: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	55,  // 74: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	103, // 75: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	46,  // 76: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	62,  // 77: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	65,  // 78: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	65,  // 79: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	66,  // 80: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	72,  // 81: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	40,  // 82: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 83: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	63,  // 84: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	70,  // 85: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	73,  // 86: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	75,  // 87: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	40,  // 88: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	76,  // 89: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	74,  // 90: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	99,  // 91: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	13,  // 92: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	102, // 93: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	64,  // 94: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	69,  // 95: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	102, // 96: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	67,  // 97: polyconnect.v1.Put.columns:type_name -> polyconnect.v1.SinkColumns
+	9,   // 98: polyconnect.v1.SinkColumns.timestamp_types:type_name -> polyconnect.v1.TimestampType
+	68,  // 99: polyconnect.v1.SinkColumns.keys:type_name -> polyconnect.v1.SinkColumn
+	68,  // 100: polyconnect.v1.SinkColumns.values:type_name -> polyconnect.v1.SinkColumn
+	8,   // 101: polyconnect.v1.SinkColumn.type:type_name -> polyconnect.v1.SinkColumnType
+	104, // 102: polyconnect.v1.SinkColumn.schema:type_name -> polyconnect.v1.Schema
+	105, // 103: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	105, // 104: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	9,   // 105: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	106, // 106: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	102, // 107: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	71,  // 108: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	102, // 109: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	71,  // 110: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	42,  // 111: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	71,  // 112: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	64,  // 113: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	64,  // 114: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	42,  // 115: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	42,  // 116: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	79,  // 117: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	81,  // 118: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	40,  // 119: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 120: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	80,  // 121: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	83,  // 122: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	40,  // 123: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	42,  // 124: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	100, // 125: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 126: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 127: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	82,  // 128: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	102, // 129: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	105, // 130: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	105, // 131: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	106, // 132: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	9,   // 133: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	102, // 134: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	84,  // 135: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	82,  // 136: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	42,  // 137: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	87,  // 138: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	89,  // 139: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	40,  // 140: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 141: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	88,  // 142: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	92,  // 143: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	40,  // 144: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	42,  // 145: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	101, // 146: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	10,  // 147: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	91,  // 148: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	102, // 149: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	90,  // 150: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	107, // 151: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	93,  // 152: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	107, // 153: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	42,  // 154: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	12,  // 155: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	16,  // 156: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	18,  // 157: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	26,  // 158: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	29,  // 159: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	31,  // 160: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	43,  // 161: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	60,  // 162: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	77,  // 163: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	85,  // 164: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	14,  // 165: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	17,  // 166: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	19,  // 167: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	27,  // 168: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	30,  // 169: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	33,  // 170: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	44,  // 171: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	61,  // 172: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	78,  // 173: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	86,  // 174: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	165, // [165:175] is the sub-list for method output_type
+	155, // [155:165] is the sub-list for method input_type
+	155, // [155:155] is the sub-list for extension type_name
+	155, // [155:155] is the sub-list for extension extendee
+	0,   // [0:155] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -7705,8 +8198,12 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SourceResponse_Heartbeat)(nil),
 		(*SourceResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[44].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[37].OneofWrappers = []any{
+		(*SourceColumns_IntOffsets)(nil),
+		(*SourceColumns_ValueOffsets)(nil),
+	}
+	file_polyconnect_v1_connector_proto_msgTypes[41].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[48].OneofWrappers = []any{
 		(*SinkRequest_Start)(nil),
 		(*SinkRequest_Open)(nil),
 		(*SinkRequest_Close)(nil),
@@ -7715,7 +8212,7 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkRequest_Heartbeat)(nil),
 		(*SinkRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[45].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[49].OneofWrappers = []any{
 		(*SinkResponse_Started)(nil),
 		(*SinkResponse_PutDone)(nil),
 		(*SinkResponse_Flushed)(nil),
@@ -7724,48 +8221,48 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[53].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[61].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[57].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[65].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[62].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[68].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[69].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{
 		(*ConverterRequest_Start)(nil),
 		(*ConverterRequest_Batch)(nil),
 		(*ConverterRequest_Heartbeat)(nil),
 		(*ConverterRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[74].OneofWrappers = []any{
 		(*ConverterResponse_Started)(nil),
 		(*ConverterResponse_Result)(nil),
 		(*ConverterResponse_Heartbeat)(nil),
 		(*ConverterResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[74].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[75].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[77].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[78].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[79].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[81].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      11,
-			NumMessages:   86,
+			NumEnums:      12,
+			NumMessages:   90,
 			NumExtensions: 0,
 			NumServices:   5,
 		},

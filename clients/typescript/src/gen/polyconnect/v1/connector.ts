@@ -259,6 +259,13 @@ export interface Capabilities {
    * rows, so an SDK that announces this reads both forms.
    */
   columnarPuts: boolean;
+  /**
+   * Source batches may carry their records column by column (SourceBatch.columns,
+   * SourceColumns). The core offers it; an SDK that sends columns answers true, and sends
+   * them only when both sides agree (a core without it would ignore the field and lose the
+   * records). Rows stay valid: a poll whose records do not fit the columns goes as rows.
+   */
+  columnarSourceBatches: boolean;
 }
 
 export interface HandshakeResponse {
@@ -603,7 +610,93 @@ export interface SourceBatch {
    * The context of the connector's poll span; records without their own context are
    * children of it.
    */
-  trace: TraceContext | undefined;
+  trace:
+    | TraceContext
+    | undefined;
+  /**
+   * The same records column by column (capability "columnar_source_batches"), instead of
+   * `records`: a batch has one or the other, never both. Its byte credit is the encoded
+   * size of the SourceColumns message (without the SourceBatch framing); its record credit
+   * is `count`.
+   */
+  columns: SourceColumns | undefined;
+}
+
+/**
+ * The records of one source batch, column by column. Record i (0 <= i < count) is the
+ * SourceRecord with:
+ *   seq              first_seq + i (consecutive: the batch's seqs follow each other)
+ *   source_partition partitions[partition_index[i]] (partition_index empty: partitions[0]
+ *                    for every record, or none if `partitions` is empty)
+ *   source_offset    int_offsets: a map of int_offsets.keys (in that order) to INT64 values
+ *                    int_offsets.values[i * len(keys) + j]; value_offsets: offsets[i] (a
+ *                    null Value: none); neither set: no offset for any record
+ *   topic            topics[topic_index[i]] (topic_index empty: topics[0]; `topics` must
+ *                    not be empty and no topic may be empty)
+ *   kafka_partition  kafka_partitions[i] (empty: absent for every record)
+ *   timestamp        timestamps[i] (empty: absent for every record)
+ *   key, value       from the key and value DataColumns
+ * and no headers, no trace context of its own (SourceBatch.trace applies to every record),
+ * no transaction action. A batch whose records do not all fit this form goes as rows.
+ * Every per-record list holds exactly `count` entries (or none where allowed above) and
+ * every index is in range; anything else is a protocol error that fails the task.
+ */
+export interface SourceColumns {
+  firstSeq: bigint;
+  count: number;
+  /** Distinct source partitions (schemaless maps, or a null Value for "no partition"). */
+  partitions: Value[];
+  partitionIndex: number[];
+  offsets: { $case: "intOffsets"; value: IntOffsets } | { $case: "valueOffsets"; value: ValueOffsets } | undefined;
+  topics: string[];
+  topicIndex: number[];
+  kafkaPartitions: number[];
+  timestamps: bigint[];
+  key: DataColumn | undefined;
+  value: DataColumn | undefined;
+}
+
+/**
+ * Offsets that are all maps of the same string keys to integers (a file position, a
+ * sequence number): the keys once, the integers as a matrix, record by record.
+ */
+export interface IntOffsets {
+  keys: string[];
+  values: bigint[];
+}
+
+/** One offset per record: a schemaless map, or a null Value for none. */
+export interface ValueOffsets {
+  offsets: Value[];
+}
+
+/** A key or value column: every record's key (or value) has the same form. */
+export interface DataColumn {
+  kind: DataColumn_Kind;
+  schema:
+    | Schema
+    | undefined;
+  /** One entry per record (an empty placeholder for a null). */
+  strings: string[];
+  bytes: Buffer[];
+  /**
+   * The records (indexes, ascending) whose key (value) is null: with SCHEMA, a null value
+   * of the (optional) schema; with RAW, an absent key (value), as a row without one.
+   */
+  nulls: number[];
+}
+
+export enum DataColumn_Kind {
+  /** ALL_NULL - Every record's key (value) is absent: null without a schema. Nothing else is set. */
+  ALL_NULL = 0,
+  /**
+   * SCHEMA - Structured data with `schema` (a full definition or a reference, as in Structured),
+   * whose type is STRING (values in `strings`) or BYTES (values in `bytes`).
+   */
+  SCHEMA = 1,
+  /** RAW - Raw bytes (capability "raw_bytes"), values in `bytes`. */
+  RAW = 2,
+  UNRECOGNIZED = -1,
 }
 
 export interface SourceRecord {
@@ -1211,7 +1304,13 @@ export const HandshakeRequest: MessageFns<HandshakeRequest> = {
 };
 
 function createBaseCapabilities(): Capabilities {
-  return { rawBytes: false, schemaReferences: false, traceContext: false, columnarPuts: false };
+  return {
+    rawBytes: false,
+    schemaReferences: false,
+    traceContext: false,
+    columnarPuts: false,
+    columnarSourceBatches: false,
+  };
 }
 
 export const Capabilities: MessageFns<Capabilities> = {
@@ -1227,6 +1326,9 @@ export const Capabilities: MessageFns<Capabilities> = {
     }
     if (message.columnarPuts !== false) {
       writer.uint32(32).bool(message.columnarPuts);
+    }
+    if (message.columnarSourceBatches !== false) {
+      writer.uint32(40).bool(message.columnarSourceBatches);
     }
     return writer;
   },
@@ -1276,6 +1378,14 @@ export const Capabilities: MessageFns<Capabilities> = {
             message.columnarPuts = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.columnarSourceBatches = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1297,6 +1407,7 @@ export const Capabilities: MessageFns<Capabilities> = {
     message.schemaReferences = object.schemaReferences ?? false;
     message.traceContext = object.traceContext ?? false;
     message.columnarPuts = object.columnarPuts ?? false;
+    message.columnarSourceBatches = object.columnarSourceBatches ?? false;
     return message;
   },
 };
@@ -4880,7 +4991,7 @@ export const Credit: MessageFns<Credit> = {
 };
 
 function createBaseSourceBatch(): SourceBatch {
-  return { records: [], trace: undefined };
+  return { records: [], trace: undefined, columns: undefined };
 }
 
 export const SourceBatch: MessageFns<SourceBatch> = {
@@ -4890,6 +5001,9 @@ export const SourceBatch: MessageFns<SourceBatch> = {
     }
     if (message.trace !== undefined) {
       TraceContext.encode(message.trace, writer.uint32(18).fork()).join();
+    }
+    if (message.columns !== undefined) {
+      SourceColumns.encode(message.columns, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -4923,6 +5037,14 @@ export const SourceBatch: MessageFns<SourceBatch> = {
             message.trace = TraceContext.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.columns = SourceColumns.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4944,6 +5066,544 @@ export const SourceBatch: MessageFns<SourceBatch> = {
     message.trace = (object.trace !== undefined && object.trace !== null)
       ? TraceContext.fromPartial(object.trace)
       : undefined;
+    message.columns = (object.columns !== undefined && object.columns !== null)
+      ? SourceColumns.fromPartial(object.columns)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseSourceColumns(): SourceColumns {
+  return {
+    firstSeq: 0n,
+    count: 0,
+    partitions: [],
+    partitionIndex: [],
+    offsets: undefined,
+    topics: [],
+    topicIndex: [],
+    kafkaPartitions: [],
+    timestamps: [],
+    key: undefined,
+    value: undefined,
+  };
+}
+
+export const SourceColumns: MessageFns<SourceColumns> = {
+  encode(message: SourceColumns, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.firstSeq !== 0n) {
+      if (BigInt.asUintN(64, message.firstSeq) !== message.firstSeq) {
+        throw new globalThis.Error("value provided for field message.firstSeq of type uint64 too large");
+      }
+      writer.uint32(8).uint64(message.firstSeq);
+    }
+    if (message.count !== 0) {
+      writer.uint32(16).uint32(message.count);
+    }
+    for (const v of message.partitions) {
+      Value.encode(v!, writer.uint32(26).fork()).join();
+    }
+    if (message.partitionIndex.length !== 0) {
+      writer.uint32(34).fork();
+      for (const v of message.partitionIndex) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    switch (message.offsets?.$case) {
+      case "intOffsets":
+        IntOffsets.encode(message.offsets.value, writer.uint32(42).fork()).join();
+        break;
+      case "valueOffsets":
+        ValueOffsets.encode(message.offsets.value, writer.uint32(50).fork()).join();
+        break;
+    }
+    for (const v of message.topics) {
+      writer.uint32(58).string(v!);
+    }
+    if (message.topicIndex.length !== 0) {
+      writer.uint32(66).fork();
+      for (const v of message.topicIndex) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    if (message.kafkaPartitions.length !== 0) {
+      writer.uint32(74).fork();
+      for (const v of message.kafkaPartitions) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    if (message.timestamps.length !== 0) {
+      writer.uint32(82).fork();
+      for (const v of message.timestamps) {
+        if (BigInt.asIntN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field timestamps of type int64 is too large");
+        }
+        writer.int64(v);
+      }
+      writer.join();
+    }
+    if (message.key !== undefined) {
+      DataColumn.encode(message.key, writer.uint32(90).fork()).join();
+    }
+    if (message.value !== undefined) {
+      DataColumn.encode(message.value, writer.uint32(98).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SourceColumns {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSourceColumns();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.firstSeq = reader.uint64() as bigint;
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.count = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.partitions.push(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag === 32) {
+              message.partitionIndex.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 34) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.partitionIndex.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.offsets = { $case: "intOffsets", value: IntOffsets.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.offsets = { $case: "valueOffsets", value: ValueOffsets.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.topics.push(reader.string());
+            continue;
+          }
+          case 8: {
+            if (tag === 64) {
+              message.topicIndex.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 66) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.topicIndex.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 9: {
+            if (tag === 72) {
+              message.kafkaPartitions.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 74) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.kafkaPartitions.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 10: {
+            if (tag === 80) {
+              message.timestamps.push(reader.int64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 82) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.timestamps.push(reader.int64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.key = DataColumn.decode(reader, reader.uint32());
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.value = DataColumn.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<SourceColumns>): SourceColumns {
+    return SourceColumns.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<SourceColumns>): SourceColumns {
+    const message = createBaseSourceColumns();
+    message.firstSeq = (object.firstSeq !== undefined && object.firstSeq !== null) ? BigInt(object.firstSeq) : 0n;
+    message.count = object.count ?? 0;
+    message.partitions = object.partitions?.map((e) => Value.fromPartial(e)) || [];
+    message.partitionIndex = object.partitionIndex?.map((e) => e) || [];
+    switch (object.offsets?.$case) {
+      case "intOffsets": {
+        if (object.offsets?.value !== undefined && object.offsets?.value !== null) {
+          message.offsets = { $case: "intOffsets", value: IntOffsets.fromPartial(object.offsets.value) };
+        }
+        break;
+      }
+      case "valueOffsets": {
+        if (object.offsets?.value !== undefined && object.offsets?.value !== null) {
+          message.offsets = { $case: "valueOffsets", value: ValueOffsets.fromPartial(object.offsets.value) };
+        }
+        break;
+      }
+    }
+    message.topics = object.topics?.map((e) => e) || [];
+    message.topicIndex = object.topicIndex?.map((e) => e) || [];
+    message.kafkaPartitions = object.kafkaPartitions?.map((e) => e) || [];
+    message.timestamps = object.timestamps?.map((e) => BigInt(e)) || [];
+    message.key = (object.key !== undefined && object.key !== null) ? DataColumn.fromPartial(object.key) : undefined;
+    message.value = (object.value !== undefined && object.value !== null)
+      ? DataColumn.fromPartial(object.value)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseIntOffsets(): IntOffsets {
+  return { keys: [], values: [] };
+}
+
+export const IntOffsets: MessageFns<IntOffsets> = {
+  encode(message: IntOffsets, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.keys) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.values.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.values) {
+        if (BigInt.asIntN(64, v) !== v) {
+          throw new globalThis.Error("a value provided in array field values of type sint64 is too large");
+        }
+        writer.sint64(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): IntOffsets {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseIntOffsets();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.keys.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.values.push(reader.sint64() as bigint);
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.values.push(reader.sint64() as bigint);
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<IntOffsets>): IntOffsets {
+    return IntOffsets.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<IntOffsets>): IntOffsets {
+    const message = createBaseIntOffsets();
+    message.keys = object.keys?.map((e) => e) || [];
+    message.values = object.values?.map((e) => BigInt(e)) || [];
+    return message;
+  },
+};
+
+function createBaseValueOffsets(): ValueOffsets {
+  return { offsets: [] };
+}
+
+export const ValueOffsets: MessageFns<ValueOffsets> = {
+  encode(message: ValueOffsets, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.offsets) {
+      Value.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValueOffsets {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValueOffsets();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.offsets.push(Value.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<ValueOffsets>): ValueOffsets {
+    return ValueOffsets.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<ValueOffsets>): ValueOffsets {
+    const message = createBaseValueOffsets();
+    message.offsets = object.offsets?.map((e) => Value.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDataColumn(): DataColumn {
+  return { kind: 0, schema: undefined, strings: [], bytes: [], nulls: [] };
+}
+
+export const DataColumn: MessageFns<DataColumn> = {
+  encode(message: DataColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.kind !== 0) {
+      writer.uint32(8).int32(message.kind);
+    }
+    if (message.schema !== undefined) {
+      Schema.encode(message.schema, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.strings) {
+      writer.uint32(26).string(v!);
+    }
+    for (const v of message.bytes) {
+      writer.uint32(34).bytes(v!);
+    }
+    if (message.nulls.length !== 0) {
+      writer.uint32(42).fork();
+      for (const v of message.nulls) {
+        writer.uint32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DataColumn {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDataColumn();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.kind = reader.int32() as any;
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.schema = Schema.decode(reader, reader.uint32());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.strings.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.bytes.push(Buffer.from(reader.bytes()));
+            continue;
+          }
+          case 5: {
+            if (tag === 40) {
+              message.nulls.push(reader.uint32());
+
+              continue;
+            }
+
+            if (tag === 42) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.nulls.push(reader.uint32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  create(base?: DeepPartial<DataColumn>): DataColumn {
+    return DataColumn.fromPartial(base ?? {});
+  },
+  fromPartial(object: DeepPartial<DataColumn>): DataColumn {
+    const message = createBaseDataColumn();
+    message.kind = object.kind ?? 0;
+    message.schema = (object.schema !== undefined && object.schema !== null)
+      ? Schema.fromPartial(object.schema)
+      : undefined;
+    message.strings = object.strings?.map((e) => e) || [];
+    message.bytes = object.bytes?.map((e) => e) || [];
+    message.nulls = object.nulls?.map((e) => e) || [];
     return message;
   },
 };
@@ -9863,7 +10523,8 @@ export const SourceTaskService = {
    * Started (from its start method); the core answers from its store.
    *
    * Byte credit: a batch's bytes are the sum of the encoded sizes of its SourceRecord
-   * messages, without the SourceBatch/SourceResponse framing. Both sides count the same.
+   * messages, without the SourceBatch/SourceResponse framing; a columnar batch's, the
+   * encoded size of its SourceColumns message. Both sides count the same.
    *
    * RETRIABLE errors on this stream are informational: the task polls again after
    * retry_after_ms; the core logs them and keeps the stream.
@@ -9930,7 +10591,8 @@ export interface SourceTaskServer extends UntypedServiceImplementation {
    * Started (from its start method); the core answers from its store.
    *
    * Byte credit: a batch's bytes are the sum of the encoded sizes of its SourceRecord
-   * messages, without the SourceBatch/SourceResponse framing. Both sides count the same.
+   * messages, without the SourceBatch/SourceResponse framing; a columnar batch's, the
+   * encoded size of its SourceColumns message. Both sides count the same.
    *
    * RETRIABLE errors on this stream are informational: the task polls again after
    * retry_after_ms; the core logs them and keeps the stream.
@@ -9989,7 +10651,8 @@ export interface SourceTaskClient extends Client {
    * Started (from its start method); the core answers from its store.
    *
    * Byte credit: a batch's bytes are the sum of the encoded sizes of its SourceRecord
-   * messages, without the SourceBatch/SourceResponse framing. Both sides count the same.
+   * messages, without the SourceBatch/SourceResponse framing; a columnar batch's, the
+   * encoded size of its SourceColumns message. Both sides count the same.
    *
    * RETRIABLE errors on this stream are informational: the task polls again after
    * retry_after_ms; the core logs them and keeps the stream.
