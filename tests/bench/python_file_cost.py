@@ -35,7 +35,7 @@ from pathlib import Path
 root = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(root / "clients/python"), str(root / "connectors/file")]
 
-from polyconnect import tracing, wire  # noqa: E402
+from polyconnect import server, tracing, wire  # noqa: E402
 from polyconnect.streams.sink import SinkSession  # noqa: E402
 from polyconnect.streams.source import SourceSession  # noqa: E402
 from polyconnect.v1 import connector_pb2 as cpb  # noqa: E402
@@ -201,6 +201,8 @@ def source(records: int, out_dir: str, form: str = "columns") -> float:
 
 
 def main():
+    # The garbage collector as a connector process sets it (POLYCONNECT_GC_THRESHOLD).
+    server.tune_gc()
     args = [a for a in sys.argv[1:] if a != "--profile"]
     which = args[0]
     records = int(args[1]) if len(args) > 1 else 50_000

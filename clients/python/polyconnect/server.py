@@ -9,6 +9,8 @@ settings from the environment the core sets for launched plugins:
 - ``POLYCONNECT_PARENT_PID``: exit when that process dies;
 - ``POLYCONNECT_MAX_MESSAGE_BYTES``: our message size limit (default 64 MiB);
 - ``POLYCONNECT_LOG_LEVEL``: DEBUG, INFO (default), WARNING, ...
+- ``POLYCONNECT_GC_THRESHOLD``: the cyclic garbage collector's thresholds
+  (``gc.set_threshold``), default ``50000,20,20``; ``700,10,10`` is Python's own;
 - ``POLYCONNECT_TLS_CERT``, ``POLYCONNECT_TLS_KEY``: PEM files (the certificate chain, the
   private key): serve TLS on a TCP address;
 - ``POLYCONNECT_TLS_CLIENT_CA``: a PEM file of CA certificates: require a client
@@ -18,6 +20,7 @@ settings from the environment the core sets for launched plugins:
 from __future__ import annotations
 
 import asyncio
+import gc
 import hmac
 import logging
 import os
@@ -551,12 +554,42 @@ async def _serve(connectors: Sequence[type], address: str, token: str | None, pa
     return 0
 
 
+#: The cyclic collector's thresholds in a connector process (``POLYCONNECT_GC_THRESHOLD``).
+DEFAULT_GC_THRESHOLD = (50_000, 20, 20)
+
+
+def tune_gc() -> None:
+    """Makes the cyclic garbage collector run less often. Records, their lists and the
+    protocol's messages are made and dropped by the thousand per batch and form no cycles,
+    but with Python's default threshold (700 container objects) a young collection runs
+    every few records and an older one every few batches, walking the records still in
+    flight: about a fifth of a sink's or a source's CPU per 100-byte record. The objects
+    made at start-up (modules, classes, the connector) are frozen out of the collections.
+    Cycles are still collected, less often."""
+    raw = os.environ.get("POLYCONNECT_GC_THRESHOLD", "").strip()
+    threshold = DEFAULT_GC_THRESHOLD
+    if raw:
+        try:
+            parts = tuple(int(p) for p in raw.split(","))
+            if not 1 <= len(parts) <= 3 or any(p < 0 for p in parts):
+                raise ValueError(raw)
+            threshold = parts
+        except ValueError:
+            log.warning("POLYCONNECT_GC_THRESHOLD=%r is not 1 to 3 non-negative integers "
+                        "(like 50000,20,20); using %s", raw,
+                        ",".join(map(str, DEFAULT_GC_THRESHOLD)))
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*threshold)
+
+
 def serve(*connectors: type, listen: str | None = None, argv: Sequence[str] | None = None) -> None:
     """Serves ``connectors`` until SIGTERM/SIGINT (or the parent's death). Settings come
     from the environment (see this module's docstring)."""
     setup_logging()
     Plugins(connectors)  # fail early on a bad class
     tracing.setup()
+    tune_gc()
     address = listen or listen_address(argv)
     token = os.environ.get("POLYCONNECT_TOKEN") or None
     try:
