@@ -95,8 +95,8 @@ def column_puts(records: int) -> list[bytes]:
         c.timestamp_types.append(cpb.CREATE_TIME)
         schema = (dpb.Schema(type=dpb.STRING, optional=True, id=1) if start == 0 else dpb.Schema(ref=1))
         # Every key null: a column without values.
-        c.keys.CopyFrom(cpb.SinkColumn(type=cpb.SINK_COLUMN_TYPE_STRING, schema=schema))
-        c.values.CopyFrom(cpb.SinkColumn(type=cpb.SINK_COLUMN_TYPE_STRING, schema=dpb.Schema(ref=1),
+        c.keys.CopyFrom(cpb.DataColumn(type=cpb.DATA_COLUMN_TYPE_STRING, schema=schema))
+        c.values.CopyFrom(cpb.DataColumn(type=cpb.DATA_COLUMN_TYPE_STRING, schema=dpb.Schema(ref=1),
                                          strings=[line(i) for i in range(start, end)]))
         out.append(req.SerializeToString())
     return out

@@ -928,6 +928,13 @@ _DICT_OR_NONE = {dict, _NONE_TYPE}
 _NULL_VALUE = b"\x08\x00"  # Value{null: NULL_VALUE}
 
 
+# DataColumn types (key and value columns of both directions).
+_COL_NULL = cpb.DATA_COLUMN_TYPE_NULL
+_COL_STRING = cpb.DATA_COLUMN_TYPE_STRING
+_COL_BYTES = cpb.DATA_COLUMN_TYPE_BYTES
+_COL_RAW = cpb.DATA_COLUMN_TYPE_RAW
+
+
 class SourceColumnsEncoder:
     """Encodes a poll's records as one `SourceColumns` message (capability
     "columnar_source_batches") when they fit the columnar form: no headers, no trace context
@@ -1059,10 +1066,10 @@ class SourceColumnsEncoder:
         if s0 is None:
             nulls = values.count(None)
             if nulls == n:
-                return True  # ALL_NULL: the column's defaults
+                return True  # NULL: the column's defaults
             if not self.raw_bytes or any(v is not None and v.__class__ is not RawBytes for v in values):
                 return False
-            col.kind = cpb.DataColumn.RAW
+            col.type = _COL_RAW
             if nulls:
                 col.bytes.extend([b"" if v is None else v.data for v in values])
                 col.nulls.extend([i for i, v in enumerate(values) if v is None])
@@ -1072,10 +1079,10 @@ class SourceColumnsEncoder:
         t = s0.type
         if t is SchemaType.STRING:
             kinds, kinds_null, field = _STR_TYPES, _STR_OR_NONE, col.strings
-            empty = ""
+            empty, col_type = "", _COL_STRING
         elif t is SchemaType.BYTES:
             kinds, kinds_null, field = _BYTES_TYPES, _BYTES_OR_NONE, col.bytes
-            empty = b""
+            empty, col_type = b"", _COL_BYTES
         else:
             return False
         found = set(map(type, values))
@@ -1086,7 +1093,7 @@ class SourceColumnsEncoder:
             col.nulls.extend([i for i, v in enumerate(values) if v is None])
         else:
             return False
-        col.kind = cpb.DataColumn.SCHEMA
+        col.type = col_type
         col.schema.MergeFromString(self.schemas.encode(s0))
         return True
 
@@ -1121,11 +1128,6 @@ def record_frame_size(n: int) -> int:
 # ---------------------------------------------------------------------------------------
 # Sink records: wire -> Python.
 # ---------------------------------------------------------------------------------------
-
-_COL_NULL = cpb.SINK_COLUMN_TYPE_NULL
-_COL_STRING = cpb.SINK_COLUMN_TYPE_STRING
-_COL_BYTES = cpb.SINK_COLUMN_TYPE_BYTES
-_COL_RAW = cpb.SINK_COLUMN_TYPE_RAW
 
 _TS_TYPES = {
     0: TimestampType.NO_TIMESTAMP_TYPE,
@@ -1273,7 +1275,7 @@ class SinkRecordDecoder:
         return list(map(_sink_record, topics, partitions, _repeat(ks), keys, _repeat(vs), values, offsets,
                         timestamps, types, iter(list, None), original_topics, partitions, _repeat(None)))
 
-    def _column(self, col: cpb.SinkColumn, n: int) -> tuple[Schema | None, Any]:
+    def _column(self, col: cpb.DataColumn, n: int) -> tuple[Schema | None, Any]:
         t = col.type
         if t == _COL_STRING:
             values = list(col.strings)
@@ -1286,6 +1288,8 @@ class SinkRecordDecoder:
         else:
             raise WireError(f"unknown sink column type {t}")
         if t == _COL_RAW:
+            if col.nulls:
+                raise WireError("a RAW sink column has nulls (a Put's raw keys and values are never absent)")
             if len(values) != n:
                 raise WireError(f"a sink column has {len(values)} values for {n} records")
             return Schema.OPTIONAL_BYTES_SCHEMA, values

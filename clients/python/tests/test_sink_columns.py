@@ -71,13 +71,13 @@ def column(enc, col, data):
     schema = data[0][1]
     vals = [v for _, _, v in data]
     if kinds == {"raw"}:
-        col.type = cpb.SINK_COLUMN_TYPE_RAW
+        col.type = cpb.DATA_COLUMN_TYPE_RAW
         col.bytes.extend(vals)
         return True
     if schema is None and all(v is None for v in vals):
         return False  # absent: null and schemaless
     strings = (schema.type == dpb.STRING) if schema is not None else any(isinstance(v, str) for v in vals)
-    col.type = cpb.SINK_COLUMN_TYPE_STRING if strings else cpb.SINK_COLUMN_TYPE_BYTES
+    col.type = cpb.DATA_COLUMN_TYPE_STRING if strings else cpb.DATA_COLUMN_TYPE_BYTES
     if schema is not None:
         col.schema.CopyFrom(enc.schema(schema))
     if all(v is None for v in vals):
@@ -206,6 +206,11 @@ def test_malformed_columns_are_refused():
     bad.columns.values.schema.CopyFrom(dpb.Schema(type=dpb.INT32, id=9))
     with pytest.raises(wire.WireError):
         wire.SinkRecordDecoder().decode_put(bad)
+    # A raw column with an absent row: the core never sends one in a Put.
+    raw = columns([rec("t", 0, i, ("raw", None, b"k"), ("s", STR, "x"), ts=1) for i in range(3)])
+    raw.columns.keys.nulls.append(1)
+    with pytest.raises(wire.WireError):
+        wire.SinkRecordDecoder().decode_put(raw)
 
 
 @run

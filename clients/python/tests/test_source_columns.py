@@ -46,9 +46,9 @@ def expand(c: cpb.SourceColumns) -> list:
             r.timestamp = c.timestamps[i]
         for col, field in ((c.key, r.key), (c.value, r.value)):
             null = i in set(col.nulls)
-            if col.kind == cpb.DataColumn.ALL_NULL:
+            if col.type == cpb.DATA_COLUMN_TYPE_NULL:
                 continue
-            if col.kind == cpb.DataColumn.RAW:
+            if col.type == cpb.DATA_COLUMN_TYPE_RAW:
                 if not null:
                     field.raw = col.bytes[i]
                 continue
@@ -56,7 +56,7 @@ def expand(c: cpb.SourceColumns) -> list:
             st.schema.CopyFrom(col.schema)
             if null:
                 st.value.null = 0
-            elif col.schema.type == dpb.STRING:
+            elif col.type == cpb.DATA_COLUMN_TYPE_STRING:
                 st.value.string = col.strings[i]
             else:
                 st.value.bytes = col.bytes[i]
@@ -95,8 +95,8 @@ def test_file_stream_records_go_as_int_offset_columns():
     assert list(c.int_offsets.keys) == ["position"]
     assert len(c.partitions) == 1 and not c.partition_index
     assert list(c.topics) == ["lines"] and not c.topic_index
-    assert c.value.kind == cpb.DataColumn.SCHEMA and c.value.schema.type == dpb.STRING
-    assert c.key.kind == cpb.DataColumn.ALL_NULL and not c.key.strings
+    assert c.value.type == cpb.DATA_COLUMN_TYPE_STRING and c.value.schema.type == dpb.STRING
+    assert c.key.type == cpb.DATA_COLUMN_TYPE_NULL and not c.key.strings
     assert list(c.timestamps) == [1_764_900_000_000] * 50
     assert not c.kafka_partitions
     # Much smaller than the rows.
@@ -105,12 +105,14 @@ def test_file_stream_records_go_as_int_offset_columns():
 
 def test_other_shapes_that_fit():
     a, b = {"table": "a"}, {"table": "b", "shard": 2}
-    check_same([
+    c = check_same([
         SourceRecord(a, {"lsn": 1, "name": "x"}, "t1", 0, None, RawBytes(b"k1"), OPT_BYTES, b"v1", 5),
         SourceRecord(b, {"lsn": 2}, "t2", 3, None, None, OPT_BYTES, None, 6),
         SourceRecord(None, None, "t2", 1, None, RawBytes(b""), OPT_BYTES, b"", 7),
         SourceRecord({"table": "a"}, {"lsn": -4, "name": "y"}, "t1", 2, None, RawBytes(b"k4"), OPT_BYTES, None, 8),
     ])
+    assert c.key.type == cpb.DATA_COLUMN_TYPE_RAW and list(c.key.nulls) == [1]
+    assert c.value.type == cpb.DATA_COLUMN_TYPE_BYTES and list(c.value.nulls) == [1, 3]
     # Multi-key integer offsets, negative and large values, an optional STRING key with nulls.
     recs = [SourceRecord({"p": 1}, {"file": i, "pos": -(2 ** 63) + i}, "t", None, OPT_STRING,
                          None if i % 3 else f"k{i}", STRING, "v") for i in range(10)]
@@ -119,7 +121,7 @@ def test_other_shapes_that_fit():
     assert list(c.key.nulls) == [i for i in range(10) if i % 3]
     # No partitions or offsets at all; raw values.
     c = check_same([SourceRecord(None, None, "t", value=RawBytes(b"x" * i)) for i in range(5)])
-    assert not c.partitions and c.WhichOneof("offsets") is None and c.value.kind == cpb.DataColumn.RAW
+    assert not c.partitions and c.WhichOneof("offsets") is None and c.value.type == cpb.DATA_COLUMN_TYPE_RAW
     # Offsets whose key order differs are not int offsets (the order is kept).
     c = check_same([SourceRecord({"p": 1}, {"a": 1, "b": 2}, "t", value=RawBytes(b"")),
                     SourceRecord({"p": 1}, {"b": 3, "a": 4}, "t", value=RawBytes(b""))])

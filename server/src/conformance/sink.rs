@@ -125,8 +125,8 @@ fn columns(recs: Vec<pb::SinkRecord>) -> pb::SinkColumns {
         ..Default::default()
     };
     let column = |data: Vec<Option<pb::RecordData>>| {
-        let mut col = pb::SinkColumn {
-            r#type: pb::SinkColumnType::String as i32,
+        let mut col = pb::DataColumn {
+            r#type: pb::DataColumnType::String as i32,
             ..Default::default()
         };
         for (row, d) in data.into_iter().enumerate() {

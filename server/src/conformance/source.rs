@@ -640,7 +640,7 @@ mod tests {
             count,
             topics: vec!["t".into()],
             value: Some(pb::DataColumn {
-                kind: pb::data_column::Kind::Raw as i32,
+                r#type: pb::DataColumnType::Raw as i32,
                 bytes: vec![bytes::Bytes::from_static(b"v"); count as usize],
                 ..Default::default()
             }),

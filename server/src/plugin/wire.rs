@@ -481,19 +481,19 @@ pub fn source_record_from_proto(
     })
 }
 
-/// A key or value column of a columnar source batch, one entry per record.
+/// A key or value column of a columnar source batch (`DataColumn`), one entry per record.
 fn data_column(
     c: Option<pb::DataColumn>,
     count: usize,
     what: &str,
     refs: &mut SchemaRefsIn,
 ) -> Result<Vec<RecordData>, WireError> {
-    use pb::data_column::Kind;
+    use pb::DataColumnType as Type;
     let Some(c) = c else {
         return Ok(vec![RecordData::NULL; count]);
     };
-    let kind = Kind::try_from(c.kind)
-        .map_err(|_| WireError(format!("{what} column: unknown kind {}", c.kind)))?;
+    let r#type = Type::try_from(c.r#type)
+        .map_err(|_| WireError(format!("{what} column: unknown type {}", c.r#type)))?;
     // The records whose entry is null, checked: ascending and in range.
     let mut nulls = vec![false; if c.nulls.is_empty() { 0 } else { count }];
     let mut prev: Option<u32> = None;
@@ -516,18 +516,18 @@ fn data_column(
             ))
         }
     };
-    match kind {
-        Kind::AllNull => {
+    match r#type {
+        Type::Null => {
             if !c.strings.is_empty()
                 || !c.bytes.is_empty()
                 || !c.nulls.is_empty()
                 || c.schema.is_some()
             {
-                return err(format!("{what} column: ALL_NULL with entries or a schema"));
+                return err(format!("{what} column: NULL with entries or a schema"));
             }
             Ok(vec![RecordData::NULL; count])
         }
-        Kind::Raw => {
+        Type::Raw => {
             if !c.strings.is_empty() || c.schema.is_some() {
                 return err(format!("{what} column: RAW with strings or a schema"));
             }
@@ -544,51 +544,69 @@ fn data_column(
                 })
                 .collect())
         }
-        Kind::Schema => {
-            let Some(p) = c.schema else {
-                return err(format!("{what} column: SCHEMA without a schema"));
+        Type::String | Type::Bytes => {
+            let (want, name) = match r#type {
+                Type::String => (SchemaType::String, "STRING"),
+                _ => (SchemaType::Bytes, "BYTES"),
             };
-            let schema = schema_from_proto(p, refs)?;
-            let data =
-                |v: Value| RecordData::Structured(SchemaAndValue::new(Some(schema.clone()), v));
-            match schema.schema_type {
-                SchemaType::String => {
-                    if !c.bytes.is_empty() {
-                        return err(format!("{what} column: a STRING schema with bytes"));
+            let schema = match c.schema {
+                Some(p) => {
+                    let schema = schema_from_proto(p, refs)?;
+                    if schema.schema_type != want {
+                        return err(format!(
+                            "{what} column: a {name} column with a {:?} schema",
+                            schema.schema_type
+                        ));
                     }
-                    len_check(c.strings.len(), "strings")?;
-                    Ok(c.strings
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, s)| {
-                            data(if is_null(i) {
-                                Value::Null
-                            } else {
-                                Value::String(s)
-                            })
-                        })
-                        .collect())
+                    Some(schema)
                 }
-                SchemaType::Bytes => {
-                    if !c.strings.is_empty() {
-                        return err(format!("{what} column: a BYTES schema with strings"));
+                None => None,
+            };
+            let data = |v: Value| RecordData::Structured(SchemaAndValue::new(schema.clone(), v));
+            let (entries, other) = match r#type {
+                Type::String => (c.strings.len(), c.bytes.len()),
+                _ => (c.bytes.len(), c.strings.len()),
+            };
+            if other != 0 {
+                return err(format!(
+                    "{what} column: a {name} column with {}",
+                    if r#type == Type::String {
+                        "bytes"
+                    } else {
+                        "strings"
                     }
-                    len_check(c.bytes.len(), "bytes")?;
-                    Ok(c.bytes
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, b)| {
-                            data(if is_null(i) {
-                                Value::Null
-                            } else {
-                                Value::Bytes(b)
-                            })
+                ));
+            }
+            if entries == 0 && c.nulls.is_empty() && count > 0 {
+                // Every record's key (value) is null: no entries at all.
+                return Ok(vec![data(Value::Null); count]);
+            }
+            if r#type == Type::String {
+                len_check(entries, "strings")?;
+                Ok(c.strings
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, s)| {
+                        data(if is_null(i) {
+                            Value::Null
+                        } else {
+                            Value::String(s)
                         })
-                        .collect())
-                }
-                other => err(format!(
-                    "{what} column: schema type {other:?} (only STRING and BYTES columns exist)"
-                )),
+                    })
+                    .collect())
+            } else {
+                len_check(entries, "bytes")?;
+                Ok(c.bytes
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, b)| {
+                        data(if is_null(i) {
+                            Value::Null
+                        } else {
+                            Value::Bytes(b)
+                        })
+                    })
+                    .collect())
             }
         }
     }
@@ -934,7 +952,7 @@ impl ColumnBuilder {
         }
     }
 
-    fn finish(mut self, refs: &mut SchemaRefsOut) -> Option<pb::SinkColumn> {
+    fn finish(mut self, refs: &mut SchemaRefsOut) -> Option<pb::DataColumn> {
         if !self.nulls.is_empty() && self.nulls.len() == self.strings.len().max(self.bytes.len()) {
             // Every value null (a null key with a schema, as StringConverter gives): no
             // values at all.
@@ -944,11 +962,11 @@ impl ColumnBuilder {
         }
         let r#type = match self.kind {
             ColumnKind::Null => return None,
-            ColumnKind::String => pb::SinkColumnType::String,
-            ColumnKind::Bytes => pb::SinkColumnType::Bytes,
-            ColumnKind::Raw => pb::SinkColumnType::Raw,
+            ColumnKind::String => pb::DataColumnType::String,
+            ColumnKind::Bytes => pb::DataColumnType::Bytes,
+            ColumnKind::Raw => pb::DataColumnType::Raw,
         };
-        Some(pb::SinkColumn {
+        Some(pb::DataColumn {
             r#type: r#type as i32,
             schema: self.schema.as_ref().map(|s| schema_to_proto(s, refs)),
             strings: self.strings,
@@ -1201,20 +1219,20 @@ mod tests {
         assert_eq!(c.partitions.len(), n);
         assert_eq!(c.offsets.len(), n);
         assert_eq!(c.timestamps.len(), n);
-        let column = |col: Option<pb::SinkColumn>, refs: &mut SchemaRefsIn| -> Vec<RecordData> {
+        let column = |col: Option<pb::DataColumn>, refs: &mut SchemaRefsIn| -> Vec<RecordData> {
             let Some(col) = col else {
                 return vec![RecordData::NULL; n];
             };
             let schema = col.schema.map(|s| schema_from_proto(s, refs).unwrap());
-            let kind = pb::SinkColumnType::try_from(col.r#type).unwrap();
+            let kind = pb::DataColumnType::try_from(col.r#type).unwrap();
             let all_null = col.strings.is_empty() && col.bytes.is_empty();
             (0..n)
                 .map(|i| {
                     let null = all_null || col.nulls.contains(&(i as u32));
                     match kind {
-                        pb::SinkColumnType::Null => RecordData::NULL,
-                        pb::SinkColumnType::Raw => RecordData::Raw(col.bytes[i].clone()),
-                        pb::SinkColumnType::String => RecordData::Structured(SchemaAndValue::new(
+                        pb::DataColumnType::Null => RecordData::NULL,
+                        pb::DataColumnType::Raw => RecordData::Raw(col.bytes[i].clone()),
+                        pb::DataColumnType::String => RecordData::Structured(SchemaAndValue::new(
                             schema.clone(),
                             if null {
                                 Value::Null
@@ -1222,7 +1240,7 @@ mod tests {
                                 Value::String(col.strings[i].clone())
                             },
                         )),
-                        pb::SinkColumnType::Bytes => RecordData::Structured(SchemaAndValue::new(
+                        pb::DataColumnType::Bytes => RecordData::Structured(SchemaAndValue::new(
                             schema.clone(),
                             if null {
                                 Value::Null
@@ -1412,7 +1430,7 @@ mod tests {
         let c = assert_columns(records);
         assert_eq!(c.keys.as_ref().unwrap().schema, None);
         assert_eq!(c.keys.unwrap().nulls, vec![0, 2, 4]);
-        assert_eq!(c.values.unwrap().r#type, pb::SinkColumnType::Raw as i32);
+        assert_eq!(c.values.unwrap().r#type, pb::DataColumnType::Raw as i32);
         // A column of nulls only, with an optional schema.
         let records: Vec<_> = (0..3)
             .map(|i| rec("t", i, structured(&bs, Value::Null), RecordData::NULL))
@@ -1661,7 +1679,7 @@ mod tests {
             timestamps: vec![],
             key: None,
             value: Some(pb::DataColumn {
-                kind: pb::data_column::Kind::Schema as i32,
+                r#type: pb::DataColumnType::String as i32,
                 schema: Some(pschema(pb::SchemaType::String, false)),
                 strings: vec!["a".into(), "bb".into(), "".into()],
                 bytes: vec![],
@@ -1706,6 +1724,46 @@ mod tests {
     }
 
     #[test]
+    fn schemaless_and_all_null_columns_are_the_records_rows_give() {
+        // A schemaless STRING value column with a null; an optional BYTES key column whose
+        // every row is null, sent without entries.
+        let mut c = file_columns();
+        c.value = Some(pb::DataColumn {
+            r#type: pb::DataColumnType::String as i32,
+            strings: vec!["a".into(), "".into(), "c".into()],
+            nulls: vec![1],
+            ..Default::default()
+        });
+        c.key = Some(pb::DataColumn {
+            r#type: pb::DataColumnType::Bytes as i32,
+            schema: Some(pschema(pb::SchemaType::Bytes, true)),
+            ..Default::default()
+        });
+        let got = source_records_from_columns(c, &mut SchemaRefsIn::default()).unwrap();
+        let schemaless = |v: Option<&str>| pb::RecordData {
+            kind: Some(pb::record_data::Kind::Structured(pb::Structured {
+                schema: None,
+                value: Some(v.map_or_else(pnull, pstr)),
+            })),
+        };
+        let expected = rows(
+            [(7, 10, Some("a")), (8, 20, None), (9, 31, Some("c"))]
+                .into_iter()
+                .map(|(seq, pos, line)| pb::SourceRecord {
+                    seq,
+                    source_partition: Some(pmap(vec![("filename", pstr("/tmp/in.txt"))])),
+                    source_offset: Some(pmap(vec![("position", pint(pos))])),
+                    topic: "lines".into(),
+                    key: pstructured(pschema(pb::SchemaType::Bytes, true), pnull()),
+                    value: Some(schemaless(line)),
+                    ..Default::default()
+                })
+                .collect(),
+        );
+        assert_eq!(got, expected);
+    }
+
+    #[test]
     fn general_columns_are_the_records_rows_give() {
         // Schema references: the value column defines schema 5, a later batch's rows refer
         // to it; partitions and topics by index; value offsets with a null; Kafka
@@ -1732,7 +1790,7 @@ mod tests {
             kafka_partitions: vec![0, 3, 1, 2],
             timestamps: vec![100, -1, 0, 1_700_000_000_000],
             key: Some(pb::DataColumn {
-                kind: pb::data_column::Kind::Raw as i32,
+                r#type: pb::DataColumnType::Raw as i32,
                 bytes: vec![
                     Bytes::from_static(b"k1"),
                     Bytes::new(),
@@ -1743,7 +1801,7 @@ mod tests {
                 ..Default::default()
             }),
             value: Some(pb::DataColumn {
-                kind: pb::data_column::Kind::Schema as i32,
+                r#type: pb::DataColumnType::Bytes as i32,
                 schema: Some(defining.clone()),
                 bytes: vec![
                     Bytes::from_static(b"v1"),
@@ -1822,7 +1880,7 @@ mod tests {
             count: 1,
             topics: vec!["t".into()],
             value: Some(pb::DataColumn {
-                kind: pb::data_column::Kind::Schema as i32,
+                r#type: pb::DataColumnType::Bytes as i32,
                 schema: Some(pb::Schema {
                     r#ref: 5,
                     ..Default::default()
@@ -1930,19 +1988,33 @@ mod tests {
                 "null index 1",
             ),
             (
-                "unknown kind",
-                |c| c.value.as_mut().unwrap().kind = 9,
-                "unknown kind",
+                "unknown type",
+                |c| c.value.as_mut().unwrap().r#type = 9,
+                "unknown type",
+            ),
+            (
+                "schema of another type",
+                |c| c.value.as_mut().unwrap().schema = Some(pschema(pb::SchemaType::Bytes, false)),
+                "a STRING column with a Bytes schema",
             ),
             (
                 "strings in a bytes column",
-                |c| c.value.as_mut().unwrap().schema = Some(pschema(pb::SchemaType::Bytes, false)),
-                "BYTES schema with strings",
+                |c| {
+                    let v = c.value.as_mut().unwrap();
+                    v.r#type = pb::DataColumnType::Bytes as i32;
+                    v.schema = Some(pschema(pb::SchemaType::Bytes, false));
+                },
+                "a BYTES column with strings",
             ),
             (
                 "struct schema",
                 |c| c.value.as_mut().unwrap().schema = Some(pschema(pb::SchemaType::Struct, false)),
-                "only STRING and BYTES",
+                "a STRING column with a Struct schema",
+            ),
+            (
+                "strings short",
+                |c| c.value.as_mut().unwrap().strings = vec!["a".into()],
+                "1 entries in `strings`",
             ),
             (
                 "unknown schema ref",
@@ -1958,18 +2030,18 @@ mod tests {
                 "all-null key with entries",
                 |c| {
                     c.key = Some(pb::DataColumn {
-                        kind: pb::data_column::Kind::AllNull as i32,
+                        r#type: pb::DataColumnType::Null as i32,
                         strings: vec!["x".into(); 3],
                         ..Default::default()
                     })
                 },
-                "ALL_NULL",
+                "NULL with entries",
             ),
             (
                 "raw without bytes",
                 |c| {
                     c.key = Some(pb::DataColumn {
-                        kind: pb::data_column::Kind::Raw as i32,
+                        r#type: pb::DataColumnType::Raw as i32,
                         ..Default::default()
                     })
                 },

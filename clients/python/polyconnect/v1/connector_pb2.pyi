@@ -64,18 +64,18 @@ class ErrorKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     FATAL: _ClassVar[ErrorKind]
     RECORD: _ClassVar[ErrorKind]
 
+class DataColumnType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    DATA_COLUMN_TYPE_NULL: _ClassVar[DataColumnType]
+    DATA_COLUMN_TYPE_STRING: _ClassVar[DataColumnType]
+    DATA_COLUMN_TYPE_BYTES: _ClassVar[DataColumnType]
+    DATA_COLUMN_TYPE_RAW: _ClassVar[DataColumnType]
+
 class TransactionAction(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
     TRANSACTION_ACTION_NONE: _ClassVar[TransactionAction]
     COMMIT_TRANSACTION: _ClassVar[TransactionAction]
     ABORT_TRANSACTION: _ClassVar[TransactionAction]
-
-class SinkColumnType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-    __slots__ = ()
-    SINK_COLUMN_TYPE_NULL: _ClassVar[SinkColumnType]
-    SINK_COLUMN_TYPE_STRING: _ClassVar[SinkColumnType]
-    SINK_COLUMN_TYPE_BYTES: _ClassVar[SinkColumnType]
-    SINK_COLUMN_TYPE_RAW: _ClassVar[SinkColumnType]
 
 class TimestampType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -123,13 +123,13 @@ RETRIABLE: ErrorKind
 CONFIG: ErrorKind
 FATAL: ErrorKind
 RECORD: ErrorKind
+DATA_COLUMN_TYPE_NULL: DataColumnType
+DATA_COLUMN_TYPE_STRING: DataColumnType
+DATA_COLUMN_TYPE_BYTES: DataColumnType
+DATA_COLUMN_TYPE_RAW: DataColumnType
 TRANSACTION_ACTION_NONE: TransactionAction
 COMMIT_TRANSACTION: TransactionAction
 ABORT_TRANSACTION: TransactionAction
-SINK_COLUMN_TYPE_NULL: SinkColumnType
-SINK_COLUMN_TYPE_STRING: SinkColumnType
-SINK_COLUMN_TYPE_BYTES: SinkColumnType
-SINK_COLUMN_TYPE_RAW: SinkColumnType
 NO_TIMESTAMP_TYPE: TimestampType
 CREATE_TIME: TimestampType
 LOG_APPEND_TIME: TimestampType
@@ -631,26 +631,18 @@ class ValueOffsets(_message.Message):
     def __init__(self, offsets: _Optional[_Iterable[_Union[_data_pb2.Value, _Mapping]]] = ...) -> None: ...
 
 class DataColumn(_message.Message):
-    __slots__ = ("kind", "schema", "strings", "bytes", "nulls")
-    class Kind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
-        __slots__ = ()
-        ALL_NULL: _ClassVar[DataColumn.Kind]
-        SCHEMA: _ClassVar[DataColumn.Kind]
-        RAW: _ClassVar[DataColumn.Kind]
-    ALL_NULL: DataColumn.Kind
-    SCHEMA: DataColumn.Kind
-    RAW: DataColumn.Kind
-    KIND_FIELD_NUMBER: _ClassVar[int]
+    __slots__ = ("type", "schema", "strings", "bytes", "nulls")
+    TYPE_FIELD_NUMBER: _ClassVar[int]
     SCHEMA_FIELD_NUMBER: _ClassVar[int]
     STRINGS_FIELD_NUMBER: _ClassVar[int]
     BYTES_FIELD_NUMBER: _ClassVar[int]
     NULLS_FIELD_NUMBER: _ClassVar[int]
-    kind: DataColumn.Kind
+    type: DataColumnType
     schema: _data_pb2.Schema
     strings: _containers.RepeatedScalarFieldContainer[str]
     bytes: _containers.RepeatedScalarFieldContainer[bytes]
     nulls: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, kind: _Optional[_Union[DataColumn.Kind, str]] = ..., schema: _Optional[_Union[_data_pb2.Schema, _Mapping]] = ..., strings: _Optional[_Iterable[str]] = ..., bytes: _Optional[_Iterable[bytes]] = ..., nulls: _Optional[_Iterable[int]] = ...) -> None: ...
+    def __init__(self, type: _Optional[_Union[DataColumnType, str]] = ..., schema: _Optional[_Union[_data_pb2.Schema, _Mapping]] = ..., strings: _Optional[_Iterable[str]] = ..., bytes: _Optional[_Iterable[bytes]] = ..., nulls: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class SourceRecord(_message.Message):
     __slots__ = ("seq", "source_partition", "source_offset", "topic", "kafka_partition", "key", "value", "timestamp", "headers", "trace", "transaction")
@@ -845,23 +837,9 @@ class SinkColumns(_message.Message):
     timestamps: _containers.RepeatedScalarFieldContainer[int]
     no_timestamp: _containers.RepeatedScalarFieldContainer[int]
     timestamp_types: _containers.RepeatedScalarFieldContainer[TimestampType]
-    keys: SinkColumn
-    values: SinkColumn
-    def __init__(self, count: _Optional[int] = ..., topics: _Optional[_Iterable[str]] = ..., topic_indexes: _Optional[_Iterable[int]] = ..., partitions: _Optional[_Iterable[int]] = ..., offsets: _Optional[_Iterable[int]] = ..., timestamps: _Optional[_Iterable[int]] = ..., no_timestamp: _Optional[_Iterable[int]] = ..., timestamp_types: _Optional[_Iterable[_Union[TimestampType, str]]] = ..., keys: _Optional[_Union[SinkColumn, _Mapping]] = ..., values: _Optional[_Union[SinkColumn, _Mapping]] = ...) -> None: ...
-
-class SinkColumn(_message.Message):
-    __slots__ = ("type", "schema", "strings", "bytes", "nulls")
-    TYPE_FIELD_NUMBER: _ClassVar[int]
-    SCHEMA_FIELD_NUMBER: _ClassVar[int]
-    STRINGS_FIELD_NUMBER: _ClassVar[int]
-    BYTES_FIELD_NUMBER: _ClassVar[int]
-    NULLS_FIELD_NUMBER: _ClassVar[int]
-    type: SinkColumnType
-    schema: _data_pb2.Schema
-    strings: _containers.RepeatedScalarFieldContainer[str]
-    bytes: _containers.RepeatedScalarFieldContainer[bytes]
-    nulls: _containers.RepeatedScalarFieldContainer[int]
-    def __init__(self, type: _Optional[_Union[SinkColumnType, str]] = ..., schema: _Optional[_Union[_data_pb2.Schema, _Mapping]] = ..., strings: _Optional[_Iterable[str]] = ..., bytes: _Optional[_Iterable[bytes]] = ..., nulls: _Optional[_Iterable[int]] = ...) -> None: ...
+    keys: DataColumn
+    values: DataColumn
+    def __init__(self, count: _Optional[int] = ..., topics: _Optional[_Iterable[str]] = ..., topic_indexes: _Optional[_Iterable[int]] = ..., partitions: _Optional[_Iterable[int]] = ..., offsets: _Optional[_Iterable[int]] = ..., timestamps: _Optional[_Iterable[int]] = ..., no_timestamp: _Optional[_Iterable[int]] = ..., timestamp_types: _Optional[_Iterable[_Union[TimestampType, str]]] = ..., keys: _Optional[_Union[DataColumn, _Mapping]] = ..., values: _Optional[_Union[DataColumn, _Mapping]] = ...) -> None: ...
 
 class SinkRecord(_message.Message):
     __slots__ = ("topic", "kafka_partition", "kafka_offset", "key", "value", "timestamp", "timestamp_type", "headers", "original_topic", "original_kafka_partition", "trace")

@@ -494,7 +494,7 @@ impl SourceTask for Svc {
                     }
                     let value = if mode == "string" {
                         pb::DataColumn {
-                            kind: pb::data_column::Kind::Schema as i32,
+                            r#type: pb::DataColumnType::String as i32,
                             schema: Some(pb::Schema {
                                 r#type: pb::SchemaType::String as i32,
                                 ..Default::default()
@@ -507,7 +507,7 @@ impl SourceTask for Svc {
                         }
                     } else {
                         pb::DataColumn {
-                            kind: pb::data_column::Kind::Raw as i32,
+                            r#type: pb::DataColumnType::Raw as i32,
                             bytes: values.into_iter().map(Bytes::from).collect(),
                             ..Default::default()
                         }

@@ -491,6 +491,62 @@ func (ErrorKind) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{6}
 }
 
+type DataColumnType int32
+
+const (
+	// Every row's key (value) null and schemaless, the same as an absent column.
+	DataColumnType_DATA_COLUMN_TYPE_NULL DataColumnType = 0
+	// Structured STRING values (or schemaless strings), in `strings`.
+	DataColumnType_DATA_COLUMN_TYPE_STRING DataColumnType = 1
+	// Structured BYTES values (or schemaless bytes), in `bytes`.
+	DataColumnType_DATA_COLUMN_TYPE_BYTES DataColumnType = 2
+	// Raw bytes (RecordData.raw, capability "raw_bytes"), in `bytes`.
+	DataColumnType_DATA_COLUMN_TYPE_RAW DataColumnType = 3
+)
+
+// Enum value maps for DataColumnType.
+var (
+	DataColumnType_name = map[int32]string{
+		0: "DATA_COLUMN_TYPE_NULL",
+		1: "DATA_COLUMN_TYPE_STRING",
+		2: "DATA_COLUMN_TYPE_BYTES",
+		3: "DATA_COLUMN_TYPE_RAW",
+	}
+	DataColumnType_value = map[string]int32{
+		"DATA_COLUMN_TYPE_NULL":   0,
+		"DATA_COLUMN_TYPE_STRING": 1,
+		"DATA_COLUMN_TYPE_BYTES":  2,
+		"DATA_COLUMN_TYPE_RAW":    3,
+	}
+)
+
+func (x DataColumnType) Enum() *DataColumnType {
+	p := new(DataColumnType)
+	*p = x
+	return p
+}
+
+func (x DataColumnType) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (DataColumnType) Descriptor() protoreflect.EnumDescriptor {
+	return file_polyconnect_v1_connector_proto_enumTypes[7].Descriptor()
+}
+
+func (DataColumnType) Type() protoreflect.EnumType {
+	return &file_polyconnect_v1_connector_proto_enumTypes[7]
+}
+
+func (x DataColumnType) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use DataColumnType.Descriptor instead.
+func (DataColumnType) EnumDescriptor() ([]byte, []int) {
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{7}
+}
+
 // What happens to the open transaction after a record (connector-defined boundaries).
 //
 //	COMMIT: the records up to this one and their offsets are committed; then the core sends
@@ -538,11 +594,11 @@ func (x TransactionAction) String() string {
 }
 
 func (TransactionAction) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[7].Descriptor()
+	return file_polyconnect_v1_connector_proto_enumTypes[8].Descriptor()
 }
 
 func (TransactionAction) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[7]
+	return &file_polyconnect_v1_connector_proto_enumTypes[8]
 }
 
 func (x TransactionAction) Number() protoreflect.EnumNumber {
@@ -551,62 +607,6 @@ func (x TransactionAction) Number() protoreflect.EnumNumber {
 
 // Deprecated: Use TransactionAction.Descriptor instead.
 func (TransactionAction) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{7}
-}
-
-type SinkColumnType int32
-
-const (
-	// Every value null and schemaless (as an absent column).
-	SinkColumnType_SINK_COLUMN_TYPE_NULL SinkColumnType = 0
-	// Structured STRING values (or schemaless strings): `strings`.
-	SinkColumnType_SINK_COLUMN_TYPE_STRING SinkColumnType = 1
-	// Structured BYTES values (or schemaless bytes): `bytes`.
-	SinkColumnType_SINK_COLUMN_TYPE_BYTES SinkColumnType = 2
-	// Raw bytes (RecordData.raw, capability "raw_bytes"): `bytes`.
-	SinkColumnType_SINK_COLUMN_TYPE_RAW SinkColumnType = 3
-)
-
-// Enum value maps for SinkColumnType.
-var (
-	SinkColumnType_name = map[int32]string{
-		0: "SINK_COLUMN_TYPE_NULL",
-		1: "SINK_COLUMN_TYPE_STRING",
-		2: "SINK_COLUMN_TYPE_BYTES",
-		3: "SINK_COLUMN_TYPE_RAW",
-	}
-	SinkColumnType_value = map[string]int32{
-		"SINK_COLUMN_TYPE_NULL":   0,
-		"SINK_COLUMN_TYPE_STRING": 1,
-		"SINK_COLUMN_TYPE_BYTES":  2,
-		"SINK_COLUMN_TYPE_RAW":    3,
-	}
-)
-
-func (x SinkColumnType) Enum() *SinkColumnType {
-	p := new(SinkColumnType)
-	*p = x
-	return p
-}
-
-func (x SinkColumnType) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (SinkColumnType) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[8].Descriptor()
-}
-
-func (SinkColumnType) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[8]
-}
-
-func (x SinkColumnType) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use SinkColumnType.Descriptor instead.
-func (SinkColumnType) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{8}
 }
 
@@ -708,59 +708,6 @@ func (x ConversionDirection) Number() protoreflect.EnumNumber {
 // Deprecated: Use ConversionDirection.Descriptor instead.
 func (ConversionDirection) EnumDescriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{10}
-}
-
-type DataColumn_Kind int32
-
-const (
-	// Every record's key (value) is absent: null without a schema. Nothing else is set.
-	DataColumn_ALL_NULL DataColumn_Kind = 0
-	// Structured data with `schema` (a full definition or a reference, as in Structured),
-	// whose type is STRING (values in `strings`) or BYTES (values in `bytes`).
-	DataColumn_SCHEMA DataColumn_Kind = 1
-	// Raw bytes (capability "raw_bytes"), values in `bytes`.
-	DataColumn_RAW DataColumn_Kind = 2
-)
-
-// Enum value maps for DataColumn_Kind.
-var (
-	DataColumn_Kind_name = map[int32]string{
-		0: "ALL_NULL",
-		1: "SCHEMA",
-		2: "RAW",
-	}
-	DataColumn_Kind_value = map[string]int32{
-		"ALL_NULL": 0,
-		"SCHEMA":   1,
-		"RAW":      2,
-	}
-)
-
-func (x DataColumn_Kind) Enum() *DataColumn_Kind {
-	p := new(DataColumn_Kind)
-	*p = x
-	return p
-}
-
-func (x DataColumn_Kind) String() string {
-	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
-}
-
-func (DataColumn_Kind) Descriptor() protoreflect.EnumDescriptor {
-	return file_polyconnect_v1_connector_proto_enumTypes[11].Descriptor()
-}
-
-func (DataColumn_Kind) Type() protoreflect.EnumType {
-	return &file_polyconnect_v1_connector_proto_enumTypes[11]
-}
-
-func (x DataColumn_Kind) Number() protoreflect.EnumNumber {
-	return protoreflect.EnumNumber(x)
-}
-
-// Deprecated: Use DataColumn_Kind.Descriptor instead.
-func (DataColumn_Kind) EnumDescriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40, 0}
 }
 
 type HandshakeRequest struct {
@@ -3543,12 +3490,13 @@ func (x *SourceBatch) GetColumns() *SourceColumns {
 //	                 not be empty and no topic may be empty)
 //	kafka_partition  kafka_partitions[i] (empty: absent for every record)
 //	timestamp        timestamps[i] (empty: absent for every record)
-//	key, value       from the key and value DataColumns
+//	key, value       from the `key` and `value` columns (DataColumn; absent: null and
+//	                 schemaless for every record)
 //
 // and no headers, no trace context of its own (SourceBatch.trace applies to every record),
 // no transaction action. A batch whose records do not all fit this form goes as rows.
-// Every per-record list holds exactly `count` entries (or none where allowed above) and
-// every index is in range; anything else is a protocol error that fails the task.
+// Every per-record list holds exactly `count` entries (or none where allowed above or in
+// DataColumn) and every index is in range; anything else is a protocol error that fails the task.
 type SourceColumns struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	FirstSeq uint64                 `protobuf:"varint,1,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
@@ -3811,16 +3759,30 @@ func (x *ValueOffsets) GetOffsets() []*Value {
 	return nil
 }
 
-// A key or value column: every record's key (or value) has the same form.
+// A key or value column of a columnar batch (SinkColumns in a Put, SourceColumns in a
+// SourceBatch): row i is record i's key (value). The same rules serve both directions; a
+// receiver fails the task on a column that breaks them.
 type DataColumn struct {
-	state  protoimpl.MessageState `protogen:"open.v1"`
-	Kind   DataColumn_Kind        `protobuf:"varint,1,opt,name=kind,proto3,enum=polyconnect.v1.DataColumn_Kind" json:"kind,omitempty"`
-	Schema *Schema                `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
-	// One entry per record (an empty placeholder for a null).
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// What the rows hold; `strings`, `bytes` and `nulls` are empty unless it says otherwise.
+	Type DataColumnType `protobuf:"varint,1,opt,name=type,proto3,enum=polyconnect.v1.DataColumnType" json:"type,omitempty"`
+	// STRING, BYTES: the column's one schema (a full definition or a reference, as in
+	// Structured), of the column's type (a STRING schema for STRING, a BYTES schema for
+	// BYTES), optional or not, without a logical type: its values are plain strings (bytes).
+	// The core sends only schemas without a name. Absent: schemaless, every row a string
+	// (bytes) or null. NULL and RAW: never set.
+	Schema *Schema `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
+	// STRING: one entry per row ("" for a null), or none at all when every row is null (then
+	// `nulls` is empty too).
 	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
-	Bytes   [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
-	// The records (indexes, ascending) whose key (value) is null: with SCHEMA, a null value
-	// of the (optional) schema; with RAW, an absent key (value), as a row without one.
+	// BYTES: one entry per row (empty for a null), or none at all when every row is null
+	// (then `nulls` is empty too). RAW: one entry per row (empty for an absent key (value)).
+	Bytes [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
+	// The rows (indexes, ascending, each at most once) whose entry is not a value: with
+	// STRING and BYTES a null (of the column's schema, or schemaless); with RAW an absent
+	// key (value), as a row without one. The core sends RAW columns without nulls (a Put
+	// whose raw keys or values are absent in some rows goes as rows), and SDKs refuse a
+	// Put's RAW column with nulls.
 	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -3856,11 +3818,11 @@ func (*DataColumn) Descriptor() ([]byte, []int) {
 	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{40}
 }
 
-func (x *DataColumn) GetKind() DataColumn_Kind {
+func (x *DataColumn) GetType() DataColumnType {
 	if x != nil {
-		return x.Kind
+		return x.Type
 	}
-	return DataColumn_ALL_NULL
+	return DataColumnType_DATA_COLUMN_TYPE_NULL
 }
 
 func (x *DataColumn) GetSchema() *Schema {
@@ -4996,10 +4958,11 @@ func (x *Put) GetColumns() *SinkColumns {
 // A Put's records column by column: row i of every column is record i, in the order the
 // rows would have had. Only records with no headers, no trace context, the original topic
 // and partition equal to the topic and partition, and keys (and values) that fit one
-// SinkColumn each travel this way; on the receiving side their `headers` are empty, their
+// DataColumn each travel this way; on the receiving side their `headers` are empty, their
 // trace context absent and their original topic and partition their topic and partition.
-// Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
-// fails the task (FATAL) on a Put whose columns disagree.
+// Every per-record list has `count` entries (`timestamp_types`: 1 or `count`; a column's
+// lists: as DataColumn says); a receiver fails the task (FATAL) on a Put whose columns
+// disagree.
 type SinkColumns struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// The number of records.
@@ -5017,8 +4980,8 @@ type SinkColumns struct {
 	// One entry: every record's timestamp type. Otherwise one per record.
 	TimestampTypes []TimestampType `protobuf:"varint,8,rep,packed,name=timestamp_types,json=timestampTypes,proto3,enum=polyconnect.v1.TimestampType" json:"timestamp_types,omitempty"`
 	// The keys and the values. Absent: every record's key (value) is null and schemaless.
-	Keys          *SinkColumn `protobuf:"bytes,9,opt,name=keys,proto3" json:"keys,omitempty"`
-	Values        *SinkColumn `protobuf:"bytes,10,opt,name=values,proto3" json:"values,omitempty"`
+	Keys          *DataColumn `protobuf:"bytes,9,opt,name=keys,proto3" json:"keys,omitempty"`
+	Values        *DataColumn `protobuf:"bytes,10,opt,name=values,proto3" json:"values,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -5109,101 +5072,16 @@ func (x *SinkColumns) GetTimestampTypes() []TimestampType {
 	return nil
 }
 
-func (x *SinkColumns) GetKeys() *SinkColumn {
+func (x *SinkColumns) GetKeys() *DataColumn {
 	if x != nil {
 		return x.Keys
 	}
 	return nil
 }
 
-func (x *SinkColumns) GetValues() *SinkColumn {
+func (x *SinkColumns) GetValues() *DataColumn {
 	if x != nil {
 		return x.Values
-	}
-	return nil
-}
-
-// One key or value column.
-type SinkColumn struct {
-	state protoimpl.MessageState `protogen:"open.v1"`
-	Type  SinkColumnType         `protobuf:"varint,1,opt,name=type,proto3,enum=polyconnect.v1.SinkColumnType" json:"type,omitempty"`
-	// STRING and BYTES: the column's one schema, a STRING (BYTES) schema without a name (no
-	// logical type), optional or not, a definition or a reference as schemas are elsewhere.
-	// Absent: schemaless, every value a string (bytes) or null.
-	Schema *Schema `protobuf:"bytes,2,opt,name=schema,proto3" json:"schema,omitempty"`
-	// STRING: one per record ("" for a null), or none at all when every record's is null.
-	Strings []string `protobuf:"bytes,3,rep,name=strings,proto3" json:"strings,omitempty"`
-	// BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
-	// record's is null.
-	Bytes [][]byte `protobuf:"bytes,4,rep,name=bytes,proto3" json:"bytes,omitempty"`
-	// The rows whose value is null (ascending row indexes); empty when there are no values
-	// at all (every row null). RAW columns have none.
-	Nulls         []uint32 `protobuf:"varint,5,rep,packed,name=nulls,proto3" json:"nulls,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
-}
-
-func (x *SinkColumn) Reset() {
-	*x = SinkColumn{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
-	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-	ms.StoreMessageInfo(mi)
-}
-
-func (x *SinkColumn) String() string {
-	return protoimpl.X.MessageStringOf(x)
-}
-
-func (*SinkColumn) ProtoMessage() {}
-
-func (x *SinkColumn) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
-	if x != nil {
-		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
-		if ms.LoadMessageInfo() == nil {
-			ms.StoreMessageInfo(mi)
-		}
-		return ms
-	}
-	return mi.MessageOf(x)
-}
-
-// Deprecated: Use SinkColumn.ProtoReflect.Descriptor instead.
-func (*SinkColumn) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
-}
-
-func (x *SinkColumn) GetType() SinkColumnType {
-	if x != nil {
-		return x.Type
-	}
-	return SinkColumnType_SINK_COLUMN_TYPE_NULL
-}
-
-func (x *SinkColumn) GetSchema() *Schema {
-	if x != nil {
-		return x.Schema
-	}
-	return nil
-}
-
-func (x *SinkColumn) GetStrings() []string {
-	if x != nil {
-		return x.Strings
-	}
-	return nil
-}
-
-func (x *SinkColumn) GetBytes() [][]byte {
-	if x != nil {
-		return x.Bytes
-	}
-	return nil
-}
-
-func (x *SinkColumn) GetNulls() []uint32 {
-	if x != nil {
-		return x.Nulls
 	}
 	return nil
 }
@@ -5230,7 +5108,7 @@ type SinkRecord struct {
 
 func (x *SinkRecord) Reset() {
 	*x = SinkRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5242,7 +5120,7 @@ func (x *SinkRecord) String() string {
 func (*SinkRecord) ProtoMessage() {}
 
 func (x *SinkRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5255,7 +5133,7 @@ func (x *SinkRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkRecord.ProtoReflect.Descriptor instead.
 func (*SinkRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *SinkRecord) GetTopic() string {
@@ -5344,7 +5222,7 @@ type PutDone struct {
 
 func (x *PutDone) Reset() {
 	*x = PutDone{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5356,7 +5234,7 @@ func (x *PutDone) String() string {
 func (*PutDone) ProtoMessage() {}
 
 func (x *PutDone) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5369,7 +5247,7 @@ func (x *PutDone) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutDone.ProtoReflect.Descriptor instead.
 func (*PutDone) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *PutDone) GetPutId() uint64 {
@@ -5391,7 +5269,7 @@ type TopicPartitionOffset struct {
 
 func (x *TopicPartitionOffset) Reset() {
 	*x = TopicPartitionOffset{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5403,7 +5281,7 @@ func (x *TopicPartitionOffset) String() string {
 func (*TopicPartitionOffset) ProtoMessage() {}
 
 func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5416,7 +5294,7 @@ func (x *TopicPartitionOffset) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TopicPartitionOffset.ProtoReflect.Descriptor instead.
 func (*TopicPartitionOffset) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *TopicPartitionOffset) GetTopic() string {
@@ -5453,7 +5331,7 @@ type Flush struct {
 
 func (x *Flush) Reset() {
 	*x = Flush{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5465,7 +5343,7 @@ func (x *Flush) String() string {
 func (*Flush) ProtoMessage() {}
 
 func (x *Flush) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5478,7 +5356,7 @@ func (x *Flush) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flush.ProtoReflect.Descriptor instead.
 func (*Flush) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *Flush) GetFlushId() uint64 {
@@ -5517,7 +5395,7 @@ type Flushed struct {
 
 func (x *Flushed) Reset() {
 	*x = Flushed{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5529,7 +5407,7 @@ func (x *Flushed) String() string {
 func (*Flushed) ProtoMessage() {}
 
 func (x *Flushed) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5542,7 +5420,7 @@ func (x *Flushed) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Flushed.ProtoReflect.Descriptor instead.
 func (*Flushed) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *Flushed) GetFlushId() uint64 {
@@ -5588,7 +5466,7 @@ type SinkContext struct {
 
 func (x *SinkContext) Reset() {
 	*x = SinkContext{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5600,7 +5478,7 @@ func (x *SinkContext) String() string {
 func (*SinkContext) ProtoMessage() {}
 
 func (x *SinkContext) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5613,7 +5491,7 @@ func (x *SinkContext) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkContext.ProtoReflect.Descriptor instead.
 func (*SinkContext) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *SinkContext) GetOffsets() []*TopicPartitionOffset {
@@ -5656,7 +5534,7 @@ type ErrantRecord struct {
 
 func (x *ErrantRecord) Reset() {
 	*x = ErrantRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5668,7 +5546,7 @@ func (x *ErrantRecord) String() string {
 func (*ErrantRecord) ProtoMessage() {}
 
 func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5681,7 +5559,7 @@ func (x *ErrantRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ErrantRecord.ProtoReflect.Descriptor instead.
 func (*ErrantRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *ErrantRecord) GetTopic() string {
@@ -5723,7 +5601,7 @@ type SinkError struct {
 
 func (x *SinkError) Reset() {
 	*x = SinkError{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5735,7 +5613,7 @@ func (x *SinkError) String() string {
 func (*SinkError) ProtoMessage() {}
 
 func (x *SinkError) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5748,7 +5626,7 @@ func (x *SinkError) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SinkError.ProtoReflect.Descriptor instead.
 func (*SinkError) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *SinkError) GetError() *Error {
@@ -5780,7 +5658,7 @@ type TransformRequest struct {
 
 func (x *TransformRequest) Reset() {
 	*x = TransformRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5792,7 +5670,7 @@ func (x *TransformRequest) String() string {
 func (*TransformRequest) ProtoMessage() {}
 
 func (x *TransformRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5805,7 +5683,7 @@ func (x *TransformRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRequest.ProtoReflect.Descriptor instead.
 func (*TransformRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *TransformRequest) GetMsg() isTransformRequest_Msg {
@@ -5894,7 +5772,7 @@ type TransformResponse struct {
 
 func (x *TransformResponse) Reset() {
 	*x = TransformResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5906,7 +5784,7 @@ func (x *TransformResponse) String() string {
 func (*TransformResponse) ProtoMessage() {}
 
 func (x *TransformResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5919,7 +5797,7 @@ func (x *TransformResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResponse.ProtoReflect.Descriptor instead.
 func (*TransformResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *TransformResponse) GetMsg() isTransformResponse_Msg {
@@ -6016,7 +5894,7 @@ type TransformStart struct {
 
 func (x *TransformStart) Reset() {
 	*x = TransformStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6028,7 +5906,7 @@ func (x *TransformStart) String() string {
 func (*TransformStart) ProtoMessage() {}
 
 func (x *TransformStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6041,7 +5919,7 @@ func (x *TransformStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStart.ProtoReflect.Descriptor instead.
 func (*TransformStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *TransformStart) GetProtocolVersion() uint32 {
@@ -6117,7 +5995,7 @@ type TransformStarted struct {
 
 func (x *TransformStarted) Reset() {
 	*x = TransformStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6129,7 +6007,7 @@ func (x *TransformStarted) String() string {
 func (*TransformStarted) ProtoMessage() {}
 
 func (x *TransformStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6142,7 +6020,7 @@ func (x *TransformStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformStarted.ProtoReflect.Descriptor instead.
 func (*TransformStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *TransformStarted) GetType() PluginType {
@@ -6165,7 +6043,7 @@ type TransformBatch struct {
 
 func (x *TransformBatch) Reset() {
 	*x = TransformBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6177,7 +6055,7 @@ func (x *TransformBatch) String() string {
 func (*TransformBatch) ProtoMessage() {}
 
 func (x *TransformBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6190,7 +6068,7 @@ func (x *TransformBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformBatch.ProtoReflect.Descriptor instead.
 func (*TransformBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *TransformBatch) GetBatchId() uint64 {
@@ -6237,7 +6115,7 @@ type TransformRecord struct {
 
 func (x *TransformRecord) Reset() {
 	*x = TransformRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6249,7 +6127,7 @@ func (x *TransformRecord) String() string {
 func (*TransformRecord) ProtoMessage() {}
 
 func (x *TransformRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6262,7 +6140,7 @@ func (x *TransformRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformRecord.ProtoReflect.Descriptor instead.
 func (*TransformRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *TransformRecord) GetIndex() uint32 {
@@ -6346,7 +6224,7 @@ type TransformResult struct {
 
 func (x *TransformResult) Reset() {
 	*x = TransformResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6358,7 +6236,7 @@ func (x *TransformResult) String() string {
 func (*TransformResult) ProtoMessage() {}
 
 func (x *TransformResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6371,7 +6249,7 @@ func (x *TransformResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformResult.ProtoReflect.Descriptor instead.
 func (*TransformResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *TransformResult) GetBatchId() uint64 {
@@ -6405,7 +6283,7 @@ type TransformOutcome struct {
 
 func (x *TransformOutcome) Reset() {
 	*x = TransformOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6417,7 +6295,7 @@ func (x *TransformOutcome) String() string {
 func (*TransformOutcome) ProtoMessage() {}
 
 func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6430,7 +6308,7 @@ func (x *TransformOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransformOutcome.ProtoReflect.Descriptor instead.
 func (*TransformOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *TransformOutcome) GetIndex() uint32 {
@@ -6532,7 +6410,7 @@ type ConverterRequest struct {
 
 func (x *ConverterRequest) Reset() {
 	*x = ConverterRequest{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6544,7 +6422,7 @@ func (x *ConverterRequest) String() string {
 func (*ConverterRequest) ProtoMessage() {}
 
 func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6557,7 +6435,7 @@ func (x *ConverterRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRequest.ProtoReflect.Descriptor instead.
 func (*ConverterRequest) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *ConverterRequest) GetMsg() isConverterRequest_Msg {
@@ -6646,7 +6524,7 @@ type ConverterResponse struct {
 
 func (x *ConverterResponse) Reset() {
 	*x = ConverterResponse{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6658,7 +6536,7 @@ func (x *ConverterResponse) String() string {
 func (*ConverterResponse) ProtoMessage() {}
 
 func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6671,7 +6549,7 @@ func (x *ConverterResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResponse.ProtoReflect.Descriptor instead.
 func (*ConverterResponse) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *ConverterResponse) GetMsg() isConverterResponse_Msg {
@@ -6769,7 +6647,7 @@ type ConverterStart struct {
 
 func (x *ConverterStart) Reset() {
 	*x = ConverterStart{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6781,7 +6659,7 @@ func (x *ConverterStart) String() string {
 func (*ConverterStart) ProtoMessage() {}
 
 func (x *ConverterStart) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6794,7 +6672,7 @@ func (x *ConverterStart) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStart.ProtoReflect.Descriptor instead.
 func (*ConverterStart) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *ConverterStart) GetProtocolVersion() uint32 {
@@ -6868,7 +6746,7 @@ type ConverterStarted struct {
 
 func (x *ConverterStarted) Reset() {
 	*x = ConverterStarted{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6880,7 +6758,7 @@ func (x *ConverterStarted) String() string {
 func (*ConverterStarted) ProtoMessage() {}
 
 func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6893,7 +6771,7 @@ func (x *ConverterStarted) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterStarted.ProtoReflect.Descriptor instead.
 func (*ConverterStarted) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{75}
 }
 
 type ConverterBatch struct {
@@ -6909,7 +6787,7 @@ type ConverterBatch struct {
 
 func (x *ConverterBatch) Reset() {
 	*x = ConverterBatch{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6921,7 +6799,7 @@ func (x *ConverterBatch) String() string {
 func (*ConverterBatch) ProtoMessage() {}
 
 func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -6934,7 +6812,7 @@ func (x *ConverterBatch) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterBatch.ProtoReflect.Descriptor instead.
 func (*ConverterBatch) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *ConverterBatch) GetBatchId() uint64 {
@@ -6977,7 +6855,7 @@ type KafkaHeader struct {
 
 func (x *KafkaHeader) Reset() {
 	*x = KafkaHeader{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -6989,7 +6867,7 @@ func (x *KafkaHeader) String() string {
 func (*KafkaHeader) ProtoMessage() {}
 
 func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7002,7 +6880,7 @@ func (x *KafkaHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KafkaHeader.ProtoReflect.Descriptor instead.
 func (*KafkaHeader) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{78}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *KafkaHeader) GetKey() string {
@@ -7038,7 +6916,7 @@ type ConverterRecord struct {
 
 func (x *ConverterRecord) Reset() {
 	*x = ConverterRecord{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7050,7 +6928,7 @@ func (x *ConverterRecord) String() string {
 func (*ConverterRecord) ProtoMessage() {}
 
 func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7063,7 +6941,7 @@ func (x *ConverterRecord) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterRecord.ProtoReflect.Descriptor instead.
 func (*ConverterRecord) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{79}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *ConverterRecord) GetIndex() uint32 {
@@ -7119,7 +6997,7 @@ type ConverterResult struct {
 
 func (x *ConverterResult) Reset() {
 	*x = ConverterResult{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7131,7 +7009,7 @@ func (x *ConverterResult) String() string {
 func (*ConverterResult) ProtoMessage() {}
 
 func (x *ConverterResult) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7144,7 +7022,7 @@ func (x *ConverterResult) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterResult.ProtoReflect.Descriptor instead.
 func (*ConverterResult) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{80}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *ConverterResult) GetBatchId() uint64 {
@@ -7177,7 +7055,7 @@ type ConverterOutcome struct {
 
 func (x *ConverterOutcome) Reset() {
 	*x = ConverterOutcome{}
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[81]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -7189,7 +7067,7 @@ func (x *ConverterOutcome) String() string {
 func (*ConverterOutcome) ProtoMessage() {}
 
 func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
-	mi := &file_polyconnect_v1_connector_proto_msgTypes[81]
+	mi := &file_polyconnect_v1_connector_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -7202,7 +7080,7 @@ func (x *ConverterOutcome) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConverterOutcome.ProtoReflect.Descriptor instead.
 func (*ConverterOutcome) Descriptor() ([]byte, []int) {
-	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{81}
+	return file_polyconnect_v1_connector_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *ConverterOutcome) GetIndex() uint32 {
@@ -7477,19 +7355,14 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x04keys\x18\x01 \x03(\tR\x04keys\x12\x16\n" +
 	"\x06values\x18\x02 \x03(\x12R\x06values\"?\n" +
 	"\fValueOffsets\x12/\n" +
-	"\aoffsets\x18\x01 \x03(\v2\x15.polyconnect.v1.ValueR\aoffsets\"\xe2\x01\n" +
+	"\aoffsets\x18\x01 \x03(\v2\x15.polyconnect.v1.ValueR\aoffsets\"\xb6\x01\n" +
 	"\n" +
-	"DataColumn\x123\n" +
-	"\x04kind\x18\x01 \x01(\x0e2\x1f.polyconnect.v1.DataColumn.KindR\x04kind\x12.\n" +
+	"DataColumn\x122\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1e.polyconnect.v1.DataColumnTypeR\x04type\x12.\n" +
 	"\x06schema\x18\x02 \x01(\v2\x16.polyconnect.v1.SchemaR\x06schema\x12\x18\n" +
 	"\astrings\x18\x03 \x03(\tR\astrings\x12\x14\n" +
 	"\x05bytes\x18\x04 \x03(\fR\x05bytes\x12\x14\n" +
-	"\x05nulls\x18\x05 \x03(\rR\x05nulls\")\n" +
-	"\x04Kind\x12\f\n" +
-	"\bALL_NULL\x10\x00\x12\n" +
-	"\n" +
-	"\x06SCHEMA\x10\x01\x12\a\n" +
-	"\x03RAW\x10\x02\"\xb2\x04\n" +
+	"\x05nulls\x18\x05 \x03(\rR\x05nulls\"\xb2\x04\n" +
 	"\fSourceRecord\x12\x10\n" +
 	"\x03seq\x18\x01 \x01(\x04R\x03seq\x12@\n" +
 	"\x10source_partition\x18\x02 \x01(\v2\x15.polyconnect.v1.ValueR\x0fsourcePartition\x12:\n" +
@@ -7589,16 +7462,9 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"timestamps\x12!\n" +
 	"\fno_timestamp\x18\a \x03(\rR\vnoTimestamp\x12F\n" +
 	"\x0ftimestamp_types\x18\b \x03(\x0e2\x1d.polyconnect.v1.TimestampTypeR\x0etimestampTypes\x12.\n" +
-	"\x04keys\x18\t \x01(\v2\x1a.polyconnect.v1.SinkColumnR\x04keys\x122\n" +
+	"\x04keys\x18\t \x01(\v2\x1a.polyconnect.v1.DataColumnR\x04keys\x122\n" +
 	"\x06values\x18\n" +
-	" \x01(\v2\x1a.polyconnect.v1.SinkColumnR\x06values\"\xb6\x01\n" +
-	"\n" +
-	"SinkColumn\x122\n" +
-	"\x04type\x18\x01 \x01(\x0e2\x1e.polyconnect.v1.SinkColumnTypeR\x04type\x12.\n" +
-	"\x06schema\x18\x02 \x01(\v2\x16.polyconnect.v1.SchemaR\x06schema\x12\x18\n" +
-	"\astrings\x18\x03 \x03(\tR\astrings\x12\x14\n" +
-	"\x05bytes\x18\x04 \x03(\fR\x05bytes\x12\x14\n" +
-	"\x05nulls\x18\x05 \x03(\rR\x05nulls\"\x8c\x04\n" +
+	" \x01(\v2\x1a.polyconnect.v1.DataColumnR\x06values\"\x8c\x04\n" +
 	"\n" +
 	"SinkRecord\x12\x14\n" +
 	"\x05topic\x18\x01 \x01(\tR\x05topic\x12'\n" +
@@ -7807,16 +7673,16 @@ const file_polyconnect_v1_connector_proto_rawDesc = "" +
 	"\x06CONFIG\x10\x02\x12\t\n" +
 	"\x05FATAL\x10\x03\x12\n" +
 	"\n" +
-	"\x06RECORD\x10\x04*_\n" +
+	"\x06RECORD\x10\x04*~\n" +
+	"\x0eDataColumnType\x12\x19\n" +
+	"\x15DATA_COLUMN_TYPE_NULL\x10\x00\x12\x1b\n" +
+	"\x17DATA_COLUMN_TYPE_STRING\x10\x01\x12\x1a\n" +
+	"\x16DATA_COLUMN_TYPE_BYTES\x10\x02\x12\x18\n" +
+	"\x14DATA_COLUMN_TYPE_RAW\x10\x03*_\n" +
 	"\x11TransactionAction\x12\x1b\n" +
 	"\x17TRANSACTION_ACTION_NONE\x10\x00\x12\x16\n" +
 	"\x12COMMIT_TRANSACTION\x10\x01\x12\x15\n" +
-	"\x11ABORT_TRANSACTION\x10\x02*~\n" +
-	"\x0eSinkColumnType\x12\x19\n" +
-	"\x15SINK_COLUMN_TYPE_NULL\x10\x00\x12\x1b\n" +
-	"\x17SINK_COLUMN_TYPE_STRING\x10\x01\x12\x1a\n" +
-	"\x16SINK_COLUMN_TYPE_BYTES\x10\x02\x12\x18\n" +
-	"\x14SINK_COLUMN_TYPE_RAW\x10\x03*L\n" +
+	"\x11ABORT_TRANSACTION\x10\x02*L\n" +
 	"\rTimestampType\x12\x15\n" +
 	"\x11NO_TIMESTAMP_TYPE\x10\x00\x12\x0f\n" +
 	"\vCREATE_TIME\x10\x01\x12\x13\n" +
@@ -7855,8 +7721,8 @@ func file_polyconnect_v1_connector_proto_rawDescGZIP() []byte {
 	return file_polyconnect_v1_connector_proto_rawDescData
 }
 
-var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 12)
-var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 90)
+var file_polyconnect_v1_connector_proto_enumTypes = make([]protoimpl.EnumInfo, 11)
+var file_polyconnect_v1_connector_proto_msgTypes = make([]protoimpl.MessageInfo, 89)
 var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(PluginType)(0),                 // 0: polyconnect.v1.PluginType
 	(ConfigType)(0),                 // 1: polyconnect.v1.ConfigType
@@ -7865,289 +7731,285 @@ var file_polyconnect_v1_connector_proto_goTypes = []any{
 	(ExactlyOnceSupport)(0),         // 4: polyconnect.v1.ExactlyOnceSupport
 	(TransactionBoundarySupport)(0), // 5: polyconnect.v1.TransactionBoundarySupport
 	(ErrorKind)(0),                  // 6: polyconnect.v1.ErrorKind
-	(TransactionAction)(0),          // 7: polyconnect.v1.TransactionAction
-	(SinkColumnType)(0),             // 8: polyconnect.v1.SinkColumnType
+	(DataColumnType)(0),             // 7: polyconnect.v1.DataColumnType
+	(TransactionAction)(0),          // 8: polyconnect.v1.TransactionAction
 	(TimestampType)(0),              // 9: polyconnect.v1.TimestampType
 	(ConversionDirection)(0),        // 10: polyconnect.v1.ConversionDirection
-	(DataColumn_Kind)(0),            // 11: polyconnect.v1.DataColumn.Kind
-	(*HandshakeRequest)(nil),        // 12: polyconnect.v1.HandshakeRequest
-	(*Capabilities)(nil),            // 13: polyconnect.v1.Capabilities
-	(*HandshakeResponse)(nil),       // 14: polyconnect.v1.HandshakeResponse
-	(*PluginInfo)(nil),              // 15: polyconnect.v1.PluginInfo
-	(*HealthRequest)(nil),           // 16: polyconnect.v1.HealthRequest
-	(*HealthResponse)(nil),          // 17: polyconnect.v1.HealthResponse
-	(*SpecRequest)(nil),             // 18: polyconnect.v1.SpecRequest
-	(*SpecResponse)(nil),            // 19: polyconnect.v1.SpecResponse
-	(*ConfigKey)(nil),               // 20: polyconnect.v1.ConfigKey
-	(*Validator)(nil),               // 21: polyconnect.v1.Validator
-	(*Range)(nil),                   // 22: polyconnect.v1.Range
-	(*ValidString)(nil),             // 23: polyconnect.v1.ValidString
-	(*NonEmptyString)(nil),          // 24: polyconnect.v1.NonEmptyString
-	(*ValidList)(nil),               // 25: polyconnect.v1.ValidList
-	(*ValidateRequest)(nil),         // 26: polyconnect.v1.ValidateRequest
-	(*ValidateResponse)(nil),        // 27: polyconnect.v1.ValidateResponse
-	(*ConfigValue)(nil),             // 28: polyconnect.v1.ConfigValue
-	(*ConnectorRequest)(nil),        // 29: polyconnect.v1.ConnectorRequest
-	(*ConnectorResponse)(nil),       // 30: polyconnect.v1.ConnectorResponse
-	(*AlterOffsetsRequest)(nil),     // 31: polyconnect.v1.AlterOffsetsRequest
-	(*SinkOffsetChange)(nil),        // 32: polyconnect.v1.SinkOffsetChange
-	(*AlterOffsetsResponse)(nil),    // 33: polyconnect.v1.AlterOffsetsResponse
-	(*ConnectorStart)(nil),          // 34: polyconnect.v1.ConnectorStart
-	(*TaskConfigsRequest)(nil),      // 35: polyconnect.v1.TaskConfigsRequest
-	(*TaskConfigs)(nil),             // 36: polyconnect.v1.TaskConfigs
-	(*TaskConfig)(nil),              // 37: polyconnect.v1.TaskConfig
-	(*ReconfigureRequest)(nil),      // 38: polyconnect.v1.ReconfigureRequest
-	(*Started)(nil),                 // 39: polyconnect.v1.Started
-	(*Heartbeat)(nil),               // 40: polyconnect.v1.Heartbeat
-	(*Stop)(nil),                    // 41: polyconnect.v1.Stop
-	(*Error)(nil),                   // 42: polyconnect.v1.Error
-	(*SourceRequest)(nil),           // 43: polyconnect.v1.SourceRequest
-	(*SourceResponse)(nil),          // 44: polyconnect.v1.SourceResponse
-	(*SourceStart)(nil),             // 45: polyconnect.v1.SourceStart
-	(*SourceOffset)(nil),            // 46: polyconnect.v1.SourceOffset
-	(*Credit)(nil),                  // 47: polyconnect.v1.Credit
-	(*SourceBatch)(nil),             // 48: polyconnect.v1.SourceBatch
-	(*SourceColumns)(nil),           // 49: polyconnect.v1.SourceColumns
-	(*IntOffsets)(nil),              // 50: polyconnect.v1.IntOffsets
-	(*ValueOffsets)(nil),            // 51: polyconnect.v1.ValueOffsets
-	(*DataColumn)(nil),              // 52: polyconnect.v1.DataColumn
-	(*SourceRecord)(nil),            // 53: polyconnect.v1.SourceRecord
-	(*CommitRecords)(nil),           // 54: polyconnect.v1.CommitRecords
-	(*RecordAck)(nil),               // 55: polyconnect.v1.RecordAck
-	(*Commit)(nil),                  // 56: polyconnect.v1.Commit
-	(*OffsetsQuery)(nil),            // 57: polyconnect.v1.OffsetsQuery
-	(*OffsetsAnswer)(nil),           // 58: polyconnect.v1.OffsetsAnswer
-	(*Drained)(nil),                 // 59: polyconnect.v1.Drained
-	(*SinkRequest)(nil),             // 60: polyconnect.v1.SinkRequest
-	(*SinkResponse)(nil),            // 61: polyconnect.v1.SinkResponse
-	(*SinkStart)(nil),               // 62: polyconnect.v1.SinkStart
-	(*SinkStarted)(nil),             // 63: polyconnect.v1.SinkStarted
-	(*TopicPartition)(nil),          // 64: polyconnect.v1.TopicPartition
-	(*Partitions)(nil),              // 65: polyconnect.v1.Partitions
-	(*Put)(nil),                     // 66: polyconnect.v1.Put
-	(*SinkColumns)(nil),             // 67: polyconnect.v1.SinkColumns
-	(*SinkColumn)(nil),              // 68: polyconnect.v1.SinkColumn
-	(*SinkRecord)(nil),              // 69: polyconnect.v1.SinkRecord
-	(*PutDone)(nil),                 // 70: polyconnect.v1.PutDone
-	(*TopicPartitionOffset)(nil),    // 71: polyconnect.v1.TopicPartitionOffset
-	(*Flush)(nil),                   // 72: polyconnect.v1.Flush
-	(*Flushed)(nil),                 // 73: polyconnect.v1.Flushed
-	(*SinkContext)(nil),             // 74: polyconnect.v1.SinkContext
-	(*ErrantRecord)(nil),            // 75: polyconnect.v1.ErrantRecord
-	(*SinkError)(nil),               // 76: polyconnect.v1.SinkError
-	(*TransformRequest)(nil),        // 77: polyconnect.v1.TransformRequest
-	(*TransformResponse)(nil),       // 78: polyconnect.v1.TransformResponse
-	(*TransformStart)(nil),          // 79: polyconnect.v1.TransformStart
-	(*TransformStarted)(nil),        // 80: polyconnect.v1.TransformStarted
-	(*TransformBatch)(nil),          // 81: polyconnect.v1.TransformBatch
-	(*TransformRecord)(nil),         // 82: polyconnect.v1.TransformRecord
-	(*TransformResult)(nil),         // 83: polyconnect.v1.TransformResult
-	(*TransformOutcome)(nil),        // 84: polyconnect.v1.TransformOutcome
-	(*ConverterRequest)(nil),        // 85: polyconnect.v1.ConverterRequest
-	(*ConverterResponse)(nil),       // 86: polyconnect.v1.ConverterResponse
-	(*ConverterStart)(nil),          // 87: polyconnect.v1.ConverterStart
-	(*ConverterStarted)(nil),        // 88: polyconnect.v1.ConverterStarted
-	(*ConverterBatch)(nil),          // 89: polyconnect.v1.ConverterBatch
-	(*KafkaHeader)(nil),             // 90: polyconnect.v1.KafkaHeader
-	(*ConverterRecord)(nil),         // 91: polyconnect.v1.ConverterRecord
-	(*ConverterResult)(nil),         // 92: polyconnect.v1.ConverterResult
-	(*ConverterOutcome)(nil),        // 93: polyconnect.v1.ConverterOutcome
-	nil,                             // 94: polyconnect.v1.ValidateRequest.ConfigEntry
-	nil,                             // 95: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	nil,                             // 96: polyconnect.v1.ConnectorStart.ConfigEntry
-	nil,                             // 97: polyconnect.v1.TaskConfig.ConfigEntry
-	nil,                             // 98: polyconnect.v1.SourceStart.ConfigEntry
-	nil,                             // 99: polyconnect.v1.SinkStart.ConfigEntry
-	nil,                             // 100: polyconnect.v1.TransformStart.ConfigEntry
-	nil,                             // 101: polyconnect.v1.ConverterStart.ConfigEntry
-	(*TraceContext)(nil),            // 102: polyconnect.v1.TraceContext
-	(*Value)(nil),                   // 103: polyconnect.v1.Value
-	(*Schema)(nil),                  // 104: polyconnect.v1.Schema
-	(*RecordData)(nil),              // 105: polyconnect.v1.RecordData
-	(*Header)(nil),                  // 106: polyconnect.v1.Header
-	(*Structured)(nil),              // 107: polyconnect.v1.Structured
+	(*HandshakeRequest)(nil),        // 11: polyconnect.v1.HandshakeRequest
+	(*Capabilities)(nil),            // 12: polyconnect.v1.Capabilities
+	(*HandshakeResponse)(nil),       // 13: polyconnect.v1.HandshakeResponse
+	(*PluginInfo)(nil),              // 14: polyconnect.v1.PluginInfo
+	(*HealthRequest)(nil),           // 15: polyconnect.v1.HealthRequest
+	(*HealthResponse)(nil),          // 16: polyconnect.v1.HealthResponse
+	(*SpecRequest)(nil),             // 17: polyconnect.v1.SpecRequest
+	(*SpecResponse)(nil),            // 18: polyconnect.v1.SpecResponse
+	(*ConfigKey)(nil),               // 19: polyconnect.v1.ConfigKey
+	(*Validator)(nil),               // 20: polyconnect.v1.Validator
+	(*Range)(nil),                   // 21: polyconnect.v1.Range
+	(*ValidString)(nil),             // 22: polyconnect.v1.ValidString
+	(*NonEmptyString)(nil),          // 23: polyconnect.v1.NonEmptyString
+	(*ValidList)(nil),               // 24: polyconnect.v1.ValidList
+	(*ValidateRequest)(nil),         // 25: polyconnect.v1.ValidateRequest
+	(*ValidateResponse)(nil),        // 26: polyconnect.v1.ValidateResponse
+	(*ConfigValue)(nil),             // 27: polyconnect.v1.ConfigValue
+	(*ConnectorRequest)(nil),        // 28: polyconnect.v1.ConnectorRequest
+	(*ConnectorResponse)(nil),       // 29: polyconnect.v1.ConnectorResponse
+	(*AlterOffsetsRequest)(nil),     // 30: polyconnect.v1.AlterOffsetsRequest
+	(*SinkOffsetChange)(nil),        // 31: polyconnect.v1.SinkOffsetChange
+	(*AlterOffsetsResponse)(nil),    // 32: polyconnect.v1.AlterOffsetsResponse
+	(*ConnectorStart)(nil),          // 33: polyconnect.v1.ConnectorStart
+	(*TaskConfigsRequest)(nil),      // 34: polyconnect.v1.TaskConfigsRequest
+	(*TaskConfigs)(nil),             // 35: polyconnect.v1.TaskConfigs
+	(*TaskConfig)(nil),              // 36: polyconnect.v1.TaskConfig
+	(*ReconfigureRequest)(nil),      // 37: polyconnect.v1.ReconfigureRequest
+	(*Started)(nil),                 // 38: polyconnect.v1.Started
+	(*Heartbeat)(nil),               // 39: polyconnect.v1.Heartbeat
+	(*Stop)(nil),                    // 40: polyconnect.v1.Stop
+	(*Error)(nil),                   // 41: polyconnect.v1.Error
+	(*SourceRequest)(nil),           // 42: polyconnect.v1.SourceRequest
+	(*SourceResponse)(nil),          // 43: polyconnect.v1.SourceResponse
+	(*SourceStart)(nil),             // 44: polyconnect.v1.SourceStart
+	(*SourceOffset)(nil),            // 45: polyconnect.v1.SourceOffset
+	(*Credit)(nil),                  // 46: polyconnect.v1.Credit
+	(*SourceBatch)(nil),             // 47: polyconnect.v1.SourceBatch
+	(*SourceColumns)(nil),           // 48: polyconnect.v1.SourceColumns
+	(*IntOffsets)(nil),              // 49: polyconnect.v1.IntOffsets
+	(*ValueOffsets)(nil),            // 50: polyconnect.v1.ValueOffsets
+	(*DataColumn)(nil),              // 51: polyconnect.v1.DataColumn
+	(*SourceRecord)(nil),            // 52: polyconnect.v1.SourceRecord
+	(*CommitRecords)(nil),           // 53: polyconnect.v1.CommitRecords
+	(*RecordAck)(nil),               // 54: polyconnect.v1.RecordAck
+	(*Commit)(nil),                  // 55: polyconnect.v1.Commit
+	(*OffsetsQuery)(nil),            // 56: polyconnect.v1.OffsetsQuery
+	(*OffsetsAnswer)(nil),           // 57: polyconnect.v1.OffsetsAnswer
+	(*Drained)(nil),                 // 58: polyconnect.v1.Drained
+	(*SinkRequest)(nil),             // 59: polyconnect.v1.SinkRequest
+	(*SinkResponse)(nil),            // 60: polyconnect.v1.SinkResponse
+	(*SinkStart)(nil),               // 61: polyconnect.v1.SinkStart
+	(*SinkStarted)(nil),             // 62: polyconnect.v1.SinkStarted
+	(*TopicPartition)(nil),          // 63: polyconnect.v1.TopicPartition
+	(*Partitions)(nil),              // 64: polyconnect.v1.Partitions
+	(*Put)(nil),                     // 65: polyconnect.v1.Put
+	(*SinkColumns)(nil),             // 66: polyconnect.v1.SinkColumns
+	(*SinkRecord)(nil),              // 67: polyconnect.v1.SinkRecord
+	(*PutDone)(nil),                 // 68: polyconnect.v1.PutDone
+	(*TopicPartitionOffset)(nil),    // 69: polyconnect.v1.TopicPartitionOffset
+	(*Flush)(nil),                   // 70: polyconnect.v1.Flush
+	(*Flushed)(nil),                 // 71: polyconnect.v1.Flushed
+	(*SinkContext)(nil),             // 72: polyconnect.v1.SinkContext
+	(*ErrantRecord)(nil),            // 73: polyconnect.v1.ErrantRecord
+	(*SinkError)(nil),               // 74: polyconnect.v1.SinkError
+	(*TransformRequest)(nil),        // 75: polyconnect.v1.TransformRequest
+	(*TransformResponse)(nil),       // 76: polyconnect.v1.TransformResponse
+	(*TransformStart)(nil),          // 77: polyconnect.v1.TransformStart
+	(*TransformStarted)(nil),        // 78: polyconnect.v1.TransformStarted
+	(*TransformBatch)(nil),          // 79: polyconnect.v1.TransformBatch
+	(*TransformRecord)(nil),         // 80: polyconnect.v1.TransformRecord
+	(*TransformResult)(nil),         // 81: polyconnect.v1.TransformResult
+	(*TransformOutcome)(nil),        // 82: polyconnect.v1.TransformOutcome
+	(*ConverterRequest)(nil),        // 83: polyconnect.v1.ConverterRequest
+	(*ConverterResponse)(nil),       // 84: polyconnect.v1.ConverterResponse
+	(*ConverterStart)(nil),          // 85: polyconnect.v1.ConverterStart
+	(*ConverterStarted)(nil),        // 86: polyconnect.v1.ConverterStarted
+	(*ConverterBatch)(nil),          // 87: polyconnect.v1.ConverterBatch
+	(*KafkaHeader)(nil),             // 88: polyconnect.v1.KafkaHeader
+	(*ConverterRecord)(nil),         // 89: polyconnect.v1.ConverterRecord
+	(*ConverterResult)(nil),         // 90: polyconnect.v1.ConverterResult
+	(*ConverterOutcome)(nil),        // 91: polyconnect.v1.ConverterOutcome
+	nil,                             // 92: polyconnect.v1.ValidateRequest.ConfigEntry
+	nil,                             // 93: polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	nil,                             // 94: polyconnect.v1.ConnectorStart.ConfigEntry
+	nil,                             // 95: polyconnect.v1.TaskConfig.ConfigEntry
+	nil,                             // 96: polyconnect.v1.SourceStart.ConfigEntry
+	nil,                             // 97: polyconnect.v1.SinkStart.ConfigEntry
+	nil,                             // 98: polyconnect.v1.TransformStart.ConfigEntry
+	nil,                             // 99: polyconnect.v1.ConverterStart.ConfigEntry
+	(*TraceContext)(nil),            // 100: polyconnect.v1.TraceContext
+	(*Value)(nil),                   // 101: polyconnect.v1.Value
+	(*Schema)(nil),                  // 102: polyconnect.v1.Schema
+	(*RecordData)(nil),              // 103: polyconnect.v1.RecordData
+	(*Header)(nil),                  // 104: polyconnect.v1.Header
+	(*Structured)(nil),              // 105: polyconnect.v1.Structured
 }
 var file_polyconnect_v1_connector_proto_depIdxs = []int32{
-	13,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
-	13,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
-	15,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
+	12,  // 0: polyconnect.v1.HandshakeRequest.capabilities:type_name -> polyconnect.v1.Capabilities
+	12,  // 1: polyconnect.v1.HandshakeResponse.capabilities:type_name -> polyconnect.v1.Capabilities
+	14,  // 2: polyconnect.v1.HandshakeResponse.plugins:type_name -> polyconnect.v1.PluginInfo
 	0,   // 3: polyconnect.v1.PluginInfo.type:type_name -> polyconnect.v1.PluginType
-	15,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
-	20,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
+	14,  // 4: polyconnect.v1.SpecResponse.plugin:type_name -> polyconnect.v1.PluginInfo
+	19,  // 5: polyconnect.v1.SpecResponse.config:type_name -> polyconnect.v1.ConfigKey
 	1,   // 6: polyconnect.v1.ConfigKey.type:type_name -> polyconnect.v1.ConfigType
 	2,   // 7: polyconnect.v1.ConfigKey.importance:type_name -> polyconnect.v1.Importance
 	3,   // 8: polyconnect.v1.ConfigKey.width:type_name -> polyconnect.v1.Width
-	21,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
-	22,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
-	23,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
-	24,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
-	25,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
-	94,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
-	28,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
+	20,  // 9: polyconnect.v1.ConfigKey.validator:type_name -> polyconnect.v1.Validator
+	21,  // 10: polyconnect.v1.Validator.range:type_name -> polyconnect.v1.Range
+	22,  // 11: polyconnect.v1.Validator.valid_string:type_name -> polyconnect.v1.ValidString
+	23,  // 12: polyconnect.v1.Validator.non_empty_string:type_name -> polyconnect.v1.NonEmptyString
+	24,  // 13: polyconnect.v1.Validator.valid_list:type_name -> polyconnect.v1.ValidList
+	92,  // 14: polyconnect.v1.ValidateRequest.config:type_name -> polyconnect.v1.ValidateRequest.ConfigEntry
+	27,  // 15: polyconnect.v1.ValidateResponse.values:type_name -> polyconnect.v1.ConfigValue
 	4,   // 16: polyconnect.v1.ValidateResponse.exactly_once_support:type_name -> polyconnect.v1.ExactlyOnceSupport
 	5,   // 17: polyconnect.v1.ValidateResponse.transaction_boundaries:type_name -> polyconnect.v1.TransactionBoundarySupport
-	34,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
-	35,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
-	40,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
-	58,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	39,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
-	36,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
-	38,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
-	40,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	42,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
-	57,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	95,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
-	46,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
-	32,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
-	42,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
-	96,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
-	37,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
-	97,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
+	33,  // 18: polyconnect.v1.ConnectorRequest.start:type_name -> polyconnect.v1.ConnectorStart
+	34,  // 19: polyconnect.v1.ConnectorRequest.task_configs:type_name -> polyconnect.v1.TaskConfigsRequest
+	39,  // 20: polyconnect.v1.ConnectorRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 21: polyconnect.v1.ConnectorRequest.stop:type_name -> polyconnect.v1.Stop
+	57,  // 22: polyconnect.v1.ConnectorRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	38,  // 23: polyconnect.v1.ConnectorResponse.started:type_name -> polyconnect.v1.Started
+	35,  // 24: polyconnect.v1.ConnectorResponse.task_configs:type_name -> polyconnect.v1.TaskConfigs
+	37,  // 25: polyconnect.v1.ConnectorResponse.reconfigure:type_name -> polyconnect.v1.ReconfigureRequest
+	39,  // 26: polyconnect.v1.ConnectorResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 27: polyconnect.v1.ConnectorResponse.error:type_name -> polyconnect.v1.Error
+	56,  // 28: polyconnect.v1.ConnectorResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	93,  // 29: polyconnect.v1.AlterOffsetsRequest.config:type_name -> polyconnect.v1.AlterOffsetsRequest.ConfigEntry
+	45,  // 30: polyconnect.v1.AlterOffsetsRequest.source_offsets:type_name -> polyconnect.v1.SourceOffset
+	31,  // 31: polyconnect.v1.AlterOffsetsRequest.sink_offsets:type_name -> polyconnect.v1.SinkOffsetChange
+	41,  // 32: polyconnect.v1.AlterOffsetsResponse.error:type_name -> polyconnect.v1.Error
+	94,  // 33: polyconnect.v1.ConnectorStart.config:type_name -> polyconnect.v1.ConnectorStart.ConfigEntry
+	36,  // 34: polyconnect.v1.TaskConfigs.configs:type_name -> polyconnect.v1.TaskConfig
+	95,  // 35: polyconnect.v1.TaskConfig.config:type_name -> polyconnect.v1.TaskConfig.ConfigEntry
 	6,   // 36: polyconnect.v1.Error.kind:type_name -> polyconnect.v1.ErrorKind
-	45,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
-	47,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
-	54,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
-	56,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
-	58,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
-	40,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
-	39,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
-	48,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
-	57,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
-	59,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
-	40,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	42,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
-	98,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
-	46,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
-	13,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	102, // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
-	103, // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
-	103, // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
-	53,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
-	102, // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
-	49,  // 58: polyconnect.v1.SourceBatch.columns:type_name -> polyconnect.v1.SourceColumns
-	103, // 59: polyconnect.v1.SourceColumns.partitions:type_name -> polyconnect.v1.Value
-	50,  // 60: polyconnect.v1.SourceColumns.int_offsets:type_name -> polyconnect.v1.IntOffsets
-	51,  // 61: polyconnect.v1.SourceColumns.value_offsets:type_name -> polyconnect.v1.ValueOffsets
-	52,  // 62: polyconnect.v1.SourceColumns.key:type_name -> polyconnect.v1.DataColumn
-	52,  // 63: polyconnect.v1.SourceColumns.value:type_name -> polyconnect.v1.DataColumn
-	103, // 64: polyconnect.v1.ValueOffsets.offsets:type_name -> polyconnect.v1.Value
-	11,  // 65: polyconnect.v1.DataColumn.kind:type_name -> polyconnect.v1.DataColumn.Kind
-	104, // 66: polyconnect.v1.DataColumn.schema:type_name -> polyconnect.v1.Schema
-	103, // 67: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
-	103, // 68: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
-	105, // 69: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
-	105, // 70: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
-	106, // 71: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
-	102, // 72: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
-	7,   // 73: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
-	55,  // 74: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
-	103, // 75: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
-	46,  // 76: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
-	62,  // 77: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
-	65,  // 78: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
-	65,  // 79: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
-	66,  // 80: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
-	72,  // 81: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
-	40,  // 82: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 83: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
-	63,  // 84: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
-	70,  // 85: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
-	73,  // 86: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
-	75,  // 87: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
-	40,  // 88: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	76,  // 89: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
-	74,  // 90: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
-	99,  // 91: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
-	13,  // 92: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
-	102, // 93: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
-	64,  // 94: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
-	69,  // 95: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
-	102, // 96: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
-	67,  // 97: polyconnect.v1.Put.columns:type_name -> polyconnect.v1.SinkColumns
+	44,  // 37: polyconnect.v1.SourceRequest.start:type_name -> polyconnect.v1.SourceStart
+	46,  // 38: polyconnect.v1.SourceRequest.credit:type_name -> polyconnect.v1.Credit
+	53,  // 39: polyconnect.v1.SourceRequest.commit_records:type_name -> polyconnect.v1.CommitRecords
+	55,  // 40: polyconnect.v1.SourceRequest.commit:type_name -> polyconnect.v1.Commit
+	57,  // 41: polyconnect.v1.SourceRequest.offsets:type_name -> polyconnect.v1.OffsetsAnswer
+	39,  // 42: polyconnect.v1.SourceRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 43: polyconnect.v1.SourceRequest.stop:type_name -> polyconnect.v1.Stop
+	38,  // 44: polyconnect.v1.SourceResponse.started:type_name -> polyconnect.v1.Started
+	47,  // 45: polyconnect.v1.SourceResponse.batch:type_name -> polyconnect.v1.SourceBatch
+	56,  // 46: polyconnect.v1.SourceResponse.offsets_query:type_name -> polyconnect.v1.OffsetsQuery
+	58,  // 47: polyconnect.v1.SourceResponse.drained:type_name -> polyconnect.v1.Drained
+	39,  // 48: polyconnect.v1.SourceResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 49: polyconnect.v1.SourceResponse.error:type_name -> polyconnect.v1.Error
+	96,  // 50: polyconnect.v1.SourceStart.config:type_name -> polyconnect.v1.SourceStart.ConfigEntry
+	45,  // 51: polyconnect.v1.SourceStart.offsets:type_name -> polyconnect.v1.SourceOffset
+	12,  // 52: polyconnect.v1.SourceStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	100, // 53: polyconnect.v1.SourceStart.trace:type_name -> polyconnect.v1.TraceContext
+	101, // 54: polyconnect.v1.SourceOffset.partition:type_name -> polyconnect.v1.Value
+	101, // 55: polyconnect.v1.SourceOffset.offset:type_name -> polyconnect.v1.Value
+	52,  // 56: polyconnect.v1.SourceBatch.records:type_name -> polyconnect.v1.SourceRecord
+	100, // 57: polyconnect.v1.SourceBatch.trace:type_name -> polyconnect.v1.TraceContext
+	48,  // 58: polyconnect.v1.SourceBatch.columns:type_name -> polyconnect.v1.SourceColumns
+	101, // 59: polyconnect.v1.SourceColumns.partitions:type_name -> polyconnect.v1.Value
+	49,  // 60: polyconnect.v1.SourceColumns.int_offsets:type_name -> polyconnect.v1.IntOffsets
+	50,  // 61: polyconnect.v1.SourceColumns.value_offsets:type_name -> polyconnect.v1.ValueOffsets
+	51,  // 62: polyconnect.v1.SourceColumns.key:type_name -> polyconnect.v1.DataColumn
+	51,  // 63: polyconnect.v1.SourceColumns.value:type_name -> polyconnect.v1.DataColumn
+	101, // 64: polyconnect.v1.ValueOffsets.offsets:type_name -> polyconnect.v1.Value
+	7,   // 65: polyconnect.v1.DataColumn.type:type_name -> polyconnect.v1.DataColumnType
+	102, // 66: polyconnect.v1.DataColumn.schema:type_name -> polyconnect.v1.Schema
+	101, // 67: polyconnect.v1.SourceRecord.source_partition:type_name -> polyconnect.v1.Value
+	101, // 68: polyconnect.v1.SourceRecord.source_offset:type_name -> polyconnect.v1.Value
+	103, // 69: polyconnect.v1.SourceRecord.key:type_name -> polyconnect.v1.RecordData
+	103, // 70: polyconnect.v1.SourceRecord.value:type_name -> polyconnect.v1.RecordData
+	104, // 71: polyconnect.v1.SourceRecord.headers:type_name -> polyconnect.v1.Header
+	100, // 72: polyconnect.v1.SourceRecord.trace:type_name -> polyconnect.v1.TraceContext
+	8,   // 73: polyconnect.v1.SourceRecord.transaction:type_name -> polyconnect.v1.TransactionAction
+	54,  // 74: polyconnect.v1.CommitRecords.acks:type_name -> polyconnect.v1.RecordAck
+	101, // 75: polyconnect.v1.OffsetsQuery.partitions:type_name -> polyconnect.v1.Value
+	45,  // 76: polyconnect.v1.OffsetsAnswer.offsets:type_name -> polyconnect.v1.SourceOffset
+	61,  // 77: polyconnect.v1.SinkRequest.start:type_name -> polyconnect.v1.SinkStart
+	64,  // 78: polyconnect.v1.SinkRequest.open:type_name -> polyconnect.v1.Partitions
+	64,  // 79: polyconnect.v1.SinkRequest.close:type_name -> polyconnect.v1.Partitions
+	65,  // 80: polyconnect.v1.SinkRequest.put:type_name -> polyconnect.v1.Put
+	70,  // 81: polyconnect.v1.SinkRequest.flush:type_name -> polyconnect.v1.Flush
+	39,  // 82: polyconnect.v1.SinkRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 83: polyconnect.v1.SinkRequest.stop:type_name -> polyconnect.v1.Stop
+	62,  // 84: polyconnect.v1.SinkResponse.started:type_name -> polyconnect.v1.SinkStarted
+	68,  // 85: polyconnect.v1.SinkResponse.put_done:type_name -> polyconnect.v1.PutDone
+	71,  // 86: polyconnect.v1.SinkResponse.flushed:type_name -> polyconnect.v1.Flushed
+	73,  // 87: polyconnect.v1.SinkResponse.errant:type_name -> polyconnect.v1.ErrantRecord
+	39,  // 88: polyconnect.v1.SinkResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	74,  // 89: polyconnect.v1.SinkResponse.error:type_name -> polyconnect.v1.SinkError
+	72,  // 90: polyconnect.v1.SinkResponse.context:type_name -> polyconnect.v1.SinkContext
+	97,  // 91: polyconnect.v1.SinkStart.config:type_name -> polyconnect.v1.SinkStart.ConfigEntry
+	12,  // 92: polyconnect.v1.SinkStart.capabilities:type_name -> polyconnect.v1.Capabilities
+	100, // 93: polyconnect.v1.SinkStart.trace:type_name -> polyconnect.v1.TraceContext
+	63,  // 94: polyconnect.v1.Partitions.partitions:type_name -> polyconnect.v1.TopicPartition
+	67,  // 95: polyconnect.v1.Put.records:type_name -> polyconnect.v1.SinkRecord
+	100, // 96: polyconnect.v1.Put.trace:type_name -> polyconnect.v1.TraceContext
+	66,  // 97: polyconnect.v1.Put.columns:type_name -> polyconnect.v1.SinkColumns
 	9,   // 98: polyconnect.v1.SinkColumns.timestamp_types:type_name -> polyconnect.v1.TimestampType
-	68,  // 99: polyconnect.v1.SinkColumns.keys:type_name -> polyconnect.v1.SinkColumn
-	68,  // 100: polyconnect.v1.SinkColumns.values:type_name -> polyconnect.v1.SinkColumn
-	8,   // 101: polyconnect.v1.SinkColumn.type:type_name -> polyconnect.v1.SinkColumnType
-	104, // 102: polyconnect.v1.SinkColumn.schema:type_name -> polyconnect.v1.Schema
-	105, // 103: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
-	105, // 104: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
-	9,   // 105: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	106, // 106: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
-	102, // 107: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
-	71,  // 108: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	102, // 109: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
-	71,  // 110: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	42,  // 111: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
-	71,  // 112: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
-	64,  // 113: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
-	64,  // 114: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
-	42,  // 115: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
-	42,  // 116: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
-	79,  // 117: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
-	81,  // 118: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
-	40,  // 119: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 120: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
-	80,  // 121: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
-	83,  // 122: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
-	40,  // 123: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	42,  // 124: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
-	100, // 125: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
-	0,   // 126: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
-	0,   // 127: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
-	82,  // 128: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
-	102, // 129: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
-	105, // 130: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
-	105, // 131: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
-	106, // 132: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
-	9,   // 133: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
-	102, // 134: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
-	84,  // 135: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
-	82,  // 136: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
-	42,  // 137: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
-	87,  // 138: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
-	89,  // 139: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
-	40,  // 140: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	41,  // 141: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
-	88,  // 142: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
-	92,  // 143: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
-	40,  // 144: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
-	42,  // 145: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
-	101, // 146: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
-	10,  // 147: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
-	91,  // 148: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
-	102, // 149: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
-	90,  // 150: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
-	107, // 151: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
-	93,  // 152: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
-	107, // 153: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
-	42,  // 154: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
-	12,  // 155: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
-	16,  // 156: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
-	18,  // 157: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
-	26,  // 158: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
-	29,  // 159: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
-	31,  // 160: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
-	43,  // 161: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
-	60,  // 162: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
-	77,  // 163: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
-	85,  // 164: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
-	14,  // 165: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
-	17,  // 166: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
-	19,  // 167: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
-	27,  // 168: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
-	30,  // 169: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
-	33,  // 170: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
-	44,  // 171: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
-	61,  // 172: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
-	78,  // 173: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
-	86,  // 174: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
-	165, // [165:175] is the sub-list for method output_type
-	155, // [155:165] is the sub-list for method input_type
-	155, // [155:155] is the sub-list for extension type_name
-	155, // [155:155] is the sub-list for extension extendee
-	0,   // [0:155] is the sub-list for field type_name
+	51,  // 99: polyconnect.v1.SinkColumns.keys:type_name -> polyconnect.v1.DataColumn
+	51,  // 100: polyconnect.v1.SinkColumns.values:type_name -> polyconnect.v1.DataColumn
+	103, // 101: polyconnect.v1.SinkRecord.key:type_name -> polyconnect.v1.RecordData
+	103, // 102: polyconnect.v1.SinkRecord.value:type_name -> polyconnect.v1.RecordData
+	9,   // 103: polyconnect.v1.SinkRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	104, // 104: polyconnect.v1.SinkRecord.headers:type_name -> polyconnect.v1.Header
+	100, // 105: polyconnect.v1.SinkRecord.trace:type_name -> polyconnect.v1.TraceContext
+	69,  // 106: polyconnect.v1.Flush.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	100, // 107: polyconnect.v1.Flush.trace:type_name -> polyconnect.v1.TraceContext
+	69,  // 108: polyconnect.v1.Flushed.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	41,  // 109: polyconnect.v1.Flushed.error:type_name -> polyconnect.v1.Error
+	69,  // 110: polyconnect.v1.SinkContext.offsets:type_name -> polyconnect.v1.TopicPartitionOffset
+	63,  // 111: polyconnect.v1.SinkContext.pause:type_name -> polyconnect.v1.TopicPartition
+	63,  // 112: polyconnect.v1.SinkContext.resume:type_name -> polyconnect.v1.TopicPartition
+	41,  // 113: polyconnect.v1.ErrantRecord.error:type_name -> polyconnect.v1.Error
+	41,  // 114: polyconnect.v1.SinkError.error:type_name -> polyconnect.v1.Error
+	77,  // 115: polyconnect.v1.TransformRequest.start:type_name -> polyconnect.v1.TransformStart
+	79,  // 116: polyconnect.v1.TransformRequest.batch:type_name -> polyconnect.v1.TransformBatch
+	39,  // 117: polyconnect.v1.TransformRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 118: polyconnect.v1.TransformRequest.stop:type_name -> polyconnect.v1.Stop
+	78,  // 119: polyconnect.v1.TransformResponse.started:type_name -> polyconnect.v1.TransformStarted
+	81,  // 120: polyconnect.v1.TransformResponse.result:type_name -> polyconnect.v1.TransformResult
+	39,  // 121: polyconnect.v1.TransformResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 122: polyconnect.v1.TransformResponse.error:type_name -> polyconnect.v1.Error
+	98,  // 123: polyconnect.v1.TransformStart.config:type_name -> polyconnect.v1.TransformStart.ConfigEntry
+	0,   // 124: polyconnect.v1.TransformStart.pipeline:type_name -> polyconnect.v1.PluginType
+	0,   // 125: polyconnect.v1.TransformStarted.type:type_name -> polyconnect.v1.PluginType
+	80,  // 126: polyconnect.v1.TransformBatch.records:type_name -> polyconnect.v1.TransformRecord
+	100, // 127: polyconnect.v1.TransformBatch.trace:type_name -> polyconnect.v1.TraceContext
+	103, // 128: polyconnect.v1.TransformRecord.key:type_name -> polyconnect.v1.RecordData
+	103, // 129: polyconnect.v1.TransformRecord.value:type_name -> polyconnect.v1.RecordData
+	104, // 130: polyconnect.v1.TransformRecord.headers:type_name -> polyconnect.v1.Header
+	9,   // 131: polyconnect.v1.TransformRecord.timestamp_type:type_name -> polyconnect.v1.TimestampType
+	100, // 132: polyconnect.v1.TransformRecord.trace:type_name -> polyconnect.v1.TraceContext
+	82,  // 133: polyconnect.v1.TransformResult.outcomes:type_name -> polyconnect.v1.TransformOutcome
+	80,  // 134: polyconnect.v1.TransformOutcome.record:type_name -> polyconnect.v1.TransformRecord
+	41,  // 135: polyconnect.v1.TransformOutcome.error:type_name -> polyconnect.v1.Error
+	85,  // 136: polyconnect.v1.ConverterRequest.start:type_name -> polyconnect.v1.ConverterStart
+	87,  // 137: polyconnect.v1.ConverterRequest.batch:type_name -> polyconnect.v1.ConverterBatch
+	39,  // 138: polyconnect.v1.ConverterRequest.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	40,  // 139: polyconnect.v1.ConverterRequest.stop:type_name -> polyconnect.v1.Stop
+	86,  // 140: polyconnect.v1.ConverterResponse.started:type_name -> polyconnect.v1.ConverterStarted
+	90,  // 141: polyconnect.v1.ConverterResponse.result:type_name -> polyconnect.v1.ConverterResult
+	39,  // 142: polyconnect.v1.ConverterResponse.heartbeat:type_name -> polyconnect.v1.Heartbeat
+	41,  // 143: polyconnect.v1.ConverterResponse.error:type_name -> polyconnect.v1.Error
+	99,  // 144: polyconnect.v1.ConverterStart.config:type_name -> polyconnect.v1.ConverterStart.ConfigEntry
+	10,  // 145: polyconnect.v1.ConverterBatch.direction:type_name -> polyconnect.v1.ConversionDirection
+	89,  // 146: polyconnect.v1.ConverterBatch.records:type_name -> polyconnect.v1.ConverterRecord
+	100, // 147: polyconnect.v1.ConverterBatch.trace:type_name -> polyconnect.v1.TraceContext
+	88,  // 148: polyconnect.v1.ConverterRecord.headers:type_name -> polyconnect.v1.KafkaHeader
+	105, // 149: polyconnect.v1.ConverterRecord.data:type_name -> polyconnect.v1.Structured
+	91,  // 150: polyconnect.v1.ConverterResult.outcomes:type_name -> polyconnect.v1.ConverterOutcome
+	105, // 151: polyconnect.v1.ConverterOutcome.data:type_name -> polyconnect.v1.Structured
+	41,  // 152: polyconnect.v1.ConverterOutcome.error:type_name -> polyconnect.v1.Error
+	11,  // 153: polyconnect.v1.Connector.Handshake:input_type -> polyconnect.v1.HandshakeRequest
+	15,  // 154: polyconnect.v1.Connector.Health:input_type -> polyconnect.v1.HealthRequest
+	17,  // 155: polyconnect.v1.Connector.Spec:input_type -> polyconnect.v1.SpecRequest
+	25,  // 156: polyconnect.v1.Connector.Validate:input_type -> polyconnect.v1.ValidateRequest
+	28,  // 157: polyconnect.v1.Connector.Run:input_type -> polyconnect.v1.ConnectorRequest
+	30,  // 158: polyconnect.v1.Connector.AlterOffsets:input_type -> polyconnect.v1.AlterOffsetsRequest
+	42,  // 159: polyconnect.v1.SourceTask.Run:input_type -> polyconnect.v1.SourceRequest
+	59,  // 160: polyconnect.v1.SinkTask.Run:input_type -> polyconnect.v1.SinkRequest
+	75,  // 161: polyconnect.v1.Transform.Run:input_type -> polyconnect.v1.TransformRequest
+	83,  // 162: polyconnect.v1.Converter.Run:input_type -> polyconnect.v1.ConverterRequest
+	13,  // 163: polyconnect.v1.Connector.Handshake:output_type -> polyconnect.v1.HandshakeResponse
+	16,  // 164: polyconnect.v1.Connector.Health:output_type -> polyconnect.v1.HealthResponse
+	18,  // 165: polyconnect.v1.Connector.Spec:output_type -> polyconnect.v1.SpecResponse
+	26,  // 166: polyconnect.v1.Connector.Validate:output_type -> polyconnect.v1.ValidateResponse
+	29,  // 167: polyconnect.v1.Connector.Run:output_type -> polyconnect.v1.ConnectorResponse
+	32,  // 168: polyconnect.v1.Connector.AlterOffsets:output_type -> polyconnect.v1.AlterOffsetsResponse
+	43,  // 169: polyconnect.v1.SourceTask.Run:output_type -> polyconnect.v1.SourceResponse
+	60,  // 170: polyconnect.v1.SinkTask.Run:output_type -> polyconnect.v1.SinkResponse
+	76,  // 171: polyconnect.v1.Transform.Run:output_type -> polyconnect.v1.TransformResponse
+	84,  // 172: polyconnect.v1.Converter.Run:output_type -> polyconnect.v1.ConverterResponse
+	163, // [163:173] is the sub-list for method output_type
+	153, // [153:163] is the sub-list for method input_type
+	153, // [153:153] is the sub-list for extension type_name
+	153, // [153:153] is the sub-list for extension extendee
+	0,   // [0:153] is the sub-list for field type_name
 }
 
 func init() { file_polyconnect_v1_connector_proto_init() }
@@ -8221,48 +8083,48 @@ func file_polyconnect_v1_connector_proto_init() {
 		(*SinkResponse_Error)(nil),
 		(*SinkResponse_Context)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[57].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[65].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[56].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[64].OneofWrappers = []any{
 		(*TransformRequest_Start)(nil),
 		(*TransformRequest_Batch)(nil),
 		(*TransformRequest_Heartbeat)(nil),
 		(*TransformRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[66].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[65].OneofWrappers = []any{
 		(*TransformResponse_Started)(nil),
 		(*TransformResponse_Result)(nil),
 		(*TransformResponse_Heartbeat)(nil),
 		(*TransformResponse_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[70].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[69].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[71].OneofWrappers = []any{
 		(*TransformOutcome_Record)(nil),
 		(*TransformOutcome_Dropped)(nil),
 		(*TransformOutcome_Matches)(nil),
 		(*TransformOutcome_Error)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[72].OneofWrappers = []any{
 		(*ConverterRequest_Start)(nil),
 		(*ConverterRequest_Batch)(nil),
 		(*ConverterRequest_Heartbeat)(nil),
 		(*ConverterRequest_Stop)(nil),
 	}
-	file_polyconnect_v1_connector_proto_msgTypes[74].OneofWrappers = []any{
+	file_polyconnect_v1_connector_proto_msgTypes[73].OneofWrappers = []any{
 		(*ConverterResponse_Started)(nil),
 		(*ConverterResponse_Result)(nil),
 		(*ConverterResponse_Heartbeat)(nil),
 		(*ConverterResponse_Error)(nil),
 	}
+	file_polyconnect_v1_connector_proto_msgTypes[77].OneofWrappers = []any{}
 	file_polyconnect_v1_connector_proto_msgTypes[78].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[79].OneofWrappers = []any{}
-	file_polyconnect_v1_connector_proto_msgTypes[81].OneofWrappers = []any{}
+	file_polyconnect_v1_connector_proto_msgTypes[80].OneofWrappers = []any{}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_polyconnect_v1_connector_proto_rawDesc), len(file_polyconnect_v1_connector_proto_rawDesc)),
-			NumEnums:      12,
-			NumMessages:   90,
+			NumEnums:      11,
+			NumMessages:   89,
 			NumExtensions: 0,
 			NumServices:   5,
 		},

@@ -182,6 +182,18 @@ export enum ErrorKind {
   UNRECOGNIZED = -1,
 }
 
+export enum DataColumnType {
+  /** DATA_COLUMN_TYPE_NULL - Every row's key (value) null and schemaless, the same as an absent column. */
+  DATA_COLUMN_TYPE_NULL = 0,
+  /** DATA_COLUMN_TYPE_STRING - Structured STRING values (or schemaless strings), in `strings`. */
+  DATA_COLUMN_TYPE_STRING = 1,
+  /** DATA_COLUMN_TYPE_BYTES - Structured BYTES values (or schemaless bytes), in `bytes`. */
+  DATA_COLUMN_TYPE_BYTES = 2,
+  /** DATA_COLUMN_TYPE_RAW - Raw bytes (RecordData.raw, capability "raw_bytes"), in `bytes`. */
+  DATA_COLUMN_TYPE_RAW = 3,
+  UNRECOGNIZED = -1,
+}
+
 /**
  * What happens to the open transaction after a record (connector-defined boundaries).
  *   COMMIT: the records up to this one and their offsets are committed; then the core sends
@@ -200,18 +212,6 @@ export enum TransactionAction {
   TRANSACTION_ACTION_NONE = 0,
   COMMIT_TRANSACTION = 1,
   ABORT_TRANSACTION = 2,
-  UNRECOGNIZED = -1,
-}
-
-export enum SinkColumnType {
-  /** SINK_COLUMN_TYPE_NULL - Every value null and schemaless (as an absent column). */
-  SINK_COLUMN_TYPE_NULL = 0,
-  /** SINK_COLUMN_TYPE_STRING - Structured STRING values (or schemaless strings): `strings`. */
-  SINK_COLUMN_TYPE_STRING = 1,
-  /** SINK_COLUMN_TYPE_BYTES - Structured BYTES values (or schemaless bytes): `bytes`. */
-  SINK_COLUMN_TYPE_BYTES = 2,
-  /** SINK_COLUMN_TYPE_RAW - Raw bytes (RecordData.raw, capability "raw_bytes"): `bytes`. */
-  SINK_COLUMN_TYPE_RAW = 3,
   UNRECOGNIZED = -1,
 }
 
@@ -635,11 +635,12 @@ export interface SourceBatch {
  *                    not be empty and no topic may be empty)
  *   kafka_partition  kafka_partitions[i] (empty: absent for every record)
  *   timestamp        timestamps[i] (empty: absent for every record)
- *   key, value       from the key and value DataColumns
+ *   key, value       from the `key` and `value` columns (DataColumn; absent: null and
+ *                    schemaless for every record)
  * and no headers, no trace context of its own (SourceBatch.trace applies to every record),
  * no transaction action. A batch whose records do not all fit this form goes as rows.
- * Every per-record list holds exactly `count` entries (or none where allowed above) and
- * every index is in range; anything else is a protocol error that fails the task.
+ * Every per-record list holds exactly `count` entries (or none where allowed above or in
+ * DataColumn) and every index is in range; anything else is a protocol error that fails the task.
  */
 export interface SourceColumns {
   firstSeq: bigint;
@@ -670,33 +671,42 @@ export interface ValueOffsets {
   offsets: Value[];
 }
 
-/** A key or value column: every record's key (or value) has the same form. */
+/**
+ * A key or value column of a columnar batch (SinkColumns in a Put, SourceColumns in a
+ * SourceBatch): row i is record i's key (value). The same rules serve both directions; a
+ * receiver fails the task on a column that breaks them.
+ */
 export interface DataColumn {
-  kind: DataColumn_Kind;
+  /** What the rows hold; `strings`, `bytes` and `nulls` are empty unless it says otherwise. */
+  type: DataColumnType;
+  /**
+   * STRING, BYTES: the column's one schema (a full definition or a reference, as in
+   * Structured), of the column's type (a STRING schema for STRING, a BYTES schema for
+   * BYTES), optional or not, without a logical type: its values are plain strings (bytes).
+   * The core sends only schemas without a name. Absent: schemaless, every row a string
+   * (bytes) or null. NULL and RAW: never set.
+   */
   schema:
     | Schema
     | undefined;
-  /** One entry per record (an empty placeholder for a null). */
+  /**
+   * STRING: one entry per row ("" for a null), or none at all when every row is null (then
+   * `nulls` is empty too).
+   */
   strings: string[];
+  /**
+   * BYTES: one entry per row (empty for a null), or none at all when every row is null
+   * (then `nulls` is empty too). RAW: one entry per row (empty for an absent key (value)).
+   */
   bytes: Buffer[];
   /**
-   * The records (indexes, ascending) whose key (value) is null: with SCHEMA, a null value
-   * of the (optional) schema; with RAW, an absent key (value), as a row without one.
+   * The rows (indexes, ascending, each at most once) whose entry is not a value: with
+   * STRING and BYTES a null (of the column's schema, or schemaless); with RAW an absent
+   * key (value), as a row without one. The core sends RAW columns without nulls (a Put
+   * whose raw keys or values are absent in some rows goes as rows), and SDKs refuse a
+   * Put's RAW column with nulls.
    */
   nulls: number[];
-}
-
-export enum DataColumn_Kind {
-  /** ALL_NULL - Every record's key (value) is absent: null without a schema. Nothing else is set. */
-  ALL_NULL = 0,
-  /**
-   * SCHEMA - Structured data with `schema` (a full definition or a reference, as in Structured),
-   * whose type is STRING (values in `strings`) or BYTES (values in `bytes`).
-   */
-  SCHEMA = 1,
-  /** RAW - Raw bytes (capability "raw_bytes"), values in `bytes`. */
-  RAW = 2,
-  UNRECOGNIZED = -1,
 }
 
 export interface SourceRecord {
@@ -839,10 +849,11 @@ export interface Put {
  * A Put's records column by column: row i of every column is record i, in the order the
  * rows would have had. Only records with no headers, no trace context, the original topic
  * and partition equal to the topic and partition, and keys (and values) that fit one
- * SinkColumn each travel this way; on the receiving side their `headers` are empty, their
+ * DataColumn each travel this way; on the receiving side their `headers` are empty, their
  * trace context absent and their original topic and partition their topic and partition.
- * Every per-record list has `count` entries (`timestamp_types`: 1 or `count`); a receiver
- * fails the task (FATAL) on a Put whose columns disagree.
+ * Every per-record list has `count` entries (`timestamp_types`: 1 or `count`; a column's
+ * lists: as DataColumn says); a receiver fails the task (FATAL) on a Put whose columns
+ * disagree.
  */
 export interface SinkColumns {
   /** The number of records. */
@@ -864,33 +875,8 @@ export interface SinkColumns {
   /** One entry: every record's timestamp type. Otherwise one per record. */
   timestampTypes: TimestampType[];
   /** The keys and the values. Absent: every record's key (value) is null and schemaless. */
-  keys: SinkColumn | undefined;
-  values: SinkColumn | undefined;
-}
-
-/** One key or value column. */
-export interface SinkColumn {
-  type: SinkColumnType;
-  /**
-   * STRING and BYTES: the column's one schema, a STRING (BYTES) schema without a name (no
-   * logical type), optional or not, a definition or a reference as schemas are elsewhere.
-   * Absent: schemaless, every value a string (bytes) or null.
-   */
-  schema:
-    | Schema
-    | undefined;
-  /** STRING: one per record ("" for a null), or none at all when every record's is null. */
-  strings: string[];
-  /**
-   * BYTES and RAW: one per record (empty for a null), or, for BYTES, none at all when every
-   * record's is null.
-   */
-  bytes: Buffer[];
-  /**
-   * The rows whose value is null (ascending row indexes); empty when there are no values
-   * at all (every row null). RAW columns have none.
-   */
-  nulls: number[];
+  keys: DataColumn | undefined;
+  values: DataColumn | undefined;
 }
 
 export interface SinkRecord {
@@ -5490,13 +5476,13 @@ export const ValueOffsets: MessageFns<ValueOffsets> = {
 };
 
 function createBaseDataColumn(): DataColumn {
-  return { kind: 0, schema: undefined, strings: [], bytes: [], nulls: [] };
+  return { type: 0, schema: undefined, strings: [], bytes: [], nulls: [] };
 }
 
 export const DataColumn: MessageFns<DataColumn> = {
   encode(message: DataColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.kind !== 0) {
-      writer.uint32(8).int32(message.kind);
+    if (message.type !== 0) {
+      writer.uint32(8).int32(message.type);
     }
     if (message.schema !== undefined) {
       Schema.encode(message.schema, writer.uint32(18).fork()).join();
@@ -5535,7 +5521,7 @@ export const DataColumn: MessageFns<DataColumn> = {
               break;
             }
 
-            message.kind = reader.int32() as any;
+            message.type = reader.int32() as any;
             continue;
           }
           case 2: {
@@ -5597,7 +5583,7 @@ export const DataColumn: MessageFns<DataColumn> = {
   },
   fromPartial(object: DeepPartial<DataColumn>): DataColumn {
     const message = createBaseDataColumn();
-    message.kind = object.kind ?? 0;
+    message.type = object.type ?? 0;
     message.schema = (object.schema !== undefined && object.schema !== null)
       ? Schema.fromPartial(object.schema)
       : undefined;
@@ -7171,10 +7157,10 @@ export const SinkColumns: MessageFns<SinkColumns> = {
       writer.join();
     }
     if (message.keys !== undefined) {
-      SinkColumn.encode(message.keys, writer.uint32(74).fork()).join();
+      DataColumn.encode(message.keys, writer.uint32(74).fork()).join();
     }
     if (message.values !== undefined) {
-      SinkColumn.encode(message.values, writer.uint32(82).fork()).join();
+      DataColumn.encode(message.values, writer.uint32(82).fork()).join();
     }
     return writer;
   },
@@ -7321,7 +7307,7 @@ export const SinkColumns: MessageFns<SinkColumns> = {
               break;
             }
 
-            message.keys = SinkColumn.decode(reader, reader.uint32());
+            message.keys = DataColumn.decode(reader, reader.uint32());
             continue;
           }
           case 10: {
@@ -7329,7 +7315,7 @@ export const SinkColumns: MessageFns<SinkColumns> = {
               break;
             }
 
-            message.values = SinkColumn.decode(reader, reader.uint32());
+            message.values = DataColumn.decode(reader, reader.uint32());
             continue;
           }
         }
@@ -7358,130 +7344,11 @@ export const SinkColumns: MessageFns<SinkColumns> = {
     message.noTimestamp = object.noTimestamp?.map((e) => e) || [];
     message.timestampTypes = object.timestampTypes?.map((e) => e) || [];
     message.keys = (object.keys !== undefined && object.keys !== null)
-      ? SinkColumn.fromPartial(object.keys)
+      ? DataColumn.fromPartial(object.keys)
       : undefined;
     message.values = (object.values !== undefined && object.values !== null)
-      ? SinkColumn.fromPartial(object.values)
+      ? DataColumn.fromPartial(object.values)
       : undefined;
-    return message;
-  },
-};
-
-function createBaseSinkColumn(): SinkColumn {
-  return { type: 0, schema: undefined, strings: [], bytes: [], nulls: [] };
-}
-
-export const SinkColumn: MessageFns<SinkColumn> = {
-  encode(message: SinkColumn, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
-    if (message.type !== 0) {
-      writer.uint32(8).int32(message.type);
-    }
-    if (message.schema !== undefined) {
-      Schema.encode(message.schema, writer.uint32(18).fork()).join();
-    }
-    for (const v of message.strings) {
-      writer.uint32(26).string(v!);
-    }
-    for (const v of message.bytes) {
-      writer.uint32(34).bytes(v!);
-    }
-    if (message.nulls.length !== 0) {
-      writer.uint32(42).fork();
-      for (const v of message.nulls) {
-        writer.uint32(v);
-      }
-      writer.join();
-    }
-    return writer;
-  },
-
-  decode(input: BinaryReader | Uint8Array, length?: number): SinkColumn {
-    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
-    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
-    if (previousRecursionDepth >= 100) {
-      throw new globalThis.Error("protobuf decode recursion limit exceeded");
-    }
-    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
-    try {
-      const end = length === undefined ? reader.len : reader.pos + length;
-      const message = createBaseSinkColumn();
-      while (reader.pos < end) {
-        const tag = reader.uint32();
-        switch (tag >>> 3) {
-          case 1: {
-            if (tag !== 8) {
-              break;
-            }
-
-            message.type = reader.int32() as any;
-            continue;
-          }
-          case 2: {
-            if (tag !== 18) {
-              break;
-            }
-
-            message.schema = Schema.decode(reader, reader.uint32());
-            continue;
-          }
-          case 3: {
-            if (tag !== 26) {
-              break;
-            }
-
-            message.strings.push(reader.string());
-            continue;
-          }
-          case 4: {
-            if (tag !== 34) {
-              break;
-            }
-
-            message.bytes.push(Buffer.from(reader.bytes()));
-            continue;
-          }
-          case 5: {
-            if (tag === 40) {
-              message.nulls.push(reader.uint32());
-
-              continue;
-            }
-
-            if (tag === 42) {
-              const end2 = reader.uint32() + reader.pos;
-              while (reader.pos < end2) {
-                message.nulls.push(reader.uint32());
-              }
-
-              continue;
-            }
-
-            break;
-          }
-        }
-        if ((tag & 7) === 4 || tag === 0) {
-          break;
-        }
-        reader.skip(tag & 7);
-      }
-      return message;
-    } finally {
-      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
-    }
-  },
-
-  create(base?: DeepPartial<SinkColumn>): SinkColumn {
-    return SinkColumn.fromPartial(base ?? {});
-  },
-  fromPartial(object: DeepPartial<SinkColumn>): SinkColumn {
-    const message = createBaseSinkColumn();
-    message.type = object.type ?? 0;
-    message.schema = (object.schema !== undefined && object.schema !== null)
-      ? Schema.fromPartial(object.schema)
-      : undefined;
-    message.strings = object.strings?.map((e) => e) || [];
-    message.bytes = object.bytes?.map((e) => e) || [];
-    message.nulls = object.nulls?.map((e) => e) || [];
     return message;
   },
 };
