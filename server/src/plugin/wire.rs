@@ -581,32 +581,19 @@ fn data_column(
                 // Every record's key (value) is null: no entries at all.
                 return Ok(vec![data(Value::Null); count]);
             }
+            let rows = |values: Vec<Value>| -> Vec<RecordData> {
+                values
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| data(if is_null(i) { Value::Null } else { v }))
+                    .collect()
+            };
             if r#type == Type::String {
                 len_check(entries, "strings")?;
-                Ok(c.strings
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, s)| {
-                        data(if is_null(i) {
-                            Value::Null
-                        } else {
-                            Value::String(s)
-                        })
-                    })
-                    .collect())
+                Ok(rows(c.strings.into_iter().map(Value::String).collect()))
             } else {
                 len_check(entries, "bytes")?;
-                Ok(c.bytes
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, b)| {
-                        data(if is_null(i) {
-                            Value::Null
-                        } else {
-                            Value::Bytes(b)
-                        })
-                    })
-                    .collect())
+                Ok(rows(c.bytes.into_iter().map(Value::Bytes).collect()))
             }
         }
     }
