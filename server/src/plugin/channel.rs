@@ -310,6 +310,17 @@ impl Conn {
             .max_decoding_message_size(max_bytes)
             .max_encoding_message_size(max_bytes)
     }
+
+    /// The sink stream's client: a plain gRPC client, since the sink stream sends its
+    /// requests with its own codec (`streams::SinkCodec`).
+    pub fn sink_grpc(&self, max_bytes: usize) -> tonic::client::Grpc<AuthChannel> {
+        tonic::client::Grpc::new(InterceptedService::new(
+            self.channel.clone(),
+            self.auth.clone(),
+        ))
+        .max_decoding_message_size(max_bytes)
+        .max_encoding_message_size(max_bytes)
+    }
 }
 
 fn endpoint(uri: &str) -> Result<Endpoint, String> {

@@ -2,6 +2,7 @@
 //! The lifecycle of each stream is documented in `proto/polyconnect/v1/connector.proto`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use polyconnect_proto::v1 as pb;
@@ -911,8 +912,111 @@ pub struct SinkContextRequest {
     pub request_commit: bool,
 }
 
+/// A Put as it was sent, shared with the stream's send queue rather than copied.
+#[derive(Clone)]
+pub struct SentPut(Arc<pb::SinkRequest>);
+
+/// The Put to send again for `sent`, when it differs: its schema definitions become
+/// references and its trace context goes. `None`: the same message does.
+fn redelivery(sent: &pb::SinkRequest) -> Option<pb::SinkRequest> {
+    let Some(pb::sink_request::Msg::Put(put)) = &sent.msg else {
+        return None;
+    };
+    let mut defines = put.trace.is_some();
+    for_each_schema(put, |s| defines |= s.id != 0);
+    if !defines {
+        return None;
+    }
+    let mut again = put.clone();
+    again.trace = None;
+    for_each_schema_mut(&mut again, |s| {
+        if s.id != 0 {
+            *s = pb::Schema {
+                r#ref: s.id,
+                ..Default::default()
+            };
+        }
+    });
+    Some(pb::SinkRequest {
+        msg: Some(pb::sink_request::Msg::Put(again)),
+    })
+}
+
+/// The outermost schemas of a Put: its columns', its records' keys', values' and headers'
+/// (a nested schema is defined within its outermost one).
+fn for_each_schema(put: &pb::Put, mut f: impl FnMut(&pb::Schema)) {
+    if let Some(c) = &put.columns {
+        for col in [&c.keys, &c.values].into_iter().flatten() {
+            col.schema.iter().for_each(&mut f);
+        }
+    }
+    for r in &put.records {
+        for d in [&r.key, &r.value].into_iter().flatten() {
+            if let Some(pb::record_data::Kind::Structured(st)) = &d.kind {
+                st.schema.iter().for_each(&mut f);
+            }
+        }
+        for h in &r.headers {
+            h.schema.iter().for_each(&mut f);
+        }
+    }
+}
+
+fn for_each_schema_mut(put: &mut pb::Put, mut f: impl FnMut(&mut pb::Schema)) {
+    if let Some(c) = &mut put.columns {
+        for col in [&mut c.keys, &mut c.values].into_iter().flatten() {
+            col.schema.iter_mut().for_each(&mut f);
+        }
+    }
+    for r in &mut put.records {
+        for d in [&mut r.key, &mut r.value].into_iter().flatten() {
+            if let Some(pb::record_data::Kind::Structured(st)) = &mut d.kind {
+                st.schema.iter_mut().for_each(&mut f);
+            }
+        }
+        for h in &mut r.headers {
+            h.schema.iter_mut().for_each(&mut f);
+        }
+    }
+}
+
+/// The sink stream's codec: requests are encoded from a shared message, so a Put kept
+/// for redelivery is never copied; responses are decoded as prost decodes them.
+struct SinkCodec;
+
+struct SharedEncoder;
+
+impl tonic::codec::Encoder for SharedEncoder {
+    type Item = Arc<pb::SinkRequest>;
+    type Error = tonic::Status;
+
+    fn encode(
+        &mut self,
+        item: Self::Item,
+        buf: &mut tonic::codec::EncodeBuf<'_>,
+    ) -> Result<(), Self::Error> {
+        item.encode(buf)
+            .map_err(|e| tonic::Status::internal(format!("encoding a sink request: {e}")))
+    }
+}
+
+impl tonic::codec::Codec for SinkCodec {
+    type Encode = Arc<pb::SinkRequest>;
+    type Decode = pb::SinkResponse;
+    type Encoder = SharedEncoder;
+    type Decoder = tonic_prost::ProstDecoder<pb::SinkResponse>;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        SharedEncoder
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        tonic_prost::ProstCodec::<pb::SinkRequest, pb::SinkResponse>::raw_decoder(Default::default())
+    }
+}
+
 pub struct SinkStream {
-    io: Duplex<pb::SinkRequest, pb::SinkResponse>,
+    io: Duplex<Arc<pb::SinkRequest>, pb::SinkResponse>,
     refs: SchemaRefsOut,
     /// Puts that fit go in columns (capability "columnar_puts").
     columnar: bool,
@@ -961,10 +1065,24 @@ impl SinkStream {
                 trace: None,
             })),
         };
-        let mut client = session.conn.sink_client(session.max_message_bytes());
-        let mut io = Duplex::open(start, 16, send_timeout(&liveness), |rx| async move {
-            client.run(rx).await
-        })
+        let mut grpc = session.conn.sink_grpc(session.max_message_bytes());
+        let mut io = Duplex::open(
+            Arc::new(start),
+            16,
+            send_timeout(&liveness),
+            |rx| async move {
+                grpc.ready()
+                    .await
+                    .map_err(|e| tonic::Status::unknown(format!("Service was not ready: {e}")))?;
+                let mut req = tonic::IntoStreamingRequest::into_streaming_request(rx);
+                req.extensions_mut()
+                    .insert(tonic::GrpcMethod::new("polyconnect.v1.SinkTask", "Run"));
+                let path = tonic::codegen::http::uri::PathAndQuery::from_static(
+                    "/polyconnect.v1.SinkTask/Run",
+                );
+                grpc.streaming(req, path, SinkCodec).await
+            },
+        )
         .await?;
         let mut liveness = liveness;
         let max_inflight = wait_started(
@@ -1004,7 +1122,9 @@ impl SinkStream {
 
     async fn send(&mut self, msg: pb::sink_request::Msg) -> Result<(), StreamError> {
         self.liveness.sent();
-        self.io.send(pb::SinkRequest { msg: Some(msg) }).await
+        self.io
+            .send(Arc::new(pb::SinkRequest { msg: Some(msg) }))
+            .await
     }
 
     pub async fn open_partitions(&mut self, parts: &[TopicPartition]) -> Result<(), StreamError> {
@@ -1015,25 +1135,38 @@ impl SinkStream {
         self.send(pb::sink_request::Msg::Close(tps(parts))).await
     }
 
-    pub async fn put(&mut self, put_id: u64, records: Vec<SinkRecord>) -> Result<(), StreamError> {
-        self.put_traced(put_id, records, None).await
-    }
-
-    /// A Put carrying the context of the core's put span.
+    /// A Put carrying the context of the core's put span. The records move into the
+    /// message; what comes back is the message as sent, kept for a redelivery.
     pub async fn put_traced(
         &mut self,
         put_id: u64,
         records: Vec<SinkRecord>,
         trace: Option<TraceContext>,
-    ) -> Result<(), StreamError> {
+    ) -> Result<SentPut, StreamError> {
         let (records, columns) = wire::sink_put_to_proto(records, self.columnar, &mut self.refs);
-        self.send(pb::sink_request::Msg::Put(pb::Put {
-            put_id,
-            records,
-            trace: trace.as_ref().and_then(wire::trace_to_proto),
-            columns,
-        }))
-        .await
+        let msg = Arc::new(pb::SinkRequest {
+            msg: Some(pb::sink_request::Msg::Put(pb::Put {
+                put_id,
+                records,
+                trace: trace.as_ref().and_then(wire::trace_to_proto),
+                columns,
+            })),
+        });
+        self.liveness.sent();
+        self.io.send(msg.clone()).await?;
+        Ok(SentPut(msg))
+    }
+
+    /// A Put delivered again (the connector asked for it, RETRIABLE): the same message,
+    /// except that schemas it defined are referred to (ids are never redefined on a
+    /// stream) and it carries no trace context of its own.
+    pub async fn put_again(&mut self, put: &SentPut) -> Result<(), StreamError> {
+        let msg = match redelivery(&put.0) {
+            Some(changed) => Arc::new(changed),
+            None => put.0.clone(),
+        };
+        self.liveness.sent();
+        self.io.send(msg).await
     }
 
     /// A Flush; `trace` is the context of the core's flush span.
@@ -1470,5 +1603,128 @@ impl ConverterStream {
     /// Stops the instance (`Stop`, then the process closes it and ends the stream).
     pub async fn stop(&mut self) {
         self.io.stop_batch_stream().await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{Schema, SchemaAndValue};
+    use crate::record::{RecordData, TimestampType};
+
+    fn records(schema: &Arc<Schema>, n: i64, header: bool) -> Vec<SinkRecord> {
+        (0..n)
+            .map(|i| SinkRecord {
+                topic: "t".into(),
+                kafka_partition: 0,
+                kafka_offset: i,
+                key: RecordData::Structured(SchemaAndValue::new(None, Value::Null)),
+                value: RecordData::Structured(SchemaAndValue::new(
+                    Some(schema.clone()),
+                    Value::String(format!("v{i}")),
+                )),
+                timestamp: Some(i),
+                timestamp_type: TimestampType::CreateTime,
+                headers: if header {
+                    vec![crate::data::Header {
+                        key: "h".into(),
+                        schema: Some(schema.clone()),
+                        value: Value::String("x".into()),
+                    }]
+                } else {
+                    Vec::new()
+                },
+                original_topic: "t".into(),
+                original_kafka_partition: 0,
+                trace: TraceContext::default(),
+            })
+            .collect()
+    }
+
+    fn put(records: Vec<SinkRecord>, refs: &mut SchemaRefsOut, traced: bool) -> pb::SinkRequest {
+        let (records, columns) = wire::sink_put_to_proto(records, true, refs);
+        pb::SinkRequest {
+            msg: Some(pb::sink_request::Msg::Put(pb::Put {
+                put_id: 1,
+                records,
+                trace: traced.then(|| pb::TraceContext {
+                    traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01".into(),
+                    tracestate: String::new(),
+                }),
+                columns,
+            })),
+        }
+    }
+
+    fn schemas(req: &pb::SinkRequest) -> Vec<pb::Schema> {
+        let Some(pb::sink_request::Msg::Put(p)) = &req.msg else {
+            panic!("not a put")
+        };
+        let mut out = Vec::new();
+        for_each_schema(p, |s| out.push(s.clone()));
+        out
+    }
+
+    #[test]
+    fn a_redelivered_put_refers_to_the_schemas_it_defined() {
+        let schema = Arc::new(Schema::new(crate::data::SchemaType::String).optional());
+        let mut refs = SchemaRefsOut::new(true);
+        // Columns: the value column defines the schema.
+        let first = put(records(&schema, 20, false), &mut refs, false);
+        let defined = schemas(&first);
+        assert_eq!(defined.len(), 1);
+        assert_ne!(defined[0].id, 0);
+        let again = redelivery(&first).expect("a definition is not sent twice");
+        let referred = schemas(&again);
+        assert_eq!(referred.len(), 1);
+        assert_eq!(referred[0].r#ref, defined[0].id);
+        assert_eq!(referred[0].id, 0);
+        assert_eq!(referred[0].r#type, 0, "a reference has no other field");
+        // Apart from the schema, the same Put.
+        let (Some(pb::sink_request::Msg::Put(a)), Some(pb::sink_request::Msg::Put(b))) =
+            (&first.msg, &again.msg)
+        else {
+            panic!("not puts")
+        };
+        assert_eq!(a.put_id, b.put_id);
+        let (ca, cb) = (a.columns.as_ref().unwrap(), b.columns.as_ref().unwrap());
+        assert_eq!(
+            ca.values.as_ref().unwrap().strings,
+            cb.values.as_ref().unwrap().strings
+        );
+        assert_eq!(ca.offsets, cb.offsets);
+
+        // A later Put only refers: it goes again as it is.
+        let second = put(records(&schema, 20, false), &mut refs, false);
+        assert!(schemas(&second).iter().all(|s| s.id == 0 && s.r#ref != 0));
+        assert!(redelivery(&second).is_none());
+    }
+
+    #[test]
+    fn rows_and_headers_are_referred_to_and_the_trace_goes() {
+        let schema = Arc::new(Schema::new(crate::data::SchemaType::String).optional());
+        let mut refs = SchemaRefsOut::new(true);
+        // Headers keep the records in rows; the first value defines the schema.
+        let first = put(records(&schema, 3, true), &mut refs, true);
+        assert!(schemas(&first).iter().any(|s| s.id != 0));
+        let again = redelivery(&first).unwrap();
+        assert!(schemas(&again).iter().all(|s| s.id == 0 && s.r#ref != 0));
+        let Some(pb::sink_request::Msg::Put(p)) = &again.msg else {
+            panic!("not a put")
+        };
+        assert!(p.trace.is_none());
+        assert_eq!(p.records.len(), 3);
+        assert_eq!(p.records[2].headers.len(), 1);
+
+        // Only a trace context: it goes, nothing else changes.
+        let traced = put(records(&schema, 3, true), &mut refs, true);
+        let again = redelivery(&traced).unwrap();
+        let (Some(pb::sink_request::Msg::Put(a)), Some(pb::sink_request::Msg::Put(b))) =
+            (&traced.msg, &again.msg)
+        else {
+            panic!("not puts")
+        };
+        assert!(b.trace.is_none());
+        assert_eq!(a.records, b.records);
     }
 }

@@ -59,8 +59,8 @@ use crate::error_handling::{
     backoff_delay, DeadLetterQueue, ErrorHandler, Failure, RecordRef, Stage,
 };
 use crate::plugin::streams::{
-    ConnectorError, ErrorKind, Liveness, SinkContextRequest, SinkEvent, SinkStream, StreamError,
-    TopicPartition,
+    ConnectorError, ErrorKind, Liveness, SentPut, SinkContextRequest, SinkEvent, SinkStream,
+    StreamError, TopicPartition,
 };
 use crate::record::{RecordData, SinkRecord, TimestampType, TraceContext};
 use crate::storage::status::State;
@@ -803,7 +803,8 @@ struct Runner<'a> {
 }
 
 struct PendingPut {
-    records: Vec<SinkRecord>,
+    /// The Put as sent, for a redelivery.
+    message: SentPut,
     /// The consumed batch this Put (the last of its batch) came from, for the DLQ.
     originals: Option<(Arc<Vec<OwnedMessage>>, u64)>,
     /// The first (lowest) offset of each partition in this Put.
@@ -831,6 +832,14 @@ struct PutBuilder {
 }
 
 impl PutBuilder {
+    /// Room for `n` records up front: a Put's records are large, growing them is a copy.
+    fn with_capacity(n: usize) -> PutBuilder {
+        PutBuilder {
+            records: Vec::with_capacity(n),
+            ..PutBuilder::default()
+        }
+    }
+
     fn add(&mut self, m: &OwnedMessage, r: SinkRecord, bytes: u64) {
         if !self
             .first
@@ -1011,8 +1020,7 @@ impl Runner<'_> {
         for id in std::mem::take(&mut self.redeliver) {
             if let Some(p) = self.puts.get_mut(&id) {
                 p.sent = Instant::now();
-                let records = p.records.clone();
-                stream.put(id, records).await?;
+                stream.put_again(&p.message).await?;
             }
         }
         Ok(())
@@ -1300,7 +1308,7 @@ impl Runner<'_> {
     ) -> Result<(), StreamError> {
         self.tel.read(msgs.len());
         let msgs = Arc::new(msgs);
-        let mut put = PutBuilder::default();
+        let mut put = PutBuilder::with_capacity(msgs.len());
         let mut last_topic: Option<&str> = None;
         // The partition of the run of records being processed, and its next offset.
         let mut run: Option<(&str, i32, i64)> = None;
@@ -1386,7 +1394,7 @@ impl Runner<'_> {
             total_bytes += bytes;
             if !put.records.is_empty() && put.bytes + bytes > self.put_max_bytes {
                 // Earlier Puts of the batch keep no originals: the last one holds them all.
-                let full = std::mem::take(&mut put);
+                let full = std::mem::replace(&mut put, PutBuilder::with_capacity(msgs.len() - i));
                 self.put(stream, full, None).await?;
             }
             let r = match pre_m {
@@ -1428,19 +1436,21 @@ impl Runner<'_> {
         let id = self.next_put;
         self.next_put += 1;
         let trace = self.tel.put(id, &mut put.records);
+        let sent = Instant::now();
+        let message = stream.put_traced(id, put.records, trace).await?;
         self.puts.insert(
             id,
             PendingPut {
-                records: put.records.clone(),
+                message,
                 originals,
                 first: put.first,
                 bytes: put.bytes,
-                sent: Instant::now(),
+                sent,
             },
         );
         self.puts_bytes += put.bytes;
         self.dirty = true;
-        stream.put_traced(id, put.records, trace).await
+        Ok(())
     }
 
     /// What may be committed: per partition, the first record of the oldest Put still
