@@ -532,6 +532,7 @@ struct Poller<'a> {
 
 impl Poller<'_> {
     /// Polls until Stop; returns true when the task failed (the stream then ends).
+    #[allow(clippy::too_many_arguments)]
     async fn poll_loop(
         &mut self,
         out: &Out<pb::SourceResponse>,
