@@ -398,7 +398,7 @@ async fn send(
                 .send(msg(OutMsg::Batch(pb::SourceBatch {
                     records: batch,
                     trace: trace.clone(),
-                    // This SDK sends rows.
+                    // A poll that did not fit columns.
                     columns: None,
                 })))
                 .await
