@@ -345,7 +345,6 @@ async fn send(
             Encoded::Rows(records) => records,
             Encoded::Columns(parts) => {
                 match send_columns(&out, parts, &trace, &credit, &stop, &last_sent).await {
-                    Ok(0) => continue,
                     Ok(n) => {
                         dropped += n;
                         continue;
