@@ -9,6 +9,7 @@
 //! and the staged stop, and (feature `otel`, off by default) OpenTelemetry spans when
 //! `OTEL_EXPORTER_OTLP_ENDPOINT` is set. See `clients/rust/README.md`.
 
+mod columns;
 mod config;
 mod connector;
 mod connector_stream;

@@ -449,7 +449,7 @@ impl TaskTracer {
             "messaging.batch.message_count",
             records.len() as i64,
         ));
-        let cx = parent.as_ref().map(under).unwrap_or_else(Context::new);
+        let cx = parent.as_ref().map(under).unwrap_or_default();
         let put = self
             .tracer
             .span_builder("put")

@@ -118,10 +118,10 @@ impl ConnectorSvc for Svc {
                 raw_bytes: caps.raw_bytes,
                 schema_references: caps.schema_references,
                 trace_context: caps.trace_context,
-                // Puts always come as rows to this SDK.
-                columnar_puts: false,
-                // This SDK sends its source batches as rows.
-                columnar_source_batches: false,
+                // Puts in columns are read (sink.rs, columns.rs).
+                columnar_puts: caps.columnar_puts,
+                // Source batches go as columns when every record of a poll fits them.
+                columnar_source_batches: caps.columnar_source_batches,
             }),
             plugins: self.plugins.0.iter().map(Plugin::info).collect(),
         }))

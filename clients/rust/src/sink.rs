@@ -30,6 +30,7 @@ use polyconnect_proto::v1 as pb;
 use tokio::sync::{mpsc, oneshot};
 use tonic::Streaming;
 
+use crate::columns::sink_records_from_columns;
 use crate::connector::{Kind, SinkContext};
 use crate::data::SchemaRefsIn;
 use crate::error::Error;
@@ -250,12 +251,19 @@ pub(crate) async fn run(
             In::Put(put) => {
                 // Decoded even when held back, for the schemas it defines (a redelivery may
                 // refer to them).
-                let records: Vec<_> = match put
-                    .records
-                    .into_iter()
-                    .map(|r| sink_record_from_proto(r, &mut refs))
-                    .collect()
-                {
+                // A Put in columns (capability columnar_puts) is decoded whole or refused.
+                let decoded = match put.columns {
+                    Some(_) if !put.records.is_empty() => Err(Error::fatal(
+                        "malformed columnar Put: it has both records and columns",
+                    )),
+                    Some(c) => sink_records_from_columns(c, &mut refs),
+                    None => put
+                        .records
+                        .into_iter()
+                        .map(|r| sink_record_from_proto(r, &mut refs))
+                        .collect(),
+                };
+                let records: Vec<_> = match decoded {
                     Ok(r) => r,
                     Err(e) => {
                         let _ = out.send(error(e.to_proto())).await;

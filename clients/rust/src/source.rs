@@ -59,6 +59,10 @@ pub(crate) fn error(e: pb::Error) -> pb::SourceResponse {
 struct Credit {
     records: u64,
     bytes: u64,
+    /// The largest credit held so far: a columnar batch within it waits for the credit of
+    /// earlier batches to come back; a larger one is sent in parts.
+    peak_records: u64,
+    peak_bytes: u64,
 }
 
 enum Ack {
@@ -66,11 +70,19 @@ enum Ack {
     Commit(u64),
 }
 
-/// One poll's records, encoded: (seq, message, encoded length), and the context of its
-/// poll span, which every batch of them carries.
+/// One poll's records, encoded, and the context of its poll span, which every batch of
+/// them carries.
 struct Polled {
-    records: Vec<(u64, pb::SourceRecord, usize)>,
+    records: Encoded,
     trace: Option<pb::TraceContext>,
+}
+
+/// A poll's records as rows, (seq, message, encoded length) each, or (capability
+/// columnar_source_batches) as columnar batches within the message size, with their
+/// encoded lengths.
+enum Encoded {
+    Rows(Vec<(u64, pb::SourceRecord, usize)>),
+    Columns(Vec<(pb::SourceColumns, usize)>),
 }
 
 /// What a SourceBatch's trace context takes of the message size.
@@ -273,6 +285,8 @@ async fn read(
                 let mut g = credit.0.lock().unwrap();
                 g.records += u64::from(c.records);
                 g.bytes += c.bytes;
+                g.peak_records = g.peak_records.max(g.records);
+                g.peak_bytes = g.peak_bytes.max(g.bytes);
                 drop(g);
                 credit.1.notify_one();
             }
@@ -327,6 +341,18 @@ async fn send(
     let limit = max_bytes.saturating_sub(FRAME_OVERHEAD);
     let mut dropped = 0usize;
     'polls: while let Some(Polled { records, trace }) = polled.recv().await {
+        let records = match records {
+            Encoded::Rows(records) => records,
+            Encoded::Columns(parts) => {
+                match send_columns(&out, parts, &trace, &credit, &stop, &last_sent).await {
+                    Ok(n) => {
+                        dropped += n;
+                        continue;
+                    }
+                    Err(()) => return,
+                }
+            }
+        };
         let limit = limit.saturating_sub(trace_room(&trace));
         let mut pending: VecDeque<_> = records.into();
         while !pending.is_empty() {
@@ -371,7 +397,7 @@ async fn send(
                 .send(msg(OutMsg::Batch(pb::SourceBatch {
                     records: batch,
                     trace: trace.clone(),
-                    // This SDK sends rows.
+                    // A poll that did not fit columns.
                     columns: None,
                 })))
                 .await
@@ -392,6 +418,107 @@ async fn send(
         .await;
 }
 
+/// What the credit lets the sender do with the columnar batch first in line.
+enum ColumnsStep {
+    /// Send it whole.
+    Whole,
+    /// Send its first `k` records now (it is larger than any credit seen).
+    Part(Box<pb::SourceColumns>, usize),
+    /// Wait for credit.
+    Wait,
+}
+
+/// The part of `head` (of encoded length `len`) that the credit takes now.
+fn columns_step(g: &Credit, head: &mut pb::SourceColumns, len: usize) -> ColumnsStep {
+    let n = u64::from(head.count);
+    let len64 = len as u64;
+    if n <= g.records && len64 <= g.bytes {
+        return ColumnsStep::Whole;
+    }
+    if (n <= g.peak_records && len64 <= g.peak_bytes) || g.records == 0 || g.bytes == 0 {
+        // The credit of earlier batches comes back.
+        return ColumnsStep::Wait;
+    }
+    // Never fits the credit whole: the part that the credit takes now.
+    let mut k = n.min(g.records).min((n * g.bytes / len64.max(1)).max(1)) as usize;
+    while k > 0 {
+        if k >= head.count as usize {
+            k = head.count as usize - 1;
+            if k == 0 {
+                return ColumnsStep::Wait;
+            }
+        }
+        let mut part = head.clone();
+        let _ = crate::columns::split_columns(&mut part, k);
+        let part_len = part.encoded_len();
+        if part_len as u64 <= g.bytes {
+            let rest = crate::columns::split_columns(head, k);
+            *head = rest;
+            return ColumnsStep::Part(Box::new(part), part_len);
+        }
+        k /= 2;
+    }
+    ColumnsStep::Wait
+}
+
+/// Sends one poll's columnar batches as the credit allows; the byte credit of each is the
+/// encoded size of its SourceColumns. Answers the number of records dropped at stop, or
+/// `Err` when the stream is gone.
+async fn send_columns(
+    out: &Out<pb::SourceResponse>,
+    parts: Vec<(pb::SourceColumns, usize)>,
+    trace: &Option<pb::TraceContext>,
+    credit: &Arc<(Mutex<Credit>, Notify)>,
+    stop: &watch::Receiver<Option<Duration>>,
+    last_sent: &AtomicU64,
+) -> Result<usize, ()> {
+    let mut pending: VecDeque<_> = parts.into();
+    while let Some((head, len)) = pending.front_mut() {
+        let notified = credit.1.notified();
+        let batch = {
+            let mut g = credit.0.lock().unwrap();
+            let batch = match columns_step(&g, head, *len) {
+                ColumnsStep::Whole => pending.pop_front(),
+                ColumnsStep::Part(part, part_len) => {
+                    *len = head.encoded_len();
+                    Some((*part, part_len))
+                }
+                ColumnsStep::Wait => None,
+            };
+            if let Some((c, len)) = &batch {
+                g.records -= u64::from(c.count);
+                g.bytes -= *len as u64;
+            }
+            batch
+        };
+        let Some((columns, _)) = batch else {
+            if stop.borrow().is_some() {
+                return Ok(pending.iter().map(|(c, _)| c.count as usize).sum());
+            }
+            let mut stop = stop.clone();
+            tokio::select! {
+                _ = notified => {}
+                _ = stop.changed() => {}
+            }
+            continue;
+        };
+        let last = columns.first_seq + u64::from(columns.count) - 1;
+        if out
+            .send(msg(OutMsg::Batch(pb::SourceBatch {
+                records: Vec::new(),
+                trace: trace.clone(),
+                columns: Some(columns),
+            })))
+            .await
+            .is_err()
+        {
+            return Err(());
+        }
+        last_sent.store(last, Ordering::Relaxed);
+    }
+    Ok(0)
+}
+
 struct Poller<'a> {
     task: &'a mut Box<dyn SourceTask>,
     /// Connector-defined transaction boundaries; `None` otherwise.
@@ -404,6 +531,7 @@ struct Poller<'a> {
 
 impl Poller<'_> {
     /// Polls until Stop; returns true when the task failed (the stream then ends).
+    #[allow(clippy::too_many_arguments)]
     async fn poll_loop(
         &mut self,
         out: &Out<pb::SourceResponse>,
@@ -415,6 +543,9 @@ impl Poller<'_> {
         tracer: Option<&TaskTracer>,
     ) -> bool {
         let mut refs = SchemaRefsOut::new(caps.schema_references);
+        // Columnar batches when the core takes them and nothing per record needs rows:
+        // no transaction actions, no create spans.
+        let columnar = caps.columnar_source_batches && self.txn.is_none() && tracer.is_none();
         let caps = Caps {
             raw_bytes: caps.raw_bytes,
             trace_context: caps.trace_context,
@@ -493,6 +624,26 @@ impl Poller<'_> {
                 continue;
             }
             empty = 0;
+            if columnar {
+                let parts = crate::columns::source_columns(
+                    &records,
+                    seq + 1,
+                    caps.raw_bytes,
+                    caps.trace_context,
+                )
+                .and_then(|c| crate::columns::fit_columns(c, limit));
+                if let Some(parts) = parts {
+                    for r in records {
+                        seq += 1;
+                        self.inflight.push_back((seq, r));
+                    }
+                    tokio::select! {
+                        r = polled.send(Polled { records: Encoded::Columns(parts), trace: None }) => if r.is_err() { return false },
+                        _ = stop.changed() => return false,
+                    }
+                    continue;
+                }
+            }
             let mut encoded = Vec::with_capacity(records.len());
             for r in &records {
                 seq += 1;
@@ -532,7 +683,7 @@ impl Poller<'_> {
             }
             // Waits while the sender still has a poll's worth: at most one waits for credit.
             tokio::select! {
-                r = polled.send(Polled { records: batch, trace }) => if r.is_err() { return false },
+                r = polled.send(Polled { records: Encoded::Rows(batch), trace }) => if r.is_err() { return false },
                 _ = stop.changed() => return false,
             }
         }
@@ -578,5 +729,82 @@ impl Poller<'_> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::SourceRecord;
+
+    fn batch(n: usize) -> (pb::SourceColumns, usize) {
+        let records: Vec<_> = (0..n)
+            .map(|i| {
+                SourceRecord::new("t")
+                    .position(
+                        Value::map([("f", Value::String("a".into()))]),
+                        Value::map([("n", Value::Int64(i as i64))]),
+                    )
+                    .value(None, format!("line {i}"))
+            })
+            .collect();
+        let c = crate::columns::source_columns(&records, 1, true, true).unwrap();
+        let len = c.encoded_len();
+        (c, len)
+    }
+
+    fn credit(records: u64, bytes: u64, peak_records: u64, peak_bytes: u64) -> Credit {
+        Credit {
+            records,
+            bytes,
+            peak_records,
+            peak_bytes,
+        }
+    }
+
+    #[test]
+    fn a_columnar_batch_goes_whole_waits_or_goes_in_parts() {
+        let (mut c, len) = batch(100);
+        let big = len as u64 * 2;
+        // Enough credit: whole.
+        assert!(matches!(
+            columns_step(&credit(100, len as u64, 100, big), &mut c, len),
+            ColumnsStep::Whole
+        ));
+        // Not enough now, but within what the core has granted before: wait.
+        assert!(matches!(
+            columns_step(&credit(99, big, 1000, big), &mut c, len),
+            ColumnsStep::Wait
+        ));
+        assert!(matches!(
+            columns_step(&credit(0, 0, 0, 0), &mut c, len),
+            ColumnsStep::Wait
+        ));
+        // Larger than any grant (3 records): the 3 the credit takes, the rest stays.
+        let ColumnsStep::Part(part, part_len) = columns_step(&credit(3, big, 3, big), &mut c, len)
+        else {
+            panic!("a part expected");
+        };
+        assert_eq!((part.first_seq, part.count), (1, 3));
+        assert_eq!(part.encoded_len(), part_len);
+        assert_eq!((c.first_seq, c.count), (4, 97));
+        // Larger than the byte grant: a part within the bytes.
+        let (mut c, len) = batch(100);
+        let bytes = len as u64 / 4;
+        let ColumnsStep::Part(part, part_len) =
+            columns_step(&credit(1000, bytes, 1000, bytes), &mut c, len)
+        else {
+            panic!("a part expected");
+        };
+        assert!(part_len as u64 <= bytes);
+        assert!(part.count > 1);
+        assert_eq!(c.first_seq, 1 + u64::from(part.count));
+        assert_eq!(part.count + c.count, 100);
+        // A single record larger than the byte credit waits.
+        let (mut c, len) = batch(1);
+        assert!(matches!(
+            columns_step(&credit(10, 5, 10, 5), &mut c, len),
+            ColumnsStep::Wait
+        ));
     }
 }

@@ -36,6 +36,17 @@ impl SourceTask for SrcTask {
     async fn poll(&mut self) -> Result<Vec<SourceRecord>> {
         match self.mode.as_str() {
             "panic" => panic!("boom"),
+            // Records that fit columns: string values, integer offsets.
+            "lines" => Ok((0..20i64)
+                .map(|i| {
+                    SourceRecord::new("t")
+                        .position(
+                            Value::map([("file", "a".into())]),
+                            Value::map([("line", i.into())]),
+                        )
+                        .value(None, format!("line {i}"))
+                })
+                .collect()),
             "retry" if POLLS.fetch_add(1, Ordering::SeqCst) == 0 => {
                 Err(Error::retriable_after("not yet", Duration::from_millis(50)))
             }
@@ -106,6 +117,14 @@ async fn serve_and_connect() -> (
 }
 
 async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::source_response::Msg> {
+    source_with(channel, mode, false).await
+}
+
+async fn source_with(
+    channel: tonic::transport::Channel,
+    mode: &str,
+    columnar: bool,
+) -> Vec<pb::source_response::Msg> {
     let (tx, rx) = mpsc::channel(16);
     tx.send(pb::SourceRequest {
         msg: Some(pb::source_request::Msg::Start(pb::SourceStart {
@@ -117,7 +136,7 @@ async fn source(channel: tonic::transport::Channel, mode: &str) -> Vec<pb::sourc
                 schema_references: true,
                 trace_context: true,
                 columnar_puts: false,
-                columnar_source_batches: false,
+                columnar_source_batches: columnar,
             }),
             ..Default::default()
         })),
@@ -204,6 +223,55 @@ async fn a_retriable_poll_is_retried_and_trace_context_passes_through() {
 }
 
 #[tokio::test]
+async fn a_poll_that_fits_columns_goes_in_columns_within_the_credit() {
+    // A grant of 1 record, the first ever: the 20 records are larger than any grant, so
+    // the first columnar part holds 1 record.
+    let (channel, _stop, _dir) = serve_and_connect().await;
+    let msgs = source_with(channel, "lines", true).await;
+    match &msgs[1] {
+        pb::source_response::Msg::Batch(b) => {
+            assert!(b.records.is_empty(), "{b:?}");
+            let c = b.columns.as_ref().expect("a columnar batch");
+            assert_eq!((c.first_seq, c.count), (1, 1));
+            assert_eq!(c.topics, ["t"]);
+            assert_eq!(c.partitions.len(), 1);
+            let Some(pb::source_columns::Offsets::IntOffsets(o)) = &c.offsets else {
+                panic!("integer offsets expected: {c:?}");
+            };
+            assert_eq!(
+                (o.keys.as_slice(), o.values.as_slice()),
+                (&["line".to_string()][..], &[0][..])
+            );
+            let v = c.value.as_ref().unwrap();
+            assert_eq!(v.r#type, pb::DataColumnType::String as i32);
+            assert_eq!(v.strings, ["line 0"]);
+            assert!(c.key.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without the capability: rows.
+    let (channel, _stop, _dir) = serve_and_connect().await;
+    let msgs = source_with(channel, "lines", false).await;
+    match &msgs[1] {
+        pb::source_response::Msg::Batch(b) => {
+            assert!(b.columns.is_none());
+            assert_eq!(b.records.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+    // Records with their own trace context go as rows even with the capability.
+    let (channel, _stop, _dir) = serve_and_connect().await;
+    let msgs = source_with(channel, "plain", true).await;
+    match &msgs[1] {
+        pb::source_response::Msg::Batch(b) => {
+            assert!(b.columns.is_none());
+            assert_eq!(b.records.len(), 1);
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
 async fn an_error_from_put_is_typed_with_its_class() {
     let (channel, _stop, _dir) = serve_and_connect().await;
     let (tx, rx) = mpsc::channel(16);
@@ -254,6 +322,7 @@ static RELEASE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::n
 static KEPT: std::sync::Mutex<Option<SinkContext>> = std::sync::Mutex::new(None);
 static RETRY_PUTS: AtomicU32 = AtomicU32::new(0);
 static RETRY_SEEN: std::sync::Mutex<Vec<i64>> = std::sync::Mutex::new(Vec::new());
+static COLUMN_PUTS: std::sync::Mutex<Vec<Vec<SinkRecord>>> = std::sync::Mutex::new(Vec::new());
 
 #[derive(Default)]
 struct Ctx;
@@ -328,6 +397,7 @@ impl SinkTask for CtxTask {
                     _ => {}
                 }
             }
+            "columns" => COLUMN_PUTS.lock().unwrap().push(records),
             "context-wait" => {
                 ctx.offset(tp("t", 0), 0);
                 while !RELEASE.load(Ordering::SeqCst) {
@@ -823,4 +893,87 @@ async fn a_source_connector_reads_stored_offsets_and_answers_alter_offsets() {
     let refused = alter(-1).await;
     assert!(!refused.altered);
     assert_eq!(refused.error.unwrap().message, "negative position for s");
+}
+
+#[tokio::test]
+async fn a_put_in_columns_reaches_the_task_as_records_and_a_malformed_one_fails_the_task() {
+    let (mut s, _stop, _dir) = SinkConv::start("columns").await;
+    assert_eq!(describe(&s.next().await), "started");
+    let string = pb::Schema {
+        r#type: pb::SchemaType::String as i32,
+        optional: true,
+        ..Default::default()
+    };
+    let columns = pb::SinkColumns {
+        count: 3,
+        topics: vec!["a".into(), "b".into()],
+        topic_indexes: vec![0, 1, 0],
+        partitions: vec![0, 1, 0],
+        offsets: vec![10, 20, 11],
+        timestamps: vec![5, 0, 7],
+        no_timestamp: vec![1],
+        timestamp_types: vec![pb::TimestampType::CreateTime as i32],
+        keys: None,
+        values: Some(pb::DataColumn {
+            r#type: pb::DataColumnType::String as i32,
+            schema: Some(string),
+            strings: vec!["x".into(), "".into(), "z".into()],
+            bytes: vec![],
+            nulls: vec![1],
+        }),
+    };
+    s.send(pb::sink_request::Msg::Put(pb::Put {
+        put_id: 1,
+        records: vec![],
+        trace: None,
+        columns: Some(columns.clone()),
+    }))
+    .await;
+    assert_eq!(describe(&s.next().await), "putdone 1");
+    let puts = COLUMN_PUTS.lock().unwrap().clone();
+    assert_eq!(puts.len(), 1);
+    let r = &puts[0];
+    assert_eq!(r.len(), 3);
+    assert_eq!(
+        (
+            r[1].topic.as_str(),
+            r[1].kafka_partition,
+            r[1].kafka_offset,
+            r[1].timestamp
+        ),
+        ("b", 1, 20, None)
+    );
+    assert_eq!(
+        (r[1].original_topic.as_str(), r[1].original_kafka_partition),
+        ("b", 1)
+    );
+    assert_eq!(r[2].timestamp, Some(7));
+    assert_eq!(r[0].value(), Some(&Value::String("x".into())));
+    assert_eq!(r[1].value(), Some(&Value::Null));
+    assert_eq!(
+        r[0].key,
+        Some(Data::Structured {
+            schema: None,
+            value: Value::Null
+        })
+    );
+    // A value column one entry short: the whole Put is refused, the task never sees it.
+    let mut bad = columns;
+    bad.values.as_mut().unwrap().strings.pop();
+    s.send(pb::sink_request::Msg::Put(pb::Put {
+        put_id: 2,
+        records: vec![],
+        trace: None,
+        columns: Some(bad),
+    }))
+    .await;
+    match s.next().await {
+        pb::sink_response::Msg::Error(e) => {
+            let e = e.error.unwrap();
+            assert_eq!(e.kind, pb::ErrorKind::Fatal as i32);
+            assert!(e.message.contains("values column"), "{e:?}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(COLUMN_PUTS.lock().unwrap().len(), 1);
 }

@@ -98,12 +98,16 @@ fn passes_rust_examples_and_datagen() {
         "--config",
         "from=100000",
     ]);
-    assert_all_pass(&[
+    let out = assert_all_pass(&[
         "--plugin-dir",
         &plugin_dir("clients/rust/examples/plugins/print-sink"),
         "--config",
         &format!("file={}", output.display()),
     ]);
+    // The Rust SDK announces columnar Puts: it is checked in that form too.
+    for check in ["sink.columnar-put", "sink.columnar-malformed"] {
+        assert!(outcome(&out, check).starts_with("PASS"), "{check}:\n{out}");
+    }
     assert_all_pass(&[
         "--plugin-dir",
         &plugin_dir("connectors/datagen"),
