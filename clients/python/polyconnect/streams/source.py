@@ -569,16 +569,19 @@ class SourceSession:
                         except Exception:
                             log.exception("task.commit() failed")
                 continue
+            if not self.keep_records:
+                # Nothing to call per record (commit_record is not overridden): the acks
+                # are not read one by one.
+                continue
             calls = []
             for a in item.acks:
                 seq = a.seq
                 if seq <= self.acked_seq:
                     continue  # already seen (acks are idempotent)
                 self.acked_seq = seq
-                if self.keep_records:
-                    rec = self.inflight.pop(seq, None)
-                    if rec is not None:
-                        calls.append((rec, None if a.filtered else RecordMetadata(a.topic, a.partition, a.offset)))
+                rec = self.inflight.pop(seq, None)
+                if rec is not None:
+                    calls.append((rec, None if a.filtered else RecordMetadata(a.topic, a.partition, a.offset)))
             if calls:
                 if base.is_async(task.commit_record):
                     for rec, md in calls:
