@@ -280,7 +280,9 @@ pub fn consumer_config(
         .set("enable.partition.eof", "false")
         // What librdkafka prefetches while the task's queue is full (the sink runner holds
         // back without pausing, which would drop it): bounded, as Java's fetch buffer is.
-        .set("queued.max.messages.kbytes", "16384")
+        // 4 MiB (librdkafka's default: 64 MiB) keeps a sink at the same rate with tens of
+        // MiB less RSS per task than 16 MiB did.
+        .set("queued.max.messages.kbytes", "4096")
         // Once that prefetch is full, librdkafka waits this long before fetching again,
         // even when the task drained it meanwhile (default 1000 ms): with it, a sink moved
         // one prefetch per second (~100,000 records/s of 100 B, ~16 MiB/s of 1 KiB).
