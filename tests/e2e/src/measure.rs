@@ -43,6 +43,16 @@ pub fn tree(root: u32) -> Vec<u32> {
 
 /// utime + stime + cutime + cstime of a process, in seconds (0 if it is gone).
 pub fn cpu_of(pid: u32) -> f64 {
+    stat_cpu(pid, 11..=14)
+}
+
+/// utime + stime of a process alone, without its reaped children, in seconds (0 if it is
+/// gone).
+pub fn own_cpu(pid: u32) -> f64 {
+    stat_cpu(pid, 11..=12)
+}
+
+fn stat_cpu(pid: u32, fields: std::ops::RangeInclusive<usize>) -> f64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0.0;
     };
@@ -51,7 +61,7 @@ pub fn cpu_of(pid: u32) -> f64 {
     };
     // After the command: state is field 3; utime, stime, cutime, cstime are 14..=17.
     let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks: f64 = (11..=14)
+    let ticks: f64 = fields
         .filter_map(|i| f.get(i).and_then(|v| v.parse::<f64>().ok()))
         .sum();
     // USER_HZ is 100 for user space on every Linux architecture this runs on.
